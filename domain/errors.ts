@@ -1,0 +1,29 @@
+// One small error hierarchy with stable codes; `status` is the HTTP status where one applies.
+export const ERROR_CODES = {
+  PAYLOAD_INVALID: 400,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  DEVICE_UNKNOWN: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  INFLUX_UNAVAILABLE: 503,
+  DEVICE_TIMEOUT: 504,
+  CONFIG_INVALID: 500,
+  INTERNAL: 500,
+} as const
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export class CourtyardError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'CourtyardError'
+    this.code = code
+    this.status = ERROR_CODES[code]
+  }
+}
+
+export const isCourtyardError = (e: unknown): e is CourtyardError => e instanceof CourtyardError

@@ -1,0 +1,155 @@
+// Starts a private `influxd` (InfluxDB 1.x, Debian's `influxdb` package) with its config and data under
+// one directory, on free loopback ports. Used by `npm start` when INFLUX_URL is unset, and by the tests.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { delimiter, join } from 'node:path'
+import { CourtyardError } from '../domain/errors.ts'
+
+export interface LocalInfluxd {
+  url: string
+  pid: number
+  stop(): Promise<void>
+}
+
+export const INSTALL_HINT =
+  'InfluxDB 1.x (influxd) not found: install it with `apt-get install influxdb` on Debian/Ubuntu, set INFLUXD_BIN to its path, or point INFLUX_URL at an existing server'
+
+export function findInfluxd(env: { INFLUXD_BIN?: string; PATH?: string }): string | undefined {
+  if (env.INFLUXD_BIN) return existsSync(env.INFLUXD_BIN) ? env.INFLUXD_BIN : undefined
+  for (const dir of (env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/local/bin', '/usr/sbin'])) {
+    const candidate = join(dir, 'influxd')
+    if (dir && existsSync(candidate)) return candidate
+  }
+  return undefined
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, host, () => {
+      const addr = srv.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+function configText(dir: string, httpPort: number, rpcPort: number, host: string): string {
+  return `reporting-disabled = true
+bind-address = "${host}:${rpcPort}"
+[meta]
+  dir = "${join(dir, 'meta')}"
+  logging-enabled = false
+[data]
+  dir = "${join(dir, 'data')}"
+  wal-dir = "${join(dir, 'wal')}"
+  query-log-enabled = false
+  cache-snapshot-write-cold-duration = "1m0s"
+[monitor]
+  store-enabled = false
+[subscriber]
+  enabled = false
+[continuous_queries]
+  log-enabled = false
+[http]
+  enabled = true
+  bind-address = "${host}:${httpPort}"
+  log-enabled = false
+  pprof-enabled = false
+  max-body-size = 0
+[logging]
+  level = "warn"
+  suppress-logo = true
+`
+}
+
+async function waitForPing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let exited: number | null = null
+  child.once('exit', (code) => {
+    exited = code ?? -1
+  })
+  while (Date.now() < deadline) {
+    if (exited !== null)
+      throw new CourtyardError('INFLUX_UNAVAILABLE', `influxd exited with code ${exited} before it was ready`)
+    try {
+      const res = await fetch(`${url}/ping`)
+      if (res.status === 204) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new CourtyardError('INFLUX_UNAVAILABLE', `influxd did not answer /ping within ${timeoutMs} ms`)
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Starts influxd under `dir`. A pid file guards against a second influxd on the same data (left behind
+ * when the service was SIGKILLed): that one is stopped first.
+ */
+export async function startLocalInfluxd(opts: {
+  dir: string
+  bin: string
+  host?: string
+  timeoutMs?: number
+  stdio?: 'ignore' | 'inherit'
+}): Promise<LocalInfluxd> {
+  const host = opts.host ?? '127.0.0.1'
+  mkdirSync(opts.dir, { recursive: true })
+  const pidFile = join(opts.dir, 'influxd.pid')
+  if (existsSync(pidFile)) {
+    const old = Number(readFileSync(pidFile, 'utf8'))
+    if (old > 0 && pidAlive(old)) {
+      process.kill(old, 'SIGTERM')
+      const until = Date.now() + 10_000
+      while (pidAlive(old) && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+      if (pidAlive(old)) process.kill(old, 'SIGKILL')
+    }
+    rmSync(pidFile, { force: true })
+  }
+  const httpPort = await freePort(host)
+  const rpcPort = await freePort(host)
+  const confPath = join(opts.dir, 'influxd.conf')
+  writeFileSync(confPath, configText(opts.dir, httpPort, rpcPort, host))
+  const child = spawn(opts.bin, ['-config', confPath], { stdio: opts.stdio ?? 'ignore', detached: false })
+  if (!child.pid) throw new CourtyardError('INFLUX_UNAVAILABLE', `could not start ${opts.bin}`)
+  writeFileSync(pidFile, String(child.pid))
+  const url = `http://${host}:${httpPort}`
+  try {
+    await waitForPing(url, child, opts.timeoutMs ?? 30_000)
+  } catch (err) {
+    child.kill('SIGKILL')
+    throw err
+  }
+  const pid = child.pid
+  return {
+    url,
+    pid,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          rmSync(pidFile, { force: true })
+          return resolve()
+        }
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+        child.once('exit', () => {
+          clearTimeout(timer)
+          rmSync(pidFile, { force: true })
+          resolve()
+        })
+        child.kill('SIGTERM')
+      }),
+  }
+}
