@@ -105,6 +105,8 @@ export async function startLocalInfluxd(opts: {
   host?: string
   timeoutMs?: number
   stdio?: 'ignore' | 'inherit'
+  /** a fixed HTTP port (e.g. to restart a stopped server where its clients expect it); default: a free one */
+  httpPort?: number
 }): Promise<LocalInfluxd> {
   const host = opts.host ?? '127.0.0.1'
   mkdirSync(opts.dir, { recursive: true })
@@ -119,7 +121,7 @@ export async function startLocalInfluxd(opts: {
     }
     rmSync(pidFile, { force: true })
   }
-  const httpPort = await freePort(host)
+  const httpPort = opts.httpPort ?? (await freePort(host))
   const rpcPort = await freePort(host)
   const confPath = join(opts.dir, 'influxd.conf')
   writeFileSync(confPath, configText(opts.dir, httpPort, rpcPort, host))

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../service/config.ts'
+
+describe('loadConfig', () => {
+  it('gives the documented defaults when nothing is set', () => {
+    const r = loadConfig({}, '/srv/courtyard')
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.config).toMatchObject({
+      host: '127.0.0.1',
+      mqttPort: 1883,
+      httpPort: 8080,
+      dataDir: '/srv/courtyard/data',
+      logLevel: 'info',
+      influx: { db: 'courtyard', url: undefined },
+    })
+    expect(r.config.mqttTlsPort).toBeUndefined()
+    expect(r.config.mqttWsPort).toBeUndefined()
+  })
+
+  it('enables TLS on 8883 only when a certificate and key are both given', () => {
+    const r = loadConfig({ MQTT_TLS_CERT: '/c.pem', MQTT_TLS_KEY: '/k.pem' })
+    expect(r.ok && r.config.mqttTlsPort).toBe(8883)
+  })
+
+  it('reports every invalid variable at once, each line naming it', () => {
+    const r = loadConfig({
+      MQTT_PORT: 'abc',
+      HTTP_PORT: '70000',
+      INFLUX_URL: 'ftp://x',
+      LOG_LEVEL: 'loud',
+      MQTT_TLS_CERT: '/c.pem',
+      INFLUX_USER: 'u',
+    })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    const text = r.errors.join('\n')
+    for (const name of ['MQTT_PORT', 'HTTP_PORT', 'INFLUX_URL', 'LOG_LEVEL', 'MQTT_TLS_CERT', 'INFLUX_USER']) {
+      expect(text).toContain(name)
+    }
+    expect(r.errors).toHaveLength(6)
+  })
+
+  it('treats empty values as unset and strips a trailing slash from INFLUX_URL', () => {
+    const r = loadConfig({ HTTP_PORT: '', INFLUX_URL: 'http://10.0.0.5:8086/' })
+    expect(r.ok && r.config.httpPort).toBe(8080)
+    expect(r.ok && r.config.influx.url).toBe('http://10.0.0.5:8086')
+  })
+})
