@@ -1,0 +1,128 @@
+// Runs the real service (`tsx service/main.ts`, what `npm start` runs) as a child process for end-to-end
+// tests: fixed free ports, a temp DATA_DIR, the test run's influxd; start, SIGKILL, restart.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { freePort } from '../../influx/local-influxd.ts'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+
+export interface ServiceProcess {
+  env: Record<string, string>
+  mqttUrl: string
+  httpUrl: string
+  adminToken: string
+  dataDir: string
+  /** everything the process printed, for failure messages */
+  output(): string
+  start(): Promise<void>
+  kill(signal?: NodeJS.Signals): Promise<void>
+  pid(): number | undefined
+}
+
+export async function pollUntil<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000)
+  let last: unknown
+  for (;;) {
+    try {
+      const v = await fn()
+      if (v !== undefined && v !== false) return v
+    } catch (err) {
+      last = err
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`)
+    }
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100))
+  }
+}
+
+export async function createServiceProcess(opts: {
+  influxUrl: string
+  db?: string
+  extraEnv?: Record<string, string>
+}): Promise<ServiceProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'courtyard-e2e-'))
+  const mqttPort = await freePort()
+  const httpPort = await freePort()
+  const adminToken = `cy_test_${randomBytes(18).toString('base64url')}`
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    HOST: '127.0.0.1',
+    MQTT_PORT: String(mqttPort),
+    HTTP_PORT: String(httpPort),
+    DATA_DIR: dataDir,
+    INFLUX_URL: opts.influxUrl,
+    INFLUX_DB: opts.db ?? `e2e_${randomBytes(4).toString('hex')}`,
+    ADMIN_TOKEN: adminToken,
+    LOG_LEVEL: 'info',
+    ...opts.extraEnv,
+  }
+  let child: ChildProcess | undefined
+  let out = ''
+  const httpUrl = `http://127.0.0.1:${httpPort}`
+  const svc: ServiceProcess = {
+    env,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    httpUrl,
+    adminToken,
+    dataDir,
+    output: () => out.slice(-20_000),
+    pid: () => child?.pid,
+    async start() {
+      // node --import tsx (not the tsx CLI, which runs the program in a grandchild that a SIGKILL would orphan)
+      const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'service/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      child = c
+      c.stdout?.on('data', (d: Buffer) => {
+        out += d.toString()
+      })
+      c.stderr?.on('data', (d: Buffer) => {
+        out += d.toString()
+      })
+      let exited = false
+      c.once('exit', () => {
+        exited = true
+      })
+      await pollUntil(
+        async () => {
+          if (exited) throw new Error(`service exited during start-up:\n${out.slice(-4000)}`)
+          const res = await fetch(`${httpUrl}/readyz`)
+          return res.status === 200
+        },
+        { timeoutMs: 60_000, intervalMs: 150, what: 'service /readyz' },
+      ).catch((err) => {
+        throw new Error(`${String(err)}\n--- service output ---\n${out.slice(-4000)}`)
+      })
+    },
+    async kill(signal = 'SIGTERM') {
+      const c = child
+      if (!c || c.exitCode !== null || c.signalCode !== null) return
+      await new Promise<void>((res) => {
+        c.once('exit', () => res())
+        c.kill(signal)
+      })
+    },
+  }
+  return svc
+}
+
+/** Calls the service's HTTP API with the admin token; throws with the body on a non-2xx answer. */
+export async function api<T = unknown>(svc: ServiceProcess, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${svc.httpUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${svc.adminToken}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`)
+  return (text ? JSON.parse(text) : undefined) as T
+}
