@@ -1,0 +1,99 @@
+// API tokens (sha256, looked up by hash) and internal service accounts (scrypt).
+import type Database from 'better-sqlite3'
+import { CourtyardError } from '../domain/errors.ts'
+import { generateId } from './ids.ts'
+import { type ApiToken, type Registry, ROLES, type Role } from './model.ts'
+import {
+  generateApiToken,
+  generateSecret,
+  hashSecretSync,
+  hashToken,
+  type ScryptParams,
+  verifySecret,
+} from './secrets.ts'
+
+interface TokenRow {
+  id: string
+  tenant_id: string | null
+  role: Role
+  name: string
+  hash: string
+  created_at: number
+  revoked_at: number | null
+}
+
+const tokenFrom = (r: TokenRow): ApiToken => {
+  const t: ApiToken = {
+    id: r.id,
+    tenantId: r.tenant_id,
+    role: r.role,
+    name: r.name,
+    hash: r.hash,
+    createdAt: r.created_at,
+  }
+  if (r.revoked_at !== null) t.revokedAt = r.revoked_at
+  return t
+}
+
+type TokenStore = Pick<
+  Registry,
+  'createToken' | 'findToken' | 'revokeToken' | 'rotateServiceSecret' | 'verifyServiceSecret'
+>
+
+export function createTokenStore(db: Database.Database, now: () => number, scrypt: ScryptParams): TokenStore {
+  const q = {
+    insert: db.prepare(
+      'INSERT INTO api_tokens (id, tenant_id, role, name, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    byHash: db.prepare('SELECT * FROM api_tokens WHERE hash = ? AND revoked_at IS NULL'),
+    revoke: db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    tenant: db.prepare('SELECT 1 FROM tenants WHERE id = ?'),
+    upsertService: db.prepare(
+      `INSERT INTO service_accounts (name, secret_hash, created_at) VALUES (@name, @hash, @now)
+       ON CONFLICT (name) DO UPDATE SET secret_hash = @hash, rotated_at = @now`,
+    ),
+    service: db.prepare('SELECT secret_hash FROM service_accounts WHERE name = ?'),
+  }
+  return {
+    createToken({ tenantId, role, name }) {
+      if (!ROLES.includes(role))
+        throw new CourtyardError('BAD_REQUEST', `role must be one of ${ROLES.join(', ')}`)
+      if (tenantId !== null && !q.tenant.get(tenantId))
+        throw new CourtyardError('NOT_FOUND', `tenant ${tenantId} does not exist`)
+      const token = generateApiToken()
+      const record: ApiToken = {
+        id: generateId('tok'),
+        tenantId,
+        role,
+        name,
+        hash: hashToken(token),
+        createdAt: now(),
+      }
+      q.insert.run(record.id, tenantId, role, name, record.hash, record.createdAt)
+      return { token, record }
+    },
+    findToken(token) {
+      const r = q.byHash.get(hashToken(token)) as TokenRow | undefined
+      return r && tokenFrom(r)
+    },
+    revokeToken(id) {
+      if (q.revoke.run(now(), id).changes === 0)
+        throw new CourtyardError('NOT_FOUND', `token ${id} does not exist`)
+    },
+    rotateServiceSecret(name) {
+      if (!/^[a-z][a-z0-9-]{0,31}$/.test(name))
+        throw new CourtyardError(
+          'BAD_REQUEST',
+          'service account names are 1–32 lowercase letters, digits or -',
+        )
+      const secret = generateSecret()
+      q.upsertService.run({ name, hash: hashSecretSync(secret, scrypt), now: now() })
+      return secret
+    },
+    async verifyServiceSecret(name, secret) {
+      const r = q.service.get(name) as { secret_hash: string } | undefined
+      if (!r) return false
+      return verifySecret(r.secret_hash, secret)
+    },
+  }
+}
