@@ -107,6 +107,10 @@ export interface Registry extends DeviceDirectory {
   /** Looks an active token up by its clear text. */
   findToken(token: string): ApiToken | undefined
   revokeToken(id: string): void
+  /** Makes `token` the bootstrap admin token (ADMIN_TOKEN), revoking a previous bootstrap token. Idempotent. */
+  ensureAdminToken(token: string): ApiToken
+  /** True when some active admin token spanning every tenant exists. */
+  hasAdminToken(): boolean
 
   /** Creates or re-keys a service account; returns the fresh secret (shown once). */
   rotateServiceSecret(name: string): string

@@ -37,8 +37,16 @@ const tokenFrom = (r: TokenRow): ApiToken => {
 
 type TokenStore = Pick<
   Registry,
-  'createToken' | 'findToken' | 'revokeToken' | 'rotateServiceSecret' | 'verifyServiceSecret'
+  | 'createToken'
+  | 'findToken'
+  | 'revokeToken'
+  | 'ensureAdminToken'
+  | 'hasAdminToken'
+  | 'rotateServiceSecret'
+  | 'verifyServiceSecret'
 >
+
+const BOOTSTRAP_NAME = 'bootstrap admin (ADMIN_TOKEN)'
 
 export function createTokenStore(db: Database.Database, now: () => number, scrypt: ScryptParams): TokenStore {
   const q = {
@@ -53,6 +61,12 @@ export function createTokenStore(db: Database.Database, now: () => number, scryp
        ON CONFLICT (name) DO UPDATE SET secret_hash = @hash, rotated_at = @now`,
     ),
     service: db.prepare('SELECT secret_hash FROM service_accounts WHERE name = ?'),
+    revokeBootstrap: db.prepare(
+      'UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND tenant_id IS NULL AND hash != ? AND revoked_at IS NULL',
+    ),
+    anyAdmin: db.prepare(
+      "SELECT 1 FROM api_tokens WHERE role = 'admin' AND tenant_id IS NULL AND revoked_at IS NULL LIMIT 1",
+    ),
   }
   return {
     createToken({ tenantId, role, name }) {
@@ -80,6 +94,27 @@ export function createTokenStore(db: Database.Database, now: () => number, scryp
       if (q.revoke.run(now(), id).changes === 0)
         throw new CourtyardError('NOT_FOUND', `token ${id} does not exist`)
     },
+    ensureAdminToken(token) {
+      const hash = hashToken(token)
+      return db
+        .transaction(() => {
+          q.revokeBootstrap.run(now(), BOOTSTRAP_NAME, hash)
+          const existing = q.byHash.get(hash) as TokenRow | undefined
+          if (existing) return tokenFrom(existing)
+          const record: ApiToken = {
+            id: generateId('tok'),
+            tenantId: null,
+            role: 'admin',
+            name: BOOTSTRAP_NAME,
+            hash,
+            createdAt: now(),
+          }
+          q.insert.run(record.id, null, 'admin', record.name, hash, record.createdAt)
+          return record
+        })
+        .immediate()
+    },
+    hasAdminToken: () => q.anyAdmin.get() !== undefined,
     rotateServiceSecret(name) {
       if (!/^[a-z][a-z0-9-]{0,31}$/.test(name))
         throw new CourtyardError(

@@ -214,6 +214,17 @@ describe('api tokens', () => {
     expect(reg.findToken(token)).toBeUndefined()
   })
 
+  it('keeps exactly one bootstrap admin token, the latest ADMIN_TOKEN', () => {
+    const reg = openReg()
+    expect(reg.hasAdminToken()).toBe(false)
+    const first = reg.ensureAdminToken('cy_first')
+    expect(reg.ensureAdminToken('cy_first').id).toBe(first.id)
+    expect(reg.hasAdminToken()).toBe(true)
+    reg.ensureAdminToken('cy_second')
+    expect(reg.findToken('cy_first')).toBeUndefined()
+    expect(reg.findToken('cy_second')).toMatchObject({ role: 'admin', tenantId: null })
+  })
+
   it('refuses a token for a tenant that does not exist', () => {
     const reg = openReg()
     expect(codeOf(() => reg.createToken({ tenantId: 'ghost', role: 'viewer', name: 'x' }))).toBe('NOT_FOUND')
