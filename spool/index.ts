@@ -1,0 +1,3 @@
+export { openSpoolReader, type SpoolReaderOptions } from './spool-reader.ts'
+export { openSpoolWriter, type SpoolWriterOptions } from './spool-writer.ts'
+export type { SpoolEntry, SpoolPosition, SpoolReader, SpoolWriter, SpoolWriterStats } from './types.ts'

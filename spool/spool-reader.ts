@@ -1,0 +1,256 @@
+// Spool reader: follows the segment files from a durable checkpoint. It meets the writer only through
+// files (the writer may be another thread or process), so it polls; `notify()` is a same-process
+// shortcut that wakes a waiting `next()` at once.
+import { close as fsClose, open as fsOpen, read as fsRead } from 'node:fs'
+import { unlink } from 'node:fs/promises'
+import type { Logger } from 'pino'
+import { comparePositions, readCheckpoint, writeCheckpoint } from './checkpoint-file.ts'
+import { decodeRecord, Frame, RecordView } from './record-codec.ts'
+import {
+  listSegments,
+  listSegmentsSync,
+  segmentPath,
+  segmentSizeSync,
+  segmentSizes,
+} from './segment-files.ts'
+import type { SpoolEntry, SpoolPosition, SpoolReader } from './types.ts'
+
+export interface SpoolReaderOptions {
+  dir: string
+  log: Logger
+  /** how often to look for new records when not notified (default 25) */
+  pollMs?: number
+  /** bytes read per file read (default 1 MiB); grows for a larger record */
+  readBytes?: number
+}
+
+export async function openSpoolReader(opts: SpoolReaderOptions): Promise<SpoolReader> {
+  const log = opts.log.child({ component: 'spool-reader' })
+  const read = await readCheckpoint(opts.dir)
+  let start: SpoolPosition
+  if (read.kind === 'ok') {
+    start = read.pos
+  } else {
+    // replaying from the oldest segment is safe (ingest is idempotent); skipping would lose data
+    if (read.kind === 'invalid') log.error({ reason: read.reason }, 'spool checkpoint unreadable, replaying')
+    const segments = await listSegments(opts.dir).catch(() => [] as number[])
+    start = { segment: segments[0] ?? 0, offset: 0 }
+  }
+  return new FileSpoolReader(opts, log, start)
+}
+
+const readAt = (fd: number, buf: Buffer, position: number): Promise<number> =>
+  new Promise((resolve, reject) =>
+    fsRead(fd, buf, 0, buf.length, position, (err, n) => (err ? reject(err) : resolve(n))),
+  )
+
+const openRead = (path: string): Promise<number | undefined> =>
+  new Promise((resolve, reject) =>
+    fsOpen(path, 'r', (err, fd) => {
+      if (!err) return resolve(fd)
+      if (err.code === 'ENOENT') return resolve(undefined)
+      reject(err)
+    }),
+  )
+
+class FileSpoolReader implements SpoolReader {
+  private cursor: SpoolPosition
+  private committed: SpoolPosition
+  private fd: number | undefined
+  private fdSegment = -1
+  private buf: Buffer
+  /** true once entries returned by next() reference `buf`: the next read needs a fresh buffer */
+  private bufLent = false
+  private readonly view = new RecordView()
+  private wake: (() => void) | undefined
+  private closed = false
+  private reading: Promise<unknown> = Promise.resolve()
+  private committing: Promise<unknown> = Promise.resolve()
+  private readonly pollMs: number
+
+  constructor(
+    private readonly opts: SpoolReaderOptions,
+    private readonly log: Logger,
+    start: SpoolPosition,
+  ) {
+    this.cursor = { ...start }
+    this.committed = { ...start }
+    this.pollMs = opts.pollMs ?? 25
+    this.buf = Buffer.allocUnsafe(opts.readBytes ?? 1024 * 1024)
+  }
+
+  next(max: number, waitMs: number): Promise<SpoolEntry[]> {
+    // one read at a time: the cursor and the read buffer are shared state
+    const run = this.reading.then(() => this.nextSerial(max, waitMs))
+    this.reading = run.catch(() => {})
+    return run
+  }
+
+  commit(pos: SpoolPosition): Promise<void> {
+    const run = this.committing.then(() => this.commitSerial(pos))
+    this.committing = run.catch(() => {})
+    return run
+  }
+
+  checkpoint(): SpoolPosition {
+    return { ...this.committed }
+  }
+
+  backlogBytes(): number {
+    let total = 0
+    let segments: number[]
+    try {
+      segments = listSegmentsSync(this.opts.dir)
+    } catch {
+      return 0
+    }
+    for (const s of segments) {
+      if (s >= this.committed.segment) total += segmentSizeSync(this.opts.dir, s)
+    }
+    return Math.max(0, total - this.committed.offset)
+  }
+
+  notify(): void {
+    const wake = this.wake
+    this.wake = undefined
+    wake?.()
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    this.notify()
+    await this.reading
+    await this.committing
+    this.closeFd()
+  }
+
+  private async nextSerial(max: number, waitMs: number): Promise<SpoolEntry[]> {
+    const deadline = Date.now() + waitMs
+    for (;;) {
+      if (this.closed) return []
+      const out = await this.readSome(max)
+      if (out.length > 0) return out
+      const left = deadline - Date.now()
+      if (left <= 0) return []
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, this.pollMs))
+        this.wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+      this.wake = undefined
+    }
+  }
+
+  private async readSome(max: number): Promise<SpoolEntry[]> {
+    for (;;) {
+      if (!(await this.ensureOpen())) return []
+      // look for a later segment BEFORE reading: the writer finishes a segment before creating the next,
+      // so if one exists now, this read sees the current segment's final bytes
+      const later = await this.laterSegment()
+      const { entries, leftover } = await this.readRecords(max)
+      if (entries.length > 0 || later === undefined) return entries
+      if (leftover > 0) {
+        this.log.error(
+          { segment: this.cursor.segment, offset: this.cursor.offset, bytes: leftover },
+          'corrupt spool segment tail skipped',
+        )
+      }
+      this.closeFd()
+      this.cursor = { segment: later, offset: 0 }
+    }
+  }
+
+  /** Opens the cursor's segment; moves to the next one if it was deleted. False when there is none. */
+  private async ensureOpen(): Promise<boolean> {
+    if (this.fd !== undefined && this.fdSegment === this.cursor.segment) return true
+    this.closeFd()
+    for (;;) {
+      const fd = await openRead(segmentPath(this.opts.dir, this.cursor.segment))
+      if (fd !== undefined) {
+        this.fd = fd
+        this.fdSegment = this.cursor.segment
+        return true
+      }
+      const later = await this.laterSegment()
+      if (later === undefined) return false
+      this.cursor = { segment: later, offset: 0 }
+    }
+  }
+
+  private async readRecords(max: number): Promise<{ entries: SpoolEntry[]; leftover: number }> {
+    if (this.bufLent) {
+      this.buf = Buffer.allocUnsafe(this.buf.length)
+      this.bufLent = false
+    }
+    let n = await readAt(this.fd!, this.buf, this.cursor.offset)
+    const entries: SpoolEntry[] = []
+    const view = this.view
+    const segment = this.cursor.segment
+    let off = 0
+    while (entries.length < max) {
+      const frame = decodeRecord(this.buf, off, n, view)
+      if (frame === Frame.Ok) {
+        entries.push({
+          topic: this.buf.toString('utf8', view.topicStart, view.topicEnd),
+          payload: this.buf.subarray(view.payloadStart, view.end),
+          arrivalMs: view.arrivalMs,
+          pos: { segment, offset: this.cursor.offset + view.end },
+        })
+        off = view.end
+        continue
+      }
+      // a record larger than the read buffer: grow it and read again from this record
+      if (frame === Frame.Incomplete && view.need > this.buf.length - off && n === this.buf.length) {
+        if (entries.length > 0) break
+        this.buf = Buffer.allocUnsafe(Math.max(view.need, this.buf.length * 2))
+        n = await readAt(this.fd!, this.buf, this.cursor.offset)
+        continue
+      }
+      // Incomplete: the writer is mid-batch (wait). Corrupt in the active segment: never produced by
+      // the writer (it truncates a failed write), so also wait; readSome skips it once the segment ends.
+      break
+    }
+    if (entries.length > 0) {
+      this.cursor = { segment, offset: this.cursor.offset + off }
+      this.bufLent = true
+    }
+    return { entries, leftover: n - off }
+  }
+
+  private async commitSerial(pos: SpoolPosition): Promise<void> {
+    if (comparePositions(pos, this.committed) <= 0) return
+    await writeCheckpoint(this.opts.dir, pos)
+    this.committed = { segment: pos.segment, offset: pos.offset }
+    const segments = await listSegments(this.opts.dir)
+    const doomed = segments.filter((s) => s < pos.segment)
+    // the checkpoint segment itself is wholly consumed if it is finished (a later one exists) and read to its end
+    if (segments.some((s) => s > pos.segment)) {
+      const [size] = await segmentSizes(this.opts.dir, [pos.segment])
+      if (size !== undefined && pos.offset >= size) doomed.push(pos.segment)
+    }
+    for (const s of doomed) {
+      await unlink(segmentPath(this.opts.dir, s)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') this.log.error({ err, segment: s }, 'spool segment delete failed')
+      })
+    }
+  }
+
+  /** The first segment after the cursor's, if the writer has started one. */
+  private async laterSegment(): Promise<number | undefined> {
+    try {
+      return (await listSegments(this.opts.dir)).find((s) => s > this.cursor.segment)
+    } catch (err) {
+      // the writer has not created the directory yet
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw err
+    }
+  }
+
+  private closeFd(): void {
+    if (this.fd !== undefined) fsClose(this.fd, () => {})
+    this.fd = undefined
+    this.fdSegment = -1
+  }
+}

@@ -1,0 +1,357 @@
+// Spool writer: group commit. `append` encodes the record into the pending batch buffer synchronously
+// (so log order = call order); one positioned `write` + `fdatasync` per batch runs on the libuv pool
+// while the next batch accumulates; a batch's `done` callbacks run only after its fdatasync returned.
+// Two batch buffers are swapped and reused, so steady state allocates no Buffer per record or batch.
+import { fdatasync, close as fsClose, open as fsOpen, write as fsWrite, ftruncate } from 'node:fs'
+import { mkdir, open, readFile } from 'node:fs/promises'
+import type { Logger } from 'pino'
+import { CourtyardError } from '../domain/errors.ts'
+import { encodeRecord, maxEncodedSize, validPrefixLength } from './record-codec.ts'
+import { fsyncDir, listSegments, segmentPath, segmentSizes } from './segment-files.ts'
+import type { SpoolWriter, SpoolWriterStats } from './types.ts'
+
+export interface SpoolWriterOptions {
+  dir: string
+  /** bound on bytes in segment files; beyond it appends are held (backpressure), never dropped */
+  maxBytes: number
+  /** roll to a new segment file once the current one reaches this size (default 64 MiB) */
+  segmentBytes?: number
+  log: Logger
+  /** runs after every durable batch (e.g. to `notify()` a reader in the same process) */
+  onCommit?: () => void
+  /** how often bytes on disk are re-counted, since the reader deletes consumed segments (default 1000) */
+  rescanMs?: number
+  /** retry interval while blocked (default 100) */
+  retryMs?: number
+  now?: () => number
+}
+
+type Done = (err?: Error | null) => void
+interface Batch {
+  buf: Buffer
+  len: number
+  dones: Done[]
+}
+
+const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024
+const INITIAL_BATCH_BYTES = 256 * 1024
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT'])
+
+export async function openSpoolWriter(opts: SpoolWriterOptions): Promise<SpoolWriter> {
+  const log = opts.log.child({ component: 'spool-writer' })
+  await mkdir(opts.dir, { recursive: true })
+  const segments = await listSegments(opts.dir)
+  let segment = segments.at(-1)
+  let size = 0
+  if (segment === undefined) {
+    segment = 0
+    await (await open(segmentPath(opts.dir, segment), 'wx')).close()
+    await fsyncDir(opts.dir)
+  } else {
+    size = await recoverTail(opts.dir, segment, log)
+  }
+  const others = (await segmentSizes(opts.dir, segments.slice(0, -1))).reduce((a, b) => a + b, 0)
+  const fd = await new Promise<number>((resolve, reject) =>
+    fsOpen(segmentPath(opts.dir, segment), 'r+', (err, fd) => (err ? reject(err) : resolve(fd))),
+  )
+  return new GroupCommitWriter(opts, log, fd, segment, size, others)
+}
+
+/** Truncates a torn or corrupt tail of the last segment; returns the segment's valid size. */
+async function recoverTail(dir: string, segment: number, log: Logger): Promise<number> {
+  const path = segmentPath(dir, segment)
+  const data = await readFile(path)
+  const valid = validPrefixLength(data)
+  const fh = await open(path, 'r+')
+  try {
+    if (valid < data.length) {
+      await fh.truncate(valid)
+      log.warn({ segment, validBytes: valid, droppedBytes: data.length - valid }, 'torn spool tail truncated')
+    }
+    // a previous process may have died between write and fdatasync: make what is there durable now
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+  return valid
+}
+
+class GroupCommitWriter implements SpoolWriter {
+  private fill: Buffer = Buffer.allocUnsafe(INITIAL_BATCH_BYTES)
+  private fillLen = 0
+  private fillDones: Done[] = []
+  private spare: Buffer | undefined
+  /** a batch refused by the disk (ENOSPC/EDQUOT), retried before anything newer */
+  private held: Batch | undefined
+  private inFlight = false
+  private scheduled = false
+  private blocked = false
+  private closing = false
+  private retryTimer: NodeJS.Timeout | undefined
+  private readonly rescanTimer: NodeJS.Timeout
+  private rescanning = false
+  private idleWaiter: (() => void) | undefined
+  private appendedRecords = 0
+  private committedRecords = 0
+  private commits = 0
+  private lastError: string | undefined
+  private readonly segmentBytes: number
+  private readonly now: () => number
+  private readonly flushBound = () => this.flush()
+
+  constructor(
+    private readonly opts: SpoolWriterOptions,
+    private readonly log: Logger,
+    private fd: number,
+    private segment: number,
+    private segSize: number,
+    /** bytes in segments other than the current one, as of the last rescan */
+    private otherBytes: number,
+  ) {
+    this.segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES
+    this.now = opts.now ?? Date.now
+    this.rescanTimer = setInterval(() => this.rescan(), opts.rescanMs ?? 1000)
+    this.rescanTimer.unref()
+  }
+
+  append(topic: string, payload: Buffer, done: Done): void {
+    if (this.closing) {
+      process.nextTick(done, new CourtyardError('INTERNAL', 'spool writer is closed'))
+      return
+    }
+    const need = this.fillLen + maxEncodedSize(topic, payload)
+    if (need > this.fill.length) this.grow(need)
+    const n = encodeRecord(this.fill, this.fillLen, topic, payload, this.now())
+    if (n < 0) {
+      process.nextTick(done, new CourtyardError('PAYLOAD_TOO_LARGE', 'record too large for the spool'))
+      return
+    }
+    this.fillLen += n
+    this.fillDones.push(done)
+    this.appendedRecords++
+    if (!this.scheduled && !this.inFlight) {
+      this.scheduled = true
+      // setImmediate, not a microtask: gathers every append of this event-loop turn into one batch
+      setImmediate(this.flushBound)
+    }
+  }
+
+  stats(): SpoolWriterStats {
+    return {
+      appendedRecords: this.appendedRecords,
+      committedRecords: this.committedRecords,
+      commits: this.commits,
+      diskBytes: this.diskBytes(),
+      blocked: this.blocked,
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return
+    this.closing = true
+    clearInterval(this.rescanTimer)
+    await new Promise<void>((resolve) => {
+      this.idleWaiter = resolve
+      this.checkIdle()
+    })
+    clearTimeout(this.retryTimer)
+    await new Promise<void>((resolve) => fsClose(this.fd, () => resolve()))
+  }
+
+  private diskBytes(): number {
+    return this.otherBytes + this.segSize
+  }
+
+  private grow(min: number): void {
+    let size = this.fill.length * 2
+    while (size < min) size *= 2
+    const next = Buffer.allocUnsafe(size)
+    this.fill.copy(next, 0, 0, this.fillLen)
+    this.fill = next
+  }
+
+  private takeFill(): Batch {
+    const batch = { buf: this.fill, len: this.fillLen, dones: this.fillDones }
+    const spare = this.spare
+    this.fill =
+      spare !== undefined && spare.length >= INITIAL_BATCH_BYTES
+        ? spare
+        : Buffer.allocUnsafe(INITIAL_BATCH_BYTES)
+    this.spare = undefined
+    this.fillLen = 0
+    this.fillDones = []
+    return batch
+  }
+
+  private recycle(buf: Buffer): void {
+    if (this.spare === undefined || buf.length > this.spare.length) this.spare = buf
+  }
+
+  private flush(): void {
+    this.scheduled = false
+    if (this.inFlight) return
+    if (this.held === undefined && this.fillLen === 0) return this.checkIdle()
+    if (this.diskBytes() >= this.opts.maxBytes) return this.enterBlocked('bound')
+    const batch = this.held ?? this.takeFill()
+    this.held = undefined
+    this.inFlight = true
+    if (this.segSize >= this.segmentBytes) {
+      this.roll((err) => (err ? this.onWriteError(batch, err) : this.writeBatch(batch)))
+    } else {
+      this.writeBatch(batch)
+    }
+  }
+
+  private writeBatch(batch: Batch): void {
+    const fd = this.fd
+    const base = this.segSize
+    let written = 0
+    const step = (err: NodeJS.ErrnoException | null, n: number): void => {
+      if (err) return this.onWriteError(batch, err)
+      written += n
+      if (written < batch.len) {
+        fsWrite(fd, batch.buf, written, batch.len - written, base + written, step)
+        return
+      }
+      fdatasync(fd, (err2) => (err2 ? this.onWriteError(batch, err2) : this.onDurable(batch)))
+    }
+    fsWrite(fd, batch.buf, 0, batch.len, base, step)
+  }
+
+  private onDurable(batch: Batch): void {
+    this.segSize += batch.len
+    this.inFlight = false
+    this.commits++
+    this.committedRecords += batch.dones.length
+    if (this.blocked) {
+      this.blocked = false
+      this.log.info({ diskBytes: this.diskBytes() }, 'spool accepting appends again')
+    }
+    this.recycle(batch.buf)
+    for (const done of batch.dones) {
+      try {
+        done(null)
+      } catch (err) {
+        this.log.error({ err }, 'spool append callback threw')
+      }
+    }
+    this.opts.onCommit?.()
+    this.flush()
+  }
+
+  private onWriteError(batch: Batch, err: NodeJS.ErrnoException): void {
+    this.lastError = `${err.code ?? 'ERROR'}: ${err.message}`
+    // drop whatever part of the batch reached the file: the next batch is written at segSize anyway,
+    // but a reader must not meet a half-written record that would later be overwritten
+    ftruncate(this.fd, this.segSize, (truncErr) => {
+      if (truncErr)
+        this.log.error({ err: truncErr, segment: this.segment }, 'spool truncate after failed write failed')
+      this.inFlight = false
+      if (err.code !== undefined && NO_SPACE.has(err.code)) {
+        this.held = batch
+        this.enterBlocked(err.code)
+        return
+      }
+      this.log.error({ err, segment: this.segment, records: batch.dones.length }, 'spool write failed')
+      const failure = new CourtyardError('INTERNAL', 'spool write failed', { cause: err })
+      this.recycle(batch.buf)
+      for (const done of batch.dones) {
+        try {
+          done(failure)
+        } catch (cbErr) {
+          this.log.error({ err: cbErr }, 'spool append callback threw')
+        }
+      }
+      this.flush()
+    })
+  }
+
+  private enterBlocked(reason: string): void {
+    if (!this.blocked) {
+      this.blocked = true
+      this.log.warn(
+        { reason, diskBytes: this.diskBytes(), maxBytes: this.opts.maxBytes },
+        'spool full: holding appends',
+      )
+      // the reader can delete only segments it has wholly consumed: close the current one so that
+      // the backlog in it becomes deletable and the bound can clear
+      if (reason === 'bound' && this.segSize > 0 && !this.inFlight) {
+        this.inFlight = true
+        this.roll((err) => {
+          if (err) this.log.error({ err }, 'spool roll while blocked failed')
+          this.inFlight = false
+          this.scheduleRetry()
+        })
+        return
+      }
+    }
+    if (this.closing) return this.checkIdle()
+    this.scheduleRetry()
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer !== undefined || this.closing) return this.checkIdle()
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined
+      this.rescan().then(this.flushBound, this.flushBound)
+    }, this.opts.retryMs ?? 100)
+  }
+
+  private roll(cb: (err?: NodeJS.ErrnoException | null) => void): void {
+    const next = this.segment + 1
+    fsOpen(segmentPath(this.opts.dir, next), 'wx', (err, fd) => {
+      if (err) return cb(err)
+      fsyncDir(this.opts.dir).then(
+        () => {
+          const old = this.fd
+          this.otherBytes += this.segSize
+          this.segSize = 0
+          this.segment = next
+          this.fd = fd
+          fsClose(old, () => {})
+          cb()
+        },
+        (syncErr: NodeJS.ErrnoException) => {
+          fsClose(fd, () => {})
+          cb(syncErr)
+        },
+      )
+    })
+  }
+
+  /** Re-counts bytes in other segments (the reader deletes consumed ones, possibly in another process). */
+  private async rescan(): Promise<void> {
+    if (this.rescanning) return
+    this.rescanning = true
+    try {
+      const segment = this.segment
+      const others = (await listSegments(this.opts.dir)).filter((s) => s !== segment)
+      const total = (await segmentSizes(this.opts.dir, others)).reduce((a, b) => a + b, 0)
+      // a roll meanwhile moved bytes between "current" and "other": this count is stale
+      if (this.segment === segment) this.otherBytes = total
+    } catch (err) {
+      this.log.error({ err }, 'spool rescan failed')
+    } finally {
+      this.rescanning = false
+    }
+  }
+
+  private checkIdle(): void {
+    if (!this.closing || this.idleWaiter === undefined || this.inFlight) return
+    if (this.blocked || (this.held === undefined && this.fillLen === 0)) {
+      // closing while blocked: fail what is still held rather than dropping it silently
+      const pending = [...(this.held?.dones ?? []), ...this.fillDones]
+      this.held = undefined
+      this.fillDones = []
+      this.fillLen = 0
+      const failure = new CourtyardError('INTERNAL', 'spool closed while full')
+      for (const done of pending) done(failure)
+      const resolve = this.idleWaiter
+      this.idleWaiter = undefined
+      resolve()
+    } else if (!this.scheduled) {
+      this.flush()
+    }
+  }
+}
