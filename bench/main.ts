@@ -1,0 +1,206 @@
+// `npm run bench`: measures issue 2's targets on this machine in one run and PRINTS them (never asserts).
+//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory]
+// Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
+// child processes, drives them from a load-generator child, and kills every child on exit.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/local-influxd.ts'
+import { installExitHandlers, killAll, trackPid, untrackPid } from './children.ts'
+import { createDatabase } from './influx-query.ts'
+import type { DeviceCredential } from './ipc.ts'
+import { benchDeviceIds, provisionDevices } from './provision.ts'
+import { latencyLines, memoryLines, type Summary, summaryLines, throughputLines } from './report.ts'
+import { runLatency } from './run-latency.ts'
+import { runMemory } from './run-memory.ts'
+import { runThroughput } from './run-throughput.ts'
+import { type OursTarget, serviceExists, startBare, startOurs, type Target } from './targets.ts'
+
+const PHASES = ['bare', 'ours', 'latency', 'memory'] as const
+type Phase = (typeof PHASES)[number]
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+})
+if (values.only && !PHASES.includes(values.only as Phase)) {
+  console.error(`--only must be one of ${PHASES.join(', ')}`)
+  process.exit(2)
+}
+const phases = new Set<Phase>(values.only ? [values.only as Phase] : PHASES)
+
+// issue 2: >= 1,000 devices at max rate; p99 at 10,000 msg/s; memory with 10,000 devices connected
+const plan = values.quick
+  ? {
+      devices: 200,
+      durationMs: 6_000,
+      latencyRate: 2_000,
+      latencyMs: 6_000,
+      memoryDevices: 1_000,
+      totalMs: 15 * 60_000,
+    }
+  : {
+      devices: 1_000,
+      durationMs: 25_000,
+      latencyRate: 10_000,
+      latencyMs: 20_000,
+      memoryDevices: 10_000,
+      totalMs: 60 * 60_000,
+    }
+const TARGET_LATENCY_RATE = 10_000
+// closed loop: 4 unacked per device, 2,000 across the fleet (≈ 50 ms of backlog at 40k msg/s)
+const WINDOWS = { deviceWindow: 4, globalWindow: 2_000 }
+const CONNECT_TIMEOUT_MS = 20 * 60_000
+
+installExitHandlers()
+setTimeout(() => {
+  console.error(`bench: still running after ${plan.totalMs / 60_000} min, giving up`)
+  killAll()
+  process.exit(3)
+}, plan.totalMs).unref()
+
+const log = (...lines: string[]) => {
+  for (const l of lines) console.log(l)
+}
+const bin = findInfluxd(process.env)
+if (!bin) {
+  console.error(INSTALL_HINT)
+  process.exit(2)
+}
+const work = mkdtempSync(join(tmpdir(), 'courtyard-bench-'))
+const influxd = await startLocalInfluxd({ dir: join(work, 'influx'), bin })
+trackPid(influxd.pid)
+log(
+  `bench: influxd at ${influxd.url}, work dir ${work}, ${values.quick ? 'QUICK' : 'full'} run, phases: ${[...phases].join(', ')}`,
+)
+
+const summary: Summary = { skipped: [] }
+let dbSeq = 0
+const freshDb = (name: string) => `bench_${name}_${++dbSeq}`
+
+async function withBare<T>(
+  name: string,
+  inspect: boolean,
+  fn: (t: Target, db: string, creds: DeviceCredential[]) => Promise<T>,
+  devices: number,
+) {
+  const db = freshDb(name)
+  const t = await startBare({ influxUrl: influxd.url, db, inspect })
+  try {
+    // the bare broker has no authentication: any secret will do
+    return await fn(
+      t,
+      db,
+      benchDeviceIds(devices).map((id) => ({ id, secret: 'bare' })),
+    )
+  } finally {
+    await t.stop()
+  }
+}
+
+async function withOurs<T>(
+  name: string,
+  inspect: boolean,
+  fn: (t: OursTarget, db: string, creds: DeviceCredential[]) => Promise<T>,
+  devices: number,
+): Promise<T | undefined> {
+  if (!serviceExists()) {
+    summary.skipped.push(`${name}: service/main.ts does not exist yet`)
+    log(`[ours] ${name}: skipped, service/main.ts does not exist yet`)
+    return undefined
+  }
+  const db = freshDb(name)
+  await createDatabase(influxd.url, db)
+  const dataDir = join(work, `ours-${name}`)
+  mkdirSync(dataDir, { recursive: true })
+  let t: OursTarget
+  try {
+    t = await startOurs({ influxUrl: influxd.url, db, dataDir, inspect, readyTimeoutMs: 120_000 })
+  } catch (err) {
+    summary.skipped.push(`${name}: the service did not start: ${(err as Error).message.split('\n')[0]}`)
+    log(`[ours] ${name}: the service did not start: ${(err as Error).message}`)
+    return undefined
+  }
+  try {
+    const started = Date.now()
+    const creds = await provisionDevices({
+      httpUrl: t.httpUrl,
+      adminToken: t.adminToken,
+      ids: benchDeviceIds(devices),
+      concurrency: 16,
+    })
+    log(
+      `[ours] provisioned ${creds.length} devices through the API in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    )
+    return await fn(t, db, creds)
+  } catch (err) {
+    summary.skipped.push(`${name}: ${(err as Error).message.split('\n')[0]} (service log: ${t.logFile})`)
+    log(`[ours] ${name} failed: ${(err as Error).message} (service log: ${t.logFile})`)
+    return undefined
+  } finally {
+    await t.stop()
+  }
+}
+
+const throughput = (t: Target, db: string, creds: DeviceCredential[]) =>
+  runThroughput({
+    mqttUrl: t.mqttUrl,
+    influxUrl: influxd.url,
+    db,
+    creds,
+    workDir: work,
+    durationMs: plan.durationMs,
+    ...WINDOWS,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  })
+const latency = (t: Target, db: string, creds: DeviceCredential[]) =>
+  runLatency({
+    mqttUrl: t.mqttUrl,
+    influxUrl: influxd.url,
+    db,
+    creds,
+    workDir: work,
+    ratePerS: plan.latencyRate,
+    durationMs: plan.latencyMs,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  })
+const memory = (t: Target, _db: string, creds: DeviceCredential[]) =>
+  runMemory({
+    pid: t.pid,
+    inspectPort: t.inspectPort!,
+    mqttUrl: t.mqttUrl,
+    creds,
+    workDir: work,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  })
+
+try {
+  if (phases.has('bare')) {
+    summary.bare = await withBare('bare', false, throughput, plan.devices)
+    log(...throughputLines('bare', summary.bare))
+  }
+  if (phases.has('ours')) {
+    summary.ours = await withOurs('ours', false, throughput, plan.devices)
+    if (summary.ours) log(...throughputLines('ours', summary.ours))
+  }
+  if (phases.has('latency')) {
+    summary.latencyBare = await withBare('latency_bare', false, latency, plan.devices)
+    log(...latencyLines('bare', summary.latencyBare))
+    summary.latencyOurs = await withOurs('latency_ours', false, latency, plan.devices)
+    if (summary.latencyOurs) log(...latencyLines('ours', summary.latencyOurs))
+  }
+  if (phases.has('memory')) {
+    summary.memoryBare = await withBare('memory_bare', true, memory, plan.memoryDevices)
+    log(...memoryLines('bare', summary.memoryBare))
+    summary.memoryOurs = await withOurs('memory_ours', true, memory, plan.memoryDevices)
+    if (summary.memoryOurs) log(...memoryLines('ours', summary.memoryOurs))
+  }
+  log(...summaryLines(summary, TARGET_LATENCY_RATE))
+} catch (err) {
+  console.error(`bench failed: ${(err as Error).stack ?? err}`)
+  process.exitCode = 1
+} finally {
+  await influxd.stop()
+  untrackPid(influxd.pid)
+  rmSync(work, { recursive: true, force: true })
+}

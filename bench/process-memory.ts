@@ -1,0 +1,69 @@
+// Memory of another Node process: RSS from /proc, and a full GC plus V8 heap usage through its inspector
+// (the process is started with `--inspect=127.0.0.1:<port>`), so that the bench can measure the service
+// exactly as it runs, without hooks in its code.
+import { readFileSync } from 'node:fs'
+import WebSocket from 'ws'
+
+export function readRssKb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(status)
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`)
+  return Number(m[1])
+}
+
+async function debuggerUrl(inspectPort: number, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${inspectPort}/json/list`)
+      const list = (await res.json()) as { webSocketDebuggerUrl?: string }[]
+      const url = list[0]?.webSocketDebuggerUrl
+      if (url) return url
+    } catch {
+      // inspector not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`no inspector on port ${inspectPort}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+export interface HeapSample {
+  rssKb: number
+  heapUsedKb: number
+}
+
+/** Two full GCs (the second collects what the first's finalizers released), then RSS and heap used. */
+export async function sampleAfterGc(
+  pid: number,
+  inspectPort: number,
+  timeoutMs = 30_000,
+): Promise<HeapSample> {
+  const ws = new WebSocket(await debuggerUrl(inspectPort, timeoutMs))
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
+  let nextId = 1
+  const call = (method: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const id = nextId++
+      const timer = setTimeout(() => reject(new Error(`${method}: no answer`)), timeoutMs)
+      const onMessage = (data: WebSocket.RawData) => {
+        const m = JSON.parse(data.toString()) as { id?: number; result?: Record<string, unknown> }
+        if (m.id !== id) return
+        clearTimeout(timer)
+        ws.off('message', onMessage)
+        resolve(m.result ?? {})
+      }
+      ws.on('message', onMessage)
+      ws.send(JSON.stringify({ id, method }))
+    })
+  try {
+    await call('HeapProfiler.collectGarbage')
+    await call('HeapProfiler.collectGarbage')
+    const usage = await call('Runtime.getHeapUsage')
+    return { rssKb: readRssKb(pid), heapUsedKb: Math.round(Number(usage.usedSize) / 1024) }
+  } finally {
+    ws.close()
+  }
+}

@@ -1,0 +1,60 @@
+// Devices for "ours" are provisioned through the public API (api.md), like an operator would: one site,
+// then every device, a bounded number of requests at a time (each 201 costs the service one scrypt hash).
+import { DEVICE_PREFIX, PROBE_PREFIX } from './influx-query.ts'
+import type { DeviceCredential } from './ipc.ts'
+
+/** Bench device ids; every `probeEvery`-th one is a latency probe (bench/latency-tracker.ts). */
+export function benchDeviceIds(n: number, probeEvery = 10): string[] {
+  const ids: string[] = []
+  for (let i = 0; i < n; i++) {
+    const prefix = i % probeEvery === 0 ? PROBE_PREFIX : `${DEVICE_PREFIX}d-`
+    ids.push(prefix + String(i).padStart(5, '0'))
+  }
+  return ids
+}
+
+async function post(url: string, token: string, body: object): Promise<Record<string, unknown>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  })
+  const text = await res.text()
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`POST ${new URL(url).pathname} answered ${res.status}: ${text.slice(0, 300)}`)
+  return JSON.parse(text) as Record<string, unknown>
+}
+
+export async function provisionDevices(opts: {
+  httpUrl: string
+  adminToken: string
+  ids: readonly string[]
+  concurrency: number
+}): Promise<DeviceCredential[]> {
+  const site = await post(`${opts.httpUrl}/api/v1/sites`, opts.adminToken, {
+    id: 'bench-building',
+    name: 'Bench building',
+    community: 'bench-community',
+    kind: 'building',
+  })
+  const siteId = String(site.id)
+  const creds: DeviceCredential[] = new Array(opts.ids.length)
+  let next = 0
+  const worker = async () => {
+    while (next < opts.ids.length) {
+      const i = next++
+      const id = opts.ids[i]!
+      const dev = await post(`${opts.httpUrl}/api/v1/devices`, opts.adminToken, {
+        id,
+        kind: 'circuit-monitor',
+        siteId,
+        reportIntervalS: 60,
+      })
+      if (typeof dev.secret !== 'string') throw new Error(`device ${id}: 201 without a secret`)
+      creds[i] = { id, secret: dev.secret }
+    }
+  }
+  await Promise.all(Array.from({ length: opts.concurrency }, worker))
+  return creds
+}

@@ -1,0 +1,80 @@
+// Plain-text lines for the bench's results. Numbers only; verdicts are printed, never asserted.
+import type { LatencyResult } from './run-latency.ts'
+import type { MemoryResult } from './run-memory.ts'
+import type { ThroughputResult } from './run-throughput.ts'
+
+const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a')
+const fix = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')
+const yes = (ok: boolean) => (ok ? 'yes' : 'NO')
+
+export function throughputLines(name: string, r: ThroughputResult): string[] {
+  return [
+    `[${name}] throughput, closed loop: ${int(r.devices)} devices (${r.connectFailed} failed to connect), ${fix(r.publishSeconds)} s`,
+    `[${name}]   sent ${int(r.sent)}, acked ${int(r.acked)}, publish errors ${r.failed}, unacked at end ${r.unacked}, device disconnects ${r.disconnects}`,
+    `[${name}]   stored ${int(r.stored)}, lost (acked, not stored) ${int(r.lost)}, stored beyond acks ${int(r.extra)}, store caught up ${int(r.drainMs)} ms after the last PUBACK`,
+    `[${name}]   PUBACK rate ${int(r.ackRate)} msg/s, END-TO-END ${int(r.endToEndRate)} msg/s`,
+  ]
+}
+
+export function latencyLines(name: string, r: LatencyResult): string[] {
+  const u = r.upper
+  const l = r.lower
+  return [
+    `[${name}] latency, open loop at ${int(r.ratePerS)} msg/s (achieved ${int(r.achievedRate)}; generator max lag ${int(r.maxLagMs)} ms)`,
+    `[${name}]   probes: ${int(r.probeAcked)} acked, ${int(r.probeStored)} stored; all devices: ${int(r.acked)} acked, ${int(r.stored)} stored; poll ${fix(r.meanPollMs)} ms avg, poll errors ${r.pollErrors}`,
+    `[${name}]   publish -> stored, upper bound: p50 ${int(u.p50)} ms, p90 ${int(u.p90)} ms, p99 ${int(u.p99)} ms, max ${int(u.max)} ms`,
+    `[${name}]   publish -> stored, lower bound: p50 ${int(l.p50)} ms, p90 ${int(l.p90)} ms, p99 ${int(l.p99)} ms, max ${int(l.max)} ms`,
+  ]
+}
+
+export function memoryLines(name: string, r: MemoryResult): string[] {
+  return [
+    `[${name}] memory: ${int(r.devices)} idle devices connected in ${fix(r.connectSeconds)} s (${r.connectFailed} failed${r.firstError ? `: ${r.firstError}` : ''})`,
+    `[${name}]   RSS ${int(r.rssBeforeKb)} KB -> ${int(r.rssAfterKb)} KB: ${fix(r.rssPerDeviceKb, 2)} KB per device; V8 heap ${int(r.heapBeforeKb)} KB -> ${int(r.heapAfterKb)} KB: ${fix(r.heapPerDeviceKb, 2)} KB per device`,
+  ]
+}
+
+export interface Summary {
+  bare?: ThroughputResult
+  ours?: ThroughputResult
+  latencyBare?: LatencyResult
+  latencyOurs?: LatencyResult
+  memoryBare?: MemoryResult
+  memoryOurs?: MemoryResult
+  skipped: string[]
+}
+
+/** Issue 2's targets, side by side with what this run measured. */
+export function summaryLines(s: Summary, targetRate: number): string[] {
+  const out = ['', '== summary (issue 2 targets; one run on this machine, shared cores: noisy) ==']
+  if (s.bare)
+    out.push(`bare pipeline end-to-end: ${int(s.bare.endToEndRate)} msg/s, lost ${int(s.bare.lost)}`)
+  if (s.ours) {
+    const ok = s.ours.endToEndRate >= 20_000 && s.ours.lost === 0
+    out.push(
+      `ours end-to-end: ${int(s.ours.endToEndRate)} msg/s from ${int(s.ours.devices)} devices, lost ${int(s.ours.lost)}  [target >= 20,000 msg/s, zero loss: ${yes(ok)}]`,
+    )
+  }
+  if (s.bare && s.ours) {
+    const ratio = s.ours.endToEndRate / s.bare.endToEndRate
+    out.push(`ours / bare: ${fix(ratio * 100)} %  [target >= 70 %: ${yes(ratio >= 0.7)}]`)
+  }
+  for (const [name, r] of [
+    ['bare', s.latencyBare],
+    ['ours', s.latencyOurs],
+  ] as const)
+    if (r)
+      out.push(
+        `${name} p99 publish -> stored at ${int(r.ratePerS)} msg/s: <= ${int(r.upper.p99)} ms (p50 <= ${int(r.upper.p50)} ms)${name === 'ours' ? `  [target <= 1,000 ms at ${int(targetRate)} msg/s: ${yes(r.upper.p99 <= 1000 && r.ratePerS >= targetRate && r.probeStored >= r.probeAcked)}]` : ''}`,
+      )
+  for (const [name, r] of [
+    ['bare', s.memoryBare],
+    ['ours', s.memoryOurs],
+  ] as const)
+    if (r)
+      out.push(
+        `${name} broker memory: ${fix(r.rssPerDeviceKb, 2)} KB RSS per idle device (${int(r.devices)} connected)${name === 'ours' ? `  [target <= 30 KB with 10,000 devices: ${yes(r.rssPerDeviceKb <= 30 && r.devices >= 10_000)}]` : ''}`,
+      )
+  for (const m of s.skipped) out.push(`skipped: ${m}`)
+  return out
+}

@@ -1,0 +1,150 @@
+// The two systems under test, each in its own process: the bare reference pipeline (bench/bare-pipeline.ts)
+// and ours, the real service (`service/main.ts`), started exactly as an operator would, by env vars.
+import { createWriteStream, existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort } from '../influx/local-influxd.ts'
+import { forkBenchChild, request, spawnTracked, waitExit } from './children.ts'
+import type { BareReply, BareStats } from './ipc.ts'
+
+export interface Target {
+  name: 'bare' | 'ours'
+  mqttUrl: string
+  pid: number
+  /** inspector port, for GC + heap sampling (memory runs only) */
+  inspectPort?: number
+  stop(): Promise<void>
+}
+
+export interface BareTarget extends Target {
+  stats(): Promise<BareStats>
+}
+
+export async function startBare(opts: {
+  influxUrl?: string
+  db: string
+  inspect?: boolean
+}): Promise<BareTarget> {
+  const inspectPort = opts.inspect ? await freePort() : undefined
+  const child = forkBenchChild(
+    './bare-pipeline.ts',
+    inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [],
+  )
+  const ready = await request<Extract<BareReply, { type: 'ready' }>>(
+    child,
+    {
+      type: 'init',
+      influxUrl: opts.influxUrl,
+      db: opts.db,
+      // measurements.md: batches of 1,000–5,000 and 2–4 writes in flight
+      batchSize: 5000,
+      maxWritesInFlight: 3,
+      flushIntervalMs: 20,
+    },
+    'ready',
+    60_000,
+  )
+  return {
+    name: 'bare',
+    mqttUrl: `mqtt://127.0.0.1:${ready.mqttPort}`,
+    pid: ready.pid,
+    inspectPort,
+    stats: () => request<BareStats>(child, { type: 'stats' }, 'stats', 10_000),
+    stop: async () => {
+      if (child.connected) child.send({ type: 'close' })
+      await waitExit(child, 5_000)
+    },
+  }
+}
+
+export interface OursTarget extends Target {
+  httpUrl: string
+  adminToken: string
+  logFile: string
+}
+
+const SERVICE_MAIN = fileURLToPath(new URL('../service/main.ts', import.meta.url))
+
+export function serviceExists(): boolean {
+  return existsSync(SERVICE_MAIN)
+}
+
+/**
+ * `node --import tsx service/main.ts` rather than the `tsx` CLI: the CLI runs the code in a second node
+ * process, and the memory run needs the pid of the process that holds the broker.
+ */
+export async function startOurs(opts: {
+  influxUrl: string
+  db: string
+  dataDir: string
+  inspect?: boolean
+  readyTimeoutMs: number
+}): Promise<OursTarget> {
+  const [mqttPort, httpPort] = [await freePort(), await freePort()]
+  const inspectPort = opts.inspect ? await freePort() : undefined
+  const adminToken = `bench-admin-${process.pid}-${Date.now()}`
+  const logFile = join(opts.dataDir, 'service.log')
+  const log = createWriteStream(logFile)
+  const child = spawnTracked(
+    process.execPath,
+    ['--import', 'tsx', ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []), SERVICE_MAIN],
+    {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        INFLUX_URL: opts.influxUrl,
+        INFLUX_DB: opts.db,
+        DATA_DIR: opts.dataDir,
+        MQTT_PORT: String(mqttPort),
+        HTTP_PORT: String(httpPort),
+        HOST: '127.0.0.1',
+        ADMIN_TOKEN: adminToken,
+        LOG_LEVEL: 'warn',
+      },
+    },
+  )
+  child.stdout?.pipe(log)
+  child.stderr?.pipe(log)
+  const httpUrl = `http://127.0.0.1:${httpPort}`
+  const stop = async () => {
+    child.kill('SIGTERM')
+    await waitExit(child, 15_000)
+  }
+  const tail = () => {
+    try {
+      return readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')
+    } catch {
+      return ''
+    }
+  }
+  const deadline = Date.now() + opts.readyTimeoutMs
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `service exited (${child.signalCode ?? child.exitCode}) before ready; log tail:\n${tail()}`,
+      )
+    try {
+      const res = await fetch(`${httpUrl}/readyz`, { signal: AbortSignal.timeout(2_000) })
+      if (res.status === 200) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop()
+      throw new Error(`service not ready within ${opts.readyTimeoutMs} ms; log tail:\n${tail()}`)
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return {
+    name: 'ours',
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    httpUrl,
+    adminToken,
+    logFile,
+    pid: child.pid!,
+    inspectPort,
+    stop,
+  }
+}
