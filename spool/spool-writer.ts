@@ -191,8 +191,14 @@ class GroupCommitWriter implements SpoolWriter {
   private flush(): void {
     this.scheduled = false
     if (this.inFlight) return
-    if (this.held === undefined && this.fillLen === 0) return this.checkIdle()
-    if (this.diskBytes() >= this.opts.maxBytes) return this.enterBlocked('bound')
+    if (this.held === undefined && this.fillLen === 0) {
+      this.checkIdle()
+      return
+    }
+    if (this.diskBytes() >= this.opts.maxBytes) {
+      this.enterBlocked('bound')
+      return
+    }
     const batch = this.held ?? this.takeFill()
     this.held = undefined
     this.inFlight = true
@@ -208,7 +214,10 @@ class GroupCommitWriter implements SpoolWriter {
     const base = this.segSize
     let written = 0
     const step = (err: NodeJS.ErrnoException | null, n: number): void => {
-      if (err) return this.onWriteError(batch, err)
+      if (err) {
+        this.onWriteError(batch, err)
+        return
+      }
       written += n
       if (written < batch.len) {
         fsWrite(fd, batch.buf, written, batch.len - written, base + written, step)
@@ -286,12 +295,15 @@ class GroupCommitWriter implements SpoolWriter {
         return
       }
     }
-    if (this.closing) return this.checkIdle()
-    this.scheduleRetry()
+    if (this.closing) this.checkIdle()
+    else this.scheduleRetry()
   }
 
   private scheduleRetry(): void {
-    if (this.retryTimer !== undefined || this.closing) return this.checkIdle()
+    if (this.retryTimer !== undefined || this.closing) {
+      this.checkIdle()
+      return
+    }
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined
       this.rescan().then(this.flushBound, this.flushBound)
@@ -301,7 +313,10 @@ class GroupCommitWriter implements SpoolWriter {
   private roll(cb: (err?: NodeJS.ErrnoException | null) => void): void {
     const next = this.segment + 1
     fsOpen(segmentPath(this.opts.dir, next), 'wx', (err, fd) => {
-      if (err) return cb(err)
+      if (err) {
+        cb(err)
+        return
+      }
       fsyncDir(this.opts.dir).then(
         () => {
           const old = this.fd
