@@ -1,0 +1,180 @@
+// Decodes one device publish (protocol v1) into a typed message or a stable rejection reason.
+// Pure: no I/O, no clock of its own; shared by ingest, the API's live feed and the alert engine.
+// The hot path is one JSON.parse and one compiled TypeBox check; errors are only collected on failure.
+import { Compile } from 'typebox/compile'
+import {
+  CommandAck,
+  type CommandAck as CommandAckT,
+  DEVICE_KINDS,
+  type DeviceEvent,
+  type DeviceKind,
+  EVENT_SCHEMAS,
+  type EventName,
+  MAX_AGE_MS,
+  MAX_FUTURE_MS,
+  MAX_PAYLOAD_BYTES,
+  TELEMETRY_BY_KIND,
+  type Telemetry,
+} from './protocol.ts'
+import { parseDeviceTopic } from './topics.ts'
+
+export const DECODE_REASONS = [
+  'unknown_topic',
+  'unknown_device',
+  'payload_too_large',
+  'invalid_json',
+  'schema',
+  'kind_mismatch',
+  'ts_future',
+  'ts_too_old',
+  'invalid_status',
+] as const
+export type DecodeReason = (typeof DECODE_REASONS)[number]
+
+export type DecodedMessage =
+  | { type: 'telemetry'; deviceId: string; kind: DeviceKind; reading: Telemetry }
+  | { type: 'event'; deviceId: string; kind: DeviceKind; event: DeviceEvent }
+  | { type: 'status'; deviceId: string; online: boolean }
+  | { type: 'command_ack'; deviceId: string; ack: CommandAckT }
+
+export type DecodeResult =
+  | { ok: true; value: DecodedMessage }
+  /** `deviceId` is set whenever the topic named one, so rejections can be counted per device */
+  | { ok: false; reason: DecodeReason; detail: string; deviceId?: string }
+
+type Validator = ReturnType<typeof Compile>
+
+const TELEMETRY_VALIDATORS = Object.fromEntries(
+  DEVICE_KINDS.map((k) => [k, Compile(TELEMETRY_BY_KIND[k])]),
+) as Record<DeviceKind, Validator>
+
+const EVENT_VALIDATORS = new Map<string, Validator>(
+  Object.entries(EVENT_SCHEMAS).map(([name, schema]) => [name, Compile(schema)]),
+)
+
+/** Which kinds may send which event (protocol: Events table; `reboot` is for any kind). */
+export const EVENT_KINDS: Record<EventName, readonly DeviceKind[]> = Object.fromEntries(
+  Object.entries(EVENT_SCHEMAS).map(([name, schema]) => {
+    const kind = schema.properties.kind as { const?: DeviceKind; anyOf?: { const: DeviceKind }[] }
+    return [name, kind.const !== undefined ? [kind.const] : (kind.anyOf ?? []).map((k) => k.const)]
+  }),
+) as unknown as Record<EventName, readonly DeviceKind[]>
+
+const ACK_VALIDATOR = Compile(CommandAck)
+
+const fail = (reason: DecodeReason, detail: string, deviceId?: string): DecodeResult => ({
+  ok: false,
+  reason,
+  detail,
+  deviceId,
+})
+
+function firstError(v: Validator, value: unknown): string {
+  const e = v.Errors(value)[0]
+  if (!e) return 'invalid'
+  const path = e.instancePath || '/'
+  const required = (e.params as { requiredProperties?: string[] }).requiredProperties
+  return required ? `${path}: missing ${required.join(', ')}` : `${path}: ${e.message}`
+}
+
+function byteLength(payload: Uint8Array | string): number {
+  // a string's UTF-8 size is at least its length and at most 3× it: only count when it could matter
+  if (typeof payload !== 'string') return payload.byteLength
+  return payload.length * 3 <= MAX_PAYLOAD_BYTES ? payload.length : Buffer.byteLength(payload)
+}
+
+function toText(payload: Uint8Array | string): string {
+  if (typeof payload === 'string') return payload
+  // Buffer.from(buffer) would copy: view the same memory instead
+  const buf = Buffer.isBuffer(payload)
+    ? payload
+    : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
+  return buf.toString('utf8')
+}
+
+function parseJsonObject(payload: Uint8Array | string): Record<string, unknown> | string {
+  let value: unknown
+  try {
+    value = JSON.parse(toText(payload))
+  } catch (err) {
+    return (err as Error).message
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object'
+  return value as Record<string, unknown>
+}
+
+function checkTs(ts: number, nowMs: number, deviceId: string): DecodeResult | undefined {
+  if (ts > nowMs + MAX_FUTURE_MS) return fail('ts_future', `ts ${ts} is ${ts - nowMs} ms ahead`, deviceId)
+  if (ts < nowMs - MAX_AGE_MS) return fail('ts_too_old', `ts ${ts} is ${nowMs - ts} ms old`, deviceId)
+  return undefined
+}
+
+function kindMismatch(payloadKind: unknown, kind: DeviceKind): boolean {
+  return (
+    typeof payloadKind === 'string' &&
+    payloadKind !== kind &&
+    (DEVICE_KINDS as readonly string[]).includes(payloadKind)
+  )
+}
+
+/**
+ * Decodes `payload` published on `topic`. `device` is the registry's view of the publisher (undefined
+ * when unknown); `nowMs` is the arrival time used for the ±ts window.
+ */
+export function decodeMessage(
+  topic: string,
+  payload: Uint8Array | string,
+  device: { kind: DeviceKind } | undefined,
+  nowMs: number,
+): DecodeResult {
+  const t = parseDeviceTopic(topic)
+  if (!t) return fail('unknown_topic', topic.slice(0, 200))
+  const { deviceId, channel } = t
+  if (channel !== 'telemetry' && channel !== 'events' && channel !== 'status' && channel !== 'commands/ack')
+    return fail('unknown_topic', `channel ${channel.slice(0, 100)}`, deviceId)
+  if (!device) return fail('unknown_device', deviceId, deviceId)
+  const size = byteLength(payload)
+  if (size > MAX_PAYLOAD_BYTES)
+    return fail('payload_too_large', `${size} bytes > ${MAX_PAYLOAD_BYTES}`, deviceId)
+
+  if (channel === 'status') {
+    const text = toText(payload).trim()
+    if (text === 'online') return { ok: true, value: { type: 'status', deviceId, online: true } }
+    if (text === 'offline') return { ok: true, value: { type: 'status', deviceId, online: false } }
+    return fail('invalid_status', JSON.stringify(text.slice(0, 40)), deviceId)
+  }
+
+  const obj = parseJsonObject(payload)
+  if (typeof obj === 'string') return fail('invalid_json', obj, deviceId)
+
+  if (channel === 'commands/ack') {
+    if (!ACK_VALIDATOR.Check(obj)) return fail('schema', firstError(ACK_VALIDATOR, obj), deviceId)
+    return { ok: true, value: { type: 'command_ack', deviceId, ack: obj as CommandAckT } }
+  }
+
+  const kind = device.kind
+  if (kindMismatch(obj.kind, kind))
+    return fail('kind_mismatch', `payload kind ${obj.kind}, provisioned ${kind}`, deviceId)
+
+  if (channel === 'telemetry') {
+    const v = TELEMETRY_VALIDATORS[kind]
+    if (!v.Check(obj)) return fail('schema', firstError(v, obj), deviceId)
+    const reading = obj as Telemetry
+    return (
+      checkTs(reading.ts, nowMs, deviceId) ?? {
+        ok: true,
+        value: { type: 'telemetry', deviceId, kind, reading },
+      }
+    )
+  }
+
+  // events
+  const name = obj.event
+  const v = typeof name === 'string' ? EVENT_VALIDATORS.get(name) : undefined
+  if (!v) return fail('schema', `/event: unknown event ${JSON.stringify(name)?.slice(0, 64)}`, deviceId)
+  if (!EVENT_KINDS[name as EventName].includes(kind))
+    return fail('kind_mismatch', `event ${name} is not sent by ${kind}`, deviceId)
+  if (!v.Check(obj)) return fail('schema', firstError(v, obj), deviceId)
+  const event = obj as DeviceEvent
+  return checkTs(event.ts, nowMs, deviceId) ?? { ok: true, value: { type: 'event', deviceId, kind, event } }
+}

@@ -1,0 +1,77 @@
+// Counting and logging rejected device messages without letting a misbehaving device (or a flood of
+// random ids) fill the disk or the memory: one warn per device per `logIntervalMs` (with the number
+// suppressed), payloads only at debug, and a bounded per-device table (Prometheus labels per device
+// id would be unbounded, so the per-device view lives in ingest stats instead).
+import type { Logger } from 'pino'
+import type { DecodeReason } from '../domain/decode-message.ts'
+import type { IngestMetrics } from './metrics.ts'
+
+export interface DeviceRejections {
+  total: number
+  lastReason: DecodeReason
+  lastDetail: string
+  lastAt: number
+}
+
+export interface RejectionTracker {
+  record(deviceId: string | undefined, reason: DecodeReason, detail: string, payload: Buffer): void
+  byReason(): Partial<Record<DecodeReason, number>>
+  byDevice(): Record<string, DeviceRejections>
+  total(): number
+}
+
+export function createRejectionTracker(opts: {
+  log: Logger
+  metrics: Pick<IngestMetrics, 'rejected'>
+  now: () => number
+  maxDevices?: number
+  logIntervalMs?: number
+}): RejectionTracker {
+  const { log, metrics, now } = opts
+  const maxDevices = opts.maxDevices ?? 1000
+  const logIntervalMs = opts.logIntervalMs ?? 10_000
+  const reasons: Partial<Record<DecodeReason, number>> = {}
+  const devices = new Map<string, DeviceRejections>()
+  const lastLog = new Map<string, { at: number; suppressed: number }>()
+  let total = 0
+
+  return {
+    record(deviceId, reason, detail, payload) {
+      total++
+      reasons[reason] = (reasons[reason] ?? 0) + 1
+      metrics.rejected.inc({ reason })
+      const t = now()
+      const key = deviceId ?? '(none)'
+      let d = devices.get(key)
+      if (d) {
+        // re-insert so that Map order is least-recently-rejected first: eviction drops the quietest
+        devices.delete(key)
+      } else {
+        if (devices.size >= maxDevices) devices.delete(devices.keys().next().value!)
+        d = { total: 0, lastReason: reason, lastDetail: detail, lastAt: t }
+      }
+      d.total++
+      d.lastReason = reason
+      d.lastDetail = detail
+      d.lastAt = t
+      devices.set(key, d)
+
+      const l = lastLog.get(key)
+      if (l && t - l.at < logIntervalMs) {
+        l.suppressed++
+      } else {
+        if (!l && lastLog.size >= maxDevices) lastLog.clear()
+        log.warn({ deviceId, reason, detail, suppressed: l?.suppressed ?? 0 }, 'payload rejected')
+        lastLog.set(key, { at: t, suppressed: 0 })
+      }
+      if (log.isLevelEnabled('debug'))
+        log.debug(
+          { deviceId, reason, payload: payload.subarray(0, 2048).toString('utf8') },
+          'rejected payload',
+        )
+    },
+    byReason: () => ({ ...reasons }),
+    byDevice: () => Object.fromEntries(devices),
+    total: () => total,
+  }
+}

@@ -1,0 +1,252 @@
+// The ingest loop: spool → decode → enrich with registry tags → line protocol → batched writes →
+// spool checkpoint. Nothing is lost: the checkpoint only advances over records whose every line is
+// stored or dead-lettered, and the spool is not read further while the batcher is full (an InfluxDB
+// outage grows the spool on disk, which the writer bounds).
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import { type DecodedMessage, type DecodeReason, decodeMessage } from '../domain/decode-message.ts'
+import type { Telemetry } from '../domain/protocol.ts'
+import { parseDeviceTopic } from '../domain/topics.ts'
+import type { InfluxClient } from '../influx/types.ts'
+import type { DeviceDirectory } from '../registry/types.ts'
+import type { SpoolEntry, SpoolPosition, SpoolReader } from '../spool/types.ts'
+import { createDeadLetterSink } from './dead-letter.ts'
+import { createDeviceCache } from './device-cache.ts'
+import { encodePoints } from './encode-points.ts'
+import { createIngestMetrics } from './metrics.ts'
+import { createRejectionTracker, type DeviceRejections } from './rejections.ts'
+import { createWriteBatcher } from './write-batcher.ts'
+
+export interface IngestConfig {
+  /** records per spool read and lines per InfluxDB write (5000) */
+  maxBatch: number
+  /** a partial batch is written after this long (100–200 ms) */
+  flushIntervalMs: number
+  /** concurrent InfluxDB writes (2–4) */
+  maxInflight: number
+  deadLetterPath: string
+  /** how long a registry lookup is trusted (default 2000 ms) */
+  deviceCacheTtlMs?: number
+  /** how long stop() waits for InfluxDB before leaving the rest in the spool (default 10000 ms) */
+  drainTimeoutMs?: number
+  /** write retry backoff (defaults 100 ms doubling to 30 s) */
+  retry?: { baseMs?: number; capMs?: number }
+}
+
+export interface IngestDeps {
+  spool: SpoolReader
+  directory: Pick<DeviceDirectory, 'findDevice'>
+  influx: Pick<InfluxClient, 'write'>
+  log: Logger
+  metrics: Registry
+  config: IngestConfig
+  now?: () => number
+  /** Called for every valid message as it is decoded (before it is stored): live feeds, alerting. */
+  onMessage?: (msg: DecodedMessage, arrivalMs: number) => void
+}
+
+export interface LatestDeviceState {
+  /** arrival time (ms) of the last valid message */
+  lastSeen: number
+  online?: boolean
+  /** last valid telemetry */
+  reading?: Telemetry
+}
+
+export interface IngestStats {
+  messages: number
+  byType: Record<DecodedMessage['type'], number>
+  rejected: number
+  rejectedByReason: Partial<Record<DecodeReason, number>>
+  /** bounded (least recently rejected devices are dropped first) */
+  rejectedByDevice: Record<string, DeviceRejections>
+  pointsWritten: number
+  deadLettered: number
+  writeRetries: number
+  inflightWrites: number
+  bufferedLines: number
+  committed?: SpoolPosition
+  lastError?: string
+}
+
+export interface IngestHandle {
+  stats(): IngestStats
+  latest(deviceId: string): LatestDeviceState | undefined
+  /** Stops reading, writes what was read (up to drainTimeoutMs) and commits the checkpoint. */
+  stop(): Promise<void>
+}
+
+const NO_LINES: readonly string[] = []
+
+export function startIngest(deps: IngestDeps): IngestHandle {
+  const { spool, directory, influx, config } = deps
+  const log = deps.log.child({ component: 'ingest' })
+  const now = deps.now ?? Date.now
+  const metrics = createIngestMetrics(deps.metrics)
+  const deadLetters = createDeadLetterSink(config.deadLetterPath)
+  const cache = createDeviceCache({ directory, ttlMs: config.deviceCacheTtlMs ?? 2000, now })
+  const rejections = createRejectionTracker({ log, metrics, now })
+  const latestByDevice = new Map<string, LatestDeviceState>()
+  const byType: IngestStats['byType'] = { telemetry: 0, event: 0, status: 0, command_ack: 0 }
+  let committed: SpoolPosition | undefined
+  let lastError: string | undefined
+
+  // Commits are serialised and coalesced: only the furthest durable position matters.
+  let commitTarget: SpoolPosition | undefined
+  let committing: Promise<void> | undefined
+  async function commitLoop(): Promise<void> {
+    while (commitTarget) {
+      const pos = commitTarget
+      commitTarget = undefined
+      try {
+        await spool.commit(pos)
+        committed = pos
+      } catch (err) {
+        // retried with the next durable position (or at stop); the data is safe in the spool meanwhile
+        lastError = (err as Error).message
+        log.error({ err, pos }, 'spool commit failed')
+        commitTarget ??= pos
+        break
+      }
+    }
+    committing = undefined
+  }
+  function onDurable(pos: SpoolPosition): void {
+    commitTarget = pos
+    committing ??= commitLoop()
+  }
+
+  const batcher = createWriteBatcher({
+    influx,
+    deadLetters,
+    log,
+    metrics,
+    maxBatch: config.maxBatch,
+    flushIntervalMs: config.flushIntervalMs,
+    maxInflight: config.maxInflight,
+    onDurable,
+    retry: config.retry,
+    now,
+  })
+
+  const scratch: string[] = []
+  let rejectedInRead = 0
+  const typesInRead: IngestStats['byType'] = { telemetry: 0, event: 0, status: 0, command_ack: 0 }
+
+  function processEntry(e: SpoolEntry): void {
+    const t = parseDeviceTopic(e.topic)
+    const cached = t ? cache.get(t.deviceId) : undefined
+    // the ±ts window is judged against arrival, so a backlog replayed after an outage is not "too old"
+    const r = decodeMessage(e.topic, e.payload, cached?.device, e.arrivalMs)
+    if (!r.ok) {
+      rejectedInRead++
+      rejections.record(r.deviceId, r.reason, r.detail, e.payload)
+      batcher.add(NO_LINES, e.pos)
+      return
+    }
+    const msg = r.value
+    typesInRead[msg.type]++
+    scratch.length = 0
+    encodePoints(msg, cached!.tagSet, e.arrivalMs, scratch)
+    batcher.add(scratch, e.pos)
+
+    let state = latestByDevice.get(msg.deviceId)
+    if (!state) {
+      state = { lastSeen: e.arrivalMs }
+      latestByDevice.set(msg.deviceId, state)
+    }
+    state.lastSeen = Math.max(state.lastSeen, e.arrivalMs)
+    if (msg.type === 'telemetry' && (!state.reading || msg.reading.ts >= state.reading.ts))
+      state.reading = msg.reading
+    else if (msg.type === 'status') state.online = msg.online
+    if (msg.type !== 'status' && msg.type !== 'command_ack') state.online = true
+    if (deps.onMessage) {
+      try {
+        deps.onMessage(msg, e.arrivalMs)
+      } catch (err) {
+        log.error({ err }, 'onMessage hook failed')
+      }
+    }
+  }
+
+  // prom-client label lookups cost more than the decode; count per read and publish once
+  function publishCounts(): void {
+    for (const k of Object.keys(typesInRead) as DecodedMessage['type'][]) {
+      const n = typesInRead[k]
+      if (n === 0) continue
+      metrics.messages.inc({ type: k }, n)
+      byType[k] += n
+      typesInRead[k] = 0
+    }
+    if (rejectedInRead > 0) metrics.messages.inc({ type: 'rejected' }, rejectedInRead)
+    rejectedInRead = 0
+  }
+
+  let stopping = false
+  let wakeStop: () => void = () => {}
+  const stopSignal = new Promise<void>((resolve) => {
+    wakeStop = resolve
+  })
+
+  async function run(): Promise<void> {
+    while (!stopping) {
+      if (!batcher.hasRoom()) {
+        await Promise.race([batcher.waitForRoom(), stopSignal])
+        continue
+      }
+      let entries: SpoolEntry[]
+      try {
+        entries = await spool.next(config.maxBatch, 500)
+      } catch (err) {
+        lastError = (err as Error).message
+        log.error({ err }, 'spool read failed')
+        await Promise.race([new Promise((r) => setTimeout(r, 1000)), stopSignal])
+        continue
+      }
+      for (const e of entries) processEntry(e)
+      publishCounts()
+      metrics.backlogBytes.set(spool.backlogBytes())
+    }
+  }
+
+  const running = run().catch((err) => {
+    lastError = (err as Error).message
+    log.error({ err }, 'ingest loop crashed')
+  })
+  log.info({ maxBatch: config.maxBatch, maxInflight: config.maxInflight }, 'ingest started')
+
+  return {
+    stats() {
+      const b = batcher.stats()
+      return {
+        messages: byType.telemetry + byType.event + byType.status + byType.command_ack + rejections.total(),
+        byType: { ...byType },
+        rejected: rejections.total(),
+        rejectedByReason: rejections.byReason(),
+        rejectedByDevice: rejections.byDevice(),
+        pointsWritten: b.pointsWritten,
+        deadLettered: b.deadLettered,
+        writeRetries: b.retries,
+        inflightWrites: b.inflight,
+        bufferedLines: b.bufferedLines,
+        committed,
+        lastError: lastError ?? b.lastError,
+      }
+    },
+    latest: (deviceId) => latestByDevice.get(deviceId),
+    async stop() {
+      if (stopping) return
+      stopping = true
+      wakeStop()
+      spool.notify()
+      await running
+      const drained = await batcher.drain(config.drainTimeoutMs ?? 10_000)
+      if (!drained) log.warn({ committed }, 'stopped before InfluxDB took everything; the rest stays spooled')
+      if (committing) await committing
+      if (commitTarget) await commitLoop()
+      await deadLetters.close()
+      metrics.backlogBytes.set(spool.backlogBytes())
+      log.info({ committed }, 'ingest stopped')
+    },
+  }
+}
