@@ -1,0 +1,97 @@
+// Per-reading physics for the stray-wire detector: how much load is unexplained, how distorted it is,
+// and which kind of load the excess over the background looks like.
+import type { StrayWireInput, StrayWireParams } from './stray-wire-types.ts'
+
+export interface Observation {
+  ts: number
+  /** Load that no port meters: the whole circuit, or the shed residual feeder − Σ ports, W. */
+  unexplainedW: number
+  /**
+   * Harmonic apparent power V·I_h, VA, when PF and THD are known. It is what separates a rectifier
+   * charger (THD 60–120 %) from lights, heaters and motors, and it survives a heater's dilution: a
+   * resistive load adds watts but no harmonic current.
+   */
+  harmonicVA: number | null
+  /** How far the background may move from meter error alone (shed residual), W. */
+  toleranceW: number
+  /** Largest background that is still lights or pile electronics, W. */
+  backgroundCapW: number
+}
+
+/** Lights on a corridor circuit draw 10–60 W (domain.md); a little margin for meter error. */
+const CIRCUIT_BACKGROUND_CAP_W = 75
+
+export function observe(input: StrayWireInput, params: StrayWireParams): Observation {
+  if (input.source === 'shed') {
+    const ports = Math.max(0, input.portsPowerW)
+    const toleranceW =
+      params.portMeterError * ports + params.feederMeterError * Math.max(0, input.feederPowerW)
+    return {
+      ts: input.ts,
+      unexplainedW: input.feederPowerW - ports,
+      harmonicVA: null,
+      toleranceW,
+      backgroundCapW: params.electronicsAllowanceW + toleranceW + 20,
+    }
+  }
+  return {
+    ts: input.ts,
+    unexplainedW: input.powerW,
+    harmonicVA: harmonicVA(input.powerW, input.powerFactor, input.currentThdPct),
+    toleranceW: 0,
+    backgroundCapW: CIRCUIT_BACKGROUND_CAP_W,
+  }
+}
+
+/** S = P/PF; the fundamental S₁ = S/√(1+THD²); harmonic VA = THD·S₁. */
+export function harmonicVA(powerW: number, powerFactor?: number, thdPct?: number): number | null {
+  if (powerFactor === undefined || thdPct === undefined) return null
+  // a meter reports PF 1 / THD 0 when there is no load to measure
+  if (powerW < 2 || powerFactor <= 0.05) return 0
+  const thd = thdPct / 100
+  const s1 = powerW / Math.min(1, Math.abs(powerFactor)) / Math.sqrt(1 + thd * thd)
+  return thd * s1
+}
+
+export type LoadClass = 'quiet' | 'other' | 'charger' | 'big'
+
+export interface Classified {
+  cls: LoadClass
+  excessW: number
+  excessVA: number | null
+}
+
+/**
+ * quiet: background; other: a small step (lights) or a resistive load in the charger range;
+ * charger: a charger-sized, charger-shaped excess; big: a cleaner or heater, which masks what is under it.
+ */
+export function classify(
+  obs: Observation,
+  baselineW: number,
+  baselineH: number,
+  params: StrayWireParams,
+): Classified {
+  const excessW = obs.unexplainedW - baselineW
+  const excessVA = obs.harmonicVA === null ? null : obs.harmonicVA - baselineH
+  // the residual of a busy shed wanders by a fraction of the port meters' error as ports taper
+  const wander = obs.toleranceW / 4
+  if (excessW < params.quietW + wander) return { cls: 'quiet', excessW, excessVA }
+  const ratio = excessVA === null ? null : excessVA / excessW
+  if (excessW > params.maxChargerW + wander) {
+    // two chargers on one circuit still look like rectifiers; a cleaner's motor does not (ratio ≤ ~0.5)
+    const twoChargers = ratio !== null && ratio >= 0.6 && excessW <= 2 * params.maxChargerW
+    return { cls: twoChargers ? 'charger' : 'big', excessW, excessVA }
+  }
+  if (excessW < params.minStepW + wander) return { cls: 'other', excessW, excessVA }
+  if (ratio !== null && ratio < params.minHarmonicRatio) return { cls: 'other', excessW, excessVA }
+  return { cls: 'charger', excessW, excessVA }
+}
+
+/** Local time of day decides severity (domain.md: critical 22:00–06:00) and how long to confirm. */
+export function localHour(ts: number, utcOffsetMin: number): number {
+  const minuteOfDay = (((Math.floor(ts / 60_000) + utcOffsetMin) % 1440) + 1440) % 1440
+  return minuteOfDay / 60
+}
+
+export const isCriticalHour = (h: number): boolean => h >= 22 || h < 6
+export const isEveningOrNight = (h: number): boolean => h >= 18 || h < 6

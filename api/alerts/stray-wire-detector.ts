@@ -1,0 +1,193 @@
+// Stray-wire (飞线) charging detector: a pure step function over one circuit's or one shed's readings.
+// A charger shows as a step of 120–350 W over the background that stays (CC for hours, then a slow CV
+// taper), distorted (THD 60–120 %) where the meter reports it. Lights are too small, cleaners and
+// heaters too big, legit charging is metered by the ports. See domain.md "Stray-wire detection".
+import {
+  type Classified,
+  classify,
+  isCriticalHour,
+  isEveningOrNight,
+  localHour,
+  type Observation,
+  observe,
+} from './stray-wire-classify.ts'
+import type {
+  StrayWireInput,
+  StrayWireParams,
+  StrayWireSeverity,
+  StrayWireState,
+  StrayWireVerdict,
+} from './stray-wire-types.ts'
+
+export * from './stray-wire-types.ts'
+
+const MIN = 60_000
+/** Background tracking: a quiet reading pulls the baseline 20 % of the way (≈ 5 min time constant). */
+const BASELINE_GAIN = 0.2
+/** Readings just above quiet for this long are a new background (lights switched on), not a charger. */
+const ABSORB_AFTER_READINGS = 3
+/** A one-minute change this small and undistorted while a charger is tracked is a light switching. */
+const LIGHT_STEP_MAX_W = 70
+
+export interface StrayWireResult {
+  state: StrayWireState
+  verdict?: StrayWireVerdict
+}
+
+export function detectStrayWire(
+  state: StrayWireState,
+  input: StrayWireInput,
+  params: StrayWireParams,
+): StrayWireResult {
+  // late or duplicate readings (QoS 1 redelivery, buffered uploads) cannot move a per-minute detector back
+  if (state.lastTs !== null && input.ts <= state.lastTs) return { state }
+  if (!Number.isFinite(input.ts)) return { state }
+  const obs = observe(input, params)
+  if (!Number.isFinite(obs.unexplainedW)) return { state }
+
+  const s: StrayWireState = { ...state, candidate: state.candidate && { ...state.candidate } }
+  s.alert = state.alert && { ...state.alert }
+  const gapMin = s.lastTs === null ? 0 : (obs.ts - s.lastTs) / MIN
+  if (gapMin > params.maxGapMin) s.candidate = null
+
+  if (s.baselineW === null) initBaseline(s, obs)
+  if (s.candidate || s.alert) followLightSteps(s, obs)
+  const c = classify(obs, s.baselineW!, s.baselineH, params)
+
+  let verdict: StrayWireVerdict | undefined
+  if (s.alert) verdict = trackAlert(s, obs, c, params)
+  else verdict = trackCandidate(s, obs, c, params)
+
+  s.lastTs = obs.ts
+  s.prevW = obs.unexplainedW
+  s.prevH = obs.harmonicVA
+  return verdict ? { state: s, verdict } : { state: s }
+}
+
+/** Start from this reading if it can be background; else from nothing, so a charger already on shows. */
+function initBaseline(s: StrayWireState, obs: Observation): void {
+  const plausible = obs.unexplainedW <= obs.backgroundCapW
+  s.baselineW = plausible ? obs.unexplainedW : 0
+  s.baselineH = plausible && obs.harmonicVA !== null ? obs.harmonicVA : 0
+}
+
+/**
+ * While a charger is tracked the baseline is frozen (its slow taper must not leak into the background),
+ * except for steps a light makes: small, sudden, undistorted. A charger's own drops (lithium cut-off)
+ * carry harmonic current with them and are not taken for lights.
+ */
+function followLightSteps(s: StrayWireState, obs: Observation): void {
+  if (s.prevW === null || s.prevH === null || obs.harmonicVA === null) return
+  const dW = obs.unexplainedW - s.prevW
+  const dH = obs.harmonicVA - s.prevH
+  if (Math.abs(dW) < 8 || Math.abs(dW) > LIGHT_STEP_MAX_W) return
+  if (Math.abs(dH) >= 0.3 * Math.abs(dW)) return
+  s.baselineW = Math.max(0, s.baselineW! + dW)
+  s.baselineH = Math.max(0, s.baselineH + dH)
+}
+
+function updateBaseline(s: StrayWireState, obs: Observation, c: Classified): void {
+  if (c.cls === 'quiet') {
+    s.otherRun = 0
+    const b = s.baselineW!
+    const x = obs.unexplainedW
+    // lights going off drop the background at once; one low reading alone may be a feeder/port skew
+    // glitch, and meter error alone cannot make the background much below zero
+    const floor = -(obs.toleranceW + 10)
+    if (x < b && s.prevW !== null && s.prevW < b) s.baselineW = Math.max(x, s.prevW, floor)
+    else s.baselineW = Math.max(floor, b + BASELINE_GAIN * (x - b))
+    if (obs.harmonicVA !== null) s.baselineH += BASELINE_GAIN * (obs.harmonicVA - s.baselineH)
+    return
+  }
+  if (c.cls !== 'other') {
+    s.otherRun = 0
+    return
+  }
+  s.otherRun += 1
+  // a background may only grow past the lights' range when the meter shows it is not a rectifier
+  const undistorted = c.excessVA !== null && c.excessVA < 0.3 * c.excessW
+  if (s.otherRun >= ABSORB_AFTER_READINGS && (undistorted || obs.unexplainedW <= obs.backgroundCapW)) {
+    s.baselineW = obs.unexplainedW
+    if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
+    s.otherRun = 0
+  }
+}
+
+function trackCandidate(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): StrayWireVerdict | undefined {
+  const cand = s.candidate
+  if (!cand) {
+    updateBaseline(s, obs, c)
+    if (c.cls === 'charger') {
+      s.candidate = {
+        onsetTs: obs.ts,
+        firstTs: obs.ts,
+        chargerReadings: 1,
+        readings: 1,
+        quietRun: 0,
+        minW: c.excessW,
+        maxW: c.excessW,
+      }
+    }
+    return undefined
+  }
+  // a cleaner or heater on top hides the charger: such readings neither confirm nor refute
+  if (c.cls === 'big') return undefined
+  cand.readings += 1
+  if (c.cls === 'quiet') {
+    cand.quietRun += 1
+    if (cand.quietRun >= params.quietResetReadings) {
+      s.candidate = null
+      updateBaseline(s, obs, c)
+    }
+    return undefined
+  }
+  cand.quietRun = 0
+  if (c.cls !== 'charger') return undefined
+  cand.chargerReadings += 1
+  cand.minW = Math.min(cand.minW, c.excessW)
+  cand.maxW = Math.max(cand.maxW, c.excessW)
+
+  const hour = localHour(obs.ts, params.utcOffsetMin)
+  const confirmMin = isEveningOrNight(hour) ? params.confirmNightMin : params.confirmDayMin
+  const heldMin = (obs.ts - cand.onsetTs) / MIN
+  // most of the unmasked readings must be charger-shaped, not a flicker that crossed the step once
+  const enough = cand.chargerReadings >= Math.max(3, Math.ceil(0.6 * cand.readings))
+  if (heldMin < confirmMin - 1 || !enough) return undefined
+
+  const severity: StrayWireSeverity = isCriticalHour(hour) ? 'critical' : 'major'
+  s.alert = { onsetTs: cand.onsetTs, raisedTs: obs.ts, severity, peakW: cand.maxW, lastPresentTs: obs.ts }
+  s.candidate = null
+  return { kind: 'raise', ts: obs.ts, onsetTs: cand.onsetTs, severity, powerW: Math.round(cand.maxW) }
+}
+
+function trackAlert(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): StrayWireVerdict | undefined {
+  const alert = s.alert!
+  if (c.cls === 'big') return undefined
+  const present = c.excessW >= params.presentW + obs.toleranceW / 8
+  if (present) {
+    alert.lastPresentTs = obs.ts
+    alert.peakW = Math.max(alert.peakW, c.excessW)
+    if (alert.severity === 'major' && isCriticalHour(localHour(obs.ts, params.utcOffsetMin))) {
+      alert.severity = 'critical'
+      return { kind: 'escalate', ts: obs.ts, onsetTs: alert.onsetTs, severity: 'critical' }
+    }
+    return undefined
+  }
+  if (obs.ts - alert.lastPresentTs < params.clearAfterMin * MIN) return undefined
+  s.alert = null
+  s.otherRun = 0
+  // what is left now is background again
+  s.baselineW = Math.min(obs.unexplainedW, Math.max(s.baselineW!, 0) + params.quietW)
+  if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
+  return { kind: 'clear', ts: obs.ts, onsetTs: alert.onsetTs }
+}

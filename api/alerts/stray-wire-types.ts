@@ -1,0 +1,121 @@
+// Inputs, state and output of the stray-wire charging detector (domain.md alert `stray_wire_charging`).
+
+/** One circuit-monitor reading; PF and THD are optional in protocol v1, so the detector copes without. */
+export interface CircuitInput {
+  source: 'circuit'
+  ts: number
+  powerW: number
+  powerFactor?: number
+  currentThdPct?: number
+}
+
+/** One charging-pile reading reduced to what the residual needs: feeder power and the ports' sum. */
+export interface ShedInput {
+  source: 'shed'
+  ts: number
+  feederPowerW: number
+  /** Σ ports[].powerW as metered by the ports (each ±2 %). */
+  portsPowerW: number
+}
+
+export type StrayWireInput = CircuitInput | ShedInput
+
+export type StrayWireSeverity = 'major' | 'critical'
+
+export interface StrayWireParams {
+  /** Local time decides severity and confirmation time; China: UTC+8 all year. */
+  utcOffsetMin: number
+  /** Smallest step that can be a charger's CC input (lead-acid starts at ~120 W; margin for meters). */
+  minStepW: number
+  /** Largest single charger (lithium ~350 W) with margin; above this the load is masked (cleaner, heater). */
+  maxChargerW: number
+  /** Excess below this is background (lights ≤ 60 W switch in and out of it). */
+  quietW: number
+  /** Harmonic VA per excess W a rectifier charger shows at least: THD ≥ 60 % / DPF ≤ 1 gives ≥ 0.6. */
+  minHarmonicRatio: number
+  /** Minutes of charger-shaped load before raising, at night (18:00–06:00) and by day. */
+  confirmNightMin: number
+  confirmDayMin: number
+  /** A candidate dies after this many consecutive quiet readings. */
+  quietResetReadings: number
+  /** domain.md: cleared when the load is gone for 10 min. */
+  clearAfterMin: number
+  /** While raised, an excess below this means the charger is gone (lead-acid float is ≥ ~4 W). */
+  presentW: number
+  /** Port meter error (fraction) and feeder meter error, for the shed residual's tolerance band. */
+  portMeterError: number
+  feederMeterError: number
+  /** domain.md: a pile's own electronics and shed lighting draw up to about 60 W. */
+  electronicsAllowanceW: number
+  /** A longer silence than this forgets a candidate (the step can no longer be trusted). */
+  maxGapMin: number
+}
+
+export const DEFAULT_STRAY_WIRE_PARAMS: StrayWireParams = Object.freeze({
+  utcOffsetMin: 8 * 60,
+  minStepW: 85,
+  maxChargerW: 450,
+  quietW: 30,
+  minHarmonicRatio: 0.3,
+  confirmNightMin: 6,
+  confirmDayMin: 10,
+  quietResetReadings: 3,
+  clearAfterMin: 10,
+  presentW: 12,
+  portMeterError: 0.02,
+  feederMeterError: 0.01,
+  electronicsAllowanceW: 60,
+  maxGapMin: 30,
+})
+
+export interface Candidate {
+  onsetTs: number
+  firstTs: number
+  chargerReadings: number
+  readings: number
+  quietRun: number
+  /** Charger-class excess seen so far: a CC phase is flat, a tool or motor is not. */
+  minW: number
+  maxW: number
+}
+
+export interface ActiveAlert {
+  onsetTs: number
+  raisedTs: number
+  severity: StrayWireSeverity
+  peakW: number
+  lastPresentTs: number
+}
+
+/** Plain JSON: persisted across restarts as is. */
+export interface StrayWireState {
+  v: 1
+  lastTs: number | null
+  /** Background level (lights, electronics, residual meter offset), W; null until first quiet reading. */
+  baselineW: number | null
+  /** Background harmonic VA (circuits with PF and THD). */
+  baselineH: number
+  prevW: number | null
+  prevH: number | null
+  /** Consecutive readings just above quiet but below a charger: lights switched on, to be absorbed. */
+  otherRun: number
+  candidate: Candidate | null
+  alert: ActiveAlert | null
+}
+
+export type StrayWireVerdict =
+  | { kind: 'raise'; ts: number; onsetTs: number; severity: StrayWireSeverity; powerW: number }
+  | { kind: 'escalate'; ts: number; onsetTs: number; severity: 'critical' }
+  | { kind: 'clear'; ts: number; onsetTs: number }
+
+export const initialStrayWireState = (): StrayWireState => ({
+  v: 1,
+  lastTs: null,
+  baselineW: null,
+  baselineH: 0,
+  prevW: null,
+  prevH: null,
+  otherRun: 0,
+  candidate: null,
+  alert: null,
+})

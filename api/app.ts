@@ -1,0 +1,165 @@
+// The HTTP API (../shared/api.md) and socket.io live updates on one server.
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import type { MqttClient } from 'mqtt'
+import type { Logger } from 'pino'
+import type { Registry as MetricsRegistry } from 'prom-client'
+import { Server } from 'socket.io'
+import type { InfluxClient } from '../influx/types.ts'
+import type { Registry } from '../registry/index.ts'
+import { createAuthenticator } from './auth.ts'
+import type { RouteContext } from './context.ts'
+import { createInfluxDeviceState, type DeviceStateSource } from './device-state.ts'
+import { installErrorHandlers } from './errors.ts'
+import { createLiveFeed, type LiveFeed, type LiveServer } from './live-feed.ts'
+import { createApiMetrics } from './metrics.ts'
+import { adminRoutes } from './routes/admin.ts'
+import { deviceDataRoutes } from './routes/device-data.ts'
+import { deviceRoutes } from './routes/devices.ts'
+import { healthRoutes, type Readiness } from './routes/health.ts'
+import { siteRoutes } from './routes/sites.ts'
+
+export interface ApiConfig {
+  host: string
+  port?: number
+  /** origins allowed to open socket.io connections from a browser on another origin */
+  corsOrigins?: string[]
+  /** sha256 hex of a bootstrap admin token accepted besides the registry's tokens */
+  adminTokenHash?: string
+  /** default 1 MiB */
+  bodyLimitBytes?: number
+}
+
+export interface ApiDeps {
+  config: ApiConfig
+  log: Logger
+  registry: Registry
+  influx: InfluxClient
+  metrics: MetricsRegistry
+  readiness: () => Promise<Readiness>
+  /** a connected mqtt.js client with a service account: live feed and revocations */
+  mqtt?: MqttClient
+  now?: () => number
+  /** defaults to the InfluxDB-backed source (api/device-state.ts) */
+  deviceState?: DeviceStateSource
+}
+
+export interface Api {
+  app: FastifyInstance
+  io: LiveServer
+  live: LiveFeed
+  close(): Promise<void>
+}
+
+/** Broker topic that makes it disconnect a device at once (decommissioned or re-keyed). */
+export const REVOKE_TOPIC = '$courtyard/revoke'
+const REVOKE_TIMEOUT_MS = 5000
+
+export async function buildApp(deps: ApiDeps): Promise<Api> {
+  const log = deps.log
+  const now = deps.now ?? Date.now
+  const metrics = createApiMetrics(deps.metrics)
+  const auth = createAuthenticator({ registry: deps.registry, adminTokenHash: deps.config.adminTokenHash })
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    // one line per request is too much at fleet scale; failures are logged by the error handler
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.config.bodyLimitBytes ?? 1024 * 1024,
+    return503OnClosing: true,
+  })
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .setValidatorCompiler(TypeBoxValidatorCompiler)
+  installErrorHandlers(app, log)
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched'
+    metrics.requests.inc({ method: req.method, route, status: reply.statusCode })
+    metrics.duration.observe({ method: req.method, route }, reply.elapsedTime / 1000)
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Courtyard API',
+        version: '1',
+        description:
+          'IoT monitoring for community facilities. Every /api/v1 route needs `Authorization: Bearer <token>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  const revoke = async (deviceId: string) => {
+    if (!deps.mqtt) {
+      log.warn({ deviceId }, 'no service MQTT client: device not disconnected')
+      return
+    }
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        deps.mqtt.publishAsync(REVOKE_TOPIC, JSON.stringify({ deviceId }), { qos: 1 }),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no PUBACK within ${REVOKE_TIMEOUT_MS} ms`)),
+            REVOKE_TIMEOUT_MS,
+          )
+        }),
+      ])
+    } catch (err) {
+      // the registry change stands: the broker refuses the old secret at the next connect
+      log.error({ deviceId, err: (err as Error).message }, 'revoke publish failed')
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  const ctx: RouteContext = {
+    registry: deps.registry,
+    influx: deps.influx,
+    state: deps.deviceState ?? createInfluxDeviceState({ influx: deps.influx, now }),
+    revoke,
+    now,
+    log,
+  }
+
+  await app.register(healthRoutes, { readiness: deps.readiness, metrics: deps.metrics })
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', async (req) => {
+        req.principal = auth.fromHeader(req.headers.authorization)
+      })
+      await v1.register(adminRoutes, { ctx })
+      await v1.register(siteRoutes, { ctx })
+      await v1.register(deviceRoutes, { ctx })
+      await v1.register(deviceDataRoutes, { ctx })
+    },
+    { prefix: '/api/v1' },
+  )
+
+  const io: LiveServer = new Server(app.server, {
+    path: '/socket.io',
+    serveClient: false,
+    cors: deps.config.corsOrigins?.length ? { origin: deps.config.corsOrigins } : undefined,
+  })
+  const live = createLiveFeed({ io, registry: deps.registry, auth, mqtt: deps.mqtt, log, metrics, now })
+
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= (async () => {
+      await live.close()
+      io.disconnectSockets(true)
+      io.engine.close()
+      await app.close()
+    })()
+    return closing
+  }
+
+  await app.ready()
+  return { app: app as unknown as FastifyInstance, io, live, close }
+}

@@ -1,0 +1,15 @@
+// What route plugins get: the registry, InfluxDB, device state and the revoke hook.
+import type { Logger } from 'pino'
+import type { InfluxClient } from '../influx/types.ts'
+import type { Registry } from '../registry/index.ts'
+import type { DeviceStateSource } from './device-state.ts'
+
+export interface RouteContext {
+  registry: Registry
+  influx: InfluxClient
+  state: DeviceStateSource
+  /** Tells the broker to disconnect a device now (decommissioned or re-keyed). */
+  revoke(deviceId: string): Promise<void>
+  now(): number
+  log: Logger
+}

@@ -1,0 +1,122 @@
+// online / lastSeen / latest reading for a page of devices, from InfluxDB: the last `device_status`
+// point per device and the last telemetry point per device (and per port for piles), all bounded to the
+// last 30 days. One query per measurement involved, whatever the page size. Swap this file for an
+// in-memory source fed by the live feed if the queries ever become the bottleneck.
+import type { DeviceKind } from '../domain/protocol.ts'
+import { FIELDS_BY_KIND, MEASUREMENT, MEASUREMENT_BY_KIND } from '../domain/storage.ts'
+import type { InfluxClient, QueryParam, SeriesResult } from '../influx/types.ts'
+import { deviceFilter, ident } from './influx-queries.ts'
+import { toRfc3339 } from './time-range.ts'
+
+export const STATE_WINDOW_MS = 30 * 24 * 3600_000
+
+export interface DeviceState {
+  online: boolean
+  lastSeen?: number
+  reading?: Record<string, unknown>
+}
+
+export interface DeviceStateSource {
+  forDevices(devices: readonly { id: string; kind: DeviceKind }[]): Promise<Map<string, DeviceState>>
+}
+
+/** Sets `a.b.c` in a nested object. Field paths come from the storage whitelist. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.')
+  let obj = target
+  for (const k of keys.slice(0, -1)) {
+    const next = obj[k]
+    if (typeof next === 'object' && next !== null) obj = next as Record<string, unknown>
+    else {
+      const created: Record<string, unknown> = {}
+      obj[k] = created
+      obj = created
+    }
+  }
+  obj[keys[keys.length - 1]!] = value
+}
+
+/** The row's whitelisted fields as a nested object, skipping nulls (a field the device does not have). */
+function rowToFields(
+  s: SeriesResult,
+  row: unknown[],
+  fields: ReadonlySet<string>,
+  into: Record<string, unknown>,
+): Record<string, unknown> {
+  s.columns.forEach((col, i) => {
+    const v = row[i]
+    if (col !== 'time' && fields.has(col) && v !== null && v !== undefined) setPath(into, col, v)
+  })
+  return into
+}
+
+const deviceFields = (kind: DeviceKind) =>
+  new Set(FIELDS_BY_KIND[kind].filter((f) => !f.port).map((f) => f.path))
+const portFields = new Set(FIELDS_BY_KIND['charging-pile'].filter((f) => f.port).map((f) => f.path))
+
+export function createInfluxDeviceState(opts: {
+  influx: InfluxClient
+  now: () => number
+}): DeviceStateSource {
+  const { influx } = opts
+
+  const latest = (measurement: string, ids: string[], groupBy: string) => {
+    const params: Record<string, QueryParam> = { since: toRfc3339(opts.now() - STATE_WINDOW_MS) }
+    const where = `${deviceFilter(ids, params)} AND time >= $since`
+    const q = `SELECT * FROM ${ident(measurement)} WHERE ${where} GROUP BY ${groupBy} ORDER BY time DESC LIMIT 1`
+    return influx.query(q, params)
+  }
+
+  return {
+    async forDevices(devices) {
+      const out = new Map<string, DeviceState>(devices.map((d) => [d.id, { online: false }]))
+      if (devices.length === 0) return out
+      const ids = devices.map((d) => d.id)
+      const byKind = new Map<DeviceKind, string[]>()
+      for (const d of devices) byKind.set(d.kind, [...(byKind.get(d.kind) ?? []), d.id])
+
+      const statusQ = (() => {
+        const params: Record<string, QueryParam> = { since: toRfc3339(opts.now() - STATE_WINDOW_MS) }
+        return influx.query(
+          `SELECT last("online") AS "online" FROM ${ident(MEASUREMENT.status)} WHERE ${deviceFilter(ids, params)} AND time >= $since GROUP BY "device"`,
+          params,
+        )
+      })()
+      const kindQs = [...byKind].map(async ([kind, kindIds]) => ({
+        kind,
+        series: await latest(MEASUREMENT_BY_KIND[kind], kindIds, '"device"'),
+      }))
+      const piles = byKind.get('charging-pile')
+      const portQ = piles ? latest(MEASUREMENT.pilePort, piles, '"device", "port"') : Promise.resolve([])
+      const [status, kinds, ports] = await Promise.all([statusQ, Promise.all(kindQs), portQ])
+
+      for (const s of status) {
+        const st = s.tags?.device ? out.get(s.tags.device) : undefined
+        const online = s.values[0]?.[s.columns.indexOf('online')]
+        if (st) st.online = online === true
+      }
+      for (const { kind, series } of kinds) {
+        const fields = deviceFields(kind)
+        for (const s of series) {
+          const st = s.tags?.device ? out.get(s.tags.device) : undefined
+          const row = s.values[0]
+          if (!st || !row) continue
+          const ts = row[s.columns.indexOf('time')] as number
+          st.lastSeen = ts
+          st.reading = rowToFields(s, row, fields, { ts, kind })
+        }
+      }
+      for (const s of ports) {
+        const st = s.tags?.device ? out.get(s.tags.device) : undefined
+        const row = s.values[0]
+        const port = Number(s.tags?.port)
+        if (!st?.reading || !row || !Number.isInteger(port)) continue
+        if (!Array.isArray(st.reading.ports)) st.reading.ports = []
+        ;(st.reading.ports as Record<string, unknown>[]).push(rowToFields(s, row, portFields, { port }))
+      }
+      for (const st of out.values())
+        (st.reading?.ports as { port: number }[] | undefined)?.sort((a, b) => a.port - b.port)
+      return out
+    },
+  }
+}

@@ -1,0 +1,53 @@
+// Every error answer is `{error, message}`: ours (CourtyardError), Fastify's own (validation, bad JSON,
+// too large, unknown route) and unexpected ones, which are logged and answered without internals.
+import type { FastifyError, FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import { ERROR_CODES, type ErrorCode, isCourtyardError } from '../domain/errors.ts'
+
+const codeForStatus = (status: number): ErrorCode => {
+  const found = (Object.entries(ERROR_CODES) as [ErrorCode, number][]).find(([, s]) => s === status)
+  return found ? found[0] : status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'
+}
+
+function validationMessage(err: FastifyError): string {
+  const first = err.validation?.[0] as {
+    instancePath?: string
+    message?: string
+    params?: Record<string, unknown>
+  }
+  if (!first) return err.message
+  const where = `${err.validationContext ?? 'request'}${first.instancePath ?? ''}`
+  const required = first.params?.requiredProperties ?? first.params?.missingProperty
+  if (required) return `${where} is missing ${[required].flat().join(', ')}`
+  const extra = first.params?.additionalProperties ?? first.params?.additionalProperty
+  if (extra) return `${where} has unknown property ${[extra].flat().join(', ')}`
+  return `${where} ${first.message ?? 'is invalid'}`
+}
+
+export function installErrorHandlers(app: FastifyInstance, log: Logger): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (isCourtyardError(err)) {
+      if (err.status >= 500) log.error({ err, url: req.url, code: err.code }, 'request failed')
+      return reply.status(err.status).send({ error: err.code, message: err.message })
+    }
+    if (err.validation) {
+      return reply.status(400).send({ error: 'BAD_REQUEST', message: validationMessage(err) })
+    }
+    const status = err.statusCode ?? 500
+    if (status < 500) {
+      // Fastify's client errors (bad JSON, body too large, unsupported media type) carry safe messages
+      return reply.status(status).send({ error: codeForStatus(status), message: err.message })
+    }
+    log.error({ err, url: req.url }, 'request failed')
+    return reply.status(500).send({
+      error: 'INTERNAL',
+      message: 'something went wrong on our side; it was logged, try again later',
+    })
+  })
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send({
+      error: 'NOT_FOUND',
+      message: `no route ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}: see /api/v1/openapi.json`,
+    })
+  })
+}

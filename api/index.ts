@@ -1,0 +1,5 @@
+export { type Api, type ApiConfig, type ApiDeps, buildApp, REVOKE_TOPIC } from './app.ts'
+export type { Principal } from './auth.ts'
+export { createInfluxDeviceState, type DeviceState, type DeviceStateSource } from './device-state.ts'
+export type { LiveFeed, LiveServer } from './live-feed.ts'
+export type { Readiness } from './routes/health.ts'

@@ -1,0 +1,201 @@
+// socket.io live updates fed by the service MQTT client. Status and events are subscribed for every
+// device (`devices/+/status`, `devices/+/events`); telemetry only for devices someone watches,
+// ref-counted, so an idle dashboard costs the broker nothing per reading.
+import type { MqttClient } from 'mqtt'
+import type { Logger } from 'pino'
+import type { Server, Socket } from 'socket.io'
+import { decodeMessage } from '../domain/decode-message.ts'
+import type {
+  ClientToServerEvents,
+  LiveAlert,
+  ServerToClientEvents,
+  SubscribeAck,
+  SubscribeTarget,
+} from '../domain/live-events.ts'
+import { liveRoom } from '../domain/live-events.ts'
+import { parseDeviceTopic, topics } from '../domain/topics.ts'
+import { isValidId, type Registry } from '../registry/index.ts'
+import type { Authenticator, Principal } from './auth.ts'
+import type { ApiMetrics } from './metrics.ts'
+
+export interface SocketData {
+  principal: Principal
+  /** subscription key (`site:x` / `device:y`) → device ids whose telemetry it holds */
+  watches: Map<string, string[]>
+}
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+
+export interface LiveFeed {
+  /** Sends an alert (on every change of state) to its device's and site's rooms. */
+  emitAlert(alert: LiveAlert): void
+  close(): Promise<void>
+}
+
+const notFound = (what: string): SubscribeAck => ({
+  ok: false,
+  error: 'NOT_FOUND',
+  message: `${what} does not exist`,
+})
+
+function targetOf(raw: unknown): SubscribeTarget | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined
+  const { siteId, deviceId } = raw as Record<string, unknown>
+  if (typeof siteId === 'string' && deviceId === undefined && isValidId(siteId)) return { siteId }
+  if (typeof deviceId === 'string' && siteId === undefined && isValidId(deviceId)) return { deviceId }
+  return undefined
+}
+
+export function createLiveFeed(deps: {
+  io: LiveServer
+  registry: Registry
+  auth: Authenticator
+  mqtt?: MqttClient
+  log: Logger
+  metrics: ApiMetrics
+  now: () => number
+}): LiveFeed {
+  const { io, registry, mqtt, log, metrics } = deps
+  const telemetryRefs = new Map<string, number>()
+
+  const watch = (ids: readonly string[]) => {
+    for (const id of ids) {
+      const n = (telemetryRefs.get(id) ?? 0) + 1
+      telemetryRefs.set(id, n)
+      if (n === 1)
+        mqtt?.subscribe(topics.telemetry(id), { qos: 0 }, (err) => {
+          if (err) log.warn({ deviceId: id, err: err.message }, 'live telemetry subscribe failed')
+        })
+    }
+    metrics.liveTelemetrySubscriptions.set(telemetryRefs.size)
+  }
+  const unwatch = (ids: readonly string[]) => {
+    for (const id of ids) {
+      const n = (telemetryRefs.get(id) ?? 0) - 1
+      if (n > 0) telemetryRefs.set(id, n)
+      else if (telemetryRefs.delete(id)) mqtt?.unsubscribe(topics.telemetry(id))
+    }
+    metrics.liveTelemetrySubscriptions.set(telemetryRefs.size)
+  }
+
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token
+    const principal =
+      typeof token === 'string' && token.length <= 512 ? deps.auth.fromToken(token) : undefined
+    if (!principal) {
+      const err = new Error('unauthorized') as Error & { data?: unknown }
+      err.data = {
+        error: 'UNAUTHORIZED',
+        message: 'pass a valid API token in the handshake: io(url, { auth: { token } })',
+      }
+      return next(err)
+    }
+    socket.data.principal = principal
+    socket.data.watches = new Map()
+    next()
+  })
+
+  const subscribe = (socket: LiveSocket, raw: unknown): SubscribeAck => {
+    const target = targetOf(raw)
+    if (!target)
+      return { ok: false, error: 'BAD_REQUEST', message: 'subscribe to { siteId } or { deviceId }' }
+    const { tenantId } = socket.data.principal
+    let room: string
+    let ids: string[]
+    if ('siteId' in target) {
+      if (!registry.getSite(target.siteId, { tenantId })) return notFound(`site ${target.siteId}`)
+      room = liveRoom.site(target.siteId)
+      ids = registry.deviceIdsOfSite(target.siteId)
+    } else {
+      if (!registry.getDevice(target.deviceId, { tenantId })) return notFound(`device ${target.deviceId}`)
+      room = liveRoom.device(target.deviceId)
+      ids = [target.deviceId]
+    }
+    if (!socket.data.watches.has(room)) {
+      socket.data.watches.set(room, ids)
+      watch(ids)
+      socket.join(room)
+    }
+    return { ok: true }
+  }
+
+  const unsubscribe = (socket: LiveSocket, raw: unknown): SubscribeAck => {
+    const target = targetOf(raw)
+    if (!target)
+      return { ok: false, error: 'BAD_REQUEST', message: 'unsubscribe from { siteId } or { deviceId }' }
+    const room = 'siteId' in target ? liveRoom.site(target.siteId) : liveRoom.device(target.deviceId)
+    const ids = socket.data.watches.get(room)
+    if (ids) {
+      socket.data.watches.delete(room)
+      unwatch(ids)
+      socket.leave(room)
+    }
+    return { ok: true }
+  }
+
+  io.on('connection', (socket) => {
+    metrics.liveClients.inc()
+    socket.on('subscribe', (target, ack) => {
+      const res = subscribe(socket, target)
+      if (typeof ack === 'function') ack(res)
+    })
+    socket.on('unsubscribe', (target, ack) => {
+      const res = unsubscribe(socket, target)
+      if (typeof ack === 'function') ack(res)
+    })
+    socket.on('disconnect', () => {
+      metrics.liveClients.dec()
+      for (const ids of socket.data.watches.values()) unwatch(ids)
+      socket.data.watches.clear()
+    })
+  })
+
+  const onMessage = (topic: string, payload: Buffer) => {
+    const t = parseDeviceTopic(topic)
+    if (!t) return
+    const device = registry.findDevice(t.deviceId)
+    if (!device) return
+    const decoded = decodeMessage(topic, payload, device, deps.now())
+    if (!decoded.ok) {
+      log.debug({ deviceId: t.deviceId, reason: decoded.reason }, 'live message skipped')
+      return
+    }
+    const m = decoded.value
+    const rooms = io.to([liveRoom.device(device.id), liveRoom.site(device.siteId)])
+    if (m.type === 'status') {
+      rooms.emit('device-status', { deviceId: device.id, online: m.online, at: deps.now() })
+      metrics.liveMessages.inc({ type: 'device-status' })
+    } else if (m.type === 'event') {
+      rooms.emit('event', { deviceId: device.id, siteId: device.siteId, kind: m.kind, event: m.event })
+      metrics.liveMessages.inc({ type: 'event' })
+    } else if (m.type === 'telemetry') {
+      rooms.emit('reading', { deviceId: device.id, siteId: device.siteId, kind: m.kind, reading: m.reading })
+      metrics.liveMessages.inc({ type: 'reading' })
+    }
+  }
+
+  const FEED_TOPICS = ['devices/+/status', 'devices/+/events']
+  if (mqtt) {
+    mqtt.on('message', onMessage)
+    mqtt.subscribe(FEED_TOPICS, { qos: 1 }, (err) => {
+      if (err) log.error({ err: err.message }, 'live feed subscribe failed')
+    })
+  } else {
+    log.warn({}, 'no service MQTT client: live updates carry alerts only')
+  }
+
+  return {
+    emitAlert(alert) {
+      io.to([liveRoom.device(alert.deviceId), liveRoom.site(alert.siteId)]).emit('alert', alert)
+      metrics.liveMessages.inc({ type: 'alert' })
+    },
+    async close() {
+      if (!mqtt) return
+      mqtt.removeListener('message', onMessage)
+      const watched = [...telemetryRefs.keys()].map((id) => topics.telemetry(id))
+      telemetryRefs.clear()
+      if (mqtt.connected) await mqtt.unsubscribeAsync([...FEED_TOPICS, ...watched]).catch(() => undefined)
+    },
+  }
+}

@@ -1,0 +1,43 @@
+// Opaque list cursors: base64url JSON. Clients must treat them as opaque; we validate on the way in.
+import { CourtyardError } from '../domain/errors.ts'
+import { DEFAULT_LIMIT } from './schemas.ts'
+
+export function encodeCursor(value: Record<string, string | number>): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
+}
+
+/** Decodes a cursor and checks that it carries `keys` of the expected types. */
+export function decodeCursor<T extends Record<string, string | number>>(
+  cursor: string,
+  shape: { [K in keyof T]: 'string' | 'number' },
+): T {
+  let value: unknown
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    value = undefined
+  }
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    Object.entries(shape).every(([k, t]) => typeof (value as Record<string, unknown>)[k] === t)
+  if (!ok)
+    throw new CourtyardError(
+      'BAD_REQUEST',
+      'cursor is not valid here: pass the `next` value of the previous page',
+    )
+  return value as T
+}
+
+/** Keyset paging by id: fetch limit + 1 rows to learn whether there is a next page. */
+export function pageById<T extends { id: string }>(
+  fetch: (p: { limit: number; afterId?: string }) => T[],
+  q: { limit?: number; cursor?: string },
+): { items: T[]; next?: string } {
+  const limit = q.limit ?? DEFAULT_LIMIT
+  const afterId = q.cursor ? decodeCursor<{ after: string }>(q.cursor, { after: 'string' }).after : undefined
+  const rows = fetch({ limit: limit + 1, afterId })
+  if (rows.length <= limit) return { items: rows }
+  const items = rows.slice(0, limit)
+  return { items, next: encodeCursor({ after: items[items.length - 1]!.id }) }
+}

@@ -1,0 +1,79 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { CourtyardError } from '../../domain/errors.ts'
+import { principalOf, requireWrite } from '../auth.ts'
+import type { RouteContext } from '../context.ts'
+import { pageById } from '../pagination.ts'
+import { CreateSite, errorResponses, IdParams, ListQuery, listOf, Site } from '../schemas.ts'
+
+export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = async (app, { ctx }) => {
+  const { registry } = ctx
+
+  app.post(
+    '/sites',
+    {
+      schema: {
+        tags: ['sites'],
+        summary: 'create a site (admin tokens pass tenantId)',
+        body: CreateSite,
+        response: { 201: Site, ...errorResponses(400, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req)
+      requireWrite(p)
+      const { tenantId: asked, ...rest } = req.body
+      let tenantId: string
+      if (p.tenantId !== null) {
+        // a tenant token cannot name another tenant; answer as if it did not exist
+        if (asked !== undefined && asked !== p.tenantId)
+          throw new CourtyardError('NOT_FOUND', `tenant ${asked} does not exist`)
+        tenantId = p.tenantId
+      } else {
+        if (asked === undefined)
+          throw new CourtyardError(
+            'BAD_REQUEST',
+            'body is missing tenantId: an admin token must say whose site it is',
+          )
+        tenantId = asked
+      }
+      if (!registry.getTenant(tenantId))
+        throw new CourtyardError('NOT_FOUND', `tenant ${tenantId} does not exist`)
+      const site = registry.createSite({ ...rest, tenantId })
+      return reply.status(201).send(site)
+    },
+  )
+
+  app.get(
+    '/sites',
+    {
+      schema: {
+        tags: ['sites'],
+        summary: 'list the sites this token can see',
+        querystring: Type.Object(ListQuery),
+        response: { 200: listOf(Site), ...errorResponses(400) },
+      },
+    },
+    async (req) => {
+      const { tenantId } = principalOf(req)
+      return pageById((page) => registry.listSites({ ...page, tenantId }), req.query)
+    },
+  )
+
+  app.get(
+    '/sites/:id',
+    {
+      schema: {
+        tags: ['sites'],
+        summary: 'one site',
+        params: IdParams,
+        response: { 200: Site, ...errorResponses(404) },
+      },
+    },
+    async (req) => {
+      const site = registry.getSite(req.params.id, { tenantId: principalOf(req).tenantId })
+      if (!site) throw new CourtyardError('NOT_FOUND', `site ${req.params.id} does not exist`)
+      return site
+    },
+  )
+}

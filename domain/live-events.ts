@@ -1,0 +1,64 @@
+// socket.io live updates (../shared/api.md "Live updates"): the typed events shared by the API server,
+// the dashboard page and tests. Handshake: `auth: { token }`.
+import type { DeviceEvent, DeviceKind, Telemetry } from './protocol.ts'
+
+export type SubscribeTarget = { siteId: string } | { deviceId: string }
+
+export type SubscribeAck = { ok: true } | { ok: false; error: string; message: string }
+
+export interface LiveReading {
+  deviceId: string
+  siteId: string
+  kind: DeviceKind
+  reading: Telemetry
+}
+
+export interface LiveEvent {
+  deviceId: string
+  siteId: string
+  kind: DeviceKind
+  event: DeviceEvent
+}
+
+export interface LiveDeviceStatus {
+  deviceId: string
+  online: boolean
+  /** epoch ms the service saw the change */
+  at: number
+}
+
+/** The alert object of ../shared/api.md, sent on every change of state. */
+export interface LiveAlert {
+  id: string
+  type: string
+  severity: 'critical' | 'major' | 'minor' | 'warning'
+  state: 'active' | 'acknowledged' | 'cleared'
+  deviceId: string
+  siteId: string
+  port?: number
+  message: string
+  raisedAt: number
+  acknowledgedAt?: number
+  acknowledgedBy?: string
+  clearedAt?: number
+  lastValue?: number | string | boolean
+  count: number
+}
+
+export interface ClientToServerEvents {
+  subscribe: (target: SubscribeTarget, ack: (res: SubscribeAck) => void) => void
+  unsubscribe: (target: SubscribeTarget, ack?: (res: SubscribeAck) => void) => void
+}
+
+export interface ServerToClientEvents {
+  reading: (msg: LiveReading) => void
+  event: (msg: LiveEvent) => void
+  'device-status': (msg: LiveDeviceStatus) => void
+  alert: (alert: LiveAlert) => void
+}
+
+/** Room names: one per site and one per device. */
+export const liveRoom = {
+  site: (siteId: string) => `site:${siteId}`,
+  device: (deviceId: string) => `device:${deviceId}`,
+}
