@@ -2,6 +2,7 @@
 // exit, on Ctrl-C, on SIGTERM and on an uncaught error. Children forked with IPC also exit by themselves
 // when the channel to us closes.
 import { type ChildProcess, fork, type SpawnOptions, spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 const tracked = new Set<ChildProcess>()
@@ -48,13 +49,17 @@ function track(child: ChildProcess): ChildProcess {
 /** Forks one of the bench's own TypeScript children (tsx as an ESM loader, no extra tsx process). */
 export function forkBenchChild(file: string, execArgv: string[] = []): ChildProcess {
   const path = fileURLToPath(new URL(file, import.meta.url))
-  return track(
-    fork(path, [], {
-      execArgv: ['--import', 'tsx', ...execArgv],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    }),
-  )
+  const child = fork(path, [], {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  })
+  // the inspector (memory runs) announces every attach on stderr; everything else is passed through
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    if (!INSPECTOR_NOISE.test(line)) process.stderr.write(`${line}\n`)
+  })
+  return track(child)
 }
+const INSPECTOR_NOISE = /^(Debugger (listening|attached|ending)|For help, see: https:\/\/nodejs.org)/
 
 export function spawnTracked(cmd: string, args: string[], opts: SpawnOptions): ChildProcess {
   return track(spawn(cmd, args, opts))

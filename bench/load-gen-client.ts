@@ -5,6 +5,7 @@ import { forkBenchChild, request, waitExit } from './children.ts'
 import type { ConnectedReply, DeviceCredential, RunReply, RunSpec } from './ipc.ts'
 
 export interface LoadGen {
+  pid: number
   connected: ConnectedReply
   run(spec: Omit<RunSpec, 'type'>): Promise<RunReply>
   close(): Promise<void>
@@ -40,6 +41,7 @@ export async function startLoadGen(opts: {
       opts.connectTimeoutMs,
     )
     return {
+      pid: child.pid!,
       connected,
       run: (spec) =>
         request<RunReply>(

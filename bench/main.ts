@@ -117,7 +117,9 @@ async function withOurs<T>(
   try {
     t = await startOurs({ influxUrl: influxd.url, db, dataDir, inspect, readyTimeoutMs: 120_000 })
   } catch (err) {
-    summary.skipped.push(`${name}: the service did not start: ${(err as Error).message.split('\n')[0]}`)
+    const msg = (err as Error).message
+    const cause = msg.split('\n').find((l) => /error/i.test(l)) ?? msg.split('\n')[0]
+    summary.skipped.push(`${name}: the service did not start: ${cause?.trim()}`)
     log(`[ours] ${name}: the service did not start: ${(err as Error).message}`)
     return undefined
   }
@@ -152,6 +154,10 @@ const throughput = (t: Target, db: string, creds: DeviceCredential[]) =>
     durationMs: plan.durationMs,
     ...WINDOWS,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    cpu: [
+      { name: t.name, pid: t.pid },
+      { name: 'influxd', pid: influxd.pid },
+    ],
   })
 const latency = (t: Target, db: string, creds: DeviceCredential[]) =>
   runLatency({

@@ -7,12 +7,24 @@ const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('e
 const fix = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')
 const yes = (ok: boolean) => (ok ? 'yes' : 'NO')
 
+/**
+ * What 2 idle cores could carry at the CPU cost per message measured: bounded by the total over all
+ * processes, and by the busiest Node process, whose JavaScript runs on one core (influxd is multi-threaded).
+ */
+export function cpuBoundRate(r: ThroughputResult): number {
+  const total = r.cpuUsPerMsg.reduce((n, c) => n + c.us, 0)
+  const busiest = Math.max(...r.cpuUsPerMsg.filter((c) => c.name !== 'influxd').map((c) => c.us))
+  return total > 0 ? Math.min(2e6 / total, 1e6 / busiest) : Number.NaN
+}
+
 export function throughputLines(name: string, r: ThroughputResult): string[] {
   return [
     `[${name}] throughput, closed loop: ${int(r.devices)} devices (${r.connectFailed} failed to connect), ${fix(r.publishSeconds)} s`,
     `[${name}]   sent ${int(r.sent)}, acked ${int(r.acked)}, publish errors ${r.failed}, unacked at end ${r.unacked}, device disconnects ${r.disconnects}`,
     `[${name}]   stored ${int(r.stored)}, lost (acked, not stored) ${int(r.lost)}, stored beyond acks ${int(r.extra)}, store caught up ${int(r.drainMs)} ms after the last PUBACK`,
     `[${name}]   PUBACK rate ${int(r.ackRate)} msg/s, END-TO-END ${int(r.endToEndRate)} msg/s`,
+    `[${name}]   CPU per message: ${r.cpuUsPerMsg.map((c) => `${c.name} ${fix(c.us)} µs`).join(', ')}; ` +
+      `if the 2 cores were ours alone: ~${int(cpuBoundRate(r))} msg/s (estimate from CPU, not measured)`,
   ]
 }
 

@@ -4,6 +4,7 @@
 import { countAll, countByDevice } from './influx-query.ts'
 import type { DeviceCredential } from './ipc.ts'
 import { startLoadGen } from './load-gen-client.ts'
+import { type CpuProbe, type CpuUse, startCpuMeter } from './process-cpu.ts'
 
 export interface ThroughputResult {
   devices: number
@@ -25,6 +26,8 @@ export interface ThroughputResult {
   endToEndRate: number
   /** time from the last PUBACK until InfluxDB held everything */
   drainMs: number
+  /** CPU per stored message, per process (µs), over publishing and draining */
+  cpuUsPerMsg: { name: string; us: number }[]
 }
 
 export async function runThroughput(opts: {
@@ -37,6 +40,8 @@ export async function runThroughput(opts: {
   deviceWindow: number
   globalWindow: number
   connectTimeoutMs: number
+  /** the target's and influxd's processes; the load generator is added here */
+  cpu: readonly CpuProbe[]
 }): Promise<ThroughputResult> {
   const gen = await startLoadGen({
     mqttUrl: opts.mqttUrl,
@@ -46,6 +51,7 @@ export async function runThroughput(opts: {
     connectTimeoutMs: opts.connectTimeoutMs,
   })
   try {
+    const cpuSince = startCpuMeter([...opts.cpu, { name: 'load-gen', pid: gen.pid }])
     const r = await gen.run({
       mode: 'closed',
       durationMs: opts.durationMs,
@@ -69,6 +75,7 @@ export async function runThroughput(opts: {
       if (stored >= r.acked || now - lastGrowth > 5_000) break
       await new Promise((res) => setTimeout(res, 250))
     }
+    const cpu: CpuUse[] = cpuSince()
     const byDevice = await countByDevice(opts.influxUrl, opts.db)
     let lost = 0
     let extra = 0
@@ -93,6 +100,7 @@ export async function runThroughput(opts: {
       ackRate: r.acked / publishSeconds,
       endToEndRate: stored / ((storedAt - r.firstPublishMs) / 1000),
       drainMs: Math.max(0, storedAt - r.lastAckMs),
+      cpuUsPerMsg: cpu.map((c) => ({ name: c.name, us: (c.cpuMs * 1000) / Math.max(1, stored) })),
     }
   } finally {
     await gen.close()
