@@ -59,6 +59,8 @@ export function detectStrayWire(
   else verdict = trackCandidate(s, obs, c, params)
 
   s.lastTs = obs.ts
+  s.prev2W = s.prevW
+  s.prevBig = c.cls === 'big'
   s.prevW = obs.unexplainedW
   s.prevH = obs.harmonicVA
   return verdict ? { state: s, verdict } : { state: s }
@@ -113,6 +115,16 @@ function updateBaseline(s: StrayWireState, obs: Observation, c: Classified): voi
   }
 }
 
+/**
+ * A charger plugs in as a step within a minute or two; a background that creeps (port meter error as
+ * legit sessions taper) never does. Unknown history (first reading, after a big load) gives the benefit.
+ */
+function sawStep(s: StrayWireState, obs: Observation, params: StrayWireParams): boolean {
+  if (s.prevW === null || s.prevBig) return true
+  const before = s.prev2W === null ? s.prevW : Math.min(s.prevW, s.prev2W)
+  return obs.unexplainedW - before >= 0.5 * params.minStepW
+}
+
 function trackCandidate(
   s: StrayWireState,
   obs: Observation,
@@ -122,7 +134,7 @@ function trackCandidate(
   const cand = s.candidate
   if (!cand) {
     updateBaseline(s, obs, c)
-    if (c.cls === 'charger') {
+    if (c.cls === 'charger' && sawStep(s, obs, params)) {
       s.candidate = {
         onsetTs: obs.ts,
         firstTs: obs.ts,
@@ -157,7 +169,15 @@ function trackCandidate(
   const heldMin = (obs.ts - cand.onsetTs) / MIN
   // most of the unmasked readings must be charger-shaped, not a flicker that crossed the step once
   const enough = cand.chargerReadings >= Math.max(3, Math.ceil(0.6 * cand.readings))
-  if (heldMin < confirmMin - 1 || !enough) return undefined
+  if (heldMin < confirmMin - 1 || !enough) {
+    // watched for three confirmation periods and still undecided: a new background, not a charger
+    if (cand.readings > 3 * confirmMin) {
+      s.candidate = null
+      s.baselineW = obs.unexplainedW
+      if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
+    }
+    return undefined
+  }
 
   const severity: StrayWireSeverity = isCriticalHour(hour) ? 'critical' : 'major'
   s.alert = { onsetTs: cand.onsetTs, raisedTs: obs.ts, severity, peakW: cand.maxW, lastPresentTs: obs.ts }

@@ -97,6 +97,10 @@ export interface StrayWireState {
   baselineH: number
   prevW: number | null
   prevH: number | null
+  /** The reading before prevW, W: a charger's step may straddle two meter intervals. */
+  prev2W: number | null
+  /** The previous reading was masked by a big load, under which a step cannot be seen. */
+  prevBig: boolean
   /** Consecutive readings just above quiet but below a charger: lights switched on, to be absorbed. */
   otherRun: number
   candidate: Candidate | null
@@ -115,6 +119,8 @@ export const initialStrayWireState = (): StrayWireState => ({
   baselineH: 0,
   prevW: null,
   prevH: null,
+  prev2W: null,
+  prevBig: false,
   otherRun: 0,
   candidate: null,
   alert: null,

@@ -1,0 +1,90 @@
+// `npm run eval:stray-wire [-- --scenarios 40 --days 3 --verbose]`: scores the stray-wire detector on the
+// development set (domain.md ranges, seeds 1..N) and on a held-out set (shifted ranges, seeds from
+// 100001) that the detector was never tuned on. Exits non-zero if either misses a goal.
+import { parseArgs } from 'node:util'
+import { DEFAULT_STRAY_WIRE_PARAMS } from '../../api/alerts/stray-wire-types.ts'
+import {
+  type EvalSet,
+  GOALS,
+  meetsGoals,
+  runEvalSet,
+  type ScenarioResult,
+  type Score,
+  score,
+} from './evaluate.ts'
+import { FAMILIES } from './families.ts'
+import { DEV_RANGES, HELD_OUT_RANGES } from './scenario.ts'
+
+const { values } = parseArgs({
+  options: {
+    scenarios: { type: 'string', default: '40' },
+    days: { type: 'string', default: '3' },
+    verbose: { type: 'boolean', default: false },
+  },
+})
+const n = Number(values.scenarios)
+const days = Number(values.days)
+
+const fmt = (x: number | null, digits = 1): string => (x === null ? '-' : x.toFixed(digits))
+
+function row(name: string, s: Score): string {
+  return [
+    name.padEnd(22),
+    String(s.circuitDays).padStart(6),
+    String(s.sessions).padStart(6),
+    fmt(s.recall, 3).padStart(7),
+    String(s.falseAlerts).padStart(5),
+    fmt(s.falsePer1000Days, 2).padStart(8),
+    fmt(s.medianDetectMin).padStart(7),
+    fmt(s.worstDetectMin).padStart(7),
+  ].join(' ')
+}
+
+function report(title: string, set: EvalSet): boolean {
+  const started = process.hrtime.bigint()
+  const results = runEvalSet(set, DEFAULT_STRAY_WIRE_PARAMS)
+  const cpuS = Number(process.hrtime.bigint() - started) / 1e9
+  console.log(
+    `\n${title}: ${set.seeds.length} scenarios × ${set.days} days per family (${cpuS.toFixed(1)} s)`,
+  )
+  console.log(
+    ['family'.padEnd(22), '  days', 'sessns', ' recall', '   FA', 'FA/1kd', ' med m', 'worst m'].join(' '),
+  )
+  for (const family of set.families) {
+    console.log(row(family, score(results.filter((r: ScenarioResult) => r.family === family))))
+  }
+  const total = score(results)
+  console.log(row('ALL', total))
+  const ok = meetsGoals(total)
+  console.log(
+    `goals: recall ≥ ${GOALS.recall}, FA ≤ ${GOALS.falsePer1000Days}/1000 circuit-days, ` +
+      `median ≤ ${GOALS.medianDetectMin} min, worst ≤ ${GOALS.worstDetectMin} min → ${ok ? 'MET' : 'MISSED'}`,
+  )
+  if (values.verbose) {
+    for (const r of results) {
+      for (const t of r.falseAt)
+        console.log(`  false alert ${r.id} at ${new Date(t + 8 * 3600_000).toISOString()}+08`)
+      for (const t of r.missedAt)
+        console.log(`  missed ${r.id} session at ${new Date(t + 8 * 3600_000).toISOString()}+08`)
+      r.detectMin.forEach((m) => {
+        if (m > 20) console.log(`  slow ${r.id}: ${m} min`)
+      })
+    }
+  }
+  return ok
+}
+
+const seeds = (from: number) => Array.from({ length: n }, (_, i) => from + i)
+const devOk = report('development set (domain.md ranges)', {
+  families: FAMILIES,
+  seeds: seeds(1),
+  days,
+  ranges: DEV_RANGES,
+})
+const heldOk = report('held-out set (shifted ranges, unseen seeds)', {
+  families: FAMILIES,
+  seeds: seeds(100_001),
+  days,
+  ranges: HELD_OUT_RANGES,
+})
+process.exitCode = devOk && heldOk ? 0 : 1

@@ -1,0 +1,88 @@
+// A labelled evaluation scenario: days of 1-minute readings from one circuit or one shed, with every
+// stray-wire session marked. Built from the physics models, so it is a pure function of its seed.
+import type { StrayWireInput } from '../../api/alerts/stray-wire-types.ts'
+import type { ChargerRanges } from '../../simulators/physics/charger.ts'
+import { DOMAIN_CHARGER_RANGES } from '../../simulators/physics/charger.ts'
+import { noiseAt } from '../../simulators/physics/random.ts'
+
+export const MIN = 60_000
+export const DAY = 1440 * MIN
+
+export interface SessionLabel {
+  startTs: number
+  /** When the charger stops drawing: lithium cut-off or lead-acid unplug. */
+  endTs: number
+}
+
+export interface Scenario {
+  id: string
+  family: string
+  startMs: number
+  days: number
+  sessions: SessionLabel[]
+  /** The reading at a whole minute, or null when the device sent nothing (gap). */
+  inputAt(tMs: number): StrayWireInput | null
+}
+
+/** Parameter ranges of one evaluation set; the held-out set shifts and widens them. */
+export interface EvalRanges {
+  charger: ChargerRanges
+  lightsW: readonly [number, number]
+  cleaningW: readonly [number, number]
+  cleaningMin: readonly [number, number]
+  heaterW: readonly [number, number]
+  portMeterError: number
+  /** Fraction of minutes lost at random, upper bound (each scenario draws its own). */
+  maxDropRate: number
+  /** Outages per day, upper bound; each 3 min to maxOutageMin. */
+  maxOutagesPerDay: number
+  maxOutageMin: number
+  eveningShare: number
+}
+
+export const DEV_RANGES: EvalRanges = {
+  charger: DOMAIN_CHARGER_RANGES,
+  lightsW: [10, 60],
+  cleaningW: [800, 1500],
+  cleaningMin: [5, 40],
+  heaterW: [1000, 2000],
+  portMeterError: 0.02,
+  maxDropRate: 0.05,
+  maxOutagesPerDay: 2,
+  maxOutageMin: 15,
+  eveningShare: 0.8,
+}
+
+/** Never tuned against: wider charger and appliance ranges, worse meters, more gaps, other seeds. */
+export const HELD_OUT_RANGES: EvalRanges = {
+  charger: {
+    leadAcidCcW: [105, 330],
+    lithiumCcW: [115, 380],
+    powerFactor: [0.45, 0.8],
+    thdPct: [50, 130],
+    lithiumShare: 0.5,
+  },
+  lightsW: [8, 70],
+  cleaningW: [700, 1800],
+  cleaningMin: [4, 45],
+  heaterW: [800, 2200],
+  portMeterError: 0.025,
+  maxDropRate: 0.1,
+  maxOutagesPerDay: 3,
+  maxOutageMin: 20,
+  eveningShare: 0.65,
+}
+
+/** Local midnight (UTC+8) of a winter Monday, so heaters are in season. */
+export const EVAL_EPOCH_MS = Date.UTC(2026, 0, 5) - 8 * 60 * MIN
+
+export interface GapModel {
+  dropRate: number
+  outages: { fromMs: number; toMs: number }[]
+  seed: number
+}
+
+export function isGap(g: GapModel, tMs: number): boolean {
+  if (noiseAt(g.seed, Math.floor(tMs / MIN)) < g.dropRate) return true
+  return g.outages.some((o) => tMs >= o.fromMs && tMs < o.toMs)
+}
