@@ -1,0 +1,198 @@
+// Adapts the pure policy (policy.ts), the device directory and the spool to aedes' hooks.
+//
+// Refused PUBLISH: MQTT-3.3.5-2 lets the server either acknowledge normally or close the connection.
+// We acknowledge and drop (the packet is re-addressed to a topic nobody may subscribe to): a valid
+// device with one misconfigured topic keeps its other data flowing, and its QoS 1 client does not
+// resend the refused message forever, as it would after every reconnect if we disconnected it.
+// It is logged and counted (courtyard_broker_refused_publishes_total).
+import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes'
+import type { Logger } from 'pino'
+import { DEVICE_ID_RE } from '../domain/protocol.ts'
+import type { DeviceDirectory } from '../registry/types.ts'
+import type { SpoolWriter } from '../spool/types.ts'
+import type { AuthCache } from './auth-cache.ts'
+import type { BrokerMetrics } from './broker-metrics.ts'
+import { canSubscribe, publishRefusal, REVOKE_TOPIC, validateConnect, type ConnectVerdict } from './policy.ts'
+import type { Identity } from './types.ts'
+
+/** Where refused publishes go: `$` topics match no wildcard (MQTT-4.7.2-1) and canSubscribe refuses it. */
+const DROP_TOPIC = '$courtyard/dropped'
+const EMPTY = Buffer.alloc(0)
+
+export interface HookDeps {
+  directory: DeviceDirectory
+  spool: SpoolWriter
+  log: Logger
+  metrics: BrokerMetrics
+  cache: AuthCache
+  keepaliveLimitS: number
+  /** disconnects a revoked device */
+  onRevoke: (deviceId: string) => void
+}
+
+type AedesClient = Client & { will?: PublishPacket | null; _disconnected?: boolean }
+
+export function createAedesHooks(deps: HookDeps) {
+  const { directory, spool, log, metrics, cache } = deps
+  const verdicts = new WeakMap<Client, ConnectVerdict>()
+  const identities = new WeakMap<Client, Identity>()
+  const refusedCount = new WeakMap<Client, number>()
+  const withWill = new WeakSet<Client>()
+
+  function fail(
+    client: Client,
+    done: (err: AuthenticateError | null, ok: boolean | null) => void,
+    returnCode: number,
+    reason: string,
+  ): void {
+    metrics.authFailures.inc({ reason })
+    log.warn({ clientId: printable(client.id), reason }, 'connect refused')
+    const err = new Error(reason) as AuthenticateError
+    err.returnCode = returnCode as AuthenticateError['returnCode']
+    done(err, false)
+  }
+
+  return {
+    identityOf: (client: Client): Identity | undefined => identities.get(client),
+    /** whether the client set a Will at CONNECT (aedes clears `client.will` before 'clientDisconnect') */
+    hadWill: (client: Client): boolean => withWill.has(client),
+
+    preConnect(client: Client, packet: { clientId: string; username?: string; password?: Buffer; keepalive: number; will?: { topic: string } }, done: (err: Error | null, ok: boolean) => void): void {
+      if (packet.will) withWill.add(client)
+      verdicts.set(
+        client,
+        validateConnect(
+          {
+            clientId: packet.clientId,
+            username: packet.username,
+            hasPassword: packet.password !== undefined,
+            keepaliveS: packet.keepalive,
+            willTopic: packet.will?.topic,
+          },
+          { keepaliveLimitS: deps.keepaliveLimitS },
+        ),
+      )
+      done(null, true)
+    },
+
+    authenticate(
+      client: Client,
+      _username: Readonly<string | undefined>,
+      password: Readonly<Buffer | undefined>,
+      done: (err: AuthenticateError | null, ok: boolean | null) => void,
+    ): void {
+      const verdict = verdicts.get(client)
+      verdicts.delete(client)
+      if (verdict === undefined) return fail(client, done, 5, 'no connect verdict')
+      if (!verdict.ok) return fail(client, done, verdict.returnCode, verdict.reason)
+      const identity = verdict.identity
+      const secret = password?.toString('utf8') ?? ''
+      const accept = () => {
+        identities.set(client, identity)
+        done(null, true)
+      }
+      if (identity.type === 'service') {
+        directory.verifyServiceSecret(identity.name, secret).then(
+          (ok) => (ok ? accept() : fail(client, done, 4, 'wrong secret')),
+          (err: unknown) => {
+            log.error({ err }, 'service secret check failed')
+            fail(client, done, 3, 'directory unavailable')
+          },
+        )
+        return
+      }
+      const id = identity.deviceId
+      // sync SQLite lookup: also refuses a decommissioned device whose secret is still cached
+      if (directory.findDevice(id) === undefined) return fail(client, done, 4, 'unknown device')
+      if (cache.has(id, secret)) return accept()
+      const generation = cache.generation(id)
+      directory.verifyDeviceSecret(id, secret).then(
+        (ok) => {
+          if (!ok) return fail(client, done, 4, 'wrong secret')
+          cache.remember(id, secret, generation)
+          accept()
+        },
+        (err: unknown) => {
+          log.error({ err, deviceId: id }, 'device secret check failed')
+          fail(client, done, 3, 'directory unavailable')
+        },
+      )
+    },
+
+    authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
+      // null: a Will left by another broker instance; we cannot tell whose, so it is not published
+      const identity = client === null ? undefined : identities.get(client)
+      if (client === null || identity === undefined) return done(new Error('publisher unknown'))
+      const isWill = (client as AedesClient).will === packet
+      const refusal = publishRefusal(identity, packet.topic)
+      if (refusal !== undefined) {
+        metrics.refusedPublishes.inc({ reason: refusal })
+        const n = (refusedCount.get(client) ?? 0) + 1
+        refusedCount.set(client, n)
+        // first refusal of a connection at warn, then every 1000th: a looping device must not flood logs
+        if (n === 1 || n % 1000 === 0) {
+          log.warn({ clientId: client.id, topic: printable(packet.topic), reason: refusal, refused: n }, 'publish refused')
+        }
+        if (isWill) return done(new Error('will refused'))
+        packet.topic = DROP_TOPIC
+        packet.retain = false
+        packet.payload = EMPTY
+        return done(null)
+      }
+      if (identity.type === 'service') {
+        if (packet.topic === REVOKE_TOPIC) {
+          revoke(packet.payload)
+          packet.topic = DROP_TOPIC
+          packet.retain = false
+        }
+        // service publishes (commands) are not telemetry: not spooled
+        return done(null)
+      }
+      // DURABILITY: aedes writes the QoS 1 PUBACK right after this callback, so it means "on disk"
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
+      spool.append(packet.topic, payload, (err) => {
+        if (err) {
+          metrics.spoolErrors.inc()
+          log.error({ err, deviceId: identity.deviceId }, 'spool append failed')
+          // no PUBACK without durability: the connection closes and the client resends after reconnect
+          return done(err)
+        }
+        metrics.devicePublishes.inc()
+        done(null)
+      })
+    },
+
+    authorizeSubscribe(client: Client, sub: Subscription, done: (err: Error | null, sub?: Subscription | null) => void): void {
+      const identity = identities.get(client)
+      if (identity !== undefined && canSubscribe(identity, sub.topic)) return done(null, sub)
+      metrics.refusedSubscribes.inc()
+      log.warn({ clientId: client.id, filter: printable(sub.topic) }, 'subscribe refused')
+      // null grants 0x80 (failure) in the SUBACK (MQTT 3.1.1 §3.9.3) without closing the connection
+      done(null, null)
+    },
+  }
+
+  function revoke(payload: Buffer | string): void {
+    let deviceId: unknown
+    try {
+      deviceId = (JSON.parse(payload.toString()) as { deviceId?: unknown }).deviceId
+    } catch {
+      deviceId = undefined
+    }
+    if (typeof deviceId !== 'string' || !DEVICE_ID_RE.test(deviceId)) {
+      log.warn({ payload: printable(payload.toString()) }, 'revoke ignored: no valid deviceId')
+      return
+    }
+    cache.revoke(deviceId)
+    metrics.revocations.inc()
+    log.info({ deviceId }, 'device revoked')
+    deps.onRevoke(deviceId)
+  }
+}
+
+/** For logs: bounded length, control characters made visible. */
+function printable(s: string | null | undefined): string | undefined {
+  if (s == null) return undefined
+  const short = s.length > 200 ? `${s.slice(0, 200)}…` : s
+  return short.replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}

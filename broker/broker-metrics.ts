@@ -1,0 +1,59 @@
+// prom-client metrics of the broker, registered on the Registry passed in (never the global one).
+import { Counter, Gauge, type Registry } from 'prom-client'
+import type { SpoolWriter } from '../spool/types.ts'
+
+export interface BrokerMetrics {
+  connects: Counter<'type'>
+  disconnects: Counter<'type'>
+  authFailures: Counter<'reason'>
+  refusedPublishes: Counter<'reason'>
+  refusedSubscribes: Counter
+  oversizePackets: Counter
+  revocations: Counter
+  spoolErrors: Counter
+  devicePublishes: Counter
+}
+
+export function createBrokerMetrics(
+  registry: Registry,
+  sources: { spool: SpoolWriter; connectedDevices: () => number },
+): BrokerMetrics {
+  const registers = [registry]
+  const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
+    new Counter<L>({ name, help, labelNames, registers })
+  new Gauge({
+    name: 'courtyard_broker_connected_devices',
+    help: 'Devices with an established MQTT session',
+    registers,
+    collect() {
+      this.set(sources.connectedDevices())
+    },
+  })
+  new Gauge({
+    name: 'courtyard_spool_disk_bytes',
+    help: 'Bytes in spool segment files (unconsumed backlog plus the current segment)',
+    registers,
+    collect() {
+      this.set(sources.spool.stats().diskBytes)
+    },
+  })
+  new Gauge({
+    name: 'courtyard_spool_blocked',
+    help: '1 while spool appends are held back (bound reached or disk full)',
+    registers,
+    collect() {
+      this.set(sources.spool.stats().blocked ? 1 : 0)
+    },
+  })
+  return {
+    connects: counter('courtyard_broker_connects_total', 'Established MQTT sessions', ['type']),
+    disconnects: counter('courtyard_broker_disconnects_total', 'Ended MQTT sessions', ['type']),
+    authFailures: counter('courtyard_broker_auth_failures_total', 'Refused CONNECTs', ['reason']),
+    refusedPublishes: counter('courtyard_broker_refused_publishes_total', 'PUBLISHes refused by the ACL', ['reason']),
+    refusedSubscribes: counter('courtyard_broker_refused_subscribes_total', 'Subscriptions refused by the ACL'),
+    oversizePackets: counter('courtyard_broker_oversize_packets_total', 'Connections dropped for a packet over the size limit'),
+    revocations: counter('courtyard_broker_revocations_total', 'Devices revoked via $courtyard/revoke'),
+    spoolErrors: counter('courtyard_broker_spool_errors_total', 'Device publishes the spool failed to store'),
+    devicePublishes: counter('courtyard_broker_device_publishes_total', 'Device publishes stored in the spool'),
+  }
+}

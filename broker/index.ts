@@ -1,0 +1,3 @@
+export { type BrokerDeps, createBroker } from './broker.ts'
+export { canPublish, canSubscribe, REVOKE_TOPIC, validateConnect } from './policy.ts'
+export type { BrokerConfig, BrokerHandle, Identity } from './types.ts'

@@ -1,0 +1,85 @@
+// Pure access decisions: who may connect as whom, publish where and subscribe to what. The aedes hooks
+// (aedes-hooks.ts) only adapt these to callbacks.
+import { DEVICE_ID_RE } from '../domain/protocol.ts'
+import type { Identity } from './types.ts'
+
+/** Service accounts speak MQTT as `svc:<name>` (registry/types.ts). */
+export const SERVICE_PREFIX = 'svc:'
+const SERVICE_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/
+/** Handled by the broker itself: `{"deviceId": "..."}` disconnects that device and drops its cached auth. */
+export const REVOKE_TOPIC = '$courtyard/revoke'
+
+export type PublishRefusal = 'empty' | 'nul' | 'wildcard' | 'reserved' | 'outside-own-subtree' | 'not-allowed'
+
+const COMMANDS_RE = /^devices\/([A-Za-z0-9_-]{3,64})\/commands$/
+
+/** Why `identity` may not publish to `topic`, or undefined when it may. */
+export function publishRefusal(identity: Identity, topic: string): PublishRefusal | undefined {
+  if (topic.length === 0) return 'empty'
+  if (topic.includes('\u0000')) return 'nul'
+  if (topic.includes('+') || topic.includes('#')) return 'wildcard'
+  // a custom authorizePublish replaces aedes' own $SYS guard, so it lives here
+  if (topic.startsWith('$SYS')) return 'reserved'
+  if (identity.type === 'service') {
+    if (topic === REVOKE_TOPIC || COMMANDS_RE.test(topic)) return undefined
+    return 'not-allowed'
+  }
+  const own = `devices/${identity.deviceId}/`
+  if (!topic.startsWith(own) || topic.length === own.length) return 'outside-own-subtree'
+  // commands flow service → device (protocol: Topics); a device must not forge one, even to itself
+  if (topic.length === own.length + 8 && topic.endsWith('commands')) return 'not-allowed'
+  return undefined
+}
+
+export function canPublish(identity: Identity, topic: string): boolean {
+  return publishRefusal(identity, topic) === undefined
+}
+
+/**
+ * Devices: only filters inside `devices/{own id}/` (wildcards allowed there, since they cannot reach
+ * out of the subtree). Services: anything under `devices/`. Nobody: `$SYS`, `$courtyard`, NUL.
+ */
+export function canSubscribe(identity: Identity, filter: string): boolean {
+  if (filter.length === 0 || filter.includes('\u0000')) return false
+  if (identity.type === 'service') return filter.startsWith('devices/')
+  const own = `devices/${identity.deviceId}/`
+  return filter.startsWith(own) && filter.length > own.length
+}
+
+export interface ConnectRequest {
+  clientId: string
+  username?: string
+  hasPassword: boolean
+  keepaliveS: number
+  willTopic?: string
+}
+
+/** CONNACK return codes of MQTT 3.1.1 (3.2.2.3). */
+export type RefuseCode = 2 | 4 | 5
+export type ConnectVerdict = { ok: true; identity: Identity } | { ok: false; returnCode: RefuseCode; reason: string }
+
+/** Everything about a CONNECT that can be decided without the secret store. */
+export function validateConnect(req: ConnectRequest, limits: { keepaliveLimitS: number }): ConnectVerdict {
+  // MQTT-3.1.3-8/9: aedes would invent an id for an empty one; every client here must say who it is
+  if (req.clientId.length === 0) return refuse(2, 'empty client id')
+  if (req.username === undefined || req.username.length === 0) return refuse(4, 'anonymous')
+  if (!req.hasPassword) return refuse(4, 'no password')
+  // keep alive 0 (none) is valid MQTT and the protocol does not forbid it; TCP keepalive covers those
+  if (limits.keepaliveLimitS > 0 && req.keepaliveS > limits.keepaliveLimitS) return refuse(5, 'keepalive above limit')
+  let identity: Identity
+  if (req.username.startsWith(SERVICE_PREFIX)) {
+    const name = req.username.slice(SERVICE_PREFIX.length)
+    if (!SERVICE_NAME_RE.test(name)) return refuse(4, 'bad service name')
+    // a distinct client-id namespace: a service can never take over a device's session (MQTT-3.1.4-2)
+    if (!req.clientId.startsWith(SERVICE_PREFIX)) return refuse(2, 'service client id must start with svc:')
+    identity = { type: 'service', name }
+  } else {
+    if (!DEVICE_ID_RE.test(req.username)) return refuse(4, 'bad device id')
+    if (req.clientId !== req.username) return refuse(2, 'client id differs from username')
+    identity = { type: 'device', deviceId: req.username }
+  }
+  if (req.willTopic !== undefined && !canPublish(identity, req.willTopic)) return refuse(5, 'will topic not allowed')
+  return { ok: true, identity }
+}
+
+const refuse = (returnCode: RefuseCode, reason: string): ConnectVerdict => ({ ok: false, returnCode, reason })

@@ -1,0 +1,40 @@
+// Public face of the broker part.
+import type { Aedes } from 'aedes'
+
+/** Who a connection is, decided at CONNECT. Devices: clientId = username = device id. */
+export type Identity = { type: 'device'; deviceId: string } | { type: 'service'; name: string }
+
+export interface BrokerConfig {
+  /** bind address of every listener (default 127.0.0.1) */
+  host: string
+  /** MQTT over TCP; 0 picks a free port */
+  mqttPort: number
+  /** MQTT over WebSocket on path `/mqtt`, when set */
+  wsPort?: number
+  /** MQTT over TLS, when set together with tlsCert and tlsKey (PEM) */
+  tlsPort?: number
+  tlsCert?: string | Buffer
+  tlsKey?: string | Buffer
+  /** whole MQTT packet, checked at the socket before aedes buffers it (default 65536) */
+  maxPacketBytes?: number
+  /** topic levels per PUBLISH/SUBSCRIBE (default 8: `devices/{id}/commands/ack` has 4) */
+  maxTopicLevels?: number
+  /** CONNECTs with a keep alive above this are refused (default 1800); 0 = no keep alive is allowed */
+  keepaliveLimitS?: number
+  /** time a connection gets to send CONNECT (default 10000) */
+  connectTimeoutMs?: number
+  /** a subscriber whose socket does not drain within this is disconnected (default 30000) */
+  drainTimeoutMs?: number
+  /** devices whose verified secret hash is kept in memory (default 100000) */
+  authCacheMax?: number
+}
+
+export interface BrokerHandle {
+  /** ports actually bound */
+  ports: { mqtt: number; ws?: number; tls?: number }
+  /** the aedes instance, for tests only */
+  aedes: Aedes
+  /** devices with an established session */
+  connectedDevices(): number
+  close(): Promise<void>
+}
