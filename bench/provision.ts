@@ -1,5 +1,5 @@
-// Devices for "ours" are provisioned through the public API (api.md), like an operator would: one site,
-// then every device, a bounded number of requests at a time (each 201 costs the service one scrypt hash).
+// Devices for "ours" are provisioned through the public API (api.md), like an operator would: one tenant,
+// one site, then every device, a bounded number of requests at a time (each 201 costs the service one scrypt hash).
 import { DEVICE_PREFIX, PROBE_PREFIX } from './influx-query.ts'
 import type { DeviceCredential } from './ipc.ts'
 
@@ -32,8 +32,14 @@ export async function provisionDevices(opts: {
   ids: readonly string[]
   concurrency: number
 }): Promise<DeviceCredential[]> {
+  // an admin token must name the tenant a site belongs to (api/routes/sites.ts)
+  const tenant = await post(`${opts.httpUrl}/api/v1/tenants`, opts.adminToken, {
+    id: 'bench-tenant',
+    name: 'Bench property company',
+  })
   const site = await post(`${opts.httpUrl}/api/v1/sites`, opts.adminToken, {
     id: 'bench-building',
+    tenantId: String(tenant.id),
     name: 'Bench building',
     community: 'bench-community',
     kind: 'building',
