@@ -2,12 +2,17 @@
 // too large, unknown route) and unexpected ones, which are logged and answered without internals.
 import type { FastifyError, FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
-import { ERROR_CODES, type ErrorCode, isCourtyardError } from '../domain/errors.ts'
+import { type ErrorCode, isCourtyardError } from '../domain/errors.ts'
 
-const codeForStatus = (status: number): ErrorCode => {
-  const found = (Object.entries(ERROR_CODES) as [ErrorCode, number][]).find(([, s]) => s === status)
-  return found ? found[0] : status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'
+// Fastify's own client errors by status; anything unlisted is a plain BAD_REQUEST
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
 }
+const codeForStatus = (status: number): ErrorCode => CODE_BY_STATUS[status] ?? 'BAD_REQUEST'
 
 function validationMessage(err: FastifyError): string {
   const first = err.validation?.[0] as {

@@ -83,7 +83,8 @@ function followLightSteps(s: StrayWireState, obs: Observation): void {
   const dW = obs.unexplainedW - s.prevW
   const dH = obs.harmonicVA - s.prevH
   if (Math.abs(dW) < 8 || Math.abs(dW) > LIGHT_STEP_MAX_W) return
-  if (Math.abs(dH) >= 0.3 * Math.abs(dW)) return
+  // LED drivers with PF > 0.9 carry at most ~0.48 VA of harmonics per W; chargers ≥ 0.55
+  if (Math.abs(dH) >= 0.5 * Math.abs(dW)) return
   s.baselineW = Math.max(0, s.baselineW! + dW)
   s.baselineH = Math.max(0, s.baselineH + dH)
 }
@@ -185,6 +186,16 @@ function trackCandidate(
   return { kind: 'raise', ts: obs.ts, onsetTs: cand.onsetTs, severity, powerW: Math.round(cand.maxW) }
 }
 
+/**
+ * Where the meter reports THD, the charger is there as long as its harmonic current is: that holds
+ * through a lead-acid float of a few watts (PF ~0.4) and ignores lights that switched behind our back.
+ * Without THD (shed residual) only the watts tell, above what meter error can fake.
+ */
+function chargerStillThere(c: Classified, obs: Observation, params: StrayWireParams): boolean {
+  if (c.excessVA === null) return c.excessW >= params.presentW + obs.toleranceW / 8
+  return c.excessW >= 5 && c.excessVA >= 10 && c.excessVA >= 0.5 * c.excessW
+}
+
 function trackAlert(
   s: StrayWireState,
   obs: Observation,
@@ -193,7 +204,7 @@ function trackAlert(
 ): StrayWireVerdict | undefined {
   const alert = s.alert!
   if (c.cls === 'big') return undefined
-  const present = c.excessW >= params.presentW + obs.toleranceW / 8
+  const present = chargerStillThere(c, obs, params)
   if (present) {
     alert.lastPresentTs = obs.ts
     alert.peakW = Math.max(alert.peakW, c.excessW)
@@ -207,7 +218,7 @@ function trackAlert(
   s.alert = null
   s.otherRun = 0
   // what is left now is background again
-  s.baselineW = Math.min(obs.unexplainedW, Math.max(s.baselineW!, 0) + params.quietW)
+  s.baselineW = obs.unexplainedW
   if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
   return { kind: 'clear', ts: obs.ts, onsetTs: alert.onsetTs }
 }
