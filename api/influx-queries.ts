@@ -14,12 +14,14 @@ export interface Query {
 /** Identifier quoting for whitelisted names (they contain dots, e.g. `feeder.powerW`). */
 export const ident = (name: string) => `"${name.replace(/["\\]/g, '\\$&')}"`
 
-const timeWhere = '"device" = $device AND time >= $from AND time <= $to'
+const timeWhere = '"device" = $device AND time >= $from AND time < $until'
 
+// `to` is inclusive to the millisecond, but points carry `seq` in their sub-ms nanoseconds
+// (domain/storage.ts): the bound is the start of the next millisecond, exclusive.
 const rangeParams = (deviceId: string, range: TimeRange): Record<string, QueryParam> => ({
   device: deviceId,
   from: toRfc3339(range.fromMs),
-  to: toRfc3339(range.toMs),
+  until: toRfc3339(range.toMs + 1),
 })
 
 /**

@@ -12,6 +12,7 @@ import {
   observe,
 } from './stray-wire-classify.ts'
 import type {
+  Candidate,
   StrayWireInput,
   StrayWireParams,
   StrayWireSeverity,
@@ -126,6 +127,13 @@ function sawStep(s: StrayWireState, obs: Observation, params: StrayWireParams): 
   return obs.unexplainedW - before >= 0.5 * params.minStepW
 }
 
+/** Resistive loads carry the supply's few % of voltage distortion, hence the 4 % of their watts. */
+function hiddenChargerShows(cand: Candidate, c: Classified): boolean {
+  if (cand.harmonicVA === null || c.excessVA === null) return false
+  const rest = c.excessVA - 0.04 * (c.excessW - cand.maxW)
+  return Math.abs(rest - cand.harmonicVA) <= 0.3 * cand.harmonicVA
+}
+
 function trackCandidate(
   s: StrayWireState,
   obs: Observation,
@@ -144,12 +152,15 @@ function trackCandidate(
         quietRun: 0,
         minW: c.excessW,
         maxW: c.excessW,
+        harmonicVA: c.excessVA,
       }
     }
     return undefined
   }
-  // a cleaner or heater on top hides the charger: such readings neither confirm nor refute
-  if (c.cls === 'big') return undefined
+  // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
+  // almost none, so the candidate's own harmonic VA still showing through counts for it
+  const hidden = c.cls === 'big' && hiddenChargerShows(cand, c)
+  if (c.cls === 'big' && !hidden) return undefined
   cand.readings += 1
   if (c.cls === 'quiet') {
     cand.quietRun += 1
@@ -160,10 +171,14 @@ function trackCandidate(
     return undefined
   }
   cand.quietRun = 0
-  if (c.cls !== 'charger') return undefined
+  if (c.cls !== 'charger' && !hidden) return undefined
   cand.chargerReadings += 1
-  cand.minW = Math.min(cand.minW, c.excessW)
-  cand.maxW = Math.max(cand.maxW, c.excessW)
+  if (!hidden) {
+    cand.minW = Math.min(cand.minW, c.excessW)
+    cand.maxW = Math.max(cand.maxW, c.excessW)
+    if (c.excessVA !== null && cand.harmonicVA !== null)
+      cand.harmonicVA += 0.3 * (c.excessVA - cand.harmonicVA)
+  }
 
   const hour = localHour(obs.ts, params.utcOffsetMin)
   const confirmMin = isEveningOrNight(hour) ? params.confirmNightMin : params.confirmDayMin

@@ -77,6 +77,8 @@ export interface Candidate {
   /** Charger-class excess seen so far: a CC phase is flat, a tool or motor is not. */
   minW: number
   maxW: number
+  /** The charger's harmonic VA as seen unmasked; null without PF/THD. */
+  harmonicVA: number | null
 }
 
 export interface ActiveAlert {

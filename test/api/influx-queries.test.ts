@@ -21,7 +21,7 @@ describe('telemetryQuery', () => {
     expect(params).toMatchObject({
       device: 'dev-01',
       from: '2025-11-21T00:00:00.000Z',
-      to: '2025-11-22T00:00:00.000Z',
+      until: '2025-11-22T00:00:00.001Z',
     })
     if (port !== undefined) expect(params.port).toBe(String(port))
     // user input never enters the text
@@ -37,7 +37,7 @@ describe('telemetryQuery', () => {
       every: parseEvery('5m'),
     })
     expect(q).toBe(
-      'SELECT mean("powerW") AS "value" FROM "circuit" WHERE "device" = $device AND time >= $from AND time <= $to GROUP BY time(5m) fill(none)',
+      'SELECT mean("powerW") AS "value" FROM "circuit" WHERE "device" = $device AND time >= $from AND time < $until GROUP BY time(5m) fill(none)',
     )
   })
 
@@ -62,7 +62,7 @@ describe('eventsQuery', () => {
   it('pages newest first with bound device and range', () => {
     const { q, params } = eventsQuery({ deviceId: 'd-1', range, limit: 51, offset: 100 })
     expect(q).toBe(
-      'SELECT * FROM "device_event" WHERE "device" = $device AND time >= $from AND time <= $to ORDER BY time DESC LIMIT 51 OFFSET 100',
+      'SELECT * FROM "device_event" WHERE "device" = $device AND time >= $from AND time < $until ORDER BY time DESC LIMIT 51 OFFSET 100',
     )
     expect(params.device).toBe('d-1')
   })
