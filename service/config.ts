@@ -50,16 +50,21 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   const port = (name: string, def?: number) => int(name, def, 0, 65535)
 
   const host = str('HOST') ?? '127.0.0.1'
-  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) errors.push(`HOST=${host} is invalid: expected an IP address or host name`)
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host))
+    errors.push(`HOST=${host} is invalid: expected an IP address or host name`)
 
   const tlsCert = str('MQTT_TLS_CERT')
   const tlsKey = str('MQTT_TLS_KEY')
   if ((tlsCert === undefined) !== (tlsKey === undefined)) {
-    errors.push('MQTT_TLS_CERT and MQTT_TLS_KEY must be set together (paths to a PEM certificate and its key)')
+    errors.push(
+      'MQTT_TLS_CERT and MQTT_TLS_KEY must be set together (paths to a PEM certificate and its key)',
+    )
   }
   const tlsOn = tlsCert !== undefined && tlsKey !== undefined
   if (str('MQTT_TLS_PORT') && !tlsOn) {
-    errors.push('MQTT_TLS_PORT is set but MQTT_TLS_CERT/MQTT_TLS_KEY are not: TLS needs a certificate and key')
+    errors.push(
+      'MQTT_TLS_PORT is set but MQTT_TLS_CERT/MQTT_TLS_KEY are not: TLS needs a certificate and key',
+    )
   }
 
   const influxUrl = str('INFLUX_URL')
@@ -72,7 +77,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     }
   }
   const db = str('INFLUX_DB') ?? 'courtyard'
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(db)) errors.push(`INFLUX_DB=${db} is invalid: use letters, digits, _ or -`)
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(db))
+    errors.push(`INFLUX_DB=${db} is invalid: use letters, digits, _ or -`)
   const user = str('INFLUX_USER')
   const password = str('INFLUX_PASSWORD')
   if ((user === undefined) !== (password === undefined)) {
@@ -89,7 +95,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   }
   const adminToken = str('ADMIN_TOKEN')
   if (adminToken !== undefined && adminToken.length < 16) {
-    errors.push('ADMIN_TOKEN is too short: use at least 16 random characters (or unset it to have one generated)')
+    errors.push(
+      'ADMIN_TOKEN is too short: use at least 16 random characters (or unset it to have one generated)',
+    )
   }
 
   const config: ServiceConfig = {

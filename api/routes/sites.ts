@@ -6,6 +6,9 @@ import type { RouteContext } from '../context.ts'
 import { pageById } from '../pagination.ts'
 import { CreateSite, errorResponses, IdParams, ListQuery, listOf, Site } from '../schemas.ts'
 
+/** tenant of sites that an admin creates without naming one */
+export const DEFAULT_TENANT_ID = 'default'
+
 export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = async (app, { ctx }) => {
   const { registry } = ctx
 
@@ -14,7 +17,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = asyn
     {
       schema: {
         tags: ['sites'],
-        summary: 'create a site (admin tokens pass tenantId)',
+        summary: 'create a site (admin tokens may pass tenantId; default: the `default` tenant)',
         body: CreateSite,
         response: { 201: Site, ...errorResponses(400, 403, 404, 409) },
       },
@@ -30,12 +33,11 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = asyn
           throw new CourtyardError('NOT_FOUND', `tenant ${asked} does not exist`)
         tenantId = p.tenantId
       } else {
-        if (asked === undefined)
-          throw new CourtyardError(
-            'BAD_REQUEST',
-            'body is missing tenantId: an admin token must say whose site it is',
-          )
-        tenantId = asked
+        // api.md's site body has no tenantId: a single-company install keeps everything in the
+        // `default` tenant, created on first use; multi-tenant installs name the tenant.
+        tenantId = asked ?? DEFAULT_TENANT_ID
+        if (asked === undefined && !registry.getTenant(DEFAULT_TENANT_ID))
+          registry.createTenant({ id: DEFAULT_TENANT_ID, name: 'Default tenant' })
       }
       if (!registry.getTenant(tenantId))
         throw new CourtyardError('NOT_FOUND', `tenant ${tenantId} does not exist`)

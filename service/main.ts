@@ -1,0 +1,107 @@
+// `npm start` / `npm run demo`: the whole service in one process — MQTT broker (with the durable spool in
+// front of every PUBACK), ingest (spool → InfluxDB), the HTTP API with its live feed — plus, when
+// INFLUX_URL is unset, a private influxd child. The only file that reads the environment.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { pino } from 'pino'
+import { collectDefaultMetrics, Registry as MetricsRegistry } from 'prom-client'
+import { findInfluxd, INSTALL_HINT, type LocalInfluxd, startLocalInfluxd } from '../influx/local-influxd.ts'
+import { loadConfig } from './config.ts'
+import { startService } from './service.ts'
+
+async function main(): Promise<void> {
+  const { values: flags } = parseArgs({
+    options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    strict: true,
+  })
+  if (flags.help) {
+    process.stdout.write(
+      'Usage: npm start | npm run demo   (configuration: environment variables, see README)\n',
+    )
+    return
+  }
+  try {
+    process.loadEnvFile('.env')
+  } catch {
+    // no .env file: the environment alone
+  }
+  const loaded = loadConfig(process.env)
+  if (!loaded.ok) {
+    for (const line of loaded.errors) process.stderr.write(`configuration error: ${line}\n`)
+    process.exit(2)
+  }
+  const config = loaded.config
+  const log = pino({
+    level: config.logLevel,
+    redact: {
+      paths: ['secret', 'password', 'token', '*.secret', '*.password', '*.token'],
+      censor: '[redacted]',
+    },
+  })
+  mkdirSync(config.dataDir, { recursive: true })
+
+  let influxd: LocalInfluxd | undefined
+  let influxUrl = config.influx.url
+  if (!influxUrl) {
+    const bin = findInfluxd({ INFLUXD_BIN: config.influx.influxdBin, PATH: process.env.PATH })
+    if (!bin) {
+      process.stderr.write(`${INSTALL_HINT}\n`)
+      process.exit(2)
+    }
+    influxd = await startLocalInfluxd({ dir: join(config.dataDir, 'influxdb'), bin, host: '127.0.0.1' })
+    influxUrl = influxd.url
+    log.info({ url: influxUrl, pid: influxd.pid }, 'local influxd started')
+  }
+
+  const metrics = new MetricsRegistry()
+  collectDefaultMetrics({ register: metrics, prefix: 'courtyard_process_' })
+
+  const service = await startService({
+    config: { ...config, influx: { ...config.influx, url: influxUrl } },
+    log,
+    metrics,
+  })
+  if (service.generatedAdminToken) {
+    // shown once: only its hash is stored
+    process.stdout.write(
+      `\nAdmin API token (shown once, store it now): ${service.generatedAdminToken}\n` +
+        `  try: curl -H 'Authorization: Bearer ${service.generatedAdminToken}' http://${config.host}:${service.ports.http}/api/v1/devices\n\n`,
+    )
+  }
+
+  let demo: { stop(): Promise<void> } | undefined
+  if (flags.demo) {
+    const { startDemo } = await import('./demo.ts')
+    demo = await startDemo({ log: log.child({ component: 'demo' }), service })
+  }
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down')
+    const force = setTimeout(() => {
+      log.error('shutdown took longer than 20 s, exiting')
+      process.exit(1)
+    }, 20_000)
+    force.unref()
+    try {
+      await demo?.stop()
+      await service.stop()
+      await influxd?.stop()
+    } catch (err) {
+      log.error({ err }, 'error during shutdown')
+    }
+    log.info('stopped')
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+main().catch((err) => {
+  process.stderr.write(`courtyard failed to start: ${err instanceof Error ? err.message : String(err)}\n`)
+  if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${err?.stack ?? ''}\n`)
+  process.exit(1)
+})
