@@ -5,14 +5,14 @@
 // device with one misconfigured topic keeps its other data flowing, and its QoS 1 client does not
 // resend the refused message forever, as it would after every reconnect if we disconnected it.
 // It is logged and counted (courtyard_broker_refused_publishes_total).
-import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes'
+import type { AuthenticateError, Client, ConnectPacket, PublishPacket, Subscription } from 'aedes'
 import type { Logger } from 'pino'
 import { DEVICE_ID_RE } from '../domain/protocol.ts'
 import type { DeviceDirectory } from '../registry/types.ts'
 import type { SpoolWriter } from '../spool/types.ts'
 import type { AuthCache } from './auth-cache.ts'
 import type { BrokerMetrics } from './broker-metrics.ts'
-import { canSubscribe, publishRefusal, REVOKE_TOPIC, validateConnect, type ConnectVerdict } from './policy.ts'
+import { type ConnectVerdict, canSubscribe, publishRefusal, REVOKE_TOPIC, validateConnect } from './policy.ts'
 import type { Identity } from './types.ts'
 
 /** Where refused publishes go: `$` topics match no wildcard (MQTT-4.7.2-1) and canSubscribe refuses it. */
@@ -38,6 +38,8 @@ export function createAedesHooks(deps: HookDeps) {
   const identities = new WeakMap<Client, Identity>()
   const refusedCount = new WeakMap<Client, number>()
   const withWill = new WeakSet<Client>()
+  /** newest authenticated client per device id, to tell a session takeover from a disconnect */
+  const latest = new Map<string, WeakRef<Client>>()
 
   function fail(
     client: Client,
@@ -56,8 +58,17 @@ export function createAedesHooks(deps: HookDeps) {
     identityOf: (client: Client): Identity | undefined => identities.get(client),
     /** whether the client set a Will at CONNECT (aedes clears `client.will` before 'clientDisconnect') */
     hadWill: (client: Client): boolean => withWill.has(client),
+    /** a newer connection of the same device is taking over this one (MQTT-3.1.4-2) */
+    isTakenOver(client: Client, deviceId: string): boolean {
+      const newer = latest.get(deviceId)?.deref()
+      if (newer === undefined || newer === client) {
+        latest.delete(deviceId)
+        return false
+      }
+      return !newer.closed
+    },
 
-    preConnect(client: Client, packet: { clientId: string; username?: string; password?: Buffer; keepalive: number; will?: { topic: string } }, done: (err: Error | null, ok: boolean) => void): void {
+    preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void): void {
       if (packet.will) withWill.add(client)
       verdicts.set(
         client,
@@ -66,7 +77,7 @@ export function createAedesHooks(deps: HookDeps) {
             clientId: packet.clientId,
             username: packet.username,
             hasPassword: packet.password !== undefined,
-            keepaliveS: packet.keepalive,
+            keepaliveS: packet.keepalive ?? 0,
             willTopic: packet.will?.topic,
           },
           { keepaliveLimitS: deps.keepaliveLimitS },
@@ -83,12 +94,19 @@ export function createAedesHooks(deps: HookDeps) {
     ): void {
       const verdict = verdicts.get(client)
       verdicts.delete(client)
-      if (verdict === undefined) return fail(client, done, 5, 'no connect verdict')
-      if (!verdict.ok) return fail(client, done, verdict.returnCode, verdict.reason)
+      if (verdict === undefined) {
+        fail(client, done, 5, 'no connect verdict')
+        return
+      }
+      if (!verdict.ok) {
+        fail(client, done, verdict.returnCode, verdict.reason)
+        return
+      }
       const identity = verdict.identity
       const secret = password?.toString('utf8') ?? ''
       const accept = () => {
         identities.set(client, identity)
+        if (identity.type === 'device') latest.set(identity.deviceId, new WeakRef(client))
         done(null, true)
       }
       if (identity.type === 'service') {
@@ -103,12 +121,21 @@ export function createAedesHooks(deps: HookDeps) {
       }
       const id = identity.deviceId
       // sync SQLite lookup: also refuses a decommissioned device whose secret is still cached
-      if (directory.findDevice(id) === undefined) return fail(client, done, 4, 'unknown device')
-      if (cache.has(id, secret)) return accept()
+      if (directory.findDevice(id) === undefined) {
+        fail(client, done, 4, 'unknown device')
+        return
+      }
+      if (cache.has(id, secret)) {
+        accept()
+        return
+      }
       const generation = cache.generation(id)
       directory.verifyDeviceSecret(id, secret).then(
         (ok) => {
-          if (!ok) return fail(client, done, 4, 'wrong secret')
+          if (!ok) {
+            fail(client, done, 4, 'wrong secret')
+            return
+          }
           cache.remember(id, secret, generation)
           accept()
         },
@@ -122,7 +149,10 @@ export function createAedesHooks(deps: HookDeps) {
     authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
       // null: a Will left by another broker instance; we cannot tell whose, so it is not published
       const identity = client === null ? undefined : identities.get(client)
-      if (client === null || identity === undefined) return done(new Error('publisher unknown'))
+      if (client === null || identity === undefined) {
+        done(new Error('publisher unknown'))
+        return
+      }
       const isWill = (client as AedesClient).will === packet
       const refusal = publishRefusal(identity, packet.topic)
       if (refusal !== undefined) {
@@ -131,13 +161,20 @@ export function createAedesHooks(deps: HookDeps) {
         refusedCount.set(client, n)
         // first refusal of a connection at warn, then every 1000th: a looping device must not flood logs
         if (n === 1 || n % 1000 === 0) {
-          log.warn({ clientId: client.id, topic: printable(packet.topic), reason: refusal, refused: n }, 'publish refused')
+          log.warn(
+            { clientId: client.id, topic: printable(packet.topic), reason: refusal, refused: n },
+            'publish refused',
+          )
         }
-        if (isWill) return done(new Error('will refused'))
+        if (isWill) {
+          done(new Error('will refused'))
+          return
+        }
         packet.topic = DROP_TOPIC
         packet.retain = false
         packet.payload = EMPTY
-        return done(null)
+        done(null)
+        return
       }
       if (identity.type === 'service') {
         if (packet.topic === REVOKE_TOPIC) {
@@ -146,7 +183,8 @@ export function createAedesHooks(deps: HookDeps) {
           packet.retain = false
         }
         // service publishes (commands) are not telemetry: not spooled
-        return done(null)
+        done(null)
+        return
       }
       // DURABILITY: aedes writes the QoS 1 PUBACK right after this callback, so it means "on disk"
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
@@ -155,16 +193,24 @@ export function createAedesHooks(deps: HookDeps) {
           metrics.spoolErrors.inc()
           log.error({ err, deviceId: identity.deviceId }, 'spool append failed')
           // no PUBACK without durability: the connection closes and the client resends after reconnect
-          return done(err)
+          done(err)
+          return
         }
         metrics.devicePublishes.inc()
         done(null)
       })
     },
 
-    authorizeSubscribe(client: Client, sub: Subscription, done: (err: Error | null, sub?: Subscription | null) => void): void {
+    authorizeSubscribe(
+      client: Client,
+      sub: Subscription,
+      done: (err: Error | null, sub?: Subscription | null) => void,
+    ): void {
       const identity = identities.get(client)
-      if (identity !== undefined && canSubscribe(identity, sub.topic)) return done(null, sub)
+      if (identity !== undefined && canSubscribe(identity, sub.topic)) {
+        done(null, sub)
+        return
+      }
       metrics.refusedSubscribes.inc()
       log.warn({ clientId: client.id, filter: printable(sub.topic) }, 'subscribe refused')
       // null grants 0x80 (failure) in the SUBACK (MQTT 3.1.1 §3.9.3) without closing the connection

@@ -49,11 +49,22 @@ export function createBrokerMetrics(
     connects: counter('courtyard_broker_connects_total', 'Established MQTT sessions', ['type']),
     disconnects: counter('courtyard_broker_disconnects_total', 'Ended MQTT sessions', ['type']),
     authFailures: counter('courtyard_broker_auth_failures_total', 'Refused CONNECTs', ['reason']),
-    refusedPublishes: counter('courtyard_broker_refused_publishes_total', 'PUBLISHes refused by the ACL', ['reason']),
-    refusedSubscribes: counter('courtyard_broker_refused_subscribes_total', 'Subscriptions refused by the ACL'),
-    oversizePackets: counter('courtyard_broker_oversize_packets_total', 'Connections dropped for a packet over the size limit'),
+    refusedPublishes: counter('courtyard_broker_refused_publishes_total', 'PUBLISHes refused by the ACL', [
+      'reason',
+    ]),
+    refusedSubscribes: counter(
+      'courtyard_broker_refused_subscribes_total',
+      'Subscriptions refused by the ACL',
+    ),
+    oversizePackets: counter(
+      'courtyard_broker_oversize_packets_total',
+      'Connections dropped for a packet over the size limit',
+    ),
     revocations: counter('courtyard_broker_revocations_total', 'Devices revoked via $courtyard/revoke'),
     spoolErrors: counter('courtyard_broker_spool_errors_total', 'Device publishes the spool failed to store'),
-    devicePublishes: counter('courtyard_broker_device_publishes_total', 'Device publishes stored in the spool'),
+    devicePublishes: counter(
+      'courtyard_broker_device_publishes_total',
+      'Device publishes stored in the spool',
+    ),
   }
 }

@@ -78,10 +78,13 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     // A Will covers an unclean end. After a clean DISCONNECT (or without a Will) nobody tells the
     // status topic: say `offline` ourselves, durably first, like any device publish.
     if (!(client as AedesClient)._disconnected && hooks.hadWill(client)) return
+    if (hooks.isTakenOver(client, identity.deviceId)) return
     publishOffline(identity.deviceId)
   })
   broker.on('connectionError', (_client, err) => log.debug({ err }, 'connection error before CONNECT'))
-  broker.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'client error'))
+  broker.on('clientError', (client, err) =>
+    log.debug({ clientId: client.id, err: err.message }, 'client error'),
+  )
 
   function publishOffline(deviceId: string): void {
     const topic = topics.status(deviceId)
@@ -94,9 +97,12 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
       // reconnected meanwhile: its own `online` follows in the spool; do not overwrite the retained one
       const current = (broker as unknown as { clients: Record<string, Client> }).clients[deviceId]
       if (current !== undefined || broker.closed) return
-      broker.publish({ cmd: 'publish', topic, payload: OFFLINE, qos: 1, retain: true, dup: false }, (pubErr) => {
-        if (pubErr) log.warn({ err: pubErr, deviceId }, 'offline status not published')
-      })
+      broker.publish(
+        { cmd: 'publish', topic, payload: OFFLINE, qos: 1, retain: true, dup: false },
+        (pubErr) => {
+          if (pubErr) log.warn({ err: pubErr, deviceId }, 'offline status not published')
+        },
+      )
     })
   }
 

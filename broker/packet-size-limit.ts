@@ -64,7 +64,11 @@ export class FrameScanner {
  * costs no extra stream hop or copy on the hot path. On a violation the stream is destroyed and the
  * bytes never reach the parser.
  */
-export function limitPacketSize(stream: Readable, maxPacketBytes: number, onViolation: (announced: number) => void): void {
+export function limitPacketSize(
+  stream: Readable,
+  maxPacketBytes: number,
+  onViolation: (announced: number) => void,
+): void {
   const scanner = new FrameScanner(maxPacketBytes)
   const read = stream.read
   let violated = false

@@ -56,7 +56,9 @@ export interface ConnectRequest {
 
 /** CONNACK return codes of MQTT 3.1.1 (3.2.2.3). */
 export type RefuseCode = 2 | 4 | 5
-export type ConnectVerdict = { ok: true; identity: Identity } | { ok: false; returnCode: RefuseCode; reason: string }
+export type ConnectVerdict =
+  | { ok: true; identity: Identity }
+  | { ok: false; returnCode: RefuseCode; reason: string }
 
 /** Everything about a CONNECT that can be decided without the secret store. */
 export function validateConnect(req: ConnectRequest, limits: { keepaliveLimitS: number }): ConnectVerdict {
@@ -65,7 +67,8 @@ export function validateConnect(req: ConnectRequest, limits: { keepaliveLimitS: 
   if (req.username === undefined || req.username.length === 0) return refuse(4, 'anonymous')
   if (!req.hasPassword) return refuse(4, 'no password')
   // keep alive 0 (none) is valid MQTT and the protocol does not forbid it; TCP keepalive covers those
-  if (limits.keepaliveLimitS > 0 && req.keepaliveS > limits.keepaliveLimitS) return refuse(5, 'keepalive above limit')
+  if (limits.keepaliveLimitS > 0 && req.keepaliveS > limits.keepaliveLimitS)
+    return refuse(5, 'keepalive above limit')
   let identity: Identity
   if (req.username.startsWith(SERVICE_PREFIX)) {
     const name = req.username.slice(SERVICE_PREFIX.length)
@@ -78,7 +81,8 @@ export function validateConnect(req: ConnectRequest, limits: { keepaliveLimitS: 
     if (req.clientId !== req.username) return refuse(2, 'client id differs from username')
     identity = { type: 'device', deviceId: req.username }
   }
-  if (req.willTopic !== undefined && !canPublish(identity, req.willTopic)) return refuse(5, 'will topic not allowed')
+  if (req.willTopic !== undefined && !canPublish(identity, req.willTopic))
+    return refuse(5, 'will topic not allowed')
   return { ok: true, identity }
 }
 

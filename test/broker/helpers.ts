@@ -1,0 +1,157 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import { pino } from 'pino'
+import { Registry } from 'prom-client'
+import { createBroker } from '../../broker/index.ts'
+import type { BrokerConfig, BrokerHandle } from '../../broker/types.ts'
+import type { DeviceIdentity } from '../../registry/types.ts'
+import {
+  openSpoolReader,
+  openSpoolWriter,
+  type SpoolEntry,
+  type SpoolReader,
+  type SpoolWriter,
+} from '../../spool/index.ts'
+import { tempDir } from '../spool/helpers.ts'
+
+export const silentLog = pino({ level: 'silent' })
+
+/** In-test stand-in for the registry's DeviceDirectory (the registry has its own tests). */
+export class FakeDirectory {
+  readonly devices = new Map<string, { secret: string; active: boolean }>()
+  readonly services = new Map<string, string>()
+  deviceChecks = 0
+
+  addDevice(id: string, secret: string): this {
+    this.devices.set(id, { secret, active: true })
+    return this
+  }
+  findDevice(id: string): DeviceIdentity | undefined {
+    const d = this.devices.get(id)
+    if (!d?.active) return undefined
+    return { id, kind: 'charging-pile', tenantId: 't1', communityId: 'c1', siteId: 's1', reportIntervalS: 60 }
+  }
+  async verifyDeviceSecret(id: string, secret: string): Promise<boolean> {
+    this.deviceChecks++
+    const d = this.devices.get(id)
+    return d?.active === true && d.secret === secret
+  }
+  async verifyServiceSecret(name: string, secret: string): Promise<boolean> {
+    return this.services.get(name) === secret
+  }
+}
+
+export interface Harness {
+  broker: BrokerHandle
+  spool: SpoolWriter
+  reader: SpoolReader
+  directory: FakeDirectory
+  metrics: Registry
+  url: string
+  wsUrl: string
+  clients: MqttClient[]
+  connect(opts: IClientOptions, url?: string): Promise<MqttClient>
+  /** everything in the spool so far (waits briefly for nothing else) */
+  drain(): Promise<SpoolEntry[]>
+  close(): Promise<void>
+}
+
+export async function startHarness(
+  opts: { maxBytes?: number; segmentBytes?: number; config?: Partial<BrokerConfig> } = {},
+): Promise<Harness> {
+  const tmp = tempDir('broker')
+  const directory = new FakeDirectory()
+  directory.services.set('api', 'api-secret')
+  const spool = await openSpoolWriter({
+    dir: tmp.dir,
+    maxBytes: opts.maxBytes ?? 1 << 30,
+    segmentBytes: opts.segmentBytes,
+    log: silentLog,
+    rescanMs: 20,
+    retryMs: 10,
+  })
+  const reader = await openSpoolReader({ dir: tmp.dir, log: silentLog, pollMs: 5 })
+  const metrics = new Registry()
+  const broker = await createBroker({
+    directory,
+    spool,
+    log: silentLog,
+    metrics,
+    config: { host: '127.0.0.1', mqttPort: 0, wsPort: 0, ...opts.config },
+  })
+  const clients: MqttClient[] = []
+  const h: Harness = {
+    broker,
+    spool,
+    reader,
+    directory,
+    metrics,
+    url: `mqtt://127.0.0.1:${broker.ports.mqtt}`,
+    wsUrl: `ws://127.0.0.1:${broker.ports.ws}/mqtt`,
+    clients,
+    async connect(o, url = h.url) {
+      const c = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...o })
+      clients.push(c)
+      await new Promise<void>((resolve, reject) => {
+        c.once('connect', () => resolve())
+        c.once('error', reject)
+        c.once('close', () => reject(new Error('closed before CONNACK')))
+      })
+      return c
+    },
+    async drain() {
+      const out: SpoolEntry[] = []
+      for (;;) {
+        const batch = await reader.next(1000, 0)
+        if (batch.length === 0) return out
+        out.push(...batch)
+      }
+    },
+    async close() {
+      for (const c of clients) c.end(true)
+      await broker.close()
+      await reader.close()
+      await spool.close()
+      tmp.remove()
+    },
+  }
+  return h
+}
+
+/** A connect that must fail; resolves with the CONNACK error code (or 'closed' without one). */
+export function refusedConnect(url: string, opts: IClientOptions): Promise<number | string> {
+  const c = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...opts })
+  return new Promise((resolve, reject) => {
+    c.once('connect', () => {
+      c.end(true)
+      reject(new Error('connect was accepted'))
+    })
+    c.once('error', (err: Error & { code?: number }) => {
+      c.end(true)
+      resolve(err.code ?? err.message)
+    })
+    c.once('close', () => {
+      c.end(true)
+      resolve('closed')
+    })
+  })
+}
+
+export function nextMessage(
+  c: MqttClient,
+  topic?: string,
+): Promise<{ topic: string; payload: string; retain: boolean }> {
+  return new Promise((resolve) => {
+    const on = (t: string, p: Buffer, packet: { retain: boolean }) => {
+      if (topic !== undefined && t !== topic) return
+      c.off('message', on)
+      resolve({ topic: t, payload: p.toString(), retain: packet.retain })
+    }
+    c.on('message', on)
+  })
+}
+
+export function collectMessages(c: MqttClient): Array<{ topic: string; payload: string }> {
+  const out: Array<{ topic: string; payload: string }> = []
+  c.on('message', (t, p) => out.push({ topic: t, payload: p.toString() }))
+  return out
+}
