@@ -39,8 +39,8 @@ import {
 } from './pile-ports.ts'
 import type { DeviceModel, DeviceSpec, Injection, OutMessage } from './types.ts'
 
-// an injected connector defect heats it by this much on top of its load
-const OVERHEAT_C = 55
+// a loose, arcing connector: the port heads for this whatever it carries (trip at 75 °C)
+const DEFECT_C = 92
 
 export function createChargingPile(spec: DeviceSpec, seed: number): DeviceModel {
   const offset = spec.utcOffsetMin ?? 480
@@ -110,10 +110,18 @@ export function createChargingPile(spec: DeviceSpec, seed: number): DeviceModel 
     ambientC = outdoor + 3 * sunlight(t, offset) + 0.4 * ports.filter((p) => p.state === 'charging').length
     const portEvents: PortEvent[] = pending.splice(0)
     ports.forEach((p, idx) => {
-      const heat = activeInjections(injections, t, 'port_overheat').some((i) => i.port === p.port)
-        ? OVERHEAT_C
-        : 0
-      portEvents.push(...stepPort(p, prevT, t, ambientC ?? outdoor, plugIns(idx, lastT, t), heat))
+      const defect = activeInjections(injections, t, 'port_overheat').find((i) => i.port === p.port)
+      const heat = defect ? (defect.value ?? DEFECT_C) : undefined
+      portEvents.push(
+        ...stepPort(
+          p,
+          prevT,
+          t,
+          ambientC ?? outdoor,
+          plugIns(idx, lastT, t),
+          heat,
+        ),
+      )
     })
     for (const i of endedBetween(injections, prevT, t, 'port_overheat')) {
       const p = ports[(i.port ?? 1) - 1]

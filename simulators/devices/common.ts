@@ -52,7 +52,7 @@ export const round = (x: number, digits = 1): number => {
   return Math.round(x * f) / f
 }
 
-export const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x)
+export const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x))
 
 /** First-order lag: the value after `dtS` seconds approaching `target` with time constant `tauS`. */
 export const lag = (value: number, target: number, dtS: number, tauS: number): number =>

@@ -98,8 +98,8 @@ export function endSession(
 
 /**
  * Advances a port from `prevT` to `t`: charging draw, auto-stop, unplug, temperature and the
- * over-temperature trip. `plugIns` are sessions whose start fell in (prevT, t]. `heatC` is extra
- * connector heating from an injected defect.
+ * over-temperature trip. `plugIns` are sessions whose start fell in (prevT, t]. `defectC` is the
+ * temperature an injected defect (a loose, arcing connector) drives the port towards.
  */
 export function stepPort(
   p: PortState,
@@ -107,7 +107,7 @@ export function stepPort(
   t: number,
   ambientC: number,
   plugIns: readonly ChargerParams[],
-  heatC: number,
+  defectC?: number,
 ): PortEvent[] {
   const events: PortEvent[] = []
   const dtS = (t - prevT) / 1000
@@ -133,7 +133,7 @@ export function stepPort(
       p.sample = p.session?.load.at(t) ?? OFF
     }
   }
-  const target = ambientC + TEMP_PER_W * p.sample.powerW + heatC
+  const target = Math.max(ambientC + TEMP_PER_W * p.sample.powerW, defectC ?? Number.NEGATIVE_INFINITY)
   p.tempC = p.tempC === undefined ? target : lag(p.tempC, target, dtS, TEMP_TAU_S)
   if (p.tempC >= PORT_TRIP_C && p.state !== 'fault' && p.state !== 'disabled') {
     if (p.state === 'charging') events.push(...endSession(p, 'fault'))

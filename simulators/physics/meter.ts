@@ -102,21 +102,52 @@ export function meterReading(
   return { voltageV: v, currentA, powerW, powerFactor, currentThdPct }
 }
 
-/** Sum the loads at tMs and read them through the meter: one circuit-monitor reading. */
+/**
+ * Mean of states over a metering interval, as an energy-integrating meter reports it: watts, fundamental
+ * and harmonic VA average separately, so a load that switched mid-interval shows as a partial step.
+ */
+export function averageStates(states: readonly ElectricalState[], voltageV: number): ElectricalState {
+  let p = 0
+  let s1 = 0
+  let h = 0
+  for (const st of states) {
+    const thd = st.thdPct / 100
+    const apparent = st.currentA * voltageV
+    const fund = apparent / Math.sqrt(1 + thd * thd)
+    p += st.powerW
+    s1 += fund
+    h += thd * fund
+  }
+  const n = Math.max(1, states.length)
+  p /= n
+  s1 /= n
+  h /= n
+  if (p <= 0 || s1 <= 0) return { powerW: 0, powerFactor: 1, thdPct: 0, currentA: 0 }
+  const apparent = Math.hypot(s1, h)
+  return { powerW: p, powerFactor: p / apparent, thdPct: (100 * h) / s1, currentA: apparent / voltageV }
+}
+
+/**
+ * Sum the loads and read them through the meter: one circuit-monitor reading at tMs. With
+ * `samplesPerInterval` > 1 the meter averages over the minute before tMs (energy-based meters);
+ * with 1 it reports the instant (sampling meters).
+ */
 export function circuitReading(
   loads: readonly LoadModel[],
   tMs: number,
   supply: SupplyParams,
   meter: MeterParams,
+  samplesPerInterval = 1,
 ): MeterReading {
   const v = supplyVoltageV(tMs, supply)
-  return meterReading(
+  const at = (t: number) =>
     combineLoads(
-      loads.map((l) => l.at(tMs)),
+      loads.map((l) => l.at(t)),
       v,
-    ),
-    v,
-    tMs,
-    meter,
-  )
+    )
+  if (samplesPerInterval <= 1) return meterReading(at(tMs), v, tMs, meter)
+  const states: ElectricalState[] = []
+  for (let k = 0; k < samplesPerInterval; k++)
+    states.push(at(tMs - MIN + ((k + 1) * MIN) / samplesPerInterval))
+  return meterReading(averageStates(states, v), v, tMs, meter)
 }

@@ -3,7 +3,7 @@
 // stray wire plugs into a shed socket shows only on the feeder.
 import { type ChargerParams, chargerSession } from './charger.ts'
 import type { LoadModel } from './load-model.ts'
-import { combineLoads, type MeterParams, meterReading } from './meter.ts'
+import { averageStates, combineLoads, type ElectricalState, type MeterParams, meterReading } from './meter.ts'
 
 const MIN = 60_000
 
@@ -26,6 +26,8 @@ export interface ShedParams {
   /** The feeder samples this long after the ports within one report, so port switching can straddle it. */
   feederSkewMs: number
   voltageV: (tMs: number) => number
+  /** 1: meters sample the instant; n > 1: they average n instants over the minute before tMs. */
+  samplesPerInterval?: number
 }
 
 export interface ShedReading {
@@ -73,21 +75,31 @@ function portModel(sessions: readonly PortSession[]): PortModel {
 
 export function chargingShed(p: ShedParams): { at(tMs: number): ShedReading } {
   const ports = p.ports.map((port) => ({ model: portModel(port.sessions), meter: port.meter }))
+  const n = Math.max(1, p.samplesPerInterval ?? 1)
+  const instants = (tMs: number): number[] =>
+    n === 1 ? [tMs] : Array.from({ length: n }, (_, k) => tMs - MIN + ((k + 1) * MIN) / n)
+  const mean = (states: ElectricalState[], v: number) => (n === 1 ? states[0]! : averageStates(states, v))
   return {
     at(tMs: number): ShedReading {
       const v = p.voltageV(tMs)
+      const times = instants(tMs)
       const portReadings = ports.map((port, i) => {
         const state = port.model.state(tMs)
-        const sample = port.model.load.at(tMs)
-        const r = meterReading(combineLoads([sample], v), v, tMs, port.meter)
+        const st = mean(
+          times.map((t) => combineLoads([port.model.load.at(t)], v)),
+          v,
+        )
+        const r = meterReading(st, v, tMs, port.meter)
         return { port: i + 1, state, powerW: state === 'charging' ? r.powerW : 0 }
       })
-      const tf = tMs + p.feederSkewMs
-      const feederLoads = [
-        ...ports.map((port) => port.model.load.at(tf)),
-        ...p.unmetered.map((l) => l.at(tf)),
-      ]
-      const f = meterReading(combineLoads(feederLoads, v), v, tMs, p.feederMeter)
+      const feederAt = (t: number) => {
+        const tf = t + p.feederSkewMs
+        return combineLoads(
+          [...ports.map((port) => port.model.load.at(tf)), ...p.unmetered.map((l) => l.at(tf))],
+          v,
+        )
+      }
+      const f = meterReading(mean(times.map(feederAt), v), v, tMs, p.feederMeter)
       return {
         feeder: { voltageV: f.voltageV, currentA: f.currentA, powerW: f.powerW, powerFactor: f.powerFactor },
         ports: portReadings,

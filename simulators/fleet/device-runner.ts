@@ -1,0 +1,281 @@
+// One simulated device on the wire: an mqtt.js client with the device's own credentials and Will,
+// readings produced on schedule (or as fast as the windows allow while catching up: backfill or after
+// an outage), a bounded in-flight window, jittered reconnect backoff, commands answered.
+import type { Socket } from 'node:net'
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import type { Logger } from 'pino'
+import type { Command } from '../../domain/protocol.ts'
+import { topics } from '../../domain/topics.ts'
+import type { DeviceModel } from '../devices/types.ts'
+import { applyMalformed, type RawMessage, serialize } from '../malformed.ts'
+import type { Rng } from '../physics/random.ts'
+import type { DevicePlan } from '../scenarios.ts'
+import type { FleetCounters } from './counters.ts'
+import type { InFlightWindow } from './in-flight-window.ts'
+
+export interface RunnerDeps {
+  url: string
+  model: DeviceModel
+  plan?: DevicePlan
+  /** the fleet-wide window, shared by every device */
+  window: InFlightWindow
+  maxInFlight: number
+  /** readings a device keeps while it cannot send; older ones are dropped (a device's memory is finite) */
+  maxBacklog: number
+  counters: FleetCounters
+  rng: Rng
+  log: Logger
+  now: () => number
+  reconnectBaseMs: number
+  reconnectMaxMs: number
+  /** no readings at or after this time (a finite run); undefined = forever */
+  endMs?: number
+  checkCommand: (v: unknown) => v is Command
+  mqttOptions?: Partial<IClientOptions>
+  /** called once when a finite run has sent and had acknowledged everything */
+  onFinished: () => void
+}
+
+export interface DeviceRunner {
+  readonly id: string
+  readonly connected: boolean
+  readonly inFlight: number
+  readonly inFlightHighWater: number
+  /** readings produced or due but not yet handed to MQTT */
+  backlog(): number
+  start(firstReadingMs: number, connectDelayMs: number): void
+  /** Drops the connection without DISCONNECT (so the Will fires) and stays away for `ms`. */
+  goOffline(ms: number): void
+  stop(drainMs: number): Promise<void>
+}
+
+const jitter = (rng: Rng, ms: number) => Math.round(ms * (0.5 + rng()))
+
+export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
+  const { model, counters, log } = d
+  const spec = model.spec
+  const id = spec.id
+  const intervalMs = spec.reportIntervalS * 1000
+  const queue: RawMessage[] = []
+  const malformed = [...(d.plan?.malformed ?? [])].sort((a, b) => a.atMs - b.atMs)
+  const timers = new Set<NodeJS.Timeout>()
+  let client: MqttClient | undefined
+  let nextT = 0
+  let inFlight = 0
+  let highWater = 0
+  let connected = false
+  let stopping = false
+  let finished = false
+  let attempt = 0
+  let readingTimer: NodeJS.Timeout | undefined
+  let authWarned = false
+  let drained: (() => void) | undefined
+
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t)
+      fn()
+    }, ms)
+    timers.add(t)
+    return t
+  }
+
+  const owed = () => {
+    if (d.endMs !== undefined && nextT >= d.endMs) return 0
+    const until = Math.min(d.now(), d.endMs === undefined ? Number.POSITIVE_INFINITY : d.endMs - 1)
+    return nextT <= until ? Math.floor((until - nextT) / intervalMs) + 1 : 0
+  }
+
+  /** Produces the next due reading into the queue; false when none is due. */
+  function fill(): boolean {
+    let due = owed()
+    if (due === 0) return false
+    if (due > d.maxBacklog) {
+      counters.dropped += due - d.maxBacklog
+      nextT += (due - d.maxBacklog) * intervalMs
+      due = d.maxBacklog
+    }
+    const t = nextT
+    nextT += intervalMs
+    const msgs = model.step(t)
+    const bad = malformed[0]
+    if (bad && bad.atMs <= t) {
+      malformed.shift()
+      const raw = applyMalformed(bad.variant, msgs)
+      counters.malformed += raw.filter((r) => r.variant).length
+      queue.push(...raw)
+    } else {
+      for (const m of msgs) queue.push(serialize(m))
+    }
+    return true
+  }
+
+  const pumpLater = () => pump()
+
+  function pump(): void {
+    if (!client || !connected || stopping) return
+    while (inFlight < d.maxInFlight) {
+      if (queue.length === 0 && !fill()) break
+      if (!d.window.tryAcquire(pumpLater)) return
+      const m = queue.shift() as RawMessage
+      inFlight++
+      if (inFlight > highWater) highWater = inFlight
+      counters.published++
+      const topic = m.channel === 'telemetry' ? topics.telemetry(id) : topics.events(id)
+      client.publish(topic, m.payload, { qos: 1 }, (err) => {
+        inFlight--
+        d.window.release()
+        if (err) counters.errors++
+        else counters.acked++
+        if (inFlight === 0) drained?.()
+        pump()
+      })
+    }
+    schedule()
+  }
+
+  function schedule(): void {
+    if (readingTimer) clearTimeout(readingTimer)
+    readingTimer = undefined
+    if (stopping) return
+    if (d.endMs !== undefined && nextT >= d.endMs) {
+      if (queue.length === 0 && inFlight === 0 && !finished) {
+        finished = true
+        d.onFinished()
+      }
+      return
+    }
+    if (queue.length > 0 || !connected) return
+    readingTimer = setTimeout(pump, Math.max(0, nextT - d.now()))
+  }
+
+  function onConnect(): void {
+    connected = true
+    attempt = 0
+    counters.connected++
+    const c = client as MqttClient
+    // Nagle + delayed ACK add ~20 ms to every QoS 1 round trip at low rate (measurements.md)
+    ;(c.stream as unknown as Partial<Socket>).setNoDelay?.(true)
+    c.options.reconnectPeriod = jitter(d.rng, d.reconnectBaseMs)
+    // protocol: publish `online` (retained) right after connecting
+    c.publish(topics.status(id), 'online', { qos: 1, retain: true })
+    pump()
+  }
+
+  function onCommand(topic: string, payload: Buffer): void {
+    if (topic !== topics.commands(id) || !client) return
+    let cmd: unknown
+    try {
+      cmd = JSON.parse(payload.toString('utf8'))
+    } catch {
+      cmd = undefined
+    }
+    const ack = d.checkCommand(cmd)
+      ? model.command(cmd)
+      : {
+          id: String((cmd as { id?: unknown } | undefined)?.id ?? 'unknown').slice(0, 64) || 'unknown',
+          ok: false,
+          error: 'malformed command',
+        }
+    counters.commands++
+    client.publish(topics.commandAck(id), JSON.stringify(ack), { qos: 1 })
+  }
+
+  function connect(): void {
+    if (stopping) return
+    client = mqtt.connect(d.url, {
+      clientId: id,
+      username: id,
+      password: spec.secret ?? '',
+      protocolVersion: 4,
+      clean: true,
+      keepalive: 60,
+      connectTimeout: 15_000,
+      reconnectPeriod: jitter(d.rng, d.reconnectBaseMs),
+      // protocol: Will `offline`, QoS 1, retained
+      will: { topic: topics.status(id), payload: Buffer.from('offline'), qos: 1, retain: true },
+      ...d.mqttOptions,
+    })
+    client.subscribe(topics.commands(id), { qos: 1 })
+    client.on('connect', onConnect)
+    client.on('message', onCommand)
+    client.on('close', () => {
+      if (connected) counters.connected--
+      connected = false
+      if (readingTimer) clearTimeout(readingTimer)
+      readingTimer = undefined
+    })
+    client.on('reconnect', () => {
+      counters.reconnects++
+      attempt++
+      // exponential backoff with jitter so a broker restart is not met by a thundering herd
+      const c = client as MqttClient
+      c.options.reconnectPeriod = jitter(d.rng, Math.min(d.reconnectMaxMs, d.reconnectBaseMs * 2 ** attempt))
+    })
+    client.on('error', (err) => {
+      counters.errors++
+      const code = (err as { code?: unknown }).code
+      if ((code === 4 || code === 5) && !authWarned) {
+        authWarned = true
+        log.warn({ deviceId: id, reason: err.message }, 'device refused by broker')
+      } else log.debug({ deviceId: id, err: err.message }, 'mqtt error')
+    })
+  }
+
+  return {
+    id,
+    get connected() {
+      return connected
+    },
+    get inFlight() {
+      return inFlight
+    },
+    get inFlightHighWater() {
+      return highWater
+    },
+    backlog: () => queue.length + owed(),
+    start(firstReadingMs, connectDelayMs) {
+      nextT = firstReadingMs
+      for (const p of d.plan?.offline ?? []) {
+        const wait = p.startMs - d.now()
+        if (wait >= 0) later(wait, () => this.goOffline(p.endMs - p.startMs))
+      }
+      later(connectDelayMs, connect)
+    },
+    goOffline(ms) {
+      if (!client || !connected || stopping) return
+      counters.offlinePeriods++
+      log.info({ deviceId: id, offlineMs: ms }, 'device going offline')
+      // the next attempt is the return; later attempts go back to the backoff
+      client.options.reconnectPeriod = Math.max(1, ms)
+      attempt = 0
+      ;(client.stream as unknown as { destroy(): void }).destroy()
+    },
+    async stop(drainMs) {
+      stopping = true
+      for (const t of timers) clearTimeout(t)
+      timers.clear()
+      if (readingTimer) clearTimeout(readingTimer)
+      d.window.cancel(pumpLater)
+      const c = client
+      if (!c) return
+      if (connected && inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve
+          later(drainMs, resolve)
+        })
+      }
+      if (connected) {
+        // a clean shutdown says so itself; the Will only covers crashes
+        await new Promise<void>((resolve) => {
+          c.publish(topics.status(id), 'offline', { qos: 1, retain: true }, () => resolve())
+          later(drainMs, resolve)
+        })
+        await c.endAsync()
+      } else {
+        await c.endAsync(true)
+      }
+      for (const t of timers) clearTimeout(t)
+    },
+  }
+}
