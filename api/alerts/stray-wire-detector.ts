@@ -52,7 +52,7 @@ export function detectStrayWire(
   if (gapMin > params.maxGapMin) s.candidate = null
 
   if (s.baselineW === null) initBaseline(s, obs)
-  if (s.candidate || s.alert) followLightSteps(s, obs)
+  if (s.candidate || s.alert) followLightSteps(s, obs, params)
   const c = classify(obs, s.baselineW!, s.baselineH, params)
 
   let verdict: StrayWireVerdict | undefined
@@ -79,8 +79,11 @@ function initBaseline(s: StrayWireState, obs: Observation): void {
  * except for steps a light makes: small, sudden, undistorted. A charger's own drops (lithium cut-off)
  * carry harmonic current with them and are not taken for lights.
  */
-function followLightSteps(s: StrayWireState, obs: Observation): void {
+function followLightSteps(s: StrayWireState, obs: Observation, params: StrayWireParams): void {
   if (s.prevW === null || s.prevH === null || obs.harmonicVA === null) return
+  // under a cleaner or heater a small change says nothing about the lights
+  const top = s.baselineW! + params.maxChargerW
+  if (s.prevW > top || obs.unexplainedW > top) return
   const dW = obs.unexplainedW - s.prevW
   const dH = obs.harmonicVA - s.prevH
   if (Math.abs(dW) < 8 || Math.abs(dW) > LIGHT_STEP_MAX_W) return
@@ -127,6 +130,15 @@ function sawStep(s: StrayWireState, obs: Observation, params: StrayWireParams): 
   return obs.unexplainedW - before >= 0.5 * params.minStepW
 }
 
+/**
+ * A cleaner's motor, as opposed to a heater: harmonic current that is not the candidate's (brushes,
+ * triac), or without THD, a load that swings by more than a thermostat-switched element does.
+ */
+function looksLikeMotor(s: StrayWireState, obs: Observation, c: Classified): boolean {
+  if (c.excessVA !== null) return true
+  return s.prevBig && s.prevW !== null && Math.abs(obs.unexplainedW - s.prevW) > 0.06 * obs.unexplainedW
+}
+
 /** Resistive loads carry the supply's few % of voltage distortion, hence the 4 % of their watts. */
 function hiddenChargerShows(cand: Candidate, c: Classified): boolean {
   if (cand.harmonicVA === null || c.excessVA === null) return false
@@ -153,6 +165,7 @@ function trackCandidate(
         minW: c.excessW,
         maxW: c.excessW,
         harmonicVA: c.excessVA,
+        motorReadings: 0,
       }
     }
     return undefined
@@ -160,7 +173,12 @@ function trackCandidate(
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
   // almost none, so the candidate's own harmonic VA still showing through counts for it
   const hidden = c.cls === 'big' && hiddenChargerShows(cand, c)
-  if (c.cls === 'big' && !hidden) return undefined
+  if (c.cls === 'big' && !hidden) {
+    if (looksLikeMotor(s, obs, c)) cand.motorReadings += 1
+    // a charger-sized reading next to a working cleaner is a partial minute or a pause of the cleaner
+    if (cand.motorReadings >= 2) s.candidate = null
+    return undefined
+  }
   cand.readings += 1
   if (c.cls === 'quiet') {
     cand.quietRun += 1

@@ -56,7 +56,7 @@ export const DEFAULT_STRAY_WIRE_PARAMS: StrayWireParams = Object.freeze({
   minStepW: 85,
   maxChargerW: 450,
   quietW: 30,
-  minHarmonicRatio: 0.3,
+  minHarmonicRatio: 0.45,
   confirmNightMin: 6,
   confirmDayMin: 10,
   quietResetReadings: 3,
@@ -79,6 +79,8 @@ export interface Candidate {
   maxW: number
   /** The charger's harmonic VA as seen unmasked; null without PF/THD. */
   harmonicVA: number | null
+  /** Masked readings that look like a cleaner's motor rather than a heater over the charger. */
+  motorReadings: number
 }
 
 export interface ActiveAlert {

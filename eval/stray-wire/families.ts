@@ -16,6 +16,8 @@ interface CircuitMix {
   stray: number
   cleaning: boolean
   heater: boolean
+  /** false: a basic breaker meter without PF/THD (both optional in protocol v1). */
+  waveform: boolean
 }
 
 interface ShedMix {
@@ -27,11 +29,13 @@ interface ShedMix {
 }
 
 export const CIRCUIT_FAMILIES: Record<string, CircuitMix> = {
-  'circuit-lights': { stray: 0, cleaning: false, heater: false },
-  'circuit-cleaning': { stray: 0, cleaning: true, heater: false },
-  'circuit-heater': { stray: 0, cleaning: true, heater: true },
-  'circuit-stray': { stray: 0.85, cleaning: true, heater: false },
-  'circuit-stray-heater': { stray: 0.85, cleaning: true, heater: true },
+  'circuit-lights': { stray: 0, cleaning: false, heater: false, waveform: true },
+  'circuit-cleaning': { stray: 0, cleaning: true, heater: false, waveform: true },
+  'circuit-heater': { stray: 0, cleaning: true, heater: true, waveform: true },
+  'circuit-basic-meter': { stray: 0, cleaning: true, heater: true, waveform: false },
+  'circuit-stray': { stray: 0.85, cleaning: true, heater: false, waveform: true },
+  'circuit-stray-heater': { stray: 0.85, cleaning: true, heater: true, waveform: true },
+  'circuit-stray-basic': { stray: 0.85, cleaning: true, heater: true, waveform: false },
 }
 
 export const SHED_FAMILIES: Record<string, ShedMix> = {
@@ -85,7 +89,8 @@ export function circuitScenario(family: string, seed: number, days: number, rang
     sessions: stray.labels,
     inputAt(tMs) {
       if (isGap(gaps, tMs)) return null
-      const r = circuitReading(loads, tMs, supply, meter)
+      const r = circuitReading(loads, tMs, supply, meter, ranges.samplesPerInterval)
+      if (!mix.waveform) return { source: 'circuit', ts: tMs, powerW: r.powerW }
       return {
         source: 'circuit',
         ts: tMs,
@@ -159,6 +164,7 @@ export function shedScenario(family: string, seed: number, days: number, ranges:
     },
     feederSkewMs: Math.floor(uniform(rng, -20_000, 20_000)),
     voltageV: (tMs) => supplyVoltageV(tMs, supply),
+    samplesPerInterval: ranges.samplesPerInterval,
   })
   const gaps = gapModel(rng, startMs, days, ranges)
   return {

@@ -38,6 +38,8 @@ export interface EvalRanges {
   maxOutagesPerDay: number
   maxOutageMin: number
   eveningShare: number
+  /** 1: meters report the instant; n > 1: the mean of n instants over the minute (partial steps). */
+  samplesPerInterval: number
 }
 
 export const DEV_RANGES: EvalRanges = {
@@ -51,6 +53,7 @@ export const DEV_RANGES: EvalRanges = {
   maxOutagesPerDay: 2,
   maxOutageMin: 15,
   eveningShare: 0.8,
+  samplesPerInterval: 1,
 }
 
 /** Never tuned against: wider charger and appliance ranges, worse meters, more gaps, other seeds. */
@@ -71,6 +74,7 @@ export const HELD_OUT_RANGES: EvalRanges = {
   maxOutagesPerDay: 3,
   maxOutageMin: 20,
   eveningShare: 0.65,
+  samplesPerInterval: 4,
 }
 
 /** Local midnight (UTC+8) of a winter Monday, so heaters are in season. */
