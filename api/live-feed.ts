@@ -28,6 +28,8 @@ export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Reco
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
 
 export interface LiveFeed {
+  /** Resolves once the status and event feed subscriptions are acknowledged by the broker. */
+  ready: Promise<void>
   /** Sends an alert (on every change of state) to its device's and site's rooms. */
   emitAlert(alert: LiveAlert): void
   close(): Promise<void>
@@ -57,24 +59,41 @@ export function createLiveFeed(deps: {
   now: () => number
 }): LiveFeed {
   const { io, registry, mqtt, log, metrics } = deps
-  const telemetryRefs = new Map<string, number>()
+  // device id → sockets' references and the pending/complete MQTT subscription
+  const telemetryRefs = new Map<string, { count: number; subscribed: Promise<void> }>()
 
-  const watch = (ids: readonly string[]) => {
-    for (const id of ids) {
-      const n = (telemetryRefs.get(id) ?? 0) + 1
-      telemetryRefs.set(id, n)
-      if (n === 1)
-        mqtt?.subscribe(topics.telemetry(id), { qos: 0 }, (err) => {
-          if (err) log.warn({ deviceId: id, err: err.message }, 'live telemetry subscribe failed')
-        })
-    }
+  const mqttSubscribe = (topic: string | string[], qos: 0 | 1): Promise<void> =>
+    new Promise((resolve) => {
+      if (!mqtt) return resolve()
+      mqtt.subscribe(topic, { qos }, (err) => {
+        // a failed subscribe leaves the feed quiet for that topic, it does not fail the client's request
+        if (err) log.warn({ topic, err: err.message }, 'live feed subscribe failed')
+        resolve()
+      })
+    })
+
+  /** Resolves once the broker has acknowledged every needed telemetry subscription. */
+  const watch = (ids: readonly string[]): Promise<unknown> => {
+    const pending = ids.map((id) => {
+      const ref = telemetryRefs.get(id)
+      if (ref) {
+        ref.count++
+        return ref.subscribed
+      }
+      const subscribed = mqttSubscribe(topics.telemetry(id), 0)
+      telemetryRefs.set(id, { count: 1, subscribed })
+      return subscribed
+    })
     metrics.liveTelemetrySubscriptions.set(telemetryRefs.size)
+    return Promise.all(pending)
   }
   const unwatch = (ids: readonly string[]) => {
     for (const id of ids) {
-      const n = (telemetryRefs.get(id) ?? 0) - 1
-      if (n > 0) telemetryRefs.set(id, n)
-      else if (telemetryRefs.delete(id)) mqtt?.unsubscribe(topics.telemetry(id))
+      const ref = telemetryRefs.get(id)
+      if (!ref) continue
+      if (--ref.count > 0) continue
+      telemetryRefs.delete(id)
+      mqtt?.unsubscribe(topics.telemetry(id))
     }
     metrics.liveTelemetrySubscriptions.set(telemetryRefs.size)
   }
@@ -96,7 +115,7 @@ export function createLiveFeed(deps: {
     next()
   })
 
-  const subscribe = (socket: LiveSocket, raw: unknown): SubscribeAck => {
+  const subscribe = async (socket: LiveSocket, raw: unknown): Promise<SubscribeAck> => {
     const target = targetOf(raw)
     if (!target)
       return { ok: false, error: 'BAD_REQUEST', message: 'subscribe to { siteId } or { deviceId }' }
@@ -114,8 +133,8 @@ export function createLiveFeed(deps: {
     }
     if (!socket.data.watches.has(room)) {
       socket.data.watches.set(room, ids)
-      watch(ids)
       socket.join(room)
+      await watch(ids)
     }
     return { ok: true }
   }
@@ -137,8 +156,15 @@ export function createLiveFeed(deps: {
   io.on('connection', (socket) => {
     metrics.liveClients.inc()
     socket.on('subscribe', (target, ack) => {
-      const res = subscribe(socket, target)
-      if (typeof ack === 'function') ack(res)
+      // the ack comes after the broker's SUBACK, so a client that got `ok` misses no reading
+      subscribe(socket, target).then(
+        (res) => typeof ack === 'function' && ack(res),
+        (err) => {
+          log.error({ err }, 'live subscribe failed')
+          if (typeof ack === 'function')
+            ack({ ok: false, error: 'INTERNAL', message: 'subscribing failed; try again' })
+        },
+      )
     })
     socket.on('unsubscribe', (target, ack) => {
       const res = unsubscribe(socket, target)
@@ -176,16 +202,12 @@ export function createLiveFeed(deps: {
   }
 
   const FEED_TOPICS = ['devices/+/status', 'devices/+/events']
-  if (mqtt) {
-    mqtt.on('message', onMessage)
-    mqtt.subscribe(FEED_TOPICS, { qos: 1 }, (err) => {
-      if (err) log.error({ err: err.message }, 'live feed subscribe failed')
-    })
-  } else {
-    log.warn({}, 'no service MQTT client: live updates carry alerts only')
-  }
+  if (mqtt) mqtt.on('message', onMessage)
+  else log.warn({}, 'no service MQTT client: live updates carry alerts only')
+  const ready = mqttSubscribe(FEED_TOPICS, 1)
 
   return {
+    ready,
     emitAlert(alert) {
       io.to([liveRoom.device(alert.deviceId), liveRoom.site(alert.siteId)]).emit('alert', alert)
       metrics.liveMessages.inc({ type: 'alert' })

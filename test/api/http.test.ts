@@ -167,12 +167,12 @@ describe('sites', () => {
     expect(got.body).toEqual(res.body)
   })
 
-  it('makes an admin say which tenant a site belongs to', async () => {
-    const missing = await h.call('POST', '/api/v1/sites', {
+  it('puts an admin’s site in the tenant it names, or in the `default` tenant when it names none', async () => {
+    const plain = await h.call('POST', '/api/v1/sites', {
       body: { name: 'S', community: 'C', kind: 'display' },
     })
-    expect(missing.status).toBe(400)
-    expect(errorCode(missing.body)).toBe('BAD_REQUEST')
+    expect(plain.status).toBe(201)
+    expect(plain.body.tenantId).toBe('default')
     const ok = await h.call('POST', '/api/v1/sites', {
       body: {
         id: 'bravo-display',
@@ -184,6 +184,11 @@ describe('sites', () => {
     })
     expect(ok.status).toBe(201)
     expect(ok.body.tenantId).toBe('bravo')
+    const ghost = await h.call('POST', '/api/v1/sites', {
+      body: { tenantId: 'ghost', name: 'x', community: 'y', kind: 'display' },
+    })
+    expect(ghost.status).toBe(404)
+    expect(errorCode(ghost.body)).toBe('NOT_FOUND')
   })
 
   it('shows a tenant only its own sites and answers 404 for others’ ids', async () => {
@@ -489,7 +494,7 @@ describe('operations', () => {
       ['/api/v1/devices/{id}/events', 'get'],
       ['/api/v1/tenants', 'post'],
       ['/api/v1/tokens', 'post'],
-    ])
+    ] as const)
       expect(paths[path]?.[method], `${method} ${path}`).toBeDefined()
     const docs = await fetch(`${h.base}/docs`)
     expect(docs.status).toBe(200)

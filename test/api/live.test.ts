@@ -1,0 +1,222 @@
+// socket.io live updates and MQTT revocation against a real aedes broker and real mqtt.js clients.
+import { once } from 'node:events'
+import { createServer, type Server as NetServer } from 'node:net'
+import { Aedes } from 'aedes'
+import mqtt, { type MqttClient } from 'mqtt'
+import { io as ioClient, type Socket } from 'socket.io-client'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { REVOKE_TOPIC } from '../../api/app.ts'
+import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../../domain/live-events.ts'
+import { type Harness, seedTenants, startHarness } from './api-harness.ts'
+
+type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>
+
+let broker: Aedes
+let tcp: NetServer
+let mqttUrl: string
+let service: MqttClient
+let device: MqttClient
+let h: Harness
+let tokens: ReturnType<typeof seedTenants>
+const sockets: LiveClient[] = []
+
+beforeAll(async () => {
+  broker = await Aedes.createBroker()
+  tcp = createServer(broker.handle)
+  tcp.listen(0, '127.0.0.1')
+  await once(tcp, 'listening')
+  const addr = tcp.address()
+  mqttUrl = `mqtt://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
+  service = await mqtt.connectAsync(mqttUrl, { clientId: 'svc-api-test', reconnectPeriod: 0 })
+  device = await mqtt.connectAsync(mqttUrl, { clientId: 'pile-01', reconnectPeriod: 0 })
+  h = await startHarness({ influxUrl: inject('influxUrl'), mqtt: service })
+  tokens = seedTenants(h)
+  await h.registry.provisionDevice({ id: 'pile-01', kind: 'charging-pile', siteId: 'acme-shed' })
+  await h.registry.provisionDevice({ id: 'pile-02', kind: 'charging-pile', siteId: 'acme-shed' })
+  await h.registry.provisionDevice({ id: 'bravo-pile', kind: 'charging-pile', siteId: 'bravo-shed' })
+  await h.api.live.ready
+})
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect()
+  await h?.close()
+  await device?.endAsync(true)
+  await service?.endAsync(true)
+  await new Promise<void>((r) => broker.close(() => r()))
+  await new Promise<void>((r) => tcp.close(() => r()))
+})
+
+function connect(token?: string): LiveClient {
+  const s: LiveClient = ioClient(h.base, {
+    path: '/socket.io',
+    auth: token === undefined ? {} : { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  })
+  sockets.push(s)
+  return s
+}
+
+async function connected(token: string): Promise<LiveClient> {
+  const s = connect(token)
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', resolve)
+    s.once('connect_error', reject)
+  })
+  return s
+}
+
+/** The next `name` event's payload. */
+function next<E extends keyof ServerToClientEvents>(
+  s: LiveClient,
+  name: E,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve) => {
+    s.once(name, ((msg: Parameters<ServerToClientEvents[E]>[0]) => resolve(msg)) as never)
+  })
+}
+
+const subscribe = (s: LiveClient, target: { siteId: string } | { deviceId: string }) =>
+  s.timeout(10_000).emitWithAck('subscribe', target) as Promise<SubscribeAck>
+
+const pileReading = (seq: number) =>
+  JSON.stringify({
+    ts: Date.now(),
+    seq,
+    kind: 'charging-pile',
+    feeder: { voltageV: 229.6, currentA: 5.02, powerW: 1042 },
+    ports: [{ port: 1, state: 'charging', powerW: 183.2 }],
+  })
+
+/** Next message on `topic` seen by a fresh subscriber. */
+async function nextOn(topic: string): Promise<{ client: MqttClient; message: Promise<string> }> {
+  const client = await mqtt.connectAsync(mqttUrl, {
+    clientId: `watcher-${Math.random()}`,
+    reconnectPeriod: 0,
+  })
+  await client.subscribeAsync(topic, { qos: 1 })
+  const message = new Promise<string>((resolve) => client.once('message', (_t, p) => resolve(p.toString())))
+  return { client, message }
+}
+
+describe('socket.io handshake', () => {
+  it.each([
+    ['no token', undefined],
+    ['a bad token', 'cy_nope'],
+  ])('refuses a client with %s', async (_n, token) => {
+    const s = connect(token)
+    const err = await new Promise<Error & { data?: { error: string } }>((resolve) =>
+      s.once('connect_error', resolve),
+    )
+    expect(err.message).toBe('unauthorized')
+    expect(err.data?.error).toBe('UNAUTHORIZED')
+    expect(s.connected).toBe(false)
+  })
+
+  it('accepts a valid token', async () => {
+    const s = await connected(tokens.acmeViewer)
+    expect(s.connected).toBe(true)
+  })
+})
+
+describe('subscriptions', () => {
+  it('delivers device-status to a client subscribed to the device', async () => {
+    const s = await connected(tokens.acmeViewer)
+    expect(await subscribe(s, { deviceId: 'pile-01' })).toEqual({ ok: true })
+    const got = next(s, 'device-status')
+    await device.publishAsync('devices/pile-01/status', 'online', { qos: 1, retain: true })
+    const msg = await got
+    expect(msg).toMatchObject({ deviceId: 'pile-01', online: true })
+    expect(msg.at).toBeTypeOf('number')
+  })
+
+  it('delivers readings only while someone watches, ref-counting the telemetry subscription', async () => {
+    const gauge = async () =>
+      Number(/courtyard_api_live_telemetry_subscriptions (\d+)/.exec(await h.metrics.metrics())?.[1])
+    // the device-status test's client still watches pile-01
+    const before = await gauge()
+    const a = await connected(tokens.acmeViewer)
+    const b = await connected(tokens.acmeManager)
+    expect(await subscribe(a, { deviceId: 'pile-02' })).toEqual({ ok: true })
+    expect(await subscribe(b, { siteId: 'acme-shed' })).toEqual({ ok: true })
+    const watched = await gauge()
+    expect(watched).toBe(before + 1)
+    const gotA = next(a, 'reading')
+    const gotB = next(b, 'reading')
+    await device.publishAsync('devices/pile-02/telemetry', pileReading(1), { qos: 1 })
+    const [ra, rb] = await Promise.all([gotA, gotB])
+    expect(ra).toMatchObject({
+      deviceId: 'pile-02',
+      siteId: 'acme-shed',
+      kind: 'charging-pile',
+      reading: { seq: 1 },
+    })
+    expect(rb).toEqual(ra)
+    a.disconnect()
+    // still watched by b (site subscription)
+    await expect.poll(gauge).toBe(watched)
+    b.disconnect()
+    await expect.poll(gauge).toBe(before)
+  })
+
+  it('delivers events to a site subscriber', async () => {
+    const s = await connected(tokens.acmeViewer)
+    expect(await subscribe(s, { siteId: 'acme-shed' })).toEqual({ ok: true })
+    const got = next(s, 'event')
+    const ev = { ts: Date.now(), seq: 9, kind: 'charging-pile', event: 'smoke_detected' }
+    await device.publishAsync('devices/pile-01/events', JSON.stringify(ev), { qos: 1 })
+    const msg = await got
+    expect(msg).toMatchObject({
+      deviceId: 'pile-01',
+      siteId: 'acme-shed',
+      event: { event: 'smoke_detected', seq: 9 },
+    })
+  })
+
+  it.each([
+    ['another tenant’s device', { deviceId: 'bravo-pile' }, 'NOT_FOUND'],
+    ['another tenant’s site', { siteId: 'bravo-shed' }, 'NOT_FOUND'],
+    ['an unknown device', { deviceId: 'ghost-01' }, 'NOT_FOUND'],
+    ['a malformed target', { deviceId: 'a b' }, 'BAD_REQUEST'],
+  ])('refuses to subscribe to %s', async (_n, target, code) => {
+    const s = await connected(tokens.acmeViewer)
+    const ack = await subscribe(s, target as { deviceId: string })
+    expect(ack).toMatchObject({ ok: false, error: code })
+  })
+
+  it('sends alerts to the rooms of the alert’s device and site', async () => {
+    const s = await connected(tokens.acmeViewer)
+    await subscribe(s, { siteId: 'acme-shed' })
+    const got = next(s, 'alert')
+    const alert = {
+      id: 'al-1',
+      type: 'smoke',
+      severity: 'critical' as const,
+      state: 'active' as const,
+      deviceId: 'pile-01',
+      siteId: 'acme-shed',
+      message: 'smoke in Shed A',
+      raisedAt: Date.now(),
+      count: 1,
+    }
+    h.api.live.emitAlert(alert)
+    expect(await got).toEqual(alert)
+  })
+})
+
+describe('revocation', () => {
+  it.each([
+    ['decommissioning', 'DELETE', '/api/v1/devices/pile-02'],
+    ['rotating the secret of', 'POST', '/api/v1/devices/pile-01/rotate-secret'],
+  ])('publishes $courtyard/revoke when %s a device', async (_n, method, path) => {
+    const { client, message } = await nextOn(REVOKE_TOPIC)
+    try {
+      const res = await h.call(method, path, { token: tokens.acmeManager })
+      expect(res.status).toBe(200)
+      expect(JSON.parse(await message)).toEqual({ deviceId: path.split('/')[4] })
+    } finally {
+      await client.endAsync(true)
+    }
+  })
+})
