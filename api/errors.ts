@@ -12,6 +12,14 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
 }
+const GENERIC_5XX = 'something went wrong on our side; it was logged, try again later'
+const SAFE_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  INFLUX_UNAVAILABLE: 'the telemetry store (InfluxDB) is not reachable right now; try again shortly',
+  INFLUX_QUERY_FAILED:
+    'the telemetry store (InfluxDB) could not answer this query; it was logged, try again later',
+  DEVICE_TIMEOUT: 'the device did not answer in time; check that it is online and try again',
+}
+
 const codeForStatus = (status: number): ErrorCode => CODE_BY_STATUS[status] ?? 'BAD_REQUEST'
 
 function validationMessage(err: FastifyError): string {
@@ -32,8 +40,12 @@ function validationMessage(err: FastifyError): string {
 export function installErrorHandlers(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (isCourtyardError(err)) {
-      if (err.status >= 500) log.error({ err, url: req.url, code: err.code }, 'request failed')
-      return reply.status(err.status).send({ error: err.code, message: err.message })
+      if (err.status < 500) return reply.status(err.status).send({ error: err.code, message: err.message })
+      // server-side messages name hosts, ports and upstream errors: log them, answer in general terms
+      log.error({ err, url: req.url, code: err.code }, 'request failed')
+      return reply
+        .status(err.status)
+        .send({ error: err.code, message: SAFE_MESSAGES[err.code] ?? GENERIC_5XX })
     }
     if (err.validation) {
       return reply.status(400).send({ error: 'BAD_REQUEST', message: validationMessage(err) })
