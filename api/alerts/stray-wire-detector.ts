@@ -29,6 +29,9 @@ const BASELINE_GAIN = 0.2
 const ABSORB_AFTER_READINGS = 3
 /** A one-minute change this small and undistorted while a charger is tracked is a light switching. */
 const LIGHT_STEP_MAX_W = 70
+/** Charger-shaped readings kept per candidate, and how many must sit at one level to confirm. */
+const RECENT_READINGS = 10
+const LEVEL_AGREEING = 5
 
 export interface StrayWireResult {
   state: StrayWireState
@@ -46,7 +49,10 @@ export function detectStrayWire(
   const obs = observe(input, params)
   if (!Number.isFinite(obs.unexplainedW)) return { state }
 
-  const s: StrayWireState = { ...state, candidate: state.candidate && { ...state.candidate } }
+  const s: StrayWireState = {
+    ...state,
+    candidate: state.candidate && { ...state.candidate, recentW: [...state.candidate.recentW] },
+  }
   s.alert = state.alert && { ...state.alert }
   const gapMin = s.lastTs === null ? 0 : (obs.ts - s.lastTs) / MIN
   if (gapMin > params.maxGapMin) s.candidate = null
@@ -122,10 +128,12 @@ function updateBaseline(s: StrayWireState, obs: Observation, c: Classified): voi
 
 /**
  * A charger plugs in as a step within a minute or two; a background that creeps (port meter error as
- * legit sessions taper) never does. Unknown history (first reading, after a big load) gives the benefit.
+ * legit sessions taper) never does. After a big load, which hides steps, it gets the benefit of the doubt.
  */
 function sawStep(s: StrayWireState, obs: Observation, params: StrayWireParams): boolean {
-  if (s.prevW === null || s.prevBig) return true
+  // without PF/THD a level we never saw arrive (first reading) may as well be the lights
+  if (s.prevW === null) return obs.harmonicVA !== null
+  if (s.prevBig) return true
   const before = s.prev2W === null ? s.prevW : Math.min(s.prevW, s.prev2W)
   return obs.unexplainedW - before >= 0.5 * params.minStepW
 }
@@ -137,6 +145,20 @@ function sawStep(s: StrayWireState, obs: Observation, params: StrayWireParams): 
 function looksLikeMotor(s: StrayWireState, obs: Observation, c: Classified): boolean {
   if (c.excessVA !== null) return true
   return s.prevBig && s.prevW !== null && Math.abs(obs.unexplainedW - s.prevW) > 0.06 * obs.unexplainedW
+}
+
+/**
+ * A charger in constant current holds its level within a few % from minute to minute; the partial
+ * minutes a pausing cleaner leaves between its bursts scatter. Five readings must agree.
+ */
+function levelHolds(recentW: readonly number[]): boolean {
+  if (recentW.length < LEVEL_AGREEING) return false
+  const sorted = [...recentW].sort((a, b) => a - b)
+  const median = sorted[Math.floor(sorted.length / 2)]!
+  const band = 0.06 * median + 5
+  let agreeing = 0
+  for (const w of recentW) if (Math.abs(w - median) <= band) agreeing += 1
+  return agreeing >= LEVEL_AGREEING
 }
 
 /** Resistive loads carry the supply's few % of voltage distortion, hence the 4 % of their watts. */
@@ -166,6 +188,7 @@ function trackCandidate(
         maxW: c.excessW,
         harmonicVA: c.excessVA,
         motorReadings: 0,
+        recentW: [c.excessW],
       }
     }
     return undefined
@@ -192,6 +215,8 @@ function trackCandidate(
   if (c.cls !== 'charger' && !hidden) return undefined
   cand.chargerReadings += 1
   if (!hidden) {
+    cand.recentW.push(Math.round(c.excessW * 10) / 10)
+    if (cand.recentW.length > RECENT_READINGS) cand.recentW.shift()
     cand.minW = Math.min(cand.minW, c.excessW)
     cand.maxW = Math.max(cand.maxW, c.excessW)
     if (c.excessVA !== null && cand.harmonicVA !== null)
@@ -203,7 +228,7 @@ function trackCandidate(
   const heldMin = (obs.ts - cand.onsetTs) / MIN
   // most of the unmasked readings must be charger-shaped, not a flicker that crossed the step once
   const enough = cand.chargerReadings >= Math.max(3, Math.ceil(0.6 * cand.readings))
-  if (heldMin < confirmMin - 1 || !enough) {
+  if (heldMin < confirmMin - 1 || !enough || !levelHolds(cand.recentW)) {
     // watched for three confirmation periods and still undecided: a new background, not a charger
     if (cand.readings > 3 * confirmMin) {
       s.candidate = null
