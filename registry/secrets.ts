@@ -8,11 +8,15 @@ export interface ScryptParams {
   p: number
 }
 
-// Measured on the 2-core dev box (Node 20): N=2048,r=8 costs ~4 ms per verify serially and ~2 ms
-// amortised on the libuv pool; a reconnect storm of 10,000 devices is ~20 s of pool time (the broker
-// caches successes). N=16384 would be ~180 s. Secrets are 256-bit random, so the work factor only
-// slows down an offline attack that cannot succeed anyway.
-export const DEFAULT_SCRYPT: ScryptParams = { N: 2048, r: 8, p: 1 }
+// Measured with registry/scrypt-cost.ts on the shared 2-core box (Node 20), r=8, p=1:
+//   N=1024: ~2 ms/verify serial, ~1 ms amortised on the libuv pool when quiet; ~2 ms under load
+//   N=2048: ~4 ms / ~2 ms quiet; ~10 ms amortised when the box is saturated (load 14)
+//   N=16384 (the usual interactive-login figure): ~37 ms / ~18 ms quiet; ~110 ms saturated
+// A reconnect storm of 10,000 devices (broker restart, empty auth cache) is ~10–20 s of pool time at
+// N=1024 versus 3–18 min at N=16384. Secrets are 256-bit random, so the work factor cannot make
+// guessing them any harder; it only slows an offline attack on a leaked file that fails anyway.
+// Each stored hash carries its own parameters, so raising N later keeps existing rows valid.
+export const DEFAULT_SCRYPT: ScryptParams = { N: 1024, r: 8, p: 1 }
 
 const KEY_LEN = 32
 const SALT_LEN = 16

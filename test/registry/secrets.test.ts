@@ -13,6 +13,12 @@ describe('verifySecret', () => {
     expect(await verifySecret(a, 'secret-b')).toBe(false)
   })
 
+  it('verifies with the parameters stored in the hash, so raising the default keeps old rows valid', async () => {
+    const older = await hashSecret('secret-a', { N: 2048, r: 8, p: 1 })
+    expect(older.startsWith('scrypt$2048$8$1$')).toBe(true)
+    expect(await verifySecret(older, 'secret-a')).toBe(true)
+  })
+
   it.each([
     ['an empty string', ''],
     ['another scheme', 'bcrypt$10$abc'],
