@@ -29,9 +29,9 @@ const BASELINE_GAIN = 0.2
 const ABSORB_AFTER_READINGS = 3
 /** A one-minute change this small and undistorted while a charger is tracked is a light switching. */
 const LIGHT_STEP_MAX_W = 70
-/** Charger-shaped readings kept per candidate, and how many must sit at one level to confirm. */
+/** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
 const RECENT_READINGS = 10
-const LEVEL_AGREEING = 5
+const STEADY_PAIRS = 4
 
 export interface StrayWireResult {
   state: StrayWireState
@@ -148,17 +148,16 @@ function looksLikeMotor(s: StrayWireState, obs: Observation, c: Classified): boo
 }
 
 /**
- * A charger in constant current holds its level within a few % from minute to minute; the partial
- * minutes a pausing cleaner leaves between its bursts scatter. Five readings must agree.
+ * A charger in constant current holds its level from one minute to the next (a light switching on top
+ * moves it once); the partial minutes a pausing cleaner leaves between its bursts scatter.
  */
 function levelHolds(recentW: readonly number[]): boolean {
-  if (recentW.length < LEVEL_AGREEING) return false
-  const sorted = [...recentW].sort((a, b) => a - b)
-  const median = sorted[Math.floor(sorted.length / 2)]!
-  const band = 0.06 * median + 5
-  let agreeing = 0
-  for (const w of recentW) if (Math.abs(w - median) <= band) agreeing += 1
-  return agreeing >= LEVEL_AGREEING
+  let steady = 0
+  for (let i = 1; i < recentW.length; i++) {
+    const w = recentW[i]!
+    if (Math.abs(w - recentW[i - 1]!) <= 0.06 * w + 5) steady += 1
+  }
+  return steady >= STEADY_PAIRS
 }
 
 /** Resistive loads carry the supply's few % of voltage distortion, hence the 4 % of their watts. */
@@ -229,11 +228,12 @@ function trackCandidate(
   // most of the unmasked readings must be charger-shaped, not a flicker that crossed the step once
   const enough = cand.chargerReadings >= Math.max(3, Math.ceil(0.6 * cand.readings))
   if (heldMin < confirmMin - 1 || !enough || !levelHolds(cand.recentW)) {
-    // watched for three confirmation periods and still undecided: a new background, not a charger
+    // watched for three confirmation periods and still undecided: give up on this step. Without THD
+    // it was most likely the background creeping (shed residual); a distorted load is never taken
+    // for background, it stays visible to the next step.
     if (cand.readings > 3 * confirmMin) {
       s.candidate = null
-      s.baselineW = obs.unexplainedW
-      if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
+      if (obs.harmonicVA === null) s.baselineW = obs.unexplainedW
     }
     return undefined
   }
