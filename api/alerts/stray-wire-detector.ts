@@ -187,6 +187,7 @@ function trackCandidate(
         maxW: c.excessW,
         harmonicVA: c.excessVA,
         motorReadings: 0,
+        hiddenReadings: 0,
         recentW: [c.excessW],
       }
     }
@@ -213,9 +214,12 @@ function trackCandidate(
   cand.quietRun = 0
   if (c.cls !== 'charger' && !hidden) return undefined
   cand.chargerReadings += 1
-  if (!hidden) {
-    cand.recentW.push(Math.round(c.excessW * 10) / 10)
-    if (cand.recentW.length > RECENT_READINGS) cand.recentW.shift()
+  // a hidden reading stands for the charger continuing at its last seen level
+  const levelW = hidden ? (cand.recentW[cand.recentW.length - 1] ?? c.excessW) : c.excessW
+  cand.recentW.push(Math.round(levelW * 10) / 10)
+  if (cand.recentW.length > RECENT_READINGS) cand.recentW.shift()
+  if (hidden) cand.hiddenReadings += 1
+  else {
     cand.minW = Math.min(cand.minW, c.excessW)
     cand.maxW = Math.max(cand.maxW, c.excessW)
     if (c.excessVA !== null && cand.harmonicVA !== null)
@@ -231,7 +235,7 @@ function trackCandidate(
     // watched for three confirmation periods and still undecided: give up on this step. Without THD
     // it was most likely the background creeping (shed residual); a distorted load is never taken
     // for background, it stays visible to the next step.
-    if (cand.readings > 3 * confirmMin) {
+    if (cand.readings - cand.hiddenReadings > 3 * confirmMin) {
       s.candidate = null
       if (obs.harmonicVA === null) s.baselineW = obs.unexplainedW
     }
