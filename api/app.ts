@@ -56,6 +56,7 @@ export interface Api {
 /** Broker topic that makes it disconnect a device at once (decommissioned or re-keyed). */
 export const REVOKE_TOPIC = '$courtyard/revoke'
 const REVOKE_TIMEOUT_MS = 5000
+const LIVE_SUBSCRIBE_WAIT_MS = 2000
 
 export async function buildApp(deps: ApiDeps): Promise<Api> {
   const log = deps.log
@@ -118,11 +119,24 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     }
   }
 
+  let live: LiveFeed
   const ctx: RouteContext = {
     registry: deps.registry,
     influx: deps.influx,
     state: deps.deviceState ?? createInfluxDeviceState({ influx: deps.influx, now }),
     revoke,
+    // The live feed is created after the routes; provisioning only happens once the app listens.
+    // Bounded: while the service client reconnects, provisioning must not wait for a SUBACK.
+    deviceAdded: async (device) => {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        live.deviceAdded(device),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, LIVE_SUBSCRIBE_WAIT_MS)
+        }),
+      ])
+      clearTimeout(timer)
+    },
     now,
     log,
   }
@@ -147,7 +161,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     serveClient: false,
     cors: deps.config.corsOrigins?.length ? { origin: deps.config.corsOrigins } : undefined,
   })
-  const live = createLiveFeed({ io, registry: deps.registry, auth, mqtt: deps.mqtt, log, metrics, now })
+  live = createLiveFeed({ io, registry: deps.registry, auth, mqtt: deps.mqtt, log, metrics, now })
 
   let closing: Promise<void> | undefined
   const close = () => {

@@ -10,6 +10,8 @@ export interface RouteContext {
   state: DeviceStateSource
   /** Tells the broker to disconnect a device now (decommissioned or re-keyed). */
   revoke(deviceId: string): Promise<void>
+  /** Tells live clients watching the device's site to expect its readings. */
+  deviceAdded(device: { id: string; siteId: string }): Promise<void>
   now(): number
   log: Logger
 }

@@ -30,6 +30,8 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<stri
 export interface LiveFeed {
   /** Resolves once the status and event feed subscriptions are acknowledged by the broker. */
   ready: Promise<void>
+  /** A device joined a site: clients watching the site now get its readings too. */
+  deviceAdded(device: { id: string; siteId: string }): Promise<void>
   /** Sends an alert (on every change of state) to its device's and site's rooms. */
   emitAlert(alert: LiveAlert): void
   close(): Promise<void>
@@ -208,6 +210,17 @@ export function createLiveFeed(deps: {
 
   return {
     ready,
+    async deviceAdded(device) {
+      const room = liveRoom.site(device.siteId)
+      const pending: Promise<unknown>[] = []
+      for (const socketId of io.sockets.adapter.rooms.get(room) ?? []) {
+        const ids = io.sockets.sockets.get(socketId)?.data.watches.get(room)
+        if (!ids || ids.includes(device.id)) continue
+        ids.push(device.id)
+        pending.push(watch([device.id]))
+      }
+      await Promise.all(pending)
+    },
     emitAlert(alert) {
       io.to([liveRoom.device(alert.deviceId), liveRoom.site(alert.siteId)]).emit('alert', alert)
       metrics.liveMessages.inc({ type: 'alert' })

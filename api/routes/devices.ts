@@ -50,6 +50,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = as
         throw new CourtyardError('NOT_FOUND', `site ${req.body.siteId} does not exist`)
       const { device, secret } = await registry.provisionDevice(req.body)
       req.log.info({ deviceId: device.id, siteId: device.siteId }, 'device provisioned')
+      await ctx.deviceAdded(device)
       return reply.status(201).send({ ...device, secret })
     },
   )

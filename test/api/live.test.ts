@@ -160,6 +160,20 @@ describe('subscriptions', () => {
     await expect.poll(gauge).toBe(before)
   })
 
+  it('extends a site subscription to a device provisioned after it', async () => {
+    const s = await connected(tokens.acmeViewer)
+    expect(await subscribe(s, { siteId: 'acme-shed' })).toEqual({ ok: true })
+    const res = await h.call('POST', '/api/v1/devices', {
+      token: tokens.acmeManager,
+      body: { id: 'pile-new', kind: 'charging-pile', siteId: 'acme-shed' },
+    })
+    expect(res.status).toBe(201)
+    const got = next(s, 'reading')
+    await device.publishAsync('devices/pile-new/telemetry', pileReading(3), { qos: 1 })
+    expect(await got).toMatchObject({ deviceId: 'pile-new', reading: { seq: 3 } })
+    s.disconnect()
+  })
+
   it('delivers events to a site subscriber', async () => {
     const s = await connected(tokens.acmeViewer)
     expect(await subscribe(s, { siteId: 'acme-shed' })).toEqual({ ok: true })
