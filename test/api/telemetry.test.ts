@@ -1,5 +1,6 @@
 // Telemetry, events and device state read back from the real influxd, written here as line protocol.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { createInfluxDeviceState } from '../../api/device-state.ts'
 import { pointTimestampNs } from '../../domain/storage.ts'
 import { errorCode, type Harness, seedTenants, startHarness } from './api-harness.ts'
 
@@ -240,6 +241,20 @@ describe('device state in GET /devices', () => {
     expect(byId['pile-02']).not.toHaveProperty('lastSeen')
     expect(byId['quiet-01']).toEqual(expect.objectContaining({ online: false }))
     expect(byId['quiet-01']).not.toHaveProperty('reading')
+  })
+
+  it('answers a full page of 1000 devices of mixed kinds in one go', async () => {
+    const state = createInfluxDeviceState({ influx: h.influx, now: Date.now })
+    const page = Array.from({ length: 998 }, (_, i) => ({
+      id: `filler-${i}`,
+      kind: 'circuit-monitor' as const,
+    }))
+    page.push({ id: 'pile-01', kind: 'charging-pile' }, { id: 'room-01', kind: 'daycare-sensor' })
+    const out = await state.forDevices(page)
+    expect(out.size).toBe(1000)
+    expect(out.get('pile-01')).toMatchObject({ online: true, lastSeen: T0 + 59 * MIN })
+    expect(out.get('room-01')?.lastSeen).toBe(T0 + 5 * MIN)
+    expect(out.get('filler-7')).toEqual({ online: false })
   })
 
   it('gives the same state for a single device', async () => {
