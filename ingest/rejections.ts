@@ -1,5 +1,5 @@
 // Counting and logging rejected device messages without letting a misbehaving device (or a flood of
-// random ids) fill the disk or the memory: one warn per device per `logIntervalMs` (with the number
+// random ids) fill the disk or the memory: one warn per device and reason per `logIntervalMs` (with the number
 // suppressed), payloads only at debug, and a bounded per-device table (Prometheus labels per device
 // id would be unbounded, so the per-device view lives in ingest stats instead).
 import type { Logger } from 'pino'
@@ -56,13 +56,15 @@ export function createRejectionTracker(opts: {
       d.lastAt = t
       devices.set(key, d)
 
-      const l = lastLog.get(key)
+      // per device *and* reason: a flood of one kind of error must not hide the first of another
+      const logKey = `${key}|${reason}`
+      const l = lastLog.get(logKey)
       if (l && t - l.at < logIntervalMs) {
         l.suppressed++
       } else {
         if (!l && lastLog.size >= maxDevices) lastLog.clear()
         log.warn({ deviceId, reason, detail, suppressed: l?.suppressed ?? 0 }, 'payload rejected')
-        lastLog.set(key, { at: t, suppressed: 0 })
+        lastLog.set(logKey, { at: t, suppressed: 0 })
       }
       if (log.isLevelEnabled('debug'))
         log.debug(
