@@ -8,6 +8,24 @@ import { fileURLToPath } from 'node:url'
 const tracked = new Set<ChildProcess>()
 const trackedPids = new Set<number>()
 
+const exitHooks: (() => void)[] = []
+
+/** Synchronous clean-up (e.g. removing the temp dir) to run after the children are killed, however we exit. */
+export function atExit(fn: () => void): void {
+  exitHooks.push(fn)
+}
+
+function killAllAndCleanUp(): void {
+  killAll()
+  for (const fn of exitHooks.splice(0)) {
+    try {
+      fn()
+    } catch {
+      // best effort: we are exiting
+    }
+  }
+}
+
 export function killAll(): void {
   for (const c of tracked) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
   for (const pid of trackedPids) {
@@ -23,11 +41,10 @@ let installed = false
 export function installExitHandlers(): void {
   if (installed) return
   installed = true
-  process.on('exit', killAll)
+  process.on('exit', killAllAndCleanUp)
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
     process.on(sig, () => {
       process.stderr.write(`\nbench: ${sig}, stopping children\n`)
-      killAll()
       process.exit(130)
     })
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/local-influxd.ts'
-import { installExitHandlers, killAll, trackPid, untrackPid } from './children.ts'
+import { atExit, installExitHandlers, trackPid, untrackPid } from './children.ts'
 import { createDatabase } from './influx-query.ts'
 import type { DeviceCredential } from './ipc.ts'
 import { benchDeviceIds, provisionDevices } from './provision.ts'
@@ -55,7 +55,6 @@ const CONNECT_TIMEOUT_MS = 20 * 60_000
 installExitHandlers()
 setTimeout(() => {
   console.error(`bench: still running after ${plan.totalMs / 60_000} min, giving up`)
-  killAll()
   process.exit(3)
 }, plan.totalMs).unref()
 
@@ -68,6 +67,7 @@ if (!bin) {
   process.exit(2)
 }
 const work = mkdtempSync(join(tmpdir(), 'courtyard-bench-'))
+atExit(() => rmSync(work, { recursive: true, force: true }))
 const influxd = await startLocalInfluxd({ dir: join(work, 'influx'), bin })
 trackPid(influxd.pid)
 log(

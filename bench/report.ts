@@ -70,6 +70,10 @@ export function summaryLines(s: Summary, targetRate: number): string[] {
   if (s.bare && s.ours) {
     const ratio = s.ours.endToEndRate / s.bare.endToEndRate
     out.push(`ours / bare: ${fix(ratio * 100)} %  [target >= 70 %: ${yes(ratio >= 0.7)}]`)
+    // the same ratio from CPU cost per message: less at the mercy of other load on shared cores
+    out.push(
+      `ours / bare from CPU per message (estimate): ${fix((cpuBoundRate(s.ours) / cpuBoundRate(s.bare)) * 100)} %`,
+    )
   }
   for (const [name, r] of [
     ['bare', s.latencyBare],
