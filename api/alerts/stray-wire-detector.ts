@@ -160,16 +160,9 @@ function levelHolds(recentW: readonly number[]): boolean {
   return steady >= STEADY_PAIRS
 }
 
-/**
- * Is the candidate still there under a big load? With THD: its harmonic VA shows through (a resistive
- * load carries only the supply's few % of voltage distortion, hence 4 % of its watts). Without: the
- * big load holds as steady as a thermostat-switched element does, so it is one, on top of the charger.
- */
-function hiddenChargerShows(s: StrayWireState, obs: Observation, cand: Candidate, c: Classified): boolean {
-  if (c.excessVA === null) {
-    return s.prevBig && s.prevW !== null && Math.abs(obs.unexplainedW - s.prevW) <= 0.03 * obs.unexplainedW
-  }
-  if (cand.harmonicVA === null) return false
+/** Resistive loads carry the supply's few % of voltage distortion, hence the 4 % of their watts. */
+function hiddenChargerShows(cand: Candidate, c: Classified): boolean {
+  if (cand.harmonicVA === null || c.excessVA === null) return false
   const rest = c.excessVA - 0.04 * (c.excessW - cand.maxW)
   return Math.abs(rest - cand.harmonicVA) <= 0.3 * cand.harmonicVA
 }
@@ -194,7 +187,6 @@ function trackCandidate(
         maxW: c.excessW,
         harmonicVA: c.excessVA,
         motorReadings: 0,
-        bigReadings: 0,
         hiddenReadings: 0,
         recentW: [c.excessW],
       }
@@ -203,13 +195,11 @@ function trackCandidate(
   }
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
   // almost none, so the candidate's own harmonic VA still showing through counts for it
-  const hidden = c.cls === 'big' && hiddenChargerShows(s, obs, cand, c)
-  if (c.cls === 'big') cand.bigReadings += 1
+  const hidden = c.cls === 'big' && hiddenChargerShows(cand, c)
   if (c.cls === 'big' && !hidden) {
     if (looksLikeMotor(s, obs, c)) cand.motorReadings += 1
-    // a charger-sized reading next to a working cleaner is a partial minute or a pause of the cleaner;
-    // a heater's switching edges look like a motor once per cycle, a cleaner most of the time
-    if (cand.motorReadings >= 2 && cand.motorReadings >= 0.4 * cand.bigReadings) s.candidate = null
+    // a charger-sized reading next to a working cleaner is a partial minute or a pause of the cleaner
+    if (cand.motorReadings >= 2) s.candidate = null
     return undefined
   }
   cand.readings += 1
