@@ -86,21 +86,29 @@ function faultInjection(rng: Rng, type: InjectionType, startMs: number, spec: De
 }
 
 /** Start times for something happening about `perDay` times a day (at least once if `atLeastOnce`). */
-function occurrences(rng: Rng, fromMs: number, toMs: number, perDay: number, atLeastOnce: boolean): number[] {
-  const span = toMs - fromMs
+function occurrences(rng: Rng, w: Window, perDay: number, atLeastOnce: boolean): number[] {
+  const span = w.toMs - w.fromMs
   const n = Math.max(atLeastOnce ? 1 : 0, Math.floor((span / DAY_MS) * perDay + rng()))
   const out: number[] = []
   for (let k = 0; k < n; k++) {
-    // a live demo wants the first one soon: in the first 5–30 % of a short window
-    const at = k === 0 && span <= DAY_MS ? uniform(rng, 0.05, 0.3) : rng()
-    out.push(fromMs + Math.round(at * span))
+    // a live demo wants the first one soon: 5–100 % into its first `firstWithinMs`
+    const at =
+      k === 0 && w.firstWithinMs !== undefined ? uniform(rng, 0.05, 1) * w.firstWithinMs : rng() * span
+    out.push(w.fromMs + Math.round(at))
   }
   return out.sort((a, b) => a - b)
 }
 
+interface Window {
+  fromMs: number
+  toMs: number
+  firstWithinMs?: number
+}
+
 /** A stray-wire session start: in long windows mostly in the evening, like real charging. */
-function strayStarts(rng: Rng, spec: DeviceSpec, fromMs: number, toMs: number, perDay: number): number[] {
-  if (toMs - fromMs <= DAY_MS) return occurrences(rng, fromMs, toMs, perDay, true)
+function strayStarts(rng: Rng, spec: DeviceSpec, w: Window, perDay: number): number[] {
+  const { fromMs, toMs } = w
+  if (w.firstWithinMs !== undefined || toMs - fromMs <= DAY_MS) return occurrences(rng, w, perDay, true)
   const offset = spec.utcOffsetMin ?? 480
   const starts: number[] = []
   for (let day = Math.floor((fromMs + offset * MIN) / DAY_MS); day * DAY_MS - offset * MIN < toMs; day++) {
@@ -114,6 +122,11 @@ function strayStarts(rng: Rng, spec: DeviceSpec, fromMs: number, toMs: number, p
 export interface PlanOptions {
   /** share of eligible devices that get each scenario (default 0.25) */
   share?: number
+  /**
+   * Put each chosen device's first occurrence within this long of the start, so a live demo shows
+   * alerts within minutes (default: 30 % of the window for windows up to a day, none beyond).
+   */
+  firstWithinMs?: number
 }
 
 /** Plans `scenarios` for `devices` over [fromMs, toMs). */
@@ -126,6 +139,12 @@ export function planScenarios(
   opts: PlanOptions = {},
 ): ScenarioPlan {
   const share = opts.share ?? 0.25
+  const span = toMs - fromMs
+  const w: Window = {
+    fromMs,
+    toMs,
+    firstWithinMs: opts.firstWithinMs ?? (span <= DAY_MS ? 0.3 * span : undefined),
+  }
   const plan: ScenarioPlan = new Map()
   const want = new Set(scenarios)
   devices.forEach((spec, index) => {
@@ -140,7 +159,7 @@ export function planScenarios(
       chosen()
     ) {
       const type: InjectionType = spec.kind === 'circuit-monitor' ? 'circuit_stray_wire' : 'shed_stray_wire'
-      for (const startMs of strayStarts(rng, spec, fromMs, toMs, 0.3)) {
+      for (const startMs of strayStarts(rng, spec, w, 0.3)) {
         const c = strayChargerParams(seed, spec.id, startMs)
         p.injections.push({ type, startMs, endMs: startMs + Math.round(c.totalMin * MIN) })
       }
@@ -155,18 +174,22 @@ export function planScenarios(
               ? DAYCARE_FAULTS
               : []
       if (types.length > 0) {
-        for (const t of occurrences(rng, fromMs, toMs, 0.2, true))
+        for (const t of occurrences(rng, w, 0.2, true))
           p.injections.push(faultInjection(rng, pick(rng, types), t, spec))
       }
     }
     if (want.has('offline') && (firstOfKind || chance(rng, share / 2))) {
-      for (const t of occurrences(rng, fromMs, toMs, 0.5, true)) {
-        const minutes = Math.max(2, (spec.reportIntervalS * intBetween(rng, 3, 10)) / 60)
-        p.offline.push({ startMs: t, endMs: t + Math.round(minutes * MIN) })
+      for (const t of occurrences(rng, w, 0.5, true)) {
+        // 3–10 missed reports, at least 2 min (so the Will is held long enough to alert), but never
+        // more than a fifth of a short run
+        const intervalMs = spec.reportIntervalS * 1000
+        const wanted = Math.max(2 * MIN, intervalMs * intBetween(rng, 3, 10))
+        const ms = Math.max(2 * intervalMs, Math.min(wanted, 0.2 * span))
+        p.offline.push({ startMs: t, endMs: t + Math.round(ms) })
       }
     }
     if (want.has('malformed') && (firstOfKind || chance(rng, share / 3))) {
-      for (const t of occurrences(rng, fromMs, toMs, 2, true))
+      for (const t of occurrences(rng, w, 2, true))
         p.malformed.push({ atMs: t, variant: pick(rng, MALFORMED_VARIANTS) })
     }
     if (p.injections.length + p.offline.length + p.malformed.length > 0) plan.set(spec.id, p)

@@ -112,16 +112,7 @@ export function createChargingPile(spec: DeviceSpec, seed: number): DeviceModel 
     ports.forEach((p, idx) => {
       const defect = activeInjections(injections, t, 'port_overheat').find((i) => i.port === p.port)
       const heat = defect ? (defect.value ?? DEFECT_C) : undefined
-      portEvents.push(
-        ...stepPort(
-          p,
-          prevT,
-          t,
-          ambientC ?? outdoor,
-          plugIns(idx, lastT, t),
-          heat,
-        ),
-      )
+      portEvents.push(...stepPort(p, prevT, t, ambientC ?? outdoor, plugIns(idx, lastT, t), heat))
     })
     for (const i of endedBetween(injections, prevT, t, 'port_overheat')) {
       const p = ports[(i.port ?? 1) - 1]

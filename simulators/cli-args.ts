@@ -1,0 +1,192 @@
+// Command-line arguments of `npm run simulate` (pure: argv in, options or one clear error out).
+import { parseArgs } from 'node:util'
+import { CourtyardError } from '../domain/errors.ts'
+import { MAX_AGE_MS } from '../domain/protocol.ts'
+import { parseScenarios, type ScenarioName } from './scenarios.ts'
+
+export const USAGE = `Usage: npm run simulate -- [options]
+
+Simulated Courtyard field devices speaking protocol v1 over MQTT.
+
+Broker and provisioning
+  --url <url>              broker URL (default mqtt://127.0.0.1:1883)
+  --api <url>              provision sites and devices through the HTTP API first
+  --token <token>          API bearer token (or ADMIN_TOKEN in the environment)
+  --tenant <id>            tenant to create sites under (needed with an admin token)
+  --devices <file>         read devices with secrets from a JSON file instead
+  --save-devices <file>    write the provisioned devices with their secrets here
+
+Fleet
+  --demo                   the two-community demo estate instead of a sized one
+  --piles <n>              charging piles (default 10)
+  --circuits <n>           corridor circuit monitors (default 20)
+  --sensors <n>            day-care room sensors (default 6)
+  --displays <n>           outdoor displays (default 4)
+  --prefix <text>          prefix of generated ids (default sim)
+  --seed <n>               seed; the same seed gives the same readings (default 42)
+  --interval <seconds>     report interval (default 60; the demo estate uses 10)
+  --scenario <list>        comma-separated: stray-wire,offline,faults,malformed
+  --backfill <duration>    first send past readings over this period (e.g. 2d, at most 30d)
+  --backfill-only          stop after the backfill instead of continuing live
+  --duration <duration>    stop after this long (e.g. 10m); default: run until Ctrl-C
+  --window <n>             unacknowledged publishes per device (default 8)
+  --fleet-window <n>       unacknowledged publishes for the whole fleet (default 1000)
+  --stats-every <duration> log fleet stats this often (default 10s)
+  --log-level <level>      pino level (default info)
+  -h, --help               this text
+
+Durations: a number and a unit, one of ms, s, m, h, d (e.g. 90s, 10m, 3d).`
+
+export interface CliOptions {
+  help: boolean
+  url: string
+  api?: string
+  token?: string
+  tenant?: string
+  devicesFile?: string
+  saveDevices?: string
+  demo: boolean
+  piles: number
+  circuits: number
+  sensors: number
+  displays: number
+  prefix: string
+  seed: number
+  intervalS?: number
+  scenarios: ScenarioName[]
+  backfillMs: number
+  backfillOnly: boolean
+  durationMs?: number
+  window: number
+  fleetWindow: number
+  statsEveryMs: number
+  logLevel: string
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** `90s`, `10m`, `3d` → milliseconds. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim())
+  if (!m)
+    throw new CourtyardError('BAD_REQUEST', `${flag} must be a duration like 90s, 10m or 3d, got "${text}"`)
+  return Math.round(Number(m[1]) * (UNITS[m[2] as string] as number))
+}
+
+function count(text: string | undefined, flag: string, fallback: number, min = 0, max = 1_000_000): number {
+  if (text === undefined) return fallback
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new CourtyardError(
+      'BAD_REQUEST',
+      `${flag} must be a whole number from ${min} to ${max}, got "${text}"`,
+    )
+  }
+  return n
+}
+
+export function parseCliArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): CliOptions {
+  let values: Record<string, string | boolean | undefined>
+  try {
+    values = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        url: { type: 'string' },
+        api: { type: 'string' },
+        token: { type: 'string' },
+        tenant: { type: 'string' },
+        devices: { type: 'string' },
+        'save-devices': { type: 'string' },
+        demo: { type: 'boolean' },
+        piles: { type: 'string' },
+        circuits: { type: 'string' },
+        sensors: { type: 'string' },
+        displays: { type: 'string' },
+        prefix: { type: 'string' },
+        seed: { type: 'string' },
+        interval: { type: 'string' },
+        scenario: { type: 'string' },
+        backfill: { type: 'string' },
+        'backfill-only': { type: 'boolean' },
+        duration: { type: 'string' },
+        window: { type: 'string' },
+        'fleet-window': { type: 'string' },
+        'stats-every': { type: 'string' },
+        'log-level': { type: 'string' },
+      },
+    }).values
+  } catch (e) {
+    throw new CourtyardError('BAD_REQUEST', (e as Error).message)
+  }
+  const str = (k: string) => values[k] as string | undefined
+  const url = str('url') ?? 'mqtt://127.0.0.1:1883'
+  if (!/^(mqtts?|wss?|tcp|tls):\/\//.test(url)) {
+    throw new CourtyardError(
+      'BAD_REQUEST',
+      `--url must be an mqtt://, mqtts://, ws:// or wss:// URL, got "${url}"`,
+    )
+  }
+  const api = str('api')
+  if (api !== undefined && !/^https?:\/\//.test(api)) {
+    throw new CourtyardError('BAD_REQUEST', `--api must be an http:// or https:// URL, got "${api}"`)
+  }
+  const token = str('token') ?? env['ADMIN_TOKEN']
+  if (api && !token) throw new CourtyardError('BAD_REQUEST', '--api needs --token (or ADMIN_TOKEN)')
+  if (api && str('devices'))
+    throw new CourtyardError('BAD_REQUEST', 'use either --api or --devices, not both')
+  const backfillMs =
+    str('backfill') === undefined ? 0 : parseDuration(str('backfill') as string, '--backfill')
+  if (backfillMs > MAX_AGE_MS)
+    throw new CourtyardError(
+      'BAD_REQUEST',
+      '--backfill must be at most 30d (the protocol rejects older readings)',
+    )
+  if (values['backfill-only'] && backfillMs === 0)
+    throw new CourtyardError('BAD_REQUEST', '--backfill-only needs --backfill')
+  const seed = count(str('seed'), '--seed', 42, 0, 2 ** 32 - 1)
+  let scenarios: ScenarioName[] = []
+  try {
+    scenarios = parseScenarios(str('scenario') ?? '')
+  } catch (e) {
+    throw new CourtyardError('BAD_REQUEST', `--scenario: ${(e as Error).message}`)
+  }
+  const prefix = str('prefix') ?? 'sim'
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(prefix))
+    throw new CourtyardError('BAD_REQUEST', '--prefix must be 1–40 of [A-Za-z0-9_-]')
+  return {
+    help: values['help'] === true,
+    url,
+    api,
+    token,
+    tenant: str('tenant'),
+    devicesFile: str('devices'),
+    saveDevices: str('save-devices'),
+    demo: values['demo'] === true,
+    piles: count(str('piles'), '--piles', 10),
+    circuits: count(str('circuits'), '--circuits', 20),
+    sensors: count(str('sensors'), '--sensors', 6),
+    displays: count(str('displays'), '--displays', 4),
+    prefix,
+    seed,
+    intervalS:
+      str('interval') === undefined ? undefined : count(str('interval'), '--interval', 60, 1, 86_400),
+    scenarios,
+    backfillMs,
+    backfillOnly: values['backfill-only'] === true,
+    durationMs:
+      str('duration') === undefined ? undefined : parseDuration(str('duration') as string, '--duration'),
+    window: count(str('window'), '--window', 8, 1, 65_535),
+    fleetWindow: count(str('fleet-window'), '--fleet-window', 1000, 1),
+    statsEveryMs:
+      str('stats-every') === undefined
+        ? 10_000
+        : parseDuration(str('stats-every') as string, '--stats-every'),
+    logLevel: str('log-level') ?? 'info',
+  }
+}
