@@ -7,6 +7,7 @@ import type { MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
 import { Server } from 'socket.io'
+import { REVOKE_TOPIC } from '../domain/topics.ts'
 import type { InfluxClient } from '../influx/types.ts'
 import type { Registry } from '../registry/index.ts'
 import { createAuthenticator } from './auth.ts'
@@ -53,8 +54,8 @@ export interface Api {
   close(): Promise<void>
 }
 
-/** Broker topic that makes it disconnect a device at once (decommissioned or re-keyed). */
-export const REVOKE_TOPIC = '$courtyard/revoke'
+export { REVOKE_TOPIC }
+
 const REVOKE_TIMEOUT_MS = 5000
 const LIVE_SUBSCRIBE_WAIT_MS = 2000
 

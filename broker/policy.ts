@@ -1,13 +1,14 @@
 // Pure access decisions: who may connect as whom, publish where and subscribe to what. The aedes hooks
 // (aedes-hooks.ts) only adapt these to callbacks.
 import { DEVICE_ID_RE } from '../domain/protocol.ts'
+import { REVOKE_TOPIC } from '../domain/topics.ts'
 import type { Identity } from './types.ts'
 
 /** Service accounts speak MQTT as `svc:<name>` (registry/types.ts). */
 export const SERVICE_PREFIX = 'svc:'
 const SERVICE_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/
-/** Handled by the broker itself: `{"deviceId": "..."}` disconnects that device and drops its cached auth. */
-export const REVOKE_TOPIC = '$courtyard/revoke'
+
+export { REVOKE_TOPIC }
 
 export type PublishRefusal = 'empty' | 'nul' | 'wildcard' | 'reserved' | 'outside-own-subtree' | 'not-allowed'
 

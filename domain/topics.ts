@@ -31,3 +31,7 @@ export const topics = {
   /** root of a device's own subtree, including the trailing slash */
   subtree: (deviceId: string) => `devices/${deviceId}/`,
 }
+
+/** Service → broker control topic: `{"deviceId": "..."}` makes the broker disconnect that device at once
+ * (decommissioned or re-keyed) and forget its cached credentials. Only service accounts may publish it. */
+export const REVOKE_TOPIC = '$courtyard/revoke'

@@ -1,6 +1,7 @@
 // Telemetry, events and device state read back from the real influxd, written here as line protocol.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createInfluxDeviceState } from '../../api/device-state.ts'
+import type { DeviceKind } from '../../domain/protocol.ts'
 import { pointTimestampNs } from '../../domain/storage.ts'
 import { errorCode, type Harness, seedTenants, startHarness } from './api-harness.ts'
 
@@ -245,9 +246,9 @@ describe('device state in GET /devices', () => {
 
   it('answers a full page of 1000 devices of mixed kinds in one go', async () => {
     const state = createInfluxDeviceState({ influx: h.influx, now: Date.now })
-    const page = Array.from({ length: 998 }, (_, i) => ({
+    const page: { id: string; kind: DeviceKind }[] = Array.from({ length: 998 }, (_, i) => ({
       id: `filler-${i}`,
-      kind: 'circuit-monitor' as const,
+      kind: 'circuit-monitor',
     }))
     page.push({ id: 'pile-01', kind: 'charging-pile' }, { id: 'room-01', kind: 'daycare-sensor' })
     const out = await state.forDevices(page)

@@ -61,7 +61,11 @@ export async function startPublisherFleet(opts: {
     clients.push({ id: d.id, client, next: 0, inflight: 0 })
   }
   const pump = (c: (typeof clients)[number]) => {
-    while (running && c.inflight < window && (opts.maxPerDevice === undefined || c.next < opts.maxPerDevice)) {
+    while (
+      running &&
+      c.inflight < window &&
+      (opts.maxPerDevice === undefined || c.next < opts.maxPerDevice)
+    ) {
       const seq = c.next++
       c.inflight++
       sent++

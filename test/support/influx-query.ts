@@ -30,7 +30,11 @@ export function rows(series: Series[]): Record<string, unknown>[] {
 }
 
 /** Seqs stored per device for a measurement: Map<device, seq[]> (duplicates kept, to detect them). */
-export async function storedSeqs(url: string, db: string, measurement: string): Promise<Map<string, number[]>> {
+export async function storedSeqs(
+  url: string,
+  db: string,
+  measurement: string,
+): Promise<Map<string, number[]>> {
   const series = await influxQuery(url, db, `SELECT "seq" FROM "${measurement}" GROUP BY "device"`)
   const out = new Map<string, number[]>()
   for (const s of series) {

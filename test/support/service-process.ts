@@ -77,7 +77,11 @@ export async function createServiceProcess(opts: {
     pid: () => child?.pid,
     async start() {
       // node --import tsx (not the tsx CLI, which runs the program in a grandchild that a SIGKILL would orphan)
-      const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'service/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'service/main.ts')], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       child = c
       c.stdout?.on('data', (d: Buffer) => {
         out += d.toString()
@@ -113,7 +117,12 @@ export async function createServiceProcess(opts: {
 }
 
 /** Calls the service's HTTP API with the admin token; throws with the body on a non-2xx answer. */
-export async function api<T = unknown>(svc: ServiceProcess, method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T = unknown>(
+  svc: ServiceProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${svc.httpUrl}${path}`, {
     method,
     headers: {
