@@ -12,6 +12,7 @@ import {
   observe,
 } from './stray-wire-classify.ts'
 import type {
+  ActiveAlert,
   Candidate,
   StrayWireInput,
   StrayWireParams,
@@ -251,10 +252,18 @@ function trackCandidate(
 /**
  * Where the meter reports THD, the charger is there as long as its harmonic current is: that holds
  * through a lead-acid float of a few watts (PF ~0.4) and ignores lights that switched behind our back.
- * Without THD (shed residual) only the watts tell, above what meter error can fake.
+ * Without THD (shed residual, basic meters) only the watts tell, above what meter drift can fake.
  */
-function chargerStillThere(c: Classified, obs: Observation, params: StrayWireParams): boolean {
-  if (c.excessVA === null) return c.excessW >= params.presentW + obs.toleranceW / 8
+function chargerStillThere(
+  c: Classified,
+  obs: Observation,
+  alert: ActiveAlert,
+  params: StrayWireParams,
+): boolean {
+  // the background under a long session drifts (port meter error as legit sessions come and go), so a
+  // quarter of the peak is the least the watts alone can vouch for: the alert clears late in the taper
+  if (c.excessVA === null)
+    return c.excessW >= Math.max(params.presentW + obs.toleranceW / 8, 0.25 * alert.peakW)
   return c.excessW >= 5 && c.excessVA >= 10 && c.excessVA >= 0.5 * c.excessW
 }
 
@@ -266,7 +275,7 @@ function trackAlert(
 ): StrayWireVerdict | undefined {
   const alert = s.alert!
   if (c.cls === 'big') return undefined
-  const present = chargerStillThere(c, obs, params)
+  const present = chargerStillThere(c, obs, alert, params)
   if (present) {
     alert.lastPresentTs = obs.ts
     alert.peakW = Math.max(alert.peakW, c.excessW)
