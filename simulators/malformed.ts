@@ -65,9 +65,9 @@ export function applyMalformed(variant: MalformedVariant, msgs: readonly OutMess
     case 'huge_number':
       // 1e999 is valid JSON text that parses to Infinity: NaN-like in a number field
       return bad(
-        JSON.stringify({ ...body, ts: Number(body['ts']) - 1, [numericKey(body)]: 0 }).replace(
-          /:0([,}])/,
-          ':1e999$1',
+        JSON.stringify({ ...body, ts: Number(body['ts']) - 1, [numericKey(body)]: SENTINEL }).replace(
+          `:${SENTINEL}`,
+          ':1e999',
         ),
       )
     case 'wrong_kind':

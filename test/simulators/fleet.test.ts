@@ -1,3 +1,4 @@
+import mqtt from 'mqtt'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sizedEstate } from '../../simulators/estate.ts'
@@ -132,6 +133,48 @@ describe('fleet runner against a real aedes broker', () => {
       expect(stats.offlinePeriods).toBe(1)
       expect(stats.reconnects).toBeGreaterThanOrEqual(1)
     } finally {
+      await fleet.stop()
+    }
+  })
+
+  it('answers commands on commands/ack, applying the ones it understands', async () => {
+    const devices = sizedEstate({ piles: 1, circuits: 0, sensors: 0, displays: 0 }, 4, {
+      prefix: 'cmd',
+      reportIntervalS: 1,
+    }).devices
+    const id = devices[0]?.id as string
+    const fleet = startFleet({ url: broker.url, devices, seed: 4, log, connectSpreadMs: 0 })
+    const operator = await mqtt.connectAsync(broker.url, { clientId: 'operator', reconnectPeriod: 0 })
+    try {
+      await pollUntil(
+        () => recorder.of(id, 'status').some((m) => m.payload === 'online'),
+        10_000,
+        'the pile online',
+      )
+      await operator.publishAsync(
+        `devices/${id}/commands`,
+        JSON.stringify({ id: 'c-1', name: 'disable_port', args: { port: 2 } }),
+        { qos: 1 },
+      )
+      await operator.publishAsync(`devices/${id}/commands`, '{"id":"c-2","name":"self_destruct","args":{}}', {
+        qos: 1,
+      })
+      await pollUntil(() => recorder.of(id, 'commands/ack').length >= 2, 10_000, 'two acks')
+      const acks = recorder.of(id, 'commands/ack').map((m) => JSON.parse(m.payload))
+      expect(acks).toContainEqual({ id: 'c-1', ok: true })
+      expect(acks).toContainEqual({ id: 'c-2', ok: false, error: 'malformed command' })
+      // the disabled port shows up in the next reading
+      const ackedAt = Date.now()
+      await pollUntil(
+        () =>
+          recorder
+            .of(id, 'telemetry')
+            .some((m) => m.receivedAt > ackedAt && JSON.parse(m.payload).ports[1].state === 'disabled'),
+        10_000,
+        'port 2 disabled in telemetry',
+      )
+    } finally {
+      await operator.endAsync()
       await fleet.stop()
     }
   })
