@@ -28,6 +28,8 @@ const MIN = 60_000
 const BASELINE_GAIN = 0.2
 /** Readings just above quiet for this long are a new background (lights switched on), not a charger. */
 const ABSORB_AFTER_READINGS = 3
+/** Power-only meters: a charger-sized level seen this long without its step becomes background. */
+const ORPHAN_LEVEL_READINGS = 30
 /** A one-minute change this small and undistorted while a charger is tracked is a light switching. */
 const LIGHT_STEP_MAX_W = 70
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
@@ -111,6 +113,16 @@ function updateBaseline(s: StrayWireState, obs: Observation, c: Classified): voi
     if (x < b && s.prevW !== null && s.prevW < b) s.baselineW = Math.max(x, s.prevW, floor)
     else s.baselineW = Math.max(floor, b + BASELINE_GAIN * (x - b))
     if (obs.harmonicVA !== null) s.baselineH += BASELINE_GAIN * (obs.harmonicVA - s.baselineH)
+    return
+  }
+  if (c.cls === 'charger' && obs.harmonicVA === null) {
+    // without THD, a charger-sized level that never arrived as a step (it was there at start-up, or
+    // grew behind a big load) and has sat here for half an hour is background: more lights, a fridge
+    s.otherRun += 1
+    if (s.otherRun >= ORPHAN_LEVEL_READINGS) {
+      s.baselineW = obs.unexplainedW
+      s.otherRun = 0
+    }
     return
   }
   if (c.cls !== 'other') {
