@@ -13,6 +13,10 @@ export interface ScenarioResult {
   detected: number
   /** Minutes from each detected session's start to the raise. */
   detectMin: number[]
+  /** The same, only for sessions that began while no cleaner or heater was running. */
+  detectMinUnmasked: number[]
+  /** Sessions that began under a cleaner or heater: the step cannot be seen until it stops. */
+  masked: number
   falseAlerts: number
   /** ms of false raises and missed session starts, for debugging. */
   falseAt: number[]
@@ -38,11 +42,18 @@ export function runScenario(sc: Scenario, params: StrayWireParams): ScenarioResu
     else if (detectedTs[i] === null) detectedTs[i] = t
   }
   const detectMin: number[] = []
+  const detectMinUnmasked: number[] = []
   const missedAt: number[] = []
+  let masked = 0
   sc.sessions.forEach((s, i) => {
+    const isMasked = bigLoadAround(sc, s.startTs)
+    if (isMasked) masked += 1
     const d = detectedTs[i]
     if (d === null || d === undefined) missedAt.push(s.startTs)
-    else detectMin.push((d - s.startTs) / MIN)
+    else {
+      detectMin.push((d - s.startTs) / MIN)
+      if (!isMasked) detectMinUnmasked.push((d - s.startTs) / MIN)
+    }
   })
   return {
     id: sc.id,
@@ -51,10 +62,27 @@ export function runScenario(sc: Scenario, params: StrayWireParams): ScenarioResu
     sessions: sc.sessions.length,
     detected: detectMin.length,
     detectMin,
+    detectMinUnmasked,
+    masked,
     falseAlerts: falseAt.length,
     falseAt,
     missedAt,
   }
+}
+
+/** More than a charger and lights can draw, just before or after the session starts (±3 min). */
+const BIG_LOAD_W = 650
+
+function unexplained(sc: Scenario, tMs: number): number {
+  const input = sc.inputAt(tMs)
+  if (!input) return 0
+  return input.source === 'circuit' ? input.powerW : input.feederPowerW - input.portsPowerW
+}
+
+function bigLoadAround(sc: Scenario, startTs: number): boolean {
+  const m = Math.floor(startTs / MIN) * MIN
+  for (let k = -3; k <= 3; k++) if (unexplained(sc, m + k * MIN) > BIG_LOAD_W) return true
+  return false
 }
 
 export interface EvalSet {
@@ -82,6 +110,9 @@ export interface Score {
   falsePer1000Days: number
   medianDetectMin: number | null
   worstDetectMin: number | null
+  /** Sessions that began under a cleaner or heater, and the worst time over the others. */
+  maskedSessions: number
+  worstUnmaskedDetectMin: number | null
 }
 
 export function score(results: readonly ScenarioResult[]): Score {
@@ -90,6 +121,7 @@ export function score(results: readonly ScenarioResult[]): Score {
   const circuitDays = results.reduce((n, r) => n + r.days, 0)
   const falseAlerts = results.reduce((n, r) => n + r.falseAlerts, 0)
   const times = results.flatMap((r) => r.detectMin).sort((a, b) => a - b)
+  const unmasked = results.flatMap((r) => r.detectMinUnmasked)
   return {
     scenarios: results.length,
     circuitDays,
@@ -99,6 +131,8 @@ export function score(results: readonly ScenarioResult[]): Score {
     falsePer1000Days: circuitDays === 0 ? 0 : (1000 * falseAlerts) / circuitDays,
     medianDetectMin: times.length === 0 ? null : times[Math.floor((times.length - 1) / 2)]!,
     worstDetectMin: times.length === 0 ? null : times[times.length - 1]!,
+    maskedSessions: results.reduce((n, r) => n + r.masked, 0),
+    worstUnmaskedDetectMin: unmasked.length === 0 ? null : Math.max(...unmasked),
   }
 }
 
