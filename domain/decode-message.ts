@@ -55,8 +55,8 @@ const EVENT_VALIDATORS = new Map<string, Validator>(
 /** Which kinds may send which event (protocol: Events table; `reboot` is for any kind). */
 export const EVENT_KINDS: Record<EventName, readonly DeviceKind[]> = Object.fromEntries(
   Object.entries(EVENT_SCHEMAS).map(([name, schema]) => {
-    const kind = schema.properties.kind as { const?: DeviceKind; anyOf?: { const: DeviceKind }[] }
-    return [name, kind.const !== undefined ? [kind.const] : (kind.anyOf ?? []).map((k) => k.const)]
+    const kind = schema.properties.kind as { const?: DeviceKind; enum?: DeviceKind[] }
+    return [name, kind.const !== undefined ? [kind.const] : (kind.enum ?? [])]
   }),
 ) as unknown as Record<EventName, readonly DeviceKind[]>
 

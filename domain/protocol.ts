@@ -1,6 +1,6 @@
 // Protocol v1 payload schemas (../shared/protocol.md). One definition of each payload: its static type,
 // the ingest validator, the API schemas and the docs all derive from these.
-import Type, { type Static, type TSchema } from 'typebox'
+import Type, { type Static, type TProperties, type TSchema } from 'typebox'
 
 export const DEVICE_KINDS = ['charging-pile', 'circuit-monitor', 'daycare-sensor', 'outdoor-display'] as const
 export type DeviceKind = (typeof DEVICE_KINDS)[number]
@@ -52,7 +52,7 @@ export const PileFeeder = Type.Object(
 export const PilePort = Type.Object(
   {
     port: Type.Integer({ minimum: 1, maximum: 64 }),
-    state: Type.Union(PORT_STATES.map((s) => Type.Literal(s))),
+    state: Type.Enum(PORT_STATES),
     powerW: num(),
     currentA: Type.Optional(num()),
     energyWh: Type.Optional(num()),
@@ -109,7 +109,7 @@ export const OutdoorDisplayTelemetry = Type.Object(
     ...common,
     kind: Type.Literal('outdoor-display'),
     powerOn: Type.Boolean(),
-    screen: Type.Union(SCREEN_STATES.map((s) => Type.Literal(s))),
+    screen: Type.Enum(SCREEN_STATES),
     brightnessPct: Type.Optional(pct()),
     cabinetTempC: Type.Optional(num({ minimum: -100, maximum: 300 })),
     humidityPct: Type.Optional(pct()),
@@ -156,20 +156,26 @@ export const PORT_FAULT_CODES = [
 ] as const
 export const SESSION_END_REASONS = ['full', 'unplugged', 'fault', 'remote_stop', 'timeout'] as const
 
-const eventBase = (kind: DeviceKind | DeviceKind[], event: string, extra: Record<string, TSchema> = {}) =>
-  Type.Object(
+// Generic so each event keeps its literal `event`/`kind` and extra fields in the static type.
+function eventBase<const K extends DeviceKind, const E extends string, X extends TProperties = {}>(
+  kind: K | readonly K[],
+  event: E,
+  extra: X = {} as X,
+) {
+  return Type.Object(
     {
       ...common,
-      kind: Array.isArray(kind) ? Type.Union(kind.map((k) => Type.Literal(k))) : Type.Literal(kind),
+      kind: typeof kind === 'string' ? Type.Literal(kind) : Type.Enum(kind),
       event: Type.Literal(event),
       detail: Type.Optional(text(512)),
       ...extra,
     },
     { additionalProperties: true },
   )
+}
 
 const portNo = Type.Integer({ minimum: 1, maximum: 64 })
-const faultCode = Type.Union(PORT_FAULT_CODES.map((c) => Type.Literal(c)))
+const faultCode = Type.Enum(PORT_FAULT_CODES)
 
 /** Every event of protocol v1, keyed by `event` name. */
 export const EVENT_SCHEMAS = {
@@ -179,7 +185,7 @@ export const EVENT_SCHEMAS = {
   session_ended: eventBase('charging-pile', 'session_ended', {
     port: portNo,
     energyWh: Type.Optional(num()),
-    reason: Type.Optional(Type.Union(SESSION_END_REASONS.map((r) => Type.Literal(r)))),
+    reason: Type.Optional(Type.Enum(SESSION_END_REASONS)),
   }),
   smoke_detected: eventBase('charging-pile', 'smoke_detected'),
   smoke_cleared: eventBase('charging-pile', 'smoke_cleared'),
@@ -196,7 +202,7 @@ export const EVENT_SCHEMAS = {
   module_failure: eventBase('outdoor-display', 'module_failure', {
     modules: Type.Optional(int({ minimum: 0 })),
   }),
-  reboot: eventBase([...DEVICE_KINDS], 'reboot', { reason: Type.Optional(text(128)) }),
+  reboot: eventBase(DEVICE_KINDS, 'reboot', { reason: Type.Optional(text(128)) }),
 } as const
 
 export type EventName = keyof typeof EVENT_SCHEMAS
@@ -241,7 +247,7 @@ export const COMMAND_ARGS = {
 
 export const Command = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 64 }),
-  name: Type.Union(COMMAND_NAMES.map((n) => Type.Literal(n))),
+  name: Type.Enum(COMMAND_NAMES),
   args: Type.Record(Type.String(), Type.Unknown()),
 })
 export type Command = Static<typeof Command>

@@ -129,8 +129,7 @@ export function createChargingPile(spec: DeviceSpec, seed: number): DeviceModel 
       const r = meterReading(combineLoads([p.sample], v), v, t, portMeter(p.port))
       const port: PilePort = {
         port: p.port,
-        // TypeBox 1.4 infers never for a Union built with map(); the schema tests check the value
-        state: p.state as never,
+        state: p.state,
         powerW: round(r.powerW, 1),
         currentA: round(r.currentA, 2),
         energyWh: Math.round(p.session?.energyWh ?? 0),

@@ -91,8 +91,7 @@ export function createOutdoorDisplay(spec: DeviceSpec, seed: number): DeviceMode
       seq: counter.take(),
       kind: 'outdoor-display',
       powerOn,
-      // TypeBox 1.4 infers never for a Union built with map(); the schema tests check the value
-      screen: screen as never,
+      screen,
       brightnessPct,
       cabinetTempC: round(cabinetC + normal(rng, 0, 0.15)),
       humidityPct: round(clamp(outdoorHumidityPct(t, offset) - 0.8 * (cabinetC - ambient), 5, 100)),
