@@ -203,6 +203,9 @@ export function startIngest(deps: IngestDeps): IngestHandle {
         await Promise.race([new Promise((r) => setTimeout(r, 1000)), stopSignal])
         continue
       }
+      // a reader that answers at once with nothing (closed, or a broken wait) must not starve the event
+      // loop: this loop would otherwise only ever await resolved promises
+      if (entries.length === 0) await new Promise((r) => setImmediate(r))
       for (const e of entries) processEntry(e)
       publishCounts()
       metrics.backlogBytes.set(spool.backlogBytes())

@@ -1,0 +1,410 @@
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import { join } from 'node:path'
+import { Registry } from 'prom-client'
+import { request } from 'undici'
+import { afterEach, describe, expect, inject, it } from 'vitest'
+import { createInfluxClient, quoteIdent } from '../../influx/client.ts'
+import { freePort } from '../../influx/local-influxd.ts'
+import type { InfluxClient } from '../../influx/types.ts'
+import { type IngestConfig, type IngestHandle, startIngest } from '../../ingest/index.ts'
+import type { SpoolReader, SpoolWriter } from '../../spool/index.ts'
+import {
+  append,
+  circuitReading,
+  device,
+  memoryDirectory,
+  openSpool,
+  silentLog,
+  tempDir,
+  until,
+} from './helpers.ts'
+
+// run last-registered first: ingest stops before its spool and database go away
+const cleanups: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (let c = cleanups.pop(); c; c = cleanups.pop()) await c()
+})
+
+async function newDb(name: string): Promise<InfluxClient> {
+  const db = `ingest_${name}_${process.pid}_${Date.now()}`
+  const client = createInfluxClient({ url: inject('influxUrl'), db })
+  await client.ensureDatabase()
+  cleanups.push(async () => {
+    await client.query(`DROP DATABASE ${quoteIdent(db)}`).catch(() => {})
+    await client.close()
+  })
+  return client
+}
+
+async function newSpool(): Promise<{ dir: string; writer: SpoolWriter; reader: SpoolReader }> {
+  const tmp = tempDir('ingest')
+  const { writer, reader } = await openSpool(join(tmp.dir, 'spool'))
+  cleanups.push(async () => {
+    await writer.close()
+    await reader.close()
+    tmp.remove()
+  })
+  return { dir: tmp.dir, writer, reader }
+}
+
+const config = (dir: string, extra: Partial<IngestConfig> = {}): IngestConfig => ({
+  maxBatch: 5000,
+  flushIntervalMs: 50,
+  maxInflight: 3,
+  deadLetterPath: join(dir, 'dead-letter.jsonl'),
+  retry: { baseMs: 20, capMs: 200 },
+  ...extra,
+})
+
+function start(deps: Parameters<typeof startIngest>[0]): IngestHandle {
+  const h = startIngest(deps)
+  cleanups.push(() => h.stop())
+  return h
+}
+
+async function count(client: InfluxClient, q: string): Promise<number> {
+  const s = await client.query(q)
+  return (s[0]?.values[0]?.[1] as number | undefined) ?? 0
+}
+
+describe('startIngest with the real spool and a real InfluxDB', () => {
+  it('stores every valid message of an interleaved stream and counts every bad one by reason', async () => {
+    const influx = await newDb('stream')
+    const { dir, writer, reader } = await newSpool()
+    const directory = memoryDirectory([
+      device('pile-1', 'charging-pile'),
+      device('circ-1', 'circuit-monitor', 'site-2'),
+      device('care-1', 'daycare-sensor'),
+      device('disp-1', 'outdoor-display'),
+      { ...device('old-1', 'circuit-monitor'), decommissionedAt: Date.now() - 1000 },
+    ])
+    const metrics = new Registry()
+    const ingest = start({ spool: reader, directory, influx, log: silentLog, metrics, config: config(dir) })
+    const now = Date.now()
+    const pile = {
+      ts: now - 1000,
+      seq: 881,
+      kind: 'charging-pile',
+      feeder: { voltageV: 229.6, currentA: 5.02, powerW: 1042, leakageMA: 4 },
+      smoke: false,
+      ports: [
+        { port: 1, state: 'charging', powerW: 183.2, tempC: 38.1 },
+        { port: 2, state: 'charging', powerW: 150, tempC: 30 },
+      ],
+    }
+    const stream: [string, unknown][] = [
+      ['devices/pile-1/telemetry', pile],
+      ['devices/circ-1/telemetry', '{"ts":'],
+      ['devices/circ-1/telemetry', circuitReading(now - 500, 17, 196)],
+      ['devices/ghost-1/telemetry', circuitReading(now, 1, 10)],
+      ['devices/care-1/telemetry', circuitReading(now, 2, 10)],
+      ['devices/circ-1/telemetry', circuitReading(now + 3_600_000, 18, 10)],
+      ['devices/circ-1/telemetry', circuitReading(now - 40 * 86_400_000, 19, 10)],
+      [
+        'devices/care-1/events',
+        {
+          ts: now - 200,
+          seq: 5,
+          kind: 'daycare-sensor',
+          event: 'fall_detected',
+          room: 'lounge',
+          confidence: 0.9,
+        },
+      ],
+      ['devices/disp-1/status', 'offline'],
+      ['devices/disp-1/status', 'sleepy'],
+      ['devices/circ-1/telemetry', { ...circuitReading(now, 20, 1), pad: 'x'.repeat(17_000) }],
+      ['devices/care-1/telemetry', { ts: now, seq: 3, kind: 'daycare-sensor', co2Ppm: 'lots' }],
+      ['devices/pile-1/commands/ack', { id: 'cmd-1', ok: true }],
+      ['devices/circ-1/whatever', '{}'],
+      ['devices/old-1/telemetry', circuitReading(now - 100, 7, 42)],
+      [
+        'devices/care-1/telemetry',
+        { ts: now - 50, seq: 4, kind: 'daycare-sensor', room: 'lounge', co2Ppm: 812, occupancy: 14 },
+      ],
+    ]
+    for (const [topic, payload] of stream) await append(writer, topic, payload)
+    await until(() => reader.backlogBytes() === 0)
+
+    const stats = ingest.stats()
+    expect(stats.rejectedByReason).toEqual({
+      invalid_json: 1,
+      unknown_device: 1,
+      kind_mismatch: 1,
+      ts_future: 1,
+      ts_too_old: 1,
+      invalid_status: 1,
+      payload_too_large: 1,
+      schema: 1,
+      unknown_topic: 1,
+    })
+    expect(stats.byType).toEqual({ telemetry: 4, event: 1, status: 1, command_ack: 1 })
+    expect(stats.messages).toBe(stream.length)
+    expect(stats.rejectedByDevice['circ-1']).toMatchObject({ total: 5, lastReason: 'unknown_topic' })
+    expect(stats.committed).toEqual(reader.checkpoint())
+
+    const piles = await influx.query('SELECT * FROM pile')
+    expect(piles[0]?.columns).toEqual(expect.arrayContaining(['community', 'device', 'site', 'tenant']))
+    const row = Object.fromEntries(piles[0]!.columns.map((c, i) => [c, piles[0]!.values[0]![i]]))
+    expect(row).toMatchObject({
+      time: now - 1000,
+      device: 'pile-1',
+      site: 'site-1',
+      tenant: 'tenant-1',
+      community: 'community-1',
+      seq: 881,
+      'feeder.powerW': 1042,
+      portsPowerW: 333.2,
+      portsCharging: 2,
+      unmeteredW: 1042 - 333.2,
+      smoke: false,
+    })
+    // the sub-millisecond part of the timestamp carries seq: exactly this ns instant exists
+    expect(await count(influx, `SELECT count(seq) FROM pile WHERE time = ${now - 1000}000881`)).toBe(1)
+    const ports = await influx.query('SELECT tempC FROM pile_port GROUP BY port')
+    expect(ports.map((s) => [s.tags?.port, s.values[0]?.[1]])).toEqual([
+      ['1', 38.1],
+      ['2', 30],
+    ])
+    const circuits = await influx.query('SELECT powerW, circuit FROM circuit GROUP BY device, site')
+    expect(circuits.map((s) => [s.tags, s.values])).toEqual([
+      [{ device: 'circ-1', site: 'site-2' }, [[now - 500, 196, 'B3-stairwell']]],
+      [{ device: 'old-1', site: 'site-1' }, [[now - 100, 42, 'B3-stairwell']]],
+    ])
+    const events = await influx.query('SELECT confidence, room FROM device_event GROUP BY kind, event')
+    expect(events.map((s) => [s.tags, s.values])).toEqual([
+      [{ kind: 'daycare-sensor', event: 'fall_detected' }, [[now - 200, 0.9, 'lounge']]],
+    ])
+    const status = await influx.query('SELECT online FROM device_status GROUP BY device')
+    expect(status.map((s) => [s.tags?.device, s.values[0]?.[1]])).toEqual([['disp-1', false]])
+    const measurements = await influx.query('SHOW MEASUREMENTS')
+    expect(measurements[0]?.values.flat()).toEqual([
+      'circuit',
+      'daycare',
+      'device_event',
+      'device_status',
+      'pile',
+      'pile_port',
+    ])
+
+    expect(ingest.latest('care-1')?.reading).toMatchObject({ co2Ppm: 812, seq: 4 })
+    expect(ingest.latest('disp-1')).toMatchObject({ online: false })
+    expect(ingest.latest('ghost-1')).toBeUndefined()
+
+    const rejected = await metrics.getSingleMetric('courtyard_ingest_rejected_total')!.get()
+    expect(rejected.values.find((v) => v.labels.reason === 'ts_future')?.value).toBe(1)
+    const written = await metrics.getSingleMetric('courtyard_ingest_points_written_total')!.get()
+    // pile + 2 ports + 2 circuits + 1 daycare + 1 event + 1 status
+    expect(written.values[0]?.value).toBe(8)
+  })
+
+  it('stores a redelivered duplicate once and two events in the same millisecond twice', async () => {
+    const influx = await newDb('dup')
+    const { dir, writer, reader } = await newSpool()
+    const directory = memoryDirectory([device('pile-2', 'charging-pile')])
+    const ingest = start({
+      spool: reader,
+      directory,
+      influx,
+      log: silentLog,
+      metrics: new Registry(),
+      config: config(dir),
+    })
+    const ts = Date.now() - 10
+    const fault = { ts, seq: 100, kind: 'charging-pile', event: 'port_fault', port: 3, code: 'leakage' }
+    await append(writer, 'devices/pile-2/events', fault)
+    await append(writer, 'devices/pile-2/events', fault)
+    await append(writer, 'devices/pile-2/events', { ...fault, seq: 101, event: 'port_fault_cleared' })
+    await until(() => reader.backlogBytes() === 0)
+    expect(ingest.stats().byType.event).toBe(3)
+    expect(await count(influx, 'SELECT count(seq) FROM device_event')).toBe(2)
+    const rows = await influx.query('SELECT seq FROM device_event GROUP BY event')
+    expect(rows.map((s) => [s.tags?.event, s.values])).toEqual([
+      ['port_fault', [[ts, 100]]],
+      ['port_fault_cleared', [[ts, 101]]],
+    ])
+  })
+
+  it('loses nothing while InfluxDB refuses connections, and only commits once stored', async () => {
+    const live = await newDb('outage')
+    const { dir, writer, reader } = await newSpool()
+    const directory = memoryDirectory([device('circ-3', 'circuit-monitor')])
+    const dead = createInfluxClient({ url: `http://127.0.0.1:${await freePort()}`, db: 'x', timeoutMs: 1000 })
+    cleanups.push(() => dead.close())
+    let target: InfluxClient = dead
+    const switching = { write: (lines: string, o?: { precision?: 'ns' | 'ms' }) => target.write(lines, o) }
+    const startPos = reader.checkpoint()
+    const ingest = start({
+      spool: reader,
+      directory,
+      influx: switching,
+      log: silentLog,
+      metrics: new Registry(),
+      config: config(dir, { maxBatch: 50 }),
+    })
+    const t0 = Date.now() - 60_000
+    for (let i = 0; i < 300; i++)
+      await append(writer, 'devices/circ-3/telemetry', circuitReading(t0 + i, i, i))
+    await until(() => ingest.stats().writeRetries >= 3)
+    expect(reader.checkpoint()).toEqual(startPos)
+    expect(ingest.stats().committed).toBeUndefined()
+    // backpressure: with InfluxDB down ingest stops reading instead of buffering the whole spool
+    expect(ingest.stats().bufferedLines).toBeLessThanOrEqual(2 * 50)
+
+    target = live
+    await until(() => reader.backlogBytes() === 0)
+    expect(await count(live, 'SELECT count(powerW) FROM circuit')).toBe(300)
+    expect(ingest.stats().deadLettered).toBe(0)
+  })
+
+  it('leaves unstored records in the spool when stopped during an outage, and a restart stores them', async () => {
+    const live = await newDb('restart')
+    const { dir, writer, reader } = await newSpool()
+    const directory = memoryDirectory([device('circ-4', 'circuit-monitor')])
+    const dead = createInfluxClient({ url: `http://127.0.0.1:${await freePort()}`, db: 'x', timeoutMs: 1000 })
+    cleanups.push(() => dead.close())
+    const first = startIngest({
+      spool: reader,
+      directory,
+      influx: dead,
+      log: silentLog,
+      metrics: new Registry(),
+      config: config(dir, { drainTimeoutMs: 300 }),
+    })
+    const startPos = reader.checkpoint()
+    const t0 = Date.now() - 60_000
+    for (let i = 0; i < 100; i++)
+      await append(writer, 'devices/circ-4/telemetry', circuitReading(t0 + i, i, i))
+    await until(() => first.stats().writeRetries >= 1)
+    await first.stop()
+    expect(reader.checkpoint()).toEqual(startPos)
+
+    const { openSpoolReader } = await import('../../spool/index.ts')
+    const reader2 = await openSpoolReader({ dir: join(dir, 'spool'), log: silentLog })
+    cleanups.push(() => reader2.close())
+    start({
+      spool: reader2,
+      directory,
+      influx: live,
+      log: silentLog,
+      metrics: new Registry(),
+      config: config(dir),
+    })
+    await until(() => reader2.backlogBytes() === 0)
+    expect(await count(live, 'SELECT count(powerW) FROM circuit')).toBe(100)
+  })
+
+  it('splits a batch in halves when the server answers 413 until every line is stored', async () => {
+    const influx = await newDb('split')
+    const { dir, writer, reader } = await newSpool()
+    const directory = memoryDirectory([device('circ-5', 'circuit-monitor')])
+    // a reverse proxy with a body limit, like nginx's client_max_body_size in front of InfluxDB
+    const limit = 4096
+    let refused = 0
+    const proxy: Server = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', async () => {
+        const body = Buffer.concat(chunks)
+        if (body.length > limit) {
+          refused++
+          res.writeHead(413).end('{"error":"Request Entity Too Large"}')
+          return
+        }
+        const up = await request(`${inject('influxUrl')}${req.url}`, {
+          method: 'POST',
+          body,
+          headers: req.headers,
+        })
+        res.writeHead(up.statusCode).end(Buffer.from(await up.body.arrayBuffer()))
+      })
+    })
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
+    cleanups.push(() => new Promise<void>((r) => proxy.close(() => r())))
+    const port = (proxy.address() as { port: number }).port
+    const db = (await influx.query('SHOW DATABASES'))[0]!.values
+      .flat()
+      .find((d) => String(d).startsWith('ingest_split'))
+    const viaProxy = createInfluxClient({ url: `http://127.0.0.1:${port}`, db: String(db) })
+    cleanups.push(() => viaProxy.close())
+    const ingest = start({
+      spool: reader,
+      directory,
+      influx: viaProxy,
+      log: silentLog,
+      metrics: new Registry(),
+      config: config(dir),
+    })
+    const t0 = Date.now() - 60_000
+    for (let i = 0; i < 200; i++)
+      await append(writer, 'devices/circ-5/telemetry', circuitReading(t0 + i, i, i))
+    await until(() => reader.backlogBytes() === 0)
+    expect(refused).toBeGreaterThan(0)
+    expect(await count(influx, 'SELECT count(powerW) FROM circuit')).toBe(200)
+    expect(ingest.stats().deadLettered).toBe(0)
+  })
+
+  it('dead-letters the line a partial write refused and keeps the stream going', async () => {
+    const influx = await newDb('partial')
+    const { dir, writer, reader } = await newSpool()
+    const directory = memoryDirectory([device('circ-6', 'circuit-monitor')])
+    const t0 = Date.now() - 60_000
+    // an older writer stored currentThdPct as a string in this shard: the same field as a float conflicts
+    await influx.write(`circuit,device=legacy currentThdPct="n/a" ${t0 - 1000}000000`)
+    const ingest = start({
+      spool: reader,
+      directory,
+      influx,
+      log: silentLog,
+      metrics: new Registry(),
+      config: config(dir),
+    })
+    for (let i = 0; i < 40; i++) {
+      const extra = i === 17 ? { currentThdPct: 78 } : {}
+      await append(writer, 'devices/circ-6/telemetry', circuitReading(t0 + i, i, i, extra))
+    }
+    await until(() => reader.backlogBytes() === 0)
+    expect(await count(influx, `SELECT count(powerW) FROM circuit WHERE device = 'circ-6'`)).toBe(39)
+    const dead = readFileSync(config(dir).deadLetterPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(dead).toHaveLength(1)
+    expect(dead[0]).toMatchObject({ reason: 'partial_write', status: 400 })
+    expect(dead[0].line).toContain('currentThdPct=78')
+    expect(dead[0].line).toContain(`${t0 + 17}000017`)
+    expect(ingest.stats().deadLettered).toBe(1)
+    // the stream went on after the bad line
+    await append(writer, 'devices/circ-6/telemetry', circuitReading(t0 + 100, 100, 5))
+    await until(
+      async () => (await count(influx, `SELECT count(powerW) FROM circuit WHERE device = 'circ-6'`)) === 40,
+    )
+  })
+
+  it('picks up a newly provisioned device within the cache TTL without a lookup per message', async () => {
+    const influx = await newDb('provision')
+    const { dir, writer, reader } = await newSpool()
+    const directory = memoryDirectory([device('circ-7', 'circuit-monitor')])
+    const ingest = start({
+      spool: reader,
+      directory,
+      influx,
+      log: silentLog,
+      metrics: new Registry(),
+      config: config(dir, { deviceCacheTtlMs: 200 }),
+    })
+    const t0 = Date.now() - 1000
+    await append(writer, 'devices/new-1/telemetry', circuitReading(t0, 1, 1))
+    for (let i = 0; i < 50; i++)
+      await append(writer, 'devices/circ-7/telemetry', circuitReading(t0 + i, i, i))
+    await until(() => reader.backlogBytes() === 0)
+    expect(ingest.stats().rejectedByReason).toEqual({ unknown_device: 1 })
+    expect(directory.lookups).toBeLessThan(10)
+    directory.add(device('new-1', 'circuit-monitor'))
+    await until(async () => {
+      await append(writer, 'devices/new-1/telemetry', circuitReading(Date.now(), 2, 1))
+      return ingest.latest('new-1') !== undefined
+    })
+  })
+})
