@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   let demo: { stop(): Promise<void> } | undefined
   if (flags.demo) {
     const { startDemo } = await import('./demo.ts')
-    demo = await startDemo({ log: log.child({ component: 'demo' }), service })
+    demo = await startDemo({ log: log.child({ component: 'demo' }), service, dataDir: config.dataDir })
   }
 
   let stopping = false

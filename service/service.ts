@@ -19,6 +19,8 @@ export interface RunningService {
   generatedAdminToken?: string
   httpUrl: string
   mqttUrl: string
+  /** a new API token (only its hash is stored); the demo uses one to provision through the API */
+  issueToken(input: { name: string; tenantId: string | null; role: 'admin' | 'manager' | 'viewer' }): string
   stop(): Promise<void>
 }
 
@@ -138,6 +140,7 @@ export async function startService(deps: {
     generatedAdminToken,
     httpUrl,
     mqttUrl,
+    issueToken: (input) => registry.createToken(input).token,
     async stop() {
       stopped = true
       await api.close()
