@@ -256,7 +256,14 @@ function trackCandidate(
   }
 
   const severity: StrayWireSeverity = isCriticalHour(hour) ? 'critical' : 'major'
-  s.alert = { onsetTs: cand.onsetTs, raisedTs: obs.ts, severity, peakW: cand.maxW, lastPresentTs: obs.ts }
+  s.alert = {
+    onsetTs: cand.onsetTs,
+    raisedTs: obs.ts,
+    severity,
+    peakW: cand.maxW,
+    lastPresentTs: obs.ts,
+    absentSinceTs: null,
+  }
   s.candidate = null
   return { kind: 'raise', ts: obs.ts, onsetTs: cand.onsetTs, severity, powerW: Math.round(cand.maxW) }
 }
@@ -290,6 +297,7 @@ function trackAlert(
   const present = chargerStillThere(c, obs, alert, params)
   if (present) {
     alert.lastPresentTs = obs.ts
+    alert.absentSinceTs = null
     alert.peakW = Math.max(alert.peakW, c.excessW)
     if (alert.severity === 'major' && isCriticalHour(localHour(obs.ts, params.utcOffsetMin))) {
       alert.severity = 'critical'
@@ -297,7 +305,9 @@ function trackAlert(
     }
     return undefined
   }
-  if (obs.ts - alert.lastPresentTs < params.clearAfterMin * MIN) return undefined
+  // domain.md: cleared when the load is gone for 10 min, counted from the first reading without it
+  if (alert.absentSinceTs === null) alert.absentSinceTs = obs.ts
+  if (obs.ts - alert.absentSinceTs < params.clearAfterMin * MIN) return undefined
   s.alert = null
   s.otherRun = 0
   // what is left now is background again

@@ -93,6 +93,8 @@ export interface ActiveAlert {
   severity: StrayWireSeverity
   peakW: number
   lastPresentTs: number
+  /** First reading without the charger since it was last seen, or null while it is there. */
+  absentSinceTs: number | null
 }
 
 /** Plain JSON: persisted across restarts as is. */

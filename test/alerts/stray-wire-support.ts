@@ -1,0 +1,88 @@
+// Minute-by-minute series built from the physics models, run through the detector.
+import { detectStrayWire } from '../../api/alerts/stray-wire-detector.ts'
+import {
+  DEFAULT_STRAY_WIRE_PARAMS,
+  initialStrayWireState,
+  type StrayWireInput,
+  type StrayWireParams,
+  type StrayWireState,
+  type StrayWireVerdict,
+} from '../../api/alerts/stray-wire-types.ts'
+import type { ChargerParams } from '../../simulators/physics/charger.ts'
+import type { LoadModel } from '../../simulators/physics/load-model.ts'
+import { circuitReading } from '../../simulators/physics/meter.ts'
+
+export const MIN = 60_000
+
+/** A local (UTC+8) wall-clock time as epoch ms. */
+export const local = (isoWithoutZone: string): number => Date.parse(`${isoWithoutZone}+08:00`)
+
+export const SUPPLY = { nominalV: 228, utcOffsetMin: 480, seed: 11 }
+export const METER = { seed: 12, gainError: 0.004, noisePct: 0.003, noiseFloorW: 0.3 }
+
+export function charger(startMs: number, over: Partial<ChargerParams> = {}): ChargerParams {
+  return {
+    startMs,
+    chemistry: 'lead-acid',
+    ccPowerW: 200,
+    ccRise: 0.1,
+    ccMin: 240,
+    taperMin: 120,
+    floatW: 10,
+    totalMin: 480,
+    powerFactor: 0.6,
+    thdPct: 90,
+    seed: 5,
+    ...over,
+  }
+}
+
+export interface Run {
+  verdicts: StrayWireVerdict[]
+  state: StrayWireState
+}
+
+/** Feed inputs in order; `persist` round-trips the state through JSON each step, as a restart would. */
+export function run(
+  inputs: Iterable<StrayWireInput>,
+  params: StrayWireParams = DEFAULT_STRAY_WIRE_PARAMS,
+  persist = false,
+): Run {
+  let state = initialStrayWireState()
+  const verdicts: StrayWireVerdict[] = []
+  for (const input of inputs) {
+    const r = detectStrayWire(state, input, params)
+    state = persist ? (JSON.parse(JSON.stringify(r.state)) as StrayWireState) : r.state
+    if (r.verdict) verdicts.push(r.verdict)
+  }
+  return { verdicts, state }
+}
+
+export interface SeriesOptions {
+  fromMs: number
+  minutes: number
+  /** Minutes (from fromMs) with no reading. */
+  gaps?: (minute: number) => boolean
+  /** Report PF and THD (protocol v1 makes them optional). */
+  waveform?: boolean
+}
+
+export function* circuitSeries(loads: readonly LoadModel[], o: SeriesOptions): Generator<StrayWireInput> {
+  for (let m = 0; m < o.minutes; m++) {
+    if (o.gaps?.(m)) continue
+    const ts = o.fromMs + m * MIN
+    const r = circuitReading(loads, ts, SUPPLY, METER)
+    yield o.waveform === false
+      ? { source: 'circuit', ts, powerW: r.powerW }
+      : {
+          source: 'circuit',
+          ts,
+          powerW: r.powerW,
+          powerFactor: r.powerFactor,
+          currentThdPct: r.currentThdPct,
+        }
+  }
+}
+
+export const raises = (r: Run) => r.verdicts.filter((v) => v.kind === 'raise')
+export const clears = (r: Run) => r.verdicts.filter((v) => v.kind === 'clear')
