@@ -30,8 +30,36 @@ export const isInfluxWriteError = (e: unknown): e is InfluxWriteError => e insta
 /** Durations as InfluxQL accepts them (`30d`, `1h30m`, `INF`); anything else is refused, never quoted in. */
 const DURATION_RE = /^(INF|inf|(\d+(ns|u|µ|ms|s|m|h|d|w))+)$/
 
-/** The retention policy ingest writes to when `ensureDatabase({ retention })` is used. */
-export const RETENTION_POLICY = 'courtyard'
+/** Name of the retention policy created when a database has none to alter. */
+export const RETENTION_POLICY = 'autogen'
+
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  u: 1e-3,
+  µ: 1e-3,
+  ms: 1,
+  s: 1e3,
+  m: 6e4,
+  h: 3.6e6,
+  d: 8.64e7,
+  w: 6.048e8,
+}
+
+/** An InfluxQL duration in ms (Infinity for INF), or undefined when it is not one. */
+export function durationMs(d: string): number | undefined {
+  if (!DURATION_RE.test(d)) return undefined
+  if (/^inf$/i.test(d)) return Number.POSITIVE_INFINITY
+  let total = 0
+  for (const m of d.matchAll(/(\d+)(ns|u|µ|ms|s|m|h|d|w)/g)) total += Number(m[1]) * UNIT_MS[m[2]!]!
+  return total
+}
+
+/** InfluxDB's own default shard group duration for a retention (it must not exceed the retention). */
+function shardDuration(retentionMs: number): string {
+  if (retentionMs < 2 * 8.64e7) return '1h'
+  if (retentionMs <= 180 * 8.64e7) return '1d'
+  return '7d'
+}
 
 export function parseRetryAfter(
   value: string | string[] | undefined,
@@ -188,15 +216,23 @@ export function createInfluxClient(cfg: InfluxConfig): InfluxClient {
     await rawQuery(`CREATE DATABASE ${db}`, undefined, false)
     const retention = opts?.retention
     if (!retention) return
-    if (!DURATION_RE.test(retention))
+    const ms = durationMs(retention)
+    if (ms === undefined)
       throw new CourtyardError('CONFIG_INVALID', `invalid retention duration: ${JSON.stringify(retention)}`)
-    const rp = quoteIdent(RETENTION_POLICY)
-    try {
-      await rawQuery(`CREATE RETENTION POLICY ${rp} ON ${db} DURATION ${retention} REPLICATION 1 DEFAULT`)
-    } catch (err) {
-      // same name, other settings: "retention policy already exists" → change it in place
-      if (!(err instanceof CourtyardError) || !/already exists/i.test(err.message)) throw err
-      await rawQuery(`ALTER RETENTION POLICY ${rp} ON ${db} DURATION ${retention} DEFAULT`)
+    // The default policy is changed in place rather than a new one made the default: points already
+    // written to it (before retention was configured) stay visible to queries that name no policy.
+    const rps = await rawQuery(`SHOW RETENTION POLICIES ON ${db}`)
+    const rows = rps[0]?.values ?? []
+    const current = rows.find((r) => r[4] === true) ?? rows.find((r) => r[0] === 'autogen')
+    const shard = shardDuration(ms)
+    if (current) {
+      await rawQuery(
+        `ALTER RETENTION POLICY ${quoteIdent(String(current[0]))} ON ${db} DURATION ${retention} SHARD DURATION ${shard} DEFAULT`,
+      )
+    } else {
+      await rawQuery(
+        `CREATE RETENTION POLICY ${quoteIdent(RETENTION_POLICY)} ON ${db} DURATION ${retention} REPLICATION 1 SHARD DURATION ${shard} DEFAULT`,
+      )
     }
   }
 

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { CourtyardError } from '../../domain/errors.ts'
-import { createInfluxClient, InfluxWriteError, parseRetryAfter, quoteIdent } from '../../influx/client.ts'
+import {
+  createInfluxClient,
+  durationMs,
+  InfluxWriteError,
+  parseRetryAfter,
+  quoteIdent,
+} from '../../influx/client.ts'
 import { freePort } from '../../influx/local-influxd.ts'
 import type { InfluxClient } from '../../influx/types.ts'
 
@@ -99,14 +105,18 @@ describe('createInfluxClient against a real InfluxDB', () => {
     }
   })
 
-  it('creates the database idempotently and applies and then alters a retention policy', async () => {
+  it('creates the database idempotently and sets the retention of its default policy in place', async () => {
+    await client.write('rp1 v=1')
     await client.ensureDatabase({ retention: '30d' })
     await client.ensureDatabase({ retention: '30d' })
-    await client.ensureDatabase({ retention: '60d' })
+    await client.ensureDatabase({ retention: '1d' })
     const rps = await client.query(`SHOW RETENTION POLICIES ON ${quoteIdent(db)}`)
-    const courtyard = rps[0]?.values.find((r) => r[0] === 'courtyard')
-    expect(courtyard?.[1]).toBe('1440h0m0s')
-    expect(courtyard?.[4]).toBe(true)
+    expect(rps[0]?.values).toHaveLength(1)
+    const [name, duration, shard, , isDefault] = rps[0]!.values[0]!
+    expect([name, duration, shard, isDefault]).toEqual(['autogen', '24h0m0s', '1h0m0s', true])
+    // a point written before retention was configured is still found without naming a policy
+    expect((await client.query('SELECT count(v) FROM rp1'))[0]?.values[0]?.[1]).toBe(1)
+    await client.ensureDatabase({ retention: 'INF' })
   })
 
   it('refuses a retention that is not a duration instead of quoting it into InfluxQL', async () => {
@@ -114,6 +124,19 @@ describe('createInfluxClient against a real InfluxDB', () => {
       client.ensureDatabase({ retention: '1d; DROP DATABASE x' }),
     )) as CourtyardError
     expect(err.code).toBe('CONFIG_INVALID')
+  })
+})
+
+describe('durationMs', () => {
+  it.each([
+    ['30d', 30 * 86_400_000],
+    ['1h30m', 5_400_000],
+    ['INF', Number.POSITIVE_INFINITY],
+    ['1d; DROP', undefined],
+    ['', undefined],
+    ['30', undefined],
+  ])('reads %j as %d ms', (d, ms) => {
+    expect(durationMs(d)).toBe(ms)
   })
 })
 
