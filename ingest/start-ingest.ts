@@ -212,6 +212,21 @@ export function startIngest(deps: IngestDeps): IngestHandle {
     }
   }
 
+  async function shutdown(): Promise<void> {
+    stopping = true
+    wakeStop()
+    spool.notify()
+    await running
+    const drained = await batcher.drain(config.drainTimeoutMs ?? 10_000)
+    if (!drained) log.warn({ committed }, 'stopped before InfluxDB took everything; the rest stays spooled')
+    if (committing) await committing
+    if (commitTarget) await commitLoop()
+    await deadLetters.close()
+    metrics.backlogBytes.set(spool.backlogBytes())
+    log.info({ committed }, 'ingest stopped')
+  }
+  let stopped: Promise<void> | undefined
+
   const running = run().catch((err) => {
     lastError = (err as Error).message
     log.error({ err }, 'ingest loop crashed')
@@ -237,19 +252,9 @@ export function startIngest(deps: IngestDeps): IngestHandle {
       }
     },
     latest: (deviceId) => latestByDevice.get(deviceId),
-    async stop() {
-      if (stopping) return
-      stopping = true
-      wakeStop()
-      spool.notify()
-      await running
-      const drained = await batcher.drain(config.drainTimeoutMs ?? 10_000)
-      if (!drained) log.warn({ committed }, 'stopped before InfluxDB took everything; the rest stays spooled')
-      if (committing) await committing
-      if (commitTarget) await commitLoop()
-      await deadLetters.close()
-      metrics.backlogBytes.set(spool.backlogBytes())
-      log.info({ committed }, 'ingest stopped')
+    stop() {
+      stopped ??= shutdown()
+      return stopped
     },
   }
 }
