@@ -2,6 +2,7 @@
 // A charger shows as a step of 120–350 W over the background that stays (CC for hours, then a slow CV
 // taper), distorted (THD 60–120 %) where the meter reports it. Lights are too small, cleaners and
 // heaters too big, legit charging is metered by the ports. See domain.md "Stray-wire detection".
+import { followLightSteps, initBaseline, updateBaseline } from './stray-wire-baseline.ts'
 import {
   type Classified,
   classify,
@@ -11,27 +12,20 @@ import {
   type Observation,
   observe,
 } from './stray-wire-classify.ts'
-import type {
-  ActiveAlert,
-  Candidate,
-  StrayWireInput,
-  StrayWireParams,
-  StrayWireSeverity,
-  StrayWireState,
-  StrayWireVerdict,
+import {
+  type ActiveAlert,
+  type Candidate,
+  DEFAULT_STRAY_WIRE_PARAMS,
+  type StrayWireInput,
+  type StrayWireParams,
+  type StrayWireSeverity,
+  type StrayWireState,
+  type StrayWireVerdict,
 } from './stray-wire-types.ts'
 
 export * from './stray-wire-types.ts'
 
 const MIN = 60_000
-/** Background tracking: a quiet reading pulls the baseline 20 % of the way (≈ 5 min time constant). */
-const BASELINE_GAIN = 0.2
-/** Readings just above quiet for this long are a new background (lights switched on), not a charger. */
-const ABSORB_AFTER_READINGS = 3
-/** Power-only meters: a charger-sized level seen this long without its step becomes background. */
-const ORPHAN_LEVEL_READINGS = 30
-/** A one-minute change this small and undistorted while a charger is tracked is a light switching. */
-const LIGHT_STEP_MAX_W = 70
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
 const RECENT_READINGS = 10
 const STEADY_PAIRS = 4
@@ -44,7 +38,7 @@ export interface StrayWireResult {
 export function detectStrayWire(
   state: StrayWireState,
   input: StrayWireInput,
-  params: StrayWireParams,
+  params: StrayWireParams = DEFAULT_STRAY_WIRE_PARAMS,
 ): StrayWireResult {
   // late or duplicate readings (QoS 1 redelivery, buffered uploads) cannot move a per-minute detector back
   if (state.lastTs !== null && input.ts <= state.lastTs) return { state }
@@ -76,69 +70,6 @@ export function detectStrayWire(
   return verdict ? { state: s, verdict } : { state: s }
 }
 
-/** Start from this reading if it can be background; else from nothing, so a charger already on shows. */
-function initBaseline(s: StrayWireState, obs: Observation): void {
-  const plausible = obs.unexplainedW <= obs.backgroundCapW
-  s.baselineW = plausible ? obs.unexplainedW : 0
-  s.baselineH = plausible && obs.harmonicVA !== null ? obs.harmonicVA : 0
-}
-
-/**
- * While a charger is tracked the baseline is frozen (its slow taper must not leak into the background),
- * except for steps a light makes: small, sudden, undistorted. A charger's own drops (lithium cut-off)
- * carry harmonic current with them and are not taken for lights.
- */
-function followLightSteps(s: StrayWireState, obs: Observation, params: StrayWireParams): void {
-  if (s.prevW === null || s.prevH === null || obs.harmonicVA === null) return
-  // under a cleaner or heater a small change says nothing about the lights
-  const top = s.baselineW! + params.maxChargerW
-  if (s.prevW > top || obs.unexplainedW > top) return
-  const dW = obs.unexplainedW - s.prevW
-  const dH = obs.harmonicVA - s.prevH
-  if (Math.abs(dW) < 8 || Math.abs(dW) > LIGHT_STEP_MAX_W) return
-  // LED drivers with PF > 0.9 carry at most ~0.48 VA of harmonics per W; chargers ≥ 0.55
-  if (Math.abs(dH) >= 0.5 * Math.abs(dW)) return
-  s.baselineW = Math.max(0, s.baselineW! + dW)
-  s.baselineH = Math.max(0, s.baselineH + dH)
-}
-
-function updateBaseline(s: StrayWireState, obs: Observation, c: Classified): void {
-  if (c.cls === 'quiet') {
-    s.otherRun = 0
-    const b = s.baselineW!
-    const x = obs.unexplainedW
-    // lights going off drop the background at once; one low reading alone may be a feeder/port skew
-    // glitch, and meter error alone cannot make the background much below zero
-    const floor = -(obs.toleranceW + 10)
-    if (x < b && s.prevW !== null && s.prevW < b) s.baselineW = Math.max(x, s.prevW, floor)
-    else s.baselineW = Math.max(floor, b + BASELINE_GAIN * (x - b))
-    if (obs.harmonicVA !== null) s.baselineH += BASELINE_GAIN * (obs.harmonicVA - s.baselineH)
-    return
-  }
-  if (c.cls === 'charger' && obs.harmonicVA === null) {
-    // without THD, a charger-sized level that never arrived as a step (it was there at start-up, or
-    // grew behind a big load) and has sat here for half an hour is background: more lights, a fridge
-    s.otherRun += 1
-    if (s.otherRun >= ORPHAN_LEVEL_READINGS) {
-      s.baselineW = obs.unexplainedW
-      s.otherRun = 0
-    }
-    return
-  }
-  if (c.cls !== 'other') {
-    s.otherRun = 0
-    return
-  }
-  s.otherRun += 1
-  // a background may only grow past the lights' range when the meter shows it is not a rectifier
-  const undistorted = c.excessVA !== null && c.excessVA < 0.3 * c.excessW
-  if (s.otherRun >= ABSORB_AFTER_READINGS && (undistorted || obs.unexplainedW <= obs.backgroundCapW)) {
-    s.baselineW = obs.unexplainedW
-    if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
-    s.otherRun = 0
-  }
-}
-
 /**
  * A charger plugs in as a step within a minute or two; a background that creeps (port meter error as
  * legit sessions taper) never does. After a big load, which hides steps, it gets the benefit of the doubt.
@@ -164,13 +95,15 @@ function looksLikeMotor(s: StrayWireState, obs: Observation, c: Classified): boo
  * A charger in constant current holds its level from one minute to the next (a light switching on top
  * moves it once); the partial minutes a pausing cleaner leaves between its bursts scatter.
  */
-function levelHolds(recentW: readonly number[]): boolean {
+function levelHolds(cand: Candidate, heldMin: number, confirmMin: number): boolean {
+  const w = cand.recentW
   let steady = 0
-  for (let i = 1; i < recentW.length; i++) {
-    const w = recentW[i]!
-    if (Math.abs(w - recentW[i - 1]!) <= 0.06 * w + 5) steady += 1
-  }
-  return steady >= STEADY_PAIRS
+  for (let i = 1; i < w.length; i++) if (Math.abs(w[i]! - w[i - 1]!) <= 0.06 * w[i]! + 5) steady += 1
+  if (steady >= STEADY_PAIRS) return true
+  // a device reporting every few minutes gives fewer pairs: all of them steady over the whole
+  // confirmation time will do, if nothing else (a heater's edges, a quiet minute) came in between
+  const clean = cand.bigReadings === 0 && cand.readings === cand.chargerReadings
+  return clean && steady >= 2 && steady === w.length - 1 && heldMin >= confirmMin
 }
 
 /** Resistive loads carry the supply's few % of voltage distortion, hence the 4 % of their watts. */
@@ -200,6 +133,7 @@ function trackCandidate(
         maxW: c.excessW,
         harmonicVA: c.excessVA,
         motorReadings: 0,
+        bigReadings: 0,
         hiddenReadings: 0,
         recentW: [c.excessW],
       }
@@ -209,6 +143,7 @@ function trackCandidate(
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
   // almost none, so the candidate's own harmonic VA still showing through counts for it
   const hidden = c.cls === 'big' && hiddenChargerShows(cand, c)
+  if (c.cls === 'big') cand.bigReadings += 1
   if (c.cls === 'big' && !hidden) {
     if (looksLikeMotor(s, obs, c)) cand.motorReadings += 1
     // a charger-sized reading next to a working cleaner is a partial minute or a pause of the cleaner
@@ -244,7 +179,7 @@ function trackCandidate(
   const heldMin = (obs.ts - cand.onsetTs) / MIN
   // most of the unmasked readings must be charger-shaped, not a flicker that crossed the step once
   const enough = cand.chargerReadings >= Math.max(3, Math.ceil(0.6 * cand.readings))
-  if (heldMin < confirmMin - 1 || !enough || !levelHolds(cand.recentW)) {
+  if (heldMin < confirmMin - 1 || !enough || !levelHolds(cand, heldMin, confirmMin)) {
     // watched for three confirmation periods and still undecided: give up on this step. Without THD
     // it was most likely the background creeping (shed residual); a distorted load is never taken
     // for background, it stays visible to the next step.

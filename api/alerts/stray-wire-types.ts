@@ -81,6 +81,8 @@ export interface Candidate {
   harmonicVA: number | null
   /** Masked readings that look like a cleaner's motor rather than a heater over the charger. */
   motorReadings: number
+  /** Readings masked by a big load, hidden charger or not. */
+  bigReadings: number
   /** Readings where only the harmonic current showed the charger under a heater. */
   hiddenReadings: number
   /** The last few unmasked charger-class excesses, W (bounded: at most 10 kept). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { detectStrayWire } from '../../api/alerts/stray-wire-detector.ts'
+import { circuitInput, shedInput } from '../../api/alerts/stray-wire-input.ts'
 import {
   DEFAULT_STRAY_WIRE_PARAMS,
   initialStrayWireState,
@@ -129,6 +130,18 @@ describe('detectStrayWire on a corridor circuit', () => {
         fromMs: EVENING,
         minutes: 240,
         gaps,
+      }),
+    )
+    expect(raises(r)).toHaveLength(1)
+    expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(20 * MIN)
+  })
+
+  it('detects a charger from a device that reports only every 5 minutes', () => {
+    const r = run(
+      circuitSeries([corridorLights(), chargerSession(charger(onset))], {
+        fromMs: EVENING,
+        minutes: 240,
+        gaps: (m) => m % 5 !== 0,
       }),
     )
     expect(raises(r)).toHaveLength(1)
@@ -269,5 +282,40 @@ describe('detectStrayWire on a charging shed', () => {
     const r = run(shedSeries(busyShed([chargerSession(charger(onset, { ccPowerW: 140 }))]), 8 * 60))
     expect(raises(r)).toHaveLength(1)
     expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
+  })
+})
+
+describe('detector inputs from protocol v1 telemetry', () => {
+  it('takes a circuit monitor reading as is and leaves out PF and THD when the device omits them', () => {
+    const base = {
+      ts: 1_763_712_000_000,
+      seq: 17,
+      kind: 'circuit-monitor' as const,
+      voltageV: 228.9,
+      currentA: 1.12,
+    }
+    expect(circuitInput({ ...base, powerW: 196, powerFactor: 0.62, currentThdPct: 78 })).toEqual({
+      source: 'circuit',
+      ts: base.ts,
+      powerW: 196,
+      powerFactor: 0.62,
+      currentThdPct: 78,
+    })
+    expect(circuitInput({ ...base, powerW: 196 })).toEqual({ source: 'circuit', ts: base.ts, powerW: 196 })
+  })
+
+  it('sums every port meter of a pile against its feeder', () => {
+    const input = shedInput({
+      ts: 1_763_712_000_000,
+      seq: 881,
+      kind: 'charging-pile',
+      feeder: { voltageV: 229.6, currentA: 5.02, powerW: 1042 },
+      ports: [
+        { port: 1, state: 'charging', powerW: 183.2 },
+        { port: 2, state: 'full', powerW: 2.5 },
+        { port: 3, state: 'idle', powerW: 0 },
+      ],
+    })
+    expect(input).toEqual({ source: 'shed', ts: 1_763_712_000_000, feederPowerW: 1042, portsPowerW: 185.7 })
   })
 })

@@ -1,0 +1,77 @@
+// The background under a circuit or shed residual: lights, pile electronics, meter offset. A charger
+// is whatever steps up above it, so the baseline follows quiet readings and small undistorted steps,
+// and is frozen while a charger is being tracked.
+import type { Classified, Observation } from './stray-wire-classify.ts'
+import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
+
+/** Background tracking: a quiet reading pulls the baseline 20 % of the way (≈ 5 min time constant). */
+const BASELINE_GAIN = 0.2
+/** Readings just above quiet for this long are a new background (lights switched on), not a charger. */
+const ABSORB_AFTER_READINGS = 3
+/** Power-only meters: a charger-sized level seen this long without its step becomes background. */
+const ORPHAN_LEVEL_READINGS = 30
+/** A one-minute change this small and undistorted while a charger is tracked is a light switching. */
+const LIGHT_STEP_MAX_W = 70
+
+/** Start from this reading if it can be background; else from nothing, so a charger already on shows. */
+export function initBaseline(s: StrayWireState, obs: Observation): void {
+  const plausible = obs.unexplainedW <= obs.backgroundCapW
+  s.baselineW = plausible ? obs.unexplainedW : 0
+  s.baselineH = plausible && obs.harmonicVA !== null ? obs.harmonicVA : 0
+}
+
+/**
+ * While a charger is tracked the baseline is frozen (its slow taper must not leak into the background),
+ * except for steps a light makes: small, sudden, undistorted. A charger's own drops (lithium cut-off)
+ * carry harmonic current with them and are not taken for lights.
+ */
+export function followLightSteps(s: StrayWireState, obs: Observation, params: StrayWireParams): void {
+  if (s.prevW === null || s.prevH === null || obs.harmonicVA === null) return
+  // under a cleaner or heater a small change says nothing about the lights
+  const top = s.baselineW! + params.maxChargerW
+  if (s.prevW > top || obs.unexplainedW > top) return
+  const dW = obs.unexplainedW - s.prevW
+  const dH = obs.harmonicVA - s.prevH
+  if (Math.abs(dW) < 8 || Math.abs(dW) > LIGHT_STEP_MAX_W) return
+  // LED drivers with PF > 0.9 carry at most ~0.48 VA of harmonics per W; chargers ≥ 0.55
+  if (Math.abs(dH) >= 0.5 * Math.abs(dW)) return
+  s.baselineW = Math.max(0, s.baselineW! + dW)
+  s.baselineH = Math.max(0, s.baselineH + dH)
+}
+
+export function updateBaseline(s: StrayWireState, obs: Observation, c: Classified): void {
+  if (c.cls === 'quiet') {
+    s.otherRun = 0
+    const b = s.baselineW!
+    const x = obs.unexplainedW
+    // lights going off drop the background at once; one low reading alone may be a feeder/port skew
+    // glitch, and meter error alone cannot make the background much below zero
+    const floor = -(obs.toleranceW + 10)
+    if (x < b && s.prevW !== null && s.prevW < b) s.baselineW = Math.max(x, s.prevW, floor)
+    else s.baselineW = Math.max(floor, b + BASELINE_GAIN * (x - b))
+    if (obs.harmonicVA !== null) s.baselineH += BASELINE_GAIN * (obs.harmonicVA - s.baselineH)
+    return
+  }
+  if (c.cls === 'charger' && obs.harmonicVA === null) {
+    // without THD, a charger-sized level that never arrived as a step (it was there at start-up, or
+    // grew behind a big load) and has sat here for half an hour is background: more lights, a fridge
+    s.otherRun += 1
+    if (s.otherRun >= ORPHAN_LEVEL_READINGS) {
+      s.baselineW = obs.unexplainedW
+      s.otherRun = 0
+    }
+    return
+  }
+  if (c.cls !== 'other') {
+    s.otherRun = 0
+    return
+  }
+  s.otherRun += 1
+  // a background may only grow past the lights' range when the meter shows it is not a rectifier
+  const undistorted = c.excessVA !== null && c.excessVA < 0.3 * c.excessW
+  if (s.otherRun >= ABSORB_AFTER_READINGS && (undistorted || obs.unexplainedW <= obs.backgroundCapW)) {
+    s.baselineW = obs.unexplainedW
+    if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
+    s.otherRun = 0
+  }
+}
