@@ -133,7 +133,7 @@ export function shedScenario(family: string, seed: number, days: number, ranges:
     meter: {
       seed: Math.floor(rng() * 2 ** 32),
       gainError: uniform(rng, -ranges.portMeterError, ranges.portMeterError),
-      noisePct: 0.003,
+      noisePct: ranges.portNoisePct,
       noiseFloorW: 0.2,
     },
   }))

@@ -32,6 +32,8 @@ export interface EvalRanges {
   cleaningMin: readonly [number, number]
   heaterW: readonly [number, number]
   portMeterError: number
+  /** Random error of each port reading (sd, fraction), on top of the fixed calibration error. */
+  portNoisePct: number
   /** Fraction of minutes lost at random, upper bound (each scenario draws its own). */
   maxDropRate: number
   /** Outages per day, upper bound; each 3 min to maxOutageMin. */
@@ -49,6 +51,7 @@ export const DEV_RANGES: EvalRanges = {
   cleaningMin: [5, 40],
   heaterW: [1000, 2000],
   portMeterError: 0.02,
+  portNoisePct: 0.003,
   maxDropRate: 0.05,
   maxOutagesPerDay: 2,
   maxOutageMin: 15,
@@ -70,6 +73,7 @@ export const HELD_OUT_RANGES: EvalRanges = {
   cleaningMin: [4, 45],
   heaterW: [800, 2200],
   portMeterError: 0.025,
+  portNoisePct: 0.01,
   maxDropRate: 0.1,
   maxOutagesPerDay: 3,
   maxOutageMin: 20,
