@@ -31,7 +31,10 @@ export interface StrayWireParams {
   maxChargerW: number
   /** Excess below this is background (lights ≤ 60 W switch in and out of it). */
   quietW: number
-  /** Harmonic VA per excess W a rectifier charger shows at least: THD ≥ 60 % / DPF ≤ 1 gives ≥ 0.6. */
+  /**
+   * Harmonic VA per excess W a rectifier charger shows at least (THD ≥ 60 % over DPF ≤ 1 gives ≥ 0.6;
+   * even PF 0.8 / THD 50 % gives 0.56). LED drivers with PF > 0.9 stay under ~0.46, motors ~0.5.
+   */
   minHarmonicRatio: number
   /** Minutes of charger-shaped load before raising, at night (18:00–06:00) and by day. */
   confirmNightMin: number
@@ -56,7 +59,7 @@ export const DEFAULT_STRAY_WIRE_PARAMS: StrayWireParams = Object.freeze({
   minStepW: 85,
   maxChargerW: 450,
   quietW: 30,
-  minHarmonicRatio: 0.45,
+  minHarmonicRatio: 0.5,
   confirmNightMin: 6,
   confirmDayMin: 10,
   quietResetReadings: 3,
