@@ -84,6 +84,25 @@ describe('detectStrayWire on a corridor circuit', () => {
       minutes: 420,
     },
     {
+      name: 'two banks of LED lights (PF 0.91, THD 40 %) switching on together at dusk, 120 W',
+      loads: [
+        ledLighting({
+          powerW: 120,
+          powerFactor: 0.91,
+          thdPct: 40,
+          utcOffsetMin: 480,
+          mode: 'dusk-to-dawn',
+          onMinuteOfDay: 18 * 60,
+          offMinuteOfDay: 6 * 60,
+          triggersPerHour: 0,
+          burstMin: 1,
+          seed: 8,
+        }),
+      ],
+      from: local('2026-01-05T12:00:00'),
+      minutes: 24 * 60,
+    },
+    {
       name: 'dusk-to-dawn lights with motion-sensor lights on top, all night',
       loads: [corridorLights(60), motionLights],
       from: local('2026-01-05T12:00:00'),
