@@ -46,6 +46,13 @@ export const SHED_FAMILIES: Record<string, ShedMix> = {
 
 export const FAMILIES = [...Object.keys(CIRCUIT_FAMILIES), ...Object.keys(SHED_FAMILIES)]
 
+/** Families by what the detector gets to see: watts with PF/THD, watts only, or a shed residual. */
+export const FAMILY_GROUPS: Record<string, string[]> = {
+  'circuits, PF+THD': Object.keys(CIRCUIT_FAMILIES).filter((f) => CIRCUIT_FAMILIES[f]!.waveform),
+  'circuits, watts only': Object.keys(CIRCUIT_FAMILIES).filter((f) => !CIRCUIT_FAMILIES[f]!.waveform),
+  sheds: Object.keys(SHED_FAMILIES),
+}
+
 function lighting(rng: Rng, ranges: EvalRanges): LoadModel {
   const mode = pick(rng, ['dusk-to-dawn', 'motion', 'always'] as const)
   return ledLighting({

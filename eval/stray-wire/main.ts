@@ -12,7 +12,7 @@ import {
   type Score,
   score,
 } from './evaluate.ts'
-import { FAMILIES } from './families.ts'
+import { FAMILIES, FAMILY_GROUPS } from './families.ts'
 import { DEV_RANGES, HELD_OUT_RANGES } from './scenario.ts'
 
 const { values } = parseArgs({
@@ -65,6 +65,10 @@ function report(title: string, set: EvalSet): boolean {
   )
   for (const family of set.families) {
     console.log(row(family, score(results.filter((r: ScenarioResult) => r.family === family))))
+  }
+  for (const [group, families] of Object.entries(FAMILY_GROUPS)) {
+    const s = score(results.filter((r) => families.includes(r.family)))
+    console.log(row(`= ${group}`, s), meetsGoals(s) ? ' goals met' : ' goals missed')
   }
   const total = score(results)
   console.log(row('ALL', total))
