@@ -46,6 +46,8 @@ export function observe(input: StrayWireInput, params: StrayWireParams): Observa
 /** S = P/PF; the fundamental S₁ = S/√(1+THD²); harmonic VA = THD·S₁. */
 export function harmonicVA(powerW: number, powerFactor?: number, thdPct?: number): number | null {
   if (powerFactor === undefined || thdPct === undefined) return null
+  // a corrupt figure must not poison the persisted baseline: fall back to watts alone
+  if (!Number.isFinite(powerFactor) || !Number.isFinite(thdPct) || thdPct < 0) return null
   // a meter reports PF 1 / THD 0 when there is no load to measure
   if (powerW < 2 || powerFactor <= 0.05) return 0
   const thd = thdPct / 100

@@ -224,6 +224,21 @@ describe('detectStrayWire on a corridor circuit', () => {
     expect(restored.verdicts).toEqual(live.verdicts)
   })
 
+  it('keeps its state JSON-clean when a reading carries NaN', () => {
+    const s0 = initialStrayWireState()
+    const ts = onset
+    const a = detectStrayWire(s0, { source: 'circuit', ts, powerW: Number.NaN }).state
+    const b = detectStrayWire(a, {
+      source: 'circuit',
+      ts: ts + MIN,
+      powerW: 40,
+      powerFactor: Number.NaN,
+      currentThdPct: 20,
+    })
+    expect(a).toBe(s0)
+    expect(JSON.parse(JSON.stringify(b.state))).toEqual(b.state)
+  })
+
   it('ignores a duplicate or late reading instead of stepping back in time', () => {
     const s0 = initialStrayWireState()
     const a: StrayWireInput = {
