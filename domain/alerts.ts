@@ -1,0 +1,79 @@
+// The alert catalogue (../shared/domain.md) and the alert object (../shared/api.md): one definition for the
+// engine, the API schemas, socket.io and the dashboards.
+import Type, { type Static } from 'typebox'
+
+export const ALERT_TYPES = [
+  'smoke',
+  'port_fault',
+  'port_overheat',
+  'leakage',
+  'stray_wire_charging',
+  'device_offline',
+  'emergency_call',
+  'fall_detected',
+  'wandering',
+  'air_quality',
+  'display_blank',
+  'display_overheat',
+  'display_hardware',
+  'display_tamper',
+] as const
+export type AlertType = (typeof ALERT_TYPES)[number]
+
+/** Ordered from least to most severe: severity may only rise while an alert is open. */
+export const SEVERITIES = ['warning', 'minor', 'major', 'critical'] as const
+export type Severity = (typeof SEVERITIES)[number]
+export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s)
+
+export const ALERT_STATES = ['active', 'acknowledged', 'cleared'] as const
+export type AlertState = (typeof ALERT_STATES)[number]
+
+/** Alerts that only a person clears (acknowledged and cleared by staff). */
+export const MANUAL_CLEAR_TYPES: readonly AlertType[] = ['emergency_call', 'fall_detected', 'wandering']
+
+export const Alert = Type.Object({
+  id: Type.String(),
+  type: Type.Enum(ALERT_TYPES),
+  severity: Type.Enum(SEVERITIES),
+  state: Type.Enum(ALERT_STATES),
+  deviceId: Type.String(),
+  siteId: Type.String(),
+  port: Type.Optional(Type.Integer()),
+  message: Type.String(),
+  /** event time: the `ts` of the reading or event that raised it */
+  raisedAt: Type.Integer(),
+  acknowledgedAt: Type.Optional(Type.Integer()),
+  acknowledgedBy: Type.Optional(Type.String()),
+  clearedAt: Type.Optional(Type.Integer()),
+  clearedBy: Type.Optional(Type.String()),
+  lastValue: Type.Optional(Type.Union([Type.Number(), Type.String(), Type.Boolean()])),
+  count: Type.Integer({ minimum: 1 }),
+  /** last change of any kind (event time for rule-driven changes, wall clock for people) */
+  updatedAt: Type.Integer(),
+})
+export type Alert = Static<typeof Alert>
+
+export const TRANSITION_KINDS = [
+  'raised',
+  'repeated',
+  'severity_changed',
+  'acknowledged',
+  'cleared',
+  'command',
+  'notified',
+] as const
+export type TransitionKind = (typeof TRANSITION_KINDS)[number]
+
+/** One stored step in an alert's history: who/when/what. */
+export const AlertTransition = Type.Object({
+  alertId: Type.String(),
+  kind: Type.Enum(TRANSITION_KINDS),
+  at: Type.Integer(),
+  /** `system` for rules, `user:<token name>` for people, `auto` for protective actions */
+  by: Type.String(),
+  note: Type.Optional(Type.String()),
+  severity: Type.Optional(Type.Enum(SEVERITIES)),
+  value: Type.Optional(Type.Union([Type.Number(), Type.String(), Type.Boolean()])),
+  detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+})
+export type AlertTransition = Static<typeof AlertTransition>
