@@ -2,9 +2,9 @@
 // files (the writer may be another thread or process), so it polls; `notify()` is a same-process
 // shortcut that wakes a waiting `next()` at once.
 import { close as fsClose, open as fsOpen, read as fsRead } from 'node:fs'
-import { unlink } from 'node:fs/promises'
+import { mkdir, unlink } from 'node:fs/promises'
 import type { Logger } from 'pino'
-import { comparePositions, readCheckpoint, writeCheckpoint } from './checkpoint-file.ts'
+import { comparePositions, lowestCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint-file.ts'
 import { decodeRecord, Frame, RecordView } from './record-codec.ts'
 import {
   listSegments,
@@ -22,11 +22,16 @@ export interface SpoolReaderOptions {
   pollMs?: number
   /** bytes read per file read (default 1 MiB); grows for a larger record */
   readBytes?: number
+  /** a named consumer with its own checkpoint (default: the ingest consumer, `checkpoint.json`) */
+  consumer?: string
 }
 
 export async function openSpoolReader(opts: SpoolReaderOptions): Promise<SpoolReader> {
   const log = opts.log.child({ component: 'spool-reader' })
-  const read = await readCheckpoint(opts.dir)
+  const read = await readCheckpoint(opts.dir, opts.consumer).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return { kind: 'missing' } as const
+    throw err
+  })
   let start: SpoolPosition
   if (read.kind === 'ok') {
     start = read.pos
@@ -35,6 +40,11 @@ export async function openSpoolReader(opts: SpoolReaderOptions): Promise<SpoolRe
     if (read.kind === 'invalid') log.error({ reason: read.reason }, 'spool checkpoint unreadable, replaying')
     const segments = await listSegments(opts.dir).catch(() => [] as number[])
     start = { segment: segments[0] ?? 0, offset: 0 }
+    // a new named consumer claims its place at once, so other consumers do not delete what it still needs
+    if (opts.consumer !== undefined) {
+      await mkdir(opts.dir, { recursive: true })
+      await writeCheckpoint(opts.dir, start, opts.consumer)
+    }
   }
   return new FileSpoolReader(opts, log, start)
 }
@@ -221,14 +231,17 @@ class FileSpoolReader implements SpoolReader {
 
   private async commitSerial(pos: SpoolPosition): Promise<void> {
     if (comparePositions(pos, this.committed) <= 0) return
-    await writeCheckpoint(this.opts.dir, pos)
+    await writeCheckpoint(this.opts.dir, pos, this.opts.consumer)
     this.committed = { segment: pos.segment, offset: pos.offset }
     const segments = await listSegments(this.opts.dir)
-    const doomed = segments.filter((s) => s < pos.segment)
-    // the checkpoint segment itself is wholly consumed if it is finished (a later one exists) and read to its end
-    if (segments.some((s) => s > pos.segment)) {
-      const [size] = await segmentSizes(this.opts.dir, [pos.segment])
-      if (size !== undefined && pos.offset >= size) doomed.push(pos.segment)
+    // what every consumer has passed is consumed by all
+    const others = await lowestCheckpoint(this.opts.dir)
+    const low = others !== undefined && comparePositions(others, pos) < 0 ? others : pos
+    const doomed = segments.filter((s) => s < low.segment)
+    // the lowest checkpoint's segment is wholly consumed if it is finished (a later one exists) and read to its end
+    if (segments.some((s) => s > low.segment)) {
+      const [size] = await segmentSizes(this.opts.dir, [low.segment])
+      if (size !== undefined && low.offset >= size) doomed.push(low.segment)
     }
     for (const s of doomed) {
       await unlink(segmentPath(this.opts.dir, s)).catch((err: NodeJS.ErrnoException) => {

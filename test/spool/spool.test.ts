@@ -171,3 +171,36 @@ describe('spool bound', () => {
     await until(() => !w.stats().blocked)
   })
 })
+
+describe('spool consumers', () => {
+  it('keeps a segment until every named consumer has passed it, each resuming from its own checkpoint', async () => {
+    const dir = setup('spool-consumers')
+    const w = await writer({ dir, maxBytes: 1 << 30, segmentBytes: 4096, log: silentLog })
+    const ingest = await reader(dir)
+    const alerts = await openSpoolReader({ dir, log: silentLog, consumer: 'alerts' })
+    for (let i = 0; i < 200; i++)
+      await appendAsync(w, 'devices/abc/telemetry', Buffer.from(`{"seq":${i}}`.padEnd(100)))
+    const before = segmentFiles(dir).length
+    expect(before).toBeGreaterThan(3)
+
+    const all = await readN(ingest, 200)
+    await ingest.commit(all.at(-1)!.pos)
+    // the alerts consumer has read nothing yet: every segment stays
+    expect(segmentFiles(dir)).toHaveLength(before)
+
+    const firstHalf = await readN(alerts, 100)
+    await alerts.commit(firstHalf.at(-1)!.pos)
+    const mid = segmentFiles(dir).length
+    expect(mid).toBeLessThan(before)
+    expect(mid).toBeGreaterThan(1)
+    await alerts.close()
+
+    // reopened, the alerts consumer resumes after its own checkpoint, not ingest's
+    const again = await openSpoolReader({ dir, log: silentLog, consumer: 'alerts' })
+    const rest = await readN(again, 100)
+    expect(JSON.parse(rest[0]!.payload.toString()).seq).toBe(100)
+    await again.commit(rest.at(-1)!.pos)
+    expect(segmentFiles(dir).length).toBeLessThanOrEqual(1)
+    await again.close()
+  })
+})
