@@ -51,6 +51,8 @@ export type RuleSignal =
       action: 'raise'
       type: AlertType
       port?: number
+      /** tells apart alerts of one (device, port, type), e.g. the `port_fault` code; part of the dedup key */
+      key?: string
       severity: Severity
       at: number
       message: string
@@ -62,6 +64,8 @@ export type RuleSignal =
       action: 'clear'
       type: AlertType
       port?: number
+      /** as on `raise`: clears only the alert with this key */
+      key?: string
       at: number
       message?: string
       value?: number | string | boolean
