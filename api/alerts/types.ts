@@ -102,6 +102,9 @@ export interface AlertChange {
   alert: Alert
   transition: AlertTransition
   tenantId: string
+  /** the protective command the deciding raise signal asked for (RuleSignal.command); sent once per
+   * alert by api/commands/protective-actions.ts */
+  command?: { name: string; args: Record<string, unknown> }
 }
 
 export interface AlertBusEvents {
