@@ -15,6 +15,8 @@ export interface LoadGenInit {
   connectBatch: number
   keepaliveS: number
   connectTimeoutMs: number
+  /** `raw`: bench/raw-mqtt-device.ts (a few µs per message); `mqttjs`: one mqtt.js client per device */
+  client: 'raw' | 'mqttjs'
 }
 
 export interface RunSpec {

@@ -4,6 +4,12 @@ import { join } from 'node:path'
 import { forkBenchChild, request, waitExit } from './children.ts'
 import type { ConnectedReply, DeviceCredential, RunReply, RunSpec } from './ipc.ts'
 
+let defaultClient: 'raw' | 'mqttjs' = 'raw'
+/** Which device client every load generator of this bench run uses (bench/main.ts sets it from --client). */
+export function setLoadGenClient(kind: 'raw' | 'mqttjs'): void {
+  defaultClient = kind
+}
+
 export interface LoadGen {
   pid: number
   connected: ConnectedReply
@@ -18,6 +24,7 @@ export async function startLoadGen(opts: {
   connectBatch: number
   connectTimeoutMs: number
   keepaliveS?: number
+  client?: 'raw' | 'mqttjs'
 }): Promise<LoadGen> {
   const credentialsFile = join(opts.workDir, `devices-${Date.now()}.json`)
   writeFileSync(credentialsFile, JSON.stringify(opts.creds))
@@ -36,6 +43,7 @@ export async function startLoadGen(opts: {
         connectBatch: opts.connectBatch,
         keepaliveS: opts.keepaliveS ?? 60,
         connectTimeoutMs: 60_000,
+        client: opts.client ?? defaultClient,
       },
       'connected',
       opts.connectTimeoutMs,

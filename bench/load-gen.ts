@@ -3,15 +3,19 @@
 // … → close. Every reply is one IPC message (bench/ipc.ts).
 import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
-import mqtt, { type MqttClient } from 'mqtt'
+import mqtt from 'mqtt'
 import { topics } from '../domain/topics.ts'
 import { circuitPayload } from './circuit-payload.ts'
 import type { DeviceCredential, LoadGenInit, LoadGenReply, LoadGenRequest, RunReply, RunSpec } from './ipc.ts'
+import { connectRawDevice, type RawDevice } from './raw-mqtt-device.ts'
+
+/** What the generator needs of a device connection; mqtt.js' MqttClient and RawDevice both fit. */
+type DeviceClient = Pick<RawDevice, 'publish' | 'endAsync'>
 
 interface Device {
   id: string
   topic: string
-  client: MqttClient
+  client: DeviceClient
   seq: number
   inFlight: number
   acked: number
@@ -23,7 +27,35 @@ const send = (m: LoadGenReply) => process.send?.(m)
 const devices: Device[] = []
 let disconnects = 0
 
+async function connectRaw(init: LoadGenInit, cred: DeviceCredential): Promise<Device> {
+  const u = new URL(init.url)
+  const client = await connectRawDevice({
+    host: u.hostname,
+    port: Number(u.port || 1883),
+    clientId: cred.id,
+    username: cred.id,
+    password: cred.secret,
+    keepaliveS: init.keepaliveS,
+    connectTimeoutMs: init.connectTimeoutMs,
+    // protocol.md: devices set a retained `offline` Will on their status topic
+    will: { topic: topics.status(cred.id), payload: 'offline', qos: 1, retain: true },
+  })
+  client.on('close', () => disconnects++)
+  // protocol.md: `online`, retained, right after connecting
+  client.publish(topics.status(cred.id), 'online', { qos: 1, retain: true })
+  return {
+    id: cred.id,
+    topic: topics.telemetry(cred.id),
+    client,
+    seq: 0,
+    inFlight: 0,
+    acked: 0,
+    queued: false,
+  }
+}
+
 function connectOne(init: LoadGenInit, cred: DeviceCredential): Promise<Device> {
+  if (init.client === 'raw') return connectRaw(init, cred)
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(init.url, {
       clientId: cred.id,

@@ -2,6 +2,7 @@
 //   npm run bench [-- --quick] [-- --only bare|ours|latency|memory]
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
 // child processes, drives them from a load-generator child, and kills every child on exit.
+
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +11,7 @@ import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/local-in
 import { atExit, installExitHandlers, trackPid, untrackPid } from './children.ts'
 import { createDatabase } from './influx-query.ts'
 import type { DeviceCredential } from './ipc.ts'
+import { setLoadGenClient } from './load-gen-client.ts'
 import { benchDeviceIds, provisionDevices } from './provision.ts'
 import { latencyLines, memoryLines, type Summary, summaryLines, throughputLines } from './report.ts'
 import { runLatency } from './run-latency.ts'
@@ -21,8 +23,17 @@ const PHASES = ['bare', 'ours', 'latency', 'memory'] as const
 type Phase = (typeof PHASES)[number]
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    client: { type: 'string', default: 'raw' },
+  },
 })
+if (values.client !== 'raw' && values.client !== 'mqttjs') {
+  console.error('--client must be raw (minimal MQTT client, a few µs per message) or mqttjs')
+  process.exit(2)
+}
+setLoadGenClient(values.client)
 if (values.only && !PHASES.includes(values.only as Phase)) {
   console.error(`--only must be one of ${PHASES.join(', ')}`)
   process.exit(2)
@@ -71,7 +82,7 @@ atExit(() => rmSync(work, { recursive: true, force: true }))
 const influxd = await startLocalInfluxd({ dir: join(work, 'influx'), bin })
 trackPid(influxd.pid)
 log(
-  `bench: influxd at ${influxd.url}, work dir ${work}, ${values.quick ? 'QUICK' : 'full'} run, phases: ${[...phases].join(', ')}`,
+  `bench: influxd at ${influxd.url}, work dir ${work}, ${values.quick ? 'QUICK' : 'full'} run, phases: ${[...phases].join(', ')}, device client: ${values.client}`,
 )
 
 const summary: Summary = { skipped: [] }

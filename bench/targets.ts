@@ -87,7 +87,13 @@ export async function startOurs(opts: {
   const log = createWriteStream(logFile)
   const child = spawnTracked(
     process.execPath,
-    ['--import', 'tsx', ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []), SERVICE_MAIN],
+    [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
+      SERVICE_MAIN,
+    ],
     {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -26,6 +26,8 @@ export interface SpoolReaderOptions {
   consumer?: string
 }
 
+const PRUNE_EVERY_MS = 5000
+
 export async function openSpoolReader(opts: SpoolReaderOptions): Promise<SpoolReader> {
   const log = opts.log.child({ component: 'spool-reader' })
   const read = await readCheckpoint(opts.dir, opts.consumer).catch((err: NodeJS.ErrnoException) => {
@@ -66,6 +68,8 @@ const openRead = (path: string): Promise<number | undefined> =>
 class FileSpoolReader implements SpoolReader {
   private cursor: SpoolPosition
   private committed: SpoolPosition
+  private prunedAtSegment = -1
+  private prunedAtMs = 0
   private fd: number | undefined
   private fdSegment = -1
   private buf: Buffer
@@ -233,6 +237,12 @@ class FileSpoolReader implements SpoolReader {
     if (comparePositions(pos, this.committed) <= 0) return
     await writeCheckpoint(this.opts.dir, pos, this.opts.consumer)
     this.committed = { segment: pos.segment, offset: pos.offset }
+    // Pruning lists the directory and reads every consumer's checkpoint: do it when this consumer reaches a
+    // new segment (the moment something may have become deletable) and every few seconds for the others.
+    const t = Date.now()
+    if (pos.segment === this.prunedAtSegment && t - this.prunedAtMs < PRUNE_EVERY_MS) return
+    this.prunedAtSegment = pos.segment
+    this.prunedAtMs = t
     const segments = await listSegments(this.opts.dir)
     // what every consumer has passed is consumed by all
     const others = await lowestCheckpoint(this.opts.dir)
