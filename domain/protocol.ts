@@ -157,6 +157,7 @@ export const PORT_FAULT_CODES = [
 export const SESSION_END_REASONS = ['full', 'unplugged', 'fault', 'remote_stop', 'timeout'] as const
 
 // Generic so each event keeps its literal `event`/`kind` and extra fields in the static type.
+// biome-ignore lint/complexity/noBannedTypes: `{}` is the empty property set, the default for `extra`
 function eventBase<const K extends DeviceKind, const E extends string, X extends TProperties = {}>(
   kind: K | readonly K[],
   event: E,

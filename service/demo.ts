@@ -36,7 +36,10 @@ export async function startDemo(deps: {
     log.info({ devices: devices.length, file: devicesFile }, 'demo estate reused')
   } else {
     const estate = demoEstate(SEED)
-    devices = await provisionEstate(service.httpUrl, token, estate, { tenantId: 'demo', tenantName: 'Demo Property Co.' })
+    devices = await provisionEstate(service.httpUrl, token, estate, {
+      tenantId: 'demo',
+      tenantName: 'Demo Property Co.',
+    })
     await saveDevicesFile(devicesFile, devices)
     log.info({ sites: estate.sites.length, devices: devices.length }, 'demo estate provisioned')
   }
@@ -54,7 +57,10 @@ export async function startDemo(deps: {
   })
   const report = setInterval(() => {
     const s = fleet.stats()
-    log.info({ devices: s.devices, published: s.published, acked: s.acked, inFlight: s.inFlight }, 'demo fleet')
+    log.info(
+      { devices: s.devices, published: s.published, acked: s.acked, inFlight: s.inFlight },
+      'demo fleet',
+    )
   }, 15_000)
   report.unref()
   process.stdout.write(

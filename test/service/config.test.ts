@@ -35,7 +35,14 @@ describe('loadConfig', () => {
     expect(r.ok).toBe(false)
     if (r.ok) return
     const text = r.errors.join('\n')
-    for (const name of ['MQTT_PORT', 'HTTP_PORT', 'INFLUX_URL', 'LOG_LEVEL', 'MQTT_TLS_CERT', 'INFLUX_USER']) {
+    for (const name of [
+      'MQTT_PORT',
+      'HTTP_PORT',
+      'INFLUX_URL',
+      'LOG_LEVEL',
+      'MQTT_TLS_CERT',
+      'INFLUX_USER',
+    ]) {
       expect(text).toContain(name)
     }
     expect(r.errors).toHaveLength(6)
