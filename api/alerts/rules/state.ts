@@ -1,0 +1,48 @@
+// The rules' per-device state: plain JSON, persisted by the engine with the open alerts and its spool
+// position, so hold timers and detector windows survive a restart.
+import type { StrayWireState } from '../stray-wire-types.ts'
+import type { DeviceRuleState } from '../types.ts'
+import type { HoldState } from './thresholds.ts'
+
+/** A type, not an interface: it is a DeviceRuleState (an index-signature record) as is. */
+export type RulesState = {
+  v: 1
+  /** wall clock: arrival of the last message by which the device spoke (not its Will) */
+  lastMessageAt: number | null
+  /** wall clock: arrival of a Will `offline` that nothing has followed yet */
+  willOfflineAt: number | null
+  /** device_offline is raised and not cleared */
+  offline: boolean
+  /** event time of the newest telemetry: an older (late, out-of-order) reading moves no timer */
+  lastTs: number | null
+  /** threshold rules by alert key (`port_overheat:3`, `leakage`, `air_quality`, …) */
+  holds: Record<string, HoldState>
+  /** automatic stop_port already attached, by port */
+  stopSent: Record<string, boolean>
+  /** event time of the newest event applied per alert key: an older event for the same key is stale */
+  eventTs: Record<string, number>
+  smoke: { open: boolean; clearSince: number | null; ts: number | null }
+  tamper: { open: boolean; ts: number | null }
+  strayWire: StrayWireState | null
+}
+
+export const initialRulesState = (): RulesState => ({
+  v: 1,
+  lastMessageAt: null,
+  willOfflineAt: null,
+  offline: false,
+  lastTs: null,
+  holds: {},
+  stopSent: {},
+  eventTs: {},
+  smoke: { open: false, clearSince: null, ts: null },
+  tamper: { open: false, ts: null },
+  strayWire: null,
+})
+
+/** The engine starts a device with `{}`; anything not yet written takes its initial value. */
+export function readRulesState(state: DeviceRuleState): RulesState {
+  if ((state as Partial<RulesState>).v === 1)
+    return { ...initialRulesState(), ...(state as Partial<RulesState>) }
+  return initialRulesState()
+}
