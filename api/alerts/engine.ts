@@ -1,0 +1,389 @@
+// The alert engine: a second, named consumer of the spool ('alerts'). Each batch of device messages is
+// decoded, evaluated by the pure rules on event time, and applied to the stored alerts; alerts,
+// transitions, rule states and the engine's spool position are written in ONE SQLite transaction, and
+// only then do changes go out on the bus and the spool checkpoint advance. After a restart, records at or
+// before the stored position are skipped, so nothing is raised twice and nothing open is forgotten.
+import type { Logger } from 'pino'
+import type { Registry as MetricsRegistry } from 'prom-client'
+import type { Alert, TransitionKind } from '../../domain/alerts.ts'
+import { decodeMessage } from '../../domain/decode-message.ts'
+import { parseDeviceTopic } from '../../domain/topics.ts'
+import { generateId } from '../../registry/ids.ts'
+import type { DeviceDirectory, DeviceIdentity } from '../../registry/types.ts'
+import type { SpoolEntry, SpoolPosition, SpoolReader } from '../../spool/types.ts'
+import type { AlertsDb } from './db.ts'
+import { createEngineMetrics } from './engine-metrics.ts'
+import {
+  type Decision,
+  decideAcknowledge,
+  decideManualClear,
+  decideSignal,
+  publicAlert,
+  signalKey,
+} from './lifecycle.ts'
+import { type AlertStore, createAlertStore, type SettingsScope } from './store.ts'
+import type {
+  AlertBus,
+  AlertChange,
+  AlertSettings,
+  CommandSender,
+  DeviceRuleState,
+  EvaluateDevice,
+  EvaluateOffline,
+  RuleDevice,
+  RuleSignal,
+} from './types.ts'
+
+/** Catalogue defaults ← site override ← device override (api/alerts/settings.ts implements it). */
+export type ResolveSettings = (
+  site: Record<string, unknown> | undefined,
+  device: Record<string, unknown> | undefined,
+) => AlertSettings
+
+export interface AlertEngineOptions {
+  /** a reader opened with `consumer: 'alerts'` */
+  spool: SpoolReader
+  directory: Pick<DeviceDirectory, 'findDevice'>
+  db: AlertsDb
+  evaluateDevice: EvaluateDevice
+  evaluateOffline: EvaluateOffline
+  resolveSettings: ResolveSettings
+  bus: AlertBus
+  log: Logger
+  metrics: MetricsRegistry
+  now: () => number
+  /** wall-clock period of the offline check; 0 disables the timer (tests call `tick`). Default 10 s. */
+  offlineCheckIntervalMs?: number
+  /** protective commands asked for by rules (stop_port at critical overheat) */
+  commands?: CommandSender
+  /** records per spool read (default 1000) */
+  batchSize?: number
+  /** how long a registry lookup and resolved settings are reused (default 5 s) */
+  deviceCacheTtlMs?: number
+}
+
+export interface AlertEngine {
+  readonly store: AlertStore
+  /** Acknowledges an active alert; undefined when unknown, unchanged when not active. */
+  acknowledge(id: string, by: string, note?: string): Alert | undefined
+  /** Clears an open alert by hand; undefined when unknown. */
+  clear(id: string, by: string, note?: string): Alert | undefined
+  /** Adds a `command` or `notified` step to an alert's history (no bus event: not a change of state). */
+  record(
+    alertId: string,
+    kind: Extract<TransitionKind, 'command' | 'notified'>,
+    by: string,
+    detail?: Record<string, unknown>,
+  ): void
+  /** Runs the offline rule for every device seen so far, at `nowMs` (default `now()`). */
+  tick(nowMs?: number): void
+  /** Settings overrides changed: resolve again on the next message. */
+  settingsChanged(scope?: SettingsScope, id?: string): void
+  stats(): { processed: number; position?: SpoolPosition }
+  stop(): Promise<void>
+}
+
+interface CachedDevice {
+  device: RuleDevice
+  settings: AlertSettings
+  decommissioned: boolean
+  expiresAt: number
+}
+
+const comparePositions = (a: SpoolPosition, b: SpoolPosition): number =>
+  a.segment !== b.segment ? a.segment - b.segment : a.offset - b.offset
+
+const RETRY_MS = 1000
+
+export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
+  const { spool, directory, bus, now } = opts
+  const log = opts.log.child({ component: 'alert-engine' })
+  const store = createAlertStore(opts.db)
+  const metrics = createEngineMetrics(opts.metrics, () => store.countsByState())
+  const batchSize = opts.batchSize ?? 1000
+  const ttlMs = opts.deviceCacheTtlMs ?? 5000
+  const newId = () => generateId('al')
+
+  const states: Map<string, DeviceRuleState> = store.ruleStates()
+  let dbPos = store.position()
+  let processed = 0
+  const cache = new Map<string, CachedDevice>()
+
+  const lookup = (id: string): CachedDevice | undefined => {
+    const t = now()
+    const hit = cache.get(id)
+    if (hit && hit.expiresAt > t) return hit
+    const d: DeviceIdentity | undefined = directory.findDevice(id, { includeDecommissioned: true })
+    if (!d) return undefined
+    const device: RuleDevice = {
+      id: d.id,
+      kind: d.kind,
+      siteId: d.siteId,
+      tenantId: d.tenantId,
+      reportIntervalS: d.reportIntervalS,
+    }
+    const settings = opts.resolveSettings(
+      store.getSettings('site', d.siteId),
+      store.getSettings('device', d.id),
+    )
+    const entry = { device, settings, decommissioned: d.decommissionedAt !== undefined, expiresAt: t + ttlMs }
+    cache.set(id, entry)
+    return entry
+  }
+
+  /** Changes and commands of one transaction, handed out only after it committed. */
+  interface Outbox {
+    changes: AlertChange[]
+    commands: { alert: Alert; command: NonNullable<Extract<RuleSignal, { action: 'raise' }>['command']> }[]
+  }
+
+  const persist = (d: Decision, out: Outbox) => {
+    if (d.insert) store.insert(d.alert)
+    else store.update(d.alert)
+    if (!d.transition) return
+    store.addTransition(d.transition)
+    out.changes.push({ alert: publicAlert(d.alert), transition: d.transition, tenantId: d.alert.tenantId })
+  }
+
+  const releaseHeld = (device: RuleDevice, out: Outbox) => {
+    const held = store.held(device.id)
+    store.unholdAll(device.id)
+    // still true when the device came back (no clear arrived meanwhile): raise with the deciding reading's ts
+    for (const s of held) applySignal(device, s, out)
+  }
+
+  const applySignal = (device: RuleDevice, s: RuleSignal, out: Outbox) => {
+    const key = signalKey(s)
+    if (s.action === 'raise' && s.port !== undefined && s.type !== 'device_offline') {
+      // issue 3 "Inhibition": port alerts of an offline pile are held back
+      if (store.findOpen(device.id, '', 'device_offline')) {
+        store.hold(device.id, key, s)
+        return
+      }
+    }
+    if (s.action === 'clear') store.unhold(device.id, key, s.type)
+    const d = decideSignal(store.findOpen(device.id, key, s.type), s, device, newId)
+    if (!d) return
+    persist(d, out)
+    if (d.insert) metrics.raised.inc({ type: d.alert.type, severity: d.alert.severity })
+    const k = d.transition?.kind
+    if (s.action === 'raise' && s.command && (k === 'raised' || k === 'severity_changed'))
+      out.commands.push({ alert: publicAlert(d.alert), command: s.command })
+    if (s.type === 'device_offline' && d.alert.state === 'cleared') releaseHeld(device, out)
+  }
+
+  const dispatch = (out: Outbox) => {
+    for (const c of out.changes) {
+      try {
+        bus.emit('change', c)
+      } catch (err) {
+        // a listener's failure must not stop the engine nor the other listeners' next changes
+        metrics.errors.inc({ stage: 'listener' })
+        log.error({ err, alertId: c.alert.id }, 'alert listener failed')
+      }
+    }
+    for (const { alert, command } of out.commands) {
+      if (!opts.commands) {
+        log.warn(
+          { alertId: alert.id, command: command.name },
+          'no command sender: protective command not sent',
+        )
+        continue
+      }
+      opts.commands
+        .send({
+          deviceId: alert.deviceId,
+          name: command.name,
+          args: command.args,
+          by: 'auto',
+          alertId: alert.id,
+        })
+        .then(
+          (result) =>
+            engine.record(alert.id, 'command', 'auto', { name: command.name, args: command.args, result }),
+          (err: Error) => log.error({ alertId: alert.id, err: err.message }, 'protective command failed'),
+        )
+        .catch((err: Error) => log.error({ alertId: alert.id, err: err.message }, 'command audit failed'))
+    }
+  }
+
+  /** Applies a batch in one transaction; in-memory rule states are rolled back if it fails. */
+  const processBatch = (entries: SpoolEntry[]): Outbox => {
+    const out: Outbox = { changes: [], commands: [] }
+    const before = new Map<string, DeviceRuleState | undefined>()
+    let skipped = 0
+    let rejected = 0
+    try {
+      store.transaction(() => {
+        for (const e of entries) {
+          if (dbPos && comparePositions(e.pos, dbPos) <= 0) {
+            skipped++
+            continue
+          }
+          const t = parseDeviceTopic(e.topic)
+          const cached = t && lookup(t.deviceId)
+          const r = decodeMessage(e.topic, e.payload, cached?.device, e.arrivalMs)
+          if (!cached || !r.ok || r.value.type === 'command_ack') {
+            rejected++
+            continue
+          }
+          const { device, settings } = cached
+          const prev = states.get(device.id) ?? {}
+          let res: ReturnType<EvaluateDevice>
+          try {
+            res = opts.evaluateDevice(prev, { device, msg: r.value, arrivalMs: e.arrivalMs, settings })
+          } catch (err) {
+            metrics.errors.inc({ stage: 'rule' })
+            log.error({ err, deviceId: device.id }, 'rule evaluation failed')
+            continue
+          }
+          if (!before.has(device.id)) before.set(device.id, states.get(device.id))
+          states.set(device.id, res.state)
+          for (const s of res.signals) applySignal(device, s, out)
+        }
+        for (const id of before.keys()) store.putRuleState(id, states.get(id)!)
+        store.putPosition(entries[entries.length - 1]!.pos)
+      })
+    } catch (err) {
+      for (const [id, s] of before) {
+        if (s === undefined) states.delete(id)
+        else states.set(id, s)
+      }
+      throw err
+    }
+    dbPos = entries[entries.length - 1]!.pos
+    processed += entries.length
+    metrics.messages.inc({ outcome: 'evaluated' }, entries.length - skipped - rejected)
+    if (skipped) metrics.messages.inc({ outcome: 'replayed_skipped' }, skipped)
+    if (rejected) metrics.messages.inc({ outcome: 'rejected' }, rejected)
+    return out
+  }
+
+  let stopping = false
+  let wakeSleep: (() => void) | undefined
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      wakeSleep = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+
+  const loop = async () => {
+    let retry: SpoolEntry[] | undefined
+    while (!stopping) {
+      let entries: SpoolEntry[]
+      try {
+        entries = retry ?? (await spool.next(batchSize, 250))
+      } catch (err) {
+        metrics.errors.inc({ stage: 'spool' })
+        log.error({ err }, 'spool read failed')
+        await sleep(RETRY_MS)
+        continue
+      }
+      if (entries.length === 0) {
+        metrics.lag.set(0)
+        continue
+      }
+      let out: Outbox
+      try {
+        out = processBatch(entries)
+        retry = undefined
+      } catch (err) {
+        // the database refused the batch (disk full, locked too long): keep it and try again
+        metrics.errors.inc({ stage: 'database' })
+        log.error({ err, records: entries.length }, 'alert batch not stored, retrying')
+        retry = entries
+        await sleep(RETRY_MS)
+        continue
+      }
+      metrics.lag.set(Math.max(0, now() - entries[entries.length - 1]!.arrivalMs) / 1000)
+      dispatch(out)
+      try {
+        await spool.commit(entries[entries.length - 1]!.pos)
+      } catch (err) {
+        // harmless: our own position is in alerts.db; the spool only keeps segments a little longer
+        metrics.errors.inc({ stage: 'spool' })
+        log.warn({ err }, 'spool checkpoint not advanced')
+      }
+    }
+  }
+
+  const manual = (id: string, decide: (a: ReturnType<AlertStore['get']> & {}) => Decision | undefined) => {
+    const out: Outbox = { changes: [], commands: [] }
+    const result = store.transaction(() => {
+      const a = store.get(id)
+      if (!a) return undefined
+      const d = decide(a)
+      if (!d) return a
+      persist(d, out)
+      if (d.alert.type === 'device_offline' && d.alert.state === 'cleared') {
+        const cached = lookup(d.alert.deviceId)
+        if (cached) releaseHeld(cached.device, out)
+      }
+      return d.alert
+    })
+    dispatch(out)
+    return result && publicAlert(result)
+  }
+
+  const engine: AlertEngine = {
+    store,
+    acknowledge: (id, by, note) => manual(id, (a) => decideAcknowledge(a, by, now(), note)),
+    clear: (id, by, note) => manual(id, (a) => decideManualClear(a, by, now(), note)),
+    record(alertId, kind, by, detail) {
+      store.addTransition({ alertId, kind, at: now(), by, ...(detail ? { detail } : {}) })
+    },
+    tick(nowMs = now()) {
+      const out: Outbox = { changes: [], commands: [] }
+      store.transaction(() => {
+        for (const [id, prev] of states) {
+          const cached = lookup(id)
+          if (!cached || cached.decommissioned) continue
+          let res: ReturnType<EvaluateOffline>
+          try {
+            res = opts.evaluateOffline(prev, cached.device, nowMs, cached.settings)
+          } catch (err) {
+            metrics.errors.inc({ stage: 'rule' })
+            log.error({ err, deviceId: id }, 'offline rule failed')
+            continue
+          }
+          if (res.state !== prev) {
+            states.set(id, res.state)
+            store.putRuleState(id, res.state)
+          }
+          for (const s of res.signals) applySignal(cached.device, s, out)
+        }
+      })
+      dispatch(out)
+    },
+    settingsChanged() {
+      cache.clear()
+    },
+    stats: () => ({ processed, position: dbPos }),
+    async stop() {
+      stopping = true
+      clearInterval(timer)
+      spool.notify()
+      wakeSleep?.()
+      await running
+    },
+  }
+
+  const interval = opts.offlineCheckIntervalMs ?? 10_000
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          try {
+            engine.tick()
+          } catch (err) {
+            metrics.errors.inc({ stage: 'database' })
+            log.error({ err }, 'offline check failed')
+          }
+        }, interval).unref()
+      : undefined
+  const running = loop().catch((err) => log.fatal({ err }, 'alert engine stopped'))
+  log.info({ position: dbPos, devices: states.size }, 'alert engine started')
+  return engine
+}
