@@ -1,0 +1,63 @@
+// courtyard_notification* metrics on the injected prom-client registry (never the global one).
+import { Counter, Gauge, type Registry } from 'prom-client'
+
+export interface NotifyMetrics {
+  notifications: Counter<'channel_type' | 'outcome'>
+  retries: Counter<'channel_type'>
+  suppressed: Counter<'cause'>
+}
+
+function metric<T>(registry: Registry, name: string, make: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? make()
+}
+
+export function createNotifyMetrics(registry: Registry, outboxDepth: () => number): NotifyMetrics {
+  metric(
+    registry,
+    'courtyard_notification_outbox_depth',
+    () =>
+      new Gauge({
+        name: 'courtyard_notification_outbox_depth',
+        help: 'notifications waiting in the outbox (first attempt or retry)',
+        registers: [registry],
+        collect() {
+          this.set(outboxDepth())
+        },
+      }),
+  )
+  return {
+    notifications: metric(
+      registry,
+      'courtyard_notifications_total',
+      () =>
+        new Counter({
+          name: 'courtyard_notifications_total',
+          help: 'notification attempts by outcome: delivered, failed (will retry) or dead (given up)',
+          labelNames: ['channel_type', 'outcome'],
+          registers: [registry],
+        }),
+    ),
+    retries: metric(
+      registry,
+      'courtyard_notification_retries_total',
+      () =>
+        new Counter({
+          name: 'courtyard_notification_retries_total',
+          help: 'notification attempts after the first',
+          labelNames: ['channel_type'],
+          registers: [registry],
+        }),
+    ),
+    suppressed: metric(
+      registry,
+      'courtyard_notifications_suppressed_total',
+      () =>
+        new Counter({
+          name: 'courtyard_notifications_suppressed_total',
+          help: 'notifications not sent because of a silence or a maintenance window',
+          labelNames: ['cause'],
+          registers: [registry],
+        }),
+    ),
+  }
+}

@@ -1,0 +1,114 @@
+// The notifier's tables in alerts.db: configuration (channels, routes, silences), per-alert tracking for
+// repeats and escalation, the group buffer, the durable outbox and a log of suppressed notifications.
+import { type AlertsDb, migratePart, type PartMigration } from '../alerts/db.ts'
+
+const MIGRATIONS: readonly PartMigration[] = [
+  {
+    version: 1,
+    description: 'channels, routes, silences, tracking, pending groups, outbox, suppression log',
+    sql: `
+      CREATE TABLE notify_channels (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        config TEXT NOT NULL,
+        secret TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX notify_channels_tenant ON notify_channels (tenant_id, id);
+
+      CREATE TABLE notify_routes (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX notify_routes_tenant ON notify_routes (tenant_id, id);
+
+      CREATE TABLE notify_silences (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        matchers TEXT NOT NULL,
+        starts_at INTEGER NOT NULL,
+        ends_at INTEGER NOT NULL,
+        comment TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX notify_silences_tenant ON notify_silences (tenant_id, ends_at);
+
+      -- one row per (alert, route) that matched: drives repeats and escalation while unacknowledged
+      CREATE TABLE notify_tracking (
+        alert_id TEXT NOT NULL,
+        route_id TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        alert TEXT NOT NULL,
+        state TEXT NOT NULL,
+        notified INTEGER NOT NULL DEFAULT 0,
+        next_repeat_at INTEGER,
+        escalate_at INTEGER,
+        escalated_at INTEGER,
+        PRIMARY KEY (alert_id, route_id)
+      );
+      CREATE INDEX notify_tracking_due ON notify_tracking (state, next_repeat_at);
+
+      -- items waiting for their (channel, site) group to flush
+      CREATE TABLE notify_pending (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel_id TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        item TEXT NOT NULL,
+        due_at INTEGER NOT NULL
+      );
+      CREATE INDEX notify_pending_group ON notify_pending (channel_id, site_id);
+
+      CREATE TABLE notify_outbox (
+        id TEXT PRIMARY KEY,
+        channel_id TEXT NOT NULL,
+        channel_type TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        items TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        last_attempt_at INTEGER,
+        delivered_at INTEGER,
+        last_error TEXT
+      );
+      CREATE INDEX notify_outbox_due ON notify_outbox (state, next_attempt_at);
+
+      CREATE TABLE notify_outbox_alerts (
+        outbox_id TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (outbox_id, alert_id, reason)
+      );
+      CREATE INDEX notify_outbox_alerts_alert ON notify_outbox_alerts (alert_id);
+
+      CREATE TABLE notify_suppressed (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        alert_id TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        route_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        cause TEXT NOT NULL,
+        silence_id TEXT,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX notify_suppressed_alert ON notify_suppressed (alert_id);
+    `,
+  },
+]
+
+export function migrateNotifyTables(db: AlertsDb): number {
+  return migratePart(db, 'notify', MIGRATIONS)
+}

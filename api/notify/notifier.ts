@@ -1,0 +1,307 @@
+// The notifier: listens to alert changes on the bus and only writes to alerts.db (a receiver being down
+// never slows the engine); `tick(now)` does everything time-driven: repeats, escalation, group flushes and
+// deliveries with retries. Grouping: the first change of a site opens a group per channel that flushes
+// `groupWindowMs` (30 s) later with everything that joined it — a shed fire raises smoke, overheat and
+// port faults within seconds and the crew gets one page, not twelve; the price is up to 30 s of delay.
+import type { Logger } from 'pino'
+import type { Registry as MetricsRegistry } from 'prom-client'
+import type { AlertTransition } from '../../domain/alerts.ts'
+import type { AlertsDb } from '../alerts/db.ts'
+import type { AlertBus, AlertChange } from '../alerts/types.ts'
+import { createNotifyConfigStore } from './config-store.ts'
+import { createDeliveryStore, type Tracking } from './delivery-store.ts'
+import { createNotifyMetrics } from './metrics.ts'
+import { migrateNotifyTables } from './migrate.ts'
+import { createOutboxWorker } from './outbox-worker.ts'
+import {
+  DEFAULT_RETRY_POLICY,
+  escalationDelayMs,
+  findSilence,
+  type RetryPolicy,
+  repeatIntervalMs,
+  routeMatches,
+} from './routing.ts'
+import type { FetchLike, MailTransport } from './senders.ts'
+import type { NotificationRoute, NotifyItem, NotifyReason, SiteInfo } from './types.ts'
+
+export interface NotifierDeps {
+  /** alerts.db (api/alerts/db.ts); the notifier adds its tables */
+  db: AlertsDb
+  bus: AlertBus
+  /** from the registry: names for message text */
+  getSite(siteId: string): SiteInfo | undefined
+  /** the engine's maintenance windows: no notifications inside them (the alert still exists) */
+  isInMaintenance?(siteId: string, deviceId: string, at: number): boolean
+  fetch?: FetchLike
+  /** made once, on the first email */
+  createMailTransport?: () => MailTransport
+  mailFrom?: string
+  log: Logger
+  metrics: MetricsRegistry
+  now: () => number
+  groupWindowMs?: number
+  retry?: Partial<RetryPolicy>
+  httpTimeoutMs?: number
+  concurrency?: number
+  /** finished deliveries are kept this long for GET /alerts/{id}/notifications */
+  retentionMs?: number
+  random?: () => number
+}
+
+export interface Notifier {
+  tick(now?: number): Promise<void>
+  /** calls tick(now()) every `intervalMs` (1 s by default) until stop() */
+  start(intervalMs?: number): void
+  stop(): Promise<void>
+}
+
+export const DEFAULT_GROUP_WINDOW_MS = 30_000
+const DAY_MS = 86_400_000
+
+export function createNotifier(deps: NotifierDeps): Notifier {
+  const log = deps.log.child({ component: 'notifier' })
+  migrateNotifyTables(deps.db)
+  const config = createNotifyConfigStore(deps.db, deps.now)
+  const deliveries = createDeliveryStore(deps.db)
+  const metrics = createNotifyMetrics(deps.metrics, () => deliveries.outboxDepth())
+  const groupWindowMs = deps.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS
+  const retentionMs = deps.retentionMs ?? 30 * DAY_MS
+  let mail: { transport: MailTransport; from: string } | undefined
+  const worker = createOutboxWorker({
+    config,
+    deliveries,
+    metrics,
+    log,
+    getSite: deps.getSite,
+    fetch: deps.fetch ?? ((url, init) => fetch(url, init)),
+    mail: deps.createMailTransport
+      ? () => {
+          mail ??= { transport: deps.createMailTransport!(), from: deps.mailFrom ?? 'courtyard@localhost' }
+          return mail
+        }
+      : undefined,
+    policy: { ...DEFAULT_RETRY_POLICY, ...deps.retry },
+    httpTimeoutMs: deps.httpTimeoutMs ?? 10_000,
+    concurrency: deps.concurrency ?? 8,
+    batch: 500,
+    random: deps.random ?? Math.random,
+  })
+
+  /** The silence or maintenance window holding this notification back, recorded; undefined: send it. */
+  function suppressed(t: Tracking, reason: NotifyReason, now: number, eventAt: number): boolean {
+    const silence = findSilence(config.activeSilences(t.tenantId, now), t.alert, now)
+    // maintenance is judged at the time of the event: work done then explains what the devices reported
+    const maintenance = !silence && deps.isInMaintenance?.(t.alert.siteId, t.alert.deviceId, eventAt) === true
+    if (!silence && !maintenance) return false
+    const cause = silence ? 'silence' : 'maintenance'
+    deliveries.recordSuppressed({
+      alertId: t.alertId,
+      tenantId: t.tenantId,
+      routeId: t.routeId,
+      reason,
+      cause,
+      silenceId: silence?.id,
+      at: now,
+    })
+    metrics.suppressed.inc({ cause })
+    log.debug({ alertId: t.alertId, routeId: t.routeId, reason, cause }, 'notification suppressed')
+    return true
+  }
+
+  function enqueue(t: Tracking, channelIds: readonly string[], item: NotifyItem, dueAt: number): void {
+    for (const channelId of new Set(channelIds)) {
+      if (!config.getChannel(channelId, t.tenantId)) {
+        log.warn({ routeId: t.routeId, channelId }, 'route names a missing channel')
+        continue
+      }
+      deliveries.enqueue({ channelId, tenantId: t.tenantId, siteId: t.siteId, item }, dueAt)
+    }
+  }
+
+  const targets = (route: NotificationRoute, t: Tracking) =>
+    t.escalatedAt === undefined ? route.channelIds : [...route.channelIds, ...(route.escalateTo ?? [])]
+
+  function startTracking(
+    route: NotificationRoute,
+    change: AlertChange,
+    reason: NotifyReason,
+    now: number,
+  ): void {
+    const { alert, transition, tenantId } = change
+    const repeat = repeatIntervalMs(route, alert.severity)
+    const escalate = escalationDelayMs(route)
+    const t: Tracking = {
+      alertId: alert.id,
+      routeId: route.id,
+      tenantId,
+      siteId: alert.siteId,
+      alert,
+      state: alert.state,
+      notified: false,
+      nextRepeatAt: repeat === undefined ? undefined : now + repeat,
+      escalateAt: escalate === undefined ? undefined : now + escalate,
+    }
+    // the same raise delivered twice (engine replay after a restart) is tracked and notified once
+    if (!deliveries.insertTracking(t)) return
+    if (suppressed(t, reason, now, transition.at)) return
+    t.notified = true
+    deliveries.updateTracking(t)
+    enqueue(t, route.channelIds, { reason, alert, transition }, now + groupWindowMs)
+  }
+
+  function onChange(change: AlertChange): void {
+    const { alert, transition, tenantId } = change
+    const now = deps.now()
+    const tracked = deliveries.tracking(alert.id)
+    const refresh = (t: Tracking) => deliveries.updateTracking({ ...t, alert, state: alert.state })
+    switch (transition.kind) {
+      case 'raised':
+      case 'severity_changed': {
+        const byRoute = new Map(tracked.map((t) => [t.routeId, t]))
+        for (const route of config.allRoutes(tenantId)) {
+          if (!routeMatches(route, alert, tenantId)) continue
+          const t = byRoute.get(route.id)
+          if (!t) {
+            startTracking(route, change, transition.kind, now)
+            continue
+          }
+          if (transition.kind === 'raised') continue
+          // rising severity: tell the crew now and repeat at the new severity's pace from here on
+          const repeat = repeatIntervalMs(route, alert.severity)
+          const next = { ...t, alert, state: alert.state }
+          if (repeat !== undefined) next.nextRepeatAt = Math.min(t.nextRepeatAt ?? Infinity, now + repeat)
+          if (!suppressed(next, 'severity_changed', now, transition.at)) {
+            next.notified = true
+            enqueue(
+              next,
+              targets(route, next),
+              { reason: 'severity_changed', alert, transition },
+              now + groupWindowMs,
+            )
+          }
+          deliveries.updateTracking(next)
+          byRoute.delete(route.id)
+        }
+        for (const t of byRoute.values()) refresh(t)
+        return
+      }
+      case 'cleared': {
+        for (const t of tracked) {
+          const route = config.getRoute(t.routeId)
+          const next = { ...t, alert, state: alert.state }
+          if (route?.notifyOnClear && t.notified && !suppressed(next, 'cleared', now, transition.at))
+            enqueue(next, targets(route, next), { reason: 'cleared', alert, transition }, now + groupWindowMs)
+        }
+        deliveries.deleteTracking(alert.id)
+        return
+      }
+      default:
+        // acknowledged stops repeats and escalation (tick only looks at active alerts); others refresh the text
+        for (const t of tracked) refresh(t)
+    }
+  }
+
+  /** Repeats and escalations that are due, as items in their groups (due at once). */
+  function timers(now: number): void {
+    for (const t of deliveries.dueTracking(now)) {
+      const route = config.getRoute(t.routeId)
+      const next: Tracking = { ...t }
+      if (!route) {
+        next.nextRepeatAt = undefined
+        next.escalateAt = undefined
+        deliveries.updateTracking(next)
+        continue
+      }
+      const transition: AlertTransition = { alertId: t.alertId, kind: 'notified', at: now, by: 'system' }
+      const item = (reason: NotifyReason): NotifyItem => ({ reason, alert: t.alert, transition })
+      if (t.escalateAt !== undefined && t.escalateAt <= now && t.escalatedAt === undefined) {
+        next.escalatedAt = now
+        if (!suppressed(next, 'escalation', now, now)) {
+          next.notified = true
+          enqueue(next, route.escalateTo ?? [], item('escalation'), now)
+        }
+      }
+      if (t.nextRepeatAt !== undefined && t.nextRepeatAt <= now) {
+        const reason: NotifyReason = t.notified ? 'repeat' : 'raised'
+        if (!suppressed(next, reason, now, now)) {
+          next.notified = true
+          enqueue(next, targets(route, next), item(reason), now)
+        }
+        const every = repeatIntervalMs(route, t.alert.severity)
+        // a tick that came late (process down) repeats once, not once per missed interval
+        const after = every === undefined ? undefined : t.nextRepeatAt + every
+        next.nextRepeatAt = after === undefined || after > now ? after : now + every!
+      }
+      deliveries.updateTracking(next)
+    }
+  }
+
+  /** Due groups become outbox entries; an alert appears once per message per reason, and a plain repeat
+   *  is dropped when the same message already says more about that alert. */
+  function flush(now: number): void {
+    for (const g of deliveries.takeDueGroups(now)) {
+      const channel = config.getChannel(g.channelId)
+      if (!channel) continue
+      const seen = new Set<string>()
+      const hasOther = new Set(g.items.filter((i) => i.reason !== 'repeat').map((i) => i.alert.id))
+      const items = g.items.filter((i) => {
+        const key = `${i.alert.id}\u0000${i.reason}`
+        if (seen.has(key) || (i.reason === 'repeat' && hasOther.has(i.alert.id))) return false
+        seen.add(key)
+        return true
+      })
+      deliveries.addOutbox(
+        { channelId: channel.id, channelType: channel.type, tenantId: g.tenantId, siteId: g.siteId, items },
+        now,
+      )
+    }
+  }
+
+  const listener = (change: AlertChange) => {
+    try {
+      deliveries.transaction(() => onChange(change))
+    } catch (err) {
+      // never throw into the engine's emit: the alert stands, only its notification is lost
+      log.error({ alertId: change.alert.id, err: (err as Error).message }, 'notification enqueue failed')
+    }
+  }
+  deps.bus.on('change', listener)
+
+  let running: Promise<void> | undefined
+  let lastPrune = 0
+  let timer: NodeJS.Timeout | undefined
+
+  const tick = (now = deps.now()): Promise<void> => {
+    running ??= (async () => {
+      try {
+        deliveries.transaction(() => {
+          timers(now)
+          flush(now)
+        })
+        await worker.run(now)
+        if (now - lastPrune > 3_600_000) {
+          lastPrune = now
+          deliveries.prune(now - retentionMs)
+        }
+      } finally {
+        running = undefined
+      }
+    })()
+    return running
+  }
+
+  return {
+    tick,
+    start(intervalMs = 1000) {
+      timer ??= setInterval(() => {
+        tick().catch((err) => log.error({ err: (err as Error).message }, 'notifier tick failed'))
+      }, intervalMs)
+    },
+    async stop() {
+      deps.bus.off('change', listener)
+      clearInterval(timer)
+      timer = undefined
+      await running
+    },
+  }
+}

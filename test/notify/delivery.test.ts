@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  change,
+  hmacHex,
+  MIN,
+  makeAlert,
+  type NotifyHarness,
+  type Receiver,
+  SEC,
+  startNotifyHarness,
+  startReceiver,
+  T0,
+} from './notify-support.ts'
+
+describe('webhook delivery', () => {
+  let h: NotifyHarness
+  let rx: Receiver
+  beforeEach(async () => {
+    h = startNotifyHarness()
+    rx = await startReceiver()
+  })
+  afterEach(async () => {
+    await h.close()
+    await rx.close()
+  })
+
+  it('delivers a JSON body signed with HMAC-SHA256 of the raw body once the group window has passed', async () => {
+    const ch = h.webhook(`${rx.url}/hook`)
+    h.route({ channelIds: [ch] })
+    const alert = makeAlert({ port: 3, lastValue: true })
+    h.emit(change(alert, 'raised', T0))
+
+    await h.tickAt(T0 + 10 * SEC)
+    expect(rx.received).toHaveLength(0)
+    await h.tickAt(T0 + 30 * SEC)
+    expect(rx.received).toHaveLength(1)
+
+    const [req] = rx.received
+    expect(req!.headers['x-courtyard-signature']).toBe(`sha256=${hmacHex('top-secret', req!.raw)}`)
+    expect(req!.headers['x-courtyard-signature']).not.toBe(`sha256=${hmacHex('wrong', req!.raw)}`)
+    expect(req!.headers['x-courtyard-timestamp']).toBe(String(T0 + 30 * SEC))
+    expect(req!.body.sentAt).toBe(T0 + 30 * SEC)
+    expect(req!.body.alert).toMatchObject({ id: alert.id, type: 'smoke', severity: 'critical', port: 3 })
+    expect(req!.body.transition).toMatchObject({ kind: 'raised', at: T0 })
+    expect(req!.body.items).toHaveLength(1)
+    expect(req!.body.site).toEqual({ id: 'acme-shed', name: 'Shed A', community: 'Garden Court' })
+    expect(req!.headers['x-courtyard-delivery']).toBe(req!.body.id)
+    expect(
+      await h.metric('courtyard_notifications_total', { channel_type: 'webhook', outcome: 'delivered' }),
+    ).toBe(1)
+    expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
+  })
+
+  it('retries a refused connection on a later tick and delivers exactly once', async () => {
+    const { port } = rx
+    await rx.close()
+    const ch = h.webhook(`http://127.0.0.1:${port}/hook`)
+    h.route({ channelIds: [ch], repeatEveryMin: { critical: null } })
+    h.emit(change(makeAlert(), 'raised', T0))
+
+    await h.tickAt(T0 + 30 * SEC)
+    expect(await h.metric('courtyard_notifications_total', { outcome: 'failed' })).toBe(1)
+    expect(await h.metric('courtyard_notification_outbox_depth')).toBe(1)
+
+    rx = await startReceiver(port)
+    // backoff: the retry is not due one second later
+    await h.tickAt(T0 + 31 * SEC)
+    expect(rx.received).toHaveLength(0)
+    await h.tickAt(T0 + 60 * SEC)
+    expect(rx.received).toHaveLength(1)
+    await h.tickAt(T0 + 10 * MIN)
+    expect(rx.received).toHaveLength(1)
+    expect(await h.metric('courtyard_notification_retries_total', { channel_type: 'webhook' })).toBe(1)
+    expect(await h.metric('courtyard_notifications_total', { outcome: 'delivered' })).toBe(1)
+    expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
+  })
+
+  it('retries after a 503 with the same delivery id and stops once delivered', async () => {
+    rx.answer(503, 503)
+    const ch = h.webhook(`${rx.url}/hook`)
+    h.route({ channelIds: [ch] })
+    h.emit(change(makeAlert(), 'raised', T0))
+
+    await h.tickAt(T0 + 30 * SEC)
+    await h.tickAt(T0 + 60 * SEC)
+    await h.tickAt(T0 + 5 * MIN)
+    await h.tickAt(T0 + 6 * MIN)
+    expect(rx.received.filter((r) => r.body.reason === 'raised')).toHaveLength(3)
+    const ids = new Set(
+      rx.received.filter((r) => r.body.reason === 'raised').map((r) => r.headers['x-courtyard-delivery']),
+    )
+    expect(ids.size).toBe(1)
+    expect(await h.metric('courtyard_notifications_total', { outcome: 'failed' })).toBe(2)
+    expect(await h.metric('courtyard_notifications_total', { outcome: 'delivered' })).toBeGreaterThanOrEqual(
+      1,
+    )
+  })
+
+  it('gives up after the last attempt, counts it dead and empties the outbox', async () => {
+    h.restart({ retry: { maxAttempts: 3 } })
+    rx.answer(500, 500, 500, 500)
+    const ch = h.webhook(`${rx.url}/hook`)
+    h.route({ channelIds: [ch], repeatEveryMin: { critical: null } })
+    h.emit(change(makeAlert(), 'raised', T0))
+    for (let t = T0 + 30 * SEC; t <= T0 + 30 * MIN; t += 30 * SEC) await h.tickAt(t)
+    expect(rx.received).toHaveLength(3)
+    expect(await h.metric('courtyard_notifications_total', { outcome: 'dead' })).toBe(1)
+    expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
+  })
+
+  it('does not retry a 404, which a later attempt cannot fix', async () => {
+    rx.answer(404)
+    const ch = h.webhook(`${rx.url}/hook`)
+    h.route({ channelIds: [ch], repeatEveryMin: { critical: null } })
+    h.emit(change(makeAlert(), 'raised', T0))
+    await h.tickAt(T0 + 30 * SEC)
+    await h.tickAt(T0 + 30 * MIN)
+    expect(rx.received).toHaveLength(1)
+    expect(await h.metric('courtyard_notifications_total', { outcome: 'dead' })).toBe(1)
+  })
+
+  it('times out a receiver that never answers and keeps enqueueing new alerts meanwhile', async () => {
+    h.restart({ httpTimeoutMs: 300 })
+    rx.hangForever()
+    const ch = h.webhook(`${rx.url}/hook`)
+    h.route({ channelIds: [ch] })
+    h.emit(change(makeAlert(), 'raised', T0))
+    h.clock.t = T0 + 30 * SEC
+    const ticking = h.notifier.tick(T0 + 30 * SEC)
+    // the bus listener only writes to SQLite: emitting while a delivery hangs returns at once
+    h.emit(change(makeAlert({ siteId: 'acme-shed-2' }), 'raised', T0 + 30 * SEC))
+    await ticking
+    expect(await h.metric('courtyard_notifications_total', { outcome: 'failed' })).toBe(1)
+    expect(await h.metric('courtyard_notification_outbox_depth')).toBe(1)
+    const depth = h.db.prepare('SELECT COUNT(*) AS n FROM notify_pending').get() as { n: number }
+    expect(depth.n).toBe(1)
+  })
+})

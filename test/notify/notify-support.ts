@@ -1,0 +1,204 @@
+// A notifier on a real alerts.db in a temp dir, a driven clock, a typed bus, and a real HTTP receiver.
+import { createHmac } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import { Registry as MetricsRegistry } from 'prom-client'
+import { type AlertsDb, openAlertsDb } from '../../api/alerts/db.ts'
+import type { AlertBus, AlertBusEvents, AlertChange } from '../../api/alerts/types.ts'
+import { createNotifyConfigStore, type NotifyConfigStore } from '../../api/notify/config-store.ts'
+import { createNotifier, type Notifier, type NotifierDeps } from '../../api/notify/notifier.ts'
+import type { NotificationRoute, SiteInfo } from '../../api/notify/types.ts'
+import type { Alert, AlertTransition, TransitionKind } from '../../domain/alerts.ts'
+
+export const T0 = Date.UTC(2026, 10, 21, 11, 0, 0)
+export const SEC = 1000
+export const MIN = 60_000
+
+export const SITES: Record<string, SiteInfo> = {
+  'acme-shed': { tenantId: 'acme', name: 'Shed A', community: 'Garden Court', utcOffsetMin: 480 },
+  'acme-shed-2': { tenantId: 'acme', name: 'Shed B', community: 'Garden Court', utcOffsetMin: 480 },
+}
+
+export interface Received {
+  url: string
+  headers: IncomingHttpHeaders
+  raw: string
+  // biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary JSON bodies
+  body: any
+}
+
+/** A real HTTP receiver on 127.0.0.1; `status` answers the next requests (a queue, then 200). */
+export async function startReceiver(port = 0) {
+  const received: Received[] = []
+  const statuses: number[] = []
+  let hang = false
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8')
+      received.push({ url: req.url ?? '', headers: req.headers, raw, body: JSON.parse(raw) })
+      if (hang) return
+      res.writeHead(statuses.shift() ?? 200, { 'content-type': 'application/json' })
+      res.end('{"errcode":0,"errmsg":"ok"}')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  const actual = (server.address() as AddressInfo).port
+  return {
+    port: actual,
+    url: `http://127.0.0.1:${actual}`,
+    received,
+    answer: (...s: number[]) => statuses.push(...s),
+    hangForever: () => {
+      hang = true
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+export type Receiver = Awaited<ReturnType<typeof startReceiver>>
+
+export const hmacHex = (secret: string, raw: string) => createHmac('sha256', secret).update(raw).digest('hex')
+
+let seq = 0
+export function makeAlert(over: Partial<Alert> = {}): Alert {
+  seq += 1
+  return {
+    id: `alr-${seq}`,
+    type: 'smoke',
+    severity: 'critical',
+    state: 'active',
+    deviceId: 'pile-01',
+    siteId: 'acme-shed',
+    message: 'smoke detected',
+    raisedAt: T0,
+    count: 1,
+    updatedAt: T0,
+    ...over,
+  }
+}
+
+export function change(
+  alert: Alert,
+  kind: TransitionKind,
+  at: number,
+  extra: Partial<AlertTransition> = {},
+): AlertChange {
+  return {
+    alert,
+    transition: {
+      alertId: alert.id,
+      kind,
+      at,
+      by: kind === 'acknowledged' ? 'user:crew' : 'system',
+      ...extra,
+    },
+    tenantId: SITES[alert.siteId]?.tenantId ?? 'acme',
+  }
+}
+
+export interface NotifyHarness {
+  db: AlertsDb
+  dir: string
+  bus: AlertBus
+  clock: { t: number }
+  config: NotifyConfigStore
+  metrics: MetricsRegistry
+  notifier: Notifier
+  /** emits on the bus at the clock's time */
+  emit(c: AlertChange): void
+  /** sets the clock and runs a tick */
+  tickAt(t: number): Promise<void>
+  route(over: Partial<NotificationRoute> & { channelIds: string[] }): NotificationRoute
+  webhook(url: string, over?: { format?: 'json' | 'wecom' | 'dingtalk' | 'feishu'; secret?: string }): string
+  restart(over?: Partial<NotifierDeps>): void
+  metric(name: string, labels?: Record<string, string>): Promise<number>
+  close(): Promise<void>
+}
+
+export function startNotifyHarness(over: Partial<NotifierDeps> = {}): NotifyHarness {
+  const dir = mkdtempSync(join(tmpdir(), 'courtyard-notify-'))
+  const db = openAlertsDb(join(dir, 'alerts.db'))
+  const bus: AlertBus = new EventEmitter<AlertBusEvents>()
+  const clock = { t: T0 }
+  const now = () => clock.t
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+  let metrics = new MetricsRegistry()
+  const make = (o: Partial<NotifierDeps>) =>
+    createNotifier({
+      db,
+      bus,
+      getSite: (id) => SITES[id],
+      log,
+      metrics,
+      now,
+      httpTimeoutMs: 2000,
+      // the middle of the jitter range: retries are due between 5 and 10 s after the first failure
+      random: () => 0.5,
+      ...over,
+      ...o,
+    })
+  let notifier = make({})
+  const config = createNotifyConfigStore(db, now)
+  const h: NotifyHarness = {
+    db,
+    dir,
+    bus,
+    clock,
+    config,
+    get metrics() {
+      return metrics
+    },
+    get notifier() {
+      return notifier
+    },
+    emit: (c) => bus.emit('change', c),
+    async tickAt(t) {
+      clock.t = t
+      await notifier.tick(t)
+    },
+    route: (o) =>
+      config.createRoute({
+        tenantId: 'acme',
+        name: 'crew',
+        minSeverity: 'warning',
+        repeatEveryMin: {},
+        notifyOnClear: true,
+        enabled: true,
+        ...o,
+      }),
+    webhook: (url, o = {}) =>
+      config.createChannel({
+        tenantId: 'acme',
+        name: `hook ${o.format ?? 'json'}`,
+        type: 'webhook',
+        config: { url, format: o.format ?? 'json' },
+        secret: 'secret' in o ? o.secret : 'top-secret',
+      }).id,
+    restart(o = {}) {
+      void notifier.stop()
+      metrics = new MetricsRegistry()
+      notifier = make(o)
+    },
+    async metric(name, labels = {}) {
+      const m = await metrics.getSingleMetric(name)?.get()
+      const v = m?.values.find((x) => Object.entries(labels).every(([k, l]) => x.labels[k] === l))
+      return v?.value ?? 0
+    },
+    async close() {
+      await notifier.stop()
+      db.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+  return h
+}
