@@ -5,7 +5,7 @@
 // before the stored position are skipped, so nothing is raised twice and nothing open is forgotten.
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
-import type { Alert, TransitionKind } from '../../domain/alerts.ts'
+import { type Alert, severityRank, type TransitionKind } from '../../domain/alerts.ts'
 import { decodeMessage } from '../../domain/decode-message.ts'
 import { parseDeviceTopic } from '../../domain/topics.ts'
 import { generateId } from '../../registry/ids.ts'
@@ -157,7 +157,17 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     if (s.action === 'raise' && s.port !== undefined && s.type !== 'device_offline') {
       // issue 3 "Inhibition": port alerts of an offline pile are held back
       if (store.findOpen(device.id, '', 'device_offline')) {
-        store.hold(device.id, key, s)
+        // the first deciding reading keeps its ts; severity only rises, as it would on an open alert
+        const prev = store.held(device.id).find((x) => x.type === s.type && signalKey(x) === key)
+        const held =
+          prev?.action === 'raise'
+            ? {
+                ...s,
+                at: prev.at,
+                severity: severityRank(prev.severity) > severityRank(s.severity) ? prev.severity : s.severity,
+              }
+            : s
+        store.hold(device.id, key, held)
         return
       }
     }
