@@ -21,6 +21,11 @@ import {
   publicAlert,
   signalKey,
 } from './lifecycle.ts'
+import {
+  evaluateDevice as catalogueEvaluateDevice,
+  evaluateOffline as catalogueEvaluateOffline,
+} from './rules/index.ts'
+import { type AlertSettingsOverride, DEFAULT_ALERT_SETTINGS, resolveSettings } from './settings.ts'
 import { type AlertStore, createAlertStore, type SettingsScope } from './store.ts'
 import type {
   AlertBus,
@@ -45,9 +50,11 @@ export interface AlertEngineOptions {
   spool: SpoolReader
   directory: Pick<DeviceDirectory, 'findDevice'>
   db: AlertsDb
-  evaluateDevice: EvaluateDevice
-  evaluateOffline: EvaluateOffline
-  resolveSettings: ResolveSettings
+  /** default: the catalogue rules (api/alerts/rules/) */
+  evaluateDevice?: EvaluateDevice
+  evaluateOffline?: EvaluateOffline
+  /** default: catalogue defaults ← site ← device (api/alerts/settings.ts) */
+  resolveSettings?: ResolveSettings
   bus: AlertBus
   log: Logger
   metrics: MetricsRegistry
@@ -90,6 +97,9 @@ interface CachedDevice {
   expiresAt: number
 }
 
+export const defaultResolveSettings: ResolveSettings = (site, device) =>
+  resolveSettings(DEFAULT_ALERT_SETTINGS, site as AlertSettingsOverride, device as AlertSettingsOverride)
+
 const comparePositions = (a: SpoolPosition, b: SpoolPosition): number =>
   a.segment !== b.segment ? a.segment - b.segment : a.offset - b.offset
 
@@ -103,6 +113,9 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const batchSize = opts.batchSize ?? 1000
   const ttlMs = opts.deviceCacheTtlMs ?? 5000
   const newId = () => generateId('al')
+  const evaluateDevice = opts.evaluateDevice ?? catalogueEvaluateDevice
+  const evaluateOffline = opts.evaluateOffline ?? catalogueEvaluateOffline
+  const resolveSettings = opts.resolveSettings ?? defaultResolveSettings
 
   const states: Map<string, DeviceRuleState> = store.ruleStates()
   let dbPos = store.position()
@@ -122,10 +135,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
       tenantId: d.tenantId,
       reportIntervalS: d.reportIntervalS,
     }
-    const settings = opts.resolveSettings(
-      store.getSettings('site', d.siteId),
-      store.getSettings('device', d.id),
-    )
+    const settings = resolveSettings(store.getSettings('site', d.siteId), store.getSettings('device', d.id))
     const entry = { device, settings, decommissioned: d.decommissionedAt !== undefined, expiresAt: t + ttlMs }
     cache.set(id, entry)
     return entry
@@ -241,7 +251,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
           const prev = states.get(device.id) ?? {}
           let res: ReturnType<EvaluateDevice>
           try {
-            res = opts.evaluateDevice(prev, { device, msg: r.value, arrivalMs: e.arrivalMs, settings })
+            res = evaluateDevice(prev, { device, msg: r.value, arrivalMs: e.arrivalMs, settings })
           } catch (err) {
             metrics.errors.inc({ stage: 'rule' })
             log.error({ err, deviceId: device.id }, 'rule evaluation failed')
@@ -353,7 +363,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
           if (!cached || cached.decommissioned) continue
           let res: ReturnType<EvaluateOffline>
           try {
-            res = opts.evaluateOffline(prev, cached.device, nowMs, cached.settings)
+            res = evaluateOffline(prev, cached.device, nowMs, cached.settings)
           } catch (err) {
             metrics.errors.inc({ stage: 'rule' })
             log.error({ err, deviceId: id }, 'offline rule failed')

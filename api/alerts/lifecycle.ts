@@ -11,13 +11,13 @@ import {
 import type { StoredAlert } from './store.ts'
 import type { RuleDevice, RuleSignal } from './types.ts'
 
-/** The dedup key of a signal: the port (and port_fault's code when a rule passes one as `key`). */
+/** The dedup key of a signal: its port, plus the rule's `key` (e.g. port_fault's code) when given. */
 export function signalKey(s: RuleSignal): string {
-  const extra = (s as { key?: unknown }).key
   // a shed that goes offline is one device_offline, never one per port
   if (s.type === 'device_offline') return ''
   const port = s.port === undefined ? '' : `port:${s.port}`
-  return typeof extra === 'string' && extra !== '' ? (port ? `${port}:${extra}` : extra) : port
+  if (!s.key) return port
+  return port ? `${port}:${s.key}` : s.key
 }
 
 export interface Decision {
