@@ -32,10 +32,10 @@ export interface Received {
   body: any
 }
 
-/** A real HTTP receiver on 127.0.0.1; `status` answers the next requests (a queue, then 200). */
+/** A real HTTP receiver on 127.0.0.1; `answer` queues the next answers (then 200 {"errcode":0}). */
 export async function startReceiver(port = 0) {
   const received: Received[] = []
-  const statuses: number[] = []
+  const answers: { status: number; body: string }[] = []
   let hang = false
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -44,8 +44,9 @@ export async function startReceiver(port = 0) {
       const raw = Buffer.concat(chunks).toString('utf8')
       received.push({ url: req.url ?? '', headers: req.headers, raw, body: JSON.parse(raw) })
       if (hang) return
-      res.writeHead(statuses.shift() ?? 200, { 'content-type': 'application/json' })
-      res.end('{"errcode":0,"errmsg":"ok"}')
+      const a = answers.shift() ?? { status: 200, body: '{"errcode":0,"errmsg":"ok"}' }
+      res.writeHead(a.status, { 'content-type': 'application/json' })
+      res.end(a.body)
     })
   })
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
@@ -54,7 +55,8 @@ export async function startReceiver(port = 0) {
     port: actual,
     url: `http://127.0.0.1:${actual}`,
     received,
-    answer: (...s: number[]) => statuses.push(...s),
+    answer: (...s: number[]) => answers.push(...s.map((status) => ({ status, body: '{}' }))),
+    answerBody: (status: number, body: unknown) => answers.push({ status, body: JSON.stringify(body) }),
     hangForever: () => {
       hang = true
     },

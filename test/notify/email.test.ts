@@ -1,0 +1,135 @@
+import type { AddressInfo } from 'node:net'
+import nodemailer from 'nodemailer'
+import { SMTPServer } from 'smtp-server'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { change, makeAlert, type NotifyHarness, SEC, startNotifyHarness, T0 } from './notify-support.ts'
+
+interface Mail {
+  from: string
+  to: string[]
+  raw: string
+}
+
+/** A real SMTP server on 127.0.0.1 (no TLS, no auth); `reject` queues RCPT answers, e.g. 451. */
+async function startSmtp() {
+  const mails: Mail[] = []
+  const rejects: number[] = []
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onRcptTo(_address, _session, cb) {
+      const code = rejects.shift()
+      if (code === undefined) return cb()
+      cb(
+        Object.assign(new Error(code >= 500 ? 'mailbox unavailable' : 'try again later'), {
+          responseCode: code,
+        }),
+      )
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = []
+      stream.on('data', (c: Buffer) => chunks.push(c))
+      stream.on('end', () => {
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        })
+        cb()
+      })
+    },
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.server.address() as AddressInfo).port
+  return {
+    port,
+    mails,
+    reject: (...codes: number[]) => rejects.push(...codes),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
+/** Header unfolding and quoted-printable soft breaks, enough to read what nodemailer wrote. */
+function readable(raw: string) {
+  const [head = '', ...rest] = raw.split('\r\n\r\n')
+  const body = rest
+    .join('\r\n\r\n')
+    .replace(/=\r\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
+  const subject = /^Subject: (.*)$/m.exec(head.replace(/\r\n[ \t]+/g, ' '))?.[1]
+  return { head, subject, body }
+}
+
+describe('email over SMTP', () => {
+  let h: NotifyHarness
+  let smtp: Awaited<ReturnType<typeof startSmtp>>
+  beforeEach(async () => {
+    smtp = await startSmtp()
+    h = startNotifyHarness({
+      createMailTransport: () =>
+        nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true }),
+      mailFrom: 'Courtyard <alerts@courtyard.test>',
+    })
+  })
+  afterEach(async () => {
+    await h.close()
+    await smtp.close()
+  })
+
+  const emailChannel = () =>
+    h.config.createChannel({
+      tenantId: 'acme',
+      name: 'night crew',
+      type: 'email',
+      config: { to: ['crew@acme.test', 'lead@acme.test'] },
+    }).id
+
+  it('delivers the alert to a real SMTP server with a subject and body naming it', async () => {
+    h.route({ channelIds: [emailChannel()] })
+    const alert = makeAlert({
+      type: 'leakage',
+      severity: 'critical',
+      message: 'feeder leakage 34 mA',
+      lastValue: 34,
+    })
+    h.emit(change(alert, 'raised', T0))
+    await h.tickAt(T0 + 30 * SEC)
+
+    expect(smtp.mails).toHaveLength(1)
+    const mail = smtp.mails[0]!
+    expect(mail.from).toBe('alerts@courtyard.test')
+    expect(mail.to).toEqual(['crew@acme.test', 'lead@acme.test'])
+    const { subject, body, head } = readable(mail.raw)
+    expect(subject).toBe('[CRITICAL] leakage at Shed A (Garden Court)')
+    expect(body).toContain('feeder leakage 34 mA')
+    expect(body).toContain(alert.id)
+    expect(body).toContain('last value 34')
+    expect(head).toMatch(/^X-Courtyard-Delivery: ntf-/m)
+    expect(
+      await h.metric('courtyard_notifications_total', { channel_type: 'email', outcome: 'delivered' }),
+    ).toBe(1)
+  })
+
+  it('retries a transient SMTP refusal (451) and gives up on a permanent one (550)', async () => {
+    h.route({ channelIds: [emailChannel()], repeatEveryMin: { critical: null } })
+    smtp.reject(451, 451)
+    h.emit(change(makeAlert(), 'raised', T0))
+    await h.tickAt(T0 + 30 * SEC)
+    expect(smtp.mails).toHaveLength(0)
+    expect(
+      await h.metric('courtyard_notifications_total', { channel_type: 'email', outcome: 'failed' }),
+    ).toBe(1)
+    await h.tickAt(T0 + 60 * SEC)
+    expect(smtp.mails).toHaveLength(1)
+
+    smtp.reject(550, 550)
+    h.emit(change(makeAlert({ siteId: 'acme-shed-2' }), 'raised', T0 + 60 * SEC))
+    await h.tickAt(T0 + 90 * SEC)
+    await h.tickAt(T0 + 300 * SEC)
+    expect(smtp.mails).toHaveLength(1)
+    expect(await h.metric('courtyard_notifications_total', { channel_type: 'email', outcome: 'dead' })).toBe(
+      1,
+    )
+  })
+})
