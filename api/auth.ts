@@ -10,6 +10,8 @@ export interface Principal {
   /** null: every tenant (admin) */
   tenantId: string | null
   role: Role
+  /** the token's name, for audit trails (`user:<name>`) */
+  name?: string
 }
 
 declare module 'fastify' {
@@ -27,10 +29,10 @@ export function createAuthenticator(deps: { registry: Registry; adminTokenHash?:
     if (adminHash) {
       const h = Buffer.from(hashToken(token), 'hex')
       if (h.length === adminHash.length && timingSafeEqual(h, adminHash))
-        return { tokenId: 'config-admin', tenantId: null, role: 'admin' }
+        return { tokenId: 'config-admin', tenantId: null, role: 'admin', name: 'admin' }
     }
     const t = deps.registry.findToken(token)
-    return t && { tokenId: t.id, tenantId: t.tenantId, role: t.role }
+    return t && { tokenId: t.id, tenantId: t.tenantId, role: t.role, name: t.name }
   }
   const fromHeader = (header: string | undefined): Principal => {
     if (!header)
