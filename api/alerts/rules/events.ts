@@ -32,11 +32,10 @@ export function smokeReading(
   out: Signals,
 ): void {
   const prev = s.smoke
-  if (prev.ts !== null && ts < prev.ts) return
   if (smoke === undefined) {
     // a reading without the flag cannot break a running clear timer, only confirm it
     if (prev.open && prev.clearSince !== null && ts - prev.clearSince >= ctx.cfg.smokeClearHoldS * 1000) {
-      s.smoke = { open: false, clearSince: null, ts }
+      s.smoke = { open: false, clearSince: null }
       out.push({
         action: 'clear',
         type: 'smoke',
@@ -50,20 +49,17 @@ export function smokeReading(
   if (smoke) {
     if (!prev.open || fromEvent)
       out.push({ action: 'raise', type: 'smoke', severity: 'critical', at: ts, message: text, value: true })
-    s.smoke = { open: true, clearSince: null, ts }
+    s.smoke = { open: true, clearSince: null }
     return
   }
-  if (!prev.open) {
-    s.smoke = { ...prev, ts }
-    return
-  }
+  if (!prev.open) return
   const clearSince = prev.clearSince ?? ts
   if (ts - clearSince >= ctx.cfg.smokeClearHoldS * 1000) {
-    s.smoke = { open: false, clearSince: null, ts }
+    s.smoke = { open: false, clearSince: null }
     out.push({ action: 'clear', type: 'smoke', at: ts, message: 'no smoke for the clear time', value: false })
     return
   }
-  s.smoke = { open: true, clearSince, ts }
+  s.smoke = { open: true, clearSince }
 }
 
 // ---- display tamper ---------------------------------------------------------------------------------
@@ -78,9 +74,8 @@ export function doorReading(
   out: Signals,
 ): void {
   const prev = s.tamper
-  if (prev.ts !== null && ts < prev.ts) return
   if (!open) {
-    s.tamper = { open: false, ts }
+    s.tamper = { open: false }
     if (prev.open)
       out.push({
         action: 'clear',
@@ -93,10 +88,9 @@ export function doorReading(
   }
   // a technician inside a maintenance window: expected, not tamper
   if (inAnyWindow(ctx.cfg.maintenanceWindows, ts, ctx.cfg.utcOffsetMin)) {
-    s.tamper = { open: prev.open, ts }
     return
   }
-  s.tamper = { open: true, ts }
+  s.tamper = { open: true }
   if (!prev.open || fromEvent)
     out.push({
       action: 'raise',
@@ -141,9 +135,13 @@ export function applyEvent(s: RulesState, ctx: RuleContext, e: DeviceEvent, out:
       return
     }
     case 'smoke_detected':
+      // events are judged against events only: telemetry has its own order (lastTs), and a smoke or
+      // door event must not be lost to a reading that happened to arrive first
+      if (!fresh(s, 'smoke', e.ts)) return
       smokeReading(s, ctx, e.ts, true, true, `smoke detected${detail(e)}`, out)
       return
     case 'smoke_cleared':
+      if (!fresh(s, 'smoke', e.ts)) return
       smokeReading(s, ctx, e.ts, false, true, 'smoke cleared', out)
       return
     case 'emergency_call':
@@ -181,9 +179,11 @@ export function applyEvent(s: RulesState, ctx: RuleContext, e: DeviceEvent, out:
       })
       return
     case 'door_opened':
+      if (!fresh(s, 'display_tamper', e.ts)) return
       doorReading(s, ctx, e.ts, true, true, out)
       return
     case 'door_closed':
+      if (!fresh(s, 'display_tamper', e.ts)) return
       doorReading(s, ctx, e.ts, false, true, out)
       return
     default:

@@ -21,8 +21,8 @@ export type RulesState = {
   stopSent: Record<string, boolean>
   /** event time of the newest event applied per alert key: an older event for the same key is stale */
   eventTs: Record<string, number>
-  smoke: { open: boolean; clearSince: number | null; ts: number | null }
-  tamper: { open: boolean; ts: number | null }
+  smoke: { open: boolean; clearSince: number | null }
+  tamper: { open: boolean }
   strayWire: StrayWireState | null
 }
 
@@ -35,8 +35,8 @@ export const initialRulesState = (): RulesState => ({
   holds: {},
   stopSent: {},
   eventTs: {},
-  smoke: { open: false, clearSince: null, ts: null },
-  tamper: { open: false, ts: null },
+  smoke: { open: false, clearSince: null },
+  tamper: { open: false },
   strayWire: null,
 })
 

@@ -76,6 +76,26 @@ describe('smoke', () => {
       expected: [{ action: 'raise', type: 'smoke', severity: 'critical', at: at(0) }],
     },
     {
+      name: 'a smoke_detected event that arrives after a later reading still raises, at its own ts',
+      dev: PILE,
+      steps: [pile(at(1), { smoke: false }), event('charging-pile', at(1) - 2 * SEC, 'smoke_detected')],
+      expected: [{ action: 'raise', type: 'smoke', severity: 'critical', at: at(1) - 2 * SEC }],
+    },
+    {
+      name: 'a late smoke_detected older than the smoke_cleared already applied is stale',
+      dev: PILE,
+      steps: [
+        event('charging-pile', at(0), 'smoke_detected'),
+        event('charging-pile', at(2), 'smoke_cleared'),
+        event('charging-pile', at(1), 'smoke_detected'),
+        pile(at(4)),
+      ],
+      expected: [
+        { action: 'raise', type: 'smoke', severity: 'critical', at: at(0) },
+        { action: 'clear', type: 'smoke', at: at(4) },
+      ],
+    },
+    {
       name: 'smoke: false without any smoke raises nothing (near miss)',
       dev: PILE,
       steps: perMinute(T0, [false, false, false], (ts, smoke) => pile(ts, { smoke })),
@@ -213,6 +233,11 @@ describe('display_tamper', () => {
         { action: 'raise', type: 'display_tamper', severity: 'major', at: at(1) },
         { action: 'clear', type: 'display_tamper', at: at(4) },
       ],
+    },
+    {
+      name: 'a door_opened event that arrives after a later reading still raises',
+      steps: [display(at(1), { doorOpen: false }), event('outdoor-display', at(1) - 5 * SEC, 'door_opened')],
+      expected: [{ action: 'raise', type: 'display_tamper', severity: 'major', at: at(1) - 5 * SEC }],
     },
     {
       name: 'a door opened inside a daily maintenance window raises nothing (near miss)',
