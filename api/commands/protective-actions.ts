@@ -15,6 +15,8 @@ export function createProtectiveActions(deps: {
   /** with the audit lookup, "once per alert" also holds across a restart */
   commands: CommandSender & { listCommandsForAlert?(alertId: string): { name: string; by: string }[] }
   log: Logger
+  /** adds the `command` step to the alert's history (the engine's `record`), once the result is known */
+  record?: (alertId: string, kind: 'command', by: string, detail: Record<string, unknown>) => void
 }): ProtectiveActions {
   const { bus, commands } = deps
   const log = deps.log.child({ component: 'protective-actions' })
@@ -52,6 +54,11 @@ export function createProtectiveActions(deps: {
     }
     if (result.ok) log.info({ ...ctx, commandId: result.id }, 'protective command acknowledged')
     else log.warn({ ...ctx, commandId: result.id, error: result.error }, 'protective command failed')
+    try {
+      deps.record?.(alert.id, 'command', 'auto', { name: command.name, args: command.args, result })
+    } catch (err) {
+      log.error({ ...ctx, err: (err as Error).message }, 'command step not recorded on the alert')
+    }
   }
 
   const onChange = (change: AlertChange): void => {

@@ -43,11 +43,17 @@ describe('protective actions', () => {
   let pile: SimulatedPile
   let bus: EventEmitter<AlertBusEvents>
   let actions: ProtectiveActions
+  const recorded: { alertId: string; kind: string; by: string; detail: Record<string, unknown> }[] = []
   beforeAll(async () => {
     h = await startCommandHarness({ timeoutMs: 1500 })
     pile = await h.pile('pile-1')
     bus = new EventEmitter<AlertBusEvents>()
-    actions = createProtectiveActions({ bus, commands: h.commands, log })
+    actions = createProtectiveActions({
+      bus,
+      commands: h.commands,
+      log,
+      record: (alertId, kind, by, detail) => recorded.push({ alertId, kind, by, detail }),
+    })
   })
   afterAll(async () => {
     actions?.close()
@@ -77,6 +83,19 @@ describe('protective actions', () => {
         result: 'ok',
         ackAt: expect.any(Number),
       }),
+    ])
+    // the step on the alert's history (the engine's record)
+    expect(recorded).toEqual([
+      {
+        alertId: 'alert-hot-1',
+        kind: 'command',
+        by: 'auto',
+        detail: {
+          name: 'stop_port',
+          args: { port: 3, reason: 'port 3 at 76.2 °C (critical overheat)' },
+          result: { id: pile.received[0]!.id, ok: true, result: 'ok' },
+        },
+      },
     ])
     // and on the device's audit, as the API lists it
     const res = await h.call('GET', '/api/v1/devices/pile-1/commands')
