@@ -20,12 +20,12 @@ let base: string
 const tokens: Record<string, string> = {}
 const influx = createInfluxClient({ url: inject('influxUrl'), db: 'unused_by_alert_routes' })
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers and assert on them
 async function call(
   method: string,
   path: string,
   token: string,
   body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers and assert on them
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(base + path, {
     method,
@@ -65,7 +65,7 @@ beforeAll(async () => {
   const f = Fastify({ loggerInstance: log })
     .withTypeProvider<TypeBoxTypeProvider>()
     .setValidatorCompiler(TypeBoxValidatorCompiler)
-  installErrorHandlers(f, log)
+  installErrorHandlers(f as unknown as FastifyInstance, log)
   await f.register(
     async (v1) => {
       v1.addHook('onRequest', async (req) => {
