@@ -248,7 +248,14 @@ export function catalogueSettings(settings: AlertSettings): CatalogueSettings {
   return c
 }
 
-/** The detector's parameters under these settings (the site's local time included). */
+const detectorParams = new WeakMap<object, StrayWireParams>()
+
+/** The detector's parameters under these settings (the site's local time included); cached per object. */
 export function strayWireParams(c: CatalogueSettings): StrayWireParams {
-  return { ...c.strayWire, utcOffsetMin: c.utcOffsetMin }
+  let p = detectorParams.get(c)
+  if (!p) {
+    p = { ...c.strayWire, utcOffsetMin: c.utcOffsetMin }
+    detectorParams.set(c, p)
+  }
+  return p
 }

@@ -13,6 +13,9 @@ export function portOverheat(
 ): void {
   const c = ctx.cfg
   const spec = { holdMs: c.portOverheatHoldS * S, clearHoldMs: c.portOverheatClearHoldS * S }
+  // one copy of the table per reading, not one per port
+  const holds = { ...s.holds }
+  s.holds = holds
   for (const p of t.ports) {
     const key = `port_overheat:${p.port}`
     // a port without a sensor reading says nothing either way
@@ -29,7 +32,7 @@ export function portOverheat(
       spec,
       restart,
     )
-    s.holds = { ...s.holds, [key]: r.state }
+    holds[key] = r.state
     if (!r.change) continue
     const stopKey = String(p.port)
     if (r.change.kind === 'clear') {

@@ -24,6 +24,11 @@ export interface Level {
 
 export type HoldChange = { kind: 'raise'; severity: Severity } | { kind: 'clear' }
 
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false
+  return true
+}
+
 export const initialHold = (): HoldState => ({ open: null, since: {}, clearSince: null })
 
 /**
@@ -39,6 +44,9 @@ export function stepHold(
   spec: HoldSpec,
   restart = false,
 ): { state: HoldState; change?: HoldChange } {
+  // the common case, nothing going on: no allocation (this runs per port per reading)
+  if (prev && prev.open === null && !restart && levels.every((l) => !l.active) && isEmpty(prev.since))
+    return { state: prev }
   const base = prev ?? initialHold()
   const s: HoldState = {
     open: base.open,
