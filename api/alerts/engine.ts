@@ -5,22 +5,17 @@
 // before the stored position are skipped, so nothing is raised twice and nothing open is forgotten.
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
-import { type Alert, severityRank, type TransitionKind } from '../../domain/alerts.ts'
+import type { Alert, TransitionKind } from '../../domain/alerts.ts'
 import { decodeMessage } from '../../domain/decode-message.ts'
 import { parseDeviceTopic } from '../../domain/topics.ts'
 import { generateId } from '../../registry/ids.ts'
-import type { DeviceDirectory, DeviceIdentity } from '../../registry/types.ts'
+import type { DeviceDirectory } from '../../registry/types.ts'
 import type { SpoolEntry, SpoolPosition, SpoolReader } from '../../spool/types.ts'
 import type { AlertsDb } from './db.ts'
+import { createSignalApplier, emptyOutbox, type Outbox } from './engine-apply.ts'
+import { createDeviceLookup } from './engine-devices.ts'
 import { createEngineMetrics } from './engine-metrics.ts'
-import {
-  type Decision,
-  decideAcknowledge,
-  decideManualClear,
-  decideSignal,
-  publicAlert,
-  signalKey,
-} from './lifecycle.ts'
+import { type Decision, decideAcknowledge, decideManualClear, publicAlert } from './lifecycle.ts'
 import {
   evaluateDevice as catalogueEvaluateDevice,
   evaluateOffline as catalogueEvaluateOffline,
@@ -29,14 +24,11 @@ import { type AlertSettingsOverride, DEFAULT_ALERT_SETTINGS, resolveSettings } f
 import { type AlertStore, createAlertStore, type SettingsScope } from './store.ts'
 import type {
   AlertBus,
-  AlertChange,
   AlertSettings,
   CommandSender,
   DeviceRuleState,
   EvaluateDevice,
   EvaluateOffline,
-  RuleDevice,
-  RuleSignal,
 } from './types.ts'
 
 /** Catalogue defaults ← site override ← device override (api/alerts/settings.ts implements it). */
@@ -90,13 +82,6 @@ export interface AlertEngine {
   stop(): Promise<void>
 }
 
-interface CachedDevice {
-  device: RuleDevice
-  settings: AlertSettings
-  decommissioned: boolean
-  expiresAt: number
-}
-
 export const defaultResolveSettings: ResolveSettings = (site, device) =>
   resolveSettings(DEFAULT_ALERT_SETTINGS, site as AlertSettingsOverride, device as AlertSettingsOverride)
 
@@ -120,77 +105,10 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const states: Map<string, DeviceRuleState> = store.ruleStates()
   let dbPos = store.position()
   let processed = 0
-  const cache = new Map<string, CachedDevice>()
+  const devices = createDeviceLookup({ directory, store, resolveSettings, now, ttlMs })
+  const lookup = devices.get
 
-  const lookup = (id: string): CachedDevice | undefined => {
-    const t = now()
-    const hit = cache.get(id)
-    if (hit && hit.expiresAt > t) return hit
-    const d: DeviceIdentity | undefined = directory.findDevice(id, { includeDecommissioned: true })
-    if (!d) return undefined
-    const device: RuleDevice = {
-      id: d.id,
-      kind: d.kind,
-      siteId: d.siteId,
-      tenantId: d.tenantId,
-      reportIntervalS: d.reportIntervalS,
-    }
-    const settings = resolveSettings(store.getSettings('site', d.siteId), store.getSettings('device', d.id))
-    const entry = { device, settings, decommissioned: d.decommissionedAt !== undefined, expiresAt: t + ttlMs }
-    cache.set(id, entry)
-    return entry
-  }
-
-  /** Changes and commands of one transaction, handed out only after it committed. */
-  interface Outbox {
-    changes: AlertChange[]
-    commands: { alert: Alert; command: NonNullable<Extract<RuleSignal, { action: 'raise' }>['command']> }[]
-  }
-
-  const persist = (d: Decision, out: Outbox) => {
-    if (d.insert) store.insert(d.alert)
-    else store.update(d.alert)
-    if (!d.transition) return
-    store.addTransition(d.transition)
-    out.changes.push({ alert: publicAlert(d.alert), transition: d.transition, tenantId: d.alert.tenantId })
-  }
-
-  const releaseHeld = (device: RuleDevice, out: Outbox) => {
-    const held = store.held(device.id)
-    store.unholdAll(device.id)
-    // still true when the device came back (no clear arrived meanwhile): raise with the deciding reading's ts
-    for (const s of held) applySignal(device, s, out)
-  }
-
-  const applySignal = (device: RuleDevice, s: RuleSignal, out: Outbox) => {
-    const key = signalKey(s)
-    if (s.action === 'raise' && s.port !== undefined && s.type !== 'device_offline') {
-      // issue 3 "Inhibition": port alerts of an offline pile are held back
-      if (store.findOpen(device.id, '', 'device_offline')) {
-        // the first deciding reading keeps its ts; severity only rises, as it would on an open alert
-        const prev = store.held(device.id).find((x) => x.type === s.type && signalKey(x) === key)
-        const held =
-          prev?.action === 'raise'
-            ? {
-                ...s,
-                at: prev.at,
-                severity: severityRank(prev.severity) > severityRank(s.severity) ? prev.severity : s.severity,
-              }
-            : s
-        store.hold(device.id, key, held)
-        return
-      }
-    }
-    if (s.action === 'clear') store.unhold(device.id, key, s.type)
-    const d = decideSignal(store.findOpen(device.id, key, s.type), s, device, newId)
-    if (!d) return
-    persist(d, out)
-    if (d.insert) metrics.raised.inc({ type: d.alert.type, severity: d.alert.severity })
-    const k = d.transition?.kind
-    if (s.action === 'raise' && s.command && (k === 'raised' || k === 'severity_changed'))
-      out.commands.push({ alert: publicAlert(d.alert), command: s.command })
-    if (s.type === 'device_offline' && d.alert.state === 'cleared') releaseHeld(device, out)
-  }
+  const { apply: applySignal, persist, releaseHeld } = createSignalApplier({ store, metrics, newId })
 
   const dispatch = (out: Outbox) => {
     for (const c of out.changes) {
@@ -229,7 +147,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
 
   /** Applies a batch in one transaction; in-memory rule states are rolled back if it fails. */
   const processBatch = (entries: SpoolEntry[]): Outbox => {
-    const out: Outbox = { changes: [], commands: [] }
+    const out = emptyOutbox()
     const before = new Map<string, DeviceRuleState | undefined>()
     let skipped = 0
     let rejected = 0
@@ -331,7 +249,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   }
 
   const manual = (id: string, decide: (a: ReturnType<AlertStore['get']> & {}) => Decision | undefined) => {
-    const out: Outbox = { changes: [], commands: [] }
+    const out = emptyOutbox()
     const result = store.transaction(() => {
       const a = store.get(id)
       if (!a) return undefined
@@ -356,7 +274,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
       store.addTransition({ alertId, kind, at: now(), by, ...(detail ? { detail } : {}) })
     },
     tick(nowMs = now()) {
-      const out: Outbox = { changes: [], commands: [] }
+      const out = emptyOutbox()
       store.transaction(() => {
         for (const [id, prev] of states) {
           const cached = lookup(id)
@@ -379,7 +297,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
       dispatch(out)
     },
     settingsChanged() {
-      cache.clear()
+      devices.clear()
     },
     stats: () => ({ processed, position: dbPos }),
     async stop() {

@@ -10,7 +10,8 @@ import type {
   TransitionKind,
 } from '../../domain/alerts.ts'
 import type { SpoolPosition } from '../../spool/types.ts'
-import { type AlertsDb, migratePart, type PartMigration } from './db.ts'
+import { type AlertsDb, migratePart } from './db.ts'
+import { ALERT_STORE_MIGRATIONS } from './store-schema.ts'
 import type { DeviceRuleState, RuleSignal } from './types.ts'
 
 /** An alert as stored: the API object plus its tenant and dedup key (`port:3`, `port:3:leakage`, or ''). */
@@ -42,76 +43,8 @@ export interface AlertQuery {
 
 export type SettingsScope = 'site' | 'device'
 
-const MIGRATIONS: readonly PartMigration[] = [
-  {
-    version: 1,
-    description: 'alerts, transitions, rule state, held signals, settings overrides, engine position',
-    sql: `
-      CREATE TABLE alerts (
-        id TEXT PRIMARY KEY,
-        tenant_id TEXT NOT NULL,
-        type TEXT NOT NULL,
-        severity TEXT NOT NULL,
-        state TEXT NOT NULL,
-        device_id TEXT NOT NULL,
-        site_id TEXT NOT NULL,
-        port INTEGER,
-        key TEXT NOT NULL,
-        message TEXT NOT NULL,
-        raised_at INTEGER NOT NULL,
-        acknowledged_at INTEGER,
-        acknowledged_by TEXT,
-        cleared_at INTEGER,
-        cleared_by TEXT,
-        last_value TEXT,
-        count INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-      );
-      -- issue 3: one open alert per (device, port or key, type)
-      CREATE UNIQUE INDEX alerts_open_key ON alerts (device_id, key, type) WHERE state != 'cleared';
-      CREATE INDEX alerts_by_raised ON alerts (raised_at, id);
-      CREATE INDEX alerts_by_device ON alerts (device_id, raised_at);
-      CREATE INDEX alerts_by_site ON alerts (site_id, raised_at);
-      CREATE INDEX alerts_by_state ON alerts (state) WHERE state != 'cleared';
-      CREATE TABLE alert_transitions (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        alert_id TEXT NOT NULL REFERENCES alerts(id),
-        kind TEXT NOT NULL,
-        at INTEGER NOT NULL,
-        by TEXT NOT NULL,
-        note TEXT,
-        severity TEXT,
-        value TEXT,
-        detail TEXT
-      );
-      CREATE INDEX alert_transitions_by_alert ON alert_transitions (alert_id, seq);
-      CREATE TABLE alert_rule_state (device_id TEXT PRIMARY KEY, state TEXT NOT NULL);
-      CREATE TABLE alert_held (
-        device_id TEXT NOT NULL,
-        key TEXT NOT NULL,
-        type TEXT NOT NULL,
-        signal TEXT NOT NULL,
-        PRIMARY KEY (device_id, key, type)
-      );
-      CREATE TABLE alert_settings (
-        scope TEXT NOT NULL,
-        id TEXT NOT NULL,
-        settings TEXT NOT NULL,
-        updated_at INTEGER NOT NULL,
-        updated_by TEXT NOT NULL,
-        PRIMARY KEY (scope, id)
-      );
-      CREATE TABLE alert_engine_position (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        segment INTEGER NOT NULL,
-        offset INTEGER NOT NULL
-      );
-    `,
-  },
-]
-
 export function migrateAlertStore(db: AlertsDb): number {
-  return migratePart(db, 'engine', MIGRATIONS)
+  return migratePart(db, 'engine', ALERT_STORE_MIGRATIONS)
 }
 
 interface AlertRow {
