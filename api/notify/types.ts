@@ -1,5 +1,5 @@
 // Notifications to crews (issue 3 §6): what is stored (channels, routes, silences) and what goes out.
-import type { Alert, AlertTransition, Severity } from '../../domain/alerts.ts'
+import type { Alert, AlertTransition, AlertType, Severity } from '../../domain/alerts.ts'
 
 export const CHANNEL_TYPES = ['webhook', 'email'] as const
 export type ChannelType = (typeof CHANNEL_TYPES)[number]
@@ -51,7 +51,7 @@ export interface NotificationRoute {
   siteIds?: string[]
   minSeverity: Severity
   /** all alert types when absent */
-  types?: string[]
+  types?: AlertType[]
   channelIds: string[]
   /** minutes without an acknowledgement before `escalateTo` is notified too */
   escalateAfterMin?: number
@@ -66,7 +66,7 @@ export interface NotificationRoute {
 export interface SilenceMatchers {
   siteId?: string
   deviceId?: string
-  type?: string
+  type?: AlertType
   severity?: Severity
 }
 
