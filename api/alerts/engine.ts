@@ -275,6 +275,8 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     },
     tick(nowMs = now()) {
       const out = emptyOutbox()
+      // applied to memory only once stored, so a failed transaction leaves both as they were
+      const updated = new Map<string, DeviceRuleState>()
       store.transaction(() => {
         for (const [id, prev] of states) {
           const cached = lookup(id)
@@ -288,12 +290,13 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
             continue
           }
           if (res.state !== prev) {
-            states.set(id, res.state)
+            updated.set(id, res.state)
             store.putRuleState(id, res.state)
           }
           for (const s of res.signals) applySignal(cached.device, s, out)
         }
       })
+      for (const [id, st] of updated) states.set(id, st)
       dispatch(out)
     },
     settingsChanged() {

@@ -196,4 +196,22 @@ describe('alert engine over a real spool and alerts.db', () => {
     expect(open().map((a) => [a.deviceId, a.port])).toEqual([['pile-1', 4]])
     expect(await h.metrics.metrics()).toContain('courtyard_alert_engine_messages_total{outcome="rejected"} 2')
   })
+
+  it('keeps going when a bus listener throws, and counts the failure', async () => {
+    h.bus.prependListener('change', () => {
+      throw new Error('listener broke')
+    })
+    const fault = (port: number, seq: number) => ({
+      ts: T0,
+      seq,
+      kind: 'charging-pile',
+      event: 'port_fault',
+      port,
+      code: 'leakage',
+    })
+    await h.publish('pile-1', 'events', fault(1, 1))
+    await h.publish('pile-1', 'events', fault(2, 2))
+    expect(open()).toHaveLength(2)
+    expect(await h.metrics.metrics()).toContain('courtyard_alert_engine_errors_total{stage="listener"} 2')
+  })
 })

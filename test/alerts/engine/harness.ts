@@ -84,6 +84,7 @@ export async function startEngineHarness(opts: { rules?: Rules } = {}) {
   let db: AlertsDb
   let engine: AlertEngine
   let metrics: MetricsRegistry
+  let bus: EventEmitter<AlertBusEvents>
   const changes: AlertChange[] = []
   const commands: CommandRequest[] = []
 
@@ -91,7 +92,7 @@ export async function startEngineHarness(opts: { rules?: Rules } = {}) {
     reader = await openSpoolReader({ dir: spoolDir, log, consumer: 'alerts', pollMs: 5 })
     db = openAlertsDb(join(dir, 'alerts.db'))
     metrics = new MetricsRegistry()
-    const bus = new EventEmitter<AlertBusEvents>()
+    bus = new EventEmitter<AlertBusEvents>()
     bus.on('change', (c) => changes.push(c))
     engine = startAlertEngine({
       spool: reader,
@@ -132,6 +133,9 @@ export async function startEngineHarness(opts: { rules?: Rules } = {}) {
     },
     get metrics() {
       return metrics
+    },
+    get bus() {
+      return bus
     },
     /** Appends a publish to the spool (as the broker would) and waits until the engine has seen it. */
     async publish(deviceId: string, channel: 'telemetry' | 'events' | 'status', payload: object | string) {
