@@ -102,9 +102,19 @@ export function courtyardSignature(secret: string, rawBody: string): string {
   return `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`
 }
 
-// the robots cap message size (WeCom markdown 4096 bytes, DingTalk 20000, Feishu 30 KB): stay well under
-const MAX_ROBOT_CHARS = 3800
-const clip = (s: string) => (s.length > MAX_ROBOT_CHARS ? `${s.slice(0, MAX_ROBOT_CHARS - 1)}…` : s)
+// the robots cap message size (WeCom markdown 4096 bytes of UTF-8, DingTalk 20000, Feishu 30 KB): a
+// group of many alerts is cut to fit the smallest; site names in Chinese take 3 bytes a character
+const MAX_ROBOT_BYTES = 4000
+export function clip(s: string, maxBytes = MAX_ROBOT_BYTES): string {
+  const buf = Buffer.from(s, 'utf8')
+  if (buf.length <= maxBytes) return s
+  // cutting inside a multi-byte character leaves U+FFFD at the end: drop it
+  const head = buf
+    .subarray(0, maxBytes - 3)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '')
+  return `${head}…`
+}
 
 export interface RenderedRequest {
   url: string

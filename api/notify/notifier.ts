@@ -5,7 +5,7 @@
 // port faults within seconds and the crew gets one page, not twelve; the price is up to 30 s of delay.
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
-import type { AlertTransition } from '../../domain/alerts.ts'
+import type { Alert, AlertTransition } from '../../domain/alerts.ts'
 import type { AlertsDb } from '../alerts/db.ts'
 import type { AlertBus, AlertChange } from '../alerts/types.ts'
 import { createNotifyConfigStore } from './config-store.ts'
@@ -30,6 +30,12 @@ export interface NotifierDeps {
   bus: AlertBus
   /** from the registry: names for message text */
   getSite(siteId: string): SiteInfo | undefined
+  /**
+   * The engine's current view of an alert. When given, repeats and escalations check it first, so a
+   * change the notifier missed (it was not listening) never leaves an acknowledged or cleared alert
+   * repeating.
+   */
+  currentAlert?(alertId: string): Alert | undefined
   /** the engine's maintenance windows: no notifications inside them (the alert still exists) */
   isInMaintenance?(siteId: string, deviceId: string, at: number): boolean
   fetch?: FetchLike
@@ -201,9 +207,24 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
+  /** The tracking row brought up to date with the engine; undefined when there is nothing left to do. */
+  function reconcile(t: Tracking): Tracking | undefined {
+    if (!deps.currentAlert) return t
+    const alert = deps.currentAlert(t.alertId)
+    if (!alert || alert.state === 'cleared') {
+      deliveries.deleteTracking(t.alertId)
+      return undefined
+    }
+    if (alert.state === 'active') return { ...t, alert }
+    deliveries.updateTracking({ ...t, alert, state: alert.state })
+    return undefined
+  }
+
   /** Repeats and escalations that are due, as items in their groups (due at once). */
   function timers(now: number): void {
-    for (const t of deliveries.dueTracking(now)) {
+    for (const due of deliveries.dueTracking(now)) {
+      const t = reconcile(due)
+      if (!t) continue
       const route = config.getRoute(t.routeId)
       const next: Tracking = { ...t }
       if (!route) {

@@ -181,4 +181,21 @@ describe('repeats, escalation and clears', () => {
     expect(rx.received.map((r) => r.body.reason)).toEqual(['raised', 'repeat', 'repeat'])
     expect(rx2.received.map((r) => r.body.reason)).toEqual(['escalation'])
   })
+
+  it('asks the engine before repeating, so an acknowledgement the notifier missed stops repeats', async () => {
+    const engine = new Map<string, ReturnType<typeof makeAlert>>()
+    h.restart({ currentAlert: (id) => engine.get(id) })
+    h.route({ channelIds: [h.webhook(rx.url)] })
+    const alert = makeAlert({ severity: 'critical' })
+    engine.set(alert.id, alert)
+    h.emit(change(alert, 'raised', T0))
+    await run(h, T0, T0 + 5 * MIN)
+    expect(rx.received.map((r) => r.body.reason)).toEqual(['raised', 'repeat'])
+    // acknowledged while the notifier was not listening: no bus event, only the engine knows
+    engine.set(alert.id, { ...alert, state: 'acknowledged' })
+    await run(h, T0 + 5 * MIN + 30 * SEC, T0 + 30 * MIN)
+    expect(rx.received).toHaveLength(2)
+    const rows = h.db.prepare('SELECT state FROM notify_tracking WHERE alert_id = ?').all(alert.id)
+    expect(rows).toEqual([{ state: 'acknowledged' }])
+  })
 })
