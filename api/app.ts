@@ -45,6 +45,11 @@ export interface ApiDeps {
   now?: () => number
   /** defaults to the InfluxDB-backed source (api/device-state.ts) */
   deviceState?: DeviceStateSource
+  /**
+   * More route plugins under `/api/v1`, behind the same authentication (alerts, notifications, commands):
+   * each is called with the authenticated scope and the route context.
+   */
+  routes?: ((v1: FastifyInstance, ctx: RouteContext) => Promise<void>)[]
 }
 
 export interface Api {
@@ -153,6 +158,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
       await v1.register(siteRoutes, { ctx })
       await v1.register(deviceRoutes, { ctx })
       await v1.register(deviceDataRoutes, { ctx })
+      for (const add of deps.routes ?? []) await add(v1 as unknown as FastifyInstance, ctx)
     },
     { prefix: '/api/v1' },
   )

@@ -24,6 +24,8 @@ export interface ServiceConfig {
   adminToken?: string
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   spoolMaxBytes: number
+  /** the alert engine (default on); off for a node that only ingests, or to measure its cost */
+  alertsEnabled: boolean
   ingest: { maxBatch: number; flushIntervalMs: number; maxInflight: number }
 }
 
@@ -100,6 +102,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     )
   }
 
+  const alertsRaw = (str('ALERTS_ENABLED') ?? 'true').toLowerCase()
+  if (!['true', 'false', '1', '0'].includes(alertsRaw)) {
+    errors.push(`ALERTS_ENABLED=${alertsRaw} is invalid: expected true or false`)
+  }
+
   const config: ServiceConfig = {
     host,
     mqttPort: port('MQTT_PORT', 1883) ?? 1883,
@@ -121,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     adminToken,
     logLevel,
     spoolMaxBytes: (int('SPOOL_MAX_MB', 2048, 16, 1_048_576) ?? 2048) * 1024 * 1024,
+    alertsEnabled: alertsRaw === 'true' || alertsRaw === '1',
     ingest: {
       maxBatch: int('INGEST_MAX_BATCH', 5000, 1, 100_000) ?? 5000,
       flushIntervalMs: int('INGEST_FLUSH_MS', 100, 1, 60_000) ?? 100,

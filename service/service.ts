@@ -1,11 +1,19 @@
 // Wires the parts of one service node together: registry → spool → broker → ingest → API.
 // Takes a validated config, a logger and a metrics registry; reads no environment.
 import { randomBytes } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import type { Socket } from 'node:net'
 import { join } from 'node:path'
 import mqtt from 'mqtt'
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
+import { alertRoutes } from '../api/alerts/alert-routes.ts'
+import { startAlertAnnotations } from '../api/alerts/annotations.ts'
+import { openAlertsDb } from '../api/alerts/db.ts'
+import { startAlertEngine } from '../api/alerts/engine.ts'
+import type { AlertBusEvents } from '../api/alerts/types.ts'
 import { buildApp } from '../api/app.ts'
+import { commandRecord, commandRoutes, createCommandService } from '../api/commands/index.ts'
 import { createBroker } from '../broker/index.ts'
 import { createInfluxClient } from '../influx/client.ts'
 import { startIngest } from '../ingest/index.ts'
@@ -61,12 +69,19 @@ export async function startService(deps: {
   const dbReady = ensureDb()
 
   const spoolDir = join(config.dataDir, 'spool')
-  const reader = await openSpoolReader({ dir: spoolDir, log: log.child({ component: 'spool-reader' }) })
+  const reader = await openSpoolReader({ dir: spoolDir, log })
+  // the alert engine is a second consumer of the spool: alerts never wait for InfluxDB
+  const alertReader = config.alertsEnabled
+    ? await openSpoolReader({ dir: spoolDir, log, consumer: 'alerts' })
+    : undefined
   const writer = await openSpoolWriter({
     dir: spoolDir,
     maxBytes: config.spoolMaxBytes,
-    log: log.child({ component: 'spool' }),
-    onCommit: () => reader.notify(),
+    log,
+    onCommit: () => {
+      reader.notify()
+      alertReader?.notify()
+    },
   })
 
   const broker = await createBroker({
@@ -105,6 +120,29 @@ export async function startService(deps: {
     password: apiSecret,
     reconnectPeriod: 1000,
   })
+  // Nagle + delayed ACK add ~40 ms to every command round trip and live event (measurements.md)
+  const noDelay = () => (serviceClient.stream as Socket).setNoDelay?.(true)
+  noDelay()
+  serviceClient.on('connect', noDelay)
+
+  // Alerts: engine (rules on event time, lifecycle in alerts.db) → bus → live feed, InfluxDB annotations,
+  // notifications; protective commands through the service client.
+  const alertsDb = openAlertsDb(join(config.dataDir, 'alerts.db'))
+  const bus = new EventEmitter<AlertBusEvents>()
+  const commands = createCommandService({ mqtt: serviceClient, db: alertsDb, registry, log, metrics })
+  const engine = alertReader
+    ? startAlertEngine({
+        spool: alertReader,
+        directory: registry,
+        db: alertsDb,
+        bus,
+        log,
+        metrics,
+        now: Date.now,
+        commands,
+      })
+    : undefined
+  const annotations = startAlertAnnotations({ bus, influx, directory: registry, log, metrics })
 
   const readiness = async () => {
     const influxOk = await influx.ping().catch(() => false)
@@ -125,6 +163,25 @@ export async function startService(deps: {
     metrics,
     readiness,
     mqtt: serviceClient,
+    routes: [
+      async (v1, ctx) => {
+        await v1.register(commandRoutes, { ctx, commands })
+        if (engine) {
+          await v1.register(alertRoutes, {
+            ctx,
+            engine,
+            commandsForAlert: (id) => commands.listCommandsForAlert(id).map(commandRecord),
+          })
+        }
+      },
+    ],
+  })
+  bus.on('change', (c) => {
+    try {
+      api.live.emitAlert(c.alert)
+    } catch (err) {
+      log.error({ err, alertId: c.alert.id }, 'live alert emit failed')
+    }
   })
   await api.app.listen({ host: config.host, port: config.httpPort })
   const addr = api.app.server.address()
@@ -144,13 +201,18 @@ export async function startService(deps: {
     async stop() {
       stopped = true
       await api.close()
+      await engine?.stop()
+      await commands.close()
+      await annotations.close()
       await serviceClient.endAsync(true).catch(() => undefined)
       // broker first, so no new PUBACKs; then let ingest drain what is spooled
       await broker.close()
       await writer.close()
       await ingest.stop()
       await reader.close()
+      await alertReader?.close()
       await influx.close()
+      alertsDb.close()
       registry.close()
     },
   }
