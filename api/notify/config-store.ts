@@ -78,6 +78,17 @@ export interface Page {
 }
 
 export function createNotifyConfigStore(db: AlertsDb, now: () => number) {
+  // the bus listener runs these for every alert change: prepare once
+  const hot = {
+    channelAny: db.prepare('SELECT * FROM notify_channels WHERE id = ?'),
+    channelOf: db.prepare('SELECT * FROM notify_channels WHERE id = ? AND tenant_id = ?'),
+    routeAny: db.prepare('SELECT * FROM notify_routes WHERE id = ?'),
+    routesAll: db.prepare('SELECT * FROM notify_routes ORDER BY id'),
+    routesOf: db.prepare('SELECT * FROM notify_routes WHERE tenant_id = ? ORDER BY id'),
+    silencesActive: db.prepare(
+      'SELECT * FROM notify_silences WHERE tenant_id = ? AND starts_at <= ? AND ends_at > ?',
+    ),
+  }
   const scoped = (scope: TenantScope) => (scope === null ? '' : ' AND tenant_id = @scope')
   const list = <R>(table: string, scope: TenantScope, page: Page, extra = ''): R[] =>
     db
@@ -97,7 +108,9 @@ export function createNotifyConfigStore(db: AlertsDb, now: () => number) {
       return { ...c, id, createdAt: at, updatedAt: at } as Channel
     },
     getChannel(id: string, scope: TenantScope = null): Channel | undefined {
-      const r = one<ChannelRow>('notify_channels', id, scope)
+      const r = (scope === null ? hot.channelAny.get(id) : hot.channelOf.get(id, scope)) as
+        | ChannelRow
+        | undefined
       return r && toChannel(r)
     },
     listChannels(scope: TenantScope, page: Page): Channel[] {
@@ -130,7 +143,9 @@ export function createNotifyConfigStore(db: AlertsDb, now: () => number) {
       return route
     },
     getRoute(id: string, scope: TenantScope = null): NotificationRoute | undefined {
-      const r = one<RouteRow>('notify_routes', id, scope)
+      const r = (scope === null ? hot.routeAny.get(id) : one<RouteRow>('notify_routes', id, scope)) as
+        | RouteRow
+        | undefined
       return r && toRoute(r)
     },
     listRoutes(scope: TenantScope, page: Page): NotificationRoute[] {
@@ -138,11 +153,7 @@ export function createNotifyConfigStore(db: AlertsDb, now: () => number) {
     },
     /** Every route of a tenant (or all tenants): the notifier matches alert changes against these. */
     allRoutes(tenantId?: string): NotificationRoute[] {
-      const rows = (
-        tenantId === undefined
-          ? db.prepare('SELECT * FROM notify_routes ORDER BY id').all()
-          : db.prepare('SELECT * FROM notify_routes WHERE tenant_id = ? ORDER BY id').all(tenantId)
-      ) as RouteRow[]
+      const rows = (tenantId === undefined ? hot.routesAll.all() : hot.routesOf.all(tenantId)) as RouteRow[]
       return rows.map(toRoute)
     },
     updateRoute(r: NotificationRoute): NotificationRoute {
@@ -185,11 +196,7 @@ export function createNotifyConfigStore(db: AlertsDb, now: () => number) {
     },
     /** Silences of a tenant in force at `at`. */
     activeSilences(tenantId: string, at: number): Silence[] {
-      return (
-        db
-          .prepare('SELECT * FROM notify_silences WHERE tenant_id = ? AND starts_at <= ? AND ends_at > ?')
-          .all(tenantId, at, at) as SilenceRow[]
-      ).map(toSilence)
+      return (hot.silencesActive.all(tenantId, at, at) as SilenceRow[]).map(toSilence)
     },
     /** Ends a silence now (kept for the record) rather than deleting it. */
     expireSilence(id: string): Silence | undefined {

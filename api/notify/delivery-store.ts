@@ -114,6 +114,7 @@ export function createDeliveryStore(db: AlertsDb) {
        WHERE alert_id = @alertId AND route_id = @routeId`,
     ),
     deleteTracking: db.prepare('DELETE FROM notify_tracking WHERE alert_id = ?'),
+    refreshSnapshot: db.prepare('UPDATE notify_tracking SET alert = ?, state = ? WHERE alert_id = ?'),
     dueTracking: db.prepare(
       `SELECT * FROM notify_tracking WHERE state = 'active'
          AND (next_repeat_at <= @now OR (escalate_at <= @now AND escalated_at IS NULL))`,
@@ -192,6 +193,10 @@ export function createDeliveryStore(db: AlertsDb) {
     updateTracking(t: Tracking): void {
       const { tenantId: _t, siteId: _s, ...p } = trackingParams(t)
       s.updateTracking.run(p)
+    },
+    /** The latest text of a tracked alert (count, last value) for the next repeat. */
+    refreshSnapshot(alert: Alert): void {
+      s.refreshSnapshot.run(JSON.stringify(alert), alert.state, alert.id)
     },
     deleteTracking(alertId: string): void {
       s.deleteTracking.run(alertId)

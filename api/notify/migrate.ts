@@ -67,7 +67,7 @@ const MIGRATIONS: readonly PartMigration[] = [
         item TEXT NOT NULL,
         due_at INTEGER NOT NULL
       );
-      CREATE INDEX notify_pending_group ON notify_pending (channel_id, site_id);
+      CREATE INDEX notify_pending_group ON notify_pending (channel_id, site_id, due_at);
 
       CREATE TABLE notify_outbox (
         id TEXT PRIMARY KEY,

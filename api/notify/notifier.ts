@@ -62,6 +62,7 @@ export interface Notifier {
 }
 
 export const DEFAULT_GROUP_WINDOW_MS = 30_000
+const MAX_ITEMS_PER_MESSAGE = 50
 const DAY_MS = 86_400_000
 
 export function createNotifier(deps: NotifierDeps): Notifier {
@@ -147,11 +148,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       nextRepeatAt: repeat === undefined ? undefined : now + repeat,
       escalateAt: escalate === undefined ? undefined : now + escalate,
     }
-    // the same raise delivered twice (engine replay after a restart) is tracked and notified once
-    if (!deliveries.insertTracking(t)) return
-    if (suppressed(t, reason, now, transition.at)) return
-    t.notified = true
-    deliveries.updateTracking(t)
+    // the caller saw no tracking row for this pair: a raise replayed by the engine is notified once
+    t.notified = !suppressed(t, reason, now, transition.at)
+    if (!deliveries.insertTracking(t) || !t.notified) return
     enqueue(t, route.channelIds, { reason, alert, transition }, now + groupWindowMs)
   }
 
@@ -271,15 +270,34 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         seen.add(key)
         return true
       })
-      deliveries.addOutbox(
-        { channelId: channel.id, channelType: channel.type, tenantId: g.tenantId, siteId: g.siteId, items },
-        now,
-      )
+      // a storm (a whole estate losing power) still makes messages a robot or a mail client can show
+      for (let i = 0; i < items.length; i += MAX_ITEMS_PER_MESSAGE)
+        deliveries.addOutbox(
+          {
+            channelId: channel.id,
+            channelType: channel.type,
+            tenantId: g.tenantId,
+            siteId: g.siteId,
+            items: items.slice(i, i + MAX_ITEMS_PER_MESSAGE),
+          },
+          now,
+        )
     }
   }
 
+  // `repeated` (a count bump per repeating reading) is the frequent change and only refreshes message
+  // text: kept in memory and written at the next tick, so the engine's hot path pays a Map.set for it
+  const snapshots = new Map<string, Alert>()
+  const SNAPSHOT_ONLY = new Set(['repeated', 'command', 'notified'])
+
   const listener = (change: AlertChange) => {
     try {
+      if (SNAPSHOT_ONLY.has(change.transition.kind)) {
+        snapshots.set(change.alert.id, change.alert)
+        return
+      }
+      // a newer alert state is written now; an older in-memory snapshot must not overwrite it later
+      snapshots.delete(change.alert.id)
       deliveries.transaction(() => onChange(change))
     } catch (err) {
       // never throw into the engine's emit: the alert stands, only its notification is lost
@@ -296,6 +314,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     running ??= (async () => {
       try {
         deliveries.transaction(() => {
+          for (const alert of snapshots.values()) deliveries.refreshSnapshot(alert)
+          snapshots.clear()
           timers(now)
           flush(now)
         })

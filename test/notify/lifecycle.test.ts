@@ -198,4 +198,17 @@ describe('repeats, escalation and clears', () => {
     const rows = h.db.prepare('SELECT state FROM notify_tracking WHERE alert_id = ?').all(alert.id)
     expect(rows).toEqual([{ state: 'acknowledged' }])
   })
+
+  it('repeats with the latest count and value the engine reported', async () => {
+    h.route({ channelIds: [h.webhook(rx.url)] })
+    const alert = makeAlert({ type: 'port_overheat', severity: 'critical', port: 2, lastValue: 76 })
+    h.emit(change(alert, 'raised', T0))
+    await h.tickAt(T0 + 30 * SEC)
+    h.emit(change({ ...alert, count: 7, lastValue: 81.5 }, 'repeated', T0 + 2 * MIN))
+    await run(h, T0 + MIN, T0 + 5 * MIN)
+    expect(rx.received.map((r) => [r.body.reason, r.body.alert.count, r.body.alert.lastValue])).toEqual([
+      ['raised', 1, 76],
+      ['repeat', 7, 81.5],
+    ])
+  })
 })
