@@ -24,6 +24,11 @@ export interface ServiceConfig {
   adminToken?: string
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   spoolMaxBytes: number
+  /** SMTP server for email notifications, e.g. smtp://user:pass@mail.example.com:587 */
+  smtpUrl?: string
+  mailFrom: string
+  /** alerts of one site within this window go out as one grouped notification */
+  notifyGroupWindowMs: number
   /** the alert engine (default on); off for a node that only ingests, or to measure its cost */
   alertsEnabled: boolean
   ingest: { maxBatch: number; flushIntervalMs: number; maxInflight: number }
@@ -107,6 +112,16 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     errors.push(`ALERTS_ENABLED=${alertsRaw} is invalid: expected true or false`)
   }
 
+  const smtpUrl = str('SMTP_URL')
+  if (smtpUrl !== undefined) {
+    try {
+      const u = new URL(smtpUrl)
+      if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error('protocol')
+    } catch {
+      errors.push(`SMTP_URL is invalid: expected smtp://[user:pass@]host[:port] or smtps://…`)
+    }
+  }
+
   const config: ServiceConfig = {
     host,
     mqttPort: port('MQTT_PORT', 1883) ?? 1883,
@@ -129,6 +144,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     logLevel,
     spoolMaxBytes: (int('SPOOL_MAX_MB', 2048, 16, 1_048_576) ?? 2048) * 1024 * 1024,
     alertsEnabled: alertsRaw === 'true' || alertsRaw === '1',
+    smtpUrl,
+    mailFrom: str('MAIL_FROM') ?? 'Courtyard <courtyard@localhost>',
+    notifyGroupWindowMs: (int('NOTIFY_GROUP_WINDOW_S', 30, 0, 3600) ?? 30) * 1000,
     ingest: {
       maxBatch: int('INGEST_MAX_BATCH', 5000, 1, 100_000) ?? 5000,
       flushIntervalMs: int('INGEST_FLUSH_MS', 100, 1, 60_000) ?? 100,

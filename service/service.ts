@@ -5,15 +5,19 @@ import { EventEmitter } from 'node:events'
 import type { Socket } from 'node:net'
 import { join } from 'node:path'
 import mqtt from 'mqtt'
+import nodemailer from 'nodemailer'
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
 import { alertRoutes } from '../api/alerts/alert-routes.ts'
 import { startAlertAnnotations } from '../api/alerts/annotations.ts'
 import { openAlertsDb } from '../api/alerts/db.ts'
-import { startAlertEngine } from '../api/alerts/engine.ts'
+import { defaultResolveSettings, startAlertEngine } from '../api/alerts/engine.ts'
+import { inAnyWindow } from '../api/alerts/rules/local-time.ts'
+import { createAlertStore } from '../api/alerts/store.ts'
 import type { AlertBusEvents } from '../api/alerts/types.ts'
 import { buildApp } from '../api/app.ts'
 import { commandRecord, commandRoutes, createCommandService } from '../api/commands/index.ts'
+import { createNotifier, notifyRoutes } from '../api/notify/index.ts'
 import { createBroker } from '../broker/index.ts'
 import { createInfluxClient } from '../influx/client.ts'
 import { startIngest } from '../ingest/index.ts'
@@ -130,6 +134,40 @@ export async function startService(deps: {
   const alertsDb = openAlertsDb(join(config.dataDir, 'alerts.db'))
   const bus = new EventEmitter<AlertBusEvents>()
   const commands = createCommandService({ mqtt: serviceClient, db: alertsDb, registry, log, metrics })
+  const alertStore = createAlertStore(alertsDb)
+  const settingsOf = (siteId: string, deviceId?: string) =>
+    defaultResolveSettings(
+      alertStore.getSettings('site', siteId),
+      deviceId === undefined ? undefined : alertStore.getSettings('device', deviceId),
+    )
+  // the notifier listens before the engine emits its first change
+  const notifier = createNotifier({
+    db: alertsDb,
+    bus,
+    getSite: (siteId) => {
+      const site = registry.getSite(siteId)
+      return (
+        site && {
+          tenantId: site.tenantId,
+          name: site.name,
+          community: site.community,
+          utcOffsetMin: settingsOf(siteId).utcOffsetMin,
+        }
+      )
+    },
+    currentAlert: (id) => alertStore.get(id),
+    isInMaintenance: (siteId, deviceId, at) => {
+      const s = settingsOf(siteId, deviceId)
+      return inAnyWindow(s.maintenanceWindows, at, s.utcOffsetMin)
+    },
+    createMailTransport: config.smtpUrl ? () => nodemailer.createTransport(config.smtpUrl) : undefined,
+    mailFrom: config.mailFrom,
+    groupWindowMs: config.notifyGroupWindowMs,
+    log,
+    metrics,
+    now: Date.now,
+  })
+  notifier.start()
   const engine = alertReader
     ? startAlertEngine({
         spool: alertReader,
@@ -166,6 +204,7 @@ export async function startService(deps: {
     routes: [
       async (v1, ctx) => {
         await v1.register(commandRoutes, { ctx, commands })
+        await v1.register(notifyRoutes, { ctx, db: alertsDb })
         if (engine) {
           await v1.register(alertRoutes, {
             ctx,
@@ -202,6 +241,7 @@ export async function startService(deps: {
       stopped = true
       await api.close()
       await engine?.stop()
+      await notifier.stop()
       await commands.close()
       await annotations.close()
       await serviceClient.endAsync(true).catch(() => undefined)

@@ -1,6 +1,9 @@
 // Alerts end to end, as `npm start` runs them: a device's fault event and its overheating port raise
 // alerts that reach a socket.io client and the API; a person acknowledges; the device clears; a critical
 // overheat switches the port off with an audited automatic `stop_port`.
+import { createHmac } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import mqtt, { type MqttClient } from 'mqtt'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -35,10 +38,11 @@ describe('alerts end to end', () => {
   const seen: Alert[] = []
   const commands: { id: string; name: string; args: { port?: number } }[] = []
   let seq = 0
+  let receiver: Server | undefined
   const t0 = Date.now() - 30 * 60_000
 
   beforeAll(async () => {
-    svc = await createServiceProcess({ influxUrl, db })
+    svc = await createServiceProcess({ influxUrl, db, extraEnv: { NOTIFY_GROUP_WINDOW_S: '1' } })
     await svc.start()
     const site = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
       name: 'Shed B',
@@ -68,6 +72,7 @@ describe('alerts end to end', () => {
     expect(ack).toEqual({ ok: true })
   })
   afterAll(async () => {
+    receiver?.close()
     live?.close()
     await device?.endAsync()
     await svc?.kill('SIGTERM')
@@ -179,5 +184,44 @@ describe('alerts end to end', () => {
     })
     expect(res.ok).toBe(true)
     expect(commands.some((c) => c.id === res.id && c.name === 'disable_port')).toBe(true)
+  })
+
+  it('notifies a crew webhook, signed with HMAC-SHA256, when smoke is detected', async () => {
+    const bodies: { raw: string; signature?: string; timestamp?: string }[] = []
+    receiver = createServer((req, res) => {
+      let raw = ''
+      req.on('data', (c) => {
+        raw += c
+      })
+      req.on('end', () => {
+        bodies.push({
+          raw,
+          signature: req.headers['x-courtyard-signature'] as string | undefined,
+          timestamp: req.headers['x-courtyard-timestamp'] as string | undefined,
+        })
+        res.writeHead(204).end()
+      })
+    })
+    await new Promise<void>((r) => receiver!.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+    const channel = await api<{ id: string; secret: string }>(svc, 'POST', '/api/v1/notification-channels', {
+      type: 'webhook',
+      name: 'night crew',
+      url,
+      secret: 'crew-hook-secret-1',
+    })
+    await api(svc, 'POST', '/api/v1/notification-routes', {
+      name: 'all critical',
+      minSeverity: 'critical',
+      channelIds: [channel.id],
+    })
+    await publish({ ts: t0 + 20 * 60_000, seq: seq++, kind: 'charging-pile', event: 'smoke_detected' })
+    const got = await pollUntil(() => bodies.find((b) => b.raw.includes('smoke')), {
+      timeoutMs: 30_000,
+      what: 'a webhook delivery for the smoke alert',
+    })
+    const expected = createHmac('sha256', 'crew-hook-secret-1').update(got.raw).digest('hex')
+    expect(got.signature).toBe(`sha256=${expected}`)
+    expect(JSON.stringify(JSON.parse(got.raw))).toContain(pile.id)
   })
 })
