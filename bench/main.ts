@@ -1,5 +1,5 @@
 // `npm run bench`: measures issue 2's targets on this machine in one run and PRINTS them (never asserts).
-//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory]
+//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts]
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
 // child processes, drives them from a load-generator child, and kills every child on exit.
 
@@ -9,17 +9,27 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/local-influxd.ts'
 import { atExit, installExitHandlers, trackPid, untrackPid } from './children.ts'
+import { waitEngine } from './engine-progress.ts'
 import { createDatabase } from './influx-query.ts'
 import type { DeviceCredential } from './ipc.ts'
 import { setLoadGenClient } from './load-gen-client.ts'
 import { benchDeviceIds, provisionDevices } from './provision.ts'
-import { latencyLines, memoryLines, type Summary, summaryLines, throughputLines } from './report.ts'
+import {
+  alertLatencyLines,
+  engineCostLines,
+  latencyLines,
+  memoryLines,
+  type Summary,
+  summaryLines,
+  throughputLines,
+} from './report.ts'
+import { provisionProbePile, runAlertLatency } from './run-alert-latency.ts'
 import { runLatency } from './run-latency.ts'
 import { runMemory } from './run-memory.ts'
 import { runThroughput } from './run-throughput.ts'
 import { type OursTarget, serviceExists, startBare, startOurs, type Target } from './targets.ts'
 
-const PHASES = ['bare', 'ours', 'latency', 'memory'] as const
+const PHASES = ['bare', 'ours', 'latency', 'memory', 'alerts'] as const
 type Phase = (typeof PHASES)[number]
 
 const { values } = parseArgs({
@@ -48,6 +58,7 @@ const plan = values.quick
       latencyRate: 2_000,
       latencyMs: 6_000,
       memoryDevices: 1_000,
+      alertIdleMs: 2_000,
       totalMs: 15 * 60_000,
     }
   : {
@@ -56,6 +67,7 @@ const plan = values.quick
       latencyRate: 10_000,
       latencyMs: 20_000,
       memoryDevices: 10_000,
+      alertIdleMs: 5_000,
       totalMs: 60 * 60_000,
     }
 const TARGET_LATENCY_RATE = 10_000
@@ -114,6 +126,7 @@ async function withOurs<T>(
   inspect: boolean,
   fn: (t: OursTarget, db: string, creds: DeviceCredential[]) => Promise<T>,
   devices: number,
+  env?: Record<string, string>,
 ): Promise<T | undefined> {
   if (!serviceExists()) {
     summary.skipped.push(`${name}: service/main.ts does not exist yet`)
@@ -126,7 +139,7 @@ async function withOurs<T>(
   mkdirSync(dataDir, { recursive: true })
   let t: OursTarget
   try {
-    t = await startOurs({ influxUrl: influxd.url, db, dataDir, inspect, readyTimeoutMs: 120_000 })
+    t = await startOurs({ influxUrl: influxd.url, db, dataDir, inspect, readyTimeoutMs: 120_000, env })
   } catch (err) {
     const msg = (err as Error).message
     const cause = msg.split('\n').find((l) => /error/i.test(l)) ?? msg.split('\n')[0]
@@ -181,6 +194,20 @@ const latency = (t: Target, db: string, creds: DeviceCredential[]) =>
     durationMs: plan.latencyMs,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
   })
+// issue 3: publish of a fault → socket.io alert, at the same fleet rate as the latency phase
+const alertLatency = async (t: OursTarget, _db: string, creds: DeviceCredential[]) =>
+  runAlertLatency({
+    mqttUrl: t.mqttUrl,
+    httpUrl: t.httpUrl,
+    adminToken: t.adminToken,
+    creds,
+    probe: await provisionProbePile(t.httpUrl, t.adminToken),
+    workDir: work,
+    ratePerS: plan.latencyRate,
+    durationMs: plan.latencyMs,
+    idleMs: plan.alertIdleMs,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  })
 const memory = (t: Target, _db: string, creds: DeviceCredential[]) =>
   runMemory({
     pid: t.pid,
@@ -211,6 +238,28 @@ try {
     log(...memoryLines('bare', summary.memoryBare))
     summary.memoryOurs = await withOurs('memory_ours', true, memory, plan.memoryDevices)
     if (summary.memoryOurs) log(...memoryLines('ours', summary.memoryOurs))
+  }
+  if (phases.has('alerts')) {
+    summary.alertLatency = await withOurs('alert_latency', false, alertLatency, plan.devices)
+    if (summary.alertLatency) log(...alertLatencyLines(summary.alertLatency))
+    // engine cost: the same closed loop with the engine off, then on, each in a fresh service
+    const off = await withOurs('alerts_off', false, throughput, plan.devices, { ALERTS_ENABLED: 'false' })
+    if (off) log(...throughputLines('ours, alerts off', off))
+    const on = await withOurs(
+      'alerts_on',
+      false,
+      async (t, db, creds) => {
+        const r = await throughput(t, db, creds)
+        return { r, engine: await waitEngine(t.httpUrl) }
+      },
+      plan.devices,
+      { ALERTS_ENABLED: 'true' },
+    )
+    if (on) log(...throughputLines('ours, alerts on', on.r))
+    if (off && on) {
+      summary.engineCost = { off, on: on.r, engine: on.engine }
+      log(...engineCostLines(summary.engineCost))
+    }
   }
   log(...summaryLines(summary, TARGET_LATENCY_RATE))
 } catch (err) {

@@ -1,4 +1,7 @@
 // Plain-text lines for the bench's results. Numbers only; verdicts are printed, never asserted.
+import type { AlertLatencyStats } from './alert-latency-tracker.ts'
+import type { EngineProgress } from './engine-progress.ts'
+import type { AlertLatencyResult } from './run-alert-latency.ts'
 import type { LatencyResult } from './run-latency.ts'
 import type { MemoryResult } from './run-memory.ts'
 import type { ThroughputResult } from './run-throughput.ts'
@@ -46,6 +49,43 @@ export function memoryLines(name: string, r: MemoryResult): string[] {
   ]
 }
 
+const alertStats = (a: AlertLatencyStats) =>
+  `${int(a.count)} of ${int(a.sent)} faults answered: p50 ${int(a.p50)} ms, p90 ${int(a.p90)} ms, p99 ${int(a.p99)} ms, max ${int(a.max)} ms; missed (no alert within 5 s) ${int(a.missed)}, unmatched alerts ${int(a.unmatched)}`
+
+export function alertLatencyLines(r: AlertLatencyResult): string[] {
+  return [
+    `[ours] alert latency, port_fault publish -> socket.io alert, fleet open loop at ${int(r.ratePerS)} msg/s (achieved ${int(r.achievedRate)}; generator max lag ${int(r.maxLagMs)} ms)`,
+    `[ours]   under load: ${alertStats(r.loaded)}`,
+    `[ours]   probe publish -> PUBACK under load: p50 ${fix(r.pubackP50)} ms, p99 ${fix(r.pubackP99)} ms; probe publish errors ${r.probeErrors}`,
+    `[ours]   without load: ${alertStats(r.idle)}`,
+  ]
+}
+
+export interface EngineCost {
+  off: ThroughputResult
+  on: ThroughputResult
+  engine: EngineProgress
+}
+
+/** ON ÷ OFF, measured and from CPU per message (the latter moves less with other people's load). */
+export function engineCostRatios(c: EngineCost): { measured: number; cpu: number } {
+  return {
+    measured: c.on.endToEndRate / c.off.endToEndRate,
+    cpu: cpuBoundRate(c.on) / cpuBoundRate(c.off),
+  }
+}
+
+export function engineCostLines(c: EngineCost): string[] {
+  const r = engineCostRatios(c)
+  const svc = (t: ThroughputResult) => t.cpuUsPerMsg.find((x) => x.name === 'ours')?.us ?? Number.NaN
+  const e = c.engine
+  return [
+    `[ours] alert engine cost: end-to-end ${int(c.off.endToEndRate)} msg/s off, ${int(c.on.endToEndRate)} msg/s on: ON/OFF ${fix(r.measured * 100)} %`,
+    `[ours]   service CPU per message ${fix(svc(c.off))} µs off, ${fix(svc(c.on))} µs on; ON/OFF from CPU per message (estimate) ${fix(r.cpu * 100)} %`,
+    `[ours]   engine when the store had caught up: ${int(e.engineAtStoreDone)} of ${int(e.ingestRead)} spool records seen; ${Number.isFinite(e.catchUpMs) ? `caught up ${int(e.catchUpMs)} ms later` : `NOT caught up (${int(e.engineAtEnd)} seen at the end)`}`,
+  ]
+}
+
 export interface Summary {
   bare?: ThroughputResult
   ours?: ThroughputResult
@@ -53,12 +93,14 @@ export interface Summary {
   latencyOurs?: LatencyResult
   memoryBare?: MemoryResult
   memoryOurs?: MemoryResult
+  alertLatency?: AlertLatencyResult
+  engineCost?: EngineCost
   skipped: string[]
 }
 
 /** Issue 2's targets, side by side with what this run measured. */
 export function summaryLines(s: Summary, targetRate: number): string[] {
-  const out = ['', '== summary (issue 2 targets; one run on this machine, shared cores: noisy) ==']
+  const out = ['', '== summary (issue 2 and 3 targets; one run on this machine, shared cores: noisy) ==']
   if (s.bare)
     out.push(`bare pipeline end-to-end: ${int(s.bare.endToEndRate)} msg/s, lost ${int(s.bare.lost)}`)
   if (s.ours) {
@@ -91,6 +133,19 @@ export function summaryLines(s: Summary, targetRate: number): string[] {
       out.push(
         `${name} broker memory: ${fix(r.rssPerDeviceKb, 2)} KB RSS per idle device (${int(r.devices)} connected)${name === 'ours' ? `  [target <= 30 KB with 10,000 devices: ${yes(r.rssPerDeviceKb <= 30 && r.devices >= 10_000)}]` : ''}`,
       )
+  if (s.alertLatency) {
+    const a = s.alertLatency
+    const ok = a.loaded.p99 <= 250 && a.ratePerS >= targetRate && a.loaded.missed === 0 && a.loaded.count > 0
+    out.push(
+      `ours p99 fault publish -> socket.io alert at ${int(a.ratePerS)} msg/s: ${int(a.loaded.p99)} ms over ${int(a.loaded.count)} alerts, missed ${int(a.loaded.missed)} (p50 ${int(a.loaded.p50)} ms; ${int(a.idle.p99)} ms without load)  [target <= 250 ms at ${int(targetRate)} msg/s: ${yes(ok)}]`,
+    )
+  }
+  if (s.engineCost) {
+    const r = engineCostRatios(s.engineCost)
+    out.push(
+      `ours with alert engine ON / OFF end-to-end: ${fix(r.measured * 100)} % (${int(s.engineCost.on.endToEndRate)} / ${int(s.engineCost.off.endToEndRate)} msg/s; from CPU per message ${fix(r.cpu * 100)} %; engine kept up with the store: ${yes(s.engineCost.engine.engineAtStoreDone >= s.engineCost.engine.ingestRead)})  [target >= 90 %: ${yes(r.measured >= 0.9)}]`,
+    )
+  }
   for (const m of s.skipped) out.push(`skipped: ${m}`)
   return out
 }

@@ -79,6 +79,8 @@ export async function startOurs(opts: {
   dataDir: string
   inspect?: boolean
   readyTimeoutMs: number
+  /** extra service env, e.g. ALERTS_ENABLED=false (service/config.ts) */
+  env?: Record<string, string>
 }): Promise<OursTarget> {
   const [mqttPort, httpPort] = [await freePort(), await freePort()]
   const inspectPort = opts.inspect ? await freePort() : undefined
@@ -108,6 +110,7 @@ export async function startOurs(opts: {
         HOST: '127.0.0.1',
         ADMIN_TOKEN: adminToken,
         LOG_LEVEL: 'warn',
+        ...opts.env,
       },
     },
   )
