@@ -18,6 +18,8 @@ export interface AlertLatencyStats {
   missed: number
   /** `active` alerts of the probe that matched no publish (e.g. a repeat raised as a new alert) */
   unmatched: number
+  /** the three slowest answers, slowest first, with their publish time (performance.now()) */
+  worst: { sentAt: number; ms: number }[]
 }
 
 export interface AlertLatencyTracker {
@@ -37,7 +39,7 @@ export function nearestRank(sorted: readonly number[], p: number): number {
 
 export function createAlertLatencyTracker(opts: { missAfterMs: number }): AlertLatencyTracker {
   const pending = new Map<string, number>()
-  const latencies: number[] = []
+  const latencies: { sentAt: number; ms: number }[] = []
   let sent = 0
   let late = 0
   let unmatched = 0
@@ -58,7 +60,7 @@ export function createAlertLatencyTracker(opts: { missAfterMs: number }): AlertL
       pending.delete(k)
       const ms = at - sentAt
       if (ms > opts.missAfterMs) late++
-      else latencies.push(ms)
+      else latencies.push({ sentAt, ms })
     },
     waiting(now) {
       let n = 0
@@ -66,7 +68,7 @@ export function createAlertLatencyTracker(opts: { missAfterMs: number }): AlertL
       return n
     },
     stats() {
-      const sorted = [...latencies].sort((a, b) => a - b)
+      const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b)
       return {
         sent,
         count: sorted.length,
@@ -76,6 +78,7 @@ export function createAlertLatencyTracker(opts: { missAfterMs: number }): AlertL
         max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
         missed: late + pending.size,
         unmatched,
+        worst: [...latencies].sort((a, b) => b.ms - a.ms).slice(0, 3),
       }
     },
   }

@@ -57,6 +57,7 @@ export function alertLatencyLines(r: AlertLatencyResult): string[] {
     `[ours] alert latency, port_fault publish -> socket.io alert, fleet open loop at ${int(r.ratePerS)} msg/s (achieved ${int(r.achievedRate)}; generator max lag ${int(r.maxLagMs)} ms)`,
     `[ours]   under load: ${alertStats(r.loaded)}`,
     `[ours]   probe publish -> PUBACK under load: p50 ${fix(r.pubackP50)} ms, p99 ${fix(r.pubackP99)} ms; probe publish errors ${r.probeErrors}`,
+    `[ours]   slowest under load: ${r.worstAt.map((w) => `${int(w.ms)} ms at ${fix(w.atS)} s`).join(', ')}`,
     `[ours]   without load: ${alertStats(r.idle)}`,
   ]
 }

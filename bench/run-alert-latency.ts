@@ -26,6 +26,8 @@ export interface AlertLatencyResult {
   pubackP50: number
   pubackP99: number
   probeErrors: number
+  /** the slowest answers under load: seconds after the fleet started, and ms */
+  worstAt: { atS: number; ms: number }[]
 }
 
 const PROBE_EVERY_MS = 100
@@ -198,6 +200,7 @@ export async function runAlertLatency(opts: {
         globalWindow: 50_000,
         drainTimeoutMs: 15_000,
       })
+      const loadStart = performance.now()
       stop = startProbe(pile, opts.probe.id, loaded, state)
       let run: Awaited<typeof running>
       try {
@@ -207,15 +210,17 @@ export async function runAlertLatency(opts: {
       }
       await settle(loaded)
       const pubacks = state.pubacks.sort((a, b) => a - b)
+      const stats = loaded.stats()
       return {
         ratePerS: opts.ratePerS,
         achievedRate: run.acked / ((run.lastAckMs - run.firstPublishMs) / 1000),
         maxLagMs: run.maxLagMs,
-        loaded: loaded.stats(),
+        loaded: stats,
         idle: idle.stats(),
         pubackP50: nearestRank(pubacks, 0.5),
         pubackP99: nearestRank(pubacks, 0.99),
         probeErrors: state.errors,
+        worstAt: stats.worst.map((w) => ({ atS: (w.sentAt - loadStart) / 1000, ms: w.ms })),
       }
     } finally {
       await gen.close()
