@@ -55,7 +55,7 @@ export interface AlertEngineOptions {
   offlineCheckIntervalMs?: number
   /** protective commands asked for by rules (stop_port at critical overheat) */
   commands?: CommandSender
-  /** records per spool read (default 1000) */
+  /** records per spool read and SQLite transaction (default 5000) */
   batchSize?: number
   /** how long a registry lookup and resolved settings are reused (default 5 s) */
   deviceCacheTtlMs?: number
@@ -95,7 +95,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const log = opts.log.child({ component: 'alert-engine' })
   const store = createAlertStore(opts.db)
   const metrics = createEngineMetrics(opts.metrics, () => store.countsByState())
-  const batchSize = opts.batchSize ?? 1000
+  const batchSize = opts.batchSize ?? 5000
   const ttlMs = opts.deviceCacheTtlMs ?? 5000
   const newId = () => generateId('al')
   const evaluateDevice = opts.evaluateDevice ?? catalogueEvaluateDevice
@@ -238,14 +238,32 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
       }
       metrics.lag.set(Math.max(0, now() - entries[entries.length - 1]!.arrivalMs) / 1000)
       dispatch(out)
-      try {
-        await spool.commit(entries[entries.length - 1]!.pos)
-      } catch (err) {
-        // harmless: our own position is in alerts.db; the spool only keeps segments a little longer
-        metrics.errors.inc({ stage: 'spool' })
-        log.warn({ err }, 'spool checkpoint not advanced')
-      }
+      commitSpool(entries[entries.length - 1]!.pos)
     }
+    await committing
+  }
+
+  // The spool checkpoint only lets the spool drop segments: our own position is in alerts.db (same
+  // transaction as the alerts). So it is advanced in the background, one commit in flight, always to the
+  // newest position — awaiting its fsyncs per batch made the engine fall behind under full load.
+  let commitTarget: SpoolPosition | undefined
+  let committing: Promise<void> | undefined
+  const commitSpool = (pos: SpoolPosition) => {
+    commitTarget = pos
+    committing ??= (async () => {
+      while (commitTarget) {
+        const target = commitTarget
+        commitTarget = undefined
+        try {
+          await spool.commit(target)
+        } catch (err) {
+          // harmless: the spool only keeps segments a little longer
+          metrics.errors.inc({ stage: 'spool' })
+          log.warn({ err }, 'spool checkpoint not advanced')
+        }
+      }
+      committing = undefined
+    })()
   }
 
   const manual = (id: string, decide: (a: ReturnType<AlertStore['get']> & {}) => Decision | undefined) => {
