@@ -8,6 +8,7 @@ import { pino } from 'pino'
 import { collectDefaultMetrics, Registry as MetricsRegistry } from 'prom-client'
 import { findInfluxd, INSTALL_HINT, type LocalInfluxd, startLocalInfluxd } from '../influx/local-influxd.ts'
 import { loadConfig } from './config.ts'
+import { lockDataDir } from './data-dir-lock.ts'
 import { startService } from './service.ts'
 
 async function main(): Promise<void> {
@@ -40,6 +41,13 @@ async function main(): Promise<void> {
     },
   })
   mkdirSync(config.dataDir, { recursive: true })
+  const lock = lockDataDir(config.dataDir)
+  if (!lock.ok) {
+    process.stderr.write(
+      `DATA_DIR ${config.dataDir} is in use by another Courtyard service (pid ${lock.pid})\n`,
+    )
+    process.exit(2)
+  }
 
   let influxd: LocalInfluxd | undefined
   let influxUrl = config.influx.url
@@ -90,6 +98,7 @@ async function main(): Promise<void> {
       await demo?.stop()
       await service.stop()
       await influxd?.stop()
+      lock.release()
     } catch (err) {
       log.error({ err }, 'error during shutdown')
     }
