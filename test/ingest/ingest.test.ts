@@ -60,7 +60,12 @@ describe('startIngest with the real spool and a real InfluxDB', () => {
       ],
     ]
     for (const [topic, payload] of stream) await append(writer, topic, payload)
-    await until(() => reader.backlogBytes() === 0)
+    // ingest records its checkpoint once the reader's commit resolved: wait for both
+    await until(
+      () =>
+        reader.backlogBytes() === 0 &&
+        JSON.stringify(ingest.stats().committed) === JSON.stringify(reader.checkpoint()),
+    )
 
     const stats = ingest.stats()
     expect(stats.rejectedByReason).toEqual({
