@@ -40,6 +40,8 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
 }
 
 export function updateBaseline(s: StrayWireState, obs: Observation, c: Classified): void {
+  // its own count: lights sitting just above quiet all evening must not make the next step an orphan
+  if (c.cls !== 'charger') s.orphanRun = 0
   if (c.cls === 'quiet') {
     s.otherRun = 0
     const b = s.baselineW!
@@ -55,10 +57,11 @@ export function updateBaseline(s: StrayWireState, obs: Observation, c: Classifie
   if (c.cls === 'charger' && obs.harmonicVA === null) {
     // without THD, a charger-sized level that never arrived as a step (it was there at start-up, or
     // grew behind a big load) and has sat here for half an hour is background: more lights, a fridge
-    s.otherRun += 1
-    if (s.otherRun >= ORPHAN_LEVEL_READINGS) {
+    s.otherRun = 0
+    s.orphanRun = (s.orphanRun ?? 0) + 1
+    if (s.orphanRun >= ORPHAN_LEVEL_READINGS) {
       s.baselineW = obs.unexplainedW
-      s.otherRun = 0
+      s.orphanRun = 0
     }
     return
   }

@@ -3,6 +3,7 @@
 import type { StrayWireInput, StrayWireParams } from './stray-wire-types.ts'
 
 export interface Observation {
+  source: 'circuit' | 'shed'
   ts: number
   /** Load that no port meters: the whole circuit, or the shed residual feeder − Σ ports, W. */
   unexplainedW: number
@@ -27,6 +28,7 @@ export function observe(input: StrayWireInput, params: StrayWireParams): Observa
     const toleranceW =
       params.portMeterError * ports + params.feederMeterError * Math.max(0, input.feederPowerW)
     return {
+      source: 'shed',
       ts: input.ts,
       unexplainedW: input.feederPowerW - ports,
       harmonicVA: null,
@@ -35,6 +37,7 @@ export function observe(input: StrayWireInput, params: StrayWireParams): Observa
     }
   }
   return {
+    source: 'circuit',
     ts: input.ts,
     unexplainedW: input.powerW,
     harmonicVA: harmonicVA(input.powerW, input.powerFactor, input.currentThdPct),

@@ -13,8 +13,18 @@ import {
   observe,
 } from './stray-wire-classify.ts'
 import {
+  clearOfMotor,
+  hiddenChargerShows,
+  levelHolds,
+  looksLikeMotor,
+  noteBridge,
+  partOfBigLoad,
+  RECENT_READINGS,
+  sawStep,
+  startCandidate,
+} from './stray-wire-evidence.ts'
+import {
   type ActiveAlert,
-  type Candidate,
   DEFAULT_STRAY_WIRE_PARAMS,
   type StrayWireInput,
   type StrayWireParams,
@@ -26,9 +36,6 @@ import {
 export * from './stray-wire-types.ts'
 
 const MIN = 60_000
-/** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
-const RECENT_READINGS = 10
-const STEADY_PAIRS = 4
 
 export interface StrayWireResult {
   state: StrayWireState
@@ -64,53 +71,12 @@ export function detectStrayWire(
 
   s.lastTs = obs.ts
   s.prev2W = s.prevW
+  if (c.cls === 'big' && !s.prevBig) s.bigSinceTs = obs.ts
+  if (c.cls === 'big') s.bigMaxW = s.prevBig ? Math.max(s.bigMaxW ?? 0, c.excessW) : c.excessW
   s.prevBig = c.cls === 'big'
   s.prevW = obs.unexplainedW
   s.prevH = obs.harmonicVA
   return verdict ? { state: s, verdict } : { state: s }
-}
-
-/**
- * A charger plugs in as a step within a minute or two; a background that creeps (port meter error as
- * legit sessions taper) never does. After a big load, which hides steps, it gets the benefit of the doubt.
- */
-function sawStep(s: StrayWireState, obs: Observation, params: StrayWireParams): boolean {
-  // without PF/THD a level we never saw arrive (first reading) may as well be the lights
-  if (s.prevW === null) return obs.harmonicVA !== null
-  if (s.prevBig) return true
-  const before = s.prev2W === null ? s.prevW : Math.min(s.prevW, s.prev2W)
-  return obs.unexplainedW - before >= 0.5 * params.minStepW
-}
-
-/**
- * A cleaner's motor, as opposed to a heater: harmonic current that is not the candidate's (brushes,
- * triac), or without THD, a load that swings by more than a thermostat-switched element does.
- */
-function looksLikeMotor(s: StrayWireState, obs: Observation, c: Classified): boolean {
-  if (c.excessVA !== null) return true
-  return s.prevBig && s.prevW !== null && Math.abs(obs.unexplainedW - s.prevW) > 0.06 * obs.unexplainedW
-}
-
-/**
- * A charger in constant current holds its level from one minute to the next (a light switching on top
- * moves it once); the partial minutes a pausing cleaner leaves between its bursts scatter.
- */
-function levelHolds(cand: Candidate, heldMin: number, confirmMin: number): boolean {
-  const w = cand.recentW
-  let steady = 0
-  for (let i = 1; i < w.length; i++) if (Math.abs(w[i]! - w[i - 1]!) <= 0.06 * w[i]! + 5) steady += 1
-  if (steady >= STEADY_PAIRS) return true
-  // a device reporting every few minutes gives fewer pairs: all of them steady over the whole
-  // confirmation time will do, if nothing else (a heater's edges, a quiet minute) came in between
-  const clean = cand.bigReadings === 0 && cand.readings === cand.chargerReadings
-  return clean && steady >= 2 && steady === w.length - 1 && heldMin >= confirmMin
-}
-
-/** Resistive loads carry the supply's few % of voltage distortion, hence the 4 % of their watts. */
-function hiddenChargerShows(cand: Candidate, c: Classified): boolean {
-  if (cand.harmonicVA === null || c.excessVA === null) return false
-  const rest = c.excessVA - 0.04 * (c.excessW - cand.maxW)
-  return Math.abs(rest - cand.harmonicVA) <= 0.3 * cand.harmonicVA
 }
 
 function trackCandidate(
@@ -122,22 +88,8 @@ function trackCandidate(
   const cand = s.candidate
   if (!cand) {
     updateBaseline(s, obs, c)
-    if (c.cls === 'charger' && sawStep(s, obs, params)) {
-      s.candidate = {
-        onsetTs: obs.ts,
-        firstTs: obs.ts,
-        chargerReadings: 1,
-        readings: 1,
-        quietRun: 0,
-        minW: c.excessW,
-        maxW: c.excessW,
-        harmonicVA: c.excessVA,
-        motorReadings: 0,
-        bigReadings: 0,
-        hiddenReadings: 0,
-        recentW: [c.excessW],
-      }
-    }
+    const unseen = partOfBigLoad(s, obs, c)
+    if (c.cls === 'charger' && sawStep(s, obs, params) && !unseen) startCandidate(s, obs, c)
     return undefined
   }
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
@@ -145,9 +97,27 @@ function trackCandidate(
   const hidden = c.cls === 'big' && hiddenChargerShows(cand, c)
   if (c.cls === 'big') cand.bigReadings += 1
   if (c.cls === 'big' && !hidden) {
+    // the minute next to a big load's edge may be partial: the level is the one before it
+    const since = cand.sinceBig ?? 0
+    if (since > 0) cand.levelBeforeBigW = since >= 3 ? (cand.recentW[cand.recentW.length - 2] ?? null) : null
+    cand.sinceBig = 0
+  }
+  if (c.cls === 'big' && !hidden) {
     if (looksLikeMotor(s, obs, c)) cand.motorReadings += 1
     // a charger-sized reading next to a working cleaner is a partial minute or a pause of the cleaner
     if (cand.motorReadings >= 2) s.candidate = null
+    return undefined
+  }
+  // watts only, on a circuit (no port meters to skew against), a charger in CC never falls out of its
+  // range; lights flickering (two motion-sensor banks together pass for a small charger) and a
+  // heater's partial minutes at its thermostat edges do. What is left is background again.
+  if (obs.source === 'circuit' && obs.harmonicVA === null && (c.cls === 'quiet' || c.cls === 'other')) {
+    s.candidate = null
+    updateBaseline(s, obs, c)
+    return undefined
+  }
+  if (c.cls === 'charger' && partOfBigLoad(s, obs, c)) {
+    s.candidate = null
     return undefined
   }
   cand.readings += 1
@@ -162,6 +132,7 @@ function trackCandidate(
   cand.quietRun = 0
   if (c.cls !== 'charger' && !hidden) return undefined
   cand.chargerReadings += 1
+  cand.sinceBig = (cand.sinceBig ?? 0) + 1
   // a hidden reading stands for the charger continuing at its last seen level
   const levelW = hidden ? (cand.recentW[cand.recentW.length - 1] ?? c.excessW) : c.excessW
   cand.recentW.push(Math.round(levelW * 10) / 10)
@@ -173,13 +144,19 @@ function trackCandidate(
     if (c.excessVA !== null && cand.harmonicVA !== null)
       cand.harmonicVA += 0.3 * (c.excessVA - cand.harmonicVA)
   }
+  if (!hidden && cand.sinceBig === 3) noteBridge(cand, c)
 
   const hour = localHour(obs.ts, params.utcOffsetMin)
   const confirmMin = isEveningOrNight(hour) ? params.confirmNightMin : params.confirmDayMin
   const heldMin = (obs.ts - cand.onsetTs) / MIN
   // most of the unmasked readings must be charger-shaped, not a flicker that crossed the step once
   const enough = cand.chargerReadings >= Math.max(3, Math.ceil(0.6 * cand.readings))
-  if (heldMin < confirmMin - 1 || !enough || !levelHolds(cand, heldMin, confirmMin)) {
+  const held = heldMin >= confirmMin - 1
+  const normal = held && enough && levelHolds(cand, heldMin, confirmMin) && clearOfMotor(cand, obs)
+  // a level that came back unchanged after a heater's on-phase was there all along; a motor's partial
+  // minutes repeat their fraction too, so not after a cleaner
+  const bridged = held && (cand.bridges ?? 0) >= 1 && cand.motorReadings === 0 && cand.chargerReadings >= 4
+  if (!normal && !bridged) {
     // watched for three confirmation periods and still undecided: give up on this step. Without THD
     // it was most likely the background creeping (shed residual); a distorted load is never taken
     // for background, it stays visible to the next step.

@@ -90,6 +90,15 @@ export interface Candidate {
   hiddenReadings: number
   /** The last few unmasked charger-class excesses, W (bounded: at most 10 kept). */
   recentW: number[]
+  /**
+   * Charger readings since the last reading masked by a big load; optional so a state persisted
+   * before it existed still loads.
+   */
+  sinceBig?: number
+  /** The level last seen before the current or last big load came on, W. */
+  levelBeforeBigW?: number | null
+  /** Times the level came back unchanged after a big load went off. */
+  bridges?: number
 }
 
 export interface ActiveAlert {
@@ -116,8 +125,17 @@ export interface StrayWireState {
   prev2W: number | null
   /** The previous reading was masked by a big load, under which a step cannot be seen. */
   prevBig: boolean
+  /** When the current or last run of big-load readings began: a charger found after it may predate it. */
+  bigSinceTs?: number | null
+  /** The largest excess over the background in that run, W. */
+  bigMaxW?: number
   /** Consecutive readings just above quiet but below a charger: lights switched on, to be absorbed. */
   otherRun: number
+  /**
+   * Consecutive charger-sized readings with no candidate behind them (watts only); optional so a state
+   * persisted before it existed still loads.
+   */
+  orphanRun?: number
   candidate: Candidate | null
   alert: ActiveAlert | null
 }
@@ -136,7 +154,10 @@ export const initialStrayWireState = (): StrayWireState => ({
   prevH: null,
   prev2W: null,
   prevBig: false,
+  bigSinceTs: null,
+  bigMaxW: 0,
   otherRun: 0,
+  orphanRun: 0,
   candidate: null,
   alert: null,
 })

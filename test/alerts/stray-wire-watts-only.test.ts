@@ -1,0 +1,185 @@
+// The stray-wire detector on basic circuit meters (watts only, no PF/THD), including energy-averaging
+// meters whose minute readings show part of a load that switched mid-minute, and on chargers that
+// plugged in while a cleaner or heater hid the step.
+import { describe, expect, it } from 'vitest'
+import { detectStrayWire } from '../../api/alerts/stray-wire-detector.ts'
+import {
+  initialStrayWireState,
+  type StrayWireInput,
+  type StrayWireState,
+  type StrayWireVerdict,
+} from '../../api/alerts/stray-wire-types.ts'
+import { chargerSession } from '../../simulators/physics/charger.ts'
+import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
+import { electricHeater, ledLighting } from '../../simulators/physics/loads.ts'
+import { circuitReading } from '../../simulators/physics/meter.ts'
+import { charger, local, METER, MIN, raises, run, SUPPLY } from './stray-wire-support.ts'
+
+/** Watts-only readings; `samples` > 1 averages that many instants over each minute (energy meter). */
+function* wattsOnly(loads: readonly LoadModel[], fromMs: number, minutes: number, samples = 1) {
+  for (let m = 0; m < minutes; m++) {
+    const ts = fromMs + m * MIN
+    const r = circuitReading(loads, ts, SUPPLY, METER, samples)
+    yield { source: 'circuit', ts, powerW: r.powerW } as StrayWireInput
+  }
+}
+
+const duskLights = (powerW: number, onMinuteOfDay: number, seed: number): LoadModel =>
+  ledLighting({
+    powerW,
+    powerFactor: 0.95,
+    thdPct: 20,
+    utcOffsetMin: 480,
+    mode: 'dusk-to-dawn',
+    onMinuteOfDay,
+    offMinuteOfDay: 6 * 60 + 30,
+    triggersPerHour: 0,
+    burstMin: 1,
+    seed,
+  })
+
+/** A load that is on at `powerW` during the listed [from, to) minutes after `t0`. */
+function scheduled(name: string, t0: number, powerW: number, spans: [number, number][]): LoadModel {
+  return {
+    name,
+    at(tMs) {
+      const m = (tMs - t0) / MIN
+      return spans.some(([a, b]) => m >= a && m < b) ? { powerW, powerFactor: 0.95, thdPct: 20 } : OFF
+    },
+  }
+}
+
+/**
+ * A floor machine that runs four minutes and stops for two to move the cord, starting mid-minute: an
+ * averaging meter shows half of it at every stop and restart. Its draw barely wanders (±2 %).
+ */
+function stopStartCleaner(startMs: number, minutes: number, powerW: number): LoadModel {
+  return {
+    name: 'cleaning-machine',
+    at(tMs) {
+      const s = (tMs - startMs) / 1000
+      if (s < 0 || s >= minutes * 60 || s % 360 >= 240) return OFF
+      const wobble = 1 + 0.02 * Math.sin(Math.floor(s / 60) * 2.3)
+      return { powerW: powerW * wobble, powerFactor: 0.85, thdPct: 30 }
+    },
+  }
+}
+
+const EVENING = local('2026-01-05T17:00:00')
+
+describe('detectStrayWire on a watts-only circuit meter', () => {
+  it('still sees a charger step after a second bank of lights has sat just above the background all evening', () => {
+    // 40 W + 59 W of dusk lights: the second bank keeps the circuit above anything lights alone may be
+    // taken for, for hours, before the bike is plugged in
+    const onset = local('2026-01-05T21:40:20')
+    const loads = [
+      duskLights(40, 17 * 60 + 10, 1),
+      duskLights(59, 17 * 60 + 50, 2),
+      chargerSession(charger(onset, { ccPowerW: 160 })),
+    ]
+    const r = run(wattsOnly(loads, EVENING, 7 * 60))
+    expect(raises(r)).toHaveLength(1)
+    expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
+  })
+
+  it('does not alert on two motion-sensor light banks whose bursts overlap into a charger-sized level', () => {
+    const t0 = local('2026-01-06T05:20:00')
+    const a = scheduled('lights-a', t0, 59, [
+      [10, 22],
+      [30, 41],
+    ])
+    const b = scheduled('lights-b', t0, 43, [
+      [12, 13],
+      [14, 19],
+      [21, 22],
+      [31, 35],
+      [37, 40],
+    ])
+    const r = run(wattsOnly([a, b], t0, 60))
+    expect(r.verdicts).toEqual([])
+  })
+
+  it('does not take the partial minutes at a cycling heater’s edges for a charger on an averaging meter', () => {
+    // its thermostat switches 20 s into a minute and 10 s before the end of one: the meter shows a
+    // quarter of it, about 310 W, on both edges of every two-and-a-half-minute off-phase
+    const heater = electricHeater({
+      startMs: local('2026-01-05T12:10:50'),
+      durationMin: 240,
+      powerW: 1250,
+      onMin: 5.5,
+      offMin: 2.5,
+      phaseMin: 0,
+      seed: 21,
+    })
+    const r = run(wattsOnly([heater], local('2026-01-05T12:00:00'), 5 * 60, 4))
+    expect(r.verdicts).toEqual([])
+  })
+
+  it('does not take a stop-start cleaner’s half minutes for a charger on an averaging meter', () => {
+    const cleaner = stopStartCleaner(local('2026-01-05T10:15:37'), 40, 820)
+    const r = run(wattsOnly([cleaner], local('2026-01-05T10:00:00'), 120, 4))
+    expect(r.verdicts).toEqual([])
+  })
+})
+
+describe('detectStrayWire on a charger that plugged in under a big load', () => {
+  it('dates the onset back to the start of the cleaner that hid the step and raises within 6 minutes of it stopping', () => {
+    const cleanerStart = local('2026-01-05T10:05:00')
+    const onset = cleanerStart + 3 * MIN + 20_000
+    const cleaner = scheduled('cleaning-machine', cleanerStart, 1200, [[0, 25]])
+    const loads = [cleaner, chargerSession(charger(onset, { ccPowerW: 180 }))]
+    const r = run(wattsOnly(loads, local('2026-01-05T09:30:00'), 120))
+    expect(raises(r)).toHaveLength(1)
+    const [raise] = raises(r)
+    expect(raise!.onsetTs).toBeLessThanOrEqual(onset)
+    expect(raise!.onsetTs).toBeGreaterThanOrEqual(cleanerStart)
+    expect(raise!.ts - (cleanerStart + 25 * MIN)).toBeLessThanOrEqual(6 * MIN)
+  })
+
+  it('recognises the same level coming back after each short off-phase of a heater on top of it', () => {
+    // the heater leaves the charger visible for 4 minutes at a time, too short to confirm a level alone
+    const onset = local('2026-01-05T22:45:20')
+    const heater = electricHeater({
+      startMs: local('2026-01-05T22:30:00'),
+      durationMin: 240,
+      powerW: 1850,
+      onMin: 11,
+      offMin: 4,
+      phaseMin: 0,
+      seed: 22,
+    })
+    const loads = [duskLights(37, 17 * 60, 3), heater, chargerSession(charger(onset, { ccPowerW: 140 }))]
+    const r = run(wattsOnly(loads, local('2026-01-05T22:00:00'), 150))
+    expect(raises(r)).toHaveLength(1)
+    expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(30 * MIN)
+  })
+})
+
+describe('stray-wire state persisted by an earlier version', () => {
+  it('loads a state without the fields added for watts-only meters and gives the same verdicts', () => {
+    const onset = local('2026-01-05T21:40:20')
+    const inputs = [
+      ...wattsOnly([duskLights(40, 17 * 60 + 10, 1), chargerSession(charger(onset))], EVENING, 6 * 60),
+    ]
+    // the service is upgraded an hour before the bike is plugged in: the stored state lacks the new fields
+    const upgradeAt = inputs.findIndex((i) => i.ts >= onset - 60 * MIN)
+    const verdicts = (strip: boolean) => {
+      const out: StrayWireVerdict[] = []
+      let state: StrayWireState = initialStrayWireState()
+      inputs.forEach((input, i) => {
+        const stored = JSON.parse(JSON.stringify(state)) as Record<string, unknown>
+        if (strip && i === upgradeAt) {
+          delete stored.orphanRun
+          delete stored.bigSinceTs
+          delete stored.bigMaxW
+        }
+        const r = detectStrayWire(stored as unknown as StrayWireState, input)
+        state = r.state
+        if (r.verdict) out.push(r.verdict)
+      })
+      return out
+    }
+    expect(verdicts(true).filter((v) => v.kind === 'raise')).toHaveLength(1)
+    expect(verdicts(true)).toEqual(verdicts(false))
+  })
+})
