@@ -89,6 +89,7 @@ const comparePositions = (a: SpoolPosition, b: SpoolPosition): number =>
   a.segment !== b.segment ? a.segment - b.segment : a.offset - b.offset
 
 const RETRY_MS = 1000
+const SNAPSHOT_EVERY_MS = 1000
 
 export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const { spool, directory, bus, now } = opts
@@ -103,7 +104,10 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const resolveSettings = opts.resolveSettings ?? defaultResolveSettings
 
   const states: Map<string, DeviceRuleState> = store.ruleStates()
+  /** position of the last record applied to `states` (in memory) */
   let dbPos = store.position()
+  /** position of the last snapshot in alerts.db: where a restart resumes */
+  let snapPos = dbPos
   let processed = 0
   const devices = createDeviceLookup({ directory, store, resolveSettings, now, ttlMs })
   const lookup = devices.get
@@ -145,14 +149,35 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     }
   }
 
+  // Rule state is persisted in snapshots: every device's state together with the spool position it
+  // corresponds to, in one transaction. A snapshot is taken whenever a batch produced a signal (so stored
+  // alerts and the state that decided them always agree), at least every SNAPSHOT_EVERY_MS, and at stop.
+  // Between snapshots the rules ran without touching the database; after a crash the spool replays those
+  // records (the spool checkpoint never passes the snapshot) and the pure rules reach the same state again.
+  // Writing every device's state per batch cost more than the rules themselves at full load.
+  const dirty = new Set<string>()
+  let lastSnapshotAt = Date.now()
+  const writeSnapshot = () => {
+    for (const id of dirty) store.putRuleState(id, states.get(id)!)
+    if (dbPos) store.putPosition(dbPos)
+  }
+  const snapshotTaken = () => {
+    dirty.clear()
+    snapPos = dbPos
+    lastSnapshotAt = Date.now()
+  }
+
   /** Applies a batch in one transaction; in-memory rule states are rolled back if it fails. */
   const processBatch = (entries: SpoolEntry[]): Outbox => {
     const out = emptyOutbox()
     const before = new Map<string, DeviceRuleState | undefined>()
+    const prevPos = dbPos
     let skipped = 0
     let rejected = 0
+    let snapshot = false
     try {
       store.transaction(() => {
+        let signalled = false
         for (const e of entries) {
           if (dbPos && comparePositions(e.pos, dbPos) <= 0) {
             skipped++
@@ -177,19 +202,25 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
           }
           if (!before.has(device.id)) before.set(device.id, states.get(device.id))
           states.set(device.id, res.state)
+          if (res.signals.length > 0) signalled = true
           for (const s of res.signals) applySignal(device, s, out)
         }
-        for (const id of before.keys()) store.putRuleState(id, states.get(id)!)
-        store.putPosition(entries[entries.length - 1]!.pos)
+        dbPos = entries[entries.length - 1]!.pos
+        for (const id of before.keys()) dirty.add(id)
+        if (signalled || Date.now() - lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
+          writeSnapshot()
+          snapshot = true
+        }
       })
     } catch (err) {
       for (const [id, s] of before) {
         if (s === undefined) states.delete(id)
         else states.set(id, s)
       }
+      dbPos = prevPos
       throw err
     }
-    dbPos = entries[entries.length - 1]!.pos
+    if (snapshot) snapshotTaken()
     processed += entries.length
     metrics.messages.inc({ outcome: 'evaluated' }, entries.length - skipped - rejected)
     if (skipped) metrics.messages.inc({ outcome: 'replayed_skipped' }, skipped)
@@ -222,6 +253,8 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
       }
       if (entries.length === 0) {
         metrics.lag.set(0)
+        // idle: a good moment to make the snapshot current
+        if (dbPos !== snapPos) snapshotNow()
         continue
       }
       let out: Outbox
@@ -238,9 +271,23 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
       }
       metrics.lag.set(Math.max(0, now() - entries[entries.length - 1]!.arrivalMs) / 1000)
       dispatch(out)
-      commitSpool(entries[entries.length - 1]!.pos)
+      // the spool may drop only what a snapshot covers
+      if (snapPos) commitSpool(snapPos)
     }
+    snapshotNow()
     await committing
+  }
+
+  function snapshotNow() {
+    try {
+      store.transaction(writeSnapshot)
+      snapshotTaken()
+      if (snapPos) commitSpool(snapPos)
+    } catch (err) {
+      // the spool replays from the last snapshot at the next start
+      metrics.errors.inc({ stage: 'database' })
+      log.error({ err }, 'rule-state snapshot not stored')
+    }
   }
 
   // The spool checkpoint only lets the spool drop segments: our own position is in alerts.db (same
@@ -293,28 +340,39 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     },
     tick(nowMs = now()) {
       const out = emptyOutbox()
-      // applied to memory only once stored, so a failed transaction leaves both as they were
-      const updated = new Map<string, DeviceRuleState>()
-      store.transaction(() => {
-        for (const [id, prev] of states) {
-          const cached = lookup(id)
-          if (!cached || cached.decommissioned) continue
-          let res: ReturnType<EvaluateOffline>
-          try {
-            res = evaluateOffline(prev, cached.device, nowMs, cached.settings)
-          } catch (err) {
-            metrics.errors.inc({ stage: 'rule' })
-            log.error({ err, deviceId: id }, 'offline rule failed')
-            continue
+      const before = new Map<string, DeviceRuleState>()
+      let snapshot = false
+      try {
+        store.transaction(() => {
+          for (const [id, prev] of states) {
+            const cached = lookup(id)
+            if (!cached || cached.decommissioned) continue
+            let res: ReturnType<EvaluateOffline>
+            try {
+              res = evaluateOffline(prev, cached.device, nowMs, cached.settings)
+            } catch (err) {
+              metrics.errors.inc({ stage: 'rule' })
+              log.error({ err, deviceId: id }, 'offline rule failed')
+              continue
+            }
+            if (res.state !== prev) {
+              before.set(id, prev)
+              states.set(id, res.state)
+              dirty.add(id)
+            }
+            for (const s of res.signals) applySignal(cached.device, s, out)
           }
-          if (res.state !== prev) {
-            updated.set(id, res.state)
-            store.putRuleState(id, res.state)
+          if (before.size > 0 || out.changes.length > 0) {
+            writeSnapshot()
+            snapshot = true
           }
-          for (const s of res.signals) applySignal(cached.device, s, out)
-        }
-      })
-      for (const [id, st] of updated) states.set(id, st)
+        })
+      } catch (err) {
+        // applied to memory only once stored, so a failed transaction leaves both as they were
+        for (const [id, s] of before) states.set(id, s)
+        throw err
+      }
+      if (snapshot) snapshotTaken()
       dispatch(out)
     },
     settingsChanged() {
