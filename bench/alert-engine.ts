@@ -22,7 +22,8 @@ const registry = openRegistry({ path: join(dir, 'registry.db'), log, scrypt: { N
 registry.createTenant({ id: 'acme', name: 'Acme' })
 registry.createSite({ id: 'blk', tenantId: 'acme', name: 'Block', community: 'Garden', kind: 'building' })
 const ids = Array.from({ length: nDevices }, (_, i) => `circ-${i}`)
-for (const id of ids) await registry.provisionDevice({ id, kind: 'circuit-monitor', siteId: 'blk', reportIntervalS: 60 })
+for (const id of ids)
+  await registry.provisionDevice({ id, kind: 'circuit-monitor', siteId: 'blk', reportIntervalS: 60 })
 
 const spoolDir = join(dir, 'spool')
 const writer = await openSpoolWriter({ dir: spoolDir, maxBytes: 1 << 30, log })
@@ -44,7 +45,16 @@ const db = openAlertsDb(join(dir, 'alerts.db'))
 const bus = new EventEmitter<AlertBusEvents>()
 const cpu0 = process.cpuUsage()
 const start = Date.now()
-const engine = startAlertEngine({ spool: reader, directory: registry, db, bus, log, metrics: new MetricsRegistry(), now: Date.now, offlineCheckIntervalMs: 0 })
+const engine = startAlertEngine({
+  spool: reader,
+  directory: registry,
+  db,
+  bus,
+  log,
+  metrics: new MetricsRegistry(),
+  now: Date.now,
+  offlineCheckIntervalMs: 0,
+})
 while (engine.stats().processed < total) await new Promise((r) => setTimeout(r, 20))
 const ms = Date.now() - start
 const cpu = process.cpuUsage(cpu0)
