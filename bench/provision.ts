@@ -13,7 +13,8 @@ export function benchDeviceIds(n: number, probeEvery = 10): string[] {
   return ids
 }
 
-async function post(url: string, token: string, body: object): Promise<Record<string, unknown>> {
+/** POSTs JSON with a bearer token; throws with the answer unless 200/201. */
+export async function post(url: string, token: string, body: object): Promise<Record<string, unknown>> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -12,6 +12,7 @@ import {
 } from './alert-latency-tracker.ts'
 import type { DeviceCredential } from './ipc.ts'
 import { startLoadGen } from './load-gen-client.ts'
+import { post } from './provision.ts'
 import { connectRawDevice, type RawDevice } from './raw-mqtt-device.ts'
 
 export interface AlertLatencyResult {
@@ -35,19 +36,6 @@ const PORTS = 12
 const MISS_AFTER_MS = 5_000
 // provision.ts creates this tenant; an admin token must name the tenant of a new site
 const BENCH_TENANT = 'bench-tenant'
-
-async function post(url: string, token: string, body: object): Promise<Record<string, unknown>> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(60_000),
-  })
-  const text = await res.text()
-  if (res.status !== 201 && res.status !== 200)
-    throw new Error(`POST ${new URL(url).pathname} answered ${res.status}: ${text.slice(0, 300)}`)
-  return JSON.parse(text) as Record<string, unknown>
-}
 
 /** One charging shed with one pile, through the API (api.md), in the tenant provision.ts made. */
 export async function provisionProbePile(httpUrl: string, adminToken: string): Promise<DeviceCredential> {
