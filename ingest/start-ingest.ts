@@ -41,6 +41,8 @@ export interface IngestDeps {
   metrics: Registry
   config: IngestConfig
   now?: () => number
+  /** Recreates the database when InfluxDB says it is missing (dropped at run time); else 404s are retried. */
+  recreateDatabase?: () => Promise<void>
   /** Called for every valid message as it is decoded (before it is stored): live feeds, alerting. */
   onMessage?: (msg: DecodedMessage, arrivalMs: number) => void
 }
@@ -125,6 +127,7 @@ export function startIngest(deps: IngestDeps): IngestHandle {
     flushIntervalMs: config.flushIntervalMs,
     maxInflight: config.maxInflight,
     onDurable,
+    onDatabaseMissing: deps.recreateDatabase,
     retry: config.retry,
     now,
   })

@@ -27,6 +27,8 @@ export interface WriteBatcherOptions {
   flushIntervalMs: number
   maxInflight: number
   onDurable: (pos: SpoolPosition) => void
+  /** InfluxDB answered 404 "database not found" (dropped at run time): recreate it before the retry */
+  onDatabaseMissing?: () => Promise<void>
   retry?: { baseMs?: number; capMs?: number }
   now?: () => number
   random?: () => number
@@ -141,7 +143,7 @@ export function createWriteBatcher(opts: WriteBatcherOptions): WriteBatcher {
     for (let attempt = 1; ; attempt++) {
       if (aborted) throw new Aborted()
       const t0 = now()
-      let err: { status?: number; retryAfterMs?: number; partial?: boolean; message?: string }
+      let err: { status?: number; retryAfterMs?: number; partial?: boolean; message?: string; body?: string }
       try {
         await influx.write(lines.join('\n'))
         metrics.writeSeconds.observe({ outcome: 'ok' }, (now() - t0) / 1000)
@@ -167,6 +169,15 @@ export function createWriteBatcher(opts: WriteBatcherOptions): WriteBatcher {
       }
       counters.retries++
       metrics.writeRetries.inc({ status: String(status) })
+      if (
+        status === 404 &&
+        opts.onDatabaseMissing &&
+        /database not found/.test(`${err.body ?? ''} ${err.message ?? ''}`)
+      ) {
+        await opts
+          .onDatabaseMissing()
+          .catch((e: Error) => log.warn({ err: e.message }, 'database not recreated'))
+      }
       const delay = backoffMs(attempt, err.retryAfterMs)
       // log the 1st, 2nd, 4th, 8th… retry: an outage of hours must not fill the disk with warnings
       if ((attempt & (attempt - 1)) === 0)

@@ -112,6 +112,10 @@ export async function startService(deps: {
     log,
     metrics,
     config: { ...config.ingest, deadLetterPath: join(config.dataDir, 'dead-letter.jsonl') },
+    recreateDatabase: async () => {
+      log.warn({ db: config.influx.db }, 'InfluxDB database missing, creating it again')
+      await influx.ensureDatabase({ retention: config.influx.retention })
+    },
   })
 
   // The API is an internal MQTT client of the broker with its own service account (rotated each start).

@@ -167,4 +167,36 @@ describe('startIngest when InfluxDB fails', () => {
       async () => (await count(influx, `SELECT count(powerW) FROM circuit WHERE device = 'circ-6'`)) === 40,
     )
   })
+
+  it('creates the database again when it was dropped at run time, and stores what came meanwhile', async () => {
+    const influx = await newDb('dropped')
+    const { dir, writer, reader } = await newSpool()
+    const directory = memoryDirectory([device('circ-7', 'circuit-monitor')])
+    let recreated = 0
+    start({
+      spool: reader,
+      directory,
+      influx,
+      log: silentLog,
+      metrics: new Registry(),
+      config: config(dir, { retry: { baseMs: 10, capMs: 50 } }),
+      recreateDatabase: async () => {
+        recreated++
+        await influx.ensureDatabase()
+      },
+    })
+    const t0 = Date.now() - 60_000
+    for (let i = 0; i < 10; i++)
+      await append(writer, 'devices/circ-7/telemetry', circuitReading(t0 + i, i, i))
+    await until(() => reader.backlogBytes() === 0)
+    const [db] = (await influx.query('SHOW DATABASES'))[0]!.values
+      .flat()
+      .filter((d) => String(d).startsWith('ingest_dropped'))
+    await influx.query(`DROP DATABASE "${String(db)}"`)
+    for (let i = 10; i < 30; i++)
+      await append(writer, 'devices/circ-7/telemetry', circuitReading(t0 + i, i, i))
+    await until(() => reader.backlogBytes() === 0)
+    expect(recreated).toBeGreaterThan(0)
+    expect(await count(influx, 'SELECT count(powerW) FROM circuit')).toBe(20)
+  })
 })
