@@ -22,6 +22,7 @@ import { createBroker } from '../broker/index.ts'
 import { createInfluxClient } from '../influx/client.ts'
 import { startIngest } from '../ingest/index.ts'
 import { openRegistry } from '../registry/index.ts'
+import { createDecodedCache } from '../spool/decoded-cache.ts'
 import { openSpoolReader, openSpoolWriter } from '../spool/index.ts'
 import type { ServiceConfig } from './config.ts'
 
@@ -73,6 +74,8 @@ export async function startService(deps: {
   const dbReady = ensureDb()
 
   const spoolDir = join(config.dataDir, 'spool')
+  // ingest and the alert engine read the same records moments apart: decode each payload once
+  const decode = createDecodedCache()
   const reader = await openSpoolReader({ dir: spoolDir, log })
   // the alert engine is a second consumer of the spool: alerts never wait for InfluxDB
   const alertReader = config.alertsEnabled
@@ -112,6 +115,7 @@ export async function startService(deps: {
     log,
     metrics,
     config: { ...config.ingest, deadLetterPath: join(config.dataDir, 'dead-letter.jsonl') },
+    decode,
     recreateDatabase: async () => {
       log.warn({ db: config.influx.db }, 'InfluxDB database missing, creating it again')
       await influx.ensureDatabase({ retention: config.influx.retention })
@@ -182,6 +186,7 @@ export async function startService(deps: {
         metrics,
         now: Date.now,
         commands,
+        decode,
       })
     : undefined
   const annotations = startAlertAnnotations({ bus, influx, directory: registry, log, metrics })

@@ -3,13 +3,14 @@
 // transitions, rule states and the engine's spool position are written in ONE SQLite transaction, and
 // only then do changes go out on the bus and the spool checkpoint advance. After a restart, records at or
 // before the stored position are skipped, so nothing is raised twice and nothing open is forgotten.
+
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
 import type { Alert, TransitionKind } from '../../domain/alerts.ts'
-import { decodeMessage } from '../../domain/decode-message.ts'
 import { parseDeviceTopic } from '../../domain/topics.ts'
 import { generateId } from '../../registry/ids.ts'
 import type { DeviceDirectory } from '../../registry/types.ts'
+import { type DecodeEntry, decodeEntry } from '../../spool/decoded-cache.ts'
 import type { SpoolEntry, SpoolPosition, SpoolReader } from '../../spool/types.ts'
 import type { AlertsDb } from './db.ts'
 import { createSignalApplier, emptyOutbox, type Outbox } from './engine-apply.ts'
@@ -55,6 +56,8 @@ export interface AlertEngineOptions {
   offlineCheckIntervalMs?: number
   /** protective commands asked for by rules (stop_port at critical overheat) */
   commands?: CommandSender
+  /** decodes a spool entry; a cache shared with ingest (spool/decoded-cache.ts) saves decoding twice */
+  decode?: DecodeEntry
   /** records per spool read and SQLite transaction (default 5000) */
   batchSize?: number
   /** how long a registry lookup and resolved settings are reused (default 5 s) */
@@ -93,6 +96,7 @@ const SNAPSHOT_EVERY_MS = 1000
 
 export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const { spool, directory, bus, now } = opts
+  const decode = opts.decode ?? decodeEntry
   const log = opts.log.child({ component: 'alert-engine' })
   const store = createAlertStore(opts.db)
   const metrics = createEngineMetrics(opts.metrics, () => store.countsByState())
@@ -185,7 +189,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
           }
           const t = parseDeviceTopic(e.topic)
           const cached = t && lookup(t.deviceId)
-          const r = decodeMessage(e.topic, e.payload, cached?.device, e.arrivalMs)
+          const r = decode(e, cached?.device)
           if (!cached || !r.ok || r.value.type === 'command_ack') {
             rejected++
             continue
