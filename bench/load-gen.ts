@@ -41,7 +41,11 @@ async function connectRaw(init: LoadGenInit, cred: DeviceCredential): Promise<De
     will: { topic: topics.status(cred.id), payload: 'offline', qos: 1, retain: true },
   })
   client.on('close', () => disconnects++)
-  // protocol.md: `online`, retained, right after connecting
+  return connected(cred, client)
+}
+
+/** protocol.md: a device publishes `online`, retained, right after connecting. */
+function connected(cred: DeviceCredential, client: DeviceClient): Device {
   client.publish(topics.status(cred.id), 'online', { qos: 1, retain: true })
   return {
     id: cred.id,
@@ -81,17 +85,7 @@ function connectOne(init: LoadGenInit, cred: DeviceCredential): Promise<Device> 
       ;(client.stream as Socket).setNoDelay?.(true)
       client.on('error', () => {})
       client.on('close', () => disconnects++)
-      // protocol.md: `online`, retained, right after connecting
-      client.publish(topics.status(cred.id), 'online', { qos: 1, retain: true })
-      resolve({
-        id: cred.id,
-        topic: topics.telemetry(cred.id),
-        client,
-        seq: 0,
-        inFlight: 0,
-        acked: 0,
-        queued: false,
-      })
+      resolve(connected(cred, client))
     })
   })
 }

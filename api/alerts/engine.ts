@@ -11,6 +11,7 @@ import { parseDeviceTopic } from '../../domain/topics.ts'
 import { generateId } from '../../registry/ids.ts'
 import type { DeviceDirectory } from '../../registry/types.ts'
 import { type DecodeEntry, decodeEntry } from '../../spool/decoded-cache.ts'
+import { comparePositions } from '../../spool/index.ts'
 import type { SpoolEntry, SpoolPosition, SpoolReader } from '../../spool/types.ts'
 import type { AlertsDb } from './db.ts'
 import { createSignalApplier, emptyOutbox, type Outbox } from './engine-apply.ts'
@@ -87,9 +88,6 @@ export interface AlertEngine {
 
 export const defaultResolveSettings: ResolveSettings = (site, device) =>
   resolveSettings(DEFAULT_ALERT_SETTINGS, site as AlertSettingsOverride, device as AlertSettingsOverride)
-
-const comparePositions = (a: SpoolPosition, b: SpoolPosition): number =>
-  a.segment !== b.segment ? a.segment - b.segment : a.offset - b.offset
 
 const RETRY_MS = 1000
 const SNAPSHOT_EVERY_MS = 1000

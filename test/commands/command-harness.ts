@@ -21,6 +21,7 @@ import { topics } from '../../domain/topics.ts'
 import { openRegistry, type Registry } from '../../registry/index.ts'
 import { createChargingPile } from '../../simulators/devices/charging-pile.ts'
 import { openSpoolWriter, type SpoolWriter } from '../../spool/index.ts'
+import { until as untilHolds } from '../support/poll.ts'
 
 export const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 
@@ -205,10 +206,5 @@ export async function startCommandHarness(opts: {
 }
 
 /** Polls `check` until it holds or the deadline passes. */
-export async function until(check: () => boolean, deadlineMs = 10_000): Promise<void> {
-  const end = Date.now() + deadlineMs
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met before the deadline')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
+export const until = (check: () => boolean, deadlineMs = 10_000): Promise<void> =>
+  untilHolds(check, { timeoutMs: deadlineMs })

@@ -5,6 +5,7 @@ import { pino } from 'pino'
 import type { DeviceKind } from '../../domain/protocol.ts'
 import type { DeviceDirectory, DeviceIdentity } from '../../registry/types.ts'
 import { openSpoolReader, openSpoolWriter, type SpoolReader, type SpoolWriter } from '../../spool/index.ts'
+import { until as untilHolds } from '../support/poll.ts'
 
 export const silentLog = pino({ level: 'silent' })
 
@@ -14,13 +15,8 @@ export function tempDir(prefix: string): { dir: string; remove: () => void } {
 }
 
 /** Polls `check` until it holds or the deadline passes. */
-export async function until(check: () => boolean | Promise<boolean>, deadlineMs = 20_000): Promise<void> {
-  const end = Date.now() + deadlineMs
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met before the deadline')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
+export const until = (check: () => boolean | Promise<boolean>, deadlineMs = 20_000): Promise<void> =>
+  untilHolds(check, { timeoutMs: deadlineMs, intervalMs: 10 })
 
 /** A registry stand-in with the same lookup contract (the real one is SQLite, tested by its owner). */
 export function memoryDirectory(devices: DeviceIdentity[]): DeviceDirectory & {

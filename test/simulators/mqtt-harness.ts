@@ -5,6 +5,7 @@ import { Aedes } from 'aedes'
 import mqtt, { type MqttClient } from 'mqtt'
 import { parser as mqttParser } from 'mqtt-packet'
 import { parseDeviceTopic } from '../../domain/topics.ts'
+import { until } from '../support/poll.ts'
 
 export interface Received {
   deviceId: string
@@ -70,13 +71,8 @@ export async function startRecorder(url: string): Promise<Recorder> {
   }
 }
 
-export async function pollUntil(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+export const pollUntil = (cond: () => boolean, timeoutMs: number, what: string): Promise<void> =>
+  until(cond, { timeoutMs, intervalMs: 20, what })
 
 export interface AckDelayProxy {
   url: string

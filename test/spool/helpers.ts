@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
 import type { SpoolEntry, SpoolReader, SpoolWriter } from '../../spool/index.ts'
+import { until as untilHolds } from '../support/poll.ts'
 
 export const silentLog = pino({ level: 'silent' })
 
@@ -25,10 +26,5 @@ export async function readN(r: SpoolReader, count: number, deadlineMs = 10_000):
 }
 
 /** Polls `check` until it holds or the deadline passes. */
-export async function until(check: () => boolean | Promise<boolean>, deadlineMs = 10_000): Promise<void> {
-  const end = Date.now() + deadlineMs
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met before the deadline')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
+export const until = (check: () => boolean | Promise<boolean>, deadlineMs = 10_000): Promise<void> =>
+  untilHolds(check, { timeoutMs: deadlineMs })

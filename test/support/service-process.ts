@@ -6,6 +6,9 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { freePort } from '../../influx/local-influxd.ts'
+import { pollUntil } from './poll.ts'
+
+export { pollUntil }
 
 const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -20,26 +23,6 @@ export interface ServiceProcess {
   start(): Promise<void>
   kill(signal?: NodeJS.Signals): Promise<void>
   pid(): number | undefined
-}
-
-export async function pollUntil<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
-): Promise<T> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000)
-  let last: unknown
-  for (;;) {
-    try {
-      const v = await fn()
-      if (v !== undefined && v !== false) return v
-    } catch (err) {
-      last = err
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`)
-    }
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100))
-  }
 }
 
 export async function createServiceProcess(opts: {

@@ -17,6 +17,7 @@ import type {
 } from '../../../api/alerts/types.ts'
 import { openRegistry, type Registry } from '../../../registry/index.ts'
 import { openSpoolReader, openSpoolWriter, type SpoolReader, type SpoolWriter } from '../../../spool/index.ts'
+import { until as untilHolds } from '../../support/poll.ts'
 import { testEvaluateDevice, testEvaluateOffline, testResolveSettings } from './test-rules.ts'
 
 export const T0 = Date.UTC(2026, 5, 1, 8, 0, 0)
@@ -33,13 +34,8 @@ export const testRules: Rules = {
   resolveSettings: testResolveSettings,
 }
 
-export async function until(check: () => boolean, what: string, deadlineMs = 10_000): Promise<void> {
-  const end = Date.now() + deadlineMs
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`not before the deadline: ${what}`)
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
+export const until = (check: () => boolean, what: string, deadlineMs = 10_000): Promise<void> =>
+  untilHolds(check, { timeoutMs: deadlineMs, what })
 
 export async function startEngineHarness(opts: { rules?: Rules } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'courtyard-alert-engine-'))
