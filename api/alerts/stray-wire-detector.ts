@@ -154,8 +154,9 @@ function trackCandidate(
   const held = heldMin >= confirmMin - 1
   const normal = held && enough && levelHolds(cand, heldMin, confirmMin) && clearOfMotor(cand, obs)
   // a level that came back unchanged after a heater's on-phase was there all along; a motor's partial
-  // minutes repeat their fraction too, so not after a cleaner
-  const bridged = held && (cand.bridges ?? 0) >= 1 && cand.motorReadings === 0 && cand.chargerReadings >= 4
+  // minutes repeat their fraction too, so not after a cleaner. One swing is no motor: it is the
+  // charger's own step when it plugged in under the heater.
+  const bridged = held && (cand.bridges ?? 0) >= 1 && cand.motorReadings <= 1 && cand.chargerReadings >= 4
   if (!normal && !bridged) {
     // watched for three confirmation periods and still undecided: give up on this step. Without THD
     // it was most likely the background creeping (shed residual); a distorted load is never taken

@@ -7,6 +7,10 @@ import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-ty
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
 export const RECENT_READINGS = 10
 export const STEADY_PAIRS = 4
+/** The share of a new candidate's excess its arrival step must account for. */
+const STEP_SHARE = 0.7
+/** Readings of a big load at this share of its run's top are whole minutes of it, not its edges. */
+const INTERIOR_SHARE = 0.85
 /**
  * A level seen between two stretches of a big load is a charger under it only if what came and went on
  * top is itself a cleaner or heater (domain.md: 800 W and up, less its ±12 % and meter margin). Less,
@@ -23,7 +27,10 @@ export function sawStep(s: StrayWireState, obs: Observation, params: StrayWirePa
   if (s.prevW === null) return obs.harmonicVA !== null
   if (s.prevBig) return true
   const before = s.prev2W === null ? s.prevW : Math.min(s.prevW, s.prev2W)
-  return obs.unexplainedW - before >= 0.5 * params.minStepW
+  const stepW = obs.unexplainedW - before
+  // the step carries most of the excess: two lamps arriving a few minutes apart add up to a charger's
+  // level but never arrive as one
+  return stepW >= 0.5 * params.minStepW && stepW >= STEP_SHARE * (obs.unexplainedW - s.baselineW!)
 }
 
 /**
@@ -32,7 +39,13 @@ export function sawStep(s: StrayWireState, obs: Observation, params: StrayWirePa
  */
 export function looksLikeMotor(s: StrayWireState, obs: Observation, c: Classified): boolean {
   if (c.excessVA !== null) return true
-  return s.prevBig && s.prevW !== null && Math.abs(obs.unexplainedW - s.prevW) > 0.06 * obs.unexplainedW
+  if (!s.prevBig || s.prevW === null) return false
+  // an averaging meter shows the minutes a heater switches in as a part of it: only two readings
+  // inside the run, near its top, tell a motor's swing from a thermostat's edge
+  const prevExcessW = s.prevW - s.baselineW!
+  const top = INTERIOR_SHARE * Math.max(s.bigMaxW ?? 0, c.excessW)
+  if (prevExcessW < top || c.excessW < top) return false
+  return Math.abs(obs.unexplainedW - s.prevW) > 0.06 * obs.unexplainedW
 }
 
 /**

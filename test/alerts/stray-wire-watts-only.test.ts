@@ -99,6 +99,19 @@ describe('detectStrayWire on a watts-only circuit meter', () => {
     expect(r.verdicts).toEqual([])
   })
 
+  it('does not alert on a second bank of lights that joins the first a few minutes later, as a charger’s level', () => {
+    // 52 W at dusk, then a 62 W motion-sensor bank that stays on: 114 W together, but it never arrived
+    // as one step
+    const t0 = local('2026-01-13T18:20:00')
+    const a = scheduled('lights-a', t0, 52, [[8.6, 120]])
+    const b = scheduled('lights-b', t0, 62, [
+      [9.8, 10.3],
+      [11.7, 40],
+    ])
+    const r = run(wattsOnly([a, b], t0, 60, 4))
+    expect(r.verdicts).toEqual([])
+  })
+
   it('does not take the partial minutes at a cycling heater’s edges for a charger on an averaging meter', () => {
     // its thermostat switches 20 s into a minute and 10 s before the end of one: the meter shows a
     // quarter of it, about 310 W, on both edges of every two-and-a-half-minute off-phase
@@ -150,6 +163,45 @@ describe('detectStrayWire on a charger that plugged in under a big load', () => 
     })
     const loads = [duskLights(37, 17 * 60, 3), heater, chargerSession(charger(onset, { ccPowerW: 140 }))]
     const r = run(wattsOnly(loads, local('2026-01-05T22:00:00'), 150))
+    expect(raises(r)).toHaveLength(1)
+    expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(30 * MIN)
+  })
+})
+
+describe('detectStrayWire on a charger under a cycling heater, on an averaging meter', () => {
+  it('does not take the partial minutes at the heater’s edges for a motor, and raises within 30 minutes', () => {
+    // the element is on 4½ minutes and off 3½: the charger shows for three readings at a time, with a
+    // partial minute at either edge that jumps by far more than a thermostat-switched heater wanders
+    const onset = local('2026-01-06T18:48:20')
+    const heater = electricHeater({
+      startMs: local('2026-01-06T18:40:10'),
+      durationMin: 300,
+      powerW: 2000,
+      onMin: 4.5,
+      offMin: 3.5,
+      phaseMin: 0,
+      seed: 23,
+    })
+    const loads = [duskLights(62, 17 * 60, 4), heater, chargerSession(charger(onset, { ccPowerW: 240 }))]
+    const r = run(wattsOnly(loads, local('2026-01-06T18:00:00'), 180, 4))
+    expect(raises(r)).toHaveLength(1)
+    expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(30 * MIN)
+  })
+
+  it('takes a charger plugged in during a small heater’s on-phase as one step, not a motor’s swing', () => {
+    // an 830 W heater, on 14 minutes and off 3½: the 110 W charger lifts its level by 13 % once
+    const onset = local('2026-01-22T20:00:20')
+    const heater = electricHeater({
+      startMs: local('2026-01-22T19:53:10'),
+      durationMin: 300,
+      powerW: 830,
+      onMin: 14,
+      offMin: 3.5,
+      phaseMin: 0,
+      seed: 24,
+    })
+    const loads = [duskLights(18, 17 * 60, 5), heater, chargerSession(charger(onset, { ccPowerW: 110 }))]
+    const r = run(wattsOnly(loads, local('2026-01-22T19:00:00'), 180, 4))
     expect(raises(r)).toHaveLength(1)
     expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(30 * MIN)
   })
