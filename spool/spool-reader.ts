@@ -51,9 +51,10 @@ export async function openSpoolReader(opts: SpoolReaderOptions): Promise<SpoolRe
   return new FileSpoolReader(opts, log, start)
 }
 
-const readAt = (fd: number, buf: Buffer, position: number): Promise<number> =>
+/** Reads into `buf[start…]`, as much as fits. */
+const readAt = (fd: number, buf: Buffer, start: number, position: number): Promise<number> =>
   new Promise((resolve, reject) =>
-    fsRead(fd, buf, 0, buf.length, position, (err, n) => (err ? reject(err) : resolve(n))),
+    fsRead(fd, buf, start, buf.length - start, position, (err, n) => (err ? reject(err) : resolve(n))),
   )
 
 const openRead = (path: string): Promise<number | undefined> =>
@@ -73,8 +74,8 @@ class FileSpoolReader implements SpoolReader {
   private fd: number | undefined
   private fdSegment = -1
   private buf: Buffer
-  /** true once entries returned by next() reference `buf`: the next read needs a fresh buffer */
-  private bufLent = false
+  /** bytes at the start of `buf` that entries returned by next() reference: later reads go after them */
+  private bufLent = 0
   private readonly view = new RecordView()
   private wake: (() => void) | undefined
   private closed = false
@@ -140,9 +141,12 @@ class FileSpoolReader implements SpoolReader {
 
   private async nextSerial(max: number, waitMs: number): Promise<SpoolEntry[]> {
     const deadline = Date.now() + waitMs
-    for (;;) {
+    // A consumer following the writer calls next() again right after each batch and mostly finds nothing
+    // yet: that first look skips the search for a later segment (a directory listing, which cost as much as
+    // the read), done once woken by a commit or the poll timer instead, or at once when not waiting.
+    for (let woken = false; ; woken = true) {
       if (this.closed) return []
-      const out = await this.readSome(max)
+      const out = await this.readSome(max, woken || waitMs <= 0)
       if (out.length > 0) return out
       const left = deadline - Date.now()
       if (left <= 0) return []
@@ -157,14 +161,17 @@ class FileSpoolReader implements SpoolReader {
     }
   }
 
-  private async readSome(max: number): Promise<SpoolEntry[]> {
+  private async readSome(max: number, lookForLater: boolean): Promise<SpoolEntry[]> {
     for (;;) {
       if (!(await this.ensureOpen())) return []
-      // look for a later segment BEFORE reading: the writer finishes a segment before creating the next,
-      // so if one exists now, this read sees the current segment's final bytes
+      const found = await this.readRecords(max)
+      if (found.entries.length > 0 || !lookForLater) return found.entries
+      // look for a later segment BEFORE reading again: the writer finishes a segment before creating the
+      // next, so if one exists now, this read sees the current segment's final bytes
       const later = await this.laterSegment()
+      if (later === undefined) return []
       const { entries, leftover } = await this.readRecords(max)
-      if (entries.length > 0 || later === undefined) return entries
+      if (entries.length > 0) return entries
       if (leftover > 0) {
         this.log.error(
           { segment: this.cursor.segment, offset: this.cursor.offset, bytes: leftover },
@@ -194,32 +201,37 @@ class FileSpoolReader implements SpoolReader {
   }
 
   private async readRecords(max: number): Promise<{ entries: SpoolEntry[]; leftover: number }> {
-    if (this.bufLent) {
-      this.buf = Buffer.allocUnsafe(this.buf.length)
-      this.bufLent = false
-    }
-    let n = await readAt(this.fd!, this.buf, this.cursor.offset)
+    // Entries handed out keep their bytes, so a read goes into the free rest of the buffer while a good
+    // share of it is left: following the writer's tail, a fresh 1 MiB buffer per read of a few dozen
+    // records cost more than the read.
+    if (this.buf.length - this.bufLent < this.buf.length / 4) this.newBuffer(this.buf.length)
+    let start = this.bufLent
+    let n = await readAt(this.fd!, this.buf, start, this.cursor.offset)
     const entries: SpoolEntry[] = []
     const view = this.view
     const segment = this.cursor.segment
-    let off = 0
+    let off = start
     while (entries.length < max) {
-      const frame = decodeRecord(this.buf, off, n, view)
+      const frame = decodeRecord(this.buf, off, start + n, view)
       if (frame === Frame.Ok) {
         entries.push({
           topic: this.buf.toString('utf8', view.topicStart, view.topicEnd),
           payload: this.buf.subarray(view.payloadStart, view.end),
           arrivalMs: view.arrivalMs,
-          pos: { segment, offset: this.cursor.offset + view.end },
+          pos: { segment, offset: this.cursor.offset + (view.end - start) },
         })
         off = view.end
         continue
       }
-      // a record larger than the read buffer: grow it and read again from this record
-      if (frame === Frame.Incomplete && view.need > this.buf.length - off && n === this.buf.length) {
+      // a record larger than the space left: a new buffer (larger if the record needs it), read again
+      if (frame === Frame.Incomplete && view.need > this.buf.length - off && n === this.buf.length - start) {
         if (entries.length > 0) break
-        this.buf = Buffer.allocUnsafe(Math.max(view.need, this.buf.length * 2))
-        n = await readAt(this.fd!, this.buf, this.cursor.offset)
+        this.newBuffer(
+          view.need > this.buf.length ? Math.max(view.need, this.buf.length * 2) : this.buf.length,
+        )
+        start = 0
+        off = 0
+        n = await readAt(this.fd!, this.buf, 0, this.cursor.offset)
         continue
       }
       // Incomplete: the writer is mid-batch (wait). Corrupt in the active segment: never produced by
@@ -227,10 +239,15 @@ class FileSpoolReader implements SpoolReader {
       break
     }
     if (entries.length > 0) {
-      this.cursor = { segment, offset: this.cursor.offset + off }
-      this.bufLent = true
+      this.cursor = { segment, offset: this.cursor.offset + (off - start) }
+      this.bufLent = off
     }
-    return { entries, leftover: n - off }
+    return { entries, leftover: start + n - off }
+  }
+
+  private newBuffer(bytes: number): void {
+    this.buf = Buffer.allocUnsafe(bytes)
+    this.bufLent = 0
   }
 
   private async commitSerial(pos: SpoolPosition): Promise<void> {

@@ -1,6 +1,12 @@
 import { readdirSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { openSpoolReader, openSpoolWriter, type SpoolReader, type SpoolWriter } from '../../spool/index.ts'
+import {
+  openSpoolReader,
+  openSpoolWriter,
+  type SpoolEntry,
+  type SpoolReader,
+  type SpoolWriter,
+} from '../../spool/index.ts'
 import { appendAsync, readN, silentLog, tempDir, until } from './helpers.ts'
 
 const cleanups: Array<() => Promise<void> | void> = []
@@ -78,6 +84,24 @@ describe('spool round trip', () => {
     await appendAsync(w, 'devices/abc/events', Buffer.from('{"event":"reboot"}'))
     const got = await pending
     expect(got.map((e) => e.payload.toString())).toEqual(['{"event":"reboot"}'])
+  })
+
+  it('keeps what earlier reads gave while later reads fill the rest of the read buffer, records larger than it included', async () => {
+    const dir = setup('spool-buffer')
+    const w = await writer({ dir, maxBytes: 1 << 30, log: silentLog })
+    const r = await openSpoolReader({ dir, log: silentLog, pollMs: 5, readBytes: 4096 })
+    cleanups.push(() => r.close())
+    const sent = Array.from({ length: 300 }, (_, i) =>
+      Buffer.from(`${i}:`.padEnd(i % 50 === 7 ? 10_000 : 20 + (i % 90), 'x')),
+    )
+    for (const p of sent) await appendAsync(w, 'devices/abc/telemetry', p)
+    const got: SpoolEntry[] = []
+    while (got.length < sent.length) got.push(...(await r.next(7, 1000)))
+    expect(got.map((e) => e.payload.toString())).toEqual(sent.map((p) => p.toString()))
+    // each position is just after its record: a reader resuming there starts with the next one
+    await r.commit(got[99]!.pos)
+    const again = await reader(dir)
+    expect((await again.next(1, 1000))[0]!.payload.toString()).toBe(sent[100]!.toString())
   })
 
   it('follows records across segment rollover and deletes consumed segments on commit', async () => {
