@@ -37,7 +37,8 @@ export const testRules: Rules = {
 export const until = (check: () => boolean, what: string, deadlineMs = 10_000): Promise<void> =>
   untilHolds(check, { timeoutMs: deadlineMs, what })
 
-export async function startEngineHarness(opts: { rules?: Rules } = {}) {
+/** `busyTimeoutMs`: how long the engine's connection waits for another one's write lock (default 5 s). */
+export async function startEngineHarness(opts: { rules?: Rules; busyTimeoutMs?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'courtyard-alert-engine-'))
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
   const clock = { now: T0 }
@@ -86,7 +87,7 @@ export async function startEngineHarness(opts: { rules?: Rules } = {}) {
 
   const start = async () => {
     reader = await openSpoolReader({ dir: spoolDir, log, consumer: 'alerts', pollMs: 5 })
-    db = openAlertsDb(join(dir, 'alerts.db'))
+    db = openAlertsDb(join(dir, 'alerts.db'), { busyTimeoutMs: opts.busyTimeoutMs })
     metrics = new MetricsRegistry()
     bus = new EventEmitter<AlertBusEvents>()
     bus.on('change', (c) => changes.push(c))

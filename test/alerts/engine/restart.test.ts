@@ -1,4 +1,9 @@
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { openAlertsDb } from '../../../api/alerts/db.ts'
+import { defaultResolveSettings } from '../../../api/alerts/engine.ts'
+import { evaluateDevice, evaluateOffline } from '../../../api/alerts/rules/index.ts'
+import { until } from '../../support/poll.ts'
 import { type EngineHarness, pileReading, startEngineHarness, T0 } from './harness.ts'
 
 const MIN = 60_000
@@ -66,5 +71,33 @@ describe('alert engine across restarts', () => {
     // and what comes after the replay is evaluated as usual
     await h.publish('pile-1', 'telemetry', pileReading(T0 + 5 * MIN, 5, [40]))
     expect(h.engine.store.get(a!.id)).toMatchObject({ state: 'cleared', count: 3 })
+  })
+})
+
+describe('alert engine when alerts.db refuses a batch', () => {
+  it('evaluates the batch again once the database takes it: the alert raised once, the rule state it decided kept', async () => {
+    h = await startEngineHarness({
+      rules: { evaluateDevice, evaluateOffline, resolveSettings: defaultResolveSettings },
+      busyTimeoutMs: 20,
+    })
+    // another connection holds the write lock: the engine's transaction cannot begin
+    const other = openAlertsDb(join(h.dir, 'alerts.db'))
+    other.exec('BEGIN IMMEDIATE')
+    // smoke raises at once; port 1's overheat hold starts
+    const published = h.publish('pile-1', 'telemetry', { ...pileReading(T0, 0, [70]), smoke: true })
+    await until(async () =>
+      (await h.metrics.metrics()).includes('courtyard_alert_engine_errors_total{stage="database"}'),
+    )
+    other.exec('COMMIT')
+    other.close()
+    await published
+    expect(all()).toMatchObject([{ type: 'smoke', raisedAt: T0, count: 1 }])
+    expect(h.changes).toHaveLength(1)
+    await h.restart()
+    await h.publish('pile-1', 'telemetry', { ...pileReading(T0 + MIN, 1, [70]), smoke: true })
+    expect(all()).toMatchObject([
+      { type: 'port_overheat', raisedAt: T0 + MIN },
+      { type: 'smoke', raisedAt: T0, count: 1 },
+    ])
   })
 })
