@@ -189,13 +189,15 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     const signals: DeviceSignal[] = []
     let skipped = 0
     let rejected = 0
+    // one clock reading for the batch's registry lookups (reused for ttlMs anyway)
+    const nowMs = now()
     for (const e of entries) {
       if (dbPos && comparePositions(e.pos, dbPos) <= 0) {
         skipped++
         continue
       }
       const t = parseDeviceTopic(e.topic)
-      const cached = t && lookup(t.deviceId)
+      const cached = t && lookup(t.deviceId, nowMs)
       const r = decode(e, cached?.device)
       if (!cached || !r.ok || r.value.type === 'command_ack') {
         rejected++
