@@ -332,7 +332,11 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   // newest position — awaiting its fsyncs per batch made the engine fall behind under full load.
   let commitTarget: SpoolPosition | undefined
   let committing: Promise<void> | undefined
+  /** the last position asked for: between snapshots every batch asks for the same one again */
+  let commitAsked: SpoolPosition | undefined
   const commitSpool = (pos: SpoolPosition) => {
+    if (pos === commitAsked) return
+    commitAsked = pos
     commitTarget = pos
     committing ??= (async () => {
       while (commitTarget) {
@@ -341,7 +345,8 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
         try {
           await spool.commit(target)
         } catch (err) {
-          // harmless: the spool only keeps segments a little longer
+          // harmless: the spool only keeps segments a little longer (asked again after the next batch)
+          commitAsked = undefined
           metrics.errors.inc({ stage: 'spool' })
           log.warn({ err }, 'spool checkpoint not advanced')
         }
