@@ -26,23 +26,26 @@ export type RulesState = {
   strayWire: StrayWireState | null
 }
 
-export const initialRulesState = (): RulesState => ({
-  v: 1,
-  lastMessageAt: null,
-  willOfflineAt: null,
-  offline: false,
-  lastTs: null,
-  holds: {},
-  stopSent: {},
-  eventTs: {},
-  smoke: { open: false, clearSince: null },
-  tamper: { open: false },
-  strayWire: null,
-})
-
-/** The engine starts a device with `{}`; anything not yet written takes its initial value. */
+/**
+ * The engine starts a device with `{}`; anything not yet written takes its initial value, and only the
+ * fields above are kept. Field by field rather than spread over a fresh initial state: this runs once per
+ * message, and that made seven objects each time.
+ */
 export function readRulesState(state: DeviceRuleState): RulesState {
-  if ((state as Partial<RulesState>).v === 1)
-    return { ...initialRulesState(), ...(state as Partial<RulesState>) }
-  return initialRulesState()
+  const s: Partial<RulesState> = (state as Partial<RulesState>).v === 1 ? state : {}
+  return {
+    v: 1,
+    lastMessageAt: s.lastMessageAt ?? null,
+    willOfflineAt: s.willOfflineAt ?? null,
+    offline: s.offline ?? false,
+    lastTs: s.lastTs ?? null,
+    holds: s.holds ?? {},
+    stopSent: s.stopSent ?? {},
+    eventTs: s.eventTs ?? {},
+    smoke: s.smoke ?? { open: false, clearSince: null },
+    tamper: s.tamper ?? { open: false },
+    strayWire: s.strayWire ?? null,
+  }
 }
+
+export const initialRulesState = (): RulesState => readRulesState({})
