@@ -78,6 +78,10 @@ class FileSpoolReader implements SpoolReader {
   private bufLent = 0
   private readonly view = new RecordView()
   private wake: (() => void) | undefined
+  /** calls of notify() so far */
+  private notifications = 0
+  /** `notifications` as it was when the last read that met the end of the data began */
+  private endReadAt: number | undefined
   private closed = false
   private reading: Promise<unknown> = Promise.resolve()
   private committing: Promise<unknown> = Promise.resolve()
@@ -126,6 +130,7 @@ class FileSpoolReader implements SpoolReader {
   }
 
   notify(): void {
+    this.notifications++
     const wake = this.wake
     this.wake = undefined
     wake?.()
@@ -141,12 +146,15 @@ class FileSpoolReader implements SpoolReader {
 
   private async nextSerial(max: number, waitMs: number): Promise<SpoolEntry[]> {
     const deadline = Date.now() + waitMs
-    // A consumer following the writer calls next() again right after each batch and mostly finds nothing
-    // yet: that first look skips the search for a later segment (a directory listing, which cost as much as
-    // the read), done once woken by a commit or the poll timer instead, or at once when not waiting.
+    // A consumer following the writer calls next() again right after each batch, mostly before the next
+    // commit. If the last read met the end of the data and no commit was notified since, that first look
+    // would find nothing: it waits at once (for a notified commit, or the poll timer: a writer in another
+    // process notifies nobody). Otherwise the first look reads, but skips the search for a later segment
+    // (a directory listing, which cost as much as the read), done once woken, or at once when not waiting.
     for (let woken = false; ; woken = true) {
       if (this.closed) return []
-      const out = await this.readSome(max, woken || waitMs <= 0)
+      const nothingNew = !woken && waitMs > 0 && this.endReadAt === this.notifications
+      const out = nothingNew ? [] : await this.readSome(max, woken || waitMs <= 0)
       if (out.length > 0) return out
       const left = deadline - Date.now()
       if (left <= 0) return []
@@ -205,6 +213,7 @@ class FileSpoolReader implements SpoolReader {
     // share of it is left: following the writer's tail, a fresh 1 MiB buffer per read of a few dozen
     // records cost more than the read.
     if (this.buf.length - this.bufLent < this.buf.length / 4) this.newBuffer(this.buf.length)
+    const notifiedBefore = this.notifications
     let start = this.bufLent
     let n = await readAt(this.fd!, this.buf, start, this.cursor.offset)
     const entries: SpoolEntry[] = []
@@ -242,6 +251,9 @@ class FileSpoolReader implements SpoolReader {
       this.cursor = { segment, offset: this.cursor.offset + (off - start) }
       this.bufLent = off
     }
+    // a short read met the end of the file: what comes after it comes with a commit
+    const metEnd = n < this.buf.length - start && entries.length < max
+    this.endReadAt = metEnd ? notifiedBefore : undefined
     return { entries, leftover: start + n - off }
   }
 

@@ -86,6 +86,33 @@ describe('spool round trip', () => {
     expect(got.map((e) => e.payload.toString())).toEqual(['{"event":"reboot"}'])
   })
 
+  it('reads at once what a commit notified between two next() calls brought, after a read that met the end', async () => {
+    const dir = setup('spool-notify-between')
+    let r: SpoolReader | undefined
+    const w = await writer({ dir, maxBytes: 1 << 30, log: silentLog, onCommit: () => r?.notify() })
+    r = await openSpoolReader({ dir, log: silentLog, pollMs: 60_000 })
+    cleanups.push(() => r!.close())
+    await appendAsync(w, 'devices/abc/events', Buffer.from('1'))
+    expect((await r.next(10, 30_000)).map((e) => e.payload.toString())).toEqual(['1'])
+    // the consumer is busy with that batch while the next commit comes
+    await appendAsync(w, 'devices/abc/events', Buffer.from('2'))
+    const started = Date.now()
+    expect((await r.next(10, 30_000)).map((e) => e.payload.toString())).toEqual(['2'])
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+
+  it('gives a reader whose writer notifies nobody (another process) what was appended, by polling', async () => {
+    const dir = setup('spool-poll')
+    const w = await writer({ dir, maxBytes: 1 << 30, log: silentLog })
+    const r = await reader(dir)
+    await appendAsync(w, 'devices/abc/events', Buffer.from('1'))
+    expect((await r.next(10, 1000)).map((e) => e.payload.toString())).toEqual(['1'])
+    await appendAsync(w, 'devices/abc/events', Buffer.from('2'))
+    expect((await r.next(10, 1000)).map((e) => e.payload.toString())).toEqual(['2'])
+    await appendAsync(w, 'devices/abc/events', Buffer.from('3'))
+    expect((await r.next(10, 0)).map((e) => e.payload.toString())).toEqual(['3'])
+  })
+
   it('keeps what earlier reads gave while later reads fill the rest of the read buffer, records larger than it included', async () => {
     const dir = setup('spool-buffer')
     const w = await writer({ dir, maxBytes: 1 << 30, log: silentLog })
