@@ -27,7 +27,22 @@ export const evaluateDevice: EvaluateDevice = (state, input) => {
   return { state: s, signals: out }
 }
 
+/** Events remembered per device to know a redelivery: more than a device resends after a reconnect. */
+const RECENT_EVENTS = 32
+
+/**
+ * protocol.md: (device, seq, ts) identifies a message. A QoS 1 event the broker stored but whose PUBACK
+ * a crash lost comes again; it is the same event, not a repeat to count.
+ */
+function seenBefore(s: RulesState, e: DeviceEvent): boolean {
+  const id = `${e.ts}:${e.seq}`
+  if (s.recentEvents.includes(id)) return true
+  s.recentEvents = [...s.recentEvents.slice(1 - RECENT_EVENTS), id]
+  return false
+}
+
 function applyDeviceEvent(s: RulesState, ctx: RuleContext, e: DeviceEvent, out: Signals): void {
+  if (seenBefore(s, e)) return
   if (e.event === 'module_failure') {
     // the hold timers run on telemetry time: an event older than the newest reading cannot join them
     if (s.lastTs !== null && e.ts < s.lastTs) return

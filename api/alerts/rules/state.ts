@@ -21,6 +21,8 @@ export type RulesState = {
   stopSent: Record<string, boolean>
   /** event time of the newest event applied per alert key: an older event for the same key is stale */
   eventTs: Record<string, number>
+  /** `ts:seq` of the last events applied, oldest first: a redelivered event is not counted again */
+  recentEvents: string[]
   smoke: { open: boolean; clearSince: number | null }
   tamper: { open: boolean }
   strayWire: StrayWireState | null
@@ -42,6 +44,7 @@ export function readRulesState(state: DeviceRuleState): RulesState {
     holds: s.holds ?? {},
     stopSent: s.stopSent ?? {},
     eventTs: s.eventTs ?? {},
+    recentEvents: s.recentEvents ?? [],
     smoke: s.smoke ?? { open: false, clearSince: null },
     tamper: s.tamper ?? { open: false },
     strayWire: s.strayWire ?? null,

@@ -154,6 +154,26 @@ describe('port_fault', () => {
   })
 })
 
+describe('an event delivered twice (QoS 1 after a lost PUBACK)', () => {
+  // protocol.md: (device, seq, ts) identifies a message; the same one again is not a repeat
+  const cases = [
+    { kind: 'charging-pile', name: 'port_fault', extra: { port: 1, code: 'leakage' } },
+    { kind: 'daycare-sensor', name: 'emergency_call', extra: { room: 'nap-room' } },
+    { kind: 'daycare-sensor', name: 'fall_detected', extra: { confidence: 0.9 } },
+    { kind: 'daycare-sensor', name: 'door_open_after_hours', extra: {} },
+  ] as const
+  for (const c of cases)
+    it(`raises for a ${c.name} once, and again for a later ${c.name} with its own seq`, () => {
+      const first = event(c.kind, at(0), c.name, c.extra)
+      const later = event(c.kind, at(1), c.name, c.extra)
+      const { signals } = run(device(c.kind), [first, first, later])
+      expect(signals.map((s) => [s.action, s.at])).toEqual([
+        ['raise', at(0)],
+        ['raise', at(1)],
+      ])
+    })
+})
+
 describe('emergency_call, fall_detected and wandering', () => {
   const cases: { name: string; steps: Step[]; expected: ReturnType<typeof brief> }[] = [
     {
