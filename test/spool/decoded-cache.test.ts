@@ -45,6 +45,16 @@ describe('createDecodedCache', () => {
     })
   })
 
+  it('hands a result to one second consumer: a third look at the record decodes again', () => {
+    const decode = createDecodedCache(1024)
+    const e = entry(1200, reading(5))
+    const first = decode(e, circuit)
+    expect(decode(e, circuit)).toBe(first)
+    const third = decode(e, circuit)
+    expect(third).not.toBe(first)
+    expect(third).toEqual(first)
+  })
+
   it('never caches a rejection: a consumer that knows the device decodes for itself', () => {
     const decode = createDecodedCache(1024)
     const e = entry(900, reading(4))
