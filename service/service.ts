@@ -22,7 +22,7 @@ import { createBroker } from '../broker/index.ts'
 import { createInfluxClient } from '../influx/client.ts'
 import { startIngest } from '../ingest/index.ts'
 import { openRegistry } from '../registry/index.ts'
-import { createDecodedCache } from '../spool/decoded-cache.ts'
+import { createDecodedCache, decodeEntry } from '../spool/decoded-cache.ts'
 import { openSpoolReader, openSpoolWriter } from '../spool/index.ts'
 import type { ServiceConfig } from './config.ts'
 
@@ -74,8 +74,9 @@ export async function startService(deps: {
   const dbReady = ensureDb()
 
   const spoolDir = join(config.dataDir, 'spool')
-  // ingest and the alert engine read the same records moments apart: decode each payload once
-  const decode = createDecodedCache()
+  // ingest and the alert engine read the same records moments apart: decode each payload once. Without
+  // the engine nothing would take the results out, and they would only keep the garbage collector busy.
+  const decode = config.alertsEnabled ? createDecodedCache() : decodeEntry
   const reader = await openSpoolReader({ dir: spoolDir, log })
   // the alert engine is a second consumer of the spool: alerts never wait for InfluxDB
   const alertReader = config.alertsEnabled
