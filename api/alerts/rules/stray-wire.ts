@@ -14,12 +14,20 @@ const hhmm = (ts: number, utcOffsetMin: number): string => {
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
 }
 
+/**
+ * The detector's windows count readings a minute apart (domain.md: 1-minute telemetry). A device that
+ * reports faster is sampled: a reading goes to it when at least this long has passed since the last one.
+ */
+const DETECTOR_INTERVAL_MS = 50_000
+
 export function strayWire(
   s: RulesState,
   ctx: RuleContext,
   t: CircuitMonitorTelemetry | ChargingPileTelemetry,
   out: Signals,
 ): void {
+  const lastTs = s.strayWire?.lastTs
+  if (lastTs !== undefined && lastTs !== null && t.ts - lastTs < DETECTOR_INTERVAL_MS) return
   const input = t.kind === 'circuit-monitor' ? circuitInput(t) : shedInput(t)
   const r = detectStrayWire(s.strayWire ?? initialStrayWireState(), input, strayWireParams(ctx.cfg))
   s.strayWire = r.state

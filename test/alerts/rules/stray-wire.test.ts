@@ -45,6 +45,22 @@ function detectorVerdicts(inputs: StrayWireInput[]) {
 }
 
 describe('stray_wire_charging on a circuit monitor', () => {
+  it('samples a monitor that reports every 10 s once a minute: the same verdicts at the same times', () => {
+    // the detector's windows count minutes; six readings a minute must not make them six times shorter
+    const from = local('2026-01-05T20:00:00')
+    const loads = [lights, chargerSession(charger(local('2026-01-05T20:30:00')))]
+    const perMinute = asSteps([...circuitSeries(loads, { fromMs: from, minutes: 600 })])
+    const every10s = asSteps(
+      [...circuitSeries(loads, { fromMs: from, minutes: 600 })].flatMap((i) =>
+        [0, 1, 2, 3, 4, 5].map((k) => ({ ...i, ts: i.ts + k * 10_000 })),
+      ),
+    )
+    const slow = brief(run(CIRCUIT, perMinute).signals)
+    const fast = brief(run(CIRCUIT, every10s).signals)
+    expect(slow.map((s) => s.action)).toEqual(['raise', 'raise', 'clear'])
+    expect(fast).toEqual(slow)
+  })
+
   it('raises major in the evening, rises to critical at 22:00 and clears when the load has gone', () => {
     const from = local('2026-01-05T20:00:00')
     const inputs = [
