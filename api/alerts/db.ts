@@ -17,8 +17,9 @@ export function openAlertsDb(path: string, opts: { busyTimeoutMs?: number } = {}
   try {
     db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`)
     db.pragma('journal_mode = WAL')
-    // WAL + NORMAL: durable against process crashes; a power cut may lose the last transaction, which the
-    // engine replays from the spool (its position is stored in the same transaction)
+    // WAL + NORMAL: durable against process crashes, and no fsync on the event loop per commit. A power
+    // cut may lose the last transactions; the engine replays them from the spool (its position is in the
+    // same transaction), which keeps them: it fsyncs the WAL before letting the spool drop anything.
     db.pragma('synchronous = NORMAL')
     db.exec(
       'CREATE TABLE IF NOT EXISTS part_migrations (part TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at INTEGER NOT NULL)',

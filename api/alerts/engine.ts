@@ -4,6 +4,7 @@
 // only then do changes go out on the bus and the spool checkpoint advance. After a restart, records at or
 // before the stored position are skipped, so nothing is raised twice and nothing open is forgotten.
 
+import { type FileHandle, open } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
 import type { Alert, TransitionKind } from '../../domain/alerts.ts'
@@ -65,6 +66,11 @@ export interface AlertEngineOptions {
   batchSize?: number
   /** how long a registry lookup and resolved settings are reused (default 5 s) */
   deviceCacheTtlMs?: number
+  /**
+   * Makes every committed alerts.db transaction durable (default: fsync of its WAL, off the event loop).
+   * Awaited before the spool may drop what a snapshot covers.
+   */
+  syncDb?: () => Promise<void>
 }
 
 export interface AlertEngine {
@@ -330,6 +336,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   // The spool checkpoint only lets the spool drop segments: our own position is in alerts.db (same
   // transaction as the alerts). So it is advanced in the background, one commit in flight, always to the
   // newest position — awaiting its fsyncs per batch made the engine fall behind under full load.
+  const syncDb = opts.syncDb ?? (() => syncWal(opts.db))
   let commitTarget: SpoolPosition | undefined
   let committing: Promise<void> | undefined
   /** the last position asked for: between snapshots every batch asks for the same one again */
@@ -343,6 +350,9 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
         const target = commitTarget
         commitTarget = undefined
         try {
+          // alerts.db commits reach the WAL file, not yet the disk (synchronous=NORMAL): a power cut
+          // must not roll it back behind records the spool has dropped
+          await syncDb()
           await spool.commit(target)
         } catch (err) {
           // harmless: the spool only keeps segments a little longer (asked again after the next batch)
@@ -445,4 +455,25 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const running = loop().catch((err) => log.fatal({ err }, 'alert engine stopped'))
   log.info({ position: dbPos, devices: states.size }, 'alert engine started')
   return engine
+}
+
+/**
+ * fsync of alerts.db's write-ahead log: with WAL and synchronous=NORMAL a commit is written to it but
+ * only synced at checkpoints, which SQLite syncs itself. Any descriptor of the file will do.
+ */
+async function syncWal(db: AlertsDb): Promise<void> {
+  if (db.memory) return
+  let wal: FileHandle
+  try {
+    wal = await open(`${db.name}-wal`, 'r')
+  } catch (err) {
+    // no log: everything is in the database file, synced by the checkpoint that emptied it
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw err
+  }
+  try {
+    await wal.sync()
+  } finally {
+    await wal.close()
+  }
 }

@@ -38,7 +38,9 @@ export const until = (check: () => boolean, what: string, deadlineMs = 10_000): 
   untilHolds(check, { timeoutMs: deadlineMs, what })
 
 /** `busyTimeoutMs`: how long the engine's connection waits for another one's write lock (default 5 s). */
-export async function startEngineHarness(opts: { rules?: Rules; busyTimeoutMs?: number } = {}) {
+export async function startEngineHarness(
+  opts: { rules?: Rules; busyTimeoutMs?: number; syncDb?: () => Promise<void> } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'courtyard-alert-engine-'))
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
   const clock = { now: T0 }
@@ -101,6 +103,7 @@ export async function startEngineHarness(opts: { rules?: Rules; busyTimeoutMs?: 
       metrics,
       now,
       offlineCheckIntervalMs: 0,
+      ...(opts.syncDb ? { syncDb: opts.syncDb } : {}),
       commands: {
         async send(req) {
           commands.push(req)
@@ -134,16 +137,22 @@ export async function startEngineHarness(opts: { rules?: Rules; busyTimeoutMs?: 
     get bus() {
       return bus
     },
-    /** Appends a publish to the spool (as the broker would) and waits until the engine has seen it. */
-    async publish(deviceId: string, channel: 'telemetry' | 'events' | 'status', payload: object | string) {
+    /** Appends a publish to the spool (as the broker would): durable, not yet seen by the engine. */
+    async append(deviceId: string, channel: 'telemetry' | 'events' | 'status', payload: object | string) {
       const body = typeof payload === 'string' ? payload : JSON.stringify(payload)
       await new Promise<void>((resolve, reject) =>
         writer.append(`devices/${deviceId}/${channel}`, Buffer.from(body), (err) =>
           err ? reject(err) : resolve(),
         ),
       )
+    },
+    /** Appends a publish to the spool and waits until the engine has seen it. */
+    async publish(deviceId: string, channel: 'telemetry' | 'events' | 'status', payload: object | string) {
+      await h.append(deviceId, channel, payload)
       await h.drained()
     },
+    /** Bytes of spool the engine's checkpoint has not passed yet. */
+    backlogBytes: () => reader.backlogBytes(),
     /** Waits until the engine went through every appended record: its spool checkpoint reached the end. */
     async drained() {
       await until(() => reader.backlogBytes() === 0, 'alert engine caught up with the spool')

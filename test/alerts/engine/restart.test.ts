@@ -54,6 +54,28 @@ describe('alert engine across restarts', () => {
     ).toEqual(['port_fault'])
   })
 
+  it('lets the spool drop nothing until alerts.db has made the alerts durable (fsync of its WAL)', async () => {
+    // a power cut may lose alerts.db's last commits (WAL, synchronous=NORMAL): the spool must still hold them
+    let releaseSync: () => void = () => undefined
+    let syncs = 0
+    h = await startEngineHarness({
+      syncDb: () => {
+        syncs += 1
+        return new Promise<void>((resolve) => {
+          releaseSync = resolve
+        })
+      },
+    })
+    await h.append('pile-1', 'telemetry', pileReading(T0, 0, [70]))
+    await h.append('pile-1', 'telemetry', pileReading(T0 + MIN, 1, [70]))
+    await until(() => all().length === 1, { what: 'the alert stored' })
+    await until(() => syncs > 0, { what: 'the engine asks for a sync before moving the spool checkpoint' })
+    // the alert is committed, its snapshot taken, but the sync has not finished: the checkpoint stays
+    expect(h.backlogBytes()).toBeGreaterThan(0)
+    releaseSync()
+    await until(() => h.backlogBytes() === 0, { what: 'the spool checkpoint moves once the sync is done' })
+  })
+
   it('raises nothing twice when the spool replays records the engine had already stored', async () => {
     h = await startEngineHarness()
     for (let i = 0; i < 4; i++) await h.publish('pile-1', 'telemetry', pileReading(T0 + i * MIN, i, [70]))
