@@ -67,12 +67,6 @@ export interface AlertEngineOptions {
   /** how long a registry lookup and resolved settings are reused (default 5 s) */
   deviceCacheTtlMs?: number
   /**
-   * Caught up with the spool's tail, wait this long before reading again (default 5 ms), so a read
-   * gathers a few group commits: each read has a fixed cost (a file read on the thread pool, promises,
-   * timers) that, paid for every group commit of a few dozen records, cost more than the rules.
-   */
-  minReadGapMs?: number
-  /**
    * Makes every committed alerts.db transaction durable (default: fsync of its WAL, off the event loop).
    * Awaited before the spool may drop what a snapshot covers.
    */
@@ -119,7 +113,6 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const store = createAlertStore(opts.db)
   const metrics = createEngineMetrics(opts.metrics, () => store.countsByState())
   const batchSize = opts.batchSize ?? 5000
-  const minReadGapMs = opts.minReadGapMs ?? 5
   const ttlMs = opts.deviceCacheTtlMs ?? 5000
   const newId = () => generateId('al')
   const evaluateDevice = opts.evaluateDevice ?? catalogueEvaluateDevice
@@ -323,7 +316,6 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
       dispatch(out)
       // the spool may drop only what a snapshot covers
       if (snapPos) commitSpool(snapPos)
-      if (entries.length < batchSize && minReadGapMs > 0 && !stopping) await sleep(minReadGapMs)
     }
     snapshotNow()
     await committing
