@@ -169,42 +169,47 @@ describe('detectStrayWire on a charger that plugged in under a big load', () => 
 })
 
 describe('detectStrayWire on a charger under a cycling heater, on an averaging meter', () => {
-  it('does not take the partial minutes at the heater’s edges for a motor, and raises within 30 minutes', () => {
-    // the element is on 4½ minutes and off 3½: the charger shows for three readings at a time, with a
-    // partial minute at either edge that jumps by far more than a thermostat-switched heater wanders
-    const onset = local('2026-01-06T18:48:20')
-    const heater = electricHeater({
-      startMs: local('2026-01-06T18:40:10'),
-      durationMin: 300,
-      powerW: 2000,
-      onMin: 4.5,
-      offMin: 3.5,
-      phaseMin: 0,
-      seed: 23,
+  const cases = [
+    {
+      // the element is on 4½ minutes and off 3½: the charger shows for three readings at a time, with a
+      // partial minute at either edge that jumps by far more than a thermostat-switched heater wanders
+      name: 'does not take the partial minutes at the heater’s edges for a motor',
+      from: '2026-01-06T18:00:00',
+      heaterFrom: '2026-01-06T18:40:10',
+      heater: { powerW: 2000, onMin: 4.5, offMin: 3.5, seed: 23 },
+      lights: { powerW: 62, seed: 4 },
+      onset: '2026-01-06T18:48:20',
+      chargerW: 240,
+    },
+    {
+      // an 830 W heater, on 14 minutes and off 3½: the 110 W charger lifts its level by 13 % once
+      name: 'takes a charger plugged in during a small heater’s on-phase as one step, not a motor’s swing',
+      from: '2026-01-22T19:00:00',
+      heaterFrom: '2026-01-22T19:53:10',
+      heater: { powerW: 830, onMin: 14, offMin: 3.5, seed: 24 },
+      lights: { powerW: 18, seed: 5 },
+      onset: '2026-01-22T20:00:20',
+      chargerW: 110,
+    },
+  ]
+  for (const c of cases)
+    it(`${c.name}, and raises within 30 minutes`, () => {
+      const onset = local(c.onset)
+      const heater = electricHeater({
+        startMs: local(c.heaterFrom),
+        durationMin: 300,
+        phaseMin: 0,
+        ...c.heater,
+      })
+      const loads = [
+        duskLights(c.lights.powerW, 17 * 60, c.lights.seed),
+        heater,
+        chargerSession(charger(onset, { ccPowerW: c.chargerW })),
+      ]
+      const r = run(wattsOnly(loads, local(c.from), 180, 4))
+      expect(raises(r)).toHaveLength(1)
+      expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(30 * MIN)
     })
-    const loads = [duskLights(62, 17 * 60, 4), heater, chargerSession(charger(onset, { ccPowerW: 240 }))]
-    const r = run(wattsOnly(loads, local('2026-01-06T18:00:00'), 180, 4))
-    expect(raises(r)).toHaveLength(1)
-    expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(30 * MIN)
-  })
-
-  it('takes a charger plugged in during a small heater’s on-phase as one step, not a motor’s swing', () => {
-    // an 830 W heater, on 14 minutes and off 3½: the 110 W charger lifts its level by 13 % once
-    const onset = local('2026-01-22T20:00:20')
-    const heater = electricHeater({
-      startMs: local('2026-01-22T19:53:10'),
-      durationMin: 300,
-      powerW: 830,
-      onMin: 14,
-      offMin: 3.5,
-      phaseMin: 0,
-      seed: 24,
-    })
-    const loads = [duskLights(18, 17 * 60, 5), heater, chargerSession(charger(onset, { ccPowerW: 110 }))]
-    const r = run(wattsOnly(loads, local('2026-01-22T19:00:00'), 180, 4))
-    expect(raises(r)).toHaveLength(1)
-    expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(30 * MIN)
-  })
 })
 
 describe('stray-wire state persisted by an earlier version', () => {
