@@ -20,6 +20,29 @@ export interface PublisherFleet {
   close(): Promise<void>
 }
 
+/**
+ * A real device session as firmware opens one: client id = username, clean session, quick reconnects so
+ * a test that restarts the broker sees the device back soon; mqtt.js resends unacknowledged publishes.
+ */
+export function connectDevice(
+  url: string,
+  d: ProvisionedDevice,
+  opts: { reconnectPeriod?: number; will?: boolean } = {},
+): Promise<MqttClient> {
+  return mqtt.connectAsync(url, {
+    clientId: d.id,
+    username: d.id,
+    password: d.secret,
+    clean: true,
+    reconnectPeriod: opts.reconnectPeriod ?? 200,
+    connectTimeout: 5000,
+    keepalive: 30,
+    ...(opts.will
+      ? { will: { topic: `devices/${d.id}/status`, payload: Buffer.from('offline'), qos: 1, retain: true } }
+      : {}),
+  })
+}
+
 export const circuitReading = (seq: number, ts: number) => ({
   ts,
   seq,
@@ -47,16 +70,7 @@ export async function startPublisherFleet(opts: {
   let running = false
   const clients: { id: string; client: MqttClient; next: number; inflight: number }[] = []
   for (const d of opts.devices) {
-    const client = await mqtt.connectAsync(opts.url, {
-      clientId: d.id,
-      username: d.id,
-      password: d.secret,
-      clean: true,
-      reconnectPeriod: 200,
-      connectTimeout: 5000,
-      keepalive: 30,
-      will: { topic: `devices/${d.id}/status`, payload: Buffer.from('offline'), qos: 1, retain: true },
-    })
+    const client = await connectDevice(opts.url, d, { will: true })
     acked.set(d.id, new Set())
     clients.push({ id: d.id, client, next: 0, inflight: 0 })
   }

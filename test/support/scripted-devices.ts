@@ -1,7 +1,8 @@
 // Real mqtt.js devices that each publish a fixed list of messages, in order, QoS 1, as fast as the broker
 // acknowledges them (at most `window` unacknowledged per device). Survives broker restarts: mqtt.js
 // resends what was not acknowledged when it reconnects, before anything newer.
-import mqtt, { type MqttClient } from 'mqtt'
+import type { MqttClient } from 'mqtt'
+import { connectDevice } from './device-publisher.ts'
 
 export interface ScriptedDevice {
   id: string
@@ -47,15 +48,7 @@ export async function startScriptedDevices(opts: {
     acked: number
   }[] = []
   for (const d of opts.devices) {
-    const client = await mqtt.connectAsync(opts.url, {
-      clientId: d.id,
-      username: d.id,
-      password: d.secret,
-      clean: true,
-      reconnectPeriod: 100,
-      connectTimeout: 5000,
-      keepalive: 30,
-    })
+    const client = await connectDevice(opts.url, d, { reconnectPeriod: 100 })
     devices.push({ d, client, next: 0, inflight: new Set(), acked: 0 })
   }
   const slowest = () => devices.reduce((n, x) => Math.min(n, x.acked), Number.POSITIVE_INFINITY)
