@@ -1,7 +1,7 @@
 // The alert engine alone: N circuit-monitor readings from D devices consumed by the engine with the
 // catalogue rules and a real alerts.db. Prints µs of CPU per reading (not asserted anywhere).
 //   node --import tsx bench/alert-engine.ts [readings=200000] [devices=1000] [--batch 5000] [--decoded]
-//                                          [--live msgPerS]
+//                                          [--live msgPerS] [--gap ms]
 // default    the readings are in the spool before the engine starts; it reads them in batches of --batch.
 // --decoded  ingest decodes first, as in the service: each batch read is decoded into the shared decode
 //            cache (spool/decoded-cache.ts) before the engine sees it, and that CPU is not counted.
@@ -9,6 +9,7 @@
 //            (woken by each group commit), so it reads what each commit made durable, often a few dozen
 //            records. The CPU of the same appends without an engine, measured before and after that run,
 //            is subtracted: the lower of the two (the first ran with a colder JIT and varied most).
+// --gap      the engine's minReadGapMs (the service's worker thread uses 10)
 import { EventEmitter } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,6 +30,7 @@ const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     batch: { type: 'string', default: '5000' },
+    gap: { type: 'string', default: '0' },
     decoded: { type: 'boolean', default: false },
     live: { type: 'string' },
   },
@@ -156,6 +158,7 @@ async function runEngine(live: boolean) {
     now: Date.now,
     offlineCheckIntervalMs: 0,
     batchSize,
+    minReadGapMs: Number(flags.gap),
     ...(decode ? { decode } : {}),
   })
   if (live) await appendReadings(writer, liveRate)

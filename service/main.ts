@@ -4,11 +4,11 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { pino } from 'pino'
 import { collectDefaultMetrics, Registry as MetricsRegistry } from 'prom-client'
 import { findInfluxd, INSTALL_HINT, type LocalInfluxd, startLocalInfluxd } from '../influx/local-influxd.ts'
 import { loadConfig } from './config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
+import { createLogger } from './logger.ts'
 import { startService } from './service.ts'
 
 async function main(): Promise<void> {
@@ -33,13 +33,7 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const config = loaded.config
-  const log = pino({
-    level: config.logLevel,
-    redact: {
-      paths: ['secret', 'password', 'token', '*.secret', '*.password', '*.token'],
-      censor: '[redacted]',
-    },
-  })
+  const log = createLogger(config.logLevel)
   mkdirSync(config.dataDir, { recursive: true })
   const lock = lockDataDir(config.dataDir)
   if (!lock.ok) {

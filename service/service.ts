@@ -11,7 +11,7 @@ import type { Registry as MetricsRegistry } from 'prom-client'
 import { alertRoutes } from '../api/alerts/alert-routes.ts'
 import { startAlertAnnotations } from '../api/alerts/annotations.ts'
 import { openAlertsDb } from '../api/alerts/db.ts'
-import { defaultResolveSettings, startAlertEngine } from '../api/alerts/engine.ts'
+import { defaultResolveSettings } from '../api/alerts/engine.ts'
 import { inAnyWindow } from '../api/alerts/rules/local-time.ts'
 import { createAlertStore } from '../api/alerts/store.ts'
 import type { AlertBusEvents } from '../api/alerts/types.ts'
@@ -22,8 +22,8 @@ import { createBroker } from '../broker/index.ts'
 import { createInfluxClient } from '../influx/client.ts'
 import { startIngest } from '../ingest/index.ts'
 import { openRegistry } from '../registry/index.ts'
-import { createDecodedCache, decodeEntry } from '../spool/decoded-cache.ts'
 import { openSpoolReader, openSpoolWriter } from '../spool/index.ts'
+import { createCommitSignal, startAlertEngineThread } from './alert-engine-thread.ts'
 import type { ServiceConfig } from './config.ts'
 
 export interface RunningService {
@@ -74,21 +74,17 @@ export async function startService(deps: {
   const dbReady = ensureDb()
 
   const spoolDir = join(config.dataDir, 'spool')
-  // ingest and the alert engine read the same records moments apart: decode each payload once. Without
-  // the engine nothing would take the results out, and they would only keep the garbage collector busy.
-  const decode = config.alertsEnabled ? createDecodedCache() : decodeEntry
   const reader = await openSpoolReader({ dir: spoolDir, log })
-  // the alert engine is a second consumer of the spool: alerts never wait for InfluxDB
-  const alertReader = config.alertsEnabled
-    ? await openSpoolReader({ dir: spoolDir, log, consumer: 'alerts' })
-    : undefined
+  // the alert engine is a second consumer of the spool, in its own thread: alerts never wait for
+  // InfluxDB, and the engine's work does not slow the broker and ingest down
+  const engineCommits = createCommitSignal()
   const writer = await openSpoolWriter({
     dir: spoolDir,
     maxBytes: config.spoolMaxBytes,
     log,
     onCommit: () => {
       reader.notify()
-      alertReader?.notify()
+      engineCommits.bump()
     },
   })
 
@@ -116,7 +112,6 @@ export async function startService(deps: {
     log,
     metrics,
     config: { ...config.ingest, deadLetterPath: join(config.dataDir, 'dead-letter.jsonl') },
-    decode,
     recreateDatabase: async () => {
       log.warn({ db: config.influx.db }, 'InfluxDB database missing, creating it again')
       await influx.ensureDatabase({ retention: config.influx.retention })
@@ -177,17 +172,20 @@ export async function startService(deps: {
     now: Date.now,
   })
   notifier.start()
-  const engine = alertReader
-    ? startAlertEngine({
-        spool: alertReader,
-        directory: registry,
-        db: alertsDb,
+  const engine = config.alertsEnabled
+    ? await startAlertEngineThread({
+        worker: {
+          spoolDir,
+          registryPath: join(config.dataDir, 'registry.db'),
+          alertsDbPath: join(config.dataDir, 'alerts.db'),
+          logLevel: config.logLevel,
+        },
+        commits: engineCommits.commits,
+        store: alertStore,
         bus,
+        commands,
         log,
         metrics,
-        now: Date.now,
-        commands,
-        decode,
       })
     : undefined
   const annotations = startAlertAnnotations({ bus, influx, directory: registry, log, metrics })
@@ -199,6 +197,8 @@ export async function startService(deps: {
       broker: { listening: true, connectedDevices: broker.connectedDevices() },
       influx: { reachable: influxOk },
       spool: { blocked: spool.blocked, diskBytes: spool.diskBytes, backlogBytes: reader.backlogBytes() },
+      // informational: alerts catch up from the spool once the engine runs again
+      alerts: { engine: engine ? (engine.running() ? 'running' : 'restarting') : 'off' },
     }
     return { ok: influxOk && !spool.blocked, checks }
   }
@@ -260,7 +260,6 @@ export async function startService(deps: {
       await writer.close()
       await ingest.stop()
       await reader.close()
-      await alertReader?.close()
       await influx.close()
       alertsDb.close()
       registry.close()

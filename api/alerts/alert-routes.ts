@@ -10,13 +10,22 @@ import type { RouteContext } from '../context.ts'
 import { decodeCursor, encodeCursor } from '../pagination.ts'
 import { DEFAULT_LIMIT, errorResponses, Id, IdParams, ListQuery, listOf } from '../schemas.ts'
 import { parseInstant } from '../time-range.ts'
-import { type AlertEngine, defaultResolveSettings, type ResolveSettings } from './engine.ts'
+import { defaultResolveSettings, type ResolveSettings } from './engine.ts'
 import { AlertSettingsOverride } from './settings.ts'
-import { ALERT_STATE_FILTERS, type SettingsScope, type StoredAlert } from './store.ts'
+import { ALERT_STATE_FILTERS, type AlertStore, type SettingsScope, type StoredAlert } from './store.ts'
+
+/** What the routes need of the engine: the engine itself (api/alerts/engine.ts), or a stand-in for one
+ * that runs in another thread (answers come later). */
+export interface AlertActions {
+  readonly store: AlertStore
+  acknowledge(id: string, by: string, note?: string): Alert | undefined | Promise<Alert | undefined>
+  clear(id: string, by: string, note?: string): Alert | undefined | Promise<Alert | undefined>
+  settingsChanged(scope?: SettingsScope, id?: string): void
+}
 
 export interface AlertRoutesOptions {
   ctx: RouteContext
-  engine: Pick<AlertEngine, 'store' | 'acknowledge' | 'clear' | 'settingsChanged'>
+  engine: AlertActions
   /** the audited commands sent for an alert (api/commands), shown on GET /alerts/{id} */
   commandsForAlert?: (alertId: string) => unknown[]
   resolveSettings?: ResolveSettings
@@ -141,7 +150,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
           'CONFLICT',
           `alert ${a.id} is already cleared: there is nothing to acknowledge`,
         )
-      const done = engine.acknowledge(a.id, who(p), req.body?.note)!
+      const done = (await engine.acknowledge(a.id, who(p), req.body?.note))!
       req.log.info({ alertId: a.id, by: who(p) }, 'alert acknowledged')
       return done
     },
@@ -162,7 +171,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       const p = principalOf(req)
       requireWrite(p)
       const a = visibleAlert(p, req.params.id)
-      const done = engine.clear(a.id, who(p), req.body?.note)!
+      const done = (await engine.clear(a.id, who(p), req.body?.note))!
       req.log.info({ alertId: a.id, by: who(p) }, 'alert cleared by hand')
       return done
     },

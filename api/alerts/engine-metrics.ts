@@ -1,19 +1,21 @@
 // The engine's Prometheus metrics, on the Registry passed in (never the global one).
 import { Counter, Gauge, type Registry } from 'prom-client'
 
+/** every metric the engine registers (a host that runs the engine elsewhere shows these under its names) */
+export const ENGINE_METRIC_NAMES = [
+  'courtyard_alerts_total',
+  'courtyard_alerts_open',
+  'courtyard_alert_engine_lag_seconds',
+  'courtyard_alert_engine_messages_total',
+  'courtyard_alert_engine_errors_total',
+] as const
+
 export function createEngineMetrics(
   registry: Registry,
   openCounts: () => Record<'active' | 'acknowledged', number>,
 ) {
   // a restarted engine in the same process (tests, reloads) replaces its predecessor's metrics
-  for (const name of [
-    'courtyard_alerts_total',
-    'courtyard_alerts_open',
-    'courtyard_alert_engine_lag_seconds',
-    'courtyard_alert_engine_messages_total',
-    'courtyard_alert_engine_errors_total',
-  ])
-    registry.removeSingleMetric(name)
+  for (const name of ENGINE_METRIC_NAMES) registry.removeSingleMetric(name)
   return {
     raised: new Counter({
       name: 'courtyard_alerts_total',
