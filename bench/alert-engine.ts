@@ -1,11 +1,9 @@
 // The alert engine alone: N circuit-monitor readings from D devices consumed by the engine with the
 // catalogue rules and a real alerts.db. Prints µs of CPU per reading (not asserted anywhere).
-//   node --import tsx bench/alert-engine.ts [readings=200000] [devices=1000] [--batch 5000] [--decoded]
+//   node --import tsx bench/alert-engine.ts [readings=200000] [devices=1000] [--batch 5000]
 //                                          [--live msgPerS] [--gap ms]
 // default    the readings are in the spool before the engine starts; it reads them in batches of --batch.
-// --decoded  ingest decodes first, as in the service: each batch read is decoded into the shared decode
-//            cache (spool/decoded-cache.ts) before the engine sees it, and that CPU is not counted.
-// --live     as in the service: readings are appended at msgPerS while the engine follows the spool's tail
+// --live     as in the service (where the engine has a worker thread of its own): readings are appended at msgPerS while the engine follows the spool's tail
 //            (woken by each group commit), so it reads what each commit made durable, often a few dozen
 //            records. The CPU of the same appends without an engine, measured before and after that run,
 //            is subtracted: the lower of the two (the first ran with a colder JIT and varied most).
@@ -21,7 +19,6 @@ import { openAlertsDb } from '../api/alerts/db.ts'
 import { startAlertEngine } from '../api/alerts/engine.ts'
 import type { AlertBusEvents } from '../api/alerts/types.ts'
 import { openRegistry } from '../registry/index.ts'
-import { createDecodedCache, type DecodeEntry } from '../spool/decoded-cache.ts'
 import { openSpoolReader, openSpoolWriter } from '../spool/index.ts'
 import type { SpoolReader, SpoolWriter } from '../spool/types.ts'
 import { circuitPayload } from './circuit-payload.ts'
@@ -31,7 +28,6 @@ const { values: flags, positionals } = parseArgs({
   options: {
     batch: { type: 'string', default: '5000' },
     gap: { type: 'string', default: '0' },
-    decoded: { type: 'boolean', default: false },
     live: { type: 'string' },
   },
 })
@@ -51,8 +47,6 @@ for (const id of ids)
 const t0 = Date.now() - 3 * 86_400_000
 const per = Math.ceil(readings / nDevices)
 const total = per * nDevices
-
-const CIRCUIT = { kind: 'circuit-monitor' as const }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const cpuUs = (since: NodeJS.CpuUsage) => {
@@ -82,14 +76,13 @@ async function appendReadings(writer: SpoolWriter, rate?: number): Promise<void>
   while (pending > 0) await sleep(5)
 }
 
-/** The reader as the engine sees it: counts reads and, with --decoded, decodes each batch as ingest would. */
-function asEngineSees(reader: SpoolReader, decode: DecodeEntry | undefined) {
+/** The reader as the engine sees it, counting reads. */
+function asEngineSees(reader: SpoolReader) {
   const seen = { reads: 0 }
   const spool: SpoolReader = {
     async next(max, waitMs) {
       const entries = await reader.next(max, waitMs)
       if (entries.length > 0) seen.reads++
-      if (decode) for (const e of entries) decode(e, CIRCUIT)
       return entries
     },
     commit: (pos) => reader.commit(pos),
@@ -99,35 +92,6 @@ function asEngineSees(reader: SpoolReader, decode: DecodeEntry | undefined) {
     close: () => reader.close(),
   }
   return { spool, seen }
-}
-
-/**
- * CPU µs that decoding every reading costs "ingest" in --decoded mode, measured apart (timing each batch
- * inside the run would add two getrusage calls per read): the second of two passes, with a warm JIT.
- */
-function decodeCpu(): number {
-  let cpu = 0
-  for (let pass = 0; pass < 2; pass++) {
-    const decode = createDecodedCache()
-    cpu = 0
-    let offset = 0
-    for (let s = 0; s < per; s++) {
-      const entries = ids.map((id) => {
-        const payload = Buffer.from(circuitPayload(t0 + s * 60_000, s))
-        offset += 300
-        return {
-          topic: `devices/${id}/telemetry`,
-          payload,
-          arrivalMs: Date.now(),
-          pos: { segment: 0, offset },
-        }
-      })
-      const c0 = process.cpuUsage()
-      for (const e of entries) decode(e, CIRCUIT)
-      cpu += cpuUs(c0)
-    }
-  }
-  return cpu
 }
 
 /** Runs the engine over the readings; returns CPU µs spent from its start until it has seen them all. */
@@ -143,8 +107,7 @@ async function runEngine(live: boolean) {
   if (!live) await appendReadings(writer)
   const reader = await openSpoolReader({ dir: spoolDir, log, consumer: 'alerts' })
   engineSpool.reader = reader
-  const decode = flags.decoded ? createDecodedCache() : undefined
-  const { spool, seen } = asEngineSees(reader, decode)
+  const { spool, seen } = asEngineSees(reader)
   const db = openAlertsDb(join(dir, live ? 'alerts-live.db' : 'alerts.db'))
   const cpu0 = process.cpuUsage()
   const start = Date.now()
@@ -159,7 +122,6 @@ async function runEngine(live: boolean) {
     offlineCheckIntervalMs: 0,
     batchSize,
     minReadGapMs: Number(flags.gap),
-    ...(decode ? { decode } : {}),
   })
   if (live) await appendReadings(writer, liveRate)
   while (engine.stats().processed < total) await sleep(live ? 1 : 20)
@@ -183,20 +145,15 @@ async function appendOnlyCpu(name: string): Promise<number> {
 }
 
 const referenceBefore = liveRate === undefined ? 0 : await appendOnlyCpu('spool-reference-1')
-const decoding = flags.decoded ? decodeCpu() : 0
 const { ms, cpu, seen } = await runEngine(liveRate !== undefined)
 const reference =
   liveRate === undefined ? 0 : Math.min(referenceBefore, await appendOnlyCpu('spool-reference-2'))
-const engineUs = cpu - reference - decoding
+const engineUs = cpu - reference
 const how = [
   liveRate === undefined ? `read in batches of ≤ ${batchSize}` : `appended live at ${liveRate} msg/s`,
   `${Math.round(total / seen.reads)} records per read`,
-  ...(flags.decoded ? ['decoded by "ingest" first'] : []),
 ]
-const not = [
-  ...(liveRate === undefined ? [] : [`${(reference / total).toFixed(2)} µs appending`]),
-  ...(flags.decoded ? [`${(decoding / total).toFixed(2)} µs decoding`] : []),
-]
+const not = [...(liveRate === undefined ? [] : [`${(reference / total).toFixed(2)} µs appending`])]
 console.log(
   `alert engine: ${total} circuit readings from ${nDevices} devices (${how.join(', ')}) in ${ms} ms: ` +
     `${Math.round((total / ms) * 1000)} readings/s, ${(engineUs / total).toFixed(2)} µs CPU per reading` +

@@ -4,12 +4,11 @@
 // outage grows the spool on disk, which the writer bounds).
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
-import type { DecodedMessage, DecodeReason } from '../domain/decode-message.ts'
+import { type DecodedMessage, type DecodeReason, decodeMessage } from '../domain/decode-message.ts'
 import type { Telemetry } from '../domain/protocol.ts'
 import { parseDeviceTopic } from '../domain/topics.ts'
 import type { InfluxClient } from '../influx/types.ts'
 import type { DeviceDirectory } from '../registry/types.ts'
-import { type DecodeEntry, decodeEntry } from '../spool/decoded-cache.ts'
 import type { SpoolEntry, SpoolPosition, SpoolReader } from '../spool/types.ts'
 import { createDeadLetterSink } from './dead-letter.ts'
 import { createDeviceCache } from './device-cache.ts'
@@ -42,8 +41,6 @@ export interface IngestDeps {
   metrics: Registry
   config: IngestConfig
   now?: () => number
-  /** decodes a spool entry; a shared cache (spool/decoded-cache.ts) saves a second consumer the work */
-  decode?: DecodeEntry
   /** Recreates the database when InfluxDB says it is missing (dropped at run time); else 404s are retried. */
   recreateDatabase?: () => Promise<void>
   /** Called for every valid message as it is decoded (before it is stored): live feeds, alerting. */
@@ -85,7 +82,6 @@ const NO_LINES: readonly string[] = []
 
 export function startIngest(deps: IngestDeps): IngestHandle {
   const { spool, directory, influx, config } = deps
-  const decode = deps.decode ?? decodeEntry
   const log = deps.log.child({ component: 'ingest' })
   const now = deps.now ?? Date.now
   const metrics = createIngestMetrics(deps.metrics)
@@ -144,7 +140,7 @@ export function startIngest(deps: IngestDeps): IngestHandle {
     const t = parseDeviceTopic(e.topic)
     const cached = t ? cache.get(t.deviceId) : undefined
     // the ±ts window is judged against arrival, so a backlog replayed after an outage is not "too old"
-    const r = decode(e, cached?.device)
+    const r = decodeMessage(e.topic, e.payload, cached?.device, e.arrivalMs)
     if (!r.ok) {
       rejectedInRead++
       rejections.record(r.deviceId, r.reason, r.detail, e.payload)

@@ -8,10 +8,10 @@ import { type FileHandle, open } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
 import type { Alert, TransitionKind } from '../../domain/alerts.ts'
+import { decodeMessage } from '../../domain/decode-message.ts'
 import { parseDeviceTopic } from '../../domain/topics.ts'
 import { generateId } from '../../registry/ids.ts'
 import type { DeviceDirectory } from '../../registry/types.ts'
-import { type DecodeEntry, decodeEntry } from '../../spool/decoded-cache.ts'
 import { comparePositions } from '../../spool/index.ts'
 import type { SpoolEntry, SpoolPosition, SpoolReader } from '../../spool/types.ts'
 import type { AlertsDb } from './db.ts'
@@ -60,8 +60,6 @@ export interface AlertEngineOptions {
   offlineCheckIntervalMs?: number
   /** protective commands asked for by rules (stop_port at critical overheat) */
   commands?: CommandSender
-  /** decodes a spool entry; a cache shared with ingest (spool/decoded-cache.ts) saves decoding twice */
-  decode?: DecodeEntry
   /** records per spool read and SQLite transaction (default 5000) */
   batchSize?: number
   /** how long a registry lookup and resolved settings are reused (default 5 s) */
@@ -115,7 +113,6 @@ const SNAPSHOT_EVERY_MS = 1000
 
 export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const { spool, directory, bus, now } = opts
-  const decode = opts.decode ?? decodeEntry
   const log = opts.log.child({ component: 'alert-engine' })
   const store = createAlertStore(opts.db)
   const metrics = createEngineMetrics(opts.metrics, () => store.countsByState())
@@ -212,7 +209,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
       }
       const t = parseDeviceTopic(e.topic)
       const cached = t && lookup(t.deviceId, nowMs)
-      const r = decode(e, cached?.device)
+      const r = decodeMessage(e.topic, e.payload, cached?.device, e.arrivalMs)
       if (!cached || !r.ok || r.value.type === 'command_ack') {
         rejected++
         continue
