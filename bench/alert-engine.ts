@@ -1,13 +1,13 @@
 // The alert engine alone: N circuit-monitor readings from D devices consumed by the engine with the
 // catalogue rules and a real alerts.db. Prints µs of CPU per reading (not asserted anywhere).
 //   node --import tsx bench/alert-engine.ts [readings=200000] [devices=1000] [--batch 5000]
-//                                          [--live msgPerS] [--gap ms]
+//                                          [--live msgPerS] [--every ms]
 // default    the readings are in the spool before the engine starts; it reads them in batches of --batch.
 // --live     as in the service (where the engine has a worker thread of its own): readings are appended at msgPerS while the engine follows the spool's tail
 //            (woken by each group commit), so it reads what each commit made durable, often a few dozen
 //            records. The CPU of the same appends without an engine, measured before and after that run,
 //            is subtracted: the lower of the two (the first ran with a colder JIT and varied most).
-// --gap      the engine's minReadGapMs (the service's worker thread uses 10)
+// --every    event time between a device's readings (default 60000 ms; `npm run bench`'s devices: 40)
 import { EventEmitter } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -27,7 +27,7 @@ const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     batch: { type: 'string', default: '5000' },
-    gap: { type: 'string', default: '0' },
+    every: { type: 'string', default: '60000' },
     live: { type: 'string' },
   },
 })
@@ -44,6 +44,7 @@ registry.createSite({ id: 'blk', tenantId: 'acme', name: 'Block', community: 'Ga
 const ids = Array.from({ length: nDevices }, (_, i) => `circ-${i}`)
 for (const id of ids)
   await registry.provisionDevice({ id, kind: 'circuit-monitor', siteId: 'blk', reportIntervalS: 60 })
+const everyMs = Number(flags.every)
 const t0 = Date.now() - 3 * 86_400_000
 const per = Math.ceil(readings / nDevices)
 const total = per * nDevices
@@ -65,7 +66,7 @@ async function appendReadings(writer: SpoolWriter, rate?: number): Promise<void>
       sent++
       writer.append(
         `devices/${id}/telemetry`,
-        Buffer.from(circuitPayload(t0 + s * 60_000, s)),
+        Buffer.from(circuitPayload(t0 + s * everyMs, s)),
         () => pending--,
       )
       // paced: whenever ahead of schedule, yield until the schedule catches up (timers run at ~1 ms)
@@ -105,7 +106,8 @@ async function runEngine(live: boolean) {
     onCommit: () => engineSpool.reader?.notify(),
   })
   if (!live) await appendReadings(writer)
-  const reader = await openSpoolReader({ dir: spoolDir, log, consumer: 'alerts' })
+  // blocking reads, as the service's engine thread reads
+  const reader = await openSpoolReader({ dir: spoolDir, log, consumer: 'alerts', syncReads: true })
   engineSpool.reader = reader
   const { spool, seen } = asEngineSees(reader)
   const db = openAlertsDb(join(dir, live ? 'alerts-live.db' : 'alerts.db'))
@@ -121,7 +123,6 @@ async function runEngine(live: boolean) {
     now: Date.now,
     offlineCheckIntervalMs: 0,
     batchSize,
-    minReadGapMs: Number(flags.gap),
   })
   if (live) await appendReadings(writer, liveRate)
   while (engine.stats().processed < total) await sleep(live ? 1 : 20)

@@ -16,8 +16,6 @@ import { openSpoolReader } from '../spool/index.ts'
 import type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from './alert-engine-messages.ts'
 import { createLogger } from './logger.ts'
 
-const READ_GAP_MS = 10
-
 const port = parentPort!
 const data = workerData as EngineWorkerData
 const send = (m: FromEngine) => port.postMessage(m)
@@ -27,7 +25,9 @@ const log = createLogger(data.logLevel, destination({ fd: 1, sync: true })).chil
 
 const registry = openRegistry({ path: data.registryPath, log })
 const db = openAlertsDb(data.alertsDbPath)
-const spool = await openSpoolReader({ dir: data.spoolDir, log, consumer: 'alerts' })
+// blocking reads: this thread has nothing else to do meanwhile, and the shared libuv pool stays free
+// for the main thread's spool fsyncs
+const spool = await openSpoolReader({ dir: data.spoolDir, log, consumer: 'alerts', syncReads: true })
 const metrics = new MetricsRegistry()
 
 const bus = new EventEmitter<AlertBusEvents>()
@@ -45,9 +45,6 @@ const engine = startAlertEngine({
   metrics,
   now: Date.now,
   offlineCheckIntervalMs: data.offlineCheckIntervalMs,
-  // on its own thread the engine can read less often: a read gathers several group commits (≤ 10 ms
-  // more alert latency, against a target of 250 ms)
-  minReadGapMs: READ_GAP_MS,
   commands: {
     send: (req) =>
       new Promise((resolve, reject) => {

@@ -65,13 +65,6 @@ export interface AlertEngineOptions {
   /** how long a registry lookup and resolved settings are reused (default 5 s) */
   deviceCacheTtlMs?: number
   /**
-   * Caught up with the spool's tail, wait this long before reading again (default 0), so a read gathers
-   * several group commits: each read has a fixed cost (a file read, promises, a batch of bookkeeping) that,
-   * paid for every commit of a few dozen records, is a good share of the engine's CPU. Adds up to this
-   * much to alert latency; worth it where the engine has a thread of its own.
-   */
-  minReadGapMs?: number
-  /**
    * Makes every committed alerts.db transaction durable (default: fsync of its WAL, off the event loop).
    * Awaited before the spool may drop what a snapshot covers.
    */
@@ -118,7 +111,6 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const metrics = createEngineMetrics(opts.metrics, () => store.countsByState())
   const batchSize = opts.batchSize ?? 5000
   const ttlMs = opts.deviceCacheTtlMs ?? 5000
-  const minReadGapMs = opts.minReadGapMs ?? 0
   const newId = () => generateId('al')
   const evaluateDevice = opts.evaluateDevice ?? catalogueEvaluateDevice
   const evaluateOffline = opts.evaluateOffline ?? catalogueEvaluateOffline
@@ -321,7 +313,6 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
       dispatch(out)
       // the spool may drop only what a snapshot covers
       if (snapPos) commitSpool(snapPos)
-      if (minReadGapMs > 0 && entries.length < batchSize && !stopping) await sleep(minReadGapMs)
     }
     snapshotNow()
     await committing

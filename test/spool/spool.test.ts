@@ -131,6 +131,26 @@ describe('spool round trip', () => {
     expect((await again.next(1, 1000))[0]!.payload.toString()).toBe(sent[100]!.toString())
   })
 
+  it('reads the same with blocking reads (syncReads): buffer refills, a record larger than the buffer, segment rollover', async () => {
+    const dir = setup('spool-sync')
+    const w = await writer({ dir, maxBytes: 1 << 30, segmentBytes: 16_384, log: silentLog })
+    const r = await openSpoolReader({ dir, log: silentLog, pollMs: 5, readBytes: 4096, syncReads: true })
+    cleanups.push(() => r.close())
+    const sent = Array.from({ length: 300 }, (_, i) =>
+      Buffer.from(`${i}:`.padEnd(i % 50 === 7 ? 10_000 : 20 + (i % 90), 'x')),
+    )
+    const got: SpoolEntry[] = []
+    // half appended before reading, half while the reader follows the tail
+    for (const p of sent.slice(0, 150)) await appendAsync(w, 'devices/abc/telemetry', p)
+    const rest = (async () => {
+      for (const p of sent.slice(150)) await appendAsync(w, 'devices/abc/telemetry', p)
+    })()
+    while (got.length < sent.length) got.push(...(await r.next(7, 1000)))
+    await rest
+    expect(got.map((e) => e.payload.toString())).toEqual(sent.map((p) => p.toString()))
+    expect(segmentFiles(dir).length).toBeGreaterThan(3)
+  })
+
   it('follows records across segment rollover and deletes consumed segments on commit', async () => {
     const dir = setup('spool-roll')
     const w = await writer({ dir, maxBytes: 1 << 30, segmentBytes: 4096, log: silentLog })
