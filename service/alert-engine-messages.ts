@@ -12,6 +12,8 @@ export interface EngineWorkerData {
   logLevel: string
   /** Int32Array over a SharedArrayBuffer: [0] counts the spool writer's commits, bumped by the main thread */
   commits: Int32Array
+  /** the thread's nice value (Linux; 0: as the process) */
+  nice?: number
   /** wall-clock period of the offline check (default: the engine's) */
   offlineCheckIntervalMs?: number
 }

@@ -5,6 +5,8 @@
 // thread what only the main thread can do: alert changes for the bus (live feed, notifications,
 // annotations) and protective commands (its MQTT client).
 import { EventEmitter } from 'node:events'
+import { readlinkSync } from 'node:fs'
+import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { destination } from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
@@ -22,6 +24,8 @@ const send = (m: FromEngine) => port.postMessage(m)
 
 // its own lines on the same stdout: one write per line, so lines of the two threads do not mix
 const log = createLogger(data.logLevel, destination({ fd: 1, sync: true })).child({ thread: 'alerts' })
+
+if (data.nice) lowerPriority(data.nice)
 
 const registry = openRegistry({ path: data.registryPath, log })
 const db = openAlertsDb(data.alertsDbPath)
@@ -116,6 +120,21 @@ async function stop(): Promise<void> {
     db.close()
     registry.close()
     send({ t: 'stopped' })
+  }
+}
+
+/**
+ * A nice value for this thread alone (Linux keeps one per thread; /proc/thread-self names it): when the
+ * cores are full, the broker and ingest on the main thread come first, and the engine works in what they
+ * leave. The engine cannot alert on a message the broker has not taken yet, and at nice 5 it still gets a
+ * quarter of a core against a busy main thread, more than it needs (courtyard_alert_engine_lag_seconds).
+ */
+function lowerPriority(nice: number): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
+    setPriority(tid, nice)
+  } catch (err) {
+    log.warn({ err: String(err), nice }, 'alert engine thread priority unchanged')
   }
 }
 

@@ -31,6 +31,8 @@ export interface ServiceConfig {
   notifyGroupWindowMs: number
   /** the alert engine (default on); off for a node that only ingests, or to measure its cost */
   alertsEnabled: boolean
+  /** nice value of the alert engine's thread (0–19): the broker and ingest come first when the cores are full */
+  alertsThreadNice: number
   ingest: { maxBatch: number; flushIntervalMs: number; maxInflight: number }
 }
 
@@ -144,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     logLevel,
     spoolMaxBytes: (int('SPOOL_MAX_MB', 2048, 16, 1_048_576) ?? 2048) * 1024 * 1024,
     alertsEnabled: alertsRaw === 'true' || alertsRaw === '1',
+    alertsThreadNice: int('ALERTS_THREAD_NICE', 5, 0, 19) ?? 5,
     smtpUrl,
     mailFrom: str('MAIL_FROM') ?? 'Courtyard <courtyard@localhost>',
     notifyGroupWindowMs: (int('NOTIFY_GROUP_WINDOW_S', 30, 0, 3600) ?? 30) * 1000,

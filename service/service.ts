@@ -179,6 +179,7 @@ export async function startService(deps: {
           registryPath: join(config.dataDir, 'registry.db'),
           alertsDbPath: join(config.dataDir, 'alerts.db'),
           logLevel: config.logLevel,
+          nice: config.alertsThreadNice,
         },
         commits: engineCommits.commits,
         store: alertStore,

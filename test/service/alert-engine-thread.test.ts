@@ -2,8 +2,8 @@
 // in a temp dir, the real catalogue rules in the worker; changes, commands and metrics come back to this
 // thread; a worker that dies is started again without raising anything twice.
 import { EventEmitter } from 'node:events'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { getPriority, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
@@ -42,6 +42,7 @@ describe('the alert engine thread', () => {
         alertsDbPath: join(dir, 'alerts.db'),
         logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
         offlineCheckIntervalMs: 0,
+        nice: 7,
       },
       commits: signal.commits,
       store: createAlertStore(db),
@@ -162,6 +163,16 @@ describe('the alert engine thread', () => {
     )
     expect(text).toContain('courtyard_alerts_total{type="port_fault",severity="major"} 1')
     expect(text).toContain('courtyard_alert_engine_restarts_total 0')
+  })
+
+  it('runs the engine at the nice value asked for, the main thread unchanged', () => {
+    // /proc/self/task/<tid>/stat: field 19 is the nice value (after the command name in parentheses)
+    const nices = readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+    })
+    expect(nices).toContain(7)
+    expect(getPriority()).toBe(0)
   })
 
   it('starts a worker that died again: nothing raised twice, nothing missed, requests meanwhile refused', async () => {

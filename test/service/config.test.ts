@@ -13,6 +13,8 @@ describe('loadConfig', () => {
       dataDir: '/srv/courtyard/data',
       logLevel: 'info',
       influx: { db: 'courtyard', url: undefined },
+      alertsEnabled: true,
+      alertsThreadNice: 5,
     })
     expect(r.config.mqttTlsPort).toBeUndefined()
     expect(r.config.mqttWsPort).toBeUndefined()
@@ -31,6 +33,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'loud',
       MQTT_TLS_CERT: '/c.pem',
       INFLUX_USER: 'u',
+      ALERTS_THREAD_NICE: '25',
     })
     expect(r.ok).toBe(false)
     if (r.ok) return
@@ -42,10 +45,11 @@ describe('loadConfig', () => {
       'LOG_LEVEL',
       'MQTT_TLS_CERT',
       'INFLUX_USER',
+      'ALERTS_THREAD_NICE',
     ]) {
       expect(text).toContain(name)
     }
-    expect(r.errors).toHaveLength(6)
+    expect(r.errors).toHaveLength(7)
   })
 
   it('treats empty values as unset and strips a trailing slash from INFLUX_URL', () => {
