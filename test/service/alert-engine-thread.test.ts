@@ -11,13 +11,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type AlertsDb, openAlertsDb } from '../../api/alerts/db.ts'
 import { createAlertStore } from '../../api/alerts/store.ts'
 import type { AlertBusEvents, AlertChange, CommandRequest } from '../../api/alerts/types.ts'
-import { openRegistry, type Registry } from '../../registry/index.ts'
+import type { Registry } from '../../registry/index.ts'
 import {
   type AlertEngineThread,
   createCommitSignal,
   startAlertEngineThread,
 } from '../../service/alert-engine-thread.ts'
 import { openSpoolWriter, type SpoolWriter } from '../../spool/index.ts'
+import { openShedRegistry } from '../alerts/engine/harness.ts'
 import { until } from '../support/poll.ts'
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
@@ -81,21 +82,7 @@ describe('the alert engine thread', () => {
     dir = mkdtempSync(join(tmpdir(), 'courtyard-engine-thread-'))
     changes.length = 0
     commands.length = 0
-    registry = openRegistry({ path: join(dir, 'registry.db'), log, scrypt: { N: 1024, r: 8, p: 1 } })
-    registry.createTenant({ id: 'acme', name: 'Acme' })
-    registry.createSite({
-      id: 'shed-a',
-      tenantId: 'acme',
-      name: 'Shed A',
-      community: 'G',
-      kind: 'charging-shed',
-    })
-    await registry.provisionDevice({
-      id: 'pile-1',
-      kind: 'charging-pile',
-      siteId: 'shed-a',
-      reportIntervalS: 60,
-    })
+    registry = await openShedRegistry(join(dir, 'registry.db'), log, ['pile-1'])
     db = openAlertsDb(join(dir, 'alerts.db'))
     metrics = new MetricsRegistry()
     const signal = createCommitSignal()

@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pino from 'pino'
+import pino, { type Logger } from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
 import { type AlertsDb, openAlertsDb } from '../../../api/alerts/db.ts'
 import { type AlertEngine, type ResolveSettings, startAlertEngine } from '../../../api/alerts/engine.ts'
@@ -37,19 +37,9 @@ export const testRules: Rules = {
 export const until = (check: () => boolean, what: string, deadlineMs = 10_000): Promise<void> =>
   untilHolds(check, { timeoutMs: deadlineMs, what })
 
-/** `busyTimeoutMs`: how long the engine's connection waits for another one's write lock (default 5 s). */
-export async function startEngineHarness(
-  opts: { rules?: Rules; busyTimeoutMs?: number; syncDb?: () => Promise<void> } = {},
-) {
-  const dir = mkdtempSync(join(tmpdir(), 'courtyard-alert-engine-'))
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
-  const clock = { now: T0 }
-  const now = () => clock.now
-  const registry: Registry = openRegistry({
-    path: join(dir, 'registry.db'),
-    log,
-    scrypt: { N: 1024, r: 8, p: 1 },
-  })
+/** A real registry with tenant `acme`, charging shed `shed-a` and `piles` (reporting every 60 s). */
+export async function openShedRegistry(path: string, log: Logger, piles: string[]): Promise<Registry> {
+  const registry = openRegistry({ path, log, scrypt: { N: 1024, r: 8, p: 1 } })
   registry.createTenant({ id: 'acme', name: 'Acme' })
   registry.createSite({
     id: 'shed-a',
@@ -58,18 +48,20 @@ export async function startEngineHarness(
     community: 'Garden',
     kind: 'charging-shed',
   })
-  await registry.provisionDevice({
-    id: 'pile-1',
-    kind: 'charging-pile',
-    siteId: 'shed-a',
-    reportIntervalS: 60,
-  })
-  await registry.provisionDevice({
-    id: 'pile-2',
-    kind: 'charging-pile',
-    siteId: 'shed-a',
-    reportIntervalS: 60,
-  })
+  for (const id of piles)
+    await registry.provisionDevice({ id, kind: 'charging-pile', siteId: 'shed-a', reportIntervalS: 60 })
+  return registry
+}
+
+/** `busyTimeoutMs`: how long the engine's connection waits for another one's write lock (default 5 s). */
+export async function startEngineHarness(
+  opts: { rules?: Rules; busyTimeoutMs?: number; syncDb?: () => Promise<void> } = {},
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'courtyard-alert-engine-'))
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+  const clock = { now: T0 }
+  const now = () => clock.now
+  const registry = await openShedRegistry(join(dir, 'registry.db'), log, ['pile-1', 'pile-2'])
 
   const spoolDir = join(dir, 'spool')
   let reader: SpoolReader
