@@ -197,6 +197,8 @@ export async function startAlertEngineThread(opts: {
         const m = (await workerMetrics()).find((x) => x.name === name)
         return m ?? { name, help: name, type: 'gauge', aggregator: 'sum', values: [] }
       },
+      // the worker owns the values: nothing to reset here
+      reset() {},
     } as unknown as Parameters<MetricsRegistry['registerMetric']>[0])
   }
 
