@@ -1,6 +1,7 @@
 // Configuration of the whole service (../shared/api.md "Start-up"): environment variables, all optional.
 // Every problem is reported at once, one line per variable, so an operator fixes them in one go.
 import { resolve } from 'node:path'
+import { ALLOW_NETS_ENV, parseNet } from '../api/notify/webhook-guard.ts'
 
 export interface ServiceConfig {
   host: string
@@ -29,6 +30,8 @@ export interface ServiceConfig {
   mailFrom: string
   /** alerts of one site within this window go out as one grouped notification */
   notifyGroupWindowMs: number
+  /** NOTIFY_WEBHOOK_ALLOW_NETS: non-public CIDRs/addresses webhooks may reach (default none) */
+  webhookAllowNets: string[]
   /** the alert engine (default on); off for a node that only ingests, or to measure its cost */
   alertsEnabled: boolean
   /** nice value of the alert engine's thread (0–19): the broker and ingest come first when the cores are full */
@@ -124,6 +127,16 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     }
   }
 
+  const webhookAllowNets = (str(ALLOW_NETS_ENV) ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')
+  for (const e of webhookAllowNets)
+    if (!parseNet(e))
+      errors.push(
+        `${ALLOW_NETS_ENV} entry ${e} is invalid: expected an IP address or CIDR such as 10.20.0.0/16, 127.0.0.1 or fd00::/8`,
+      )
+
   const config: ServiceConfig = {
     host,
     mqttPort: port('MQTT_PORT', 1883) ?? 1883,
@@ -150,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     smtpUrl,
     mailFrom: str('MAIL_FROM') ?? 'Courtyard <courtyard@localhost>',
     notifyGroupWindowMs: (int('NOTIFY_GROUP_WINDOW_S', 30, 0, 3600) ?? 30) * 1000,
+    webhookAllowNets,
     ingest: {
       maxBatch: int('INGEST_MAX_BATCH', 5000, 1, 100_000) ?? 5000,
       flushIntervalMs: int('INGEST_FLUSH_MS', 100, 1, 60_000) ?? 100,

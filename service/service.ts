@@ -167,6 +167,7 @@ export async function startService(deps: {
     createMailTransport: config.smtpUrl ? () => nodemailer.createTransport(config.smtpUrl) : undefined,
     mailFrom: config.mailFrom,
     groupWindowMs: config.notifyGroupWindowMs,
+    webhookAllowNets: config.webhookAllowNets,
     log,
     metrics,
     now: Date.now,
@@ -215,7 +216,7 @@ export async function startService(deps: {
     routes: [
       async (v1, ctx) => {
         await v1.register(commandRoutes, { ctx, commands })
-        await v1.register(notifyRoutes, { ctx, db: alertsDb })
+        await v1.register(notifyRoutes, { ctx, db: alertsDb, webhookAllowNets: config.webhookAllowNets })
         if (engine) {
           await v1.register(alertRoutes, {
             ctx,

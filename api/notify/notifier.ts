@@ -17,6 +17,7 @@ import { createOutboxWorker } from './outbox-worker.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './routing.ts'
 import type { FetchLike, MailTransport } from './senders.ts'
 import type { SiteInfo } from './types.ts'
+import { createGuardedFetch, createWebhookGuard } from './webhook-guard.ts'
 
 export interface NotifierDeps {
   /** alerts.db (api/alerts/db.ts); the notifier adds its tables */
@@ -32,7 +33,13 @@ export interface NotifierDeps {
   currentAlert?(alertId: string): Alert | undefined
   /** the engine's maintenance windows: no notifications inside them (the alert still exists) */
   isInMaintenance?(siteId: string, deviceId: string, at: number): boolean
+  /**
+   * Default: undici with an agent that refuses to connect to non-public addresses (webhook-guard.ts)
+   * unless `webhookAllowNets` allows them; one given here is used as is (tests).
+   */
   fetch?: FetchLike
+  /** NOTIFY_WEBHOOK_ALLOW_NETS: CIDRs or addresses webhooks may reach although they are not public */
+  webhookAllowNets?: readonly string[]
   /** made once, on the first email */
   createMailTransport?: () => MailTransport
   mailFrom?: string
@@ -67,13 +74,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const groupWindowMs = deps.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS
   const retentionMs = deps.retentionMs ?? 30 * DAY_MS
   let mail: { transport: MailTransport; from: string } | undefined
+  const guarded = deps.fetch ? undefined : createGuardedFetch(createWebhookGuard(deps.webhookAllowNets))
   const worker = createOutboxWorker({
     config,
     deliveries,
     metrics,
     log,
     getSite: deps.getSite,
-    fetch: deps.fetch ?? ((url, init) => fetch(url, init)),
+    fetch: deps.fetch ?? guarded!.fetch,
     mail: deps.createMailTransport
       ? () => {
           mail ??= { transport: deps.createMailTransport!(), from: deps.mailFrom ?? 'courtyard@localhost' }
@@ -156,6 +164,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       clearInterval(timer)
       timer = undefined
       await running
+      await guarded?.close()
     },
   }
 }

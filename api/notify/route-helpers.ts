@@ -5,6 +5,7 @@ import type { Principal } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
 import type { NotifyConfigStore } from './config-store.ts'
 import type { Channel } from './types.ts'
+import { ALLOW_NETS_ENV, type WebhookGuard } from './webhook-guard.ts'
 
 const DEFAULT_TENANT_ID = 'default'
 export const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`
@@ -32,7 +33,7 @@ export const channelView = (c: Channel) => ({
   updatedAt: c.updatedAt,
 })
 
-export function createRouteHelpers(ctx: RouteContext, config: NotifyConfigStore) {
+export function createRouteHelpers(ctx: RouteContext, config: NotifyConfigStore, guard: WebhookGuard) {
   const { registry } = ctx
 
   /** The tenant a write goes to: the token's own, or for admins the one named (default `default`). */
@@ -72,6 +73,13 @@ export function createRouteHelpers(ctx: RouteContext, config: NotifyConfigStore)
       throw new CourtyardError('BAD_REQUEST', 'an email channel takes `to`, not `url` or `format`')
     if (c.type === 'webhook' && c.to)
       throw new CourtyardError('BAD_REQUEST', 'a webhook channel takes `url`, not `to`')
+    // IP-literal hosts only: a host name is checked on the address it resolves to when sending
+    const refused = c.type === 'webhook' && c.url ? guard.urlRefusal(c.url) : undefined
+    if (refused)
+      throw new CourtyardError(
+        'BAD_REQUEST',
+        `webhook URL host ${refused}: the notifier only calls public addresses unless ${ALLOW_NETS_ENV} allows it`,
+      )
   }
   return { tenantFor, found, checkSites, checkChannels, checkChannel }
 }

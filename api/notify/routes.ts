@@ -14,17 +14,20 @@ import { createRouteHelpers, tags } from './route-helpers.ts'
 import { ruleRoutes } from './rule-routes.ts'
 import { AlertNotification } from './schemas.ts'
 import { silenceRoutes } from './silence-routes.ts'
+import { createWebhookGuard } from './webhook-guard.ts'
 
 export { channelView, maskUrl } from './route-helpers.ts'
 
-export const notifyRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext; db: AlertsDb }> = async (
-  app,
-  { ctx, db },
-) => {
+export const notifyRoutes: FastifyPluginAsyncTypebox<{
+  ctx: RouteContext
+  db: AlertsDb
+  /** NOTIFY_WEBHOOK_ALLOW_NETS: non-public addresses a webhook URL may name (default none) */
+  webhookAllowNets?: readonly string[]
+}> = async (app, { ctx, db, webhookAllowNets }) => {
   migrateNotifyTables(db)
   const config = createNotifyConfigStore(db, ctx.now)
   const deliveries = createDeliveryStore(db)
-  const deps = { ctx, config, helpers: createRouteHelpers(ctx, config) }
+  const deps = { ctx, config, helpers: createRouteHelpers(ctx, config, createWebhookGuard(webhookAllowNets)) }
   await app.register(channelRoutes, deps)
   await app.register(ruleRoutes, deps)
   await app.register(silenceRoutes, deps)

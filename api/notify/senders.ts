@@ -54,7 +54,9 @@ export async function sendWebhook(opts: {
       signal: AbortSignal.timeout(opts.timeoutMs),
     })
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } }
+    const e = err as Error & { cause?: { code?: string; message?: string } }
+    // the address policy (webhook-guard.ts) refused the connection: trying again cannot help
+    if (e.cause?.code === 'EWEBHOOKREFUSED') return { ok: false, retryable: false, error: e.cause.message! }
     const reason =
       e.name === 'TimeoutError' ? `timeout after ${opts.timeoutMs} ms` : (e.cause?.code ?? e.message)
     return { ok: false, retryable: true, error: reason }

@@ -42,7 +42,15 @@ describe('alerts end to end', () => {
   const t0 = Date.now() - 30 * 60_000
 
   beforeAll(async () => {
-    svc = await createServiceProcess({ influxUrl, db, extraEnv: { NOTIFY_GROUP_WINDOW_S: '1' } })
+    svc = await createServiceProcess({
+      influxUrl,
+      db,
+      extraEnv: {
+        NOTIFY_GROUP_WINDOW_S: '1',
+        // the test's webhook receiver listens on loopback
+        NOTIFY_WEBHOOK_ALLOW_NETS: '127.0.0.1,::1',
+      },
+    })
     await svc.start()
     const site = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
       name: 'Shed B',

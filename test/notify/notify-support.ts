@@ -15,6 +15,9 @@ import { createNotifier, type Notifier, type NotifierDeps } from '../../api/noti
 import type { NotificationRoute, SiteInfo } from '../../api/notify/types.ts'
 import type { Alert, AlertTransition, TransitionKind } from '../../domain/alerts.ts'
 
+/** NOTIFY_WEBHOOK_ALLOW_NETS for tests whose receivers listen on this machine */
+export const LOOPBACK = ['127.0.0.1', '::1']
+
 export const T0 = Date.UTC(2026, 10, 21, 11, 0, 0)
 export const SEC = 1000
 export const MIN = 60_000
@@ -146,6 +149,8 @@ export function startNotifyHarness(over: Partial<NotifierDeps> = {}): NotifyHarn
       httpTimeoutMs: 2000,
       // the middle of the jitter range: retries are due between 5 and 10 s after the first failure
       random: () => 0.5,
+      // the receivers listen on loopback, which the notifier refuses unless allowed (webhook-guard.ts)
+      webhookAllowNets: LOOPBACK,
       ...over,
       ...o,
     })

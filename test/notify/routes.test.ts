@@ -16,10 +16,20 @@ import { createNotifier } from '../../api/notify/notifier.ts'
 import { notifyRoutes } from '../../api/notify/routes.ts'
 import { openRegistry, type Registry } from '../../registry/index.ts'
 import { errorCode, seedTenants } from '../api/api-harness.ts'
-import { change, hmacHex, makeAlert, type Receiver, SEC, SITES, startReceiver, T0 } from './notify-support.ts'
+import {
+  change,
+  hmacHex,
+  LOOPBACK,
+  makeAlert,
+  type Receiver,
+  SEC,
+  SITES,
+  startReceiver,
+  T0,
+} from './notify-support.ts'
 
 /** The notification routes on a real Fastify under /api/v1 with the real authenticator and registry. */
-async function startApp() {
+async function startApp(webhookAllowNets: readonly string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'courtyard-notify-api-'))
   const log = pino({ level: 'silent' })
   const registry = openRegistry({ path: join(dir, 'registry.db'), log, scrypt: { N: 1024, r: 8, p: 1 } })
@@ -35,7 +45,7 @@ async function startApp() {
       v1.addHook('onRequest', async (req) => {
         req.principal = auth.fromHeader(req.headers.authorization)
       })
-      await v1.register(notifyRoutes, { ctx, db })
+      await v1.register(notifyRoutes, { ctx, db, webhookAllowNets })
     },
     { prefix: '/api/v1' },
   )
@@ -69,7 +79,8 @@ describe('notification API', () => {
   let tokens: ReturnType<typeof seedTenants>
   let rx: Receiver
   beforeEach(async () => {
-    a = await startApp()
+    // the receiver listens on loopback: allowed explicitly, as an operator would
+    a = await startApp(LOOPBACK)
     tokens = seedTenants(a.harnessLike as never)
     a.registry.createSite({
       id: 'acme-shed-2',
@@ -283,6 +294,7 @@ describe('notification API', () => {
       log: pino({ level: 'silent' }),
       metrics: new MetricsRegistry(),
       now: () => a.clock.t,
+      webhookAllowNets: LOOPBACK,
     })
     try {
       const ch = await a.call('POST', '/api/v1/notification-channels', tokens.acmeManager, {
@@ -331,5 +343,60 @@ describe('notification API', () => {
     } finally {
       await notifier.stop()
     }
+  })
+})
+
+describe('webhook URLs naming non-public addresses (SSRF)', () => {
+  const REFUSED: [url: string, host: string, what: string][] = [
+    ['http://127.0.0.1:9/x', '127.0.0.1', 'loopback'],
+    ['http://[::1]/x', '::1', 'loopback'],
+    ['http://169.254.169.254/', '169.254.169.254', 'link-local'],
+    ['http://10.0.0.5/admin', '10.0.0.5', 'private'],
+    ['http://[::ffff:127.0.0.1]:8086/query', '::ffff:7f00:1', 'loopback'],
+    // WHATWG URL parsing, as fetch does it: 2130706433 is 127.0.0.1
+    ['http://2130706433/', '127.0.0.1', 'loopback'],
+  ]
+  let a: Awaited<ReturnType<typeof startApp>> | undefined
+  let manager = ''
+  const open = async (allow: string[]) => {
+    a = await startApp(allow)
+    manager = seedTenants(a.harnessLike as never).acmeManager
+  }
+  afterEach(async () => {
+    await a?.close()
+    a = undefined
+  })
+  const create = (url: string) =>
+    a!.call('POST', '/api/v1/notification-channels', manager, { type: 'webhook', name: 'hook', url })
+
+  it('refuses them on create and update with a message naming the address and the way out', async () => {
+    await open([])
+    for (const [url, host, what] of REFUSED) {
+      const r = await create(url)
+      expect(r.status, url).toBe(400)
+      expect(errorCode(r.body)).toBe('BAD_REQUEST')
+      expect(JSON.stringify(r.body)).toContain(
+        `webhook URL host ${host} is a ${what} address: the notifier only calls public addresses unless NOTIFY_WEBHOOK_ALLOW_NETS allows it`,
+      )
+    }
+    // host names are not resolved here (the send-time check sees what they resolve to then)
+    const named = await create('https://hooks.example.test/in')
+    expect(named.status).toBe(201)
+    expect((await create('http://93.184.215.14/in')).status).toBe(201)
+    const moved = await a!.call('PATCH', `/api/v1/notification-channels/${named.body.id}`, manager, {
+      url: 'http://169.254.169.254/latest/meta-data/',
+    })
+    expect(moved.status).toBe(400)
+    expect(JSON.stringify(moved.body)).toContain('169.254.169.254 is a link-local address')
+    const kept = await a!.call('GET', `/api/v1/notification-channels/${named.body.id}`, manager)
+    expect(kept.body.url).toBe('https://hooks.example.test/in')
+  })
+
+  it('creates them when NOTIFY_WEBHOOK_ALLOW_NETS allows the address', async () => {
+    await open(['127.0.0.1', '::1', '169.254.169.254/32', '10.0.0.0/8'])
+    for (const [url] of REFUSED) expect((await create(url)).status, url).toBe(201)
+    // only what is listed: the rest of 169.254/16 and 192.168/16 stay refused
+    expect((await create('http://169.254.0.1/')).status).toBe(400)
+    expect((await create('http://192.168.1.1/')).status).toBe(400)
   })
 })

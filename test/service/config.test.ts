@@ -52,6 +52,20 @@ describe('loadConfig', () => {
     expect(r.errors).toHaveLength(7)
   })
 
+  it('reads NOTIFY_WEBHOOK_ALLOW_NETS (none by default) and names a malformed entry', () => {
+    const none = loadConfig({})
+    expect(none.ok && none.config.webhookAllowNets).toEqual([])
+    const ok = loadConfig({ NOTIFY_WEBHOOK_ALLOW_NETS: ' 10.20.0.0/16, 127.0.0.1,fd00::/8,, ' })
+    expect(ok.ok && ok.config.webhookAllowNets).toEqual(['10.20.0.0/16', '127.0.0.1', 'fd00::/8'])
+
+    const bad = loadConfig({ NOTIFY_WEBHOOK_ALLOW_NETS: '10.20.0.0/16,10.0.0.0/33,intranet.local,::1' })
+    expect(bad.ok).toBe(false)
+    if (bad.ok) return
+    expect(bad.errors).toHaveLength(2)
+    expect(bad.errors[0]).toMatch(/^NOTIFY_WEBHOOK_ALLOW_NETS entry 10\.0\.0\.0\/33 is invalid/)
+    expect(bad.errors[1]).toMatch(/^NOTIFY_WEBHOOK_ALLOW_NETS entry intranet\.local is invalid/)
+  })
+
   it('treats empty values as unset and strips a trailing slash from INFLUX_URL', () => {
     const r = loadConfig({ HTTP_PORT: '', INFLUX_URL: 'http://10.0.0.5:8086/' })
     expect(r.ok && r.config.httpPort).toBe(8080)
