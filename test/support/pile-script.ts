@@ -2,6 +2,7 @@
 // near misses, interrupted cool-downs, port faults coming and going — and the alerts the catalogue
 // (../shared/domain.md) says it must produce, worked out from the script alone. Nothing here imports the
 // engine or its rules: the expectation is an independent reading of the catalogue.
+import { intBetween, mulberry32, pick, type Rng } from '../../simulators/physics/random.ts'
 
 /** catalogue: port_overheat major ≥ 65 °C, critical ≥ 75 °C, port tempC held for 1 min; cleared < 55 °C for 5 min */
 const MAJOR_C = 65
@@ -57,21 +58,6 @@ export interface ExpectedAlert {
   countedSeqs: number[]
 }
 
-type Rng = () => number
-
-/** mulberry32: small, fast, and the same sequence on every run */
-function rngFor(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1))
-const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!
 const tenth = (x: number) => Math.round(x * 10) / 10
 
 // temperature bands, with the lines themselves among the values (≥ 65, ≥ 75, < 55 are inclusive/exclusive)
@@ -89,30 +75,30 @@ function* portTemps(rng: Rng): Generator<number> {
   for (;;) {
     // mostly long enough to clear (≥ 5 min at 10–20 s a reading), sometimes too short: the port heats
     // up again while its alert is still open
-    yield* repeat(rng() < 0.15 ? int(rng, 4, 14) : int(rng, 30, 45), () => cool(rng))
+    yield* repeat(rng() < 0.15 ? intBetween(rng, 4, 14) : intBetween(rng, 30, 45), () => cool(rng))
     if (rng() < 0.25) {
       // a lukewarm blip (55–65 °C) restarts the clear timer
-      yield* repeat(int(rng, 1, 3), () => lukewarm(rng))
-      yield* repeat(int(rng, 10, 35), () => cool(rng))
+      yield* repeat(intBetween(rng, 1, 3), () => lukewarm(rng))
+      yield* repeat(intBetween(rng, 10, 35), () => cool(rng))
     }
     switch (pick(rng, ['major', 'major', 'critical', 'escalate', 'near', 'near', 'lukewarm'] as const)) {
       case 'major':
         // 4 readings span 30–60 s: right at the hold time, either side
-        yield* repeat(int(rng, 4, 14), () => major(rng))
+        yield* repeat(intBetween(rng, 4, 14), () => major(rng))
         break
       case 'critical':
-        yield* repeat(int(rng, 4, 12), () => critical(rng))
+        yield* repeat(intBetween(rng, 4, 12), () => critical(rng))
         break
       case 'escalate':
-        yield* repeat(int(rng, 5, 10), () => major(rng))
-        yield* repeat(int(rng, 3, 10), () => critical(rng))
+        yield* repeat(intBetween(rng, 5, 10), () => major(rng))
+        yield* repeat(intBetween(rng, 3, 10), () => critical(rng))
         break
       case 'near':
         // at most 3 readings: at most 40 s hot, under the 1 min hold
-        yield* repeat(int(rng, 1, 3), () => (rng() < 0.5 ? major(rng) : critical(rng)))
+        yield* repeat(intBetween(rng, 1, 3), () => (rng() < 0.5 ? major(rng) : critical(rng)))
         break
       case 'lukewarm':
-        yield* repeat(int(rng, 3, 10), () => lukewarm(rng))
+        yield* repeat(intBetween(rng, 3, 10), () => lukewarm(rng))
         break
     }
   }
@@ -125,10 +111,10 @@ function* portTemps(rng: Rng): Generator<number> {
  * short of the 5 min clear time.
  */
 function* quietTemps(rng: Rng): Generator<number> {
-  for (let blips = int(rng, 0, 2); blips > 0; blips--) {
-    yield* repeat(int(rng, 1, 3), () => cool(rng))
+  for (let blips = intBetween(rng, 0, 2); blips > 0; blips--) {
+    yield* repeat(intBetween(rng, 1, 3), () => cool(rng))
     if (rng() < 0.6) yield lukewarm(rng)
-    else yield* repeat(int(rng, 1, 2), () => (rng() < 0.5 ? major(rng) : critical(rng)))
+    else yield* repeat(intBetween(rng, 1, 2), () => (rng() < 0.5 ? major(rng) : critical(rng)))
   }
   for (;;) yield cool(rng)
 }
@@ -172,9 +158,9 @@ export const isQuiet = (reading: number) => reading % PERIOD_READINGS >= PERIOD.
 
 /** `readings` telemetry messages from `t0`, 10–20 s of event time apart (2–4 s in quiet stretches), with port events in between. */
 export function pileScript(deviceId: string, seed: number, t0: number, readings: number): PileScript {
-  const rng = rngFor(seed)
+  const rng = mulberry32(seed)
   const ports = OVERHEAT_PORTS.map((port) => {
-    const prng = rngFor(seed * 31 + port)
+    const prng = mulberry32(seed * 31 + port)
     return { port, rng: prng, busy: portTemps(prng), quiet: quietTemps(prng) }
   })
   const faultOpen = new Set<string>()
@@ -202,7 +188,7 @@ export function pileScript(deviceId: string, seed: number, t0: number, readings:
     )
     readingAt.push(messages.length)
     messages.push({ topic: 'telemetry', body: pileReading(ts, seq++, temps) })
-    const dt = isQuiet(i) ? 2_000 + 1_000 * int(rng, 0, 2) : 10_000 + 2_500 * int(rng, 0, 4)
+    const dt = isQuiet(i) ? 2_000 + 1_000 * intBetween(rng, 0, 2) : 10_000 + 2_500 * intBetween(rng, 0, 4)
     if (!isQuiet(i) && i % EVENT_EVERY === EVENT_EVERY - 1) {
       // an event strictly between two readings
       const port = pick(rng, FAULT_PORTS)
@@ -213,7 +199,7 @@ export function pileScript(deviceId: string, seed: number, t0: number, readings:
       if (fault) faultOpen.add(key)
       else faultOpen.delete(key)
       const body = {
-        ts: ts + 1000 * int(rng, 1, 9),
+        ts: ts + 1000 * intBetween(rng, 1, 9),
         seq: seq++,
         kind: 'charging-pile',
         event: fault ? 'port_fault' : 'port_fault_cleared',
