@@ -4,11 +4,11 @@
 // batch is dropped and counted, and a full buffer drops its oldest lines, counted too.
 import type { Logger } from 'pino'
 import { Counter, type Registry as MetricsRegistry } from 'prom-client'
+import type { AlertBus, AlertChange } from '../domain/bus.ts'
 import { MEASUREMENT } from '../domain/storage.ts'
-import { floatField, intField, seriesKey, stringField } from '../influx/line-protocol.ts'
-import type { InfluxClient } from '../influx/types.ts'
-import type { DeviceDirectory } from '../registry/types.ts'
-import type { AlertBus, AlertChange } from './types.ts'
+import type { InfluxClient } from '../influx/index.ts'
+import { floatField, intField, seriesKey, stringField } from '../influx/index.ts'
+import type { DeviceDirectory } from '../registry/index.ts'
 
 export interface AlertAnnotationsOptions {
   bus: AlertBus

@@ -2,10 +2,11 @@
 // (lifecycle.ts), inhibition of port alerts while the device is offline, protective commands. Changes
 // and commands are collected in an outbox and handed out only after the transaction committed.
 import { type Alert, severityRank } from '../domain/alerts.ts'
+import type { AlertChange } from '../domain/bus.ts'
 import type { EngineMetrics } from './engine-metrics.ts'
 import { type Decision, decideSignal, publicAlert, signalKey } from './lifecycle.ts'
 import type { AlertStore } from './store.ts'
-import type { AlertChange, RuleDevice, RuleSignal } from './types.ts'
+import type { RuleDevice, RuleSignal } from './types.ts'
 
 export interface Outbox {
   changes: AlertChange[]
@@ -52,7 +53,7 @@ export function createSignalApplier(deps: {
 
   const apply = (device: RuleDevice, s: RuleSignal, out: Outbox): void => {
     const key = signalKey(s)
-    // issue 3 "Inhibition": port alerts of an offline pile are held back
+    // inhibition (README "Alerts"): port alerts of an offline pile are held back
     if (s.action === 'raise' && s.port !== undefined && s.type !== 'device_offline') {
       if (store.findOpen(device.id, '', 'device_offline')) {
         hold(device, key, s)

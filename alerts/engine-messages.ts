@@ -2,8 +2,8 @@
 // (service/alert-engine-thread.ts hosts the worker, service/alert-engine-worker.ts is its entry).
 
 import type { Alert } from '../domain/alerts.ts'
+import type { AlertChange, CommandRequest, CommandResult } from '../domain/bus.ts'
 import type { SettingsScope } from './store.ts'
-import type { AlertChange, CommandRequest, CommandResult } from './types.ts'
 
 export interface EngineWorkerData {
   spoolDir: string

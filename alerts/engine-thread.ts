@@ -1,4 +1,4 @@
-// Runs the alert engine in a worker thread (service/alert-engine-worker.ts) and stands in for it on the
+// Runs the alert engine in a worker thread (its entry is wiring: service/alert-engine-worker.ts) and stands in for it on the
 // main thread: the API's alert actions become requests to the worker, the worker's alert changes are
 // emitted on the bus here, its protective commands sent here, its metrics shown on this /metrics. A worker
 // that dies is started again (its state is alerts.db and the spool: nothing is raised twice or lost).
@@ -6,11 +6,11 @@ import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
 import { Counter, type Registry as MetricsRegistry } from 'prom-client'
 import type { Alert } from '../domain/alerts.ts'
+import type { AlertBus, CommandSender } from '../domain/bus.ts'
 import { CourtyardError } from '../domain/errors.ts'
 import type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from './engine-messages.ts'
 import { ENGINE_METRIC_NAMES } from './engine-metrics.ts'
 import type { AlertStore } from './store.ts'
-import type { AlertBus, CommandSender } from './types.ts'
 
 export interface AlertEngineThread {
   /** the main thread's own connection to alerts.db: reads and settings */
@@ -37,12 +37,20 @@ export function createCommitSignal() {
   }
 }
 
-const BOOT = new URL('./ts-worker.mjs', import.meta.url)
-const ENTRY = new URL('./engine-worker.ts', import.meta.url).href
 const STOP_TIMEOUT_MS = 15_000
 const REQUEST_TIMEOUT_MS = 10_000
 
+/**
+ * The worker's code: `boot` is the file the Worker runs (it may register a TypeScript loader first, which
+ * a worker does not inherit), `module` the entry it then imports; the entry reads `EngineWorkerData`.
+ */
+export interface EngineWorkerEntry {
+  boot: URL
+  module: string
+}
+
 export async function startAlertEngineThread(opts: {
+  entry: EngineWorkerEntry
   worker: Omit<EngineWorkerData, 'commits'>
   commits: Int32Array
   store: AlertStore
@@ -124,8 +132,8 @@ export async function startAlertEngineThread(opts: {
   /** Starts a worker; resolves once it runs, rejects if it fails before that. */
   const spawn = () =>
     new Promise<void>((resolve, reject) => {
-      const w = new Worker(BOOT, {
-        workerData: { ...opts.worker, commits: opts.commits, entry: ENTRY },
+      const w = new Worker(opts.entry.boot, {
+        workerData: { ...opts.worker, commits: opts.commits, entry: opts.entry.module },
         name: 'alert-engine',
       })
       worker = w

@@ -1,4 +1,4 @@
-// The alert lifecycle as pure decisions (issue 3 "Lifecycle"): one open alert per (device, key, type);
+// The alert lifecycle as pure decisions (README "Alerts"): one open alert per (device, key, type);
 // a repeat bumps count/lastValue; severity may rise while open, never fall; rule clears close it (except
 // for the alerts only staff clear); people acknowledge and clear by hand.
 import {

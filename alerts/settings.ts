@@ -1,4 +1,4 @@
-// Alert thresholds, hold times and schedules (../shared/domain.md "Alert catalogue"). The catalogue's
+// Alert thresholds, hold times and schedules (docs/domain.md "Alert catalogue"). The catalogue's
 // values are the defaults; a site and then a device may override any part of them through the API
 // (`PUT /api/v1/sites/{id}/alert-settings`, `PUT /api/v1/devices/{id}/alert-settings`).
 import Type, { type Static } from 'typebox'

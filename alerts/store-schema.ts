@@ -26,7 +26,7 @@ export const ALERT_STORE_MIGRATIONS: readonly PartMigration[] = [
         count INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
       );
-      -- issue 3: one open alert per (device, port or key, type)
+      -- one open alert per (device, port or key, type)
       CREATE UNIQUE INDEX alerts_open_key ON alerts (device_id, key, type) WHERE state != 'cleared';
       CREATE INDEX alerts_by_raised ON alerts (raised_at, id);
       CREATE INDEX alerts_by_device ON alerts (device_id, raised_at);

@@ -9,7 +9,7 @@ import type {
   Severity,
   TransitionKind,
 } from '../domain/alerts.ts'
-import type { SpoolPosition } from '../spool/types.ts'
+import type { SpoolPosition } from '../spool/index.ts'
 import { type AlertsDb, migratePart } from './db.ts'
 import { ALERT_STORE_MIGRATIONS } from './store-schema.ts'
 import type { DeviceRuleState, RuleSignal } from './types.ts'

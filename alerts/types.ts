@@ -1,12 +1,10 @@
-// Contracts between the parts of the alert engine (issue 3). Rules are pure; the engine applies their
-// signals to stored alerts; listeners (live feed, InfluxDB annotations, notifier, protective commands)
-// react to alert changes on a typed bus.
-import type { EventEmitter } from 'node:events'
-import type { Alert, AlertTransition, AlertType, Severity } from '../domain/alerts.ts'
+// Contracts inside the alert part: settings as the rules see them, the pure rules' signals and state.
+// The bus between the engine and its listeners is a contract of the whole node: domain/bus.ts.
+import type { AlertType, Severity } from '../domain/alerts.ts'
 import type { DecodedMessage } from '../domain/decode-message.ts'
 import type { DeviceKind } from '../domain/protocol.ts'
 
-// ---- settings (defaults from ../shared/domain.md; sites and devices override any part) -------------
+// ---- settings (defaults from docs/domain.md; sites and devices override any part) -------------
 
 /** A daily window in local time, minutes from midnight; `end < start` wraps past midnight. */
 export interface DailyWindow {
@@ -95,42 +93,3 @@ export type EvaluateOffline = (
   nowMs: number,
   settings: AlertSettings,
 ) => { state: DeviceRuleState; signals: RuleSignal[] }
-
-// ---- engine → listeners --------------------------------------------------------------------------
-
-export interface AlertChange {
-  alert: Alert
-  transition: AlertTransition
-  tenantId: string
-  /** the protective command the deciding raise signal asked for (RuleSignal.command); sent once per
-   * alert by api/commands/protective-actions.ts */
-  command?: { name: string; args: Record<string, unknown> }
-}
-
-export interface AlertBusEvents {
-  change: [AlertChange]
-}
-
-export type AlertBus = EventEmitter<AlertBusEvents>
-
-// ---- protective commands -------------------------------------------------------------------------
-
-export interface CommandResult {
-  id: string
-  ok: boolean
-  error?: string
-}
-
-export interface CommandRequest {
-  deviceId: string
-  name: string
-  args: Record<string, unknown>
-  /** `user:<token name>` or `auto` */
-  by: string
-  alertId?: string
-}
-
-export interface CommandSender {
-  /** Publishes on `devices/{id}/commands`, resolves with the device's ack or `{ok:false, error:'timeout'}` after 10 s. Audited. */
-  send(req: CommandRequest): Promise<CommandResult>
-}

@@ -1,4 +1,4 @@
-// The HTTP API (../shared/api.md) and socket.io live updates on one server.
+// The HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json) and socket.io live updates on one server.
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
@@ -8,7 +8,7 @@ import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
 import { Server } from 'socket.io'
 import { REVOKE_TOPIC } from '../domain/topics.ts'
-import type { InfluxClient } from '../influx/types.ts'
+import type { InfluxClient } from '../influx/index.ts'
 import type { Registry } from '../registry/index.ts'
 import { createAuthenticator } from './auth.ts'
 import type { RouteContext } from './context.ts'
@@ -16,11 +16,8 @@ import { createInfluxDeviceState, type DeviceStateSource } from './device-state.
 import { installErrorHandlers } from './errors.ts'
 import { createLiveFeed, type LiveFeed, type LiveServer } from './live-feed.ts'
 import { createApiMetrics } from './metrics.ts'
-import { adminRoutes } from './routes/admin.ts'
-import { deviceDataRoutes } from './routes/device-data.ts'
-import { deviceRoutes } from './routes/devices.ts'
 import { healthRoutes, type Readiness } from './routes/health.ts'
-import { siteRoutes } from './routes/sites.ts'
+import { type PartRoutes, registerV1Routes } from './routes/index.ts'
 
 export interface ApiConfig {
   host: string
@@ -45,11 +42,8 @@ export interface ApiDeps {
   now?: () => number
   /** defaults to the InfluxDB-backed source (api/device-state.ts) */
   deviceState?: DeviceStateSource
-  /**
-   * More route plugins under `/api/v1`, behind the same authentication (alerts, notifications, commands):
-   * each is called with the authenticated scope and the route context.
-   */
-  routes?: ((v1: FastifyInstance, ctx: RouteContext) => Promise<void>)[]
+  /** what the node's other parts offer the HTTP layer (alerts, notifications, commands) */
+  parts?: PartRoutes
 }
 
 export interface Api {
@@ -154,11 +148,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
       v1.addHook('onRequest', async (req) => {
         req.principal = auth.fromHeader(req.headers.authorization)
       })
-      await v1.register(adminRoutes, { ctx })
-      await v1.register(siteRoutes, { ctx })
-      await v1.register(deviceRoutes, { ctx })
-      await v1.register(deviceDataRoutes, { ctx })
-      for (const add of deps.routes ?? []) await add(v1 as unknown as FastifyInstance, ctx)
+      await registerV1Routes(v1 as unknown as FastifyInstance, ctx, deps.parts ?? {})
     },
     { prefix: '/api/v1' },
   )

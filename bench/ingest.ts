@@ -9,17 +9,22 @@ import { pino } from 'pino'
 import { Registry } from 'prom-client'
 import { decodeMessage } from '../domain/decode-message.ts'
 import type { DeviceKind } from '../domain/protocol.ts'
-import { createInfluxClient, quoteIdent } from '../influx/client.ts'
-import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/local-influxd.ts'
+import {
+  createInfluxClient,
+  findInfluxd,
+  INSTALL_HINT,
+  quoteIdent,
+  startLocalInfluxd,
+} from '../influx/index.ts'
 import {
   createDeadLetterSink,
+  createIngestMetrics,
   createWriteBatcher,
   encodePoints,
   registryTagSet,
   startIngest,
 } from '../ingest/index.ts'
-import { createIngestMetrics } from '../ingest/metrics.ts'
-import type { DeviceIdentity } from '../registry/types.ts'
+import type { DeviceIdentity } from '../registry/index.ts'
 import { openSpoolReader, openSpoolWriter } from '../spool/index.ts'
 
 const N = Number(process.argv[2] ?? 100_000)

@@ -1,4 +1,4 @@
-// `npm run bench`: measures issue 2's targets on this machine in one run and PRINTS them (never asserts).
+// `npm run bench`: measures the performance targets (bench/README.md) on this machine in one run and PRINTS them (never asserts).
 //   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts]
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
 // child processes, drives them from a load-generator child, and kills every child on exit.
@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/local-influxd.ts'
+import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/index.ts'
 import { atExit, installExitHandlers, trackPid, untrackPid } from './children.ts'
 import { waitEngine } from './engine-progress.ts'
 import { createDatabase } from './influx-query.ts'
@@ -50,7 +50,7 @@ if (values.only && !PHASES.includes(values.only as Phase)) {
 }
 const phases = new Set<Phase>(values.only ? [values.only as Phase] : PHASES)
 
-// issue 2: >= 1,000 devices at max rate; p99 at 10,000 msg/s; memory with 10,000 devices connected
+// >= 1,000 devices at max rate; p99 at 10,000 msg/s; memory with 10,000 devices connected
 const plan = values.quick
   ? {
       devices: 200,
@@ -194,7 +194,7 @@ const latency = (t: Target, db: string, creds: DeviceCredential[]) =>
     durationMs: plan.latencyMs,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
   })
-// issue 3: publish of a fault → socket.io alert, at the same fleet rate as the latency phase
+// publish of a fault → socket.io alert, at the same fleet rate as the latency phase
 const alertLatency = async (t: OursTarget, _db: string, creds: DeviceCredential[]) =>
   runAlertLatency({
     mqttUrl: t.mqttUrl,

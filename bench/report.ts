@@ -99,9 +99,9 @@ export interface Summary {
   skipped: string[]
 }
 
-/** Issue 2's targets, side by side with what this run measured. */
+/** The targets, side by side with what this run measured. */
 export function summaryLines(s: Summary, targetRate: number): string[] {
-  const out = ['', '== summary (issue 2 and 3 targets; one run on this machine, shared cores: noisy) ==']
+  const out = ['', '== summary (targets; one run on this machine, shared cores: noisy) ==']
   if (s.bare)
     out.push(`bare pipeline end-to-end: ${int(s.bare.endToEndRate)} msg/s, lost ${int(s.bare.lost)}`)
   if (s.ours) {

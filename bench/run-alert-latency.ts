@@ -1,4 +1,4 @@
-// Alert latency against ours (issue 3): while the fleet sends open loop at a fixed rate, one probe
+// Alert latency (fault published → socket.io alert): while the fleet sends open loop at a fixed rate, one probe
 // charging pile publishes a `port_fault` / `port_fault_cleared` pair per port, cycling ports 1–12, and a
 // socket.io client subscribed to that pile times publish → `alert` (state `active`) in this process.
 import { performance } from 'node:perf_hooks'

@@ -1,6 +1,6 @@
 // prom-client metrics of the broker, registered on the Registry passed in (never the global one).
 import { Counter, Gauge, type Registry } from 'prom-client'
-import type { SpoolWriter } from '../spool/types.ts'
+import type { SpoolWriter } from '../spool/index.ts'
 
 export interface BrokerMetrics {
   connects: Counter<'type'>

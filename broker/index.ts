@@ -1,3 +1,5 @@
 export { type BrokerDeps, createBroker } from './broker.ts'
 export { canPublish, canSubscribe, REVOKE_TOPIC, validateConnect } from './policy.ts'
+export { connectServiceClient, type ServiceClientPart } from './service-client.ts'
+export { type BrokerPart, startBroker } from './start-broker.ts'
 export type { BrokerConfig, BrokerHandle, Identity } from './types.ts'

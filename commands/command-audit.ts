@@ -1,6 +1,6 @@
-// The command audit (issue 3, item 7): every command, manual or automatic, with who/what/when/result.
+// The command audit: every command, manual or automatic, with who/what/when/result.
 // A table in alerts.db (api/alerts/db.ts opens it), so it sits beside the alerts it is shown on.
-import { type AlertsDb, migratePart, type PartMigration } from '../alerts/db.ts'
+import { type AlertsDb, migratePart, type PartMigration } from '../alerts/index.ts'
 
 /**
  * `pending` until the ack (`ok`, or `error`: the device refused), `timeout`, `not_sent` (the broker did

@@ -1,4 +1,4 @@
-// Protective commands (protocol: Commands; issue 3, item 7): validate against the device's kind, audit,
+// Protective commands (docs/protocol.md "Commands"): validate against the device's kind, audit,
 // publish QoS 1 on `devices/{id}/commands`, and resolve with the device's ack from
 // `devices/{id}/commands/ack` or `timeout`. One shared ack subscription; pending commands by id.
 import { randomBytes } from 'node:crypto'
@@ -6,12 +6,12 @@ import type { MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
 import { Compile } from 'typebox/compile'
-import type { AlertsDb } from '../alerts/db.ts'
-import type { CommandRequest, CommandResult, CommandSender } from '../alerts/types.ts'
+import type { AlertsDb } from '../alerts/index.ts'
+import type { CommandRequest, CommandResult, CommandSender } from '../domain/bus.ts'
 import { CourtyardError } from '../domain/errors.ts'
 import { CommandAck } from '../domain/protocol.ts'
 import { parseDeviceTopic, topics } from '../domain/topics.ts'
-import type { DeviceDirectory } from '../registry/types.ts'
+import type { DeviceDirectory } from '../registry/index.ts'
 import {
   type CommandAudit,
   type CommandAuditRow,

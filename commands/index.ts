@@ -1,7 +1,6 @@
-// Public face of protective commands (issue 3, item 7), for the integrator (service/service.ts, api/app.ts)
-// and the alert engine's `GET /alerts/{id}`.
+// Public face of device commands: the command service (validate against the device's kind, publish, await
+// the ack, audit) that the API's command routes and the alert engine's protective actions use.
 
-export { CommandRecord, commandRecord, commandRoutes } from '../api/routes/commands.ts'
 export {
   COMMAND_RESULTS,
   type CommandAuditRow,
@@ -15,5 +14,5 @@ export {
   createCommandService,
   type SentCommand,
 } from './command-service.ts'
-export { createProtectiveActions, type ProtectiveActions } from './protective-actions.ts'
+export { type CommandsPart, startCommands } from './start-commands.ts'
 export { validateCommand } from './validate-command.ts'

@@ -1,4 +1,4 @@
-// The alert catalogue (../shared/domain.md) and the alert object (../shared/api.md): one definition for the
+// The alert catalogue (docs/domain.md) and the alert object (docs/api.md): one definition for the
 // engine, the API schemas, socket.io and the dashboards.
 import Type, { type Static } from 'typebox'
 

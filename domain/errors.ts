@@ -29,3 +29,11 @@ export class CourtyardError extends Error {
 }
 
 export const isCourtyardError = (e: unknown): e is CourtyardError => e instanceof CourtyardError
+
+/**
+ * The end of a `switch` over a closed union: it compiles only when every member has a case, so a new
+ * member (a device kind, an alert type) cannot be silently ignored; reached at run time, it throws.
+ */
+export function unreachable(value: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`)
+}

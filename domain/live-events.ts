@@ -1,5 +1,6 @@
-// socket.io live updates (../shared/api.md "Live updates"): the typed events shared by the API server,
+// socket.io live updates (README, "Live updates"): the typed events shared by the API server,
 // the dashboard page and tests. Handshake: `auth: { token }`.
+import type { Alert } from './alerts.ts'
 import type { DeviceEvent, DeviceKind, Telemetry } from './protocol.ts'
 
 export type SubscribeTarget = { siteId: string } | { deviceId: string }
@@ -27,23 +28,8 @@ export interface LiveDeviceStatus {
   at: number
 }
 
-/** The alert object of ../shared/api.md, sent on every change of state. */
-export interface LiveAlert {
-  id: string
-  type: string
-  severity: 'critical' | 'major' | 'minor' | 'warning'
-  state: 'active' | 'acknowledged' | 'cleared'
-  deviceId: string
-  siteId: string
-  port?: number
-  message: string
-  raisedAt: number
-  acknowledgedAt?: number
-  acknowledgedBy?: string
-  clearedAt?: number
-  lastValue?: number | string | boolean
-  count: number
-}
+/** The alert object of the HTTP API, sent on every change of state. */
+export type LiveAlert = Alert
 
 export interface ClientToServerEvents {
   subscribe: (target: SubscribeTarget, ack: (res: SubscribeAck) => void) => void

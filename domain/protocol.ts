@@ -1,4 +1,4 @@
-// Protocol v1 payload schemas (../shared/protocol.md). One definition of each payload: its static type,
+// Protocol v1 payload schemas (docs/protocol.md). One definition of each payload: its static type,
 // the ingest validator, the API schemas and the docs all derive from these.
 import Type, { type Static, type TProperties, type TSchema } from 'typebox'
 

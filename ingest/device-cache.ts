@@ -1,7 +1,7 @@
 // Registry lookups for the hot path: a Map with a short TTL, so a newly provisioned device is picked up
 // within `ttlMs` while a flood of messages does not hit SQLite once per message. Unknown ids are cached
 // too (negative entries), so a flood from an unprovisioned device costs one lookup per TTL.
-import type { DeviceDirectory, DeviceIdentity } from '../registry/types.ts'
+import type { DeviceDirectory, DeviceIdentity } from '../registry/index.ts'
 import { registryTagSet } from './encode-points.ts'
 
 export interface CachedDevice {

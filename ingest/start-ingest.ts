@@ -7,9 +7,9 @@ import type { Registry } from 'prom-client'
 import { type DecodedMessage, type DecodeReason, decodeMessage } from '../domain/decode-message.ts'
 import type { Telemetry } from '../domain/protocol.ts'
 import { parseDeviceTopic } from '../domain/topics.ts'
-import type { InfluxClient } from '../influx/types.ts'
-import type { DeviceDirectory } from '../registry/types.ts'
-import type { SpoolEntry, SpoolPosition, SpoolReader } from '../spool/types.ts'
+import type { InfluxClient } from '../influx/index.ts'
+import type { DeviceDirectory } from '../registry/index.ts'
+import type { SpoolEntry, SpoolPosition, SpoolReader } from '../spool/index.ts'
 import { createDeadLetterSink } from './dead-letter.ts'
 import { createDeviceCache } from './device-cache.ts'
 import { encodePoints } from './encode-points.ts'
@@ -41,6 +41,8 @@ export interface IngestDeps {
   metrics: Registry
   config: IngestConfig
   now?: () => number
+  /** resolves once the database exists: nothing is read before (the spool holds it meanwhile) */
+  ready?: Promise<unknown>
   /** Recreates the database when InfluxDB says it is missing (dropped at run time); else 404s are retried. */
   recreateDatabase?: () => Promise<void>
   /** Called for every valid message as it is decoded (before it is stored): live feeds, alerting. */
@@ -192,6 +194,7 @@ export function startIngest(deps: IngestDeps): IngestHandle {
   })
 
   async function run(): Promise<void> {
+    if (deps.ready) await Promise.race([deps.ready.catch(() => undefined), stopSignal])
     while (!stopping) {
       if (!batcher.hasRoom()) {
         await Promise.race([batcher.waitForRoom(), stopSignal])

@@ -1,6 +1,6 @@
 // Channels, routes and silences in alerts.db, tenant-scoped: a scope of `null` (admin) sees every tenant.
 
-import type { AlertsDb } from '../alerts/db.ts'
+import type { AlertsDb } from '../alerts/index.ts'
 import { generateId } from '../registry/index.ts'
 import type { Channel, NotificationRoute, Silence, SilenceMatchers } from './types.ts'
 

@@ -1,6 +1,6 @@
 // The notifier's working tables: per-(alert, route) tracking, the group buffer and the outbox.
 import { randomBytes } from 'node:crypto'
-import type { AlertsDb } from '../alerts/db.ts'
+import type { AlertsDb } from '../alerts/index.ts'
 import type { Alert } from '../domain/alerts.ts'
 import type { ChannelType, DeliveryState, NotifyItem, NotifyReason } from './types.ts'
 

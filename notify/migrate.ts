@@ -1,6 +1,6 @@
 // The notifier's tables in alerts.db: configuration (channels, routes, silences), per-alert tracking for
 // repeats and escalation, the group buffer, the durable outbox and a log of suppressed notifications.
-import { type AlertsDb, migratePart, type PartMigration } from '../alerts/db.ts'
+import { type AlertsDb, migratePart, type PartMigration } from '../alerts/index.ts'
 
 const MIGRATIONS: readonly PartMigration[] = [
   {

@@ -5,9 +5,9 @@
 // port faults within seconds and the crew gets one page, not twelve; the price is up to 30 s of delay.
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
-import type { AlertsDb } from '../alerts/db.ts'
-import type { AlertBus, AlertChange } from '../alerts/types.ts'
+import type { AlertsDb } from '../alerts/index.ts'
 import type { Alert } from '../domain/alerts.ts'
+import type { AlertBus, AlertChange } from '../domain/bus.ts'
 import { createNotifyConfigStore } from './config-store.ts'
 import { createDeliveryStore } from './delivery-store.ts'
 import { createNotifyMetrics } from './metrics.ts'

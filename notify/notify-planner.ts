@@ -1,8 +1,8 @@
 // What the notifier decides, on SQLite only (no network): alert changes → tracking rows and grouped items;
 // due repeats and escalations → items; due groups → outbox entries. Called inside one transaction each.
 import type { Logger } from 'pino'
-import type { AlertChange } from '../alerts/types.ts'
 import type { Alert, AlertTransition } from '../domain/alerts.ts'
+import type { AlertChange } from '../domain/bus.ts'
 import type { NotifyConfigStore } from './config-store.ts'
 import type { DeliveryStore, Tracking } from './delivery-store.ts'
 import type { NotifyMetrics } from './metrics.ts'

@@ -1,4 +1,4 @@
-// Notifications to crews (issue 3 §6): what is stored (channels, routes, silences) and what goes out.
+// Notifications to crews: what is stored (channels, routes, silences) and what goes out.
 import type { Alert, AlertTransition, AlertType, Severity } from '../domain/alerts.ts'
 
 export const CHANNEL_TYPES = ['webhook', 'email'] as const
@@ -35,7 +35,7 @@ export type Channel = ChannelBase &
 /** Per severity, minutes between repeats while unacknowledged; null or 0: no repeats. */
 export type RepeatEveryMin = Partial<Record<Severity, number | null>>
 
-/** Defaults of ../shared/domain.md via issue 3: critical every 5 min, major every 30 min, others never. */
+/** Repeat defaults (docs/domain.md "Alert catalogue"): critical every 5 min, major every 30 min, others never. */
 export const DEFAULT_REPEAT_EVERY_MIN: Record<Severity, number | null> = {
   critical: 5,
   major: 30,

@@ -60,3 +60,5 @@ export function openRegistry(opts: RegistryOptions): Registry {
     },
   }
 }
+
+export { type RegistryPart, startRegistry } from './start-registry.ts'

@@ -1,30 +1,27 @@
-// Wires the parts of one service node together: registry → spool → broker → ingest → API.
-// Takes a validated config, a logger and a metrics registry; reads no environment.
-import { randomBytes } from 'node:crypto'
-import { EventEmitter } from 'node:events'
-import type { Socket } from 'node:net'
+// Wires the parts of one service node: a list started in order and stopped in the reverse order. Takes a
+// validated config, a logger and a metrics registry; reads no environment.
+//
+//   registry → influx → alerts store → spool → ingest → broker → service client → commands → notify →
+//   alerts (engine thread, annotations) → api
+//
+// Stopping in reverse: the API first (no new requests), the alert engine, then the broker (no new
+// PUBACKs), then ingest drains what is spooled into InfluxDB, then the spool and the stores close.
 import { join } from 'node:path'
-import mqtt from 'mqtt'
 import nodemailer from 'nodemailer'
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
-import { startAlertAnnotations } from '../alerts/annotations.ts'
-import { openAlertsDb } from '../alerts/db.ts'
-import { defaultResolveSettings } from '../alerts/engine.ts'
-import { createCommitSignal, startAlertEngineThread } from '../alerts/engine-thread.ts'
-import { inAnyWindow } from '../alerts/rules/local-time.ts'
-import { createAlertStore } from '../alerts/store.ts'
-import type { AlertBusEvents } from '../alerts/types.ts'
-import { buildApp } from '../api/app.ts'
-import { alertRoutes } from '../api/routes/alerts.ts'
-import { createBroker } from '../broker/index.ts'
-import { commandRecord, commandRoutes, createCommandService } from '../commands/index.ts'
-import { createInfluxClient } from '../influx/client.ts'
+import { createCommitSignal, openAlertsStore, startAlerts } from '../alerts/index.ts'
+import { startApi } from '../api/index.ts'
+import { connectServiceClient, startBroker } from '../broker/index.ts'
+import { startCommands } from '../commands/index.ts'
+import { startInflux } from '../influx/index.ts'
 import { startIngest } from '../ingest/index.ts'
-import { createNotifier, notifyRoutes } from '../notify/index.ts'
-import { openRegistry } from '../registry/index.ts'
-import { openSpoolReader, openSpoolWriter } from '../spool/index.ts'
+import { startNotify } from '../notify/index.ts'
+import { startRegistry } from '../registry/index.ts'
+import { startSpool } from '../spool/index.ts'
+import { ALERT_ENGINE_WORKER } from './alert-engine-entry.ts'
 import type { ServiceConfig } from './config.ts'
+import { createPartList } from './part-list.ts'
 
 export interface RunningService {
   ports: { mqtt: number; http: number; ws?: number; tls?: number }
@@ -43,228 +40,122 @@ export async function startService(deps: {
   metrics: MetricsRegistry
 }): Promise<RunningService> {
   const { config, log, metrics } = deps
-  const registry = openRegistry({ path: join(config.dataDir, 'registry.db'), log })
-
-  let generatedAdminToken: string | undefined
-  if (config.adminToken) {
-    registry.ensureAdminToken(config.adminToken)
-  } else if (!registry.hasAdminToken()) {
-    generatedAdminToken = `cy_${randomBytes(32).toString('base64url')}`
-    registry.ensureAdminToken(generatedAdminToken)
-  }
-
-  const influx = createInfluxClient({
-    url: config.influx.url!,
-    db: config.influx.db,
-    token: config.influx.token,
-    username: config.influx.username,
-    password: config.influx.password,
-  })
-  // InfluxDB may be down at start-up: the spool holds the data meanwhile, so only warn and retry.
-  const ensureDb = async (attempt = 0): Promise<void> => {
-    try {
-      await influx.ensureDatabase({ retention: config.influx.retention })
-    } catch (err) {
-      log.warn({ err: String(err), attempt }, 'InfluxDB not reachable yet; data is spooled until it is')
-      await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)))
-      if (!stopped) return ensureDb(attempt + 1)
-    }
-  }
-  let stopped = false
-  const dbReady = ensureDb()
-
+  const parts = createPartList(log)
+  const registryPath = join(config.dataDir, 'registry.db')
+  const alertsDbPath = join(config.dataDir, 'alerts.db')
   const spoolDir = join(config.dataDir, 'spool')
-  const reader = await openSpoolReader({ dir: spoolDir, log })
+
+  const { registry, generatedAdminToken } = await parts.start('registry', () =>
+    startRegistry({ path: registryPath, log, adminToken: config.adminToken }),
+  )
+  const influx = await parts.start('influx', () =>
+    startInflux({ config: { ...config.influx, url: config.influx.url! }, log }),
+  )
+  const alertsStore = await parts.start('alerts store', () => openAlertsStore({ path: alertsDbPath }))
   // the alert engine is a second consumer of the spool, in its own thread: alerts never wait for
   // InfluxDB, and the engine's work does not slow the broker and ingest down
   const engineCommits = createCommitSignal()
-  const writer = await openSpoolWriter({
-    dir: spoolDir,
-    maxBytes: config.spoolMaxBytes,
-    log,
-    onCommit: () => {
-      reader.notify()
-      engineCommits.bump()
-    },
-  })
-
-  const broker = await createBroker({
-    directory: registry,
-    spool: writer,
-    log,
-    metrics,
-    config: {
-      host: config.host,
-      mqttPort: config.mqttPort,
-      wsPort: config.mqttWsPort,
-      tlsPort: config.mqttTlsPort,
-      tlsCert: config.mqttTlsCert,
-      tlsKey: config.mqttTlsKey,
-      maxPacketBytes: 64 * 1024,
-    },
-  })
-
-  await dbReady.catch(() => undefined)
-  const ingest = startIngest({
-    spool: reader,
-    directory: registry,
-    influx,
-    log,
-    metrics,
-    config: { ...config.ingest, deadLetterPath: join(config.dataDir, 'dead-letter.jsonl') },
-    recreateDatabase: async () => {
-      log.warn({ db: config.influx.db }, 'InfluxDB database missing, creating it again')
-      await influx.ensureDatabase({ retention: config.influx.retention })
-    },
-  })
-
-  // The API is an internal MQTT client of the broker with its own service account (rotated each start).
-  const apiSecret = registry.rotateServiceSecret('api')
-  const mqttHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
-  const mqttUrl = `mqtt://${mqttHost}:${broker.ports.mqtt}`
-  const serviceClient = await mqtt.connectAsync(mqttUrl, {
-    clientId: `svc:api-${randomBytes(4).toString('hex')}`,
-    username: 'svc:api',
-    password: apiSecret,
-    reconnectPeriod: 1000,
-  })
-  // Nagle + delayed ACK add ~40 ms to every command round trip and live event (measurements.md)
-  const noDelay = () => (serviceClient.stream as Socket).setNoDelay?.(true)
-  noDelay()
-  serviceClient.on('connect', noDelay)
-
-  // Alerts: engine (rules on event time, lifecycle in alerts.db) → bus → live feed, InfluxDB annotations,
-  // notifications; protective commands through the service client.
-  const alertsDb = openAlertsDb(join(config.dataDir, 'alerts.db'))
-  const bus = new EventEmitter<AlertBusEvents>()
-  const commands = createCommandService({ mqtt: serviceClient, db: alertsDb, registry, log, metrics })
-  const alertStore = createAlertStore(alertsDb)
-  const settingsOf = (siteId: string, deviceId?: string) =>
-    defaultResolveSettings(
-      alertStore.getSettings('site', siteId),
-      deviceId === undefined ? undefined : alertStore.getSettings('device', deviceId),
-    )
-  // the notifier listens before the engine emits its first change
-  const notifier = createNotifier({
-    db: alertsDb,
-    bus,
-    getSite: (siteId) => {
-      const site = registry.getSite(siteId)
-      return (
-        site && {
-          tenantId: site.tenantId,
-          name: site.name,
-          community: site.community,
-          utcOffsetMin: settingsOf(siteId).utcOffsetMin,
-        }
-      )
-    },
-    currentAlert: (id) => alertStore.get(id),
-    isInMaintenance: (siteId, deviceId, at) => {
-      const s = settingsOf(siteId, deviceId)
-      return inAnyWindow(s.maintenanceWindows, at, s.utcOffsetMin)
-    },
-    createMailTransport: config.smtpUrl ? () => nodemailer.createTransport(config.smtpUrl) : undefined,
-    mailFrom: config.mailFrom,
-    groupWindowMs: config.notifyGroupWindowMs,
-    webhookAllowNets: config.webhookAllowNets,
-    log,
-    metrics,
-    now: Date.now,
-  })
-  notifier.start()
-  const engine = config.alertsEnabled
-    ? await startAlertEngineThread({
-        worker: {
-          spoolDir,
-          registryPath: join(config.dataDir, 'registry.db'),
-          alertsDbPath: join(config.dataDir, 'alerts.db'),
-          logLevel: config.logLevel,
-          nice: config.alertsThreadNice,
-        },
-        commits: engineCommits.commits,
-        store: alertStore,
-        bus,
-        commands,
-        log,
-        metrics,
-      })
-    : undefined
-  const annotations = startAlertAnnotations({ bus, influx, directory: registry, log, metrics })
-
-  const readiness = async () => {
-    const influxOk = await influx.ping().catch(() => false)
-    const spool = writer.stats()
-    const checks = {
-      broker: { listening: true, connectedDevices: broker.connectedDevices() },
-      influx: { reachable: influxOk },
-      spool: { blocked: spool.blocked, diskBytes: spool.diskBytes, backlogBytes: reader.backlogBytes() },
-      // informational: alerts catch up from the spool once the engine runs again
-      alerts: { engine: engine ? (engine.running() ? 'running' : 'restarting') : 'off' },
-    }
-    return { ok: influxOk && !spool.blocked, checks }
-  }
-
-  const api = await buildApp({
-    config: { host: config.host, port: config.httpPort },
-    log: log.child({ component: 'api' }),
-    registry,
-    influx,
-    metrics,
-    readiness,
-    mqtt: serviceClient,
-    routes: [
-      async (v1, ctx) => {
-        await v1.register(commandRoutes, { ctx, commands })
-        await v1.register(notifyRoutes, { ctx, db: alertsDb, webhookAllowNets: config.webhookAllowNets })
-        if (engine) {
-          await v1.register(alertRoutes, {
-            ctx,
-            engine,
-            commandsForAlert: (id) => commands.listCommandsForAlert(id).map(commandRecord),
-          })
-        }
-      },
-    ],
-  })
-  bus.on('change', (c) => {
-    try {
-      api.live.emitAlert(c.alert)
-    } catch (err) {
-      log.error({ err, alertId: c.alert.id }, 'live alert emit failed')
-    }
-  })
-  await api.app.listen({ host: config.host, port: config.httpPort })
-  const addr = api.app.server.address()
-  const httpPort = typeof addr === 'object' && addr ? addr.port : config.httpPort
-  const httpUrl = `http://${mqttHost}:${httpPort}`
-  log.info(
-    { mqtt: broker.ports.mqtt, http: httpPort, ws: broker.ports.ws, tls: broker.ports.tls },
-    'service ready',
+  const spool = await parts.start('spool', () =>
+    startSpool({ dir: spoolDir, maxBytes: config.spoolMaxBytes, log, onCommit: engineCommits.bump }),
   )
+  await parts.start('ingest', () =>
+    startIngest({
+      spool: spool.reader,
+      directory: registry,
+      influx: influx.client,
+      ready: influx.ready,
+      log,
+      metrics,
+      config: { ...config.ingest, deadLetterPath: join(config.dataDir, 'dead-letter.jsonl') },
+      recreateDatabase: async () => {
+        log.warn({ db: config.influx.db }, 'InfluxDB database missing, creating it again')
+        await influx.ensureDatabase()
+      },
+    }),
+  )
+  const broker = await parts.start('broker', () =>
+    startBroker({
+      directory: registry,
+      spool: spool.writer,
+      log,
+      metrics,
+      config: {
+        host: config.host,
+        mqttPort: config.mqttPort,
+        wsPort: config.mqttWsPort,
+        tlsPort: config.mqttTlsPort,
+        tlsCert: config.mqttTlsCert,
+        tlsKey: config.mqttTlsKey,
+        maxPacketBytes: 64 * 1024,
+      },
+    }),
+  )
+  const localHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
+  const mqttUrl = `mqtt://${localHost}:${broker.ports.mqtt}`
+  // the API's own MQTT client: live feed, revocations and device commands
+  const serviceClient = await parts.start('service client', () =>
+    connectServiceClient({ registry, url: mqttUrl, name: 'api' }),
+  )
+  const commands = await parts.start('commands', () =>
+    startCommands({ mqtt: serviceClient.client, db: alertsStore.db, registry, log, metrics }),
+  )
+  const notify = await parts.start('notify', () =>
+    startNotify({
+      db: alertsStore.db,
+      bus: alertsStore.bus,
+      registry,
+      alerts: alertsStore,
+      createMailTransport: config.smtpUrl ? () => nodemailer.createTransport(config.smtpUrl) : undefined,
+      mailFrom: config.mailFrom,
+      groupWindowMs: config.notifyGroupWindowMs,
+      webhookAllowNets: config.webhookAllowNets,
+      log,
+      metrics,
+      now: Date.now,
+    }),
+  )
+  const alerts = await parts.start('alerts', () =>
+    startAlerts({
+      enabled: config.alertsEnabled,
+      entry: ALERT_ENGINE_WORKER,
+      worker: {
+        spoolDir,
+        registryPath,
+        alertsDbPath,
+        logLevel: config.logLevel,
+        nice: config.alertsThreadNice,
+      },
+      commits: engineCommits.commits,
+      alerts: alertsStore,
+      commands: commands.service,
+      influx: influx.client,
+      directory: registry,
+      log,
+      metrics,
+    }),
+  )
+  const api = await parts.start('api', () =>
+    startApi({
+      config: { host: config.host, port: config.httpPort },
+      log: log.child({ component: 'api' }),
+      registry,
+      influx: influx.client,
+      metrics,
+      readiness: () => parts.readiness(),
+      mqtt: serviceClient.client,
+      alertBus: alertsStore.bus,
+      parts: { commands: commands.service, notify: notify.stores, alerts: alerts.engine },
+    }),
+  )
+  const ports = { mqtt: broker.ports.mqtt, http: api.port, ws: broker.ports.ws, tls: broker.ports.tls }
+  log.info(ports, 'service ready')
 
   return {
-    ports: { mqtt: broker.ports.mqtt, http: httpPort, ws: broker.ports.ws, tls: broker.ports.tls },
+    ports,
     generatedAdminToken,
-    httpUrl,
+    httpUrl: `http://${localHost}:${api.port}`,
     mqttUrl,
     issueToken: (input) => registry.createToken(input).token,
-    async stop() {
-      stopped = true
-      await api.close()
-      await engine?.stop()
-      await notifier.stop()
-      await commands.close()
-      await annotations.close()
-      await serviceClient.endAsync(true).catch(() => undefined)
-      // broker first, so no new PUBACKs; then let ingest drain what is spooled
-      await broker.close()
-      await writer.close()
-      await ingest.stop()
-      await reader.close()
-      await influx.close()
-      alertsDb.close()
-      registry.close()
-    },
+    stop: () => parts.stop(),
   }
 }

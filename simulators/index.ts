@@ -12,6 +12,7 @@ export {
 } from './estate.ts'
 export { type Fleet, type FleetOptions, type FleetStats, startFleet } from './fleet.ts'
 export { applyMalformed, HOSTILE_TEXT, MALFORMED_VARIANTS, type MalformedVariant } from './malformed.ts'
+export * from './physics/index.ts'
 export { type ProvisionOptions, provisionEstate } from './provision.ts'
 export {
   type DevicePlan,

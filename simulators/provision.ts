@@ -1,4 +1,4 @@
-// Provisions a simulated estate through the HTTP API (../shared/api.md): POST sites, then devices,
+// Provisions a simulated estate through the HTTP API (docs/api.md): POST sites, then devices,
 // keeping the secret each device is issued. Re-running is fine: an existing site is kept, an existing
 // device gets a new secret through rotate-secret (the old one is shown only once and is lost).
 import { CourtyardError } from '../domain/errors.ts'

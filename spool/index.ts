@@ -1,4 +1,5 @@
 export { comparePositions } from './checkpoint-file.ts'
 export { openSpoolReader, type SpoolReaderOptions } from './spool-reader.ts'
 export { openSpoolWriter, type SpoolWriterOptions } from './spool-writer.ts'
+export { type SpoolPart, startSpool } from './start-spool.ts'
 export type { SpoolEntry, SpoolPosition, SpoolReader, SpoolWriter, SpoolWriterStats } from './types.ts'

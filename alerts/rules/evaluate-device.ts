@@ -1,5 +1,6 @@
 // The whole catalogue for one decoded message of one device, on event time. Pure: the input state is
 // never mutated (the engine keeps it until its transaction commits); the returned state is plain JSON.
+import { unreachable } from '../../domain/errors.ts'
 import type { DeviceEvent, Telemetry } from '../../domain/protocol.ts'
 import { catalogueSettings } from '../settings.ts'
 import type { EvaluateDevice, RuleSignal } from '../types.ts'
@@ -82,5 +83,7 @@ function applyTelemetry(s: RulesState, ctx: RuleContext, t: Telemetry, out: Sign
       if (faults) displayHardware(s, ctx, t.ts, faults, restart, out)
       return
     }
+    default:
+      unreachable(t, 'device kind')
   }
 }

@@ -1,4 +1,4 @@
-// Event rules (../shared/domain.md "Alert catalogue"): smoke, port faults, emergency call, fall,
+// Event rules (docs/domain.md "Alert catalogue"): smoke, port faults, emergency call, fall,
 // wandering and display tamper. A discrete event raises at its own `ts`; each repeat while open is a
 // `raise` again (the engine bumps count/lastValue). Smoke and tamper also come as telemetry flags.
 import type { DeviceEvent } from '../../domain/protocol.ts'

@@ -1,16 +1,17 @@
-// Alert routes under /api/v1 (../shared/api.md): list and read alerts with their history, acknowledge and
+// Alert routes under /api/v1 (docs/api.md): list and read alerts with their history, acknowledge and
 // clear by hand, and the alert-settings overrides of sites and devices. Tenant-scoped like the other
 // routes: another tenant's alert, site or device answers 404, never 403.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { defaultResolveSettings, type ResolveSettings } from '../../alerts/engine.ts'
-import { AlertSettingsOverride } from '../../alerts/settings.ts'
 import {
   ALERT_STATE_FILTERS,
+  AlertSettingsOverride,
   type AlertStore,
+  defaultResolveSettings,
+  type ResolveSettings,
   type SettingsScope,
   type StoredAlert,
-} from '../../alerts/store.ts'
+} from '../../alerts/index.ts'
 import { ALERT_TYPES, Alert, AlertTransition, SEVERITIES } from '../../domain/alerts.ts'
 import { CourtyardError } from '../../domain/errors.ts'
 import { type Principal, principalOf, requireWrite } from '../auth.ts'

@@ -1,11 +1,21 @@
 // Scenario families: corridor circuits and charging sheds, with and without stray-wire charging.
-import type { ChargerParams } from '../../simulators/physics/charger.ts'
-import { randomChargerParams, sampleChargerStartMinuteOfDay } from '../../simulators/physics/charger.ts'
-import type { LoadModel } from '../../simulators/physics/load-model.ts'
-import { ledLighting, pileElectronics } from '../../simulators/physics/loads.ts'
-import { circuitReading, supplyVoltageV } from '../../simulators/physics/meter.ts'
-import { chance, intBetween, pick, type Rng, rngFor, uniform } from '../../simulators/physics/random.ts'
-import { chargingShed, type PortSession } from '../../simulators/physics/shed.ts'
+import type { ChargerParams, LoadModel } from '../../simulators/index.ts'
+import {
+  chance,
+  chargingShed,
+  circuitReading,
+  intBetween,
+  ledLighting,
+  type PortSession,
+  pick,
+  pileElectronics,
+  type Rng,
+  randomChargerParams,
+  rngFor,
+  sampleChargerStartMinuteOfDay,
+  supplyVoltageV,
+  uniform,
+} from '../../simulators/index.ts'
 import { EVAL_EPOCH_MS, type EvalRanges, isGap, MIN, type Scenario } from './scenario.ts'
 import { cleaningRounds, gapModel, heaterEpisodes, strayChargers } from './schedules.ts'
 

@@ -1,14 +1,19 @@
 // Day-by-day schedules shared by circuit and shed scenarios: stray chargers, cleaners, heaters, gaps.
+
+import type { LoadModel } from '../../simulators/index.ts'
 import {
   type ChargerRanges,
+  chance,
   chargerLoadEndMs,
   chargerSession,
+  cleaningMachine,
+  electricHeater,
+  intBetween,
+  type Rng,
   randomChargerParams,
   sampleChargerStartMinuteOfDay,
-} from '../../simulators/physics/charger.ts'
-import type { LoadModel } from '../../simulators/physics/load-model.ts'
-import { cleaningMachine, electricHeater } from '../../simulators/physics/loads.ts'
-import { chance, intBetween, type Rng, uniform } from '../../simulators/physics/random.ts'
+  uniform,
+} from '../../simulators/index.ts'
 import { type EvalRanges, type GapModel, MIN, type SessionLabel } from './scenario.ts'
 
 const DAY = 1440 * MIN

@@ -1,5 +1,5 @@
 // A counting window over unacknowledged QoS 1 publishes. mqtt.js does not bound them itself
-// (../shared/measurements.md), so an overloaded run would only fill kernel buffers and hide its backlog.
+// (measured here: see bench/README.md), so an overloaded run would only fill kernel buffers and hide its backlog.
 
 export interface InFlightWindow {
   readonly limit: number

@@ -1,4 +1,4 @@
-// E-bike charger model (../shared/domain.md "E-bike charger physics"): a step up to constant current,
+// E-bike charger model (docs/domain.md "E-bike charger physics"): a step up to constant current,
 // a constant-voltage taper, then float (lead-acid) or cut-off (lithium). Evaluated at any tMs, purely.
 import type { LoadModel, LoadSample } from './load-model.ts'
 import { OFF } from './load-model.ts'

@@ -1,4 +1,4 @@
-// Non-charging loads found on corridor circuits and in charging sheds (../shared/domain.md): LED lights,
+// Non-charging loads found on corridor circuits and in charging sheds (docs/domain.md): LED lights,
 // cleaning machines, heaters and the pile's own electronics. Each is a pure function of tMs; all the
 // randomness is drawn up front (params) or hashed from (seed, minute). Chargers and the meter model
 // live in their own files and are re-exported here so callers need one import.

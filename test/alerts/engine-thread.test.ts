@@ -15,8 +15,9 @@ import {
   startAlertEngineThread,
 } from '../../alerts/engine-thread.ts'
 import { createAlertStore } from '../../alerts/store.ts'
-import type { AlertBusEvents, AlertChange, CommandRequest } from '../../alerts/types.ts'
+import type { AlertBusEvents, AlertChange, CommandRequest } from '../../domain/bus.ts'
 import type { Registry } from '../../registry/index.ts'
+import { ALERT_ENGINE_WORKER } from '../../service/alert-engine-entry.ts'
 import { openSpoolWriter, type SpoolWriter } from '../../spool/index.ts'
 import { until } from '../support/poll.ts'
 import { openShedRegistry } from './engine/harness.ts'
@@ -37,6 +38,7 @@ describe('the alert engine thread', () => {
 
   const start = (signal = createCommitSignal()) =>
     startAlertEngineThread({
+      entry: ALERT_ENGINE_WORKER,
       worker: {
         spoolDir: join(dir, 'spool'),
         registryPath: join(dir, 'registry.db'),

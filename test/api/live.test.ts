@@ -6,7 +6,12 @@ import mqtt, { type MqttClient } from 'mqtt'
 import { io as ioClient, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { REVOKE_TOPIC } from '../../api/app.ts'
-import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../../domain/live-events.ts'
+import type {
+  ClientToServerEvents,
+  LiveAlert,
+  ServerToClientEvents,
+  SubscribeAck,
+} from '../../domain/live-events.ts'
 import { type Harness, seedTenants, startHarness } from './api-harness.ts'
 
 type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>
@@ -203,7 +208,8 @@ describe('subscriptions', () => {
     const s = await connected(tokens.acmeViewer)
     await subscribe(s, { siteId: 'acme-shed' })
     const got = next(s, 'alert')
-    const alert = {
+    const now = Date.now()
+    const alert: LiveAlert = {
       id: 'al-1',
       type: 'smoke',
       severity: 'critical' as const,
@@ -211,8 +217,9 @@ describe('subscriptions', () => {
       deviceId: 'pile-01',
       siteId: 'acme-shed',
       message: 'smoke in Shed A',
-      raisedAt: Date.now(),
+      raisedAt: now,
       count: 1,
+      updatedAt: now,
     }
     h.api.live.emitAlert(alert)
     expect(await got).toEqual(alert)

@@ -1,6 +1,6 @@
 // A long, deterministic event-time script for one charging pile — ports heating up and cooling down,
 // near misses, interrupted cool-downs, port faults coming and going — and the alerts the catalogue
-// (../shared/domain.md) says it must produce, worked out from the script alone. Nothing here imports the
+// (docs/domain.md) says it must produce, worked out from the script alone. Nothing here imports the
 // engine or its rules: the expectation is an independent reading of the catalogue.
 import { intBetween, mulberry32, pick, type Rng } from '../../simulators/physics/random.ts'
 

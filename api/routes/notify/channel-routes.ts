@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { CourtyardError } from '../../../domain/errors.ts'
-import type { Channel } from '../../../notify/types.ts'
+import type { Channel } from '../../../notify/index.ts'
 import { principalOf, requireWrite } from '../../auth.ts'
 import { pageById } from '../../pagination.ts'
 import { errorResponses, IdParams, ListQuery, listOf } from '../../schemas.ts'

@@ -2,11 +2,7 @@
 // tenant-scoped (other tenants' ids answer 404), managers and admins write, viewers read.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import type { AlertsDb } from '../../../alerts/db.ts'
-import { createNotifyConfigStore } from '../../../notify/config-store.ts'
-import { createDeliveryStore } from '../../../notify/delivery-store.ts'
-import { migrateNotifyTables } from '../../../notify/migrate.ts'
-import { createWebhookGuard } from '../../../notify/webhook-guard.ts'
+import type { NotifyStores } from '../../../notify/index.ts'
 import { principalOf } from '../../auth.ts'
 import type { RouteContext } from '../../context.ts'
 import { errorResponses } from '../../schemas.ts'
@@ -20,14 +16,10 @@ export { channelView, maskUrl } from './route-helpers.ts'
 
 export const notifyRoutes: FastifyPluginAsyncTypebox<{
   ctx: RouteContext
-  db: AlertsDb
-  /** NOTIFY_WEBHOOK_ALLOW_NETS: non-public addresses a webhook URL may name (default none) */
-  webhookAllowNets?: readonly string[]
-}> = async (app, { ctx, db, webhookAllowNets }) => {
-  migrateNotifyTables(db)
-  const config = createNotifyConfigStore(db, ctx.now)
-  const deliveries = createDeliveryStore(db)
-  const deps = { ctx, config, helpers: createRouteHelpers(ctx, config, createWebhookGuard(webhookAllowNets)) }
+  notify: NotifyStores
+}> = async (app, { ctx, notify }) => {
+  const { config, deliveries, guard } = notify
+  const deps = { ctx, config, helpers: createRouteHelpers(ctx, config, guard) }
   await app.register(channelRoutes, deps)
   await app.register(ruleRoutes, deps)
   await app.register(silenceRoutes, deps)

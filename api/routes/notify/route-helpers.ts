@@ -1,9 +1,8 @@
 // What the notification route plugins share: the stores and tenant/ownership checks.
 import { randomBytes } from 'node:crypto'
 import { CourtyardError } from '../../../domain/errors.ts'
-import type { NotifyConfigStore } from '../../../notify/config-store.ts'
-import type { Channel } from '../../../notify/types.ts'
-import { ALLOW_NETS_ENV, type WebhookGuard } from '../../../notify/webhook-guard.ts'
+import type { Channel, NotifyConfigStore } from '../../../notify/index.ts'
+import { ALLOW_NETS_ENV, type WebhookGuard } from '../../../notify/index.ts'
 import type { Principal } from '../../auth.ts'
 import type { RouteContext } from '../../context.ts'
 

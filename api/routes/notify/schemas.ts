@@ -1,7 +1,7 @@
 // Request and response schemas of the notification routes (TypeBox).
 import Type from 'typebox'
 import { ALERT_TYPES, SEVERITIES } from '../../../domain/alerts.ts'
-import { CHANNEL_TYPES, DELIVERY_STATES, NOTIFY_REASONS, WEBHOOK_FORMATS } from '../../../notify/types.ts'
+import { CHANNEL_TYPES, DELIVERY_STATES, NOTIFY_REASONS, WEBHOOK_FORMATS } from '../../../notify/index.ts'
 import { ID_PATTERN } from '../../../registry/index.ts'
 
 const Name = Type.String({ minLength: 1, maxLength: 200 })

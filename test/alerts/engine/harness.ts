@@ -8,13 +8,8 @@ import pino, { type Logger } from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
 import { type AlertsDb, openAlertsDb } from '../../../alerts/db.ts'
 import { type AlertEngine, type ResolveSettings, startAlertEngine } from '../../../alerts/engine.ts'
-import type {
-  AlertBusEvents,
-  AlertChange,
-  CommandRequest,
-  EvaluateDevice,
-  EvaluateOffline,
-} from '../../../alerts/types.ts'
+import type { EvaluateDevice, EvaluateOffline } from '../../../alerts/types.ts'
+import type { AlertBusEvents, AlertChange, CommandRequest } from '../../../domain/bus.ts'
 import { openRegistry, type Registry } from '../../../registry/index.ts'
 import { openSpoolReader, openSpoolWriter, type SpoolReader, type SpoolWriter } from '../../../spool/index.ts'
 import { until as untilHolds } from '../../support/poll.ts'

@@ -8,11 +8,12 @@ import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type AlertsDb, openAlertsDb } from '../../../alerts/db.ts'
-import type { AlertBus, AlertBusEvents } from '../../../alerts/types.ts'
 import { createAuthenticator } from '../../../api/auth.ts'
 import type { RouteContext } from '../../../api/context.ts'
 import { installErrorHandlers } from '../../../api/errors.ts'
 import { notifyRoutes } from '../../../api/routes/notify/notify-routes.ts'
+import type { AlertBus, AlertBusEvents } from '../../../domain/bus.ts'
+import { openNotifyStores } from '../../../notify/index.ts'
 import { createNotifier } from '../../../notify/notifier.ts'
 import { openRegistry, type Registry } from '../../../registry/index.ts'
 import {
@@ -45,7 +46,10 @@ async function startApp(webhookAllowNets: readonly string[]) {
       v1.addHook('onRequest', async (req) => {
         req.principal = auth.fromHeader(req.headers.authorization)
       })
-      await v1.register(notifyRoutes, { ctx, db, webhookAllowNets })
+      await v1.register(notifyRoutes, {
+        ctx,
+        notify: openNotifyStores({ db, now: () => clock.t, webhookAllowNets }),
+      })
     },
     { prefix: '/api/v1' },
   )

@@ -10,13 +10,12 @@ import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { destination } from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
+import type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from '../alerts/index.ts'
+import { openAlertsDb, startAlertEngine } from '../alerts/index.ts'
+import type { AlertBusEvents, CommandResult } from '../domain/bus.ts'
 import { openRegistry } from '../registry/index.ts'
-import { createLogger } from '../service/logger.ts'
 import { openSpoolReader } from '../spool/index.ts'
-import { openAlertsDb } from './db.ts'
-import { startAlertEngine } from './engine.ts'
-import type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from './engine-messages.ts'
-import type { AlertBusEvents, CommandResult } from './types.ts'
+import { createLogger } from './logger.ts'
 
 const port = parentPort!
 const data = workerData as EngineWorkerData

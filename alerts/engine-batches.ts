@@ -1,0 +1,217 @@
+// The engine's rule state and what changes it: spool batches run through the pure rules, the offline
+// check on the wall clock, and the snapshots that make the state durable.
+//
+// Rule state is persisted in snapshots: every changed device's state together with the spool position it
+// corresponds to, in one transaction. A snapshot is taken whenever a batch produced a signal (so stored
+// alerts and the state that decided them always agree), at least every SNAPSHOT_EVERY_MS, and at stop.
+// Between snapshots the rules run without touching the database; after a crash the spool replays those
+// records (the spool checkpoint never passes the snapshot) and the pure rules reach the same state again.
+// Writing every device's state per batch cost more than the rules themselves at full load.
+import type { Logger } from 'pino'
+import { decodeMessage } from '../domain/decode-message.ts'
+import { parseDeviceTopic } from '../domain/topics.ts'
+import { comparePositions, type SpoolEntry, type SpoolPosition } from '../spool/index.ts'
+import { type createSignalApplier, emptyOutbox, type Outbox } from './engine-apply.ts'
+import type { createDeviceLookup } from './engine-devices.ts'
+import type { EngineMetrics } from './engine-metrics.ts'
+import type { AlertStore } from './store.ts'
+import type { DeviceRuleState, EvaluateDevice, EvaluateOffline, RuleDevice, RuleSignal } from './types.ts'
+
+const SNAPSHOT_EVERY_MS = 1000
+
+/** A rule signal and the device it is about, to apply once the batch is evaluated. */
+interface DeviceSignal {
+  device: RuleDevice
+  signal: RuleSignal
+}
+
+export interface EngineBatches {
+  /**
+   * Runs a batch through the rules and applies what they decide: one transaction with the alerts and,
+   * when due, a snapshot. Throws (with the in-memory state rolled back) when the database refuses it.
+   */
+  process(entries: SpoolEntry[]): Outbox
+  /** Runs the offline rule for every device seen so far, at `nowMs`. */
+  tick(nowMs: number): Outbox
+  /** Makes the snapshot current; false (logged) when the database refused it. */
+  snapshotNow(): boolean
+  /** the last record applied in memory */
+  position(): SpoolPosition | undefined
+  /** the last snapshot's position: what a restart resumes after, and all the spool may drop */
+  snapshotPosition(): SpoolPosition | undefined
+  /** devices with rule state */
+  devices(): number
+  processed(): number
+}
+
+export function createEngineBatches(deps: {
+  store: AlertStore
+  evaluateDevice: EvaluateDevice
+  evaluateOffline: EvaluateOffline
+  lookup: ReturnType<typeof createDeviceLookup>['get']
+  applySignal: ReturnType<typeof createSignalApplier>['apply']
+  metrics: EngineMetrics
+  log: Logger
+  now: () => number
+}): EngineBatches {
+  const { store, evaluateDevice, evaluateOffline, lookup, applySignal, metrics, log, now } = deps
+  const states: Map<string, DeviceRuleState> = store.ruleStates()
+  /** position of the last record applied to `states` (in memory) */
+  let dbPos = store.position()
+  /** position of the last snapshot in alerts.db: where a restart resumes */
+  let snapPos = dbPos
+  let processed = 0
+  const dirty = new Set<string>()
+  let lastSnapshotAt = Date.now()
+
+  const writeSnapshot = () => {
+    for (const id of dirty) store.putRuleState(id, states.get(id)!)
+    if (dbPos) store.putPosition(dbPos)
+  }
+  const snapshotTaken = () => {
+    dirty.clear()
+    snapPos = dbPos
+    lastSnapshotAt = Date.now()
+  }
+
+  /**
+   * Runs a batch through the rules, in memory: new states go to `states` (their previous values to
+   * `before`), the signals to apply come back in order. The rules never read the database, so applying
+   * the signals after the whole batch gives the same alerts as applying each as it comes.
+   */
+  const evaluateBatch = (
+    entries: SpoolEntry[],
+    before: Map<string, DeviceRuleState | undefined>,
+  ): { signals: DeviceSignal[]; skipped: number; rejected: number } => {
+    const signals: DeviceSignal[] = []
+    let skipped = 0
+    let rejected = 0
+    // one clock reading for the batch's registry lookups (reused for ttlMs anyway)
+    const nowMs = now()
+    for (const e of entries) {
+      if (dbPos && comparePositions(e.pos, dbPos) <= 0) {
+        skipped++
+        continue
+      }
+      const t = parseDeviceTopic(e.topic)
+      const cached = t && lookup(t.deviceId, nowMs)
+      const r = decodeMessage(e.topic, e.payload, cached?.device, e.arrivalMs)
+      if (!cached || !r.ok || r.value.type === 'command_ack') {
+        rejected++
+        continue
+      }
+      const { device, settings } = cached
+      const prev = states.get(device.id)
+      let res: ReturnType<EvaluateDevice>
+      try {
+        res = evaluateDevice(prev ?? {}, { device, msg: r.value, arrivalMs: e.arrivalMs, settings })
+      } catch (err) {
+        metrics.errors.inc({ stage: 'rule' })
+        log.error({ err, deviceId: device.id }, 'rule evaluation failed')
+        continue
+      }
+      if (!before.has(device.id)) before.set(device.id, prev)
+      states.set(device.id, res.state)
+      for (const signal of res.signals) signals.push({ device, signal })
+    }
+    return { signals, skipped, rejected }
+  }
+
+  return {
+    // A batch with neither signals nor a due snapshot (most of them) opens no transaction: an empty one
+    // cost more than the rules for a batch of a few dozen records.
+    process(entries) {
+      const out = emptyOutbox()
+      const before = new Map<string, DeviceRuleState | undefined>()
+      const prevPos = dbPos
+      let snapshot = false
+      let batch: ReturnType<typeof evaluateBatch>
+      try {
+        batch = evaluateBatch(entries, before)
+        dbPos = entries[entries.length - 1]!.pos
+        for (const id of before.keys()) dirty.add(id)
+        if (batch.signals.length > 0 || Date.now() - lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
+          store.transaction(() => {
+            for (const { device, signal } of batch.signals) applySignal(device, signal, out)
+            writeSnapshot()
+          })
+          snapshot = true
+        }
+      } catch (err) {
+        for (const [id, s] of before) {
+          if (s !== undefined) {
+            states.set(id, s)
+            continue
+          }
+          // first seen in this batch: no state to put in a snapshot
+          states.delete(id)
+          dirty.delete(id)
+        }
+        dbPos = prevPos
+        throw err
+      }
+      if (snapshot) snapshotTaken()
+      processed += entries.length
+      const { skipped, rejected } = batch
+      metrics.messages.inc({ outcome: 'evaluated' }, entries.length - skipped - rejected)
+      if (skipped) metrics.messages.inc({ outcome: 'replayed_skipped' }, skipped)
+      if (rejected) metrics.messages.inc({ outcome: 'rejected' }, rejected)
+      return out
+    },
+
+    tick(nowMs) {
+      const out = emptyOutbox()
+      const before = new Map<string, DeviceRuleState>()
+      let snapshot = false
+      try {
+        store.transaction(() => {
+          for (const [id, prev] of states) {
+            const cached = lookup(id)
+            if (!cached || cached.decommissioned) continue
+            let res: ReturnType<EvaluateOffline>
+            try {
+              res = evaluateOffline(prev, cached.device, nowMs, cached.settings)
+            } catch (err) {
+              metrics.errors.inc({ stage: 'rule' })
+              log.error({ err, deviceId: id }, 'offline rule failed')
+              continue
+            }
+            if (res.state !== prev) {
+              before.set(id, prev)
+              states.set(id, res.state)
+              dirty.add(id)
+            }
+            for (const s of res.signals) applySignal(cached.device, s, out)
+          }
+          if (before.size > 0 || out.changes.length > 0) {
+            writeSnapshot()
+            snapshot = true
+          }
+        })
+      } catch (err) {
+        // applied to memory only once stored, so a failed transaction leaves both as they were
+        for (const [id, s] of before) states.set(id, s)
+        throw err
+      }
+      if (snapshot) snapshotTaken()
+      return out
+    },
+
+    snapshotNow() {
+      try {
+        store.transaction(writeSnapshot)
+        snapshotTaken()
+        return true
+      } catch (err) {
+        // the spool replays from the last snapshot at the next start
+        metrics.errors.inc({ stage: 'database' })
+        log.error({ err }, 'rule-state snapshot not stored')
+        return false
+      }
+    },
+    position: () => dbPos,
+    snapshotPosition: () => snapPos,
+    devices: () => states.size,
+    processed: () => processed,
+  }
+}

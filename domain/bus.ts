@@ -1,0 +1,44 @@
+// The typed buses between the parts: the alert engine announces every change of an alert, and whoever
+// acts on one (live feed, InfluxDB annotations, notifier, protective commands) listens; a command sender
+// is what a part that needs a device to act is given.
+import type { EventEmitter } from 'node:events'
+import type { Alert, AlertTransition } from './alerts.ts'
+
+// ---- engine → listeners --------------------------------------------------------------------------
+
+export interface AlertChange {
+  alert: Alert
+  transition: AlertTransition
+  tenantId: string
+  /** the protective command the deciding raise signal asked for (RuleSignal.command); sent once per
+   * alert by the engine's dispatch */
+  command?: { name: string; args: Record<string, unknown> }
+}
+
+export interface AlertBusEvents {
+  change: [AlertChange]
+}
+
+export type AlertBus = EventEmitter<AlertBusEvents>
+
+// ---- protective commands -------------------------------------------------------------------------
+
+export interface CommandResult {
+  id: string
+  ok: boolean
+  error?: string
+}
+
+export interface CommandRequest {
+  deviceId: string
+  name: string
+  args: Record<string, unknown>
+  /** `user:<token name>` or `auto` */
+  by: string
+  alertId?: string
+}
+
+export interface CommandSender {
+  /** Publishes on `devices/{id}/commands`, resolves with the device's ack or `{ok:false, error:'timeout'}` after 10 s. Audited. */
+  send(req: CommandRequest): Promise<CommandResult>
+}

@@ -1,0 +1,26 @@
+// The registry part of a node: the SQLite registry, with the bootstrap admin token in place. When no
+// ADMIN_TOKEN is configured and none exists yet, one is generated: only its hash is stored, so the caller
+// prints it once.
+import { randomBytes } from 'node:crypto'
+import type { Logger } from 'pino'
+import type { RunningPart } from '../domain/part.ts'
+import { openRegistry } from './index.ts'
+import type { Registry } from './model.ts'
+
+export interface RegistryPart extends RunningPart {
+  registry: Registry
+  /** set only when a bootstrap admin token was generated now */
+  generatedAdminToken?: string
+}
+
+export function startRegistry(deps: { path: string; log: Logger; adminToken?: string }): RegistryPart {
+  const registry = openRegistry({ path: deps.path, log: deps.log })
+  let generatedAdminToken: string | undefined
+  if (deps.adminToken) {
+    registry.ensureAdminToken(deps.adminToken)
+  } else if (!registry.hasAdminToken()) {
+    generatedAdminToken = `cy_${randomBytes(32).toString('base64url')}`
+    registry.ensureAdminToken(generatedAdminToken)
+  }
+  return { registry, generatedAdminToken, stop: () => registry.close() }
+}
