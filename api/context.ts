@@ -1,6 +1,6 @@
 // What route plugins get: the registry, InfluxDB, device state and the revoke hook.
 import type { Logger } from 'pino'
-import type { InfluxClient } from '../influx/types.ts'
+import type { InfluxClient } from '../influx/index.ts'
 import type { Registry } from '../registry/index.ts'
 import type { DeviceStateSource } from './device-state.ts'
 

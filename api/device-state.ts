@@ -4,7 +4,7 @@
 // in-memory source fed by the live feed if the queries ever become the bottleneck.
 import type { DeviceKind } from '../domain/protocol.ts'
 import { FIELDS_BY_KIND, MEASUREMENT, MEASUREMENT_BY_KIND } from '../domain/storage.ts'
-import type { InfluxClient, QueryParam, SeriesResult } from '../influx/types.ts'
+import type { InfluxClient, QueryParam, SeriesResult } from '../influx/index.ts'
 import { deviceFilter, ident } from './influx-queries.ts'
 import { toRfc3339 } from './time-range.ts'
 

@@ -3,7 +3,7 @@
 import { CourtyardError } from '../domain/errors.ts'
 import type { DeviceKind } from '../domain/protocol.ts'
 import { findNumericField, MEASUREMENT, MEASUREMENT_BY_KIND } from '../domain/storage.ts'
-import type { QueryParam } from '../influx/types.ts'
+import type { QueryParam } from '../influx/index.ts'
 import { type Every, MAX_POINTS, type TimeRange, toRfc3339 } from './time-range.ts'
 
 export interface Query {

@@ -14,7 +14,7 @@ import {
   pointTimestampNs,
   type RegistryTags,
 } from '../domain/storage.ts'
-import { escapeFieldKey, escapeMeasurement, seriesKey, stringField } from '../influx/line-protocol.ts'
+import { escapeFieldKey, escapeMeasurement, seriesKey, stringField } from '../influx/index.ts'
 
 interface CompiledField {
   /** escaped field key followed by `=` */

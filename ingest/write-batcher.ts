@@ -13,7 +13,7 @@
 // - `onDurable(pos)` is called only when every line of every record up to `pos` is stored or
 //   dead-lettered: writes finish out of order, so completion is tracked contiguously.
 import type { Logger } from 'pino'
-import type { InfluxClient } from '../influx/types.ts'
+import type { InfluxClient } from '../influx/index.ts'
 import type { SpoolPosition } from '../spool/types.ts'
 import type { DeadLetter, DeadLetterSink } from './dead-letter.ts'
 import type { IngestMetrics } from './metrics.ts'

@@ -5,8 +5,7 @@
 import type { Logger } from 'pino'
 import { Counter, type Registry as MetricsRegistry } from 'prom-client'
 import { MEASUREMENT } from '../../domain/storage.ts'
-import { floatField, intField, seriesKey, stringField } from '../../influx/line-protocol.ts'
-import type { InfluxClient } from '../../influx/types.ts'
+import { floatField, type InfluxClient, intField, seriesKey, stringField } from '../../influx/index.ts'
 import type { DeviceDirectory } from '../../registry/types.ts'
 import type { AlertBus, AlertChange } from './types.ts'
 

@@ -8,8 +8,7 @@ import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
 import { type Api, buildApp } from '../../api/app.ts'
 import type { Readiness } from '../../api/routes/health.ts'
-import { createInfluxClient } from '../../influx/client.ts'
-import type { InfluxClient } from '../../influx/types.ts'
+import { createInfluxClient, type InfluxClient } from '../../influx/index.ts'
 import { openRegistry, type Registry } from '../../registry/index.ts'
 
 export interface Harness {

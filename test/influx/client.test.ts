@@ -3,12 +3,12 @@ import { CourtyardError } from '../../domain/errors.ts'
 import {
   createInfluxClient,
   durationMs,
+  freePort,
+  type InfluxClient,
   InfluxWriteError,
   parseRetryAfter,
   quoteIdent,
-} from '../../influx/client.ts'
-import { freePort } from '../../influx/local-influxd.ts'
-import type { InfluxClient } from '../../influx/types.ts'
+} from '../../influx/index.ts'
 
 const db = `client_${process.pid}_${Date.now()}`
 let client: InfluxClient

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startAlertAnnotations } from '../../../api/alerts/annotations.ts'
 import type { AlertBusEvents, AlertChange } from '../../../api/alerts/types.ts'
 import type { Alert } from '../../../domain/alerts.ts'
-import { createInfluxClient } from '../../../influx/client.ts'
-import type { InfluxClient } from '../../../influx/types.ts'
+import { createInfluxClient, type InfluxClient } from '../../../influx/index.ts'
 import type { DeviceIdentity } from '../../../registry/types.ts'
 
 const log = pino({ level: 'silent' })

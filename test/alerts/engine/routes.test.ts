@@ -10,7 +10,7 @@ import { evaluateDevice, evaluateOffline } from '../../../api/alerts/rules/index
 import { createAuthenticator } from '../../../api/auth.ts'
 import type { RouteContext } from '../../../api/context.ts'
 import { installErrorHandlers } from '../../../api/errors.ts'
-import { createInfluxClient } from '../../../influx/client.ts'
+import { createInfluxClient } from '../../../influx/index.ts'
 import { type EngineHarness, pileReading, startEngineHarness, T0 } from './harness.ts'
 
 const MIN = 60_000
