@@ -9,8 +9,13 @@ import { pino } from 'pino'
 import { Registry } from 'prom-client'
 import { decodeMessage } from '../domain/decode-message.ts'
 import type { DeviceKind } from '../domain/protocol.ts'
-import { createInfluxClient, quoteIdent } from '../influx/client.ts'
-import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/local-influxd.ts'
+import {
+  createInfluxClient,
+  findInfluxd,
+  INSTALL_HINT,
+  quoteIdent,
+  startLocalInfluxd,
+} from '../influx/index.ts'
 import {
   createDeadLetterSink,
   createWriteBatcher,

@@ -3,7 +3,7 @@
 import { createWriteStream, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort } from '../influx/local-influxd.ts'
+import { freePort } from '../influx/index.ts'
 import { forkBenchChild, request, spawnTracked, waitExit } from './children.ts'
 import type { BareReply, BareStats } from './ipc.ts'
 
