@@ -1,5 +1,6 @@
-// The few InfluxQL reads the bench needs, over the v1 HTTP API. Regexes and names here are the bench's
-// own constants, never outside input.
+// The few InfluxQL reads the bench needs, through the `influx` package. Regexes, names and times here
+// are the bench's own constants and numbers, never outside input.
+import { InfluxDB } from 'influx'
 import { MEASUREMENT } from '../domain/storage.ts'
 
 /** every bench device id starts with this; probe devices (latency markers) with PROBE_PREFIX */
@@ -11,14 +12,15 @@ interface QueryAnswer {
   error?: string
 }
 
+// `http://host:port/db`: the package reads the database from the path
+const client = (url: string, db: string) => new InfluxDB(`${url}/${db}`)
+
 async function query(url: string, db: string, q: string, timeoutMs = 30_000) {
-  const res = await fetch(`${url}/query?db=${encodeURIComponent(db)}&epoch=ms`, {
+  const body: QueryAnswer = await client(url, db).queryRaw(q, {
+    precision: 'ms',
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ q }).toString(),
     signal: AbortSignal.timeout(timeoutMs),
   })
-  const body = (await res.json()) as QueryAnswer
   const err = body.error ?? body.results?.[0]?.error
   // a database nobody has written to yet is not an error for a counter: it holds 0 points
   if (err && !/database not found/.test(err)) throw new Error(`InfluxDB query failed: ${err}`)
@@ -26,7 +28,7 @@ async function query(url: string, db: string, q: string, timeoutMs = 30_000) {
 }
 
 export async function createDatabase(url: string, db: string): Promise<void> {
-  await query(url, db, `CREATE DATABASE "${db}"`)
+  await client(url, db).createDatabase(db)
 }
 
 /** Stored circuit points per device id (only bench devices). */

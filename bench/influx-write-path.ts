@@ -18,7 +18,7 @@ import {
 import { createInfluxClient, createPackageClient, quoteIdent } from '../influx/index.ts'
 import { encodePoints, registryTagSet } from '../ingest/index.ts'
 import { circuitPayload } from './circuit-payload.ts'
-import { DEVICE_PREFIX } from './influx-query.ts'
+import { createDatabase, DEVICE_PREFIX } from './influx-query.ts'
 import { readCpuMs } from './process-cpu.ts'
 
 export interface PathCost {
@@ -137,7 +137,7 @@ export async function runWritePath(opts: {
   const newDb = async (name: string) => {
     const db = `${opts.dbPrefix}_${name}`
     dbs.push(db)
-    await admin.query(`CREATE DATABASE ${quoteIdent(db)}`)
+    await createDatabase(influxUrl, db)
     return db
   }
   const counter = (db: string) => async () => {

@@ -1,4 +1,7 @@
-// Direct InfluxQL queries for test assertions (independent of the code under test).
+// Direct InfluxQL queries for test assertions, through the `influx` package itself rather than through
+// influx/client.ts, so that an assertion does not depend on the code under test.
+import { InfluxDB } from 'influx'
+
 export interface Series {
   name: string
   tags?: Record<string, string>
@@ -12,12 +15,19 @@ export async function influxQuery(
   q: string,
   params?: Record<string, string | number | boolean>,
 ): Promise<Series[]> {
-  const qs = new URLSearchParams({ db, q, epoch: 'ms' })
-  if (params) qs.set('params', JSON.stringify(params))
-  const res = await fetch(`${url}/query?${qs}`)
-  const body = (await res.json()) as { results?: { series?: Series[]; error?: string }[]; error?: string }
-  if (!res.ok || body.error || body.results?.[0]?.error) {
-    throw new Error(`InfluxDB query failed (${res.status}): ${body.error ?? body.results?.[0]?.error}`)
+  let body: { results?: { series?: Series[]; error?: string }[]; error?: string }
+  try {
+    // `http://host:port/db`: the package reads the database from the path
+    body = await new InfluxDB(`${url}/${db}`).queryRaw(q, {
+      precision: 'ms',
+      // booleans bind like strings and numbers (JSON `params`); the package's type only lists those two
+      placeholders: (params ?? {}) as Record<string, string | number>,
+    })
+  } catch (err) {
+    throw new Error(`InfluxDB query failed: ${(err as Error).message}`)
+  }
+  if (body.error || body.results?.[0]?.error) {
+    throw new Error(`InfluxDB query failed: ${body.error ?? body.results?.[0]?.error}`)
   }
   return body.results?.[0]?.series ?? []
 }
