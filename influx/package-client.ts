@@ -43,9 +43,11 @@ export function createPackageClient(cfg: InfluxConfig, opts?: { schema?: ISchema
       },
     ],
     database: cfg.db,
-    ...(cfg.token === undefined && cfg.username !== undefined
-      ? { username: cfg.username, password: cfg.password ?? '' }
-      : {}),
+    // Without a username the package sends `root:root` as Basic auth (its default), which would also
+    // override a token. null is not a string to it, so it then sends no credentials of its own.
+    username:
+      cfg.token === undefined && cfg.username !== undefined ? cfg.username : (null as unknown as string),
+    password: cfg.password ?? '',
     pool: { maxRetries: 0, requestTimeout: cfg.timeoutMs ?? 10_000, backoff: NO_BAN },
     schema: opts?.schema ?? [],
   })

@@ -18,15 +18,11 @@ export function queryError(err: unknown): CourtyardError {
   if (typeof status === 'number') {
     const at = message.indexOf(BODY_AFTER)
     const body = serverMessage(at >= 0 ? message.slice(at + BODY_AFTER.length) : message)
+    // no `cause`: the package's error holds the whole request and response objects, a log line's worth
+    // of sockets and agents
     if (status === 401 || status === 403)
-      return new CourtyardError(
-        'INFLUX_QUERY_FAILED',
-        `influx refused the credentials (${status}): ${body}`,
-        {
-          cause: err,
-        },
-      )
-    return new CourtyardError('INFLUX_QUERY_FAILED', body, { cause: err })
+      return new CourtyardError('INFLUX_QUERY_FAILED', `influx refused the credentials (${status}): ${body}`)
+    return new CourtyardError('INFLUX_QUERY_FAILED', body)
   }
   // a 2xx answer that is not JSON (a proxy's page, say): InfluxDB answered, but not as InfluxDB
   if (err instanceof SyntaxError)
