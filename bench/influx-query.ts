@@ -1,7 +1,7 @@
 // The few InfluxQL reads the bench needs, through the `influx` package. Regexes, names and times here
 // are the bench's own constants and numbers, never outside input.
-import { InfluxDB } from 'influx'
 import { MEASUREMENT } from '../domain/storage.ts'
+import { createPackageClient } from '../influx/index.ts'
 
 /** every bench device id starts with this; probe devices (latency markers) with PROBE_PREFIX */
 export const DEVICE_PREFIX = 'bnc-'
@@ -12,15 +12,18 @@ interface QueryAnswer {
   error?: string
 }
 
-// `http://host:port/db`: the package reads the database from the path
-const client = (url: string, db: string) => new InfluxDB(`${url}/${db}`)
-
 async function query(url: string, db: string, q: string, timeoutMs = 30_000) {
-  const body: QueryAnswer = await client(url, db).queryRaw(q, {
-    precision: 'ms',
-    method: 'POST',
-    signal: AbortSignal.timeout(timeoutMs),
-  })
+  const client = createPackageClient({ url, db, timeoutMs })
+  let body: QueryAnswer
+  try {
+    body = await client.influx.queryRaw(q, {
+      precision: 'ms',
+      method: 'POST',
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+  } finally {
+    client.close()
+  }
   const err = body.error ?? body.results?.[0]?.error
   // a database nobody has written to yet is not an error for a counter: it holds 0 points
   if (err && !/database not found/.test(err)) throw new Error(`InfluxDB query failed: ${err}`)
@@ -28,7 +31,12 @@ async function query(url: string, db: string, q: string, timeoutMs = 30_000) {
 }
 
 export async function createDatabase(url: string, db: string): Promise<void> {
-  await client(url, db).createDatabase(db)
+  const client = createPackageClient({ url, db })
+  try {
+    await client.influx.createDatabase(db)
+  } finally {
+    client.close()
+  }
 }
 
 /** Stored circuit points per device id (only bench devices). */

@@ -9,6 +9,17 @@ export interface Series {
   values: unknown[][]
 }
 
+function packageClient(url: string, db: string): InfluxDB {
+  const u = new URL(url)
+  // a null username: otherwise the package sends root:root as Basic auth
+  return new InfluxDB({
+    host: u.hostname,
+    port: Number(u.port),
+    database: db,
+    username: null as unknown as string,
+  })
+}
+
 export async function influxQuery(
   url: string,
   db: string,
@@ -17,8 +28,7 @@ export async function influxQuery(
 ): Promise<Series[]> {
   let body: { results?: { series?: Series[]; error?: string }[]; error?: string }
   try {
-    // `http://host:port/db`: the package reads the database from the path
-    body = await new InfluxDB(`${url}/${db}`).queryRaw(q, {
+    body = await packageClient(url, db).queryRaw(q, {
       precision: 'ms',
       // booleans bind like strings and numbers (JSON `params`); the package's type only lists those two
       placeholders: (params ?? {}) as Record<string, string | number>,
