@@ -1,6 +1,7 @@
-// The few InfluxQL reads the bench needs, over the v1 HTTP API. Regexes and names here are the bench's
-// own constants, never outside input.
+// The few InfluxQL reads the bench needs, through the `influx` package. Regexes, names and times here
+// are the bench's own constants and numbers, never outside input.
 import { MEASUREMENT } from '../domain/storage.ts'
+import { createPackageClient } from '../influx/index.ts'
 
 /** every bench device id starts with this; probe devices (latency markers) with PROBE_PREFIX */
 export const DEVICE_PREFIX = 'bnc-'
@@ -12,13 +13,17 @@ interface QueryAnswer {
 }
 
 async function query(url: string, db: string, q: string, timeoutMs = 30_000) {
-  const res = await fetch(`${url}/query?db=${encodeURIComponent(db)}&epoch=ms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ q }).toString(),
-    signal: AbortSignal.timeout(timeoutMs),
-  })
-  const body = (await res.json()) as QueryAnswer
+  const client = createPackageClient({ url, db, timeoutMs })
+  let body: QueryAnswer
+  try {
+    body = await client.influx.queryRaw(q, {
+      precision: 'ms',
+      method: 'POST',
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+  } finally {
+    client.close()
+  }
   const err = body.error ?? body.results?.[0]?.error
   // a database nobody has written to yet is not an error for a counter: it holds 0 points
   if (err && !/database not found/.test(err)) throw new Error(`InfluxDB query failed: ${err}`)
@@ -26,7 +31,12 @@ async function query(url: string, db: string, q: string, timeoutMs = 30_000) {
 }
 
 export async function createDatabase(url: string, db: string): Promise<void> {
-  await query(url, db, `CREATE DATABASE "${db}"`)
+  const client = createPackageClient({ url, db })
+  try {
+    await client.influx.createDatabase(db)
+  } finally {
+    client.close()
+  }
 }
 
 /** Stored circuit points per device id (only bench devices). */

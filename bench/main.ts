@@ -1,5 +1,5 @@
 // `npm run bench`: measures the performance targets (bench/README.md) on this machine in one run and PRINTS them (never asserts).
-//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts]
+//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|write-path]
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
 // child processes, drives them from a load-generator child, and kills every child on exit.
 
@@ -11,6 +11,7 @@ import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/index.ts
 import { atExit, installExitHandlers, trackPid, untrackPid } from './children.ts'
 import { waitEngine } from './engine-progress.ts'
 import { createDatabase } from './influx-query.ts'
+import { runWritePath } from './influx-write-path.ts'
 import type { DeviceCredential } from './ipc.ts'
 import { setLoadGenClient } from './load-gen-client.ts'
 import { benchDeviceIds, provisionDevices } from './provision.ts'
@@ -22,6 +23,7 @@ import {
   type Summary,
   summaryLines,
   throughputLines,
+  writePathLines,
 } from './report.ts'
 import { provisionProbePile, runAlertLatency } from './run-alert-latency.ts'
 import { runLatency } from './run-latency.ts'
@@ -29,7 +31,7 @@ import { runMemory } from './run-memory.ts'
 import { runThroughput } from './run-throughput.ts'
 import { type OursTarget, serviceExists, startBare, startOurs, type Target } from './targets.ts'
 
-const PHASES = ['bare', 'ours', 'latency', 'memory', 'alerts'] as const
+const PHASES = ['bare', 'ours', 'latency', 'memory', 'alerts', 'write-path'] as const
 type Phase = (typeof PHASES)[number]
 
 const { values } = parseArgs({
@@ -59,6 +61,7 @@ const plan = values.quick
       latencyMs: 6_000,
       memoryDevices: 1_000,
       alertIdleMs: 2_000,
+      writePathPoints: 50_000,
       totalMs: 15 * 60_000,
     }
   : {
@@ -68,6 +71,7 @@ const plan = values.quick
       latencyMs: 20_000,
       memoryDevices: 10_000,
       alertIdleMs: 5_000,
+      writePathPoints: 200_000,
       totalMs: 60 * 60_000,
     }
 const TARGET_LATENCY_RATE = 10_000
@@ -260,6 +264,17 @@ try {
       summary.engineCost = { off, on: on.r, engine: on.engine }
       log(...engineCostLines(summary.engineCost))
     }
+  }
+  if (phases.has('write-path')) {
+    // in this process: client CPU per point from process.cpuUsage(), both ways, batches of 5,000 as ingest
+    summary.writePath = await runWritePath({
+      influxUrl: influxd.url,
+      influxdPid: influxd.pid,
+      dbPrefix: freshDb('write_path'),
+      points: plan.writePathPoints,
+      batch: 5_000,
+    })
+    log(...writePathLines(summary.writePath))
   }
   log(...summaryLines(summary, TARGET_LATENCY_RATE))
 } catch (err) {

@@ -1,6 +1,7 @@
 // Plain-text lines for the bench's results. Numbers only; verdicts are printed, never asserted.
 import type { AlertLatencyStats } from './alert-latency-tracker.ts'
 import type { EngineProgress } from './engine-progress.ts'
+import type { WritePathResult } from './influx-write-path.ts'
 import type { AlertLatencyResult } from './run-alert-latency.ts'
 import type { LatencyResult } from './run-latency.ts'
 import type { MemoryResult } from './run-memory.ts'
@@ -62,6 +63,23 @@ export function alertLatencyLines(r: AlertLatencyResult): string[] {
   ]
 }
 
+export function writePathLines(r: WritePathResult): string[] {
+  const side = (c: WritePathResult['hand']) =>
+    `client ${fix(c.clientUs, 2)} µs/point, influxd ${fix(c.influxdUs, 2)} µs/point, stored ${int(c.stored)}`
+  return [
+    `[write-path] ${int(r.points)} circuit points in batches of ${int(r.batch)}, written to the real InfluxDB both ways; rounds alternate (hand, package), then (package, hand)`,
+    ...r.rounds.map(
+      (x, i) =>
+        `[write-path]   round ${i + 1}: hand ${fix(x.hand.clientUs, 2)} µs/point, package ${fix(x.pkg.clientUs, 2)} µs/point (client CPU)`,
+    ),
+    `[write-path]   (a) hand-encoded line protocol (ingest's encodePoints + undici): ${side(r.hand)}`,
+    `[write-path]   (b) \`influx\` package writePoints (with a schema): ${side(r.pkg)}`,
+    `[write-path]   package / hand, client CPU per point: ${fix(r.ratio, 2)}x`,
+    `[write-path]   integer field \`seq\` written by the package: without a schema -> ${r.seqType.withoutSchema}, with a schema -> ${r.seqType.withSchema}`,
+    `[write-path]   a tag value holding a newline, written by the package: measurements afterwards [${r.newlineInTag.measurements.join(', ')}]${r.newlineInTag.error ? ` (write answered: ${r.newlineInTag.error})` : ''}`,
+  ]
+}
+
 export interface EngineCost {
   off: ThroughputResult
   on: ThroughputResult
@@ -96,6 +114,7 @@ export interface Summary {
   memoryOurs?: MemoryResult
   alertLatency?: AlertLatencyResult
   engineCost?: EngineCost
+  writePath?: WritePathResult
   skipped: string[]
 }
 
@@ -147,6 +166,10 @@ export function summaryLines(s: Summary, targetRate: number): string[] {
       `ours with alert engine ON / OFF end-to-end: ${fix(r.measured * 100)} % (${int(s.engineCost.on.endToEndRate)} / ${int(s.engineCost.off.endToEndRate)} msg/s; from CPU per message ${fix(r.cpu * 100)} %; engine kept up with the store: ${yes(s.engineCost.engine.engineAtStoreDone >= s.engineCost.engine.ingestRead)})  [target >= 90 %: ${yes(r.measured >= 0.9)}]`,
     )
   }
+  if (s.writePath)
+    out.push(
+      `write path, client CPU per point: hand-encoded ${fix(s.writePath.hand.clientUs, 2)} µs, \`influx\` package ${fix(s.writePath.pkg.clientUs, 2)} µs (package / hand ${fix(s.writePath.ratio, 2)}x); package without a schema writes integers as ${s.writePath.seqType.withoutSchema}`,
+    )
   for (const m of s.skipped) out.push(`skipped: ${m}`)
   return out
 }

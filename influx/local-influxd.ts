@@ -37,7 +37,7 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   })
 }
 
-function configText(dir: string, httpPort: number, rpcPort: number, host: string): string {
+function configText(dir: string, httpPort: number, rpcPort: number, host: string, auth: boolean): string {
   return `reporting-disabled = true
 bind-address = "${host}:${rpcPort}"
 [meta]
@@ -57,6 +57,7 @@ bind-address = "${host}:${rpcPort}"
 [http]
   enabled = true
   bind-address = "${host}:${httpPort}"
+  auth-enabled = ${auth}
   log-enabled = false
   pprof-enabled = false
   max-body-size = 0
@@ -107,6 +108,8 @@ export async function startLocalInfluxd(opts: {
   stdio?: 'ignore' | 'inherit'
   /** a fixed HTTP port (e.g. to restart a stopped server where its clients expect it); default: a free one */
   httpPort?: number
+  /** require credentials (InfluxDB lets the first admin user be created without them) */
+  auth?: boolean
 }): Promise<LocalInfluxd> {
   const host = opts.host ?? '127.0.0.1'
   mkdirSync(opts.dir, { recursive: true })
@@ -124,7 +127,7 @@ export async function startLocalInfluxd(opts: {
   const httpPort = opts.httpPort ?? (await freePort(host))
   const rpcPort = await freePort(host)
   const confPath = join(opts.dir, 'influxd.conf')
-  writeFileSync(confPath, configText(opts.dir, httpPort, rpcPort, host))
+  writeFileSync(confPath, configText(opts.dir, httpPort, rpcPort, host, opts.auth ?? false))
   const child = spawn(opts.bin, ['-config', confPath], { stdio: opts.stdio ?? 'ignore', detached: false })
   if (!child.pid) throw new CourtyardError('INFLUX_UNAVAILABLE', `could not start ${opts.bin}`)
   writeFileSync(pidFile, String(child.pid))

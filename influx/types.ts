@@ -1,5 +1,5 @@
 // InfluxDB over its v1 HTTP API (`/write` line protocol, `/query` InfluxQL), served natively by 1.x and
-// as the v1-compatible API by 2.x/3.x. Implemented in influx/client.ts (undici).
+// as the v1-compatible API by 2.x/3.x. Implemented in influx/client.ts (the `influx` package + undici).
 
 export interface InfluxConfig {
   url: string

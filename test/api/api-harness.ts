@@ -8,8 +8,7 @@ import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
 import { type Api, buildApp } from '../../api/app.ts'
 import type { Readiness } from '../../api/routes/health.ts'
-import { createInfluxClient } from '../../influx/client.ts'
-import type { InfluxClient } from '../../influx/types.ts'
+import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
 import { openRegistry, type Registry } from '../../registry/index.ts'
 
 export interface Harness {
@@ -90,10 +89,7 @@ export async function startHarness(opts: {
     },
     async close() {
       await api.close()
-      await fetch(`${opts.influxUrl}/query`, {
-        method: 'POST',
-        body: new URLSearchParams({ q: `DROP DATABASE "${db}"` }),
-      }).catch(() => undefined)
+      await influx.query(`DROP DATABASE ${quoteIdent(db)}`).catch(() => undefined)
       await influx.close()
       registry.close()
       rmSync(dir, { recursive: true, force: true })

@@ -8,7 +8,7 @@ import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Api, buildApp } from '../../api/app.ts'
-import { createInfluxClient } from '../../influx/client.ts'
+import { createInfluxClient } from '../../influx/index.ts'
 import { openRegistry, type Registry } from '../../registry/index.ts'
 import { errorCode } from './api-harness.ts'
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createInfluxDeviceState } from '../../api/device-state.ts'
 import type { DeviceKind } from '../../domain/protocol.ts'
 import { pointTimestampNs } from '../../domain/storage.ts'
+import { influxQuery } from '../support/influx-query.ts'
 import { errorCode, type Harness, seedTenants, startHarness } from './api-harness.ts'
 
 let h: Harness
@@ -120,10 +121,8 @@ describe('GET /devices/{id}/telemetry', () => {
     const res = await q(`/api/v1/devices/pile-01/telemetry?field=${hostile}`)
     expect(res.status).toBe(400)
     expect(errorCode(res.body)).toBe('BAD_REQUEST')
-    const dbs = await fetch(`${h.influxUrl}/query?q=${encodeURIComponent('SHOW DATABASES')}`).then((r) =>
-      r.json(),
-    )
-    expect(JSON.stringify(dbs)).toContain(h.db)
+    const dbs = await influxQuery(h.influxUrl, h.db, 'SHOW DATABASES')
+    expect(dbs[0]?.values.flat()).toContain(h.db)
     const still = await q(
       `/api/v1/devices/pile-01/telemetry?field=feeder.powerW&from=${T0}&to=${T0 + 59 * MIN}`,
     )

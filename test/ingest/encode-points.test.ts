@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type DecodedMessage, decodeMessage } from '../../domain/decode-message.ts'
 import type { DeviceKind } from '../../domain/protocol.ts'
-import { createInfluxClient, quoteIdent } from '../../influx/client.ts'
-import { stringField } from '../../influx/line-protocol.ts'
-import type { InfluxClient } from '../../influx/types.ts'
+import { createInfluxClient, type InfluxClient, quoteIdent, stringField } from '../../influx/index.ts'
 import { encodePoints, registryTagSet } from '../../ingest/encode-points.ts'
 
 const NOW = 1_763_712_000_000

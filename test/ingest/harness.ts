@@ -2,8 +2,7 @@
 // cleanup in reverse order of creation (ingest stops before its spool and database go away).
 import { join } from 'node:path'
 import { afterEach, inject } from 'vitest'
-import { createInfluxClient, quoteIdent } from '../../influx/client.ts'
-import type { InfluxClient } from '../../influx/types.ts'
+import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
 import { type IngestConfig, type IngestHandle, startIngest } from '../../ingest/index.ts'
 import type { SpoolReader, SpoolWriter } from '../../spool/index.ts'
 import { openSpool, tempDir } from './helpers.ts'

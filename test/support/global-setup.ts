@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../../influx/local-influxd.ts'
+import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../../influx/index.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,9 +1,23 @@
-// Direct InfluxQL queries for test assertions (independent of the code under test).
+// Direct InfluxQL queries for test assertions, through the `influx` package itself rather than through
+// influx/client.ts, so that an assertion does not depend on the code under test.
+import { InfluxDB } from 'influx'
+
 export interface Series {
   name: string
   tags?: Record<string, string>
   columns: string[]
   values: unknown[][]
+}
+
+function packageClient(url: string, db: string): InfluxDB {
+  const u = new URL(url)
+  // a null username: otherwise the package sends root:root as Basic auth
+  return new InfluxDB({
+    host: u.hostname,
+    port: Number(u.port),
+    database: db,
+    username: null as unknown as string,
+  })
 }
 
 export async function influxQuery(
@@ -12,12 +26,18 @@ export async function influxQuery(
   q: string,
   params?: Record<string, string | number | boolean>,
 ): Promise<Series[]> {
-  const qs = new URLSearchParams({ db, q, epoch: 'ms' })
-  if (params) qs.set('params', JSON.stringify(params))
-  const res = await fetch(`${url}/query?${qs}`)
-  const body = (await res.json()) as { results?: { series?: Series[]; error?: string }[]; error?: string }
-  if (!res.ok || body.error || body.results?.[0]?.error) {
-    throw new Error(`InfluxDB query failed (${res.status}): ${body.error ?? body.results?.[0]?.error}`)
+  let body: { results?: { series?: Series[]; error?: string }[]; error?: string }
+  try {
+    body = await packageClient(url, db).queryRaw(q, {
+      precision: 'ms',
+      // booleans bind like strings and numbers (JSON `params`); the package's type only lists those two
+      placeholders: (params ?? {}) as Record<string, string | number>,
+    })
+  } catch (err) {
+    throw new Error(`InfluxDB query failed: ${(err as Error).message}`)
+  }
+  if (body.error || body.results?.[0]?.error) {
+    throw new Error(`InfluxDB query failed: ${body.error ?? body.results?.[0]?.error}`)
   }
   return body.results?.[0]?.series ?? []
 }

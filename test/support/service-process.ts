@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { freePort } from '../../influx/local-influxd.ts'
+import { freePort } from '../../influx/index.ts'
 import { pollUntil } from './poll.ts'
 
 export { pollUntil }
