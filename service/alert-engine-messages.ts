@@ -4,12 +4,15 @@
 import type { SettingsScope } from '../api/alerts/store.ts'
 import type { AlertChange, CommandRequest, CommandResult } from '../api/alerts/types.ts'
 import type { Alert } from '../domain/alerts.ts'
+import type { LogFormat } from './logger.ts'
 
 export interface EngineWorkerData {
   spoolDir: string
   registryPath: string
   alertsDbPath: string
   logLevel: string
+  /** the main thread's log format, so both threads' lines look alike (default json) */
+  logFormat?: LogFormat
   /** Int32Array over a SharedArrayBuffer: [0] counts the spool writer's commits, bumped by the main thread */
   commits: Int32Array
   /** the thread's nice value (Linux; 0: as the process) */

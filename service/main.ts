@@ -8,7 +8,7 @@ import { collectDefaultMetrics, Registry as MetricsRegistry } from 'prom-client'
 import { findInfluxd, INSTALL_HINT, type LocalInfluxd, startLocalInfluxd } from '../influx/local-influxd.ts'
 import { loadConfig } from './config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
-import { createLogger } from './logger.ts'
+import { chooseLogFormat, createLogger } from './logger.ts'
 import { startService } from './service.ts'
 
 async function main(): Promise<void> {
@@ -32,8 +32,11 @@ async function main(): Promise<void> {
     for (const line of loaded.errors) process.stderr.write(`configuration error: ${line}\n`)
     process.exit(2)
   }
-  const config = loaded.config
-  const log = createLogger(config.logLevel)
+  const config = {
+    ...loaded.config,
+    logFormat: chooseLogFormat(loaded.config.logFormat, process.stdout.isTTY),
+  }
+  const log = createLogger({ level: config.logLevel, format: config.logFormat })
   mkdirSync(config.dataDir, { recursive: true })
   const lock = lockDataDir(config.dataDir)
   if (!lock.ok) {
@@ -51,9 +54,19 @@ async function main(): Promise<void> {
       process.stderr.write(`${INSTALL_HINT}\n`)
       process.exit(2)
     }
-    influxd = await startLocalInfluxd({ dir: join(config.dataDir, 'influxdb'), bin, host: '127.0.0.1' })
+    // in its own process group: a terminal's Ctrl-C reaches only this process, which stops influxd last,
+    // after ingest has written what it holds (influxd gone first would leave ingest retrying)
+    influxd = await startLocalInfluxd({
+      dir: join(config.dataDir, 'influxdb'),
+      bin,
+      host: '127.0.0.1',
+      ownProcessGroup: true,
+    })
+    const child = influxd
+    // a crash must not leave it behind either (a clean stop has already waited for it)
+    process.on('exit', () => child.kill())
     influxUrl = influxd.url
-    log.info({ url: influxUrl, pid: influxd.pid }, 'local influxd started')
+    log.info({ url: influxUrl, influxdPid: influxd.pid }, 'local influxd started')
   }
 
   const metrics = new MetricsRegistry()
@@ -75,7 +88,7 @@ async function main(): Promise<void> {
   let demo: { stop(): Promise<void> } | undefined
   if (flags.demo) {
     const { startDemo } = await import('./demo.ts')
-    demo = await startDemo({ log: log.child({ component: 'demo' }), service, dataDir: config.dataDir })
+    demo = await startDemo({ log, service, dataDir: config.dataDir })
   }
 
   let stopping = false

@@ -180,6 +180,7 @@ export async function startService(deps: {
           registryPath: join(config.dataDir, 'registry.db'),
           alertsDbPath: join(config.dataDir, 'alerts.db'),
           logLevel: config.logLevel,
+          logFormat: config.logFormat,
           nice: config.alertsThreadNice,
         },
         commits: engineCommits.commits,
