@@ -22,9 +22,9 @@ export function dependenciesStale(lockText, installedText) {
   return undefined
 }
 
-/** The first of `names` found as an executable file on the PATH (or the usual system folders). */
+/** The first of `names` found as a file in a folder of `pathVar` (a PATH). */
 export function findOnPath(names, pathVar) {
-  const dirs = (pathVar ?? '').split(delimiter).concat(['/usr/bin', '/usr/local/bin', '/usr/sbin', '/bin'])
+  const dirs = (pathVar ?? '').split(delimiter)
   for (const name of names)
     for (const dir of dirs) {
       const candidate = join(dir, name)
