@@ -38,14 +38,17 @@ function installSystemPackages(packages) {
   const root = process.getuid?.() === 0
   const sudo = !root && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0
   if (!root && !sudo) {
-    stop([`missing: ${packages.join(', ')}; install them, then run this again:`, `  sudo ${line}`])
+    stop([
+      `missing system packages: ${packages.join(', ')}; install them (needs root), then run this again:`,
+      `  sudo ${line}`,
+    ])
   }
   say(`installing ${packages.join(' ')} from the system's packages (${sudo ? 'sudo ' : ''}${line})`)
-  const prefix = sudo ? ['sudo', '-n'] : []
-  const apt = (args) => {
-    const [cmd, ...rest] = [...prefix, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args]
-    return run(cmd, rest)
-  }
+  // no questions asked: sudo passes a VAR=value argument on, root gets it in its environment
+  const apt = (args) =>
+    sudo
+      ? run('sudo', ['-n', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args])
+      : run('apt-get', args, { ...process.env, DEBIAN_FRONTEND: 'noninteractive' })
   // a fresh machine often has no package lists yet: update only when the install cannot find a package
   const ok =
     apt(['install', '-y', '-qq', ...packages]) ||

@@ -113,7 +113,7 @@ describe('npm run demo in a fresh clone', () => {
       const elapsedMs = Date.now() - t0
       expect(
         elapsedMs,
-        `still running after Ctrl-C: ${tree.map((p) => `${p.pid} ${p.name}`).join(', ')}`,
+        `ms from Ctrl-C until all of ${tree.map((p) => `${p.pid} ${p.name}`).join(', ')} had ended`,
       ).toBeLessThan(2000)
       await exited
       // it shut down through its own path, not by being killed
