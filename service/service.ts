@@ -123,6 +123,7 @@ export async function startService(deps: {
         registryPath,
         alertsDbPath,
         logLevel: config.logLevel,
+        logFormat: config.logFormat,
         nice: config.alertsThreadNice,
       },
       commits: engineCommits.commits,

@@ -1,4 +1,4 @@
-// The engine with the real catalogue rules (api/alerts/rules/) and settings resolution.
+// The engine with the real catalogue rules (alerts/rules/) and settings resolution.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { defaultResolveSettings } from '../../../alerts/engine.ts'
 import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
