@@ -22,7 +22,7 @@ import { createBroker } from '../broker/index.ts'
 import { createInfluxClient } from '../influx/client.ts'
 import { startIngest } from '../ingest/index.ts'
 import { openRegistry } from '../registry/index.ts'
-import { openSpoolReader, openSpoolWriter } from '../spool/index.ts'
+import { openSpoolReader, openSpoolWriter, startConsumerLagMonitor } from '../spool/index.ts'
 import { createCommitSignal, startAlertEngineThread } from './alert-engine-thread.ts'
 import type { ServiceConfig } from './config.ts'
 
@@ -82,11 +82,15 @@ export async function startService(deps: {
     dir: spoolDir,
     maxBytes: config.spoolMaxBytes,
     log,
+    // the consumers this run has: each holds its place, a retired one's checkpoint is removed
+    consumers: config.alertsEnabled ? ['ingest', 'alerts'] : ['ingest'],
     onCommit: () => {
       reader.notify()
       engineCommits.bump()
     },
   })
+
+  const consumerLag = startConsumerLagMonitor({ dir: spoolDir, maxBytes: config.spoolMaxBytes, log, metrics })
 
   const broker = await createBroker({
     directory: registry,
@@ -195,14 +199,20 @@ export async function startService(deps: {
   const readiness = async () => {
     const influxOk = await influx.ping().catch(() => false)
     const spool = writer.stats()
+    const consumers = await consumerLag.check()
     const checks = {
       broker: { listening: true, connectedDevices: broker.connectedDevices() },
       influx: { reachable: influxOk },
-      spool: { blocked: spool.blocked, diskBytes: spool.diskBytes, backlogBytes: reader.backlogBytes() },
+      spool: {
+        blocked: spool.blocked,
+        diskBytes: spool.diskBytes,
+        backlogBytes: reader.backlogBytes(),
+        consumers,
+      },
       // informational: alerts catch up from the spool once the engine runs again
       alerts: { engine: engine ? (engine.running() ? 'running' : 'restarting') : 'off' },
     }
-    return { ok: influxOk && !spool.blocked, checks }
+    return { ok: influxOk && !spool.blocked && consumers.ok, checks }
   }
 
   const api = await buildApp({
@@ -251,6 +261,7 @@ export async function startService(deps: {
     issueToken: (input) => registry.createToken(input).token,
     async stop() {
       stopped = true
+      consumerLag.stop()
       await api.close()
       await engine?.stop()
       await notifier.stop()
