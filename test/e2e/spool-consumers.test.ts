@@ -18,10 +18,11 @@ describe('spool consumers of the service', () => {
     const spoolDir = join(svc.dataDir, 'spool')
     await svc.start()
     // a fresh install: nothing was written to InfluxDB yet, and still ingest has its place
-    expect(readdirSync(spoolDir).filter((n) => n.startsWith('checkpoint')).sort()).toEqual([
-      'checkpoint-alerts.json',
-      'checkpoint.json',
-    ])
+    expect(
+      readdirSync(spoolDir)
+        .filter((n) => n.startsWith('checkpoint'))
+        .sort(),
+    ).toEqual(['checkpoint-alerts.json', 'checkpoint.json'])
     const ready = (await (await fetch(`${svc.httpUrl}/readyz`)).json()) as {
       checks: { spool: { consumers: { ok: boolean; lagBytes: Record<string, number> } } }
     }
