@@ -13,6 +13,7 @@ import type { SpoolWriter } from '../spool/types.ts'
 import type { AuthCache } from './auth-cache.ts'
 import type { BrokerMetrics } from './broker-metrics.ts'
 import { type ConnectVerdict, canSubscribe, publishRefusal, REVOKE_TOPIC, validateConnect } from './policy.ts'
+import type { Qos2Receipts } from './qos2-receipts.ts'
 import type { Identity } from './types.ts'
 
 /** Where refused publishes go: `$` topics match no wildcard (MQTT-4.7.2-1) and canSubscribe refuses it. */
@@ -25,6 +26,8 @@ export interface HookDeps {
   log: Logger
   metrics: BrokerMetrics
   cache: AuthCache
+  /** QoS 2 messages spooled and not yet released, so that a retransmission is not spooled again */
+  qos2: Qos2Receipts
   keepaliveLimitS: number
   /** disconnects a revoked device */
   onRevoke: (deviceId: string) => void
@@ -188,7 +191,7 @@ export function createAedesHooks(deps: HookDeps) {
       }
       // DURABILITY: aedes writes the QoS 1 PUBACK right after this callback, so it means "on disk"
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
-      spool.append(packet.topic, payload, (err) => {
+      const stored = (err: Error | null | undefined, duplicate = false) => {
         if (err) {
           metrics.spoolErrors.inc()
           log.error({ err, deviceId: identity.deviceId }, 'spool append failed')
@@ -196,9 +199,22 @@ export function createAedesHooks(deps: HookDeps) {
           done(err)
           return
         }
-        metrics.devicePublishes.inc()
+        if (duplicate) metrics.qos2Duplicates.inc()
+        else metrics.devicePublishes.inc()
         done(null)
-      })
+      }
+      const append = (cb: (err?: Error | null) => void) => spool.append(packet.topic, payload, cb)
+      // QoS 2: aedes' duplicate check comes after this hook; a retransmission must not be spooled twice
+      if (packet.qos === 2 && typeof packet.messageId === 'number' && !isWill) {
+        deps.qos2.admit(
+          client.id,
+          { messageId: packet.messageId, topic: packet.topic, payload },
+          append,
+          stored,
+        )
+        return
+      }
+      append(stored)
     },
 
     authorizeSubscribe(

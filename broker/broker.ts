@@ -10,6 +10,7 @@ import { createAedesHooks } from './aedes-hooks.ts'
 import { createAuthCache } from './auth-cache.ts'
 import { createBrokerMetrics } from './broker-metrics.ts'
 import { startListeners } from './listeners.ts'
+import { createQos2Receipts, observeQos2Release } from './qos2-receipts.ts'
 import type { BrokerConfig, BrokerHandle } from './types.ts'
 
 export interface BrokerDeps {
@@ -31,6 +32,8 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     maxPacketBytes: deps.config.maxPacketBytes ?? 65_536,
   }
   const cache = createAuthCache(config.authCacheMax)
+  const maxQos2InFlight = config.maxQos2InFlight ?? 100
+  const qos2 = createQos2Receipts({ maxPerClient: maxQos2InFlight })
   let devices = 0
   const metrics = createBrokerMetrics(deps.metrics, { spool: deps.spool, connectedDevices: () => devices })
   let aedes: Aedes | undefined
@@ -40,6 +43,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     log,
     metrics,
     cache,
+    qos2,
     keepaliveLimitS: config.keepaliveLimitS ?? 1800,
     onRevoke: (deviceId) => {
       const client = (aedes as unknown as { clients: Record<string, Client> } | undefined)?.clients[deviceId]
@@ -58,12 +62,15 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     drainTimeout: config.drainTimeoutMs ?? 30_000,
     // enforced in validateConnect instead: aedes' own check also refuses keep alive 0
     keepaliveLimit: 0,
+    // inbound QoS 2 messages a connection may have awaiting PUBREL (aedes closes it beyond)
+    maxInflightInbound: maxQos2InFlight,
     preConnect: hooks.preConnect,
     authenticate: hooks.authenticate,
     authorizePublish: hooks.authorizePublish,
     authorizeSubscribe: hooks.authorizeSubscribe,
   })
   const broker = aedes
+  observeQos2Release(broker, qos2)
 
   broker.on('client', (client) => {
     const identity = hooks.identityOf(client)
