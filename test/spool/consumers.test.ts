@@ -171,7 +171,15 @@ describe('a consumer far behind', () => {
     const ingest = await reader(dir)
     const { log, lines } = capturingLog()
     const metrics = new Registry()
-    const monitor = startConsumerLagMonitor({ dir, maxBytes, log, metrics, intervalMs: 60_000 })
+    const changes: string[][] = []
+    const monitor = startConsumerLagMonitor({
+      dir,
+      maxBytes,
+      log,
+      metrics,
+      intervalMs: 60_000,
+      onChange: (s) => changes.push(s.behind),
+    })
     cleanups.push(() => monitor.stop())
     expect((await monitor.check()).ok).toBe(true)
 
@@ -203,6 +211,8 @@ describe('a consumer far behind', () => {
     const caught = await readN(alerts, 400)
     await alerts.commit(caught.at(-1)!.pos)
     expect((await monitor.check()).ok).toBe(true)
+    // the hook for an operator alert heard of both changes, once each
+    expect(changes).toEqual([['alerts'], []])
     expect(lines).toContainEqual(
       expect.objectContaining({ consumer: 'alerts', msg: 'spool consumer caught up' }),
     )
