@@ -23,11 +23,11 @@ const EMPTY = Buffer.alloc(0)
 export interface HookDeps {
   directory: DeviceDirectory
   spool: SpoolWriter
+  /** QoS 2 messages spooled and not yet released, so that a retransmission is not spooled again */
+  qos2: Qos2Receipts
   log: Logger
   metrics: BrokerMetrics
   cache: AuthCache
-  /** QoS 2 messages spooled and not yet released, so that a retransmission is not spooled again */
-  qos2: Qos2Receipts
   keepaliveLimitS: number
   /** disconnects a revoked device */
   onRevoke: (deviceId: string) => void

@@ -38,12 +38,12 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
   const metrics = createBrokerMetrics(deps.metrics, { spool: deps.spool, connectedDevices: () => devices })
   let aedes: Aedes | undefined
   const hooks = createAedesHooks({
+    qos2,
     directory: deps.directory,
     spool: deps.spool,
     log,
     metrics,
     cache,
-    qos2,
     keepaliveLimitS: config.keepaliveLimitS ?? 1800,
     onRevoke: (deviceId) => {
       const client = (aedes as unknown as { clients: Record<string, Client> } | undefined)?.clients[deviceId]
@@ -57,13 +57,13 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     concurrency: 0,
     // aedes' default of 23 (an MQTT 3.1 limit) would refuse valid 64-character device ids
     maxClientsIdLength: 128,
+    // inbound QoS 2 messages a connection may have awaiting PUBREL (aedes closes it beyond)
+    maxInflightInbound: maxQos2InFlight,
     maxTopicLevels: config.maxTopicLevels ?? 8,
     connectTimeout: config.connectTimeoutMs ?? 10_000,
     drainTimeout: config.drainTimeoutMs ?? 30_000,
     // enforced in validateConnect instead: aedes' own check also refuses keep alive 0
     keepaliveLimit: 0,
-    // inbound QoS 2 messages a connection may have awaiting PUBREL (aedes closes it beyond)
-    maxInflightInbound: maxQos2InFlight,
     preConnect: hooks.preConnect,
     authenticate: hooks.authenticate,
     authorizePublish: hooks.authorizePublish,

@@ -29,7 +29,14 @@ export function startConsumerLagMonitor(opts: {
   const log = opts.log.child({ component: 'spool-consumers' })
   let last: ConsumerLagStatus | undefined
   let warned = new Set<string>()
-  const check = async (): Promise<ConsumerLagStatus> => {
+  // one check at a time (timer, /readyz and /metrics may ask together): each change is logged once
+  let queue: Promise<unknown> = Promise.resolve()
+  const check = (): Promise<ConsumerLagStatus> => {
+    const run = queue.then(checkNow)
+    queue = run.catch(() => undefined)
+    return run
+  }
+  const checkNow = async (): Promise<ConsumerLagStatus> => {
     const status = consumerLagStatus(await readConsumerLag(opts.dir), opts)
     last = status
     const now = new Set(status.behind)

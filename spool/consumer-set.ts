@@ -48,6 +48,8 @@ export async function adoptConsumers(dir: string, consumers: readonly string[], 
   }
   const kept = new Set(consumers.map(checkpointFile))
   for (const name of await readdir(dir)) {
+    // left by a crash inside createCheckpointIfMissing
+    if (/^checkpoint.*\.new$/.test(name)) await unlink(join(dir, name)).catch(() => undefined)
     const consumer = consumerOfFile(name)
     if (consumer === undefined || kept.has(name)) continue
     await unlink(join(dir, name)).catch((err: NodeJS.ErrnoException) => {
