@@ -1,7 +1,7 @@
 // Configuration of the whole service (../shared/api.md "Start-up"): environment variables, all optional.
 // Every problem is reported at once, one line per variable, so an operator fixes them in one go.
 import { resolve } from 'node:path'
-import { ALLOW_NETS_ENV, parseNet } from '../api/notify/webhook-guard.ts'
+import { ALLOW_NETS_ENV, parseNet } from '../notify/webhook-guard.ts'
 
 export interface ServiceConfig {
   host: string

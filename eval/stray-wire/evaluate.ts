@@ -1,11 +1,11 @@
 // Runs the detector over labelled scenarios and scores it the way domain.md judges it: recall, false
 // alerts per 1,000 circuit-days, time to detect (median and worst).
-import { detectStrayWire } from '../../api/alerts/stray-wire-detector.ts'
+import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import {
   initialStrayWireState,
   type StrayWireInput,
   type StrayWireParams,
-} from '../../api/alerts/stray-wire-types.ts'
+} from '../../alerts/stray-wire-types.ts'
 import { buildScenario } from './families.ts'
 import { DAY, type EvalRanges, MIN, type Scenario } from './scenario.ts'
 

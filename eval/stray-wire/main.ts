@@ -4,7 +4,7 @@
 // over the sessions in view (not kept hidden by a cleaner or heater for their first 30 min); exits
 // non-zero if either set misses a goal over the sessions in view.
 import { parseArgs } from 'node:util'
-import { DEFAULT_STRAY_WIRE_PARAMS } from '../../api/alerts/stray-wire-types.ts'
+import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
 import {
   type EvalSet,
   GOALS,

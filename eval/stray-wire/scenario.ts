@@ -1,6 +1,6 @@
 // A labelled evaluation scenario: days of 1-minute readings from one circuit or one shed, with every
 // stray-wire session marked. Built from the physics models, so it is a pure function of its seed.
-import type { StrayWireInput } from '../../api/alerts/stray-wire-types.ts'
+import type { StrayWireInput } from '../../alerts/stray-wire-types.ts'
 import type { ChargerRanges } from '../../simulators/physics/charger.ts'
 import { DOMAIN_CHARGER_RANGES } from '../../simulators/physics/charger.ts'
 import { noiseAt } from '../../simulators/physics/random.ts'

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { detectStrayWire } from '../../api/alerts/stray-wire-detector.ts'
-import { circuitInput, shedInput } from '../../api/alerts/stray-wire-input.ts'
+import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
+import { circuitInput, shedInput } from '../../alerts/stray-wire-input.ts'
 import {
   DEFAULT_STRAY_WIRE_PARAMS,
   initialStrayWireState,
   type StrayWireInput,
-} from '../../api/alerts/stray-wire-types.ts'
+} from '../../alerts/stray-wire-types.ts'
 import { chargerLoadEndMs, chargerSession } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_STRAY_WIRE_PARAMS } from '../../api/alerts/stray-wire-types.ts'
+import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
 import { GOALS, runEvalSet, score } from '../../eval/stray-wire/evaluate.ts'
 import { FAMILIES } from '../../eval/stray-wire/families.ts'
 import { DEV_RANGES, HELD_OUT_RANGES } from '../../eval/stray-wire/scenario.ts'

@@ -1,5 +1,5 @@
 // Minute-by-minute series built from the physics models, run through the detector.
-import { detectStrayWire } from '../../api/alerts/stray-wire-detector.ts'
+import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import {
   DEFAULT_STRAY_WIRE_PARAMS,
   initialStrayWireState,
@@ -7,7 +7,7 @@ import {
   type StrayWireParams,
   type StrayWireState,
   type StrayWireVerdict,
-} from '../../api/alerts/stray-wire-types.ts'
+} from '../../alerts/stray-wire-types.ts'
 import type { ChargerParams } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
 import { circuitReading } from '../../simulators/physics/meter.ts'

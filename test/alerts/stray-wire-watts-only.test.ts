@@ -2,13 +2,13 @@
 // meters whose minute readings show part of a load that switched mid-minute, and on chargers that
 // plugged in while a cleaner or heater hid the step.
 import { describe, expect, it } from 'vitest'
-import { detectStrayWire } from '../../api/alerts/stray-wire-detector.ts'
+import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import {
   initialStrayWireState,
   type StrayWireInput,
   type StrayWireState,
   type StrayWireVerdict,
-} from '../../api/alerts/stray-wire-types.ts'
+} from '../../alerts/stray-wire-types.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
 import { electricHeater, ledLighting } from '../../simulators/physics/loads.ts'

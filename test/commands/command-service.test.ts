@@ -1,7 +1,7 @@
 // The command service against a real broker, a real service client and a simulated pile answering
 // through the simulator's model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCommandService } from '../../api/commands/command-service.ts'
+import { createCommandService } from '../../commands/command-service.ts'
 import type { CourtyardError } from '../../domain/errors.ts'
 import { topics } from '../../domain/topics.ts'
 import {

@@ -2,8 +2,8 @@
 // service and broker, and a simulated pile that receives and acks it.
 import { EventEmitter } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AlertBusEvents, AlertChange } from '../../api/alerts/types.ts'
-import { createProtectiveActions, type ProtectiveActions } from '../../api/commands/protective-actions.ts'
+import type { AlertBusEvents, AlertChange } from '../../alerts/types.ts'
+import { createProtectiveActions, type ProtectiveActions } from '../../commands/protective-actions.ts'
 import type { Alert } from '../../domain/alerts.ts'
 import { type CommandHarness, log, type SimulatedPile, startCommandHarness } from './command-harness.ts'
 

@@ -1,6 +1,6 @@
 // The pure check of a command against its device's kind (protocol: Commands table).
 import { describe, expect, it } from 'vitest'
-import { validateCommand } from '../../api/commands/validate-command.ts'
+import { validateCommand } from '../../commands/validate-command.ts'
 import type { CourtyardError } from '../../domain/errors.ts'
 import type { DeviceKind } from '../../domain/protocol.ts'
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { dingtalkSign, feishuSign, formatTime, messageTitle, renderWebhook } from '../../api/notify/format.ts'
-import type { NotifyItem, NotifyReason, OutgoingMessage } from '../../api/notify/types.ts'
+import { dingtalkSign, feishuSign, formatTime, messageTitle, renderWebhook } from '../../notify/format.ts'
+import type { NotifyItem, NotifyReason, OutgoingMessage } from '../../notify/types.ts'
 import { makeAlert, T0 } from './notify-support.ts'
 
 const item = (reason: NotifyReason, over = {}): NotifyItem => {

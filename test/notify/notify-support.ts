@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
-import { type AlertsDb, openAlertsDb } from '../../api/alerts/db.ts'
-import type { AlertBus, AlertBusEvents, AlertChange } from '../../api/alerts/types.ts'
-import { createNotifyConfigStore, type NotifyConfigStore } from '../../api/notify/config-store.ts'
-import { createNotifier, type Notifier, type NotifierDeps } from '../../api/notify/notifier.ts'
-import type { NotificationRoute, SiteInfo } from '../../api/notify/types.ts'
+import { type AlertsDb, openAlertsDb } from '../../alerts/db.ts'
+import type { AlertBus, AlertBusEvents, AlertChange } from '../../alerts/types.ts'
 import type { Alert, AlertTransition, TransitionKind } from '../../domain/alerts.ts'
+import { createNotifyConfigStore, type NotifyConfigStore } from '../../notify/config-store.ts'
+import { createNotifier, type Notifier, type NotifierDeps } from '../../notify/notifier.ts'
+import type { NotificationRoute, SiteInfo } from '../../notify/types.ts'
 
 /** NOTIFY_WEBHOOK_ALLOW_NETS for tests whose receivers listen on this machine */
 export const LOOPBACK = ['127.0.0.1', '::1']

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { Alert, Severity } from '../../domain/alerts.ts'
 import {
   DEFAULT_RETRY_POLICY,
   findSilence,
@@ -6,9 +7,8 @@ import {
   retryDelayMs,
   routeMatches,
   shouldRetry,
-} from '../../api/notify/routing.ts'
-import type { NotificationRoute, Silence } from '../../api/notify/types.ts'
-import type { Alert, Severity } from '../../domain/alerts.ts'
+} from '../../notify/routing.ts'
+import type { NotificationRoute, Silence } from '../../notify/types.ts'
 
 const alert = (over: Partial<Alert> = {}): Alert => ({
   id: 'a1',

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createDeliveryStore } from '../../api/notify/delivery-store.ts'
+import { createDeliveryStore } from '../../notify/delivery-store.ts'
 import {
   change,
   MIN,

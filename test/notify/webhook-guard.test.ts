@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createDeliveryStore } from '../../api/notify/delivery-store.ts'
-import { classifyAddress, createWebhookGuard, parseNet } from '../../api/notify/webhook-guard.ts'
+import { createDeliveryStore } from '../../notify/delivery-store.ts'
+import { classifyAddress, createWebhookGuard, parseNet } from '../../notify/webhook-guard.ts'
 import {
   change,
   LOOPBACK,

@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
-import { type AlertsDb, openAlertsDb } from '../../../api/alerts/db.ts'
-import { type AlertEngine, type ResolveSettings, startAlertEngine } from '../../../api/alerts/engine.ts'
+import { type AlertsDb, openAlertsDb } from '../../../alerts/db.ts'
+import { type AlertEngine, type ResolveSettings, startAlertEngine } from '../../../alerts/engine.ts'
 import type {
   AlertBusEvents,
   AlertChange,
   CommandRequest,
   EvaluateDevice,
   EvaluateOffline,
-} from '../../../api/alerts/types.ts'
+} from '../../../alerts/types.ts'
 import { openRegistry, type Registry } from '../../../registry/index.ts'
 import { openSpoolReader, openSpoolWriter, type SpoolReader, type SpoolWriter } from '../../../spool/index.ts'
 import { until as untilHolds } from '../../support/poll.ts'

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import {
-  decideAcknowledge,
-  decideManualClear,
-  decideSignal,
-  signalKey,
-} from '../../../api/alerts/lifecycle.ts'
-import type { StoredAlert } from '../../../api/alerts/store.ts'
-import type { RuleDevice, RuleSignal } from '../../../api/alerts/types.ts'
+import { decideAcknowledge, decideManualClear, decideSignal, signalKey } from '../../../alerts/lifecycle.ts'
+import type { StoredAlert } from '../../../alerts/store.ts'
+import type { RuleDevice, RuleSignal } from '../../../alerts/types.ts'
 
 const device: RuleDevice = {
   id: 'pile-1',

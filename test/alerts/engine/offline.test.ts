@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { EvaluateDevice, RuleSignal } from '../../../api/alerts/types.ts'
+import type { EvaluateDevice, RuleSignal } from '../../../alerts/types.ts'
 import { type EngineHarness, pileReading, type Rules, startEngineHarness, T0, testRules } from './harness.ts'
 import { testEvaluateDevice } from './test-rules.ts'
 

@@ -8,7 +8,7 @@ import type {
   EvaluateDevice,
   EvaluateOffline,
   RuleSignal,
-} from '../../../api/alerts/types.ts'
+} from '../../../alerts/types.ts'
 
 export const HOLD_MS = 60_000
 

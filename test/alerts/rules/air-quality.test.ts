@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { judgeAir } from '../../../api/alerts/rules/air-quality.ts'
-import { catalogueSettings } from '../../../api/alerts/settings.ts'
+import { judgeAir } from '../../../alerts/rules/air-quality.ts'
+import { catalogueSettings } from '../../../alerts/settings.ts'
 import type { DaycareSensorTelemetry } from '../../../domain/protocol.ts'
 import { brief, device, local, MIN, perMinute, repeat, room, run, settings } from './rules-support.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { evaluateDevice } from '../../../api/alerts/rules/index.ts'
+import { evaluateDevice } from '../../../alerts/rules/index.ts'
 import type { DecodedMessage } from '../../../domain/decode-message.ts'
 import {
   brief,

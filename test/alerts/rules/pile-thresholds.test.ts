@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RuleSignal } from '../../../api/alerts/types.ts'
+import type { RuleSignal } from '../../../alerts/types.ts'
 import {
   brief,
   device,

@@ -3,13 +3,13 @@
 // round-tripping it through JSON between every step as the engine's persistence does — and checks both
 // runs give identical signals.
 import { expect } from 'vitest'
-import { evaluateDevice, evaluateOffline } from '../../../api/alerts/rules/index.ts'
+import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
 import {
   type AlertSettingsOverride,
   DEFAULT_ALERT_SETTINGS,
   resolveSettings,
-} from '../../../api/alerts/settings.ts'
-import type { AlertSettings, DeviceRuleState, RuleDevice, RuleSignal } from '../../../api/alerts/types.ts'
+} from '../../../alerts/settings.ts'
+import type { AlertSettings, DeviceRuleState, RuleDevice, RuleSignal } from '../../../alerts/types.ts'
 import type { DecodedMessage } from '../../../domain/decode-message.ts'
 import type {
   ChargingPileTelemetry,

@@ -6,8 +6,8 @@ import {
   DEFAULT_ALERT_SETTINGS,
   resolveSettings,
   strayWireParams,
-} from '../../../api/alerts/settings.ts'
-import { DEFAULT_STRAY_WIRE_PARAMS } from '../../../api/alerts/stray-wire-types.ts'
+} from '../../../alerts/settings.ts'
+import { DEFAULT_STRAY_WIRE_PARAMS } from '../../../alerts/stray-wire-types.ts'
 
 describe('DEFAULT_ALERT_SETTINGS', () => {
   it('carries the catalogue’s thresholds, hold and clear times', () => {

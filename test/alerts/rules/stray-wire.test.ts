@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { detectStrayWire } from '../../../api/alerts/stray-wire-detector.ts'
-import { shedInput } from '../../../api/alerts/stray-wire-input.ts'
+import { detectStrayWire } from '../../../alerts/stray-wire-detector.ts'
+import { shedInput } from '../../../alerts/stray-wire-input.ts'
 import {
   DEFAULT_STRAY_WIRE_PARAMS,
   initialStrayWireState,
   type StrayWireInput,
-} from '../../../api/alerts/stray-wire-types.ts'
+} from '../../../alerts/stray-wire-types.ts'
 import type { ChargingPileTelemetry } from '../../../domain/protocol.ts'
 import { chargerSession } from '../../../simulators/physics/charger.ts'
 import { ledLighting } from '../../../simulators/physics/loads.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { inAnyWindow, inDailyWindow, localTime } from '../../../api/alerts/rules/local-time.ts'
-import { type HoldState, stepHold } from '../../../api/alerts/rules/thresholds.ts'
+import { inAnyWindow, inDailyWindow, localTime } from '../../../alerts/rules/local-time.ts'
+import { type HoldState, stepHold } from '../../../alerts/rules/thresholds.ts'
 import { local } from './rules-support.ts'
 
 describe('stepHold', () => {

@@ -1,0 +1,58 @@
+// Registry lookups and resolved settings per device for the engine's hot path: reused for `ttlMs`, so a
+// flood of messages does not hit SQLite once per message; cleared at once when settings change.
+import type { DeviceDirectory } from '../registry/types.ts'
+import type { ResolveSettings } from './engine.ts'
+import type { AlertStore } from './store.ts'
+import type { AlertSettings, RuleDevice } from './types.ts'
+
+export interface EngineDevice {
+  device: RuleDevice
+  settings: AlertSettings
+  decommissioned: boolean
+  expiresAt: number
+}
+
+export function createDeviceLookup(opts: {
+  directory: Pick<DeviceDirectory, 'findDevice'>
+  store: AlertStore
+  resolveSettings: ResolveSettings
+  now: () => number
+  ttlMs: number
+}) {
+  const cache = new Map<string, EngineDevice>()
+  return {
+    /**
+     * Decommissioned devices too: their spooled backlog is still evaluated. Unknown ids are not cached.
+     * `nowMs` saves a batch of lookups reading the clock once each.
+     */
+    get(id: string, nowMs?: number): EngineDevice | undefined {
+      const t = nowMs ?? opts.now()
+      const hit = cache.get(id)
+      if (hit && hit.expiresAt > t) return hit
+      const d = opts.directory.findDevice(id, { includeDecommissioned: true })
+      if (!d) return undefined
+      const device: RuleDevice = {
+        id: d.id,
+        kind: d.kind,
+        siteId: d.siteId,
+        tenantId: d.tenantId,
+        reportIntervalS: d.reportIntervalS,
+      }
+      const settings = opts.resolveSettings(
+        opts.store.getSettings('site', d.siteId),
+        opts.store.getSettings('device', d.id),
+      )
+      const entry = {
+        device,
+        settings,
+        decommissioned: d.decommissionedAt !== undefined,
+        expiresAt: t + opts.ttlMs,
+      }
+      cache.set(id, entry)
+      return entry
+    },
+    clear(): void {
+      cache.clear()
+    },
+  }
+}

@@ -1,0 +1,45 @@
+// What the service's main thread and the alert engine's worker thread say to each other
+// (service/alert-engine-thread.ts hosts the worker, service/alert-engine-worker.ts is its entry).
+
+import type { Alert } from '../domain/alerts.ts'
+import type { SettingsScope } from './store.ts'
+import type { AlertChange, CommandRequest, CommandResult } from './types.ts'
+
+export interface EngineWorkerData {
+  spoolDir: string
+  registryPath: string
+  alertsDbPath: string
+  logLevel: string
+  /** Int32Array over a SharedArrayBuffer: [0] counts the spool writer's commits, bumped by the main thread */
+  commits: Int32Array
+  /** the thread's nice value (Linux; 0: as the process) */
+  nice?: number
+  /** wall-clock period of the offline check (default: the engine's) */
+  offlineCheckIntervalMs?: number
+}
+
+/** main → worker */
+export type ToEngine =
+  | { t: 'acknowledge' | 'clear'; rid: number; id: string; by: string; note?: string }
+  | { t: 'settings-changed'; scope?: SettingsScope; id?: string }
+  | { t: 'metrics'; rid: number }
+  | { t: 'command-result'; rid: number; result?: CommandResult; error?: string }
+  | { t: 'stop' }
+
+/** worker → main */
+export type FromEngine =
+  | { t: 'ready' }
+  | { t: 'change'; change: AlertChange }
+  | { t: 'command'; rid: number; req: CommandRequest }
+  | { t: 'reply'; rid: number; alert?: Alert; error?: string }
+  | { t: 'metrics'; rid: number; metrics: EngineMetricJson[] }
+  | { t: 'stopped' }
+
+/** prom-client's `Registry.getMetricsAsJSON()` entry, as it crosses threads */
+export interface EngineMetricJson {
+  name: string
+  help: string
+  type: string
+  aggregator: string
+  values: { value: number; labels: Record<string, string | number> }[]
+}

@@ -1,0 +1,238 @@
+// Runs the alert engine in a worker thread (service/alert-engine-worker.ts) and stands in for it on the
+// main thread: the API's alert actions become requests to the worker, the worker's alert changes are
+// emitted on the bus here, its protective commands sent here, its metrics shown on this /metrics. A worker
+// that dies is started again (its state is alerts.db and the spool: nothing is raised twice or lost).
+import { Worker } from 'node:worker_threads'
+import type { Logger } from 'pino'
+import { Counter, type Registry as MetricsRegistry } from 'prom-client'
+import type { Alert } from '../domain/alerts.ts'
+import { CourtyardError } from '../domain/errors.ts'
+import type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from './engine-messages.ts'
+import { ENGINE_METRIC_NAMES } from './engine-metrics.ts'
+import type { AlertStore } from './store.ts'
+import type { AlertBus, CommandSender } from './types.ts'
+
+export interface AlertEngineThread {
+  /** the main thread's own connection to alerts.db: reads and settings */
+  readonly store: AlertStore
+  acknowledge(id: string, by: string, note?: string): Promise<Alert | undefined>
+  clear(id: string, by: string, note?: string): Promise<Alert | undefined>
+  settingsChanged(scope?: 'site' | 'device', id?: string): void
+  /** false while a worker that died is being started again */
+  running(): boolean
+  /** Ends the worker as a crash would (it is started again): for tests, and an operator's last resort. */
+  terminateWorker(): Promise<void>
+  stop(): Promise<void>
+}
+
+/** The spool writer's commits, counted in memory the worker shares: `bump` from the writer's onCommit. */
+export function createCommitSignal() {
+  const commits = new Int32Array(new SharedArrayBuffer(4))
+  return {
+    commits,
+    bump() {
+      Atomics.add(commits, 0, 1)
+      Atomics.notify(commits, 0)
+    },
+  }
+}
+
+const BOOT = new URL('./ts-worker.mjs', import.meta.url)
+const ENTRY = new URL('./engine-worker.ts', import.meta.url).href
+const STOP_TIMEOUT_MS = 15_000
+const REQUEST_TIMEOUT_MS = 10_000
+
+export async function startAlertEngineThread(opts: {
+  worker: Omit<EngineWorkerData, 'commits'>
+  commits: Int32Array
+  store: AlertStore
+  bus: AlertBus
+  commands: CommandSender
+  log: Logger
+  metrics: MetricsRegistry
+}): Promise<AlertEngineThread> {
+  const { bus, log } = opts
+  opts.metrics.removeSingleMetric('courtyard_alert_engine_restarts_total')
+  const restarts = new Counter({
+    name: 'courtyard_alert_engine_restarts_total',
+    help: 'times the alert engine thread died and was started again',
+    registers: [opts.metrics],
+  })
+  let worker: Worker | undefined
+  let up = false
+  let stopping = false
+  let nextRid = 0
+  const pending = new Map<number, { resolve: (m: FromEngine) => void; reject: (e: Error) => void }>()
+
+  const failPending = (why: string) => {
+    for (const p of pending.values()) p.reject(new CourtyardError('NOT_READY', why))
+    pending.clear()
+  }
+
+  const request = (make: (rid: number) => ToEngine): Promise<FromEngine> =>
+    new Promise((resolve, reject) => {
+      if (!worker || !up) {
+        reject(new CourtyardError('NOT_READY', 'the alert engine is restarting: try again in a few seconds'))
+        return
+      }
+      const rid = ++nextRid
+      const timer = setTimeout(() => {
+        pending.delete(rid)
+        reject(new CourtyardError('NOT_READY', 'the alert engine did not answer within 10 s'))
+      }, REQUEST_TIMEOUT_MS)
+      pending.set(rid, {
+        resolve: (m) => {
+          clearTimeout(timer)
+          resolve(m)
+        },
+        reject: (e) => {
+          clearTimeout(timer)
+          reject(e)
+        },
+      })
+      worker.postMessage(make(rid))
+    })
+
+  const onMessage = (w: Worker, m: FromEngine) => {
+    switch (m.t) {
+      case 'change':
+        try {
+          bus.emit('change', m.change)
+        } catch (err) {
+          log.error({ err, alertId: m.change.alert.id }, 'alert listener failed')
+        }
+        return
+      case 'command':
+        opts.commands.send(m.req).then(
+          (result) => w.postMessage({ t: 'command-result', rid: m.rid, result } satisfies ToEngine),
+          (err: Error) =>
+            w.postMessage({ t: 'command-result', rid: m.rid, error: err.message } satisfies ToEngine),
+        )
+        return
+      case 'reply':
+      case 'metrics': {
+        const p = pending.get(m.rid)
+        pending.delete(m.rid)
+        p?.resolve(m)
+        return
+      }
+      default:
+        return
+    }
+  }
+
+  /** Starts a worker; resolves once it runs, rejects if it fails before that. */
+  const spawn = () =>
+    new Promise<void>((resolve, reject) => {
+      const w = new Worker(BOOT, {
+        workerData: { ...opts.worker, commits: opts.commits, entry: ENTRY },
+        name: 'alert-engine',
+      })
+      worker = w
+      let started = false
+      w.on('message', (m: FromEngine) => {
+        if (m.t === 'ready') {
+          started = true
+          up = true
+          resolve()
+          return
+        }
+        onMessage(w, m)
+      })
+      w.on('error', (err) => {
+        log.error({ err }, 'alert engine thread failed')
+        if (!started) reject(err)
+      })
+      w.on('exit', (code) => {
+        up = false
+        if (worker === w) worker = undefined
+        failPending('the alert engine stopped: try again in a few seconds')
+        if (!started) {
+          reject(new Error(`alert engine thread exited (code ${code}) before it started`))
+          return
+        }
+        if (stopping) return
+        restarts.inc()
+        log.error({ code }, 'alert engine thread exited: starting it again in 1 s')
+        setTimeout(() => void restart(1), 1000).unref()
+      })
+    })
+
+  const restart = async (attempt: number): Promise<void> => {
+    if (stopping) return
+    try {
+      await spawn()
+      log.info({ attempt }, 'alert engine thread started again')
+    } catch (err) {
+      const waitMs = Math.min(30_000, 1000 * 2 ** attempt)
+      log.error({ err, attempt, waitMs }, 'alert engine thread did not start')
+      setTimeout(() => void restart(attempt + 1), waitMs).unref()
+    }
+  }
+
+  await spawn()
+
+  // the worker's metrics, on this thread's /metrics: one question to the worker per scrape
+  let snapshot: Promise<EngineMetricJson[]> | undefined
+  let last: EngineMetricJson[] = []
+  const workerMetrics = () => {
+    snapshot ??= request((rid) => ({ t: 'metrics', rid }))
+      .then((m) => (m.t === 'metrics' ? m.metrics : last))
+      .catch(() => last)
+      .then((json) => {
+        last = json
+        setImmediate(() => {
+          snapshot = undefined
+        })
+        return json
+      })
+    return snapshot
+  }
+  for (const name of ENGINE_METRIC_NAMES) {
+    opts.metrics.removeSingleMetric(name)
+    // prom-client's registry asks each metric for get(): an object that answers from the worker's copy
+    opts.metrics.registerMetric({
+      name,
+      get: async () => {
+        const m = (await workerMetrics()).find((x) => x.name === name)
+        return m ?? { name, help: name, type: 'gauge', aggregator: 'sum', values: [] }
+      },
+      // the worker owns the values: nothing to reset here
+      reset() {},
+    } as unknown as Parameters<MetricsRegistry['registerMetric']>[0])
+  }
+
+  const action = async (t: 'acknowledge' | 'clear', id: string, by: string, note?: string) => {
+    const m = await request((rid) => ({ t, rid, id, by, ...(note === undefined ? {} : { note }) }))
+    if (m.t !== 'reply') return undefined
+    if (m.error !== undefined) throw new CourtyardError('INTERNAL', `alert ${t} failed: ${m.error}`)
+    return m.alert
+  }
+
+  return {
+    store: opts.store,
+    acknowledge: (id, by, note) => action('acknowledge', id, by, note),
+    clear: (id, by, note) => action('clear', id, by, note),
+    settingsChanged(scope, id) {
+      worker?.postMessage({ t: 'settings-changed', scope, id } satisfies ToEngine)
+    },
+    running: () => up,
+    async terminateWorker() {
+      await worker?.terminate()
+    },
+    async stop() {
+      stopping = true
+      const w = worker
+      if (!w) return
+      // the worker takes a last snapshot and closes its files; terminate() only if it hangs
+      const done = new Promise<boolean>((resolve) => {
+        w.once('exit', () => resolve(true))
+        w.on('message', (m: FromEngine) => m.t === 'stopped' && resolve(true))
+        setTimeout(() => resolve(false), STOP_TIMEOUT_MS).unref()
+      })
+      w.postMessage({ t: 'stop' } satisfies ToEngine)
+      if (!(await done)) log.error('alert engine thread did not stop within 15 s: terminated')
+      await w.terminate()
+    },
+  }
+}

@@ -1,0 +1,141 @@
+// The alert engine's thread. The engine reads the spool on its own (a named consumer), decodes and
+// evaluates every device message and keeps alerts.db; on the main thread it would take a share of the
+// one core that carries the broker and ingest, here it runs on the other. It opens its own connections
+// to the spool, registry.db and alerts.db (all made for several readers and writers) and sends the main
+// thread what only the main thread can do: alert changes for the bus (live feed, notifications,
+// annotations) and protective commands (its MQTT client).
+import { EventEmitter } from 'node:events'
+import { readlinkSync } from 'node:fs'
+import { setPriority } from 'node:os'
+import { parentPort, workerData } from 'node:worker_threads'
+import { destination } from 'pino'
+import { Registry as MetricsRegistry } from 'prom-client'
+import { openRegistry } from '../registry/index.ts'
+import { createLogger } from '../service/logger.ts'
+import { openSpoolReader } from '../spool/index.ts'
+import { openAlertsDb } from './db.ts'
+import { startAlertEngine } from './engine.ts'
+import type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from './engine-messages.ts'
+import type { AlertBusEvents, CommandResult } from './types.ts'
+
+const port = parentPort!
+const data = workerData as EngineWorkerData
+const send = (m: FromEngine) => port.postMessage(m)
+
+// its own lines on the same stdout: one write per line, so lines of the two threads do not mix
+const log = createLogger(data.logLevel, destination({ fd: 1, sync: true })).child({ thread: 'alerts' })
+
+if (data.nice) lowerPriority(data.nice)
+
+const registry = openRegistry({ path: data.registryPath, log })
+const db = openAlertsDb(data.alertsDbPath)
+// blocking reads: this thread has nothing else to do meanwhile, and the shared libuv pool stays free
+// for the main thread's spool fsyncs
+const spool = await openSpoolReader({ dir: data.spoolDir, log, consumer: 'alerts', syncReads: true })
+const metrics = new MetricsRegistry()
+
+const bus = new EventEmitter<AlertBusEvents>()
+bus.on('change', (change) => send({ t: 'change', change }))
+
+// protective commands go out through the main thread's MQTT client; the engine audits the result
+let nextRid = 0
+const commandsAsked = new Map<number, { resolve: (r: CommandResult) => void; reject: (e: Error) => void }>()
+const engine = startAlertEngine({
+  spool,
+  directory: registry,
+  db,
+  bus,
+  log,
+  metrics,
+  now: Date.now,
+  offlineCheckIntervalMs: data.offlineCheckIntervalMs,
+  commands: {
+    send: (req) =>
+      new Promise((resolve, reject) => {
+        const rid = ++nextRid
+        commandsAsked.set(rid, { resolve, reject })
+        send({ t: 'command', rid, req })
+      }),
+  },
+})
+
+// The main thread counts the spool writer's commits in shared memory: wake the reader on each, as
+// `notify()` does in one thread, without a message per commit.
+let following = true
+void (async () => {
+  let seen = Atomics.load(data.commits, 0)
+  while (following) {
+    const w = Atomics.waitAsync(data.commits, 0, seen)
+    if (w.async) await w.value
+    seen = Atomics.load(data.commits, 0)
+    spool.notify()
+  }
+})()
+
+port.on('message', (m: ToEngine) => {
+  switch (m.t) {
+    case 'acknowledge':
+    case 'clear': {
+      try {
+        const alert =
+          m.t === 'acknowledge' ? engine.acknowledge(m.id, m.by, m.note) : engine.clear(m.id, m.by, m.note)
+        send({ t: 'reply', rid: m.rid, alert })
+      } catch (err) {
+        log.error({ err, alertId: m.id }, `alert ${m.t} failed`)
+        send({ t: 'reply', rid: m.rid, error: err instanceof Error ? err.message : String(err) })
+      }
+      return
+    }
+    case 'settings-changed':
+      engine.settingsChanged(m.scope, m.id)
+      return
+    case 'metrics':
+      void metrics.getMetricsAsJSON().then(
+        (json) => send({ t: 'metrics', rid: m.rid, metrics: json as unknown as EngineMetricJson[] }),
+        (err: Error) => {
+          log.error({ err }, 'engine metrics not collected')
+          send({ t: 'metrics', rid: m.rid, metrics: [] })
+        },
+      )
+      return
+    case 'command-result': {
+      const asked = commandsAsked.get(m.rid)
+      commandsAsked.delete(m.rid)
+      if (m.result) asked?.resolve(m.result)
+      else asked?.reject(new Error(m.error ?? 'command not sent'))
+      return
+    }
+    case 'stop':
+      void stop()
+      return
+  }
+})
+
+async function stop(): Promise<void> {
+  following = false
+  try {
+    await engine.stop()
+    await spool.close()
+  } finally {
+    db.close()
+    registry.close()
+    send({ t: 'stopped' })
+  }
+}
+
+/**
+ * A nice value for this thread alone (Linux keeps one per thread; /proc/thread-self names it): when the
+ * cores are full, the broker and ingest on the main thread come first, and the engine works in what they
+ * leave. The engine cannot alert on a message the broker has not taken yet, and at nice 5 it still gets a
+ * quarter of a core against a busy main thread, more than it needs (courtyard_alert_engine_lag_seconds).
+ */
+function lowerPriority(nice: number): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
+    setPriority(tid, nice)
+  } catch (err) {
+    log.warn({ err: String(err), nice }, 'alert engine thread priority unchanged')
+  }
+}
+
+send({ t: 'ready' })

@@ -1,0 +1,139 @@
+// Outdoor-display rules: display_blank (black or frozen while powered, inside operating hours),
+// display_overheat (cabinet temperature), display_hardware (fan, modules, supply rail).
+// Tamper and smoke share the event rules (events.ts).
+import type { OutdoorDisplayTelemetry } from '../../domain/protocol.ts'
+import { fmt, type RuleContext, S, type Signals } from './context.ts'
+import { inOperatingHours } from './local-time.ts'
+import type { RulesState } from './state.ts'
+import { stepHold } from './thresholds.ts'
+
+export function displayBlank(
+  s: RulesState,
+  ctx: RuleContext,
+  t: OutdoorDisplayTelemetry,
+  restart: boolean,
+  out: Signals,
+): void {
+  const c = ctx.cfg
+  const dark = t.powerOn && (t.screen === 'black' || t.screen === 'frozen')
+  const active = dark && inOperatingHours(c.operatingHours, t.ts, c.utcOffsetMin)
+  // catalogue: cleared when `playing` again, at once
+  const r = stepHold(
+    s.holds['display_blank'],
+    t.ts,
+    [{ severity: 'major', active }],
+    t.screen === 'playing',
+    { holdMs: c.displayBlankHoldS * S, clearHoldMs: 0 },
+    restart,
+  )
+  s.holds = { ...s.holds, display_blank: r.state }
+  if (!r.change) return
+  if (r.change.kind === 'clear') {
+    out.push({
+      action: 'clear',
+      type: 'display_blank',
+      at: t.ts,
+      message: 'screen playing again',
+      value: t.screen,
+    })
+    return
+  }
+  out.push({
+    action: 'raise',
+    type: 'display_blank',
+    severity: r.change.severity,
+    at: t.ts,
+    message: `screen ${t.screen} while powered, inside operating hours`,
+    value: t.screen,
+  })
+}
+
+export function displayOverheat(
+  s: RulesState,
+  ctx: RuleContext,
+  t: OutdoorDisplayTelemetry,
+  restart: boolean,
+  out: Signals,
+): void {
+  const temp = t.cabinetTempC
+  if (temp === undefined) return
+  const c = ctx.cfg
+  const r = stepHold(
+    s.holds['display_overheat'],
+    t.ts,
+    [
+      { severity: 'major', active: temp >= c.displayOverheatMajorC },
+      { severity: 'critical', active: temp >= c.displayOverheatCriticalC },
+    ],
+    temp < c.displayOverheatClearC,
+    { holdMs: c.displayOverheatHoldS * S, clearHoldMs: c.displayOverheatClearHoldS * S },
+    restart,
+  )
+  s.holds = { ...s.holds, display_overheat: r.state }
+  if (!r.change) return
+  if (r.change.kind === 'clear') {
+    out.push({
+      action: 'clear',
+      type: 'display_overheat',
+      at: t.ts,
+      message: `cabinet back under ${fmt(c.displayOverheatClearC)} °C`,
+      value: temp,
+    })
+    return
+  }
+  const line = r.change.severity === 'critical' ? c.displayOverheatCriticalC : c.displayOverheatMajorC
+  out.push({
+    action: 'raise',
+    type: 'display_overheat',
+    severity: r.change.severity,
+    at: t.ts,
+    message: `cabinet at ${fmt(temp)} °C (≥ ${fmt(line)} °C)`,
+    value: temp,
+  })
+}
+
+/** Pure: the hardware faults a reading shows; undefined when it reports none of the three signals. */
+export function hardwareFaults(t: OutdoorDisplayTelemetry, minV: number, maxV: number): string[] | undefined {
+  if (t.fanOk === undefined && t.failedModules === undefined && t.supplyVoltageV === undefined)
+    return undefined
+  const faults: string[] = []
+  if (t.fanOk === false) faults.push('fan failed')
+  if (t.failedModules !== undefined && t.failedModules > 0) faults.push(`${t.failedModules} failed modules`)
+  if (t.supplyVoltageV !== undefined && (t.supplyVoltageV < minV || t.supplyVoltageV > maxV))
+    faults.push(`supply ${fmt(t.supplyVoltageV)} V outside ${fmt(minV)}–${fmt(maxV)} V`)
+  return faults
+}
+
+/** A reading (or a `module_failure` event: faults given) at `ts`. */
+export function displayHardware(
+  s: RulesState,
+  ctx: RuleContext,
+  ts: number,
+  faults: string[],
+  restart: boolean,
+  out: Signals,
+): void {
+  const c = ctx.cfg
+  const bad = faults.length > 0
+  const r = stepHold(
+    s.holds['display_hardware'],
+    ts,
+    [{ severity: 'warning', active: bad }],
+    !bad,
+    { holdMs: c.displayHardwareHoldS * S, clearHoldMs: c.displayHardwareClearHoldS * S },
+    restart,
+  )
+  s.holds = { ...s.holds, display_hardware: r.state }
+  if (!r.change) return
+  if (r.change.kind === 'clear') {
+    out.push({ action: 'clear', type: 'display_hardware', at: ts, message: 'hardware back to normal' })
+    return
+  }
+  out.push({
+    action: 'raise',
+    type: 'display_hardware',
+    severity: r.change.severity,
+    at: ts,
+    message: faults.join('; '),
+  })
+}

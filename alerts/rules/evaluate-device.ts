@@ -1,0 +1,86 @@
+// The whole catalogue for one decoded message of one device, on event time. Pure: the input state is
+// never mutated (the engine keeps it until its transaction commits); the returned state is plain JSON.
+import type { DeviceEvent, Telemetry } from '../../domain/protocol.ts'
+import { catalogueSettings } from '../settings.ts'
+import type { EvaluateDevice, RuleSignal } from '../types.ts'
+import { airQuality } from './air-quality.ts'
+import { type RuleContext, S, type Signals } from './context.ts'
+import { displayBlank, displayHardware, displayOverheat, hardwareFaults } from './display.ts'
+import { applyEvent, doorReading, smokeReading } from './events.ts'
+import { noteArrival } from './offline.ts'
+import { leakage, portOverheat } from './pile.ts'
+import { type RulesState, readRulesState } from './state.ts'
+import { strayWire } from './stray-wire.ts'
+
+export const evaluateDevice: EvaluateDevice = (state, input) => {
+  const s = readRulesState(state)
+  const ctx: RuleContext = {
+    device: input.device,
+    cfg: catalogueSettings(input.settings),
+    arrivalMs: input.arrivalMs,
+  }
+  const out: RuleSignal[] = []
+  const msg = input.msg
+  noteArrival(s, msg, input.arrivalMs, out)
+  if (msg.type === 'telemetry') applyTelemetry(s, ctx, msg.reading, out)
+  else if (msg.type === 'event') applyDeviceEvent(s, ctx, msg.event, out)
+  return { state: s, signals: out }
+}
+
+/** Events remembered per device to know a redelivery: more than a device resends after a reconnect. */
+const RECENT_EVENTS = 32
+
+/**
+ * protocol.md: (device, seq, ts) identifies a message. A QoS 1 event the broker stored but whose PUBACK
+ * a crash lost comes again; it is the same event, not a repeat to count.
+ */
+function seenBefore(s: RulesState, e: DeviceEvent): boolean {
+  const id = `${e.ts}:${e.seq}`
+  if (s.recentEvents.includes(id)) return true
+  s.recentEvents = [...s.recentEvents.slice(1 - RECENT_EVENTS), id]
+  return false
+}
+
+function applyDeviceEvent(s: RulesState, ctx: RuleContext, e: DeviceEvent, out: Signals): void {
+  if (seenBefore(s, e)) return
+  if (e.event === 'module_failure') {
+    // the hold timers run on telemetry time: an event older than the newest reading cannot join them
+    if (s.lastTs !== null && e.ts < s.lastTs) return
+    const n = e.modules
+    displayHardware(s, ctx, e.ts, [n === undefined ? 'module failure' : `${n} failed modules`], false, out)
+    return
+  }
+  applyEvent(s, ctx, e, out)
+}
+
+function applyTelemetry(s: RulesState, ctx: RuleContext, t: Telemetry, out: Signals): void {
+  // a late, out-of-order or redelivered reading is stored by ingest but moves no timer here
+  if (s.lastTs !== null && t.ts <= s.lastTs) return
+  // after a silence longer than the offline timeout, what held before the gap no longer vouches for now
+  const gapMs = ctx.cfg.offlineIntervals * ctx.device.reportIntervalS * S
+  const restart = s.lastTs !== null && t.ts - s.lastTs > gapMs
+  s.lastTs = t.ts
+  switch (t.kind) {
+    case 'charging-pile':
+      smokeReading(s, ctx, t.ts, t.smoke, false, 'smoke reported by the pile', out)
+      portOverheat(s, ctx, t, restart, out)
+      leakage(s, ctx, t, restart, out)
+      strayWire(s, ctx, t, out)
+      return
+    case 'circuit-monitor':
+      strayWire(s, ctx, t, out)
+      return
+    case 'daycare-sensor':
+      airQuality(s, ctx, t, restart, out)
+      return
+    case 'outdoor-display': {
+      smokeReading(s, ctx, t.ts, t.smoke, false, 'smoke reported by the display', out)
+      if (t.doorOpen !== undefined) doorReading(s, ctx, t.ts, t.doorOpen, false, out)
+      displayBlank(s, ctx, t, restart, out)
+      displayOverheat(s, ctx, t, restart, out)
+      const faults = hardwareFaults(t, ctx.cfg.displaySupplyMinV, ctx.cfg.displaySupplyMaxV)
+      if (faults) displayHardware(s, ctx, t.ts, faults, restart, out)
+      return
+    }
+  }
+}

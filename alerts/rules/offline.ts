@@ -1,0 +1,55 @@
+// device_offline: the one wall-clock rule. No message for offlineIntervals × reportIntervalS, or a Will
+// `offline` that nothing followed for offlineWillHoldS, raises (warning; major for charging piles, a shed
+// without supervision is the fire risk); any message from the device clears.
+import type { DecodedMessage } from '../../domain/decode-message.ts'
+import { catalogueSettings } from '../settings.ts'
+import type { EvaluateOffline, RuleDevice, RuleSignal } from '../types.ts'
+import { S, type Signals } from './context.ts'
+import { type RulesState, readRulesState } from './state.ts'
+
+export const offlineSeverity = (device: RuleDevice) => (device.kind === 'charging-pile' ? 'major' : 'warning')
+
+/** Every decoded message but a Will is the device speaking: it resets the timeout and clears offline. */
+export function noteArrival(s: RulesState, msg: DecodedMessage, arrivalMs: number, out: Signals): void {
+  if (msg.type === 'status' && !msg.online) {
+    // the first Will counts: a repeated retained `offline` must not push the hold time back
+    if (s.willOfflineAt === null) s.willOfflineAt = arrivalMs
+    return
+  }
+  s.lastMessageAt = s.lastMessageAt === null ? arrivalMs : Math.max(s.lastMessageAt, arrivalMs)
+  s.willOfflineAt = null
+  if (!s.offline) return
+  s.offline = false
+  out.push({ action: 'clear', type: 'device_offline', at: arrivalMs, message: 'device is sending again' })
+}
+
+export const evaluateOffline: EvaluateOffline = (state, device, nowMs, settings) => {
+  const s = readRulesState(state)
+  if (s.offline) return { state, signals: [] }
+  const cfg = catalogueSettings(settings)
+  const timeoutMs = cfg.offlineIntervals * device.reportIntervalS * S
+  const willHoldMs = cfg.offlineWillHoldS * S
+  let at: number | null = null
+  let message = ''
+  if (s.lastMessageAt !== null && nowMs - s.lastMessageAt >= timeoutMs) {
+    at = s.lastMessageAt + timeoutMs
+    message = `no message for ${Math.round(timeoutMs / S)} s (${cfg.offlineIntervals} × report interval)`
+  }
+  if (s.willOfflineAt !== null && nowMs - s.willOfflineAt >= willHoldMs) {
+    const willAt = s.willOfflineAt + willHoldMs
+    if (at === null || willAt < at) {
+      at = willAt
+      message = `disconnected (Will offline) for ${Math.round(willHoldMs / S)} s`
+    }
+  }
+  if (at === null) return { state, signals: [] }
+  s.offline = true
+  const signal: RuleSignal = {
+    action: 'raise',
+    type: 'device_offline',
+    severity: offlineSeverity(device),
+    at,
+    message,
+  }
+  return { state: s, signals: [signal] }
+}

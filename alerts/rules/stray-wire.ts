@@ -1,0 +1,59 @@
+// stray_wire_charging: adapts the detector (api/alerts/stray-wire-detector.ts) to rule signals.
+// Circuit monitors feed their own load; piles feed the shed residual (feeder − Σ ports).
+import type { ChargingPileTelemetry, CircuitMonitorTelemetry } from '../../domain/protocol.ts'
+import { strayWireParams } from '../settings.ts'
+import { detectStrayWire } from '../stray-wire-detector.ts'
+import { circuitInput, shedInput } from '../stray-wire-input.ts'
+import { initialStrayWireState } from '../stray-wire-types.ts'
+import type { RuleContext, Signals } from './context.ts'
+import { localTime } from './local-time.ts'
+import type { RulesState } from './state.ts'
+
+const hhmm = (ts: number, utcOffsetMin: number): string => {
+  const m = localTime(ts, utcOffsetMin).minuteOfDay
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+}
+
+/**
+ * The detector's windows count readings a minute apart (domain.md: 1-minute telemetry). A device that
+ * reports faster is sampled: a reading goes to it when at least this long has passed since the last one.
+ */
+const DETECTOR_INTERVAL_MS = 50_000
+
+export function strayWire(
+  s: RulesState,
+  ctx: RuleContext,
+  t: CircuitMonitorTelemetry | ChargingPileTelemetry,
+  out: Signals,
+): void {
+  const lastTs = s.strayWire?.lastTs
+  if (lastTs !== undefined && lastTs !== null && t.ts - lastTs < DETECTOR_INTERVAL_MS) return
+  const input = t.kind === 'circuit-monitor' ? circuitInput(t) : shedInput(t)
+  const r = detectStrayWire(s.strayWire ?? initialStrayWireState(), input, strayWireParams(ctx.cfg))
+  s.strayWire = r.state
+  const v = r.verdict
+  if (!v) return
+  const where =
+    t.kind === 'circuit-monitor' ? `on circuit ${t.circuit ?? ctx.device.id}` : 'in the shed, not on a port'
+  const since = hhmm(v.onsetTs, ctx.cfg.utcOffsetMin)
+  if (v.kind === 'clear') {
+    out.push({
+      action: 'clear',
+      type: 'stray_wire_charging',
+      at: v.ts,
+      message: `charger-shaped load ${where} gone (since ${since})`,
+    })
+    return
+  }
+  out.push({
+    action: 'raise',
+    type: 'stray_wire_charging',
+    severity: v.severity,
+    at: v.ts,
+    message:
+      v.kind === 'raise'
+        ? `charger-shaped load of ${v.powerW} W ${where} since ${since}`
+        : `charger-shaped load ${where} since ${since}, still on at night`,
+    ...(v.kind === 'raise' ? { value: v.powerW } : {}),
+  })
+}

@@ -1,0 +1,136 @@
+// Contracts between the parts of the alert engine (issue 3). Rules are pure; the engine applies their
+// signals to stored alerts; listeners (live feed, InfluxDB annotations, notifier, protective commands)
+// react to alert changes on a typed bus.
+import type { EventEmitter } from 'node:events'
+import type { Alert, AlertTransition, AlertType, Severity } from '../domain/alerts.ts'
+import type { DecodedMessage } from '../domain/decode-message.ts'
+import type { DeviceKind } from '../domain/protocol.ts'
+
+// ---- settings (defaults from ../shared/domain.md; sites and devices override any part) -------------
+
+/** A daily window in local time, minutes from midnight; `end < start` wraps past midnight. */
+export interface DailyWindow {
+  startMin: number
+  endMin: number
+  /** ISO weekdays 1–7 (Mon–Sun); all days when absent */
+  days?: number[]
+}
+
+/** A one-off window, epoch ms. */
+export interface TimeWindow {
+  from: number
+  to: number
+}
+
+/**
+ * Thresholds, hold times and schedules, resolved for one device: catalogue defaults ← site override ←
+ * device override. The full shape lives in api/alerts/settings.ts (TypeBox schema, also the API body).
+ */
+export type AlertSettings = Record<string, unknown> & {
+  /** local time of the site, minutes east of UTC (Asia/Shanghai = 480) */
+  utcOffsetMin: number
+  /** for display_blank: the display's operating hours */
+  operatingHours?: DailyWindow[]
+  /** no tamper alerts and no notifications inside these */
+  maintenanceWindows?: (DailyWindow | TimeWindow)[]
+}
+
+// ---- rules (pure) --------------------------------------------------------------------------------
+
+export interface RuleDevice {
+  id: string
+  kind: DeviceKind
+  siteId: string
+  tenantId: string
+  reportIntervalS: number
+}
+
+/** What a rule asks of the engine. `at` is event time: the `ts` of the message that decided it. */
+export type RuleSignal =
+  | {
+      action: 'raise'
+      type: AlertType
+      port?: number
+      /** tells apart alerts of one (device, port, type), e.g. the `port_fault` code; part of the dedup key */
+      key?: string
+      severity: Severity
+      at: number
+      message: string
+      value?: number | string | boolean
+      /** a protective command to send with the alert (e.g. stop_port at critical overheat) */
+      command?: { name: 'stop_port'; args: { port: number; reason: string } }
+    }
+  | {
+      action: 'clear'
+      type: AlertType
+      port?: number
+      /** as on `raise`: clears only the alert with this key */
+      key?: string
+      at: number
+      message?: string
+      value?: number | string | boolean
+    }
+
+/** Plain JSON (persisted across restarts): hold timers, hysteresis, detector windows per device. */
+export type DeviceRuleState = Record<string, unknown>
+
+export interface RuleInput {
+  device: RuleDevice
+  /** a decoded telemetry, event or status message */
+  msg: DecodedMessage
+  /** arrival time (broker receive), epoch ms: status messages carry no `ts` */
+  arrivalMs: number
+  settings: AlertSettings
+}
+
+export type EvaluateDevice = (
+  state: DeviceRuleState,
+  input: RuleInput,
+) => { state: DeviceRuleState; signals: RuleSignal[] }
+
+/** The one wall-clock rule: no message for 3 × the report interval, or Will `offline` held for 2 min. */
+export type EvaluateOffline = (
+  state: DeviceRuleState,
+  device: RuleDevice,
+  nowMs: number,
+  settings: AlertSettings,
+) => { state: DeviceRuleState; signals: RuleSignal[] }
+
+// ---- engine → listeners --------------------------------------------------------------------------
+
+export interface AlertChange {
+  alert: Alert
+  transition: AlertTransition
+  tenantId: string
+  /** the protective command the deciding raise signal asked for (RuleSignal.command); sent once per
+   * alert by api/commands/protective-actions.ts */
+  command?: { name: string; args: Record<string, unknown> }
+}
+
+export interface AlertBusEvents {
+  change: [AlertChange]
+}
+
+export type AlertBus = EventEmitter<AlertBusEvents>
+
+// ---- protective commands -------------------------------------------------------------------------
+
+export interface CommandResult {
+  id: string
+  ok: boolean
+  error?: string
+}
+
+export interface CommandRequest {
+  deviceId: string
+  name: string
+  args: Record<string, unknown>
+  /** `user:<token name>` or `auto` */
+  by: string
+  alertId?: string
+}
+
+export interface CommandSender {
+  /** Publishes on `devices/{id}/commands`, resolves with the device's ack or `{ok:false, error:'timeout'}` after 10 s. Audited. */
+  send(req: CommandRequest): Promise<CommandResult>
+}

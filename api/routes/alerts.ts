@@ -1,0 +1,245 @@
+// Alert routes under /api/v1 (../shared/api.md): list and read alerts with their history, acknowledge and
+// clear by hand, and the alert-settings overrides of sites and devices. Tenant-scoped like the other
+// routes: another tenant's alert, site or device answers 404, never 403.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { defaultResolveSettings, type ResolveSettings } from '../../alerts/engine.ts'
+import { AlertSettingsOverride } from '../../alerts/settings.ts'
+import {
+  ALERT_STATE_FILTERS,
+  type AlertStore,
+  type SettingsScope,
+  type StoredAlert,
+} from '../../alerts/store.ts'
+import { ALERT_TYPES, Alert, AlertTransition, SEVERITIES } from '../../domain/alerts.ts'
+import { CourtyardError } from '../../domain/errors.ts'
+import { type Principal, principalOf, requireWrite } from '../auth.ts'
+import type { RouteContext } from '../context.ts'
+import { decodeCursor, encodeCursor } from '../pagination.ts'
+import { DEFAULT_LIMIT, errorResponses, Id, IdParams, ListQuery, listOf } from '../schemas.ts'
+import { parseInstant } from '../time-range.ts'
+
+/** What the routes need of the engine: the engine itself (api/alerts/engine.ts), or a stand-in for one
+ * that runs in another thread (answers come later). */
+export interface AlertActions {
+  readonly store: AlertStore
+  acknowledge(id: string, by: string, note?: string): Alert | undefined | Promise<Alert | undefined>
+  clear(id: string, by: string, note?: string): Alert | undefined | Promise<Alert | undefined>
+  settingsChanged(scope?: SettingsScope, id?: string): void
+}
+
+export interface AlertRoutesOptions {
+  ctx: RouteContext
+  engine: AlertActions
+  /** the audited commands sent for an alert (api/commands), shown on GET /alerts/{id} */
+  commandsForAlert?: (alertId: string) => unknown[]
+  resolveSettings?: ResolveSettings
+}
+
+const AlertDetail = Type.Object({
+  ...Alert.properties,
+  history: Type.Array(AlertTransition),
+  commands: Type.Array(Type.Unknown()),
+})
+
+const Note = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+)
+
+const SettingsAnswer = Type.Object({
+  scope: Type.Enum(['site', 'device']),
+  id: Type.String(),
+  override: AlertSettingsOverride,
+  effective: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'what the rules use: catalogue defaults ← site override ← device override',
+  }),
+})
+
+/** `user:<token name>` in histories (domain/alerts.ts AlertTransition.by). */
+const who = (p: Principal) => `user:${p.name ?? p.tokenId}`
+
+export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async (app, opts) => {
+  const { ctx, engine } = opts
+  const { store } = engine
+  const resolve = opts.resolveSettings ?? defaultResolveSettings
+
+  const visibleAlert = (p: Principal, id: string): StoredAlert => {
+    const a = store.get(id)
+    if (!a || (p.tenantId !== null && a.tenantId !== p.tenantId))
+      throw new CourtyardError('NOT_FOUND', `alert ${id} does not exist`)
+    return a
+  }
+
+  app.get(
+    '/alerts',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'alerts, newest raisedAt first; state defaults to open (active and acknowledged)',
+        querystring: Type.Object({
+          ...ListQuery,
+          state: Type.Optional(
+            Type.Enum(ALERT_STATE_FILTERS, { description: 'default open = active + acknowledged' }),
+          ),
+          severity: Type.Optional(Type.Enum(SEVERITIES)),
+          type: Type.Optional(Type.Enum(ALERT_TYPES)),
+          siteId: Type.Optional(Id),
+          deviceId: Type.Optional(Id),
+          from: Type.Optional(Type.String({ description: 'raisedAt ≥ from: epoch ms or ISO 8601' })),
+          to: Type.Optional(Type.String({ description: 'raisedAt < to: epoch ms or ISO 8601' })),
+        }),
+        response: { 200: listOf(Alert), ...errorResponses(400) },
+      },
+    },
+    async (req) => {
+      const { tenantId } = principalOf(req)
+      const q = req.query
+      const limit = q.limit ?? DEFAULT_LIMIT
+      const after = q.cursor
+        ? decodeCursor<{ raisedAt: number; id: string }>(q.cursor, { raisedAt: 'number', id: 'string' })
+        : undefined
+      const rows = store.list({
+        tenantId,
+        state: q.state,
+        severity: q.severity,
+        type: q.type,
+        siteId: q.siteId,
+        deviceId: q.deviceId,
+        from: q.from === undefined ? undefined : parseInstant(q.from, 'from'),
+        to: q.to === undefined ? undefined : parseInstant(q.to, 'to'),
+        limit: limit + 1,
+        after,
+      })
+      const items = rows.slice(0, limit)
+      const last = items[items.length - 1]
+      return rows.length > limit && last
+        ? { items, next: encodeCursor({ raisedAt: last.raisedAt, id: last.id }) }
+        : { items }
+    },
+  )
+
+  app.get(
+    '/alerts/:id',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'one alert with its history (every transition: who, when, what) and its commands',
+        params: IdParams,
+        response: { 200: AlertDetail, ...errorResponses(404) },
+      },
+    },
+    async (req) => {
+      const a = visibleAlert(principalOf(req), req.params.id)
+      return { ...a, history: store.history(a.id), commands: opts.commandsForAlert?.(a.id) ?? [] }
+    },
+  )
+
+  app.post(
+    '/alerts/:id/ack',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'acknowledge an active alert (again: no change); a cleared alert answers 409',
+        params: IdParams,
+        body: Type.Optional(Note),
+        response: { 200: Alert, ...errorResponses(403, 404, 409) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req)
+      requireWrite(p)
+      const a = visibleAlert(p, req.params.id)
+      if (a.state === 'cleared')
+        throw new CourtyardError(
+          'CONFLICT',
+          `alert ${a.id} is already cleared: there is nothing to acknowledge`,
+        )
+      const done = (await engine.acknowledge(a.id, who(p), req.body?.note))!
+      req.log.info({ alertId: a.id, by: who(p) }, 'alert acknowledged')
+      return done
+    },
+  )
+
+  app.post(
+    '/alerts/:id/clear',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'clear by hand (again: no change); a condition that still holds raises a new alert',
+        params: IdParams,
+        body: Type.Optional(Note),
+        response: { 200: Alert, ...errorResponses(403, 404) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req)
+      requireWrite(p)
+      const a = visibleAlert(p, req.params.id)
+      const done = (await engine.clear(a.id, who(p), req.body?.note))!
+      req.log.info({ alertId: a.id, by: who(p) }, 'alert cleared by hand')
+      return done
+    },
+  )
+
+  // ---- settings overrides -------------------------------------------------------------------------
+
+  /** The site id of a visible site or device (404 otherwise). */
+  const scopeSite = (p: Principal, scope: SettingsScope, id: string): string => {
+    if (scope === 'site') {
+      if (!ctx.registry.getSite(id, { tenantId: p.tenantId }))
+        throw new CourtyardError('NOT_FOUND', `site ${id} does not exist`)
+      return id
+    }
+    const d = ctx.registry.getDevice(id, { tenantId: p.tenantId })
+    if (!d) throw new CourtyardError('DEVICE_UNKNOWN', `device ${id} does not exist`)
+    return d.siteId
+  }
+  const answer = (scope: SettingsScope, id: string, siteId: string) => {
+    const site = store.getSettings('site', siteId)
+    const device = scope === 'device' ? store.getSettings('device', id) : undefined
+    return {
+      scope,
+      id,
+      override: (scope === 'site' ? site : device) ?? {},
+      effective: resolve(site, device) as Record<string, unknown>,
+    }
+  }
+
+  for (const scope of ['site', 'device'] as const) {
+    const path = `/${scope}s/:id/alert-settings`
+    app.get(
+      path,
+      {
+        schema: {
+          tags: ['alerts'],
+          summary: `the ${scope}'s alert settings override and the effective settings`,
+          params: IdParams,
+          response: { 200: SettingsAnswer, ...errorResponses(404) },
+        },
+      },
+      async (req) => answer(scope, req.params.id, scopeSite(principalOf(req), scope, req.params.id)),
+    )
+    app.put(
+      path,
+      {
+        schema: {
+          tags: ['alerts'],
+          summary: `replace the ${scope}'s override (thresholds, hold times, operating hours, maintenance windows); {} removes it`,
+          params: IdParams,
+          body: AlertSettingsOverride,
+          response: { 200: SettingsAnswer, ...errorResponses(400, 403, 404) },
+        },
+      },
+      async (req) => {
+        const p = principalOf(req)
+        requireWrite(p)
+        const siteId = scopeSite(p, scope, req.params.id)
+        store.putSettings(scope, req.params.id, req.body as Record<string, unknown>, who(p), ctx.now())
+        engine.settingsChanged(scope, req.params.id)
+        req.log.info({ scope, id: req.params.id, by: who(p) }, 'alert settings changed')
+        return answer(scope, req.params.id, siteId)
+      },
+    )
+  }
+}

@@ -1,0 +1,143 @@
+// POST /devices/{id}/commands (send, wait for the ack) and GET /devices/{id}/commands (the audit).
+// Register under /api/v1 behind the bearer-token hook, like api/routes/*.ts.
+//
+// Decided: no 409 for an offline device. Whether a device is online is last-known state (a Will can lag
+// by 1.5 × keep alive; InfluxDB may lag or be down) and a device that is back within the 10 s window
+// still answers; the ack wait is the truth. An offline device answers 504 DEVICE_TIMEOUT, audited as
+// `timeout` (and updated if the ack does arrive later).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import Type from 'typebox'
+import { COMMAND_RESULTS, type CommandAuditRow } from '../../commands/command-audit.ts'
+import type { CommandService } from '../../commands/command-service.ts'
+import { CourtyardError } from '../../domain/errors.ts'
+import { COMMAND_NAMES } from '../../domain/protocol.ts'
+import type { Registry } from '../../registry/index.ts'
+import { type Principal, principalOf, requireWrite } from '../auth.ts'
+import type { RouteContext } from '../context.ts'
+import { decodeCursor, encodeCursor } from '../pagination.ts'
+import { DEFAULT_LIMIT, errorResponses, IdParams, ListQuery, listOf } from '../schemas.ts'
+
+export const SendCommand = Type.Object(
+  {
+    name: Type.Enum(COMMAND_NAMES, {
+      description: 'protocol: Commands table; the device kind decides which',
+    }),
+    args: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'e.g. {"port": 3}; default {}' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const CommandAnswer = Type.Object({
+  id: Type.String({ description: 'command id, as in the audit' }),
+  ok: Type.Boolean(),
+  error: Type.Optional(Type.String({ description: "the device's reason when it refused" })),
+})
+
+export const CommandRecord = Type.Object({
+  id: Type.String(),
+  deviceId: Type.String(),
+  name: Type.String(),
+  args: Type.Record(Type.String(), Type.Unknown()),
+  by: Type.String({ description: '`user:<token name>` or `auto` (a protective action of an alert)' }),
+  alertId: Type.Optional(Type.String()),
+  requestedAt: Type.Integer({ description: 'epoch ms' }),
+  result: Type.Enum(COMMAND_RESULTS, {
+    description:
+      '`error`: the device refused; `not_sent`: the broker did not take it; `interrupted`: the service stopped while waiting',
+  }),
+  error: Type.Optional(Type.String()),
+  ackAt: Type.Optional(Type.Integer({ description: 'epoch ms of the device ack' })),
+  lateAck: Type.Optional(Type.Boolean({ description: 'the ack came after the caller got a timeout' })),
+})
+
+/** The audit row as the API shows it (the tenant is implied by who may see it). */
+export function commandRecord(r: CommandAuditRow) {
+  const { tenantId: _tenantId, ...rest } = r
+  return rest
+}
+
+/** `user:<token name>`: the principal carries the token id; its name is what a person recognises. */
+export function requesterOf(
+  registry: Pick<Registry, 'findToken'>,
+  req: FastifyRequest,
+  p: Principal,
+): string {
+  if (p.tokenId === 'config-admin') return 'user:admin'
+  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')
+  const name = m ? registry.findToken(m[1]!)?.name : undefined
+  return `user:${name ?? p.tokenId}`
+}
+
+export const commandRoutes: FastifyPluginAsyncTypebox<{
+  ctx: Pick<RouteContext, 'registry'>
+  commands: CommandService
+}> = async (app, { ctx, commands }) => {
+  const { registry } = ctx
+
+  /** Another tenant's device answers 404, like an unknown one (api/auth.ts). */
+  const visibleDevice = (p: Principal, id: string, includeDecommissioned: boolean) => {
+    const d = registry.getDevice(id, { tenantId: p.tenantId, includeDecommissioned })
+    if (!d) throw new CourtyardError('DEVICE_UNKNOWN', `device ${id} does not exist`)
+    return d
+  }
+
+  app.post(
+    '/devices/:id/commands',
+    {
+      schema: {
+        tags: ['commands'],
+        summary:
+          'send a command and wait for the device ack (≤ 10 s): 200 {ok:false, error} when the device refuses, 504 DEVICE_TIMEOUT without an ack',
+        params: IdParams,
+        body: SendCommand,
+        response: { 200: CommandAnswer, ...errorResponses(400, 403, 404, 503, 504) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req)
+      requireWrite(p)
+      const device = visibleDevice(p, req.params.id, false)
+      const result = await commands.send({
+        deviceId: device.id,
+        name: req.body.name,
+        args: req.body.args ?? {},
+        by: requesterOf(registry, req, p),
+      })
+      if (result.result === 'timeout')
+        throw new CourtyardError('DEVICE_TIMEOUT', `device ${device.id} did not ack command ${result.id}`)
+      if (result.result === 'not_sent' || result.result === 'interrupted')
+        throw new CourtyardError('NOT_READY', `command ${result.id} to ${device.id}: ${result.error}`)
+      // ok, or refused by the device (its reason in `error`)
+      return { id: result.id, ok: result.ok, ...(result.error === undefined ? {} : { error: result.error }) }
+    },
+  )
+
+  app.get(
+    '/devices/:id/commands',
+    {
+      schema: {
+        tags: ['commands'],
+        summary: 'the command audit of a device, newest first: who/what/when/result',
+        params: IdParams,
+        querystring: Type.Object(ListQuery),
+        response: { 200: listOf(CommandRecord), ...errorResponses(400, 404) },
+      },
+    },
+    async (req) => {
+      const device = visibleDevice(principalOf(req), req.params.id, true)
+      const limit = req.query.limit ?? DEFAULT_LIMIT
+      const before = req.query.cursor
+        ? decodeCursor<{ at: number; id: string }>(req.query.cursor, { at: 'number', id: 'string' })
+        : undefined
+      const rows = commands.listCommandsForDevice(device.id, { limit: limit + 1, before })
+      const items = rows.slice(0, limit).map(commandRecord)
+      const last = items[items.length - 1]
+      return rows.length > limit && last
+        ? { items, next: encodeCursor({ at: last.requestedAt, id: last.id }) }
+        : { items }
+    },
+  )
+}

@@ -1,0 +1,103 @@
+// /silences: matchers and a time range; ending one keeps it listed.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { CourtyardError } from '../../../domain/errors.ts'
+import type { Silence } from '../../../notify/types.ts'
+import { principalOf, requireWrite } from '../../auth.ts'
+import { pageById } from '../../pagination.ts'
+import { errorResponses, IdParams, ListQuery, listOf } from '../../schemas.ts'
+import { type NotifyRouteDeps, tags } from './route-helpers.ts'
+import { CreateSilence, SilenceQuery, SilenceView } from './schemas.ts'
+
+const silenceView = (s: Silence, now: number) => ({ ...s, active: s.from <= now && now < s.to })
+
+export const silenceRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
+  app,
+  { ctx, config, helpers },
+) => {
+  const { tenantFor, found, checkSites } = helpers
+  app.post(
+    '/silences',
+    {
+      schema: {
+        tags,
+        summary: 'silence notifications of matching alerts from `from` (default now) to `to`',
+        body: CreateSilence,
+        response: { 201: SilenceView, ...errorResponses(400, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req)
+      requireWrite(p)
+      const b = req.body
+      const tenantId = tenantFor(p, b.tenantId)
+      const from = b.from ?? ctx.now()
+      if (b.to <= from)
+        throw new CourtyardError('BAD_REQUEST', 'a silence must end (`to`) after it starts (`from`)')
+      if (b.matchers.siteId) checkSites(tenantId, [b.matchers.siteId])
+      const s = config.createSilence({
+        tenantId,
+        matchers: b.matchers,
+        from,
+        to: b.to,
+        comment: b.comment,
+        createdBy: `user:${p.tokenId}`,
+      })
+      return reply.status(201).send(silenceView(s, ctx.now()))
+    },
+  )
+
+  app.get(
+    '/silences',
+    {
+      schema: {
+        tags,
+        summary: 'silences, or with active=true those in force now',
+        querystring: Type.Object({ ...ListQuery, ...SilenceQuery.properties }),
+        response: { 200: listOf(SilenceView), ...errorResponses(400) },
+      },
+    },
+    async (req) => {
+      const scope = principalOf(req).tenantId
+      const now = ctx.now()
+      const activeAt = req.query.active ? now : undefined
+      const page = pageById((pg) => config.listSilences(scope, pg, { activeAt }), req.query)
+      return { ...page, items: page.items.map((s) => silenceView(s, now)) }
+    },
+  )
+
+  app.get(
+    '/silences/:id',
+    {
+      schema: {
+        tags,
+        summary: 'one silence',
+        params: IdParams,
+        response: { 200: SilenceView, ...errorResponses(404) },
+      },
+    },
+    async (req) =>
+      silenceView(
+        found(config.getSilence(req.params.id, principalOf(req).tenantId), 'silence', req.params.id),
+        ctx.now(),
+      ),
+  )
+
+  app.delete(
+    '/silences/:id',
+    {
+      schema: {
+        tags,
+        summary: 'end a silence now (it stays listed)',
+        params: IdParams,
+        response: { 200: SilenceView, ...errorResponses(403, 404) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req)
+      requireWrite(p)
+      const s = found(config.getSilence(req.params.id, p.tenantId), 'silence', req.params.id)
+      return silenceView(config.expireSilence(s.id)!, ctx.now())
+    },
+  )
+}

@@ -1,0 +1,212 @@
+// Protective commands (protocol: Commands; issue 3, item 7): validate against the device's kind, audit,
+// publish QoS 1 on `devices/{id}/commands`, and resolve with the device's ack from
+// `devices/{id}/commands/ack` or `timeout`. One shared ack subscription; pending commands by id.
+import { randomBytes } from 'node:crypto'
+import type { MqttClient } from 'mqtt'
+import type { Logger } from 'pino'
+import type { Registry as MetricsRegistry } from 'prom-client'
+import { Compile } from 'typebox/compile'
+import type { AlertsDb } from '../alerts/db.ts'
+import type { CommandRequest, CommandResult, CommandSender } from '../alerts/types.ts'
+import { CourtyardError } from '../domain/errors.ts'
+import { CommandAck } from '../domain/protocol.ts'
+import { parseDeviceTopic, topics } from '../domain/topics.ts'
+import type { DeviceDirectory } from '../registry/types.ts'
+import {
+  type CommandAudit,
+  type CommandAuditRow,
+  type CommandOutcome,
+  createCommandAudit,
+} from './command-audit.ts'
+import { createCommandMetrics } from './command-metrics.ts'
+import { validateCommand } from './validate-command.ts'
+
+/** protocol: "A device answers every command on `commands/ack` within 10 s; no answer is a failed command." */
+export const COMMAND_TIMEOUT_MS = 10_000
+export const ACK_FILTER = 'devices/+/commands/ack'
+
+/** A CommandResult that also says how it ended, so a device error named "timeout" is not our timeout. */
+export type SentCommand = CommandResult & { result: Exclude<CommandOutcome, 'pending'> }
+
+export interface CommandService extends CommandSender {
+  send(req: CommandRequest): Promise<SentCommand>
+  /** Resolves once the broker acknowledged the shared ack subscription. */
+  ready: Promise<void>
+  getCommand(id: string): CommandAuditRow | undefined
+  /** The device's audit, newest first; `before` is the last row of the previous page. */
+  listCommandsForDevice(
+    deviceId: string,
+    page: { limit: number; before?: { at: number; id: string } },
+  ): CommandAuditRow[]
+  /** Every command sent for an alert, oldest first (for `GET /alerts/{id}`). */
+  listCommandsForAlert(alertId: string): CommandAuditRow[]
+  /** Stops listening (the subscription stays: the client is shared); commands still waiting resolve `interrupted`. */
+  close(): Promise<void>
+}
+
+interface Pending {
+  deviceId: string
+  name: string
+  origin: 'user' | 'auto'
+  publishedAt: bigint
+  timer: NodeJS.Timeout
+  resolve: (r: SentCommand) => void
+}
+
+const ACK = Compile(CommandAck)
+
+export function createCommandService(deps: {
+  /** connected, as service account `svc:api` (may publish `devices/{id}/commands`) */
+  mqtt: MqttClient
+  /** alerts.db (api/alerts/db.ts); this service owns the `device_commands` table in it */
+  db: AlertsDb
+  registry: Pick<DeviceDirectory, 'findDevice'>
+  log: Logger
+  metrics: MetricsRegistry
+  now?: () => number
+  timeoutMs?: number
+}): CommandService {
+  const { mqtt } = deps
+  const log = deps.log.child({ component: 'commands' })
+  const now = deps.now ?? Date.now
+  const timeoutMs = deps.timeoutMs ?? COMMAND_TIMEOUT_MS
+  const metrics = createCommandMetrics(deps.metrics)
+  const audit: CommandAudit = createCommandAudit(deps.db)
+  const pending = new Map<string, Pending>()
+
+  // one process owns alerts.db: a row still pending was left by a process that stopped mid-wait
+  const interrupted = audit.interruptPending()
+  if (interrupted > 0) log.warn({ count: interrupted }, 'commands interrupted by a restart')
+
+  function finish(
+    id: string,
+    outcome: { result: Exclude<CommandOutcome, 'pending'>; error?: string; ackAt?: number },
+  ): void {
+    const p = pending.get(id)
+    if (!p) return
+    pending.delete(id)
+    clearTimeout(p.timer)
+    metrics.pending.set(pending.size)
+    try {
+      audit.settle(id, outcome)
+    } catch (err) {
+      // the caller still gets the device's answer; the row stays pending and is marked at the next start
+      log.error({ commandId: id, err: (err as Error).message }, 'command audit update failed')
+    }
+    metrics.sent.inc({ name: p.name, origin: p.origin, result: outcome.result })
+    if (outcome.ackAt !== undefined)
+      metrics.ackSeconds.observe({ name: p.name }, Number(process.hrtime.bigint() - p.publishedAt) / 1e9)
+    const ctx = { commandId: id, deviceId: p.deviceId, name: p.name, result: outcome.result }
+    if (outcome.result === 'ok') log.info(ctx, 'command acknowledged')
+    else log.warn({ ...ctx, error: outcome.error }, 'command failed')
+    p.resolve(
+      outcome.result === 'ok'
+        ? { id, ok: true, result: 'ok' }
+        : { id, ok: false, error: outcome.error ?? outcome.result, result: outcome.result },
+    )
+  }
+
+  const onMessage = (topic: string, payload: Buffer): void => {
+    // the service client carries the live feed's messages too: a cheap suffix test first
+    if (!topic.endsWith('/commands/ack')) return
+    const t = parseDeviceTopic(topic)
+    if (t?.channel !== 'commands/ack') return
+    let ack: unknown
+    try {
+      ack = JSON.parse(payload.toString('utf8'))
+    } catch {
+      ack = undefined
+    }
+    if (!ACK.Check(ack)) {
+      log.warn({ deviceId: t.deviceId }, 'command ack rejected')
+      return
+    }
+    const p = pending.get(ack.id)
+    const at = now()
+    if (!p) {
+      // after a timeout, or a duplicate QoS 1 delivery: only a timed-out row takes it, once
+      try {
+        if (audit.recordLateAck(ack.id, t.deviceId, { ok: ack.ok, error: ack.error, at }))
+          log.warn({ commandId: ack.id, deviceId: t.deviceId, ok: ack.ok }, 'command acknowledged late')
+      } catch (err) {
+        log.error({ commandId: ack.id, err: (err as Error).message }, 'command audit update failed')
+      }
+      return
+    }
+    // a device publishes only under its own subtree (broker policy): another device cannot answer for it
+    if (p.deviceId !== t.deviceId) {
+      log.warn(
+        { commandId: ack.id, deviceId: t.deviceId, expected: p.deviceId },
+        'command ack from wrong device',
+      )
+      return
+    }
+    finish(ack.id, {
+      result: ack.ok ? 'ok' : 'error',
+      error: ack.ok ? undefined : (ack.error ?? 'the device refused the command'),
+      ackAt: at,
+    })
+  }
+  mqtt.on('message', onMessage)
+  const ready = mqtt
+    .subscribeAsync(ACK_FILTER, { qos: 1 })
+    .then(() => undefined)
+    .catch((err: Error) => {
+      // mqtt.js subscribes again on reconnect; until then commands time out and say so
+      log.error({ err: err.message }, 'command ack subscribe failed')
+    })
+
+  return {
+    ready,
+    async send(req: CommandRequest): Promise<SentCommand> {
+      const device = deps.registry.findDevice(req.deviceId)
+      if (!device) throw new CourtyardError('DEVICE_UNKNOWN', `device ${req.deviceId} does not exist`)
+      const cmd = validateCommand(device.kind, req.name, req.args)
+      const id = `cmd-${randomBytes(9).toString('base64url')}`
+      // audited before the publish, so a command is on record even if the process dies right after
+      audit.insert({
+        id,
+        deviceId: device.id,
+        tenantId: device.tenantId,
+        name: cmd.name,
+        args: cmd.args,
+        by: req.by,
+        alertId: req.alertId,
+        requestedAt: now(),
+      })
+      log.info(
+        { commandId: id, deviceId: device.id, name: cmd.name, by: req.by, alertId: req.alertId },
+        'command sent',
+      )
+      const result = new Promise<SentCommand>((resolve) => {
+        pending.set(id, {
+          deviceId: device.id,
+          name: cmd.name,
+          origin: req.by === 'auto' ? 'auto' : 'user',
+          publishedAt: process.hrtime.bigint(),
+          timer: setTimeout(() => finish(id, { result: 'timeout', error: 'timeout' }), timeoutMs),
+          resolve,
+        })
+      })
+      metrics.pending.set(pending.size)
+      mqtt
+        .publishAsync(topics.commands(device.id), JSON.stringify({ id, name: cmd.name, args: cmd.args }), {
+          qos: 1,
+        })
+        .catch((err: Error) => {
+          // e.g. the broker refused the topic; the ack wait would only end in a timeout
+          log.error({ commandId: id, err: err.message }, 'command publish failed')
+          finish(id, { result: 'not_sent', error: 'the broker did not take the command' })
+        })
+      return result
+    },
+    getCommand: (id) => audit.get(id),
+    listCommandsForDevice: (deviceId, page) => audit.listForDevice(deviceId, page),
+    listCommandsForAlert: (alertId) => audit.listForAlert(alertId),
+    async close() {
+      mqtt.off('message', onMessage)
+      for (const id of [...pending.keys()])
+        finish(id, { result: 'interrupted', error: 'the service stopped while waiting for the ack' })
+    },
+  }
+}

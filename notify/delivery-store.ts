@@ -1,0 +1,316 @@
+// The notifier's working tables: per-(alert, route) tracking, the group buffer and the outbox.
+import { randomBytes } from 'node:crypto'
+import type { AlertsDb } from '../alerts/db.ts'
+import type { Alert } from '../domain/alerts.ts'
+import type { ChannelType, DeliveryState, NotifyItem, NotifyReason } from './types.ts'
+
+export interface Tracking {
+  alertId: string
+  routeId: string
+  tenantId: string
+  siteId: string
+  alert: Alert
+  state: Alert['state']
+  notified: boolean
+  nextRepeatAt?: number
+  escalateAt?: number
+  escalatedAt?: number
+}
+
+interface TrackingRow {
+  alert_id: string
+  route_id: string
+  tenant_id: string
+  site_id: string
+  alert: string
+  state: Alert['state']
+  notified: number
+  next_repeat_at: number | null
+  escalate_at: number | null
+  escalated_at: number | null
+}
+
+const toTracking = (r: TrackingRow): Tracking => ({
+  alertId: r.alert_id,
+  routeId: r.route_id,
+  tenantId: r.tenant_id,
+  siteId: r.site_id,
+  alert: JSON.parse(r.alert),
+  state: r.state,
+  notified: r.notified === 1,
+  nextRepeatAt: r.next_repeat_at ?? undefined,
+  escalateAt: r.escalate_at ?? undefined,
+  escalatedAt: r.escalated_at ?? undefined,
+})
+
+export interface OutboxEntry {
+  id: string
+  channelId: string
+  channelType: ChannelType
+  tenantId: string
+  siteId: string
+  items: NotifyItem[]
+  state: DeliveryState
+  attempts: number
+  createdAt: number
+  nextAttemptAt: number
+  lastAttemptAt?: number
+  deliveredAt?: number
+  lastError?: string
+}
+
+interface OutboxRow {
+  id: string
+  channel_id: string
+  channel_type: ChannelType
+  tenant_id: string
+  site_id: string
+  items: string
+  state: DeliveryState
+  attempts: number
+  created_at: number
+  next_attempt_at: number
+  last_attempt_at: number | null
+  delivered_at: number | null
+  last_error: string | null
+}
+
+const toEntry = (r: OutboxRow): OutboxEntry => ({
+  id: r.id,
+  channelId: r.channel_id,
+  channelType: r.channel_type,
+  tenantId: r.tenant_id,
+  siteId: r.site_id,
+  items: JSON.parse(r.items),
+  state: r.state,
+  attempts: r.attempts,
+  createdAt: r.created_at,
+  nextAttemptAt: r.next_attempt_at,
+  lastAttemptAt: r.last_attempt_at ?? undefined,
+  deliveredAt: r.delivered_at ?? undefined,
+  lastError: r.last_error ?? undefined,
+})
+
+export interface PendingItem {
+  channelId: string
+  tenantId: string
+  siteId: string
+  item: NotifyItem
+}
+
+export const newOutboxId = () => `ntf-${randomBytes(9).toString('base64url')}`
+
+export function createDeliveryStore(db: AlertsDb) {
+  const s = {
+    getTracking: db.prepare('SELECT * FROM notify_tracking WHERE alert_id = ?'),
+    insertTracking: db.prepare(
+      `INSERT OR IGNORE INTO notify_tracking
+         (alert_id, route_id, tenant_id, site_id, alert, state, notified, next_repeat_at, escalate_at)
+       VALUES (@alertId, @routeId, @tenantId, @siteId, @alert, @state, @notified, @nextRepeatAt, @escalateAt)`,
+    ),
+    updateTracking: db.prepare(
+      `UPDATE notify_tracking SET alert = @alert, state = @state, notified = @notified,
+         next_repeat_at = @nextRepeatAt, escalate_at = @escalateAt, escalated_at = @escalatedAt
+       WHERE alert_id = @alertId AND route_id = @routeId`,
+    ),
+    deleteTracking: db.prepare('DELETE FROM notify_tracking WHERE alert_id = ?'),
+    refreshSnapshot: db.prepare('UPDATE notify_tracking SET alert = ?, state = ? WHERE alert_id = ?'),
+    dueTracking: db.prepare(
+      `SELECT * FROM notify_tracking WHERE state = 'active'
+         AND (next_repeat_at <= @now OR (escalate_at <= @now AND escalated_at IS NULL))`,
+    ),
+    groupDue: db.prepare(
+      'SELECT MIN(due_at) AS due FROM notify_pending WHERE channel_id = ? AND site_id = ?',
+    ),
+    insertPending: db.prepare(
+      `INSERT INTO notify_pending (channel_id, tenant_id, site_id, alert_id, reason, item, due_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    dueGroups: db.prepare(
+      `SELECT channel_id, site_id, tenant_id FROM notify_pending GROUP BY channel_id, site_id
+       HAVING MIN(due_at) <= ?`,
+    ),
+    groupItems: db.prepare(
+      'SELECT item FROM notify_pending WHERE channel_id = ? AND site_id = ? ORDER BY seq',
+    ),
+    deleteGroup: db.prepare('DELETE FROM notify_pending WHERE channel_id = ? AND site_id = ?'),
+    insertOutbox: db.prepare(
+      `INSERT INTO notify_outbox (id, channel_id, channel_type, tenant_id, site_id, items, state, created_at, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+    ),
+    insertOutboxAlert: db.prepare(
+      'INSERT OR IGNORE INTO notify_outbox_alerts (outbox_id, alert_id, reason) VALUES (?, ?, ?)',
+    ),
+    dueOutbox: db.prepare(
+      `SELECT * FROM notify_outbox WHERE state = 'pending' AND next_attempt_at <= ?
+       ORDER BY next_attempt_at LIMIT ?`,
+    ),
+    getOutbox: db.prepare('SELECT * FROM notify_outbox WHERE id = ?'),
+    attempted: db.prepare(
+      `UPDATE notify_outbox SET state = @state, attempts = attempts + 1, last_attempt_at = @at,
+         next_attempt_at = @nextAttemptAt, delivered_at = @deliveredAt, last_error = @error WHERE id = @id`,
+    ),
+    depth: db.prepare(`SELECT COUNT(*) AS n FROM notify_outbox WHERE state = 'pending'`),
+    pruneOutbox: db.prepare(`DELETE FROM notify_outbox WHERE state != 'pending' AND created_at < ?`),
+    pruneOutboxAlerts: db.prepare(
+      'DELETE FROM notify_outbox_alerts WHERE outbox_id NOT IN (SELECT id FROM notify_outbox)',
+    ),
+    pruneSuppressed: db.prepare('DELETE FROM notify_suppressed WHERE at < ?'),
+    insertSuppressed: db.prepare(
+      `INSERT INTO notify_suppressed (alert_id, tenant_id, route_id, reason, cause, silence_id, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    forAlert: db.prepare(
+      `SELECT o.*, oa.reason AS reason FROM notify_outbox_alerts oa JOIN notify_outbox o ON o.id = oa.outbox_id
+       WHERE oa.alert_id = ? ORDER BY o.created_at, o.id`,
+    ),
+    suppressedForAlert: db.prepare('SELECT * FROM notify_suppressed WHERE alert_id = ? ORDER BY seq'),
+  }
+
+  const trackingParams = (t: Tracking) => ({
+    alertId: t.alertId,
+    routeId: t.routeId,
+    tenantId: t.tenantId,
+    siteId: t.siteId,
+    alert: JSON.stringify(t.alert),
+    state: t.state,
+    notified: t.notified ? 1 : 0,
+    nextRepeatAt: t.nextRepeatAt ?? null,
+    escalateAt: t.escalateAt ?? null,
+    escalatedAt: t.escalatedAt ?? null,
+  })
+
+  return {
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    tracking(alertId: string): Tracking[] {
+      return (s.getTracking.all(alertId) as TrackingRow[]).map(toTracking)
+    },
+    /** False when the (alert, route) pair was tracked already: a raise seen twice notifies once. */
+    insertTracking(t: Tracking): boolean {
+      const { escalatedAt: _, ...p } = trackingParams(t)
+      return s.insertTracking.run(p).changes > 0
+    },
+    updateTracking(t: Tracking): void {
+      const { tenantId: _t, siteId: _s, ...p } = trackingParams(t)
+      s.updateTracking.run(p)
+    },
+    /** The latest text of a tracked alert (count, last value) for the next repeat. */
+    refreshSnapshot(alert: Alert): void {
+      s.refreshSnapshot.run(JSON.stringify(alert), alert.state, alert.id)
+    },
+    deleteTracking(alertId: string): void {
+      s.deleteTracking.run(alertId)
+    },
+    dueTracking(now: number): Tracking[] {
+      return (s.dueTracking.all({ now }) as TrackingRow[]).map(toTracking)
+    },
+    /**
+     * Adds an item to its (channel, site) group. A group's flush time is set by its first item
+     * (`dueAt`); later items join it without postponing it.
+     */
+    enqueue(p: PendingItem, dueAt: number): void {
+      const open = (s.groupDue.get(p.channelId, p.siteId) as { due: number | null }).due
+      const due = open === null ? dueAt : Math.min(open, dueAt)
+      s.insertPending.run(
+        p.channelId,
+        p.tenantId,
+        p.siteId,
+        p.item.alert.id,
+        p.item.reason,
+        JSON.stringify(p.item),
+        due,
+      )
+    },
+    /** Groups whose time has come, removed from the buffer: one message each. */
+    takeDueGroups(
+      now: number,
+    ): { channelId: string; siteId: string; tenantId: string; items: NotifyItem[] }[] {
+      const groups = s.dueGroups.all(now) as { channel_id: string; site_id: string; tenant_id: string }[]
+      return groups.map((g) => {
+        const items = (s.groupItems.all(g.channel_id, g.site_id) as { item: string }[]).map(
+          (r) => JSON.parse(r.item) as NotifyItem,
+        )
+        s.deleteGroup.run(g.channel_id, g.site_id)
+        return { channelId: g.channel_id, siteId: g.site_id, tenantId: g.tenant_id, items }
+      })
+    },
+    addOutbox(
+      e: Pick<OutboxEntry, 'channelId' | 'channelType' | 'tenantId' | 'siteId' | 'items'>,
+      now: number,
+    ): string {
+      const id = newOutboxId()
+      s.insertOutbox.run(
+        id,
+        e.channelId,
+        e.channelType,
+        e.tenantId,
+        e.siteId,
+        JSON.stringify(e.items),
+        now,
+        now,
+      )
+      for (const i of e.items) s.insertOutboxAlert.run(id, i.alert.id, i.reason)
+      return id
+    },
+    dueOutbox(now: number, limit: number): OutboxEntry[] {
+      return (s.dueOutbox.all(now, limit) as OutboxRow[]).map(toEntry)
+    },
+    getOutbox(id: string): OutboxEntry | undefined {
+      const r = s.getOutbox.get(id) as OutboxRow | undefined
+      return r && toEntry(r)
+    },
+    recordAttempt(
+      id: string,
+      r: { state: DeliveryState; at: number; nextAttemptAt: number; error?: string },
+    ): void {
+      s.attempted.run({
+        id,
+        state: r.state,
+        at: r.at,
+        nextAttemptAt: r.nextAttemptAt,
+        deliveredAt: r.state === 'delivered' ? r.at : null,
+        error: r.error ?? null,
+      })
+    },
+    outboxDepth(): number {
+      return (s.depth.get() as { n: number }).n
+    },
+    recordSuppressed(r: {
+      alertId: string
+      tenantId: string
+      routeId: string
+      reason: NotifyReason
+      cause: 'silence' | 'maintenance'
+      silenceId?: string
+      at: number
+    }): void {
+      s.insertSuppressed.run(r.alertId, r.tenantId, r.routeId, r.reason, r.cause, r.silenceId ?? null, r.at)
+    },
+    /** Finished deliveries and suppression records older than `before` are dropped. */
+    prune(before: number): void {
+      db.transaction(() => {
+        s.pruneOutbox.run(before)
+        s.pruneOutboxAlerts.run()
+        s.pruneSuppressed.run(before)
+      })()
+    },
+    /** The delivery log of one alert: outbox entries that carried it and suppressed notifications. */
+    forAlert(alertId: string) {
+      const sent = (s.forAlert.all(alertId) as (OutboxRow & { reason: NotifyReason })[]).map((r) => ({
+        ...toEntry(r),
+        reason: r.reason,
+      }))
+      const suppressed = s.suppressedForAlert.all(alertId) as {
+        tenant_id: string
+        route_id: string
+        reason: NotifyReason
+        cause: 'silence' | 'maintenance'
+        silence_id: string | null
+        at: number
+      }[]
+      return { sent, suppressed }
+    },
+  }
+}
+
+export type DeliveryStore = ReturnType<typeof createDeliveryStore>

@@ -1,0 +1,170 @@
+// The notifier: listens to alert changes on the bus and only writes to alerts.db (a receiver being down
+// never slows the engine); `tick(now)` does everything time-driven: repeats, escalation, group flushes and
+// deliveries with retries. Grouping: the first change of a site opens a group per channel that flushes
+// `groupWindowMs` (30 s) later with everything that joined it — a shed fire raises smoke, overheat and
+// port faults within seconds and the crew gets one page, not twelve; the price is up to 30 s of delay.
+import type { Logger } from 'pino'
+import type { Registry as MetricsRegistry } from 'prom-client'
+import type { AlertsDb } from '../alerts/db.ts'
+import type { AlertBus, AlertChange } from '../alerts/types.ts'
+import type { Alert } from '../domain/alerts.ts'
+import { createNotifyConfigStore } from './config-store.ts'
+import { createDeliveryStore } from './delivery-store.ts'
+import { createNotifyMetrics } from './metrics.ts'
+import { migrateNotifyTables } from './migrate.ts'
+import { createNotifyPlanner } from './notify-planner.ts'
+import { createOutboxWorker } from './outbox-worker.ts'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './routing.ts'
+import type { FetchLike, MailTransport } from './senders.ts'
+import type { SiteInfo } from './types.ts'
+import { createGuardedFetch, createWebhookGuard } from './webhook-guard.ts'
+
+export interface NotifierDeps {
+  /** alerts.db (api/alerts/db.ts); the notifier adds its tables */
+  db: AlertsDb
+  bus: AlertBus
+  /** from the registry: names for message text */
+  getSite(siteId: string): SiteInfo | undefined
+  /**
+   * The engine's current view of an alert. When given, repeats and escalations check it first, so a
+   * change the notifier missed (it was not listening) never leaves an acknowledged or cleared alert
+   * repeating.
+   */
+  currentAlert?(alertId: string): Alert | undefined
+  /** the engine's maintenance windows: no notifications inside them (the alert still exists) */
+  isInMaintenance?(siteId: string, deviceId: string, at: number): boolean
+  /**
+   * Default: undici with an agent that refuses to connect to non-public addresses (webhook-guard.ts)
+   * unless `webhookAllowNets` allows them; one given here is used as is (tests).
+   */
+  fetch?: FetchLike
+  /** NOTIFY_WEBHOOK_ALLOW_NETS: CIDRs or addresses webhooks may reach although they are not public */
+  webhookAllowNets?: readonly string[]
+  /** made once, on the first email */
+  createMailTransport?: () => MailTransport
+  mailFrom?: string
+  log: Logger
+  metrics: MetricsRegistry
+  now: () => number
+  groupWindowMs?: number
+  retry?: Partial<RetryPolicy>
+  httpTimeoutMs?: number
+  concurrency?: number
+  /** finished deliveries are kept this long for GET /alerts/{id}/notifications */
+  retentionMs?: number
+  random?: () => number
+}
+
+export interface Notifier {
+  tick(now?: number): Promise<void>
+  /** calls tick(now()) every `intervalMs` (1 s by default) until stop() */
+  start(intervalMs?: number): void
+  stop(): Promise<void>
+}
+
+export const DEFAULT_GROUP_WINDOW_MS = 30_000
+const DAY_MS = 86_400_000
+
+export function createNotifier(deps: NotifierDeps): Notifier {
+  const log = deps.log.child({ component: 'notifier' })
+  migrateNotifyTables(deps.db)
+  const config = createNotifyConfigStore(deps.db, deps.now)
+  const deliveries = createDeliveryStore(deps.db)
+  const metrics = createNotifyMetrics(deps.metrics, () => deliveries.outboxDepth())
+  const groupWindowMs = deps.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS
+  const retentionMs = deps.retentionMs ?? 30 * DAY_MS
+  let mail: { transport: MailTransport; from: string } | undefined
+  const guarded = deps.fetch ? undefined : createGuardedFetch(createWebhookGuard(deps.webhookAllowNets))
+  const worker = createOutboxWorker({
+    config,
+    deliveries,
+    metrics,
+    log,
+    getSite: deps.getSite,
+    fetch: deps.fetch ?? guarded!.fetch,
+    mail: deps.createMailTransport
+      ? () => {
+          mail ??= { transport: deps.createMailTransport!(), from: deps.mailFrom ?? 'courtyard@localhost' }
+          return mail
+        }
+      : undefined,
+    policy: { ...DEFAULT_RETRY_POLICY, ...deps.retry },
+    httpTimeoutMs: deps.httpTimeoutMs ?? 10_000,
+    concurrency: deps.concurrency ?? 8,
+    batch: 500,
+    random: deps.random ?? Math.random,
+  })
+
+  const planner = createNotifyPlanner({
+    config,
+    deliveries,
+    metrics,
+    log,
+    now: deps.now,
+    groupWindowMs,
+    isInMaintenance: deps.isInMaintenance,
+    currentAlert: deps.currentAlert,
+  })
+
+  // `repeated` (a count bump per repeating reading) is the frequent change and only refreshes message
+  // text: kept in memory and written at the next tick, so the engine's hot path pays a Map.set for it
+  const snapshots = new Map<string, Alert>()
+  const SNAPSHOT_ONLY = new Set(['repeated', 'command', 'notified'])
+
+  const listener = (change: AlertChange) => {
+    try {
+      if (SNAPSHOT_ONLY.has(change.transition.kind)) {
+        snapshots.set(change.alert.id, change.alert)
+        return
+      }
+      // a newer alert state is written now; an older in-memory snapshot must not overwrite it later
+      snapshots.delete(change.alert.id)
+      deliveries.transaction(() => planner.onChange(change))
+    } catch (err) {
+      // never throw into the engine's emit: the alert stands, only its notification is lost
+      log.error({ alertId: change.alert.id, err: (err as Error).message }, 'notification enqueue failed')
+    }
+  }
+  deps.bus.on('change', listener)
+
+  let running: Promise<void> | undefined
+  let lastPrune = 0
+  let timer: NodeJS.Timeout | undefined
+
+  const tick = (now = deps.now()): Promise<void> => {
+    running ??= (async () => {
+      try {
+        deliveries.transaction(() => {
+          for (const alert of snapshots.values()) deliveries.refreshSnapshot(alert)
+          snapshots.clear()
+          planner.timers(now)
+          planner.flush(now)
+        })
+        await worker.run(now)
+        if (now - lastPrune > 3_600_000) {
+          lastPrune = now
+          deliveries.prune(now - retentionMs)
+        }
+      } finally {
+        running = undefined
+      }
+    })()
+    return running
+  }
+
+  return {
+    tick,
+    start(intervalMs = 1000) {
+      timer ??= setInterval(() => {
+        tick().catch((err) => log.error({ err: (err as Error).message }, 'notifier tick failed'))
+      }, intervalMs)
+    },
+    async stop() {
+      deps.bus.off('change', listener)
+      clearInterval(timer)
+      timer = undefined
+      await running
+      await guarded?.close()
+    },
+  }
+}

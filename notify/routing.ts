@@ -1,0 +1,81 @@
+// Pure decisions: which routes an alert matches, how often it repeats, which silence holds it, and when a
+// failed delivery is tried again.
+import { type Alert, type Severity, severityRank } from '../domain/alerts.ts'
+import { DEFAULT_REPEAT_EVERY_MIN, type NotificationRoute, type Silence } from './types.ts'
+
+const MIN_MS = 60_000
+
+export function routeMatches(route: NotificationRoute, alert: Alert, tenantId: string): boolean {
+  return (
+    route.enabled &&
+    route.tenantId === tenantId &&
+    severityRank(alert.severity) >= severityRank(route.minSeverity) &&
+    (route.siteIds === undefined || route.siteIds.length === 0 || route.siteIds.includes(alert.siteId)) &&
+    (route.types === undefined || route.types.length === 0 || route.types.includes(alert.type))
+  )
+}
+
+/** ms between repeats of an unacknowledged alert of `severity` on `route`; undefined: no repeats. */
+export function repeatIntervalMs(route: NotificationRoute, severity: Severity): number | undefined {
+  const own = route.repeatEveryMin[severity]
+  const min = own === undefined ? DEFAULT_REPEAT_EVERY_MIN[severity] : own
+  return min ? min * MIN_MS : undefined
+}
+
+export function escalationDelayMs(route: NotificationRoute): number | undefined {
+  return route.escalateAfterMin !== undefined && route.escalateTo?.length
+    ? route.escalateAfterMin * MIN_MS
+    : undefined
+}
+
+export function silenceMatches(silence: Silence, alert: Alert, at: number): boolean {
+  const m = silence.matchers
+  return (
+    silence.from <= at &&
+    at < silence.to &&
+    (m.siteId === undefined || m.siteId === alert.siteId) &&
+    (m.deviceId === undefined || m.deviceId === alert.deviceId) &&
+    (m.type === undefined || m.type === alert.type) &&
+    (m.severity === undefined || m.severity === alert.severity)
+  )
+}
+
+export const findSilence = (silences: readonly Silence[], alert: Alert, at: number): Silence | undefined =>
+  silences.find((s) => silenceMatches(s, alert, at))
+
+export interface RetryPolicy {
+  /** delay before the 2nd attempt */
+  baseMs: number
+  capMs: number
+  /** attempts in all, the first included */
+  maxAttempts: number
+  /** an entry older than this is given up whatever its attempts */
+  maxAgeMs: number
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  baseMs: 10_000,
+  capMs: 10 * MIN_MS,
+  maxAttempts: 8,
+  maxAgeMs: 24 * 60 * MIN_MS,
+}
+
+/**
+ * Delay after the `attempts`-th failed attempt: exponential, capped, with "equal jitter" (half fixed, half
+ * random) so a receiver coming back is not hit by every queued message at the same instant, yet the
+ * delay never collapses to zero. `random` is in [0, 1).
+ */
+export function retryDelayMs(attempts: number, policy: RetryPolicy, random: number): number {
+  const exp = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempts - 1))
+  return Math.round(exp / 2 + (exp / 2) * random)
+}
+
+/** Whether a failed entry gets another attempt. */
+export function shouldRetry(
+  entry: { attempts: number; createdAt: number },
+  now: number,
+  policy: RetryPolicy,
+  retryable: boolean,
+): boolean {
+  return retryable && entry.attempts < policy.maxAttempts && now - entry.createdAt < policy.maxAgeMs
+}

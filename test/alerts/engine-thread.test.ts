@@ -1,0 +1,205 @@
+// The alert engine in its worker thread, as the service runs it: a real spool, registry.db and alerts.db
+// in a temp dir, the real catalogue rules in the worker; changes, commands and metrics come back to this
+// thread; a worker that dies is started again without raising anything twice.
+import { EventEmitter } from 'node:events'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { getPriority, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import { Registry as MetricsRegistry } from 'prom-client'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type AlertsDb, openAlertsDb } from '../../alerts/db.ts'
+import {
+  type AlertEngineThread,
+  createCommitSignal,
+  startAlertEngineThread,
+} from '../../alerts/engine-thread.ts'
+import { createAlertStore } from '../../alerts/store.ts'
+import type { AlertBusEvents, AlertChange, CommandRequest } from '../../alerts/types.ts'
+import type { Registry } from '../../registry/index.ts'
+import { openSpoolWriter, type SpoolWriter } from '../../spool/index.ts'
+import { until } from '../support/poll.ts'
+import { openShedRegistry } from './engine/harness.ts'
+
+const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+
+describe('the alert engine thread', () => {
+  let dir: string
+  let registry: Registry
+  let db: AlertsDb
+  let writer: SpoolWriter
+  let metrics: MetricsRegistry
+  let thread: AlertEngineThread
+  const changes: AlertChange[] = []
+  const commands: CommandRequest[] = []
+  let seq = 0
+  const t0 = Date.now() - 30 * 60_000
+
+  const start = (signal = createCommitSignal()) =>
+    startAlertEngineThread({
+      worker: {
+        spoolDir: join(dir, 'spool'),
+        registryPath: join(dir, 'registry.db'),
+        alertsDbPath: join(dir, 'alerts.db'),
+        logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+        offlineCheckIntervalMs: 0,
+        nice: 7,
+      },
+      commits: signal.commits,
+      store: createAlertStore(db),
+      bus: (() => {
+        const bus = new EventEmitter<AlertBusEvents>()
+        bus.on('change', (c) => changes.push(c))
+        return bus
+      })(),
+      commands: {
+        async send(req) {
+          commands.push(req)
+          return { id: `cmd-${commands.length}`, ok: true }
+        },
+      },
+      log,
+      metrics,
+    })
+
+  const publish = (deviceId: string, channel: 'telemetry' | 'events', body: object) =>
+    new Promise<void>((resolve, reject) =>
+      writer.append(`devices/${deviceId}/${channel}`, Buffer.from(JSON.stringify(body)), (err) =>
+        err ? reject(err) : resolve(),
+      ),
+    )
+  const portFault = (port: number, ts: number) =>
+    publish('pile-1', 'events', {
+      ts,
+      seq: seq++,
+      kind: 'charging-pile',
+      event: 'port_fault',
+      port,
+      code: 'over_current',
+    })
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'courtyard-engine-thread-'))
+    changes.length = 0
+    commands.length = 0
+    registry = await openShedRegistry(join(dir, 'registry.db'), log, ['pile-1'])
+    db = openAlertsDb(join(dir, 'alerts.db'))
+    metrics = new MetricsRegistry()
+    const signal = createCommitSignal()
+    writer = await openSpoolWriter({
+      dir: join(dir, 'spool'),
+      maxBytes: 64 << 20,
+      log,
+      onCommit: signal.bump,
+    })
+    thread = await start(signal)
+  })
+  afterEach(async () => {
+    await thread.stop()
+    await writer.close()
+    db.close()
+    registry.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('raises from the spool in the worker; changes, acknowledgements, commands and metrics reach this thread', async () => {
+    await portFault(3, t0)
+    await until(() => changes.some((c) => c.alert.type === 'port_fault'), { what: 'the port_fault change' })
+    const raised = changes.find((c) => c.alert.type === 'port_fault')!.alert
+    expect(raised).toMatchObject({ deviceId: 'pile-1', port: 3, state: 'active', raisedAt: t0 })
+    // stored by the worker, read through this thread's own connection
+    expect(thread.store.get(raised.id)?.state).toBe('active')
+
+    const acked = await thread.acknowledge(raised.id, 'user:crew', 'on the way')
+    expect(acked).toMatchObject({ id: raised.id, state: 'acknowledged', acknowledgedBy: 'user:crew' })
+    await until(() => changes.some((c) => c.transition.kind === 'acknowledged'), { what: 'the ack change' })
+    expect(await thread.acknowledge('al-nope', 'user:crew')).toBeUndefined()
+
+    // a critical overheat: the worker asks this thread to send stop_port, and audits the answer
+    const hot = (i: number) =>
+      publish('pile-1', 'telemetry', {
+        ts: t0 + 60_000 + i * 20_000,
+        seq: seq++,
+        kind: 'charging-pile',
+        feeder: { voltageV: 229, currentA: 1, powerW: 220, powerFactor: 0.9, energyKWh: 10, leakageMA: 3 },
+        ambientC: 22,
+        smoke: false,
+        ports: [{ port: 5, state: 'charging', powerW: 180, tempC: 80 }],
+      })
+    for (let i = 0; i <= 5; i++) await hot(i)
+    await until(() => commands.some((c) => c.name === 'stop_port'), { what: 'stop_port sent here' })
+    const overheat = changes.find((c) => c.alert.type === 'port_overheat')!.alert
+    expect(commands[0]).toMatchObject({
+      deviceId: 'pile-1',
+      name: 'stop_port',
+      by: 'auto',
+      alertId: overheat.id,
+    })
+    await until(() => thread.store.history(overheat.id).some((t) => t.kind === 'command'), {
+      what: 'the command in the alert history',
+    })
+
+    // all 7 records evaluated (the last hot readings may come in a batch after the raise)
+    let text = ''
+    await until(
+      async () => {
+        text = await metrics.metrics()
+        return /courtyard_alert_engine_messages_total\{outcome="evaluated"\} 7\b/.test(text)
+      },
+      { what: 'the worker counting 7 evaluated records' },
+    )
+    expect(text).toContain('courtyard_alerts_total{type="port_fault",severity="major"} 1')
+    expect(text).toContain('courtyard_alert_engine_restarts_total 0')
+  })
+
+  it('runs the engine at the nice value asked for, the main thread unchanged', () => {
+    // /proc/self/task/<tid>/stat: field 19 is the nice value (after the command name in parentheses)
+    const nices = readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+    })
+    expect(nices).toContain(7)
+    expect(getPriority()).toBe(0)
+  })
+
+  it('starts a worker that died again: nothing raised twice, nothing missed, requests meanwhile refused', async () => {
+    await portFault(1, t0)
+    await until(() => changes.length === 1, { what: 'the first alert' })
+
+    const down = thread.terminateWorker()
+    await expect(thread.acknowledge(changes[0]!.alert.id, 'user:crew')).rejects.toThrow(/restarting|stopped/)
+    await down
+    await until(() => thread.running(), { what: 'the worker started again' })
+
+    // the spool's records are read again from the last snapshot; the stored alert is not raised again
+    await portFault(2, t0 + 60_000)
+    await until(() => changes.length === 2, { what: 'the alert after the restart' })
+    expect(changes.map((c) => [c.alert.port, c.transition.kind])).toEqual([
+      [1, 'raised'],
+      [2, 'raised'],
+    ])
+    expect(
+      createAlertStore(db)
+        .list({ limit: 10 })
+        .map((a) => a.port)
+        .sort(),
+    ).toEqual([1, 2])
+    expect(await metrics.metrics()).toContain('courtyard_alert_engine_restarts_total 1')
+  })
+
+  it('stops with a snapshot: a new thread resumes after what the old one saw', async () => {
+    await portFault(4, t0)
+    await until(() => changes.length === 1, { what: 'the alert' })
+    await thread.stop()
+    thread = await start()
+    await portFault(4, t0 + 60_000)
+    // the same fault again: a repeat of the open alert (count 2), not a second alert
+    const id = changes[0]!.alert.id
+    await until(() => thread.store.get(id)?.count === 2, { what: 'the repeat counted' })
+    expect(changes).toHaveLength(1)
+    // the new worker read only the new record: the stop's snapshot and checkpoint cover the first
+    const text = await metrics.metrics()
+    expect(text).toMatch(/courtyard_alert_engine_messages_total\{outcome="evaluated"\} 1\b/)
+    expect(text).not.toContain('replayed_skipped')
+  })
+})

@@ -1,0 +1,194 @@
+// The alert routes over real HTTP: a Fastify app with the API's auth and error handling and the alert
+// plugin, on an engine fed through a real spool.
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import pino from 'pino'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { defaultResolveSettings } from '../../../alerts/engine.ts'
+import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
+import { createAuthenticator } from '../../../api/auth.ts'
+import type { RouteContext } from '../../../api/context.ts'
+import { installErrorHandlers } from '../../../api/errors.ts'
+import { alertRoutes } from '../../../api/routes/alerts.ts'
+import { createInfluxClient } from '../../../influx/client.ts'
+import { type EngineHarness, pileReading, startEngineHarness, T0 } from '../../alerts/engine/harness.ts'
+
+const MIN = 60_000
+let h: EngineHarness
+let app: FastifyInstance
+let base: string
+const tokens: Record<string, string> = {}
+const influx = createInfluxClient({ url: inject('influxUrl'), db: 'unused_by_alert_routes' })
+
+async function call(
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers and assert on them
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(base + path, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: res.status, body: await res.json() }
+}
+
+beforeAll(async () => {
+  h = await startEngineHarness({
+    rules: { evaluateDevice, evaluateOffline, resolveSettings: defaultResolveSettings },
+  })
+  const r = h.registry
+  r.createTenant({ id: 'bravo', name: 'Bravo' })
+  r.createSite({ id: 'shed-b', tenantId: 'bravo', name: 'Shed B', community: 'River', kind: 'charging-shed' })
+  await r.provisionDevice({ id: 'pile-b1', kind: 'charging-pile', siteId: 'shed-b' })
+  tokens.manager = r.createToken({ tenantId: 'acme', role: 'manager', name: 'acme manager' }).token
+  tokens.viewer = r.createToken({ tenantId: 'acme', role: 'viewer', name: 'acme viewer' }).token
+  tokens.bravo = r.createToken({ tenantId: 'bravo', role: 'manager', name: 'bravo manager' }).token
+  tokens.admin = r.createToken({ tenantId: null, role: 'admin', name: 'root' }).token
+
+  const log = pino({ level: 'silent' })
+  const auth = createAuthenticator({ registry: r })
+  const ctx: RouteContext = {
+    registry: r,
+    influx,
+    state: { forDevices: async () => new Map() },
+    revoke: async () => undefined,
+    deviceAdded: async () => undefined,
+    now: () => h.clock.now,
+    log,
+  }
+  const f = Fastify({ loggerInstance: log })
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .setValidatorCompiler(TypeBoxValidatorCompiler)
+  installErrorHandlers(f as unknown as FastifyInstance, log)
+  await f.register(
+    async (v1) => {
+      v1.addHook('onRequest', async (req) => {
+        req.principal = auth.fromHeader(req.headers.authorization)
+      })
+      await v1.register(alertRoutes, { ctx, engine: h.engine })
+    },
+    { prefix: '/api/v1' },
+  )
+  await f.listen({ host: '127.0.0.1', port: 0 })
+  app = f as unknown as FastifyInstance
+  const addr = app.server.address()
+  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
+
+  // acme: an overheat on pile-1 port 1 and a fault on pile-2; bravo: a fault on its own pile
+  h.clock.now = T0 + 10 * MIN
+  await h.publish('pile-1', 'telemetry', pileReading(T0, 0, [70]))
+  await h.publish('pile-1', 'telemetry', pileReading(T0 + MIN, 1, [70]))
+  const fault = (port: number, seq: number, ts: number) => ({
+    ts,
+    seq,
+    kind: 'charging-pile',
+    event: 'port_fault',
+    port,
+    code: 'leakage',
+  })
+  await h.publish('pile-2', 'events', fault(1, 1, T0 + 2 * MIN))
+  await h.publish('pile-2', 'events', fault(2, 2, T0 + 3 * MIN))
+  await h.publish('pile-b1', 'events', fault(1, 1, T0 + 4 * MIN))
+})
+afterAll(async () => {
+  await app?.close()
+  await h?.close()
+  await influx.close()
+})
+
+describe('alert routes', () => {
+  it('lists a tenant its own open alerts, newest first, with filters and cursor pages', async () => {
+    const all = await call('GET', '/api/v1/alerts', tokens.manager!)
+    expect(all.status).toBe(200)
+    expect(all.body.items.map((a: { deviceId: string; port: number }) => `${a.deviceId}/${a.port}`)).toEqual([
+      'pile-2/2',
+      'pile-2/1',
+      'pile-1/1',
+    ])
+    expect(all.body.items[0]).not.toHaveProperty('tenantId')
+    const page1 = await call('GET', '/api/v1/alerts?limit=2', tokens.manager!)
+    expect(page1.body.items).toHaveLength(2)
+    const page2 = await call('GET', `/api/v1/alerts?limit=2&cursor=${page1.body.next}`, tokens.manager!)
+    expect(page2.body).toEqual({ items: [all.body.items[2]] })
+    const filtered = await call(
+      'GET',
+      `/api/v1/alerts?type=port_fault&deviceId=pile-2&from=${T0 + 3 * MIN}`,
+      tokens.manager!,
+    )
+    expect(filtered.body.items.map((a: { port: number }) => a.port)).toEqual([2])
+    const bySite = await call('GET', '/api/v1/alerts?siteId=shed-b', tokens.admin!)
+    expect(bySite.body.items).toHaveLength(1)
+    const bad = await call('GET', '/api/v1/alerts?state=gone', tokens.manager!)
+    expect(bad.status).toBe(400)
+  })
+
+  it('acknowledges and clears by hand with the token name in the history, and hides other tenants behind 404', async () => {
+    const [, , overheat] = (await call('GET', '/api/v1/alerts', tokens.manager!)).body.items
+    expect((await call('POST', `/api/v1/alerts/${overheat.id}/ack`, tokens.bravo!, {})).status).toBe(404)
+    expect((await call('POST', `/api/v1/alerts/${overheat.id}/ack`, tokens.viewer!, {})).status).toBe(403)
+    h.clock.now = T0 + 20 * MIN
+    const ack = await call('POST', `/api/v1/alerts/${overheat.id}/ack`, tokens.manager!, {
+      note: 'on my way',
+    })
+    expect(ack.body).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'user:acme manager',
+      acknowledgedAt: T0 + 20 * MIN,
+    })
+    const cleared = await call('POST', `/api/v1/alerts/${overheat.id}/clear`, tokens.manager!, {
+      note: 'replaced the cable',
+    })
+    expect(cleared.body).toMatchObject({ state: 'cleared', clearedBy: 'user:acme manager' })
+    expect((await call('POST', `/api/v1/alerts/${overheat.id}/ack`, tokens.manager!, {})).status).toBe(409)
+    const one = await call('GET', `/api/v1/alerts/${overheat.id}`, tokens.manager!)
+    expect(
+      one.body.history.map((t: { kind: string; by: string; note?: string }) => [t.kind, t.by, t.note]),
+    ).toEqual([
+      ['raised', 'system', undefined],
+      ['acknowledged', 'user:acme manager', 'on my way'],
+      ['cleared', 'user:acme manager', 'replaced the cable'],
+    ])
+    expect(one.body.commands).toEqual([])
+    const history = await call('GET', '/api/v1/alerts?state=cleared', tokens.manager!)
+    expect(history.body.items.map((a: { id: string }) => a.id)).toEqual([overheat.id])
+  })
+
+  it('stores site and device overrides, answers the effective settings, and scopes them by tenant', async () => {
+    const put = await call('PUT', '/api/v1/sites/shed-a/alert-settings', tokens.manager!, {
+      utcOffsetMin: 60,
+    })
+    expect(put.status).toBe(200)
+    expect(put.body).toMatchObject({
+      scope: 'site',
+      id: 'shed-a',
+      override: { utcOffsetMin: 60 },
+      effective: { utcOffsetMin: 60 },
+    })
+    await call('PUT', '/api/v1/devices/pile-1/alert-settings', tokens.manager!, { offlineIntervals: 5 })
+    const dev = await call('GET', '/api/v1/devices/pile-1/alert-settings', tokens.viewer!)
+    expect(dev.body).toMatchObject({
+      override: { offlineIntervals: 5 },
+      effective: { utcOffsetMin: 60, offlineIntervals: 5 },
+    })
+    expect(
+      (await call('PUT', '/api/v1/devices/pile-1/alert-settings', tokens.manager!, { bogus: 1 })).status,
+    ).toBe(400)
+    expect((await call('GET', '/api/v1/sites/shed-a/alert-settings', tokens.bravo!)).status).toBe(404)
+    expect((await call('PUT', '/api/v1/devices/pile-1/alert-settings', tokens.viewer!, {})).status).toBe(403)
+  })
+
+  it('makes the engine use a changed override on the next reading', async () => {
+    // pile-2 last arrived at T0 + 10 min (60 s interval): offline after 3 min by default, 5 min with the override
+    await call('PUT', '/api/v1/devices/pile-2/alert-settings', tokens.manager!, { offlineIntervals: 5 })
+    h.engine.tick(T0 + 14 * MIN)
+    expect(h.engine.store.list({ limit: 10, deviceId: 'pile-2', type: 'device_offline' })).toHaveLength(0)
+    h.engine.tick(T0 + 15 * MIN)
+    expect(h.engine.store.list({ limit: 10, deviceId: 'pile-2', type: 'device_offline' })).toHaveLength(1)
+  })
+})

@@ -1,0 +1,154 @@
+// POST/GET /api/v1/devices/{id}/commands over real HTTP, with the real broker and a simulated pile.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type CommandHarness,
+  type SimulatedPile,
+  startCommandHarness,
+} from '../../commands/command-harness.ts'
+
+/** Asserts the `{error, message}` shape (api.md: Errors) and returns the code. */
+function errorCode(body: unknown): string {
+  const b = body as { error?: unknown; message?: unknown }
+  expect(Object.keys(b ?? {}).sort()).toEqual(['error', 'message'])
+  expect(typeof b.message === 'string' && b.message.length > 10).toBe(true)
+  return b.error as string
+}
+
+describe('command routes', () => {
+  let h: CommandHarness
+  let pile: SimulatedPile
+  beforeAll(async () => {
+    h = await startCommandHarness({ timeoutMs: 1500 })
+    pile = await h.pile('pile-1')
+  })
+  afterAll(async () => {
+    await h?.close()
+  })
+
+  it('sends the command to the pile and answers with its ack', async () => {
+    pile.mode = 'answer'
+    const res = await h.call('POST', '/api/v1/devices/pile-1/commands', {
+      body: { name: 'stop_port', args: { port: 2, reason: 'checking the socket' } },
+    })
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({ id: expect.stringMatching(/^cmd-/), ok: true })
+    expect(pile.received.at(-1)).toEqual({
+      id: res.body.id,
+      name: 'stop_port',
+      args: { port: 2, reason: 'checking the socket' },
+    })
+  })
+
+  it('answers 200 with ok:false and the reason when the pile refuses', async () => {
+    pile.mode = 'answer'
+    const res = await h.call('POST', '/api/v1/devices/pile-1/commands', {
+      body: { name: 'enable_port', args: { port: 11 } },
+    })
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({ id: expect.any(String), ok: false, error: 'no port 11' })
+  })
+
+  it('takes a command without args as {}', async () => {
+    pile.mode = 'answer'
+    const res = await h.call('POST', '/api/v1/devices/pile-1/commands', { body: { name: 'ping' } })
+    expect(res.status).toBe(200)
+    expect(pile.received.at(-1)).toEqual({ id: res.body.id, name: 'ping', args: {} })
+  })
+
+  it('answers 504 DEVICE_TIMEOUT when the pile does not ack, and audits the timeout', async () => {
+    pile.mode = 'silent'
+    const before = pile.received.length
+    const res = await h.call('POST', '/api/v1/devices/pile-1/commands', { body: { name: 'ping', args: {} } })
+    expect(res.status).toBe(504)
+    expect(errorCode(res.body)).toBe('DEVICE_TIMEOUT')
+    expect(pile.received.length).toBe(before + 1)
+    const audit = await h.call('GET', '/api/v1/devices/pile-1/commands?limit=1')
+    expect(audit.body.items[0]).toMatchObject({ id: pile.received.at(-1)!.id, result: 'timeout' })
+  })
+
+  it.each([
+    [
+      'a command the kind does not take',
+      'pile-1',
+      { name: 'set_brightness', args: { pct: 50 } },
+      /does not take/,
+    ],
+    ['an argument out of range', 'screen-1', { name: 'set_brightness', args: { pct: 150 } }, /pct/],
+    ['a wrong argument type', 'pile-1', { name: 'stop_port', args: { port: 'three' } }, /port/],
+    ['an unknown command name', 'pile-1', { name: 'self_destruct', args: {} }, /name/],
+    ['an extra body property', 'pile-1', { name: 'ping', args: {}, force: true }, /force/],
+  ])('answers 400 with the error shape for %s, sending nothing', async (_what, id, body, message) => {
+    const before = pile.received.length
+    const res = await h.call('POST', `/api/v1/devices/${id}/commands`, { body })
+    expect(res.status).toBe(400)
+    expect(errorCode(res.body)).toBe('BAD_REQUEST')
+    expect(res.body.message).toMatch(message)
+    expect(pile.received.length).toBe(before)
+  })
+
+  it('answers 404 for an unknown device and for another tenant’s device, sending nothing', async () => {
+    const other = await h.pile('pile-b', 'answer')
+    for (const [path, token] of [
+      ['/api/v1/devices/pile-9/commands', h.tokens.acmeManager],
+      ['/api/v1/devices/pile-b/commands', h.tokens.acmeManager],
+      ['/api/v1/devices/pile-1/commands', h.tokens.bravoManager],
+    ] as const) {
+      const res = await h.call('POST', path, { token, body: { name: 'ping', args: {} } })
+      expect(res.status).toBe(404)
+      expect(errorCode(res.body)).toBe('DEVICE_UNKNOWN')
+      expect((await h.call('GET', path, { token })).status).toBe(404)
+    }
+    expect(other.received).toEqual([])
+  })
+
+  it('answers 403 to a viewer token, which may still read the audit', async () => {
+    const res = await h.call('POST', '/api/v1/devices/pile-1/commands', {
+      token: h.tokens.acmeViewer,
+      body: { name: 'ping', args: {} },
+    })
+    expect(res.status).toBe(403)
+    expect(errorCode(res.body)).toBe('FORBIDDEN')
+    expect(
+      (await h.call('GET', '/api/v1/devices/pile-1/commands', { token: h.tokens.acmeViewer })).status,
+    ).toBe(200)
+  })
+
+  it('lists the audit newest first with who, what, when and result, page by page', async () => {
+    const all = await h.call('GET', '/api/v1/devices/pile-1/commands')
+    expect(all.status).toBe(200)
+    const ids = [...pile.received].reverse().map((c) => c.id)
+    expect(all.body.items.map((r: { id: string }) => r.id)).toEqual(ids)
+    expect(all.body.next).toBeUndefined()
+    const first = all.body.items.at(-1)
+    expect(first).toEqual({
+      id: ids.at(-1),
+      deviceId: 'pile-1',
+      name: 'stop_port',
+      args: { port: 2, reason: 'checking the socket' },
+      // the token's name, not its secret or id
+      by: 'user:acme ops',
+      requestedAt: expect.any(Number),
+      result: 'ok',
+      ackAt: expect.any(Number),
+    })
+
+    const seen: string[] = []
+    let cursor: string | undefined
+    do {
+      const page = await h.call(
+        'GET',
+        `/api/v1/devices/pile-1/commands?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      )
+      expect(page.body.items.length).toBeLessThanOrEqual(2)
+      seen.push(...page.body.items.map((r: { id: string }) => r.id))
+      cursor = page.body.next
+    } while (cursor)
+    expect(seen).toEqual(ids)
+  })
+
+  it('answers 400 for a cursor that is not one of ours', async () => {
+    const res = await h.call('GET', '/api/v1/devices/pile-1/commands?cursor=bm9wZQ')
+    expect(res.status).toBe(400)
+    expect(errorCode(res.body)).toBe('BAD_REQUEST')
+  })
+})
