@@ -8,7 +8,7 @@ import { type Harness, startHarness } from './helpers.ts'
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness({ config: { maxQos2InFlight: 20 } })
+  h = await startHarness({ config: { qos2InflightMax: 20 } })
   for (const id of ['q2-clean', 'q2-session', 'q2-burst', 'q2-flood']) h.directory.addDevice(id, 'secret')
 })
 afterAll(async () => {
