@@ -191,7 +191,7 @@ export function createAedesHooks(deps: HookDeps) {
       }
       // DURABILITY: aedes writes the QoS 1 PUBACK right after this callback, so it means "on disk"
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
-      const stored = (err: Error | null | undefined, duplicate = false) => {
+      appendOnce(client, packet, packet.topic, payload, (err, duplicate) => {
         if (err) {
           metrics.spoolErrors.inc()
           log.error({ err, deviceId: identity.deviceId }, 'spool append failed')
@@ -202,19 +202,7 @@ export function createAedesHooks(deps: HookDeps) {
         if (duplicate) metrics.qos2Duplicates.inc()
         else metrics.devicePublishes.inc()
         done(null)
-      }
-      const append = (cb: (err?: Error | null) => void) => spool.append(packet.topic, payload, cb)
-      // QoS 2: aedes' duplicate check comes after this hook; a retransmission must not be spooled twice
-      if (packet.qos === 2 && typeof packet.messageId === 'number' && !isWill) {
-        deps.qos2.admit(
-          client.id,
-          { messageId: packet.messageId, topic: packet.topic, payload },
-          append,
-          stored,
-        )
-        return
-      }
-      append(stored)
+      })
     },
 
     authorizeSubscribe(
@@ -232,6 +220,25 @@ export function createAedesHooks(deps: HookDeps) {
       // null grants 0x80 (failure) in the SUBACK (MQTT 3.1.1 §3.9.3) without closing the connection
       done(null, null)
     },
+  }
+
+  /**
+   * Appends a device publish to the spool; a QoS 2 retransmission of a message spooled and not yet released
+   * is not appended again (`duplicate`): aedes' own duplicate check (MQTT-4.3.3-2) comes after this hook.
+   */
+  function appendOnce(
+    client: Client,
+    packet: PublishPacket,
+    topic: string,
+    payload: Buffer,
+    done: (err: Error | null, duplicate: boolean) => void,
+  ): void {
+    const append = (cb: (err?: Error | null) => void) => spool.append(topic, payload, cb)
+    if (packet.qos !== 2 || typeof packet.messageId !== 'number' || (client as AedesClient).will === packet) {
+      append((err) => done(err ?? null, false))
+      return
+    }
+    deps.qos2.admit(client.id, { messageId: packet.messageId, topic, payload }, append, done)
   }
 
   function revoke(payload: Buffer | string): void {

@@ -32,7 +32,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     maxPacketBytes: deps.config.maxPacketBytes ?? 65_536,
   }
   const cache = createAuthCache(config.authCacheMax)
-  // the same bound as aedes' per connection (maxInflightInbound below), per client id across connections
+  // the bound of QoS 2 messages awaiting PUBREL, per client id across its connections
   const qos2 = createQos2Receipts({ maxPerClient: config.qos2InflightMax ?? 100 })
   let devices = 0
   const metrics = createBrokerMetrics(deps.metrics, { spool: deps.spool, connectedDevices: () => devices })
@@ -60,9 +60,6 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     maxTopicLevels: config.maxTopicLevels ?? 8,
     connectTimeout: config.connectTimeoutMs ?? 10_000,
     drainTimeout: config.drainTimeoutMs ?? 30_000,
-    // per connection: QoS 2 messages held until their PUBREL; aedes' default (1000) × 64 KiB packets is
-    // 64 MB that one connection withholding PUBRELs could pin. MQTT 3.1.1 has no code for it: aedes closes.
-    maxInflightInbound: config.qos2InflightMax ?? 100,
     // enforced in validateConnect instead: aedes' own check also refuses keep alive 0
     keepaliveLimit: 0,
     preConnect: hooks.preConnect,
