@@ -11,7 +11,7 @@ import { M } from './influxql.ts'
 import { limits, row, statPanel, timeSeriesPanel } from './panels.ts'
 import { levelsTo, scopeVariables, scopeWhere } from './variables.ts'
 
-/** W a shed's own electronics and lights may draw beyond its ports (domain.md: unmetered shed load) */
+/** W a shed's own electronics and lights may draw beyond its ports (docs/domain.md: unmetered shed load) */
 const SHED_OWN_LOAD_W = 60
 
 export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuilder {

@@ -1,5 +1,5 @@
 // Day-care rooms against GB/T 18883 indoor air quality: CO2 ≤ 1000 ppm, PM2.5 ≤ 50 µg/m³ as a 24 h mean,
-// 22–28 °C and RH 40–80 % in summer, 16–24 °C and RH 30–60 % in winter (shared/domain.md). The bands are
+// 22–28 °C and RH 40–80 % in summer, 16–24 °C and RH 30–60 % in winter (docs/domain.md). The bands are
 // the panels' thresholds; temperature and humidity get one panel per season because Grafana thresholds
 // cannot follow the calendar.
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard'
