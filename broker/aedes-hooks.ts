@@ -25,7 +25,6 @@ export interface HookDeps {
   log: Logger
   metrics: BrokerMetrics
   cache: AuthCache
-  keepaliveLimitS: number
   /** disconnects a revoked device */
   onRevoke: (deviceId: string) => void
 }
@@ -72,16 +71,12 @@ export function createAedesHooks(deps: HookDeps) {
       if (packet.will) withWill.add(client)
       verdicts.set(
         client,
-        validateConnect(
-          {
-            clientId: packet.clientId,
-            username: packet.username,
-            hasPassword: packet.password !== undefined,
-            keepaliveS: packet.keepalive ?? 0,
-            willTopic: packet.will?.topic,
-          },
-          { keepaliveLimitS: deps.keepaliveLimitS },
-        ),
+        validateConnect({
+          clientId: packet.clientId,
+          username: packet.username,
+          hasPassword: packet.password !== undefined,
+          willTopic: packet.will?.topic,
+        }),
       )
       done(null, true)
     },

@@ -40,7 +40,6 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     log,
     metrics,
     cache,
-    keepaliveLimitS: config.keepaliveLimitS ?? 1800,
     onRevoke: (deviceId) => {
       const client = (aedes as unknown as { clients: Record<string, Client> } | undefined)?.clients[deviceId]
       // an unclean close: the device's Will (status offline) is published and spooled
@@ -56,7 +55,9 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     maxTopicLevels: config.maxTopicLevels ?? 8,
     connectTimeout: config.connectTimeoutMs ?? 10_000,
     drainTimeout: config.drainTimeoutMs ?? 30_000,
-    // enforced in validateConnect instead: aedes' own check also refuses keep alive 0
+    // protocol: every keep alive of MQTT 3.1.1 (0–65535 s) is accepted; aedes closes a connection silent
+    // for 1.5 × its keep alive (MQTT-3.1.2-24). aedes' own limit would refuse 0 and answer code 6,
+    // which MQTT 3.1.1 does not have.
     keepaliveLimit: 0,
     preConnect: hooks.preConnect,
     authenticate: hooks.authenticate,

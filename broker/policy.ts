@@ -51,7 +51,6 @@ export interface ConnectRequest {
   clientId: string
   username?: string
   hasPassword: boolean
-  keepaliveS: number
   willTopic?: string
 }
 
@@ -62,14 +61,13 @@ export type ConnectVerdict =
   | { ok: false; returnCode: RefuseCode; reason: string }
 
 /** Everything about a CONNECT that can be decided without the secret store. */
-export function validateConnect(req: ConnectRequest, limits: { keepaliveLimitS: number }): ConnectVerdict {
+export function validateConnect(req: ConnectRequest): ConnectVerdict {
   // MQTT-3.1.3-8/9: aedes would invent an id for an empty one; every client here must say who it is
   if (req.clientId.length === 0) return refuse(2, 'empty client id')
   if (req.username === undefined || req.username.length === 0) return refuse(4, 'anonymous')
   if (!req.hasPassword) return refuse(4, 'no password')
-  // keep alive 0 (none) is valid MQTT and the protocol does not forbid it; TCP keepalive covers those
-  if (limits.keepaliveLimitS > 0 && req.keepaliveS > limits.keepaliveLimitS)
-    return refuse(5, 'keepalive above limit')
+  // protocol (Connection limits): any keep alive MQTT 3.1.1 allows, 0–65535 s, is accepted. Cellular
+  // devices use an hour and more; 0 (none) is covered by TCP keepalive (listeners.ts). No check here.
   let identity: Identity
   if (req.username.startsWith(SERVICE_PREFIX)) {
     const name = req.username.slice(SERVICE_PREFIX.length)

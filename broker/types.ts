@@ -19,8 +19,6 @@ export interface BrokerConfig {
   maxPacketBytes?: number
   /** topic levels per PUBLISH/SUBSCRIBE (default 8: `devices/{id}/commands/ack` has 4) */
   maxTopicLevels?: number
-  /** CONNECTs with a keep alive above this are refused (default 1800); 0 = no keep alive is allowed */
-  keepaliveLimitS?: number
   /** time a connection gets to send CONNECT (default 10000) */
   connectTimeoutMs?: number
   /** a subscriber whose socket does not drain within this is disconnected (default 30000) */

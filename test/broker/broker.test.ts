@@ -14,7 +14,7 @@ beforeAll(async () => {
     .addDevice('ws-dev-01', 'secret-ws')
     .addDevice('gone-dev-1', 'secret-g')
     .addDevice('quiet-01', 'secret-q')
-  h.directory.addDevice('life-dev-1', 'secret-l')
+  h.directory.addDevice('life-dev-1', 'secret-l').addDevice('keep-01', 'secret-k')
 })
 afterAll(async () => {
   await h?.close()
@@ -56,6 +56,12 @@ describe('broker authentication', () => {
     ],
   ])('refuses %s', async (_name, opts, code) => {
     expect(await refusedConnect(h.url, opts)).toBe(code)
+  })
+
+  // protocol (Connection limits): any keep alive of MQTT 3.1.1; cellular devices use an hour and more
+  it.each([0, 1800, 1801, 3600, 65535])('accepts a device with a keep alive of %i s', async (keepalive) => {
+    const c = await h.connect(device('keep-01', 'secret-k', { keepalive }))
+    await c.endAsync()
   })
 
   it('accepts a registered device and a service, and counts auth failures', async () => {

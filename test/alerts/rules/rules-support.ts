@@ -58,7 +58,7 @@ export function pile(
     powerW: p.powerW ?? 0,
     ...(p.tempC !== undefined ? { tempC: p.tempC } : {}),
   }))
-  const portsW = ports.reduce((a, p) => a + p.powerW, 0)
+  const portsW = ports.reduce((a, p) => a + (p.powerW ?? 0), 0)
   const reading: ChargingPileTelemetry = {
     ts,
     seq: seq++,
