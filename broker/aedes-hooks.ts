@@ -8,6 +8,7 @@
 import type { AuthenticateError, Client, ConnectPacket, PublishPacket, Subscription } from 'aedes'
 import type { Logger } from 'pino'
 import { DEVICE_ID_RE } from '../domain/protocol.ts'
+import { topics } from '../domain/topics.ts'
 import type { DeviceDirectory } from '../registry/types.ts'
 import type { SpoolWriter } from '../spool/types.ts'
 import type { AuthCache } from './auth-cache.ts'
@@ -37,6 +38,8 @@ export function createAedesHooks(deps: HookDeps) {
   const identities = new WeakMap<Client, Identity>()
   const refusedCount = new WeakMap<Client, number>()
   const withWill = new WeakSet<Client>()
+  /** connections the broker ended itself (keep alive timeout, revoke): their Will is the broker's word */
+  const endedByBroker = new WeakSet<Client>()
   /** newest authenticated client per device id, to tell a session takeover from a disconnect */
   const latest = new Map<string, WeakRef<Client>>()
 
@@ -53,10 +56,14 @@ export function createAedesHooks(deps: HookDeps) {
     done(err, false)
   }
 
-  return {
+  const this_ = {
     identityOf: (client: Client): Identity | undefined => identities.get(client),
     /** whether the client set a Will at CONNECT (aedes clears `client.will` before 'clientDisconnect') */
     hadWill: (client: Client): boolean => withWill.has(client),
+    /** marks a connection the broker is about to end (keep alive timeout, revoke) */
+    endedByBroker: (client: Client): void => {
+      endedByBroker.add(client)
+    },
     /** a newer connection of the same device is taking over this one (MQTT-3.1.4-2) */
     isTakenOver(client: Client, deviceId: string): boolean {
       const newer = latest.get(deviceId)?.deref()
@@ -181,9 +188,20 @@ export function createAedesHooks(deps: HookDeps) {
         done(null)
         return
       }
+      let spoolTopic = packet.topic
+      if (isWill && packet.topic === topics.status(identity.deviceId)) {
+        // protocol (Connection limits): a device taken over by its own new connection (MQTT-3.1.4-2)
+        // stays online; its old connection's Will would say offline right before the new `online`
+        if (this_.isTakenOver(client, identity.deviceId)) {
+          metrics.suppressedWills.inc()
+          done(new Error('will suppressed: session taken over'))
+          return
+        }
+        spoolTopic = topics.statusRecord(identity.deviceId, endedByBroker.has(client) ? 'broker' : 'will')
+      }
       // DURABILITY: aedes writes the QoS 1 PUBACK right after this callback, so it means "on disk"
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
-      spool.append(packet.topic, payload, (err) => {
+      spool.append(spoolTopic, payload, (err) => {
         if (err) {
           metrics.spoolErrors.inc()
           log.error({ err, deviceId: identity.deviceId }, 'spool append failed')
@@ -212,6 +230,7 @@ export function createAedesHooks(deps: HookDeps) {
       done(null, null)
     },
   }
+  return this_
 
   function revoke(payload: Buffer | string): void {
     let deviceId: unknown

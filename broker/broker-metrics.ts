@@ -12,6 +12,7 @@ export interface BrokerMetrics {
   revocations: Counter
   spoolErrors: Counter
   devicePublishes: Counter
+  suppressedWills: Counter
 }
 
 export function createBrokerMetrics(
@@ -65,6 +66,10 @@ export function createBrokerMetrics(
     devicePublishes: counter(
       'courtyard_broker_device_publishes_total',
       'Device publishes stored in the spool',
+    ),
+    suppressedWills: counter(
+      'courtyard_broker_suppressed_wills_total',
+      'Wills not published because a new connection of the same device took over',
     ),
   }
 }

@@ -42,8 +42,10 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     cache,
     onRevoke: (deviceId) => {
       const client = (aedes as unknown as { clients: Record<string, Client> } | undefined)?.clients[deviceId]
-      // an unclean close: the device's Will (status offline) is published and spooled
-      client?.close()
+      if (client === undefined) return
+      // an unclean close: the device's Will (status offline) is published, spooled as the broker's word
+      hooks.endedByBroker(client)
+      client.close()
     },
   })
 
@@ -82,6 +84,8 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     if (hooks.isTakenOver(client, identity.deviceId)) return
     publishOffline(identity.deviceId)
   })
+  // MQTT-3.1.2-24: silent for 1.5 × keep alive; aedes then closes it uncleanly and publishes the Will
+  broker.on('keepaliveTimeout', (client) => hooks.endedByBroker(client))
   broker.on('connectionError', (_client, err) => log.debug({ err }, 'connection error before CONNECT'))
   broker.on('clientError', (client, err) =>
     log.debug({ clientId: client.id, err: err.message }, 'client error'),
@@ -89,7 +93,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
 
   function publishOffline(deviceId: string): void {
     const topic = topics.status(deviceId)
-    deps.spool.append(topic, OFFLINE, (err) => {
+    deps.spool.append(topics.statusRecord(deviceId, 'broker'), OFFLINE, (err) => {
       if (err) {
         metrics.spoolErrors.inc()
         log.error({ err, deviceId }, 'offline status not spooled')

@@ -1,7 +1,7 @@
 // Pure access decisions: who may connect as whom, publish where and subscribe to what. The aedes hooks
 // (aedes-hooks.ts) only adapt these to callbacks.
 import { DEVICE_ID_RE } from '../domain/protocol.ts'
-import { REVOKE_TOPIC } from '../domain/topics.ts'
+import { BROKER_STATUS_CHANNELS, REVOKE_TOPIC } from '../domain/topics.ts'
 import type { Identity } from './types.ts'
 
 /** Service accounts speak MQTT as `svc:<name>` (registry/types.ts). */
@@ -29,8 +29,16 @@ export function publishRefusal(identity: Identity, topic: string): PublishRefusa
   if (!topic.startsWith(own) || topic.length === own.length) return 'outside-own-subtree'
   // commands flow service → device (protocol: Topics); a device must not forge one, even to itself
   if (topic.length === own.length + 8 && topic.endsWith('commands')) return 'not-allowed'
+  // the broker's own status records (domain/topics.ts): a device must not pass for the broker
+  if (isBrokerStatusRecord(topic, own.length)) return 'not-allowed'
   return undefined
 }
+
+const WILL_SUFFIX = BROKER_STATUS_CHANNELS.will
+const BROKER_SUFFIX = BROKER_STATUS_CHANNELS.broker
+const isBrokerStatusRecord = (topic: string, ownLength: number): boolean =>
+  (topic.length === ownLength + WILL_SUFFIX.length && topic.endsWith(WILL_SUFFIX)) ||
+  (topic.length === ownLength + BROKER_SUFFIX.length && topic.endsWith(BROKER_SUFFIX))
 
 export function canPublish(identity: Identity, topic: string): boolean {
   return publishRefusal(identity, topic) === undefined

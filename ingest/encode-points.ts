@@ -145,7 +145,10 @@ export function encodePoints(msg: DecodedMessage, tagSet: string, arrivalMs: num
       encodeEvent(msg.kind, msg.event, tagSet, out)
       break
     case 'status':
-      out.push(`${M_STATUS}${tagSet} online=${msg.online},source="device" ${Math.trunc(arrivalMs)}000000`)
+      // source is a closed enum (domain/topics.ts): no escaping needed
+      out.push(
+        `${M_STATUS}${tagSet} online=${msg.online},source="${msg.source}" ${Math.trunc(arrivalMs)}000000`,
+      )
       break
     case 'command_ack':
       // counted by ingest, not stored: the API correlates acks itself over MQTT

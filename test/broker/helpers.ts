@@ -1,3 +1,4 @@
+import { connect as netConnect, type Socket } from 'node:net'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { pino } from 'pino'
 import { Registry } from 'prom-client'
@@ -154,4 +155,70 @@ export function collectMessages(c: MqttClient): Array<{ topic: string; payload: 
   const out: Array<{ topic: string; payload: string }> = []
   c.on('message', (t, p) => out.push({ topic: t, payload: p.toString() }))
   return out
+}
+
+const mqttString = (s: string | Buffer): Buffer => {
+  const b = typeof s === 'string' ? Buffer.from(s, 'utf8') : s
+  const out = Buffer.alloc(2 + b.length)
+  out.writeUInt16BE(b.length, 0)
+  b.copy(out, 2)
+  return out
+}
+
+/** One MQTT 3.1.1 packet: fixed header (type and flags, remaining length varint) and body. */
+export function mqttPacket(typeAndFlags: number, body: Buffer): Buffer {
+  const len: number[] = []
+  let n = body.length
+  do {
+    let b = n % 128
+    n = Math.floor(n / 128)
+    if (n > 0) b |= 0x80
+    len.push(b)
+  } while (n > 0)
+  return Buffer.concat([Buffer.from([typeAndFlags, ...len]), body])
+}
+
+/**
+ * A device speaking raw MQTT 3.1.1 over TCP: it sends only what the test writes (no PINGREQ, no PUBREL),
+ * which mqtt.js cannot be made to do. Resolves once the CONNACK arrived, with its return code.
+ */
+export async function rawDevice(
+  port: number,
+  o: { clientId: string; password: string; keepaliveS: number; will?: { topic: string; payload: string } },
+): Promise<{ socket: Socket; returnCode: number; closed: Promise<void>; received: Buffer[] }> {
+  const socket = netConnect(port, '127.0.0.1')
+  socket.on('error', () => {})
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+  const received: Buffer[] = []
+  // clean session, user name, password; Will flag, Will QoS 1 and Will retain when a Will is given
+  const flags = 0x02 | 0x80 | 0x40 | (o.will ? 0x04 | 0x08 | 0x20 : 0)
+  const keepalive = Buffer.from([o.keepaliveS >> 8, o.keepaliveS & 0xff])
+  const body = Buffer.concat([
+    mqttString('MQTT'),
+    Buffer.from([4, flags]),
+    keepalive,
+    mqttString(o.clientId),
+    ...(o.will ? [mqttString(o.will.topic), mqttString(o.will.payload)] : []),
+    mqttString(o.clientId),
+    mqttString(o.password),
+  ])
+  const connack = new Promise<number>((resolve, reject) => {
+    socket.once('data', (d: Buffer) => {
+      received.push(d)
+      socket.on('data', (more: Buffer) => received.push(more))
+      if (d[0] === 0x20) resolve(d[3]!)
+      else reject(new Error(`expected a CONNACK, got type ${d[0]}`))
+    })
+    socket.once('close', () => reject(new Error('closed before CONNACK')))
+  })
+  socket.write(mqttPacket(0x10, body))
+  return { socket, returnCode: await connack, closed, received }
+}
+
+/** A QoS 2 PUBLISH (DUP 0, retain 0) with message id `id`. */
+export function qos2Publish(topic: string, payload: string, id: number): Buffer {
+  return mqttPacket(
+    0x34,
+    Buffer.concat([mqttString(topic), Buffer.from([id >> 8, id & 0xff]), Buffer.from(payload)]),
+  )
 }

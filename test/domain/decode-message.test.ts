@@ -123,8 +123,16 @@ describe('decodeMessage accepts every valid protocol message', () => {
   ])('decodes the status %j', (text, online) => {
     expect(decode('devices/dev-1/status', text)).toEqual({
       ok: true,
-      value: { type: 'status', deviceId: 'dev-1', online },
+      value: { type: 'status', deviceId: 'dev-1', online, source: 'device' },
     })
+  })
+
+  it.each([
+    ['devices/dev-1/status/will', 'offline', false, 'will'],
+    ['devices/dev-1/status/broker', 'offline', false, 'broker'],
+    ['devices/dev-1/status/broker', 'online', true, 'broker'],
+  ])('decodes the broker’s spool record %s as a status from %s', (topic, text, online, source) => {
+    expect(decode(topic, text)).toEqual({ ok: true, value: { type: 'status', deviceId: 'dev-1', online, source } })
   })
 
   it('decodes a command ack', () => {

@@ -138,6 +138,16 @@ describe('encodePoints', () => {
     ])
   })
 
+  it.each([
+    ['status', 'device'],
+    ['status/will', 'will'],
+    ['status/broker', 'broker'],
+  ])('records who said a status: the spool record %s is source %s', (channel, source) => {
+    expect(encode(decoded(channel, 'offline', 'outdoor-display'), TAGS, NOW + 7)).toEqual([
+      `device_status,community=c1,device=dev-1,site=s1,tenant=t1 online=false,source="${source}" 1763712000007000000`,
+    ])
+  })
+
   it('stores nothing for a command ack', () => {
     expect(encode(decoded('commands/ack', { id: 'c1', ok: true }, 'charging-pile'))).toEqual([])
   })

@@ -116,7 +116,7 @@ export function event(kind: DeviceKind, ts: number, name: string, extra: Record<
 }
 
 export const status = (kind: DeviceKind, online: boolean, arrivalMs: number): Step => ({
-  msg: { type: 'status', deviceId: `dev-${kind}`, online },
+  msg: { type: 'status', deviceId: `dev-${kind}`, online, source: 'device' },
   arrivalMs,
 })
 
