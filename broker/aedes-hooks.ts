@@ -13,7 +13,14 @@ import type { DeviceDirectory } from '../registry/types.ts'
 import type { SpoolWriter } from '../spool/types.ts'
 import type { AuthCache } from './auth-cache.ts'
 import type { BrokerMetrics } from './broker-metrics.ts'
-import { type ConnectVerdict, canSubscribe, publishRefusal, REVOKE_TOPIC, validateConnect } from './policy.ts'
+import {
+  type ConnectVerdict,
+  canSubscribe,
+  mayRetain,
+  publishRefusal,
+  REVOKE_TOPIC,
+  validateConnect,
+} from './policy.ts'
 import type { Identity } from './types.ts'
 
 /** Where refused publishes go: `$` topics match no wildcard (MQTT-4.7.2-1) and canSubscribe refuses it. */
@@ -26,6 +33,8 @@ export interface HookDeps {
   log: Logger
   metrics: BrokerMetrics
   cache: AuthCache
+  /** largest retained payload (a device's status); see policy.ts mayRetain */
+  retainMaxBytes: number
   /** disconnects a revoked device */
   onRevoke: (deviceId: string) => void
 }
@@ -177,6 +186,10 @@ export function createAedesHooks(deps: HookDeps) {
         packet.payload = EMPTY
         done(null)
         return
+      }
+      if (packet.retain && !mayRetain(identity, packet.topic, packet.payload.length, deps.retainMaxBytes)) {
+        packet.retain = false
+        metrics.unretainedPublishes.inc()
       }
       if (identity.type === 'service') {
         if (packet.topic === REVOKE_TOPIC) {

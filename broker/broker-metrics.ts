@@ -13,6 +13,7 @@ export interface BrokerMetrics {
   spoolErrors: Counter
   devicePublishes: Counter
   suppressedWills: Counter
+  unretainedPublishes: Counter
 }
 
 export function createBrokerMetrics(
@@ -66,6 +67,10 @@ export function createBrokerMetrics(
     devicePublishes: counter(
       'courtyard_broker_device_publishes_total',
       'Device publishes stored in the spool',
+    ),
+    unretainedPublishes: counter(
+      'courtyard_broker_unretained_publishes_total',
+      'Publishes with the retain flag delivered but not retained (only a device status is retained)',
     ),
     suppressedWills: counter(
       'courtyard_broker_suppressed_wills_total',

@@ -40,6 +40,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     log,
     metrics,
     cache,
+    retainMaxBytes: config.retainMaxBytes ?? 64,
     onRevoke: (deviceId) => {
       const client = (aedes as unknown as { clients: Record<string, Client> } | undefined)?.clients[deviceId]
       if (client === undefined) return
@@ -57,6 +58,9 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     maxTopicLevels: config.maxTopicLevels ?? 8,
     connectTimeout: config.connectTimeoutMs ?? 10_000,
     drainTimeout: config.drainTimeoutMs ?? 30_000,
+    // per connection: QoS 2 messages held until their PUBREL; aedes' default (1000) × 64 KiB packets is
+    // 64 MB that one connection withholding PUBRELs could pin. MQTT 3.1.1 has no code for it: aedes closes.
+    maxInflightInbound: config.qos2InflightMax ?? 100,
     // protocol: every keep alive of MQTT 3.1.1 (0–65535 s) is accepted; aedes closes a connection silent
     // for 1.5 × its keep alive (MQTT-3.1.2-24). aedes' own limit would refuse 0 and answer code 6,
     // which MQTT 3.1.1 does not have.

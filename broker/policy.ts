@@ -40,6 +40,23 @@ const isBrokerStatusRecord = (topic: string, ownLength: number): boolean =>
   (topic.length === ownLength + WILL_SUFFIX.length && topic.endsWith(WILL_SUFFIX)) ||
   (topic.length === ownLength + BROKER_SUFFIX.length && topic.endsWith(BROKER_SUFFIX))
 
+/**
+ * Whether a publish may stay retained. The protocol retains only a device's status (Topics: `online` /
+ * `offline`, retained), so that is the one retained message a device can leave: at most one per device,
+ * of at most `maxBytes`. Anything else keeps flowing but is not retained, so a stolen secret cannot fill
+ * the broker's memory with retained messages. Services never retain: a retained command would run again
+ * at every reconnect (protocol: the service never relies on a broker queue).
+ */
+export function mayRetain(
+  identity: Identity,
+  topic: string,
+  payloadBytes: number,
+  maxBytes: number,
+): boolean {
+  if (identity.type === 'service') return false
+  return payloadBytes <= maxBytes && topic === `devices/${identity.deviceId}/status`
+}
+
 export function canPublish(identity: Identity, topic: string): boolean {
   return publishRefusal(identity, topic) === undefined
 }

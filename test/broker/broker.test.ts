@@ -6,8 +6,10 @@ import {
   collectMessages,
   type Harness,
   nextMessage,
+  qos2Publish,
   rawDevice,
   refusedConnect,
+  retainedMessages,
   startHarness,
 } from './helpers.ts'
 
@@ -225,6 +227,52 @@ describe('broker device lifecycle', () => {
     const lateMsg = nextMessage(late, 'devices/life-dev-1/status')
     await late.subscribeAsync('devices/life-dev-1/status', { qos: 1 })
     expect(await lateMsg).toMatchObject({ payload: 'offline', retain: true })
+  })
+})
+
+describe('broker memory bounds', () => {
+  it('retains only a device’s status, and only a short one; everything else flows unretained', async () => {
+    h.directory.addDevice('ret-01', 'secret-r')
+    const d = await h.connect(device('ret-01', 'secret-r'))
+    const watcher = await h.connect(service())
+    await watcher.subscribeAsync('devices/ret-01/#', { qos: 1 })
+    const seen = collectMessages(watcher)
+    await d.publishAsync('devices/ret-01/telemetry', '{"seq":1}', { qos: 1, retain: true })
+    await d.publishAsync('devices/ret-01/events', '{"seq":2}', { qos: 1, retain: true })
+    for (let i = 0; i < 20; i++)
+      await d.publishAsync(`devices/ret-01/x/${i}`, 'junk', { qos: 0, retain: true })
+    await d.publishAsync('devices/ret-01/status', 'x'.repeat(65), { qos: 1, retain: true })
+    await d.publishAsync('devices/ret-01/status', 'online', { qos: 1, retain: true })
+    // a retained command would run again at every reconnect of the device
+    const api = await h.connect(service())
+    await api.publishAsync('devices/ret-01/commands', '{"id":"c1"}', { qos: 1, retain: true })
+    await until(() => seen.length === 25)
+    expect(await retainedMessages(h.broker, 'devices/ret-01/#')).toEqual(['devices/ret-01/status online'])
+    expect(await h.metrics.metrics()).toMatch(/courtyard_broker_unretained_publishes_total 24/)
+    d.end(true)
+  })
+
+  it('closes a connection that withholds PUBREL for more QoS 2 messages than the bound', async () => {
+    const small = await startHarness({ config: { qos2InflightMax: 5 } })
+    try {
+      small.directory.addDevice('qos2-01', 'secret-2')
+      const raw = await rawDevice(small.broker.ports.mqtt, {
+        clientId: 'qos2-01',
+        password: 'secret-2',
+        keepaliveS: 0,
+      })
+      expect(raw.returnCode).toBe(0)
+      // five PUBRECs come back; the sixth message finds the window full
+      for (let id = 1; id <= 5; id++)
+        raw.socket.write(qos2Publish('devices/qos2-01/telemetry', `{"seq":${id}}`, id))
+      // PUBREC is 0x50 0x02 <id>; no other byte sent to this connection is 0x50
+      await until(() => Buffer.concat(raw.received).filter((b) => b === 0x50).length >= 5)
+      expect(raw.socket.destroyed).toBe(false)
+      raw.socket.write(qos2Publish('devices/qos2-01/telemetry', '{"seq":6}', 6))
+      await raw.closed
+    } finally {
+      await small.close()
+    }
   })
 })
 

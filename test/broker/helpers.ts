@@ -118,6 +118,16 @@ export async function startHarness(
   return h
 }
 
+/** `topic payload` of every retained message the broker holds under `pattern` (its real store). */
+export async function retainedMessages(broker: BrokerHandle, pattern: string): Promise<string[]> {
+  const { persistence } = broker.aedes as unknown as {
+    persistence: { createRetainedStream(pattern: string): AsyncIterable<{ topic: string; payload: Buffer }> }
+  }
+  const out: string[] = []
+  for await (const p of persistence.createRetainedStream(pattern)) out.push(`${p.topic} ${p.payload}`)
+  return out.sort()
+}
+
 /** A connect that must fail; resolves with the CONNACK error code (or 'closed' without one). */
 export function refusedConnect(url: string, opts: IClientOptions): Promise<number | string> {
   const c = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...opts })
