@@ -9,7 +9,7 @@ import type { AuthenticateError, Client, ConnectPacket, PublishPacket, Subscript
 import type { Logger } from 'pino'
 import { DEVICE_ID_RE } from '../domain/protocol.ts'
 import { topics } from '../domain/topics.ts'
-import type { DeviceDirectory } from '../registry/types.ts'
+import type { CredentialDirectory, DeviceDirectory } from '../registry/types.ts'
 import type { SpoolWriter } from '../spool/types.ts'
 import type { AuthCache } from './auth-cache.ts'
 import type { BrokerMetrics } from './broker-metrics.ts'
@@ -28,7 +28,7 @@ const DROP_TOPIC = '$courtyard/dropped'
 const EMPTY = Buffer.alloc(0)
 
 export interface HookDeps {
-  directory: DeviceDirectory
+  directory: DeviceDirectory & CredentialDirectory
   spool: SpoolWriter
   log: Logger
   metrics: BrokerMetrics
@@ -47,6 +47,8 @@ export function createAedesHooks(deps: HookDeps) {
   const identities = new WeakMap<Client, Identity>()
   const refusedCount = new WeakMap<Client, number>()
   const withWill = new WeakSet<Client>()
+  /** the credential version each device connection authenticated with */
+  const versions = new WeakMap<Client, number>()
   /** connections the broker ended itself (keep alive timeout, revoke): their Will is the broker's word */
   const endedByBroker = new WeakSet<Client>()
   /** newest authenticated client per device id, to tell a session takeover from a disconnect */
@@ -69,6 +71,15 @@ export function createAedesHooks(deps: HookDeps) {
     identityOf: (client: Client): Identity | undefined => identities.get(client),
     /** whether the client set a Will at CONNECT (aedes clears `client.will` before 'clientDisconnect') */
     hadWill: (client: Client): boolean => withWill.has(client),
+    /**
+     * A device connection whose credential was rotated (or the device decommissioned) since it
+     * authenticated, possibly while it was still mid-handshake. Sync SQLite lookup; once per connect.
+     */
+    credentialStale(client: Client): boolean {
+      const identity = identities.get(client)
+      if (identity?.type !== 'device') return false
+      return directory.credentialVersion(identity.deviceId) !== versions.get(client)
+    },
     /** marks a connection the broker is about to end (keep alive timeout, revoke) */
     endedByBroker: (client: Client): void => {
       endedByBroker.add(client)
@@ -115,9 +126,12 @@ export function createAedesHooks(deps: HookDeps) {
       }
       const identity = verdict.identity
       const secret = password?.toString('utf8') ?? ''
-      const accept = () => {
+      const accept = (version?: number) => {
         identities.set(client, identity)
-        if (identity.type === 'device') latest.set(identity.deviceId, new WeakRef(client))
+        if (identity.type === 'device') {
+          latest.set(identity.deviceId, new WeakRef(client))
+          if (version !== undefined) versions.set(client, version)
+        }
         done(null, true)
       }
       if (identity.type === 'service') {
@@ -131,13 +145,15 @@ export function createAedesHooks(deps: HookDeps) {
         return
       }
       const id = identity.deviceId
-      // sync SQLite lookup: also refuses a decommissioned device whose secret is still cached
-      if (directory.findDevice(id) === undefined) {
+      // sync SQLite lookup: refuses a decommissioned device whose secret is still cached, and a secret
+      // cached for a credential that has been rotated since
+      const version = directory.credentialVersion(id)
+      if (version === undefined) {
         fail(client, done, 4, 'unknown device')
         return
       }
-      if (cache.has(id, secret)) {
-        accept()
+      if (cache.has(id, secret, version)) {
+        accept(version)
         return
       }
       const generation = cache.generation(id)
@@ -147,8 +163,13 @@ export function createAedesHooks(deps: HookDeps) {
             fail(client, done, 4, 'wrong secret')
             return
           }
-          cache.remember(id, secret, generation)
-          accept()
+          // a rotation landed while scrypt ran: what verified was the old secret
+          if (directory.credentialVersion(id) !== version) {
+            fail(client, done, 4, 'secret rotated during check')
+            return
+          }
+          cache.remember(id, secret, version, generation)
+          accept(version)
         },
         (err: unknown) => {
           log.error({ err, deviceId: id }, 'device secret check failed')

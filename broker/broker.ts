@@ -4,7 +4,7 @@ import { Aedes, type Client } from 'aedes'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { topics } from '../domain/topics.ts'
-import type { DeviceDirectory } from '../registry/types.ts'
+import type { CredentialDirectory, DeviceDirectory } from '../registry/types.ts'
 import type { SpoolWriter } from '../spool/types.ts'
 import { createAedesHooks } from './aedes-hooks.ts'
 import { createAuthCache } from './auth-cache.ts'
@@ -13,7 +13,8 @@ import { startListeners } from './listeners.ts'
 import type { BrokerConfig, BrokerHandle } from './types.ts'
 
 export interface BrokerDeps {
-  directory: DeviceDirectory
+  /** the registry: secrets, and credential versions to end connections that outlived a rotation */
+  directory: DeviceDirectory & CredentialDirectory
   spool: SpoolWriter
   log: Logger
   metrics: Registry
@@ -76,7 +77,24 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     const identity = hooks.identityOf(client)
     if (identity?.type === 'device') devices++
     metrics.connects.inc({ type: identity?.type ?? 'unknown' })
+    // registered only now: a rotation or decommission that landed since authentication (even one whose
+    // revoke found nothing to close because the connection was mid-handshake) ends it here
+    if (hooks.credentialStale(client)) {
+      log.info({ deviceId: client.id }, 'connection closed: credential changed during the handshake')
+      hooks.endedByBroker(client)
+      client.close()
+    }
   })
+  // in-process rotations and decommissions reach the broker at once, before the API's $courtyard/revoke
+  const unwatch = deps.directory.onCredentialChange((deviceId) => {
+    cache.revoke(deviceId)
+    const client = (broker as unknown as { clients: Record<string, Client> }).clients[deviceId]
+    if (client === undefined || !hooks.credentialStale(client)) return
+    log.info({ deviceId }, 'connection closed: credential rotated or device decommissioned')
+    hooks.endedByBroker(client)
+    client.close()
+  })
+
   broker.on('clientDisconnect', (client) => {
     const identity = hooks.identityOf(client)
     metrics.disconnects.inc({ type: identity?.type ?? 'unknown' })
@@ -123,6 +141,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     aedes: broker,
     connectedDevices: () => devices,
     async close() {
+      unwatch()
       await new Promise<void>((resolve) => broker.close(() => resolve()))
       await listeners.close()
     },

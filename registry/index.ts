@@ -23,7 +23,7 @@ export {
   TOKEN_PREFIX,
   verifySecret,
 } from './secrets.ts'
-export type { DeviceDirectory, DeviceIdentity } from './types.ts'
+export type { CredentialDirectory, DeviceDirectory, DeviceIdentity } from './types.ts'
 
 export interface RegistryOptions {
   /** the SQLite file, e.g. `${DATA_DIR}/registry.sqlite` */

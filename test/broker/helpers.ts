@@ -39,6 +39,12 @@ export class FakeDirectory {
   async verifyServiceSecret(name: string, secret: string): Promise<boolean> {
     return this.services.get(name) === secret
   }
+  credentialVersion(id: string): number | undefined {
+    return this.devices.get(id)?.active ? 0 : undefined
+  }
+  onCredentialChange(): () => void {
+    return () => {}
+  }
 }
 
 export interface Harness {
