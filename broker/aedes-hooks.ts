@@ -12,7 +12,9 @@ import { topics } from '../domain/topics.ts'
 import type { CredentialDirectory, DeviceDirectory } from '../registry/types.ts'
 import type { SpoolWriter } from '../spool/types.ts'
 import type { AuthCache } from './auth-cache.ts'
+import { type AuthGuard, clientAddress } from './auth-guard.ts'
 import type { BrokerMetrics } from './broker-metrics.ts'
+import type { LogSampler } from './log-sampler.ts'
 import {
   type ConnectVerdict,
   canSubscribe,
@@ -33,6 +35,10 @@ export interface HookDeps {
   log: Logger
   metrics: BrokerMetrics
   cache: AuthCache
+  /** rate limits and the bound on concurrent secret checks (auth-guard.ts) */
+  guard: AuthGuard
+  /** samples 'connect refused' lines: a storm of wrong secrets must not flood the log */
+  refusals: LogSampler
   /** largest retained payload (a device's status); see policy.ts mayRetain */
   retainMaxBytes: number
   /** disconnects a revoked device */
@@ -61,7 +67,7 @@ export function createAedesHooks(deps: HookDeps) {
     reason: string,
   ): void {
     metrics.authFailures.inc({ reason })
-    log.warn({ clientId: printable(client.id), reason }, 'connect refused')
+    deps.refusals.log(reason, () => log.warn({ clientId: printable(client.id), reason }, 'connect refused'))
     const err = new Error(reason) as AuthenticateError
     err.returnCode = returnCode as AuthenticateError['returnCode']
     done(err, false)
@@ -116,6 +122,11 @@ export function createAedesHooks(deps: HookDeps) {
     ): void {
       const verdict = verdicts.get(client)
       verdicts.delete(client)
+      const address = clientAddress(client)
+      if (!deps.guard.admit(address)) {
+        fail(client, done, 3, 'too many attempts')
+        return
+      }
       if (verdict === undefined) {
         fail(client, done, 5, 'no connect verdict')
         return
@@ -134,14 +145,39 @@ export function createAedesHooks(deps: HookDeps) {
         }
         done(null, true)
       }
+      /** a scrypt check, if the failure limits and the semaphore allow one now (auth-guard.ts) */
+      const verify = (username: string, check: () => Promise<boolean>, onOk: () => void) => {
+        if (!deps.guard.mayVerify(address, username)) {
+          fail(client, done, 3, 'too many failures')
+          return
+        }
+        const queued = deps.guard.verifications.run((release) => {
+          // gave up (connect timeout, closed) while waiting: no scrypt for nobody
+          if (client.closed) {
+            release()
+            return
+          }
+          check().then(
+            (ok) => {
+              release()
+              if (ok) {
+                onOk()
+                return
+              }
+              deps.guard.failed(address, username)
+              fail(client, done, 4, 'wrong secret')
+            },
+            (err: unknown) => {
+              release()
+              log.error({ err, username }, 'secret check failed')
+              fail(client, done, 3, 'directory unavailable')
+            },
+          )
+        })
+        if (!queued) fail(client, done, 3, 'verifications busy')
+      }
       if (identity.type === 'service') {
-        directory.verifyServiceSecret(identity.name, secret).then(
-          (ok) => (ok ? accept() : fail(client, done, 4, 'wrong secret')),
-          (err: unknown) => {
-            log.error({ err }, 'service secret check failed')
-            fail(client, done, 3, 'directory unavailable')
-          },
-        )
+        verify(`svc:${identity.name}`, () => directory.verifyServiceSecret(identity.name, secret), accept)
         return
       }
       const id = identity.deviceId
@@ -149,6 +185,7 @@ export function createAedesHooks(deps: HookDeps) {
       // cached for a credential that has been rotated since
       const version = directory.credentialVersion(id)
       if (version === undefined) {
+        deps.guard.failed(address)
         fail(client, done, 4, 'unknown device')
         return
       }
@@ -157,12 +194,10 @@ export function createAedesHooks(deps: HookDeps) {
         return
       }
       const generation = cache.generation(id)
-      directory.verifyDeviceSecret(id, secret).then(
-        (ok) => {
-          if (!ok) {
-            fail(client, done, 4, 'wrong secret')
-            return
-          }
+      verify(
+        id,
+        () => directory.verifyDeviceSecret(id, secret),
+        () => {
           // a rotation landed while scrypt ran: what verified was the old secret
           if (directory.credentialVersion(id) !== version) {
             fail(client, done, 4, 'secret rotated during check')
@@ -170,10 +205,6 @@ export function createAedesHooks(deps: HookDeps) {
           }
           cache.remember(id, secret, version, generation)
           accept(version)
-        },
-        (err: unknown) => {
-          log.error({ err, deviceId: id }, 'device secret check failed')
-          fail(client, done, 3, 'directory unavailable')
         },
       )
     },

@@ -8,8 +8,10 @@ import type { CredentialDirectory, DeviceDirectory } from '../registry/types.ts'
 import type { SpoolWriter } from '../spool/types.ts'
 import { createAedesHooks } from './aedes-hooks.ts'
 import { createAuthCache } from './auth-cache.ts'
+import { createAuthGuard, DEFAULT_AUTH_LIMITS } from './auth-guard.ts'
 import { createBrokerMetrics } from './broker-metrics.ts'
 import { startListeners } from './listeners.ts'
+import { createLogSampler } from './log-sampler.ts'
 import type { BrokerConfig, BrokerHandle } from './types.ts'
 
 export interface BrokerDeps {
@@ -19,6 +21,8 @@ export interface BrokerDeps {
   log: Logger
   metrics: Registry
   config: BrokerConfig
+  /** clock of the rate limits (default Date.now) */
+  now?: () => number
 }
 
 type AedesClient = Client & { _disconnected?: boolean }
@@ -32,6 +36,13 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     maxPacketBytes: deps.config.maxPacketBytes ?? 65_536,
   }
   const cache = createAuthCache(config.authCacheMax)
+  const guard = createAuthGuard({ ...DEFAULT_AUTH_LIMITS, ...config.auth }, deps.now ?? Date.now)
+  const refusals = createLogSampler({
+    firstN: config.authLogFirst ?? 20,
+    intervalMs: config.authLogIntervalMs ?? 60_000,
+    summary: (suppressed, byReason) =>
+      log.warn({ suppressed, byReason }, 'connect refusals not logged one by one (sampled)'),
+  })
   let devices = 0
   const metrics = createBrokerMetrics(deps.metrics, { spool: deps.spool, connectedDevices: () => devices })
   let aedes: Aedes | undefined
@@ -41,6 +52,8 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     log,
     metrics,
     cache,
+    guard,
+    refusals,
     retainMaxBytes: config.retainMaxBytes ?? 64,
     onRevoke: (deviceId) => {
       const client = (aedes as unknown as { clients: Record<string, Client> } | undefined)?.clients[deviceId]
@@ -142,6 +155,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     connectedDevices: () => devices,
     async close() {
       unwatch()
+      refusals.close()
       await new Promise<void>((resolve) => broker.close(() => resolve()))
       await listeners.close()
     },

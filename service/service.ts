@@ -101,6 +101,7 @@ export async function startService(deps: {
       tlsCert: config.mqttTlsCert,
       tlsKey: config.mqttTlsKey,
       maxPacketBytes: 64 * 1024,
+      ...config.broker,
     },
   })
 

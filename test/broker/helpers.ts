@@ -1,6 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
-import { pino } from 'pino'
+import { type Logger, pino } from 'pino'
 import { Registry } from 'prom-client'
 import { createBroker } from '../../broker/index.ts'
 import type { BrokerConfig, BrokerHandle } from '../../broker/types.ts'
@@ -21,6 +21,8 @@ export class FakeDirectory {
   readonly devices = new Map<string, { secret: string; active: boolean }>()
   readonly services = new Map<string, string>()
   deviceChecks = 0
+  /** while set, secret checks wait for it (a slow scrypt, under the test's control) */
+  gate: Promise<void> | undefined
 
   addDevice(id: string, secret: string): this {
     this.devices.set(id, { secret, active: true })
@@ -33,6 +35,7 @@ export class FakeDirectory {
   }
   async verifyDeviceSecret(id: string, secret: string): Promise<boolean> {
     this.deviceChecks++
+    await this.gate
     const d = this.devices.get(id)
     return d?.active === true && d.secret === secret
   }
@@ -63,7 +66,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  opts: { maxBytes?: number; segmentBytes?: number; config?: Partial<BrokerConfig> } = {},
+  opts: { maxBytes?: number; segmentBytes?: number; config?: Partial<BrokerConfig>; log?: Logger } = {},
 ): Promise<Harness> {
   const tmp = tempDir('broker')
   const directory = new FakeDirectory()
@@ -81,7 +84,7 @@ export async function startHarness(
   const broker = await createBroker({
     directory,
     spool,
-    log: silentLog,
+    log: opts.log ?? silentLog,
     metrics,
     config: { host: '127.0.0.1', mqttPort: 0, wsPort: 0, ...opts.config },
   })
