@@ -132,7 +132,10 @@ describe('decodeMessage accepts every valid protocol message', () => {
     ['devices/dev-1/status/broker', 'offline', false, 'broker'],
     ['devices/dev-1/status/broker', 'online', true, 'broker'],
   ])('decodes the broker’s spool record %s as a status from %s', (topic, text, online, source) => {
-    expect(decode(topic, text)).toEqual({ ok: true, value: { type: 'status', deviceId: 'dev-1', online, source } })
+    expect(decode(topic, text)).toEqual({
+      ok: true,
+      value: { type: 'status', deviceId: 'dev-1', online, source },
+    })
   })
 
   it('decodes a command ack', () => {
