@@ -14,6 +14,7 @@ import type { SpoolWriter } from '../spool/types.ts'
 import type { AuthCache } from './auth-cache.ts'
 import { type AuthGuard, clientAddress } from './auth-guard.ts'
 import type { BrokerMetrics } from './broker-metrics.ts'
+import { createSecretCheck } from './check-secret.ts'
 import type { LogSampler } from './log-sampler.ts'
 import {
   type ConnectVerdict,
@@ -49,6 +50,7 @@ type AedesClient = Client & { will?: PublishPacket | null; _disconnected?: boole
 
 export function createAedesHooks(deps: HookDeps) {
   const { directory, spool, log, metrics, cache } = deps
+  const checkSecret = createSecretCheck({ directory, cache, guard: deps.guard, log })
   const verdicts = new WeakMap<Client, ConnectVerdict>()
   const identities = new WeakMap<Client, Identity>()
   const refusedCount = new WeakMap<Client, number>()
@@ -73,7 +75,7 @@ export function createAedesHooks(deps: HookDeps) {
     done(err, false)
   }
 
-  const this_ = {
+  const hooks = {
     identityOf: (client: Client): Identity | undefined => identities.get(client),
     /** whether the client set a Will at CONNECT (aedes clears `client.will` before 'clientDisconnect') */
     hadWill: (client: Client): boolean => withWill.has(client),
@@ -136,77 +138,18 @@ export function createAedesHooks(deps: HookDeps) {
         return
       }
       const identity = verdict.identity
-      const secret = password?.toString('utf8') ?? ''
-      const accept = (version?: number) => {
+      checkSecret(client, identity, password?.toString('utf8') ?? '', address, (v) => {
+        if (!v.ok) {
+          fail(client, done, v.returnCode, v.reason)
+          return
+        }
         identities.set(client, identity)
         if (identity.type === 'device') {
           latest.set(identity.deviceId, new WeakRef(client))
-          if (version !== undefined) versions.set(client, version)
+          if (v.version !== undefined) versions.set(client, v.version)
         }
         done(null, true)
-      }
-      /** a scrypt check, if the failure limits and the semaphore allow one now (auth-guard.ts) */
-      const verify = (username: string, check: () => Promise<boolean>, onOk: () => void) => {
-        if (!deps.guard.mayVerify(address, username)) {
-          fail(client, done, 3, 'too many failures')
-          return
-        }
-        const queued = deps.guard.verifications.run((release) => {
-          // gave up (connect timeout, closed) while waiting: no scrypt for nobody
-          if (client.closed) {
-            release()
-            return
-          }
-          check().then(
-            (ok) => {
-              release()
-              if (ok) {
-                onOk()
-                return
-              }
-              deps.guard.failed(address, username)
-              fail(client, done, 4, 'wrong secret')
-            },
-            (err: unknown) => {
-              release()
-              log.error({ err, username }, 'secret check failed')
-              fail(client, done, 3, 'directory unavailable')
-            },
-          )
-        })
-        if (!queued) fail(client, done, 3, 'verifications busy')
-      }
-      if (identity.type === 'service') {
-        verify(`svc:${identity.name}`, () => directory.verifyServiceSecret(identity.name, secret), accept)
-        return
-      }
-      const id = identity.deviceId
-      // sync SQLite lookup: refuses a decommissioned device whose secret is still cached, and a secret
-      // cached for a credential that has been rotated since
-      const version = directory.credentialVersion(id)
-      if (version === undefined) {
-        deps.guard.failed(address)
-        fail(client, done, 4, 'unknown device')
-        return
-      }
-      if (cache.has(id, secret, version)) {
-        accept(version)
-        return
-      }
-      const generation = cache.generation(id)
-      verify(
-        id,
-        () => directory.verifyDeviceSecret(id, secret),
-        () => {
-          // a rotation landed while scrypt ran: what verified was the old secret
-          if (directory.credentialVersion(id) !== version) {
-            fail(client, done, 4, 'secret rotated during check')
-            return
-          }
-          cache.remember(id, secret, version, generation)
-          accept(version)
-        },
-      )
+      })
     },
 
     authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
@@ -257,7 +200,7 @@ export function createAedesHooks(deps: HookDeps) {
       if (isWill && packet.topic === topics.status(identity.deviceId)) {
         // protocol (Connection limits): a device taken over by its own new connection (MQTT-3.1.4-2)
         // stays online; its old connection's Will would say offline right before the new `online`
-        if (this_.isTakenOver(client, identity.deviceId)) {
+        if (hooks.isTakenOver(client, identity.deviceId)) {
           metrics.suppressedWills.inc()
           done(new Error('will suppressed: session taken over'))
           return
@@ -295,7 +238,7 @@ export function createAedesHooks(deps: HookDeps) {
       done(null, null)
     },
   }
-  return this_
+  return hooks
 
   function revoke(payload: Buffer | string): void {
     let deviceId: unknown
