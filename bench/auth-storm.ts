@@ -31,6 +31,7 @@ export interface AuthStormRun {
 const UNLIMITED: AuthLimits = {
   attemptsPerS: 1e9,
   attemptsBurst: 1e9,
+  usernameAttemptsPerMin: 1e9,
   addressFailuresPerMin: 1e9,
   usernameFailuresPerMin: 1e9,
   verifyConcurrency: 1e6,

@@ -115,6 +115,7 @@ export async function startOurs(opts: {
         MQTT_AUTH_ATTEMPTS_PER_S: '1000000',
         MQTT_AUTH_ATTEMPTS_BURST: '1000000',
         MQTT_AUTH_VERIFY_QUEUE: '1000000',
+        MQTT_AUTH_USER_ATTEMPTS_PER_MIN: '1000000',
         ...opts.env,
       },
     },

@@ -118,14 +118,14 @@ export function createAedesHooks(deps: HookDeps) {
 
     authenticate(
       client: Client,
-      _username: Readonly<string | undefined>,
+      username: Readonly<string | undefined>,
       password: Readonly<Buffer | undefined>,
       done: (err: AuthenticateError | null, ok: boolean | null) => void,
     ): void {
       const verdict = verdicts.get(client)
       verdicts.delete(client)
       const address = clientAddress(client)
-      if (!deps.guard.admit(address)) {
+      if (!deps.guard.admit(address, username)) {
         fail(client, done, 3, 'too many attempts')
         return
       }

@@ -1,6 +1,8 @@
 // What keeps failed authentication cheap. Each wrong secret costs a scrypt on the libuv pool, which the
 // spool's fdatasync needs too (slower PUBACKs for every device), so:
-//   - CONNECT attempts per client address are a token bucket (a flood of even cheap reconnects stops);
+//   - CONNECT attempts per client address are a token bucket (a flood of even cheap reconnects stops),
+//     and so are attempts per user name: a device flapping, or two devices cloned with one id taking
+//     each other's session over in a loop, is slowed down (EMQX's flapping detection);
 //   - failures per address and per user name are token buckets too: a few wrong secrets a minute, then
 //     CONNACK 3 (server unavailable: "try later", not "wrong credentials") before any scrypt runs, like
 //     mosquitto's and EMQX's flapping/ban protections;
@@ -15,6 +17,8 @@ export interface AuthLimits {
   /** CONNECT attempts per client address: sustained rate per second and burst */
   attemptsPerS: number
   attemptsBurst: number
+  /** CONNECT attempts per user name per minute (also the burst) */
+  usernameAttemptsPerMin: number
   /** failed authentications per minute allowed per client address / per user name (also the burst) */
   addressFailuresPerMin: number
   usernameFailuresPerMin: number
@@ -29,6 +33,7 @@ export interface AuthLimits {
 export const DEFAULT_AUTH_LIMITS: AuthLimits = {
   attemptsPerS: 100,
   attemptsBurst: 500,
+  usernameAttemptsPerMin: 30,
   addressFailuresPerMin: 10,
   usernameFailuresPerMin: 5,
   verifyConcurrency: 2,
@@ -36,8 +41,8 @@ export const DEFAULT_AUTH_LIMITS: AuthLimits = {
 }
 
 export interface AuthGuard {
-  /** One CONNECT from `address`; false when its attempt bucket is empty. */
-  admit(address: string): boolean
+  /** One CONNECT from `address` as `username`; false when either attempt bucket is empty. */
+  admit(address: string, username: string | undefined): boolean
   /** Whether a secret check may run for this address and user name (neither has failed too often). */
   mayVerify(address: string, username: string): boolean
   /** Counts a failed authentication against the address and, when it names a real account, the user. */
@@ -55,8 +60,13 @@ export function createAuthGuard(limits: AuthLimits, now: () => number): AuthGuar
   })
   const addressFailures = buckets(limits.addressFailuresPerMin)
   const usernameFailures = buckets(limits.usernameFailuresPerMin)
+  const usernameAttempts = buckets(limits.usernameAttemptsPerMin)
   return {
-    admit: (address) => attempts.take(address),
+    // both checked before either is taken: a refusal by one must not cost a token of the other
+    admit: (address, username) =>
+      attempts.has(address) &&
+      (username === undefined || usernameAttempts.take(username)) &&
+      attempts.take(address),
     mayVerify: (address, username) => addressFailures.has(address) && usernameFailures.has(username),
     failed(address, username) {
       addressFailures.spend(address)

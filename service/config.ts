@@ -179,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       auth: {
         attemptsPerS: int('MQTT_AUTH_ATTEMPTS_PER_S', 100, 1, 1_000_000) ?? 100,
         attemptsBurst: int('MQTT_AUTH_ATTEMPTS_BURST', 500, 1, 1_000_000) ?? 500,
+        usernameAttemptsPerMin: int('MQTT_AUTH_USER_ATTEMPTS_PER_MIN', 30, 1, 1_000_000) ?? 30,
         addressFailuresPerMin: int('MQTT_AUTH_ADDRESS_FAILURES_PER_MIN', 10, 1, 1_000_000) ?? 10,
         usernameFailuresPerMin: int('MQTT_AUTH_USER_FAILURES_PER_MIN', 5, 1, 1_000_000) ?? 5,
         verifyConcurrency: int('MQTT_AUTH_VERIFY_CONCURRENCY', 2, 1, 64) ?? 2,

@@ -15,6 +15,7 @@ afterEach(async () => {
 const LOOSE = {
   attemptsPerS: 1000,
   attemptsBurst: 1000,
+  usernameAttemptsPerMin: 1000,
   addressFailuresPerMin: 1000,
   usernameFailuresPerMin: 1000,
   verifyConcurrency: 4,
@@ -65,6 +66,15 @@ describe('broker authentication limits', () => {
     h.directory.addDevice('flap-01', 's-flap')
     for (let i = 0; i < 3; i++) await (await h.connect(as('flap-01', 's-flap'))).endAsync()
     expect(await refusedConnect(h.url, as('flap-01', 's-flap'))).toBe(3)
+  })
+
+  it('limits CONNECT attempts per user name: a device flapping, or two clones fighting over one id', async () => {
+    const h = await harness({ usernameAttemptsPerMin: 4 })
+    h.directory.addDevice('clone-01', 's-clone').addDevice('calm-01', 's-calm')
+    for (let i = 0; i < 4; i++) await (await h.connect(as('clone-01', 's-clone'))).endAsync()
+    expect(await refusedConnect(h.url, as('clone-01', 's-clone'))).toBe(3)
+    // the address is not what is limited here: another device from it connects
+    await (await h.connect(as('calm-01', 's-calm'))).endAsync()
   })
 
   it('runs at most verifyConcurrency secret checks, queues verifyQueue more and refuses the rest with 3', async () => {

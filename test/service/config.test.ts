@@ -74,6 +74,7 @@ describe('loadConfig', () => {
       auth: {
         attemptsPerS: 100,
         attemptsBurst: 500,
+        usernameAttemptsPerMin: 30,
         addressFailuresPerMin: 10,
         usernameFailuresPerMin: 5,
         verifyConcurrency: 2,
@@ -87,6 +88,7 @@ describe('loadConfig', () => {
       MQTT_QOS2_INFLIGHT_MAX: '20',
       MQTT_AUTH_ATTEMPTS_PER_S: '5',
       MQTT_AUTH_ATTEMPTS_BURST: '50',
+      MQTT_AUTH_USER_ATTEMPTS_PER_MIN: '12',
       MQTT_AUTH_ADDRESS_FAILURES_PER_MIN: '30',
       MQTT_AUTH_USER_FAILURES_PER_MIN: '3',
       MQTT_AUTH_VERIFY_CONCURRENCY: '1',
@@ -100,6 +102,7 @@ describe('loadConfig', () => {
       auth: {
         attemptsPerS: 5,
         attemptsBurst: 50,
+        usernameAttemptsPerMin: 12,
         addressFailuresPerMin: 30,
         usernameFailuresPerMin: 3,
         verifyConcurrency: 1,
