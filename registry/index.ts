@@ -16,4 +16,4 @@ export {
   verifySecret,
 } from './secrets.ts'
 export { type RegistryPart, startRegistry } from './start-registry.ts'
-export type { DeviceDirectory, DeviceIdentity } from './types.ts'
+export type { CredentialDirectory, DeviceDirectory, DeviceIdentity } from './types.ts'

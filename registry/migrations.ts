@@ -74,6 +74,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE service_accounts ADD COLUMN rotated_at INTEGER;
     `,
   },
+  {
+    version: 3,
+    description: 'device credential version, bumped by each secret rotation',
+    sql: `
+      ALTER TABLE devices ADD COLUMN secret_version INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -29,6 +29,8 @@ export function strayWire(
   const lastTs = s.strayWire?.lastTs
   if (lastTs !== undefined && lastTs !== null && t.ts - lastTs < DETECTOR_INTERVAL_MS) return
   const input = t.kind === 'circuit-monitor' ? circuitInput(t) : shedInput(t)
+  // a reading without the watts the detector needs (the protocol lets a device omit them) is skipped
+  if (input === undefined) return
   const r = detectStrayWire(s.strayWire ?? initialStrayWireState(), input, strayWireParams(ctx.cfg))
   s.strayWire = r.state
   const v = r.verdict
