@@ -74,11 +74,12 @@ export async function startReceiver(port = 0) {
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>
 
 /**
- * A misbehaving receiver on 127.0.0.1. `silent`: reads each request and never answers. `flood`: answers
- * 200 and then streams the body without end (at the pace the client reads it). `open` counts the
+ * A misbehaving receiver on 127.0.0.1. `silent`: reads each request and never answers. `stall`: answers
+ * 200 with its headers and a first byte, then sends nothing more. `flood`: answers 200 and then streams
+ * the body without end (at the pace the client reads it). `open` counts the
  * requests whose connection is still open; `written` the body bytes handed to the sockets.
  */
-export async function startBadReceiver(mode: 'silent' | 'flood') {
+export async function startBadReceiver(mode: 'silent' | 'stall' | 'flood') {
   const stats = { requests: 0, open: 0, closed: 0, written: 0 }
   const server: Server = createServer((req, res) => {
     stats.requests += 1
@@ -91,6 +92,10 @@ export async function startBadReceiver(mode: 'silent' | 'flood') {
     if (mode === 'silent') return
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'text/plain' })
+      if (mode === 'stall') {
+        res.write('{')
+        return
+      }
       const chunk = Buffer.alloc(16 * 1024, 'x')
       const pump = () => {
         while (!res.destroyed && res.write(chunk)) stats.written += chunk.length

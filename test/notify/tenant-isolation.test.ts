@@ -1,6 +1,7 @@
 // One tenant must not hurt the others: a tenant whose receivers hang or flood holds only its own
 // channels, and what a receiver sends back is read up to a bound.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { interleaveByTenant } from '../../notify/outbox-worker.ts'
 import { until } from '../support/poll.ts'
 import {
   change,
@@ -83,5 +84,34 @@ describe('tenant isolation of deliveries', () => {
     console.log(`flood receiver wrote ${bad.stats.written} bytes before the notifier closed the connection`)
     expect(bad.stats.written).toBeLessThan(32 * 1024 * 1024)
     expect(await h.metric('courtyard_notifications_total', { outcome: 'dead' })).toBe(1)
+  })
+
+  it('gives up on an answer whose body stalls at the attempt deadline and retries it later', async () => {
+    h.restart({ httpTimeoutMs: 300 })
+    bad = await startBadReceiver('stall')
+    h.route({ channelIds: [h.webhook(`${bad.url}/stall`)] })
+    h.emit(change(makeAlert(), 'raised', T0))
+    await h.tickAt(T0 + 30 * SEC)
+
+    expect(outbox(h, 'acme')).toEqual([
+      { state: 'pending', attempts: 1, error: 'timeout after 300 ms reading the answer' },
+    ])
+    await until(() => bad!.stats.closed === 1, { what: 'the stalled connection closed' })
+  })
+})
+
+describe('interleaveByTenant', () => {
+  it('takes one channel of each tenant in turn, each tenant in its own order', () => {
+    const c = (tenantId: string, channelId: string) => ({ tenantId, channelId })
+    const order = interleaveByTenant([
+      c('a', 'a1'),
+      c('a', 'a2'),
+      c('a', 'a3'),
+      c('b', 'b1'),
+      c('c', 'c1'),
+      c('b', 'b2'),
+    ])
+    expect(order.map((x) => x.channelId)).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3'])
+    expect(interleaveByTenant([])).toEqual([])
   })
 })
