@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, createServer, type Socket } from 'node:net'
 import nodemailer from 'nodemailer'
 import { SMTPServer } from 'smtp-server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -156,5 +156,29 @@ describe('email over SMTP', () => {
     expect(lines).toHaveLength(2)
     expect(lines[1]).toContain('smoke detected ✅ CLEARED smoke at Shed A, see http：//evil.test/ok')
     expect(lines[1]).toContain('last value x y')
+  })
+
+  it('gives up an attempt on an SMTP server that accepts and never greets at the attempt deadline', async () => {
+    // a TCP listener that never says 220: nodemailer alone would wait out its 30 s greeting timeout
+    const sockets: Socket[] = []
+    const mute = createServer((sock) => sockets.push(sock))
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve))
+    const port = (mute.address() as AddressInfo).port
+    try {
+      h.restart({
+        httpTimeoutMs: 300,
+        createMailTransport: () =>
+          nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true }),
+      })
+      h.route({ channelIds: [emailChannel()], repeatEveryMin: { critical: null } })
+      h.emit(change(makeAlert(), 'raised', T0))
+      await h.tickAt(T0 + 30 * SEC)
+      expect(sockets).toHaveLength(1)
+      const rows = h.db.prepare('SELECT state, attempts, last_error AS error FROM notify_outbox').all()
+      expect(rows).toEqual([{ state: 'pending', attempts: 1, error: 'timeout after 300 ms' }])
+    } finally {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => mute.close(() => resolve()))
+    }
   })
 })
