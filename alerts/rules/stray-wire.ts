@@ -6,6 +6,7 @@ import { detectStrayWire } from '../stray-wire-detector.ts'
 import { circuitInput, shedInput } from '../stray-wire-input.ts'
 import { initialStrayWireState } from '../stray-wire-types.ts'
 import type { RuleContext, Signals } from './context.ts'
+import { deviceText, NAME_MAX } from './device-text.ts'
 import { localTime } from './local-time.ts'
 import type { RulesState } from './state.ts'
 
@@ -36,7 +37,9 @@ export function strayWire(
   const v = r.verdict
   if (!v) return
   const where =
-    t.kind === 'circuit-monitor' ? `on circuit ${t.circuit ?? ctx.device.id}` : 'in the shed, not on a port'
+    t.kind === 'circuit-monitor'
+      ? `on circuit ${(t.circuit && deviceText(t.circuit, NAME_MAX)) || ctx.device.id}`
+      : 'in the shed, not on a port'
   const since = hhmm(v.onsetTs, ctx.cfg.utcOffsetMin)
   if (v.kind === 'clear') {
     out.push({
