@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../api/alerts/stray-wire-types.ts'
 import { GOALS, runEvalSet, score } from '../../eval/stray-wire/evaluate.ts'
-import { FAMILIES } from '../../eval/stray-wire/families.ts'
+import { FAMILIES, FAMILY_GROUPS } from '../../eval/stray-wire/families.ts'
 import { DEV_RANGES, HELD_OUT_RANGES } from '../../eval/stray-wire/scenario.ts'
 
 // A small slice of `npm run eval:stray-wire`: 10 families × 5 scenarios × 2 days per set. At this size
