@@ -39,7 +39,12 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   s.baselineH = Math.max(0, s.baselineH + dH)
 }
 
-export function updateBaseline(s: StrayWireState, obs: Observation, c: Classified): void {
+export function updateBaseline(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): void {
   // its own count: lights sitting just above quiet all evening must not make the next step an orphan
   if (c.cls !== 'charger') s.orphanRun = 0
   if (c.cls === 'quiet') {
@@ -70,9 +75,13 @@ export function updateBaseline(s: StrayWireState, obs: Observation, c: Classifie
     return
   }
   s.otherRun += 1
-  // a background may only grow past the lights' range when the meter shows it is not a rectifier
+  // a background may only grow past the lights' range when the meter shows it is not a rectifier, or
+  // on a circuit, when the step is too small for a charger: banks of low-PF LED lights (PF 0.5–0.65,
+  // THD 90–150 %) are rectifiers too, and a circuit may carry more of them than 75 W. A shed's residual
+  // creeps with port meter error, so there the cap stays.
   const undistorted = c.excessVA !== null && c.excessVA < 0.3 * c.excessW
-  if (s.otherRun >= ABSORB_AFTER_READINGS && (undistorted || obs.unexplainedW <= obs.backgroundCapW)) {
+  const small = obs.source === 'circuit' && c.excessW < params.minStepW
+  if (s.otherRun >= ABSORB_AFTER_READINGS && (undistorted || small || obs.unexplainedW <= obs.backgroundCapW)) {
     s.baselineW = obs.unexplainedW
     if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
     s.otherRun = 0

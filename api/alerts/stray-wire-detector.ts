@@ -4,6 +4,16 @@
 // heaters too big, legit charging is metered by the ports. See domain.md "Stray-wire detection".
 import { followLightSteps, initBaseline, updateBaseline } from './stray-wire-baseline.ts'
 import {
+  copyNormal,
+  endEpisode,
+  followEpisode,
+  learnBackground,
+  matchesDayProfile,
+  matchSignature,
+  noteMatch,
+  startEpisode,
+} from './stray-wire-circuit-normal.ts'
+import {
   type Classified,
   classify,
   isCriticalHour,
@@ -58,6 +68,7 @@ export function detectStrayWire(
     candidate: state.candidate && { ...state.candidate, recentW: [...state.candidate.recentW] },
   }
   s.alert = state.alert && { ...state.alert }
+  s.normal = copyNormal(state.normal)
   const gapMin = s.lastTs === null ? 0 : (obs.ts - s.lastTs) / MIN
   if (gapMin > params.maxGapMin) s.candidate = null
 
@@ -69,6 +80,8 @@ export function detectStrayWire(
   if (s.alert) verdict = trackAlert(s, obs, c, params)
   else verdict = trackCandidate(s, obs, c, params)
 
+  // a candidate dropped for any other reason than its load leaving teaches nothing
+  if (!s.candidate && !s.alert) s.normal.episode = null
   s.lastTs = obs.ts
   s.prev2W = s.prevW
   if (c.cls === 'big' && !s.prevBig) s.bigSinceTs = obs.ts
@@ -87,9 +100,14 @@ function trackCandidate(
 ): StrayWireVerdict | undefined {
   const cand = s.candidate
   if (!cand) {
-    updateBaseline(s, obs, c)
+    updateBaseline(s, obs, c, params)
+    if (c.cls !== 'big' && c.cls !== 'charger')
+      learnBackground(s.normal!, obs.ts, s.baselineW!, s.baselineH, params.utcOffsetMin)
     const unseen = partOfBigLoad(s, obs, c)
-    if (c.cls === 'charger' && sawStep(s, obs, params) && !unseen) startCandidate(s, obs, c)
+    if (c.cls === 'charger' && sawStep(s, obs, params) && !unseen) {
+      startCandidate(s, obs, c)
+      startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
+    }
     return undefined
   }
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
@@ -113,7 +131,7 @@ function trackCandidate(
   // heater's partial minutes at its thermostat edges do. What is left is background again.
   if (obs.source === 'circuit' && obs.harmonicVA === null && (c.cls === 'quiet' || c.cls === 'other')) {
     s.candidate = null
-    updateBaseline(s, obs, c)
+    updateBaseline(s, obs, c, params)
     return undefined
   }
   if (c.cls === 'charger' && partOfBigLoad(s, obs, c)) {
@@ -125,7 +143,8 @@ function trackCandidate(
     cand.quietRun += 1
     if (cand.quietRun >= params.quietResetReadings) {
       s.candidate = null
-      updateBaseline(s, obs, c)
+      endEpisode(s.normal!, obs.ts - params.quietResetReadings * MIN, params.utcOffsetMin)
+      updateBaseline(s, obs, c, params)
     }
     return undefined
   }
@@ -139,6 +158,7 @@ function trackCandidate(
   if (cand.recentW.length > RECENT_READINGS) cand.recentW.shift()
   if (hidden) cand.hiddenReadings += 1
   else {
+    followEpisode(s.normal!, c.excessW)
     cand.minW = Math.min(cand.minW, c.excessW)
     cand.maxW = Math.max(cand.maxW, c.excessW)
     if (c.excessVA !== null && cand.harmonicVA !== null)
@@ -165,6 +185,19 @@ function trackCandidate(
       s.candidate = null
       if (obs.harmonicVA === null) s.baselineW = obs.unexplainedW
     }
+    return undefined
+  }
+
+  // what this circuit does every day (its lights at dusk, its compressor's runs) is no charger
+  const plateauW = median(cand.recentW)
+  const known = matchSignature(s.normal!, obs.ts, plateauW, cand.harmonicVA === null ? null : cand.harmonicVA / plateauW, params.utcOffsetMin)
+  const usual = matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin)
+  if (known || usual) {
+    if (known) noteMatch(s.normal!, known, obs.ts)
+    s.candidate = null
+    s.normal!.episode = null
+    s.baselineW = obs.unexplainedW
+    if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
     return undefined
   }
 
@@ -209,6 +242,7 @@ function trackAlert(
   if (c.cls === 'big') return undefined
   const present = chargerStillThere(c, obs, alert, params)
   if (present) {
+    followEpisode(s.normal!, c.excessW)
     alert.lastPresentTs = obs.ts
     alert.absentSinceTs = null
     alert.peakW = Math.max(alert.peakW, c.excessW)
@@ -223,8 +257,17 @@ function trackAlert(
   if (obs.ts - alert.absentSinceTs < params.clearAfterMin * MIN) return undefined
   s.alert = null
   s.otherRun = 0
+  endEpisode(s.normal!, alert.absentSinceTs, params.utcOffsetMin)
   // what is left now is background again
   s.baselineW = obs.unexplainedW
   if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
   return { kind: 'clear', ts: obs.ts, onsetTs: alert.onsetTs }
+}
+
+const ratioOf = (c: Classified): number | null =>
+  c.excessVA === null || c.excessW <= 0 ? null : c.excessVA / c.excessW
+
+function median(xs: readonly number[]): number {
+  const a = [...xs].sort((x, y) => x - y)
+  return a[Math.floor(a.length / 2)] ?? 0
 }

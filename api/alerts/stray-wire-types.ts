@@ -1,4 +1,5 @@
 // Inputs, state and output of the stray-wire charging detector (domain.md alert `stray_wire_charging`).
+import type { CircuitNormal } from './stray-wire-circuit-normal.ts'
 
 /** One circuit-monitor reading; PF and THD are optional in protocol v1, so the detector copes without. */
 export interface CircuitInput {
@@ -138,6 +139,8 @@ export interface StrayWireState {
   orphanRun?: number
   candidate: Candidate | null
   alert: ActiveAlert | null
+  /** What this circuit does every day (stray-wire-circuit-normal.ts); optional so older states load. */
+  normal?: CircuitNormal
 }
 
 export type StrayWireVerdict =

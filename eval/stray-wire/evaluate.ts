@@ -33,17 +33,24 @@ export interface ScenarioResult {
 /** A raise belongs to a session if it comes after the start and before the load is gone for 10 min. */
 const SESSION_GRACE_MS = 12 * MIN
 
-export function runScenario(sc: Scenario, params: StrayWireParams): ScenarioResult {
+/**
+ * Days the detector watches a circuit before it is scored: a detector installed on a circuit learns its
+ * normal (lights, compressors) from its own history, as it would in its first day in the field. Only
+ * the background loads run then (no stray sessions, no cleaners or heaters); nothing raised counts.
+ */
+export const WARMUP_DAYS = 1
+
+export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = WARMUP_DAYS): ScenarioResult {
   let state = initialStrayWireState()
   const detectedTs: (number | null)[] = sc.sessions.map(() => null)
   const falseAt: number[] = []
   const end = sc.startMs + sc.days * DAY
-  for (let t = sc.startMs; t < end; t += MIN) {
+  for (let t = sc.startMs - warmupDays * DAY; t < end; t += MIN) {
     const input = sc.inputAt(t)
     if (!input) continue
     const r = detectStrayWire(state, input, params)
     state = r.state
-    if (r.verdict?.kind !== 'raise') continue
+    if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
     const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
     if (i < 0) falseAt.push(t)
     else if (detectedTs[i] === null) detectedTs[i] = t

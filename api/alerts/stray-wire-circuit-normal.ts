@@ -1,0 +1,297 @@
+// What a circuit does every day, learned from its own history: lights that come on at dusk at one level
+// and stay flat till dawn, compressors that run at one level for an hour or two and stop as a step, and
+// what crews said a load was ("not charging: lights"). A candidate that matches one of these is the
+// circuit's normal, not a charger. A charger differs in shape: it tapers (CV) before it ends.
+// Plain JSON, persisted with the rule state, so a restart keeps what was learned.
+
+const MIN = 60_000
+const DAY = 1440 * MIN
+
+export type SignatureKind = 'lights' | 'compressor' | 'equipment' | 'other'
+export const SIGNATURE_KINDS: readonly SignatureKind[] = ['lights', 'compressor', 'equipment', 'other']
+
+export interface LoadSignature {
+  id: string
+  kind: SignatureKind
+  /** learned from the circuit's history, or told by a crew clearing an alert */
+  source: 'learned' | 'crew'
+  /** The load's level over the background, W. */
+  levelW: number
+  /** Harmonic VA per W of the load, where the meter reports PF and THD. */
+  harmonicRatio: number | null
+  /**
+   * Local minutes of day the load is on (lights: dusk to dawn or a timer); null: any time of day
+   * (compressors, equipment).
+   */
+  window: { fromMin: number; toMin: number } | null
+  /** How often it was seen (learned) or matched since, and when last. */
+  count: number
+  firstTs: number
+  lastTs: number
+  /** When it last stood for a candidate: lights do so once a night. */
+  lastMatchTs?: number
+  /** The crew's alert this came from. */
+  alertId?: string
+  note?: string
+}
+
+/** A candidate or alert being followed from its step to its end, to learn from how it ended. */
+export interface Episode {
+  onsetTs: number
+  levelW: number
+  harmonicRatio: number | null
+  /** Lowest and highest level seen after the first minutes (a taper shows as the lowest falling). */
+  minW: number
+  maxW: number
+  lastW: number
+  readings: number
+  /** Readings below FLAT_SHARE of the level: a CV taper gives tens of them, banks switching off a few. */
+  lowReadings?: number
+}
+
+/**
+ * The standing load by time of day (lights on their schedule, a pile's electronics), in half-hour bins:
+ * its level W and harmonic VA as last seen on earlier days. Optional so states persisted before it load.
+ */
+export interface DayProfile {
+  w: (number | null)[]
+  h: (number | null)[]
+  /** the local day each bin was last written (a bin written today says nothing about "every day") */
+  day: number[]
+  /** the bin being summed now: written into w/h once it is over, so the arrays change twice an hour */
+  acc: { bin: number; day: number; w: number; h: number; n: number }
+}
+
+export interface CircuitNormal {
+  v: 1
+  signatures: LoadSignature[]
+  episode: Episode | null
+  profile?: DayProfile
+}
+
+export const initialCircuitNormal = (): CircuitNormal => ({ v: 1, signatures: [], episode: null })
+
+const BINS = 48
+const BIN_MIN = 1440 / BINS
+/** Yesterday's level weighs most; a few days smooth a photocell's wandering. */
+const PROFILE_GAIN = 0.5
+
+/** A background reading (no candidate, no alert, no big load): the circuit's standing load right now. */
+export function learnBackground(n: CircuitNormal, ts: number, w: number, h: number, utcOffsetMin: number): void {
+  const local = Math.floor(ts / MIN) + utcOffsetMin
+  const day = Math.floor(local / 1440)
+  const bin = Math.floor((((local % 1440) + 1440) % 1440) / BIN_MIN)
+  const p = n.profile
+  if (!p) {
+    n.profile = {
+      w: Array(BINS).fill(null),
+      h: Array(BINS).fill(null),
+      day: Array(BINS).fill(-1),
+      acc: { bin, day, w, h, n: 1 },
+    }
+    return
+  }
+  const a = p.acc
+  if (a.bin === bin && a.day === day) {
+    n.profile = { ...p, acc: { bin, day, w: a.w + w, h: a.h + h, n: a.n + 1 } }
+    return
+  }
+  // the bin is over: fold its mean into the profile (new arrays: the previous state stays intact)
+  const mw = a.w / a.n
+  const mh = a.h / a.n
+  const pw = [...p.w]
+  const ph = [...p.h]
+  const pd = [...p.day]
+  const ow = pw[a.bin]
+  const oh = ph[a.bin]
+  pw[a.bin] = ow === null || ow === undefined ? mw : ow + PROFILE_GAIN * (mw - ow)
+  ph[a.bin] = oh === null || oh === undefined ? mh : oh + PROFILE_GAIN * (mh - oh)
+  pd[a.bin] = a.day
+  n.profile = { w: pw, h: ph, day: pd, acc: { bin, day, w, h, n: 1 } }
+}
+
+/**
+ * The whole reading (background and candidate together) is what this circuit draws at this time of day
+ * on earlier days, within meter and photocell slack: lights that came on at their hour (possibly under
+ * a heater, so their step was never seen), not a charger on top of the usual load.
+ */
+export function matchesDayProfile(
+  n: CircuitNormal,
+  ts: number,
+  totalW: number,
+  totalH: number | null,
+  utcOffsetMin: number,
+): boolean {
+  const p = n.profile
+  if (!p) return false
+  const local = Math.floor(ts / MIN) + utcOffsetMin
+  const today = Math.floor(local / 1440)
+  const bin = Math.floor((((local % 1440) + 1440) % 1440) / BIN_MIN)
+  for (let k = -1; k <= 1; k++) {
+    const b = (bin + k + BINS) % BINS
+    const w = p.w[b]
+    const h = p.h[b]
+    if (w === null || w === undefined || p.day[b] === today || p.day[b]! < today - 3) continue
+    if (Math.abs(totalW - w) > Math.max(10, 0.1 * w)) continue
+    if (totalH !== null && h !== null && h !== undefined && Math.abs(totalH - h) > Math.max(15, 0.25 * h))
+      continue
+    return true
+  }
+  return false
+}
+
+/** At most this many signatures per circuit: the oldest unmatched learned one goes first. */
+const MAX_SIGNATURES = 16
+/** Lights stay on for the evening at least; a compressor runs 10 min to 4 h. */
+const LIGHTS_MIN_MIN = 240
+const RUN_MIN_MIN = 10
+/** A load that never sagged below this share of its level had no CV taper: not a charger. */
+const FLAT_SHARE = 0.88
+/** Readings under that share allowed: lights banks switching off a minute or two apart. */
+const MAX_LOW_READINGS = 5
+/** Creep of a compressor over a run (a few %), with meter margin. */
+const FLAT_RISE = 1.12
+/** A level matches a signature within this share (or 10 W), a harmonic ratio within 0.3. */
+const LEVEL_SHARE = 0.12
+/** A learned lights window is widened by this much at its start (photocells follow the weather). */
+const WINDOW_SLACK_MIN = 60
+/** A learned signature not seen for this long is forgotten (a dehumidifier unplugged, lights replaced). */
+const FORGET_AFTER_MS = 14 * DAY
+
+export function startEpisode(n: CircuitNormal, onsetTs: number, levelW: number, hRatio: number | null): void {
+  n.episode = {
+    onsetTs,
+    levelW,
+    harmonicRatio: hRatio,
+    minW: levelW,
+    maxW: levelW,
+    lastW: levelW,
+    readings: 1,
+  }
+}
+
+export function followEpisode(n: CircuitNormal, excessW: number): void {
+  const e = n.episode
+  if (!e) return
+  e.readings += 1
+  // the first minutes may be partial (an averaging meter straddling the step)
+  if (e.readings === 3) {
+    e.levelW = excessW
+    e.minW = excessW
+    e.maxW = excessW
+  }
+  if (e.readings >= 3) {
+    e.minW = Math.min(e.minW, excessW)
+    e.maxW = Math.max(e.maxW, excessW)
+    if (excessW < FLAT_SHARE * e.levelW) e.lowReadings = (e.lowReadings ?? 0) + 1
+  }
+  e.lastW = excessW
+}
+
+const localMinute = (ts: number, utcOffsetMin: number): number =>
+  (((Math.floor(ts / MIN) + utcOffsetMin) % 1440) + 1440) % 1440
+
+/**
+ * The followed load is gone (as a step, or faded). A flat load that left as a step after hours is the
+ * circuit's lights; after ten minutes to a few hours, a compressor run. A load that sagged first (a
+ * charger's taper) teaches nothing.
+ */
+export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number): void {
+  const e = n.episode
+  n.episode = null
+  if (!e || e.readings < 5) return
+  const durMin = (endTs - e.onsetTs) / MIN
+  // it left as a step (banks of lights one after the other at most), not at the end of a taper
+  const flat = (e.lowReadings ?? 0) <= MAX_LOW_READINGS && e.maxW <= FLAT_RISE * e.levelW
+  if (!flat || durMin < RUN_MIN_MIN) return
+  const kind: SignatureKind = durMin >= LIGHTS_MIN_MIN ? 'lights' : 'compressor'
+  const window =
+    kind === 'lights'
+      ? { fromMin: localMinute(e.onsetTs, utcOffsetMin), toMin: localMinute(endTs, utcOffsetMin) }
+      : null
+  n.signatures = n.signatures.map((x) => ({ ...x }))
+  const same = n.signatures.find(
+    (s) => s.source === 'learned' && s.kind === kind && levelMatches(s, e.levelW, e.harmonicRatio),
+  )
+  if (same) {
+    same.count += 1
+    same.lastTs = endTs
+    same.levelW = Math.round(0.7 * same.levelW + 0.3 * e.levelW)
+    if (window && same.window) same.window = window
+    return
+  }
+  addSignature(n, {
+    // unique per circuit: one episode starts per onset
+    id: `l${e.onsetTs.toString(36)}`,
+    kind,
+    source: 'learned',
+    levelW: Math.round(e.levelW),
+    harmonicRatio: e.harmonicRatio === null ? null : Math.round(e.harmonicRatio * 100) / 100,
+    window,
+    count: 1,
+    firstTs: e.onsetTs,
+    lastTs: endTs,
+  })
+}
+
+export function addSignature(n: CircuitNormal, sig: LoadSignature): void {
+  n.signatures = n.signatures.filter((s) => s.source === 'crew' || sig.lastTs - s.lastTs < FORGET_AFTER_MS)
+  n.signatures.push(sig)
+  if (n.signatures.length > MAX_SIGNATURES) {
+    const learned = n.signatures.filter((s) => s.source === 'learned').sort((a, b) => a.lastTs - b.lastTs)
+    const drop = learned[0] ?? n.signatures[0]!
+    n.signatures = n.signatures.filter((s) => s !== drop)
+  }
+}
+
+function levelMatches(s: LoadSignature, levelW: number, hRatio: number | null): boolean {
+  if (Math.abs(levelW - s.levelW) > Math.max(10, LEVEL_SHARE * s.levelW)) return false
+  if (s.harmonicRatio === null || hRatio === null) return true
+  return Math.abs(hRatio - s.harmonicRatio) <= 0.3
+}
+
+function inWindow(minute: number, w: { fromMin: number; toMin: number }): boolean {
+  const from = (w.fromMin - WINDOW_SLACK_MIN + 1440) % 1440
+  const to = w.toMin
+  return from <= to ? minute >= from && minute <= to : minute >= from || minute <= to
+}
+
+/**
+ * The signature a candidate of this level and distortion matches, now. Lights match inside their window
+ * and once a night (a charger on top of lights already on is a new step of its own); the rest match at
+ * any hour.
+ */
+export function matchSignature(
+  n: CircuitNormal,
+  ts: number,
+  levelW: number,
+  hRatio: number | null,
+  utcOffsetMin: number,
+): LoadSignature | undefined {
+  const minute = localMinute(ts, utcOffsetMin)
+  for (const s of n.signatures) {
+    if (!levelMatches(s, levelW, hRatio)) continue
+    if (s.kind === 'lights' && s.window) {
+      if (!inWindow(minute, s.window)) continue
+      if (s.lastMatchTs !== undefined && ts - s.lastMatchTs < 12 * 60 * MIN) continue
+    }
+    return s
+  }
+  return undefined
+}
+
+/** The state is plain JSON handed from reading to reading: the matched signature is replaced, not edited. */
+export function noteMatch(n: CircuitNormal, s: LoadSignature, ts: number): void {
+  n.signatures = n.signatures.map((x) => (x === s ? { ...x, count: x.count + 1, lastTs: ts, lastMatchTs: ts } : x))
+}
+
+/** The episode is edited in place reading by reading: a fresh copy per reading keeps the input intact. */
+export const copyNormal = (n: CircuitNormal | undefined): CircuitNormal =>
+  n
+    ? {
+        v: 1,
+        signatures: n.signatures,
+        episode: n.episode && { ...n.episode },
+        ...(n.profile ? { profile: n.profile } : {}),
+      }
+    : initialCircuitNormal()
