@@ -43,6 +43,7 @@ const StrayWireOverride = Type.Object(
     minHarmonicRatio: num('harmonic VA per W', 0),
     confirmNightMin: num('min', 0),
     confirmDayMin: num('min', 0),
+    confirmPfcExtraMin: num('min', 0),
     quietResetReadings: opt(Type.Integer({ minimum: 1, maximum: 1000 })),
     clearAfterMin: num('min', 0),
     presentW: num('W', 0),

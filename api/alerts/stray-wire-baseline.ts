@@ -18,6 +18,7 @@ export function initBaseline(s: StrayWireState, obs: Observation): void {
   const plausible = obs.unexplainedW <= obs.backgroundCapW
   s.baselineW = plausible ? obs.unexplainedW : 0
   s.baselineH = plausible && obs.harmonicVA !== null ? obs.harmonicVA : 0
+  s.baselineQ = plausible && obs.reactiveVA !== null ? obs.reactiveVA : 0
 }
 
 /**
@@ -37,6 +38,8 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   if (Math.abs(dH) >= 0.5 * Math.abs(dW)) return
   s.baselineW = Math.max(0, s.baselineW! + dW)
   s.baselineH = Math.max(0, s.baselineH + dH)
+  if (obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined)
+    s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + obs.reactiveVA - s.prevQ)
 }
 
 export function updateBaseline(
@@ -54,9 +57,12 @@ export function updateBaseline(
     // lights going off drop the background at once; one low reading alone may be a feeder/port skew
     // glitch, and meter error alone cannot make the background much below zero
     const floor = -(obs.toleranceW + 10)
-    if (x < b && s.prevW !== null && s.prevW < b) s.baselineW = Math.max(x, s.prevW, floor)
-    else s.baselineW = Math.max(floor, b + BASELINE_GAIN * (x - b))
-    if (obs.harmonicVA !== null) s.baselineH += BASELINE_GAIN * (obs.harmonicVA - s.baselineH)
+    const dropped = x < b && s.prevW !== null && s.prevW < b
+    s.baselineW = dropped ? Math.max(x, s.prevW!, floor) : Math.max(floor, b + BASELINE_GAIN * (x - b))
+    // what left took its harmonic and reactive current with it (a compressor's var, a rectifier's harmonics)
+    const gain = dropped ? 1 : BASELINE_GAIN
+    if (obs.harmonicVA !== null) s.baselineH += gain * (obs.harmonicVA - s.baselineH)
+    if (obs.reactiveVA !== null) s.baselineQ = (s.baselineQ ?? 0) + gain * (obs.reactiveVA - (s.baselineQ ?? 0))
     return
   }
   if (c.cls === 'charger' && obs.harmonicVA === null) {
@@ -83,7 +89,13 @@ export function updateBaseline(
   const small = obs.source === 'circuit' && c.excessW < params.minStepW
   if (s.otherRun >= ABSORB_AFTER_READINGS && (undistorted || small || obs.unexplainedW <= obs.backgroundCapW)) {
     s.baselineW = obs.unexplainedW
-    if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
+    setBackgroundWaveform(s, obs)
     s.otherRun = 0
   }
+}
+
+/** The background's harmonic and reactive VA become what the meter shows now (a new background). */
+export function setBackgroundWaveform(s: StrayWireState, obs: Observation): void {
+  if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
+  if (obs.reactiveVA !== null) s.baselineQ = obs.reactiveVA
 }

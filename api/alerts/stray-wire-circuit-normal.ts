@@ -62,11 +62,27 @@ export interface DayProfile {
   acc: { bin: number; day: number; w: number; h: number; n: number }
 }
 
+/** A load that stepped on and has not stepped off yet. */
+export interface PendingStep {
+  ts: number
+  w: number
+  h: number | null
+  /** The circuit's reading before the step: below this plus half the step, the load has gone (faded). */
+  fromW: number
+}
+
 export interface CircuitNormal {
   v: 1
   signatures: LoadSignature[]
   episode: Episode | null
   profile?: DayProfile
+  /** Step-ups waiting for their step-down (a compressor's run, lights till dawn); at most a few. */
+  pending?: PendingStep[]
+  /** Readings in a row that moved since the last settled one. */
+  moving?: number
+  /** The last settled level and its harmonic VA: steps are measured from it. */
+  stableW?: number
+  stableH?: number | null
 }
 
 export const initialCircuitNormal = (): CircuitNormal => ({ v: 1, signatures: [], episode: null })
@@ -204,34 +220,112 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
   // it left as a step (banks of lights one after the other at most), not at the end of a taper
   const flat = (e.lowReadings ?? 0) <= MAX_LOW_READINGS && e.maxW <= FLAT_RISE * e.levelW
   if (!flat || durMin < RUN_MIN_MIN) return
+  learnRun(n, e.onsetTs, endTs, e.levelW, e.harmonicRatio, utcOffsetMin)
+}
+
+/** A flat load that came and went as steps: lights if it stayed for the evening, else a compressor run. */
+function learnRun(
+  n: CircuitNormal,
+  onTs: number,
+  offTs: number,
+  levelW: number,
+  hRatio: number | null,
+  utcOffsetMin: number,
+): void {
+  const durMin = (offTs - onTs) / MIN
+  if (durMin < RUN_MIN_MIN) return
   const kind: SignatureKind = durMin >= LIGHTS_MIN_MIN ? 'lights' : 'compressor'
   const window =
     kind === 'lights'
-      ? { fromMin: localMinute(e.onsetTs, utcOffsetMin), toMin: localMinute(endTs, utcOffsetMin) }
+      ? { fromMin: localMinute(onTs, utcOffsetMin), toMin: localMinute(offTs, utcOffsetMin) }
       : null
   n.signatures = n.signatures.map((x) => ({ ...x }))
   const same = n.signatures.find(
-    (s) => s.source === 'learned' && s.kind === kind && levelMatches(s, e.levelW, e.harmonicRatio),
+    (s) => s.source === 'learned' && s.kind === kind && levelMatches(s, levelW, hRatio),
   )
   if (same) {
     same.count += 1
-    same.lastTs = endTs
-    same.levelW = Math.round(0.7 * same.levelW + 0.3 * e.levelW)
+    same.lastTs = offTs
+    same.levelW = Math.round(0.7 * same.levelW + 0.3 * levelW)
     if (window && same.window) same.window = window
     return
   }
   addSignature(n, {
-    // unique per circuit: one episode starts per onset
-    id: `l${e.onsetTs.toString(36)}`,
+    // unique per circuit: one load steps on per reading at most
+    id: `l${onTs.toString(36)}`,
     kind,
     source: 'learned',
-    levelW: Math.round(e.levelW),
-    harmonicRatio: e.harmonicRatio === null ? null : Math.round(e.harmonicRatio * 100) / 100,
+    levelW: Math.round(levelW),
+    harmonicRatio: hRatio === null ? null : Math.round(hRatio * 100) / 100,
     window,
     count: 1,
-    firstTs: e.onsetTs,
-    lastTs: endTs,
+    firstTs: onTs,
+    lastTs: offTs,
   })
+}
+
+/** Steps smaller than this are lamps and noise; larger than this, a heater or cleaner. */
+const STEP_MIN_W = 60
+const STEP_MAX_W = 600
+const MAX_PENDING = 6
+/** A step-up with no step-down for this long is no run: forgotten. */
+const PENDING_MAX_MS = 18 * 60 * MIN
+
+/**
+ * Every reading: a settled step up is remembered; a settled step down that matches one is a complete
+ * run of one load (whatever the detector made of it), which is what a compressor or the lights do.
+ * prevW is the reading before this one.
+ */
+export function noteSteps(
+  n: CircuitNormal,
+  ts: number,
+  w: number,
+  h: number | null,
+  prevW: number | null,
+  utcOffsetMin: number,
+): void {
+  if (prevW === null) return
+  // a step is measured between two settled levels (an averaging meter's partial minute in between); a
+  // change that took more minutes than that is a fade (a charger's taper) or a tangle, not one load
+  if (Math.abs(w - prevW) > 0.04 * w + 4) {
+    n.moving = (n.moving ?? 0) + 1
+    return
+  }
+  const moving = n.moving ?? 0
+  n.moving = 0
+  const fromW = n.stableW ?? w
+  const fromH = n.stableH ?? h
+  n.stableW = w
+  n.stableH = h
+  const d = w - fromW
+  if (moving > 2 || Math.abs(d) < STEP_MIN_W || Math.abs(d) > STEP_MAX_W) {
+    // a load that faded away never steps off: it was no run, whatever steps later
+    if (n.pending?.some((p) => w < p.fromW + 0.5 * p.w - 10))
+      n.pending = n.pending.filter((p) => w >= p.fromW + 0.5 * p.w - 10)
+    return
+  }
+  const dH = h === null || fromH === null ? null : h - fromH
+  const pending = (n.pending ?? []).filter((p) => ts - p.ts < PENDING_MAX_MS)
+  if (d > 0) {
+    pending.push({ ts, w: d, h: dH, fromW })
+    if (pending.length > MAX_PENDING) pending.shift()
+    n.pending = pending
+    return
+  }
+  const off = -d
+  const hOff = dH === null ? null : -dH
+  const i = pending.findIndex(
+    (p) =>
+      Math.abs(p.w - off) <= Math.max(10, LEVEL_SHARE * p.w) &&
+      (p.h === null || hOff === null || Math.abs(p.h - hOff) <= Math.max(12, 0.12 * p.w)),
+  )
+  if (i < 0) {
+    n.pending = pending
+    return
+  }
+  const on = pending[i]!
+  n.pending = pending.filter((_, k) => k !== i)
+  learnRun(n, on.ts, ts, (on.w + off) / 2, on.h === null ? null : on.h / on.w, utcOffsetMin)
 }
 
 export function addSignature(n: CircuitNormal, sig: LoadSignature): void {
@@ -293,5 +387,8 @@ export const copyNormal = (n: CircuitNormal | undefined): CircuitNormal =>
         signatures: n.signatures,
         episode: n.episode && { ...n.episode },
         ...(n.profile ? { profile: n.profile } : {}),
+        ...(n.pending ? { pending: n.pending } : {}),
+        ...(n.stableW !== undefined ? { stableW: n.stableW, stableH: n.stableH ?? null } : {}),
+        ...(n.moving !== undefined ? { moving: n.moving } : {}),
       }
     : initialCircuitNormal()

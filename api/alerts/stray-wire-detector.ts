@@ -2,7 +2,12 @@
 // A charger shows as a step of 120–350 W over the background that stays (CC for hours, then a slow CV
 // taper), distorted (THD 60–120 %) where the meter reports it. Lights are too small, cleaners and
 // heaters too big, legit charging is metered by the ports. See domain.md "Stray-wire detection".
-import { followLightSteps, initBaseline, updateBaseline } from './stray-wire-baseline.ts'
+import {
+  followLightSteps,
+  initBaseline,
+  setBackgroundWaveform,
+  updateBaseline,
+} from './stray-wire-baseline.ts'
 import {
   copyNormal,
   endEpisode,
@@ -11,6 +16,7 @@ import {
   matchesDayProfile,
   matchSignature,
   noteMatch,
+  noteSteps,
   startEpisode,
 } from './stray-wire-circuit-normal.ts'
 import {
@@ -74,7 +80,7 @@ export function detectStrayWire(
 
   if (s.baselineW === null) initBaseline(s, obs)
   if (s.candidate || s.alert) followLightSteps(s, obs, params)
-  const c = classify(obs, s.baselineW!, s.baselineH, params)
+  const c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
 
   let verdict: StrayWireVerdict | undefined
   if (s.alert) verdict = trackAlert(s, obs, c, params)
@@ -82,6 +88,8 @@ export function detectStrayWire(
 
   // a candidate dropped for any other reason than its load leaving teaches nothing
   if (!s.candidate && !s.alert) s.normal.episode = null
+  if (obs.source === 'circuit')
+    noteSteps(s.normal, obs.ts, obs.unexplainedW, obs.harmonicVA, s.prevW, params.utcOffsetMin)
   s.lastTs = obs.ts
   s.prev2W = s.prevW
   if (c.cls === 'big' && !s.prevBig) s.bigSinceTs = obs.ts
@@ -89,6 +97,7 @@ export function detectStrayWire(
   s.prevBig = c.cls === 'big'
   s.prevW = obs.unexplainedW
   s.prevH = obs.harmonicVA
+  s.prevQ = obs.reactiveVA
   return verdict ? { state: s, verdict } : { state: s }
 }
 
@@ -167,7 +176,9 @@ function trackCandidate(
   if (!hidden && cand.sinceBig === 3) noteBridge(cand, c)
 
   const hour = localHour(obs.ts, params.utcOffsetMin)
-  const confirmMin = isEveningOrNight(hour) ? params.confirmNightMin : params.confirmDayMin
+  const confirmMin =
+    (isEveningOrNight(hour) ? params.confirmNightMin : params.confirmDayMin) +
+    (cand.pfc ? (params.confirmPfcExtraMin ?? 0) : 0)
   const heldMin = (obs.ts - cand.onsetTs) / MIN
   // most of the unmasked readings must be charger-shaped, not a flicker that crossed the step once
   const enough = cand.chargerReadings >= Math.max(3, Math.ceil(0.6 * cand.readings))
@@ -197,7 +208,7 @@ function trackCandidate(
     s.candidate = null
     s.normal!.episode = null
     s.baselineW = obs.unexplainedW
-    if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
+    setBackgroundWaveform(s, obs)
     return undefined
   }
 
@@ -209,6 +220,7 @@ function trackCandidate(
     peakW: cand.maxW,
     lastPresentTs: obs.ts,
     absentSinceTs: null,
+    ...(cand.pfc ? { pfc: true } : {}),
   }
   s.candidate = null
   return { kind: 'raise', ts: obs.ts, onsetTs: cand.onsetTs, severity, powerW: Math.round(cand.maxW) }
@@ -227,7 +239,7 @@ function chargerStillThere(
 ): boolean {
   // the background under a long session drifts (port meter error as legit sessions come and go), so a
   // quarter of the peak is the least the watts alone can vouch for: the alert clears late in the taper
-  if (c.excessVA === null)
+  if (c.excessVA === null || alert.pfc)
     return c.excessW >= Math.max(params.presentW + obs.toleranceW / 8, 0.25 * alert.peakW)
   return c.excessW >= 5 && c.excessVA >= 10 && c.excessVA >= 0.5 * c.excessW
 }
@@ -260,7 +272,7 @@ function trackAlert(
   endEpisode(s.normal!, alert.absentSinceTs, params.utcOffsetMin)
   // what is left now is background again
   s.baselineW = obs.unexplainedW
-  if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
+  setBackgroundWaveform(s, obs)
   return { kind: 'clear', ts: obs.ts, onsetTs: alert.onsetTs }
 }
 

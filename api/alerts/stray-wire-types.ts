@@ -40,6 +40,11 @@ export interface StrayWireParams {
   /** Minutes of charger-shaped load before raising, at night (18:00–06:00) and by day. */
   confirmNightMin: number
   confirmDayMin: number
+  /**
+   * More minutes for an undistorted (active-PFC) candidate: without harmonic current only the flat
+   * plateau and its duration set it apart from other resistive loads of its size.
+   */
+  confirmPfcExtraMin: number
   /** A candidate dies after this many consecutive quiet readings. */
   quietResetReadings: number
   /** domain.md: cleared when the load is gone for 10 min. */
@@ -63,6 +68,7 @@ export const DEFAULT_STRAY_WIRE_PARAMS: StrayWireParams = Object.freeze({
   minHarmonicRatio: 0.5,
   confirmNightMin: 6,
   confirmDayMin: 10,
+  confirmPfcExtraMin: 3,
   quietResetReadings: 3,
   clearAfterMin: 10,
   presentW: 12,
@@ -100,6 +106,8 @@ export interface Candidate {
   levelBeforeBigW?: number | null
   /** Times the level came back unchanged after a big load went off. */
   bridges?: number
+  /** Arrived undistorted and with little reactive power: an active-PFC charger, watched longer. */
+  pfc?: boolean
 }
 
 export interface ActiveAlert {
@@ -110,6 +118,8 @@ export interface ActiveAlert {
   lastPresentTs: number
   /** First reading without the charger since it was last seen, or null while it is there. */
   absentSinceTs: number | null
+  /** An active-PFC charger: its presence is told by watts, it carries no harmonic current. */
+  pfc?: boolean
 }
 
 /** Plain JSON: persisted across restarts as is. */
@@ -120,6 +130,9 @@ export interface StrayWireState {
   baselineW: number | null
   /** Background harmonic VA (circuits with PF and THD). */
   baselineH: number
+  /** Background reactive VA of the fundamental; optional so states persisted before it load. */
+  baselineQ?: number
+  prevQ?: number | null
   prevW: number | null
   prevH: number | null
   /** The reading before prevW, W: a charger's step may straddle two meter intervals. */
