@@ -28,6 +28,7 @@ import {
   type Observation,
   observe,
 } from './stray-wire-classify.ts'
+import { explainRaise } from './stray-wire-explain.ts'
 import {
   clearOfMotor,
   hiddenChargerShows,
@@ -84,7 +85,7 @@ export function detectStrayWire(
 
   let verdict: StrayWireVerdict | undefined
   if (s.alert) verdict = trackAlert(s, obs, c, params)
-  else verdict = trackCandidate(s, obs, c, params)
+  else verdict = trackCandidate(s, obs, c, params, input)
 
   // a candidate dropped for any other reason than its load leaving teaches nothing
   if (!s.candidate && !s.alert) s.normal.episode = null
@@ -106,6 +107,7 @@ function trackCandidate(
   obs: Observation,
   c: Classified,
   params: StrayWireParams,
+  input: StrayWireInput,
 ): StrayWireVerdict | undefined {
   const cand = s.candidate
   if (!cand) {
@@ -223,7 +225,8 @@ function trackCandidate(
     ...(cand.pfc ? { pfc: true } : {}),
   }
   s.candidate = null
-  return { kind: 'raise', ts: obs.ts, onsetTs: cand.onsetTs, severity, powerW: Math.round(cand.maxW) }
+  const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
+  return { kind: 'raise', ts: obs.ts, onsetTs: cand.onsetTs, severity, powerW: Math.round(cand.maxW), evidence }
 }
 
 /**

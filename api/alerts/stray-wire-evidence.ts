@@ -91,6 +91,7 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
     hiddenReadings: 0,
     recentW: [c.excessW],
     sinceBig: 1,
+    stepW: Math.round(c.excessW * 10) / 10,
     ...(c.pfc ? { pfc: true } : {}),
   }
 }

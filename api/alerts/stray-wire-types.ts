@@ -1,5 +1,6 @@
 // Inputs, state and output of the stray-wire charging detector (domain.md alert `stray_wire_charging`).
 import type { CircuitNormal } from './stray-wire-circuit-normal.ts'
+import type { StrayWireEvidence } from './stray-wire-explain.ts'
 
 /** One circuit-monitor reading; PF and THD are optional in protocol v1, so the detector copes without. */
 export interface CircuitInput {
@@ -108,6 +109,8 @@ export interface Candidate {
   bridges?: number
   /** Arrived undistorted and with little reactive power: an active-PFC charger, watched longer. */
   pfc?: boolean
+  /** The excess of its first reading, W: the step it arrived with. */
+  stepW?: number
 }
 
 export interface ActiveAlert {
@@ -157,7 +160,14 @@ export interface StrayWireState {
 }
 
 export type StrayWireVerdict =
-  | { kind: 'raise'; ts: number; onsetTs: number; severity: StrayWireSeverity; powerW: number }
+  | {
+      kind: 'raise'
+      ts: number
+      onsetTs: number
+      severity: StrayWireSeverity
+      powerW: number
+      evidence: StrayWireEvidence
+    }
   | { kind: 'escalate'; ts: number; onsetTs: number; severity: 'critical' }
   | { kind: 'clear'; ts: number; onsetTs: number }
 
