@@ -18,6 +18,7 @@ import type { AlertBusEvents } from '../api/alerts/types.ts'
 import { buildApp } from '../api/app.ts'
 import { commandRecord, commandRoutes, createCommandService } from '../api/commands/index.ts'
 import { createNotifier, notifyRoutes } from '../api/notify/index.ts'
+import { strayWireLearnedRoutes } from '../api/routes/stray-wire-learned.ts'
 import { createBroker } from '../broker/index.ts'
 import { createInfluxClient } from '../influx/client.ts'
 import { startIngest } from '../ingest/index.ts'
@@ -223,6 +224,7 @@ export async function startService(deps: {
             engine,
             commandsForAlert: (id) => commands.listCommandsForAlert(id).map(commandRecord),
           })
+          await v1.register(strayWireLearnedRoutes, { ctx, engine })
         }
       },
     ],

@@ -256,6 +256,9 @@ export function strayWireParams(c: CatalogueSettings): StrayWireParams {
   let p = detectorParams.get(c)
   if (!p) {
     p = { ...c.strayWire, utcOffsetMin: c.utcOffsetMin }
+    // crews' answers (api/alerts/stray-wire-feedback.ts), attached by the engine's device lookup
+    const fb = (c as unknown as { strayWireFeedback?: StrayWireParams['feedback'] }).strayWireFeedback
+    if (fb) p.feedback = fb
     detectorParams.set(c, p)
   }
   return p

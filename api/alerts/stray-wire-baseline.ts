@@ -62,7 +62,8 @@ export function updateBaseline(
     // what left took its harmonic and reactive current with it (a compressor's var, a rectifier's harmonics)
     const gain = dropped ? 1 : BASELINE_GAIN
     if (obs.harmonicVA !== null) s.baselineH += gain * (obs.harmonicVA - s.baselineH)
-    if (obs.reactiveVA !== null) s.baselineQ = (s.baselineQ ?? 0) + gain * (obs.reactiveVA - (s.baselineQ ?? 0))
+    if (obs.reactiveVA !== null)
+      s.baselineQ = (s.baselineQ ?? 0) + gain * (obs.reactiveVA - (s.baselineQ ?? 0))
     return
   }
   if (c.cls === 'charger' && obs.harmonicVA === null) {
@@ -87,7 +88,10 @@ export function updateBaseline(
   // creeps with port meter error, so there the cap stays.
   const undistorted = c.excessVA !== null && c.excessVA < 0.3 * c.excessW
   const small = obs.source === 'circuit' && c.excessW < params.minStepW
-  if (s.otherRun >= ABSORB_AFTER_READINGS && (undistorted || small || obs.unexplainedW <= obs.backgroundCapW)) {
+  if (
+    s.otherRun >= ABSORB_AFTER_READINGS &&
+    (undistorted || small || obs.unexplainedW <= obs.backgroundCapW)
+  ) {
     s.baselineW = obs.unexplainedW
     setBackgroundWaveform(s, obs)
     s.otherRun = 0

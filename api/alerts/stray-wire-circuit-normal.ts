@@ -78,6 +78,8 @@ export interface CircuitNormal {
   profile?: DayProfile
   /** Step-ups waiting for their step-down (a compressor's run, lights till dawn); at most a few. */
   pending?: PendingStep[]
+  /** When each crew-taught signature last stood for a candidate (lights: once a night). */
+  crewMatchTs?: Record<string, number>
   /** Readings in a row that moved since the last settled one. */
   moving?: number
   /** The last settled level and its harmonic VA: steps are measured from it. */
@@ -93,7 +95,13 @@ const BIN_MIN = 1440 / BINS
 const PROFILE_GAIN = 0.5
 
 /** A background reading (no candidate, no alert, no big load): the circuit's standing load right now. */
-export function learnBackground(n: CircuitNormal, ts: number, w: number, h: number, utcOffsetMin: number): void {
+export function learnBackground(
+  n: CircuitNormal,
+  ts: number,
+  w: number,
+  h: number,
+  utcOffsetMin: number,
+): void {
   const local = Math.floor(ts / MIN) + utcOffsetMin
   const day = Math.floor(local / 1440)
   const bin = Math.floor((((local % 1440) + 1440) % 1440) / BIN_MIN)
@@ -235,6 +243,9 @@ function learnRun(
   const durMin = (offTs - onTs) / MIN
   if (durMin < RUN_MIN_MIN) return
   const kind: SignatureKind = durMin >= LIGHTS_MIN_MIN ? 'lights' : 'compressor'
+  // a compressor is a motor: a rectifier's harmonic current (a charger unplugged early, a tool's
+  // charger) is no compressor run, only a crew may say what it was
+  if (kind === 'compressor' && hRatio !== null && hRatio >= MOTOR_MAX_HARMONIC_RATIO) return
   const window =
     kind === 'lights'
       ? { fromMin: localMinute(onTs, utcOffsetMin), toMin: localMinute(offTs, utcOffsetMin) }
@@ -263,6 +274,9 @@ function learnRun(
     lastTs: offTs,
   })
 }
+
+/** Harmonic VA per W a motor stays under (compressors: THD 10–25 % at PF 0.75–0.85 give ≤ ~0.35). */
+const MOTOR_MAX_HARMONIC_RATIO = 0.5
 
 /** Steps smaller than this are lamps and noise; larger than this, a heater or cleaner. */
 const STEP_MIN_W = 60
@@ -361,13 +375,20 @@ export function matchSignature(
   levelW: number,
   hRatio: number | null,
   utcOffsetMin: number,
+  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
 ): LoadSignature | undefined {
   const minute = localMinute(ts, utcOffsetMin)
-  for (const s of n.signatures) {
+  const lastMatch = n.crewMatchTs ?? {}
+  const candidates = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
+  for (const s of candidates) {
+    if (feedback?.forget.includes(s.id)) continue
     if (!levelMatches(s, levelW, hRatio)) continue
+    // without PF/THD one flat run might have been a charger unplugged early: a compressor runs again
+    if (s.source === 'learned' && s.kind === 'compressor' && s.harmonicRatio === null && s.count < 2) continue
     if (s.kind === 'lights' && s.window) {
       if (!inWindow(minute, s.window)) continue
-      if (s.lastMatchTs !== undefined && ts - s.lastMatchTs < 12 * 60 * MIN) continue
+      const last = s.source === 'crew' ? lastMatch[s.id] : s.lastMatchTs
+      if (last !== undefined && ts - last < 12 * 60 * MIN) continue
     }
     return s
   }
@@ -376,7 +397,14 @@ export function matchSignature(
 
 /** The state is plain JSON handed from reading to reading: the matched signature is replaced, not edited. */
 export function noteMatch(n: CircuitNormal, s: LoadSignature, ts: number): void {
-  n.signatures = n.signatures.map((x) => (x === s ? { ...x, count: x.count + 1, lastTs: ts, lastMatchTs: ts } : x))
+  // crews' signatures live in the settings, not here: only when they last matched is kept
+  if (s.source === 'crew') {
+    n.crewMatchTs = { ...(n.crewMatchTs ?? {}), [s.id]: ts }
+    return
+  }
+  n.signatures = n.signatures.map((x) =>
+    x === s ? { ...x, count: x.count + 1, lastTs: ts, lastMatchTs: ts } : x,
+  )
 }
 
 /** The episode is edited in place reading by reading: a fresh copy per reading keeps the input intact. */
@@ -390,5 +418,6 @@ export const copyNormal = (n: CircuitNormal | undefined): CircuitNormal =>
         ...(n.pending ? { pending: n.pending } : {}),
         ...(n.stableW !== undefined ? { stableW: n.stableW, stableH: n.stableH ?? null } : {}),
         ...(n.moving !== undefined ? { moving: n.moving } : {}),
+        ...(n.crewMatchTs ? { crewMatchTs: n.crewMatchTs } : {}),
       }
     : initialCircuitNormal()

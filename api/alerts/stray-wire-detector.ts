@@ -28,7 +28,6 @@ import {
   type Observation,
   observe,
 } from './stray-wire-classify.ts'
-import { explainRaise } from './stray-wire-explain.ts'
 import {
   clearOfMotor,
   hiddenChargerShows,
@@ -40,6 +39,7 @@ import {
   sawStep,
   startCandidate,
 } from './stray-wire-evidence.ts'
+import { explainRaise } from './stray-wire-explain.ts'
 import {
   type ActiveAlert,
   DEFAULT_STRAY_WIRE_PARAMS,
@@ -203,7 +203,8 @@ function trackCandidate(
 
   // what this circuit does every day (its lights at dusk, its compressor's runs) is no charger
   const plateauW = median(cand.recentW)
-  const known = matchSignature(s.normal!, obs.ts, plateauW, cand.harmonicVA === null ? null : cand.harmonicVA / plateauW, params.utcOffsetMin)
+  const hRatio = cand.harmonicVA === null ? null : cand.harmonicVA / plateauW
+  const known = matchSignature(s.normal!, obs.ts, plateauW, hRatio, params.utcOffsetMin, params.feedback)
   const usual = matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin)
   if (known || usual) {
     if (known) noteMatch(s.normal!, known, obs.ts)
@@ -226,7 +227,14 @@ function trackCandidate(
   }
   s.candidate = null
   const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
-  return { kind: 'raise', ts: obs.ts, onsetTs: cand.onsetTs, severity, powerW: Math.round(cand.maxW), evidence }
+  return {
+    kind: 'raise',
+    ts: obs.ts,
+    onsetTs: cand.onsetTs,
+    severity,
+    powerW: Math.round(cand.maxW),
+    evidence,
+  }
 }
 
 /**

@@ -1,8 +1,9 @@
 // Why the stray-wire detector raised: the figures a crew can check on site (domain.md: crews trust what
 // they can check). Carried by the `raise` verdict, stored on the alert as `evidence`, summed up in its
 // message.
-import type { Observation } from './stray-wire-classify.ts'
+
 import type { CircuitNormal } from './stray-wire-circuit-normal.ts'
+import type { Observation } from './stray-wire-classify.ts'
 import type { Candidate, StrayWireInput, StrayWireState } from './stray-wire-types.ts'
 
 const MIN = 60_000

@@ -1,5 +1,5 @@
 // Inputs, state and output of the stray-wire charging detector (domain.md alert `stray_wire_charging`).
-import type { CircuitNormal } from './stray-wire-circuit-normal.ts'
+import type { CircuitNormal, LoadSignature } from './stray-wire-circuit-normal.ts'
 import type { StrayWireEvidence } from './stray-wire-explain.ts'
 
 /** One circuit-monitor reading; PF and THD are optional in protocol v1, so the detector copes without. */
@@ -59,6 +59,8 @@ export interface StrayWireParams {
   electronicsAllowanceW: number
   /** A longer silence than this forgets a candidate (the step can no longer be trusted). */
   maxGapMin: number
+  /** What crews said (api/alerts/stray-wire-feedback.ts): loads that are not charging, learned ones undone. */
+  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] }
 }
 
 export const DEFAULT_STRAY_WIRE_PARAMS: StrayWireParams = Object.freeze({

@@ -6,8 +6,8 @@ import { ledLighting, pileElectronics } from '../../simulators/physics/loads.ts'
 import { circuitReading, supplyVoltageV } from '../../simulators/physics/meter.ts'
 import { chance, intBetween, pick, type Rng, rngFor, uniform } from '../../simulators/physics/random.ts'
 import { chargingShed, type PortSession } from '../../simulators/physics/shed.ts'
-import { EVAL_EPOCH_MS, type EvalRanges, isGap, MIN, type Scenario } from './scenario.ts'
 import { compressors, duskLedBanks, loadsRunningAtStart } from './field-loads.ts'
+import { EVAL_EPOCH_MS, type EvalRanges, isGap, MIN, type Scenario } from './scenario.ts'
 import { cleaningRounds, gapModel, heaterEpisodes, strayChargers } from './schedules.ts'
 
 const DAY = 1440 * MIN
@@ -50,7 +50,13 @@ export const CIRCUIT_FAMILIES: Record<string, CircuitMix> = {
   'circuit-compressor': { stray: 0, cleaning: true, heater: false, waveform: true, compressor: true },
   'circuit-pfc-stray': { stray: 0.85, cleaning: true, heater: false, waveform: true, pfc: 1 },
   'circuit-led-stray': { stray: 0.85, cleaning: false, heater: true, waveform: true, ledBanks: true },
-  'circuit-compressor-stray': { stray: 0.85, cleaning: false, heater: false, waveform: true, compressor: true },
+  'circuit-compressor-stray': {
+    stray: 0.85,
+    cleaning: false,
+    heater: false,
+    waveform: true,
+    compressor: true,
+  },
   'circuit-under-load': { stray: 0.85, cleaning: false, heater: false, waveform: true, underLoad: true },
   'circuit-mixed-quiet': {
     stray: 0,

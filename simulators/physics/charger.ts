@@ -111,7 +111,10 @@ export function randomChargerParams(
   const seed = Math.floor(rng() * 2 ** 32)
   const common = {
     startMs,
-    powerFactor: uniform(rng, ...(pfc ? (ranges.pfcPowerFactor ?? DOMAIN_PFC_POWER_FACTOR) : ranges.powerFactor)),
+    powerFactor: uniform(
+      rng,
+      ...(pfc ? (ranges.pfcPowerFactor ?? DOMAIN_PFC_POWER_FACTOR) : ranges.powerFactor),
+    ),
     thdPct: uniform(rng, ...(pfc ? (ranges.pfcThdPct ?? DOMAIN_PFC_THD_PCT) : ranges.thdPct)),
     seed,
     ...(pfc ? { pfc: true } : {}),
