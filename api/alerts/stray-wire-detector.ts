@@ -115,7 +115,7 @@ function trackCandidate(
     if (c.cls !== 'big' && c.cls !== 'charger')
       learnBackground(s.normal!, obs.ts, s.baselineW!, s.baselineH, params.utcOffsetMin)
     const unseen = partOfBigLoad(s, obs, c)
-    if (c.cls === 'charger' && sawStep(s, obs, params) && !unseen) {
+    if (c.cls === 'charger' && sawStep(s, obs, params, c.pfc === true) && !unseen) {
       startCandidate(s, obs, c)
       startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
     }
