@@ -22,12 +22,7 @@ const MIN_MASKING_LOAD_W = 600
  * A charger plugs in as a step within a minute or two; a background that creeps (port meter error as
  * legit sessions taper) never does. After a big load, which hides steps, it gets the benefit of the doubt.
  */
-export function sawStep(
-  s: StrayWireState,
-  obs: Observation,
-  params: StrayWireParams,
-  pfc = false,
-): boolean {
+export function sawStep(s: StrayWireState, obs: Observation, params: StrayWireParams, pfc = false): boolean {
   // without PF/THD a level we never saw arrive (first reading) may as well be the lights; so may an
   // undistorted one (an active-PFC charger's only tell is its step)
   if (s.prevW === null) return obs.harmonicVA !== null && !pfc

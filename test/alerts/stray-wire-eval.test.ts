@@ -20,7 +20,9 @@ describe.each([
   const first = score(results.filter((r) => FIRST.includes(r.family)))
   const field = score(results.filter((r) => FIELD.includes(r.family) && r.family !== 'circuit-mixed-basic'))
   const pfc = score(results.filter((r) => r.family === 'circuit-pfc-stray'))
-  const ledBanks = score(results.filter((r) => r.family === 'circuit-led-banks' || r.family === 'circuit-led-stray'))
+  const ledBanks = score(
+    results.filter((r) => r.family === 'circuit-led-banks' || r.family === 'circuit-led-stray'),
+  )
 
   it('covers enough sessions and circuit-days to mean something', () => {
     expect(first.circuitDays).toBe(100)
