@@ -89,6 +89,8 @@ export interface CircuitNormal {
 
 export const initialCircuitNormal = (): CircuitNormal => ({ v: 1, signatures: [], episode: null })
 
+const round1 = (x: number): number => Math.round(x * 10) / 10
+
 const BINS = 48
 const BIN_MIN = 1440 / BINS
 /** Yesterday's level weighs most; a few days smooth a photocell's wandering. */
@@ -128,8 +130,9 @@ export function learnBackground(
   const pd = [...p.day]
   const ow = pw[a.bin]
   const oh = ph[a.bin]
-  pw[a.bin] = ow === null || ow === undefined ? mw : ow + PROFILE_GAIN * (mw - ow)
-  ph[a.bin] = oh === null || oh === undefined ? mh : oh + PROFILE_GAIN * (mh - oh)
+  // a tenth of a watt is far below what a match needs, and keeps the persisted state small
+  pw[a.bin] = round1(ow === null || ow === undefined ? mw : ow + PROFILE_GAIN * (mw - ow))
+  ph[a.bin] = round1(oh === null || oh === undefined ? mh : oh + PROFILE_GAIN * (mh - oh))
   pd[a.bin] = a.day
   n.profile = { w: pw, h: ph, day: pd, acc: { bin, day, w, h, n: 1 } }
 }
@@ -321,7 +324,7 @@ export function noteSteps(
   const dH = h === null || fromH === null ? null : h - fromH
   const pending = (n.pending ?? []).filter((p) => ts - p.ts < PENDING_MAX_MS)
   if (d > 0) {
-    pending.push({ ts, w: d, h: dH, fromW })
+    pending.push({ ts, w: round1(d), h: dH === null ? null : round1(dH), fromW: round1(fromW) })
     if (pending.length > MAX_PENDING) pending.shift()
     n.pending = pending
     return
