@@ -77,7 +77,9 @@ export function updateBaseline(
     }
     return
   }
-  if (c.cls !== 'other') {
+  // an undistorted charger-sized level that did not start a candidate (no step was seen) is background
+  // like any other undistorted load: PFC lights, a resistive appliance
+  if (c.cls !== 'other' && !(c.cls === 'charger' && c.pfc)) {
     s.otherRun = 0
     return
   }

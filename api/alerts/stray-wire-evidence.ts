@@ -26,7 +26,9 @@ export function sawStep(s: StrayWireState, obs: Observation, params: StrayWirePa
   // without PF/THD a level we never saw arrive (first reading) may as well be the lights; so may an
   // undistorted one (an active-PFC charger's only tell is its step)
   if (s.prevW === null) return obs.harmonicVA !== null && !pfc
-  if (s.prevBig) return true
+  // a rectifier's harmonic current shows through a big load; an active-PFC charger's step does not:
+  // an undistorted level found when a heater or cleaner stops was never seen to arrive
+  if (s.prevBig) return !pfc
   const before = s.prev2W === null ? s.prevW : Math.min(s.prevW, s.prev2W)
   const stepW = obs.unexplainedW - before
   // the step carries most of the excess: two lamps arriving a few minutes apart add up to a charger's
