@@ -12,6 +12,7 @@ import { deviceDataRoutes } from './device-data.ts'
 import { deviceRoutes } from './devices.ts'
 import { notifyRoutes } from './notify/notify-routes.ts'
 import { siteRoutes } from './sites.ts'
+import { strayWireLearnedRoutes } from './stray-wire-learned.ts'
 
 /** What the node's parts offer the HTTP layer; a part left out has no routes. */
 export interface PartRoutes {
@@ -35,5 +36,6 @@ export async function registerV1Routes(v1: FastifyInstance, ctx: RouteContext, p
       engine: alerts,
       commandsForAlert: commands && ((id) => commands.listCommandsForAlert(id).map(commandRecord)),
     })
+    await v1.register(strayWireLearnedRoutes, { ctx, engine: alerts })
   }
 }
