@@ -148,7 +148,11 @@ describe('GET /devices/{id}/telemetry', () => {
     ['a field of another kind', 'field=co2Ppm', /not a numeric field/],
     ['a missing field', 'every=5m', /field/],
     ['a port out of range', 'field=tempC&port=99', /port/],
-    ['every too fine for the range', `field=feeder.powerW&every=1s&from=0&to=${NOW}`, /coarser every/],
+    [
+      'every too fine for the range',
+      `field=feeder.powerW&every=1s&from=${NOW - 300 * 86_400_000}&to=${NOW}`,
+      /coarser every/,
+    ],
   ])('refuses %s with a message that says what to do', async (_n, qs, hint) => {
     const res = await q(`/api/v1/devices/pile-01/telemetry?${qs}`)
     expect(res.status).toBe(400)
