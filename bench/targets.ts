@@ -110,6 +110,9 @@ export async function startOurs(opts: {
         HOST: '127.0.0.1',
         ADMIN_TOKEN: adminToken,
         LOG_LEVEL: 'warn',
+        // the bench provisions thousands of devices with one token: the per-token budget is not under test
+        API_RATE_PER_S: '100000',
+        API_BURST: '1000000',
         ...opts.env,
       },
     },
