@@ -16,6 +16,8 @@ import { createInfluxDeviceState, type DeviceStateSource } from './device-state.
 import { installErrorHandlers } from './errors.ts'
 import { createLiveFeed, type LiveFeed, type LiveServer } from './live-feed.ts'
 import { createApiMetrics } from './metrics.ts'
+import { DEFAULT_QUERY_BOUNDS, type QueryBounds } from './query-bounds.ts'
+import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.ts'
 import { healthRoutes, type Readiness } from './routes/health.ts'
 import { type PartRoutes, registerV1Routes } from './routes/index.ts'
 
@@ -28,6 +30,10 @@ export interface ApiConfig {
   adminTokenHash?: string
   /** default 1 MiB */
   bodyLimitBytes?: number
+  /** requests per caller on /api/v1 (default 20/s, bursts of 100) */
+  rateLimit?: RateLimits
+  /** what one telemetry or events request may cost InfluxDB (default 400 days, 1,000,000 points) */
+  queryBounds?: QueryBounds
 }
 
 export interface ApiDeps {
@@ -124,6 +130,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     registry: deps.registry,
     influx: deps.influx,
     state: deps.deviceState ?? createInfluxDeviceState({ influx: deps.influx, now }),
+    bounds: deps.config.queryBounds ?? DEFAULT_QUERY_BOUNDS,
     revoke,
     // The live feed is created after the routes; provisioning only happens once the app listens.
     // Bounded: while the service client reconnects, provisioning must not wait for a SUBACK.
@@ -145,9 +152,19 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   await app.register(
     async (v1) => {
+      const limiter = createRateLimiter({
+        limits: deps.config.rateLimit ?? DEFAULT_RATE_LIMITS,
+        // the wall clock, not the injected `now`: a test's frozen domain time must not freeze refills
+        now: Date.now,
+        limited: metrics.rateLimited,
+      })
+      // hooks run in order: the address check before authentication, the principal's bucket after it
+      v1.addHook('onRequest', limiter.beforeAuth)
+      v1.addHook('onResponse', limiter.onResponse)
       v1.addHook('onRequest', async (req) => {
         req.principal = auth.fromHeader(req.headers.authorization)
       })
+      v1.addHook('onRequest', limiter.afterAuth)
       await registerV1Routes(v1 as unknown as FastifyInstance, ctx, deps.parts ?? {})
     },
     { prefix: '/api/v1' },

@@ -2,12 +2,15 @@
 export const ERROR_CODES = {
   PAYLOAD_INVALID: 400,
   BAD_REQUEST: 400,
+  /** a list cursor that is not one we issued (garbled, forged, or from another list) */
+  BAD_CURSOR: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   DEVICE_UNKNOWN: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
   INFLUX_UNAVAILABLE: 503,
   NOT_READY: 503,
   INFLUX_QUERY_FAILED: 502,

@@ -49,6 +49,17 @@ export interface ServiceConfig {
     authLogFirst: number
     authLogIntervalMs: number
   }
+  /** per-caller request budget on /api/v1 and what one history request may cost InfluxDB */
+  api: {
+    /** API_RATE_PER_S: sustained requests per second per token, session or (failing) address */
+    ratePerS: number
+    /** API_BURST: requests a caller may send at once */
+    burst: number
+    /** API_MAX_SPAN_DAYS: longest telemetry or events range */
+    maxSpanMs: number
+    /** API_MAX_SCAN_POINTS: most stored points one telemetry request may read */
+    maxScanPoints: number
+  }
 }
 
 export type ConfigResult = { ok: true; config: ServiceConfig } | { ok: false; errors: string[] }
@@ -200,6 +211,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       maxBatch: int('INGEST_MAX_BATCH', 5000, 1, 100_000) ?? 5000,
       flushIntervalMs: int('INGEST_FLUSH_MS', 100, 1, 60_000) ?? 100,
       maxInflight: int('INGEST_MAX_INFLIGHT', 3, 1, 16) ?? 3,
+    },
+    api: {
+      ratePerS: int('API_RATE_PER_S', 20, 1, 100_000) ?? 20,
+      burst: int('API_BURST', 100, 1, 1_000_000) ?? 100,
+      maxSpanMs: (int('API_MAX_SPAN_DAYS', 400, 1, 36_500) ?? 400) * 86_400_000,
+      maxScanPoints: int('API_MAX_SCAN_POINTS', 1_000_000, 10_000, 1_000_000_000) ?? 1_000_000,
     },
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config }

@@ -145,7 +145,12 @@ export async function startService(deps: {
   )
   const api = await parts.start('api', () =>
     startApi({
-      config: { host: config.host, port: config.httpPort },
+      config: {
+        host: config.host,
+        port: config.httpPort,
+        rateLimit: { ratePerS: config.api.ratePerS, burst: config.api.burst },
+        queryBounds: { maxSpanMs: config.api.maxSpanMs, maxScanPoints: config.api.maxScanPoints },
+      },
       log: log.child({ component: 'api' }),
       registry,
       influx: influx.client,

@@ -18,7 +18,7 @@ import { ALERT_TYPES, Alert, AlertTransition, SEVERITIES } from '../../domain/al
 import { CourtyardError } from '../../domain/errors.ts'
 import { type Principal, principalOf, requireWrite } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
-import { decodeCursor, encodeCursor } from '../pagination.ts'
+import { decodeCursor, EPOCH_MS, encodeCursor } from '../pagination.ts'
 import { DEFAULT_LIMIT, errorResponses, Id, IdParams, ListQuery, listOf } from '../schemas.ts'
 import { parseInstant } from '../time-range.ts'
 
@@ -114,7 +114,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       const q = req.query
       const limit = q.limit ?? DEFAULT_LIMIT
       const after = q.cursor
-        ? decodeCursor<{ raisedAt: number; id: string }>(q.cursor, { raisedAt: 'number', id: 'string' })
+        ? decodeCursor<{ raisedAt: number; id: string }>(q.cursor, { raisedAt: EPOCH_MS, id: 'string' })
         : undefined
       const rows = store.list({
         tenantId,

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { MqttClient } from 'mqtt'
 import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
-import { type Api, buildApp } from '../../api/app.ts'
+import { type Api, type ApiConfig, buildApp } from '../../api/app.ts'
 import type { Readiness } from '../../api/routes/health.ts'
 import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
 import { openRegistry, type Registry } from '../../registry/index.ts'
@@ -34,6 +34,8 @@ export async function startHarness(opts: {
   influxUrl: string
   mqtt?: MqttClient
   now?: () => number
+  /** rate limits, query bounds: anything but host */
+  config?: Omit<ApiConfig, 'host'>
 }): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'courtyard-api-'))
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
@@ -44,7 +46,7 @@ export async function startHarness(opts: {
   const metrics = new MetricsRegistry()
   const ready = { value: { ok: true, checks: { influx: { reachable: true } } } as Readiness }
   const api = await buildApp({
-    config: { host: '127.0.0.1' },
+    config: { ...opts.config, host: '127.0.0.1' },
     log,
     registry,
     influx,

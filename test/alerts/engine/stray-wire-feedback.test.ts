@@ -10,6 +10,7 @@ import { defaultResolveSettings } from '../../../alerts/settings.ts'
 import { createAuthenticator } from '../../../api/auth.ts'
 import type { RouteContext } from '../../../api/context.ts'
 import { installErrorHandlers } from '../../../api/errors.ts'
+import { DEFAULT_QUERY_BOUNDS } from '../../../api/query-bounds.ts'
 import { alertRoutes } from '../../../api/routes/alerts.ts'
 import { strayWireLearnedRoutes } from '../../../api/routes/stray-wire-learned.ts'
 import { createInfluxClient } from '../../../influx/client.ts'
@@ -89,6 +90,7 @@ beforeAll(async () => {
     deviceAdded: async () => undefined,
     now: () => h.clock.now,
     log,
+    bounds: DEFAULT_QUERY_BOUNDS,
   }
   const f = Fastify({ loggerInstance: log })
     .withTypeProvider<TypeBoxTypeProvider>()

@@ -9,6 +9,7 @@ import { defaultResolveSettings } from '../../../alerts/settings.ts'
 import { createAuthenticator } from '../../../api/auth.ts'
 import type { RouteContext } from '../../../api/context.ts'
 import { installErrorHandlers } from '../../../api/errors.ts'
+import { DEFAULT_QUERY_BOUNDS } from '../../../api/query-bounds.ts'
 import { alertRoutes } from '../../../api/routes/alerts.ts'
 import { createInfluxClient } from '../../../influx/client.ts'
 import { type EngineHarness, pileReading, startEngineHarness, T0 } from '../../alerts/engine/harness.ts'
@@ -57,6 +58,7 @@ beforeAll(async () => {
     registry: r,
     influx,
     state: { forDevices: async () => new Map() },
+    bounds: DEFAULT_QUERY_BOUNDS,
     revoke: async () => undefined,
     deviceAdded: async () => undefined,
     now: () => h.clock.now,
