@@ -12,7 +12,15 @@ import type { DeviceDirectory } from '../registry/index.ts'
 import type { SpoolWriter } from '../spool/index.ts'
 import type { AuthCache } from './auth-cache.ts'
 import type { BrokerMetrics } from './broker-metrics.ts'
-import { type ConnectVerdict, canSubscribe, publishRefusal, REVOKE_TOPIC, validateConnect } from './policy.ts'
+import {
+  type ConnectVerdict,
+  canSubscribe,
+  commandRefusal,
+  commandTarget,
+  publishRefusal,
+  REVOKE_TOPIC,
+  validateConnect,
+} from './policy.ts'
 import type { Qos2Receipts } from './qos2-receipts.ts'
 import type { Identity } from './types.ts'
 
@@ -31,6 +39,8 @@ export interface HookDeps {
   keepaliveLimitS: number
   /** disconnects a revoked device */
   onRevoke: (deviceId: string) => void
+  /** a connection of this device is established now (commands go to connected devices only) */
+  isConnected: (deviceId: string) => boolean
 }
 
 type AedesClient = Client & { will?: PublishPacket | null; _disconnected?: boolean }
@@ -157,7 +167,10 @@ export function createAedesHooks(deps: HookDeps) {
         return
       }
       const isWill = (client as AedesClient).will === packet
-      const refusal = publishRefusal(identity, packet.topic)
+      const target = identity.type === 'service' ? commandTarget(packet.topic) : undefined
+      const refusal =
+        publishRefusal(identity, packet.topic) ??
+        (target === undefined ? undefined : commandRefusal(packet, deps.isConnected(target)))
       if (refusal !== undefined) {
         metrics.refusedPublishes.inc({ reason: refusal })
         const n = (refusedCount.get(client) ?? 0) + 1

@@ -37,6 +37,9 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
   let devices = 0
   const metrics = createBrokerMetrics(deps.metrics, { spool: deps.spool, connectedDevices: () => devices })
   let aedes: Aedes | undefined
+  // clientId = device id (validateConnect); hasOwn, since a device may be called e.g. `constructor`
+  const isConnected = (deviceId: string): boolean =>
+    aedes !== undefined && Object.hasOwn((aedes as unknown as { clients: object }).clients, deviceId)
   const hooks = createAedesHooks({
     qos2,
     directory: deps.directory,
@@ -50,6 +53,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
       // an unclean close: the device's Will (status offline) is published and spooled
       client?.close()
     },
+    isConnected,
   })
 
   aedes = await Aedes.createBroker({
@@ -118,6 +122,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     ports: listeners.ports,
     aedes: broker,
     connectedDevices: () => devices,
+    isConnected,
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()))
       await listeners.close()

@@ -104,7 +104,14 @@ export async function startService(deps: {
     connectServiceClient({ registry, url: mqttUrl, name: 'api' }),
   )
   const commands = await parts.start('commands', () =>
-    startCommands({ mqtt: serviceClient.client, db: alertsStore.db, registry, log, metrics }),
+    startCommands({
+      mqtt: serviceClient.client,
+      db: alertsStore.db,
+      registry,
+      log,
+      metrics,
+      isConnected: broker.isConnected,
+    }),
   )
   const notify = await parts.start('notify', () =>
     startNotify({

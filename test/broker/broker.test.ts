@@ -115,9 +115,10 @@ describe('broker authorization', () => {
     expect(d.connected).toBe(true)
     const seen = collectMessages(d)
     const api = await h.connect(service())
-    await api.publishAsync('devices/pile-001/commands', '{"id":"a","name":"ping","args":{}}', { qos: 1 })
+    // commands go out at QoS 0 (a QoS 1 one is dropped: no session queue may keep it, broker/policy.ts)
+    await api.publishAsync('devices/pile-001/commands', '{"id":"a","name":"ping","args":{}}', { qos: 0 })
     const own = nextMessage(d, 'devices/pile-002/commands')
-    await api.publishAsync('devices/pile-002/commands', '{"id":"b","name":"ping","args":{}}', { qos: 1 })
+    await api.publishAsync('devices/pile-002/commands', '{"id":"b","name":"ping","args":{}}', { qos: 0 })
     await own
     expect(seen.map((m) => m.topic)).toEqual(['devices/pile-002/commands'])
     await d.endAsync()
