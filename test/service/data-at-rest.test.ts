@@ -47,7 +47,6 @@ describe('data at rest', () => {
 
   it('creates DATA_DIR and its files private, and keeps channel secrets out of the raw alerts.db', async () => {
     await svc.start()
-    expect(svc.output()).toMatch(/generated a key for channel secrets/)
     await api(svc, 'POST', '/api/v1/tenants', { id: 'acme', name: 'Acme Property' })
     const channel = await api<{ id: string; url: string }>(svc, 'POST', '/api/v1/notification-channels', {
       tenantId: 'acme',
@@ -59,13 +58,14 @@ describe('data at rest', () => {
     })
 
     const all = modes(dataDir)
+    expect(all.filter((e) => e.dir && e.mode !== 0o700)).toEqual([])
+    expect(all.filter((e) => !e.dir && e.mode !== 0o600)).toEqual([])
     const names = all.map((e) => e.path.slice(dataDir.length + 1))
     // what the item names is there to be checked
     for (const f of ['registry.db', 'alerts.db', 'alerts.db-wal', 'secrets.key', 'spool'])
       expect(names).toContain(f)
     expect(names.some((n) => /^spool\/.+/.test(n))).toBe(true)
-    expect(all.filter((e) => e.dir && e.mode !== 0o700)).toEqual([])
-    expect(all.filter((e) => !e.dir && e.mode !== 0o600)).toEqual([])
+    expect(svc.output()).toMatch(/generated a key for channel secrets/)
 
     const raw = Buffer.concat(
       ['alerts.db', 'alerts.db-wal'].map((f) => readFileSync(join(dataDir, f))),
