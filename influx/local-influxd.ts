@@ -139,10 +139,18 @@ export async function startLocalInfluxd(opts: {
   writeFileSync(confPath, configText(opts.dir, httpPort, rpcPort, host, opts.auth ?? false), {
     mode: PRIVATE_FILE_MODE,
   })
-  const child = spawn(opts.bin, ['-config', confPath], {
-    stdio: opts.stdio ?? 'ignore',
-    detached: opts.ownProcessGroup ?? false,
-  })
+  // the child inherits the umask at fork: its own files (meta, data, wal) are then private too. Set and
+  // restored around the synchronous spawn only, so nothing else in this process sees it.
+  const umask = process.umask(0o077)
+  let child: ChildProcess
+  try {
+    child = spawn(opts.bin, ['-config', confPath], {
+      stdio: opts.stdio ?? 'ignore',
+      detached: opts.ownProcessGroup ?? false,
+    })
+  } finally {
+    process.umask(umask)
+  }
   if (!child.pid) throw new CourtyardError('INFLUX_UNAVAILABLE', `could not start ${opts.bin}`)
   writeFileSync(pidFile, String(child.pid), { mode: PRIVATE_FILE_MODE })
   const url = `http://${host}:${httpPort}`

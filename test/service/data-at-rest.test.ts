@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { findInfluxd, startLocalInfluxd } from '../../influx/index.ts'
 import { createDeadLetterSink } from '../../ingest/dead-letter.ts'
 import { api, createServiceProcess, type ServiceProcess } from '../support/service-process.ts'
 
@@ -120,6 +121,29 @@ describe('dead letters at rest', () => {
     } finally {
       process.umask(previous)
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('the local influxd at rest', () => {
+  it('keeps its directory and the files influxd writes private under umask 022', async () => {
+    const bin = findInfluxd({ PATH: process.env.PATH })
+    if (!bin) throw new Error('influxd not found (the global setup needs it too)')
+    const previous = process.umask(0o022)
+    const dir = join(mkdtempSync(join(tmpdir(), 'courtyard-influxd-')), 'influxdb')
+    const influxd = await startLocalInfluxd({ dir, bin })
+    try {
+      const res = await fetch(`${influxd.url}/query?q=${encodeURIComponent('CREATE DATABASE at_rest')}`, {
+        method: 'POST',
+      })
+      expect(res.status).toBe(200)
+      const all = modes(dir)
+      expect(all.length).toBeGreaterThan(3)
+      expect(all.filter((e) => (e.mode & 0o077) !== 0)).toEqual([])
+    } finally {
+      await influxd.stop()
+      process.umask(previous)
+      rmSync(join(dir, '..'), { recursive: true, force: true })
     }
   })
 })
