@@ -30,7 +30,11 @@ export interface RunningService {
   httpUrl: string
   mqttUrl: string
   /** a new API token (only its hash is stored); the demo uses one to provision through the API */
-  issueToken(input: { name: string; tenantId: string | null; role: 'admin' | 'manager' | 'viewer' }): string
+  issueToken(input: {
+    name: string
+    tenantId: string | null
+    role: 'admin' | 'manager' | 'crew' | 'viewer'
+  }): string
   stop(): Promise<void>
 }
 
@@ -136,7 +140,12 @@ export async function startService(deps: {
   )
   const api = await parts.start('api', () =>
     startApi({
-      config: { host: config.host, port: config.httpPort },
+      config: {
+        host: config.host,
+        port: config.httpPort,
+        sessions: config.sessions,
+        signIn: config.signIn,
+      },
       log: log.child({ component: 'api' }),
       registry,
       influx: influx.client,
