@@ -20,7 +20,8 @@ beforeAll(async () => {
     config: {
       sessions: { idleTimeoutMs: 10 * MIN, absoluteTimeoutMs: 30 * MIN },
       signIn: { maxFailuresPerUser: 3, maxFailuresPerAddress: 8, failureWindowMs: 15 * MIN },
-      liveAuthRecheckMs: 20,
+      // long, so the revocation tests see the event-driven disconnect, not the periodic re-check
+      liveAuthRecheckMs: 600_000,
     },
   })
   tenants = seedTenants(h)
@@ -252,13 +253,26 @@ describe('live sockets and their credentials', () => {
   })
 
   it('disconnects a socket whose token expires, on the periodic re-check', async () => {
-    const created = await h.call('POST', '/api/v1/tokens', {
-      body: { tenantId: 'acme', role: 'viewer', name: 'short', expiresAt: clock.now + MIN },
+    const quick = await startHarness({
+      influxUrl: inject('influxUrl'),
+      now: () => clock.now,
+      registryNow: () => clock.now,
+      config: { liveAuthRecheckMs: 20 },
     })
-    const socket = await connectLive(h.base, { token: created.body.token })
-    const gone = disconnected(socket)
-    clock.now += MIN
-    expect(await gone).toBe('io server disconnect')
+    try {
+      const { token } = quick.registry.createToken({
+        tenantId: null,
+        role: 'viewer',
+        name: 'short',
+        expiresAt: clock.now + MIN,
+      })
+      const socket = await connectLive(quick.base, { token })
+      const gone = disconnected(socket)
+      clock.now += MIN
+      expect(await gone).toBe('io server disconnect')
+    } finally {
+      await quick.close()
+    }
   })
 })
 
