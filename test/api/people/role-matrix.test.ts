@@ -54,12 +54,12 @@ let channelId: string
 let seq = 0
 const unique = (prefix: string) => `${prefix}-${++seq}`
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers and assert on them
 async function call(
   method: string,
   path: string,
   cookie: string,
   body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers and assert on them
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(base + path, {
     method,
