@@ -1,7 +1,7 @@
 // Registry lookups and resolved settings per device for the engine's hot path: reused for `ttlMs`, so a
 // flood of messages does not hit SQLite once per message; cleared at once when settings change.
 import type { DeviceDirectory } from '../registry/index.ts'
-import type { ResolveSettings } from './engine.ts'
+import type { ResolveSettings } from './settings.ts'
 import type { AlertStore } from './store.ts'
 import type { AlertSettings, RuleDevice } from './types.ts'
 

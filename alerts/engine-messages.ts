@@ -1,5 +1,5 @@
 // What the service's main thread and the alert engine's worker thread say to each other
-// (service/alert-engine-thread.ts hosts the worker, service/alert-engine-worker.ts is its entry).
+// (alerts/engine-thread.ts hosts the worker, service/alert-engine-worker.ts is its entry).
 
 import type { Alert } from '../domain/alerts.ts'
 import type { AlertChange, CommandRequest, CommandResult } from '../domain/bus.ts'
@@ -10,6 +10,8 @@ export interface EngineWorkerData {
   registryPath: string
   alertsDbPath: string
   logLevel: string
+  /** the main thread's log format, so both threads' lines look alike (default json) */
+  logFormat?: 'json' | 'pretty'
   /** Int32Array over a SharedArrayBuffer: [0] counts the spool writer's commits, bumped by the main thread */
   commits: Int32Array
   /** the thread's nice value (Linux; 0: as the process) */

@@ -23,15 +23,9 @@ import {
   evaluateDevice as catalogueEvaluateDevice,
   evaluateOffline as catalogueEvaluateOffline,
 } from './rules/index.ts'
-import { type AlertSettingsOverride, DEFAULT_ALERT_SETTINGS, resolveSettings } from './settings.ts'
+import { defaultResolveSettings, type ResolveSettings } from './settings.ts'
 import { type AlertStore, createAlertStore, type SettingsScope } from './store.ts'
-import type { AlertSettings, EvaluateDevice, EvaluateOffline } from './types.ts'
-
-/** Catalogue defaults ← site override ← device override (settings.ts implements it). */
-export type ResolveSettings = (
-  site: Record<string, unknown> | undefined,
-  device: Record<string, unknown> | undefined,
-) => AlertSettings
+import type { EvaluateDevice, EvaluateOffline } from './types.ts'
 
 export interface AlertEngineOptions {
   /** a reader opened with `consumer: 'alerts'` */
@@ -71,9 +65,6 @@ export interface AlertEngine extends ManualActions {
   stats(): { processed: number; position?: SpoolPosition }
   stop(): Promise<void>
 }
-
-export const defaultResolveSettings: ResolveSettings = (site, device) =>
-  resolveSettings(DEFAULT_ALERT_SETTINGS, site as AlertSettingsOverride, device as AlertSettingsOverride)
 
 const RETRY_MS = 1000
 

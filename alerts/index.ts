@@ -3,13 +3,7 @@
 // alert routes read and act through it; notify and commands keep their tables in the same alerts.db.
 export { type AlertAnnotations, type AlertAnnotationsOptions, startAlertAnnotations } from './annotations.ts'
 export { type AlertsDb, migratePart, openAlertsDb, type PartMigration } from './db.ts'
-export {
-  type AlertEngine,
-  type AlertEngineOptions,
-  defaultResolveSettings,
-  type ResolveSettings,
-  startAlertEngine,
-} from './engine.ts'
+export { type AlertEngine, type AlertEngineOptions, startAlertEngine } from './engine.ts'
 export type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from './engine-messages.ts'
 export {
   type AlertEngineThread,
@@ -20,7 +14,12 @@ export {
 export { type AlertsStorePart, openAlertsStore } from './open-alerts.ts'
 export { evaluateDevice, evaluateOffline } from './rules/index.ts'
 export { inAnyWindow } from './rules/local-time.ts'
-export { AlertSettingsOverride, DEFAULT_ALERT_SETTINGS } from './settings.ts'
+export {
+  AlertSettingsOverride,
+  DEFAULT_ALERT_SETTINGS,
+  defaultResolveSettings,
+  type ResolveSettings,
+} from './settings.ts'
 export { type AlertsPart, startAlerts } from './start-alerts.ts'
 export {
   ALERT_STATE_FILTERS,

@@ -259,3 +259,12 @@ export function strayWireParams(c: CatalogueSettings): StrayWireParams {
   }
   return p
 }
+
+/** Catalogue defaults ← site override ← device override, from the stored overrides of a site and device. */
+export type ResolveSettings = (
+  site: Record<string, unknown> | undefined,
+  device: Record<string, unknown> | undefined,
+) => AlertSettings
+
+export const defaultResolveSettings: ResolveSettings = (site, device) =>
+  resolveSettings(DEFAULT_ALERT_SETTINGS, site as AlertSettingsOverride, device as AlertSettingsOverride)

@@ -22,7 +22,7 @@ export interface TimeWindow {
 
 /**
  * Thresholds, hold times and schedules, resolved for one device: catalogue defaults ← site override ←
- * device override. The full shape lives in api/alerts/settings.ts (TypeBox schema, also the API body).
+ * device override. The full shape lives in alerts/settings.ts (TypeBox schema, also the API body).
  */
 export type AlertSettings = Record<string, unknown> & {
   /** local time of the site, minutes east of UTC (Asia/Shanghai = 480) */

@@ -13,6 +13,7 @@ import type { SpoolWriter } from '../spool/index.ts'
 import type { AuthCache } from './auth-cache.ts'
 import type { BrokerMetrics } from './broker-metrics.ts'
 import { type ConnectVerdict, canSubscribe, publishRefusal, REVOKE_TOPIC, validateConnect } from './policy.ts'
+import type { Qos2Receipts } from './qos2-receipts.ts'
 import type { Identity } from './types.ts'
 
 /** Where refused publishes go: `$` topics match no wildcard (MQTT-4.7.2-1) and canSubscribe refuses it. */
@@ -22,6 +23,8 @@ const EMPTY = Buffer.alloc(0)
 export interface HookDeps {
   directory: DeviceDirectory
   spool: SpoolWriter
+  /** QoS 2 messages spooled and not yet released, so that a retransmission is not spooled again */
+  qos2: Qos2Receipts
   log: Logger
   metrics: BrokerMetrics
   cache: AuthCache
@@ -188,7 +191,7 @@ export function createAedesHooks(deps: HookDeps) {
       }
       // DURABILITY: aedes writes the QoS 1 PUBACK right after this callback, so it means "on disk"
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
-      spool.append(packet.topic, payload, (err) => {
+      appendOnce(client, packet, packet.topic, payload, (err, duplicate) => {
         if (err) {
           metrics.spoolErrors.inc()
           log.error({ err, deviceId: identity.deviceId }, 'spool append failed')
@@ -196,7 +199,8 @@ export function createAedesHooks(deps: HookDeps) {
           done(err)
           return
         }
-        metrics.devicePublishes.inc()
+        if (duplicate) metrics.qos2Duplicates.inc()
+        else metrics.devicePublishes.inc()
         done(null)
       })
     },
@@ -216,6 +220,25 @@ export function createAedesHooks(deps: HookDeps) {
       // null grants 0x80 (failure) in the SUBACK (MQTT 3.1.1 §3.9.3) without closing the connection
       done(null, null)
     },
+  }
+
+  /**
+   * Appends a device publish to the spool; a QoS 2 retransmission of a message spooled and not yet released
+   * is not appended again (`duplicate`): aedes' own duplicate check (MQTT-4.3.3-2) comes after this hook.
+   */
+  function appendOnce(
+    client: Client,
+    packet: PublishPacket,
+    topic: string,
+    payload: Buffer,
+    done: (err: Error | null, duplicate: boolean) => void,
+  ): void {
+    const append = (cb: (err?: Error | null) => void) => spool.append(topic, payload, cb)
+    if (packet.qos !== 2 || typeof packet.messageId !== 'number' || (client as AedesClient).will === packet) {
+      append((err) => done(err ?? null, false))
+      return
+    }
+    deps.qos2.admit(client.id, { messageId: packet.messageId, topic, payload }, append, done)
   }
 
   function revoke(payload: Buffer | string): void {

@@ -12,6 +12,7 @@ export interface BrokerMetrics {
   revocations: Counter
   spoolErrors: Counter
   devicePublishes: Counter
+  qos2Duplicates: Counter
 }
 
 export function createBrokerMetrics(
@@ -65,6 +66,10 @@ export function createBrokerMetrics(
     devicePublishes: counter(
       'courtyard_broker_device_publishes_total',
       'Device publishes stored in the spool',
+    ),
+    qos2Duplicates: counter(
+      'courtyard_broker_qos2_duplicates_total',
+      'QoS 2 retransmissions of a message already spooled (acknowledged, not spooled again)',
     ),
   }
 }

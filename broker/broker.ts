@@ -10,6 +10,7 @@ import { createAedesHooks } from './aedes-hooks.ts'
 import { createAuthCache } from './auth-cache.ts'
 import { createBrokerMetrics } from './broker-metrics.ts'
 import { startListeners } from './listeners.ts'
+import { createQos2Receipts, observeQos2Release } from './qos2-receipts.ts'
 import type { BrokerConfig, BrokerHandle } from './types.ts'
 
 export interface BrokerDeps {
@@ -31,10 +32,13 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     maxPacketBytes: deps.config.maxPacketBytes ?? 65_536,
   }
   const cache = createAuthCache(config.authCacheMax)
+  // the bound of QoS 2 messages awaiting PUBREL, per client id across its connections
+  const qos2 = createQos2Receipts({ maxPerClient: config.qos2InflightMax ?? 100 })
   let devices = 0
   const metrics = createBrokerMetrics(deps.metrics, { spool: deps.spool, connectedDevices: () => devices })
   let aedes: Aedes | undefined
   const hooks = createAedesHooks({
+    qos2,
     directory: deps.directory,
     spool: deps.spool,
     log,
@@ -64,6 +68,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     authorizeSubscribe: hooks.authorizeSubscribe,
   })
   const broker = aedes
+  observeQos2Release(broker, qos2)
 
   broker.on('client', (client) => {
     const identity = hooks.identityOf(client)

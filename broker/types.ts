@@ -25,6 +25,8 @@ export interface BrokerConfig {
   connectTimeoutMs?: number
   /** a subscriber whose socket does not drain within this is disconnected (default 30000) */
   drainTimeoutMs?: number
+  /** QoS 2 PUBLISHes a connection may have awaiting PUBREL; one more closes it (default 100) */
+  qos2InflightMax?: number
   /** devices whose verified secret hash is kept in memory (default 100000) */
   authCacheMax?: number
 }

@@ -1,5 +1,5 @@
 // The command audit: every command, manual or automatic, with who/what/when/result.
-// A table in alerts.db (api/alerts/db.ts opens it), so it sits beside the alerts it is shown on.
+// A table in alerts.db (alerts/db.ts opens it), so it sits beside the alerts it is shown on.
 import { type AlertsDb, migratePart, type PartMigration } from '../alerts/index.ts'
 
 /**

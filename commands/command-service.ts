@@ -58,7 +58,7 @@ const ACK = Compile(CommandAck)
 export function createCommandService(deps: {
   /** connected, as service account `svc:api` (may publish `devices/{id}/commands`) */
   mqtt: MqttClient
-  /** alerts.db (api/alerts/db.ts); this service owns the `device_commands` table in it */
+  /** alerts.db (alerts/db.ts); this service owns the `device_commands` table in it */
   db: AlertsDb
   registry: Pick<DeviceDirectory, 'findDevice'>
   log: Logger

@@ -22,6 +22,24 @@ export const MEASUREMENT = {
   status: 'device_status',
   alert: 'alert_event',
 } as const
+export type Measurement = (typeof MEASUREMENT)[keyof typeof MEASUREMENT]
+
+/** Every tag key written, by name (values: see the header comment and the per-measurement list below). */
+export const TAG = {
+  tenant: 'tenant',
+  community: 'community',
+  site: 'site',
+  device: 'device',
+  /** pile_port: the port number */
+  port: 'port',
+  /** device_event: the event name and the device kind (closed enums) */
+  event: 'event',
+  kind: 'kind',
+  /** alert_event: the alert type and severity (closed enums, domain/alerts.ts) */
+  type: 'type',
+  severity: 'severity',
+} as const
+export type Tag = (typeof TAG)[keyof typeof TAG]
 
 export type FieldType = 'float' | 'int' | 'bool' | 'string'
 
@@ -42,14 +60,19 @@ export const MEASUREMENT_BY_KIND: Record<DeviceKind, string> = {
   'outdoor-display': MEASUREMENT.display,
 }
 
-const f = (path: string, type: FieldType = 'float', extra: Partial<FieldSpec> = {}): FieldSpec => ({
+// generic so that each path keeps its literal type: `FieldPath` below turns a renamed field into a type error
+// wherever a query names it (dashboards/)
+const f = <const P extends string>(
+  path: P,
+  type: FieldType = 'float',
+  extra: Partial<Pick<FieldSpec, 'port' | 'derived'>> = {},
+): FieldSpec & { path: P } => ({
   path,
   type,
   ...extra,
 })
 
-/** Every field ingest writes, per device kind. `seq` is stored on every telemetry point as an int. */
-export const FIELDS_BY_KIND: Record<DeviceKind, readonly FieldSpec[]> = {
+const KIND_FIELDS = {
   'charging-pile': [
     f('seq', 'int'),
     f('feeder.voltageV'),
@@ -105,6 +128,11 @@ export const FIELDS_BY_KIND: Record<DeviceKind, readonly FieldSpec[]> = {
   ],
 }
 
+/** Every field ingest writes, per device kind. `seq` is stored on every telemetry point as an int. */
+export const FIELDS_BY_KIND: Record<DeviceKind, readonly FieldSpec[]> = KIND_FIELDS
+/** The field keys of a kind, as literal types. */
+export type FieldPath<K extends DeviceKind> = (typeof KIND_FIELDS)[K][number]['path']
+
 /** Looks up a queryable numeric field (`field`, with `port` for per-port fields) for a kind. */
 export function findNumericField(kind: DeviceKind, path: string, port: boolean): FieldSpec | undefined {
   return FIELDS_BY_KIND[kind].find(
@@ -113,7 +141,7 @@ export function findNumericField(kind: DeviceKind, path: string, port: boolean):
 }
 
 /** Fields of the `device_event` measurement (tags: registry tags + `kind` + `event`). */
-export const EVENT_FIELDS: readonly FieldSpec[] = [
+const EVENT_FIELD_SPECS = [
   f('seq', 'int'),
   f('port', 'int'),
   f('code', 'string'),
@@ -127,9 +155,55 @@ export const EVENT_FIELDS: readonly FieldSpec[] = [
   /** the whole validated payload as JSON, so no event field is ever lost */
   f('payload', 'string'),
 ]
+export const EVENT_FIELDS: readonly FieldSpec[] = EVENT_FIELD_SPECS
+export type EventFieldPath = (typeof EVENT_FIELD_SPECS)[number]['path']
 
 /** Fields of `device_status` (tags: registry tags): `online` bool, `source` string (`device`, `will`, `broker`). */
-export const STATUS_FIELDS: readonly FieldSpec[] = [f('online', 'bool'), f('source', 'string')]
+const STATUS_FIELD_SPECS = [f('online', 'bool'), f('source', 'string')]
+export const STATUS_FIELDS: readonly FieldSpec[] = STATUS_FIELD_SPECS
+export type StatusFieldPath = (typeof STATUS_FIELD_SPECS)[number]['path']
+
+/**
+ * Fields of `alert_event`, written by alerts/annotations.ts for Grafana annotations (tags: tenant, community,
+ * site, device, `type`, `severity`). `kind` is the transition (`raised`, `cleared`…), `value` the reading
+ * that caused it, `by` the person for people's changes.
+ */
+const ALERT_EVENT_FIELD_SPECS = [
+  f('state', 'string'),
+  f('kind', 'string'),
+  f('alertId', 'string'),
+  f('message', 'string'),
+  f('count', 'int'),
+  f('port', 'int'),
+  f('value'),
+  f('by', 'string'),
+]
+export const ALERT_EVENT_FIELDS: readonly FieldSpec[] = ALERT_EVENT_FIELD_SPECS
+export type AlertEventFieldPath = (typeof ALERT_EVENT_FIELD_SPECS)[number]['path']
+
+/** The tag keys of each measurement. */
+export const TAGS_BY_MEASUREMENT: Record<Measurement, readonly Tag[]> = {
+  [MEASUREMENT.pile]: REGISTRY_TAGS,
+  [MEASUREMENT.pilePort]: [...REGISTRY_TAGS, TAG.port],
+  [MEASUREMENT.circuit]: REGISTRY_TAGS,
+  [MEASUREMENT.daycare]: REGISTRY_TAGS,
+  [MEASUREMENT.display]: REGISTRY_TAGS,
+  [MEASUREMENT.event]: [...REGISTRY_TAGS, TAG.event, TAG.kind],
+  [MEASUREMENT.status]: REGISTRY_TAGS,
+  [MEASUREMENT.alert]: [...REGISTRY_TAGS, TAG.type, TAG.severity],
+}
+
+/** The field specs of each measurement (a pile's per-port fields live in `pile_port`). */
+export const FIELDS_BY_MEASUREMENT: Record<Measurement, readonly FieldSpec[]> = {
+  [MEASUREMENT.pile]: FIELDS_BY_KIND['charging-pile'].filter((s) => !s.port),
+  [MEASUREMENT.pilePort]: FIELDS_BY_KIND['charging-pile'].filter((s) => s.port),
+  [MEASUREMENT.circuit]: FIELDS_BY_KIND['circuit-monitor'],
+  [MEASUREMENT.daycare]: FIELDS_BY_KIND['daycare-sensor'],
+  [MEASUREMENT.display]: FIELDS_BY_KIND['outdoor-display'],
+  [MEASUREMENT.event]: EVENT_FIELDS,
+  [MEASUREMENT.status]: STATUS_FIELDS,
+  [MEASUREMENT.alert]: ALERT_EVENT_FIELDS,
+}
 
 /** ns timestamp string for a reading: see the header comment. */
 export function pointTimestampNs(tsMs: number, seq: number): string {

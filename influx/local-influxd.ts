@@ -10,6 +10,8 @@ export interface LocalInfluxd {
   url: string
   pid: number
   stop(): Promise<void>
+  /** SIGTERM without waiting, for an `exit` handler: influxd then shuts down on its own */
+  kill(): void
 }
 
 export const INSTALL_HINT =
@@ -110,6 +112,11 @@ export async function startLocalInfluxd(opts: {
   httpPort?: number
   /** require credentials (InfluxDB lets the first admin user be created without them) */
   auth?: boolean
+  /**
+   * Its own process group (default: the caller's). Then a terminal's Ctrl-C, sent to the whole foreground
+   * group, does not reach it, and the caller can stop it after everything that still writes to it.
+   */
+  ownProcessGroup?: boolean
 }): Promise<LocalInfluxd> {
   const host = opts.host ?? '127.0.0.1'
   mkdirSync(opts.dir, { recursive: true })
@@ -128,7 +135,10 @@ export async function startLocalInfluxd(opts: {
   const rpcPort = await freePort(host)
   const confPath = join(opts.dir, 'influxd.conf')
   writeFileSync(confPath, configText(opts.dir, httpPort, rpcPort, host, opts.auth ?? false))
-  const child = spawn(opts.bin, ['-config', confPath], { stdio: opts.stdio ?? 'ignore', detached: false })
+  const child = spawn(opts.bin, ['-config', confPath], {
+    stdio: opts.stdio ?? 'ignore',
+    detached: opts.ownProcessGroup ?? false,
+  })
   if (!child.pid) throw new CourtyardError('INFLUX_UNAVAILABLE', `could not start ${opts.bin}`)
   writeFileSync(pidFile, String(child.pid))
   const url = `http://${host}:${httpPort}`
@@ -139,12 +149,16 @@ export async function startLocalInfluxd(opts: {
     throw err
   }
   const pid = child.pid
+  const running = () => child.exitCode === null && child.signalCode === null
   return {
     url,
     pid,
+    kill: () => {
+      if (running()) child.kill('SIGTERM')
+    },
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) {
+        if (!running()) {
           rmSync(pidFile, { force: true })
           return resolve()
         }

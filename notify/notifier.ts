@@ -20,7 +20,7 @@ import type { SiteInfo } from './types.ts'
 import { createGuardedFetch, createWebhookGuard } from './webhook-guard.ts'
 
 export interface NotifierDeps {
-  /** alerts.db (api/alerts/db.ts); the notifier adds its tables */
+  /** alerts.db (alerts/db.ts); the notifier adds its tables */
   db: AlertsDb
   bus: AlertBus
   /** from the registry: names for message text */

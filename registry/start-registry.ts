@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { RunningPart } from '../domain/part.ts'
-import { openRegistry } from './index.ts'
 import type { Registry } from './model.ts'
+import { openRegistry } from './open-registry.ts'
 
 export interface RegistryPart extends RunningPart {
   registry: Registry

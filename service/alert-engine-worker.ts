@@ -8,7 +8,6 @@ import { EventEmitter } from 'node:events'
 import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
-import { destination } from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
 import type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from '../alerts/index.ts'
 import { openAlertsDb, startAlertEngine } from '../alerts/index.ts'
@@ -21,8 +20,11 @@ const port = parentPort!
 const data = workerData as EngineWorkerData
 const send = (m: FromEngine) => port.postMessage(m)
 
-// its own lines on the same stdout: one write per line, so lines of the two threads do not mix
-const log = createLogger(data.logLevel, destination({ fd: 1, sync: true })).child({ thread: 'alerts' })
+// its own lines on the same stdout, in the main thread's format: one write per line, so lines of the two
+// threads do not mix
+const log = createLogger({ level: data.logLevel, format: data.logFormat ?? 'json' }).child({
+  thread: 'alerts',
+})
 
 if (data.nice) lowerPriority(data.nice)
 

@@ -2,6 +2,7 @@
 // Every problem is reported at once, one line per variable, so an operator fixes them in one go.
 import { resolve } from 'node:path'
 import { ALLOW_NETS_ENV, parseNet } from '../notify/index.ts'
+import type { LogFormat } from './logger.ts'
 
 export interface ServiceConfig {
   host: string
@@ -24,6 +25,8 @@ export interface ServiceConfig {
   dataDir: string
   adminToken?: string
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** LOG_FORMAT; unset: chosen by whether stdout is a terminal (service/logger.ts) */
+  logFormat?: LogFormat
   spoolMaxBytes: number
   /** SMTP server for email notifications, e.g. smtp://user:pass@mail.example.com:587 */
   smtpUrl?: string
@@ -109,6 +112,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   if (!LOG_LEVELS.includes(logLevel)) {
     errors.push(`LOG_LEVEL=${logLevel} is invalid: expected one of ${LOG_LEVELS.join(', ')}`)
   }
+  const logFormat = str('LOG_FORMAT') as LogFormat | undefined
+  if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty') {
+    errors.push(`LOG_FORMAT=${logFormat} is invalid: expected json or pretty`)
+  }
   const adminToken = str('ADMIN_TOKEN')
   if (adminToken !== undefined && adminToken.length < 16) {
     errors.push(
@@ -169,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     dataDir: resolve(cwd, str('DATA_DIR') ?? './data'),
     adminToken,
     logLevel,
+    logFormat,
     spoolMaxBytes: (int('SPOOL_MAX_MB', 2048, 16, 1_048_576) ?? 2048) * 1024 * 1024,
     alertsEnabled: alertsRaw === 'true' || alertsRaw === '1',
     alertsThreadNice: int('ALERTS_THREAD_NICE', 5, 0, 19) ?? 5,

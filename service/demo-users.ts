@@ -56,4 +56,4 @@ export async function ensureDemoUsers(
 
 /** The lines printed beside the console's address. */
 export const demoUserLines = (users: readonly DemoUser[]): string[] =>
-  users.map((u) => `  sign in as ${u.role.padEnd(7)}  ${u.username} / ${u.password}`)
+  users.map((u) => `  sign in as the demo ${u.role}: ${u.username} / ${u.password}`)

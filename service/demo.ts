@@ -14,19 +14,24 @@ import {
   saveDevicesFile,
   startFleet,
 } from '../simulators/index.ts'
-import { demoUserLines, ensureDemoUsers } from './demo-users.ts'
+import { type DemoUser, demoUserLines, ensureDemoUsers } from './demo-users.ts'
 import type { RunningService } from './service.ts'
 
 const SEED = 2026
 const BACKFILL_MS = 3 * 3600_000
 const DAY_MS = 86_400_000
 
+/** How long a stopping demo waits for its devices' last acknowledgements: Ctrl-C stops all within 2 s. */
+const STOP_DRAIN_MS = 300
+
 export async function startDemo(deps: {
+  /** the root logger: the demo and the fleet each take their own `component` from it */
   log: Logger
   service: RunningService
   dataDir: string
 }): Promise<{ stop(): Promise<void> }> {
-  const { log, service } = deps
+  const { service } = deps
+  const log = deps.log.child({ component: 'demo' })
   const devicesFile = join(deps.dataDir, 'demo-devices.json')
   const token = service.issueToken({ name: 'demo', tenantId: null, role: 'admin' })
 
@@ -53,7 +58,8 @@ export async function startDemo(deps: {
     url: service.mqttUrl,
     devices,
     seed: SEED,
-    log: log.child({ component: 'fleet' }),
+    // the root logger: startFleet adds its own component (a child of `log` would carry two)
+    log: deps.log,
     plan,
     backfillMs: BACKFILL_MS,
     connectSpreadMs: 2000,
@@ -67,15 +73,33 @@ export async function startDemo(deps: {
   }, 15_000)
   report.unref()
   process.stdout.write(
-    `\nDemo estate live: ${devices.length} devices, API token for it: ${token}\n` +
-      `  console: ${service.httpUrl}/\n${demoUserLines(people).join('\n')}\n` +
-      `  curl -H 'Authorization: Bearer ${token}' ${service.httpUrl}/api/v1/devices\n` +
-      `  API docs: ${service.httpUrl}/docs\n\n`,
+    demoBanner({ devices: devices.length, httpUrl: service.httpUrl, adminToken: token, people }),
   )
   return {
     async stop() {
       clearInterval(report)
-      await fleet.stop(2000)
+      await fleet.stop(STOP_DRAIN_MS)
     },
   }
+}
+
+/** What the demo prints once it runs: where the console is and how to sign in. */
+export function demoBanner(d: {
+  devices: number
+  httpUrl: string
+  adminToken: string
+  people?: readonly DemoUser[]
+}): string {
+  const signIn = [`  sign in with the admin API token: ${d.adminToken}`, ...demoUserLines(d.people ?? [])]
+  return [
+    '',
+    `Courtyard demo running: ${d.devices} simulated devices`,
+    `  console:  ${d.httpUrl}/`,
+    ...signIn,
+    `  API:      curl -H 'Authorization: Bearer ${d.adminToken}' ${d.httpUrl}/api/v1/devices`,
+    `  API docs: ${d.httpUrl}/docs`,
+    '  Ctrl-C stops everything.',
+    '',
+    '',
+  ].join('\n')
 }

@@ -8,8 +8,8 @@ import { collectDefaultMetrics, Registry as MetricsRegistry } from 'prom-client'
 import { findInfluxd, INSTALL_HINT, type LocalInfluxd, startLocalInfluxd } from '../influx/index.ts'
 import { loadConfig } from './config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
-import { createLogger } from './logger.ts'
-import { startService } from './service.ts'
+import { chooseLogFormat, createLogger } from './logger.ts'
+import { type RunningService, startService } from './service.ts'
 
 async function main(): Promise<void> {
   const { values: flags } = parseArgs({
@@ -32,8 +32,11 @@ async function main(): Promise<void> {
     for (const line of loaded.errors) process.stderr.write(`configuration error: ${line}\n`)
     process.exit(2)
   }
-  const config = loaded.config
-  const log = createLogger(config.logLevel)
+  const config = {
+    ...loaded.config,
+    logFormat: chooseLogFormat(loaded.config.logFormat, process.stdout.isTTY),
+  }
+  const log = createLogger({ level: config.logLevel, format: config.logFormat })
   mkdirSync(config.dataDir, { recursive: true })
   const lock = lockDataDir(config.dataDir)
   if (!lock.ok) {
@@ -44,41 +47,11 @@ async function main(): Promise<void> {
   }
 
   let influxd: LocalInfluxd | undefined
-  let influxUrl = config.influx.url
-  if (!influxUrl) {
-    const bin = findInfluxd({ INFLUXD_BIN: config.influx.influxdBin, PATH: process.env.PATH })
-    if (!bin) {
-      process.stderr.write(`${INSTALL_HINT}\n`)
-      process.exit(2)
-    }
-    influxd = await startLocalInfluxd({ dir: join(config.dataDir, 'influxdb'), bin, host: '127.0.0.1' })
-    influxUrl = influxd.url
-    log.info({ url: influxUrl, pid: influxd.pid }, 'local influxd started')
-  }
-
-  const metrics = new MetricsRegistry()
-  collectDefaultMetrics({ register: metrics, prefix: 'courtyard_process_' })
-
-  const service = await startService({
-    config: { ...config, influx: { ...config.influx, url: influxUrl } },
-    log,
-    metrics,
-  })
-  if (service.generatedAdminToken) {
-    // shown once: only its hash is stored
-    process.stdout.write(
-      `\nAdmin API token (shown once, store it now): ${service.generatedAdminToken}\n` +
-        `  try: curl -H 'Authorization: Bearer ${service.generatedAdminToken}' http://${config.host}:${service.ports.http}/api/v1/devices\n\n`,
-    )
-  }
-
+  let service: RunningService | undefined
   let demo: { stop(): Promise<void> } | undefined
-  if (flags.demo) {
-    const { startDemo } = await import('./demo.ts')
-    demo = await startDemo({ log: log.child({ component: 'demo' }), service, dataDir: config.dataDir })
-  }
-
   let stopping = false
+  // in reverse order of start; from the first moment, since influxd, in a process group of its own, would
+  // outlive a start-up interrupted by the default signal action
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
@@ -90,7 +63,7 @@ async function main(): Promise<void> {
     force.unref()
     try {
       await demo?.stop()
-      await service.stop()
+      await service?.stop()
       await influxd?.stop()
       lock.release()
     } catch (err) {
@@ -99,8 +72,54 @@ async function main(): Promise<void> {
     log.info('stopped')
     process.exit(0)
   }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => void shutdown(signal))
+
+  let influxUrl = config.influx.url
+  if (!influxUrl) {
+    const bin = findInfluxd({ INFLUXD_BIN: config.influx.influxdBin, PATH: process.env.PATH })
+    if (!bin) {
+      process.stderr.write(`${INSTALL_HINT}\n`)
+      process.exit(2)
+    }
+    // in its own process group: a terminal's Ctrl-C reaches only this process, which stops influxd last,
+    // after ingest has written what it holds (influxd gone first would leave ingest retrying)
+    const child = await startLocalInfluxd({
+      dir: join(config.dataDir, 'influxdb'),
+      bin,
+      host: '127.0.0.1',
+      ownProcessGroup: true,
+    })
+    influxd = child
+    // a crash must not leave it behind either (a clean stop has already waited for it)
+    process.on('exit', () => child.kill())
+    influxUrl = child.url
+    log.info({ url: influxUrl, influxdPid: child.pid }, 'local influxd started')
+  }
+  if (stopping) return
+
+  const metrics = new MetricsRegistry()
+  collectDefaultMetrics({ register: metrics, prefix: 'courtyard_process_' })
+
+  const started = await startService({
+    config: { ...config, influx: { ...config.influx, url: influxUrl } },
+    log,
+    metrics,
+  })
+  service = started
+  if (stopping) return
+  if (started.generatedAdminToken) {
+    // shown once: only its hash is stored
+    process.stdout.write(
+      `\nAdmin API token (shown once, store it now): ${started.generatedAdminToken}\n` +
+        `  try: curl -H 'Authorization: Bearer ${started.generatedAdminToken}' http://${config.host}:${started.ports.http}/api/v1/devices\n\n`,
+    )
+  }
+
+  if (flags.demo) {
+    const { startDemo } = await import('./demo.ts')
+    demo = await startDemo({ log, service: started, dataDir: config.dataDir })
+  }
 }
 
 main().catch((err) => {

@@ -60,7 +60,14 @@ export async function startService(deps: {
   // InfluxDB, and the engine's work does not slow the broker and ingest down
   const engineCommits = createCommitSignal()
   const spool = await parts.start('spool', () =>
-    startSpool({ dir: spoolDir, maxBytes: config.spoolMaxBytes, log, onCommit: engineCommits.bump }),
+    startSpool({
+      dir: spoolDir,
+      maxBytes: config.spoolMaxBytes,
+      log,
+      metrics,
+      consumers: config.alertsEnabled ? ['ingest', 'alerts'] : ['ingest'],
+      onCommit: engineCommits.bump,
+    }),
   )
   await parts.start('ingest', () =>
     startIngest({
@@ -127,6 +134,7 @@ export async function startService(deps: {
         registryPath,
         alertsDbPath,
         logLevel: config.logLevel,
+        logFormat: config.logFormat,
         nice: config.alertsThreadNice,
       },
       commits: engineCommits.commits,

@@ -1,11 +1,15 @@
 // The reader's durable checkpoint: `checkpoint.json`, replaced atomically (tmp + fsync + rename + fsync
 // dir) so a crash leaves either the old or the new checkpoint, never a torn one.
-import { open, readdir, readFile, rename } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { link, open, readdir, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fsyncDir } from './segment-files.ts'
 import type { SpoolPosition } from './types.ts'
 
 export const CHECKPOINT_FILE = 'checkpoint.json'
+/** The default consumer: ingest, whose checkpoint keeps the name it had before consumers had names. */
+export const INGEST_CONSUMER = 'ingest'
+export const CONSUMER_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/
 
 /**
  * Each consumer of the spool has its own checkpoint: `checkpoint.json` for the default consumer (ingest),
@@ -13,8 +17,15 @@ export const CHECKPOINT_FILE = 'checkpoint.json'
  * checkpoint has passed it.
  */
 export const checkpointFile = (consumer?: string): string =>
-  consumer === undefined ? CHECKPOINT_FILE : `checkpoint-${consumer}.json`
-const CHECKPOINT_RE = /^checkpoint(-[A-Za-z0-9_-]+)?\.json$/
+  consumer === undefined || consumer === INGEST_CONSUMER ? CHECKPOINT_FILE : `checkpoint-${consumer}.json`
+export const CHECKPOINT_RE = /^checkpoint(-[A-Za-z0-9_-]+)?\.json$/
+
+/** The consumer a checkpoint file belongs to (undefined: not a checkpoint file). */
+export function consumerOfFile(name: string): string | undefined {
+  const m = CHECKPOINT_RE.exec(name)
+  if (!m) return undefined
+  return m[1] === undefined ? INGEST_CONSUMER : m[1].slice(1)
+}
 
 export async function writeCheckpoint(dir: string, pos: SpoolPosition, consumer?: string): Promise<void> {
   const file = checkpointFile(consumer)
@@ -30,14 +41,51 @@ export async function writeCheckpoint(dir: string, pos: SpoolPosition, consumer?
   await fsyncDir(dir)
 }
 
-/** The lowest checkpoint of all consumers (undefined: no consumer has one). */
-export async function lowestCheckpoint(dir: string): Promise<SpoolPosition | undefined> {
+/**
+ * Creates a consumer's checkpoint at `pos` unless it has one (false then). Atomic: a hard link fails
+ * when the name exists, so a checkpoint written meanwhile by its consumer is never overwritten.
+ */
+export async function createCheckpointIfMissing(
+  dir: string,
+  pos: SpoolPosition,
+  consumer?: string,
+): Promise<boolean> {
+  const file = checkpointFile(consumer)
+  const tmp = join(dir, `${file}.${randomBytes(6).toString('hex')}.new`)
+  const fh = await open(tmp, 'wx')
+  try {
+    await fh.writeFile(JSON.stringify({ segment: pos.segment, offset: pos.offset }))
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+  try {
+    await link(tmp, join(dir, file))
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw err
+  } finally {
+    await unlink(tmp)
+    await fsyncDir(dir)
+  }
+}
+
+/**
+ * The lowest checkpoint of the given consumers, or of every checkpoint file present when `consumers` is
+ * undefined (a spool whose writer was opened without a consumer set). Undefined: there is none.
+ */
+export async function lowestCheckpoint(
+  dir: string,
+  consumers?: readonly string[],
+): Promise<SpoolPosition | undefined> {
+  const names =
+    consumers ?? (await readdir(dir)).map(consumerOfFile).filter((c): c is string => c !== undefined)
   let lowest: SpoolPosition | undefined
-  for (const name of await readdir(dir)) {
-    const m = CHECKPOINT_RE.exec(name)
-    if (!m) continue
-    const read = await readCheckpoint(dir, m[1]?.slice(1))
-    // an unreadable checkpoint protects everything: its consumer will replay from the oldest segment
+  for (const consumer of names) {
+    const read = await readCheckpoint(dir, consumer)
+    // a missing or unreadable checkpoint of a consumer of the set protects everything: that consumer
+    // starts (or replays) from the oldest segment
     const pos = read.kind === 'ok' ? read.pos : { segment: 0, offset: 0 }
     if (lowest === undefined || comparePositions(pos, lowest) < 0) lowest = pos
   }

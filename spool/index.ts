@@ -1,4 +1,11 @@
-export { comparePositions } from './checkpoint-file.ts'
+export { comparePositions, INGEST_CONSUMER } from './checkpoint-file.ts'
+export {
+  type ConsumerLag,
+  type ConsumerLagStatus,
+  consumerLagStatus,
+  readConsumerLag,
+} from './consumer-lag.ts'
+export { type ConsumerLagMonitor, startConsumerLagMonitor } from './consumer-lag-monitor.ts'
 export { openSpoolReader, type SpoolReaderOptions } from './spool-reader.ts'
 export { openSpoolWriter, type SpoolWriterOptions } from './spool-writer.ts'
 export { type SpoolPart, startSpool } from './start-spool.ts'

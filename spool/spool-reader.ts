@@ -4,7 +4,15 @@
 import { close as fsClose, open as fsOpen, read as fsRead, readSync } from 'node:fs'
 import { mkdir, unlink } from 'node:fs/promises'
 import type { Logger } from 'pino'
-import { comparePositions, lowestCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint-file.ts'
+import {
+  comparePositions,
+  createCheckpointIfMissing,
+  INGEST_CONSUMER,
+  lowestCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+} from './checkpoint-file.ts'
+import { readConsumerSet } from './consumer-set.ts'
 import { decodeRecord, Frame, RecordView } from './record-codec.ts'
 import {
   listSegments,
@@ -37,25 +45,37 @@ const PRUNE_EVERY_MS = 5000
 
 export async function openSpoolReader(opts: SpoolReaderOptions): Promise<SpoolReader> {
   const log = opts.log.child({ component: 'spool-reader' })
-  const read = await readCheckpoint(opts.dir, opts.consumer).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return { kind: 'missing' } as const
-    throw err
-  })
-  let start: SpoolPosition
-  if (read.kind === 'ok') {
-    start = read.pos
-  } else {
-    // replaying from the oldest segment is safe (ingest is idempotent); skipping would lose data
-    if (read.kind === 'invalid') log.error({ reason: read.reason }, 'spool checkpoint unreadable, replaying')
-    const segments = await listSegments(opts.dir).catch(() => [] as number[])
-    start = { segment: segments[0] ?? 0, offset: 0 }
-    // a new named consumer claims its place at once, so other consumers do not delete what it still needs
-    if (opts.consumer !== undefined) {
-      await mkdir(opts.dir, { recursive: true })
-      await writeCheckpoint(opts.dir, start, opts.consumer)
-    }
+  const consumer = opts.consumer ?? INGEST_CONSUMER
+  await mkdir(opts.dir, { recursive: true })
+  const set = await readConsumerSet(opts.dir)
+  if (set !== undefined && !set.includes(consumer)) {
+    log.warn(
+      { consumer, consumers: set },
+      'spool consumer outside the consumer set: segments are not kept for it',
+    )
   }
-  return new FileSpoolReader(opts, log, start)
+  return new FileSpoolReader(opts, log, await claimStart(opts.dir, consumer, log))
+}
+
+/**
+ * Where a consumer resumes. One without a checkpoint claims its place at once, at the oldest retained
+ * record: before it has one, the others' commits would delete segments it has not read (ingest on a fresh
+ * install whose InfluxDB refuses every write would lose them). Replaying is safe (ingest overwrites, the
+ * alert engine skips what alerts.db covers); skipping would lose data.
+ */
+async function claimStart(dir: string, consumer: string, log: Logger): Promise<SpoolPosition> {
+  for (;;) {
+    const read = await readCheckpoint(dir, consumer)
+    if (read.kind === 'ok') return read.pos
+    const start = { segment: (await listSegments(dir))[0] ?? 0, offset: 0 }
+    if (read.kind === 'invalid') {
+      log.error({ consumer, reason: read.reason }, 'spool checkpoint unreadable, replaying')
+      await writeCheckpoint(dir, start, consumer)
+      return start
+    }
+    // false: the writer (adopting its consumer set) created it meanwhile: read that one
+    if (await createCheckpointIfMissing(dir, start, consumer)) return start
+  }
 }
 
 /** Reads into `buf[start…]`, as much as fits. */
@@ -292,8 +312,8 @@ class FileSpoolReader implements SpoolReader {
     this.prunedAtSegment = pos.segment
     this.prunedAtMs = t
     const segments = await listSegments(this.opts.dir)
-    // what every consumer has passed is consumed by all
-    const others = await lowestCheckpoint(this.opts.dir)
+    // what every consumer of the set has passed is consumed by all
+    const others = await lowestCheckpoint(this.opts.dir, await readConsumerSet(this.opts.dir))
     const low = others !== undefined && comparePositions(others, pos) < 0 ? others : pos
     const doomed = segments.filter((s) => s < low.segment)
     // the lowest checkpoint's segment is wholly consumed if it is finished (a later one exists) and read to its end

@@ -6,6 +6,7 @@ import { fdatasync, close as fsClose, open as fsOpen, write as fsWrite, ftruncat
 import { mkdir, open, readFile } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import { CourtyardError } from '../domain/errors.ts'
+import { adoptConsumers } from './consumer-set.ts'
 import { encodeRecord, maxEncodedSize, validPrefixLength } from './record-codec.ts'
 import { fsyncDir, listSegments, segmentPath, segmentSizes } from './segment-files.ts'
 import type { SpoolWriter, SpoolWriterStats } from './types.ts'
@@ -17,6 +18,12 @@ export interface SpoolWriterOptions {
   /** roll to a new segment file once the current one reaches this size (default 64 MiB) */
   segmentBytes?: number
   log: Logger
+  /**
+   * The consumers the service runs now (e.g. `['ingest', 'alerts']`): each holds its place from now on,
+   * checkpoints of others are removed, and pruning counts exactly these (spool/consumer-set.ts). Unset: the
+   * directory's consumers are left as they are and pruning counts every checkpoint file present.
+   */
+  consumers?: readonly string[]
   /** runs after every durable batch (e.g. to `notify()` a reader in the same process) */
   onCommit?: () => void
   /** how often bytes on disk are re-counted, since the reader deletes consumed segments (default 1000) */
@@ -50,6 +57,7 @@ export async function openSpoolWriter(opts: SpoolWriterOptions): Promise<SpoolWr
   } else {
     size = await recoverTail(opts.dir, segment, log)
   }
+  if (opts.consumers !== undefined) await adoptConsumers(opts.dir, opts.consumers, log)
   const others = (await segmentSizes(opts.dir, segments.slice(0, -1))).reduce((a, b) => a + b, 0)
   const fd = await new Promise<number>((resolve, reject) =>
     fsOpen(segmentPath(opts.dir, segment), 'r+', (err, fd) => (err ? reject(err) : resolve(fd))),

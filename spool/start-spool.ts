@@ -1,8 +1,11 @@
-// The spool part of a node: the writer the broker appends to, and the ingest consumer's reader in the same
-// process, woken by every durable batch instead of polling. Other consumers (the alert engine's thread)
-// open their own readers on the same directory; `onCommit` tells them a batch is durable.
+// The spool part of a node: the writer the broker appends to (it learns the node's consumers first), and
+// the ingest consumer's reader in the same process, woken by every durable batch instead of polling.
+// Other consumers (the alert engine's thread) open their own readers on the same directory; `onCommit`
+// tells them a batch is durable.
 import type { Logger } from 'pino'
+import type { Registry as MetricsRegistry } from 'prom-client'
 import type { PartHealth, RunningPart } from '../domain/part.ts'
+import { startConsumerLagMonitor } from './consumer-lag-monitor.ts'
 import { openSpoolReader } from './spool-reader.ts'
 import { openSpoolWriter } from './spool-writer.ts'
 import type { SpoolReader, SpoolWriter } from './types.ts'
@@ -11,41 +14,65 @@ export interface SpoolPart extends RunningPart {
   writer: SpoolWriter
   /** the ingest consumer */
   reader: SpoolReader
-  health(): PartHealth
+  health(): Promise<PartHealth>
 }
 
 export async function startSpool(deps: {
   dir: string
   maxBytes: number
   log: Logger
+  metrics: MetricsRegistry
+  /**
+   * The consumers this node runs (ingest, and alerts when its engine runs): each holds its place from
+   * start-up, a retired one's checkpoint is removed, one far behind shows in /readyz and the metrics.
+   */
+  consumers: readonly string[]
   /** runs after every durable batch, besides waking this process's reader */
   onCommit?: () => void
 }): Promise<SpoolPart> {
-  const reader = await openSpoolReader({ dir: deps.dir, log: deps.log })
+  let reader: SpoolReader | undefined
   const writer = await openSpoolWriter({
     dir: deps.dir,
     maxBytes: deps.maxBytes,
     log: deps.log,
+    consumers: deps.consumers,
     onCommit: () => {
-      reader.notify()
+      reader?.notify()
       deps.onCommit?.()
     },
   })
+  let ingest: SpoolReader
+  try {
+    ingest = await openSpoolReader({ dir: deps.dir, log: deps.log })
+  } catch (err) {
+    await writer.close()
+    throw err
+  }
+  reader = ingest
+  const lag = startConsumerLagMonitor({
+    dir: deps.dir,
+    maxBytes: deps.maxBytes,
+    log: deps.log,
+    metrics: deps.metrics,
+  })
   return {
     writer,
-    reader,
-    health() {
+    reader: ingest,
+    async health() {
       const s = writer.stats()
+      const consumers = await lag.check()
       return {
-        ok: !s.blocked,
+        ok: !s.blocked && consumers.ok,
         blocked: s.blocked,
         diskBytes: s.diskBytes,
-        backlogBytes: reader.backlogBytes(),
+        backlogBytes: ingest.backlogBytes(),
+        consumers,
       }
     },
     async stop() {
+      lag.stop()
       await writer.close()
-      await reader.close()
+      await ingest.close()
     },
   }
 }

@@ -1,4 +1,4 @@
-// stray_wire_charging: adapts the detector (api/alerts/stray-wire-detector.ts) to rule signals.
+// stray_wire_charging: adapts the detector (alerts/stray-wire-detector.ts) to rule signals.
 // Circuit monitors feed their own load; piles feed the shed residual (feeder − Σ ports).
 import type { ChargingPileTelemetry, CircuitMonitorTelemetry } from '../../domain/protocol.ts'
 import { strayWireParams } from '../settings.ts'

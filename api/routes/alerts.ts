@@ -20,7 +20,7 @@ import { decodeCursor, encodeCursor } from '../pagination.ts'
 import { DEFAULT_LIMIT, errorResponses, Id, IdParams, ListQuery, listOf } from '../schemas.ts'
 import { parseInstant } from '../time-range.ts'
 
-/** What the routes need of the engine: the engine itself (api/alerts/engine.ts), or a stand-in for one
+/** What the routes need of the engine: the engine itself (alerts/engine.ts), or a stand-in for one
  * that runs in another thread (answers come later). */
 export interface AlertActions {
   readonly store: AlertStore
@@ -32,7 +32,7 @@ export interface AlertActions {
 export interface AlertRoutesOptions {
   ctx: RouteContext
   engine: AlertActions
-  /** the audited commands sent for an alert (api/commands), shown on GET /alerts/{id} */
+  /** the audited commands sent for an alert (commands/), shown on GET /alerts/{id} */
   commandsForAlert?: (alertId: string) => unknown[]
   resolveSettings?: ResolveSettings
 }

@@ -29,6 +29,8 @@ export async function createServiceProcess(opts: {
   influxUrl: string
   db?: string
   extraEnv?: Record<string, string>
+  /** arguments of service/main.ts, e.g. ['--demo'] */
+  args?: string[]
 }): Promise<ServiceProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'courtyard-e2e-'))
   const mqttPort = await freePort()
@@ -60,11 +62,15 @@ export async function createServiceProcess(opts: {
     pid: () => child?.pid,
     async start() {
       // node --import tsx (not the tsx CLI, which runs the program in a grandchild that a SIGKILL would orphan)
-      const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'service/main.ts')], {
-        cwd: ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
+      const c = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'service/main.ts'), ...(opts.args ?? [])],
+        {
+          cwd: ROOT,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
       child = c
       c.stdout?.on('data', (d: Buffer) => {
         out += d.toString()

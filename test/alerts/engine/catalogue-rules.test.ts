@@ -1,7 +1,7 @@
-// The engine with the real catalogue rules (api/alerts/rules/) and settings resolution.
+// The engine with the real catalogue rules (alerts/rules/) and settings resolution.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { defaultResolveSettings } from '../../../alerts/engine.ts'
 import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
+import { defaultResolveSettings } from '../../../alerts/settings.ts'
 import { type EngineHarness, pileReading, startEngineHarness, T0 } from './harness.ts'
 
 const MIN = 60_000

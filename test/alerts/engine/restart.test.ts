@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openAlertsDb } from '../../../alerts/db.ts'
-import { defaultResolveSettings } from '../../../alerts/engine.ts'
 import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
+import { defaultResolveSettings } from '../../../alerts/settings.ts'
 import { until } from '../../support/poll.ts'
 import { type EngineHarness, pileReading, startEngineHarness, T0 } from './harness.ts'
 

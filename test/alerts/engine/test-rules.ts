@@ -1,4 +1,4 @@
-// A tiny stand-in for the catalogue rules (api/alerts/rules/), enough to drive the engine: port
+// A tiny stand-in for the catalogue rules (alerts/rules/), enough to drive the engine: port
 // overheat with a hold time (major ≥ 65 °C, critical ≥ 75 °C with stop_port, cleared < 55 °C), port
 // faults per port, and offline after 3 report intervals. Level-triggered like the real rules: a raise on
 // every reading while the condition holds, so the engine's dedup is what keeps one alert.

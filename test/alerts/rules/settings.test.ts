@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { Value } from 'typebox/value'
 import { describe, expect, it } from 'vitest'
 import {
@@ -9,38 +11,69 @@ import {
 } from '../../../alerts/settings.ts'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../../alerts/stray-wire-types.ts'
 
+/** The catalogue table of docs/domain.md: the defaults are read from the document, not copied from the code. */
+const CATALOGUE = readFileSync(join(import.meta.dirname, '../../../docs/domain.md'), 'utf8')
+function row(type: string): string {
+  const line = CATALOGUE.split('\n').find((l) => l.startsWith(`| \`${type}\` |`))
+  if (!line) throw new Error(`docs/domain.md has no catalogue row for ${type}`)
+  return line
+}
+/** The numbers `re` captures in the catalogue row of `type`. */
+function nums(type: string, re: RegExp): number[] {
+  const m = row(type).match(re)
+  if (!m) throw new Error(`catalogue row ${type} does not match ${re}`)
+  return m.slice(1).map(Number)
+}
+const MIN_S = 60
+
 describe('DEFAULT_ALERT_SETTINGS', () => {
-  it('carries the catalogue’s thresholds, hold and clear times', () => {
+  it('carries the thresholds, hold and clear times of the catalogue in docs/domain.md', () => {
+    const [overMajor, overCritical] = nums('port_overheat', /major ≥ (\d+) °C, critical ≥ (\d+) °C/)
+    const [overHold] = nums('port_overheat', /held for (\d+) min/)
+    const [overClear, overClearHold] = nums('port_overheat', /< (\d+) °C for (\d+) min/)
+    const [leak] = nums('leakage', /≥ (\d+)/)
+    const [leakClear, leakClearHold] = nums('leakage', /< (\d+) for (\d+) min/)
+    const [co2Major] = nums('air_quality', /major if CO2 ≥ (\d+)/)
+    const [co2, pm25] = nums('air_quality', /CO2 > (\d+) ppm, PM2\.5 > (\d+)/)
+    const [airHold] = nums('air_quality', /held (\d+) min/)
+    const [airClearHold] = nums('air_quality', /band for (\d+) min/)
+    const [dispMajor, dispCritical] = nums('display_overheat', /major ≥ (\d+) °C, critical ≥ (\d+) °C/)
+    const [dispHold] = nums('display_overheat', /held (\d+) min/)
+    const [dispClear, dispClearHold] = nums('display_overheat', /< (\d+) °C for (\d+) min/)
+    const [supplyMin, supplyMax] = nums('display_hardware', /outside ([\d.]+)–([\d.]+)/)
+    const [hwClearHold] = nums('display_hardware', /for (\d+) min/)
+    const [blankHold] = nums('display_blank', /held (\d+) min/)
+    const [smokeClearHold] = nums('smoke', /for (\d+) min/)
+    const [fallConfidence] = nums('fall_detected', /≥ ([\d.]+)/)
+    const [intervals] = nums('device_offline', /(\d+) × the report interval/)
+    const [willHold] = nums('device_offline', /held for (\d+) min/)
     expect(DEFAULT_ALERT_SETTINGS).toMatchObject({
-      smokeClearHoldS: 120,
-      portOverheatMajorC: 65,
-      portOverheatCriticalC: 75,
-      portOverheatHoldS: 60,
-      portOverheatClearC: 55,
-      portOverheatClearHoldS: 300,
-      leakageCriticalMA: 30,
-      leakageClearMA: 15,
-      leakageClearHoldS: 300,
-      airCo2Ppm: 1000,
-      airCo2MajorPpm: 1500,
-      airPm25Ugm3: 75,
-      airSummerMonths: [5, 6, 7, 8, 9],
-      airSummerBand: { tempMinC: 22, tempMaxC: 28, humidityMinPct: 40, humidityMaxPct: 80 },
-      airWinterBand: { tempMinC: 16, tempMaxC: 24, humidityMinPct: 30, humidityMaxPct: 60 },
-      airHoldS: 900,
-      airClearHoldS: 600,
-      displayBlankHoldS: 120,
-      displayOverheatMajorC: 60,
-      displayOverheatCriticalC: 70,
-      displayOverheatHoldS: 120,
-      displayOverheatClearC: 55,
-      displayOverheatClearHoldS: 300,
-      displaySupplyMinV: 4.5,
-      displaySupplyMaxV: 5.5,
-      displayHardwareClearHoldS: 300,
-      fallMinConfidence: 0.7,
-      offlineIntervals: 3,
-      offlineWillHoldS: 120,
+      smokeClearHoldS: smokeClearHold! * MIN_S,
+      portOverheatMajorC: overMajor,
+      portOverheatCriticalC: overCritical,
+      portOverheatHoldS: overHold! * MIN_S,
+      portOverheatClearC: overClear,
+      portOverheatClearHoldS: overClearHold! * MIN_S,
+      leakageCriticalMA: leak,
+      leakageClearMA: leakClear,
+      leakageClearHoldS: leakClearHold! * MIN_S,
+      airCo2Ppm: co2,
+      airCo2MajorPpm: co2Major,
+      airPm25Ugm3: pm25,
+      airHoldS: airHold! * MIN_S,
+      airClearHoldS: airClearHold! * MIN_S,
+      displayBlankHoldS: blankHold! * MIN_S,
+      displayOverheatMajorC: dispMajor,
+      displayOverheatCriticalC: dispCritical,
+      displayOverheatHoldS: dispHold! * MIN_S,
+      displayOverheatClearC: dispClear,
+      displayOverheatClearHoldS: dispClearHold! * MIN_S,
+      displaySupplyMinV: supplyMin,
+      displaySupplyMaxV: supplyMax,
+      displayHardwareClearHoldS: hwClearHold! * MIN_S,
+      fallMinConfidence: fallConfidence,
+      offlineIntervals: intervals,
+      offlineWillHoldS: willHold! * MIN_S,
     })
   })
 

@@ -1,0 +1,28 @@
+// What a dashboard needs to know about the Grafana it is loaded into. Plain data: the build (main.ts)
+// decides the values, every dashboard function just receives them.
+import type * as common from '@grafana/grafana-foundation-sdk/common'
+
+export interface DashboardConfig {
+  /** the provisioned InfluxDB data source; its uid is fixed so that dashboards and data source meet */
+  datasource: common.DataSourceRef & { type: 'influxdb'; uid: string }
+  /** minutes east of UTC where the estate is (Asia/Shanghai = 480): per-day bars start at local midnight */
+  utcOffsetMin: number
+  /** prefix of every dashboard uid, so that several estates can share one Grafana */
+  uidPrefix: string
+  /** tags put on every dashboard (Grafana's dashboard search) */
+  tags: string[]
+}
+
+export const DEFAULT_DASHBOARD_CONFIG: DashboardConfig = {
+  datasource: { type: 'influxdb', uid: 'courtyard-influxdb' },
+  utcOffsetMin: 480,
+  uidPrefix: 'courtyard',
+  tags: ['courtyard'],
+}
+
+/** The InfluxQL `GROUP BY time(1d, offset)` offset that puts day boundaries at local midnight. */
+export function dayOffset(cfg: Pick<DashboardConfig, 'utcOffsetMin'>): string {
+  // buckets start at 00:00 UTC + offset; local midnight is 00:00 UTC − utcOffset
+  const min = ((-cfg.utcOffsetMin % 1440) + 1440) % 1440
+  return `${min}m`
+}

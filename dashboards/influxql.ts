@@ -1,0 +1,117 @@
+// InfluxQL text built only from the names in domain/storage.ts. Field keys are typed per measurement
+// (a renamed field is a type error here) and checked again when a query is built (a port field asked of
+// `pile`, or a tag the measurement does not carry, throws and fails the build).
+import {
+  type AlertEventFieldPath,
+  type EventFieldPath,
+  FIELDS_BY_MEASUREMENT,
+  type FieldPath,
+  MEASUREMENT,
+  type Measurement,
+  type StatusFieldPath,
+  TAGS_BY_MEASUREMENT,
+  type Tag,
+} from '../domain/storage.ts'
+
+/** The field keys each measurement may be asked for. */
+export interface FieldsOf {
+  [MEASUREMENT.pile]: FieldPath<'charging-pile'>
+  [MEASUREMENT.pilePort]: FieldPath<'charging-pile'>
+  [MEASUREMENT.circuit]: FieldPath<'circuit-monitor'>
+  [MEASUREMENT.daycare]: FieldPath<'daycare-sensor'>
+  [MEASUREMENT.display]: FieldPath<'outdoor-display'>
+  [MEASUREMENT.event]: EventFieldPath
+  [MEASUREMENT.status]: StatusFieldPath
+  [MEASUREMENT.alert]: AlertEventFieldPath
+}
+
+export type Aggregate = 'mean' | 'median' | 'max' | 'min' | 'last' | 'sum' | 'count' | 'spread'
+export type Fill = 'none' | 'null' | '0' | 'previous'
+
+/** A double-quoted identifier (InfluxQL escapes `"` and `\` with a backslash). */
+export const ident = (name: string): string => `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+/** A single-quoted string literal. */
+export const literal = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+/** A Grafana template variable as an anchored regex (Grafana expands multi-values and All into it). */
+export const variableRegex = (variable: string): string => `/^$${variable}$/`
+
+export interface SelectSpec {
+  select: readonly string[]
+  /** extra conditions, joined with AND; `$timeFilter` is always added */
+  where?: readonly string[]
+  /** GROUP BY time(…): `$__interval`, `1d`, `1d, 960m` */
+  time?: string
+  /** GROUP BY tags */
+  by?: readonly Tag[]
+  fill?: Fill
+  /** newest first */
+  desc?: boolean
+  limit?: number
+}
+
+export interface Measure<M extends Measurement> {
+  readonly name: M
+  /** a field key of this measurement, quoted */
+  field(path: FieldsOf[M]): string
+  /** `fn("field")`, with ` AS "alias"` when given */
+  agg(fn: Aggregate, path: FieldsOf[M], alias?: string): string
+  /** a tag key of this measurement, quoted */
+  tag(tag: Tag): string
+  /** `"tag" = 'value'` */
+  tagIs(tag: Tag, value: string): string
+  /** `"field" = 'value'` for a string field */
+  fieldIs(path: FieldsOf[M], value: string): string
+  /** `"tag" =~ /^$variable$/` */
+  tagMatches(tag: Tag, variable: string): string
+  select(spec: SelectSpec): string
+  /** `SHOW TAG VALUES FROM … WITH KEY = … [WHERE …]` for a template variable */
+  showTagValues(key: Tag, where?: string[]): string
+}
+
+export function measure<M extends Measurement>(name: M): Measure<M> {
+  const fields = new Set(FIELDS_BY_MEASUREMENT[name].map((s) => s.path))
+  const tags = new Set<string>(TAGS_BY_MEASUREMENT[name])
+  const field = (path: string): string => {
+    if (!fields.has(path)) throw new Error(`${name} has no field ${JSON.stringify(path)} (domain/storage.ts)`)
+    return ident(path)
+  }
+  const tag = (t: string): string => {
+    if (!tags.has(t)) throw new Error(`${name} has no tag ${JSON.stringify(t)} (domain/storage.ts)`)
+    return ident(t)
+  }
+  const from = ident(name)
+  return {
+    name,
+    field,
+    agg: (fn, path, alias) => `${fn}(${field(path)})${alias === undefined ? '' : ` AS ${ident(alias)}`}`,
+    tag,
+    tagIs: (t, value) => `${tag(t)} = ${literal(value)}`,
+    fieldIs: (path, value) => `${field(path)} = ${literal(value)}`,
+    tagMatches: (t, variable) => `${tag(t)} =~ ${variableRegex(variable)}`,
+    select(spec) {
+      let q = `SELECT ${spec.select.join(', ')} FROM ${from} WHERE ${['$timeFilter', ...(spec.where ?? [])].join(' AND ')}`
+      const by = [...(spec.time === undefined ? [] : [`time(${spec.time})`]), ...(spec.by ?? []).map(tag)]
+      if (by.length > 0) q += ` GROUP BY ${by.join(', ')}`
+      if (spec.fill !== undefined) q += ` fill(${spec.fill})`
+      if (spec.desc) q += ' ORDER BY time DESC'
+      if (spec.limit !== undefined) q += ` LIMIT ${spec.limit}`
+      return q
+    },
+    showTagValues(key, where = []) {
+      const w = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''
+      return `SHOW TAG VALUES FROM ${from} WITH KEY = ${tag(key)}${w}`
+    },
+  }
+}
+
+/** The measurements, each with its own typed field keys. */
+export const M = {
+  pile: measure(MEASUREMENT.pile),
+  pilePort: measure(MEASUREMENT.pilePort),
+  circuit: measure(MEASUREMENT.circuit),
+  daycare: measure(MEASUREMENT.daycare),
+  display: measure(MEASUREMENT.display),
+  event: measure(MEASUREMENT.event),
+  status: measure(MEASUREMENT.status),
+  alert: measure(MEASUREMENT.alert),
+} as const

@@ -1,0 +1,14 @@
+// `npm run dashboards:build [-- --out DIR]`: renders the dashboards and provisioning files into
+// dashboards/build (committed, so a change shows up as a diff). The only file here that reads arguments.
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { buildDashboards, DEFAULT_BUILD_OPTIONS } from './render.ts'
+import { writeBuild } from './write-build.ts'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const { values } = parseArgs({ options: { out: { type: 'string' } } })
+const out = resolve(values.out ?? join(here, 'build'))
+const files = buildDashboards(DEFAULT_BUILD_OPTIONS)
+await writeBuild(out, files)
+process.stdout.write(`${files.length} files written to ${out}\n`)

@@ -1,0 +1,145 @@
+// Panel helpers shared by the dashboards: every panel gets the provisioned data source, its InfluxQL
+// targets (refIds A, B, …), a title, a size and optional thresholds in one call.
+import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge'
+import type * as cog from '@grafana/grafana-foundation-sdk/cog'
+import * as common from '@grafana/grafana-foundation-sdk/common'
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard'
+import * as stat from '@grafana/grafana-foundation-sdk/stat'
+import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline'
+import * as table from '@grafana/grafana-foundation-sdk/table'
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries'
+import type { DashboardConfig } from './config.ts'
+import type { InfluxQueryBuilder } from './influx-target.ts'
+
+export interface PanelOptions {
+  title: string
+  description?: string
+  queries: InfluxQueryBuilder[]
+  /** Grafana unit id: `watt`, `celsius`, `percent`, `ppm`, `conμgm3`, `kwatth`, `short`, `percentunit` */
+  unit?: string
+  /** width in grid columns (24 = full width) */
+  span?: number
+  height?: number
+  thresholds?: cog.Builder<dashboard.ThresholdsConfig>
+  min?: number
+  max?: number
+  decimals?: number
+}
+
+// the methods every SDK panel builder has
+interface PanelLike<P> {
+  title(title: string): P
+  description(description: string): P
+  datasource(datasource: common.DataSourceRef): P
+  withTarget(target: cog.Builder<cog.Dataquery>): P
+  unit(unit: string): P
+  span(span: number): P
+  height(height: number): P
+  thresholds(thresholds: cog.Builder<dashboard.ThresholdsConfig>): P
+  min(min: number): P
+  max(max: number): P
+  decimals(decimals: number): P
+}
+
+function fill<P extends PanelLike<P>>(panel: P, cfg: DashboardConfig, o: PanelOptions): P {
+  let p = panel
+    .title(o.title)
+    .datasource(cfg.datasource)
+    .span(o.span ?? 12)
+    .height(o.height ?? 8)
+  if (o.description !== undefined) p = p.description(o.description)
+  if (o.unit !== undefined) p = p.unit(o.unit)
+  if (o.thresholds !== undefined) p = p.thresholds(o.thresholds)
+  if (o.min !== undefined) p = p.min(o.min)
+  if (o.max !== undefined) p = p.max(o.max)
+  if (o.decimals !== undefined) p = p.decimals(o.decimals)
+  o.queries.forEach((q, i) => {
+    p = p.withTarget(q.refId(String.fromCharCode(65 + i)).datasource(cfg.datasource))
+  })
+  return p
+}
+
+/** Absolute thresholds: `base` below the first step, then each `[from, color]`. */
+export function thresholds(base: string, ...steps: [number, string][]): dashboard.ThresholdsConfigBuilder {
+  return new dashboard.ThresholdsConfigBuilder()
+    .mode(dashboard.ThresholdsMode.Absolute)
+    .steps([{ value: null, color: base }, ...steps.map(([value, color]) => ({ value, color }))])
+}
+
+/** A comfort band [lo, hi]: blue below, green inside, red above (Grafana steps start at their value). */
+export const band = (lo: number, hi: number): dashboard.ThresholdsConfigBuilder =>
+  thresholds('blue', [lo, 'green'], [hi, 'red'])
+
+/** An upper limit: green below, then each step. */
+export const limits = (...steps: [number, string][]): dashboard.ThresholdsConfigBuilder =>
+  thresholds('green', ...steps)
+
+export interface TimeSeriesOptions extends PanelOptions {
+  /** draw bars (per-day counts and energies) instead of lines */
+  bars?: boolean
+  /** show the thresholds as lines and shaded bands */
+  showThresholds?: boolean
+  stacked?: boolean
+}
+
+export function timeSeriesPanel(cfg: DashboardConfig, o: TimeSeriesOptions): timeseries.PanelBuilder {
+  let p = fill(new timeseries.PanelBuilder(), cfg, o)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder()
+        .mode(common.TooltipDisplayMode.Multi)
+        .sort(common.SortOrder.Descending),
+    )
+    .spanNulls(false)
+  if (o.bars) p = p.drawStyle(common.GraphDrawStyle.Bars).fillOpacity(80)
+  else p = p.drawStyle(common.GraphDrawStyle.Line).fillOpacity(10)
+  if (o.stacked) p = p.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
+  if (o.showThresholds)
+    p = p.thresholdsStyle(
+      new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.LineAndArea),
+    )
+  return p
+}
+
+export interface StatOptions extends PanelOptions {
+  /** how each series is reduced to one number (Grafana reducer id), default `lastNotNull` */
+  reduce?: 'lastNotNull' | 'max' | 'mean' | 'sum' | 'count'
+}
+
+export function statPanel(cfg: DashboardConfig, o: StatOptions): stat.PanelBuilder {
+  return fill(new stat.PanelBuilder(), cfg, { span: 6, height: 5, ...o })
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs([o.reduce ?? 'lastNotNull']).values(false))
+    .colorMode(common.BigValueColorMode.Background)
+    .graphMode(common.BigValueGraphMode.Area)
+    .textMode(common.BigValueTextMode.ValueAndName)
+}
+
+export function barGaugePanel(cfg: DashboardConfig, o: StatOptions): bargauge.PanelBuilder {
+  return fill(new bargauge.PanelBuilder(), cfg, o)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs([o.reduce ?? 'lastNotNull']).values(false))
+    .orientation(common.VizOrientation.Horizontal)
+    .displayMode(common.BarGaugeDisplayMode.Gradient)
+}
+
+export interface TableOptions extends PanelOptions {
+  /** Grafana transformations applied in order (e.g. `merge` to join the rows of several queries) */
+  transformations?: dashboard.DataTransformerConfig[]
+}
+
+export function tablePanel(cfg: DashboardConfig, o: TableOptions): table.PanelBuilder {
+  for (const q of o.queries) q.resultFormat('table')
+  let p = fill(new table.PanelBuilder(), cfg, { span: 24, ...o })
+  for (const t of o.transformations ?? []) p = p.withTransformation(t)
+  return p
+}
+
+export function stateTimelinePanel(cfg: DashboardConfig, o: PanelOptions): statetimeline.PanelBuilder {
+  return fill(new statetimeline.PanelBuilder(), cfg, o).fillOpacity(80)
+}
+
+export const row = (title: string): dashboard.RowBuilder => new dashboard.RowBuilder(title)

@@ -1,0 +1,162 @@
+// A small simulated estate written into InfluxDB through the project's own write path: the simulators'
+// device models (with every fault and stray-wire scenario) → decodeMessage (the ingest validator) →
+// encodePoints → the influx client, plus alert changes through the alert engine's annotation writer.
+import { EventEmitter } from 'node:events'
+import pino from 'pino'
+import { Registry as MetricsRegistry } from 'prom-client'
+import { startAlertAnnotations } from '../../alerts/index.ts'
+import type { Alert, AlertType, Severity, TransitionKind } from '../../domain/alerts.ts'
+import type { AlertBusEvents, AlertChange } from '../../domain/bus.ts'
+import { decodeMessage } from '../../domain/decode-message.ts'
+import { topics } from '../../domain/topics.ts'
+import type { InfluxClient } from '../../influx/index.ts'
+import { encodePoints, registryTagSet } from '../../ingest/index.ts'
+import type { DeviceIdentity } from '../../registry/index.ts'
+import {
+  createDeviceModel,
+  type DeviceSpec,
+  type InjectionType,
+  planScenarios,
+} from '../../simulators/index.ts'
+
+const MIN = 60_000
+const TENANT = 'acme'
+
+/** Two communities; every kind of device in `garden`, a second shed in `lakeside` (to test chaining). */
+export const ESTATE: readonly (DeviceIdentity & { spec: Partial<DeviceSpec> })[] = [
+  dev('pile-g1', 'charging-pile', 'garden', 'shed-a', { ports: 12 }),
+  dev('pile-l1', 'charging-pile', 'lakeside', 'shed-l', { ports: 10 }),
+  dev('circ-g1', 'circuit-monitor', 'garden', 'bldg-3', { circuit: 'B3-stairwell', lightsW: 40 }),
+  dev('room-g1', 'daycare-sensor', 'garden', 'daycare-1', { room: 'activity-room', capacity: 16 }),
+  dev('screen-g1', 'outdoor-display', 'garden', 'plaza', {}),
+]
+
+function dev(
+  id: string,
+  kind: DeviceIdentity['kind'],
+  communityId: string,
+  siteId: string,
+  spec: Partial<DeviceSpec>,
+): DeviceIdentity & { spec: Partial<DeviceSpec> } {
+  return { id, kind, tenantId: TENANT, communityId, siteId, reportIntervalS: 60, spec }
+}
+
+export interface SeedResult {
+  lines: number
+  alertChanges: number
+}
+
+/** Writes [fromMs, toMs) of every device's telemetry, events and status, then the alert changes. */
+export async function seedEstate(influx: InfluxClient, fromMs: number, toMs: number): Promise<SeedResult> {
+  const specs: DeviceSpec[] = ESTATE.map((d) => ({
+    id: d.id,
+    kind: d.kind,
+    siteId: d.siteId,
+    reportIntervalS: d.reportIntervalS,
+    utcOffsetMin: 480,
+    ...d.spec,
+  }))
+  const plan = planScenarios(specs, ['faults', 'stray-wire', 'offline'], 11, fromMs, toMs, { share: 1 })
+  let lines = 0
+  for (const [i, d] of ESTATE.entries()) {
+    const model = createDeviceModel(specs[i]!, 100 + i)
+    const p = plan.get(d.id)
+    for (const inj of p?.injections ?? []) model.inject(inj)
+    // the scenario planner picks faults at random: make sure the day-care's rare events happen too
+    if (d.kind === 'daycare-sensor') {
+      const rare: InjectionType[] = ['emergency_call', 'fall_detected', 'door_after_hours']
+      rare.forEach((type, k) => {
+        const startMs = fromMs + (10 + 7 * k) * 60 * MIN + 30_000
+        model.inject({ type, startMs, endMs: startMs + 5 * MIN })
+      })
+    }
+    const tagSet = registryTagSet({
+      tenant: d.tenantId,
+      community: d.communityId,
+      site: d.siteId,
+      device: d.id,
+    })
+    const out: string[] = []
+    const put = (topic: string, payload: string, atMs: number) => {
+      const r = decodeMessage(topic, payload, { kind: d.kind }, atMs)
+      if (!r.ok) throw new Error(`simulated ${d.id} message rejected: ${r.reason} ${r.detail}`)
+      encodePoints(r.value, tagSet, atMs, out)
+    }
+    put(topics.status(d.id), 'online', fromMs)
+    for (const off of p?.offline ?? []) {
+      put(topics.status(d.id), 'offline', off.startMs)
+      put(topics.status(d.id), 'online', off.endMs)
+    }
+    for (let t = fromMs; t < toMs; t += MIN) {
+      for (const m of model.step(t)) {
+        const topic = m.channel === 'telemetry' ? topics.telemetry(d.id) : topics.events(d.id)
+        put(topic, JSON.stringify(m.body), m.body.ts)
+      }
+    }
+    for (let k = 0; k < out.length; k += 5000) await influx.write(out.slice(k, k + 5000).join('\n'))
+    lines += out.length
+  }
+  const alertChanges = await writeAlertChanges(influx, fromMs, toMs)
+  return { lines, alertChanges }
+}
+
+/** Raised/cleared pairs of several types on the estate's devices, written by the annotation writer. */
+async function writeAlertChanges(influx: InfluxClient, fromMs: number, toMs: number): Promise<number> {
+  const byId = new Map(ESTATE.map((d) => [d.id, d]))
+  const bus = new EventEmitter<AlertBusEvents>()
+  const writer = startAlertAnnotations({
+    bus,
+    influx,
+    directory: { findDevice: (id) => byId.get(id) },
+    log: pino({ level: 'silent' }),
+    metrics: new MetricsRegistry(),
+    flushIntervalMs: 60_000,
+  })
+  const span = toMs - fromMs
+  const raised: [string, AlertType, Severity, number?][] = [
+    ['pile-g1', 'stray_wire_charging', 'critical'],
+    ['pile-g1', 'port_overheat', 'major', 3],
+    ['pile-l1', 'stray_wire_charging', 'major'],
+    ['pile-l1', 'leakage', 'critical'],
+    ['circ-g1', 'stray_wire_charging', 'major'],
+    ['room-g1', 'air_quality', 'warning'],
+    ['room-g1', 'emergency_call', 'critical'],
+    ['screen-g1', 'display_blank', 'major'],
+    ['screen-g1', 'display_overheat', 'critical'],
+  ]
+  let n = 0
+  const emit = (a: Alert, kind: TransitionKind, at: number, value?: number) => {
+    const change: AlertChange = {
+      alert: a,
+      tenantId: TENANT,
+      transition: { alertId: a.id, kind, at, by: 'system', ...(value === undefined ? {} : { value }) },
+    }
+    bus.emit('change', change)
+    n++
+  }
+  raised.forEach(([deviceId, type, severity, port], i) => {
+    const d = byId.get(deviceId)!
+    const at = fromMs + Math.round((span * (i + 1)) / (raised.length + 2))
+    const alert: Alert = {
+      id: `al-${i + 1}`,
+      type,
+      severity,
+      state: 'active',
+      deviceId,
+      siteId: d.siteId,
+      ...(port === undefined ? {} : { port }),
+      message: `${type} on ${deviceId}`,
+      raisedAt: at,
+      count: 1,
+      updatedAt: at,
+    }
+    emit(alert, 'raised', at, 1)
+    emit(
+      { ...alert, state: 'cleared', clearedAt: at + 30 * MIN, updatedAt: at + 30 * MIN },
+      'cleared',
+      at + 30 * MIN,
+    )
+  })
+  await writer.close()
+  return n
+}
