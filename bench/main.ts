@@ -1,5 +1,5 @@
 // `npm run bench`: measures the performance targets (bench/README.md) on this machine in one run and PRINTS them (never asserts).
-//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|write-path]
+//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|write-path|auth]
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
 // child processes, drives them from a load-generator child, and kills every child on exit.
 
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/index.ts'
+import { authStormLines, runAuthStorm } from './auth-storm.ts'
 import { atExit, installExitHandlers, trackPid, untrackPid } from './children.ts'
 import { waitEngine } from './engine-progress.ts'
 import { createDatabase } from './influx-query.ts'
@@ -31,7 +32,7 @@ import { runMemory } from './run-memory.ts'
 import { runThroughput } from './run-throughput.ts'
 import { type OursTarget, serviceExists, startBare, startOurs, type Target } from './targets.ts'
 
-const PHASES = ['bare', 'ours', 'latency', 'memory', 'alerts', 'write-path'] as const
+const PHASES = ['bare', 'ours', 'latency', 'memory', 'alerts', 'write-path', 'auth'] as const
 type Phase = (typeof PHASES)[number]
 
 const { values } = parseArgs({
@@ -62,6 +63,7 @@ const plan = values.quick
       memoryDevices: 1_000,
       alertIdleMs: 2_000,
       writePathPoints: 50_000,
+      authStormMs: 5_000,
       totalMs: 15 * 60_000,
     }
   : {
@@ -72,6 +74,7 @@ const plan = values.quick
       memoryDevices: 10_000,
       alertIdleMs: 5_000,
       writePathPoints: 200_000,
+      authStormMs: 15_000,
       totalMs: 60 * 60_000,
     }
 const TARGET_LATENCY_RATE = 10_000
@@ -275,6 +278,11 @@ try {
       batch: 5_000,
     })
     log(...writePathLines(summary.writePath))
+  }
+  if (phases.has('auth')) {
+    // README "Security": PUBACK p99 of connected devices during 1,000 failed connects/s, in-process broker
+    const o = { devices: 100, ratePerDevice: 5, stormPerS: 1_000, durationMs: plan.authStormMs }
+    log(...authStormLines(await runAuthStorm(o), o.stormPerS))
   }
   log(...summaryLines(summary, TARGET_LATENCY_RATE))
 } catch (err) {

@@ -47,7 +47,7 @@ function remainingLength(n: number): Buffer {
   return Buffer.from(bytes)
 }
 
-function connectPacket(o: RawDeviceOptions): Buffer {
+export function connectPacket(o: RawDeviceOptions): Buffer {
   let flags = 0x02 | 0x80 | 0x40 // clean session, username, password
   const payload = [str(o.clientId)]
   if (o.will) {

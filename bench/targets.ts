@@ -110,6 +110,12 @@ export async function startOurs(opts: {
         HOST: '127.0.0.1',
         ADMIN_TOKEN: adminToken,
         LOG_LEVEL: 'warn',
+        // the whole bench fleet connects from one address, 10,000 devices at once: past the per-address
+        // limits sized for one site's router (README "Security"); bench/auth-storm.ts measures those
+        MQTT_AUTH_ATTEMPTS_PER_S: '1000000',
+        MQTT_AUTH_ATTEMPTS_BURST: '1000000',
+        MQTT_AUTH_VERIFY_QUEUE: '1000000',
+        MQTT_AUTH_USER_ATTEMPTS_PER_MIN: '1000000',
         ...opts.env,
       },
     },

@@ -8,11 +8,22 @@
 import type { AuthenticateError, Client, ConnectPacket, PublishPacket, Subscription } from 'aedes'
 import type { Logger } from 'pino'
 import { DEVICE_ID_RE } from '../domain/protocol.ts'
-import type { DeviceDirectory } from '../registry/index.ts'
+import { topics } from '../domain/topics.ts'
+import type { CredentialDirectory, DeviceDirectory } from '../registry/index.ts'
 import type { SpoolWriter } from '../spool/index.ts'
 import type { AuthCache } from './auth-cache.ts'
+import { type AuthGuard, clientAddress } from './auth-guard.ts'
 import type { BrokerMetrics } from './broker-metrics.ts'
-import { type ConnectVerdict, canSubscribe, publishRefusal, REVOKE_TOPIC, validateConnect } from './policy.ts'
+import { createSecretCheck } from './check-secret.ts'
+import type { LogSampler } from './log-sampler.ts'
+import {
+  type ConnectVerdict,
+  canSubscribe,
+  mayRetain,
+  publishRefusal,
+  REVOKE_TOPIC,
+  validateConnect,
+} from './policy.ts'
 import type { Qos2Receipts } from './qos2-receipts.ts'
 import type { Identity } from './types.ts'
 
@@ -21,14 +32,19 @@ const DROP_TOPIC = '$courtyard/dropped'
 const EMPTY = Buffer.alloc(0)
 
 export interface HookDeps {
-  directory: DeviceDirectory
+  directory: DeviceDirectory & CredentialDirectory
   spool: SpoolWriter
   /** QoS 2 messages spooled and not yet released, so that a retransmission is not spooled again */
   qos2: Qos2Receipts
   log: Logger
   metrics: BrokerMetrics
   cache: AuthCache
-  keepaliveLimitS: number
+  /** rate limits and the bound on concurrent secret checks (auth-guard.ts) */
+  guard: AuthGuard
+  /** samples 'connect refused' lines: a storm of wrong secrets must not flood the log */
+  refusals: LogSampler
+  /** largest retained payload (a device's status); see policy.ts mayRetain */
+  retainMaxBytes: number
   /** disconnects a revoked device */
   onRevoke: (deviceId: string) => void
 }
@@ -37,10 +53,15 @@ type AedesClient = Client & { will?: PublishPacket | null; _disconnected?: boole
 
 export function createAedesHooks(deps: HookDeps) {
   const { directory, spool, log, metrics, cache } = deps
+  const checkSecret = createSecretCheck({ directory, cache, guard: deps.guard, log })
   const verdicts = new WeakMap<Client, ConnectVerdict>()
   const identities = new WeakMap<Client, Identity>()
   const refusedCount = new WeakMap<Client, number>()
   const withWill = new WeakSet<Client>()
+  /** the credential version each device connection authenticated with */
+  const versions = new WeakMap<Client, number>()
+  /** connections the broker ended itself (keep alive timeout, revoke): their Will is the broker's word */
+  const endedByBroker = new WeakSet<Client>()
   /** newest authenticated client per device id, to tell a session takeover from a disconnect */
   const latest = new Map<string, WeakRef<Client>>()
 
@@ -51,16 +72,29 @@ export function createAedesHooks(deps: HookDeps) {
     reason: string,
   ): void {
     metrics.authFailures.inc({ reason })
-    log.warn({ clientId: printable(client.id), reason }, 'connect refused')
+    deps.refusals.log(reason, () => log.warn({ clientId: printable(client.id), reason }, 'connect refused'))
     const err = new Error(reason) as AuthenticateError
     err.returnCode = returnCode as AuthenticateError['returnCode']
     done(err, false)
   }
 
-  return {
+  const hooks = {
     identityOf: (client: Client): Identity | undefined => identities.get(client),
     /** whether the client set a Will at CONNECT (aedes clears `client.will` before 'clientDisconnect') */
     hadWill: (client: Client): boolean => withWill.has(client),
+    /**
+     * A device connection whose credential was rotated (or the device decommissioned) since it
+     * authenticated, possibly while it was still mid-handshake. Sync SQLite lookup; once per connect.
+     */
+    credentialStale(client: Client): boolean {
+      const identity = identities.get(client)
+      if (identity?.type !== 'device') return false
+      return directory.credentialVersion(identity.deviceId) !== versions.get(client)
+    },
+    /** marks a connection the broker is about to end (keep alive timeout, revoke) */
+    endedByBroker: (client: Client): void => {
+      endedByBroker.add(client)
+    },
     /** a newer connection of the same device is taking over this one (MQTT-3.1.4-2) */
     isTakenOver(client: Client, deviceId: string): boolean {
       const newer = latest.get(deviceId)?.deref()
@@ -75,28 +109,29 @@ export function createAedesHooks(deps: HookDeps) {
       if (packet.will) withWill.add(client)
       verdicts.set(
         client,
-        validateConnect(
-          {
-            clientId: packet.clientId,
-            username: packet.username,
-            hasPassword: packet.password !== undefined,
-            keepaliveS: packet.keepalive ?? 0,
-            willTopic: packet.will?.topic,
-          },
-          { keepaliveLimitS: deps.keepaliveLimitS },
-        ),
+        validateConnect({
+          clientId: packet.clientId,
+          username: packet.username,
+          hasPassword: packet.password !== undefined,
+          willTopic: packet.will?.topic,
+        }),
       )
       done(null, true)
     },
 
     authenticate(
       client: Client,
-      _username: Readonly<string | undefined>,
+      username: Readonly<string | undefined>,
       password: Readonly<Buffer | undefined>,
       done: (err: AuthenticateError | null, ok: boolean | null) => void,
     ): void {
       const verdict = verdicts.get(client)
       verdicts.delete(client)
+      const address = clientAddress(client)
+      if (!deps.guard.admit(address, username)) {
+        fail(client, done, 3, 'too many attempts')
+        return
+      }
       if (verdict === undefined) {
         fail(client, done, 5, 'no connect verdict')
         return
@@ -106,47 +141,18 @@ export function createAedesHooks(deps: HookDeps) {
         return
       }
       const identity = verdict.identity
-      const secret = password?.toString('utf8') ?? ''
-      const accept = () => {
+      checkSecret(client, identity, password?.toString('utf8') ?? '', address, (v) => {
+        if (!v.ok) {
+          fail(client, done, v.returnCode, v.reason)
+          return
+        }
         identities.set(client, identity)
-        if (identity.type === 'device') latest.set(identity.deviceId, new WeakRef(client))
+        if (identity.type === 'device') {
+          latest.set(identity.deviceId, new WeakRef(client))
+          if (v.version !== undefined) versions.set(client, v.version)
+        }
         done(null, true)
-      }
-      if (identity.type === 'service') {
-        directory.verifyServiceSecret(identity.name, secret).then(
-          (ok) => (ok ? accept() : fail(client, done, 4, 'wrong secret')),
-          (err: unknown) => {
-            log.error({ err }, 'service secret check failed')
-            fail(client, done, 3, 'directory unavailable')
-          },
-        )
-        return
-      }
-      const id = identity.deviceId
-      // sync SQLite lookup: also refuses a decommissioned device whose secret is still cached
-      if (directory.findDevice(id) === undefined) {
-        fail(client, done, 4, 'unknown device')
-        return
-      }
-      if (cache.has(id, secret)) {
-        accept()
-        return
-      }
-      const generation = cache.generation(id)
-      directory.verifyDeviceSecret(id, secret).then(
-        (ok) => {
-          if (!ok) {
-            fail(client, done, 4, 'wrong secret')
-            return
-          }
-          cache.remember(id, secret, generation)
-          accept()
-        },
-        (err: unknown) => {
-          log.error({ err, deviceId: id }, 'device secret check failed')
-          fail(client, done, 3, 'directory unavailable')
-        },
-      )
+      })
     },
 
     authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
@@ -179,6 +185,10 @@ export function createAedesHooks(deps: HookDeps) {
         done(null)
         return
       }
+      if (packet.retain && !mayRetain(identity, packet.topic, packet.payload.length, deps.retainMaxBytes)) {
+        packet.retain = false
+        metrics.unretainedPublishes.inc()
+      }
       if (identity.type === 'service') {
         if (packet.topic === REVOKE_TOPIC) {
           revoke(packet.payload)
@@ -189,9 +199,20 @@ export function createAedesHooks(deps: HookDeps) {
         done(null)
         return
       }
+      let spoolTopic = packet.topic
+      if (isWill && packet.topic === topics.status(identity.deviceId)) {
+        // protocol (Connection limits): a device taken over by its own new connection (MQTT-3.1.4-2)
+        // stays online; its old connection's Will would say offline right before the new `online`
+        if (hooks.isTakenOver(client, identity.deviceId)) {
+          metrics.suppressedWills.inc()
+          done(new Error('will suppressed: session taken over'))
+          return
+        }
+        spoolTopic = topics.statusRecord(identity.deviceId, endedByBroker.has(client) ? 'broker' : 'will')
+      }
       // DURABILITY: aedes writes the QoS 1 PUBACK right after this callback, so it means "on disk"
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
-      appendOnce(client, packet, packet.topic, payload, (err, duplicate) => {
+      appendOnce(client, packet, spoolTopic, payload, (err, duplicate) => {
         if (err) {
           metrics.spoolErrors.inc()
           log.error({ err, deviceId: identity.deviceId }, 'spool append failed')
@@ -221,6 +242,7 @@ export function createAedesHooks(deps: HookDeps) {
       done(null, null)
     },
   }
+  return hooks
 
   /**
    * Appends a device publish to the spool; a QoS 2 retransmission of a message spooled and not yet released

@@ -1,14 +1,17 @@
 // Successful device secret verifications, kept in memory: the registry's scrypt check costs ~50 ms of
 // CPU by design, and a fleet reconnecting after a broker restart would otherwise queue for minutes.
-// Only a sha256 of the secret is kept. Revocation drops the entry and bumps a generation so that a
-// verification that started before the revoke cannot re-insert the old secret when it completes.
+// Only a sha256 of the secret is kept, with the credential version it was verified against: after a
+// rotation the registry's version moves on and the entry no longer matches, even before the broker
+// hears of the rotation. Revocation drops the entry and bumps a generation so that a verification that
+// started before the revoke cannot re-insert the old secret when it completes.
 import { createHash } from 'node:crypto'
 
 export interface AuthCache {
-  has(deviceId: string, secret: string): boolean
+  /** True when `secret` was verified for `version` of the device's credential. */
+  has(deviceId: string, secret: string, version: number): boolean
   generation(deviceId: string): number
   /** Remembers a verified secret unless the device was revoked since `generation` was read. */
-  remember(deviceId: string, secret: string, generation: number): void
+  remember(deviceId: string, secret: string, version: number, generation: number): void
   revoke(deviceId: string): void
   size(): number
 }
@@ -16,15 +19,15 @@ export interface AuthCache {
 const digest = (secret: string) => createHash('sha256').update(secret).digest('base64')
 
 export function createAuthCache(maxEntries = 100_000): AuthCache {
-  const verified = new Map<string, string>()
+  const verified = new Map<string, { digest: string; version: number }>()
   const generations = new Map<string, number>()
   return {
-    has: (deviceId, secret) => {
+    has: (deviceId, secret, version) => {
       const known = verified.get(deviceId)
-      return known !== undefined && known === digest(secret)
+      return known !== undefined && known.version === version && known.digest === digest(secret)
     },
     generation: (deviceId) => generations.get(deviceId) ?? 0,
-    remember(deviceId, secret, generation) {
+    remember(deviceId, secret, version, generation) {
       if ((generations.get(deviceId) ?? 0) !== generation) return
       verified.delete(deviceId)
       if (verified.size >= maxEntries) {
@@ -32,7 +35,7 @@ export function createAuthCache(maxEntries = 100_000): AuthCache {
         const oldest = verified.keys().next().value
         if (oldest !== undefined) verified.delete(oldest)
       }
-      verified.set(deviceId, digest(secret))
+      verified.set(deviceId, { digest: digest(secret), version })
     },
     revoke(deviceId) {
       verified.delete(deviceId)

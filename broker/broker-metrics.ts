@@ -13,6 +13,8 @@ export interface BrokerMetrics {
   spoolErrors: Counter
   devicePublishes: Counter
   qos2Duplicates: Counter
+  suppressedWills: Counter
+  unretainedPublishes: Counter
 }
 
 export function createBrokerMetrics(
@@ -70,6 +72,14 @@ export function createBrokerMetrics(
     qos2Duplicates: counter(
       'courtyard_broker_qos2_duplicates_total',
       'QoS 2 retransmissions of a message already spooled (acknowledged, not spooled again)',
+    ),
+    unretainedPublishes: counter(
+      'courtyard_broker_unretained_publishes_total',
+      'Publishes with the retain flag delivered but not retained (only a device status is retained)',
+    ),
+    suppressedWills: counter(
+      'courtyard_broker_suppressed_wills_total',
+      'Wills not published because a new connection of the same device took over',
     ),
   }
 }

@@ -4,21 +4,26 @@ import { Aedes, type Client } from 'aedes'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { topics } from '../domain/topics.ts'
-import type { DeviceDirectory } from '../registry/index.ts'
+import type { CredentialDirectory, DeviceDirectory } from '../registry/index.ts'
 import type { SpoolWriter } from '../spool/index.ts'
 import { createAedesHooks } from './aedes-hooks.ts'
 import { createAuthCache } from './auth-cache.ts'
+import { createAuthGuard, DEFAULT_AUTH_LIMITS } from './auth-guard.ts'
 import { createBrokerMetrics } from './broker-metrics.ts'
 import { startListeners } from './listeners.ts'
+import { createLogSampler } from './log-sampler.ts'
 import { createQos2Receipts, observeQos2Release } from './qos2-receipts.ts'
 import type { BrokerConfig, BrokerHandle } from './types.ts'
 
 export interface BrokerDeps {
-  directory: DeviceDirectory
+  /** the registry: secrets, and credential versions to end connections that outlived a rotation */
+  directory: DeviceDirectory & CredentialDirectory
   spool: SpoolWriter
   log: Logger
   metrics: Registry
   config: BrokerConfig
+  /** clock of the rate limits (default Date.now) */
+  now?: () => number
 }
 
 type AedesClient = Client & { _disconnected?: boolean }
@@ -34,6 +39,13 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
   const cache = createAuthCache(config.authCacheMax)
   // the bound of QoS 2 messages awaiting PUBREL, per client id across its connections
   const qos2 = createQos2Receipts({ maxPerClient: config.qos2InflightMax ?? 100 })
+  const guard = createAuthGuard({ ...DEFAULT_AUTH_LIMITS, ...config.auth }, deps.now ?? Date.now)
+  const refusals = createLogSampler({
+    firstN: config.authLogFirst ?? 20,
+    intervalMs: config.authLogIntervalMs ?? 60_000,
+    summary: (suppressed, byReason) =>
+      log.warn({ suppressed, byReason }, 'connect refusals not logged one by one (sampled)'),
+  })
   let devices = 0
   const metrics = createBrokerMetrics(deps.metrics, { spool: deps.spool, connectedDevices: () => devices })
   let aedes: Aedes | undefined
@@ -44,11 +56,15 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     log,
     metrics,
     cache,
-    keepaliveLimitS: config.keepaliveLimitS ?? 1800,
+    guard,
+    refusals,
+    retainMaxBytes: config.retainMaxBytes ?? 64,
     onRevoke: (deviceId) => {
       const client = (aedes as unknown as { clients: Record<string, Client> } | undefined)?.clients[deviceId]
-      // an unclean close: the device's Will (status offline) is published and spooled
-      client?.close()
+      if (client === undefined) return
+      // an unclean close: the device's Will (status offline) is published, spooled as the broker's word
+      hooks.endedByBroker(client)
+      client.close()
     },
   })
 
@@ -60,7 +76,12 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     maxTopicLevels: config.maxTopicLevels ?? 8,
     connectTimeout: config.connectTimeoutMs ?? 10_000,
     drainTimeout: config.drainTimeoutMs ?? 30_000,
-    // enforced in validateConnect instead: aedes' own check also refuses keep alive 0
+    // per connection: QoS 2 messages held until their PUBREL; aedes' default (1000) × 64 KiB packets is
+    // 64 MB that one connection withholding PUBRELs could pin. MQTT 3.1.1 has no code for it: aedes closes.
+    maxInflightInbound: config.qos2InflightMax ?? 100,
+    // protocol: every keep alive of MQTT 3.1.1 (0–65535 s) is accepted; aedes closes a connection silent
+    // for 1.5 × its keep alive (MQTT-3.1.2-24). aedes' own limit would refuse 0 and answer code 6,
+    // which MQTT 3.1.1 does not have.
     keepaliveLimit: 0,
     preConnect: hooks.preConnect,
     authenticate: hooks.authenticate,
@@ -74,7 +95,24 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     const identity = hooks.identityOf(client)
     if (identity?.type === 'device') devices++
     metrics.connects.inc({ type: identity?.type ?? 'unknown' })
+    // registered only now: a rotation or decommission that landed since authentication (even one whose
+    // revoke found nothing to close because the connection was mid-handshake) ends it here
+    if (hooks.credentialStale(client)) {
+      log.info({ deviceId: client.id }, 'connection closed: credential changed during the handshake')
+      hooks.endedByBroker(client)
+      client.close()
+    }
   })
+  // in-process rotations and decommissions reach the broker at once, before the API's $courtyard/revoke
+  const unwatch = deps.directory.onCredentialChange((deviceId) => {
+    cache.revoke(deviceId)
+    const client = (broker as unknown as { clients: Record<string, Client> }).clients[deviceId]
+    if (client === undefined || !hooks.credentialStale(client)) return
+    log.info({ deviceId }, 'connection closed: credential rotated or device decommissioned')
+    hooks.endedByBroker(client)
+    client.close()
+  })
+
   broker.on('clientDisconnect', (client) => {
     const identity = hooks.identityOf(client)
     metrics.disconnects.inc({ type: identity?.type ?? 'unknown' })
@@ -86,6 +124,8 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     if (hooks.isTakenOver(client, identity.deviceId)) return
     publishOffline(identity.deviceId)
   })
+  // MQTT-3.1.2-24: silent for 1.5 × keep alive; aedes then closes it uncleanly and publishes the Will
+  broker.on('keepaliveTimeout', (client) => hooks.endedByBroker(client))
   broker.on('connectionError', (_client, err) => log.debug({ err }, 'connection error before CONNECT'))
   broker.on('clientError', (client, err) =>
     log.debug({ clientId: client.id, err: err.message }, 'client error'),
@@ -93,7 +133,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
 
   function publishOffline(deviceId: string): void {
     const topic = topics.status(deviceId)
-    deps.spool.append(topic, OFFLINE, (err) => {
+    deps.spool.append(topics.statusRecord(deviceId, 'broker'), OFFLINE, (err) => {
       if (err) {
         metrics.spoolErrors.inc()
         log.error({ err, deviceId }, 'offline status not spooled')
@@ -119,6 +159,8 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     aedes: broker,
     connectedDevices: () => devices,
     async close() {
+      unwatch()
+      refusals.close()
       await new Promise<void>((resolve) => broker.close(() => resolve()))
       await listeners.close()
     },

@@ -1,7 +1,7 @@
 // Pure access decisions: who may connect as whom, publish where and subscribe to what. The aedes hooks
 // (aedes-hooks.ts) only adapt these to callbacks.
 import { DEVICE_ID_RE } from '../domain/protocol.ts'
-import { REVOKE_TOPIC } from '../domain/topics.ts'
+import { BROKER_STATUS_CHANNELS, REVOKE_TOPIC } from '../domain/topics.ts'
 import type { Identity } from './types.ts'
 
 /** Service accounts speak MQTT as `svc:<name>` (registry/types.ts). */
@@ -29,7 +29,32 @@ export function publishRefusal(identity: Identity, topic: string): PublishRefusa
   if (!topic.startsWith(own) || topic.length === own.length) return 'outside-own-subtree'
   // commands flow service → device (protocol: Topics); a device must not forge one, even to itself
   if (topic.length === own.length + 8 && topic.endsWith('commands')) return 'not-allowed'
+  // the broker's own status records (domain/topics.ts): a device must not pass for the broker
+  if (isBrokerStatusRecord(topic, own.length)) return 'not-allowed'
   return undefined
+}
+
+const WILL_SUFFIX = BROKER_STATUS_CHANNELS.will
+const BROKER_SUFFIX = BROKER_STATUS_CHANNELS.broker
+const isBrokerStatusRecord = (topic: string, ownLength: number): boolean =>
+  (topic.length === ownLength + WILL_SUFFIX.length && topic.endsWith(WILL_SUFFIX)) ||
+  (topic.length === ownLength + BROKER_SUFFIX.length && topic.endsWith(BROKER_SUFFIX))
+
+/**
+ * Whether a publish may stay retained. The protocol retains only a device's status (Topics: `online` /
+ * `offline`, retained), so that is the one retained message a device can leave: at most one per device,
+ * of at most `maxBytes`. Anything else keeps flowing but is not retained, so a stolen secret cannot fill
+ * the broker's memory with retained messages. Services never retain: a retained command would run again
+ * at every reconnect (protocol: the service never relies on a broker queue).
+ */
+export function mayRetain(
+  identity: Identity,
+  topic: string,
+  payloadBytes: number,
+  maxBytes: number,
+): boolean {
+  if (identity.type === 'service') return false
+  return payloadBytes <= maxBytes && topic === `devices/${identity.deviceId}/status`
 }
 
 export function canPublish(identity: Identity, topic: string): boolean {
@@ -51,7 +76,6 @@ export interface ConnectRequest {
   clientId: string
   username?: string
   hasPassword: boolean
-  keepaliveS: number
   willTopic?: string
 }
 
@@ -62,14 +86,13 @@ export type ConnectVerdict =
   | { ok: false; returnCode: RefuseCode; reason: string }
 
 /** Everything about a CONNECT that can be decided without the secret store. */
-export function validateConnect(req: ConnectRequest, limits: { keepaliveLimitS: number }): ConnectVerdict {
+export function validateConnect(req: ConnectRequest): ConnectVerdict {
   // MQTT-3.1.3-8/9: aedes would invent an id for an empty one; every client here must say who it is
   if (req.clientId.length === 0) return refuse(2, 'empty client id')
   if (req.username === undefined || req.username.length === 0) return refuse(4, 'anonymous')
   if (!req.hasPassword) return refuse(4, 'no password')
-  // keep alive 0 (none) is valid MQTT and the protocol does not forbid it; TCP keepalive covers those
-  if (limits.keepaliveLimitS > 0 && req.keepaliveS > limits.keepaliveLimitS)
-    return refuse(5, 'keepalive above limit')
+  // protocol (Connection limits): any keep alive MQTT 3.1.1 allows, 0–65535 s, is accepted. Cellular
+  // devices use an hour and more; 0 (none) is covered by TCP keepalive (listeners.ts). No check here.
   let identity: Identity
   if (req.username.startsWith(SERVICE_PREFIX)) {
     const name = req.username.slice(SERVICE_PREFIX.length)

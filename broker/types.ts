@@ -1,5 +1,6 @@
 // Public face of the broker part.
 import type { Aedes } from 'aedes'
+import type { AuthLimits } from './auth-guard.ts'
 
 /** Who a connection is, decided at CONNECT. Devices: clientId = username = device id. */
 export type Identity = { type: 'device'; deviceId: string } | { type: 'service'; name: string }
@@ -19,14 +20,19 @@ export interface BrokerConfig {
   maxPacketBytes?: number
   /** topic levels per PUBLISH/SUBSCRIBE (default 8: `devices/{id}/commands/ack` has 4) */
   maxTopicLevels?: number
-  /** CONNECTs with a keep alive above this are refused (default 1800); 0 = no keep alive is allowed */
-  keepaliveLimitS?: number
   /** time a connection gets to send CONNECT (default 10000) */
   connectTimeoutMs?: number
   /** a subscriber whose socket does not drain within this is disconnected (default 30000) */
   drainTimeoutMs?: number
+  /** largest payload kept as a retained message; only a device's status is retained (default 64) */
+  retainMaxBytes?: number
   /** QoS 2 PUBLISHes a connection may have awaiting PUBREL; one more closes it (default 100) */
   qos2InflightMax?: number
+  /** rate limits of CONNECT attempts and failures, bound on concurrent secret checks (auth-guard.ts) */
+  auth?: Partial<AuthLimits>
+  /** 'connect refused' lines logged per interval before the rest are only counted (default 20 per 60 s) */
+  authLogFirst?: number
+  authLogIntervalMs?: number
   /** devices whose verified secret hash is kept in memory (default 100000) */
   authCacheMax?: number
 }

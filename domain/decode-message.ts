@@ -16,7 +16,7 @@ import {
   TELEMETRY_BY_KIND,
   type Telemetry,
 } from './protocol.ts'
-import { parseDeviceTopic } from './topics.ts'
+import { BROKER_STATUS_CHANNELS, parseDeviceTopic, type StatusSource } from './topics.ts'
 
 export const DECODE_REASONS = [
   'unknown_topic',
@@ -34,7 +34,7 @@ export type DecodeReason = (typeof DECODE_REASONS)[number]
 export type DecodedMessage =
   | { type: 'telemetry'; deviceId: string; kind: DeviceKind; reading: Telemetry }
   | { type: 'event'; deviceId: string; kind: DeviceKind; event: DeviceEvent }
-  | { type: 'status'; deviceId: string; online: boolean }
+  | { type: 'status'; deviceId: string; online: boolean; source: StatusSource }
   | { type: 'command_ack'; deviceId: string; ack: CommandAckT }
 
 export type DecodeResult =
@@ -117,6 +117,14 @@ function kindMismatch(payloadKind: unknown, kind: DeviceKind): boolean {
   )
 }
 
+/** `status` is the device's own; the other two are spool records of the broker (domain/topics.ts). */
+function statusSource(channel: string): StatusSource | undefined {
+  if (channel === 'status') return 'device'
+  if (channel === BROKER_STATUS_CHANNELS.will) return 'will'
+  if (channel === BROKER_STATUS_CHANNELS.broker) return 'broker'
+  return undefined
+}
+
 /**
  * Decodes `payload` published on `topic`. `device` is the registry's view of the publisher (undefined
  * when unknown); `nowMs` is the arrival time used for the ±ts window.
@@ -130,17 +138,18 @@ export function decodeMessage(
   const t = parseDeviceTopic(topic)
   if (!t) return fail('unknown_topic', topic.slice(0, 200))
   const { deviceId, channel } = t
-  if (channel !== 'telemetry' && channel !== 'events' && channel !== 'status' && channel !== 'commands/ack')
+  const source = statusSource(channel)
+  if (channel !== 'telemetry' && channel !== 'events' && source === undefined && channel !== 'commands/ack')
     return fail('unknown_topic', `channel ${channel.slice(0, 100)}`, deviceId)
   if (!device) return fail('unknown_device', deviceId, deviceId)
   const size = byteLength(payload)
   if (size > MAX_PAYLOAD_BYTES)
     return fail('payload_too_large', `${size} bytes > ${MAX_PAYLOAD_BYTES}`, deviceId)
 
-  if (channel === 'status') {
+  if (source !== undefined) {
     const text = toText(payload).trim()
-    if (text === 'online') return { ok: true, value: { type: 'status', deviceId, online: true } }
-    if (text === 'offline') return { ok: true, value: { type: 'status', deviceId, online: false } }
+    if (text === 'online') return { ok: true, value: { type: 'status', deviceId, online: true, source } }
+    if (text === 'offline') return { ok: true, value: { type: 'status', deviceId, online: false, source } }
     return fail('invalid_status', JSON.stringify(text.slice(0, 40)), deviceId)
   }
 

@@ -26,6 +26,10 @@ const int = (opts: { minimum?: number; maximum?: number; description?: string } 
   Type.Integer({ minimum: -LIMIT, maximum: LIMIT, ...opts })
 const text = (maxLength = 128, description?: string) => Type.String({ maxLength, description })
 
+// protocol: every telemetry and event payload carries `ts`, `seq` and `kind`; "a field that a device does
+// not have is omitted". So nothing else in a reading is required: a circuit monitor without a voltage
+// sensor, a pile without a feeder meter or per-port meters, a display card that cannot see the screen
+// all send valid readings. Only a port entry's `port` stays required: without it the entry says nothing.
 const common = {
   ts: Type.Integer({
     minimum: 0,
@@ -39,9 +43,9 @@ export const PORT_STATES = ['idle', 'charging', 'full', 'fault', 'disabled'] as 
 
 export const PileFeeder = Type.Object(
   {
-    voltageV: num(),
-    currentA: num(),
-    powerW: num(),
+    voltageV: Type.Optional(num()),
+    currentA: Type.Optional(num()),
+    powerW: Type.Optional(num()),
     powerFactor: Type.Optional(num({ minimum: -1, maximum: 1 })),
     energyKWh: Type.Optional(num()),
     leakageMA: Type.Optional(nonNeg()),
@@ -52,8 +56,8 @@ export const PileFeeder = Type.Object(
 export const PilePort = Type.Object(
   {
     port: Type.Integer({ minimum: 1, maximum: 64 }),
-    state: Type.Enum(PORT_STATES),
-    powerW: num(),
+    state: Type.Optional(Type.Enum(PORT_STATES)),
+    powerW: Type.Optional(num()),
     currentA: Type.Optional(num()),
     energyWh: Type.Optional(num()),
     tempC: Type.Optional(num({ minimum: -100, maximum: 500 })),
@@ -65,10 +69,10 @@ export const ChargingPileTelemetry = Type.Object(
   {
     ...common,
     kind: Type.Literal('charging-pile'),
-    feeder: PileFeeder,
+    feeder: Type.Optional(PileFeeder),
     ambientC: Type.Optional(num({ minimum: -100, maximum: 500 })),
     smoke: Type.Optional(Type.Boolean()),
-    ports: Type.Array(PilePort, { maxItems: 64 }),
+    ports: Type.Optional(Type.Array(PilePort, { maxItems: 64 })),
   },
   { additionalProperties: true },
 )
@@ -78,9 +82,9 @@ export const CircuitMonitorTelemetry = Type.Object(
     ...common,
     kind: Type.Literal('circuit-monitor'),
     circuit: Type.Optional(text(64)),
-    voltageV: num(),
-    currentA: num(),
-    powerW: num(),
+    voltageV: Type.Optional(num()),
+    currentA: Type.Optional(num()),
+    powerW: Type.Optional(num()),
     powerFactor: Type.Optional(num({ minimum: -1, maximum: 1 })),
     currentThdPct: Type.Optional(nonNeg()),
     energyKWh: Type.Optional(num()),
@@ -108,8 +112,8 @@ export const OutdoorDisplayTelemetry = Type.Object(
   {
     ...common,
     kind: Type.Literal('outdoor-display'),
-    powerOn: Type.Boolean(),
-    screen: Type.Enum(SCREEN_STATES),
+    powerOn: Type.Optional(Type.Boolean()),
+    screen: Type.Optional(Type.Enum(SCREEN_STATES)),
     brightnessPct: Type.Optional(pct()),
     cabinetTempC: Type.Optional(num({ minimum: -100, maximum: 300 })),
     humidityPct: Type.Optional(pct()),

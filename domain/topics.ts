@@ -22,10 +22,30 @@ export function parseDeviceTopic(topic: string): DeviceTopic | undefined {
   return { deviceId, channel }
 }
 
+/**
+ * Who said a device's status: the device itself, the broker publishing the device's Will after an
+ * unclean end, or the broker on its own (clean DISCONNECT without `offline`, keep alive timeout, revoke).
+ */
+export const STATUS_SOURCES = ['device', 'will', 'broker'] as const
+export type StatusSource = (typeof STATUS_SOURCES)[number]
+
+/**
+ * Spool-only channels: the broker records a status it published on a device's behalf under
+ * `status/will` or `status/broker`, so that ingest can tell the three sources apart. On MQTT the
+ * status always goes out on `status`; devices may not publish these two (broker/policy.ts).
+ */
+export const BROKER_STATUS_CHANNELS: Record<Exclude<StatusSource, 'device'>, string> = {
+  will: 'status/will',
+  broker: 'status/broker',
+}
+
 export const topics = {
   telemetry: (deviceId: string) => `devices/${deviceId}/telemetry`,
   events: (deviceId: string) => `devices/${deviceId}/events`,
   status: (deviceId: string) => `devices/${deviceId}/status`,
+  /** where the spool records a status the broker published for the device (see BROKER_STATUS_CHANNELS) */
+  statusRecord: (deviceId: string, source: Exclude<StatusSource, 'device'>) =>
+    `devices/${deviceId}/${BROKER_STATUS_CHANNELS[source]}`,
   commands: (deviceId: string) => `devices/${deviceId}/commands`,
   commandAck: (deviceId: string) => `devices/${deviceId}/commands/ack`,
   /** root of a device's own subtree, including the trailing slash */

@@ -4,7 +4,7 @@
 // Field types are fixed by the storage schema, never guessed from the value: a float that happens to be
 // whole (`42`) is still written as a float, so a field's type never flips.
 import type { DecodedMessage } from '../domain/decode-message.ts'
-import type { DeviceEvent, DeviceKind, Telemetry } from '../domain/protocol.ts'
+import type { ChargingPileTelemetry, DeviceEvent, DeviceKind, Telemetry } from '../domain/protocol.ts'
 import {
   EVENT_FIELDS,
   FIELDS_BY_KIND,
@@ -88,23 +88,37 @@ const M_BY_KIND = Object.fromEntries(
   Object.entries(MEASUREMENT_BY_KIND).map(([k, m]) => [k, escapeMeasurement(m)]),
 ) as Record<DeviceKind, string>
 
+/**
+ * Writes the port points of a pile reading and returns its derived fields (`,portsPowerW=…`). A device
+ * may omit any field (protocol: Common fields), so a derived field is written only when every input it
+ * needs is there: a sum over ports with one port unmetered would be wrong, not merely incomplete.
+ */
+function pileDerived(r: ChargingPileTelemetry, tagSet: string, ts: string, out: string[]): string {
+  if (r.ports === undefined) return ''
+  let portsPowerW: number | undefined = 0
+  let portsCharging: number | undefined = 0
+  for (const p of r.ports) {
+    if (portsPowerW !== undefined) portsPowerW = p.powerW === undefined ? undefined : portsPowerW + p.powerW
+    if (portsCharging !== undefined)
+      portsCharging = p.state === undefined ? undefined : portsCharging + (p.state === 'charging' ? 1 : 0)
+    const pf = fieldSet(p, PORT_FIELDS)
+    // the port number is a validated integer 1–64: safe as a tag
+    if (pf.length > 0) out.push(`${M_PORT}${tagSet},port=${p.port} ${pf} ${ts}`)
+  }
+  let derived = ''
+  if (portsPowerW !== undefined) derived += `,portsPowerW=${String(portsPowerW)}`
+  if (portsCharging !== undefined) derived += `,portsCharging=${portsCharging}i`
+  const feederW = r.feeder?.powerW
+  if (portsPowerW !== undefined && feederW !== undefined && Number.isFinite(feederW - portsPowerW))
+    derived += `,unmeteredW=${String(feederW - portsPowerW)}`
+  return derived
+}
+
 function encodeTelemetry(kind: DeviceKind, r: Telemetry, tagSet: string, out: string[]): void {
   const ts = pointTimestampNs(r.ts, r.seq)
-  let fields = fieldSet(r, DEVICE_FIELDS[kind])
+  const fields = fieldSet(r, DEVICE_FIELDS[kind])
   if (r.kind === 'charging-pile') {
-    let portsPowerW = 0
-    let portsCharging = 0
-    for (const p of r.ports) {
-      portsPowerW += p.powerW
-      if (p.state === 'charging') portsCharging++
-      const pf = fieldSet(p, PORT_FIELDS)
-      // the port number is a validated integer 1–64: safe as a tag
-      if (pf.length > 0) out.push(`${M_PORT}${tagSet},port=${p.port} ${pf} ${ts}`)
-    }
-    const unmeteredW = r.feeder.powerW - portsPowerW
-    fields += `,portsPowerW=${String(portsPowerW)},portsCharging=${portsCharging}i`
-    if (Number.isFinite(unmeteredW)) fields += `,unmeteredW=${String(unmeteredW)}`
-    out.push(`${M_PILE}${tagSet} ${fields} ${ts}`)
+    out.push(`${M_PILE}${tagSet} ${fields}${pileDerived(r, tagSet, ts, out)} ${ts}`)
     return
   }
   out.push(`${M_BY_KIND[kind]}${tagSet} ${fields} ${ts}`)
@@ -131,7 +145,10 @@ export function encodePoints(msg: DecodedMessage, tagSet: string, arrivalMs: num
       encodeEvent(msg.kind, msg.event, tagSet, out)
       break
     case 'status':
-      out.push(`${M_STATUS}${tagSet} online=${msg.online},source="device" ${Math.trunc(arrivalMs)}000000`)
+      // source is a closed enum (domain/topics.ts): no escaping needed
+      out.push(
+        `${M_STATUS}${tagSet} online=${msg.online},source="${msg.source}" ${Math.trunc(arrivalMs)}000000`,
+      )
       break
     case 'command_ack':
       // counted by ingest, not stored: the API correlates acks itself over MQTT

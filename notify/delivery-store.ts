@@ -141,9 +141,13 @@ export function createDeliveryStore(db: AlertsDb) {
     insertOutboxAlert: db.prepare(
       'INSERT OR IGNORE INTO notify_outbox_alerts (outbox_id, alert_id, reason) VALUES (?, ?, ?)',
     ),
-    dueOutbox: db.prepare(
-      `SELECT * FROM notify_outbox WHERE state = 'pending' AND next_attempt_at <= ?
-       ORDER BY next_attempt_at LIMIT ?`,
+    dueChannels: db.prepare(
+      `SELECT channel_id, tenant_id, MIN(next_attempt_at) AS due FROM notify_outbox
+       WHERE state = 'pending' AND next_attempt_at <= ? GROUP BY channel_id ORDER BY due`,
+    ),
+    dueForChannel: db.prepare(
+      `SELECT * FROM notify_outbox WHERE state = 'pending' AND next_attempt_at <= ? AND channel_id = ?
+       ORDER BY created_at, rowid LIMIT ?`,
     ),
     getOutbox: db.prepare('SELECT * FROM notify_outbox WHERE id = ?'),
     attempted: db.prepare(
@@ -252,8 +256,16 @@ export function createDeliveryStore(db: AlertsDb) {
       for (const i of e.items) s.insertOutboxAlert.run(id, i.alert.id, i.reason)
       return id
     },
-    dueOutbox(now: number, limit: number): OutboxEntry[] {
-      return (s.dueOutbox.all(now, limit) as OutboxRow[]).map(toEntry)
+    /** Channels with entries due, the longest-waiting first. */
+    dueChannels(now: number): { channelId: string; tenantId: string }[] {
+      return (s.dueChannels.all(now) as { channel_id: string; tenant_id: string }[]).map((r) => ({
+        channelId: r.channel_id,
+        tenantId: r.tenant_id,
+      }))
+    },
+    /** A channel's due entries in the order they were made: a crew reads raised before cleared. */
+    dueForChannel(channelId: string, now: number, limit: number): OutboxEntry[] {
+      return (s.dueForChannel.all(now, channelId, limit) as OutboxRow[]).map(toEntry)
     },
     getOutbox(id: string): OutboxEntry | undefined {
       const r = s.getOutbox.get(id) as OutboxRow | undefined

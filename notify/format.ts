@@ -1,5 +1,8 @@
 // Pure rendering: the text a person reads (title + lines), our signed JSON body and the group-robot
-// bodies of WeCom, DingTalk and Feishu, and their signatures.
+// bodies of WeCom, DingTalk and Feishu, and their signatures. Text that did not come from us (what a
+// device put in `detail`, `room`, `door`, `circuit`, hence alert messages and values; names) goes through
+// the escape function of the format it lands in, so a compromised device cannot write a line of its
+// own ("\n✅ CLEARED"), a link or markup into a crew's chat or mail.
 import { createHmac } from 'node:crypto'
 import { type Severity, severityRank } from '../domain/alerts.ts'
 import type { NotifyItem, NotifyReason, OutgoingMessage, SiteInfo, WebhookFormat } from './types.ts'
@@ -11,6 +14,66 @@ const REASON_TAG: Record<NotifyReason, string> = {
   escalation: 'ESCALATED: not acknowledged',
   cleared: 'CLEARED',
 }
+
+// ---- foreign text, per format ---------------------------------------------------------------------
+
+/** Escapes one piece of foreign text for a format and cuts it to `maxChars` characters. */
+export type Escape = (text: string, maxChars: number) => string
+
+// invisible characters that change how the text around them reads: zero-width ones (hide a word inside
+// another, split a keyword past a filter) and bidirectional controls (make `moc.live` read `evil.com`)
+const INVISIBLE =
+  /\u034F|[\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF\u{E0000}-\u{E007F}]/gu
+// line breaks of every kind and the other control characters: a device's text stays on its own line
+const BREAKS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g
+
+/** Cut to `maxChars` code points, with … when cut (never inside a surrogate pair). */
+function cap(text: string, maxChars: number): string {
+  const chars = [...text]
+  return chars.length <= maxChars ? text : `${chars.slice(0, Math.max(0, maxChars - 1)).join('')}…`
+}
+
+/** Header (email subject): one line, no control or invisible characters, capped. */
+export const escapeHeader: Escape = (text, maxChars) =>
+  cap(text.replace(INVISIBLE, '').replace(BREAKS, ' ').replace(/ {2,}/g, ' ').trim(), maxChars)
+
+// `http://x`, `https://x`, `javascript:…//`, `www.x`: chat apps and mail clients turn these into links
+// by themselves; a full-width colon or dot reads the same to a person and is never a link
+const defang = (text: string) =>
+  text.replace(/([a-z][a-z0-9+.-]*):(?=\/\/)/gi, '$1：').replace(/\bwww\./gi, 'www．')
+
+/** Plain text (Feishu text, the mail body): one line, no links. */
+export const escapePlain: Escape = (text, maxChars) => defang(escapeHeader(text, maxChars))
+
+// the robots' markdown dialects differ (backslash escapes are not documented for any of them, WeCom
+// renders <font> tags), so a markdown character is replaced by its full-width twin: it reads the same and
+// is never syntax. Line-start syntax (#, -, >, 1.) cannot arise: foreign text never starts a line.
+const MARKDOWN_TWIN: Record<string, string> = {
+  '\\': '＼',
+  '`': 'ˋ',
+  '*': '＊',
+  _: '＿',
+  '~': '～',
+  '[': '［',
+  ']': '］',
+  '<': '＜',
+  '>': '＞',
+  '#': '＃',
+  '|': '｜',
+  '&': '＆',
+}
+// `_` inside a word (short_circuit, pile_01) is never emphasis and stays as it is
+const MARKDOWN_CHARS = /[\\`*~[\]<>#|&]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu
+
+/** Robot markdown (WeCom, DingTalk): plain, and no markdown or HTML syntax. */
+export const escapeMarkdown: Escape = (text, maxChars) =>
+  escapePlain(text, maxChars).replace(MARKDOWN_CHARS, (c) => MARKDOWN_TWIN[c] ?? c)
+
+/** Our JSON: the encoding is safe; only the length is capped. */
+export const escapeJson: Escape = (text, maxChars) => cap(text, maxChars)
+
+// per field, in characters: a device's `detail` is at most 512 by protocol, its `room` 64
+const MAX = { message: 300, value: 64, name: 80 } as const
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
@@ -24,8 +87,8 @@ export function formatTime(ms: number, utcOffsetMin = 0): string {
   )}:${pad(d.getUTCSeconds())} (${zone})`
 }
 
-export const siteLabel = (siteId: string, site?: SiteInfo) =>
-  site ? `${site.name} (${site.community})` : siteId
+export const siteLabel = (siteId: string, site?: SiteInfo, esc: Escape = escapeHeader) =>
+  site ? `${esc(site.name, MAX.name)} (${esc(site.community, MAX.name)})` : esc(siteId, MAX.name)
 
 const topSeverity = (items: readonly NotifyItem[]): Severity =>
   items.reduce<Severity>(
@@ -33,8 +96,8 @@ const topSeverity = (items: readonly NotifyItem[]): Severity =>
     'warning',
   )
 
-export function messageTitle(msg: OutgoingMessage): string {
-  const where = siteLabel(msg.siteId, msg.site)
+export function messageTitle(msg: OutgoingMessage, esc: Escape = escapeHeader): string {
+  const where = siteLabel(msg.siteId, msg.site, esc)
   const [first] = msg.items
   if (msg.items.length === 1 && first) {
     const tag = REASON_TAG[first.reason]
@@ -48,42 +111,56 @@ export function messageTitle(msg: OutgoingMessage): string {
 }
 
 /** One line per item, plain text. */
-export function itemLine(item: NotifyItem, utcOffsetMin?: number): string {
+export function itemLine(item: NotifyItem, utcOffsetMin?: number, esc: Escape = escapePlain): string {
   const a = item.alert
-  const where = a.port === undefined ? a.deviceId : `${a.deviceId} port ${a.port}`
+  const device = esc(a.deviceId, MAX.name)
+  const where = a.port === undefined ? device : `${device} port ${a.port}`
   const when =
     item.reason === 'cleared'
       ? `cleared ${formatTime(a.clearedAt ?? item.transition.at, utcOffsetMin)}`
       : `raised ${formatTime(a.raisedAt, utcOffsetMin)}`
-  const value = a.lastValue === undefined ? '' : ` · last value ${a.lastValue}`
+  const value = a.lastValue === undefined ? '' : ` · last value ${esc(String(a.lastValue), MAX.value)}`
   const count = a.count > 1 ? ` · ${a.count}×` : ''
   const tag = REASON_TAG[item.reason]
-  return `${tag ? `${tag} · ` : ''}${a.severity.toUpperCase()} ${a.type} · ${where} — ${a.message} · ${when}${value}${count} · alert ${a.id}`
+  return `${tag ? `${tag} · ` : ''}${a.severity.toUpperCase()} ${a.type} · ${where} — ${esc(a.message, MAX.message)} · ${when}${value}${count} · alert ${a.id}`
 }
 
 export function messageText(msg: OutgoingMessage): string {
-  return [messageTitle(msg), ...msg.items.map((i) => `- ${itemLine(i, msg.site?.utcOffsetMin)}`)].join('\n')
+  const lines = msg.items.map((i) => `- ${itemLine(i, msg.site?.utcOffsetMin, escapePlain)}`)
+  return [messageTitle(msg, escapePlain), ...lines].join('\n')
 }
 
 export function messageMarkdown(msg: OutgoingMessage): string {
-  const lines = msg.items.map((i) => `- ${itemLine(i, msg.site?.utcOffsetMin)}`)
-  return [`### ${messageTitle(msg)}`, '', ...lines].join('\n')
+  const lines = msg.items.map((i) => `- ${itemLine(i, msg.site?.utcOffsetMin, escapeMarkdown)}`)
+  return [`### ${messageTitle(msg, escapeMarkdown)}`, '', ...lines].join('\n')
+}
+
+/** An item with the alert's foreign strings capped (a receiver's JSON parser copes with any content). */
+function jsonItem(item: NotifyItem): NotifyItem {
+  const a = item.alert
+  const alert = {
+    ...a,
+    message: escapeJson(a.message, MAX.message),
+    ...(typeof a.lastValue === 'string' && { lastValue: escapeJson(a.lastValue, MAX.value) }),
+  }
+  return { ...item, alert }
 }
 
 /** Our own format: every item with the full alert and the transition that caused it. */
 export function jsonBody(msg: OutgoingMessage, sentAtMs: number) {
-  const [first] = msg.items
+  const items = msg.items.map(jsonItem)
+  const [first] = items
   return {
     version: 1,
     id: msg.id,
     sentAt: sentAtMs,
     tenantId: msg.tenantId,
     site: { id: msg.siteId, ...(msg.site && { name: msg.site.name, community: msg.site.community }) },
-    title: messageTitle(msg),
+    title: messageTitle(msg, escapeHeader),
     // a single change is also given flat, the common case for simple receivers
     ...(msg.items.length === 1 &&
       first && { reason: first.reason, alert: first.alert, transition: first.transition }),
-    items: msg.items,
+    items,
   }
 }
 
@@ -147,7 +224,7 @@ export function renderWebhook(
       }
       const body = {
         msgtype: 'markdown',
-        markdown: { title: messageTitle(msg), text: clip(messageMarkdown(msg)) },
+        markdown: { title: messageTitle(msg, escapePlain), text: clip(messageMarkdown(msg)) },
       }
       return { url: target, body: JSON.stringify(body) }
     }

@@ -3,6 +3,8 @@
 // deliveries with retries. Grouping: the first change of a site opens a group per channel that flushes
 // `groupWindowMs` (30 s) later with everything that joined it — a shed fire raises smoke, overheat and
 // port faults within seconds and the crew gets one page, not twelve; the price is up to 30 s of delay.
+// Ticks never wait for one another: the planning is synchronous SQLite, and deliveries run per channel
+// (outbox-worker.ts), so a receiver that hangs delays its own channel only.
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
 import type { AlertsDb } from '../alerts/index.ts'
@@ -15,7 +17,7 @@ import { migrateNotifyTables } from './migrate.ts'
 import { createNotifyPlanner } from './notify-planner.ts'
 import { createOutboxWorker } from './outbox-worker.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './routing.ts'
-import type { FetchLike, MailTransport } from './senders.ts'
+import { DEFAULT_MAX_RESPONSE_BYTES, type FetchLike, type MailTransport } from './senders.ts'
 import type { SiteInfo } from './types.ts'
 import { createGuardedFetch, createWebhookGuard } from './webhook-guard.ts'
 
@@ -48,14 +50,23 @@ export interface NotifierDeps {
   now: () => number
   groupWindowMs?: number
   retry?: Partial<RetryPolicy>
+  /** one attempt in all (connect, headers, body): 10 s */
   httpTimeoutMs?: number
+  /** connecting to a webhook: 5 s (within httpTimeoutMs) */
+  connectTimeoutMs?: number
+  /** bytes of a webhook's answer read at most: 64 KiB */
+  maxResponseBytes?: number
+  /** channels delivering at once in all: 64 */
   concurrency?: number
+  /** channels of one tenant delivering at once: 8 */
+  perTenantConcurrency?: number
   /** finished deliveries are kept this long for GET /alerts/{id}/notifications */
   retentionMs?: number
   random?: () => number
 }
 
 export interface Notifier {
+  /** plans and starts due deliveries; resolves when the channels this tick started are done */
   tick(now?: number): Promise<void>
   /** calls tick(now()) every `intervalMs` (1 s by default) until stop() */
   start(intervalMs?: number): void
@@ -74,7 +85,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const groupWindowMs = deps.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS
   const retentionMs = deps.retentionMs ?? 30 * DAY_MS
   let mail: { transport: MailTransport; from: string } | undefined
-  const guarded = deps.fetch ? undefined : createGuardedFetch(createWebhookGuard(deps.webhookAllowNets))
+  const httpTimeoutMs = deps.httpTimeoutMs ?? 10_000
+  const guarded = deps.fetch
+    ? undefined
+    : createGuardedFetch(createWebhookGuard(deps.webhookAllowNets), {
+        connectTimeoutMs: Math.min(deps.connectTimeoutMs ?? 5_000, httpTimeoutMs),
+        idleTimeoutMs: httpTimeoutMs,
+      })
   const worker = createOutboxWorker({
     config,
     deliveries,
@@ -89,9 +106,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         }
       : undefined,
     policy: { ...DEFAULT_RETRY_POLICY, ...deps.retry },
-    httpTimeoutMs: deps.httpTimeoutMs ?? 10_000,
-    concurrency: deps.concurrency ?? 8,
-    batch: 500,
+    httpTimeoutMs,
+    maxResponseBytes: deps.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    concurrency: deps.concurrency ?? 64,
+    perTenant: deps.perTenantConcurrency ?? 8,
+    batch: 100,
     random: deps.random ?? Math.random,
   })
 
@@ -127,29 +146,22 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
   deps.bus.on('change', listener)
 
-  let running: Promise<void> | undefined
   let lastPrune = 0
   let timer: NodeJS.Timeout | undefined
 
-  const tick = (now = deps.now()): Promise<void> => {
-    running ??= (async () => {
-      try {
-        deliveries.transaction(() => {
-          for (const alert of snapshots.values()) deliveries.refreshSnapshot(alert)
-          snapshots.clear()
-          planner.timers(now)
-          planner.flush(now)
-        })
-        await worker.run(now)
-        if (now - lastPrune > 3_600_000) {
-          lastPrune = now
-          deliveries.prune(now - retentionMs)
-        }
-      } finally {
-        running = undefined
-      }
-    })()
-    return running
+  /** Plans, then starts the channels with something due; resolves when the channels it started are done. */
+  const tick = async (now = deps.now()): Promise<void> => {
+    deliveries.transaction(() => {
+      for (const alert of snapshots.values()) deliveries.refreshSnapshot(alert)
+      snapshots.clear()
+      planner.timers(now)
+      planner.flush(now)
+    })
+    if (now - lastPrune > 3_600_000) {
+      lastPrune = now
+      deliveries.prune(now - retentionMs)
+    }
+    await worker.dispatch(now)
   }
 
   return {
@@ -163,7 +175,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       deps.bus.off('change', listener)
       clearInterval(timer)
       timer = undefined
-      await running
+      await worker.stop()
       await guarded?.close()
     },
   }

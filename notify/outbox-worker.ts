@@ -1,6 +1,9 @@
-// Delivers due outbox entries: one queue per channel (in order), channels in parallel. A channel that
-// fails with a retryable error is left alone for the rest of the tick, so a dead receiver costs one
-// timeout per tick, not one per queued message.
+// Delivers due outbox entries. Each channel is its own queue (one attempt in flight, entries in order)
+// and each queue runs on its own: a dispatch starts the idle channels that have something due and never
+// waits for a busy one, so a tenant's black-holed receiver holds only its own channels (at most
+// `perTenant` of them at once) and never another tenant's page. A channel that fails with a retryable
+// error is left alone until its next dispatch, so a dead receiver costs one timeout per round, not one
+// per queued message.
 import type { Logger } from 'pino'
 import type { NotifyConfigStore } from './config-store.ts'
 import type { DeliveryStore, OutboxEntry } from './delivery-store.ts'
@@ -18,15 +21,38 @@ export interface OutboxWorkerDeps {
   fetch: FetchLike
   mail?: () => { transport: MailTransport; from: string }
   policy: RetryPolicy
+  /** one attempt in all: connect, headers and body (webhooks), the SMTP exchange (email) */
   httpTimeoutMs: number
-  /** channels delivered to at once */
+  /** bytes of a webhook's answer read at most */
+  maxResponseBytes: number
+  /** channels delivering at once, all tenants together */
   concurrency: number
-  /** entries looked at per tick */
+  /** channels of one tenant delivering at once */
+  perTenant: number
+  /** entries a channel sends per dispatch */
   batch: number
   random: () => number
 }
 
+/** Channels in round-robin order over their tenants, each tenant's longest-waiting first. */
+export function interleaveByTenant<C extends { tenantId: string }>(channels: readonly C[]): C[] {
+  const byTenant = new Map<string, C[]>()
+  for (const c of channels) {
+    const list = byTenant.get(c.tenantId)
+    if (list) list.push(c)
+    else byTenant.set(c.tenantId, [c])
+  }
+  const lists = [...byTenant.values()]
+  const out: C[] = []
+  for (let i = 0; out.length < channels.length; i++) for (const l of lists) if (i < l.length) out.push(l[i]!)
+  return out
+}
+
 export function createOutboxWorker(d: OutboxWorkerDeps) {
+  const stopping = new AbortController()
+  const busy = new Map<string, Promise<void>>()
+  const perTenant = new Map<string, number>()
+
   async function attempt(e: OutboxEntry, now: number): Promise<SendOutcome> {
     const channel = d.config.getChannel(e.channelId)
     if (!channel) return { ok: false, retryable: false, error: 'channel deleted' }
@@ -45,10 +71,12 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
         msg,
         sentAtMs: now,
         timeoutMs: d.httpTimeoutMs,
+        maxResponseBytes: d.maxResponseBytes,
+        signal: stopping.signal,
       })
     if (!d.mail) return { ok: false, retryable: true, error: 'no SMTP transport configured' }
     const { transport, from } = d.mail()
-    return sendEmail({ transport, from, config: channel.config, msg })
+    return sendEmail({ transport, from, config: channel.config, msg, timeoutMs: d.httpTimeoutMs })
   }
 
   /** Attempts one entry and records the outcome; true when the channel should be left alone this tick. */
@@ -60,6 +88,8 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
     } catch (err) {
       outcome = { ok: false, retryable: true, error: (err as Error).message }
     }
+    // cut short by stop(): not the receiver's fault, the entry stays due as it was
+    if (stopping.signal.aborted && !outcome.ok) return true
     const attempts = e.attempts + 1
     if (outcome.ok) {
       d.deliveries.recordAttempt(e.id, { state: 'delivered', at: now, nextAttemptAt: now })
@@ -83,22 +113,44 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
     return outcome.retryable
   }
 
+  async function runChannel(channelId: string, now: number): Promise<void> {
+    for (const e of d.deliveries.dueForChannel(channelId, now, d.batch)) {
+      if (stopping.signal.aborted || (await deliver(e, now))) return
+    }
+  }
+
   return {
-    async run(now: number): Promise<void> {
-      const due = d.deliveries.dueOutbox(now, d.batch)
-      const queues = new Map<string, OutboxEntry[]>()
-      for (const e of due) {
-        const q = queues.get(e.channelId)
-        if (q) q.push(e)
-        else queues.set(e.channelId, [e])
+    /**
+     * Starts every idle channel with entries due (within the caps); resolves when the channels started
+     * here are done. Channels still busy from an earlier dispatch are skipped, not waited for.
+     */
+    dispatch(now: number): Promise<void> {
+      if (stopping.signal.aborted) return Promise.resolve()
+      const started: Promise<void>[] = []
+      for (const { channelId, tenantId } of interleaveByTenant(d.deliveries.dueChannels(now))) {
+        if (busy.size >= d.concurrency) break
+        const mine = perTenant.get(tenantId) ?? 0
+        if (busy.has(channelId) || mine >= d.perTenant) continue
+        perTenant.set(tenantId, mine + 1)
+        const run = runChannel(channelId, now)
+          .catch((err) => d.log.error({ channelId, err: (err as Error).message }, 'channel delivery failed'))
+          .finally(() => {
+            busy.delete(channelId)
+            const n = (perTenant.get(tenantId) ?? 1) - 1
+            if (n > 0) perTenant.set(tenantId, n)
+            else perTenant.delete(tenantId)
+          })
+        busy.set(channelId, run)
+        started.push(run)
       }
-      const pending = [...queues.values()]
-      const worker = async () => {
-        for (let q = pending.shift(); q; q = pending.shift()) {
-          for (const e of q) if (await deliver(e, now)) break
-        }
-      }
-      await Promise.all(Array.from({ length: Math.min(d.concurrency, pending.length) }, worker))
+      return Promise.all(started).then(() => undefined)
+    },
+    /** Channels delivering right now. */
+    inFlight: () => busy.size,
+    /** Aborts the webhook attempts in flight (they stay due) and waits for every channel to finish. */
+    async stop(): Promise<void> {
+      stopping.abort()
+      await Promise.all(busy.values())
     },
   }
 }

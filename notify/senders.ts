@@ -23,6 +23,40 @@ function robotError(body: string): { code: number; msg: string } | undefined {
   return undefined
 }
 
+/** At most this much of a receiver's answer is read; the robots answer a few hundred bytes. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024
+
+type BodyRead = { ok: true; text: string } | { ok: false; error: string }
+
+/**
+ * The response body, read until `maxBytes` at most. A receiver streaming without end (or a huge page)
+ * is cut off there: the read is cancelled, which closes the connection, so memory stays bounded whatever
+ * a tenant's URL sends back.
+ */
+async function readBounded(res: Response, maxBytes: number): Promise<BodyRead> {
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN)
+  const tooBig = { ok: false, error: `response body over ${maxBytes} bytes` } as const
+  if (!res.body) return { ok: true, text: '' }
+  if (declared > maxBytes) {
+    await res.body.cancel().catch(() => {})
+    return tooBig
+  }
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {})
+      return tooBig
+    }
+    chunks.push(value)
+  }
+  return { ok: true, text: Buffer.concat(chunks).toString('utf8') }
+}
+
 /** 408, 429 and 5xx may pass later; other 4xx are a wrong URL, key or signature and will not. */
 const retryableStatus = (s: number) => s === 408 || s === 429 || s >= 500
 
@@ -32,7 +66,11 @@ export async function sendWebhook(opts: {
   secret?: string
   msg: OutgoingMessage
   sentAtMs: number
+  /** the whole attempt: connect, headers and body */
   timeoutMs: number
+  maxResponseBytes?: number
+  /** aborts the attempt early (the notifier stopping) */
+  signal?: AbortSignal
 }): Promise<SendOutcome> {
   const { config, secret, msg, sentAtMs } = opts
   const req = renderWebhook(config.format, config.url, msg, sentAtMs, secret)
@@ -44,25 +82,35 @@ export async function sendWebhook(opts: {
     'x-courtyard-timestamp': String(sentAtMs),
   }
   if (secret) headers['x-courtyard-signature'] = courtyardSignature(secret, req.body)
-  let res: Response
-  try {
-    res = await opts.fetch(req.url, {
-      method: 'POST',
-      headers,
-      body: req.body,
-      redirect: 'error',
-      signal: AbortSignal.timeout(opts.timeoutMs),
-    })
-  } catch (err) {
+  // one deadline for the whole attempt, the body included: a receiver trickling bytes cannot hold a
+  // channel longer than this
+  const deadline = AbortSignal.timeout(opts.timeoutMs)
+  const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline
+  const failed = (err: unknown, during: string): SendOutcome => {
     const e = err as Error & { cause?: { code?: string; message?: string } }
     // the address policy (webhook-guard.ts) refused the connection: trying again cannot help
     if (e.cause?.code === 'EWEBHOOKREFUSED') return { ok: false, retryable: false, error: e.cause.message! }
-    const reason =
-      e.name === 'TimeoutError' ? `timeout after ${opts.timeoutMs} ms` : (e.cause?.code ?? e.message)
+    const reason = deadline.aborted
+      ? `timeout after ${opts.timeoutMs} ms ${during}`
+      : (e.cause?.code ?? (e.cause?.message || e.message))
     return { ok: false, retryable: true, error: reason }
   }
-  const text = await res.text().catch(() => '')
+  let res: Response
+  try {
+    res = await opts.fetch(req.url, { method: 'POST', headers, body: req.body, redirect: 'error', signal })
+  } catch (err) {
+    return failed(err, 'waiting for the answer')
+  }
+  let read: BodyRead
+  try {
+    read = await readBounded(res, opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)
+  } catch (err) {
+    return failed(err, 'reading the answer')
+  }
   if (!res.ok) return { ok: false, retryable: retryableStatus(res.status), error: `HTTP ${res.status}` }
+  // no receiver answers that much; sending the same request again would fetch the same flood
+  if (!read.ok) return { ok: false, retryable: false, error: read.error }
+  const text = read.text
   if (config.format !== 'json') {
     const r = robotError(text)
     if (r)
@@ -86,15 +134,27 @@ export async function sendEmail(opts: {
   from: string
   config: EmailConfig
   msg: OutgoingMessage
+  /** the whole attempt; nodemailer's own socket timeout is ten minutes */
+  timeoutMs?: number
 }): Promise<SendOutcome> {
+  let timer: NodeJS.Timeout | undefined
   try {
-    await opts.transport.sendMail({
+    const sending = opts.transport.sendMail({
       from: opts.from,
       to: opts.config.to,
       subject: messageTitle(opts.msg),
       text: messageText(opts.msg),
       headers: { 'X-Courtyard-Delivery': opts.msg.id },
     })
+    if (opts.timeoutMs !== undefined) {
+      const ms = opts.timeoutMs
+      // the SMTP exchange may still finish after this; the retry carries the same X-Courtyard-Delivery id
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timeout after ${ms} ms`)), ms)
+      })
+      sending.catch(() => {})
+      await Promise.race([sending, expired])
+    } else await sending
     return { ok: true }
   } catch (err) {
     const e = err as Error & { responseCode?: number; code?: string }
@@ -103,6 +163,8 @@ export async function sendEmail(opts: {
       retryable: transientSmtp(e),
       error: e.responseCode ? `SMTP ${e.responseCode}` : (e.code ?? e.message),
     }
+  } finally {
+    clearTimeout(timer)
   }
 }
 

@@ -141,9 +141,16 @@ type LookupCallback = (err: Error | null, address: string | LookupAddress[], fam
  * The notifier's default fetch: undici with an Agent whose connector checks every address it connects to —
  * IP-literal hosts directly (net.connect does not look those up), host names through `guard.lookup`.
  */
-export function createGuardedFetch(guard: WebhookGuard): { fetch: FetchLike; close(): Promise<void> } {
-  const connector = buildConnector({ lookup: guard.lookup })
+export function createGuardedFetch(
+  guard: WebhookGuard,
+  timeouts: { connectTimeoutMs?: number; idleTimeoutMs?: number } = {},
+): { fetch: FetchLike; close(): Promise<void> } {
+  // the agent's own timeouts are per phase (connect, waiting for headers, silence between body chunks);
+  // the sender's deadline bounds the attempt as a whole
+  const connector = buildConnector({ lookup: guard.lookup, timeout: timeouts.connectTimeoutMs })
   const agent = new Agent({
+    headersTimeout: timeouts.idleTimeoutMs,
+    bodyTimeout: timeouts.idleTimeoutMs,
     connect: (opts, callback) => {
       const why = isIP(opts.hostname) ? guard.refusal(opts.hostname) : undefined
       if (why) {

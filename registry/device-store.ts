@@ -49,6 +49,8 @@ type DeviceStore = Pick<
   | 'deviceIdsOfSite'
   | 'decommissionDevice'
   | 'rotateDeviceSecret'
+  | 'credentialVersion'
+  | 'onCredentialChange'
 >
 
 export function createDeviceStore(
@@ -69,8 +71,10 @@ export function createDeviceStore(
       'UPDATE devices SET decommissioned_at = ? WHERE id = ? AND decommissioned_at IS NULL',
     ),
     rotate: db.prepare(
-      'UPDATE devices SET secret_hash = ?, secret_rotated_at = ? WHERE id = ? AND decommissioned_at IS NULL',
+      `UPDATE devices SET secret_hash = ?, secret_rotated_at = ?, secret_version = secret_version + 1
+       WHERE id = ? AND decommissioned_at IS NULL`,
     ),
+    version: db.prepare('SELECT secret_version FROM devices WHERE id = ? AND decommissioned_at IS NULL'),
     ofSite: db.prepare('SELECT id FROM devices WHERE site_id = ? AND decommissioned_at IS NULL ORDER BY id'),
   }
   // Listing filters combine freely; the statement is picked from a small cache keyed by the filter set.
@@ -87,6 +91,11 @@ export function createDeviceStore(
       listCache.set(key, st)
     }
     return st
+  }
+
+  const credentialListeners = new Set<(deviceId: string) => void>()
+  const credentialsChanged = (id: string) => {
+    for (const l of credentialListeners) l(id)
   }
 
   const getDevice: DeviceStore['getDevice'] = (id, opts) => {
@@ -148,6 +157,7 @@ export function createDeviceStore(
       if (!r) throw new CourtyardError('DEVICE_UNKNOWN', `device ${id} does not exist`)
       if (q.decommission.run(now(), id).changes === 0)
         throw new CourtyardError('CONFLICT', `device ${id} is already decommissioned`)
+      credentialsChanged(id)
       return deviceFrom(q.get.get(id) as DeviceRow)
     },
     async rotateDeviceSecret(id) {
@@ -156,7 +166,15 @@ export function createDeviceStore(
       const hash = await hashSecret(secret, scrypt)
       if (q.rotate.run(hash, now(), id).changes === 0)
         throw new CourtyardError('DEVICE_UNKNOWN', `device ${id} does not exist`)
+      credentialsChanged(id)
       return secret
+    },
+    credentialVersion(id) {
+      return (q.version.get(id) as { secret_version: number } | undefined)?.secret_version
+    },
+    onCredentialChange(listener) {
+      credentialListeners.add(listener)
+      return () => credentialListeners.delete(listener)
     },
   }
 }

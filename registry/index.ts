@@ -17,5 +17,5 @@ export {
   verifySecret,
 } from './secrets.ts'
 export { type RegistryPart, startRegistry } from './start-registry.ts'
-export type { DeviceDirectory, DeviceIdentity } from './types.ts'
+export type { CredentialDirectory, DeviceDirectory, DeviceIdentity } from './types.ts'
 export { normaliseUsername, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_RE } from './user-store.ts'

@@ -76,6 +76,13 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    description: 'device credential version, bumped by each secret rotation',
+    sql: `
+      ALTER TABLE devices ADD COLUMN secret_version INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
+  {
+    version: 4,
     description: 'people (users with roles) and their sessions; API token expiry',
     sql: `
       CREATE TABLE users (

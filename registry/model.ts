@@ -1,6 +1,6 @@
 // What the registry stores, as the API and other parts see it.
 import type { DeviceKind } from '../domain/protocol.ts'
-import type { DeviceDirectory, DeviceIdentity } from './types.ts'
+import type { CredentialDirectory, DeviceDirectory, DeviceIdentity } from './types.ts'
 
 export const SITE_KINDS = ['charging-shed', 'daycare-centre', 'display', 'building'] as const
 export type SiteKind = (typeof SITE_KINDS)[number]
@@ -85,7 +85,7 @@ export interface Page {
   afterId?: string
 }
 
-export interface Registry extends DeviceDirectory {
+export interface Registry extends DeviceDirectory, CredentialDirectory {
   createTenant(input: { id?: string; name: string }): Tenant
   getTenant(id: string): Tenant | undefined
   listTenants(page: Page): Tenant[]

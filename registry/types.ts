@@ -22,3 +22,14 @@ export interface DeviceDirectory {
   /** Internal service accounts (e.g. `api`); their MQTT username is `svc:<name>`. */
   verifyServiceSecret(name: string, secret: string): Promise<boolean>
 }
+
+/**
+ * Which credential a device currently has, for the broker: a connection authenticated with an older
+ * one must not survive a rotation or a decommission (including one that was mid-handshake then).
+ */
+export interface CredentialDirectory {
+  /** Bumped by every secret rotation; undefined for unknown or decommissioned devices. Sync: SQLite. */
+  credentialVersion(id: string): number | undefined
+  /** Runs `listener` after a device's secret was rotated or the device decommissioned; returns an unsubscribe. */
+  onCredentialChange(listener: (deviceId: string) => void): () => void
+}

@@ -1,6 +1,7 @@
 // Configuration of the whole service (docs/api.md "Start-up"): environment variables, all optional.
 // Every problem is reported at once, one line per variable, so an operator fixes them in one go.
 import { resolve } from 'node:path'
+import type { AuthLimits } from '../broker/index.ts'
 import { ALLOW_NETS_ENV, parseNet } from '../notify/index.ts'
 import type { LogFormat } from './logger.ts'
 
@@ -44,6 +45,14 @@ export interface ServiceConfig {
   sessions: { idleTimeoutMs: number; absoluteTimeoutMs: number }
   /** sign-in failures allowed per username and per address within failureWindowMs, then 429 */
   signIn: { maxFailuresPerUser: number; maxFailuresPerAddress: number; failureWindowMs: number }
+  /** the broker's memory and authentication bounds (README "Security") */
+  broker: {
+    retainMaxBytes: number
+    qos2InflightMax: number
+    auth: AuthLimits
+    authLogFirst: number
+    authLogIntervalMs: number
+  }
 }
 
 export type ConfigResult = { ok: true; config: ServiceConfig } | { ok: false; errors: string[] }
@@ -184,6 +193,21 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     mailFrom: str('MAIL_FROM') ?? 'Courtyard <courtyard@localhost>',
     notifyGroupWindowMs: (int('NOTIFY_GROUP_WINDOW_S', 30, 0, 3600) ?? 30) * 1000,
     webhookAllowNets,
+    broker: {
+      retainMaxBytes: int('MQTT_RETAIN_MAX_BYTES', 64, 0, 65_536) ?? 64,
+      qos2InflightMax: int('MQTT_QOS2_INFLIGHT_MAX', 100, 1, 65_535) ?? 100,
+      auth: {
+        attemptsPerS: int('MQTT_AUTH_ATTEMPTS_PER_S', 100, 1, 1_000_000) ?? 100,
+        attemptsBurst: int('MQTT_AUTH_ATTEMPTS_BURST', 500, 1, 1_000_000) ?? 500,
+        usernameAttemptsPerMin: int('MQTT_AUTH_USER_ATTEMPTS_PER_MIN', 30, 1, 1_000_000) ?? 30,
+        addressFailuresPerMin: int('MQTT_AUTH_ADDRESS_FAILURES_PER_MIN', 10, 1, 1_000_000) ?? 10,
+        usernameFailuresPerMin: int('MQTT_AUTH_USER_FAILURES_PER_MIN', 5, 1, 1_000_000) ?? 5,
+        verifyConcurrency: int('MQTT_AUTH_VERIFY_CONCURRENCY', 2, 1, 64) ?? 2,
+        verifyQueue: int('MQTT_AUTH_VERIFY_QUEUE', 1000, 0, 1_000_000) ?? 1000,
+      },
+      authLogFirst: int('MQTT_AUTH_LOG_FIRST', 20, 0, 1_000_000) ?? 20,
+      authLogIntervalMs: (int('MQTT_AUTH_LOG_INTERVAL_S', 60, 1, 86_400) ?? 60) * 1000,
+    },
     ingest: {
       maxBatch: int('INGEST_MAX_BATCH', 5000, 1, 100_000) ?? 5000,
       flushIntervalMs: int('INGEST_FLUSH_MS', 100, 1, 60_000) ?? 100,

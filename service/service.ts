@@ -98,6 +98,7 @@ export async function startService(deps: {
         tlsCert: config.mqttTlsCert,
         tlsKey: config.mqttTlsKey,
         maxPacketBytes: 64 * 1024,
+        ...config.broker,
       },
     }),
   )

@@ -4,6 +4,7 @@
 import type { DaycareSensorTelemetry } from '../../domain/protocol.ts'
 import type { CatalogueSettings, SeasonBand } from '../settings.ts'
 import { fmt, type RuleContext, S, type Signals } from './context.ts'
+import { deviceText, NAME_MAX } from './device-text.ts'
 import { localTime } from './local-time.ts'
 import type { RulesState } from './state.ts'
 import { stepHold } from './thresholds.ts'
@@ -86,7 +87,8 @@ export function airQuality(
   )
   s.holds = { ...s.holds, air_quality: r.state }
   if (!r.change) return
-  const room = t.room ? `${t.room}: ` : ''
+  const roomName = t.room ? deviceText(t.room, NAME_MAX) : ''
+  const room = roomName ? `${roomName}: ` : ''
   if (r.change.kind === 'clear') {
     out.push({ action: 'clear', type: 'air_quality', at: t.ts, message: `${room}air back inside the limits` })
     return

@@ -14,8 +14,11 @@ export function displayBlank(
   restart: boolean,
   out: Signals,
 ): void {
+  // a card that does not report the screen says nothing either way (protocol: omitted fields)
+  if (t.screen === undefined) return
   const c = ctx.cfg
-  const dark = t.powerOn && (t.screen === 'black' || t.screen === 'frozen')
+  // `black` means powered but showing nothing, so only an explicit powerOn: false excuses it
+  const dark = t.powerOn !== false && (t.screen === 'black' || t.screen === 'frozen')
   const active = dark && inOperatingHours(c.operatingHours, t.ts, c.utcOffsetMin)
   // catalogue: cleared when `playing` again, at once
   const r = stepHold(

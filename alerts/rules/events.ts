@@ -3,6 +3,7 @@
 // `raise` again (the engine bumps count/lastValue). Smoke and tamper also come as telemetry flags.
 import type { DeviceEvent } from '../../domain/protocol.ts'
 import type { RuleContext, Signals } from './context.ts'
+import { DETAIL_MAX, deviceText, NAME_MAX } from './device-text.ts'
 import { inAnyWindow } from './local-time.ts'
 import type { RulesState } from './state.ts'
 
@@ -17,7 +18,12 @@ function fresh(s: RulesState, key: string, ts: number): boolean {
   return true
 }
 
-const detail = (e: { detail?: string }): string => (e.detail ? `: ${e.detail}` : '')
+/** `: <detail>` from the device's free text, cleaned (device-text.ts); '' when there is none. */
+function detail(e: { detail?: string }): string {
+  const d = e.detail ? deviceText(e.detail, DETAIL_MAX) : ''
+  return d ? `: ${d}` : ''
+}
+const name = (s: string | undefined): string => (s ? deviceText(s, NAME_MAX) : '')
 
 // ---- smoke (piles: events and `smoke`; displays: `smoke`) -------------------------------------------
 
@@ -144,40 +150,45 @@ export function applyEvent(s: RulesState, ctx: RuleContext, e: DeviceEvent, out:
       if (!fresh(s, 'smoke', e.ts)) return
       smokeReading(s, ctx, e.ts, false, true, 'smoke cleared', out)
       return
-    case 'emergency_call':
+    case 'emergency_call': {
+      const room = name(e.room)
       out.push({
         action: 'raise',
         type: 'emergency_call',
         severity: 'critical',
         at: e.ts,
-        message: `emergency call${e.room ? ` in ${e.room}` : ''}${detail(e)}`,
-        ...(e.room ? { value: e.room } : {}),
+        message: `emergency call${room ? ` in ${room}` : ''}${detail(e)}`,
+        ...(room ? { value: room } : {}),
       })
       return
+    }
     case 'fall_detected': {
       // a sensor that sends no confidence has made up its own mind
       const confidence = e.confidence ?? 1
       if (confidence < ctx.cfg.fallMinConfidence) return
+      const room = name(e.room)
       out.push({
         action: 'raise',
         type: 'fall_detected',
         severity: 'critical',
         at: e.ts,
-        message: `fall detected${e.room ? ` in ${e.room}` : ''} (confidence ${confidence})`,
+        message: `fall detected${room ? ` in ${room}` : ''} (confidence ${confidence})`,
         value: confidence,
       })
       return
     }
-    case 'door_open_after_hours':
+    case 'door_open_after_hours': {
+      const door = name(e.door)
       out.push({
         action: 'raise',
         type: 'wandering',
         severity: 'major',
         at: e.ts,
-        message: `door open after hours${e.door ? `: ${e.door}` : ''}`,
-        ...(e.door ? { value: e.door } : {}),
+        message: `door open after hours${door ? `: ${door}` : ''}`,
+        ...(door ? { value: door } : {}),
       })
       return
+    }
     case 'door_opened':
       if (!fresh(s, 'display_tamper', e.ts)) return
       doorReading(s, ctx, e.ts, true, true, out)

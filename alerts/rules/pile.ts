@@ -16,7 +16,7 @@ export function portOverheat(
   // one copy of the table per reading, not one per port
   const holds = { ...s.holds }
   s.holds = holds
-  for (const p of t.ports) {
+  for (const p of t.ports ?? []) {
     const key = `port_overheat:${p.port}`
     // a port without a sensor reading says nothing either way
     if (p.tempC === undefined) continue
@@ -86,7 +86,7 @@ export function leakage(
   restart: boolean,
   out: Signals,
 ): void {
-  const ma = t.feeder.leakageMA
+  const ma = t.feeder?.leakageMA
   if (ma === undefined) return
   const c = ctx.cfg
   const r = stepHold(

@@ -6,6 +6,7 @@ import { detectStrayWire } from '../stray-wire-detector.ts'
 import { circuitInput, shedInput } from '../stray-wire-input.ts'
 import { initialStrayWireState } from '../stray-wire-types.ts'
 import type { RuleContext, Signals } from './context.ts'
+import { deviceText, NAME_MAX } from './device-text.ts'
 import { localTime } from './local-time.ts'
 import type { RulesState } from './state.ts'
 
@@ -29,12 +30,16 @@ export function strayWire(
   const lastTs = s.strayWire?.lastTs
   if (lastTs !== undefined && lastTs !== null && t.ts - lastTs < DETECTOR_INTERVAL_MS) return
   const input = t.kind === 'circuit-monitor' ? circuitInput(t) : shedInput(t)
+  // a reading without the watts the detector needs (the protocol lets a device omit them) is skipped
+  if (input === undefined) return
   const r = detectStrayWire(s.strayWire ?? initialStrayWireState(), input, strayWireParams(ctx.cfg))
   s.strayWire = r.state
   const v = r.verdict
   if (!v) return
   const where =
-    t.kind === 'circuit-monitor' ? `on circuit ${t.circuit ?? ctx.device.id}` : 'in the shed, not on a port'
+    t.kind === 'circuit-monitor'
+      ? `on circuit ${(t.circuit && deviceText(t.circuit, NAME_MAX)) || ctx.device.id}`
+      : 'in the shed, not on a port'
   const since = hhmm(v.onsetTs, ctx.cfg.utcOffsetMin)
   if (v.kind === 'clear') {
     out.push({

@@ -1,7 +1,17 @@
 import { connect as netConnect } from 'node:net'
 import type mqtt from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectMessages, type Harness, nextMessage, refusedConnect, startHarness } from './helpers.ts'
+import { until } from '../support/poll.ts'
+import {
+  collectMessages,
+  type Harness,
+  nextMessage,
+  qos2Publish,
+  rawDevice,
+  refusedConnect,
+  retainedMessages,
+  startHarness,
+} from './helpers.ts'
 
 let h: Harness
 beforeAll(async () => {
@@ -14,7 +24,7 @@ beforeAll(async () => {
     .addDevice('ws-dev-01', 'secret-ws')
     .addDevice('gone-dev-1', 'secret-g')
     .addDevice('quiet-01', 'secret-q')
-  h.directory.addDevice('life-dev-1', 'secret-l')
+  h.directory.addDevice('life-dev-1', 'secret-l').addDevice('keep-01', 'secret-k')
 })
 afterAll(async () => {
   await h?.close()
@@ -56,6 +66,12 @@ describe('broker authentication', () => {
     ],
   ])('refuses %s', async (_name, opts, code) => {
     expect(await refusedConnect(h.url, opts)).toBe(code)
+  })
+
+  // protocol (Connection limits): any keep alive of MQTT 3.1.1; cellular devices use an hour and more
+  it.each([0, 1800, 1801, 3600, 65535])('accepts a device with a keep alive of %i s', async (keepalive) => {
+    const c = await h.connect(device('keep-01', 'secret-k', { keepalive }))
+    await c.endAsync()
   })
 
   it('accepts a registered device and a service, and counts auth failures', async () => {
@@ -201,10 +217,11 @@ describe('broker device lifecycle', () => {
     const offline = nextMessage(watcher, 'devices/life-dev-1/status')
     await d.endAsync() // clean DISCONNECT: aedes fires no Will
     expect((await offline).payload).toBe('offline')
+    // the spool tells who said it: the device itself, then the broker (domain/topics.ts)
     const statuses = (await h.drain())
-      .filter((e) => e.topic === 'devices/life-dev-1/status')
-      .map((e) => e.payload.toString())
-    expect(statuses).toEqual(['online', 'offline'])
+      .filter((e) => e.topic.startsWith('devices/life-dev-1/status'))
+      .map((e) => `${e.topic} ${e.payload}`)
+    expect(statuses).toEqual(['devices/life-dev-1/status online', 'devices/life-dev-1/status/broker offline'])
     // a late subscriber sees the retained truth
     const late = await h.connect(service())
     const lateMsg = nextMessage(late, 'devices/life-dev-1/status')
@@ -213,7 +230,147 @@ describe('broker device lifecycle', () => {
   })
 })
 
+describe('broker memory bounds', () => {
+  it('retains only a device’s status, and only a short one; everything else flows unretained', async () => {
+    h.directory.addDevice('ret-01', 'secret-r')
+    const d = await h.connect(device('ret-01', 'secret-r'))
+    const watcher = await h.connect(service())
+    await watcher.subscribeAsync('devices/ret-01/#', { qos: 1 })
+    const seen = collectMessages(watcher)
+    await d.publishAsync('devices/ret-01/telemetry', '{"seq":1}', { qos: 1, retain: true })
+    await d.publishAsync('devices/ret-01/events', '{"seq":2}', { qos: 1, retain: true })
+    for (let i = 0; i < 20; i++)
+      await d.publishAsync(`devices/ret-01/x/${i}`, 'junk', { qos: 0, retain: true })
+    await d.publishAsync('devices/ret-01/status', 'x'.repeat(65), { qos: 1, retain: true })
+    await d.publishAsync('devices/ret-01/status', 'online', { qos: 1, retain: true })
+    // a retained command would run again at every reconnect of the device
+    const api = await h.connect(service())
+    await api.publishAsync('devices/ret-01/commands', '{"id":"c1"}', { qos: 1, retain: true })
+    await until(() => seen.length === 25)
+    expect(await retainedMessages(h.broker, 'devices/ret-01/#')).toEqual(['devices/ret-01/status online'])
+    expect(await h.metrics.metrics()).toMatch(/courtyard_broker_unretained_publishes_total 24/)
+    d.end(true)
+  })
+
+  it('closes a connection that withholds PUBREL for more QoS 2 messages than the bound', async () => {
+    const small = await startHarness({ config: { qos2InflightMax: 5 } })
+    try {
+      small.directory.addDevice('qos2-01', 'secret-2')
+      const raw = await rawDevice(small.broker.ports.mqtt, {
+        clientId: 'qos2-01',
+        password: 'secret-2',
+        keepaliveS: 0,
+      })
+      expect(raw.returnCode).toBe(0)
+      // five PUBRECs come back; the sixth message finds the window full
+      for (let id = 1; id <= 5; id++)
+        raw.socket.write(qos2Publish('devices/qos2-01/telemetry', `{"seq":${id}}`, id))
+      // PUBREC is 0x50 0x02 <id>; no other byte sent to this connection is 0x50
+      await until(() => Buffer.concat(raw.received).filter((b) => b === 0x50).length >= 5)
+      expect(raw.socket.destroyed).toBe(false)
+      raw.socket.write(qos2Publish('devices/qos2-01/telemetry', '{"seq":6}', 6))
+      await raw.closed
+    } finally {
+      await small.close()
+    }
+  })
+})
+
+describe('broker status sources', () => {
+  const will = (id: string) => ({
+    will: { topic: `devices/${id}/status`, payload: Buffer.from('offline'), qos: 1 as const, retain: true },
+  })
+  const statusRecords = async (id: string) =>
+    (await h.drain())
+      .filter((e) => e.topic.startsWith(`devices/${id}/status`))
+      .map((e) => `${e.topic} ${e.payload}`)
+
+  it('spools a Will published after a dropped connection as the Will, not as the device', async () => {
+    h.directory.addDevice('src-will', 'secret-w')
+    await h.drain()
+    const d = await h.connect(device('src-will', 'secret-w', will('src-will')))
+    await d.publishAsync('devices/src-will/status', 'online', { qos: 1, retain: true })
+    const watcher = await h.connect(service())
+    const retained = nextMessage(watcher, 'devices/src-will/status')
+    await watcher.subscribeAsync('devices/src-will/status', { qos: 1 })
+    expect((await retained).payload).toBe('online')
+    const offline = nextMessage(watcher, 'devices/src-will/status')
+    // a network loss: no DISCONNECT, so the broker publishes the Will
+    ;(d.stream as unknown as { destroy(): void }).destroy()
+    expect((await offline).payload).toBe('offline')
+    const records: string[] = []
+    await until(async () => {
+      records.push(...(await statusRecords('src-will')))
+      return records.length >= 2
+    })
+    expect(records).toEqual(['devices/src-will/status online', 'devices/src-will/status/will offline'])
+  })
+
+  it('spools the Will of a connection the broker ended for its silence as the broker’s word', async () => {
+    h.directory.addDevice('src-quiet', 'secret-s')
+    await h.drain()
+    // keep alive 1 s and never a PINGREQ: aedes closes it after 1.5 s (MQTT-3.1.2-24)
+    const raw = await rawDevice(h.broker.ports.mqtt, {
+      clientId: 'src-quiet',
+      password: 'secret-s',
+      keepaliveS: 1,
+      will: { topic: 'devices/src-quiet/status', payload: 'offline' },
+    })
+    expect(raw.returnCode).toBe(0)
+    await raw.closed
+    const records: string[] = []
+    await until(async () => {
+      records.push(...(await statusRecords('src-quiet')))
+      return records.length >= 1
+    })
+    expect(records).toEqual(['devices/src-quiet/status/broker offline'])
+  })
+
+  it('refuses a device publishing to the broker’s own status records', async () => {
+    h.directory.addDevice('src-forge', 'secret-f')
+    await h.drain()
+    const d = await h.connect(device('src-forge', 'secret-f'))
+    await d.publishAsync('devices/src-forge/status/broker', 'offline', { qos: 1 })
+    await d.publishAsync('devices/src-forge/status/will', 'offline', { qos: 1 })
+    await d.publishAsync('devices/src-forge/status', 'online', { qos: 1 })
+    expect(await statusRecords('src-forge')).toEqual(['devices/src-forge/status online'])
+    d.end(true)
+  })
+})
+
 describe('broker session takeover', () => {
+  // protocol (Connection limits), MQTT-3.1.4-2: the device stays online, its old connection's Will is not sent
+  it('does not publish the old connection’s Will when the same device connects again', async () => {
+    h.directory.addDevice('take-02', 'secret-t')
+    const opts = device('take-02', 'secret-t', {
+      will: { topic: 'devices/take-02/status', payload: Buffer.from('offline'), qos: 1, retain: true },
+    })
+    await h.drain()
+    const watcher = await h.connect(service())
+    await watcher.subscribeAsync('devices/take-02/status', { qos: 1 })
+    const seen = collectMessages(watcher)
+    const first = await h.connect(opts)
+    await first.publishAsync('devices/take-02/status', 'online', { qos: 1, retain: true })
+    const firstClosed = new Promise<void>((resolve) => first.once('close', () => resolve()))
+    const second = await h.connect(opts)
+    await firstClosed
+    await second.publishAsync('devices/take-02/status', 'online', { qos: 1, retain: true })
+    await second.publishAsync('devices/take-02/telemetry', '{"seq":1}', { qos: 1 })
+    const spooled = (await h.drain()).filter((e) => e.topic.startsWith('devices/take-02/'))
+    expect(spooled.map((e) => `${e.topic} ${e.payload}`)).toEqual([
+      'devices/take-02/status online',
+      'devices/take-02/status online',
+      'devices/take-02/telemetry {"seq":1}',
+    ])
+    expect(seen.map((m) => m.payload)).toEqual(['online', 'online'])
+    const late = await h.connect(service())
+    const retained = nextMessage(late, 'devices/take-02/status')
+    await late.subscribeAsync('devices/take-02/status', { qos: 1 })
+    expect(await retained).toMatchObject({ payload: 'online', retain: true })
+    expect(await h.metrics.metrics()).toMatch(/courtyard_broker_suppressed_wills_total 1/)
+    second.end(true)
+  })
+
   it('does not report offline when a second connection of the same device takes over', async () => {
     h.directory.addDevice('take-01', 'secret-t')
     await h.drain()

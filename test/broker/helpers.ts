@@ -1,5 +1,6 @@
+import { connect as netConnect, type Socket } from 'node:net'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
-import { pino } from 'pino'
+import { type Logger, pino } from 'pino'
 import { Registry } from 'prom-client'
 import { createBroker } from '../../broker/index.ts'
 import type { BrokerConfig, BrokerHandle } from '../../broker/types.ts'
@@ -20,6 +21,8 @@ export class FakeDirectory {
   readonly devices = new Map<string, { secret: string; active: boolean }>()
   readonly services = new Map<string, string>()
   deviceChecks = 0
+  /** while set, secret checks wait for it (a slow scrypt, under the test's control) */
+  gate: Promise<void> | undefined
 
   addDevice(id: string, secret: string): this {
     this.devices.set(id, { secret, active: true })
@@ -32,11 +35,18 @@ export class FakeDirectory {
   }
   async verifyDeviceSecret(id: string, secret: string): Promise<boolean> {
     this.deviceChecks++
+    await this.gate
     const d = this.devices.get(id)
     return d?.active === true && d.secret === secret
   }
   async verifyServiceSecret(name: string, secret: string): Promise<boolean> {
     return this.services.get(name) === secret
+  }
+  credentialVersion(id: string): number | undefined {
+    return this.devices.get(id)?.active ? 0 : undefined
+  }
+  onCredentialChange(): () => void {
+    return () => {}
   }
 }
 
@@ -56,7 +66,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  opts: { maxBytes?: number; segmentBytes?: number; config?: Partial<BrokerConfig> } = {},
+  opts: { maxBytes?: number; segmentBytes?: number; config?: Partial<BrokerConfig>; log?: Logger } = {},
 ): Promise<Harness> {
   const tmp = tempDir('broker')
   const directory = new FakeDirectory()
@@ -74,7 +84,7 @@ export async function startHarness(
   const broker = await createBroker({
     directory,
     spool,
-    log: silentLog,
+    log: opts.log ?? silentLog,
     metrics,
     config: { host: '127.0.0.1', mqttPort: 0, wsPort: 0, ...opts.config },
   })
@@ -117,6 +127,16 @@ export async function startHarness(
   return h
 }
 
+/** `topic payload` of every retained message the broker holds under `pattern` (its real store). */
+export async function retainedMessages(broker: BrokerHandle, pattern: string): Promise<string[]> {
+  const { persistence } = broker.aedes as unknown as {
+    persistence: { createRetainedStream(pattern: string): AsyncIterable<{ topic: string; payload: Buffer }> }
+  }
+  const out: string[] = []
+  for await (const p of persistence.createRetainedStream(pattern)) out.push(`${p.topic} ${p.payload}`)
+  return out.sort()
+}
+
 /** A connect that must fail; resolves with the CONNACK error code (or 'closed' without one). */
 export function refusedConnect(url: string, opts: IClientOptions): Promise<number | string> {
   const c = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...opts })
@@ -154,4 +174,70 @@ export function collectMessages(c: MqttClient): Array<{ topic: string; payload: 
   const out: Array<{ topic: string; payload: string }> = []
   c.on('message', (t, p) => out.push({ topic: t, payload: p.toString() }))
   return out
+}
+
+const mqttString = (s: string | Buffer): Buffer => {
+  const b = typeof s === 'string' ? Buffer.from(s, 'utf8') : s
+  const out = Buffer.alloc(2 + b.length)
+  out.writeUInt16BE(b.length, 0)
+  b.copy(out, 2)
+  return out
+}
+
+/** One MQTT 3.1.1 packet: fixed header (type and flags, remaining length varint) and body. */
+export function mqttPacket(typeAndFlags: number, body: Buffer): Buffer {
+  const len: number[] = []
+  let n = body.length
+  do {
+    let b = n % 128
+    n = Math.floor(n / 128)
+    if (n > 0) b |= 0x80
+    len.push(b)
+  } while (n > 0)
+  return Buffer.concat([Buffer.from([typeAndFlags, ...len]), body])
+}
+
+/**
+ * A device speaking raw MQTT 3.1.1 over TCP: it sends only what the test writes (no PINGREQ, no PUBREL),
+ * which mqtt.js cannot be made to do. Resolves once the CONNACK arrived, with its return code.
+ */
+export async function rawDevice(
+  port: number,
+  o: { clientId: string; password: string; keepaliveS: number; will?: { topic: string; payload: string } },
+): Promise<{ socket: Socket; returnCode: number; closed: Promise<void>; received: Buffer[] }> {
+  const socket = netConnect(port, '127.0.0.1')
+  socket.on('error', () => {})
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+  const received: Buffer[] = []
+  // clean session, user name, password; Will flag, Will QoS 1 and Will retain when a Will is given
+  const flags = 0x02 | 0x80 | 0x40 | (o.will ? 0x04 | 0x08 | 0x20 : 0)
+  const keepalive = Buffer.from([o.keepaliveS >> 8, o.keepaliveS & 0xff])
+  const body = Buffer.concat([
+    mqttString('MQTT'),
+    Buffer.from([4, flags]),
+    keepalive,
+    mqttString(o.clientId),
+    ...(o.will ? [mqttString(o.will.topic), mqttString(o.will.payload)] : []),
+    mqttString(o.clientId),
+    mqttString(o.password),
+  ])
+  const connack = new Promise<number>((resolve, reject) => {
+    socket.once('data', (d: Buffer) => {
+      received.push(d)
+      socket.on('data', (more: Buffer) => received.push(more))
+      if (d[0] === 0x20) resolve(d[3]!)
+      else reject(new Error(`expected a CONNACK, got type ${d[0]}`))
+    })
+    socket.once('close', () => reject(new Error('closed before CONNACK')))
+  })
+  socket.write(mqttPacket(0x10, body))
+  return { socket, returnCode: await connack, closed, received }
+}
+
+/** A QoS 2 PUBLISH (DUP 0, retain 0) with message id `id`. */
+export function qos2Publish(topic: string, payload: string, id: number): Buffer {
+  return mqttPacket(
+    0x34,
+    Buffer.concat([mqttString(topic), Buffer.from([id >> 8, id & 0xff]), Buffer.from(payload)]),
+  )
 }

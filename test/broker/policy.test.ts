@@ -64,8 +64,7 @@ describe('canSubscribe', () => {
 })
 
 describe('validateConnect', () => {
-  const limits = { keepaliveLimitS: 1800 }
-  const base = { clientId: 'pile-001', username: 'pile-001', hasPassword: true, keepaliveS: 60 }
+  const base = { clientId: 'pile-001', username: 'pile-001', hasPassword: true }
   it.each([
     ['a device with matching client id', base, { ok: true, identity: dev }],
     [
@@ -90,10 +89,8 @@ describe('validateConnect', () => {
     ],
     ['a foreign Will topic', { ...base, willTopic: 'devices/pile-002/status' }, { ok: false, returnCode: 5 }],
     ['a Will on $SYS', { ...base, willTopic: '$SYS/x' }, { ok: false, returnCode: 5 }],
-    ['a keep alive above the limit', { ...base, keepaliveS: 7200 }, { ok: false, returnCode: 5 }],
-    ['keep alive 0 (none)', { ...base, keepaliveS: 0 }, { ok: true, identity: dev }],
   ])('%s', (_name, req, expected) => {
-    expect(validateConnect(req, limits)).toMatchObject(expected)
+    expect(validateConnect(req)).toMatchObject(expected)
   })
 })
 
@@ -131,24 +128,30 @@ describe('FrameScanner', () => {
 describe('auth cache', () => {
   it('remembers a verified secret and forgets it on revoke', () => {
     const c = createAuthCache()
-    c.remember('pile-001', 's3cret', c.generation('pile-001'))
-    expect(c.has('pile-001', 's3cret')).toBe(true)
-    expect(c.has('pile-001', 'other')).toBe(false)
+    c.remember('pile-001', 's3cret', 0, c.generation('pile-001'))
+    expect(c.has('pile-001', 's3cret', 0)).toBe(true)
+    expect(c.has('pile-001', 'other', 0)).toBe(false)
     c.revoke('pile-001')
-    expect(c.has('pile-001', 's3cret')).toBe(false)
+    expect(c.has('pile-001', 's3cret', 0)).toBe(false)
+  })
+
+  it('does not match a secret verified against an older credential version', () => {
+    const c = createAuthCache()
+    c.remember('pile-001', 's3cret', 4, c.generation('pile-001'))
+    expect(c.has('pile-001', 's3cret', 5)).toBe(false)
   })
 
   it('does not re-insert a secret whose verification started before a revoke', () => {
     const c = createAuthCache()
     const gen = c.generation('pile-001')
     c.revoke('pile-001')
-    c.remember('pile-001', 'old', gen)
-    expect(c.has('pile-001', 'old')).toBe(false)
+    c.remember('pile-001', 'old', 0, gen)
+    expect(c.has('pile-001', 'old', 0)).toBe(false)
   })
 
   it('evicts the oldest entry beyond its capacity', () => {
     const c = createAuthCache(2)
-    for (const id of ['a01', 'b02', 'c03']) c.remember(id, 'x', 0)
-    expect([c.has('a01', 'x'), c.has('b02', 'x'), c.has('c03', 'x')]).toEqual([false, true, true])
+    for (const id of ['a01', 'b02', 'c03']) c.remember(id, 'x', 0, 0)
+    expect([c.has('a01', 'x', 0), c.has('b02', 'x', 0), c.has('c03', 'x', 0)]).toEqual([false, true, true])
   })
 })

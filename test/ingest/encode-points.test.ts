@@ -67,6 +67,42 @@ describe('encodePoints', () => {
     ])
   })
 
+  it('writes a circuit reading without voltage and current', () => {
+    const msg = decoded(
+      'telemetry',
+      { ts: NOW, seq: 3, kind: 'circuit-monitor', powerW: 40 },
+      'circuit-monitor',
+    )
+    expect(encode(msg)).toEqual([
+      'circuit,community=c1,device=dev-1,site=s1,tenant=t1 seq=3i,powerW=40 1763712000000000003',
+    ])
+  })
+
+  it('derives pile fields only from complete inputs: no sum over a port without a meter', () => {
+    const partial = {
+      ts: NOW,
+      seq: 4,
+      kind: 'charging-pile',
+      feeder: { powerW: 300 },
+      ports: [{ port: 1, state: 'charging', powerW: 180 }, { port: 2, state: 'idle' }, { port: 3 }],
+    }
+    const ts = '1763712000000000004'
+    expect(encode(decoded('telemetry', partial, 'charging-pile'))).toEqual([
+      `pile_port,community=c1,device=dev-1,site=s1,tenant=t1,port=1 state="charging",powerW=180 ${ts}`,
+      `pile_port,community=c1,device=dev-1,site=s1,tenant=t1,port=2 state="idle" ${ts}`,
+      `pile,community=c1,device=dev-1,site=s1,tenant=t1 seq=4i,feeder.powerW=300 ${ts}`,
+    ])
+    const metered = { ...partial, ports: [{ port: 1, powerW: 180 }] }
+    expect(encode(decoded('telemetry', metered, 'charging-pile'))).toEqual([
+      `pile_port,community=c1,device=dev-1,site=s1,tenant=t1,port=1 powerW=180 ${ts}`,
+      `pile,community=c1,device=dev-1,site=s1,tenant=t1 seq=4i,feeder.powerW=300,portsPowerW=180,unmeteredW=120 ${ts}`,
+    ])
+    const bare = { ts: NOW, seq: 4, kind: 'charging-pile', smoke: true }
+    expect(encode(decoded('telemetry', bare, 'charging-pile'))).toEqual([
+      `pile,community=c1,device=dev-1,site=s1,tenant=t1 seq=4i,smoke=true ${ts}`,
+    ])
+  })
+
   it('keeps free device text in string fields, never in tags', () => {
     const msg = decoded(
       'telemetry',
@@ -97,6 +133,16 @@ describe('encodePoints', () => {
   it('timestamps a status with its arrival time', () => {
     expect(encode(decoded('status', 'offline', 'outdoor-display'), TAGS, NOW + 7)).toEqual([
       'device_status,community=c1,device=dev-1,site=s1,tenant=t1 online=false,source="device" 1763712000007000000',
+    ])
+  })
+
+  it.each([
+    ['status', 'device'],
+    ['status/will', 'will'],
+    ['status/broker', 'broker'],
+  ])('records who said a status: the spool record %s is source %s', (channel, source) => {
+    expect(encode(decoded(channel, 'offline', 'outdoor-display'), TAGS, NOW + 7)).toEqual([
+      `device_status,community=c1,device=dev-1,site=s1,tenant=t1 online=false,source="${source}" 1763712000007000000`,
     ])
   })
 

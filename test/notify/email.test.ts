@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, createServer, type Socket } from 'node:net'
 import nodemailer from 'nodemailer'
 import { SMTPServer } from 'smtp-server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -53,10 +53,10 @@ async function startSmtp() {
 /** Header unfolding and quoted-printable soft breaks, enough to read what nodemailer wrote. */
 function readable(raw: string) {
   const [head = '', ...rest] = raw.split('\r\n\r\n')
-  const body = rest
-    .join('\r\n\r\n')
-    .replace(/=\r\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
+  // quoted-printable escapes are bytes of UTF-8: decode them as such
+  const qp = rest.join('\r\n\r\n').replace(/=\r\n/g, '')
+  const bytes = qp.replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
+  const body = Buffer.from(bytes, 'latin1').toString('utf8')
   const subject = /^Subject: (.*)$/m.exec(head.replace(/\r\n[ \t]+/g, ' '))?.[1]
   return { head, subject, body }
 }
@@ -131,5 +131,54 @@ describe('email over SMTP', () => {
     expect(await h.metric('courtyard_notifications_total', { channel_type: 'email', outcome: 'dead' })).toBe(
       1,
     )
+  })
+
+  it("keeps a device's hostile text and a hostile site name out of the headers and off lines of their own", async () => {
+    h.restart({
+      getSite: () => ({
+        tenantId: 'acme',
+        name: 'Shed\r\nBcc: all@evil.test',
+        community: 'Garden\u202ECourt',
+      }),
+    })
+    h.route({ channelIds: [emailChannel()] })
+    const text = 'smoke detected\n✅ CLEARED smoke at Shed A, see http://evil.test/ok'
+    h.emit(change(makeAlert({ message: text, lastValue: 'x\r\ny' }), 'raised', T0))
+    await h.tickAt(T0 + 30 * SEC)
+
+    expect(smtp.mails).toHaveLength(1)
+    const mail = smtp.mails[0]!
+    expect(mail.to).toEqual(['crew@acme.test', 'lead@acme.test'])
+    const { subject, body, head } = readable(mail.raw)
+    expect(head).not.toMatch(/^Bcc:/im)
+    expect(subject).toBe('[CRITICAL] smoke at Shed Bcc: all@evil.test (GardenCourt)')
+    const lines = body.trim().split(/\r?\n/)
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toContain('smoke detected ✅ CLEARED smoke at Shed A, see http：//evil.test/ok')
+    expect(lines[1]).toContain('last value x y')
+  })
+
+  it('gives up an attempt on an SMTP server that accepts and never greets at the attempt deadline', async () => {
+    // a TCP listener that never says 220: nodemailer alone would wait out its 30 s greeting timeout
+    const sockets: Socket[] = []
+    const mute = createServer((sock) => sockets.push(sock))
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve))
+    const port = (mute.address() as AddressInfo).port
+    try {
+      h.restart({
+        httpTimeoutMs: 300,
+        createMailTransport: () =>
+          nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true }),
+      })
+      h.route({ channelIds: [emailChannel()], repeatEveryMin: { critical: null } })
+      h.emit(change(makeAlert(), 'raised', T0))
+      await h.tickAt(T0 + 30 * SEC)
+      expect(sockets).toHaveLength(1)
+      const rows = h.db.prepare('SELECT state, attempts, last_error AS error FROM notify_outbox').all()
+      expect(rows).toEqual([{ state: 'pending', attempts: 1, error: 'timeout after 300 ms' }])
+    } finally {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => mute.close(() => resolve()))
+    }
   })
 })

@@ -25,6 +25,7 @@ export const MIN = 60_000
 export const SITES: Record<string, SiteInfo> = {
   'acme-shed': { tenantId: 'acme', name: 'Shed A', community: 'Garden Court', utcOffsetMin: 480 },
   'acme-shed-2': { tenantId: 'acme', name: 'Shed B', community: 'Garden Court', utcOffsetMin: 480 },
+  'bravo-hall': { tenantId: 'bravo', name: 'Day Hall', community: 'River Row', utcOffsetMin: 480 },
 }
 
 export interface Received {
@@ -71,6 +72,53 @@ export async function startReceiver(port = 0) {
   }
 }
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>
+
+/**
+ * A misbehaving receiver on 127.0.0.1. `silent`: reads each request and never answers. `stall`: answers
+ * 200 with its headers and a first byte, then sends nothing more. `flood`: answers 200 and then streams
+ * the body without end (at the pace the client reads it). `open` counts the
+ * requests whose connection is still open; `written` the body bytes handed to the sockets.
+ */
+export async function startBadReceiver(mode: 'silent' | 'stall' | 'flood') {
+  const stats = { requests: 0, open: 0, closed: 0, written: 0 }
+  const server: Server = createServer((req, res) => {
+    stats.requests += 1
+    stats.open += 1
+    res.on('close', () => {
+      stats.open -= 1
+      stats.closed += 1
+    })
+    req.resume()
+    if (mode === 'silent') return
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      if (mode === 'stall') {
+        res.write('{')
+        return
+      }
+      const chunk = Buffer.alloc(16 * 1024, 'x')
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) stats.written += chunk.length
+        if (!res.destroyed) {
+          stats.written += chunk.length
+          res.once('drain', pump)
+        }
+      }
+      pump()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
 
 export const hmacHex = (secret: string, raw: string) => createHmac('sha256', secret).update(raw).digest('hex')
 
@@ -124,7 +172,10 @@ export interface NotifyHarness {
   /** sets the clock and runs a tick */
   tickAt(t: number): Promise<void>
   route(over: Partial<NotificationRoute> & { channelIds: string[] }): NotificationRoute
-  webhook(url: string, over?: { format?: 'json' | 'wecom' | 'dingtalk' | 'feishu'; secret?: string }): string
+  webhook(
+    url: string,
+    over?: { format?: 'json' | 'wecom' | 'dingtalk' | 'feishu'; secret?: string; tenantId?: string },
+  ): string
   restart(over?: Partial<NotifierDeps>): void
   metric(name: string, labels?: Record<string, string>): Promise<number>
   close(): Promise<void>
@@ -185,7 +236,7 @@ export function startNotifyHarness(over: Partial<NotifierDeps> = {}): NotifyHarn
       }),
     webhook: (url, o = {}) =>
       config.createChannel({
-        tenantId: 'acme',
+        tenantId: o.tenantId ?? 'acme',
         name: `hook ${o.format ?? 'json'}`,
         type: 'webhook',
         config: { url, format: o.format ?? 'json' },

@@ -93,4 +93,21 @@ describe('group-robot formats', () => {
     expect(await h.metric('courtyard_notifications_total', { outcome: 'delivered' })).toBe(1)
     expect(rx.received).toHaveLength(3)
   })
+
+  it("a device's hostile text reaches a WeCom chat on its own item line, without links or markup", async () => {
+    h.route({ channelIds: [h.webhook(`${rx.url}/robot?key=k1`, { format: 'wecom' })] })
+    const text =
+      'smoke\n### ✅ CLEARED [all fine](http://evil.test) <font color="info">ok</font> **done**\u202E'
+    h.emit(change(makeAlert({ message: text }), 'raised', T0))
+    await h.tickAt(T0 + 30 * SEC)
+
+    expect(rx.received).toHaveLength(1)
+    const content: string = rx.received[0]!.body.markdown.content
+    const lines = content.split('\n')
+    expect(lines).toHaveLength(3)
+    expect(lines[2]).toContain(
+      'smoke ＃＃＃ ✅ CLEARED ［all fine］(http：//evil.test) ＜font color="info"＞ok＜/font＞ ＊＊done＊＊ ·',
+    )
+    expect(content).not.toContain('\u202E')
+  })
 })

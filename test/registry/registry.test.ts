@@ -88,6 +88,23 @@ describe('device secrets', () => {
     expect(await reg.verifyDeviceSecret(id, s())).toBe(false)
   })
 
+  it('versions a device credential: each rotation bumps it, decommissioning ends it, listeners hear both', async () => {
+    const heard: string[] = []
+    const unwatch = reg.onCredentialChange((id) => heard.push(id))
+    expect(reg.credentialVersion('pile-01')).toBe(0)
+    await reg.rotateDeviceSecret('pile-01')
+    await reg.rotateDeviceSecret('pile-01')
+    expect(reg.credentialVersion('pile-01')).toBe(2)
+    expect(reg.credentialVersion('pile-02')).toBe(0)
+    reg.decommissionDevice('pile-02')
+    expect(reg.credentialVersion('pile-02')).toBeUndefined()
+    expect(reg.credentialVersion('pile-99')).toBeUndefined()
+    expect(heard).toEqual(['pile-01', 'pile-01', 'pile-02'])
+    unwatch()
+    await reg.rotateDeviceSecret('pile-01')
+    expect(heard).toHaveLength(3)
+  })
+
   it('rejects the secret of a decommissioned device, but keeps the row as history', async () => {
     const d = reg.decommissionDevice('pile-01')
     expect(d.decommissionedAt).toBeTypeOf('number')

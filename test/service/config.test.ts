@@ -66,6 +66,67 @@ describe('loadConfig', () => {
     expect(bad.errors[1]).toMatch(/^NOTIFY_WEBHOOK_ALLOW_NETS entry intranet\.local is invalid/)
   })
 
+  it('reads the broker’s memory and authentication bounds, with documented defaults', () => {
+    const def = loadConfig({})
+    expect(def.ok && def.config.broker).toEqual({
+      retainMaxBytes: 64,
+      qos2InflightMax: 100,
+      auth: {
+        attemptsPerS: 100,
+        attemptsBurst: 500,
+        usernameAttemptsPerMin: 30,
+        addressFailuresPerMin: 10,
+        usernameFailuresPerMin: 5,
+        verifyConcurrency: 2,
+        verifyQueue: 1000,
+      },
+      authLogFirst: 20,
+      authLogIntervalMs: 60_000,
+    })
+    const set = loadConfig({
+      MQTT_RETAIN_MAX_BYTES: '128',
+      MQTT_QOS2_INFLIGHT_MAX: '20',
+      MQTT_AUTH_ATTEMPTS_PER_S: '5',
+      MQTT_AUTH_ATTEMPTS_BURST: '50',
+      MQTT_AUTH_USER_ATTEMPTS_PER_MIN: '12',
+      MQTT_AUTH_ADDRESS_FAILURES_PER_MIN: '30',
+      MQTT_AUTH_USER_FAILURES_PER_MIN: '3',
+      MQTT_AUTH_VERIFY_CONCURRENCY: '1',
+      MQTT_AUTH_VERIFY_QUEUE: '0',
+      MQTT_AUTH_LOG_FIRST: '5',
+      MQTT_AUTH_LOG_INTERVAL_S: '10',
+    })
+    expect(set.ok && set.config.broker).toEqual({
+      retainMaxBytes: 128,
+      qos2InflightMax: 20,
+      auth: {
+        attemptsPerS: 5,
+        attemptsBurst: 50,
+        usernameAttemptsPerMin: 12,
+        addressFailuresPerMin: 30,
+        usernameFailuresPerMin: 3,
+        verifyConcurrency: 1,
+        verifyQueue: 0,
+      },
+      authLogFirst: 5,
+      authLogIntervalMs: 10_000,
+    })
+    const bad = loadConfig({
+      MQTT_QOS2_INFLIGHT_MAX: '0',
+      MQTT_AUTH_VERIFY_CONCURRENCY: '100',
+      MQTT_AUTH_ATTEMPTS_PER_S: '1.5',
+      MQTT_RETAIN_MAX_BYTES: '-1',
+    })
+    expect(bad.ok).toBe(false)
+    if (bad.ok) return
+    expect(bad.errors.map((e) => e.split('=')[0]).sort()).toEqual([
+      'MQTT_AUTH_ATTEMPTS_PER_S',
+      'MQTT_AUTH_VERIFY_CONCURRENCY',
+      'MQTT_QOS2_INFLIGHT_MAX',
+      'MQTT_RETAIN_MAX_BYTES',
+    ])
+  })
+
   it('treats empty values as unset and strips a trailing slash from INFLUX_URL', () => {
     const r = loadConfig({ HTTP_PORT: '', INFLUX_URL: 'http://10.0.0.5:8086/' })
     expect(r.ok && r.config.httpPort).toBe(8080)

@@ -82,11 +82,11 @@ describe('charging pile', () => {
 
   it('meters the feeder as the sum of the ports plus at most 60 W of its own electronics', () => {
     const rs = readings(run(createDeviceModel(SPECS['charging-pile'], 5), from, from + 2 * DAY))
-    const unmetered = rs.map((r) => r.feeder.powerW - r.ports.reduce((s, p) => s + p.powerW, 0))
+    const unmetered = rs.map((r) => r.feeder!.powerW! - r.ports!.reduce((s, p) => s + p.powerW!, 0))
     expect(Math.min(...unmetered)).toBeGreaterThan(0)
     expect(Math.max(...unmetered)).toBeLessThanOrEqual(60)
     // and there is real charging to meter: a busy evening draws kilowatts
-    expect(Math.max(...rs.map((r) => r.feeder.powerW))).toBeGreaterThan(800)
+    expect(Math.max(...rs.map((r) => r.feeder!.powerW!))).toBeGreaterThan(800)
   })
 
   it('runs charging ports warmer than idle ones and ends sessions with their energy', () => {
@@ -98,8 +98,8 @@ describe('charging pile', () => {
     let nc = 0
     let ni = 0
     for (const r of readings(msgs)) {
-      for (const p of r.ports) {
-        if (p.state === 'charging' && p.powerW > 100) {
+      for (const p of r.ports!) {
+        if (p.state === 'charging' && p.powerW! > 100) {
           charging += p.tempC ?? 0
           nc++
         } else if (p.state === 'idle') {
@@ -125,7 +125,7 @@ describe('charging pile', () => {
     expect(fault?.body).toMatchObject({ port: 3, code: 'over_temperature' })
     const at = msgs.find((m) => m.channel === 'telemetry' && m.body.ts === fault?.body.ts)
       ?.body as ChargingPileTelemetry
-    const port3 = at.ports.find((p) => p.port === 3)
+    const port3 = at.ports!.find((p) => p.port === 3)
     expect(port3?.state).toBe('fault')
     expect(port3?.tempC).toBeGreaterThanOrEqual(74)
     const cleared = msgs.find((m) => m.channel === 'events' && m.body.event === 'port_fault_cleared')
@@ -140,7 +140,7 @@ describe('charging pile', () => {
     model.inject({ type: 'shed_stray_wire', startMs: start, endMs: start + 8 * 60 * MIN })
     const stray = readings(run(model, start, start + 60 * MIN))
     const unmetered = (r: ChargingPileTelemetry) =>
-      r.feeder.powerW - r.ports.reduce((s, p) => s + p.powerW, 0)
+      r.feeder!.powerW! - r.ports!.reduce((s, p) => s + p.powerW!, 0)
     for (let i = 1; i < stray.length; i++) {
       const extra =
         unmetered(stray[i] as ChargingPileTelemetry) - unmetered(plain[i] as ChargingPileTelemetry)
@@ -166,9 +166,9 @@ describe('circuit monitor with a stray-wire charger', () => {
     for (let i = 1; i < Math.min(30, p.ccMin); i++) {
       const base = plain[i] as CircuitMonitorTelemetry
       const r = stray[i] as CircuitMonitorTelemetry
-      expect(r.powerW - base.powerW).toBeGreaterThanOrEqual(115)
-      expect(r.powerW - base.powerW).toBeLessThanOrEqual(400)
-      if (base.powerW > 2) continue // a cleaning machine shares the circuit this minute
+      expect(r.powerW! - base.powerW!).toBeGreaterThanOrEqual(115)
+      expect(r.powerW! - base.powerW!).toBeLessThanOrEqual(400)
+      if (base.powerW! > 2) continue // a cleaning machine shares the circuit this minute
       checked++
       expect(r.powerFactor).toBeGreaterThanOrEqual(0.48)
       expect(r.powerFactor).toBeLessThanOrEqual(0.77)

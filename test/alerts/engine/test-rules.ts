@@ -50,7 +50,7 @@ export const testEvaluateDevice: EvaluateDevice = (state, input) => {
   if (msg.type === 'telemetry' && msg.reading.kind === 'charging-pile') {
     const r = msg.reading
     s.ports ??= {}
-    for (const p of r.ports) {
+    for (const p of r.ports ?? []) {
       if (p.tempC === undefined) continue
       s.ports[p.port] ??= {}
       const h = s.ports[p.port]!

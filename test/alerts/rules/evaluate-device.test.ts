@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { evaluateDevice } from '../../../alerts/rules/index.ts'
 import type { DecodedMessage } from '../../../domain/decode-message.ts'
+import type { DeviceKind, Telemetry } from '../../../domain/protocol.ts'
 import {
   brief,
   device,
@@ -102,4 +103,25 @@ describe('evaluateDevice on event time', () => {
       { action: 'clear', type: 'display_hardware', at: T0 + 6 * MIN },
     ])
   })
+})
+
+describe('evaluateDevice on readings that omit fields (protocol: a field a device lacks is omitted)', () => {
+  const bare = (kind: DeviceKind, ts: number, extra: Record<string, unknown> = {}): Step => ({
+    msg: { type: 'telemetry', deviceId: 'dev-1', kind, reading: { ts, seq: 1, kind, ...extra } as Telemetry },
+  })
+  it.each([
+    ['charging-pile', {}],
+    ['charging-pile', { ports: [{ port: 1 }], feeder: { voltageV: 230 } }],
+    ['circuit-monitor', {}],
+    ['circuit-monitor', { voltageV: 229 }],
+    ['daycare-sensor', {}],
+    ['outdoor-display', {}],
+    ['outdoor-display', { powerOn: true }],
+  ] as Array<[DeviceKind, Record<string, unknown>]>)(
+    'evaluates %s readings of only %j without an alert',
+    (kind, extra) => {
+      const steps = perMinute(T0, repeat(0, 30), (ts) => bare(kind, ts, extra))
+      expect(run(device(kind), steps).signals).toEqual([])
+    },
+  )
 })

@@ -58,7 +58,7 @@ export function pile(
     powerW: p.powerW ?? 0,
     ...(p.tempC !== undefined ? { tempC: p.tempC } : {}),
   }))
-  const portsW = ports.reduce((a, p) => a + p.powerW, 0)
+  const portsW = ports.reduce((a, p) => a + (p.powerW ?? 0), 0)
   const reading: ChargingPileTelemetry = {
     ts,
     seq: seq++,
@@ -116,7 +116,7 @@ export function event(kind: DeviceKind, ts: number, name: string, extra: Record<
 }
 
 export const status = (kind: DeviceKind, online: boolean, arrivalMs: number): Step => ({
-  msg: { type: 'status', deviceId: `dev-${kind}`, online },
+  msg: { type: 'status', deviceId: `dev-${kind}`, online, source: 'device' },
   arrivalMs,
 })
 

@@ -145,7 +145,7 @@ describe('stray_wire_charging in a shed (feeder minus ports)', () => {
 
   it('raises major for a charger on a shed socket, when the detector does', () => {
     const readings = shed(60, 10, null)
-    const verdicts = detectorVerdicts(readings.map(shedInput))
+    const verdicts = detectorVerdicts(readings.map((r) => shedInput(r)!))
     expect(verdicts.length).toBeGreaterThan(0)
     expect(brief(run(PILE, steps(readings)).signals)).toEqual([
       { action: 'raise', type: 'stray_wire_charging', severity: 'major', at: verdicts[0]!.ts },
