@@ -3,6 +3,7 @@
 import type { DeviceDirectory } from '../registry/index.ts'
 import type { ResolveSettings } from './settings.ts'
 import type { AlertStore } from './store.ts'
+import { createStrayWireFeedback } from './stray-wire-feedback.ts'
 import type { AlertSettings, RuleDevice } from './types.ts'
 
 export interface EngineDevice {
@@ -20,6 +21,7 @@ export function createDeviceLookup(opts: {
   ttlMs: number
 }) {
   const cache = new Map<string, EngineDevice>()
+  const feedback = createStrayWireFeedback(opts.store.db)
   return {
     /**
      * Decommissioned devices too: their spooled backlog is still evaluated. Unknown ids are not cached.
@@ -38,10 +40,14 @@ export function createDeviceLookup(opts: {
         tenantId: d.tenantId,
         reportIntervalS: d.reportIntervalS,
       }
-      const settings = opts.resolveSettings(
+      const resolved = opts.resolveSettings(
         opts.store.getSettings('site', d.siteId),
         opts.store.getSettings('device', d.id),
       )
+      // what crews told the stray-wire detector about this circuit travels with its settings
+      const fb = feedback.forDevice(d.id)
+      const settings =
+        fb.taught.length > 0 || fb.forget.length > 0 ? { ...resolved, strayWireFeedback: fb } : resolved
       const entry = {
         device,
         settings,

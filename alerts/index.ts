@@ -29,5 +29,7 @@ export {
   type SettingsScope,
   type StoredAlert,
 } from './store.ts'
+export { SIGNATURE_KINDS } from './stray-wire-circuit-normal.ts'
 export * from './stray-wire-detector.ts'
+export { createStrayWireFeedback } from './stray-wire-feedback.ts'
 export type { AlertSettings, DailyWindow, RuleDevice, TimeWindow } from './types.ts'

@@ -72,6 +72,7 @@ export function decideSignal(
       updatedAt: s.at,
       ...(s.port === undefined || s.type === 'device_offline' ? {} : { port: s.port }),
       ...(s.value === undefined ? {} : { lastValue: s.value }),
+      ...(s.evidence === undefined ? {} : { evidence: s.evidence }),
     }
     const t: AlertTransition = {
       alertId: alert.id,
@@ -91,6 +92,7 @@ export function decideSignal(
     message: rises ? s.message : open.message,
     updatedAt: Math.max(open.updatedAt, s.at),
     ...(s.value === undefined ? {} : { lastValue: s.value }),
+    ...(s.evidence === undefined ? {} : { evidence: s.evidence }),
   }
   const valueChanged = s.value !== undefined && s.value !== open.lastValue
   if (!rises && !valueChanged) return { alert, insert: false }

@@ -43,6 +43,7 @@ const StrayWireOverride = Type.Object(
     minHarmonicRatio: num('harmonic VA per W', 0),
     confirmNightMin: num('min', 0),
     confirmDayMin: num('min', 0),
+    confirmPfcExtraMin: num('min', 0),
     quietResetReadings: opt(Type.Integer({ minimum: 1, maximum: 1000 })),
     clearAfterMin: num('min', 0),
     presentW: num('W', 0),
@@ -255,6 +256,9 @@ export function strayWireParams(c: CatalogueSettings): StrayWireParams {
   let p = detectorParams.get(c)
   if (!p) {
     p = { ...c.strayWire, utcOffsetMin: c.utcOffsetMin }
+    // crews' answers (alerts/stray-wire-feedback.ts), attached by the engine's device lookup
+    const fb = (c as unknown as { strayWireFeedback?: StrayWireParams['feedback'] }).strayWireFeedback
+    if (fb) p.feedback = fb
     detectorParams.set(c, p)
   }
   return p

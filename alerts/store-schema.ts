@@ -67,4 +67,9 @@ export const ALERT_STORE_MIGRATIONS: readonly PartMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'alerts.evidence: why a rule raised an alert (JSON)',
+    sql: 'ALTER TABLE alerts ADD COLUMN evidence TEXT;',
+  },
 ]

@@ -66,6 +66,8 @@ interface AlertRow {
   last_value: string | null
   count: number
   updated_at: number
+  /** added by migration 2 */
+  evidence: string | null
 }
 
 interface TransitionRow {
@@ -100,6 +102,7 @@ const fromRow = (r: AlertRow): StoredAlert => {
   if (r.cleared_at !== null) a.clearedAt = r.cleared_at
   if (r.cleared_by !== null) a.clearedBy = r.cleared_by
   if (r.last_value !== null) a.lastValue = JSON.parse(r.last_value)
+  if (r.evidence !== null && r.evidence !== undefined) a.evidence = JSON.parse(r.evidence)
   return a
 }
 
@@ -122,6 +125,7 @@ const toRow = (a: StoredAlert) => ({
   last_value: a.lastValue === undefined ? null : JSON.stringify(a.lastValue),
   count: a.count,
   updated_at: a.updatedAt,
+  evidence: a.evidence === undefined ? null : JSON.stringify(a.evidence),
 })
 
 const fromTransitionRow = (r: TransitionRow): AlertTransition => {
@@ -150,10 +154,11 @@ export function createAlertStore(db: AlertsDb) {
     get: db.prepare('SELECT * FROM alerts WHERE id = ?'),
     insert: db.prepare(`INSERT INTO alerts VALUES (@id, @tenant_id, @type, @severity, @state, @device_id,
       @site_id, @port, @key, @message, @raised_at, @acknowledged_at, @acknowledged_by, @cleared_at, @cleared_by,
-      @last_value, @count, @updated_at)`),
+      @last_value, @count, @updated_at, @evidence)`),
     update: db.prepare(`UPDATE alerts SET severity = @severity, state = @state, message = @message,
       acknowledged_at = @acknowledged_at, acknowledged_by = @acknowledged_by, cleared_at = @cleared_at,
-      cleared_by = @cleared_by, last_value = @last_value, count = @count, updated_at = @updated_at WHERE id = @id`),
+      cleared_by = @cleared_by, last_value = @last_value, count = @count, updated_at = @updated_at,
+      evidence = @evidence WHERE id = @id`),
     addTransition:
       db.prepare(`INSERT INTO alert_transitions (alert_id, kind, at, by, note, severity, value, detail)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),

@@ -18,6 +18,7 @@ export function initBaseline(s: StrayWireState, obs: Observation): void {
   const plausible = obs.unexplainedW <= obs.backgroundCapW
   s.baselineW = plausible ? obs.unexplainedW : 0
   s.baselineH = plausible && obs.harmonicVA !== null ? obs.harmonicVA : 0
+  s.baselineQ = plausible && obs.reactiveVA !== null ? obs.reactiveVA : 0
 }
 
 /**
@@ -37,9 +38,16 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   if (Math.abs(dH) >= 0.5 * Math.abs(dW)) return
   s.baselineW = Math.max(0, s.baselineW! + dW)
   s.baselineH = Math.max(0, s.baselineH + dH)
+  if (obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined)
+    s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + obs.reactiveVA - s.prevQ)
 }
 
-export function updateBaseline(s: StrayWireState, obs: Observation, c: Classified): void {
+export function updateBaseline(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): void {
   // its own count: lights sitting just above quiet all evening must not make the next step an orphan
   if (c.cls !== 'charger') s.orphanRun = 0
   if (c.cls === 'quiet') {
@@ -49,9 +57,13 @@ export function updateBaseline(s: StrayWireState, obs: Observation, c: Classifie
     // lights going off drop the background at once; one low reading alone may be a feeder/port skew
     // glitch, and meter error alone cannot make the background much below zero
     const floor = -(obs.toleranceW + 10)
-    if (x < b && s.prevW !== null && s.prevW < b) s.baselineW = Math.max(x, s.prevW, floor)
-    else s.baselineW = Math.max(floor, b + BASELINE_GAIN * (x - b))
-    if (obs.harmonicVA !== null) s.baselineH += BASELINE_GAIN * (obs.harmonicVA - s.baselineH)
+    const dropped = x < b && s.prevW !== null && s.prevW < b
+    s.baselineW = dropped ? Math.max(x, s.prevW!, floor) : Math.max(floor, b + BASELINE_GAIN * (x - b))
+    // what left took its harmonic and reactive current with it (a compressor's var, a rectifier's harmonics)
+    const gain = dropped ? 1 : BASELINE_GAIN
+    if (obs.harmonicVA !== null) s.baselineH += gain * (obs.harmonicVA - s.baselineH)
+    if (obs.reactiveVA !== null)
+      s.baselineQ = (s.baselineQ ?? 0) + gain * (obs.reactiveVA - (s.baselineQ ?? 0))
     return
   }
   if (c.cls === 'charger' && obs.harmonicVA === null) {
@@ -65,16 +77,31 @@ export function updateBaseline(s: StrayWireState, obs: Observation, c: Classifie
     }
     return
   }
-  if (c.cls !== 'other') {
+  // an undistorted charger-sized level that did not start a candidate (no step was seen) is background
+  // like any other undistorted load: PFC lights, a resistive appliance
+  if (c.cls !== 'other' && !(c.cls === 'charger' && c.pfc)) {
     s.otherRun = 0
     return
   }
   s.otherRun += 1
-  // a background may only grow past the lights' range when the meter shows it is not a rectifier
+  // a background may only grow past the lights' range when the meter shows it is not a rectifier, or
+  // on a circuit, when the step is too small for a charger: banks of low-PF LED lights (PF 0.5–0.65,
+  // THD 90–150 %) are rectifiers too, and a circuit may carry more of them than 75 W. A shed's residual
+  // creeps with port meter error, so there the cap stays.
   const undistorted = c.excessVA !== null && c.excessVA < 0.3 * c.excessW
-  if (s.otherRun >= ABSORB_AFTER_READINGS && (undistorted || obs.unexplainedW <= obs.backgroundCapW)) {
+  const small = obs.source === 'circuit' && c.excessW < params.minStepW
+  if (
+    s.otherRun >= ABSORB_AFTER_READINGS &&
+    (undistorted || small || obs.unexplainedW <= obs.backgroundCapW)
+  ) {
     s.baselineW = obs.unexplainedW
-    if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
+    setBackgroundWaveform(s, obs)
     s.otherRun = 0
   }
+}
+
+/** The background's harmonic and reactive VA become what the meter shows now (a new background). */
+export function setBackgroundWaveform(s: StrayWireState, obs: Observation): void {
+  if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
+  if (obs.reactiveVA !== null) s.baselineQ = obs.reactiveVA
 }

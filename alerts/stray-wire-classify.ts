@@ -13,6 +13,11 @@ export interface Observation {
    * resistive load adds watts but no harmonic current.
    */
   harmonicVA: number | null
+  /**
+   * Reactive power of the fundamental |Q|, var, when PF and THD are known: a motor (compressor, PF
+   * 0.75–0.85) draws much of it, an active-PFC charger or a heater almost none.
+   */
+  reactiveVA: number | null
   /** How far the background may move from meter error alone (shed residual), W. */
   toleranceW: number
   /** Largest background that is still lights or pile electronics, W. */
@@ -32,6 +37,7 @@ export function observe(input: StrayWireInput, params: StrayWireParams): Observa
       ts: input.ts,
       unexplainedW: input.feederPowerW - ports,
       harmonicVA: null,
+      reactiveVA: null,
       toleranceW,
       backgroundCapW: params.electronicsAllowanceW + toleranceW + 20,
     }
@@ -41,6 +47,7 @@ export function observe(input: StrayWireInput, params: StrayWireParams): Observa
     ts: input.ts,
     unexplainedW: input.powerW,
     harmonicVA: harmonicVA(input.powerW, input.powerFactor, input.currentThdPct),
+    reactiveVA: reactiveVA(input.powerW, input.powerFactor, input.currentThdPct),
     toleranceW: 0,
     backgroundCapW: CIRCUIT_BACKGROUND_CAP_W,
   }
@@ -58,13 +65,32 @@ export function harmonicVA(powerW: number, powerFactor?: number, thdPct?: number
   return thd * s1
 }
 
+/** Q = √(S₁² − P²), with S₁ as in harmonicVA. */
+export function reactiveVA(powerW: number, powerFactor?: number, thdPct?: number): number | null {
+  if (powerFactor === undefined || thdPct === undefined) return null
+  if (!Number.isFinite(powerFactor) || !Number.isFinite(thdPct) || thdPct < 0) return null
+  if (powerW < 2 || powerFactor <= 0.05) return 0
+  const thd = thdPct / 100
+  const s1 = powerW / Math.min(1, Math.abs(powerFactor)) / Math.sqrt(1 + thd * thd)
+  return Math.sqrt(Math.max(0, s1 * s1 - powerW * powerW))
+}
+
 export type LoadClass = 'quiet' | 'other' | 'charger' | 'big'
 
 export interface Classified {
   cls: LoadClass
   excessW: number
   excessVA: number | null
+  /** A charger-class excess that is undistorted and draws little reactive power: an active-PFC charger. */
+  pfc?: boolean
 }
+
+/**
+ * An active-PFC charger's input (PF ≥ 0.95, THD 5–15 %): harmonic VA ≤ ~0.2 and reactive ≤ ~0.35 of its
+ * watts. A compressor's motor draws ≥ 0.55 var per W; a heater is far bigger than a charger.
+ */
+const PFC_MAX_HARMONIC_RATIO = 0.25
+const PFC_MAX_REACTIVE_RATIO = 0.45
 
 /**
  * quiet: background; other: a small step (lights) or a resistive load in the charger range;
@@ -75,6 +101,7 @@ export function classify(
   baselineW: number,
   baselineH: number,
   params: StrayWireParams,
+  baselineQ = 0,
 ): Classified {
   const excessW = obs.unexplainedW - baselineW
   const excessVA = obs.harmonicVA === null ? null : obs.harmonicVA - baselineH
@@ -88,7 +115,12 @@ export function classify(
     return { cls: twoChargers ? 'charger' : 'big', excessW, excessVA }
   }
   if (excessW < params.minStepW + wander) return { cls: 'other', excessW, excessVA }
-  if (ratio !== null && ratio < params.minHarmonicRatio) return { cls: 'other', excessW, excessVA }
+  if (ratio !== null && ratio < params.minHarmonicRatio) {
+    const q = obs.reactiveVA === null ? null : (obs.reactiveVA - baselineQ) / excessW
+    if (ratio <= PFC_MAX_HARMONIC_RATIO && q !== null && Math.abs(q) <= PFC_MAX_REACTIVE_RATIO)
+      return { cls: 'charger', excessW, excessVA, pfc: true }
+    return { cls: 'other', excessW, excessVA }
+  }
   return { cls: 'charger', excessW, excessVA }
 }
 

@@ -2,7 +2,23 @@
 // A charger shows as a step of 120–350 W over the background that stays (CC for hours, then a slow CV
 // taper), distorted (THD 60–120 %) where the meter reports it. Lights are too small, cleaners and
 // heaters too big, legit charging is metered by the ports. See domain.md "Stray-wire detection".
-import { followLightSteps, initBaseline, updateBaseline } from './stray-wire-baseline.ts'
+import {
+  followLightSteps,
+  initBaseline,
+  setBackgroundWaveform,
+  updateBaseline,
+} from './stray-wire-baseline.ts'
+import {
+  copyNormal,
+  endEpisode,
+  followEpisode,
+  learnBackground,
+  matchesDayProfile,
+  matchSignature,
+  noteMatch,
+  noteSteps,
+  startEpisode,
+} from './stray-wire-circuit-normal.ts'
 import {
   type Classified,
   classify,
@@ -23,6 +39,7 @@ import {
   sawStep,
   startCandidate,
 } from './stray-wire-evidence.ts'
+import { explainRaise } from './stray-wire-explain.ts'
 import {
   type ActiveAlert,
   DEFAULT_STRAY_WIRE_PARAMS,
@@ -58,17 +75,22 @@ export function detectStrayWire(
     candidate: state.candidate && { ...state.candidate, recentW: [...state.candidate.recentW] },
   }
   s.alert = state.alert && { ...state.alert }
+  s.normal = copyNormal(state.normal)
   const gapMin = s.lastTs === null ? 0 : (obs.ts - s.lastTs) / MIN
   if (gapMin > params.maxGapMin) s.candidate = null
 
   if (s.baselineW === null) initBaseline(s, obs)
   if (s.candidate || s.alert) followLightSteps(s, obs, params)
-  const c = classify(obs, s.baselineW!, s.baselineH, params)
+  const c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
 
   let verdict: StrayWireVerdict | undefined
   if (s.alert) verdict = trackAlert(s, obs, c, params)
-  else verdict = trackCandidate(s, obs, c, params)
+  else verdict = trackCandidate(s, obs, c, params, input)
 
+  // a candidate dropped for any other reason than its load leaving teaches nothing
+  if (!s.candidate && !s.alert) s.normal.episode = null
+  if (obs.source === 'circuit')
+    noteSteps(s.normal, obs.ts, obs.unexplainedW, obs.harmonicVA, s.prevW, params.utcOffsetMin)
   s.lastTs = obs.ts
   s.prev2W = s.prevW
   if (c.cls === 'big' && !s.prevBig) s.bigSinceTs = obs.ts
@@ -76,6 +98,7 @@ export function detectStrayWire(
   s.prevBig = c.cls === 'big'
   s.prevW = obs.unexplainedW
   s.prevH = obs.harmonicVA
+  s.prevQ = obs.reactiveVA
   return verdict ? { state: s, verdict } : { state: s }
 }
 
@@ -84,12 +107,18 @@ function trackCandidate(
   obs: Observation,
   c: Classified,
   params: StrayWireParams,
+  input: StrayWireInput,
 ): StrayWireVerdict | undefined {
   const cand = s.candidate
   if (!cand) {
-    updateBaseline(s, obs, c)
+    updateBaseline(s, obs, c, params)
+    if (c.cls !== 'big' && c.cls !== 'charger')
+      learnBackground(s.normal!, obs.ts, s.baselineW!, s.baselineH, params.utcOffsetMin)
     const unseen = partOfBigLoad(s, obs, c)
-    if (c.cls === 'charger' && sawStep(s, obs, params) && !unseen) startCandidate(s, obs, c)
+    if (c.cls === 'charger' && sawStep(s, obs, params, c.pfc === true) && !unseen) {
+      startCandidate(s, obs, c)
+      startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
+    }
     return undefined
   }
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
@@ -113,7 +142,7 @@ function trackCandidate(
   // heater's partial minutes at its thermostat edges do. What is left is background again.
   if (obs.source === 'circuit' && obs.harmonicVA === null && (c.cls === 'quiet' || c.cls === 'other')) {
     s.candidate = null
-    updateBaseline(s, obs, c)
+    updateBaseline(s, obs, c, params)
     return undefined
   }
   if (c.cls === 'charger' && partOfBigLoad(s, obs, c)) {
@@ -125,7 +154,8 @@ function trackCandidate(
     cand.quietRun += 1
     if (cand.quietRun >= params.quietResetReadings) {
       s.candidate = null
-      updateBaseline(s, obs, c)
+      endEpisode(s.normal!, obs.ts - params.quietResetReadings * MIN, params.utcOffsetMin)
+      updateBaseline(s, obs, c, params)
     }
     return undefined
   }
@@ -139,6 +169,7 @@ function trackCandidate(
   if (cand.recentW.length > RECENT_READINGS) cand.recentW.shift()
   if (hidden) cand.hiddenReadings += 1
   else {
+    followEpisode(s.normal!, c.excessW)
     cand.minW = Math.min(cand.minW, c.excessW)
     cand.maxW = Math.max(cand.maxW, c.excessW)
     if (c.excessVA !== null && cand.harmonicVA !== null)
@@ -147,7 +178,9 @@ function trackCandidate(
   if (!hidden && cand.sinceBig === 3) noteBridge(cand, c)
 
   const hour = localHour(obs.ts, params.utcOffsetMin)
-  const confirmMin = isEveningOrNight(hour) ? params.confirmNightMin : params.confirmDayMin
+  const confirmMin =
+    (isEveningOrNight(hour) ? params.confirmNightMin : params.confirmDayMin) +
+    (cand.pfc ? (params.confirmPfcExtraMin ?? 0) : 0)
   const heldMin = (obs.ts - cand.onsetTs) / MIN
   // most of the unmasked readings must be charger-shaped, not a flicker that crossed the step once
   const enough = cand.chargerReadings >= Math.max(3, Math.ceil(0.6 * cand.readings))
@@ -168,6 +201,20 @@ function trackCandidate(
     return undefined
   }
 
+  // what this circuit does every day (its lights at dusk, its compressor's runs) is no charger
+  const plateauW = median(cand.recentW)
+  const hRatio = cand.harmonicVA === null ? null : cand.harmonicVA / plateauW
+  const known = matchSignature(s.normal!, obs.ts, plateauW, hRatio, params.utcOffsetMin, params.feedback)
+  const usual = matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin)
+  if (known || usual) {
+    if (known) noteMatch(s.normal!, known, obs.ts)
+    s.candidate = null
+    s.normal!.episode = null
+    s.baselineW = obs.unexplainedW
+    setBackgroundWaveform(s, obs)
+    return undefined
+  }
+
   const severity: StrayWireSeverity = isCriticalHour(hour) ? 'critical' : 'major'
   s.alert = {
     onsetTs: cand.onsetTs,
@@ -176,9 +223,18 @@ function trackCandidate(
     peakW: cand.maxW,
     lastPresentTs: obs.ts,
     absentSinceTs: null,
+    ...(cand.pfc ? { pfc: true } : {}),
   }
   s.candidate = null
-  return { kind: 'raise', ts: obs.ts, onsetTs: cand.onsetTs, severity, powerW: Math.round(cand.maxW) }
+  const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
+  return {
+    kind: 'raise',
+    ts: obs.ts,
+    onsetTs: cand.onsetTs,
+    severity,
+    powerW: Math.round(cand.maxW),
+    evidence,
+  }
 }
 
 /**
@@ -194,7 +250,7 @@ function chargerStillThere(
 ): boolean {
   // the background under a long session drifts (port meter error as legit sessions come and go), so a
   // quarter of the peak is the least the watts alone can vouch for: the alert clears late in the taper
-  if (c.excessVA === null)
+  if (c.excessVA === null || alert.pfc)
     return c.excessW >= Math.max(params.presentW + obs.toleranceW / 8, 0.25 * alert.peakW)
   return c.excessW >= 5 && c.excessVA >= 10 && c.excessVA >= 0.5 * c.excessW
 }
@@ -209,6 +265,7 @@ function trackAlert(
   if (c.cls === 'big') return undefined
   const present = chargerStillThere(c, obs, alert, params)
   if (present) {
+    followEpisode(s.normal!, c.excessW)
     alert.lastPresentTs = obs.ts
     alert.absentSinceTs = null
     alert.peakW = Math.max(alert.peakW, c.excessW)
@@ -223,8 +280,17 @@ function trackAlert(
   if (obs.ts - alert.absentSinceTs < params.clearAfterMin * MIN) return undefined
   s.alert = null
   s.otherRun = 0
+  endEpisode(s.normal!, alert.absentSinceTs, params.utcOffsetMin)
   // what is left now is background again
   s.baselineW = obs.unexplainedW
-  if (obs.harmonicVA !== null) s.baselineH = obs.harmonicVA
+  setBackgroundWaveform(s, obs)
   return { kind: 'clear', ts: obs.ts, onsetTs: alert.onsetTs }
+}
+
+const ratioOf = (c: Classified): number | null =>
+  c.excessVA === null || c.excessW <= 0 ? null : c.excessVA / c.excessW
+
+function median(xs: readonly number[]): number {
+  const a = [...xs].sort((x, y) => x - y)
+  return a[Math.floor(a.length / 2)] ?? 0
 }

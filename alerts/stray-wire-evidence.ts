@@ -22,10 +22,13 @@ const MIN_MASKING_LOAD_W = 600
  * A charger plugs in as a step within a minute or two; a background that creeps (port meter error as
  * legit sessions taper) never does. After a big load, which hides steps, it gets the benefit of the doubt.
  */
-export function sawStep(s: StrayWireState, obs: Observation, params: StrayWireParams): boolean {
-  // without PF/THD a level we never saw arrive (first reading) may as well be the lights
-  if (s.prevW === null) return obs.harmonicVA !== null
-  if (s.prevBig) return true
+export function sawStep(s: StrayWireState, obs: Observation, params: StrayWireParams, pfc = false): boolean {
+  // without PF/THD a level we never saw arrive (first reading) may as well be the lights; so may an
+  // undistorted one (an active-PFC charger's only tell is its step)
+  if (s.prevW === null) return obs.harmonicVA !== null && !pfc
+  // a rectifier's harmonic current shows through a big load; an active-PFC charger's step does not:
+  // an undistorted level found when a heater or cleaner stops was never seen to arrive
+  if (s.prevBig) return !pfc
   const before = s.prev2W === null ? s.prevW : Math.min(s.prevW, s.prev2W)
   const stepW = obs.unexplainedW - before
   // the step carries most of the excess: two lamps arriving a few minutes apart add up to a charger's
@@ -91,6 +94,8 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
     hiddenReadings: 0,
     recentW: [c.excessW],
     sinceBig: 1,
+    stepW: Math.round(c.excessW * 10) / 10,
+    ...(c.pfc ? { pfc: true } : {}),
   }
 }
 

@@ -1,4 +1,6 @@
 // Inputs, state and output of the stray-wire charging detector (domain.md alert `stray_wire_charging`).
+import type { CircuitNormal, LoadSignature } from './stray-wire-circuit-normal.ts'
+import type { StrayWireEvidence } from './stray-wire-explain.ts'
 
 /** One circuit-monitor reading; PF and THD are optional in protocol v1, so the detector copes without. */
 export interface CircuitInput {
@@ -39,6 +41,11 @@ export interface StrayWireParams {
   /** Minutes of charger-shaped load before raising, at night (18:00–06:00) and by day. */
   confirmNightMin: number
   confirmDayMin: number
+  /**
+   * More minutes for an undistorted (active-PFC) candidate: without harmonic current only the flat
+   * plateau and its duration set it apart from other resistive loads of its size.
+   */
+  confirmPfcExtraMin: number
   /** A candidate dies after this many consecutive quiet readings. */
   quietResetReadings: number
   /** domain.md: cleared when the load is gone for 10 min. */
@@ -52,6 +59,8 @@ export interface StrayWireParams {
   electronicsAllowanceW: number
   /** A longer silence than this forgets a candidate (the step can no longer be trusted). */
   maxGapMin: number
+  /** What crews said (alerts/stray-wire-feedback.ts): loads that are not charging, learned ones undone. */
+  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] }
 }
 
 export const DEFAULT_STRAY_WIRE_PARAMS: StrayWireParams = Object.freeze({
@@ -62,6 +71,7 @@ export const DEFAULT_STRAY_WIRE_PARAMS: StrayWireParams = Object.freeze({
   minHarmonicRatio: 0.5,
   confirmNightMin: 6,
   confirmDayMin: 10,
+  confirmPfcExtraMin: 3,
   quietResetReadings: 3,
   clearAfterMin: 10,
   presentW: 12,
@@ -99,6 +109,10 @@ export interface Candidate {
   levelBeforeBigW?: number | null
   /** Times the level came back unchanged after a big load went off. */
   bridges?: number
+  /** Arrived undistorted and with little reactive power: an active-PFC charger, watched longer. */
+  pfc?: boolean
+  /** The excess of its first reading, W: the step it arrived with. */
+  stepW?: number
 }
 
 export interface ActiveAlert {
@@ -109,6 +123,8 @@ export interface ActiveAlert {
   lastPresentTs: number
   /** First reading without the charger since it was last seen, or null while it is there. */
   absentSinceTs: number | null
+  /** An active-PFC charger: its presence is told by watts, it carries no harmonic current. */
+  pfc?: boolean
 }
 
 /** Plain JSON: persisted across restarts as is. */
@@ -119,6 +135,9 @@ export interface StrayWireState {
   baselineW: number | null
   /** Background harmonic VA (circuits with PF and THD). */
   baselineH: number
+  /** Background reactive VA of the fundamental; optional so states persisted before it load. */
+  baselineQ?: number
+  prevQ?: number | null
   prevW: number | null
   prevH: number | null
   /** The reading before prevW, W: a charger's step may straddle two meter intervals. */
@@ -138,10 +157,19 @@ export interface StrayWireState {
   orphanRun?: number
   candidate: Candidate | null
   alert: ActiveAlert | null
+  /** What this circuit does every day (stray-wire-circuit-normal.ts); optional so older states load. */
+  normal?: CircuitNormal
 }
 
 export type StrayWireVerdict =
-  | { kind: 'raise'; ts: number; onsetTs: number; severity: StrayWireSeverity; powerW: number }
+  | {
+      kind: 'raise'
+      ts: number
+      onsetTs: number
+      severity: StrayWireSeverity
+      powerW: number
+      evidence: StrayWireEvidence
+    }
   | { kind: 'escalate'; ts: number; onsetTs: number; severity: 'critical' }
   | { kind: 'clear'; ts: number; onsetTs: number }
 

@@ -55,6 +55,8 @@ export type RuleSignal =
       at: number
       message: string
       value?: number | string | boolean
+      /** why: figures a crew can check (alert `evidence`); replaces the stored one when given */
+      evidence?: Record<string, unknown>
       /** a protective command to send with the alert (e.g. stop_port at critical overheat) */
       command?: { name: 'stop_port'; args: { port: number; reason: string } }
     }

@@ -18,6 +18,8 @@ import { installErrorHandlers } from './errors.ts'
 import { watchLiveAuth } from './live-auth.ts'
 import { createLiveFeed, type LiveFeed, type LiveServer } from './live-feed.ts'
 import { createApiMetrics } from './metrics.ts'
+import { DEFAULT_QUERY_BOUNDS, type QueryBounds } from './query-bounds.ts'
+import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.ts'
 import { healthRoutes, type Readiness } from './routes/health.ts'
 import { type PartRoutes, registerV1Routes } from './routes/index.ts'
 import { SESSION_COOKIE } from './session-cookie.ts'
@@ -39,6 +41,10 @@ export interface ApiConfig {
   signIn?: SignInLimits
   /** how often live sockets' credentials are re-checked for expiry (default 30 s) */
   liveAuthRecheckMs?: number
+  /** requests per caller on /api/v1 (default 20/s, bursts of 100) */
+  rateLimit?: RateLimits
+  /** what one telemetry or events request may cost InfluxDB (default 400 days, 1,000,000 points) */
+  queryBounds?: QueryBounds
 }
 
 export interface ApiDeps {
@@ -155,6 +161,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     registry: deps.registry,
     influx: deps.influx,
     state: deps.deviceState ?? createInfluxDeviceState({ influx: deps.influx, now }),
+    bounds: deps.config.queryBounds ?? DEFAULT_QUERY_BOUNDS,
     revoke,
     // The live feed is created after the routes; provisioning only happens once the app listens.
     // Bounded: while the service client reconnects, provisioning must not wait for a SUBACK.
@@ -177,7 +184,17 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   let routes: V1Route[] = []
   await app.register(
     async (v1) => {
+      const limiter = createRateLimiter({
+        limits: deps.config.rateLimit ?? DEFAULT_RATE_LIMITS,
+        // the wall clock, not the injected `now`: a test's frozen domain time must not freeze refills
+        now: Date.now,
+        limited: metrics.rateLimited,
+      })
+      // hooks run in order: the address check before authentication, the principal's bucket after it
+      v1.addHook('onRequest', limiter.beforeAuth)
+      v1.addHook('onResponse', limiter.onResponse)
       routes = installV1Auth(v1 as unknown as FastifyInstance, { auth, allowedOrigins })
+      v1.addHook('onRequest', limiter.afterAuth)
       await registerV1Routes(v1 as unknown as FastifyInstance, ctx, people, deps.parts ?? {})
     },
     { prefix: '/api/v1' },

@@ -1,7 +1,9 @@
 // online / lastSeen / latest reading for a page of devices, from InfluxDB: the last `device_status`
 // point per device and the last telemetry point per device (and per port for piles), all bounded to the
-// last 30 days. One query per measurement involved, whatever the page size. Swap this file for an
-// in-memory source fed by the live feed if the queries ever become the bottleneck.
+// last 30 days. One query per measurement involved, whatever the page size, the page's ids bound as one
+// regex (influx-queries.ts deviceFilter). What remains scales with the page: one LIMIT 1 per device's
+// series (bench/device-state.ts). Swap this file for an in-memory source fed by ingest or the live feed
+// if the queries ever become the bottleneck.
 import type { DeviceKind } from '../domain/protocol.ts'
 import { FIELDS_BY_KIND, MEASUREMENT, MEASUREMENT_BY_KIND } from '../domain/storage.ts'
 import type { InfluxClient, QueryParam, SeriesResult } from '../influx/index.ts'

@@ -7,6 +7,7 @@ export interface ApiMetrics {
   liveClients: Gauge
   liveMessages: Counter<'type'>
   liveTelemetrySubscriptions: Gauge
+  rateLimited: Counter<'caller'>
 }
 
 // A second app on the same registry (tests, restarts in-process) reuses the registered metrics.
@@ -67,6 +68,17 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
         new Gauge({
           name: 'courtyard_api_live_telemetry_subscriptions',
           help: 'devices whose telemetry the live feed subscribes to (someone is watching)',
+          registers: [registry],
+        }),
+    ),
+    rateLimited: metric(
+      registry,
+      'courtyard_api_rate_limited_total',
+      () =>
+        new Counter({
+          name: 'courtyard_api_rate_limited_total',
+          help: 'requests refused with 429, by caller kind (token, session, address)',
+          labelNames: ['caller'],
           registers: [registry],
         }),
     ),

@@ -6,10 +6,25 @@ export function encodeCursor(value: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
 }
 
-/** Decodes a cursor and checks that it carries `keys` of the expected types. */
+/** What a cursor field must be: a string, or a whole number within [min, max]. */
+export type CursorField = 'string' | { int: [min: number, max: number] }
+
+/** An instant in epoch ms as cursors carry it (the range JavaScript dates allow). */
+export const EPOCH_MS: CursorField = { int: [-8_640_000_000_000_000, 8_640_000_000_000_000] }
+
+const fieldOk = (v: unknown, f: CursorField): boolean =>
+  f === 'string'
+    ? typeof v === 'string'
+    : Number.isSafeInteger(v) && (v as number) >= f.int[0] && (v as number) <= f.int[1]
+
+/**
+ * Decodes a cursor and checks that it carries `keys` of the expected types and ranges. A cursor is
+ * client-held, so anything in it reaches a query only after this check: a forged one is a 400
+ * BAD_CURSOR, never a malformed query (which InfluxDB answers with an error, a 502 here).
+ */
 export function decodeCursor<T extends Record<string, string | number>>(
   cursor: string,
-  shape: { [K in keyof T]: 'string' | 'number' },
+  shape: { [K in keyof T]: CursorField },
 ): T {
   let value: unknown
   try {
@@ -20,11 +35,11 @@ export function decodeCursor<T extends Record<string, string | number>>(
   const ok =
     typeof value === 'object' &&
     value !== null &&
-    Object.entries(shape).every(([k, t]) => typeof (value as Record<string, unknown>)[k] === t)
+    Object.entries(shape).every(([k, f]) => fieldOk((value as Record<string, unknown>)[k], f as CursorField))
   if (!ok)
     throw new CourtyardError(
-      'BAD_REQUEST',
-      'cursor is not valid here: pass the `next` value of the previous page',
+      'BAD_CURSOR',
+      'cursor is not valid here: pass the `next` value of the previous page unchanged, or leave cursor out to start from the first page',
     )
   return value as T
 }

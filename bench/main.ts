@@ -30,6 +30,7 @@ import { provisionProbePile, runAlertLatency } from './run-alert-latency.ts'
 import { runLatency } from './run-latency.ts'
 import { runMemory } from './run-memory.ts'
 import { runThroughput } from './run-throughput.ts'
+import { measureStrayWireCpu, strayWireCpuLines } from './stray-wire-cpu.ts'
 import { type OursTarget, serviceExists, startBare, startOurs, type Target } from './targets.ts'
 
 const PHASES = ['bare', 'ours', 'latency', 'memory', 'alerts', 'write-path', 'auth'] as const
@@ -247,6 +248,8 @@ try {
     if (summary.memoryOurs) log(...memoryLines('ours', summary.memoryOurs))
   }
   if (phases.has('alerts')) {
+    // the detector runs for every circuit reading in the engine: its own CPU, in process
+    log(...strayWireCpuLines(measureStrayWireCpu()))
     summary.alertLatency = await withOurs('alert_latency', false, alertLatency, plan.devices)
     if (summary.alertLatency) log(...alertLatencyLines(summary.alertLatency))
     // engine cost: the same closed loop with the engine off, then on, each in a fresh service

@@ -47,6 +47,8 @@ export const Alert = Type.Object({
   clearedAt: Type.Optional(Type.Integer()),
   clearedBy: Type.Optional(Type.String()),
   lastValue: Type.Optional(Type.Union([Type.Number(), Type.String(), Type.Boolean()])),
+  /** why the rule raised it, in figures a crew can check (stray_wire_charging: step, level, PF/THD, …) */
+  evidence: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   count: Type.Integer({ minimum: 1 }),
   /** last change of any kind (event time for rule-driven changes, wall clock for people) */
   updatedAt: Type.Integer(),

@@ -2,6 +2,8 @@
 export const ERROR_CODES = {
   PAYLOAD_INVALID: 400,
   BAD_REQUEST: 400,
+  /** a list cursor that is not one we issued (garbled, forged, or from another list) */
+  BAD_CURSOR: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

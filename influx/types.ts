@@ -11,7 +11,8 @@ export interface InfluxConfig {
   timeoutMs?: number
 }
 
-export type QueryParam = string | number | boolean
+/** `{ regex }` binds a regular expression (`"tag" =~ $name`); InfluxDB 1.x types a JSON object param by its key */
+export type QueryParam = string | number | boolean | { regex: string }
 
 export interface SeriesResult {
   name: string

@@ -53,6 +53,17 @@ export interface ServiceConfig {
     authLogFirst: number
     authLogIntervalMs: number
   }
+  /** per-caller request budget on /api/v1 and what one history request may cost InfluxDB */
+  api: {
+    /** API_RATE_PER_S: sustained requests per second per token, session or (failing) address */
+    ratePerS: number
+    /** API_BURST: requests a caller may send at once */
+    burst: number
+    /** API_MAX_SPAN_DAYS: longest telemetry or events range */
+    maxSpanMs: number
+    /** API_MAX_SCAN_POINTS: most stored points one telemetry request may read */
+    maxScanPoints: number
+  }
 }
 
 export type ConfigResult = { ok: true; config: ServiceConfig } | { ok: false; errors: string[] }
@@ -218,6 +229,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       maxFailuresPerUser: int('SIGNIN_MAX_FAILURES_PER_USER', 5, 1, 1000) ?? 5,
       maxFailuresPerAddress: int('SIGNIN_MAX_FAILURES_PER_ADDRESS', 50, 1, 100_000) ?? 50,
       failureWindowMs: (int('SIGNIN_FAILURE_WINDOW_S', 900, 1, 86_400) ?? 900) * 1000,
+    },
+    api: {
+      ratePerS: int('API_RATE_PER_S', 20, 1, 100_000) ?? 20,
+      burst: int('API_BURST', 100, 1, 1_000_000) ?? 100,
+      maxSpanMs: (int('API_MAX_SPAN_DAYS', 400, 1, 36_500) ?? 400) * 86_400_000,
+      maxScanPoints: int('API_MAX_SCAN_POINTS', 1_000_000, 10_000, 1_000_000_000) ?? 1_000_000,
     },
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config }

@@ -154,6 +154,8 @@ export async function startService(deps: {
         port: config.httpPort,
         sessions: config.sessions,
         signIn: config.signIn,
+        rateLimit: { ratePerS: config.api.ratePerS, burst: config.api.burst },
+        queryBounds: { maxSpanMs: config.api.maxSpanMs, maxScanPoints: config.api.maxScanPoints },
       },
       log: log.child({ component: 'api' }),
       registry,

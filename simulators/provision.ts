@@ -20,6 +20,9 @@ interface ApiAnswer {
 }
 
 /** Provisions every site and device; resolves with the devices, each carrying its secret. */
+/** 429 answers one request waits out (each for its Retry-After, at most 30 s) before giving up */
+const MAX_RATE_LIMITED_RETRIES = 20
+
 export async function provisionEstate(
   apiUrl: string,
   token: string,
@@ -28,7 +31,19 @@ export async function provisionEstate(
 ): Promise<DeviceSpec[]> {
   const doFetch = opts.fetch ?? fetch
   const base = apiUrl.replace(/\/+$/, '')
+  // the API rate-limits each token (API_RATE_PER_S, API_BURST): a large estate waits as told and goes on
   async function call(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+    for (let attempt = 1; ; attempt++) {
+      const a = await callOnce(method, path, body)
+      if (a.status !== 429 || attempt >= MAX_RATE_LIMITED_RETRIES) return a
+      await new Promise((r) => setTimeout(r, Math.min(a.retryAfterS ?? 1, 30) * 1000))
+    }
+  }
+  async function callOnce(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<ApiAnswer & { retryAfterS?: number }> {
     let res: Response
     try {
       res = await doFetch(`${base}/api/v1${path}`, {
@@ -49,7 +64,12 @@ export async function provisionEstate(
     } catch {
       parsed = { message: text.slice(0, 200) }
     }
-    return { status: res.status, body: parsed }
+    const retryAfter = Number(res.headers.get('retry-after'))
+    return {
+      status: res.status,
+      body: parsed,
+      ...(Number.isFinite(retryAfter) && retryAfter > 0 && { retryAfterS: retryAfter }),
+    }
   }
   const fail = (what: string, a: ApiAnswer): never => {
     const code = a.status === 401 ? 'UNAUTHORIZED' : a.status === 403 ? 'FORBIDDEN' : 'BAD_REQUEST'

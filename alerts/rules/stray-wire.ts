@@ -57,8 +57,10 @@ export function strayWire(
     at: v.ts,
     message:
       v.kind === 'raise'
-        ? `charger-shaped load of ${v.powerW} W ${where} since ${since}`
+        ? `charger-shaped load of ${v.powerW} W ${where} since ${since}: ${v.evidence.why.join('; ')}`
         : `charger-shaped load ${where} since ${since}, still on at night`,
-    ...(v.kind === 'raise' ? { value: v.powerW } : {}),
+    ...(v.kind === 'raise'
+      ? { value: v.powerW, evidence: { ...v.evidence } as unknown as Record<string, unknown> }
+      : {}),
   })
 }

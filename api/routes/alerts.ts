@@ -7,16 +7,18 @@ import {
   ALERT_STATE_FILTERS,
   AlertSettingsOverride,
   type AlertStore,
+  createStrayWireFeedback,
   defaultResolveSettings,
   type ResolveSettings,
   type SettingsScope,
+  SIGNATURE_KINDS,
   type StoredAlert,
 } from '../../alerts/index.ts'
 import { ALERT_TYPES, Alert, AlertTransition, SEVERITIES } from '../../domain/alerts.ts'
 import { CourtyardError } from '../../domain/errors.ts'
 import { type Principal, principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
-import { decodeCursor, encodeCursor } from '../pagination.ts'
+import { decodeCursor, EPOCH_MS, encodeCursor } from '../pagination.ts'
 import { DEFAULT_LIMIT, errorResponses, Id, IdParams, ListQuery, listOf } from '../schemas.ts'
 import { parseInstant } from '../time-range.ts'
 
@@ -48,6 +50,19 @@ const Note = Type.Object(
   { additionalProperties: false },
 )
 
+const ClearBody = Type.Object(
+  {
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    notCharging: Type.Optional(
+      Type.Enum(SIGNATURE_KINDS, {
+        description:
+          'stray_wire_charging only: the load was not charging but this; the detector stops alerting on loads of its signature on this circuit (GET /devices/{id}/stray-wire/learned lists them, DELETE undoes)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
 const SettingsAnswer = Type.Object({
   scope: Type.Enum(['site', 'device']),
   id: Type.String(),
@@ -64,6 +79,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
   const { ctx, engine } = opts
   const { store } = engine
   const resolve = opts.resolveSettings ?? defaultResolveSettings
+  const feedback = createStrayWireFeedback(store.db)
 
   const visibleAlert = (p: Principal, id: string): StoredAlert => {
     const a = store.get(id)
@@ -99,7 +115,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       const q = req.query
       const limit = q.limit ?? DEFAULT_LIMIT
       const after = q.cursor
-        ? decodeCursor<{ raisedAt: number; id: string }>(q.cursor, { raisedAt: 'number', id: 'string' })
+        ? decodeCursor<{ raisedAt: number; id: string }>(q.cursor, { raisedAt: EPOCH_MS, id: 'string' })
         : undefined
       const rows = store.list({
         tenantId,
@@ -170,16 +186,45 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       config: { permission: 'alerts:act' },
       schema: {
         tags: ['alerts'],
-        summary: 'clear by hand (again: no change); a condition that still holds raises a new alert',
+        summary:
+          'clear by hand (again: no change); a condition that still holds raises a new alert. A stray-wire alert may be cleared as not charging (`notCharging`): the detector learns that load',
         params: IdParams,
-        body: Type.Optional(Note),
-        response: { 200: Alert, ...errorResponses(403, 404) },
+        body: Type.Optional(ClearBody),
+        response: { 200: Alert, ...errorResponses(400, 403, 404) },
       },
     },
     async (req) => {
       const p = principalOf(req)
       const a = visibleAlert(p, req.params.id)
-      const done = (await engine.clear(a.id, who(p), req.body?.note))!
+      const kind = req.body?.notCharging
+      let note = req.body?.note
+      if (kind !== undefined) {
+        if (a.type !== 'stray_wire_charging')
+          throw new CourtyardError('BAD_REQUEST', `notCharging applies to stray_wire_charging alerts only`)
+        const settings = resolve(store.getSettings('site', a.siteId), store.getSettings('device', a.deviceId))
+        try {
+          feedback.teach(
+            {
+              alertId: a.id,
+              deviceId: a.deviceId,
+              raisedAt: a.raisedAt,
+              evidence: a.evidence,
+              lastValue: a.lastValue,
+            },
+            kind,
+            who(p),
+            ctx.now(),
+            settings.utcOffsetMin,
+            note,
+          )
+        } catch (err) {
+          throw new CourtyardError('BAD_REQUEST', (err as Error).message)
+        }
+        note = note === undefined ? `not charging: ${kind}` : `not charging: ${kind} (${note})`
+        engine.settingsChanged('device', a.deviceId)
+        req.log.info({ alertId: a.id, by: who(p), kind }, 'stray-wire load taught as not charging')
+      }
+      const done = (await engine.clear(a.id, who(p), note))!
       req.log.info({ alertId: a.id, by: who(p) }, 'alert cleared by hand')
       return done
     },

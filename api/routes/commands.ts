@@ -13,7 +13,7 @@ import { CourtyardError } from '../../domain/errors.ts'
 import { COMMAND_NAMES } from '../../domain/protocol.ts'
 import { type Principal, principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
-import { decodeCursor, encodeCursor } from '../pagination.ts'
+import { decodeCursor, EPOCH_MS, encodeCursor } from '../pagination.ts'
 import { DEFAULT_LIMIT, errorResponses, IdParams, ListQuery, listOf } from '../schemas.ts'
 
 export const SendCommand = Type.Object(
@@ -119,7 +119,7 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{
       const device = visibleDevice(principalOf(req), req.params.id, true)
       const limit = req.query.limit ?? DEFAULT_LIMIT
       const before = req.query.cursor
-        ? decodeCursor<{ at: number; id: string }>(req.query.cursor, { at: 'number', id: 'string' })
+        ? decodeCursor<{ at: number; id: string }>(req.query.cursor, { at: EPOCH_MS, id: 'string' })
         : undefined
       const rows = commands.listCommandsForDevice(device.id, { limit: limit + 1, before })
       const items = rows.slice(0, limit).map(commandRecord)

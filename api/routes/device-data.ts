@@ -5,6 +5,7 @@ import { type Principal, principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
 import { eventsQuery, telemetryQuery } from '../influx-queries.ts'
 import { decodeCursor, encodeCursor } from '../pagination.ts'
+import { checkSpan, checkTelemetryCost, suggestEvery } from '../query-bounds.ts'
 import {
   DEFAULT_LIMIT,
   EventsQuery,
@@ -15,20 +16,12 @@ import {
   TelemetryQuery,
   TelemetrySeries,
 } from '../schemas.ts'
-import { bucketCount, MAX_POINTS, parseEvery, resolveRange } from '../time-range.ts'
+import { MAX_POINTS, parseEvery, resolveRange } from '../time-range.ts'
 
-/** The coarsest-needed `every` that fits the range into MAX_POINTS, for the error message. */
-function suggestEvery(spanMs: number): string {
-  const steps: [number, string][] = [
-    [60_000, '1m'],
-    [300_000, '5m'],
-    [900_000, '15m'],
-    [3600_000, '1h'],
-    [6 * 3600_000, '6h'],
-    [86_400_000, '1d'],
-  ]
-  return (steps.find(([ms]) => spanMs / ms < MAX_POINTS) ?? [0, '7d'])[1]
-}
+/** InfluxDB's time range in epoch ms (years 1677-2262) */
+const INFLUX_MS = { int: [-9_223_372_036_854, 9_223_372_036_854] as [number, number] }
+/** Events of one device stored in one millisecond that paging can step over; far beyond any real device */
+const MAX_SAME_MS_SKIP = 10_000
 
 const EVENT_FIELD_COLUMNS = new Set([
   'seq',
@@ -99,12 +92,8 @@ export const deviceDataRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> 
       const { field, port } = req.query
       const range = resolveRange(req.query, ctx.now())
       const every = req.query.every !== undefined ? parseEvery(req.query.every) : undefined
-      if (every && bucketCount(range, every) > MAX_POINTS)
-        throw new CourtyardError(
-          'BAD_REQUEST',
-          `every=${every.literal} gives more than ${MAX_POINTS} points over this range: use a coarser every (e.g. every=${suggestEvery(range.toMs - range.fromMs)}) or a shorter range`,
-        )
       const { q, params } = telemetryQuery({ deviceId: d.id, kind: d.kind, field, port, range, every })
+      checkTelemetryCost(range, every, d.reportIntervalS, ctx.bounds)
       const series = await ctx.influx.query(q, params)
       const s = series[0]
       const points = s
@@ -142,22 +131,33 @@ export const deviceDataRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> 
     async (req) => {
       const d = device(principalOf(req), req.params.id)
       const limit = req.query.limit ?? DEFAULT_LIMIT
-      // the cursor pins `to`, so events arriving meanwhile do not shift the pages
+      // The cursor holds the stored time of the last event returned and how many events at exactly that
+      // millisecond were returned: the next page starts there, so a deep page costs InfluxDB no more than
+      // the first (no growing OFFSET), and events arriving meanwhile (newer) do not shift the pages.
       const cursor = req.query.cursor
-        ? decodeCursor<{ offset: number; to: number }>(req.query.cursor, { offset: 'number', to: 'number' })
+        ? decodeCursor<{ to: number; skip: number }>(req.query.cursor, {
+            to: INFLUX_MS,
+            skip: { int: [0, MAX_SAME_MS_SKIP] },
+          })
         : undefined
       const range = resolveRange(
         { from: req.query.from, to: cursor ? String(cursor.to) : req.query.to },
         ctx.now(),
       )
-      const offset = cursor?.offset ?? 0
-      const { q, params } = eventsQuery({ deviceId: d.id, range, limit: limit + 1, offset })
+      checkSpan(range, ctx.bounds)
+      const skip = cursor?.skip ?? 0
+      const { q, params } = eventsQuery({ deviceId: d.id, range, limit: limit + 1, offset: skip })
       const s = (await ctx.influx.query(q, params))[0]
-      const rows = s ? s.values.map((row) => eventFromRow(s.columns, row)) : []
-      const items = rows.slice(0, limit)
-      return rows.length > limit
-        ? { items, next: encodeCursor({ offset: offset + limit, to: range.toMs }) }
-        : { items }
+      const rows = s?.values ?? []
+      const items = rows.slice(0, limit).map((row) => eventFromRow(s!.columns, row))
+      if (rows.length <= limit) return { items }
+      const timeAt = s!.columns.indexOf('time')
+      const times = rows.slice(0, limit).map((row) => row[timeAt] as number)
+      const last = times[times.length - 1]!
+      // newest first: the events at `last` are the page's tail, and if `last` is the window's end the
+      // ones skipped to get here were at `last` too
+      const atLast = times.filter((t) => t === last).length + (last === range.toMs ? skip : 0)
+      return { items, next: encodeCursor({ to: last, skip: atLast }) }
     },
   )
 }

@@ -14,6 +14,7 @@ import { notifyRoutes } from './notify/notify-routes.ts'
 import type { PeopleDeps } from './people-deps.ts'
 import { sessionRoutes } from './session.ts'
 import { siteRoutes } from './sites.ts'
+import { strayWireLearnedRoutes } from './stray-wire-learned.ts'
 import { tokenRoutes } from './tokens.ts'
 import { userRoutes } from './users.ts'
 
@@ -47,5 +48,6 @@ export async function registerV1Routes(
       engine: alerts,
       commandsForAlert: commands && ((id) => commands.listCommandsForAlert(id).map(commandRecord)),
     })
+    await v1.register(strayWireLearnedRoutes, { ctx, engine: alerts })
   }
 }

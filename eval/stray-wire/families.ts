@@ -16,6 +16,7 @@ import {
   supplyVoltageV,
   uniform,
 } from '../../simulators/index.ts'
+import { compressors, duskLedBanks, loadsRunningAtStart } from './field-loads.ts'
 import { EVAL_EPOCH_MS, type EvalRanges, isGap, MIN, type Scenario } from './scenario.ts'
 import { cleaningRounds, gapModel, heaterEpisodes, strayChargers } from './schedules.ts'
 
@@ -28,6 +29,14 @@ interface CircuitMix {
   heater: boolean
   /** false: a basic breaker meter without PF/THD (both optional in protocol v1). */
   waveform: boolean
+  /** Share of stray chargers with active PFC. */
+  pfc?: number
+  /** Low-PF LED banks switched at dusk. */
+  ledBanks?: boolean
+  /** A cycling dehumidifier, sometimes a fridge. */
+  compressor?: boolean
+  /** Every stray session begins while a heater or cleaner runs. */
+  underLoad?: boolean
 }
 
 interface ShedMix {
@@ -46,6 +55,46 @@ export const CIRCUIT_FAMILIES: Record<string, CircuitMix> = {
   'circuit-stray': { stray: 0.85, cleaning: true, heater: false, waveform: true },
   'circuit-stray-heater': { stray: 0.85, cleaning: true, heater: true, waveform: true },
   'circuit-stray-basic': { stray: 0.85, cleaning: true, heater: true, waveform: false },
+  // domain.md "More of the real world"
+  'circuit-led-banks': { stray: 0, cleaning: true, heater: true, waveform: true, ledBanks: true },
+  'circuit-compressor': { stray: 0, cleaning: true, heater: false, waveform: true, compressor: true },
+  'circuit-pfc-stray': { stray: 0.85, cleaning: true, heater: false, waveform: true, pfc: 1 },
+  'circuit-led-stray': { stray: 0.85, cleaning: false, heater: true, waveform: true, ledBanks: true },
+  'circuit-compressor-stray': {
+    stray: 0.85,
+    cleaning: false,
+    heater: false,
+    waveform: true,
+    compressor: true,
+  },
+  'circuit-under-load': { stray: 0.85, cleaning: false, heater: false, waveform: true, underLoad: true },
+  'circuit-mixed-quiet': {
+    stray: 0,
+    cleaning: true,
+    heater: true,
+    waveform: true,
+    ledBanks: true,
+    compressor: true,
+  },
+  'circuit-mixed-stray': {
+    stray: 0.85,
+    cleaning: true,
+    heater: true,
+    waveform: true,
+    pfc: 0.3,
+    ledBanks: true,
+    compressor: true,
+    underLoad: true,
+  },
+  'circuit-mixed-basic': {
+    stray: 0.85,
+    cleaning: true,
+    heater: true,
+    waveform: false,
+    pfc: 0.3,
+    ledBanks: true,
+    compressor: true,
+  },
 }
 
 export const SHED_FAMILIES: Record<string, ShedMix> = {
@@ -57,8 +106,15 @@ export const SHED_FAMILIES: Record<string, ShedMix> = {
 export const FAMILIES = [...Object.keys(CIRCUIT_FAMILIES), ...Object.keys(SHED_FAMILIES)]
 
 /** Families by what the detector gets to see: watts with PF/THD, watts only, or a shed residual. */
+const isField = (m: CircuitMix): boolean => !!(m.pfc || m.ledBanks || m.compressor || m.underLoad)
+
 export const FAMILY_GROUPS: Record<string, string[]> = {
-  'circuits, PF+THD': Object.keys(CIRCUIT_FAMILIES).filter((f) => CIRCUIT_FAMILIES[f]!.waveform),
+  'circuits, PF+THD': Object.keys(CIRCUIT_FAMILIES).filter(
+    (f) => CIRCUIT_FAMILIES[f]!.waveform && !isField(CIRCUIT_FAMILIES[f]!),
+  ),
+  'field loads, PF+THD': Object.keys(CIRCUIT_FAMILIES).filter(
+    (f) => CIRCUIT_FAMILIES[f]!.waveform && isField(CIRCUIT_FAMILIES[f]!),
+  ),
   'circuits, watts only': Object.keys(CIRCUIT_FAMILIES).filter((f) => !CIRCUIT_FAMILIES[f]!.waveform),
   sheds: Object.keys(SHED_FAMILIES),
 }
@@ -85,11 +141,15 @@ export function circuitScenario(family: string, seed: number, days: number, rang
   if (!mix) throw new RangeError(`unknown circuit family ${family}`)
   const rng = rngFor('circuit', family, seed)
   const startMs = EVAL_EPOCH_MS + intBetween(rng, 0, 30) * DAY
-  const stray = strayChargers(rng, startMs, days, mix.stray, ranges.charger, ranges.eveningShare)
+  const stray = strayChargers(rng, startMs, days, mix.stray, ranges.charger, ranges.eveningShare, mix.pfc)
   const loads: LoadModel[] = [lighting(rng, ranges), ...stray.loads]
   if (chance(rng, 0.3)) loads.push(lighting(rng, ranges))
   if (mix.cleaning) loads.push(...cleaningRounds(rng, startMs, days, ranges))
   if (mix.heater) loads.push(...heaterEpisodes(rng, startMs, days, ranges))
+  // drawn after the older families' loads, so those keep their scenarios
+  if (mix.ledBanks) loads.push(duskLedBanks(rng, ranges))
+  if (mix.compressor) loads.push(...compressors(rng, startMs, days, ranges))
+  if (mix.underLoad) loads.push(...loadsRunningAtStart(rng, stray.labels, ranges))
   const supply = { nominalV: uniform(rng, 220, 235), utcOffsetMin: UTC8, seed: Math.floor(rng() * 2 ** 32) }
   const meter = {
     seed: Math.floor(rng() * 2 ** 32),
@@ -104,6 +164,7 @@ export function circuitScenario(family: string, seed: number, days: number, rang
     startMs,
     days,
     sessions: stray.labels,
+    waveform: mix.waveform,
     inputAt(tMs) {
       if (isGap(gaps, tMs)) return null
       const r = circuitReading(loads, tMs, supply, meter, ranges.samplesPerInterval)
@@ -190,6 +251,7 @@ export function shedScenario(family: string, seed: number, days: number, ranges:
     startMs,
     days,
     sessions: stray.labels,
+    waveform: false,
     inputAt(tMs) {
       if (isGap(gaps, tMs)) return null
       const r = shed.at(tMs)

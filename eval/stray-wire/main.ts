@@ -35,7 +35,7 @@ const fmt = (x: number | null, digits = 1): string => (x === null ? '-' : x.toFi
 
 function row(name: string, s: Score): string {
   return [
-    name.padEnd(22),
+    name.padEnd(26),
     String(s.circuitDays).padStart(6),
     String(s.sessions).padStart(6),
     fmt(s.recall, 3).padStart(7),
@@ -57,7 +57,7 @@ function report(title: string, set: EvalSet): boolean {
   )
   console.log(
     [
-      'family'.padEnd(22),
+      'family'.padEnd(26),
       '  days',
       'sessns',
       ' recall',
@@ -79,8 +79,8 @@ function report(title: string, set: EvalSet): boolean {
   const total = score(results)
   console.log(row('ALL', total), verdict(total))
   console.log(
-    'masked: sessions a cleaner or heater kept out of view for their first 30 min (never 10 min in a row' +
-      ' without one); worst um: worst time to detect over the other sessions, in view',
+    'masked: watts-only sessions a cleaner or heater kept out of view for their first 30 min (never 10 min' +
+      ' in a row without one); worst um: worst time to detect over all others (every PF+THD session)',
   )
   const ok = meetsGoalsInView(total)
   console.log(

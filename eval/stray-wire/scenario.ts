@@ -19,6 +19,8 @@ export interface Scenario {
   startMs: number
   days: number
   sessions: SessionLabel[]
+  /** The meter reports PF and THD: the goal's worst time then holds for sessions begun under a load too. */
+  waveform: boolean
   /** The reading at a whole minute, or null when the device sent nothing (gap). */
   inputAt(tMs: number): StrayWireInput | null
 }
@@ -41,6 +43,16 @@ export interface EvalRanges {
   eveningShare: number
   /** 1: meters report the instant; n > 1: the mean of n instants over the minute (partial steps). */
   samplesPerInterval: number
+  /** Low-PF LED banks (domain.md "More of the real world"): W per bank, PF, THD, dusk time. */
+  ledBankW: readonly [number, number]
+  ledBankPowerFactor: readonly [number, number]
+  ledBankThdPct: readonly [number, number]
+  /** Seconds between the first and the last bank switching on. */
+  ledBankSpreadS: readonly [number, number]
+  duskMinuteOfDay: readonly [number, number]
+  /** Compressors: a basement dehumidifier's and a fridge's running power, W. */
+  dehumidifierW: readonly [number, number]
+  fridgeW: readonly [number, number]
 }
 
 export const DEV_RANGES: EvalRanges = {
@@ -56,6 +68,13 @@ export const DEV_RANGES: EvalRanges = {
   maxOutageMin: 15,
   eveningShare: 0.8,
   samplesPerInterval: 1,
+  ledBankW: [15, 45],
+  ledBankPowerFactor: [0.5, 0.65],
+  ledBankThdPct: [90, 150],
+  ledBankSpreadS: [0, 120],
+  duskMinuteOfDay: [17 * 60, 18 * 60 + 30],
+  dehumidifierW: [180, 300],
+  fridgeW: [70, 150],
 }
 
 /** Never tuned against: wider charger and appliance ranges, worse meters, more gaps, other seeds. */
@@ -66,6 +85,8 @@ export const HELD_OUT_RANGES: EvalRanges = {
     powerFactor: [0.45, 0.8],
     thdPct: [50, 130],
     lithiumShare: 0.5,
+    pfcPowerFactor: [0.93, 0.995],
+    pfcThdPct: [3, 18],
   },
   lightsW: [8, 70],
   cleaningW: [700, 1800],
@@ -78,6 +99,13 @@ export const HELD_OUT_RANGES: EvalRanges = {
   maxOutageMin: 20,
   eveningShare: 0.65,
   samplesPerInterval: 4,
+  ledBankW: [12, 50],
+  ledBankPowerFactor: [0.45, 0.7],
+  ledBankThdPct: [80, 160],
+  ledBankSpreadS: [0, 180],
+  duskMinuteOfDay: [16 * 60 + 30, 19 * 60],
+  dehumidifierW: [160, 340],
+  fridgeW: [60, 170],
 }
 
 /** Local midnight (UTC+8) of a winter Monday, so heaters are in season. */

@@ -31,6 +31,8 @@ export function strayChargers(
   perNight: number,
   ranges: ChargerRanges,
   eveningShare: number,
+  /** Share of chargers with active PFC; 0 draws nothing, so older families keep their sequences. */
+  pfcShare = 0,
 ): StraySchedule {
   const loads: LoadModel[] = []
   const labels: SessionLabel[] = []
@@ -43,7 +45,8 @@ export function strayChargers(
     const start = startMs + d * DAY + dayOffset + minute * MIN + Math.floor(uniform(rng, 0, 59)) * 1000
     // the detector clears 10 min after the load goes; the next bike comes later than that
     if (start < freeFrom || start > startMs + days * DAY - 45 * MIN) continue
-    const params = randomChargerParams(rng, start, ranges)
+    const pfc = pfcShare > 0 && chance(rng, pfcShare)
+    const params = randomChargerParams(rng, start, ranges, pfc)
     loads.push(chargerSession(params))
     const endTs = chargerLoadEndMs(params)
     labels.push({ startTs: start, endTs })

@@ -24,6 +24,11 @@ export interface ChargerParams {
   thdPct: number
   /** Per-session seed for the small ripple a real charger's input shows. */
   seed: number
+  /**
+   * Active power-factor correction (newer lithium chargers, domain.md "More of the real world"): a boost
+   * stage shapes the input current, PF ≥ 0.95 and THD 5–15 % at load, a little worse at light load.
+   */
+  pfc?: boolean
 }
 
 const MIN = 60_000
@@ -55,6 +60,11 @@ export function chargerSession(p: ChargerParams): LoadModel {
       // ±1.5 % input ripple from mains and pack chemistry, independent per minute
       const powerW = base * (1 + 0.015 * (2 * noiseAt(p.seed, Math.floor(minutes)) - 1))
       const load = Math.min(1, powerW / p.ccPowerW)
+      if (p.pfc) {
+        // the boost stage regulates less tightly at light load: PF sags, THD grows, both modestly
+        const powerFactor = Math.max(0.8, p.powerFactor - 0.08 * (1 - load))
+        return { powerW, powerFactor, thdPct: p.thdPct * (1 + 0.8 * (1 - load)) }
+      }
       // no PFC: at light load the capacitor-input rectifier conducts in shorter, peakier pulses
       const powerFactor = Math.max(0.3, p.powerFactor * (0.7 + 0.3 * load))
       const thdPct = p.thdPct * (1 + 0.4 * (1 - load))
@@ -75,7 +85,13 @@ export interface ChargerRanges {
   powerFactor: readonly [number, number]
   thdPct: readonly [number, number]
   lithiumShare: number
+  /** PFC chargers' PF and THD at load (domain.md: PF ≥ 0.95, THD 5–15 %); only used when asked for. */
+  pfcPowerFactor?: readonly [number, number]
+  pfcThdPct?: readonly [number, number]
 }
+
+const DOMAIN_PFC_POWER_FACTOR = [0.95, 0.99] as const
+const DOMAIN_PFC_THD_PCT = [5, 15] as const
 
 /** The ranges domain.md gives; the evaluation widens or shifts them for its held-out check. */
 export const DOMAIN_CHARGER_RANGES: ChargerRanges = {
@@ -90,15 +106,21 @@ export function randomChargerParams(
   rng: Rng,
   startMs: number,
   ranges: ChargerRanges = DOMAIN_CHARGER_RANGES,
+  pfc = false,
 ): ChargerParams {
   const seed = Math.floor(rng() * 2 ** 32)
   const common = {
     startMs,
-    powerFactor: uniform(rng, ...ranges.powerFactor),
-    thdPct: uniform(rng, ...ranges.thdPct),
+    powerFactor: uniform(
+      rng,
+      ...(pfc ? (ranges.pfcPowerFactor ?? DOMAIN_PFC_POWER_FACTOR) : ranges.powerFactor),
+    ),
+    thdPct: uniform(rng, ...(pfc ? (ranges.pfcThdPct ?? DOMAIN_PFC_THD_PCT) : ranges.thdPct)),
     seed,
+    ...(pfc ? { pfc: true } : {}),
   }
-  if (rng() < ranges.lithiumShare) {
+  // PFC chargers are the newer lithium ones
+  if (pfc || rng() < ranges.lithiumShare) {
     // 4–6 h in all, a 20–60 min CV phase, then cut-off; unplugged 0–3 h later
     const chargeMin = uniform(rng, 240, 360)
     const taperMin = uniform(rng, 20, 60)

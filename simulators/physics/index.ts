@@ -1,4 +1,6 @@
 // The physics the device models and the stray-wire evaluation share: loads, chargers, meters, sheds, seeded randomness.
+
+export * from './appliances.ts'
 export * from './charger.ts'
 export * from './climate.ts'
 export * from './index.ts'

@@ -36,7 +36,7 @@ export async function startHarness(opts: {
   now?: () => number
   /** the registry's clock (token expiry, session times); default the real one */
   registryNow?: () => number
-  /** API settings beyond the host (sessions, sign-in limits, live re-check interval) */
+  /** API settings beyond the host (sessions, sign-in limits, live re-check interval, rate limits, query bounds) */
   config?: Omit<ApiConfig, 'host'>
 }): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'courtyard-api-'))
@@ -55,7 +55,7 @@ export async function startHarness(opts: {
   const metrics = new MetricsRegistry()
   const ready = { value: { ok: true, checks: { influx: { reachable: true } } } as Readiness }
   const api = await buildApp({
-    config: { host: '127.0.0.1', ...opts.config },
+    config: { ...opts.config, host: '127.0.0.1' },
     log,
     registry,
     influx,

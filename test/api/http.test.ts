@@ -251,7 +251,7 @@ describe('sites', () => {
     ],
     ['malformed JSON', 'POST', '/api/v1/sites', '{"name": ', null, 400, 'BAD_REQUEST'],
     ['limit above 1000', 'GET', '/api/v1/sites?limit=1001', undefined, null, 400, 'BAD_REQUEST'],
-    ['a forged cursor', 'GET', '/api/v1/sites?cursor=bm9wZQ', undefined, null, 400, 'BAD_REQUEST'],
+    ['a forged cursor', 'GET', '/api/v1/sites?cursor=bm9wZQ', undefined, null, 400, 'BAD_CURSOR'],
     ['an unknown site', 'GET', '/api/v1/sites/no-such-site', undefined, null, 404, 'NOT_FOUND'],
     ['an unknown route', 'GET', '/api/v1/nowhere', undefined, null, 404, 'NOT_FOUND'],
   ] as const)('refuses %s', async (_n, method, path, body, who, status, code) => {

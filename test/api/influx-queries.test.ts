@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { eventsQuery, telemetryQuery } from '../../api/influx-queries.ts'
+import { deviceFilter, eventsQuery, telemetryQuery } from '../../api/influx-queries.ts'
 import { parseEvery } from '../../api/time-range.ts'
 import { isCourtyardError } from '../../domain/errors.ts'
 
@@ -65,5 +65,15 @@ describe('eventsQuery', () => {
       'SELECT * FROM "device_event" WHERE "device" = $device AND time >= $from AND time < $until ORDER BY time DESC LIMIT 51 OFFSET 100',
     )
     expect(params.device).toBe('d-1')
+  })
+})
+
+describe('deviceFilter', () => {
+  it('binds the ids as one anchored regex, each id matched literally', () => {
+    const params: Record<string, unknown> = {}
+    expect(deviceFilter(['pile-01', 'a.b', 'x|y(z)'], params as never)).toBe('"device" =~ $devices')
+    const re = new RegExp((params.devices as { regex: string }).regex)
+    expect(['pile-01', 'a.b', 'x|y(z)'].every((id) => re.test(id))).toBe(true)
+    expect(['pile-011', 'axb', 'x', 'pile-01 '].some((id) => re.test(id))).toBe(false)
   })
 })

@@ -47,6 +47,9 @@ export async function createServiceProcess(opts: {
     INFLUX_DB: opts.db ?? `e2e_${randomBytes(4).toString('hex')}`,
     ADMIN_TOKEN: adminToken,
     LOG_LEVEL: 'info',
+    // end-to-end tests read hundreds of alerts with one token; the per-token budget has its own tests
+    API_RATE_PER_S: '100000',
+    API_BURST: '1000000',
     ...opts.extraEnv,
   }
   let child: ChildProcess | undefined

@@ -131,7 +131,8 @@ beforeAll(async () => {
   })
   await commands.ready
   api = await buildApp({
-    config: { host: '127.0.0.1' },
+    // the matrix sends a few hundred requests per session in a burst: not what the rate limit is about
+    config: { host: '127.0.0.1', rateLimit: { ratePerS: 10_000, burst: 10_000 } },
     log,
     registry: r,
     influx: createInfluxClient({ url: inject('influxUrl'), db: 'unused_by_the_role_matrix' }),
@@ -305,6 +306,11 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/v1/devices/:id/alert-settings': {
     expect: MANAGE(200),
     prepare: () => ({ path: '/api/v1/devices/pile-1/alert-settings', body: {} }),
+  },
+  'DELETE /api/v1/devices/:id/stray-wire/learned/:sig': {
+    // permitted callers reach the route, which knows no such learned load (404)
+    expect: E(404, 404, 403, 403, 404),
+    prepare: () => ({ path: '/api/v1/devices/pile-1/stray-wire/learned/no-such-load' }),
   },
   'POST /api/v1/notification-channels': {
     expect: MANAGE(201),

@@ -9,6 +9,7 @@ import { defaultResolveSettings } from '../../../alerts/settings.ts'
 import { createAuthenticator } from '../../../api/auth.ts'
 import type { RouteContext } from '../../../api/context.ts'
 import { installErrorHandlers } from '../../../api/errors.ts'
+import { DEFAULT_QUERY_BOUNDS } from '../../../api/query-bounds.ts'
 import { alertRoutes } from '../../../api/routes/alerts.ts'
 import { installV1Auth } from '../../../api/v1-auth.ts'
 import { createInfluxClient } from '../../../influx/client.ts'
@@ -58,6 +59,7 @@ beforeAll(async () => {
     registry: r,
     influx,
     state: { forDevices: async () => new Map() },
+    bounds: DEFAULT_QUERY_BOUNDS,
     revoke: async () => undefined,
     deviceAdded: async () => undefined,
     now: () => h.clock.now,

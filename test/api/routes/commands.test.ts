@@ -149,6 +149,6 @@ describe('command routes', () => {
   it('answers 400 for a cursor that is not one of ours', async () => {
     const res = await h.call('GET', '/api/v1/devices/pile-1/commands?cursor=bm9wZQ')
     expect(res.status).toBe(400)
-    expect(errorCode(res.body)).toBe('BAD_REQUEST')
+    expect(errorCode(res.body)).toBe('BAD_CURSOR')
   })
 })

@@ -1,0 +1,426 @@
+// What a circuit does every day, learned from its own history: lights that come on at dusk at one level
+// and stay flat till dawn, compressors that run at one level for an hour or two and stop as a step, and
+// what crews said a load was ("not charging: lights"). A candidate that matches one of these is the
+// circuit's normal, not a charger. A charger differs in shape: it tapers (CV) before it ends.
+// Plain JSON, persisted with the rule state, so a restart keeps what was learned.
+
+const MIN = 60_000
+const DAY = 1440 * MIN
+
+export type SignatureKind = 'lights' | 'compressor' | 'equipment' | 'other'
+export const SIGNATURE_KINDS: readonly SignatureKind[] = ['lights', 'compressor', 'equipment', 'other']
+
+export interface LoadSignature {
+  id: string
+  kind: SignatureKind
+  /** learned from the circuit's history, or told by a crew clearing an alert */
+  source: 'learned' | 'crew'
+  /** The load's level over the background, W. */
+  levelW: number
+  /** Harmonic VA per W of the load, where the meter reports PF and THD. */
+  harmonicRatio: number | null
+  /**
+   * Local minutes of day the load is on (lights: dusk to dawn or a timer); null: any time of day
+   * (compressors, equipment).
+   */
+  window: { fromMin: number; toMin: number } | null
+  /** How often it was seen (learned) or matched since, and when last. */
+  count: number
+  firstTs: number
+  lastTs: number
+  /** When it last stood for a candidate: lights do so once a night. */
+  lastMatchTs?: number
+  /** The crew's alert this came from. */
+  alertId?: string
+  note?: string
+}
+
+/** A candidate or alert being followed from its step to its end, to learn from how it ended. */
+export interface Episode {
+  onsetTs: number
+  levelW: number
+  harmonicRatio: number | null
+  /** Lowest and highest level seen after the first minutes (a taper shows as the lowest falling). */
+  minW: number
+  maxW: number
+  lastW: number
+  readings: number
+  /** Readings below FLAT_SHARE of the level: a CV taper gives tens of them, banks switching off a few. */
+  lowReadings?: number
+}
+
+/**
+ * The standing load by time of day (lights on their schedule, a pile's electronics), in half-hour bins:
+ * its level W and harmonic VA as last seen on earlier days. Optional so states persisted before it load.
+ */
+export interface DayProfile {
+  w: (number | null)[]
+  h: (number | null)[]
+  /** the local day each bin was last written (a bin written today says nothing about "every day") */
+  day: number[]
+  /** the bin being summed now: written into w/h once it is over, so the arrays change twice an hour */
+  acc: { bin: number; day: number; w: number; h: number; n: number }
+}
+
+/** A load that stepped on and has not stepped off yet. */
+export interface PendingStep {
+  ts: number
+  w: number
+  h: number | null
+  /** The circuit's reading before the step: below this plus half the step, the load has gone (faded). */
+  fromW: number
+}
+
+export interface CircuitNormal {
+  v: 1
+  signatures: LoadSignature[]
+  episode: Episode | null
+  profile?: DayProfile
+  /** Step-ups waiting for their step-down (a compressor's run, lights till dawn); at most a few. */
+  pending?: PendingStep[]
+  /** When each crew-taught signature last stood for a candidate (lights: once a night). */
+  crewMatchTs?: Record<string, number>
+  /** Readings in a row that moved since the last settled one. */
+  moving?: number
+  /** The last settled level and its harmonic VA: steps are measured from it. */
+  stableW?: number
+  stableH?: number | null
+}
+
+export const initialCircuitNormal = (): CircuitNormal => ({ v: 1, signatures: [], episode: null })
+
+const round1 = (x: number): number => Math.round(x * 10) / 10
+
+const BINS = 48
+const BIN_MIN = 1440 / BINS
+/** Yesterday's level weighs most; a few days smooth a photocell's wandering. */
+const PROFILE_GAIN = 0.5
+
+/** A background reading (no candidate, no alert, no big load): the circuit's standing load right now. */
+export function learnBackground(
+  n: CircuitNormal,
+  ts: number,
+  w: number,
+  h: number,
+  utcOffsetMin: number,
+): void {
+  const local = Math.floor(ts / MIN) + utcOffsetMin
+  const day = Math.floor(local / 1440)
+  const bin = Math.floor((((local % 1440) + 1440) % 1440) / BIN_MIN)
+  const p = n.profile
+  if (!p) {
+    n.profile = {
+      w: Array(BINS).fill(null),
+      h: Array(BINS).fill(null),
+      day: Array(BINS).fill(-1),
+      acc: { bin, day, w, h, n: 1 },
+    }
+    return
+  }
+  const a = p.acc
+  if (a.bin === bin && a.day === day) {
+    n.profile = { ...p, acc: { bin, day, w: a.w + w, h: a.h + h, n: a.n + 1 } }
+    return
+  }
+  // the bin is over: fold its mean into the profile (new arrays: the previous state stays intact)
+  const mw = a.w / a.n
+  const mh = a.h / a.n
+  const pw = [...p.w]
+  const ph = [...p.h]
+  const pd = [...p.day]
+  const ow = pw[a.bin]
+  const oh = ph[a.bin]
+  // a tenth of a watt is far below what a match needs, and keeps the persisted state small
+  pw[a.bin] = round1(ow === null || ow === undefined ? mw : ow + PROFILE_GAIN * (mw - ow))
+  ph[a.bin] = round1(oh === null || oh === undefined ? mh : oh + PROFILE_GAIN * (mh - oh))
+  pd[a.bin] = a.day
+  n.profile = { w: pw, h: ph, day: pd, acc: { bin, day, w, h, n: 1 } }
+}
+
+/**
+ * The whole reading (background and candidate together) is what this circuit draws at this time of day
+ * on earlier days, within meter and photocell slack: lights that came on at their hour (possibly under
+ * a heater, so their step was never seen), not a charger on top of the usual load.
+ */
+export function matchesDayProfile(
+  n: CircuitNormal,
+  ts: number,
+  totalW: number,
+  totalH: number | null,
+  utcOffsetMin: number,
+): boolean {
+  const p = n.profile
+  if (!p) return false
+  const local = Math.floor(ts / MIN) + utcOffsetMin
+  const today = Math.floor(local / 1440)
+  const bin = Math.floor((((local % 1440) + 1440) % 1440) / BIN_MIN)
+  for (let k = -1; k <= 1; k++) {
+    const b = (bin + k + BINS) % BINS
+    const w = p.w[b]
+    const h = p.h[b]
+    if (w === null || w === undefined || p.day[b] === today || p.day[b]! < today - 3) continue
+    if (Math.abs(totalW - w) > Math.max(10, 0.1 * w)) continue
+    if (totalH !== null && h !== null && h !== undefined && Math.abs(totalH - h) > Math.max(15, 0.25 * h))
+      continue
+    return true
+  }
+  return false
+}
+
+/** At most this many signatures per circuit: the oldest unmatched learned one goes first. */
+const MAX_SIGNATURES = 16
+/** Lights stay on for the evening at least; a compressor runs 10 min to 4 h. */
+const LIGHTS_MIN_MIN = 240
+const RUN_MIN_MIN = 10
+/** A load that never sagged below this share of its level had no CV taper: not a charger. */
+const FLAT_SHARE = 0.88
+/** Readings under that share allowed: lights banks switching off a minute or two apart. */
+const MAX_LOW_READINGS = 5
+/** Creep of a compressor over a run (a few %), with meter margin. */
+const FLAT_RISE = 1.12
+/** A level matches a signature within this share (or 10 W), a harmonic ratio within 0.3. */
+const LEVEL_SHARE = 0.12
+/** A learned lights window is widened by this much at its start (photocells follow the weather). */
+const WINDOW_SLACK_MIN = 60
+/** A learned signature not seen for this long is forgotten (a dehumidifier unplugged, lights replaced). */
+const FORGET_AFTER_MS = 14 * DAY
+
+export function startEpisode(n: CircuitNormal, onsetTs: number, levelW: number, hRatio: number | null): void {
+  n.episode = {
+    onsetTs,
+    levelW,
+    harmonicRatio: hRatio,
+    minW: levelW,
+    maxW: levelW,
+    lastW: levelW,
+    readings: 1,
+  }
+}
+
+export function followEpisode(n: CircuitNormal, excessW: number): void {
+  const e = n.episode
+  if (!e) return
+  e.readings += 1
+  // the first minutes may be partial (an averaging meter straddling the step)
+  if (e.readings === 3) {
+    e.levelW = excessW
+    e.minW = excessW
+    e.maxW = excessW
+  }
+  if (e.readings >= 3) {
+    e.minW = Math.min(e.minW, excessW)
+    e.maxW = Math.max(e.maxW, excessW)
+    if (excessW < FLAT_SHARE * e.levelW) e.lowReadings = (e.lowReadings ?? 0) + 1
+  }
+  e.lastW = excessW
+}
+
+const localMinute = (ts: number, utcOffsetMin: number): number =>
+  (((Math.floor(ts / MIN) + utcOffsetMin) % 1440) + 1440) % 1440
+
+/**
+ * The followed load is gone (as a step, or faded). A flat load that left as a step after hours is the
+ * circuit's lights; after ten minutes to a few hours, a compressor run. A load that sagged first (a
+ * charger's taper) teaches nothing.
+ */
+export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number): void {
+  const e = n.episode
+  n.episode = null
+  if (!e || e.readings < 5) return
+  const durMin = (endTs - e.onsetTs) / MIN
+  // it left as a step (banks of lights one after the other at most), not at the end of a taper
+  const flat = (e.lowReadings ?? 0) <= MAX_LOW_READINGS && e.maxW <= FLAT_RISE * e.levelW
+  if (!flat || durMin < RUN_MIN_MIN) return
+  learnRun(n, e.onsetTs, endTs, e.levelW, e.harmonicRatio, utcOffsetMin)
+}
+
+/** A flat load that came and went as steps: lights if it stayed for the evening, else a compressor run. */
+function learnRun(
+  n: CircuitNormal,
+  onTs: number,
+  offTs: number,
+  levelW: number,
+  hRatio: number | null,
+  utcOffsetMin: number,
+): void {
+  const durMin = (offTs - onTs) / MIN
+  if (durMin < RUN_MIN_MIN) return
+  const kind: SignatureKind = durMin >= LIGHTS_MIN_MIN ? 'lights' : 'compressor'
+  // a compressor is a motor: a rectifier's harmonic current (a charger unplugged early, a tool's
+  // charger) is no compressor run, only a crew may say what it was
+  if (kind === 'compressor' && hRatio !== null && hRatio >= MOTOR_MAX_HARMONIC_RATIO) return
+  const window =
+    kind === 'lights'
+      ? { fromMin: localMinute(onTs, utcOffsetMin), toMin: localMinute(offTs, utcOffsetMin) }
+      : null
+  n.signatures = n.signatures.map((x) => ({ ...x }))
+  const same = n.signatures.find(
+    (s) => s.source === 'learned' && s.kind === kind && levelMatches(s, levelW, hRatio),
+  )
+  if (same) {
+    same.count += 1
+    same.lastTs = offTs
+    same.levelW = Math.round(0.7 * same.levelW + 0.3 * levelW)
+    if (window && same.window) same.window = window
+    return
+  }
+  addSignature(n, {
+    // unique per circuit: one load steps on per reading at most
+    id: `l${onTs.toString(36)}`,
+    kind,
+    source: 'learned',
+    levelW: Math.round(levelW),
+    harmonicRatio: hRatio === null ? null : Math.round(hRatio * 100) / 100,
+    window,
+    count: 1,
+    firstTs: onTs,
+    lastTs: offTs,
+  })
+}
+
+/** Harmonic VA per W a motor stays under (compressors: THD 10–25 % at PF 0.75–0.85 give ≤ ~0.35). */
+const MOTOR_MAX_HARMONIC_RATIO = 0.5
+
+/** Steps smaller than this are lamps and noise; larger than this, a heater or cleaner. */
+const STEP_MIN_W = 60
+const STEP_MAX_W = 600
+const MAX_PENDING = 6
+/** A step-up with no step-down for this long is no run: forgotten. */
+const PENDING_MAX_MS = 18 * 60 * MIN
+
+/**
+ * Every reading: a settled step up is remembered; a settled step down that matches one is a complete
+ * run of one load (whatever the detector made of it), which is what a compressor or the lights do.
+ * prevW is the reading before this one.
+ */
+export function noteSteps(
+  n: CircuitNormal,
+  ts: number,
+  w: number,
+  h: number | null,
+  prevW: number | null,
+  utcOffsetMin: number,
+): void {
+  if (prevW === null) return
+  // a step is measured between two settled levels (an averaging meter's partial minute in between); a
+  // change that took more minutes than that is a fade (a charger's taper) or a tangle, not one load
+  if (Math.abs(w - prevW) > 0.04 * w + 4) {
+    n.moving = (n.moving ?? 0) + 1
+    return
+  }
+  const moving = n.moving ?? 0
+  n.moving = 0
+  const fromW = n.stableW ?? w
+  const fromH = n.stableH ?? h
+  n.stableW = w
+  n.stableH = h
+  const d = w - fromW
+  if (moving > 2 || Math.abs(d) < STEP_MIN_W || Math.abs(d) > STEP_MAX_W) {
+    // a load that faded away never steps off: it was no run, whatever steps later
+    if (n.pending?.some((p) => w < p.fromW + 0.5 * p.w - 10))
+      n.pending = n.pending.filter((p) => w >= p.fromW + 0.5 * p.w - 10)
+    return
+  }
+  const dH = h === null || fromH === null ? null : h - fromH
+  const pending = (n.pending ?? []).filter((p) => ts - p.ts < PENDING_MAX_MS)
+  if (d > 0) {
+    pending.push({ ts, w: round1(d), h: dH === null ? null : round1(dH), fromW: round1(fromW) })
+    if (pending.length > MAX_PENDING) pending.shift()
+    n.pending = pending
+    return
+  }
+  const off = -d
+  const hOff = dH === null ? null : -dH
+  const i = pending.findIndex(
+    (p) =>
+      Math.abs(p.w - off) <= Math.max(10, LEVEL_SHARE * p.w) &&
+      (p.h === null || hOff === null || Math.abs(p.h - hOff) <= Math.max(12, 0.12 * p.w)),
+  )
+  if (i < 0) {
+    n.pending = pending
+    return
+  }
+  const on = pending[i]!
+  n.pending = pending.filter((_, k) => k !== i)
+  learnRun(n, on.ts, ts, (on.w + off) / 2, on.h === null ? null : on.h / on.w, utcOffsetMin)
+}
+
+export function addSignature(n: CircuitNormal, sig: LoadSignature): void {
+  n.signatures = n.signatures.filter((s) => s.source === 'crew' || sig.lastTs - s.lastTs < FORGET_AFTER_MS)
+  n.signatures.push(sig)
+  if (n.signatures.length > MAX_SIGNATURES) {
+    const learned = n.signatures.filter((s) => s.source === 'learned').sort((a, b) => a.lastTs - b.lastTs)
+    const drop = learned[0] ?? n.signatures[0]!
+    n.signatures = n.signatures.filter((s) => s !== drop)
+  }
+}
+
+function levelMatches(s: LoadSignature, levelW: number, hRatio: number | null): boolean {
+  if (Math.abs(levelW - s.levelW) > Math.max(10, LEVEL_SHARE * s.levelW)) return false
+  if (s.harmonicRatio === null || hRatio === null) return true
+  return Math.abs(hRatio - s.harmonicRatio) <= 0.3
+}
+
+function inWindow(minute: number, w: { fromMin: number; toMin: number }): boolean {
+  const from = (w.fromMin - WINDOW_SLACK_MIN + 1440) % 1440
+  const to = w.toMin
+  return from <= to ? minute >= from && minute <= to : minute >= from || minute <= to
+}
+
+/**
+ * The signature a candidate of this level and distortion matches, now. Lights match inside their window
+ * and once a night (a charger on top of lights already on is a new step of its own); the rest match at
+ * any hour.
+ */
+export function matchSignature(
+  n: CircuitNormal,
+  ts: number,
+  levelW: number,
+  hRatio: number | null,
+  utcOffsetMin: number,
+  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+): LoadSignature | undefined {
+  const minute = localMinute(ts, utcOffsetMin)
+  const lastMatch = n.crewMatchTs ?? {}
+  const candidates = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
+  for (const s of candidates) {
+    if (feedback?.forget.includes(s.id)) continue
+    if (!levelMatches(s, levelW, hRatio)) continue
+    // without PF/THD one flat run might have been a charger unplugged early: a compressor runs again
+    if (s.source === 'learned' && s.kind === 'compressor' && s.harmonicRatio === null && s.count < 2) continue
+    if (s.kind === 'lights' && s.window) {
+      if (!inWindow(minute, s.window)) continue
+      const last = s.source === 'crew' ? lastMatch[s.id] : s.lastMatchTs
+      if (last !== undefined && ts - last < 12 * 60 * MIN) continue
+    }
+    return s
+  }
+  return undefined
+}
+
+/** The state is plain JSON handed from reading to reading: the matched signature is replaced, not edited. */
+export function noteMatch(n: CircuitNormal, s: LoadSignature, ts: number): void {
+  // crews' signatures live in the settings, not here: only when they last matched is kept
+  if (s.source === 'crew') {
+    n.crewMatchTs = { ...(n.crewMatchTs ?? {}), [s.id]: ts }
+    return
+  }
+  n.signatures = n.signatures.map((x) =>
+    x === s ? { ...x, count: x.count + 1, lastTs: ts, lastMatchTs: ts } : x,
+  )
+}
+
+/** The episode is edited in place reading by reading: a fresh copy per reading keeps the input intact. */
+export const copyNormal = (n: CircuitNormal | undefined): CircuitNormal =>
+  n
+    ? {
+        v: 1,
+        signatures: n.signatures,
+        episode: n.episode && { ...n.episode },
+        ...(n.profile ? { profile: n.profile } : {}),
+        ...(n.pending ? { pending: n.pending } : {}),
+        ...(n.stableW !== undefined ? { stableW: n.stableW, stableH: n.stableH ?? null } : {}),
+        ...(n.moving !== undefined ? { moving: n.moving } : {}),
+        ...(n.crewMatchTs ? { crewMatchTs: n.crewMatchTs } : {}),
+      }
+    : initialCircuitNormal()

@@ -1,0 +1,106 @@
+// Why the stray-wire detector raised: the figures a crew can check on site (domain.md: crews trust what
+// they can check). Carried by the `raise` verdict, stored on the alert as `evidence`, summed up in its
+// message.
+
+import type { CircuitNormal } from './stray-wire-circuit-normal.ts'
+import type { Observation } from './stray-wire-classify.ts'
+import type { Candidate, StrayWireInput, StrayWireState } from './stray-wire-types.ts'
+
+const MIN = 60_000
+
+export interface StrayWireEvidence {
+  /** The load's arrival over the background, W (the first reading of it). */
+  stepW: number
+  /** Its plateau: the median of the last readings, W, and how far they spread, % of it. */
+  levelW: number
+  plateauSpreadPct: number
+  /** The background it stands on (lights, electronics), W. */
+  backgroundW: number
+  /** Minutes of charger-shaped load seen before raising. */
+  heldMin: number
+  /** What the meter reports with the reading that raised, when it reports them. */
+  powerFactor: number | null
+  currentThdPct: number | null
+  /** The load's own harmonic current as apparent power, VA, and per W: a rectifier charger ≥ 0.5. */
+  harmonicVA: number | null
+  harmonicPerW: number | null
+  /** Undistorted and with little reactive power: an active-PFC charger, told by size, plateau and time. */
+  activePfc: boolean
+  /** Its step was hidden by a heater or cleaner; onset is when that load came on. */
+  startedUnderLoad: boolean
+  /** Still at constant current (no CV taper yet): a charger tapers over the next hours. */
+  taper: 'not yet'
+  /** What this circuit usually draws at this hour, W (learned from earlier days); null if not known. */
+  usualW: number | null
+  /** Learned loads of this circuit (lights, compressors, crews' answers) the load did not match. */
+  knownLoads: number
+  /** The reasons in words, for the message. */
+  why: string[]
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10
+
+function median(xs: readonly number[]): number {
+  const a = [...xs].sort((x, y) => x - y)
+  return a[Math.floor(a.length / 2)] ?? 0
+}
+
+/** The usual standing load at this time of day, from the learned profile (nearest filled bin). */
+function usualAt(n: CircuitNormal | undefined, ts: number, utcOffsetMin: number): number | null {
+  const p = n?.profile
+  if (!p) return null
+  const local = Math.floor(ts / MIN) + utcOffsetMin
+  const bin = Math.floor((((local % 1440) + 1440) % 1440) / 30)
+  const w = p.w[bin]
+  return w === null || w === undefined ? null : round1(w)
+}
+
+export function explainRaise(
+  s: StrayWireState,
+  cand: Candidate,
+  obs: Observation,
+  input: StrayWireInput,
+  utcOffsetMin: number,
+): StrayWireEvidence {
+  const levelW = median(cand.recentW)
+  const lo = Math.min(...cand.recentW)
+  const hi = Math.max(...cand.recentW)
+  const spread = levelW > 0 ? (100 * (hi - lo)) / levelW : 0
+  const harmonicPerW = cand.harmonicVA === null || levelW <= 0 ? null : cand.harmonicVA / levelW
+  const pf = input.source === 'circuit' ? (input.powerFactor ?? null) : null
+  const thd = input.source === 'circuit' ? (input.currentThdPct ?? null) : null
+  const startedUnderLoad = cand.onsetTs !== cand.firstTs
+  const heldMin = Math.round((obs.ts - cand.onsetTs) / MIN)
+  const usualW = usualAt(s.normal, obs.ts, utcOffsetMin)
+  const why: string[] = []
+  const stepW = cand.stepW ?? cand.recentW[0] ?? levelW
+  why.push(
+    startedUnderLoad
+      ? `appeared under a heater or cleaner, ${Math.round(levelW)} W left when it went off`
+      : `step of +${Math.round(stepW)} W`,
+  )
+  why.push(`flat at ${Math.round(levelW)} W (±${round1(spread / 2)} %) for ${heldMin} min, no taper yet`)
+  if (cand.pfc) why.push(`PF ${pf ?? '?'} / THD ${thd ?? '?'} %: an active-PFC charger's input`)
+  else if (harmonicPerW !== null)
+    why.push(`harmonic current ${round1(harmonicPerW)} VA per W: a rectifier without PFC`)
+  if (usualW !== null) why.push(`this circuit usually draws ≈ ${Math.round(usualW)} W at this hour`)
+  const known = s.normal?.signatures.length ?? 0
+  if (known > 0) why.push(`matches none of its ${known} known loads`)
+  return {
+    stepW: round1(stepW),
+    levelW: round1(levelW),
+    plateauSpreadPct: round1(spread),
+    backgroundW: round1(s.baselineW ?? 0),
+    heldMin,
+    powerFactor: pf,
+    currentThdPct: thd,
+    harmonicVA: cand.harmonicVA === null ? null : round1(cand.harmonicVA),
+    harmonicPerW: harmonicPerW === null ? null : Math.round(harmonicPerW * 100) / 100,
+    activePfc: cand.pfc === true,
+    startedUnderLoad,
+    taper: 'not yet',
+    usualW,
+    knownLoads: known,
+    why,
+  }
+}

@@ -1,0 +1,212 @@
+// Crews teach the stray-wire detector, end to end: the real engine on a real spool raises on a
+// charger-shaped load with its evidence; clearing it over HTTP as "not charging: equipment" makes the
+// circuit's next such load pass silently; the learned list shows it; undoing it makes it alert again.
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import pino from 'pino'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
+import { defaultResolveSettings } from '../../../alerts/settings.ts'
+import { createAuthenticator } from '../../../api/auth.ts'
+import type { RouteContext } from '../../../api/context.ts'
+import { installErrorHandlers } from '../../../api/errors.ts'
+import { DEFAULT_QUERY_BOUNDS } from '../../../api/query-bounds.ts'
+import { alertRoutes } from '../../../api/routes/alerts.ts'
+import { strayWireLearnedRoutes } from '../../../api/routes/stray-wire-learned.ts'
+import { installV1Auth } from '../../../api/v1-auth.ts'
+import { createInfluxClient } from '../../../influx/client.ts'
+import { type EngineHarness, pileReading, startEngineHarness } from './harness.ts'
+
+const MIN = 60_000
+/** 2026-01-05 19:00 at UTC+8: evening, when most chargers plug in. */
+const EVENING = Date.UTC(2026, 0, 5, 11, 0, 0)
+let h: EngineHarness
+let app: FastifyInstance
+let base: string
+const tokens: Record<string, string> = {}
+const influx = createInfluxClient({ url: inject('influxUrl'), db: 'unused_by_alert_routes' })
+let seq = 0
+
+async function call(
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers and assert on them
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(base + path, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: res.status, body: await res.json() }
+}
+
+/** A cheap rectifier load (a dehumidifier's controller, a power tool's charger) or nothing, minute by minute. */
+async function readings(fromMs: number, minutes: number, powerW: number) {
+  for (let k = 0; k < minutes; k++) {
+    const on = powerW > 0
+    // the broker stamps arrival with its clock: readings arrive as they are taken
+    h.clock.now = fromMs + k * MIN + 1000
+    await h.append('circuit-1', 'telemetry', {
+      ts: fromMs + k * MIN,
+      seq: seq++,
+      kind: 'circuit-monitor',
+      circuit: 'B3-stairwell',
+      voltageV: 228,
+      currentA: on ? powerW / 228 / 0.6 : 0,
+      // the load's input ripples a little, as a real one does
+      powerW: on ? powerW * (1 + 0.01 * Math.sin(k)) : 0,
+      powerFactor: on ? 0.6 : 1,
+      currentThdPct: on ? 100 : 0,
+    })
+  }
+  await h.drained()
+}
+
+const openStray = async () =>
+  (await call('GET', '/api/v1/alerts?type=stray_wire_charging&deviceId=circuit-1', tokens.manager!)).body
+    .items as { id: string; evidence?: Record<string, unknown>; message: string }[]
+
+beforeAll(async () => {
+  h = await startEngineHarness({
+    rules: { evaluateDevice, evaluateOffline, resolveSettings: defaultResolveSettings },
+  })
+  const r = h.registry
+  await r.provisionDevice({ id: 'circuit-1', kind: 'circuit-monitor', siteId: 'shed-a', reportIntervalS: 60 })
+  r.createTenant({ id: 'bravo', name: 'Bravo' })
+  tokens.manager = r.createToken({ tenantId: 'acme', role: 'manager', name: 'acme manager' }).token
+  tokens.viewer = r.createToken({ tenantId: 'acme', role: 'viewer', name: 'acme viewer' }).token
+  tokens.bravo = r.createToken({ tenantId: 'bravo', role: 'manager', name: 'bravo manager' }).token
+  const log = pino({ level: 'silent' })
+  const auth = createAuthenticator({ registry: r })
+  const ctx: RouteContext = {
+    registry: r,
+    influx,
+    state: { forDevices: async () => new Map() },
+    revoke: async () => undefined,
+    deviceAdded: async () => undefined,
+    now: () => h.clock.now,
+    log,
+    bounds: DEFAULT_QUERY_BOUNDS,
+  }
+  const f = Fastify({ loggerInstance: log })
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .setValidatorCompiler(TypeBoxValidatorCompiler)
+  installErrorHandlers(f as unknown as FastifyInstance, log)
+  await f.register(
+    async (v1) => {
+      installV1Auth(v1 as unknown as FastifyInstance, { auth })
+      await v1.register(alertRoutes, { ctx, engine: h.engine })
+      await v1.register(strayWireLearnedRoutes, { ctx, engine: h.engine })
+    },
+    { prefix: '/api/v1' },
+  )
+  await f.listen({ host: '127.0.0.1', port: 0 })
+  app = f as unknown as FastifyInstance
+  const addr = app.server.address()
+  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
+})
+afterAll(async () => {
+  await app?.close()
+  await h?.close()
+  await influx.close()
+})
+
+describe('crews teaching the stray-wire detector', () => {
+  let alertId = ''
+
+  it('raises on a charger-shaped load with evidence a crew can check', async () => {
+    await readings(EVENING, 5, 0)
+    await readings(EVENING + 5 * MIN, 15, 160)
+    const open = await openStray()
+    expect(open).toHaveLength(1)
+    alertId = open[0]!.id
+    const e = open[0]!.evidence!
+    expect(e.levelW).toBeGreaterThan(150)
+    expect(e.levelW).toBeLessThan(170)
+    expect(e.stepW).toBeGreaterThan(150)
+    expect(e.powerFactor).toBe(0.6)
+    expect(e.currentThdPct).toBe(100)
+    expect(e.harmonicPerW).toBeGreaterThan(0.5)
+    expect(e.activePfc).toBe(false)
+    expect(e.startedUnderLoad).toBe(false)
+    expect(open[0]!.message).toMatch(/step of \+1[56]\d W/)
+    expect(open[0]!.message).toMatch(/VA per W/)
+  })
+
+  it('refuses "not charging" on another type of alert, and leaves that alert open', async () => {
+    await h.publish('pile-1', 'telemetry', pileReading(EVENING, 1, [70]))
+    await h.publish('pile-1', 'telemetry', pileReading(EVENING + MIN, 2, [70]))
+    const overheat = (await call('GET', '/api/v1/alerts?type=port_overheat', tokens.manager!)).body.items[0]
+    expect(overheat).toBeDefined()
+    const r = await call('POST', `/api/v1/alerts/${overheat.id}/clear`, tokens.manager!, {
+      notCharging: 'lights',
+    })
+    expect(r.status).toBe(400)
+    expect((await call('GET', `/api/v1/alerts/${overheat.id}`, tokens.manager!)).body.state).toBe('active')
+  })
+
+  it('clears as "not charging: equipment" and lists what it learned', async () => {
+    const bad = await call('POST', `/api/v1/alerts/${alertId}/clear`, tokens.manager!, {
+      notCharging: 'kettle',
+    })
+    expect(bad.status).toBe(400)
+    const r = await call('POST', `/api/v1/alerts/${alertId}/clear`, tokens.manager!, {
+      notCharging: 'equipment',
+      note: 'cleaner charging a floor machine battery pack, PFC-less',
+    })
+    expect(r.status).toBe(200)
+    expect(r.body.state).toBe('cleared')
+    const detail = (await call('GET', `/api/v1/alerts/${alertId}`, tokens.manager!)).body
+    expect(detail.history.at(-1).note).toMatch(/^not charging: equipment/)
+    const learned = await call('GET', '/api/v1/devices/circuit-1/stray-wire/learned', tokens.viewer!)
+    expect(learned.status).toBe(200)
+    const crew = learned.body.items.filter((s: { source: string }) => s.source === 'crew')
+    expect(crew).toEqual([
+      expect.objectContaining({ id: `c-${alertId}`, kind: 'equipment', alertId, window: null }),
+    ])
+    expect(crew[0].levelW).toBeGreaterThan(150)
+    expect(crew[0].levelW).toBeLessThan(170)
+    // another tenant sees neither the device nor what it learned
+    expect((await call('GET', '/api/v1/devices/circuit-1/stray-wire/learned', tokens.bravo!)).status).toBe(
+      404,
+    )
+  })
+
+  it('stays silent when the same load comes back the next day', async () => {
+    await readings(EVENING + 20 * MIN, 20, 0)
+    const nextDay = EVENING + 1440 * MIN
+    await readings(nextDay, 5, 0)
+    await readings(nextDay + 5 * MIN, 20, 158)
+    expect(await openStray()).toEqual([])
+    // a charger of another size on the same circuit still alerts
+    await readings(nextDay + 25 * MIN, 15, 0)
+    await readings(nextDay + 40 * MIN, 15, 260)
+    const open = await openStray()
+    expect(open).toHaveLength(1)
+    expect(open[0]!.evidence!.levelW).toBeGreaterThan(250)
+    expect(
+      (await call('POST', `/api/v1/alerts/${open[0]!.id}/clear`, tokens.manager!, { note: 'unplugged it' }))
+        .status,
+    ).toBe(200)
+    await readings(nextDay + 55 * MIN, 20, 0)
+  })
+
+  it('undoes it: viewers may not, and then the load alerts again', async () => {
+    const path = `/api/v1/devices/circuit-1/stray-wire/learned/c-${alertId}`
+    expect((await call('DELETE', path, tokens.viewer!)).status).toBe(403)
+    expect((await call('DELETE', path, tokens.bravo!)).status).toBe(404)
+    const r = await call('DELETE', path, tokens.manager!)
+    expect(r.status).toBe(200)
+    expect(r.body.items.filter((s: { source: string }) => s.source === 'crew')).toEqual([])
+    expect((await call('DELETE', path, tokens.manager!)).status).toBe(404)
+    const day3 = EVENING + 2 * 1440 * MIN
+    await readings(day3, 5, 0)
+    await readings(day3 + 5 * MIN, 15, 160)
+    expect(await openStray()).toHaveLength(1)
+  })
+})
