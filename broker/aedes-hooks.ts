@@ -19,6 +19,8 @@ import type { LogSampler } from './log-sampler.ts'
 import {
   type ConnectVerdict,
   canSubscribe,
+  commandRefusal,
+  commandTarget,
   mayRetain,
   publishRefusal,
   REVOKE_TOPIC,
@@ -47,6 +49,8 @@ export interface HookDeps {
   retainMaxBytes: number
   /** disconnects a revoked device */
   onRevoke: (deviceId: string) => void
+  /** a connection of this device is established now (commands go to connected devices only) */
+  isConnected: (deviceId: string) => boolean
 }
 
 type AedesClient = Client & { will?: PublishPacket | null; _disconnected?: boolean }
@@ -163,7 +167,10 @@ export function createAedesHooks(deps: HookDeps) {
         return
       }
       const isWill = (client as AedesClient).will === packet
-      const refusal = publishRefusal(identity, packet.topic)
+      const target = identity.type === 'service' ? commandTarget(packet.topic) : undefined
+      const refusal =
+        publishRefusal(identity, packet.topic) ??
+        (target === undefined ? undefined : commandRefusal(packet, deps.isConnected(target)))
       if (refusal !== undefined) {
         metrics.refusedPublishes.inc({ reason: refusal })
         const n = (refusedCount.get(client) ?? 0) + 1

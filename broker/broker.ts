@@ -49,6 +49,9 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
   let devices = 0
   const metrics = createBrokerMetrics(deps.metrics, { spool: deps.spool, connectedDevices: () => devices })
   let aedes: Aedes | undefined
+  // clientId = device id (validateConnect); hasOwn, since a device may be called e.g. `constructor`
+  const isConnected = (deviceId: string): boolean =>
+    aedes !== undefined && Object.hasOwn((aedes as unknown as { clients: object }).clients, deviceId)
   const hooks = createAedesHooks({
     qos2,
     directory: deps.directory,
@@ -66,6 +69,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
       hooks.endedByBroker(client)
       client.close()
     },
+    isConnected,
   })
 
   aedes = await Aedes.createBroker({
@@ -158,6 +162,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     ports: listeners.ports,
     aedes: broker,
     connectedDevices: () => devices,
+    isConnected,
     async close() {
       unwatch()
       refusals.close()

@@ -10,7 +10,22 @@ const SERVICE_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/
 
 export { REVOKE_TOPIC }
 
-export type PublishRefusal = 'empty' | 'nul' | 'wildcard' | 'reserved' | 'outside-own-subtree' | 'not-allowed'
+export type PublishRefusal =
+  | 'empty'
+  | 'nul'
+  | 'wildcard'
+  | 'reserved'
+  | 'outside-own-subtree'
+  | 'not-allowed'
+  | CommandRefusal
+
+/**
+ * A command must reach a connected device now or never (protocol: Commands): no queue may hold one for
+ * later. A QoS 0 publish is not queued for an offline persistent session (aedes queues only QoS > 0),
+ * a retained one would be re-sent at every subscribe, and one to a device that is not connected would
+ * reach nobody now.
+ */
+export type CommandRefusal = 'device-offline' | 'command-qos' | 'command-retained'
 
 const COMMANDS_RE = /^devices\/([A-Za-z0-9_-]{3,64})\/commands$/
 
@@ -55,6 +70,22 @@ export function mayRetain(
 ): boolean {
   if (identity.type === 'service') return false
   return payloadBytes <= maxBytes && topic === `devices/${identity.deviceId}/status`
+}
+
+/** The device a `devices/{id}/commands` topic addresses, or undefined for any other topic. */
+export function commandTarget(topic: string): string | undefined {
+  return COMMANDS_RE.exec(topic)?.[1]
+}
+
+/** Why a service's command publish (already allowed by publishRefusal) must be dropped, or undefined. */
+export function commandRefusal(
+  packet: { qos: number; retain: boolean },
+  deviceConnected: boolean,
+): CommandRefusal | undefined {
+  if (packet.retain) return 'command-retained'
+  if (packet.qos !== 0) return 'command-qos'
+  if (!deviceConnected) return 'device-offline'
+  return undefined
 }
 
 export function canPublish(identity: Identity, topic: string): boolean {

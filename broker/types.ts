@@ -44,5 +44,7 @@ export interface BrokerHandle {
   aedes: Aedes
   /** devices with an established session */
   connectedDevices(): number
+  /** this device has an established connection to this broker now */
+  isConnected(deviceId: string): boolean
   close(): Promise<void>
 }

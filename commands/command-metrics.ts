@@ -5,6 +5,8 @@ export interface CommandMetrics {
   sent: Counter<'name' | 'origin' | 'result'>
   ackSeconds: Histogram<'name'>
   pending: Gauge
+  offline: Counter<'name'>
+  repeated: Counter<'name'>
 }
 
 // A second service on the same registry (tests, restarts in-process) reuses the registered metrics.
@@ -44,6 +46,28 @@ export function createCommandMetrics(registry: Registry): CommandMetrics {
         new Gauge({
           name: 'courtyard_commands_pending',
           help: 'commands published and waiting for the device ack',
+          registers: [registry],
+        }),
+    ),
+    offline: metric(
+      registry,
+      'courtyard_commands_offline_total',
+      () =>
+        new Counter({
+          name: 'courtyard_commands_offline_total',
+          help: 'commands refused (not sent, not queued) because the device was not connected',
+          labelNames: ['name'],
+          registers: [registry],
+        }),
+    ),
+    repeated: metric(
+      registry,
+      'courtyard_commands_repeated_total',
+      () =>
+        new Counter({
+          name: 'courtyard_commands_repeated_total',
+          help: 'requests repeating a known command id: answered from the first, not sent again',
+          labelNames: ['name'],
           registers: [registry],
         }),
     ),

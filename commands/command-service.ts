@@ -1,6 +1,12 @@
-// Protective commands (docs/protocol.md "Commands"): validate against the device's kind, audit,
-// publish QoS 1 on `devices/{id}/commands`, and resolve with the device's ack from
+// Protective commands (docs/protocol.md "Commands"): validate against the device's kind, check that the
+// device is connected, audit, publish on `devices/{id}/commands`, and resolve with the device's ack from
 // `devices/{id}/commands/ack` or `timeout`. One shared ack subscription; pending commands by id.
+//
+// A command reaches a connected device now or never. It is published at QoS 0, not retained: aedes keeps
+// no copy of a QoS 0 message for an offline persistent session, so a device that drops off before it is
+// delivered does not run it hours later on reconnect (the caller gets the timeout). The broker also drops
+// a command for a device it has no connection of (broker/policy.ts commandRefusal), closing the race
+// between our check and the publish. `expiresAt` lets the device itself refuse one that arrives late.
 import { randomBytes } from 'node:crypto'
 import type { MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
@@ -9,7 +15,7 @@ import { Compile } from 'typebox/compile'
 import type { AlertsDb } from '../alerts/index.ts'
 import type { CommandRequest, CommandResult, CommandSender } from '../domain/bus.ts'
 import { CourtyardError } from '../domain/errors.ts'
-import { CommandAck } from '../domain/protocol.ts'
+import { type Command, CommandAck } from '../domain/protocol.ts'
 import { parseDeviceTopic, topics } from '../domain/topics.ts'
 import type { DeviceDirectory } from '../registry/index.ts'
 import {
@@ -19,6 +25,7 @@ import {
   createCommandAudit,
 } from './command-audit.ts'
 import { createCommandMetrics } from './command-metrics.ts'
+import { answerFromAudit, COMMAND_ID_RE, isSameCommand } from './repeated-command.ts'
 import { validateCommand } from './validate-command.ts'
 
 /** protocol: "A device answers every command on `commands/ack` within 10 s; no answer is a failed command." */
@@ -65,6 +72,10 @@ export function createCommandService(deps: {
   metrics: MetricsRegistry
   now?: () => number
   timeoutMs?: number
+  /** the broker part's view: this device has a connection now (broker/index.ts) */
+  isConnected: (deviceId: string) => boolean
+  /** `expiresAt` = `ts` + this (protocol v1.1: default 10 s) */
+  expiresAfterMs?: number
 }): CommandService {
   const { mqtt } = deps
   const log = deps.log.child({ component: 'commands' })
@@ -72,7 +83,10 @@ export function createCommandService(deps: {
   const timeoutMs = deps.timeoutMs ?? COMMAND_TIMEOUT_MS
   const metrics = createCommandMetrics(deps.metrics)
   const audit: CommandAudit = createCommandAudit(deps.db)
+  const expiresAfterMs = deps.expiresAfterMs ?? COMMAND_TIMEOUT_MS
   const pending = new Map<string, Pending>()
+  /** answers still being waited for, by command id: a repeated id shares the first request's wait */
+  const answers = new Map<string, Promise<SentCommand>>()
 
   // one process owns alerts.db: a row still pending was left by a process that stopped mid-wait
   const interrupted = audit.interruptPending()
@@ -85,6 +99,7 @@ export function createCommandService(deps: {
     const p = pending.get(id)
     if (!p) return
     pending.delete(id)
+    answers.delete(id)
     clearTimeout(p.timer)
     metrics.pending.set(pending.size)
     try {
@@ -162,7 +177,30 @@ export function createCommandService(deps: {
       const device = deps.registry.findDevice(req.deviceId)
       if (!device) throw new CourtyardError('DEVICE_UNKNOWN', `device ${req.deviceId} does not exist`)
       const cmd = validateCommand(device.kind, req.name, req.args)
-      const id = `cmd-${randomBytes(9).toString('base64url')}`
+      if (req.id !== undefined) {
+        if (!COMMAND_ID_RE.test(req.id))
+          throw new CourtyardError('BAD_REQUEST', 'a command id is 1-64 of A-Z a-z 0-9 . _ : -')
+        // the same id is the same command: join its wait, or get the answer it got
+        const known = answers.get(req.id)
+        const row = audit.get(req.id)
+        if (row !== undefined || known !== undefined) {
+          if (row === undefined || !isSameCommand(row, { deviceId: device.id, ...cmd }))
+            throw new CourtyardError('CONFLICT', `command id ${req.id} was already used for another command`)
+          log.info({ commandId: req.id, deviceId: device.id }, 'command repeated: not sent again')
+          metrics.repeated.inc({ name: cmd.name })
+          return known ?? answerFromAudit(row)
+        }
+      }
+      // not queued for later (protocol: Commands): an offline device gets nothing, now or on reconnect
+      if (!deps.isConnected(device.id)) {
+        metrics.offline.inc({ name: cmd.name })
+        log.info({ deviceId: device.id, name: cmd.name, by: req.by }, 'command refused: device offline')
+        throw new CourtyardError('DEVICE_OFFLINE', `device ${device.id} is not connected; nothing was sent`)
+      }
+      if (!mqtt.connected)
+        throw new CourtyardError('NOT_READY', 'the service is not connected to its broker; nothing was sent')
+      const id = req.id ?? `cmd-${randomBytes(9).toString('base64url')}`
+      const ts = now()
       // audited before the publish, so a command is on record even if the process dies right after
       audit.insert({
         id,
@@ -172,7 +210,7 @@ export function createCommandService(deps: {
         args: cmd.args,
         by: req.by,
         alertId: req.alertId,
-        requestedAt: now(),
+        requestedAt: ts,
       })
       log.info(
         { commandId: id, deviceId: device.id, name: cmd.name, by: req.by, alertId: req.alertId },
@@ -188,11 +226,11 @@ export function createCommandService(deps: {
           resolve,
         })
       })
+      answers.set(id, result)
       metrics.pending.set(pending.size)
+      const message: Command = { id, name: cmd.name, args: cmd.args, ts, expiresAt: ts + expiresAfterMs }
       mqtt
-        .publishAsync(topics.commands(device.id), JSON.stringify({ id, name: cmd.name, args: cmd.args }), {
-          qos: 1,
-        })
+        .publishAsync(topics.commands(device.id), JSON.stringify(message), { qos: 0, retain: false })
         .catch((err: Error) => {
           // e.g. the broker refused the topic; the ack wait would only end in a timeout
           log.error({ commandId: id, err: err.message }, 'command publish failed')

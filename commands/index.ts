@@ -14,5 +14,6 @@ export {
   createCommandService,
   type SentCommand,
 } from './command-service.ts'
+export { COMMAND_ID_RE } from './repeated-command.ts'
 export { type CommandsPart, startCommands } from './start-commands.ts'
 export { validateCommand } from './validate-command.ts'

@@ -36,9 +36,15 @@ export interface CommandRequest {
   /** `user:<token name>` or `auto` */
   by: string
   alertId?: string
+  /** the caller's command id: a repeat of it is the same command, not sent twice (protocol: Commands) */
+  id?: string
 }
 
 export interface CommandSender {
-  /** Publishes on `devices/{id}/commands`, resolves with the device's ack or `{ok:false, error:'timeout'}` after 10 s. Audited. */
+  /**
+   * Publishes on `devices/{id}/commands` to a connected device, resolves with the device's ack or
+   * `{ok:false, error:'timeout'}` after 10 s. Audited. Throws DEVICE_OFFLINE, unaudited, when the device
+   * is not connected: nothing is queued for later.
+   */
   send(req: CommandRequest): Promise<CommandResult>
 }

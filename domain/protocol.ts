@@ -254,6 +254,11 @@ export const Command = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 64 }),
   name: Type.Enum(COMMAND_NAMES),
   args: Type.Record(Type.String(), Type.Unknown()),
+  // v1.1 (protocol: Commands): optional, since a v1.0 sender leaves them out
+  /** epoch ms, when the service issued it */
+  ts: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** epoch ms after which the device must not run it */
+  expiresAt: Type.Optional(Type.Integer({ minimum: 0 })),
 })
 export type Command = Static<typeof Command>
 
@@ -266,3 +271,9 @@ export const CommandAck = Type.Object(
   { additionalProperties: true },
 )
 export type CommandAck = Static<typeof CommandAck>
+
+/** The ack of a device that knows v1.1 to a command whose `expiresAt` has passed: not run, and says why. */
+export function expiredCommandAck(cmd: Command, now: number): CommandAck | undefined {
+  if (cmd.expiresAt === undefined || now <= cmd.expiresAt) return undefined
+  return { id: cmd.id, ok: false, error: 'expired' }
+}

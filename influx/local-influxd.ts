@@ -1,10 +1,11 @@
 // Starts a private `influxd` (InfluxDB 1.x, Debian's `influxdb` package) with its config and data under
 // one directory, on free loopback ports. Used by `npm start` when INFLUX_URL is unset, and by the tests.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { delimiter, join } from 'node:path'
 import { CourtyardError } from '../domain/errors.ts'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../domain/private-files.ts'
 
 export interface LocalInfluxd {
   url: string
@@ -119,7 +120,8 @@ export async function startLocalInfluxd(opts: {
   ownProcessGroup?: boolean
 }): Promise<LocalInfluxd> {
   const host = opts.host ?? '127.0.0.1'
-  mkdirSync(opts.dir, { recursive: true })
+  // influxd creates its files under its own umask: the private directory is what keeps them private
+  ensurePrivateDir(opts.dir)
   const pidFile = join(opts.dir, 'influxd.pid')
   if (existsSync(pidFile)) {
     const old = Number(readFileSync(pidFile, 'utf8'))
@@ -134,13 +136,23 @@ export async function startLocalInfluxd(opts: {
   const httpPort = opts.httpPort ?? (await freePort(host))
   const rpcPort = await freePort(host)
   const confPath = join(opts.dir, 'influxd.conf')
-  writeFileSync(confPath, configText(opts.dir, httpPort, rpcPort, host, opts.auth ?? false))
-  const child = spawn(opts.bin, ['-config', confPath], {
-    stdio: opts.stdio ?? 'ignore',
-    detached: opts.ownProcessGroup ?? false,
+  writeFileSync(confPath, configText(opts.dir, httpPort, rpcPort, host, opts.auth ?? false), {
+    mode: PRIVATE_FILE_MODE,
   })
+  // the child inherits the umask at fork: its own files (meta, data, wal) are then private too. Set and
+  // restored around the synchronous spawn only, so nothing else in this process sees it.
+  const umask = process.umask(0o077)
+  let child: ChildProcess
+  try {
+    child = spawn(opts.bin, ['-config', confPath], {
+      stdio: opts.stdio ?? 'ignore',
+      detached: opts.ownProcessGroup ?? false,
+    })
+  } finally {
+    process.umask(umask)
+  }
   if (!child.pid) throw new CourtyardError('INFLUX_UNAVAILABLE', `could not start ${opts.bin}`)
-  writeFileSync(pidFile, String(child.pid))
+  writeFileSync(pidFile, String(child.pid), { mode: PRIVATE_FILE_MODE })
   const url = `http://${host}:${httpPort}`
   try {
     await waitForPing(url, child, opts.timeoutMs ?? 30_000)

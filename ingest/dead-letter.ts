@@ -3,6 +3,7 @@
 // them: a dead letter is the only copy once the spool segment is dropped.
 import { mkdir, open } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../domain/private-files.ts'
 
 export interface DeadLetter {
   reason: string
@@ -23,8 +24,10 @@ export function createDeadLetterSink(path: string): DeadLetterSink {
 
   async function append(text: string): Promise<void> {
     if (!handle) {
-      await mkdir(dirname(path), { recursive: true })
-      handle = await open(path, 'a')
+      await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE })
+      // private: the raw payloads of refused device messages
+      handle = await open(path, 'a', PRIVATE_FILE_MODE)
+      await handle.chmod(PRIVATE_FILE_MODE)
     }
     await handle.write(text)
     await handle.datasync()

@@ -1,6 +1,13 @@
 // Channels, routes and silences in alerts.db, tenant-scoped: a scope of `null` (admin) sees every tenant.
+//
+// A channel's `config` (its webhook URL carries a robot's key) and `secret` are stored sealed with the
+// operator's key (domain/secret-box.ts) when one is given: values stored in plain text by an earlier
+// version are sealed when the store opens, and every sealed value is opened once then, so a wrong key
+// stops the start-up with a clear error instead of failing at the first notification.
 
 import type { AlertsDb } from '../alerts/index.ts'
+import { CourtyardError } from '../domain/errors.ts'
+import { isSealed, type SecretBox } from '../domain/secret-box.ts'
 import { generateId } from '../registry/index.ts'
 import type { Channel, NotificationRoute, Silence, SilenceMatchers } from './types.ts'
 
@@ -34,17 +41,61 @@ interface SilenceRow {
   created_at: number
 }
 
-const toChannel = (r: ChannelRow): Channel =>
-  ({
-    id: r.id,
-    tenantId: r.tenant_id,
-    name: r.name,
-    type: r.type,
-    config: JSON.parse(r.config),
-    ...(r.secret !== null && { secret: r.secret }),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }) as Channel
+/** How a channel's config and secret columns are written and read: sealed with a key, or plain. */
+function channelColumns(box: SecretBox | undefined) {
+  const place = (id: string, column: 'config' | 'secret') => `${id}:${column}`
+  const write = (id: string, column: 'config' | 'secret', plain: string) =>
+    box === undefined ? plain : box.seal(plain, place(id, column))
+  const read = (id: string, column: 'config' | 'secret', stored: string): string => {
+    if (!isSealed(stored)) return stored
+    if (box === undefined)
+      throw new CourtyardError(
+        'CONFIG_INVALID',
+        `channel ${id} has sealed secrets and no secrets key was given to open them`,
+      )
+    return box.open(stored, place(id, column))
+  }
+  return {
+    write,
+    toChannel: (r: ChannelRow): Channel =>
+      ({
+        id: r.id,
+        tenantId: r.tenant_id,
+        name: r.name,
+        type: r.type,
+        config: JSON.parse(read(r.id, 'config', r.config)),
+        ...(r.secret !== null && { secret: read(r.id, 'secret', r.secret) }),
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+      }) as Channel,
+  }
+}
+
+/** Seals what an earlier version stored in plain text, then opens every value once (a wrong key fails here). */
+function sealStoredChannels(db: AlertsDb, columns: ReturnType<typeof channelColumns>): void {
+  const rows = db.prepare('SELECT * FROM notify_channels').all() as ChannelRow[]
+  const update = db.prepare('UPDATE notify_channels SET config = ?, secret = ? WHERE id = ?')
+  const plain = rows.filter((r) => !isSealed(r.config) || (r.secret !== null && !isSealed(r.secret)))
+  if (plain.length > 0) {
+    // the plain values must not linger in freed page space or in the write-ahead log
+    const secureDelete = db.pragma('secure_delete', { simple: true })
+    db.pragma('secure_delete = ON')
+    db.transaction(() => {
+      for (const r of plain) {
+        const plainConfig = !isSealed(r.config)
+        const plainSecret = r.secret !== null && !isSealed(r.secret)
+        update.run(
+          plainConfig ? columns.write(r.id, 'config', r.config) : r.config,
+          r.secret !== null && plainSecret ? columns.write(r.id, 'secret', r.secret) : r.secret,
+          r.id,
+        )
+      }
+    })()
+    db.pragma(`secure_delete = ${Number(secureDelete)}`)
+    db.pragma('wal_checkpoint(TRUNCATE)')
+  }
+  for (const r of db.prepare('SELECT * FROM notify_channels').all() as ChannelRow[]) columns.toChannel(r)
+}
 
 const toRoute = (r: RouteRow): NotificationRoute => ({
   ...JSON.parse(r.body),
@@ -78,7 +129,9 @@ export interface Page {
   afterId?: string
 }
 
-export function createNotifyConfigStore(db: AlertsDb, now: () => number) {
+export function createNotifyConfigStore(db: AlertsDb, now: () => number, secrets?: SecretBox) {
+  const { toChannel, write } = channelColumns(secrets)
+  if (secrets !== undefined) sealStoredChannels(db, channelColumns(secrets))
   // the bus listener runs these for every alert change: prepare once
   const hot = {
     channelAny: db.prepare('SELECT * FROM notify_channels WHERE id = ?'),
@@ -105,7 +158,16 @@ export function createNotifyConfigStore(db: AlertsDb, now: () => number) {
       db.prepare(
         `INSERT INTO notify_channels (id, tenant_id, name, type, config, secret, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(id, c.tenantId, c.name, c.type, JSON.stringify(c.config), c.secret ?? null, at, at)
+      ).run(
+        id,
+        c.tenantId,
+        c.name,
+        c.type,
+        write(id, 'config', JSON.stringify(c.config)),
+        c.secret === undefined ? null : write(id, 'secret', c.secret),
+        at,
+        at,
+      )
       return { ...c, id, createdAt: at, updatedAt: at } as Channel
     },
     getChannel(id: string, scope: TenantScope = null): Channel | undefined {
@@ -121,7 +183,13 @@ export function createNotifyConfigStore(db: AlertsDb, now: () => number) {
       const at = now()
       db.prepare(
         'UPDATE notify_channels SET name = ?, config = ?, secret = ?, updated_at = ? WHERE id = ?',
-      ).run(c.name, JSON.stringify(c.config), c.secret ?? null, at, c.id)
+      ).run(
+        c.name,
+        write(c.id, 'config', JSON.stringify(c.config)),
+        c.secret === undefined ? null : write(c.id, 'secret', c.secret),
+        at,
+        c.id,
+      )
       return { ...c, updatedAt: at }
     },
     deleteChannel(id: string): boolean {

@@ -10,6 +10,7 @@ import type { Registry as MetricsRegistry } from 'prom-client'
 import type { AlertsDb } from '../alerts/index.ts'
 import type { Alert } from '../domain/alerts.ts'
 import type { AlertBus, AlertChange } from '../domain/bus.ts'
+import type { SecretBox } from '../domain/secret-box.ts'
 import { createNotifyConfigStore } from './config-store.ts'
 import { createDeliveryStore } from './delivery-store.ts'
 import { createNotifyMetrics } from './metrics.ts'
@@ -42,6 +43,8 @@ export interface NotifierDeps {
   fetch?: FetchLike
   /** NOTIFY_WEBHOOK_ALLOW_NETS: CIDRs or addresses webhooks may reach although they are not public */
   webhookAllowNets?: readonly string[]
+  /** seals channel secrets in alerts.db (config-store.ts); without it they are stored in plain text */
+  secrets?: SecretBox
   /** made once, on the first email */
   createMailTransport?: () => MailTransport
   mailFrom?: string
@@ -79,7 +82,7 @@ const DAY_MS = 86_400_000
 export function createNotifier(deps: NotifierDeps): Notifier {
   const log = deps.log.child({ component: 'notifier' })
   migrateNotifyTables(deps.db)
-  const config = createNotifyConfigStore(deps.db, deps.now)
+  const config = createNotifyConfigStore(deps.db, deps.now, deps.secrets)
   const deliveries = createDeliveryStore(deps.db)
   const metrics = createNotifyMetrics(deps.metrics, () => deliveries.outboxDepth())
   const groupWindowMs = deps.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS

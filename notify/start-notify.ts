@@ -7,6 +7,7 @@ import type { AlertsDb } from '../alerts/index.ts'
 import type { Alert } from '../domain/alerts.ts'
 import type { AlertBus } from '../domain/bus.ts'
 import type { RunningPart } from '../domain/part.ts'
+import type { SecretBox } from '../domain/secret-box.ts'
 import type { Registry } from '../registry/index.ts'
 import { createNotifyConfigStore, type NotifyConfigStore } from './config-store.ts'
 import { createDeliveryStore, type DeliveryStore } from './delivery-store.ts'
@@ -26,10 +27,12 @@ export function openNotifyStores(deps: {
   db: AlertsDb
   now: () => number
   webhookAllowNets?: readonly string[]
+  /** seals channel secrets in alerts.db (config-store.ts) */
+  secrets?: SecretBox
 }): NotifyStores {
   migrateNotifyTables(deps.db)
   return {
-    config: createNotifyConfigStore(deps.db, deps.now),
+    config: createNotifyConfigStore(deps.db, deps.now, deps.secrets),
     deliveries: createDeliveryStore(deps.db),
     guard: createWebhookGuard(deps.webhookAllowNets),
   }
@@ -72,6 +75,11 @@ export function startNotify(
   })
   // listening before the engine emits its first change
   notifier.start()
-  const stores = openNotifyStores({ db: deps.db, now: deps.now, webhookAllowNets: deps.webhookAllowNets })
+  const stores = openNotifyStores({
+    db: deps.db,
+    now: deps.now,
+    webhookAllowNets: deps.webhookAllowNets,
+    secrets: deps.secrets,
+  })
   return { notifier, stores, stop: () => notifier.stop() }
 }

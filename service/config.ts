@@ -2,6 +2,7 @@
 // Every problem is reported at once, one line per variable, so an operator fixes them in one go.
 import { resolve } from 'node:path'
 import type { AuthLimits } from '../broker/index.ts'
+import { parseSecretsKey } from '../domain/secret-box.ts'
 import { ALLOW_NETS_ENV, parseNet } from '../notify/index.ts'
 import type { LogFormat } from './logger.ts'
 
@@ -25,6 +26,8 @@ export interface ServiceConfig {
   }
   dataDir: string
   adminToken?: string
+  /** SECRETS_KEY (32 bytes): encrypts channel secrets in alerts.db; unset: DATA_DIR/secrets.key (service/secrets-key.ts) */
+  secretsKey?: Buffer
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** LOG_FORMAT; unset: chosen by whether stdout is a terminal (service/logger.ts) */
   logFormat?: LogFormat
@@ -143,6 +146,14 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     )
   }
 
+  const secretsKeyText = str('SECRETS_KEY')
+  const secretsKey = secretsKeyText === undefined ? undefined : parseSecretsKey(secretsKeyText)
+  // the value itself is never echoed: it is a secret
+  if (secretsKeyText !== undefined && secretsKey === undefined)
+    errors.push(
+      'SECRETS_KEY is invalid: expected 32 bytes as 64 hex digits or base64 (e.g. the output of `openssl rand -base64 32`)',
+    )
+
   const alertsRaw = (str('ALERTS_ENABLED') ?? 'true').toLowerCase()
   if (!['true', 'false', '1', '0'].includes(alertsRaw)) {
     errors.push(`ALERTS_ENABLED=${alertsRaw} is invalid: expected true or false`)
@@ -195,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     },
     dataDir: resolve(cwd, str('DATA_DIR') ?? './data'),
     adminToken,
+    secretsKey,
     logLevel,
     logFormat,
     spoolMaxBytes: (int('SPOOL_MAX_MB', 2048, 16, 1_048_576) ?? 2048) * 1024 * 1024,

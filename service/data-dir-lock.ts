@@ -26,6 +26,6 @@ export function lockDataDir(dataDir: string): { ok: true; release(): void } | { 
     const pid = Number(readFileSync(path, 'utf8'))
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isCourtyard(pid)) return { ok: false, pid }
   }
-  writeFileSync(path, String(process.pid))
+  writeFileSync(path, String(process.pid), { mode: 0o600 })
   return { ok: true, release: () => rmSync(path, { force: true }) }
 }

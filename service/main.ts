@@ -1,10 +1,10 @@
 // `npm start` / `npm run demo`: the whole service in one process — MQTT broker (with the durable spool in
 // front of every PUBACK), ingest (spool → InfluxDB), the HTTP API with its live feed — plus, when
 // INFLUX_URL is unset, a private influxd child. The only file that reads the environment.
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { collectDefaultMetrics, Registry as MetricsRegistry } from 'prom-client'
+import { ensurePrivateDir } from '../domain/private-files.ts'
 import { findInfluxd, INSTALL_HINT, type LocalInfluxd, startLocalInfluxd } from '../influx/index.ts'
 import { loadConfig } from './config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     logFormat: chooseLogFormat(loaded.config.logFormat, process.stdout.isTTY),
   }
   const log = createLogger({ level: config.logLevel, format: config.logFormat })
-  mkdirSync(config.dataDir, { recursive: true })
+  ensurePrivateDir(config.dataDir)
   const lock = lockDataDir(config.dataDir)
   if (!lock.ok) {
     process.stderr.write(

@@ -14,6 +14,8 @@ import { createCommitSignal, openAlertsStore, startAlerts } from '../alerts/inde
 import { startApi } from '../api/index.ts'
 import { connectServiceClient, startBroker } from '../broker/index.ts'
 import { startCommands } from '../commands/index.ts'
+import { ensurePrivateDir, ensurePrivateFile } from '../domain/private-files.ts'
+import { createSecretBox } from '../domain/secret-box.ts'
 import { startInflux } from '../influx/index.ts'
 import { startIngest } from '../ingest/index.ts'
 import { startNotify } from '../notify/index.ts'
@@ -22,6 +24,7 @@ import { startSpool } from '../spool/index.ts'
 import { ALERT_ENGINE_WORKER } from './alert-engine-entry.ts'
 import type { ServiceConfig } from './config.ts'
 import { createPartList } from './part-list.ts'
+import { loadSecretsKey } from './secrets-key.ts'
 
 export interface RunningService {
   ports: { mqtt: number; http: number; ws?: number; tls?: number }
@@ -48,6 +51,13 @@ export async function startService(deps: {
   const registryPath = join(config.dataDir, 'registry.db')
   const alertsDbPath = join(config.dataDir, 'alerts.db')
   const spoolDir = join(config.dataDir, 'spool')
+  // private whatever the umask (domain/private-files.ts); SQLite gives -wal/-shm the database's mode
+  ensurePrivateDir(config.dataDir)
+  ensurePrivateFile(registryPath, { sqlite: true })
+  ensurePrivateFile(alertsDbPath, { sqlite: true })
+  const secrets = createSecretBox(
+    loadSecretsKey({ configured: config.secretsKey, dataDir: config.dataDir, log }),
+  )
 
   const { registry, generatedAdminToken } = await parts.start('registry', () =>
     startRegistry({ path: registryPath, log, adminToken: config.adminToken }),
@@ -109,7 +119,14 @@ export async function startService(deps: {
     connectServiceClient({ registry, url: mqttUrl, name: 'api' }),
   )
   const commands = await parts.start('commands', () =>
-    startCommands({ mqtt: serviceClient.client, db: alertsStore.db, registry, log, metrics }),
+    startCommands({
+      mqtt: serviceClient.client,
+      db: alertsStore.db,
+      registry,
+      log,
+      metrics,
+      isConnected: broker.isConnected,
+    }),
   )
   const notify = await parts.start('notify', () =>
     startNotify({
@@ -121,6 +138,7 @@ export async function startService(deps: {
       mailFrom: config.mailFrom,
       groupWindowMs: config.notifyGroupWindowMs,
       webhookAllowNets: config.webhookAllowNets,
+      secrets,
       log,
       metrics,
       now: Date.now,

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { link, open, readdir, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { PRIVATE_FILE_MODE } from '../domain/private-files.ts'
 import { fsyncDir } from './segment-files.ts'
 import type { SpoolPosition } from './types.ts'
 
@@ -30,7 +31,7 @@ export function consumerOfFile(name: string): string | undefined {
 export async function writeCheckpoint(dir: string, pos: SpoolPosition, consumer?: string): Promise<void> {
   const file = checkpointFile(consumer)
   const tmp = join(dir, file + '.tmp')
-  const fh = await open(tmp, 'w')
+  const fh = await open(tmp, 'w', PRIVATE_FILE_MODE)
   try {
     await fh.writeFile(JSON.stringify({ segment: pos.segment, offset: pos.offset }))
     await fh.sync()
@@ -52,7 +53,7 @@ export async function createCheckpointIfMissing(
 ): Promise<boolean> {
   const file = checkpointFile(consumer)
   const tmp = join(dir, `${file}.${randomBytes(6).toString('hex')}.new`)
-  const fh = await open(tmp, 'wx')
+  const fh = await open(tmp, 'wx', PRIVATE_FILE_MODE)
   try {
     await fh.writeFile(JSON.stringify({ segment: pos.segment, offset: pos.offset }))
     await fh.sync()

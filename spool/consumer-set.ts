@@ -13,6 +13,7 @@
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
+import { PRIVATE_FILE_MODE } from '../domain/private-files.ts'
 import {
   CONSUMER_NAME_RE,
   checkpointFile,
@@ -65,7 +66,7 @@ export async function adoptConsumers(dir: string, consumers: readonly string[], 
 
 async function writeConsumerSet(dir: string, consumers: readonly string[]): Promise<void> {
   const tmp = join(dir, `${CONSUMERS_FILE}.tmp`)
-  const fh = await open(tmp, 'w')
+  const fh = await open(tmp, 'w', PRIVATE_FILE_MODE)
   try {
     await fh.writeFile(JSON.stringify({ consumers }))
     await fh.sync()

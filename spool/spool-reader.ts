@@ -4,6 +4,7 @@
 import { close as fsClose, open as fsOpen, read as fsRead, readSync } from 'node:fs'
 import { mkdir, unlink } from 'node:fs/promises'
 import type { Logger } from 'pino'
+import { PRIVATE_DIR_MODE } from '../domain/private-files.ts'
 import {
   comparePositions,
   createCheckpointIfMissing,
@@ -46,7 +47,7 @@ const PRUNE_EVERY_MS = 5000
 export async function openSpoolReader(opts: SpoolReaderOptions): Promise<SpoolReader> {
   const log = opts.log.child({ component: 'spool-reader' })
   const consumer = opts.consumer ?? INGEST_CONSUMER
-  await mkdir(opts.dir, { recursive: true })
+  await mkdir(opts.dir, { recursive: true, mode: PRIVATE_DIR_MODE })
   const set = await readConsumerSet(opts.dir)
   if (set !== undefined && !set.includes(consumer)) {
     log.warn(

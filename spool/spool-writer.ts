@@ -3,9 +3,10 @@
 // while the next batch accumulates; a batch's `done` callbacks run only after its fdatasync returned.
 // Two batch buffers are swapped and reused, so steady state allocates no Buffer per record or batch.
 import { fdatasync, close as fsClose, open as fsOpen, write as fsWrite, ftruncate } from 'node:fs'
-import { mkdir, open, readFile } from 'node:fs/promises'
+import { chmod, mkdir, open, readFile } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import { CourtyardError } from '../domain/errors.ts'
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../domain/private-files.ts'
 import { adoptConsumers } from './consumer-set.ts'
 import { encodeRecord, maxEncodedSize, validPrefixLength } from './record-codec.ts'
 import { fsyncDir, listSegments, segmentPath, segmentSizes } from './segment-files.ts'
@@ -46,13 +47,14 @@ const NO_SPACE = new Set(['ENOSPC', 'EDQUOT'])
 
 export async function openSpoolWriter(opts: SpoolWriterOptions): Promise<SpoolWriter> {
   const log = opts.log.child({ component: 'spool-writer' })
-  await mkdir(opts.dir, { recursive: true })
+  await mkdir(opts.dir, { recursive: true, mode: PRIVATE_DIR_MODE })
+  await chmod(opts.dir, PRIVATE_DIR_MODE)
   const segments = await listSegments(opts.dir)
   let segment = segments.at(-1)
   let size = 0
   if (segment === undefined) {
     segment = 0
-    await (await open(segmentPath(opts.dir, segment), 'wx')).close()
+    await (await open(segmentPath(opts.dir, segment), 'wx', PRIVATE_FILE_MODE)).close()
     await fsyncDir(opts.dir)
   } else {
     size = await recoverTail(opts.dir, segment, log)
@@ -320,7 +322,7 @@ class GroupCommitWriter implements SpoolWriter {
 
   private roll(cb: (err?: NodeJS.ErrnoException | null) => void): void {
     const next = this.segment + 1
-    fsOpen(segmentPath(this.opts.dir, next), 'wx', (err, fd) => {
+    fsOpen(segmentPath(this.opts.dir, next), 'wx', PRIVATE_FILE_MODE, (err, fd) => {
       if (err) {
         cb(err)
         return

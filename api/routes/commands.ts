@@ -1,14 +1,16 @@
 // POST /devices/{id}/commands (send, wait for the ack) and GET /devices/{id}/commands (the audit).
 // Register under /api/v1 behind the bearer-token hook, like api/routes/*.ts.
 //
-// Decided: no 409 for an offline device. Whether a device is online is last-known state (a Will can lag
-// by 1.5 × keep alive; InfluxDB may lag or be down) and a device that is back within the 10 s window
-// still answers; the ack wait is the truth. An offline device answers 504 DEVICE_TIMEOUT, audited as
-// `timeout` (and updated if the ack does arrive later).
+// api.md v1.1 "Commands": a device with no connection to the broker now answers 409 DEVICE_OFFLINE at
+// once and nothing is queued for it (a stop_port must not run hours late on reconnect). The connection
+// state is the broker's own, not the last-known status (which a Will can lag by 1.5 × keep alive). A
+// connected device that does not ack within 10 s answers 504 DEVICE_TIMEOUT, audited as `timeout`.
+// A request may name its command `id`: a retry with the same id is the same command (protocol:
+// Commands), not sent again, answered as the first was.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import type { CommandService } from '../../commands/index.ts'
-import { COMMAND_RESULTS, type CommandAuditRow } from '../../commands/index.ts'
+import { COMMAND_ID_RE, COMMAND_RESULTS, type CommandAuditRow } from '../../commands/index.ts'
 import { CourtyardError } from '../../domain/errors.ts'
 import { COMMAND_NAMES } from '../../domain/protocol.ts'
 import { type Principal, principalOf } from '../auth.ts'
@@ -18,6 +20,13 @@ import { DEFAULT_LIMIT, errorResponses, IdParams, ListQuery, listOf } from '../s
 
 export const SendCommand = Type.Object(
   {
+    id: Type.Optional(
+      Type.String({
+        pattern: COMMAND_ID_RE.source,
+        description:
+          'your id for this command (1–64 of A-Z a-z 0-9 . _ : -): a retry with the same id is not sent again and gets the same answer; 409 CONFLICT when the id names another command',
+      }),
+    ),
     name: Type.Enum(COMMAND_NAMES, {
       description: 'protocol: Commands table; the device kind decides which',
     }),
@@ -79,10 +88,10 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['commands'],
         summary:
-          'send a command and wait for the device ack (≤ 10 s): 200 {ok:false, error} when the device refuses, 504 DEVICE_TIMEOUT without an ack',
+          'send a command to a connected device and wait for its ack (≤ 10 s): 200 {ok:false, error} when the device refuses, 409 DEVICE_OFFLINE at once when it is not connected (nothing is queued), 504 DEVICE_TIMEOUT without an ack',
         params: IdParams,
         body: SendCommand,
-        response: { 200: CommandAnswer, ...errorResponses(400, 403, 404, 503, 504) },
+        response: { 200: CommandAnswer, ...errorResponses(400, 403, 404, 409, 503, 504) },
       },
     },
     async (req) => {
@@ -93,6 +102,7 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{
         name: req.body.name,
         args: req.body.args ?? {},
         by: p.actor,
+        ...(req.body.id === undefined ? {} : { id: req.body.id }),
       })
       if (result.result === 'timeout')
         throw new CourtyardError('DEVICE_TIMEOUT', `device ${device.id} did not ack command ${result.id}`)

@@ -4,7 +4,7 @@
 import type { Socket } from 'node:net'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
-import type { Command } from '../../domain/protocol.ts'
+import { type Command, expiredCommandAck } from '../../domain/protocol.ts'
 import { topics } from '../../domain/topics.ts'
 import type { DeviceModel } from '../devices/types.ts'
 import { applyMalformed, type RawMessage, serialize } from '../malformed.ts'
@@ -170,8 +170,9 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
     } catch {
       cmd = undefined
     }
+    // a command past its `expiresAt` is answered but not run: a stop_port must never run late (protocol v1.1)
     const ack = d.checkCommand(cmd)
-      ? model.command(cmd)
+      ? (expiredCommandAck(cmd, d.now()) ?? model.command(cmd))
       : {
           id: String((cmd as { id?: unknown } | undefined)?.id ?? 'unknown').slice(0, 64) || 'unknown',
           ok: false,

@@ -131,9 +131,10 @@ describe('broker authorization', () => {
     expect(d.connected).toBe(true)
     const seen = collectMessages(d)
     const api = await h.connect(service())
-    await api.publishAsync('devices/pile-001/commands', '{"id":"a","name":"ping","args":{}}', { qos: 1 })
+    // commands go out at QoS 0 (a QoS 1 one is dropped: no session queue may keep it, broker/policy.ts)
+    await api.publishAsync('devices/pile-001/commands', '{"id":"a","name":"ping","args":{}}', { qos: 0 })
     const own = nextMessage(d, 'devices/pile-002/commands')
-    await api.publishAsync('devices/pile-002/commands', '{"id":"b","name":"ping","args":{}}', { qos: 1 })
+    await api.publishAsync('devices/pile-002/commands', '{"id":"b","name":"ping","args":{}}', { qos: 0 })
     await own
     expect(seen.map((m) => m.topic)).toEqual(['devices/pile-002/commands'])
     await d.endAsync()
@@ -243,12 +244,13 @@ describe('broker memory bounds', () => {
       await d.publishAsync(`devices/ret-01/x/${i}`, 'junk', { qos: 0, retain: true })
     await d.publishAsync('devices/ret-01/status', 'x'.repeat(65), { qos: 1, retain: true })
     await d.publishAsync('devices/ret-01/status', 'online', { qos: 1, retain: true })
-    // a retained command would run again at every reconnect of the device
+    // a retained command would run again at every reconnect of the device: it is dropped altogether
     const api = await h.connect(service())
     await api.publishAsync('devices/ret-01/commands', '{"id":"c1"}', { qos: 1, retain: true })
-    await until(() => seen.length === 25)
+    await until(() => seen.length === 24)
     expect(await retainedMessages(h.broker, 'devices/ret-01/#')).toEqual(['devices/ret-01/status online'])
-    expect(await h.metrics.metrics()).toMatch(/courtyard_broker_unretained_publishes_total 24/)
+    expect(await h.metrics.metrics()).toMatch(/courtyard_broker_unretained_publishes_total 23/)
+    expect(seen.map((m) => m.topic)).not.toContain('devices/ret-01/commands')
     d.end(true)
   })
 

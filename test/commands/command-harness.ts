@@ -17,7 +17,7 @@ import { installV1Auth } from '../../api/v1-auth.ts'
 import { createBroker } from '../../broker/index.ts'
 import type { BrokerHandle } from '../../broker/types.ts'
 import { type CommandService, createCommandService } from '../../commands/command-service.ts'
-import type { Command } from '../../domain/protocol.ts'
+import { type Command, expiredCommandAck } from '../../domain/protocol.ts'
 import { topics } from '../../domain/topics.ts'
 import { openRegistry, type Registry } from '../../registry/index.ts'
 import { createChargingPile } from '../../simulators/devices/charging-pile.ts'
@@ -116,6 +116,7 @@ export async function startCommandHarness(opts: {
     metrics,
     now: opts.now,
     timeoutMs: opts.timeoutMs,
+    isConnected: broker.isConnected,
   })
   await commands.ready
 
@@ -173,7 +174,9 @@ export async function startCommandHarness(opts: {
         pile.received.push(cmd)
         pile.onCommand?.(cmd)
         if (pile.mode === 'silent') return
-        client.publish(topics.commandAck(id), JSON.stringify(model.command(cmd)), { qos: 1 })
+        // as the simulated fleet does: a command past its expiresAt is refused, not run
+        const ack = expiredCommandAck(cmd, Date.now()) ?? model.command(cmd)
+        client.publish(topics.commandAck(id), JSON.stringify(ack), { qos: 1 })
       })
       await client.subscribeAsync(topics.commands(id), { qos: 1 })
       piles.push(pile)

@@ -18,7 +18,9 @@ const TIMEOUT_MS = 1500
 describe('command service', () => {
   let h: CommandHarness
   let pile: SimulatedPile
-  let clock = 1_763_712_000_000
+  // the audit's clock; it starts at the real time, since the pile checks expiresAt against its own
+  const start = Date.now()
+  let clock = start
   beforeAll(async () => {
     h = await startCommandHarness({ timeoutMs: TIMEOUT_MS, now: () => (clock += 1000) })
     pile = await h.pile('pile-1')
@@ -26,6 +28,11 @@ describe('command service', () => {
   afterAll(async () => {
     await h?.close()
   })
+  const row0 = (id: string) => {
+    const row = h.commands.getCommand(id)
+    if (!row) throw new Error(`no audit row for ${id}`)
+    return row
+  }
 
   it('publishes the command, resolves with the pile ack and audits who, what, when and the result', async () => {
     pile.mode = 'answer'
@@ -42,7 +49,13 @@ describe('command service', () => {
     pile.onCommand = undefined
     expect(result).toEqual({ id: expect.stringMatching(/^cmd-/), ok: true, result: 'ok' })
     const cmd = pile.received.at(-1)
-    expect(cmd).toEqual({ id: result.id, name: 'stop_port', args: { port: 3, reason: 'operator' } })
+    expect(cmd).toEqual({
+      id: result.id,
+      name: 'stop_port',
+      args: { port: 3, reason: 'operator' },
+      ts: row0(result.id).requestedAt,
+      expiresAt: row0(result.id).requestedAt + 10_000,
+    })
     // the audit row existed before the device saw the command
     expect(atArrival).toMatchObject({ id: result.id, result: 'pending' })
     const row = h.commands.getCommand(result.id)
@@ -55,7 +68,7 @@ describe('command service', () => {
       result: 'ok',
     })
     expect(row?.error).toBeUndefined()
-    expect(row?.requestedAt).toBeGreaterThan(1_763_712_000_000)
+    expect(row?.requestedAt).toBeGreaterThan(start)
     expect(row?.ackAt).toBeGreaterThan(row?.requestedAt ?? Number.POSITIVE_INFINITY)
   })
 
@@ -163,6 +176,7 @@ describe('command service', () => {
       log,
       metrics: h.metrics,
       timeoutMs: 60_000,
+      isConnected: h.broker.isConnected,
     })
     await first.ready
     const waiting = first.send({ deviceId: 'pile-1', name: 'ping', args: {}, by: 'auto' })
@@ -180,6 +194,7 @@ describe('command service', () => {
       registry: h.registry,
       log,
       metrics: h.metrics,
+      isConnected: h.broker.isConnected,
     })
     expect(second.getCommand(id)).toMatchObject({ result: 'interrupted' })
     await second.close()

@@ -127,6 +127,19 @@ describe('loadConfig', () => {
     ])
   })
 
+  it('takes SECRETS_KEY as 32 bytes in hex or base64 and names a bad one without echoing it', () => {
+    const hex = 'ab'.repeat(32)
+    const ok = loadConfig({ SECRETS_KEY: hex })
+    expect(ok.ok && ok.config.secretsKey?.toString('hex')).toBe(hex)
+    const bad = loadConfig({ SECRETS_KEY: 'tooshort-but-secret' })
+    expect(bad.ok).toBe(false)
+    if (bad.ok) return
+    expect(bad.errors).toEqual([expect.stringMatching(/^SECRETS_KEY is invalid: expected 32 bytes/)])
+    expect(bad.errors[0]).not.toContain('tooshort-but-secret')
+    const unset = loadConfig({})
+    expect(unset.ok && unset.config.secretsKey).toBeUndefined()
+  })
+
   it('treats empty values as unset and strips a trailing slash from INFLUX_URL', () => {
     const r = loadConfig({ HTTP_PORT: '', INFLUX_URL: 'http://10.0.0.5:8086/' })
     expect(r.ok && r.config.httpPort).toBe(8080)

@@ -159,10 +159,18 @@ describe('fleet runner against a real aedes broker', () => {
       await operator.publishAsync(`devices/${id}/commands`, '{"id":"c-2","name":"self_destruct","args":{}}', {
         qos: 1,
       })
-      await pollUntil(() => recorder.of(id, 'commands/ack').length >= 2, 10_000, 'two acks')
+      // protocol v1.1: past its expiresAt a command is answered but not run
+      const ts = Date.now() - 60_000
+      await operator.publishAsync(
+        `devices/${id}/commands`,
+        JSON.stringify({ id: 'c-3', name: 'disable_port', args: { port: 3 }, ts, expiresAt: ts + 10_000 }),
+        { qos: 1 },
+      )
+      await pollUntil(() => recorder.of(id, 'commands/ack').length >= 3, 10_000, 'three acks')
       const acks = recorder.of(id, 'commands/ack').map((m) => JSON.parse(m.payload))
       expect(acks).toContainEqual({ id: 'c-1', ok: true })
       expect(acks).toContainEqual({ id: 'c-2', ok: false, error: 'malformed command' })
+      expect(acks).toContainEqual({ id: 'c-3', ok: false, error: 'expired' })
       // the disabled port shows up in the next reading
       const ackedAt = Date.now()
       await pollUntil(
@@ -173,6 +181,10 @@ describe('fleet runner against a real aedes broker', () => {
         10_000,
         'port 2 disabled in telemetry',
       )
+      const reading = recorder
+        .of(id, 'telemetry')
+        .findLast((m) => m.receivedAt > ackedAt && JSON.parse(m.payload).ports[1].state === 'disabled')
+      expect(JSON.parse(reading?.payload ?? '{}').ports[2].state).not.toBe('disabled')
     } finally {
       await operator.endAsync()
       await fleet.stop()

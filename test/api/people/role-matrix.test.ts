@@ -120,7 +120,7 @@ beforeAll(async () => {
     reconnectPeriod: 0,
   })
   commandsDb = openAlertsDb(join(dir, 'alerts.db'))
-  // no device is connected: a permitted command waits this long and answers 504
+  // no device is connected: a permitted command answers 409 DEVICE_OFFLINE at once
   commands = createCommandService({
     mqtt: service,
     db: commandsDb,
@@ -128,6 +128,7 @@ beforeAll(async () => {
     log,
     metrics,
     timeoutMs: 200,
+    isConnected: broker.isConnected,
   })
   await commands.ready
   api = await buildApp({
@@ -284,8 +285,8 @@ const MATRIX: Record<string, Row> = {
     prepare: async () => ({ path: `/api/v1/devices/${await freshDevice()}/rotate-secret` }),
   },
   'POST /api/v1/devices/:id/commands': {
-    // permitted: sent, and no device answers (504); the crew may send commands
-    expect: ACT(504),
+    // permitted callers reach the device, which is not connected (409); the crew may send commands
+    expect: ACT(409),
     prepare: () => ({
       path: '/api/v1/devices/pile-1/commands',
       body: { name: 'stop_port', args: { port: 1 } },

@@ -36,7 +36,12 @@ describe('command routes', () => {
       id: res.body.id,
       name: 'stop_port',
       args: { port: 2, reason: 'checking the socket' },
+      ts: expect.any(Number),
+      expiresAt: expect.any(Number),
     })
+    // protocol v1.1: expiresAt defaults to ts + 10 s
+    const sent = pile.received.at(-1)!
+    expect(sent.expiresAt! - sent.ts!).toBe(10_000)
   })
 
   it('answers 200 with ok:false and the reason when the pile refuses', async () => {
@@ -52,7 +57,7 @@ describe('command routes', () => {
     pile.mode = 'answer'
     const res = await h.call('POST', '/api/v1/devices/pile-1/commands', { body: { name: 'ping' } })
     expect(res.status).toBe(200)
-    expect(pile.received.at(-1)).toEqual({ id: res.body.id, name: 'ping', args: {} })
+    expect(pile.received.at(-1)).toMatchObject({ id: res.body.id, name: 'ping', args: {} })
   })
 
   it('answers 504 DEVICE_TIMEOUT when the pile does not ack, and audits the timeout', async () => {
@@ -66,6 +71,57 @@ describe('command routes', () => {
     expect(audit.body.items[0]).toMatchObject({ id: pile.received.at(-1)!.id, result: 'timeout' })
   })
 
+  it('answers 409 DEVICE_OFFLINE at once to a device that is not connected, auditing and queuing nothing', async () => {
+    // pile-2 was never connected in this suite
+    const audited = (await h.call('GET', '/api/v1/devices/pile-2/commands')).body.items.length
+    const res = await h.call('POST', '/api/v1/devices/pile-2/commands', {
+      body: { name: 'stop_port', args: { port: 1 } },
+    })
+    expect(res.status).toBe(409)
+    expect(errorCode(res.body)).toBe('DEVICE_OFFLINE')
+    expect((await h.call('GET', '/api/v1/devices/pile-2/commands')).body.items.length).toBe(audited)
+    expect(await h.metrics.getSingleMetricAsString('courtyard_commands_pending')).toMatch(
+      /courtyard_commands_pending 0/,
+    )
+  })
+
+  it('sends a repeated command id once and answers every request alike, concurrent or later', async () => {
+    pile.mode = 'answer'
+    const body = { id: 'op-42.retry:1', name: 'stop_port', args: { port: 4, reason: 'smoke' } }
+    const [a, b] = await Promise.all([
+      h.call('POST', '/api/v1/devices/pile-1/commands', { body }),
+      h.call('POST', '/api/v1/devices/pile-1/commands', {
+        body: { ...body, args: { reason: 'smoke', port: 4 } },
+      }),
+    ])
+    expect(a).toEqual({ status: 200, body: { id: 'op-42.retry:1', ok: true } })
+    expect(b).toEqual(a)
+    const later = await h.call('POST', '/api/v1/devices/pile-1/commands', { body })
+    expect(later).toEqual(a)
+    expect(pile.received.filter((c) => c.id === body.id)).toHaveLength(1)
+    const audit = await h.call('GET', '/api/v1/devices/pile-1/commands?limit=1000')
+    expect(audit.body.items.filter((r: { id: string }) => r.id === body.id)).toHaveLength(1)
+
+    // the same id for other arguments is another command: refused, nothing sent
+    const other = await h.call('POST', '/api/v1/devices/pile-1/commands', {
+      body: { ...body, args: { port: 5 } },
+    })
+    expect(other.status).toBe(409)
+    expect(errorCode(other.body)).toBe('CONFLICT')
+    expect(pile.received.filter((c) => c.id === body.id)).toHaveLength(1)
+  })
+
+  it('answers a retry of a timed-out command id with the same 504, not sending it again', async () => {
+    pile.mode = 'silent'
+    const body = { id: 'op-43', name: 'ping', args: {} }
+    const first = await h.call('POST', '/api/v1/devices/pile-1/commands', { body })
+    expect(first.status).toBe(504)
+    pile.mode = 'answer'
+    const retry = await h.call('POST', '/api/v1/devices/pile-1/commands', { body })
+    expect(retry).toEqual(first)
+    expect(pile.received.filter((c) => c.id === 'op-43')).toHaveLength(1)
+  })
+
   it.each([
     [
       'a command the kind does not take',
@@ -77,6 +133,7 @@ describe('command routes', () => {
     ['a wrong argument type', 'pile-1', { name: 'stop_port', args: { port: 'three' } }, /port/],
     ['an unknown command name', 'pile-1', { name: 'self_destruct', args: {} }, /name/],
     ['an extra body property', 'pile-1', { name: 'ping', args: {}, force: true }, /force/],
+    ['a command id with a space', 'pile-1', { id: 'op 1', name: 'ping', args: {} }, /id/],
   ])('answers 400 with the error shape for %s, sending nothing', async (_what, id, body, message) => {
     const before = pile.received.length
     const res = await h.call('POST', `/api/v1/devices/${id}/commands`, { body })
