@@ -401,6 +401,19 @@ describe('who did it', () => {
     expect(ack.body.acknowledgedBy).toBe(`user:${USERNAMES.crew}`)
     const detail = await call('GET', `/api/v1/alerts/${alertIds[2]}`, cookies.viewer)
     expect(detail.body.history.at(-1)).toMatchObject({ by: `user:${USERNAMES.crew}` })
+    // a connected pile that never acks: the command is sent, times out (504) and is audited
+    const pile = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.ports.mqtt}`, {
+      clientId: 'pile-1',
+      username: 'pile-1',
+      password: await h.registry.rotateDeviceSecret('pile-1'),
+      reconnectPeriod: 0,
+    })
+    try {
+      const sent = await call('POST', '/api/v1/devices/pile-1/commands', cookies.crew, { name: 'ping' })
+      expect(sent.status).toBe(504)
+    } finally {
+      await pile.endAsync()
+    }
     const audit = await call('GET', '/api/v1/devices/pile-1/commands', cookies.viewer)
     expect(audit.body.items.map((c: { by: string }) => c.by)).toContain(`user:${USERNAMES.crew}`)
   })
