@@ -11,9 +11,11 @@ export {
   generateSecret,
   hashSecret,
   hashToken,
+  PASSWORD_SCRYPT,
   type ScryptParams,
   TOKEN_PREFIX,
   verifySecret,
 } from './secrets.ts'
 export { type RegistryPart, startRegistry } from './start-registry.ts'
 export type { CredentialDirectory, DeviceDirectory, DeviceIdentity } from './types.ts'
+export { normaliseUsername, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_RE } from './user-store.ts'

@@ -5,9 +5,10 @@ import type { Logger } from 'pino'
 import { createDeviceStore } from './device-store.ts'
 import { migrate } from './migrations.ts'
 import type { Registry } from './model.ts'
-import { DEFAULT_SCRYPT, type ScryptParams } from './secrets.ts'
+import { DEFAULT_SCRYPT, PASSWORD_SCRYPT, type ScryptParams } from './secrets.ts'
 import { createTenancyStore } from './tenancy-store.ts'
 import { createTokenStore } from './token-store.ts'
+import { createUserStore } from './user-store.ts'
 
 export interface RegistryOptions {
   /** the SQLite file, e.g. `${DATA_DIR}/registry.sqlite` */
@@ -15,6 +16,8 @@ export interface RegistryOptions {
   log: Logger
   now?: () => number
   scrypt?: ScryptParams
+  /** scrypt cost of people's passwords (default PASSWORD_SCRYPT) */
+  passwordScrypt?: ScryptParams
   /** ms to wait for another connection's write lock */
   busyTimeoutMs?: number
 }
@@ -39,6 +42,7 @@ export function openRegistry(opts: RegistryOptions): Registry {
     ...createTenancyStore(db, now),
     ...createDeviceStore(db, now, scrypt),
     ...createTokenStore(db, now, scrypt),
+    ...createUserStore(db, now, opts.passwordScrypt ?? PASSWORD_SCRYPT),
     close() {
       if (db.open) db.close()
     },

@@ -14,6 +14,7 @@ import {
   saveDevicesFile,
   startFleet,
 } from '../simulators/index.ts'
+import { type DemoUser, demoUserLines, ensureDemoUsers } from './demo-users.ts'
 import type { RunningService } from './service.ts'
 
 const SEED = 2026
@@ -49,6 +50,8 @@ export async function startDemo(deps: {
     log.info({ sites: estate.sites.length, devices: devices.length }, 'demo estate provisioned')
   }
 
+  const people = await ensureDemoUsers(service.httpUrl, token, 'demo')
+
   const now = Date.now()
   const plan = planScenarios(devices, SCENARIOS, SEED, now, now + DAY_MS, { firstWithinMs: 120_000 })
   const fleet = startFleet({
@@ -69,7 +72,9 @@ export async function startDemo(deps: {
     )
   }, 15_000)
   report.unref()
-  process.stdout.write(demoBanner({ devices: devices.length, httpUrl: service.httpUrl, adminToken: token }))
+  process.stdout.write(
+    demoBanner({ devices: devices.length, httpUrl: service.httpUrl, adminToken: token, people }),
+  )
   return {
     async stop() {
       clearInterval(report)
@@ -79,11 +84,13 @@ export async function startDemo(deps: {
 }
 
 /** What the demo prints once it runs: where the console is and how to sign in. */
-export function demoBanner(d: { devices: number; httpUrl: string; adminToken: string }): string {
-  const signIn = [
-    `  sign in with the admin API token: ${d.adminToken}`,
-    // DEMO USERS: the demo users' names and passwords are printed here once people/sign-in lands
-  ]
+export function demoBanner(d: {
+  devices: number
+  httpUrl: string
+  adminToken: string
+  people?: readonly DemoUser[]
+}): string {
+  const signIn = [`  sign in with the admin API token: ${d.adminToken}`, ...demoUserLines(d.people ?? [])]
   return [
     '',
     `Courtyard demo running: ${d.devices} simulated devices`,

@@ -33,7 +33,11 @@ export interface RunningService {
   httpUrl: string
   mqttUrl: string
   /** a new API token (only its hash is stored); the demo uses one to provision through the API */
-  issueToken(input: { name: string; tenantId: string | null; role: 'admin' | 'manager' | 'viewer' }): string
+  issueToken(input: {
+    name: string
+    tenantId: string | null
+    role: 'admin' | 'manager' | 'crew' | 'viewer'
+  }): string
   stop(): Promise<void>
 }
 
@@ -166,6 +170,8 @@ export async function startService(deps: {
       config: {
         host: config.host,
         port: config.httpPort,
+        sessions: config.sessions,
+        signIn: config.signIn,
         rateLimit: { ratePerS: config.api.ratePerS, burst: config.api.burst },
         queryBounds: { maxSpanMs: config.api.maxSpanMs, maxScanPoints: config.api.maxScanPoints },
       },

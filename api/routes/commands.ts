@@ -8,14 +8,12 @@
 // A request may name its command `id`: a retry with the same id is the same command (protocol:
 // Commands), not sent again, answered as the first was.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import type { CommandService } from '../../commands/index.ts'
 import { COMMAND_ID_RE, COMMAND_RESULTS, type CommandAuditRow } from '../../commands/index.ts'
 import { CourtyardError } from '../../domain/errors.ts'
 import { COMMAND_NAMES } from '../../domain/protocol.ts'
-import type { Registry } from '../../registry/index.ts'
-import { type Principal, principalOf, requireWrite } from '../auth.ts'
+import { type Principal, principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
 import { decodeCursor, EPOCH_MS, encodeCursor } from '../pagination.ts'
 import { DEFAULT_LIMIT, errorResponses, IdParams, ListQuery, listOf } from '../schemas.ts'
@@ -50,7 +48,9 @@ export const CommandRecord = Type.Object({
   deviceId: Type.String(),
   name: Type.String(),
   args: Type.Record(Type.String(), Type.Unknown()),
-  by: Type.String({ description: '`user:<token name>` or `auto` (a protective action of an alert)' }),
+  by: Type.String({
+    description: '`user:<username>`, `user:<token name>` or `auto` (a protective action of an alert)',
+  }),
   alertId: Type.Optional(Type.String()),
   requestedAt: Type.Integer({ description: 'epoch ms' }),
   result: Type.Enum(COMMAND_RESULTS, {
@@ -66,18 +66,6 @@ export const CommandRecord = Type.Object({
 export function commandRecord(r: CommandAuditRow) {
   const { tenantId: _tenantId, ...rest } = r
   return rest
-}
-
-/** `user:<token name>`: the principal carries the token id; its name is what a person recognises. */
-export function requesterOf(
-  registry: Pick<Registry, 'findToken'>,
-  req: FastifyRequest,
-  p: Principal,
-): string {
-  if (p.tokenId === 'config-admin') return 'user:admin'
-  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')
-  const name = m ? registry.findToken(m[1]!)?.name : undefined
-  return `user:${name ?? p.tokenId}`
 }
 
 export const commandRoutes: FastifyPluginAsyncTypebox<{
@@ -96,6 +84,7 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/devices/:id/commands',
     {
+      config: { permission: 'commands:send' },
       schema: {
         tags: ['commands'],
         summary:
@@ -107,13 +96,12 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{
     },
     async (req) => {
       const p = principalOf(req)
-      requireWrite(p)
       const device = visibleDevice(p, req.params.id, false)
       const result = await commands.send({
         deviceId: device.id,
         name: req.body.name,
         args: req.body.args ?? {},
-        by: requesterOf(registry, req, p),
+        by: p.actor,
         ...(req.body.id === undefined ? {} : { id: req.body.id }),
       })
       if (result.result === 'timeout')
@@ -128,6 +116,7 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/devices/:id/commands',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['commands'],
         summary: 'the command audit of a device, newest first: who/what/when/result',

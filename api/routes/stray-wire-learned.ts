@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { createStrayWireFeedback, SIGNATURE_KINDS } from '../../alerts/index.ts'
 import { CourtyardError } from '../../domain/errors.ts'
-import { principalOf, requireWrite } from '../auth.ts'
+import { type Principal, principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
 import { errorResponses, Id } from '../schemas.ts'
 import type { AlertActions } from './alerts.ts'
@@ -30,7 +30,8 @@ const Signature = Type.Object({
 
 const Learned = Type.Object({ deviceId: Type.String(), items: Type.Array(Signature) })
 
-const who = (p: { name?: string | null; tokenId: string }) => `user:${p.name ?? p.tokenId}`
+/** `user:<username>` or `user:<token name>`, as in alert histories */
+const who = (p: Principal) => p.actor
 
 export const strayWireLearnedRoutes: FastifyPluginAsyncTypebox<{
   ctx: RouteContext
@@ -54,6 +55,7 @@ export const strayWireLearnedRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/devices/:id/stray-wire/learned',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['alerts'],
         summary: "the loads the stray-wire detector takes for this circuit's normal (learned and taught)",
@@ -70,6 +72,8 @@ export const strayWireLearnedRoutes: FastifyPluginAsyncTypebox<{
   app.delete(
     '/devices/:id/stray-wire/learned/:sig',
     {
+      // what the detector takes for a charger is an alert setting of the device
+      config: { permission: 'settings:write' },
       schema: {
         tags: ['alerts'],
         summary: 'forget one: such a load is taken for a charger again',
@@ -79,7 +83,6 @@ export const strayWireLearnedRoutes: FastifyPluginAsyncTypebox<{
     },
     async (req) => {
       const p = principalOf(req)
-      requireWrite(p)
       const { id, sig } = req.params
       visibleDevice(p.tenantId, id)
       const now = ctx.now()

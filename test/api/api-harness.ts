@@ -34,12 +34,21 @@ export async function startHarness(opts: {
   influxUrl: string
   mqtt?: MqttClient
   now?: () => number
-  /** rate limits, query bounds: anything but host */
+  /** the registry's clock (token expiry, session times); default the real one */
+  registryNow?: () => number
+  /** API settings beyond the host (sessions, sign-in limits, live re-check interval, rate limits, query bounds) */
   config?: Omit<ApiConfig, 'host'>
 }): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'courtyard-api-'))
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
-  const registry = openRegistry({ path: join(dir, 'registry.db'), log, scrypt: { N: 1024, r: 8, p: 1 } })
+  // the cheapest scrypt for passwords too: tests sign in often, and the cost is not what they check
+  const registry = openRegistry({
+    path: join(dir, 'registry.db'),
+    log,
+    now: opts.registryNow,
+    scrypt: { N: 1024, r: 8, p: 1 },
+    passwordScrypt: { N: 1024, r: 8, p: 1 },
+  })
   const db = `api_test_${randomBytes(6).toString('hex')}`
   const influx = createInfluxClient({ url: opts.influxUrl, db })
   await influx.ensureDatabase()

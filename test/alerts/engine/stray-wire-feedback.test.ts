@@ -13,6 +13,7 @@ import { installErrorHandlers } from '../../../api/errors.ts'
 import { DEFAULT_QUERY_BOUNDS } from '../../../api/query-bounds.ts'
 import { alertRoutes } from '../../../api/routes/alerts.ts'
 import { strayWireLearnedRoutes } from '../../../api/routes/stray-wire-learned.ts'
+import { installV1Auth } from '../../../api/v1-auth.ts'
 import { createInfluxClient } from '../../../influx/client.ts'
 import { type EngineHarness, pileReading, startEngineHarness } from './harness.ts'
 
@@ -98,9 +99,7 @@ beforeAll(async () => {
   installErrorHandlers(f as unknown as FastifyInstance, log)
   await f.register(
     async (v1) => {
-      v1.addHook('onRequest', async (req) => {
-        req.principal = auth.fromHeader(req.headers.authorization)
-      })
+      installV1Auth(v1 as unknown as FastifyInstance, { auth })
       await v1.register(alertRoutes, { ctx, engine: h.engine })
       await v1.register(strayWireLearnedRoutes, { ctx, engine: h.engine })
     },

@@ -11,6 +11,7 @@ import type { RouteContext } from '../../../api/context.ts'
 import { installErrorHandlers } from '../../../api/errors.ts'
 import { DEFAULT_QUERY_BOUNDS } from '../../../api/query-bounds.ts'
 import { alertRoutes } from '../../../api/routes/alerts.ts'
+import { installV1Auth } from '../../../api/v1-auth.ts'
 import { createInfluxClient } from '../../../influx/client.ts'
 import { type EngineHarness, pileReading, startEngineHarness, T0 } from '../../alerts/engine/harness.ts'
 
@@ -70,9 +71,7 @@ beforeAll(async () => {
   installErrorHandlers(f as unknown as FastifyInstance, log)
   await f.register(
     async (v1) => {
-      v1.addHook('onRequest', async (req) => {
-        req.principal = auth.fromHeader(req.headers.authorization)
-      })
+      installV1Auth(v1 as unknown as FastifyInstance, { auth })
       await v1.register(alertRoutes, { ctx, engine: h.engine })
     },
     { prefix: '/api/v1' },
