@@ -11,6 +11,7 @@ import { REVOKE_TOPIC } from '../domain/topics.ts'
 import type { InfluxClient } from '../influx/index.ts'
 import type { Registry } from '../registry/index.ts'
 import { createAuthenticator } from './auth.ts'
+import { consoleAssets } from './console-assets.ts'
 import type { RouteContext } from './context.ts'
 import { createInfluxDeviceState, type DeviceStateSource } from './device-state.ts'
 import { installErrorHandlers } from './errors.ts'
@@ -28,6 +29,8 @@ export interface ApiConfig {
   adminTokenHash?: string
   /** default 1 MiB */
   bodyLimitBytes?: number
+  /** the built web console (console/dist), served at `/`; unset: no console routes */
+  consoleDir?: string
 }
 
 export interface ApiDeps {
@@ -142,6 +145,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   }
 
   await app.register(healthRoutes, { readiness: deps.readiness, metrics: deps.metrics })
+  if (deps.config.consoleDir !== undefined) await consoleAssets(app, { dir: deps.config.consoleDir })
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   await app.register(
     async (v1) => {
