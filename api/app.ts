@@ -10,15 +10,20 @@ import { Server } from 'socket.io'
 import { REVOKE_TOPIC } from '../domain/topics.ts'
 import type { InfluxClient } from '../influx/index.ts'
 import type { Registry } from '../registry/index.ts'
-import { createAuthenticator } from './auth.ts'
+import { createAuthenticator, DEFAULT_SESSION_POLICY, type SessionPolicy } from './auth.ts'
+import { createAuthEvents } from './auth-events.ts'
 import { consoleAssets } from './console-assets.ts'
 import type { RouteContext } from './context.ts'
 import { createInfluxDeviceState, type DeviceStateSource } from './device-state.ts'
 import { installErrorHandlers } from './errors.ts'
+import { watchLiveAuth } from './live-auth.ts'
 import { createLiveFeed, type LiveFeed, type LiveServer } from './live-feed.ts'
 import { createApiMetrics } from './metrics.ts'
 import { healthRoutes, type Readiness } from './routes/health.ts'
 import { type PartRoutes, registerV1Routes } from './routes/index.ts'
+import { SESSION_COOKIE } from './session-cookie.ts'
+import { createSignInLimiter, DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from './sign-in-limiter.ts'
+import { installV1Auth } from './v1-auth.ts'
 
 export interface ApiConfig {
   host: string
@@ -31,6 +36,12 @@ export interface ApiConfig {
   bodyLimitBytes?: number
   /** the built web console (console/dist), served at `/`; unset: no console routes */
   consoleDir?: string
+  /** people's sessions: idle and absolute timeouts (default 12 h and 7 days) */
+  sessions?: SessionPolicy
+  /** sign-in failures allowed per username and per address within a window (default 5 and 50 in 15 min) */
+  signIn?: SignInLimits
+  /** how often live sockets' credentials are re-checked for expiry (default 30 s) */
+  liveAuthRecheckMs?: number
 }
 
 export interface ApiDeps {
@@ -65,7 +76,20 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   const log = deps.log
   const now = deps.now ?? Date.now
   const metrics = createApiMetrics(deps.metrics)
-  const auth = createAuthenticator({ registry: deps.registry, adminTokenHash: deps.config.adminTokenHash })
+  const auth = createAuthenticator({
+    registry: deps.registry,
+    adminTokenHash: deps.config.adminTokenHash,
+    sessions: deps.config.sessions ?? DEFAULT_SESSION_POLICY,
+    now,
+  })
+  const authEvents = createAuthEvents()
+  const allowedOrigins = deps.config.corsOrigins ?? []
+  const people = {
+    auth,
+    events: authEvents,
+    limiter: createSignInLimiter({ ...(deps.config.signIn ?? DEFAULT_SIGN_IN_LIMITS), now }),
+    allowedOrigins,
+  }
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -91,9 +115,14 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
         title: 'Courtyard API',
         version: '1',
         description:
-          'IoT monitoring for community facilities. Every /api/v1 route needs `Authorization: Bearer <token>`.',
+          'IoT monitoring for community facilities. Every /api/v1 route but POST /session needs `Authorization: Bearer <token>` or the session cookie that POST /session sets.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
     },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
@@ -149,10 +178,8 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', async (req) => {
-        req.principal = auth.fromHeader(req.headers.authorization)
-      })
-      await registerV1Routes(v1 as unknown as FastifyInstance, ctx, deps.parts ?? {})
+      installV1Auth(v1 as unknown as FastifyInstance, { auth, allowedOrigins })
+      await registerV1Routes(v1 as unknown as FastifyInstance, ctx, people, deps.parts ?? {})
     },
     { prefix: '/api/v1' },
   )
@@ -162,11 +189,28 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     serveClient: false,
     cors: deps.config.corsOrigins?.length ? { origin: deps.config.corsOrigins } : undefined,
   })
-  live = createLiveFeed({ io, registry: deps.registry, auth, mqtt: deps.mqtt, log, metrics, now })
+  live = createLiveFeed({
+    io,
+    registry: deps.registry,
+    auth,
+    allowedOrigins,
+    mqtt: deps.mqtt,
+    log,
+    metrics,
+    now,
+  })
+  const liveAuth = watchLiveAuth({
+    io,
+    auth,
+    events: authEvents,
+    recheckIntervalMs: deps.config.liveAuthRecheckMs,
+    log,
+  })
 
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
+      liveAuth.stop()
       await live.close()
       io.disconnectSockets(true)
       io.engine.close()

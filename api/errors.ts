@@ -11,6 +11,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
 }
 const GENERIC_5XX = 'something went wrong on our side; it was logged, try again later'
 const SAFE_MESSAGES: Partial<Record<ErrorCode, string>> = {

@@ -16,6 +16,7 @@ import { liveRoom } from '../domain/live-events.ts'
 import { parseDeviceTopic, topics } from '../domain/topics.ts'
 import { isValidId, type Registry } from '../registry/index.ts'
 import type { Authenticator, Principal } from './auth.ts'
+import { handshakePrincipal } from './live-auth.ts'
 import type { ApiMetrics } from './metrics.ts'
 
 export interface SocketData {
@@ -55,6 +56,8 @@ export function createLiveFeed(deps: {
   io: LiveServer
   registry: Registry
   auth: Authenticator
+  /** origins besides this server's own whose pages may connect with the session cookie */
+  allowedOrigins?: readonly string[]
   mqtt?: MqttClient
   log: Logger
   metrics: ApiMetrics
@@ -101,18 +104,13 @@ export function createLiveFeed(deps: {
   }
 
   io.use((socket, next) => {
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token
-    const principal =
-      typeof token === 'string' && token.length <= 512 ? deps.auth.fromToken(token) : undefined
-    if (!principal) {
+    const who = handshakePrincipal(deps.auth, socket.handshake, deps.allowedOrigins ?? [])
+    if ('refusal' in who) {
       const err = new Error('unauthorized') as Error & { data?: unknown }
-      err.data = {
-        error: 'UNAUTHORIZED',
-        message: 'pass a valid API token in the handshake: io(url, { auth: { token } })',
-      }
+      err.data = { error: 'UNAUTHORIZED', message: who.refusal }
       return next(err)
     }
-    socket.data.principal = principal
+    socket.data.principal = who.principal
     socket.data.watches = new Map()
     next()
   })

@@ -156,14 +156,60 @@ export const CreateTenant = Type.Object(
 )
 
 export const CreateToken = Type.Object(
-  { tenantId: Type.Union([Id, Type.Null()]), role: Role, name: Name },
+  {
+    tenantId: Type.Union([Id, Type.Null()]),
+    role: Role,
+    name: Name,
+    expiresAt: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0 }), Type.String({ maxLength: 64 })], {
+        description: 'epoch ms or ISO 8601; from then on the token answers 401 (default: never)',
+      }),
+    ),
+  },
   { additionalProperties: false },
 )
-export const CreatedToken = Type.Object({
+export const TokenInfo = Type.Object({
   id: Type.String(),
   tenantId: Type.Union([Type.String(), Type.Null()]),
   role: Role,
   name: Type.String(),
   createdAt: EpochMs,
+  expiresAt: Type.Optional(EpochMs),
+})
+export const CreatedToken = Type.Object({
+  ...TokenInfo.properties,
   token: Type.String({ description: 'Bearer token; shown only in this answer' }),
+})
+
+const Password = Type.String({ minLength: 1, maxLength: 256, description: '10–256 characters' })
+export const UserInfo = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  role: Role,
+  tenantId: Type.Union([Type.String(), Type.Null()]),
+  displayName: Type.Union([Type.String(), Type.Null()]),
+  createdAt: EpochMs,
+})
+export const CreateUser = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64, description: 'case-insensitive, unique' }),
+    password: Password,
+    role: Role,
+    tenantId: Type.Optional(
+      Type.Union([Id, Type.Null()], {
+        description: "default: the caller's tenant; null: every tenant (admin)",
+      }),
+    ),
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+)
+export const SetPassword = Type.Object({ password: Password }, { additionalProperties: false })
+export const SignIn = Type.Object(
+  { username: Type.String({ maxLength: 200 }), password: Type.String({ maxLength: 256 }) },
+  { additionalProperties: false },
+)
+export const SessionInfo = Type.Object({
+  user: UserInfo,
+  expiresAt: Type.Integer({ description: 'epoch ms: the absolute end (it ends sooner when left unused)' }),
 })

@@ -5,9 +5,10 @@ import type { Logger } from 'pino'
 import { createDeviceStore } from './device-store.ts'
 import { migrate } from './migrations.ts'
 import type { Registry } from './model.ts'
-import { DEFAULT_SCRYPT, type ScryptParams } from './secrets.ts'
+import { DEFAULT_SCRYPT, PASSWORD_SCRYPT, type ScryptParams } from './secrets.ts'
 import { createTenancyStore } from './tenancy-store.ts'
 import { createTokenStore } from './token-store.ts'
+import { createUserStore } from './user-store.ts'
 
 export { DEFAULT_REPORT_INTERVAL_S } from './device-store.ts'
 export { generateId, ID_PATTERN, ID_RE, isValidId } from './ids.ts'
@@ -19,11 +20,13 @@ export {
   generateSecret,
   hashSecret,
   hashToken,
+  PASSWORD_SCRYPT,
   type ScryptParams,
   TOKEN_PREFIX,
   verifySecret,
 } from './secrets.ts'
 export type { DeviceDirectory, DeviceIdentity } from './types.ts'
+export { normaliseUsername, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_RE } from './user-store.ts'
 
 export interface RegistryOptions {
   /** the SQLite file, e.g. `${DATA_DIR}/registry.sqlite` */
@@ -31,6 +34,8 @@ export interface RegistryOptions {
   log: Logger
   now?: () => number
   scrypt?: ScryptParams
+  /** scrypt cost of people's passwords (default PASSWORD_SCRYPT) */
+  passwordScrypt?: ScryptParams
   /** ms to wait for another connection's write lock */
   busyTimeoutMs?: number
 }
@@ -55,6 +60,7 @@ export function openRegistry(opts: RegistryOptions): Registry {
     ...createTenancyStore(db, now),
     ...createDeviceStore(db, now, scrypt),
     ...createTokenStore(db, now, scrypt),
+    ...createUserStore(db, now, opts.passwordScrypt ?? PASSWORD_SCRYPT),
     close() {
       if (db.open) db.close()
     },

@@ -74,6 +74,32 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE service_accounts ADD COLUMN rotated_at INTEGER;
     `,
   },
+  {
+    version: 3,
+    description: 'people (users with roles) and their sessions; API token expiry',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT REFERENCES tenants(id),
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        password_changed_at INTEGER
+      );
+      CREATE INDEX users_by_tenant ON users (tenant_id, id);
+      CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_by_user ON sessions (user_id);
+      ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+    `,
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -5,7 +5,8 @@ import type { DeviceDirectory, DeviceIdentity } from './types.ts'
 export const SITE_KINDS = ['charging-shed', 'daycare-centre', 'display', 'building'] as const
 export type SiteKind = (typeof SITE_KINDS)[number]
 
-export const ROLES = ['admin', 'manager', 'viewer'] as const
+// docs/api.md v1.1 "People and sessions": what each may do is api/permissions.ts
+export const ROLES = ['admin', 'manager', 'crew', 'viewer'] as const
 export type Role = (typeof ROLES)[number]
 
 export interface Tenant {
@@ -51,6 +52,31 @@ export interface ApiToken {
   hash: string
   createdAt: number
   revokedAt?: number
+  /** epoch ms; from then on the token answers 401 */
+  expiresAt?: number
+}
+
+/** A person who signs in with a username and password (never returned: the hash stays in the registry). */
+export interface User {
+  id: string
+  /** lowercase; unique across every tenant, since sign-in names no tenant */
+  username: string
+  /** null only for an admin spanning every tenant */
+  tenantId: string | null
+  role: Role
+  displayName?: string
+  createdAt: number
+}
+
+/** A signed-in browser. Only the sha256 of the session id is stored. */
+export interface Session {
+  idHash: string
+  userId: string
+  createdAt: number
+  /** epoch ms of the last request that used it (updated at most once a minute) */
+  lastSeenAt: number
+  /** epoch ms: the absolute end, however active the session is */
+  expiresAt: number
 }
 
 export interface Page {
@@ -100,17 +126,52 @@ export interface Registry extends DeviceDirectory {
   rotateDeviceSecret(id: string): Promise<string>
 
   /** Creates an API token; the clear token is returned once and only its sha256 is stored. */
-  createToken(input: { tenantId: string | null; role: Role; name: string }): {
+  createToken(input: { tenantId: string | null; role: Role; name: string; expiresAt?: number }): {
     token: string
     record: ApiToken
   }
-  /** Looks an active token up by its clear text. */
+  /** Looks an active (not revoked, not expired) token up by its clear text. */
   findToken(token: string): ApiToken | undefined
-  revokeToken(id: string): void
+  /** An active token by id (live sockets re-check theirs). */
+  getActiveToken(id: string): ApiToken | undefined
+  /** Tokens not revoked (expired ones too, with their expiresAt), oldest first; `tenantId` narrows. */
+  listTokens(opts: Page & { tenantId?: string | null }): ApiToken[]
+  /** Revokes a token (with `tenantId`, only one of that tenant); NOT_FOUND when there is none to revoke. */
+  revokeToken(id: string, scope?: { tenantId?: string | null }): void
   /** Makes `token` the bootstrap admin token (ADMIN_TOKEN), revoking a previous bootstrap token. Idempotent. */
   ensureAdminToken(token: string): ApiToken
   /** True when some active admin token spanning every tenant exists. */
   hasAdminToken(): boolean
+
+  /** Creates a user; the password is stored as a salted scrypt hash. CONFLICT when the name is taken. */
+  createUser(input: {
+    username: string
+    password: string
+    role: Role
+    tenantId: string | null
+    displayName?: string
+  }): Promise<User>
+  /** With `tenantId`, a user of another tenant is not found. */
+  getUser(id: string, scope?: { tenantId?: string | null }): User | undefined
+  listUsers(opts: Page & { tenantId?: string | null }): User[]
+  /** Removes the user and its sessions (the caller disconnects its sockets). */
+  deleteUser(id: string): void
+  /** Sets a new password and ends every session of the user but `keepSessionHash`. */
+  setUserPassword(id: string, password: string, keepSessionHash?: string): Promise<void>
+  /**
+   * The user whose name and password match, or undefined. An unknown name costs one scrypt run too
+   * (against a dummy hash), so the answer time does not tell which names exist.
+   */
+  verifyUserPassword(username: string, password: string): Promise<User | undefined>
+
+  /** Starts a session; returns the clear session id (for the cookie) once. */
+  createSession(input: { userId: string; expiresAt: number }): { sessionId: string; session: Session }
+  /** The session and its user by the clear id, whatever its age (the caller decides about expiry). */
+  findSession(sessionId: string): { session: Session; user: User } | undefined
+  /** The same by the stored hash (live sockets re-check theirs). */
+  getSessionByHash(idHash: string): { session: Session; user: User } | undefined
+  touchSession(idHash: string, at: number): void
+  deleteSession(idHash: string): void
 
   /** Creates or re-keys a service account; returns the fresh secret (shown once). */
   rotateServiceSecret(name: string): string

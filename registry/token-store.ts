@@ -20,6 +20,7 @@ interface TokenRow {
   hash: string
   created_at: number
   revoked_at: number | null
+  expires_at: number | null
 }
 
 const tokenFrom = (r: TokenRow): ApiToken => {
@@ -32,6 +33,7 @@ const tokenFrom = (r: TokenRow): ApiToken => {
     createdAt: r.created_at,
   }
   if (r.revoked_at !== null) t.revokedAt = r.revoked_at
+  if (r.expires_at !== null) t.expiresAt = r.expires_at
   return t
 }
 
@@ -39,6 +41,8 @@ type TokenStore = Pick<
   Registry,
   | 'createToken'
   | 'findToken'
+  | 'getActiveToken'
+  | 'listTokens'
   | 'revokeToken'
   | 'ensureAdminToken'
   | 'hasAdminToken'
@@ -51,10 +55,20 @@ const BOOTSTRAP_NAME = 'bootstrap admin (ADMIN_TOKEN)'
 export function createTokenStore(db: Database.Database, now: () => number, scrypt: ScryptParams): TokenStore {
   const q = {
     insert: db.prepare(
-      'INSERT INTO api_tokens (id, tenant_id, role, name, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO api_tokens (id, tenant_id, role, name, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     byHash: db.prepare('SELECT * FROM api_tokens WHERE hash = ? AND revoked_at IS NULL'),
+    activeById: db.prepare(
+      'SELECT * FROM api_tokens WHERE id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)',
+    ),
+    listAll: db.prepare('SELECT * FROM api_tokens WHERE revoked_at IS NULL AND id > ? ORDER BY id LIMIT ?'),
+    listTenant: db.prepare(
+      'SELECT * FROM api_tokens WHERE revoked_at IS NULL AND tenant_id = ? AND id > ? ORDER BY id LIMIT ?',
+    ),
     revoke: db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    revokeInTenant: db.prepare(
+      'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL',
+    ),
     tenant: db.prepare('SELECT 1 FROM tenants WHERE id = ?'),
     upsertService: db.prepare(
       `INSERT INTO service_accounts (name, secret_hash, created_at) VALUES (@name, @hash, @now)
@@ -69,9 +83,11 @@ export function createTokenStore(db: Database.Database, now: () => number, scryp
     ),
   }
   return {
-    createToken({ tenantId, role, name }) {
+    createToken({ tenantId, role, name, expiresAt }) {
       if (!ROLES.includes(role))
         throw new CourtyardError('BAD_REQUEST', `role must be one of ${ROLES.join(', ')}`)
+      if (expiresAt !== undefined && expiresAt <= now())
+        throw new CourtyardError('BAD_REQUEST', 'expiresAt must be in the future')
       if (tenantId !== null && !q.tenant.get(tenantId))
         throw new CourtyardError('NOT_FOUND', `tenant ${tenantId} does not exist`)
       const token = generateApiToken()
@@ -83,16 +99,34 @@ export function createTokenStore(db: Database.Database, now: () => number, scryp
         hash: hashToken(token),
         createdAt: now(),
       }
-      q.insert.run(record.id, tenantId, role, name, record.hash, record.createdAt)
+      if (expiresAt !== undefined) record.expiresAt = expiresAt
+      q.insert.run(record.id, tenantId, role, name, record.hash, record.createdAt, expiresAt ?? null)
       return { token, record }
     },
     findToken(token) {
       const r = q.byHash.get(hashToken(token)) as TokenRow | undefined
+      if (!r || (r.expires_at !== null && r.expires_at <= now())) return undefined
+      return tokenFrom(r)
+    },
+    getActiveToken(id) {
+      const r = q.activeById.get(id, now()) as TokenRow | undefined
       return r && tokenFrom(r)
     },
-    revokeToken(id) {
-      if (q.revoke.run(now(), id).changes === 0)
-        throw new CourtyardError('NOT_FOUND', `token ${id} does not exist`)
+    listTokens({ limit, afterId = '', tenantId }) {
+      const rows = (
+        tenantId === undefined || tenantId === null
+          ? q.listAll.all(afterId, limit)
+          : q.listTenant.all(tenantId, afterId, limit)
+      ) as TokenRow[]
+      return rows.map(tokenFrom)
+    },
+    revokeToken(id, scope) {
+      const tenantId = scope?.tenantId
+      const changed =
+        tenantId === undefined || tenantId === null
+          ? q.revoke.run(now(), id).changes
+          : q.revokeInTenant.run(now(), id, tenantId).changes
+      if (changed === 0) throw new CourtyardError('NOT_FOUND', `token ${id} does not exist`)
     },
     ensureAdminToken(token) {
       const hash = hashToken(token)
@@ -109,7 +143,7 @@ export function createTokenStore(db: Database.Database, now: () => number, scryp
             hash,
             createdAt: now(),
           }
-          q.insert.run(record.id, null, 'admin', record.name, hash, record.createdAt)
+          q.insert.run(record.id, null, 'admin', record.name, hash, record.createdAt, null)
           return record
         })
         .immediate()

@@ -14,7 +14,7 @@ import {
 } from '../../alerts/index.ts'
 import { ALERT_TYPES, Alert, AlertTransition, SEVERITIES } from '../../domain/alerts.ts'
 import { CourtyardError } from '../../domain/errors.ts'
-import { type Principal, principalOf, requireWrite } from '../auth.ts'
+import { type Principal, principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
 import { decodeCursor, encodeCursor } from '../pagination.ts'
 import { DEFAULT_LIMIT, errorResponses, Id, IdParams, ListQuery, listOf } from '../schemas.ts'
@@ -57,8 +57,8 @@ const SettingsAnswer = Type.Object({
   }),
 })
 
-/** `user:<token name>` in histories (domain/alerts.ts AlertTransition.by). */
-const who = (p: Principal) => `user:${p.name ?? p.tokenId}`
+/** `user:<username>` or `user:<token name>` in histories (domain/alerts.ts AlertTransition.by). */
+const who = (p: Principal) => p.actor
 
 export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async (app, opts) => {
   const { ctx, engine } = opts
@@ -75,6 +75,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
   app.get(
     '/alerts',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['alerts'],
         summary: 'alerts, newest raisedAt first; state defaults to open (active and acknowledged)',
@@ -123,6 +124,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
   app.get(
     '/alerts/:id',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['alerts'],
         summary: 'one alert with its history (every transition: who, when, what) and its commands',
@@ -139,6 +141,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
   app.post(
     '/alerts/:id/ack',
     {
+      config: { permission: 'alerts:act' },
       schema: {
         tags: ['alerts'],
         summary: 'acknowledge an active alert (again: no change); a cleared alert answers 409',
@@ -149,7 +152,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
     },
     async (req) => {
       const p = principalOf(req)
-      requireWrite(p)
       const a = visibleAlert(p, req.params.id)
       if (a.state === 'cleared')
         throw new CourtyardError(
@@ -165,6 +167,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
   app.post(
     '/alerts/:id/clear',
     {
+      config: { permission: 'alerts:act' },
       schema: {
         tags: ['alerts'],
         summary: 'clear by hand (again: no change); a condition that still holds raises a new alert',
@@ -175,7 +178,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
     },
     async (req) => {
       const p = principalOf(req)
-      requireWrite(p)
       const a = visibleAlert(p, req.params.id)
       const done = (await engine.clear(a.id, who(p), req.body?.note))!
       req.log.info({ alertId: a.id, by: who(p) }, 'alert cleared by hand')
@@ -212,6 +214,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
     app.get(
       path,
       {
+        config: { permission: 'read' },
         schema: {
           tags: ['alerts'],
           summary: `the ${scope}'s alert settings override and the effective settings`,
@@ -224,6 +227,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
     app.put(
       path,
       {
+        config: { permission: 'settings:write' },
         schema: {
           tags: ['alerts'],
           summary: `replace the ${scope}'s override (thresholds, hold times, operating hours, maintenance windows); {} removes it`,
@@ -234,7 +238,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       },
       async (req) => {
         const p = principalOf(req)
-        requireWrite(p)
         const siteId = scopeSite(p, scope, req.params.id)
         store.putSettings(scope, req.params.id, req.body as Record<string, unknown>, who(p), ctx.now())
         engine.settingsChanged(scope, req.params.id)

@@ -6,14 +6,12 @@
 // still answers; the ack wait is the truth. An offline device answers 504 DEVICE_TIMEOUT, audited as
 // `timeout` (and updated if the ack does arrive later).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import type { CommandService } from '../../commands/index.ts'
 import { COMMAND_RESULTS, type CommandAuditRow } from '../../commands/index.ts'
 import { CourtyardError } from '../../domain/errors.ts'
 import { COMMAND_NAMES } from '../../domain/protocol.ts'
-import type { Registry } from '../../registry/index.ts'
-import { type Principal, principalOf, requireWrite } from '../auth.ts'
+import { type Principal, principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
 import { decodeCursor, encodeCursor } from '../pagination.ts'
 import { DEFAULT_LIMIT, errorResponses, IdParams, ListQuery, listOf } from '../schemas.ts'
@@ -41,7 +39,9 @@ export const CommandRecord = Type.Object({
   deviceId: Type.String(),
   name: Type.String(),
   args: Type.Record(Type.String(), Type.Unknown()),
-  by: Type.String({ description: '`user:<token name>` or `auto` (a protective action of an alert)' }),
+  by: Type.String({
+    description: '`user:<username>`, `user:<token name>` or `auto` (a protective action of an alert)',
+  }),
   alertId: Type.Optional(Type.String()),
   requestedAt: Type.Integer({ description: 'epoch ms' }),
   result: Type.Enum(COMMAND_RESULTS, {
@@ -57,18 +57,6 @@ export const CommandRecord = Type.Object({
 export function commandRecord(r: CommandAuditRow) {
   const { tenantId: _tenantId, ...rest } = r
   return rest
-}
-
-/** `user:<token name>`: the principal carries the token id; its name is what a person recognises. */
-export function requesterOf(
-  registry: Pick<Registry, 'findToken'>,
-  req: FastifyRequest,
-  p: Principal,
-): string {
-  if (p.tokenId === 'config-admin') return 'user:admin'
-  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')
-  const name = m ? registry.findToken(m[1]!)?.name : undefined
-  return `user:${name ?? p.tokenId}`
 }
 
 export const commandRoutes: FastifyPluginAsyncTypebox<{
@@ -87,6 +75,7 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/devices/:id/commands',
     {
+      config: { permission: 'commands:send' },
       schema: {
         tags: ['commands'],
         summary:
@@ -98,13 +87,12 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{
     },
     async (req) => {
       const p = principalOf(req)
-      requireWrite(p)
       const device = visibleDevice(p, req.params.id, false)
       const result = await commands.send({
         deviceId: device.id,
         name: req.body.name,
         args: req.body.args ?? {},
-        by: requesterOf(registry, req, p),
+        by: p.actor,
       })
       if (result.result === 'timeout')
         throw new CourtyardError('DEVICE_TIMEOUT', `device ${device.id} did not ack command ${result.id}`)
@@ -118,6 +106,7 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/devices/:id/commands',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['commands'],
         summary: 'the command audit of a device, newest first: who/what/when/result',

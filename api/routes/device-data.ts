@@ -85,6 +85,7 @@ export const deviceDataRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> 
   app.get(
     '/devices/:id/telemetry',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['devices'],
         summary: 'a numeric field as a time series (mean per `every` bucket when given)',
@@ -129,6 +130,7 @@ export const deviceDataRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> 
   app.get(
     '/devices/:id/events',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['devices'],
         summary: 'the device’s events, newest first',

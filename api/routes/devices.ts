@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { CourtyardError } from '../../domain/errors.ts'
 import type { Device } from '../../registry/index.ts'
-import { type Principal, principalOf, requireWrite } from '../auth.ts'
+import { type Principal, principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
 import { pageById } from '../pagination.ts'
 import {
@@ -36,6 +36,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = as
   app.post(
     '/devices',
     {
+      config: { permission: 'devices:write' },
       schema: {
         tags: ['devices'],
         summary: 'provision a device; the answer carries its MQTT secret, shown only once',
@@ -45,7 +46,6 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = as
     },
     async (req, reply) => {
       const p = principalOf(req)
-      requireWrite(p)
       if (!registry.getSite(req.body.siteId, { tenantId: p.tenantId }))
         throw new CourtyardError('NOT_FOUND', `site ${req.body.siteId} does not exist`)
       const { device, secret } = await registry.provisionDevice(req.body)
@@ -58,6 +58,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = as
   app.get(
     '/devices',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['devices'],
         summary: 'list devices with online, lastSeen and the latest reading',
@@ -83,6 +84,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = as
   app.get(
     '/devices/:id',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['devices'],
         summary: 'one device with online, lastSeen and the latest reading',
@@ -99,6 +101,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = as
   app.delete(
     '/devices/:id',
     {
+      config: { permission: 'devices:write' },
       schema: {
         tags: ['devices'],
         summary:
@@ -112,7 +115,6 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = as
     },
     async (req) => {
       const p = principalOf(req)
-      requireWrite(p)
       visibleDevice(p, req.params.id)
       const d = registry.decommissionDevice(req.params.id)
       req.log.info({ deviceId: d.id }, 'device decommissioned')
@@ -124,6 +126,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = as
   app.post(
     '/devices/:id/rotate-secret',
     {
+      config: { permission: 'devices:write' },
       schema: {
         tags: ['devices'],
         summary: 'issue a new secret; the old one stops working and the device is disconnected',
@@ -133,7 +136,6 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = as
     },
     async (req) => {
       const p = principalOf(req)
-      requireWrite(p)
       visibleDevice(p, req.params.id, false)
       const secret = await registry.rotateDeviceSecret(req.params.id)
       req.log.info({ deviceId: req.params.id }, 'device secret rotated')

@@ -1,6 +1,6 @@
 // Every /api/v1 route plugin, registered in this one place behind the same authentication. The core
-// routes (admin, sites, devices, device data) always; a part's routes when the node runs that part and
-// hands the API what they adapt.
+// routes (admin, people, sessions, tokens, sites, devices, device data) always; a part's routes when the
+// node runs that part and hands the API what they adapt.
 import type { FastifyInstance } from 'fastify'
 import type { CommandService } from '../../commands/index.ts'
 import type { NotifyStores } from '../../notify/index.ts'
@@ -11,7 +11,11 @@ import { commandRecord, commandRoutes } from './commands.ts'
 import { deviceDataRoutes } from './device-data.ts'
 import { deviceRoutes } from './devices.ts'
 import { notifyRoutes } from './notify/notify-routes.ts'
+import type { PeopleDeps } from './people-deps.ts'
+import { sessionRoutes } from './session.ts'
 import { siteRoutes } from './sites.ts'
+import { tokenRoutes } from './tokens.ts'
+import { userRoutes } from './users.ts'
 
 /** What the node's parts offer the HTTP layer; a part left out has no routes. */
 export interface PartRoutes {
@@ -21,8 +25,16 @@ export interface PartRoutes {
   notify?: NotifyStores
 }
 
-export async function registerV1Routes(v1: FastifyInstance, ctx: RouteContext, parts: PartRoutes) {
+export async function registerV1Routes(
+  v1: FastifyInstance,
+  ctx: RouteContext,
+  people: PeopleDeps,
+  parts: PartRoutes,
+) {
   await v1.register(adminRoutes, { ctx })
+  await v1.register(sessionRoutes, { ctx, people })
+  await v1.register(userRoutes, { ctx, people })
+  await v1.register(tokenRoutes, { ctx, people })
   await v1.register(siteRoutes, { ctx })
   await v1.register(deviceRoutes, { ctx })
   await v1.register(deviceDataRoutes, { ctx })

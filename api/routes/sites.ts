@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { CourtyardError } from '../../domain/errors.ts'
-import { principalOf, requireWrite } from '../auth.ts'
+import { principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
 import { pageById } from '../pagination.ts'
 import { CreateSite, errorResponses, IdParams, ListQuery, listOf, Site } from '../schemas.ts'
@@ -15,6 +15,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = asyn
   app.post(
     '/sites',
     {
+      config: { permission: 'sites:write' },
       schema: {
         tags: ['sites'],
         summary: 'create a site (admin tokens may pass tenantId; default: the `default` tenant)',
@@ -24,7 +25,6 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = asyn
     },
     async (req, reply) => {
       const p = principalOf(req)
-      requireWrite(p)
       const { tenantId: asked, ...rest } = req.body
       let tenantId: string
       if (p.tenantId !== null) {
@@ -49,6 +49,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = asyn
   app.get(
     '/sites',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['sites'],
         summary: 'list the sites this token can see',
@@ -65,6 +66,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = asyn
   app.get(
     '/sites/:id',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['sites'],
         summary: 'one site',

@@ -13,6 +13,7 @@ import { type AlertsDb, openAlertsDb } from '../../alerts/db.ts'
 import { createAuthenticator } from '../../api/auth.ts'
 import { installErrorHandlers } from '../../api/errors.ts'
 import { commandRoutes } from '../../api/routes/commands.ts'
+import { installV1Auth } from '../../api/v1-auth.ts'
 import { createBroker } from '../../broker/index.ts'
 import type { BrokerHandle } from '../../broker/types.ts'
 import { type CommandService, createCommandService } from '../../commands/command-service.ts'
@@ -125,9 +126,7 @@ export async function startCommandHarness(opts: {
   installErrorHandlers(app, log)
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', async (req) => {
-        req.principal = auth.fromHeader(req.headers.authorization)
-      })
+      installV1Auth(v1 as unknown as FastifyInstance, { auth })
       await v1.register(commandRoutes, { ctx: { registry }, commands })
     },
     { prefix: '/api/v1' },

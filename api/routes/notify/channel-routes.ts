@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { CourtyardError } from '../../../domain/errors.ts'
 import type { Channel } from '../../../notify/index.ts'
-import { principalOf, requireWrite } from '../../auth.ts'
+import { principalOf } from '../../auth.ts'
 import { pageById } from '../../pagination.ts'
 import { errorResponses, IdParams, ListQuery, listOf } from '../../schemas.ts'
 import { channelView, type NotifyRouteDeps, newSecret, tags } from './route-helpers.ts'
@@ -14,6 +14,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
   app.post(
     '/notification-channels',
     {
+      config: { permission: 'notify:write' },
       schema: {
         tags,
         summary: 'create a webhook or email channel; a webhook secret is answered once',
@@ -23,7 +24,6 @@ export const channelRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
     },
     async (req, reply) => {
       const p = principalOf(req)
-      requireWrite(p)
       const b = req.body
       checkChannel(b)
       const tenantId = tenantFor(p, b.tenantId)
@@ -47,6 +47,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
   app.get(
     '/notification-channels',
     {
+      config: { permission: 'read' },
       schema: {
         tags,
         summary: 'channels (secrets never shown)',
@@ -64,6 +65,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
   app.get(
     '/notification-channels/:id',
     {
+      config: { permission: 'read' },
       schema: {
         tags,
         summary: 'one channel',
@@ -84,6 +86,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
   app.patch(
     '/notification-channels/:id',
     {
+      config: { permission: 'notify:write' },
       schema: {
         tags,
         summary: 'change a channel; rotateSecret answers the new secret once',
@@ -94,7 +97,6 @@ export const channelRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
     },
     async (req) => {
       const p = principalOf(req)
-      requireWrite(p)
       const c = found(config.getChannel(req.params.id, p.tenantId), 'notification channel', req.params.id)
       const b = req.body
       checkChannel({
@@ -125,6 +127,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
   app.delete(
     '/notification-channels/:id',
     {
+      config: { permission: 'notify:write' },
       schema: {
         tags,
         summary: 'delete a channel no route uses',
@@ -134,7 +137,6 @@ export const channelRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
     },
     async (req, reply) => {
       const p = principalOf(req)
-      requireWrite(p)
       const c = found(config.getChannel(req.params.id, p.tenantId), 'notification channel', req.params.id)
       const users = config.routesUsingChannel(c.id)
       if (users.length)

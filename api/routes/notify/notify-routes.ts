@@ -27,6 +27,7 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/alerts/:id/notifications',
     {
+      config: { permission: 'read' },
       schema: {
         tags,
         summary: "an alert's notifications: sent (with delivery state) and suppressed",

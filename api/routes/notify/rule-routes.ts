@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { CourtyardError } from '../../../domain/errors.ts'
 import type { NotificationRoute } from '../../../notify/index.ts'
-import { principalOf, requireWrite } from '../../auth.ts'
+import { principalOf } from '../../auth.ts'
 import { pageById } from '../../pagination.ts'
 import { errorResponses, IdParams, ListQuery, listOf } from '../../schemas.ts'
 import { type NotifyRouteDeps, tags } from './route-helpers.ts'
@@ -26,6 +26,7 @@ export const ruleRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (app
   app.post(
     '/notification-routes',
     {
+      config: { permission: 'notify:write' },
       schema: {
         tags,
         summary: 'route alerts of a tenant (optionally some sites, types, a minimum severity) to channels',
@@ -35,7 +36,6 @@ export const ruleRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (app
     },
     async (req, reply) => {
       const p = principalOf(req)
-      requireWrite(p)
       const { tenantId: asked, ...b } = req.body
       const tenantId = tenantFor(p, asked)
       const r = routeFromBody(tenantId, {
@@ -52,6 +52,7 @@ export const ruleRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (app
   app.get(
     '/notification-routes',
     {
+      config: { permission: 'read' },
       schema: {
         tags,
         summary: 'routes',
@@ -68,6 +69,7 @@ export const ruleRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (app
   app.get(
     '/notification-routes/:id',
     {
+      config: { permission: 'read' },
       schema: {
         tags,
         summary: 'one route',
@@ -82,6 +84,7 @@ export const ruleRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (app
   app.patch(
     '/notification-routes/:id',
     {
+      config: { permission: 'notify:write' },
       schema: {
         tags,
         summary: 'change a route (null removes siteIds, types or escalation)',
@@ -92,7 +95,6 @@ export const ruleRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (app
     },
     async (req) => {
       const p = principalOf(req)
-      requireWrite(p)
       const r = found(config.getRoute(req.params.id, p.tenantId), 'notification route', req.params.id)
       return config.updateRoute(routeFromBody(r.tenantId, req.body as Partial<NotificationRoute>, r))
     },
@@ -101,6 +103,7 @@ export const ruleRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (app
   app.delete(
     '/notification-routes/:id',
     {
+      config: { permission: 'notify:write' },
       schema: {
         tags,
         summary: 'delete a route',
@@ -110,7 +113,6 @@ export const ruleRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (app
     },
     async (req, reply) => {
       const p = principalOf(req)
-      requireWrite(p)
       const r = found(config.getRoute(req.params.id, p.tenantId), 'notification route', req.params.id)
       config.deleteRoute(r.id)
       return reply.status(204).send(null)

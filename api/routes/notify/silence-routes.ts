@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { CourtyardError } from '../../../domain/errors.ts'
 import type { Silence } from '../../../notify/index.ts'
-import { principalOf, requireWrite } from '../../auth.ts'
+import { principalOf } from '../../auth.ts'
 import { pageById } from '../../pagination.ts'
 import { errorResponses, IdParams, ListQuery, listOf } from '../../schemas.ts'
 import { type NotifyRouteDeps, tags } from './route-helpers.ts'
@@ -19,6 +19,7 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
   app.post(
     '/silences',
     {
+      config: { permission: 'notify:write' },
       schema: {
         tags,
         summary: 'silence notifications of matching alerts from `from` (default now) to `to`',
@@ -28,7 +29,6 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
     },
     async (req, reply) => {
       const p = principalOf(req)
-      requireWrite(p)
       const b = req.body
       const tenantId = tenantFor(p, b.tenantId)
       const from = b.from ?? ctx.now()
@@ -41,7 +41,7 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
         from,
         to: b.to,
         comment: b.comment,
-        createdBy: `user:${p.tokenId}`,
+        createdBy: p.actor,
       })
       return reply.status(201).send(silenceView(s, ctx.now()))
     },
@@ -50,6 +50,7 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
   app.get(
     '/silences',
     {
+      config: { permission: 'read' },
       schema: {
         tags,
         summary: 'silences, or with active=true those in force now',
@@ -69,6 +70,7 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
   app.get(
     '/silences/:id',
     {
+      config: { permission: 'read' },
       schema: {
         tags,
         summary: 'one silence',
@@ -86,6 +88,7 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
   app.delete(
     '/silences/:id',
     {
+      config: { permission: 'notify:write' },
       schema: {
         tags,
         summary: 'end a silence now (it stays listed)',
@@ -95,7 +98,6 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
     },
     async (req) => {
       const p = principalOf(req)
-      requireWrite(p)
       const s = found(config.getSilence(req.params.id, p.tenantId), 'silence', req.params.id)
       return silenceView(config.expireSilence(s.id)!, ctx.now())
     },

@@ -10,6 +10,7 @@ import { createAuthenticator } from '../../../api/auth.ts'
 import type { RouteContext } from '../../../api/context.ts'
 import { installErrorHandlers } from '../../../api/errors.ts'
 import { alertRoutes } from '../../../api/routes/alerts.ts'
+import { installV1Auth } from '../../../api/v1-auth.ts'
 import { createInfluxClient } from '../../../influx/client.ts'
 import { type EngineHarness, pileReading, startEngineHarness, T0 } from '../../alerts/engine/harness.ts'
 
@@ -68,9 +69,7 @@ beforeAll(async () => {
   installErrorHandlers(f as unknown as FastifyInstance, log)
   await f.register(
     async (v1) => {
-      v1.addHook('onRequest', async (req) => {
-        req.principal = auth.fromHeader(req.headers.authorization)
-      })
+      installV1Auth(v1 as unknown as FastifyInstance, { auth })
       await v1.register(alertRoutes, { ctx, engine: h.engine })
     },
     { prefix: '/api/v1' },

@@ -12,6 +12,7 @@ import { createAuthenticator } from '../../../api/auth.ts'
 import type { RouteContext } from '../../../api/context.ts'
 import { installErrorHandlers } from '../../../api/errors.ts'
 import { notifyRoutes } from '../../../api/routes/notify/notify-routes.ts'
+import { installV1Auth } from '../../../api/v1-auth.ts'
 import type { AlertBus, AlertBusEvents } from '../../../domain/bus.ts'
 import { openNotifyStores } from '../../../notify/index.ts'
 import { createNotifier } from '../../../notify/notifier.ts'
@@ -43,9 +44,7 @@ async function startApp(webhookAllowNets: readonly string[]) {
   const ctx = { registry, now: () => clock.t, log } as unknown as RouteContext
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', async (req) => {
-        req.principal = auth.fromHeader(req.headers.authorization)
-      })
+      installV1Auth(v1 as unknown as FastifyInstance, { auth })
       await v1.register(notifyRoutes, {
         ctx,
         notify: openNotifyStores({ db, now: () => clock.t, webhookAllowNets }),

@@ -1,0 +1,110 @@
+// Signing people in and out (docs/api.md v1.1 "People and sessions"). A wrong name and a wrong password
+// get the same answer, in the same time (the registry checks an unknown name against a dummy hash);
+// repeated failures are refused for a while per name and per address (api/sign-in-limiter.ts).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import Type from 'typebox'
+import { CourtyardError } from '../../domain/errors.ts'
+import { normaliseUsername } from '../../registry/index.ts'
+import { principalOf } from '../auth.ts'
+import type { RouteContext } from '../context.ts'
+import { crossOriginRefusal, requestOrigin } from '../cross-origin.ts'
+import { errorResponses, SessionInfo, SignIn } from '../schemas.ts'
+import { clearedSessionCookie, sessionCookie } from '../session-cookie.ts'
+import type { PeopleDeps } from './people-deps.ts'
+import { userInfo } from './users.ts'
+
+export const WRONG_CREDENTIALS = 'the username or password is not right'
+
+const overTls = (req: FastifyRequest) => req.protocol === 'https'
+
+export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext; people: PeopleDeps }> = async (
+  app,
+  { ctx, people },
+) => {
+  const { registry } = ctx
+  const { limiter, auth } = people
+
+  app.post(
+    '/session',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: ['people'],
+        summary: 'sign in: answers the user and sets the session cookie',
+        body: SignIn,
+        response: { 200: SessionInfo, ...errorResponses(400, 403, 429) },
+      },
+    },
+    async (req, reply) => {
+      // a sign-in from another origin would put the victim in the attacker's account (login CSRF)
+      const refusal = crossOriginRefusal(requestOrigin(req.headers), people.allowedOrigins)
+      if (refusal) throw new CourtyardError('FORBIDDEN', refusal)
+      const username = normaliseUsername(req.body.username)
+      const verdict = limiter.check(username, req.ip)
+      if (!verdict.ok) {
+        req.log.warn({ username, address: req.ip, by: verdict.by }, 'sign-in refused: too many failures')
+        reply.header('retry-after', String(verdict.retryAfterS))
+        throw new CourtyardError(
+          'RATE_LIMITED',
+          `too many failed sign-ins: try again in ${Math.ceil(verdict.retryAfterS / 60)} min`,
+        )
+      }
+      const user = await registry.verifyUserPassword(username, req.body.password)
+      if (!user) {
+        limiter.failed(username, req.ip)
+        req.log.info({ username, address: req.ip }, 'sign-in failed')
+        throw new CourtyardError('UNAUTHORIZED', WRONG_CREDENTIALS)
+      }
+      limiter.succeeded(username)
+      const expiresAt = ctx.now() + auth.policy.absoluteTimeoutMs
+      const { sessionId } = registry.createSession({ userId: user.id, expiresAt })
+      reply.header(
+        'set-cookie',
+        sessionCookie(sessionId, { maxAgeS: auth.policy.absoluteTimeoutMs / 1000, secure: overTls(req) }),
+      )
+      req.log.info({ userId: user.id, address: req.ip }, 'signed in')
+      return { user: userInfo(user), expiresAt }
+    },
+  )
+
+  app.get(
+    '/session',
+    {
+      config: { permission: 'session' },
+      schema: {
+        tags: ['people'],
+        summary: 'the signed-in user (404 for a caller using an API token)',
+        response: { 200: SessionInfo, ...errorResponses(404) },
+      },
+    },
+    async (req) => {
+      const c = principalOf(req).credential
+      const found = c.kind === 'session' ? registry.getSessionByHash(c.idHash) : undefined
+      if (!found) throw new CourtyardError('NOT_FOUND', 'this request carries an API token, not a session')
+      return { user: userInfo(found.user), expiresAt: found.session.expiresAt }
+    },
+  )
+
+  app.delete(
+    '/session',
+    {
+      config: { permission: 'session' },
+      schema: {
+        tags: ['people'],
+        summary: 'sign out: the session ends and its live sockets are disconnected',
+        response: { 204: Type.Null(), ...errorResponses(403) },
+      },
+    },
+    async (req, reply) => {
+      const c = principalOf(req).credential
+      if (c.kind === 'session') {
+        registry.deleteSession(c.idHash)
+        people.events.emit('revoked', { kind: 'session', idHash: c.idHash })
+        req.log.info({ userId: c.userId }, 'signed out')
+      }
+      reply.header('set-cookie', clearedSessionCookie(overTls(req)))
+      return reply.status(204).send(null)
+    },
+  )
+}
