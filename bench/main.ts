@@ -1,5 +1,5 @@
 // `npm run bench`: measures the performance targets (bench/README.md) on this machine in one run and PRINTS them (never asserts).
-//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|write-path]
+//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|write-path|console]
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
 // child processes, drives them from a load-generator child, and kills every child on exit.
 
@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/index.ts'
 import { atExit, installExitHandlers, trackPid, untrackPid } from './children.ts'
+import { runConsole } from './console.ts'
 import { waitEngine } from './engine-progress.ts'
 import { createDatabase } from './influx-query.ts'
 import { runWritePath } from './influx-write-path.ts'
@@ -17,6 +18,7 @@ import { setLoadGenClient } from './load-gen-client.ts'
 import { benchDeviceIds, provisionDevices } from './provision.ts'
 import {
   alertLatencyLines,
+  consoleLines,
   engineCostLines,
   latencyLines,
   memoryLines,
@@ -31,7 +33,7 @@ import { runMemory } from './run-memory.ts'
 import { runThroughput } from './run-throughput.ts'
 import { type OursTarget, serviceExists, startBare, startOurs, type Target } from './targets.ts'
 
-const PHASES = ['bare', 'ours', 'latency', 'memory', 'alerts', 'write-path'] as const
+const PHASES = ['bare', 'ours', 'latency', 'memory', 'alerts', 'write-path', 'console'] as const
 type Phase = (typeof PHASES)[number]
 
 const { values } = parseArgs({
@@ -275,6 +277,11 @@ try {
       batch: 5_000,
     })
     log(...writePathLines(summary.writePath))
+  }
+  if (phases.has('console')) {
+    // the built console's size, and the estate page's first render against the real service
+    const r = await withOurs('console', false, (t) => runConsole(t), 0)
+    if (r) log(...consoleLines(r))
   }
   log(...summaryLines(summary, TARGET_LATENCY_RATE))
 } catch (err) {

@@ -6,7 +6,7 @@
 //
 // Stopping in reverse: the API first (no new requests), the alert engine, then the broker (no new
 // PUBACKs), then ingest drains what is spooled into InfluxDB, then the spool and the stores close.
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import nodemailer from 'nodemailer'
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
@@ -14,6 +14,7 @@ import { createCommitSignal, openAlertsStore, startAlerts } from '../alerts/inde
 import { startApi } from '../api/index.ts'
 import { connectServiceClient, startBroker } from '../broker/index.ts'
 import { startCommands } from '../commands/index.ts'
+import { CONSOLE_DIST } from '../console/index.ts'
 import { startInflux } from '../influx/index.ts'
 import { startIngest } from '../ingest/index.ts'
 import { startNotify } from '../notify/index.ts'
@@ -22,9 +23,6 @@ import { startSpool } from '../spool/index.ts'
 import { ALERT_ENGINE_WORKER } from './alert-engine-entry.ts'
 import type { ServiceConfig } from './config.ts'
 import { createPartList } from './part-list.ts'
-
-/** `npm run console:build` writes the web console here; the API serves it at `/` */
-const CONSOLE_DIR = resolve(import.meta.dirname, '../console/dist')
 
 export interface RunningService {
   ports: { mqtt: number; http: number; ws?: number; tls?: number }
@@ -139,7 +137,7 @@ export async function startService(deps: {
   )
   const api = await parts.start('api', () =>
     startApi({
-      config: { host: config.host, port: config.httpPort, consoleDir: CONSOLE_DIR },
+      config: { host: config.host, port: config.httpPort, consoleDir: CONSOLE_DIST },
       log: log.child({ component: 'api' }),
       registry,
       influx: influx.client,

@@ -4,9 +4,9 @@
 import type { MqttClient } from 'mqtt'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { ensureConsoleBuilt } from '../../console/index.ts'
 import type { Alert } from '../../domain/alerts.ts'
 import { horizontalOverflow, launchChromium, screenshot } from '../support/browser.ts'
-import { ensureConsoleBuilt } from '../support/console-build.ts'
 import { connectDevice } from '../support/device-publisher.ts'
 import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../support/service-process.ts'
 

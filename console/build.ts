@@ -1,10 +1,10 @@
-// Browser tests and the bench drive the built console: build it when console/dist is missing or older
-// than any of its sources.
+// The built console for the service, the browser tests and the bench: where it is, and a build when
+// console/dist is missing or older than any of its sources.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
-const ROOT = resolve(import.meta.dirname, '../..')
+const ROOT = resolve(import.meta.dirname, '..')
 export const CONSOLE_DIST = join(ROOT, 'console/dist')
 
 function newestMtime(path: string): number {
