@@ -10,11 +10,13 @@ import { linkTo, location$, parseRoute } from './router.ts'
 import type { AlarmStore } from './stores/alarm-store.ts'
 import { createAlertDetailStore } from './stores/alert-detail-store.ts'
 import { createAlertsStore } from './stores/alerts-store.ts'
+import { createDeviceStore } from './stores/device-store.ts'
 import { createEstateStore } from './stores/estate-store.ts'
 import { createShedStore } from './stores/shed-store.ts'
 import type { User } from './types.ts'
 import { AlertDetailView } from './views/alert-detail-view.tsx'
 import { AlertsView } from './views/alerts-view.tsx'
+import { DeviceView } from './views/device-view.tsx'
 import { EstateView } from './views/estate-view.tsx'
 import { ShedView } from './views/shed-view.tsx'
 
@@ -54,6 +56,12 @@ function SitePage(props: { deps: AppDeps; id: string }) {
   const { api, live } = props.deps
   const store = usePageStore(() => createShedStore({ api, live, siteId: props.id }), props.id)
   return <ShedView store={store} />
+}
+
+function DevicePage(props: { deps: AppDeps; id: string }) {
+  const { api, live, alarm } = props.deps
+  const store = usePageStore(() => createDeviceStore({ api, live, id: props.id }), props.id)
+  return <DeviceView store={store} sites={alarm.sites.value} />
 }
 
 const route = computed(() => parseRoute(location$.value.pathname))
@@ -116,6 +124,8 @@ export function App(props: AppDeps) {
       page = <SitePage key={r.id} deps={props} id={r.id} />
       break
     case 'device':
+      page = <DevicePage key={r.id} deps={props} id={r.id} />
+      break
     case 'not-found':
       page = (
         <main>

@@ -50,7 +50,8 @@ function makeFormat(l: Lang): Format {
     celsius: (v) => celsius.format(v),
     percent: (v) => percent.format(v),
     ago(ms, now) {
-      const s = Math.round((ms - now) / 1000)
+      // an event stamped by the device a moment ahead of this clock is "now", not "in 1 s"
+      const s = Math.min(0, Math.round((ms - now) / 1000))
       if (Math.abs(s) < 60) return rel.format(s, 'second')
       const m = Math.round(s / 60)
       if (Math.abs(m) < 60) return rel.format(m, 'minute')

@@ -77,6 +77,14 @@ describe('web console', () => {
     // as firmware does (protocol: status topic, retained)
     await device.publishAsync(`devices/${pile.id}/status`, 'online', { qos: 1, retain: true })
     await publish('telemetry', reading(150, 160))
+    // the pile obeys commands and answers them (protocol: ack within 10 s)
+    await device.subscribeAsync(`devices/${pile.id}/commands`, { qos: 1 })
+    device.on('message', (_topic, payload) => {
+      const cmd = JSON.parse(payload.toString()) as { id: string }
+      void device.publishAsync(`devices/${pile.id}/commands/ack`, JSON.stringify({ id: cmd.id, ok: true }), {
+        qos: 1,
+      })
+    })
     browser = await launchChromium()
   })
   afterAll(async () => {
@@ -196,6 +204,36 @@ describe('web console', () => {
     const fresh = await ctx.newPage()
     await fresh.goto(`${svc.httpUrl}/?lang=en`)
     expect(await (await fresh.waitForSelector('[data-label="signIn.title"]')).textContent()).toBe('Sign in')
+  })
+
+  it("shows a device's history, grows it live, and sends a command with the device's answer", async () => {
+    const page = await openSignedIn(`/devices/${pile.id}`, PHONE)
+    const points = async () => Number(await page.getAttribute('[data-points]', 'data-points'))
+    await pollUntil(async () => (await points()) >= 2, { what: 'stored readings in the history chart' })
+    const before = await points()
+    await publish('telemetry', reading(190, 200))
+    await pollUntil(async () => (await points()) === before + 1, {
+      what: 'the live reading added to the chart',
+    })
+    await page.selectOption('select[name=command]', 'stop_port')
+    await page.selectOption('select[name=command-port]', '2')
+    await page.click('[data-action="send-command"]')
+    await page.waitForSelector('[data-answer="ok"]', { timeout: 15_000 })
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'device-phone')
+    const audit = await api<{
+      items: { name: string; args: { port?: number }; by: string; result: string }[]
+    }>(svc, 'GET', `/api/v1/devices/${pile.id}/commands`)
+    expect(audit.items[0]).toMatchObject({
+      name: 'stop_port',
+      args: { port: 2 },
+      by: `user:${CREW.username}`,
+    })
+    // a longer range asks for a downsampled series
+    await page.selectOption('select[name=range]', '7d')
+    await pollUntil(async () => (await points()) >= 1 && (await points()) < before + 1, {
+      what: '7-day series',
+    })
   })
 
   it('keeps a kiosk estate screen live across a service restart, without a reload', async () => {
