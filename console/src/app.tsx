@@ -85,12 +85,7 @@ function AlarmBanner(props: { deps: AppDeps }) {
             type="button"
             class="primary"
             data-action="alarm-ack"
-            onClick={() =>
-              props.deps.api.post(`/alerts/${encodeURIComponent(a.id)}/ack`, {}).then(
-                () => props.deps.alarm.dismiss(a.id),
-                () => undefined,
-              )
-            }
+            onClick={() => void props.deps.alarm.acknowledge(a.id).catch(() => undefined)}
           >
             {tr('alerts.ack')}
           </button>

@@ -51,7 +51,12 @@ export function createAlarmStore(deps: { api: Api; live: Live; beeper: Beeper })
         { alert: onAlert },
       )
     },
-    /** silence one alert's sound here (the acknowledge itself goes through the API) */
+    /** acknowledge from the banner: the sound stops here at once, the live event confirms it elsewhere */
+    async acknowledge(id: string) {
+      await deps.api.post(`/alerts/${encodeURIComponent(id)}/ack`, {})
+      this.dismiss(id)
+    },
+    /** silence one alert's sound here */
     dismiss(id: string) {
       const next = new Map(ringing.value)
       next.delete(id)
