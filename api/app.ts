@@ -23,7 +23,7 @@ import { healthRoutes, type Readiness } from './routes/health.ts'
 import { type PartRoutes, registerV1Routes } from './routes/index.ts'
 import { SESSION_COOKIE } from './session-cookie.ts'
 import { createSignInLimiter, DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from './sign-in-limiter.ts'
-import { installV1Auth } from './v1-auth.ts'
+import { installV1Auth, type V1Route } from './v1-auth.ts'
 
 export interface ApiConfig {
   host: string
@@ -62,6 +62,8 @@ export interface ApiDeps {
 
 export interface Api {
   app: FastifyInstance
+  /** every /api/v1 route with the permission it needs */
+  routes: readonly V1Route[]
   io: LiveServer
   live: LiveFeed
   close(): Promise<void>
@@ -176,9 +178,10 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   await app.register(healthRoutes, { readiness: deps.readiness, metrics: deps.metrics })
   if (deps.config.consoleDir !== undefined) await consoleAssets(app, { dir: deps.config.consoleDir })
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  let routes: V1Route[] = []
   await app.register(
     async (v1) => {
-      installV1Auth(v1 as unknown as FastifyInstance, { auth, allowedOrigins })
+      routes = installV1Auth(v1 as unknown as FastifyInstance, { auth, allowedOrigins })
       await registerV1Routes(v1 as unknown as FastifyInstance, ctx, people, deps.parts ?? {})
     },
     { prefix: '/api/v1' },
@@ -220,5 +223,5 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   }
 
   await app.ready()
-  return { app: app as unknown as FastifyInstance, io, live, close }
+  return { app: app as unknown as FastifyInstance, routes, io, live, close }
 }

@@ -16,14 +16,25 @@ declare module 'fastify' {
   }
 }
 
+/** A registered /api/v1 route and what it needs: the role matrix test walks these. */
+export interface V1Route {
+  method: string
+  url: string
+  permission: RoutePermission
+}
+
+/** Installs the hooks; the returned list fills as routes are registered after this call. */
 export function installV1Auth(
   v1: FastifyInstance,
   deps: { auth: Authenticator; allowedOrigins?: readonly string[] },
-): void {
+): V1Route[] {
+  const routes: V1Route[] = []
   v1.addHook('onRoute', (route) => {
     const permission = route.config?.permission
     if (permission !== 'public' && !PERMISSIONS.includes(permission as never))
       throw new Error(`route ${route.method} ${route.url} declares no permission (config.permission)`)
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, permission: permission as RoutePermission })
   })
   v1.addHook('onRequest', async (req) => {
     const permission = req.routeOptions.config.permission
@@ -43,4 +54,5 @@ export function installV1Auth(
       )
     req.principal = p
   })
+  return routes
 }

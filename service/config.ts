@@ -37,6 +37,10 @@ export interface ServiceConfig {
   /** nice value of the alert engine's thread (0–19): the broker and ingest come first when the cores are full */
   alertsThreadNice: number
   ingest: { maxBatch: number; flushIntervalMs: number; maxInflight: number }
+  /** people's sessions: ended when unused for idleTimeoutMs, and absoluteTimeoutMs after sign-in */
+  sessions: { idleTimeoutMs: number; absoluteTimeoutMs: number }
+  /** sign-in failures allowed per username and per address within failureWindowMs, then 429 */
+  signIn: { maxFailuresPerUser: number; maxFailuresPerAddress: number; failureWindowMs: number }
 }
 
 export type ConfigResult = { ok: true; config: ServiceConfig } | { ok: false; errors: string[] }
@@ -137,6 +141,14 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         `${ALLOW_NETS_ENV} entry ${e} is invalid: expected an IP address or CIDR such as 10.20.0.0/16, 127.0.0.1 or fd00::/8`,
       )
 
+  // a working day unused ends a session; a week after sign-in it ends anyway
+  const sessionIdleS = int('SESSION_IDLE_TIMEOUT_S', 12 * 3600, 60, 30 * 86_400) ?? 12 * 3600
+  const sessionAbsoluteS = int('SESSION_ABSOLUTE_TIMEOUT_S', 7 * 86_400, 60, 365 * 86_400) ?? 7 * 86_400
+  if (sessionIdleS > sessionAbsoluteS)
+    errors.push(
+      `SESSION_IDLE_TIMEOUT_S=${sessionIdleS} is longer than SESSION_ABSOLUTE_TIMEOUT_S=${sessionAbsoluteS}: the idle timeout must fit inside the absolute one`,
+    )
+
   const config: ServiceConfig = {
     host,
     mqttPort: port('MQTT_PORT', 1883) ?? 1883,
@@ -168,6 +180,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       maxBatch: int('INGEST_MAX_BATCH', 5000, 1, 100_000) ?? 5000,
       flushIntervalMs: int('INGEST_FLUSH_MS', 100, 1, 60_000) ?? 100,
       maxInflight: int('INGEST_MAX_INFLIGHT', 3, 1, 16) ?? 3,
+    },
+    sessions: { idleTimeoutMs: sessionIdleS * 1000, absoluteTimeoutMs: sessionAbsoluteS * 1000 },
+    signIn: {
+      maxFailuresPerUser: int('SIGNIN_MAX_FAILURES_PER_USER', 5, 1, 1000) ?? 5,
+      maxFailuresPerAddress: int('SIGNIN_MAX_FAILURES_PER_ADDRESS', 50, 1, 100_000) ?? 50,
+      failureWindowMs: (int('SIGNIN_FAILURE_WINDOW_S', 900, 1, 86_400) ?? 900) * 1000,
     },
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config }

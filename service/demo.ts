@@ -14,6 +14,7 @@ import {
   saveDevicesFile,
   startFleet,
 } from '../simulators/index.ts'
+import { demoUserLines, ensureDemoUsers } from './demo-users.ts'
 import type { RunningService } from './service.ts'
 
 const SEED = 2026
@@ -44,6 +45,8 @@ export async function startDemo(deps: {
     log.info({ sites: estate.sites.length, devices: devices.length }, 'demo estate provisioned')
   }
 
+  const people = await ensureDemoUsers(service.httpUrl, token, 'demo')
+
   const now = Date.now()
   const plan = planScenarios(devices, SCENARIOS, SEED, now, now + DAY_MS, { firstWithinMs: 120_000 })
   const fleet = startFleet({
@@ -65,6 +68,7 @@ export async function startDemo(deps: {
   report.unref()
   process.stdout.write(
     `\nDemo estate live: ${devices.length} devices, API token for it: ${token}\n` +
+      `  console: ${service.httpUrl}/\n${demoUserLines(people).join('\n')}\n` +
       `  curl -H 'Authorization: Bearer ${token}' ${service.httpUrl}/api/v1/devices\n` +
       `  API docs: ${service.httpUrl}/docs\n\n`,
   )

@@ -31,7 +31,11 @@ export interface RunningService {
   httpUrl: string
   mqttUrl: string
   /** a new API token (only its hash is stored); the demo uses one to provision through the API */
-  issueToken(input: { name: string; tenantId: string | null; role: 'admin' | 'manager' | 'viewer' }): string
+  issueToken(input: {
+    name: string
+    tenantId: string | null
+    role: 'admin' | 'manager' | 'crew' | 'viewer'
+  }): string
   stop(): Promise<void>
 }
 
@@ -137,7 +141,13 @@ export async function startService(deps: {
   )
   const api = await parts.start('api', () =>
     startApi({
-      config: { host: config.host, port: config.httpPort, consoleDir: CONSOLE_DIST },
+      config: {
+        host: config.host,
+        port: config.httpPort,
+        sessions: config.sessions,
+        signIn: config.signIn,
+        consoleDir: CONSOLE_DIST,
+      },
       log: log.child({ component: 'api' }),
       registry,
       influx: influx.client,

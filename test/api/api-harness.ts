@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { MqttClient } from 'mqtt'
 import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
-import { type Api, buildApp } from '../../api/app.ts'
+import { type Api, type ApiConfig, buildApp } from '../../api/app.ts'
 import type { Readiness } from '../../api/routes/health.ts'
 import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
 import { openRegistry, type Registry } from '../../registry/index.ts'
@@ -34,17 +34,28 @@ export async function startHarness(opts: {
   influxUrl: string
   mqtt?: MqttClient
   now?: () => number
+  /** the registry's clock (token expiry, session times); default the real one */
+  registryNow?: () => number
+  /** API settings beyond the host (sessions, sign-in limits, live re-check interval) */
+  config?: Omit<ApiConfig, 'host'>
 }): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'courtyard-api-'))
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
-  const registry = openRegistry({ path: join(dir, 'registry.db'), log, scrypt: { N: 1024, r: 8, p: 1 } })
+  // the cheapest scrypt for passwords too: tests sign in often, and the cost is not what they check
+  const registry = openRegistry({
+    path: join(dir, 'registry.db'),
+    log,
+    now: opts.registryNow,
+    scrypt: { N: 1024, r: 8, p: 1 },
+    passwordScrypt: { N: 1024, r: 8, p: 1 },
+  })
   const db = `api_test_${randomBytes(6).toString('hex')}`
   const influx = createInfluxClient({ url: opts.influxUrl, db })
   await influx.ensureDatabase()
   const metrics = new MetricsRegistry()
   const ready = { value: { ok: true, checks: { influx: { reachable: true } } } as Readiness }
   const api = await buildApp({
-    config: { host: '127.0.0.1' },
+    config: { host: '127.0.0.1', ...opts.config },
     log,
     registry,
     influx,

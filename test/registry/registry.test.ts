@@ -248,6 +248,33 @@ describe('migrations and sharing a file', () => {
     check.close()
   })
 
+  it('upgrades a version-2 file to people and sessions, keeping its tokens working', async () => {
+    const db = new Database(path)
+    migrate(db, log, 2)
+    db.prepare("INSERT INTO tenants (id, name, created_at) VALUES ('old', 'Old Co', 1)").run()
+    db.close()
+    const before = openReg()
+    const { token } = before.createToken({ tenantId: 'old', role: 'manager', name: 'm' })
+    before.close()
+
+    const reg = openReg()
+    expect(reg.findToken(token)).toMatchObject({ name: 'm' })
+    expect(reg.findToken(token)).not.toHaveProperty('expiresAt')
+    const user = await reg.createUser({
+      username: 'Pat',
+      password: 'a long passphrase',
+      role: 'crew',
+      tenantId: 'old',
+    })
+    expect(user.username).toBe('pat')
+    expect(await reg.verifyUserPassword('PAT', 'a long passphrase')).toEqual(user)
+    expect(await reg.verifyUserPassword('pat', 'a wrong passphrase')).toBeUndefined()
+    const { sessionId } = reg.createSession({ userId: user.id, expiresAt: Date.now() + 60_000 })
+    expect(reg.findSession(sessionId)?.user).toEqual(user)
+    reg.deleteUser(user.id)
+    expect(reg.findSession(sessionId)).toBeUndefined()
+  })
+
   it('refuses a file written by a newer version', () => {
     const db = new Database(path)
     migrate(db, log)

@@ -71,4 +71,49 @@ describe('loadConfig', () => {
     expect(r.ok && r.config.httpPort).toBe(8080)
     expect(r.ok && r.config.influx.url).toBe('http://10.0.0.5:8086')
   })
+
+  it('gives sessions a 12 h idle and 7 day absolute timeout and sign-in 5 failures per name, 50 per address in 15 min', () => {
+    const r = loadConfig({})
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.config.sessions).toEqual({ idleTimeoutMs: 12 * 3600_000, absoluteTimeoutMs: 7 * 86_400_000 })
+    expect(r.config.signIn).toEqual({
+      maxFailuresPerUser: 5,
+      maxFailuresPerAddress: 50,
+      failureWindowMs: 15 * 60_000,
+    })
+  })
+
+  it('reads the session and sign-in variables in seconds and counts', () => {
+    const r = loadConfig({
+      SESSION_IDLE_TIMEOUT_S: '600',
+      SESSION_ABSOLUTE_TIMEOUT_S: '3600',
+      SIGNIN_MAX_FAILURES_PER_USER: '3',
+      SIGNIN_MAX_FAILURES_PER_ADDRESS: '20',
+      SIGNIN_FAILURE_WINDOW_S: '60',
+    })
+    expect(r.ok && r.config.sessions).toEqual({ idleTimeoutMs: 600_000, absoluteTimeoutMs: 3_600_000 })
+    expect(r.ok && r.config.signIn).toEqual({
+      maxFailuresPerUser: 3,
+      maxFailuresPerAddress: 20,
+      failureWindowMs: 60_000,
+    })
+  })
+
+  it('refuses an idle timeout longer than the absolute one, and out-of-range values, naming each variable', () => {
+    const r = loadConfig({
+      SESSION_IDLE_TIMEOUT_S: '7200',
+      SESSION_ABSOLUTE_TIMEOUT_S: '3600',
+      SIGNIN_MAX_FAILURES_PER_USER: '0',
+      SIGNIN_FAILURE_WINDOW_S: 'soon',
+    })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.errors).toHaveLength(3)
+    expect(r.errors.join('\n')).toMatch(
+      /SESSION_IDLE_TIMEOUT_S=7200 is longer than SESSION_ABSOLUTE_TIMEOUT_S=3600/,
+    )
+    expect(r.errors.join('\n')).toContain('SIGNIN_MAX_FAILURES_PER_USER=0')
+    expect(r.errors.join('\n')).toContain('SIGNIN_FAILURE_WINDOW_S=soon')
+  })
 })
