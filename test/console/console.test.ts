@@ -20,6 +20,8 @@ describe('web console', () => {
   let pile: { id: string; secret: string }
   let siteId: string
   let device: MqttClient
+  let sensor: { id: string; secret: string }
+  let sensorClient: MqttClient
   let seq = 0
   const contexts: BrowserContext[] = []
 
@@ -77,6 +79,17 @@ describe('web console', () => {
     // as firmware does (protocol: status topic, retained)
     await device.publishAsync(`devices/${pile.id}/status`, 'online', { qos: 1, retain: true })
     await publish('telemetry', reading(150, 160))
+    const centre = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
+      name: '长者日间照料中心',
+      community: '河畔花园',
+      kind: 'daycare-centre',
+    })
+    sensor = await api(svc, 'POST', '/api/v1/devices', {
+      id: 'room-sensor-1',
+      kind: 'daycare-sensor',
+      siteId: centre.id,
+    })
+    sensorClient = await connectDevice(svc.mqttUrl, sensor)
     // the pile obeys commands and answers them (protocol: ack within 10 s)
     await device.subscribeAsync(`devices/${pile.id}/commands`, { qos: 1 })
     device.on('message', (_topic, payload) => {
@@ -91,6 +104,7 @@ describe('web console', () => {
     for (const c of contexts) await c.close().catch(() => undefined)
     await browser?.close()
     await device?.endAsync(true)
+    await sensorClient?.endAsync(true)
     await svc?.kill('SIGTERM')
   })
 
@@ -204,6 +218,37 @@ describe('web console', () => {
     const fresh = await ctx.newPage()
     await fresh.goto(`${svc.httpUrl}/?lang=en`)
     expect(await (await fresh.waitForSelector('[data-label="signIn.title"]')).textContent()).toBe('Sign in')
+  })
+
+  it('rings an emergency call on any page until it is acknowledged from the banner', async () => {
+    const page = await openSignedIn('/')
+    await page.waitForSelector('.site-card')
+    const beeps = () => page.evaluate('window.__courtyardAlarm?.beeps ?? 0') as Promise<number>
+    expect(await beeps()).toBe(0)
+    await sensorClient.publishAsync(
+      `devices/${sensor.id}/events`,
+      JSON.stringify({
+        ts: Date.now(),
+        seq: 1,
+        kind: 'daycare-sensor',
+        event: 'emergency_call',
+        room: 'activity-room',
+      }),
+      { qos: 1 },
+    )
+    const item = await page.waitForSelector('.alarm-banner .alarm-item', { timeout: 10_000 })
+    expect(await item.textContent()).toContain('紧急呼叫')
+    await pollUntil(async () => (await beeps()) >= 2, { what: 'the alarm repeating' })
+    await screenshot(page, 'estate-emergency-call-banner-desk')
+    const id = await item.getAttribute('data-alert-id')
+    await page.click('[data-action="alarm-ack"]')
+    await page.waitForSelector('.alarm-banner', { state: 'detached' })
+    const a = await api<Alert>(svc, 'GET', `/api/v1/alerts/${id}`)
+    expect(a).toMatchObject({
+      type: 'emergency_call',
+      state: 'acknowledged',
+      acknowledgedBy: `user:${CREW.username}`,
+    })
   })
 
   it("shows a device's history, grows it live, and sends a command with the device's answer", async () => {
