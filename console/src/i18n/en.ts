@@ -19,7 +19,7 @@ export const en: Dict = {
   'signIn.wrong': 'Wrong username or password',
   'signIn.failed': 'Could not sign in: {why}',
   'alerts.title': 'Alerts',
-  'alerts.count': '{n} alerts',
+  'alerts.count': 'Shown: {n}',
   'alerts.none': 'No alerts match',
   'alerts.port': 'Port {n}',
   'alerts.ackedBy': 'acknowledged by {who}',
