@@ -12,6 +12,7 @@ import type { InfluxClient } from '../influx/index.ts'
 import type { Registry } from '../registry/index.ts'
 import { createAuthenticator, DEFAULT_SESSION_POLICY, type SessionPolicy } from './auth.ts'
 import { createAuthEvents } from './auth-events.ts'
+import { consoleAssets } from './console-assets.ts'
 import type { RouteContext } from './context.ts'
 import { createInfluxDeviceState, type DeviceStateSource } from './device-state.ts'
 import { installErrorHandlers } from './errors.ts'
@@ -35,6 +36,8 @@ export interface ApiConfig {
   adminTokenHash?: string
   /** default 1 MiB */
   bodyLimitBytes?: number
+  /** the built web console (console/dist), served at `/`; unset: no console routes */
+  consoleDir?: string
   /** people's sessions: idle and absolute timeouts (default 12 h and 7 days) */
   sessions?: SessionPolicy
   /** sign-in failures allowed per username and per address within a window (default 5 and 50 in 15 min) */
@@ -180,6 +183,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   }
 
   await app.register(healthRoutes, { readiness: deps.readiness, metrics: deps.metrics })
+  if (deps.config.consoleDir !== undefined) await consoleAssets(app, { dir: deps.config.consoleDir })
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   let routes: V1Route[] = []
   await app.register(

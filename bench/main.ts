@@ -1,5 +1,5 @@
 // `npm run bench`: measures the performance targets (bench/README.md) on this machine in one run and PRINTS them (never asserts).
-//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|write-path|auth]
+//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|write-path|auth|console]
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
 // child processes, drives them from a load-generator child, and kills every child on exit.
 
@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/index.ts'
 import { authStormLines, runAuthStorm } from './auth-storm.ts'
 import { atExit, installExitHandlers, trackPid, untrackPid } from './children.ts'
+import { runConsole } from './console.ts'
 import { waitEngine } from './engine-progress.ts'
 import { createDatabase } from './influx-query.ts'
 import { runWritePath } from './influx-write-path.ts'
@@ -18,6 +19,7 @@ import { setLoadGenClient } from './load-gen-client.ts'
 import { benchDeviceIds, provisionDevices } from './provision.ts'
 import {
   alertLatencyLines,
+  consoleLines,
   engineCostLines,
   latencyLines,
   memoryLines,
@@ -33,7 +35,7 @@ import { runThroughput } from './run-throughput.ts'
 import { measureStrayWireCpu, strayWireCpuLines } from './stray-wire-cpu.ts'
 import { type OursTarget, serviceExists, startBare, startOurs, type Target } from './targets.ts'
 
-const PHASES = ['bare', 'ours', 'latency', 'memory', 'alerts', 'write-path', 'auth'] as const
+const PHASES = ['bare', 'ours', 'latency', 'memory', 'alerts', 'write-path', 'auth', 'console'] as const
 type Phase = (typeof PHASES)[number]
 
 const { values } = parseArgs({
@@ -286,6 +288,11 @@ try {
     // README "Security": PUBACK p99 of connected devices during 1,000 failed connects/s, in-process broker
     const o = { devices: 100, ratePerDevice: 5, stormPerS: 1_000, durationMs: plan.authStormMs }
     log(...authStormLines(await runAuthStorm(o), o.stormPerS))
+  }
+  if (phases.has('console')) {
+    // the built console's size, and the estate page's first render against the real service
+    const r = await withOurs('console', false, (t) => runConsole(t), 0)
+    if (r) log(...consoleLines(r))
   }
   log(...summaryLines(summary, TARGET_LATENCY_RATE))
 } catch (err) {

@@ -1,5 +1,6 @@
 // Plain-text lines for the bench's results. Numbers only; verdicts are printed, never asserted.
 import type { AlertLatencyStats } from './alert-latency-tracker.ts'
+import type { ConsoleResult } from './console.ts'
 import type { EngineProgress } from './engine-progress.ts'
 import type { WritePathResult } from './influx-write-path.ts'
 import type { AlertLatencyResult } from './run-alert-latency.ts'
@@ -172,4 +173,15 @@ export function summaryLines(s: Summary, targetRate: number): string[] {
     )
   for (const m of s.skipped) out.push(`skipped: ${m}`)
   return out
+}
+
+/** Goals (task brief): total gzipped JS ≤ 150 KB; the estate page's first render ≤ 1 s. */
+export function consoleLines(r: ConsoleResult): string[] {
+  const sorted = [...r.firstRenderMs].sort((a, b) => a - b)
+  const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+  const kb = r.jsGzipBytes / 1024
+  return [
+    `[console] JS: ${r.jsFiles} file(s), ${fix(r.jsBytes / 1024)} KB minified, ${fix(kb)} KB gzipped (goal <= 150 KB: ${yes(kb <= 150)}); CSS ${fix(r.cssGzipBytes / 1024)} KB gzipped`,
+    `[console] estate page first render (${r.sites} sites, signed in, cold cache, headless chromium): ${r.firstRenderMs.map((x) => int(x)).join(', ')} ms; median ${int(median)} ms (goal <= 1000 ms: ${yes(median <= 1000)})`,
+  ]
 }

@@ -14,6 +14,7 @@ import { createCommitSignal, openAlertsStore, startAlerts } from '../alerts/inde
 import { startApi } from '../api/index.ts'
 import { connectServiceClient, startBroker } from '../broker/index.ts'
 import { startCommands } from '../commands/index.ts'
+import { CONSOLE_DIST } from '../console/index.ts'
 import { ensurePrivateDir, ensurePrivateFile } from '../domain/private-files.ts'
 import { createSecretBox } from '../domain/secret-box.ts'
 import { startInflux } from '../influx/index.ts'
@@ -174,6 +175,7 @@ export async function startService(deps: {
         signIn: config.signIn,
         rateLimit: { ratePerS: config.api.ratePerS, burst: config.api.burst },
         queryBounds: { maxSpanMs: config.api.maxSpanMs, maxScanPoints: config.api.maxScanPoints },
+        consoleDir: CONSOLE_DIST,
       },
       log: log.child({ component: 'api' }),
       registry,

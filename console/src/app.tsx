@@ -1,0 +1,173 @@
+// The shell: the signed-in person, navigation, language switch, live status, the alarm banner, and the
+// page for the current route. Each page creates its one live store when it opens and drops it on leave.
+import { computed } from '@preact/signals'
+import type { JSX } from 'preact'
+import { useEffect, useMemo } from 'preact/hooks'
+import type { Api } from './api.ts'
+import { lang, setLang, t } from './i18n/index.ts'
+import type { Live } from './live.ts'
+import { linkTo, location$, parseRoute } from './router.ts'
+import type { AlarmStore } from './stores/alarm-store.ts'
+import { createAlertDetailStore } from './stores/alert-detail-store.ts'
+import { createAlertsStore } from './stores/alerts-store.ts'
+import { createDeviceStore } from './stores/device-store.ts'
+import { createEstateStore } from './stores/estate-store.ts'
+import { createShedStore } from './stores/shed-store.ts'
+import type { User } from './types.ts'
+import { AlertDetailView } from './views/alert-detail-view.tsx'
+import { AlertsView } from './views/alerts-view.tsx'
+import { DeviceView } from './views/device-view.tsx'
+import { EstateView } from './views/estate-view.tsx'
+import { ShedView } from './views/shed-view.tsx'
+
+export interface AppDeps {
+  api: Api
+  live: Live
+  alarm: AlarmStore
+  user: User
+  onSignOut: () => void
+}
+
+/** Creates a page's store on open, starts it, disposes it on leave. */
+function usePageStore<S extends { start(): Promise<void>; dispose(): void }>(make: () => S, key: string): S {
+  const store = useMemo(make, [key])
+  useEffect(() => {
+    void store.start()
+    return () => store.dispose()
+  }, [store])
+  return store
+}
+
+function EstatePage(props: { deps: AppDeps }) {
+  const store = usePageStore(() => createEstateStore(props.deps), 'estate')
+  return <EstateView store={store} />
+}
+function AlertsPage(props: { deps: AppDeps }) {
+  const { api, live, alarm } = props.deps
+  const store = usePageStore(() => createAlertsStore({ api, live, sites: () => alarm.sites.value }), 'alerts')
+  return <AlertsView store={store} sites={alarm.sites.value} />
+}
+function AlertPage(props: { deps: AppDeps; id: string }) {
+  const { api, live, alarm } = props.deps
+  const store = usePageStore(() => createAlertDetailStore({ api, live, id: props.id }), props.id)
+  return <AlertDetailView store={store} sites={alarm.sites.value} />
+}
+function SitePage(props: { deps: AppDeps; id: string }) {
+  const { api, live } = props.deps
+  const store = usePageStore(() => createShedStore({ api, live, siteId: props.id }), props.id)
+  return <ShedView store={store} />
+}
+
+function DevicePage(props: { deps: AppDeps; id: string }) {
+  const { api, live, alarm } = props.deps
+  const store = usePageStore(() => createDeviceStore({ api, live, id: props.id }), props.id)
+  return <DeviceView store={store} sites={alarm.sites.value} />
+}
+
+const route = computed(() => parseRoute(location$.value.pathname))
+const kiosk = computed(() => new URLSearchParams(location$.value.search).get('kiosk') === '1')
+
+function AlarmBanner(props: { deps: AppDeps }) {
+  const tr = t.value
+  const ringing = props.deps.alarm.ringing.value
+  if (!ringing.length) return null
+  return (
+    <div class="alarm-banner" role="alert" data-count={ringing.length}>
+      {ringing.slice(0, 3).map((a) => (
+        <div key={a.id} class="alarm-item" data-alert-id={a.id}>
+          <strong>{tr(`alertType.${a.type}`)}</strong>
+          <span>
+            {props.deps.alarm.sites.value.find((s) => s.id === a.siteId)?.name ?? a.siteId}
+            {a.port !== undefined && ` · ${tr('alerts.port', { n: a.port })}`}
+          </span>
+          <a {...linkTo(`/alerts/${encodeURIComponent(a.id)}`)}>{tr('alarm.open')}</a>
+          <button
+            type="button"
+            class="primary"
+            data-action="alarm-ack"
+            onClick={() => void props.deps.alarm.acknowledge(a.id).catch(() => undefined)}
+          >
+            {tr('alerts.ack')}
+          </button>
+        </div>
+      ))}
+      {ringing.length > 3 && <div>{tr('estate.more', { n: ringing.length - 3 })}</div>}
+    </div>
+  )
+}
+
+export function App(props: AppDeps) {
+  const tr = t.value
+  const r = route.value
+  const k = kiosk.value
+  useEffect(() => {
+    document.documentElement.classList.toggle('kiosk', k)
+  }, [k])
+  const liveState = props.live.state.value
+  let page: JSX.Element
+  switch (r.name) {
+    case 'estate':
+      page = <EstatePage deps={props} />
+      break
+    case 'alerts':
+      page = <AlertsPage deps={props} />
+      break
+    case 'alert':
+      page = <AlertPage key={r.id} deps={props} id={r.id} />
+      break
+    case 'site':
+      page = <SitePage key={r.id} deps={props} id={r.id} />
+      break
+    case 'device':
+      page = <DevicePage key={r.id} deps={props} id={r.id} />
+      break
+    case 'not-found':
+      page = (
+        <main>
+          <p>{tr('common.notFound')}</p>
+        </main>
+      )
+      break
+    default: {
+      const never: never = r
+      throw new Error(`unknown route ${JSON.stringify(never)}`)
+    }
+  }
+  return (
+    <>
+      <header class="top">
+        <a class="brand" {...linkTo('/')} data-label="app.title">
+          {tr('app.title')}
+        </a>
+        {!k && (
+          <nav>
+            <a {...linkTo('/')} class={r.name === 'estate' ? 'current' : ''} data-label="nav.estate">
+              {tr('nav.estate')}
+            </a>
+            <a {...linkTo('/alerts')} class={r.name === 'alerts' ? 'current' : ''} data-label="nav.alerts">
+              {tr('nav.alerts')}
+            </a>
+          </nav>
+        )}
+        <span class={`live-dot live-${liveState}`} data-live={liveState} title={tr(`live.${liveState}`)}>
+          {tr(`live.${liveState}`)}
+        </span>
+        <button
+          type="button"
+          class="ghost lang-switch"
+          data-action="lang"
+          onClick={() => setLang(lang.value === 'zh-CN' ? 'en' : 'zh-CN')}
+        >
+          {lang.value === 'zh-CN' ? 'English' : '中文'}
+        </button>
+        {!k && (
+          <button type="button" class="ghost" onClick={props.onSignOut} data-label="nav.signOut">
+            {tr('nav.signOut')}
+          </button>
+        )}
+      </header>
+      <AlarmBanner deps={props} />
+      {page}
+    </>
+  )
+}

@@ -1,0 +1,95 @@
+// One socket.io connection per tab with the typed events of domain/live-events.ts. Pages say what they
+// watch (sites, devices); the connection re-subscribes everything after every reconnect, including the
+// reconnect after the service restarted (which ends sockets with "io server disconnect", a reason
+// socket.io-client does not retry by itself).
+import { type Signal, signal } from '@preact/signals'
+import { io, type Socket } from 'socket.io-client'
+import type { ClientToServerEvents, ServerToClientEvents, SubscribeTarget } from '../../domain/live-events.ts'
+
+export type LiveState = 'connecting' | 'live' | 'offline'
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+type Handlers = { [E in keyof ServerToClientEvents]?: ServerToClientEvents[E] }
+
+export interface Live {
+  state: Signal<LiveState>
+  /** counts successful (re)connections: the first is 1 */
+  connections: Signal<number>
+  /** watch targets and receive their events until the returned function is called */
+  attach(targets: SubscribeTarget[], handlers: Handlers, onConnect?: () => void): () => void
+  close(): void
+}
+
+const keyOf = (t: SubscribeTarget) => ('siteId' in t ? `site:${t.siteId}` : `device:${t.deviceId}`)
+const RETRY_AFTER_SERVER_DISCONNECT_MS = 1000
+
+export function createLive(opts: { token?: string; onUnauthorized: () => void }): Live {
+  const state = signal<LiveState>('connecting')
+  const connections = signal(0)
+  const socket: LiveSocket = io({
+    path: '/socket.io',
+    auth: opts.token ? { token: opts.token } : {},
+    withCredentials: true,
+    reconnectionDelayMax: 5000,
+  })
+  // target key → number of attachments that want it
+  const wanted = new Map<string, { target: SubscribeTarget; refs: number }>()
+  const onConnects = new Set<() => void>()
+
+  const subscribe = (t: SubscribeTarget) => {
+    socket.emit('subscribe', t, (res) => {
+      if (!res.ok) console.warn('live subscribe refused', t, res.message)
+    })
+  }
+
+  socket.on('connect', () => {
+    state.value = 'live'
+    connections.value++
+    for (const { target } of wanted.values()) subscribe(target)
+    for (const f of onConnects) f()
+  })
+  socket.on('disconnect', (reason) => {
+    state.value = 'offline'
+    if (reason === 'io server disconnect')
+      setTimeout(() => socket.connect(), RETRY_AFTER_SERVER_DISCONNECT_MS)
+  })
+  socket.on('connect_error', (err) => {
+    state.value = 'offline'
+    const data = (err as Error & { data?: { error?: string } }).data
+    if (data?.error === 'UNAUTHORIZED') opts.onUnauthorized()
+    // refused handshakes are not retried by socket.io-client; anything else is
+    else if (!socket.active) setTimeout(() => socket.connect(), RETRY_AFTER_SERVER_DISCONNECT_MS)
+  })
+
+  return {
+    state,
+    connections,
+    attach(targets, handlers, onConnect) {
+      for (const t of targets) {
+        const k = keyOf(t)
+        const w = wanted.get(k)
+        if (w) w.refs++
+        else {
+          wanted.set(k, { target: t, refs: 1 })
+          if (socket.connected) subscribe(t)
+        }
+      }
+      const entries = Object.entries(handlers) as [keyof ServerToClientEvents, (...a: unknown[]) => void][]
+      for (const [ev, h] of entries) socket.on(ev, h as never)
+      if (onConnect) onConnects.add(onConnect)
+      return () => {
+        for (const [ev, h] of entries) socket.off(ev, h as never)
+        if (onConnect) onConnects.delete(onConnect)
+        for (const t of targets) {
+          const k = keyOf(t)
+          const w = wanted.get(k)
+          if (!w || --w.refs > 0) continue
+          wanted.delete(k)
+          if (socket.connected) socket.emit('unsubscribe', t)
+        }
+      }
+    },
+    close() {
+      socket.disconnect()
+    },
+  }
+}

@@ -1,0 +1,208 @@
+// One device: a field's history over a chosen range (downsampled with `every` for long ranges), its
+// events, alerts and command audit, live readings, and the commands a crew may send with the answer.
+import { batch, computed, signal } from '@preact/signals'
+import type { CommandName } from '../../../domain/protocol.ts'
+import type { Api } from '../api.ts'
+import { createFrameQueue } from '../frame-queue.ts'
+import type { Live } from '../live.ts'
+import type {
+  Alert,
+  CommandRecord,
+  Device,
+  DeviceEvent,
+  DeviceKind,
+  ListAnswer,
+  Telemetry,
+} from '../types.ts'
+import { compareAlerts } from '../types.ts'
+
+/** Chart fields per kind (protocol field paths); `port:` fields take a port number. */
+export const FIELDS: Record<DeviceKind, readonly string[]> = {
+  'charging-pile': ['feeder.powerW', 'feeder.leakageMA', 'port:powerW', 'port:tempC', 'ambientC'],
+  'circuit-monitor': ['powerW', 'powerFactor', 'currentThdPct', 'currentA', 'voltageV'],
+  'daycare-sensor': ['co2Ppm', 'tempC', 'humidityPct', 'pm25Ugm3', 'occupancy'],
+  'outdoor-display': ['cabinetTempC', 'brightnessPct', 'supplyVoltageV', 'humidityPct'],
+}
+
+/** protocol: which kinds accept which command (domain/protocol.ts COMMANDS_BY_KIND, kept type-only here) */
+export const COMMANDS: Record<DeviceKind, readonly CommandName[]> = {
+  'charging-pile': ['stop_port', 'enable_port', 'disable_port', 'ping'],
+  'circuit-monitor': ['ping'],
+  'daycare-sensor': ['ping'],
+  'outdoor-display': ['set_power', 'set_brightness', 'ping'],
+}
+
+export const RANGES = {
+  '1h': { ms: 3600_000 },
+  '6h': { ms: 6 * 3600_000, every: '1m' },
+  '24h': { ms: 86_400_000, every: '5m' },
+  '7d': { ms: 7 * 86_400_000, every: '30m' },
+} as const
+export type RangeKey = keyof typeof RANGES
+
+/** The value of a field path in a reading (`feeder.powerW`, `port:tempC` with a port). */
+export function fieldValue(r: Record<string, unknown>, field: string, port: number): number | undefined {
+  if (field.startsWith('port:')) {
+    const p = (r.ports as { port: number }[] | undefined)?.find((x) => x.port === port) as
+      | Record<string, unknown>
+      | undefined
+    const v = p?.[field.slice(5)]
+    return typeof v === 'number' ? v : undefined
+  }
+  let v: unknown = r
+  for (const k of field.split('.')) v = (v as Record<string, unknown> | undefined)?.[k]
+  return typeof v === 'number' ? v : undefined
+}
+
+export interface StoredEvent {
+  ts: number
+  event: string
+  [k: string]: unknown
+}
+
+export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?: () => number }) {
+  const now = deps.now ?? Date.now
+  const path = `/devices/${encodeURIComponent(deps.id)}`
+  const device = signal<Device | undefined>(undefined)
+  const field = signal('')
+  const port = signal(1)
+  const range = signal<RangeKey>('1h')
+  const columns = signal<number[][]>([[], []])
+  const tick = signal(0)
+  const events = signal<StoredEvent[]>([])
+  const alerts = signal<Map<string, Alert>>(new Map())
+  const commands = signal<CommandRecord[]>([])
+  const answer = signal<{ name: string; ok: boolean; error?: string } | undefined>(undefined)
+  const sending = signal(false)
+  const error = signal<string | undefined>(undefined)
+  let detach = () => {}
+
+  const loadSeries = async () => {
+    const r = RANGES[range.value]
+    const f = field.value
+    const res = await deps.api.get<{ points: { ts: number; value: number | null }[] }>(`${path}/telemetry`, {
+      field: f.startsWith('port:') ? f.slice(5) : f,
+      port: f.startsWith('port:') ? port.value : undefined,
+      from: now() - r.ms,
+      every: 'every' in r ? r.every : undefined,
+    })
+    const pts = res.points.filter((p) => p.value !== null)
+    columns.value = [pts.map((p) => p.ts / 1000), pts.map((p) => p.value as number)]
+    tick.value++
+  }
+  const loadCommands = async () => {
+    commands.value = (await deps.api.get<ListAnswer<CommandRecord>>(`${path}/commands`, { limit: 20 })).items
+  }
+
+  const apply = (
+    items: (
+      | { t: 'reading'; r: Telemetry }
+      | { t: 'event'; e: DeviceEvent }
+      | { t: 'alert'; a: Alert }
+      | { t: 'status'; online: boolean }
+    )[],
+  ) =>
+    batch(() => {
+      for (const x of items) {
+        const d = device.value
+        if (!d) return
+        if (x.t === 'reading') {
+          device.value = {
+            ...d,
+            online: true,
+            lastSeen: x.r.ts,
+            reading: x.r as unknown as Record<string, unknown>,
+          }
+          const v = fieldValue(x.r as unknown as Record<string, unknown>, field.value, port.value)
+          const [ts, vs] = columns.value
+          // only the live range grows; longer ranges are averages that one reading does not change
+          if (
+            range.value === '1h' &&
+            v !== undefined &&
+            ts &&
+            vs &&
+            (!ts.length || x.r.ts / 1000 > ts[ts.length - 1]!)
+          ) {
+            ts.push(x.r.ts / 1000)
+            vs.push(v)
+            tick.value++
+          }
+        } else if (x.t === 'event')
+          events.value = [x.e as unknown as StoredEvent, ...events.value].slice(0, 100)
+        else if (x.t === 'alert') alerts.value = new Map(alerts.value).set(x.a.id, x.a)
+        else device.value = { ...d, online: x.online }
+      }
+    })
+  const queue = createFrameQueue(apply)
+  let n = 0
+
+  return {
+    device,
+    field,
+    port,
+    range,
+    columns,
+    tick,
+    events,
+    commands,
+    answer,
+    sending,
+    error,
+    alerts: computed(() => [...alerts.value.values()].sort(compareAlerts)),
+    choose(next: { field?: string; port?: number; range?: RangeKey }) {
+      if (next.field !== undefined) field.value = next.field
+      if (next.port !== undefined) port.value = next.port
+      if (next.range !== undefined) range.value = next.range
+      void loadSeries().catch((err) => (error.value = (err as Error).message))
+    },
+    async send(name: CommandName, args: Record<string, unknown>) {
+      sending.value = true
+      answer.value = undefined
+      try {
+        const res = await deps.api.post<{ id: string; ok: boolean; error?: string }>(`${path}/commands`, {
+          name,
+          args,
+        })
+        answer.value = { name, ok: res.ok, error: res.error }
+      } catch (err) {
+        answer.value = { name, ok: false, error: (err as Error).message }
+      } finally {
+        sending.value = false
+        void loadCommands().catch(() => undefined)
+      }
+    },
+    async start() {
+      try {
+        const d = await deps.api.get<Device>(path)
+        device.value = d
+        field.value = FIELDS[d.kind][0]!
+        const [ev, al] = await Promise.all([
+          deps.api.get<ListAnswer<StoredEvent>>(`${path}/events`, {
+            from: now() - 7 * 86_400_000,
+            limit: 50,
+          }),
+          deps.api.get<ListAnswer<Alert>>('/alerts', { deviceId: deps.id, state: 'all', limit: 50 }),
+          loadSeries(),
+          loadCommands(),
+        ])
+        events.value = ev.items
+        alerts.value = new Map(al.items.map((a) => [a.id, a]))
+      } catch (err) {
+        error.value = (err as Error).message
+        if (!device.value) return
+      }
+      detach = deps.live.attach([{ deviceId: deps.id }], {
+        reading: (m) => m.deviceId === deps.id && queue.put(`r${n++}`, { t: 'reading', r: m.reading }),
+        event: (m) => m.deviceId === deps.id && queue.put(`e${n++}`, { t: 'event', e: m.event }),
+        alert: (a) => a.deviceId === deps.id && queue.put(`a:${a.id}`, { t: 'alert', a }),
+        'device-status': (m) => m.deviceId === deps.id && queue.put('s', { t: 'status', online: m.online }),
+      })
+    },
+    dispose() {
+      detach()
+      queue.dispose()
+    },
+  }
+}
+
+export type DeviceStore = ReturnType<typeof createDeviceStore>

@@ -1,0 +1,141 @@
+// The control room's store: every site with its devices' latest readings and status and the open
+// alerts, live over socket.io (one subscription per site), snapshots fetched again after a reconnect.
+import { batch, computed, signal } from '@preact/signals'
+import type { LiveDeviceStatus, LiveReading } from '../../../domain/live-events.ts'
+import type { Api } from '../api.ts'
+import { createFrameQueue } from '../frame-queue.ts'
+import type { Live } from '../live.ts'
+import { type Alert, compareAlerts, type Device, isOpen, type ListAnswer, type Site } from '../types.ts'
+
+export interface SiteCard {
+  site: Site
+  worst?: Alert
+  openAlerts: number
+  online: number
+  offline: number
+  /** charging sheds: ports charging now, ports in all, feeder power now */
+  ports?: { inUse: number; total: number; powerW: number }
+}
+
+type Msg = { t: 'reading'; m: LiveReading } | { t: 'status'; m: LiveDeviceStatus } | { t: 'alert'; m: Alert }
+
+export function shedFigures(devices: Device[]): SiteCard['ports'] {
+  let inUse = 0
+  let total = 0
+  let powerW = 0
+  for (const d of devices) {
+    if (d.kind !== 'charging-pile' || !d.reading) continue
+    const ports = (d.reading.ports as { state?: string }[] | undefined) ?? []
+    total += ports.length
+    inUse += ports.filter((p) => p.state === 'charging').length
+    powerW += Number((d.reading.feeder as { powerW?: number } | undefined)?.powerW ?? 0)
+  }
+  return { inUse, total, powerW }
+}
+
+export function createEstateStore(deps: { api: Api; live: Live }) {
+  const sites = signal<Site[]>([])
+  const devices = signal<Map<string, Device>>(new Map())
+  const alerts = signal<Map<string, Alert>>(new Map())
+  const loaded = signal(false)
+  const error = signal<string | undefined>(undefined)
+  const updatedAt = signal(0)
+  let detach = () => {}
+
+  const apply = (items: Msg[]) =>
+    batch(() => {
+      const ds = new Map(devices.value)
+      const as = new Map(alerts.value)
+      for (const x of items) {
+        if (x.t === 'reading') {
+          const d = ds.get(x.m.deviceId)
+          if (d) ds.set(d.id, { ...d, online: true, lastSeen: x.m.reading.ts, reading: x.m.reading as never })
+        } else if (x.t === 'status') {
+          const d = ds.get(x.m.deviceId)
+          if (d) ds.set(d.id, { ...d, online: x.m.online })
+        } else if (isOpen(x.m)) as.set(x.m.id, x.m)
+        else as.delete(x.m.id)
+      }
+      devices.value = ds
+      alerts.value = as
+      updatedAt.value = Date.now()
+    })
+  const queue = createFrameQueue<Msg>(apply)
+
+  const snapshot = async () => {
+    const [d, a] = await Promise.all([
+      deps.api.get<ListAnswer<Device>>('/devices', { limit: 1000 }),
+      deps.api.get<ListAnswer<Alert>>('/alerts', { limit: 1000 }),
+    ])
+    batch(() => {
+      devices.value = new Map(d.items.map((x) => [x.id, x]))
+      alerts.value = new Map(a.items.filter(isOpen).map((x) => [x.id, x]))
+      updatedAt.value = Date.now()
+    })
+  }
+
+  const cards = computed<SiteCard[]>(() => {
+    const bySite = new Map<string, Device[]>()
+    for (const d of devices.value.values()) bySite.set(d.siteId, [...(bySite.get(d.siteId) ?? []), d])
+    const alertsBySite = new Map<string, Alert[]>()
+    for (const a of alerts.value.values())
+      alertsBySite.set(a.siteId, [...(alertsBySite.get(a.siteId) ?? []), a])
+    const out = sites.value.map((site) => {
+      const ds = bySite.get(site.id) ?? []
+      const as = (alertsBySite.get(site.id) ?? []).sort(compareAlerts)
+      return {
+        site,
+        worst: as[0],
+        openAlerts: as.length,
+        online: ds.filter((d) => d.online).length,
+        offline: ds.filter((d) => !d.online).length,
+        ports: site.kind === 'charging-shed' ? shedFigures(ds) : undefined,
+      }
+    })
+    // worst first; sites without open alerts by community and name
+    return out.sort(
+      (a, b) =>
+        (a.worst && b.worst ? compareAlerts(a.worst, b.worst) : Number(!a.worst) - Number(!b.worst)) ||
+        a.site.community.localeCompare(b.site.community) ||
+        a.site.name.localeCompare(b.site.name),
+    )
+  })
+
+  let connectedOnce = 0
+  return {
+    cards,
+    loaded,
+    error,
+    updatedAt,
+    async start() {
+      try {
+        const s = await deps.api.get<ListAnswer<Site>>('/sites', { limit: 1000 })
+        sites.value = s.items
+        await snapshot()
+        loaded.value = true
+      } catch (err) {
+        error.value = (err as Error).message
+        return
+      }
+      connectedOnce = deps.live.connections.value
+      detach = deps.live.attach(
+        sites.value.map((s) => ({ siteId: s.id })),
+        {
+          reading: (m) => queue.put(`r:${m.deviceId}`, { t: 'reading', m }),
+          'device-status': (m) => queue.put(`s:${m.deviceId}`, { t: 'status', m }),
+          alert: (m) => queue.put(`a:${m.id}`, { t: 'alert', m }),
+        },
+        () => {
+          // after a reconnect (a service restart, a network gap): what changed meanwhile
+          if (deps.live.connections.value > connectedOnce) void snapshot().catch(() => undefined)
+        },
+      )
+    },
+    dispose() {
+      detach()
+      queue.dispose()
+    },
+  }
+}
+
+export type EstateStore = ReturnType<typeof createEstateStore>

@@ -1,0 +1,111 @@
+// The API shapes the console reads (docs/api.md). Alerts and payloads come from domain/ (types only:
+// nothing of the server's schema library reaches the bundle).
+import type { Alert, AlertTransition, AlertType, Severity } from '../../domain/alerts.ts'
+import type { DeviceKind } from '../../domain/protocol.ts'
+
+export type {
+  ChargingPileTelemetry,
+  CircuitMonitorTelemetry,
+  DaycareSensorTelemetry,
+  DeviceEvent,
+  DeviceKind,
+  OutdoorDisplayTelemetry,
+  PilePort,
+  Telemetry,
+} from '../../domain/protocol.ts'
+export type { Alert, AlertTransition, AlertType, Severity }
+
+export type SiteKind = 'charging-shed' | 'daycare-centre' | 'display' | 'building'
+
+export interface Site {
+  id: string
+  name: string
+  community: string
+  communityId: string
+  kind: SiteKind
+}
+
+export interface Device {
+  id: string
+  kind: DeviceKind
+  siteId: string
+  name?: string
+  reportIntervalS: number
+  online: boolean
+  lastSeen?: number
+  /** latest stored reading: payload fields with `feeder` and `ports` rebuilt */
+  reading?: Record<string, unknown>
+}
+
+export interface User {
+  id?: string
+  username: string
+  role: string
+  tenantId?: string | null
+  displayName?: string
+}
+
+export interface CommandRecord {
+  id: string
+  name: string
+  args: Record<string, unknown>
+  by: string
+  requestedAt: number
+  result: string
+  error?: string
+  ackAt?: number
+}
+
+export interface AlertDetail extends Alert {
+  history: AlertTransition[]
+  commands: CommandRecord[]
+}
+
+export interface AlertNotification {
+  kind: 'sent' | 'suppressed'
+  reason?: string
+  at: number
+  channelType?: string
+  state?: string
+  cause?: string
+}
+
+export interface ListAnswer<T> {
+  items: T[]
+  next?: string
+}
+
+/** Severity order, least to most severe (domain/alerts.ts SEVERITIES). */
+export const SEVERITY_ORDER = ['warning', 'minor', 'major', 'critical'] as const satisfies readonly Severity[]
+export const severityRank = (s: Severity): number => SEVERITY_ORDER.indexOf(s)
+
+export const ALERT_TYPE_LIST = [
+  'smoke',
+  'port_fault',
+  'port_overheat',
+  'leakage',
+  'stray_wire_charging',
+  'device_offline',
+  'emergency_call',
+  'fall_detected',
+  'wandering',
+  'air_quality',
+  'display_blank',
+  'display_overheat',
+  'display_hardware',
+  'display_tamper',
+] as const satisfies readonly AlertType[]
+// every type of the catalogue is listed: a type added in domain/alerts.ts fails the build here
+type Missing = Exclude<AlertType, (typeof ALERT_TYPE_LIST)[number]>
+export const noMissingAlertType: [Missing] extends [never] ? true : Missing = true
+
+/** Worst first: severity, then still active before acknowledged, then newest. */
+export function compareAlerts(a: Alert, b: Alert): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    Number(a.state !== 'active') - Number(b.state !== 'active') ||
+    b.raisedAt - a.raisedAt
+  )
+}
+
+export const isOpen = (a: Alert) => a.state !== 'cleared'

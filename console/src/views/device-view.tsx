@@ -1,0 +1,240 @@
+// One device: a field's history over a chosen range, its latest state, events, alerts, and the commands
+// a crew may send with the device's answer.
+import { useSignal } from '@preact/signals'
+import type { CommandName } from '../../../domain/protocol.ts'
+import { fmt } from '../format.ts'
+import { lang, t } from '../i18n/index.ts'
+import { AlertRow } from '../parts/alert-row.tsx'
+import { now } from '../parts/now.ts'
+import { TimeChart } from '../parts/time-chart.tsx'
+import { linkTo } from '../router.ts'
+import { COMMANDS, type DeviceStore, FIELDS, RANGES, type RangeKey } from '../stores/device-store.ts'
+import type { Site } from '../types.ts'
+
+const PORT_COMMANDS: readonly CommandName[] = ['stop_port', 'enable_port', 'disable_port']
+
+function argsFor(name: CommandName, port: number, pct: number, on: boolean): Record<string, unknown> {
+  switch (name) {
+    case 'stop_port':
+    case 'enable_port':
+    case 'disable_port':
+      return { port }
+    case 'set_power':
+      return { on }
+    case 'set_brightness':
+      return { pct }
+    case 'ping':
+      return {}
+    default: {
+      const never: never = name
+      throw new Error(`unknown command ${never}`)
+    }
+  }
+}
+
+export function DeviceView(props: { store: DeviceStore; sites: Site[] }) {
+  const tr = t.value
+  const f = fmt.value
+  const s = props.store
+  const cmd = useSignal<CommandName | ''>('')
+  const cmdPort = useSignal(1)
+  const pct = useSignal(80)
+  const on = useSignal(true)
+  const d = s.device.value
+  if (!d)
+    return (
+      <main>
+        {s.error.value ? <p class="error">{s.error.value}</p> : <p class="muted">{tr('common.loading')}</p>}
+      </main>
+    )
+  const ports = ((d.reading?.ports as { port: number }[] | undefined) ?? []).map((p) => p.port)
+  const commands = COMMANDS[d.kind]
+  const chosen = cmd.value || commands[0]!
+  const a = s.answer.value
+  return (
+    <main class="device-view" data-device-id={d.id}>
+      <p>
+        <a {...linkTo(`/sites/${encodeURIComponent(d.siteId)}`)} data-label="device.backToSite">
+          ← {tr('device.backToSite')}
+        </a>
+      </p>
+      <h1>
+        {d.name ?? d.id}{' '}
+        <span class={d.online ? 'ok-text' : 'warn-text'} data-field="online">
+          {d.online ? tr('device.online') : tr('device.offline')}
+        </span>
+      </h1>
+      <p class="muted">
+        {tr(`deviceKind.${d.kind}`)} · {d.id}
+        {d.lastSeen && ` · ${tr('device.lastSeen')} ${f.dateTime(d.lastSeen)}`}
+      </p>
+
+      <h2 data-label="device.history">{tr('device.history')}</h2>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          <span data-label="device.field">{tr('device.field')}</span>
+          <select
+            name="field"
+            value={s.field.value}
+            onChange={(e) => s.choose({ field: (e.target as HTMLSelectElement).value })}
+          >
+            {FIELDS[d.kind].map((x) => (
+              <option key={x} value={x}>
+                {x.replace('port:', '')}
+              </option>
+            ))}
+          </select>
+        </label>
+        {s.field.value.startsWith('port:') && (
+          <label>
+            <span data-label="device.port">{tr('device.port')}</span>
+            <select
+              name="port"
+              value={s.port.value}
+              onChange={(e) => s.choose({ port: Number((e.target as HTMLSelectElement).value) })}
+            >
+              {ports.map((p) => (
+                <option key={p} value={p}>
+                  {tr('alerts.port', { n: p })}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          <span data-label="device.range">{tr('device.range')}</span>
+          <select
+            name="range"
+            value={s.range.value}
+            onChange={(e) => s.choose({ range: (e.target as HTMLSelectElement).value as RangeKey })}
+          >
+            {(Object.keys(RANGES) as RangeKey[]).map((r) => (
+              <option key={r} value={r}>
+                {tr(`range.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <p class="muted" data-points={s.columns.value[0]?.length ?? 0}>
+        {tr('device.points', { n: s.columns.value[0]?.length ?? 0 })}
+      </p>
+      <TimeChart
+        columns={s.columns.value}
+        series={[{ label: s.field.value.replace('port:', ''), color: '#4f8cff' }]}
+        version={s.tick.value}
+        locale={lang.value}
+        timeLabel={tr('chart.time')}
+        formatValue={(v) => f.num(v, 1)}
+      />
+
+      {commands.length > 0 && (
+        <section>
+          <h2 data-label="device.commands">{tr('device.commands')}</h2>
+          <form
+            class="command-form"
+            onSubmit={(e) => {
+              e.preventDefault()
+              void s.send(chosen, argsFor(chosen, cmdPort.value, pct.value, on.value))
+            }}
+          >
+            <select
+              name="command"
+              value={chosen}
+              onChange={(e) => (cmd.value = (e.target as HTMLSelectElement).value as CommandName)}
+            >
+              {commands.map((c) => (
+                <option key={c} value={c}>
+                  {tr(`command.${c}`)}
+                </option>
+              ))}
+            </select>
+            {PORT_COMMANDS.includes(chosen) && (
+              <select
+                name="command-port"
+                value={cmdPort.value}
+                onChange={(e) => (cmdPort.value = Number((e.target as HTMLSelectElement).value))}
+              >
+                {ports.map((p) => (
+                  <option key={p} value={p}>
+                    {tr('alerts.port', { n: p })}
+                  </option>
+                ))}
+              </select>
+            )}
+            {chosen === 'set_brightness' && (
+              <input
+                name="pct"
+                type="number"
+                min={0}
+                max={100}
+                value={pct.value}
+                onInput={(e) => (pct.value = Number((e.target as HTMLInputElement).value))}
+              />
+            )}
+            {chosen === 'set_power' && (
+              <select
+                name="on"
+                value={String(on.value)}
+                onChange={(e) => (on.value = (e.target as HTMLSelectElement).value === 'true')}
+              >
+                <option value="true">{tr('command.on')}</option>
+                <option value="false">{tr('command.off')}</option>
+              </select>
+            )}
+            <button type="submit" class="primary" disabled={s.sending.value} data-action="send-command">
+              {tr('device.send')}
+            </button>
+          </form>
+          {s.sending.value && <p class="muted">{tr('device.waiting')}</p>}
+          {a && (
+            <p class={a.ok ? 'ok-text' : 'error'} data-answer={a.ok ? 'ok' : 'refused'}>
+              {a.ok
+                ? tr('device.answerOk', { name: tr(`command.${a.name as CommandName}`) })
+                : tr('device.answerError', { why: a.error ?? '' })}
+            </p>
+          )}
+          <ul class="history">
+            {s.commands.value.map((c) => (
+              <li key={c.id}>
+                <time>{f.dateTime(c.requestedAt)}</time> <code>{c.name}</code> {JSON.stringify(c.args)} ·{' '}
+                {c.by} · {c.result}
+                {c.error && ` (${c.error})`}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <h2 data-label="device.alerts">{tr('device.alerts')}</h2>
+      {s.alerts.value.length === 0 ? (
+        <p class="muted">{tr('common.none')}</p>
+      ) : (
+        <ul class="alert-list">
+          {s.alerts.value.map((x) => (
+            <AlertRow
+              key={x.id}
+              alert={x}
+              site={props.sites.find((y) => y.id === x.siteId)}
+              now={now.value}
+            />
+          ))}
+        </ul>
+      )}
+      <h2 data-label="device.events">{tr('device.events')}</h2>
+      {s.events.value.length === 0 ? (
+        <p class="muted">{tr('common.none')}</p>
+      ) : (
+        <ul class="history">
+          {s.events.value.map((e, i) => (
+            <li key={i}>
+              <time>{f.dateTime(e.ts)}</time> <code>{e.event}</code>
+              {e.port !== undefined && ` · ${tr('alerts.port', { n: String(e.port) })}`}
+              {typeof e.code === 'string' && ` · ${e.code}`}
+            </li>
+          ))}
+        </ul>
+      )}
+    </main>
+  )
+}

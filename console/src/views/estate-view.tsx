@@ -1,0 +1,68 @@
+// The control room: every site as a card, worst open alert first; devices online/offline; for sheds the
+// ports in use and the power now. Kiosk mode (`?kiosk=1`) hides the chrome and enlarges the type.
+import { fmt } from '../format.ts'
+import { t } from '../i18n/index.ts'
+import { now } from '../parts/now.ts'
+import { linkTo } from '../router.ts'
+import type { EstateStore, SiteCard } from '../stores/estate-store.ts'
+
+function Card(props: { c: SiteCard }) {
+  const tr = t.value
+  const f = fmt.value
+  const { site, worst, ports } = props.c
+  return (
+    <li class={`site-card ${worst ? `sev-${worst.severity}` : 'ok'}`} data-site-id={site.id}>
+      <a {...linkTo(`/sites/${encodeURIComponent(site.id)}`)} class="site-name">
+        {site.name}
+      </a>
+      <div class="muted">
+        {site.community} · {tr(`siteKind.${site.kind}`)}
+      </div>
+      <div class="site-worst" data-label="estate.worst">
+        {worst ? (
+          <>
+            <span class={`badge sev-${worst.severity}`}>{tr(`severity.${worst.severity}`)}</span>{' '}
+            {tr(`alertType.${worst.type}`)}
+            {worst.port !== undefined && ` · ${tr('alerts.port', { n: worst.port })}`}
+            <span class="muted"> · {f.ago(worst.raisedAt, now.value)}</span>
+            {props.c.openAlerts > 1 && (
+              <span class="muted"> · {tr('estate.more', { n: props.c.openAlerts - 1 })}</span>
+            )}
+          </>
+        ) : (
+          <span class="ok-text">{tr('estate.allClear')}</span>
+        )}
+      </div>
+      <div class="site-figures">
+        <span data-figure="online">{tr('estate.online', { n: props.c.online })}</span>
+        <span data-figure="offline" class={props.c.offline ? 'warn-text' : ''}>
+          {tr('estate.offline', { n: props.c.offline })}
+        </span>
+        {ports && (
+          <>
+            <span data-figure="ports">{tr('estate.ports', { used: ports.inUse, total: ports.total })}</span>
+            <span data-figure="power">{f.watts(ports.powerW)}</span>
+          </>
+        )}
+      </div>
+    </li>
+  )
+}
+
+export function EstateView(props: { store: EstateStore }) {
+  const tr = t.value
+  const s = props.store
+  const cards = s.cards.value
+  return (
+    <main class="estate-view">
+      <h1 data-label="estate.title">{tr('estate.title')}</h1>
+      {s.error.value && <p class="error">{s.error.value}</p>}
+      {!s.loaded.value && !s.error.value && <p class="muted">{tr('common.loading')}</p>}
+      <ul class="site-grid" data-updated={s.updatedAt.value}>
+        {cards.map((c) => (
+          <Card key={c.site.id} c={c} />
+        ))}
+      </ul>
+    </main>
+  )
+}

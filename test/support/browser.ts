@@ -1,0 +1,33 @@
+// Debian's Chromium driven by playwright-core for the console's browser tests and the bench; every check
+// saves a screenshot under test-output/screenshots (git-ignored) so a person can look at what was tested.
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+export const SCREENSHOTS = join(ROOT, 'test-output/screenshots')
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      // the alarm beeps without a click first, as on a wall screen left open
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  })
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+}
+
+/** No horizontal scrolling: the page is no wider than the viewport. */
+export const horizontalOverflow = (page: Page): Promise<number> =>
+  page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as Promise<number>
