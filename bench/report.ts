@@ -125,6 +125,9 @@ export function fanoutLines(r: FanoutSide): string[] {
       : []),
     ...throughputLines(name, r.throughput),
   ]
+  out.push(
+    `[${name}]   alert engine caught up with the closed loop ${int(r.engineCatchUpMs)} ms after the store, before the open loop`,
+  )
   if (r.throughputReceived !== undefined)
     out.push(`[${name}]   readings the clients received during the closed loop: ${int(r.throughputReceived)}`)
   out.push(

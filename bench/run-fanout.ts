@@ -7,6 +7,7 @@
 // the same live-feed path (api/live-feed.ts) once the handshake has a principal.
 import type { ChildProcess } from 'node:child_process'
 import { forkBenchChild, request, waitExit } from './children.ts'
+import { waitEngine } from './engine-progress.ts'
 import { deliveryOf, type FanoutDelivery, type FanoutLatency, mergedLatency } from './fanout-stats.ts'
 import type { DeviceCredential, LiveClientSpec, LiveClientsReply, LiveClientsStats, RunReply } from './ipc.ts'
 import { startLoadGen } from './load-gen-client.ts'
@@ -37,6 +38,8 @@ export interface FanoutSide {
   throughput: ThroughputResult
   /** `reading` events the clients received during the closed loop (it keeps no acked count per device) */
   throughputReceived?: number
+  /** how long after the store had caught up the alert engine had too (NaN: it did not within its bound) */
+  engineCatchUpMs: number
   open: FanoutOpenLoop
 }
 
@@ -182,6 +185,9 @@ export async function runFanoutSide(opts: {
       connectTimeoutMs: opts.connectTimeoutMs,
       cpu: [{ name: t.name, pid: t.pid }, { name: 'influxd', pid: opts.influxdPid }, ...clientProbes],
     })
+    // the alert engine (second spool consumer) may still be reading the closed loop's backlog: its catch-up
+    // must not be billed to the open loop's CPU per message
+    const engineCatchUpMs = (await waitEngine(t.httpUrl)).catchUpMs
     let throughputReceived: number | undefined
     if (clients.children.length) {
       // quiet for 2 s: nothing of the closed loop is still on its way when the counts are reset
@@ -258,6 +264,7 @@ export async function runFanoutSide(opts: {
       clientChildren: clients.children.length,
       throughput,
       throughputReceived,
+      engineCatchUpMs,
       open,
     }
   } finally {
