@@ -257,7 +257,7 @@ export function createLiveFeed(deps: {
       await Promise.all(pending)
     },
     emitAlert(alert) {
-      // through the same queue: an alert never overtakes the reading or event that raised it
+      // through the same queue, so clients get the live events in the order the service produced them
       const rooms = io.to([liveRoom.device(alert.deviceId), liveRoom.site(alert.siteId)])
       later(() => rooms.emit('alert', alert))
       metrics.liveMessages.inc({ type: 'alert' })
