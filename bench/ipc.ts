@@ -88,3 +88,38 @@ export type BareReply =
   | BareStats
   | { type: 'closed' }
   | { type: 'error'; message: string }
+
+/** One socket.io client of bench/live-clients.ts: its API token and the site it subscribes to. */
+export interface LiveClientSpec {
+  token: string
+  siteId: string
+}
+
+export interface LiveClientsInit {
+  type: 'init'
+  httpUrl: string
+  clients: LiveClientSpec[]
+  /** latency histogram range: 1 ms buckets up to this, anything slower counted in the last one */
+  maxMs: number
+}
+
+export type LiveClientsRequest = LiveClientsInit | { type: 'reset' } | { type: 'stats' } | { type: 'close' }
+
+export interface LiveClientsStats {
+  type: 'stats'
+  /** `reading` events received since the last reset */
+  received: number
+  /** readings per client (in init order) per device id, since the last reset */
+  byClient: Record<string, number>[]
+  /** [ms, count] for every non-empty 1 ms bucket of arrival wall clock − reading `ts` */
+  histogram: [number, number][]
+  /** sockets disconnected since init */
+  disconnects: number
+}
+
+export type LiveClientsReply =
+  | { type: 'ready'; connected: number; failed: number; firstError?: string; elapsedMs: number }
+  | { type: 'reset-done' }
+  | LiveClientsStats
+  | { type: 'closed' }
+  | { type: 'error'; message: string }

@@ -1,5 +1,5 @@
 // `npm run bench`: measures the performance targets (bench/README.md) on this machine in one run and PRINTS them (never asserts).
-//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|write-path|auth|console]
+//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|fanout|write-path|auth|console]
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
 // child processes, drives them from a load-generator child, and kills every child on exit.
 
@@ -21,6 +21,8 @@ import {
   alertLatencyLines,
   consoleLines,
   engineCostLines,
+  fanoutCompareLines,
+  fanoutLines,
   latencyLines,
   memoryLines,
   type Summary,
@@ -29,13 +31,24 @@ import {
   writePathLines,
 } from './report.ts'
 import { provisionProbePile, runAlertLatency } from './run-alert-latency.ts'
+import { runFanoutSide } from './run-fanout.ts'
 import { runLatency } from './run-latency.ts'
 import { runMemory } from './run-memory.ts'
 import { runThroughput } from './run-throughput.ts'
 import { measureStrayWireCpu, strayWireCpuLines } from './stray-wire-cpu.ts'
 import { type OursTarget, serviceExists, startBare, startOurs, type Target } from './targets.ts'
 
-const PHASES = ['bare', 'ours', 'latency', 'memory', 'alerts', 'write-path', 'auth', 'console'] as const
+const PHASES = [
+  'bare',
+  'ours',
+  'latency',
+  'memory',
+  'alerts',
+  'fanout',
+  'write-path',
+  'auth',
+  'console',
+] as const
 type Phase = (typeof PHASES)[number]
 
 const { values } = parseArgs({
@@ -67,6 +80,8 @@ const plan = values.quick
       alertIdleMs: 2_000,
       writePathPoints: 50_000,
       authStormMs: 5_000,
+      fanoutRate: 2_000,
+      fanoutClients: 200,
       totalMs: 15 * 60_000,
     }
   : {
@@ -78,6 +93,8 @@ const plan = values.quick
       alertIdleMs: 5_000,
       writePathPoints: 200_000,
       authStormMs: 15_000,
+      fanoutRate: 10_000,
+      fanoutClients: 200,
       totalMs: 60 * 60_000,
     }
 const TARGET_LATENCY_RATE = 10_000
@@ -137,6 +154,7 @@ async function withOurs<T>(
   fn: (t: OursTarget, db: string, creds: DeviceCredential[]) => Promise<T>,
   devices: number,
   env?: Record<string, string>,
+  sites = 1,
 ): Promise<T | undefined> {
   if (!serviceExists()) {
     summary.skipped.push(`${name}: service/main.ts does not exist yet`)
@@ -164,6 +182,7 @@ async function withOurs<T>(
       adminToken: t.adminToken,
       ids: benchDeviceIds(devices),
       concurrency: 16,
+      sites,
     })
     log(
       `[ours] provisioned ${creds.length} devices through the API in ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -216,6 +235,26 @@ const alertLatency = async (t: OursTarget, _db: string, creds: DeviceCredential[
     ratePerS: plan.latencyRate,
     durationMs: plan.latencyMs,
     idleMs: plan.alertIdleMs,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  })
+// the live fan-out figure: the same service with and without socket.io clients watching its sites
+const FANOUT_SITES = 20
+const fanout = (clients: number) => (t: OursTarget, db: string, creds: DeviceCredential[]) =>
+  runFanoutSide({
+    target: t,
+    influxUrl: influxd.url,
+    influxdPid: influxd.pid,
+    db,
+    creds,
+    sites: FANOUT_SITES,
+    clients,
+    // the clients' CPU in processes of their own, spread so no one child is the bottleneck
+    clientChildren: 4,
+    workDir: work,
+    throughputMs: plan.durationMs,
+    ...WINDOWS,
+    ratePerS: plan.fanoutRate,
+    openMs: plan.latencyMs,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
   })
 const memory = (t: Target, _db: string, creds: DeviceCredential[]) =>
@@ -271,6 +310,24 @@ try {
     if (off && on) {
       summary.engineCost = { off, on: on.r, engine: on.engine }
       log(...engineCostLines(summary.engineCost))
+    }
+  }
+  if (phases.has('fanout')) {
+    // without clients first, then with them, each in a fresh service with the devices over FANOUT_SITES sites
+    const without = await withOurs('fanout_without', false, fanout(0), plan.devices, undefined, FANOUT_SITES)
+    if (without) log(...fanoutLines(without))
+    const withClients = await withOurs(
+      'fanout_with',
+      false,
+      fanout(plan.fanoutClients),
+      plan.devices,
+      undefined,
+      FANOUT_SITES,
+    )
+    if (withClients) log(...fanoutLines(withClients))
+    if (without && withClients) {
+      summary.fanout = { without, with: withClients }
+      log(...fanoutCompareLines(summary.fanout))
     }
   }
   if (phases.has('write-path')) {

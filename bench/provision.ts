@@ -1,5 +1,5 @@
 // Devices for "ours" are provisioned through the public API (api.md), like an operator would: one tenant,
-// one site, then every device, a bounded number of requests at a time (each 201 costs the service one scrypt hash).
+// one site (or several, device i at site i mod n), then every device, a bounded number of requests at a time (each 201 costs the service one scrypt hash).
 import { DEVICE_PREFIX, PROBE_PREFIX } from './influx-query.ts'
 import type { DeviceCredential } from './ipc.ts'
 
@@ -11,6 +11,11 @@ export function benchDeviceIds(n: number, probeEvery = 10): string[] {
     ids.push(prefix + String(i).padStart(5, '0'))
   }
   return ids
+}
+
+/** The bench's site ids: the first is the one every phase used before sites could be several. */
+export function benchSiteIds(n: number): string[] {
+  return Array.from({ length: n }, (_, k) => (k === 0 ? 'bench-building' : `bench-building-${k}`))
 }
 
 /** POSTs JSON with a bearer token; throws with the answer unless 200/201. */
@@ -32,20 +37,25 @@ export async function provisionDevices(opts: {
   adminToken: string
   ids: readonly string[]
   concurrency: number
+  /** sites to spread the devices over (default 1); device i goes to site i mod `sites` */
+  sites?: number
 }): Promise<DeviceCredential[]> {
   // an admin token must name the tenant a site belongs to (api/routes/sites.ts)
   const tenant = await post(`${opts.httpUrl}/api/v1/tenants`, opts.adminToken, {
     id: 'bench-tenant',
     name: 'Bench property company',
   })
-  const site = await post(`${opts.httpUrl}/api/v1/sites`, opts.adminToken, {
-    id: 'bench-building',
-    tenantId: String(tenant.id),
-    name: 'Bench building',
-    community: 'bench-community',
-    kind: 'building',
-  })
-  const siteId = String(site.id)
+  const siteIds: string[] = []
+  for (const id of benchSiteIds(opts.sites ?? 1)) {
+    const site = await post(`${opts.httpUrl}/api/v1/sites`, opts.adminToken, {
+      id,
+      tenantId: String(tenant.id),
+      name: `Bench building ${id}`,
+      community: 'bench-community',
+      kind: 'building',
+    })
+    siteIds.push(String(site.id))
+  }
   const creds: DeviceCredential[] = new Array(opts.ids.length)
   let next = 0
   const worker = async () => {
@@ -55,7 +65,7 @@ export async function provisionDevices(opts: {
       const dev = await post(`${opts.httpUrl}/api/v1/devices`, opts.adminToken, {
         id,
         kind: 'circuit-monitor',
-        siteId,
+        siteId: siteIds[i % siteIds.length],
         reportIntervalS: 60,
       })
       if (typeof dev.secret !== 'string') throw new Error(`device ${id}: 201 without a secret`)

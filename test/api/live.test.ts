@@ -165,6 +165,31 @@ describe('subscriptions', () => {
     await expect.poll(gauge).toBe(before)
   })
 
+  it('sends a burst of readings in order, several per engine.io flush (one corked write) instead of one each', async () => {
+    const s = await connected(tokens.acmeViewer)
+    expect(await subscribe(s, { deviceId: 'pile-02' })).toEqual({ ok: true })
+    // engine.io hands the packets it holds to the transport in one `flush`; each used to carry one reading
+    let flushes = 0
+    const onFlush = (conn: { id: string }) => {
+      if (conn.id === s.io.engine.id) flushes++
+    }
+    h.api.io.engine.on('flush', onFlush)
+    const seqs: number[] = []
+    const all = new Promise<void>((resolve) =>
+      s.on('reading', (msg) => {
+        seqs.push(msg.reading.seq)
+        if (seqs.length === 40) resolve()
+      }),
+    )
+    for (let seq = 100; seq < 140; seq++)
+      device.publish('devices/pile-02/telemetry', pileReading(seq), { qos: 0 })
+    await all
+    h.api.io.engine.off('flush', onFlush)
+    expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => 100 + i))
+    expect(flushes).toBeLessThan(20)
+    s.disconnect()
+  })
+
   it('extends a site subscription to a device provisioned after it', async () => {
     const s = await connected(tokens.acmeViewer)
     expect(await subscribe(s, { siteId: 'acme-shed' })).toEqual({ ok: true })
