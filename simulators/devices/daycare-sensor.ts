@@ -82,10 +82,15 @@ export function createDaycareSensor(spec: DeviceSpec, seed: number): DeviceModel
     const steady = OUTDOOR_CO2_PPM + (1e6 * CO2_PER_PERSON_M3H * occupancy) / (ach * ROOM_VOLUME_M3)
     co2 = lastT === undefined ? steady : lag(co2, steady, dtS, 3600 / ach)
 
-    // summer cooling to 26 °C, winter heating to 20 °C while open; drift towards outdoors at night
+    // summer cooling to 26 °C, winter heating to 20 °C while open. At night a room drifts towards outdoors,
+    // but in the heating season the heat pump keeps a setback 3 °C below the day's setpoint: a centre's
+    // rooms are not left to go cold, and a demo whose every room alarms as too cold each night teaches
+    // people to ignore the air-quality alarm
     const outT = outdoorTempC(t, offset, seed)
     const setpoint = season > 0 ? 26 - 2 * (1 - season) : 20 + 2 * (1 + season)
-    const targetT = (open ? setpoint : 0.6 * setpoint + 0.4 * outT) + 0.04 * occupancy
+    const drift = 0.6 * setpoint + 0.4 * outT
+    const closedT = season > 0 ? drift : Math.max(setpoint - 3, drift)
+    const targetT = (open ? setpoint : closedT) + 0.04 * occupancy
     tempC = tempC === undefined ? targetT : lag(tempC, targetT, dtS, 2400)
     const outRh = outdoorHumidityPct(t, offset)
     const targetRh = clamp((open ? 0.5 : 0.7) * outRh + 12 * season + 15 + 0.4 * occupancy, 20, 90)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_ALERT_SETTINGS } from '../../alerts/index.ts'
 import type {
   ChargingPileTelemetry,
   CircuitMonitorTelemetry,
@@ -210,6 +211,18 @@ describe('day-care sensor', () => {
     expect(Math.max(...co2)).toBeGreaterThan(1500)
     const call = msgs.find((m) => m.channel === 'events')
     expect(call?.body).toMatchObject({ event: 'emergency_call', room: 'activity-room', ts: t + 5 * MIN })
+  })
+
+  it('keeps a heated room inside the catalogue’s winter band day and night in January', () => {
+    // a January week in Shanghai: outdoors 0–8 °C; the centre heats by day and keeps a setback at night
+    const jan = Date.UTC(2027, 0, 10, 16, 0)
+    const { tempMinC, tempMaxC } = DEFAULT_ALERT_SETTINGS.airWinterBand
+    const temps = run(createDeviceModel(SPECS['daycare-sensor'], 3), jan, jan + 3 * DAY)
+      .filter((m) => m.channel === 'telemetry')
+      .map((m) => (m.body as { tempC: number }).tempC)
+    expect(temps.length).toBeGreaterThan(3 * 1000)
+    expect(Math.min(...temps)).toBeGreaterThanOrEqual(tempMinC)
+    expect(Math.max(...temps)).toBeLessThanOrEqual(tempMaxC)
   })
 })
 
