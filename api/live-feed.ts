@@ -16,6 +16,7 @@ import { liveRoom } from '../domain/live-events.ts'
 import { parseDeviceTopic, topics } from '../domain/topics.ts'
 import { isValidId, type Registry } from '../registry/index.ts'
 import type { Authenticator, Principal } from './auth.ts'
+import { startLiveBacklogGuard } from './live-backlog.ts'
 import type { ApiMetrics } from './metrics.ts'
 
 export interface SocketData {
@@ -203,6 +204,8 @@ export function createLiveFeed(deps: {
     }
   }
 
+  const backlogGuard = startLiveBacklogGuard({ io, log })
+
   const FEED_TOPICS = ['devices/+/status', 'devices/+/events']
   if (mqtt) mqtt.on('message', onMessage)
   else log.warn({}, 'no service MQTT client: live updates carry alerts only')
@@ -226,6 +229,7 @@ export function createLiveFeed(deps: {
       metrics.liveMessages.inc({ type: 'alert' })
     },
     async close() {
+      backlogGuard.stop()
       if (!mqtt) return
       mqtt.removeListener('message', onMessage)
       const watched = [...telemetryRefs.keys()].map((id) => topics.telemetry(id))
