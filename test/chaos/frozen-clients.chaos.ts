@@ -12,8 +12,12 @@ import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../su
 import { chaosRng, readRssKb, report } from './chaos-support.ts'
 
 const NAME = 'frozen-clients'
-/** the service may grow by this much over its warmed-up RSS while the frozen clients hold on */
-const RSS_BOUND_MB = 150
+/**
+ * A ceiling on the service's RSS growth while the clients are frozen. The fleet at full speed alone moves
+ * RSS by 80–170 MB here (V8's heap growing under load), so this catches runaway growth, not a few MB:
+ * that the socket.io queue is bounded is checked by its own disconnect (below).
+ */
+const RSS_BOUND_MB = 300
 
 const mqttString = (s: string) => {
   const b = Buffer.from(s)
@@ -243,9 +247,11 @@ describe(NAME, () => {
     const growthMb = (rssMaxKb - rssStartKb) / 1024
     report(
       NAME,
-      `6 devices publishing, frozen socket.io client dropped after ${liveDropS.toFixed(0)} s, frozen MQTT subscriber (${frozenMqtt.sent()} publishes sent into it) dropped after ${mqttDropS.toFixed(0)} s; healthy socket.io got ${liveReadings} readings, probe lag p50 ${p(liveLag, 0.5)} ms p99 ${p(liveLag, 0.99)} ms, healthy MQTT lag p50 ${p(mqttLag, 0.5)} ms p99 ${p(mqttLag, 0.99)} ms; service RSS ${(rssStartKb / 1024).toFixed(0)} MB → max ${(rssMaxKb / 1024).toFixed(0)} MB`,
+      `6 devices publishing, frozen socket.io client dropped after ${liveDropS.toFixed(0)} s, frozen MQTT subscriber (${frozenMqtt.sent()} of its own publishes echoed back at it) dropped after ${mqttDropS.toFixed(0)} s; healthy socket.io got ${liveReadings} readings, probe lag p50 ${p(liveLag, 0.5)} ms p99 ${p(liveLag, 0.99)} ms, healthy MQTT lag p50 ${p(mqttLag, 0.5)} ms p99 ${p(mqttLag, 0.99)} ms; service RSS ${(rssStartKb / 1024).toFixed(0)} MB → max ${(rssMaxKb / 1024).toFixed(0)} MB`,
       c,
     )
     expect(growthMb, 'service RSS growth while clients were frozen (MB)').toBeLessThan(RSS_BOUND_MB)
+    // dropped by the live feed's queue bound, not left queueing until its heartbeat (~45 s) gives up
+    expect(svc.output()).toContain('live client does not read its updates: disconnected')
   })
 })
