@@ -18,6 +18,7 @@ import { parseDeviceTopic, topics } from '../domain/topics.ts'
 import { isValidId, type Registry } from '../registry/index.ts'
 import type { Authenticator, Principal } from './auth.ts'
 import { handshakePrincipal } from './live-auth.ts'
+import { startLiveBacklogGuard } from './live-backlog.ts'
 import type { ApiMetrics } from './metrics.ts'
 
 export interface SocketData {
@@ -236,6 +237,8 @@ export function createLiveFeed(deps: {
     }
   }
 
+  const backlogGuard = startLiveBacklogGuard({ io, log })
+
   const FEED_TOPICS = ['devices/+/status', 'devices/+/events']
   if (mqtt) mqtt.on('message', onMessage)
   else log.warn({}, 'no service MQTT client: live updates carry alerts only')
@@ -262,6 +265,7 @@ export function createLiveFeed(deps: {
     },
     async close() {
       sendQueued()
+      backlogGuard.stop()
       if (!mqtt) return
       mqtt.removeListener('message', onMessage)
       const watched = [...telemetryRefs.keys()].map((id) => topics.telemetry(id))

@@ -1,5 +1,7 @@
 // `npm run bench`: measures the performance targets (bench/README.md) on this machine in one run and PRINTS them (never asserts).
-//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|fanout|write-path|auth|console]
+//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|fanout|write-path|auth|console|soak]
+//   npm run bench -- --only soak [--soak-devices 5000] [--soak-min 30] [--soak-report-s 10]  (--quick: 2 min)
+// The soak runs only when asked for (--only soak): half an hour is more than the other phases together.
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
 // child processes, drives them from a load-generator child, and kills every child on exit.
 
@@ -34,6 +36,7 @@ import { provisionProbePile, runAlertLatency } from './run-alert-latency.ts'
 import { runFanoutSide } from './run-fanout.ts'
 import { runLatency } from './run-latency.ts'
 import { runMemory } from './run-memory.ts'
+import { runSoak, soakLines } from './run-soak.ts'
 import { runThroughput } from './run-throughput.ts'
 import { measureStrayWireCpu, strayWireCpuLines } from './stray-wire-cpu.ts'
 import { type OursTarget, serviceExists, startBare, startOurs, type Target } from './targets.ts'
@@ -48,6 +51,7 @@ const PHASES = [
   'write-path',
   'auth',
   'console',
+  'soak',
 ] as const
 type Phase = (typeof PHASES)[number]
 
@@ -56,6 +60,9 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     client: { type: 'string', default: 'raw' },
+    'soak-devices': { type: 'string', default: '5000' },
+    'soak-min': { type: 'string' },
+    'soak-report-s': { type: 'string', default: '10' },
   },
 })
 if (values.client !== 'raw' && values.client !== 'mqttjs') {
@@ -67,7 +74,20 @@ if (values.only && !PHASES.includes(values.only as Phase)) {
   console.error(`--only must be one of ${PHASES.join(', ')}`)
   process.exit(2)
 }
-const phases = new Set<Phase>(values.only ? [values.only as Phase] : PHASES)
+const phases = new Set<Phase>(values.only ? [values.only as Phase] : PHASES.filter((p) => p !== 'soak'))
+const positive = (name: string, raw: string | undefined, def: number): number => {
+  const n = raw === undefined ? def : Number(raw)
+  if (!Number.isFinite(n) || n <= 0) {
+    console.error(`--${name} must be a positive number, got ${raw}`)
+    process.exit(2)
+  }
+  return n
+}
+const soak = {
+  devices: Math.round(positive('soak-devices', values['soak-devices'], 5_000)),
+  minutes: positive('soak-min', values['soak-min'], values.quick ? 2 : 30),
+  reportIntervalS: positive('soak-report-s', values['soak-report-s'], 10),
+}
 
 // >= 1,000 devices at max rate; p99 at 10,000 msg/s; memory with 10,000 devices connected
 const plan = values.quick
@@ -82,7 +102,7 @@ const plan = values.quick
       authStormMs: 5_000,
       fanoutRate: 2_000,
       fanoutClients: 200,
-      totalMs: 15 * 60_000,
+      totalMs: 15 * 60_000 + soak.minutes * 60_000,
     }
   : {
       devices: 1_000,
@@ -95,7 +115,7 @@ const plan = values.quick
       authStormMs: 15_000,
       fanoutRate: 10_000,
       fanoutClients: 200,
-      totalMs: 60 * 60_000,
+      totalMs: 60 * 60_000 + soak.minutes * 60_000,
     }
 const TARGET_LATENCY_RATE = 10_000
 // closed loop: 4 unacked per device, 2,000 across the fleet (≈ 50 ms of backlog at 40k msg/s)
@@ -350,6 +370,33 @@ try {
     // the built console's size, and the estate page's first render against the real service
     const r = await withOurs('console', false, (t) => runConsole(t), 0)
     if (r) log(...consoleLines(r))
+  }
+  if (phases.has('soak')) {
+    log(
+      `[ours] soak: ${soak.devices} devices reporting every ${soak.reportIntervalS} s for ${soak.minutes} min, memory sampled every 10 s`,
+    )
+    const r = await withOurs(
+      'soak',
+      true,
+      (t, _db, creds) =>
+        runSoak({
+          pid: t.pid,
+          inspectPort: t.inspectPort!,
+          mqttUrl: t.mqttUrl,
+          creds,
+          workDir: work,
+          durationMs: soak.minutes * 60_000,
+          reportIntervalS: soak.reportIntervalS,
+          sampleMs: 10_000,
+          connectTimeoutMs: CONNECT_TIMEOUT_MS,
+          onSample: (m) =>
+            log(
+              `[ours] soak: t=${m.atS.toFixed(0)} s RSS ${(m.rssKb / 1024).toFixed(1)} MB heap ${(m.heapUsedKb / 1024).toFixed(1)} MB`,
+            ),
+        }),
+      soak.devices,
+    )
+    if (r) log(...soakLines(r))
   }
   log(...summaryLines(summary, TARGET_LATENCY_RATE))
 } catch (err) {

@@ -32,6 +32,8 @@ export interface ServiceConfig {
   /** LOG_FORMAT; unset: chosen by whether stdout is a terminal (service/logger.ts) */
   logFormat?: LogFormat
   spoolMaxBytes: number
+  /** size at which the spool starts a new segment file; only wholly consumed segments are deleted */
+  spoolSegmentBytes: number
   /** SMTP server for email notifications, e.g. smtp://user:pass@mail.example.com:587 */
   smtpUrl?: string
   mailFrom: string
@@ -209,7 +211,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     secretsKey,
     logLevel,
     logFormat,
-    spoolMaxBytes: (int('SPOOL_MAX_MB', 2048, 16, 1_048_576) ?? 2048) * 1024 * 1024,
+    // small bounds (down to 1 MiB) serve small disks and the fault suite's disk-full scenario
+    spoolMaxBytes: (int('SPOOL_MAX_MB', 2048, 1, 1_048_576) ?? 2048) * 1024 * 1024,
+    spoolSegmentBytes: (int('SPOOL_SEGMENT_MB', 64, 1, 1024) ?? 64) * 1024 * 1024,
     alertsEnabled: alertsRaw === 'true' || alertsRaw === '1',
     alertsThreadNice: int('ALERTS_THREAD_NICE', 5, 0, 19) ?? 5,
     smtpUrl,

@@ -74,6 +74,7 @@ export async function startService(deps: {
     startSpool({
       dir: spoolDir,
       maxBytes: config.spoolMaxBytes,
+      segmentBytes: config.spoolSegmentBytes,
       log,
       metrics,
       consumers: config.alertsEnabled ? ['ingest', 'alerts'] : ['ingest'],

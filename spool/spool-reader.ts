@@ -43,6 +43,8 @@ export interface SpoolReaderOptions {
 }
 
 const PRUNE_EVERY_MS = 5000
+/** retry interval of a checkpoint refused by a full disk */
+const CHECKPOINT_RETRY_MS = 100
 
 export async function openSpoolReader(opts: SpoolReaderOptions): Promise<SpoolReader> {
   const log = opts.log.child({ component: 'spool-reader' })
@@ -302,9 +304,28 @@ class FileSpoolReader implements SpoolReader {
     this.bufLent = 0
   }
 
+  /**
+   * On a full disk the checkpoint is retried until it fits: no newer position may come (the writer is
+   * blocked too), and only the deletions that this checkpoint allows free the disk. The writer's own
+   * failed attempts give their space back between retries (found by test/chaos/disk-full.chaos.ts).
+   */
+  private async writeCheckpointWhenRoom(pos: SpoolPosition): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await writeCheckpoint(this.opts.dir, pos, this.opts.consumer)
+        return
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        if (this.closed || (code !== 'ENOSPC' && code !== 'EDQUOT')) throw err
+        if (attempt === 0) this.log.warn({ pos, code }, 'spool checkpoint waits for disk space')
+        await new Promise((r) => setTimeout(r, CHECKPOINT_RETRY_MS))
+      }
+    }
+  }
+
   private async commitSerial(pos: SpoolPosition): Promise<void> {
     if (comparePositions(pos, this.committed) <= 0) return
-    await writeCheckpoint(this.opts.dir, pos, this.opts.consumer)
+    await this.writeCheckpointWhenRoom(pos)
     this.committed = { segment: pos.segment, offset: pos.offset }
     // Pruning lists the directory and reads every consumer's checkpoint: do it when this consumer reaches a
     // new segment (the moment something may have become deletable) and every few seconds for the others.

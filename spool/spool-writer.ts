@@ -294,8 +294,9 @@ class GroupCommitWriter implements SpoolWriter {
         'spool full: holding appends',
       )
       // the reader can delete only segments it has wholly consumed: close the current one so that
-      // the backlog in it becomes deletable and the bound can clear
-      if (reason === 'bound' && this.segSize > 0 && !this.inFlight) {
+      // the backlog in it becomes deletable and the bound can clear. The same on a full disk: a disk
+      // smaller than a segment would otherwise never free (found by test/chaos/disk-full.chaos.ts)
+      if (this.segSize > 0 && !this.inFlight) {
         this.inFlight = true
         this.roll((err) => {
           if (err) this.log.error({ err }, 'spool roll while blocked failed')

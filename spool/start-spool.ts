@@ -20,6 +20,8 @@ export interface SpoolPart extends RunningPart {
 export async function startSpool(deps: {
   dir: string
   maxBytes: number
+  /** segment file size (default: the writer's, 64 MiB) */
+  segmentBytes?: number
   log: Logger
   metrics: MetricsRegistry
   /**
@@ -34,6 +36,7 @@ export async function startSpool(deps: {
   const writer = await openSpoolWriter({
     dir: deps.dir,
     maxBytes: deps.maxBytes,
+    segmentBytes: deps.segmentBytes,
     log: deps.log,
     consumers: deps.consumers,
     onCommit: () => {

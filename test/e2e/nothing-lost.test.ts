@@ -5,54 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { findInfluxd, freePort, startLocalInfluxd } from '../../influx/index.ts'
-import { type ProvisionedDevice, startPublisherFleet } from '../support/device-publisher.ts'
-import { storedSeqs } from '../support/influx-query.ts'
-import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../support/service-process.ts'
-
-async function provisionCircuits(
-  svc: ServiceProcess,
-  prefix: string,
-  n: number,
-): Promise<ProvisionedDevice[]> {
-  const site = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
-    name: `${prefix} block`,
-    community: 'Nothing-lost Gardens',
-    kind: 'building',
-  })
-  const devices: ProvisionedDevice[] = []
-  for (let i = 0; i < n; i++) {
-    const d = await api<{ id: string; secret: string }>(svc, 'POST', '/api/v1/devices', {
-      id: `${prefix}-${i}`,
-      kind: 'circuit-monitor',
-      siteId: site.id,
-      reportIntervalS: 60,
-    })
-    devices.push({ id: d.id, secret: d.secret })
-  }
-  return devices
-}
-
-/** Asserts that every acknowledged (device, seq) is stored, and no (device, seq) is stored twice. */
-async function expectExactlyOnce(influxUrl: string, db: string, acked: Map<string, Set<number>>) {
-  const want = [...acked.values()].reduce((n, s) => n + s.size, 0)
-  const stored = await pollUntil(
-    async () => {
-      const s = await storedSeqs(influxUrl, db, 'circuit')
-      const have = [...s.entries()].reduce(
-        (n, [dev, seqs]) => n + seqs.filter((q) => acked.get(dev)?.has(q)).length,
-        0,
-      )
-      return have >= want ? s : undefined
-    },
-    { timeoutMs: 180_000, intervalMs: 250, what: `${want} acknowledged readings in InfluxDB` },
-  )
-  for (const [dev, seqs] of acked) {
-    const got = stored.get(dev) ?? []
-    expect(new Set(got).size, `duplicates stored for ${dev}`).toBe(got.length)
-    const missing = [...seqs].filter((q) => !got.includes(q))
-    expect(missing, `acknowledged but not stored for ${dev}`).toEqual([])
-  }
-}
+import { startPublisherFleet } from '../support/device-publisher.ts'
+import { expectExactlyOnce } from '../support/exactly-once.ts'
+import { provisionCircuits } from '../support/provision.ts'
+import { createServiceProcess, pollUntil } from '../support/service-process.ts'
 
 describe('nothing is lost', () => {
   const cleanups: (() => Promise<void>)[] = []

@@ -52,6 +52,25 @@ describe('loadConfig', () => {
     expect(r.errors).toHaveLength(7)
   })
 
+  it('reads a spool bound down to 1 MiB and a segment size, and refuses 0 or fractions', () => {
+    const def = loadConfig({})
+    expect(def.ok && [def.config.spoolMaxBytes, def.config.spoolSegmentBytes]).toEqual([
+      2048 * 1048576,
+      64 * 1048576,
+    ])
+    const small = loadConfig({ SPOOL_MAX_MB: '1', SPOOL_SEGMENT_MB: '1' })
+    expect(small.ok && [small.config.spoolMaxBytes, small.config.spoolSegmentBytes]).toEqual([
+      1048576, 1048576,
+    ])
+    const bad = loadConfig({ SPOOL_MAX_MB: '0', SPOOL_SEGMENT_MB: '0.5' })
+    expect(bad.ok).toBe(false)
+    if (bad.ok) return
+    expect(bad.errors).toEqual([
+      'SPOOL_MAX_MB=0 is invalid: expected a whole number from 1 to 1048576',
+      'SPOOL_SEGMENT_MB=0.5 is invalid: expected a whole number from 1 to 1024',
+    ])
+  })
+
   it('reads NOTIFY_WEBHOOK_ALLOW_NETS (none by default) and names a malformed entry', () => {
     const none = loadConfig({})
     expect(none.ok && none.config.webhookAllowNets).toEqual([])

@@ -27,7 +27,7 @@ export interface PublisherFleet {
 export function connectDevice(
   url: string,
   d: ProvisionedDevice,
-  opts: { reconnectPeriod?: number; will?: boolean } = {},
+  opts: { reconnectPeriod?: number; will?: boolean; connectTimeout?: number } = {},
 ): Promise<MqttClient> {
   return mqtt.connectAsync(url, {
     clientId: d.id,
@@ -35,7 +35,7 @@ export function connectDevice(
     password: d.secret,
     clean: true,
     reconnectPeriod: opts.reconnectPeriod ?? 200,
-    connectTimeout: 5000,
+    connectTimeout: opts.connectTimeout ?? 5000,
     keepalive: 30,
     ...(opts.will
       ? { will: { topic: `devices/${d.id}/status`, payload: Buffer.from('offline'), qos: 1, retain: true } }

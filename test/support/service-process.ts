@@ -20,7 +20,8 @@ export interface ServiceProcess {
   dataDir: string
   /** everything the process printed, for failure messages */
   output(): string
-  start(): Promise<void>
+  /** starts the process and waits for /readyz (or only /healthz, e.g. while InfluxDB is down) */
+  start(opts?: { until?: 'ready' | 'live' }): Promise<void>
   kill(signal?: NodeJS.Signals): Promise<void>
   pid(): number | undefined
 }
@@ -63,7 +64,8 @@ export async function createServiceProcess(opts: {
     dataDir,
     output: () => out.slice(-20_000),
     pid: () => child?.pid,
-    async start() {
+    async start(startOpts) {
+      const probe = startOpts?.until === 'live' ? 'healthz' : 'readyz'
       // node --import tsx (not the tsx CLI, which runs the program in a grandchild that a SIGKILL would orphan)
       const c = spawn(
         process.execPath,
@@ -88,10 +90,10 @@ export async function createServiceProcess(opts: {
       await pollUntil(
         async () => {
           if (exited) throw new Error(`service exited during start-up:\n${out.slice(-4000)}`)
-          const res = await fetch(`${httpUrl}/readyz`)
+          const res = await fetch(`${httpUrl}/${probe}`)
           return res.status === 200
         },
-        { timeoutMs: 60_000, intervalMs: 150, what: 'service /readyz' },
+        { timeoutMs: 60_000, intervalMs: 150, what: `service /${probe}` },
       ).catch((err) => {
         throw new Error(`${String(err)}\n--- service output ---\n${out.slice(-4000)}`)
       })
