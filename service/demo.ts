@@ -90,7 +90,7 @@ export function demoBanner(d: {
   adminToken: string
   people?: readonly DemoUser[]
 }): string {
-  const signIn = [`  sign in with the admin API token: ${d.adminToken}`, ...demoUserLines(d.people ?? [])]
+  const signIn = [`  admin API token (API and /docs): ${d.adminToken}`, ...demoUserLines(d.people ?? [])]
   return [
     '',
     `Courtyard demo running: ${d.devices} simulated devices`,

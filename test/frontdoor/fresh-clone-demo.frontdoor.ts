@@ -95,7 +95,7 @@ describe('npm run demo in a fresh clone', () => {
         { timeoutMs: 60_000, intervalMs: 250, what: 'a stored pile reading' },
       ).catch(failed('no reading stored'))
       expect(out).toContain(`console:  http://127.0.0.1:${httpPort}/`)
-      expect(out).toMatch(/sign in with the admin API token: cy_\S+/)
+      expect(out).toMatch(/admin API token \(API and \/docs\): cy_\S+/)
 
       tree = processTree(pgid)
       const names = tree.map((p) => p.name)
