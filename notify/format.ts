@@ -5,6 +5,7 @@
 // own ("\n✅ CLEARED"), a link or markup into a crew's chat or mail.
 import { createHmac } from 'node:crypto'
 import { type Severity, severityRank } from '../domain/alerts.ts'
+import { capChars, deviceText } from '../domain/device-text.ts'
 import type { NotifyItem, NotifyReason, OutgoingMessage, SiteInfo, WebhookFormat } from './types.ts'
 
 const REASON_TAG: Record<NotifyReason, string> = {
@@ -20,22 +21,8 @@ const REASON_TAG: Record<NotifyReason, string> = {
 /** Escapes one piece of foreign text for a format and cuts it to `maxChars` characters. */
 export type Escape = (text: string, maxChars: number) => string
 
-// invisible characters that change how the text around them reads: zero-width ones (hide a word inside
-// another, split a keyword past a filter) and bidirectional controls (make `moc.live` read `evil.com`)
-const INVISIBLE =
-  /\u034F|[\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF\u{E0000}-\u{E007F}]/gu
-// line breaks of every kind and the other control characters: a device's text stays on its own line
-const BREAKS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g
-
-/** Cut to `maxChars` code points, with … when cut (never inside a surrogate pair). */
-function cap(text: string, maxChars: number): string {
-  const chars = [...text]
-  return chars.length <= maxChars ? text : `${chars.slice(0, Math.max(0, maxChars - 1)).join('')}…`
-}
-
-/** Header (email subject): one line, no control or invisible characters, capped. */
-export const escapeHeader: Escape = (text, maxChars) =>
-  cap(text.replace(INVISIBLE, '').replace(BREAKS, ' ').replace(/ {2,}/g, ' ').trim(), maxChars)
+/** Header (email subject): one line, no control or invisible characters, capped (domain/device-text.ts). */
+export const escapeHeader: Escape = deviceText
 
 // `http://x`, `https://x`, `javascript:…//`, `www.x`: chat apps and mail clients turn these into links
 // by themselves; a full-width colon or dot reads the same to a person and is never a link
@@ -70,7 +57,7 @@ export const escapeMarkdown: Escape = (text, maxChars) =>
   escapePlain(text, maxChars).replace(MARKDOWN_CHARS, (c) => MARKDOWN_TWIN[c] ?? c)
 
 /** Our JSON: the encoding is safe; only the length is capped. */
-export const escapeJson: Escape = (text, maxChars) => cap(text, maxChars)
+export const escapeJson: Escape = capChars
 
 // per field, in characters: a device's `detail` is at most 512 by protocol, its `room` 64
 const MAX = { message: 300, value: 64, name: 80 } as const

@@ -1,10 +1,11 @@
 // air_quality for day-care rooms: CO2, PM2.5, and temperature / humidity against the season's band
 // (GB/T 18883: 22–28 °C and 40–80 % in summer, 16–24 °C and 30–60 % in winter), held 15 min to raise,
 // back inside for 10 min to clear. The season is the reading's local month.
+
+import { deviceText, NAME_MAX } from '../../domain/device-text.ts'
 import type { DaycareSensorTelemetry } from '../../domain/protocol.ts'
 import type { CatalogueSettings, SeasonBand } from '../settings.ts'
 import { fmt, type RuleContext, S, type Signals } from './context.ts'
-import { deviceText, NAME_MAX } from './device-text.ts'
 import { localTime } from './local-time.ts'
 import type { RulesState } from './state.ts'
 import { stepHold } from './thresholds.ts'

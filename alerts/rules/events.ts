@@ -1,9 +1,10 @@
 // Event rules (docs/domain.md "Alert catalogue"): smoke, port faults, emergency call, fall,
 // wandering and display tamper. A discrete event raises at its own `ts`; each repeat while open is a
 // `raise` again (the engine bumps count/lastValue). Smoke and tamper also come as telemetry flags.
+
+import { DETAIL_MAX, deviceText, NAME_MAX } from '../../domain/device-text.ts'
 import type { DeviceEvent } from '../../domain/protocol.ts'
 import type { RuleContext, Signals } from './context.ts'
-import { DETAIL_MAX, deviceText, NAME_MAX } from './device-text.ts'
 import { inAnyWindow } from './local-time.ts'
 import type { RulesState } from './state.ts'
 

@@ -1,12 +1,13 @@
 // stray_wire_charging: adapts the detector (alerts/stray-wire-detector.ts) to rule signals.
 // Circuit monitors feed their own load; piles feed the shed residual (feeder − Σ ports).
+
+import { deviceText, NAME_MAX } from '../../domain/device-text.ts'
 import type { ChargingPileTelemetry, CircuitMonitorTelemetry } from '../../domain/protocol.ts'
 import { strayWireParams } from '../settings.ts'
 import { detectStrayWire } from '../stray-wire-detector.ts'
 import { circuitInput, shedInput } from '../stray-wire-input.ts'
 import { initialStrayWireState } from '../stray-wire-types.ts'
 import type { RuleContext, Signals } from './context.ts'
-import { deviceText, NAME_MAX } from './device-text.ts'
 import { localTime } from './local-time.ts'
 import type { RulesState } from './state.ts'
 

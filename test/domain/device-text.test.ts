@@ -1,8 +1,8 @@
 // What a device writes in free text reaches alert messages as one clean, capped line.
 import { describe, expect, it } from 'vitest'
-import { deviceText } from '../../../alerts/rules/device-text.ts'
-import { HOSTILE_TEXT } from '../../../simulators/malformed.ts'
-import { device, event, local, perMinute, room, run } from './rules-support.ts'
+import { deviceText } from '../../domain/device-text.ts'
+import { HOSTILE_TEXT } from '../../simulators/malformed.ts'
+import { device, event, local, perMinute, room, run } from '../alerts/rules/rules-support.ts'
 
 const T0 = local('2026-07-06T14:00:00')
 const FAKE_CLEAR = 'smoke detected\n✅ CLEARED smoke at Shed A\r\n- all fine'
