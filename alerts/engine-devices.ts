@@ -1,6 +1,6 @@
 // Registry lookups and resolved settings per device for the engine's hot path: reused for `ttlMs`, so a
 // flood of messages does not hit SQLite once per message; cleared at once when settings change.
-import type { DeviceDirectory } from '../registry/index.ts'
+import { createLookupCache, type DeviceDirectory, type LookupCache } from '../registry/index.ts'
 import type { ResolveSettings } from './settings.ts'
 import type { AlertStore } from './store.ts'
 import { createStrayWireFeedback } from './stray-wire-feedback.ts'
@@ -10,7 +10,6 @@ export interface EngineDevice {
   device: RuleDevice
   settings: AlertSettings
   decommissioned: boolean
-  expiresAt: number
 }
 
 export function createDeviceLookup(opts: {
@@ -19,18 +18,11 @@ export function createDeviceLookup(opts: {
   resolveSettings: ResolveSettings
   now: () => number
   ttlMs: number
-}) {
-  const cache = new Map<string, EngineDevice>()
+}): LookupCache<EngineDevice> {
   const feedback = createStrayWireFeedback(opts.store.db)
-  return {
-    /**
-     * Decommissioned devices too: their spooled backlog is still evaluated. Unknown ids are not cached.
-     * `nowMs` saves a batch of lookups reading the clock once each.
-     */
-    get(id: string, nowMs?: number): EngineDevice | undefined {
-      const t = nowMs ?? opts.now()
-      const hit = cache.get(id)
-      if (hit && hit.expiresAt > t) return hit
+  // Decommissioned devices too: their spooled backlog is still evaluated
+  return createLookupCache({
+    lookup: (id): EngineDevice | undefined => {
       const d = opts.directory.findDevice(id, { includeDecommissioned: true })
       if (!d) return undefined
       const device: RuleDevice = {
@@ -48,17 +40,9 @@ export function createDeviceLookup(opts: {
       const fb = feedback.forDevice(d.id)
       const settings =
         fb.taught.length > 0 || fb.forget.length > 0 ? { ...resolved, strayWireFeedback: fb } : resolved
-      const entry = {
-        device,
-        settings,
-        decommissioned: d.decommissionedAt !== undefined,
-        expiresAt: t + opts.ttlMs,
-      }
-      cache.set(id, entry)
-      return entry
+      return { device, settings, decommissioned: d.decommissionedAt !== undefined }
     },
-    clear(): void {
-      cache.clear()
-    },
-  }
+    ttlMs: opts.ttlMs,
+    now: opts.now,
+  })
 }

@@ -15,7 +15,7 @@ import type {
 } from '../domain/live-events.ts'
 import { liveRoom } from '../domain/live-events.ts'
 import { parseDeviceTopic, topics } from '../domain/topics.ts'
-import { isValidId, type Registry } from '../registry/index.ts'
+import { createLookupCache, isValidId, type Registry } from '../registry/index.ts'
 import type { Authenticator, Principal } from './auth.ts'
 import { handshakePrincipal } from './live-auth.ts'
 import { startLiveBacklogGuard } from './live-backlog.ts'
@@ -210,10 +210,13 @@ export function createLiveFeed(deps: {
     })
   })
 
+  // one SQLite lookup per device per 2 s, not one per live message; a device provisioned now is forgotten
+  // at once (deviceAdded), one decommissioned is disconnected by the broker
+  const devices = createLookupCache({ lookup: (id) => registry.findDevice(id), ttlMs: 2000, now: Date.now })
   const onMessage = (topic: string, payload: Buffer) => {
     const t = parseDeviceTopic(topic)
     if (!t) return
-    const device = registry.findDevice(t.deviceId)
+    const device = devices.get(t.deviceId)
     if (!device) return
     const decoded = decodeMessage(topic, payload, device, deps.now())
     if (!decoded.ok) {
@@ -247,6 +250,7 @@ export function createLiveFeed(deps: {
   return {
     ready,
     async deviceAdded(device) {
+      devices.forget(device.id)
       const room = liveRoom.site(device.siteId)
       const pending: Promise<unknown>[] = []
       for (const socketId of io.sockets.adapter.rooms.get(room) ?? []) {

@@ -1,7 +1,6 @@
-// Registry lookups for the hot path: a Map with a short TTL, so a newly provisioned device is picked up
-// within `ttlMs` while a flood of messages does not hit SQLite once per message. Unknown ids are cached
-// too (negative entries), so a flood from an unprovisioned device costs one lookup per TTL.
-import type { DeviceDirectory, DeviceIdentity } from '../registry/index.ts'
+// The registry identity and escaped tag set of a device, for ingest's hot path (the registry's lookup
+// cache: one SQLite lookup per device per TTL). Decommissioned devices too: their spooled backlog is stored.
+import { createLookupCache, type DeviceDirectory, type DeviceIdentity } from '../registry/index.ts'
 import { registryTagSet } from './encode-points.ts'
 
 export interface CachedDevice {
@@ -20,31 +19,23 @@ export function createDeviceCache(opts: {
   now: () => number
   maxEntries?: number
 }): DeviceCache {
-  const { directory, ttlMs, now } = opts
-  const maxEntries = opts.maxEntries ?? 100_000
-  const entries = new Map<string, { value: CachedDevice | undefined; expiresAt: number }>()
-
-  return {
-    get(id) {
-      const t = now()
-      const hit = entries.get(id)
-      if (hit && hit.expiresAt > t) return hit.value
-      const device = directory.findDevice(id, { includeDecommissioned: true })
-      const value = device
-        ? {
-            device,
-            tagSet: registryTagSet({
-              tenant: device.tenantId,
-              community: device.communityId,
-              site: device.siteId,
-              device: device.id,
-            }),
-          }
-        : undefined
-      // bounded: random device ids must not grow the map without limit
-      if (!hit && entries.size >= maxEntries) entries.clear()
-      entries.set(id, { value, expiresAt: t + ttlMs })
-      return value
+  return createLookupCache({
+    lookup: (id): CachedDevice | undefined => {
+      const device = opts.directory.findDevice(id, { includeDecommissioned: true })
+      return (
+        device && {
+          device,
+          tagSet: registryTagSet({
+            tenant: device.tenantId,
+            community: device.communityId,
+            site: device.siteId,
+            device: device.id,
+          }),
+        }
+      )
     },
-  }
+    ttlMs: opts.ttlMs,
+    now: opts.now,
+    maxEntries: opts.maxEntries,
+  })
 }

@@ -2,6 +2,7 @@
 // accounts in SQLite (WAL) under DATA_DIR; the node starts it with `startRegistry`.
 export { DEFAULT_REPORT_INTERVAL_S } from './device-store.ts'
 export { generateId, ID_PATTERN, ID_RE, isValidId } from './ids.ts'
+export { createLookupCache, type LookupCache } from './lookup-cache.ts'
 export { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.ts'
 export * from './model.ts'
 export { openRegistry, type RegistryOptions } from './open-registry.ts'

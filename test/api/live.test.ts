@@ -190,6 +190,33 @@ describe('subscriptions', () => {
     s.disconnect()
   })
 
+  it('looks a device up in the registry once per burst of its readings, not once per reading', async () => {
+    const s = await connected(tokens.acmeViewer)
+    expect(await subscribe(s, { deviceId: 'pile-02' })).toEqual({ ok: true })
+    const findDevice = h.registry.findDevice
+    let lookups = 0
+    h.registry.findDevice = (id, opts) => {
+      if (id === 'pile-02') lookups++
+      return findDevice(id, opts)
+    }
+    try {
+      let got = 0
+      const all = new Promise<void>((resolve) =>
+        s.on('reading', () => {
+          if (++got === 40) resolve()
+        }),
+      )
+      for (let seq = 200; seq < 240; seq++)
+        device.publish('devices/pile-02/telemetry', pileReading(seq), { qos: 0 })
+      await all
+      // the cache's 2 s may run out once during the burst on a slow machine
+      expect(lookups).toBeLessThanOrEqual(2)
+    } finally {
+      h.registry.findDevice = findDevice
+      s.disconnect()
+    }
+  })
+
   it('extends a site subscription to a device provisioned after it', async () => {
     const s = await connected(tokens.acmeViewer)
     expect(await subscribe(s, { siteId: 'acme-shed' })).toEqual({ ok: true })

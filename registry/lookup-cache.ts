@@ -1,0 +1,38 @@
+// Registry lookups on a hot path (one per MQTT message): a Map with a short TTL, so a flood of messages
+// does not hit SQLite once per message, while a change reaches the path within `ttlMs` (or at once,
+// through `forget`). Unknown ids are cached too (negative entries): a flood from an unprovisioned device
+// costs one lookup per TTL. Bounded: random ids must not grow the map without limit.
+
+export interface LookupCache<T> {
+  /** `nowMs` saves a batch of lookups reading the clock once each */
+  get(id: string, nowMs?: number): T | undefined
+  /** drops one id (it was just provisioned, changed or removed) */
+  forget(id: string): void
+  clear(): void
+}
+
+export function createLookupCache<T>(opts: {
+  lookup: (id: string) => T | undefined
+  ttlMs: number
+  now: () => number
+  maxEntries?: number
+}): LookupCache<T> {
+  const { lookup, ttlMs, now } = opts
+  const maxEntries = opts.maxEntries ?? 100_000
+  const entries = new Map<string, { value: T | undefined; expiresAt: number }>()
+  return {
+    get(id, nowMs) {
+      const t = nowMs ?? now()
+      const hit = entries.get(id)
+      if (hit && hit.expiresAt > t) return hit.value
+      const value = lookup(id)
+      if (!hit && entries.size >= maxEntries) entries.clear()
+      entries.set(id, { value, expiresAt: t + ttlMs })
+      return value
+    },
+    forget: (id) => {
+      entries.delete(id)
+    },
+    clear: () => entries.clear(),
+  }
+}
