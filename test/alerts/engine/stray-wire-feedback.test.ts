@@ -1,49 +1,18 @@
-// Crews teach the stray-wire detector, end to end: the real engine on a real spool raises on a
-// charger-shaped load with its evidence; clearing it over HTTP as "not charging: equipment" makes the
-// circuit's next such load pass silently; the learned list shows it; undoing it makes it alert again.
-import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance } from 'fastify'
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
 import { defaultResolveSettings } from '../../../alerts/settings.ts'
-import { createAuthenticator } from '../../../api/auth.ts'
-import type { RouteContext } from '../../../api/context.ts'
-import { installErrorHandlers } from '../../../api/errors.ts'
-import { DEFAULT_QUERY_BOUNDS } from '../../../api/query-bounds.ts'
-import { alertRoutes } from '../../../api/routes/alerts.ts'
-import { strayWireLearnedRoutes } from '../../../api/routes/stray-wire-learned.ts'
-import { installV1Auth } from '../../../api/v1-auth.ts'
-import { createInfluxClient } from '../../../influx/client.ts'
+import { type AlertRoutesApp, startAlertRoutesApp } from '../../api/routes/alert-routes-app.ts'
 import { type EngineHarness, pileReading, startEngineHarness } from './harness.ts'
 
 const MIN = 60_000
 /** 2026-01-05 19:00 at UTC+8: evening, when most chargers plug in. */
 const EVENING = Date.UTC(2026, 0, 5, 11, 0, 0)
 let h: EngineHarness
-let app: FastifyInstance
-let base: string
+let app: AlertRoutesApp | undefined
 const tokens: Record<string, string> = {}
-const influx = createInfluxClient({ url: inject('influxUrl'), db: 'unused_by_alert_routes' })
 let seq = 0
 
-async function call(
-  method: string,
-  path: string,
-  token: string,
-  body?: unknown,
-  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers and assert on them
-): Promise<{ status: number; body: any }> {
-  const res = await fetch(base + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: res.status, body: await res.json() }
-}
+let call: AlertRoutesApp['call']
 
 /** A cheap rectifier load (a dehumidifier's controller, a power tool's charger) or nothing, minute by minute. */
 async function readings(fromMs: number, minutes: number, powerW: number) {
@@ -81,39 +50,12 @@ beforeAll(async () => {
   tokens.manager = r.createToken({ tenantId: 'acme', role: 'manager', name: 'acme manager' }).token
   tokens.viewer = r.createToken({ tenantId: 'acme', role: 'viewer', name: 'acme viewer' }).token
   tokens.bravo = r.createToken({ tenantId: 'bravo', role: 'manager', name: 'bravo manager' }).token
-  const log = pino({ level: 'silent' })
-  const auth = createAuthenticator({ registry: r })
-  const ctx: RouteContext = {
-    registry: r,
-    influx,
-    state: { forDevices: async () => new Map() },
-    revoke: async () => undefined,
-    deviceAdded: async () => undefined,
-    now: () => h.clock.now,
-    log,
-    bounds: DEFAULT_QUERY_BOUNDS,
-  }
-  const f = Fastify({ loggerInstance: log })
-    .withTypeProvider<TypeBoxTypeProvider>()
-    .setValidatorCompiler(TypeBoxValidatorCompiler)
-  installErrorHandlers(f as unknown as FastifyInstance, log)
-  await f.register(
-    async (v1) => {
-      installV1Auth(v1 as unknown as FastifyInstance, { auth })
-      await v1.register(alertRoutes, { ctx, engine: h.engine })
-      await v1.register(strayWireLearnedRoutes, { ctx, engine: h.engine })
-    },
-    { prefix: '/api/v1' },
-  )
-  await f.listen({ host: '127.0.0.1', port: 0 })
-  app = f as unknown as FastifyInstance
-  const addr = app.server.address()
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
+  app = await startAlertRoutesApp(h, inject('influxUrl'))
+  call = app.call
 })
 afterAll(async () => {
   await app?.close()
   await h?.close()
-  await influx.close()
 })
 
 describe('crews teaching the stray-wire detector', () => {

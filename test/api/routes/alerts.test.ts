@@ -1,44 +1,15 @@
-// The alert routes over real HTTP: a Fastify app with the API's auth and error handling and the alert
-// plugin, on an engine fed through a real spool.
-import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance } from 'fastify'
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
 import { defaultResolveSettings } from '../../../alerts/settings.ts'
-import { createAuthenticator } from '../../../api/auth.ts'
-import type { RouteContext } from '../../../api/context.ts'
-import { installErrorHandlers } from '../../../api/errors.ts'
-import { DEFAULT_QUERY_BOUNDS } from '../../../api/query-bounds.ts'
-import { alertRoutes } from '../../../api/routes/alerts.ts'
-import { installV1Auth } from '../../../api/v1-auth.ts'
-import { createInfluxClient } from '../../../influx/client.ts'
 import { type EngineHarness, pileReading, startEngineHarness, T0 } from '../../alerts/engine/harness.ts'
+import { type AlertRoutesApp, startAlertRoutesApp } from './alert-routes-app.ts'
 
 const MIN = 60_000
 let h: EngineHarness
-let app: FastifyInstance
-let base: string
+let app: AlertRoutesApp | undefined
 const tokens: Record<string, string> = {}
-const influx = createInfluxClient({ url: inject('influxUrl'), db: 'unused_by_alert_routes' })
 
-async function call(
-  method: string,
-  path: string,
-  token: string,
-  body?: unknown,
-  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers and assert on them
-): Promise<{ status: number; body: any }> {
-  const res = await fetch(base + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: res.status, body: await res.json() }
-}
+let call: AlertRoutesApp['call']
 
 beforeAll(async () => {
   h = await startEngineHarness({
@@ -53,33 +24,8 @@ beforeAll(async () => {
   tokens.bravo = r.createToken({ tenantId: 'bravo', role: 'manager', name: 'bravo manager' }).token
   tokens.admin = r.createToken({ tenantId: null, role: 'admin', name: 'root' }).token
 
-  const log = pino({ level: 'silent' })
-  const auth = createAuthenticator({ registry: r })
-  const ctx: RouteContext = {
-    registry: r,
-    influx,
-    state: { forDevices: async () => new Map() },
-    bounds: DEFAULT_QUERY_BOUNDS,
-    revoke: async () => undefined,
-    deviceAdded: async () => undefined,
-    now: () => h.clock.now,
-    log,
-  }
-  const f = Fastify({ loggerInstance: log })
-    .withTypeProvider<TypeBoxTypeProvider>()
-    .setValidatorCompiler(TypeBoxValidatorCompiler)
-  installErrorHandlers(f as unknown as FastifyInstance, log)
-  await f.register(
-    async (v1) => {
-      installV1Auth(v1 as unknown as FastifyInstance, { auth })
-      await v1.register(alertRoutes, { ctx, engine: h.engine })
-    },
-    { prefix: '/api/v1' },
-  )
-  await f.listen({ host: '127.0.0.1', port: 0 })
-  app = f as unknown as FastifyInstance
-  const addr = app.server.address()
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
+  app = await startAlertRoutesApp(h, inject('influxUrl'))
+  call = app.call
 
   // acme: an overheat on pile-1 port 1 and a fault on pile-2; bravo: a fault on its own pile
   h.clock.now = T0 + 10 * MIN
@@ -100,7 +46,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close()
   await h?.close()
-  await influx.close()
 })
 
 describe('alert routes', () => {
