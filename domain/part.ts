@@ -5,6 +5,11 @@
 export interface PartHealth {
   /** false makes the node not ready (`/readyz` answers 503) */
   ok: boolean
+  /**
+   * What is wrong, one entry per problem, in words an operator can act on; each fires an operator alert
+   * (`key` names it from one check to the next). A part not ok without problems fires one under its name.
+   */
+  problems?: { key: string; summary: string }[]
   [detail: string]: unknown
 }
 

@@ -226,3 +226,43 @@ export function renderWebhook(
     }
   }
 }
+
+/**
+ * A message of our own words (an operator alert) in any webhook format: a title and lines of text, no
+ * foreign text, so nothing to escape beyond the robots' size limit. `json` is the caller's object, signed
+ * the way alert webhooks are (`x-courtyard-signature`).
+ */
+export function renderTextWebhook(
+  format: WebhookFormat,
+  url: string,
+  text: { title: string; lines: string[]; json: Record<string, unknown> },
+  sentAtMs: number,
+  secret?: string,
+): RenderedRequest {
+  const plain = [text.title, ...text.lines].join('\n')
+  switch (format) {
+    case 'json':
+      return { url, body: JSON.stringify(text.json) }
+    case 'wecom':
+      return { url, body: JSON.stringify({ msgtype: 'text', text: { content: clip(plain) } }) }
+    case 'dingtalk': {
+      let target = url
+      if (secret) {
+        const u = new URL(url)
+        u.searchParams.set('timestamp', String(sentAtMs))
+        u.searchParams.set('sign', dingtalkSign(secret, sentAtMs))
+        target = u.toString()
+      }
+      return { url: target, body: JSON.stringify({ msgtype: 'text', text: { content: clip(plain) } }) }
+    }
+    case 'feishu': {
+      const ts = Math.floor(sentAtMs / 1000)
+      const body = {
+        ...(secret && { timestamp: String(ts), sign: feishuSign(secret, ts) }),
+        msg_type: 'text',
+        content: { text: clip(plain) },
+      }
+      return { url, body: JSON.stringify(body) }
+    }
+  }
+}

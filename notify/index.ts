@@ -4,6 +4,12 @@ export { createNotifyConfigStore, type NotifyConfigStore } from './config-store.
 export { createDeliveryStore, type DeliveryStore } from './delivery-store.ts'
 export { migrateNotifyTables } from './migrate.ts'
 export { createNotifier, DEFAULT_GROUP_WINDOW_MS, type Notifier, type NotifierDeps } from './notifier.ts'
+export {
+  createOperatorAlerts,
+  type OperatorAlerts,
+  type OperatorProblem,
+  type OperatorWebhook,
+} from './operator-alerts.ts'
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './routing.ts'
 export type { FetchLike, MailTransport } from './senders.ts'
 export { type NotifyPart, type NotifyStores, openNotifyStores, startNotify } from './start-notify.ts'

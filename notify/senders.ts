@@ -1,7 +1,13 @@
 // The two ways out: an HTTP POST (our signed JSON or a group robot's format) and an email over SMTP.
 // Each answers delivered, or failed and whether trying again could help.
 import type { Transporter } from 'nodemailer'
-import { courtyardSignature, messageText, messageTitle, renderWebhook } from './format.ts'
+import {
+  courtyardSignature,
+  messageText,
+  messageTitle,
+  type RenderedRequest,
+  renderWebhook,
+} from './format.ts'
 import type { Channel, EmailConfig, OutgoingMessage, WebhookConfig } from './types.ts'
 
 export type SendOutcome = { ok: true } | { ok: false; retryable: boolean; error: string }
@@ -74,10 +80,31 @@ export async function sendWebhook(opts: {
 }): Promise<SendOutcome> {
   const { config, secret, msg, sentAtMs } = opts
   const req = renderWebhook(config.format, config.url, msg, sentAtMs, secret)
+  return postWebhook({ ...opts, req, deliveryId: msg.id })
+}
+
+/**
+ * Posts a rendered webhook request (ours or a robot's) with the delivery headers and our signature, within
+ * one deadline, reading at most `maxResponseBytes` of the answer; a robot's error code in a 200 is a
+ * failure.
+ */
+export async function postWebhook(opts: {
+  fetch: FetchLike
+  config: Pick<WebhookConfig, 'format'>
+  secret?: string
+  req: RenderedRequest
+  /** stable across retries, so receivers can drop duplicates */
+  deliveryId: string
+  sentAtMs: number
+  timeoutMs: number
+  maxResponseBytes?: number
+  signal?: AbortSignal
+}): Promise<SendOutcome> {
+  const { config, secret, req, sentAtMs } = opts
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
     'user-agent': 'courtyard-notifier/1',
-    'x-courtyard-delivery': msg.id,
+    'x-courtyard-delivery': opts.deliveryId,
     // the same value is `sentAt` inside the signed body, so a receiver can refuse stale replays
     'x-courtyard-timestamp': String(sentAtMs),
   }

@@ -3,7 +3,13 @@
 import { resolve } from 'node:path'
 import type { AuthLimits } from '../broker/index.ts'
 import { parseSecretsKey } from '../domain/secret-box.ts'
-import { ALLOW_NETS_ENV, parseNet } from '../notify/index.ts'
+import {
+  ALLOW_NETS_ENV,
+  type OperatorWebhook,
+  parseNet,
+  WEBHOOK_FORMATS,
+  type WebhookFormat,
+} from '../notify/index.ts'
 import type { LogFormat } from './logger.ts'
 
 export interface ServiceConfig {
@@ -34,11 +40,17 @@ export interface ServiceConfig {
   spoolMaxBytes: number
   /** size at which the spool starts a new segment file; only wholly consumed segments are deleted */
   spoolSegmentBytes: number
+  /** free space the spool keeps on its file system (unset: 10 % of it, at most 64 MiB) */
+  spoolReserveBytes?: number
   /** SMTP server for email notifications, e.g. smtp://user:pass@mail.example.com:587 */
   smtpUrl?: string
   mailFrom: string
   /** alerts of one site within this window go out as one grouped notification */
   notifyGroupWindowMs: number
+  /** where the node's own problems (spool consumer far behind, spool full, a part not ready) are posted */
+  operatorWebhook?: OperatorWebhook
+  /** how often the node's readiness is checked for operator alerts */
+  operatorCheckMs: number
   /** NOTIFY_WEBHOOK_ALLOW_NETS: non-public CIDRs/addresses webhooks may reach (default none) */
   webhookAllowNets: string[]
   /** the alert engine (default on); off for a node that only ingests, or to measure its cost */
@@ -92,6 +104,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     return n
   }
   const port = (name: string, def?: number) => int(name, def, 0, 65535)
+  const optionalMiB = <K extends string>(key: K, mib: number | undefined) =>
+    mib === undefined ? {} : ({ [key]: mib * 1024 * 1024 } as Record<K, number>)
 
   const host = str('HOST') ?? '127.0.0.1'
   if (!/^[A-Za-z0-9.:[\]-]+$/.test(host))
@@ -171,6 +185,30 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     }
   }
 
+  const operatorUrl = str('OPERATOR_WEBHOOK_URL')
+  const operatorFormat = (str('OPERATOR_WEBHOOK_FORMAT') ?? 'json') as WebhookFormat
+  if (!WEBHOOK_FORMATS.includes(operatorFormat))
+    errors.push(
+      `OPERATOR_WEBHOOK_FORMAT=${operatorFormat} is invalid: expected one of ${WEBHOOK_FORMATS.join(', ')}`,
+    )
+  if (operatorUrl !== undefined) {
+    try {
+      const u = new URL(operatorUrl)
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol')
+    } catch {
+      errors.push('OPERATOR_WEBHOOK_URL is invalid: expected an http:// or https:// URL')
+    }
+  }
+  const operatorSecret = str('OPERATOR_WEBHOOK_SECRET')
+  const operatorWebhook: OperatorWebhook | undefined =
+    operatorUrl === undefined
+      ? undefined
+      : {
+          url: operatorUrl,
+          format: operatorFormat,
+          ...(operatorSecret === undefined ? {} : { secret: operatorSecret }),
+        }
+
   const webhookAllowNets = (str(ALLOW_NETS_ENV) ?? '')
     .split(',')
     .map((e) => e.trim())
@@ -214,11 +252,14 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     // small bounds (down to 1 MiB) serve small disks and the fault suite's disk-full scenario
     spoolMaxBytes: (int('SPOOL_MAX_MB', 2048, 1, 1_048_576) ?? 2048) * 1024 * 1024,
     spoolSegmentBytes: (int('SPOOL_SEGMENT_MB', 64, 1, 1024) ?? 64) * 1024 * 1024,
+    ...optionalMiB('spoolReserveBytes', int('SPOOL_RESERVE_MB', undefined, 0, 1_048_576)),
     alertsEnabled: alertsRaw === 'true' || alertsRaw === '1',
     alertsThreadNice: int('ALERTS_THREAD_NICE', 5, 0, 19) ?? 5,
     smtpUrl,
     mailFrom: str('MAIL_FROM') ?? 'Courtyard <courtyard@localhost>',
     notifyGroupWindowMs: (int('NOTIFY_GROUP_WINDOW_S', 30, 0, 3600) ?? 30) * 1000,
+    ...(operatorWebhook === undefined ? {} : { operatorWebhook }),
+    operatorCheckMs: (int('OPERATOR_CHECK_S', 10, 1, 3600) ?? 10) * 1000,
     webhookAllowNets,
     broker: {
       retainMaxBytes: int('MQTT_RETAIN_MAX_BYTES', 64, 0, 65_536) ?? 64,

@@ -2,10 +2,11 @@
 // validated config, a logger and a metrics registry; reads no environment.
 //
 //   registry → influx → alerts store → spool → ingest → broker → service client → commands → notify →
-//   alerts (engine thread, annotations) → api
+//   alerts (engine thread, annotations) → api → operator alerts
 //
 // Stopping in reverse: the API first (no new requests), the alert engine, then the broker (no new
 // PUBACKs), then ingest drains what is spooled into InfluxDB, then the spool and the stores close.
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import nodemailer from 'nodemailer'
 import type { Logger } from 'pino'
@@ -19,11 +20,12 @@ import { ensurePrivateDir, ensurePrivateFile } from '../domain/private-files.ts'
 import { createSecretBox } from '../domain/secret-box.ts'
 import { startInflux } from '../influx/index.ts'
 import { startIngest } from '../ingest/index.ts'
-import { startNotify } from '../notify/index.ts'
+import { createOperatorAlerts, startNotify } from '../notify/index.ts'
 import { startRegistry } from '../registry/index.ts'
 import { startSpool } from '../spool/index.ts'
 import { ALERT_ENGINE_WORKER } from './alert-engine-entry.ts'
 import type { ServiceConfig } from './config.ts'
+import { startOperatorWatch } from './operator-watch.ts'
 import { createPartList } from './part-list.ts'
 import { loadSecretsKey } from './secrets-key.ts'
 
@@ -75,6 +77,7 @@ export async function startService(deps: {
       dir: spoolDir,
       maxBytes: config.spoolMaxBytes,
       segmentBytes: config.spoolSegmentBytes,
+      reserveBytes: config.spoolReserveBytes,
       log,
       metrics,
       consumers: config.alertsEnabled ? ['ingest', 'alerts'] : ['ingest'],
@@ -186,6 +189,20 @@ export async function startService(deps: {
       mqtt: serviceClient.client,
       alertBus: alertsStore.bus,
       parts: { commands: commands.service, notify: notify.stores, alerts: alerts.engine },
+    }),
+  )
+  // last to start, first to stop: the node's own problems go to its operators (log, metric, webhook)
+  await parts.start('operator alerts', () =>
+    startOperatorWatch({
+      readiness: () => parts.readiness(),
+      alerts: createOperatorAlerts({
+        webhook: config.operatorWebhook,
+        node: hostname(),
+        log,
+        metrics,
+      }),
+      intervalMs: config.operatorCheckMs,
+      log,
     }),
   )
   const ports = { mqtt: broker.ports.mqtt, http: api.port, ws: broker.ports.ws, tls: broker.ports.tls }

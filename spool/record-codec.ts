@@ -94,3 +94,19 @@ export function validPrefixLength(buf: Buffer): number {
   while (off < buf.length && decodeRecord(buf, off, buf.length, view) === Frame.Ok) off = view.end
   return off
 }
+
+/**
+ * How many of the whole records at the start of `buf[0, len)` fit in `budget` bytes, and their size.
+ * Reads only the length fields: `buf` holds records this process encoded.
+ */
+export function recordsWithin(buf: Buffer, len: number, budget: number): { records: number; bytes: number } {
+  let off = 0
+  let records = 0
+  while (off + RECORD_PREFIX_BYTES <= len) {
+    const end = off + RECORD_PREFIX_BYTES + buf.readUInt32LE(off)
+    if (end > len || end > budget) break
+    off = end
+    records++
+  }
+  return { records, bytes: off }
+}

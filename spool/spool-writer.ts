@@ -3,12 +3,12 @@
 // while the next batch accumulates; a batch's `done` callbacks run only after its fdatasync returned.
 // Two batch buffers are swapped and reused, so steady state allocates no Buffer per record or batch.
 import { fdatasync, close as fsClose, open as fsOpen, write as fsWrite, ftruncate } from 'node:fs'
-import { chmod, mkdir, open, readFile } from 'node:fs/promises'
+import { chmod, mkdir, open, readFile, statfs } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import { CourtyardError } from '../domain/errors.ts'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../domain/private-files.ts'
 import { adoptConsumers } from './consumer-set.ts'
-import { encodeRecord, maxEncodedSize, validPrefixLength } from './record-codec.ts'
+import { encodeRecord, maxEncodedSize, recordsWithin, validPrefixLength } from './record-codec.ts'
 import { fsyncDir, listSegments, segmentPath, segmentSizes } from './segment-files.ts'
 import type { SpoolWriter, SpoolWriterStats } from './types.ts'
 
@@ -29,6 +29,13 @@ export interface SpoolWriterOptions {
   onCommit?: () => void
   /** how often bytes on disk are re-counted, since the reader deletes consumed segments (default 1000) */
   rescanMs?: number
+  /**
+   * Free space kept on the spool's file system: appends are held while a batch would leave less than
+   * this, so a consumer's checkpoint (a small file written, then renamed) and a new segment file always
+   * fit and consumed segments can be deleted. A disk filled to its last page frees nothing: the old
+   * failure of test/chaos/disk-full.chaos.ts. Default: 10 % of the file system, at most 64 MiB.
+   */
+  reserveBytes?: number
   /** retry interval while blocked (default 100) */
   retryMs?: number
   now?: () => number
@@ -44,6 +51,21 @@ interface Batch {
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024
 const INITIAL_BATCH_BYTES = 256 * 1024
 const NO_SPACE = new Set(['ENOSPC', 'EDQUOT'])
+const MAX_DEFAULT_RESERVE = 64 * 1024 * 1024
+
+/** What the spool's file system has free for us, and the reserve to keep there. */
+interface DiskRoom {
+  availableBytes: number
+  reserveBytes: number
+}
+async function diskRoom(dir: string, reserveBytes: number | undefined): Promise<DiskRoom> {
+  const fs = await statfs(dir)
+  const total = fs.blocks * fs.bsize
+  return {
+    availableBytes: fs.bavail * fs.bsize,
+    reserveBytes: reserveBytes ?? Math.min(MAX_DEFAULT_RESERVE, Math.floor(total / 10)),
+  }
+}
 
 export async function openSpoolWriter(opts: SpoolWriterOptions): Promise<SpoolWriter> {
   const log = opts.log.child({ component: 'spool-writer' })
@@ -64,7 +86,15 @@ export async function openSpoolWriter(opts: SpoolWriterOptions): Promise<SpoolWr
   const fd = await new Promise<number>((resolve, reject) =>
     fsOpen(segmentPath(opts.dir, segment), 'r+', (err, fd) => (err ? reject(err) : resolve(fd))),
   )
-  return new GroupCommitWriter(opts, log, fd, segment, size, others)
+  return new GroupCommitWriter(
+    opts,
+    log,
+    fd,
+    segment,
+    size,
+    others,
+    await diskRoom(opts.dir, opts.reserveBytes),
+  )
 }
 
 /** Truncates a torn or corrupt tail of the last segment; returns the segment's valid size. */
@@ -86,6 +116,16 @@ async function recoverTail(dir: string, segment: number, log: Logger): Promise<n
   return valid
 }
 
+/** Cuts `batch` after its first `records` records (`bytes` long); returns the rest as a new batch. */
+function splitOff(batch: Batch, records: number, bytes: number): Batch {
+  const rest = Buffer.allocUnsafe(Math.max(INITIAL_BATCH_BYTES, batch.len - bytes))
+  batch.buf.copy(rest, 0, bytes, batch.len)
+  const tail = { buf: rest, len: batch.len - bytes, dones: batch.dones.slice(records) }
+  batch.len = bytes
+  batch.dones.length = records
+  return tail
+}
+
 class GroupCommitWriter implements SpoolWriter {
   private fill: Buffer = Buffer.allocUnsafe(INITIAL_BATCH_BYTES)
   private fillLen = 0
@@ -96,6 +136,8 @@ class GroupCommitWriter implements SpoolWriter {
   private inFlight = false
   private scheduled = false
   private blocked = false
+  /** why appends are held: the bound, the disk's reserve, or the disk refusing (ENOSPC) */
+  private blockedBy: string | undefined
   private closing = false
   private retryTimer: NodeJS.Timeout | undefined
   private readonly rescanTimer: NodeJS.Timeout
@@ -105,6 +147,8 @@ class GroupCommitWriter implements SpoolWriter {
   private committedRecords = 0
   private commits = 0
   private lastError: string | undefined
+  /** bytes made durable since `room` was measured: free space is `room.availableBytes` minus these */
+  private writtenSinceRoom = 0
   private readonly segmentBytes: number
   private readonly now: () => number
   private readonly flushBound = () => this.flush()
@@ -117,6 +161,8 @@ class GroupCommitWriter implements SpoolWriter {
     private segSize: number,
     /** bytes in segments other than the current one, as of the last rescan */
     private otherBytes: number,
+    /** free space on the spool's file system, as of the last rescan */
+    private room: DiskRoom,
   ) {
     this.segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES
     this.now = opts.now ?? Date.now
@@ -211,6 +257,24 @@ class GroupCommitWriter implements SpoolWriter {
     }
     const batch = this.held ?? this.takeFill()
     this.held = undefined
+    const room = this.room.availableBytes - this.writtenSinceRoom - this.room.reserveBytes
+    // held for the reserve: resume only with half a reserve to spare, not at every page the file system
+    // frees (a checkpoint rewritten, a page rounded), so acknowledgements do not trickle while "full"
+    if (this.blockedBy === 'reserve' && room < this.room.reserveBytes / 2) {
+      this.held = batch
+      this.enterBlocked('reserve')
+      return
+    }
+    if (batch.len > room) {
+      // write what fits above the reserve; hold the rest (it goes first once there is room again)
+      const fit = recordsWithin(batch.buf, batch.len, room)
+      if (fit.records === 0) {
+        this.held = batch
+        this.enterBlocked('reserve')
+        return
+      }
+      this.held = splitOff(batch, fit.records, fit.bytes)
+    }
     this.inFlight = true
     if (this.segSize >= this.segmentBytes) {
       this.roll((err) => (err ? this.onWriteError(batch, err) : this.writeBatch(batch)))
@@ -240,11 +304,13 @@ class GroupCommitWriter implements SpoolWriter {
 
   private onDurable(batch: Batch): void {
     this.segSize += batch.len
+    this.writtenSinceRoom += batch.len
     this.inFlight = false
     this.commits++
     this.committedRecords += batch.dones.length
     if (this.blocked) {
       this.blocked = false
+      this.blockedBy = undefined
       this.log.info({ diskBytes: this.diskBytes() }, 'spool accepting appends again')
     }
     this.recycle(batch.buf)
@@ -289,8 +355,15 @@ class GroupCommitWriter implements SpoolWriter {
   private enterBlocked(reason: string): void {
     if (!this.blocked) {
       this.blocked = true
+      this.blockedBy = reason
       this.log.warn(
-        { reason, diskBytes: this.diskBytes(), maxBytes: this.opts.maxBytes },
+        {
+          reason,
+          diskBytes: this.diskBytes(),
+          maxBytes: this.opts.maxBytes,
+          freeBytes: this.room.availableBytes - this.writtenSinceRoom,
+          reserveBytes: this.room.reserveBytes,
+        },
         'spool full: holding appends',
       )
       // the reader can delete only segments it has wholly consumed: close the current one so that
@@ -346,12 +419,20 @@ class GroupCommitWriter implements SpoolWriter {
     })
   }
 
-  /** Re-counts bytes in other segments (the reader deletes consumed ones, possibly in another process). */
+  /**
+   * Re-counts bytes in other segments (the reader deletes consumed ones, possibly in another process)
+   * and the file system's free space (which others use too).
+   */
   private async rescan(): Promise<void> {
     if (this.rescanning) return
     this.rescanning = true
     try {
       const segment = this.segment
+      const written = this.writtenSinceRoom
+      const room = await diskRoom(this.opts.dir, this.opts.reserveBytes)
+      // batches made durable while statfs ran may or may not be in its figure: count them as not
+      this.room = room
+      this.writtenSinceRoom -= written
       const others = (await listSegments(this.opts.dir)).filter((s) => s !== segment)
       const total = (await segmentSizes(this.opts.dir, others)).reduce((a, b) => a + b, 0)
       // a roll meanwhile moved bytes between "current" and "other": this count is stale

@@ -22,6 +22,8 @@ export async function startSpool(deps: {
   maxBytes: number
   /** segment file size (default: the writer's, 64 MiB) */
   segmentBytes?: number
+  /** free space kept on the spool's file system (default: the writer's) */
+  reserveBytes?: number
   log: Logger
   metrics: MetricsRegistry
   /**
@@ -37,6 +39,7 @@ export async function startSpool(deps: {
     dir: deps.dir,
     maxBytes: deps.maxBytes,
     segmentBytes: deps.segmentBytes,
+    reserveBytes: deps.reserveBytes,
     log: deps.log,
     consumers: deps.consumers,
     onCommit: () => {
@@ -64,8 +67,19 @@ export async function startSpool(deps: {
     async health() {
       const s = writer.stats()
       const consumers = await lag.check()
+      const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`
+      const problems = consumers.behind.map((consumer) => ({
+        key: `spool.consumer.${consumer}`,
+        summary: `spool consumer "${consumer}" is ${mb(consumers.lagBytes[consumer] ?? 0)} behind (alert at ${mb(consumers.thresholdBytes)}); the spool keeps what it has not read, and at ${mb(deps.maxBytes)} the broker stops acknowledging every device`,
+      }))
+      if (s.blocked)
+        problems.push({
+          key: 'spool.full',
+          summary: `spool full (${mb(s.diskBytes)} of ${mb(deps.maxBytes)}${s.lastError ? `; ${s.lastError}` : ''}): the broker is not acknowledging devices until a consumer catches up and frees space`,
+        })
       return {
         ok: !s.blocked && consumers.ok,
+        problems,
         blocked: s.blocked,
         diskBytes: s.diskBytes,
         backlogBytes: ingest.backlogBytes(),

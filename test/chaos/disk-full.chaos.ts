@@ -3,10 +3,9 @@
 // grows until it is full: the broker stops acknowledging, holds what it has; InfluxDB comes back, the
 // backlog drains, consumed segments are deleted, the broker acknowledges again, and nothing acknowledged
 // is lost.
-// Known open problem (this scenario fails about 1 run in 6 here): when the disk is full to its last page,
-// the writer's failed append frees nothing and no consumer's checkpoint (tmp file + rename) fits, so no
-// segment can be deleted and the service stays blocked. A fix needs headroom kept for checkpoints (e.g.
-// the writer holding appends while statfs shows less than a reserve free), not done yet.
+// It used to stick about 1 run in 6: with the disk full to its last page no consumer's checkpoint (a
+// small file written, then renamed) fitted, so no segment could be deleted. The writer now keeps a reserve
+// free (spool/spool-writer.ts, test/spool/disk-reserve.test.ts).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
