@@ -2,26 +2,20 @@
 // files (the writer may be another thread or process), so it polls; `notify()` is a same-process
 // shortcut that wakes a waiting `next()` at once.
 import { close as fsClose, open as fsOpen, read as fsRead, readSync } from 'node:fs'
-import { mkdir, unlink } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import { PRIVATE_DIR_MODE } from '../domain/private-files.ts'
 import {
   comparePositions,
   createCheckpointIfMissing,
   INGEST_CONSUMER,
-  lowestCheckpoint,
   readCheckpoint,
   writeCheckpoint,
 } from './checkpoint-file.ts'
 import { readConsumerSet } from './consumer-set.ts'
+import { deleteConsumedSegments } from './prune.ts'
 import { decodeRecord, Frame, RecordView } from './record-codec.ts'
-import {
-  listSegments,
-  listSegmentsSync,
-  segmentPath,
-  segmentSizeSync,
-  segmentSizes,
-} from './segment-files.ts'
+import { listSegments, listSegmentsSync, segmentPath, segmentSizeSync } from './segment-files.ts'
 import type { SpoolEntry, SpoolPosition, SpoolReader } from './types.ts'
 
 export interface SpoolReaderOptions {
@@ -333,21 +327,7 @@ class FileSpoolReader implements SpoolReader {
     if (pos.segment === this.prunedAtSegment && t - this.prunedAtMs < PRUNE_EVERY_MS) return
     this.prunedAtSegment = pos.segment
     this.prunedAtMs = t
-    const segments = await listSegments(this.opts.dir)
-    // what every consumer of the set has passed is consumed by all
-    const others = await lowestCheckpoint(this.opts.dir, await readConsumerSet(this.opts.dir))
-    const low = others !== undefined && comparePositions(others, pos) < 0 ? others : pos
-    const doomed = segments.filter((s) => s < low.segment)
-    // the lowest checkpoint's segment is wholly consumed if it is finished (a later one exists) and read to its end
-    if (segments.some((s) => s > low.segment)) {
-      const [size] = await segmentSizes(this.opts.dir, [low.segment])
-      if (size !== undefined && low.offset >= size) doomed.push(low.segment)
-    }
-    for (const s of doomed) {
-      await unlink(segmentPath(this.opts.dir, s)).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') this.log.error({ err, segment: s }, 'spool segment delete failed')
-      })
-    }
+    await deleteConsumedSegments(this.opts.dir, this.log, pos)
   }
 
   /** The first segment after the cursor's, if the writer has started one. */

@@ -8,6 +8,7 @@ import type { Logger } from 'pino'
 import { CourtyardError } from '../domain/errors.ts'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../domain/private-files.ts'
 import { adoptConsumers } from './consumer-set.ts'
+import { deleteConsumedSegments } from './prune.ts'
 import { encodeRecord, maxEncodedSize, recordsWithin, validPrefixLength } from './record-codec.ts'
 import { fsyncDir, listSegments, segmentPath, segmentSizes } from './segment-files.ts'
 import type { SpoolWriter, SpoolWriterStats } from './types.ts'
@@ -427,6 +428,9 @@ class GroupCommitWriter implements SpoolWriter {
     if (this.rescanning) return
     this.rescanning = true
     try {
+      // held for lack of space, nothing new reaches the consumers and they stop committing: free what
+      // they have all passed here, or a prune they skipped never comes (spool/prune.ts)
+      if (this.blocked) await deleteConsumedSegments(this.opts.dir, this.log)
       const segment = this.segment
       const written = this.writtenSinceRoom
       const room = await diskRoom(this.opts.dir, this.opts.reserveBytes)

@@ -107,7 +107,7 @@ describe(NAME, () => {
       timeoutMs: 90_000,
       what: 'acks again once the backlog drained',
     }).catch((err) => {
-      throw new Error(`${String(err)}\n--- service output ---\n${svc.output().slice(-6000)}`)
+      throw new Error(`${String(err)}\n--- service output ---\n${svc.output().slice(-20000)}`)
     })
     await fleet.stop()
     const c = await expectExactlyOnce(influx.url, db, fleet.acked)

@@ -218,3 +218,41 @@ describe('a consumer far behind', () => {
     )
   })
 })
+
+describe('consumers caught up while the spool is full', () => {
+  it('frees the spool even when the last consumer to commit skipped its prune (the writer prunes while it holds appends)', async () => {
+    const dir = setup('spool-full-caught-up')
+    // one big segment: everything stays in segment 0 until the writer, blocked, rolls to segment 1
+    const w = await writer({
+      dir,
+      maxBytes: 8 * 1024,
+      segmentBytes: 1024 * 1024,
+      log: silentLog,
+      consumers: ['ingest', 'alerts'],
+      rescanMs: 20,
+      retryMs: 10,
+    })
+    const alerts = await reader(dir, 'alerts')
+    const ingest = await reader(dir)
+    let n = 0
+    while (!w.stats().blocked) {
+      const p = appendAsync(w, 'devices/abc/telemetry', Buffer.from(`{"seq":${n++}}`.padEnd(500)))
+      await Promise.race([p, until(() => w.stats().blocked)])
+    }
+    const held = appendAsync(w, 'devices/abc/telemetry', Buffer.from(`{"seq":${n++}}`.padEnd(500)))
+    const written = w.stats().committedRecords
+    // alerts commits all but the last record (its prune: ingest has read nothing, nothing goes),
+    const a1 = await readN(alerts, written - 1)
+    await alerts.commit(a1.at(-1)!.pos)
+    // ingest commits everything (its prune: alerts is still in segment 0, nothing goes),
+    const i1 = await readN(ingest, written)
+    await ingest.commit(i1.at(-1)!.pos)
+    // and alerts' last commit, in the same segment within seconds of its prune, prunes nothing
+    const a2 = await readN(alerts, 1)
+    await alerts.commit(a2.at(-1)!.pos)
+    expect(segmentFiles(dir), 'segment 0, consumed by both, and the empty segment 1').toHaveLength(2)
+    // every record consumed by both: the writer must free segment 0 by itself and take the held append
+    await held
+    expect(w.stats().blocked).toBe(false)
+  })
+})
