@@ -9,8 +9,9 @@ import {
   type ReportEstate,
   SHED_NAME,
   seedReportEstate,
+  untilReportsHold,
 } from '../support/report-seed.ts'
-import { createServiceProcess, pollUntil, type ServiceProcess } from '../support/service-process.ts'
+import { createServiceProcess, type ServiceProcess } from '../support/service-process.ts'
 
 let svc: ServiceProcess
 let estate: ReportEstate
@@ -56,19 +57,7 @@ beforeAll(async () => {
   estate = await seedReportEstate(svc)
   const { d0, d2 } = estate.days
   range = `from=${isoDay(d0)}&to=${isoDay(d2)}`
-  // everything is stored and evaluated once the last session event and the stray-wire alert are visible
-  await pollUntil(
-    async () => {
-      const s = await get(`/api/v1/reports/sessions?${range}`, estate.tokens.viewer)
-      const a = await get(`/api/v1/reports/alerts?${range}`, estate.tokens.viewer)
-      const started = (s.body.rows ?? []).reduce((n: number, r: { started: number }) => n + r.started, 0)
-      const types = (a.body.rows ?? []).map((r: { type: string }) => r.type)
-      return started === 3 && types.includes('stray_wire_charging') && types.includes('port_fault')
-    },
-    { timeoutMs: 60_000, intervalMs: 250, what: 'the seeded sessions and alerts in the reports' },
-  ).catch((err) => {
-    throw new Error(`${String(err)}\n--- service output ---\n${svc.output().slice(-3000)}`)
-  })
+  await untilReportsHold(svc, estate)
 }, 120_000)
 afterAll(async () => {
   await estate?.close()

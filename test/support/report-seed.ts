@@ -5,7 +5,7 @@
 // after local midnight, which is before midnight UTC: a report counted in UTC days would differ.
 import type { MqttClient } from 'mqtt'
 import { connectDevice } from './device-publisher.ts'
-import { api, type ServiceProcess } from './service-process.ts'
+import { api, pollUntil, type ServiceProcess } from './service-process.ts'
 
 export const DAY_MS = 86_400_000
 const MIN = 60_000
@@ -187,4 +187,28 @@ export async function seedReportEstate(svc: ServiceProcess): Promise<ReportEstat
       for (const c of clients) await c.endAsync(true).catch(() => undefined)
     },
   }
+}
+
+/**
+ * Waits until the service has stored and evaluated everything seeded: the third session start is in the
+ * sessions report and the port faults and the stray-wire incident are in the alerts report.
+ */
+export async function untilReportsHold(svc: ServiceProcess, estate: ReportEstate): Promise<void> {
+  const range = `from=${isoDay(estate.days.d0)}&to=${isoDay(estate.days.d2)}`
+  const get = async <T>(path: string) =>
+    (await (
+      await fetch(`${svc.httpUrl}${path}`, { headers: { authorization: `Bearer ${estate.tokens.viewer}` } })
+    ).json()) as { rows?: T[] }
+  await pollUntil(
+    async () => {
+      const s = await get<{ started: number }>(`/api/v1/reports/sessions?${range}`)
+      const a = await get<{ type: string }>(`/api/v1/reports/alerts?${range}`)
+      const started = (s.rows ?? []).reduce((n, r) => n + r.started, 0)
+      const types = (a.rows ?? []).map((r) => r.type)
+      return started === 3 && types.includes('stray_wire_charging') && types.includes('port_fault')
+    },
+    { timeoutMs: 60_000, intervalMs: 250, what: 'the seeded sessions and alerts in the reports' },
+  ).catch((err) => {
+    throw new Error(`${String(err)}\n--- service output ---\n${svc.output().slice(-3000)}`)
+  })
 }
