@@ -258,3 +258,27 @@ describe('GET /api/v1/reports/*', () => {
     expect(sw.text).toContain(`,${BUILDING_NAME},building,1,1\r\n`)
   })
 })
+
+describe('a site in another time zone', () => {
+  it("counts the shed's days in its own local time once its alert settings say UTC", async () => {
+    const { d0, d1, d2 } = estate.days
+    const put = (override: object) =>
+      fetch(`${svc.httpUrl}/api/v1/sites/${estate.shedId}/alert-settings`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${svc.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(override),
+      })
+    expect((await put({ utcOffsetMin: 0 })).status).toBe(200)
+    try {
+      const res = await get(`/api/v1/reports/energy?${range}`, estate.tokens.viewer)
+      // in UTC days the 00:30 reading (104.8) and the 02:00 session end (0.8 kWh) belong to D1
+      expect(res.body.rows).toEqual([
+        energyRow(isoDay(d0), 0, 0, 0),
+        energyRow(isoDay(d1), 5.8, 2, 2),
+        energyRow(isoDay(d2), 5.45, 0, 0),
+      ])
+    } finally {
+      expect((await put({})).status).toBe(200)
+    }
+  })
+})

@@ -191,21 +191,32 @@ export async function seedReportEstate(svc: ServiceProcess): Promise<ReportEstat
 
 /**
  * Waits until the service has stored and evaluated everything seeded: the third session start is in the
- * sessions report and the port faults and the stray-wire incident are in the alerts report.
+ * sessions report and both port faults and the stray-wire incident are in the alerts report, and bravo's
+ * session and fault are in its own.
  */
 export async function untilReportsHold(svc: ServiceProcess, estate: ReportEstate): Promise<void> {
   const range = `from=${isoDay(estate.days.d0)}&to=${isoDay(estate.days.d2)}`
-  const get = async <T>(path: string) =>
+  const get = async <T>(path: string, token = estate.tokens.viewer) =>
     (await (
-      await fetch(`${svc.httpUrl}${path}`, { headers: { authorization: `Bearer ${estate.tokens.viewer}` } })
-    ).json()) as { rows?: T[] }
+      await fetch(`${svc.httpUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
+      rows?: T[]
+    }
+  const started = (rows: { started: number }[] = []) => rows.reduce((n, r) => n + r.started, 0)
   await pollUntil(
     async () => {
       const s = await get<{ started: number }>(`/api/v1/reports/sessions?${range}`)
-      const a = await get<{ type: string }>(`/api/v1/reports/alerts?${range}`)
-      const started = (s.rows ?? []).reduce((n, r) => n + r.started, 0)
-      const types = (a.rows ?? []).map((r) => r.type)
-      return started === 3 && types.includes('stray_wire_charging') && types.includes('port_fault')
+      const a = await get<{ type: string; raised: number }>(`/api/v1/reports/alerts?${range}`)
+      const b = await get<{ started: number }>(`/api/v1/reports/sessions?${range}`, estate.tokens.bravo)
+      const ba = await get<{ type: string }>(`/api/v1/reports/alerts?${range}`, estate.tokens.bravo)
+      const raised = (type: string) => (a.rows ?? []).find((r) => r.type === type)?.raised
+      return (
+        started(s.rows) === 3 &&
+        raised('stray_wire_charging') === 1 &&
+        raised('port_fault') === 2 &&
+        started(b.rows) === 1 &&
+        (ba.rows ?? []).length > 0
+      )
     },
     { timeoutMs: 60_000, intervalMs: 250, what: 'the seeded sessions and alerts in the reports' },
   ).catch((err) => {
