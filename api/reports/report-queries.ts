@@ -1,7 +1,7 @@
 // InfluxQL for the charging reports, over the storage whitelist (domain/storage.ts): the feeder meter per
 // pile per local day, and the piles' session events. Site ids and the tenant reach InfluxDB only as bound
 // parameters; the GROUP BY offset is computed from an integer.
-import { MEASUREMENT, TAG } from '../../domain/storage.ts'
+import { type EventFieldPath, type FieldPath, MEASUREMENT, TAG } from '../../domain/storage.ts'
 import type { QueryParam } from '../../influx/index.ts'
 import { ident, type Query, tagFilter } from '../influx-queries.ts'
 import { type TimeRange, toRfc3339 } from '../time-range.ts'
@@ -9,7 +9,9 @@ import { type TimeRange, toRfc3339 } from '../time-range.ts'
 /** Session events one report may read; far beyond a year of a dozen busy sheds, and about 10 MB of answer. */
 export const MAX_REPORT_EVENTS = 100_000
 
-const FEEDER_ENERGY = 'feeder.energyKWh'
+// typed by the storage schema: a renamed field is a type error here
+const FEEDER_ENERGY: FieldPath<'charging-pile'> = 'feeder.energyKWh'
+const EVENT_COLUMNS: EventFieldPath[] = ['port', 'energyWh']
 
 function scopeWhere(
   spec: { tenantId: string | null; siteIds: readonly string[]; range: TimeRange },
@@ -55,7 +57,7 @@ export function sessionEventsQuery(spec: {
 }): Query {
   const params: Record<string, QueryParam> = {}
   const where = scopeWhere(spec, params)
-  const cols = ['port', 'energyWh', TAG.event, TAG.site, TAG.device].map(ident).join(', ')
+  const cols = [...EVENT_COLUMNS, TAG.event, TAG.site, TAG.device].map(ident).join(', ')
   return {
     q: `SELECT ${cols} FROM ${ident(MEASUREMENT.event)} WHERE ${where} AND (${ident(TAG.event)} = 'session_started' OR ${ident(TAG.event)} = 'session_ended') ORDER BY time ASC LIMIT ${MAX_REPORT_EVENTS + 1}`,
     params,
