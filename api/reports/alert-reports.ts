@@ -83,7 +83,6 @@ export function strayWireReport(
   sites: readonly ReportSite[],
   range: DayRange,
 ): StrayWireRow[] {
-  const siteOf = new Map(sites.map((s) => [s.id, s]))
   const rows: StrayWireRow[] = []
   for (const { month, range: slice } of monthSlices(range)) {
     const found = new Map(counts(deps, sites, slice, 'stray_wire_charging').map((c) => [c.siteId, c]))
