@@ -26,6 +26,7 @@ export {
   type AlertStateFilter,
   type AlertStore,
   createAlertStore,
+  type RaisedCount,
   type SettingsScope,
   type StoredAlert,
 } from './store.ts'

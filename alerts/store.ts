@@ -43,6 +43,28 @@ export interface AlertQuery {
 
 export type SettingsScope = 'site' | 'device'
 
+/** Alerts raised in a window, counted per site and type (reports). */
+export interface RaisedCountQuery {
+  /** null/undefined: every tenant */
+  tenantId?: string | null
+  /** only these sites */
+  siteIds: readonly string[]
+  type?: AlertType
+  /** raisedAt ≥ from, epoch ms */
+  from: number
+  /** raisedAt < to, epoch ms */
+  to: number
+}
+
+export interface RaisedCount {
+  siteId: string
+  type: AlertType
+  /** alerts raised in the window */
+  raised: number
+  /** of those, how many are still open (active or acknowledged) now */
+  open: number
+}
+
 export function migrateAlertStore(db: AlertsDb): number {
   return migratePart(db, 'engine', ALERT_STORE_MIGRATIONS)
 }
@@ -253,6 +275,28 @@ export function createAlertStore(db: AlertsDb) {
       const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY raised_at DESC, id DESC LIMIT ?`
       return (db.prepare(sql).all(...args, query.limit) as AlertRow[]).map(fromRow)
+    },
+    /** Counted in SQLite over the raised_at index: a report reads one row per site and type, not every alert. */
+    countRaised(query: RaisedCountQuery): RaisedCount[] {
+      if (!query.siteIds.length) return []
+      const where = [
+        'raised_at >= ?',
+        'raised_at < ?',
+        `site_id IN (${query.siteIds.map(() => '?').join(',')})`,
+      ]
+      const args: (string | number)[] = [query.from, query.to, ...query.siteIds]
+      if (query.tenantId) {
+        where.push('tenant_id = ?')
+        args.push(query.tenantId)
+      }
+      if (query.type) {
+        where.push('type = ?')
+        args.push(query.type)
+      }
+      const sql = `SELECT site_id AS siteId, type, count(*) AS raised,
+        sum(CASE WHEN state != 'cleared' THEN 1 ELSE 0 END) AS open
+        FROM alerts WHERE ${where.join(' AND ')} GROUP BY site_id, type ORDER BY site_id, type`
+      return db.prepare(sql).all(...args) as RaisedCount[]
     },
     countsByState(): Record<'active' | 'acknowledged', number> {
       const out = { active: 0, acknowledged: 0 }

@@ -8,7 +8,14 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 
 /** The console's client routes (console/src/router.ts): keep the two lists in step. */
-export const CLIENT_ROUTES = ['/', '/alerts', '/alerts/:id', '/sites/:id', '/devices/:id'] as const
+export const CLIENT_ROUTES = [
+  '/',
+  '/alerts',
+  '/alerts/:id',
+  '/sites/:id',
+  '/devices/:id',
+  '/reports',
+] as const
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 

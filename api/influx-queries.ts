@@ -84,6 +84,16 @@ const REGEX_META_RE = /[\\^$.|?*+()[\]{}]/g
  * (6.6x the influxd CPU for a page of 1,000 devices: bench/device-state.ts).
  */
 export function deviceFilter(ids: readonly string[], params: Record<string, QueryParam>): string {
-  params.devices = { regex: `^(?:${ids.map((id) => id.replace(REGEX_META_RE, '\\$&')).join('|')})$` }
-  return '"device" =~ $devices'
+  return tagFilter('device', ids, params, 'devices')
+}
+
+/** `"<tag>" =~ $<param>`: any tag matching one of the values, bound as deviceFilter binds device ids. */
+export function tagFilter(
+  tag: string,
+  values: readonly string[],
+  params: Record<string, QueryParam>,
+  param: string,
+): string {
+  params[param] = { regex: `^(?:${values.map((v) => v.replace(REGEX_META_RE, '\\$&')).join('|')})$` }
+  return `${ident(tag)} =~ $${param}`
 }

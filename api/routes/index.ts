@@ -12,6 +12,7 @@ import { deviceDataRoutes } from './device-data.ts'
 import { deviceRoutes } from './devices.ts'
 import { notifyRoutes } from './notify/notify-routes.ts'
 import type { PeopleDeps } from './people-deps.ts'
+import { reportRoutes } from './reports.ts'
 import { sessionRoutes } from './session.ts'
 import { siteRoutes } from './sites.ts'
 import { strayWireLearnedRoutes } from './stray-wire-learned.ts'
@@ -50,4 +51,5 @@ export async function registerV1Routes(
     })
     await v1.register(strayWireLearnedRoutes, { ctx, engine: alerts })
   }
+  await v1.register(reportRoutes, { ctx, alerts: alerts?.store })
 }

@@ -12,12 +12,14 @@ import { createAlertDetailStore } from './stores/alert-detail-store.ts'
 import { createAlertsStore } from './stores/alerts-store.ts'
 import { createDeviceStore } from './stores/device-store.ts'
 import { createEstateStore } from './stores/estate-store.ts'
+import { createReportsStore } from './stores/reports-store.ts'
 import { createShedStore } from './stores/shed-store.ts'
 import type { User } from './types.ts'
 import { AlertDetailView } from './views/alert-detail-view.tsx'
 import { AlertsView } from './views/alerts-view.tsx'
 import { DeviceView } from './views/device-view.tsx'
 import { EstateView } from './views/estate-view.tsx'
+import { ReportsView } from './views/reports-view.tsx'
 import { ShedView } from './views/shed-view.tsx'
 
 export interface AppDeps {
@@ -62,6 +64,14 @@ function DevicePage(props: { deps: AppDeps; id: string }) {
   const { api, live, alarm } = props.deps
   const store = usePageStore(() => createDeviceStore({ api, live, id: props.id }), props.id)
   return <DeviceView store={store} sites={alarm.sites.value} />
+}
+
+function ReportsPage(props: { deps: AppDeps }) {
+  const store = usePageStore(
+    () => createReportsStore({ api: props.deps.api, lang: () => lang.value }),
+    'reports',
+  )
+  return <ReportsView store={store} />
 }
 
 const route = computed(() => parseRoute(location$.value.pathname))
@@ -121,6 +131,9 @@ export function App(props: AppDeps) {
     case 'device':
       page = <DevicePage key={r.id} deps={props} id={r.id} />
       break
+    case 'reports':
+      page = <ReportsPage deps={props} />
+      break
     case 'not-found':
       page = (
         <main>
@@ -146,6 +159,9 @@ export function App(props: AppDeps) {
             </a>
             <a {...linkTo('/alerts')} class={r.name === 'alerts' ? 'current' : ''} data-label="nav.alerts">
               {tr('nav.alerts')}
+            </a>
+            <a {...linkTo('/reports')} class={r.name === 'reports' ? 'current' : ''} data-label="nav.reports">
+              {tr('nav.reports')}
             </a>
           </nav>
         )}

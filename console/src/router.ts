@@ -8,6 +8,7 @@ export type Route =
   | { name: 'alert'; id: string }
   | { name: 'site'; id: string }
   | { name: 'device'; id: string }
+  | { name: 'reports' }
   | { name: 'not-found' }
 
 export function parseRoute(pathname: string): Route {
@@ -18,6 +19,7 @@ export function parseRoute(pathname: string): Route {
   if (head === 'alerts') return id ? { name: 'alert', id } : { name: 'alerts' }
   if (head === 'sites' && id) return { name: 'site', id }
   if (head === 'devices' && id) return { name: 'device', id }
+  if (head === 'reports' && !id) return { name: 'reports' }
   return { name: 'not-found' }
 }
 

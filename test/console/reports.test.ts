@@ -1,0 +1,118 @@
+// The reports page in Debian's Chromium against the real service (child process, real InfluxDB, real
+// alert engine) fed over real MQTT (test/support/report-seed.ts): a viewer opens Reports from the
+// navigation, reads the day's energy, downloads the CSV, reads it on a 390 px phone and in English.
+import { readFileSync } from 'node:fs'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { ensureConsoleBuilt } from '../../console/index.ts'
+import { horizontalOverflow, launchChromium, screenshot } from '../support/browser.ts'
+import { isoDay, type ReportEstate, seedReportEstate, untilReportsHold } from '../support/report-seed.ts'
+import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../support/service-process.ts'
+
+const PHONE = { width: 390, height: 844 }
+const DESK = { width: 1280, height: 900 }
+const VIEWER = { username: 'li.viewer', password: 'correct horse battery 8' }
+
+describe('reports page', () => {
+  let svc: ServiceProcess
+  let browser: Browser
+  let estate: ReportEstate
+  const contexts: BrowserContext[] = []
+
+  /** Signed in as a viewer, on the estate page, in Shanghai time (the default range is local dates). */
+  const openSignedIn = async (viewport = DESK): Promise<Page> => {
+    const ctx = await browser.newContext({
+      viewport,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      acceptDownloads: true,
+    })
+    contexts.push(ctx)
+    const page = await ctx.newPage()
+    await page.goto(`${svc.httpUrl}/`)
+    await page.fill('input[name=username]', VIEWER.username)
+    await page.fill('input[name=password]', VIEWER.password)
+    await page.click('button[type=submit]')
+    await page.waitForSelector('header.top [data-live="live"]')
+    return page
+  }
+  const cellOf = async (page: Page, report: string, date: string, column: number) =>
+    page.evaluate(
+      `[...document.querySelectorAll('[data-report="${report}"] tbody tr')]
+        .find((tr) => tr.cells[0].textContent === ${JSON.stringify(date)})?.cells[${column}].textContent ?? null`,
+    ) as Promise<string | null>
+
+  beforeAll(async () => {
+    ensureConsoleBuilt()
+    svc = await createServiceProcess({ influxUrl: inject('influxUrl') })
+    await svc.start()
+    estate = await seedReportEstate(svc)
+    await api(svc, 'POST', '/api/v1/users', { ...VIEWER, role: 'viewer', tenantId: 'default' })
+    await untilReportsHold(svc, estate)
+    browser = await launchChromium()
+  }, 120_000)
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined)
+    await browser?.close()
+    await estate?.close()
+    await svc?.kill('SIGTERM')
+  })
+
+  it('opens from the navigation, shows the energy of a day and downloads its CSV', async () => {
+    const page = await openSignedIn()
+    await page.click('header.top nav [data-label="nav.reports"]')
+    await page.waitForSelector('[data-report="energy"] tbody tr')
+    expect(new URL(page.url()).pathname).toBe('/reports')
+    // the default range, the last 7 days, holds the seeded days: 5.5 kWh metered, 1.2 charged, 1 session
+    const d1 = isoDay(estate.days.d1)
+    expect(await cellOf(page, 'energy', d1, 2)).toBe('5.50')
+    expect(await cellOf(page, 'energy', d1, 3)).toBe('1.20')
+    expect(await cellOf(page, 'energy', d1, 4)).toBe('1')
+    await page.waitForSelector('[data-report="stray-wire"] tbody tr')
+    expect(await page.textContent('[data-report="alerts"] tbody')).toContain('端口故障')
+    await screenshot(page, 'reports-desk')
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-action="csv-energy"]'),
+    ])
+    const { from, to } = (await page.evaluate(
+      `({ from: document.querySelector('input[name=from]').value, to: document.querySelector('input[name=to]').value })`,
+    )) as { from: string; to: string }
+    expect(download.suggestedFilename()).toBe(`courtyard-energy-${from}_${to}.csv`)
+    const csv = readFileSync((await download.path())!)
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const lines = csv.subarray(3).toString('utf8').split('\r\n')
+    // the page is in Chinese: so is the header row
+    expect(lines[0]).toBe('日期,小区,站点编号,站点,电表用电 (kWh),充电电量 (kWh),完成充电次数')
+    expect(lines).toContain(`${d1},河畔花园,${estate.shedId},"'+1号 ""东""棚, 北门",5.5,1.2,1`)
+  })
+
+  it('narrows the range with the date fields', async () => {
+    const page = await openSignedIn()
+    await page.goto(`${svc.httpUrl}/reports`)
+    await page.waitForSelector('[data-report="energy"] tbody tr')
+    const d2 = isoDay(estate.days.d2)
+    await page.fill('input[name=to]', d2)
+    await page.fill('input[name=from]', d2)
+    await pollUntil(async () => (await page.$$('[data-report="energy"] tbody tr')).length === 1, {
+      what: 'one day of energy',
+    })
+    expect(await cellOf(page, 'energy', d2, 2)).toBe('5.75')
+    expect(await page.getAttribute('[data-action="csv-sessions"]', 'href')).toContain(`from=${d2}&to=${d2}`)
+  })
+
+  it('reflows to a 390 px phone without sideways scrolling, and switches to English', async () => {
+    const page = await openSignedIn(PHONE)
+    await page.goto(`${svc.httpUrl}/reports`)
+    await page.waitForSelector('[data-report="sessions"] tbody tr')
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'reports-phone')
+    await page.click('[data-action="lang"]')
+    await page.waitForSelector('[data-report="energy"] h2:text("Energy per shed per day")')
+    expect(await page.textContent('[data-report="alerts"] tbody')).toContain('Port fault')
+    expect(await page.getAttribute('[data-action="csv-alerts"]', 'href')).toContain('lang=en')
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'reports-english-phone')
+  })
+})
