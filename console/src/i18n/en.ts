@@ -102,7 +102,7 @@ export const en: Dict = {
   'daycare.rooms': 'Rooms',
   'daycare.season.summer': 'Summer band',
   'daycare.season.winter': 'Winter band',
-  'daycare.bandSource': 'Indoor air quality per GB/T 18883',
+  'daycare.bandSource': 'Indoor air quality per GB/T 18883, as this site’s alert settings set it',
   'daycare.temp': 'Temperature',
   'daycare.humidity': 'Humidity',
   'daycare.co2': 'CO₂',

@@ -100,7 +100,7 @@ export const zhCN = {
   'daycare.rooms': '各房间',
   'daycare.season.summer': '夏季标准',
   'daycare.season.winter': '冬季标准',
-  'daycare.bandSource': '依据 GB/T 18883 室内空气质量标准',
+  'daycare.bandSource': '依据 GB/T 18883 室内空气质量标准及本站告警设置',
   'daycare.temp': '温度',
   'daycare.humidity': '相对湿度',
   'daycare.co2': '二氧化碳',

@@ -95,7 +95,11 @@ export function createCircuitsStore(deps: { api: Api; live: Live; siteId: string
 
   const circuits = computed<CircuitView[]>(() => {
     const byDevice = base.alertsByDevice.value
-    const stray = [...strayWire.value.values()].sort((a, b) => a.raisedAt - b.raisedAt)
+    // recomputed with every reading: a page left open for days drops marks as they leave the span
+    const since = now() - CIRCUIT_HISTORY_MS
+    const stray = [...strayWire.value.values()]
+      .filter((a) => a.raisedAt >= since)
+      .sort((a, b) => a.raisedAt - b.raisedAt)
     return base.devices.value.map(({ device, reading }) => ({
       device,
       name: reading?.circuit || device.name || device.id,
