@@ -296,15 +296,23 @@ describe('site pages: day-care centre, building circuits, displays', () => {
     await page.waitForSelector(marker, { timeout: 10_000 })
     expect(await page.$$(marker)).toHaveLength(2)
     expect(Number(await page.getAttribute(marker, 'data-ts'))).toBe(alert.raisedAt)
-    // where on the time axis: the mark's share of the chart's width matches raisedAt's share of its span
-    const where = (await page.evaluate(`(() => {
+    // where on the time axis: the mark's share of the plot's width is raisedAt's share of the axis's span
+    // (the span covers every reading, from the lights' first minute to the charger's last)
+    const chart = `${section} .chart:has(${marker.replace(section, '').trim()})`
+    await page.waitForSelector(`${chart}[data-x-max="${(start + 44 * MIN) / 1000}"]`)
+    const at = (await page.evaluate(`(() => {
       const m = document.querySelector(${JSON.stringify(marker)})
+      const chart = m.closest('.chart')
       const over = m.parentElement.parentElement.getBoundingClientRect()
-      return (m.getBoundingClientRect().left + m.getBoundingClientRect().width / 2 - over.left) / over.width
-    })()`)) as number
-    const first = start
-    const last = start + 44 * MIN
-    expect(where).toBeCloseTo((alert.raisedAt - first) / (last - first), 1)
+      const box = m.getBoundingClientRect()
+      return {
+        share: (box.left + box.width / 2 - over.left) / over.width,
+        min: Number(chart.dataset.xMin),
+        max: Number(chart.dataset.xMax),
+      }
+    })()`)) as { share: number; min: number; max: number }
+    expect(at.min).toBeLessThanOrEqual(start / 1000)
+    expect(at.share).toBeCloseTo((alert.raisedAt / 1000 - at.min) / (at.max - at.min), 2)
 
     // the latest reading live in the figures
     await publish(circuit, 'telemetry', circuitReading(Date.now(), true, 333))
