@@ -223,7 +223,7 @@ describe('site pages: day-care centre, building circuits, displays', () => {
       room('活动室', { tempC: midT, humidityPct: midRh, co2Ppm: 1180, occupancy: 14 }),
     )
     await pollUntil(async () => (await text(page, `${warm} [data-field="occupancy"]`)) === '14 人', {
-      timeoutMs: 5000,
+      timeoutMs: 15_000,
       intervalMs: 20,
       what: 'the new occupancy on the day-care page',
     })
@@ -252,7 +252,7 @@ describe('site pages: day-care centre, building circuits, displays', () => {
       room: '午休室',
       confidence: 0.92,
     })
-    const item = await page.waitForSelector('.alarm-banner .alarm-item', { timeout: 10_000 })
+    const item = await page.waitForSelector('.alarm-banner .alarm-item', { timeout: 30_000 })
     expect(await item.textContent()).toContain('跌倒')
     await page.waitForSelector(`${stuffy}.sev-critical .card-alerts .badge`)
     expect(await page.evaluate('window.__courtyardAlarm.beeps')).toBeGreaterThan(0)
@@ -288,12 +288,12 @@ describe('site pages: day-care centre, building circuits, displays', () => {
             `/api/v1/alerts?type=stray_wire_charging&deviceId=${circuit.id}&state=all`,
           )
         ).items[0],
-      { timeoutMs: 20_000, what: 'the stray-wire alert in the API' },
+      { timeoutMs: 60_000, what: 'the stray-wire alert in the API' },
     )
     expect(alert.raisedAt).toBeGreaterThan(start + 15 * MIN)
     // raised live while the page is open: one mark on each chart, at the time it was raised
     const marker = `${section} .chart-marker[data-alert-id="${alert.id}"]`
-    await page.waitForSelector(marker, { timeout: 10_000 })
+    await page.waitForSelector(marker, { timeout: 30_000 })
     expect(await page.$$(marker)).toHaveLength(2)
     expect(Number(await page.getAttribute(marker, 'data-ts'))).toBe(alert.raisedAt)
     // where on the time axis: the mark's share of the plot's width is raisedAt's share of the axis's span
@@ -317,7 +317,7 @@ describe('site pages: day-care centre, building circuits, displays', () => {
     // the latest reading live in the figures
     await publish(circuit, 'telemetry', circuitReading(Date.now(), true, 333))
     await pollUntil(async () => (await text(page, `${section} [data-field="powerW"]`))?.includes('333'), {
-      timeoutMs: 5000,
+      timeoutMs: 15_000,
       intervalMs: 20,
       what: 'the new power on the circuits page',
     })
@@ -341,7 +341,7 @@ describe('site pages: day-care centre, building circuits, displays', () => {
     await phone.waitForSelector(`${section} .chart-marker[data-alert-id="${alert.id}"]`)
     expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0)
     await screenshot(phone, 'circuits-phone')
-  })
+  }, 180_000)
 
   it('displays: each screen’s state, brightness, cabinet temperature and hardware health, live', async () => {
     await publish(screen, 'telemetry', display())
@@ -361,7 +361,7 @@ describe('site pages: day-care centre, building circuits, displays', () => {
       'telemetry',
       display({ screen: 'black', fanOk: false, cabinetTempC: 62, brightnessPct: 35 }),
     )
-    await page.waitForSelector(`${card}[data-screen="black"].trouble`, { timeout: 5000 })
+    await page.waitForSelector(`${card}[data-screen="black"].trouble`)
     expect(await text(page, `${card} [data-field="screen"]`)).toBe('黑屏')
     expect(await text(page, `${card} [data-field="brightnessPct"]`)).toBe('35%')
     expect((await page.getAttribute(card, 'data-problems'))?.split(' ')).toEqual(['overheat', 'blank', 'fan'])
