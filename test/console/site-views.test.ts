@@ -402,7 +402,7 @@ describe('site pages: day-care centre, building circuits, displays', () => {
       const max = Number(await chart.getAttribute('data-x-max'))
       return min > 0 ? { min, max } : undefined
     })
-    // uPlot's default for a lone point is a whole day from the point on, ticked at midnight
+    // uPlot's default for a lone point stretches the axis over years from it, ticked at midnights
     expect(span.max - span.min).toBeLessThanOrEqual(600)
     expect(span.min).toBeLessThan(ts / 1000)
     expect(span.max).toBeGreaterThan(ts / 1000 - 60)

@@ -27,7 +27,10 @@ export interface ChartMarker {
   tone?: string
 }
 
-/** A lone point would get uPlot's default one-day span (ticks at midnight): show ±5 min around it. */
+/**
+ * uPlot stretches a lone time point's axis by 86,400 / `ms` units (years, with seconds as units), ticked at
+ * midnights, so the shed chart of a new pile read 00:00 00:00 …: show ±5 min around it instead.
+ */
 const LONE_POINT_PAD_S = 300
 
 /** The time axis's span in seconds: the data's, or ±5 min around a lone point. */
