@@ -2,25 +2,25 @@
 // page for the current route. Each page creates its one live store when it opens and drops it on leave.
 import { computed } from '@preact/signals'
 import type { JSX } from 'preact'
-import { useEffect, useMemo } from 'preact/hooks'
+import { useEffect } from 'preact/hooks'
 import type { Api } from './api.ts'
 import { lang, setLang, t } from './i18n/index.ts'
 import type { Live } from './live.ts'
+import { usePageStore } from './page-store.ts'
 import { linkTo, location$, parseRoute } from './router.ts'
+import { SitePages } from './site-pages.tsx'
 import type { AlarmStore } from './stores/alarm-store.ts'
 import { createAlertDetailStore } from './stores/alert-detail-store.ts'
 import { createAlertsStore } from './stores/alerts-store.ts'
 import { createDeviceStore } from './stores/device-store.ts'
 import { createEstateStore } from './stores/estate-store.ts'
 import { createReportsStore } from './stores/reports-store.ts'
-import { createShedStore } from './stores/shed-store.ts'
 import type { User } from './types.ts'
 import { AlertDetailView } from './views/alert-detail-view.tsx'
 import { AlertsView } from './views/alerts-view.tsx'
 import { DeviceView } from './views/device-view.tsx'
 import { EstateView } from './views/estate-view.tsx'
 import { ReportsView } from './views/reports-view.tsx'
-import { ShedView } from './views/shed-view.tsx'
 
 export interface AppDeps {
   api: Api
@@ -28,16 +28,6 @@ export interface AppDeps {
   alarm: AlarmStore
   user: User
   onSignOut: () => void
-}
-
-/** Creates a page's store on open, starts it, disposes it on leave. */
-function usePageStore<S extends { start(): Promise<void>; dispose(): void }>(make: () => S, key: string): S {
-  const store = useMemo(make, [key])
-  useEffect(() => {
-    void store.start()
-    return () => store.dispose()
-  }, [store])
-  return store
 }
 
 function EstatePage(props: { deps: AppDeps }) {
@@ -55,9 +45,8 @@ function AlertPage(props: { deps: AppDeps; id: string }) {
   return <AlertDetailView store={store} sites={alarm.sites.value} />
 }
 function SitePage(props: { deps: AppDeps; id: string }) {
-  const { api, live } = props.deps
-  const store = usePageStore(() => createShedStore({ api, live, siteId: props.id }), props.id)
-  return <ShedView store={store} />
+  const { api, live, alarm } = props.deps
+  return <SitePages api={api} live={live} id={props.id} sites={alarm.sites.value} />
 }
 
 function DevicePage(props: { deps: AppDeps; id: string }) {
