@@ -1,6 +1,8 @@
 // socket.io live updates fed by the service MQTT client. Status and events are subscribed for every
 // device (`devices/+/status`, `devices/+/events`); telemetry only for devices someone watches,
-// ref-counted, so an idle dashboard costs the broker nothing per reading.
+// ref-counted, so an idle dashboard costs the broker nothing per reading. A socket that asked for batched
+// readings in its handshake joins the rooms of its own kind (`batched:site:x`) and gets each site's readings
+// as one `readings` array per tick (reading-batcher.ts); every other event goes to both kinds of room.
 import type { Socket as NetSocket } from 'node:net'
 import type { MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
@@ -9,22 +11,26 @@ import { decodeMessage } from '../domain/decode-message.ts'
 import type {
   ClientToServerEvents,
   LiveAlert,
+  LiveReading,
+  ReadingDelivery,
   ServerToClientEvents,
   SubscribeAck,
   SubscribeTarget,
 } from '../domain/live-events.ts'
-import { liveRoom } from '../domain/live-events.ts'
+import { liveRoom, READING_DELIVERIES } from '../domain/live-events.ts'
 import { parseDeviceTopic, topics } from '../domain/topics.ts'
 import { createLookupCache, isValidId, type Registry } from '../registry/index.ts'
 import type { Authenticator, Principal } from './auth.ts'
 import { handshakePrincipal } from './live-auth.ts'
 import { startLiveBacklogGuard } from './live-backlog.ts'
 import type { ApiMetrics } from './metrics.ts'
+import { createReadingBatcher } from './reading-batcher.ts'
 
 export interface SocketData {
   principal: Principal
   /** subscription key (`site:x` / `device:y`) → device ids whose telemetry it holds */
   watches: Map<string, string[]>
+  readings: ReadingDelivery
 }
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
@@ -38,6 +44,16 @@ export interface LiveFeed {
   /** Sends an alert (on every change of state) to its device's and site's rooms. */
   emitAlert(alert: LiveAlert): void
   close(): Promise<void>
+}
+
+/** The room a `batched` socket joins instead of `room`: batched and per-reading sockets never share one. */
+const batchedRoom = (room: string) => `batched:${room}`
+
+/** The handshake's `auth.readings`: absent means `each`, as before v1.2. */
+function deliveryOf(auth: unknown): ReadingDelivery | undefined {
+  const raw = (auth as { readings?: unknown } | undefined)?.readings
+  if (raw === undefined) return 'each'
+  return READING_DELIVERIES.find((d) => d === raw)
 }
 
 const notFound = (what: string): SubscribeAck => ({
@@ -64,8 +80,11 @@ export function createLiveFeed(deps: {
   log: Logger
   metrics: ApiMetrics
   now: () => number
+  /** how long a batched socket's readings wait to be sent together (reading-batcher.ts) */
+  batchIntervalMs?: number
 }): LiveFeed {
   const { io, registry, mqtt, log, metrics } = deps
+  const rooms = io.sockets.adapter.rooms
 
   // Every socket.io packet to a websocket client used to be a TCP write of its own (one syscall, and on
   // loopback the receiver's work as well): with 10 clients per site that was most of the service's main
@@ -131,8 +150,18 @@ export function createLiveFeed(deps: {
       err.data = { error: 'UNAUTHORIZED', message: who.refusal }
       return next(err)
     }
+    const readings = deliveryOf(socket.handshake.auth)
+    if (!readings) {
+      const err = new Error('bad request') as Error & { data?: unknown }
+      err.data = {
+        error: 'BAD_REQUEST',
+        message: `auth.readings must be one of ${READING_DELIVERIES.join(', ')}`,
+      }
+      return next(err)
+    }
     socket.data.principal = who.principal
     socket.data.watches = new Map()
+    socket.data.readings = readings
     next()
   })
 
@@ -154,7 +183,7 @@ export function createLiveFeed(deps: {
     }
     if (!socket.data.watches.has(room)) {
       socket.data.watches.set(room, ids)
-      socket.join(room)
+      socket.join(socket.data.readings === 'batched' ? batchedRoom(room) : room)
       await watch(ids)
     }
     return { ok: true }
@@ -169,7 +198,7 @@ export function createLiveFeed(deps: {
     if (ids) {
       socket.data.watches.delete(room)
       unwatch(ids)
-      socket.leave(room)
+      socket.leave(socket.data.readings === 'batched' ? batchedRoom(room) : room)
     }
     return { ok: true }
   }
@@ -213,6 +242,31 @@ export function createLiveFeed(deps: {
   // one SQLite lookup per device per 2 s, not one per live message; a device provisioned now is forgotten
   // at once (deviceAdded), one decommissioned is disconnected by the broker
   const devices = createLookupCache({ lookup: (id) => registry.findDevice(id), ttlMs: 2000, now: Date.now })
+  const batcher = createReadingBatcher({
+    intervalMs: deps.batchIntervalMs,
+    send: (siteId, readings) => later(() => sendBatch(siteId, readings)),
+  })
+  const sendBatch = (siteId: string, readings: LiveReading[]) => {
+    const siteRoom = batchedRoom(liveRoom.site(siteId))
+    if (rooms.has(siteRoom)) io.to(siteRoom).emit('readings', readings)
+    // a socket watching single devices (not their site) gets their part of the batch
+    let parts: Map<string, LiveReading[] | null> | undefined
+    for (const r of readings) {
+      parts ??= new Map()
+      let part = parts.get(r.deviceId)
+      if (part === undefined) {
+        part = rooms.has(batchedRoom(liveRoom.device(r.deviceId))) ? [] : null
+        parts.set(r.deviceId, part)
+      }
+      part?.push(r)
+    }
+    for (const [deviceId, part] of parts ?? [])
+      if (part)
+        io.to(batchedRoom(liveRoom.device(deviceId)))
+          .except(siteRoom)
+          .emit('readings', part)
+  }
+
   const onMessage = (topic: string, payload: Buffer) => {
     const t = parseDeviceTopic(topic)
     if (!t) return
@@ -224,20 +278,43 @@ export function createLiveFeed(deps: {
       return
     }
     const m = decoded.value
-    const rooms = io.to([liveRoom.device(device.id), liveRoom.site(device.siteId)])
-    if (m.type === 'status') {
-      const msg = { deviceId: device.id, online: m.online, at: deps.now() }
-      later(() => rooms.emit('device-status', msg))
-      metrics.liveMessages.inc({ type: 'device-status' })
-    } else if (m.type === 'event') {
-      const msg = { deviceId: device.id, siteId: device.siteId, kind: m.kind, event: m.event }
-      later(() => rooms.emit('event', msg))
-      metrics.liveMessages.inc({ type: 'event' })
-    } else if (m.type === 'telemetry') {
-      const msg = { deviceId: device.id, siteId: device.siteId, kind: m.kind, reading: m.reading }
-      later(() => rooms.emit('reading', msg))
-      metrics.liveMessages.inc({ type: 'reading' })
+    const deviceRoom = liveRoom.device(device.id)
+    const siteRoom = liveRoom.site(device.siteId)
+    switch (m.type) {
+      case 'telemetry': {
+        const msg = { deviceId: device.id, siteId: device.siteId, kind: m.kind, reading: m.reading }
+        // socket.io would serialise a broadcast even for empty rooms
+        if (rooms.has(deviceRoom) || rooms.has(siteRoom))
+          later(() => io.to([deviceRoom, siteRoom]).emit('reading', msg))
+        if (rooms.has(batchedRoom(deviceRoom)) || rooms.has(batchedRoom(siteRoom))) batcher.add(msg)
+        metrics.liveMessages.inc({ type: 'reading' })
+        return
+      }
+      case 'status': {
+        const msg = { deviceId: device.id, online: m.online, at: deps.now() }
+        const all = everyRoom(deviceRoom, siteRoom)
+        later(() => io.to(all).emit('device-status', msg))
+        metrics.liveMessages.inc({ type: 'device-status' })
+        return
+      }
+      case 'event': {
+        const msg = { deviceId: device.id, siteId: device.siteId, kind: m.kind, event: m.event }
+        const all = everyRoom(deviceRoom, siteRoom)
+        later(() => io.to(all).emit('event', msg))
+        metrics.liveMessages.inc({ type: 'event' })
+        return
+      }
+      case 'command_ack':
+        // the command service's, not the live feed's
+        return
+      default:
+        m satisfies never
     }
+  }
+  /** Both kinds of room; the readings held for batches go out first, so every socket sees the service's order. */
+  const everyRoom = (deviceRoom: string, siteRoom: string) => {
+    batcher.flush()
+    return [deviceRoom, siteRoom, batchedRoom(deviceRoom), batchedRoom(siteRoom)]
   }
 
   const backlogGuard = startLiveBacklogGuard({ io, log })
@@ -253,7 +330,7 @@ export function createLiveFeed(deps: {
       devices.forget(device.id)
       const room = liveRoom.site(device.siteId)
       const pending: Promise<unknown>[] = []
-      for (const socketId of io.sockets.adapter.rooms.get(room) ?? []) {
+      for (const socketId of [...(rooms.get(room) ?? []), ...(rooms.get(batchedRoom(room)) ?? [])]) {
         const ids = io.sockets.sockets.get(socketId)?.data.watches.get(room)
         if (!ids || ids.includes(device.id)) continue
         ids.push(device.id)
@@ -263,12 +340,14 @@ export function createLiveFeed(deps: {
     },
     emitAlert(alert) {
       // through the same queue, so clients get the live events in the order the service produced them
-      const rooms = io.to([liveRoom.device(alert.deviceId), liveRoom.site(alert.siteId)])
-      later(() => rooms.emit('alert', alert))
+      const all = everyRoom(liveRoom.device(alert.deviceId), liveRoom.site(alert.siteId))
+      later(() => io.to(all).emit('alert', alert))
       metrics.liveMessages.inc({ type: 'alert' })
     },
     async close() {
+      batcher.flush()
       sendQueued()
+      batcher.stop()
       backlogGuard.stop()
       if (!mqtt) return
       mqtt.removeListener('message', onMessage)
