@@ -1,10 +1,10 @@
-// socket.io live updates fed by the service MQTT client. Status and events are subscribed for every
+// socket.io live updates fed by the broker (in this process, or over the service MQTT client: live-source.ts).
+// Status and events are subscribed for every
 // device (`devices/+/status`, `devices/+/events`); telemetry only for devices someone watches,
 // ref-counted, so an idle dashboard costs the broker nothing per reading. A socket that asked for batched
 // readings in its handshake joins the rooms of its own kind (`batched:site:x`) and gets each site's readings
 // as one `readings` array per tick (reading-batcher.ts); every other event goes to both kinds of room.
 import type { Socket as NetSocket } from 'node:net'
-import type { MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import type { Server, Socket } from 'socket.io'
 import { decodeMessage } from '../domain/decode-message.ts'
@@ -23,6 +23,7 @@ import { createLookupCache, isValidId, type Registry } from '../registry/index.t
 import type { Authenticator, Principal } from './auth.ts'
 import { handshakePrincipal } from './live-auth.ts'
 import { startLiveBacklogGuard } from './live-backlog.ts'
+import type { LiveSource } from './live-source.ts'
 import type { ApiMetrics } from './metrics.ts'
 import { createReadingBatcher } from './reading-batcher.ts'
 
@@ -76,14 +77,15 @@ export function createLiveFeed(deps: {
   auth: Authenticator
   /** origins besides this server's own whose pages may connect with the session cookie */
   allowedOrigins?: readonly string[]
-  mqtt?: MqttClient
+  /** where device messages come from; none: alerts only */
+  source?: LiveSource
   log: Logger
   metrics: ApiMetrics
   now: () => number
   /** how long a batched socket's readings wait to be sent together (reading-batcher.ts) */
   batchIntervalMs?: number
 }): LiveFeed {
-  const { io, registry, mqtt, log, metrics } = deps
+  const { io, registry, source, log, metrics } = deps
   const rooms = io.sockets.adapter.rooms
 
   // Every socket.io packet to a websocket client used to be a TCP write of its own (one syscall, and on
@@ -107,15 +109,9 @@ export function createLiveFeed(deps: {
   // device id → sockets' references and the pending/complete MQTT subscription
   const telemetryRefs = new Map<string, { count: number; subscribed: Promise<void> }>()
 
-  const mqttSubscribe = (topic: string | string[], qos: 0 | 1): Promise<void> =>
-    new Promise((resolve) => {
-      if (!mqtt) return resolve()
-      mqtt.subscribe(topic, { qos }, (err) => {
-        // a failed subscribe leaves the feed quiet for that topic, it does not fail the client's request
-        if (err) log.warn({ topic, err: err.message }, 'live feed subscribe failed')
-        resolve()
-      })
-    })
+  // a failed subscribe leaves the feed quiet for that topic, it does not fail the client's request
+  const sourceSubscribe = (topics: string[], qos: 0 | 1): Promise<void> =>
+    source ? source.subscribe(topics, qos) : Promise.resolve()
 
   /** Resolves once the broker has acknowledged every needed telemetry subscription. */
   const watch = (ids: readonly string[]): Promise<unknown> => {
@@ -125,7 +121,7 @@ export function createLiveFeed(deps: {
         ref.count++
         return ref.subscribed
       }
-      const subscribed = mqttSubscribe(topics.telemetry(id), 0)
+      const subscribed = sourceSubscribe([topics.telemetry(id)], 0)
       telemetryRefs.set(id, { count: 1, subscribed })
       return subscribed
     })
@@ -138,7 +134,7 @@ export function createLiveFeed(deps: {
       if (!ref) continue
       if (--ref.count > 0) continue
       telemetryRefs.delete(id)
-      mqtt?.unsubscribe(topics.telemetry(id))
+      source?.unsubscribe([topics.telemetry(id)])
     }
     metrics.liveTelemetrySubscriptions.set(telemetryRefs.size)
   }
@@ -320,9 +316,9 @@ export function createLiveFeed(deps: {
   const backlogGuard = startLiveBacklogGuard({ io, log })
 
   const FEED_TOPICS = ['devices/+/status', 'devices/+/events']
-  if (mqtt) mqtt.on('message', onMessage)
-  else log.warn({}, 'no service MQTT client: live updates carry alerts only')
-  const ready = mqttSubscribe(FEED_TOPICS, 1)
+  const stopMessages = source?.onMessage(onMessage)
+  if (!source) log.warn({}, 'no broker to feed from: live updates carry alerts only')
+  const ready = sourceSubscribe(FEED_TOPICS, 1)
 
   return {
     ready,
@@ -349,11 +345,11 @@ export function createLiveFeed(deps: {
       sendQueued()
       batcher.stop()
       backlogGuard.stop()
-      if (!mqtt) return
-      mqtt.removeListener('message', onMessage)
+      if (!source) return
+      stopMessages?.()
       const watched = [...telemetryRefs.keys()].map((id) => topics.telemetry(id))
       telemetryRefs.clear()
-      if (mqtt.connected) await mqtt.unsubscribeAsync([...FEED_TOPICS, ...watched]).catch(() => undefined)
+      await source.close([...FEED_TOPICS, ...watched])
     },
   }
 }

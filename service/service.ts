@@ -22,6 +22,7 @@ import { startIngest } from '../ingest/index.ts'
 import { startNotify } from '../notify/index.ts'
 import { startRegistry } from '../registry/index.ts'
 import { startSpool } from '../spool/index.ts'
+import { aedesLiveSource } from './aedes-live-source.ts'
 import { ALERT_ENGINE_WORKER } from './alert-engine-entry.ts'
 import type { ServiceConfig } from './config.ts'
 import { createPartList } from './part-list.ts'
@@ -176,6 +177,7 @@ export async function startService(deps: {
         signIn: config.signIn,
         rateLimit: { ratePerS: config.api.ratePerS, burst: config.api.burst },
         queryBounds: { maxSpanMs: config.api.maxSpanMs, maxScanPoints: config.api.maxScanPoints },
+        liveBatchMs: config.api.liveBatchMs,
         consoleDir: CONSOLE_DIST,
       },
       log: log.child({ component: 'api' }),
@@ -184,6 +186,8 @@ export async function startService(deps: {
       metrics,
       readiness: () => parts.readiness(),
       mqtt: serviceClient.client,
+      // the broker is in this process: the live feed takes its messages from it, not over loopback MQTT
+      liveSource: aedesLiveSource(broker.aedes, log.child({ component: 'live-source' })),
       alertBus: alertsStore.bus,
       parts: { commands: commands.service, notify: notify.stores, alerts: alerts.engine },
     }),
