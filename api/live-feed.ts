@@ -1,17 +1,14 @@
 // socket.io live updates fed by the broker (in this process, or over the service MQTT client: live-source.ts).
 // Status and events are subscribed for every
 // device (`devices/+/status`, `devices/+/events`); telemetry only for devices someone watches,
-// ref-counted, so an idle dashboard costs the broker nothing per reading. A socket that asked for batched
-// readings in its handshake joins the rooms of its own kind (`batched:site:x`) and gets each site's readings
-// as one `readings` array per tick (reading-batcher.ts); every other event goes to both kinds of room.
-import type { Socket as NetSocket } from 'node:net'
+// ref-counted, so an idle dashboard costs the broker nothing per reading. What goes out, in which order and
+// to which rooms (per-reading or batched sockets): live-outbox.ts.
 import type { Logger } from 'pino'
 import type { Server, Socket } from 'socket.io'
 import { decodeMessage } from '../domain/decode-message.ts'
 import type {
   ClientToServerEvents,
   LiveAlert,
-  LiveReading,
   ReadingDelivery,
   ServerToClientEvents,
   SubscribeAck,
@@ -23,9 +20,9 @@ import { createLookupCache, isValidId, type Registry } from '../registry/index.t
 import type { Authenticator, Principal } from './auth.ts'
 import { handshakePrincipal } from './live-auth.ts'
 import { startLiveBacklogGuard } from './live-backlog.ts'
+import { batchedRoom, createLiveOutbox } from './live-outbox.ts'
 import type { LiveSource } from './live-source.ts'
 import type { ApiMetrics } from './metrics.ts'
-import { createReadingBatcher } from './reading-batcher.ts'
 
 export interface SocketData {
   principal: Principal
@@ -46,9 +43,6 @@ export interface LiveFeed {
   emitAlert(alert: LiveAlert): void
   close(): Promise<void>
 }
-
-/** The room a `batched` socket joins instead of `room`: batched and per-reading sockets never share one. */
-const batchedRoom = (room: string) => `batched:${room}`
 
 /** The handshake's `auth.readings`: absent means `each`, as before v1.2. */
 function deliveryOf(auth: unknown): ReadingDelivery | undefined {
@@ -88,24 +82,7 @@ export function createLiveFeed(deps: {
   const { io, registry, source, log, metrics } = deps
   const rooms = io.sockets.adapter.rooms
 
-  // Every socket.io packet to a websocket client used to be a TCP write of its own (one syscall, and on
-  // loopback the receiver's work as well): with 10 clients per site that was most of the service's main
-  // thread, which the broker shares (bench phase `fanout`). So emits are queued and sent together once per
-  // event-loop turn, and each client's flush of the packets engine.io held back meanwhile is corked into
-  // one write. The events, their payloads and their order on the wire are unchanged.
-  const queue: (() => void)[] = []
-  let scheduled = false
-  const sendQueued = () => {
-    scheduled = false
-    for (const emit of queue.splice(0)) emit()
-  }
-  const later = (emit: () => void) => {
-    queue.push(emit)
-    if (!scheduled) {
-      scheduled = true
-      setImmediate(sendQueued)
-    }
-  }
+  const outbox = createLiveOutbox({ io, batchIntervalMs: deps.batchIntervalMs })
   // device id → sockets' references and the pending/complete MQTT subscription
   const telemetryRefs = new Map<string, { count: number; subscribed: Promise<void> }>()
 
@@ -201,18 +178,7 @@ export function createLiveFeed(deps: {
 
   io.on('connection', (socket) => {
     metrics.liveClients.inc()
-    // engine.io emits `flush` before it hands its buffered packets to the transport and `drain` right
-    // after, in the same call: corking the TCP socket in between makes them one write
-    let corked: NetSocket | undefined
-    socket.conn.on('flush', () => {
-      if (corked) return
-      corked = tcpSocketOf(socket.conn.transport)
-      corked?.cork()
-    })
-    socket.conn.on('drain', () => {
-      corked?.uncork()
-      corked = undefined
-    })
+    outbox.corkFlushes(socket.conn)
     socket.on('subscribe', (target, ack) => {
       // the ack comes after the broker's SUBACK, so a client that got `ok` misses no reading
       subscribe(socket, target).then(
@@ -238,31 +204,6 @@ export function createLiveFeed(deps: {
   // one SQLite lookup per device per 2 s, not one per live message; a device provisioned now is forgotten
   // at once (deviceAdded), one decommissioned is disconnected by the broker
   const devices = createLookupCache({ lookup: (id) => registry.findDevice(id), ttlMs: 2000, now: Date.now })
-  const batcher = createReadingBatcher({
-    intervalMs: deps.batchIntervalMs,
-    send: (siteId, readings) => later(() => sendBatch(siteId, readings)),
-  })
-  const sendBatch = (siteId: string, readings: LiveReading[]) => {
-    const siteRoom = batchedRoom(liveRoom.site(siteId))
-    if (rooms.has(siteRoom)) io.to(siteRoom).emit('readings', readings)
-    // a socket watching single devices (not their site) gets their part of the batch
-    let parts: Map<string, LiveReading[] | null> | undefined
-    for (const r of readings) {
-      parts ??= new Map()
-      let part = parts.get(r.deviceId)
-      if (part === undefined) {
-        part = rooms.has(batchedRoom(liveRoom.device(r.deviceId))) ? [] : null
-        parts.set(r.deviceId, part)
-      }
-      part?.push(r)
-    }
-    for (const [deviceId, part] of parts ?? [])
-      if (part)
-        io.to(batchedRoom(liveRoom.device(deviceId)))
-          .except(siteRoom)
-          .emit('readings', part)
-  }
-
   const onMessage = (topic: string, payload: Buffer) => {
     const t = parseDeviceTopic(topic)
     if (!t) return
@@ -274,43 +215,31 @@ export function createLiveFeed(deps: {
       return
     }
     const m = decoded.value
-    const deviceRoom = liveRoom.device(device.id)
-    const siteRoom = liveRoom.site(device.siteId)
+    const to = { deviceId: device.id, siteId: device.siteId }
     switch (m.type) {
-      case 'telemetry': {
-        const msg = { deviceId: device.id, siteId: device.siteId, kind: m.kind, reading: m.reading }
-        // socket.io would serialise a broadcast even for empty rooms
-        if (rooms.has(deviceRoom) || rooms.has(siteRoom))
-          later(() => io.to([deviceRoom, siteRoom]).emit('reading', msg))
-        if (rooms.has(batchedRoom(deviceRoom)) || rooms.has(batchedRoom(siteRoom))) batcher.add(msg)
+      case 'telemetry':
+        outbox.reading({ deviceId: device.id, siteId: device.siteId, kind: m.kind, reading: m.reading })
         metrics.liveMessages.inc({ type: 'reading' })
         return
-      }
-      case 'status': {
-        const msg = { deviceId: device.id, online: m.online, at: deps.now() }
-        const all = everyRoom(deviceRoom, siteRoom)
-        later(() => io.to(all).emit('device-status', msg))
+      case 'status':
+        outbox.send(to, 'device-status', { deviceId: device.id, online: m.online, at: deps.now() })
         metrics.liveMessages.inc({ type: 'device-status' })
         return
-      }
-      case 'event': {
-        const msg = { deviceId: device.id, siteId: device.siteId, kind: m.kind, event: m.event }
-        const all = everyRoom(deviceRoom, siteRoom)
-        later(() => io.to(all).emit('event', msg))
+      case 'event':
+        outbox.send(to, 'event', {
+          deviceId: device.id,
+          siteId: device.siteId,
+          kind: m.kind,
+          event: m.event,
+        })
         metrics.liveMessages.inc({ type: 'event' })
         return
-      }
       case 'command_ack':
         // the command service's, not the live feed's
         return
       default:
         m satisfies never
     }
-  }
-  /** Both kinds of room; the readings held for batches go out first, so every socket sees the service's order. */
-  const everyRoom = (deviceRoom: string, siteRoom: string) => {
-    batcher.flush()
-    return [deviceRoom, siteRoom, batchedRoom(deviceRoom), batchedRoom(siteRoom)]
   }
 
   const backlogGuard = startLiveBacklogGuard({ io, log })
@@ -336,14 +265,11 @@ export function createLiveFeed(deps: {
     },
     emitAlert(alert) {
       // through the same queue, so clients get the live events in the order the service produced them
-      const all = everyRoom(liveRoom.device(alert.deviceId), liveRoom.site(alert.siteId))
-      later(() => io.to(all).emit('alert', alert))
+      outbox.send(alert, 'alert', alert)
       metrics.liveMessages.inc({ type: 'alert' })
     },
     async close() {
-      batcher.flush()
-      sendQueued()
-      batcher.stop()
+      outbox.close()
       backlogGuard.stop()
       if (!source) return
       stopMessages?.()
@@ -352,10 +278,4 @@ export function createLiveFeed(deps: {
       await source.close([...FEED_TOPICS, ...watched])
     },
   }
-}
-
-/** The TCP socket under a websocket transport (ws keeps it as `_socket`); undefined for long-polling. */
-function tcpSocketOf(transport: { name: string }): NetSocket | undefined {
-  if (transport.name !== 'websocket') return undefined
-  return (transport as { socket?: { _socket?: NetSocket } }).socket?._socket
 }

@@ -25,11 +25,11 @@ describe('live feed end to end', () => {
   beforeAll(async () => {
     svc = await createServiceProcess({ influxUrl: inject('influxUrl'), db: 'live_feed_e2e' })
     await svc.start()
-    ;[a] = await provisionCircuits(svc, 'live-a', 1)
-    ;[b] = await provisionCircuits(svc, 'live-b', 1)
-    siteA = (await api<{ siteId: string }>(svc, 'GET', `/api/v1/devices/${a!.id}`)).siteId
-    siteB = (await api<{ siteId: string }>(svc, 'GET', `/api/v1/devices/${b!.id}`)).siteId
-    devices.push(await connectDevice(svc.mqttUrl, a!), await connectDevice(svc.mqttUrl, b!))
+    a = (await provisionCircuits(svc, 'live-a', 1))[0]!
+    b = (await provisionCircuits(svc, 'live-b', 1))[0]!
+    siteA = (await api<{ siteId: string }>(svc, 'GET', `/api/v1/devices/${a.id}`)).siteId
+    siteB = (await api<{ siteId: string }>(svc, 'GET', `/api/v1/devices/${b.id}`)).siteId
+    devices.push(await connectDevice(svc.mqttUrl, a), await connectDevice(svc.mqttUrl, b))
   })
   afterAll(async () => {
     for (const c of clients) c.close()
