@@ -18,6 +18,7 @@ import { createInfluxDeviceState, type DeviceStateSource } from './device-state.
 import { installErrorHandlers } from './errors.ts'
 import { watchLiveAuth } from './live-auth.ts'
 import { createLiveFeed, type LiveFeed, type LiveServer } from './live-feed.ts'
+import { type LiveSource, mqttLiveSource } from './live-source.ts'
 import { createApiMetrics } from './metrics.ts'
 import { DEFAULT_QUERY_BOUNDS, type QueryBounds } from './query-bounds.ts'
 import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.ts'
@@ -44,6 +45,8 @@ export interface ApiConfig {
   signIn?: SignInLimits
   /** how often live sockets' credentials are re-checked for expiry (default 30 s) */
   liveAuthRecheckMs?: number
+  /** how long batched live readings wait to be sent together (default 100 ms, api/reading-batcher.ts) */
+  liveBatchMs?: number
   /** requests per caller on /api/v1 (default 20/s, bursts of 100) */
   rateLimit?: RateLimits
   /** what one telemetry or events request may cost InfluxDB (default 400 days, 1,000,000 points) */
@@ -59,6 +62,8 @@ export interface ApiDeps {
   readiness: () => Promise<Readiness>
   /** a connected mqtt.js client with a service account: live feed and revocations */
   mqtt?: MqttClient
+  /** the live feed's messages straight from a broker in this process, instead of over `mqtt` */
+  liveSource?: LiveSource
   now?: () => number
   /** defaults to the InfluxDB-backed source (api/device-state.ts) */
   deviceState?: DeviceStateSource
@@ -214,10 +219,11 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     registry: deps.registry,
     auth,
     allowedOrigins,
-    mqtt: deps.mqtt,
+    source: deps.liveSource ?? (deps.mqtt ? mqttLiveSource(deps.mqtt, log) : undefined),
     log,
     metrics,
     now,
+    batchIntervalMs: deps.config.liveBatchMs,
   })
   const liveAuth = watchLiveAuth({
     io,

@@ -1,30 +1,34 @@
-// socket.io live updates fed by the service MQTT client. Status and events are subscribed for every
+// socket.io live updates fed by the broker (in this process, or over the service MQTT client: live-source.ts).
+// Status and events are subscribed for every
 // device (`devices/+/status`, `devices/+/events`); telemetry only for devices someone watches,
-// ref-counted, so an idle dashboard costs the broker nothing per reading.
-import type { Socket as NetSocket } from 'node:net'
-import type { MqttClient } from 'mqtt'
+// ref-counted, so an idle dashboard costs the broker nothing per reading. What goes out, in which order and
+// to which rooms (per-reading or batched sockets): live-outbox.ts.
 import type { Logger } from 'pino'
 import type { Server, Socket } from 'socket.io'
 import { decodeMessage } from '../domain/decode-message.ts'
 import type {
   ClientToServerEvents,
   LiveAlert,
+  ReadingDelivery,
   ServerToClientEvents,
   SubscribeAck,
   SubscribeTarget,
 } from '../domain/live-events.ts'
-import { liveRoom } from '../domain/live-events.ts'
+import { liveRoom, READING_DELIVERIES } from '../domain/live-events.ts'
 import { parseDeviceTopic, topics } from '../domain/topics.ts'
 import { createLookupCache, isValidId, type Registry } from '../registry/index.ts'
 import type { Authenticator, Principal } from './auth.ts'
 import { handshakePrincipal } from './live-auth.ts'
 import { startLiveBacklogGuard } from './live-backlog.ts'
+import { batchedRoom, createLiveOutbox } from './live-outbox.ts'
+import type { LiveSource } from './live-source.ts'
 import type { ApiMetrics } from './metrics.ts'
 
 export interface SocketData {
   principal: Principal
   /** subscription key (`site:x` / `device:y`) → device ids whose telemetry it holds */
   watches: Map<string, string[]>
+  readings: ReadingDelivery
 }
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
@@ -38,6 +42,13 @@ export interface LiveFeed {
   /** Sends an alert (on every change of state) to its device's and site's rooms. */
   emitAlert(alert: LiveAlert): void
   close(): Promise<void>
+}
+
+/** The handshake's `auth.readings`: absent means `each`, as before v1.2. */
+function deliveryOf(auth: unknown): ReadingDelivery | undefined {
+  const raw = (auth as { readings?: unknown } | undefined)?.readings
+  if (raw === undefined) return 'each'
+  return READING_DELIVERIES.find((d) => d === raw)
 }
 
 const notFound = (what: string): SubscribeAck => ({
@@ -60,43 +71,24 @@ export function createLiveFeed(deps: {
   auth: Authenticator
   /** origins besides this server's own whose pages may connect with the session cookie */
   allowedOrigins?: readonly string[]
-  mqtt?: MqttClient
+  /** where device messages come from; none: alerts only */
+  source?: LiveSource
   log: Logger
   metrics: ApiMetrics
   now: () => number
+  /** how long a batched socket's readings wait to be sent together (reading-batcher.ts) */
+  batchIntervalMs?: number
 }): LiveFeed {
-  const { io, registry, mqtt, log, metrics } = deps
+  const { io, registry, source, log, metrics } = deps
+  const rooms = io.sockets.adapter.rooms
 
-  // Every socket.io packet to a websocket client used to be a TCP write of its own (one syscall, and on
-  // loopback the receiver's work as well): with 10 clients per site that was most of the service's main
-  // thread, which the broker shares (bench phase `fanout`). So emits are queued and sent together once per
-  // event-loop turn, and each client's flush of the packets engine.io held back meanwhile is corked into
-  // one write. The events, their payloads and their order on the wire are unchanged.
-  const queue: (() => void)[] = []
-  let scheduled = false
-  const sendQueued = () => {
-    scheduled = false
-    for (const emit of queue.splice(0)) emit()
-  }
-  const later = (emit: () => void) => {
-    queue.push(emit)
-    if (!scheduled) {
-      scheduled = true
-      setImmediate(sendQueued)
-    }
-  }
+  const outbox = createLiveOutbox({ io, batchIntervalMs: deps.batchIntervalMs })
   // device id → sockets' references and the pending/complete MQTT subscription
   const telemetryRefs = new Map<string, { count: number; subscribed: Promise<void> }>()
 
-  const mqttSubscribe = (topic: string | string[], qos: 0 | 1): Promise<void> =>
-    new Promise((resolve) => {
-      if (!mqtt) return resolve()
-      mqtt.subscribe(topic, { qos }, (err) => {
-        // a failed subscribe leaves the feed quiet for that topic, it does not fail the client's request
-        if (err) log.warn({ topic, err: err.message }, 'live feed subscribe failed')
-        resolve()
-      })
-    })
+  // a failed subscribe leaves the feed quiet for that topic, it does not fail the client's request
+  const sourceSubscribe = (topics: string[], qos: 0 | 1): Promise<void> =>
+    source ? source.subscribe(topics, qos) : Promise.resolve()
 
   /** Resolves once the broker has acknowledged every needed telemetry subscription. */
   const watch = (ids: readonly string[]): Promise<unknown> => {
@@ -106,7 +98,7 @@ export function createLiveFeed(deps: {
         ref.count++
         return ref.subscribed
       }
-      const subscribed = mqttSubscribe(topics.telemetry(id), 0)
+      const subscribed = sourceSubscribe([topics.telemetry(id)], 0)
       telemetryRefs.set(id, { count: 1, subscribed })
       return subscribed
     })
@@ -119,7 +111,7 @@ export function createLiveFeed(deps: {
       if (!ref) continue
       if (--ref.count > 0) continue
       telemetryRefs.delete(id)
-      mqtt?.unsubscribe(topics.telemetry(id))
+      source?.unsubscribe([topics.telemetry(id)])
     }
     metrics.liveTelemetrySubscriptions.set(telemetryRefs.size)
   }
@@ -131,8 +123,18 @@ export function createLiveFeed(deps: {
       err.data = { error: 'UNAUTHORIZED', message: who.refusal }
       return next(err)
     }
+    const readings = deliveryOf(socket.handshake.auth)
+    if (!readings) {
+      const err = new Error('bad request') as Error & { data?: unknown }
+      err.data = {
+        error: 'BAD_REQUEST',
+        message: `auth.readings must be one of ${READING_DELIVERIES.join(', ')}`,
+      }
+      return next(err)
+    }
     socket.data.principal = who.principal
     socket.data.watches = new Map()
+    socket.data.readings = readings
     next()
   })
 
@@ -154,7 +156,7 @@ export function createLiveFeed(deps: {
     }
     if (!socket.data.watches.has(room)) {
       socket.data.watches.set(room, ids)
-      socket.join(room)
+      socket.join(socket.data.readings === 'batched' ? batchedRoom(room) : room)
       await watch(ids)
     }
     return { ok: true }
@@ -169,25 +171,14 @@ export function createLiveFeed(deps: {
     if (ids) {
       socket.data.watches.delete(room)
       unwatch(ids)
-      socket.leave(room)
+      socket.leave(socket.data.readings === 'batched' ? batchedRoom(room) : room)
     }
     return { ok: true }
   }
 
   io.on('connection', (socket) => {
     metrics.liveClients.inc()
-    // engine.io emits `flush` before it hands its buffered packets to the transport and `drain` right
-    // after, in the same call: corking the TCP socket in between makes them one write
-    let corked: NetSocket | undefined
-    socket.conn.on('flush', () => {
-      if (corked) return
-      corked = tcpSocketOf(socket.conn.transport)
-      corked?.cork()
-    })
-    socket.conn.on('drain', () => {
-      corked?.uncork()
-      corked = undefined
-    })
+    outbox.corkFlushes(socket.conn)
     socket.on('subscribe', (target, ack) => {
       // the ack comes after the broker's SUBACK, so a client that got `ok` misses no reading
       subscribe(socket, target).then(
@@ -224,28 +215,39 @@ export function createLiveFeed(deps: {
       return
     }
     const m = decoded.value
-    const rooms = io.to([liveRoom.device(device.id), liveRoom.site(device.siteId)])
-    if (m.type === 'status') {
-      const msg = { deviceId: device.id, online: m.online, at: deps.now() }
-      later(() => rooms.emit('device-status', msg))
-      metrics.liveMessages.inc({ type: 'device-status' })
-    } else if (m.type === 'event') {
-      const msg = { deviceId: device.id, siteId: device.siteId, kind: m.kind, event: m.event }
-      later(() => rooms.emit('event', msg))
-      metrics.liveMessages.inc({ type: 'event' })
-    } else if (m.type === 'telemetry') {
-      const msg = { deviceId: device.id, siteId: device.siteId, kind: m.kind, reading: m.reading }
-      later(() => rooms.emit('reading', msg))
-      metrics.liveMessages.inc({ type: 'reading' })
+    const to = { deviceId: device.id, siteId: device.siteId }
+    switch (m.type) {
+      case 'telemetry':
+        outbox.reading({ deviceId: device.id, siteId: device.siteId, kind: m.kind, reading: m.reading })
+        metrics.liveMessages.inc({ type: 'reading' })
+        return
+      case 'status':
+        outbox.send(to, 'device-status', { deviceId: device.id, online: m.online, at: deps.now() })
+        metrics.liveMessages.inc({ type: 'device-status' })
+        return
+      case 'event':
+        outbox.send(to, 'event', {
+          deviceId: device.id,
+          siteId: device.siteId,
+          kind: m.kind,
+          event: m.event,
+        })
+        metrics.liveMessages.inc({ type: 'event' })
+        return
+      case 'command_ack':
+        // the command service's, not the live feed's
+        return
+      default:
+        m satisfies never
     }
   }
 
   const backlogGuard = startLiveBacklogGuard({ io, log })
 
   const FEED_TOPICS = ['devices/+/status', 'devices/+/events']
-  if (mqtt) mqtt.on('message', onMessage)
-  else log.warn({}, 'no service MQTT client: live updates carry alerts only')
-  const ready = mqttSubscribe(FEED_TOPICS, 1)
+  const stopMessages = source?.onMessage(onMessage)
+  if (!source) log.warn({}, 'no broker to feed from: live updates carry alerts only')
+  const ready = sourceSubscribe(FEED_TOPICS, 1)
 
   return {
     ready,
@@ -253,7 +255,7 @@ export function createLiveFeed(deps: {
       devices.forget(device.id)
       const room = liveRoom.site(device.siteId)
       const pending: Promise<unknown>[] = []
-      for (const socketId of io.sockets.adapter.rooms.get(room) ?? []) {
+      for (const socketId of [...(rooms.get(room) ?? []), ...(rooms.get(batchedRoom(room)) ?? [])]) {
         const ids = io.sockets.sockets.get(socketId)?.data.watches.get(room)
         if (!ids || ids.includes(device.id)) continue
         ids.push(device.id)
@@ -263,24 +265,17 @@ export function createLiveFeed(deps: {
     },
     emitAlert(alert) {
       // through the same queue, so clients get the live events in the order the service produced them
-      const rooms = io.to([liveRoom.device(alert.deviceId), liveRoom.site(alert.siteId)])
-      later(() => rooms.emit('alert', alert))
+      outbox.send(alert, 'alert', alert)
       metrics.liveMessages.inc({ type: 'alert' })
     },
     async close() {
-      sendQueued()
+      outbox.close()
       backlogGuard.stop()
-      if (!mqtt) return
-      mqtt.removeListener('message', onMessage)
+      if (!source) return
+      stopMessages?.()
       const watched = [...telemetryRefs.keys()].map((id) => topics.telemetry(id))
       telemetryRefs.clear()
-      if (mqtt.connected) await mqtt.unsubscribeAsync([...FEED_TOPICS, ...watched]).catch(() => undefined)
+      await source.close([...FEED_TOPICS, ...watched])
     },
   }
-}
-
-/** The TCP socket under a websocket transport (ws keeps it as `_socket`); undefined for long-polling. */
-function tcpSocketOf(transport: { name: string }): NetSocket | undefined {
-  if (transport.name !== 'websocket') return undefined
-  return (transport as { socket?: { _socket?: NetSocket } }).socket?._socket
 }

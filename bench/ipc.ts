@@ -1,5 +1,6 @@
 // Messages between bench/main.ts and its child processes (load generator, bare pipeline), over the
 // Node IPC channel of `fork`. Each child answers every request with exactly one reply.
+import type { ReadingDelivery } from '../domain/live-events.ts'
 
 export interface DeviceCredential {
   id: string
@@ -99,6 +100,8 @@ export interface LiveClientsInit {
   type: 'init'
   httpUrl: string
   clients: LiveClientSpec[]
+  /** how the clients ask for readings (handshake `readings`): batched as the console does, or one event each */
+  readings: ReadingDelivery
   /** latency histogram range: 1 ms buckets up to this, anything slower counted in the last one */
   maxMs: number
 }

@@ -1,9 +1,10 @@
 // Child process of the fan-out phase (bench/run-fanout.ts): socket.io clients that each subscribe to one
-// site's live feed and time every `reading`: arrival wall clock − the reading's `ts`, which the load
+// site's live feed (readings batched as the console asks for them, or one event each) and time every
+// reading: arrival wall clock − the reading's `ts`, which the load
 // generator set to the message's scheduled send time (same machine, same clock). Run apart from the bench
 // so the clients' CPU is not the bench's; driven over IPC: init → reset / stats … → close.
 import { io, type Socket } from 'socket.io-client'
-import type { ClientToServerEvents, ServerToClientEvents } from '../domain/live-events.ts'
+import type { ClientToServerEvents, LiveReading, ServerToClientEvents } from '../domain/live-events.ts'
 import type { LiveClientsInit, LiveClientsReply, LiveClientsRequest } from './ipc.ts'
 
 type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>
@@ -25,19 +26,25 @@ async function connectOne(init: LiveClientsInit, index: number): Promise<LiveCli
   const { token, siteId } = init.clients[index]!
   const s: LiveClient = io(init.httpUrl, {
     path: '/socket.io',
-    auth: { token },
+    auth: { token, readings: init.readings },
     transports: ['websocket'],
     reconnection: false,
     // one connection per client, as 200 browsers would have: no multiplexing over a shared Manager
     forceNew: true,
   })
   const last = histogram.length - 1
-  s.on('reading', (msg) => {
-    const ms = Math.max(0, Date.now() - msg.reading.ts)
+  const counts = () => byClient[index]!
+  const one = (msg: LiveReading, now: number) => {
+    const ms = Math.max(0, now - msg.reading.ts)
     histogram[Math.min(last, Math.round(ms))]!++
     received++
-    const counts = byClient[index]!
-    counts[msg.deviceId] = (counts[msg.deviceId] ?? 0) + 1
+    const c = counts()
+    c[msg.deviceId] = (c[msg.deviceId] ?? 0) + 1
+  }
+  s.on('reading', (msg) => one(msg, Date.now()))
+  s.on('readings', (batch) => {
+    const now = Date.now()
+    for (const msg of batch) one(msg, now)
   })
   s.on('disconnect', () => disconnects++)
   try {

@@ -1,5 +1,6 @@
 // `npm run bench`: measures the performance targets (bench/README.md) on this machine in one run and PRINTS them (never asserts).
 //   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|fanout|write-path|auth|console|soak]
+//   npm run bench -- --only fanout [--fanout-readings batched|each] [--live-batch-ms 100]   (how the clients take readings)
 //   npm run bench -- --only soak [--soak-devices 5000] [--soak-min 30] [--soak-report-s 10]  (--quick: 2 min)
 // The soak runs only when asked for (--only soak): half an hour is more than the other phases together.
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
@@ -9,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { READING_DELIVERIES } from '../domain/live-events.ts'
 import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/index.ts'
 import { authStormLines, runAuthStorm } from './auth-storm.ts'
 import { atExit, installExitHandlers, trackPid, untrackPid } from './children.ts'
@@ -63,8 +65,17 @@ const { values } = parseArgs({
     'soak-devices': { type: 'string', default: '5000' },
     'soak-min': { type: 'string' },
     'soak-report-s': { type: 'string', default: '10' },
+    // phase fanout: how the 200 clients take readings (the console asks for batches)
+    'fanout-readings': { type: 'string', default: 'batched' },
+    // phase fanout: the service's LIVE_BATCH_MS (default its own, 100)
+    'live-batch-ms': { type: 'string' },
   },
 })
+const fanoutReadings = READING_DELIVERIES.find((d) => d === values['fanout-readings'])
+if (!fanoutReadings) {
+  console.error(`--fanout-readings must be one of ${READING_DELIVERIES.join(', ')}`)
+  process.exit(2)
+}
 if (values.client !== 'raw' && values.client !== 'mqttjs') {
   console.error('--client must be raw (minimal MQTT client, a few µs per message) or mqttjs')
   process.exit(2)
@@ -276,6 +287,7 @@ const fanout = (clients: number) => (t: OursTarget, db: string, creds: DeviceCre
     ratePerS: plan.fanoutRate,
     openMs: plan.latencyMs,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    readings: fanoutReadings,
   })
 const memory = (t: Target, _db: string, creds: DeviceCredential[]) =>
   runMemory({
@@ -341,7 +353,7 @@ try {
       false,
       fanout(plan.fanoutClients),
       plan.devices,
-      undefined,
+      values['live-batch-ms'] ? { LIVE_BATCH_MS: values['live-batch-ms'] } : undefined,
       FANOUT_SITES,
     )
     if (withClients) log(...fanoutLines(withClients))

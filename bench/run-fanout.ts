@@ -6,6 +6,7 @@
 // The clients authenticate with API tokens (viewer, the bench tenant): the signed-in console sessions reach
 // the same live-feed path (api/live-feed.ts) once the handshake has a principal.
 import type { ChildProcess } from 'node:child_process'
+import type { ReadingDelivery } from '../domain/live-events.ts'
 import { forkBenchChild, request, waitExit } from './children.ts'
 import { waitEngine } from './engine-progress.ts'
 import { deliveryOf, type FanoutDelivery, type FanoutLatency, mergedLatency } from './fanout-stats.ts'
@@ -51,7 +52,12 @@ interface ClientChild {
   specs: LiveClientSpec[]
 }
 
-async function startClients(httpUrl: string, specs: LiveClientSpec[], children: number) {
+async function startClients(
+  httpUrl: string,
+  specs: LiveClientSpec[],
+  children: number,
+  readings: ReadingDelivery,
+) {
   const per = Math.ceil(specs.length / children)
   const started: ClientChild[] = []
   const ready: Extract<LiveClientsReply, { type: 'ready' }>[] = []
@@ -66,7 +72,7 @@ async function startClients(httpUrl: string, specs: LiveClientSpec[], children: 
         started.map((c) =>
           request<Extract<LiveClientsReply, { type: 'ready' }>>(
             c.child,
-            { type: 'init', httpUrl, clients: c.specs, maxMs: HISTOGRAM_MAX_MS },
+            { type: 'init', httpUrl, clients: c.specs, readings, maxMs: HISTOGRAM_MAX_MS },
             'ready',
             120_000,
           ),
@@ -151,6 +157,8 @@ export async function runFanoutSide(opts: {
   ratePerS: number
   openMs: number
   connectTimeoutMs: number
+  /** how the clients ask for readings (default batched, as the console) */
+  readings?: ReadingDelivery
 }): Promise<FanoutSide> {
   const { target: t } = opts
   const siteOf = siteOfDevices(opts.creds, opts.sites)
@@ -166,7 +174,7 @@ export async function runFanoutSide(opts: {
     specs.push({ token: String(tok.token), siteId: siteIds[i % siteIds.length]! })
   }
   const clients = opts.clients
-    ? await startClients(t.httpUrl, specs, opts.clientChildren)
+    ? await startClients(t.httpUrl, specs, opts.clientChildren, opts.readings ?? 'batched')
     : { children: [], connected: 0, failed: 0, firstError: undefined }
   try {
     const clientProbes: CpuProbe[] = clients.children.map((c, i) => ({

@@ -40,7 +40,7 @@ export interface BrokerConfig {
 export interface BrokerHandle {
   /** ports actually bound */
   ports: { mqtt: number; ws?: number; tls?: number }
-  /** the aedes instance, for tests only */
+  /** the aedes instance: tests, and the live feed's in-process subscription (service/aedes-live-source.ts) */
   aedes: Aedes
   /** devices with an established session */
   connectedDevices(): number

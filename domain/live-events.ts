@@ -1,9 +1,22 @@
 // socket.io live updates (README, "Live updates"): the typed events shared by the API server,
-// the dashboard page and tests. Handshake: `auth: { token }`.
+// the dashboard page and tests. Handshake: `auth: { token, readings? }`.
 import type { Alert } from './alerts.ts'
 import type { DeviceEvent, DeviceKind, Telemetry } from './protocol.ts'
 
 export type SubscribeTarget = { siteId: string } | { deviceId: string }
+
+/**
+ * How a socket receives readings, chosen in the handshake (`auth.readings`): `each` (the default, as in
+ * v1.0) one `reading` event per reading; `batched` one `readings` event per site and short tick instead.
+ */
+export type ReadingDelivery = 'each' | 'batched'
+export const READING_DELIVERIES: readonly ReadingDelivery[] = ['each', 'batched']
+
+/** What a client may pass as socket.io's `auth` (or send the session cookie instead of `token`). */
+export interface LiveHandshakeAuth {
+  token?: string
+  readings?: ReadingDelivery
+}
 
 export type SubscribeAck = { ok: true } | { ok: false; error: string; message: string }
 
@@ -38,6 +51,8 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   reading: (msg: LiveReading) => void
+  /** `readings: 'batched'` sockets only, instead of `reading`: one site's (or watched device's) readings in order */
+  readings: (batch: LiveReading[]) => void
   event: (msg: LiveEvent) => void
   'device-status': (msg: LiveDeviceStatus) => void
   alert: (alert: LiveAlert) => void

@@ -80,6 +80,8 @@ export interface ServiceConfig {
     maxSpanMs: number
     /** API_MAX_SCAN_POINTS: most stored points one telemetry request may read */
     maxScanPoints: number
+    /** LIVE_BATCH_MS: how long batched live readings wait to be sent together (latency against CPU) */
+    liveBatchMs: number
   }
 }
 
@@ -292,6 +294,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       burst: int('API_BURST', 100, 1, 1_000_000) ?? 100,
       maxSpanMs: (int('API_MAX_SPAN_DAYS', 400, 1, 36_500) ?? 400) * 86_400_000,
       maxScanPoints: int('API_MAX_SCAN_POINTS', 1_000_000, 10_000, 1_000_000_000) ?? 1_000_000,
+      liveBatchMs: int('LIVE_BATCH_MS', 100, 10, 5_000) ?? 100,
     },
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config }

@@ -23,6 +23,7 @@ import { startIngest } from '../ingest/index.ts'
 import { createOperatorAlerts, startNotify } from '../notify/index.ts'
 import { startRegistry } from '../registry/index.ts'
 import { startSpool } from '../spool/index.ts'
+import { aedesLiveSource } from './aedes-live-source.ts'
 import { ALERT_ENGINE_WORKER } from './alert-engine-entry.ts'
 import type { ServiceConfig } from './config.ts'
 import { startOperatorWatch } from './operator-watch.ts'
@@ -179,6 +180,7 @@ export async function startService(deps: {
         signIn: config.signIn,
         rateLimit: { ratePerS: config.api.ratePerS, burst: config.api.burst },
         queryBounds: { maxSpanMs: config.api.maxSpanMs, maxScanPoints: config.api.maxScanPoints },
+        liveBatchMs: config.api.liveBatchMs,
         consoleDir: CONSOLE_DIST,
       },
       log: log.child({ component: 'api' }),
@@ -187,6 +189,8 @@ export async function startService(deps: {
       metrics,
       readiness: () => parts.readiness(),
       mqtt: serviceClient.client,
+      // the broker is in this process: the live feed takes its messages from it, not over loopback MQTT
+      liveSource: aedesLiveSource(broker.aedes, log.child({ component: 'live-source' })),
       alertBus: alertsStore.bus,
       parts: { commands: commands.service, notify: notify.stores, alerts: alerts.engine },
     }),

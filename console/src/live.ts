@@ -1,14 +1,22 @@
 // One socket.io connection per tab with the typed events of domain/live-events.ts. Pages say what they
 // watch (sites, devices); the connection re-subscribes everything after every reconnect, including the
 // reconnect after the service restarted (which ends sockets with "io server disconnect", a reason
-// socket.io-client does not retry by itself).
+// socket.io-client does not retry by itself). Readings come batched (handshake `readings: 'batched'`: one
+// `readings` array per site and tick, far fewer packets for the service and this tab to handle) and are
+// handed to the pages' `reading` handlers one by one, in order.
 import { type Signal, signal } from '@preact/signals'
 import { io, type Socket } from 'socket.io-client'
-import type { ClientToServerEvents, ServerToClientEvents, SubscribeTarget } from '../../domain/live-events.ts'
+import type {
+  ClientToServerEvents,
+  LiveHandshakeAuth,
+  LiveReading,
+  ServerToClientEvents,
+  SubscribeTarget,
+} from '../../domain/live-events.ts'
 
 export type LiveState = 'connecting' | 'live' | 'offline'
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>
-type Handlers = { [E in keyof ServerToClientEvents]?: ServerToClientEvents[E] }
+type Handlers = { [E in Exclude<keyof ServerToClientEvents, 'readings'>]?: ServerToClientEvents[E] }
 
 export interface Live {
   state: Signal<LiveState>
@@ -25,15 +33,25 @@ const RETRY_AFTER_SERVER_DISCONNECT_MS = 1000
 export function createLive(opts: { token?: string; onUnauthorized: () => void }): Live {
   const state = signal<LiveState>('connecting')
   const connections = signal(0)
+  const auth: LiveHandshakeAuth = { readings: 'batched' }
+  if (opts.token) auth.token = opts.token
   const socket: LiveSocket = io({
     path: '/socket.io',
-    auth: opts.token ? { token: opts.token } : {},
+    auth,
     withCredentials: true,
     reconnectionDelayMax: 5000,
   })
   // target key → number of attachments that want it
   const wanted = new Map<string, { target: SubscribeTarget; refs: number }>()
   const onConnects = new Set<() => void>()
+  const onReadings = new Set<(m: LiveReading) => void>()
+  socket.on('readings', (batch) => {
+    for (const m of batch) for (const h of onReadings) h(m)
+  })
+  // a service from before batches answers with single readings: the same handlers take them
+  socket.on('reading', (m) => {
+    for (const h of onReadings) h(m)
+  })
 
   const subscribe = (t: SubscribeTarget) => {
     socket.emit('subscribe', t, (res) => {
@@ -73,11 +91,14 @@ export function createLive(opts: { token?: string; onUnauthorized: () => void })
           if (socket.connected) subscribe(t)
         }
       }
-      const entries = Object.entries(handlers) as [keyof ServerToClientEvents, (...a: unknown[]) => void][]
+      const { reading, ...others } = handlers
+      const entries = Object.entries(others) as [keyof ServerToClientEvents, (...a: unknown[]) => void][]
       for (const [ev, h] of entries) socket.on(ev, h as never)
+      if (reading) onReadings.add(reading)
       if (onConnect) onConnects.add(onConnect)
       return () => {
         for (const [ev, h] of entries) socket.off(ev, h as never)
+        if (reading) onReadings.delete(reading)
         if (onConnect) onConnects.delete(onConnect)
         for (const t of targets) {
           const k = keyOf(t)

@@ -1,98 +1,35 @@
 // socket.io live updates and MQTT revocation against a real aedes broker and real mqtt.js clients.
-import { once } from 'node:events'
-import { createServer, type Server as NetServer } from 'node:net'
-import { Aedes } from 'aedes'
 import mqtt, { type MqttClient } from 'mqtt'
-import { io as ioClient, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { REVOKE_TOPIC } from '../../api/app.ts'
-import type {
-  ClientToServerEvents,
-  LiveAlert,
-  ServerToClientEvents,
-  SubscribeAck,
-} from '../../domain/live-events.ts'
-import { type Harness, seedTenants, startHarness } from './api-harness.ts'
+import type { LiveAlert } from '../../domain/live-events.ts'
+import type { Harness } from './api-harness.ts'
+import {
+  type LiveClient,
+  type LiveRig,
+  nextLive as next,
+  pileReading,
+  startLiveRig,
+  subscribeLive as subscribe,
+} from './live-rig.ts'
 
-type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>
-
-let broker: Aedes
-let tcp: NetServer
+let rig: LiveRig
 let mqttUrl: string
-let service: MqttClient
 let device: MqttClient
 let h: Harness
-let tokens: ReturnType<typeof seedTenants>
-const sockets: LiveClient[] = []
+let tokens: LiveRig['tokens']
 
 beforeAll(async () => {
-  broker = await Aedes.createBroker()
-  tcp = createServer(broker.handle)
-  tcp.listen(0, '127.0.0.1')
-  await once(tcp, 'listening')
-  const addr = tcp.address()
-  mqttUrl = `mqtt://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
-  service = await mqtt.connectAsync(mqttUrl, { clientId: 'svc-api-test', reconnectPeriod: 0 })
-  device = await mqtt.connectAsync(mqttUrl, { clientId: 'pile-01', reconnectPeriod: 0 })
-  h = await startHarness({ influxUrl: inject('influxUrl'), mqtt: service })
-  tokens = seedTenants(h)
-  await h.registry.provisionDevice({ id: 'pile-01', kind: 'charging-pile', siteId: 'acme-shed' })
-  await h.registry.provisionDevice({ id: 'pile-02', kind: 'charging-pile', siteId: 'acme-shed' })
-  await h.registry.provisionDevice({ id: 'bravo-pile', kind: 'charging-pile', siteId: 'bravo-shed' })
-  await h.api.live.ready
+  rig = await startLiveRig(inject('influxUrl'))
+  ;({ mqttUrl, device, h, tokens } = rig)
 })
 
 afterAll(async () => {
-  for (const s of sockets) s.disconnect()
-  await h?.close()
-  await device?.endAsync(true)
-  await service?.endAsync(true)
-  await new Promise<void>((r) => broker.close(() => r()))
-  await new Promise<void>((r) => tcp.close(() => r()))
+  await rig?.close()
 })
 
-function connect(token?: string): LiveClient {
-  const s: LiveClient = ioClient(h.base, {
-    path: '/socket.io',
-    auth: token === undefined ? {} : { token },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  })
-  sockets.push(s)
-  return s
-}
-
-async function connected(token: string): Promise<LiveClient> {
-  const s = connect(token)
-  await new Promise<void>((resolve, reject) => {
-    s.once('connect', resolve)
-    s.once('connect_error', reject)
-  })
-  return s
-}
-
-/** The next `name` event's payload. */
-function next<E extends keyof ServerToClientEvents>(
-  s: LiveClient,
-  name: E,
-): Promise<Parameters<ServerToClientEvents[E]>[0]> {
-  return new Promise((resolve) => {
-    s.once(name, ((msg: Parameters<ServerToClientEvents[E]>[0]) => resolve(msg)) as never)
-  })
-}
-
-const subscribe = (s: LiveClient, target: { siteId: string } | { deviceId: string }) =>
-  s.timeout(10_000).emitWithAck('subscribe', target) as Promise<SubscribeAck>
-
-const pileReading = (seq: number) =>
-  JSON.stringify({
-    ts: Date.now(),
-    seq,
-    kind: 'charging-pile',
-    feeder: { voltageV: 229.6, currentA: 5.02, powerW: 1042 },
-    ports: [{ port: 1, state: 'charging', powerW: 183.2 }],
-  })
+const connect = (token?: string): LiveClient => rig.connect(token)
+const connected = (token: string): Promise<LiveClient> => rig.connected(token)
 
 /** Next message on `topic` seen by a fresh subscriber. */
 async function nextOn(topic: string): Promise<{ client: MqttClient; message: Promise<string> }> {

@@ -210,38 +210,43 @@ describe('loadConfig', () => {
     expect(r.errors.join('\n')).toContain('SIGNIN_FAILURE_WINDOW_S=soon')
   })
 
-  it('reads the API request budget and history bounds, and names each bad value', () => {
+  it('reads the API request budget, history bounds and live batch tick, and names each bad value', () => {
     const none = loadConfig({})
     expect(none.ok && none.config.api).toEqual({
       ratePerS: 20,
       burst: 100,
       maxSpanMs: 400 * 86_400_000,
       maxScanPoints: 1_000_000,
+      liveBatchMs: 100,
     })
     const set = loadConfig({
       API_RATE_PER_S: '5',
       API_BURST: '10',
       API_MAX_SPAN_DAYS: '90',
       API_MAX_SCAN_POINTS: '200000',
+      LIVE_BATCH_MS: '250',
     })
     expect(set.ok && set.config.api).toEqual({
       ratePerS: 5,
       burst: 10,
       maxSpanMs: 90 * 86_400_000,
       maxScanPoints: 200_000,
+      liveBatchMs: 250,
     })
     const bad = loadConfig({
       API_RATE_PER_S: '0',
       API_BURST: '1.5',
       API_MAX_SPAN_DAYS: 'forever',
       API_MAX_SCAN_POINTS: '10',
+      LIVE_BATCH_MS: '0',
     })
     expect(bad.ok).toBe(false)
     if (bad.ok) return
-    expect(bad.errors).toHaveLength(4)
+    expect(bad.errors).toHaveLength(5)
     expect(bad.errors[0]).toMatch(/^API_RATE_PER_S=0 is invalid: expected a whole number from 1/)
     expect(bad.errors[1]).toMatch(/^API_BURST=1\.5 is invalid/)
     expect(bad.errors[2]).toMatch(/^API_MAX_SPAN_DAYS=forever is invalid/)
     expect(bad.errors[3]).toMatch(/^API_MAX_SCAN_POINTS=10 is invalid: expected a whole number from 10000/)
+    expect(bad.errors[4]).toMatch(/^LIVE_BATCH_MS=0 is invalid: expected a whole number from 10/)
   })
 })
