@@ -3,7 +3,7 @@
 // the readiness status (`check()`, for /readyz) and a hook for alerting operators (`onChange`).
 import type { Logger } from 'pino'
 import { Gauge, type Registry as MetricsRegistry } from 'prom-client'
-import { type ConsumerLagStatus, consumerLagStatus, readConsumerLag } from './consumer-lag.ts'
+import { type ConsumerLagStatus, consumerLagStatus, readSpoolUse } from './consumer-lag.ts'
 
 export interface ConsumerLagMonitor {
   /** Reads the lags now; logs a consumer that fell behind (warn) or caught up again (info). */
@@ -18,6 +18,8 @@ export interface ConsumerLagMonitor {
 export function startConsumerLagMonitor(opts: {
   dir: string
   maxBytes: number
+  /** the writer's free-space reserve (default: its default) */
+  reserveBytes?: number
   fraction?: number
   log: Logger
   metrics: MetricsRegistry
@@ -37,7 +39,8 @@ export function startConsumerLagMonitor(opts: {
     return run
   }
   const checkNow = async (): Promise<ConsumerLagStatus> => {
-    const status = consumerLagStatus(await readConsumerLag(opts.dir), opts)
+    const use = await readSpoolUse(opts.dir, opts)
+    const status = consumerLagStatus(use.lags, { maxBytes: use.capacityBytes, fraction: opts.fraction })
     last = status
     const now = new Set(status.behind)
     for (const consumer of now) {

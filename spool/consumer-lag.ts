@@ -5,6 +5,7 @@
 import { readdir } from 'node:fs/promises'
 import { consumerOfFile, readCheckpoint } from './checkpoint-file.ts'
 import { readConsumerSet } from './consumer-set.ts'
+import { diskRoom } from './disk-room.ts'
 import { listSegments, segmentSizes } from './segment-files.ts'
 import type { SpoolPosition } from './types.ts'
 
@@ -22,6 +23,8 @@ export interface ConsumerLagStatus {
   behind: string[]
   thresholdBytes: number
   lagBytes: Record<string, number>
+  /** what the spool can hold: its bound, or less on a smaller disk */
+  capacityBytes: number
 }
 
 /** Bytes after `pos` in a log whose segments are `segments` (ascending) with `sizes`. */
@@ -43,6 +46,17 @@ export function bytesAfter(
 
 /** Each consumer's lag: the spool's consumer set, or every checkpoint present when it has none. */
 export async function readConsumerLag(dir: string): Promise<ConsumerLag[]> {
+  return (await readSpoolUse(dir)).lags
+}
+
+/**
+ * Each consumer's lag, and what the spool can hold: its bound, or (when the disk is smaller) what it holds
+ * now plus the free space above the writer's reserve; the broker stops acknowledging at the lower one.
+ */
+export async function readSpoolUse(
+  dir: string,
+  bound?: { maxBytes: number; reserveBytes?: number },
+): Promise<{ lags: ConsumerLag[]; capacityBytes: number }> {
   const set = await readConsumerSet(dir)
   const consumers =
     set ?? (await readdir(dir)).map(consumerOfFile).filter((c): c is string => c !== undefined)
@@ -54,12 +68,19 @@ export async function readConsumerLag(dir: string): Promise<ConsumerLag[]> {
     const pos = read.kind === 'ok' ? read.pos : { segment: 0, offset: 0 }
     out.push({ consumer, lagBytes: bytesAfter(segments, sizes, pos), hasCheckpoint: read.kind === 'ok' })
   }
-  return out
+  let capacityBytes = bound?.maxBytes ?? Number.POSITIVE_INFINITY
+  if (bound) {
+    const room = await diskRoom(dir, bound.reserveBytes)
+    const held = sizes.reduce((a, b) => a + b, 0)
+    capacityBytes = Math.min(bound.maxBytes, held + Math.max(0, room.availableBytes - room.reserveBytes))
+  }
+  return { lags: out, capacityBytes }
 }
 
 /**
- * Readiness of the spool's consumers: degraded once one is `fraction` of the spool bound behind (default
- * half: the spool is then at least half full because of it, and the broker blocks at the bound).
+ * Readiness of the spool's consumers: degraded once one is `fraction` of what the spool can hold behind
+ * (`maxBytes`: its bound, or less on a smaller disk; default half: the spool is then at least half full
+ * because of it, and the broker blocks when it is full).
  */
 export function consumerLagStatus(
   lags: readonly ConsumerLag[],
@@ -72,5 +93,6 @@ export function consumerLagStatus(
     behind,
     thresholdBytes,
     lagBytes: Object.fromEntries(lags.map((l) => [l.consumer, l.lagBytes])),
+    capacityBytes: opts.maxBytes,
   }
 }

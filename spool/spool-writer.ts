@@ -3,11 +3,12 @@
 // while the next batch accumulates; a batch's `done` callbacks run only after its fdatasync returned.
 // Two batch buffers are swapped and reused, so steady state allocates no Buffer per record or batch.
 import { fdatasync, close as fsClose, open as fsOpen, write as fsWrite, ftruncate } from 'node:fs'
-import { chmod, mkdir, open, readFile, statfs } from 'node:fs/promises'
+import { chmod, mkdir, open, readFile } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import { CourtyardError } from '../domain/errors.ts'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../domain/private-files.ts'
 import { adoptConsumers } from './consumer-set.ts'
+import { type DiskRoom, diskRoom } from './disk-room.ts'
 import { deleteConsumedSegments } from './prune.ts'
 import { encodeRecord, maxEncodedSize, recordsWithin, validPrefixLength } from './record-codec.ts'
 import { fsyncDir, listSegments, segmentPath, segmentSizes } from './segment-files.ts'
@@ -52,22 +53,6 @@ interface Batch {
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024
 const INITIAL_BATCH_BYTES = 256 * 1024
 const NO_SPACE = new Set(['ENOSPC', 'EDQUOT'])
-const MAX_DEFAULT_RESERVE = 64 * 1024 * 1024
-
-/** What the spool's file system has free for us, and the reserve to keep there. */
-interface DiskRoom {
-  availableBytes: number
-  reserveBytes: number
-}
-async function diskRoom(dir: string, reserveBytes: number | undefined): Promise<DiskRoom> {
-  const fs = await statfs(dir)
-  const total = fs.blocks * fs.bsize
-  return {
-    availableBytes: fs.bavail * fs.bsize,
-    reserveBytes: reserveBytes ?? Math.min(MAX_DEFAULT_RESERVE, Math.floor(total / 10)),
-  }
-}
-
 export async function openSpoolWriter(opts: SpoolWriterOptions): Promise<SpoolWriter> {
   const log = opts.log.child({ component: 'spool-writer' })
   await mkdir(opts.dir, { recursive: true, mode: PRIVATE_DIR_MODE })

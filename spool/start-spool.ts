@@ -58,6 +58,7 @@ export async function startSpool(deps: {
   const lag = startConsumerLagMonitor({
     dir: deps.dir,
     maxBytes: deps.maxBytes,
+    reserveBytes: deps.reserveBytes,
     log: deps.log,
     metrics: deps.metrics,
   })
@@ -70,12 +71,12 @@ export async function startSpool(deps: {
       const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`
       const problems = consumers.behind.map((consumer) => ({
         key: `spool.consumer.${consumer}`,
-        summary: `spool consumer "${consumer}" is ${mb(consumers.lagBytes[consumer] ?? 0)} behind (alert at ${mb(consumers.thresholdBytes)}); the spool keeps what it has not read, and at ${mb(deps.maxBytes)} the broker stops acknowledging every device`,
+        summary: `spool consumer "${consumer}" is ${mb(consumers.lagBytes[consumer] ?? 0)} behind (alert at ${mb(consumers.thresholdBytes)}); the spool keeps what it has not read, and at ${mb(consumers.capacityBytes)} (full) the broker stops acknowledging every device`,
       }))
       if (s.blocked)
         problems.push({
           key: 'spool.full',
-          summary: `spool full (${mb(s.diskBytes)} of ${mb(deps.maxBytes)}${s.lastError ? `; ${s.lastError}` : ''}): the broker is not acknowledging devices until a consumer catches up and frees space`,
+          summary: `spool full (${mb(s.diskBytes)} held; bound ${mb(deps.maxBytes)}, room on its disk ${mb(consumers.capacityBytes)}${s.lastError ? `; ${s.lastError}` : ''}): the broker is not acknowledging devices until a consumer catches up and frees space`,
         })
       return {
         ok: !s.blocked && consumers.ok,

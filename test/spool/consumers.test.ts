@@ -13,7 +13,7 @@ import {
   type SpoolWriter,
   startConsumerLagMonitor,
 } from '../../spool/index.ts'
-import { appendAsync, readN, silentLog, tempDir, until } from './helpers.ts'
+import { appendAsync, mountSmallDisk, readN, silentLog, tempDir, until } from './helpers.ts'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
@@ -216,6 +216,37 @@ describe('a consumer far behind', () => {
     expect(lines).toContainEqual(
       expect.objectContaining({ consumer: 'alerts', msg: 'spool consumer caught up' }),
     )
+  })
+})
+
+describe('a consumer far behind on a disk smaller than the bound', () => {
+  it('counts as behind at half of what the disk can hold, not half of the bound', async () => {
+    const disk = await mountSmallDisk(1024 * 1024, cleanups)
+    const maxBytes = 1024 * 1024 * 1024
+    const reserve = disk.reserveBytes === undefined ? {} : { reserveBytes: disk.reserveBytes }
+    const w = await writer({
+      dir: disk.dir,
+      maxBytes,
+      segmentBytes: 64 * 1024,
+      log: silentLog,
+      consumers: ['ingest'],
+      ...reserve,
+    })
+    const monitor = startConsumerLagMonitor({
+      dir: disk.dir,
+      maxBytes,
+      ...reserve,
+      log: silentLog,
+      metrics: new Registry(),
+      intervalMs: 60_000,
+    })
+    cleanups.push(() => monitor.stop())
+    // ingest reads nothing (InfluxDB down): 600 kB behind on a 1 MiB disk, far from the 1 GiB bound
+    for (let i = 0; i < 6; i++) await fill(w, i * 1000, 1000)
+    const status = await monitor.check()
+    expect(status.capacityBytes).toBeLessThan(1024 * 1024)
+    expect(status.behind).toEqual(['ingest'])
+    expect(w.stats().blocked, 'warned before the spool is full').toBe(false)
   })
 })
 

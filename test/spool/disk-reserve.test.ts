@@ -4,11 +4,9 @@
 // 1-in-6 failure of test/chaos/disk-full.chaos.ts). A small tmpfs is the full disk (we run as root here
 // and in CI); where mounting is not allowed, the machine's own disk with a reserve of all but 1 MiB of
 // what is free plays it.
-import { execFileSync } from 'node:child_process'
-import { statfs } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openSpoolReader, openSpoolWriter, type SpoolReader, type SpoolWriter } from '../../spool/index.ts'
-import { silentLog, tempDir, until } from './helpers.ts'
+import { mountSmallDisk, silentLog, until } from './helpers.ts'
 
 const DISK_BYTES = 1024 * 1024
 
@@ -17,21 +15,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-/** A directory on a file system with about DISK_BYTES free, and the reserve the writer should keep. */
-async function smallDisk(): Promise<{ dir: string; reserveBytes?: number }> {
-  const t = tempDir('spool-reserve')
-  cleanups.push(t.remove)
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${DISK_BYTES}`, 'tmpfs', t.dir], { stdio: 'pipe' })
-    cleanups.push(() => {
-      execFileSync('umount', ['-l', t.dir])
-    })
-    return { dir: t.dir }
-  } catch {
-    const fs = await statfs(t.dir)
-    return { dir: t.dir, reserveBytes: fs.bavail * fs.bsize - DISK_BYTES }
-  }
-}
+const smallDisk = () => mountSmallDisk(DISK_BYTES, cleanups)
 
 async function open(dir: string, reserveBytes: number | undefined): Promise<[SpoolWriter, SpoolReader]> {
   const w = await openSpoolWriter({

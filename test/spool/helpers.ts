@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { statfs } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -28,3 +30,26 @@ export async function readN(r: SpoolReader, count: number, deadlineMs = 10_000):
 /** Polls `check` until it holds or the deadline passes. */
 export const until = (check: () => boolean | Promise<boolean>, deadlineMs = 10_000): Promise<void> =>
   untilHolds(check, { timeoutMs: deadlineMs })
+
+/**
+ * A directory on a file system with about `bytes` free, and the writer reserve that makes it so: a small
+ * tmpfs (we run as root here and in CI), or where mounting is not allowed the machine's own disk with a
+ * reserve of all but `bytes` of what is free. Unmounted and removed by `cleanups`.
+ */
+export async function mountSmallDisk(
+  bytes: number,
+  cleanups: Array<() => Promise<void> | void>,
+): Promise<{ dir: string; reserveBytes?: number }> {
+  const t = tempDir('spool-small-disk')
+  cleanups.push(t.remove)
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', t.dir], { stdio: 'pipe' })
+    cleanups.push(() => {
+      execFileSync('umount', ['-l', t.dir])
+    })
+    return { dir: t.dir }
+  } catch {
+    const fs = await statfs(t.dir)
+    return { dir: t.dir, reserveBytes: fs.bavail * fs.bsize - bytes }
+  }
+}
