@@ -80,6 +80,7 @@ export function createOperatorAlerts(opts: {
     const webhook = opts.webhook
     if (!webhook) return true
     const word = change.state === 'firing' ? 'FIRING' : 'RESOLVED'
+    const sentAtMs = now()
     const req = renderTextWebhook(
       webhook.format,
       webhook.url,
@@ -88,6 +89,10 @@ export function createOperatorAlerts(opts: {
         lines: [change.summary, `since ${new Date(change.sinceMs).toISOString()}`],
         json: {
           kind: 'operator_alert',
+          version: 1,
+          // a receiver drops repeats by id and refuses stale replays by sentAt (both under the signature)
+          id: change.id,
+          sentAt: new Date(sentAtMs).toISOString(),
           state: change.state,
           key: change.key,
           summary: change.summary,
@@ -96,7 +101,7 @@ export function createOperatorAlerts(opts: {
           at: new Date(change.atMs).toISOString(),
         },
       },
-      now(),
+      sentAtMs,
       webhook.secret,
     )
     const outcome = await postWebhook({
@@ -105,7 +110,7 @@ export function createOperatorAlerts(opts: {
       ...(webhook.secret === undefined ? {} : { secret: webhook.secret }),
       req,
       deliveryId: change.id,
-      sentAtMs: now(),
+      sentAtMs,
       timeoutMs: opts.timeoutMs ?? 10_000,
       signal: stopping.signal,
     })
@@ -113,7 +118,9 @@ export function createOperatorAlerts(opts: {
       log.info({ key: change.key, state: change.state }, 'operator alert delivered')
       return true
     }
-    log.warn(
+    // a wrong URL or key (not retryable) needs the operator's hand; keep trying, the change stays queued
+    const level = outcome.retryable ? 'warn' : 'error'
+    log[level](
       { key: change.key, state: change.state, error: outcome.error, retryable: outcome.retryable },
       'operator alert not delivered; trying again',
     )
@@ -123,8 +130,11 @@ export function createOperatorAlerts(opts: {
   // one delivery at a time, in order: a receiver must never see "resolved" before "firing"
   const drain = async () => {
     while (queue.length > 0 && !stopping.signal.aborted) {
-      if (await deliver(queue[0]!)) {
-        queue.shift()
+      const change = queue[0]!
+      if (await deliver(change)) {
+        // by identity: an overflow meanwhile may have dropped it already
+        const i = queue.indexOf(change)
+        if (i >= 0) queue.splice(i, 1)
         continue
       }
       await sleep(opts.retryMs ?? 30_000, undefined, { signal: stopping.signal }).catch(() => undefined)
@@ -139,8 +149,23 @@ export function createOperatorAlerts(opts: {
   const enqueue = (change: Omit<Change, 'id'>) => {
     queue.push({ id: randomUUID(), ...change })
     if (queue.length > MAX_QUEUED) {
-      const dropped = queue.splice(0, queue.length - MAX_QUEUED)
-      log.error({ dropped: dropped.length }, 'operator alerts undelivered for long: oldest changes dropped')
+      // a key that fired and resolved while undelivered is news no more: drop both, oldest first (never the
+      // one being sent, queue[0]); "resolved" never goes out without its "firing"
+      let dropped = 0
+      for (let i = 1; i < queue.length && queue.length > MAX_QUEUED; i++) {
+        const fired = queue[i]!
+        if (fired.state !== 'firing') continue
+        const j = queue.findIndex((c, k) => k > i && c.key === fired.key && c.state === 'resolved')
+        if (j < 0) continue
+        queue.splice(j, 1)
+        queue.splice(i, 1)
+        dropped += 2
+        i--
+      }
+      log.error(
+        { dropped, queued: queue.length },
+        'operator alerts undelivered for long: settled ones dropped',
+      )
     }
     kick()
   }
@@ -166,6 +191,11 @@ export function createOperatorAlerts(opts: {
     async stop() {
       stopping.abort()
       await sending
+      if (queue.length > 0)
+        log.warn(
+          { undelivered: queue.map((c) => `${c.state} ${c.key}`) },
+          'operator alerts not delivered before stopping',
+        )
     },
   }
 }

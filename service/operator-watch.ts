@@ -25,11 +25,20 @@ export function startOperatorWatch(deps: {
   log: Logger
 }): RunningPart {
   let running = false
+  let previous = new Map<string, OperatorProblem>()
   const check = async () => {
     if (running) return
     running = true
     try {
-      deps.alerts.update(problemsOf((await deps.readiness()).checks))
+      // a problem fires once two checks in a row saw it and resolves once two in a row did not: a lag
+      // hovering at its threshold or a disk that frees a page now and then does not page anybody each time
+      const now = new Map(problemsOf((await deps.readiness()).checks).map((p) => [p.key, p]))
+      const firing = new Set(deps.alerts.firing())
+      const steady: OperatorProblem[] = []
+      for (const [key, p] of now) if (previous.has(key) || firing.has(key)) steady.push(p)
+      for (const key of firing) if (!now.has(key) && previous.has(key)) steady.push(previous.get(key)!)
+      previous = now
+      deps.alerts.update(steady)
     } catch (err) {
       deps.log.error({ err }, 'operator watch: readiness not read')
     } finally {

@@ -70,9 +70,11 @@ export async function readSpoolUse(
   }
   let capacityBytes = bound?.maxBytes ?? Number.POSITIVE_INFINITY
   if (bound) {
-    const room = await diskRoom(dir, bound.reserveBytes)
+    // a file system that cannot say its free space: the bound alone
+    const room = await diskRoom(dir, bound.reserveBytes).catch(() => undefined)
     const held = sizes.reduce((a, b) => a + b, 0)
-    capacityBytes = Math.min(bound.maxBytes, held + Math.max(0, room.availableBytes - room.reserveBytes))
+    if (room)
+      capacityBytes = Math.min(bound.maxBytes, held + Math.max(0, room.availableBytes - room.reserveBytes))
   }
   return { lags: out, capacityBytes }
 }
@@ -87,7 +89,8 @@ export function consumerLagStatus(
   opts: { maxBytes: number; fraction?: number },
 ): ConsumerLagStatus {
   const thresholdBytes = Math.floor(opts.maxBytes * (opts.fraction ?? 0.5))
-  const behind = lags.filter((l) => l.lagBytes >= thresholdBytes).map((l) => l.consumer)
+  // nothing to read is never behind, even on a disk with no room left
+  const behind = lags.filter((l) => l.lagBytes > 0 && l.lagBytes >= thresholdBytes).map((l) => l.consumer)
   return {
     ok: behind.length === 0,
     behind,

@@ -79,7 +79,7 @@ export async function openSpoolWriter(opts: SpoolWriterOptions): Promise<SpoolWr
     segment,
     size,
     others,
-    await diskRoom(opts.dir, opts.reserveBytes),
+    await diskRoomOrUnknown(opts.dir, opts.reserveBytes, log),
   )
 }
 
@@ -100,6 +100,31 @@ async function recoverTail(dir: string, segment: number, log: Logger): Promise<n
     await fh.close()
   }
   return valid
+}
+
+/**
+ * The disk's room, or "unknown" (no reserve check; a full disk still shows as ENOSPC) when the file system
+ * cannot say: a statfs failure must not stop the spool.
+ */
+async function diskRoomOrUnknown(
+  dir: string,
+  reserveBytes: number | undefined,
+  log: Logger,
+): Promise<DiskRoom> {
+  try {
+    return await diskRoom(dir, reserveBytes)
+  } catch (err) {
+    log.warn({ err }, 'spool: free space unknown (statfs failed); no reserve kept until it answers')
+    return { availableBytes: Number.POSITIVE_INFINITY, reserveBytes: 0 }
+  }
+}
+
+/** One batch of `first`'s records followed by `then`'s. */
+function joinBatches(first: Batch, then: Batch): Batch {
+  const buf = Buffer.allocUnsafe(first.len + then.len)
+  first.buf.copy(buf, 0, 0, first.len)
+  then.buf.copy(buf, first.len, 0, then.len)
+  return { buf, len: first.len + then.len, dones: [...first.dones, ...then.dones] }
 }
 
 /** Cuts `batch` after its first `records` records (`bytes` long); returns the rest as a new batch. */
@@ -244,9 +269,11 @@ class GroupCommitWriter implements SpoolWriter {
     const batch = this.held ?? this.takeFill()
     this.held = undefined
     const room = this.room.availableBytes - this.writtenSinceRoom - this.room.reserveBytes
-    // held for the reserve: resume only with half a reserve to spare, not at every page the file system
-    // frees (a checkpoint rewritten, a page rounded), so acknowledgements do not trickle while "full"
-    if (this.blockedBy === 'reserve' && room < this.room.reserveBytes / 2) {
+    // held for the reserve: while older segments remain to be freed, resume only with half a reserve to
+    // spare, not at every page the file system frees (a checkpoint rewritten, a page rounded), so
+    // acknowledgements do not trickle while "full". With nothing left to free, waiting cannot bring more
+    // room: take what fits.
+    if (this.blockedBy === 'reserve' && this.otherBytes > 0 && room < this.room.reserveBytes / 2) {
       this.held = batch
       this.enterBlocked('reserve')
       return
@@ -294,7 +321,7 @@ class GroupCommitWriter implements SpoolWriter {
     this.inFlight = false
     this.commits++
     this.committedRecords += batch.dones.length
-    if (this.blocked) {
+    if (this.blocked && this.held === undefined) {
       this.blocked = false
       this.blockedBy = undefined
       this.log.info({ diskBytes: this.diskBytes() }, 'spool accepting appends again')
@@ -320,7 +347,8 @@ class GroupCommitWriter implements SpoolWriter {
         this.log.error({ err: truncErr, segment: this.segment }, 'spool truncate after failed write failed')
       this.inFlight = false
       if (err.code !== undefined && NO_SPACE.has(err.code)) {
-        this.held = batch
+        // a split batch's tail may be held already: this batch goes before it
+        this.held = this.held === undefined ? batch : joinBatches(batch, this.held)
         this.enterBlocked(err.code)
         return
       }
@@ -415,10 +443,13 @@ class GroupCommitWriter implements SpoolWriter {
     try {
       // held for lack of space, nothing new reaches the consumers and they stop committing: free what
       // they have all passed here, or a prune they skipped never comes (spool/prune.ts)
-      if (this.blocked) await deleteConsumedSegments(this.opts.dir, this.log)
+      if (this.blocked)
+        await deleteConsumedSegments(this.opts.dir, this.log).catch((err: unknown) =>
+          this.log.error({ err }, 'spool: deleting consumed segments failed'),
+        )
       const segment = this.segment
       const written = this.writtenSinceRoom
-      const room = await diskRoom(this.opts.dir, this.opts.reserveBytes)
+      const room = await diskRoomOrUnknown(this.opts.dir, this.opts.reserveBytes, this.log)
       // batches made durable while statfs ran may or may not be in its figure: count them as not
       this.room = room
       this.writtenSinceRoom -= written
@@ -442,7 +473,13 @@ class GroupCommitWriter implements SpoolWriter {
       this.fillDones = []
       this.fillLen = 0
       const failure = new CourtyardError('INTERNAL', 'spool closed while full')
-      for (const done of pending) done(failure)
+      for (const done of pending) {
+        try {
+          done(failure)
+        } catch (err) {
+          this.log.error({ err }, 'spool append callback threw')
+        }
+      }
       const resolve = this.idleWaiter
       this.idleWaiter = undefined
       resolve()

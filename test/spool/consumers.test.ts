@@ -281,7 +281,6 @@ describe('consumers caught up while the spool is full', () => {
     // and alerts' last commit, in the same segment within seconds of its prune, prunes nothing
     const a2 = await readN(alerts, 1)
     await alerts.commit(a2.at(-1)!.pos)
-    expect(segmentFiles(dir), 'segment 0, consumed by both, and the empty segment 1').toHaveLength(2)
     // every record consumed by both: the writer must free segment 0 by itself and take the held append
     await held
     expect(w.stats().blocked).toBe(false)

@@ -4,6 +4,9 @@
 // 1-in-6 failure of test/chaos/disk-full.chaos.ts). A small tmpfs is the full disk (we run as root here
 // and in CI); where mounting is not allowed, the machine's own disk with a reserve of all but 1 MiB of
 // what is free plays it.
+import { writeFileSync } from 'node:fs'
+import { statfs } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openSpoolReader, openSpoolWriter, type SpoolReader, type SpoolWriter } from '../../spool/index.ts'
 import { mountSmallDisk, silentLog, until } from './helpers.ts'
@@ -100,5 +103,29 @@ describe('spool disk reserve', () => {
     await Promise.all(all)
     expect(seen).toEqual(Array.from({ length: total }, (_, i) => i))
     expect(w.stats().lastError, 'the disk never refused a write').toBeUndefined()
+  })
+})
+
+describe('spool disk reserve on a disk that others fill', () => {
+  it('takes appends again once its backlog is gone, though less than half a reserve above it is free', async () => {
+    const disk = await smallDisk()
+    const fs = await statfs(disk.dir)
+    const reserve = disk.reserveBytes ?? Math.floor((fs.blocks * fs.bsize) / 10)
+    // someone else's file leaves the spool about 30 kB above the reserve, for good
+    writeFileSync(join(disk.dir, 'ballast'), Buffer.alloc(fs.bavail * fs.bsize - reserve - 30_000))
+    const [w, r] = await open(disk.dir, disk.reserveBytes)
+    const all: Promise<void>[] = []
+    for (let i = 0; !w.stats().blocked && i < 100; i++) {
+      const p = new Promise<void>((resolve, reject) =>
+        w.append('devices/abc/telemetry', record(i), (err) => (err ? reject(err) : resolve())),
+      )
+      all.push(p)
+      await Promise.race([p, until(() => w.stats().blocked, 10_000)])
+    }
+    expect(w.stats().blocked, 'held at the reserve').toBe(true)
+    // the consumer reads everything: the spool frees what it held, and the held append goes in
+    const seen = await drain(r, all.length)
+    await Promise.all(all)
+    expect(seen).toEqual(Array.from({ length: all.length }, (_, i) => i))
   })
 })
