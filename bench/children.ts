@@ -65,13 +65,19 @@ function track(child: ChildProcess): ChildProcess {
 }
 
 /** Forks one of the bench's own TypeScript children (tsx as an ESM loader, no extra tsx process). */
-export function forkBenchChild(file: string, execArgv: string[] = [], opts: { nofile?: number } = {}): ChildProcess {
+export function forkBenchChild(
+  file: string,
+  execArgv: string[] = [],
+  opts: { nofile?: number } = {},
+): ChildProcess {
   const path = fileURLToPath(new URL(file, import.meta.url))
   const nodeArgs = ['--import', 'tsx', ...execArgv]
   // a child holding thousands of sockets: through sh, which raises its open-file limit and execs node
   // (bench/fd-limit.ts); the IPC channel's descriptor survives the exec
   const [execPath, args] =
-    opts.nofile === undefined ? [process.execPath, nodeArgs] : withNofile(opts.nofile, process.execPath, nodeArgs)
+    opts.nofile === undefined
+      ? [process.execPath, nodeArgs]
+      : withNofile(opts.nofile, process.execPath, nodeArgs)
   const child = fork(path, [], {
     execPath,
     execArgv: args,

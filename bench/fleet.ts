@@ -116,6 +116,7 @@ function mergeField(fs: FieldStats[]): FieldStats {
   const sum = (f: (s: FieldStats) => number) => fs.reduce((n, s) => n + f(s), 0)
   const refused: Record<string, number> = {}
   const hist = new Map<number, number>()
+  const firsts = fs.map((s) => s.firstReconnectMs).filter((ms) => ms > 0)
   for (const s of fs) {
     for (const [rc, n] of Object.entries(s.refused)) refused[rc] = (refused[rc] ?? 0) + n
     for (const [ms, n] of s.histogram) hist.set(ms, (hist.get(ms) ?? 0) + n)
@@ -128,6 +129,7 @@ function mergeField(fs: FieldStats[]): FieldStats {
     devicesBack: sum((s) => s.devicesBack),
     devicesWithReading: sum((s) => s.devicesWithReading),
     readingsAcked: sum((s) => s.readingsAcked),
+    firstReconnectMs: firsts.length ? Math.min(...firsts) : 0,
     lastReconnectMs: Math.max(...fs.map((s) => s.lastReconnectMs)),
     lastReadingAckMs: Math.max(...fs.map((s) => s.lastReadingAckMs)),
     refused,

@@ -55,6 +55,8 @@ export interface FieldStats {
   devicesBack: number
   devicesWithReading: number
   readingsAcked: number
+  /** 0 until the first reconnect since the mark */
+  firstReconnectMs: number
   lastReconnectMs: number
   lastReadingAckMs: number
   /** CONNACK return code → attempts refused with it, since the mark */

@@ -32,6 +32,7 @@ export function createField(deps: {
   let lastFailure = ''
   let reconnected = 0
   let readingsAcked = 0
+  let firstReconnectMs = 0
   let lastReconnectMs = 0
   let lastReadingAckMs = 0
   let publishes = 0
@@ -79,6 +80,7 @@ export function createField(deps: {
         attach(d, client)
         reconnected++
         lastReconnectMs = Date.now()
+        if (firstReconnectMs === 0) firstReconnectMs = lastReconnectMs
         backSinceMark.add(d.id)
         // protocol.md: `online`, retained, right after connecting; then the device's current state
         publish(d, topics.status(d.id), 'online', true)
@@ -133,6 +135,7 @@ export function createField(deps: {
       refused.clear()
       failedAttempts = 0
       reconnected = 0
+      firstReconnectMs = 0
       readingsAcked = 0
       backSinceMark.clear()
       readingSinceMark.clear()
@@ -146,6 +149,7 @@ export function createField(deps: {
         devicesBack: backSinceMark.size,
         devicesWithReading: readingSinceMark.size,
         readingsAcked,
+        firstReconnectMs,
         lastReconnectMs,
         lastReadingAckMs,
         refused: Object.fromEntries(refused),

@@ -68,7 +68,11 @@ export async function startMosquittoPipeline(opts: {
     broker.kill('SIGKILL')
     throw new Error(`${(err as Error).message}: ${stderr.slice(0, 300)}`)
   }
-  const sub = await startBare({ influxUrl: opts.influxUrl, db: opts.db, brokerUrl: `mqtt://127.0.0.1:${port}` })
+  const sub = await startBare({
+    influxUrl: opts.influxUrl,
+    db: opts.db,
+    brokerUrl: `mqtt://127.0.0.1:${port}`,
+  })
   return {
     name: 'mosquitto',
     mqttUrl: `mqtt://127.0.0.1:${port}`,

@@ -110,7 +110,9 @@ export async function startOurs(opts: {
     SERVICE_MAIN,
   ]
   const [cmd, args] =
-    opts.nofile === undefined ? [process.execPath, nodeArgs] : withNofile(opts.nofile, process.execPath, nodeArgs)
+    opts.nofile === undefined
+      ? [process.execPath, nodeArgs]
+      : withNofile(opts.nofile, process.execPath, nodeArgs)
   const limits = opts.defaultAuthLimits
     ? {}
     : {
@@ -121,31 +123,27 @@ export async function startOurs(opts: {
         MQTT_AUTH_VERIFY_QUEUE: '1000000',
         MQTT_AUTH_USER_ATTEMPTS_PER_MIN: '1000000',
       }
-  const child = spawnTracked(
-    cmd,
-    args,
-    {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        INFLUX_URL: opts.influxUrl,
-        INFLUX_DB: opts.db,
-        DATA_DIR: opts.dataDir,
-        MQTT_PORT: String(mqttPort),
-        HTTP_PORT: String(httpPort),
-        HOST: '127.0.0.1',
-        ADMIN_TOKEN: adminToken,
-        LOG_LEVEL: 'warn',
-        ...limits,
-        // the bench provisions thousands of devices with one token: the per-token budget is not under test
-        API_RATE_PER_S: '100000',
-        API_BURST: '1000000',
-        ...opts.env,
-      },
+  const child = spawnTracked(cmd, args, {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      INFLUX_URL: opts.influxUrl,
+      INFLUX_DB: opts.db,
+      DATA_DIR: opts.dataDir,
+      MQTT_PORT: String(mqttPort),
+      HTTP_PORT: String(httpPort),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: 'warn',
+      ...limits,
+      // the bench provisions thousands of devices with one token: the per-token budget is not under test
+      API_RATE_PER_S: '100000',
+      API_BURST: '1000000',
+      ...opts.env,
     },
-  )
+  })
   child.stdout?.pipe(log)
   child.stderr?.pipe(log)
   const httpUrl = `http://127.0.0.1:${httpPort}`

@@ -57,7 +57,10 @@ export function loadAuthCacheFile(path: string, cache: AuthCache, log: Logger): 
   }
   const good = saved.entries.filter(isEntry)
   if (good.length !== saved.entries.length)
-    log.warn({ path, ignored: saved.entries.length - good.length }, 'auth cache entries of the wrong shape ignored')
+    log.warn(
+      { path, ignored: saved.entries.length - good.length },
+      'auth cache entries of the wrong shape ignored',
+    )
   cache.restore(good)
   return good.length
 }

@@ -6,8 +6,8 @@ import { join } from 'node:path'
 import type { IClientOptions } from 'mqtt'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { BrokerConfig } from '../../broker/types.ts'
-import { until } from '../support/poll.ts'
 import { tempDir } from '../spool/helpers.ts'
+import { until } from '../support/poll.ts'
 import { type Harness, refusedConnect, startHarness } from './helpers.ts'
 
 const harnesses: Harness[] = []
@@ -32,7 +32,9 @@ async function connectAndLeave(h: Harness, id: string, secret: string) {
   await (await h.connect(as(id, secret))).endAsync()
 }
 const scryptChecks = async (h: Harness) =>
-  Number(/courtyard_broker_secret_checks_total\{via="scrypt"\} (\d+)/.exec(await h.metrics.metrics())?.[1] ?? 0)
+  Number(
+    /courtyard_broker_secret_checks_total\{via="scrypt"\} (\d+)/.exec(await h.metrics.metrics())?.[1] ?? 0,
+  )
 
 describe('verified device secrets across a broker restart', () => {
   it('lets a whole fleet back in after a restart without one secret check, even with no room for checks', async () => {
@@ -46,7 +48,10 @@ describe('verified device secrets across a broker restart', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600)
 
     // one check at a time and no queue: a storm that needed scrypt would be refused with CONNACK 3
-    const second = await broker({ authCacheFile: file, auth: { verifyConcurrency: 1, verifyQueue: 0 } }, fleet)
+    const second = await broker(
+      { authCacheFile: file, auth: { verifyConcurrency: 1, verifyQueue: 0 } },
+      fleet,
+    )
     const clients = await Promise.all(fleet.map(([id, secret]) => second.connect(as(id, secret))))
     expect(clients.every((c) => c.connected)).toBe(true)
     expect(second.directory.deviceChecks).toBe(0)
