@@ -39,6 +39,8 @@ export async function startMosquittoPipeline(opts: {
   db: string
   dir: string
   nofile: number
+  /** mosquitto's max_queued_messages; unset: its default (1,000), as a typical user leaves it */
+  maxQueued?: number
 }): Promise<Target & { subscriberPid: number }> {
   mkdirSync(opts.dir, { recursive: true })
   const port = await freePort()
@@ -53,6 +55,7 @@ export async function startMosquittoPipeline(opts: {
       `log_dest file ${join(opts.dir, 'mosquitto.log')}`,
       // the default (-1) already means unlimited; said here so a reader does not wonder
       'max_connections -1',
+      ...(opts.maxQueued === undefined ? [] : [`max_queued_messages ${opts.maxQueued}`]),
       '',
     ].join('\n'),
   )
