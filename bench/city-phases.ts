@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { childNofile } from './fd-limit.ts'
 import { mosquittoExists, startMosquittoPipeline } from './mosquitto.ts'
 import { benchDeviceIds } from './provision.ts'
-import { throughputLines } from './report.ts'
+import { cpuBoundRate, throughputLines } from './report.ts'
 import {
   cityGoalLines,
   cityPlan,
@@ -140,6 +140,8 @@ function mosquittoLines(label: string, r: ThroughputResult, o: Issue12Options): 
     const vsB = o.bare ? o.ours.endToEndRate / o.bare.endToEndRate : Number.NaN
     lines.push(
       `[${label}] ours / it end-to-end: ${fix(vsM * 100)} % (${Math.round(o.ours.endToEndRate)} / ${Math.round(r.endToEndRate)} msg/s), beside ours / aedes bare ${fix(vsB * 100)} %; lost: ours ${o.ours.lost}, it ${r.lost}${o.bare ? `, bare ${o.bare.lost}` : ''}`,
+      // the same from CPU per message: less at the mercy of other load on shared cores
+      `[${label}] ours / it from CPU per message (estimate): ${fix((cpuBoundRate(o.ours) / cpuBoundRate(r)) * 100)} %${o.bare ? `, ours / bare ${fix((cpuBoundRate(o.ours) / cpuBoundRate(o.bare)) * 100)} %` : ''}`,
     )
   }
   lines.push(
