@@ -1,7 +1,8 @@
 // The reference pipeline, run as a child process by bench/main.ts: a plain aedes broker
 // (`concurrency: 0`, setNoDelay), ONE mqtt.js subscriber (QoS 1, `devices/+/telemetry`) and batched
 // hand-encoded line-protocol writes to InfluxDB. No auth, no validation, no durability: the ceiling
-// that "ours" is compared against in the same run.
+// that "ours" is compared against in the same run. With `brokerUrl` the child is only the subscriber
+// and writer, against mosquitto (bench/mosquitto.ts): the Telegraf-style pipeline users assemble.
 import { createServer, type Socket } from 'node:net'
 import { Aedes } from 'aedes'
 import mqtt from 'mqtt'
@@ -11,7 +12,8 @@ import { circuitLine } from './line-protocol.ts'
 
 const send = (m: BareReply) => process.send?.(m)
 
-async function start(init: BareInit) {
+/** the aedes broker of the reference, on a free loopback port */
+async function startAedes(): Promise<number> {
   // measurements.md: with the default concurrency (100) mqemitter's queue shift() dominates under backlog
   const broker = await Aedes.createBroker({ concurrency: 0 })
   const server = createServer((socket: Socket) => {
@@ -21,7 +23,13 @@ async function start(init: BareInit) {
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const addr = server.address()
-  const mqttPort = typeof addr === 'object' && addr ? addr.port : 0
+  return typeof addr === 'object' && addr ? addr.port : 0
+}
+
+async function start(init: BareInit) {
+  // with brokerUrl this child is only the subscriber and writer of the mosquitto pipeline
+  const brokerUrl = init.brokerUrl ?? `mqtt://127.0.0.1:${await startAedes()}`
+  const mqttPort = Number(new URL(brokerUrl).port)
 
   let received = 0
   let written = 0
@@ -82,7 +90,7 @@ async function start(init: BareInit) {
   }
 
   if (pool) {
-    const sub = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, {
+    const sub = mqtt.connect(brokerUrl, {
       clientId: 'bare-ingest',
       clean: true,
       reconnectPeriod: 1000,

@@ -4,6 +4,7 @@
 import { type ChildProcess, fork, type SpawnOptions, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { withNofile } from './fd-limit.ts'
 
 const tracked = new Set<ChildProcess>()
 const trackedPids = new Set<number>()
@@ -64,10 +65,22 @@ function track(child: ChildProcess): ChildProcess {
 }
 
 /** Forks one of the bench's own TypeScript children (tsx as an ESM loader, no extra tsx process). */
-export function forkBenchChild(file: string, execArgv: string[] = []): ChildProcess {
+export function forkBenchChild(
+  file: string,
+  execArgv: string[] = [],
+  opts: { nofile?: number } = {},
+): ChildProcess {
   const path = fileURLToPath(new URL(file, import.meta.url))
+  const nodeArgs = ['--import', 'tsx', ...execArgv]
+  // a child holding thousands of sockets: through sh, which raises its open-file limit and execs node
+  // (bench/fd-limit.ts); the IPC channel's descriptor survives the exec
+  const [execPath, args] =
+    opts.nofile === undefined
+      ? [process.execPath, nodeArgs]
+      : withNofile(opts.nofile, process.execPath, nodeArgs)
   const child = fork(path, [], {
-    execArgv: ['--import', 'tsx', ...execArgv],
+    execPath,
+    execArgv: args,
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   })
   // the inspector (memory runs) announces every attach on stderr; everything else is passed through

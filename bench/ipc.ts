@@ -18,6 +18,8 @@ export interface LoadGenInit {
   connectTimeoutMs: number
   /** `raw`: bench/raw-mqtt-device.ts (a few µs per message); `mqttjs`: one mqtt.js client per device */
   client: 'raw' | 'mqttjs'
+  /** raw client: device k connects from sourceAddresses[k mod n] (unset: the kernel picks 127.0.0.1) */
+  sourceAddresses?: string[]
 }
 
 export interface RunSpec {
@@ -34,7 +36,50 @@ export interface RunSpec {
   drainTimeoutMs: number
 }
 
-export type LoadGenRequest = LoadGenInit | RunSpec | { type: 'close' }
+/** Field mode (bench/load-gen-field.ts): report every interval, reconnect after drops like firmware. */
+export interface FieldSpec {
+  type: 'field'
+  reportIntervalMs: number
+  /** after a drop, the first reconnect waits a random time in [0, jitterMs] */
+  jitterMs: number
+  /** between failed attempts */
+  retryMs: number
+}
+
+export interface FieldStats {
+  type: 'field-stats'
+  devices: number
+  /** connected now */
+  connected: number
+  /** successful reconnects since the mark, the devices among them, and those whose first reading was PUBACKed */
+  reconnected: number
+  devicesBack: number
+  devicesWithReading: number
+  readingsAcked: number
+  /** 0 until the first reconnect since the mark */
+  firstReconnectMs: number
+  lastReconnectMs: number
+  lastReadingAckMs: number
+  /** CONNACK return code → attempts refused with it, since the mark */
+  refused: Record<string, number>
+  /** attempts that failed without a CONNACK (no listener while the service restarts, timeouts) */
+  failedAttempts: number
+  lastFailure: string
+  publishes: number
+  acked: number
+  failedPublishes: number
+  /** [ms, count]: send → PUBACK of every publish sent since the mark */
+  histogram: [number, number][]
+}
+
+export type LoadGenRequest =
+  | LoadGenInit
+  | RunSpec
+  | FieldSpec
+  | { type: 'field-configure'; jitterMs: number; retryMs: number }
+  | { type: 'field-mark' }
+  | { type: 'field-stats' }
+  | { type: 'close' }
 
 export interface ConnectedReply {
   type: 'connected'
@@ -62,7 +107,13 @@ export interface RunReply {
   disconnects: number
 }
 
-export type LoadGenReply = ConnectedReply | RunReply | { type: 'closed' } | { type: 'error'; message: string }
+export type LoadGenReply =
+  | ConnectedReply
+  | RunReply
+  | FieldStats
+  | { type: 'field-ok' }
+  | { type: 'closed' }
+  | { type: 'error'; message: string }
 
 export interface BareInit {
   type: 'init'
@@ -72,6 +123,8 @@ export interface BareInit {
   batchSize: number
   maxWritesInFlight: number
   flushIntervalMs: number
+  /** subscribe to this broker instead of starting aedes (the mosquitto pipeline) */
+  brokerUrl?: string
 }
 
 export type BareRequest = BareInit | { type: 'stats' } | { type: 'close' }

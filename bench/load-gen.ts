@@ -7,6 +7,7 @@ import mqtt from 'mqtt'
 import { topics } from '../domain/topics.ts'
 import { circuitPayload } from './circuit-payload.ts'
 import type { DeviceCredential, LoadGenInit, LoadGenReply, LoadGenRequest, RunReply, RunSpec } from './ipc.ts'
+import { createField } from './load-gen-field.ts'
 import { connectRawDevice, type RawDevice } from './raw-mqtt-device.ts'
 
 /** What the generator needs of a device connection; mqtt.js' MqttClient and RawDevice both fit. */
@@ -27,11 +28,15 @@ const send = (m: LoadGenReply) => process.send?.(m)
 const devices: Device[] = []
 let disconnects = 0
 
-async function connectRaw(init: LoadGenInit, cred: DeviceCredential): Promise<Device> {
+let lastInit: LoadGenInit | undefined
+const creds = new Map<string, { cred: DeviceCredential; localAddress?: string }>()
+
+function rawConnection(init: LoadGenInit, cred: DeviceCredential, localAddress?: string) {
   const u = new URL(init.url)
-  const client = await connectRawDevice({
+  return connectRawDevice({
     host: u.hostname,
     port: Number(u.port || 1883),
+    localAddress,
     clientId: cred.id,
     username: cred.id,
     password: cred.secret,
@@ -40,6 +45,10 @@ async function connectRaw(init: LoadGenInit, cred: DeviceCredential): Promise<De
     // protocol.md: devices set a retained `offline` Will on their status topic
     will: { topic: topics.status(cred.id), payload: 'offline', qos: 1, retain: true },
   })
+}
+
+async function connectRaw(init: LoadGenInit, cred: DeviceCredential, localAddress?: string): Promise<Device> {
+  const client = await rawConnection(init, cred, localAddress)
   client.on('close', () => disconnects++)
   return connected(cred, client)
 }
@@ -58,8 +67,8 @@ function connected(cred: DeviceCredential, client: DeviceClient): Device {
   }
 }
 
-function connectOne(init: LoadGenInit, cred: DeviceCredential): Promise<Device> {
-  if (init.client === 'raw') return connectRaw(init, cred)
+function connectOne(init: LoadGenInit, cred: DeviceCredential, localAddress?: string): Promise<Device> {
+  if (init.client === 'raw') return connectRaw(init, cred, localAddress)
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(init.url, {
       clientId: cred.id,
@@ -91,13 +100,20 @@ function connectOne(init: LoadGenInit, cred: DeviceCredential): Promise<Device> 
 }
 
 async function connectAll(init: LoadGenInit) {
-  const creds = JSON.parse(readFileSync(init.credentialsFile, 'utf8')) as DeviceCredential[]
+  const all = JSON.parse(readFileSync(init.credentialsFile, 'utf8')) as DeviceCredential[]
+  lastInit = init
+  const addrs = init.sourceAddresses ?? []
+  all.forEach((cred, k) => {
+    creds.set(cred.id, { cred, localAddress: addrs.length ? addrs[k % addrs.length] : undefined })
+  })
   const started = Date.now()
   let failed = 0
   let firstError: string | undefined
-  for (let i = 0; i < creds.length; i += init.connectBatch) {
-    const batch = creds.slice(i, i + init.connectBatch)
-    const results = await Promise.allSettled(batch.map((c) => connectOne(init, c)))
+  for (let i = 0; i < all.length; i += init.connectBatch) {
+    const batch = all.slice(i, i + init.connectBatch)
+    const results = await Promise.allSettled(
+      batch.map((c) => connectOne(init, c, creds.get(c.id)?.localAddress)),
+    )
     for (const r of results) {
       if (r.status === 'fulfilled') devices.push(r.value)
       else {
@@ -240,9 +256,49 @@ async function closeAll() {
   process.exit(0)
 }
 
+let field: ReturnType<typeof createField> | undefined
+function fieldMode(): NonNullable<typeof field> {
+  const init = lastInit
+  if (init?.client !== 'raw') throw new Error('field mode needs the raw device client')
+  field ??= createField({
+    devices: devices.map((d) => ({ id: d.id, client: d.client as RawDevice, seq: d.seq })),
+    connect: (d) => {
+      const c = creds.get(d.id)!
+      return rawConnection({ ...init, connectTimeoutMs: 30_000 }, c.cred, c.localAddress)
+    },
+  })
+  return field
+}
+
+function handle(m: LoadGenRequest): unknown {
+  switch (m.type) {
+    case 'init':
+      return connectAll(m)
+    case 'run':
+      return run(m).then(send)
+    case 'field':
+      fieldMode().start(m)
+      return send({ type: 'field-ok' })
+    case 'field-configure':
+      fieldMode().configure(m)
+      return send({ type: 'field-ok' })
+    case 'field-mark':
+      fieldMode().mark()
+      return send({ type: 'field-ok' })
+    case 'field-stats':
+      return send(fieldMode().stats())
+    case 'close':
+      field?.stop()
+      return closeAll()
+  }
+}
+
 // the parent owns our lifetime: when its IPC channel goes away, so do we
 process.on('disconnect', () => process.exit(0))
 process.on('message', (m: LoadGenRequest) => {
-  const job = m.type === 'init' ? connectAll(m) : m.type === 'run' ? run(m).then(send) : closeAll()
-  job.catch((err: Error) => send({ type: 'error', message: err.message }))
+  try {
+    Promise.resolve(handle(m)).catch((err: Error) => send({ type: 'error', message: err.message }))
+  } catch (err) {
+    send({ type: 'error', message: (err as Error).message })
+  }
 })

@@ -1,6 +1,7 @@
 // `npm run bench`: measures the performance targets (bench/README.md) on this machine in one run and PRINTS them (never asserts).
-//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|fanout|write-path|auth|console|soak]
+//   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|fanout|write-path|auth|console|city|storm|mosquitto|soak]
 //   npm run bench -- --only fanout [--fanout-readings batched|each] [--live-batch-ms 100]   (how the clients take readings)
+//   npm run bench -- --only city [--city-devices 100000]  (--quick: 10,000)
 //   npm run bench -- --only soak [--soak-devices 5000] [--soak-min 30] [--soak-report-s 10]  (--quick: 2 min)
 // The soak runs only when asked for (--only soak): half an hour is more than the other phases together.
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
@@ -14,6 +15,7 @@ import { READING_DELIVERIES } from '../domain/live-events.ts'
 import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/index.ts'
 import { authStormLines, runAuthStorm } from './auth-storm.ts'
 import { atExit, installExitHandlers, trackPid, untrackPid } from './children.ts'
+import { runIssue12Phases } from './city-phases.ts'
 import { runConsole } from './console.ts'
 import { waitEngine } from './engine-progress.ts'
 import { createDatabase } from './influx-query.ts'
@@ -53,6 +55,9 @@ const PHASES = [
   'write-path',
   'auth',
   'console',
+  'city',
+  'storm',
+  'mosquitto',
   'soak',
 ] as const
 type Phase = (typeof PHASES)[number]
@@ -69,6 +74,7 @@ const { values } = parseArgs({
     'fanout-readings': { type: 'string', default: 'batched' },
     // phase fanout: the service's LIVE_BATCH_MS (default its own, 100)
     'live-batch-ms': { type: 'string' },
+    'city-devices': { type: 'string' },
   },
 })
 const fanoutReadings = READING_DELIVERIES.find((d) => d === values['fanout-readings'])
@@ -86,6 +92,8 @@ if (values.only && !PHASES.includes(values.only as Phase)) {
   process.exit(2)
 }
 const phases = new Set<Phase>(values.only ? [values.only as Phase] : PHASES.filter((p) => p !== 'soak'))
+// the mosquitto pipeline is printed as ours ÷ it beside ours ÷ bare: all three in the same run
+if (values.only === 'mosquitto') for (const p of ['bare', 'ours'] as const) phases.add(p)
 const positive = (name: string, raw: string | undefined, def: number): number => {
   const n = raw === undefined ? def : Number(raw)
   if (!Number.isFinite(n) || n <= 0) {
@@ -113,7 +121,7 @@ const plan = values.quick
       authStormMs: 5_000,
       fanoutRate: 2_000,
       fanoutClients: 200,
-      totalMs: 15 * 60_000 + soak.minutes * 60_000,
+      totalMs: 25 * 60_000 + soak.minutes * 60_000,
     }
   : {
       devices: 1_000,
@@ -126,7 +134,7 @@ const plan = values.quick
       authStormMs: 15_000,
       fanoutRate: 10_000,
       fanoutClients: 200,
-      totalMs: 60 * 60_000 + soak.minutes * 60_000,
+      totalMs: 75 * 60_000 + soak.minutes * 60_000,
     }
 const TARGET_LATENCY_RATE = 10_000
 // closed loop: 4 unacked per device, 2,000 across the fleet (≈ 50 ms of backlog at 40k msg/s)
@@ -383,6 +391,27 @@ try {
     const r = await withOurs('console', false, (t) => runConsole(t), 0)
     if (r) log(...consoleLines(r))
   }
+  // issue 12: a city on one node, the reconnect storm, the mosquitto pipeline (bench/city-phases.ts)
+  summary.skipped.push(
+    ...(await runIssue12Phases({
+      phases,
+      quick: values.quick,
+      cityDevices:
+        values['city-devices'] === undefined
+          ? undefined
+          : Math.round(positive('city-devices', values['city-devices'], 100_000)),
+      influxUrl: influxd.url,
+      influxdPid: influxd.pid,
+      work,
+      freshDb,
+      log,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      closedLoop: { durationMs: plan.durationMs, ...WINDOWS },
+      ours: summary.ours,
+      bare: summary.bare,
+      devices: plan.devices,
+    })),
+  )
   if (phases.has('soak')) {
     log(
       `[ours] soak: ${soak.devices} devices reporting every ${soak.reportIntervalS} s for ${soak.minutes} min, memory sampled every 10 s`,

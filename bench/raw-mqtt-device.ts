@@ -7,6 +7,8 @@ import { connect, type Socket } from 'node:net'
 export interface RawDeviceOptions {
   host: string
   port: number
+  /** source address (127.0.0.2 …): one address has only ~28,000 ephemeral ports towards one port */
+  localAddress?: string
   clientId: string
   username: string
   password: string
@@ -73,7 +75,7 @@ export function connectPacket(o: RawDeviceOptions): Buffer {
 
 export function connectRawDevice(o: RawDeviceOptions): Promise<RawDevice> {
   return new Promise((resolve, reject) => {
-    const sock: Socket = connect({ host: o.host, port: o.port, noDelay: true })
+    const sock: Socket = connect({ host: o.host, port: o.port, noDelay: true, localAddress: o.localAddress })
     const pending = new Map<number, ((err?: Error) => void) | undefined>()
     const closeFns: (() => void)[] = []
     let nextId = 1

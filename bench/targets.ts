@@ -5,10 +5,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../influx/index.ts'
 import { forkBenchChild, request, spawnTracked, waitExit } from './children.ts'
+import { withNofile } from './fd-limit.ts'
 import type { BareReply, BareStats } from './ipc.ts'
 
 export interface Target {
-  name: 'bare' | 'ours'
+  name: 'bare' | 'ours' | 'mosquitto'
   mqttUrl: string
   pid: number
   /** inspector port, for GC + heap sampling (memory runs only) */
@@ -24,11 +25,16 @@ export async function startBare(opts: {
   influxUrl?: string
   db: string
   inspect?: boolean
+  /** open-file limit (bench/fd-limit.ts), for thousands of devices */
+  nofile?: number
+  /** subscriber only, to this broker (the mosquitto pipeline): no aedes in the child */
+  brokerUrl?: string
 }): Promise<BareTarget> {
   const inspectPort = opts.inspect ? await freePort() : undefined
   const child = forkBenchChild(
     './bare-pipeline.ts',
     inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [],
+    { nofile: opts.nofile },
   )
   const ready = await request<Extract<BareReply, { type: 'ready' }>>(
     child,
@@ -40,6 +46,7 @@ export async function startBare(opts: {
       batchSize: 5000,
       maxWritesInFlight: 3,
       flushIntervalMs: 20,
+      brokerUrl: opts.brokerUrl,
     },
     'ready',
     60_000,
@@ -81,48 +88,62 @@ export async function startOurs(opts: {
   readyTimeoutMs: number
   /** extra service env, e.g. ALERTS_ENABLED=false (service/config.ts) */
   env?: Record<string, string>
+  /** the ports and admin token of an earlier start, to restart the same service (phase `storm`) */
+  again?: Pick<OursTarget, 'mqttUrl' | 'httpUrl' | 'adminToken'>
+  /** keep the service's authentication limits at their defaults (README "Security") */
+  defaultAuthLimits?: boolean
+  /** open-file limit (bench/fd-limit.ts), for thousands of devices */
+  nofile?: number
 }): Promise<OursTarget> {
-  const [mqttPort, httpPort] = [await freePort(), await freePort()]
+  const [mqttPort, httpPort] = opts.again
+    ? [Number(new URL(opts.again.mqttUrl).port), Number(new URL(opts.again.httpUrl).port)]
+    : [await freePort(), await freePort()]
   const inspectPort = opts.inspect ? await freePort() : undefined
-  const adminToken = `bench-admin-${process.pid}-${Date.now()}`
+  const adminToken = opts.again?.adminToken ?? `bench-admin-${process.pid}-${Date.now()}`
   const logFile = join(opts.dataDir, 'service.log')
-  const log = createWriteStream(logFile)
-  const child = spawnTracked(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
-      SERVICE_MAIN,
-    ],
-    {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        INFLUX_URL: opts.influxUrl,
-        INFLUX_DB: opts.db,
-        DATA_DIR: opts.dataDir,
-        MQTT_PORT: String(mqttPort),
-        HTTP_PORT: String(httpPort),
-        HOST: '127.0.0.1',
-        ADMIN_TOKEN: adminToken,
-        LOG_LEVEL: 'warn',
+  const log = createWriteStream(logFile, { flags: 'a' })
+  const nodeArgs = [
+    '--import',
+    'tsx',
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
+    SERVICE_MAIN,
+  ]
+  const [cmd, args] =
+    opts.nofile === undefined
+      ? [process.execPath, nodeArgs]
+      : withNofile(opts.nofile, process.execPath, nodeArgs)
+  const limits = opts.defaultAuthLimits
+    ? {}
+    : {
         // the whole bench fleet connects from one address, 10,000 devices at once: past the per-address
         // limits sized for one site's router (README "Security"); bench/auth-storm.ts measures those
         MQTT_AUTH_ATTEMPTS_PER_S: '1000000',
         MQTT_AUTH_ATTEMPTS_BURST: '1000000',
         MQTT_AUTH_VERIFY_QUEUE: '1000000',
         MQTT_AUTH_USER_ATTEMPTS_PER_MIN: '1000000',
-        // the bench provisions thousands of devices with one token: the per-token budget is not under test
-        API_RATE_PER_S: '100000',
-        API_BURST: '1000000',
-        ...opts.env,
-      },
+      }
+  const child = spawnTracked(cmd, args, {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      INFLUX_URL: opts.influxUrl,
+      INFLUX_DB: opts.db,
+      DATA_DIR: opts.dataDir,
+      MQTT_PORT: String(mqttPort),
+      HTTP_PORT: String(httpPort),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: 'warn',
+      ...limits,
+      // the bench provisions thousands of devices with one token: the per-token budget is not under test
+      API_RATE_PER_S: '100000',
+      API_BURST: '1000000',
+      ...opts.env,
     },
-  )
+  })
   child.stdout?.pipe(log)
   child.stderr?.pipe(log)
   const httpUrl = `http://127.0.0.1:${httpPort}`

@@ -57,7 +57,13 @@ type AedesClient = Client & { will?: PublishPacket | null; _disconnected?: boole
 
 export function createAedesHooks(deps: HookDeps) {
   const { directory, spool, log, metrics, cache } = deps
-  const checkSecret = createSecretCheck({ directory, cache, guard: deps.guard, log })
+  const checkSecret = createSecretCheck({
+    directory,
+    cache,
+    guard: deps.guard,
+    log,
+    counted: (via) => metrics.secretChecks.inc({ via }),
+  })
   const verdicts = new WeakMap<Client, ConnectVerdict>()
   const identities = new WeakMap<Client, Identity>()
   const refusedCount = new WeakMap<Client, number>()

@@ -6,6 +6,7 @@ export interface BrokerMetrics {
   connects: Counter<'type'>
   disconnects: Counter<'type'>
   authFailures: Counter<'reason'>
+  secretChecks: Counter<'via'>
   refusedPublishes: Counter<'reason'>
   refusedSubscribes: Counter
   oversizePackets: Counter
@@ -52,6 +53,11 @@ export function createBrokerMetrics(
     connects: counter('courtyard_broker_connects_total', 'Established MQTT sessions', ['type']),
     disconnects: counter('courtyard_broker_disconnects_total', 'Ended MQTT sessions', ['type']),
     authFailures: counter('courtyard_broker_auth_failures_total', 'Refused CONNECTs', ['reason']),
+    secretChecks: counter(
+      'courtyard_broker_secret_checks_total',
+      'CONNECT secrets checked, by the verified-secret cache (a sha256) or by scrypt',
+      ['via'],
+    ),
     refusedPublishes: counter('courtyard_broker_refused_publishes_total', 'PUBLISHes refused by the ACL', [
       'reason',
     ]),

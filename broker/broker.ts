@@ -8,6 +8,7 @@ import type { CredentialDirectory, DeviceDirectory } from '../registry/index.ts'
 import type { SpoolWriter } from '../spool/index.ts'
 import { createAedesHooks } from './aedes-hooks.ts'
 import { createAuthCache } from './auth-cache.ts'
+import { keepAuthCacheFile } from './auth-cache-file.ts'
 import { createAuthGuard, DEFAULT_AUTH_LIMITS } from './auth-guard.ts'
 import { createBrokerMetrics } from './broker-metrics.ts'
 import { startListeners } from './listeners.ts'
@@ -37,6 +38,17 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     maxPacketBytes: deps.config.maxPacketBytes ?? 65_536,
   }
   const cache = createAuthCache(config.authCacheMax)
+  // after a restart the fleet reconnects at once: verified secrets from the last run spare it the scrypt
+  const cacheFile =
+    config.authCacheFile === undefined
+      ? undefined
+      : keepAuthCacheFile({
+          path: config.authCacheFile,
+          cache,
+          log,
+          intervalMs: config.authCacheSaveMs ?? 60_000,
+        })
+  if (cacheFile) log.info({ entries: cacheFile.loaded }, 'verified device secrets restored')
   // the bound of QoS 2 messages awaiting PUBREL, per client id across its connections
   const qos2 = createQos2Receipts({ maxPerClient: config.qos2InflightMax ?? 100 })
   const guard = createAuthGuard({ ...DEFAULT_AUTH_LIMITS, ...config.auth }, deps.now ?? Date.now)
@@ -168,6 +180,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
       refusals.close()
       await new Promise<void>((resolve) => broker.close(() => resolve()))
       await listeners.close()
+      cacheFile?.close()
     },
   }
 }

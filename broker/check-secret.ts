@@ -17,8 +17,10 @@ export function createSecretCheck(deps: {
   cache: AuthCache
   guard: AuthGuard
   log: Logger
+  /** counts each check by what answered it */
+  counted: (via: 'cache' | 'scrypt') => void
 }) {
-  const { directory, cache, guard, log } = deps
+  const { directory, cache, guard, log, counted } = deps
   const refuse = (returnCode: 3 | 4, reason: string): SecretVerdict => ({ ok: false, returnCode, reason })
 
   /** a scrypt check, if the failure limits and the semaphore allow one now */
@@ -39,6 +41,7 @@ export function createSecretCheck(deps: {
         release()
         return
       }
+      counted('scrypt')
       check().then(
         (ok) => {
           release()
@@ -87,6 +90,7 @@ export function createSecretCheck(deps: {
     }
     // a secret verified before bypasses the failure limits: a device under attack keeps reconnecting
     if (cache.has(id, secret, version)) {
+      counted('cache')
       done({ ok: true, version })
       return
     }

@@ -90,10 +90,16 @@ export async function startListeners(
   }
 }
 
+// Node's default accept queue is 511. After a restart every device of the fleet connects at once and
+// the event loop is still busy starting the service: past 511 the kernel drops the SYNs and each
+// client retries only after 1, 3, 7 … s of TCP back-off, stretching the storm. The kernel caps this at
+// net.core.somaxconn (4096 by default since Linux 5.4).
+const LISTEN_BACKLOG = 65_535
+
 function listen(server: Server | HttpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject)
       const addr = server.address()
       resolve(typeof addr === 'object' && addr !== null ? addr.port : port)

@@ -35,6 +35,10 @@ export interface BrokerConfig {
   authLogIntervalMs?: number
   /** devices whose verified secret hash is kept in memory (default 100000) */
   authCacheMax?: number
+  /** where the verified secrets are kept across restarts (auth-cache-file.ts); unset: memory only */
+  authCacheFile?: string
+  /** how often a changed cache is written to authCacheFile besides at close (default 60000) */
+  authCacheSaveMs?: number
 }
 
 export interface BrokerHandle {

@@ -114,6 +114,7 @@ export async function startService(deps: {
         tlsCert: config.mqttTlsCert,
         tlsKey: config.mqttTlsKey,
         maxPacketBytes: 64 * 1024,
+        authCacheFile: join(config.dataDir, 'auth-cache.json'),
         ...config.broker,
       },
     }),

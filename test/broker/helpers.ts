@@ -18,14 +18,14 @@ export const silentLog = pino({ level: 'silent' })
 
 /** In-test stand-in for the registry's DeviceDirectory (the registry has its own tests). */
 export class FakeDirectory {
-  readonly devices = new Map<string, { secret: string; active: boolean }>()
+  readonly devices = new Map<string, { secret: string; active: boolean; version: number }>()
   readonly services = new Map<string, string>()
   deviceChecks = 0
   /** while set, secret checks wait for it (a slow scrypt, under the test's control) */
   gate: Promise<void> | undefined
 
-  addDevice(id: string, secret: string): this {
-    this.devices.set(id, { secret, active: true })
+  addDevice(id: string, secret: string, version = 0): this {
+    this.devices.set(id, { secret, active: true, version })
     return this
   }
   findDevice(id: string): DeviceIdentity | undefined {
@@ -43,7 +43,8 @@ export class FakeDirectory {
     return this.services.get(name) === secret
   }
   credentialVersion(id: string): number | undefined {
-    return this.devices.get(id)?.active ? 0 : undefined
+    const d = this.devices.get(id)
+    return d?.active ? d.version : undefined
   }
   onCredentialChange(): () => void {
     return () => {}
