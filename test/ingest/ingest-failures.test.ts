@@ -17,7 +17,9 @@ describe('startIngest when InfluxDB fails', () => {
     const dead = createInfluxClient({ url: `http://127.0.0.1:${await freePort()}`, db: 'x', timeoutMs: 1000 })
     cleanups.push(() => dead.close())
     let target: InfluxClient = dead
-    const switching = { write: (lines: string, o?: { precision?: 'ns' | 'ms' }) => target.write(lines, o) }
+    const switching = {
+      write: (lines: string | Uint8Array, o?: { precision?: 'ns' | 'ms' }) => target.write(lines, o),
+    }
     const startPos = reader.checkpoint()
     const ingest = start({
       spool: reader,
