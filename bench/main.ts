@@ -250,6 +250,8 @@ const throughput = (t: Target, db: string, creds: DeviceCredential[]) =>
       { name: t.name, pid: t.pid },
       { name: 'influxd', pid: influxd.pid },
     ],
+    // the service's split: its main thread carries broker and ingest, the alert engine has its own
+    ...(t.name === 'ours' ? { threadsOf: t.pid } : {}),
   })
 const latency = (t: Target, db: string, creds: DeviceCredential[]) =>
   runLatency({

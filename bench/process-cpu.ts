@@ -1,12 +1,15 @@
 // CPU time of a process (all its threads) from /proc/<pid>/stat. On a machine whose cores are shared with
 // other work, CPU per message is a steadier figure than messages per second.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 // USER_HZ: the unit of utime/stime in /proc/<pid>/stat; 100 on every mainstream Linux build
 const TICKS_PER_S = 100
 
 export function readCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+}
+
+function statCpuMs(stat: string): number {
   // the command name (field 2) may contain spaces; fields after the closing paren are space-separated
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // utime and stime are fields 14 and 15 of the whole line, i.e. 12 and 13 after the name
@@ -22,6 +25,51 @@ export interface CpuProbe {
 export interface CpuUse {
   name: string
   cpuMs: number
+}
+
+/**
+ * CPU time per thread of a process (/proc/<pid>/task/<tid>/stat), by thread id. Threads that ended since
+ * are missing, so a split is only as complete as the threads still alive when it is read.
+ */
+export function readThreadsCpuMs(pid: number): Map<number, number> {
+  const out = new Map<number, number>()
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      out.set(Number(tid), statCpuMs(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')))
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out
+}
+
+export interface ThreadSplit {
+  /** the main thread (tid = pid): for the service, the broker, the spool writer, ingest and the API */
+  mainMs: number
+  /** the busiest other thread: for the service with alerts on, the alert engine's worker */
+  busiestOtherMs: number
+  /** every other thread: libuv's pool (fdatasync, file reads), V8's GC helpers, the module loader */
+  restMs: number
+  /** the other threads one by one, busiest first (after `busiestOtherMs`) */
+  restEachMs: number[]
+}
+
+/** Starts measuring one process's threads; the returned function gives the split of CPU used since then. */
+export function startThreadMeter(pid: number): () => ThreadSplit {
+  const start = readThreadsCpuMs(pid)
+  return () => {
+    const others: number[] = []
+    let mainMs = 0
+    for (const [tid, ms] of readThreadsCpuMs(pid)) {
+      const used = ms - (start.get(tid) ?? 0)
+      if (tid === pid) mainMs = used
+      else others.push(used)
+    }
+    others.sort((a, b) => b - a)
+    const busiestOtherMs = others[0] ?? 0
+    const rest = others.slice(1).filter((ms) => ms > 0)
+    return { mainMs, busiestOtherMs, restMs: rest.reduce((a, b) => a + b, 0), restEachMs: rest }
+  }
 }
 
 /** Starts measuring the given processes; the returned function gives CPU used since then. */

@@ -31,6 +31,12 @@ export function throughputLines(name: string, r: ThroughputResult): string[] {
     `[${name}]   PUBACK rate ${int(r.ackRate)} msg/s, END-TO-END ${int(r.endToEndRate)} msg/s`,
     `[${name}]   CPU per message: ${r.cpuUsPerMsg.map((c) => `${c.name} ${fix(c.us)} µs`).join(', ')}; ` +
       `if the 2 cores were ours alone: ~${int(cpuBoundRate(r))} msg/s (estimate from CPU, not measured)`,
+    ...(r.threadUsPerMsg === undefined
+      ? []
+      : [
+          `[${name}]   ${name}'s CPU per message by thread: main (broker, spool writer, ingest, API) ${fix(r.threadUsPerMsg.main)} µs, ` +
+            `busiest other (the alert engine when on) ${fix(r.threadUsPerMsg.busiestOther)} µs, rest (libuv pool, GC helpers) ${fix(r.threadUsPerMsg.rest)} µs (${r.threadUsPerMsg.restEach.map((us) => fix(us)).join(' + ')})`,
+        ]),
   ]
 }
 

@@ -4,7 +4,7 @@
 import { countAll, countByDevice } from './influx-query.ts'
 import type { DeviceCredential } from './ipc.ts'
 import { startLoadGen } from './load-gen-client.ts'
-import { type CpuProbe, type CpuUse, startCpuMeter } from './process-cpu.ts'
+import { type CpuProbe, type CpuUse, startCpuMeter, startThreadMeter } from './process-cpu.ts'
 
 export interface ThroughputResult {
   devices: number
@@ -28,6 +28,8 @@ export interface ThroughputResult {
   drainMs: number
   /** CPU per stored message, per process (µs), over publishing and draining */
   cpuUsPerMsg: { name: string; us: number }[]
+  /** the system under test's CPU per stored message by thread (µs), when `threadsOf` was given */
+  threadUsPerMsg?: { main: number; busiestOther: number; rest: number; restEach: number[] }
 }
 
 export async function runThroughput(opts: {
@@ -42,6 +44,8 @@ export async function runThroughput(opts: {
   connectTimeoutMs: number
   /** the target's and influxd's processes; the load generator is added here */
   cpu: readonly CpuProbe[]
+  /** a process of `cpu` whose CPU is also split by thread */
+  threadsOf?: number
 }): Promise<ThroughputResult> {
   const gen = await startLoadGen({
     mqttUrl: opts.mqttUrl,
@@ -52,6 +56,7 @@ export async function runThroughput(opts: {
   })
   try {
     const cpuSince = startCpuMeter([...opts.cpu, { name: 'load-gen', pid: gen.pid }])
+    const threadsSince = opts.threadsOf === undefined ? undefined : startThreadMeter(opts.threadsOf)
     const r = await gen.run({
       mode: 'closed',
       durationMs: opts.durationMs,
@@ -76,6 +81,7 @@ export async function runThroughput(opts: {
       await new Promise((res) => setTimeout(res, 250))
     }
     const cpu: CpuUse[] = cpuSince()
+    const threads = threadsSince?.()
     const byDevice = await countByDevice(opts.influxUrl, opts.db)
     let lost = 0
     let extra = 0
@@ -101,6 +107,16 @@ export async function runThroughput(opts: {
       endToEndRate: stored / ((storedAt - r.firstPublishMs) / 1000),
       drainMs: Math.max(0, storedAt - r.lastAckMs),
       cpuUsPerMsg: cpu.map((c) => ({ name: c.name, us: (c.cpuMs * 1000) / Math.max(1, stored) })),
+      ...(threads === undefined
+        ? {}
+        : {
+            threadUsPerMsg: {
+              main: (threads.mainMs * 1000) / Math.max(1, stored),
+              busiestOther: (threads.busiestOtherMs * 1000) / Math.max(1, stored),
+              rest: (threads.restMs * 1000) / Math.max(1, stored),
+              restEach: threads.restEachMs.map((ms) => (ms * 1000) / Math.max(1, stored)),
+            },
+          }),
     }
   } finally {
     await gen.close()

@@ -106,6 +106,8 @@ export async function startOurs(opts: {
     '--import',
     'tsx',
     ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    // extra node options for the service only, e.g. BENCH_SERVICE_NODE_ARGS='--heap-prof --heap-prof-dir=/tmp/h'
+    ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []),
     ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
     SERVICE_MAIN,
   ]

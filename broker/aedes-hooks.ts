@@ -225,18 +225,20 @@ export function createAedesHooks(deps: HookDeps) {
       }
       // DURABILITY: aedes writes the QoS 1 PUBACK right after this callback, so it means "on disk"
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
-      appendOnce(client, packet, spoolTopic, payload, (err, duplicate) => {
-        if (err) {
-          metrics.spoolErrors.inc()
-          log.error({ err, deviceId: identity.deviceId }, 'spool append failed')
-          // no PUBACK without durability: the connection closes and the client resends after reconnect
-          done(err)
-          return
-        }
-        if (duplicate) metrics.qos2Duplicates.inc()
-        else metrics.devicePublishes.inc()
-        done(null)
-      })
+      const deviceId = identity.deviceId
+      if (packet.qos !== 2 || typeof packet.messageId !== 'number' || isWill) {
+        // the path of every QoS 0/1 publish: one closure, no more (young-generation garbage per message)
+        spool.append(spoolTopic, payload, (err) => appended(err ?? null, false, deviceId, done))
+        return
+      }
+      // a QoS 2 retransmission of a message spooled and not yet released is not appended again:
+      // aedes' own duplicate check (MQTT-4.3.3-2) comes after this hook
+      deps.qos2.admit(
+        client.id,
+        { messageId: packet.messageId, topic: spoolTopic, payload },
+        (cb) => spool.append(spoolTopic, payload, cb),
+        (err, duplicate) => appended(err, duplicate, deviceId, done),
+      )
     },
 
     authorizeSubscribe(
@@ -257,23 +259,23 @@ export function createAedesHooks(deps: HookDeps) {
   }
   return hooks
 
-  /**
-   * Appends a device publish to the spool; a QoS 2 retransmission of a message spooled and not yet released
-   * is not appended again (`duplicate`): aedes' own duplicate check (MQTT-4.3.3-2) comes after this hook.
-   */
-  function appendOnce(
-    client: Client,
-    packet: PublishPacket,
-    topic: string,
-    payload: Buffer,
-    done: (err: Error | null, duplicate: boolean) => void,
+  /** A device publish is spooled (or refused by the spool): count it and let aedes answer. */
+  function appended(
+    err: Error | null,
+    duplicate: boolean,
+    deviceId: string,
+    done: (err?: Error | null) => void,
   ): void {
-    const append = (cb: (err?: Error | null) => void) => spool.append(topic, payload, cb)
-    if (packet.qos !== 2 || typeof packet.messageId !== 'number' || (client as AedesClient).will === packet) {
-      append((err) => done(err ?? null, false))
+    if (err) {
+      metrics.spoolErrors.inc()
+      log.error({ err, deviceId }, 'spool append failed')
+      // no PUBACK without durability: the connection closes and the client resends after reconnect
+      done(err)
       return
     }
-    deps.qos2.admit(client.id, { messageId: packet.messageId, topic, payload }, append, done)
+    if (duplicate) metrics.qos2Duplicates.inc()
+    else metrics.devicePublishes.inc()
+    done(null)
   }
 
   function revoke(payload: Buffer | string): void {

@@ -40,14 +40,26 @@ export function publishRefusal(identity: Identity, topic: string): PublishRefusa
     if (topic === REVOKE_TOPIC || COMMANDS_RE.test(topic)) return undefined
     return 'not-allowed'
   }
-  const own = `devices/${identity.deviceId}/`
-  if (!topic.startsWith(own) || topic.length === own.length) return 'outside-own-subtree'
+  // `devices/{own id}/…`, compared in place: this runs for every publish, and building the prefix
+  // string each time (then flattening it for startsWith) was garbage for the young-generation GC
+  const id = identity.deviceId
+  const ownLength = DEVICES_PREFIX.length + id.length + 1
+  if (
+    topic.length <= ownLength ||
+    !topic.startsWith(DEVICES_PREFIX) ||
+    !topic.startsWith(id, DEVICES_PREFIX.length) ||
+    topic.charCodeAt(ownLength - 1) !== SLASH
+  )
+    return 'outside-own-subtree'
   // commands flow service → device (protocol: Topics); a device must not forge one, even to itself
-  if (topic.length === own.length + 8 && topic.endsWith('commands')) return 'not-allowed'
+  if (topic.length === ownLength + 8 && topic.endsWith('commands')) return 'not-allowed'
   // the broker's own status records (domain/topics.ts): a device must not pass for the broker
-  if (isBrokerStatusRecord(topic, own.length)) return 'not-allowed'
+  if (isBrokerStatusRecord(topic, ownLength)) return 'not-allowed'
   return undefined
 }
+
+const DEVICES_PREFIX = 'devices/'
+const SLASH = 0x2f
 
 const WILL_SUFFIX = BROKER_STATUS_CHANNELS.will
 const BROKER_SUFFIX = BROKER_STATUS_CHANNELS.broker

@@ -23,7 +23,7 @@ export interface SeriesResult {
 
 export interface InfluxClient {
   /** POST /write?precision=ns. Resolves on 204. Rejects with InfluxWriteError (status, retryAfterMs, body). */
-  write(lines: string, opts?: { precision?: 'ns' | 'ms' }): Promise<void>
+  write(lines: string | Uint8Array, opts?: { precision?: 'ns' | 'ms' }): Promise<void>
   /** GET/POST /query with bound `params` (never string-built user input); epoch ms timestamps. */
   query(q: string, params?: Record<string, QueryParam>): Promise<SeriesResult[]>
   ping(): Promise<boolean>

@@ -42,7 +42,7 @@ export function parseRetryAfter(
 
 export interface LineWriter {
   /** POST /write. Resolves on 204. Rejects with InfluxWriteError (status, retryAfterMs, body, partial). */
-  write(lines: string, opts?: { precision?: 'ns' | 'ms' }): Promise<void>
+  write(lines: string | Uint8Array, opts?: { precision?: 'ns' | 'ms' }): Promise<void>
   close(): Promise<void>
 }
 
@@ -62,7 +62,7 @@ export function createLineWriter(cfg: InfluxConfig): LineWriter {
     headers.authorization = `Basic ${Buffer.from(`${cfg.username}:${cfg.password ?? ''}`).toString('base64')}`
   const dbParam = encodeURIComponent(cfg.db)
 
-  async function write(lines: string, opts?: { precision?: 'ns' | 'ms' }): Promise<void> {
+  async function write(lines: string | Uint8Array, opts?: { precision?: 'ns' | 'ms' }): Promise<void> {
     const precision = opts?.precision ?? 'ns'
     let res: Awaited<ReturnType<Pool['request']>>
     try {

@@ -86,7 +86,7 @@ export function startIngest(deps: IngestDeps): IngestHandle {
   const { spool, directory, influx, config } = deps
   const log = deps.log.child({ component: 'ingest' })
   const now = deps.now ?? Date.now
-  const metrics = createIngestMetrics(deps.metrics)
+  const metrics = createIngestMetrics(deps.metrics, () => spool.backlogBytes())
   const deadLetters = createDeadLetterSink(config.deadLetterPath)
   const cache = createDeviceCache({ directory, ttlMs: config.deviceCacheTtlMs ?? 2000, now })
   const rejections = createRejectionTracker({ log, metrics, now })
@@ -214,7 +214,6 @@ export function startIngest(deps: IngestDeps): IngestHandle {
       if (entries.length === 0) await new Promise((r) => setImmediate(r))
       for (const e of entries) processEntry(e)
       publishCounts()
-      metrics.backlogBytes.set(spool.backlogBytes())
     }
   }
 
@@ -228,7 +227,6 @@ export function startIngest(deps: IngestDeps): IngestHandle {
     if (committing) await committing
     if (commitTarget) await commitLoop()
     await deadLetters.close()
-    metrics.backlogBytes.set(spool.backlogBytes())
     log.info({ committed }, 'ingest stopped')
   }
   let stopped: Promise<void> | undefined

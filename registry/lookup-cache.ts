@@ -14,10 +14,13 @@ export interface LookupCache<T> {
 export function createLookupCache<T>(opts: {
   lookup: (id: string) => T | undefined
   ttlMs: number
+  /** how long an id that was found is trusted (default ttlMs); unknown ids keep `ttlMs` */
+  foundTtlMs?: number
   now: () => number
   maxEntries?: number
 }): LookupCache<T> {
   const { lookup, ttlMs, now } = opts
+  const foundTtlMs = opts.foundTtlMs ?? ttlMs
   const maxEntries = opts.maxEntries ?? 100_000
   const entries = new Map<string, { value: T | undefined; expiresAt: number }>()
   return {
@@ -27,7 +30,7 @@ export function createLookupCache<T>(opts: {
       if (hit && hit.expiresAt > t) return hit.value
       const value = lookup(id)
       if (!hit && entries.size >= maxEntries) entries.clear()
-      entries.set(id, { value, expiresAt: t + ttlMs })
+      entries.set(id, { value, expiresAt: t + (value === undefined ? ttlMs : foundTtlMs) })
       return value
     },
     forget: (id) => {

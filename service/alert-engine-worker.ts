@@ -13,7 +13,7 @@ import type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from '.
 import { openAlertsDb, startAlertEngine } from '../alerts/index.ts'
 import type { AlertBusEvents, CommandResult } from '../domain/bus.ts'
 import { openRegistry } from '../registry/index.ts'
-import { openSpoolReader } from '../spool/index.ts'
+import { NOTIFIED_POLL_MS, openSpoolReader } from '../spool/index.ts'
 import { createLogger } from './logger.ts'
 
 const port = parentPort!
@@ -32,7 +32,14 @@ const registry = openRegistry({ path: data.registryPath, log })
 const db = openAlertsDb(data.alertsDbPath)
 // blocking reads: this thread has nothing else to do meanwhile, and the shared libuv pool stays free
 // for the main thread's spool fsyncs
-const spool = await openSpoolReader({ dir: data.spoolDir, log, consumer: 'alerts', syncReads: true })
+// woken by every commit (the shared counter below): the poll is only a safety net
+const spool = await openSpoolReader({
+  dir: data.spoolDir,
+  log,
+  consumer: 'alerts',
+  syncReads: true,
+  pollMs: NOTIFIED_POLL_MS,
+})
 const metrics = new MetricsRegistry()
 
 const bus = new EventEmitter<AlertBusEvents>()

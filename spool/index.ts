@@ -8,5 +8,5 @@ export {
 export { type ConsumerLagMonitor, startConsumerLagMonitor } from './consumer-lag-monitor.ts'
 export { openSpoolReader, type SpoolReaderOptions } from './spool-reader.ts'
 export { openSpoolWriter, type SpoolWriterOptions } from './spool-writer.ts'
-export { type SpoolPart, startSpool } from './start-spool.ts'
+export { NOTIFIED_POLL_MS, type SpoolPart, startSpool } from './start-spool.ts'
 export type { SpoolEntry, SpoolPosition, SpoolReader, SpoolWriter, SpoolWriterStats } from './types.ts'

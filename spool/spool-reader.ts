@@ -1,7 +1,7 @@
 // Spool reader: follows the segment files from a durable checkpoint. It meets the writer only through
 // files (the writer may be another thread or process), so it polls; `notify()` is a same-process
 // shortcut that wakes a waiting `next()` at once.
-import { close as fsClose, open as fsOpen, read as fsRead, readSync } from 'node:fs'
+import { existsSync, close as fsClose, open as fsOpen, read as fsRead, readSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import { PRIVATE_DIR_MODE } from '../domain/private-files.ts'
@@ -37,6 +37,8 @@ export interface SpoolReaderOptions {
 }
 
 const PRUNE_EVERY_MS = 5000
+/** how often laterSegment lists the directory rather than looking for the next segment number only */
+const FULL_LISTING_MS = 1000
 /** retry interval of a checkpoint refused by a full disk */
 const CHECKPOINT_RETRY_MS = 100
 
@@ -98,6 +100,8 @@ class FileSpoolReader implements SpoolReader {
   private committed: SpoolPosition
   private prunedAtSegment = -1
   private prunedAtMs = 0
+  /** when laterSegment last listed the directory */
+  private listedAtMs = 0
   private fd: number | undefined
   private fdSegment = -1
   private buf: Buffer
@@ -181,10 +185,14 @@ class FileSpoolReader implements SpoolReader {
     for (let woken = false; ; woken = true) {
       if (this.closed) return []
       const nothingNew = !woken && waitMs > 0 && this.endReadAt === this.notifications
+      const notifiedBefore = this.notifications
       const out = nothingNew ? [] : await this.readSome(max, woken || waitMs <= 0)
       if (out.length > 0) return out
       const left = deadline - Date.now()
       if (left <= 0) return []
+      // a commit notified while the read was on the pool found no waiter: look again now rather than at
+      // the poll timer (a notified reader may poll seldom: the timer is only its safety net)
+      if (this.notifications !== notifiedBefore) continue
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, this.pollMs))
         this.wake = () => {
@@ -229,7 +237,7 @@ class FileSpoolReader implements SpoolReader {
         this.fdSegment = this.cursor.segment
         return true
       }
-      const later = await this.laterSegment()
+      const later = await this.laterSegment(true)
       if (later === undefined) return false
       this.cursor = { segment: later, offset: 0 }
     }
@@ -330,8 +338,20 @@ class FileSpoolReader implements SpoolReader {
     await deleteConsumedSegments(this.opts.dir, this.log, pos)
   }
 
-  /** The first segment after the cursor's, if the writer has started one. */
-  private async laterSegment(): Promise<number | undefined> {
+  /**
+   * The first segment after the cursor's, if the writer has started one. The writer numbers segments one
+   * after another and none after this reader's checkpoint is deleted, so that is the next number: one
+   * stat, where listing the directory after every read that met the end of the data cost a consumer
+   * more than the read (idle, both consumers listed it 40 times a second). A full listing still runs
+   * at most every FULL_LISTING_MS, in case a segment is missing in between, and always when `full` (the
+   * cursor's own segment is gone).
+   */
+  private async laterSegment(full = false): Promise<number | undefined> {
+    const next = this.cursor.segment + 1
+    if (existsSync(segmentPath(this.opts.dir, next))) return next
+    const t = Date.now()
+    if (!full && t - this.listedAtMs < FULL_LISTING_MS) return undefined
+    this.listedAtMs = t
     try {
       return (await listSegments(this.opts.dir)).find((s) => s > this.cursor.segment)
     } catch (err) {

@@ -17,6 +17,9 @@ export interface SpoolPart extends RunningPart {
   health(): Promise<PartHealth>
 }
 
+/** poll interval of a reader that the writer wakes on every commit (see SpoolReaderOptions.pollMs) */
+export const NOTIFIED_POLL_MS = 1000
+
 export async function startSpool(deps: {
   dir: string
   maxBytes: number
@@ -49,7 +52,8 @@ export async function startSpool(deps: {
   })
   let ingest: SpoolReader
   try {
-    ingest = await openSpoolReader({ dir: deps.dir, log: deps.log })
+    // woken by every commit (onCommit above): the poll is only a safety net, not how records are found
+    ingest = await openSpoolReader({ dir: deps.dir, log: deps.log, pollMs: NOTIFIED_POLL_MS })
   } catch (err) {
     await writer.close()
     throw err

@@ -18,6 +18,8 @@ describe('canPublish', () => {
     [dev, 'devices/pile-001/', false],
     [dev, 'devices/pile-001', false],
     [dev, 'devices/pile-0011/telemetry', false],
+    [dev, 'devices/pile-001xtelemetry', false],
+    [dev, 'xdevices/pile-001/telemetry', false],
     [dev, 'devices/pile-002/telemetry', false],
     [dev, 'devices/pile-001/tele\u0000metry', false],
     [dev, '$SYS/broker/x', false],

@@ -17,16 +17,21 @@ describe('startIngest when InfluxDB fails', () => {
     const dead = createInfluxClient({ url: `http://127.0.0.1:${await freePort()}`, db: 'x', timeoutMs: 1000 })
     cleanups.push(() => dead.close())
     let target: InfluxClient = dead
-    const switching = { write: (lines: string, o?: { precision?: 'ns' | 'ms' }) => target.write(lines, o) }
+    const switching = {
+      write: (lines: string | Uint8Array, o?: { precision?: 'ns' | 'ms' }) => target.write(lines, o),
+    }
     const startPos = reader.checkpoint()
+    const registry = new Registry()
     const ingest = start({
       spool: reader,
       directory,
       influx: switching,
       log: silentLog,
-      metrics: new Registry(),
+      metrics: registry,
       config: config(dir, { maxBatch: 50 }),
     })
+    const backlogGauge = async () =>
+      Number(/^courtyard_ingest_spool_backlog_bytes (\d+)$/m.exec(await registry.metrics())?.[1])
     const t0 = Date.now() - 60_000
     for (let i = 0; i < 300; i++)
       await append(writer, 'devices/circ-3/telemetry', circuitReading(t0 + i, i, i))
@@ -35,9 +40,13 @@ describe('startIngest when InfluxDB fails', () => {
     expect(ingest.stats().committed).toBeUndefined()
     // backpressure: with InfluxDB down ingest stops reading instead of buffering the whole spool
     expect(ingest.stats().bufferedLines).toBeLessThanOrEqual(2 * 50)
+    // the gauge is read when scraped: what waits in the spool now
+    expect(await backlogGauge()).toBe(reader.backlogBytes())
+    expect(await backlogGauge()).toBeGreaterThan(0)
 
     target = live
     await until(() => reader.backlogBytes() === 0)
+    expect(await backlogGauge()).toBe(0)
     expect(await count(live, 'SELECT count(powerW) FROM circuit')).toBe(300)
     expect(ingest.stats().deadLettered).toBe(0)
   })

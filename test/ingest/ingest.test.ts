@@ -191,4 +191,28 @@ describe('startIngest with the real spool and a real InfluxDB', () => {
       return ingest.latest('new-1') !== undefined
     })
   })
+
+  it('looks a known device up once, however long it keeps sending: its registry tags do not change', async () => {
+    const influx = await newDb('known')
+    const { dir, writer, reader } = await newSpool()
+    const directory = memoryDirectory([device('circ-8', 'circuit-monitor')])
+    let clock = Date.now()
+    const ingest = start({
+      spool: reader,
+      directory,
+      influx,
+      log: silentLog,
+      metrics: new Registry(),
+      config: config(dir, { deviceCacheTtlMs: 200 }),
+      now: () => clock,
+    })
+    const t0 = Date.now() - 1000
+    for (let i = 0; i < 20; i++) {
+      // each reading comes more than the TTL after the previous one
+      clock += 500
+      await append(writer, 'devices/circ-8/telemetry', circuitReading(t0 + i, i, i))
+      await until(() => ingest.latest('circ-8')?.reading?.seq === i)
+    }
+    expect(directory.lookups).toBe(1)
+  })
 })

@@ -29,7 +29,8 @@ function setup(opts: { maxBatch: number; maxInflight: number; write?: (lines: st
     opts.write ??
     ((lines: string[]) => new Promise<void>((resolve, reject) => pending.push({ lines, resolve, reject })))
   const batcher = createWriteBatcher({
-    influx: { write: (text: string) => write(text.split('\n')) },
+    // the batcher posts bytes (the request body it built), annotations post strings
+    influx: { write: (body: string | Uint8Array) => write(Buffer.from(body).toString('utf8').split('\n')) },
     deadLetters: createDeadLetterSink(deadLetterPath),
     log: silentLog,
     metrics: createIngestMetrics(new Registry()),
@@ -166,6 +167,31 @@ describe('createWriteBatcher', () => {
     expect(dead).toEqual([
       expect.objectContaining({ reason: 'too_large', status: 413, line: 'x'.repeat(30) }),
     ])
+  })
+
+  it('retries a batch with its own lines after later batches were stored and their buffers reused', async () => {
+    const sent: string[][] = []
+    let failFirst = true
+    const { batcher, durable } = setup({
+      maxBatch: 2,
+      maxInflight: 3,
+      write: async (lines) => {
+        sent.push(lines)
+        if (failFirst && lines[0] === 'a1') {
+          failFirst = false
+          // a later batch is stored while this one waits for its retry, and its buffer goes to a new batch
+          await until(() => sent.some((l) => l[0] === 'b1'))
+          throw new InfluxWriteError('down', { status: 0 })
+        }
+      },
+    })
+    for (const [i, l] of ['a1', 'a2', 'b1', 'b2'].entries()) batcher.add([l], pos(i + 1))
+    await until(() => sent.length >= 2)
+    for (const [i, l] of ['c1', 'c2', 'd1', 'd2'].entries()) batcher.add([l], pos(i + 5))
+    await until(() => durable.at(-1)?.offset === 8)
+    const batches = sent.map((l) => l.join(','))
+    expect(new Set(batches)).toEqual(new Set(['a1,a2', 'b1,b2', 'c1,c2', 'd1,d2']))
+    expect(batches.filter((b) => b === 'a1,a2')).toHaveLength(2)
   })
 
   it('gives up at drain time without reporting unstored records durable', async () => {

@@ -28,6 +28,31 @@ describe('createLookupCache', () => {
     expect(calls).toEqual(['pile-1', 'ghost', 'pile-1'])
   })
 
+  it('keeps found ids for foundTtlMs and unknown ones for ttlMs', () => {
+    const clock = { t: 0 }
+    const calls: string[] = []
+    const known = new Map([['pile-1', { id: 'pile-1' }]])
+    const cache = createLookupCache({
+      lookup: (id) => {
+        calls.push(id)
+        return known.get(id)
+      },
+      ttlMs: 1000,
+      foundTtlMs: 60_000,
+      now: () => clock.t,
+    })
+    cache.get('pile-1')
+    cache.get('pile-2')
+    known.set('pile-2', { id: 'pile-2' })
+    clock.t = 59_999
+    expect(cache.get('pile-1')).toEqual({ id: 'pile-1' })
+    expect(cache.get('pile-2')).toEqual({ id: 'pile-2' })
+    expect(calls).toEqual(['pile-1', 'pile-2', 'pile-2'])
+    clock.t = 60_000
+    cache.get('pile-1')
+    expect(calls).toEqual(['pile-1', 'pile-2', 'pile-2', 'pile-1'])
+  })
+
   it('takes a change at once after forget, and a batch clock instead of its own', () => {
     const { calls, known, cache } = setup()
     expect(cache.get('pile-2')).toBeUndefined()
