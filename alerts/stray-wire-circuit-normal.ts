@@ -60,7 +60,7 @@ export interface DayProfile {
   day: number[]
   /**
    * How much each bin's level moved from one day to the next, W (smoothed); null until seen on two days.
-   * Optional so profiles persisted before it load (they match nothing until two more days are seen).
+   * Optional so profiles persisted before it load.
    */
   spread?: (number | null)[]
   /** the bin being summed now: written into w/h once it is over, so the arrays change twice an hour */
@@ -171,9 +171,10 @@ export function matchesDayProfile(
     const h = p.h[b]
     if (w === null || w === undefined || p.day[b] === today || p.day[b]! < today - 3) continue
     // only a level this circuit keeps from day to day is its normal: where compressors cycle, a bin's
-    // mean is a blur of their states that any charger on top may happen to match
+    // mean is a blur of their states that any charger on top may happen to match. Seen on one day only,
+    // the bin is given the benefit of the doubt (lights that came on under a heater on a second day).
     const spread = p.spread?.[b]
-    if (spread === null || spread === undefined || spread > Math.max(8, PROFILE_SPREAD_SHARE * w)) continue
+    if (spread !== null && spread !== undefined && spread > Math.max(8, PROFILE_SPREAD_SHARE * w)) continue
     if (Math.abs(totalW - w) > Math.max(10, 0.1 * w)) continue
     if (totalH !== null && h !== null && h !== undefined && Math.abs(totalH - h) > Math.max(15, 0.25 * h))
       continue
