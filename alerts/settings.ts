@@ -44,6 +44,7 @@ const StrayWireOverride = Type.Object(
     confirmNightMin: num('min', 0),
     confirmDayMin: num('min', 0),
     confirmPfcExtraMin: num('min', 0),
+    minPfcStepW: num('W', 0),
     quietResetReadings: opt(Type.Integer({ minimum: 1, maximum: 1000 })),
     clearAfterMin: num('min', 0),
     presentW: num('W', 0),
@@ -51,6 +52,27 @@ const StrayWireOverride = Type.Object(
     feederMeterError: num('fraction', 0, 1),
     electronicsAllowanceW: num('W', 0),
     maxGapMin: num('min', 0),
+    lightingSchedule: opt(
+      Type.Array(
+        Type.Object(
+          {
+            onMin: Type.Integer({
+              ...MINUTE_OF_DAY,
+              description: 'local minutes from midnight lights go on',
+            }),
+            offMin: Type.Integer({
+              ...MINUTE_OF_DAY,
+              description: 'local minutes from midnight; < on wraps',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 8,
+          description: 'timer-switched lights: a load at a lights size arriving then is not a charger',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 )

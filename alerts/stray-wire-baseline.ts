@@ -66,13 +66,16 @@ export function updateBaseline(
       s.baselineQ = (s.baselineQ ?? 0) + gain * (obs.reactiveVA - (s.baselineQ ?? 0))
     return
   }
-  if (c.cls === 'charger' && obs.harmonicVA === null) {
-    // without THD, a charger-sized level that never arrived as a step (it was there at start-up, or
-    // grew behind a big load) and has sat here for half an hour is background: more lights, a fridge
+  if (c.cls === 'charger' && (obs.harmonicVA === null || obs.source === 'circuit')) {
+    // a charger-sized level that never arrived as a step (it was there at start-up, grew behind a big
+    // load, or came on as banks of lights a minute apart: a charger plugs in within one) and has sat
+    // here for half an hour is background. Left out, it would hide the next charger: its step would
+    // carry too little of the excess over a background that never held it.
     s.otherRun = 0
     s.orphanRun = (s.orphanRun ?? 0) + 1
     if (s.orphanRun >= ORPHAN_LEVEL_READINGS) {
       s.baselineW = obs.unexplainedW
+      setBackgroundWaveform(s, obs)
       s.orphanRun = 0
     }
     return

@@ -58,6 +58,11 @@ export interface DayProfile {
   h: (number | null)[]
   /** the local day each bin was last written (a bin written today says nothing about "every day") */
   day: number[]
+  /**
+   * How much each bin's level moved from one day to the next, W (smoothed); null until seen on two days.
+   * Optional so profiles persisted before it load.
+   */
+  spread?: (number | null)[]
   /** the bin being summed now: written into w/h once it is over, so the arrays change twice an hour */
   acc: { bin: number; day: number; w: number; h: number; n: number }
 }
@@ -131,10 +136,16 @@ export function learnBackground(
   const ow = pw[a.bin]
   const oh = ph[a.bin]
   // a tenth of a watt is far below what a match needs, and keeps the persisted state small
+  const ps = p.spread ? [...p.spread] : Array(BINS).fill(null)
+  if (ow !== null && ow !== undefined && pd[a.bin] !== a.day) {
+    const os = ps[a.bin]
+    const moved = Math.abs(mw - ow)
+    ps[a.bin] = round1(os === null || os === undefined ? moved : os + PROFILE_GAIN * (moved - os))
+  }
   pw[a.bin] = round1(ow === null || ow === undefined ? mw : ow + PROFILE_GAIN * (mw - ow))
   ph[a.bin] = round1(oh === null || oh === undefined ? mh : oh + PROFILE_GAIN * (mh - oh))
   pd[a.bin] = a.day
-  n.profile = { w: pw, h: ph, day: pd, acc: { bin, day, w, h, n: 1 } }
+  n.profile = { w: pw, h: ph, day: pd, spread: ps, acc: { bin, day, w, h, n: 1 } }
 }
 
 /**
@@ -159,6 +170,11 @@ export function matchesDayProfile(
     const w = p.w[b]
     const h = p.h[b]
     if (w === null || w === undefined || p.day[b] === today || p.day[b]! < today - 3) continue
+    // only a level this circuit keeps from day to day is its normal: where compressors cycle, a bin's
+    // mean is a blur of their states that any charger on top may happen to match. Seen on one day only,
+    // the bin is given the benefit of the doubt (lights that came on under a heater on a second day).
+    const spread = p.spread?.[b]
+    if (spread !== null && spread !== undefined && spread > Math.max(8, PROFILE_SPREAD_SHARE * w)) continue
     if (Math.abs(totalW - w) > Math.max(10, 0.1 * w)) continue
     if (totalH !== null && h !== null && h !== undefined && Math.abs(totalH - h) > Math.max(15, 0.25 * h))
       continue
@@ -166,6 +182,9 @@ export function matchesDayProfile(
   }
   return false
 }
+
+/** A bin whose level moves more than this share from day to day is no standing load. */
+const PROFILE_SPREAD_SHARE = 0.08
 
 /** At most this many signatures per circuit: the oldest unmatched learned one goes first. */
 const MAX_SIGNATURES = 16
@@ -179,7 +198,7 @@ const MAX_LOW_READINGS = 5
 /** Creep of a compressor over a run (a few %), with meter margin. */
 const FLAT_RISE = 1.12
 /** A level matches a signature within this share (or 10 W), a harmonic ratio within 0.3. */
-const LEVEL_SHARE = 0.12
+export const LEVEL_SHARE = 0.12
 /** A learned lights window is widened by this much at its start (photocells follow the weather). */
 const WINDOW_SLACK_MIN = 60
 /** A learned signature not seen for this long is forgotten (a dehumidifier unplugged, lights replaced). */
@@ -246,6 +265,9 @@ function learnRun(
   const durMin = (offTs - onTs) / MIN
   if (durMin < RUN_MIN_MIN) return
   const kind: SignatureKind = durMin >= LIGHTS_MIN_MIN ? 'lights' : 'compressor'
+  // lights are 10–60 W, banks of cheap fittings two or three of 15–45 W (domain.md): a flat load of a
+  // charger's size for hours was something else (two loads tangled, an active-PFC charger's plateau)
+  if (kind === 'lights' && levelW > LIGHTS_MAX_W) return
   // a compressor is a motor: a rectifier's harmonic current (a charger unplugged early, a tool's
   // charger) is no compressor run, only a crew may say what it was
   if (kind === 'compressor' && hRatio !== null && hRatio >= MOTOR_MAX_HARMONIC_RATIO) return
@@ -277,6 +299,9 @@ function learnRun(
     lastTs: offTs,
   })
 }
+
+/** Three banks of the largest cheap LED fittings, with margin. */
+const LIGHTS_MAX_W = 160
 
 /** Harmonic VA per W a motor stays under (compressors: THD 10–25 % at PF 0.75–0.85 give ≤ ~0.35). */
 const MOTOR_MAX_HARMONIC_RATIO = 0.5
@@ -355,11 +380,25 @@ export function addSignature(n: CircuitNormal, sig: LoadSignature): void {
   }
 }
 
-function levelMatches(s: LoadSignature, levelW: number, hRatio: number | null): boolean {
+export function levelMatches(s: LoadSignature, levelW: number, hRatio: number | null): boolean {
   if (Math.abs(levelW - s.levelW) > Math.max(10, LEVEL_SHARE * s.levelW)) return false
   if (s.harmonicRatio === null || hRatio === null) return true
   return Math.abs(hRatio - s.harmonicRatio) <= 0.3
 }
+
+/**
+ * Low-PF LED banks are told by their harmonic current, which adds across loads: a compressor starting
+ * or stopping in the same minutes moves the watts of their step a lot, their harmonic VA little.
+ */
+function harmonicsMatchLights(s: LoadSignature, levelW: number, hRatio: number | null): boolean {
+  if (s.kind !== 'lights' || s.harmonicRatio === null || hRatio === null) return false
+  if (s.harmonicRatio < LED_BANK_MIN_RATIO || levelW > 2 * s.levelW + 60) return false
+  const h = s.harmonicRatio * s.levelW
+  return Math.abs(hRatio * levelW - h) <= Math.max(12, 0.2 * h)
+}
+
+/** Harmonic VA per W of drivers without PFC (PF 0.5–0.65, THD 90–150 %): about 0.9 and up. */
+const LED_BANK_MIN_RATIO = 0.75
 
 function inWindow(minute: number, w: { fromMin: number; toMin: number }): boolean {
   const from = (w.fromMin - WINDOW_SLACK_MIN + 1440) % 1440
@@ -385,7 +424,7 @@ export function matchSignature(
   const candidates = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
   for (const s of candidates) {
     if (feedback?.forget.includes(s.id)) continue
-    if (!levelMatches(s, levelW, hRatio)) continue
+    if (!levelMatches(s, levelW, hRatio) && !harmonicsMatchLights(s, levelW, hRatio)) continue
     // without PF/THD one flat run might have been a charger unplugged early: a compressor runs again
     if (s.source === 'learned' && s.kind === 'compressor' && s.harmonicRatio === null && s.count < 2) continue
     if (s.kind === 'lights' && s.window) {

@@ -117,7 +117,10 @@ export function classify(
   if (excessW < params.minStepW + wander) return { cls: 'other', excessW, excessVA }
   if (ratio !== null && ratio < params.minHarmonicRatio) {
     const q = obs.reactiveVA === null ? null : (obs.reactiveVA - baselineQ) / excessW
-    if (ratio <= PFC_MAX_HARMONIC_RATIO && q !== null && Math.abs(q) <= PFC_MAX_REACTIVE_RATIO)
+    // active PFC comes with the newer lithium chargers (≥ ~130 W): lamps that switch on together at
+    // dusk are undistorted too, and smaller
+    const pfcSized = excessW >= (params.minPfcStepW ?? params.minStepW) + wander
+    if (ratio <= PFC_MAX_HARMONIC_RATIO && q !== null && Math.abs(q) <= PFC_MAX_REACTIVE_RATIO && pfcSized)
       return { cls: 'charger', excessW, excessVA, pfc: true }
     return { cls: 'other', excessW, excessVA }
   }

@@ -31,8 +31,11 @@ import {
 import {
   clearOfMotor,
   hiddenChargerShows,
+  leftUnderCharger,
   levelHolds,
+  levelOutlastedBigLoad,
   looksLikeMotor,
+  noteBigRun,
   noteBridge,
   partOfBigLoad,
   RECENT_READINGS,
@@ -40,6 +43,8 @@ import {
   startCandidate,
 } from './stray-wire-evidence.ts'
 import { explainRaise } from './stray-wire-explain.ts'
+import { arrivedAsKnownRun, explainedByKnownLoads } from './stray-wire-known-loads.ts'
+import { switchedOnBySchedule } from './stray-wire-schedule.ts'
 import {
   type ActiveAlert,
   DEFAULT_STRAY_WIRE_PARAMS,
@@ -92,6 +97,7 @@ export function detectStrayWire(
   if (obs.source === 'circuit')
     noteSteps(s.normal, obs.ts, obs.unexplainedW, obs.harmonicVA, s.prevW, params.utcOffsetMin)
   s.lastTs = obs.ts
+  if (c.cls === 'big') noteBigRun(s, obs, params)
   s.prev2W = s.prevW
   if (c.cls === 'big' && !s.prevBig) s.bigSinceTs = obs.ts
   if (c.cls === 'big') s.bigMaxW = s.prevBig ? Math.max(s.bigMaxW ?? 0, c.excessW) : c.excessW
@@ -105,16 +111,32 @@ export function detectStrayWire(
 function trackCandidate(
   s: StrayWireState,
   obs: Observation,
-  c: Classified,
+  c0: Classified,
   params: StrayWireParams,
   input: StrayWireInput,
 ): StrayWireVerdict | undefined {
   const cand = s.candidate
+  let c = c0
+  if (cand && leftUnderCharger(cand, c)) {
+    // another load left under the charger (a compressor stopping): its watts went, the charger's
+    // harmonic current did not (it adds across loads). The background is what is left without it.
+    s.baselineW = obs.unexplainedW - cand.recentW[cand.recentW.length - 1]!
+    if (obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined)
+      s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + obs.reactiveVA - s.prevQ)
+    c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
+  }
   if (!cand) {
     updateBaseline(s, obs, c, params)
     if (c.cls !== 'big' && c.cls !== 'charger')
       learnBackground(s.normal!, obs.ts, s.baselineW!, s.baselineH, params.utcOffsetMin)
     const unseen = partOfBigLoad(s, obs, c)
+    if (c.cls === 'charger' && levelOutlastedBigLoad(s, obs)) {
+      // the same level before and after a heater or cleaner is what stood there all along (lights that
+      // came on without a step we could trust), not a charger plugged in under it
+      s.baselineW = obs.unexplainedW
+      setBackgroundWaveform(s, obs)
+      return undefined
+    }
     if (c.cls === 'charger' && sawStep(s, obs, params, c.pfc === true) && !unseen) {
       startCandidate(s, obs, c)
       startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
@@ -206,7 +228,16 @@ function trackCandidate(
   const hRatio = cand.harmonicVA === null ? null : cand.harmonicVA / plateauW
   const known = matchSignature(s.normal!, obs.ts, plateauW, hRatio, params.utcOffsetMin, params.feedback)
   const usual = matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin)
-  if (known || usual) {
+  // the level now (the plateau's first minutes may hold a compressor that stopped since)
+  const nowW = median(cand.recentW.slice(-3))
+  const pair = explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, params.feedback)
+  // the level moved since it arrived (a CC plateau does not): what arrived may be a compressor's run
+  const moved = Math.abs(nowW - (cand.stepW ?? nowW)) > Math.max(15, 0.15 * nowW)
+  // only where harmonic current vouches for it: by watts alone a charger's step may be a compressor's
+  // size too (tried on the watts-only mixed circuits: it cost more sessions than it saved false alerts)
+  const run = moved && hRatio !== null && arrivedAsKnownRun(s.normal!, cand.stepW!, hRatio, params.feedback)
+  const scheduled = switchedOnBySchedule(params.lightingSchedule, cand.onsetTs, nowW, params.utcOffsetMin)
+  if (known || usual || pair || scheduled || run) {
     if (known) noteMatch(s.normal!, known, obs.ts)
     s.candidate = null
     s.normal!.episode = null

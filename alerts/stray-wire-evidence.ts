@@ -28,12 +28,47 @@ export function sawStep(s: StrayWireState, obs: Observation, params: StrayWirePa
   if (s.prevW === null) return obs.harmonicVA !== null && !pfc
   // a rectifier's harmonic current shows through a big load; an active-PFC charger's step does not:
   // an undistorted level found when a heater or cleaner stops was never seen to arrive
-  if (s.prevBig) return !pfc
+  // an undistorted level found when a heater or cleaner stops arrived under it if it was not there
+  // before it came on, and is of a charger's size (domain.md: its step shows in real power)
+  if (s.prevBig) return !pfc || stepUnderBigLoad(s, obs) || newSinceBigLoad(s, obs, params)
   const before = s.prev2W === null ? s.prevW : Math.min(s.prevW, s.prev2W)
   const stepW = obs.unexplainedW - before
   // the step carries most of the excess: two lamps arriving a few minutes apart add up to a charger's
   // level but never arrive as one
   return stepW >= 0.5 * params.minStepW && stepW >= STEP_SHARE * (obs.unexplainedW - s.baselineW!)
+}
+
+/** A level of an active-PFC charger's size that was not there before the big load came on. */
+function newSinceBigLoad(s: StrayWireState, obs: Observation, params: StrayWireParams): boolean {
+  const before = s.preBigW ?? s.baselineW!
+  const stepW = obs.unexplainedW - before
+  return (
+    stepW >= (params.minPfcStepW ?? params.minStepW) &&
+    stepW >= STEP_SHARE * (obs.unexplainedW - s.baselineW!)
+  )
+}
+
+/** The level left when a big load went off is the step seen on top of it while it held steady. */
+export function stepUnderBigLoad(s: StrayWireState, obs: Observation): boolean {
+  const stepW = s.bigStepW
+  if (stepW === null || stepW === undefined) return false
+  const leftW = obs.unexplainedW - s.baselineW!
+  return Math.abs(leftW - stepW) <= Math.max(15, 0.15 * stepW)
+}
+
+/**
+ * The level after a big load went off is the one just before it came on, in watts and (where the meter
+ * reports them) harmonic current: nothing arrived under it, unless a step was seen on top of it.
+ */
+export function levelOutlastedBigLoad(s: StrayWireState, obs: Observation): boolean {
+  if (!s.prevBig || s.preBigW === null || s.preBigW === undefined) return false
+  if (stepUnderBigLoad(s, obs)) return false
+  const w = obs.unexplainedW
+  if (Math.abs(w - s.preBigW) > Math.max(8, 0.05 * w)) return false
+  const h = obs.harmonicVA
+  const before = s.preBigH
+  if (h === null || before === null || before === undefined) return true
+  return Math.abs(h - before) <= Math.max(10, 0.15 * h)
 }
 
 /**
@@ -131,3 +166,53 @@ export function clearOfMotor(cand: Candidate, obs: Observation): boolean {
   if (!inferredOnset && cand.motorReadings === 0) return true
   return (cand.sinceBig ?? 0) > STEADY_PAIRS
 }
+
+/** Harmonic VA of a candidate below this is too little to vouch for it on its own. */
+const MIN_CANDIDATE_H_VA = 30
+/** A load this much smaller than the background leaving is meter noise, not a load. */
+const MIN_LEFT_W = 40
+
+/**
+ * By watts the charger looks gone, but its harmonic current is all still there: what left was another
+ * load of the background, not the charger (a rectifier's harmonics leave with it).
+ */
+export function leftUnderCharger(cand: Candidate, c: Classified): boolean {
+  if (c.cls !== 'quiet' && c.cls !== 'other') return false
+  if (cand.harmonicVA === null || c.excessVA === null || cand.harmonicVA < MIN_CANDIDATE_H_VA) return false
+  const level = cand.recentW[cand.recentW.length - 1]
+  if (level === undefined || level - c.excessW < MIN_LEFT_W) return false
+  // the load that left took its own harmonic current with it: a motor's at most half its watts
+  const leftW = level - c.excessW
+  const h = cand.harmonicVA
+  return c.excessVA >= Math.max(0.5 * h, h - MOTOR_H_PER_W * leftW - 0.15 * h) && c.excessVA <= 1.15 * h
+}
+
+/** Harmonic VA per W a motor or other undistorted load carries at most (compressors ≤ ~0.35). */
+const MOTOR_H_PER_W = 0.5
+
+/**
+ * Inside a big load's run: where it began from, and any charger-sized step up while it holds steady.
+ * A heater's element holds its watts to ±2 % from minute to minute, so a step of a charger's size on
+ * top of it is the charger (domain.md: its step still shows in real power); a cleaner's motor swings
+ * by ±12 %, so only a step between steady minutes counts.
+ */
+export function noteBigRun(s: StrayWireState, obs: Observation, params: StrayWireParams): void {
+  if (!s.prevBig) {
+    // a candidate under way carries on through the big load itself: only an untracked level is kept
+    s.preBigW = s.candidate || s.alert ? null : s.prevW
+    s.preBigH = s.candidate || s.alert ? null : s.prevH
+    s.bigStepW = null
+    s.bigStepTs = null
+    return
+  }
+  if (s.prevW === null || s.prev2W === null) return
+  const steady = Math.abs(s.prevW - s.prev2W) <= BIG_STEADY_SHARE * s.prevW
+  const stepW = obs.unexplainedW - s.prevW
+  if (steady && stepW >= params.minStepW && stepW <= params.maxChargerW) {
+    s.bigStepW = Math.round(stepW * 10) / 10
+    s.bigStepTs = obs.ts
+  }
+}
+
+/** Minute-to-minute spread of a heater (±2 %) with meter margin: steadier than any cleaner's motor. */
+const BIG_STEADY_SHARE = 0.035

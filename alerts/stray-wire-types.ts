@@ -1,6 +1,7 @@
 // Inputs, state and output of the stray-wire charging detector (domain.md alert `stray_wire_charging`).
 import type { CircuitNormal, LoadSignature } from './stray-wire-circuit-normal.ts'
 import type { StrayWireEvidence } from './stray-wire-explain.ts'
+import type { LightingWindow } from './stray-wire-schedule.ts'
 
 /** One circuit-monitor reading; PF and THD are optional in protocol v1, so the detector copes without. */
 export interface CircuitInput {
@@ -46,6 +47,11 @@ export interface StrayWireParams {
    * plateau and its duration set it apart from other resistive loads of its size.
    */
   confirmPfcExtraMin: number
+  /**
+   * Smallest step an active-PFC charger makes (newer lithium chargers, ~130 W and up, less meter and
+   * model margin); optional so parameters stored before it apply minStepW.
+   */
+  minPfcStepW?: number
   /** A candidate dies after this many consecutive quiet readings. */
   quietResetReadings: number
   /** domain.md: cleared when the load is gone for 10 min. */
@@ -59,6 +65,8 @@ export interface StrayWireParams {
   electronicsAllowanceW: number
   /** A longer silence than this forgets a candidate (the step can no longer be trusted). */
   maxGapMin: number
+  /** When the site's lights switch on by timer (its alert settings); none: learned from history only. */
+  lightingSchedule?: LightingWindow[]
   /** What crews said (alerts/stray-wire-feedback.ts): loads that are not charging, learned ones undone. */
   feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] }
 }
@@ -72,6 +80,7 @@ export const DEFAULT_STRAY_WIRE_PARAMS: StrayWireParams = Object.freeze({
   confirmNightMin: 6,
   confirmDayMin: 10,
   confirmPfcExtraMin: 3,
+  minPfcStepW: 110,
   quietResetReadings: 3,
   clearAfterMin: 10,
   presentW: 12,
@@ -148,6 +157,18 @@ export interface StrayWireState {
   bigSinceTs?: number | null
   /** The largest excess over the background in that run, W. */
   bigMaxW?: number
+  /**
+   * The reading (W, harmonic VA) just before that run began: a level that is there unchanged when the
+   * big load goes off was there before it too, and is no new load.
+   */
+  preBigW?: number | null
+  preBigH?: number | null
+  /**
+   * A charger-sized step up inside a steady big load (a heater holds its watts): an active-PFC charger
+   * plugged in under it shows only there. W and when; cleared when the next big run begins.
+   */
+  bigStepW?: number | null
+  bigStepTs?: number | null
   /** Consecutive readings just above quiet but below a charger: lights switched on, to be absorbed. */
   otherRun: number
   /**

@@ -80,6 +80,9 @@ describe('DEFAULT_ALERT_SETTINGS', () => {
   it('takes the stray-wire parameters from the detector, with the site’s local time', () => {
     expect(strayWireParams(DEFAULT_ALERT_SETTINGS)).toEqual(DEFAULT_STRAY_WIRE_PARAMS)
     expect(strayWireParams({ ...DEFAULT_ALERT_SETTINGS, utcOffsetMin: 420 }).utcOffsetMin).toBe(420)
+    const lights = [{ onMin: 18 * 60, offMin: 6 * 60 }]
+    const site = resolveSettings(DEFAULT_ALERT_SETTINGS, { strayWire: { lightingSchedule: lights } })
+    expect(strayWireParams(catalogueSettings(site)).lightingSchedule).toEqual(lights)
   })
 
   it('is a valid body for the alert-settings routes', () => {
@@ -103,6 +106,16 @@ describe('AlertSettingsOverride', () => {
         ],
       },
       ok: true,
+    },
+    {
+      name: "a site's lighting schedule (timer-switched lights)",
+      body: { strayWire: { lightingSchedule: [{ onMin: 18 * 60, offMin: 6 * 60 }] } },
+      ok: true,
+    },
+    {
+      name: 'a lighting schedule past the end of the day',
+      body: { strayWire: { lightingSchedule: [{ onMin: 1500, offMin: 60 }] } },
+      ok: false,
     },
     { name: 'an unknown field', body: { portOverheatMajorF: 150 }, ok: false },
     { name: 'a hold time as text', body: { airHoldS: '15m' }, ok: false },

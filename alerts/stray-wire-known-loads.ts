@@ -1,0 +1,81 @@
+// Loads of a circuit's own normal seen in combination or in passing: two of its compressors at once, or
+// one stopping as the other starts (stray-wire-circuit-normal.ts learns each run on its own), and a
+// candidate that arrived as one of its runs. Matched before a charger-shaped load is raised.
+import {
+  type CircuitNormal,
+  LEVEL_SHARE,
+  type LoadSignature,
+  levelMatches,
+} from './stray-wire-circuit-normal.ts'
+
+/** Learned runs seen this often are the circuit's own compressors, not one charger unplugged early. */
+const RECURRING_RUNS = 2
+
+/**
+ * Two of the circuit's own compressors at once: both running (a dehumidifier and a fridge), or, where
+ * the meter reports harmonic current, one stopping in the minute the other starts (the step is their
+ * difference). Each is matched in watts and harmonic VA, which add across loads; a difference only if
+ * the one that stopped can have been part of the standing load.
+ */
+export function explainedByKnownLoads(
+  n: CircuitNormal,
+  levelW: number,
+  levelH: number | null,
+  standingW: number,
+  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+): boolean {
+  const runs: LoadSignature[] = []
+  const all = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
+  for (const s of all) {
+    if (s.kind === 'lights' || feedback?.forget.includes(s.id)) continue
+    if (s.source === 'learned' && s.count < RECURRING_RUNS) continue
+    runs.push(s)
+  }
+  const hOf = (s: LoadSignature): number | null =>
+    s.harmonicRatio === null ? null : s.harmonicRatio * s.levelW
+  const fits = (w: number, h: number | null, scaleW: number): boolean => {
+    if (Math.abs(levelW - w) > Math.max(10, COMBO_SHARE * scaleW)) return false
+    if (levelH === null || h === null) return true
+    return Math.abs(levelH - h) <= Math.max(10, COMBO_H_SHARE * scaleW)
+  }
+  for (let i = 0; i < runs.length; i++) {
+    const a = runs[i]!
+    const ha = hOf(a)
+    for (let j = 0; j < runs.length; j++) {
+      if (j === i) continue
+      const b = runs[j]!
+      const hb = hOf(b)
+      const scale = a.levelW + b.levelW
+      if (j > i && fits(a.levelW + b.levelW, ha === null || hb === null ? null : ha + hb, scale)) return true
+      // watts alone cannot tell a swap from a charger of that size: only with harmonic current
+      if (levelH === null || ha === null || hb === null) continue
+      if (standingW < b.levelW - Math.max(10, LEVEL_SHARE * b.levelW)) continue
+      if (fits(a.levelW - b.levelW, ha - hb, scale)) return true
+    }
+  }
+  return false
+}
+
+/** Creep of both compressors' levels (a few % each) and meter error; harmonic VA is noisier. */
+const COMBO_SHARE = 0.06
+const COMBO_H_SHARE = 0.08
+
+/**
+ * A load that arrived as a step the size of one of the circuit's own runs (a compressor starting) is
+ * that run, whatever moved after it: a charger's constant current does not change by a compressor's
+ * size in a minute, so a later change is another load coming or going, judged as a step of its own.
+ */
+export function arrivedAsKnownRun(
+  n: CircuitNormal,
+  stepW: number,
+  hRatio: number | null,
+  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+): boolean {
+  const all = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
+  for (const s of all) {
+    if (s.kind === 'lights' || feedback?.forget.includes(s.id)) continue
+    if (s.source === 'learned' && s.count < RECURRING_RUNS) continue
+    if (levelMatches(s, stepW, hRatio)) return true
+  }
+  return false
+}

@@ -1,0 +1,308 @@
+// What the detector makes of the field loads of domain.md "More of the real world", piece by piece:
+// two of a circuit's own compressors at once, an active-PFC charger whose step shows only on top of a
+// steady heater, a level that stood before a heater and after it, lights learned only at a lights' size,
+// a day profile trusted only where the circuit keeps its level, active PFC only at a charger's size,
+// and lights a site's schedule says switch on at dusk.
+import { describe, expect, it } from 'vitest'
+import {
+  endEpisode,
+  followEpisode,
+  initialCircuitNormal,
+  type LoadSignature,
+  learnBackground,
+  matchesDayProfile,
+  startEpisode,
+} from '../../alerts/stray-wire-circuit-normal.ts'
+import { classify, type Observation } from '../../alerts/stray-wire-classify.ts'
+import { levelOutlastedBigLoad, stepUnderBigLoad } from '../../alerts/stray-wire-evidence.ts'
+import { arrivedAsKnownRun, explainedByKnownLoads } from '../../alerts/stray-wire-known-loads.ts'
+import { switchedOnBySchedule } from '../../alerts/stray-wire-schedule.ts'
+import {
+  DEFAULT_STRAY_WIRE_PARAMS,
+  initialStrayWireState,
+  type StrayWireState,
+} from '../../alerts/stray-wire-types.ts'
+import { ledBanks } from '../../simulators/physics/appliances.ts'
+import { chargerSession } from '../../simulators/physics/charger.ts'
+import type { LoadModel } from '../../simulators/physics/load-model.ts'
+import { electricHeater } from '../../simulators/physics/loads.ts'
+import { charger, circuitSeries, local, MIN, raises, run } from './stray-wire-support.ts'
+
+const DAY = 1440 * MIN
+
+const run_ = (id: string, levelW: number, harmonicRatio: number | null, count = 10): LoadSignature => ({
+  id,
+  kind: 'compressor',
+  source: 'learned',
+  levelW,
+  harmonicRatio,
+  window: null,
+  count,
+  firstTs: 0,
+  lastTs: 0,
+})
+
+describe('explainedByKnownLoads: two of the circuit’s own compressors at once', () => {
+  const n = { ...initialCircuitNormal(), signatures: [run_('d', 240, 0.15), run_('f', 120, 0.25)] }
+
+  it('explains a step of both running together, in watts and harmonic VA', () => {
+    expect(explainedByKnownLoads(n, 362, 0.15 * 240 + 0.25 * 120, 20, undefined)).toBe(true)
+    // watts only: the sum alone
+    expect(explainedByKnownLoads(n, 355, null, 20, undefined)).toBe(true)
+  })
+
+  it('explains one stopping in the minute the other starts, only where harmonic VA can vouch for it', () => {
+    // the fridge (120 W) was part of the standing load and stopped as the dehumidifier (240 W) started
+    expect(explainedByKnownLoads(n, 118, 36 - 30, 150, undefined)).toBe(true)
+    // the fridge cannot have stopped if the standing load never held it
+    expect(explainedByKnownLoads(n, 118, 6, 40, undefined)).toBe(false)
+    // watts alone cannot tell that difference from a charger of its size
+    expect(explainedByKnownLoads(n, 118, null, 150, undefined)).toBe(false)
+  })
+
+  it('does not explain a rectifier charger of the same watts: its harmonic current is far larger', () => {
+    expect(explainedByKnownLoads(n, 362, 0.8 * 362, 20, undefined)).toBe(false)
+    expect(explainedByKnownLoads(n, 118, 0.7 * 118, 150, undefined)).toBe(false)
+  })
+
+  it('uses only runs seen more than once, and none a crew undid', () => {
+    const once = { ...initialCircuitNormal(), signatures: [run_('d', 240, 0.15), run_('f', 120, 0.25, 1)] }
+    expect(explainedByKnownLoads(once, 362, 66, 20, undefined)).toBe(false)
+    expect(explainedByKnownLoads(n, 362, 66, 20, { taught: [], forget: ['f'] })).toBe(false)
+  })
+})
+
+describe('a circuit whose heater holds steady while an active-PFC charger plugs in under it', () => {
+  const onset = local('2026-01-05T20:20:00')
+  const heater = electricHeater({
+    startMs: local('2026-01-05T20:00:00'),
+    durationMin: 60,
+    powerW: 1600,
+    // the thermostat holds the element on for the whole hour
+    onMin: 120,
+    offMin: 1,
+    phaseMin: 0,
+    seed: 4,
+  })
+  const pfcCharger = chargerSession(
+    charger(onset, {
+      chemistry: 'lithium',
+      ccPowerW: 220,
+      ccRise: 0.05,
+      pfc: true,
+      powerFactor: 0.97,
+      thdPct: 8,
+    }),
+  )
+
+  it('raises once the heater goes off, the step it made on top of the heater being its level', () => {
+    const r = run(circuitSeries([heater, pfcCharger], { fromMs: local('2026-01-05T19:00:00'), minutes: 180 }))
+    const raised = raises(r)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - local('2026-01-05T21:00:00')).toBeLessThanOrEqual(15 * MIN)
+  })
+
+  it('raises nothing for the heater alone', () => {
+    const r = run(circuitSeries([heater], { fromMs: local('2026-01-05T19:00:00'), minutes: 180 }))
+    expect(raises(r)).toEqual([])
+  })
+})
+
+function obs(unexplainedW: number, harmonicVA: number | null, reactiveVA: number | null = 0): Observation {
+  return {
+    source: 'circuit',
+    ts: 0,
+    unexplainedW,
+    harmonicVA,
+    reactiveVA,
+    toleranceW: 0,
+    backgroundCapW: 75,
+  }
+}
+
+const afterBig = (over: Partial<StrayWireState>): StrayWireState => ({
+  ...initialStrayWireState(),
+  baselineW: 10,
+  prevBig: true,
+  ...over,
+})
+
+describe('levelOutlastedBigLoad and stepUnderBigLoad', () => {
+  it('take a level the same before and after a heater, in watts and harmonic VA, for what stood there', () => {
+    const s = afterBig({ preBigW: 118, preBigH: 112 })
+    expect(levelOutlastedBigLoad(s, obs(116, 110))).toBe(true)
+    // a charger plugged in under the heater left more than was there before it
+    expect(levelOutlastedBigLoad(s, obs(300, 250))).toBe(false)
+    // the same watts with another load's harmonic current is not the same load
+    expect(levelOutlastedBigLoad(s, obs(118, 40))).toBe(false)
+  })
+
+  it('take the level left for a charger when the step seen on top of the heater was that big', () => {
+    const s = afterBig({ preBigW: 12, preBigH: 3, bigStepW: 215, bigStepTs: 1 })
+    expect(stepUnderBigLoad(s, obs(10 + 220, 20))).toBe(true)
+    expect(stepUnderBigLoad(s, obs(10 + 120, 20))).toBe(false)
+    expect(levelOutlastedBigLoad(afterBig({ preBigW: 230, preBigH: 20, bigStepW: 215 }), obs(230, 20))).toBe(
+      false,
+    )
+  })
+
+  it('never apply after a reading that was no big load', () => {
+    expect(
+      levelOutlastedBigLoad(afterBig({ prevBig: false, preBigW: 118, preBigH: 112 }), obs(118, 112)),
+    ).toBe(false)
+  })
+})
+
+describe('what the circuit’s normal learns', () => {
+  const flatFor = (levelW: number, hours: number) => {
+    const n = initialCircuitNormal()
+    const from = local('2026-01-05T19:00:00')
+    startEpisode(n, from, levelW, 0.15)
+    for (let m = 1; m < hours * 60; m++) followEpisode(n, levelW)
+    endEpisode(n, from + hours * 60 * MIN, 480)
+    return n.signatures
+  }
+
+  it('learns a flat evening load as lights only at a lights’ size (10–60 W, banks of 15–45 W)', () => {
+    expect(flatFor(90, 6).map((s) => s.kind)).toEqual(['lights'])
+    // an active-PFC charger's plateau tangled with a compressor once must not become "lights"
+    expect(flatFor(300, 6)).toEqual([])
+  })
+
+  it('trusts the day profile only where the circuit keeps its level from day to day', () => {
+    const steady = initialCircuitNormal()
+    const blurred = initialCircuitNormal()
+    const from = local('2026-01-05T00:00:00')
+    for (let m = 0; m < 3 * 1440; m++) {
+      const ts = from + m * MIN
+      learnBackground(steady, ts, 80, 20, 480)
+      // a compressor on one day at this hour and off the next
+      const day = Math.floor(m / 1440)
+      learnBackground(blurred, ts, day % 2 === 0 ? 80 : 330, 20, 480)
+    }
+    const at = from + 3 * DAY + 21 * 60 * MIN
+    expect(matchesDayProfile(steady, at, 80, 20, 480)).toBe(true)
+    // even a total right at the bin's mean: that mean is a blur of the compressor's states
+    const mean = blurred.profile!.w[42]!
+    expect(mean).toBeGreaterThan(100)
+    expect(matchesDayProfile(blurred, at, mean, 20, 480)).toBe(false)
+  })
+})
+
+describe('classify: active PFC only at a charger’s size', () => {
+  const p = DEFAULT_STRAY_WIRE_PARAMS
+  it('takes an undistorted 150 W step with little reactive power for an active-PFC charger', () => {
+    expect(classify(obs(150, 12, 20), 0, 0, p)).toMatchObject({ cls: 'charger', pfc: true })
+  })
+
+  it('leaves an undistorted 95 W step (lamps switching together at dusk) as other', () => {
+    expect(classify(obs(95, 8, 15), 0, 0, p).cls).toBe('other')
+  })
+})
+
+describe('a site whose lights run on a timer (its lighting schedule in the alert settings)', () => {
+  // three banks of cheap LED fittings (PF 0.55, THD 130 %) on a contactor at 18:00, off at 06:00
+  const timerBanks = ledBanks({
+    banks: [
+      { powerW: 40, powerFactor: 0.55, thdPct: 130, delayS: 0 },
+      { powerW: 42, powerFactor: 0.56, thdPct: 125, delayS: 15 },
+      { powerW: 38, powerFactor: 0.55, thdPct: 128, delayS: 30 },
+    ],
+    utcOffsetMin: 480,
+    // 17:59:30: the three come on within the minute before the 18:00 reading
+    onMinuteOfDay: 18 * 60 - 0.5,
+    offMinuteOfDay: 6 * 60,
+    jitterMin: 0,
+    seed: 5,
+  })
+  const withSchedule = {
+    ...DEFAULT_STRAY_WIRE_PARAMS,
+    lightingSchedule: [{ onMin: 18 * 60, offMin: 6 * 60 }],
+  }
+  const evening = local('2026-01-05T16:00:00')
+
+  it('knows the banks switching on at 18:00 for the lights on the first night, before any history', () => {
+    const series = [...circuitSeries([timerBanks], { fromMs: evening, minutes: 8 * 60 })]
+    // without the schedule the first dusk is a charger-sized rectifier load out of nowhere
+    expect(raises(run(series))).toHaveLength(1)
+    expect(raises(run(series, withSchedule))).toEqual([])
+  })
+
+  it('still raises on a charger plugged in later that evening', () => {
+    const onset = local('2026-01-05T20:40:00')
+    const c = chargerSession(charger(onset, { ccPowerW: 150 }))
+    const r = run(circuitSeries([timerBanks, c], { fromMs: evening, minutes: 8 * 60 }), withSchedule)
+    expect(raises(r)).toHaveLength(1)
+    expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(10 * MIN)
+  })
+
+  it('takes only a load of a lights’ size at the switching time for the lights', () => {
+    const at = local('2026-01-05T18:03:00')
+    expect(switchedOnBySchedule(withSchedule.lightingSchedule, at, 120, 480)).toBe(true)
+    expect(switchedOnBySchedule(withSchedule.lightingSchedule, at, 260, 480)).toBe(false)
+    expect(switchedOnBySchedule(withSchedule.lightingSchedule, local('2026-01-05T19:00:00'), 120, 480)).toBe(
+      false,
+    )
+    // a window's on-time just before midnight still matches a load just after it
+    expect(switchedOnBySchedule([{ onMin: 1435, offMin: 300 }], local('2026-01-06T00:03:00'), 100, 480)).toBe(
+      true,
+    )
+  })
+})
+
+describe('banks of lights that come on a minute or two apart (no step a charger makes)', () => {
+  it('become background within half an hour, so a charger later that evening shows as its own step', () => {
+    const spread = ledBanks({
+      banks: [
+        { powerW: 40, powerFactor: 0.55, thdPct: 130, delayS: 0 },
+        { powerW: 42, powerFactor: 0.56, thdPct: 125, delayS: 60 },
+        { powerW: 38, powerFactor: 0.55, thdPct: 128, delayS: 120 },
+      ],
+      utcOffsetMin: 480,
+      onMinuteOfDay: 18 * 60,
+      offMinuteOfDay: 6 * 60,
+      jitterMin: 0,
+      seed: 6,
+    })
+    const onset = local('2026-01-05T20:40:00')
+    const c = chargerSession(charger(onset, { ccPowerW: 150 }))
+    const r = run(circuitSeries([spread, c], { fromMs: local('2026-01-05T16:00:00'), minutes: 8 * 60 }))
+    expect(raises(r)).toHaveLength(1)
+    expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(10 * MIN)
+  })
+})
+
+describe('arrivedAsKnownRun: a load that arrived as one of the circuit’s own runs', () => {
+  const n = { ...initialCircuitNormal(), signatures: [run_('d', 146, null, 43)] }
+  it('is that run when its step was the run’s size, whatever moved after', () => {
+    expect(arrivedAsKnownRun(n, 143, null)).toBe(true)
+    expect(arrivedAsKnownRun(n, 300, null)).toBe(false)
+  })
+  it('needs a run seen more than once, and not the lights', () => {
+    expect(arrivedAsKnownRun({ ...n, signatures: [run_('d', 146, null, 1)] }, 143, null)).toBe(false)
+    const lights = { ...run_('l', 146, null, 9), kind: 'lights' as const }
+    expect(arrivedAsKnownRun({ ...n, signatures: [lights] }, 143, null)).toBe(false)
+  })
+})
+
+describe('a charger plugged in minutes before a running compressor stops', () => {
+  // a dehumidifier's motor (PF 0.8, THD 20 %) that runs 19:00–20:14
+  const motor: LoadModel = {
+    name: 'dehumidifier',
+    at: (tMs) =>
+      tMs >= local('2026-01-05T19:00:00') && tMs < local('2026-01-05T20:14:00')
+        ? { powerW: 265, powerFactor: 0.8, thdPct: 20 }
+        : { powerW: 0, powerFactor: 1, thdPct: 0 },
+  }
+  it('is still raised: the motor’s watts left, the charger’s harmonic current did not', () => {
+    const onset = local('2026-01-05T20:10:30')
+    const r = run(
+      circuitSeries([motor, chargerSession(charger(onset, { ccPowerW: 220 }))], {
+        fromMs: local('2026-01-05T18:00:00'),
+        minutes: 240,
+      }),
+    )
+    expect(raises(r)).toHaveLength(1)
+    expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
+  })
+})
