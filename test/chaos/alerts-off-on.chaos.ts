@@ -61,7 +61,7 @@ describe(NAME, () => {
     })
     cleanups.push(() => pileClient.endAsync(true))
     let pileSeq = 0
-    const t0 = Date.now() - 86_400_000
+    const t0 = Date.now() - 20 * 86_400_000
     const fault = (port: number) =>
       pileClient.publishAsync(
         `devices/${pile.id}/events`,

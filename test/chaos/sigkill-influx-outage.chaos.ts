@@ -36,7 +36,7 @@ describe(NAME, () => {
     cleanups.push(() => svc.kill('SIGKILL'))
     await svc.start()
     const devices = await provisionCircuits(svc, 'kill', 8)
-    const fleet = await startPublisherFleet({ url: svc.mqttUrl, devices, t0: Date.now() - 86_400_000 })
+    const fleet = await startPublisherFleet({ url: svc.mqttUrl, devices, t0: Date.now() - 20 * 86_400_000 })
     cleanups.push(() => fleet.close())
     fleet.run()
 

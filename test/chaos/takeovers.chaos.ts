@@ -63,7 +63,7 @@ describe(NAME, () => {
     await svc.start()
     const devices = await provisionCircuits(svc, 'tk', DEVICES, 8)
     const acked = new Map<string, Set<number>>(devices.map((d) => [d.id, new Set()]))
-    const t0 = Date.now() - 86_400_000
+    const t0 = Date.now() - 20 * 86_400_000
     const clients: MqttClient[] = []
     cleanups.push(async () => {
       await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)))
