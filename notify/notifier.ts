@@ -78,6 +78,8 @@ export interface Notifier {
 
 export const DEFAULT_GROUP_WINDOW_MS = 30_000
 const DAY_MS = 86_400_000
+/** alert changes kept for planning while alerts.db refuses; beyond it they are dropped (logged) */
+const MAX_DEFERRED = 10_000
 
 export function createNotifier(deps: NotifierDeps): Notifier {
   const log = deps.log.child({ component: 'notifier' })
@@ -133,6 +135,36 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const snapshots = new Map<string, Alert>()
   const SNAPSHOT_ONLY = new Set(['repeated', 'command', 'notified'])
 
+  // Changes whose planning failed (alerts.db locked past its busy timeout under load), retried in order at
+  // each tick: a crew's page must not be lost to a busy database. Later changes queue behind them, so an
+  // alert's "cleared" is never planned before its "raised".
+  const deferred: AlertChange[] = []
+  const plan = (change: AlertChange) => deliveries.transaction(() => planner.onChange(change))
+  const defer = (change: AlertChange, err?: unknown) => {
+    const reason = err === undefined ? 'behind earlier deferred changes' : (err as Error).message
+    if (deferred.length >= MAX_DEFERRED) {
+      log.error({ alertId: change.alert.id, err: reason }, 'notification enqueue failed')
+      return
+    }
+    if (deferred.length === 0)
+      log.warn({ alertId: change.alert.id, err: reason }, 'notification enqueue deferred to the next tick')
+    deferred.push(change)
+  }
+  const planDeferred = () => {
+    while (deferred.length > 0) {
+      try {
+        plan(deferred[0]!)
+      } catch (err) {
+        log.warn(
+          { err: (err as Error).message, deferred: deferred.length },
+          'deferred notifications still not enqueued',
+        )
+        return
+      }
+      deferred.shift()
+    }
+  }
+
   const listener = (change: AlertChange) => {
     try {
       if (SNAPSHOT_ONLY.has(change.transition.kind)) {
@@ -141,10 +173,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       }
       // a newer alert state is written now; an older in-memory snapshot must not overwrite it later
       snapshots.delete(change.alert.id)
-      deliveries.transaction(() => planner.onChange(change))
+      if (deferred.length > 0) defer(change)
+      else plan(change)
     } catch (err) {
-      // never throw into the engine's emit: the alert stands, only its notification is lost
-      log.error({ alertId: change.alert.id, err: (err as Error).message }, 'notification enqueue failed')
+      // never throw into the engine's emit: the alert stands, its notification is planned at the next tick
+      defer(change, err)
     }
   }
   deps.bus.on('change', listener)
@@ -154,6 +187,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   /** Plans, then starts the channels with something due; resolves when the channels it started are done. */
   const tick = async (now = deps.now()): Promise<void> => {
+    planDeferred()
     deliveries.transaction(() => {
       for (const alert of snapshots.values()) deliveries.refreshSnapshot(alert)
       snapshots.clear()

@@ -1,0 +1,49 @@
+// alerts.db locked by another connection past the busy timeout (the alert engine's writes under heavy
+// load): the notification of an alert raised meanwhile is planned at the next tick, in order, not lost.
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  change,
+  makeAlert,
+  type NotifyHarness,
+  type Receiver,
+  SEC,
+  startNotifyHarness,
+  startReceiver,
+  T0,
+} from './notify-support.ts'
+
+describe('notifications while alerts.db is locked', () => {
+  let h: NotifyHarness
+  let rx: Receiver
+  beforeEach(async () => {
+    h = startNotifyHarness()
+    rx = await startReceiver()
+  })
+  afterEach(async () => {
+    await h.close()
+    await rx.close()
+  })
+
+  it('plans a change refused by a locked database at the next tick, and the changes after it in order', async () => {
+    h.route({ channelIds: [h.webhook(rx.url)] })
+    // wait 20 ms for a lock, not 5 s: the test holds it for as long as it likes
+    h.db.pragma('busy_timeout = 20')
+    const other = new Database(join(h.dir, 'alerts.db'))
+    other.exec('BEGIN IMMEDIATE')
+    const alert = makeAlert({ severity: 'critical' })
+    h.emit(change(alert, 'raised', T0))
+    const cleared = { ...alert, state: 'cleared' as const, clearedAt: T0 + 2 * SEC }
+    h.emit(change(cleared, 'cleared', T0 + 2 * SEC))
+    // still locked: the tick cannot plan either, and nothing is sent
+    await h.tickAt(T0 + 30 * SEC).catch(() => undefined)
+    expect(rx.received).toHaveLength(0)
+    other.exec('COMMIT')
+    other.close()
+    for (let t = T0 + 60 * SEC; t <= T0 + 120 * SEC; t += 30 * SEC) await h.tickAt(t)
+    // one grouped message (both within the site's group window), the raise first
+    const items = rx.received.flatMap((r) => r.body.items as { reason: string }[])
+    expect(items.map((i) => i.reason)).toEqual(['raised', 'cleared'])
+  })
+})
