@@ -44,18 +44,14 @@ export function bytesAfter(
   return Math.max(0, total - offsetToSkip)
 }
 
-/** Each consumer's lag: the spool's consumer set, or every checkpoint present when it has none. */
-export async function readConsumerLag(dir: string): Promise<ConsumerLag[]> {
-  return (await readSpoolUse(dir)).lags
-}
-
 /**
- * Each consumer's lag, and what the spool can hold: its bound, or (when the disk is smaller) what it holds
- * now plus the free space above the writer's reserve; the broker stops acknowledging at the lower one.
+ * Each consumer's lag (the spool's consumer set, or every checkpoint present when it has none), and what
+ * the spool can hold: its bound, or (when the disk is smaller) what it holds now plus the free space above
+ * the writer's reserve; the broker stops acknowledging at the lower one.
  */
 export async function readSpoolUse(
   dir: string,
-  bound?: { maxBytes: number; reserveBytes?: number },
+  bound: { maxBytes: number; reserveBytes?: number },
 ): Promise<{ lags: ConsumerLag[]; capacityBytes: number }> {
   const set = await readConsumerSet(dir)
   const consumers =
@@ -68,14 +64,12 @@ export async function readSpoolUse(
     const pos = read.kind === 'ok' ? read.pos : { segment: 0, offset: 0 }
     out.push({ consumer, lagBytes: bytesAfter(segments, sizes, pos), hasCheckpoint: read.kind === 'ok' })
   }
-  let capacityBytes = bound?.maxBytes ?? Number.POSITIVE_INFINITY
-  if (bound) {
-    // a file system that cannot say its free space: the bound alone
-    const room = await diskRoom(dir, bound.reserveBytes).catch(() => undefined)
-    const held = sizes.reduce((a, b) => a + b, 0)
-    if (room)
-      capacityBytes = Math.min(bound.maxBytes, held + Math.max(0, room.availableBytes - room.reserveBytes))
-  }
+  // a file system that cannot say its free space: the bound alone
+  const room = await diskRoom(dir, bound.reserveBytes).catch(() => undefined)
+  const held = sizes.reduce((a, b) => a + b, 0)
+  const capacityBytes = room
+    ? Math.min(bound.maxBytes, held + Math.max(0, room.availableBytes - room.reserveBytes))
+    : bound.maxBytes
   return { lags: out, capacityBytes }
 }
 

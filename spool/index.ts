@@ -3,7 +3,6 @@ export {
   type ConsumerLag,
   type ConsumerLagStatus,
   consumerLagStatus,
-  readConsumerLag,
 } from './consumer-lag.ts'
 export { type ConsumerLagMonitor, startConsumerLagMonitor } from './consumer-lag-monitor.ts'
 export { openSpoolReader, type SpoolReaderOptions } from './spool-reader.ts'

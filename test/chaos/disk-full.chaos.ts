@@ -7,15 +7,14 @@
 // small file written, then renamed) fitted, so no segment could be deleted. The writer now keeps a reserve
 // free (spool/spool-writer.ts, test/spool/disk-reserve.test.ts).
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { findInfluxd, freePort, startLocalInfluxd } from '../../influx/index.ts'
 import { intBetween } from '../../simulators/physics/random.ts'
 import { startPublisherFleet } from '../support/device-publisher.ts'
 import { expectExactlyOnce } from '../support/exactly-once.ts'
 import { provisionCircuits } from '../support/provision.ts'
+import { startRestartableInfluxd } from '../support/restartable-influxd.ts'
 import { createServiceProcess, pollUntil } from '../support/service-process.ts'
 import { chaosRng, report } from './chaos-support.ts'
 
@@ -52,14 +51,7 @@ describe(NAME, () => {
 
   it('stops acknowledging when the spool disk is full, resumes once the backlog drains, and loses nothing', async () => {
     const { rng } = chaosRng(NAME)
-    const bin = findInfluxd(process.env)!
-    const dir = mkdtempSync(join(tmpdir(), 'courtyard-chaos-influx-'))
-    const port = await freePort()
-    let influx = await startLocalInfluxd({ dir, bin, httpPort: port })
-    cleanups.push(async () => {
-      await influx.stop()
-      rmSync(dir, { recursive: true, force: true })
-    })
+    const influx = await startRestartableInfluxd(cleanups)
     const db = 'chaos_disk_full'
     const svc = await createServiceProcess({ influxUrl: influx.url, db })
     const spoolDir = join(svc.dataDir, 'spool')
@@ -102,7 +94,7 @@ describe(NAME, () => {
     }
     expect(fleet.ackedCount(), 'no acks while the spool is full').toBe(stalledAt)
 
-    influx = await startLocalInfluxd({ dir, bin, httpPort: port })
+    await influx.start()
     await pollUntil(() => fleet.ackedCount() >= stalledAt + 2_000, {
       timeoutMs: 90_000,
       what: 'acks again once the backlog drained',

@@ -1,15 +1,9 @@
-// SIGKILL at random moments while InfluxDB is down and when it comes back: the spool holds what the broker
-// acknowledged, each restart reads on from its checkpoint, and InfluxDB ends up with every acknowledged
-// reading exactly once.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { findInfluxd, freePort, startLocalInfluxd } from '../../influx/index.ts'
 import { intBetween } from '../../simulators/physics/random.ts'
 import { startPublisherFleet } from '../support/device-publisher.ts'
 import { expectExactlyOnce } from '../support/exactly-once.ts'
 import { provisionCircuits } from '../support/provision.ts'
+import { startRestartableInfluxd } from '../support/restartable-influxd.ts'
 import { createServiceProcess, pollUntil } from '../support/service-process.ts'
 import { chaosRng, report } from './chaos-support.ts'
 
@@ -23,14 +17,7 @@ describe(NAME, () => {
 
   it('loses nothing acknowledged when the service is SIGKILLed at random moments across an InfluxDB outage', async () => {
     const { rng } = chaosRng(NAME)
-    const bin = findInfluxd(process.env)!
-    const dir = mkdtempSync(join(tmpdir(), 'courtyard-chaos-influx-'))
-    const port = await freePort()
-    let influx = await startLocalInfluxd({ dir, bin, httpPort: port })
-    cleanups.push(async () => {
-      await influx.stop()
-      rmSync(dir, { recursive: true, force: true })
-    })
+    const influx = await startRestartableInfluxd(cleanups)
     const db = 'chaos_kill_outage'
     const svc = await createServiceProcess({ influxUrl: influx.url, db })
     cleanups.push(() => svc.kill('SIGKILL'))
@@ -57,7 +44,7 @@ describe(NAME, () => {
     for (let i = 0; i < outageKills; i++) await killSoon(`in the outage (kill ${i + 1})`)
     const ready = await fetch(`${svc.httpUrl}/readyz`)
     expect(ready.status, 'not ready while InfluxDB is down').toBe(503)
-    influx = await startLocalInfluxd({ dir, bin, httpPort: port })
+    await influx.start()
     // InfluxDB back: a kill while the backlog drains
     const afterKills = intBetween(rng, 1, 3)
     for (let i = 0; i < afterKills; i++) await killSoon(`after the outage (kill ${i + 1})`)

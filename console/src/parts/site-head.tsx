@@ -1,6 +1,7 @@
 // The head of a site page: name, community and kind, and the site's open alerts worst first.
 import type { ComponentChildren } from 'preact'
 import { t } from '../i18n/index.ts'
+import { linkTo } from '../router.ts'
 import type { Alert, Site } from '../types.ts'
 import { AlertRow } from './alert-row.tsx'
 import { now } from './now.ts'
@@ -36,5 +37,20 @@ export function SiteLoading(props: { error?: string }) {
     <main>
       {props.error ? <p class="error">{props.error}</p> : <p class="muted">{tr('common.loading')}</p>}
     </main>
+  )
+}
+
+/** A device card's open alerts as badges, each a link to the alert; nothing when there are none. */
+export function CardAlerts(props: { alerts: Alert[] }) {
+  const tr = t.value
+  if (props.alerts.length === 0) return null
+  return (
+    <div class="card-alerts">
+      {props.alerts.map((a) => (
+        <a key={a.id} class={`badge sev-${a.severity}`} {...linkTo(`/alerts/${encodeURIComponent(a.id)}`)}>
+          {tr(`alertType.${a.type}`)}
+        </a>
+      ))}
+    </div>
   )
 }

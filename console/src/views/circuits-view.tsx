@@ -3,7 +3,7 @@
 // charger's step shows as a jump in power with PF falling and THD rising, right where the mark is).
 import { fmt } from '../format.ts'
 import { lang, t } from '../i18n/index.ts'
-import { SiteHead, SiteLoading } from '../parts/site-head.tsx'
+import { CardAlerts, SiteHead, SiteLoading } from '../parts/site-head.tsx'
 import { type ChartMarker, TimeChart } from '../parts/time-chart.tsx'
 import { linkTo } from '../router.ts'
 import type { CircuitsStore, CircuitView } from '../stores/circuits-store.ts'
@@ -76,19 +76,7 @@ function Circuit(props: { c: CircuitView; version: number }) {
       ) : (
         <p class="muted">{tr('site.noReading')}</p>
       )}
-      {c.alerts.length > 0 && (
-        <div class="card-alerts">
-          {c.alerts.map((a) => (
-            <a
-              key={a.id}
-              class={`badge sev-${a.severity}`}
-              {...linkTo(`/alerts/${encodeURIComponent(a.id)}`)}
-            >
-              {tr(`alertType.${a.type}`)}
-            </a>
-          ))}
-        </div>
-      )}
+      <CardAlerts alerts={c.alerts} />
       {cols[0]!.length > 0 && (
         <div class="circuit-charts">
           <TimeChart

@@ -5,7 +5,7 @@ import { fmt } from '../format.ts'
 import { t } from '../i18n/index.ts'
 import { BandGauge } from '../parts/band-gauge.tsx'
 import type { RoomBands, RoomMetric } from '../parts/room-bands.ts'
-import { SiteHead, SiteLoading } from '../parts/site-head.tsx'
+import { CardAlerts, SiteHead, SiteLoading } from '../parts/site-head.tsx'
 import { linkTo } from '../router.ts'
 import type { DaycareStore, RoomView } from '../stores/daycare-store.ts'
 import './site-views.css'
@@ -125,19 +125,7 @@ function RoomCard(props: { room: RoomView }) {
       ) : (
         <p class="muted">{tr('site.noReading')}</p>
       )}
-      {room.alerts.length > 0 && (
-        <div class="card-alerts">
-          {room.alerts.map((a) => (
-            <a
-              key={a.id}
-              class={`badge sev-${a.severity}`}
-              {...linkTo(`/alerts/${encodeURIComponent(a.id)}`)}
-            >
-              {tr(`alertType.${a.type}`)}
-            </a>
-          ))}
-        </div>
-      )}
+      <CardAlerts alerts={room.alerts} />
     </li>
   )
 }

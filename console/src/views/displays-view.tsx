@@ -3,7 +3,7 @@
 import type { ComponentChildren } from 'preact'
 import { fmt } from '../format.ts'
 import { t } from '../i18n/index.ts'
-import { SiteHead, SiteLoading } from '../parts/site-head.tsx'
+import { CardAlerts, SiteHead, SiteLoading } from '../parts/site-head.tsx'
 import { linkTo } from '../router.ts'
 import type { DisplaysStore, DisplayView } from '../stores/displays-store.ts'
 import type { SiteSettings } from '../stores/site-settings.ts'
@@ -124,19 +124,7 @@ function DisplayCard(props: { d: DisplayView; settings?: SiteSettings }) {
       ) : (
         <p class="muted">{tr('site.noReading')}</p>
       )}
-      {d.alerts.length > 0 && (
-        <div class="card-alerts">
-          {d.alerts.map((a) => (
-            <a
-              key={a.id}
-              class={`badge sev-${a.severity}`}
-              {...linkTo(`/alerts/${encodeURIComponent(a.id)}`)}
-            >
-              {tr(`alertType.${a.type}`)}
-            </a>
-          ))}
-        </div>
-      )}
+      <CardAlerts alerts={d.alerts} />
     </li>
   )
 }
