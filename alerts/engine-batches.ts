@@ -128,7 +128,11 @@ export function createEngineBatches(deps: {
       let batch: ReturnType<typeof evaluateBatch>
       try {
         batch = evaluateBatch(entries, before)
-        dbPos = entries[entries.length - 1]!.pos
+        // After a restart the spool replays from its checkpoint, which may lag the snapshot (it moves once
+        // alerts.db is synced): a batch wholly at or before the snapshot must not move the position back,
+        // or the records between its end and the snapshot would be evaluated, and counted, again.
+        const last = entries[entries.length - 1]!.pos
+        if (!dbPos || comparePositions(last, dbPos) > 0) dbPos = last
         for (const id of before.keys()) dirty.add(id)
         if (batch.signals.length > 0 || Date.now() - lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
           store.transaction(() => {

@@ -51,7 +51,7 @@ export async function openShedRegistry(path: string, log: Logger, piles: string[
 
 /** `busyTimeoutMs`: how long the engine's connection waits for another one's write lock (default 5 s). */
 export async function startEngineHarness(
-  opts: { rules?: Rules; busyTimeoutMs?: number; syncDb?: () => Promise<void> } = {},
+  opts: { rules?: Rules; busyTimeoutMs?: number; syncDb?: () => Promise<void>; batchSize?: number } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'courtyard-alert-engine-'))
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
@@ -92,6 +92,7 @@ export async function startEngineHarness(
       now,
       offlineCheckIntervalMs: 0,
       ...(opts.syncDb ? { syncDb: opts.syncDb } : {}),
+      ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
       commands: {
         async send(req) {
           commands.push(req)
