@@ -20,6 +20,8 @@ export interface Issue12Options {
   quick: boolean
   /** devices asked for in `city` (default 100,000; 10,000 with --quick) */
   cityDevices?: number
+  /** `city`: save heap snapshots before and after the devices connect in this folder */
+  cityHeapSnapshots?: string
   influxUrl: string
   influxdPid: number
   work: string
@@ -40,7 +42,12 @@ const yes = (ok: boolean) => (ok ? 'yes' : 'NO')
 export async function runIssue12Phases(o: Issue12Options): Promise<string[]> {
   const skipped: string[] = []
   const nofile = childNofile()
-  const common = { influxUrl: o.influxUrl, workDir: o.work, connectTimeoutMs: o.connectTimeoutMs }
+  const common = {
+    influxUrl: o.influxUrl,
+    workDir: o.work,
+    connectTimeoutMs: o.connectTimeoutMs,
+    heapSnapshots: o.cityHeapSnapshots,
+  }
   if (o.phases.has('city')) {
     const plan = cityPlan({
       asked: o.cityDevices ?? (o.quick ? 10_000 : 100_000),

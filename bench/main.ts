@@ -2,6 +2,7 @@
 //   npm run bench [-- --quick] [-- --only bare|ours|latency|memory|alerts|fanout|write-path|auth|console|city|storm|mosquitto|soak]
 //   npm run bench -- --only fanout [--fanout-readings batched|each] [--live-batch-ms 100]   (how the clients take readings)
 //   npm run bench -- --only city [--city-devices 100000]  (--quick: 10,000)
+//     [--city-heap-snapshots DIR]: heap snapshots before and after the devices connect (bench/heap-diff.ts)
 //   npm run bench -- --only soak [--soak-devices 5000] [--soak-min 30] [--soak-report-s 10]  (--quick: 2 min)
 // The soak runs only when asked for (--only soak): half an hour is more than the other phases together.
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
@@ -75,6 +76,7 @@ const { values } = parseArgs({
     // phase fanout: the service's LIVE_BATCH_MS (default its own, 100)
     'live-batch-ms': { type: 'string' },
     'city-devices': { type: 'string' },
+    'city-heap-snapshots': { type: 'string' },
   },
 })
 const fanoutReadings = READING_DELIVERIES.find((d) => d === values['fanout-readings'])
@@ -402,6 +404,7 @@ try {
         values['city-devices'] === undefined
           ? undefined
           : Math.round(positive('city-devices', values['city-devices'], 100_000)),
+      cityHeapSnapshots: values['city-heap-snapshots'],
       influxUrl: influxd.url,
       influxdPid: influxd.pid,
       work,

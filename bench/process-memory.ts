@@ -1,7 +1,7 @@
 // Memory of another Node process: RSS from /proc, and a full GC plus V8 heap usage through its inspector
 // (the process is started with `--inspect=127.0.0.1:<port>`), so that the bench can measure the service
 // exactly as it runs, without hooks in its code.
-import { readFileSync } from 'node:fs'
+import { createWriteStream, readFileSync } from 'node:fs'
 import WebSocket from 'ws'
 
 export function readRssKb(pid: number): number {
@@ -32,11 +32,15 @@ export interface HeapSample {
   heapUsedKb: number
 }
 
-/** Two full GCs (the second collects what the first's finalizers released), then RSS and heap used. */
+/**
+ * Two full GCs (the second collects what the first's finalizers released), then RSS and heap used; with
+ * `snapshotTo`, a heap snapshot of that moment is written there too (read with heap-diff.ts).
+ */
 export async function sampleAfterGc(
   pid: number,
   inspectPort: number,
   timeoutMs = 30_000,
+  snapshotTo?: string,
 ): Promise<HeapSample> {
   const ws = new WebSocket(await debuggerUrl(inspectPort, timeoutMs))
   await new Promise<void>((resolve, reject) => {
@@ -62,7 +66,20 @@ export async function sampleAfterGc(
     await call('HeapProfiler.collectGarbage')
     await call('HeapProfiler.collectGarbage')
     const usage = await call('Runtime.getHeapUsage')
-    return { rssKb: readRssKb(pid), heapUsedKb: Math.round(Number(usage.usedSize) / 1024) }
+    const sample = { rssKb: readRssKb(pid), heapUsedKb: Math.round(Number(usage.usedSize) / 1024) }
+    if (snapshotTo) {
+      // the snapshot arrives as chunks of its JSON text, before the call's answer
+      const out = createWriteStream(snapshotTo)
+      const onChunk = (data: WebSocket.RawData) => {
+        const m = JSON.parse(data.toString()) as { method?: string; params?: { chunk: string } }
+        if (m.method === 'HeapProfiler.addHeapSnapshotChunk') out.write(m.params!.chunk)
+      }
+      ws.on('message', onChunk)
+      await call('HeapProfiler.takeHeapSnapshot')
+      ws.off('message', onChunk)
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
+    }
+    return sample
   } finally {
     ws.close()
   }

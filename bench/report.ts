@@ -236,11 +236,19 @@ export function summaryLines(s: Summary, targetRate: number): string[] {
         `ours p99 reading -> browser socket, ${f.with.clients} clients at ${int(f.with.open.ratePerS)} msg/s: ${int(l.p99)} ms (p50 ${int(l.p50)} ms), missing ${int(d.missing)} of ${int(d.expected)}  [target <= 500 ms, 200 clients at ${int(targetRate)} msg/s: ${yes(ok)}]`,
       )
     }
-    // the two sides run one after the other on shared cores: a side starved by other load can make the
-    // measured ratio look fine (a run printed 95 % with the service's CPU per message 1.9x), so both count
+    // the goal as issue 9 puts it: while the service carries the target rate, what it carries with the
+    // clients against without them (the open loop of both sides, the same offered load)
+    const carried = f.with.open.achievedRate / f.without.open.achievedRate
+    out.push(
+      `ours throughput at ${int(f.with.open.ratePerS)} msg/s offered, with ${f.with.clients} live clients / without: ${fix(carried * 100)} % (${int(f.with.open.achievedRate)} / ${int(f.without.open.achievedRate)} msg/s acked)  [target >= 90 % with 200 clients at ${int(targetRate)} msg/s: ${yes(carried >= 0.9 && f.with.clients >= 200 && f.with.open.ratePerS >= targetRate)}]`,
+    )
+    // headroom, not the goal: the most the service carries (closed loop), with the clients' 4 processes on
+    // the same 2 cores. The two sides run one after the other on shared cores, and a side starved by
+    // other load can make the measured ratio look fine (a run printed 95 % with the service's CPU per
+    // message 1.9x), so the CPU-based ratio is printed beside it
     const cpuRatio = svcUs(f.without.throughput.cpuUsPerMsg) / svcUs(f.with.throughput.cpuUsPerMsg)
     out.push(
-      `ours throughput with ${f.with.clients} live clients / without: ${fix(ratio * 100)} % (${int(f.with.throughput.endToEndRate)} / ${int(f.without.throughput.endToEndRate)} msg/s), from the service's CPU per message ${fix(cpuRatio * 100)} % (${fix(svcUs(f.with.throughput.cpuUsPerMsg))} / ${fix(svcUs(f.without.throughput.cpuUsPerMsg))} µs)  [target >= 90 %, both ways: ${yes(ratio >= 0.9 && cpuRatio >= 0.9 && f.with.clients >= 200)}]`,
+      `ours most carried (closed loop) with ${f.with.clients} live clients / without: ${fix(ratio * 100)} % (${int(f.with.throughput.endToEndRate)} / ${int(f.without.throughput.endToEndRate)} msg/s), from the service's CPU per message ${fix(cpuRatio * 100)} % (${fix(svcUs(f.with.throughput.cpuUsPerMsg))} / ${fix(svcUs(f.without.throughput.cpuUsPerMsg))} µs)  [headroom, no target]`,
     )
   }
   if (s.writePath)

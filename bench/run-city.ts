@@ -69,14 +69,25 @@ export function cityPlan(o: { asked: number; nofile: number; reportMs: number })
   }
 }
 
+export interface CityRunOptions {
+  influxUrl: string
+  db: string
+  workDir: string
+  connectTimeoutMs: number
+  /** a folder: the process's heap before and after the devices connect is saved there (heap-diff.ts) */
+  heapSnapshots?: string
+}
+
 async function measureSide(
   name: 'ours' | 'bare',
   t: Target,
   plan: CityPlan,
   creds: DeviceCredential[],
-  o: { influxUrl: string; db: string; workDir: string; connectTimeoutMs: number },
+  o: CityRunOptions,
 ): Promise<Omit<CitySide, 'provisionSeconds'>> {
-  const before = await sampleAfterGc(t.pid, t.inspectPort!, 120_000)
+  const snapshot = (when: string) =>
+    o.heapSnapshots ? join(o.heapSnapshots, `${name}-${when}.heapsnapshot`) : undefined
+  const before = await sampleAfterGc(t.pid, t.inspectPort!, 120_000, snapshot('before'))
   const fleet = await startFleet({
     mqttUrl: t.mqttUrl,
     creds,
@@ -92,7 +103,7 @@ async function measureSide(
   try {
     // the retained `online` publishes are QoS 1, sent right after each CONNACK: let them settle
     await new Promise((r) => setTimeout(r, 3_000))
-    const after = await sampleAfterGc(t.pid, t.inspectPort!, 120_000)
+    const after = await sampleAfterGc(t.pid, t.inspectPort!, 120_000, snapshot('after'))
     const n = fleet.connected.connected
     const ratePerS = n / plan.reportIntervalS
     const cpu0 = readCpuMs(t.pid)
@@ -142,7 +153,7 @@ async function measureSide(
 
 export async function runCityOurs(
   plan: CityPlan,
-  o: { influxUrl: string; db: string; workDir: string; connectTimeoutMs: number },
+  o: CityRunOptions,
 ): Promise<CitySide> {
   const dataDir = join(o.workDir, 'ours-city')
   mkdirSync(dataDir, { recursive: true })
@@ -167,7 +178,7 @@ export async function runCityOurs(
 
 export async function runCityBare(
   plan: CityPlan,
-  o: { influxUrl: string; db: string; workDir: string; connectTimeoutMs: number },
+  o: CityRunOptions,
 ): Promise<CitySide> {
   const t = await startBare({ influxUrl: o.influxUrl, db: o.db, inspect: true, nofile: plan.nofile })
   try {
