@@ -77,7 +77,9 @@ export async function sampleAfterGc(
       ws.on('message', onChunk)
       await call('HeapProfiler.takeHeapSnapshot')
       ws.off('message', onChunk)
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
+      await new Promise<void>((resolve, reject) =>
+        out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+      )
     }
     return sample
   } finally {

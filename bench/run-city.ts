@@ -151,10 +151,7 @@ async function measureSide(
   }
 }
 
-export async function runCityOurs(
-  plan: CityPlan,
-  o: CityRunOptions,
-): Promise<CitySide> {
+export async function runCityOurs(plan: CityPlan, o: CityRunOptions): Promise<CitySide> {
   const dataDir = join(o.workDir, 'ours-city')
   mkdirSync(dataDir, { recursive: true })
   await createDatabase(o.influxUrl, o.db)
@@ -176,10 +173,7 @@ export async function runCityOurs(
   }
 }
 
-export async function runCityBare(
-  plan: CityPlan,
-  o: CityRunOptions,
-): Promise<CitySide> {
+export async function runCityBare(plan: CityPlan, o: CityRunOptions): Promise<CitySide> {
   const t = await startBare({ influxUrl: o.influxUrl, db: o.db, inspect: true, nofile: plan.nofile })
   try {
     // the bare broker has no authentication: any secret will do
