@@ -138,7 +138,8 @@ export async function startOurs(opts: {
       HTTP_PORT: String(httpPort),
       HOST: '127.0.0.1',
       ADMIN_TOKEN: adminToken,
-      LOG_LEVEL: 'warn',
+      // BENCH_SERVICE_LOG_LEVEL=debug: the service's log (in the work dir) says how long each part took to start
+      LOG_LEVEL: process.env.BENCH_SERVICE_LOG_LEVEL ?? 'warn',
       ...limits,
       // the bench provisions thousands of devices with one token: the per-token budget is not under test
       API_RATE_PER_S: '100000',

@@ -51,6 +51,8 @@ export interface HookDeps {
   onRevoke: (deviceId: string) => void
   /** a connection of this device is established now (commands go to connected devices only) */
   isConnected: (deviceId: string) => boolean
+  /** the service account of a connection made in this process (BrokerHandle.connectInternal) */
+  internalName: (client: Client) => string | undefined
 }
 
 type AedesClient = Client & { will?: PublishPacket | null; _disconnected?: boolean }
@@ -137,6 +139,12 @@ export function createAedesHooks(deps: HookDeps) {
     ): void {
       const verdict = verdicts.get(client)
       verdicts.delete(client)
+      const internalName = deps.internalName(client)
+      if (internalName !== undefined) {
+        identities.set(client, { type: 'service', name: internalName })
+        done(null, true)
+        return
+      }
       const address = clientAddress(client)
       if (!deps.guard.admit(address, username)) {
         fail(client, done, 3, 'too many attempts')

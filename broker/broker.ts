@@ -11,6 +11,7 @@ import { createAuthCache } from './auth-cache.ts'
 import { keepAuthCacheFile } from './auth-cache-file.ts'
 import { createAuthGuard, DEFAULT_AUTH_LIMITS } from './auth-guard.ts'
 import { createBrokerMetrics } from './broker-metrics.ts'
+import { duplexPair } from './internal-stream.ts'
 import { startListeners } from './listeners.ts'
 import { createLogSampler } from './log-sampler.ts'
 import { createQos2Receipts, observeQos2Release } from './qos2-receipts.ts'
@@ -61,6 +62,8 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
   let devices = 0
   const metrics = createBrokerMetrics(deps.metrics, { spool: deps.spool, connectedDevices: () => devices })
   let aedes: Aedes | undefined
+  /** the broker's end of each in-process connection, and the service account it speaks as */
+  const internal = new WeakMap<object, string>()
   // clientId = device id (validateConnect); hasOwn, since a device may be called e.g. `constructor`
   const isConnected = (deviceId: string): boolean =>
     aedes !== undefined && Object.hasOwn((aedes as unknown as { clients: object }).clients, deviceId)
@@ -74,6 +77,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     guard,
     refusals,
     retainMaxBytes: config.retainMaxBytes ?? 64,
+    internalName: (client) => internal.get((client as { conn?: object }).conn ?? {}),
     onRevoke: (deviceId) => {
       const client = (aedes as unknown as { clients: Record<string, Client> } | undefined)?.clients[deviceId]
       if (client === undefined) return
@@ -175,6 +179,12 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     aedes: broker,
     connectedDevices: () => devices,
     isConnected,
+    connectInternal(name) {
+      const [brokerEnd, clientEnd] = duplexPair()
+      internal.set(brokerEnd, name)
+      broker.handle(brokerEnd)
+      return clientEnd
+    },
     async close() {
       unwatch()
       refusals.close()

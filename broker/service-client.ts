@@ -1,33 +1,39 @@
-// The node's own MQTT client of its broker, with a service account whose secret is new at every start:
-// the API's live feed and revocations, and device commands, go through it.
+// The node's own MQTT client of its broker, as service account `svc:<name>`: device commands and the
+// API's revocations go through it. It connects in-process (BrokerHandle.connectInternal), not over a
+// listener: no port, no secret, and no wait behind the secret checks of a fleet reconnecting at once
+// (a restart under the bench's reconnect storm failed on CONNACK 3, 'verifications busy', before this).
 import { randomBytes } from 'node:crypto'
-import type { Socket } from 'node:net'
-import mqtt, { type MqttClient } from 'mqtt'
+import { MqttClient } from 'mqtt'
 import type { RunningPart } from '../domain/part.ts'
-import type { Registry } from '../registry/index.ts'
+import type { BrokerHandle } from './types.ts'
 
 export interface ServiceClientPart extends RunningPart {
   client: MqttClient
 }
 
 export async function connectServiceClient(deps: {
-  registry: Pick<Registry, 'rotateServiceSecret'>
-  /** e.g. mqtt://127.0.0.1:1883 */
-  url: string
+  broker: Pick<BrokerHandle, 'connectInternal'>
   /** the service account, `svc:<name>` */
   name: string
 }): Promise<ServiceClientPart> {
-  const secret = deps.registry.rotateServiceSecret(deps.name)
-  const client = await mqtt.connectAsync(deps.url, {
+  const client = new MqttClient(() => deps.broker.connectInternal(deps.name), {
     clientId: `svc:${deps.name}-${randomBytes(4).toString('hex')}`,
     username: `svc:${deps.name}`,
-    password: secret,
     reconnectPeriod: 1000,
   })
-  // Nagle + delayed ACK add ~40 ms to every command round trip and live event
-  const noDelay = () => (client.stream as Socket).setNoDelay?.(true)
-  noDelay()
-  client.on('connect', noDelay)
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => {
+      client.off('connect', onConnect)
+      client.end(true)
+      reject(err)
+    }
+    const onConnect = () => {
+      client.off('error', onError)
+      resolve()
+    }
+    client.once('connect', onConnect)
+    client.once('error', onError)
+  })
   return {
     client,
     async stop() {

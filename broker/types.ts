@@ -1,4 +1,5 @@
 // Public face of the broker part.
+import type { Duplex } from 'node:stream'
 import type { Aedes } from 'aedes'
 import type { AuthLimits } from './auth-guard.ts'
 
@@ -50,5 +51,11 @@ export interface BrokerHandle {
   connectedDevices(): number
   /** this device has an established connection to this broker now */
   isConnected(deviceId: string): boolean
+  /**
+   * A connection from inside this process, as service account `name`: the stream an MQTT client speaks
+   * over. Trusted by how it was made (no secret, no authentication limits), so a reconnect storm that
+   * fills the secret checks' queue cannot refuse the node its own client.
+   */
+  connectInternal(name: string): Duplex
   close(): Promise<void>
 }

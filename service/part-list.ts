@@ -33,6 +33,7 @@ export function createPartList(log: Logger): PartList {
   return {
     async start<P extends RunningPart>(name: string, start: () => P | Promise<P>): Promise<P> {
       let part: P
+      const t0 = performance.now()
       try {
         part = await start()
       } catch (err) {
@@ -41,6 +42,8 @@ export function createPartList(log: Logger): PartList {
         throw err
       }
       running.push({ name, part })
+      // what a restart waits for, part by part (the reconnect storm: bench/README.md)
+      log.debug({ part: name, ms: Math.round(performance.now() - t0) }, 'part started')
       return part
     },
     async readiness() {

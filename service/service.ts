@@ -123,7 +123,7 @@ export async function startService(deps: {
   const mqttUrl = `mqtt://${localHost}:${broker.ports.mqtt}`
   // the API's own MQTT client: live feed, revocations and device commands
   const serviceClient = await parts.start('service client', () =>
-    connectServiceClient({ registry, url: mqttUrl, name: 'api' }),
+    connectServiceClient({ broker, name: 'api' }),
   )
   const commands = await parts.start('commands', () =>
     startCommands({

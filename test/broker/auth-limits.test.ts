@@ -4,6 +4,7 @@ import { Writable } from 'node:stream'
 import type { IClientOptions } from 'mqtt'
 import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
+import { connectServiceClient } from '../../broker/index.ts'
 import type { BrokerConfig } from '../../broker/types.ts'
 import { until } from '../support/poll.ts'
 import { type Harness, refusedConnect, startHarness } from './helpers.ts'
@@ -98,6 +99,38 @@ describe('broker authentication limits', () => {
     open()
     expect((await Promise.all(attempts)).sort()).toEqual([3, 3, 4, 4])
     expect(h.directory.deviceChecks).toBe(2)
+  })
+
+  it('lets the node’s own client in while a reconnect storm fills the secret checks, and no TCP client in as it', async () => {
+    const h = await harness({ verifyConcurrency: 1, verifyQueue: 1 })
+    h.directory.addDevice('storm-01', 's-storm').addDevice('target-01', 's-target')
+    const target = await h.connect(as('target-01', 's-target'))
+    let open!: () => void
+    h.directory.gate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    // one check held, one queued: the broker answers 3 to the rest of the fleet
+    const held = [1, 2].map((i) => refusedConnect(h.url, as('storm-01', `guess-${i}`)))
+    await until(() => h.directory.deviceChecks === 1)
+    expect(await refusedConnect(h.url, as('storm-01', 'guess-3'))).toBe(3)
+    // the old service client (TCP, svc:api with its secret) waited in that same queue: refused with 3,
+    // and the node failed to start. In process, it is in at once.
+    const svc = await connectServiceClient({ broker: h.broker, name: 'api' })
+    expect(svc.client.connected).toBe(true)
+    // and it speaks as the service account: it may send a device its command
+    open()
+    await Promise.all(held)
+    const got = new Promise<string>((resolve) => target.on('message', (topic) => resolve(topic)))
+    await target.subscribeAsync('devices/target-01/commands', { qos: 0 })
+    await svc.client.publishAsync(
+      'devices/target-01/commands',
+      JSON.stringify({ id: 'c1', name: 'reboot', ts: Date.now(), expiresAt: Date.now() + 60_000 }),
+      { qos: 0 },
+    )
+    expect(await got).toBe('devices/target-01/commands')
+    // nothing from outside gets that trust: svc:api over TCP without the secret is refused
+    expect(await refusedConnect(h.url, { clientId: 'svc:api-x', username: 'svc:api' })).not.toBe(0)
+    await svc.stop()
   })
 
   it('logs the first refusals of an interval one by one and then one summary line with the count', async () => {
