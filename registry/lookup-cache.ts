@@ -9,6 +9,8 @@ export interface LookupCache<T> {
   /** drops one id (it was just provisioned, changed or removed) */
   forget(id: string): void
   clear(): void
+  /** entries held, expired ones not yet swept included */
+  size(): number
 }
 
 export function createLookupCache<T>(opts: {
@@ -23,9 +25,18 @@ export function createLookupCache<T>(opts: {
   const foundTtlMs = opts.foundTtlMs ?? ttlMs
   const maxEntries = opts.maxEntries ?? 100_000
   const entries = new Map<string, { value: T | undefined; expiresAt: number }>()
+  // Expired entries of ids not asked for again are dropped once per longest TTL: a device seen once (the
+  // live feed looks every device up for its `online` at connect) must not hold its copy here for good
+  const sweepEveryMs = Math.max(ttlMs, foundTtlMs)
+  let sweepAt = now() + sweepEveryMs
+  const sweep = (t: number) => {
+    sweepAt = t + sweepEveryMs
+    for (const [id, e] of entries) if (e.expiresAt <= t) entries.delete(id)
+  }
   return {
     get(id, nowMs) {
       const t = nowMs ?? now()
+      if (t >= sweepAt) sweep(t)
       const hit = entries.get(id)
       if (hit && hit.expiresAt > t) return hit.value
       const value = lookup(id)
@@ -37,5 +48,6 @@ export function createLookupCache<T>(opts: {
       entries.delete(id)
     },
     clear: () => entries.clear(),
+    size: () => entries.size,
   }
 }

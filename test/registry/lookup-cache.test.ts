@@ -69,4 +69,18 @@ describe('createLookupCache', () => {
     cache.get('a')
     expect(calls).toEqual(['a', 'b', 'c', 'd', 'a'])
   })
+
+  it('drops the expired entries of ids nobody asks for again, once per TTL', () => {
+    const clock = { t: 0 }
+    const cache = createLookupCache({ lookup: (id) => ({ id }), ttlMs: 1000, now: () => clock.t })
+    for (let i = 0; i < 50; i++) cache.get(`seen-once-${i}`)
+    expect(cache.size()).toBe(50)
+    clock.t = 999
+    cache.get('later')
+    expect(cache.size()).toBe(51)
+    // a TTL on, the next lookup sweeps: only what is still fresh stays
+    clock.t = 1500
+    cache.get('later')
+    expect(cache.size()).toBe(1)
+  })
 })
