@@ -59,6 +59,13 @@ export function createStrayWireFeedback(db: AlertsDb) {
     insert: db.prepare(
       'INSERT INTO stray_wire_feedback (id, device_id, action, signature, by, at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    // one row per alert answered: a second answer (or the same request sent again) replaces the first and
+    // is in force, in one statement
+    answer: db.prepare(
+      `INSERT INTO stray_wire_feedback (id, device_id, action, signature, by, at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET device_id = excluded.device_id, action = excluded.action,
+         signature = excluded.signature, by = excluded.by, at = excluded.at, undone_at = NULL, undone_by = NULL`,
+    ),
     undo: db.prepare(
       'UPDATE stray_wire_feedback SET undone_at = ?, undone_by = ? WHERE id = ? AND device_id = ? AND undone_at IS NULL',
     ),
@@ -93,9 +100,9 @@ export function createStrayWireFeedback(db: AlertsDb) {
         alertId: from.alertId,
         ...(note === undefined ? {} : { note }),
       }
-      // a second answer to the same alert replaces the first
-      q.undo.run(at, by, sig.id, from.deviceId)
-      q.insert.run(sig.id, from.deviceId, 'taught', JSON.stringify(sig), by, at)
+      // a second answer to the same alert replaces the first. It was an undo and then an insert of the
+      // same id: the insert failed on the key, so a retried clear undid what the crew had taught
+      q.answer.run(sig.id, from.deviceId, 'taught', JSON.stringify(sig), by, at)
       return sig
     },
     /** Stops a learned signature from counting as the circuit's normal. */

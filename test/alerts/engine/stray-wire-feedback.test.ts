@@ -113,6 +113,16 @@ describe('crews teaching the stray-wire detector', () => {
     ])
     expect(crew[0].levelW).toBeGreaterThan(150)
     expect(crew[0].levelW).toBeLessThan(170)
+    // the same request again (a retry after a timeout, a double tap): answered, and what it taught stays
+    const again = await call('POST', `/api/v1/alerts/${alertId}/clear`, tokens.manager!, {
+      notCharging: 'equipment',
+      note: 'cleaner charging a floor machine battery pack, PFC-less',
+    })
+    expect(again.status).toBe(200)
+    const after = await call('GET', '/api/v1/devices/circuit-1/stray-wire/learned', tokens.viewer!)
+    expect(after.body.items.filter((s: { source: string }) => s.source === 'crew')).toEqual([
+      expect.objectContaining({ id: `c-${alertId}`, kind: 'equipment', alertId }),
+    ])
     // another tenant sees neither the device nor what it learned
     expect((await call('GET', '/api/v1/devices/circuit-1/stray-wire/learned', tokens.bravo!)).status).toBe(
       404,
