@@ -31,8 +31,14 @@ export interface EngineBatches {
    * when due, a snapshot. Throws (with the in-memory state rolled back) when the database refuses it.
    */
   process(entries: SpoolEntry[]): Outbox
-  /** Runs the offline rule for every device seen so far, at `nowMs`. */
+  /**
+   * Runs the offline rule for every device seen so far, at `nowMs`; while the engine is behind the
+   * spool, at the arrival of the newest record it has read instead (a silence it has not read past is
+   * not the device's).
+   */
   tick(nowMs: number): Outbox
+  /** whether the last spool read filled a batch (more is waiting) or found the end */
+  noteRead(filledBatch: boolean): void
   /** Makes the snapshot current; false (logged) when the database refused it. */
   snapshotNow(): boolean
   /** the last record applied in memory */
@@ -61,6 +67,12 @@ export function createEngineBatches(deps: {
   /** position of the last snapshot in alerts.db: where a restart resumes */
   let snapPos = dbPos
   let processed = 0
+  /** since when this engine has been listening: the offline rule does not count the time before */
+  const listeningSince = now()
+  /** behind the spool (the last read filled its batch, or nothing has been read yet) */
+  let behind = true
+  /** arrival (wall clock) of the newest record applied */
+  let readUpTo: number | undefined
   const dirty = new Set<string>()
   let lastSnapshotAt = Date.now()
 
@@ -131,8 +143,9 @@ export function createEngineBatches(deps: {
         // After a restart the spool replays from its checkpoint, which may lag the snapshot (it moves once
         // alerts.db is synced): a batch wholly at or before the snapshot must not move the position back,
         // or the records between its end and the snapshot would be evaluated, and counted, again.
-        const last = entries[entries.length - 1]!.pos
-        if (!dbPos || comparePositions(last, dbPos) > 0) dbPos = last
+        const last = entries[entries.length - 1]!
+        if (!dbPos || comparePositions(last.pos, dbPos) > 0) dbPos = last.pos
+        readUpTo = Math.max(readUpTo ?? last.arrivalMs, last.arrivalMs)
         for (const id of before.keys()) dirty.add(id)
         if (batch.signals.length > 0 || Date.now() - lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
           store.transaction(() => {
@@ -163,7 +176,12 @@ export function createEngineBatches(deps: {
       return out
     },
 
+    noteRead(filledBatch) {
+      behind = filledBatch
+    },
+
     tick(nowMs) {
+      const at = behind ? Math.min(nowMs, Math.max(readUpTo ?? listeningSince, listeningSince)) : nowMs
       const out = emptyOutbox()
       const before = new Map<string, DeviceRuleState>()
       let snapshot = false
@@ -174,7 +192,7 @@ export function createEngineBatches(deps: {
             if (!cached || cached.decommissioned) continue
             let res: ReturnType<EvaluateOffline>
             try {
-              res = evaluateOffline(prev, cached.device, nowMs, cached.settings)
+              res = evaluateOffline(prev, cached.device, at, cached.settings, listeningSince)
             } catch (err) {
               metrics.errors.inc({ stage: 'rule' })
               log.error({ err, deviceId: id }, 'offline rule failed')

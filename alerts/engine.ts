@@ -128,7 +128,11 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     while (!stopping) {
       let entries: SpoolEntry[]
       try {
-        entries = retry ?? (await spool.next(batchSize, 250))
+        if (retry) entries = retry
+        else {
+          entries = await spool.next(batchSize, 250)
+          batches.noteRead(entries.length >= batchSize)
+        }
       } catch (err) {
         metrics.errors.inc({ stage: 'spool' })
         log.error({ err }, 'spool read failed')

@@ -88,10 +88,15 @@ export type EvaluateDevice = (
   input: RuleInput,
 ) => { state: DeviceRuleState; signals: RuleSignal[] }
 
-/** The one wall-clock rule: no message for 3 × the report interval, or Will `offline` held for 2 min. */
+/**
+ * The one wall-clock rule: no message for 3 × the report interval, or Will `offline` held for 2 min.
+ * `heardSinceMs`: since when the engine has been listening (its start). Silence before it is the
+ * service's own downtime, not the device's: the rule counts from then at the earliest.
+ */
 export type EvaluateOffline = (
   state: DeviceRuleState,
   device: RuleDevice,
   nowMs: number,
   settings: AlertSettings,
+  heardSinceMs?: number,
 ) => { state: DeviceRuleState; signals: RuleSignal[] }

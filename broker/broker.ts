@@ -188,6 +188,9 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     async close() {
       unwatch()
       refusals.close()
+      // aedes publishes every connection's Will as it closes them: the broker's word, not the devices'
+      for (const client of Object.values((broker as unknown as { clients: Record<string, Client> }).clients))
+        hooks.endedByBroker(client)
       await new Promise<void>((resolve) => broker.close(() => resolve()))
       await listeners.close()
       cacheFile?.close()

@@ -23,20 +23,25 @@ export function noteArrival(s: RulesState, msg: DecodedMessage, arrivalMs: numbe
   out.push({ action: 'clear', type: 'device_offline', at: arrivalMs, message: 'device is sending again' })
 }
 
-export const evaluateOffline: EvaluateOffline = (state, device, nowMs, settings) => {
+export const evaluateOffline: EvaluateOffline = (state, device, nowMs, settings, heardSinceMs) => {
   const s = readRulesState(state)
   if (s.offline) return { state, signals: [] }
   const cfg = catalogueSettings(settings)
   const timeoutMs = cfg.offlineIntervals * device.reportIntervalS * S
   const willHoldMs = cfg.offlineWillHoldS * S
+  // after a restart every device gets its full timeout (and a Will its hold) from when the engine began
+  // listening: the fleet was silent because the service was down, and comes back within seconds
+  const since = heardSinceMs ?? Number.NEGATIVE_INFINITY
+  const lastMessageAt = s.lastMessageAt === null ? null : Math.max(s.lastMessageAt, since)
+  const willOfflineAt = s.willOfflineAt === null ? null : Math.max(s.willOfflineAt, since)
   let at: number | null = null
   let message = ''
-  if (s.lastMessageAt !== null && nowMs - s.lastMessageAt >= timeoutMs) {
-    at = s.lastMessageAt + timeoutMs
+  if (lastMessageAt !== null && nowMs - lastMessageAt >= timeoutMs) {
+    at = lastMessageAt + timeoutMs
     message = `no message for ${Math.round(timeoutMs / S)} s (${cfg.offlineIntervals} × report interval)`
   }
-  if (s.willOfflineAt !== null && nowMs - s.willOfflineAt >= willHoldMs) {
-    const willAt = s.willOfflineAt + willHoldMs
+  if (willOfflineAt !== null && nowMs - willOfflineAt >= willHoldMs) {
+    const willAt = willOfflineAt + willHoldMs
     if (at === null || willAt < at) {
       at = willAt
       message = `disconnected (Will offline) for ${Math.round(willHoldMs / S)} s`

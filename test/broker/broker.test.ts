@@ -328,6 +328,27 @@ describe('broker status sources', () => {
     expect(records).toEqual(['devices/src-quiet/status/broker offline'])
   })
 
+  it('spools the Wills aedes publishes as the service stops as the broker’s word', async () => {
+    // its own broker: this one is stopped
+    const own = await startHarness()
+    try {
+      own.directory.addDevice('src-stop', 'secret-t')
+      const d = await own.connect(device('src-stop', 'secret-t', will('src-stop')))
+      await d.publishAsync('devices/src-stop/status', 'online', { qos: 1, retain: true })
+      await own.broker.close()
+      const records: string[] = []
+      await until(async () => {
+        for (const e of await own.drain())
+          if (e.topic.startsWith('devices/src-stop/status')) records.push(`${e.topic} ${e.payload}`)
+        return records.length >= 2
+      })
+      // the device did not go away: the service did (source `broker`, not `will`)
+      expect(records).toEqual(['devices/src-stop/status online', 'devices/src-stop/status/broker offline'])
+    } finally {
+      await own.close().catch(() => undefined)
+    }
+  })
+
   it('refuses a device publishing to the broker’s own status records', async () => {
     h.directory.addDevice('src-forge', 'secret-f')
     await h.drain()

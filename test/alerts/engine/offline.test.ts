@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
+import { defaultResolveSettings } from '../../../alerts/settings.ts'
 import type { EvaluateDevice, RuleSignal } from '../../../alerts/types.ts'
-import { type EngineHarness, pileReading, type Rules, startEngineHarness, T0, testRules } from './harness.ts'
+import {
+  type EngineHarness,
+  pileReading,
+  type Rules,
+  startEngineHarness,
+  T0,
+  testRules,
+  until,
+} from './harness.ts'
 import { testEvaluateDevice } from './test-rules.ts'
 
 const MIN = 60_000
@@ -76,5 +86,52 @@ describe('offline detection and inhibition', () => {
     expect(open()).toMatchObject([
       { type: 'port_overheat', port: 3, severity: 'critical', raisedAt: T0 + MIN },
     ])
+  })
+
+  const catalogue: Rules = { evaluateDevice, evaluateOffline, resolveSettings: defaultResolveSettings }
+
+  it('does not count the service’s own downtime as the fleet’s silence', async () => {
+    h = await startEngineHarness({ rules: catalogue })
+    h.clock.now = T0
+    await h.publish('pile-1', 'telemetry', pileReading(T0, 0, [20]))
+    await h.append('pile-1', 'status', 'offline') // the Will aedes published as the service stopped
+    await h.drained()
+    // down for 10 minutes: 3 report intervals and the Will's 2-minute hold long past on the wall clock
+    h.clock.now = T0 + 10 * MIN
+    await h.restart()
+    await h.drained()
+    h.engine.tick()
+    expect(open()).toEqual([])
+    // the pile gets its full timeout from the restart; silent through it, it is offline
+    h.engine.tick(T0 + 11 * MIN + 59_000)
+    expect(open()).toEqual([])
+    // (once the engine has read to the end of the spool: until then it judges no later than its start)
+    await until(() => {
+      h.engine.tick(T0 + 12 * MIN)
+      return open().length > 0
+    }, 'the offline check, caught up')
+    expect(open()).toMatchObject([{ type: 'device_offline', raisedAt: T0 + 12 * MIN }])
+  })
+
+  it('judges silence only as far as it has read the spool', async () => {
+    h = await startEngineHarness({ rules: catalogue })
+    h.clock.now = T0
+    await h.publish('pile-1', 'telemetry', pileReading(T0, 0, [20]))
+    await h.restart()
+    // a backlog the engine has not read yet: the pile spoke every minute for 10 minutes
+    for (let i = 1; i <= 10; i++) {
+      h.clock.now = T0 + i * MIN
+      await h.append('pile-1', 'telemetry', pileReading(T0 + i * MIN, i, [20]))
+    }
+    // the engine starts now and has read none of it when the offline check runs
+    await h.restart()
+    h.engine.tick(T0 + 14 * MIN)
+    expect(open()).toEqual([])
+    // read to the end, it knows the pile last spoke at +10 min: offline from +13
+    await until(() => {
+      h.engine.tick(T0 + 14 * MIN)
+      return open().length > 0
+    }, 'the offline check, caught up')
+    expect(open()).toMatchObject([{ type: 'device_offline', raisedAt: T0 + 13 * MIN }])
   })
 })
