@@ -10,6 +10,8 @@ import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../domain/private-files.ts'
 export interface LocalInfluxd {
   url: string
   pid: number
+  /** it answered /ping before the call returned (false only with `slowStartOk`: still loading) */
+  answered: boolean
   stop(): Promise<void>
   /** SIGTERM without waiting, for an `exit` handler: influxd then shuts down on its own */
   kill(): void
@@ -70,7 +72,8 @@ bind-address = "${host}:${rpcPort}"
 `
 }
 
-async function waitForPing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Resolves true once influxd answers /ping, false when `timeoutMs` passed with it still loading. */
+async function waitForPing(url: string, child: ChildProcess, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
   let exited: number | null = null
   child.once('exit', (code) => {
@@ -81,13 +84,13 @@ async function waitForPing(url: string, child: ChildProcess, timeoutMs: number):
       throw new CourtyardError('INFLUX_UNAVAILABLE', `influxd exited with code ${exited} before it was ready`)
     try {
       const res = await fetch(`${url}/ping`)
-      if (res.status === 204) return
+      if (res.status === 204) return true
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 100))
   }
-  throw new CourtyardError('INFLUX_UNAVAILABLE', `influxd did not answer /ping within ${timeoutMs} ms`)
+  return false
 }
 
 function pidAlive(pid: number): boolean {
@@ -108,6 +111,12 @@ export async function startLocalInfluxd(opts: {
   bin: string
   host?: string
   timeoutMs?: number
+  /**
+   * Return when `timeoutMs` has passed with influxd still running but not answering yet (it opens its
+   * HTTP port only once its data is loaded: a large database takes longer than any fixed bound), instead
+   * of killing it and failing. The service's influx part waits for it; devices need not.
+   */
+  slowStartOk?: boolean
   stdio?: 'ignore' | 'inherit'
   /** a fixed HTTP port (e.g. to restart a stopped server where its clients expect it); default: a free one */
   httpPort?: number
@@ -154,17 +163,24 @@ export async function startLocalInfluxd(opts: {
   if (!child.pid) throw new CourtyardError('INFLUX_UNAVAILABLE', `could not start ${opts.bin}`)
   writeFileSync(pidFile, String(child.pid), { mode: PRIVATE_FILE_MODE })
   const url = `http://${host}:${httpPort}`
+  const timeoutMs = opts.timeoutMs ?? 30_000
+  let answered: boolean
   try {
-    await waitForPing(url, child, opts.timeoutMs ?? 30_000)
+    answered = await waitForPing(url, child, timeoutMs)
   } catch (err) {
     child.kill('SIGKILL')
     throw err
+  }
+  if (!answered && !opts.slowStartOk) {
+    child.kill('SIGKILL')
+    throw new CourtyardError('INFLUX_UNAVAILABLE', `influxd did not answer /ping within ${timeoutMs} ms`)
   }
   const pid = child.pid
   const running = () => child.exitCode === null && child.signalCode === null
   return {
     url,
     pid,
+    answered,
     kill: () => {
       if (running()) child.kill('SIGTERM')
     },

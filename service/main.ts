@@ -48,6 +48,10 @@ async function main(): Promise<void> {
 
   let influxd: LocalInfluxd | undefined
   let service: RunningService | undefined
+  // what is still starting when a signal comes: shutdown waits for it and stops it (influxd in its own
+  // process group would outlive us; parts already started must stop cleanly, the auth cache saved)
+  let influxdStarting: Promise<LocalInfluxd> | undefined
+  let serviceStarting: Promise<RunningService> | undefined
   let demo: { stop(): Promise<void> } | undefined
   let stopping = false
   // in reverse order of start; from the first moment, since influxd, in a process group of its own, would
@@ -63,8 +67,8 @@ async function main(): Promise<void> {
     force.unref()
     try {
       await demo?.stop()
-      await service?.stop()
-      await influxd?.stop()
+      await (service ?? (await serviceStarting?.catch(() => undefined)))?.stop()
+      await (influxd ?? (await influxdStarting?.catch(() => undefined)))?.stop()
       lock.release()
     } catch (err) {
       log.error({ err }, 'error during shutdown')
@@ -84,28 +88,35 @@ async function main(): Promise<void> {
     }
     // in its own process group: a terminal's Ctrl-C reaches only this process, which stops influxd last,
     // after ingest has written what it holds (influxd gone first would leave ingest retrying)
-    const child = await startLocalInfluxd({
+    influxdStarting = startLocalInfluxd({
       dir: join(config.dataDir, 'influxdb'),
       bin,
       host: '127.0.0.1',
       ownProcessGroup: true,
+      // a large database loads before influxd answers: the service starts anyway (devices do not need
+      // InfluxDB; ingest waits for it), rather than killing it half-loaded and exiting
+      timeoutMs: 10_000,
+      slowStartOk: true,
     })
+    const child = await influxdStarting
     influxd = child
     // a crash must not leave it behind either (a clean stop has already waited for it)
     process.on('exit', () => child.kill())
     influxUrl = child.url
-    log.info({ url: influxUrl, influxdPid: child.pid }, 'local influxd started')
+    if (child.answered) log.info({ url: influxUrl, influxdPid: child.pid }, 'local influxd started')
+    else log.warn({ url: influxUrl, influxdPid: child.pid }, 'local influxd started, still loading its data')
   }
   if (stopping) return
 
   const metrics = new MetricsRegistry()
   collectDefaultMetrics({ register: metrics, prefix: 'courtyard_process_' })
 
-  const started = await startService({
+  serviceStarting = startService({
     config: { ...config, influx: { ...config.influx, url: influxUrl } },
     log,
     metrics,
   })
+  const started = await serviceStarting
   service = started
   if (stopping) return
   if (started.generatedAdminToken) {
