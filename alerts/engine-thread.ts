@@ -18,8 +18,10 @@ export interface AlertEngineThread {
   acknowledge(id: string, by: string, note?: string): Promise<Alert | undefined>
   clear(id: string, by: string, note?: string): Promise<Alert | undefined>
   settingsChanged(scope?: 'site' | 'device', id?: string): void
-  /** false while a worker that died is being started again */
+  /** false while a worker that died is being started again, or the first is still starting */
   running(): boolean
+  /** a worker has run at least once (with `awaitFirstStart: false`, false until the first is up) */
+  started(): boolean
   /** Ends the worker as a crash would (it is started again): for tests, and an operator's last resort. */
   terminateWorker(): Promise<void>
   stop(): Promise<void>
@@ -58,6 +60,13 @@ export async function startAlertEngineThread(opts: {
   commands: CommandSender
   log: Logger
   metrics: MetricsRegistry
+  /**
+   * Wait for the first worker to run, and fail if it does not (default). With false the call returns at
+   * once and the first worker starts in the background, again and again with backoff if it fails: the
+   * service's API need not wait for the worker to load, and a first start that fails (alerts.db busy,
+   * descriptors exhausted during a reconnect storm) is retried instead of ending the node.
+   */
+  awaitFirstStart?: boolean
 }): Promise<AlertEngineThread> {
   const { bus, log } = opts
   opts.metrics.removeSingleMetric('courtyard_alert_engine_restarts_total')
@@ -66,8 +75,15 @@ export async function startAlertEngineThread(opts: {
     help: 'times the alert engine thread died and was started again',
     registers: [opts.metrics],
   })
+  opts.metrics.removeSingleMetric('courtyard_alert_engine_start_failures_total')
+  const startFailures = new Counter({
+    name: 'courtyard_alert_engine_start_failures_total',
+    help: 'times an alert engine thread failed before it ran (started again with backoff)',
+    registers: [opts.metrics],
+  })
   let worker: Worker | undefined
   let up = false
+  let everUp = false
   let stopping = false
   let nextRid = 0
   const pending = new Map<number, { resolve: (m: FromEngine) => void; reject: (e: Error) => void }>()
@@ -142,6 +158,7 @@ export async function startAlertEngineThread(opts: {
         if (m.t === 'ready') {
           started = true
           up = true
+          everUp = true
           resolve()
           return
         }
@@ -170,15 +187,20 @@ export async function startAlertEngineThread(opts: {
     if (stopping) return
     try {
       await spawn()
-      log.info({ attempt }, 'alert engine thread started again')
+      log.info(
+        { attempt },
+        everUp && attempt > 0 ? 'alert engine thread started again' : 'alert engine thread started',
+      )
     } catch (err) {
       const waitMs = Math.min(30_000, 1000 * 2 ** attempt)
+      startFailures.inc()
       log.error({ err, attempt, waitMs }, 'alert engine thread did not start')
       setTimeout(() => void restart(attempt + 1), waitMs).unref()
     }
   }
 
-  await spawn()
+  if (opts.awaitFirstStart === false) void restart(0)
+  else await spawn()
 
   // the worker's metrics, on this thread's /metrics: one question to the worker per scrape
   let snapshot: Promise<EngineMetricJson[]> | undefined
@@ -225,6 +247,7 @@ export async function startAlertEngineThread(opts: {
       worker?.postMessage({ t: 'settings-changed', scope, id } satisfies ToEngine)
     },
     running: () => up,
+    started: () => everUp,
     async terminateWorker() {
       await worker?.terminate()
     },

@@ -30,6 +30,8 @@ export async function startAlerts(deps: {
   directory: Pick<DeviceDirectory, 'findDevice'>
   log: Logger
   metrics: MetricsRegistry
+  /** see startAlertEngineThread: false lets the node go on while the worker loads (default true) */
+  awaitFirstStart?: boolean
 }): Promise<AlertsPart> {
   const { bus, store } = deps.alerts
   const engine = deps.enabled
@@ -42,6 +44,7 @@ export async function startAlerts(deps: {
         commands: deps.commands,
         log: deps.log,
         metrics: deps.metrics,
+        awaitFirstStart: deps.awaitFirstStart,
       })
     : undefined
   let annotations: AlertAnnotations
@@ -59,8 +62,13 @@ export async function startAlerts(deps: {
   }
   return {
     engine,
-    // informational: the alerts catch up from the spool once the engine runs again
-    health: () => ({ ok: true, engine: engine ? (engine.running() ? 'running' : 'restarting') : 'off' }),
+    // ready once a worker has run; a restart after that is informational: the alerts catch up from the
+    // spool once the engine runs again
+    health: () => {
+      if (!engine) return { ok: true, engine: 'off' }
+      if (!engine.started()) return { ok: false, engine: 'starting' }
+      return { ok: true, engine: engine.running() ? 'running' : 'restarting' }
+    },
     async stop() {
       await engine?.stop()
       await annotations.close()

@@ -170,6 +170,8 @@ export async function startService(deps: {
       directory: registry,
       log,
       metrics,
+      // the API (and /healthz) need not wait for the worker to load its code; /readyz does (alerts health)
+      awaitFirstStart: false,
     }),
   )
   const api = await parts.start('api', () =>

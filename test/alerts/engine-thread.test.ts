@@ -2,7 +2,7 @@
 // in a temp dir, the real catalogue rules in the worker; changes, commands and metrics come back to this
 // thread; a worker that dies is started again without raising anything twice.
 import { EventEmitter } from 'node:events'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { getPriority, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
@@ -152,6 +152,46 @@ describe('the alert engine thread', () => {
     )
     expect(text).toContain('courtyard_alerts_total{type="port_fault",severity="major"} 1')
     expect(text).toContain('courtyard_alert_engine_restarts_total 0')
+  })
+
+  it('can start its first worker in the background, again with backoff until it runs', async () => {
+    // the worker cannot open alerts.db yet (its folder is missing): it fails before it runs
+    const later = join(dir, 'later')
+    const opts = (awaitFirstStart?: boolean) => ({
+      entry: ALERT_ENGINE_WORKER,
+      worker: {
+        spoolDir: join(dir, 'spool'),
+        registryPath: join(dir, 'registry.db'),
+        alertsDbPath: join(later, 'alerts.db'),
+        logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+        offlineCheckIntervalMs: 0,
+      },
+      commits: createCommitSignal().commits,
+      store: createAlertStore(db),
+      bus: new EventEmitter<AlertBusEvents>(),
+      commands: { send: async () => ({ id: 'x', ok: true }) },
+      log,
+      metrics: new MetricsRegistry(),
+      ...(awaitFirstStart === undefined ? {} : { awaitFirstStart }),
+    })
+    // as it was (and still is by default): the start fails, and with it the node's
+    await expect(startAlertEngineThread(opts())).rejects.toThrow()
+    const o = opts(false)
+    const background = await startAlertEngineThread(o)
+    try {
+      expect(background.started()).toBe(false)
+      await until(async () =>
+        (await o.metrics.metrics()).includes('courtyard_alert_engine_start_failures_total 1'),
+      )
+      mkdirSync(later)
+      await until(() => background.running(), {
+        timeoutMs: 15_000,
+        what: 'the worker started on a later try',
+      })
+      expect(background.started()).toBe(true)
+    } finally {
+      await background.stop()
+    }
   })
 
   it('runs the engine at the nice value asked for, the main thread unchanged', () => {
