@@ -9,8 +9,8 @@
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
 import { type AlertsDb, createTransitionFeed } from '../alerts/index.ts'
-import type { Alert } from '../domain/alerts.ts'
-import type { AlertBus } from '../domain/bus.ts'
+import type { Alert, TransitionKind } from '../domain/alerts.ts'
+import type { AlertBus, AlertChange } from '../domain/bus.ts'
 import type { SecretBox } from '../domain/secret-box.ts'
 import { createChangeFeed } from './change-feed.ts'
 import { createNotifyConfigStore } from './config-store.ts'
@@ -80,6 +80,7 @@ export interface Notifier {
 
 export const DEFAULT_GROUP_WINDOW_MS = 30_000
 const DAY_MS = 86_400_000
+const QUIET_KINDS: ReadonlySet<TransitionKind> = new Set(['repeated', 'command', 'notified'])
 
 export function createNotifier(deps: NotifierDeps): Notifier {
   const log = deps.log.child({ component: 'notifier' })
@@ -163,9 +164,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       planChanges()
     })
   }
-  // never throws into the engine's emit: a refusal is logged and the change stays after the cursor
-  const listener = () => {
-    if (!refused) planChanges()
+  // Never throws into the engine's emit: a refusal is logged and the change stays after the cursor. A
+  // repeat (the frequent change: a count bump per repeating reading) only refreshes the text of the next
+  // page, so it waits for the next tick or change instead of a write transaction of its own.
+  const listener = (change: AlertChange) => {
+    if (!refused && !QUIET_KINDS.has(change.transition.kind)) planChanges()
   }
   deps.bus.on('change', listener)
 
