@@ -26,9 +26,13 @@ export interface TransitionFeed {
   lastSeq(): number
   /**
    * Up to `limit` transitions after `seq`, oldest first, each with its alert as it stood then (see
-   * `asOf`). A transition whose alert row is gone is left out (its seq is still covered by the page).
+   * `asOf`). A transition whose alert row is gone is left out, one whose row cannot be read is named in
+   * `unreadable`; the page's `lastSeq` covers both, so one bad row never holds the rest back.
    */
-  after(seq: number, limit: number): { changes: FedChange[]; lastSeq: number }
+  after(
+    seq: number,
+    limit: number,
+  ): { changes: FedChange[]; lastSeq: number; unreadable: { seq: number; error: string }[] }
 }
 
 export function createTransitionFeed(db: AlertsDb): TransitionFeed {
@@ -99,21 +103,27 @@ export function createTransitionFeed(db: AlertsDb): TransitionFeed {
       const rows = q.after.all(seq, limit) as (TransitionRow & { seq: number })[]
       const alerts = new Map<string, StoredAlert | undefined>()
       const changes: FedChange[] = []
+      const unreadable: { seq: number; error: string }[] = []
       for (const r of rows) {
-        if (!alerts.has(r.alert_id)) {
-          const row = q.alert.get(r.alert_id) as AlertRow | undefined
-          alerts.set(r.alert_id, row && fromRow(row))
+        try {
+          if (!alerts.has(r.alert_id)) {
+            const row = q.alert.get(r.alert_id) as AlertRow | undefined
+            alerts.set(r.alert_id, row && fromRow(row))
+          }
+          const now = alerts.get(r.alert_id)
+          if (!now) continue
+          const transition = fromTransitionRow(r)
+          const alert = asOf(now, transition, r.seq)
+          changes.push({
+            seq: r.seq,
+            change: { alert: publicAlert(alert), transition, tenantId: alert.tenantId },
+          })
+        } catch (err) {
+          // JSON that does not parse, a kind this build does not know
+          unreadable.push({ seq: r.seq, error: (err as Error).message })
         }
-        const now = alerts.get(r.alert_id)
-        if (!now) continue
-        const transition = fromTransitionRow(r)
-        const alert = asOf(now, transition, r.seq)
-        changes.push({
-          seq: r.seq,
-          change: { alert: publicAlert(alert), transition, tenantId: alert.tenantId },
-        })
       }
-      return { changes, lastSeq: rows.at(-1)?.seq ?? seq }
+      return { changes, lastSeq: rows.at(-1)?.seq ?? seq, unreadable }
     },
   }
 }

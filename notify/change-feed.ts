@@ -27,8 +27,14 @@ export interface ChangeFeedDeps {
 
 export type SliceResult = 'idle' | 'more' | 'refused'
 
-/** A thrown SQLite error: the database refused (busy, full, I/O); the page is tried again whole. */
-const isSqliteError = (err: unknown) => String((err as { code?: unknown })?.code ?? '').startsWith('SQLITE_')
+/**
+ * The database refused for a reason of its own (locked, disk full, I/O): the page is tried again whole
+ * later. Anything else (a constraint, a bug) would fail the same way at every try.
+ */
+const refusedByDatabase = (err: unknown) =>
+  /^SQLITE_(BUSY|LOCKED|FULL|IOERR|NOMEM|READONLY|CANTOPEN|INTERRUPT|PROTOCOL)/.test(
+    String((err as { code?: unknown })?.code ?? ''),
+  )
 
 export function createChangeFeed(deps: ChangeFeedDeps) {
   const { db, feed, log } = deps
@@ -85,7 +91,7 @@ export function createChangeFeed(deps: ChangeFeedDeps) {
           try {
             db.transaction(() => deps.plan(change))()
           } catch (err) {
-            if (isSqliteError(err)) throw err
+            if (refusedByDatabase(err)) throw err
             // a change the planner cannot handle must not hold every later page back for good
             log.error(
               { err: (err as Error).message, seq, alertId: change.alert.id, kind },

@@ -94,6 +94,6 @@ describe('the transition feed', () => {
     const page = feed.after(2, 2)
     expect(page.changes.map((c) => c.change.transition.kind)).toEqual(['acknowledged', 'repeated'])
     expect(page.lastSeq).toBe(4)
-    expect(feed.after(6, 10)).toEqual({ changes: [], lastSeq: 6 })
+    expect(feed.after(6, 10)).toEqual({ changes: [], lastSeq: 6, unreadable: [] })
   })
 })

@@ -129,6 +129,20 @@ describe('the hand-off from the alert engine to the notifier', () => {
     expect(told(rx)).toEqual([`${fresh.id}:raised`])
   })
 
+  it('skips a change it cannot read and delivers the ones around it', async () => {
+    h.route({ channelIds: [h.webhook(rx.url)], repeatEveryMin: { critical: null } })
+    const before = makeAlert({ severity: 'critical' })
+    const bad = makeAlert({ severity: 'critical', siteId: 'acme-shed-2' })
+    const after = makeAlert({ severity: 'critical' })
+    h.commit(change(before, 'raised', T0))
+    h.commit(change(bad, 'raised', T0))
+    // a value that is not JSON: whatever wrote it, it must not hold every later page back
+    h.engine.db.prepare("UPDATE alert_transitions SET value = 'not json' WHERE alert_id = ?").run(bad.id)
+    h.emit(change(after, 'raised', T0))
+    await run(h, T0, T0 + MIN)
+    expect(told(rx).sort()).toEqual([`${before.id}:raised`, `${after.id}:raised`].sort())
+  })
+
   it('plans a backlog of 1,200 raises after an outage exactly once, over several pages', async () => {
     h.route({ channelIds: [h.webhook(rx.url)], repeatEveryMin: { critical: null } })
     h.restart({}, 'crash')
