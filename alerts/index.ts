@@ -33,4 +33,5 @@ export {
 export { SIGNATURE_KINDS } from './stray-wire-circuit-normal.ts'
 export * from './stray-wire-detector.ts'
 export { createStrayWireFeedback } from './stray-wire-feedback.ts'
+export { createTransitionFeed, type FedChange, type TransitionFeed } from './transition-feed.ts'
 export type { AlertSettings, DailyWindow, RuleDevice, TimeWindow } from './types.ts'

@@ -69,7 +69,7 @@ export function migrateAlertStore(db: AlertsDb): number {
   return migratePart(db, 'engine', ALERT_STORE_MIGRATIONS)
 }
 
-interface AlertRow {
+export interface AlertRow {
   id: string
   tenant_id: string
   type: AlertType
@@ -92,7 +92,7 @@ interface AlertRow {
   evidence: string | null
 }
 
-interface TransitionRow {
+export interface TransitionRow {
   alert_id: string
   kind: TransitionKind
   at: number
@@ -103,7 +103,7 @@ interface TransitionRow {
   detail: string | null
 }
 
-const fromRow = (r: AlertRow): StoredAlert => {
+export const fromRow = (r: AlertRow): StoredAlert => {
   const a: StoredAlert = {
     id: r.id,
     tenantId: r.tenant_id,
@@ -150,7 +150,7 @@ const toRow = (a: StoredAlert) => ({
   evidence: a.evidence === undefined ? null : JSON.stringify(a.evidence),
 })
 
-const fromTransitionRow = (r: TransitionRow): AlertTransition => {
+export const fromTransitionRow = (r: TransitionRow): AlertTransition => {
   const t: AlertTransition = { alertId: r.alert_id, kind: r.kind, at: r.at, by: r.by }
   if (r.note !== null) t.note = r.note
   if (r.severity !== null) t.severity = r.severity

@@ -11,7 +11,24 @@ function metric<T>(registry: Registry, name: string, make: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? make()
 }
 
-export function createNotifyMetrics(registry: Registry, outboxDepth: () => number): NotifyMetrics {
+export function createNotifyMetrics(
+  registry: Registry,
+  outboxDepth: () => number,
+  unplanned: () => number = () => 0,
+): NotifyMetrics {
+  metric(
+    registry,
+    'courtyard_notification_changes_unplanned',
+    () =>
+      new Gauge({
+        name: 'courtyard_notification_changes_unplanned',
+        help: 'alert changes committed and not yet planned for notification (alerts.db busy, a backlog after a restart)',
+        registers: [registry],
+        collect() {
+          this.set(unplanned())
+        },
+      }),
+  )
   metric(
     registry,
     'courtyard_notification_outbox_depth',

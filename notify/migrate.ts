@@ -1,5 +1,6 @@
 // The notifier's tables in alerts.db: configuration (channels, routes, silences), per-alert tracking for
-// repeats and escalation, the group buffer, the durable outbox and a log of suppressed notifications.
+// repeats and escalation, the group buffer, the durable outbox, a log of suppressed notifications and
+// the notifier's position in the alerts' history.
 import { type AlertsDb, migratePart, type PartMigration } from '../alerts/index.ts'
 
 const MIGRATIONS: readonly PartMigration[] = [
@@ -105,6 +106,17 @@ const MIGRATIONS: readonly PartMigration[] = [
         at INTEGER NOT NULL
       );
       CREATE INDEX notify_suppressed_alert ON notify_suppressed (alert_id);
+    `,
+  },
+  {
+    version: 2,
+    description: 'notify_cursor: the last alert transition (seq) the notifier has planned',
+    sql: `
+      CREATE TABLE notify_cursor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
     `,
   },
 ]

@@ -1,5 +1,6 @@
-// The notifier: listens to alert changes on the bus and only writes to alerts.db (a receiver being down
-// never slows the engine); `tick(now)` does everything time-driven: repeats, escalation, group flushes and
+// The notifier: plans every alert change the engine committed to alerts.db, exactly once, woken by the
+// bus (change-feed.ts), and only writes to alerts.db (a receiver being down never slows the engine);
+// `tick(now)` does everything time-driven: repeats, escalation, group flushes and
 // deliveries with retries. Grouping: the first change of a site opens a group per channel that flushes
 // `groupWindowMs` (30 s) later with everything that joined it — a shed fire raises smoke, overheat and
 // port faults within seconds and the crew gets one page, not twelve; the price is up to 30 s of delay.
@@ -7,10 +8,11 @@
 // (outbox-worker.ts), so a receiver that hangs delays its own channel only.
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
-import type { AlertsDb } from '../alerts/index.ts'
-import type { Alert } from '../domain/alerts.ts'
+import { type AlertsDb, createTransitionFeed } from '../alerts/index.ts'
+import type { Alert, TransitionKind } from '../domain/alerts.ts'
 import type { AlertBus, AlertChange } from '../domain/bus.ts'
 import type { SecretBox } from '../domain/secret-box.ts'
+import { createChangeFeed } from './change-feed.ts'
 import { createNotifyConfigStore } from './config-store.ts'
 import { createDeliveryStore } from './delivery-store.ts'
 import { createNotifyMetrics } from './metrics.ts'
@@ -78,15 +80,19 @@ export interface Notifier {
 
 export const DEFAULT_GROUP_WINDOW_MS = 30_000
 const DAY_MS = 86_400_000
-/** alert changes kept for planning while alerts.db refuses; beyond it they are dropped (logged) */
-const MAX_DEFERRED = 10_000
+const QUIET_KINDS: ReadonlySet<TransitionKind> = new Set(['repeated', 'command', 'notified'])
 
 export function createNotifier(deps: NotifierDeps): Notifier {
   const log = deps.log.child({ component: 'notifier' })
   migrateNotifyTables(deps.db)
   const config = createNotifyConfigStore(deps.db, deps.now, deps.secrets)
   const deliveries = createDeliveryStore(deps.db)
-  const metrics = createNotifyMetrics(deps.metrics, () => deliveries.outboxDepth())
+  // the backlog is asked for at a scrape only, after `changes` exists
+  const metrics = createNotifyMetrics(
+    deps.metrics,
+    () => deliveries.outboxDepth(),
+    () => changes.backlog(),
+  )
   const groupWindowMs = deps.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS
   const retentionMs = deps.retentionMs ?? 30 * DAY_MS
   let mail: { transport: MailTransport; from: string } | undefined
@@ -130,55 +136,39 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     currentAlert: deps.currentAlert,
   })
 
-  // `repeated` (a count bump per repeating reading) is the frequent change and only refreshes message
-  // text: kept in memory and written at the next tick, so the engine's hot path pays a Map.set for it
-  const snapshots = new Map<string, Alert>()
-  const SNAPSHOT_ONLY = new Set(['repeated', 'command', 'notified'])
-
-  // Changes whose planning failed (alerts.db locked past its busy timeout under load), retried in order at
-  // each tick: a crew's page must not be lost to a busy database. Later changes queue behind them, so an
-  // alert's "cleared" is never planned before its "raised".
-  const deferred: AlertChange[] = []
-  const plan = (change: AlertChange) => deliveries.transaction(() => planner.onChange(change))
-  const defer = (change: AlertChange, err?: unknown) => {
-    const reason = err === undefined ? 'behind earlier deferred changes' : (err as Error).message
-    if (deferred.length >= MAX_DEFERRED) {
-      log.error({ alertId: change.alert.id, err: reason }, 'notification enqueue failed')
-      return
-    }
-    if (deferred.length === 0)
-      log.warn({ alertId: change.alert.id, err: reason }, 'notification enqueue deferred to the next tick')
-    deferred.push(change)
+  // Alert changes are planned from alerts.db (change-feed.ts), exactly once each and in commit order; a
+  // bus event only says there is something new. Planning it right away keeps the engine's change and its
+  // plan milliseconds apart; a long backlog goes in slices, the event loop served in between.
+  const changes = createChangeFeed({
+    db: deps.db,
+    feed: createTransitionFeed(deps.db),
+    plan: (change) => planner.onChange(change),
+    refreshSnapshot: (alert) => deliveries.refreshSnapshot(alert),
+    log,
+    now: deps.now,
+  })
+  const backlog = changes.backlog()
+  if (backlog > 0) log.info({ backlog }, 'alert changes to plan from before this start')
+  let stopped = false
+  let continuing: NodeJS.Immediate | undefined
+  // after a refusal (alerts.db locked past its busy timeout) only ticks try again: a burst of bus events
+  // must not each wait out the busy timeout on the main thread
+  let refused = false
+  const planChanges = () => {
+    if (stopped) return
+    const r = changes.slice()
+    refused = r === 'refused'
+    if (r !== 'more') return
+    continuing ??= setImmediate(() => {
+      continuing = undefined
+      planChanges()
+    })
   }
-  const planDeferred = () => {
-    while (deferred.length > 0) {
-      try {
-        plan(deferred[0]!)
-      } catch (err) {
-        log.warn(
-          { err: (err as Error).message, deferred: deferred.length },
-          'deferred notifications still not enqueued',
-        )
-        return
-      }
-      deferred.shift()
-    }
-  }
-
+  // Never throws into the engine's emit: a refusal is logged and the change stays after the cursor. A
+  // repeat (the frequent change: a count bump per repeating reading) only refreshes the text of the next
+  // page, so it waits for the next tick or change instead of a write transaction of its own.
   const listener = (change: AlertChange) => {
-    try {
-      if (SNAPSHOT_ONLY.has(change.transition.kind)) {
-        snapshots.set(change.alert.id, change.alert)
-        return
-      }
-      // a newer alert state is written now; an older in-memory snapshot must not overwrite it later
-      snapshots.delete(change.alert.id)
-      if (deferred.length > 0) defer(change)
-      else plan(change)
-    } catch (err) {
-      // never throw into the engine's emit: the alert stands, its notification is planned at the next tick
-      defer(change, err)
-    }
+    if (!refused && !QUIET_KINDS.has(change.transition.kind)) planChanges()
   }
   deps.bus.on('change', listener)
 
@@ -187,10 +177,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   /** Plans, then starts the channels with something due; resolves when the channels it started are done. */
   const tick = async (now = deps.now()): Promise<void> => {
-    planDeferred()
+    planChanges()
     deliveries.transaction(() => {
-      for (const alert of snapshots.values()) deliveries.refreshSnapshot(alert)
-      snapshots.clear()
       planner.timers(now)
       planner.flush(now)
     })
@@ -209,7 +197,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       }, intervalMs)
     },
     async stop() {
+      stopped = true
       deps.bus.off('change', listener)
+      clearImmediate(continuing)
       clearInterval(timer)
       timer = undefined
       await worker.stop()

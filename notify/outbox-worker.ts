@@ -4,6 +4,9 @@
 // `perTenant` of them at once) and never another tenant's page. A channel that fails with a retryable
 // error is left alone until its next dispatch, so a dead receiver costs one timeout per round, not one
 // per queued message.
+// An outcome alerts.db refused to record (locked past its busy timeout) is kept here, and its channel sends
+// nothing until it is written: the entry is still `pending` and due in the database, and sending it again
+// would page a crew twice through robots and mail that cannot tell.
 import type { Logger } from 'pino'
 import type { NotifyConfigStore } from './config-store.ts'
 import type { DeliveryStore, OutboxEntry } from './delivery-store.ts'
@@ -48,10 +51,47 @@ export function interleaveByTenant<C extends { tenantId: string }>(channels: rea
   return out
 }
 
+type AttemptRecord = Parameters<OutboxWorkerDeps['deliveries']['recordAttempt']>[1]
+
 export function createOutboxWorker(d: OutboxWorkerDeps) {
   const stopping = new AbortController()
   const busy = new Map<string, Promise<void>>()
   const perTenant = new Map<string, number>()
+  /** by channel: at most one, since a channel stops at its first outcome that could not be written */
+  const unrecorded = new Map<string, { id: string; record: AttemptRecord }>()
+
+  /** Writes an attempt's outcome; false (kept to write later) when alerts.db refuses. */
+  function record(e: OutboxEntry, r: AttemptRecord): boolean {
+    try {
+      d.deliveries.recordAttempt(e.id, r)
+      return true
+    } catch (err) {
+      unrecorded.set(e.channelId, { id: e.id, record: r })
+      d.log.warn(
+        { id: e.id, channelId: e.channelId, state: r.state, err: (err as Error).message },
+        'notification outcome not recorded: the channel waits until it is',
+      )
+      return false
+    }
+  }
+
+  /** Writes the channel's outcome still in memory, if any; false while alerts.db still refuses it. */
+  function recordHeld(channelId: string): boolean {
+    const u = unrecorded.get(channelId)
+    if (!u) return true
+    try {
+      d.deliveries.recordAttempt(u.id, u.record)
+    } catch (err) {
+      d.log.debug(
+        { id: u.id, channelId, err: (err as Error).message },
+        'notification outcome still not recorded',
+      )
+      return false
+    }
+    unrecorded.delete(channelId)
+    d.log.info({ id: u.id, channelId, state: u.record.state }, 'notification outcome recorded late')
+    return true
+  }
 
   async function attempt(e: OutboxEntry, now: number): Promise<SendOutcome> {
     const channel = d.config.getChannel(e.channelId)
@@ -92,14 +132,14 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
     if (stopping.signal.aborted && !outcome.ok) return true
     const attempts = e.attempts + 1
     if (outcome.ok) {
-      d.deliveries.recordAttempt(e.id, { state: 'delivered', at: now, nextAttemptAt: now })
+      const recorded = record(e, { state: 'delivered', at: now, nextAttemptAt: now })
       d.metrics.notifications.inc({ channel_type: e.channelType, outcome: 'delivered' })
       d.log.debug({ id: e.id, channelId: e.channelId, attempts }, 'notification delivered')
-      return false
+      return !recorded
     }
     if (shouldRetry({ attempts, createdAt: e.createdAt }, now, d.policy, outcome.retryable)) {
       const nextAttemptAt = now + retryDelayMs(attempts, d.policy, d.random())
-      d.deliveries.recordAttempt(e.id, { state: 'pending', at: now, nextAttemptAt, error: outcome.error })
+      record(e, { state: 'pending', at: now, nextAttemptAt, error: outcome.error })
       d.metrics.notifications.inc({ channel_type: e.channelType, outcome: 'failed' })
       d.log.warn(
         { id: e.id, channelId: e.channelId, attempts, error: outcome.error, retryInMs: nextAttemptAt - now },
@@ -107,13 +147,14 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
       )
       return true
     }
-    d.deliveries.recordAttempt(e.id, { state: 'dead', at: now, nextAttemptAt: now, error: outcome.error })
+    const recorded = record(e, { state: 'dead', at: now, nextAttemptAt: now, error: outcome.error })
     d.metrics.notifications.inc({ channel_type: e.channelType, outcome: 'dead' })
     d.log.error({ id: e.id, channelId: e.channelId, attempts, error: outcome.error }, 'notification given up')
-    return outcome.retryable
+    return outcome.retryable || !recorded
   }
 
   async function runChannel(channelId: string, now: number): Promise<void> {
+    if (!recordHeld(channelId)) return
     for (const e of d.deliveries.dueForChannel(channelId, now, d.batch)) {
       if (stopping.signal.aborted || (await deliver(e, now))) return
     }
@@ -151,6 +192,12 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
     async stop(): Promise<void> {
       stopping.abort()
       await Promise.all(busy.values())
+      for (const [channelId, u] of unrecorded)
+        if (!recordHeld(channelId))
+          d.log.error(
+            { id: u.id, channelId, state: u.record.state },
+            'notification outcome lost at stop: a delivered one is sent again after the next start',
+          )
     },
   }
 }

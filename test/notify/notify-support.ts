@@ -1,4 +1,6 @@
 // A notifier on a real alerts.db in a temp dir, a driven clock, a typed bus, and a real HTTP receiver.
+// Alert changes are committed to alerts.db by the real alert store on a second connection (the engine's
+// thread has its own) before they are announced on the bus, as the engine does.
 import { createHmac } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -9,6 +11,7 @@ import { join } from 'node:path'
 import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
 import { type AlertsDb, openAlertsDb } from '../../alerts/db.ts'
+import { type AlertStore, createAlertStore } from '../../alerts/store.ts'
 import type { Alert, AlertTransition, TransitionKind } from '../../domain/alerts.ts'
 import type { AlertBus, AlertBusEvents, AlertChange } from '../../domain/bus.ts'
 import { createNotifyConfigStore, type NotifyConfigStore } from '../../notify/config-store.ts'
@@ -36,8 +39,11 @@ export interface Received {
   body: any
 }
 
-/** A real HTTP receiver on 127.0.0.1; `answer` queues the next answers (then 200 {"errcode":0}). */
-export async function startReceiver(port = 0) {
+/**
+ * A real HTTP receiver on 127.0.0.1; `answer` queues the next answers (then 200 {"errcode":0}).
+ * `beforeAnswer` runs once a request is read, before it is answered.
+ */
+export async function startReceiver(port = 0, opts: { beforeAnswer?: (r: Received) => void } = {}) {
   const received: Received[] = []
   const answers: { status: number; body: string }[] = []
   let hang = false
@@ -46,7 +52,9 @@ export async function startReceiver(port = 0) {
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8')
-      received.push({ url: req.url ?? '', headers: req.headers, raw, body: JSON.parse(raw) })
+      const r: Received = { url: req.url ?? '', headers: req.headers, raw, body: JSON.parse(raw) }
+      received.push(r)
+      opts.beforeAnswer?.(r)
       if (hang) return
       const a = answers.shift() ?? { status: 200, body: '{"errcode":0,"errmsg":"ok"}' }
       res.writeHead(a.status, { 'content-type': 'application/json' })
@@ -159,16 +167,34 @@ export function change(
   }
 }
 
+/**
+ * Stores an alert change as the engine does (the alert row and its transition, one transaction), without
+ * announcing it. The dedup key is the alert's id: tests raise alerts freely.
+ */
+export function commitChange(store: AlertStore, c: AlertChange): void {
+  store.transaction(() => {
+    const a = { ...c.alert, tenantId: c.tenantId, key: c.alert.id }
+    if (store.get(a.id)) store.update(a)
+    else store.insert(a)
+    store.addTransition(c.transition)
+  })
+}
+
 export interface NotifyHarness {
+  /** the notifier's connection (config, queries, its busy timeout) */
   db: AlertsDb
+  /** the engine's: alerts and their transitions */
+  engine: AlertStore
   dir: string
   bus: AlertBus
   clock: { t: number }
   config: NotifyConfigStore
   metrics: MetricsRegistry
   notifier: Notifier
-  /** emits on the bus at the clock's time */
+  /** commits the change to alerts.db as the engine does, then announces it on the bus */
   emit(c: AlertChange): void
+  /** commits the change to alerts.db without announcing it (the process died before) */
+  commit(c: AlertChange): void
   /** sets the clock and runs a tick */
   tickAt(t: number): Promise<void>
   route(over: Partial<NotificationRoute> & { channelIds: string[] }): NotificationRoute
@@ -176,7 +202,11 @@ export interface NotifyHarness {
     url: string,
     over?: { format?: 'json' | 'wecom' | 'dingtalk' | 'feishu'; secret?: string; tenantId?: string },
   ): string
-  restart(over?: Partial<NotifierDeps>): void
+  /**
+   * A new notifier on the same alerts.db. `crash`: the old one is not stopped but cut off, as a killed
+   * process is: it hears no more bus events, is never ticked, and what it held in memory is gone.
+   */
+  restart(over?: Partial<NotifierDeps>, how?: 'stop' | 'crash'): void
   metric(name: string, labels?: Record<string, string>): Promise<number>
   close(): Promise<void>
 }
@@ -184,7 +214,13 @@ export interface NotifyHarness {
 export function startNotifyHarness(over: Partial<NotifierDeps> = {}): NotifyHarness {
   const dir = mkdtempSync(join(tmpdir(), 'courtyard-notify-'))
   const db = openAlertsDb(join(dir, 'alerts.db'))
+  const engineDb = openAlertsDb(join(dir, 'alerts.db'))
+  const engine = createAlertStore(engineDb)
   const bus: AlertBus = new EventEmitter<AlertBusEvents>()
+  // each notifier hears the harness's bus through its own, so a crashed one can be cut off
+  let heard: AlertBus = new EventEmitter<AlertBusEvents>()
+  bus.on('change', (c) => heard.emit('change', c))
+  const crashed: Notifier[] = []
   const clock = { t: T0 }
   const now = () => clock.t
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
@@ -192,7 +228,7 @@ export function startNotifyHarness(over: Partial<NotifierDeps> = {}): NotifyHarn
   const make = (o: Partial<NotifierDeps>) =>
     createNotifier({
       db,
-      bus,
+      bus: heard,
       getSite: (id) => SITES[id],
       log,
       metrics,
@@ -207,8 +243,10 @@ export function startNotifyHarness(over: Partial<NotifierDeps> = {}): NotifyHarn
     })
   let notifier = make({})
   const config = createNotifyConfigStore(db, now)
+  const commit = (c: AlertChange) => commitChange(engine, c)
   const h: NotifyHarness = {
     db,
+    engine,
     dir,
     bus,
     clock,
@@ -219,7 +257,11 @@ export function startNotifyHarness(over: Partial<NotifierDeps> = {}): NotifyHarn
     get notifier() {
       return notifier
     },
-    emit: (c) => bus.emit('change', c),
+    emit: (c) => {
+      commit(c)
+      bus.emit('change', c)
+    },
+    commit,
     async tickAt(t) {
       clock.t = t
       await notifier.tick(t)
@@ -242,8 +284,10 @@ export function startNotifyHarness(over: Partial<NotifierDeps> = {}): NotifyHarn
         config: { url, format: o.format ?? 'json' },
         secret: 'secret' in o ? o.secret : 'top-secret',
       }).id,
-    restart(o = {}) {
-      void notifier.stop()
+    restart(o = {}, how = 'stop') {
+      if (how === 'crash') crashed.push(notifier)
+      else void notifier.stop()
+      heard = new EventEmitter<AlertBusEvents>()
       metrics = new MetricsRegistry()
       notifier = make(o)
     },
@@ -254,6 +298,8 @@ export function startNotifyHarness(over: Partial<NotifierDeps> = {}): NotifyHarn
     },
     async close() {
       await notifier.stop()
+      for (const n of crashed) await n.stop()
+      engineDb.close()
       db.close()
       rmSync(dir, { recursive: true, force: true })
     },

@@ -8,6 +8,7 @@ import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type AlertsDb, openAlertsDb } from '../../../alerts/db.ts'
+import { createAlertStore } from '../../../alerts/store.ts'
 import { createAuthenticator } from '../../../api/auth.ts'
 import type { RouteContext } from '../../../api/context.ts'
 import { installErrorHandlers } from '../../../api/errors.ts'
@@ -19,6 +20,7 @@ import { createNotifier } from '../../../notify/notifier.ts'
 import { openRegistry, type Registry } from '../../../registry/index.ts'
 import {
   change,
+  commitChange,
   hmacHex,
   LOOPBACK,
   makeAlert,
@@ -317,8 +319,12 @@ describe('notification API', () => {
 
       const sent = makeAlert({ type: 'smoke' })
       const held = makeAlert({ type: 'leakage' })
-      bus.emit('change', change(sent, 'raised', T0))
-      bus.emit('change', change(held, 'raised', T0))
+      // committed as the engine does, then announced
+      const engine = createAlertStore(a.db as AlertsDb)
+      for (const c of [change(sent, 'raised', T0), change(held, 'raised', T0)]) {
+        commitChange(engine, c)
+        bus.emit('change', c)
+      }
       a.clock.t = T0 + 30 * SEC
       await notifier.tick(a.clock.t)
 
