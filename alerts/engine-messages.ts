@@ -12,7 +12,10 @@ export interface EngineWorkerData {
   logLevel: string
   /** the main thread's log format, so both threads' lines look alike (default json) */
   logFormat?: 'json' | 'pretty'
-  /** Int32Array over a SharedArrayBuffer: [0] counts the spool writer's commits, bumped by the main thread */
+  /**
+   * Int32Array over a SharedArrayBuffer: [0] counts the spool writer's commits, bumped by the main thread;
+   * the buffer also holds the durable end (commitSignalDurableEnd)
+   */
   commits: Int32Array
   /** the thread's nice value (Linux; 0: as the process) */
   nice?: number

@@ -8,6 +8,7 @@ import { Counter, type Registry as MetricsRegistry } from 'prom-client'
 import type { Alert } from '../domain/alerts.ts'
 import type { AlertBus, CommandSender } from '../domain/bus.ts'
 import { CourtyardError } from '../domain/errors.ts'
+import { DURABLE_END_BYTES, type DurableEndCell, durableEndCell, type SpoolPosition } from '../spool/index.ts'
 import type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from './engine-messages.ts'
 import { ENGINE_METRIC_NAMES } from './engine-metrics.ts'
 import type { AlertStore } from './store.ts'
@@ -27,16 +28,31 @@ export interface AlertEngineThread {
   stop(): Promise<void>
 }
 
-/** The spool writer's commits, counted in memory the worker shares: `bump` from the writer's onCommit. */
+/** where the durable end lies in a commit signal's memory, after the counter */
+const DURABLE_END_AT = 8
+
+/**
+ * The spool writer's commits, counted in memory the worker shares, with the durable end each one
+ * reached (the worker's reader reads no further): `bump` from the writer's onCommit.
+ */
 export function createCommitSignal() {
-  const commits = new Int32Array(new SharedArrayBuffer(4))
+  const memory = new SharedArrayBuffer(DURABLE_END_AT + DURABLE_END_BYTES)
+  const commits = new Int32Array(memory, 0, 1)
+  const durable = durableEndCell(memory, DURABLE_END_AT)
   return {
     commits,
-    bump() {
+    bump(durableEnd: SpoolPosition) {
+      // the end first: a reader woken by the count finds it
+      durable.publish(durableEnd)
       Atomics.add(commits, 0, 1)
       Atomics.notify(commits, 0)
     },
   }
+}
+
+/** The worker's side of a commit signal (its `commits`): the durable end, for SpoolReaderOptions.durableEnd. */
+export function commitSignalDurableEnd(commits: Int32Array): DurableEndCell['read'] {
+  return durableEndCell(commits.buffer as SharedArrayBuffer, DURABLE_END_AT).read
 }
 
 const STOP_TIMEOUT_MS = 15_000

@@ -7,6 +7,7 @@ export { type AlertEngine, type AlertEngineOptions, startAlertEngine } from './e
 export type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from './engine-messages.ts'
 export {
   type AlertEngineThread,
+  commitSignalDurableEnd,
   createCommitSignal,
   type EngineWorkerEntry,
   startAlertEngineThread,

@@ -10,7 +10,7 @@ import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { Registry as MetricsRegistry } from 'prom-client'
 import type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from '../alerts/index.ts'
-import { openAlertsDb, startAlertEngine } from '../alerts/index.ts'
+import { commitSignalDurableEnd, openAlertsDb, startAlertEngine } from '../alerts/index.ts'
 import type { AlertBusEvents, CommandResult } from '../domain/bus.ts'
 import { openRegistry } from '../registry/index.ts'
 import { NOTIFIED_POLL_MS, openSpoolReader } from '../spool/index.ts'
@@ -32,13 +32,15 @@ const registry = openRegistry({ path: data.registryPath, log })
 const db = openAlertsDb(data.alertsDbPath)
 // blocking reads: this thread has nothing else to do meanwhile, and the shared libuv pool stays free
 // for the main thread's spool fsyncs
-// woken by every commit (the shared counter below): the poll is only a safety net
+// woken by every commit (the shared counter below): the poll is only a safety net; it reads no further
+// than the durable end the main thread shares with the counter
 const spool = await openSpoolReader({
   dir: data.spoolDir,
   log,
   consumer: 'alerts',
   syncReads: true,
   pollMs: NOTIFIED_POLL_MS,
+  durableEnd: commitSignalDurableEnd(data.commits),
 })
 const metrics = new MetricsRegistry()
 

@@ -1,6 +1,7 @@
-// Spool reader: follows the segment files from a durable checkpoint. It meets the writer only through
-// files (the writer may be another thread or process), so it polls; `notify()` is a same-process
-// shortcut that wakes a waiting `next()` at once.
+// Spool reader: follows the segment files from a durable checkpoint. It meets the writer through files
+// (the writer may be another thread or process), so it polls; `notify()` is a same-process shortcut that
+// wakes a waiting `next()` at once. Told the writer's durable end, it reads no further: what it returns,
+// and so what its consumer stores as done, is on disk.
 import { existsSync, close as fsClose, open as fsOpen, read as fsRead, readSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import type { Logger } from 'pino'
@@ -34,6 +35,14 @@ export interface SpoolReaderOptions {
    * the pool to the main thread's fsyncs.
    */
   syncReads?: boolean
+  /**
+   * The writer's durable end (SpoolWriter.durableEnd in the writer's process, DurableEndCell.read in
+   * another thread), asked once per read: no record past it is returned. Unset, or while it answers
+   * undefined, the files are read as far as they go: for a spool whose writer has closed (tools, tests).
+   * A consumer beside a running writer needs it, or it may act on, and store a position in, bytes a
+   * power cut then takes back.
+   */
+  durableEnd?: () => SpoolPosition | undefined
 }
 
 const PRUNE_EVERY_MS = 5000
@@ -77,14 +86,11 @@ async function claimStart(dir: string, consumer: string, log: Logger): Promise<S
   }
 }
 
-/** Reads into `buf[start…]`, as much as fits. */
-const readAt = (fd: number, buf: Buffer, start: number, position: number): Promise<number> =>
+/** Reads `length` bytes at most into `buf[start…]`. */
+const readAt = (fd: number, buf: Buffer, start: number, length: number, position: number): Promise<number> =>
   new Promise((resolve, reject) =>
-    fsRead(fd, buf, start, buf.length - start, position, (err, n) => (err ? reject(err) : resolve(n))),
+    fsRead(fd, buf, start, length, position, (err, n) => (err ? reject(err) : resolve(n))),
   )
-
-const readAtSync = (fd: number, buf: Buffer, start: number, position: number): number =>
-  readSync(fd, buf, start, buf.length - start, position)
 
 const openRead = (path: string): Promise<number | undefined> =>
   new Promise((resolve, reject) =>
@@ -209,6 +215,8 @@ class FileSpoolReader implements SpoolReader {
       if (!(await this.ensureOpen())) return []
       const found = await this.readRecords(max)
       if (found.entries.length > 0 || !lookForLater) return found.entries
+      // the writer's durable end is still in this segment: nothing in a later one may be read yet
+      if (this.durableBytes() !== Number.POSITIVE_INFINITY) return []
       // look for a later segment BEFORE reading again: the writer finishes a segment before creating the
       // next, so if one exists now, this read sees the current segment's final bytes
       const later = await this.laterSegment()
@@ -249,8 +257,10 @@ class FileSpoolReader implements SpoolReader {
     // records cost more than the read.
     if (this.buf.length - this.bufLent < this.buf.length / 4) this.newBuffer(this.buf.length)
     const notifiedBefore = this.notifications
+    // asked after `notifiedBefore`: a commit after this answer is a notification after it
+    const durable = this.durableBytes()
     let start = this.bufLent
-    const r = this.read(start)
+    const r = this.read(start, durable)
     let n = typeof r === 'number' ? r : await r
     const entries: SpoolEntry[] = []
     const view = this.view
@@ -276,12 +286,13 @@ class FileSpoolReader implements SpoolReader {
         )
         start = 0
         off = 0
-        const again = this.read(0)
+        const again = this.read(0, durable)
         n = typeof again === 'number' ? again : await again
         continue
       }
-      // Incomplete: the writer is mid-batch (wait). Corrupt in the active segment: never produced by
-      // the writer (it truncates a failed write), so also wait; readSome skips it once the segment ends.
+      // Incomplete: the writer is mid-batch (wait; not met below a durable end, which is at a batch's
+      // end). Corrupt in the active segment: never produced by the writer (it truncates a failed write),
+      // so also wait; readSome skips it once the segment ends.
       break
     }
     if (entries.length > 0) {
@@ -294,11 +305,25 @@ class FileSpoolReader implements SpoolReader {
     return { entries, leftover: start + n - off }
   }
 
-  /** Reads from the cursor into `buf[start…]`. */
-  private read(start: number): number | Promise<number> {
+  /** Reads from the cursor into `buf[start…]`, `durable` bytes at most. */
+  private read(start: number, durable: number): number | Promise<number> {
+    const length = Math.min(this.buf.length - start, durable)
+    // nothing durable past the cursor: no read (woken by a commit, the reader finds something)
+    if (length <= 0) return 0
     return this.opts.syncReads
-      ? readAtSync(this.fd!, this.buf, start, this.cursor.offset)
-      : readAt(this.fd!, this.buf, start, this.cursor.offset)
+      ? readSync(this.fd!, this.buf, start, length, this.cursor.offset)
+      : readAt(this.fd!, this.buf, start, length, this.cursor.offset)
+  }
+
+  /**
+   * Bytes after the cursor that are durable: all of a segment the writer has finished (its end is in a
+   * later one, published only after the roll), up to the end in the one it writes. Unbounded when the
+   * reader was given no durable end, or the writer has published none yet.
+   */
+  private durableBytes(): number {
+    const end = this.opts.durableEnd?.()
+    if (end === undefined || end.segment > this.cursor.segment) return Number.POSITIVE_INFINITY
+    return end.segment < this.cursor.segment ? 0 : Math.max(0, end.offset - this.cursor.offset)
   }
 
   private newBuffer(bytes: number): void {

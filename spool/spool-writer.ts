@@ -2,6 +2,10 @@
 // (so log order = call order); one positioned `write` + `fdatasync` per batch runs on the libuv pool
 // while the next batch accumulates; a batch's `done` callbacks run only after its fdatasync returned.
 // Two batch buffers are swapped and reused, so steady state allocates no Buffer per record or batch.
+// Readers read no further than the durable end the writer publishes after each fdatasync (durableEnd,
+// onCommit), and no offset is written twice with different bytes: after a failed write the writer goes on
+// in a new segment, and so it does on every open (a power cut may have taken a tail some consumer read
+// from the page cache, e.g. one that does not know the durable end: it must not meet new records there).
 import { fdatasync, close as fsClose, open as fsOpen, write as fsWrite, ftruncate } from 'node:fs'
 import { chmod, mkdir, open, readFile } from 'node:fs/promises'
 import type { Logger } from 'pino'
@@ -12,7 +16,7 @@ import { type DiskRoom, diskRoom } from './disk-room.ts'
 import { deleteConsumedSegments } from './prune.ts'
 import { encodeRecord, maxEncodedSize, recordsWithin, validPrefixLength } from './record-codec.ts'
 import { fsyncDir, listSegments, segmentPath, segmentSizes } from './segment-files.ts'
-import type { SpoolWriter, SpoolWriterStats } from './types.ts'
+import type { SpoolPosition, SpoolWriter, SpoolWriterStats } from './types.ts'
 
 export interface SpoolWriterOptions {
   dir: string
@@ -27,8 +31,11 @@ export interface SpoolWriterOptions {
    * directory's consumers are left as they are and pruning counts every checkpoint file present.
    */
   consumers?: readonly string[]
-  /** runs after every durable batch (e.g. to `notify()` a reader in the same process) */
-  onCommit?: () => void
+  /**
+   * Runs with the durable end after every durable batch (e.g. to `notify()` a reader in the same process,
+   * or to publish the end to another thread: spool/durable-end.ts), and once when the writer opens.
+   */
+  onCommit?: (durableEnd: SpoolPosition) => void
   /** how often bytes on disk are re-counted, since the reader deletes consumed segments (default 1000) */
   rescanMs?: number
   /**
@@ -41,6 +48,8 @@ export interface SpoolWriterOptions {
   /** retry interval while blocked (default 100) */
   retryMs?: number
   now?: () => number
+  /** node's fdatasync unless set: tests hold or fail a batch's sync here */
+  fdatasync?: (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => void
 }
 
 type Done = (err?: Error | null) => void
@@ -58,33 +67,33 @@ export async function openSpoolWriter(opts: SpoolWriterOptions): Promise<SpoolWr
   await mkdir(opts.dir, { recursive: true, mode: PRIVATE_DIR_MODE })
   await chmod(opts.dir, PRIVATE_DIR_MODE)
   const segments = await listSegments(opts.dir)
-  let segment = segments.at(-1)
-  let size = 0
-  if (segment === undefined) {
-    segment = 0
-    await (await open(segmentPath(opts.dir, segment), 'wx', PRIVATE_FILE_MODE)).close()
-    await fsyncDir(opts.dir)
-  } else {
-    size = await recoverTail(opts.dir, segment, log)
-  }
+  const last = segments.at(-1)
+  // Never append to a segment a previous run wrote: it may have ended without its last fdatasync (a
+  // power cut, which leaves no trace to tell it by), and a consumer may hold a position in the tail that
+  // is gone; new records at those offsets would be skipped, or read from the middle of one.
+  if (last !== undefined) await recoverTail(opts.dir, last, log)
+  const segment = last === undefined ? 0 : last + 1
+  await (await open(segmentPath(opts.dir, segment), 'wx', PRIVATE_FILE_MODE)).close()
+  await fsyncDir(opts.dir)
   if (opts.consumers !== undefined) await adoptConsumers(opts.dir, opts.consumers, log)
-  const others = (await segmentSizes(opts.dir, segments.slice(0, -1))).reduce((a, b) => a + b, 0)
+  const others = (await segmentSizes(opts.dir, segments)).reduce((a, b) => a + b, 0)
   const fd = await new Promise<number>((resolve, reject) =>
     fsOpen(segmentPath(opts.dir, segment), 'r+', (err, fd) => (err ? reject(err) : resolve(fd))),
   )
-  return new GroupCommitWriter(
+  const writer = new GroupCommitWriter(
     opts,
     log,
     fd,
     segment,
-    size,
     others,
     await diskRoomOrUnknown(opts.dir, opts.reserveBytes, log),
   )
+  opts.onCommit?.(writer.durableEnd())
+  return writer
 }
 
-/** Truncates a torn or corrupt tail of the last segment; returns the segment's valid size. */
-async function recoverTail(dir: string, segment: number, log: Logger): Promise<number> {
+/** Truncates a torn or corrupt tail of the last segment and makes the rest durable. */
+async function recoverTail(dir: string, segment: number, log: Logger): Promise<void> {
   const path = segmentPath(dir, segment)
   const data = await readFile(path)
   const valid = validPrefixLength(data)
@@ -99,7 +108,6 @@ async function recoverTail(dir: string, segment: number, log: Logger): Promise<n
   } finally {
     await fh.close()
   }
-  return valid
 }
 
 /**
@@ -154,12 +162,18 @@ class GroupCommitWriter implements SpoolWriter {
   private readonly rescanTimer: NodeJS.Timeout
   private rescanning = false
   private idleWaiter: (() => void) | undefined
+  private segSize = 0
   private appendedRecords = 0
   private committedRecords = 0
   private commits = 0
   private lastError: string | undefined
   /** bytes made durable since `room` was measured: free space is `room.availableBytes` minus these */
   private writtenSinceRoom = 0
+  /** the current segment up to `segSize`, which fdatasync confirmed; replaced (not changed) at each commit */
+  private durable: SpoolPosition
+  /** a write or sync failed in the current segment: the next batch goes to a new one */
+  private mustRoll = false
+  private readonly fdatasync: NonNullable<SpoolWriterOptions['fdatasync']>
   private readonly segmentBytes: number
   private readonly now: () => number
   private readonly flushBound = () => this.flush()
@@ -169,7 +183,6 @@ class GroupCommitWriter implements SpoolWriter {
     private readonly log: Logger,
     private fd: number,
     private segment: number,
-    private segSize: number,
     /** bytes in segments other than the current one, as of the last rescan */
     private otherBytes: number,
     /** free space on the spool's file system, as of the last rescan */
@@ -177,6 +190,8 @@ class GroupCommitWriter implements SpoolWriter {
   ) {
     this.segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES
     this.now = opts.now ?? Date.now
+    this.fdatasync = opts.fdatasync ?? fdatasync
+    this.durable = { segment, offset: 0 }
     this.rescanTimer = setInterval(() => this.rescan(), opts.rescanMs ?? 1000)
     this.rescanTimer.unref()
   }
@@ -212,6 +227,10 @@ class GroupCommitWriter implements SpoolWriter {
       blocked: this.blocked,
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
     }
+  }
+
+  durableEnd(): SpoolPosition {
+    return this.durable
   }
 
   async close(): Promise<void> {
@@ -289,7 +308,7 @@ class GroupCommitWriter implements SpoolWriter {
       this.held = splitOff(batch, fit.records, fit.bytes)
     }
     this.inFlight = true
-    if (this.segSize >= this.segmentBytes) {
+    if (this.segSize >= this.segmentBytes || this.mustRoll) {
       this.roll((err) => (err ? this.onWriteError(batch, err) : this.writeBatch(batch)))
     } else {
       this.writeBatch(batch)
@@ -310,13 +329,14 @@ class GroupCommitWriter implements SpoolWriter {
         fsWrite(fd, batch.buf, written, batch.len - written, base + written, step)
         return
       }
-      fdatasync(fd, (err2) => (err2 ? this.onWriteError(batch, err2) : this.onDurable(batch)))
+      this.fdatasync(fd, (err2) => (err2 ? this.onWriteError(batch, err2) : this.onDurable(batch)))
     }
     fsWrite(fd, batch.buf, 0, batch.len, base, step)
   }
 
   private onDurable(batch: Batch): void {
     this.segSize += batch.len
+    this.durable = { segment: this.segment, offset: this.segSize }
     this.writtenSinceRoom += batch.len
     this.inFlight = false
     this.commits++
@@ -334,14 +354,14 @@ class GroupCommitWriter implements SpoolWriter {
         this.log.error({ err }, 'spool append callback threw')
       }
     }
-    this.opts.onCommit?.()
+    this.opts.onCommit?.(this.durable)
     this.flush()
   }
 
   private onWriteError(batch: Batch, err: NodeJS.ErrnoException): void {
     this.lastError = `${err.code ?? 'ERROR'}: ${err.message}`
-    // drop whatever part of the batch reached the file: the next batch is written at segSize anyway,
-    // but a reader must not meet a half-written record that would later be overwritten
+    // drop whatever part of the batch reached the file: a reader that does not know the durable end must
+    // not meet a half-written record (one that does never reads past segSize)
     ftruncate(this.fd, this.segSize, (truncErr) => {
       if (truncErr)
         this.log.error({ err: truncErr, segment: this.segment }, 'spool truncate after failed write failed')
@@ -352,6 +372,11 @@ class GroupCommitWriter implements SpoolWriter {
         this.enterBlocked(err.code)
         return
       }
+      // The batch is refused, and its offsets are not written again with other records: the file's state
+      // after a failed write or sync is not to be trusted (a failed fdatasync may leave the pages marked
+      // clean), nor is a truncate that may have failed too. Retried after the disk refused for lack of
+      // space (above), a held batch puts the same bytes at the same offsets.
+      this.mustRoll = true
       this.log.error({ err, segment: this.segment, records: batch.dones.length }, 'spool write failed')
       const failure = new CourtyardError('INTERNAL', 'spool write failed', { cause: err })
       this.recycle(batch.buf)
@@ -422,6 +447,7 @@ class GroupCommitWriter implements SpoolWriter {
           this.segSize = 0
           this.segment = next
           this.fd = fd
+          this.mustRoll = false
           fsClose(old, () => {})
           cb()
         },

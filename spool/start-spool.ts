@@ -1,14 +1,14 @@
 // The spool part of a node: the writer the broker appends to (it learns the node's consumers first), and
 // the ingest consumer's reader in the same process, woken by every durable batch instead of polling.
 // Other consumers (the alert engine's thread) open their own readers on the same directory; `onCommit`
-// tells them a batch is durable.
+// tells them a batch is durable, and where the durable bytes now end (they read no further).
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
 import type { PartHealth, RunningPart } from '../domain/part.ts'
 import { startConsumerLagMonitor } from './consumer-lag-monitor.ts'
 import { openSpoolReader } from './spool-reader.ts'
 import { openSpoolWriter } from './spool-writer.ts'
-import type { SpoolReader, SpoolWriter } from './types.ts'
+import type { SpoolPosition, SpoolReader, SpoolWriter } from './types.ts'
 
 export interface SpoolPart extends RunningPart {
   writer: SpoolWriter
@@ -34,8 +34,11 @@ export async function startSpool(deps: {
    * start-up, a retired one's checkpoint is removed, one far behind shows in /readyz and the metrics.
    */
   consumers: readonly string[]
-  /** runs after every durable batch, besides waking this process's reader */
-  onCommit?: () => void
+  /**
+   * Runs with the durable end after every durable batch (and once at open), besides waking this
+   * process's reader: a reader in another thread gets the end from here (spool/durable-end.ts).
+   */
+  onCommit?: (durableEnd: SpoolPosition) => void
 }): Promise<SpoolPart> {
   let reader: SpoolReader | undefined
   const writer = await openSpoolWriter({
@@ -45,15 +48,21 @@ export async function startSpool(deps: {
     reserveBytes: deps.reserveBytes,
     log: deps.log,
     consumers: deps.consumers,
-    onCommit: () => {
+    onCommit: (end) => {
       reader?.notify()
-      deps.onCommit?.()
+      deps.onCommit?.(end)
     },
   })
   let ingest: SpoolReader
   try {
     // woken by every commit (onCommit above): the poll is only a safety net, not how records are found
-    ingest = await openSpoolReader({ dir: deps.dir, log: deps.log, pollMs: NOTIFIED_POLL_MS })
+    // and reads no further than the writer's durable end
+    ingest = await openSpoolReader({
+      dir: deps.dir,
+      log: deps.log,
+      pollMs: NOTIFIED_POLL_MS,
+      durableEnd: () => writer.durableEnd(),
+    })
   } catch (err) {
     await writer.close()
     throw err

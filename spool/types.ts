@@ -32,6 +32,11 @@ export interface SpoolWriterStats {
 export interface SpoolWriter {
   /** Queues a record; `done` runs once it is durable (fsync'd), or with an error. Never throws. */
   append(topic: string, payload: Buffer, done: (err?: Error | null) => void): void
+  /**
+   * Where the durable bytes end: the current segment up to the last fdatasync. Earlier segments are
+   * durable to their end. A reader in this process reads no further (SpoolReaderOptions.durableEnd).
+   */
+  durableEnd(): SpoolPosition
   stats(): SpoolWriterStats
   close(): Promise<void>
 }

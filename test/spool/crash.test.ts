@@ -68,7 +68,7 @@ describe('spool crash safety', () => {
     expect(seqs.slice(0, -1)).toEqual(Array.from({ length: seqs.length - 1 }, (_, i) => i))
   })
 
-  it('truncates a torn tail record on reopen and appends after the last whole record', async () => {
+  it('truncates a torn tail record on reopen and appends in a new segment after the last whole record', async () => {
     const { dir, remove } = tempDir('spool-torn')
     cleanups.push(remove)
     const w1 = await openSpoolWriter({ dir, maxBytes: 1 << 30, log: silentLog })
@@ -91,5 +91,10 @@ describe('spool crash safety', () => {
     expect(got.map((e) => JSON.parse(e.payload.toString()).seq)).toEqual(
       Array.from({ length: 11 }, (_, i) => i),
     )
+    // never into the segment a previous run wrote (its tail may be gone while a consumer holds a place in it)
+    expect(got[10]!.pos).toEqual({
+      segment: got[9]!.pos.segment + 1,
+      offset: statSync(lastSegment(dir)).size,
+    })
   })
 })
