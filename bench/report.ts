@@ -186,6 +186,12 @@ export function summaryLines(s: Summary, targetRate: number): string[] {
     out.push(
       `ours end-to-end: ${int(s.ours.endToEndRate)} msg/s from ${int(s.ours.devices)} devices, lost ${int(s.ours.lost)}  [target >= 20,000 msg/s, zero loss: ${yes(ok)}]`,
     )
+    // issue 12 §3, with the bare reference measured in the same run
+    const us = svcUs(s.ours.cpuUsPerMsg)
+    const withBare = s.bare !== undefined
+    out.push(
+      `ours CPU per message at full load: ${fix(us)} µs  [issue 12 goal <= 30 µs: ${yes(us <= 30)}]; end to end ${int(s.ours.endToEndRate)} msg/s, lost ${int(s.ours.lost)}${withBare ? '' : ' (no bare reference in this run)'}  [issue 12 goal >= 25,000 msg/s, zero loss, bare measured in the same run: ${yes(withBare && s.ours.endToEndRate >= 25_000 && s.ours.lost === 0)}]`,
+    )
   }
   if (s.bare && s.ours) {
     const ratio = s.ours.endToEndRate / s.bare.endToEndRate
