@@ -205,6 +205,8 @@ export function createLiveFeed(deps: {
   // at once (deviceAdded), one decommissioned is disconnected by the broker
   const devices = createLookupCache({ lookup: (id) => registry.findDevice(id), ttlMs: 2000, now: Date.now })
   const onMessage = (topic: string, payload: Buffer) => {
+    // no socket at all (every socket sits in a room of its own id): no lookup, no decode
+    if (rooms.size === 0) return
     const t = parseDeviceTopic(topic)
     if (!t) return
     const device = devices.get(t.deviceId)

@@ -84,10 +84,13 @@ export function createLiveOutbox(deps: { io: LiveServer; batchIntervalMs?: numbe
       if (rooms.has(batchedRoom(deviceRoom)) || rooms.has(batchedRoom(siteRoom))) batcher.add(msg)
     },
     send(to, event, msg) {
-      batcher.flush()
       const deviceRoom = liveRoom.device(to.deviceId)
       const siteRoom = liveRoom.site(to.siteId)
       const all = [deviceRoom, siteRoom, batchedRoom(deviceRoom), batchedRoom(siteRoom)]
+      // nobody watches: nothing to order or send (socket.io would serialise it for empty rooms too; a
+      // reconnect storm brings thousands of `online` statuses a second)
+      if (!all.some((r) => rooms.has(r))) return
+      batcher.flush()
       later(() => io.to(all).emit(event, ...([msg] as Parameters<ServerToClientEvents[typeof event]>)))
     },
     corkFlushes(conn) {
