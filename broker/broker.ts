@@ -26,6 +26,12 @@ export interface BrokerDeps {
   config: BrokerConfig
   /** clock of the rate limits (default Date.now) */
   now?: () => number
+  /**
+   * Open no listener until `listen()`: the node starts its other parts first, so devices reconnecting at
+   * once after a restart are refused by the kernel (cheap) instead of waiting in the accept queue while
+   * the main thread is still busy starting up. Default: listen at once.
+   */
+  deferListen?: boolean
 }
 
 type AedesClient = Client & { _disconnected?: boolean }
@@ -171,11 +177,25 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     })
   }
 
-  const listeners = await startListeners(broker, config, log, () => metrics.oversizePackets.inc())
-  log.info({ ports: listeners.ports }, 'broker listening')
+  let listeners: Awaited<ReturnType<typeof startListeners>> | undefined
+  let listening: Promise<BrokerHandle['ports']> | undefined
+  const listen = () => {
+    listening ??= startListeners(broker, config, log, () => metrics.oversizePackets.inc()).then((l) => {
+      listeners = l
+      log.info({ ports: l.ports }, 'broker listening')
+      return l.ports
+    })
+    return listening
+  }
+  if (!deps.deferListen) await listen()
 
   return {
-    ports: listeners.ports,
+    get ports() {
+      if (!listeners) throw new Error('the broker is not listening yet: call listen() first')
+      return listeners.ports
+    },
+    listen,
+    listening: () => listeners !== undefined,
     aedes: broker,
     connectedDevices: () => devices,
     isConnected,
@@ -192,7 +212,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
       for (const client of Object.values((broker as unknown as { clients: Record<string, Client> }).clients))
         hooks.endedByBroker(client)
       await new Promise<void>((resolve) => broker.close(() => resolve()))
-      await listeners.close()
+      await (await listening?.then(() => listeners))?.close()
       cacheFile?.close()
     },
   }

@@ -10,8 +10,22 @@ export interface BrokerPart extends BrokerHandle, RunningPart {
 export async function startBroker(deps: BrokerDeps): Promise<BrokerPart> {
   const broker = await createBroker(deps)
   return {
-    ...broker,
-    health: () => ({ ok: true, listening: true, connectedDevices: broker.connectedDevices() }),
+    get ports() {
+      return broker.ports
+    },
+    listen: broker.listen,
+    listening: broker.listening,
+    aedes: broker.aedes,
+    connectedDevices: broker.connectedDevices,
+    isConnected: broker.isConnected,
+    connectInternal: broker.connectInternal,
+    close: broker.close,
+    // not ready until devices can connect
+    health: () => ({
+      ok: broker.listening(),
+      listening: broker.listening(),
+      connectedDevices: broker.connectedDevices(),
+    }),
     stop: () => broker.close(),
   }
 }

@@ -43,8 +43,11 @@ export interface BrokerConfig {
 }
 
 export interface BrokerHandle {
-  /** ports actually bound */
-  ports: { mqtt: number; ws?: number; tls?: number }
+  /** ports actually bound (once listening) */
+  readonly ports: { mqtt: number; ws?: number; tls?: number }
+  /** opens the listeners (at once unless created with `deferListen`); resolves with their ports */
+  listen(): Promise<{ mqtt: number; ws?: number; tls?: number }>
+  listening(): boolean
   /** the aedes instance: tests, and the live feed's in-process subscription (service/aedes-live-source.ts) */
   aedes: Aedes
   /** devices with an established session */

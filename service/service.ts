@@ -1,8 +1,8 @@
 // Wires the parts of one service node: a list started in order and stopped in the reverse order. Takes a
 // validated config, a logger and a metrics registry; reads no environment.
 //
-//   registry → influx → alerts store → spool → ingest → broker → service client → commands → notify →
-//   alerts (engine thread, annotations) → api → operator alerts
+//   registry → influx → alerts store → spool → ingest → broker (no listener yet) → service client → commands → notify →
+//   alerts (engine thread, annotations) → api → the broker's listeners → operator alerts
 //
 // Stopping in reverse: the API first (no new requests), the alert engine, then the broker (no new
 // PUBACKs), then ingest drains what is spooled into InfluxDB, then the spool and the stores close.
@@ -117,10 +117,10 @@ export async function startService(deps: {
         authCacheFile: join(config.dataDir, 'auth-cache.json'),
         ...config.broker,
       },
+      // devices are let in last, once every part is up (the listeners open after the API, below)
+      deferListen: true,
     }),
   )
-  const localHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
-  const mqttUrl = `mqtt://${localHost}:${broker.ports.mqtt}`
   // the API's own MQTT client: live feed, revocations and device commands
   const serviceClient = await parts.start('service client', () =>
     connectServiceClient({ broker, name: 'api' }),
@@ -198,6 +198,16 @@ export async function startService(deps: {
       parts: { commands: commands.service, notify: notify.stores, alerts: alerts.engine },
     }),
   )
+  // every part is up: now the devices (a port in use fails the start like any part would)
+  try {
+    await broker.listen()
+  } catch (err) {
+    log.error({ err }, 'broker could not listen; stopping the others')
+    await parts.stop()
+    throw err
+  }
+  const localHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
+  const mqttUrl = `mqtt://${localHost}:${broker.ports.mqtt}`
   // last to start, first to stop: the node's own problems go to its operators (log, metric, webhook)
   await parts.start('operator alerts', () =>
     startOperatorWatch({
