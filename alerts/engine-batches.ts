@@ -37,8 +37,8 @@ export interface EngineBatches {
    * not the device's).
    */
   tick(nowMs: number): Outbox
-  /** whether the last spool read filled a batch (more is waiting) or found the end */
-  noteRead(filledBatch: boolean): void
+  /** whether the last spool read returned records (more may be waiting) or found nothing new */
+  noteRead(gotRecords: boolean): void
   /** Makes the snapshot current; false (logged) when the database refused it. */
   snapshotNow(): boolean
   /** the last record applied in memory */
@@ -59,6 +59,8 @@ export function createEngineBatches(deps: {
   metrics: EngineMetrics
   log: Logger
   now: () => number
+  /** since when the node has been listening (default: now); see EvaluateOffline `heardSinceMs` */
+  listeningSince?: number
 }): EngineBatches {
   const { store, evaluateDevice, evaluateOffline, lookup, applySignal, metrics, log, now } = deps
   const states: Map<string, DeviceRuleState> = store.ruleStates()
@@ -68,8 +70,8 @@ export function createEngineBatches(deps: {
   let snapPos = dbPos
   let processed = 0
   /** since when this engine has been listening: the offline rule does not count the time before */
-  const listeningSince = now()
-  /** behind the spool (the last read filled its batch, or nothing has been read yet) */
+  const listeningSince = deps.listeningSince ?? now()
+  /** behind the spool (the last read returned records, or nothing has been read yet) */
   let behind = true
   /** arrival (wall clock) of the newest record applied */
   let readUpTo: number | undefined
@@ -176,8 +178,8 @@ export function createEngineBatches(deps: {
       return out
     },
 
-    noteRead(filledBatch) {
-      behind = filledBatch
+    noteRead(gotRecords) {
+      behind = gotRecords
     },
 
     tick(nowMs) {

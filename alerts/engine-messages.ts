@@ -21,6 +21,8 @@ export interface EngineWorkerData {
   nice?: number
   /** wall-clock period of the offline check (default: the engine's) */
   offlineCheckIntervalMs?: number
+  /** when the engine thread was first started: every worker's `listeningSince` (set by engine-thread.ts) */
+  listeningSince?: number
 }
 
 /** main → worker */

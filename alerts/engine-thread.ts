@@ -100,6 +100,8 @@ export async function startAlertEngineThread(opts: {
   let worker: Worker | undefined
   let up = false
   let everUp = false
+  /** one value for every worker of this thread: a restarted one must not forget the silence it missed */
+  const listeningSince = Date.now()
   let stopping = false
   let nextRid = 0
   const pending = new Map<number, { resolve: (m: FromEngine) => void; reject: (e: Error) => void }>()
@@ -165,7 +167,7 @@ export async function startAlertEngineThread(opts: {
   const spawn = () =>
     new Promise<void>((resolve, reject) => {
       const w = new Worker(opts.entry.boot, {
-        workerData: { ...opts.worker, commits: opts.commits, entry: opts.entry.module },
+        workerData: { listeningSince, ...opts.worker, commits: opts.commits, entry: opts.entry.module },
         name: 'alert-engine',
       })
       worker = w

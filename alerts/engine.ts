@@ -45,6 +45,11 @@ export interface AlertEngineOptions {
   offlineCheckIntervalMs?: number
   /** protective commands asked for by rules (stop_port at critical overheat) */
   commands?: CommandSender
+  /**
+   * Since when the node has been listening to its devices (default: the engine's start). A worker started
+   * again after a crash keeps the first one's: the broker went on spooling, that silence was real.
+   */
+  listeningSince?: number
   /** records per spool read and SQLite transaction (default 5000) */
   batchSize?: number
   /** how long a registry lookup and resolved settings are reused (default 5 s) */
@@ -91,6 +96,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     metrics,
     log,
     now,
+    listeningSince: opts.listeningSince,
   })
   const dispatch = createDispatch({
     bus: opts.bus,
@@ -131,7 +137,9 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
         if (retry) entries = retry
         else {
           entries = await spool.next(batchSize, 250)
-          batches.noteRead(entries.length >= batchSize)
+          // behind until a read finds nothing new: reads stop short of a full batch at the reader's buffer
+          // and at each segment's end, so a short read says nothing about what is left
+          batches.noteRead(entries.length > 0)
         }
       } catch (err) {
         metrics.errors.inc({ stage: 'spool' })

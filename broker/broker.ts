@@ -212,7 +212,9 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
       for (const client of Object.values((broker as unknown as { clients: Record<string, Client> }).clients))
         hooks.endedByBroker(client)
       await new Promise<void>((resolve) => broker.close(() => resolve()))
-      await (await listening?.then(() => listeners))?.close()
+      // a listen that failed (port in use) leaves nothing to close
+      await listening?.catch(() => undefined)
+      await listeners?.close()
       cacheFile?.close()
     },
   }

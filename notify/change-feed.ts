@@ -63,7 +63,10 @@ export function createChangeFeed(deps: ChangeFeedDeps) {
     return db
       .transaction(() => {
         const from = cursor() ?? 0
-        const { changes, lastSeq } = feed.after(from, PLAN_PAGE)
+        const { changes, lastSeq, unreadable } = feed.after(from, PLAN_PAGE)
+        // skipped so that one bad row cannot hold every later change back, but never silently
+        for (const u of unreadable)
+          log.error({ seq: u.seq, err: u.error }, 'alert change unreadable: no notification planned for it')
         // a repeat only refreshes the text of the next page to the crew: once per alert, after the rest
         const snapshots = new Map<string, Alert>()
         for (const { seq, change } of changes) {

@@ -59,6 +59,7 @@ const engine = startAlertEngine({
   metrics,
   now: Date.now,
   offlineCheckIntervalMs: data.offlineCheckIntervalMs,
+  listeningSince: data.listeningSince,
   commands: {
     send: (req) =>
       new Promise((resolve, reject) => {

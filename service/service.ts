@@ -121,7 +121,9 @@ export async function startService(deps: {
       deferListen: true,
     }),
   )
-  // the API's own MQTT client: live feed, revocations and device commands
+  // the API's own MQTT client: live feed, revocations and device commands. It connects in process; the
+  // secret an earlier version stored for it is replaced by one nobody knows, so it is no way in over TCP
+  registry.rotateServiceSecret('api')
   const serviceClient = await parts.start('service client', () =>
     connectServiceClient({ broker, name: 'api' }),
   )
