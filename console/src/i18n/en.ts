@@ -80,6 +80,7 @@ export const en: Dict = {
   'estate.title': 'Estate overview',
   'estate.more': '{n} more',
   'estate.allClear': 'All clear',
+  'estate.noAlertsOffline': 'No open alerts, {n} offline',
   'estate.online': '{n} online',
   'estate.offline': '{n} offline',
   'estate.ports': '{used}/{total} ports in use',

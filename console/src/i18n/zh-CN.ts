@@ -78,6 +78,7 @@ export const zhCN = {
   'estate.title': '设施总览',
   'estate.more': '另有 {n} 条',
   'estate.allClear': '一切正常',
+  'estate.noAlertsOffline': '无告警，{n} 台设备离线',
   'estate.online': '在线 {n}',
   'estate.offline': '离线 {n}',
   'estate.ports': '端口 {used}/{total} 使用中',

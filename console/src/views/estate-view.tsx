@@ -10,8 +10,13 @@ function Card(props: { c: SiteCard }) {
   const tr = t.value
   const f = fmt.value
   const { site, worst, ports } = props.c
+  // no open alert is not "all clear" while devices are offline (one that never spoke raises no alert)
+  const quietOffline = !worst && props.c.offline > 0
   return (
-    <li class={`site-card ${worst ? `sev-${worst.severity}` : 'ok'}`} data-site-id={site.id}>
+    <li
+      class={`site-card ${worst ? `sev-${worst.severity}` : quietOffline ? 'sev-warning' : 'ok'}`}
+      data-site-id={site.id}
+    >
       <a {...linkTo(`/sites/${encodeURIComponent(site.id)}`)} class="site-name">
         {site.name}
       </a>
@@ -29,6 +34,10 @@ function Card(props: { c: SiteCard }) {
               <span class="muted"> · {tr('estate.more', { n: props.c.openAlerts - 1 })}</span>
             )}
           </>
+        ) : quietOffline ? (
+          <span class="warn-text" data-label="estate.noAlertsOffline">
+            {tr('estate.noAlertsOffline', { n: props.c.offline })}
+          </span>
         ) : (
           <span class="ok-text">{tr('estate.allClear')}</span>
         )}
