@@ -2,28 +2,23 @@
 // load): the notification of an alert raised meanwhile is planned at the next tick, in order, not lost.
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   change,
+  eachWithReceiver,
   makeAlert,
   type NotifyHarness,
   type Receiver,
   SEC,
-  startNotifyHarness,
-  startReceiver,
   T0,
 } from './notify-support.ts'
 
 describe('notifications while alerts.db is locked', () => {
   let h: NotifyHarness
   let rx: Receiver
-  beforeEach(async () => {
-    h = startNotifyHarness()
-    rx = await startReceiver()
-  })
-  afterEach(async () => {
-    await h.close()
-    await rx.close()
+  eachWithReceiver((harness, receiver) => {
+    h = harness
+    rx = receiver
   })
 
   it('plans a change refused by a locked database at the next tick, and the changes after it in order', async () => {

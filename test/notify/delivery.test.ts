@@ -1,13 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   change,
+  eachWithReceiver,
   hmacHex,
   MIN,
   makeAlert,
   type NotifyHarness,
   type Receiver,
   SEC,
-  startNotifyHarness,
   startReceiver,
   T0,
 } from './notify-support.ts'
@@ -15,13 +15,9 @@ import {
 describe('webhook delivery', () => {
   let h: NotifyHarness
   let rx: Receiver
-  beforeEach(async () => {
-    h = startNotifyHarness()
-    rx = await startReceiver()
-  })
-  afterEach(async () => {
-    await h.close()
-    await rx.close()
+  eachWithReceiver((harness, receiver) => {
+    h = harness
+    rx = receiver
   })
 
   it('delivers a JSON body signed with HMAC-SHA256 of the raw body once the group window has passed', async () => {

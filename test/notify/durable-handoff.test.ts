@@ -3,16 +3,15 @@
 // running at all; and never twice, whatever restarts follow.
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   change,
+  eachWithReceiver,
   MIN,
   makeAlert,
   type NotifyHarness,
   type Receiver,
   SEC,
-  startNotifyHarness,
-  startReceiver,
   T0,
 } from './notify-support.ts'
 
@@ -30,13 +29,9 @@ const told = (rx: Receiver) =>
 describe('the hand-off from the alert engine to the notifier', () => {
   let h: NotifyHarness
   let rx: Receiver
-  beforeEach(async () => {
-    h = startNotifyHarness()
-    rx = await startReceiver()
-  })
-  afterEach(async () => {
-    await h.close()
-    await rx.close()
+  eachWithReceiver((harness, receiver) => {
+    h = harness
+    rx = receiver
   })
 
   it('delivers once a raise heard while alerts.db was locked, after the notifier crashed and started again', async () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
+import { afterEach, beforeEach } from 'vitest'
 import { type AlertsDb, openAlertsDb } from '../../alerts/db.ts'
 import { type AlertStore, createAlertStore } from '../../alerts/store.ts'
 import type { Alert, AlertTransition, TransitionKind } from '../../domain/alerts.ts'
@@ -305,4 +306,21 @@ export function startNotifyHarness(over: Partial<NotifierDeps> = {}): NotifyHarn
     },
   }
   return h
+}
+
+/**
+ * A fresh harness and one receiver for each test of the calling describe block, closed after it; `set`
+ * hands them to the block's variables.
+ */
+export function eachWithReceiver(set: (h: NotifyHarness, rx: Receiver) => void): void {
+  let current: { h: NotifyHarness; rx: Receiver } | undefined
+  beforeEach(async () => {
+    current = { h: startNotifyHarness(), rx: await startReceiver() }
+    set(current.h, current.rx)
+  })
+  afterEach(async () => {
+    await current?.h.close()
+    await current?.rx.close()
+    current = undefined
+  })
 }

@@ -1,26 +1,21 @@
 import { createHmac } from 'node:crypto'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   change,
+  eachWithReceiver,
   makeAlert,
   type NotifyHarness,
   type Receiver,
   SEC,
-  startNotifyHarness,
-  startReceiver,
   T0,
 } from './notify-support.ts'
 
 describe('group-robot formats', () => {
   let h: NotifyHarness
   let rx: Receiver
-  beforeEach(async () => {
-    h = startNotifyHarness()
-    rx = await startReceiver()
-  })
-  afterEach(async () => {
-    await h.close()
-    await rx.close()
+  eachWithReceiver((harness, receiver) => {
+    h = harness
+    rx = receiver
   })
 
   async function sendOne(format: 'wecom' | 'dingtalk' | 'feishu', secret?: string, path = '/robot?key=k1') {

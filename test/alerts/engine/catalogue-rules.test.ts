@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
 import { defaultResolveSettings } from '../../../alerts/settings.ts'
-import { type EngineHarness, pileReading, startEngineHarness, T0, until } from './harness.ts'
+import { type EngineHarness, pileReading, startEngineHarness, T0 } from './harness.ts'
 
 const MIN = 60_000
 let h: EngineHarness
@@ -58,11 +58,7 @@ describe('alert engine with the catalogue rules', () => {
     await h.publish('pile-2', 'status', 'offline')
     h.engine.tick(T0 + MIN)
     expect(open()).toHaveLength(0)
-    // (once the engine has found the spool's end: until then it judges at the newest arrival it read)
-    await until(() => {
-      h.engine.tick(T0 + 2 * MIN + 1000)
-      return open().length > 0
-    }, 'the Will held 2 minutes')
+    await h.tickUntil(T0 + 2 * MIN + 1000, () => open().length > 0, 'the Will held 2 minutes')
     expect(open()).toMatchObject([{ type: 'device_offline', severity: 'major', raisedAt: T0 + 2 * MIN }])
     h.clock.now = T0 + 5 * MIN
     await h.publish('pile-2', 'telemetry', pileReading(T0 + 5 * MIN, 1, [20]))

@@ -140,6 +140,16 @@ export async function startEngineHarness(
       await h.append(deviceId, channel, payload)
       await h.drained()
     },
+    /**
+     * Runs the offline check at `atMs` until `done()`: the engine judges silence on the wall clock only
+     * once a read has found the spool's end (until then, at the newest arrival it has read).
+     */
+    async tickUntil(atMs: number, done: () => boolean, what: string) {
+      await until(() => {
+        engine.tick(atMs)
+        return done()
+      }, what)
+    },
     /** Bytes of spool the engine's checkpoint has not passed yet. */
     backlogBytes: () => reader.backlogBytes(),
     /** Waits until the engine went through every appended record: its spool checkpoint reached the end. */

@@ -2,15 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
 import { defaultResolveSettings } from '../../../alerts/settings.ts'
 import type { EvaluateDevice, RuleSignal } from '../../../alerts/types.ts'
-import {
-  type EngineHarness,
-  pileReading,
-  type Rules,
-  startEngineHarness,
-  T0,
-  testRules,
-  until,
-} from './harness.ts'
+import { type EngineHarness, pileReading, type Rules, startEngineHarness, T0, testRules } from './harness.ts'
 import { testEvaluateDevice } from './test-rules.ts'
 
 const MIN = 60_000
@@ -44,10 +36,7 @@ describe('offline detection and inhibition', () => {
     h.engine.tick(T0 + 2 * MIN)
     expect(open()).toHaveLength(0)
     // judged on the wall clock once the engine has found the spool's end (until then, at what it read)
-    await until(() => {
-      h.engine.tick(T0 + 3 * MIN)
-      return open().length > 0
-    }, 'the offline check, caught up')
+    await h.tickUntil(T0 + 3 * MIN, () => open().length > 0, 'the offline check, caught up')
     h.engine.tick(T0 + 4 * MIN)
     const alerts = open()
     expect(alerts).toHaveLength(1)
@@ -110,10 +99,7 @@ describe('offline detection and inhibition', () => {
     h.engine.tick(T0 + 11 * MIN + 59_000)
     expect(open()).toEqual([])
     // (once the engine has read to the end of the spool: until then it judges no later than its start)
-    await until(() => {
-      h.engine.tick(T0 + 12 * MIN)
-      return open().length > 0
-    }, 'the offline check, caught up')
+    await h.tickUntil(T0 + 12 * MIN, () => open().length > 0, 'the offline check, caught up')
     expect(open()).toMatchObject([{ type: 'device_offline', raisedAt: T0 + 12 * MIN }])
   })
 
@@ -132,10 +118,7 @@ describe('offline detection and inhibition', () => {
     h.engine.tick(T0 + 14 * MIN)
     expect(open()).toEqual([])
     // read to the end, it knows the pile last spoke at +10 min: offline from +13
-    await until(() => {
-      h.engine.tick(T0 + 14 * MIN)
-      return open().length > 0
-    }, 'the offline check, caught up')
+    await h.tickUntil(T0 + 14 * MIN, () => open().length > 0, 'the offline check, caught up')
     expect(open()).toMatchObject([{ type: 'device_offline', raisedAt: T0 + 13 * MIN }])
   })
 })

@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
 import { defaultResolveSettings } from '../../../alerts/settings.ts'
-import {
-  type EngineHarness,
-  pileReading,
-  startEngineHarness,
-  T0,
-  until,
-} from '../../alerts/engine/harness.ts'
+import { type EngineHarness, pileReading, startEngineHarness, T0 } from '../../alerts/engine/harness.ts'
 import { type AlertRoutesApp, startAlertRoutesApp } from './alert-routes-app.ts'
 
 const MIN = 60_000
@@ -140,10 +134,10 @@ describe('alert routes', () => {
     await call('PUT', '/api/v1/devices/pile-2/alert-settings', tokens.manager!, { offlineIntervals: 5 })
     h.engine.tick(T0 + 14 * MIN)
     expect(h.engine.store.list({ limit: 10, deviceId: 'pile-2', type: 'device_offline' })).toHaveLength(0)
-    // (once the engine has found the spool's end: until then it judges at the newest arrival it read)
-    await until(() => {
-      h.engine.tick(T0 + 15 * MIN)
-      return h.engine.store.list({ limit: 10, deviceId: 'pile-2', type: 'device_offline' }).length === 1
-    }, 'pile-2 offline with the override')
+    await h.tickUntil(
+      T0 + 15 * MIN,
+      () => h.engine.store.list({ limit: 10, deviceId: 'pile-2', type: 'device_offline' }).length === 1,
+      'pile-2 offline with the override',
+    )
   })
 })
