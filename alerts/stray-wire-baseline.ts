@@ -34,6 +34,9 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   const dW = obs.unexplainedW - s.prevW
   const dH = obs.harmonicVA - s.prevH
   if (Math.abs(dW) < 8 || Math.abs(dW) > LIGHT_STEP_MAX_W) return
+  // a load's step may straddle two meter intervals: the rise in the minute after a candidate's first is
+  // the rest of its step (a compressor reaching its level), not lights switching beside it
+  if (s.candidate && s.candidate.readings < 2 && dW > 0) return
   // LED drivers with PF > 0.9 carry at most ~0.48 VA of harmonics per W; chargers ≥ 0.55
   if (Math.abs(dH) >= 0.5 * Math.abs(dW)) return
   s.baselineW = Math.max(0, s.baselineW! + dW)

@@ -74,6 +74,12 @@ export interface PendingStep {
   h: number | null
   /** The circuit's reading before the step: below this plus half the step, the load has gone (faded). */
   fromW: number
+  /**
+   * Its harmonic VA before the step; optional so pending steps persisted before it load. A distorted
+   * load (LED drivers without PFC) is still there while its harmonic current is, whatever a compressor
+   * beside it does to the watts.
+   */
+  fromH?: number | null
 }
 
 export interface CircuitNormal {
@@ -342,14 +348,19 @@ export function noteSteps(
   const d = w - fromW
   if (moving > 2 || Math.abs(d) < STEP_MIN_W || Math.abs(d) > STEP_MAX_W) {
     // a load that faded away never steps off: it was no run, whatever steps later
-    if (n.pending?.some((p) => w < p.fromW + 0.5 * p.w - 10))
-      n.pending = n.pending.filter((p) => w >= p.fromW + 0.5 * p.w - 10)
+    if (n.pending?.some((p) => faded(p, w, h))) n.pending = n.pending.filter((p) => !faded(p, w, h))
     return
   }
   const dH = h === null || fromH === null ? null : h - fromH
   const pending = (n.pending ?? []).filter((p) => ts - p.ts < PENDING_MAX_MS)
   if (d > 0) {
-    pending.push({ ts, w: round1(d), h: dH === null ? null : round1(dH), fromW: round1(fromW) })
+    pending.push({
+      ts,
+      w: round1(d),
+      h: dH === null ? null : round1(dH),
+      fromW: round1(fromW),
+      fromH: fromH === null ? null : round1(fromH),
+    })
     if (pending.length > MAX_PENDING) pending.shift()
     n.pending = pending
     return
@@ -368,6 +379,18 @@ export function noteSteps(
   const on = pending[i]!
   n.pending = pending.filter((_, k) => k !== i)
   learnRun(n, on.ts, ts, (on.w + off) / 2, on.h === null ? null : on.h / on.w, utcOffsetMin)
+}
+
+/**
+ * The pending load is no longer there: the watts fell below half its step. A distorted one (its harmonic
+ * VA per W an LED bank's) is judged by its harmonic current instead, which adds across loads: a
+ * compressor that was running under it and stopped takes its watts below, not its harmonics.
+ */
+function faded(p: PendingStep, w: number, h: number | null): boolean {
+  if (w >= p.fromW + 0.5 * p.w - 10) return false
+  if (p.h === null || h === null || p.fromH === null || p.fromH === undefined) return true
+  if (p.h < LED_BANK_MIN_RATIO * p.w) return true
+  return h < p.fromH + 0.5 * p.h - 10
 }
 
 export function addSignature(n: CircuitNormal, sig: LoadSignature): void {

@@ -241,8 +241,14 @@ function trackCandidate(
     if (known) noteMatch(s.normal!, known, obs.ts)
     s.candidate = null
     s.normal!.episode = null
-    s.baselineW = obs.unexplainedW
-    setBackgroundWaveform(s, obs)
+    if (hidden) {
+      // a heater or cleaner is on top now: the background is what stood before it, with this load
+      s.baselineW = s.baselineW! + nowW
+      if (cand.harmonicVA !== null) s.baselineH += cand.harmonicVA
+    } else {
+      s.baselineW = obs.unexplainedW
+      setBackgroundWaveform(s, obs)
+    }
     return undefined
   }
 

@@ -165,6 +165,7 @@ export function circuitScenario(family: string, seed: number, days: number, rang
     days,
     sessions: stray.labels,
     waveform: mix.waveform,
+    loads,
     inputAt(tMs) {
       if (isGap(gaps, tMs)) return null
       const r = circuitReading(loads, tMs, supply, meter, ranges.samplesPerInterval)

@@ -1,7 +1,8 @@
 // A labelled evaluation scenario: days of 1-minute readings from one circuit or one shed, with every
 // stray-wire session marked. Built from the physics models, so it is a pure function of its seed.
+
 import type { StrayWireInput } from '../../alerts/index.ts'
-import type { ChargerRanges } from '../../simulators/index.ts'
+import type { ChargerRanges, LoadModel } from '../../simulators/index.ts'
 import { DOMAIN_CHARGER_RANGES, noiseAt } from '../../simulators/index.ts'
 
 export const MIN = 60_000
@@ -23,6 +24,8 @@ export interface Scenario {
   waveform: boolean
   /** The reading at a whole minute, or null when the device sent nothing (gap). */
   inputAt(tMs: number): StrayWireInput | null
+  /** The circuit's loads, to see what was really there when the detector went wrong (circuits only). */
+  loads?: readonly LoadModel[]
 }
 
 /** Parameter ranges of one evaluation set; the held-out set shifts and widens them. */

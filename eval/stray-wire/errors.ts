@@ -1,0 +1,93 @@
+// `npm run eval:stray-wire:errors -- --families circuit-mixed-quiet --set held-out [--scenarios 150]`:
+// what was really on the circuit when the detector went wrong. Each false alert is grouped by the loads
+// that stepped around its onset and the loads running when it was raised; each missed session by the
+// loads running as it began and whether its charger had active PFC. Circuits only (sheds have no loads
+// list). For looking into a family, not a score: `npm run eval:stray-wire` judges the goals.
+import { parseArgs } from 'node:util'
+import { DEFAULT_STRAY_WIRE_PARAMS, detectStrayWire, initialStrayWireState } from '../../alerts/index.ts'
+import type { LoadModel } from '../../simulators/index.ts'
+import { buildScenario, FAMILIES } from './families.ts'
+import { DAY, DEV_RANGES, HELD_OUT_RANGES, MIN, type Scenario } from './scenario.ts'
+
+const { values } = parseArgs({
+  options: {
+    families: { type: 'string' },
+    set: { type: 'string', default: 'dev' },
+    scenarios: { type: 'string', default: '150' },
+    days: { type: 'string', default: '3' },
+  },
+})
+const families =
+  values.families?.split(',').map((f) => f.trim()) ?? FAMILIES.filter((f) => f.startsWith('circuit'))
+const unknown = families.filter((f) => !FAMILIES.includes(f))
+if (unknown.length > 0) throw new RangeError(`unknown families ${unknown.join(', ')}: ${FAMILIES.join(', ')}`)
+if (values.set !== 'dev' && values.set !== 'held-out') throw new RangeError('--set is dev or held-out')
+const heldOut = values.set === 'held-out'
+const days = Number(values.days)
+const seeds = Array.from({ length: Number(values.scenarios) }, (_, i) => (heldOut ? 100_001 : 1) + i)
+
+/** Loads drawing more than lamps' noise. */
+const ON_W = 25
+const isCharger = (l: LoadModel): boolean => l.name.startsWith('charger')
+const names = (loads: readonly LoadModel[]): string => [...new Set(loads.map((l) => l.name))].sort().join(' ')
+const at = (t: number): string => new Date(t + 8 * 3600_000).toISOString().slice(5, 16)
+
+class Tally {
+  readonly groups = new Map<string, string[]>()
+  add(key: string, example: string): void {
+    const list = this.groups.get(key) ?? []
+    list.push(example)
+    this.groups.set(key, list)
+  }
+  print(title: string): void {
+    const total = [...this.groups.values()].reduce((n, l) => n + l.length, 0)
+    console.log(`\n${title}: ${total}`)
+    for (const [key, list] of [...this.groups].sort((a, b) => b[1].length - a[1].length))
+      console.log(`${String(list.length).padStart(5)}  ${key}   e.g. ${list.slice(0, 3).join(' ')}`)
+  }
+}
+
+function explain(sc: Scenario, falseAlerts: Tally, misses: Tally): void {
+  const loads = sc.loads ?? []
+  let state = initialStrayWireState()
+  const detected = sc.sessions.map(() => false)
+  for (let t = sc.startMs - DAY; t < sc.startMs + sc.days * DAY; t += MIN) {
+    const input = sc.inputAt(t)
+    if (!input) continue
+    const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
+    state = r.state
+    if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
+    // as the eval scores it: a raise belongs to a session until 12 min after its load is gone
+    const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + 12 * MIN)
+    if (i >= 0) {
+      detected[i] = true
+      continue
+    }
+    const onset = r.verdict.onsetTs
+    const stepped = loads
+      .filter((l) => Math.abs(l.at(onset + MIN).powerW - l.at(onset - 3 * MIN).powerW) > ON_W)
+      .map((l) => `${l.name}${l.at(onset + MIN).powerW > l.at(onset - 3 * MIN).powerW ? '+' : '-'}`)
+    const running = loads.filter((l) => l.at(t).powerW > ON_W)
+    falseAlerts.add(`stepped [${stepped.sort().join(' ')}] running [${names(running)}]`, `${sc.id}@${at(t)}`)
+  }
+  sc.sessions.forEach((s, i) => {
+    if (detected[i]) return
+    const charger = loads.find((l) => isCharger(l) && l.at(s.startTs + 5 * MIN).powerW > ON_W)
+    const sample = charger?.at(s.startTs + 5 * MIN)
+    const kind = sample && sample.powerFactor > 0.9 ? 'active-PFC charger' : 'rectifier charger'
+    const running = loads.filter((l) => !isCharger(l) && l.at(s.startTs + 2 * MIN).powerW > ON_W)
+    misses.add(
+      `${kind}, running [${names(running)}]`,
+      `${sc.id}@${at(s.startTs)}/${sample?.powerW.toFixed(0)}W`,
+    )
+  })
+}
+
+const falseAlerts = new Tally()
+const misses = new Tally()
+for (const family of families)
+  for (const seed of seeds)
+    explain(buildScenario(family, seed, days, heldOut ? HELD_OUT_RANGES : DEV_RANGES), falseAlerts, misses)
+console.log(`${values.set} set, ${seeds.length} scenarios × ${days} days of ${families.join(', ')}`)
+falseAlerts.print('false alerts, by the loads that stepped at their onset and were running when raised')
+misses.print('missed sessions, by charger and the loads running as they began')

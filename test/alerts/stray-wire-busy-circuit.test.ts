@@ -1,0 +1,154 @@
+// The detector on a busy circuit, where a compressor, LED banks and a cleaner share the line: lights
+// learned although a compressor stopped under them, a compressor's step that straddles two meter
+// intervals measured whole, and a load recognised while a cleaner is on top of it.
+import { describe, expect, it } from 'vitest'
+import {
+  type CircuitNormal,
+  initialCircuitNormal,
+  type LoadSignature,
+  noteSteps,
+} from '../../alerts/stray-wire-circuit-normal.ts'
+import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
+import {
+  type CircuitInput,
+  DEFAULT_STRAY_WIRE_PARAMS,
+  initialStrayWireState,
+  type StrayWireState,
+} from '../../alerts/stray-wire-types.ts'
+import { local, MIN } from './stray-wire-support.ts'
+
+/** A circuit reading with the given real, harmonic and reactive parts (PF and THD as a meter reports). */
+function reading(ts: number, powerW: number, harmonicVA: number, reactiveVA: number): CircuitInput {
+  const s1 = Math.hypot(powerW, reactiveVA)
+  const thd = harmonicVA / s1
+  return {
+    source: 'circuit',
+    ts,
+    powerW,
+    powerFactor: powerW / (s1 * Math.sqrt(1 + thd * thd)),
+    currentThdPct: thd * 100,
+  }
+}
+
+const signature = (over: Partial<LoadSignature>): LoadSignature => ({
+  id: 'sig',
+  kind: 'compressor',
+  source: 'learned',
+  levelW: 250,
+  harmonicRatio: 0.19,
+  window: null,
+  count: 10,
+  firstTs: 0,
+  lastTs: 0,
+  ...over,
+})
+
+describe('noteSteps: LED banks that came on over a running compressor', () => {
+  // settled readings: each level for five minutes, as the meter reports minute after minute
+  function feed(n: CircuitNormal, levels: [string, number, number][]): void {
+    let prev: number | null = null
+    for (const [at, w, h] of levels) {
+      for (const k of [0, 1, 2, 3, 4]) {
+        noteSteps(n, local(at) + k * MIN, w, h, prev, 480)
+        prev = w
+      }
+    }
+  }
+
+  it('are learned as lights when they go off at dawn, though the compressor stopped under them', () => {
+    const n = initialCircuitNormal()
+    feed(n, [
+      ['2026-01-05T16:00:00', 30, 5], // the corridor's own lamps
+      ['2026-01-05T16:30:00', 270, 55], // the dehumidifier starts (240 W, harmonic VA ~50)
+      ['2026-01-05T17:04:00', 370, 185], // two LED banks at dusk: +100 W, harmonic VA +130
+      ['2026-01-05T18:10:00', 130, 135], // the dehumidifier stops under them
+      ['2026-01-06T06:20:00', 30, 5], // the banks go off at dawn
+    ])
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(lights[0]!.levelW).toBeGreaterThan(90)
+    expect(lights[0]!.levelW).toBeLessThan(110)
+    // from the first settled minute of the step
+    expect(lights[0]!.window?.fromMin).toBe(17 * 60 + 5)
+  })
+
+  it('forgets an undistorted step whose watts went, as before: a fade is no run', () => {
+    const n = initialCircuitNormal()
+    feed(n, [
+      ['2026-01-05T16:00:00', 30, 5],
+      ['2026-01-05T16:30:00', 270, 55],
+      ['2026-01-05T17:04:00', 370, 70], // +100 W with little harmonic current: no LED bank
+      ['2026-01-05T18:10:00', 130, 20],
+      ['2026-01-06T06:20:00', 30, 5],
+    ])
+    expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(0)
+  })
+})
+
+describe('a compressor whose step straddles two meter intervals, over LED banks', () => {
+  // the background: LED banks (a rectifier's harmonic current, its fundamental leading)
+  const from = local('2026-01-05T23:00:00')
+  function series(): CircuitInput[] {
+    const inputs: CircuitInput[] = []
+    for (let k = 0; k < 40; k++) inputs.push(reading(from + k * MIN, 70, 80, 36))
+    // the dehumidifier: half a minute of it, then all of it (its lagging var cancels part of the banks')
+    inputs.push(reading(from + 40 * MIN, 261, 115, 110))
+    for (let k = 41; k < 80; k++) inputs.push(reading(from + k * MIN, 320, 127, 134))
+    return inputs
+  }
+
+  it('is matched to the circuit’s own compressor run, measured whole: no alert', () => {
+    let state: StrayWireState = {
+      ...initialStrayWireState(),
+      normal: { ...initialCircuitNormal(), signatures: [signature({ id: 'dehumidifier' })] },
+    }
+    const raised: number[] = []
+    for (const input of series()) {
+      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
+      state = r.state
+      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
+    }
+    expect(raised).toEqual([])
+    // the background stayed the banks': the rest of the step was not taken for lights switching on
+    expect(state.baselineW).toBeGreaterThan(300)
+  })
+})
+
+describe('LED banks recognised while a cleaner runs on top of them', () => {
+  it('leave the background at what stood before the cleaner, plus the banks', () => {
+    const dusk = local('2026-01-05T17:03:00')
+    const lights = signature({
+      id: 'banks',
+      kind: 'lights',
+      levelW: 100,
+      harmonicRatio: 1.3,
+      window: { fromMin: 17 * 60, toMin: 6 * 60 },
+    })
+    let state: StrayWireState = {
+      ...initialStrayWireState(),
+      normal: { ...initialCircuitNormal(), signatures: [lights] },
+    }
+    const inputs: CircuitInput[] = []
+    for (let k = -30; k < 0; k++) inputs.push(reading(dusk + k * MIN, 0.5, 0, 0))
+    inputs.push(reading(dusk, 43, 56, 10)) // the first bank, half a minute
+    for (let k = 1; k <= 20; k++) {
+      // the banks (100 W, harmonic VA 130); a 1.5 kW cleaner on top from minute 2 to 4 and from 9 on
+      const cleaner = (k >= 2 && k <= 4) || k >= 9
+      inputs.push(cleaner ? reading(dusk + k * MIN, 1600, 200, 250) : reading(dusk + k * MIN, 100, 130, 22))
+    }
+    const raised: number[] = []
+    let matchedAt: StrayWireState | null = null
+    for (const input of inputs) {
+      const before = state
+      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
+      state = r.state
+      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
+      if (before.candidate && !state.candidate && !state.alert && !matchedAt) matchedAt = state
+    }
+    expect(raised).toEqual([])
+    expect(matchedAt).not.toBeNull()
+    // the banks, not the cleaner's 1.6 kW: the next charger's step is measured from here
+    expect(matchedAt!.baselineW).toBeGreaterThan(80)
+    expect(matchedAt!.baselineW).toBeLessThan(130)
+  })
+})
