@@ -61,7 +61,10 @@ export function updateBaseline(
     // glitch, and meter error alone cannot make the background much below zero
     const floor = -(obs.toleranceW + 10)
     const dropped = x < b && s.prevW !== null && s.prevW < b
-    s.baselineW = dropped ? Math.max(x, s.prevW!, floor) : Math.max(floor, b + BASELINE_GAIN * (x - b))
+    // on a circuit there is no skew to fake a drop: the first of the two low readings may be the partial
+    // minute the lights went off in, so the level is the latest one
+    const droppedTo = obs.source === 'circuit' ? Math.max(x, floor) : Math.max(x, s.prevW!, floor)
+    s.baselineW = dropped ? droppedTo : Math.max(floor, b + BASELINE_GAIN * (x - b))
     // what left took its harmonic and reactive current with it (a compressor's var, a rectifier's harmonics)
     const gain = dropped ? 1 : BASELINE_GAIN
     if (obs.harmonicVA !== null) s.baselineH += gain * (obs.harmonicVA - s.baselineH)

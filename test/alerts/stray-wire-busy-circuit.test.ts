@@ -1,6 +1,7 @@
 // The detector on a busy circuit, where a compressor, LED banks and a cleaner share the line: lights
 // learned although a compressor stopped under them, a compressor's step that straddles two meter
-// intervals measured whole, and a load recognised while a cleaner is on top of it.
+// intervals measured whole, a load recognised while a cleaner is on top of it, and a background that
+// drops with the lights at once where no port meter can skew it.
 import { describe, expect, it } from 'vitest'
 import {
   type CircuitNormal,
@@ -150,5 +151,34 @@ describe('LED banks recognised while a cleaner runs on top of them', () => {
     // the banks, not the cleaner's 1.6 kW: the next charger's step is measured from here
     expect(matchedAt!.baselineW).toBeGreaterThan(80)
     expect(matchedAt!.baselineW).toBeLessThan(130)
+  })
+})
+
+describe('a watts-only circuit whose motion lights went off in the minute before its compressor started', () => {
+  it('measures the compressor from the level the lights left, and knows it: no alert', () => {
+    const from = local('2026-01-05T11:00:00')
+    const w = (k: number, powerW: number): CircuitInput => ({ source: 'circuit', ts: from + k * MIN, powerW })
+    const inputs: CircuitInput[] = []
+    for (let k = 0; k < 30; k++) inputs.push(w(k, 0.2))
+    inputs.push(w(30, 11.8)) // the motion lights, switched on within the minute
+    for (let k = 31; k < 34; k++) inputs.push(w(k, 48.8))
+    inputs.push(w(34, 35.9)) // switched off within the minute
+    inputs.push(w(35, 0.2))
+    inputs.push(w(36, 70.8)) // the dehumidifier starts within the minute
+    for (let k = 37; k < 60; k++) inputs.push(w(k, 284 + (k % 3)))
+    let state: StrayWireState = {
+      ...initialStrayWireState(),
+      normal: {
+        ...initialCircuitNormal(),
+        signatures: [signature({ id: 'dehumidifier', levelW: 286, harmonicRatio: null, count: 21 })],
+      },
+    }
+    const raised: number[] = []
+    for (const input of inputs) {
+      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
+      state = r.state
+      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
+    }
+    expect(raised).toEqual([])
   })
 })
