@@ -1,7 +1,8 @@
-// An InfluxDB with authentication on and a Courtyard user without admin rights: CREATE DATABASE is refused.
-// The real service says so (an error with what to do, a metric, /readyz not ready with the reason), keeps
-// what devices send in the spool, and writes it once the user may create the database. And a database an
-// administrator made for a user without admin rights is used as it is.
+// An InfluxDB with authentication on and Courtyard users short of rights: one without admin rights (CREATE
+// DATABASE is refused), one who may only read (its writes are refused). The real service says so (an error
+// with what to do, a metric, /readyz not ready with the reason), keeps what devices send in the spool, and
+// writes it once the user is granted what it needs. And a database an administrator made for a user without
+// admin rights is used as it is.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -48,7 +49,57 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-describe('an InfluxDB user without the rights to create the database', () => {
+/** Publishes `n` circuit readings from one newly provisioned device, each acknowledged (spooled). */
+async function publishReadings(svc: ServiceProcess, prefix: string, n: number): Promise<void> {
+  const [device] = await provisionCircuits(svc, prefix, 1)
+  const client = await connectDevice(svc.mqttUrl, device!)
+  const t0 = Date.now() - 60_000
+  try {
+    for (let seq = 0; seq < n; seq++)
+      await client.publishAsync(
+        `devices/${device!.id}/telemetry`,
+        JSON.stringify(circuitReading(seq, t0 + seq * 1000)),
+        { qos: 1 },
+      )
+  } finally {
+    await client.endAsync()
+  }
+}
+
+/** The seqs stored in `db`, once there are `n` of them. */
+const storedSeqs = (db: string, n: number) =>
+  pollUntil(
+    async () => {
+      const rows = await root.query<{ seq: number }>(`SELECT "seq" FROM "circuit"`, { database: db })
+      return rows.length === n && rows.map((r) => r.seq)
+    },
+    { what: `the spooled readings in ${db}` },
+  )
+
+/** /readyz's answer once `check` holds for it (the last one seen goes into the failure message). */
+async function readyzOnce(svc: ServiceProcess, check: (status: number, body: ReadyBody) => boolean) {
+  let last = ''
+  return pollUntil(
+    async () => {
+      const res = await fetch(`${svc.httpUrl}/readyz`)
+      last = await res.text()
+      const body = JSON.parse(last) as ReadyBody
+      return check(res.status, body) && body
+    },
+    { timeoutMs: 60_000, what: '/readyz' },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; last /readyz: ${last}\n${svc.output().slice(-3000)}`)
+  })
+}
+
+interface ReadyBody {
+  checks: Record<
+    string,
+    { ok: boolean; database?: string; reachable?: boolean; problems?: { summary: string }[] }
+  >
+}
+
+describe('an InfluxDB user without the rights Courtyard needs', () => {
   it('makes the node not ready with the reason, an error and a metric, and what was spooled is written once it may', async () => {
     await admin(`CREATE USER "courtyard" WITH PASSWORD 'cy-pw'`)
     const db = 'refused_db'
@@ -61,20 +112,9 @@ describe('an InfluxDB user without the rights to create the database', () => {
     await svc.start({ until: 'live' })
 
     // not ready, and /readyz says why: InfluxDB answers (reachable) but refused the database
-    let last = ''
-    const refused = await pollUntil(
-      async () => {
-        const res = await fetch(`${svc.httpUrl}/readyz`)
-        last = await res.text()
-        const body = JSON.parse(last) as {
-          checks: { influx?: { database?: string; reachable?: boolean; problems?: { summary: string }[] } }
-        }
-        return res.status === 503 && body.checks.influx?.database === 'refused' && body.checks.influx
-      },
-      { what: '/readyz reporting the refused database' },
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}; last /readyz: ${last}\n${svc.output().slice(-3000)}`)
-    })
+    const refused = (
+      await readyzOnce(svc, (status, body) => status === 503 && body.checks.influx?.database === 'refused')
+    ).checks.influx!
     expect(refused.reachable).toBe(true)
     expect(refused.problems?.[0]?.summary).toMatch(/refused to create database "refused_db"/)
     expect(refused.problems?.[0]?.summary).toMatch(/requires admin privilege/)
@@ -92,34 +132,12 @@ describe('an InfluxDB user without the rights to create the database', () => {
     expect(logged[0]?.fix).toMatch(/GRANT/)
 
     // a device's readings are taken (acknowledged, spooled) meanwhile
-    const [device] = await provisionCircuits(svc, 'refused', 1)
-    const client = await connectDevice(svc.mqttUrl, device!)
-    const t0 = Date.now() - 60_000
-    try {
-      for (let seq = 0; seq < 5; seq++)
-        await client.publishAsync(
-          `devices/${device!.id}/telemetry`,
-          JSON.stringify(circuitReading(seq, t0 + seq * 1000)),
-          { qos: 1 },
-        )
-    } finally {
-      await client.endAsync()
-    }
+    await publishReadings(svc, 'refused', 5)
 
     // the operator mends it: the next attempt creates the database, and ingest writes what was spooled
     await admin(`GRANT ALL PRIVILEGES TO "courtyard"`)
-    await pollUntil(async () => (await fetch(`${svc.httpUrl}/readyz`)).status === 200, {
-      timeoutMs: 60_000,
-      what: 'ready once the user may create the database',
-    })
-    const stored = await pollUntil(
-      async () => {
-        const rows = await root.query<{ seq: number }>(`SELECT "seq" FROM "circuit"`, { database: db })
-        return rows.length === 5 && rows.map((r) => r.seq)
-      },
-      { what: 'the spooled readings in InfluxDB' },
-    )
-    expect(stored).toEqual([0, 1, 2, 3, 4])
+    await readyzOnce(svc, (status) => status === 200)
+    expect(await storedSeqs(db, 5)).toEqual([0, 1, 2, 3, 4])
   }, 150_000)
 
   it('uses a database an administrator made and granted it, without asking to create it', async () => {
@@ -141,4 +159,32 @@ describe('an InfluxDB user without the rights to create the database', () => {
       await part.stop()
     }
   })
+
+  it('makes the node not ready while InfluxDB refuses the writes of a user who may only read', async () => {
+    await admin(`CREATE USER "reader" WITH PASSWORD 'r-pw'`)
+    const db = 'read_only_db'
+    await admin(`CREATE DATABASE "${db}"`)
+    await admin(`GRANT READ ON "${db}" TO "reader"`)
+    const svc = await createServiceProcess({
+      influxUrl: influxd.url,
+      db,
+      extraEnv: { INFLUX_USER: 'reader', INFLUX_PASSWORD: 'r-pw' },
+    })
+    services.push(svc)
+    await svc.start({ until: 'live' })
+    await publishReadings(svc, 'reader', 3)
+
+    const body = await readyzOnce(svc, (status, b) => status === 503 && b.checks.ingest?.ok === false)
+    expect(body.checks.influx).toMatchObject({ ok: true, database: 'ready' })
+    expect(body.checks.ingest?.problems?.[0]?.summary).toMatch(/refuses ingest's writes \(403/)
+    expect(body.checks.ingest?.problems?.[0]?.summary).toMatch(/WRITE/)
+    expect(await (await fetch(`${svc.httpUrl}/metrics`)).text()).toMatch(
+      /courtyard_ingest_write_retries_total\{status="403"\} [1-9]/,
+    )
+    expect(svc.output()).toContain('InfluxDB refuses the writes')
+
+    await admin(`GRANT ALL ON "${db}" TO "reader"`)
+    await readyzOnce(svc, (status) => status === 200)
+    expect(await storedSeqs(db, 3)).toEqual([0, 1, 2])
+  }, 150_000)
 })
