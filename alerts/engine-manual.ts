@@ -1,5 +1,10 @@
 // What people do to alerts, through the engine so it shares the engine's transactions and bus: acknowledge,
 // clear by hand, and steps added to an alert's history (a command sent, a notification delivered).
+//
+// An acknowledgement or a clear is answered only once it is on disk. alerts.db commits reach its WAL
+// without an fsync (synchronous=NORMAL); what the engine decides from readings is synced before the spool
+// lets them go and replayed after a power cut, but a person's action is in no spool: on a quiet node no
+// batch follows whose checkpoint would sync it, and a power cut would undo what the API had answered.
 import type { Alert, TransitionKind } from '../domain/alerts.ts'
 import { type createSignalApplier, emptyOutbox } from './engine-apply.ts'
 import type { createDeviceLookup } from './engine-devices.ts'
@@ -8,10 +13,10 @@ import { type Decision, decideAcknowledge, decideManualClear, publicAlert } from
 import type { AlertStore, StoredAlert } from './store.ts'
 
 export interface ManualActions {
-  /** Acknowledges an active alert; undefined when unknown, unchanged when not active. */
-  acknowledge(id: string, by: string, note?: string): Alert | undefined
-  /** Clears an open alert by hand; undefined when unknown. */
-  clear(id: string, by: string, note?: string): Alert | undefined
+  /** Acknowledges an active alert; undefined when unknown, unchanged when not active. Resolves once durable. */
+  acknowledge(id: string, by: string, note?: string): Promise<Alert | undefined>
+  /** Clears an open alert by hand; undefined when unknown. Resolves once durable. */
+  clear(id: string, by: string, note?: string): Promise<Alert | undefined>
   /** Adds a `command` or `notified` step to an alert's history (no bus event: not a change of state). */
   record(
     alertId: string,
@@ -27,16 +32,20 @@ export function createManualActions(deps: {
   lookup: ReturnType<typeof createDeviceLookup>['get']
   dispatch: Dispatch
   now: () => number
+  /** makes alerts.db's committed transactions durable (engine.ts: fsync of its WAL) */
+  syncDb: () => Promise<void>
 }): ManualActions {
-  const { store, applier, lookup, dispatch, now } = deps
+  const { store, applier, lookup, dispatch, now, syncDb } = deps
 
-  const decide = (id: string, decision: (a: StoredAlert) => Decision | undefined) => {
+  const decide = async (id: string, decision: (a: StoredAlert) => Decision | undefined) => {
     const out = emptyOutbox()
+    let changed = false
     const result = store.transaction(() => {
       const a = store.get(id)
       if (!a) return undefined
       const d = decision(a)
       if (!d) return a
+      changed = true
       applier.persist(d, out)
       // a device cleared as offline by hand: the port alerts held back while it was away come out now
       if (d.alert.type === 'device_offline' && d.alert.state === 'cleared') {
@@ -46,6 +55,7 @@ export function createManualActions(deps: {
       return d.alert
     })
     dispatch(out)
+    if (changed) await syncDb()
     return result && publicAlert(result)
   }
 

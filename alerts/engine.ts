@@ -56,7 +56,7 @@ export interface AlertEngineOptions {
   deviceCacheTtlMs?: number
   /**
    * Makes every committed alerts.db transaction durable (default: fsync of its WAL, off the event loop).
-   * Awaited before the spool may drop what a snapshot covers.
+   * Awaited before the spool may drop what a snapshot covers, and before a person's action is answered.
    */
   syncDb?: () => Promise<void>
 }
@@ -105,10 +105,11 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     log,
     recordCommand: (alertId, detail) => manual.record(alertId, 'command', 'auto', detail),
   })
-  const manual = createManualActions({ store, applier, lookup: devices.get, dispatch, now })
+  const syncDb = opts.syncDb ?? (() => syncWal(opts.db))
+  const manual = createManualActions({ store, applier, lookup: devices.get, dispatch, now, syncDb })
   const checkpoint = createSpoolCheckpoint({
     spool,
-    syncDb: opts.syncDb ?? (() => syncWal(opts.db)),
+    syncDb,
     metrics,
     log,
   })

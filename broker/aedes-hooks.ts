@@ -70,8 +70,8 @@ export function createAedesHooks(deps: HookDeps) {
   const identities = new WeakMap<Client, Identity>()
   const refusedCount = new WeakMap<Client, number>()
   const withWill = new WeakSet<Client>()
-  /** the credential version each device connection authenticated with */
-  const versions = new WeakMap<Client, number>()
+  /** each device connection's auth-cache generation when its credential was looked up (check-secret.ts) */
+  const generations = new WeakMap<Client, number>()
   /** connections the broker ended itself (keep alive timeout, revoke): their Will is the broker's word */
   const endedByBroker = new WeakSet<Client>()
   /** newest authenticated client per device id, to tell a session takeover from a disconnect */
@@ -95,13 +95,14 @@ export function createAedesHooks(deps: HookDeps) {
     /** whether the client set a Will at CONNECT (aedes clears `client.will` before 'clientDisconnect') */
     hadWill: (client: Client): boolean => withWill.has(client),
     /**
-     * A device connection whose credential was rotated (or the device decommissioned) since it
-     * authenticated, possibly while it was still mid-handshake. Sync SQLite lookup; once per connect.
+     * A device connection whose credential was rotated (or the device decommissioned, or revoked) since it
+     * authenticated, possibly while it was still mid-handshake. No registry lookup: every such change
+     * revokes the device in the auth cache, which moves its generation.
      */
     credentialStale(client: Client): boolean {
       const identity = identities.get(client)
       if (identity?.type !== 'device') return false
-      return directory.credentialVersion(identity.deviceId) !== versions.get(client)
+      return cache.generation(identity.deviceId) !== generations.get(client)
     },
     /** marks a connection the broker is about to end (keep alive timeout, revoke) */
     endedByBroker: (client: Client): void => {
@@ -167,7 +168,7 @@ export function createAedesHooks(deps: HookDeps) {
         identities.set(client, identity)
         if (identity.type === 'device') {
           latest.set(identity.deviceId, new WeakRef(client))
-          if (v.version !== undefined) versions.set(client, v.version)
+          if (v.generation !== undefined) generations.set(client, v.generation)
         }
         done(null, true)
       })

@@ -1,6 +1,11 @@
 // Whether a CONNECT's secret is right, within the authentication limits (auth-guard.ts): the cache of
 // verified secrets first (a sha256 compare), then, if the failure limits and the semaphore allow, the
 // registry's scrypt check. Calls back with the outcome; aedes-hooks.ts turns it into a CONNACK.
+//
+// The device's credential version is read from the registry once per CONNECT. What may change it later
+// (a rotation, a decommission) is told to the broker at once (the registry's onCredentialChange, and the
+// API's $courtyard/revoke), which revokes the device in the auth cache and so moves its generation: the
+// generation read beside the version is what the rest of the connect compares, not a second lookup.
 import type { Client } from 'aedes'
 import type { Logger } from 'pino'
 import type { CredentialDirectory, DeviceDirectory } from '../registry/index.ts'
@@ -9,8 +14,11 @@ import type { AuthGuard } from './auth-guard.ts'
 import type { Identity } from './types.ts'
 
 export type SecretVerdict =
-  /** `version`: the device credential version the secret was verified against (devices only) */
-  { ok: true; version?: number } | { ok: false; returnCode: 3 | 4; reason: string }
+  /**
+   * `generation`: the device's auth-cache generation when its credential version was read (devices only);
+   * a credential change since then moved it
+   */
+  { ok: true; generation?: number } | { ok: false; returnCode: 3 | 4; reason: string }
 
 export function createSecretCheck(deps: {
   directory: DeviceDirectory & CredentialDirectory
@@ -80,9 +88,11 @@ export function createSecretCheck(deps: {
       return
     }
     const id = identity.deviceId
-    // sync SQLite lookup: refuses a decommissioned device whose secret is still cached, and a secret
-    // cached for a credential that has been rotated since
+    // the connect's one sync SQLite lookup: refuses a decommissioned device whose secret is still cached,
+    // and a secret cached for a credential that has been rotated since
     const version = directory.credentialVersion(id)
+    // read in the same tick as the version: a change after the lookup moves it
+    const generation = cache.generation(id)
     if (version === undefined) {
       guard.failed(address)
       done(refuse(4, 'unknown device'))
@@ -91,10 +101,9 @@ export function createSecretCheck(deps: {
     // a secret verified before bypasses the failure limits: a device under attack keeps reconnecting
     if (cache.has(id, secret, version)) {
       counted('cache')
-      done({ ok: true, version })
+      done({ ok: true, generation })
       return
     }
-    const generation = cache.generation(id)
     verify(
       client,
       address,
@@ -106,12 +115,12 @@ export function createSecretCheck(deps: {
           return
         }
         // a rotation landed while scrypt ran: what verified was the old secret
-        if (directory.credentialVersion(id) !== version) {
+        if (cache.generation(id) !== generation) {
           done(refuse(4, 'secret rotated during check'))
           return
         }
         cache.remember(id, secret, version, generation)
-        done({ ok: true, version })
+        done({ ok: true, generation })
       },
     )
   }

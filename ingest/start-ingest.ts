@@ -5,6 +5,7 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { type DecodedMessage, type DecodeReason, decodeMessage } from '../domain/decode-message.ts'
+import type { PartHealth } from '../domain/part.ts'
 import type { Telemetry } from '../domain/protocol.ts'
 import { parseDeviceTopic } from '../domain/topics.ts'
 import type { InfluxClient } from '../influx/index.ts'
@@ -75,6 +76,8 @@ export interface IngestStats {
 
 export interface IngestHandle {
   stats(): IngestStats
+  /** `/readyz`: not ready while InfluxDB refuses the writes (401, 403, 404); an outage is the influx part's */
+  health(): PartHealth
   latest(deviceId: string): LatestDeviceState | undefined
   /** Stops reading, writes what was read (up to drainTimeoutMs) and commits the checkpoint. */
   stop(): Promise<void>
@@ -256,6 +259,21 @@ export function startIngest(deps: IngestDeps): IngestHandle {
       }
     },
     latest: (deviceId) => latestByDevice.get(deviceId),
+    health() {
+      const refused = batcher.stats().refused
+      if (!refused) return { ok: true }
+      return {
+        ok: false,
+        refusedStatus: refused.status,
+        refusedSinceMs: refused.sinceMs,
+        problems: [
+          {
+            key: 'ingest.writes-refused',
+            summary: `InfluxDB refuses ingest's writes (${refused.status}: ${refused.error}): nothing is stored, readings wait in the spool. Check INFLUX_USER/INFLUX_PASSWORD (or INFLUX_TOKEN) and that the user may WRITE to the database`,
+          },
+        ],
+      }
+    },
     stop() {
       stopped ??= shutdown()
       return stopped

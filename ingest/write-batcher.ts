@@ -39,7 +39,17 @@ export interface WriteBatcherOptions {
   random?: () => number
 }
 
+/** InfluxDB refuses the writes themselves (credentials, privileges, no database): nothing is stored until mended */
+export interface WriteRefusal {
+  status: number
+  error: string
+  /** when the first write of this run of refusals was refused (epoch ms) */
+  sinceMs: number
+}
+
 export interface WriteBatcherStats {
+  /** set while the latest write InfluxDB answered was refused with 401, 403 or 404; cleared by a stored write */
+  refused?: WriteRefusal
   bufferedLines: number
   waitingBatches: number
   inflight: number
@@ -88,6 +98,8 @@ class Aborted extends Error {}
 
 // Statuses that mean "try again later", not "this data is bad".
 const RETRY_4XX = new Set([401, 403, 404, 408, 425, 429])
+// Of those, the ones that last until somebody acts (credentials, privileges, the database): not ready
+const REFUSING = new Set([401, 403, 404])
 
 export function createWriteBatcher(opts: WriteBatcherOptions): WriteBatcher {
   const { influx, deadLetters, log, metrics, maxBatch, flushIntervalMs, maxInflight, onDurable } = opts
@@ -115,6 +127,7 @@ export function createWriteBatcher(opts: WriteBatcherOptions): WriteBatcher {
     deadLettered: 0,
     pointsWritten: 0,
     lastError: undefined as string | undefined,
+    refused: undefined as WriteRefusal | undefined,
   }
 
   function sleep(ms: number): Promise<void> {
@@ -172,6 +185,10 @@ export function createWriteBatcher(opts: WriteBatcherOptions): WriteBatcher {
         metrics.writeSeconds.observe({ outcome: 'ok' }, (now() - t0) / 1000)
         metrics.pointsWritten.inc(count)
         counters.pointsWritten += count
+        if (counters.refused) {
+          log.info({ status: counters.refused.status }, 'InfluxDB takes the writes again')
+          counters.refused = undefined
+        }
         return
       } catch (e) {
         err = e as typeof err
@@ -192,6 +209,21 @@ export function createWriteBatcher(opts: WriteBatcherOptions): WriteBatcher {
       }
       counters.retries++
       metrics.writeRetries.inc({ status: String(status) })
+      if (REFUSING.has(status)) {
+        if (counters.refused?.status !== status)
+          log.error(
+            { status, error: err.message },
+            'InfluxDB refuses the writes: readings wait in the spool until its user may write to the database',
+          )
+        counters.refused = {
+          status,
+          error: err.message ?? '',
+          sinceMs: counters.refused?.status === status ? counters.refused.sinceMs : now(),
+        }
+      } else if (status === 0 || status >= 500) {
+        // no answer, or a server error: an outage (the influx part's health covers it), not a refusal
+        counters.refused = undefined
+      }
       if (
         status === 404 &&
         opts.onDatabaseMissing &&
@@ -355,6 +387,7 @@ export function createWriteBatcher(opts: WriteBatcherOptions): WriteBatcher {
       deadLettered: counters.deadLettered,
       pointsWritten: counters.pointsWritten,
       lastError: counters.lastError,
+      refused: counters.refused,
     }),
   }
 }

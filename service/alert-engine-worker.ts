@@ -87,14 +87,15 @@ port.on('message', (m: ToEngine) => {
   switch (m.t) {
     case 'acknowledge':
     case 'clear': {
-      try {
-        const alert =
-          m.t === 'acknowledge' ? engine.acknowledge(m.id, m.by, m.note) : engine.clear(m.id, m.by, m.note)
-        send({ t: 'reply', rid: m.rid, alert })
-      } catch (err) {
-        log.error({ err, alertId: m.id }, `alert ${m.t} failed`)
-        send({ t: 'reply', rid: m.rid, error: err instanceof Error ? err.message : String(err) })
-      }
+      // answered once durable (engine-manual.ts): the API's 200 comes after alerts.db's fsync
+      const done = m.t === 'acknowledge' ? engine.acknowledge : engine.clear
+      done(m.id, m.by, m.note).then(
+        (alert) => send({ t: 'reply', rid: m.rid, alert }),
+        (err: unknown) => {
+          log.error({ err, alertId: m.id }, `alert ${m.t} failed`)
+          send({ t: 'reply', rid: m.rid, error: err instanceof Error ? err.message : String(err) })
+        },
+      )
       return
     }
     case 'settings-changed':

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const lock = lockDataDir(config.dataDir)
   if (!lock.ok) {
     process.stderr.write(
-      `DATA_DIR ${config.dataDir} is in use by another Courtyard service (pid ${lock.pid})\n`,
+      `DATA_DIR ${config.dataDir} is in use by another Courtyard service (pid ${lock.pid ?? 'not written yet'})\n`,
     )
     process.exit(2)
   }

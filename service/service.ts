@@ -67,7 +67,7 @@ export async function startService(deps: {
     startRegistry({ path: registryPath, log, adminToken: config.adminToken }),
   )
   const influx = await parts.start('influx', () =>
-    startInflux({ config: { ...config.influx, url: config.influx.url! }, log }),
+    startInflux({ config: { ...config.influx, url: config.influx.url! }, log, metrics }),
   )
   const alertsStore = await parts.start('alerts store', () => openAlertsStore({ path: alertsDbPath }))
   // the alert engine is a second consumer of the spool, in its own thread: alerts never wait for

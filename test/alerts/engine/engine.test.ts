@@ -89,7 +89,7 @@ describe('alert engine over a real spool and alerts.db', () => {
     await h.publish('pile-1', 'telemetry', pileReading(T0 + MIN, 1, [70]))
     const [a] = open()
     h.clock.now = T0 + 10 * MIN
-    const acked = h.engine.acknowledge(a!.id, 'user:acme manager', 'crew on the way')
+    const acked = await h.engine.acknowledge(a!.id, 'user:acme manager', 'crew on the way')
     expect(acked).toMatchObject({
       state: 'acknowledged',
       acknowledgedBy: 'user:acme manager',
@@ -107,7 +107,7 @@ describe('alert engine over a real spool and alerts.db', () => {
     await h.publish('pile-1', 'telemetry', pileReading(T0, 0, [70]))
     await h.publish('pile-1', 'telemetry', pileReading(T0 + MIN, 1, [70]))
     const [a] = open()
-    const cleared = h.engine.clear(a!.id, 'user:acme manager', 'sensor checked')
+    const cleared = await h.engine.clear(a!.id, 'user:acme manager', 'sensor checked')
     expect(cleared).toMatchObject({ state: 'cleared', clearedBy: 'user:acme manager' })
     expect(open()).toHaveLength(0)
     await h.publish('pile-1', 'telemetry', pileReading(T0 + 2 * MIN, 2, [71]))
@@ -118,7 +118,7 @@ describe('alert engine over a real spool and alerts.db', () => {
   })
 
   it('answers undefined for an unknown id and leaves a cleared alert as it is', async () => {
-    expect(h.engine.acknowledge('al-nope', 'user:x')).toBeUndefined()
+    expect(await h.engine.acknowledge('al-nope', 'user:x')).toBeUndefined()
     await h.publish('pile-1', 'events', {
       ts: T0,
       seq: 1,
@@ -128,8 +128,8 @@ describe('alert engine over a real spool and alerts.db', () => {
       code: 'relay_stuck',
     })
     const [a] = open()
-    h.engine.clear(a!.id, 'user:x')
-    const again = h.engine.acknowledge(a!.id, 'user:y')
+    await h.engine.clear(a!.id, 'user:x')
+    const again = await h.engine.acknowledge(a!.id, 'user:y')
     expect(again).toMatchObject({ state: 'cleared', clearedBy: 'user:x' })
     expect(again).not.toHaveProperty('acknowledgedBy')
   })
@@ -167,7 +167,7 @@ describe('alert engine over a real spool and alerts.db', () => {
       port: 2,
       code: 'leakage',
     })
-    h.engine.acknowledge(open()[0]!.id, 'user:x')
+    await h.engine.acknowledge(open()[0]!.id, 'user:x')
     const text = await h.metrics.metrics()
     expect(text).toContain('courtyard_alerts_total{type="port_fault",severity="critical"} 2')
     expect(text).toContain('courtyard_alerts_open{state="active"} 1')

@@ -40,7 +40,7 @@ describe('alert engine across restarts', () => {
     const before = all()
     expect(before).toHaveLength(2)
     const overheat = before.find((a) => a.type === 'port_overheat')!
-    h.engine.acknowledge(overheat.id, 'user:m')
+    await h.engine.acknowledge(overheat.id, 'user:m')
     await h.restart()
     await h.publish('pile-1', 'telemetry', pileReading(T0 + 2 * MIN, 3, [72, 20]))
     expect(all()).toHaveLength(2)
@@ -74,6 +74,47 @@ describe('alert engine across restarts', () => {
     expect(h.backlogBytes()).toBeGreaterThan(0)
     releaseSync()
     await until(() => h.backlogBytes() === 0, { what: 'the spool checkpoint moves once the sync is done' })
+  })
+
+  it('answers an acknowledgement and a clear only once alerts.db has synced them, with no reading after them', async () => {
+    // a person's action is in no spool to replay: on a quiet node no batch follows whose checkpoint would
+    // sync the WAL, so the action itself must, before the API answers
+    let gated = false
+    const waiting: (() => void)[] = []
+    h = await startEngineHarness({
+      syncDb: () => (gated ? new Promise<void>((resolve) => waiting.push(resolve)) : Promise.resolve()),
+    })
+    await h.publish('pile-1', 'telemetry', pileReading(T0, 0, [70]))
+    await h.publish('pile-1', 'telemetry', pileReading(T0 + MIN, 1, [70]))
+    await h.publish('pile-1', 'events', {
+      ts: T0 + MIN,
+      seq: 2,
+      kind: 'charging-pile',
+      event: 'port_fault',
+      port: 2,
+      code: 'leakage',
+    })
+    const overheat = all().find((a) => a.type === 'port_overheat')
+    const fault = all().find((a) => a.type === 'port_fault')
+    gated = true
+
+    for (const [act, id, state] of [
+      ['acknowledge', overheat!.id, 'acknowledged'],
+      ['clear', fault!.id, 'cleared'],
+    ] as const) {
+      let answered = false
+      const answer = Promise.resolve(h.engine[act](id, 'user:m')).then((a) => {
+        answered = true
+        return a
+      })
+      await until(() => waiting.length > 0, { what: `a sync asked for by the ${act}` })
+      // committed, not yet answered: the answer waits for the sync
+      expect(h.engine.store.get(id)).toMatchObject({ state })
+      await new Promise((r) => setImmediate(r))
+      expect(answered, `${act} answered before its sync`).toBe(false)
+      for (const release of waiting.splice(0)) release()
+      expect(await answer).toMatchObject({ id, state })
+    }
   })
 
   it('raises nothing twice when the spool replays records the engine had already stored', async () => {
