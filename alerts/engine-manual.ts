@@ -39,13 +39,11 @@ export function createManualActions(deps: {
 
   const decide = async (id: string, decision: (a: StoredAlert) => Decision | undefined) => {
     const out = emptyOutbox()
-    let changed = false
     const result = store.transaction(() => {
       const a = store.get(id)
       if (!a) return undefined
       const d = decision(a)
       if (!d) return a
-      changed = true
       applier.persist(d, out)
       // a device cleared as offline by hand: the port alerts held back while it was away come out now
       if (d.alert.type === 'device_offline' && d.alert.state === 'cleared') {
@@ -55,7 +53,9 @@ export function createManualActions(deps: {
       return d.alert
     })
     dispatch(out)
-    if (changed) await syncDb()
+    // also when nothing changed: a retry or a double tap finds its own first request's change, which must
+    // be on disk before this one says so too
+    if (result) await syncDb()
     return result && publicAlert(result)
   }
 

@@ -89,13 +89,16 @@ port.on('message', (m: ToEngine) => {
     case 'clear': {
       // answered once durable (engine-manual.ts): the API's 200 comes after alerts.db's fsync
       const done = m.t === 'acknowledge' ? engine.acknowledge : engine.clear
-      done(m.id, m.by, m.note).then(
-        (alert) => send({ t: 'reply', rid: m.rid, alert }),
-        (err: unknown) => {
-          log.error({ err, alertId: m.id }, `alert ${m.t} failed`)
-          send({ t: 'reply', rid: m.rid, error: err instanceof Error ? err.message : String(err) })
-        },
-      )
+      done(m.id, m.by, m.note)
+        .then(
+          (alert) => send({ t: 'reply', rid: m.rid, alert }),
+          (err: unknown) => {
+            log.error({ err, alertId: m.id }, `alert ${m.t} failed`)
+            send({ t: 'reply', rid: m.rid, error: err instanceof Error ? err.message : String(err) })
+          },
+        )
+        // the port closed under a late reply (the worker stopping): nothing is left to tell
+        .catch((err: unknown) => log.warn({ err, alertId: m.id }, `alert ${m.t}: reply not sent`))
       return
     }
     case 'settings-changed':

@@ -7,10 +7,10 @@
 // to judge (a pid reused by another process, or by this one after a container restart). A takeover of a
 // stale pid file by rename or link(2) would need that judgement and still race a second taker doing the same.
 // courtyard.pid is written once the lock is held, only to name the holder in the refusal.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { ensurePrivateFile } from '../domain/private-files.ts'
+import { PRIVATE_FILE_MODE } from '../domain/private-files.ts'
 
 const LOCK_FILE = 'courtyard.lock'
 const PID_FILE = 'courtyard.pid'
@@ -20,7 +20,14 @@ export type DataDirLock = { ok: true; release(): void } | { ok: false; pid?: num
 /** Takes the lock or says who holds it (`pid` when the holder has written it yet). */
 export function lockDataDir(dataDir: string): DataDirLock {
   const lockPath = join(dataDir, LOCK_FILE)
-  ensurePrivateFile(lockPath, { sqlite: true })
+  // created, never opened again by this process: closing any descriptor of the file drops every fcntl
+  // lock the process holds on it, so a second attempt from a process that holds the lock must not open it
+  try {
+    closeSync(openSync(lockPath, 'wx', PRIVATE_FILE_MODE))
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'EEXIST') throw err
+  }
+  chmodSync(lockPath, PRIVATE_FILE_MODE)
   // timeout 0: a held lock answers SQLITE_BUSY at once instead of after better-sqlite3's 5 s default
   const db = new Database(lockPath, { timeout: 0 })
   try {

@@ -98,6 +98,21 @@ describe('lockDataDir', () => {
     if (again.ok) again.release()
   })
 
+  it('still holds it against other processes after a second attempt in the holding process', async () => {
+    // closing any descriptor of the lock file drops the process's fcntl locks on it
+    const dir = freshDir()
+    const first = lockDataDir(dir)
+    expect(first.ok).toBe(true)
+    try {
+      expect(lockDataDir(dir).ok).toBe(false)
+      const other = await race(dir, 1)
+      await killAll(other.procs)
+      expect(other.won).toEqual([false])
+    } finally {
+      if (first.ok) first.release()
+    }
+  })
+
   it('lets exactly one of several services started at the same moment take it, round after round', async () => {
     // the old check-then-write let two of four in about one round in five on this machine
     for (let round = 0; round < 10; round++) {

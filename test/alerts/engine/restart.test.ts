@@ -76,7 +76,7 @@ describe('alert engine across restarts', () => {
     await until(() => h.backlogBytes() === 0, { what: 'the spool checkpoint moves once the sync is done' })
   })
 
-  it('answers an acknowledgement and a clear only once alerts.db has synced them, with no reading after them', async () => {
+  it('answers an acknowledgement and a clear, and their repeats, only once alerts.db has synced them, with no reading after them', async () => {
     // a person's action is in no spool to replay: on a quiet node no batch follows whose checkpoint would
     // sync the WAL, so the action itself must, before the API answers
     let gated = false
@@ -110,10 +110,19 @@ describe('alert engine across restarts', () => {
       await until(() => waiting.length > 0, { what: `a sync asked for by the ${act}` })
       // committed, not yet answered: the answer waits for the sync
       expect(h.engine.store.get(id)).toMatchObject({ state })
+      // a double tap or a retry finds the change already made: it too waits until that is on disk
+      let repeatAnswered = false
+      const repeat = Promise.resolve(h.engine[act](id, 'user:m')).then((a) => {
+        repeatAnswered = true
+        return a
+      })
+      await until(() => waiting.length > 1, { what: `a sync asked for by the repeated ${act}` })
       await new Promise((r) => setImmediate(r))
       expect(answered, `${act} answered before its sync`).toBe(false)
+      expect(repeatAnswered, `repeated ${act} answered before the sync`).toBe(false)
       for (const release of waiting.splice(0)) release()
       expect(await answer).toMatchObject({ id, state })
+      expect(await repeat).toMatchObject({ id, state })
     }
   })
 
