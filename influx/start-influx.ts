@@ -113,7 +113,8 @@ export function startInflux(deps: {
       }
     })
 
-  const ready = (async () => {
+  /** Tries until the database is there (or the part stops), with backoff: at start, and again when lost. */
+  const keepTrying = async (): Promise<void> => {
     for (let attempt = 0; !stopped; attempt++) {
       try {
         await ensureDatabase()
@@ -127,12 +128,36 @@ export function startInflux(deps: {
         await pause(Math.min(deps.retry?.capMs ?? RETRY_CAP_MS, base * 2 ** attempt))
       }
     }
-  })()
+  }
+  const ready = keepTrying()
+  let retrying: Promise<void> = ready
+  let retryingDone = false
+  void ready.finally(() => {
+    retryingDone = true
+  })
+
+  /**
+   * Ingest found the database gone (dropped at run time) and asks for it again. If that fails, the part
+   * goes on trying by itself: nothing else would make it ready again once an administrator has mended it.
+   */
+  const ensureAgain = async (): Promise<void> => {
+    try {
+      await ensureDatabase()
+    } catch (err) {
+      if (retryingDone && !stopped) {
+        retryingDone = false
+        retrying = keepTrying().finally(() => {
+          retryingDone = true
+        })
+      }
+      throw err
+    }
+  }
 
   return {
     client,
     ready,
-    ensureDatabase,
+    ensureDatabase: ensureAgain,
     async health() {
       const reachable = await client.ping().catch(() => false)
       const health: PartHealth = {
@@ -153,6 +178,7 @@ export function startInflux(deps: {
       stopped = true
       wake?.()
       await ready
+      await retrying
       await client.close()
     },
   }
@@ -161,5 +187,5 @@ export function startInflux(deps: {
 function refusalAdvice(config: InfluxConfig): string {
   const who =
     config.username !== undefined ? `InfluxDB user "${config.username}"` : 'the InfluxDB credentials'
-  return `give ${who} admin rights, or have an administrator create database "${config.db}" and GRANT the user WRITE and READ on it (Courtyard retries and then writes what is spooled)`
+  return `give ${who} admin rights, or have an administrator create database "${config.db}" and grant the user READ and WRITE on it (GRANT ALL ON "${config.db}" TO the user; Courtyard retries and then writes what is spooled)`
 }

@@ -160,6 +160,32 @@ describe('an InfluxDB user without the rights Courtyard needs', () => {
     }
   })
 
+  it('is ready again by itself once a database dropped at run time is made again by an administrator', async () => {
+    await admin(`CREATE USER "late" WITH PASSWORD 'l-pw'`)
+    await admin(`CREATE DATABASE "late_db"`)
+    await admin(`GRANT ALL ON "late_db" TO "late"`)
+    const part = startInflux({
+      config: { url: influxd.url, db: 'late_db', username: 'late', password: 'l-pw', retention: '30d' },
+      log: pino({ level: 'silent' }),
+      metrics: new Registry(),
+      retry: { baseMs: 20, capMs: 100 },
+    })
+    try {
+      await part.ready
+      // dropped under the running node: ingest's next write finds it missing and asks for it again,
+      // which this user may not do
+      await admin(`DROP DATABASE "late_db"`)
+      await expect(part.ensureDatabase()).rejects.toThrow(/admin privilege/)
+      expect(await part.health()).toMatchObject({ ok: false, database: 'refused' })
+      // the administrator mends it as the advice says; no further write needs to come for the part to see it
+      await admin(`CREATE DATABASE "late_db"`)
+      await admin(`GRANT ALL ON "late_db" TO "late"`)
+      await pollUntil(async () => (await part.health()).ok, { what: 'the influx part ready again' })
+    } finally {
+      await part.stop()
+    }
+  })
+
   it('makes the node not ready while InfluxDB refuses the writes of a user who may only read', async () => {
     await admin(`CREATE USER "reader" WITH PASSWORD 'r-pw'`)
     const db = 'read_only_db'
