@@ -189,37 +189,6 @@ export function matchesDayProfile(
   return false
 }
 
-/**
- * Low-PF LED banks that came on at their usual hour, judged by harmonic current (it adds across loads):
- * on earlier days the circuit's standing harmonic VA at this time of day held this load's on top of
- * what stands now. A charger on top of lights already on adds harmonic VA the usual level never held.
- * Only a lights-sized, LED-distorted load is judged so. A compressor that runs now and did not then
- * raises what stands now, and the banks are not known this way.
- */
-export function matchesUsualLights(
-  n: CircuitNormal,
-  ts: number,
-  load: { w: number; h: number | null },
-  backgroundH: number,
-  utcOffsetMin: number,
-): boolean {
-  const p = n.profile
-  if (!p || load.h === null) return false
-  if (load.w > LIGHTS_MAX_W || load.h < LED_BANK_MIN_RATIO * load.w) return false
-  const local = Math.floor(ts / MIN) + utcOffsetMin
-  const today = Math.floor(local / 1440)
-  const bin = Math.floor((((local % 1440) + 1440) % 1440) / BIN_MIN)
-  for (let k = -1; k <= 1; k++) {
-    const b = (bin + k + BINS) % BINS
-    const h = p.h[b]
-    if (h === null || h === undefined || p.day[b] === today || p.day[b]! < today - 3) continue
-    const slack = Math.max(15, 0.2 * load.h)
-    if (h - backgroundH < load.h - slack) continue
-    return true
-  }
-  return false
-}
-
 /** A bin whose level moves more than this share from day to day is no standing load. */
 const PROFILE_SPREAD_SHARE = 0.08
 

@@ -14,7 +14,6 @@ import {
   followEpisode,
   learnBackground,
   matchesDayProfile,
-  matchesUsualLights,
   matchSignature,
   noteMatch,
   noteSteps,
@@ -228,17 +227,7 @@ function trackCandidate(
   const plateauW = median(cand.recentW)
   const hRatio = cand.harmonicVA === null ? null : cand.harmonicVA / plateauW
   const known = matchSignature(s.normal!, obs.ts, plateauW, hRatio, params.utcOffsetMin, params.feedback)
-  // the whole reading is this hour's usual one, or LED banks came on at their hour (by harmonic current)
-  const usual =
-    matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin) ||
-    (!hidden &&
-      matchesUsualLights(
-        s.normal!,
-        obs.ts,
-        { w: plateauW, h: cand.harmonicVA },
-        s.baselineH,
-        params.utcOffsetMin,
-      ))
+  const usual = matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin)
   // the level now (the plateau's first minutes may hold a compressor that stopped since)
   const nowW = median(cand.recentW.slice(-3))
   const pair = explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, params.feedback)

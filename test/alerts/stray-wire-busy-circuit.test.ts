@@ -1,15 +1,12 @@
 // The detector on a busy circuit, where a compressor, LED banks and a cleaner share the line: lights
 // learned although a compressor stopped under them, a compressor's step that straddles two meter
 // intervals measured whole, a load recognised while a cleaner is on top of it, and a background that
-// drops with the lights at once where no port meter can skew it, and LED banks known by the harmonic
-// current the circuit usually carries at their hour.
+// drops with the lights at once where no port meter can skew it.
 import { describe, expect, it } from 'vitest'
 import {
   type CircuitNormal,
   initialCircuitNormal,
   type LoadSignature,
-  learnBackground,
-  matchesUsualLights,
   noteSteps,
 } from '../../alerts/stray-wire-circuit-normal.ts'
 import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
@@ -183,39 +180,5 @@ describe('a watts-only circuit whose motion lights went off in the minute before
       if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
     }
     expect(raised).toEqual([])
-  })
-})
-
-describe('matchesUsualLights: LED banks at their usual hour, told by the circuit’s harmonic current', () => {
-  // yesterday: 10 VA of harmonics by day, 130 VA from 17:00 (two LED banks); learned a minute at a time
-  function profiled(): CircuitNormal {
-    const n = initialCircuitNormal()
-    for (let t = local('2026-01-04T12:00:00'); t < local('2026-01-05T12:00:00'); t += MIN) {
-      const minute = Math.floor((t - local('2026-01-04T00:00:00')) / MIN) % 1440
-      const lights = minute >= 17 * 60 || minute < 6 * 60
-      learnBackground(n, t, lights ? 130 : 30, lights ? 130 : 10, 480)
-    }
-    return n
-  }
-  const dusk = local('2026-01-05T17:10:00')
-  const banks = { w: 100, h: 120 }
-
-  it('knows the banks coming on at dusk, and a little before it (a photocell follows the weather)', () => {
-    const n = profiled()
-    expect(matchesUsualLights(n, dusk, banks, 10, 480)).toBe(true)
-    expect(matchesUsualLights(n, local('2026-01-05T16:40:00'), banks, 10, 480)).toBe(true)
-  })
-
-  it('does not take a charger for them: on top of lights already on, or too big, or at another hour', () => {
-    const n = profiled()
-    // the lights are on already: the usual level holds no room for another 120 VA
-    expect(matchesUsualLights(n, dusk, banks, 130, 480)).toBe(false)
-    // a charger's size (200 W), or distortion below an LED driver's
-    expect(matchesUsualLights(n, dusk, { w: 200, h: 160 }, 10, 480)).toBe(false)
-    expect(matchesUsualLights(n, dusk, { w: 100, h: 60 }, 10, 480)).toBe(false)
-    // at noon the circuit never held it
-    expect(matchesUsualLights(n, local('2026-01-05T11:40:00'), banks, 10, 480)).toBe(false)
-    // watts only: nothing to tell by
-    expect(matchesUsualLights(n, dusk, { w: 100, h: null }, 10, 480)).toBe(false)
   })
 })
