@@ -103,6 +103,8 @@ export async function startOurs(opts: {
   const logFile = join(opts.dataDir, 'service.log')
   const log = createWriteStream(logFile, { flags: 'a' })
   const nodeArgs = [
+    // as `npm start` runs it (package.json): a young generation of 2 × 32 MB
+    '--max-semi-space-size=32',
     '--import',
     'tsx',
     ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),

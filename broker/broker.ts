@@ -11,6 +11,7 @@ import { createAuthCache } from './auth-cache.ts'
 import { keepAuthCacheFile } from './auth-cache-file.ts'
 import { createAuthGuard, DEFAULT_AUTH_LIMITS } from './auth-guard.ts'
 import { createBrokerMetrics } from './broker-metrics.ts'
+import { createBrokerPersistence } from './broker-persistence.ts'
 import { duplexPair } from './internal-stream.ts'
 import { startListeners } from './listeners.ts'
 import { createLogSampler } from './log-sampler.ts'
@@ -97,6 +98,8 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
   aedes = await Aedes.createBroker({
     // mqemitter's default concurrency (100) makes its queue shift() dominate under backlog (measurements.md)
     concurrency: 0,
+    // aedes' memory persistence without the offline-subscription lookup per publish while there are none
+    persistence: createBrokerPersistence(),
     // aedes' default of 23 (an MQTT 3.1 limit) would refuse valid 64-character device ids
     maxClientsIdLength: 128,
     maxTopicLevels: config.maxTopicLevels ?? 8,

@@ -109,7 +109,15 @@ function main() {
   installDependencies()
   buildConsole()
   if (command === 'demo') {
-    handOver(process.execPath, ['--import', 'tsx', 'service/main.ts', '--demo', ...args])
+    // the same node options as `npm start` (package.json: a larger young generation, README "Performance")
+    handOver(process.execPath, [
+      '--max-semi-space-size=32',
+      '--import',
+      'tsx',
+      'service/main.ts',
+      '--demo',
+      ...args,
+    ])
   } else {
     handOver(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...args])
   }

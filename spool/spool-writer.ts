@@ -1,12 +1,13 @@
 // Spool writer: group commit. `append` encodes the record into the pending batch buffer synchronously
-// (so log order = call order); one positioned `write` + `fdatasync` per batch runs on the libuv pool
-// while the next batch accumulates; a batch's `done` callbacks run only after its fdatasync returned.
+// (so log order = call order); one positioned `write` (on this thread: writeBatch) + `fdatasync` (on the
+// libuv pool) per batch, while the next batch accumulates; a batch's `done` callbacks run only after its
+// fdatasync returned.
 // Two batch buffers are swapped and reused, so steady state allocates no Buffer per record or batch.
 // Readers read no further than the durable end the writer publishes after each fdatasync (durableEnd,
 // onCommit), and no offset is written twice with different bytes: after a failed write the writer goes on
 // in a new segment, and so it does on every open (a power cut may have taken a tail some consumer read
 // from the page cache, e.g. one that does not know the durable end: it must not meet new records there).
-import { fdatasync, close as fsClose, open as fsOpen, write as fsWrite, ftruncate } from 'node:fs'
+import { fdatasync, close as fsClose, open as fsOpen, ftruncate, writeSync } from 'node:fs'
 import { chmod, mkdir, open, readFile } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import { CourtyardError } from '../domain/errors.ts'
@@ -318,20 +319,19 @@ class GroupCommitWriter implements SpoolWriter {
   private writeBatch(batch: Batch): void {
     const fd = this.fd
     const base = this.segSize
-    let written = 0
-    const step = (err: NodeJS.ErrnoException | null, n: number): void => {
-      if (err) {
-        this.onWriteError(batch, err)
-        return
-      }
-      written += n
-      if (written < batch.len) {
-        fsWrite(fd, batch.buf, written, batch.len - written, base + written, step)
-        return
-      }
-      this.fdatasync(fd, (err2) => (err2 ? this.onWriteError(batch, err2) : this.onDurable(batch)))
+    // The write runs on this thread, only the fdatasync on the libuv pool: the write copies the batch into
+    // the page cache (nothing is acknowledged before the fdatasync below returns, as before), and on this
+    // machine a hop to a pool thread and back cost ~25–35 µs of CPU, the copy of a batch 1–2 µs. No sync
+    // of this file is in flight meanwhile (one batch at a time), so the write does not wait for one.
+    try {
+      let written = 0
+      while (written < batch.len)
+        written += writeSync(fd, batch.buf, written, batch.len - written, base + written)
+    } catch (err) {
+      this.onWriteError(batch, err as NodeJS.ErrnoException)
+      return
     }
-    fsWrite(fd, batch.buf, 0, batch.len, base, step)
+    this.fdatasync(fd, (err) => (err ? this.onWriteError(batch, err) : this.onDurable(batch)))
   }
 
   private onDurable(batch: Batch): void {
