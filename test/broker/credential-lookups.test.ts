@@ -3,58 +3,29 @@
 // makes thousands of connects a second. Real registry (SQLite, scrypt), real broker, real clients; the
 // registry is only wrapped to count the lookups.
 import mqtt from 'mqtt'
-import { Registry as Metrics } from 'prom-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type BrokerHandle, createBroker } from '../../broker/index.ts'
-import { openRegistry, type Registry } from '../../registry/index.ts'
-import { openSpoolWriter, type SpoolWriter } from '../../spool/index.ts'
-import { tempDir } from '../spool/helpers.ts'
-import { silentLog } from './helpers.ts'
+import type { Registry } from '../../registry/index.ts'
+import { type RegistryBroker, startRegistryBroker } from './helpers.ts'
 
+let h: RegistryBroker
 let registry: Registry
-let spool: SpoolWriter
-let broker: BrokerHandle
 let url: string
-let tmp: ReturnType<typeof tempDir>
 let lookups = 0
 
 beforeAll(async () => {
-  tmp = tempDir('credential-lookups')
-  registry = openRegistry({ path: `${tmp.dir}/registry.db`, log: silentLog, scrypt: { N: 1024, r: 8, p: 1 } })
-  registry.createTenant({ id: 'acme', name: 'Acme' })
-  registry.createSite({
-    id: 'shed-1',
-    tenantId: 'acme',
-    name: 'Shed',
-    community: 'Court',
-    kind: 'charging-shed',
+  h = await startRegistryBroker('credential-lookups', (r) => {
+    const counted: typeof r = Object.create(r)
+    counted.credentialVersion = (id: string) => {
+      lookups++
+      return r.credentialVersion(id)
+    }
+    return counted
   })
-  const counted = new Proxy(registry, {
-    get(target, key) {
-      if (key === 'credentialVersion')
-        return (id: string) => {
-          lookups++
-          return target.credentialVersion(id)
-        }
-      const value = Reflect.get(target, key)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
-  spool = await openSpoolWriter({ dir: `${tmp.dir}/spool`, maxBytes: 1 << 30, log: silentLog })
-  broker = await createBroker({
-    directory: counted,
-    spool,
-    log: silentLog,
-    metrics: new Metrics(),
-    config: { host: '127.0.0.1', mqttPort: 0 },
-  })
-  url = `mqtt://127.0.0.1:${broker.ports.mqtt}`
+  registry = h.registry
+  url = h.url
 })
 afterAll(async () => {
-  await broker?.close()
-  await spool?.close()
-  registry?.close()
-  tmp?.remove()
+  await h?.close()
 })
 
 /** Connects, publishes one message (the connection is in use, past every hook) and disconnects. */

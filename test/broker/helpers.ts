@@ -4,6 +4,7 @@ import { type Logger, pino } from 'pino'
 import { Registry } from 'prom-client'
 import { createBroker } from '../../broker/index.ts'
 import type { BrokerConfig, BrokerHandle } from '../../broker/types.ts'
+import { openRegistry, type Registry as RealRegistry } from '../../registry/index.ts'
 import type { DeviceIdentity } from '../../registry/types.ts'
 import {
   openSpoolReader,
@@ -241,4 +242,54 @@ export function qos2Publish(topic: string, payload: string, id: number): Buffer 
     0x34,
     Buffer.concat([mqttString(topic), Buffer.from([id >> 8, id & 0xff]), Buffer.from(payload)]),
   )
+}
+
+export interface RegistryBroker {
+  registry: RealRegistry
+  broker: BrokerHandle
+  url: string
+  close(): Promise<void>
+}
+
+/**
+ * The real registry (SQLite, a cheap scrypt) with tenant `acme` and site `shed-1`, a spool and a broker
+ * on it; `directory` may wrap the registry (to count its lookups), the broker is given what it returns.
+ */
+export async function startRegistryBroker(
+  name: string,
+  directory: (r: RealRegistry) => Parameters<typeof createBroker>[0]['directory'] = (r) => r,
+): Promise<RegistryBroker> {
+  const tmp = tempDir(name)
+  const registry = openRegistry({
+    path: `${tmp.dir}/registry.db`,
+    log: silentLog,
+    scrypt: { N: 1024, r: 8, p: 1 },
+  })
+  registry.createTenant({ id: 'acme', name: 'Acme' })
+  registry.createSite({
+    id: 'shed-1',
+    tenantId: 'acme',
+    name: 'Shed',
+    community: 'Court',
+    kind: 'charging-shed',
+  })
+  const spool = await openSpoolWriter({ dir: `${tmp.dir}/spool`, maxBytes: 1 << 30, log: silentLog })
+  const broker = await createBroker({
+    directory: directory(registry),
+    spool,
+    log: silentLog,
+    metrics: new Registry(),
+    config: { host: '127.0.0.1', mqttPort: 0 },
+  })
+  return {
+    registry,
+    broker,
+    url: `mqtt://127.0.0.1:${broker.ports.mqtt}`,
+    async close() {
+      await broker.close()
+      await spool.close()
+      registry.close()
+      tmp.remove()
+    },
+  }
 }

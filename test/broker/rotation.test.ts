@@ -1,53 +1,29 @@
 // A rotated or revoked secret must not keep a connection: not one that was up, not one that was
 // mid-handshake when the rotation landed. Real registry (SQLite, scrypt), real broker, real clients.
 import mqtt, { type MqttClient } from 'mqtt'
-import { Registry as Metrics } from 'prom-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type BrokerHandle, createBroker } from '../../broker/index.ts'
-import { openRegistry, type Registry } from '../../registry/index.ts'
-import { openSpoolWriter, type SpoolWriter } from '../../spool/index.ts'
-import { tempDir } from '../spool/helpers.ts'
+import type { BrokerHandle } from '../../broker/index.ts'
+import type { Registry } from '../../registry/index.ts'
 import { until } from '../support/poll.ts'
-import { refusedConnect, silentLog } from './helpers.ts'
+import { type RegistryBroker, refusedConnect, startRegistryBroker } from './helpers.ts'
 
+let h: RegistryBroker
 let registry: Registry
-let spool: SpoolWriter
 let broker: BrokerHandle
 let url: string
 let api: MqttClient
-let tmp: ReturnType<typeof tempDir>
 const clients: MqttClient[] = []
 
 beforeAll(async () => {
-  tmp = tempDir('rotation')
-  registry = openRegistry({ path: `${tmp.dir}/registry.db`, log: silentLog, scrypt: { N: 1024, r: 8, p: 1 } })
-  registry.createTenant({ id: 'acme', name: 'Acme' })
-  registry.createSite({
-    id: 'shed-1',
-    tenantId: 'acme',
-    name: 'Shed',
-    community: 'Court',
-    kind: 'charging-shed',
-  })
-  spool = await openSpoolWriter({ dir: `${tmp.dir}/spool`, maxBytes: 1 << 30, log: silentLog })
-  broker = await createBroker({
-    directory: registry,
-    spool,
-    log: silentLog,
-    metrics: new Metrics(),
-    config: { host: '127.0.0.1', mqttPort: 0 },
-  })
-  url = `mqtt://127.0.0.1:${broker.ports.mqtt}`
+  h = await startRegistryBroker('rotation')
+  ;({ registry, broker, url } = h)
   const apiSecret = registry.rotateServiceSecret('api')
   api = await mqtt.connectAsync(url, { clientId: 'svc:api-1', username: 'svc:api', password: apiSecret })
 })
 afterAll(async () => {
   for (const c of clients) c.end(true)
   api?.end(true)
-  await broker?.close()
-  await spool?.close()
-  registry?.close()
-  tmp?.remove()
+  await h?.close()
 })
 
 async function provision(id: string): Promise<string> {

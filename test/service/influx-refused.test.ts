@@ -99,6 +99,22 @@ interface ReadyBody {
   >
 }
 
+/**
+ * The influx part, as a user without admin rights on a database an administrator made and granted it
+ * (one privilege per database in InfluxDB 1.x: ALL is read and write).
+ */
+async function partOnGivenDatabase(db: string, user: string) {
+  await admin(`CREATE USER "${user}" WITH PASSWORD '${user}-pw'`)
+  await admin(`CREATE DATABASE "${db}"`)
+  await admin(`GRANT ALL ON "${db}" TO "${user}"`)
+  return startInflux({
+    config: { url: influxd.url, db, username: user, password: `${user}-pw`, retention: '30d' },
+    log: pino({ level: 'silent' }),
+    metrics: new Registry(),
+    retry: { baseMs: 20, capMs: 100 },
+  })
+}
+
 describe('an InfluxDB user without the rights Courtyard needs', () => {
   it('makes the node not ready with the reason, an error and a metric, and what was spooled is written once it may', async () => {
     await admin(`CREATE USER "courtyard" WITH PASSWORD 'cy-pw'`)
@@ -141,16 +157,7 @@ describe('an InfluxDB user without the rights Courtyard needs', () => {
   }, 150_000)
 
   it('uses a database an administrator made and granted it, without asking to create it', async () => {
-    await admin(`CREATE USER "writer" WITH PASSWORD 'w-pw'`)
-    await admin(`CREATE DATABASE "given_db"`)
-    // one privilege per database in InfluxDB 1.x: ALL is read and write
-    await admin(`GRANT ALL ON "given_db" TO "writer"`)
-    const part = startInflux({
-      config: { url: influxd.url, db: 'given_db', username: 'writer', password: 'w-pw', retention: '30d' },
-      log: pino({ level: 'silent' }),
-      metrics: new Registry(),
-      retry: { baseMs: 20, capMs: 100 },
-    })
+    const part = await partOnGivenDatabase('given_db', 'writer')
     try {
       await part.ready
       expect(await part.health()).toMatchObject({ ok: true, database: 'ready' })
@@ -161,15 +168,7 @@ describe('an InfluxDB user without the rights Courtyard needs', () => {
   })
 
   it('is ready again by itself once a database dropped at run time is made again by an administrator', async () => {
-    await admin(`CREATE USER "late" WITH PASSWORD 'l-pw'`)
-    await admin(`CREATE DATABASE "late_db"`)
-    await admin(`GRANT ALL ON "late_db" TO "late"`)
-    const part = startInflux({
-      config: { url: influxd.url, db: 'late_db', username: 'late', password: 'l-pw', retention: '30d' },
-      log: pino({ level: 'silent' }),
-      metrics: new Registry(),
-      retry: { baseMs: 20, capMs: 100 },
-    })
+    const part = await partOnGivenDatabase('late_db', 'late')
     try {
       await part.ready
       // dropped under the running node: ingest's next write finds it missing and asks for it again,

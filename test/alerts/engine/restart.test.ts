@@ -14,6 +14,20 @@ afterEach(async () => {
 
 const all = () => h.engine.store.list({ limit: 100, state: 'all' })
 
+/** Two open alerts on pile-1: port 1 overheated over two readings, a leakage fault on port 2. */
+async function overheatAndFault(h: EngineHarness): Promise<void> {
+  await h.publish('pile-1', 'telemetry', pileReading(T0, 0, [70, 20]))
+  await h.publish('pile-1', 'telemetry', pileReading(T0 + MIN, 1, [70, 20]))
+  await h.publish('pile-1', 'events', {
+    ts: T0 + MIN,
+    seq: 2,
+    kind: 'charging-pile',
+    event: 'port_fault',
+    port: 2,
+    code: 'leakage',
+  })
+}
+
 describe('alert engine across restarts', () => {
   it('completes a hold period that began before the restart', async () => {
     h = await startEngineHarness()
@@ -27,16 +41,7 @@ describe('alert engine across restarts', () => {
 
   it('keeps open alerts: a repeat after the restart bumps the same alert and a clear closes it', async () => {
     h = await startEngineHarness()
-    await h.publish('pile-1', 'telemetry', pileReading(T0, 0, [70, 20]))
-    await h.publish('pile-1', 'telemetry', pileReading(T0 + MIN, 1, [70, 20]))
-    await h.publish('pile-1', 'events', {
-      ts: T0 + MIN,
-      seq: 2,
-      kind: 'charging-pile',
-      event: 'port_fault',
-      port: 2,
-      code: 'leakage',
-    })
+    await overheatAndFault(h)
     const before = all()
     expect(before).toHaveLength(2)
     const overheat = before.find((a) => a.type === 'port_overheat')!
@@ -84,16 +89,7 @@ describe('alert engine across restarts', () => {
     h = await startEngineHarness({
       syncDb: () => (gated ? new Promise<void>((resolve) => waiting.push(resolve)) : Promise.resolve()),
     })
-    await h.publish('pile-1', 'telemetry', pileReading(T0, 0, [70]))
-    await h.publish('pile-1', 'telemetry', pileReading(T0 + MIN, 1, [70]))
-    await h.publish('pile-1', 'events', {
-      ts: T0 + MIN,
-      seq: 2,
-      kind: 'charging-pile',
-      event: 'port_fault',
-      port: 2,
-      code: 'leakage',
-    })
+    await overheatAndFault(h)
     const overheat = all().find((a) => a.type === 'port_overheat')
     const fault = all().find((a) => a.type === 'port_fault')
     gated = true
