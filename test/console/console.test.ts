@@ -181,6 +181,12 @@ describe('web console', () => {
     // the alert's page shows the history, also on the phone
     await page.click(`.alert-row[data-alert-id="${id}"] .alert-type`)
     await page.waitForSelector('.alert-detail .history li')
+    // the crew member by name, the engine in words: not the audit trail's `user:` and `system`
+    const history = (await page.textContent('.alert-detail .history')) ?? ''
+    expect(history).toContain(`确认 · ${CREW.username}`)
+    expect(history).toContain('系统')
+    expect(history).not.toContain('user:')
+    expect(history).not.toContain('system')
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
     await screenshot(page, 'alert-detail-phone')
     for (const path of ['/', `/sites/${siteId}`]) {

@@ -23,6 +23,8 @@ export const en: Dict = {
   'alerts.none': 'No alerts match',
   'alerts.port': 'Port {n}',
   'alerts.ackedBy': 'acknowledged by {who}',
+  'actor.system': 'system',
+  'actor.auto': 'automatic protection',
   'alerts.notePlaceholder': "Note (e.g. I'm on my way)",
   'alerts.addNote': 'Note',
   'alerts.ack': 'Acknowledge',

@@ -21,6 +21,8 @@ export const zhCN = {
   'alerts.none': '没有符合条件的告警',
   'alerts.port': '{n} 号端口',
   'alerts.ackedBy': '{who} 已确认',
+  'actor.system': '系统',
+  'actor.auto': '自动保护',
   'alerts.notePlaceholder': '备注（例如：我正在赶来）',
   'alerts.addNote': '备注',
   'alerts.ack': '确认',

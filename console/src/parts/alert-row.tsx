@@ -5,6 +5,7 @@ import { fmt } from '../format.ts'
 import { t } from '../i18n/index.ts'
 import { linkTo } from '../router.ts'
 import type { Alert, Site } from '../types.ts'
+import { actorLabel } from './actor.ts'
 
 export function AlertRow(props: {
   alert: Alert
@@ -46,7 +47,7 @@ export function AlertRow(props: {
       <div class="alert-when muted">
         <time dateTime={new Date(a.raisedAt).toISOString()}>{f.dateTime(a.raisedAt)}</time> (
         {f.ago(a.raisedAt, props.now)}){a.count > 1 && ` · ×${a.count}`}
-        {a.acknowledgedBy && ` · ${tr('alerts.ackedBy', { who: a.acknowledgedBy })}`}
+        {a.acknowledgedBy && ` · ${tr('alerts.ackedBy', { who: actorLabel(a.acknowledgedBy, tr) })}`}
       </div>
       {props.onAct && a.state !== 'cleared' && (
         <div class="alert-actions">

@@ -3,6 +3,7 @@
 import { useSignal } from '@preact/signals'
 import { fmt } from '../format.ts'
 import { t } from '../i18n/index.ts'
+import { actorLabel } from '../parts/actor.ts'
 import { linkTo } from '../router.ts'
 import type { AlertDetailStore } from '../stores/alert-detail-store.ts'
 import type { Site } from '../types.ts'
@@ -89,7 +90,8 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[] 
       <ol class="history">
         {a.history.map((h, i) => (
           <li key={i}>
-            <time>{f.dateTime(h.at)}</time> <strong>{tr(`transition.${h.kind}`)}</strong> · {h.by}
+            <time>{f.dateTime(h.at)}</time> <strong>{tr(`transition.${h.kind}`)}</strong> ·{' '}
+            {actorLabel(h.by, tr)}
             {h.severity && ` · ${tr(`severity.${h.severity}`)}`}
             {h.note && <q>{h.note}</q>}
           </li>
@@ -102,8 +104,8 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[] 
         <ul class="history">
           {a.commands.map((c) => (
             <li key={c.id}>
-              <time>{f.dateTime(c.requestedAt)}</time> <code>{c.name}</code> {JSON.stringify(c.args)} · {c.by}{' '}
-              · {c.result}
+              <time>{f.dateTime(c.requestedAt)}</time> <code>{c.name}</code> {JSON.stringify(c.args)} ·{' '}
+              {actorLabel(c.by, tr)} · {c.result}
               {c.error && ` (${c.error})`}
             </li>
           ))}

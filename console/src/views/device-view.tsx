@@ -4,6 +4,7 @@ import { useSignal } from '@preact/signals'
 import type { CommandName } from '../../../domain/protocol.ts'
 import { fmt } from '../format.ts'
 import { lang, t } from '../i18n/index.ts'
+import { actorLabel } from '../parts/actor.ts'
 import { AlertRow } from '../parts/alert-row.tsx'
 import { now } from '../parts/now.ts'
 import { TimeChart } from '../parts/time-chart.tsx'
@@ -198,7 +199,7 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[] }) {
             {s.commands.value.map((c) => (
               <li key={c.id}>
                 <time>{f.dateTime(c.requestedAt)}</time> <code>{c.name}</code> {JSON.stringify(c.args)} ·{' '}
-                {c.by} · {c.result}
+                {actorLabel(c.by, tr)} · {c.result}
                 {c.error && ` (${c.error})`}
               </li>
             ))}
