@@ -80,6 +80,11 @@ export interface PendingStep {
    * beside it does to the watts.
    */
   fromH?: number | null
+  /**
+   * Told apart from another load's step in the same minutes, not seen alone: only its lights (a night
+   * long at one level) are learned from it, since a run of a compressor's length may be any tangle.
+   */
+  split?: boolean
 }
 
 export interface CircuitNormal {
@@ -267,10 +272,12 @@ function learnRun(
   levelW: number,
   hRatio: number | null,
   utcOffsetMin: number,
+  split = false,
 ): void {
   const durMin = (offTs - onTs) / MIN
   if (durMin < RUN_MIN_MIN) return
   const kind: SignatureKind = durMin >= LIGHTS_MIN_MIN ? 'lights' : 'compressor'
+  if (split && kind !== 'lights') return
   // lights are 10–60 W, banks of cheap fittings two or three of 15–45 W (domain.md): a flat load of a
   // charger's size for hours was something else (two loads tangled, an active-PFC charger's plateau)
   if (kind === 'lights' && levelW > LIGHTS_MAX_W) return
@@ -352,33 +359,66 @@ export function noteSteps(
     return
   }
   const dH = h === null || fromH === null ? null : h - fromH
-  const pending = (n.pending ?? []).filter((p) => ts - p.ts < PENDING_MAX_MS)
-  if (d > 0) {
+  let pending = (n.pending ?? []).filter((p) => ts - p.ts < PENDING_MAX_MS)
+  const arrive = (stepW: number, stepH: number | null, split: boolean): void => {
     pending.push({
       ts,
-      w: round1(d),
-      h: dH === null ? null : round1(dH),
-      fromW: round1(fromW),
-      fromH: fromH === null ? null : round1(fromH),
+      w: round1(stepW),
+      h: stepH === null ? null : round1(stepH),
+      fromW: round1(w - stepW),
+      fromH: h === null || stepH === null ? null : round1(h - stepH),
+      ...(split ? { split } : {}),
     })
     if (pending.length > MAX_PENDING) pending.shift()
-    n.pending = pending
-    return
   }
-  const off = -d
-  const hOff = dH === null ? null : -dH
-  const i = pending.findIndex(
-    (p) =>
-      Math.abs(p.w - off) <= Math.max(10, LEVEL_SHARE * p.w) &&
-      (p.h === null || hOff === null || Math.abs(p.h - hOff) <= Math.max(12, 0.12 * p.w)),
-  )
-  if (i < 0) {
-    n.pending = pending
-    return
+  const leave = (i: number, offW: number, split: boolean): void => {
+    const on = pending[i]!
+    pending = pending.filter((_, k) => k !== i)
+    const hRatio = on.h === null ? null : on.h / on.w
+    learnRun(n, on.ts, ts, (on.w + offW) / 2, hRatio, utcOffsetMin, split || on.split === true)
   }
-  const on = pending[i]!
-  n.pending = pending.filter((_, k) => k !== i)
-  learnRun(n, on.ts, ts, (on.w + off) / 2, on.h === null ? null : on.h / on.w, utcOffsetMin)
+  const i = d < 0 ? pending.findIndex((p) => stepsOff(p, -d, dH === null ? null : -dH)) : -1
+  if (i >= 0) leave(i, -d, false)
+  else {
+    // one load leaving and another arriving in the same minutes (lights coming on as a compressor
+    // stops): the step is their sum, and what is left of it once the leaving one is taken out is the
+    // new load. Tried only where one load alone cannot be it: a fall with no match, or a rise that took
+    // harmonic current away.
+    const k =
+      d < 0 || (dH !== null && dH < -Math.max(12, 0.12 * d))
+        ? pending.findIndex((p) => swapped(p, d, dH))
+        : -1
+    if (k >= 0) {
+      const left = pending[k]!
+      leave(k, left.w, true)
+      arrive(d + left.w, dH === null || left.h === null ? null : Math.max(0, dH + left.h), true)
+    } else if (d > 0) arrive(d, dH, false)
+  }
+  n.pending = pending
+}
+
+/**
+ * The pending load left while a new one arrived: what remains of the step once it is taken out is a
+ * bank of LED lights of its own (their size, their harmonic current).
+ */
+function swapped(p: PendingStep, d: number, dH: number | null): boolean {
+  const rW = d + p.w
+  // only lights are learned from a split step: by watts alone, or with a cleaner's swings, any two
+  // steps make a third; banks of LED drivers are told by their harmonic current
+  if (rW < STEP_MIN_W || rW > LIGHTS_MAX_W || dH === null || p.h === null) return false
+  return dH + p.h >= LED_BANK_MIN_RATIO * rW
+}
+
+/**
+ * A step down of `off` W and `hOff` harmonic VA is the pending load leaving. A distorted one (LED drivers
+ * without PFC) is told by its harmonic current, which adds across loads: a lamp or a compressor switching
+ * in the same minutes moves the watts of the step, hardly its harmonics.
+ */
+function stepsOff(p: PendingStep, off: number, hOff: number | null): boolean {
+  const hMatches = p.h === null || hOff === null || Math.abs(p.h - hOff) <= Math.max(12, 0.12 * p.w)
+  if (Math.abs(p.w - off) <= Math.max(10, LEVEL_SHARE * p.w)) return hMatches
+  if (p.h === null || hOff === null || p.h < LED_BANK_MIN_RATIO * p.w) return false
+  return Math.abs(p.w - off) <= Math.max(25, 0.3 * p.w) && Math.abs(p.h - hOff) <= Math.max(12, 0.12 * p.h)
 }
 
 /**

@@ -125,6 +125,14 @@ function trackCandidate(
       s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + obs.reactiveVA - s.prevQ)
     c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
   }
+  if (!cand && (c.cls === 'quiet' || c.cls === 'other') && chargerSwappedIn(s, obs, c, params)) {
+    // a load left as a rectifier arrived: watts barely moved, harmonic current did (domain.md: it adds
+    // across loads). The background is what stood without the load that left.
+    c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
+    startCandidate(s, obs, c)
+    startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
+    return undefined
+  }
   if (!cand) {
     updateBaseline(s, obs, c, params)
     if (c.cls !== 'big' && c.cls !== 'charger')
@@ -322,6 +330,47 @@ function trackAlert(
   s.baselineW = obs.unexplainedW
   setBackgroundWaveform(s, obs)
   return { kind: 'clear', ts: obs.ts, onsetTs: alert.onsetTs }
+}
+
+/** Harmonic VA a rectifier charger adds at least (≥ 120 W at ≥ 0.6 VA per W), less meter margin. */
+const SWAP_MIN_VA = 60
+/** Harmonic VA per W of the most distorted load on a circuit (LED drivers: PF 0.5, THD 150 %). */
+const MAX_HARMONIC_RATIO = 1.7
+
+/**
+ * A charger's harmonic current arrived without its watts: another load of about its size left in the
+ * same minutes (a dehumidifier stopping as it was plugged in, or both under a cleaner that just went).
+ * The load that left is one whose step up was seen and whose step down was not; with it taken out of
+ * the background, what is left is charger-sized and charger-shaped. Only where the meter reports THD:
+ * by watts alone nothing arrived.
+ */
+function chargerSwappedIn(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): boolean {
+  if (obs.source !== 'circuit' || c.excessVA === null || c.excessVA < SWAP_MIN_VA) return false
+  // one load arriving alone explains harmonic VA up to what the most distorted one (LED drivers
+  // without PFC) carries per W of its own: more than that, and watts went somewhere else
+  if (c.excessVA <= MAX_HARMONIC_RATIO * Math.max(0, c.excessW) + SWAP_MIN_VA / 2) return false
+  // and it arrived now: since the last reading, or since before the cleaner or heater that just went
+  const beforeH = s.prevBig ? s.preBigH : s.prevH
+  if (beforeH === null || beforeH === undefined || obs.harmonicVA! - beforeH < SWAP_MIN_VA) return false
+  const pending = s.normal?.pending ?? []
+  for (let i = pending.length - 1; i >= 0; i--) {
+    const p = pending[i]!
+    const newW = c.excessW + p.w
+    const newH = c.excessVA + Math.max(0, p.h ?? 0)
+    if (newW < params.minStepW || newW > params.maxChargerW) continue
+    if (newH < params.minHarmonicRatio * newW) continue
+    if (s.baselineW! - p.w < -(obs.toleranceW + 10)) continue
+    s.baselineW = s.baselineW! - p.w
+    s.baselineH = Math.max(0, s.baselineH - Math.max(0, p.h ?? 0))
+    s.normal!.pending = pending.filter((_, k) => k !== i)
+    return true
+  }
+  return false
 }
 
 const ratioOf = (c: Classified): number | null =>

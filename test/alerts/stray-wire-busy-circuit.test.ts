@@ -1,7 +1,8 @@
 // The detector on a busy circuit, where a compressor, LED banks and a cleaner share the line: lights
 // learned although a compressor stopped under them, a compressor's step that straddles two meter
 // intervals measured whole, a load recognised while a cleaner is on top of it, and a background that
-// drops with the lights at once where no port meter can skew it.
+// drops with the lights at once where no port meter can skew it; LED banks told from a compressor stopping
+// in the same minutes, and a charger whose harmonic current arrived as another load's watts left.
 import { describe, expect, it } from 'vitest'
 import {
   type CircuitNormal,
@@ -173,6 +174,81 @@ describe('a watts-only circuit whose motion lights went off in the minute before
         signatures: [signature({ id: 'dehumidifier', levelW: 286, harmonicRatio: null, count: 21 })],
       },
     }
+    const raised: number[] = []
+    for (const input of inputs) {
+      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
+      state = r.state
+      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
+    }
+    expect(raised).toEqual([])
+  })
+})
+
+describe('noteSteps: LED banks coming on as a compressor stops', () => {
+  // one reading a minute, each level held until the next is given
+  function feedMinutes(n: CircuitNormal, from: string, levels: [number, number, number][]): void {
+    let prev: number | null = null
+    let ts = local(from)
+    for (const [minutes, w, h] of levels)
+      for (let k = 0; k < minutes; k++) {
+        noteSteps(n, ts, w, h, prev, 480)
+        prev = w
+        ts += MIN
+      }
+  }
+
+  it('tells the banks from the compressor that stopped in the same minutes, by their harmonic current', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T17:00:00', [
+      [30, 5, 2],
+      [60, 300, 40], // the dehumidifier (295 W, little harmonic VA)
+      [1, 390, 150], // the banks come on in this minute...
+      [12 * 60, 89, 115], // ...and the dehumidifier stops in the next: −211 W, +75 VA
+      [30, 5, 2], // the banks go off at dawn
+    ])
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(lights[0]!.levelW).toBeGreaterThan(70)
+    expect(lights[0]!.levelW).toBeLessThan(100)
+    expect(lights[0]!.harmonicRatio).toBeGreaterThan(1)
+    // a run split out of a tangle teaches lights only: no compressor of the banks' size
+    expect(n.signatures.filter((s) => s.kind === 'compressor' && s.levelW < 150)).toHaveLength(0)
+  })
+})
+
+describe('a rectifier charger plugged in under a cleaner while the dehumidifier stops', () => {
+  it('shows by its harmonic current when the cleaner goes, though the watts came back to where they were', () => {
+    const from = local('2026-01-09T17:30:00')
+    const inputs: CircuitInput[] = []
+    // lamps, then LED banks (+80 W, harmonic VA +130), then the dehumidifier (290 W, harmonic VA 60)
+    for (let k = -20; k < 0; k++) inputs.push(reading(from + k * MIN, 20, 5, 5))
+    for (let k = 0; k < 20; k++) inputs.push(reading(from + k * MIN, 100, 135, 20))
+    for (let k = 20; k < 60; k++) inputs.push(reading(from + k * MIN, 390, 195, 240))
+    // a 1 kW cleaner on top; under it a 300 W charger (harmonic VA 300) is plugged in and the
+    // dehumidifier stops, so when the cleaner goes the watts are back at 400 but not the harmonics
+    for (let k = 60; k < 75; k++) inputs.push(reading(from + k * MIN, 1390, 600, 500))
+    for (let k = 75; k < 90; k++) inputs.push(reading(from + k * MIN, 1400, 740, 420))
+    for (let k = 90; k < 130; k++) inputs.push(reading(from + k * MIN, 400, 435, 60))
+    let state = initialStrayWireState()
+    const raised: number[] = []
+    for (const input of inputs) {
+      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
+      state = r.state
+      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
+    }
+    expect(raised).toHaveLength(1)
+    // within the night's confirmation time of the cleaner going
+    expect(raised[0]! - (from + 90 * MIN)).toBeLessThanOrEqual(10 * MIN)
+  })
+
+  it('stays quiet when the same minutes only swap the dehumidifier for LED banks (watts fall, little harmonic current)', () => {
+    const from = local('2026-01-09T17:30:00')
+    const inputs: CircuitInput[] = []
+    for (let k = -20; k < 20; k++) inputs.push(reading(from + k * MIN, 20, 5, 5))
+    for (let k = 20; k < 60; k++) inputs.push(reading(from + k * MIN, 310, 65, 225))
+    for (let k = 60; k < 75; k++) inputs.push(reading(from + k * MIN, 1310, 470, 480))
+    for (let k = 75; k < 130; k++) inputs.push(reading(from + k * MIN, 110, 120, 10))
+    let state = initialStrayWireState()
     const raised: number[] = []
     for (const input of inputs) {
       const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
