@@ -101,6 +101,8 @@ export interface CircuitNormal {
   /** The last settled level and its harmonic VA: steps are measured from it. */
   stableW?: number
   stableH?: number | null
+  /** The last few readings' harmonic VA, oldest first: LED banks leave as a step in it. */
+  recentH?: number[]
 }
 
 export const initialCircuitNormal = (): CircuitNormal => ({ v: 1, signatures: [], episode: null })
@@ -340,6 +342,7 @@ export function noteSteps(
   utcOffsetMin: number,
 ): void {
   if (prevW === null) return
+  if (h !== null) harmonicStepOff(n, ts, h, utcOffsetMin)
   // a step is measured between two settled levels (an averaging meter's partial minute in between); a
   // change that took more minutes than that is a fade (a charger's taper) or a tangle, not one load
   if (Math.abs(w - prevW) > 0.04 * w + 4) {
@@ -407,6 +410,37 @@ function swapped(p: PendingStep, d: number, dH: number | null): boolean {
   // steps make a third; banks of LED drivers are told by their harmonic current
   if (rW < STEP_MIN_W || rW > LIGHTS_MAX_W || dH === null || p.h === null) return false
   return dH + p.h >= LED_BANK_MIN_RATIO * rW
+}
+
+/** Readings of harmonic VA kept: a step settles within two meter minutes. */
+const RECENT_H = 4
+
+/**
+ * LED banks leave as a step in harmonic VA, whatever the watts do beside them (a charger tapering, a
+ * compressor starting): a distorted pending load whose harmonic VA fell away within a few minutes, to
+ * a level that holds, stepped off then.
+ */
+function harmonicStepOff(n: CircuitNormal, ts: number, h: number, utcOffsetMin: number): void {
+  const recent = [...(n.recentH ?? []), h].slice(-RECENT_H)
+  n.recentH = recent
+  const pending = n.pending
+  if (!pending || recent.length < RECENT_H) return
+  const settled = Math.abs(h - recent[recent.length - 2]!) <= Math.max(8, 0.05 * h)
+  if (!settled) return
+  const fell = recent[0]! - h
+  const i = pending.findIndex(
+    (p) =>
+      p.h !== null &&
+      p.h >= LED_BANK_MIN_RATIO * p.w &&
+      Math.abs(fell - p.h) <= Math.max(12, 0.15 * p.h) &&
+      // the level it fell to is about the one it stood on (nothing else distorted came and went)
+      (p.fromH === null || p.fromH === undefined || Math.abs(h - p.fromH) <= Math.max(40, 0.5 * p.h)),
+  )
+  if (i < 0) return
+  const on = pending[i]!
+  n.pending = pending.filter((_, k) => k !== i)
+  n.recentH = [h]
+  learnRun(n, on.ts, ts, on.w, on.h! / on.w, utcOffsetMin, true)
 }
 
 /**
@@ -481,6 +515,7 @@ export function matchSignature(
   hRatio: number | null,
   utcOffsetMin: number,
   feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+  backgroundH?: number,
 ): LoadSignature | undefined {
   const minute = localMinute(ts, utcOffsetMin)
   const lastMatch = n.crewMatchTs ?? {}
@@ -490,6 +525,8 @@ export function matchSignature(
     if (!levelMatches(s, levelW, hRatio) && !harmonicsMatchLights(s, levelW, hRatio)) continue
     // without PF/THD one flat run might have been a charger unplugged early: a compressor runs again
     if (s.source === 'learned' && s.kind === 'compressor' && s.harmonicRatio === null && s.count < 2) continue
+    // LED banks whose harmonic current the background already carries are on: they cannot arrive again
+    if (s.kind === 'lights' && alreadyOn(s, backgroundH)) continue
     if (s.kind === 'lights' && s.window) {
       if (!inWindow(minute, s.window)) continue
       const last = s.source === 'crew' ? lastMatch[s.id] : s.lastMatchTs
@@ -498,6 +535,12 @@ export function matchSignature(
     return s
   }
   return undefined
+}
+
+function alreadyOn(s: LoadSignature, backgroundH: number | undefined): boolean {
+  if (backgroundH === undefined || s.harmonicRatio === null || s.harmonicRatio < LED_BANK_MIN_RATIO)
+    return false
+  return backgroundH >= 0.8 * s.harmonicRatio * s.levelW
 }
 
 /** The state is plain JSON handed from reading to reading: the matched signature is replaced, not edited. */
@@ -523,6 +566,7 @@ export const copyNormal = (n: CircuitNormal | undefined): CircuitNormal =>
         ...(n.pending ? { pending: n.pending } : {}),
         ...(n.stableW !== undefined ? { stableW: n.stableW, stableH: n.stableH ?? null } : {}),
         ...(n.moving !== undefined ? { moving: n.moving } : {}),
+        ...(n.recentH ? { recentH: n.recentH } : {}),
         ...(n.crewMatchTs ? { crewMatchTs: n.crewMatchTs } : {}),
       }
     : initialCircuitNormal()

@@ -234,7 +234,15 @@ function trackCandidate(
   // what this circuit does every day (its lights at dusk, its compressor's runs) is no charger
   const plateauW = median(cand.recentW)
   const hRatio = cand.harmonicVA === null ? null : cand.harmonicVA / plateauW
-  const known = matchSignature(s.normal!, obs.ts, plateauW, hRatio, params.utcOffsetMin, params.feedback)
+  const known = matchSignature(
+    s.normal!,
+    obs.ts,
+    plateauW,
+    hRatio,
+    params.utcOffsetMin,
+    params.feedback,
+    obs.harmonicVA === null ? undefined : s.baselineH,
+  )
   const usual = matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin)
   // the level now (the plateau's first minutes may hold a compressor that stopped since)
   const nowW = median(cand.recentW.slice(-3))

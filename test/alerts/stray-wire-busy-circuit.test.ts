@@ -258,3 +258,52 @@ describe('a rectifier charger plugged in under a cleaner while the dehumidifier 
     expect(raised).toEqual([])
   })
 })
+
+describe('noteSteps: LED banks going off at dawn as a fridge starts', () => {
+  it('are learned by the step in harmonic current, though the watts hardly moved', () => {
+    const n = initialCircuitNormal()
+    let prev: number | null = null
+    const feed = (from: string, minutes: number, w: number, h: number): void => {
+      for (let k = 0; k < minutes; k++) {
+        noteSteps(n, local(from) + k * MIN, w, h, prev, 480)
+        prev = w
+      }
+    }
+    feed('2026-01-05T17:30:00', 30, 5, 2)
+    feed('2026-01-05T18:00:00', 12 * 60 + 30, 95, 122) // two banks: 90 W, harmonic VA 120
+    // the banks go off and the fridge (80 W, harmonic VA 15) starts in the same minute
+    feed('2026-01-06T06:30:00', 30, 85, 17)
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(lights[0]!.levelW).toBeGreaterThan(80)
+    expect(lights[0]!.levelW).toBeLessThan(100)
+  })
+})
+
+describe('a small rectifier charger plugged in late at night, with the circuit’s LED banks long on', () => {
+  it('is raised, though its harmonic current is the banks’ size: the banks are in the background already', () => {
+    const banks = signature({
+      id: 'banks',
+      kind: 'lights',
+      levelW: 78,
+      harmonicRatio: 1.38,
+      window: { fromMin: 17 * 60 + 51, toMin: 6 * 60 + 26 },
+    })
+    let state: StrayWireState = {
+      ...initialStrayWireState(),
+      normal: { ...initialCircuitNormal(), signatures: [banks] },
+    }
+    const from = local('2026-01-20T21:30:00')
+    const inputs: CircuitInput[] = []
+    for (let k = 0; k < 40; k++) inputs.push(reading(from + k * MIN, 79, 108, 40))
+    // a 126 W charger with 117 VA of harmonic current (PF ~0.65)
+    for (let k = 40; k < 70; k++) inputs.push(reading(from + k * MIN, 205, 225, 105))
+    const raised: number[] = []
+    for (const input of inputs) {
+      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
+      state = r.state
+      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
+    }
+    expect(raised).toHaveLength(1)
+  })
+})
