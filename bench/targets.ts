@@ -146,6 +146,13 @@ export async function startOurs(opts: {
       // the bench provisions thousands of devices with one token: the per-token budget is not under test
       API_RATE_PER_S: '100000',
       API_BURST: '1000000',
+      // BENCH_SERVICE_ENV='SPOOL_COMMIT_GATHER_MS=0 …': settings of the service to compare, old against new
+      ...Object.fromEntries(
+        (process.env.BENCH_SERVICE_ENV ?? '')
+          .split(' ')
+          .filter((kv) => kv.includes('='))
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      ),
       ...opts.env,
     },
   })

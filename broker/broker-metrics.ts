@@ -49,6 +49,31 @@ export function createBrokerMetrics(
       this.set(sources.spool.stats().blocked ? 1 : 0)
     },
   })
+  // group commits and the records they made durable: records per commit is how much each fdatasync (and
+  // the wake-ups after it) is shared, the spool's main cost per message beside the disk
+  const fromStats = (name: string, help: string, read: () => number) => {
+    let seen = 0
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const now = read()
+        this.inc(now - seen)
+        seen = now
+      },
+    })
+  }
+  fromStats(
+    'courtyard_spool_commits_total',
+    'Spool group commits (one fdatasync each)',
+    () => sources.spool.stats().commits,
+  )
+  fromStats(
+    'courtyard_spool_committed_records_total',
+    'Spool records made durable by group commits',
+    () => sources.spool.stats().committedRecords,
+  )
   return {
     connects: counter('courtyard_broker_connects_total', 'Established MQTT sessions', ['type']),
     disconnects: counter('courtyard_broker_disconnects_total', 'Ended MQTT sessions', ['type']),

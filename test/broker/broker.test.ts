@@ -25,6 +25,7 @@ beforeAll(async () => {
     .addDevice('gone-dev-1', 'secret-g')
     .addDevice('quiet-01', 'secret-q')
   h.directory.addDevice('life-dev-1', 'secret-l').addDevice('keep-01', 'secret-k')
+  h.directory.addDevice('metr-01', 'secret-m')
 })
 afterAll(async () => {
   await h?.close()
@@ -89,6 +90,31 @@ describe('broker authentication', () => {
     const b = await h.connect(device('quiet-01', 'secret-q'))
     await b.endAsync()
     expect(h.directory.deviceChecks - before).toBe(1)
+  })
+})
+
+describe('broker metrics', () => {
+  const counter = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1])
+
+  it('counts the spool group commits and the records they made durable', async () => {
+    const before = await h.metrics.metrics()
+    const d = await h.connect(device('metr-01', 'secret-m'))
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        d.publishAsync('devices/metr-01/telemetry', `{"n":${i}}`, { qos: 1 }),
+      ),
+    )
+    await d.endAsync()
+    const after = await h.metrics.metrics()
+    const records =
+      counter(after, 'courtyard_spool_committed_records_total') -
+      counter(before, 'courtyard_spool_committed_records_total')
+    const commits =
+      counter(after, 'courtyard_spool_commits_total') - counter(before, 'courtyard_spool_commits_total')
+    // every acknowledged publish was made durable by some commit; one commit may carry many
+    expect(records).toBeGreaterThanOrEqual(20)
+    expect(commits).toBeGreaterThanOrEqual(1)
+    expect(commits).toBeLessThanOrEqual(records)
   })
 })
 
