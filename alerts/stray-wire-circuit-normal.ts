@@ -426,16 +426,22 @@ function harmonicStepOff(n: CircuitNormal, ts: number, h: number, utcOffsetMin: 
   const pending = n.pending
   if (!pending || recent.length < RECENT_H) return
   const settled = Math.abs(h - recent[recent.length - 2]!) <= Math.max(8, 0.05 * h)
-  if (!settled) return
   const fell = recent[0]! - h
-  const i = pending.findIndex(
-    (p) =>
-      p.h !== null &&
-      p.h >= LED_BANK_MIN_RATIO * p.w &&
+  const before = Math.max(...recent.slice(0, -1))
+  const i = pending.findIndex((p) => {
+    if (p.h === null || p.h < LED_BANK_MIN_RATIO * p.w) return false
+    const fromH = p.fromH ?? null
+    // back at the level it stood on, from at least its own harmonic VA above it: a heater going off in
+    // the same minute moves the watts and a little of the harmonics
+    const back =
+      fromH !== null && Math.abs(h - fromH) <= Math.max(12, 0.15 * p.h) && before >= fromH + 0.8 * p.h
+    // or, settled, fell by its own harmonic VA to about that level (a fridge starting beside it)
+    const fellBy =
+      settled &&
       Math.abs(fell - p.h) <= Math.max(12, 0.15 * p.h) &&
-      // the level it fell to is about the one it stood on (nothing else distorted came and went)
-      (p.fromH === null || p.fromH === undefined || Math.abs(h - p.fromH) <= Math.max(40, 0.5 * p.h)),
-  )
+      (fromH === null || Math.abs(h - fromH) <= Math.max(40, 0.5 * p.h))
+    return back || fellBy
+  })
   if (i < 0) return
   const on = pending[i]!
   n.pending = pending.filter((_, k) => k !== i)

@@ -278,6 +278,25 @@ describe('noteSteps: LED banks going off at dawn as a fridge starts', () => {
     expect(lights[0]!.levelW).toBeGreaterThan(80)
     expect(lights[0]!.levelW).toBeLessThan(100)
   })
+
+  it('are learned when they go off in the same minute as a heater, back at the level they stood on', () => {
+    const n = initialCircuitNormal()
+    let prev: number | null = null
+    const feed = (from: string, minutes: number, w: number, h: number): void => {
+      for (let k = 0; k < minutes; k++) {
+        noteSteps(n, local(from) + k * MIN, w, h, prev, 480)
+        prev = w
+      }
+    }
+    feed('2026-01-05T17:30:00', 30, 5, 2)
+    feed('2026-01-05T18:00:00', 12 * 60 + 20, 95, 122)
+    feed('2026-01-06T06:20:00', 15, 2050, 160) // a 2 kW heater on top for a quarter of an hour
+    feed('2026-01-06T06:35:00', 30, 5, 2) // heater and banks off in the same minute
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(lights[0]!.levelW).toBeGreaterThan(80)
+    expect(lights[0]!.levelW).toBeLessThan(100)
+  })
 })
 
 describe('a small rectifier charger plugged in late at night, with the circuit’s LED banks long on', () => {
