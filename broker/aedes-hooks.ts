@@ -15,6 +15,7 @@ import type { AuthCache } from './auth-cache.ts'
 import { type AuthGuard, clientAddress } from './auth-guard.ts'
 import type { BrokerMetrics } from './broker-metrics.ts'
 import { createSecretCheck } from './check-secret.ts'
+import { keptPayload } from './kept-payload.ts'
 import type { LogSampler } from './log-sampler.ts'
 import {
   type ConnectVerdict,
@@ -51,6 +52,8 @@ export interface HookDeps {
   onRevoke: (deviceId: string) => void
   /** a connection of this device is established now (commands go to connected devices only) */
   isConnected: (deviceId: string) => boolean
+  /** the connection aedes has registered under this device id (its clients table), if any */
+  registered: (deviceId: string) => Client | undefined
   /** the service account of a connection made in this process (BrokerHandle.connectInternal) */
   internalName: (client: Client) => string | undefined
 }
@@ -66,7 +69,8 @@ export function createAedesHooks(deps: HookDeps) {
     log,
     counted: (via) => metrics.secretChecks.inc({ via }),
   })
-  const verdicts = new WeakMap<Client, ConnectVerdict>()
+  /** from preConnect to authenticate: what the CONNECT alone says, and the packet itself */
+  const verdicts = new WeakMap<Client, { verdict: ConnectVerdict; packet: ConnectPacket }>()
   const identities = new WeakMap<Client, Identity>()
   const refusedCount = new WeakMap<Client, number>()
   const withWill = new WeakSet<Client>()
@@ -74,8 +78,12 @@ export function createAedesHooks(deps: HookDeps) {
   const generations = new WeakMap<Client, number>()
   /** connections the broker ended itself (keep alive timeout, revoke): their Will is the broker's word */
   const endedByBroker = new WeakSet<Client>()
-  /** newest authenticated client per device id, to tell a session takeover from a disconnect */
-  const latest = new Map<string, WeakRef<Client>>()
+  /**
+   * A device's newest authenticated connection while aedes has not registered it yet: a session takeover
+   * in progress (aedes closes the old connection before it registers the new one). Once registered, aedes'
+   * own clients table says which connection is the device's, so nothing is kept per connected device.
+   */
+  const handshaking = new Map<string, WeakRef<Client>>()
 
   function fail(
     client: Client,
@@ -110,25 +118,36 @@ export function createAedesHooks(deps: HookDeps) {
     },
     /** a newer connection of the same device is taking over this one (MQTT-3.1.4-2) */
     isTakenOver(client: Client, deviceId: string): boolean {
-      const newer = latest.get(deviceId)?.deref()
-      if (newer === undefined || newer === client) {
-        latest.delete(deviceId)
-        return false
+      let newer = handshaking.get(deviceId)?.deref()
+      if (newer === undefined || newer.closed) {
+        // gone before aedes registered it
+        handshaking.delete(deviceId)
+        newer = deps.registered(deviceId)
       }
-      return !newer.closed
+      return newer !== undefined && newer !== client && !newer.closed
+    },
+    /** aedes registered `client` (its 'client' event): the handshake is over */
+    registered(client: Client): void {
+      const identity = identities.get(client)
+      if (identity?.type !== 'device') return
+      if (handshaking.get(identity.deviceId)?.deref() === client) handshaking.delete(identity.deviceId)
     },
 
     preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void): void {
-      if (packet.will) withWill.add(client)
-      verdicts.set(
-        client,
-        validateConnect({
+      if (packet.will) {
+        withWill.add(client)
+        // aedes keeps the Will for the connection's life
+        packet.will.payload = keptPayload(packet.will.payload)
+      }
+      verdicts.set(client, {
+        verdict: validateConnect({
           clientId: packet.clientId,
           username: packet.username,
           hasPassword: packet.password !== undefined,
           willTopic: packet.will?.topic,
         }),
-      )
+        packet,
+      })
       done(null, true)
     },
 
@@ -138,8 +157,13 @@ export function createAedesHooks(deps: HookDeps) {
       password: Readonly<Buffer | undefined>,
       done: (err: AuthenticateError | null, ok: boolean | null) => void,
     ): void {
-      const verdict = verdicts.get(client)
+      const connect = verdicts.get(client)
       verdicts.delete(client)
+      // aedes has read the secret from the CONNECT, and mqtt-packet's parser keeps that packet for the
+      // connection's life (its protocol settings): the secret, a view of the socket read it came in,
+      // must not stay in memory with it
+      if (connect) connect.packet.password = undefined
+      const verdict = connect?.verdict
       const internalName = deps.internalName(client)
       if (internalName !== undefined) {
         identities.set(client, { type: 'service', name: internalName })
@@ -167,7 +191,7 @@ export function createAedesHooks(deps: HookDeps) {
         }
         identities.set(client, identity)
         if (identity.type === 'device') {
-          latest.set(identity.deviceId, new WeakRef(client))
+          handshaking.set(identity.deviceId, new WeakRef(client))
           if (v.generation !== undefined) generations.set(client, v.generation)
         }
         done(null, true)
@@ -210,6 +234,13 @@ export function createAedesHooks(deps: HookDeps) {
       if (packet.retain && !mayRetain(identity, packet.topic, packet.payload.length, deps.retainMaxBytes)) {
         packet.retain = false
         metrics.unretainedPublishes.inc()
+      }
+      if (packet.retain && !isWill) {
+        // aedes keeps a retained message until the next one: its payload, and its topic as the same
+        // string as the Will's (both `devices/{id}/status`), are kept once, not per socket read
+        packet.payload = keptPayload(packet.payload)
+        const will = (client as AedesClient).will
+        if (will && will.topic === packet.topic) packet.topic = will.topic
       }
       if (identity.type === 'service') {
         if (packet.topic === REVOKE_TOPIC) {
