@@ -30,6 +30,10 @@ async function debuggerUrl(inspectPort: number, timeoutMs: number): Promise<stri
 export interface HeapSample {
   rssKb: number
   heapUsedKb: number
+  /** the process's own view (process.memoryUsage()): V8 heap committed, memory outside it held by JS objects */
+  heapTotalKb: number
+  externalKb: number
+  arrayBuffersKb: number
 }
 
 /**
@@ -48,7 +52,7 @@ export async function sampleAfterGc(
     ws.once('error', reject)
   })
   let nextId = 1
-  const call = (method: string) =>
+  const call = (method: string, params?: object) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const id = nextId++
       const timer = setTimeout(() => reject(new Error(`${method}: no answer`)), timeoutMs)
@@ -60,13 +64,25 @@ export async function sampleAfterGc(
         resolve(m.result ?? {})
       }
       ws.on('message', onMessage)
-      ws.send(JSON.stringify({ id, method }))
+      ws.send(JSON.stringify({ id, method, params }))
     })
   try {
     await call('HeapProfiler.collectGarbage')
     await call('HeapProfiler.collectGarbage')
     const usage = await call('Runtime.getHeapUsage')
-    const sample = { rssKb: readRssKb(pid), heapUsedKb: Math.round(Number(usage.usedSize) / 1024) }
+    const own = (await call('Runtime.evaluate', {
+      expression: 'JSON.stringify(process.memoryUsage())',
+      returnByValue: true,
+    })) as { result?: { value?: string } }
+    const m = JSON.parse(own.result?.value ?? '{}') as Record<string, number>
+    const k = (n: number | undefined) => Math.round((n ?? Number.NaN) / 1024)
+    const sample = {
+      rssKb: readRssKb(pid),
+      heapUsedKb: Math.round(Number(usage.usedSize) / 1024),
+      heapTotalKb: k(m.heapTotal),
+      externalKb: k(m.external),
+      arrayBuffersKb: k(m.arrayBuffers),
+    }
     if (snapshotTo) {
       // the snapshot arrives as chunks of its JSON text, before the call's answer
       const out = createWriteStream(snapshotTo)
