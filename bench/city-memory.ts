@@ -5,7 +5,7 @@
 // stopped needing only after a while); no reporting phase, no bare side.
 //
 //   node --import tsx bench/city-memory.ts [--devices 4000] [--idle-s 20] [--snapshots DIR]
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -57,8 +57,16 @@ const t = await startOurs({
 const snap = (when: string) =>
   values.snapshots ? join(values.snapshots, `ours-${when}.heapsnapshot`) : undefined
 const kb = (n: number) => n.toFixed(2)
+/** anonymous, file-backed and shared-memory parts of the RSS (kB): mapped files are not the heap's */
+const rssParts = (pid: number) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN)
+  return { anon: field('RssAnon'), file: field('RssFile'), shmem: field('RssShmem') }
+}
 try {
   const before = await sampleAfterGc(t.pid, t.inspectPort!, 120_000, snap('before'))
+  const partsBefore = rssParts(t.pid)
   const fleet = await startFleet({
     mqttUrl: t.mqttUrl,
     creds,
@@ -78,9 +86,13 @@ try {
   const per = (a: HeapSample, f: (s: HeapSample) => number) => kb((f(a) - f(before)) / n)
   const line = (label: string, a: HeapSample) =>
     console.log(
-      `city-memory: ${label}: RSS ${Math.round(before.rssKb / 1024)} -> ${Math.round(a.rssKb / 1024)} MB, ${per(a, (s) => s.rssKb)} KB per device; V8 heap ${Math.round(before.heapUsedKb / 1024)} -> ${Math.round(a.heapUsedKb / 1024)} MB, ${per(a, (s) => s.heapUsedKb)} KB per device; per device: heap committed ${per(a, (s) => s.heapTotalKb)} KB, outside the heap ${per(a, (s) => s.rssKb - s.heapTotalKb)} KB (external ${per(a, (s) => s.externalKb)}, array buffers ${per(a, (s) => s.arrayBuffersKb)})`,
+      `city-memory: ${label}: RSS ${Math.round(before.rssKb / 1024)} -> ${Math.round(a.rssKb / 1024)} MB, ${per(a, (s) => s.rssKb)} KB per device; V8 heap ${Math.round(before.heapUsedKb / 1024)} -> ${Math.round(a.heapUsedKb / 1024)} MB, ${per(a, (s) => s.heapUsedKb)} KB per device; per device: heap committed ${per(a, (s) => s.heapTotalKb)} KB, outside the heap ${per(a, (s) => s.rssKb - s.heapTotalKb)} KB (external ${per(a, (s) => s.externalKb)}, array buffers ${per(a, (s) => s.arrayBuffersKb)}; worker heaps used ${per(a, (s) => s.workersHeapUsedKb)}, committed ${per(a, (s) => s.workersHeapTotalKb)})`,
     )
   line('3 s after the last connect', after)
+  const partsAfter = rssParts(t.pid)
+  console.log(
+    `city-memory: RSS per device by kind: anonymous ${kb((partsAfter.anon - partsBefore.anon) / n)} KB, files ${kb((partsAfter.file - partsBefore.file) / n)} KB, shared memory ${kb((partsAfter.shmem - partsBefore.shmem) / n)} KB`,
+  )
   if (idleMs > 0) {
     await new Promise((r) => setTimeout(r, idleMs))
     line(`after ${idleMs / 1000} s more idle`, await sampleAfterGc(t.pid, t.inspectPort!, 120_000))
