@@ -5,7 +5,7 @@
 // stopped needing only after a while); no reporting phase, no bare side.
 //
 //   node --import tsx bench/city-memory.ts [--devices 4000] [--idle-s 20] [--snapshots DIR]
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     devices: { type: 'string', default: '4000' },
     'idle-s': { type: 'string', default: '20' },
     snapshots: { type: 'string' },
+    // a copy of /proc/<pid>/smaps before and after: which mappings the RSS grew in
+    smaps: { type: 'string' },
     // the alert engine runs in a worker thread: its heap is in the RSS, not in the main thread's heap
     'no-alerts': { type: 'boolean', default: false },
   },
@@ -67,6 +69,7 @@ const rssParts = (pid: number) => {
 try {
   const before = await sampleAfterGc(t.pid, t.inspectPort!, 120_000, snap('before'))
   const partsBefore = rssParts(t.pid)
+  if (values.smaps) writeFileSync(join(values.smaps, 'before.smaps'), readFileSync(`/proc/${t.pid}/smaps`))
   const fleet = await startFleet({
     mqttUrl: t.mqttUrl,
     creds,
@@ -74,7 +77,7 @@ try {
     children: 4,
     devicesPerAddress: 20_000,
     connectBatch: 50,
-    connectTimeoutMs: 60_000,
+    connectTimeoutMs: 600_000,
     nofile,
   })
   const n = fleet.connected.connected
@@ -90,6 +93,7 @@ try {
     )
   line('3 s after the last connect', after)
   const partsAfter = rssParts(t.pid)
+  if (values.smaps) writeFileSync(join(values.smaps, 'after.smaps'), readFileSync(`/proc/${t.pid}/smaps`))
   console.log(
     `city-memory: RSS per device by kind: anonymous ${kb((partsAfter.anon - partsBefore.anon) / n)} KB, files ${kb((partsAfter.file - partsBefore.file) / n)} KB, shared memory ${kb((partsAfter.shmem - partsBefore.shmem) / n)} KB`,
   )

@@ -60,6 +60,14 @@ export interface HookDeps {
 
 type AedesClient = Client & { will?: PublishPacket | null; _disconnected?: boolean }
 
+/**
+ * An authenticated connection: its identity and, for a device, the auth-cache generation when its
+ * credential was looked up (check-secret.ts) and whether it set a Will at CONNECT (aedes clears
+ * `client.will` before 'clientDisconnect'). One object in one WeakMap: a connected device's share of
+ * the hooks' memory (issue 12 §1) was three WeakMap entries and an identity.
+ */
+type Known = Identity & { generation?: number; hadWill?: boolean }
+
 export function createAedesHooks(deps: HookDeps) {
   const { directory, spool, log, metrics, cache } = deps
   const checkSecret = createSecretCheck({
@@ -71,11 +79,9 @@ export function createAedesHooks(deps: HookDeps) {
   })
   /** from preConnect to authenticate: what the CONNECT alone says, and the packet itself */
   const verdicts = new WeakMap<Client, { verdict: ConnectVerdict; packet: ConnectPacket }>()
-  const identities = new WeakMap<Client, Identity>()
+  /** who each authenticated connection is, with what else is kept about it: one object per connection */
+  const identities = new WeakMap<Client, Known>()
   const refusedCount = new WeakMap<Client, number>()
-  const withWill = new WeakSet<Client>()
-  /** each device connection's auth-cache generation when its credential was looked up (check-secret.ts) */
-  const generations = new WeakMap<Client, number>()
   /** connections the broker ended itself (keep alive timeout, revoke): their Will is the broker's word */
   const endedByBroker = new WeakSet<Client>()
   /**
@@ -101,7 +107,7 @@ export function createAedesHooks(deps: HookDeps) {
   const hooks = {
     identityOf: (client: Client): Identity | undefined => identities.get(client),
     /** whether the client set a Will at CONNECT (aedes clears `client.will` before 'clientDisconnect') */
-    hadWill: (client: Client): boolean => withWill.has(client),
+    hadWill: (client: Client): boolean => identities.get(client)?.hadWill === true,
     /**
      * A device connection whose credential was rotated (or the device decommissioned, or revoked) since it
      * authenticated, possibly while it was still mid-handshake. No registry lookup: every such change
@@ -110,7 +116,7 @@ export function createAedesHooks(deps: HookDeps) {
     credentialStale(client: Client): boolean {
       const identity = identities.get(client)
       if (identity?.type !== 'device') return false
-      return cache.generation(identity.deviceId) !== generations.get(client)
+      return cache.generation(identity.deviceId) !== identity.generation
     },
     /** marks a connection the broker is about to end (keep alive timeout, revoke) */
     endedByBroker: (client: Client): void => {
@@ -134,11 +140,8 @@ export function createAedesHooks(deps: HookDeps) {
     },
 
     preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void): void {
-      if (packet.will) {
-        withWill.add(client)
-        // aedes keeps the Will for the connection's life
-        packet.will.payload = keptPayload(packet.will.payload)
-      }
+      // aedes keeps the Will for the connection's life
+      if (packet.will) packet.will.payload = keptPayload(packet.will.payload)
       verdicts.set(client, {
         verdict: validateConnect({
           clientId: packet.clientId,
@@ -164,6 +167,7 @@ export function createAedesHooks(deps: HookDeps) {
       // must not stay in memory with it
       if (connect) connect.packet.password = undefined
       const verdict = connect?.verdict
+      const hadWill = connect?.packet.will != null
       const internalName = deps.internalName(client)
       if (internalName !== undefined) {
         identities.set(client, { type: 'service', name: internalName })
@@ -189,11 +193,10 @@ export function createAedesHooks(deps: HookDeps) {
           fail(client, done, v.returnCode, v.reason)
           return
         }
-        identities.set(client, identity)
         if (identity.type === 'device') {
+          identities.set(client, { ...identity, generation: v.generation, hadWill })
           handshaking.set(identity.deviceId, new WeakRef(client))
-          if (v.generation !== undefined) generations.set(client, v.generation)
-        }
+        } else identities.set(client, identity)
         done(null, true)
       })
     },
