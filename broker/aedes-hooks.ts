@@ -141,7 +141,7 @@ export function createAedesHooks(deps: HookDeps) {
 
     preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void): void {
       // aedes keeps the Will for the connection's life
-      if (packet.will) packet.will.payload = keptPayload(packet.will.payload)
+      if (packet.will?.payload != null) packet.will.payload = keptPayload(packet.will.payload)
       verdicts.set(client, {
         verdict: validateConnect({
           clientId: packet.clientId,
