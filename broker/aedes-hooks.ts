@@ -15,6 +15,7 @@ import type { AuthCache } from './auth-cache.ts'
 import { type AuthGuard, clientAddress } from './auth-guard.ts'
 import type { BrokerMetrics } from './broker-metrics.ts'
 import { createSecretCheck } from './check-secret.ts'
+import { keptPayload } from './kept-payload.ts'
 import type { LogSampler } from './log-sampler.ts'
 import {
   type ConnectVerdict,
@@ -51,11 +52,21 @@ export interface HookDeps {
   onRevoke: (deviceId: string) => void
   /** a connection of this device is established now (commands go to connected devices only) */
   isConnected: (deviceId: string) => boolean
+  /** the connection aedes has registered under this device id (its clients table), if any */
+  registered: (deviceId: string) => Client | undefined
   /** the service account of a connection made in this process (BrokerHandle.connectInternal) */
   internalName: (client: Client) => string | undefined
 }
 
 type AedesClient = Client & { will?: PublishPacket | null; _disconnected?: boolean }
+
+/**
+ * An authenticated connection: its identity and, for a device, the auth-cache generation when its
+ * credential was looked up (check-secret.ts) and whether it set a Will at CONNECT (aedes clears
+ * `client.will` before 'clientDisconnect'). One object in one WeakMap: a connected device's share of
+ * the hooks' memory (issue 12 §1) was three WeakMap entries and an identity.
+ */
+type Known = Identity & { generation?: number; hadWill?: boolean }
 
 export function createAedesHooks(deps: HookDeps) {
   const { directory, spool, log, metrics, cache } = deps
@@ -66,16 +77,19 @@ export function createAedesHooks(deps: HookDeps) {
     log,
     counted: (via) => metrics.secretChecks.inc({ via }),
   })
-  const verdicts = new WeakMap<Client, ConnectVerdict>()
-  const identities = new WeakMap<Client, Identity>()
+  /** from preConnect to authenticate: what the CONNECT alone says, and the packet itself */
+  const verdicts = new WeakMap<Client, { verdict: ConnectVerdict; packet: ConnectPacket }>()
+  /** who each authenticated connection is, with what else is kept about it: one object per connection */
+  const identities = new WeakMap<Client, Known>()
   const refusedCount = new WeakMap<Client, number>()
-  const withWill = new WeakSet<Client>()
-  /** each device connection's auth-cache generation when its credential was looked up (check-secret.ts) */
-  const generations = new WeakMap<Client, number>()
   /** connections the broker ended itself (keep alive timeout, revoke): their Will is the broker's word */
   const endedByBroker = new WeakSet<Client>()
-  /** newest authenticated client per device id, to tell a session takeover from a disconnect */
-  const latest = new Map<string, WeakRef<Client>>()
+  /**
+   * A device's newest authenticated connection while aedes has not registered it yet: a session takeover
+   * in progress (aedes closes the old connection before it registers the new one). Once registered, aedes'
+   * own clients table says which connection is the device's, so nothing is kept per connected device.
+   */
+  const handshaking = new Map<string, WeakRef<Client>>()
 
   function fail(
     client: Client,
@@ -93,7 +107,7 @@ export function createAedesHooks(deps: HookDeps) {
   const hooks = {
     identityOf: (client: Client): Identity | undefined => identities.get(client),
     /** whether the client set a Will at CONNECT (aedes clears `client.will` before 'clientDisconnect') */
-    hadWill: (client: Client): boolean => withWill.has(client),
+    hadWill: (client: Client): boolean => identities.get(client)?.hadWill === true,
     /**
      * A device connection whose credential was rotated (or the device decommissioned, or revoked) since it
      * authenticated, possibly while it was still mid-handshake. No registry lookup: every such change
@@ -102,7 +116,7 @@ export function createAedesHooks(deps: HookDeps) {
     credentialStale(client: Client): boolean {
       const identity = identities.get(client)
       if (identity?.type !== 'device') return false
-      return cache.generation(identity.deviceId) !== generations.get(client)
+      return cache.generation(identity.deviceId) !== identity.generation
     },
     /** marks a connection the broker is about to end (keep alive timeout, revoke) */
     endedByBroker: (client: Client): void => {
@@ -110,25 +124,33 @@ export function createAedesHooks(deps: HookDeps) {
     },
     /** a newer connection of the same device is taking over this one (MQTT-3.1.4-2) */
     isTakenOver(client: Client, deviceId: string): boolean {
-      const newer = latest.get(deviceId)?.deref()
-      if (newer === undefined || newer === client) {
-        latest.delete(deviceId)
-        return false
+      let newer = handshaking.get(deviceId)?.deref()
+      if (newer === undefined || newer.closed) {
+        // gone before aedes registered it
+        handshaking.delete(deviceId)
+        newer = deps.registered(deviceId)
       }
-      return !newer.closed
+      return newer !== undefined && newer !== client && !newer.closed
+    },
+    /** aedes registered `client` (its 'client' event): the handshake is over */
+    registered(client: Client): void {
+      const identity = identities.get(client)
+      if (identity?.type !== 'device') return
+      if (handshaking.get(identity.deviceId)?.deref() === client) handshaking.delete(identity.deviceId)
     },
 
     preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void): void {
-      if (packet.will) withWill.add(client)
-      verdicts.set(
-        client,
-        validateConnect({
+      // aedes keeps the Will for the connection's life
+      if (packet.will?.payload != null) packet.will.payload = keptPayload(packet.will.payload)
+      verdicts.set(client, {
+        verdict: validateConnect({
           clientId: packet.clientId,
           username: packet.username,
           hasPassword: packet.password !== undefined,
           willTopic: packet.will?.topic,
         }),
-      )
+        packet,
+      })
       done(null, true)
     },
 
@@ -138,8 +160,14 @@ export function createAedesHooks(deps: HookDeps) {
       password: Readonly<Buffer | undefined>,
       done: (err: AuthenticateError | null, ok: boolean | null) => void,
     ): void {
-      const verdict = verdicts.get(client)
+      const connect = verdicts.get(client)
       verdicts.delete(client)
+      // aedes has read the secret from the CONNECT, and mqtt-packet's parser keeps that packet for the
+      // connection's life (its protocol settings): the secret, a view of the socket read it came in,
+      // must not stay in memory with it
+      if (connect) connect.packet.password = undefined
+      const verdict = connect?.verdict
+      const hadWill = connect?.packet.will != null
       const internalName = deps.internalName(client)
       if (internalName !== undefined) {
         identities.set(client, { type: 'service', name: internalName })
@@ -165,11 +193,17 @@ export function createAedesHooks(deps: HookDeps) {
           fail(client, done, v.returnCode, v.reason)
           return
         }
-        identities.set(client, identity)
         if (identity.type === 'device') {
-          latest.set(identity.deviceId, new WeakRef(client))
-          if (v.generation !== undefined) generations.set(client, v.generation)
-        }
+          // a literal, not a spread of `identity`: on this V8, a spread with added fields made a hidden
+          // class per object (~100 bytes per device)
+          identities.set(client, {
+            type: 'device',
+            deviceId: identity.deviceId,
+            generation: v.generation,
+            hadWill,
+          })
+          handshaking.set(identity.deviceId, new WeakRef(client))
+        } else identities.set(client, identity)
         done(null, true)
       })
     },
@@ -210,6 +244,13 @@ export function createAedesHooks(deps: HookDeps) {
       if (packet.retain && !mayRetain(identity, packet.topic, packet.payload.length, deps.retainMaxBytes)) {
         packet.retain = false
         metrics.unretainedPublishes.inc()
+      }
+      if (packet.retain && !isWill) {
+        // aedes keeps a retained message until the next one: its payload, and its topic as the same
+        // string as the Will's (both `devices/{id}/status`), are kept once, not per socket read
+        packet.payload = keptPayload(packet.payload)
+        const will = (client as AedesClient).will
+        if (will && will.topic === packet.topic) packet.topic = will.topic
       }
       if (identity.type === 'service') {
         if (packet.topic === REVOKE_TOPIC) {

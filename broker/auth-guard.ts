@@ -47,6 +47,8 @@ export interface AuthGuard {
   mayVerify(address: string, username: string): boolean
   /** Counts a failed authentication against the address and, when it names a real account, the user. */
   failed(address: string, username?: string): void
+  /** forgets the buckets that are full again (token-buckets.ts sweep); returns how many */
+  sweep(): number
   verifications: Semaphore
 }
 
@@ -72,6 +74,8 @@ export function createAuthGuard(limits: AuthLimits, now: () => number): AuthGuar
       addressFailures.spend(address)
       if (username !== undefined) usernameFailures.spend(username)
     },
+    sweep: () =>
+      attempts.sweep() + addressFailures.sweep() + usernameFailures.sweep() + usernameAttempts.sweep(),
     verifications: createSemaphore(limits.verifyConcurrency, limits.verifyQueue),
   }
 }

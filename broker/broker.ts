@@ -37,6 +37,8 @@ export interface BrokerDeps {
 
 type AedesClient = Client & { _disconnected?: boolean }
 const OFFLINE = Buffer.from('offline')
+/** how often the authentication limits forget buckets that are full again */
+const AUTH_SWEEP_MS = 10_000
 
 export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
   const log = deps.log.child({ component: 'broker' })
@@ -60,6 +62,9 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
   // the bound of QoS 2 messages awaiting PUBREL, per client id across its connections
   const qos2 = createQos2Receipts({ maxPerClient: config.qos2InflightMax ?? 100 })
   const guard = createAuthGuard({ ...DEFAULT_AUTH_LIMITS, ...config.auth }, deps.now ?? Date.now)
+  // every device leaves an attempt bucket behind at CONNECT; full again within seconds, it is forgotten
+  const sweeper = setInterval(() => guard.sweep(), AUTH_SWEEP_MS)
+  sweeper.unref()
   const refusals = createLogSampler({
     firstN: config.authLogFirst ?? 20,
     intervalMs: config.authLogIntervalMs ?? 60_000,
@@ -93,6 +98,10 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
       client.close()
     },
     isConnected,
+    registered: (deviceId) =>
+      aedes === undefined || !isConnected(deviceId)
+        ? undefined
+        : (aedes as unknown as { clients: Record<string, Client> }).clients[deviceId],
   })
 
   aedes = await Aedes.createBroker({
@@ -121,6 +130,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
   observeQos2Release(broker, qos2)
 
   broker.on('client', (client) => {
+    hooks.registered(client)
     const identity = hooks.identityOf(client)
     if (identity?.type === 'device') devices++
     metrics.connects.inc({ type: identity?.type ?? 'unknown' })
@@ -210,6 +220,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     },
     async close() {
       unwatch()
+      clearInterval(sweeper)
       refusals.close()
       // aedes publishes every connection's Will as it closes them: the broker's word, not the devices'
       for (const client of Object.values((broker as unknown as { clients: Record<string, Client> }).clients))

@@ -26,10 +26,14 @@ export async function startListeners(
 ): Promise<Listeners> {
   const sockets = new Set<Socket>()
   const servers: Array<Server | HttpServer> = []
+  // one listener for every socket ('close' fires once): no closure and no once-wrapper per connection
+  function untrack(this: Socket): void {
+    sockets.delete(this)
+  }
 
   function track(socket: Socket): void {
     sockets.add(socket)
-    socket.once('close', () => sockets.delete(socket))
+    socket.on('close', untrack)
     // Nagle + delayed ACK put ~20 ms on a PUBACK round trip (measurements.md)
     socket.setNoDelay(true)
     socket.setKeepAlive(true, TCP_KEEPALIVE_MS)
@@ -57,7 +61,7 @@ export async function startListeners(
     // sockets of failed handshakes never reach onSocket; track the raw ones to close them on shutdown
     tls.on('connection', (raw: Socket) => {
       sockets.add(raw)
-      raw.once('close', () => sockets.delete(raw))
+      raw.on('close', untrack)
     })
     tls.on('tlsClientError', (err) => log.debug({ err }, 'tls handshake failed'))
     servers.push(tls)

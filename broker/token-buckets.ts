@@ -10,6 +10,12 @@ export interface TokenBuckets {
   has(key: string): boolean
   /** Takes one token if there is one (for counting failures after the fact). */
   spend(key: string): void
+  /**
+   * Forgets every bucket that is full again. A bucket is otherwise dropped only when its key is seen
+   * again, so each device that connected once kept one until it reconnected; the owner calls this now
+   * and then (the broker every few seconds). Returns how many were dropped.
+   */
+  sweep(): number
   size(): number
 }
 
@@ -54,6 +60,16 @@ export function createTokenBuckets(opts: {
     spend(key) {
       const tokens = level(key)
       if (tokens >= 1) set(key, tokens - 1)
+    },
+    sweep() {
+      const t = now()
+      let dropped = 0
+      for (const [key, b] of buckets) {
+        if (b.tokens + ((t - b.at) / 1000) * refillPerS < capacity) continue
+        buckets.delete(key)
+        dropped++
+      }
+      return dropped
     },
     size: () => buckets.size,
   }

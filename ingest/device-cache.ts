@@ -1,13 +1,19 @@
 // The registry identity and escaped tag set of a device, for ingest's hot path (the registry's lookup
 // cache: one SQLite lookup per device per TTL). Decommissioned devices too: their spooled backlog is stored.
-import { createLookupCache, type DeviceDirectory, type DeviceIdentity } from '../registry/index.ts'
+import type { DeviceKind } from '../domain/protocol.ts'
+import { createLookupCache, type DeviceDirectory } from '../registry/index.ts'
 import { registryTagSet } from './encode-points.ts'
 
 /** how long ingest trusts a device it found in the registry */
 const FOUND_TTL_MS = 60_000
 
+/**
+ * What ingest needs of a device, and no more: one entry per device the spool has seen, so at a city's
+ * scale its size is memory per device. The registry's row (its id, tenant, community and site strings,
+ * the name) was kept here too; all of them are in `tagSet` already, and decoding needs only the kind.
+ */
 export interface CachedDevice {
-  device: DeviceIdentity
+  kind: DeviceKind
   /** escaped registry tag set for line protocol */
   tagSet: string
 }
@@ -27,7 +33,7 @@ export function createDeviceCache(opts: {
       const device = opts.directory.findDevice(id, { includeDecommissioned: true })
       return (
         device && {
-          device,
+          kind: device.kind,
           tagSet: registryTagSet({
             tenant: device.tenantId,
             community: device.communityId,

@@ -48,6 +48,11 @@ export interface IngestDeps {
   recreateDatabase?: () => Promise<void>
   /** Called for every valid message as it is decoded (before it is stored): live feeds, alerting. */
   onMessage?: (msg: DecodedMessage, arrivalMs: number) => void
+  /**
+   * Keep each device's latest state for `latest()` (default false). Nothing in the service reads it, and
+   * at a city's scale it was an object per device, holding that device's last reading.
+   */
+  keepLatest?: boolean
 }
 
 export interface LatestDeviceState {
@@ -78,6 +83,7 @@ export interface IngestHandle {
   stats(): IngestStats
   /** `/readyz`: not ready while InfluxDB refuses the writes (401, 403, 404); an outage is the influx part's */
   health(): PartHealth
+  /** undefined unless started with `keepLatest` */
   latest(deviceId: string): LatestDeviceState | undefined
   /** Stops reading, writes what was read (up to drainTimeoutMs) and commits the checkpoint. */
   stop(): Promise<void>
@@ -145,7 +151,7 @@ export function startIngest(deps: IngestDeps): IngestHandle {
     const t = parseDeviceTopic(e.topic)
     const cached = t ? cache.get(t.deviceId) : undefined
     // the ±ts window is judged against arrival, so a backlog replayed after an outage is not "too old"
-    const r = decodeMessage(e.topic, e.payload, cached?.device, e.arrivalMs)
+    const r = decodeMessage(e.topic, e.payload, cached, e.arrivalMs)
     if (!r.ok) {
       rejectedInRead++
       rejections.record(r.deviceId, r.reason, r.detail, e.payload)
@@ -157,17 +163,7 @@ export function startIngest(deps: IngestDeps): IngestHandle {
     scratch.length = 0
     encodePoints(msg, cached!.tagSet, e.arrivalMs, scratch)
     batcher.add(scratch, e.pos)
-
-    let state = latestByDevice.get(msg.deviceId)
-    if (!state) {
-      state = { lastSeen: e.arrivalMs }
-      latestByDevice.set(msg.deviceId, state)
-    }
-    state.lastSeen = Math.max(state.lastSeen, e.arrivalMs)
-    if (msg.type === 'telemetry' && (!state.reading || msg.reading.ts >= state.reading.ts))
-      state.reading = msg.reading
-    else if (msg.type === 'status') state.online = msg.online
-    if (msg.type !== 'status' && msg.type !== 'command_ack') state.online = true
+    if (deps.keepLatest) keepLatest(msg, e.arrivalMs)
     if (deps.onMessage) {
       try {
         deps.onMessage(msg, e.arrivalMs)
@@ -175,6 +171,19 @@ export function startIngest(deps: IngestDeps): IngestHandle {
         log.error({ err }, 'onMessage hook failed')
       }
     }
+  }
+
+  function keepLatest(msg: DecodedMessage, arrivalMs: number): void {
+    let state = latestByDevice.get(msg.deviceId)
+    if (!state) {
+      state = { lastSeen: arrivalMs }
+      latestByDevice.set(msg.deviceId, state)
+    }
+    state.lastSeen = Math.max(state.lastSeen, arrivalMs)
+    if (msg.type === 'telemetry' && (!state.reading || msg.reading.ts >= state.reading.ts))
+      state.reading = msg.reading
+    else if (msg.type === 'status') state.online = msg.online
+    if (msg.type !== 'status' && msg.type !== 'command_ack') state.online = true
   }
 
   // prom-client label lookups cost more than the decode; count per read and publish once

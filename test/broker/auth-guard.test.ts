@@ -27,6 +27,22 @@ describe('token buckets', () => {
     expect(b.has('b')).toBe(true)
     expect(b.size()).toBe(1)
   })
+
+  it('sweeps away buckets that are full again without their keys being seen again', () => {
+    let t = 0
+    const b = createTokenBuckets({ capacity: 3, refillPerS: 1, now: () => t })
+    b.take('once')
+    b.take('twice')
+    b.take('twice')
+    t = 1000
+    // `once` is full again, `twice` is one token short
+    expect(b.sweep()).toBe(1)
+    expect(b.size()).toBe(1)
+    expect([b.take('twice'), b.take('twice'), b.take('twice')]).toEqual([true, true, false])
+    t = 10_000
+    expect(b.sweep()).toBe(1)
+    expect(b.size()).toBe(0)
+  })
 })
 
 describe('semaphore', () => {

@@ -1,6 +1,7 @@
 import { connect as netConnect } from 'node:net'
 import type mqtt from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { keptPayload } from '../../broker/kept-payload.ts'
 import { until } from '../support/poll.ts'
 import {
   collectMessages,
@@ -278,6 +279,40 @@ describe('broker memory bounds', () => {
     expect(await h.metrics.metrics()).toMatch(/courtyard_broker_unretained_publishes_total 23/)
     expect(seen.map((m) => m.topic)).not.toContain('devices/ret-01/commands')
     d.end(true)
+  })
+
+  it('keeps a device’s Will and retained status as shared copies, and not its secret, for the connection’s life', async () => {
+    h.directory.addDevice('kept-01', 'secret-k1').addDevice('kept-02', 'secret-k2')
+    const wills = { 'kept-01': 'offline', 'kept-02': 'gone' }
+    for (const [id, payload] of Object.entries(wills)) {
+      const d = await h.connect(
+        device(id, id === 'kept-01' ? 'secret-k1' : 'secret-k2', {
+          will: { topic: `devices/${id}/status`, payload: Buffer.from(payload), qos: 1, retain: true },
+        }),
+      )
+      await d.publishAsync(`devices/${id}/status`, 'online', { qos: 1, retain: true })
+    }
+    const { clients, persistence } = h.broker.aedes as unknown as {
+      clients: Record<string, { will: { payload: Buffer }; _parser: { settings: { password?: Buffer } } }>
+      persistence: {
+        createRetainedStream(pattern: string): AsyncIterable<{ topic: string; payload: Buffer }>
+      }
+    }
+    const retained: Buffer[] = []
+    for await (const p of persistence.createRetainedStream('devices/+/status'))
+      if (p.topic.startsWith('devices/kept-')) retained.push(p.payload)
+    // both devices' `online` is one buffer, and so is the protocol's `offline` Will
+    expect(retained.map(String)).toEqual(['online', 'online'])
+    expect(retained[0]).toBe(retained[1])
+    expect(retained[0]).toBe(keptPayload(Buffer.from('online')))
+    expect(clients['kept-01']!.will.payload).toBe(keptPayload(Buffer.from('offline')))
+    // any other Will is a copy of its own: a buffer exactly its size, not a view of a larger read
+    const other = clients['kept-02']!.will.payload
+    expect(String(other)).toBe('gone')
+    expect(other.buffer.byteLength === other.length || other.buffer.byteLength === Buffer.poolSize).toBe(true)
+    // the parser keeps each connection's CONNECT: not with the device's secret in it
+    expect(clients['kept-01']!._parser.settings).toMatchObject({ clientId: 'kept-01' })
+    expect(clients['kept-01']!._parser.settings.password).toBeUndefined()
   })
 
   it('closes a connection that withholds PUBREL for more QoS 2 messages than the bound', async () => {

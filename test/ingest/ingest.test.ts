@@ -15,7 +15,15 @@ describe('startIngest with the real spool and a real InfluxDB', () => {
       { ...device('old-1', 'circuit-monitor'), decommissionedAt: Date.now() - 1000 },
     ])
     const metrics = new Registry()
-    const ingest = start({ spool: reader, directory, influx, log: silentLog, metrics, config: config(dir) })
+    const ingest = start({
+      spool: reader,
+      directory,
+      influx,
+      log: silentLog,
+      metrics,
+      config: config(dir),
+      keepLatest: true,
+    })
     const now = Date.now()
     const pile = {
       ts: now - 1000,
@@ -158,6 +166,8 @@ describe('startIngest with the real spool and a real InfluxDB', () => {
     await append(writer, 'devices/pile-2/events', { ...fault, seq: 101, event: 'port_fault_cleared' })
     await until(() => reader.backlogBytes() === 0)
     expect(ingest.stats().byType.event).toBe(3)
+    // started without keepLatest, as the service starts it: no state kept per device
+    expect(ingest.latest('pile-2')).toBeUndefined()
     expect(await count(influx, 'SELECT count(seq) FROM device_event')).toBe(2)
     const rows = await influx.query('SELECT seq FROM device_event GROUP BY event')
     expect(rows.map((s) => [s.tags?.event, s.values])).toEqual([
@@ -177,6 +187,7 @@ describe('startIngest with the real spool and a real InfluxDB', () => {
       log: silentLog,
       metrics: new Registry(),
       config: config(dir, { deviceCacheTtlMs: 200 }),
+      keepLatest: true,
     })
     const t0 = Date.now() - 1000
     await append(writer, 'devices/new-1/telemetry', circuitReading(t0, 1, 1))
@@ -205,6 +216,7 @@ describe('startIngest with the real spool and a real InfluxDB', () => {
       metrics: new Registry(),
       config: config(dir, { deviceCacheTtlMs: 200 }),
       now: () => clock,
+      keepLatest: true,
     })
     const t0 = Date.now() - 1000
     for (let i = 0; i < 20; i++) {
