@@ -52,8 +52,6 @@ export interface HookDeps {
   onRevoke: (deviceId: string) => void
   /** a connection of this device is established now (commands go to connected devices only) */
   isConnected: (deviceId: string) => boolean
-  /** the connection aedes has registered under this device id (its clients table), if any */
-  registered: (deviceId: string) => Client | undefined
   /** the service account of a connection made in this process (BrokerHandle.connectInternal) */
   internalName: (client: Client) => string | undefined
 }
@@ -85,11 +83,11 @@ export function createAedesHooks(deps: HookDeps) {
   /** connections the broker ended itself (keep alive timeout, revoke): their Will is the broker's word */
   const endedByBroker = new WeakSet<Client>()
   /**
-   * A device's newest authenticated connection while aedes has not registered it yet: a session takeover
-   * in progress (aedes closes the old connection before it registers the new one). Once registered, aedes'
-   * own clients table says which connection is the device's, so nothing is kept per connected device.
+   * Newest authenticated connection per device id, to tell a session takeover from a disconnect. Not
+   * aedes' clients table: when an old connection finishes closing after the new one registered, aedes
+   * deletes the table's entry by id, the new connection's included, so the table cannot tell.
    */
-  const handshaking = new Map<string, WeakRef<Client>>()
+  const latest = new Map<string, WeakRef<Client>>()
 
   function fail(
     client: Client,
@@ -124,19 +122,12 @@ export function createAedesHooks(deps: HookDeps) {
     },
     /** a newer connection of the same device is taking over this one (MQTT-3.1.4-2) */
     isTakenOver(client: Client, deviceId: string): boolean {
-      let newer = handshaking.get(deviceId)?.deref()
-      if (newer === undefined || newer.closed) {
-        // gone before aedes registered it
-        handshaking.delete(deviceId)
-        newer = deps.registered(deviceId)
+      const newer = latest.get(deviceId)?.deref()
+      if (newer === undefined || newer === client) {
+        latest.delete(deviceId)
+        return false
       }
-      return newer !== undefined && newer !== client && !newer.closed
-    },
-    /** aedes registered `client` (its 'client' event): the handshake is over */
-    registered(client: Client): void {
-      const identity = identities.get(client)
-      if (identity?.type !== 'device') return
-      if (handshaking.get(identity.deviceId)?.deref() === client) handshaking.delete(identity.deviceId)
+      return !newer.closed
     },
 
     preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void): void {
@@ -202,7 +193,7 @@ export function createAedesHooks(deps: HookDeps) {
             generation: v.generation,
             hadWill,
           })
-          handshaking.set(identity.deviceId, new WeakRef(client))
+          latest.set(identity.deviceId, new WeakRef(client))
         } else identities.set(client, identity)
         done(null, true)
       })

@@ -98,10 +98,6 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
       client.close()
     },
     isConnected,
-    registered: (deviceId) =>
-      aedes === undefined || !isConnected(deviceId)
-        ? undefined
-        : (aedes as unknown as { clients: Record<string, Client> }).clients[deviceId],
   })
 
   aedes = await Aedes.createBroker({
@@ -130,7 +126,6 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
   observeQos2Release(broker, qos2)
 
   broker.on('client', (client) => {
-    hooks.registered(client)
     const identity = hooks.identityOf(client)
     if (identity?.type === 'device') devices++
     metrics.connects.inc({ type: identity?.type ?? 'unknown' })
