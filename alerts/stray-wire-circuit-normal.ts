@@ -423,7 +423,7 @@ const RECENT_H = 4
 function harmonicStepOff(n: CircuitNormal, ts: number, h: number, utcOffsetMin: number): void {
   const recent = [...(n.recentH ?? []), h].slice(-RECENT_H)
   n.recentH = recent
-  const pending = n.pending
+  const pending = n.pending?.filter((p) => ts - p.ts < PENDING_MAX_MS)
   if (!pending || recent.length < RECENT_H) return
   const settled = Math.abs(h - recent[recent.length - 2]!) <= Math.max(8, 0.05 * h)
   const fell = recent[0]! - h
@@ -532,7 +532,7 @@ export function matchSignature(
     // without PF/THD one flat run might have been a charger unplugged early: a compressor runs again
     if (s.source === 'learned' && s.kind === 'compressor' && s.harmonicRatio === null && s.count < 2) continue
     // LED banks whose harmonic current the background already carries are on: they cannot arrive again
-    if (s.kind === 'lights' && alreadyOn(s, backgroundH)) continue
+    if (s.kind === 'lights' && alreadyOn(n, s, backgroundH, minute)) continue
     if (s.kind === 'lights' && s.window) {
       if (!inWindow(minute, s.window)) continue
       const last = s.source === 'crew' ? lastMatch[s.id] : s.lastMatchTs
@@ -543,11 +543,39 @@ export function matchSignature(
   return undefined
 }
 
-function alreadyOn(s: LoadSignature, backgroundH: number | undefined): boolean {
-  if (backgroundH === undefined || s.harmonicRatio === null || s.harmonicRatio < LED_BANK_MIN_RATIO)
-    return false
-  return backgroundH >= 0.8 * s.harmonicRatio * s.levelW
+/**
+ * The background's harmonic VA has risen by the banks' own since before their hour (the profile's bin
+ * before their window opens): they came on already. The rise, not the level: other fittings (lights that
+ * are always on, a second group of banks at another hour) carry harmonic current too. Only learned
+ * signatures: what a crew said stands.
+ */
+function alreadyOn(
+  n: CircuitNormal,
+  s: LoadSignature,
+  backgroundH: number | undefined,
+  minute: number,
+): boolean {
+  if (backgroundH === undefined || s.source !== 'learned' || !s.window) return false
+  if (s.harmonicRatio === null || s.harmonicRatio < LED_BANK_MIN_RATIO) return false
+  const preMin = (((s.window.fromMin - PRE_WINDOW_MIN) % 1440) + 1440) % 1440
+  const before = n.profile?.h[Math.floor(preMin / BIN_MIN)]
+  const known = before !== null && before !== undefined
+  // other banks of this circuit on by now that the level before did not hold (all of them, without one)
+  let othersH = 0
+  for (const o of n.signatures) {
+    if (o === s || o.kind !== 'lights' || !o.window || !inWindow(minute, o.window)) continue
+    if (known && !within(o.window.fromMin, preMin, minute)) continue
+    othersH += (o.harmonicRatio ?? 0) * o.levelW
+  }
+  return backgroundH - (known ? before : 0) - othersH >= 0.8 * s.harmonicRatio * s.levelW
 }
+
+/** The background before a bank's hour is read this long before its window opens. */
+const PRE_WINDOW_MIN = 90
+
+/** Whether minute m of the day lies in (from, to], going round midnight. */
+const within = (m: number, from: number, to: number): boolean =>
+  from <= to ? m > from && m <= to : m > from || m <= to
 
 /** The state is plain JSON handed from reading to reading: the matched signature is replaced, not edited. */
 export function noteMatch(n: CircuitNormal, s: LoadSignature, ts: number): void {

@@ -82,7 +82,11 @@ export function detectStrayWire(
   s.alert = state.alert && { ...state.alert }
   s.normal = copyNormal(state.normal)
   const gapMin = s.lastTs === null ? 0 : (obs.ts - s.lastTs) / MIN
-  if (gapMin > params.maxGapMin) s.candidate = null
+  if (gapMin > params.maxGapMin) {
+    s.candidate = null
+    // harmonic steps are measured between readings in a row, not across a silence
+    s.normal.recentH = undefined
+  }
 
   if (s.baselineW === null) initBaseline(s, obs)
   if (s.candidate || s.alert) followLightSteps(s, obs, params)
@@ -373,7 +377,7 @@ function chargerSwappedIn(
     if (newW < params.minStepW || newW > params.maxChargerW) continue
     if (newH < params.minHarmonicRatio * newW) continue
     if (s.baselineW! - p.w < -(obs.toleranceW + 10)) continue
-    s.baselineW = s.baselineW! - p.w
+    s.baselineW = Math.max(0, s.baselineW! - p.w)
     s.baselineH = Math.max(0, s.baselineH - Math.max(0, p.h ?? 0))
     s.normal!.pending = pending.filter((_, k) => k !== i)
     return true

@@ -279,6 +279,21 @@ describe('noteSteps: LED banks going off at dawn as a fridge starts', () => {
     expect(lights[0]!.levelW).toBeLessThan(100)
   })
 
+  it('are not learned from a step up older than a night: a distorted load on for 40 h is no lights', () => {
+    const n = initialCircuitNormal()
+    let prev: number | null = null
+    const feed = (from: string, minutes: number, w: number, h: number): void => {
+      for (let k = 0; k < minutes; k++) {
+        noteSteps(n, local(from) + k * MIN, w, h, prev, 480)
+        prev = w
+      }
+    }
+    feed('2026-01-05T17:30:00', 30, 5, 2)
+    feed('2026-01-05T18:00:00', 40 * 60, 95, 110)
+    feed('2026-01-07T10:00:00', 30, 5, 2)
+    expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(0)
+  })
+
   it('are learned when they go off in the same minute as a heater, back at the level they stood on', () => {
     const n = initialCircuitNormal()
     let prev: number | null = null
@@ -324,5 +339,57 @@ describe('a small rectifier charger plugged in late at night, with the circuitâ€
       if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
     }
     expect(raised).toHaveLength(1)
+  })
+})
+
+describe('learned LED banks and what else the background carries', () => {
+  const banks = (id: string, levelW: number, fromMin: number, source: 'learned' | 'crew' = 'learned') =>
+    signature({ id, kind: 'lights', source, levelW, harmonicRatio: 1.2, window: { fromMin, toMin: 6 * 60 } })
+
+  function run(state: StrayWireState, inputs: CircuitInput[], params = DEFAULT_STRAY_WIRE_PARAMS): number[] {
+    const raised: number[] = []
+    for (const input of inputs) {
+      const r = detectStrayWire(state, input, params)
+      state = r.state
+      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
+    }
+    return raised
+  }
+
+  it('a second group of banks at its own hour is known, though the first group carries harmonic current', () => {
+    const state: StrayWireState = {
+      ...initialStrayWireState(),
+      normal: { ...initialCircuitNormal(), signatures: [banks('A', 120, 18 * 60), banks('B', 90, 19 * 60)] },
+    }
+    const from = local('2026-01-20T17:30:00')
+    const inputs: CircuitInput[] = []
+    for (let k = 0; k < 150; k++) {
+      const a = k >= 30
+      const b = k >= 90
+      const w = 20 + (a ? 120 : 0) + (b ? 90 : 0)
+      inputs.push(
+        reading(from + k * MIN, w, 5 + (a ? 144 : 0) + (b ? 108 : 0), 10 + (a ? 40 : 0) + (b ? 30 : 0)),
+      )
+    }
+    expect(run(state, inputs)).toEqual([])
+  })
+
+  it('banks a crew named stay known over a background of other LED fittings', () => {
+    const taught = banks('c-a1', 130, 18 * 60, 'crew')
+    const state: StrayWireState = {
+      ...initialStrayWireState(),
+      baselineW: 120,
+      baselineH: 150,
+      baselineQ: 20,
+      normal: initialCircuitNormal(),
+    }
+    const from = local('2026-01-20T18:00:00')
+    const inputs: CircuitInput[] = []
+    for (let k = -40; k < 60; k++) {
+      const on = k >= 0
+      inputs.push(reading(from + k * MIN, 120 + (on ? 130 : 0), 150 + (on ? 156 : 0), 20 + (on ? 30 : 0)))
+    }
+    const params = { ...DEFAULT_STRAY_WIRE_PARAMS, feedback: { taught: [taught], forget: [] } }
+    expect(run(state, inputs, params)).toEqual([])
   })
 })
