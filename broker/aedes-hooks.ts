@@ -88,6 +88,8 @@ export function createAedesHooks(deps: HookDeps) {
    * deletes the table's entry by id, the new connection's included, so the table cannot tell.
    */
   const latest = new Map<string, WeakRef<Client>>()
+  /** connections aedes has registered ('client' event): a device's newest one of these is connected */
+  const registered = new WeakSet<Client>()
 
   function fail(
     client: Client,
@@ -121,6 +123,18 @@ export function createAedesHooks(deps: HookDeps) {
       endedByBroker.add(client)
     },
     /** a newer connection of the same device is taking over this one (MQTT-3.1.4-2) */
+    /** aedes registered `client` (its 'client' event) */
+    registered(client: Client): void {
+      registered.add(client)
+    },
+    /**
+     * Whether the device's newest connection is registered and open. Not aedes' clients table: it loses a
+     * device's entry when an old connection finishes closing after the new one registered.
+     */
+    connected(deviceId: string): boolean {
+      const c = latest.get(deviceId)?.deref()
+      return c !== undefined && registered.has(c) && !c.closed
+    },
     isTakenOver(client: Client, deviceId: string): boolean {
       const newer = latest.get(deviceId)?.deref()
       if (newer === undefined || newer === client) {

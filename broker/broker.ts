@@ -77,8 +77,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
   /** the broker's end of each in-process connection, and the service account it speaks as */
   const internal = new WeakMap<object, string>()
   // clientId = device id (validateConnect); hasOwn, since a device may be called e.g. `constructor`
-  const isConnected = (deviceId: string): boolean =>
-    aedes !== undefined && Object.hasOwn((aedes as unknown as { clients: object }).clients, deviceId)
+  const isConnected = (deviceId: string): boolean => hooks.connected(deviceId)
   const hooks = createAedesHooks({
     qos2,
     directory: deps.directory,
@@ -126,6 +125,7 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
   observeQos2Release(broker, qos2)
 
   broker.on('client', (client) => {
+    hooks.registered(client)
     const identity = hooks.identityOf(client)
     if (identity?.type === 'device') devices++
     metrics.connects.inc({ type: identity?.type ?? 'unknown' })

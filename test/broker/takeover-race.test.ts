@@ -79,5 +79,7 @@ it('keeps a device online when its old connection ends cleanly while the new one
   expect(spooled.some((line) => line.includes('offline'))).toBe(false)
   expect(retained).toEqual(['online'])
   expect(y.connected).toBe(true)
+  // and commands still reach it: the broker knows it is connected
+  expect(h.broker.isConnected(id)).toBe(true)
   y.end(true)
 })
