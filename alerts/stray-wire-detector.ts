@@ -366,8 +366,9 @@ function chargerSwappedIn(
   // one load arriving alone explains harmonic VA up to what the most distorted one (LED drivers
   // without PFC) carries per W of its own: more than that, and watts went somewhere else
   if (c.excessVA <= MAX_HARMONIC_RATIO * Math.max(0, c.excessW) + SWAP_MIN_VA / 2) return false
-  // and it arrived now: since the last reading, or since before the cleaner or heater that just went
-  const beforeH = s.prevBig ? s.preBigH : s.prevH
+  // and it arrived now: since the last reading, or since before the cleaner or heater that just went (its
+  // background's, when a candidate at the time kept that level from being noted)
+  const beforeH = s.prevBig ? (s.preBigH ?? s.baselineH) : s.prevH
   if (beforeH === null || beforeH === undefined || obs.harmonicVA! - beforeH < SWAP_MIN_VA) return false
   const pending = s.normal?.pending ?? []
   for (let i = pending.length - 1; i >= 0; i--) {

@@ -241,6 +241,29 @@ describe('a rectifier charger plugged in under a cleaner while the dehumidifier 
     expect(raised[0]! - (from + 90 * MIN)).toBeLessThanOrEqual(10 * MIN)
   })
 
+  it('shows too when the cleaner paused for a minute on top of them (a candidate then, none kept)', () => {
+    const from = local('2026-01-09T17:30:00')
+    const inputs: CircuitInput[] = []
+    for (let k = -20; k < 0; k++) inputs.push(reading(from + k * MIN, 20, 5, 5))
+    for (let k = 0; k < 20; k++) inputs.push(reading(from + k * MIN, 100, 135, 20))
+    for (let k = 20; k < 60; k++) inputs.push(reading(from + k * MIN, 390, 195, 240))
+    for (let k = 60; k < 75; k++) inputs.push(reading(from + k * MIN, 1390, 600, 500))
+    for (let k = 75; k < 82; k++) inputs.push(reading(from + k * MIN, 1400, 740, 420))
+    // the cleaner pauses for a minute: dehumidifier and charger show together, then it runs on
+    inputs.push(reading(from + 82 * MIN, 690, 500, 270))
+    for (let k = 83; k < 90; k++) inputs.push(reading(from + k * MIN, 1400, 740, 420))
+    for (let k = 90; k < 130; k++) inputs.push(reading(from + k * MIN, 400, 435, 60))
+    let state = initialStrayWireState()
+    const raised: number[] = []
+    for (const input of inputs) {
+      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
+      state = r.state
+      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
+    }
+    expect(raised).toHaveLength(1)
+    expect(raised[0]! - (from + 90 * MIN)).toBeLessThanOrEqual(10 * MIN)
+  })
+
   it('stays quiet when the same minutes only swap the dehumidifier for LED banks (watts fall, little harmonic current)', () => {
     const from = local('2026-01-09T17:30:00')
     const inputs: CircuitInput[] = []
