@@ -17,7 +17,7 @@ import {
   initialStrayWireState,
   type StrayWireState,
 } from '../../alerts/stray-wire-types.ts'
-import { local, MIN } from './stray-wire-support.ts'
+import { local, MIN, raises, run } from './stray-wire-support.ts'
 
 /** A circuit reading with the given real, harmonic and reactive parts (PF and THD as a meter reports). */
 function reading(ts: number, powerW: number, harmonicVA: number, reactiveVA: number): CircuitInput {
@@ -44,6 +44,13 @@ const signature = (over: Partial<LoadSignature>): LoadSignature => ({
   lastTs: 0,
   ...over,
 })
+
+/** When the detector raised, fed these readings from this state. */
+const raisedAt = (
+  inputs: CircuitInput[],
+  from: StrayWireState = initialStrayWireState(),
+  params = DEFAULT_STRAY_WIRE_PARAMS,
+): number[] => raises(run(inputs, params, false, from)).map((v) => v.ts)
 
 describe('noteSteps: LED banks that came on over a running compressor', () => {
   // settled readings: each level for five minutes, as the meter reports minute after minute
@@ -100,19 +107,14 @@ describe('a compressor whose step straddles two meter intervals, over LED banks'
   }
 
   it('is matched to the circuitâ€™s own compressor run, measured whole: no alert', () => {
-    let state: StrayWireState = {
+    const state: StrayWireState = {
       ...initialStrayWireState(),
       normal: { ...initialCircuitNormal(), signatures: [signature({ id: 'dehumidifier' })] },
     }
-    const raised: number[] = []
-    for (const input of series()) {
-      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
-      state = r.state
-      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
-    }
-    expect(raised).toEqual([])
+    const r = run(series(), DEFAULT_STRAY_WIRE_PARAMS, false, state)
+    expect(raises(r)).toEqual([])
     // the background stayed the banks': the rest of the step was not taken for lights switching on
-    expect(state.baselineW).toBeGreaterThan(300)
+    expect(r.state.baselineW).toBeGreaterThan(300)
   })
 })
 
@@ -167,20 +169,14 @@ describe('a watts-only circuit whose motion lights went off in the minute before
     inputs.push(w(35, 0.2))
     inputs.push(w(36, 70.8)) // the dehumidifier starts within the minute
     for (let k = 37; k < 60; k++) inputs.push(w(k, 284 + (k % 3)))
-    let state: StrayWireState = {
+    const state: StrayWireState = {
       ...initialStrayWireState(),
       normal: {
         ...initialCircuitNormal(),
         signatures: [signature({ id: 'dehumidifier', levelW: 286, harmonicRatio: null, count: 21 })],
       },
     }
-    const raised: number[] = []
-    for (const input of inputs) {
-      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
-      state = r.state
-      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
-    }
-    expect(raised).toEqual([])
+    expect(raisedAt(inputs, state)).toEqual([])
   })
 })
 
@@ -217,68 +213,46 @@ describe('noteSteps: LED banks coming on as a compressor stops', () => {
 })
 
 describe('a rectifier charger plugged in under a cleaner while the dehumidifier stops', () => {
-  it('shows by its harmonic current when the cleaner goes, though the watts came back to where they were', () => {
-    const from = local('2026-01-09T17:30:00')
+  // lamps, then LED banks (+80 W, harmonic VA +130), then the dehumidifier (290 W, harmonic VA 60); a 1 kW
+  // cleaner on top, under which a 300 W charger (harmonic VA 300) is plugged in and the dehumidifier stops,
+  // so when the cleaner goes (minute 90) the watts are back at 400 but not the harmonics
+  const from = local('2026-01-09T17:30:00')
+  function underCleaner(pauseAt?: number): CircuitInput[] {
     const inputs: CircuitInput[] = []
-    // lamps, then LED banks (+80 W, harmonic VA +130), then the dehumidifier (290 W, harmonic VA 60)
-    for (let k = -20; k < 0; k++) inputs.push(reading(from + k * MIN, 20, 5, 5))
-    for (let k = 0; k < 20; k++) inputs.push(reading(from + k * MIN, 100, 135, 20))
-    for (let k = 20; k < 60; k++) inputs.push(reading(from + k * MIN, 390, 195, 240))
-    // a 1 kW cleaner on top; under it a 300 W charger (harmonic VA 300) is plugged in and the
-    // dehumidifier stops, so when the cleaner goes the watts are back at 400 but not the harmonics
-    for (let k = 60; k < 75; k++) inputs.push(reading(from + k * MIN, 1390, 600, 500))
-    for (let k = 75; k < 90; k++) inputs.push(reading(from + k * MIN, 1400, 740, 420))
-    for (let k = 90; k < 130; k++) inputs.push(reading(from + k * MIN, 400, 435, 60))
-    let state = initialStrayWireState()
-    const raised: number[] = []
-    for (const input of inputs) {
-      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
-      state = r.state
-      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
+    for (let k = -20; k < 130; k++) {
+      const ts = from + k * MIN
+      if (k === pauseAt) inputs.push(reading(ts, 690, 500, 270))
+      else if (k < 0) inputs.push(reading(ts, 20, 5, 5))
+      else if (k < 20) inputs.push(reading(ts, 100, 135, 20))
+      else if (k < 60) inputs.push(reading(ts, 390, 195, 240))
+      else if (k < 75) inputs.push(reading(ts, 1390, 600, 500))
+      else if (k < 90) inputs.push(reading(ts, 1400, 740, 420))
+      else inputs.push(reading(ts, 400, 435, 60))
     }
+    return inputs
+  }
+
+  it('shows by its harmonic current when the cleaner goes, though the watts came back to where they were', () => {
+    const raised = raisedAt(underCleaner())
     expect(raised).toHaveLength(1)
     // within the night's confirmation time of the cleaner going
     expect(raised[0]! - (from + 90 * MIN)).toBeLessThanOrEqual(10 * MIN)
   })
 
   it('shows too when the cleaner paused for a minute on top of them (a candidate then, none kept)', () => {
-    const from = local('2026-01-09T17:30:00')
-    const inputs: CircuitInput[] = []
-    for (let k = -20; k < 0; k++) inputs.push(reading(from + k * MIN, 20, 5, 5))
-    for (let k = 0; k < 20; k++) inputs.push(reading(from + k * MIN, 100, 135, 20))
-    for (let k = 20; k < 60; k++) inputs.push(reading(from + k * MIN, 390, 195, 240))
-    for (let k = 60; k < 75; k++) inputs.push(reading(from + k * MIN, 1390, 600, 500))
-    for (let k = 75; k < 82; k++) inputs.push(reading(from + k * MIN, 1400, 740, 420))
-    // the cleaner pauses for a minute: dehumidifier and charger show together, then it runs on
-    inputs.push(reading(from + 82 * MIN, 690, 500, 270))
-    for (let k = 83; k < 90; k++) inputs.push(reading(from + k * MIN, 1400, 740, 420))
-    for (let k = 90; k < 130; k++) inputs.push(reading(from + k * MIN, 400, 435, 60))
-    let state = initialStrayWireState()
-    const raised: number[] = []
-    for (const input of inputs) {
-      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
-      state = r.state
-      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
-    }
+    // the pause: dehumidifier and charger show together for a minute, then the cleaner runs on
+    const raised = raisedAt(underCleaner(82))
     expect(raised).toHaveLength(1)
     expect(raised[0]! - (from + 90 * MIN)).toBeLessThanOrEqual(10 * MIN)
   })
 
   it('stays quiet when the same minutes only swap the dehumidifier for LED banks (watts fall, little harmonic current)', () => {
-    const from = local('2026-01-09T17:30:00')
     const inputs: CircuitInput[] = []
     for (let k = -20; k < 20; k++) inputs.push(reading(from + k * MIN, 20, 5, 5))
     for (let k = 20; k < 60; k++) inputs.push(reading(from + k * MIN, 310, 65, 225))
     for (let k = 60; k < 75; k++) inputs.push(reading(from + k * MIN, 1310, 470, 480))
     for (let k = 75; k < 130; k++) inputs.push(reading(from + k * MIN, 110, 120, 10))
-    let state = initialStrayWireState()
-    const raised: number[] = []
-    for (const input of inputs) {
-      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
-      state = r.state
-      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
-    }
-    expect(raised).toEqual([])
+    expect(raisedAt(inputs)).toEqual([])
   })
 })
 
@@ -346,7 +320,7 @@ describe('a small rectifier charger plugged in late at night, with the circuitâ€
       harmonicRatio: 1.38,
       window: { fromMin: 17 * 60 + 51, toMin: 6 * 60 + 26 },
     })
-    let state: StrayWireState = {
+    const state: StrayWireState = {
       ...initialStrayWireState(),
       normal: { ...initialCircuitNormal(), signatures: [banks] },
     }
@@ -355,29 +329,13 @@ describe('a small rectifier charger plugged in late at night, with the circuitâ€
     for (let k = 0; k < 40; k++) inputs.push(reading(from + k * MIN, 79, 108, 40))
     // a 126 W charger with 117 VA of harmonic current (PF ~0.65)
     for (let k = 40; k < 70; k++) inputs.push(reading(from + k * MIN, 205, 225, 105))
-    const raised: number[] = []
-    for (const input of inputs) {
-      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
-      state = r.state
-      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
-    }
-    expect(raised).toHaveLength(1)
+    expect(raisedAt(inputs, state)).toHaveLength(1)
   })
 })
 
 describe('learned LED banks and what else the background carries', () => {
   const banks = (id: string, levelW: number, fromMin: number, source: 'learned' | 'crew' = 'learned') =>
     signature({ id, kind: 'lights', source, levelW, harmonicRatio: 1.2, window: { fromMin, toMin: 6 * 60 } })
-
-  function run(state: StrayWireState, inputs: CircuitInput[], params = DEFAULT_STRAY_WIRE_PARAMS): number[] {
-    const raised: number[] = []
-    for (const input of inputs) {
-      const r = detectStrayWire(state, input, params)
-      state = r.state
-      if (r.verdict?.kind === 'raise') raised.push(r.verdict.ts)
-    }
-    return raised
-  }
 
   it('a second group of banks at its own hour is known, though the first group carries harmonic current', () => {
     const state: StrayWireState = {
@@ -394,7 +352,7 @@ describe('learned LED banks and what else the background carries', () => {
         reading(from + k * MIN, w, 5 + (a ? 144 : 0) + (b ? 108 : 0), 10 + (a ? 40 : 0) + (b ? 30 : 0)),
       )
     }
-    expect(run(state, inputs)).toEqual([])
+    expect(raisedAt(inputs, state)).toEqual([])
   })
 
   it('banks a crew named stay known over a background of other LED fittings', () => {
@@ -413,6 +371,6 @@ describe('learned LED banks and what else the background carries', () => {
       inputs.push(reading(from + k * MIN, 120 + (on ? 130 : 0), 150 + (on ? 156 : 0), 20 + (on ? 30 : 0)))
     }
     const params = { ...DEFAULT_STRAY_WIRE_PARAMS, feedback: { taught: [taught], forget: [] } }
-    expect(run(state, inputs, params)).toEqual([])
+    expect(raisedAt(inputs, state, params)).toEqual([])
   })
 })

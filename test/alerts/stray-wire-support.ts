@@ -42,13 +42,17 @@ export interface Run {
   state: StrayWireState
 }
 
-/** Feed inputs in order; `persist` round-trips the state through JSON each step, as a restart would. */
+/**
+ * Feed inputs in order, from `from` (a fresh state unless given); `persist` round-trips the state through
+ * JSON each step, as a restart would.
+ */
 export function run(
   inputs: Iterable<StrayWireInput>,
   params: StrayWireParams = DEFAULT_STRAY_WIRE_PARAMS,
   persist = false,
+  from: StrayWireState = initialStrayWireState(),
 ): Run {
-  let state = initialStrayWireState()
+  let state = from
   const verdicts: StrayWireVerdict[] = []
   for (const input of inputs) {
     const r = detectStrayWire(state, input, params)
