@@ -412,8 +412,11 @@ function swapped(p: PendingStep, d: number, dH: number | null): boolean {
   return dH + p.h >= LED_BANK_MIN_RATIO * rW
 }
 
-/** Readings of harmonic VA kept: a step settles within two meter minutes. */
+/** Readings of harmonic VA kept: a step settles within two meter minutes (the code reads four). */
 const RECENT_H = 4
+
+/** A pending load with an LED bank's harmonic VA per W: told by its harmonic current. */
+const distorted = (p: PendingStep): boolean => p.h !== null && p.h >= LED_BANK_MIN_RATIO * p.w
 
 /**
  * LED banks leave as a step in harmonic VA, whatever the watts do beside them (a charger tapering, a
@@ -421,15 +424,18 @@ const RECENT_H = 4
  * a level that holds, stepped off then.
  */
 function harmonicStepOff(n: CircuitNormal, ts: number, h: number, utcOffsetMin: number): void {
-  const recent = [...(n.recentH ?? []), h].slice(-RECENT_H)
+  // one small array per circuit reading (the state is handed on, not edited); the rest only while a
+  // distorted load is pending
+  const last = n.recentH ?? []
+  const recent = last.length < RECENT_H ? [...last, h] : [last[1]!, last[2]!, last[3]!, h]
   n.recentH = recent
-  const pending = n.pending?.filter((p) => ts - p.ts < PENDING_MAX_MS)
-  if (!pending || recent.length < RECENT_H) return
-  const settled = Math.abs(h - recent[recent.length - 2]!) <= Math.max(8, 0.05 * h)
+  if (recent.length < RECENT_H || !n.pending?.some(distorted)) return
+  const pending = n.pending.filter((p) => ts - p.ts < PENDING_MAX_MS)
+  const settled = Math.abs(h - recent[2]!) <= Math.max(8, 0.05 * h)
   const fell = recent[0]! - h
-  const before = Math.max(...recent.slice(0, -1))
+  const before = Math.max(recent[0]!, recent[1]!, recent[2]!)
   const i = pending.findIndex((p) => {
-    if (p.h === null || p.h < LED_BANK_MIN_RATIO * p.w) return false
+    if (!distorted(p) || p.h === null) return false
     const fromH = p.fromH ?? null
     // back at the level it stood on, from at least its own harmonic VA above it: a heater going off in
     // the same minute moves the watts and a little of the harmonics
