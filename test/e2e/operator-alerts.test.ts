@@ -83,7 +83,7 @@ describe('operator alerts', () => {
           .filter((r) => r.key === key)
           .map((r) => r.state),
       ).toEqual(['firing', 'resolved'])
-    expect(svc.output()).toContain('operator alert firing')
+    expect(svc.printed('operator alert firing'), 'the operator alert is logged too').toBe(true)
     await expectExactlyOnce(influx.url, db, fleet.acked)
   }, 240_000)
 })

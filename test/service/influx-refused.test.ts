@@ -206,7 +206,7 @@ describe('an InfluxDB user without the rights Courtyard needs', () => {
     expect(await (await fetch(`${svc.httpUrl}/metrics`)).text()).toMatch(
       /courtyard_ingest_write_retries_total\{status="403"\} [1-9]/,
     )
-    expect(svc.output()).toContain('InfluxDB refuses the writes')
+    expect(svc.printed('InfluxDB refuses the writes')).toBe(true)
 
     await admin(`GRANT ALL ON "${db}" TO "reader"`)
     await readyzOnce(svc, (status) => status === 200)

@@ -40,7 +40,7 @@ describe('the private influxd, slow to answer', () => {
     services.push(svc)
     // past the old 30 s bound: influxd was killed half-loaded and the service exited 1 (never live)
     await svc.start({ until: 'live' })
-    expect(svc.output()).toContain('local influxd started, still loading its data')
+    expect(svc.printed('local influxd started, still loading its data')).toBe(true)
     const d = await api<{ id: string; secret: string }>(svc, 'POST', '/api/v1/devices', {
       id: 'slow-db-1',
       kind: 'charging-pile',

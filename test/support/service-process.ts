@@ -18,8 +18,10 @@ export interface ServiceProcess {
   httpUrl: string
   adminToken: string
   dataDir: string
-  /** everything the process printed, for failure messages */
+  /** the last 20,000 characters the process printed, for failure messages */
   output(): string
+  /** whether the process printed this, at any time (a busy run logs far more than output() keeps) */
+  printed(text: string): boolean
   /** starts the process and waits for /readyz (or only /healthz, e.g. while InfluxDB is down) */
   start(opts?: { until?: 'ready' | 'live' }): Promise<void>
   kill(signal?: NodeJS.Signals): Promise<void>
@@ -63,6 +65,7 @@ export async function createServiceProcess(opts: {
     adminToken,
     dataDir,
     output: () => out.slice(-20_000),
+    printed: (text) => out.includes(text),
     pid: () => child?.pid,
     async start(startOpts) {
       const probe = startOpts?.until === 'live' ? 'healthz' : 'readyz'
