@@ -8,9 +8,11 @@
 // Starts its own influxd in a temp dir, runs the bare reference pipeline and ours (service/main.ts) as
 // child processes, drives them from a load-generator child, and kills every child on exit.
 
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { READING_DELIVERIES } from '../domain/live-events.ts'
 import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/index.ts'
@@ -44,7 +46,7 @@ import { runMemory } from './run-memory.ts'
 import { runSoak, soakLines } from './run-soak.ts'
 import { runThroughput } from './run-throughput.ts'
 import { measureStrayWireCpu, strayWireCpuLines } from './stray-wire-cpu.ts'
-import { type OursTarget, serviceExists, startBare, startOurs, type Target } from './targets.ts'
+import { type OursTarget, startBare, startOurs, type Target } from './targets.ts'
 
 const PHASES = [
   'bare',
@@ -157,6 +159,16 @@ if (!bin) {
   console.error(INSTALL_HINT)
   process.exit(2)
 }
+// the service runs compiled, as `npm start` runs it: compiled here when due (`npm run build`), not
+// within a phase
+const build = spawnSync(
+  process.execPath,
+  [fileURLToPath(new URL('../scripts/service-build.mjs', import.meta.url))],
+  {
+    stdio: 'inherit',
+  },
+)
+if (build.status !== 0) process.exit(2)
 const work = mkdtempSync(join(tmpdir(), 'courtyard-bench-'))
 atExit(() => rmSync(work, { recursive: true, force: true }))
 const influxd = await startLocalInfluxd({ dir: join(work, 'influx'), bin })
@@ -197,11 +209,6 @@ async function withOurs<T>(
   env?: Record<string, string>,
   sites = 1,
 ): Promise<T | undefined> {
-  if (!serviceExists()) {
-    summary.skipped.push(`${name}: service/main.ts does not exist yet`)
-    log(`[ours] ${name}: skipped, service/main.ts does not exist yet`)
-    return undefined
-  }
   const db = freshDb(name)
   await createDatabase(influxd.url, db)
   const dataDir = join(work, `ours-${name}`)

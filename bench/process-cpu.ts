@@ -77,3 +77,19 @@ export function startCpuMeter(probes: readonly CpuProbe[]): () => CpuUse[] {
   const start = probes.map((p) => readCpuMs(p.pid))
   return () => probes.map((p, i) => ({ name: p.name, cpuMs: readCpuMs(p.pid) - start[i]! }))
 }
+
+/** CPU time the whole machine spent busy (every core, all but idle and iowait), from /proc/stat. */
+export function readMachineBusyMs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!
+  // cpu user nice system idle iowait irq softirq steal …
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number)
+  const busy = ticks.reduce((a, b, i) => (i === 3 || i === 4 ? a : a + b), 0)
+  return (busy * 1000) / TICKS_PER_S
+}
+
+/** CPU time of each thread of a process, busiest first: the main thread is `main`, the others by thread id. */
+export function readThreadsByCpu(pid: number): [string, number][] {
+  return [...readThreadsCpuMs(pid)]
+    .map(([tid, ms]): [string, number] => [tid === pid ? 'main' : `#${tid - pid}`, ms])
+    .sort((a, b) => b[1] - a[1])
+}

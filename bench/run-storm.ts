@@ -15,7 +15,7 @@ import { createPackageClient } from '../influx/index.ts'
 import { type Fleet, histPercentile, startFleet } from './fleet.ts'
 import { createDatabase, DEVICE_PREFIX } from './influx-query.ts'
 import type { FieldStats } from './ipc.ts'
-import { readCpuMs } from './process-cpu.ts'
+import { readCpuMs, readMachineBusyMs, readThreadsByCpu, startCpuMeter } from './process-cpu.ts'
 import { benchDeviceIds } from './provision.ts'
 import { provisionThroughRegistry } from './provision-registry.ts'
 import { type OursTarget, startOurs } from './targets.ts'
@@ -41,6 +41,14 @@ export interface StormRound {
   failedAttempts: number
   lastFailure: string
   serviceCpuMs: number
+  /** serviceCpuMs by thread, busiest first: `main` (broker, spool writer, ingest, API); the others by thread id less the pid (the alert engine's worker, libuv's pool, V8's GC helpers: Node leaves them unnamed) */
+  serviceThreadsCpuMs: [string, number][]
+  /** the load generator's processes (the fleet) meanwhile */
+  fleetCpuMs: number
+  /** every core of the machine meanwhile (all processes), of 2 × the elapsed time */
+  machineBusyMs: number
+  /** ms from the start until the CPU figures were read */
+  measuredMs: number
   secretChecks: { cache: number; scrypt: number }
   timedOut: boolean
 }
@@ -94,6 +102,8 @@ async function round(o: {
   await o.service.stop()
   if (o.coldCache) rmSync(join(o.dataDir, 'auth-cache.json'), { force: true })
   await o.fleet.fieldMark()
+  const fleetCpu = startCpuMeter(o.fleet.pids.map((pid) => ({ name: 'fleet', pid })))
+  const machineAt = readMachineBusyMs()
   const startMs = Date.now()
   const service = await o.restart()
   const readyMs = Date.now() - startMs
@@ -114,6 +124,10 @@ async function round(o: {
     await new Promise((r) => setTimeout(r, Math.max(0, STORE_POLL_MS - (Date.now() - t))))
   }
   const cpu = readCpuMs(service.pid)
+  const threads = readThreadsByCpu(service.pid)
+  const fleetCpuMs = fleetCpu().reduce((n, p) => n + p.cpuMs, 0)
+  const machineBusyMs = readMachineBusyMs() - machineAt
+  const measuredMs = Date.now() - startMs
   const checks = await secretChecks(service.httpUrl)
   stats = await o.fleet.fieldStats()
   const timedOut = stats.devicesWithReading < o.devices || !Number.isFinite(allStoredMs)
@@ -138,6 +152,10 @@ async function round(o: {
       failedAttempts: stats.failedAttempts,
       lastFailure: stats.lastFailure,
       serviceCpuMs: cpu,
+      serviceThreadsCpuMs: threads,
+      fleetCpuMs,
+      machineBusyMs,
+      measuredMs,
       secretChecks: checks,
       timedOut,
     },
@@ -239,7 +257,12 @@ export function stormLines(r: StormResult): string[] {
     out.push(
       `[storm] restart, ${x.label}: every device connected ${sec(x.allConnectedMs)}, first reading PUBACKed ${sec(x.allReadingAckedMs)}, stored ${sec(x.allStoredMs)} after the start (first device back after ${sec(x.firstConnectedMs)}, /readyz after ${sec(x.readyMs)}; store polled every ${STORE_POLL_MS / 1000} s)${x.timedOut ? ' TIMED OUT' : ''}`,
       `[storm]   PUBACK of ${int(x.publishes)} publishes: p50 ${int(x.pubackP50)} ms, p99 ${int(x.pubackP99)} ms, max ${int(x.pubackMax)} ms; refused ${int(refused)}${codes ? ` (${codes})` : ''}; attempts without CONNACK ${int(x.failedAttempts)} (the service restarting${x.lastFailure ? `; last: ${x.lastFailure}` : ''})`,
-      `[storm]   new service process CPU until then ${(x.serviceCpuMs / 1000).toFixed(1)} s (start-up included); secret checks: ${int(x.secretChecks.cache)} from the verified-secret cache, ${int(x.secretChecks.scrypt)} by scrypt`,
+      `[storm]   CPU until then: new service process ${(x.serviceCpuMs / 1000).toFixed(1)} s (start-up included; by thread: ${x.serviceThreadsCpuMs
+        .slice(0, 5)
+        .map(([n, ms]) => `${n} ${(ms / 1000).toFixed(1)} s`)
+        .join(
+          ', ',
+        )}), the fleet's ${(x.fleetCpuMs / 1000).toFixed(1)} s, the machine's ${(x.machineBusyMs / 1000).toFixed(1)} s of ${((2 * x.measuredMs) / 1000).toFixed(1)} s on 2 cores; secret checks: ${int(x.secretChecks.cache)} from the verified-secret cache, ${int(x.secretChecks.scrypt)} by scrypt`,
     )
   }
   const warm = r.rounds.find((x) => !x.coldCache && x.jitterMs === 0)

@@ -1,6 +1,6 @@
 // The two systems under test, each in its own process: the bare reference pipeline (bench/bare-pipeline.ts)
 // and ours, the real service (`service/main.ts`), started exactly as an operator would, by env vars.
-import { createWriteStream, existsSync, readFileSync } from 'node:fs'
+import { createWriteStream, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../influx/index.ts'
@@ -70,15 +70,11 @@ export interface OursTarget extends Target {
   logFile: string
 }
 
-const SERVICE_MAIN = fileURLToPath(new URL('../service/main.ts', import.meta.url))
-
-export function serviceExists(): boolean {
-  return existsSync(SERVICE_MAIN)
-}
+const SERVICE_MAIN = fileURLToPath(new URL('../scripts/start.mjs', import.meta.url))
 
 /**
- * `node --import tsx service/main.ts` rather than the `tsx` CLI: the CLI runs the code in a second node
- * process, and the memory run needs the pid of the process that holds the broker.
+ * As `npm start` runs it: `node scripts/start.mjs`, the compiled service in that one process (the memory
+ * run needs the pid of the process that holds the broker). bench/main.ts compiles it first.
  */
 export async function startOurs(opts: {
   influxUrl: string
@@ -105,8 +101,6 @@ export async function startOurs(opts: {
   const nodeArgs = [
     // as `npm start` runs it (package.json): a young generation of 2 × 32 MB
     '--max-semi-space-size=32',
-    '--import',
-    'tsx',
     ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     // extra node options for the service only, e.g. BENCH_SERVICE_NODE_ARGS='--heap-prof --heap-prof-dir=/tmp/h'
     ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []),

@@ -4,7 +4,11 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
-const ROOT = resolve(import.meta.dirname, '..')
+// the repository: this file's folder's parent in the sources, one more up in the compiled service (.build/)
+const ROOT = (function repositoryRoot(dir: string): string {
+  const up = resolve(dir, '..')
+  return existsSync(join(up, 'package.json')) || up === dir ? up : repositoryRoot(up)
+})(import.meta.dirname)
 export const CONSOLE_DIST = join(ROOT, 'console/dist')
 
 function newestMtime(path: string): number {

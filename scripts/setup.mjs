@@ -109,15 +109,9 @@ function main() {
   installDependencies()
   buildConsole()
   if (command === 'demo') {
-    // the same node options as `npm start` (package.json: a larger young generation, README "Performance")
-    handOver(process.execPath, [
-      '--max-semi-space-size=32',
-      '--import',
-      'tsx',
-      'service/main.ts',
-      '--demo',
-      ...args,
-    ])
+    // as `npm start` runs it (package.json: a larger young generation, README "Performance"); start.mjs
+    // compiles the service first when its build is due
+    handOver(process.execPath, ['--max-semi-space-size=32', 'scripts/start.mjs', '--demo', ...args])
   } else {
     handOver(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...args])
   }

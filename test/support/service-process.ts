@@ -69,16 +69,13 @@ export async function createServiceProcess(opts: {
     pid: () => child?.pid,
     async start(startOpts) {
       const probe = startOpts?.until === 'live' ? 'healthz' : 'readyz'
-      // node --import tsx (not the tsx CLI, which runs the program in a grandchild that a SIGKILL would orphan)
-      const c = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(ROOT, 'service/main.ts'), ...(opts.args ?? [])],
-        {
-          cwd: ROOT,
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      )
+      // as `npm start` runs it: the compiled service in this one process (a SIGKILL reaches the service
+      // itself); the test run's global set-up compiled it (scripts/service-build.mjs)
+      const c = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs'), ...(opts.args ?? [])], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       child = c
       c.stdout?.on('data', (d: Buffer) => {
         out += d.toString()
