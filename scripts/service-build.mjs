@@ -6,7 +6,17 @@
 // tsconfig files. tsc without its type check takes ~3 s; `npm run lint` is where types are checked.
 // Plain Node, no dependencies but TypeScript's compiler from node_modules.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  accessSync,
+  constants,
+  existsSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 
 export const BUILD_DIR = '.build'
@@ -63,6 +73,14 @@ export function serviceBuildDue(root) {
 export function ensureServiceBuilt(root) {
   const why = serviceBuildDue(root)
   if (why === undefined) return undefined
+  try {
+    accessSync(root, constants.W_OK)
+  } catch {
+    // e.g. a checkout owned by root, run by a service account: built once by its owner, never here
+    throw new Error(
+      `the service must be compiled (${why}), but ${root} is not writable: run \`npm run build\` there as its owner`,
+    )
+  }
   // the sources as they were when tsc began: a file saved while it ran makes the next start build again
   const startedAt = new Date()
   const tmp = join(root, `${BUILD_DIR}-${process.pid}`)
