@@ -1,5 +1,5 @@
 // The two systems under test, each in its own process: the bare reference pipeline (bench/bare-pipeline.ts)
-// and ours, the real service (`service/main.ts`), started exactly as an operator would, by env vars.
+// and ours, the real service (`scripts/start.mjs`, compiled), started exactly as an operator would, by env vars.
 import { createWriteStream, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'

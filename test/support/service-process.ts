@@ -1,4 +1,4 @@
-// Runs the real service (`tsx service/main.ts`, what `npm start` runs) as a child process for end-to-end
+// Runs the real service (`node scripts/start.mjs`, what `npm start` runs) as a child process for end-to-end
 // tests: fixed free ports, a temp DATA_DIR, the test run's influxd; start, SIGKILL, restart.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
