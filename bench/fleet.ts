@@ -116,10 +116,12 @@ function mergeField(fs: FieldStats[]): FieldStats {
   const sum = (f: (s: FieldStats) => number) => fs.reduce((n, s) => n + f(s), 0)
   const refused: Record<string, number> = {}
   const hist = new Map<number, number>()
+  const backAt = new Map<number, number>()
   const firsts = fs.map((s) => s.firstReconnectMs).filter((ms) => ms > 0)
   for (const s of fs) {
     for (const [rc, n] of Object.entries(s.refused)) refused[rc] = (refused[rc] ?? 0) + n
     for (const [ms, n] of s.histogram) hist.set(ms, (hist.get(ms) ?? 0) + n)
+    for (const [ms, n] of s.backAt) backAt.set(ms, (backAt.get(ms) ?? 0) + n)
   }
   return {
     type: 'field-stats',
@@ -132,6 +134,7 @@ function mergeField(fs: FieldStats[]): FieldStats {
     firstReconnectMs: firsts.length ? Math.min(...firsts) : 0,
     lastReconnectMs: Math.max(...fs.map((s) => s.lastReconnectMs)),
     lastReadingAckMs: Math.max(...fs.map((s) => s.lastReadingAckMs)),
+    backAt: [...backAt],
     refused,
     failedAttempts: sum((s) => s.failedAttempts),
     lastFailure: fs.map((s) => s.lastFailure).find((f) => f) ?? '',

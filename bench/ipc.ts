@@ -60,6 +60,8 @@ export interface FieldStats {
   firstReconnectMs: number
   lastReconnectMs: number
   lastReadingAckMs: number
+  /** [epoch ms rounded down to 100 ms, devices]: when each device was first back since the mark */
+  backAt: [number, number][]
   /** CONNACK return code → attempts refused with it, since the mark */
   refused: Record<string, number>
   /** attempts that failed without a CONNACK (no listener while the service restarts, timeouts) */

@@ -27,6 +27,7 @@ export function createField(deps: {
   let spec: FieldSpec | undefined
   let markMs = Date.now()
   const hist = new Map<number, number>()
+  const backAt = new Map<number, number>()
   const refused = new Map<string, number>()
   let failedAttempts = 0
   let lastFailure = ''
@@ -81,6 +82,10 @@ export function createField(deps: {
         reconnected++
         lastReconnectMs = Date.now()
         if (firstReconnectMs === 0) firstReconnectMs = lastReconnectMs
+        if (!backSinceMark.has(d.id)) {
+          const at = lastReconnectMs - (lastReconnectMs % 100)
+          backAt.set(at, (backAt.get(at) ?? 0) + 1)
+        }
         backSinceMark.add(d.id)
         // protocol.md: `online`, retained, right after connecting; then the device's current state
         publish(d, topics.status(d.id), 'online', true)
@@ -132,6 +137,7 @@ export function createField(deps: {
     mark() {
       markMs = Date.now()
       hist.clear()
+      backAt.clear()
       refused.clear()
       failedAttempts = 0
       reconnected = 0
@@ -152,6 +158,7 @@ export function createField(deps: {
         firstReconnectMs,
         lastReconnectMs,
         lastReadingAckMs,
+        backAt: [...backAt],
         refused: Object.fromEntries(refused),
         failedAttempts,
         lastFailure,

@@ -93,3 +93,16 @@ export function readThreadsByCpu(pid: number): [string, number][] {
     .map(([tid, ms]): [string, number] => [tid === pid ? 'main' : `#${tid - pid}`, ms])
     .sort((a, b) => b[1] - a[1])
 }
+
+/**
+ * The kernel's TCP counters (/proc/net/netstat, TcpExt) of this network namespace, e.g. ListenOverflows:
+ * connections dropped because a listener's accept queue was full (the client's SYN is then retried after
+ * 1 s, 3 s, 7 s …).
+ */
+export function readTcpCounters(): Record<string, number> {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n')
+  const at = lines.findIndex((l) => l.startsWith('TcpExt:'))
+  const names = lines[at]?.split(/\s+/) ?? []
+  const values = lines[at + 1]?.split(/\s+/) ?? []
+  return Object.fromEntries(names.slice(1).map((n, i) => [n, Number(values[i + 1])]))
+}

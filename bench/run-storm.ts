@@ -15,7 +15,13 @@ import { createPackageClient } from '../influx/index.ts'
 import { type Fleet, histPercentile, startFleet } from './fleet.ts'
 import { createDatabase, DEVICE_PREFIX } from './influx-query.ts'
 import type { FieldStats } from './ipc.ts'
-import { readCpuMs, readMachineBusyMs, readThreadsByCpu, startCpuMeter } from './process-cpu.ts'
+import {
+  readCpuMs,
+  readMachineBusyMs,
+  readTcpCounters,
+  readThreadsByCpu,
+  startCpuMeter,
+} from './process-cpu.ts'
 import { benchDeviceIds } from './provision.ts'
 import { provisionThroughRegistry } from './provision-registry.ts'
 import { type OursTarget, startOurs } from './targets.ts'
@@ -33,6 +39,10 @@ export interface StormRound {
   readyMs: number
   /** ms from the spawn until the first device was connected again (the broker taking CONNECTs) */
   firstConnectedMs: number
+  /** ms from the spawn until half, 90 % and 99 % of the devices were connected again */
+  backP50Ms: number
+  backP90Ms: number
+  backP99Ms: number
   pubackP50: number
   pubackP99: number
   pubackMax: number
@@ -49,6 +59,10 @@ export interface StormRound {
   machineBusyMs: number
   /** ms from the start until the CPU figures were read */
   measuredMs: number
+  /** the kernel's count of connections dropped at a full accept queue meanwhile (this machine's, all listeners) */
+  listenOverflows: number
+  /** SYNs sent again meanwhile (the fleet's, mostly: a dropped SYN is retried after 1 s, 3 s, 7 s …) */
+  synRetransmits: number
   secretChecks: { cache: number; scrypt: number }
   timedOut: boolean
 }
@@ -104,6 +118,7 @@ async function round(o: {
   await o.fleet.fieldMark()
   const fleetCpu = startCpuMeter(o.fleet.pids.map((pid) => ({ name: 'fleet', pid })))
   const machineAt = readMachineBusyMs()
+  const tcpAt = readTcpCounters()
   const startMs = Date.now()
   const service = await o.restart()
   const readyMs = Date.now() - startMs
@@ -128,6 +143,9 @@ async function round(o: {
   const fleetCpuMs = fleetCpu().reduce((n, p) => n + p.cpuMs, 0)
   const machineBusyMs = readMachineBusyMs() - machineAt
   const measuredMs = Date.now() - startMs
+  const tcp = readTcpCounters()
+  const listenOverflows = (tcp.ListenOverflows ?? 0) - (tcpAt.ListenOverflows ?? 0)
+  const synRetransmits = (tcp.TCPSynRetrans ?? 0) - (tcpAt.TCPSynRetrans ?? 0)
   const checks = await secretChecks(service.httpUrl)
   stats = await o.fleet.fieldStats()
   const timedOut = stats.devicesWithReading < o.devices || !Number.isFinite(allStoredMs)
@@ -144,6 +162,9 @@ async function round(o: {
       allStoredMs,
       readyMs,
       firstConnectedMs: stats.firstReconnectMs ? stats.firstReconnectMs - startMs : Number.NaN,
+      backP50Ms: histPercentile(stats.backAt, 0.5) - startMs,
+      backP90Ms: histPercentile(stats.backAt, 0.9) - startMs,
+      backP99Ms: histPercentile(stats.backAt, 0.99) - startMs,
       pubackP50: histPercentile(stats.histogram, 0.5),
       pubackP99: histPercentile(stats.histogram, 0.99),
       pubackMax: histPercentile(stats.histogram, 1),
@@ -156,6 +177,8 @@ async function round(o: {
       fleetCpuMs,
       machineBusyMs,
       measuredMs,
+      listenOverflows,
+      synRetransmits,
       secretChecks: checks,
       timedOut,
     },
@@ -255,8 +278,8 @@ export function stormLines(r: StormResult): string[] {
       .map(([rc, n]) => `rc ${rc}: ${int(n)}`)
       .join(', ')
     out.push(
-      `[storm] restart, ${x.label}: every device connected ${sec(x.allConnectedMs)}, first reading PUBACKed ${sec(x.allReadingAckedMs)}, stored ${sec(x.allStoredMs)} after the start (first device back after ${sec(x.firstConnectedMs)}, /readyz after ${sec(x.readyMs)}; store polled every ${STORE_POLL_MS / 1000} s)${x.timedOut ? ' TIMED OUT' : ''}`,
-      `[storm]   PUBACK of ${int(x.publishes)} publishes: p50 ${int(x.pubackP50)} ms, p99 ${int(x.pubackP99)} ms, max ${int(x.pubackMax)} ms; refused ${int(refused)}${codes ? ` (${codes})` : ''}; attempts without CONNACK ${int(x.failedAttempts)} (the service restarting${x.lastFailure ? `; last: ${x.lastFailure}` : ''})`,
+      `[storm] restart, ${x.label}: every device connected ${sec(x.allConnectedMs)}, first reading PUBACKed ${sec(x.allReadingAckedMs)}, stored ${sec(x.allStoredMs)} after the start (first device back after ${sec(x.firstConnectedMs)}, half ${sec(x.backP50Ms)}, 90 % ${sec(x.backP90Ms)}, 99 % ${sec(x.backP99Ms)}; /readyz after ${sec(x.readyMs)}; store polled every ${STORE_POLL_MS / 1000} s)${x.timedOut ? ' TIMED OUT' : ''}`,
+      `[storm]   PUBACK of ${int(x.publishes)} publishes: p50 ${int(x.pubackP50)} ms, p99 ${int(x.pubackP99)} ms, max ${int(x.pubackMax)} ms; refused ${int(refused)}${codes ? ` (${codes})` : ''}; attempts without CONNACK ${int(x.failedAttempts)} (the service restarting${x.lastFailure ? `; last: ${x.lastFailure}` : ''}); accept queue overflows ${int(x.listenOverflows)}, SYNs sent again ${int(x.synRetransmits)}`,
       `[storm]   CPU until then: new service process ${(x.serviceCpuMs / 1000).toFixed(1)} s (start-up included; by thread: ${x.serviceThreadsCpuMs
         .slice(0, 5)
         .map(([n, ms]) => `${n} ${(ms / 1000).toFixed(1)} s`)
