@@ -152,6 +152,17 @@ function trackCandidate(
     if (c.cls === 'charger' && sawStep(s, obs, params, c.pfc === true) && !unseen) {
       startCandidate(s, obs, c)
       startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
+      return undefined
+    }
+    const step = chargerStepFromLast(s, obs, c, params)
+    if (step) {
+      // the background had not caught up with a load that came on just before (a fridge as a heater
+      // went off): the charger is the step, over what the circuit drew the minute before it
+      s.baselineW = s.prevW!
+      s.baselineH = s.prevH!
+      if (s.prevQ !== null && s.prevQ !== undefined) s.baselineQ = s.prevQ
+      startCandidate(s, obs, step)
+      startEpisode(s.normal!, s.candidate!.onsetTs, step.excessW, ratioOf(step))
     }
     return undefined
   }
@@ -384,6 +395,27 @@ function chargerSwappedIn(
     return true
   }
   return false
+}
+
+/**
+ * A rectifier's step over the reading just before it, where the excess over the background says
+ * otherwise: the background missed a load that arrived under a heater or a minute earlier (its watts
+ * dilute the excess's harmonic share, or the step no longer carries most of the excess). Harmonic
+ * current adds across loads, so the step's own harmonic VA per W is the charger's. Only outside a big
+ * load, where the meter reports THD; not for an undistorted step (an active-PFC charger is told by its
+ * step over a background it must fit, nothing else vouches for it). A step an averaging meter split over
+ * two readings is measured from the partial one: smaller, never a different load's.
+ */
+function chargerStepFromLast(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): Classified | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || c.cls === 'big' || c.cls === 'quiet') return
+  if (s.prevBig || s.prevW === null || s.prevH === null) return
+  const step = classify(obs, s.prevW, s.prevH, params, s.prevQ ?? 0)
+  return step.cls === 'charger' && !step.pfc && step.excessW <= params.maxChargerW ? step : undefined
 }
 
 const ratioOf = (c: Classified): number | null =>

@@ -374,3 +374,47 @@ describe('learned LED banks and what else the background carries', () => {
     expect(raisedAt(inputs, state, params)).toEqual([])
   })
 })
+
+describe('a rectifier charger plugged in two minutes after a heater went off, over a fridge that started under it', () => {
+  // LED banks and the dehumidifier as the background (370 W, harmonic VA 175); a 1.5 kW heater on top,
+  // under which the fridge starts (140 W, little harmonic current); the heater goes off at minute 30 and
+  // the charger (240 W, harmonic VA 250) plugs in at minute 32, before the fridge's level is taken in
+  const from = local('2026-01-18T22:00:00')
+  function series(chargerW: number, chargerH: number): CircuitInput[] {
+    const inputs: CircuitInput[] = []
+    for (let k = -40; k < 90; k++) {
+      const ts = from + k * MIN
+      const heater = k >= 0 && k < 30
+      const fridge = k >= 20
+      const charger = k >= 32
+      inputs.push(
+        reading(
+          ts,
+          370 + (heater ? 1500 : 0) + (fridge ? 140 : 0) + (charger ? chargerW : 0),
+          175 + (heater ? 30 : 0) + (fridge ? 25 : 0) + (charger ? chargerH : 0),
+          90 + (fridge ? 110 : 0) + (charger ? 0.6 * chargerW : 0),
+        ),
+      )
+    }
+    return inputs
+  }
+
+  // the banks and the dehumidifier are what the detector has taken in as background
+  const state = (): StrayWireState => ({
+    ...initialStrayWireState(),
+    baselineW: 370,
+    baselineH: 175,
+    baselineQ: 90,
+    normal: initialCircuitNormal(),
+  })
+
+  it('is raised: its step over the minute before is a rectifier’s, though the excess over the background is not', () => {
+    const raised = raisedAt(series(240, 250), state())
+    expect(raised).toHaveLength(1)
+    expect(raised[0]! - (from + 32 * MIN)).toBeLessThanOrEqual(10 * MIN)
+  })
+
+  it('stays quiet when the step in the same minute is undistorted (a second compressor)', () => {
+    expect(raisedAt(series(240, 30), state())).toEqual([])
+  })
+})
