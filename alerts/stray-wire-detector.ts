@@ -45,6 +45,7 @@ import {
 import { explainRaise } from './stray-wire-explain.ts'
 import { arrivedAsKnownRun, explainedByKnownLoads } from './stray-wire-known-loads.ts'
 import { switchedOnBySchedule } from './stray-wire-schedule.ts'
+import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
 import {
   type ActiveAlert,
   DEFAULT_STRAY_WIRE_PARAMS,
@@ -93,7 +94,7 @@ export function detectStrayWire(
   const c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
 
   let verdict: StrayWireVerdict | undefined
-  if (s.alert) verdict = trackAlert(s, obs, c, params)
+  if (s.alert) verdict = trackAlert(s, obs, c, params, input)
   else verdict = trackCandidate(s, obs, c, params, input)
 
   // a candidate dropped for any other reason than its load leaving teaches nothing
@@ -328,8 +329,11 @@ function trackAlert(
   obs: Observation,
   c: Classified,
   params: StrayWireParams,
+  input: StrayWireInput,
 ): StrayWireVerdict | undefined {
   const alert = s.alert!
+  const second = followSecondStep(s, alert, obs, params)
+  if (second) return raiseSecond(s, alert, second, obs, input, params)
   if (c.cls === 'big') return undefined
   const present = chargerStillThere(c, obs, alert, params)
   if (present) {
@@ -353,6 +357,43 @@ function trackAlert(
   s.baselineW = obs.unexplainedW
   setBackgroundWaveform(s, obs)
   return { kind: 'clear', ts: obs.ts, onsetTs: alert.onsetTs }
+}
+
+/**
+ * A second charger-shaped load arrived under the open alert and held: the alert now stands for it (its
+ * onset, its time), raised again so that a crew hears of it, whatever the first one was.
+ */
+function raiseSecond(
+  s: StrayWireState,
+  alert: ActiveAlert,
+  second: SecondStep,
+  obs: Observation,
+  input: StrayWireInput,
+  params: StrayWireParams,
+): StrayWireVerdict {
+  // an alert's severity may rise while open, never fall (alerts/lifecycle.ts)
+  const severity: StrayWireSeverity =
+    alert.severity === 'critical' || isCriticalHour(localHour(obs.ts, params.utcOffsetMin))
+      ? 'critical'
+      : 'major'
+  const cand = asCandidate(second)
+  alert.onsetTs = second.onsetTs
+  alert.raisedTs = obs.ts
+  alert.severity = severity
+  alert.lastPresentTs = obs.ts
+  alert.absentSinceTs = null
+  const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
+  evidence.why[0] =
+    `arrived while an alert was open: +${Math.round(second.stepH)} VA of harmonic current, ` +
+    `${second.stepW >= 0 ? '+' : ''}${Math.round(second.stepW)} W`
+  return {
+    kind: 'raise',
+    ts: obs.ts,
+    onsetTs: second.onsetTs,
+    severity,
+    powerW: Math.round(Math.max(second.stepW, 0)),
+    evidence,
+  }
 }
 
 /** Harmonic VA a rectifier charger adds at least (≥ 120 W at ≥ 0.6 VA per W), less meter margin. */

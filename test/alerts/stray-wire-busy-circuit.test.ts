@@ -418,3 +418,71 @@ describe('a rectifier charger plugged in two minutes after a heater went off, ov
     expect(raisedAt(series(240, 30), state())).toEqual([])
   })
 })
+
+describe('a charger plugged in while an alert is open on the circuit', () => {
+  // an alert raised at dusk on LED banks (100 W, harmonic VA 130) over the corridor's lamps, open since
+  const dusk = local('2026-01-11T17:50:00')
+  const from = local('2026-01-11T20:00:00')
+  const alertOnBanks = (): StrayWireState => ({
+    ...initialStrayWireState(),
+    baselineW: 20,
+    baselineH: 5,
+    baselineQ: 5,
+    alert: {
+      onsetTs: dusk,
+      raisedTs: dusk + 6 * MIN,
+      severity: 'major',
+      peakW: 100,
+      lastPresentTs: from - MIN,
+      absentSinceTs: null,
+    },
+    normal: initialCircuitNormal(),
+  })
+  /** The banks, and from minute 20 on whatever `then` adds to them. */
+  function series(
+    then: (k: number) => [number, number, number],
+    before: [number, number, number] = [0, 0, 0],
+  ) {
+    const inputs: CircuitInput[] = []
+    for (let k = 0; k < 60; k++) {
+      const [w, h, q] = k < 20 ? before : then(k)
+      inputs.push(reading(from + k * MIN, 120 + w, 135 + h, 25 + q))
+    }
+    return inputs
+  }
+
+  it('is raised as its own step in harmonic current, though the alert never cleared', () => {
+    const r = run(
+      series(() => [200, 220, 120]),
+      DEFAULT_STRAY_WIRE_PARAMS,
+      false,
+      alertOnBanks(),
+    )
+    const raised = raises(r)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.onsetTs).toBe(from + 20 * MIN)
+    expect(raised[0]!.ts - (from + 20 * MIN)).toBeLessThanOrEqual(10 * MIN)
+    // the alert now stands for the charger
+    expect(r.state.alert?.onsetTs).toBe(from + 20 * MIN)
+  })
+
+  it('is raised when it plugs in as the dehumidifier stops: watts fall, harmonic current rises', () => {
+    // dehumidifier 240 W (harmonic VA 40, 180 var) out, charger 165 W (harmonic VA 165) in
+    const inputs = series(() => [165, 165, 100], [240, 40, 180])
+    expect(raises(run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, alertOnBanks()))).toHaveLength(1)
+  })
+
+  it('is not raised for a compressor starting under the alert', () => {
+    const inputs = series(() => [240, 40, 180])
+    expect(raises(run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, alertOnBanks()))).toEqual([])
+  })
+
+  it('is not raised for a cleaner working under the alert, whose motor swings by a charger’s size', () => {
+    const swing = [0, 150, -120, 40, 160, -60, 0, 120, -150, 90]
+    const inputs = series((k) => {
+      const w = 1200 + swing[k % swing.length]!
+      return [w, 0.4 * w, 0.5 * w]
+    })
+    expect(raises(run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, alertOnBanks()))).toEqual([])
+  })
+})
