@@ -486,3 +486,24 @@ describe('a charger plugged in while an alert is open on the circuit', () => {
     expect(raises(run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, alertOnBanks()))).toEqual([])
   })
 })
+
+describe('three LED banks switching on a minute apart at dusk, on a circuit that has not learned them yet', () => {
+  const dusk = local('2026-01-12T18:10:00')
+  // the corridor's lamps (20 W), then loads of harmonic VA 1.2 per W switching on at minutes 0, 1, 2...
+  function series(banks: number[]): CircuitInput[] {
+    const inputs: CircuitInput[] = []
+    for (let k = -30; k < 40; k++) {
+      const w = banks.reduce((sum, b, i) => sum + (k >= i ? b : 0), 0)
+      inputs.push(reading(dusk + k * MIN, 20 + w, 5 + 1.2 * w, 8 + 0.3 * w))
+    }
+    return inputs
+  }
+
+  it('raise nothing: their harmonic current rose over three readings, no load’s step does', () => {
+    expect(raisedAt(series([28, 30, 40]))).toEqual([])
+  })
+
+  it('a charger whose step an averaging meter split over two readings is still raised', () => {
+    expect(raisedAt(series([50, 150]))).toHaveLength(1)
+  })
+})
