@@ -9,6 +9,7 @@ import {
   updateBaseline,
 } from './stray-wire-baseline.ts'
 import {
+  arrivesDailyAsHarmonics,
   copyNormal,
   endEpisode,
   followEpisode,
@@ -259,7 +260,16 @@ function trackCandidate(
     params.feedback,
     obs.harmonicVA === null ? undefined : s.baselineH,
   )
-  const usual = matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin)
+  const usual =
+    matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin) ||
+    arrivesDailyAsHarmonics(
+      s.normal!,
+      cand.onsetTs,
+      plateauW,
+      cand.harmonicVA,
+      s.baselineH,
+      params.utcOffsetMin,
+    )
   // the level now (the plateau's first minutes may hold a compressor that stopped since)
   const nowW = median(cand.recentW.slice(-3))
   const pair = explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, params.feedback)

@@ -507,3 +507,66 @@ describe('three LED banks switching on a minute apart at dusk, on a circuit that
     expect(raisedAt(series([50, 150]))).toHaveLength(1)
   })
 })
+
+describe('LED banks whose harmonic current the circuit’s day profile shows arriving every evening', () => {
+  // earlier evenings: the standing load's harmonic VA was 5 before 17:00 and 170 from 17:30 on (the banks'
+  // 125 and a dehumidifier's 45, 330 W in all), much the same from day to day (the banks were never learned
+  // as a step: they came on in pieces, beside the compressor)
+  const at = local('2026-01-12T17:40:00')
+  const localDay = Math.floor((at / MIN + 480) / 1440)
+  function withProfile(): StrayWireState {
+    const h: (number | null)[] = Array(48).fill(null)
+    const w: (number | null)[] = Array(48).fill(null)
+    const day: number[] = Array(48).fill(-1)
+    const hSpread: (number | null)[] = Array(48).fill(null)
+    for (let b = 30; b < 48; b++) {
+      const lit = b >= 35
+      h[b] = lit ? 170 : 5
+      w[b] = lit ? 330 : 20
+      // written yesterday, the hour before today's onset written today
+      day[b] = b < 35 ? localDay : localDay - 1
+      hSpread[b] = lit ? 40 : 2
+    }
+    return {
+      ...initialStrayWireState(),
+      baselineW: 20,
+      baselineH: 5,
+      baselineQ: 5,
+      normal: {
+        ...initialCircuitNormal(),
+        profile: {
+          w,
+          h,
+          day,
+          spread: Array(48).fill(null),
+          hSpread,
+          acc: { bin: 35, day: localDay, w: 20, h: 5, n: 1 },
+        },
+      },
+    }
+  }
+  function series(stepW: number, stepH: number, onTopOfBanks = false): CircuitInput[] {
+    const inputs: CircuitInput[] = []
+    for (let k = 0; k < 40; k++) {
+      const banks = onTopOfBanks ? 1 : 0
+      const on = k >= 10 ? 1 : 0
+      inputs.push(
+        reading(at + k * MIN, 20 + banks * 105 + on * stepW, 5 + banks * 125 + on * stepH, 5 + on * 30),
+      )
+    }
+    return inputs
+  }
+
+  it('raise nothing when they come on at their hour', () => {
+    expect(raisedAt(series(105, 125), withProfile())).toEqual([])
+  })
+
+  it('a charger whose harmonic current is far more than theirs is raised at that hour', () => {
+    expect(raisedAt(series(230, 260), withProfile())).toHaveLength(1)
+  })
+
+  it('a charger of their size on top of the banks already on is raised', () => {
+    const s = { ...withProfile(), baselineW: 125, baselineH: 130, baselineQ: 10 }
+    expect(raisedAt(series(120, 125, true), s)).toHaveLength(1)
+  })
+})
