@@ -216,6 +216,7 @@ export function matchesDayProfile(
 export function arrivesDailyAsHarmonics(
   n: CircuitNormal,
   onsetTs: number,
+  seenTs: number,
   levelW: number,
   levelH: number | null,
   backgroundH: number,
@@ -225,8 +226,9 @@ export function arrivesDailyAsHarmonics(
   if (!p || levelH === null || levelW > LIGHTS_MAX_W || levelH < LED_BANK_MIN_RATIO * levelW) return false
   const local = Math.floor(onsetTs / MIN) + utcOffsetMin
   const day = Math.floor(local / 1440)
-  const bin = Math.floor((((local % 1440) + 1440) % 1440) / BIN_MIN)
-  const pre = (bin - DAILY_PRE_BINS + BINS) % BINS
+  const pre = (binOf(onsetTs, utcOffsetMin) - DAILY_PRE_BINS + BINS) % BINS
+  // a load found when a heater went off arrived somewhere under it: by the time it was seen
+  const bin = binOf(seenTs, utcOffsetMin)
   const earlier = (b: number): number | null => {
     const h = p.h[b]
     const d = p.day[b]!
@@ -252,6 +254,9 @@ export function arrivesDailyAsHarmonics(
   }
   return false
 }
+
+const binOf = (ts: number, utcOffsetMin: number): number =>
+  Math.floor(((((Math.floor(ts / MIN) + utcOffsetMin) % 1440) + 1440) % 1440) / BIN_MIN)
 
 /** The least LED banks draw together (two of the smallest cheap fittings, domain.md: 15 W each). */
 const MIN_BANKS_W = 30

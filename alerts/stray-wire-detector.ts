@@ -265,6 +265,7 @@ function trackCandidate(
     arrivesDailyAsHarmonics(
       s.normal!,
       cand.onsetTs,
+      cand.firstTs,
       plateauW,
       cand.harmonicVA,
       s.baselineH,

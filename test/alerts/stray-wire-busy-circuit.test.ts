@@ -565,6 +565,20 @@ describe('LED banks whose harmonic current the circuit’s day profile shows arr
     expect(raisedAt(series(230, 260), withProfile())).toHaveLength(1)
   })
 
+  it('raise nothing when they came on under a heater and are found as it goes off', () => {
+    // a 1.5 kW heater from 16:30 to 17:50 (the onset is put back to its start), the banks on from 17:40
+    const from = local('2026-01-12T16:10:00')
+    const inputs: CircuitInput[] = []
+    for (let k = 0; k < 130; k++) {
+      const heater = k >= 20 && k < 100 ? 1 : 0
+      const banks = k >= 90 ? 1 : 0
+      inputs.push(reading(from + k * MIN, 20 + heater * 1500 + banks * 105, 5 + heater * 30 + banks * 125, 5))
+    }
+    const s = withProfile()
+    s.normal!.profile!.acc = { bin: 32, day: localDay, w: 20, h: 5, n: 1 }
+    expect(raisedAt(inputs, s)).toEqual([])
+  })
+
   it('a charger of their size on top of the banks already on is raised', () => {
     const s = { ...withProfile(), baselineW: 125, baselineH: 130, baselineQ: 10 }
     expect(raisedAt(series(120, 125, true), s)).toHaveLength(1)
