@@ -223,7 +223,9 @@ export function arrivesDailyAsHarmonics(
   utcOffsetMin: number,
 ): boolean {
   const p = n.profile
-  if (!p || levelH === null || levelW > LIGHTS_MAX_W || levelH < LED_BANK_MIN_RATIO * levelW) return false
+  // the harmonic VA is what is compared, not its share per W: a fridge or a lamp switching in the same
+  // minutes adds watts with little harmonic current (the floor is a rectifier's, as for any candidate)
+  if (!p || levelH === null || levelW > LIGHTS_MAX_W || levelH < RECTIFIER_MIN_RATIO * levelW) return false
   const local = Math.floor(onsetTs / MIN) + utcOffsetMin
   const day = Math.floor(local / 1440)
   const pre = (binOf(onsetTs, utcOffsetMin) - DAILY_PRE_BINS + BINS) % BINS
@@ -257,6 +259,9 @@ export function arrivesDailyAsHarmonics(
 
 const binOf = (ts: number, utcOffsetMin: number): number =>
   Math.floor(((((Math.floor(ts / MIN) + utcOffsetMin) % 1440) + 1440) % 1440) / BIN_MIN)
+
+/** Harmonic VA per W of a rectifier charger at least (stray-wire-types.ts: minHarmonicRatio). */
+const RECTIFIER_MIN_RATIO = 0.5
 
 /** The least LED banks draw together (two of the smallest cheap fittings, domain.md: 15 W each). */
 const MIN_BANKS_W = 30

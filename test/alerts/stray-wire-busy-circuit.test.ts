@@ -561,6 +561,15 @@ describe('LED banks whose harmonic current the circuit’s day profile shows arr
     expect(raisedAt(series(105, 125), withProfile())).toEqual([])
   })
 
+  it('raise nothing when a fridge starts in the same minute (its watts, hardly any harmonic current)', () => {
+    const s = withProfile()
+    // earlier evenings: the banks' 75 VA and the dehumidifier's 40 over the 5 before
+    for (let b = 35; b < 48; b++) s.normal!.profile!.h[b] = 120
+    // banks of 60 W (harmonic VA 75) and a 70 W fridge (10 VA, 50 var)
+    const inputs = series(130, 85).map((r, k) => (k < 10 ? r : reading(r.ts, 20 + 130, 5 + 85, 5 + 50)))
+    expect(raisedAt(inputs, s)).toEqual([])
+  })
+
   it('a charger whose harmonic current is far more than theirs is raised at that hour', () => {
     expect(raisedAt(series(230, 260), withProfile())).toHaveLength(1)
   })
