@@ -63,6 +63,8 @@ export interface DayProfile {
    * Optional so profiles persisted before it load.
    */
   spread?: (number | null)[]
+  /** The same for each bin's harmonic VA (smoothed); optional so profiles persisted before it load. */
+  hSpread?: (number | null)[]
   /** the bin being summed now: written into w/h once it is over, so the arrays change twice an hour */
   acc: { bin: number; day: number; w: number; h: number; n: number }
 }
@@ -150,15 +152,21 @@ export function learnBackground(
   const oh = ph[a.bin]
   // a tenth of a watt is far below what a match needs, and keeps the persisted state small
   const ps = p.spread ? [...p.spread] : Array(BINS).fill(null)
+  const phs = p.hSpread ? [...p.hSpread] : Array(BINS).fill(null)
   if (ow !== null && ow !== undefined && pd[a.bin] !== a.day) {
     const os = ps[a.bin]
     const moved = Math.abs(mw - ow)
     ps[a.bin] = round1(os === null || os === undefined ? moved : os + PROFILE_GAIN * (moved - os))
+    if (oh !== null && oh !== undefined) {
+      const ohs = phs[a.bin]
+      const movedH = Math.abs(mh - oh)
+      phs[a.bin] = round1(ohs === null || ohs === undefined ? movedH : ohs + PROFILE_GAIN * (movedH - ohs))
+    }
   }
   pw[a.bin] = round1(ow === null || ow === undefined ? mw : ow + PROFILE_GAIN * (mw - ow))
   ph[a.bin] = round1(oh === null || oh === undefined ? mh : oh + PROFILE_GAIN * (mh - oh))
   pd[a.bin] = a.day
-  n.profile = { w: pw, h: ph, day: pd, spread: ps, acc: { bin, day, w, h, n: 1 } }
+  n.profile = { w: pw, h: ph, day: pd, spread: ps, hSpread: phs, acc: { bin, day, w, h, n: 1 } }
 }
 
 /**
@@ -195,6 +203,80 @@ export function matchesDayProfile(
   }
   return false
 }
+
+/**
+ * Harmonic current of the candidate's size arrives on this circuit every day by this hour: on earlier
+ * days the standing load's harmonic VA (the profile) rose by about as much between an hour before the
+ * onset and the half-hour it fell in, or the next. That is LED banks without PFC on their dusk schedule,
+ * learned before their step was ever seen alone (they come on in pieces, under a heater, beside a
+ * compressor): harmonic current adds across loads, whatever the watts beside it do. Not when the
+ * background carries that rise already (the banks are on: a load on top is new), and only for a load of
+ * a lights' size.
+ */
+export function arrivesDailyAsHarmonics(
+  n: CircuitNormal,
+  onsetTs: number,
+  seenTs: number,
+  levelW: number,
+  levelH: number | null,
+  backgroundH: number,
+  utcOffsetMin: number,
+): boolean {
+  const p = n.profile
+  // the harmonic VA is what is compared, not its share per W: a fridge or a lamp switching in the same
+  // minutes adds watts with little harmonic current (the floor is a rectifier's, as for any candidate)
+  if (!p || levelH === null || levelW > LIGHTS_MAX_W || levelH < RECTIFIER_MIN_RATIO * levelW) return false
+  const local = Math.floor(onsetTs / MIN) + utcOffsetMin
+  const day = Math.floor(local / 1440)
+  const pre = (binOf(onsetTs, utcOffsetMin) - DAILY_PRE_BINS + BINS) % BINS
+  // a load found when a heater went off arrived somewhere under it: by the time it was seen
+  const bin = binOf(seenTs, utcOffsetMin)
+  const earlier = (b: number): number | null => {
+    const h = p.h[b]
+    const d = p.day[b]!
+    return h === null || h === undefined || d === day || d < day - 3 ? null : h
+  }
+  // the level before the banks' hour, today's if written (the standing load then, without them)
+  const preH = p.h[pre]
+  const before = preH === null || preH === undefined || p.day[pre]! < day - 3 ? null : preH
+  if (before === null) return false
+  // what arrived since the banks' hour today: part of it may be in the background (a first bank)
+  const onBefore = backgroundH - before
+  const today = onBefore + levelH
+  for (const b of [bin, (bin + 1) % BINS]) {
+    const after = earlier(b)
+    if (after === null) continue
+    const rise = after - before
+    if (rise < LED_BANK_MIN_RATIO * MIN_BANKS_W || onBefore >= 0.8 * rise) continue
+    // seen on two days at least, and much the same: a charger that was in the background one evening
+    // (found only after it had stood there) is no daily load
+    const moved = p.hSpread?.[b]
+    if (moved === null || moved === undefined || moved > Math.max(15, DAILY_SPREAD_SHARE * rise)) continue
+    if (today >= DAILY_MIN_SHARE * rise && today <= DAILY_MAX_SHARE * rise + 15) return true
+  }
+  return false
+}
+
+const binOf = (ts: number, utcOffsetMin: number): number =>
+  Math.floor(((((Math.floor(ts / MIN) + utcOffsetMin) % 1440) + 1440) % 1440) / BIN_MIN)
+
+/** Harmonic VA per W of a rectifier charger at least (stray-wire-types.ts: minHarmonicRatio). */
+const RECTIFIER_MIN_RATIO = 0.5
+
+/** The least LED banks draw together (two of the smallest cheap fittings, domain.md: 15 W each). */
+const MIN_BANKS_W = 30
+
+/** Half-hour bins before the onset whose harmonic VA is the level before the banks' hour. */
+const DAILY_PRE_BINS = 2
+/**
+ * Today's rise (the candidate and any bank already in the background) matches the daily one within these
+ * shares: a bin's mean may hold the banks for part of it only (the next bin then holds them whole); more
+ * than a quarter above it is a load on top of the banks.
+ */
+const DAILY_MIN_SHARE = 0.6
+const DAILY_MAX_SHARE = 1.25
+/** How much a bin's harmonic VA may move from day to day (compressors beside the banks) and still recur. */
+const DAILY_SPREAD_SHARE = 0.4
 
 /** A bin whose level moves more than this share from day to day is no standing load. */
 const PROFILE_SPREAD_SHARE = 0.08

@@ -9,6 +9,7 @@ import {
   updateBaseline,
 } from './stray-wire-baseline.ts'
 import {
+  arrivesDailyAsHarmonics,
   copyNormal,
   endEpisode,
   followEpisode,
@@ -45,6 +46,7 @@ import {
 import { explainRaise } from './stray-wire-explain.ts'
 import { arrivedAsKnownRun, explainedByKnownLoads } from './stray-wire-known-loads.ts'
 import { switchedOnBySchedule } from './stray-wire-schedule.ts'
+import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
 import {
   type ActiveAlert,
   DEFAULT_STRAY_WIRE_PARAMS,
@@ -93,7 +95,7 @@ export function detectStrayWire(
   const c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
 
   let verdict: StrayWireVerdict | undefined
-  if (s.alert) verdict = trackAlert(s, obs, c, params)
+  if (s.alert) verdict = trackAlert(s, obs, c, params, input)
   else verdict = trackCandidate(s, obs, c, params, input)
 
   // a candidate dropped for any other reason than its load leaving teaches nothing
@@ -152,6 +154,17 @@ function trackCandidate(
     if (c.cls === 'charger' && sawStep(s, obs, params, c.pfc === true) && !unseen) {
       startCandidate(s, obs, c)
       startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
+      return undefined
+    }
+    const step = chargerStepFromLast(s, obs, c, params)
+    if (step) {
+      // the background had not caught up with a load that came on just before (a fridge as a heater
+      // went off): the charger is the step, over what the circuit drew the minute before it
+      s.baselineW = s.prevW!
+      s.baselineH = s.prevH!
+      if (s.prevQ !== null && s.prevQ !== undefined) s.baselineQ = s.prevQ
+      startCandidate(s, obs, step)
+      startEpisode(s.normal!, s.candidate!.onsetTs, step.excessW, ratioOf(step))
     }
     return undefined
   }
@@ -247,7 +260,17 @@ function trackCandidate(
     params.feedback,
     obs.harmonicVA === null ? undefined : s.baselineH,
   )
-  const usual = matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin)
+  const usual =
+    matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin) ||
+    arrivesDailyAsHarmonics(
+      s.normal!,
+      cand.onsetTs,
+      cand.firstTs,
+      plateauW,
+      cand.harmonicVA,
+      s.baselineH,
+      params.utcOffsetMin,
+    )
   // the level now (the plateau's first minutes may hold a compressor that stopped since)
   const nowW = median(cand.recentW.slice(-3))
   const pair = explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, params.feedback)
@@ -317,8 +340,11 @@ function trackAlert(
   obs: Observation,
   c: Classified,
   params: StrayWireParams,
+  input: StrayWireInput,
 ): StrayWireVerdict | undefined {
   const alert = s.alert!
+  const second = followSecondStep(s, alert, obs, params)
+  if (second) return raiseSecond(s, alert, second, obs, input, params)
   if (c.cls === 'big') return undefined
   const present = chargerStillThere(c, obs, alert, params)
   if (present) {
@@ -342,6 +368,43 @@ function trackAlert(
   s.baselineW = obs.unexplainedW
   setBackgroundWaveform(s, obs)
   return { kind: 'clear', ts: obs.ts, onsetTs: alert.onsetTs }
+}
+
+/**
+ * A second charger-shaped load arrived under the open alert and held: the alert now stands for it (its
+ * onset, its time), raised again so that a crew hears of it, whatever the first one was.
+ */
+function raiseSecond(
+  s: StrayWireState,
+  alert: ActiveAlert,
+  second: SecondStep,
+  obs: Observation,
+  input: StrayWireInput,
+  params: StrayWireParams,
+): StrayWireVerdict {
+  // an alert's severity may rise while open, never fall (alerts/lifecycle.ts)
+  const severity: StrayWireSeverity =
+    alert.severity === 'critical' || isCriticalHour(localHour(obs.ts, params.utcOffsetMin))
+      ? 'critical'
+      : 'major'
+  const cand = asCandidate(second)
+  alert.onsetTs = second.onsetTs
+  alert.raisedTs = obs.ts
+  alert.severity = severity
+  alert.lastPresentTs = obs.ts
+  alert.absentSinceTs = null
+  const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
+  evidence.why[0] =
+    `arrived while an alert was open: +${Math.round(second.stepH)} VA of harmonic current, ` +
+    `${second.stepW >= 0 ? '+' : ''}${Math.round(second.stepW)} W`
+  return {
+    kind: 'raise',
+    ts: obs.ts,
+    onsetTs: second.onsetTs,
+    severity,
+    powerW: Math.round(Math.max(second.stepW, 0)),
+    evidence,
+  }
 }
 
 /** Harmonic VA a rectifier charger adds at least (≥ 120 W at ≥ 0.6 VA per W), less meter margin. */
@@ -384,6 +447,27 @@ function chargerSwappedIn(
     return true
   }
   return false
+}
+
+/**
+ * A rectifier's step over the reading just before it, where the excess over the background says
+ * otherwise: the background missed a load that arrived under a heater or a minute earlier (its watts
+ * dilute the excess's harmonic share, or the step no longer carries most of the excess). Harmonic
+ * current adds across loads, so the step's own harmonic VA per W is the charger's. Only outside a big
+ * load, where the meter reports THD; not for an undistorted step (an active-PFC charger is told by its
+ * step over a background it must fit, nothing else vouches for it). A step an averaging meter split over
+ * two readings is measured from the partial one: smaller, never a different load's.
+ */
+function chargerStepFromLast(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): Classified | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || c.cls === 'big' || c.cls === 'quiet') return
+  if (s.prevBig || s.prevW === null || s.prevH === null) return
+  const step = classify(obs, s.prevW, s.prevH, params, s.prevQ ?? 0)
+  return step.cls === 'charger' && !step.pfc && step.excessW <= params.maxChargerW ? step : undefined
 }
 
 const ratioOf = (c: Classified): number | null =>

@@ -31,11 +31,32 @@ export function sawStep(s: StrayWireState, obs: Observation, params: StrayWirePa
   // an undistorted level found when a heater or cleaner stops arrived under it if it was not there
   // before it came on, and is of a charger's size (domain.md: its step shows in real power)
   if (s.prevBig) return !pfc || stepUnderBigLoad(s, obs) || newSinceBigLoad(s, obs, params)
+  if (cameInPieces(s, obs)) return false
   const before = s.prev2W === null ? s.prevW : Math.min(s.prevW, s.prev2W)
   const stepW = obs.unexplainedW - before
   // the step carries most of the excess: two lamps arriving a few minutes apart add up to a charger's
   // level but never arrive as one
   return stepW >= 0.5 * params.minStepW && stepW >= STEP_SHARE * (obs.unexplainedW - s.baselineW!)
+}
+
+/** A rise in harmonic VA from one reading to the next beyond what the meter's noise makes. */
+const PIECE_MIN_VA = 10
+
+/**
+ * An averaging meter splits one load's step over two readings at most: harmonic current that rose in
+ * each of the last three readings and again now came in pieces (LED banks switching on a minute apart
+ * at dusk), whatever its sum. The readings before this one are the circuit's recent harmonic VA,
+ * oldest first (stray-wire-circuit-normal.ts keeps four).
+ */
+function cameInPieces(s: StrayWireState, obs: Observation): boolean {
+  const h = s.normal?.recentH
+  if (obs.harmonicVA === null || !h || h.length < 3) return false
+  const n = h.length
+  return (
+    obs.harmonicVA - h[n - 1]! >= PIECE_MIN_VA &&
+    h[n - 1]! - h[n - 2]! >= PIECE_MIN_VA &&
+    h[n - 2]! - h[n - 3]! >= PIECE_MIN_VA
+  )
 }
 
 /** A level of an active-PFC charger's size that was not there before the big load came on. */

@@ -2,6 +2,7 @@
 import type { CircuitNormal, LoadSignature } from './stray-wire-circuit-normal.ts'
 import type { StrayWireEvidence } from './stray-wire-explain.ts'
 import type { LightingWindow } from './stray-wire-schedule.ts'
+import type { SecondStep } from './stray-wire-second-step.ts'
 
 /** One circuit-monitor reading; PF and THD are optional in protocol v1, so the detector copes without. */
 export interface CircuitInput {
@@ -134,6 +135,8 @@ export interface ActiveAlert {
   absentSinceTs: number | null
   /** An active-PFC charger: its presence is told by watts, it carries no harmonic current. */
   pfc?: boolean
+  /** A charger-shaped step that arrived under the alert, being watched (stray-wire-second-step.ts). */
+  next?: SecondStep
 }
 
 /** Plain JSON: persisted across restarts as is. */

@@ -374,3 +374,222 @@ describe('learned LED banks and what else the background carries', () => {
     expect(raisedAt(inputs, state, params)).toEqual([])
   })
 })
+
+describe('a rectifier charger plugged in two minutes after a heater went off, over a fridge that started under it', () => {
+  // LED banks and the dehumidifier as the background (370 W, harmonic VA 175); a 1.5 kW heater on top,
+  // under which the fridge starts (140 W, little harmonic current); the heater goes off at minute 30 and
+  // the charger (240 W, harmonic VA 250) plugs in at minute 32, before the fridge's level is taken in
+  const from = local('2026-01-18T22:00:00')
+  function series(chargerW: number, chargerH: number): CircuitInput[] {
+    const inputs: CircuitInput[] = []
+    for (let k = -40; k < 90; k++) {
+      const ts = from + k * MIN
+      const heater = k >= 0 && k < 30
+      const fridge = k >= 20
+      const charger = k >= 32
+      inputs.push(
+        reading(
+          ts,
+          370 + (heater ? 1500 : 0) + (fridge ? 140 : 0) + (charger ? chargerW : 0),
+          175 + (heater ? 30 : 0) + (fridge ? 25 : 0) + (charger ? chargerH : 0),
+          90 + (fridge ? 110 : 0) + (charger ? 0.6 * chargerW : 0),
+        ),
+      )
+    }
+    return inputs
+  }
+
+  // the banks and the dehumidifier are what the detector has taken in as background
+  const state = (): StrayWireState => ({
+    ...initialStrayWireState(),
+    baselineW: 370,
+    baselineH: 175,
+    baselineQ: 90,
+    normal: initialCircuitNormal(),
+  })
+
+  it('is raised: its step over the minute before is a rectifier’s, though the excess over the background is not', () => {
+    const raised = raisedAt(series(240, 250), state())
+    expect(raised).toHaveLength(1)
+    expect(raised[0]! - (from + 32 * MIN)).toBeLessThanOrEqual(10 * MIN)
+  })
+
+  it('stays quiet when the step in the same minute is undistorted (a second compressor)', () => {
+    expect(raisedAt(series(240, 30), state())).toEqual([])
+  })
+})
+
+describe('a charger plugged in while an alert is open on the circuit', () => {
+  // an alert raised at dusk on LED banks (100 W, harmonic VA 130) over the corridor's lamps, open since
+  const dusk = local('2026-01-11T17:50:00')
+  const from = local('2026-01-11T20:00:00')
+  const alertOnBanks = (): StrayWireState => ({
+    ...initialStrayWireState(),
+    baselineW: 20,
+    baselineH: 5,
+    baselineQ: 5,
+    alert: {
+      onsetTs: dusk,
+      raisedTs: dusk + 6 * MIN,
+      severity: 'major',
+      peakW: 100,
+      lastPresentTs: from - MIN,
+      absentSinceTs: null,
+    },
+    normal: initialCircuitNormal(),
+  })
+  /** The banks, and from minute 20 on whatever `then` adds to them. */
+  function series(
+    then: (k: number) => [number, number, number],
+    before: [number, number, number] = [0, 0, 0],
+  ) {
+    const inputs: CircuitInput[] = []
+    for (let k = 0; k < 60; k++) {
+      const [w, h, q] = k < 20 ? before : then(k)
+      inputs.push(reading(from + k * MIN, 120 + w, 135 + h, 25 + q))
+    }
+    return inputs
+  }
+
+  it('is raised as its own step in harmonic current, though the alert never cleared', () => {
+    const r = run(
+      series(() => [200, 220, 120]),
+      DEFAULT_STRAY_WIRE_PARAMS,
+      false,
+      alertOnBanks(),
+    )
+    const raised = raises(r)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.onsetTs).toBe(from + 20 * MIN)
+    expect(raised[0]!.ts - (from + 20 * MIN)).toBeLessThanOrEqual(10 * MIN)
+    // the alert now stands for the charger
+    expect(r.state.alert?.onsetTs).toBe(from + 20 * MIN)
+  })
+
+  it('is raised when it plugs in as the dehumidifier stops: watts fall, harmonic current rises', () => {
+    // dehumidifier 240 W (harmonic VA 40, 180 var) out, charger 165 W (harmonic VA 165) in
+    const inputs = series(() => [165, 165, 100], [240, 40, 180])
+    expect(raises(run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, alertOnBanks()))).toHaveLength(1)
+  })
+
+  it('is not raised for a compressor starting under the alert', () => {
+    const inputs = series(() => [240, 40, 180])
+    expect(raises(run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, alertOnBanks()))).toEqual([])
+  })
+
+  it('is not raised for a cleaner working under the alert, whose motor swings by a charger’s size', () => {
+    const swing = [0, 150, -120, 40, 160, -60, 0, 120, -150, 90]
+    const inputs = series((k) => {
+      const w = 1200 + swing[k % swing.length]!
+      return [w, 0.4 * w, 0.5 * w]
+    })
+    expect(raises(run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, alertOnBanks()))).toEqual([])
+  })
+})
+
+describe('three LED banks switching on a minute apart at dusk, on a circuit that has not learned them yet', () => {
+  const dusk = local('2026-01-12T18:10:00')
+  // the corridor's lamps (20 W), then loads of harmonic VA 1.2 per W switching on at minutes 0, 1, 2...
+  function series(banks: number[]): CircuitInput[] {
+    const inputs: CircuitInput[] = []
+    for (let k = -30; k < 40; k++) {
+      const w = banks.reduce((sum, b, i) => sum + (k >= i ? b : 0), 0)
+      inputs.push(reading(dusk + k * MIN, 20 + w, 5 + 1.2 * w, 8 + 0.3 * w))
+    }
+    return inputs
+  }
+
+  it('raise nothing: their harmonic current rose over three readings, no load’s step does', () => {
+    expect(raisedAt(series([28, 30, 40]))).toEqual([])
+  })
+
+  it('a charger whose step an averaging meter split over two readings is still raised', () => {
+    expect(raisedAt(series([50, 150]))).toHaveLength(1)
+  })
+})
+
+describe('LED banks whose harmonic current the circuit’s day profile shows arriving every evening', () => {
+  // earlier evenings: the standing load's harmonic VA was 5 before 17:00 and 170 from 17:30 on (the banks'
+  // 125 and a dehumidifier's 45, 330 W in all), much the same from day to day (the banks were never learned
+  // as a step: they came on in pieces, beside the compressor)
+  const at = local('2026-01-12T17:40:00')
+  const localDay = Math.floor((at / MIN + 480) / 1440)
+  function withProfile(): StrayWireState {
+    const h: (number | null)[] = Array(48).fill(null)
+    const w: (number | null)[] = Array(48).fill(null)
+    const day: number[] = Array(48).fill(-1)
+    const hSpread: (number | null)[] = Array(48).fill(null)
+    for (let b = 30; b < 48; b++) {
+      const lit = b >= 35
+      h[b] = lit ? 170 : 5
+      w[b] = lit ? 330 : 20
+      // written yesterday, the hour before today's onset written today
+      day[b] = b < 35 ? localDay : localDay - 1
+      hSpread[b] = lit ? 40 : 2
+    }
+    return {
+      ...initialStrayWireState(),
+      baselineW: 20,
+      baselineH: 5,
+      baselineQ: 5,
+      normal: {
+        ...initialCircuitNormal(),
+        profile: {
+          w,
+          h,
+          day,
+          spread: Array(48).fill(null),
+          hSpread,
+          acc: { bin: 35, day: localDay, w: 20, h: 5, n: 1 },
+        },
+      },
+    }
+  }
+  function series(stepW: number, stepH: number, onTopOfBanks = false): CircuitInput[] {
+    const inputs: CircuitInput[] = []
+    for (let k = 0; k < 40; k++) {
+      const banks = onTopOfBanks ? 1 : 0
+      const on = k >= 10 ? 1 : 0
+      inputs.push(
+        reading(at + k * MIN, 20 + banks * 105 + on * stepW, 5 + banks * 125 + on * stepH, 5 + on * 30),
+      )
+    }
+    return inputs
+  }
+
+  it('raise nothing when they come on at their hour', () => {
+    expect(raisedAt(series(105, 125), withProfile())).toEqual([])
+  })
+
+  it('raise nothing when a fridge starts in the same minute (its watts, hardly any harmonic current)', () => {
+    const s = withProfile()
+    // earlier evenings: the banks' 75 VA and the dehumidifier's 40 over the 5 before
+    for (let b = 35; b < 48; b++) s.normal!.profile!.h[b] = 120
+    // banks of 60 W (harmonic VA 75) and a 70 W fridge (10 VA, 50 var)
+    const inputs = series(130, 85).map((r, k) => (k < 10 ? r : reading(r.ts, 20 + 130, 5 + 85, 5 + 50)))
+    expect(raisedAt(inputs, s)).toEqual([])
+  })
+
+  it('a charger whose harmonic current is far more than theirs is raised at that hour', () => {
+    expect(raisedAt(series(230, 260), withProfile())).toHaveLength(1)
+  })
+
+  it('raise nothing when they came on under a heater and are found as it goes off', () => {
+    // a 1.5 kW heater from 16:30 to 17:50 (the onset is put back to its start), the banks on from 17:40
+    const from = local('2026-01-12T16:10:00')
+    const inputs: CircuitInput[] = []
+    for (let k = 0; k < 130; k++) {
+      const heater = k >= 20 && k < 100 ? 1 : 0
+      const banks = k >= 90 ? 1 : 0
+      inputs.push(reading(from + k * MIN, 20 + heater * 1500 + banks * 105, 5 + heater * 30 + banks * 125, 5))
+    }
+    const s = withProfile()
+    s.normal!.profile!.acc = { bin: 32, day: localDay, w: 20, h: 5, n: 1 }
+    expect(raisedAt(inputs, s)).toEqual([])
+  })
+
+  it('a charger of their size on top of the banks already on is raised', () => {
+    const s = { ...withProfile(), baselineW: 125, baselineH: 130, baselineQ: 10 }
+    expect(raisedAt(series(120, 125, true), s)).toHaveLength(1)
+  })
+})

@@ -1,0 +1,144 @@
+// A charger plugged in while a stray-wire alert is already open on the circuit: the open alert's
+// presence check sees only that something charger-shaped is still there, so a second load would pass
+// unseen, and so would a real session under an alert raised in error (LED banks at dusk, on for the
+// night). Where the meter reports THD, the newcomer is its own step in harmonic current, which adds
+// across loads whatever else runs (domain.md): that step is followed, and raised once it has held.
+import { matchSignature } from './stray-wire-circuit-normal.ts'
+import { isEveningOrNight, localHour, type Observation } from './stray-wire-classify.ts'
+import { switchedOnBySchedule } from './stray-wire-schedule.ts'
+import type { ActiveAlert, Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
+
+const MIN = 60_000
+
+/** Harmonic VA a rectifier charger adds at least (≥ 120 W at ≥ 0.6 VA per W), less meter margin. */
+const STEP_MIN_VA = 60
+/** Harmonic VA per W of the most distorted load on a circuit (LED drivers: PF 0.5, THD 150 %). */
+const MAX_HARMONIC_RATIO = 1.7
+/** Share of its step's harmonic VA a reading must keep for the newcomer to be still there. */
+const HOLD_SHARE = 0.6
+/** Readings in a row without it that end the watch: one may be a meter's partial minute. */
+const LOST_AFTER = 2
+
+/** Minute-to-minute spread of a heater (±2 %) with meter margin: steadier than any cleaner's motor. */
+const BIG_STEADY_SHARE = 0.035
+
+/** The reading stands on a load bigger than any charger (a heater or cleaner over the background). */
+const onBigLoad = (s: StrayWireState, obs: Observation, params: StrayWireParams): boolean =>
+  obs.unexplainedW - (s.baselineW ?? 0) > params.maxChargerW + params.minStepW
+
+/** A charger-shaped arrival being watched under an open alert (plain JSON, in the alert's state). */
+export interface SecondStep {
+  onsetTs: number
+  /** The circuit's harmonic VA before the step, and the step in W and harmonic VA. */
+  fromH: number
+  stepW: number
+  stepH: number
+  /** The circuit's watts with it, where it arrived on top of a heater (null otherwise). */
+  onBigW: number | null
+  readings: number
+  held: number
+  lostRun: number
+}
+
+/**
+ * The step from the previous reading is a rectifier arriving: harmonic VA of a charger's size, and
+ * either watts of a charger's size with it, or watts that went elsewhere in the same minute (another
+ * load leaving): more harmonic current than any single load of the watts that arrived carries.
+ * A heater or cleaner switching moves the watts by more than a charger.
+ */
+function rectifierArrived(s: StrayWireState, obs: Observation, params: StrayWireParams): boolean {
+  if (obs.harmonicVA === null || s.prevH === null || s.prevW === null) return false
+  const dW = obs.unexplainedW - s.prevW
+  const dH = obs.harmonicVA - s.prevH
+  if (dH < STEP_MIN_VA || dH > MAX_HARMONIC_RATIO * params.maxChargerW) return false
+  if (dW > params.maxChargerW || dW < -params.maxChargerW) return false
+  // on top of a heater only, whose element holds its watts from minute to minute (a cleaner's motor
+  // swings by a charger's size, harmonics and all), and with its watts: the harmonic VA of a 2 kW
+  // element wanders by tens of VA on its own
+  if (onBigLoad(s, obs, params)) {
+    if (s.prev2W === null || Math.abs(s.prevW - s.prev2W) > BIG_STEADY_SHARE * s.prevW) return false
+    if (dW < params.minStepW) return false
+  }
+  if (dW >= params.minStepW) return dH >= params.minHarmonicRatio * dW
+  return dH > MAX_HARMONIC_RATIO * Math.max(0, dW) + STEP_MIN_VA / 2
+}
+
+/**
+ * Follows a newcomer under the open alert; returns it once it has held for the confirmation time and
+ * is none of the circuit's lights (learned, or the site's schedule), else undefined.
+ */
+export function followSecondStep(
+  s: StrayWireState,
+  alert: ActiveAlert,
+  obs: Observation,
+  params: StrayWireParams,
+): SecondStep | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null) return undefined
+  const next = alert.next
+  if (!next) {
+    if (!rectifierArrived(s, obs, params)) return undefined
+    alert.next = {
+      onsetTs: obs.ts,
+      fromH: s.prevH!,
+      stepW: Math.round((obs.unexplainedW - s.prevW!) * 10) / 10,
+      stepH: Math.round((obs.harmonicVA - s.prevH!) * 10) / 10,
+      onBigW: onBigLoad(s, obs, params) ? obs.unexplainedW : null,
+      readings: 1,
+      held: 1,
+      lostRun: 0,
+    }
+    return undefined
+  }
+  const n = { ...next, readings: next.readings + 1 }
+  alert.next = n
+  // the heater it arrived on holds its watts the minute after; a cleaner's swing does not
+  if (
+    n.readings === 2 &&
+    n.onBigW !== null &&
+    Math.abs(obs.unexplainedW - n.onBigW) > BIG_STEADY_SHARE * n.onBigW
+  ) {
+    alert.next = undefined
+    return undefined
+  }
+  if (obs.harmonicVA - n.fromH >= HOLD_SHARE * n.stepH) {
+    n.held += 1
+    n.lostRun = 0
+  } else if (++n.lostRun >= LOST_AFTER) {
+    alert.next = undefined
+    return undefined
+  }
+  const confirmMin = isEveningOrNight(localHour(obs.ts, params.utcOffsetMin))
+    ? params.confirmNightMin
+    : params.confirmDayMin
+  if ((obs.ts - n.onsetTs) / MIN < confirmMin - 1 || n.held < Math.ceil(0.8 * n.readings)) return undefined
+  alert.next = undefined
+  // LED banks switched on at their hour carry a rectifier's harmonic current too
+  const levelW = Math.max(n.stepW, 0)
+  const hRatio = levelW > 0 ? n.stepH / levelW : null
+  const lights = s.normal
+    ? matchSignature(s.normal, obs.ts, levelW, hRatio, params.utcOffsetMin, params.feedback)
+    : undefined
+  if (lights?.kind === 'lights') return undefined
+  if (switchedOnBySchedule(params.lightingSchedule, n.onsetTs, levelW, params.utcOffsetMin)) return undefined
+  return n
+}
+
+/** The newcomer as a candidate, for the raise's evidence. */
+export function asCandidate(n: SecondStep): Candidate {
+  const w = Math.max(n.stepW, 0)
+  return {
+    onsetTs: n.onsetTs,
+    firstTs: n.onsetTs,
+    chargerReadings: n.held,
+    readings: n.readings,
+    quietRun: 0,
+    minW: w,
+    maxW: w,
+    harmonicVA: n.stepH,
+    motorReadings: 0,
+    bigReadings: 0,
+    hiddenReadings: 0,
+    recentW: [w],
+    stepW: n.stepW,
+  }
+}
