@@ -120,8 +120,20 @@ export function followSecondStep(
     : undefined
   if (lights?.kind === 'lights') return undefined
   if (switchedOnBySchedule(params.lightingSchedule, n.onsetTs, levelW, params.utcOffsetMin)) return undefined
+  // a load of the size already raised under this alert came back (lamps on a motion sensor, a pump): it
+  // comes and goes here, it is not one more charger each time
+  if (alert.raisedSteps?.some((r) => sameStep(r, n))) return undefined
+  alert.raisedSteps = [...(alert.raisedSteps ?? []), { w: n.stepW, h: n.stepH }].slice(-RAISED_STEPS_KEPT)
   return n
 }
+
+/** Second steps raised under one alert that are remembered, newest last (bounded persisted state). */
+const RAISED_STEPS_KEPT = 4
+
+/** The same load by its step: harmonic VA and watts within a fifth (or 20) of each other. */
+const sameStep = (r: { w: number; h: number }, n: SecondStep): boolean =>
+  Math.abs(r.h - n.stepH) <= Math.max(20, 0.2 * Math.abs(r.h)) &&
+  Math.abs(r.w - n.stepW) <= Math.max(20, 0.2 * Math.abs(r.w))
 
 /** The newcomer as a candidate, for the raise's evidence. */
 export function asCandidate(n: SecondStep): Candidate {

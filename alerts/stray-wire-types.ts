@@ -137,6 +137,8 @@ export interface ActiveAlert {
   pfc?: boolean
   /** A charger-shaped step that arrived under the alert, being watched (stray-wire-second-step.ts). */
   next?: SecondStep
+  /** Steps already raised under the alert, W and harmonic VA (the last few): one that returns is not new. */
+  raisedSteps?: { w: number; h: number }[]
 }
 
 /** Plain JSON: persisted across restarts as is. */
@@ -193,6 +195,11 @@ export type StrayWireVerdict =
       severity: StrayWireSeverity
       powerW: number
       evidence: StrayWireEvidence
+      /**
+       * Raised under an open alert (stray-wire-second-step.ts): the onset of the load that alert stood
+       * for. The detector's alert stands for the newcomer from now on.
+       */
+      replacesOnsetTs?: number
     }
   | { kind: 'escalate'; ts: number; onsetTs: number; severity: 'critical' }
   | { kind: 'clear'; ts: number; onsetTs: number }

@@ -472,6 +472,19 @@ describe('a charger plugged in while an alert is open on the circuit', () => {
     expect(raises(run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, alertOnBanks()))).toHaveLength(1)
   })
 
+  it('is raised once for a distorted load that comes and goes under the alert, not at each of its runs', () => {
+    // a 100 W bank of low-PF LED lamps on a motion sensor (harmonic VA 120), on for 8 min every half hour
+    // for four hours, over the banks the alert stands on
+    const inputs: CircuitInput[] = []
+    for (let k = 0; k < 240; k++) {
+      const on = k >= 20 && (k - 20) % 30 < 8 ? 1 : 0
+      inputs.push(reading(from + k * MIN, 120 + on * 100, 135 + on * 120, 25 + on * 30))
+    }
+    expect(raises(run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, alertOnBanks())).length).toBeLessThanOrEqual(
+      1,
+    )
+  })
+
   it('is not raised for a compressor starting under the alert', () => {
     const inputs = series(() => [240, 40, 180])
     expect(raises(run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, alertOnBanks()))).toEqual([])
