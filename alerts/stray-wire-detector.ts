@@ -388,6 +388,7 @@ function raiseSecond(
       ? 'critical'
       : 'major'
   const cand = asCandidate(second)
+  const replacesOnsetTs = alert.onsetTs
   alert.onsetTs = second.onsetTs
   alert.raisedTs = obs.ts
   alert.severity = severity
@@ -404,6 +405,7 @@ function raiseSecond(
     severity,
     powerW: Math.round(Math.max(second.stepW, 0)),
     evidence,
+    replacesOnsetTs,
   }
 }
 

@@ -51,6 +51,19 @@ export function strayWire(
     })
     return
   }
+  if (v.kind === 'raise' && v.replacesOnsetTs !== undefined) {
+    // one open alert per circuit (README "Alerts"), and a raise on it is a quiet repeat that keeps its
+    // message: the newcomer is its own alert, so that the crew is paged for it with its own onset. The
+    // alert of the load before is closed saying why, not that the load left.
+    out.push({
+      action: 'clear',
+      type: 'stray_wire_charging',
+      at: v.ts,
+      message:
+        `charger-shaped load ${where} since ${hhmm(v.replacesOnsetTs, ctx.cfg.utcOffsetMin)}: ` +
+        `another one arrived at ${since}, raised as its own alert`,
+    })
+  }
   out.push({
     action: 'raise',
     type: 'stray_wire_charging',

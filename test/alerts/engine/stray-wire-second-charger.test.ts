@@ -77,6 +77,8 @@ describe('a second charger plugged in under an open stray-wire alert', () => {
     expect(after.map((c) => c.transition.kind)).toContainEqual(
       expect.stringMatching(/^(raised|severity_changed)$/),
     )
+    // the first load is still there: nothing may tell the crew it has gone
+    for (const c of after) expect(c.transition.note ?? '').not.toMatch(/gone/)
     const last = after[after.length - 1]!
     expect(last.alert.message).toMatch(/since 19:40/)
     expect(last.alert.evidence?.stepW).toBeGreaterThan(190)
