@@ -13,7 +13,7 @@ import { createAuthGuard, DEFAULT_AUTH_LIMITS } from './auth-guard.ts'
 import { createBrokerMetrics } from './broker-metrics.ts'
 import { createBrokerPersistence } from './broker-persistence.ts'
 import { duplexPair } from './internal-stream.ts'
-import { startListeners } from './listeners.ts'
+import { acceptQueueWarning, readSomaxconn, startListeners } from './listeners.ts'
 import { createLogSampler } from './log-sampler.ts'
 import { createQos2Receipts, observeQos2Release } from './qos2-receipts.ts'
 import type { BrokerConfig, BrokerHandle } from './types.ts'
@@ -191,6 +191,8 @@ export async function createBroker(deps: BrokerDeps): Promise<BrokerHandle> {
     listening ??= startListeners(broker, config, log, () => metrics.oversizePackets.inc()).then((l) => {
       listeners = l
       log.info({ ports: l.ports }, 'broker listening')
+      const warning = acceptQueueWarning(readSomaxconn(), cache.size())
+      if (warning) log.warn({ devices: cache.size() }, warning)
       return l.ports
     })
     return listening

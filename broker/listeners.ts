@@ -1,4 +1,5 @@
 // Network listeners feeding aedes: TCP, TLS (when a certificate is configured) and WebSocket on `/mqtt`.
+import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http'
 import { createServer as createNetServer, type Server, type Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -99,6 +100,32 @@ export async function startListeners(
 // client retries only after 1, 3, 7 … s of TCP back-off, stretching the storm. The kernel caps this at
 // net.core.somaxconn (4096 by default since Linux 5.4).
 const LISTEN_BACKLOG = 65_535
+
+/**
+ * The warning for a node whose kernel caps the accept queue below the devices that reconnect at once
+ * after a restart (those whose verified secrets it kept), or undefined. `somaxconn`: the kernel's cap,
+ * undefined where unknown (not Linux). Measured (README "Performance"): 19,000 devices at once with the
+ * cap at 4,096 lost 105,000–130,000 SYNs to a full queue, and their retries stretched the storm from
+ * ~16 s to 21–34 s; with 65,535, none was lost.
+ */
+export function acceptQueueWarning(somaxconn: number | undefined, devices: number): string | undefined {
+  if (somaxconn === undefined || somaxconn >= Math.min(devices, LISTEN_BACKLOG)) return undefined
+  return (
+    `the kernel caps the MQTT accept queue at ${somaxconn} (net.core.somaxconn) while ${devices} devices ` +
+    'may reconnect at once after a restart: past it their SYNs are dropped and retried after 1, 3, 7 … s; ' +
+    `raise it: sysctl -w net.core.somaxconn=${LISTEN_BACKLOG}`
+  )
+}
+
+/** The kernel's cap on a listener's accept queue, where /proc tells it. */
+export function readSomaxconn(): number | undefined {
+  try {
+    const n = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'))
+    return Number.isFinite(n) && n > 0 ? n : undefined
+  } catch {
+    return undefined
+  }
+}
 
 function listen(server: Server | HttpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
