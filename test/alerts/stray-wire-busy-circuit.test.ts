@@ -464,12 +464,23 @@ describe('a charger plugged in while an alert is open on the circuit', () => {
     expect(raised[0]!.ts - (from + 20 * MIN)).toBeLessThanOrEqual(10 * MIN)
     // the alert now stands for the charger
     expect(r.state.alert?.onsetTs).toBe(from + 20 * MIN)
+    // what the crew reads: how it arrived and what held, not a plateau nobody measured
+    const v = raised[0]!
+    if (v.kind !== 'raise') throw new Error('not a raise')
+    expect(v.evidence.why[0]).toBe('arrived while an alert was open: +220 VA of harmonic current, +200 W')
+    expect(v.evidence.why[1]).toMatch(/^its harmonic current held for \d+ min$/)
   })
 
   it('is raised when it plugs in as the dehumidifier stops: watts fall, harmonic current rises', () => {
     // dehumidifier 240 W (harmonic VA 40, 180 var) out, charger 165 W (harmonic VA 165) in
     const inputs = series(() => [165, 165, 100], [240, 40, 180])
-    expect(raises(run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, alertOnBanks()))).toHaveLength(1)
+    const raised = raises(run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, alertOnBanks()))
+    expect(raised).toHaveLength(1)
+    const v = raised[0]!
+    if (v.kind !== 'raise') throw new Error('not a raise')
+    // its watts are hidden by the dehumidifier's leaving: said so, never "flat at 0 W"
+    expect(v.evidence.why[1]).toMatch(/its watts did not show: another load left in the same minute$/)
+    expect(v.evidence.why.join(' ')).not.toMatch(/flat at/)
   })
 
   it('is raised once for a distorted load that comes and goes under the alert, not at each of its runs', () => {
