@@ -6,6 +6,8 @@ export function missingPackages(opts: {
   root: string
   env: Record<string, string | undefined>
   needInstall: boolean
+  /** where fonts are installed (default /usr/share/fonts) */
+  fontsDir?: string
 }): string[]
 export function consoleBuildDue(root: string): boolean
 export function packageScripts(root: string): Record<string, string>

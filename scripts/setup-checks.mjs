@@ -39,7 +39,9 @@ export function findOnPath(names, pathVar) {
  *   the tests (their global setup starts a private one).
  * - openssl: the MQTT-over-TLS test makes its certificate with it.
  * - chromium: only when browser tests exist (test/browser or test/console), so `npm test` does not pull a
- *   browser in for a suite that never starts one.
+ *   browser in for a suite that never starts one; with it a font with Chinese glyphs (fonts-wqy-microhei,
+ *   1.6 MB) when none is installed: the console speaks Chinese first, and without one the screenshots the
+ *   browser tests save show empty boxes where its text should be.
  * - a C++ toolchain and python3: better-sqlite3 is compiled by node-gyp when no prebuilt binary can be
  *   downloaded, which is the case on machines that reach the package registries only. Only before `npm ci`.
  */
@@ -62,9 +64,20 @@ export function missingPackages(opts) {
     if (!has(['openssl'])) missing.push('openssl')
     const browserTests = ['test/browser', 'test/console'].some((d) => existsSync(join(root, d)))
     if (browserTests && !has(['chromium', 'chromium-browser'])) missing.push('chromium')
+    if (browserTests && !hasCjkFont(opts.fontsDir ?? '/usr/share/fonts')) missing.push('fonts-wqy-microhei')
   }
   return missing
 }
+
+/** Whether a font with Chinese glyphs is installed under `dir` (the common Debian packages' files). */
+function hasCjkFont(dir) {
+  if (!existsSync(dir)) return false
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory() ? hasCjkFont(join(dir, e.name)) : CJK_FONT.test(e.name)) return true
+  }
+  return false
+}
+const CJK_FONT = /wqy|NotoSans(Mono)?CJK|NotoSerifCJK|SourceHan|DroidSansFallback|uming|ukai/i
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0

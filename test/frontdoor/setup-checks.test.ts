@@ -67,13 +67,39 @@ describe('missingPackages and consoleBuildDue', () => {
     const bare = machine(['influxd', 'openssl'])
     expect(missingPackages({ command: 'test', root: bare.root, env: bare, needInstall: false })).toEqual([])
     rmSync(dir, { recursive: true })
-    const withBrowser = machine(['influxd'], ['test/browser'])
+    const withBrowser = machine(['influxd'], ['test/browser', 'fonts/truetype/dejavu'])
+    const fontsDir = join(withBrowser.root, 'fonts')
+    writeFileSync(join(fontsDir, 'truetype/dejavu/DejaVuSans.ttf'), '')
     expect(
-      missingPackages({ command: 'test', root: withBrowser.root, env: withBrowser, needInstall: true }),
-    ).toEqual(['make', 'g++', 'python3', 'openssl', 'chromium'])
+      missingPackages({
+        command: 'test',
+        root: withBrowser.root,
+        env: withBrowser,
+        needInstall: true,
+        fontsDir,
+      }),
+    ).toEqual(['make', 'g++', 'python3', 'openssl', 'chromium', 'fonts-wqy-microhei'])
     expect(
-      missingPackages({ command: 'demo', root: withBrowser.root, env: withBrowser, needInstall: false }),
+      missingPackages({
+        command: 'demo',
+        root: withBrowser.root,
+        env: withBrowser,
+        needInstall: false,
+        fontsDir,
+      }),
     ).toEqual([])
+    // any font with Chinese glyphs will do: the console's screenshots show its text, not empty boxes
+    mkdirSync(join(fontsDir, 'opentype/noto'), { recursive: true })
+    writeFileSync(join(fontsDir, 'opentype/noto/NotoSansCJK-Regular.ttc'), '')
+    expect(
+      missingPackages({
+        command: 'test',
+        root: withBrowser.root,
+        env: withBrowser,
+        needInstall: false,
+        fontsDir,
+      }),
+    ).toEqual(['openssl', 'chromium'])
   })
 
   it('builds the console when it has no build or a source is newer than the build', () => {
