@@ -86,6 +86,12 @@ export function ensureServiceBuilt(root) {
   const tmp = join(root, `${BUILD_DIR}-${process.pid}`)
   rmSync(tmp, { recursive: true, force: true })
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+  if (!existsSync(tsc)) {
+    // `npm ci --omit=dev` leaves TypeScript out: such a node runs a build made before it was deployed
+    throw new Error(
+      `the service must be compiled (${why}), but TypeScript is not installed: run \`npm ci\` (with its dev dependencies), then \`npm run build\``,
+    )
+  }
   const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', tmp], {
     cwd: root,
     encoding: 'utf8',

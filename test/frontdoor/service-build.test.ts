@@ -73,6 +73,13 @@ describe('the service build', () => {
     expect(serviceBuildDue(root)).toBe('tsconfig.build.json changed')
   })
 
+  it('says what to install when TypeScript is not there (npm ci --omit=dev) and the build is due', () => {
+    rmSync(join(root, 'node_modules'))
+    expect(() => ensureServiceBuilt(root)).toThrow(
+      'the service must be compiled (no build yet), but TypeScript is not installed: run `npm ci` (with its dev dependencies), then `npm run build`',
+    )
+  })
+
   it('keeps the last good build when tsc fails, and says why', () => {
     ensureServiceBuilt(root)
     aged()
