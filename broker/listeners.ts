@@ -106,7 +106,7 @@ const LISTEN_BACKLOG = 65_535
  * after a restart (those whose verified secrets it kept), or undefined. `somaxconn`: the kernel's cap,
  * undefined where unknown (not Linux). Measured (README "Performance"): 19,000 devices at once with the
  * cap at 4,096 lost 105,000–130,000 SYNs to a full queue, and their retries stretched the storm from
- * 16.5–22.8 s to 20.8–34.7 s; with 65,535, none was lost.
+ * 13.2–22.8 s to 20.8–34.7 s; with 65,535, none was lost.
  */
 export function acceptQueueWarning(somaxconn: number | undefined, devices: number): string | undefined {
   if (somaxconn === undefined || somaxconn >= Math.min(devices, LISTEN_BACKLOG)) return undefined

@@ -1,6 +1,6 @@
 // The broker's start-up warning when the kernel caps the accept queue below the fleet that reconnects at
 // once after a restart (broker/listeners.ts): devices past the cap lose their SYNs and wait out TCP's
-// retries, which stretched a 19,000-device storm from 16.5–22.8 s to 20.8–34.7 s here.
+// retries, which stretched a 19,000-device storm from 13.2–22.8 s to 20.8–34.7 s here.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { acceptQueueWarning, readSomaxconn } from '../../broker/listeners.ts'
