@@ -10,6 +10,7 @@
 // its secret checks by cache or scrypt; CONNACK refusals (must be 0).
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { readSomaxconn } from '../broker/index.ts'
 import { MEASUREMENT } from '../domain/storage.ts'
 import { createPackageClient } from '../influx/index.ts'
 import { type Fleet, histPercentile, startFleet } from './fleet.ts'
@@ -72,6 +73,8 @@ export interface StormResult {
   connectFailed: number
   firstError?: string
   connectSeconds: number
+  /** the kernel's cap on the broker's accept queue (net.core.somaxconn), where /proc tells it */
+  somaxconn: number | undefined
   provisionSeconds: number
   rounds: StormRound[]
 }
@@ -255,6 +258,7 @@ export async function runStorm(o: {
       connectFailed: fleet.connected.failed,
       firstError: fleet.connected.firstError,
       connectSeconds: fleet.connected.elapsedMs / 1000,
+      somaxconn: readSomaxconn(),
       provisionSeconds,
       rounds,
     }
@@ -270,7 +274,7 @@ const yes = (ok: boolean) => (ok ? 'yes' : 'NO')
 
 export function stormLines(r: StormResult): string[] {
   const out = [
-    `[storm] ${int(r.devices)} devices (${int(r.connectFailed)} failed to connect${r.firstError ? `: ${r.firstError}` : ''}), provisioned through the registry in ${r.provisionSeconds.toFixed(1)} s, first connected in ${r.connectSeconds.toFixed(1)} s; service with its default authentication limits, ≤ 50 devices per source address`,
+    `[storm] ${int(r.devices)} devices (${int(r.connectFailed)} failed to connect${r.firstError ? `: ${r.firstError}` : ''}), provisioned through the registry in ${r.provisionSeconds.toFixed(1)} s, first connected in ${r.connectSeconds.toFixed(1)} s; service with its default authentication limits, ≤ 50 devices per source address; the kernel's accept-queue cap (net.core.somaxconn) ${r.somaxconn ?? 'unknown'}`,
   ]
   for (const x of r.rounds) {
     const refused = Object.values(x.refused).reduce((a, b) => a + b, 0)

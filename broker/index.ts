@@ -1,5 +1,6 @@
 export { type AuthLimits, DEFAULT_AUTH_LIMITS } from './auth-guard.ts'
 export { type BrokerDeps, createBroker } from './broker.ts'
+export { readSomaxconn } from './listeners.ts'
 export { canPublish, canSubscribe, REVOKE_TOPIC, validateConnect } from './policy.ts'
 export { connectServiceClient, type ServiceClientPart } from './service-client.ts'
 export { type BrokerPart, startBroker } from './start-broker.ts'
