@@ -1,5 +1,4 @@
 // Types of service-build.mjs, for the tests and the bench that import it.
 export const BUILD_DIR: string
-export const SOURCE_DIRS: string[]
 export function serviceBuildDue(root: string): string | undefined
 export function ensureServiceBuilt(root: string): string | undefined

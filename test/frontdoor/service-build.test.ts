@@ -58,7 +58,7 @@ describe('the service build', () => {
     ensureServiceBuilt(root)
     aged()
     writeFileSync(join(root, 'domain', 'answer.ts'), 'export const answer: number = 43\n')
-    expect(serviceBuildDue(root)).toBe('domain/ changed')
+    expect(serviceBuildDue(root)).toBe('domain/answer.ts changed')
     ensureServiceBuilt(root)
     const run = spawnSync(process.execPath, [join(root, BUILD_DIR, 'service', 'main.js')], {
       encoding: 'utf8',
@@ -80,6 +80,29 @@ describe('the service build', () => {
     )
   })
 
+  it('is due for a file in any folder the service may import, not for the tests, bench or evaluation', () => {
+    ensureServiceBuilt(root)
+    aged()
+    const before = new Date(Date.now() - 120_000)
+    for (const f of [
+      'domain/answer.ts',
+      'service/main.ts',
+      'service/alert-engine-worker.ts',
+      'tsconfig.json',
+    ])
+      utimesSync(join(root, f), before, before)
+    utimesSync(join(root, 'tsconfig.build.json'), before, before)
+    for (const dir of ['test', 'bench', 'eval']) {
+      mkdirSync(join(root, dir))
+      writeFileSync(join(root, dir, 'x.ts'), 'export {}\n')
+    }
+    expect(serviceBuildDue(root)).toBeUndefined()
+    // a folder no list names: what tsc compiles follows the imports
+    mkdirSync(join(root, 'newpart'))
+    writeFileSync(join(root, 'newpart', 'index.ts'), 'export {}\n')
+    expect(serviceBuildDue(root)).toBe('newpart/index.ts changed')
+  })
+
   it('keeps the last good build when tsc fails, and says why', () => {
     ensureServiceBuilt(root)
     aged()
@@ -87,7 +110,7 @@ describe('the service build', () => {
     expect(() => ensureServiceBuilt(root)).toThrow(/tsc -p tsconfig.build.json\) failed:[\s\S]*answer\.ts/)
     expect(existsSync(join(root, BUILD_DIR, 'service', 'main.js'))).toBe(true)
     expect(existsSync(join(root, `${BUILD_DIR}-${process.pid}`))).toBe(false)
-    expect(serviceBuildDue(root)).toBe('domain/ changed')
+    expect(serviceBuildDue(root)).toBe('domain/answer.ts changed')
   })
 })
 
