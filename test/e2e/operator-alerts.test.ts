@@ -71,6 +71,9 @@ describe('operator alerts', () => {
     ).catch((err) => {
       throw new Error(`${String(err)}; received: ${keys().join(', ')}\n${svc.output().slice(-4000)}`)
     })
+    // what the operator was told up to the moment all was well: the fleet still runs at full rate into a
+    // 1 MB spool after that, and a key may fire again then (seen once in CI, under a fresh build's load)
+    const told = got()
     await fleet.stop()
     expect(
       got().every((r) => r.signatureOk),
@@ -79,9 +82,8 @@ describe('operator alerts', () => {
     // each key fired once and resolved once, firing first
     for (const key of ['influx', 'spool.full', 'spool.consumer.ingest'])
       expect(
-        got()
-          .filter((r) => r.key === key)
-          .map((r) => r.state),
+        told.filter((r) => r.key === key).map((r) => r.state),
+        key,
       ).toEqual(['firing', 'resolved'])
     expect(svc.printed('operator alert firing'), 'the operator alert is logged too').toBe(true)
     await expectExactlyOnce(influx.url, db, fleet.acked)
