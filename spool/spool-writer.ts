@@ -449,6 +449,13 @@ class GroupCommitWriter implements SpoolWriter {
           this.fd = fd
           this.mustRoll = false
           fsClose(old, () => {})
+          // every byte of the old segment that counts is durable (one batch at a time, and a failed one is
+          // cut off): say the end is in the new one now, not at the next batch. A reader that read the old
+          // one to its end moves on and closes it only then, and held for lack of space there may be no
+          // next batch: the deleted old file kept its pages while open, and the writer stayed held for
+          // good with its backlog consumed (test/spool/disk-reserve.test.ts)
+          this.durable = { segment: next, offset: 0 }
+          this.opts.onCommit?.(this.durable)
           cb()
         },
         (syncErr: NodeJS.ErrnoException) => {

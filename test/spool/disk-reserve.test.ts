@@ -106,6 +106,53 @@ describe('spool disk reserve', () => {
   })
 })
 
+describe('spool disk reserve, a reader that reads to the durable end only (as in the service)', () => {
+  // The service's readers read no further than the writer's durable end. Held for the reserve, the writer
+  // rolls to a new segment so the one holding the backlog can be deleted; but the durable end stayed in the
+  // old segment until the next batch was made durable, so a reader that had read it all never looked for
+  // the new one and kept the old file open. Deleted, it still filled the disk (a file's space is freed on
+  // its last close), so no batch fitted again: the broker stayed full with its backlog consumed (a CI run
+  // of test/chaos/disk-full.chaos.ts). Here the file system is the full disk only with a real tmpfs.
+  it('moves on to the segment rolled to while held, so the consumed one is freed and appends resume', async () => {
+    const disk = await smallDisk()
+    const fs = await statfs(disk.dir)
+    const reserve = disk.reserveBytes ?? Math.floor((fs.blocks * fs.bsize) / 10)
+    // someone else's file leaves the spool 30 kB above the reserve: two records of 10 kB fit, the third does
+    // not, and the pages the two took are not free again until the segment holding them is closed by all
+    writeFileSync(join(disk.dir, 'ballast'), Buffer.alloc(fs.bavail * fs.bsize - reserve - 30_000))
+    let r: SpoolReader | undefined
+    const w = await openSpoolWriter({
+      dir: disk.dir,
+      maxBytes: 1024 * DISK_BYTES,
+      // as the service's default: one segment larger than the disk
+      segmentBytes: 64 * DISK_BYTES,
+      log: silentLog,
+      rescanMs: 20,
+      retryMs: 10,
+      onCommit: () => r?.notify(),
+      ...(disk.reserveBytes === undefined ? {} : { reserveBytes: disk.reserveBytes }),
+    })
+    cleanups.push(() => w.close())
+    r = await openSpoolReader({ dir: disk.dir, log: silentLog, pollMs: 5, durableEnd: () => w.durableEnd() })
+    cleanups.push(() => r?.close())
+    const big = (i: number) => Buffer.concat([Buffer.from(`${i}:`), Buffer.alloc(10_000, 0x61)])
+    const all: Promise<void>[] = []
+    for (let i = 0; !w.stats().blocked && i < 100; i++) {
+      const p = new Promise<void>((resolve, reject) =>
+        w.append('devices/abc/telemetry', big(i), (err) => (err ? reject(err) : resolve())),
+      )
+      all.push(p)
+      await Promise.race([p, until(() => w.stats().blocked, 10_000)])
+    }
+    expect(w.stats().blocked, 'held at the reserve').toBe(true)
+    // the consumer reads everything: it must leave the old segment for the new one, or its pages stay taken
+    const seen = await drain(r, all.length)
+    expect(seen).toEqual(Array.from({ length: all.length }, (_, i) => i))
+    await Promise.all(all)
+    expect(w.durableEnd().segment, 'the held record went into the segment rolled to').toBe(1)
+  })
+})
+
 describe('spool disk reserve on a disk that others fill', () => {
   it('takes appends again once its backlog is gone, though less than half a reserve above it is free', async () => {
     const disk = await smallDisk()
