@@ -33,6 +33,14 @@ export interface LoadSignature {
   /** The crew's alert this came from. */
   alertId?: string
   note?: string
+  /**
+   * Compressors: the longest run seen whole, min, and how many were (a run taken for this load is
+   * followed to its end: stray-wire-outlasted.ts). Optional: signatures stored before them load.
+   */
+  longestMin?: number
+  timedRuns?: number
+  /** When the last of them ended. */
+  timedTs?: number
 }
 
 /** A candidate or alert being followed from its step to its end, to learn from how it ended. */
@@ -105,6 +113,17 @@ export interface CircuitNormal {
   stableH?: number | null
   /** The last few readings' harmonic VA, oldest first: LED banks leave as a step in it. */
   recentH?: number[]
+  /** Loads taken for the circuit's compressors, followed until they leave (stray-wire-outlasted.ts). */
+  watches?: RunWatch[]
+}
+
+export interface RunWatch {
+  signatureId: string
+  onsetTs: number
+  /** Its level, W, and the background without it when it was taken for the compressor, W. */
+  levelW: number
+  baseW: number
+  harmonicVA: number | null
 }
 
 export const initialCircuitNormal = (): CircuitNormal => ({ v: 1, signatures: [], episode: null })
@@ -380,6 +399,7 @@ function learnRun(
     same.count += 1
     same.lastTs = offTs
     same.levelW = Math.round(0.7 * same.levelW + 0.3 * levelW)
+    if (kind === 'compressor') timeRun(same, durMin, offTs)
     if (window && same.window) same.window = window
     return
   }
@@ -394,7 +414,20 @@ function learnRun(
     count: 1,
     firstTs: onTs,
     lastTs: offTs,
+    ...(kind === 'compressor' ? { longestMin: Math.round(durMin), timedRuns: 1, timedTs: offTs } : {}),
   })
+}
+
+/** Two ends of runs this close are one run's, seen twice. */
+const SAME_END_MS = 3 * MIN
+
+/** A run of this compressor seen whole, from its step on to its step off (the signature is a copy). */
+export function timeRun(s: LoadSignature, durMin: number, endTs: number): void {
+  // one run ends once: followed as a watch and paired as steps (once the level settled), it counts once
+  if (s.timedTs !== undefined && Math.abs(endTs - s.timedTs) <= SAME_END_MS) return
+  s.longestMin = Math.round(Math.max(s.longestMin ?? 0, durMin))
+  s.timedRuns = (s.timedRuns ?? 0) + 1
+  s.timedTs = endTs
 }
 
 /** Three banks of the largest cheap LED fittings, with margin. */
@@ -690,5 +723,6 @@ export const copyNormal = (n: CircuitNormal | undefined): CircuitNormal =>
         ...(n.moving !== undefined ? { moving: n.moving } : {}),
         ...(n.recentH ? { recentH: n.recentH } : {}),
         ...(n.crewMatchTs ? { crewMatchTs: n.crewMatchTs } : {}),
+        ...(n.watches ? { watches: n.watches } : {}),
       }
     : initialCircuitNormal()

@@ -45,10 +45,12 @@ import {
 } from './stray-wire-evidence.ts'
 import { explainRaise } from './stray-wire-explain.ts'
 import { arrivedAsKnownRun, explainedByKnownLoads } from './stray-wire-known-loads.ts'
+import { followWatches, type Outlasted, watchRun } from './stray-wire-outlasted.ts'
 import { switchedOnBySchedule } from './stray-wire-schedule.ts'
 import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
 import {
   type ActiveAlert,
+  type Candidate,
   DEFAULT_STRAY_WIRE_PARAMS,
   type StrayWireInput,
   type StrayWireParams,
@@ -88,6 +90,8 @@ export function detectStrayWire(
     s.candidate = null
     // harmonic steps are measured between readings in a row, not across a silence
     s.normal.recentH = undefined
+    // nor is how long a load held
+    s.normal.watches = undefined
   }
 
   if (s.baselineW === null) initBaseline(s, obs)
@@ -95,7 +99,9 @@ export function detectStrayWire(
   const c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
 
   let verdict: StrayWireVerdict | undefined
+  const outlasted = followWatches(s, obs, c.cls === 'big')
   if (s.alert) verdict = trackAlert(s, obs, c, params, input)
+  else if (outlasted) verdict = raiseOutlasted(s, outlasted, obs, input, params)
   else verdict = trackCandidate(s, obs, c, params, input)
 
   // a candidate dropped for any other reason than its load leaving teaches nothing
@@ -281,7 +287,10 @@ function trackCandidate(
   const run = moved && hRatio !== null && arrivedAsKnownRun(s.normal!, cand.stepW!, hRatio, params.feedback)
   const scheduled = switchedOnBySchedule(params.lightingSchedule, cand.onsetTs, nowW, params.utcOffsetMin)
   if (known || usual || pair || scheduled || run) {
-    if (known) noteMatch(s.normal!, known, obs.ts)
+    if (known) {
+      noteMatch(s.normal!, known, obs.ts)
+      watchRun(s, known, cand, nowW)
+    }
     s.candidate = null
     s.normal!.episode = null
     if (hidden) {
@@ -368,6 +377,59 @@ function trackAlert(
   s.baselineW = obs.unexplainedW
   setBackgroundWaveform(s, obs)
   return { kind: 'clear', ts: obs.ts, onsetTs: alert.onsetTs }
+}
+
+/**
+ * A load taken for one of the circuit's compressors held far longer than any of its runs: it was no run
+ * of it. Raised with the onset it arrived at; the background is again what stood without it.
+ */
+function raiseOutlasted(
+  s: StrayWireState,
+  out: Outlasted,
+  obs: Observation,
+  input: StrayWireInput,
+  params: StrayWireParams,
+): StrayWireVerdict {
+  const { watch, signature } = out
+  s.candidate = null
+  s.normal!.episode = null
+  s.baselineW = watch.baseW
+  if (watch.harmonicVA !== null) s.baselineH = Math.max(0, s.baselineH - watch.harmonicVA)
+  const levelW = Math.max(obs.unexplainedW - watch.baseW, 0)
+  const severity: StrayWireSeverity = isCriticalHour(localHour(obs.ts, params.utcOffsetMin))
+    ? 'critical'
+    : 'major'
+  // present while its watts are (its harmonic current, if any, was a compressor's size)
+  s.alert = {
+    onsetTs: watch.onsetTs,
+    raisedTs: obs.ts,
+    severity,
+    peakW: Math.max(levelW, watch.levelW),
+    lastPresentTs: obs.ts,
+    absentSinceTs: null,
+    pfc: true,
+  }
+  const cand: Candidate = {
+    onsetTs: watch.onsetTs,
+    firstTs: watch.onsetTs,
+    chargerReadings: 1,
+    readings: 1,
+    quietRun: 0,
+    minW: levelW,
+    maxW: levelW,
+    harmonicVA: watch.harmonicVA,
+    motorReadings: 0,
+    bigReadings: 0,
+    hiddenReadings: 0,
+    recentW: [Math.round(levelW * 10) / 10],
+    stepW: watch.levelW,
+  }
+  const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
+  evidence.why = evidence.why.filter((w) => !w.startsWith('matches none'))
+  evidence.why[1] =
+    `the size of this circuit's compressor of ${signature.levelW} W, but on for ${Math.round(out.heldMin)} min: ` +
+    `longer than any of its ${signature.timedRuns} runs seen whole (longest ${signature.longestMin} min)`
+  return { kind: 'raise', ts: obs.ts, onsetTs: watch.onsetTs, severity, powerW: Math.round(levelW), evidence }
 }
 
 /**

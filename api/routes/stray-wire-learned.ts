@@ -22,6 +22,15 @@ const Signature = Type.Object({
     description: 'local minutes of day it is on (lights); null: any time',
   }),
   count: Type.Integer(),
+  longestMin: Type.Optional(
+    Type.Integer({
+      description:
+        'compressors: its longest run seen whole, min; a load taken for it that holds far longer is raised',
+    }),
+  ),
+  timedRuns: Type.Optional(
+    Type.Integer({ description: 'compressors: how many of its runs were seen whole' }),
+  ),
   firstTs: Type.Integer(),
   lastTs: Type.Integer(),
   alertId: Type.Optional(Type.String()),

@@ -1,0 +1,109 @@
+// A load taken for one of the circuit's own compressors is followed until it leaves. A compressor's runs
+// recur at about the same length (a fridge's 10–45 min, a dehumidifier's 1–3 h: domain.md); a charger
+// the same size holds for hours more. So a load that outlasts every run of the compressor it was taken
+// for by a good margin was not it: it is raised then, late but not never. Each run seen from its step on
+// to its step off teaches the compressor's length (by watts alone a charger of a fridge's size was
+// otherwise never raised at all).
+
+import { type LoadSignature, levelMatches, type RunWatch, timeRun } from './stray-wire-circuit-normal.ts'
+import type { Observation } from './stray-wire-classify.ts'
+import { explainedByKnownLoads } from './stray-wire-known-loads.ts'
+import type { Candidate, StrayWireState } from './stray-wire-types.ts'
+
+const MIN = 60_000
+
+/** A compressor run is at least this long, min (as learned runs: stray-wire-circuit-normal.ts). */
+const RUN_MIN_MIN = 10
+/** Runs seen whole before their length is trusted. */
+const TIMED_RUNS = 8
+/** How much longer than the longest run seen a load must hold: a share of it, and at least this. */
+const OUTLAST_SHARE = 1.3
+const OUTLAST_MIN = 30
+/** A load is gone when the circuit falls below its background and this share of its level... */
+const GONE_SHARE = 0.5
+/** ...or steps down from the reading before by its level, give or take this share of it. */
+const STEP_FIT_SHARE = 0.35
+/** Loads followed at once: a charger taken for the fridge, then the fridge itself. */
+const MAX_WATCHES = 3
+
+/** Starts following a load just taken for `sig`; compressors only (a run has a length), learned only. */
+export function watchRun(s: StrayWireState, sig: LoadSignature, cand: Candidate, levelW: number): void {
+  if (sig.kind !== 'compressor' || sig.source !== 'learned') return
+  const watch: RunWatch = {
+    signatureId: sig.id,
+    onsetTs: cand.onsetTs,
+    levelW: Math.round(levelW * 10) / 10,
+    baseW: Math.round(s.baselineW! * 10) / 10,
+    harmonicVA: cand.harmonicVA,
+  }
+  s.normal!.watches = [...(s.normal!.watches ?? []), watch].slice(-MAX_WATCHES)
+}
+
+/** How long a load must hold before it is no run of `sig`, min; undefined while its runs are not known. */
+export function outlastAfterMin(sig: LoadSignature): number | undefined {
+  if ((sig.timedRuns ?? 0) < TIMED_RUNS || sig.longestMin === undefined) return undefined
+  return Math.max(OUTLAST_SHARE * sig.longestMin, sig.longestMin + OUTLAST_MIN)
+}
+
+export interface Outlasted {
+  watch: RunWatch
+  signature: LoadSignature
+  heldMin: number
+}
+
+/**
+ * One reading of the followed loads. Returns one that outlasted its compressor's runs (no longer
+ * followed); ends the watch of each that left, teaching its compressor the run's length. A step down
+ * ends the watch of the load its size fits best (a fridge stopping while a dehumidifier of a like size
+ * runs on), and a load is gone too when the circuit falls below what stood without it.
+ */
+export function followWatches(s: StrayWireState, obs: Observation, big: boolean): Outlasted | undefined {
+  const n = s.normal!
+  if (!n.watches || n.watches.length === 0) return undefined
+  if (obs.source !== 'circuit') {
+    n.watches = undefined
+    return undefined
+  }
+  // a heater or cleaner on top hides them: wait for it to go
+  if (big || s.prevBig) return undefined
+  const stepOffW = (s.prevW ?? obs.unexplainedW) - obs.unexplainedW
+  const fits = (w: RunWatch) => Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW
+  const below = n.watches.filter((w) => obs.unexplainedW < w.baseW + GONE_SHARE * w.levelW)
+  // the step down is the load's that fell below its background, if one did and its size fits
+  let stepped: RunWatch | undefined = below.find(fits)
+  if (!stepped)
+    for (const w of n.watches)
+      if (fits(w) && (!stepped || Math.abs(stepOffW - w.levelW) < Math.abs(stepOffW - stepped.levelW)))
+        stepped = w
+  const kept: RunWatch[] = []
+  let out: Outlasted | undefined
+  for (const w of n.watches) {
+    const sig = n.signatures.find((x) => x.id === w.signatureId)
+    if (!sig) continue
+    const heldMin = (obs.ts - w.onsetTs) / MIN
+    if (w === stepped || below.includes(w)) {
+      if (heldMin >= RUN_MIN_MIN) {
+        // the state is plain JSON handed from reading to reading: the signature is replaced, not edited
+        const timed = { ...sig }
+        timeRun(timed, heldMin, obs.ts)
+        n.signatures = n.signatures.map((x) => (x === sig ? timed : x))
+      }
+      continue
+    }
+    const afterMin = outlastAfterMin(sig)
+    if (afterMin === undefined || heldMin < afterMin) {
+      kept.push(w)
+      continue
+    }
+    // what stands over its background now may be another of the circuit's compressors, arrived in the
+    // minute this one left (its step off unseen): then nothing says it is still there
+    const excessW = obs.unexplainedW - w.baseW
+    const other =
+      n.signatures.some(
+        (x) => x.id !== sig.id && x.kind === 'compressor' && levelMatches(x, excessW, null),
+      ) || explainedByKnownLoads(n, excessW, null, w.baseW)
+    if (!out && !other) out = { watch: w, signature: sig, heldMin }
+  }
+  n.watches = kept.length > 0 ? kept : undefined
+  return out
+}

@@ -1,0 +1,104 @@
+// A charger the size of the circuit's fridge, on a watts-only meter: its step matches the fridge's, so it
+// is taken for one of the fridge's runs. It was then never raised at all. The detector now follows a load
+// it took for a compressor until it leaves, learns how long the compressor's runs last, and raises what
+// holds far longer than any of them.
+import { describe, expect, it } from 'vitest'
+import { outlastAfterMin } from '../../alerts/stray-wire-outlasted.ts'
+import type { StrayWireInput } from '../../alerts/stray-wire-types.ts'
+import { chargerSession } from '../../simulators/physics/charger.ts'
+import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
+import { circuitReading } from '../../simulators/physics/meter.ts'
+import { charger, local, METER, MIN, raises, run, SUPPLY } from './stray-wire-support.ts'
+
+function* wattsOnly(loads: readonly LoadModel[], fromMs: number, minutes: number) {
+  for (let m = 0; m < minutes; m++) {
+    const ts = fromMs + m * MIN
+    yield { source: 'circuit', ts, powerW: circuitReading(loads, ts, SUPPLY, METER).powerW } as StrayWireInput
+  }
+}
+
+/** A fridge of `powerW` cycling 20–40 min on, 30–50 min off (a fixed pseudo-random sequence), from `t0`. */
+function fridge(t0: number, powerW: number, hours: number): LoadModel {
+  const spans: [number, number][] = []
+  let x = 7
+  const next = () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31
+    return x / 2 ** 31
+  }
+  for (let m = 13; m < hours * 60; ) {
+    const on = 20 + Math.floor(20 * next())
+    spans.push([m, m + on])
+    m += on + 30 + Math.floor(20 * next())
+  }
+  return {
+    name: 'fridge',
+    at(tMs) {
+      const m = (tMs - t0) / MIN
+      const span = spans.find(([a, b]) => m >= a && m < b)
+      if (!span) return OFF
+      // a compressor's draw creeps up a few % over its run
+      return { powerW: powerW * (1 + (0.03 * (m - span[0])) / 40), powerFactor: 0.7, thdPct: 12 }
+    },
+  }
+}
+
+const T0 = local('2026-01-05T08:00:00')
+const HOURS = 40
+/** What happened before is learning: the fridge's first runs are raised (nothing knows it yet). */
+const JUDGED_FROM = local('2026-01-06T08:00:00')
+
+describe('detectStrayWire: a load that outlasts every run of the compressor it was taken for', () => {
+  it("raises a charger of the fridge's size once it has held far longer than any of the fridge's runs", () => {
+    const plugged = local("2026-01-06T19:25:00")
+    const bike = chargerSession(
+      charger(plugged, { chemistry: 'lithium', ccPowerW: 133, ccRise: 0.02, ccMin: 300, taperMin: 60 }),
+    )
+    // the bike arrives while the fridge is off, a step the fridge's size
+    expect(fridge(T0, 130, HOURS).at(plugged).powerW).toBe(0)
+    const r = run(wattsOnly([fridge(T0, 130, HOURS), bike], T0, HOURS * 60), undefined, true)
+    const judged = raises(r).filter((v) => v.ts >= JUDGED_FROM)
+    expect(judged).toHaveLength(1)
+    const raised = judged[0]!
+    expect(raised.onsetTs, 'raised with the step it arrived with').toBeGreaterThanOrEqual(plugged - MIN)
+    expect(raised.onsetTs).toBeLessThanOrEqual(plugged + 2 * MIN)
+    const heldMin = (raised.ts - plugged) / MIN
+    // after the fridge's longest run and the margin, long before the bike is charged. The fridge's run
+    // that came on top of the bike at 19:59 may be paired with the bike's step up (the same size): then
+    // its longest run reads about an hour, and the raise comes at about an hour and a half.
+    expect(heldMin).toBeGreaterThan(40)
+    expect(heldMin).toBeLessThan(150)
+    expect(raised.powerW).toBeGreaterThan(110)
+    const why = raised.evidence?.why.join('; ') ?? ''
+    expect(why).toMatch(/the size of this circuit's compressor of 1[23]\d W, but on for \d+ min/)
+    expect(why).toMatch(/longer than any of its \d+ runs seen whole \(longest \d+ min\)/)
+    // the fridge's runs were timed as they ended, through restarts (the state went through JSON each minute)
+    const learned = r.state.normal!.signatures.find(
+      (s) => s.kind === 'compressor' && Math.abs(s.levelW - 132) < 15,
+    )
+    expect(learned?.timedRuns).toBeGreaterThanOrEqual(8)
+  })
+
+  it('raises nothing for the fridge itself, run after run, once it knows it', () => {
+    const r = run(wattsOnly([fridge(T0, 130, HOURS)], T0, HOURS * 60), undefined, true)
+    expect(raises(r).filter((v) => v.ts >= JUDGED_FROM)).toEqual([])
+  })
+
+  it('judges no run length from fewer than eight runs seen whole', () => {
+    const sig = {
+      id: 'l1',
+      kind: 'compressor' as const,
+      source: 'learned' as const,
+      levelW: 130,
+      harmonicRatio: null,
+      window: null,
+      count: 20,
+      firstTs: T0,
+      lastTs: T0,
+    }
+    // signatures stored before run lengths were learned: never judged by one
+    expect(outlastAfterMin(sig)).toBeUndefined()
+    expect(outlastAfterMin({ ...sig, longestMin: 40, timedRuns: 7 })).toBeUndefined()
+    expect(outlastAfterMin({ ...sig, longestMin: 40, timedRuns: 8 })).toBe(70)
+    expect(outlastAfterMin({ ...sig, longestMin: 150, timedRuns: 8 })).toBe(195)
+  })
+})
