@@ -1,10 +1,42 @@
 // The control room: every site as a card, worst open alert first; devices online/offline; for sheds the
 // ports in use and the power now. Kiosk mode (`?kiosk=1`) hides the chrome and enlarges the type.
+// Until the devices' states and the alerts have answered, a card shows its site and says it is loading
+// (or that its state is unknown): never counts of 0 or "all clear" for what is not known yet.
 import { fmt } from '../format.ts'
 import { t } from '../i18n/index.ts'
+import { Loading, LoadProblem } from '../parts/load-problem.tsx'
 import { now } from '../parts/now.ts'
 import { linkTo } from '../router.ts'
 import type { EstateStore, SiteCard } from '../stores/estate-store.ts'
+import type { LoadStatus } from '../stores/load-state.ts'
+
+/** A site whose devices' states and alerts are not known yet: loading, or failed (said above the grid). */
+function UnknownCard(props: { c: SiteCard; status: Exclude<LoadStatus, 'ready'> }) {
+  const tr = t.value
+  const { site } = props.c
+  const loading = props.status === 'loading'
+  return (
+    <li class="site-card unknown" data-site-id={site.id} data-status={props.status} aria-busy={loading}>
+      <a {...linkTo(`/sites/${encodeURIComponent(site.id)}`)} class="site-name">
+        {site.name}
+      </a>
+      <div class="muted">
+        {site.community} · {tr(`siteKind.${site.kind}`)}
+      </div>
+      <div class="site-worst">
+        {loading ? (
+          <span class="muted loading-text" data-label="estate.loadingStates">
+            {tr('estate.loadingStates')}
+          </span>
+        ) : (
+          <span class="warn-text" data-label="estate.unknown">
+            {tr('estate.unknown')}
+          </span>
+        )}
+      </div>
+    </li>
+  )
+}
 
 function Card(props: { c: SiteCard }) {
   const tr = t.value
@@ -16,6 +48,7 @@ function Card(props: { c: SiteCard }) {
     <li
       class={`site-card ${worst ? `sev-${worst.severity}` : quietOffline ? 'sev-warning' : 'ok'}`}
       data-site-id={site.id}
+      data-status="ready"
     >
       <a {...linkTo(`/sites/${encodeURIComponent(site.id)}`)} class="site-name">
         {site.name}
@@ -62,15 +95,20 @@ export function EstateView(props: { store: EstateStore }) {
   const tr = t.value
   const s = props.store
   const cards = s.cards.value
+  const status = s.load.status.value
   return (
     <main class="estate-view">
       <h1 data-label="estate.title">{tr('estate.title')}</h1>
-      {s.error.value && <p class="error">{s.error.value}</p>}
-      {!s.loaded.value && !s.error.value && <p class="muted">{tr('common.loading')}</p>}
-      <ul class="site-grid" data-updated={s.updatedAt.value}>
-        {cards.map((c) => (
-          <Card key={c.site.id} c={c} />
-        ))}
+      <LoadProblem load={s.load} />
+      {status === 'loading' && cards.length === 0 && <Loading />}
+      <ul class="site-grid" data-status={status} data-updated={s.updatedAt.value}>
+        {cards.map((c) =>
+          status === 'ready' ? (
+            <Card key={c.site.id} c={c} />
+          ) : (
+            <UnknownCard key={c.site.id} c={c} status={status} />
+          ),
+        )}
       </ul>
     </main>
   )
