@@ -151,9 +151,11 @@ describe('web console before the data has arrived', () => {
         l.viewport,
         l.d,
       )
-      // the site is known (its name shows) and its state is not
-      await page.waitForSelector(`${card()}[data-status="loading"]`)
-      expect(held.length).toBeGreaterThan(0)
+      // the site is known (its card and name show) and its state is not
+      await page.waitForSelector(card())
+      await pollUntil(async () => held.length === 2, { what: 'the devices and alerts requested' })
+      expect(await said()).toEqual([])
+      expect(await page.getAttribute(card(), 'data-status')).toBe('loading')
       const loading = (await page.textContent(card())) ?? ''
       expect(loading).toContain('5号楼充电棚')
       expect(loading).toContain(l.d['estate.loadingStates'])
@@ -193,13 +195,13 @@ describe('web console before the data has arrived', () => {
         },
       )
       await signIn(page, `/${query}`)
-      await page.waitForSelector(`${card()}[data-status="failed"]`)
+      await page.waitForSelector('.estate-view .error')
+      const cardText = (await page.textContent(card())) ?? ''
+      for (const w of unknownAsKnown(d)) expect(cardText).not.toContain(w)
+      expect(cardText).toContain(d['estate.unknown'])
       const problem = (await page.textContent('.load-problem')) ?? ''
       expect(problem).toContain(d['load.failed'].replace('{why}', d['load.unreachable']))
       expect(problem).toContain(d['load.willRetry'])
-      const cardText = (await page.textContent(card())) ?? ''
-      expect(cardText).toContain(d['estate.unknown'])
-      for (const w of unknownAsKnown(d)) expect(cardText).not.toContain(w)
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
       await screenshot(page, `estate-load-failed-phone-${query ? 'en' : 'zh'}`)
 
@@ -219,8 +221,11 @@ describe('web console before the data has arrived', () => {
 
   it('says the alerts list and a device\'s alerts are loading, not "0 alerts" or "none", while they are held', async () => {
     const list = await openHeld('/alerts', ['/api/v1/alerts'], PHONE, zhCN)
-    await list.page.waitForSelector('.alerts-view [data-load="loading"]')
+    await pollUntil(async () => list.held.length > 0, { what: 'the alerts list requested' })
+    await list.page.waitForSelector('.alerts-view form.filters')
+    expect(await list.said()).toEqual([])
     expect(await list.page.$('[data-label="alerts.count"]')).toBeNull()
+    expect(await list.page.textContent('.alerts-view')).toContain(zhCN['common.loading'])
     await screenshot(list.page, 'alerts-loading-phone')
     await list.release()
     await list.page.waitForSelector('[data-label="alerts.count"]')
@@ -230,7 +235,8 @@ describe('web console before the data has arrived', () => {
     expect(await list.said()).toEqual([])
 
     const dev = await openHeld(`/devices/${pile.id}`, ['/api/v1/alerts'], PHONE, zhCN)
-    await dev.page.waitForSelector('.device-view [data-load="loading"]')
+    await dev.page.waitForSelector('[data-label="device.alerts"]')
+    await pollUntil(async () => dev.held.length > 0, { what: "the device's alerts requested" })
     // the alerts' heading is followed by "loading", not by "none"
     const afterHeading = () =>
       dev.page.evaluate(
