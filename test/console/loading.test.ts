@@ -3,6 +3,7 @@
 // API answers a page waits on (playwright's request routing; the service answers as ever once they go
 // through): while they are held, the estate's site cards say "loading" and never count 0 devices or
 // call a site all clear; a failed load says so and that it will retry, and the real figures follow.
+// A wall screen whose live feed is cut (the service restarts) says it shows the state from before.
 import type { MqttClient } from 'mqtt'
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -247,5 +248,50 @@ describe('web console before the data has arrived', () => {
     await pollUntil(async () => (await afterHeading()) === zhCN['common.none'], {
       what: "the device's alerts: none, once they answered",
     })
+  })
+
+  // last: it restarts the service
+  it('keeps a wall screen from saying "all clear" while its live feed is cut, and until the snapshot after the reconnect has answered', async () => {
+    const ctx = await browser.newContext({ viewport: WALL, locale: 'zh-CN' })
+    contexts.push(ctx)
+    const page = await ctx.newPage()
+    await signIn(page, '/?kiosk=1')
+    await page.waitForSelector(`${card()}[data-status="ready"]`)
+    expect(await page.textContent(card())).toContain(zhCN['estate.allClear'])
+
+    await svc.kill('SIGTERM')
+    // the header's "disconnected" and the cards are drawn from the same change
+    await page.waitForSelector('[data-live="offline"]')
+    const cut = (await page.textContent(card())) ?? ''
+    expect(cut).not.toContain(zhCN['estate.allClear'])
+    expect(cut).toContain(zhCN['estate.noAlertsBefore'])
+    expect(await page.getAttribute(card(), 'data-status')).toBe('stale')
+    expect(await page.textContent('.stale-note')).toContain(zhCN['estate.stale'])
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'estate-disconnected-kiosk-zh')
+
+    // back, with the snapshot that catches up held: still not "all clear"
+    let open!: () => void
+    const gate = new Promise<void>((r) => {
+      open = r
+    })
+    const held: string[] = []
+    await page.route(
+      (url) => url.pathname === '/api/v1/devices' || url.pathname === '/api/v1/alerts',
+      async (route: Route) => {
+        held.push(route.request().url())
+        await gate
+        await route.continue()
+      },
+    )
+    await svc.start()
+    await page.waitForSelector('[data-live="live"]', { timeout: 30_000 })
+    await pollUntil(async () => held.length === 2, { what: 'the snapshot after the reconnect requested' })
+    expect(await page.getAttribute(card(), 'data-status')).toBe('stale')
+    expect(await page.textContent(card())).not.toContain(zhCN['estate.allClear'])
+    open()
+    await page.waitForSelector(`${card()}[data-status="ready"]`)
+    expect(await page.$('.stale-note')).toBeNull()
+    expect(await page.textContent(card())).not.toContain(zhCN['estate.noAlertsBefore'])
   })
 })

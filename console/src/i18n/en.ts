@@ -88,6 +88,9 @@ export const en: Dict = {
   'estate.title': 'Estate overview',
   'estate.more': '{n} more',
   'estate.allClear': 'All clear',
+  'estate.stale':
+    'The live connection is down: the cards show the state from before it dropped and update by themselves once it is back.',
+  'estate.noAlertsBefore': 'No alerts before the connection dropped; now unknown',
   'estate.loadingStates': 'Loading device states and alerts…',
   'estate.unknown': 'Status unknown: device states and alerts not loaded yet',
   'estate.noAlertsOffline': 'No open alerts, {n} offline',

@@ -86,6 +86,8 @@ export const zhCN = {
   'estate.title': '设施总览',
   'estate.more': '另有 {n} 条',
   'estate.allClear': '一切正常',
+  'estate.stale': '实时连接已断开：以下是断开前的状态，恢复连接后会自动更新。',
+  'estate.noAlertsBefore': '断开前无告警，现状未知',
   'estate.loadingStates': '正在获取设备状态和告警…',
   'estate.unknown': '状态未知：设备状态和告警尚未取得',
   'estate.noAlertsOffline': '无告警，{n} 台设备离线',

@@ -104,9 +104,20 @@ export function createEstateStore(deps: { api: Api; live: Live }) {
 
   let connectedOnce = 0
   let attached = false
+  let stopWatching = () => {}
+  // Live updates stop while the socket is down: what the cards show is what was true before. They are
+  // known again once the snapshot after the reconnect has answered (it retries by itself).
+  const stale = signal(false)
+  const refresh = createLoadState(async (isCurrent) => {
+    await snapshot()
+    if (isCurrent() && deps.live.state.value === 'live') stale.value = false
+  })
   const attachLive = () => {
     attached = true
     connectedOnce = deps.live.connections.value
+    stopWatching = deps.live.state.subscribe((st) => {
+      if (st === 'offline') stale.value = true
+    })
     detach = deps.live.attach(
       sites.value.map((s) => ({ siteId: s.id })),
       {
@@ -116,7 +127,7 @@ export function createEstateStore(deps: { api: Api; live: Live }) {
       },
       () => {
         // after a reconnect (a service restart, a network gap): what changed meanwhile
-        if (deps.live.connections.value > connectedOnce) void snapshot().catch(() => undefined)
+        if (deps.live.connections.value > connectedOnce) void refresh.load()
       },
     )
   }
@@ -136,10 +147,16 @@ export function createEstateStore(deps: { api: Api; live: Live }) {
     cards,
     /** whether the devices' states and the alerts have answered: before, cards know only their sites */
     load,
+    /** the live feed was cut since the cards were last known: they show the state from before */
+    stale,
+    /** the snapshot after a reconnect, when it failed */
+    refresh,
     updatedAt,
     start: load.load,
     dispose() {
       load.dispose()
+      refresh.dispose()
+      stopWatching()
       detach()
       queue.dispose()
     },

@@ -1,7 +1,9 @@
 // The control room: every site as a card, worst open alert first; devices online/offline; for sheds the
 // ports in use and the power now. Kiosk mode (`?kiosk=1`) hides the chrome and enlarges the type.
 // Until the devices' states and the alerts have answered, a card shows its site and says it is loading
-// (or that its state is unknown): never counts of 0 or "all clear" for what is not known yet.
+// (or that its state is unknown): never counts of 0 or "all clear" for what is not known yet. While the
+// live feed is cut (and until the snapshot after the reconnect has answered) the cards show the state
+// from before, said as such: open alerts stay, "all clear" becomes "no alerts before; now unknown".
 import { fmt } from '../format.ts'
 import { t } from '../i18n/index.ts'
 import { Loading, LoadProblem } from '../parts/load-problem.tsx'
@@ -38,7 +40,7 @@ function UnknownCard(props: { c: SiteCard; status: Exclude<LoadStatus, 'ready'> 
   )
 }
 
-function Card(props: { c: SiteCard }) {
+function Card(props: { c: SiteCard; stale: boolean }) {
   const tr = t.value
   const f = fmt.value
   const { site, worst, ports } = props.c
@@ -46,9 +48,9 @@ function Card(props: { c: SiteCard }) {
   const quietOffline = !worst && props.c.offline > 0
   return (
     <li
-      class={`site-card ${worst ? `sev-${worst.severity}` : quietOffline ? 'sev-warning' : 'ok'}`}
+      class={`site-card ${worst ? `sev-${worst.severity}` : quietOffline ? 'sev-warning' : props.stale ? 'unknown' : 'ok'}`}
       data-site-id={site.id}
-      data-status="ready"
+      data-status={props.stale ? 'stale' : 'ready'}
     >
       <a {...linkTo(`/sites/${encodeURIComponent(site.id)}`)} class="site-name">
         {site.name}
@@ -70,6 +72,10 @@ function Card(props: { c: SiteCard }) {
         ) : quietOffline ? (
           <span class="warn-text" data-label="estate.noAlertsOffline">
             {tr('estate.noAlertsOffline', { n: props.c.offline })}
+          </span>
+        ) : props.stale ? (
+          <span class="muted" data-label="estate.noAlertsBefore">
+            {tr('estate.noAlertsBefore')}
           </span>
         ) : (
           <span class="ok-text">{tr('estate.allClear')}</span>
@@ -96,15 +102,22 @@ export function EstateView(props: { store: EstateStore }) {
   const s = props.store
   const cards = s.cards.value
   const status = s.load.status.value
+  const stale = status === 'ready' && s.stale.value
   return (
     <main class="estate-view">
       <h1 data-label="estate.title">{tr('estate.title')}</h1>
       <LoadProblem load={s.load} />
+      {stale && (
+        <div class="stale-note" role="status">
+          <p data-label="estate.stale">{tr('estate.stale')}</p>
+          <LoadProblem load={s.refresh} />
+        </div>
+      )}
       {status === 'loading' && cards.length === 0 && <Loading />}
       <ul class="site-grid" data-status={status} data-updated={s.updatedAt.value}>
         {cards.map((c) =>
           status === 'ready' ? (
-            <Card key={c.site.id} c={c} />
+            <Card key={c.site.id} c={c} stale={stale} />
           ) : (
             <UnknownCard key={c.site.id} c={c} status={status} />
           ),
