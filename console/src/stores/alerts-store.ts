@@ -1,6 +1,6 @@
 // The alerts page's store: the alerts matching the filter (fetched when the filter changes) kept current
 // by the live `alert` events of every site; acknowledge and clear go through the API.
-import { batch, computed, signal } from '@preact/signals'
+import { computed, signal } from '@preact/signals'
 import type { Api } from '../api.ts'
 import { createFrameQueue } from '../frame-queue.ts'
 import type { Live } from '../live.ts'
@@ -12,6 +12,7 @@ import {
   type Severity,
   type Site,
 } from '../types.ts'
+import { createLoadState } from './load-state.ts'
 
 export type StateFilter = 'open' | 'active' | 'acknowledged' | 'cleared' | 'all'
 export interface AlertFilter {
@@ -34,11 +35,10 @@ export function matches(a: Alert, f: AlertFilter): boolean {
 export function createAlertsStore(deps: { api: Api; live: Live; sites: () => Site[] }) {
   const filter = signal<AlertFilter>({ state: 'open' })
   const items = signal<Map<string, Alert>>(new Map())
-  const loading = signal(false)
+  /** why acknowledging or clearing failed */
   const error = signal<string | undefined>(undefined)
   const busy = signal<string | undefined>(undefined)
   let detach = () => {}
-  let generation = 0
 
   const upsert = (list: Alert[]) => {
     const next = new Map(items.value)
@@ -47,29 +47,18 @@ export function createAlertsStore(deps: { api: Api; live: Live; sites: () => Sit
   }
   const queue = createFrameQueue<Alert>(upsert)
 
-  const load = async () => {
-    const gen = ++generation
+  // the list for the filter as it is now; a changed filter supersedes an answer still on its way
+  const list = createLoadState(async (isCurrent) => {
     const f = filter.value
-    loading.value = true
-    try {
-      const res = await deps.api.get<ListAnswer<Alert>>('/alerts', {
-        limit: 500,
-        state: f.state === 'open' ? undefined : f.state,
-        severity: f.severity,
-        siteId: f.siteId,
-        type: f.type,
-      })
-      if (gen !== generation) return
-      batch(() => {
-        items.value = new Map(res.items.map((a) => [a.id, a]))
-        error.value = undefined
-      })
-    } catch (err) {
-      if (gen === generation) error.value = (err as Error).message
-    } finally {
-      if (gen === generation) loading.value = false
-    }
-  }
+    const res = await deps.api.get<ListAnswer<Alert>>('/alerts', {
+      limit: 500,
+      state: f.state === 'open' ? undefined : f.state,
+      severity: f.severity,
+      siteId: f.siteId,
+      type: f.type,
+    })
+    if (isCurrent()) items.value = new Map(res.items.map((a) => [a.id, a]))
+  })
 
   const act = async (id: string, action: 'ack' | 'clear', note?: string) => {
     busy.value = id
@@ -91,7 +80,8 @@ export function createAlertsStore(deps: { api: Api; live: Live; sites: () => Sit
 
   return {
     filter,
-    loading,
+    /** the list for the current filter: until it answers, the page cannot say how many or "none" */
+    list,
     error,
     busy,
     visible: computed(() =>
@@ -99,18 +89,20 @@ export function createAlertsStore(deps: { api: Api; live: Live; sites: () => Sit
     ),
     setFilter(f: Partial<AlertFilter>) {
       filter.value = { ...filter.value, ...f }
-      void load()
+      void list.load()
     },
     act,
     async start() {
-      await load()
+      await list.load()
       detach = deps.live.attach(
         deps.sites().map((s) => ({ siteId: s.id })),
         { alert: (a) => queue.put(a.id, a) },
-        () => void load(),
+        // after a reconnect: what changed meanwhile (the list stays on screen while it loads)
+        () => list.retryNow(),
       )
     },
     dispose() {
+      list.dispose()
       detach()
       queue.dispose()
     },

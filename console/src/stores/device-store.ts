@@ -15,6 +15,7 @@ import type {
   Telemetry,
 } from '../types.ts'
 import { compareAlerts } from '../types.ts'
+import { createLoadState } from './load-state.ts'
 
 /** Chart fields per kind (protocol field paths); `port:` fields take a port number. */
 export const FIELDS: Record<DeviceKind, readonly string[]> = {
@@ -135,6 +136,18 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
     })
   const queue = createFrameQueue(apply)
   let n = 0
+  // the device's alerts and events: until they answer, the page cannot say "none"
+  const lists = createLoadState(async () => {
+    const [ev, al] = await Promise.all([
+      deps.api.get<ListAnswer<StoredEvent>>(`${path}/events`, { from: now() - 7 * 86_400_000, limit: 50 }),
+      deps.api.get<ListAnswer<Alert>>('/alerts', { deviceId: deps.id, state: 'all', limit: 50 }),
+    ])
+    batch(() => {
+      events.value = ev.items
+      // live alerts that came in meanwhile are newer than the list
+      alerts.value = new Map([...al.items.map((a) => [a.id, a] as const), ...alerts.value])
+    })
+  })
 
   return {
     device,
@@ -148,6 +161,7 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
     answer,
     sending,
     error,
+    lists,
     alerts: computed(() => [...alerts.value.values()].sort(compareAlerts)),
     choose(next: { field?: string; port?: number; range?: RangeKey }) {
       if (next.field !== undefined) field.value = next.field
@@ -176,21 +190,13 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
         const d = await deps.api.get<Device>(path)
         device.value = d
         field.value = FIELDS[d.kind][0]!
-        const [ev, al] = await Promise.all([
-          deps.api.get<ListAnswer<StoredEvent>>(`${path}/events`, {
-            from: now() - 7 * 86_400_000,
-            limit: 50,
-          }),
-          deps.api.get<ListAnswer<Alert>>('/alerts', { deviceId: deps.id, state: 'all', limit: 50 }),
-          loadSeries(),
-          loadCommands(),
-        ])
-        events.value = ev.items
-        alerts.value = new Map(al.items.map((a) => [a.id, a]))
       } catch (err) {
         error.value = (err as Error).message
-        if (!device.value) return
+        return
       }
+      const series = loadSeries().catch((err) => (error.value = (err as Error).message))
+      void loadCommands().catch(() => undefined)
+      await Promise.all([lists.load(), series])
       detach = deps.live.attach([{ deviceId: deps.id }], {
         reading: (m) => m.deviceId === deps.id && queue.put(`r${n++}`, { t: 'reading', r: m.reading }),
         event: (m) => m.deviceId === deps.id && queue.put(`e${n++}`, { t: 'event', e: m.event }),
@@ -199,6 +205,7 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
       })
     },
     dispose() {
+      lists.dispose()
       detach()
       queue.dispose()
     },

@@ -1,11 +1,14 @@
 // The control room's store: every site with its devices' latest readings and status and the open
 // alerts, live over socket.io (one subscription per site), snapshots fetched again after a reconnect.
+// The sites may be known before their devices' states and alerts are: until those have answered once,
+// `load.status` is not 'ready' and no card may count devices or call a site all clear.
 import { batch, computed, signal } from '@preact/signals'
 import type { LiveDeviceStatus, LiveReading } from '../../../domain/live-events.ts'
 import type { Api } from '../api.ts'
 import { createFrameQueue } from '../frame-queue.ts'
 import type { Live } from '../live.ts'
 import { type Alert, compareAlerts, type Device, isOpen, type ListAnswer, type Site } from '../types.ts'
+import { createLoadState } from './load-state.ts'
 
 export interface SiteCard {
   site: Site
@@ -37,8 +40,6 @@ export function createEstateStore(deps: { api: Api; live: Live }) {
   const sites = signal<Site[]>([])
   const devices = signal<Map<string, Device>>(new Map())
   const alerts = signal<Map<string, Alert>>(new Map())
-  const loaded = signal(false)
-  const error = signal<string | undefined>(undefined)
   const updatedAt = signal(0)
   let detach = () => {}
 
@@ -102,36 +103,60 @@ export function createEstateStore(deps: { api: Api; live: Live }) {
   })
 
   let connectedOnce = 0
+  let attached = false
+  let stopWatching = () => {}
+  // Live updates stop while the socket is down: what the cards show is what was true before. They are
+  // known again once the snapshot after the reconnect has answered (it retries by itself).
+  const stale = signal(false)
+  const refresh = createLoadState(async (isCurrent) => {
+    await snapshot()
+    if (isCurrent() && deps.live.state.value === 'live') stale.value = false
+  })
+  const attachLive = () => {
+    attached = true
+    connectedOnce = deps.live.connections.value
+    stopWatching = deps.live.state.subscribe((st) => {
+      if (st === 'offline') stale.value = true
+    })
+    detach = deps.live.attach(
+      sites.value.map((s) => ({ siteId: s.id })),
+      {
+        reading: (m) => queue.put(`r:${m.deviceId}`, { t: 'reading', m }),
+        'device-status': (m) => queue.put(`s:${m.deviceId}`, { t: 'status', m }),
+        alert: (m) => queue.put(`a:${m.id}`, { t: 'alert', m }),
+      },
+      () => {
+        // after a reconnect (a service restart, a network gap): what changed meanwhile
+        if (deps.live.connections.value > connectedOnce) void refresh.load()
+      },
+    )
+  }
+  // the sites first (their cards can say "loading"), then their devices and alerts; a failed attempt is
+  // tried again from where it stopped
+  let sitesKnown = false
+  const load = createLoadState(async (isCurrent) => {
+    if (!sitesKnown) {
+      sites.value = (await deps.api.get<ListAnswer<Site>>('/sites', { limit: 1000 })).items
+      sitesKnown = true
+    }
+    await snapshot()
+    if (!attached && isCurrent()) attachLive()
+  })
+
   return {
     cards,
-    loaded,
-    error,
+    /** whether the devices' states and the alerts have answered: before, cards know only their sites */
+    load,
+    /** the live feed was cut since the cards were last known: they show the state from before */
+    stale,
+    /** the snapshot after a reconnect, when it failed */
+    refresh,
     updatedAt,
-    async start() {
-      try {
-        const s = await deps.api.get<ListAnswer<Site>>('/sites', { limit: 1000 })
-        sites.value = s.items
-        await snapshot()
-        loaded.value = true
-      } catch (err) {
-        error.value = (err as Error).message
-        return
-      }
-      connectedOnce = deps.live.connections.value
-      detach = deps.live.attach(
-        sites.value.map((s) => ({ siteId: s.id })),
-        {
-          reading: (m) => queue.put(`r:${m.deviceId}`, { t: 'reading', m }),
-          'device-status': (m) => queue.put(`s:${m.deviceId}`, { t: 'status', m }),
-          alert: (m) => queue.put(`a:${m.id}`, { t: 'alert', m }),
-        },
-        () => {
-          // after a reconnect (a service restart, a network gap): what changed meanwhile
-          if (deps.live.connections.value > connectedOnce) void snapshot().catch(() => undefined)
-        },
-      )
-    },
+    start: load.load,
     dispose() {
+      load.dispose()
+      refresh.dispose()
+      stopWatching()
       detach()
       queue.dispose()
     },

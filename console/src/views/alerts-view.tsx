@@ -1,7 +1,9 @@
 // The alert list: filter by state, severity, site and type; acknowledge or clear (with a note) in place.
+// The count and "no alerts" wait for the filter's list to answer: an unanswered list is not an empty one.
 
 import { t } from '../i18n/index.ts'
 import { AlertRow } from '../parts/alert-row.tsx'
+import { Loading, LoadProblem } from '../parts/load-problem.tsx'
 import { now } from '../parts/now.ts'
 import type { AlertsStore, StateFilter } from '../stores/alerts-store.ts'
 import { ALERT_TYPE_LIST, SEVERITY_ORDER, type Site } from '../types.ts'
@@ -14,6 +16,8 @@ export function AlertsView(props: { store: AlertsStore; sites: Site[] }) {
   const f = s.filter.value
   const siteById = new Map(props.sites.map((x) => [x.id, x]))
   const list = s.visible.value
+  const status = s.list.status.value
+  const known = status === 'ready'
   return (
     <main class="alerts-view">
       <h1 data-label="alerts.title">{tr('alerts.title')}</h1>
@@ -87,10 +91,16 @@ export function AlertsView(props: { store: AlertsStore; sites: Site[] }) {
           {s.error.value}
         </p>
       )}
-      <p class="muted" data-label="alerts.count">
-        {tr('alerts.count', { n: list.length })}
-      </p>
-      {list.length === 0 && !s.loading.value && <p class="empty">{tr('alerts.none')}</p>}
+      <LoadProblem load={s.list} />
+      {/* how many, or none, only once the list for this filter has answered */}
+      {known ? (
+        <p class="muted" data-label="alerts.count">
+          {tr('alerts.count', { n: list.length })}
+        </p>
+      ) : (
+        status === 'loading' && <Loading />
+      )}
+      {known && list.length === 0 && <p class="empty">{tr('alerts.none')}</p>}
       <ul class="alert-list">
         {list.map((a) => (
           <AlertRow

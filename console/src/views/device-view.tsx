@@ -6,6 +6,7 @@ import { fmt } from '../format.ts'
 import { lang, t } from '../i18n/index.ts'
 import { actorLabel } from '../parts/actor.ts'
 import { AlertRow } from '../parts/alert-row.tsx'
+import { Loading, LoadProblem } from '../parts/load-problem.tsx'
 import { now } from '../parts/now.ts'
 import { TimeChart } from '../parts/time-chart.tsx'
 import { linkTo } from '../router.ts'
@@ -52,6 +53,8 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[] }) {
   const commands = COMMANDS[d.kind]
   const chosen = cmd.value || commands[0]!
   const a = s.answer.value
+  // "none" only once the device's alerts and events have answered
+  const listsStatus = s.lists.status.value
   return (
     <main class="device-view" data-device-id={d.id}>
       <p>
@@ -208,7 +211,10 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[] }) {
       )}
 
       <h2 data-label="device.alerts">{tr('device.alerts')}</h2>
-      {s.alerts.value.length === 0 ? (
+      <LoadProblem load={s.lists} />
+      {listsStatus === 'loading' ? (
+        <Loading />
+      ) : listsStatus === 'failed' && s.alerts.value.length === 0 ? null : s.alerts.value.length === 0 ? (
         <p class="muted">{tr('common.none')}</p>
       ) : (
         <ul class="alert-list">
@@ -223,7 +229,9 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[] }) {
         </ul>
       )}
       <h2 data-label="device.events">{tr('device.events')}</h2>
-      {s.events.value.length === 0 ? (
+      {listsStatus === 'loading' ? (
+        <Loading />
+      ) : listsStatus === 'failed' && s.events.value.length === 0 ? null : s.events.value.length === 0 ? (
         <p class="muted">{tr('common.none')}</p>
       ) : (
         <ul class="history">
