@@ -124,6 +124,8 @@ export interface RunWatch {
   levelW: number
   baseW: number
   harmonicVA: number | null
+  /** The last reading it was seen at, unmasked: a load that left under a heater is not timed. */
+  seenTs?: number
 }
 
 export const initialCircuitNormal = (): CircuitNormal => ({ v: 1, signatures: [], episode: null })

@@ -99,7 +99,7 @@ export function detectStrayWire(
   const c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
 
   let verdict: StrayWireVerdict | undefined
-  const outlasted = followWatches(s, obs, c.cls === 'big')
+  const outlasted = followWatches(s, obs, c.cls === 'big', !s.alert)
   if (s.alert) verdict = trackAlert(s, obs, c, params, input)
   else if (outlasted) verdict = raiseOutlasted(s, outlasted, obs, input, params)
   else verdict = trackCandidate(s, obs, c, params, input)
@@ -393,9 +393,11 @@ function raiseOutlasted(
   const { watch, signature } = out
   s.candidate = null
   s.normal!.episode = null
-  s.baselineW = watch.baseW
-  if (watch.harmonicVA !== null) s.baselineH = Math.max(0, s.baselineH - watch.harmonicVA)
-  const levelW = Math.max(obs.unexplainedW - watch.baseW, 0)
+  // what stands without it now: other loads came and went since it was taken for the compressor
+  const levelW = watch.levelW
+  s.baselineW = Math.max(0, obs.unexplainedW - levelW)
+  if (obs.harmonicVA !== null && watch.harmonicVA !== null)
+    s.baselineH = Math.max(0, obs.harmonicVA - watch.harmonicVA)
   const severity: StrayWireSeverity = isCriticalHour(localHour(obs.ts, params.utcOffsetMin))
     ? 'critical'
     : 'major'
@@ -404,7 +406,7 @@ function raiseOutlasted(
     onsetTs: watch.onsetTs,
     raisedTs: obs.ts,
     severity,
-    peakW: Math.max(levelW, watch.levelW),
+    peakW: levelW,
     lastPresentTs: obs.ts,
     absentSinceTs: null,
     pfc: true,
@@ -425,10 +427,13 @@ function raiseOutlasted(
     stepW: watch.levelW,
   }
   const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
-  evidence.why = evidence.why.filter((w) => !w.startsWith('matches none'))
-  evidence.why[1] =
+  // its shape matched the compressor's: only its time tells (no rectifier or PFC line, no "matches none")
+  evidence.why = [
+    evidence.why[0]!,
     `the size of this circuit's compressor of ${signature.levelW} W, but on for ${Math.round(out.heldMin)} min: ` +
-    `longer than any of its ${signature.timedRuns} runs seen whole (longest ${signature.longestMin} min)`
+      `longer than any of its ${signature.timedRuns} runs seen whole (longest ${signature.longestMin} min)`,
+    ...evidence.why.filter((w) => w.startsWith('this circuit usually draws')),
+  ]
   return { kind: 'raise', ts: obs.ts, onsetTs: watch.onsetTs, severity, powerW: Math.round(levelW), evidence }
 }
 

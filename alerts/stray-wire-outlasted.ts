@@ -14,6 +14,8 @@ const MIN = 60_000
 
 /** A compressor run is at least this long, min (as learned runs: stray-wire-circuit-normal.ts). */
 const RUN_MIN_MIN = 10
+/** A flat load on this long is lights, not a compressor run (as learned runs). */
+const MAX_RUN_MIN = 240
 /** Runs seen whole before their length is trusted. */
 const TIMED_RUNS = 8
 /** How much longer than the longest run seen a load must hold: a share of it, and at least this. */
@@ -57,7 +59,12 @@ export interface Outlasted {
  * ends the watch of the load its size fits best (a fridge stopping while a dehumidifier of a like size
  * runs on), and a load is gone too when the circuit falls below what stood without it.
  */
-export function followWatches(s: StrayWireState, obs: Observation, big: boolean): Outlasted | undefined {
+export function followWatches(
+  s: StrayWireState,
+  obs: Observation,
+  big: boolean,
+  canRaise: boolean,
+): Outlasted | undefined {
   const n = s.normal!
   if (!n.watches || n.watches.length === 0) return undefined
   if (obs.source !== 'circuit') {
@@ -67,7 +74,11 @@ export function followWatches(s: StrayWireState, obs: Observation, big: boolean)
   // a heater or cleaner on top hides them: wait for it to go
   if (big || s.prevBig) return undefined
   const stepOffW = (s.prevW ?? obs.unexplainedW) - obs.unexplainedW
-  const fits = (w: RunWatch) => Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW
+  // a step of its size, unless what stands over its background is still its level (a load of the same
+  // size that nobody followed left: a compressor that came on beside it, or was in its background)
+  const fits = (w: RunWatch) =>
+    Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW &&
+    Math.abs(obs.unexplainedW - w.baseW - w.levelW) > STEP_FIT_SHARE * w.levelW
   const below = n.watches.filter((w) => obs.unexplainedW < w.baseW + GONE_SHARE * w.levelW)
   // the step down is the load's that fell below its background, if one did and its size fits
   let stepped: RunWatch | undefined = below.find(fits)
@@ -82,7 +93,10 @@ export function followWatches(s: StrayWireState, obs: Observation, big: boolean)
     if (!sig) continue
     const heldMin = (obs.ts - w.onsetTs) / MIN
     if (w === stepped || below.includes(w)) {
-      if (heldMin >= RUN_MIN_MIN) {
+      // timed only when its end was seen: not when it left under a heater or cleaner, nor past what a
+      // compressor's run may last
+      const seen = obs.ts - (w.seenTs ?? obs.ts - MIN) <= MIN
+      if (seen && heldMin >= RUN_MIN_MIN && heldMin < MAX_RUN_MIN) {
         // the state is plain JSON handed from reading to reading: the signature is replaced, not edited
         const timed = { ...sig }
         timeRun(timed, heldMin, obs.ts)
@@ -91,8 +105,8 @@ export function followWatches(s: StrayWireState, obs: Observation, big: boolean)
       continue
     }
     const afterMin = outlastAfterMin(sig)
-    if (afterMin === undefined || heldMin < afterMin) {
-      kept.push(w)
+    if (!canRaise || afterMin === undefined || heldMin < afterMin) {
+      kept.push({ ...w, seenTs: obs.ts })
       continue
     }
     // what stands over its background now may be another of the circuit's compressors, arrived in the

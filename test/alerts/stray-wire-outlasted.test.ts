@@ -83,6 +83,32 @@ describe('detectStrayWire: a load that outlasts every run of the compressor it w
     expect(raises(r).filter((v) => v.ts >= JUDGED_FROM)).toEqual([])
   })
 
+  it('keeps following the charger when a fridge run that began beside it ends', () => {
+    // a 130 W fridge on 25–35 min of every 65, from minute 10 of each; a 132 W bike plugged in 5 min
+    // before a fridge run starts: both are taken for fridge runs, and the fridge's step down at the end
+    // of its run is the fridge's, though the bike's watch is the one nearest that size
+    const fridgeOn = (m: number) => {
+      const c = m % 65
+      return c >= 10 && c < 35 + (Math.floor(m / 65) % 3) * 5
+    }
+    const plug = 2 * 1440 + 11 * 60 + 40
+    function* series(): Generator<StrayWireInput> {
+      for (let m = 0; m < 3 * 1440; m++) {
+        const w = 20 + (fridgeOn(m) ? 130 : 0) + (m >= plug && m < plug + 100 ? 132 : 0)
+        yield { source: 'circuit', ts: T0 + m * MIN, powerW: w * (1 + 0.004 * Math.sin(m)) }
+      }
+    }
+    expect(fridgeOn(plug + 5)).toBe(true)
+    const r = run(series(), undefined, true)
+    const late = raises(r).filter((v) => v.ts >= T0 + plug * MIN)
+    expect(late).toHaveLength(1)
+    // raised with its own onset and size, not the fridge's nor everything over an hours-old background
+    expect(Math.abs(late[0]!.onsetTs - (T0 + plug * MIN))).toBeLessThanOrEqual(2 * MIN)
+    expect(late[0]!.powerW).toBeGreaterThan(120)
+    expect(late[0]!.powerW).toBeLessThan(145)
+    expect(late[0]!.evidence?.why.join('; ')).not.toMatch(/rectifier|matches none/)
+  })
+
   it('judges no run length from fewer than eight runs seen whole', () => {
     const sig = {
       id: 'l1',

@@ -1,6 +1,7 @@
 // The detector's state is persisted with the engine's rule state and read back after an upgrade: state
-// written by the version before the day profile's harmonic spread (`hSpread`) and the second-step watch
-// (`alert.next`) must load, run without a non-finite number, and still find chargers.
+// written by the versions before the day profile's harmonic spread (`hSpread`), the second-step watch
+// (`alert.next`) and the compressor runs' lengths (`watches`, `longestMin`) must load, run without a
+// non-finite number, and still find chargers.
 import { describe, expect, it } from 'vitest'
 import {
   arrivesDailyAsHarmonics,
@@ -28,11 +29,23 @@ function nonFinite(x: unknown, path = ''): string | undefined {
   return undefined
 }
 
-/** The state as the version before them wrote it: no harmonic spread, no second step being watched. */
+/**
+ * The state as the versions before wrote it: no harmonic spread, no second step being watched, no loads
+ * followed as compressor runs and no run lengths.
+ */
 function asPreviousVersion(s: StrayWireState): StrayWireState {
   const old = JSON.parse(JSON.stringify(s)) as StrayWireState
   if (old.normal?.profile) delete old.normal.profile.hSpread
   if (old.alert) delete old.alert.next
+  // nor loads taken for a compressor followed to their end, nor its runs' lengths
+  if (old.normal) {
+    delete old.normal.watches
+    for (const sig of old.normal.signatures) {
+      delete sig.longestMin
+      delete sig.timedRuns
+      delete sig.timedTs
+    }
+  }
   return old
 }
 
