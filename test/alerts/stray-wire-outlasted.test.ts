@@ -49,7 +49,7 @@ const JUDGED_FROM = local('2026-01-06T08:00:00')
 
 describe('detectStrayWire: a load that outlasts every run of the compressor it was taken for', () => {
   it("raises a charger of the fridge's size once it has held far longer than any of the fridge's runs", () => {
-    const plugged = local("2026-01-06T19:25:00")
+    const plugged = local('2026-01-06T19:25:00')
     const bike = chargerSession(
       charger(plugged, { chemistry: 'lithium', ccPowerW: 133, ccRise: 0.02, ccMin: 300, taperMin: 60 }),
     )
