@@ -7,6 +7,7 @@ import type { Api } from './api.ts'
 import { lang, setLang, t } from './i18n/index.ts'
 import type { Live } from './live.ts'
 import { usePageStore } from './page-store.ts'
+import { LoadProblem } from './parts/load-problem.tsx'
 import { linkTo, location$, parseRoute } from './router.ts'
 import { SitePages } from './site-pages.tsx'
 import type { AlarmStore } from './stores/alarm-store.ts'
@@ -95,6 +96,18 @@ function AlarmBanner(props: { deps: AppDeps }) {
   )
 }
 
+/** An alarm whose start-up load failed cannot ring: every page says so, and why, until it is armed. */
+function AlarmOff(props: { deps: AppDeps }) {
+  const arm = props.deps.alarm.arm
+  if (arm.status.value !== 'failed') return null
+  return (
+    <div class="alarm-off" role="status">
+      <p data-label="alarm.off">{t.value('alarm.off')}</p>
+      <LoadProblem load={arm} />
+    </div>
+  )
+}
+
 export function App(props: AppDeps) {
   const tr = t.value
   const r = route.value
@@ -137,7 +150,7 @@ export function App(props: AppDeps) {
   }
   return (
     <>
-      <header class="top">
+      <header class="top" data-alarm={props.alarm.arm.status.value}>
         <a class="brand" {...linkTo('/')} data-label="app.title">
           {tr('app.title')}
         </a>
@@ -172,6 +185,7 @@ export function App(props: AppDeps) {
         )}
       </header>
       <AlarmBanner deps={props} />
+      <AlarmOff deps={props} />
       {page}
     </>
   )

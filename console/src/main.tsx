@@ -30,7 +30,7 @@ function start(u: User) {
   const live = createLive({ token, onUnauthorized: signedOut })
   const alarm = createAlarmStore({ api, live, beeper: createBeeper() })
   running = { live, alarm }
-  void alarm.start().catch(() => undefined)
+  void alarm.start()
   user.value = u
 }
 

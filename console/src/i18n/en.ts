@@ -84,6 +84,8 @@ export const en: Dict = {
   'transition.notified': 'Notified',
   'notify.sent': 'Sent',
   'notify.suppressed': 'Suppressed',
+  'alarm.off':
+    'Alarms are not active yet: a new critical alert or emergency call will not show or sound here.',
   'alarm.open': 'Open',
   'estate.title': 'Estate overview',
   'estate.more': '{n} more',

@@ -82,6 +82,7 @@ export const zhCN = {
   'transition.notified': '已通知',
   'notify.sent': '已发送',
   'notify.suppressed': '已抑制',
+  'alarm.off': '报警尚未启用：新的严重告警或紧急呼叫此刻不会在这里弹出，也不会响铃。',
   'alarm.open': '查看',
   'estate.title': '设施总览',
   'estate.more': '另有 {n} 条',

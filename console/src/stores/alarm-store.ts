@@ -1,10 +1,15 @@
 // The alarm every page carries: a critical alert, an emergency call or a fall that turns active while
 // the console is open shows as a banner and beeps until someone acknowledges it (here or elsewhere).
+// Until it is armed (the sites answered, their alerts are watched, what is active is known) it cannot
+// ring: a failed start-up load is tried again by itself, and `arm` says why for the shell to show. Live
+// events are not replayed after a reconnect, so each reconnect asks what is active and rings what turned
+// active meanwhile.
 import { computed, signal } from '@preact/signals'
 import type { Api } from '../api.ts'
 import type { Live } from '../live.ts'
 import type { Beeper } from '../parts/alarm.ts'
 import type { Alert, ListAnswer, Site } from '../types.ts'
+import { createLoadState } from './load-state.ts'
 
 const BEEP_EVERY_MS = 2000
 const ALWAYS_ALARM: readonly string[] = ['emergency_call', 'fall_detected', 'smoke']
@@ -17,6 +22,13 @@ export function createAlarmStore(deps: { api: Api; live: Live; beeper: Beeper })
   const sites = signal<Site[]>([])
   let timer: ReturnType<typeof setInterval> | undefined
   let detach = () => {}
+  let attached = false
+  // alarm-worthy alerts this console has been told of (rung, acknowledged or silenced): a look at what
+  // is active rings only the others
+  const known = new Set<string>()
+  // The first answer about what is active is the past (those do not ring), unless the console was
+  // already open and deaf by then because the start-up load failed: it cannot tell which came meanwhile.
+  let pastKnown = false
 
   const sync = () => {
     if (ringing.value.size && !timer) {
@@ -29,6 +41,7 @@ export function createAlarmStore(deps: { api: Api; live: Live; beeper: Beeper })
   }
   const onAlert = (a: Alert) => {
     const has = ringing.value.has(a.id)
+    if (raisesAlarm(a)) known.add(a.id)
     if (raisesAlarm(a) === has) {
       if (has) ringing.value = new Map(ringing.value).set(a.id, a)
       return
@@ -40,17 +53,51 @@ export function createAlarmStore(deps: { api: Api; live: Live; beeper: Beeper })
     sync()
   }
 
+  /** what is active now: ring what this console was not told of, silence what was handled meanwhile */
+  const catchUp = async (isCurrent: () => boolean) => {
+    const asked = new Set(ringing.value.keys())
+    const res = await deps.api.get<ListAnswer<Alert>>('/alerts', { state: 'active', limit: 1000 })
+    if (!isCurrent()) return
+    const active = new Map(res.items.filter(raisesAlarm).map((a) => [a.id, a]))
+    const next = new Map(ringing.value)
+    // ringing before the question and not active in the whole answer: acknowledged or cleared elsewhere
+    if (!res.next) for (const id of asked) if (!active.has(id)) next.delete(id)
+    for (const a of active.values()) {
+      if (pastKnown && !known.has(a.id)) next.set(a.id, a)
+      known.add(a.id)
+    }
+    pastKnown = true
+    ringing.value = next
+    sync()
+  }
+  // after a reconnect; it retries by itself too
+  const recheck = createLoadState(catchUp)
+  const arm = createLoadState(async (isCurrent) => {
+    try {
+      if (!attached) {
+        const res = await deps.api.get<ListAnswer<Site>>('/sites', { limit: 1000 })
+        if (!isCurrent()) return
+        sites.value = res.items
+        attached = true
+        detach = deps.live.attach(
+          res.items.map((s) => ({ siteId: s.id })),
+          { alert: onAlert },
+          () => void recheck.load(),
+        )
+      }
+      await catchUp(isCurrent)
+    } catch (err) {
+      pastKnown = true
+      throw err
+    }
+  })
+
   return {
     ringing: computed(() => [...ringing.value.values()].sort((a, b) => b.raisedAt - a.raisedAt)),
     sites,
-    async start() {
-      const res = await deps.api.get<ListAnswer<Site>>('/sites', { limit: 1000 })
-      sites.value = res.items
-      detach = deps.live.attach(
-        res.items.map((s) => ({ siteId: s.id })),
-        { alert: onAlert },
-      )
-    },
+    /** whether the alarm can ring: 'ready' once armed; why not while it failed (it retries by itself) */
+    arm,
+    start: arm.load,
     /** acknowledge from the banner: the sound stops here at once, the live event confirms it elsewhere */
     async acknowledge(id: string) {
       await deps.api.post(`/alerts/${encodeURIComponent(id)}/ack`, {})
@@ -64,6 +111,8 @@ export function createAlarmStore(deps: { api: Api; live: Live; beeper: Beeper })
       sync()
     },
     dispose() {
+      arm.dispose()
+      recheck.dispose()
       detach()
       clearInterval(timer)
     },

@@ -1,0 +1,250 @@
+// The alarm (banner and sound) in Debian's Chromium against the real service (child process, real
+// InfluxDB), with a charging pile and a day-care sensor over real MQTT. The browser cuts off what the
+// alarm loads at sign-in, or its live feed (playwright's request and WebSocket routing; the service
+// stays up and answers as ever once let through): the page says the alarm is not active and why until
+// it is, it arms itself once it can, and it rings what turned active while it could not hear.
+import type { MqttClient } from 'mqtt'
+import type { Browser, BrowserContext, Page, Route, WebSocketRoute } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { ensureConsoleBuilt } from '../../console/index.ts'
+import { en } from '../../console/src/i18n/en.ts'
+import { zhCN } from '../../console/src/i18n/zh-CN.ts'
+import type { Alert } from '../../domain/alerts.ts'
+import { horizontalOverflow, launchChromium, screenshot } from '../support/browser.ts'
+import { connectDevice } from '../support/device-publisher.ts'
+import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../support/service-process.ts'
+
+const PHONE = { width: 390, height: 844 }
+const DESK = { width: 1280, height: 900 }
+const CREW = { username: 'li.crew', password: 'correct horse battery 5' }
+
+describe('the alarm when it cannot hear', () => {
+  let svc: ServiceProcess
+  let browser: Browser
+  let pile: { id: string; secret: string }
+  let sensor: { id: string; secret: string }
+  let pileClient: MqttClient
+  let sensorClient: MqttClient
+  let seq = 0
+  const contexts: BrowserContext[] = []
+
+  const signIn = async (path: string, viewport: { width: number; height: number }) => {
+    const ctx = await browser.newContext({ viewport, locale: 'zh-CN' })
+    contexts.push(ctx)
+    const page = await ctx.newPage()
+    return {
+      page,
+      async go() {
+        await page.goto(`${svc.httpUrl}${path}`)
+        await page.fill('input[name=username]', CREW.username)
+        await page.fill('input[name=password]', CREW.password)
+        await page.click('button[type=submit]')
+        await page.waitForSelector('header.top')
+      },
+    }
+  }
+  /** the alert the service raised for a device event, once the API lists it active */
+  const raise = async (
+    client: MqttClient,
+    deviceId: string,
+    event: object,
+    type: string,
+  ): Promise<string> => {
+    await client.publishAsync(
+      `devices/${deviceId}/events`,
+      JSON.stringify({ ts: Date.now(), seq: seq++, ...event }),
+      {
+        qos: 1,
+      },
+    )
+    const a = await pollUntil(
+      async () =>
+        (
+          await api<{ items: Alert[] }>(
+            svc,
+            'GET',
+            `/api/v1/alerts?state=active&deviceId=${deviceId}&type=${type}`,
+          )
+        ).items.find((x) => x.raisedAt >= Date.now() - 60_000),
+      { what: `${type} active in the API` },
+    )
+    return a.id
+  }
+  const portFault = (port: number) =>
+    raise(
+      pileClient,
+      pile.id,
+      { kind: 'charging-pile', event: 'port_fault', port, code: 'short_circuit' },
+      'port_fault',
+    )
+  const ack = (id: string) => api(svc, 'POST', `/api/v1/alerts/${id}/ack`, {})
+  const bannerIds = (page: Page) =>
+    page.evaluate(
+      `[...document.querySelectorAll('.alarm-banner .alarm-item')].map((e) => e.getAttribute('data-alert-id'))`,
+    ) as Promise<string[]>
+
+  beforeAll(async () => {
+    ensureConsoleBuilt()
+    svc = await createServiceProcess({ influxUrl: inject('influxUrl') })
+    await svc.start()
+    const shed = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
+      name: '7号楼充电棚',
+      community: '桂园小区',
+      kind: 'charging-shed',
+    })
+    const centre = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
+      name: '桂园日间照料中心',
+      community: '桂园小区',
+      kind: 'daycare-centre',
+    })
+    pile = await api(svc, 'POST', '/api/v1/devices', {
+      id: 'pile-alarm-1',
+      kind: 'charging-pile',
+      siteId: shed.id,
+    })
+    sensor = await api(svc, 'POST', '/api/v1/devices', {
+      id: 'room-alarm-1',
+      kind: 'daycare-sensor',
+      siteId: centre.id,
+    })
+    await api(svc, 'POST', '/api/v1/users', { ...CREW, role: 'crew', tenantId: 'default' })
+    pileClient = await connectDevice(svc.mqttUrl, pile)
+    sensorClient = await connectDevice(svc.mqttUrl, sensor)
+    await pileClient.publishAsync(
+      `devices/${pile.id}/telemetry`,
+      JSON.stringify({
+        ts: Date.now(),
+        seq: seq++,
+        kind: 'charging-pile',
+        feeder: { voltageV: 230, currentA: 0.1, powerW: 20, leakageMA: 1 },
+        ports: [1, 2, 3, 4].map((port) => ({ port, state: 'idle', powerW: 0, tempC: 24 })),
+      }),
+      { qos: 1 },
+    )
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined)
+    await browser?.close()
+    await pileClient?.endAsync(true)
+    await sensorClient?.endAsync(true)
+    await svc?.kill('SIGTERM')
+  })
+
+  const layouts = [
+    { name: 'phone-zh', d: zhCN, viewport: PHONE, path: '/alerts', ports: [1, 2] },
+    { name: 'desk-en', d: en, viewport: DESK, path: '/?lang=en', ports: [3, 4] },
+  ] as const
+
+  for (const l of layouts) {
+    it(`says the alarm is not active while its start-up load fails, arms itself once it answers, and rings (${l.name})`, async () => {
+      const { page, go } = await signIn(l.path, l.viewport)
+      // no answer at all (the network cut, a proxy down) until the test lets the sites through
+      let cut = true
+      let attempts = 0
+      await page.route(
+        (url) => url.pathname === '/api/v1/sites',
+        async (route: Route) => {
+          attempts++
+          if (cut) await route.abort('connectionrefused')
+          else await route.continue()
+        },
+      )
+      await go()
+      const notice = await page.waitForSelector('.alarm-off')
+      const said = (await notice.textContent()) ?? ''
+      expect(said).toContain(l.d['alarm.off'])
+      expect(said).toContain(l.d['load.failed'].replace('{why}', l.d['load.unreachable']))
+      expect(said).toContain(l.d['load.willRetry'])
+      expect(await page.getAttribute('header.top', 'data-alarm')).toBe('failed')
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+      await screenshot(page, `alarm-not-armed-${l.name}`)
+
+      // it asks again by itself, and says so for as long as it fails
+      const before = attempts
+      await pollUntil(async () => attempts > before, { what: 'a new attempt without anyone asking' })
+      await page.waitForSelector('.alarm-off [data-action="retry"]:not([disabled])')
+      expect(await page.textContent('.alarm-off')).toContain(l.d['alarm.off'])
+
+      // a critical alert raised while the alarm cannot hear rings once it can
+      const missed = await portFault(l.ports[0])
+      expect(await page.$('.alarm-banner')).toBeNull()
+      cut = false
+      await page.waitForSelector('header.top[data-alarm="ready"]', { timeout: 20_000 })
+      expect(await page.$('.alarm-off')).toBeNull()
+      await page.waitForSelector(`.alarm-banner .alarm-item[data-alert-id="${missed}"]`)
+      await page.click(`.alarm-item[data-alert-id="${missed}"] [data-action="alarm-ack"]`)
+      await page.waitForSelector('.alarm-banner', { state: 'detached' })
+
+      // and a new one rings live
+      const beeps = (await page.evaluate('window.__courtyardAlarm?.beeps ?? 0')) as number
+      const fresh = await portFault(l.ports[1])
+      await page.waitForSelector(`.alarm-banner .alarm-item[data-alert-id="${fresh}"]`, { timeout: 10_000 })
+      expect(await page.evaluate('window.__courtyardAlarm.beeps')).toBeGreaterThan(beeps)
+      await screenshot(page, `alarm-armed-ringing-${l.name}`)
+      await page.click(`.alarm-item[data-alert-id="${fresh}"] [data-action="alarm-ack"]`)
+      await page.waitForSelector('.alarm-banner', { state: 'detached' })
+    })
+  }
+
+  it('after its live feed comes back, rings an alert raised meanwhile and stops one acknowledged elsewhere meanwhile', async () => {
+    const { page, go } = await signIn('/', DESK)
+    // the live feed through a relay the test can cut: socket.io's polling requests and its WebSocket
+    let cut = false
+    const relays: { page: WebSocketRoute; server: WebSocketRoute }[] = []
+    let upgrades = 0
+    await page.route(
+      (url) => url.pathname.startsWith('/socket.io'),
+      async (route: Route) => {
+        if (cut) await route.abort('connectionrefused')
+        else await route.continue()
+      },
+    )
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (cut) return void ws.close()
+      const server = ws.connectToServer()
+      ws.onMessage((m) => {
+        // engine.io: "5" ends the upgrade from polling; from then on the WebSocket carries everything
+        if (m === '5') upgrades++
+        server.send(m)
+      })
+      server.onMessage((m) => ws.send(m))
+      relays.push({ page: ws, server })
+    })
+    await go()
+    await page.waitForSelector('header.top[data-alarm="ready"] [data-live="live"]')
+    await pollUntil(async () => upgrades > 0, { what: 'the live feed on its WebSocket' })
+
+    const before = await raise(
+      sensorClient,
+      sensor.id,
+      { kind: 'daycare-sensor', event: 'fall_detected', room: '活动室', confidence: 0.9 },
+      'fall_detected',
+    )
+    await page.waitForSelector(`.alarm-banner .alarm-item[data-alert-id="${before}"]`, { timeout: 10_000 })
+
+    cut = true
+    for (const r of relays) {
+      await r.page.close()
+      await r.server.close()
+    }
+    await page.waitForSelector('[data-live="offline"]')
+    await ack(before)
+    const meanwhile = await raise(
+      sensorClient,
+      sensor.id,
+      { kind: 'daycare-sensor', event: 'emergency_call', room: '活动室' },
+      'emergency_call',
+    )
+    expect(await bannerIds(page)).toEqual([before])
+
+    cut = false
+    await page.waitForSelector('[data-live="live"]', { timeout: 20_000 })
+    await pollUntil(async () => (await bannerIds(page)).join() === meanwhile, {
+      what: 'the emergency call from the gap ringing, the acknowledged fall not',
+    })
+    await screenshot(page, 'alarm-after-reconnect-desk')
+    await ack(meanwhile)
+    await page.waitForSelector('.alarm-banner', { state: 'detached' })
+  })
+})
