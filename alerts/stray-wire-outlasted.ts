@@ -28,11 +28,20 @@ const STEP_FIT_SHARE = 0.35
 /** Loads followed at once: a charger taken for the fridge, then the fridge itself. */
 const MAX_WATCHES = 3
 
-/** Starts following a load just taken for `sig`; compressors only (a run has a length), learned only. */
+/** Starts following a load just taken for `sig`; compressors only (a run has a length). */
 export function watchRun(s: StrayWireState, sig: LoadSignature, cand: Candidate, levelW: number): void {
-  if (sig.kind !== 'compressor' || sig.source !== 'learned') return
+  if (sig.kind !== 'compressor') return
+  // a crew's "not charging: compressor" has no run lengths of its own: the circuit's learned compressor
+  // of that size has (else a crew's answer to one long run would hide chargers of that size for good)
+  const timed =
+    sig.source === 'learned'
+      ? sig
+      : s.normal!.signatures.find(
+          (x) => x.source === 'learned' && x.kind === 'compressor' && levelMatches(x, levelW, null),
+        )
+  if (!timed) return
   const watch: RunWatch = {
-    signatureId: sig.id,
+    signatureId: timed.id,
     onsetTs: cand.onsetTs,
     levelW: Math.round(levelW * 10) / 10,
     baseW: Math.round(s.baselineW! * 10) / 10,

@@ -3,8 +3,9 @@
 // it took for a compressor until it leaves, learns how long the compressor's runs last, and raises what
 // holds far longer than any of them.
 import { describe, expect, it } from 'vitest'
+import type { LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
 import { outlastAfterMin } from '../../alerts/stray-wire-outlasted.ts'
-import type { StrayWireInput } from '../../alerts/stray-wire-types.ts'
+import { DEFAULT_STRAY_WIRE_PARAMS, type StrayWireInput } from '../../alerts/stray-wire-types.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
 import { circuitReading } from '../../simulators/physics/meter.ts'
@@ -76,6 +77,33 @@ describe('detectStrayWire: a load that outlasts every run of the compressor it w
       (s) => s.kind === 'compressor' && Math.abs(s.levelW - 132) < 15,
     )
     expect(learned?.timedRuns).toBeGreaterThanOrEqual(8)
+  })
+
+  it("still raises it when a crew has said a load of the fridge's size is a compressor", () => {
+    // a crew cleared one of the fridge's first alerts as "not charging: compressor": that answer has no
+    // run lengths of its own, the fridge's learned runs still judge a load taken for it
+    const crew: LoadSignature = {
+      id: 'c-alert-1',
+      kind: 'compressor',
+      source: 'crew',
+      levelW: 131,
+      harmonicRatio: null,
+      window: null,
+      count: 1,
+      firstTs: T0,
+      lastTs: T0,
+    }
+    const params = { ...DEFAULT_STRAY_WIRE_PARAMS, feedback: { taught: [crew], forget: [] } }
+    const plugged = local('2026-01-06T19:25:00')
+    const bike = chargerSession(
+      charger(plugged, { chemistry: 'lithium', ccPowerW: 133, ccRise: 0.02, ccMin: 300, taperMin: 60 }),
+    )
+    const r = run(wattsOnly([fridge(T0, 130, HOURS), bike], T0, HOURS * 60), params, true)
+    const judged = raises(r).filter((v) => v.ts >= JUDGED_FROM)
+    expect(judged).toHaveLength(1)
+    expect(Math.abs(judged[0]!.onsetTs - plugged)).toBeLessThanOrEqual(2 * MIN)
+    // and the fridge's own runs raised nothing meanwhile, nor at first: the crew had said what it was
+    expect(raises(r).filter((v) => v.ts < plugged)).toEqual([])
   })
 
   it('raises nothing for the fridge itself, run after run, once it knows it', () => {
