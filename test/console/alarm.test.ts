@@ -3,7 +3,8 @@
 // alarm loads at sign-in, or its live feed (playwright's request and WebSocket routing; the service
 // stays up and answers as ever once let through): the page says the alarm is not active and why until
 // it is, it arms itself once it can, and it rings what turned active while it could not hear. A site
-// created after sign-in rings live like the others.
+// created after sign-in rings live like the others; a start-up load that never answers fails after the
+// console's request timeout and says so.
 import type { MqttClient } from 'mqtt'
 import type { Browser, BrowserContext, Page, Route, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -17,6 +18,8 @@ import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../su
 
 const PHONE = { width: 390, height: 844 }
 const DESK = { width: 1280, height: 900 }
+/** console/src/api.ts API_TIMEOUT_MS (that module needs a browser to load) */
+const REQUEST_TIMEOUT_MS = 15_000
 const CREW = { username: 'li.crew', password: 'correct horse battery 5' }
 
 describe('the alarm when it cannot hear', () => {
@@ -294,5 +297,40 @@ describe('the alarm when it cannot hear', () => {
     } finally {
       await client.endAsync(true)
     }
+  })
+
+  it('says the alarm is not active when its start-up load gets no answer within the request timeout, and arms once it does', async () => {
+    const { page, go } = await signIn('/alerts', PHONE)
+    // the page's own timers on a clock the test can move on: the 15 s pass without waiting for them
+    await page.clock.install()
+    let hold = true
+    let held: () => void = () => {}
+    const asked = new Promise<void>((resolve) => {
+      held = resolve
+    })
+    await page.route(
+      (url) => url.pathname === '/api/v1/sites',
+      async (route: Route) => {
+        // a proxy that took the request and never answers: nothing fails for the page to see
+        if (hold) held()
+        else await route.continue()
+      },
+    )
+    await go()
+    await asked
+    expect(await page.$('.alarm-off')).toBeNull()
+    await page.clock.fastForward(REQUEST_TIMEOUT_MS)
+    hold = false
+    const notice = await page.waitForSelector('.alarm-off')
+    const said = (await notice.textContent()) ?? ''
+    expect(said).toContain(zhCN['alarm.off'])
+    expect(said).toContain(zhCN['load.failed'].replace('{why}', zhCN['load.timeout'].replace('{s}', '15')))
+    expect(said).toContain(zhCN['load.willRetry'])
+    expect(await page.getAttribute('header.top', 'data-alarm')).toBe('failed')
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'alarm-start-up-timed-out-phone-zh')
+    // it asks again by itself, and this time the answer comes
+    await page.waitForSelector('header.top[data-alarm="ready"]', { timeout: 20_000 })
+    expect(await page.$('.alarm-off')).toBeNull()
   })
 })
