@@ -62,10 +62,11 @@ const notFound = (what: string): SubscribeAck => ({
 function targetOf(raw: unknown): SubscribeTarget | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined
   const { siteId, deviceId, alerts } = raw as Record<string, unknown>
-  const keys = Object.keys(raw).length
-  if (typeof siteId === 'string' && keys === 1 && isValidId(siteId)) return { siteId }
-  if (typeof deviceId === 'string' && keys === 1 && isValidId(deviceId)) return { deviceId }
-  if (alerts === 'all' && keys === 1) return { alerts }
+  // as before the alerts target: one of siteId and deviceId (other keys are not looked at); alerts alone
+  const one = (a: unknown, b: unknown) => a === undefined && b === undefined
+  if (typeof siteId === 'string' && one(deviceId, alerts) && isValidId(siteId)) return { siteId }
+  if (typeof deviceId === 'string' && one(siteId, alerts) && isValidId(deviceId)) return { deviceId }
+  if (alerts === 'all' && one(siteId, deviceId)) return { alerts }
   return undefined
 }
 
