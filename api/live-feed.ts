@@ -26,7 +26,7 @@ import type { ApiMetrics } from './metrics.ts'
 
 export interface SocketData {
   principal: Principal
-  /** subscription key (`site:x` / `device:y`) → device ids whose telemetry it holds */
+  /** subscription key (`site:x` / `device:y` / `alerts:…`) → device ids whose telemetry it holds */
   watches: Map<string, string[]>
   readings: ReadingDelivery
 }
@@ -39,7 +39,7 @@ export interface LiveFeed {
   ready: Promise<void>
   /** A device joined a site: clients watching the site now get its readings too. */
   deviceAdded(device: { id: string; siteId: string }): Promise<void>
-  /** Sends an alert (on every change of state) to its device's and site's rooms. */
+  /** Sends an alert (on every change of state) to its device's, site's and tenant's alert rooms. */
   emitAlert(alert: LiveAlert): void
   close(): Promise<void>
 }
@@ -51,6 +51,8 @@ function deliveryOf(auth: unknown): ReadingDelivery | undefined {
   return READING_DELIVERIES.find((d) => d === raw)
 }
 
+const BAD_TARGET = "{ siteId }, { deviceId } or { alerts: 'all' }"
+
 const notFound = (what: string): SubscribeAck => ({
   ok: false,
   error: 'NOT_FOUND',
@@ -59,9 +61,12 @@ const notFound = (what: string): SubscribeAck => ({
 
 function targetOf(raw: unknown): SubscribeTarget | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined
-  const { siteId, deviceId } = raw as Record<string, unknown>
-  if (typeof siteId === 'string' && deviceId === undefined && isValidId(siteId)) return { siteId }
-  if (typeof deviceId === 'string' && siteId === undefined && isValidId(deviceId)) return { deviceId }
+  const { siteId, deviceId, alerts } = raw as Record<string, unknown>
+  // as before the alerts target: one of siteId and deviceId (other keys are not looked at); alerts alone
+  const one = (a: unknown, b: unknown) => a === undefined && b === undefined
+  if (typeof siteId === 'string' && one(deviceId, alerts) && isValidId(siteId)) return { siteId }
+  if (typeof deviceId === 'string' && one(siteId, alerts) && isValidId(deviceId)) return { deviceId }
+  if (alerts === 'all' && one(siteId, deviceId)) return { alerts }
   return undefined
 }
 
@@ -140,9 +145,17 @@ export function createLiveFeed(deps: {
 
   const subscribe = async (socket: LiveSocket, raw: unknown): Promise<SubscribeAck> => {
     const target = targetOf(raw)
-    if (!target)
-      return { ok: false, error: 'BAD_REQUEST', message: 'subscribe to { siteId } or { deviceId }' }
+    if (!target) return { ok: false, error: 'BAD_REQUEST', message: `subscribe to ${BAD_TARGET}` }
     const { tenantId } = socket.data.principal
+    if ('alerts' in target) {
+      // alerts only, no readings: nothing to watch on the broker, and no batched twin of the room
+      const room = liveRoom.alerts(tenantId)
+      if (!socket.data.watches.has(room)) {
+        socket.data.watches.set(room, [])
+        socket.join(room)
+      }
+      return { ok: true }
+    }
     let room: string
     let ids: string[]
     if ('siteId' in target) {
@@ -164,14 +177,18 @@ export function createLiveFeed(deps: {
 
   const unsubscribe = (socket: LiveSocket, raw: unknown): SubscribeAck => {
     const target = targetOf(raw)
-    if (!target)
-      return { ok: false, error: 'BAD_REQUEST', message: 'unsubscribe from { siteId } or { deviceId }' }
-    const room = 'siteId' in target ? liveRoom.site(target.siteId) : liveRoom.device(target.deviceId)
+    if (!target) return { ok: false, error: 'BAD_REQUEST', message: `unsubscribe from ${BAD_TARGET}` }
+    const room =
+      'alerts' in target
+        ? liveRoom.alerts(socket.data.principal.tenantId)
+        : 'siteId' in target
+          ? liveRoom.site(target.siteId)
+          : liveRoom.device(target.deviceId)
     const ids = socket.data.watches.get(room)
     if (ids) {
       socket.data.watches.delete(room)
       unwatch(ids)
-      socket.leave(socket.data.readings === 'batched' ? batchedRoom(room) : room)
+      socket.leave(socket.data.readings === 'batched' && !('alerts' in target) ? batchedRoom(room) : room)
     }
     return { ok: true }
   }
@@ -266,8 +283,13 @@ export function createLiveFeed(deps: {
       await Promise.all(pending)
     },
     emitAlert(alert) {
+      // and to whoever watches the alerts of the site's tenant, or of every tenant (one indexed lookup per
+      // change of an alert, which is rare next to readings)
+      const tenantId = registry.getSite(alert.siteId)?.tenantId
+      const alertRooms = [liveRoom.alerts(null)]
+      if (tenantId !== undefined) alertRooms.push(liveRoom.alerts(tenantId))
       // through the same queue, so clients get the live events in the order the service produced them
-      outbox.send(alert, 'alert', alert)
+      outbox.send({ deviceId: alert.deviceId, siteId: alert.siteId, rooms: alertRooms }, 'alert', alert)
       metrics.liveMessages.inc({ type: 'alert' })
     },
     async close() {

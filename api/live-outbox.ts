@@ -21,9 +21,12 @@ type OtherEvent = Exclude<keyof ServerToClientEvents, 'reading' | 'readings'>
 export interface LiveOutbox {
   /** to the device's and site's watchers: one `reading` each, or in their site's next batch */
   reading(msg: LiveReading): void
-  /** to both kinds of room, after every reading held for a batch: every socket sees the service's order */
+  /**
+   * to both kinds of room, after every reading held for a batch: every socket sees the service's order;
+   * `rooms`: further rooms that get it too (sockets that watch alerts only), each socket once
+   */
   send<E extends OtherEvent>(
-    to: { deviceId: string; siteId: string },
+    to: { deviceId: string; siteId: string; rooms?: readonly string[] },
     event: E,
     msg: Parameters<ServerToClientEvents[E]>[0],
   ): void
@@ -86,7 +89,7 @@ export function createLiveOutbox(deps: { io: LiveServer; batchIntervalMs?: numbe
     send(to, event, msg) {
       const deviceRoom = liveRoom.device(to.deviceId)
       const siteRoom = liveRoom.site(to.siteId)
-      const all = [deviceRoom, siteRoom, batchedRoom(deviceRoom), batchedRoom(siteRoom)]
+      const all = [deviceRoom, siteRoom, batchedRoom(deviceRoom), batchedRoom(siteRoom), ...(to.rooms ?? [])]
       // nobody watches: nothing to order or send (socket.io would serialise it for empty rooms too; a
       // reconnect storm brings thousands of `online` statuses a second)
       if (!all.some((r) => rooms.has(r))) return

@@ -3,7 +3,12 @@
 import type { Alert } from './alerts.ts'
 import type { DeviceEvent, DeviceKind, Telemetry } from './protocol.ts'
 
-export type SubscribeTarget = { siteId: string } | { deviceId: string }
+/**
+ * What a socket watches: a site or a device (every event of it), or `{ alerts: 'all' }`: only `alert`
+ * events, of every site the credential may read (its tenant's; every tenant's for an admin spanning them
+ * all), sites created after subscribing included (v1.3; an alarm must not miss a shed added today).
+ */
+export type SubscribeTarget = { siteId: string } | { deviceId: string } | { alerts: 'all' }
 
 /**
  * How a socket receives readings, chosen in the handshake (`auth.readings`): `each` (the default, as in
@@ -58,8 +63,9 @@ export interface ServerToClientEvents {
   alert: (alert: LiveAlert) => void
 }
 
-/** Room names: one per site and one per device. */
+/** Room names: one per site, one per device, and one per tenant for its alerts (null: every tenant's). */
 export const liveRoom = {
   site: (siteId: string) => `site:${siteId}`,
   device: (deviceId: string) => `device:${deviceId}`,
+  alerts: (tenantId: string | null) => (tenantId === null ? 'alerts:*' : `alerts:tenant:${tenantId}`),
 }

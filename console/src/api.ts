@@ -1,5 +1,11 @@
 // The console's HTTP client: same-origin fetch with the session cookie (or, for integrators' kiosks, an
 // API token kept in sessionStorage). A 401 anywhere means "signed out": the shell shows the sign-in page.
+// A request that gets no whole answer in time fails (ApiTimeout) instead of leaving its page, or the
+// alarm's start-up, waiting without a word for as long as a half-open connection or a stuck proxy lasts.
+import { t } from './i18n/index.ts'
+
+/** longer than any route takes when the service is well (a device command waits ≤ 10 s for its ack) */
+export const API_TIMEOUT_MS = 15_000
 
 export class ApiError extends Error {
   constructor(
@@ -11,6 +17,13 @@ export class ApiError extends Error {
   }
 }
 
+/** the service did not answer (headers and body) within `afterS` seconds */
+export class ApiTimeout extends Error {
+  constructor(readonly afterS: number) {
+    super(t.value('load.timeout', { s: afterS }))
+  }
+}
+
 export interface Api {
   get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T>
   post<T>(path: string, body?: unknown): Promise<T>
@@ -19,17 +32,31 @@ export interface Api {
 }
 
 export function createApi(opts: { token?: string; onUnauthorized: () => void }): Api {
+  /** the answer's status and body, or ApiTimeout once API_TIMEOUT_MS passed without them */
+  const exchange = async (path: string, init: RequestInit) => {
+    const abort = new AbortController()
+    // a timer of the page's own (not AbortSignal.timeout): a test's fake clock can move it on
+    const timer = setTimeout(() => abort.abort(), API_TIMEOUT_MS)
+    try {
+      const res = await fetch(`/api/v1${path}`, { ...init, signal: abort.signal })
+      return { res, text: await res.text() }
+    } catch (err) {
+      if (abort.signal.aborted) throw new ApiTimeout(API_TIMEOUT_MS / 1000)
+      throw err
+    } finally {
+      clearTimeout(timer)
+    }
+  }
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (opts.token) headers.authorization = `Bearer ${opts.token}`
     if (body !== undefined) headers['content-type'] = 'application/json'
-    const res = await fetch(`/api/v1${path}`, {
+    const { res, text } = await exchange(path, {
       method,
       headers,
       credentials: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body),
     })
-    const text = await res.text()
     let parsed: unknown
     try {
       parsed = text ? JSON.parse(text) : undefined

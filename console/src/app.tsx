@@ -37,7 +37,7 @@ function EstatePage(props: { deps: AppDeps }) {
 }
 function AlertsPage(props: { deps: AppDeps }) {
   const { api, live, alarm } = props.deps
-  const store = usePageStore(() => createAlertsStore({ api, live, sites: () => alarm.sites.value }), 'alerts')
+  const store = usePageStore(() => createAlertsStore({ api, live }), 'alerts')
   return <AlertsView store={store} sites={alarm.sites.value} />
 }
 function AlertPage(props: { deps: AppDeps; id: string }) {

@@ -27,7 +27,8 @@ export interface Live {
   close(): void
 }
 
-const keyOf = (t: SubscribeTarget) => ('siteId' in t ? `site:${t.siteId}` : `device:${t.deviceId}`)
+const keyOf = (t: SubscribeTarget) =>
+  'siteId' in t ? `site:${t.siteId}` : 'deviceId' in t ? `device:${t.deviceId}` : `alerts:${t.alerts}`
 const RETRY_AFTER_SERVER_DISCONNECT_MS = 1000
 
 export function createLive(opts: { token?: string; onUnauthorized: () => void }): Live {

@@ -3,6 +3,7 @@ import mqtt, { type MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { REVOKE_TOPIC } from '../../api/app.ts'
 import type { LiveAlert } from '../../domain/live-events.ts'
+import { pollUntil } from '../support/poll.ts'
 import type { Harness } from './api-harness.ts'
 import {
   type LiveClient,
@@ -187,6 +188,8 @@ describe('subscriptions', () => {
     ['another tenant’s site', { siteId: 'bravo-shed' }, 'NOT_FOUND'],
     ['an unknown device', { deviceId: 'ghost-01' }, 'NOT_FOUND'],
     ['a malformed target', { deviceId: 'a b' }, 'BAD_REQUEST'],
+    ['alerts of some other kind', { alerts: 'mine' }, 'BAD_REQUEST'],
+    ['a site and alerts at once', { siteId: 'acme-shed', alerts: 'all' }, 'BAD_REQUEST'],
   ])('refuses to subscribe to %s', async (_n, target, code) => {
     const s = await connected(tokens.acmeViewer)
     const ack = await subscribe(s, target as { deviceId: string })
@@ -212,6 +215,76 @@ describe('subscriptions', () => {
     }
     h.api.live.emitAlert(alert)
     expect(await got).toEqual(alert)
+  })
+
+  it('sends { alerts: "all" } every alert of its tenant, of a site created after it subscribed too, and no other tenant’s', async () => {
+    const viewer = await connected(tokens.acmeViewer)
+    const admin = await connected(
+      h.registry.createToken({ tenantId: null, role: 'admin', name: 'every tenant' }).token,
+    )
+    for (const s of [viewer, admin]) expect(await subscribe(s, { alerts: 'all' })).toEqual({ ok: true })
+    const seen = { viewer: [] as string[], admin: [] as string[] }
+    viewer.on('alert', (a) => seen.viewer.push(a.id))
+    admin.on('alert', (a) => seen.admin.push(a.id))
+    const res = await h.call('POST', '/api/v1/sites', {
+      token: tokens.acmeManager,
+      body: { name: 'Shed C', community: 'Garden Court', kind: 'charging-shed' },
+    })
+    expect(res.status).toBe(201)
+    const annex = (res.body as { id: string }).id
+    const now = Date.now()
+    const alertAt = (id: string, siteId: string, deviceId: string): LiveAlert => ({
+      id,
+      type: 'port_fault',
+      severity: 'critical',
+      state: 'active',
+      deviceId,
+      siteId,
+      message: 'port 1 fault',
+      raisedAt: now,
+      count: 1,
+      updatedAt: now,
+    })
+    // in the service's order: the other tenant's alert would come first if it came at all
+    h.api.live.emitAlert(alertAt('al-bravo', 'bravo-shed', 'bravo-pile'))
+    const got = next(viewer, 'alert')
+    h.api.live.emitAlert(alertAt('al-annex', annex, 'pile-annex'))
+    expect(await got).toMatchObject({ id: 'al-annex', siteId: annex })
+    expect(seen.viewer).toEqual(['al-annex'])
+    await pollUntil(async () => seen.admin.length === 2, { what: 'both alerts at the admin' })
+    expect(seen.admin).toEqual(['al-bravo', 'al-annex'])
+
+    // unsubscribed: quiet again (a later alert to a site it now watches comes alone)
+    expect(await viewer.timeout(10_000).emitWithAck('unsubscribe', { alerts: 'all' })).toEqual({ ok: true })
+    expect(await subscribe(viewer, { siteId: 'acme-shed' })).toEqual({ ok: true })
+    const after = next(viewer, 'alert')
+    h.api.live.emitAlert(alertAt('al-annex-2', annex, 'pile-annex'))
+    h.api.live.emitAlert(alertAt('al-shed', 'acme-shed', 'pile-01'))
+    expect(await after).toMatchObject({ id: 'al-shed' })
+  })
+
+  it('sends an alert once to a socket that watches both its site and all alerts', async () => {
+    const s = await connected(tokens.acmeViewer)
+    expect(await subscribe(s, { siteId: 'acme-shed' })).toEqual({ ok: true })
+    expect(await subscribe(s, { alerts: 'all' })).toEqual({ ok: true })
+    const seen: string[] = []
+    s.on('alert', (a) => seen.push(a.id))
+    const now = Date.now()
+    for (const id of ['al-both-1', 'al-both-2'])
+      h.api.live.emitAlert({
+        id,
+        type: 'smoke',
+        severity: 'critical',
+        state: 'active',
+        deviceId: 'pile-01',
+        siteId: 'acme-shed',
+        message: 'smoke in Shed A',
+        raisedAt: now,
+        count: 1,
+        updatedAt: now,
+      })
+    await pollUntil(async () => seen.includes('al-both-2'), { what: 'the second alert' })
+    expect(seen).toEqual(['al-both-1', 'al-both-2'])
   })
 })
 

@@ -2,7 +2,9 @@
 // InfluxDB), with a charging pile and a day-care sensor over real MQTT. The browser cuts off what the
 // alarm loads at sign-in, or its live feed (playwright's request and WebSocket routing; the service
 // stays up and answers as ever once let through): the page says the alarm is not active and why until
-// it is, it arms itself once it can, and it rings what turned active while it could not hear.
+// it is, it arms itself once it can, and it rings what turned active while it could not hear. A site
+// created after sign-in rings live like the others; a start-up load that never answers fails after the
+// console's request timeout and says so.
 import type { MqttClient } from 'mqtt'
 import type { Browser, BrowserContext, Page, Route, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -16,6 +18,8 @@ import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../su
 
 const PHONE = { width: 390, height: 844 }
 const DESK = { width: 1280, height: 900 }
+/** console/src/api.ts API_TIMEOUT_MS (that module needs a browser to load) */
+const REQUEST_TIMEOUT_MS = 15_000
 const CREW = { username: 'li.crew', password: 'correct horse battery 5' }
 
 describe('the alarm when it cannot hear', () => {
@@ -246,5 +250,87 @@ describe('the alarm when it cannot hear', () => {
     await screenshot(page, 'alarm-after-reconnect-desk')
     await ack(meanwhile)
     await page.waitForSelector('.alarm-banner', { state: 'detached' })
+  })
+
+  it('rings live for a site and device created after sign-in, and names the new site, without a reconnect', async () => {
+    const { page, go } = await signIn('/?lang=en', DESK)
+    // every socket.io connection ends up on a WebSocket of its own: a reconnect would open another
+    let websockets = 0
+    page.on('websocket', (ws) => {
+      if (ws.url().includes('/socket.io/')) websockets++
+    })
+    await go()
+    await page.waitForSelector('header.top[data-alarm="ready"] [data-live="live"]')
+    await pollUntil(async () => websockets > 0, { what: 'the live feed on its WebSocket' })
+
+    // a property manager adds a shed and its first pile (here through the API, as the console's pages do)
+    const shed = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
+      name: '12号楼新充电棚',
+      community: '桂园小区',
+      kind: 'charging-shed',
+    })
+    const newPile = await api<{ id: string; secret: string }>(svc, 'POST', '/api/v1/devices', {
+      id: 'pile-alarm-new',
+      kind: 'charging-pile',
+      siteId: shed.id,
+    })
+    const client = await connectDevice(svc.mqttUrl, newPile)
+    try {
+      const beeps = (await page.evaluate('window.__courtyardAlarm?.beeps ?? 0')) as number
+      const fault = await raise(
+        client,
+        newPile.id,
+        { kind: 'charging-pile', event: 'port_fault', port: 1, code: 'short_circuit' },
+        'port_fault',
+      )
+      const item = `.alarm-banner .alarm-item[data-alert-id="${fault}"]`
+      await page.waitForSelector(item, { timeout: 10_000 })
+      expect(await page.evaluate('window.__courtyardAlarm.beeps')).toBeGreaterThan(beeps)
+      // the banner names the shed, not its id: the site list was read again for it
+      await pollUntil(async () => ((await page.textContent(item)) ?? '').includes('12号楼新充电棚'), {
+        what: 'the new shed named in the banner',
+      })
+      expect(websockets).toBe(1)
+      await screenshot(page, 'alarm-new-site-ringing-desk')
+      await page.click(`.alarm-item[data-alert-id="${fault}"] [data-action="alarm-ack"]`)
+      await page.waitForSelector('.alarm-banner', { state: 'detached' })
+    } finally {
+      await client.endAsync(true)
+    }
+  })
+
+  it('says the alarm is not active when its start-up load gets no answer within the request timeout, and arms once it does', async () => {
+    const { page, go } = await signIn('/alerts', PHONE)
+    // the page's own timers on a clock the test can move on: the 15 s pass without waiting for them
+    await page.clock.install()
+    let hold = true
+    let held: () => void = () => {}
+    const asked = new Promise<void>((resolve) => {
+      held = resolve
+    })
+    await page.route(
+      (url) => url.pathname === '/api/v1/sites',
+      async (route: Route) => {
+        // a proxy that took the request and never answers: nothing fails for the page to see
+        if (hold) held()
+        else await route.continue()
+      },
+    )
+    await go()
+    await asked
+    expect(await page.$('.alarm-off')).toBeNull()
+    await page.clock.fastForward(REQUEST_TIMEOUT_MS)
+    hold = false
+    const notice = await page.waitForSelector('.alarm-off')
+    const said = (await notice.textContent()) ?? ''
+    expect(said).toContain(zhCN['alarm.off'])
+    expect(said).toContain(zhCN['load.failed'].replace('{why}', zhCN['load.timeout'].replace('{s}', '15')))
+    expect(said).toContain(zhCN['load.willRetry'])
+    expect(await page.getAttribute('header.top', 'data-alarm')).toBe('failed')
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'alarm-start-up-timed-out-phone-zh')
+    // it asks again by itself, and this time the answer comes
+    await page.waitForSelector('header.top[data-alarm="ready"]', { timeout: 20_000 })
+    expect(await page.$('.alarm-off')).toBeNull()
   })
 })

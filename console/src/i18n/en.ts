@@ -14,6 +14,7 @@ export const en: Dict = {
   'common.notFound': 'No such page',
   'load.failed': 'Could not load: {why}',
   'load.unreachable': 'the service could not be reached',
+  'load.timeout': 'the service did not answer within {s} s',
   'load.willRetry': 'It will retry by itself in a few seconds, or choose “Retry now”.',
   'load.noRetry': 'Retrying may not help: reload the page or ask an administrator.',
   'load.retry': 'Retry now',

@@ -12,6 +12,7 @@ export const zhCN = {
   'common.notFound': '页面不存在',
   'load.failed': '加载失败：{why}',
   'load.unreachable': '未能连接到服务',
+  'load.timeout': '服务在 {s} 秒内没有应答',
   'load.willRetry': '几秒后会自动重试，也可以点“立即重试”。',
   'load.noRetry': '重试可能无效：请刷新页面，或联系管理员。',
   'load.retry': '立即重试',

@@ -8,7 +8,11 @@ export function LoadProblem(props: { load: LoadState }) {
   const l = props.load
   if (l.status.value !== 'failed') return null
   const e = l.error.value
-  const why = e?.reached ? `${e.message} (HTTP ${e.status})` : tr('load.unreachable')
+  const why = e?.reached
+    ? `${e.message} (HTTP ${e.status})`
+    : e?.timedOutS
+      ? tr('load.timeout', { s: e.timedOutS })
+      : tr('load.unreachable')
   return (
     <div class="load-problem" role="alert" data-load="failed">
       <p class="error" data-label="load.failed">

@@ -1,7 +1,9 @@
 // The alarm every page carries: a critical alert, an emergency call or a fall that turns active while
 // the console is open shows as a banner and beeps until someone acknowledges it (here or elsewhere).
-// Until it is armed (the sites answered, their alerts are watched, what is active is known) it cannot
-// ring: a failed start-up load is tried again by itself, and `arm` says why for the shell to show. Live
+// Until it is armed (the sites answered, the alerts are watched, what is active is known) it cannot
+// ring: a failed start-up load is tried again by itself, and `arm` says why for the shell to show. It
+// watches the alerts of every site it may read (`{ alerts: 'all' }`), so a site created after sign-in
+// rings as live as the others, and the site list is read again when an alert names a site it lacks. Live
 // events are not replayed after a reconnect, so each reconnect asks what is active and rings what turned
 // active meanwhile.
 import { computed, signal } from '@preact/signals'
@@ -39,7 +41,21 @@ export function createAlarmStore(deps: { api: Api; live: Live; beeper: Beeper })
       timer = undefined
     }
   }
+  // a site created since the list was read: read it again for its name (the banner shows the id till then)
+  let sitesAsked = false
+  const refreshSites = async () => {
+    if (sitesAsked) return
+    sitesAsked = true
+    try {
+      sites.value = (await deps.api.get<ListAnswer<Site>>('/sites', { limit: 1000 })).items
+    } catch {
+      // the next alert of an unknown site asks again
+    } finally {
+      sitesAsked = false
+    }
+  }
   const onAlert = (a: Alert) => {
+    if (!sites.value.some((s) => s.id === a.siteId)) void refreshSites()
     const has = ringing.value.has(a.id)
     if (raisesAlarm(a)) known.add(a.id)
     if (raisesAlarm(a) === has) {
@@ -79,11 +95,7 @@ export function createAlarmStore(deps: { api: Api; live: Live; beeper: Beeper })
         if (!isCurrent()) return
         sites.value = res.items
         attached = true
-        detach = deps.live.attach(
-          res.items.map((s) => ({ siteId: s.id })),
-          { alert: onAlert },
-          () => void recheck.load(),
-        )
+        detach = deps.live.attach([{ alerts: 'all' }], { alert: onAlert }, () => void recheck.load())
       }
       await catchUp(isCurrent)
     } catch (err) {

@@ -4,14 +4,7 @@ import { computed, signal } from '@preact/signals'
 import type { Api } from '../api.ts'
 import { createFrameQueue } from '../frame-queue.ts'
 import type { Live } from '../live.ts'
-import {
-  type Alert,
-  type AlertType,
-  compareAlerts,
-  type ListAnswer,
-  type Severity,
-  type Site,
-} from '../types.ts'
+import { type Alert, type AlertType, compareAlerts, type ListAnswer, type Severity } from '../types.ts'
 import { createLoadState } from './load-state.ts'
 
 export type StateFilter = 'open' | 'active' | 'acknowledged' | 'cleared' | 'all'
@@ -32,7 +25,7 @@ export function matches(a: Alert, f: AlertFilter): boolean {
   )
 }
 
-export function createAlertsStore(deps: { api: Api; live: Live; sites: () => Site[] }) {
+export function createAlertsStore(deps: { api: Api; live: Live }) {
   const filter = signal<AlertFilter>({ state: 'open' })
   const items = signal<Map<string, Alert>>(new Map())
   /** why acknowledging or clearing failed */
@@ -95,7 +88,8 @@ export function createAlertsStore(deps: { api: Api; live: Live; sites: () => Sit
     async start() {
       await list.load()
       detach = deps.live.attach(
-        deps.sites().map((s) => ({ siteId: s.id })),
+        // alerts only (no readings), of every site it may read, sites created after this included
+        [{ alerts: 'all' }],
         { alert: (a) => queue.put(a.id, a) },
         // after a reconnect: what changed meanwhile (the list stays on screen while it loads)
         () => list.retryNow(),

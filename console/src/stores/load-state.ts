@@ -2,11 +2,16 @@
 // answered, they are unknown and the page says so; a failed load says why and tries again by itself,
 // at once when the person asks. A newer attempt (a changed filter) makes an older one's answer moot.
 import { batch, signal } from '@preact/signals'
-import { ApiError } from '../api.ts'
+import { ApiError, ApiTimeout } from '../api.ts'
 
 export type LoadStatus = 'loading' | 'ready' | 'failed'
-/** the API answered with an error (its message and HTTP status), or the request never got an answer */
-export type Failure = { reached: true; status: number; message: string } | { reached: false }
+/**
+ * the API answered with an error (its message and HTTP status), or the request never got an answer:
+ * refused or cut off, or none within `timedOutS` seconds
+ */
+export type Failure =
+  | { reached: true; status: number; message: string }
+  | { reached: false; timedOutS?: number }
 
 /** waits between automatic attempts after failures: a restarting service answers within seconds */
 const RETRY_MS: readonly number[] = [3_000, 6_000, 12_000, 30_000]
@@ -72,7 +77,9 @@ export function createLoadState(
         error.value =
           err instanceof ApiError
             ? { reached: true, status: err.status, message: err.message }
-            : { reached: false }
+            : err instanceof ApiTimeout
+              ? { reached: false, timedOutS: err.afterS }
+              : { reached: false }
         retrying.value = false
         willRetry.value = again
       })
