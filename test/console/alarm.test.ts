@@ -4,7 +4,8 @@
 // stays up and answers as ever once let through): the page says the alarm is not active and why until
 // it is, it arms itself once it can, and it rings what turned active while it could not hear. A site
 // created after sign-in rings live like the others; a start-up load that never answers fails after the
-// console's request timeout and says so.
+// console's request timeout and says so. The estate page gives a site created while it is open its card
+// (with its alert) without a reload.
 import type { MqttClient } from 'mqtt'
 import type { Browser, BrowserContext, Page, Route, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -294,6 +295,76 @@ describe('the alarm when it cannot hear', () => {
       await screenshot(page, 'alarm-new-site-ringing-desk')
       await page.click(`.alarm-item[data-alert-id="${fault}"] [data-action="alarm-ack"]`)
       await page.waitForSelector('.alarm-banner', { state: 'detached' })
+    } finally {
+      await client.endAsync(true)
+    }
+  })
+
+  it('gives a site created while the estate page is open its card without a reload: at once with its alert, within a minute when it says nothing', async () => {
+    const { page, go } = await signIn('/?lang=en', DESK)
+    // the page's own timers on a clock the test can move on: the periodic read of the site list
+    await page.clock.install()
+    await go()
+    await page.waitForSelector('.site-grid[data-status="ready"] .site-card')
+    await page.evaluate('window.__estateMarker = 1') // gone if the page reloads
+    const card = (id: string) => `.site-card[data-site-id="${id}"]`
+
+    // a building with no devices yet: nothing live names it, the site list read every minute brings it
+    const quiet = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
+      name: '15号楼',
+      community: '桂园小区',
+      kind: 'building',
+    })
+    expect(await page.$(card(quiet.id))).toBeNull()
+    await page.clock.fastForward(60_000)
+    const quietCard = await page.waitForSelector(`${card(quiet.id)}[data-status="ready"]`)
+    const quietText = (await quietCard.textContent()) ?? ''
+    expect(quietText).toContain('15号楼')
+    expect(quietText).toContain(en['estate.allClear'])
+
+    // a shed and its first pile, which reports a fault: its alert names the new site, and the card
+    // comes with that alert at once (no minute passes on the page's clock)
+    const shed = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
+      name: '14号楼新充电棚',
+      community: '桂园小区',
+      kind: 'charging-shed',
+    })
+    const newPile = await api<{ id: string; secret: string }>(svc, 'POST', '/api/v1/devices', {
+      id: 'pile-estate-new',
+      kind: 'charging-pile',
+      siteId: shed.id,
+    })
+    const client = await connectDevice(svc.mqttUrl, newPile)
+    try {
+      const fault = await raise(
+        client,
+        newPile.id,
+        { kind: 'charging-pile', event: 'port_fault', port: 2, code: 'short_circuit' },
+        'port_fault',
+      )
+      const shedCard = await page.waitForSelector(`${card(shed.id)}.sev-critical[data-status="ready"]`, {
+        timeout: 10_000,
+      })
+      const shedText = (await shedCard.textContent()) ?? ''
+      expect(shedText).toContain('14号楼新充电棚')
+      expect(shedText).toContain(en['alertType.port_fault'])
+      expect(shedText).toContain(en['alerts.port'].replace('{n}', '2'))
+      // its pile is known too (the devices were fetched for the new site), not counted as 0 devices
+      await pollUntil(
+        async () => {
+          const t = (await page.textContent(card(shed.id))) ?? ''
+          return (
+            t.includes(en['estate.online'].replace('{n}', '1')) ||
+            t.includes(en['estate.offline'].replace('{n}', '1'))
+          )
+        },
+        { what: 'the new pile counted on its card' },
+      )
+      // worst first: the new shed's critical fault leads the grid
+      expect(await page.getAttribute('.site-grid .site-card:first-child', 'data-site-id')).toBe(shed.id)
+      expect(await page.evaluate('window.__estateMarker')).toBe(1)
+      await screenshot(page, 'estate-new-sites-desk')
+      await ack(fault)
     } finally {
       await client.endAsync(true)
     }

@@ -3,7 +3,9 @@
 // Until the devices' states and the alerts have answered, a card shows its site and says it is loading
 // (or that its state is unknown): never counts of 0 or "all clear" for what is not known yet. While the
 // live feed is cut (and until the snapshot after the reconnect has answered) the cards show the state
-// from before, said as such: open alerts stay, "all clear" becomes "no alerts before; now unknown".
+// from before, said as such: open alerts stay, "all clear" becomes "no alerts before; now unknown". A
+// site created while the page is open gets its card without a reload (see stores/estate-store.ts), which
+// says it is loading until that site's devices and alerts have answered.
 import { fmt } from '../format.ts'
 import { t } from '../i18n/index.ts'
 import { Loading, LoadProblem } from '../parts/load-problem.tsx'
@@ -116,10 +118,10 @@ export function EstateView(props: { store: EstateStore }) {
       {status === 'loading' && cards.length === 0 && <Loading />}
       <ul class="site-grid" data-status={status} data-updated={s.updatedAt.value}>
         {cards.map((c) =>
-          status === 'ready' ? (
+          status === 'ready' && !c.pending ? (
             <Card key={c.site.id} c={c} stale={stale} />
           ) : (
-            <UnknownCard key={c.site.id} c={c} status={status} />
+            <UnknownCard key={c.site.id} c={c} status={status === 'ready' ? 'loading' : status} />
           ),
         )}
       </ul>
