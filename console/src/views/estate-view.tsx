@@ -14,6 +14,21 @@ import { linkTo } from '../router.ts'
 import type { EstateStore, SiteCard } from '../stores/estate-store.ts'
 import type { LoadStatus } from '../stores/load-state.ts'
 
+/** A card's first lines: the site's name (a link to it), its community and kind. */
+function SiteHead(props: { site: SiteCard['site'] }) {
+  const { site } = props
+  return (
+    <>
+      <a {...linkTo(`/sites/${encodeURIComponent(site.id)}`)} class="site-name">
+        {site.name}
+      </a>
+      <div class="muted">
+        {site.community} · {t.value(`siteKind.${site.kind}`)}
+      </div>
+    </>
+  )
+}
+
 /** A site whose devices' states and alerts are not known yet: loading, or failed (said above the grid). */
 function UnknownCard(props: { c: SiteCard; status: Exclude<LoadStatus, 'ready'> }) {
   const tr = t.value
@@ -21,12 +36,7 @@ function UnknownCard(props: { c: SiteCard; status: Exclude<LoadStatus, 'ready'> 
   const loading = props.status === 'loading'
   return (
     <li class="site-card unknown" data-site-id={site.id} data-status={props.status} aria-busy={loading}>
-      <a {...linkTo(`/sites/${encodeURIComponent(site.id)}`)} class="site-name">
-        {site.name}
-      </a>
-      <div class="muted">
-        {site.community} · {tr(`siteKind.${site.kind}`)}
-      </div>
+      <SiteHead site={site} />
       <div class="site-worst">
         {loading ? (
           <span class="muted loading-text" data-label="estate.loadingStates">
@@ -54,12 +64,7 @@ function Card(props: { c: SiteCard; stale: boolean }) {
       data-site-id={site.id}
       data-status={props.stale ? 'stale' : 'ready'}
     >
-      <a {...linkTo(`/sites/${encodeURIComponent(site.id)}`)} class="site-name">
-        {site.name}
-      </a>
-      <div class="muted">
-        {site.community} · {tr(`siteKind.${site.kind}`)}
-      </div>
+      <SiteHead site={site} />
       <div class="site-worst" data-label="estate.worst">
         {worst ? (
           <>

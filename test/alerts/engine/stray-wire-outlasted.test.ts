@@ -34,12 +34,7 @@ async function readings(fromMs: number, minutes: number, powerW: number) {
 
 const open = async () =>
   (await app!.call('GET', '/api/v1/alerts?type=stray_wire_charging&deviceId=circuit-9', manager)).body
-    .items as {
-    onsetTs?: string
-    startedAt?: string
-    message: string
-    evidence?: Record<string, unknown>
-  }[]
+    .items as { message: string }[]
 
 beforeAll(async () => {
   h = await startEngineHarness({
