@@ -27,6 +27,10 @@ export function initBaseline(s: StrayWireState, obs: Observation): void {
  * carry harmonic current with them and are not taken for lights.
  */
 export function followLightSteps(s: StrayWireState, obs: Observation, params: StrayWireParams): void {
+  if (obs.harmonicVA === null && obs.source === 'circuit') {
+    followLightStepsByWatts(s, obs, params)
+    return
+  }
   if (s.prevW === null || s.prevH === null || obs.harmonicVA === null) return
   // under a cleaner or heater a small change says nothing about the lights
   const top = s.baselineW! + params.maxChargerW
@@ -44,6 +48,41 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   if (obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined)
     s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + obs.reactiveVA - s.prevQ)
 }
+
+/**
+ * Watts only, on a circuit: a charger in constant current holds its level, then tapers; it never steps
+ * up by a lamp's watts. A rise of a few tens of W between steady minutes is another load switching on
+ * beside it (lights at dusk, a fridge). A fall is followed only as the end of such a rise, at its size:
+ * any other may be the charger's own (a stage of its charge ending) or a fridge stopping whose start was
+ * never seen (following every fall cost more sessions than it saved false alerts, development set).
+ */
+function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: StrayWireParams): void {
+  if (s.prevW === null || s.prev2W === null) return
+  const top = s.baselineW! + params.maxChargerW
+  if (s.prevW > top || obs.unexplainedW > top) return
+  const dW = obs.unexplainedW - s.prevW
+  const lit = s.litW ?? []
+  if (dW < 0) {
+    // a load followed on as it came is followed off as it goes, at the same size
+    const i = lit.findIndex((w) => Math.abs(w + dW) <= Math.max(8, 0.15 * w))
+    if (i < 0) return
+    s.baselineW = Math.max(0, s.baselineW! + dW)
+    s.litW = lit.filter((_, k) => k !== i)
+    return
+  }
+  if (dW < WATTS_LIGHT_STEP_MIN_W || dW > LIGHT_STEP_MAX_W) return
+  if (s.candidate && s.candidate.readings < 2) return
+  // the minute before it was steady: not the second half of a step an averaging meter split
+  if (Math.abs(s.prevW - s.prev2W) > Math.max(6, 0.03 * s.prevW)) return
+  s.baselineW = s.baselineW! + dW
+  s.litW = [...lit, Math.round(dW * 10) / 10].slice(-LIT_KEPT)
+}
+
+/** Rises followed at once (watts only), the last few: each may go off again. */
+const LIT_KEPT = 4
+
+/** Meter noise on a watts-only circuit stays well under this from one minute to the next. */
+const WATTS_LIGHT_STEP_MIN_W = 12
 
 export function updateBaseline(
   s: StrayWireState,

@@ -106,6 +106,7 @@ export function detectStrayWire(
 
   // a candidate dropped for any other reason than its load leaving teaches nothing
   if (!s.candidate && !s.alert) s.normal.episode = null
+  if (!s.candidate && !s.alert) s.litW = undefined
   if (obs.source === 'circuit')
     noteSteps(s.normal, obs.ts, obs.unexplainedW, obs.harmonicVA, s.prevW, params.utcOffsetMin)
   s.lastTs = obs.ts

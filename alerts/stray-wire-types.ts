@@ -174,6 +174,11 @@ export interface StrayWireState {
    */
   bigStepW?: number | null
   bigStepTs?: number | null
+  /**
+   * Watts only: rises of a lamp's size taken into the background while a candidate or alert is followed,
+   * W, the last few; each is taken out again when a fall of its size comes. Optional: older states.
+   */
+  litW?: number[]
   /** Consecutive readings just above quiet but below a charger: lights switched on, to be absorbed. */
   otherRun: number
   /**

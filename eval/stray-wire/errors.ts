@@ -1,8 +1,10 @@
 // `npm run eval:stray-wire:errors -- --families circuit-mixed-quiet [--scenarios 150]`: what was really on
 // the circuit when the detector went wrong, on the development set only: the held-out set is for scoring,
-// and a detector tuned by looking into its errors would no longer be judged on scenarios it has not seen. Each false alert is grouped by the loads
-// that stepped around its onset and the loads running when it was raised; each missed session by the
-// loads running as it began and whether its charger had active PFC. Circuits only (sheds have no loads
+// and a detector tuned by looking into its errors would no longer be judged on scenarios it has not seen.
+// Each false alert is grouped by the loads that stepped around its onset and the loads running when it
+// was raised, and by how it was raised (a step, under a heater or cleaner, a second step under an open
+// alert, or outlasting a compressor's runs); each missed session by the loads running as it began, whether
+// its charger had active PFC and whether an alert was open then. Circuits only (sheds have no loads
 // list). For looking into a family, not a score: `npm run eval:stray-wire` judges the goals.
 import { parseArgs } from 'node:util'
 import { DEFAULT_STRAY_WIRE_PARAMS, detectStrayWire, initialStrayWireState } from '../../alerts/index.ts'
@@ -49,11 +51,13 @@ function explain(sc: Scenario, falseAlerts: Tally, misses: Tally): void {
   const loads = sc.loads ?? []
   let state = initialStrayWireState()
   const detected = sc.sessions.map(() => false)
+  const openAtStart = sc.sessions.map(() => false)
   for (let t = sc.startMs - DAY; t < sc.startMs + sc.days * DAY; t += MIN) {
     const input = sc.inputAt(t)
     if (!input) continue
     const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
     state = r.state
+    for (const [i, s] of sc.sessions.entries()) if (t === s.startTs) openAtStart[i] = state.alert !== null
     if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
     // as the eval scores it: a raise belongs to a session until 12 min after its load is gone
     const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + 12 * MIN)
@@ -66,7 +70,18 @@ function explain(sc: Scenario, falseAlerts: Tally, misses: Tally): void {
       .filter((l) => Math.abs(l.at(onset + MIN).powerW - l.at(onset - 3 * MIN).powerW) > ON_W)
       .map((l) => `${l.name}${l.at(onset + MIN).powerW > l.at(onset - 3 * MIN).powerW ? '+' : '-'}`)
     const running = loads.filter((l) => l.at(t).powerW > ON_W)
-    falseAlerts.add(`stepped [${stepped.sort().join(' ')}] running [${names(running)}]`, `${sc.id}@${at(t)}`)
+    const v = r.verdict
+    const path = v.evidence.why.some((w) => w.includes('longer than any'))
+      ? 'outlasted'
+      : v.replacesOnsetTs !== undefined
+        ? 'second-step'
+        : v.evidence.startedUnderLoad
+          ? 'under-load'
+          : 'step'
+    falseAlerts.add(
+      `${path} stepped [${stepped.sort().join(' ')}] running [${names(running)}]`,
+      `${sc.id}@${at(t)}`,
+    )
   }
   sc.sessions.forEach((s, i) => {
     if (detected[i]) return
@@ -75,7 +90,7 @@ function explain(sc: Scenario, falseAlerts: Tally, misses: Tally): void {
     const kind = sample && sample.powerFactor > 0.9 ? 'active-PFC charger' : 'rectifier charger'
     const running = loads.filter((l) => !isCharger(l) && l.at(s.startTs + 2 * MIN).powerW > ON_W)
     misses.add(
-      `${kind}, running [${names(running)}]`,
+      `${openAtStart[i] ? 'under an open alert, ' : ''}${kind}, running [${names(running)}]`,
       `${sc.id}@${at(s.startTs)}/${sample?.powerW.toFixed(0)}W`,
     )
   })

@@ -135,6 +135,34 @@ describe('detectStrayWire on a watts-only circuit meter', () => {
   })
 })
 
+describe('detectStrayWire on a watts-only circuit: lamps switching beside a load being followed', () => {
+  // a charger in constant current never steps up by a lamp's watts: such a rise beside it is another
+  // load, taken into the background, and taken out again when it goes off at the same size
+  const t0 = local('2026-01-08T19:00:00')
+  const plugged = t0 + 10 * MIN + 20_000
+  const bike = (ccPowerW = 150) =>
+    chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW, ccRise: 0.02 }))
+
+  it('raises a charger with its own level when a bank of lights switches on beside it before it is confirmed', () => {
+    const bank = scheduled('lights-bank', t0, 45, [[13.5, 300]])
+    const r = run(wattsOnly([bike(), bank], t0, 90))
+    expect(raises(r)).toHaveLength(1)
+    const raised = raises(r)[0]!
+    if (raised.kind !== 'raise') throw new Error('not a raise')
+    // the bank's 45 W are not the charger's: its level is its own ~150 W, not ~195 W
+    expect(raised.evidence.levelW).toBeGreaterThan(140)
+    expect(raised.evidence.levelW).toBeLessThan(165)
+  })
+
+  it('still raises the charger when a motion-sensor lamp flicks on and off beside it in its first minutes', () => {
+    // a small charger: with the lamp's 60 W still counted as background, it would look too small
+    const lamp = scheduled('lights-motion', t0, 60, [[12.5, 14.5]])
+    const r = run(wattsOnly([bike(130), lamp], t0, 90))
+    expect(raises(r)).toHaveLength(1)
+    expect(raises(r)[0]!.onsetTs).toBeLessThanOrEqual(plugged + MIN)
+  })
+})
+
 describe('detectStrayWire on a charger that plugged in under a big load', () => {
   it('dates the onset back to the start of the cleaner that hid the step and raises within 6 minutes of it stopping', () => {
     const cleanerStart = local('2026-01-05T10:05:00')
