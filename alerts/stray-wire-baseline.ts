@@ -37,17 +37,62 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   if (s.prevW > top || obs.unexplainedW > top) return
   const dW = obs.unexplainedW - s.prevW
   const dH = obs.harmonicVA - s.prevH
-  if (Math.abs(dW) < 8 || Math.abs(dW) > LIGHT_STEP_MAX_W) return
+  if (Math.abs(dW) < 8 || Math.abs(dW) > maxBesideW(s, params)) return
   // a load's step may straddle two meter intervals: the rise in the minute after a candidate's first is
   // the rest of its step (a compressor reaching its level), not lights switching beside it
   if (s.candidate && s.candidate.readings < 2 && dW > 0) return
   // LED drivers with PF > 0.9 carry at most ~0.48 VA of harmonics per W; chargers ≥ 0.55
   if (Math.abs(dH) >= 0.5 * Math.abs(dW)) return
+  const dQ =
+    obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined ? obs.reactiveVA - s.prevQ : null
+  if (dW < 0 && takeBackOff(s, dW)) return
   s.baselineW = Math.max(0, s.baselineW! + dW)
   s.baselineH = Math.max(0, s.baselineH + dH)
-  if (obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined)
-    s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + obs.reactiveVA - s.prevQ)
+  if (dQ !== null) s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + dQ)
+  if (dW > 0)
+    s.beside = [
+      ...(s.beside ?? []),
+      { w: round1(dW), h: round1(dH), q: dQ === null ? null : round1(dQ) },
+    ].slice(-BESIDE_KEPT)
 }
+
+const round1 = (x: number): number => Math.round(x * 10) / 10
+
+/** Rises followed beside a candidate or alert, the last few: each may go off again. */
+const BESIDE_KEPT = 4
+
+/**
+ * A fall the size of a rise followed earlier is that load going off: the background loses exactly what
+ * it gained then. Measured again, the fall would carry the followed load's noise into the background
+ * (a charger's harmonic current moves by VA from minute to minute), and a motion-sensor lamp switching
+ * all night would walk the background away from the truth until the charger looked gone.
+ */
+function takeBackOff(s: StrayWireState, dW: number): boolean {
+  const beside = s.beside ?? []
+  const i = beside.findIndex((b) => Math.abs(b.w + dW) <= Math.max(8, 0.15 * b.w))
+  if (i < 0) return false
+  const b = beside[i]!
+  s.baselineW = Math.max(0, s.baselineW! - b.w)
+  if (b.h !== null) s.baselineH = Math.max(0, s.baselineH - b.h)
+  if (b.q !== null) s.baselineQ = Math.max(0, (s.baselineQ ?? 0) - b.q)
+  s.beside = beside.filter((_, k) => k !== i)
+  return true
+}
+
+/**
+ * The largest undistorted step taken for another load beside the one followed. Beside an open alert for
+ * a distorted load (a rectifier, LED drivers), whose harmonic current tells it is still there, any step
+ * without harmonic current is another load's: a compressor starting or stopping under it. Otherwise
+ * lights only: an active-PFC charger's own step carries no harmonic current either.
+ */
+function maxBesideW(s: StrayWireState, params: StrayWireParams): number {
+  const a = s.alert
+  const distorted = a !== null && !a.pfc && (a.harmonicPerW ?? 0) >= DISTORTED_PER_W
+  return distorted ? params.maxChargerW : LIGHT_STEP_MAX_W
+}
+
+/** Harmonic VA per W of a rectifier charger at least (minHarmonicRatio's default). */
+const DISTORTED_PER_W = 0.5
 
 /**
  * Watts only, on a circuit: a charger in constant current holds its level, then tapers; it never steps
@@ -61,13 +106,9 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
   const top = s.baselineW! + params.maxChargerW
   if (s.prevW > top || obs.unexplainedW > top) return
   const dW = obs.unexplainedW - s.prevW
-  const lit = s.litW ?? []
+  // a load followed on as it came is followed off as it goes, at the same size
   if (dW < 0) {
-    // a load followed on as it came is followed off as it goes, at the same size
-    const i = lit.findIndex((w) => Math.abs(w + dW) <= Math.max(8, 0.15 * w))
-    if (i < 0) return
-    s.baselineW = Math.max(0, s.baselineW! + dW)
-    s.litW = lit.filter((_, k) => k !== i)
+    takeBackOff(s, dW)
     return
   }
   if (dW < WATTS_LIGHT_STEP_MIN_W || dW > LIGHT_STEP_MAX_W) return
@@ -75,11 +116,8 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
   // the minute before it was steady: not the second half of a step an averaging meter split
   if (Math.abs(s.prevW - s.prev2W) > Math.max(6, 0.03 * s.prevW)) return
   s.baselineW = s.baselineW! + dW
-  s.litW = [...lit, Math.round(dW * 10) / 10].slice(-LIT_KEPT)
+  s.beside = [...(s.beside ?? []), { w: round1(dW), h: null, q: null }].slice(-BESIDE_KEPT)
 }
-
-/** Rises followed at once (watts only), the last few: each may go off again. */
-const LIT_KEPT = 4
 
 /** Meter noise on a watts-only circuit stays well under this from one minute to the next. */
 const WATTS_LIGHT_STEP_MIN_W = 12

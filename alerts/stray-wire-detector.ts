@@ -106,7 +106,7 @@ export function detectStrayWire(
 
   // a candidate dropped for any other reason than its load leaving teaches nothing
   if (!s.candidate && !s.alert) s.normal.episode = null
-  if (!s.candidate && !s.alert) s.litW = undefined
+  if (!s.candidate && !s.alert) s.beside = undefined
   if (obs.source === 'circuit')
     noteSteps(s.normal, obs.ts, obs.unexplainedW, obs.harmonicVA, s.prevW, params.utcOffsetMin)
   s.lastTs = obs.ts
@@ -314,6 +314,12 @@ function trackCandidate(
     lastPresentTs: obs.ts,
     absentSinceTs: null,
     ...(cand.pfc ? { pfc: true } : {}),
+    ...(cand.harmonicVA !== null && cand.maxW > 0
+      ? {
+          harmonicPerW: Math.round((cand.harmonicVA / median(cand.recentW)) * 100) / 100,
+          harmonicVA: Math.round(cand.harmonicVA * 10) / 10,
+        }
+      : {}),
   }
   s.candidate = null
   const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
@@ -342,7 +348,12 @@ function chargerStillThere(
   // quarter of the peak is the least the watts alone can vouch for: the alert clears late in the taper
   if (c.excessVA === null || alert.pfc)
     return c.excessW >= Math.max(params.presentW + obs.toleranceW / 8, 0.25 * alert.peakW)
-  return c.excessW >= 5 && c.excessVA >= 10 && c.excessVA >= 0.5 * c.excessW
+  if (c.excessW < 5 || c.excessVA < 10) return false
+  // the excess is distorted, or carries most of the alert's own harmonic current as last seen: watts of
+  // another load beside it (a compressor, lamps the background missed) dilute the excess, not that
+  return (
+    c.excessVA >= 0.5 * c.excessW || (alert.harmonicVA !== undefined && c.excessVA >= 0.6 * alert.harmonicVA)
+  )
 }
 
 function trackAlert(
@@ -355,10 +366,17 @@ function trackAlert(
   const alert = s.alert!
   const second = followSecondStep(s, alert, obs, params)
   if (second) return raiseSecond(s, alert, second, obs, input, params)
-  if (c.cls === 'big') return undefined
+  if (c.cls === 'big') {
+    if (!s.prevBig && s.prevW !== null && s.prevH !== null) alert.beforeBig = { w: s.prevW, h: s.prevH }
+    return undefined
+  }
+  if (!s.prevBig) alert.beforeBig = undefined
   const present = chargerStillThere(c, obs, alert, params)
   if (present) {
     followEpisode(s.normal!, c.excessW)
+    // its harmonic current follows the charger's current down the taper, slowly: a sudden fall is its end
+    if (alert.harmonicVA !== undefined && c.excessVA !== null)
+      alert.harmonicVA = Math.round((alert.harmonicVA + 0.2 * (c.excessVA - alert.harmonicVA)) * 10) / 10
     alert.lastPresentTs = obs.ts
     alert.absentSinceTs = null
     alert.peakW = Math.max(alert.peakW, c.excessW)

@@ -59,6 +59,13 @@ function rectifierArrived(s: StrayWireState, obs: Observation, params: StrayWire
     if (s.prev2W === null || Math.abs(s.prevW - s.prev2W) > BIG_STEADY_SHARE * s.prevW) return false
     if (dW < params.minStepW) return false
   }
+  return arrived(dW, dH, params)
+}
+
+/** A step in W and harmonic VA that a rectifier charger arriving makes (see rectifierArrived). */
+function arrived(dW: number, dH: number, params: StrayWireParams): boolean {
+  if (dH < STEP_MIN_VA || dH > MAX_HARMONIC_RATIO * params.maxChargerW) return false
+  if (dW > params.maxChargerW || dW < -params.maxChargerW) return false
   if (dW >= params.minStepW) return dH >= params.minHarmonicRatio * dW
   return dH > MAX_HARMONIC_RATIO * Math.max(0, dW) + STEP_MIN_VA / 2
 }
@@ -75,6 +82,22 @@ export function followSecondStep(
 ): SecondStep | undefined {
   if (obs.source !== 'circuit' || obs.harmonicVA === null) return undefined
   const next = alert.next
+  if (!next && s.prevBig && alert.beforeBig && !onBigLoad(s, obs, params)) {
+    // the heater or cleaner went off: a rectifier that was not there before it came on arrived under it
+    const from = alert.beforeBig
+    if (!arrived(obs.unexplainedW - from.w, obs.harmonicVA - from.h, params)) return undefined
+    alert.next = {
+      onsetTs: s.bigSinceTs ?? obs.ts,
+      fromH: from.h,
+      stepW: Math.round((obs.unexplainedW - from.w) * 10) / 10,
+      stepH: Math.round((obs.harmonicVA - from.h) * 10) / 10,
+      onBigW: null,
+      readings: 1,
+      held: 1,
+      lostRun: 0,
+    }
+    return undefined
+  }
   if (!next) {
     if (!rectifierArrived(s, obs, params)) return undefined
     alert.next = {

@@ -139,6 +139,18 @@ export interface ActiveAlert {
   next?: SecondStep
   /** Steps already raised under the alert, W and harmonic VA (the last few): one that returns is not new. */
   raisedSteps?: { w: number; h: number }[]
+  /**
+   * Its harmonic VA per W when raised, where the meter reports THD: a distorted load stays visible by
+   * its harmonic current whatever compressors do beside it. Optional so states persisted before it load.
+   */
+  harmonicPerW?: number
+  /** Its harmonic VA when last seen (it falls with the charger's current through the taper). */
+  harmonicVA?: number
+  /**
+   * The circuit's reading (W, harmonic VA) just before a heater or cleaner came on under the alert: what
+   * is there when it goes off, and was not before, arrived under it. Optional: older states.
+   */
+  beforeBig?: { w: number; h: number }
 }
 
 /** Plain JSON: persisted across restarts as is. */
@@ -175,10 +187,11 @@ export interface StrayWireState {
   bigStepW?: number | null
   bigStepTs?: number | null
   /**
-   * Watts only: rises of a lamp's size taken into the background while a candidate or alert is followed,
-   * W, the last few; each is taken out again when a fall of its size comes. Optional: older states.
+   * Rises taken into the background while a candidate or alert is followed (lights, a compressor beside
+   * it), the last few: W, and harmonic and reactive VA where the meter reports them. Each is taken out
+   * again when a fall of its size comes. Optional so states persisted before it load.
    */
-  litW?: number[]
+  beside?: { w: number; h: number | null; q: number | null }[]
   /** Consecutive readings just above quiet but below a charger: lights switched on, to be absorbed. */
   otherRun: number
   /**

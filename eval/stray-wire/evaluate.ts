@@ -7,7 +7,7 @@ import {
   type StrayWireParams,
 } from '../../alerts/index.ts'
 import { buildScenario } from './families.ts'
-import { DAY, type EvalRanges, MIN, type Scenario } from './scenario.ts'
+import { DAY, type EvalRanges, MIN, type Scenario, type SessionLabel } from './scenario.ts'
 
 export interface ScenarioResult {
   id: string
@@ -25,6 +25,11 @@ export interface ScenarioResult {
   /** Watts-only sessions a cleaner or heater kept out of view for their first 30 min. */
   masked: number
   falseAlerts: number
+  /**
+   * Alerts for a session cleared while its charger still drew at least half what it drew in its first
+   * minutes: the crew is told it is over while the bike charges on (circuits only: they list their loads).
+   */
+  earlyClears: number
   /** ms of false raises and missed session starts, for debugging. */
   falseAt: number[]
   missedAt: number[]
@@ -45,13 +50,21 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
   const detectedTs: (number | null)[] = sc.sessions.map(() => null)
   const falseAt: number[] = []
   const end = sc.startMs + sc.days * DAY
+  // the session the open alert stands for, if any
+  let open: number | null = null
+  let earlyClears = 0
   for (let t = sc.startMs - warmupDays * DAY; t < end; t += MIN) {
     const input = sc.inputAt(t)
     if (!input) continue
     const r = detectStrayWire(state, input, params)
     state = r.state
+    if (r.verdict?.kind === 'clear' && open !== null) {
+      if (stillCharging(sc, sc.sessions[open]!, t)) earlyClears += 1
+      open = null
+    }
     if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
     const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
+    open = i < 0 ? null : i
     if (i < 0) falseAt.push(t)
     else if (detectedTs[i] === null) detectedTs[i] = t
   }
@@ -80,9 +93,19 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
     detectMinUnmasked,
     masked,
     falseAlerts: falseAt.length,
+    earlyClears,
     falseAt,
     missedAt,
   }
+}
+
+/** The session's chargers still draw half what they drew five minutes in (still in CC, or early taper). */
+function stillCharging(sc: Scenario, session: SessionLabel, t: number): boolean {
+  const chargers = (sc.loads ?? []).filter((l) => l.name.startsWith('charger'))
+  if (chargers.length === 0 || t >= session.endTs) return false
+  const draw = (at: number) => chargers.reduce((w, l) => w + l.at(at).powerW, 0)
+  const early = draw(session.startTs + 5 * MIN)
+  return early > 0 && draw(t) >= 0.5 * early
 }
 
 /** More than a charger and lights can draw: a cleaner or heater is on. */
@@ -142,6 +165,8 @@ export interface Score {
   /** Sessions a cleaner or heater kept out of view for their first 30 min, and the worst over the others. */
   maskedSessions: number
   worstUnmaskedDetectMin: number | null
+  /** Alerts cleared while their charger still drew half its early draw (see ScenarioResult). */
+  earlyClears: number
 }
 
 export function score(results: readonly ScenarioResult[]): Score {
@@ -162,6 +187,7 @@ export function score(results: readonly ScenarioResult[]): Score {
     worstDetectMin: times.length === 0 ? null : times[times.length - 1]!,
     maskedSessions: results.reduce((n, r) => n + r.masked, 0),
     worstUnmaskedDetectMin: unmasked.length === 0 ? null : Math.max(...unmasked),
+    earlyClears: results.reduce((n, r) => n + r.earlyClears, 0),
   }
 }
 

@@ -53,6 +53,7 @@ function row(name: string, s: Score): string {
     fmt(s.worstDetectMin).padStart(7),
     String(s.maskedSessions).padStart(6),
     fmt(s.worstUnmaskedDetectMin).padStart(8),
+    String(s.earlyClears).padStart(5),
   ].join(' ')
 }
 
@@ -75,6 +76,7 @@ function report(title: string, set: EvalSet): boolean {
       'worst m',
       'masked',
       'worst um',
+      'early',
     ].join(' '),
   )
   for (const family of set.families) {
@@ -89,7 +91,8 @@ function report(title: string, set: EvalSet): boolean {
   console.log(row('ALL', total), verdict(total))
   console.log(
     'masked: watts-only sessions a cleaner or heater kept out of view for their first 30 min (never 10 min' +
-      ' in a row without one); worst um: worst time to detect over all others (every PF+THD session)',
+      ' in a row without one); worst um: worst time to detect over all others (every PF+THD session);' +
+      ' early: alerts cleared while their charger still drew half its early draw (circuits)',
   )
   const ok = meetsGoalsInView(total)
   console.log(

@@ -69,13 +69,15 @@ export interface SeriesOptions {
   gaps?: (minute: number) => boolean
   /** Report PF and THD (protocol v1 makes them optional). */
   waveform?: boolean
+  /** Instants averaged over each minute (an energy meter): loads switching mid-minute show in part. */
+  samples?: number
 }
 
 export function* circuitSeries(loads: readonly LoadModel[], o: SeriesOptions): Generator<StrayWireInput> {
   for (let m = 0; m < o.minutes; m++) {
     if (o.gaps?.(m)) continue
     const ts = o.fromMs + m * MIN
-    const r = circuitReading(loads, ts, SUPPLY, METER)
+    const r = circuitReading(loads, ts, SUPPLY, METER, o.samples)
     yield o.waveform === false
       ? { source: 'circuit', ts, powerW: r.powerW }
       : {

@@ -1,7 +1,8 @@
 // The detector's state is persisted with the engine's rule state and read back after an upgrade: state
 // written by the versions before the day profile's harmonic spread (`hSpread`), the second-step watch
-// (`alert.next`) and the compressor runs' lengths (`watches`, `longestMin`) must load, run without a
-// non-finite number, and still find chargers.
+// (`alert.next`), the compressor runs' lengths (`watches`, `longestMin`) and an open alert's own harmonic
+// current (`alert.harmonicVA`, `beside`) must load, run without a non-finite number, and still find
+// chargers.
 import { describe, expect, it } from 'vitest'
 import {
   arrivesDailyAsHarmonics,
@@ -36,7 +37,15 @@ function nonFinite(x: unknown, path = ''): string | undefined {
 function asPreviousVersion(s: StrayWireState): StrayWireState {
   const old = JSON.parse(JSON.stringify(s)) as StrayWireState
   if (old.normal?.profile) delete old.normal.profile.hSpread
-  if (old.alert) delete old.alert.next
+  if (old.alert) {
+    delete old.alert.next
+    // nor an open alert's own harmonic current, nor what stood before a big load under it
+    delete old.alert.harmonicPerW
+    delete old.alert.harmonicVA
+    delete old.alert.beforeBig
+  }
+  // nor the loads followed beside a candidate or alert
+  delete old.beside
   // nor loads taken for a compressor followed to their end, nor its runs' lengths
   if (old.normal) {
     delete old.normal.watches
