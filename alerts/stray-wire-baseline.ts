@@ -1,6 +1,7 @@
 // The background under a circuit or shed residual: lights, pile electronics, meter offset. A charger
 // is whatever steps up above it, so the baseline follows quiet readings and small undistorted steps,
 // and is frozen while a charger is being tracked.
+import { levelMatches } from './stray-wire-circuit-normal.ts'
 import type { Classified, Observation } from './stray-wire-classify.ts'
 import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
@@ -106,18 +107,39 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
   const top = s.baselineW! + params.maxChargerW
   if (s.prevW > top || obs.unexplainedW > top) return
   const dW = obs.unexplainedW - s.prevW
-  // a load followed on as it came is followed off as it goes, at the same size
+  // the minute before it was steady: not the second half of a step an averaging meter split
+  const steady = Math.abs(s.prevW - s.prev2W) <= Math.max(6, 0.03 * s.prevW)
   if (dW < 0) {
-    takeBackOff(s, dW)
+    // a load followed on as it came is followed off as it goes, at the same size
+    if (takeBackOff(s, dW)) return
+    // one of the circuit's compressors stopping under an open alert, that ran before it was raised
+    if (steady && compressorBeside(s, -dW) && s.baselineW! >= -dW - 20) s.baselineW = s.baselineW! + dW
     return
   }
-  if (dW < WATTS_LIGHT_STEP_MIN_W || dW > LIGHT_STEP_MAX_W) return
-  if (s.candidate && s.candidate.readings < 2) return
-  // the minute before it was steady: not the second half of a step an averaging meter split
-  if (Math.abs(s.prevW - s.prev2W) > Math.max(6, 0.03 * s.prevW)) return
+  if (!steady || (s.candidate && s.candidate.readings < 2)) return
+  if (dW > LIGHT_STEP_MAX_W) {
+    // one of the circuit's compressors starting under an open alert
+    if (!compressorBeside(s, dW)) return
+  } else if (dW < WATTS_LIGHT_STEP_MIN_W) return
   s.baselineW = s.baselineW! + dW
   s.beside = [...(s.beside ?? []), { w: round1(dW), h: null, q: null }].slice(-BESIDE_KEPT)
 }
+
+/**
+ * A step of the size of one of the circuit's learned compressors, under an open alert, and not of the
+ * alert's own size: a charger does not step by a compressor's watts, it is there or gone.
+ */
+function compressorBeside(s: StrayWireState, w: number): boolean {
+  if (!s.alert) return false
+  const own = s.normal?.episode?.levelW ?? s.alert.peakW
+  if (Math.abs(w - own) <= OWN_SIZE_SHARE * own) return false
+  return (s.normal?.signatures ?? []).some(
+    (x) => x.kind === 'compressor' && x.source === 'learned' && x.count >= 2 && levelMatches(x, w, null),
+  )
+}
+
+/** A step within this share of the alert's own level may be the alert's load itself. */
+const OWN_SIZE_SHARE = 0.2
 
 /** Meter noise on a watts-only circuit stays well under this from one minute to the next. */
 const WATTS_LIGHT_STEP_MIN_W = 12

@@ -481,14 +481,20 @@ function raiseSecond(
   alert.lastPresentTs = obs.ts
   alert.absentSinceTs = null
   const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
-  evidence.why[0] =
-    `arrived while an alert was open: +${Math.round(second.stepH)} VA of harmonic current, ` +
-    `${second.stepW >= 0 ? '+' : ''}${Math.round(second.stepW)} W`
-  // no plateau of its own was measured under the open alert: what held was its harmonic current, and its
-  // watts show only when no other load moved in the same minute
-  evidence.why[1] =
-    `its harmonic current held for ${evidence.heldMin} min` +
-    (second.stepW < params.minStepW ? '; its watts did not show: another load left in the same minute' : '')
+  if (second.fromW !== undefined) {
+    // watts only: its step and that it held at its level are all there is to tell
+    evidence.why[0] = `arrived while an alert was open: a step of +${Math.round(second.stepW)} W`
+    evidence.why[1] = `held at its level for ${evidence.heldMin} min`
+  } else {
+    evidence.why[0] =
+      `arrived while an alert was open: +${Math.round(second.stepH)} VA of harmonic current, ` +
+      `${second.stepW >= 0 ? '+' : ''}${Math.round(second.stepW)} W`
+    // no plateau of its own was measured under the open alert: what held was its harmonic current, and
+    // its watts show only when no other load moved in the same minute
+    evidence.why[1] =
+      `its harmonic current held for ${evidence.heldMin} min` +
+      (second.stepW < params.minStepW ? '; its watts did not show: another load left in the same minute' : '')
+  }
   return {
     kind: 'raise',
     ts: obs.ts,

@@ -31,6 +31,8 @@ export interface SecondStep {
   onsetTs: number
   /** The circuit's harmonic VA before the step, and the step in W and harmonic VA. */
   fromH: number
+  /** Watts only: the circuit's watts before the step (the step is told by its watts alone). */
+  fromW?: number
   stepW: number
   stepH: number
   /** The circuit's watts with it, where it arrived on top of a heater (null otherwise). */
@@ -80,7 +82,8 @@ export function followSecondStep(
   obs: Observation,
   params: StrayWireParams,
 ): SecondStep | undefined {
-  if (obs.source !== 'circuit' || obs.harmonicVA === null) return undefined
+  if (obs.source !== 'circuit') return undefined
+  if (obs.harmonicVA === null) return followWattsStep(s, alert, obs, params)
   const next = alert.next
   if (!next && s.prevBig && alert.beforeBig && !onBigLoad(s, obs, params)) {
     // the heater or cleaner went off: a rectifier that was not there before it came on arrived under it
@@ -150,6 +153,67 @@ export function followSecondStep(
   return n
 }
 
+/**
+ * Watts only: a step of a charger's size between steady minutes that holds its level, and is none of the
+ * circuit's known loads (its compressors, its lights at their hour, what crews said). Without harmonic
+ * current nothing else tells it from another appliance, so it must hold for the confirmation time at
+ * the level it arrived with: a compressor of a size not learned yet will pass for one.
+ */
+function followWattsStep(
+  s: StrayWireState,
+  alert: ActiveAlert,
+  obs: Observation,
+  params: StrayWireParams,
+): SecondStep | undefined {
+  const next = alert.next
+  if (!next) {
+    if (s.prevW === null || s.prev2W === null || s.prevBig || onBigLoad(s, obs, params)) return undefined
+    const dW = obs.unexplainedW - s.prevW
+    if (dW < params.minStepW || dW > params.maxChargerW) return undefined
+    if (Math.abs(s.prevW - s.prev2W) > WATTS_STEADY_SHARE * s.prevW + 6) return undefined
+    if (knownLoad(s, obs, dW, params)) return undefined
+    alert.next = {
+      onsetTs: obs.ts,
+      fromH: 0,
+      fromW: s.prevW,
+      stepW: Math.round(dW * 10) / 10,
+      stepH: 0,
+      onBigW: null,
+      readings: 1,
+      held: 1,
+      lostRun: 0,
+    }
+    return undefined
+  }
+  const n = { ...next, readings: next.readings + 1 }
+  alert.next = n
+  const levelW = obs.unexplainedW - (n.fromW ?? obs.unexplainedW)
+  if (levelW >= HOLD_SHARE * n.stepW && levelW <= n.stepW / HOLD_SHARE + 20) {
+    n.held += 1
+    n.lostRun = 0
+  } else if (++n.lostRun >= LOST_AFTER) {
+    alert.next = undefined
+    return undefined
+  }
+  const confirmMin = isEveningOrNight(localHour(obs.ts, params.utcOffsetMin))
+    ? params.confirmNightMin
+    : params.confirmDayMin
+  if ((obs.ts - n.onsetTs) / MIN < confirmMin - 1 || n.held < Math.ceil(0.8 * n.readings)) return undefined
+  alert.next = undefined
+  if (knownLoad(s, obs, n.stepW, params)) return undefined
+  if (switchedOnBySchedule(params.lightingSchedule, n.onsetTs, n.stepW, params.utcOffsetMin)) return undefined
+  if (alert.raisedSteps?.some((r) => sameStep(r, n))) return undefined
+  alert.raisedSteps = [...(alert.raisedSteps ?? []), { w: n.stepW, h: 0 }].slice(-RAISED_STEPS_KEPT)
+  return n
+}
+
+/** Watts only, a steady minute: a compressor's creep or a heater's ±2 %, with meter margin. */
+const WATTS_STEADY_SHARE = 0.03
+
+const knownLoad = (s: StrayWireState, obs: Observation, levelW: number, params: StrayWireParams): boolean =>
+  s.normal !== undefined &&
+  matchSignature(s.normal, obs.ts, levelW, null, params.utcOffsetMin, params.feedback) !== undefined
+
 /** Second steps raised under one alert that are remembered, newest last (bounded persisted state). */
 const RAISED_STEPS_KEPT = 4
 
@@ -169,7 +233,7 @@ export function asCandidate(n: SecondStep): Candidate {
     quietRun: 0,
     minW: w,
     maxW: w,
-    harmonicVA: n.stepH,
+    harmonicVA: n.fromW === undefined ? n.stepH : null,
     motorReadings: 0,
     bigReadings: 0,
     hiddenReadings: 0,

@@ -2,7 +2,8 @@
 // whenever a compressor that ran under it stopped (the circuit fell below a background that held the
 // compressor), or after hours of a motion-sensor lamp switching beside it (each switch measured again
 // walked the background away from the truth): the crew was told it was over while the bike charged
-// on. And a charger plugged in under a cleaner while an alert was open was never raised of its own.
+// on. A charger plugged in under a cleaner while an alert was open was never raised of its own, nor on a
+// watts-only meter any charger plugged in while an alert was open.
 // (The lamps' walk is tested on followLightSteps directly: with whole loads it shows only after hours of
 // meter noise, as it did in the evaluation's scenarios.)
 import { describe, expect, it } from 'vitest'
@@ -132,5 +133,41 @@ describe('a charger plugged in under a cleaner while an alert is open on the cir
     expect(again.onsetTs).toBeLessThanOrEqual(cleanerFrom + MIN)
     // raised within the confirmation time of the cleaner stopping
     expect(again.ts - (cleanerFrom + 20 * MIN)).toBeLessThanOrEqual(12 * MIN)
+  })
+})
+
+describe('an open alert on a watts-only meter while the circuit’s dehumidifier cycles', () => {
+  // a dehumidifier of 300 W running 90 min in every 150 from 08:00: its runs are learned by evening
+  const from = local('2026-01-05T08:00:00')
+  const on: [number, number][] = []
+  for (let m = 0; m < 16 * 60; m += 150) on.push([m, m + 90])
+  const dehumidifier = spans('dehumidifier', from, 300, 0.8, 20, on)
+  // 18:00 is minute 600, a run from 18:00 to 19:30: the bike is plugged in at 18:20 while it runs
+  const plugged18 = local('2026-01-05T18:20:30')
+
+  it('stays open when the dehumidifier that ran as it was raised stops, while the charger charges on', () => {
+    const b = chargerSession(charger(plugged18, { chemistry: 'lithium', ccPowerW: 200, ccMin: 240 }))
+    const r = run(circuitSeries([dehumidifier, b], { fromMs: from, minutes: 16 * 60, waveform: false }))
+    const raised = raises(r).filter((v) => v.onsetTs >= plugged18 - MIN)
+    expect(raised).toHaveLength(1)
+    // the dehumidifier stopped at 19:30 and started again at 20:30: the alert is still open at 21:30
+    const cleared = clears(r).filter((v) => v.ts > raised[0]!.ts)
+    expect(cleared.every((v) => v.ts > local('2026-01-05T21:30:00'))).toBe(true)
+  })
+
+  it('raises a second charger plugged in while the alert is open, by its step alone', () => {
+    const first = chargerSession(charger(plugged18, { chemistry: 'lithium', ccPowerW: 200, ccMin: 240 }))
+    const secondAt = local('2026-01-05T20:05:30')
+    const second = chargerSession(
+      charger(secondAt, { chemistry: 'lithium', ccPowerW: 160, ccMin: 240, seed: 9 }),
+    )
+    const r = run(
+      circuitSeries([dehumidifier, first, second], { fromMs: from, minutes: 16 * 60, waveform: false }),
+    )
+    const again = raises(r).find((v) => v.onsetTs >= secondAt - MIN)
+    if (again?.kind !== 'raise') throw new Error('the second charger was not raised')
+    expect(again.replacesOnsetTs).toBeDefined()
+    expect(again.ts - secondAt).toBeLessThanOrEqual(12 * MIN)
+    expect(again.evidence.why[0]).toMatch(/^arrived while an alert was open: a step of \+1[56]\d W$/)
   })
 })
