@@ -3,7 +3,7 @@
 // and is frozen while a charger is being tracked.
 import { levelMatches } from './stray-wire-circuit-normal.ts'
 import type { Classified, Observation } from './stray-wire-classify.ts'
-import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
+import type { ActiveAlert, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Background tracking: a quiet reading pulls the baseline 20 % of the way (≈ 5 min time constant). */
 const BASELINE_GAIN = 0.2
@@ -110,10 +110,17 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
   // the minute before it was steady: not the second half of a step an averaging meter split
   const steady = Math.abs(s.prevW - s.prev2W) <= Math.max(6, 0.03 * s.prevW)
   if (dW < 0) {
+    const fall = -dW
+    const excess = s.prevW - s.baselineW!
+    // all that stood over the background left: the alert's own load (a charger unplugged in its taper
+    // may be a lamp's or a fridge's size), never another load's
+    if (s.alert && Math.abs(fall - excess) <= Math.max(15, 0.15 * fall)) return
     // a load followed on as it came is followed off as it goes, at the same size
     if (takeBackOff(s, dW)) return
-    // one of the circuit's compressors stopping under an open alert, that ran before it was raised
-    if (steady && compressorBeside(s, -dW) && s.baselineW! >= -dW - 20) s.baselineW = s.baselineW! + dW
+    // one of the circuit's compressors stopping under an open alert, that ran before it was raised: in
+    // the background then, not on top of the alert's load in the excess
+    if (!steady || !compressorBeside(s, fall) || excess > OWN_EXCESS_SHARE * ownLevel(s.alert!, s)) return
+    if (s.baselineW! >= fall - 20) s.baselineW = Math.max(0, s.baselineW! - fall)
     return
   }
   if (!steady || (s.candidate && s.candidate.readings < 2)) return
@@ -131,7 +138,7 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
  */
 function compressorBeside(s: StrayWireState, w: number): boolean {
   if (!s.alert) return false
-  const own = s.normal?.episode?.levelW ?? s.alert.peakW
+  const own = ownLevel(s.alert, s)
   if (Math.abs(w - own) <= OWN_SIZE_SHARE * own) return false
   return (s.normal?.signatures ?? []).some(
     (x) => x.kind === 'compressor' && x.source === 'learned' && x.count >= 2 && levelMatches(x, w, null),
@@ -140,6 +147,11 @@ function compressorBeside(s: StrayWireState, w: number): boolean {
 
 /** A step within this share of the alert's own level may be the alert's load itself. */
 const OWN_SIZE_SHARE = 0.2
+/** An excess this far over the alert's own level holds another load on top of it. */
+const OWN_EXCESS_SHARE = 1.2
+
+/** The alert's own level: as its episode measured it after the first minutes, else its peak. */
+const ownLevel = (alert: ActiveAlert, s: StrayWireState): number => s.normal?.episode?.levelW ?? alert.peakW
 
 /** Meter noise on a watts-only circuit stays well under this from one minute to the next. */
 const WATTS_LIGHT_STEP_MIN_W = 12

@@ -374,8 +374,10 @@ function trackAlert(
   const present = chargerStillThere(c, obs, alert, params)
   if (present) {
     followEpisode(s.normal!, c.excessW)
-    // its harmonic current follows the charger's current down the taper, slowly: a sudden fall is its end
-    if (alert.harmonicVA !== undefined && c.excessVA !== null)
+    // its harmonic current follows the charger's current down the taper, slowly: a sudden fall is its end.
+    // Only while the excess is itself distorted: else it would come to follow a compressor's harmonic
+    // current that was never taken into the background, and hold the alert open for it
+    if (alert.harmonicVA !== undefined && c.excessVA !== null && c.excessVA >= 0.5 * c.excessW)
       alert.harmonicVA = Math.round((alert.harmonicVA + 0.2 * (c.excessVA - alert.harmonicVA)) * 10) / 10
     alert.lastPresentTs = obs.ts
     alert.absentSinceTs = null
@@ -485,6 +487,12 @@ function raiseSecond(
     // watts only: its step and that it held at its level are all there is to tell
     evidence.why[0] = `arrived while an alert was open: a step of +${Math.round(second.stepW)} W`
     evidence.why[1] = `held at its level for ${evidence.heldMin} min`
+  } else if (second.seenTs !== undefined) {
+    // found when a heater or cleaner went off: measured against the reading before it came on
+    evidence.why[0] =
+      `arrived under a heater or cleaner while an alert was open: +${Math.round(second.stepH)} VA of ` +
+      `harmonic current, +${Math.round(second.stepW)} W over the reading before it came on`
+    evidence.why[1] = `its harmonic current held for ${Math.round((obs.ts - second.seenTs) / MIN)} min after it went off`
   } else {
     evidence.why[0] =
       `arrived while an alert was open: +${Math.round(second.stepH)} VA of harmonic current, ` +

@@ -33,6 +33,11 @@ export interface SecondStep {
   fromH: number
   /** Watts only: the circuit's watts before the step (the step is told by its watts alone). */
   fromW?: number
+  /**
+   * Found when a heater or cleaner went off, having arrived under it (onsetTs is the big load's start):
+   * when it was first seen. It must hold for the confirmation time from then.
+   */
+  seenTs?: number
   stepW: number
   stepH: number
   /** The circuit's watts with it, where it arrived on top of a heater (null otherwise). */
@@ -83,6 +88,9 @@ export function followSecondStep(
   params: StrayWireParams,
 ): SecondStep | undefined {
   if (obs.source !== 'circuit') return undefined
+  // a watch begun on the other kind of reading (a meter that sends PF and THD only now and then) is
+  // measured in what it no longer has: begin again
+  if (alert.next && (alert.next.fromW !== undefined) !== (obs.harmonicVA === null)) alert.next = undefined
   if (obs.harmonicVA === null) return followWattsStep(s, alert, obs, params)
   const next = alert.next
   if (!next && s.prevBig && alert.beforeBig && !onBigLoad(s, obs, params)) {
@@ -91,6 +99,7 @@ export function followSecondStep(
     if (!arrived(obs.unexplainedW - from.w, obs.harmonicVA - from.h, params)) return undefined
     alert.next = {
       onsetTs: s.bigSinceTs ?? obs.ts,
+      seenTs: obs.ts,
       fromH: from.h,
       stepW: Math.round((obs.unexplainedW - from.w) * 10) / 10,
       stepH: Math.round((obs.harmonicVA - from.h) * 10) / 10,
@@ -136,7 +145,8 @@ export function followSecondStep(
   const confirmMin = isEveningOrNight(localHour(obs.ts, params.utcOffsetMin))
     ? params.confirmNightMin
     : params.confirmDayMin
-  if ((obs.ts - n.onsetTs) / MIN < confirmMin - 1 || n.held < Math.ceil(0.8 * n.readings)) return undefined
+  const seenMin = (obs.ts - (n.seenTs ?? n.onsetTs)) / MIN
+  if (seenMin < confirmMin - 1 || n.held < Math.ceil(0.8 * n.readings)) return undefined
   alert.next = undefined
   // LED banks switched on at their hour carry a rectifier's harmonic current too
   const levelW = Math.max(n.stepW, 0)
@@ -227,7 +237,7 @@ export function asCandidate(n: SecondStep): Candidate {
   const w = Math.max(n.stepW, 0)
   return {
     onsetTs: n.onsetTs,
-    firstTs: n.onsetTs,
+    firstTs: n.seenTs ?? n.onsetTs,
     chargerReadings: n.held,
     readings: n.readings,
     quietRun: 0,

@@ -30,6 +30,8 @@ export interface ScenarioResult {
    * minutes: the crew is told it is over while the bike charges on (circuits only: they list their loads).
    */
   earlyClears: number
+  /** Alerts for a session still open 30 min after its charger stopped drawing (circuits and sheds). */
+  leftOpen: number
   /** ms of false raises and missed session starts, for debugging. */
   falseAt: number[]
   missedAt: number[]
@@ -53,6 +55,7 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
   // the session the open alert stands for, if any
   let open: number | null = null
   let earlyClears = 0
+  let leftOpen = 0
   for (let t = sc.startMs - warmupDays * DAY; t < end; t += MIN) {
     const input = sc.inputAt(t)
     if (!input) continue
@@ -60,6 +63,10 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
     state = r.state
     if (r.verdict?.kind === 'clear' && open !== null) {
       if (stillCharging(sc, sc.sessions[open]!, t)) earlyClears += 1
+      open = null
+    }
+    if (open !== null && state.alert && t >= sc.sessions[open]!.endTs + LEFT_OPEN_MS) {
+      leftOpen += 1
       open = null
     }
     if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
@@ -94,16 +101,28 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
     masked,
     falseAlerts: falseAt.length,
     earlyClears,
+    leftOpen,
     falseAt,
     missedAt,
   }
 }
 
-/** The session's chargers still draw half what they drew five minutes in (still in CC, or early taper). */
+/** An alert for a session this long after its charger stopped drawing was left open (10 min + margin). */
+const LEFT_OPEN_MS = 30 * MIN
+
+/**
+ * The session's own charger (off just before it began, on five minutes in) still draws half what it
+ * drew then: still in CC, or early in its taper.
+ */
 function stillCharging(sc: Scenario, session: SessionLabel, t: number): boolean {
-  const chargers = (sc.loads ?? []).filter((l) => l.name.startsWith('charger'))
-  if (chargers.length === 0 || t >= session.endTs) return false
-  const draw = (at: number) => chargers.reduce((w, l) => w + l.at(at).powerW, 0)
+  if (t >= session.endTs) return false
+  const own = (sc.loads ?? []).filter(
+    (l) =>
+      l.name.startsWith('charger') &&
+      l.at(session.startTs - MIN).powerW < 5 &&
+      l.at(session.startTs + 5 * MIN).powerW > 25,
+  )
+  const draw = (at: number) => own.reduce((w, l) => w + l.at(at).powerW, 0)
   const early = draw(session.startTs + 5 * MIN)
   return early > 0 && draw(t) >= 0.5 * early
 }
@@ -167,6 +186,8 @@ export interface Score {
   worstUnmaskedDetectMin: number | null
   /** Alerts cleared while their charger still drew half its early draw (see ScenarioResult). */
   earlyClears: number
+  /** Alerts for a session left open 30 min after its charger stopped drawing. */
+  leftOpen: number
 }
 
 export function score(results: readonly ScenarioResult[]): Score {
@@ -188,6 +209,7 @@ export function score(results: readonly ScenarioResult[]): Score {
     maskedSessions: results.reduce((n, r) => n + r.masked, 0),
     worstUnmaskedDetectMin: unmasked.length === 0 ? null : Math.max(...unmasked),
     earlyClears: results.reduce((n, r) => n + r.earlyClears, 0),
+    leftOpen: results.reduce((n, r) => n + r.leftOpen, 0),
   }
 }
 

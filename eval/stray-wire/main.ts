@@ -54,6 +54,7 @@ function row(name: string, s: Score): string {
     String(s.maskedSessions).padStart(6),
     fmt(s.worstUnmaskedDetectMin).padStart(8),
     String(s.earlyClears).padStart(5),
+    String(s.leftOpen).padStart(5),
   ].join(' ')
 }
 
@@ -77,6 +78,7 @@ function report(title: string, set: EvalSet): boolean {
       'masked',
       'worst um',
       'early',
+      ' left',
     ].join(' '),
   )
   for (const family of set.families) {
@@ -92,7 +94,8 @@ function report(title: string, set: EvalSet): boolean {
   console.log(
     'masked: watts-only sessions a cleaner or heater kept out of view for their first 30 min (never 10 min' +
       ' in a row without one); worst um: worst time to detect over all others (every PF+THD session);' +
-      ' early: alerts cleared while their charger still drew half its early draw (circuits)',
+      ' early: alerts cleared while their charger still drew half its early draw (circuits);' +
+      ' left: alerts still open 30 min after their charger stopped drawing',
   )
   const ok = meetsGoalsInView(total)
   console.log(

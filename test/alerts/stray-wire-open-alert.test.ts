@@ -16,7 +16,7 @@ import {
 } from '../../alerts/stray-wire-types.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
-import { cleaningMachine } from '../../simulators/physics/loads.ts'
+import { cleaningMachine, electricHeater } from '../../simulators/physics/loads.ts'
 import { charger, circuitSeries, clears, local, MIN, raises, run } from './stray-wire-support.ts'
 
 /** A load on at `powerW` (PF, THD as given) during the listed [from, to) minutes after `t0`. */
@@ -65,6 +65,29 @@ describe('an open alert while a dehumidifier cycles beside the charger (PF and T
     expect(cleared).toHaveLength(1)
     // not when the dehumidifier first stopped (minute 75): the charger was still in CC then
     expect(cleared[0]!.ts).toBeGreaterThan(halfDrawnAt(b))
+  })
+})
+
+describe('an open alert when a dehumidifier starts under a heater beside the charger (PF and THD)', () => {
+  it('clears once the charger is unplugged, though the dehumidifier runs on all night', () => {
+    // the charger: CC for 2 h, then its taper, unplugged at 23:20; a 1.5 kW heater 19:00–19:30, and a
+    // 250 W dehumidifier (PF 0.8, THD 20 %) that starts under it at 19:10 and runs all night: its start
+    // is never seen as a step of its own
+    const b = chargerSession(charger(plugged, { ccMin: 120, taperMin: 120, totalMin: 300 }))
+    const heater = electricHeater({
+      startMs: T0 + 60 * MIN,
+      durationMin: 30,
+      powerW: 1500,
+      onMin: 30,
+      offMin: 0,
+      phaseMin: 0,
+      seed: 4,
+    })
+    const dehumidifier = spans('dehumidifier', T0, 250, 0.8, 20, [[70, 670]])
+    const r = run(circuitSeries([b, heater, dehumidifier], { fromMs: T0, minutes: 12 * 60 }))
+    expect(raises(r)).toHaveLength(1)
+    expect(clears(r)).toHaveLength(1)
+    expect(clears(r)[0]!.ts).toBeLessThanOrEqual(plugged + (300 + 30) * MIN)
   })
 })
 
@@ -131,8 +154,26 @@ describe('a charger plugged in under a cleaner while an alert is open on the cir
     expect(again.replacesOnsetTs).toBe(raised[0]!.onsetTs)
     expect(again.onsetTs).toBeGreaterThanOrEqual(cleanerFrom)
     expect(again.onsetTs).toBeLessThanOrEqual(cleanerFrom + MIN)
-    // raised within the confirmation time of the cleaner stopping
+    // raised within the confirmation time of the cleaner stopping, and no sooner
     expect(again.ts - (cleanerFrom + 20 * MIN)).toBeLessThanOrEqual(12 * MIN)
+    expect(again.ts - (cleanerFrom + 20 * MIN)).toBeGreaterThanOrEqual(4 * MIN)
+    expect(again.evidence.startedUnderLoad).toBe(true)
+  })
+
+  it('raises nothing new for a load that arrived under the cleaner and left minutes after it', () => {
+    const cleanerFrom = T0 + 90 * MIN
+    const cleaner = cleaningMachine({
+      startMs: cleanerFrom,
+      durationMin: 20,
+      powerW: 1400,
+      powerFactor: 0.9,
+      thdPct: 15,
+      seed: 3,
+    })
+    // a 320 W rectifier on from 19:45 to 19:53 only: seen for three minutes once the cleaner stopped
+    const brief = spans('brief-rectifier', T0, 320, 0.6, 90, [[105, 113]])
+    const r = run(circuitSeries([bike(), cleaner, brief], { fromMs: T0, minutes: 3 * 60 }))
+    expect(raises(r)).toHaveLength(1)
   })
 })
 
@@ -152,7 +193,27 @@ describe('an open alert on a watts-only meter while the circuit’s dehumidifier
     expect(raised).toHaveLength(1)
     // the dehumidifier stopped at 19:30 and started again at 20:30: the alert is still open at 21:30
     const cleared = clears(r).filter((v) => v.ts > raised[0]!.ts)
-    expect(cleared.every((v) => v.ts > local('2026-01-05T21:30:00'))).toBe(true)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts).toBeGreaterThan(local('2026-01-05T21:30:00'))
+  })
+
+  it('clears when the charger is unplugged late in its taper at the size of a fridge running beside it', () => {
+    // a 110 W fridge, 35 min on in every 70, learned by evening; a 60 W standing load; a lead-acid charger
+    // unplugged 270 min after 18:00, at about 100 W in its taper: its fall is the fridge's size
+    const fridgeOn: [number, number][] = []
+    for (let m = 0; m < 40 * 60; m += 70) fridgeOn.push([m, m + 35])
+    const t0 = local('2026-01-05T06:00:00')
+    const fridge = spans('fridge', t0, 110, 0.8, 20, fridgeOn)
+    const standing = spans('standing', t0, 60, 0.95, 10, [[0, 40 * 60]])
+    const at18 = local('2026-01-05T18:00:30')
+    const b = chargerSession(charger(at18, { totalMin: 270 }))
+    const r = run(circuitSeries([standing, fridge, b], { fromMs: t0, minutes: 30 * 60, waveform: false }))
+    const raised = raises(r).filter((v) => v.onsetTs >= at18 - MIN)
+    expect(raised).toHaveLength(1)
+    const cleared = clears(r).filter((v) => v.ts > raised[0]!.ts)
+    expect(cleared).toHaveLength(1)
+    // unplugged at 22:30: cleared within the 10 min the domain gives, and a margin
+    expect(cleared[0]!.ts).toBeLessThanOrEqual(at18 + (270 + 30) * MIN)
   })
 
   it('raises a second charger plugged in while the alert is open, by its step alone', () => {
