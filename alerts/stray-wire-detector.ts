@@ -338,6 +338,9 @@ function trackCandidate(
  * through a lead-acid float of a few watts (PF ~0.4) and ignores lights that switched behind our back.
  * Without THD (shed residual, basic meters) only the watts tell, above what meter drift can fake.
  */
+/** Share of its peak harmonic current a distorted alert's load must keep to be still there. */
+const PRESENT_MIN_SHARE = 0.1
+
 function chargerStillThere(
   c: Classified,
   obs: Observation,
@@ -349,6 +352,10 @@ function chargerStillThere(
   if (c.excessVA === null || alert.pfc)
     return c.excessW >= Math.max(params.presentW + obs.toleranceW / 8, 0.25 * alert.peakW)
   if (c.excessW < 5 || c.excessVA < 10) return false
+  // a tenth of the harmonic current it had at its peak at least: a lithium charger keeps that to its
+  // cut-off; less may be the background's own harmonics, misjudged over hours of loads switching beside it
+  if (alert.harmonicPerW !== undefined && c.excessVA < PRESENT_MIN_SHARE * alert.harmonicPerW * alert.peakW)
+    return false
   // the excess is distorted, or carries most of the alert's own harmonic current as last seen: watts of
   // another load beside it (a compressor, lamps the background missed) dilute the excess, not that
   return (
