@@ -47,6 +47,11 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   const dQ =
     obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined ? obs.reactiveVA - s.prevQ : null
   if (dW < 0 && takeBackOff(s, dW)) return
+  // beside an active-PFC charger, whose taper carries no harmonic current either, a fall that goes on
+  // a slide of two falls or more is the taper going on, not a lamp switching off (at most a partial
+  // minute and the rest of its step)
+  const pfc = s.alert ? s.alert.pfc === true : s.candidate?.pfc === true
+  if (dW < 0 && pfc && (s.fallRun ?? 0) >= 2) return
   s.baselineW = Math.max(0, s.baselineW! + dW)
   s.baselineH = Math.max(0, s.baselineH + dH)
   if (dQ !== null) s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + dQ)

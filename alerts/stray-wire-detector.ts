@@ -63,6 +63,9 @@ export * from './stray-wire-types.ts'
 
 const MIN = 60_000
 
+/** A fall from one reading to the next of at least this much is part of a slide, if others came before. */
+const SLIDE_MIN_W = 2
+
 export interface StrayWireResult {
   state: StrayWireState
   verdict?: StrayWireVerdict
@@ -111,6 +114,7 @@ export function detectStrayWire(
     noteSteps(s.normal, obs.ts, obs.unexplainedW, obs.harmonicVA, s.prevW, params.utcOffsetMin)
   s.lastTs = obs.ts
   if (c.cls === 'big') noteBigRun(s, obs, params)
+  s.fallRun = s.prevW !== null && obs.unexplainedW < s.prevW - SLIDE_MIN_W ? (s.fallRun ?? 0) + 1 : 0
   s.prev2W = s.prevW
   if (c.cls === 'big' && !s.prevBig) s.bigSinceTs = obs.ts
   if (c.cls === 'big') s.bigMaxW = s.prevBig ? Math.max(s.bigMaxW ?? 0, c.excessW) : c.excessW

@@ -168,6 +168,11 @@ export interface StrayWireState {
   prevH: number | null
   /** The reading before prevW, W: a charger's step may straddle two meter intervals. */
   prev2W: number | null
+  /**
+   * Readings in a row, up to the last one, that fell by a few W or more from the one before: a charger's
+   * taper slides, a lamp steps. Optional so states persisted before it load.
+   */
+  fallRun?: number
   /** The previous reading was masked by a big load, under which a step cannot be seen. */
   prevBig: boolean
   /** When the current or last run of big-load readings began: a charger found after it may predate it. */

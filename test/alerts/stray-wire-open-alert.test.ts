@@ -17,7 +17,7 @@ import {
 import { runScenario } from '../../eval/stray-wire/evaluate.ts'
 import { buildScenario } from '../../eval/stray-wire/families.ts'
 import { DEV_RANGES } from '../../eval/stray-wire/scenario.ts'
-import { chargerSession } from '../../simulators/physics/charger.ts'
+import { chargerLoadEndMs, chargerSession } from '../../simulators/physics/charger.ts'
 import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
 import { cleaningMachine, electricHeater } from '../../simulators/physics/loads.ts'
 import { charger, circuitSeries, clears, local, MIN, raises, run } from './stray-wire-support.ts'
@@ -248,5 +248,28 @@ describe('an alert on a circuit whose compressors cycle all night beside the cha
     expect(r.detected).toBe(r.sessions)
     expect(r.leftOpen).toBe(0)
     expect(r.earlyClears).toBe(0)
+  })
+})
+
+describe('an active-PFC charger’s alert beside a lamp that was on before it', () => {
+  it('clears once the charger cuts off: its taper is not taken for the lamp going off', () => {
+    // a 54 W lamp (PF 0.92, THD 18 %) on all night before the bike; an active-PFC lithium charger
+    // (150 W, PF 0.97, THD 10 %) whose taper slides down by 5–10 W a minute without harmonic current
+    const lamp = spans('lights-dusk-to-dawn', T0, 54, 0.92, 18, [[0, 12 * 60]])
+    const p = charger(plugged, {
+      chemistry: 'lithium',
+      ccPowerW: 150,
+      ccRise: 0.02,
+      ccMin: 180,
+      taperMin: 20,
+      floatW: 0,
+      totalMin: 240,
+      powerFactor: 0.97,
+      thdPct: 10,
+    })
+    const r = run(circuitSeries([lamp, chargerSession(p)], { fromMs: T0, minutes: 12 * 60 }))
+    expect(raises(r)).toHaveLength(1)
+    expect(clears(r)).toHaveLength(1)
+    expect(clears(r)[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(15 * MIN)
   })
 })
