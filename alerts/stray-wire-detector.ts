@@ -318,12 +318,7 @@ function trackCandidate(
     lastPresentTs: obs.ts,
     absentSinceTs: null,
     ...(cand.pfc ? { pfc: true } : {}),
-    ...(cand.harmonicVA !== null && cand.maxW > 0
-      ? {
-          harmonicPerW: Math.round((cand.harmonicVA / median(cand.recentW)) * 100) / 100,
-          harmonicVA: Math.round(cand.harmonicVA * 10) / 10,
-        }
-      : {}),
+    ...ownHarmonics(cand),
   }
   s.candidate = null
   const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
@@ -342,6 +337,16 @@ function trackCandidate(
  * through a lead-acid float of a few watts (PF ~0.4) and ignores lights that switched behind our back.
  * Without THD (shed residual, basic meters) only the watts tell, above what meter drift can fake.
  */
+/** What the alert keeps of its candidate's harmonic current: per W of its plateau, and in all. */
+function ownHarmonics(cand: Candidate): Pick<ActiveAlert, 'harmonicPerW' | 'harmonicVA'> {
+  const levelW = median(cand.recentW)
+  if (cand.harmonicVA === null || !(levelW > 0)) return {}
+  return {
+    harmonicPerW: Math.round((cand.harmonicVA / levelW) * 100) / 100,
+    harmonicVA: Math.round(cand.harmonicVA * 10) / 10,
+  }
+}
+
 /** Share of its peak harmonic current a distorted alert's load must keep to be still there. */
 const PRESENT_MIN_SHARE = 0.1
 

@@ -98,29 +98,16 @@ export function followSecondStep(
     const from = alert.beforeBig
     if (!arrived(obs.unexplainedW - from.w, obs.harmonicVA - from.h, params)) return undefined
     alert.next = {
-      onsetTs: s.bigSinceTs ?? obs.ts,
+      ...watchFrom(s.bigSinceTs ?? obs.ts, obs.unexplainedW - from.w, obs.harmonicVA - from.h, from.h),
       seenTs: obs.ts,
-      fromH: from.h,
-      stepW: Math.round((obs.unexplainedW - from.w) * 10) / 10,
-      stepH: Math.round((obs.harmonicVA - from.h) * 10) / 10,
-      onBigW: null,
-      readings: 1,
-      held: 1,
-      lostRun: 0,
     }
     return undefined
   }
   if (!next) {
     if (!rectifierArrived(s, obs, params)) return undefined
     alert.next = {
-      onsetTs: obs.ts,
-      fromH: s.prevH!,
-      stepW: Math.round((obs.unexplainedW - s.prevW!) * 10) / 10,
-      stepH: Math.round((obs.harmonicVA - s.prevH!) * 10) / 10,
+      ...watchFrom(obs.ts, obs.unexplainedW - s.prevW!, obs.harmonicVA - s.prevH!, s.prevH!),
       onBigW: onBigLoad(s, obs, params) ? obs.unexplainedW : null,
-      readings: 1,
-      held: 1,
-      lostRun: 0,
     }
     return undefined
   }
@@ -135,18 +122,8 @@ export function followSecondStep(
     alert.next = undefined
     return undefined
   }
-  if (obs.harmonicVA - n.fromH >= HOLD_SHARE * n.stepH) {
-    n.held += 1
-    n.lostRun = 0
-  } else if (++n.lostRun >= LOST_AFTER) {
-    alert.next = undefined
-    return undefined
-  }
-  const confirmMin = isEveningOrNight(localHour(obs.ts, params.utcOffsetMin))
-    ? params.confirmNightMin
-    : params.confirmDayMin
-  const seenMin = (obs.ts - (n.seenTs ?? n.onsetTs)) / MIN
-  if (seenMin < confirmMin - 1 || n.held < Math.ceil(0.8 * n.readings)) return undefined
+  if (!tally(alert, n, obs.harmonicVA - n.fromH >= HOLD_SHARE * n.stepH)) return undefined
+  if (!confirmed(n, obs, params)) return undefined
   alert.next = undefined
   // LED banks switched on at their hour carry a rectifier's harmonic current too
   const levelW = Math.max(n.stepW, 0)
@@ -156,11 +133,7 @@ export function followSecondStep(
     : undefined
   if (lights?.kind === 'lights') return undefined
   if (switchedOnBySchedule(params.lightingSchedule, n.onsetTs, levelW, params.utcOffsetMin)) return undefined
-  // a load of the size already raised under this alert came back (lamps on a motion sensor, a pump): it
-  // comes and goes here, it is not one more charger each time
-  if (alert.raisedSteps?.some((r) => sameStep(r, n))) return undefined
-  alert.raisedSteps = [...(alert.raisedSteps ?? []), { w: n.stepW, h: n.stepH }].slice(-RAISED_STEPS_KEPT)
-  return n
+  return newUnderAlert(alert, n) ? n : undefined
 }
 
 /**
@@ -182,39 +155,62 @@ function followWattsStep(
     if (dW < params.minStepW || dW > params.maxChargerW) return undefined
     if (Math.abs(s.prevW - s.prev2W) > WATTS_STEADY_SHARE * s.prevW + 6) return undefined
     if (knownLoad(s, obs, dW, params)) return undefined
-    alert.next = {
-      onsetTs: obs.ts,
-      fromH: 0,
-      fromW: s.prevW,
-      stepW: Math.round(dW * 10) / 10,
-      stepH: 0,
-      onBigW: null,
-      readings: 1,
-      held: 1,
-      lostRun: 0,
-    }
+    alert.next = { ...watchFrom(obs.ts, dW, 0, 0), fromW: s.prevW }
     return undefined
   }
   const n = { ...next, readings: next.readings + 1 }
   alert.next = n
   const levelW = obs.unexplainedW - (n.fromW ?? obs.unexplainedW)
-  if (levelW >= HOLD_SHARE * n.stepW && levelW <= n.stepW / HOLD_SHARE + 20) {
+  if (!tally(alert, n, levelW >= HOLD_SHARE * n.stepW && levelW <= n.stepW / HOLD_SHARE + 20))
+    return undefined
+  if (!confirmed(n, obs, params)) return undefined
+  alert.next = undefined
+  if (knownLoad(s, obs, n.stepW, params)) return undefined
+  if (switchedOnBySchedule(params.lightingSchedule, n.onsetTs, n.stepW, params.utcOffsetMin)) return undefined
+  return newUnderAlert(alert, n) ? n : undefined
+}
+
+/** A watch of a step just seen (W and harmonic VA over what stood before it, harmonic VA before it). */
+const watchFrom = (onsetTs: number, stepW: number, stepH: number, fromH: number): SecondStep => ({
+  onsetTs,
+  fromH,
+  stepW: Math.round(stepW * 10) / 10,
+  stepH: Math.round(stepH * 10) / 10,
+  onBigW: null,
+  readings: 1,
+  held: 1,
+  lostRun: 0,
+})
+
+/** Counts a reading of the watch, with the newcomer there or not; false (and the watch ends) once lost. */
+function tally(alert: ActiveAlert, n: SecondStep, there: boolean): boolean {
+  if (there) {
     n.held += 1
     n.lostRun = 0
   } else if (++n.lostRun >= LOST_AFTER) {
     alert.next = undefined
-    return undefined
+    return false
   }
+  return true
+}
+
+/** Held for the confirmation time since it was first seen, in most of its readings. */
+function confirmed(n: SecondStep, obs: Observation, params: StrayWireParams): boolean {
   const confirmMin = isEveningOrNight(localHour(obs.ts, params.utcOffsetMin))
     ? params.confirmNightMin
     : params.confirmDayMin
-  if ((obs.ts - n.onsetTs) / MIN < confirmMin - 1 || n.held < Math.ceil(0.8 * n.readings)) return undefined
-  alert.next = undefined
-  if (knownLoad(s, obs, n.stepW, params)) return undefined
-  if (switchedOnBySchedule(params.lightingSchedule, n.onsetTs, n.stepW, params.utcOffsetMin)) return undefined
-  if (alert.raisedSteps?.some((r) => sameStep(r, n))) return undefined
-  alert.raisedSteps = [...(alert.raisedSteps ?? []), { w: n.stepW, h: 0 }].slice(-RAISED_STEPS_KEPT)
-  return n
+  const seenMin = (obs.ts - (n.seenTs ?? n.onsetTs)) / MIN
+  return seenMin >= confirmMin - 1 && n.held >= Math.ceil(0.8 * n.readings)
+}
+
+/**
+ * Not a load of a size already raised under this alert come back (lamps on a motion sensor, a pump: it
+ * comes and goes here, it is not one more charger each time); remembered when it is new.
+ */
+function newUnderAlert(alert: ActiveAlert, n: SecondStep): boolean {
+  if (alert.raisedSteps?.some((r) => sameStep(r, n))) return false
+  alert.raisedSteps = [...(alert.raisedSteps ?? []), { w: n.stepW, h: n.stepH }].slice(-RAISED_STEPS_KEPT)
+  return true
 }
 
 /** Watts only, a steady minute: a compressor's creep or a heater's ±2 %, with meter margin. */

@@ -57,7 +57,9 @@ function explain(sc: Scenario, falseAlerts: Tally, misses: Tally): void {
     if (!input) continue
     const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
     state = r.state
-    for (const [i, s] of sc.sessions.entries()) if (t === s.startTs) openAtStart[i] = state.alert !== null
+    // sessions begin within a minute, not on it: the first reading after the start tells
+    for (const [i, s] of sc.sessions.entries())
+      if (t >= s.startTs && t < s.startTs + MIN) openAtStart[i] = state.alert !== null
     if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
     // as the eval scores it: a raise belongs to a session until 12 min after its load is gone
     const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + 12 * MIN)

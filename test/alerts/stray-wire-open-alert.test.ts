@@ -134,18 +134,20 @@ describe('followLightSteps: a lamp beside an open alert goes off as it came on',
 })
 
 describe('a charger plugged in under a cleaner while an alert is open on the circuit', () => {
+  // a 1.4 kW floor cleaner, 19:30–19:50, whose motor swings hide any step under it
+  const cleanerFrom = T0 + 90 * MIN
+  const cleaner = cleaningMachine({
+    startMs: cleanerFrom,
+    durationMin: 20,
+    powerW: 1400,
+    powerFactor: 0.9,
+    thdPct: 15,
+    seed: 3,
+  })
+
   it('is raised of its own once the cleaner stops, with the cleaner’s start for its onset', () => {
     // the first charger is raised at about 18:25; the cleaner runs 19:30–19:50; the second charger
     // (320 W, a rectifier) is plugged in at 19:36, unseen under the cleaner's swings
-    const cleanerFrom = T0 + 90 * MIN
-    const cleaner = cleaningMachine({
-      startMs: cleanerFrom,
-      durationMin: 20,
-      powerW: 1400,
-      powerFactor: 0.9,
-      thdPct: 15,
-      seed: 3,
-    })
     const second = chargerSession(
       charger(T0 + 96 * MIN + 10_000, { ccPowerW: 320, chemistry: 'lithium', seed: 9 }),
     )
@@ -164,15 +166,6 @@ describe('a charger plugged in under a cleaner while an alert is open on the cir
   })
 
   it('raises nothing new for a load that arrived under the cleaner and left minutes after it', () => {
-    const cleanerFrom = T0 + 90 * MIN
-    const cleaner = cleaningMachine({
-      startMs: cleanerFrom,
-      durationMin: 20,
-      powerW: 1400,
-      powerFactor: 0.9,
-      thdPct: 15,
-      seed: 3,
-    })
     // a 320 W rectifier on from 19:45 to 19:53 only: seen for three minutes once the cleaner stopped
     const brief = spans('brief-rectifier', T0, 320, 0.6, 90, [[105, 113]])
     const r = run(circuitSeries([bike(), cleaner, brief], { fromMs: T0, minutes: 3 * 60 }))
