@@ -134,10 +134,12 @@ function trackCandidate(
 ): StrayWireVerdict | undefined {
   const cand = s.candidate
   let c = c0
-  if (cand && leftUnderCharger(cand, c)) {
+  const leftH = cand ? leftUnderCharger(s, cand, c, obs) : null
+  if (cand && leftH !== null) {
     // another load left under the charger (a compressor stopping): its watts went, the charger's
     // harmonic current did not (it adds across loads). The background is what is left without it.
     s.baselineW = obs.unexplainedW - cand.recentW[cand.recentW.length - 1]!
+    s.baselineH = Math.max(0, s.baselineH - leftH)
     if (obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined)
       s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + obs.reactiveVA - s.prevQ)
     c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
@@ -160,6 +162,17 @@ function trackCandidate(
       // came on without a step we could trust), not a charger plugged in under it
       s.baselineW = obs.unexplainedW
       setBackgroundWaveform(s, obs)
+      return undefined
+    }
+    const under = chargerUnderBigLoad(s, obs, c, params)
+    if (under) {
+      // the background was not what stood before the big load came on (lights that switched on
+      // between its runs): the charger is the step over the reading before it
+      s.baselineW = s.preBigW!
+      s.baselineH = s.preBigH!
+      if (s.preBigQ !== null && s.preBigQ !== undefined) s.baselineQ = s.preBigQ
+      startCandidate(s, obs, under)
+      startEpisode(s.normal!, s.candidate!.onsetTs, under.excessW, ratioOf(under))
       return undefined
     }
     if (c.cls === 'charger' && sawStep(s, obs, params, c.pfc === true) && !unseen) {
@@ -591,6 +604,27 @@ function chargerStepFromLast(
   if (s.prevBig || s.prevW === null || s.prevH === null) return
   const step = classify(obs, s.prevW, s.prevH, params, s.prevQ ?? 0)
   return step.cls === 'charger' && !step.pfc && step.excessW <= params.maxChargerW ? step : undefined
+}
+
+/**
+ * A big load just went off and the step over the reading just before it came on is a charger, where the
+ * excess over the background is no charger, or the background missed what stood then: lights switched
+ * on between its runs without being taken in, and their watts and harmonic current blur what arrived
+ * under it (banks of low-PF LEDs and an active-PFC charger together pass for neither).
+ */
+function chargerUnderBigLoad(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): Classified | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || !s.prevBig) return
+  if (s.preBigW === null || s.preBigW === undefined || s.preBigH === null || s.preBigH === undefined) return
+  // where the background held what stood before, the excess over it tells as well
+  const missed = s.preBigW - s.baselineW! >= params.quietW
+  if (c.cls !== 'other' && c.cls !== 'quiet' && !(c.cls === 'charger' && missed)) return
+  const step = classify(obs, s.preBigW, s.preBigH, params, s.preBigQ ?? s.baselineQ ?? 0)
+  return step.cls === 'charger' && step.excessW <= params.maxChargerW ? step : undefined
 }
 
 const ratioOf = (c: Classified): number | null =>

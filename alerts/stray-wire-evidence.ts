@@ -195,17 +195,35 @@ const MIN_LEFT_W = 40
 
 /**
  * By watts the charger looks gone, but its harmonic current is all still there: what left was another
- * load of the background, not the charger (a rectifier's harmonics leave with it).
+ * load of the background, not the charger (a rectifier's harmonics leave with it). Returns the harmonic
+ * VA the background loses with it: none when the excess still holds the charger's, else what fell in
+ * the same minute (the load that left took its own, a motor's little share of its watts).
  */
-export function leftUnderCharger(cand: Candidate, c: Classified): boolean {
-  if (c.cls !== 'quiet' && c.cls !== 'other') return false
-  if (cand.harmonicVA === null || c.excessVA === null || cand.harmonicVA < MIN_CANDIDATE_H_VA) return false
+export function leftUnderCharger(
+  s: StrayWireState,
+  cand: Candidate,
+  c: Classified,
+  obs: Observation,
+): number | null {
+  if (c.cls !== 'quiet' && c.cls !== 'other') return null
+  if (cand.harmonicVA === null || c.excessVA === null || cand.harmonicVA < MIN_CANDIDATE_H_VA) return null
   const level = cand.recentW[cand.recentW.length - 1]
-  if (level === undefined || level - c.excessW < MIN_LEFT_W) return false
+  if (level === undefined || level - c.excessW < MIN_LEFT_W) return null
+  // the charger is still there: the circuit draws its level at least
+  if (obs.unexplainedW < level - (obs.toleranceW + 10)) return null
   // the load that left took its own harmonic current with it: a motor's at most half its watts
   const leftW = level - c.excessW
   const h = cand.harmonicVA
-  return c.excessVA >= Math.max(0.5 * h, h - MOTOR_H_PER_W * leftW - 0.15 * h) && c.excessVA <= 1.15 * h
+  if (c.excessVA >= Math.max(0.5 * h, h - MOTOR_H_PER_W * leftW - 0.15 * h) && c.excessVA <= 1.15 * h)
+    return 0
+  // the background's harmonic current was more than that load's share of it: measure what left by its
+  // fall from the reading before, which a charger leaving would make at its own ratio (≥ 0.5 VA per W)
+  if (cand.pfc || obs.harmonicVA === null || s.prevW === null || s.prevH === null) return null
+  const fallW = s.prevW - obs.unexplainedW
+  const fallH = s.prevH - obs.harmonicVA
+  if (fallW < MIN_LEFT_W || fallH > MOTOR_H_PER_W * fallW) return null
+  const restH = c.excessVA + Math.max(0, fallH)
+  return restH >= 0.85 * h && restH <= 1.15 * h ? Math.max(0, fallH) : null
 }
 
 /** Harmonic VA per W a motor or other undistorted load carries at most (compressors ≤ ~0.35). */
@@ -222,6 +240,7 @@ export function noteBigRun(s: StrayWireState, obs: Observation, params: StrayWir
     // a candidate under way carries on through the big load itself: only an untracked level is kept
     s.preBigW = s.candidate || s.alert ? null : s.prevW
     s.preBigH = s.candidate || s.alert ? null : s.prevH
+    s.preBigQ = s.candidate || s.alert ? null : (s.prevQ ?? null)
     s.bigStepW = null
     s.bigStepTs = null
     return

@@ -185,6 +185,8 @@ export interface StrayWireState {
    */
   preBigW?: number | null
   preBigH?: number | null
+  /** Its reactive VA, where the meter reports PF and THD. */
+  preBigQ?: number | null
   /**
    * A charger-sized step up inside a steady big load (a heater holds its watts): an active-PFC charger
    * plugged in under it shows only there. W and when; cleared when the next big run begins.

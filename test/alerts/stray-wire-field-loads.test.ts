@@ -26,7 +26,7 @@ import { ledBanks } from '../../simulators/physics/appliances.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
 import { electricHeater } from '../../simulators/physics/loads.ts'
-import { charger, circuitSeries, local, MIN, raises, run } from './stray-wire-support.ts'
+import { charger, circuitSeries, local, MIN, raises, run, spans } from './stray-wire-support.ts'
 
 const DAY = 1440 * MIN
 
@@ -304,5 +304,66 @@ describe('a charger plugged in minutes before a running compressor stops', () =>
     )
     expect(raises(r)).toHaveLength(1)
     expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
+  })
+})
+
+describe('an active-PFC charger plugged in under a cycling heater, after LED banks came on between its runs', () => {
+  // 16:30 on: a dehumidifier (300 W, PF 0.78, THD 10 %) all evening; a 1.1 kW heater 17:56–18:19,
+  // 18:29–18:53, 19:03–19:26; two banks of low-PF LED lights (50 W each, PF 0.55, THD 130 %) at 18:19
+  // and 18:20, while the heater is off, so the background never takes them in before it comes on again;
+  // an active-PFC lithium charger (200 W) plugged in at 18:47 under the heater
+  const t0 = local('2026-01-05T16:30:00')
+  const dehumidifier = spans('dehumidifier', t0, 300, 0.78, 10, [[0, 300]])
+  const heater = spans('electric-heater', t0, 1140, 1, 3, [
+    [86, 109],
+    [119, 143],
+    [153, 176],
+  ])
+  const bank1 = spans('led-banks', t0, 50, 0.55, 130, [[109, 300]])
+  const bank2 = spans('led-banks', t0, 50, 0.55, 130, [[110, 300]])
+  const onset = local('2026-01-05T18:47:30')
+  const pfcCharger = chargerSession(
+    charger(onset, {
+      chemistry: 'lithium',
+      ccPowerW: 200,
+      ccRise: 0.02,
+      pfc: true,
+      powerFactor: 0.97,
+      thdPct: 8,
+    }),
+  )
+  const loads = [dehumidifier, heater, bank1, bank2]
+
+  it('is raised in the heater’s next pause, by its step over the reading before the heater came on', () => {
+    const r = run(circuitSeries([...loads, pfcCharger], { fromMs: t0, minutes: 300 }))
+    const raised = raises(r)
+    expect(raised).toHaveLength(1)
+    // the pause is 18:53–19:03: over the background, the banks' harmonic current made the excess neither
+    // a rectifier's nor an active-PFC charger's
+    expect(raised[0]!.ts).toBeLessThan(local('2026-01-05T19:03:00'))
+    expect(raised[0]!.evidence?.activePfc).toBe(true)
+  })
+
+  it('raises nothing for the same evening without the charger', () => {
+    expect(raises(run(circuitSeries(loads, { fromMs: t0, minutes: 300 })))).toEqual([])
+  })
+})
+
+describe('a rectifier charger plugged in minutes before a compressor whose harmonic current is its size stops', () => {
+  // a dehumidifier (300 W, PF 0.78, THD 25 %: ~90 VA of harmonic current) 18:00–20:12 and a small
+  // rectifier charger (160 W, PF 0.8, THD 60 %: ~100 VA) from 20:10: once the motor stops, the excess
+  // over a background that held the motor's harmonic current keeps a tenth of the charger's
+  const motor = spans('dehumidifier', local('2026-01-05T18:00:00'), 300, 0.78, 25, [[0, 132]])
+  it('is still raised: what fell in that minute carried a motor’s share of harmonic current, not a charger’s', () => {
+    const onset = local('2026-01-05T20:10:30')
+    const bike = chargerSession(charger(onset, { ccPowerW: 160, powerFactor: 0.8, thdPct: 60 }))
+    const r = run(circuitSeries([motor, bike], { fromMs: local('2026-01-05T18:00:00'), minutes: 240 }))
+    expect(raises(r)).toHaveLength(1)
+    expect(raises(r)[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
+  })
+
+  it('raises nothing when the motor stops alone', () => {
+    const r = run(circuitSeries([motor], { fromMs: local('2026-01-05T18:00:00'), minutes: 240 }))
+    expect(raises(r)).toEqual([])
   })
 })

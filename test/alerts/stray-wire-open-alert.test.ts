@@ -18,27 +18,9 @@ import { runScenario } from '../../eval/stray-wire/evaluate.ts'
 import { buildScenario } from '../../eval/stray-wire/families.ts'
 import { DEV_RANGES } from '../../eval/stray-wire/scenario.ts'
 import { chargerLoadEndMs, chargerSession } from '../../simulators/physics/charger.ts'
-import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
+import type { LoadModel } from '../../simulators/physics/load-model.ts'
 import { cleaningMachine, electricHeater } from '../../simulators/physics/loads.ts'
-import { charger, circuitSeries, clears, local, MIN, raises, run } from './stray-wire-support.ts'
-
-/** A load on at `powerW` (PF, THD as given) during the listed [from, to) minutes after `t0`. */
-function spans(
-  name: string,
-  t0: number,
-  powerW: number,
-  powerFactor: number,
-  thdPct: number,
-  on: [number, number][],
-): LoadModel {
-  return {
-    name,
-    at(tMs) {
-      const m = (tMs - t0) / MIN
-      return on.some(([a, b]) => m >= a && m < b) ? { powerW, powerFactor, thdPct } : OFF
-    },
-  }
-}
+import { charger, circuitSeries, clears, local, MIN, raises, run, spans } from './stray-wire-support.ts'
 
 const T0 = local('2026-01-05T18:00:00')
 const plugged = T0 + 20 * MIN + 30_000

@@ -9,7 +9,7 @@ import {
   type StrayWireVerdict,
 } from '../../alerts/stray-wire-types.ts'
 import type { ChargerParams } from '../../simulators/physics/charger.ts'
-import type { LoadModel } from '../../simulators/physics/load-model.ts'
+import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
 import { circuitReading } from '../../simulators/physics/meter.ts'
 
 export const MIN = 60_000
@@ -92,3 +92,21 @@ export function* circuitSeries(loads: readonly LoadModel[], o: SeriesOptions): G
 
 export const raises = (r: Run) => r.verdicts.filter((v) => v.kind === 'raise')
 export const clears = (r: Run) => r.verdicts.filter((v) => v.kind === 'clear')
+
+/** A load on at `powerW` (PF, THD as given) during the listed [from, to) minutes after `t0`. */
+export function spans(
+  name: string,
+  t0: number,
+  powerW: number,
+  powerFactor: number,
+  thdPct: number,
+  on: [number, number][],
+): LoadModel {
+  return {
+    name,
+    at(tMs) {
+      const m = (tMs - t0) / MIN
+      return on.some(([a, b]) => m >= a && m < b) ? { powerW, powerFactor, thdPct } : OFF
+    },
+  }
+}
