@@ -284,6 +284,20 @@ function trackCandidate(
     params.feedback,
     obs.harmonicVA === null ? undefined : s.baselineH,
   )
+  // the level now (the plateau's first minutes may hold a compressor that stopped since)
+  const nowW = median(cand.recentW.slice(-3))
+  // watts only, a plateau moved by a lamp's steps and back at the load's own step: a lamp switched on
+  // and off beside it in its first minutes (a rise in the minute after a step may be the rest of it,
+  // so it is not followed). Its own level is its step. (Matching the step also where the level stayed
+  // away from it, lamps going off at dawn, cost 8 sessions for 27 false alerts on the development set.)
+  const byStep =
+    known ||
+    hRatio !== null ||
+    cand.stepW === undefined ||
+    !movedByLamps(cand.recentW) ||
+    !near(nowW, cand.stepW)
+      ? undefined
+      : matchSignature(s.normal!, obs.ts, cand.stepW, null, params.utcOffsetMin, params.feedback)
   const usual =
     matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin) ||
     arrivesDailyAsHarmonics(
@@ -295,8 +309,6 @@ function trackCandidate(
       s.baselineH,
       params.utcOffsetMin,
     )
-  // the level now (the plateau's first minutes may hold a compressor that stopped since)
-  const nowW = median(cand.recentW.slice(-3))
   const pair = explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, params.feedback)
   // the level moved since it arrived (a CC plateau does not): what arrived may be a compressor's run
   const moved = Math.abs(nowW - (cand.stepW ?? nowW)) > Math.max(15, 0.15 * nowW)
@@ -304,10 +316,13 @@ function trackCandidate(
   // size too (tried on the watts-only mixed circuits: it cost more sessions than it saved false alerts)
   const run = moved && hRatio !== null && arrivedAsKnownRun(s.normal!, cand.stepW!, hRatio, params.feedback)
   const scheduled = switchedOnBySchedule(params.lightingSchedule, cand.onsetTs, nowW, params.utcOffsetMin)
-  if (known || usual || pair || scheduled || run) {
+  if (known || byStep || usual || pair || scheduled || run) {
     if (known) {
       noteMatch(s.normal!, known, obs.ts)
       watchRun(s, known, cand, nowW)
+    } else if (byStep) {
+      noteMatch(s.normal!, byStep, obs.ts)
+      watchRun(s, byStep, cand, cand.stepW!)
     }
     s.candidate = null
     s.normal!.episode = null
@@ -625,6 +640,21 @@ function chargerUnderBigLoad(
   if (c.cls !== 'other' && c.cls !== 'quiet' && !(c.cls === 'charger' && missed)) return
   const step = classify(obs, s.preBigW, s.preBigH, params, s.preBigQ ?? s.baselineQ ?? 0)
   return step.cls === 'charger' && step.excessW <= params.maxChargerW ? step : undefined
+}
+
+/** A plateau whose readings spread by more than this share of its median is not one load's CC level. */
+const FLAT_SPREAD_SHARE = 0.1
+
+/** A minute-to-minute move this large is no lamp switching (stray-wire-baseline.ts follows up to it). */
+const LAMP_MOVE_MAX_W = 70
+
+const near = (w: number, levelW: number): boolean => Math.abs(w - levelW) <= Math.max(10, 0.1 * levelW)
+
+function movedByLamps(ws: readonly number[]): boolean {
+  const m = median(ws)
+  if (!(m > 0) || (Math.max(...ws) - Math.min(...ws)) / m <= FLAT_SPREAD_SHARE) return false
+  for (let i = 1; i < ws.length; i++) if (Math.abs(ws[i]! - ws[i - 1]!) > LAMP_MOVE_MAX_W) return false
+  return true
 }
 
 const ratioOf = (c: Classified): number | null =>

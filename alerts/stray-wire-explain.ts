@@ -55,6 +55,9 @@ function usualAt(n: CircuitNormal | undefined, ts: number, utcOffsetMin: number)
   return w === null || w === undefined ? null : round1(w)
 }
 
+/** Half the spread of a plateau's readings, %, that a charger in constant current stays within. */
+const FLAT_HALF_SPREAD_PCT = 5
+
 export function explainRaise(
   s: StrayWireState,
   cand: Candidate,
@@ -79,7 +82,12 @@ export function explainRaise(
       ? `appeared under a heater or cleaner, ${Math.round(levelW)} W left when it went off`
       : `step of +${Math.round(stepW)} W`,
   )
-  why.push(`flat at ${Math.round(levelW)} W (±${round1(spread / 2)} %) for ${heldMin} min, no taper yet`)
+  // a CC plateau is flat; readings that spread further held other loads switching beside it: said so
+  why.push(
+    spread / 2 <= FLAT_HALF_SPREAD_PCT
+      ? `flat at ${Math.round(levelW)} W (±${round1(spread / 2)} %) for ${heldMin} min, no taper yet`
+      : `about ${Math.round(levelW)} W for ${heldMin} min, moving by ±${round1(spread / 2)} % as other loads switched beside it, no taper yet`,
+  )
   if (cand.pfc) why.push(`PF ${pf ?? '?'} / THD ${thd ?? '?'} %: an active-PFC charger's input`)
   else if (harmonicPerW !== null)
     why.push(`harmonic current ${round1(harmonicPerW)} VA per W: a rectifier without PFC`)

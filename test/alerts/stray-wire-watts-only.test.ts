@@ -163,6 +163,33 @@ describe('detectStrayWire on a watts-only circuit: lamps switching beside a load
   })
 })
 
+describe('detectStrayWire on a watts-only circuit: a lamp beside one of its compressors as it starts', () => {
+  // a fridge (105 W) running 20 min of every hour since the day before, learned as this circuit's
+  // compressor; at 20:00 a motion-sensor lamp (22 W) comes on in the minute after its start and goes off
+  // 4 min later: the rise is not followed (it may be the rest of the fridge's own step), so the plateau
+  // spreads from 105 to 127 W and matched no known load
+  const t0 = local('2026-01-07T20:00:00')
+  const runs: [number, number][] = []
+  for (let m = 0.5; m < 26 * 60; m += 60) runs.push([m, m + 20])
+  const fridge = scheduled('fridge', t0, 105, runs)
+  const lamp = scheduled('lights-motion', t0, 22, [[24 * 60 + 1.5, 24 * 60 + 5.5]])
+  const evening = t0 + 24 * 60 * MIN
+
+  it('takes the run for the fridge: the level is back at its step, which is the fridge’s', () => {
+    const r = run(wattsOnly([fridge, lamp], t0, 26 * 60))
+    expect(raises(r).filter((v) => v.ts >= evening)).toEqual([])
+  })
+
+  it('still raises a charger of another size with the same lamp beside it', () => {
+    const bike = chargerSession(
+      charger(evening + 30_000, { chemistry: 'lithium', ccPowerW: 160, ccRise: 0.02 }),
+    )
+    const late = runs.filter(([a]) => a < 24 * 60)
+    const r = run(wattsOnly([scheduled('fridge', t0, 105, late), lamp, bike], t0, 26 * 60))
+    expect(raises(r).filter((v) => v.ts >= evening)).toHaveLength(1)
+  })
+})
+
 describe('detectStrayWire on a charger that plugged in under a big load', () => {
   it('dates the onset back to the start of the cleaner that hid the step and raises within 6 minutes of it stopping', () => {
     const cleanerStart = local('2026-01-05T10:05:00')
