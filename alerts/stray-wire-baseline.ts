@@ -3,7 +3,7 @@
 // and is frozen while a charger is being tracked.
 import { levelMatches } from './stray-wire-circuit-normal.ts'
 import type { Classified, Observation } from './stray-wire-classify.ts'
-import type { ActiveAlert, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
+import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Background tracking: a quiet reading pulls the baseline 20 % of the way (≈ 5 min time constant). */
 const BASELINE_GAIN = 0.2
@@ -117,33 +117,34 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
   if (dW < 0) {
     const fall = -dW
     const excess = s.prevW - s.baselineW!
-    // all that stood over the background left: the alert's own load (a charger unplugged in its taper
-    // may be a lamp's or a fridge's size), never another load's
-    if (s.alert && Math.abs(fall - excess) <= Math.max(15, 0.15 * fall)) return
+    // all that stood over the background left: the followed load (a charger unplugged in its taper may
+    // be a lamp's or a fridge's size), never another load's
+    if (Math.abs(fall - excess) <= Math.max(15, 0.15 * fall)) return
     // a load followed on as it came is followed off as it goes, at the same size
     if (takeBackOff(s, dW)) return
-    // one of the circuit's compressors stopping under an open alert, that ran before it was raised: in
-    // the background then, not on top of the alert's load in the excess
-    if (!steady || !compressorBeside(s, fall) || excess > OWN_EXCESS_SHARE * ownLevel(s.alert!, s)) return
+    // one of the circuit's compressors stopping beside the followed load, that ran before it arrived:
+    // in the background then, not on top of the followed load in the excess
+    const own = ownLevel(s)
+    if (!steady || own === undefined || !compressorBeside(s, fall, own) || excess > OWN_EXCESS_SHARE * own)
+      return
     if (s.baselineW! >= fall - 20) s.baselineW = Math.max(0, s.baselineW! - fall)
     return
   }
   if (!steady || (s.candidate && s.candidate.readings < 2)) return
   if (dW > LIGHT_STEP_MAX_W) {
-    // one of the circuit's compressors starting under an open alert
-    if (!compressorBeside(s, dW)) return
+    // one of the circuit's compressors starting under an open alert (beside a candidate, a compressor
+    // starting and a charger plugged in look alike: the candidate's confirmation sorts that out)
+    if (!s.alert || !compressorBeside(s, dW, ownLevel(s)!)) return
   } else if (dW < WATTS_LIGHT_STEP_MIN_W) return
   s.baselineW = s.baselineW! + dW
   s.beside = [...(s.beside ?? []), { w: round1(dW), h: null, q: null }].slice(-BESIDE_KEPT)
 }
 
 /**
- * A step of the size of one of the circuit's learned compressors, under an open alert, and not of the
- * alert's own size: a charger does not step by a compressor's watts, it is there or gone.
+ * A step of the size of one of the circuit's learned compressors, and not of the followed load's own
+ * size `own`: a charger does not step by a compressor's watts, it is there or gone.
  */
-function compressorBeside(s: StrayWireState, w: number): boolean {
-  if (!s.alert) return false
-  const own = ownLevel(s.alert, s)
+function compressorBeside(s: StrayWireState, w: number, own: number): boolean {
   if (Math.abs(w - own) <= OWN_SIZE_SHARE * own) return false
   return (s.normal?.signatures ?? []).some(
     (x) => x.kind === 'compressor' && x.source === 'learned' && x.count >= 2 && levelMatches(x, w, null),
@@ -155,8 +156,12 @@ const OWN_SIZE_SHARE = 0.2
 /** An excess this far over the alert's own level holds another load on top of it. */
 const OWN_EXCESS_SHARE = 1.2
 
-/** The alert's own level: as its episode measured it after the first minutes, else its peak. */
-const ownLevel = (alert: ActiveAlert, s: StrayWireState): number => s.normal?.episode?.levelW ?? alert.peakW
+/**
+ * The followed load's own level: an alert's as its episode measured it after the first minutes, else its
+ * peak; a candidate's, its step.
+ */
+const ownLevel = (s: StrayWireState): number | undefined =>
+  s.alert ? (s.normal?.episode?.levelW ?? s.alert.peakW) : (s.candidate?.stepW ?? undefined)
 
 /** Meter noise on a watts-only circuit stays well under this from one minute to the next. */
 const WATTS_LIGHT_STEP_MIN_W = 12

@@ -190,6 +190,35 @@ describe('detectStrayWire on a watts-only circuit: a lamp beside one of its comp
   })
 })
 
+describe('detectStrayWire on a watts-only circuit: one of its compressors stops beside another as it starts', () => {
+  // a fridge (75 W) 20 min of every hour and a dehumidifier (228 W) 90 min of every 150, both learned as
+  // this circuit's compressors on the first day; every other dehumidifier run starts 3 min before the
+  // fridge stops. The fall is the fridge's: it was in the background, not in the dehumidifier's level
+  const t0 = local('2026-01-07T20:00:00')
+  const every = (period: number, first: number, on: number): [number, number][] => {
+    const spans: [number, number][] = []
+    for (let m = first; m < 48 * 60; m += period) spans.push([m, m + on])
+    return spans
+  }
+  const fridge = scheduled('fridge', t0, 75, every(60, 0.5, 20))
+  const day2 = t0 + 24 * 60 * MIN
+
+  it('takes each dehumidifier run for the dehumidifier on the second day', () => {
+    const dehumidifier = scheduled('dehumidifier', t0, 228, every(150, 17.5, 90))
+    const r = run(wattsOnly([fridge, dehumidifier], t0, 48 * 60))
+    expect(raises(r).filter((v) => v.ts >= day2)).toEqual([])
+  })
+
+  it('still raises a charger plugged in 3 min before the fridge stops', () => {
+    const plugged = day2 + (8 * 60 + 17.5) * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 160, ccRise: 0.02 }))
+    const r = run(wattsOnly([fridge, bike], t0, 48 * 60))
+    const raised = raises(r).filter((v) => v.ts >= day2)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
+  })
+})
+
 describe('detectStrayWire on a charger that plugged in under a big load', () => {
   it('dates the onset back to the start of the cleaner that hid the step and raises within 6 minutes of it stopping', () => {
     const cleanerStart = local('2026-01-05T10:05:00')
