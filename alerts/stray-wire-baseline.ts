@@ -181,7 +181,10 @@ export function updateBaseline(
     // lights going off drop the background at once; one low reading alone may be a feeder/port skew
     // glitch, and meter error alone cannot make the background much below zero
     const floor = -(obs.toleranceW + 10)
-    const dropped = x < b && s.prevW !== null && s.prevW < b
+    // a circuit meter has no skew: a fall larger than a lamp's (which may blink off for a minute) is a
+    // load that left at once, a compressor stopping, and the next step must not stand on it
+    const dropped =
+      x < b && ((s.prevW !== null && s.prevW < b) || (obs.source === 'circuit' && b - x > LIGHT_STEP_MAX_W))
     // on a circuit there is no skew to fake a drop: the first of the two low readings may be the partial
     // minute the lights went off in, so the level is the latest one
     const droppedTo = obs.source === 'circuit' ? Math.max(x, floor) : Math.max(x, s.prevW!, floor)

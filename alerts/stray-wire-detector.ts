@@ -44,7 +44,7 @@ import {
   startCandidate,
 } from './stray-wire-evidence.ts'
 import { explainRaise } from './stray-wire-explain.ts'
-import { arrivedAsKnownRun, explainedByKnownLoads } from './stray-wire-known-loads.ts'
+import { arrivedAsKnownRun, explainedByKnownLoads, swappedWithRun } from './stray-wire-known-loads.ts'
 import { followWatches, type Outlasted, watchRun } from './stray-wire-outlasted.ts'
 import { switchedOnBySchedule } from './stray-wire-schedule.ts'
 import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
@@ -310,19 +310,29 @@ function trackCandidate(
       params.utcOffsetMin,
     )
   const pair = explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, params.feedback)
+  const swap =
+    known || byStep || pair || hRatio !== null || obs.source !== 'circuit' || !near(nowW, cand.stepW!)
+      ? undefined
+      : swappedWithRun(s.normal!, cand.stepW!, cand.onsetTs, s.baselineW!, params.feedback)
   // the level moved since it arrived (a CC plateau does not): what arrived may be a compressor's run
   const moved = Math.abs(nowW - (cand.stepW ?? nowW)) > Math.max(15, 0.15 * nowW)
   // only where harmonic current vouches for it: by watts alone a charger's step may be a compressor's
   // size too (tried on the watts-only mixed circuits: it cost more sessions than it saved false alerts)
   const run = moved && hRatio !== null && arrivedAsKnownRun(s.normal!, cand.stepW!, hRatio, params.feedback)
   const scheduled = switchedOnBySchedule(params.lightingSchedule, cand.onsetTs, nowW, params.utcOffsetMin)
-  if (known || byStep || usual || pair || scheduled || run) {
+  if (known || byStep || swap || usual || pair || scheduled || run) {
     if (known) {
       noteMatch(s.normal!, known, obs.ts)
       watchRun(s, known, cand, nowW)
     } else if (byStep) {
       noteMatch(s.normal!, byStep, obs.ts)
       watchRun(s, byStep, cand, cand.stepW!)
+    } else if (swap) {
+      // the one that stopped left the background; the one that started is followed to its end
+      s.baselineW = Math.max(0, s.baselineW! - swap.left.w)
+      s.normal!.pending = s.normal!.pending?.filter((p) => p !== swap.left)
+      noteMatch(s.normal!, swap.started, obs.ts)
+      watchRun(s, swap.started, cand, swap.started.levelW)
     }
     s.candidate = null
     s.normal!.episode = null

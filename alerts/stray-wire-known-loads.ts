@@ -6,6 +6,7 @@ import {
   LEVEL_SHARE,
   type LoadSignature,
   levelMatches,
+  type PendingStep,
 } from './stray-wire-circuit-normal.ts'
 
 /** Learned runs seen this often are the circuit's own compressors, not one charger unplugged early. */
@@ -79,3 +80,47 @@ export function arrivedAsKnownRun(
   }
   return false
 }
+
+/**
+ * Watts only: the step is one of the circuit's compressors starting in the minute another stopped, whose
+ * own start was seen and whose stop was not (a fridge due to stop, within its longest run, as the
+ * dehumidifier came on). Without harmonic current nothing else tells that swap from a charger of the
+ * difference's size, so it takes both: a pending step that is a known compressor, still within its run
+ * length, standing in the background, and a step that is the other's level less it. Returns the
+ * compressor that started and the pending step that left.
+ */
+export function swappedWithRun(
+  n: CircuitNormal,
+  stepW: number,
+  onsetTs: number,
+  standingW: number,
+  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+): { started: LoadSignature; left: PendingStep } | undefined {
+  const runs = (feedback ? [...feedback.taught, ...n.signatures] : n.signatures).filter(
+    (s) =>
+      s.kind === 'compressor' &&
+      !feedback?.forget.includes(s.id) &&
+      !(s.source === 'learned' && s.count < RECURRING_RUNS),
+  )
+  for (const p of n.pending ?? []) {
+    if (p.h !== null || p.ts >= onsetTs || standingW < p.w - Math.max(10, LEVEL_SHARE * p.w)) continue
+    // the load that left: one of the compressors, within the longest run it was seen to make
+    const left = runs.find(
+      (b) =>
+        b.source === 'learned' &&
+        b.longestMin !== undefined &&
+        levelMatches(b, p.w, null) &&
+        onsetTs - p.ts <= b.longestMin * MIN,
+    )
+    if (!left) continue
+    const started = runs.find(
+      (a) =>
+        a.id !== left.id &&
+        Math.abs(stepW - (a.levelW - p.w)) <= Math.max(10, COMBO_SHARE * (a.levelW + p.w)),
+    )
+    if (started) return { started, left: p }
+  }
+  return undefined
+}
+
+const MIN = 60_000

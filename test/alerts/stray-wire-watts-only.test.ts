@@ -209,6 +209,26 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
     expect(raises(r).filter((v) => v.ts >= day2)).toEqual([])
   })
 
+  // a dehumidifier learned on the first 20 h (its runs start 10 or 40 min into the hour), then one run
+  // on the second day that starts as the fridge stops
+  const dehumidifierWith = (lastStartMin: number) =>
+    scheduled('dehumidifier', t0, 228, [
+      ...every(150, 40.5, 90).filter(([a]) => a < 20 * 60),
+      [lastStartMin, lastStartMin + 90],
+    ])
+
+  it('takes a dehumidifier run for the dehumidifier when it starts in the minute the fridge stops', () => {
+    // the step is the dehumidifier less the fridge (153 W): a charger's size, matching neither alone
+    const r = run(wattsOnly([fridge, dehumidifierWith(24 * 60 + 20.5)], t0, 48 * 60))
+    expect(raises(r).filter((v) => v.ts >= day2)).toEqual([])
+  })
+
+  it('takes a dehumidifier run for the dehumidifier when it starts the minute after the fridge stopped', () => {
+    // one reading of the fridge gone: the background must not still hold it when the step comes
+    const r = run(wattsOnly([fridge, dehumidifierWith(24 * 60 + 21.5)], t0, 48 * 60))
+    expect(raises(r).filter((v) => v.ts >= day2)).toEqual([])
+  })
+
   it('still raises a charger plugged in 3 min before the fridge stops', () => {
     const plugged = day2 + (8 * 60 + 17.5) * MIN
     const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 160, ccRise: 0.02 }))
