@@ -286,16 +286,17 @@ function trackCandidate(
   )
   // the level now (the plateau's first minutes may hold a compressor that stopped since)
   const nowW = median(cand.recentW.slice(-3))
-  // watts only, a plateau moved by a lamp's steps and back at the load's own step: a lamp switched on
-  // and off beside it in its first minutes (a rise in the minute after a step may be the rest of it,
-  // so it is not followed). Its own level is its step. (Matching the step also where the level stayed
-  // away from it, lamps going off at dawn, cost 8 sessions for 27 false alerts on the development set.)
+  // watts only, a plateau moved by a lamp's steps and back at the load's own step, or risen by a lamp's
+  // watts in the minute after it and flat since: a lamp switched beside it in its first minutes (a rise
+  // in the minute after a step may be the rest of it, so it is not followed). Its own level is its step.
+  // (Matching the step also where the level stayed away from it otherwise, lamps going off at dawn, cost
+  // 8 sessions for 27 false alerts on the development set.)
   const byStep =
     known ||
     hRatio !== null ||
     cand.stepW === undefined ||
     !movedByLamps(cand.recentW) ||
-    !near(nowW, cand.stepW)
+    !(near(nowW, cand.stepW) || lampAfterStep(cand.recentW))
       ? undefined
       : matchSignature(s.normal!, obs.ts, cand.stepW, null, params.utcOffsetMin, params.feedback)
   const usual =
@@ -657,6 +658,14 @@ const FLAT_SPREAD_SHARE = 0.1
 
 /** A minute-to-minute move this large is no lamp switching (stray-wire-baseline.ts follows up to it). */
 const LAMP_MOVE_MAX_W = 70
+
+/** The minute after the step rose by a lamp's watts, and the level held there since. */
+function lampAfterStep(ws: readonly number[]): boolean {
+  if (ws.length < 3) return false
+  const rise = ws[1]! - ws[0]!
+  if (rise < 12 || rise > LAMP_MOVE_MAX_W) return false
+  return ws.slice(2).every((w) => near(w, ws[1]!))
+}
 
 const near = (w: number, levelW: number): boolean => Math.abs(w - levelW) <= Math.max(10, 0.1 * levelW)
 

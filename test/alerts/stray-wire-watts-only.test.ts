@@ -180,6 +180,12 @@ describe('detectStrayWire on a watts-only circuit: a lamp beside one of its comp
     expect(raises(r).filter((v) => v.ts >= evening)).toEqual([])
   })
 
+  it('takes the run for the fridge when the lamp stays on: the rise came the minute after its step', () => {
+    const lampStays = scheduled('lights-motion', t0, 22, [[24 * 60 + 1.5, 24 * 60 + 40]])
+    const r = run(wattsOnly([fridge, lampStays], t0, 26 * 60))
+    expect(raises(r).filter((v) => v.ts >= evening)).toEqual([])
+  })
+
   it('still raises a charger of another size with the same lamp beside it', () => {
     const bike = chargerSession(
       charger(evening + 30_000, { chemistry: 'lithium', ccPowerW: 160, ccRise: 0.02 }),
