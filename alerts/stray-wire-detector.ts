@@ -13,6 +13,7 @@ import {
   copyNormal,
   endEpisode,
   followEpisode,
+  type LoadSignature,
   learnBackground,
   matchesDayProfile,
   matchSignature,
@@ -143,6 +144,23 @@ function trackCandidate(
     if (obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined)
       s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + obs.reactiveVA - s.prevQ)
     c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
+  }
+  const before = cand && c.cls === 'charger' ? knownBeforeStepUp(s, cand, obs, params) : undefined
+  if (cand && before) {
+    // watts only: a load of a compressor's size stepped up on top of the candidate, which is one of the
+    // circuit's known loads by its own step. That one is background now (followed to its end); the new
+    // step is a candidate of its own, over the reading before it
+    noteMatch(s.normal!, before, obs.ts)
+    watchRun(s, before, cand, cand.stepW!)
+    s.baselineW = s.prevW!
+    s.normal!.episode = null
+    s.candidate = null
+    c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
+    if (c.cls === 'charger') {
+      startCandidate(s, obs, c)
+      startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
+    }
+    return undefined
   }
   if (!cand && (c.cls === 'quiet' || c.cls === 'other') && chargerSwappedIn(s, obs, c, params)) {
     // a load left as a rectifier arrived: watts barely moved, harmonic current did (domain.md: it adds
@@ -658,6 +676,24 @@ const FLAT_SPREAD_SHARE = 0.1
 
 /** A minute-to-minute move this large is no lamp switching (stray-wire-baseline.ts follows up to it). */
 const LAMP_MOVE_MAX_W = 70
+
+/**
+ * Watts only: a step of at least a charger's smallest up from a steady minute, on top of a candidate that
+ * stood at its own step and matches one of the circuit's known loads at it. Returns that load.
+ */
+function knownBeforeStepUp(
+  s: StrayWireState,
+  cand: Candidate,
+  obs: Observation,
+  params: StrayWireParams,
+): LoadSignature | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA !== null || cand.stepW === undefined) return
+  if (s.prevW === null || s.prev2W === null || s.prevBig) return
+  if (Math.abs(s.prevW - s.prev2W) > Math.max(6, 0.03 * s.prevW)) return
+  if (obs.unexplainedW - s.prevW < params.minStepW) return
+  if (!near(s.prevW - s.baselineW!, cand.stepW)) return
+  return matchSignature(s.normal!, obs.ts, cand.stepW, null, params.utcOffsetMin, params.feedback)
+}
 
 /** The minute after the step rose by a lamp's watts, and the level held there since. */
 function lampAfterStep(ws: readonly number[]): boolean {

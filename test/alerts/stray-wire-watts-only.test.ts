@@ -235,6 +235,28 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
     expect(raises(r).filter((v) => v.ts >= day2)).toEqual([])
   })
 
+  // a larger fridge (105 W): a candidate of its own as it starts, until taken for the fridge
+  const bigFridge = scheduled('fridge', t0, 105, every(60, 0.5, 20))
+
+  it('takes a dehumidifier run that starts 3 min after the fridge for the two of them', () => {
+    const r = run(wattsOnly([bigFridge, dehumidifierWith(24 * 60 + 3.5)], t0, 48 * 60))
+    expect(raises(r).filter((v) => v.ts >= day2)).toEqual([])
+  })
+
+  it('raises a charger plugged in 3 min after the fridge started at its own onset and level', () => {
+    const plugged = day2 + (8 * 60 + 3.5) * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 200, ccRise: 0.02 }))
+    const r = run(wattsOnly([bigFridge, bike], t0, 48 * 60))
+    const raised = raises(r).filter((v) => v.ts >= day2)
+    expect(raised).toHaveLength(1)
+    const v = raised[0]!
+    if (v.kind !== 'raise') throw new Error('not a raise')
+    // not the fridge's start, nor the fridge and the charger together
+    expect(Math.abs(v.onsetTs - plugged)).toBeLessThanOrEqual(MIN)
+    expect(v.evidence.levelW).toBeGreaterThan(185)
+    expect(v.evidence.levelW).toBeLessThan(220)
+  })
+
   it('still raises a charger plugged in 3 min before the fridge stops', () => {
     const plugged = day2 + (8 * 60 + 17.5) * MIN
     const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 160, ccRise: 0.02 }))
