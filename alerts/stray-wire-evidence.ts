@@ -1,7 +1,7 @@
 // The evidence the stray-wire detector weighs for and against a candidate charger: whether a step was
 // seen, whether the level holds, whether a big load on top is a motor or a heater, and whether a level
 // seen around a big load is what was under it or only a partial minute of it.
-import type { Classified, Observation } from './stray-wire-classify.ts'
+import { type Classified, classify, type Observation } from './stray-wire-classify.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
@@ -32,11 +32,24 @@ export function sawStep(s: StrayWireState, obs: Observation, params: StrayWirePa
   // before it came on, and is of a charger's size (domain.md: its step shows in real power)
   if (s.prevBig) return !pfc || stepUnderBigLoad(s, obs) || newSinceBigLoad(s, obs, params)
   if (cameInPieces(s, obs)) return false
-  const before = s.prev2W === null ? s.prevW : Math.min(s.prevW, s.prev2W)
+  const before = s.prev2W === null || loadOfItsOwn(s, obs, params) ? s.prevW : Math.min(s.prevW, s.prev2W)
   const stepW = obs.unexplainedW - before
   // the step carries most of the excess: two lamps arriving a few minutes apart add up to a charger's
   // level but never arrive as one
   return stepW >= 0.5 * params.minStepW && stepW >= STEP_SHARE * (obs.unexplainedW - s.baselineW!)
+}
+
+/**
+ * The reading before stood a charger's size over the background and was no charger by its waveform (a
+ * compressor's reactive current): a load of its own, not the first part of this step that an averaging
+ * meter split (a partial minute has the whole load's PF and THD). The step is over it.
+ */
+function loadOfItsOwn(s: StrayWireState, obs: Observation, params: StrayWireParams): boolean {
+  if (obs.harmonicVA === null || s.prevW === null || s.prevH === null || s.prevQ === null || s.prevQ === undefined)
+    return false
+  const prev = { ...obs, unexplainedW: s.prevW, harmonicVA: s.prevH, reactiveVA: s.prevQ }
+  const c = classify(prev, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
+  return c.cls === 'other' && c.excessW >= params.minStepW
 }
 
 /** A rise in harmonic VA from one reading to the next beyond what the meter's noise makes. */

@@ -14,7 +14,7 @@ import {
   startEpisode,
 } from '../../alerts/stray-wire-circuit-normal.ts'
 import { classify, type Observation } from '../../alerts/stray-wire-classify.ts'
-import { levelOutlastedBigLoad, stepUnderBigLoad } from '../../alerts/stray-wire-evidence.ts'
+import { levelOutlastedBigLoad, sawStep, stepUnderBigLoad } from '../../alerts/stray-wire-evidence.ts'
 import { arrivedAsKnownRun, explainedByKnownLoads } from '../../alerts/stray-wire-known-loads.ts'
 import { switchedOnBySchedule } from '../../alerts/stray-wire-schedule.ts'
 import {
@@ -365,5 +365,35 @@ describe('a rectifier charger plugged in minutes before a compressor whose harmo
   it('raises nothing when the motor stops alone', () => {
     const r = run(circuitSeries([motor], { fromMs: local('2026-01-05T18:00:00'), minutes: 240 }))
     expect(raises(r)).toEqual([])
+  })
+})
+
+describe('sawStep after a compressor’s own reading (PF and THD)', () => {
+  // development scenario 21 of circuit-mixed-quiet, 03:24–03:26: LED banks (65 W) all night; a
+  // dehumidifier (236 W) starts, its reading told by its reactive current (no charger); a motion lamp
+  // (38 W) comes on the minute after. Measured over two readings, the motor and the lamp together drew
+  // little enough reactive power for an active-PFC charger of 271 W
+  const state = (): StrayWireState => ({
+    ...initialStrayWireState(),
+    baselineW: 65,
+    baselineH: 81,
+    baselineQ: 40,
+    prev2W: 66,
+    prevW: 297,
+    prevH: 121,
+    prevQ: 159,
+  })
+  const now = { ...obs(336, 143, 151), ts: 1 }
+
+  it('measures the step over the compressor’s reading: the lamp’s, no charger’s', () => {
+    expect(classify(now, 65, 81, DEFAULT_STRAY_WIRE_PARAMS, 40)).toMatchObject({ cls: 'charger', pfc: true })
+    expect(sawStep(state(), now, DEFAULT_STRAY_WIRE_PARAMS, true)).toBe(false)
+  })
+
+  it('still measures over two readings when the first was a charger’s partial minute', () => {
+    // the same 271 W arriving over two readings of an averaging meter: the first holds 150 W of it, with
+    // the same waveform
+    const partial = { ...state(), prevW: 215, prevH: 104, prevQ: 61 }
+    expect(sawStep(partial, now, DEFAULT_STRAY_WIRE_PARAMS, true)).toBe(true)
   })
 })
