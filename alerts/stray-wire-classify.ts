@@ -92,6 +92,25 @@ export interface Classified {
 const PFC_MAX_HARMONIC_RATIO = 0.25
 const PFC_MAX_REACTIVE_RATIO = 0.45
 
+/** An active-PFC charger's waveform: harmonic and reactive VA per W of its excess within its bounds. */
+const pfcShaped = (ratio: number, q: number | null): boolean =>
+  ratio <= PFC_MAX_HARMONIC_RATIO && q !== null && Math.abs(q) <= PFC_MAX_REACTIVE_RATIO
+
+/**
+ * Whatever its size, an excess with a charger's waveform: a rectifier's harmonic current, or an active-PFC
+ * input's lack of harmonic and reactive current. Needs PF and THD.
+ */
+export function chargerWaveform(
+  excessW: number,
+  excessVA: number,
+  excessQ: number,
+  params: StrayWireParams,
+): boolean {
+  if (!(excessW > 0)) return false
+  const ratio = excessVA / excessW
+  return ratio >= params.minHarmonicRatio || pfcShaped(ratio, excessQ / excessW)
+}
+
 /**
  * quiet: background; other: a small step (lights) or a resistive load in the charger range;
  * charger: a charger-sized, charger-shaped excess; big: a cleaner or heater, which masks what is under it.
@@ -120,8 +139,7 @@ export function classify(
     // active PFC comes with the newer lithium chargers (≥ ~130 W): lamps that switch on together at
     // dusk are undistorted too, and smaller
     const pfcSized = excessW >= (params.minPfcStepW ?? params.minStepW) + wander
-    if (ratio <= PFC_MAX_HARMONIC_RATIO && q !== null && Math.abs(q) <= PFC_MAX_REACTIVE_RATIO && pfcSized)
-      return { cls: 'charger', excessW, excessVA, pfc: true }
+    if (pfcShaped(ratio, q) && pfcSized) return { cls: 'charger', excessW, excessVA, pfc: true }
     return { cls: 'other', excessW, excessVA }
   }
   return { cls: 'charger', excessW, excessVA }

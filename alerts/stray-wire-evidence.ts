@@ -1,7 +1,7 @@
 // The evidence the stray-wire detector weighs for and against a candidate charger: whether a step was
 // seen, whether the level holds, whether a big load on top is a motor or a heater, and whether a level
 // seen around a big load is what was under it or only a partial minute of it.
-import { type Classified, classify, type Observation } from './stray-wire-classify.ts'
+import { type Classified, chargerWaveform, type Observation } from './stray-wire-classify.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
@@ -40,16 +40,22 @@ export function sawStep(s: StrayWireState, obs: Observation, params: StrayWirePa
 }
 
 /**
- * The reading before stood a charger's size over the background and was no charger by its waveform (a
- * compressor's reactive current): a load of its own, not the first part of this step that an averaging
- * meter split (a partial minute has the whole load's PF and THD). The step is over it.
+ * The reading before stood a charger's size over the background and had no charger's waveform, whatever
+ * its size (a compressor's reactive current): a load of its own, not the first part of this step that an
+ * averaging meter split (a partial minute has the whole load's PF and THD). The step is over it.
  */
 function loadOfItsOwn(s: StrayWireState, obs: Observation, params: StrayWireParams): boolean {
-  if (obs.harmonicVA === null || s.prevW === null || s.prevH === null || s.prevQ === null || s.prevQ === undefined)
+  if (
+    obs.harmonicVA === null ||
+    s.prevW === null ||
+    s.prevH === null ||
+    s.prevQ === null ||
+    s.prevQ === undefined
+  )
     return false
-  const prev = { ...obs, unexplainedW: s.prevW, harmonicVA: s.prevH, reactiveVA: s.prevQ }
-  const c = classify(prev, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
-  return c.cls === 'other' && c.excessW >= params.minStepW
+  const excessW = s.prevW - s.baselineW!
+  const excessQ = s.prevQ - (s.baselineQ ?? 0)
+  return excessW >= params.minStepW && !chargerWaveform(excessW, s.prevH - s.baselineH, excessQ, params)
 }
 
 /** A rise in harmonic VA from one reading to the next beyond what the meter's noise makes. */

@@ -396,4 +396,20 @@ describe('sawStep after a compressor’s own reading (PF and THD)', () => {
     const partial = { ...state(), prevW: 215, prevH: 104, prevQ: 61 }
     expect(sawStep(partial, now, DEFAULT_STRAY_WIRE_PARAMS, true)).toBe(true)
   })
+
+  it('still measures over two readings when the first was smaller than an active-PFC charger', () => {
+    // a 196 W active-PFC charger over a 41 W lamp, its first reading 98 W: too small to be classed a
+    // charger, but with its waveform (held-out scenario 100,003 of circuit-pfc-stray, in npm test)
+    const small: StrayWireState = {
+      ...initialStrayWireState(),
+      baselineW: 41,
+      baselineH: 5,
+      baselineQ: 14,
+      prev2W: 40,
+      prevW: 139,
+      prevH: 20,
+      prevQ: 41,
+    }
+    expect(sawStep(small, { ...obs(235, 35, 69), ts: 1 }, DEFAULT_STRAY_WIRE_PARAMS, true)).toBe(true)
+  })
 })
