@@ -117,6 +117,14 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
   if (dW < 0) {
     const fall = -dW
     const excess = s.prevW - s.baselineW!
+    const own = ownLevel(s)
+    // one of the circuit's compressors, in the background, nearer the fall's size than what stood over
+    // the background (a dehumidifier of 300 W stopping beside a charger of 350 W; not a charger unplugged
+    // late in its taper at a fridge's size): it left, not the alert's load
+    if (steady && s.alert && compressorNearer(s, fall, excess)) {
+      s.baselineW = Math.max(0, s.baselineW! - fall)
+      return
+    }
     // all that stood over the background left: the followed load (a charger unplugged in its taper may
     // be a lamp's or a fridge's size), never another load's
     if (Math.abs(fall - excess) <= Math.max(15, 0.15 * fall)) return
@@ -124,7 +132,6 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
     if (takeBackOff(s, dW)) return
     // one of the circuit's compressors stopping beside the followed load, that ran before it arrived:
     // in the background then, not on top of the followed load in the excess
-    const own = ownLevel(s)
     if (!steady || own === undefined || !compressorBeside(s, fall, own) || excess > OWN_EXCESS_SHARE * own)
       return
     if (s.baselineW! >= fall - 20) s.baselineW = Math.max(0, s.baselineW! - fall)
@@ -148,6 +155,22 @@ function compressorBeside(s: StrayWireState, w: number, own: number): boolean {
   if (Math.abs(w - own) <= OWN_SIZE_SHARE * own) return false
   return (s.normal?.signatures ?? []).some(
     (x) => x.kind === 'compressor' && x.source === 'learned' && x.count >= 2 && levelMatches(x, w, null),
+  )
+}
+
+/**
+ * A fall the size of one of the circuit's learned compressors that the background holds, nearer that
+ * size than `excessW`, the alert's load as it stood over the background.
+ */
+function compressorNearer(s: StrayWireState, fall: number, excessW: number): boolean {
+  return (s.normal?.signatures ?? []).some(
+    (x) =>
+      x.kind === 'compressor' &&
+      x.source === 'learned' &&
+      x.count >= 2 &&
+      levelMatches(x, fall, null) &&
+      Math.abs(fall - x.levelW) < Math.abs(fall - excessW) &&
+      s.baselineW! >= x.levelW - 20,
   )
 }
 

@@ -175,6 +175,17 @@ describe('an open alert on a watts-only meter while the circuit’s dehumidifier
     expect(cleared[0]!.ts).toBeGreaterThan(local('2026-01-05T21:30:00'))
   })
 
+  it('stays open when the dehumidifier stops beside a charger of nearly its size, which charges on', () => {
+    // a 350 W charger: the dehumidifier’s fall (300 W) is within a fifth of the alert’s own level, but
+    // nearer the dehumidifier's learned size
+    const b = chargerSession(charger(plugged18, { chemistry: 'lithium', ccPowerW: 350, ccMin: 240 }))
+    const r = run(circuitSeries([dehumidifier, b], { fromMs: from, minutes: 16 * 60, waveform: false }))
+    const raised = raises(r).filter((v) => v.onsetTs >= plugged18 - MIN)
+    expect(raised).toHaveLength(1)
+    const cleared = clears(r).filter((v) => v.ts > raised[0]!.ts)
+    expect(cleared.every((v) => v.ts > local('2026-01-05T21:30:00'))).toBe(true)
+  })
+
   it('clears when the charger is unplugged late in its taper at the size of a fridge running beside it', () => {
     // a 110 W fridge, 35 min on in every 70, learned by evening; a 60 W standing load; a lead-acid charger
     // unplugged 270 min after 18:00, at about 100 W in its taper: its fall is the fridge's size
