@@ -1,7 +1,7 @@
 // The background under a circuit or shed residual: lights, pile electronics, meter offset. A charger
 // is whatever steps up above it, so the baseline follows quiet readings and small undistorted steps,
 // and is frozen while a charger is being tracked.
-import { levelMatches } from './stray-wire-circuit-normal.ts'
+import { levelMatches, matchSignature } from './stray-wire-circuit-normal.ts'
 import type { Classified, Observation } from './stray-wire-classify.ts'
 import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
@@ -38,20 +38,31 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   if (s.prevW > top || obs.unexplainedW > top) return
   const dW = obs.unexplainedW - s.prevW
   const dH = obs.harmonicVA - s.prevH
-  if (Math.abs(dW) < 8 || Math.abs(dW) > maxBesideW(s, params)) return
+  if (Math.abs(dW) < 8) return
   // a load's step may straddle two meter intervals: the rise in the minute after a candidate's first is
   // the rest of its step (a compressor reaching its level), not lights switching beside it
   if (s.candidate && s.candidate.readings < 2 && dW > 0) return
-  // LED drivers with PF > 0.9 carry at most ~0.48 VA of harmonics per W; chargers ≥ 0.55
-  if (Math.abs(dH) >= 0.5 * Math.abs(dW)) return
   const dQ =
     obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined ? obs.reactiveVA - s.prevQ : null
+  // LED drivers with PF > 0.9 carry at most ~0.48 VA of harmonics per W; chargers ≥ 0.55. A distorted
+  // step is followed only as this circuit's own low-PF LED banks switching at their hour, and off again
+  if (Math.abs(dH) >= 0.5 * Math.abs(dW)) {
+    if (dW < 0) takeBackOff(s, dW, dH)
+    else if (knownBanksOn(s, obs, dW, dH, params)) follow(s, dW, dH, dQ)
+    return
+  }
+  if (Math.abs(dW) > maxBesideW(s, params)) return
   if (dW < 0 && takeBackOff(s, dW)) return
   // beside an active-PFC charger, whose taper carries no harmonic current either, a fall that goes on
   // a slide of two falls or more is the taper going on, not a lamp switching off (at most a partial
   // minute and the rest of its step)
   const pfc = s.alert ? s.alert.pfc === true : s.candidate?.pfc === true
   if (dW < 0 && pfc && (s.fallRun ?? 0) >= 2) return
+  follow(s, dW, dH, dQ)
+}
+
+/** Another load's step taken into the background; a rise is remembered, to be taken back at its size. */
+function follow(s: StrayWireState, dW: number, dH: number, dQ: number | null): void {
   s.baselineW = Math.max(0, s.baselineW! + dW)
   s.baselineH = Math.max(0, s.baselineH + dH)
   if (dQ !== null) s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + dQ)
@@ -60,6 +71,19 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
       ...(s.beside ?? []),
       { w: round1(dW), h: round1(dH), q: dQ === null ? null : round1(dQ) },
     ].slice(-BESIDE_KEPT)
+}
+
+/** A distorted rise that is one of the circuit's learned or taught low-PF LED light banks, at its hour. */
+function knownBanksOn(
+  s: StrayWireState,
+  obs: Observation,
+  dW: number,
+  dH: number,
+  params: StrayWireParams,
+): boolean {
+  if (!s.normal || dW <= 0) return false
+  const sig = matchSignature(s.normal, obs.ts, dW, dH / dW, params.utcOffsetMin, params.feedback, s.baselineH)
+  return sig?.kind === 'lights' && sig.window !== null
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10
@@ -73,9 +97,12 @@ const BESIDE_KEPT = 4
  * (a charger's harmonic current moves by VA from minute to minute), and a motion-sensor lamp switching
  * all night would walk the background away from the truth until the charger looked gone.
  */
-function takeBackOff(s: StrayWireState, dW: number): boolean {
+function takeBackOff(s: StrayWireState, dW: number, dH?: number): boolean {
   const beside = s.beside ?? []
-  const i = beside.findIndex((b) => Math.abs(b.w + dW) <= Math.max(8, 0.15 * b.w))
+  // a distorted fall takes back a rise of its harmonic current too (a charger's own fall carries its own)
+  const hFits = (h: number | null) =>
+    dH === undefined || (h !== null && Math.abs(h + dH) <= Math.max(10, 0.3 * h))
+  const i = beside.findIndex((b) => Math.abs(b.w + dW) <= Math.max(8, 0.15 * b.w) && hFits(b.h))
   if (i < 0) return false
   const b = beside[i]!
   s.baselineW = Math.max(0, s.baselineW! - b.w)

@@ -259,3 +259,24 @@ describe('an active-PFC charger’s alert beside a lamp that was on before it', 
     expect(clears(r)[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(15 * MIN)
   })
 })
+
+describe('an alert beside the circuit’s low-PF LED banks that switch on at dusk in its first minutes', () => {
+  // banks of low-PF LEDs (80 W, PF 0.55, THD 130 %) every night 17:53–06:44, learned as this circuit’s
+  // lights on the first nights; on the third evening a charger is plugged in at 17:47, six minutes before
+  // them. Taken for part of the charger, their harmonic current held the alert open until dawn
+  const t0 = local('2026-01-05T12:00:00')
+  const nights: [number, number][] = []
+  for (let d = 0; d < 3; d++) nights.push([d * 1440 + 353, d * 1440 + 1124])
+  const banks = spans('led-banks', t0, 80, 0.55, 130, nights)
+  const at = t0 + (2 * 1440 + 347.5) * MIN
+  const p = charger(at, { chemistry: 'lithium', ccPowerW: 260, ccMin: 180, taperMin: 60, totalMin: 270 })
+
+  it('takes the banks into the background and clears within 30 min of the charger stopping', () => {
+    const r = run(circuitSeries([banks, chargerSession(p)], { fromMs: t0, minutes: 3 * 1440 }))
+    const raised = raises(r).filter((v) => v.onsetTs >= at - MIN)
+    expect(raised).toHaveLength(1)
+    const cleared = clears(r).filter((v) => v.ts > raised[0]!.ts)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(30 * MIN)
+  })
+})
