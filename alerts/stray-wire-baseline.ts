@@ -83,7 +83,8 @@ function knownBanksOn(
 ): boolean {
   if (!s.normal || dW <= 0) return false
   const sig = matchSignature(s.normal, obs.ts, dW, dH / dW, params.utcOffsetMin, params.feedback, s.baselineH)
-  return sig?.kind === 'lights' && sig.window !== null
+  // their own watts and harmonic share: not any load with their harmonic current (a second charger)
+  return sig?.kind === 'lights' && sig.window !== null && levelMatches(sig, dW, dH / dW)
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10

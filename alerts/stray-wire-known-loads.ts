@@ -85,8 +85,9 @@ export function arrivedAsKnownRun(
  * Watts only: the step is one of the circuit's compressors starting in the minute another stopped, whose
  * own start was seen and whose stop was not (a fridge due to stop, within its longest run, as the
  * dehumidifier came on). Without harmonic current nothing else tells that swap from a charger of the
- * difference's size, so it takes both: a pending step that is a known compressor, still within its run
- * length, standing in the background, and a step that is the other's level less it. Returns the
+ * difference's size, so it takes both: a pending step that is a known compressor, due to stop (past half
+ * its longest run, not beyond it), standing in the background, and a step that is the other's level less
+ * it. Returns the
  * compressor that started and the pending step that left.
  */
 export function swappedWithRun(
@@ -110,7 +111,8 @@ export function swappedWithRun(
         b.source === 'learned' &&
         b.longestMin !== undefined &&
         levelMatches(b, p.w, null) &&
-        onsetTs - p.ts <= b.longestMin * MIN,
+        onsetTs - p.ts <= b.longestMin * MIN &&
+        onsetTs - p.ts >= DUE_SHARE * b.longestMin * MIN,
     )
     if (!left) continue
     const started = runs.find(
@@ -124,3 +126,8 @@ export function swappedWithRun(
 }
 
 const MIN = 60_000
+/**
+ * The one that stopped had run at least this share of its longest run: a fridge 8 min into its 20 min
+ * runs is not due to stop, and a charger of the difference's size plugged in then is no swap.
+ */
+const DUE_SHARE = 0.5

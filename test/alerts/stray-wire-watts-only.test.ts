@@ -257,6 +257,17 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
     expect(v.evidence.levelW).toBeLessThan(220)
   })
 
+  it('raises a charger of the dehumidifier’s size less the fridge’s, plugged in early in a fridge run', () => {
+    // 153 W = 228 − 75: by watts alone the dehumidifier starting as the fridge stops, but the fridge is
+    // 8 min into a 20 min run, not due to stop
+    const plugged = day2 + (60 + 8.5) * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 153, ccRise: 0.02 }))
+    const r = run(wattsOnly([fridge, dehumidifierWith(20 * 60), bike], t0, 48 * 60))
+    const raised = raises(r).filter((v) => v.ts >= day2)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
+  })
+
   it('still raises a charger plugged in 3 min before the fridge stops', () => {
     const plugged = day2 + (8 * 60 + 17.5) * MIN
     const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 160, ccRise: 0.02 }))
