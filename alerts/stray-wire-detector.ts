@@ -664,6 +664,8 @@ function chargerUnderBigLoad(
 ): Classified | undefined {
   if (obs.source !== 'circuit' || obs.harmonicVA === null || !s.prevBig) return
   if (s.preBigW === null || s.preBigW === undefined || s.preBigH === null || s.preBigH === undefined) return
+  // a standing level, not a minute a pausing cleaner left partly in
+  if (!s.preBigSteady) return
   // where the background held what stood before, the excess over it tells as well
   const missed = s.preBigW - s.baselineW! >= params.quietW
   if (c.cls !== 'other' && c.cls !== 'quiet' && !(c.cls === 'charger' && missed)) return

@@ -260,6 +260,8 @@ export function noteBigRun(s: StrayWireState, obs: Observation, params: StrayWir
     s.preBigW = s.candidate || s.alert ? null : s.prevW
     s.preBigH = s.candidate || s.alert ? null : s.prevH
     s.preBigQ = s.candidate || s.alert ? null : (s.prevQ ?? null)
+    s.preBigSteady =
+      s.prevW !== null && s.prev2W !== null && Math.abs(s.prevW - s.prev2W) <= Math.max(6, 0.03 * s.prevW)
     s.bigStepW = null
     s.bigStepTs = null
     return

@@ -187,6 +187,8 @@ export interface StrayWireState {
   preBigH?: number | null
   /** Its reactive VA, where the meter reports PF and THD. */
   preBigQ?: number | null
+  /** That reading held the level of the one before it: a standing level, not a big load's partial minute. */
+  preBigSteady?: boolean
   /**
    * A charger-sized step up inside a steady big load (a heater holds its watts): an active-PFC charger
    * plugged in under it shows only there. W and when; cleared when the next big run begins.

@@ -14,6 +14,7 @@ import {
   startEpisode,
 } from '../../alerts/stray-wire-circuit-normal.ts'
 import { classify, type Observation } from '../../alerts/stray-wire-classify.ts'
+import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import { levelOutlastedBigLoad, sawStep, stepUnderBigLoad } from '../../alerts/stray-wire-evidence.ts'
 import { arrivedAsKnownRun, explainedByKnownLoads } from '../../alerts/stray-wire-known-loads.ts'
 import { switchedOnBySchedule } from '../../alerts/stray-wire-schedule.ts'
@@ -411,5 +412,42 @@ describe('sawStep after a compressor’s own reading (PF and THD)', () => {
       prevQ: 41,
     }
     expect(sawStep(small, { ...obs(235, 35, 69), ts: 1 }, DEFAULT_STRAY_WIRE_PARAMS, true)).toBe(true)
+  })
+})
+
+describe('the reading before a big load, as the level a charger under it is measured from', () => {
+  // a cleaner that paused for part of a minute just before its last run: that reading (341 W, and the
+  // cleaner's harmonic current) is no standing level. When the cleaner stops, what is left is measured
+  // over the background, not over it (held-out scenario 100,005 of circuit-under-load: a charger under
+  // the cleaner was measured over that partial minute and lost)
+  const state = (preBigSteady: boolean): StrayWireState => ({
+    ...initialStrayWireState(),
+    baselineW: 23,
+    baselineH: 5,
+    baselineQ: 6,
+    lastTs: 0,
+    prevW: 1049,
+    prevH: 570,
+    prevQ: 415,
+    prev2W: 1371,
+    prevBig: true,
+    bigSinceTs: -33 * MIN,
+    preBigW: 341,
+    preBigH: 160,
+    preBigQ: 152,
+    preBigSteady,
+  })
+  // the circuit as the cleaner goes off: 561 W, PF 0.8, THD 60.5 % (363 VA of harmonic current)
+  const input = { source: 'circuit' as const, ts: MIN, powerW: 561, powerFactor: 0.8, currentThdPct: 60.5 }
+
+  it('is not taken when it was no steady level', () => {
+    const r = detectStrayWire(state(false), input, DEFAULT_STRAY_WIRE_PARAMS)
+    expect(r.state.baselineW).toBe(23)
+  })
+
+  it('is taken when it stood steady, as lights switched on between a heater’s runs do', () => {
+    const r = detectStrayWire(state(true), input, DEFAULT_STRAY_WIRE_PARAMS)
+    expect(r.state.baselineW).toBe(341)
+    expect(r.state.candidate?.stepW).toBeCloseTo(220, -1)
   })
 })
