@@ -271,12 +271,36 @@ describe('an alert beside the circuit’s low-PF LED banks that switch on at dus
   const at = t0 + (2 * 1440 + 347.5) * MIN
   const p = charger(at, { chemistry: 'lithium', ccPowerW: 260, ccMin: 180, taperMin: 60, totalMin: 270 })
 
-  it('takes the banks into the background and clears within 30 min of the charger stopping', () => {
-    const r = run(circuitSeries([banks, chargerSession(p)], { fromMs: t0, minutes: 3 * 1440 }))
+  const clearsSoon = (lights: LoadModel[]) => {
+    const r = run(circuitSeries([...lights, chargerSession(p)], { fromMs: t0, minutes: 3 * 1440 }))
     const raised = raises(r).filter((v) => v.onsetTs >= at - MIN)
     expect(raised).toHaveLength(1)
     const cleared = clears(r).filter((v) => v.ts > raised[0]!.ts)
     expect(cleared).toHaveLength(1)
     expect(cleared[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(30 * MIN)
+  }
+
+  it('takes the banks into the background and clears within 30 min of the charger stopping', () => {
+    clearsSoon([banks])
+  })
+
+  it('stays open through dawn while the charger charges, as two banks go off a minute apart', () => {
+    // a charger in constant current until 07:07 on the fourth morning; the banks (2 × 40 W, taken into
+    // the background at dusk) go off at 06:44 and 06:45: the alert is not cleared by their leaving
+    const later = nights.map(([a, b]): [number, number] => [a + 1, b + 1])
+    const two = [spans('led-banks', t0, 40, 0.55, 130, nights), spans('led-banks', t0, 40, 0.55, 130, later)]
+    const long = charger(at, { chemistry: 'lithium', ccPowerW: 150, ccMin: 800, taperMin: 60, totalMin: 900 })
+    const r = run(circuitSeries([...two, chargerSession(long)], { fromMs: t0, minutes: 3 * 1440 + 1260 }))
+    const raised = raises(r).filter((v) => v.onsetTs >= at - MIN)
+    expect(raised).toHaveLength(1)
+    const cleared = clears(r).filter((v) => v.ts > raised[0]!.ts)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts).toBeGreaterThan(at + 800 * MIN)
+  })
+
+  it('does so too for two banks that switch on a minute apart', () => {
+    // 2 × 40 W: each bank alone is half the banks' learned size; the two readings' rise together is it
+    const later = nights.map(([a, b]): [number, number] => [a + 1, b + 1])
+    clearsSoon([spans('led-banks', t0, 40, 0.55, 130, nights), spans('led-banks', t0, 40, 0.55, 130, later)])
   })
 })
