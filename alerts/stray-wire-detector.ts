@@ -157,8 +157,7 @@ function trackCandidate(
     s.candidate = null
     c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
     if (c.cls === 'charger') {
-      startCandidate(s, obs, c)
-      startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
+      begin(s, obs, c)
     }
     return undefined
   }
@@ -166,8 +165,7 @@ function trackCandidate(
     // a load left as a rectifier arrived: watts barely moved, harmonic current did (domain.md: it adds
     // across loads). The background is what stood without the load that left.
     c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
-    startCandidate(s, obs, c)
-    startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
+    begin(s, obs, c)
     return undefined
   }
   if (!cand) {
@@ -186,27 +184,20 @@ function trackCandidate(
     if (under) {
       // the background was not what stood before the big load came on (lights that switched on
       // between its runs): the charger is the step over the reading before it
-      s.baselineW = s.preBigW!
-      s.baselineH = s.preBigH!
-      if (s.preBigQ !== null && s.preBigQ !== undefined) s.baselineQ = s.preBigQ
-      startCandidate(s, obs, under)
-      startEpisode(s.normal!, s.candidate!.onsetTs, under.excessW, ratioOf(under))
+      rebase(s, s.preBigW!, s.preBigH!, s.preBigQ)
+      begin(s, obs, under)
       return undefined
     }
     if (c.cls === 'charger' && sawStep(s, obs, params, c.pfc === true) && !unseen) {
-      startCandidate(s, obs, c)
-      startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
+      begin(s, obs, c)
       return undefined
     }
     const step = chargerStepFromLast(s, obs, c, params)
     if (step) {
       // the background had not caught up with a load that came on just before (a fridge as a heater
       // went off): the charger is the step, over what the circuit drew the minute before it
-      s.baselineW = s.prevW!
-      s.baselineH = s.prevH!
-      if (s.prevQ !== null && s.prevQ !== undefined) s.baselineQ = s.prevQ
-      startCandidate(s, obs, step)
-      startEpisode(s.normal!, s.candidate!.onsetTs, step.excessW, ratioOf(step))
+      rebase(s, s.prevW!, s.prevH!, s.prevQ)
+      begin(s, obs, step)
     }
     return undefined
   }
@@ -712,6 +703,19 @@ function movedByLamps(ws: readonly number[]): boolean {
   if (!(m > 0) || (Math.max(...ws) - Math.min(...ws)) / m <= FLAT_SPREAD_SHARE) return false
   for (let i = 1; i < ws.length; i++) if (Math.abs(ws[i]! - ws[i - 1]!) > LAMP_MOVE_MAX_W) return false
   return true
+}
+
+/** A candidate for the load `c` stands for, and the episode the circuit's normal learns it from. */
+function begin(s: StrayWireState, obs: Observation, c: Classified): void {
+  startCandidate(s, obs, c)
+  startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
+}
+
+/** The background becomes what the circuit drew at one reading (W, harmonic and reactive VA). */
+function rebase(s: StrayWireState, w: number, h: number, q: number | null | undefined): void {
+  s.baselineW = w
+  s.baselineH = h
+  if (q !== null && q !== undefined) s.baselineQ = q
 }
 
 const ratioOf = (c: Classified): number | null =>

@@ -164,13 +164,18 @@ describe('an open alert on a watts-only meter while the circuit’s dehumidifier
   // 18:00 is minute 600, a run from 18:00 to 19:30: the bike is plugged in at 18:20 while it runs
   const plugged18 = local('2026-01-05T18:20:30')
 
-  it('stays open when the dehumidifier that ran as it was raised stops, while the charger charges on', () => {
-    const b = chargerSession(charger(plugged18, { chemistry: 'lithium', ccPowerW: 200, ccMin: 240 }))
+  /** The bike's alert (exactly one) and the clears after it, for a lithium charger of `ccPowerW`. */
+  const alertOf = (ccPowerW: number) => {
+    const b = chargerSession(charger(plugged18, { chemistry: 'lithium', ccPowerW, ccMin: 240 }))
     const r = run(circuitSeries([dehumidifier, b], { fromMs: from, minutes: 16 * 60, waveform: false }))
     const raised = raises(r).filter((v) => v.onsetTs >= plugged18 - MIN)
     expect(raised).toHaveLength(1)
+    return clears(r).filter((v) => v.ts > raised[0]!.ts)
+  }
+
+  it('stays open when the dehumidifier that ran as it was raised stops, while the charger charges on', () => {
     // the dehumidifier stopped at 19:30 and started again at 20:30: the alert is still open at 21:30
-    const cleared = clears(r).filter((v) => v.ts > raised[0]!.ts)
+    const cleared = alertOf(200)
     expect(cleared).toHaveLength(1)
     expect(cleared[0]!.ts).toBeGreaterThan(local('2026-01-05T21:30:00'))
   })
@@ -178,12 +183,7 @@ describe('an open alert on a watts-only meter while the circuit’s dehumidifier
   it('stays open when the dehumidifier stops beside a charger of nearly its size, which charges on', () => {
     // a 350 W charger: the dehumidifier’s fall (300 W) is within a fifth of the alert’s own level, but
     // nearer the dehumidifier's learned size
-    const b = chargerSession(charger(plugged18, { chemistry: 'lithium', ccPowerW: 350, ccMin: 240 }))
-    const r = run(circuitSeries([dehumidifier, b], { fromMs: from, minutes: 16 * 60, waveform: false }))
-    const raised = raises(r).filter((v) => v.onsetTs >= plugged18 - MIN)
-    expect(raised).toHaveLength(1)
-    const cleared = clears(r).filter((v) => v.ts > raised[0]!.ts)
-    expect(cleared.every((v) => v.ts > local('2026-01-05T21:30:00'))).toBe(true)
+    expect(alertOf(350).every((v) => v.ts > local('2026-01-05T21:30:00'))).toBe(true)
   })
 
   it('clears when the charger is unplugged late in its taper at the size of a fridge running beside it', () => {

@@ -235,6 +235,12 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
     expect(raises(r).filter((v) => v.ts >= day2)).toEqual([])
   })
 
+  /** The raises of the second day with a lithium charger of `ccPowerW` plugged in at `plugged`. */
+  const raisedWith = (loads: LoadModel[], plugged: number, ccPowerW: number) => {
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW, ccRise: 0.02 }))
+    return raises(run(wattsOnly([...loads, bike], t0, 48 * 60))).filter((v) => v.ts >= day2)
+  }
+
   // a larger fridge (105 W): a candidate of its own as it starts, until taken for the fridge
   const bigFridge = scheduled('fridge', t0, 105, every(60, 0.5, 20))
 
@@ -245,9 +251,7 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
 
   it('raises a charger plugged in 3 min after the fridge started at its own onset and level', () => {
     const plugged = day2 + (8 * 60 + 3.5) * MIN
-    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 200, ccRise: 0.02 }))
-    const r = run(wattsOnly([bigFridge, bike], t0, 48 * 60))
-    const raised = raises(r).filter((v) => v.ts >= day2)
+    const raised = raisedWith([bigFridge], plugged, 200)
     expect(raised).toHaveLength(1)
     const v = raised[0]!
     if (v.kind !== 'raise') throw new Error('not a raise')
@@ -261,18 +265,14 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
     // 153 W = 228 − 75: by watts alone the dehumidifier starting as the fridge stops, but the fridge is
     // 8 min into a 20 min run, not due to stop
     const plugged = day2 + (60 + 8.5) * MIN
-    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 153, ccRise: 0.02 }))
-    const r = run(wattsOnly([fridge, dehumidifierWith(20 * 60), bike], t0, 48 * 60))
-    const raised = raises(r).filter((v) => v.ts >= day2)
+    const raised = raisedWith([fridge, dehumidifierWith(20 * 60)], plugged, 153)
     expect(raised).toHaveLength(1)
     expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
   })
 
   it('still raises a charger plugged in 3 min before the fridge stops', () => {
     const plugged = day2 + (8 * 60 + 17.5) * MIN
-    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 160, ccRise: 0.02 }))
-    const r = run(wattsOnly([fridge, bike], t0, 48 * 60))
-    const raised = raises(r).filter((v) => v.ts >= day2)
+    const raised = raisedWith([fridge], plugged, 160)
     expect(raised).toHaveLength(1)
     expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
   })
