@@ -214,7 +214,7 @@ function trackCandidate(
   if (c.cls === 'big' && !hidden) {
     if (looksLikeMotor(s, obs, c)) cand.motorReadings += 1
     // a charger-sized reading next to a working cleaner is a partial minute or a pause of the cleaner
-    if (cand.motorReadings >= 2) s.candidate = null
+    if (cand.motorReadings >= 2 && !settledBeforeBig(cand, obs)) s.candidate = null
     return undefined
   }
   // watts only, on a circuit (no port meters to skew against), a charger in CC never falls out of its
@@ -339,8 +339,12 @@ function trackCandidate(
       watchRun(s, byStep, cand, cand.stepW!)
     } else if (swap) {
       // the one that stopped left the background; the one that started is followed to its end
-      s.baselineW = Math.max(0, s.baselineW! - swap.left.w)
-      s.normal!.pending = s.normal!.pending?.filter((p) => p !== swap.left)
+      s.baselineW = Math.max(0, s.baselineW! - swap.leftW)
+      if (swap.pending) s.normal!.pending = s.normal!.pending?.filter((p) => p !== swap.pending)
+      if (swap.watch) {
+        const rest = s.normal!.watches?.filter((w) => w !== swap.watch)
+        s.normal!.watches = rest && rest.length > 0 ? rest : undefined
+      }
       noteMatch(s.normal!, swap.started, obs.ts)
       watchRun(s, swap.started, cand, swap.started.levelW)
     }
@@ -704,6 +708,25 @@ function movedByLamps(ws: readonly number[]): boolean {
   for (let i = 1; i < ws.length; i++) if (Math.abs(ws[i]! - ws[i - 1]!) > LAMP_MOVE_MAX_W) return false
   return true
 }
+
+/**
+ * Where the meter reports PF and THD, a candidate that held a flat charger's level for minutes before
+ * the big load came on is no partial minute of a pausing cleaner: it is kept under it.
+ */
+function settledBeforeBig(cand: Candidate, obs: Observation): boolean {
+  if (obs.harmonicVA === null || cand.chargerReadings - cand.hiddenReadings < SETTLED_READINGS) return false
+  if (cand.readings !== cand.chargerReadings) return false
+  const m = median(cand.recentW)
+  if (!(m > 0) || (Math.max(...cand.recentW) - Math.min(...cand.recentW)) / m > FLAT_SPREAD_SHARE)
+    return false
+  // an active-PFC input's THD is 5–15 % at PF ≥ 0.95: a compressor's 10–25 % beside LED banks, whose
+  // capacitive current hides its reactive, carries more
+  return !cand.pfc || (cand.harmonicVA !== null && cand.harmonicVA <= PFC_SETTLED_MAX_RATIO * m)
+}
+
+const PFC_SETTLED_MAX_RATIO = 0.16
+
+const SETTLED_READINGS = 5
 
 /** A candidate for the load `c` stands for, and the episode the circuit's normal learns it from. */
 function begin(s: StrayWireState, obs: Observation, c: Classified): void {

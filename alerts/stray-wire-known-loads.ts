@@ -7,6 +7,7 @@ import {
   type LoadSignature,
   levelMatches,
   type PendingStep,
+  type RunWatch,
 } from './stray-wire-circuit-normal.ts'
 
 /** Learned runs seen this often are the circuit's own compressors, not one charger unplugged early. */
@@ -85,10 +86,11 @@ export function arrivedAsKnownRun(
  * Watts only: the step is one of the circuit's compressors starting in the minute another stopped, whose
  * own start was seen and whose stop was not (a fridge due to stop, within its longest run, as the
  * dehumidifier came on). Without harmonic current nothing else tells that swap from a charger of the
- * difference's size, so it takes both: a pending step that is a known compressor, due to stop (past half
- * its longest run, not beyond it), standing in the background, and a step that is the other's level less
- * it. Returns the
- * compressor that started and the pending step that left.
+ * difference's size, so it takes both: a compressor standing in the background, due to stop (past half
+ * its longest run, not beyond it), and a step that is the other's level less it. The one that stood is a
+ * pending step of a known compressor's size, or a load already taken for one and followed since (a
+ * fridge taken in after a heater went off, stopping under the heater's next run as the dehumidifier
+ * started). Returns the compressor that started and the load that left.
  */
 export function swappedWithRun(
   n: CircuitNormal,
@@ -96,31 +98,37 @@ export function swappedWithRun(
   onsetTs: number,
   standingW: number,
   feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
-): { started: LoadSignature; left: PendingStep } | undefined {
+): { started: LoadSignature; leftW: number; pending?: PendingStep; watch?: RunWatch } | undefined {
   const runs = (feedback ? [...feedback.taught, ...n.signatures] : n.signatures).filter(
     (s) =>
       s.kind === 'compressor' &&
       !feedback?.forget.includes(s.id) &&
       !(s.source === 'learned' && s.count < RECURRING_RUNS),
   )
-  for (const p of n.pending ?? []) {
-    if (p.h !== null || p.ts >= onsetTs || standingW < p.w - Math.max(10, LEVEL_SHARE * p.w)) continue
-    // the load that left: one of the compressors, within the longest run it was seen to make
-    const left = runs.find(
-      (b) =>
-        b.source === 'learned' &&
-        b.longestMin !== undefined &&
-        levelMatches(b, p.w, null) &&
-        onsetTs - p.ts <= b.longestMin * MIN &&
-        onsetTs - p.ts >= DUE_SHARE * b.longestMin * MIN,
-    )
-    if (!left) continue
-    const started = runs.find(
+  const due = (b: LoadSignature, sinceTs: number): boolean =>
+    b.source === 'learned' &&
+    b.longestMin !== undefined &&
+    onsetTs - sinceTs <= b.longestMin * MIN &&
+    onsetTs - sinceTs >= DUE_SHARE * b.longestMin * MIN
+  const startedBeside = (left: LoadSignature, leftW: number): LoadSignature | undefined =>
+    runs.find(
       (a) =>
         a.id !== left.id &&
-        Math.abs(stepW - (a.levelW - p.w)) <= Math.max(10, COMBO_SHARE * (a.levelW + p.w)),
+        Math.abs(stepW - (a.levelW - leftW)) <= Math.max(10, COMBO_SHARE * (a.levelW + leftW)),
     )
-    if (started) return { started, left: p }
+  const standing = (w: number): boolean => standingW >= w - Math.max(10, LEVEL_SHARE * w)
+  for (const p of n.pending ?? []) {
+    if (p.h !== null || p.ts >= onsetTs || !standing(p.w)) continue
+    // the load that left: one of the compressors, within the longest run it was seen to make
+    const left = runs.find((b) => levelMatches(b, p.w, null) && due(b, p.ts))
+    const started = left && startedBeside(left, p.w)
+    if (started) return { started, leftW: p.w, pending: p }
+  }
+  for (const w of n.watches ?? []) {
+    if (w.harmonicVA !== null || w.onsetTs >= onsetTs || !standing(w.levelW)) continue
+    const left = runs.find((b) => b.id === w.signatureId && due(b, w.onsetTs))
+    const started = left && startedBeside(left, w.levelW)
+    if (started) return { started, leftW: w.levelW, watch: w }
   }
   return undefined
 }

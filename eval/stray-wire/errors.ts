@@ -17,8 +17,11 @@ const { values } = parseArgs({
     families: { type: 'string' },
     scenarios: { type: 'string', default: '150' },
     days: { type: 'string', default: '3' },
+    // every error's example rather than the first three of each group: for comparing two builds
+    all: { type: 'boolean', default: false },
   },
 })
+const shown = values.all ? Number.POSITIVE_INFINITY : 3
 const families =
   values.families?.split(',').map((f) => f.trim()) ?? FAMILIES.filter((f) => f.startsWith('circuit'))
 const unknown = families.filter((f) => !FAMILIES.includes(f))
@@ -43,7 +46,7 @@ class Tally {
     const total = [...this.groups.values()].reduce((n, l) => n + l.length, 0)
     console.log(`\n${title}: ${total}`)
     for (const [key, list] of [...this.groups].sort((a, b) => b[1].length - a[1].length))
-      console.log(`${String(list.length).padStart(5)}  ${key}   e.g. ${list.slice(0, 3).join(' ')}`)
+      console.log(`${String(list.length).padStart(5)}  ${key}   e.g. ${list.slice(0, shown).join(' ')}`)
   }
 }
 

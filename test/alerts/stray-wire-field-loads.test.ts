@@ -387,7 +387,9 @@ describe('sawStep after a compressor’s own reading (PF and THD)', () => {
   const now = { ...obs(336, 143, 151), ts: 1 }
 
   it('measures the step over the compressor’s reading: the lamp’s, no charger’s', () => {
-    expect(classify(now, 65, 81, DEFAULT_STRAY_WIRE_PARAMS, 40)).toMatchObject({ cls: 'charger', pfc: true })
+    // their harmonic share (0.23 VA per W) is a motor's, no longer an active-PFC input's: the excess
+    // alone says so now; the step must not say otherwise
+    expect(classify(now, 65, 81, DEFAULT_STRAY_WIRE_PARAMS, 40).cls).toBe('other')
     expect(sawStep(state(), now, DEFAULT_STRAY_WIRE_PARAMS, true)).toBe(false)
   })
 
@@ -449,5 +451,51 @@ describe('the reading before a big load, as the level a charger under it is meas
     const r = detectStrayWire(state(true), input, DEFAULT_STRAY_WIRE_PARAMS)
     expect(r.state.baselineW).toBe(341)
     expect(r.state.candidate?.stepW).toBeCloseTo(220, -1)
+  })
+})
+
+describe('an active-PFC charger that held its level for minutes before a heater and a compressor came on', () => {
+  // 17:30 on: two banks of low-PF LED lights (37 W each, PF 0.55, THD 130 %); an active-PFC lithium
+  // charger (140 W) plugged in at 18:23; at 18:30 a 1 kW heater (till 18:45) and a dehumidifier (208 W,
+  // PF 0.8, THD 20 %, till 18:42) come on together: by PF and THD the heater's minutes look like a motor's
+  const t0 = local('2026-01-05T17:30:00')
+  const banks = spans('led-banks', t0, 74, 0.55, 130, [[0, 300]])
+  const heater = spans('electric-heater', t0, 1000, 1, 3, [[60.5, 75.5]])
+  const dehumidifier = spans('dehumidifier', t0, 208, 0.8, 20, [[60.5, 72.5]])
+  const onset = local('2026-01-05T18:23:30')
+  const pfcCharger = chargerSession(
+    charger(onset, {
+      chemistry: 'lithium',
+      ccPowerW: 140,
+      ccRise: 0.02,
+      pfc: true,
+      powerFactor: 0.97,
+      thdPct: 8,
+    }),
+  )
+  const loads = [banks, heater, dehumidifier]
+
+  it('is kept through them and raised at its own onset within 30 minutes: no pausing cleaner’s minute holds flat that long', () => {
+    const raised = raises(run(circuitSeries([...loads, pfcCharger], { fromMs: t0, minutes: 240 })))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - onset).toBeLessThanOrEqual(30 * MIN)
+    expect(Math.abs(raised[0]!.onsetTs - onset)).toBeLessThanOrEqual(MIN)
+  })
+
+  it('raises nothing for the same evening without the charger', () => {
+    expect(raises(run(circuitSeries(loads, { fromMs: t0, minutes: 240 })))).toEqual([])
+  })
+})
+
+describe('classify: a compressor beside LED banks is no active-PFC charger', () => {
+  const p = DEFAULT_STRAY_WIRE_PARAMS
+  it('leaves a 250 W step with a motor’s harmonic share (0.22 VA per W) as other, its reactive VA hidden by the banks’', () => {
+    // a dehumidifier at THD 20 % and PF 0.8 carries ~0.24 VA of harmonic current per W; the banks'
+    // capacitive current cancels half its reactive, so that alone no longer tells
+    expect(classify(obs(250, 55, 75), 0, 0, p).cls).toBe('other')
+  })
+
+  it('still takes a 150 W step with an active-PFC input’s harmonic share at THD 15 % (0.16) for a charger', () => {
+    expect(classify(obs(150, 24, 20), 0, 0, p)).toMatchObject({ cls: 'charger', pfc: true })
   })
 })

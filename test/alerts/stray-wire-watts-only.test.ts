@@ -270,6 +270,21 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
     expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
   })
 
+  it('takes a dehumidifier run for the dehumidifier when the fridge stopped and it started under a heater', () => {
+    // a 1.5 kW heater runs 16:55–17:03 and 17:13–17:30. The fridge (105 W) starts under its first run at
+    // 17:00, so no step of it is seen: it is taken for the fridge once the heater goes, and followed. It
+    // stops under the second run at 17:20 and the dehumidifier starts at 17:25: once the heater goes,
+    // the step over the background is 123 W (228 − 105), the fridge's run, due to end, having ended as
+    // the dehumidifier's began
+    const h = 45 * 60
+    const heater = scheduled('electric-heater', t0, 1500, [
+      [h - 5, h + 3.5],
+      [h + 13.5, h + 30.5],
+    ])
+    const r = run(wattsOnly([bigFridge, heater, dehumidifierWith(h + 25.5)], t0, 48 * 60))
+    expect(raises(r).filter((v) => v.ts >= day2)).toEqual([])
+  })
+
   it('still raises a charger plugged in 3 min before the fridge stops', () => {
     const plugged = day2 + (8 * 60 + 17.5) * MIN
     const raised = raisedWith([fridge], plugged, 160)
