@@ -558,10 +558,12 @@ function harmonicStepOff(n: CircuitNormal, ts: number, h: number, utcOffsetMin: 
     // the same minute moves the watts and a little of the harmonics
     const back =
       fromH !== null && Math.abs(h - fromH) <= Math.max(12, 0.15 * p.h) && before >= fromH + 0.8 * p.h
-    // or, settled, fell by its own harmonic VA to about that level (a fridge starting beside it)
+    // or, settled, fell by its own harmonic VA to about that level (a fridge starting beside it). The
+    // harmonic currents of loads running beside it do not add in full (their phases differ), so the fall
+    // may come up to a quarter short of what the step brought
     const fellBy =
       settled &&
-      Math.abs(fell - p.h) <= Math.max(12, 0.15 * p.h) &&
+      Math.abs(fell - p.h) <= Math.max(12, 0.25 * p.h) &&
       (fromH === null || Math.abs(h - fromH) <= Math.max(40, 0.5 * p.h))
     return back || fellBy
   })

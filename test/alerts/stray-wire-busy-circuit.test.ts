@@ -212,6 +212,48 @@ describe('noteSteps: LED banks coming on as a compressor stops', () => {
   })
 })
 
+describe('noteSteps: LED banks going off at dawn while compressors run beside them', () => {
+  // development scenario 93 of circuit-mixed-quiet: banks measured at +132 VA of harmonic current as they
+  // came on, going off at dawn with a fridge and the dehumidifier running: the total's harmonic VA falls
+  // by 106 only (harmonic currents of different loads do not add in full), then settles
+  function feedMinutes(n: CircuitNormal, from: string, levels: [number, number, number][]): void {
+    let prev: number | null = null
+    let ts = local(from)
+    for (const [minutes, w, h] of levels)
+      for (let k = 0; k < minutes; k++) {
+        noteSteps(n, ts, w, h, prev, 480)
+        prev = w
+        ts += MIN
+      }
+  }
+
+  it('learns them as lights by the fall of their harmonic current, a fifth short of their own', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T17:00:00', [
+      [30, 12, 10],
+      [12 * 60, 107, 142], // the banks (95 W, 132 VA)
+      [60, 530, 176], // a fridge and the dehumidifier
+      [1, 462, 80], // the banks go off in this minute...
+      [30, 435, 70], // ...and the level settles
+    ])
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(lights[0]!.harmonicRatio).toBeGreaterThan(1)
+  })
+
+  it('learns nothing when the harmonic current fell by a third of theirs only (a compressor stopping)', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T17:00:00', [
+      [30, 12, 10],
+      [12 * 60, 107, 142],
+      [60, 530, 176],
+      [1, 400, 140],
+      [30, 400, 132], // −44 VA: the banks are still on
+    ])
+    expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(0)
+  })
+})
+
 describe('a rectifier charger plugged in under a cleaner while the dehumidifier stops', () => {
   // lamps, then LED banks (+80 W, harmonic VA +130), then the dehumidifier (290 W, harmonic VA 60); a 1 kW
   // cleaner on top, under which a 300 W charger (harmonic VA 300) is plugged in and the dehumidifier stops,
