@@ -230,6 +230,13 @@ function trackCandidate(
     return undefined
   }
   cand.readings += 1
+  if (smallSteadyLevel(s, cand, obs, c, params)) {
+    // lights that came on with a lamp beside them (its watts made a charger's step, the banks' harmonic
+    // current a rectifier's share) and stayed when the lamp went: no charger is that small and that flat
+    s.candidate = null
+    rebase(s, obs.unexplainedW, obs.harmonicVA!, obs.reactiveVA)
+    return undefined
+  }
   if (c.cls === 'quiet') {
     cand.quietRun += 1
     if (cand.quietRun >= params.quietResetReadings) {
@@ -727,6 +734,32 @@ function settledBeforeBig(cand: Candidate, obs: Observation): boolean {
 const PFC_SETTLED_MAX_RATIO = 0.16
 
 const SETTLED_READINGS = 5
+
+/**
+ * Where the meter reports PF and THD: the excess has stood at one level below a charger's smallest step
+ * for SMALL_STEADY_READINGS readings in a row, distorted no more than LED drivers are (a charger whose
+ * background load left shows more harmonic current than that over what is left).
+ */
+function smallSteadyLevel(
+  s: StrayWireState,
+  cand: Candidate,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): boolean {
+  const steady =
+    obs.harmonicVA !== null &&
+    c.cls === 'other' &&
+    c.excessW < params.minStepW &&
+    c.excessVA !== null &&
+    c.excessVA <= MAX_HARMONIC_RATIO * c.excessW &&
+    s.prevW !== null &&
+    Math.abs(obs.unexplainedW - s.prevW) <= Math.max(5, 0.05 * obs.unexplainedW)
+  cand.smallRun = steady ? (cand.smallRun ?? 0) + 1 : 0
+  return cand.smallRun >= SMALL_STEADY_READINGS
+}
+
+const SMALL_STEADY_READINGS = 5
 
 /** A candidate for the load `c` stands for, and the episode the circuit's normal learns it from. */
 function begin(s: StrayWireState, obs: Observation, c: Classified): void {

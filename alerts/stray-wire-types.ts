@@ -123,6 +123,11 @@ export interface Candidate {
   pfc?: boolean
   /** The excess of its first reading, W: the step it arrived with. */
   stepW?: number
+  /**
+   * Readings in a row (PF and THD) whose excess held one level below a charger's smallest, distorted no
+   * more than LED drivers are; optional so states persisted before it load.
+   */
+  smallRun?: number
 }
 
 export interface ActiveAlert {

@@ -138,6 +138,17 @@ describe('levelOutlastedBigLoad and stepUnderBigLoad', () => {
     expect(levelOutlastedBigLoad(s, obs(118, 40))).toBe(false)
   })
 
+  it('take a level a lamp’s watts apart for what stood there when its harmonic current is unchanged', () => {
+    // LED banks and a motion lamp before the heater, the banks alone after it (development scenario 59
+    // of circuit-led-stray)
+    const s = afterBig({ preBigW: 128, preBigH: 146 })
+    expect(levelOutlastedBigLoad(s, obs(105, 145))).toBe(true)
+    // an active-PFC charger plugged in under the heater: its watts, not a lamp's, with little harmonic VA
+    expect(levelOutlastedBigLoad(s, obs(128 + 130, 156))).toBe(false)
+    // a lamp's watts apart with harmonic current gone: the banks left, something else came
+    expect(levelOutlastedBigLoad(s, obs(105, 60))).toBe(false)
+  })
+
   it('take the level left for a charger when the step seen on top of the heater was that big', () => {
     const s = afterBig({ preBigW: 12, preBigH: 3, bigStepW: 215, bigStepTs: 1 })
     expect(stepUnderBigLoad(s, obs(10 + 220, 20))).toBe(true)
@@ -497,5 +508,30 @@ describe('classify: a compressor beside LED banks is no active-PFC charger', () 
 
   it('still takes a 150 W step with an active-PFC input’s harmonic share at THD 15 % (0.16) for a charger', () => {
     expect(classify(obs(150, 24, 20), 0, 0, p)).toMatchObject({ cls: 'charger', pfc: true })
+  })
+})
+
+describe('LED banks that came on with a motion lamp beside them, on a PF+THD meter', () => {
+  // 17:30 two banks of low-PF LED lights (77 W, PF 0.55, THD 130 %) and a motion lamp (54 W): together a
+  // charger's step with a rectifier's harmonic share; the lamp goes off at 17:35 and comes on again at
+  // 17:42; a 1.8 kW heater 17:43–17:51
+  const t0 = local('2026-01-05T17:00:00')
+  const banks = spans('led-banks', t0, 77, 0.55, 130, [[30, 300]])
+  const lamp = spans('lights-motion', t0, 54, 0.95, 10, [
+    [30, 35],
+    [42, 53],
+  ])
+  const heater = spans('electric-heater', t0, 1800, 1, 3, [[43, 51]])
+
+  it('takes the banks into the background once they stand alone below any charger’s size: no alert', () => {
+    expect(raises(run(circuitSeries([banks, lamp, heater], { fromMs: t0, minutes: 240 })))).toEqual([])
+  })
+
+  it('still raises a rectifier charger plugged in later that evening', () => {
+    const onset = local('2026-01-05T19:10:30')
+    const bike = chargerSession(charger(onset, { ccPowerW: 160 }))
+    const raised = raises(run(circuitSeries([banks, lamp, heater, bike], { fromMs: t0, minutes: 240 })))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
   })
 })
