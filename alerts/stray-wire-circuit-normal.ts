@@ -394,8 +394,13 @@ function learnRun(
       ? { fromMin: localMinute(onTs, utcOffsetMin), toMin: localMinute(offTs, utcOffsetMin) }
       : null
   n.signatures = n.signatures.map((x) => ({ ...x }))
+  // LED banks are the same banks by their harmonic current, which their watts blur more (a lamp or a
+  // compressor's step in the same minutes): learned twice, each would count the other as more banks on
   const same = n.signatures.find(
-    (s) => s.source === 'learned' && s.kind === kind && levelMatches(s, levelW, hRatio),
+    (s) =>
+      s.source === 'learned' &&
+      s.kind === kind &&
+      (levelMatches(s, levelW, hRatio) || harmonicsMatchLights(s, levelW, hRatio)),
   )
   if (same) {
     same.count += 1

@@ -52,6 +52,18 @@ const raisedAt = (
   params = DEFAULT_STRAY_WIRE_PARAMS,
 ): number[] => raises(run(inputs, params, false, from)).map((v) => v.ts)
 
+/** One reading a minute into the circuit's normal, each [minutes, W, harmonic VA] held until the next. */
+function feedMinutes(n: CircuitNormal, from: string, levels: [number, number, number][]): void {
+  let prev: number | null = null
+  let ts = local(from)
+  for (const [minutes, w, h] of levels)
+    for (let k = 0; k < minutes; k++) {
+      noteSteps(n, ts, w, h, prev, 480)
+      prev = w
+      ts += MIN
+    }
+}
+
 describe('noteSteps: LED banks that came on over a running compressor', () => {
   // settled readings: each level for five minutes, as the meter reports minute after minute
   function feed(n: CircuitNormal, levels: [string, number, number][]): void {
@@ -181,18 +193,6 @@ describe('a watts-only circuit whose motion lights went off in the minute before
 })
 
 describe('noteSteps: LED banks coming on as a compressor stops', () => {
-  // one reading a minute, each level held until the next is given
-  function feedMinutes(n: CircuitNormal, from: string, levels: [number, number, number][]): void {
-    let prev: number | null = null
-    let ts = local(from)
-    for (const [minutes, w, h] of levels)
-      for (let k = 0; k < minutes; k++) {
-        noteSteps(n, ts, w, h, prev, 480)
-        prev = w
-        ts += MIN
-      }
-  }
-
   it('tells the banks from the compressor that stopped in the same minutes, by their harmonic current', () => {
     const n = initialCircuitNormal()
     feedMinutes(n, '2026-01-05T17:00:00', [
@@ -216,16 +216,6 @@ describe('noteSteps: LED banks going off at dawn while compressors run beside th
   // development scenario 93 of circuit-mixed-quiet: banks measured at +132 VA of harmonic current as they
   // came on, going off at dawn with a fridge and the dehumidifier running: the total's harmonic VA falls
   // by 106 only (harmonic currents of different loads do not add in full), then settles
-  function feedMinutes(n: CircuitNormal, from: string, levels: [number, number, number][]): void {
-    let prev: number | null = null
-    let ts = local(from)
-    for (const [minutes, w, h] of levels)
-      for (let k = 0; k < minutes; k++) {
-        noteSteps(n, ts, w, h, prev, 480)
-        prev = w
-        ts += MIN
-      }
-  }
 
   it('learns them as lights by the fall of their harmonic current, a fifth short of their own', () => {
     const n = initialCircuitNormal()
@@ -657,5 +647,41 @@ describe('LED banks whose harmonic current the circuit’s day profile shows arr
   it('a charger of their size on top of the banks already on is raised', () => {
     const s = { ...withProfile(), baselineW: 125, baselineH: 130, baselineQ: 10 }
     expect(raisedAt(series(120, 125, true), s)).toHaveLength(1)
+  })
+})
+
+describe('noteSteps: the same LED banks measured at other watts on another night', () => {
+  it('are one signature, known by their harmonic current', () => {
+    // development scenario 22 of circuit-led-stray: banks of 94 W (harmonic VA ~135) learned once at
+    // 80 W (a lamp went off in the same minutes) and once at 110 W (one came on): as three signatures,
+    // each counted the others as more banks on, and a 140 W rectifier charger late at night passed for
+    // banks switching on
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T17:00:00', [
+      [60, 17, 6],
+      [12 * 60, 97, 137], // +80 W, +131 VA
+      [60, 17, 6],
+    ])
+    feedMinutes(n, '2026-01-06T17:00:00', [
+      [60, 17, 6],
+      [12 * 60, 127, 145], // +110 W, +139 VA
+      [60, 17, 6],
+    ])
+    expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(1)
+  })
+
+  it('keeps banks of another harmonic current apart', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T17:00:00', [
+      [60, 17, 6],
+      [12 * 60, 97, 137],
+      [60, 17, 6],
+    ])
+    feedMinutes(n, '2026-01-06T17:00:00', [
+      [60, 17, 6],
+      [12 * 60, 157, 66], // +140 W, +60 VA: other fittings
+      [60, 17, 6],
+    ])
+    expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(2)
   })
 })
