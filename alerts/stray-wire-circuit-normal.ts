@@ -445,6 +445,8 @@ const MOTOR_MAX_HARMONIC_RATIO = 0.5
 
 /** Steps smaller than this are lamps and noise; larger than this, a heater or cleaner. */
 const STEP_MIN_W = 60
+/** The smallest step of LED banks learned by their harmonic current (one bank of the smallest fittings). */
+const LED_STEP_MIN_W = 25
 const STEP_MAX_W = 600
 const MAX_PENDING = 6
 /** A step-up with no step-down for this long is no run: forgotten. */
@@ -478,7 +480,15 @@ export function noteSteps(
   n.stableW = w
   n.stableH = h
   const d = w - fromW
-  if (moving > 2 || Math.abs(d) < STEP_MIN_W || Math.abs(d) > STEP_MAX_W) {
+  // banks of LED fittings are 15–45 W each: smaller than any step we trust by watts, but their harmonic
+  // current (VA per W of drivers without PFC) is a step of its own no lamp or meter drift makes
+  const ledStep =
+    h !== null &&
+    fromH !== null &&
+    Math.abs(d) >= LED_STEP_MIN_W &&
+    Math.sign(h - fromH) === Math.sign(d) &&
+    Math.abs(h - fromH) >= LED_BANK_MIN_RATIO * Math.abs(d)
+  if (moving > 2 || (Math.abs(d) < STEP_MIN_W && !ledStep) || Math.abs(d) > STEP_MAX_W) {
     // a load that faded away never steps off: it was no run, whatever steps later
     if (n.pending?.some((p) => faded(p, w, h))) n.pending = n.pending.filter((p) => !faded(p, w, h))
     return

@@ -685,3 +685,28 @@ describe('noteSteps: the same LED banks measured at other watts on another night
     expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(2)
   })
 })
+
+describe('noteSteps: a single small bank of LED fittings', () => {
+  it('is learned as lights by its harmonic current, though its step is smaller than any trusted by watts', () => {
+    // development scenario 4 of circuit-led-banks: one bank of 55 W (PF 0.55, THD 130 %: ~77 VA)
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T17:00:00', [
+      [60, 13, 2],
+      [12 * 60, 68, 79],
+      [60, 13, 2],
+    ])
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(lights[0]!.levelW).toBeCloseTo(55, -1)
+  })
+
+  it('learns nothing from a lamp of that size, whose current is undistorted', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T17:00:00', [
+      [60, 13, 2],
+      [12 * 60, 68, 6],
+      [60, 13, 2],
+    ])
+    expect(n.signatures).toHaveLength(0)
+  })
+})
