@@ -5,13 +5,7 @@
 // to its step off teaches the compressor's length (by watts alone a charger of a fridge's size was
 // otherwise never raised at all).
 
-import {
-  type CircuitNormal,
-  type LoadSignature,
-  levelMatches,
-  type RunWatch,
-  timeRun,
-} from './stray-wire-circuit-normal.ts'
+import { type LoadSignature, levelMatches, type RunWatch, timeRun } from './stray-wire-circuit-normal.ts'
 import type { Observation } from './stray-wire-classify.ts'
 import { explainedByKnownLoads } from './stray-wire-known-loads.ts'
 import type { Candidate, StrayWireState } from './stray-wire-types.ts'
@@ -101,8 +95,6 @@ export function followWatches(
     for (const w of n.watches)
       if (fits(w) && (!stepped || Math.abs(stepOffW - w.levelW) < Math.abs(stepOffW - stepped.levelW)))
         stepped = w
-  // or the circuit's other compressor started in the minute it stopped: the fall is the difference
-  if (!stepped && stepOffW > 0) stepped = n.watches.find((w) => swappedOff(n, w, stepOffW))
   const kept: RunWatch[] = []
   let out: Outlasted | undefined
   for (const w of n.watches) {
@@ -137,23 +129,4 @@ export function followWatches(
   }
   n.watches = kept.length > 0 ? kept : undefined
   return out
-}
-
-/** The difference of two learned compressors' levels may be matched this closely (meter and creep). */
-const SWAP_FIT_SHARE = 0.12
-
-/**
- * A fall of `stepOffW` is the followed load stopping as another of the circuit's learned compressors,
- * smaller, started in the same minute (a dehumidifier stopping as the fridge starts).
- */
-function swappedOff(n: CircuitNormal, w: RunWatch, stepOffW: number): boolean {
-  return n.signatures.some(
-    (x) =>
-      x.id !== w.signatureId &&
-      x.kind === 'compressor' &&
-      x.source === 'learned' &&
-      x.count >= 2 &&
-      x.levelW < w.levelW &&
-      Math.abs(stepOffW + x.levelW - w.levelW) <= SWAP_FIT_SHARE * w.levelW,
-  )
 }

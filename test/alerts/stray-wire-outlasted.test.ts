@@ -4,13 +4,8 @@
 // holds far longer than any of them.
 import { describe, expect, it } from 'vitest'
 import type { LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
-import { followWatches, outlastAfterMin } from '../../alerts/stray-wire-outlasted.ts'
-import {
-  DEFAULT_STRAY_WIRE_PARAMS,
-  initialStrayWireState,
-  type StrayWireInput,
-  type StrayWireState,
-} from '../../alerts/stray-wire-types.ts'
+import { outlastAfterMin } from '../../alerts/stray-wire-outlasted.ts'
+import { DEFAULT_STRAY_WIRE_PARAMS, type StrayWireInput } from '../../alerts/stray-wire-types.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
 import { circuitReading } from '../../simulators/physics/meter.ts'
@@ -159,60 +154,5 @@ describe('detectStrayWire: a load that outlasts every run of the compressor it w
     expect(outlastAfterMin({ ...sig, longestMin: 40, timedRuns: 7 })).toBeUndefined()
     expect(outlastAfterMin({ ...sig, longestMin: 40, timedRuns: 8 })).toBe(70)
     expect(outlastAfterMin({ ...sig, longestMin: 150, timedRuns: 8 })).toBe(195)
-  })
-})
-
-describe('followWatches: the followed compressor stops as the circuit’s other one starts', () => {
-  // development scenario 47 of circuit-mixed-basic: a dehumidifier (219 W) followed since 16:40; at 18:35
-  // it stops in the minute the fridge (135 W) starts, lights beside them: the circuit falls by 89 W only,
-  // neither the dehumidifier's step nor below what stood without it. Still followed, its next run two
-  // hours later was raised as one load that outlasted every run of it
-  const sig = (id: string, levelW: number): LoadSignature => ({
-    id,
-    kind: 'compressor',
-    source: 'learned',
-    levelW,
-    harmonicRatio: null,
-    window: null,
-    count: 20,
-    firstTs: 0,
-    lastTs: 0,
-    longestMin: 176,
-    timedRuns: 10,
-  })
-  const at = local('2026-01-13T18:36:00')
-  const state = (): StrayWireState => ({
-    ...initialStrayWireState(),
-    baselineW: 340,
-    prevW: 340,
-    normal: {
-      v: 1,
-      episode: null,
-      signatures: [sig('dehumidifier', 219), sig('fridge', 135)],
-      watches: [
-        { signatureId: 'dehumidifier', onsetTs: at - 116 * MIN, levelW: 219, baseW: 0, harmonicVA: null },
-      ],
-    },
-  })
-  const reading = (w: number) => ({
-    source: 'circuit' as const,
-    ts: at,
-    unexplainedW: w,
-    harmonicVA: null,
-    reactiveVA: null,
-    toleranceW: 0,
-    backgroundCapW: 75,
-  })
-
-  it('ends following it: the fall is the dehumidifier less the fridge', () => {
-    const s = state()
-    followWatches(s, reading(251), false, true)
-    expect(s.normal!.watches ?? []).toEqual([])
-  })
-
-  it('keeps following it through a fall of no known pair (a lamp going off)', () => {
-    const s = state()
-    followWatches(s, reading(300), false, true)
-    expect(s.normal!.watches).toHaveLength(1)
   })
 })
