@@ -86,12 +86,10 @@ export interface Classified {
 }
 
 /**
- * An active-PFC charger's input (PF ≥ 0.95, THD 5–15 %): harmonic VA ≤ ~0.16 and reactive ≤ ~0.35 of its
- * watts; the harmonic bound has a third more for the meter's error on a small excess over a distorted
- * background. A compressor's motor draws ≥ 0.55 var per W (beside LED banks, whose capacitive current
- * cancels some of it, less) and its THD of 10–25 % gives up to ~0.3; a heater is far bigger than a charger.
+ * An active-PFC charger's input (PF ≥ 0.95, THD 5–15 %): harmonic VA ≤ ~0.2 and reactive ≤ ~0.35 of its
+ * watts. A compressor's motor draws ≥ 0.55 var per W; a heater is far bigger than a charger.
  */
-const PFC_MAX_HARMONIC_RATIO = 0.21
+const PFC_MAX_HARMONIC_RATIO = 0.25
 const PFC_MAX_REACTIVE_RATIO = 0.45
 
 /** An active-PFC charger's waveform: harmonic and reactive VA per W of its excess within its bounds. */

