@@ -104,22 +104,12 @@ export function levelOutlastedBigLoad(s: StrayWireState, obs: Observation): bool
   if (!s.prevBig || s.preBigW === null || s.preBigW === undefined) return false
   if (stepUnderBigLoad(s, obs)) return false
   const w = obs.unexplainedW
+  if (Math.abs(w - s.preBigW) > Math.max(8, 0.05 * w)) return false
   const h = obs.harmonicVA
   const before = s.preBigH
-  const same = Math.abs(w - s.preBigW) <= Math.max(8, 0.05 * w)
-  if (h === null || before === null || before === undefined) return same
-  // with the harmonic current unchanged, a lamp's watts more or less is a lamp switched meanwhile: no
-  // charger is that small, and none arrives without harmonic current unless it is active-PFC, larger still.
-  // Only over a load that masked what stood (a heater, a cleaner), not a lamp on top of an unexplained
-  // level that crossed the charger range with it
-  const masked = (s.bigMaxW ?? 0) - (s.preBigW - s.baselineW!) >= MIN_MASKING_LOAD_W
-  const lampApart =
-    masked && Math.abs(w - s.preBigW) <= OUTLASTED_LAMP_W && Math.abs(h - before) <= Math.max(10, 0.08 * h)
-  return (same || lampApart) && Math.abs(h - before) <= Math.max(10, 0.15 * h)
+  if (h === null || before === null || before === undefined) return true
+  return Math.abs(h - before) <= Math.max(10, 0.15 * h)
 }
-
-/** The most a motion-sensor lamp or two switching beside a standing level add or take, W. */
-const OUTLASTED_LAMP_W = 50
 
 /**
  * A cleaner's motor, as opposed to a heater: harmonic current that is not the candidate's (brushes,

@@ -138,27 +138,6 @@ describe('levelOutlastedBigLoad and stepUnderBigLoad', () => {
     expect(levelOutlastedBigLoad(s, obs(118, 40))).toBe(false)
   })
 
-  it('take a level a lamp’s watts apart for what stood there when its harmonic current is unchanged', () => {
-    // LED banks and a motion lamp before the heater, the banks alone after it (development scenario 59
-    // of circuit-led-stray)
-    // a 1.6 kW heater in between
-    const s = afterBig({ preBigW: 128, preBigH: 146, bigMaxW: 1650 })
-    expect(levelOutlastedBigLoad(s, obs(105, 145))).toBe(true)
-    // an active-PFC charger plugged in under the heater: its watts, not a lamp's, with little harmonic VA
-    expect(levelOutlastedBigLoad(s, obs(128 + 130, 156))).toBe(false)
-    // a lamp's watts apart with harmonic current gone: the banks left, something else came
-    expect(levelOutlastedBigLoad(s, obs(105, 60))).toBe(false)
-  })
-
-  it('take a level a lamp’s watts apart for what stood only over a load that masked it', () => {
-    // development scenario 19 of circuit-compressor-stray: a charger and a dehumidifier stood unexplained
-    // at 400 W over the background, and a motion lamp flickering on top took them past a charger's range
-    // for a few minutes: that lamp was the "big load", and what stood before it was no background
-    const s = afterBig({ baselineW: 127, preBigW: 527, preBigH: 234, bigMaxW: 463 })
-    expect(levelOutlastedBigLoad(s, obs(576, 238))).toBe(false)
-    expect(levelOutlastedBigLoad({ ...s, bigMaxW: 1900 }, obs(576, 238))).toBe(true)
-  })
-
   it('take the level left for a charger when the step seen on top of the heater was that big', () => {
     const s = afterBig({ preBigW: 12, preBigH: 3, bigStepW: 215, bigStepTs: 1 })
     expect(stepUnderBigLoad(s, obs(10 + 220, 20))).toBe(true)
