@@ -317,6 +317,8 @@ const FLAT_RISE = 1.12
 export const LEVEL_SHARE = 0.12
 /** A learned lights window is widened by this much at its start (photocells follow the weather). */
 const WINDOW_SLACK_MIN = 60
+/** How long after their learned on-time lights may still be taken for switching on. */
+const LIGHTS_ON_LATE_MIN = 90
 /** A learned signature not seen for this long is forgotten (a dehumidifier unplugged, lights replaced). */
 const FORGET_AFTER_MS = 14 * DAY
 
@@ -662,8 +664,11 @@ export function matchSignature(
   utcOffsetMin: number,
   feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
   backgroundH?: number,
+  /** When the load arrived, if not at `ts` (a candidate confirmed minutes later, or after a heater) */
+  arrivedTs: number = ts,
 ): LoadSignature | undefined {
   const minute = localMinute(ts, utcOffsetMin)
+  const arrived = localMinute(arrivedTs, utcOffsetMin)
   const lastMatch = n.crewMatchTs ?? {}
   const candidates = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
   for (const s of candidates) {
@@ -675,6 +680,13 @@ export function matchSignature(
     if (s.kind === 'lights' && alreadyOn(n, s, backgroundH, minute)) continue
     if (s.kind === 'lights' && s.window) {
       if (!inWindow(minute, s.window)) continue
+      // learned lights switch on at their hour (dusk moves by minutes a day, a photocell with the weather),
+      // not late in the night: a load of their size and harmonic share arriving then is something else
+      if (
+        s.source === 'learned' &&
+        !within(arrived, s.window.fromMin - WINDOW_SLACK_MIN - 1, s.window.fromMin + LIGHTS_ON_LATE_MIN)
+      )
+        continue
       const last = s.source === 'crew' ? lastMatch[s.id] : s.lastMatchTs
       if (last !== undefined && ts - last < 12 * 60 * MIN) continue
     }

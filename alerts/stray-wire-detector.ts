@@ -299,6 +299,7 @@ function trackCandidate(
     params.utcOffsetMin,
     params.feedback,
     obs.harmonicVA === null ? undefined : s.baselineH,
+    cand.onsetTs,
   )
   // the level now (the plateau's first minutes may hold a compressor that stopped since)
   const nowW = median(cand.recentW.slice(-3))
@@ -314,7 +315,16 @@ function trackCandidate(
     !movedByLamps(cand.recentW) ||
     !(near(nowW, cand.stepW) || lampAfterStep(cand.recentW))
       ? undefined
-      : matchSignature(s.normal!, obs.ts, cand.stepW, null, params.utcOffsetMin, params.feedback)
+      : matchSignature(
+          s.normal!,
+          obs.ts,
+          cand.stepW,
+          null,
+          params.utcOffsetMin,
+          params.feedback,
+          undefined,
+          cand.onsetTs,
+        )
   const usual =
     matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin) ||
     arrivesDailyAsHarmonics(

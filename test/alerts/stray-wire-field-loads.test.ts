@@ -11,6 +11,7 @@ import {
   type LoadSignature,
   learnBackground,
   matchesDayProfile,
+  matchSignature,
   startEpisode,
 } from '../../alerts/stray-wire-circuit-normal.ts'
 import { classify, type Observation } from '../../alerts/stray-wire-classify.ts'
@@ -516,5 +517,38 @@ describe('LED banks that came on with a motion lamp beside them, on a PF+THD met
     const raised = raises(run(circuitSeries([banks, lamp, heater, bike], { fromMs: t0, minutes: 240 })))
     expect(raised).toHaveLength(1)
     expect(raised[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
+  })
+})
+
+describe('matchSignature: learned LED banks switch on at their hour', () => {
+  // banks of 110 W (harmonic VA ~100) learned coming on at 17:42 and going off at 06:44
+  const banks: LoadSignature = {
+    id: 'banks',
+    kind: 'lights',
+    source: 'learned',
+    levelW: 110,
+    harmonicRatio: 0.92,
+    window: { fromMin: 17 * 60 + 42, toMin: 6 * 60 + 44 },
+    count: 3,
+    firstTs: 0,
+    lastTs: 0,
+  }
+  const n = { ...initialCircuitNormal(), signatures: [banks] }
+  const at = (hhmm: string) => local(`2026-01-30T${hhmm}:00`)
+
+  it('takes a load of their size and harmonic share arriving near that hour for them', () => {
+    expect(matchSignature(n, at('17:50'), 112, 0.9, 480)?.id).toBe('banks')
+    // a photocell an hour early on a dark afternoon, or late on a bright one
+    expect(matchSignature(n, at('16:50'), 112, 0.9, 480)?.id).toBe('banks')
+    expect(matchSignature(n, at('19:05'), 112, 0.9, 480)?.id).toBe('banks')
+  })
+
+  it('does not take a rectifier charger of their size plugged in late at night for them', () => {
+    // development scenario 128 of circuit-led-stray: a 140 W charger at 22:43
+    expect(matchSignature(n, at('22:43'), 112, 0.9, 480)).toBeUndefined()
+  })
+
+  it('judges by when the load arrived, not when it was confirmed', () => {
+    expect(matchSignature(n, at('19:30'), 112, 0.9, 480, undefined, undefined, at('17:55'))?.id).toBe('banks')
   })
 })
