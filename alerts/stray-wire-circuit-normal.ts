@@ -407,7 +407,9 @@ function learnRun(
   if (same) {
     same.count += 1
     same.lastTs = offTs
-    same.levelW = Math.round(0.7 * same.levelW + 0.3 * levelW)
+    // matched by harmonic current alone, its watts were blurred (a lamp in the same minutes): the level
+    // and harmonic share the signature stands for stay as they were
+    if (levelMatches(same, levelW, hRatio)) same.levelW = Math.round(0.7 * same.levelW + 0.3 * levelW)
     if (kind === 'compressor') timeRun(same, durMin, offTs)
     if (window && same.window) same.window = window
     return

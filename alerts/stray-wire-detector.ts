@@ -340,7 +340,14 @@ function trackCandidate(
   const swap =
     known || byStep || pair || hRatio !== null || obs.source !== 'circuit' || !near(nowW, cand.stepW!)
       ? undefined
-      : swappedWithRun(s.normal!, cand.stepW!, cand.onsetTs, s.baselineW!, params.feedback)
+      : swappedWithRun(
+          s.normal!,
+          cand.stepW!,
+          cand.onsetTs,
+          s.baselineW!,
+          params.feedback,
+          cand.onsetTs !== cand.firstTs,
+        )
   // the level moved since it arrived (a CC plateau does not): what arrived may be a compressor's run
   const moved = Math.abs(nowW - (cand.stepW ?? nowW)) > Math.max(15, 0.15 * nowW)
   // only where harmonic current vouches for it: by watts alone a charger's step may be a compressor's
@@ -736,8 +743,10 @@ function settledBeforeBig(cand: Candidate, obs: Observation): boolean {
   const m = median(cand.recentW)
   if (!(m > 0) || (Math.max(...cand.recentW) - Math.min(...cand.recentW)) / m > FLAT_SPREAD_SHARE)
     return false
-  // an active-PFC input's THD is 5–15 % at PF ≥ 0.95: a compressor's 10–25 % beside LED banks, whose
-  // capacitive current hides its reactive, carries more
+  // an active-PFC input at THD ≤ 15 % and PF ≥ 0.95 carries ≤ 0.16 VA per W; a compressor beside LED
+  // banks, whose capacitive current hides its reactive, passes for one at 0.18–0.24 (development
+  // scenarios). An active-PFC charger with more (THD 18 % at PF 0.93: 0.19) is not kept, as none was
+  // before this: the classifier's looser 0.25 takes it for a charger, this does not vouch for it
   return !cand.pfc || (cand.harmonicVA !== null && cand.harmonicVA <= PFC_SETTLED_MAX_RATIO * m)
 }
 
@@ -747,8 +756,9 @@ const SETTLED_READINGS = 5
 
 /**
  * Where the meter reports PF and THD: the excess has stood at one level below a charger's smallest step
- * for SMALL_STEADY_READINGS readings in a row, distorted no more than LED drivers are (a charger whose
- * background load left shows more harmonic current than that over what is left).
+ * for SMALL_STEADY_READINGS readings in a row, distorted no more than LED drivers are. Any rectifier
+ * passes that bound (none is that small: it is the size that tells); it only keeps out a charger whose
+ * background load left, which shows more harmonic current than that over what is left.
  */
 function smallSteadyLevel(
   s: StrayWireState,

@@ -88,9 +88,10 @@ export function arrivedAsKnownRun(
  * dehumidifier came on). Without harmonic current nothing else tells that swap from a charger of the
  * difference's size, so it takes both: a compressor standing in the background, due to stop (past half
  * its longest run, not beyond it), and a step that is the other's level less it. The one that stood is a
- * pending step of a known compressor's size, or a load already taken for one and followed since (a
- * fridge taken in after a heater went off, stopping under the heater's next run as the dehumidifier
- * started). Returns the compressor that started and the load that left.
+ * pending step of a known compressor's size, or, where the step came out from under a heater or cleaner
+ * (`stopHidden`), a load already taken for one and followed since (a fridge taken in after a heater
+ * went off, stopping under the heater's next run as the dehumidifier started). Returns the compressor
+ * that started and the load that left.
  */
 export function swappedWithRun(
   n: CircuitNormal,
@@ -98,6 +99,7 @@ export function swappedWithRun(
   onsetTs: number,
   standingW: number,
   feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+  stopHidden = false,
 ): { started: LoadSignature; leftW: number; pending?: PendingStep; watch?: RunWatch } | undefined {
   const runs = (feedback ? [...feedback.taught, ...n.signatures] : n.signatures).filter(
     (s) =>
@@ -124,6 +126,10 @@ export function swappedWithRun(
     const started = left && startedBeside(left, p.w)
     if (started) return { started, leftW: p.w, pending: p }
   }
+  // a followed load's stop is taken on trust only where it could not be seen: under a heater or cleaner.
+  // In plain view a charger of the difference's size beside a fridge due to stop would pass for the swap
+  // and be followed as the other compressor, never raised
+  if (!stopHidden) return undefined
   for (const w of n.watches ?? []) {
     if (w.harmonicVA !== null || w.onsetTs >= onsetTs || !standing(w.levelW)) continue
     const left = runs.find((b) => b.id === w.signatureId && due(b, w.onsetTs))

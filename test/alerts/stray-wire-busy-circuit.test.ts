@@ -710,3 +710,18 @@ describe('noteSteps: a single small bank of LED fittings', () => {
     expect(n.signatures).toHaveLength(0)
   })
 })
+
+describe('noteSteps: LED banks merged by their harmonic current keep their own level', () => {
+  it('does not take a lamp’s watts into the banks’ level, so the banks alone still match it', () => {
+    // banks of 60 W / 60 VA; on the second night a lamp of 80 W switches in the same minute as them
+    const n = initialCircuitNormal()
+    const night = (lampW: number): [number, number, number][] => [
+      [12 * 60, 20, 5],
+      [12 * 60, 80 + lampW, 65],
+    ]
+    feedMinutes(n, '2026-01-05T06:00:00', [...night(0), ...night(80), ...night(0), [60, 20, 5]])
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(lights[0]!.levelW).toBeCloseTo(60, -1)
+  })
+})

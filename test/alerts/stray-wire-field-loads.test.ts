@@ -507,6 +507,7 @@ describe('LED banks that came on with a motion lamp beside them, on a PF+THD met
   ])
   const heater = spans('electric-heater', t0, 1800, 1, 3, [[43, 51]])
 
+  // a guard: the banks raised nothing before either; what the rule changes is the charger below
   it('takes the banks into the background once they stand alone below any charger’s size: no alert', () => {
     expect(raises(run(circuitSeries([banks, lamp, heater], { fromMs: t0, minutes: 240 })))).toEqual([])
   })

@@ -3,6 +3,7 @@
 // plugged in while a cleaner or heater hid the step.
 import { describe, expect, it } from 'vitest'
 import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
+import { initialCircuitNormal, type LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
 import {
   initialStrayWireState,
   type StrayWireInput,
@@ -396,5 +397,50 @@ describe('stray-wire state persisted by an earlier version', () => {
     }
     expect(verdicts(true).filter((v) => v.kind === 'raise')).toHaveLength(1)
     expect(verdicts(true)).toEqual(verdicts(false))
+  })
+})
+
+describe('detectStrayWire on a watts-only circuit: a charger beside a followed compressor due to stop', () => {
+  // a fridge (120 W, runs up to 40 min) and a dehumidifier (320 W, up to 180 min) known from earlier days;
+  // the fridge starts under a heater (20:20–20:30) and is followed once the heater goes. 25 min into its
+  // run, due to stop, a 200 W charger (the dehumidifier less the fridge) is plugged in, in plain view
+  const t0 = local('2026-01-07T20:00:00')
+  const known = (id: string, levelW: number, longestMin: number): LoadSignature => ({
+    id,
+    kind: 'compressor',
+    source: 'learned',
+    levelW,
+    harmonicRatio: null,
+    window: null,
+    count: 12,
+    firstTs: t0 - 24 * 60 * MIN,
+    lastTs: t0 - 60 * MIN,
+    longestMin,
+    timedRuns: 10,
+    timedTs: t0 - 60 * MIN,
+  })
+  const from: StrayWireState = {
+    ...initialStrayWireState(),
+    normal: {
+      ...initialCircuitNormal(),
+      signatures: [known('fridge', 120, 40), known('dehumidifier', 320, 180)],
+    },
+  }
+  const lamp = scheduled('lights', t0, 30, [[0, 600]])
+  const heater = scheduled('electric-heater', t0, 1500, [[20.5, 30.5]])
+  const fridge = scheduled('fridge', t0, 120, [
+    [25.5, 60.5],
+    [120.5, 150.5],
+    [180.5, 210.5],
+  ])
+  const plugged = t0 + 50.5 * MIN
+
+  it('raises it at once: only a heater’s minutes could have hidden the fridge stopping as the dehumidifier started', () => {
+    const bike = chargerSession(
+      charger(plugged, { chemistry: 'lithium', ccPowerW: 200, ccRise: 0.02, ccMin: 150, taperMin: 90 }),
+    )
+    const raised = raises(run(wattsOnly([lamp, heater, fridge, bike], t0, 600), undefined, true, from))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
   })
 })
