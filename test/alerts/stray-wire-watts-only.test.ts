@@ -2,8 +2,8 @@
 // meters whose minute readings show part of a load that switched mid-minute, and on chargers that
 // plugged in while a cleaner or heater hid the step.
 import { describe, expect, it } from 'vitest'
-import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import { initialCircuitNormal, type LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
+import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import {
   initialStrayWireState,
   type StrayWireInput,
