@@ -291,7 +291,13 @@ describe('web console before the data has arrived', () => {
     )
     await svc.start()
     await page.waitForSelector('[data-live="live"]', { timeout: 30_000 })
-    await pollUntil(async () => held.length === 2, { what: 'the snapshot after the reconnect requested' })
+    // its devices and its alerts, both held (other requests of the page may be held beside them)
+    const asked = (path: string) => held.some((u) => new URL(u).pathname === path)
+    await pollUntil(async () => asked('/api/v1/devices') && asked('/api/v1/alerts'), {
+      what: 'the snapshot after the reconnect requested',
+    }).catch((err: Error) => {
+      throw new Error(`${err.message} (held: ${held.join(' ') || 'none'})`)
+    })
     expect(await page.getAttribute(card(), 'data-status')).toBe('stale')
     expect(await page.textContent(card())).not.toContain(zhCN['estate.allClear'])
     open()
