@@ -240,13 +240,23 @@ export function leftUnderCharger(
   if (cand.pfc || obs.harmonicVA === null || s.prevW === null || s.prevH === null) return null
   const fallW = s.prevW - obs.unexplainedW
   const fallH = s.prevH - obs.harmonicVA
-  if (fallW < MIN_LEFT_W || fallH > MOTOR_H_PER_W * fallW) return null
+  if (fallW < MIN_LEFT_W) return null
+  // a motor's little harmonic current, or LED banks' far more per W than the charger's own (banks
+  // going off at dawn): not the charger, which would fall at its own ratio
+  const otherShare =
+    fallH <= MOTOR_H_PER_W * fallW ||
+    (fallH <= MAX_LOAD_H_PER_W * fallW && Math.abs(fallH / fallW - h / level) > OWN_RATIO_APART)
+  if (!otherShare) return null
   const restH = c.excessVA + Math.max(0, fallH)
   return restH >= 0.85 * h && restH <= 1.15 * h ? Math.max(0, fallH) : null
 }
 
 /** Harmonic VA per W a motor or other undistorted load carries at most (compressors ≤ ~0.35). */
 const MOTOR_H_PER_W = 0.5
+/** Harmonic VA per W of the most distorted load on a circuit (LED drivers: PF 0.5, THD 150 %). */
+const MAX_LOAD_H_PER_W = 1.7
+/** A fall this far from the charger's own harmonic VA per W is another load's. */
+const OWN_RATIO_APART = 0.2
 
 /**
  * Inside a big load's run: where it began from, and any charger-sized step up while it holds steady.

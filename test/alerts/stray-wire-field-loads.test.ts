@@ -553,3 +553,24 @@ describe('matchSignature: learned LED banks switch on at their hour', () => {
     expect(matchSignature(n, at('19:30'), 112, 0.9, 480, undefined, undefined, at('17:55'))?.id).toBe('banks')
   })
 })
+
+describe('a rectifier charger plugged in minutes before LED banks go off at dawn', () => {
+  // banks of low-PF LED lights (77 W, PF 0.55, THD 130 %) on since before 05:00 and off at 06:00; a
+  // 130 W rectifier charger plugged in at 05:57. When the banks go, the watts fall below the charger's
+  // step over the background, but the harmonic current that fell is the banks' (1.3–1.4 VA per W), not
+  // the charger's (about 1.0)
+  const t0 = local('2026-01-05T05:00:00')
+  const banks = spans('led-banks', t0, 77, 0.55, 130, [[0, 60.5]])
+  const onset = local('2026-01-05T05:57:30')
+
+  it('is raised: the background loses the banks, not the charger (found by the review of 2026-12-03)', () => {
+    const bike = chargerSession(charger(onset, { ccPowerW: 130 }))
+    const raised = raises(run(circuitSeries([banks, bike], { fromMs: t0, minutes: 300 })))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
+  })
+
+  it('raises nothing when the banks go off alone', () => {
+    expect(raises(run(circuitSeries([banks], { fromMs: t0, minutes: 300 })))).toEqual([])
+  })
+})
