@@ -85,6 +85,9 @@ export interface Classified {
   pfc?: boolean
 }
 
+/** Harmonic VA per W of the most distorted load on a circuit (LED drivers: PF 0.5, THD 150 %). */
+export const MAX_HARMONIC_RATIO = 1.7
+
 /**
  * An active-PFC charger's input (PF ≥ 0.95, THD 5–15 %): harmonic VA ≤ ~0.2 and reactive ≤ ~0.35 of its
  * watts. A compressor's motor draws ≥ 0.55 var per W; a heater is far bigger than a charger.

@@ -27,6 +27,7 @@ import {
   isCriticalHour,
   isEveningOrNight,
   localHour,
+  MAX_HARMONIC_RATIO,
   type Observation,
   observe,
 } from './stray-wire-classify.ts'
@@ -608,8 +609,6 @@ function raiseSecond(
 
 /** Harmonic VA a rectifier charger adds at least (≥ 120 W at ≥ 0.6 VA per W), less meter margin. */
 const SWAP_MIN_VA = 60
-/** Harmonic VA per W of the most distorted load on a circuit (LED drivers: PF 0.5, THD 150 %). */
-const MAX_HARMONIC_RATIO = 1.7
 
 /**
  * A charger's harmonic current arrived without its watts: another load of about its size left in the

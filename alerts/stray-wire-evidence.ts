@@ -1,7 +1,12 @@
 // The evidence the stray-wire detector weighs for and against a candidate charger: whether a step was
 // seen, whether the level holds, whether a big load on top is a motor or a heater, and whether a level
 // seen around a big load is what was under it or only a partial minute of it.
-import { type Classified, chargerWaveform, type Observation } from './stray-wire-classify.ts'
+import {
+  type Classified,
+  chargerWaveform,
+  MAX_HARMONIC_RATIO,
+  type Observation,
+} from './stray-wire-classify.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
@@ -245,7 +250,7 @@ export function leftUnderCharger(
   // going off at dawn): not the charger, which would fall at its own ratio
   const otherShare =
     fallH <= MOTOR_H_PER_W * fallW ||
-    (fallH <= MAX_LOAD_H_PER_W * fallW && Math.abs(fallH / fallW - h / level) > OWN_RATIO_APART)
+    (fallH <= MAX_HARMONIC_RATIO * fallW && Math.abs(fallH / fallW - h / level) > OWN_RATIO_APART)
   if (!otherShare) return null
   const restH = c.excessVA + Math.max(0, fallH)
   return restH >= 0.85 * h && restH <= 1.15 * h ? Math.max(0, fallH) : null
@@ -253,8 +258,6 @@ export function leftUnderCharger(
 
 /** Harmonic VA per W a motor or other undistorted load carries at most (compressors ≤ ~0.35). */
 const MOTOR_H_PER_W = 0.5
-/** Harmonic VA per W of the most distorted load on a circuit (LED drivers: PF 0.5, THD 150 %). */
-const MAX_LOAD_H_PER_W = 1.7
 /** A fall this far from the charger's own harmonic VA per W is another load's. */
 const OWN_RATIO_APART = 0.2
 

@@ -4,7 +4,7 @@
 // night). Where the meter reports THD, the newcomer is its own step in harmonic current, which adds
 // across loads whatever else runs (domain.md): that step is followed, and raised once it has held.
 import { matchSignature } from './stray-wire-circuit-normal.ts'
-import { isEveningOrNight, localHour, type Observation } from './stray-wire-classify.ts'
+import { isEveningOrNight, localHour, MAX_HARMONIC_RATIO, type Observation } from './stray-wire-classify.ts'
 import { switchedOnBySchedule } from './stray-wire-schedule.ts'
 import type { ActiveAlert, Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
@@ -12,8 +12,6 @@ const MIN = 60_000
 
 /** Harmonic VA a rectifier charger adds at least (≥ 120 W at ≥ 0.6 VA per W), less meter margin. */
 const STEP_MIN_VA = 60
-/** Harmonic VA per W of the most distorted load on a circuit (LED drivers: PF 0.5, THD 150 %). */
-const MAX_HARMONIC_RATIO = 1.7
 /** Share of its step's harmonic VA a reading must keep for the newcomer to be still there. */
 const HOLD_SHARE = 0.6
 /** Readings in a row without it that end the watch: one may be a meter's partial minute. */
