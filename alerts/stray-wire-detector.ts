@@ -694,6 +694,12 @@ function chargerUnderBigLoad(
 /** A plateau whose readings spread by more than this share of its median is not one load's CC level. */
 const FLAT_SPREAD_SHARE = 0.1
 
+/** Readings that spread by no more than FLAT_SPREAD_SHARE of their median (none: not flat). */
+function flat(ws: readonly number[]): boolean {
+  const m = median(ws)
+  return m > 0 && (Math.max(...ws) - Math.min(...ws)) / m <= FLAT_SPREAD_SHARE
+}
+
 /** A minute-to-minute move this large is no lamp switching (stray-wire-baseline.ts follows up to it). */
 const LAMP_MOVE_MAX_W = 70
 
@@ -726,8 +732,7 @@ function lampAfterStep(ws: readonly number[]): boolean {
 const near = (w: number, levelW: number): boolean => Math.abs(w - levelW) <= Math.max(10, 0.1 * levelW)
 
 function movedByLamps(ws: readonly number[]): boolean {
-  const m = median(ws)
-  if (!(m > 0) || (Math.max(...ws) - Math.min(...ws)) / m <= FLAT_SPREAD_SHARE) return false
+  if (!(median(ws) > 0) || flat(ws)) return false
   for (let i = 1; i < ws.length; i++) if (Math.abs(ws[i]! - ws[i - 1]!) > LAMP_MOVE_MAX_W) return false
   return true
 }
@@ -739,9 +744,8 @@ function movedByLamps(ws: readonly number[]): boolean {
 function settledBeforeBig(cand: Candidate, obs: Observation): boolean {
   if (obs.harmonicVA === null || cand.chargerReadings - cand.hiddenReadings < SETTLED_READINGS) return false
   if (cand.readings !== cand.chargerReadings) return false
+  if (!flat(cand.recentW)) return false
   const m = median(cand.recentW)
-  if (!(m > 0) || (Math.max(...cand.recentW) - Math.min(...cand.recentW)) / m > FLAT_SPREAD_SHARE)
-    return false
   // an active-PFC input at THD ≤ 15 % and PF ≥ 0.95 carries ≤ 0.16 VA per W; a compressor beside LED
   // banks, whose capacitive current hides its reactive, passes for one at 0.18–0.24 (development
   // scenarios). An active-PFC charger with more (THD 18 % at PF 0.93: 0.19) is not kept, as none was

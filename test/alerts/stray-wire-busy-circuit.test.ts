@@ -17,7 +17,7 @@ import {
   initialStrayWireState,
   type StrayWireState,
 } from '../../alerts/stray-wire-types.ts'
-import { local, MIN, raises, run } from './stray-wire-support.ts'
+import { learnedSignature, local, MIN, raises, run } from './stray-wire-support.ts'
 
 /** A circuit reading with the given real, harmonic and reactive parts (PF and THD as a meter reports). */
 function reading(ts: number, powerW: number, harmonicVA: number, reactiveVA: number): CircuitInput {
@@ -32,18 +32,8 @@ function reading(ts: number, powerW: number, harmonicVA: number, reactiveVA: num
   }
 }
 
-const signature = (over: Partial<LoadSignature>): LoadSignature => ({
-  id: 'sig',
-  kind: 'compressor',
-  source: 'learned',
-  levelW: 250,
-  harmonicRatio: 0.19,
-  window: null,
-  count: 10,
-  firstTs: 0,
-  lastTs: 0,
-  ...over,
-})
+const signature = (over: Partial<LoadSignature>): LoadSignature =>
+  learnedSignature({ harmonicRatio: 0.19, ...over })
 
 /** When the detector raised, fed these readings from this state. */
 const raisedAt = (
@@ -63,6 +53,13 @@ function feedMinutes(n: CircuitNormal, from: string, levels: [number, number, nu
       ts += MIN
     }
 }
+
+/** An hour at `base` [W, harmonic VA], twelve with lights on at `lit`, an hour at `base` again. */
+const lightsNight = (base: [number, number], lit: [number, number]): [number, number, number][] => [
+  [60, ...base],
+  [12 * 60, ...lit],
+  [60, ...base],
+]
 
 describe('noteSteps: LED banks that came on over a running compressor', () => {
   // settled readings: each level for five minutes, as the meter reports minute after minute
@@ -657,31 +654,15 @@ describe('noteSteps: the same LED banks measured at other watts on another night
     // each counted the others as more banks on, and a 140 W rectifier charger late at night passed for
     // banks switching on
     const n = initialCircuitNormal()
-    feedMinutes(n, '2026-01-05T17:00:00', [
-      [60, 17, 6],
-      [12 * 60, 97, 137], // +80 W, +131 VA
-      [60, 17, 6],
-    ])
-    feedMinutes(n, '2026-01-06T17:00:00', [
-      [60, 17, 6],
-      [12 * 60, 127, 145], // +110 W, +139 VA
-      [60, 17, 6],
-    ])
+    feedMinutes(n, '2026-01-05T17:00:00', lightsNight([17, 6], [97, 137])) // +80 W, +131 VA
+    feedMinutes(n, '2026-01-06T17:00:00', lightsNight([17, 6], [127, 145])) // +110 W, +139 VA
     expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(1)
   })
 
   it('keeps banks of another harmonic current apart', () => {
     const n = initialCircuitNormal()
-    feedMinutes(n, '2026-01-05T17:00:00', [
-      [60, 17, 6],
-      [12 * 60, 97, 137],
-      [60, 17, 6],
-    ])
-    feedMinutes(n, '2026-01-06T17:00:00', [
-      [60, 17, 6],
-      [12 * 60, 157, 66], // +140 W, +60 VA: other fittings
-      [60, 17, 6],
-    ])
+    feedMinutes(n, '2026-01-05T17:00:00', lightsNight([17, 6], [97, 137]))
+    feedMinutes(n, '2026-01-06T17:00:00', lightsNight([17, 6], [157, 66])) // +140 W, +60 VA: other fittings
     expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(2)
   })
 })
@@ -690,11 +671,7 @@ describe('noteSteps: a single small bank of LED fittings', () => {
   it('is learned as lights by its harmonic current, though its step is smaller than any trusted by watts', () => {
     // development scenario 4 of circuit-led-banks: one bank of 55 W (PF 0.55, THD 130 %: ~77 VA)
     const n = initialCircuitNormal()
-    feedMinutes(n, '2026-01-05T17:00:00', [
-      [60, 13, 2],
-      [12 * 60, 68, 79],
-      [60, 13, 2],
-    ])
+    feedMinutes(n, '2026-01-05T17:00:00', lightsNight([13, 2], [68, 79]))
     const lights = n.signatures.filter((s) => s.kind === 'lights')
     expect(lights).toHaveLength(1)
     expect(lights[0]!.levelW).toBeCloseTo(55, -1)
@@ -702,11 +679,7 @@ describe('noteSteps: a single small bank of LED fittings', () => {
 
   it('learns nothing from a lamp of that size, whose current is undistorted', () => {
     const n = initialCircuitNormal()
-    feedMinutes(n, '2026-01-05T17:00:00', [
-      [60, 13, 2],
-      [12 * 60, 68, 6],
-      [60, 13, 2],
-    ])
+    feedMinutes(n, '2026-01-05T17:00:00', lightsNight([13, 2], [68, 6]))
     expect(n.signatures).toHaveLength(0)
   })
 })

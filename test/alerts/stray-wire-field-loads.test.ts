@@ -28,21 +28,21 @@ import { ledBanks } from '../../simulators/physics/appliances.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
 import { electricHeater } from '../../simulators/physics/loads.ts'
-import { charger, circuitSeries, local, MIN, raises, run, spans } from './stray-wire-support.ts'
+import {
+  charger,
+  circuitSeries,
+  learnedSignature,
+  local,
+  MIN,
+  raises,
+  run,
+  spans,
+} from './stray-wire-support.ts'
 
 const DAY = 1440 * MIN
 
-const run_ = (id: string, levelW: number, harmonicRatio: number | null, count = 10): LoadSignature => ({
-  id,
-  kind: 'compressor',
-  source: 'learned',
-  levelW,
-  harmonicRatio,
-  window: null,
-  count,
-  firstTs: 0,
-  lastTs: 0,
-})
+const run_ = (id: string, levelW: number, harmonicRatio: number | null, count = 10): LoadSignature =>
+  learnedSignature({ id, levelW, harmonicRatio, count })
 
 describe('explainedByKnownLoads: two of the circuit’s own compressors at once', () => {
   const n = { ...initialCircuitNormal(), signatures: [run_('d', 240, 0.15), run_('f', 120, 0.25)] }
@@ -523,17 +523,14 @@ describe('LED banks that came on with a motion lamp beside them, on a PF+THD met
 
 describe('matchSignature: learned LED banks switch on at their hour', () => {
   // banks of 110 W (harmonic VA ~100) learned coming on at 17:42 and going off at 06:44
-  const banks: LoadSignature = {
+  const banks = learnedSignature({
     id: 'banks',
     kind: 'lights',
-    source: 'learned',
     levelW: 110,
     harmonicRatio: 0.92,
     window: { fromMin: 17 * 60 + 42, toMin: 6 * 60 + 44 },
     count: 3,
-    firstTs: 0,
-    lastTs: 0,
-  }
+  })
   const n = { ...initialCircuitNormal(), signatures: [banks] }
   const at = (hhmm: string) => local(`2026-01-30T${hhmm}:00`)
 

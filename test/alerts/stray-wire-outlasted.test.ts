@@ -9,7 +9,7 @@ import { DEFAULT_STRAY_WIRE_PARAMS, type StrayWireInput } from '../../alerts/str
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
 import { circuitReading } from '../../simulators/physics/meter.ts'
-import { charger, local, METER, MIN, raises, run, SUPPLY } from './stray-wire-support.ts'
+import { charger, learnedSignature, local, METER, MIN, raises, run, SUPPLY } from './stray-wire-support.ts'
 
 function* wattsOnly(loads: readonly LoadModel[], fromMs: number, minutes: number) {
   for (let m = 0; m < minutes; m++) {
@@ -138,17 +138,7 @@ describe('detectStrayWire: a load that outlasts every run of the compressor it w
   })
 
   it('judges no run length from fewer than eight runs seen whole', () => {
-    const sig = {
-      id: 'l1',
-      kind: 'compressor' as const,
-      source: 'learned' as const,
-      levelW: 130,
-      harmonicRatio: null,
-      window: null,
-      count: 20,
-      firstTs: T0,
-      lastTs: T0,
-    }
+    const sig = learnedSignature({ id: 'l1', levelW: 130, count: 20, firstTs: T0, lastTs: T0 })
     // signatures stored before run lengths were learned: never judged by one
     expect(outlastAfterMin(sig)).toBeUndefined()
     expect(outlastAfterMin({ ...sig, longestMin: 40, timedRuns: 7 })).toBeUndefined()

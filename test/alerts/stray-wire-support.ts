@@ -1,4 +1,5 @@
 // Minute-by-minute series built from the physics models, run through the detector.
+import type { LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
 import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import {
   DEFAULT_STRAY_WIRE_PARAMS,
@@ -36,6 +37,20 @@ export function charger(startMs: number, over: Partial<ChargerParams> = {}): Cha
     ...over,
   }
 }
+
+/** A signature the circuit has learned: a compressor seen ten times unless `over` says otherwise. */
+export const learnedSignature = (over: Partial<LoadSignature>): LoadSignature => ({
+  id: 'sig',
+  kind: 'compressor',
+  source: 'learned',
+  levelW: 250,
+  harmonicRatio: null,
+  window: null,
+  count: 10,
+  firstTs: 0,
+  lastTs: 0,
+  ...over,
+})
 
 export interface Run {
   verdicts: StrayWireVerdict[]

@@ -14,7 +14,7 @@ import { chargerSession } from '../../simulators/physics/charger.ts'
 import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
 import { electricHeater, ledLighting } from '../../simulators/physics/loads.ts'
 import { circuitReading } from '../../simulators/physics/meter.ts'
-import { charger, local, METER, MIN, raises, run, SUPPLY } from './stray-wire-support.ts'
+import { charger, learnedSignature, local, METER, MIN, raises, run, SUPPLY } from './stray-wire-support.ts'
 
 /** Watts-only readings; `samples` > 1 averages that many instants over each minute (energy meter). */
 function* wattsOnly(loads: readonly LoadModel[], fromMs: number, minutes: number, samples = 1) {
@@ -405,20 +405,17 @@ describe('detectStrayWire on a watts-only circuit: a charger beside a followed c
   // the fridge starts under a heater (20:20–20:30) and is followed once the heater goes. 25 min into its
   // run, due to stop, a 200 W charger (the dehumidifier less the fridge) is plugged in, in plain view
   const t0 = local('2026-01-07T20:00:00')
-  const known = (id: string, levelW: number, longestMin: number): LoadSignature => ({
-    id,
-    kind: 'compressor',
-    source: 'learned',
-    levelW,
-    harmonicRatio: null,
-    window: null,
-    count: 12,
-    firstTs: t0 - 24 * 60 * MIN,
-    lastTs: t0 - 60 * MIN,
-    longestMin,
-    timedRuns: 10,
-    timedTs: t0 - 60 * MIN,
-  })
+  const known = (id: string, levelW: number, longestMin: number): LoadSignature =>
+    learnedSignature({
+      id,
+      levelW,
+      count: 12,
+      firstTs: t0 - 24 * 60 * MIN,
+      lastTs: t0 - 60 * MIN,
+      longestMin,
+      timedRuns: 10,
+      timedTs: t0 - 60 * MIN,
+    })
   const from: StrayWireState = {
     ...initialStrayWireState(),
     normal: {
