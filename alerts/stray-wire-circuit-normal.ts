@@ -678,6 +678,15 @@ export function matchSignature(
     if (!levelMatches(s, levelW, hRatio) && !harmonicsMatchLights(s, levelW, hRatio)) continue
     // without PF/THD one flat run might have been a charger unplugged early: a compressor runs again
     if (s.source === 'learned' && s.kind === 'compressor' && s.harmonicRatio === null && s.count < 2) continue
+    // a motor's harmonic VA per W is its own (THD 10–25 %): a load carrying less than half of it is no
+    // run of that compressor, whatever its watts (an active-PFC charger of its size, found under a heater)
+    if (
+      s.kind === 'compressor' &&
+      hRatio !== null &&
+      s.harmonicRatio !== null &&
+      hRatio < OWN_SHARE_MIN * s.harmonicRatio
+    )
+      continue
     // LED banks whose harmonic current the background already carries are on: they cannot arrive again
     if (s.kind === 'lights' && alreadyOn(n, s, backgroundH, minute)) continue
     if (s.kind === 'lights' && s.window) {
@@ -723,6 +732,9 @@ function alreadyOn(
   }
   return backgroundH - (known ? before : 0) - othersH >= 0.8 * s.harmonicRatio * s.levelW
 }
+
+/** Below this share of a compressor's own harmonic VA per W, a load is not that compressor. */
+const OWN_SHARE_MIN = 0.5
 
 /** The background before a bank's hour is read this long before its window opens. */
 const PRE_WINDOW_MIN = 90

@@ -110,6 +110,81 @@ describe('a circuit whose heater holds steady while an active-PFC charger plugs 
   })
 })
 
+describe('matchSignature: a compressor by its own harmonic share', () => {
+  // a dehumidifier learned at 260 W carrying 0.22 VA of harmonic current per W (THD about 20 %)
+  const n = {
+    ...initialCircuitNormal(),
+    signatures: [learnedSignature({ id: 'dehumidifier', levelW: 260, harmonicRatio: 0.22, count: 18 })],
+  }
+
+  it('takes a load of its size and harmonic share for it', () => {
+    expect(matchSignature(n, 0, 250, 0.2, 480)?.id).toBe('dehumidifier')
+    // harmonic currents beside it do not add in full: its excess may carry somewhat less
+    expect(matchSignature(n, 0, 250, 0.12, 480)?.id).toBe('dehumidifier')
+  })
+
+  it('does not take an active-PFC charger of its size for it: less than half its harmonic share', () => {
+    // development scenario 21 of circuit-mixed-stray: a 150 W lithium charger and a fridge under a cleaner
+    expect(matchSignature(n, 0, 232, 0.1, 480)).toBeUndefined()
+  })
+
+  it('still matches by watts where the meter reports no PF or THD', () => {
+    expect(matchSignature(n, 0, 250, null, 480)?.id).toBe('dehumidifier')
+  })
+})
+
+describe('an active-PFC charger plugged in under a heater on a circuit that knows its dehumidifier', () => {
+  // the circuit learned its dehumidifier (235 W, 0.22 VA per W) on earlier days; a heater holds steady
+  // 20:00–21:00 and a 220 W active-PFC charger plugs in under it at 20:20
+  const t0 = local('2026-01-05T19:00:00')
+  const known: StrayWireState = {
+    ...initialStrayWireState(),
+    normal: {
+      ...initialCircuitNormal(),
+      signatures: [
+        learnedSignature({
+          id: 'dehumidifier',
+          levelW: 235,
+          harmonicRatio: 0.22,
+          count: 18,
+          longestMin: 150,
+          timedRuns: 8,
+        }),
+      ],
+    },
+  }
+  const heater = spans('electric-heater', t0, 1600, 1, 3, [[60, 120]])
+  const onset = local('2026-01-05T20:20:30')
+  const pfcCharger = chargerSession(
+    charger(onset, {
+      chemistry: 'lithium',
+      ccPowerW: 220,
+      ccRise: 0.02,
+      pfc: true,
+      powerFactor: 0.97,
+      thdPct: 8,
+    }),
+  )
+
+  it('is raised once the heater goes off, not taken for the dehumidifier', () => {
+    const r = run(circuitSeries([heater, pfcCharger], { fromMs: t0, minutes: 180 }), undefined, false, known)
+    const raised = raises(r)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - local('2026-01-05T21:00:00')).toBeLessThanOrEqual(15 * MIN)
+  })
+
+  it('raises nothing when the dehumidifier itself starts under the heater', () => {
+    const dehumidifier = spans('dehumidifier', t0, 235, 0.8, 20, [[80.5, 170]])
+    const r = run(
+      circuitSeries([heater, dehumidifier], { fromMs: t0, minutes: 180 }),
+      undefined,
+      false,
+      known,
+    )
+    expect(raises(r)).toEqual([])
+  })
+})
+
 function obs(unexplainedW: number, harmonicVA: number | null, reactiveVA: number | null = 0): Observation {
   return {
     source: 'circuit',
