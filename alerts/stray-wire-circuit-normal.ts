@@ -513,6 +513,8 @@ export function noteSteps(
   const leave = (i: number, offW: number, split: boolean): void => {
     const on = pending[i]!
     pending = pending.filter((_, k) => k !== i)
+    // what stepped on after it stood on its watts: that level is lower now
+    pending = pending.map((p) => (p.ts > on.ts ? withoutLoad(p, on) : p))
     const hRatio = on.h === null ? null : on.h / on.w
     learnRun(n, on.ts, ts, (on.w + offW) / 2, hRatio, utcOffsetMin, split || on.split === true)
   }
@@ -591,6 +593,18 @@ function harmonicStepOff(n: CircuitNormal, ts: number, h: number, utcOffsetMin: 
   n.pending = pending.filter((_, k) => k !== i)
   n.recentH = [h]
   learnRun(n, on.ts, ts, on.w, on.h! / on.w, utcOffsetMin, true)
+}
+
+/**
+ * A load that was on when `p` stepped on has left: the level `p` stood on is lower by its step, or `p`
+ * would look faded when it is still there (LED banks that came on beside a running dehumidifier).
+ */
+function withoutLoad(p: PendingStep, gone: PendingStep): PendingStep {
+  const fromH =
+    p.fromH === null || p.fromH === undefined || gone.h === null
+      ? p.fromH
+      : round1(Math.max(0, p.fromH - gone.h))
+  return { ...p, fromW: round1(Math.max(0, p.fromW - gone.w)), ...(fromH === undefined ? {} : { fromH }) }
 }
 
 /**

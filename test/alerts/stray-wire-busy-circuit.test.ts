@@ -43,7 +43,7 @@ const raisedAt = (
 ): number[] => raises(run(inputs, params, false, from)).map((v) => v.ts)
 
 /** One reading a minute into the circuit's normal, each [minutes, W, harmonic VA] held until the next. */
-function feedMinutes(n: CircuitNormal, from: string, levels: [number, number, number][]): void {
+function feedMinutes(n: CircuitNormal, from: string, levels: [number, number, number | null][]): void {
   let prev: number | null = null
   let ts = local(from)
   for (const [minutes, w, h] of levels)
@@ -90,16 +90,37 @@ describe('noteSteps: LED banks that came on over a running compressor', () => {
     expect(lights[0]!.window?.fromMin).toBe(17 * 60 + 5)
   })
 
-  it('forgets an undistorted step whose watts went, as before: a fade is no run', () => {
+  it('forgets an undistorted step whose watts went without a step of its own: a fade is no run', () => {
     const n = initialCircuitNormal()
     feed(n, [
       ['2026-01-05T16:00:00', 30, 5],
       ['2026-01-05T16:30:00', 270, 55],
       ['2026-01-05T17:04:00', 370, 70], // +100 W with little harmonic current: no LED bank
-      ['2026-01-05T18:10:00', 130, 20],
+      // it slides away under the compressor, a few watts a minute
+      ...Array.from({ length: 12 }, (_, i): [string, number, number] => [
+        `2026-01-05T18:${String(10 + 5 * i).padStart(2, '0')}:00`,
+        362 - 8 * i,
+        68,
+      ]),
+      ['2026-01-05T19:20:00', 270, 55],
+      ['2026-01-05T20:10:00', 30, 5], // the compressor stops
       ['2026-01-06T06:20:00', 30, 5],
     ])
     expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(0)
+  })
+
+  it('learns an undistorted load that stayed when the compressor under it stopped, by its step off at dawn', () => {
+    const n = initialCircuitNormal()
+    feed(n, [
+      ['2026-01-05T16:00:00', 30, 5],
+      ['2026-01-05T16:30:00', 270, 55],
+      ['2026-01-05T17:04:00', 370, 70], // +100 W with little harmonic current: lamps
+      ['2026-01-05T18:10:00', 130, 20], // the compressor's own step off: the lamps are still on
+      ['2026-01-06T06:20:00', 30, 5], // their step off
+    ])
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(Math.abs(lights[0]!.levelW - 100)).toBeLessThanOrEqual(5)
   })
 })
 
@@ -206,6 +227,40 @@ describe('noteSteps: LED banks coming on as a compressor stops', () => {
     expect(lights[0]!.harmonicRatio).toBeGreaterThan(1)
     // a run split out of a tangle teaches lights only: no compressor of the banks' size
     expect(n.signatures.filter((s) => s.kind === 'compressor' && s.levelW < 150)).toHaveLength(0)
+  })
+})
+
+describe('noteSteps: LED banks that came on beside a running dehumidifier, which stops first (watts only)', () => {
+  // development scenario 40 of circuit-mixed-basic: the dehumidifier (273 W) on since 16:53, the banks
+  // (97 W) on at 17:32 over it; the dehumidifier stops at 19:35, the banks go off at dawn
+  const night: [number, number, null][] = [
+    [20, 0, null],
+    [39, 273, null], // the dehumidifier
+    [123, 370, null], // the banks on top of it
+    [11 * 60, 97, null], // the dehumidifier stopped: the banks stand alone
+    [30, 0, null], // the banks go off at dawn
+  ]
+
+  it('learns them as lights: the dehumidifier leaving took its own watts from the level they stood on', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T16:33:00', night)
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(Math.abs(lights[0]!.levelW - 97)).toBeLessThanOrEqual(5)
+  })
+
+  it('still forgets a load that faded away once the dehumidifier had gone', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T16:33:00', [
+      [20, 0, null],
+      [39, 273, null],
+      [123, 370, null],
+      [60, 97, null],
+      // no step: the level slides away over an hour
+      ...Array.from({ length: 10 }, (_, i): [number, number, null] => [6, 90 - 9 * i, null]),
+      [11 * 60, 0, null],
+    ])
+    expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(0)
   })
 })
 
