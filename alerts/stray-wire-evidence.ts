@@ -176,8 +176,40 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
     sinceBig: 1,
     stepW: Math.round(c.excessW * 10) / 10,
     ...(c.pfc ? { pfc: true } : {}),
+    ...(!afterBig && s.prevW !== null ? { beforeW: Math.round(s.prevW * 10) / 10 } : {}),
   }
 }
+
+/**
+ * In its first minutes the circuit fell back to the reading before the candidate's step: what arrived
+ * with the step left again (a motion lamp that completed a compressor's step to a charger's size), so
+ * nothing of it was the background's and the background must not lose it.
+ */
+export function stepLeftAgain(
+  cand: Candidate,
+  obs: Observation,
+  prevW: number | null,
+  baselineH: number,
+): boolean {
+  if (cand.beforeW === undefined || cand.stepW === undefined || prevW === null) return false
+  if (cand.readings > YOUNG_READINGS) return false
+  // a rectifier's harmonic current still all there: another load of its watts left (a compressor)
+  const h = cand.harmonicVA
+  if (
+    h !== null &&
+    h >= MIN_CANDIDATE_H_VA &&
+    obs.harmonicVA !== null &&
+    obs.harmonicVA - baselineH >= 0.5 * h
+  )
+    return false
+  const fell = prevW - obs.unexplainedW
+  return (
+    fell >= 0.25 * cand.stepW && Math.abs(obs.unexplainedW - cand.beforeW) <= Math.max(10, 0.08 * cand.stepW)
+  )
+}
+
+/** A candidate this young may still lose what arrived with its step. */
+const YOUNG_READINGS = 3
 
 /**
  * The second and third readings after a big load went off (the first may be a partial minute), steady

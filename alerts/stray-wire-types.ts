@@ -128,6 +128,8 @@ export interface Candidate {
    * more than LED drivers are; optional so states persisted before it load.
    */
   smallRun?: number
+  /** The circuit's reading before its step, W (not after a big load); optional so older states load. */
+  beforeW?: number
 }
 
 export interface ActiveAlert {

@@ -646,3 +646,54 @@ describe('a rectifier charger plugged in minutes before LED banks go off at dawn
     expect(raises(run(circuitSeries([banks], { fromMs: t0, minutes: 300 })))).toEqual([])
   })
 })
+
+describe('a fridge whose start a motion lamp completed to a charger’s size, the lamp off again a minute later', () => {
+  // development scenario 21 of circuit-mixed-stray: LED banks and lamps on at night (60 W), a fridge
+  // starts (76 W, under a charger's smallest step), a motion lamp (41 W) switches on in the next minute
+  // and off in the one after. The lamp arrived with the candidate's step: the background never held it.
+  const t0 = local('2026-01-21T02:30:00')
+  const lights = spans('lights', t0, 14, 0.95, 10, [[0, 120]])
+  const banks = spans('led-banks', t0, 46, 0.55, 130, [[0, 120]])
+  const fridge = spans('fridge', t0, 76, 0.8, 15, [[20, 80]])
+  const lamp = spans('lights-motion', t0, 41, 0.95, 10, [[21, 22]])
+  const loads = [lights, banks, fridge, lamp]
+
+  it('raises nothing: the background keeps the lights it had', () => {
+    const r = run(circuitSeries(loads, { fromMs: t0, minutes: 120 }))
+    expect(raises(r)).toEqual([])
+    expect(r.state.baselineW).toBeGreaterThan(50)
+  })
+
+  it('still raises an active-PFC charger plugged in with a lamp beside it that goes off a minute later', () => {
+    const onset = local('2026-01-21T02:51:30')
+    const pfcCharger = chargerSession(
+      charger(onset, {
+        chemistry: 'lithium',
+        ccPowerW: 160,
+        ccRise: 0.02,
+        pfc: true,
+        powerFactor: 0.97,
+        thdPct: 8,
+      }),
+    )
+    const raised = raises(run(circuitSeries([lights, banks, lamp, pfcCharger], { fromMs: t0, minutes: 120 })))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
+  })
+})
+
+describe('a rectifier charger plugged in two minutes before a dehumidifier of its watts stops', () => {
+  // development scenario 52 of circuit-compressor-stray: the circuit falls back to the reading before the
+  // charger's step, but the charger's harmonic current is all still there: the dehumidifier left
+  const t0 = local('2026-01-21T21:30:00')
+  const lamps = spans('lights', t0, 18, 0.95, 10, [[0, 150]])
+  const dehumidifier = spans('dehumidifier', t0, 216, 0.8, 15, [[0, 48.5]])
+  const onset = local('2026-01-21T22:15:30')
+  const rectifier = chargerSession(charger(onset, { chemistry: 'lithium', ccPowerW: 229, ccRise: 0.02 }))
+
+  it('is raised: what fell took a motor’s harmonic current, not the step’s', () => {
+    const raised = raises(run(circuitSeries([lamps, dehumidifier, rectifier], { fromMs: t0, minutes: 150 })))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
+  })
+})
