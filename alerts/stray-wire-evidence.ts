@@ -270,8 +270,28 @@ export function leftUnderCharger(
   // the load that left took its own harmonic current with it: a motor's at most half its watts
   const leftW = level - c.excessW
   const h = cand.harmonicVA
-  if (c.excessVA >= Math.max(0.5 * h, h - MOTOR_H_PER_W * leftW - 0.15 * h) && c.excessVA <= 1.15 * h)
-    return 0
+  if (c.excessVA > 1.15 * h) return null
+  // all of it still there: the load that left carried none the background must lose
+  if (c.excessVA >= 0.85 * h) return 0
+  // part of it: measured by its fall where that was another load's, else the load took its own
+  const fell = harmonicFallOfOther(s, cand, c.excessVA, obs, h, level)
+  if (fell !== null) return fell
+  return c.excessVA >= Math.max(0.5 * h, h - MOTOR_H_PER_W * leftW - 0.15 * h) ? 0 : null
+}
+
+/**
+ * The harmonic VA that fell from the reading before, where it fell at another load's share (a motor's
+ * little, or LED banks' far more per W than the charger's own) and the excess with it back is the
+ * charger's: what the background loses. Null where the fall says nothing of the kind.
+ */
+function harmonicFallOfOther(
+  s: StrayWireState,
+  cand: Candidate,
+  excessVA: number,
+  obs: Observation,
+  h: number,
+  level: number,
+): number | null {
   // the background's harmonic current was more than that load's share of it: measure what left by its
   // fall from the reading before, which a charger leaving would make at its own ratio (≥ 0.5 VA per W)
   if (cand.pfc || obs.harmonicVA === null || s.prevW === null || s.prevH === null) return null
@@ -284,7 +304,7 @@ export function leftUnderCharger(
     fallH <= MOTOR_H_PER_W * fallW ||
     (fallH <= MAX_HARMONIC_RATIO * fallW && Math.abs(fallH / fallW - h / level) > OWN_RATIO_APART)
   if (!otherShare) return null
-  const restH = c.excessVA + Math.max(0, fallH)
+  const restH = excessVA + Math.max(0, fallH)
   return restH >= 0.85 * h && restH <= 1.15 * h ? Math.max(0, fallH) : null
 }
 

@@ -697,3 +697,29 @@ describe('a rectifier charger plugged in two minutes before a dehumidifier of it
     expect(raised[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
   })
 })
+
+describe('a rectifier charger plugged in five minutes before the dehumidifier stops, beside LED banks', () => {
+  // development scenario 107 of circuit-mixed-stray: when the dehumidifier (220 W) stops, the excess still
+  // carries just over half the charger's harmonic current; the rest of the background's harmonic VA that
+  // fell in that minute was the motor's, and the background loses it
+  const t0 = local('2026-01-23T18:00:00')
+  const lamps = spans('lights', t0, 12, 0.95, 10, [[0, 150]])
+  const banks = spans('led-banks', t0, 56, 0.55, 130, [[0, 150]])
+  const dehumidifier = spans('dehumidifier', t0, 220, 0.8, 25, [[0, 50.5]])
+  const onset = local('2026-01-23T18:45:30')
+  const rectifier = chargerSession(
+    charger(onset, { chemistry: 'lithium', ccPowerW: 160, ccRise: 0.02, powerFactor: 0.72, thdPct: 75 }),
+  )
+
+  it('is raised within 15 minutes', () => {
+    const raised = raises(
+      run(circuitSeries([lamps, banks, dehumidifier, rectifier], { fromMs: t0, minutes: 150 })),
+    )
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
+  })
+
+  it('raises nothing when the dehumidifier stops alone', () => {
+    expect(raises(run(circuitSeries([lamps, banks, dehumidifier], { fromMs: t0, minutes: 150 })))).toEqual([])
+  })
+})
