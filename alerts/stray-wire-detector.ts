@@ -107,6 +107,8 @@ export function detectStrayWire(
   const c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
 
   let verdict: StrayWireVerdict | undefined
+  // a candidate this reading drops still stood in the reading before it: that reading held it
+  const tracked = s.candidate !== null || s.alert !== null
   const outlasted = followWatches(s, obs, c.cls === 'big', !s.alert)
   if (s.alert) verdict = trackAlert(s, obs, c, params, input)
   else if (outlasted) verdict = raiseOutlasted(s, outlasted, obs, input, params)
@@ -118,7 +120,7 @@ export function detectStrayWire(
   if (obs.source === 'circuit')
     noteSteps(s.normal, obs.ts, obs.unexplainedW, obs.harmonicVA, s.prevW, params.utcOffsetMin)
   s.lastTs = obs.ts
-  if (c.cls === 'big') noteBigRun(s, obs, params)
+  if (c.cls === 'big') noteBigRun(s, obs, params, tracked || s.candidate !== null || s.alert !== null)
   s.fallRun = s.prevW !== null && obs.unexplainedW < s.prevW - SLIDE_MIN_W ? (s.fallRun ?? 0) + 1 : 0
   s.prev2W = s.prevW
   if (c.cls === 'big' && !s.prevBig) s.bigSinceTs = obs.ts

@@ -319,12 +319,18 @@ const OWN_RATIO_APART = 0.2
  * top of it is the charger (domain.md: its step still shows in real power); a cleaner's motor swings
  * by ±12 %, so only a step between steady minutes counts.
  */
-export function noteBigRun(s: StrayWireState, obs: Observation, params: StrayWireParams): void {
+export function noteBigRun(
+  s: StrayWireState,
+  obs: Observation,
+  params: StrayWireParams,
+  /** A candidate or alert stood in the reading before (this one may have dropped it). */
+  tracked: boolean,
+): void {
   if (!s.prevBig) {
     // a candidate under way carries on through the big load itself: only an untracked level is kept
-    s.preBigW = s.candidate || s.alert ? null : s.prevW
-    s.preBigH = s.candidate || s.alert ? null : s.prevH
-    s.preBigQ = s.candidate || s.alert ? null : (s.prevQ ?? null)
+    s.preBigW = tracked ? null : s.prevW
+    s.preBigH = tracked ? null : s.prevH
+    s.preBigQ = tracked ? null : (s.prevQ ?? null)
     s.preBigSteady =
       s.prevW !== null && s.prev2W !== null && Math.abs(s.prevW - s.prev2W) <= Math.max(6, 0.03 * s.prevW)
     s.bigStepW = null

@@ -723,3 +723,41 @@ describe('a rectifier charger plugged in five minutes before the dehumidifier st
     expect(raises(run(circuitSeries([lamps, banks, dehumidifier], { fromMs: t0, minutes: 150 })))).toEqual([])
   })
 })
+
+describe('an active-PFC charger dropped in the first minute of a cleaner’s run (its motor seen a minute before)', () => {
+  // development scenario 23 of circuit-mixed-stray: the cleaner works in bursts over the charger's first
+  // minutes; the candidate it drops in the minute its run begins still stood in the reading before, so
+  // that reading is no level from before the cleaner: taken for one, the charger's level after the
+  // cleaner's one-minute pause passed for what stood there all along and was never raised
+  const t0 = local('2026-01-08T20:00:00')
+  const lamps = spans('lights', t0, 30, 0.95, 10, [[5, 150]])
+  const banks = spans('led-banks', t0, 40, 0.55, 130, [[5, 150]])
+  const cleaner = spans('cleaning-machine', t0, 950, 0.8, 40, [
+    [22, 23],
+    [26, 36],
+    [37, 46],
+  ])
+  const onset = t0 + 20.5 * MIN
+  const pfcCharger = chargerSession(
+    charger(onset, {
+      chemistry: 'lithium',
+      ccPowerW: 285,
+      ccRise: 0.02,
+      pfc: true,
+      powerFactor: 0.97,
+      thdPct: 8,
+    }),
+  )
+
+  it('is raised once the cleaner has gone', () => {
+    const raised = raises(
+      run(circuitSeries([lamps, banks, cleaner, pfcCharger], { fromMs: t0, minutes: 150 })),
+    )
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - onset).toBeLessThanOrEqual(30 * MIN)
+  })
+
+  it('raises nothing for the cleaner alone', () => {
+    expect(raises(run(circuitSeries([lamps, banks, cleaner], { fromMs: t0, minutes: 150 })))).toEqual([])
+  })
+})
