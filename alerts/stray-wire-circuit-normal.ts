@@ -600,6 +600,8 @@ function harmonicStepOff(n: CircuitNormal, ts: number, h: number, utcOffsetMin: 
  * would look faded when it is still there (LED banks that came on beside a running dehumidifier).
  */
 function withoutLoad(p: PendingStep, gone: PendingStep): PendingStep {
+  // it never stood on that load if the level under it was smaller: the one that left had gone unseen
+  if (p.fromW + Math.max(10, LEVEL_SHARE * gone.w) < gone.w) return p
   const fromH =
     p.fromH === null || p.fromH === undefined || gone.h === null
       ? p.fromH
@@ -696,8 +698,10 @@ export function matchSignature(
     // run of that compressor, whatever its watts (an active-PFC charger of its size, found under a heater)
     if (
       s.kind === 'compressor' &&
+      s.source === 'learned' &&
       hRatio !== null &&
       s.harmonicRatio !== null &&
+      s.harmonicRatio >= OWN_SHARE_FROM &&
       hRatio < OWN_SHARE_MIN * s.harmonicRatio
     )
       continue
@@ -747,8 +751,12 @@ function alreadyOn(
   return backgroundH - (known ? before : 0) - othersH >= 0.8 * s.harmonicRatio * s.levelW
 }
 
-/** Below this share of a compressor's own harmonic VA per W, a load is not that compressor. */
+/**
+ * Below this share of a learned compressor's own harmonic VA per W, a load is not that compressor; only
+ * where its share is measurably above meter noise (a fridge learned at 0.01 says nothing).
+ */
 const OWN_SHARE_MIN = 0.5
+const OWN_SHARE_FROM = 0.08
 
 /** The background before a bank's hour is read this long before its window opens. */
 const PRE_WINDOW_MIN = 90

@@ -188,11 +188,19 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
 export function stepLeftAgain(
   cand: Candidate,
   obs: Observation,
-  prevW: number | null,
+  prev: { w: number | null; h: number | null },
   baselineH: number,
 ): boolean {
+  const prevW = prev.w
   if (cand.beforeW === undefined || cand.stepW === undefined || prevW === null) return false
   if (cand.readings > YOUNG_READINGS) return false
+  // a fall at a harmonic share unlike the candidate's own is another load's (LED banks of its watts
+  // going off at dawn, which carry more per W than a rectifier charger)
+  if (obs.harmonicVA !== null && prev.h !== null && cand.harmonicVA !== null) {
+    const fallW = prevW - obs.unexplainedW
+    const ownPerW = cand.harmonicVA / cand.stepW
+    if (fallW > 0 && Math.abs((prev.h - obs.harmonicVA) / fallW - ownPerW) > OWN_RATIO_APART) return false
+  }
   // a rectifier's harmonic current still all there: another load of its watts left (a compressor)
   const h = cand.harmonicVA
   if (

@@ -264,6 +264,26 @@ describe('noteSteps: LED banks that came on beside a running dehumidifier, which
   })
 })
 
+describe('noteSteps: a step that went unseen, matched later to a fridge’s step off (watts only)', () => {
+  // found by the review of 2026-12-03 (development scenario 53 of circuit-mixed-stray): a 131 W load
+  // left without a step of its own as banks came on; the fridge's step off was then taken for its leaving,
+  // which must not take 131 W from a level of 83 W under the fridge
+  it('does not learn the fridge’s run as lights', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T19:00:00', [
+      [12, 0, null],
+      [18, 131, null], // +131 W at 19:12
+      [34, 83, null], // it leaves as 83 W of banks come on: −48 W, no step
+      [30, 213, null], // the fridge, +130 W at 20:04
+      [266, 83, null], // its step off, taken for the 131 W load's
+      [30, 213, null], // the fridge again at 01:00
+      [300, 83, null],
+      [60, 0, null],
+    ])
+    expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(0)
+  })
+})
+
 describe('noteSteps: LED banks going off at dawn while compressors run beside them', () => {
   // development scenario 93 of circuit-mixed-quiet: banks measured at +132 VA of harmonic current as they
   // came on, going off at dawn with a fridge and the dehumidifier running: the total's harmonic VA falls

@@ -761,3 +761,24 @@ describe('an active-PFC charger dropped in the first minute of a cleaner’s run
     expect(raises(run(circuitSeries([lamps, banks, cleaner], { fromMs: t0, minutes: 150 })))).toEqual([])
   })
 })
+
+describe('a rectifier charger plugged in minutes before LED banks of its own watts go off at dawn', () => {
+  // found by the review of 2026-12-03: the circuit falls back to its reading before the charger's step,
+  // but what fell carried the banks' harmonic current per W, not the charger's: the banks left
+  for (const [banksW, chargerW, lagMin] of [
+    [130, 130, 1.5],
+    [130, 130, 2.5],
+    [140, 130, 2.5],
+  ] as const) {
+    it(`is raised: ${banksW} W of banks off ${lagMin} min after a ${chargerW} W charger`, () => {
+      const t0 = local('2026-01-05T05:00:00')
+      const lamps = spans('lights', t0, 20, 0.95, 10, [[0, 300]])
+      const banks = spans('led-banks', t0, banksW, 0.55, 130, [[0, 57 + lagMin]])
+      const onset = local('2026-01-05T05:57:00')
+      const rectifier = chargerSession(charger(onset, { ccPowerW: chargerW }))
+      const raised = raises(run(circuitSeries([lamps, banks, rectifier], { fromMs: t0, minutes: 300 })))
+      expect(raised).toHaveLength(1)
+      expect(raised[0]!.ts - onset).toBeLessThanOrEqual(15 * MIN)
+    })
+  }
+})
