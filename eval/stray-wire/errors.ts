@@ -9,23 +9,36 @@
 import { parseArgs } from 'node:util'
 import { DEFAULT_STRAY_WIRE_PARAMS, detectStrayWire, initialStrayWireState } from '../../alerts/index.ts'
 import type { LoadModel } from '../../simulators/index.ts'
+import { parseOrUsage, usageError } from './cli.ts'
 import { buildScenario, FAMILIES } from './families.ts'
 import { DAY, DEV_RANGES, MIN, type Scenario } from './scenario.ts'
 
-const { values } = parseArgs({
-  options: {
-    families: { type: 'string' },
-    scenarios: { type: 'string', default: '150' },
-    days: { type: 'string', default: '3' },
-    // every error's example rather than the first three of each group: for comparing two builds
-    all: { type: 'boolean', default: false },
-  },
-})
+const USAGE = `Usage: npm run eval:stray-wire:errors -- [options]   (development set only)
+  --families A,B         circuit families to look into (default: all circuit families): ${FAMILIES.join(', ')}
+  --scenarios N          scenarios per family (default 150)
+  --days N               days per scenario (default 3)
+  --all                  every error's example, not the first three of each group
+  --help                 this text`
+
+const { values } = parseOrUsage(
+  () =>
+    parseArgs({
+      options: {
+        families: { type: 'string' },
+        scenarios: { type: 'string', default: '150' },
+        days: { type: 'string', default: '3' },
+        // every error's example rather than the first three of each group: for comparing two builds
+        all: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }),
+  USAGE,
+)
 const shown = values.all ? Number.POSITIVE_INFINITY : 3
 const families =
   values.families?.split(',').map((f) => f.trim()) ?? FAMILIES.filter((f) => f.startsWith('circuit'))
 const unknown = families.filter((f) => !FAMILIES.includes(f))
-if (unknown.length > 0) throw new RangeError(`unknown families ${unknown.join(', ')}: ${FAMILIES.join(', ')}`)
+if (unknown.length > 0) usageError(`unknown families: ${unknown.join(', ')}`, USAGE)
 const days = Number(values.days)
 const seeds = Array.from({ length: Number(values.scenarios) }, (_, i) => 1 + i)
 

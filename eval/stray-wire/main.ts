@@ -5,6 +5,7 @@
 // non-zero if either set misses a goal over the sessions in view.
 import { parseArgs } from 'node:util'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/index.ts'
+import { parseOrUsage, usageError } from './cli.ts'
 import {
   type EvalSet,
   GOALS,
@@ -18,22 +19,35 @@ import {
 import { FAMILIES, FAMILY_GROUPS } from './families.ts'
 import { DEV_RANGES, HELD_OUT_RANGES } from './scenario.ts'
 
-const { values } = parseArgs({
-  options: {
-    scenarios: { type: 'string', default: '150' },
-    days: { type: 'string', default: '3' },
-    verbose: { type: 'boolean', default: false },
-    // a comma-separated subset of the families, to look into one quickly (the goals are judged on all)
-    families: { type: 'string' },
-    // one set only: dev or held-out
-    set: { type: 'string' },
-  },
-})
+const USAGE = `Usage: npm run eval:stray-wire -- [options]
+  --set dev|held-out     one set only (default: both)
+  --families A,B         a subset of the families (the goals are judged on all): ${FAMILIES.join(', ')}
+  --scenarios N          scenarios per family (default 150)
+  --days N               days per scenario (default 3)
+  --verbose              every scenario's result
+  --help                 this text`
+
+const { values } = parseOrUsage(
+  () =>
+    parseArgs({
+      options: {
+        scenarios: { type: 'string', default: '150' },
+        days: { type: 'string', default: '3' },
+        verbose: { type: 'boolean', default: false },
+        // a comma-separated subset of the families, to look into one quickly (the goals are judged on all)
+        families: { type: 'string' },
+        // one set only: dev or held-out
+        set: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }),
+  USAGE,
+)
 const n = Number(values.scenarios)
 const days = Number(values.days)
 const only = values.families?.split(',').map((f) => f.trim())
 const unknown = only?.filter((f) => !FAMILIES.includes(f)) ?? []
-if (unknown.length > 0) throw new RangeError(`unknown families ${unknown.join(', ')}: ${FAMILIES.join(', ')}`)
+if (unknown.length > 0) usageError(`unknown families: ${unknown.join(', ')}`, USAGE)
 const families = only ?? FAMILIES
 
 const verdict = (s: Score): string =>
@@ -118,6 +132,8 @@ function report(title: string, set: EvalSet): boolean {
 }
 
 const seeds = (from: number) => Array.from({ length: n }, (_, i) => from + i)
+if (values.set !== undefined && values.set !== 'dev' && values.set !== 'held-out')
+  usageError(`unknown set: ${values.set} (dev or held-out)`, USAGE)
 const wants = (set: string) => values.set === undefined || values.set === set
 const devOk =
   !wants('dev') ||

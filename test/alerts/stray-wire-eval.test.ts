@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
 import { GOALS, runEvalSet, score } from '../../eval/stray-wire/evaluate.ts'
@@ -52,5 +53,31 @@ describe.each([
     expect(field.recall).toBeGreaterThanOrEqual(0.9)
     expect(field.falsePer1000Days).toBeLessThanOrEqual(150)
     expect(field.medianDetectMin!).toBeLessThanOrEqual(GOALS.medianDetectMin + 2)
+  })
+})
+
+describe('the evaluation scripts’ command lines', () => {
+  const runScript = (script: string, args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', `eval/stray-wire/${script}`, ...args], {
+      encoding: 'utf8',
+    })
+
+  it.each([
+    ['main.ts', ['--bogus'], "Unknown option '--bogus'"],
+    ['main.ts', ['--set', 'nope'], 'unknown set: nope (dev or held-out)'],
+    ['main.ts', ['--families', 'circuit-nope'], 'unknown families: circuit-nope'],
+    ['errors.ts', ['--familes', 'circuit-mixed-quiet'], "Unknown option '--familes'"],
+  ])('%s %j: says what is wrong and how to call it, exit 2, no stack trace', (script, args, message) => {
+    const r = runScript(script, args)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain(message)
+    expect(r.stderr).toContain('Usage: npm run eval:stray-wire')
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('prints the usage for --help, exit 0', () => {
+    const r = runScript('errors.ts', ['--help'])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain('--all')
   })
 })
