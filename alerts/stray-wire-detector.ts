@@ -102,8 +102,7 @@ export function detectStrayWire(
 
   if (s.baselineW === null) initBaseline(s, obs)
   // what arrived with the step left in its first minutes: nothing of the background left with it
-  if (s.candidate && stepLeftAgain(s.candidate, obs, { w: s.prevW, h: s.prevH }, s.baselineH))
-    s.candidate = null
+  if (stepLeftAgain(s, obs)) s.candidate = null
   if (s.candidate || s.alert) followLightSteps(s, obs, params)
   const c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
 

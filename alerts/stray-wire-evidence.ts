@@ -185,35 +185,20 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
  * with the step left again (a motion lamp that completed a compressor's step to a charger's size), so
  * nothing of it was the background's and the background must not lose it.
  */
-export function stepLeftAgain(
-  cand: Candidate,
-  obs: Observation,
-  prev: { w: number | null; h: number | null },
-  baselineH: number,
-): boolean {
-  const prevW = prev.w
-  if (cand.beforeW === undefined || cand.stepW === undefined || prevW === null) return false
+export function stepLeftAgain(s: StrayWireState, obs: Observation): boolean {
+  const cand = s.candidate
+  if (!cand || cand.beforeW === undefined || cand.stepW === undefined || s.prevW === null) return false
   if (cand.readings > YOUNG_READINGS) return false
+  const fallW = s.prevW - obs.unexplainedW
+  if (fallW < 0.25 * cand.stepW) return false
+  if (Math.abs(obs.unexplainedW - cand.beforeW) > Math.max(10, 0.08 * cand.stepW)) return false
+  const h = cand.harmonicVA
+  if (h === null || obs.harmonicVA === null) return true
   // a fall at a harmonic share unlike the candidate's own is another load's (LED banks of its watts
   // going off at dawn, which carry more per W than a rectifier charger)
-  if (obs.harmonicVA !== null && prev.h !== null && cand.harmonicVA !== null) {
-    const fallW = prevW - obs.unexplainedW
-    const ownPerW = cand.harmonicVA / cand.stepW
-    if (fallW > 0 && Math.abs((prev.h - obs.harmonicVA) / fallW - ownPerW) > OWN_RATIO_APART) return false
-  }
+  if (s.prevH !== null && apartFromOwn(fallW, s.prevH - obs.harmonicVA, h / cand.stepW)) return false
   // a rectifier's harmonic current still all there: another load of its watts left (a compressor)
-  const h = cand.harmonicVA
-  if (
-    h !== null &&
-    h >= MIN_CANDIDATE_H_VA &&
-    obs.harmonicVA !== null &&
-    obs.harmonicVA - baselineH >= 0.5 * h
-  )
-    return false
-  const fell = prevW - obs.unexplainedW
-  return (
-    fell >= 0.25 * cand.stepW && Math.abs(obs.unexplainedW - cand.beforeW) <= Math.max(10, 0.08 * cand.stepW)
-  )
+  return !(h >= MIN_CANDIDATE_H_VA && obs.harmonicVA - s.baselineH >= 0.5 * h)
 }
 
 /** A candidate this young may still lose what arrived with its step. */
@@ -310,7 +295,7 @@ function harmonicFallOfOther(
   // going off at dawn): not the charger, which would fall at its own ratio
   const otherShare =
     fallH <= MOTOR_H_PER_W * fallW ||
-    (fallH <= MAX_HARMONIC_RATIO * fallW && Math.abs(fallH / fallW - h / level) > OWN_RATIO_APART)
+    (fallH <= MAX_HARMONIC_RATIO * fallW && apartFromOwn(fallW, fallH, h / level))
   if (!otherShare) return null
   const restH = excessVA + Math.max(0, fallH)
   return restH >= 0.85 * h && restH <= 1.15 * h ? Math.max(0, fallH) : null
@@ -320,6 +305,10 @@ function harmonicFallOfOther(
 const MOTOR_H_PER_W = 0.5
 /** A fall this far from the charger's own harmonic VA per W is another load's. */
 const OWN_RATIO_APART = 0.2
+
+/** A fall of `fallW` W and `fallH` harmonic VA at another share per W than the candidate's own. */
+const apartFromOwn = (fallW: number, fallH: number, ownPerW: number): boolean =>
+  Math.abs(fallH / fallW - ownPerW) > OWN_RATIO_APART
 
 /**
  * Inside a big load's run: where it began from, and any charger-sized step up while it holds steady.

@@ -1,4 +1,5 @@
 // Minute-by-minute series built from the physics models, run through the detector.
+import { expect } from 'vitest'
 import type { LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
 import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import {
@@ -20,6 +21,22 @@ export const local = (isoWithoutZone: string): number => Date.parse(`${isoWithou
 
 export const SUPPLY = { nominalV: 228, utcOffsetMin: 480, seed: 11 }
 export const METER = { seed: 12, gainError: 0.004, noisePct: 0.003, noiseFloorW: 0.3 }
+
+/** An active-PFC lithium charger (PF 0.97, THD 8 %) of `ccPowerW` in constant current. */
+export const pfcCharger = (
+  startMs: number,
+  ccPowerW: number,
+  over: Partial<ChargerParams> = {},
+): ChargerParams =>
+  charger(startMs, {
+    chemistry: 'lithium',
+    ccPowerW,
+    ccRise: 0.02,
+    pfc: true,
+    powerFactor: 0.97,
+    thdPct: 8,
+    ...over,
+  })
 
 export function charger(startMs: number, over: Partial<ChargerParams> = {}): ChargerParams {
   return {
@@ -106,6 +123,14 @@ export function* circuitSeries(loads: readonly LoadModel[], o: SeriesOptions): G
 }
 
 export const raises = (r: Run) => r.verdicts.filter((v) => v.kind === 'raise')
+
+/** Asserts the run raised exactly once, within `minutes` of `fromTs` (the charger's onset); the raise. */
+export function raisedOnceWithin(r: Run, fromTs: number, minutes: number): StrayWireVerdict {
+  const raised = raises(r)
+  expect(raised).toHaveLength(1)
+  expect(raised[0]!.ts - fromTs).toBeLessThanOrEqual(minutes * MIN)
+  return raised[0]!
+}
 export const clears = (r: Run) => r.verdicts.filter((v) => v.kind === 'clear')
 
 /** A load on at `powerW` (PF, THD as given) during the listed [from, to) minutes after `t0`. */
