@@ -92,7 +92,7 @@ export const MAX_HARMONIC_RATIO = 1.7
  * An active-PFC charger's input (PF ≥ 0.95, THD 5–15 %): harmonic VA ≤ ~0.2 and reactive ≤ ~0.35 of its
  * watts. A compressor's motor draws ≥ 0.55 var per W; a heater is far bigger than a charger.
  */
-const PFC_MAX_HARMONIC_RATIO = 0.25
+export const PFC_MAX_HARMONIC_RATIO = 0.25
 const PFC_MAX_REACTIVE_RATIO = 0.45
 
 /** An active-PFC charger's waveform: harmonic and reactive VA per W of its excess within its bounds. */

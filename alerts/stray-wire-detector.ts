@@ -30,6 +30,7 @@ import {
   MAX_HARMONIC_RATIO,
   type Observation,
   observe,
+  PFC_MAX_HARMONIC_RATIO,
 } from './stray-wire-classify.ts'
 import {
   clearOfMotor,
@@ -173,6 +174,14 @@ function trackCandidate(
     c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
     begin(s, obs, c)
     return undefined
+  }
+  if (!cand && (c.cls === 'quiet' || c.cls === 'other')) {
+    const swap = pfcSwappedIn(s, obs, params)
+    if (swap) {
+      rebase(s, swap.w, swap.h, swap.q)
+      begin(s, obs, classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0))
+      return undefined
+    }
   }
   if (!cand) {
     updateBaseline(s, obs, c, params)
@@ -650,6 +659,69 @@ function chargerSwappedIn(
     return true
   }
   return false
+}
+
+/** A motor draws at least this much reactive current per W (domain.md: compressors, PF 0.6–0.85). */
+const MOTOR_VAR_PER_W_MIN = 0.55
+/** An active-PFC charger's input, at PF 0.98 */
+const PFC_VAR_PER_W = 0.2
+/** Reactive VA a compressor's motor takes with it when it stops, at least, less meter margin. */
+const SWAP_MIN_VAR = 60
+/** and at most this much (a small fridge's motor, PF ~0.6) */
+const MOTOR_VAR_PER_W_MAX = 1.5
+
+/**
+ * An active-PFC charger plugged in as one of the circuit's compressors stopped (in the same minute, or
+ * under a heater or cleaner that just went): the watts barely moved, so the excess is no step, but the
+ * motor's reactive current left (a charger with PFC draws almost none, domain.md) and so did the
+ * compressor's harmonic share. With the compressor, as learned, taken out of the background, what is
+ * left over it is an active-PFC charger's size and waveform. Only where the meter reports PF and THD.
+ * Returns the background without the compressor.
+ */
+function pfcSwappedIn(
+  s: StrayWireState,
+  obs: Observation,
+  params: StrayWireParams,
+): { w: number; h: number; q: number } | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || obs.reactiveVA === null) return
+  const beforeQ = s.prevBig ? (s.preBigQ ?? s.baselineQ) : s.prevQ
+  if (beforeQ === null || beforeQ === undefined) return
+  const fallQ = beforeQ - obs.reactiveVA
+  // more than a reactive meter's noise at a few hundred W; and the background stood where it was
+  if (fallQ < SWAP_MIN_VAR || (!s.prevBig && (s.otherRun ?? 0) > 0)) return
+  // a reading whose reactive current the meter's PF rounds to nothing (beside distorted loads) says nothing
+  if (obs.reactiveVA <= 0) return
+  const minW = params.minPfcStepW ?? params.minStepW
+  const learned = (s.normal?.signatures ?? []).filter(
+    (x) => x.kind === 'compressor' && x.source === 'learned' && x.count >= 2,
+  )
+  // one of them stopping, with no more than a lamp arriving, says it as well: a motor that could draw the
+  // reactive current that went, and whose watts leave no charger's over the background without it
+  const stoppedAlone = learned.some(
+    (x) =>
+      fallQ <= MOTOR_VAR_PER_W_MAX * x.levelW &&
+      fallQ >= MOTOR_VAR_PER_W_MIN * x.levelW - SWAP_MIN_VAR &&
+      obs.unexplainedW - (s.baselineW! - x.levelW) < minW,
+  )
+  if (stoppedAlone) return
+  let best: { w: number; h: number; q: number; levelW: number } | undefined
+  for (const x of learned) {
+    // a motor's own harmonic share (a lamp taken for a compressor carries almost none)
+    if (x.harmonicRatio === null || x.harmonicRatio < 0.1) continue
+    // the background held the motor's watts
+    if (s.baselineW! < x.levelW - Math.max(20, 0.1 * x.levelW)) continue
+    const w = Math.max(0, s.baselineW! - x.levelW)
+    const h = Math.max(0, s.baselineH - x.harmonicRatio * x.levelW)
+    const excessW = obs.unexplainedW - w
+    if (excessW < minW || excessW > params.maxChargerW) continue
+    // the motor's reactive current went, less the little an active-PFC input brings
+    if (fallQ < MOTOR_VAR_PER_W_MIN * x.levelW - PFC_VAR_PER_W * excessW) continue
+    // no more harmonic current than an active-PFC input carries
+    if (obs.harmonicVA - h > PFC_MAX_HARMONIC_RATIO * excessW) continue
+    if (!best || x.levelW > best.levelW)
+      best = { w, h, q: Math.max(0, (s.baselineQ ?? 0) - fallQ), levelW: x.levelW }
+  }
+  return best && { w: best.w, h: best.h, q: best.q }
 }
 
 /**

@@ -165,6 +165,74 @@ describe('an active-PFC charger plugged in under a heater on a circuit that know
   })
 })
 
+describe('an active-PFC charger plugged in as the circuit’s dehumidifier stopped under a heater', () => {
+  // development scenario 71 of circuit-mixed-stray: the dehumidifier (265 W, PF 0.8) ran when the heater
+  // came on and stopped under it; the charger (230 W) plugged in as the heater went. The watts after the
+  // heater are about what stood before it, so no step shows; the motor's reactive current and harmonic
+  // share went, and with the dehumidifier (as learned) out of the background a charger's excess is left
+  const t0 = local('2026-02-03T18:00:00')
+  const known: StrayWireState = {
+    ...initialStrayWireState(),
+    normal: {
+      ...initialCircuitNormal(),
+      signatures: [
+        learnedSignature({ id: 'dehumidifier', levelW: 268, harmonicRatio: 0.25, count: 6, longestMin: 150 }),
+      ],
+    },
+  }
+  const lamps = spans('lights', t0, 20, 0.95, 10, [[0, 360]])
+  const banks = spans('led-banks', t0, 45, 0.55, 130, [[0, 360]])
+  // on at 20:30, off at 22:10:30 under the heater (22:00–22:15), the charger at 22:14:30
+  const dehumidifier = spans('dehumidifier', t0, 265, 0.8, 20, [[150, 250.5]])
+  const heater = spans('electric-heater', t0, 1850, 1, 3, [[240, 255]])
+  const onset = local('2026-02-03T22:14:30')
+  const pfc = chargerSession(pfcCharger(onset, 230))
+  const loads = [lamps, banks, dehumidifier, heater]
+
+  it('is raised within 5 minutes of the heater going off', () => {
+    const r = run(circuitSeries([...loads, pfc], { fromMs: t0, minutes: 360 }), undefined, false, known)
+    raisedOnceWithin(r, onset, 5)
+  })
+
+  it('raises nothing when the dehumidifier stops under the heater and nothing arrives', () => {
+    const r = run(circuitSeries(loads, { fromMs: t0, minutes: 360 }), undefined, false, known)
+    expect(raises(r)).toEqual([])
+  })
+
+  it('raises nothing when it stops in plain view as a lamp switches on', () => {
+    // development scenario 75 of circuit-compressor: a fridge stopping as a lamp came on left a fall of
+    // neither's size; taking the larger compressor out instead left a charger's watts
+    const fridge = spans('fridge', t0, 125, 0.67, 12, [[100, 160.5]])
+    const lamp = spans('lights', t0, 46, 1, 3, [[160.5, 162]])
+    const withFridge: StrayWireState = {
+      ...initialStrayWireState(),
+      normal: {
+        ...initialCircuitNormal(),
+        signatures: [
+          learnedSignature({
+            id: 'dehumidifier',
+            levelW: 271,
+            harmonicRatio: 0.2,
+            count: 11,
+            longestMin: 174,
+          }),
+          learnedSignature({ id: 'fridge', levelW: 124, harmonicRatio: 0.23, count: 24, longestMin: 94 }),
+        ],
+      },
+    }
+    const r = run(
+      circuitSeries([lamps, banks, spans('dehumidifier', t0, 265, 0.8, 20, [[60, 360]]), fridge, lamp], {
+        fromMs: t0,
+        minutes: 240,
+      }),
+      undefined,
+      false,
+      withFridge,
+    )
+    expect(raises(r)).toEqual([])
+  })
+})
+
 function obs(unexplainedW: number, harmonicVA: number | null, reactiveVA: number | null = 0): Observation {
   return {
     source: 'circuit',
