@@ -33,9 +33,6 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
     return
   }
   if (s.prevW === null || s.prevH === null || obs.harmonicVA === null) return
-  // under a cleaner or heater a small change says nothing about the lights
-  const top = s.baselineW! + params.maxChargerW
-  if (s.prevW > top || obs.unexplainedW > top) return
   const dW = obs.unexplainedW - s.prevW
   const dH = obs.harmonicVA - s.prevH
   if (Math.abs(dW) < 8) return
@@ -44,6 +41,13 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   if (s.candidate && s.candidate.readings < 2 && dW > 0) return
   const dQ =
     obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined ? obs.reactiveVA - s.prevQ : null
+  if (dQ !== null && motorBesidePfc(s, dW, dQ, params)) {
+    follow(s, dW, dH, dQ)
+    return
+  }
+  // under a cleaner or heater a small change says nothing about the lights
+  const top = s.baselineW! + params.maxChargerW
+  if (s.prevW > top || obs.unexplainedW > top) return
   // LED drivers with PF > 0.9 carry at most ~0.48 VA of harmonics per W; chargers ≥ 0.55. A distorted
   // step is followed only as this circuit's own low-PF LED banks switching at their hour, and off again
   if (Math.abs(dH) >= 0.5 * Math.abs(dW)) {
@@ -146,6 +150,39 @@ function maxBesideW(s: StrayWireState, params: StrayWireParams): number {
   const distorted = a !== null && !a.pfc && (a.harmonicPerW ?? 0) >= DISTORTED_PER_W
   return distorted ? params.maxChargerW : LIGHT_STEP_MAX_W
 }
+
+/**
+ * Beside an active-PFC charger (a candidate's or an alert's), which draws almost no reactive current, a
+ * step of one of the circuit's learned compressors' watts that moved a motor's reactive current with it
+ * is that compressor starting or stopping, not the charger: the background follows it (also where the
+ * two together pass the largest charger). Only from a steady minute; a fall only of what the background
+ * held.
+ */
+function motorBesidePfc(s: StrayWireState, dW: number, dQ: number, params: StrayWireParams): boolean {
+  const pfc = s.alert ? s.alert.pfc === true : s.candidate?.pfc === true
+  if (!pfc || s.prevW === null || s.prev2W === null || Math.sign(dW) !== Math.sign(dQ)) return false
+  if (Math.abs(s.prevW - s.prev2W) > Math.max(6, 0.03 * s.prevW)) return false
+  const w = Math.abs(dW)
+  // no heater or cleaner under it: the charger and the compressor at most
+  const top = s.baselineW! + params.maxChargerW + w + 20
+  if (s.prevW > top || s.prevW + dW > top) return false
+  return (s.normal?.signatures ?? []).some(
+    (x) =>
+      x.kind === 'compressor' &&
+      x.source === 'learned' &&
+      x.count >= 2 &&
+      x.harmonicRatio !== null &&
+      Math.abs(w - x.levelW) <= Math.max(15, 0.15 * x.levelW) &&
+      Math.abs(dQ) >= MOTOR_VAR_PER_W * x.levelW &&
+      (dW > 0 || s.baselineW! >= x.levelW - Math.max(20, 0.1 * x.levelW)),
+  )
+}
+
+/**
+ * Reactive VA per W a compressor starting or stopping moves at least (a motor draws ≥ 0.55; margin for
+ * LED drivers' leading current beside it).
+ */
+const MOTOR_VAR_PER_W = 0.4
 
 /** Harmonic VA per W of a rectifier charger at least (minHarmonicRatio's default). */
 const DISTORTED_PER_W = 0.5

@@ -31,6 +31,7 @@ import { electricHeater } from '../../simulators/physics/loads.ts'
 import {
   charger,
   circuitSeries,
+  clears,
   learnedSignature,
   local,
   MIN,
@@ -230,6 +231,80 @@ describe('an active-PFC charger plugged in as the circuit’s dehumidifier stopp
       withFridge,
     )
     expect(raises(r)).toEqual([])
+  })
+})
+
+describe('an active-PFC charger and a fridge plugged in together beside the dehumidifier, which stops minutes later', () => {
+  // development scenario 34 of circuit-mixed-stray: the dehumidifier (230 W) in the background stopped 6
+  // minutes after the charger (311 W) and a fridge (130 W) came on together. The fall took a motor's
+  // reactive current, which an active-PFC charger does not draw: it was the dehumidifier, and the
+  // background loses it. Before, the excess fell to the dehumidifier's size and the charger was dismissed
+  // as the dehumidifier (or its alert cleared while it still charged)
+  const t0 = local('2026-01-07T18:00:00')
+  const known: StrayWireState = {
+    ...initialStrayWireState(),
+    normal: {
+      ...initialCircuitNormal(),
+      signatures: [
+        learnedSignature({
+          id: 'dehumidifier',
+          levelW: 230,
+          harmonicRatio: 0.12,
+          count: 12,
+          longestMin: 165,
+        }),
+        learnedSignature({ id: 'fridge', levelW: 132, harmonicRatio: 0.14, count: 36, longestMin: 44 }),
+      ],
+    },
+  }
+  const lamps = spans('lights', t0, 25, 0.95, 10, [[0, 400]])
+  const banks = spans('led-banks', t0, 50, 0.55, 130, [[0, 400]])
+  const fridge = spans('fridge', t0, 130, 0.7, 14, [[204.5, 240]])
+  const onset = local('2026-01-07T21:24:30')
+  // an hour at its level, then half an hour's taper
+  const pfc = chargerSession(pfcCharger(onset, 311, { ccMin: 60, taperMin: 30, totalMin: 100 }))
+  const dehumidifier = (on: [number, number][]) => spans('dehumidifier', t0, 230, 0.8, 12, on)
+  const series = (loads: LoadModel[]) =>
+    run(circuitSeries(loads, { fromMs: t0, minutes: 400 }), undefined, false, known)
+
+  it('is raised within 10 minutes and kept while the charger holds its level', () => {
+    const r = series([lamps, banks, fridge, dehumidifier([[120, 210.5]]), pfc])
+    raisedOnceWithin(r, onset, 10)
+    for (const c of clears(r)) expect(c.ts).toBeGreaterThanOrEqual(onset + 60 * MIN)
+  })
+
+  it('follows the dehumidifier starting again beside the alert: cleared once the charger stops', () => {
+    const r = series([
+      lamps,
+      banks,
+      fridge,
+      dehumidifier([
+        [120, 210.5],
+        [250.5, 400],
+      ]),
+      pfc,
+    ])
+    raisedOnceWithin(r, onset, 10)
+    // the charger is done 90 minutes after its onset; the dehumidifier runs on to the end
+    expect(clears(r)).toHaveLength(1)
+    expect(clears(r)[0]!.ts).toBeGreaterThanOrEqual(onset + 60 * MIN)
+    expect(clears(r)[0]!.ts).toBeLessThanOrEqual(onset + 100 * MIN)
+  })
+
+  it('raises nothing for the same evening without the charger', () => {
+    expect(
+      raises(
+        series([
+          lamps,
+          banks,
+          fridge,
+          dehumidifier([
+            [120, 210.5],
+            [250.5, 400],
+          ]),
+        ]),
+      ),
+    ).toEqual([])
   })
 })
 
