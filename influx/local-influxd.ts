@@ -1,7 +1,7 @@
 // Starts a private `influxd` (InfluxDB 1.x, Debian's `influxdb` package) with its config and data under
 // one directory, on free loopback ports. Used by `npm start` when INFLUX_URL is unset, and by the tests.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { delimiter, join } from 'node:path'
 import { CourtyardError } from '../domain/errors.ts'
@@ -72,26 +72,51 @@ bind-address = "${host}:${rpcPort}"
 `
 }
 
-/** Resolves true once influxd answers /ping, false when `timeoutMs` passed with it still loading. */
-async function waitForPing(url: string, child: ChildProcess, timeoutMs: number): Promise<boolean> {
+/**
+ * Resolves 'ready' once influxd answers /ping, 'loading' when `timeoutMs` passed with it still loading,
+ * or the exit code it ended with before it answered.
+ */
+async function waitForPing(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<'ready' | 'loading' | number> {
   const deadline = Date.now() + timeoutMs
   let exited: number | null = null
   child.once('exit', (code) => {
     exited = code ?? -1
   })
   while (Date.now() < deadline) {
-    if (exited !== null)
-      throw new CourtyardError('INFLUX_UNAVAILABLE', `influxd exited with code ${exited} before it was ready`)
+    if (exited !== null) return exited
     try {
-      const res = await fetch(`${url}/ping`)
-      if (res.status === 204) return true
+      // bounded: whatever else may hold the port (see START_ATTEMPTS) need not answer at all
+      const res = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(PING_TIMEOUT_MS) })
+      if (res.status === 204) return 'ready'
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 100))
   }
-  return false
+  return 'loading'
 }
+
+/** The end of influxd's own log: why it stopped, in its words (a port taken, a directory unwritable). */
+function logTail(path: string): string {
+  try {
+    const lines = readFileSync(path, 'utf8').trim().split('\n')
+    return lines.slice(-3).join(' | ').slice(-600)
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * influxd binds the ports it was given a moment after they were found free: another process may take
+ * one in between (tests starting servers side by side). Such a start is tried again on fresh ports.
+ */
+const START_ATTEMPTS = 3
+const PING_TIMEOUT_MS = 1000
+const PORT_TAKEN = /address already in use/
 
 function pidAlive(pid: number): boolean {
   try {
@@ -122,6 +147,8 @@ export async function startLocalInfluxd(opts: {
   httpPort?: number
   /** require credentials (InfluxDB lets the first admin user be created without them) */
   auth?: boolean
+  /** how free ports are found (default: the kernel's pick on `host`); tests take one away to see a retry */
+  pickPort?: (host: string) => Promise<number>
   /**
    * Its own process group (default: the caller's). Then a terminal's Ctrl-C, sent to the whole foreground
    * group, does not reach it, and the caller can stop it after everything that still writes to it.
@@ -142,34 +169,48 @@ export async function startLocalInfluxd(opts: {
     }
     rmSync(pidFile, { force: true })
   }
-  const httpPort = opts.httpPort ?? (await freePort(host))
-  const rpcPort = await freePort(host)
-  const confPath = join(opts.dir, 'influxd.conf')
-  writeFileSync(confPath, configText(opts.dir, httpPort, rpcPort, host, opts.auth ?? false), {
-    mode: PRIVATE_FILE_MODE,
-  })
-  // the child inherits the umask at fork: its own files (meta, data, wal) are then private too. Set and
-  // restored around the synchronous spawn only, so nothing else in this process sees it.
-  const umask = process.umask(0o077)
-  let child: ChildProcess
-  try {
-    child = spawn(opts.bin, ['-config', confPath], {
-      stdio: opts.stdio ?? 'ignore',
-      detached: opts.ownProcessGroup ?? false,
-    })
-  } finally {
-    process.umask(umask)
-  }
-  if (!child.pid) throw new CourtyardError('INFLUX_UNAVAILABLE', `could not start ${opts.bin}`)
-  writeFileSync(pidFile, String(child.pid), { mode: PRIVATE_FILE_MODE })
-  const url = `http://${host}:${httpPort}`
+  const pickPort = opts.pickPort ?? freePort
   const timeoutMs = opts.timeoutMs ?? 30_000
+  // influxd's own log (warnings and why it stopped), when its output is not shown on a terminal
+  const logPath = join(opts.dir, 'influxd.log')
+  let child: ChildProcess
+  let url: string
   let answered: boolean
-  try {
-    answered = await waitForPing(url, child, timeoutMs)
-  } catch (err) {
-    child.kill('SIGKILL')
-    throw err
+  for (let attempt = 1; ; attempt++) {
+    const httpPort = opts.httpPort ?? (await pickPort(host))
+    const rpcPort = await pickPort(host)
+    const confPath = join(opts.dir, 'influxd.conf')
+    writeFileSync(confPath, configText(opts.dir, httpPort, rpcPort, host, opts.auth ?? false), {
+      mode: PRIVATE_FILE_MODE,
+    })
+    const logFd = opts.stdio === 'inherit' ? undefined : openSync(logPath, 'w', PRIVATE_FILE_MODE)
+    // the child inherits the umask at fork: its own files (meta, data, wal) are then private too. Set and
+    // restored around the synchronous spawn only, so nothing else in this process sees it.
+    const umask = process.umask(0o077)
+    try {
+      child = spawn(opts.bin, ['-config', confPath], {
+        stdio: logFd === undefined ? 'inherit' : ['ignore', 'ignore', logFd],
+        detached: opts.ownProcessGroup ?? false,
+      })
+    } finally {
+      process.umask(umask)
+      if (logFd !== undefined) closeSync(logFd)
+    }
+    if (!child.pid) throw new CourtyardError('INFLUX_UNAVAILABLE', `could not start ${opts.bin}`)
+    writeFileSync(pidFile, String(child.pid), { mode: PRIVATE_FILE_MODE })
+    url = `http://${host}:${httpPort}`
+    const outcome = await waitForPing(url, child, timeoutMs)
+    if (typeof outcome === 'number') {
+      rmSync(pidFile, { force: true })
+      const why = logTail(logPath)
+      if (attempt < START_ATTEMPTS && PORT_TAKEN.test(why)) continue
+      throw new CourtyardError(
+        'INFLUX_UNAVAILABLE',
+        `influxd exited with code ${outcome} before it was ready${why ? `: ${why}` : ''}`,
+      )
+    }
+    answered = outcome === 'ready'
+    break
   }
   if (!answered && !opts.slowStartOk) {
     child.kill('SIGKILL')
