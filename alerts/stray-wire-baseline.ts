@@ -41,8 +41,9 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   if (s.candidate && s.candidate.readings < 2 && dW > 0) return
   const dQ =
     obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined ? obs.reactiveVA - s.prevQ : null
-  if (dQ !== null && motorBesidePfc(s, dW, dQ, params)) {
+  if (dQ !== null && motorBesidePfc(s, dW, dQ, dH, params)) {
     follow(s, dW, dH, dQ)
+    if (dW > 0) s.motorRiseTs = obs.ts
     return
   }
   // under a cleaner or heater a small change says nothing about the lights
@@ -158,7 +159,13 @@ function maxBesideW(s: StrayWireState, params: StrayWireParams): number {
  * two together pass the largest charger). Only from a steady minute; a fall only of what the background
  * held.
  */
-function motorBesidePfc(s: StrayWireState, dW: number, dQ: number, params: StrayWireParams): boolean {
+function motorBesidePfc(
+  s: StrayWireState,
+  dW: number,
+  dQ: number,
+  dH: number,
+  params: StrayWireParams,
+): boolean {
   const pfc = s.alert ? s.alert.pfc === true : s.candidate?.pfc === true
   if (!pfc || s.prevW === null || s.prev2W === null || Math.sign(dW) !== Math.sign(dQ)) return false
   if (Math.abs(s.prevW - s.prev2W) > Math.max(6, 0.03 * s.prevW)) return false
@@ -174,8 +181,30 @@ function motorBesidePfc(s: StrayWireState, dW: number, dQ: number, params: Stray
       x.harmonicRatio !== null &&
       Math.abs(w - x.levelW) <= Math.max(15, 0.15 * x.levelW) &&
       Math.abs(dQ) >= MOTOR_VAR_PER_W * x.levelW &&
+      // and its harmonic share, no rectifier's (whose leading current moves |Q| as much: review 2026-12-03)
+      Math.abs(dH) <= (x.harmonicRatio! + MOTOR_SHARE_SLACK) * w &&
       (dW > 0 || s.baselineW! >= x.levelW - Math.max(20, 0.1 * x.levelW)),
   )
+}
+
+/** Harmonic VA per W a compressor's step may carry over its learned share (loads beside it, meter noise). */
+const MOTOR_SHARE_SLACK = 0.15
+
+/**
+ * A compressor's start followed beside an active-PFC charger in the minute before a heater or cleaner
+ * came on was that load's partial first minute (an averaging meter shows part of it): it is taken back
+ * out of the background.
+ */
+export function undoMotorRise(s: StrayWireState): void {
+  if (s.motorRiseTs === undefined) return
+  const rose = s.motorRiseTs === s.lastTs
+  s.motorRiseTs = undefined
+  const b = s.beside?.[s.beside.length - 1]
+  if (!rose || !b) return
+  s.baselineW = Math.max(0, s.baselineW! - b.w)
+  if (b.h !== null) s.baselineH = Math.max(0, s.baselineH - b.h)
+  if (b.q !== null) s.baselineQ = Math.max(0, (s.baselineQ ?? 0) - b.q)
+  s.beside = s.beside!.slice(0, -1)
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   followLightSteps,
   initBaseline,
   setBackgroundWaveform,
+  undoMotorRise,
   updateBaseline,
 } from './stray-wire-baseline.ts'
 import {
@@ -105,7 +106,11 @@ export function detectStrayWire(
   // what arrived with the step left in its first minutes: nothing of the background left with it
   if (stepLeftAgain(s, obs)) s.candidate = null
   if (s.candidate || s.alert) followLightSteps(s, obs, params)
-  const c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
+  let c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
+  if (c.cls === 'big' && !s.prevBig && s.motorRiseTs !== undefined) {
+    undoMotorRise(s)
+    c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
+  }
 
   let verdict: StrayWireVerdict | undefined
   // a candidate this reading drops still stood in the reading before it: that reading held it
@@ -704,6 +709,14 @@ function pfcSwappedIn(
       obs.unexplainedW - (s.baselineW! - x.levelW) < minW,
   )
   if (stoppedAlone) return
+  // nor does a load seen arriving and not yet leaving (a fridge not learned yet) of the fall's watts
+  const beforeW = s.prevBig ? (s.preBigW ?? s.baselineW!) : s.prevW
+  const fallW = beforeW === null ? 0 : beforeW - obs.unexplainedW
+  if (
+    fallW >= minW / 2 &&
+    (s.normal?.pending ?? []).some((p) => Math.abs(p.w - fallW) <= Math.max(15, 0.15 * p.w))
+  )
+    return
   let best: { w: number; h: number; q: number; levelW: number } | undefined
   for (const x of learned) {
     // a motor's own harmonic share (a lamp taken for a compressor carries almost none)

@@ -187,6 +187,12 @@ export interface StrayWireState {
   /** The largest excess over the background in that run, W. */
   bigMaxW?: number
   /**
+   * When a compressor's start was last followed beside an active-PFC charger (stray-wire-baseline.ts): a
+   * heater or cleaner in the next reading makes it that load's partial minute. Optional so states persisted
+   * before it load.
+   */
+  motorRiseTs?: number
+  /**
    * The reading (W, harmonic VA) just before that run began: a level that is there unchanged when the
    * big load goes off was there before it too, and is no new load.
    */
