@@ -90,8 +90,11 @@ export function arrivedAsKnownRun(
  * its longest run, not beyond it), and a step that is the other's level less it. The one that stood is a
  * pending step of a known compressor's size, or, where the step came out from under a heater or cleaner
  * (`stopHidden`), a load already taken for one and followed since (a fridge taken in after a heater
- * went off, stopping under the heater's next run as the dehumidifier started). Returns the compressor
- * that started and the load that left.
+ * went off, stopping under the heater's next run as the dehumidifier started), or one of the circuit's
+ * regulars (runs seen ten times and more, as the one that started) that the background held: a fridge
+ * running as the heater came on and stopping under it. The cost: a charger of exactly their difference's
+ * size plugged in under a heater is followed as that compressor's run (raised if it outlasts it).
+ * Returns the compressor that started and the load that left.
  */
 export function swappedWithRun(
   n: CircuitNormal,
@@ -136,8 +139,17 @@ export function swappedWithRun(
     const started = left && startedBeside(left, w.levelW)
     if (started) return { started, leftW: w.levelW, watch: w }
   }
+  // or one of the circuit's regulars (a fridge that runs most of the day) that the background held
+  for (const left of runs) {
+    if (left.source !== 'learned' || left.count < REGULAR_RUNS || !standing(left.levelW)) continue
+    const started = startedBeside(left, left.levelW)
+    if (started && started.count >= REGULAR_RUNS) return { started, leftW: left.levelW }
+  }
   return undefined
 }
+
+/** Runs seen this often make a compressor one of the circuit's regulars (a fridge cycles ~20 times a day). */
+const REGULAR_RUNS = 10
 
 const MIN = 60_000
 /**

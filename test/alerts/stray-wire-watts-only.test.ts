@@ -450,3 +450,45 @@ describe('detectStrayWire on a watts-only circuit: a charger beside a followed c
     )
   })
 })
+
+describe('detectStrayWire on a watts-only circuit: its regular fridge stops and its dehumidifier starts under a heater', () => {
+  // development scenario 7 of circuit-mixed-basic: a fridge (100 W) that runs most of the day and a
+  // dehumidifier (280 W), both learned many times over; the fridge runs when a heater comes on (07:32–07:50),
+  // stops under it, and the dehumidifier starts under it. After the heater the level is the dehumidifier
+  // less the fridge over a background that held the fridge: by watts alone a charger's size
+  const t0 = local('2026-01-14T07:00:00')
+  const known = (id: string, levelW: number, count: number, longestMin: number): LoadSignature =>
+    learnedSignature({
+      id,
+      levelW,
+      count,
+      longestMin,
+      timedRuns: 8,
+      firstTs: t0 - 2 * 1440 * MIN,
+      lastTs: t0,
+    })
+  const from = (fridgeRuns: number): StrayWireState => ({
+    ...initialStrayWireState(),
+    normal: {
+      ...initialCircuitNormal(),
+      signatures: [known('fridge', 101, fridgeRuns, 144), known('dehumidifier', 278, 30, 162)],
+    },
+  })
+  const heater = scheduled('electric-heater', t0, 1600, [[32.5, 50.5]])
+  const fridge = scheduled('fridge', t0, 101, [[0, 40.5]])
+  const dehumidifier = scheduled('dehumidifier', t0, 280, [[45.5, 200]])
+
+  it('raises nothing: one of the circuit’s regulars stopped as another started', () => {
+    expect(
+      raises(run(wattsOnly([heater, fridge, dehumidifier], t0, 240), undefined, true, from(89))),
+    ).toEqual([])
+  })
+
+  it('still raises a charger of another size plugged in under the heater', () => {
+    const plugged = t0 + 40.5 * MIN
+    const bike = chargerSession(
+      charger(plugged, { chemistry: 'lithium', ccPowerW: 240, ccRise: 0.02, ccMin: 150, taperMin: 60 }),
+    )
+    raisedOnceWithin(run(wattsOnly([heater, fridge, bike], t0, 240), undefined, true, from(89)), plugged, 30)
+  })
+})
