@@ -114,7 +114,7 @@ export function swappedWithRun(
     b.source === 'learned' &&
     b.longestMin !== undefined &&
     onsetTs - sinceTs <= b.longestMin * MIN &&
-    onsetTs - sinceTs >= DUE_SHARE * b.longestMin * MIN
+    onsetTs - sinceTs >= (b.count >= REGULAR_RUNS ? RUN_MIN_MS : DUE_SHARE * b.longestMin * MIN)
   const startedBeside = (left: LoadSignature, leftW: number): LoadSignature | undefined =>
     runs.find(
       (a) =>
@@ -157,3 +157,8 @@ const MIN = 60_000
  * runs is not due to stop, and a charger of the difference's size plugged in then is no swap.
  */
 const DUE_SHARE = 0.5
+/**
+ * One of the circuit's regulars (a fridge cycling all day) is due to stop once it has run a compressor
+ * run's least: its longest run learned may be a tangle of several, and half of it longer than any.
+ */
+const RUN_MIN_MS = 10 * MIN

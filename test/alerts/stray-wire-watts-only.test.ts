@@ -492,3 +492,43 @@ describe('detectStrayWire on a watts-only circuit: its regular fridge stops and 
     raisedOnceWithin(run(wattsOnly([heater, fridge, bike], t0, 240), undefined, true, from(89)), plugged, 30)
   })
 })
+
+describe('detectStrayWire on a watts-only circuit: its regular fridge stops as its dehumidifier starts, in plain view', () => {
+  // development scenario 7 of circuit-mixed-basic: the fridge (100 W) runs 20–40 min at a time, but the
+  // longest run it was credited with is 144 min (runs merged in a tangle); 23 min into a run it stops in
+  // the minute the dehumidifier (280 W) starts. Half of 144 min is longer than any of its runs: a regular
+  // is due once it has run a compressor run's least
+  const t0 = local('2026-01-14T16:00:00')
+  const known = (id: string, levelW: number, count: number, longestMin: number): LoadSignature =>
+    learnedSignature({
+      id,
+      levelW,
+      count,
+      longestMin,
+      timedRuns: 8,
+      firstTs: t0 - 2 * 1440 * MIN,
+      lastTs: t0,
+    })
+  const from: StrayWireState = {
+    ...initialStrayWireState(),
+    normal: {
+      ...initialCircuitNormal(),
+      signatures: [known('fridge', 101, 97, 144), known('dehumidifier', 278, 34, 162)],
+    },
+  }
+  const lamp = scheduled('lights', t0, 20, [[0, 300]])
+  const fridge = scheduled('fridge', t0, 101, [[17.5, 40.5]])
+  const dehumidifier = scheduled('dehumidifier', t0, 280, [[40.5, 190]])
+
+  it('raises nothing', () => {
+    expect(raises(run(wattsOnly([lamp, fridge, dehumidifier], t0, 240), undefined, true, from))).toEqual([])
+  })
+
+  it('still raises a charger of another size plugged in while the fridge runs', () => {
+    const plugged = t0 + 30.5 * MIN
+    const bike = chargerSession(
+      charger(plugged, { chemistry: 'lithium', ccPowerW: 240, ccRise: 0.02, ccMin: 150, taperMin: 60 }),
+    )
+    raisedOnceWithin(run(wattsOnly([lamp, fridge, bike], t0, 240), undefined, true, from), plugged, 15)
+  })
+})
