@@ -87,7 +87,7 @@ export function arrivedAsKnownRun(
  * own start was seen and whose stop was not (a fridge due to stop, within its longest run, as the
  * dehumidifier came on). Without harmonic current nothing else tells that swap from a charger of the
  * difference's size, so it takes both: a compressor standing in the background, due to stop (past half
- * its longest run, not beyond it), and a step that is the other's level less it. The one that stood is a
+ * its longest run, or 10 min for one of the circuit's regulars, not beyond it), and a step that is the other's level less it. The one that stood is a
  * pending step of a known compressor's size, or, where the step came out from under a heater or cleaner
  * (`stopHidden`), a load already taken for one and followed since (a fridge taken in after a heater
  * went off, stopping under the heater's next run as the dehumidifier started), or one of the circuit's
