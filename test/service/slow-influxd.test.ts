@@ -16,7 +16,16 @@ import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../su
 const work = mkdtempSync(join(tmpdir(), 'courtyard-slow-influxd-'))
 const services: ServiceProcess[] = []
 afterAll(async () => {
-  for (const s of services) await s.kill('SIGKILL').catch(() => undefined)
+  for (const s of services) {
+    await s.kill('SIGKILL').catch(() => undefined)
+    // a SIGKILLed service cannot stop its influxd, which runs in a process group of its own: this does
+    // (left running, every test run added one more influxd to the machine)
+    try {
+      process.kill(Number(readFileSync(join(s.dataDir, 'influxdb', 'influxd.pid'), 'utf8')), 'SIGKILL')
+    } catch {
+      // never started, or already gone
+    }
+  }
   rmSync(work, { recursive: true, force: true })
 })
 
