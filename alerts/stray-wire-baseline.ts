@@ -1,8 +1,9 @@
 // The background under a circuit or shed residual: lights, pile electronics, meter offset. A charger
 // is whatever steps up above it, so the baseline follows quiet readings and small undistorted steps,
 // and is frozen while a charger is being tracked.
-import { levelMatches, matchSignature } from './stray-wire-circuit-normal.ts'
-import type { Classified, Observation } from './stray-wire-classify.ts'
+import { levelMatches, matchSignature, recurringCompressor } from './stray-wire-circuit-normal.ts'
+import { type Classified, MOTOR_MIN_VAR_PER_W, type Observation } from './stray-wire-classify.ts'
+import { steadyBefore } from './stray-wire-evidence.ts'
 import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Background tracking: a quiet reading pulls the baseline 20 % of the way (≈ 5 min time constant). */
@@ -167,25 +168,26 @@ function motorBesidePfc(
   params: StrayWireParams,
 ): boolean {
   const pfc = s.alert ? s.alert.pfc === true : s.candidate?.pfc === true
-  if (!pfc || s.prevW === null || s.prev2W === null || Math.sign(dW) !== Math.sign(dQ)) return false
-  if (Math.abs(s.prevW - s.prev2W) > Math.max(6, 0.03 * s.prevW)) return false
+  if (!pfc || !steadyBefore(s) || Math.sign(dW) !== Math.sign(dQ)) return false
   const w = Math.abs(dW)
   // no heater or cleaner under it: the charger and the compressor at most
   const top = s.baselineW! + params.maxChargerW + w + 20
   if (s.prevW > top || s.prevW + dW > top) return false
   return (s.normal?.signatures ?? []).some(
     (x) =>
-      x.kind === 'compressor' &&
-      x.source === 'learned' &&
-      x.count >= 2 &&
+      recurringCompressor(x) &&
       x.harmonicRatio !== null &&
       Math.abs(w - x.levelW) <= Math.max(15, 0.15 * x.levelW) &&
       Math.abs(dQ) >= MOTOR_VAR_PER_W * x.levelW &&
       // and its harmonic share, no rectifier's (whose leading current moves |Q| as much: review 2026-12-03)
       Math.abs(dH) <= (x.harmonicRatio! + MOTOR_SHARE_SLACK) * w &&
-      (dW > 0 || s.baselineW! >= x.levelW - Math.max(20, 0.1 * x.levelW)),
+      (dW > 0 || backgroundHolds(s, x.levelW)),
   )
 }
+
+/** The background holds a load of `w` W (to a compressor's creep and the meter's error). */
+export const backgroundHolds = (s: StrayWireState, w: number): boolean =>
+  s.baselineW! >= w - Math.max(20, 0.1 * w)
 
 /** Harmonic VA per W a compressor's step may carry over its learned share (loads beside it, meter noise). */
 const MOTOR_SHARE_SLACK = 0.15
@@ -208,10 +210,10 @@ export function undoMotorRise(s: StrayWireState): void {
 }
 
 /**
- * Reactive VA per W a compressor starting or stopping moves at least (a motor draws ≥ 0.55; margin for
- * LED drivers' leading current beside it).
+ * Reactive VA per W a compressor starting or stopping moves at least: a motor's least
+ * (MOTOR_MIN_VAR_PER_W), less a margin for LED drivers' leading current beside it.
  */
-const MOTOR_VAR_PER_W = 0.4
+const MOTOR_VAR_PER_W = MOTOR_MIN_VAR_PER_W - 0.15
 
 /** Harmonic VA per W of a rectifier charger at least (minHarmonicRatio's default). */
 const DISTORTED_PER_W = 0.5
@@ -229,7 +231,7 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
   if (s.prevW > top || obs.unexplainedW > top) return
   const dW = obs.unexplainedW - s.prevW
   // the minute before it was steady: not the second half of a step an averaging meter split
-  const steady = Math.abs(s.prevW - s.prev2W) <= Math.max(6, 0.03 * s.prevW)
+  const steady = steadyBefore(s)
   if (dW < 0) {
     const fall = -dW
     const excess = s.prevW - s.baselineW!
@@ -269,9 +271,7 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
  */
 function compressorBeside(s: StrayWireState, w: number, own: number): boolean {
   if (Math.abs(w - own) <= OWN_SIZE_SHARE * own) return false
-  return (s.normal?.signatures ?? []).some(
-    (x) => x.kind === 'compressor' && x.source === 'learned' && x.count >= 2 && levelMatches(x, w, null),
-  )
+  return (s.normal?.signatures ?? []).some((x) => recurringCompressor(x) && levelMatches(x, w, null))
 }
 
 /**
@@ -281,9 +281,7 @@ function compressorBeside(s: StrayWireState, w: number, own: number): boolean {
 function compressorNearer(s: StrayWireState, fall: number, excessW: number): boolean {
   return (s.normal?.signatures ?? []).some(
     (x) =>
-      x.kind === 'compressor' &&
-      x.source === 'learned' &&
-      x.count >= 2 &&
+      recurringCompressor(x) &&
       levelMatches(x, fall, null) &&
       Math.abs(fall - x.levelW) < Math.abs(fall - excessW) &&
       s.baselineW! >= x.levelW - 20,

@@ -751,6 +751,10 @@ function alreadyOn(
   return backgroundH - (known ? before : 0) - othersH >= 0.8 * s.harmonicRatio * s.levelW
 }
 
+/** One of the circuit's own compressors, learned from its runs and seen run more than once. */
+export const recurringCompressor = (x: LoadSignature): boolean =>
+  x.kind === 'compressor' && x.source === 'learned' && x.count >= 2
+
 /**
  * Below this share of a learned compressor's own harmonic VA per W, a load is not that compressor; only
  * where its share is measurably above meter noise (a fridge learned at 0.01 says nothing).

@@ -94,6 +94,8 @@ export const MAX_HARMONIC_RATIO = 1.7
  */
 export const PFC_MAX_HARMONIC_RATIO = 0.25
 const PFC_MAX_REACTIVE_RATIO = 0.45
+/** Reactive VA per W a compressor's motor draws at least (domain.md: PF 0.6–0.85). */
+export const MOTOR_MIN_VAR_PER_W = 0.55
 
 /** An active-PFC charger's waveform: harmonic and reactive VA per W of its excess within its bounds. */
 const pfcShaped = (ratio: number, q: number | null): boolean =>

@@ -3,6 +3,7 @@
 // taper), distorted (THD 60–120 %) where the meter reports it. Lights are too small, cleaners and
 // heaters too big, legit charging is metered by the ports. See domain.md "Stray-wire detection".
 import {
+  backgroundHolds,
   followLightSteps,
   initBaseline,
   setBackgroundWaveform,
@@ -20,6 +21,7 @@ import {
   matchSignature,
   noteMatch,
   noteSteps,
+  recurringCompressor,
   startEpisode,
 } from './stray-wire-circuit-normal.ts'
 import {
@@ -29,6 +31,7 @@ import {
   isEveningOrNight,
   localHour,
   MAX_HARMONIC_RATIO,
+  MOTOR_MIN_VAR_PER_W,
   type Observation,
   observe,
   PFC_MAX_HARMONIC_RATIO,
@@ -46,6 +49,7 @@ import {
   RECENT_READINGS,
   sawStep,
   startCandidate,
+  steadyBefore,
   stepLeftAgain,
 } from './stray-wire-evidence.ts'
 import { explainRaise } from './stray-wire-explain.ts'
@@ -666,8 +670,6 @@ function chargerSwappedIn(
   return false
 }
 
-/** A motor draws at least this much reactive current per W (domain.md: compressors, PF 0.6–0.85). */
-const MOTOR_VAR_PER_W_MIN = 0.55
 /** An active-PFC charger's input, at PF 0.98 */
 const PFC_VAR_PER_W = 0.2
 /** Reactive VA a compressor's motor takes with it when it stops, at least, less meter margin. */
@@ -697,15 +699,13 @@ function pfcSwappedIn(
   // a reading whose reactive current the meter's PF rounds to nothing (beside distorted loads) says nothing
   if (obs.reactiveVA <= 0) return
   const minW = params.minPfcStepW ?? params.minStepW
-  const learned = (s.normal?.signatures ?? []).filter(
-    (x) => x.kind === 'compressor' && x.source === 'learned' && x.count >= 2,
-  )
+  const learned = (s.normal?.signatures ?? []).filter(recurringCompressor)
   // one of them stopping, with no more than a lamp arriving, says it as well: a motor that could draw the
   // reactive current that went, and whose watts leave no charger's over the background without it
   const stoppedAlone = learned.some(
     (x) =>
       fallQ <= MOTOR_VAR_PER_W_MAX * x.levelW &&
-      fallQ >= MOTOR_VAR_PER_W_MIN * x.levelW - SWAP_MIN_VAR &&
+      fallQ >= MOTOR_MIN_VAR_PER_W * x.levelW - SWAP_MIN_VAR &&
       obs.unexplainedW - (s.baselineW! - x.levelW) < minW,
   )
   if (stoppedAlone) return
@@ -717,24 +717,27 @@ function pfcSwappedIn(
     (s.normal?.pending ?? []).some((p) => Math.abs(p.w - fallW) <= Math.max(15, 0.15 * p.w))
   )
     return
-  let best: { w: number; h: number; q: number; levelW: number } | undefined
+  // the largest compressor that leaves a charger explains the most of the reactive current that went
+  let best: { w: number; h: number; q: number } | undefined
+  let bestW = 0
   for (const x of learned) {
     // a motor's own harmonic share (a lamp taken for a compressor carries almost none)
     if (x.harmonicRatio === null || x.harmonicRatio < 0.1) continue
     // the background held the motor's watts
-    if (s.baselineW! < x.levelW - Math.max(20, 0.1 * x.levelW)) continue
+    if (!backgroundHolds(s, x.levelW)) continue
     const w = Math.max(0, s.baselineW! - x.levelW)
     const h = Math.max(0, s.baselineH - x.harmonicRatio * x.levelW)
     const excessW = obs.unexplainedW - w
     if (excessW < minW || excessW > params.maxChargerW) continue
     // the motor's reactive current went, less the little an active-PFC input brings
-    if (fallQ < MOTOR_VAR_PER_W_MIN * x.levelW - PFC_VAR_PER_W * excessW) continue
+    if (fallQ < MOTOR_MIN_VAR_PER_W * x.levelW - PFC_VAR_PER_W * excessW) continue
     // no more harmonic current than an active-PFC input carries
     if (obs.harmonicVA - h > PFC_MAX_HARMONIC_RATIO * excessW) continue
-    if (!best || x.levelW > best.levelW)
-      best = { w, h, q: Math.max(0, (s.baselineQ ?? 0) - fallQ), levelW: x.levelW }
+    if (x.levelW <= bestW) continue
+    best = { w, h, q: Math.max(0, (s.baselineQ ?? 0) - fallQ) }
+    bestW = x.levelW
   }
-  return best && { w: best.w, h: best.h, q: best.q }
+  return best
 }
 
 /**
@@ -804,8 +807,7 @@ function knownBeforeStepUp(
   params: StrayWireParams,
 ): LoadSignature | undefined {
   if (obs.source !== 'circuit' || obs.harmonicVA !== null || cand.stepW === undefined) return
-  if (s.prevW === null || s.prev2W === null || s.prevBig) return
-  if (Math.abs(s.prevW - s.prev2W) > Math.max(6, 0.03 * s.prevW)) return
+  if (s.prevBig || !steadyBefore(s)) return
   if (obs.unexplainedW - s.prevW < params.minStepW) return
   if (!near(s.prevW - s.baselineW!, cand.stepW)) return
   return matchSignature(s.normal!, obs.ts, cand.stepW, null, params.utcOffsetMin, params.feedback)

@@ -201,6 +201,13 @@ export function stepLeftAgain(s: StrayWireState, obs: Observation): boolean {
   return !(h >= MIN_CANDIDATE_H_VA && obs.harmonicVA - s.baselineH >= 0.5 * h)
 }
 
+/**
+ * The reading before this one held the level of the one before it (within meter noise and a compressor's
+ * creep): not the second half of a step an averaging meter split, nor a big load's partial minute.
+ */
+export const steadyBefore = (s: StrayWireState): s is StrayWireState & { prevW: number; prev2W: number } =>
+  s.prevW !== null && s.prev2W !== null && Math.abs(s.prevW - s.prev2W) <= Math.max(6, 0.03 * s.prevW)
+
 /** A candidate this young may still lose what arrived with its step. */
 const YOUNG_READINGS = 3
 
@@ -328,8 +335,7 @@ export function noteBigRun(
     s.preBigW = tracked ? null : s.prevW
     s.preBigH = tracked ? null : s.prevH
     s.preBigQ = tracked ? null : (s.prevQ ?? null)
-    s.preBigSteady =
-      s.prevW !== null && s.prev2W !== null && Math.abs(s.prevW - s.prev2W) <= Math.max(6, 0.03 * s.prevW)
+    s.preBigSteady = steadyBefore(s)
     s.bigStepW = null
     s.bigStepTs = null
     return

@@ -142,6 +142,7 @@ export async function startLocalInfluxd(opts: {
    * of killing it and failing. The service's influx part waits for it; devices need not.
    */
   slowStartOk?: boolean
+  /** 'inherit': influxd's output on this process's terminal; default: into `dir`/influxd.log */
   stdio?: 'ignore' | 'inherit'
   /** a fixed HTTP port (e.g. to restart a stopped server where its clients expect it); default: a free one */
   httpPort?: number
@@ -202,7 +203,8 @@ export async function startLocalInfluxd(opts: {
     const outcome = await waitForPing(url, child, timeoutMs)
     if (typeof outcome === 'number') {
       rmSync(pidFile, { force: true })
-      const why = logTail(logPath)
+      // with its output on a terminal, it said why there; the log file would be an earlier start's
+      const why = logFd === undefined ? '' : logTail(logPath)
       if (attempt < START_ATTEMPTS && PORT_TAKEN.test(why)) continue
       throw new CourtyardError(
         'INFLUX_UNAVAILABLE',

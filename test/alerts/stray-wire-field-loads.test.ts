@@ -32,6 +32,7 @@ import {
   charger,
   circuitSeries,
   clears,
+  knowing,
   learnedSignature,
   local,
   MIN,
@@ -129,22 +130,16 @@ describe('an active-PFC charger plugged in under a heater on a circuit that know
   // the circuit learned its dehumidifier (235 W, 0.22 VA per W) on earlier days; a heater holds steady
   // 20:00–21:00 and a 220 W active-PFC charger plugs in under it at 20:20
   const t0 = local('2026-01-05T19:00:00')
-  const known: StrayWireState = {
-    ...initialStrayWireState(),
-    normal: {
-      ...initialCircuitNormal(),
-      signatures: [
-        learnedSignature({
-          id: 'dehumidifier',
-          levelW: 235,
-          harmonicRatio: 0.22,
-          count: 18,
-          longestMin: 150,
-          timedRuns: 8,
-        }),
-      ],
-    },
-  }
+  const known = knowing(
+    learnedSignature({
+      id: 'dehumidifier',
+      levelW: 235,
+      harmonicRatio: 0.22,
+      count: 18,
+      longestMin: 150,
+      timedRuns: 8,
+    }),
+  )
   const heater = spans('electric-heater', t0, 1600, 1, 3, [[60, 120]])
   const onset = local('2026-01-05T20:20:30')
   const pfc = chargerSession(pfcCharger(onset, 220))
@@ -166,38 +161,53 @@ describe('an active-PFC charger plugged in under a heater on a circuit that know
   })
 })
 
+/** A compressor the circuit learned: `levelW` W at `harmonicRatio` VA per W, `count` runs, the longest given. */
+const learnedCompressor = (
+  id: string,
+  levelW: number,
+  harmonicRatio: number,
+  count: number,
+  longestMin: number,
+): LoadSignature => learnedSignature({ id, levelW, harmonicRatio, count, longestMin })
+
+/** An evening's lamps and low-PF LED banks, on from `t0` for `minutes`. */
+const lampsAndBanks = (t0: number, lampW: number, banksW: number, minutes: number): LoadModel[] => [
+  spans('lights', t0, lampW, 0.95, 10, [[0, minutes]]),
+  spans('led-banks', t0, banksW, 0.55, 130, [[0, minutes]]),
+]
+
+/** The detector over `loads` from `t0`, from a state that knows the circuit (`persist`: JSON each reading). */
+const runKnowing = (
+  from: StrayWireState,
+  loads: LoadModel[],
+  t0: number,
+  minutes: number,
+  o: { persist?: boolean; samples?: number } = {},
+) =>
+  run(circuitSeries(loads, { fromMs: t0, minutes, samples: o.samples }), undefined, o.persist ?? false, from)
+
 describe('an active-PFC charger plugged in as the circuit’s dehumidifier stopped under a heater', () => {
   // development scenario 71 of circuit-mixed-stray: the dehumidifier (265 W, PF 0.8) ran when the heater
   // came on and stopped under it; the charger (230 W) plugged in as the heater went. The watts after the
   // heater are about what stood before it, so no step shows; the motor's reactive current and harmonic
   // share went, and with the dehumidifier (as learned) out of the background a charger's excess is left
   const t0 = local('2026-02-03T18:00:00')
-  const known: StrayWireState = {
-    ...initialStrayWireState(),
-    normal: {
-      ...initialCircuitNormal(),
-      signatures: [
-        learnedSignature({ id: 'dehumidifier', levelW: 268, harmonicRatio: 0.25, count: 6, longestMin: 150 }),
-      ],
-    },
-  }
-  const lamps = spans('lights', t0, 20, 0.95, 10, [[0, 360]])
-  const banks = spans('led-banks', t0, 45, 0.55, 130, [[0, 360]])
+  const known = knowing(learnedCompressor('dehumidifier', 268, 0.25, 6, 150))
+  const evening = lampsAndBanks(t0, 20, 45, 360)
   // on at 20:30, off at 22:10:30 under the heater (22:00–22:15), the charger at 22:14:30
   const dehumidifier = spans('dehumidifier', t0, 265, 0.8, 20, [[150, 250.5]])
   const heater = spans('electric-heater', t0, 1850, 1, 3, [[240, 255]])
   const onset = local('2026-02-03T22:14:30')
   const pfc = chargerSession(pfcCharger(onset, 230))
-  const loads = [lamps, banks, dehumidifier, heater]
+  const loads = [...evening, dehumidifier, heater]
 
   it('is raised within 5 minutes of the heater going off', () => {
-    const r = run(circuitSeries([...loads, pfc], { fromMs: t0, minutes: 360 }), undefined, false, known)
+    const r = runKnowing(known, [...loads, pfc], t0, 360)
     expect(raisedOnceWithin(r, onset, 5).ts).toBeGreaterThan(onset)
   })
 
   it('raises nothing when the dehumidifier stops under the heater and nothing arrives', () => {
-    const r = run(circuitSeries(loads, { fromMs: t0, minutes: 360 }), undefined, false, known)
-    expect(raises(r)).toEqual([])
+    expect(raises(runKnowing(known, loads, t0, 360))).toEqual([])
   })
 
   it('raises nothing when a fridge stops beside it in plain view as a lamp switches on', () => {
@@ -205,32 +215,12 @@ describe('an active-PFC charger plugged in as the circuit’s dehumidifier stopp
     // neither's size; taking the larger compressor out instead left a charger's watts
     const fridge = spans('fridge', t0, 125, 0.67, 12, [[100, 160.5]])
     const lamp = spans('lights', t0, 46, 1, 3, [[160.5, 162]])
-    const withFridge: StrayWireState = {
-      ...initialStrayWireState(),
-      normal: {
-        ...initialCircuitNormal(),
-        signatures: [
-          learnedSignature({
-            id: 'dehumidifier',
-            levelW: 271,
-            harmonicRatio: 0.2,
-            count: 11,
-            longestMin: 174,
-          }),
-          learnedSignature({ id: 'fridge', levelW: 124, harmonicRatio: 0.23, count: 24, longestMin: 94 }),
-        ],
-      },
-    }
-    const r = run(
-      circuitSeries([lamps, banks, spans('dehumidifier', t0, 265, 0.8, 20, [[60, 360]]), fridge, lamp], {
-        fromMs: t0,
-        minutes: 240,
-      }),
-      undefined,
-      false,
-      withFridge,
+    const withFridge = knowing(
+      learnedCompressor('dehumidifier', 271, 0.2, 11, 174),
+      learnedCompressor('fridge', 124, 0.23, 24, 94),
     )
-    expect(raises(r)).toEqual([])
+    const running = spans('dehumidifier', t0, 265, 0.8, 20, [[60, 360]])
+    expect(raises(runKnowing(withFridge, [...evening, running, fridge, lamp], t0, 240))).toEqual([])
   })
 })
 
@@ -241,98 +231,58 @@ describe('an active-PFC charger and a fridge plugged in together beside the dehu
   // background loses it. Before, the excess fell to the dehumidifier's size and the charger was dismissed
   // as the dehumidifier (or its alert cleared while it still charged)
   const t0 = local('2026-01-07T18:00:00')
-  const known: StrayWireState = {
-    ...initialStrayWireState(),
-    normal: {
-      ...initialCircuitNormal(),
-      signatures: [
-        learnedSignature({
-          id: 'dehumidifier',
-          levelW: 230,
-          harmonicRatio: 0.12,
-          count: 12,
-          longestMin: 165,
-        }),
-        learnedSignature({ id: 'fridge', levelW: 132, harmonicRatio: 0.14, count: 36, longestMin: 44 }),
-      ],
-    },
-  }
-  const lamps = spans('lights', t0, 25, 0.95, 10, [[0, 400]])
-  const banks = spans('led-banks', t0, 50, 0.55, 130, [[0, 400]])
+  const known = knowing(
+    learnedCompressor('dehumidifier', 230, 0.12, 12, 165),
+    learnedCompressor('fridge', 132, 0.14, 36, 44),
+  )
+  const evening = lampsAndBanks(t0, 25, 50, 400)
   const fridge = spans('fridge', t0, 130, 0.7, 14, [[204.5, 240]])
   const onset = local('2026-01-07T21:24:30')
   // an hour at its level, then half an hour's taper
   const pfc = chargerSession(pfcCharger(onset, 311, { ccMin: 60, taperMin: 30, totalMin: 100 }))
-  const dehumidifier = (on: [number, number][]) => spans('dehumidifier', t0, 230, 0.8, 12, on)
-  const series = (loads: LoadModel[]) =>
-    run(circuitSeries(loads, { fromMs: t0, minutes: 400 }), undefined, false, known)
+  const once = spans('dehumidifier', t0, 230, 0.8, 12, [[120, 210.5]])
+  // and on again beside the alert, to the end
+  const twice = spans('dehumidifier', t0, 230, 0.8, 12, [
+    [120, 210.5],
+    [250.5, 400],
+  ])
 
   it('is raised within 10 minutes and kept while the charger holds its level', () => {
-    const r = series([lamps, banks, fridge, dehumidifier([[120, 210.5]]), pfc])
+    const r = runKnowing(known, [...evening, fridge, once, pfc], t0, 400)
     raisedOnceWithin(r, onset, 10)
     for (const c of clears(r)) expect(c.ts).toBeGreaterThanOrEqual(onset + 60 * MIN)
   })
 
   it('follows the dehumidifier starting again beside the alert: cleared once the charger stops', () => {
-    const r = series([
-      lamps,
-      banks,
-      fridge,
-      dehumidifier([
-        [120, 210.5],
-        [250.5, 400],
-      ]),
-      pfc,
-    ])
+    const r = runKnowing(known, [...evening, fridge, twice, pfc], t0, 400)
     raisedOnceWithin(r, onset, 10)
-    // the charger is done 90 minutes after its onset; the dehumidifier runs on to the end
+    // the charger is done 90 minutes after its onset
     expect(clears(r)).toHaveLength(1)
     expect(clears(r)[0]!.ts).toBeGreaterThanOrEqual(onset + 60 * MIN)
     expect(clears(r)[0]!.ts).toBeLessThanOrEqual(onset + 100 * MIN)
   })
 
   it('raises nothing for the same evening without the charger', () => {
-    expect(
-      raises(
-        series([
-          lamps,
-          banks,
-          fridge,
-          dehumidifier([
-            [120, 210.5],
-            [250.5, 400],
-          ]),
-        ]),
-      ),
-    ).toEqual([])
+    expect(raises(runKnowing(known, [...evening, fridge, twice], t0, 400))).toEqual([])
   })
 })
 
 describe('beside an active-PFC alert on a circuit that knows its 250 W dehumidifier (review of 2026-12-03)', () => {
   const t0 = local('2026-01-07T18:00:00')
-  const known: StrayWireState = {
-    ...initialStrayWireState(),
-    normal: {
-      ...initialCircuitNormal(),
-      signatures: [
-        learnedSignature({ id: 'dehumidifier', levelW: 250, harmonicRatio: 0.15, count: 6, longestMin: 150 }),
-      ],
-    },
-  }
-  const lamps = spans('lights', t0, 10, 0.95, 10, [[0, 600]])
+  const known = knowing(learnedCompressor('dehumidifier', 250, 0.15, 6, 150))
   // LED banks whose leading current about cancels the charger's lagging one: the meter's PF rounds Q to ~0
-  const banks = spans('led-banks', t0, 60, 0.55, 130, [[0, 600]])
+  const evening = lampsAndBanks(t0, 10, 60, 600)
   const pfc = chargerSession(pfcCharger(t0 + 60.5 * MIN, 150, { ccMin: 200, taperMin: 40, totalMin: 260 }))
 
   it('does not take a rectifier charger plugged in beside it for the dehumidifier starting', () => {
     // 250 W, PF 0.6, THD 90 %: its leading current moves |Q| by ~155 var, as a motor would; its harmonic
     // current is no motor's
     const rectifier = chargerSession(charger(t0 + 120.5 * MIN, { ccPowerW: 250 }))
-    const series = (minutes: number) => circuitSeries([lamps, banks, pfc, rectifier], { fromMs: t0, minutes })
+    const loads = [...evening, pfc, rectifier]
     for (const persist of [false, true]) {
-      expect(run(series(125), undefined, persist, known).state.baselineW).toBeLessThan(150)
+      expect(runKnowing(known, loads, t0, 125, { persist }).state.baselineW).toBeLessThan(150)
       // and its alert is not cleared while it still draws 150 W and more of its taper (to minute ~381)
-      for (const c of clears(run(series(600), undefined, persist, known)))
+      for (const c of clears(runKnowing(known, loads, t0, 600, { persist })))
         expect(c.ts).toBeGreaterThanOrEqual(t0 + 381 * MIN)
     }
   })
@@ -342,12 +292,7 @@ describe('beside an active-PFC alert on a circuit that knows its 250 W dehumidif
     // a step of the dehumidifier's watts with a motor's reactive current
     const cleaner = spans('cleaner', t0, 1000, 0.85, 25, [[130.8, 160.6]])
     for (const persist of [false, true]) {
-      const r = run(
-        circuitSeries([lamps, banks, pfc, cleaner], { fromMs: t0, minutes: 300, samples: 4 }),
-        undefined,
-        persist,
-        known,
-      )
+      const r = runKnowing(known, [...evening, pfc, cleaner], t0, 300, { persist, samples: 4 })
       expect(raises(r)).toHaveLength(1)
       // the charger holds its level to minute 260: nothing clears before
       for (const c of clears(r)) expect(c.ts).toBeGreaterThanOrEqual(t0 + 260 * MIN)
@@ -359,29 +304,14 @@ describe('a fridge the circuit has not learned yet stops beside its running dehu
   // the fall took a motor's reactive current; the learned dehumidifier taken out instead would leave a
   // charger's watts over the background. The fridge was seen arriving and not leaving: it is what left
   const t0 = local('2026-02-03T18:00:00')
-  const lamps = spans('lights', t0, 20, 0.95, 10, [[0, 360]])
-  const banks = spans('led-banks', t0, 45, 0.55, 130, [[0, 360]])
   const dehumidifier = spans('dehumidifier', t0, 265, 0.8, 20, [[60, 360]])
   const fridge = spans('fridge', t0, 125, 0.7, 20, [[100, 160.5]])
-  const known: StrayWireState = {
-    ...initialStrayWireState(),
-    normal: {
-      ...initialCircuitNormal(),
-      signatures: [
-        learnedSignature({ id: 'dehumidifier', levelW: 271, harmonicRatio: 0.2, count: 11, longestMin: 174 }),
-      ],
-    },
-  }
+  const known = knowing(learnedCompressor('dehumidifier', 271, 0.2, 11, 174))
 
   it('raises nothing', () => {
     for (const persist of [false, true]) {
-      const r = run(
-        circuitSeries([lamps, banks, dehumidifier, fridge], { fromMs: t0, minutes: 300 }),
-        undefined,
-        persist,
-        known,
-      )
-      expect(raises(r)).toEqual([])
+      const loads = [...lampsAndBanks(t0, 20, 45, 360), dehumidifier, fridge]
+      expect(raises(runKnowing(known, loads, t0, 300, { persist }))).toEqual([])
     }
   })
 })

@@ -1,6 +1,6 @@
 // Minute-by-minute series built from the physics models, run through the detector.
 import { expect } from 'vitest'
-import type { LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
+import { initialCircuitNormal, type LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
 import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import {
   DEFAULT_STRAY_WIRE_PARAMS,
@@ -67,6 +67,12 @@ export const learnedSignature = (over: Partial<LoadSignature>): LoadSignature =>
   firstTs: 0,
   lastTs: 0,
   ...over,
+})
+
+/** A fresh circuit's state that already knows these signatures (learned on earlier days, or taught). */
+export const knowing = (...signatures: LoadSignature[]): StrayWireState => ({
+  ...initialStrayWireState(),
+  normal: { ...initialCircuitNormal(), signatures },
 })
 
 export interface Run {

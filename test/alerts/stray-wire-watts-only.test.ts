@@ -2,7 +2,7 @@
 // meters whose minute readings show part of a load that switched mid-minute, and on chargers that
 // plugged in while a cleaner or heater hid the step.
 import { describe, expect, it } from 'vitest'
-import { initialCircuitNormal, type LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
+import type { LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
 import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import {
   initialStrayWireState,
@@ -16,6 +16,7 @@ import { electricHeater, ledLighting } from '../../simulators/physics/loads.ts'
 import { circuitReading } from '../../simulators/physics/meter.ts'
 import {
   charger,
+  knowing,
   learnedSignature,
   local,
   METER,
@@ -423,13 +424,7 @@ describe('detectStrayWire on a watts-only circuit: a charger beside a followed c
       timedRuns: 10,
       timedTs: t0 - 60 * MIN,
     })
-  const from: StrayWireState = {
-    ...initialStrayWireState(),
-    normal: {
-      ...initialCircuitNormal(),
-      signatures: [known('fridge', 120, 40), known('dehumidifier', 320, 180)],
-    },
-  }
+  const from = knowing(known('fridge', 120, 40), known('dehumidifier', 320, 180))
   const lamp = scheduled('lights', t0, 30, [[0, 600]])
   const heater = scheduled('electric-heater', t0, 1500, [[20.5, 30.5]])
   const fridge = scheduled('fridge', t0, 120, [
@@ -451,29 +446,18 @@ describe('detectStrayWire on a watts-only circuit: a charger beside a followed c
   })
 })
 
+/** One of a circuit's regular compressors: `count` runs learned over the two days before `t0`, 8 timed. */
+const regular = (t0: number, id: string, levelW: number, count: number, longestMin: number): LoadSignature =>
+  learnedSignature({ id, levelW, count, longestMin, timedRuns: 8, firstTs: t0 - 2 * 1440 * MIN, lastTs: t0 })
+
 describe('detectStrayWire on a watts-only circuit: its regular fridge stops and its dehumidifier starts under a heater', () => {
   // development scenario 7 of circuit-mixed-basic: a fridge (100 W) that runs most of the day and a
   // dehumidifier (280 W), both learned many times over; the fridge runs when a heater comes on (07:32–07:50),
   // stops under it, and the dehumidifier starts under it. After the heater the level is the dehumidifier
   // less the fridge over a background that held the fridge: by watts alone a charger's size
   const t0 = local('2026-01-14T07:00:00')
-  const known = (id: string, levelW: number, count: number, longestMin: number): LoadSignature =>
-    learnedSignature({
-      id,
-      levelW,
-      count,
-      longestMin,
-      timedRuns: 8,
-      firstTs: t0 - 2 * 1440 * MIN,
-      lastTs: t0,
-    })
-  const from = (fridgeRuns: number): StrayWireState => ({
-    ...initialStrayWireState(),
-    normal: {
-      ...initialCircuitNormal(),
-      signatures: [known('fridge', 101, fridgeRuns, 144), known('dehumidifier', 278, 30, 162)],
-    },
-  })
+  const from = (fridgeRuns: number): StrayWireState =>
+    knowing(regular(t0, 'fridge', 101, fridgeRuns, 144), regular(t0, 'dehumidifier', 278, 30, 162))
   const heater = scheduled('electric-heater', t0, 1600, [[32.5, 50.5]])
   const fridge = scheduled('fridge', t0, 101, [[0, 40.5]])
   const dehumidifier = scheduled('dehumidifier', t0, 280, [[45.5, 200]])
@@ -499,23 +483,7 @@ describe('detectStrayWire on a watts-only circuit: its regular fridge stops as i
   // the minute the dehumidifier (280 W) starts. Half of 144 min is longer than any of its runs: a regular
   // is due once it has run a compressor run's least
   const t0 = local('2026-01-14T16:00:00')
-  const known = (id: string, levelW: number, count: number, longestMin: number): LoadSignature =>
-    learnedSignature({
-      id,
-      levelW,
-      count,
-      longestMin,
-      timedRuns: 8,
-      firstTs: t0 - 2 * 1440 * MIN,
-      lastTs: t0,
-    })
-  const from: StrayWireState = {
-    ...initialStrayWireState(),
-    normal: {
-      ...initialCircuitNormal(),
-      signatures: [known('fridge', 101, 97, 144), known('dehumidifier', 278, 34, 162)],
-    },
-  }
+  const from = knowing(regular(t0, 'fridge', 101, 97, 144), regular(t0, 'dehumidifier', 278, 34, 162))
   const lamp = scheduled('lights', t0, 20, [[0, 300]])
   const fridge = scheduled('fridge', t0, 101, [[17.5, 40.5]])
   const dehumidifier = scheduled('dehumidifier', t0, 280, [[40.5, 190]])
