@@ -494,7 +494,8 @@ export function noteSteps(
     Math.abs(h - fromH) >= LED_BANK_MIN_RATIO * Math.abs(d)
   if (moving > 2 || (Math.abs(d) < STEP_MIN_W && !ledStep) || Math.abs(d) > STEP_MAX_W) {
     // a load that faded away never steps off: it was no run, whatever steps later
-    if (n.pending?.some((p) => faded(p, w, h))) n.pending = n.pending.filter((p) => !faded(p, w, h))
+    const gone = (p: PendingStep): boolean => faded(p, w, h, n.signatures)
+    if (n.pending?.some(gone)) n.pending = n.pending.filter((p) => !gone(p))
     return
   }
   const dH = h === null || fromH === null ? null : h - fromH
@@ -626,11 +627,30 @@ function stepsOff(p: PendingStep, off: number, hOff: number | null): boolean {
  * VA per W an LED bank's) is judged by its harmonic current instead, which adds across loads: a
  * compressor that was running under it and stopped takes its watts below, not its harmonics.
  */
-function faded(p: PendingStep, w: number, h: number | null): boolean {
+function faded(p: PendingStep, w: number, h: number | null, signatures: LoadSignature[]): boolean {
   if (w >= p.fromW + 0.5 * p.w - 10) return false
   if (p.h === null || h === null || p.fromH === null || p.fromH === undefined) return true
   if (p.h < LED_BANK_MIN_RATIO * p.w) return true
-  return h < p.fromH + 0.5 * p.h - 10
+  // the circuit's compressors it stood on (one or two) may have stopped since, having come on tangled
+  // with another load, never a step of their own: their harmonic current went with them
+  const motorH = Math.min(p.fromH, stoppedMotorsH(signatures, p.fromW + p.w - w))
+  return h < p.fromH + 0.5 * p.h - 10 - motorH
+}
+
+/** The harmonic VA of one or two of the circuit's compressors whose watts together are `leftW`; else 0. */
+function stoppedMotorsH(signatures: LoadSignature[], leftW: number): number {
+  const motors = signatures.filter((x) => recurringCompressor(x) && x.harmonicRatio !== null)
+  const near = (w: number): boolean => Math.abs(leftW - w) <= Math.max(10, LEVEL_SHARE * w)
+  for (let i = 0; i < motors.length; i++) {
+    const a = motors[i]!
+    const aH = a.harmonicRatio! * a.levelW
+    if (near(a.levelW)) return aH
+    for (let j = i + 1; j < motors.length; j++) {
+      const b = motors[j]!
+      if (near(a.levelW + b.levelW)) return aH + b.harmonicRatio! * b.levelW
+    }
+  }
+  return 0
 }
 
 export function addSignature(n: CircuitNormal, sig: LoadSignature): void {

@@ -264,6 +264,52 @@ describe('noteSteps: LED banks that came on beside a running dehumidifier, which
   })
 })
 
+describe('noteSteps: LED banks over a dehumidifier and a fridge that came on together, never a step of their own', () => {
+  // development scenario 8 of circuit-mixed-stray: the compressors started within two minutes of each
+  // other (no settled step), the banks (87 W, 114 VA) came on over them at dusk; the dehumidifier stops
+  // first, then the fridge, and the banks stand alone until dawn. The harmonic currents of loads beside
+  // each other do not add in full: the dehumidifier's stop takes 69 VA, not its own 51
+  const known = (): CircuitNormal => ({
+    ...initialCircuitNormal(),
+    signatures: [
+      signature({ id: 'dehumidifier', levelW: 244, harmonicRatio: 0.21, count: 12 }),
+      signature({ id: 'fridge', levelW: 133, harmonicRatio: 0.21, count: 36 }),
+    ],
+  })
+  const start: [number, number, number][] = [
+    [20, 56, 17], // a lamp always on
+    [1, 200, 50], // the two compressors starting, minute by minute
+    [1, 330, 70],
+    [1, 400, 90],
+    [25, 473, 105],
+    [60, 560, 219], // the banks
+  ]
+
+  it('learns them as lights: the compressors leaving took their harmonic current from the level they stood on', () => {
+    const n = known()
+    feedMinutes(n, '2026-01-05T16:50:00', [
+      ...start,
+      [30, 315, 150], // the dehumidifier stops
+      [10 * 60, 180, 127], // the fridge stops
+      [30, 93, 17], // the banks go off at dawn
+    ])
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(Math.abs(lights[0]!.levelW - 87)).toBeLessThanOrEqual(5)
+  })
+
+  it('still forgets them when they went with the fridge, the harmonic current falling by more than it took', () => {
+    const n = known()
+    feedMinutes(n, '2026-01-05T16:50:00', [
+      ...start,
+      [60, 340, 77], // the banks and the fridge go at once (no step of the banks' own)
+      [10 * 60, 96, 26], // the dehumidifier stops
+      [30, 56, 17], // some other 40 W load goes at dawn
+    ])
+    expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(0)
+  })
+})
+
 describe('noteSteps: a step that went unseen, matched later to a fridge’s step off (watts only)', () => {
   // found by the review of 2026-12-03 (development scenario 53 of circuit-mixed-stray): a 131 W load
   // left without a step of its own as banks came on; the fridge's step off was then taken for its leaving,
