@@ -452,6 +452,8 @@ const STEP_MIN_W = 60
 /** The smallest step of LED banks learned by their harmonic current (one bank of the smallest fittings). */
 const LED_STEP_MIN_W = 25
 const STEP_MAX_W = 600
+/** Readings a bank-by-bank arrival of LED lights may take before it is settled (three banks, a lamp). */
+const PIECES_MAX_READINGS = 4
 const MAX_PENDING = 6
 /** A step-up with no step-down for this long is no run: forgotten. */
 const PENDING_MAX_MS = 18 * 60 * MIN
@@ -492,7 +494,10 @@ export function noteSteps(
     Math.abs(d) >= LED_STEP_MIN_W &&
     Math.sign(h - fromH) === Math.sign(d) &&
     Math.abs(h - fromH) >= LED_BANK_MIN_RATIO * Math.abs(d)
-  if (moving > 2 || (Math.abs(d) < STEP_MIN_W && !ledStep) || Math.abs(d) > STEP_MAX_W) {
+  // LED banks switch on one after another within a few minutes (a lamp switching beside them): what they
+  // brought is told by its harmonic current, and only lights are learned from it (a night long)
+  const pieces = moving > 2 && moving <= PIECES_MAX_READINGS && ledStep && d > 0 && d <= LIGHTS_MAX_W
+  if ((moving > 2 && !pieces) || (Math.abs(d) < STEP_MIN_W && !ledStep) || Math.abs(d) > STEP_MAX_W) {
     // a load that faded away never steps off: it was no run, whatever steps later
     const gone = (p: PendingStep): boolean => faded(p, w, h, n.signatures)
     if (n.pending?.some(gone)) n.pending = n.pending.filter((p) => !gone(p))
@@ -534,7 +539,7 @@ export function noteSteps(
       const left = pending[k]!
       leave(k, left.w, true)
       arrive(d + left.w, dH === null || left.h === null ? null : Math.max(0, dH + left.h), true)
-    } else if (d > 0) arrive(d, dH, false)
+    } else if (d > 0) arrive(d, dH, pieces)
   }
   n.pending = pending
 }

@@ -310,6 +310,68 @@ describe('noteSteps: LED banks over a dehumidifier and a fridge that came on tog
   })
 })
 
+describe('noteSteps: LED banks switching on bank by bank beside a motion lamp', () => {
+  // development scenario 115 of circuit-mixed-quiet: over the dehumidifier (214 W, 46 VA with a lamp),
+  // three banks come on in three minutes while a motion lamp (49 W) switches on and off beside them: no
+  // two readings in a row settle until all of it is over, +86 W and +122 VA of harmonic current later
+  const arrival: [number, number, number][] = [
+    [60, 214, 46],
+    [1, 288, 103], // a bank and the lamp
+    [1, 318, 139], // the second bank
+    [1, 298, 163], // the third, the lamp off
+  ]
+
+  it('learns them as lights when they go off at dawn', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T17:15:00', [...arrival, [12 * 60, 300, 168], [60, 214, 46]])
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(Math.abs(lights[0]!.levelW - 86)).toBeLessThanOrEqual(5)
+    expect(lights[0]!.window?.fromMin).toBe(18 * 60 + 18)
+  })
+
+  it('does not raise them on the next evening, learned the night before (though raised on the first)', () => {
+    // [minutes, W, harmonic VA, reactive VA] held minute by minute from 17:15 on the first day
+    const night: [number, number, number, number][] = [
+      [60, 214, 46, 133],
+      [1, 288, 103, 136],
+      [1, 318, 139, 140],
+      [1, 298, 163, 69],
+      [12 * 60, 300, 168, 98],
+      [10 * 60 + 57, 214, 46, 133],
+    ]
+    const inputs: CircuitInput[] = []
+    let ts = local('2026-01-05T17:15:00')
+    for (const _day of [1, 2])
+      for (const [minutes, w, h, q] of night)
+        for (let k = 0; k < minutes; k++, ts += MIN) inputs.push(reading(ts, w, h, q))
+    // a circuit that knows nothing yet is raised on the first evening (as any load of a charger's size)
+    const secondEvening = local('2026-01-06T17:15:00')
+    const raised = raisedAt(inputs)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]).toBeLessThan(secondEvening)
+  })
+
+  it('learns no compressor from such an arrival that left after an hour: a tangle is no run', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T17:15:00', [...arrival, [60, 300, 168], [60, 214, 46]])
+    expect(n.signatures).toHaveLength(0)
+  })
+
+  it('still takes no step from watts that took minutes to arrive without an LED bank’s harmonic current', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T17:15:00', [
+      [60, 214, 46],
+      [1, 288, 60],
+      [1, 318, 64],
+      [1, 298, 62],
+      [12 * 60, 300, 62],
+      [60, 214, 46],
+    ])
+    expect(n.signatures).toHaveLength(0)
+  })
+})
+
 describe('noteSteps: a step that went unseen, matched later to a fridge’s step off (watts only)', () => {
   // found by the review of 2026-12-03 (development scenario 53 of circuit-mixed-stray): a 131 W load
   // left without a step of its own as banks came on; the fridge's step off was then taken for its leaving,
