@@ -618,13 +618,15 @@ function withoutLoad(p: PendingStep, gone: PendingStep): PendingStep {
 /**
  * A step down of `off` W and `hOff` harmonic VA is the pending load leaving. A distorted one (LED drivers
  * without PFC) is told by its harmonic current, which adds across loads: a lamp or a compressor switching
- * in the same minutes moves the watts of the step, hardly its harmonics.
+ * in the same minutes moves the watts of the step, hardly its harmonics. Harmonic currents of loads
+ * running beside each other do not add in full (their phases differ), so its fall may be up to a quarter
+ * away from what it brought (a compressor that started under it since), as in harmonicStepOff.
  */
 function stepsOff(p: PendingStep, off: number, hOff: number | null): boolean {
   const hMatches = p.h === null || hOff === null || Math.abs(p.h - hOff) <= Math.max(12, 0.12 * p.w)
-  if (Math.abs(p.w - off) <= Math.max(10, LEVEL_SHARE * p.w)) return hMatches
+  if (Math.abs(p.w - off) <= Math.max(10, LEVEL_SHARE * p.w) && hMatches) return true
   if (p.h === null || hOff === null || p.h < LED_BANK_MIN_RATIO * p.w) return false
-  return Math.abs(p.w - off) <= Math.max(25, 0.3 * p.w) && Math.abs(p.h - hOff) <= Math.max(12, 0.12 * p.h)
+  return Math.abs(p.w - off) <= Math.max(25, 0.3 * p.w) && Math.abs(p.h - hOff) <= Math.max(12, 0.25 * p.h)
 }
 
 /**

@@ -372,6 +372,35 @@ describe('noteSteps: LED banks switching on bank by bank beside a motion lamp', 
   })
 })
 
+describe('noteSteps: LED banks going off at dawn with a dehumidifier that started under them', () => {
+  // development scenario 93 of circuit-mixed-quiet: banks (+95 W, +132 VA) over a lamp at dusk; the
+  // dehumidifier starts in the night; at dawn the banks' step off is their watts, but only 81 % of their
+  // harmonic VA, the rest being how the dehumidifier's harmonic current adds to theirs
+  const night = (offH: number): [number, number, number][] => [
+    [60, 19, 0],
+    [8 * 60, 114, 132], // the banks
+    [3 * 60, 414, 177], // the dehumidifier
+    [60, 323, offH], // the banks go off
+    [60, 19, 0], // the dehumidifier stops
+  ]
+
+  it('learns them as lights by their step off, its watts theirs and its harmonic current a quarter short', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T17:00:00', night(70))
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(Math.abs(lights[0]!.levelW - 93)).toBeLessThanOrEqual(5)
+  })
+
+  it('takes no step off from the banks’ watts that carried too little of their harmonic current', () => {
+    const n = initialCircuitNormal()
+    // −91 W but only −57 VA: most of the banks' harmonic current is still there (a lamp went, and one
+    // bank); the rest of them are still on when the feed ends
+    feedMinutes(n, '2026-01-05T17:00:00', night(120).slice(0, -1))
+    expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(0)
+  })
+})
+
 describe('noteSteps: a step that went unseen, matched later to a fridge’s step off (watts only)', () => {
   // found by the review of 2026-12-03 (development scenario 53 of circuit-mixed-stray): a 131 W load
   // left without a step of its own as banks came on; the fridge's step off was then taken for its leaving,
