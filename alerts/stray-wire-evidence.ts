@@ -1,6 +1,7 @@
 // The evidence the stray-wire detector weighs for and against a candidate charger: whether a step was
 // seen, whether the level holds, whether a big load on top is a motor or a heater, and whether a level
 // seen around a big load is what was under it or only a partial minute of it.
+import { levelMatches, recurringCompressor } from './stray-wire-circuit-normal.ts'
 import {
   type Classified,
   chargerWaveform,
@@ -208,6 +209,18 @@ export function stepLeftAgain(s: StrayWireState, obs: Observation): boolean {
 export const steadyBefore = (s: StrayWireState): s is StrayWireState & { prevW: number; prev2W: number } =>
   s.prevW !== null && s.prev2W !== null && Math.abs(s.prevW - s.prev2W) <= Math.max(6, 0.03 * s.prevW)
 
+/**
+ * In the minute after a candidate's first reading, a fall that leaves one of the circuit's compressors of
+ * its step: what came with the step for a minute went (a motion lamp switched on in the same minute),
+ * not a load the background held, nor one that left under a charger.
+ */
+export function cameWithStep(s: StrayWireState, fallW: number): boolean {
+  const cand = s.candidate
+  if (!cand || cand.readings >= 2 || cand.stepW === undefined) return false
+  const rest = cand.stepW - fallW
+  return (s.normal?.signatures ?? []).some((x) => recurringCompressor(x) && levelMatches(x, rest, null))
+}
+
 /** A candidate this young may still lose what arrived with its step. */
 const YOUNG_READINGS = 3
 
@@ -269,6 +282,7 @@ export function leftUnderCharger(
   if (obs.unexplainedW < level - (obs.toleranceW + 10)) return null
   // the load that left took its own harmonic current with it: a motor's at most half its watts
   const leftW = level - c.excessW
+  if (cameWithStep(s, leftW)) return null
   const h = cand.harmonicVA
   if (c.excessVA > 1.15 * h) return null
   // all of it still there: the load that left carried none the background must lose

@@ -869,3 +869,28 @@ describe('a rectifier charger plugged in minutes before LED banks of its own wat
     })
   }
 })
+
+describe('the circuit’s dehumidifier starting in the minute a motion lamp switches on beside LED banks', () => {
+  // development scenario 140 of circuit-mixed-quiet: LED banks (70 W) at night, the learned dehumidifier
+  // (252 W) starts as a motion lamp (53 W) switches on, and the lamp goes off in the next minute. The lamp
+  // came with the candidate's step: the background never held it, and taking its fall out of the banks
+  // left the dehumidifier looking 50 W larger than it is (an active-PFC charger's size and waveform)
+  const t0 = local('2026-02-02T01:00:00')
+  const known = knowing(learnedCompressor('dehumidifier', 252, 0.18, 14, 176))
+  const banks = spans('led-banks', t0, 70, 0.55, 130, [[0, 120]])
+  const lamp = spans('lights-motion', t0, 53, 0.95, 10, [[31, 32]])
+  const dehumidifier = spans('dehumidifier', t0, 246, 0.8, 20, [[31, 100]])
+
+  it('raises nothing, and the background keeps the banks', () => {
+    const r = runKnowing(known, [banks, lamp, dehumidifier], t0, 60)
+    expect(raises(r)).toEqual([])
+    // the banks, and the dehumidifier taken in as the circuit's own
+    expect(r.state.baselineW).toBeGreaterThan(300)
+  })
+
+  it('still raises an active-PFC charger plugged in with the lamp', () => {
+    const onset = local('2026-02-02T01:31:00')
+    const pfc = chargerSession(pfcCharger(onset, 200))
+    raisedOnceWithin(runKnowing(known, [banks, lamp, pfc], t0, 60), onset, 15)
+  })
+})
