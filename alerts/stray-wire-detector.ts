@@ -271,7 +271,22 @@ function trackCandidate(
     return undefined
   }
   cand.quietRun = 0
-  if (c.cls !== 'charger' && !hidden) return undefined
+  if (c.cls !== 'charger' && !hidden) {
+    // a step that has looked like no charger for three confirmation periods (the night's, 18 min: a
+    // charger is confirmed in less) is some other load, a motor by its reactive current: the background
+    // takes it, as it takes any load that is not charger-shaped. Tracked on, it kept the background
+    // without it, and a charger plugged in beside it later was measured against a level too low
+    if (
+      c.cls === 'other' &&
+      cand.readings - cand.chargerReadings - cand.hiddenReadings > 3 * params.confirmNightMin
+    ) {
+      s.candidate = null
+      s.normal!.episode = null
+      s.baselineW = obs.unexplainedW
+      setBackgroundWaveform(s, obs)
+    }
+    return undefined
+  }
   cand.chargerReadings += 1
   cand.sinceBig = (cand.sinceBig ?? 0) + 1
   // a hidden reading stands for the charger continuing at its last seen level
