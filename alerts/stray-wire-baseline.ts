@@ -3,7 +3,7 @@
 // and is frozen while a charger is being tracked.
 import { levelMatches, matchSignature, recurringCompressor } from './stray-wire-circuit-normal.ts'
 import { type Classified, MOTOR_MIN_VAR_PER_W, type Observation } from './stray-wire-classify.ts'
-import { cameWithStep, steadyBefore } from './stray-wire-evidence.ts'
+import { cameWithStep, shedFromStep, steadyBefore } from './stray-wire-evidence.ts'
 import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Background tracking: a quiet reading pulls the baseline 20 % of the way (≈ 5 min time constant). */
@@ -40,7 +40,10 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   // a load's step may straddle two meter intervals: the rise in the minute after a candidate's first is
   // the rest of its step (a compressor reaching its level), not lights switching beside it
   if (s.candidate && s.candidate.readings < 2 && dW > 0) return
-  if (dW < 0 && cameWithStep(s, -dW)) return
+  if (dW < 0 && cameWithStep(s, -dW)) {
+    shedFromStep(s, -dW)
+    return
+  }
   const dQ =
     obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined ? obs.reactiveVA - s.prevQ : null
   if (dQ !== null && motorBesidePfc(s, dW, dQ, dH, params)) {

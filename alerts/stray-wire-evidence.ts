@@ -210,15 +210,30 @@ export const steadyBefore = (s: StrayWireState): s is StrayWireState & { prevW: 
   s.prevW !== null && s.prev2W !== null && Math.abs(s.prevW - s.prev2W) <= Math.max(6, 0.03 * s.prevW)
 
 /**
- * In the minute after a candidate's first reading, a fall that leaves one of the circuit's compressors of
- * its step: what came with the step for a minute went (a motion lamp switched on in the same minute),
- * not a load the background held, nor one that left under a charger.
+ * In a candidate's first minutes, a fall that leaves one of the circuit's compressors of its step: what
+ * came with the step went (a motion lamp switched on in the same minute), not a load the background
+ * held, nor one that left under a charger.
  */
 export function cameWithStep(s: StrayWireState, fallW: number): boolean {
   const cand = s.candidate
-  if (!cand || cand.readings >= 2 || cand.stepW === undefined) return false
+  if (!cand || cand.readings >= CAME_WITH_READINGS || cand.stepW === undefined) return false
   const rest = cand.stepW - fallW
+  // it stood in every reading since the step: the level had not moved from the step's
+  if (cand.recentW.some((w) => Math.abs(w - cand.stepW!) > Math.max(15, 0.1 * cand.stepW!))) return false
   return (s.normal?.signatures ?? []).some((x) => recurringCompressor(x) && levelMatches(x, rest, null))
+}
+
+/** Readings a motion lamp that switched on with a candidate's step stays on for, at most. */
+const CAME_WITH_READINGS = 6
+
+/** The candidate's step and level without what came with it and went (cameWithStep). */
+export function shedFromStep(s: StrayWireState, fallW: number): void {
+  const cand = s.candidate!
+  const less = (w: number): number => Math.round((w - fallW) * 10) / 10
+  cand.stepW = less(cand.stepW!)
+  cand.recentW = cand.recentW.map(less)
+  cand.maxW = less(cand.maxW)
+  cand.minW = less(cand.minW)
 }
 
 /** A candidate this young may still lose what arrived with its step. */

@@ -891,6 +891,14 @@ describe('the circuit’s dehumidifier starting in the minute a motion lamp swit
     expect(r.state.baselineW).toBeGreaterThan(300)
   })
 
+  it('raises nothing when the lamp stays on for four minutes', () => {
+    // development scenario 98 of circuit-mixed-stray: the lamp went with the candidate still unconfirmed
+    const longer = spans('lights-motion', t0, 60, 0.95, 10, [[31, 35]])
+    const r = runKnowing(known, [banks, longer, dehumidifier], t0, 60)
+    expect(raises(r)).toEqual([])
+    expect(r.state.baselineW).toBeGreaterThan(300)
+  })
+
   it('still raises an active-PFC charger plugged in with the lamp', () => {
     const onset = local('2026-02-02T01:31:00')
     const pfc = chargerSession(pfcCharger(onset, 200))
