@@ -53,7 +53,12 @@ import {
   stepLeftAgain,
 } from './stray-wire-evidence.ts'
 import { explainRaise } from './stray-wire-explain.ts'
-import { arrivedAsKnownRun, explainedByKnownLoads, swappedWithRun } from './stray-wire-known-loads.ts'
+import {
+  arrivedAsKnownRun,
+  compressorWithLights,
+  explainedByKnownLoads,
+  swappedWithRun,
+} from './stray-wire-known-loads.ts'
 import { followWatches, type Outlasted, watchRun } from './stray-wire-outlasted.ts'
 import { switchedOnBySchedule } from './stray-wire-schedule.ts'
 import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
@@ -375,7 +380,18 @@ function trackCandidate(
       s.baselineH,
       params.utcOffsetMin,
     )
-  const pair = explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, params.feedback)
+  const pair =
+    explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, params.feedback) ||
+    compressorWithLights(
+      s.normal!,
+      obs.ts,
+      nowW,
+      cand.harmonicVA,
+      s.baselineH,
+      params.utcOffsetMin,
+      cand.onsetTs,
+      params.feedback,
+    ) !== undefined
   const swap =
     known || byStep || pair || hRatio !== null || obs.source !== 'circuit' || !near(nowW, cand.stepW!)
       ? undefined

@@ -6,6 +6,7 @@ import {
   LEVEL_SHARE,
   type LoadSignature,
   levelMatches,
+  matchSignature,
   type PendingStep,
   type RunWatch,
 } from './stray-wire-circuit-normal.ts'
@@ -56,6 +57,41 @@ export function explainedByKnownLoads(
     }
   }
   return false
+}
+
+/**
+ * One of the circuit's compressors and its lights at their hour, found together (they came on under a
+ * heater or cleaner): what is left of the load once the compressor, as learned, is taken out matches the
+ * lights in watts and harmonic current, in their window and not already on. Only where the meter reports
+ * harmonic current: LED banks are told by it, and a charger of the sum carries a rectifier's or none.
+ */
+export function compressorWithLights(
+  n: CircuitNormal,
+  ts: number,
+  levelW: number,
+  levelH: number | null,
+  backgroundH: number,
+  utcOffsetMin: number,
+  arrivedTs: number,
+  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+): LoadSignature | undefined {
+  if (levelH === null) return undefined
+  for (const a of n.signatures) {
+    if (
+      a.kind !== 'compressor' ||
+      a.source !== 'learned' ||
+      a.count < RECURRING_RUNS ||
+      a.harmonicRatio === null
+    )
+      continue
+    if (feedback?.forget.includes(a.id)) continue
+    const restW = levelW - a.levelW
+    const restH = levelH - a.harmonicRatio * a.levelW
+    if (restW <= 0 || restH <= 0) continue
+    const lights = matchSignature(n, ts, restW, restH / restW, utcOffsetMin, feedback, backgroundH, arrivedTs)
+    if (lights?.kind === 'lights') return lights
+  }
+  return undefined
 }
 
 /** Creep of both compressors' levels (a few % each) and meter error; harmonic VA is noisier. */

@@ -17,7 +17,11 @@ import {
 import { classify, type Observation } from '../../alerts/stray-wire-classify.ts'
 import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import { levelOutlastedBigLoad, sawStep, stepUnderBigLoad } from '../../alerts/stray-wire-evidence.ts'
-import { arrivedAsKnownRun, explainedByKnownLoads } from '../../alerts/stray-wire-known-loads.ts'
+import {
+  arrivedAsKnownRun,
+  compressorWithLights,
+  explainedByKnownLoads,
+} from '../../alerts/stray-wire-known-loads.ts'
 import { switchedOnBySchedule } from '../../alerts/stray-wire-schedule.ts'
 import {
   DEFAULT_STRAY_WIRE_PARAMS,
@@ -915,5 +919,49 @@ describe('a dehumidifier that never looked like a charger after its first minute
   it('finds every charging session, the dehumidifier taken into the background', () => {
     const r = runScenario(buildScenario('circuit-mixed-stray', 87, 3, DEV_RANGES), DEFAULT_STRAY_WIRE_PARAMS)
     expect(r.detected).toBe(r.sessions)
+  })
+})
+
+describe('the circuit’s dehumidifier and LED banks come on together under a heater at dusk', () => {
+  // development scenario 113 of circuit-mixed-stray: the dehumidifier (189 W, 0.29 VA per W) and the
+  // banks (75 W, 1.41 VA per W, 17:30–23:02) both learned; the heater (1.5 kW) runs 17:40–17:55 and
+  // both come on under it. After it, 264 W at 0.6 VA per W is left: neither alone, but the two together
+  const t0 = local('2026-01-07T17:00:00')
+  const known = knowing(
+    learnedCompressor('dehumidifier', 189, 0.29, 16, 172),
+    learnedSignature({
+      id: 'banks',
+      kind: 'lights',
+      levelW: 75,
+      harmonicRatio: 1.41,
+      window: { fromMin: 17 * 60 + 30, toMin: 23 * 60 + 2 },
+      count: 2,
+    }),
+  )
+  const lamp = spans('lights', t0, 16, 0.95, 10, [[0, 180]])
+  const heater = spans('electric-heater', t0, 1500, 1, 3, [[40, 55]])
+  const banks = spans('led-banks', t0, 75, 0.55, 130, [[44, 180]])
+  const dehumidifier = spans('dehumidifier', t0, 185, 0.8, 28, [[47, 180]])
+
+  it('raises nothing after the heater', () => {
+    expect(raises(runKnowing(known, [lamp, heater, banks, dehumidifier], t0, 120))).toEqual([])
+  })
+
+  it('takes the two together only at the lights’ hour, and only with their harmonic current', () => {
+    const n = known.normal!
+    const at = (hhmm: string) => local(`2026-01-07T${hhmm}:00`)
+    const both = (ts: number, h: number) => compressorWithLights(n, ts, 264, h, 20, 480, ts)
+    expect(both(at('17:56'), 161)?.id).toBe('banks')
+    // at three in the morning the banks do not come on
+    expect(both(at('03:00'), 161)).toBeUndefined()
+    // a rectifier charger of the sum carries far more harmonic current, an active-PFC one far less
+    expect(both(at('17:56'), 290)).toBeUndefined()
+    expect(both(at('17:56'), 25)).toBeUndefined()
+  })
+
+  it('still raises a rectifier charger of their size plugged in under the heater', () => {
+    const onset = local('2026-01-07T17:47:00')
+    const rect = chargerSession(charger(onset, { ccPowerW: 260 }))
+    raisedOnceWithin(runKnowing(known, [lamp, heater, rect], t0, 120), onset, 30)
   })
 })
