@@ -371,6 +371,27 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
   learnRun(n, e.onsetTs, endTs, e.levelW, e.harmonicRatio, utcOffsetMin)
 }
 
+/**
+ * The lights' window over the nights seen: a photocell switches them on earlier on a dark evening, later
+ * on a bright one; the earliest on and the latest off of nights within a couple of hours of each other.
+ */
+function widened(
+  old: { fromMin: number; toMin: number },
+  seen: { fromMin: number; toMin: number },
+): { fromMin: number; toMin: number } {
+  // how many minutes `a` is after `b` on the clock, within ±12 h
+  const after = (a: number, b: number): number => ((a - b + 2160) % 1440) - 720
+  const onLater = after(seen.fromMin, old.fromMin)
+  const offEarlier = after(old.toMin, seen.toMin)
+  return {
+    fromMin: onLater > 0 && onLater <= WIDEN_MAX_MIN ? old.fromMin : seen.fromMin,
+    toMin: offEarlier > 0 && offEarlier <= WIDEN_MAX_MIN ? old.toMin : seen.toMin,
+  }
+}
+
+/** Nights whose lights came on further apart than this are a changed schedule: the latest is kept. */
+const WIDEN_MAX_MIN = 120
+
 /** A flat load that came and went as steps: lights if it stayed for the evening, else a compressor run. */
 function learnRun(
   n: CircuitNormal,
@@ -411,7 +432,7 @@ function learnRun(
     // and harmonic share the signature stands for stay as they were
     if (levelMatches(same, levelW, hRatio)) same.levelW = Math.round(0.7 * same.levelW + 0.3 * levelW)
     if (kind === 'compressor') timeRun(same, durMin, offTs)
-    if (window && same.window) same.window = window
+    if (window && same.window) same.window = widened(same.window, window)
     return
   }
   addSignature(n, {

@@ -879,6 +879,33 @@ describe('noteSteps: the same LED banks measured at other watts on another night
   })
 })
 
+describe('noteSteps: LED banks on a photocell, earlier on a dark evening', () => {
+  // development scenario 47 of circuit-mixed-quiet: the banks came on at 18:35 the night before, at
+  // 17:34 this evening; the window keeps the earliest on and the latest off of nights near each other
+  const night = (onMin: number, offMin: number): [number, number, number][] => [
+    [onMin, 20, 5],
+    [offMin - onMin, 120, 145],
+    [1440 - offMin, 20, 5],
+  ]
+
+  it('widens the learned window to every night it saw', () => {
+    const n = initialCircuitNormal()
+    // from 17:00: on at 17:35 and off at 06:00, then on at 18:25 and off at 06:40 (the window opens at
+    // the first settled minute after the step)
+    feedMinutes(n, '2026-01-05T17:00:00', [...night(35, 13 * 60), ...night(85, 13 * 60 + 40)])
+    const lights = n.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(lights[0]!.count).toBe(2)
+    expect(lights[0]!.window).toEqual({ fromMin: 17 * 60 + 36, toMin: 6 * 60 + 40 })
+  })
+
+  it('takes the later night’s window where the schedule moved by hours (a timer reset)', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T17:00:00', [...night(35, 13 * 60), ...night(4 * 60 + 35, 13 * 60)])
+    expect(n.signatures.find((s) => s.kind === 'lights')?.window?.fromMin).toBe(21 * 60 + 36)
+  })
+})
+
 describe('noteSteps: a single small bank of LED fittings', () => {
   it('is learned as lights by its harmonic current, though its step is smaller than any trusted by watts', () => {
     // development scenario 4 of circuit-led-banks: one bank of 55 W (PF 0.55, THD 130 %: ~77 VA)
