@@ -661,21 +661,23 @@ function faded(p: PendingStep, w: number, h: number | null, signatures: LoadSign
   if (p.h < LED_BANK_MIN_RATIO * p.w) return true
   // the circuit's compressors it stood on (one or two) may have stopped since, having come on tangled
   // with another load, never a step of their own: their harmonic current went with them
-  const motorH = Math.min(p.fromH, stoppedMotorsH(signatures, p.fromW + p.w - w))
-  return h < p.fromH + 0.5 * p.h - 10 - motorH
+  const below = p.fromH + 0.5 * p.h - 10
+  if (h >= below) return false
+  return h < below - Math.min(p.fromH, stoppedMotorsH(signatures, p.fromW + p.w - w))
 }
 
 /** The harmonic VA of one or two of the circuit's compressors whose watts together are `leftW`; else 0. */
 function stoppedMotorsH(signatures: LoadSignature[], leftW: number): number {
-  const motors = signatures.filter((x) => recurringCompressor(x) && x.harmonicRatio !== null)
+  const motor = (x: LoadSignature): boolean => recurringCompressor(x) && x.harmonicRatio !== null
   const near = (w: number): boolean => Math.abs(leftW - w) <= Math.max(10, LEVEL_SHARE * w)
-  for (let i = 0; i < motors.length; i++) {
-    const a = motors[i]!
+  for (let i = 0; i < signatures.length; i++) {
+    const a = signatures[i]!
+    if (!motor(a)) continue
     const aH = a.harmonicRatio! * a.levelW
     if (near(a.levelW)) return aH
-    for (let j = i + 1; j < motors.length; j++) {
-      const b = motors[j]!
-      if (near(a.levelW + b.levelW)) return aH + b.harmonicRatio! * b.levelW
+    for (let j = i + 1; j < signatures.length; j++) {
+      const b = signatures[j]!
+      if (motor(b) && near(a.levelW + b.levelW)) return aH + b.harmonicRatio! * b.levelW
     }
   }
   return 0
