@@ -40,7 +40,7 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   // a load's step may straddle two meter intervals: the rise in the minute after a candidate's first is
   // the rest of its step (a compressor reaching its level), not lights switching beside it
   if (s.candidate && s.candidate.readings < 2 && dW > 0) return
-  if (dW < 0 && cameWithStep(s, -dW)) {
+  if (dW < 0 && cameWithStep(s, -dW, -dH)) {
     shedFromStep(s, -dW)
     return
   }

@@ -373,7 +373,7 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
 
 /**
  * The lights' window over the nights seen: a photocell switches them on earlier on a dark evening, later
- * on a bright one; the earliest on and the latest off of nights within a couple of hours of each other.
+ * on a bright one; the earliest on and the latest off of nights within an hour of each other.
  */
 function widened(
   old: { fromMin: number; toMin: number },
@@ -389,8 +389,12 @@ function widened(
   }
 }
 
-/** Nights whose lights came on further apart than this are a changed schedule: the latest is kept. */
-const WIDEN_MAX_MIN = 120
+/**
+ * Nights whose lights came on further apart than this are a changed schedule: the latest is kept. Less
+ * than how late lights may still switch on after their window opens (LIGHTS_ON_LATE_MIN), or a night that
+ * late would neither match nor move the window back.
+ */
+const WIDEN_MAX_MIN = 60
 
 /** A flat load that came and went as steps: lights if it stayed for the evening, else a compressor run. */
 function learnRun(

@@ -278,12 +278,15 @@ function trackCandidate(
   cand.quietRun = 0
   if (c.cls !== 'charger' && !hidden) {
     // a step that has looked like no charger for three confirmation periods (the night's, 18 min: a
-    // charger is confirmed in less) is some other load, a motor by its reactive current: the background
-    // takes it, as it takes any load that is not charger-shaped. Tracked on, it kept the background
-    // without it, and a charger plugged in beside it later was measured against a level too low
+    // charger is confirmed in less) and carries no rectifier's harmonic current now is some other load (a
+    // motor, by its reactive current): the background takes it, as it takes any load that is not
+    // charger-shaped. Tracked on, it kept the background without it, and a charger plugged in beside it
+    // later was measured against a level too low. Hidden readings count as the charger's.
     if (
       c.cls === 'other' &&
-      cand.readings - cand.chargerReadings - cand.hiddenReadings > 3 * params.confirmNightMin
+      c.excessVA !== null &&
+      c.excessVA < params.minHarmonicRatio * c.excessW &&
+      cand.readings - cand.chargerReadings > 3 * params.confirmNightMin
     ) {
       s.candidate = null
       s.normal!.episode = null
@@ -380,18 +383,20 @@ function trackCandidate(
       s.baselineH,
       params.utcOffsetMin,
     )
-  const pair =
-    explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, params.feedback) ||
-    compressorWithLights(
-      s.normal!,
-      obs.ts,
-      nowW,
-      cand.harmonicVA,
-      s.baselineH,
-      params.utcOffsetMin,
-      cand.onsetTs,
-      params.feedback,
-    ) !== undefined
+  const twoRuns = explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, params.feedback)
+  const withLights = twoRuns
+    ? undefined
+    : compressorWithLights(
+        s.normal!,
+        obs.ts,
+        nowW,
+        cand.harmonicVA,
+        s.baselineH,
+        params.utcOffsetMin,
+        cand.onsetTs,
+        params.feedback,
+      )
+  const pair = twoRuns || withLights !== undefined
   const swap =
     known || byStep || pair || hRatio !== null || obs.source !== 'circuit' || !near(nowW, cand.stepW!)
       ? undefined
@@ -426,6 +431,9 @@ function trackCandidate(
       }
       noteMatch(s.normal!, swap.started, obs.ts)
       watchRun(s, swap.started, cand, swap.started.levelW)
+    } else if (withLights) {
+      // the lights stand for one arrival a night, as when matched alone
+      noteMatch(s.normal!, withLights, obs.ts)
     }
     s.candidate = null
     s.normal!.episode = null

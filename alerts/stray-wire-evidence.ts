@@ -210,18 +210,26 @@ export const steadyBefore = (s: StrayWireState): s is StrayWireState & { prevW: 
   s.prevW !== null && s.prev2W !== null && Math.abs(s.prevW - s.prev2W) <= Math.max(6, 0.03 * s.prevW)
 
 /**
- * In a candidate's first minutes, a fall that leaves one of the circuit's compressors of its step: what
- * came with the step went (a motion lamp switched on in the same minute), not a load the background
- * held, nor one that left under a charger.
+ * In a candidate's first minutes, a fall that leaves one of the circuit's compressors of its step, in
+ * watts and harmonic share: what came with the step went (a motion lamp switched on in the same minute),
+ * not a load the background held, nor one that left under a charger. A distorted fall (`fallH`, LED
+ * banks going off) is the background's: a lamp carries little harmonic current.
  */
-export function cameWithStep(s: StrayWireState, fallW: number): boolean {
+export function cameWithStep(s: StrayWireState, fallW: number, fallH: number | null): boolean {
   const cand = s.candidate
   if (!cand || cand.readings >= CAME_WITH_READINGS || cand.stepW === undefined) return false
+  if (fallH !== null && fallH >= DISTORTED_FALL_SHARE * fallW) return false
   const rest = cand.stepW - fallW
+  if (rest <= 0) return false
   // it stood in every reading since the step: the level had not moved from the step's
   if (cand.recentW.some((w) => Math.abs(w - cand.stepW!) > Math.max(15, 0.1 * cand.stepW!))) return false
-  return (s.normal?.signatures ?? []).some((x) => recurringCompressor(x) && levelMatches(x, rest, null))
+  const ratio =
+    cand.harmonicVA === null ? null : Math.max(0, cand.harmonicVA - Math.max(0, fallH ?? 0)) / rest
+  return (s.normal?.signatures ?? []).some((x) => recurringCompressor(x) && levelMatches(x, rest, ratio))
 }
+
+/** A fall carrying this much harmonic VA per W is a distorted load's (LED drivers), not a lamp's. */
+const DISTORTED_FALL_SHARE = 0.5
 
 /** Readings a motion lamp that switched on with a candidate's step stays on for, at most. */
 const CAME_WITH_READINGS = 6
@@ -234,6 +242,17 @@ export function shedFromStep(s: StrayWireState, fallW: number): void {
   cand.recentW = cand.recentW.map(less)
   cand.maxW = less(cand.maxW)
   cand.minW = less(cand.minW)
+  // the episode followed from the step learns the load without it
+  const e = s.normal?.episode
+  if (e && e.onsetTs === cand.onsetTs) {
+    s.normal!.episode = {
+      ...e,
+      levelW: less(e.levelW),
+      minW: less(e.minW),
+      maxW: less(e.maxW),
+      lastW: less(e.lastW),
+    }
+  }
 }
 
 /** A candidate this young may still lose what arrived with its step. */
@@ -297,7 +316,7 @@ export function leftUnderCharger(
   if (obs.unexplainedW < level - (obs.toleranceW + 10)) return null
   // the load that left took its own harmonic current with it: a motor's at most half its watts
   const leftW = level - c.excessW
-  if (cameWithStep(s, leftW)) return null
+  if (cameWithStep(s, leftW, cand.harmonicVA - c.excessVA)) return null
   const h = cand.harmonicVA
   if (c.excessVA > 1.15 * h) return null
   // all of it still there: the load that left carried none the background must lose

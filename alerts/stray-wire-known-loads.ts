@@ -89,7 +89,10 @@ export function compressorWithLights(
     const restH = levelH - a.harmonicRatio * a.levelW
     if (restW <= 0 || restH <= 0) continue
     const lights = matchSignature(n, ts, restW, restH / restW, utcOffsetMin, feedback, backgroundH, arrivedTs)
-    if (lights?.kind === 'lights') return lights
+    // about their own watts too, not only their harmonic current (a charger of another size): a lamp
+    // switching beside them blurs the watts by up to its own
+    if (lights?.kind === 'lights' && Math.abs(restW - lights.levelW) <= Math.max(25, 0.3 * lights.levelW))
+      return lights
   }
   return undefined
 }

@@ -899,6 +899,28 @@ describe('noteSteps: LED banks on a photocell, earlier on a dark evening', () =>
     expect(lights[0]!.window).toEqual({ fromMin: 17 * 60 + 36, toMin: 6 * 60 + 40 })
   })
 
+  it('keeps the later switch-off when a night goes off earlier', () => {
+    const n = initialCircuitNormal()
+    // on at 17:35 and off at 06:40, then on at 17:50 and off at 06:00
+    feedMinutes(n, '2026-01-05T17:00:00', [...night(35, 13 * 60 + 40), ...night(50, 13 * 60)])
+    expect(n.signatures.find((s) => s.kind === 'lights')?.window).toEqual({
+      fromMin: 17 * 60 + 36,
+      toMin: 6 * 60 + 40,
+    })
+  })
+
+  it('moves back to the usual hour after one early night (review 2026-12-03)', () => {
+    const n = initialCircuitNormal()
+    // on at 18:40, once at 17:00, then at 18:40 again: a night 100 min after the early one is beyond
+    // the window's late limit, so it must move the window rather than be held to the early night
+    feedMinutes(n, '2026-01-05T17:00:00', [
+      ...night(100, 13 * 60),
+      ...night(0, 13 * 60),
+      ...night(100, 13 * 60),
+    ])
+    expect(n.signatures.find((s) => s.kind === 'lights')?.window?.fromMin).toBe(18 * 60 + 41)
+  })
+
   it('takes the later night’s window where the schedule moved by hours (a timer reset)', () => {
     const n = initialCircuitNormal()
     feedMinutes(n, '2026-01-05T17:00:00', [...night(35, 13 * 60), ...night(4 * 60 + 35, 13 * 60)])
