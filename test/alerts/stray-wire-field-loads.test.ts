@@ -963,6 +963,11 @@ describe('the circuit’s dehumidifier and LED banks come on together under a he
     expect(other(200)).toBeUndefined()
     expect(other(230)).toBeUndefined()
     expect(other(350)).toBeUndefined()
+    // what a crew undid is not the circuit's normal any more: the lights, or the compressor
+    const forgetting = (id: string) =>
+      compressorWithLights(n, at('17:56'), 264, 161, 20, 480, at('17:56'), { taught: [], forget: [id] })
+    expect(forgetting('banks')).toBeUndefined()
+    expect(forgetting('dehumidifier')).toBeUndefined()
   })
 
   it('still raises a rectifier charger of their size plugged in under the heater', () => {
