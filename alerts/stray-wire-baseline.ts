@@ -1,7 +1,12 @@
 // The background under a circuit or shed residual: lights, pile electronics, meter offset. A charger
 // is whatever steps up above it, so the baseline follows quiet readings and small undistorted steps,
 // and is frozen while a charger is being tracked.
-import { levelMatches, matchSignature, recurringCompressor } from './stray-wire-circuit-normal.ts'
+import {
+  compressorOf,
+  levelMatches,
+  matchSignature,
+  recurringCompressor,
+} from './stray-wire-circuit-normal.ts'
 import { type Classified, MOTOR_MIN_VAR_PER_W, type Observation } from './stray-wire-classify.ts'
 import { cameWithStep, shedFromStep, steadyBefore } from './stray-wire-evidence.ts'
 import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
@@ -275,7 +280,7 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
  */
 function compressorBeside(s: StrayWireState, w: number, own: number): boolean {
   if (Math.abs(w - own) <= OWN_SIZE_SHARE * own) return false
-  return (s.normal?.signatures ?? []).some((x) => recurringCompressor(x) && levelMatches(x, w, null))
+  return compressorOf(s.normal, w, null)
 }
 
 /**

@@ -805,9 +805,16 @@ function alreadyOn(
   return backgroundH - (known ? before : 0) - othersH >= 0.8 * s.harmonicRatio * s.levelW
 }
 
+/** Learned runs seen this often are the circuit's own compressors, not one charger unplugged early. */
+export const RECURRING_RUNS = 2
+
 /** One of the circuit's own compressors, learned from its runs and seen run more than once. */
 export const recurringCompressor = (x: LoadSignature): boolean =>
-  x.kind === 'compressor' && x.source === 'learned' && x.count >= 2
+  x.kind === 'compressor' && x.source === 'learned' && x.count >= RECURRING_RUNS
+
+/** One of the circuit's own compressors is a load of `levelW` (and of harmonic share `hRatio`, if known). */
+export const compressorOf = (n: CircuitNormal | undefined, levelW: number, hRatio: number | null): boolean =>
+  (n?.signatures ?? []).some((x) => recurringCompressor(x) && levelMatches(x, levelW, hRatio))
 
 /**
  * Below this share of a learned compressor's own harmonic VA per W, a load is not that compressor; only

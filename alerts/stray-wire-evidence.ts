@@ -1,7 +1,7 @@
 // The evidence the stray-wire detector weighs for and against a candidate charger: whether a step was
 // seen, whether the level holds, whether a big load on top is a motor or a heater, and whether a level
 // seen around a big load is what was under it or only a partial minute of it.
-import { levelMatches, recurringCompressor } from './stray-wire-circuit-normal.ts'
+import { compressorOf } from './stray-wire-circuit-normal.ts'
 import {
   type Classified,
   chargerWaveform,
@@ -225,7 +225,7 @@ export function cameWithStep(s: StrayWireState, fallW: number, fallH: number | n
   if (cand.recentW.some((w) => Math.abs(w - cand.stepW!) > Math.max(15, 0.1 * cand.stepW!))) return false
   const ratio =
     cand.harmonicVA === null ? null : Math.max(0, cand.harmonicVA - Math.max(0, fallH ?? 0)) / rest
-  return (s.normal?.signatures ?? []).some((x) => recurringCompressor(x) && levelMatches(x, rest, ratio))
+  return compressorOf(s.normal, rest, ratio)
 }
 
 /** A fall carrying this much harmonic VA per W is a distorted load's (LED drivers), not a lamp's. */

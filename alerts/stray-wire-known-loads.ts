@@ -8,11 +8,10 @@ import {
   levelMatches,
   matchSignature,
   type PendingStep,
+  RECURRING_RUNS,
   type RunWatch,
+  recurringCompressor,
 } from './stray-wire-circuit-normal.ts'
-
-/** Learned runs seen this often are the circuit's own compressors, not one charger unplugged early. */
-const RECURRING_RUNS = 2
 
 /**
  * Two of the circuit's own compressors at once: both running (a dehumidifier and a fridge), or, where
@@ -77,14 +76,7 @@ export function compressorWithLights(
 ): LoadSignature | undefined {
   if (levelH === null) return undefined
   for (const a of n.signatures) {
-    if (
-      a.kind !== 'compressor' ||
-      a.source !== 'learned' ||
-      a.count < RECURRING_RUNS ||
-      a.harmonicRatio === null
-    )
-      continue
-    if (feedback?.forget.includes(a.id)) continue
+    if (!recurringCompressor(a) || a.harmonicRatio === null || feedback?.forget.includes(a.id)) continue
     const restW = levelW - a.levelW
     const restH = levelH - a.harmonicRatio * a.levelW
     if (restW <= 0 || restH <= 0) continue
@@ -126,10 +118,11 @@ export function arrivedAsKnownRun(
  * own start was seen and whose stop was not (a fridge due to stop, within its longest run, as the
  * dehumidifier came on). Without harmonic current nothing else tells that swap from a charger of the
  * difference's size, so it takes both: a compressor standing in the background, due to stop (past half
- * its longest run, or 10 min for one of the circuit's regulars, not beyond it), and a step that is the other's level less it. The one that stood is a
- * pending step of a known compressor's size, or, where the step came out from under a heater or cleaner
- * (`stopHidden`), a load already taken for one and followed since (a fridge taken in after a heater
- * went off, stopping under the heater's next run as the dehumidifier started), or one of the circuit's
+ * its longest run, or 10 min for one of the circuit's regulars, not beyond it), and a step that is the
+ * other's level less it. The one that stood is a pending step of a known compressor's size, or, where
+ * the step came out from under a heater or cleaner (`stopHidden`), a load already taken for one and
+ * followed since (a fridge taken in after a heater went off, stopping under the heater's next run as the
+ * dehumidifier started), or one of the circuit's
  * regulars (runs seen ten times and more, as the one that started) that the background held: a fridge
  * running as the heater came on and stopping under it. The cost: a charger of exactly their difference's
  * size plugged in under a heater is followed as that compressor's run (raised if it outlasts it).

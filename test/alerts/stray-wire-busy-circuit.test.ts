@@ -54,6 +54,14 @@ function feedMinutes(n: CircuitNormal, from: string, levels: [number, number, nu
     }
 }
 
+/** The circuit learned one lights signature, of about `levelW` W; it is returned for more checks. */
+function learnedLightsOf(n: CircuitNormal, levelW: number): LoadSignature {
+  const lights = n.signatures.filter((s) => s.kind === 'lights')
+  expect(lights).toHaveLength(1)
+  expect(Math.abs(lights[0]!.levelW - levelW)).toBeLessThanOrEqual(5)
+  return lights[0]!
+}
+
 /** An hour at `base` [W, harmonic VA], twelve with lights on at `lit`, an hour at `base` again. */
 const lightsNight = (base: [number, number], lit: [number, number]): [number, number, number][] => [
   [60, ...base],
@@ -118,9 +126,7 @@ describe('noteSteps: LED banks that came on over a running compressor', () => {
       ['2026-01-05T18:10:00', 130, 20], // the compressor's own step off: the lamps are still on
       ['2026-01-06T06:20:00', 30, 5], // their step off
     ])
-    const lights = n.signatures.filter((s) => s.kind === 'lights')
-    expect(lights).toHaveLength(1)
-    expect(Math.abs(lights[0]!.levelW - 100)).toBeLessThanOrEqual(5)
+    learnedLightsOf(n, 100)
   })
 })
 
@@ -244,9 +250,7 @@ describe('noteSteps: LED banks that came on beside a running dehumidifier, which
   it('learns them as lights: the dehumidifier leaving took its own watts from the level they stood on', () => {
     const n = initialCircuitNormal()
     feedMinutes(n, '2026-01-05T16:33:00', night)
-    const lights = n.signatures.filter((s) => s.kind === 'lights')
-    expect(lights).toHaveLength(1)
-    expect(Math.abs(lights[0]!.levelW - 97)).toBeLessThanOrEqual(5)
+    learnedLightsOf(n, 97)
   })
 
   it('still forgets a load that faded away once the dehumidifier had gone', () => {
@@ -293,9 +297,7 @@ describe('noteSteps: LED banks over a dehumidifier and a fridge that came on tog
       [10 * 60, 180, 127], // the fridge stops
       [30, 93, 17], // the banks go off at dawn
     ])
-    const lights = n.signatures.filter((s) => s.kind === 'lights')
-    expect(lights).toHaveLength(1)
-    expect(Math.abs(lights[0]!.levelW - 87)).toBeLessThanOrEqual(5)
+    learnedLightsOf(n, 87)
   })
 
   it('still forgets them when they went with the fridge, the harmonic current falling by more than it took', () => {
@@ -324,10 +326,7 @@ describe('noteSteps: LED banks switching on bank by bank beside a motion lamp', 
   it('learns them as lights when they go off at dawn', () => {
     const n = initialCircuitNormal()
     feedMinutes(n, '2026-01-05T17:15:00', [...arrival, [12 * 60, 300, 168], [60, 214, 46]])
-    const lights = n.signatures.filter((s) => s.kind === 'lights')
-    expect(lights).toHaveLength(1)
-    expect(Math.abs(lights[0]!.levelW - 86)).toBeLessThanOrEqual(5)
-    expect(lights[0]!.window?.fromMin).toBe(18 * 60 + 18)
+    expect(learnedLightsOf(n, 86).window?.fromMin).toBe(18 * 60 + 18)
   })
 
   it('does not raise them on the next evening, learned the night before (though raised on the first)', () => {
@@ -387,9 +386,7 @@ describe('noteSteps: LED banks going off at dawn with a dehumidifier that starte
   it('learns them as lights by their step off, its watts theirs and its harmonic current a quarter short', () => {
     const n = initialCircuitNormal()
     feedMinutes(n, '2026-01-05T17:00:00', night(70))
-    const lights = n.signatures.filter((s) => s.kind === 'lights')
-    expect(lights).toHaveLength(1)
-    expect(Math.abs(lights[0]!.levelW - 93)).toBeLessThanOrEqual(5)
+    learnedLightsOf(n, 93)
   })
 
   it('takes no step off from the banks’ watts that carried too little of their harmonic current', () => {
