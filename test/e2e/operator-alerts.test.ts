@@ -44,7 +44,7 @@ describe('operator alerts', () => {
     const devices = await provisionCircuits(svc, 'op', 4)
     await influx.stop()
 
-    const fleet = await startPublisherFleet({ url: svc.mqttUrl, devices, t0: Date.now() - 86_400_000 })
+    const fleet = await startPublisherFleet({ url: svc.mqttUrl, devices })
     cleanups.push(() => fleet.close())
     fleet.run()
     const keys = () => got().map((r) => `${r.state} ${r.key}`)
