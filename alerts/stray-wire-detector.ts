@@ -414,15 +414,6 @@ function trackCandidate(
   // size too (tried on the watts-only mixed circuits: it cost more sessions than it saved false alerts)
   const run = moved && hRatio !== null && arrivedAsKnownRun(s.normal!, cand.stepW!, hRatio, params.feedback)
   const scheduled = switchedOnBySchedule(params.lightingSchedule, cand.onsetTs, nowW, params.utcOffsetMin)
-  // the compressor's run, and a charger-sized step on top of it since that held its level: that is no
-  // creep of the motor's but a load of its own arriving beside it (a charger plugged in minutes after the
-  // dehumidifier started, the two together a heater's size, so the minute between was masked)
-  const onTop =
-    run && !known && !byStep && !swap && !usual && !pair && !scheduled ? stepOnTop(cand, params) : undefined
-  if (onTop !== undefined) {
-    splitOnTop(s, cand, obs, onTop, params)
-    return undefined
-  }
   if (known || byStep || swap || usual || pair || scheduled || run) {
     if (known) {
       noteMatch(s.normal!, known, obs.ts)
@@ -923,78 +914,6 @@ function smallSteadyLevel(
 }
 
 const SMALL_STEADY_READINGS = 5
-
-/**
- * Where in the candidate's readings its level rose by a charger's step (from its own step's level) and held
- * the new level since, flat: the index of the first reading at it. Undefined if it did not.
- */
-function stepOnTop(cand: Candidate, params: StrayWireParams): number | undefined {
-  const w = cand.recentW
-  const step = cand.stepW
-  if (step === undefined) return undefined
-  for (let i = 1; i < w.length; i++) {
-    const rise = w[i]! - w[i - 1]!
-    if (rise < (params.minPfcStepW ?? params.minStepW)) continue
-    if (!near(w[i - 1]!, step)) return undefined
-    const after = w.slice(i)
-    return after.length >= ON_TOP_READINGS && flat(after) ? i : undefined
-  }
-  return undefined
-}
-
-/** Readings a step on top of a compressor's run must hold before it is a load of its own. */
-const ON_TOP_READINGS = 3
-
-/**
- * The candidate was the compressor's run with a load stepped on top: the compressor, at its step, goes
- * into the background (followed to its end), and what stepped on top is the candidate from its step on,
- * its readings since kept (it need not wait a confirmation time again).
- */
-function splitOnTop(
-  s: StrayWireState,
-  cand: Candidate,
-  obs: Observation,
-  at: number,
-  params: StrayWireParams,
-): void {
-  const stepW = cand.stepW!
-  const found = matchSignature(s.normal!, obs.ts, stepW, null, params.utcOffsetMin, params.feedback)
-  const sig = found?.kind === 'compressor' ? found : undefined
-  if (sig) {
-    noteMatch(s.normal!, sig, obs.ts)
-    watchRun(s, sig, cand, stepW)
-  }
-  const motorH = (sig?.harmonicRatio ?? 0) * stepW
-  s.baselineW = s.baselineW! + stepW
-  s.baselineH = s.baselineH + motorH
-  // the motor's reactive current (PF 0.75–0.85) goes with it, where the excess carries a motor's share of
-  // the compressor's watts: what stepped on top is then told by its own (an active-PFC input draws none)
-  if (obs.reactiveVA !== null) {
-    const excessQ = obs.reactiveVA - (s.baselineQ ?? 0)
-    if (excessQ >= MOTOR_MIN_VAR_PER_W * stepW && excessQ <= MOTOR_VAR_PER_W_MAX * stepW)
-      s.baselineQ = (s.baselineQ ?? 0) + excessQ
-  }
-  s.normal!.episode = null
-  const c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
-  if (c.cls !== 'charger') {
-    // no charger on top after all: all of it is the circuit's, as any run of its own
-    s.candidate = null
-    s.baselineW = obs.unexplainedW
-    setBackgroundWaveform(s, obs)
-    return
-  }
-  begin(s, obs, c)
-  const since = cand.recentW.slice(at).map((w) => Math.round((w - stepW) * 10) / 10)
-  const next = s.candidate!
-  next.onsetTs = obs.ts - (since.length - 1) * MIN
-  next.firstTs = next.onsetTs
-  next.readings = since.length
-  next.chargerReadings = since.length
-  next.recentW = since
-  next.minW = Math.min(...since)
-  next.maxW = Math.max(...since)
-  next.stepW = since[0]
-}
 
 /** A candidate for the load `c` stands for, and the episode the circuit's normal learns it from. */
 function begin(s: StrayWireState, obs: Observation, c: Classified): void {

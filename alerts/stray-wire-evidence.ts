@@ -221,9 +221,8 @@ export function cameWithStep(s: StrayWireState, fallW: number, fallH: number | n
   if (fallH !== null && fallH >= DISTORTED_FALL_SHARE * fallW) return false
   const rest = cand.stepW - fallW
   if (rest <= 0) return false
-  // it stood in every reading since the step: the level had not fallen below the step's (a load that
-  // stepped on top since, a fridge or a charger, leaves what came with the step there)
-  if (cand.recentW.some((w) => w < cand.stepW! - Math.max(15, 0.1 * cand.stepW!))) return false
+  // it stood in every reading since the step: the level had not moved from the step's
+  if (cand.recentW.some((w) => Math.abs(w - cand.stepW!) > Math.max(15, 0.1 * cand.stepW!))) return false
   const ratio =
     cand.harmonicVA === null ? null : Math.max(0, cand.harmonicVA - Math.max(0, fallH ?? 0)) / rest
   return compressorOf(s.normal, rest, ratio)

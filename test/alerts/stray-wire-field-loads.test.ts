@@ -910,41 +910,6 @@ describe('the circuit’s dehumidifier starting in the minute a motion lamp swit
   })
 })
 
-describe('a charger plugged in a minute after the circuit’s dehumidifier started with a motion lamp', () => {
-  // the dehumidifier (246 W) starts as a motion lamp (53 W) switches on beside LED banks; a minute later a
-  // charger is plugged in. The three together pass the largest charger's watts, so its minutes were taken
-  // for a heater's and hidden; once the lamp went, the candidate was the dehumidifier's run "risen" by
-  // the charger, and all of it went into the background: the charger was never raised
-  const t0 = local('2026-02-02T01:00:00')
-  const known = knowing(
-    learnedCompressor('dehumidifier', 252, 0.18, 14, 176),
-    learnedCompressor('fridge', 130, 0.2, 30, 40),
-  )
-  const banks = spans('led-banks', t0, 70, 0.55, 130, [[0, 120]])
-  const lamp = spans('lights-motion', t0, 53, 0.95, 10, [[31, 34]])
-  const dehumidifier = spans('dehumidifier', t0, 246, 0.8, 20, [[31, 100]])
-  const onset = local('2026-02-02T01:32:00')
-
-  it('raises an active-PFC charger, the dehumidifier taken into the background', () => {
-    const pfc = chargerSession(pfcCharger(onset, 200))
-    const r = runKnowing(known, [banks, lamp, dehumidifier, pfc], t0, 60)
-    raisedOnceWithin(r, onset, 15)
-    // the background holds the banks and the dehumidifier; the alert stands for the charger alone
-    expect(r.state.baselineW).toBeGreaterThan(290)
-    expect(raises(r)[0]!.powerW).toBeLessThan(230)
-  })
-
-  it('raises a rectifier charger', () => {
-    const rectifier = chargerSession(charger(onset, { ccPowerW: 180 }))
-    raisedOnceWithin(runKnowing(known, [banks, lamp, dehumidifier, rectifier], t0, 60), onset, 15)
-  })
-
-  it('raises nothing when the circuit’s fridge starts on top of the dehumidifier instead', () => {
-    const fridge = spans('fridge', t0, 128, 0.8, 22, [[32, 70]])
-    expect(raises(runKnowing(known, [banks, lamp, dehumidifier, fridge], t0, 90))).toEqual([])
-  })
-})
-
 describe('a dehumidifier that never looked like a charger after its first minute, beside LED banks', () => {
   // development scenario 87 of circuit-mixed-stray, whole (three days): at 20:40 on its last evening a
   // dehumidifier (232 W) starts beside LED banks and a lamp. Its first minute looked like an active-PFC
