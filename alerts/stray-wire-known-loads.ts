@@ -122,11 +122,10 @@ export function arrivedAsKnownRun(
  * other's level less it. The one that stood is a pending step of a known compressor's size, or, where
  * the step came out from under a heater or cleaner (`stopHidden`), a load already taken for one and
  * followed since (a fridge taken in after a heater went off, stopping under the heater's next run as the
- * dehumidifier started), or one of the circuit's
- * regulars (runs seen ten times and more, as the one that started) that the background held: a fridge
- * running as the heater came on and stopping under it. The cost: a charger of exactly their difference's
- * size plugged in under a heater is followed as that compressor's run (raised if it outlasts it).
- * Returns the compressor that started and the load that left.
+ * dehumidifier started), or one of the circuit's regulars (runs seen ten times and more, as the one that
+ * started) that the background held: a fridge running as the heater came on and stopping under it. The
+ * cost: a charger of exactly their difference's size plugged in under a heater is followed as that
+ * compressor's run (raised if it outlasts it). Returns the compressor that started and the load that left.
  */
 export function swappedWithRun(
   n: CircuitNormal,

@@ -68,7 +68,7 @@ describe(NAME, () => {
     cleanups.push(() => svc.kill('SIGKILL'))
     await svc.start()
     const devices = await provisionCircuits(svc, 'disk', 8)
-    const fleet = await startPublisherFleet({ url: svc.mqttUrl, devices, t0: Date.now() - 20 * 86_400_000 })
+    const fleet = await startPublisherFleet({ url: svc.mqttUrl, devices })
     cleanups.push(() => fleet.close())
     fleet.run()
     await pollUntil(() => fleet.ackedCount() >= intBetween(rng, 200, 2_000), { what: 'acks before' })

@@ -40,7 +40,6 @@ describe(NAME, () => {
     const fleet = await startPublisherFleet({
       url: svc.mqttUrl,
       devices,
-      t0: Date.now() - 20 * 86_400_000,
       maxPerDevice: 3_000,
     })
     cleanups.push(() => fleet.close())

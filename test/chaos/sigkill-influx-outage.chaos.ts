@@ -23,7 +23,7 @@ describe(NAME, () => {
     cleanups.push(() => svc.kill('SIGKILL'))
     await svc.start()
     const devices = await provisionCircuits(svc, 'kill', 8)
-    const fleet = await startPublisherFleet({ url: svc.mqttUrl, devices, t0: Date.now() - 20 * 86_400_000 })
+    const fleet = await startPublisherFleet({ url: svc.mqttUrl, devices })
     cleanups.push(() => fleet.close())
     fleet.run()
 

@@ -71,4 +71,22 @@ describe('nothing is lost', () => {
     await expectExactlyOnce(influxUrl, db, fleet.acked)
     // three restarts, and tens of thousands of readings to check: on a loaded 2-core machine, minutes
   }, 240_000)
+  it('publishes no reading ahead of the clock from the test fleet, which would be acknowledged and then rejected', async () => {
+    // the fleet stamps one reading a second from t0 and publishes as fast as the broker acknowledges: from
+    // 5 s ago it reaches the present at once. Past it, ingest rejects readings (ts_future) that the broker
+    // acknowledged, and the exactly-once checks above would count them lost (seen once in CI)
+    const influxUrl = inject('influxUrl')
+    const db = 'fleet_clock'
+    const svc = await createServiceProcess({ influxUrl, db })
+    cleanups.push(() => svc.kill('SIGKILL'))
+    await svc.start()
+    const devices = await provisionCircuits(svc, 'clock', 2)
+    const fleet = await startPublisherFleet({ url: svc.mqttUrl, devices, t0: Date.now() - 5_000 })
+    cleanups.push(() => fleet.close())
+    fleet.run()
+    await pollUntil(() => fleet.ackedCount() >= 8, { what: 'the readings of the last 5 s acknowledged' })
+    await expect(fleet.stop()).rejects.toThrow(/reached the present/)
+    const c = await expectExactlyOnce(influxUrl, db, fleet.acked)
+    expect(c.stored).toBe(fleet.sentCount())
+  }, 60_000)
 })

@@ -56,6 +56,9 @@ export const circuitReading = (seq: number, ts: number) => ({
   energyKWh: 100 + seq / 1000,
 })
 
+const REACHED_NOW =
+  'the fleet’s readings reached the present and it stopped publishing: give it an earlier t0'
+
 export async function startPublisherFleet(opts: {
   url: string
   devices: ProvisionedDevice[]
@@ -87,6 +90,8 @@ export async function startPublisherFleet(opts: {
     ) {
       const ts = t0 + c.next * 1000
       if (ts > Date.now()) {
+        // a test waiting for more acks would time out on a message that does not say why: say it here
+        if (!reachedNow) console.error(REACHED_NOW)
         reachedNow = true
         return
       }
@@ -114,8 +119,7 @@ export async function startPublisherFleet(opts: {
       running = false
       const deadline = Date.now() + timeoutMs
       while (inflight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
-      if (reachedNow)
-        throw new Error('the fleet’s readings reached the present and it stopped: give it an earlier t0')
+      if (reachedNow) throw new Error(REACHED_NOW)
     },
     async close() {
       running = false
