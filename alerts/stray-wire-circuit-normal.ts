@@ -697,8 +697,13 @@ export function addSignature(n: CircuitNormal, sig: LoadSignature): void {
   }
 }
 
-export function levelMatches(s: LoadSignature, levelW: number, hRatio: number | null): boolean {
-  if (Math.abs(levelW - s.levelW) > Math.max(10, LEVEL_SHARE * s.levelW)) return false
+export function levelMatches(
+  s: LoadSignature,
+  levelW: number,
+  hRatio: number | null,
+  share: number = LEVEL_SHARE,
+): boolean {
+  if (Math.abs(levelW - s.levelW) > Math.max(10, share * s.levelW)) return false
   if (s.harmonicRatio === null || hRatio === null) return true
   return Math.abs(hRatio - s.harmonicRatio) <= 0.3
 }
@@ -738,6 +743,8 @@ export function matchSignature(
   backgroundH?: number,
   /** When the load arrived, if not at `ts` (a candidate confirmed minutes later, or after a heater) */
   arrivedTs: number = ts,
+  /** How near a learned compressor's level a level without a harmonic ratio must be (watts only) */
+  compressorShare: number = LEVEL_SHARE,
 ): LoadSignature | undefined {
   const minute = localMinute(ts, utcOffsetMin)
   const arrived = localMinute(arrivedTs, utcOffsetMin)
@@ -745,7 +752,9 @@ export function matchSignature(
   const candidates = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
   for (const s of candidates) {
     if (feedback?.forget.includes(s.id)) continue
-    if (!levelMatches(s, levelW, hRatio) && !harmonicsMatchLights(s, levelW, hRatio)) continue
+    const share =
+      hRatio === null && s.kind === 'compressor' && s.source === 'learned' ? compressorShare : LEVEL_SHARE
+    if (!levelMatches(s, levelW, hRatio, share) && !harmonicsMatchLights(s, levelW, hRatio)) continue
     // without PF/THD one flat run might have been a charger unplugged early: a compressor runs again
     if (s.source === 'learned' && s.kind === 'compressor' && s.harmonicRatio === null && s.count < 2) continue
     // a motor's harmonic VA per W is its own (THD 10–25 %): a load carrying less than half of it is no

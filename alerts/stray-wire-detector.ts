@@ -43,6 +43,7 @@ import {
   levelHolds,
   levelOutlastedBigLoad,
   looksLikeMotor,
+  median,
   noteBigRun,
   noteBridge,
   partOfBigLoad,
@@ -55,6 +56,7 @@ import {
 import { explainRaise } from './stray-wire-explain.ts'
 import {
   arrivedAsKnownRun,
+  compressorByWatts,
   compressorWithLights,
   explainedByKnownLoads,
   swappedWithRun,
@@ -338,16 +340,27 @@ function trackCandidate(
   // what this circuit does every day (its lights at dusk, its compressor's runs) is no charger
   const plateauW = median(cand.recentW)
   const hRatio = cand.harmonicVA === null ? null : cand.harmonicVA / plateauW
-  const known = matchSignature(
-    s.normal!,
-    obs.ts,
-    plateauW,
-    hRatio,
-    params.utcOffsetMin,
-    params.feedback,
-    obs.harmonicVA === null ? undefined : s.baselineH,
-    cand.onsetTs,
-  )
+  let known =
+    hRatio === null
+      ? compressorByWatts(
+          s.normal!,
+          obs.ts,
+          cand,
+          plateauW,
+          params.utcOffsetMin,
+          params.feedback,
+          obs.harmonicVA === null ? undefined : s.baselineH,
+        )
+      : matchSignature(
+          s.normal!,
+          obs.ts,
+          plateauW,
+          hRatio,
+          params.utcOffsetMin,
+          params.feedback,
+          obs.harmonicVA === null ? undefined : s.baselineH,
+          cand.onsetTs,
+        )
   // the level now (the plateau's first minutes may hold a compressor that stopped since)
   const nowW = median(cand.recentW.slice(-3))
   // watts only, a plateau moved by a lamp's steps and back at the load's own step, or risen by a lamp's
@@ -382,6 +395,22 @@ function trackCandidate(
       cand.harmonicVA,
       s.baselineH,
       params.utcOffsetMin,
+    )
+  // watts only, a level this circuit draws at this hour every day (the day profile) that is within 12 % of
+  // one of its compressors, if not within the 8 % a steady plateau needs, is taken for that compressor's
+  // run and followed: should it outlast the compressor's longest run, it is raised then
+  // (stray-wire-outlasted.ts). Taken into the background by the day profile alone, a charger of that
+  // size was never raised.
+  if (!known && usual && hRatio === null)
+    known = matchSignature(
+      s.normal!,
+      obs.ts,
+      plateauW,
+      null,
+      params.utcOffsetMin,
+      params.feedback,
+      undefined,
+      cand.onsetTs,
     )
   const twoRuns = explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, params.feedback)
   const withLights = twoRuns
@@ -930,8 +959,3 @@ function rebase(s: StrayWireState, w: number, h: number, q: number | null | unde
 
 const ratioOf = (c: Classified): number | null =>
   c.excessVA === null || c.excessW <= 0 ? null : c.excessVA / c.excessW
-
-function median(xs: readonly number[]): number {
-  const a = [...xs].sort((x, y) => x - y)
-  return a[Math.floor(a.length / 2)] ?? 0
-}

@@ -12,6 +12,12 @@ import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-ty
 
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
 export const RECENT_READINGS = 10
+
+/** The middle of the readings (the upper of the two middle ones), 0 for none. */
+export function median(xs: readonly number[]): number {
+  const a = [...xs].sort((x, y) => x - y)
+  return a[Math.floor(a.length / 2)] ?? 0
+}
 export const STEADY_PAIRS = 4
 /** The share of a new candidate's excess its arrival step must account for. */
 const STEP_SHARE = 0.7

@@ -4,6 +4,7 @@
 
 import type { CircuitNormal } from './stray-wire-circuit-normal.ts'
 import type { Observation } from './stray-wire-classify.ts'
+import { median } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireInput, StrayWireState } from './stray-wire-types.ts'
 
 const MIN = 60_000
@@ -39,11 +40,6 @@ export interface StrayWireEvidence {
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10
-
-function median(xs: readonly number[]): number {
-  const a = [...xs].sort((x, y) => x - y)
-  return a[Math.floor(a.length / 2)] ?? 0
-}
 
 /** The usual standing load at this time of day, from the learned profile (nearest filled bin). */
 function usualAt(n: CircuitNormal | undefined, ts: number, utcOffsetMin: number): number | null {

@@ -12,6 +12,8 @@ import {
   type RunWatch,
   recurringCompressor,
 } from './stray-wire-circuit-normal.ts'
+import { median, RECENT_READINGS } from './stray-wire-evidence.ts'
+import type { Candidate } from './stray-wire-types.ts'
 
 /**
  * Two of the circuit's own compressors at once: both running (a dehumidifier and a fridge), or, where
@@ -193,3 +195,55 @@ const DUE_SHARE = 0.5
  * run's least: its longest run learned may be a tangle of several, and half of it longer than any.
  */
 const RUN_MIN_MS = 10 * MIN
+
+/**
+ * Watts only: the learned compressor a confirmed candidate is a run of. A steady plateau (a charger's
+ * constant current, a compressor alone) must lie within 8 % of the run's learned level: at the 12 % a
+ * level matches otherwise, a 291 W charger on a circuit whose dehumidifier runs at 261 W was taken for
+ * its run and never raised. A plateau a lamp moved (a motion lamp switching beside the compressor) is
+ * matched within 12 %, or by its level while the lamp was off, within 8 %: the lamp's 27 W on a 257 W run
+ * made 280 W, and 255 W when it went off for a minute.
+ */
+export function compressorByWatts(
+  n: CircuitNormal,
+  ts: number,
+  cand: Candidate,
+  plateauW: number,
+  utcOffsetMin: number,
+  feedback: { taught: readonly LoadSignature[]; forget: readonly string[] } | undefined,
+  backgroundH: number | undefined,
+): LoadSignature | undefined {
+  const ws = afterStep(cand)
+  const levelW = median(ws)
+  const steady = ws.length >= 2 && Math.max(...ws) - Math.min(...ws) <= Math.max(12, STEADY_SHARE * levelW)
+  const share = steady ? STEADY_LEVEL_SHARE : LEVEL_SHARE
+  const known = matchSignature(
+    n,
+    ts,
+    plateauW,
+    null,
+    utcOffsetMin,
+    feedback,
+    backgroundH,
+    cand.onsetTs,
+    share,
+  )
+  if (known || ws.length < 3) return known
+  const low = Math.min(...ws)
+  const dip = levelW - low
+  if (dip < LAMP_MIN_W || dip > LAMP_MAX_W) return undefined
+  return matchSignature(n, ts, low, null, utcOffsetMin, feedback, undefined, cand.onsetTs, STEADY_LEVEL_SHARE)
+}
+
+/** The candidate's recent readings without its step's minute while they still hold it (it may be partial). */
+function afterStep(cand: Candidate): readonly number[] {
+  return cand.chargerReadings <= RECENT_READINGS ? cand.recentW.slice(1) : cand.recentW
+}
+
+/** A charger's constant-current plateau holds within this share of its level (or 12 W) over minutes. */
+const STEADY_SHARE = 0.05
+/** A steady plateau is a learned compressor's run within this share of its level. */
+const STEADY_LEVEL_SHARE = 0.08
+/** A lamp beside a compressor: a fall of a lamp's size in its readings, no more than a lamp's watts. */
+const LAMP_MIN_W = 12
+const LAMP_MAX_W = 70

@@ -304,6 +304,68 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
   })
 })
 
+describe('detectStrayWire on a watts-only circuit: a charger near one of its compressors’ size', () => {
+  // a dehumidifier (250 W) runs 90 min of every 150 through the first 20 h and is learned as this
+  // circuit's compressor; the second evening, something of about its size draws for hours
+  const t0 = local('2026-01-07T20:00:00')
+  const day2 = t0 + 24 * 60 * MIN
+  const every = (period: number, first: number, on: number, untilMin: number): [number, number][] => {
+    const spans: [number, number][] = []
+    for (let m = first; m < untilMin; m += period) spans.push([m, m + on])
+    return spans
+  }
+  const dehumidifier = (watts: number) => scheduled('dehumidifier', t0, watts, every(150, 0.5, 90, 20 * 60))
+  // the day before at this hour the dehumidifier was between runs (minutes 90–150 of its cycle)
+  const plugged = day2 + 100.5 * MIN
+
+  it('raises a charger 10 % above the dehumidifier’s run: its plateau holds, a run of it would be nearer', () => {
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 274, ccRise: 0.01 }))
+    const r = run(wattsOnly([dehumidifier(250), bike], t0, 24 * 60 + 180))
+    const raised = raises(r).filter((v) => v.ts >= day2)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
+  })
+
+  it('follows a charger 10 % above the dehumidifier plugged in at an hour it ran the day before, and raises it as it outlasts the dehumidifier’s runs', () => {
+    // the dehumidifier runs 90 min of every 160, at the same hours every day, for 44 h: at 20:30 the day
+    // before it ran, so the level is this circuit's usual then, and near enough the dehumidifier's to be a
+    // run of it. Taken into the background as usual, it was never raised. 60 W of lights stand all the while
+    const lights = scheduled('lights-always', t0, 60, [[0, 72 * 60]])
+    const cycling = scheduled('dehumidifier', t0, 250, every(160, 0.5, 90, 44 * 60))
+    const plugged = t0 + (48 * 60 + 35.5) * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 274, ccRise: 0.01 }))
+    const r = run(wattsOnly([lights, cycling, bike], t0, 48 * 60 + 360))
+    const raised = raises(r).filter((v) => v.ts >= plugged)
+    expect(raised).toHaveLength(1)
+    // not before it ran longer than any run of the dehumidifier (90 min)
+    expect(raised[0]!.ts - plugged).toBeGreaterThan(90 * MIN)
+  })
+
+  it('takes a compressor run with a lamp beside it for the compressor by its level while the lamp was off', () => {
+    // a 200 W dehumidifier learned alone; the second evening a 45 W motion lamp switches on in the minute
+    // it starts and goes off for one minute 3 min later: 245 W, 22 % above the run, except that minute
+    const runs: [number, number][] = [...every(150, 0.5, 90, 20 * 60), [24 * 60 + 100.5, 24 * 60 + 190.5]]
+    const compressor = scheduled('dehumidifier', t0, 200, runs)
+    const lamp = scheduled('lights-motion', t0, 45, [
+      [24 * 60 + 100.5, 24 * 60 + 103.5],
+      [24 * 60 + 104.5, 24 * 60 + 180],
+    ])
+    const r = run(wattsOnly([compressor, lamp], t0, 24 * 60 + 200))
+    expect(raises(r).filter((v) => v.ts >= day2)).toEqual([])
+  })
+
+  it('still raises a charger whose level dips by a lamp’s size to nothing the circuit runs', () => {
+    // 150 W and the lamp's 45 W: neither 195 W nor 150 W is near the dehumidifier's 250 W
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 150, ccRise: 0.01 }))
+    const lamp = scheduled('lights-motion', t0, 45, [
+      [24 * 60 + 100.5, 24 * 60 + 103.5],
+      [24 * 60 + 104.5, 24 * 60 + 180],
+    ])
+    const r = run(wattsOnly([dehumidifier(250), bike, lamp], t0, 24 * 60 + 180))
+    expect(raises(r).filter((v) => v.ts >= day2)).toHaveLength(1)
+  })
+})
+
 describe('detectStrayWire on a charger that plugged in under a big load', () => {
   it('dates the onset back to the start of the cleaner that hid the step and raises within 6 minutes of it stopping', () => {
     const cleanerStart = local('2026-01-05T10:05:00')
