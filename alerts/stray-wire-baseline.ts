@@ -8,7 +8,13 @@ import {
   recurringCompressor,
 } from './stray-wire-circuit-normal.ts'
 import { type Classified, MOTOR_MIN_VAR_PER_W, type Observation } from './stray-wire-classify.ts'
-import { cameWithStep, shedFromStep, steadyBefore } from './stray-wire-evidence.ts'
+import {
+  cameWithStep,
+  LAMP_MOVE_MAX_W,
+  LAMP_MOVE_MIN_W,
+  shedFromStep,
+  steadyBefore,
+} from './stray-wire-evidence.ts'
 import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Background tracking: a quiet reading pulls the baseline 20 % of the way (≈ 5 min time constant). */
@@ -17,8 +23,6 @@ const BASELINE_GAIN = 0.2
 const ABSORB_AFTER_READINGS = 3
 /** Power-only meters: a charger-sized level seen this long without its step becomes background. */
 const ORPHAN_LEVEL_READINGS = 30
-/** A one-minute change this small and undistorted while a charger is tracked is a light switching. */
-const LIGHT_STEP_MAX_W = 70
 
 /** Start from this reading if it can be background; else from nothing, so a charger already on shows. */
 export function initBaseline(s: StrayWireState, obs: Observation): void {
@@ -159,7 +163,7 @@ function takeBackOff(s: StrayWireState, dW: number, dH?: number): boolean {
 function maxBesideW(s: StrayWireState, params: StrayWireParams): number {
   const a = s.alert
   const distorted = a !== null && !a.pfc && (a.harmonicPerW ?? 0) >= DISTORTED_PER_W
-  return distorted ? params.maxChargerW : LIGHT_STEP_MAX_W
+  return distorted ? params.maxChargerW : LAMP_MOVE_MAX_W
 }
 
 /**
@@ -265,11 +269,11 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
     return
   }
   if (!steady || (s.candidate && s.candidate.readings < 2)) return
-  if (dW > LIGHT_STEP_MAX_W) {
+  if (dW > LAMP_MOVE_MAX_W) {
     // one of the circuit's compressors starting under an open alert (beside a candidate, a compressor
     // starting and a charger plugged in look alike: the candidate's confirmation sorts that out)
     if (!s.alert || !compressorBeside(s, dW, ownLevel(s)!)) return
-  } else if (dW < WATTS_LIGHT_STEP_MIN_W) return
+  } else if (dW < LAMP_MOVE_MIN_W) return
   s.baselineW = s.baselineW! + dW
   s.beside = [...(s.beside ?? []), { w: round1(dW), h: null, q: null }].slice(-BESIDE_KEPT)
 }
@@ -309,9 +313,6 @@ const OWN_EXCESS_SHARE = 1.2
 const ownLevel = (s: StrayWireState): number | undefined =>
   s.alert ? (s.normal?.episode?.levelW ?? s.alert.peakW) : (s.candidate?.stepW ?? undefined)
 
-/** Meter noise on a watts-only circuit stays well under this from one minute to the next. */
-const WATTS_LIGHT_STEP_MIN_W = 12
-
 export function updateBaseline(
   s: StrayWireState,
   obs: Observation,
@@ -330,7 +331,7 @@ export function updateBaseline(
     // a circuit meter has no skew: a fall larger than a lamp's (which may blink off for a minute) is a
     // load that left at once, a compressor stopping, and the next step must not stand on it
     const dropped =
-      x < b && ((s.prevW !== null && s.prevW < b) || (obs.source === 'circuit' && b - x > LIGHT_STEP_MAX_W))
+      x < b && ((s.prevW !== null && s.prevW < b) || (obs.source === 'circuit' && b - x > LAMP_MOVE_MAX_W))
     // on a circuit there is no skew to fake a drop: the first of the two low readings may be the partial
     // minute the lights went off in, so the level is the latest one
     const droppedTo = obs.source === 'circuit' ? Math.max(x, floor) : Math.max(x, s.prevW!, floor)

@@ -39,6 +39,8 @@ import {
 import {
   clearOfMotor,
   hiddenChargerShows,
+  LAMP_MOVE_MAX_W,
+  LAMP_MOVE_MIN_W,
   leftUnderCharger,
   levelHolds,
   levelOutlastedBigLoad,
@@ -396,11 +398,11 @@ function trackCandidate(
       s.baselineH,
       params.utcOffsetMin,
     )
-  // watts only, a level this circuit draws at this hour every day (the day profile) that is within 12 % of
-  // one of its compressors, if not within the 8 % a steady plateau needs, is taken for that compressor's
-  // run and followed: should it outlast the compressor's longest run, it is raised then
-  // (stray-wire-outlasted.ts). Taken into the background by the day profile alone, a charger of that
-  // size was never raised.
+  // watts only, a steady level within 12 % of one of the circuit's compressors but not within the 8 % its
+  // runs are matched at is still taken for that compressor's run where the day profile says this circuit
+  // draws it at this hour every day, as every level within 12 % was before: followed as the run, it is
+  // raised should it outlast the compressor's longest (stray-wire-outlasted.ts). Taken into the
+  // background by the day profile alone, it would never be raised
   if (!known && usual && hRatio === null)
     known = matchSignature(
       s.normal!,
@@ -861,9 +863,6 @@ function flat(ws: readonly number[]): boolean {
   return m > 0 && (Math.max(...ws) - Math.min(...ws)) / m <= FLAT_SPREAD_SHARE
 }
 
-/** A minute-to-minute move this large is no lamp switching (stray-wire-baseline.ts follows up to it). */
-const LAMP_MOVE_MAX_W = 70
-
 /**
  * Watts only: a step of at least a charger's smallest up from a steady minute, on top of a candidate that
  * stood at its own step and matches one of the circuit's known loads at it. Returns that load.
@@ -885,7 +884,7 @@ function knownBeforeStepUp(
 function lampAfterStep(ws: readonly number[]): boolean {
   if (ws.length < 3) return false
   const rise = ws[1]! - ws[0]!
-  if (rise < 12 || rise > LAMP_MOVE_MAX_W) return false
+  if (rise < LAMP_MOVE_MIN_W || rise > LAMP_MOVE_MAX_W) return false
   return ws.slice(2).every((w) => near(w, ws[1]!))
 }
 

@@ -13,12 +13,20 @@ import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-ty
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
 export const RECENT_READINGS = 10
 
+export const STEADY_PAIRS = 4
+
+/**
+ * A lamp switching moves a circuit's level from one minute to the next by at least this much (meter
+ * noise on a watts-only circuit stays well under it) and at most LAMP_MOVE_MAX_W: a larger move is no lamp.
+ */
+export const LAMP_MOVE_MIN_W = 12
+export const LAMP_MOVE_MAX_W = 70
+
 /** The middle of the readings (the upper of the two middle ones), 0 for none. */
 export function median(xs: readonly number[]): number {
   const a = [...xs].sort((x, y) => x - y)
   return a[Math.floor(a.length / 2)] ?? 0
 }
-export const STEADY_PAIRS = 4
 /** The share of a new candidate's excess its arrival step must account for. */
 const STEP_SHARE = 0.7
 /** Readings of a big load at this share of its run's top are whole minutes of it, not its edges. */

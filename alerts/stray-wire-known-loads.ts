@@ -12,7 +12,7 @@ import {
   type RunWatch,
   recurringCompressor,
 } from './stray-wire-circuit-normal.ts'
-import { median, RECENT_READINGS } from './stray-wire-evidence.ts'
+import { LAMP_MOVE_MAX_W, LAMP_MOVE_MIN_W, median, RECENT_READINGS } from './stray-wire-evidence.ts'
 import type { Candidate } from './stray-wire-types.ts'
 
 /**
@@ -197,12 +197,16 @@ const DUE_SHARE = 0.5
 const RUN_MIN_MS = 10 * MIN
 
 /**
- * Watts only: the learned compressor a confirmed candidate is a run of. A steady plateau (a charger's
- * constant current, a compressor alone) must lie within 8 % of the run's learned level: at the 12 % a
- * level matches otherwise, a 291 W charger on a circuit whose dehumidifier runs at 261 W was taken for
- * its run and never raised. A plateau a lamp moved (a motion lamp switching beside the compressor) is
- * matched within 12 %, or by its level while the lamp was off, within 8 %: the lamp's 27 W on a 257 W run
- * made 280 W, and 255 W when it went off for a minute.
+ * Watts only: the compressor a confirmed candidate is a run of. Where its readings after the step's
+ * minute hold steady (a charger's constant current, a compressor alone), its plateau must lie within 8 %
+ * of a learned compressor's level: at the 12 % any level matches, a 291 W charger on a circuit whose
+ * dehumidifier runs at 261 W was taken for a run of it and never raised. A plateau a lamp moved (a
+ * motion lamp switching beside the compressor) is matched within 12 %, or by its level in the minute the
+ * lamp was off, to a learned compressor within 8 %: the lamp's 27 W on a 257 W run made 280 W, and 255 W
+ * as it went off for a minute. The lamp must have come back: a level that fell and stayed down is a
+ * charger's taper or another load leaving, not a lamp. (A lamp of the background blinking off beside a
+ * charger of the compressor's size and the lamp's looks the same by watts; the charger is then raised only
+ * if it outlasts the compressor's runs.) Lights and what crews taught match as anywhere else (12 %).
  */
 export function compressorByWatts(
   n: CircuitNormal,
@@ -215,6 +219,7 @@ export function compressorByWatts(
 ): LoadSignature | undefined {
   const ws = afterStep(cand)
   const levelW = median(ws)
+  // tighter than a CC plateau's flatness elsewhere (10 %), which a 27 W lamp beside a 257 W run passes
   const steady = ws.length >= 2 && Math.max(...ws) - Math.min(...ws) <= Math.max(12, STEADY_SHARE * levelW)
   const share = steady ? STEADY_LEVEL_SHARE : LEVEL_SHARE
   const known = matchSignature(
@@ -231,8 +236,21 @@ export function compressorByWatts(
   if (known || ws.length < 3) return known
   const low = Math.min(...ws)
   const dip = levelW - low
-  if (dip < LAMP_MIN_W || dip > LAMP_MAX_W) return undefined
-  return matchSignature(n, ts, low, null, utcOffsetMin, feedback, undefined, cand.onsetTs, STEADY_LEVEL_SHARE)
+  if (dip < LAMP_MOVE_MIN_W || dip > LAMP_MOVE_MAX_W) return undefined
+  const after = ws.slice(ws.lastIndexOf(low) + 1)
+  if (!after.some((w) => w >= low + LAMP_MOVE_MIN_W)) return undefined
+  const run = matchSignature(
+    n,
+    ts,
+    low,
+    null,
+    utcOffsetMin,
+    feedback,
+    undefined,
+    cand.onsetTs,
+    STEADY_LEVEL_SHARE,
+  )
+  return run?.kind === 'compressor' && run.source === 'learned' ? run : undefined
 }
 
 /** The candidate's recent readings without its step's minute while they still hold it (it may be partial). */
@@ -244,6 +262,3 @@ function afterStep(cand: Candidate): readonly number[] {
 const STEADY_SHARE = 0.05
 /** A steady plateau is a learned compressor's run within this share of its level. */
 const STEADY_LEVEL_SHARE = 0.08
-/** A lamp beside a compressor: a fall of a lamp's size in its readings, no more than a lamp's watts. */
-const LAMP_MIN_W = 12
-const LAMP_MAX_W = 70
