@@ -259,6 +259,10 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
     // all that stood over the background left: the followed load (a charger unplugged in its taper may
     // be a lamp's or a fridge's size), never another load's
     if (Math.abs(fall - excess) <= Math.max(15, 0.15 * fall)) return
+    if (followedRunStopped(s, fall, obs.unexplainedW)) {
+      s.baselineW = Math.max(0, s.baselineW! - fall)
+      return
+    }
     // a load followed on as it came is followed off as it goes, at the same size
     if (takeBackOff(s, dW)) return
     // one of the circuit's compressors stopping beside the followed load, that ran before it arrived:
@@ -299,6 +303,28 @@ function compressorNearer(s: StrayWireState, fall: number, excessW: number): boo
       Math.abs(fall - x.levelW) < Math.abs(fall - excessW) &&
       s.baselineW! >= x.levelW - 20,
   )
+}
+
+/**
+ * A candidate's first minutes, watts only: one of the circuit's compressors, followed as its run since
+ * before the candidate's step, fell away at its level, and what is left over the background without it is
+ * the candidate's step. The compressor stopped beside the new load (a fridge ending its run in the minute
+ * after a charger was plugged in): it leaves the background and is no longer followed. Without this, the
+ * candidate, its excess a charger's less the fridge's, was dropped and its level taken for background.
+ * The minute before the fall was the candidate's step, so it need not be steady. Ends that run's watch.
+ */
+function followedRunStopped(s: StrayWireState, fall: number, nowW: number): boolean {
+  const cand = s.candidate
+  if (!cand || s.alert || cand.stepW === undefined || !s.normal?.watches) return false
+  const near = (w: number, levelW: number): boolean => Math.abs(w - levelW) <= Math.max(10, 0.1 * levelW)
+  if (!near(nowW - (s.baselineW! - fall), cand.stepW)) return false
+  const watch = s.normal.watches.find(
+    (w) => w.onsetTs < cand.onsetTs && near(fall, w.levelW) && s.baselineW! >= w.levelW - 20,
+  )
+  if (!watch) return false
+  const rest = s.normal.watches.filter((w) => w !== watch)
+  s.normal.watches = rest.length > 0 ? rest : undefined
+  return true
 }
 
 /** A step within this share of the alert's own level may be the alert's load itself. */

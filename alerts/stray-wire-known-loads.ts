@@ -127,7 +127,8 @@ export function arrivedAsKnownRun(
  * dehumidifier started), or one of the circuit's regulars (runs seen ten times and more, as the one that
  * started) that the background held: a fridge running as the heater came on and stopping under it. The
  * cost: a charger of exactly their difference's size plugged in under a heater is followed as that
- * compressor's run (raised if it outlasts it). Returns the compressor that started and the load that left.
+ * compressor's run (raised if it outlasts it). The one that started is not one followed as its run since
+ * before the step: that one runs already. Returns the compressor that started and the load that left.
  */
 export function swappedWithRun(
   n: CircuitNormal,
@@ -148,10 +149,14 @@ export function swappedWithRun(
     b.longestMin !== undefined &&
     onsetTs - sinceTs <= b.longestMin * MIN &&
     onsetTs - sinceTs >= (b.count >= REGULAR_RUNS ? RUN_MIN_MS : DUE_SHARE * b.longestMin * MIN)
+  // a compressor followed as its run since before the step is running: it did not start now
+  const running = (a: LoadSignature): boolean =>
+    (n.watches ?? []).some((w) => w.signatureId === a.id && w.onsetTs < onsetTs)
   const startedBeside = (left: LoadSignature, leftW: number): LoadSignature | undefined =>
     runs.find(
       (a) =>
         a.id !== left.id &&
+        !running(a) &&
         Math.abs(stepW - (a.levelW - leftW)) <= Math.max(10, COMBO_SHARE * (a.levelW + leftW)),
     )
   const standing = (w: number): boolean => standingW >= w - Math.max(10, LEVEL_SHARE * w)

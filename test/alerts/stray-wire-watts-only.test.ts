@@ -296,6 +296,26 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
     expect(raises(r).filter((v) => v.ts >= day2)).toEqual([])
   })
 
+  it('raises a charger plugged in the minute before the fridge, followed as its run, stops', () => {
+    // the fridge (105 W) runs 04:00–04:20 on the second day; the charger (166 W) comes on at 04:19:36,
+    // so one reading shows both and the next the charger alone: 61 W over the background that held the
+    // fridge, no charger's level, until the fridge's fall is taken out of the background
+    const plugged = day2 + (8 * 60 + 19.6) * MIN
+    const raised = raisedWith([bigFridge], plugged, 166)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
+    expect(Math.abs(raised[0]!.onsetTs - plugged)).toBeLessThanOrEqual(MIN)
+  })
+
+  it('raises a charger of the dehumidifier’s size less the fridge’s while the dehumidifier already runs', () => {
+    // the fridge is 12 min into its run, due to stop; by watts alone the step is the dehumidifier starting
+    // as the fridge stopped, but the dehumidifier has been running (followed as its run) since 20:30
+    const plugged = day2 + (60 + 12.5) * MIN
+    const raised = raisedWith([fridge, dehumidifierWith(24 * 60 + 30.5)], plugged, 153)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
+  })
+
   it('still raises a charger plugged in 3 min before the fridge stops', () => {
     const plugged = day2 + (8 * 60 + 17.5) * MIN
     const raised = raisedWith([fridge], plugged, 160)
