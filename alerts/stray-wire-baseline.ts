@@ -14,7 +14,9 @@ import {
   LAMP_MOVE_MIN_W,
   shedFromStep,
   steadyBefore,
+  YOUNG_READINGS,
 } from './stray-wire-evidence.ts'
+import { endWatchedRun } from './stray-wire-outlasted.ts'
 import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Background tracking: a quiet reading pulls the baseline 20 % of the way (≈ 5 min time constant). */
@@ -259,7 +261,7 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
     // all that stood over the background left: the followed load (a charger unplugged in its taper may
     // be a lamp's or a fridge's size), never another load's
     if (Math.abs(fall - excess) <= Math.max(15, 0.15 * fall)) return
-    if (followedRunStopped(s, fall, obs.unexplainedW)) {
+    if (followedRunStopped(s, fall, obs)) {
       s.baselineW = Math.max(0, s.baselineW! - fall)
       return
     }
@@ -307,23 +309,23 @@ function compressorNearer(s: StrayWireState, fall: number, excessW: number): boo
 
 /**
  * A candidate's first minutes, watts only: one of the circuit's compressors, followed as its run since
- * before the candidate's step, fell away at its level, and what is left over the background without it is
- * the candidate's step. The compressor stopped beside the new load (a fridge ending its run in the minute
- * after a charger was plugged in): it leaves the background and is no longer followed. Without this, the
- * candidate, its excess a charger's less the fridge's, was dropped and its level taken for background.
- * The minute before the fall was the candidate's step, so it need not be steady. Ends that run's watch.
+ * before the candidate's step, fell away at its level while the candidate still stood at its step. The
+ * compressor stopped beside the new load (a fridge ending its run in the minute after a charger was
+ * plugged in): it leaves the background and its run ends (timed, no longer followed). Without this, the
+ * candidate, its excess now a charger's less the fridge's, was dropped and its level taken for background.
+ * The minute before the fall was the candidate's step, so it need not be steady.
  */
-function followedRunStopped(s: StrayWireState, fall: number, nowW: number): boolean {
+function followedRunStopped(s: StrayWireState, fall: number, obs: Observation): boolean {
   const cand = s.candidate
   if (!cand || s.alert || cand.stepW === undefined || !s.normal?.watches) return false
+  if (cand.readings > YOUNG_READINGS || s.prevW === null) return false
   const near = (w: number, levelW: number): boolean => Math.abs(w - levelW) <= Math.max(10, 0.1 * levelW)
-  if (!near(nowW - (s.baselineW! - fall), cand.stepW)) return false
+  if (!near(s.prevW - s.baselineW!, cand.stepW)) return false
   const watch = s.normal.watches.find(
     (w) => w.onsetTs < cand.onsetTs && near(fall, w.levelW) && s.baselineW! >= w.levelW - 20,
   )
   if (!watch) return false
-  const rest = s.normal.watches.filter((w) => w !== watch)
-  s.normal.watches = rest.length > 0 ? rest : undefined
+  endWatchedRun(s.normal, watch, obs.ts)
   return true
 }
 

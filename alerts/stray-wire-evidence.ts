@@ -270,7 +270,7 @@ export function shedFromStep(s: StrayWireState, fallW: number): void {
 }
 
 /** A candidate this young may still lose what arrived with its step. */
-const YOUNG_READINGS = 3
+export const YOUNG_READINGS = 3
 
 /**
  * The second and third readings after a big load went off (the first may be a partial minute), steady

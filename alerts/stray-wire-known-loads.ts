@@ -149,17 +149,18 @@ export function swappedWithRun(
     b.longestMin !== undefined &&
     onsetTs - sinceTs <= b.longestMin * MIN &&
     onsetTs - sinceTs >= (b.count >= REGULAR_RUNS ? RUN_MIN_MS : DUE_SHARE * b.longestMin * MIN)
-  // a compressor followed as its run since before the step is running: it did not start now
-  const running = (a: LoadSignature): boolean =>
-    (n.watches ?? []).some((w) => w.signatureId === a.id && w.onsetTs < onsetTs)
+  const standing = (w: number): boolean => standingW >= w - Math.max(10, LEVEL_SHARE * w)
+  // a compressor followed as its run since before the step runs already, if the background holds it
+  // beside the one that stopped (else its watch outlived it: its stop went unseen under a heater)
+  const running = (a: LoadSignature, leftW: number): boolean =>
+    standing(a.levelW + leftW) && (n.watches ?? []).some((w) => w.signatureId === a.id && w.onsetTs < onsetTs)
   const startedBeside = (left: LoadSignature, leftW: number): LoadSignature | undefined =>
     runs.find(
       (a) =>
         a.id !== left.id &&
-        !running(a) &&
+        !running(a, leftW) &&
         Math.abs(stepW - (a.levelW - leftW)) <= Math.max(10, COMBO_SHARE * (a.levelW + leftW)),
     )
-  const standing = (w: number): boolean => standingW >= w - Math.max(10, LEVEL_SHARE * w)
   for (const p of n.pending ?? []) {
     if (p.h !== null || p.ts >= onsetTs || !standing(p.w)) continue
     // the load that left: one of the compressors, within the longest run it was seen to make

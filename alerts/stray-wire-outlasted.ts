@@ -5,7 +5,14 @@
 // to its step off teaches the compressor's length (by watts alone a charger of a fridge's size was
 // otherwise never raised at all).
 
-import { type LoadSignature, levelMatches, type RunWatch, timeRun } from './stray-wire-circuit-normal.ts'
+import {
+  type CircuitNormal,
+  type LoadSignature,
+  levelMatches,
+  type PendingStep,
+  type RunWatch,
+  timeRun,
+} from './stray-wire-circuit-normal.ts'
 import type { Observation } from './stray-wire-classify.ts'
 import { explainedByKnownLoads } from './stray-wire-known-loads.ts'
 import type { Candidate, StrayWireState } from './stray-wire-types.ts'
@@ -102,15 +109,7 @@ export function followWatches(
     if (!sig) continue
     const heldMin = (obs.ts - w.onsetTs) / MIN
     if (w === stepped || below.includes(w)) {
-      // timed only when its end was seen: not when it left under a heater or cleaner, nor past what a
-      // compressor's run may last
-      const seen = obs.ts - (w.seenTs ?? obs.ts - MIN) <= MIN
-      if (seen && heldMin >= RUN_MIN_MIN && heldMin < MAX_RUN_MIN) {
-        // the state is plain JSON handed from reading to reading: the signature is replaced, not edited
-        const timed = { ...sig }
-        timeRun(timed, heldMin, obs.ts)
-        n.signatures = n.signatures.map((x) => (x === sig ? timed : x))
-      }
+      timeWatchedRun(n, w, sig, obs.ts)
       continue
     }
     const afterMin = outlastAfterMin(sig)
@@ -130,3 +129,35 @@ export function followWatches(
   n.watches = kept.length > 0 ? kept : undefined
   return out
 }
+
+/**
+ * A followed run ended at `ts`: it teaches the compressor's run length, only when its end was seen (not
+ * when it left under a heater or cleaner), and not past what a compressor's run may last.
+ */
+function timeWatchedRun(n: CircuitNormal, w: RunWatch, sig: LoadSignature, ts: number): void {
+  const heldMin = (ts - w.onsetTs) / MIN
+  const seen = ts - (w.seenTs ?? ts - MIN) <= MIN
+  if (!seen || heldMin < RUN_MIN_MIN || heldMin >= MAX_RUN_MIN) return
+  // the state is plain JSON handed from reading to reading: the signature is replaced, not edited
+  const timed = { ...sig }
+  timeRun(timed, heldMin, ts)
+  n.signatures = n.signatures.map((x) => (x === sig ? timed : x))
+}
+
+/**
+ * A followed run seen to end at `ts` outside followWatches (beside a young candidate, where the step off
+ * was tangled with the candidate's step): it is no longer followed, its length is timed, and its start is
+ * no longer waiting for a step off (matched to a later fall, it would make the run hours long).
+ */
+export function endWatchedRun(n: CircuitNormal, w: RunWatch, ts: number): void {
+  const rest = (n.watches ?? []).filter((x) => x !== w)
+  n.watches = rest.length > 0 ? rest : undefined
+  const sig = n.signatures.find((x) => x.id === w.signatureId)
+  if (sig) timeWatchedRun(n, w, sig, ts)
+  const start = (p: PendingStep): boolean =>
+    Math.abs(p.ts - w.onsetTs) <= START_SLACK_MS && Math.abs(p.w - w.levelW) <= Math.max(10, 0.1 * w.levelW)
+  if (n.pending?.some(start)) n.pending = n.pending.filter((p) => !start(p))
+}
+
+/** A run's start step was noted within this long of its onset (a step straddling two meter minutes). */
+const START_SLACK_MS = 2 * MIN

@@ -297,7 +297,7 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
   })
 
   it('raises a charger plugged in the minute before the fridge, followed as its run, stops', () => {
-    // the fridge (105 W) runs 04:00–04:20 on the second day; the charger (166 W) comes on at 04:19:36,
+    // the fridge (105 W) runs 04:00:30–04:20:30 on the second day; the charger (166 W) comes on at 04:19:36,
     // so one reading shows both and the next the charger alone: 61 W over the background that held the
     // fridge, no charger's level, until the fridge's fall is taken out of the background
     const plugged = day2 + (8 * 60 + 19.6) * MIN
@@ -307,6 +307,19 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
     expect(Math.abs(raised[0]!.onsetTs - plugged)).toBeLessThanOrEqual(MIN)
   })
 
+  it('keeps the fridge’s run length after taking its stop beside the charger: its start waits for no later stop', () => {
+    // the fridge's start at 04:00 had no step off of its own (it was tangled with the charger's step):
+    // left waiting, its next run's stop at 05:20 made a run of 80 min, and a charger of its size was then
+    // followed as its run for 110 min before it was raised
+    const plugged = day2 + (8 * 60 + 19.6) * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 166, ccRise: 0.02 }))
+    const r = run(wattsOnly([bigFridge, bike], t0, 48 * 60))
+    const fridgeRuns = r.state.normal!.signatures.find(
+      (x) => x.kind === 'compressor' && Math.abs(x.levelW - 105) < 10,
+    )
+    expect(fridgeRuns?.longestMin).toBeLessThan(30)
+  })
+
   it('raises a charger of the dehumidifier’s size less the fridge’s while the dehumidifier already runs', () => {
     // the fridge is 12 min into its run, due to stop; by watts alone the step is the dehumidifier starting
     // as the fridge stopped, but the dehumidifier has been running (followed as its run) since 20:30
@@ -314,6 +327,20 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
     const raised = raisedWith([fridge, dehumidifierWith(24 * 60 + 30.5)], plugged, 153)
     expect(raised).toHaveLength(1)
     expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
+  })
+
+  it('takes the dehumidifier starting as the fridge stops for the two, when its last run ended unseen under a heater', () => {
+    // the dehumidifier's run of 21:30 stopped at 22:15 under a heater (22:12–22:18), as two 60 W lamps
+    // came on: its run was still being followed at 23:20, when it started again as the fridge stopped
+    const heater = scheduled('electric-heater', t0, 1500, [[24 * 60 + 132, 24 * 60 + 138]])
+    const lamps = [1, 2].map((i) => scheduled(`lamp-${i}`, t0, 60, [[24 * 60 + 134, 48 * 60]]))
+    const dehumidifier = scheduled('dehumidifier', t0, 228, [
+      ...every(150, 40.5, 90).filter(([a]) => a < 20 * 60),
+      [24 * 60 + 90, 24 * 60 + 135.5],
+      [24 * 60 + 200.5, 24 * 60 + 290.5],
+    ])
+    const r = run(wattsOnly([bigFridge, dehumidifier, heater, ...lamps], t0, 48 * 60))
+    expect(raises(r).filter((v) => v.ts >= day2)).toEqual([])
   })
 
   it('still raises a charger plugged in 3 min before the fridge stops', () => {
