@@ -12,6 +12,7 @@ import {
   cameWithStep,
   LAMP_MOVE_MAX_W,
   LAMP_MOVE_MIN_W,
+  near,
   shedFromStep,
   steadyBefore,
   YOUNG_READINGS,
@@ -319,7 +320,6 @@ function followedRunStopped(s: StrayWireState, fall: number, obs: Observation): 
   const cand = s.candidate
   if (!cand || s.alert || cand.stepW === undefined || !s.normal?.watches) return false
   if (cand.readings > YOUNG_READINGS || s.prevW === null) return false
-  const near = (w: number, levelW: number): boolean => Math.abs(w - levelW) <= Math.max(10, 0.1 * levelW)
   if (!near(s.prevW - s.baselineW!, cand.stepW)) return false
   const watch = s.normal.watches.find(
     (w) => w.onsetTs < cand.onsetTs && near(fall, w.levelW) && s.baselineW! >= w.levelW - 20,

@@ -46,6 +46,7 @@ import {
   levelOutlastedBigLoad,
   looksLikeMotor,
   median,
+  near,
   noteBigRun,
   noteBridge,
   partOfBigLoad,
@@ -887,8 +888,6 @@ function lampAfterStep(ws: readonly number[]): boolean {
   if (rise < LAMP_MOVE_MIN_W || rise > LAMP_MOVE_MAX_W) return false
   return ws.slice(2).every((w) => near(w, ws[1]!))
 }
-
-const near = (w: number, levelW: number): boolean => Math.abs(w - levelW) <= Math.max(10, 0.1 * levelW)
 
 function movedByLamps(ws: readonly number[]): boolean {
   if (!(median(ws) > 0) || flat(ws)) return false

@@ -12,7 +12,6 @@ import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-ty
 
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
 export const RECENT_READINGS = 10
-
 export const STEADY_PAIRS = 4
 
 /**
@@ -27,6 +26,10 @@ export function median(xs: readonly number[]): number {
   const a = [...xs].sort((x, y) => x - y)
   return a[Math.floor(a.length / 2)] ?? 0
 }
+
+/** A level within 10 % (or 10 W) of a load's: the same load, give or take meter noise and creep. */
+export const near = (w: number, levelW: number): boolean => Math.abs(w - levelW) <= Math.max(10, 0.1 * levelW)
+
 /** The share of a new candidate's excess its arrival step must account for. */
 const STEP_SHARE = 0.7
 /** Readings of a big load at this share of its run's top are whole minutes of it, not its edges. */

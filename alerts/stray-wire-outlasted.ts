@@ -14,6 +14,7 @@ import {
   timeRun,
 } from './stray-wire-circuit-normal.ts'
 import type { Observation } from './stray-wire-classify.ts'
+import { near } from './stray-wire-evidence.ts'
 import { explainedByKnownLoads } from './stray-wire-known-loads.ts'
 import type { Candidate, StrayWireState } from './stray-wire-types.ts'
 
@@ -155,7 +156,7 @@ export function endWatchedRun(n: CircuitNormal, w: RunWatch, ts: number): void {
   const sig = n.signatures.find((x) => x.id === w.signatureId)
   if (sig) timeWatchedRun(n, w, sig, ts)
   const start = (p: PendingStep): boolean =>
-    Math.abs(p.ts - w.onsetTs) <= START_SLACK_MS && Math.abs(p.w - w.levelW) <= Math.max(10, 0.1 * w.levelW)
+    Math.abs(p.ts - w.onsetTs) <= START_SLACK_MS && near(p.w, w.levelW)
   if (n.pending?.some(start)) n.pending = n.pending.filter((p) => !start(p))
 }
 
