@@ -59,6 +59,7 @@ import {
 import { explainRaise } from './stray-wire-explain.ts'
 import {
   arrivedAsKnownRun,
+  chargerBesideRun,
   compressorByWatts,
   compressorWithLights,
   explainedByKnownLoads,
@@ -224,6 +225,17 @@ function trackCandidate(
     }
     if (c.cls === 'charger' && sawStep(s, obs, params, c.pfc === true) && !unseen) {
       begin(s, obs, c)
+      return undefined
+    }
+    // one of the circuit's compressors and a charger came on under a heater or cleaner: what stood before
+    // it and the compressor are the background, the charger is the step over them
+    const beside =
+      c.cls === 'other' && s.prevBig
+        ? chargerBesideRun(s.normal!, arrivedUnderBigLoad(s, obs), params)
+        : undefined
+    if (beside) {
+      rebase(s, s.preBigW! + beside.w, s.preBigH! + beside.h, s.preBigQ! + beside.q)
+      begin(s, obs, classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0))
       return undefined
     }
     const step = chargerStepFromLast(s, obs, c, params)
@@ -957,3 +969,15 @@ function rebase(s: StrayWireState, w: number, h: number, q: number | null | unde
 
 const ratioOf = (c: Classified): number | null =>
   c.excessVA === null || c.excessW <= 0 ? null : c.excessVA / c.excessW
+
+/** What the circuit draws now over the reading before a big load came on: what arrived under it. */
+function arrivedUnderBigLoad(
+  s: StrayWireState,
+  obs: Observation,
+): { w: number; h: number; q: number } | undefined {
+  if (obs.harmonicVA === null || obs.reactiveVA === null) return undefined
+  const { preBigW: w, preBigH: h, preBigQ: q } = s
+  if (w === null || w === undefined || h === null || h === undefined || q === null || q === undefined)
+    return undefined
+  return { w: obs.unexplainedW - w, h: obs.harmonicVA - h, q: obs.reactiveVA - q }
+}

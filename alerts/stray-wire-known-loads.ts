@@ -12,8 +12,9 @@ import {
   type RunWatch,
   recurringCompressor,
 } from './stray-wire-circuit-normal.ts'
+import { MOTOR_MIN_VAR_PER_W, PFC_MAX_HARMONIC_RATIO, PFC_MAX_REACTIVE_RATIO } from './stray-wire-classify.ts'
 import { LAMP_MOVE_MAX_W, LAMP_MOVE_MIN_W, median, RECENT_READINGS } from './stray-wire-evidence.ts'
-import type { Candidate } from './stray-wire-types.ts'
+import type { Candidate, StrayWireParams } from './stray-wire-types.ts'
 
 /**
  * Two of the circuit's own compressors at once: both running (a dehumidifier and a fridge), or, where
@@ -268,3 +269,42 @@ function afterStep(cand: Candidate): readonly number[] {
 const STEADY_SHARE = 0.05
 /** A steady plateau is a learned compressor's run within this share of its level. */
 const STEADY_LEVEL_SHARE = 0.08
+
+/**
+ * Where the meter reports PF and THD: what arrived under a heater or cleaner, no charger's waveform as a
+ * whole, may be one of the circuit's compressors and a charger that came on under it. Less the
+ * compressor's learned watts and harmonic current, and the least reactive power a motor of its watts
+ * draws, what is left is a rectifier's or an active-PFC input's, of an active-PFC charger's size at least
+ * (the compressor's creep blurs it by a few % of its watts). No charger need be there where the circuit's
+ * own runs and less than that explain it: one or two that started, or one that started as another
+ * stopped. Returns what the compressor that leaves the smallest charger adds to the background.
+ */
+export function chargerBesideRun(
+  n: CircuitNormal,
+  arrived: { w: number; h: number; q: number } | undefined,
+  params: StrayWireParams,
+): { w: number; h: number; q: number } | undefined {
+  if (!arrived) return undefined
+  const runs = n.signatures.filter(
+    (a) => recurringCompressor(a) && a.harmonicRatio !== null && !params.feedback?.forget.includes(a.id),
+  )
+  const levels = [
+    ...runs.map((a) => a.levelW),
+    ...runs.flatMap((a, i) => runs.slice(i + 1).map((b) => a.levelW + b.levelW)),
+    ...runs.flatMap((a) => runs.filter((b) => b.levelW < a.levelW).map((b) => a.levelW - b.levelW)),
+  ]
+  const minW = params.minPfcStepW ?? params.minStepW
+  if (levels.some((w) => arrived.w - w > -Math.max(10, 0.06 * w) && arrived.w - w < minW)) return undefined
+  let found: { w: number; h: number; q: number } | undefined
+  for (const a of runs) {
+    const restW = arrived.w - a.levelW
+    const h = a.harmonicRatio! * a.levelW
+    const q = MOTOR_MIN_VAR_PER_W * a.levelW
+    const restH = arrived.h - h
+    if (restW < minW || restW > params.maxChargerW) continue
+    const rectifier = restH >= params.minHarmonicRatio * restW
+    const pfc = restH <= PFC_MAX_HARMONIC_RATIO * restW && arrived.q - q <= PFC_MAX_REACTIVE_RATIO * restW
+    if ((rectifier || pfc) && (!found || a.levelW > found.w)) found = { w: a.levelW, h, q }
+  }
+  return found
+}

@@ -17,7 +17,7 @@ import {
   initialStrayWireState,
   type StrayWireState,
 } from '../../alerts/stray-wire-types.ts'
-import { learnedSignature, local, MIN, raises, run } from './stray-wire-support.ts'
+import { knowing, learnedSignature, local, MIN, raises, run } from './stray-wire-support.ts'
 
 /** A circuit reading with the given real, harmonic and reactive parts (PF and THD as a meter reports). */
 function reading(ts: number, powerW: number, harmonicVA: number, reactiveVA: number): CircuitInput {
@@ -954,5 +954,79 @@ describe('noteSteps: LED banks merged by their harmonic current keep their own l
     const lights = n.signatures.filter((s) => s.kind === 'lights')
     expect(lights).toHaveLength(1)
     expect(lights[0]!.levelW).toBeCloseTo(60, -1)
+  })
+})
+
+describe('a compressor and a charger that came on together under a heater', () => {
+  // the corridor's lamps (20 W), then LED fittings (100 W, harmonic VA 30) from minute -40; a 1.5 kW
+  // heater from minute 0 to 40, under which the circuit's dehumidifier (250 W, harmonic VA 47.5, reactive
+  // 175) starts at minute 10 and a load of `w` W (harmonic VA `h`, reactive `q`) arrives at minute 15.
+  // When the heater goes, the two together are neither a rectifier's waveform nor an active-PFC input's
+  const from = local('2026-01-09T20:00:00')
+  const dehumidifier = signature({ id: 'dehumidifier', levelW: 250, harmonicRatio: 0.19 })
+  /** Readings from minute -60 to 90: each part [W, harmonic VA, reactive] where `on(k)` says it runs. */
+  function series(...parts: [(k: number) => boolean, number, number, number][]): CircuitInput[] {
+    const inputs: CircuitInput[] = []
+    for (let k = -60; k < 90; k++) {
+      const on = parts.filter(([when]) => when(k))
+      const sum = (i: 1 | 2 | 3): number => on.reduce((a, p) => a + p[i], 0)
+      inputs.push(reading(from + k * MIN, sum(1), sum(2), sum(3)))
+    }
+    return inputs
+  }
+  const heater: [(k: number) => boolean, number, number, number] = [(k) => k >= 0 && k < 40, 1500, 30, 0]
+  const underHeater = (w: number, h: number, q: number): CircuitInput[] =>
+    series(
+      [(k) => k < -40, 20, 5, 5],
+      [(k) => k >= -40, 100, 30, 10],
+      heater,
+      [(k) => k >= 10, 250, 47.5, 175],
+      [(k) => k >= 15, w, h, q],
+    )
+
+  it('raises a rectifier charger: less the dehumidifier, what is left is a rectifier’s', () => {
+    const raised = raisedAt(underHeater(180, 126, -10), knowing(dehumidifier))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]! - (from + 40 * MIN)).toBeLessThanOrEqual(10 * MIN)
+  })
+
+  it('raises an active-PFC charger: what is left carries too little harmonic and reactive current for either', () => {
+    const raised = raisedAt(underHeater(180, 18, 30), knowing(dehumidifier))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]! - (from + 40 * MIN)).toBeLessThanOrEqual(15 * MIN)
+  })
+
+  it('stays quiet for the circuit’s LED banks switching on at their hour beside the dehumidifier', () => {
+    const banks = learnedSignature({
+      id: 'banks',
+      kind: 'lights',
+      levelW: 120,
+      harmonicRatio: 1.1,
+      window: { fromMin: 20 * 60, toMin: 6 * 60 },
+      count: 3,
+    })
+    expect(raisedAt(underHeater(120, 130, -30), knowing(dehumidifier, banks))).toEqual([])
+  })
+
+  it('stays quiet for LED lamps beside the dehumidifier, though less the fridge they would be a rectifier', () => {
+    // 320 W and harmonic VA 137.5 arrived: the fridge (180 W) and 140 W of harmonic VA 101.5 left over, or
+    // the dehumidifier and 70 W, less than any charger's step: the circuit's own runs explain it
+    const fridge = signature({ id: 'fridge', levelW: 180, harmonicRatio: 0.2 })
+    expect(raisedAt(underHeater(70, 90, -20), knowing(dehumidifier, fridge))).toEqual([])
+  })
+
+  it('stays quiet when the fridge stopped under the heater as the dehumidifier started', () => {
+    // 210 W arrived, harmonic VA 74: less the fridge's 90 W and its 3.6 VA, 120 W at 0.59 VA per W, a
+    // rectifier's share; but it is the dehumidifier less the fridge
+    const fridge = signature({ id: 'fridge', levelW: 90, harmonicRatio: 0.04 })
+    const big = signature({ id: 'dehumidifier', levelW: 300, harmonicRatio: 0.26 })
+    const inputs = series(
+      [(k) => k < -40, 20, 5, 5],
+      [(k) => k >= -40, 100, 30, 10],
+      [(k) => k >= -30 && k < 5, 90, 3.6, 60],
+      heater,
+      [(k) => k >= 10, 300, 78, 210],
+    )
+    expect(raisedAt(inputs, knowing(fridge, big))).toEqual([])
   })
 })
