@@ -227,8 +227,9 @@ function trackCandidate(
       begin(s, obs, c)
       return undefined
     }
-    // one of the circuit's compressors and a charger came on under a heater or cleaner: what stood before
-    // it and the compressor are the background, the charger is the step over them
+    // one of the circuit's compressors and a rectifier charger came on under a heater or cleaner (or two
+    // compressors passed for one): what stood before it and the compressor are the background, the
+    // charger is the step over them
     const beside =
       c.cls === 'other' && s.prevBig
         ? chargerBesideRun(s.normal!, arrivedUnderBigLoad(s, obs), params)
@@ -971,13 +972,11 @@ const ratioOf = (c: Classified): number | null =>
   c.excessVA === null || c.excessW <= 0 ? null : c.excessVA / c.excessW
 
 /** What the circuit draws now over the reading before a big load came on: what arrived under it. */
-function arrivedUnderBigLoad(
-  s: StrayWireState,
-  obs: Observation,
-): { w: number; h: number; q: number } | undefined {
-  if (obs.harmonicVA === null || obs.reactiveVA === null) return undefined
+function arrivedUnderBigLoad(s: StrayWireState, obs: Observation): { w: number; h: number } | undefined {
   const { preBigW: w, preBigH: h, preBigQ: q } = s
-  if (w === null || w === undefined || h === null || h === undefined || q === null || q === undefined)
+  if (obs.harmonicVA === null || w === null || w === undefined || h === null || h === undefined)
     return undefined
-  return { w: obs.unexplainedW - w, h: obs.harmonicVA - h, q: obs.reactiveVA - q }
+  // the background after it is rebased on all three
+  if (q === null || q === undefined) return undefined
+  return { w: obs.unexplainedW - w, h: obs.harmonicVA - h }
 }

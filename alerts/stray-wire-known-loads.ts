@@ -12,7 +12,7 @@ import {
   type RunWatch,
   recurringCompressor,
 } from './stray-wire-circuit-normal.ts'
-import { MOTOR_MIN_VAR_PER_W, PFC_MAX_HARMONIC_RATIO, PFC_MAX_REACTIVE_RATIO } from './stray-wire-classify.ts'
+import { MOTOR_MIN_VAR_PER_W } from './stray-wire-classify.ts'
 import { LAMP_MOVE_MAX_W, LAMP_MOVE_MIN_W, median, RECENT_READINGS } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireParams } from './stray-wire-types.ts'
 
@@ -272,16 +272,18 @@ const STEADY_LEVEL_SHARE = 0.08
 
 /**
  * Where the meter reports PF and THD: what arrived under a heater or cleaner, no charger's waveform as a
- * whole, may be one of the circuit's compressors and a charger that came on under it. Less the
- * compressor's learned watts and harmonic current, and the least reactive power a motor of its watts
- * draws, what is left is a rectifier's or an active-PFC input's, of an active-PFC charger's size at least
- * (the compressor's creep blurs it by a few % of its watts). No charger need be there where the circuit's
- * own runs and less than that explain it: one or two that started, or one that started as another
- * stopped. Returns what the compressor that leaves the smallest charger adds to the background.
+ * whole, may be one of the circuit's compressors and a rectifier charger that came on under it. Less the
+ * compressor's learned watts and harmonic current, what is left carries a rectifier's share of harmonic
+ * current and is of an active-PFC charger's size at least (the compressor's creep blurs it by a few % of
+ * its watts). No charger need be there where the circuit's own runs and less than that explain it: one or
+ * two that started, or one that started as another stopped. Returns what the largest such compressor adds to the
+ * background: its watts, its harmonic current, and the least reactive power a motor of its watts draws.
+ * (An active-PFC charger beside a compressor is not looked for: its reactive power cannot be told from
+ * the compressor's, which may be anything from 0.55 to 0.9 var per W, less what LED drivers cancel.)
  */
 export function chargerBesideRun(
   n: CircuitNormal,
-  arrived: { w: number; h: number; q: number } | undefined,
+  arrived: { w: number; h: number } | undefined,
   params: StrayWireParams,
 ): { w: number; h: number; q: number } | undefined {
   if (!arrived) return undefined
@@ -299,12 +301,9 @@ export function chargerBesideRun(
   for (const a of runs) {
     const restW = arrived.w - a.levelW
     const h = a.harmonicRatio! * a.levelW
-    const q = MOTOR_MIN_VAR_PER_W * a.levelW
-    const restH = arrived.h - h
     if (restW < minW || restW > params.maxChargerW) continue
-    const rectifier = restH >= params.minHarmonicRatio * restW
-    const pfc = restH <= PFC_MAX_HARMONIC_RATIO * restW && arrived.q - q <= PFC_MAX_REACTIVE_RATIO * restW
-    if ((rectifier || pfc) && (!found || a.levelW > found.w)) found = { w: a.levelW, h, q }
+    if (arrived.h - h < params.minHarmonicRatio * restW) continue
+    if (!found || a.levelW > found.w) found = { w: a.levelW, h, q: MOTOR_MIN_VAR_PER_W * a.levelW }
   }
   return found
 }
