@@ -227,9 +227,8 @@ function trackCandidate(
       begin(s, obs, c)
       return undefined
     }
-    // one of the circuit's compressors and a rectifier charger came on under a heater or cleaner (or two
-    // compressors passed for one): what stood before it and the compressor are the background, the
-    // charger is the step over them
+    // one of the circuit's compressors and a rectifier charger came on under a heater or cleaner: what
+    // stood before it and the compressor are the background, the charger is the step over them
     const beside =
       c.cls === 'other' && s.prevBig
         ? chargerBesideRun(s.normal!, arrivedUnderBigLoad(s, obs), params)
@@ -974,9 +973,8 @@ const ratioOf = (c: Classified): number | null =>
 /** What the circuit draws now over the reading before a big load came on: what arrived under it. */
 function arrivedUnderBigLoad(s: StrayWireState, obs: Observation): { w: number; h: number } | undefined {
   const { preBigW: w, preBigH: h, preBigQ: q } = s
-  if (obs.harmonicVA === null || w === null || w === undefined || h === null || h === undefined)
-    return undefined
-  // the background after it is rebased on all three
-  if (q === null || q === undefined) return undefined
-  return { w: obs.unexplainedW - w, h: obs.harmonicVA - h }
+  // all three were kept before it (none while a candidate stood): the background is rebased on them
+  const kept = [w, h, q].every((x) => x !== null && x !== undefined)
+  if (obs.harmonicVA === null || !kept) return undefined
+  return { w: obs.unexplainedW - w!, h: obs.harmonicVA - h! }
 }

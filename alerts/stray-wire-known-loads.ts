@@ -275,11 +275,11 @@ const STEADY_LEVEL_SHARE = 0.08
  * whole, may be one of the circuit's compressors and a rectifier charger that came on under it. Less the
  * compressor's learned watts and harmonic current, what is left carries a rectifier's share of harmonic
  * current and is of an active-PFC charger's size at least (the compressor's creep blurs it by a few % of
- * its watts). No charger need be there where the circuit's own runs and less than that explain it: one or
- * two that started, or one that started as another stopped. Returns what the largest such compressor adds to the
- * background: its watts, its harmonic current, and the least reactive power a motor of its watts draws.
- * (An active-PFC charger beside a compressor is not looked for: its reactive power cannot be told from
- * the compressor's, which may be anything from 0.55 to 0.9 var per W, less what LED drivers cancel.)
+ * its watts). No charger need be there where the circuit's own runs and less than that explain it: one
+ * or two that started, or one that started as another stopped. Returns what the largest such compressor
+ * adds to the background: its watts, its harmonic current, and the least reactive power a motor of its
+ * watts draws. (An active-PFC charger beside a compressor is not looked for: its reactive power cannot
+ * be told from the compressor's, anything from 0.55 to 0.9 var per W, less what LED drivers cancel.)
  */
 export function chargerBesideRun(
   n: CircuitNormal,
