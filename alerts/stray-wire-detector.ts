@@ -378,17 +378,19 @@ function trackCandidate(
         )
   // the level now (the plateau's first minutes may hold a compressor that stopped since)
   const nowW = median(cand.recentW.slice(-3))
-  // watts only, a plateau moved by a lamp's steps and back at the load's own step, or risen by a lamp's
-  // watts in the minute after it and flat since: a lamp switched beside it in its first minutes (a rise
-  // in the minute after a step may be the rest of it, so it is not followed). Its own level is its step.
-  // (Matching the step also where the level stayed away from it otherwise, lamps going off at dawn, cost
-  // 8 sessions for 27 false alerts on the development set.)
+  // watts only, a plateau moved by a lamp's steps and back at the load's own step, risen by a lamp's
+  // watts in the minute after it and flat since, or held at its step for three minutes and then fallen
+  // by lamps' steps only: a lamp switched beside it in its first minutes (a rise in the minute after a
+  // step may be the rest of it, so it is not followed), or lamps of the background going off (at dawn).
+  // Its own level is its step. (Matching the step wherever the level stayed away from it cost 8 sessions
+  // for 27 false alerts on the development set: a fall in the minutes after the step may be the rest of
+  // what came with it.)
   const byStep =
     known ||
     hRatio !== null ||
     cand.stepW === undefined ||
     !movedByLamps(cand.recentW) ||
-    !(near(nowW, cand.stepW) || lampAfterStep(cand.recentW))
+    !(near(nowW, cand.stepW) || lampAfterStep(cand.recentW) || lampsOffAfterStep(cand))
       ? undefined
       : matchSignature(
           s.normal!,
@@ -899,6 +901,27 @@ function lampAfterStep(ws: readonly number[]): boolean {
   const rise = ws[1]! - ws[0]!
   if (rise < LAMP_MOVE_MIN_W || rise > LAMP_MOVE_MAX_W) return false
   return ws.slice(2).every((w) => near(w, ws[1]!))
+}
+
+/**
+ * The first three readings held the step; after them the level only fell, by lamps' steps (with no more
+ * than meter noise between them), in all by no more than the circuit drew before the step: the
+ * background's lights going off beside the load, which a charger's constant-current plateau never does
+ * in its first minutes. Not after a big load (no reading before the step to hold the lights).
+ */
+function lampsOffAfterStep(cand: Candidate): boolean {
+  const { recentW: ws, stepW, beforeW } = cand
+  // every reading since the step is still there to look at
+  if (stepW === undefined || beforeW === undefined || cand.readings !== ws.length || ws.length < 4)
+    return false
+  if (!ws.slice(0, 3).every((w) => near(w, stepW))) return false
+  let fell = 0
+  for (let i = 1; i < ws.length; i++) {
+    const d = ws[i - 1]! - ws[i]!
+    if (d > LAMP_MOVE_MAX_W || d < -Math.max(6, 0.03 * ws[i]!)) return false
+    if (d >= LAMP_MOVE_MIN_W) fell += d
+  }
+  return fell >= LAMP_MOVE_MIN_W && fell <= beforeW + LAMP_MOVE_MIN_W
 }
 
 function movedByLamps(ws: readonly number[]): boolean {

@@ -207,6 +207,36 @@ describe('detectStrayWire on a watts-only circuit: a lamp beside one of its comp
   })
 })
 
+describe('detectStrayWire on a watts-only circuit: its lights go off at dawn as one of its compressors starts', () => {
+  // a dehumidifier (200 W) runs 70 min of every 192 since two days before, learned as this circuit's
+  // compressor; two banks of lights (36 W each) are on from 17:30 and go off at 06:06 and 06:08. On the
+  // third morning a run starts at 06:02: its level falls from its step (200 W) to 128 W as the banks go,
+  // a charger's size that matched no known load
+  const t0 = local('2026-01-05T06:02:00')
+  const dawn = t0 + 2 * 1440 * MIN
+  const runs: [number, number][] = []
+  for (let m = 0; m <= 2 * 1440; m += 192) runs.push([m, m + 70])
+  const nights = (off: number): [number, number][] => [
+    [-60, off],
+    [688, 1440 + off],
+    [1440 + 688, 2 * 1440 + off],
+  ]
+  const banks = [scheduled('led-bank', t0, 36, nights(4)), scheduled('led-bank', t0, 36, nights(6))]
+  const minutes = 2 * 1440 + 60
+
+  it('takes the run for the dehumidifier by its step', () => {
+    const r = run(wattsOnly([scheduled('dehumidifier', t0, 200, runs), ...banks], t0, minutes))
+    expect(raises(r).filter((v) => v.ts >= dawn)).toEqual([])
+  })
+
+  it('still raises a charger of another size plugged in as the banks go off', () => {
+    const bike = chargerSession(charger(dawn + 30_000, { chemistry: 'lithium', ccPowerW: 300, ccRise: 0.02 }))
+    const earlier = runs.filter(([a]) => a < 2 * 1440)
+    const r = run(wattsOnly([scheduled('dehumidifier', t0, 200, earlier), ...banks, bike], t0, minutes))
+    expect(raises(r).filter((v) => v.ts >= dawn)).toHaveLength(1)
+  })
+})
+
 describe('detectStrayWire on a watts-only circuit: one of its compressors stops beside another as it starts', () => {
   // a fridge (75 W) 20 min of every hour and a dehumidifier (228 W) 90 min of every 150, both learned as
   // this circuit's compressors on the first day; every other dehumidifier run starts 3 min before the
