@@ -746,9 +746,6 @@ export function matchSignature(
   /** How near a learned compressor's level a level without a harmonic ratio must be (watts only) */
   compressorShare: number = LEVEL_SHARE,
 ): LoadSignature | undefined {
-  const minute = localMinute(ts, utcOffsetMin)
-  const arrived = localMinute(arrivedTs, utcOffsetMin)
-  const lastMatch = n.crewMatchTs ?? {}
   const candidates = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
   for (const s of candidates) {
     if (feedback?.forget.includes(s.id)) continue
@@ -768,22 +765,91 @@ export function matchSignature(
       hRatio < OWN_SHARE_MIN * s.harmonicRatio
     )
       continue
-    // LED banks whose harmonic current the background already carries are on: they cannot arrive again
-    if (s.kind === 'lights' && alreadyOn(n, s, backgroundH, minute)) continue
-    if (s.kind === 'lights' && s.window) {
-      if (!inWindow(minute, s.window)) continue
-      // learned lights switch on at their hour (dusk moves by minutes a day, a photocell with the weather),
-      // not late in the night: a load of their size and harmonic share arriving then is something else
-      if (
-        s.source === 'learned' &&
-        !within(arrived, s.window.fromMin - WINDOW_SLACK_MIN - 1, s.window.fromMin + LIGHTS_ON_LATE_MIN)
-      )
-        continue
-      const last = s.source === 'crew' ? lastMatch[s.id] : s.lastMatchTs
-      if (last !== undefined && ts - last < 12 * 60 * MIN) continue
-    }
+    if (s.kind === 'lights' && !mayArriveNow(n, s, ts, arrivedTs, utcOffsetMin, backgroundH)) continue
     return s
   }
+  return hRatio === null
+    ? undefined
+    : lightsTogether(n, candidates, ts, levelW, hRatio, utcOffsetMin, feedback, backgroundH, arrivedTs)
+}
+
+/**
+ * Lights may be what arrived now: not on already, inside their window, arrived near their hour, and not
+ * matched yet tonight.
+ */
+function mayArriveNow(
+  n: CircuitNormal,
+  s: LoadSignature,
+  ts: number,
+  arrivedTs: number,
+  utcOffsetMin: number,
+  backgroundH: number | undefined,
+): boolean {
+  const minute = localMinute(ts, utcOffsetMin)
+  // LED banks whose harmonic current the background already carries are on: they cannot arrive again
+  if (alreadyOn(n, s, backgroundH, minute)) return false
+  if (!s.window) return true
+  if (!inWindow(minute, s.window)) return false
+  // learned lights switch on at their hour (dusk moves by minutes a day, a photocell with the weather),
+  // not late in the night: a load of their size and harmonic share arriving then is something else
+  const arrived = localMinute(arrivedTs, utcOffsetMin)
+  if (
+    s.source === 'learned' &&
+    !within(arrived, s.window.fromMin - WINDOW_SLACK_MIN - 1, s.window.fromMin + LIGHTS_ON_LATE_MIN)
+  )
+    return false
+  const last = s.source === 'crew' ? n.crewMatchTs?.[s.id] : s.lastMatchTs
+  return last === undefined || ts - last >= 12 * 60 * MIN
+}
+
+/**
+ * Two banks are taken as arriving together only this near both their hours, min: later in the evening a
+ * load of their size and harmonic share is more likely a charger (learned lights may overlap, e.g. one
+ * learned with the lamps that are always on, and be on already where the day profile cannot tell).
+ */
+const TOGETHER_SLACK_MIN = 30
+
+/**
+ * Two of the circuit's lights that may arrive now, arriving within TOGETHER_SLACK_MIN of both their
+ * hours, whose watts and harmonic VA together are the load's (each within the share a single signature
+ * is matched at): banks learned on nights they came on minutes apart (a compressor's step between them)
+ * switching on together tonight. Returns the larger; the other's nightly match is not noted (a load its
+ * size alone is no charger's). Only where the meter reports PF and THD: by watts alone, a pair of lights
+ * of a charger's size is any charger of that size.
+ */
+function lightsTogether(
+  n: CircuitNormal,
+  candidates: readonly LoadSignature[],
+  ts: number,
+  levelW: number,
+  hRatio: number,
+  utcOffsetMin: number,
+  feedback: { taught: readonly LoadSignature[]; forget: readonly string[] } | undefined,
+  backgroundH: number | undefined,
+  arrivedTs: number,
+): LoadSignature | undefined {
+  const lights = candidates.filter(
+    (s) =>
+      s.kind === 'lights' &&
+      s.harmonicRatio !== null &&
+      !feedback?.forget.includes(s.id) &&
+      mayArriveNow(n, s, ts, arrivedTs, utcOffsetMin, backgroundH),
+  )
+  const h = hRatio * levelW
+  const arrived = localMinute(arrivedTs, utcOffsetMin)
+  const onTime = (w: { fromMin: number } | null): boolean =>
+    w !== null && within(arrived, w.fromMin - TOGETHER_SLACK_MIN, w.fromMin + TOGETHER_SLACK_MIN)
+  for (let i = 0; i < lights.length; i++)
+    for (let j = i + 1; j < lights.length; j++) {
+      const a = lights[i]!
+      const b = lights[j]!
+      const w = a.levelW + b.levelW
+      const hab = a.harmonicRatio! * a.levelW + b.harmonicRatio! * b.levelW
+      if (!onTime(a.window) || !onTime(b.window)) continue
+      if (Math.abs(levelW - w) > Math.max(10, LEVEL_SHARE * w)) continue
+      if (Math.abs(h - hab) > Math.max(12, 0.2 * hab)) continue
+      return a.levelW >= b.levelW ? a : b
+    }
   return undefined
 }
 

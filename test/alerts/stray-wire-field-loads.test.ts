@@ -133,6 +133,57 @@ describe('matchSignature: a compressor by its own harmonic share', () => {
   })
 })
 
+describe('two banks of LED lights learned apart, switching on together at dusk', () => {
+  // the circuit learned its banks on nights they came on minutes apart: 30 W and 80 W of drivers without
+  // PFC (about 1.4 VA of harmonic current per W). Tonight both switch on at 17:45, together a charger's
+  // size and harmonic share that neither matches alone (development scenario 77 of mixed PF+THD)
+  const t0 = local('2026-01-06T16:00:00')
+  const lights = (id: string, levelW: number, harmonicRatio: number, fromMin: number): LoadSignature =>
+    learnedSignature({
+      id,
+      kind: 'lights',
+      levelW,
+      harmonicRatio,
+      window: { fromMin, toMin: 6 * 60 + 30 },
+      count: 1,
+      firstTs: t0 - DAY,
+      lastTs: t0 - 10 * 60 * MIN,
+    })
+  const knows = () =>
+    knowing(lights('banks-a', 30, 1.41, 17 * 60 + 45), lights('banks-b', 80, 1.38, 18 * 60 + 10))
+  const banks = [
+    spans('led-bank', t0, 30, 0.55, 130, [[105, 870]]),
+    spans('led-bank', t0, 80, 0.56, 125, [[105.3, 870]]),
+  ]
+
+  it('raises nothing: the two together are the circuit’s lights at their hour', () => {
+    const r = run(circuitSeries(banks, { fromMs: t0, minutes: 300 }), undefined, false, knows())
+    expect(raises(r)).toEqual([])
+  })
+
+  it('takes a load of their watts and harmonic share for them only near their hour', () => {
+    const n = knows().normal!
+    const hRatio = (30 * 1.41 + 80 * 1.38) / 110
+    const at = (hhmm: string) => local(`2026-01-06T${hhmm}:00`)
+    expect(matchSignature(n, at('17:52'), 110, hRatio, 480, undefined, undefined, at('17:46'))?.id).toBe(
+      'banks-b',
+    )
+    // an hour later (both still inside their windows, the banks not matched tonight): a charger's
+    expect(
+      matchSignature(n, at('18:52'), 110, hRatio, 480, undefined, undefined, at('18:46')),
+    ).toBeUndefined()
+    // by watts alone, never
+    expect(matchSignature(n, at('17:52'), 110, null, 480, undefined, undefined, at('17:46'))).toBeUndefined()
+  })
+
+  it('still raises a charger plugged in as they come on', () => {
+    const onset = t0 + 105.5 * MIN
+    const bike = chargerSession(charger(onset, { ccPowerW: 200 }))
+    const r = run(circuitSeries([...banks, bike], { fromMs: t0, minutes: 300 }), undefined, false, knows())
+    raisedOnceWithin(r, onset, 15)
+  })
+})
+
 describe('an active-PFC charger plugged in under a heater on a circuit that knows its dehumidifier', () => {
   // the circuit learned its dehumidifier (235 W, 0.22 VA per W) on earlier days; a heater holds steady
   // 20:00–21:00 and a 220 W active-PFC charger plugs in under it at 20:20
