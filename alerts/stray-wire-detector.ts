@@ -41,7 +41,6 @@ import {
   hiddenChargerShows,
   LAMP_MOVE_MAX_W,
   LAMP_MOVE_MIN_W,
-  lampsUnderBigLoad,
   leftUnderCharger,
   levelHolds,
   levelOutlastedBigLoad,
@@ -209,10 +208,9 @@ function trackCandidate(
     if (c.cls !== 'big' && c.cls !== 'charger')
       learnBackground(s.normal!, obs.ts, s.baselineW!, s.baselineH, params.utcOffsetMin)
     const unseen = partOfBigLoad(s, obs, c)
-    if (c.cls === 'charger' && (levelOutlastedBigLoad(s, obs) || lampsUnderBigLoad(s, obs))) {
+    if (c.cls === 'charger' && levelOutlastedBigLoad(s, obs)) {
       // the same level before and after a heater or cleaner is what stood there all along (lights that
-      // came on without a step we could trust), not a charger plugged in under it; so is one a lamp's
-      // step above it, where the level before it was a lamp's step above the background
+      // came on without a step we could trust), not a charger plugged in under it
       s.baselineW = obs.unexplainedW
       setBackgroundWaveform(s, obs)
       return undefined

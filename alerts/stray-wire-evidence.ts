@@ -135,19 +135,6 @@ export function levelOutlastedBigLoad(s: StrayWireState, obs: Observation): bool
 }
 
 /**
- * Watts only: the level after a big load went off is no more than a lamp's step over the reading just
- * before it came on, which was itself no more than a lamp's step over the background: lights that
- * switched on around it (banks at dusk, one by one), not a charger, whose step would show whole over what
- * stood before (domain.md: a heater holds steady). The level is background, as where it outlasted the
- * big load unchanged.
- */
-export function lampsUnderBigLoad(s: StrayWireState, obs: Observation): boolean {
-  if (!s.prevBig || obs.harmonicVA !== null || obs.source !== 'circuit') return false
-  if (s.preBigW === null || s.preBigW === undefined || stepUnderBigLoad(s, obs)) return false
-  return obs.unexplainedW - s.preBigW <= LAMP_MOVE_MAX_W && s.preBigW - s.baselineW! <= LAMP_MOVE_MAX_W
-}
-
-/**
  * A cleaner's motor, as opposed to a heater: harmonic current that is not the candidate's (brushes,
  * triac), or without THD, a load that swings by more than a thermostat-switched element does.
  */

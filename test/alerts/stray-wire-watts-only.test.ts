@@ -497,28 +497,6 @@ describe('detectStrayWire on a charger that plugged in under a big load', () => 
   })
 })
 
-describe('detectStrayWire on a watts-only circuit: banks of lights coming on one by one as a heater starts', () => {
-  // a lamp always on (35 W); at dusk three banks of 30 W switch on at 18:23, 18:24 and 18:26, the last
-  // under a heater (1,850 W) that runs from 18:25 to 18:37. After it the circuit stands 88 W over what
-  // the background had taken in, a charger's size, though what arrived under the heater is one bank
-  const t0 = local('2026-01-05T17:00:00')
-  const lamp = scheduled('lights-always', t0, 35, [[0, 300]])
-  const banks = [83, 84, 86].map((m) => scheduled('led-bank', t0, 30, [[m, 300]]))
-  const heater = scheduled('electric-heater', t0, 1850, [[85, 97]])
-
-  it('raises nothing: no charger-sized step arrived under the heater', () => {
-    const r = run(wattsOnly([lamp, ...banks, heater], t0, 180))
-    expect(raises(r)).toEqual([])
-  })
-
-  it('still raises a charger plugged in under the same heater', () => {
-    const onset = t0 + 90 * MIN + 20_000
-    const bike = chargerSession(charger(onset, { ccPowerW: 160 }))
-    const r = run(wattsOnly([lamp, ...banks, heater, bike], t0, 180))
-    raisedOnceWithin(r, onset, 30)
-  })
-})
-
 describe('detectStrayWire on a charger under a cycling heater, on an averaging meter', () => {
   const cases = [
     {
