@@ -229,6 +229,18 @@ describe('detectStrayWire on a watts-only circuit: its lights go off at dawn as 
     expect(raises(r).filter((v) => v.ts >= dawn)).toEqual([])
   })
 
+  it('raises a charger of the dehumidifier’s size plugged in as the banks go off once it outlasts its runs', () => {
+    // by its step it is the dehumidifier's run, as where no lamp moved: followed, and raised when it holds
+    // past the longest run by 30 min (runs of 70 min: at +100 min), late but not never
+    const onset = dawn + 30_000
+    const bike = chargerSession(charger(onset, { chemistry: 'lithium', ccPowerW: 200, ccRise: 0.02 }))
+    const earlier = runs.filter(([a]) => a < 2 * 1440)
+    const r = run(wattsOnly([scheduled('dehumidifier', t0, 200, earlier), ...banks, bike], t0, minutes + 120))
+    const raised = raises(r).filter((v) => v.ts >= dawn)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - onset).toBeLessThanOrEqual(110 * MIN)
+  })
+
   it('still raises a charger of another size plugged in as the banks go off', () => {
     const bike = chargerSession(charger(dawn + 30_000, { chemistry: 'lithium', ccPowerW: 300, ccRise: 0.02 }))
     const earlier = runs.filter(([a]) => a < 2 * 1440)
