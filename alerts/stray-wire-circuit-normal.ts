@@ -828,24 +828,26 @@ function lightsTogether(
   backgroundH: number | undefined,
   arrivedTs: number,
 ): LoadSignature | undefined {
+  type Timed = LoadSignature & { harmonicRatio: number; window: { fromMin: number; toMin: number } }
   const lights = candidates.filter(
-    (s) =>
+    (s): s is Timed =>
       s.kind === 'lights' &&
       s.harmonicRatio !== null &&
+      s.window !== null &&
       !feedback?.forget.includes(s.id) &&
       mayArriveNow(n, s, ts, arrivedTs, utcOffsetMin, backgroundH),
   )
   const h = hRatio * levelW
   const arrived = localMinute(arrivedTs, utcOffsetMin)
-  const onTime = (w: { fromMin: number } | null): boolean =>
-    w !== null && within(arrived, w.fromMin - TOGETHER_SLACK_MIN, w.fromMin + TOGETHER_SLACK_MIN)
+  const onTime = (s: Timed): boolean =>
+    within(arrived, s.window.fromMin - TOGETHER_SLACK_MIN, s.window.fromMin + TOGETHER_SLACK_MIN)
   for (let i = 0; i < lights.length; i++)
     for (let j = i + 1; j < lights.length; j++) {
       const a = lights[i]!
       const b = lights[j]!
+      if (!onTime(a) || !onTime(b)) continue
       const w = a.levelW + b.levelW
-      const hab = a.harmonicRatio! * a.levelW + b.harmonicRatio! * b.levelW
-      if (!onTime(a.window) || !onTime(b.window)) continue
+      const hab = a.harmonicRatio * a.levelW + b.harmonicRatio * b.levelW
       if (Math.abs(levelW - w) > Math.max(10, LEVEL_SHARE * w)) continue
       if (Math.abs(h - hab) > Math.max(12, 0.2 * hab)) continue
       return a.levelW >= b.levelW ? a : b

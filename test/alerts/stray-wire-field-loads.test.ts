@@ -176,6 +176,26 @@ describe('two banks of LED lights learned apart, switching on together at dusk',
     expect(matchSignature(n, at('17:52'), 110, null, 480, undefined, undefined, at('17:46'))).toBeUndefined()
   })
 
+  it('takes them only for a load of both their watts and their harmonic current, and only once a night', () => {
+    const n = knows().normal!
+    const at = (hhmm: string) => local(`2026-01-06T${hhmm}:00`)
+    const h = 30 * 1.41 + 80 * 1.38
+    // their harmonic current on a 200 W load: a rectifier charger of a lower share, not the banks
+    expect(
+      matchSignature(n, at('17:52'), 200, h / 200, 480, undefined, undefined, at('17:46')),
+    ).toBeUndefined()
+    // their watts at an active-PFC charger's harmonic share
+    expect(matchSignature(n, at('17:52'), 110, 0.1, 480, undefined, undefined, at('17:46'))).toBeUndefined()
+    // one of them already matched tonight (it came on alone): the two cannot arrive together again
+    const matched = {
+      ...n,
+      signatures: n.signatures.map((x) => (x.id === 'banks-a' ? { ...x, lastMatchTs: at('17:45') } : x)),
+    }
+    expect(
+      matchSignature(matched, at('17:52'), 110, h / 110, 480, undefined, undefined, at('17:46')),
+    ).toBeUndefined()
+  })
+
   it('still raises a charger plugged in as they come on', () => {
     const onset = t0 + 105.5 * MIN
     const bike = chargerSession(charger(onset, { ccPowerW: 200 }))
