@@ -649,7 +649,7 @@ function withoutLoad(p: PendingStep, gone: PendingStep): PendingStep {
  */
 function stepsOff(p: PendingStep, off: number, hOff: number | null): boolean {
   const hMatches = p.h === null || hOff === null || Math.abs(p.h - hOff) <= Math.max(12, 0.12 * p.w)
-  if (Math.abs(p.w - off) <= Math.max(10, LEVEL_SHARE * p.w) && hMatches) return true
+  if (nearLevel(off, p.w) && hMatches) return true
   if (p.h === null || hOff === null || p.h < LED_BANK_MIN_RATIO * p.w) return false
   return Math.abs(p.w - off) <= Math.max(25, 0.3 * p.w) && Math.abs(p.h - hOff) <= Math.max(12, 0.25 * p.h)
 }
@@ -672,16 +672,15 @@ function faded(p: PendingStep, w: number, h: number | null, signatures: LoadSign
 
 /** The harmonic VA of one or two of the circuit's compressors whose watts together are `leftW`; else 0. */
 function stoppedMotorsH(signatures: LoadSignature[], leftW: number): number {
-  const motor = (x: LoadSignature): boolean => recurringCompressor(x) && x.harmonicRatio !== null
-  const near = (w: number): boolean => Math.abs(leftW - w) <= Math.max(10, LEVEL_SHARE * w)
-  for (let i = 0; i < signatures.length; i++) {
-    const a = signatures[i]!
-    if (!motor(a)) continue
-    const aH = a.harmonicRatio! * a.levelW
+  const motors = signatures.filter((x) => motorWithHarmonics(x))
+  const near = (w: number): boolean => nearLevel(leftW, w)
+  for (let i = 0; i < motors.length; i++) {
+    const a = motors[i]!
+    const aH = a.harmonicRatio * a.levelW
     if (near(a.levelW)) return aH
-    for (let j = i + 1; j < signatures.length; j++) {
-      const b = signatures[j]!
-      if (motor(b) && near(a.levelW + b.levelW)) return aH + b.harmonicRatio! * b.levelW
+    for (let j = i + 1; j < motors.length; j++) {
+      const b = motors[j]!
+      if (near(a.levelW + b.levelW)) return aH + b.harmonicRatio * b.levelW
     }
   }
   return 0
@@ -697,13 +696,20 @@ export function addSignature(n: CircuitNormal, sig: LoadSignature): void {
   }
 }
 
+/** A level within `share` of a learned one (and within 10 W, whatever the share: meter error). */
+export const nearLevel = (w: number, levelW: number, share: number = LEVEL_SHARE): boolean =>
+  Math.abs(w - levelW) <= Math.max(10, share * levelW)
+
+/** Harmonic VA within a fifth of LED banks' own (and 12 VA): their drivers' THD wanders with the supply. */
+const nearBanksH = (h: number, banksH: number): boolean => Math.abs(h - banksH) <= Math.max(12, 0.2 * banksH)
+
 export function levelMatches(
   s: LoadSignature,
   levelW: number,
   hRatio: number | null,
   share: number = LEVEL_SHARE,
 ): boolean {
-  if (Math.abs(levelW - s.levelW) > Math.max(10, share * s.levelW)) return false
+  if (!nearLevel(levelW, s.levelW, share)) return false
   if (s.harmonicRatio === null || hRatio === null) return true
   return Math.abs(hRatio - s.harmonicRatio) <= 0.3
 }
@@ -715,8 +721,7 @@ export function levelMatches(
 function harmonicsMatchLights(s: LoadSignature, levelW: number, hRatio: number | null): boolean {
   if (s.kind !== 'lights' || s.harmonicRatio === null || hRatio === null) return false
   if (s.harmonicRatio < LED_BANK_MIN_RATIO || levelW > 2 * s.levelW + 60) return false
-  const h = s.harmonicRatio * s.levelW
-  return Math.abs(hRatio * levelW - h) <= Math.max(12, 0.2 * h)
+  return nearBanksH(hRatio * levelW, s.harmonicRatio * s.levelW)
 }
 
 /** Harmonic VA per W of drivers without PFC (PF 0.5–0.65, THD 90–150 %): about 0.9 and up. */
@@ -846,10 +851,8 @@ function lightsTogether(
       const a = lights[i]!
       const b = lights[j]!
       if (!onTime(a) || !onTime(b)) continue
-      const w = a.levelW + b.levelW
-      const hab = a.harmonicRatio * a.levelW + b.harmonicRatio * b.levelW
-      if (Math.abs(levelW - w) > Math.max(10, LEVEL_SHARE * w)) continue
-      if (Math.abs(h - hab) > Math.max(12, 0.2 * hab)) continue
+      if (!nearLevel(levelW, a.levelW + b.levelW)) continue
+      if (!nearBanksH(h, a.harmonicRatio * a.levelW + b.harmonicRatio * b.levelW)) continue
       return a.levelW >= b.levelW ? a : b
     }
   return undefined
@@ -888,6 +891,16 @@ export const RECURRING_RUNS = 2
 /** One of the circuit's own compressors, learned from its runs and seen run more than once. */
 export const recurringCompressor = (x: LoadSignature): boolean =>
   x.kind === 'compressor' && x.source === 'learned' && x.count >= RECURRING_RUNS
+
+/**
+ * One of the circuit's own compressors whose harmonic share was learned (the meter reports PF and THD),
+ * and that no crew undid (`forget`): its watts and its harmonic current can be taken off what arrived.
+ */
+export const motorWithHarmonics = (
+  x: LoadSignature,
+  forget: readonly string[] = [],
+): x is LoadSignature & { harmonicRatio: number } =>
+  recurringCompressor(x) && x.harmonicRatio !== null && !forget.includes(x.id)
 
 /** One of the circuit's own compressors is a load of `levelW` (and of harmonic share `hRatio`, if known). */
 export const compressorOf = (n: CircuitNormal | undefined, levelW: number, hRatio: number | null): boolean =>

@@ -997,7 +997,7 @@ const ratioOf = (c: Classified): number | null =>
 function arrivedUnderBigLoad(s: StrayWireState, obs: Observation): { w: number; h: number } | undefined {
   const { preBigW: w, preBigH: h, preBigQ: q } = s
   // all three were kept before it (none while a candidate stood): the background is rebased on them
-  const kept = [w, h, q].every((x) => x !== null && x !== undefined)
-  if (obs.harmonicVA === null || !kept) return undefined
-  return { w: obs.unexplainedW - w!, h: obs.harmonicVA - h! }
+  if (obs.harmonicVA === null || w === null || w === undefined || h === null || h === undefined) return
+  if (q === null || q === undefined) return
+  return { w: obs.unexplainedW - w, h: obs.harmonicVA - h }
 }

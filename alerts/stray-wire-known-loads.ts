@@ -7,10 +7,10 @@ import {
   type LoadSignature,
   levelMatches,
   matchSignature,
+  motorWithHarmonics,
   type PendingStep,
   RECURRING_RUNS,
   type RunWatch,
-  recurringCompressor,
 } from './stray-wire-circuit-normal.ts'
 import { MOTOR_MIN_VAR_PER_W } from './stray-wire-classify.ts'
 import { LAMP_MOVE_MAX_W, LAMP_MOVE_MIN_W, median, RECENT_READINGS } from './stray-wire-evidence.ts'
@@ -79,7 +79,7 @@ export function compressorWithLights(
 ): LoadSignature | undefined {
   if (levelH === null) return undefined
   for (const a of n.signatures) {
-    if (!recurringCompressor(a) || a.harmonicRatio === null || feedback?.forget.includes(a.id)) continue
+    if (!motorWithHarmonics(a, feedback?.forget)) continue
     const restW = levelW - a.levelW
     const restH = levelH - a.harmonicRatio * a.levelW
     if (restW <= 0 || restH <= 0) continue
@@ -287,9 +287,7 @@ export function chargerBesideRun(
   params: StrayWireParams,
 ): { w: number; h: number; q: number } | undefined {
   if (!arrived) return undefined
-  const runs = n.signatures.filter(
-    (a) => recurringCompressor(a) && a.harmonicRatio !== null && !params.feedback?.forget.includes(a.id),
-  )
+  const runs = n.signatures.filter((a) => motorWithHarmonics(a, params.feedback?.forget))
   const levels = [
     ...runs.map((a) => a.levelW),
     ...runs.flatMap((a, i) => runs.slice(i + 1).map((b) => a.levelW + b.levelW)),
@@ -300,7 +298,7 @@ export function chargerBesideRun(
   let found: { w: number; h: number; q: number } | undefined
   for (const a of runs) {
     const restW = arrived.w - a.levelW
-    const h = a.harmonicRatio! * a.levelW
+    const h = a.harmonicRatio * a.levelW
     if (restW < minW || restW > params.maxChargerW) continue
     if (arrived.h - h < params.minHarmonicRatio * restW) continue
     if (!found || a.levelW > found.w) found = { w: a.levelW, h, q: MOTOR_MIN_VAR_PER_W * a.levelW }
