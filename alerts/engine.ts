@@ -15,7 +15,7 @@ import type { AlertsDb } from './db.ts'
 import { createSignalApplier, type Outbox } from './engine-apply.ts'
 import { createEngineBatches } from './engine-batches.ts'
 import { createSpoolCheckpoint, syncWal } from './engine-checkpoint.ts'
-import { createDeviceLookup } from './engine-devices.ts'
+import { createDeviceLookup, type SiteLocations } from './engine-devices.ts'
 import { createDispatch } from './engine-dispatch.ts'
 import { createManualActions, type ManualActions } from './engine-manual.ts'
 import { createEngineMetrics } from './engine-metrics.ts'
@@ -31,6 +31,8 @@ export interface AlertEngineOptions {
   /** a reader opened with `consumer: 'alerts'` */
   spool: SpoolReader
   directory: Pick<DeviceDirectory, 'findDevice'>
+  /** where a site is (the registry's sites), for `strayWire.lightsAtDusk` */
+  siteLocation?: SiteLocations
   db: AlertsDb
   /** default: the catalogue rules (rules/) */
   evaluateDevice?: EvaluateDevice
@@ -81,6 +83,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const batchSize = opts.batchSize ?? 5000
   const devices = createDeviceLookup({
     directory: opts.directory,
+    siteLocation: opts.siteLocation,
     store,
     resolveSettings: opts.resolveSettings ?? defaultResolveSettings,
     now,

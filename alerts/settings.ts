@@ -73,6 +73,19 @@ const StrayWireOverride = Type.Object(
         },
       ),
     ),
+    lightsAtDusk: opt(
+      Type.Boolean({
+        description:
+          "lights on a photocell or an astronomical timer: dusk from the site's location is their hour (the site needs a location)",
+      }),
+    ),
+    duskOffsetMin: opt(
+      Type.Integer({
+        minimum: -120,
+        maximum: 120,
+        description: 'minutes after sunset an astronomical timer switches (a photocell: 0)',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -271,6 +284,14 @@ export function catalogueSettings(settings: AlertSettings): CatalogueSettings {
   return c
 }
 
+/** What the engine's device lookup adds to a device's resolved settings for the stray-wire detector. */
+export interface StrayWireAttachments {
+  /** what crews said about this circuit */
+  strayWireFeedback?: StrayWireParams['feedback']
+  /** the site's coordinates, for lights that switch at dusk */
+  strayWireSite?: { lat: number; lon: number }
+}
+
 const detectorParams = new WeakMap<object, StrayWireParams>()
 
 /** The detector's parameters under these settings (the site's local time included); cached per object. */
@@ -278,9 +299,12 @@ export function strayWireParams(c: CatalogueSettings): StrayWireParams {
   let p = detectorParams.get(c)
   if (!p) {
     p = { ...c.strayWire, utcOffsetMin: c.utcOffsetMin }
-    // crews' answers (alerts/stray-wire-feedback.ts), attached by the engine's device lookup
-    const fb = (c as unknown as { strayWireFeedback?: StrayWireParams['feedback'] }).strayWireFeedback
+    // crews' answers (alerts/stray-wire-feedback.ts) and the site's location, attached by the engine's
+    // device lookup (alerts/engine-devices.ts)
+    const { strayWireFeedback: fb, strayWireSite: at } = c as CatalogueSettings & StrayWireAttachments
     if (fb) p.feedback = fb
+    if (at && c.strayWire.lightsAtDusk)
+      p.duskLights = { lat: at.lat, lon: at.lon, offsetMin: c.strayWire.duskOffsetMin ?? 0 }
     detectorParams.set(c, p)
   }
   return p

@@ -66,7 +66,7 @@ import {
   swappedWithRun,
 } from './stray-wire-known-loads.ts'
 import { followWatches, type Outlasted, watchRun } from './stray-wire-outlasted.ts'
-import { switchedOnBySchedule } from './stray-wire-schedule.ts'
+import { switchedOnAtLightsHour } from './stray-wire-schedule.ts'
 import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
 import {
   type ActiveAlert,
@@ -459,7 +459,7 @@ function trackCandidate(
   // only where harmonic current vouches for it: by watts alone a charger's step may be a compressor's
   // size too (tried on the watts-only mixed circuits: it cost more sessions than it saved false alerts)
   const run = moved && hRatio !== null && arrivedAsKnownRun(s.normal!, cand.stepW!, hRatio, params.feedback)
-  const scheduled = switchedOnBySchedule(params.lightingSchedule, cand.onsetTs, nowW, params.utcOffsetMin)
+  const scheduled = switchedOnAtLightsHour(params, cand.onsetTs, nowW)
   if (known || byStep || swap || usual || pair || scheduled || run) {
     if (known) {
       noteMatch(s.normal!, known, obs.ts)

@@ -2,6 +2,9 @@
 // timer, the site knows when they switch on, and a load that arrives then, at a lights' size, is the
 // lights (issue 11: "let a site's settings give the lighting schedule where known"). The circuit's own
 // history teaches the same thing after a few days (stray-wire-circuit-normal.ts); this covers the first.
+// Lights on a photocell or an astronomical timer switch at dusk instead, a time that moves through the
+// year: from the site's location (its `location`, with `strayWire.lightsAtDusk`), by suncalc.
+import { getTimes } from 'suncalc'
 
 const MIN = 60_000
 
@@ -36,4 +39,47 @@ export function switchedOnBySchedule(
     if (Math.min(d, 1440 - d) <= SWITCH_SLACK_MIN) return true
   }
   return false
+}
+
+/** Where and how a site's lights follow dusk: a photocell (offset 0) or an astronomical timer's offset. */
+export interface DuskLights {
+  lat: number
+  lon: number
+  /** minutes after sunset an astronomical timer is set to switch; a photocell: 0 */
+  offsetMin: number
+}
+
+/**
+ * A photocell switches at a light level, not at a moment: on a dark winter afternoon or under heavy cloud
+ * well before sunset, on a clear evening near the end of civil twilight (the sun 6° down). A load arriving
+ * from this long before sunset to this long after civil dusk is at the lights' hour.
+ */
+const DUSK_EARLY_MIN = 30
+const DUSK_LATE_MIN = 15
+
+/**
+ * The load arrived while the site's lights switch on at dusk and is no bigger than lights are. Where the
+ * sun does not set that day (polar summer), or stays down, there is no dusk to switch at: false.
+ */
+export function switchedOnAtDusk(dusk: DuskLights | undefined, onsetTs: number, levelW: number): boolean {
+  if (!dusk || levelW > LIGHTS_MAX_W) return false
+  // the solar day the onset falls in: evening onsets are that day's sunset, a late onset after midnight
+  // (local solar time) is the next day's and cannot be near one
+  const t = getTimes(new Date(onsetTs), dusk.lat, dusk.lon)
+  if (!t.sunset || !t.dusk) return false
+  const from = t.sunset.getTime() + (dusk.offsetMin - DUSK_EARLY_MIN) * MIN
+  const to = t.dusk.getTime() + (dusk.offsetMin + DUSK_LATE_MIN) * MIN
+  return onsetTs >= from && onsetTs <= to
+}
+
+/** The lights' hour from either source a site may give: its timer's windows, or dusk at its location. */
+export function switchedOnAtLightsHour(
+  params: { lightingSchedule?: readonly LightingWindow[]; duskLights?: DuskLights; utcOffsetMin: number },
+  onsetTs: number,
+  levelW: number,
+): boolean {
+  return (
+    switchedOnBySchedule(params.lightingSchedule, onsetTs, levelW, params.utcOffsetMin) ||
+    switchedOnAtDusk(params.duskLights, onsetTs, levelW)
+  )
 }

@@ -5,7 +5,7 @@
 // across loads whatever else runs (domain.md): that step is followed, and raised once it has held.
 import { matchSignature } from './stray-wire-circuit-normal.ts'
 import { isEveningOrNight, localHour, MAX_HARMONIC_RATIO, type Observation } from './stray-wire-classify.ts'
-import { switchedOnBySchedule } from './stray-wire-schedule.ts'
+import { switchedOnAtLightsHour } from './stray-wire-schedule.ts'
 import type { ActiveAlert, Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 const MIN = 60_000
@@ -130,7 +130,7 @@ export function followSecondStep(
     ? matchSignature(s.normal, obs.ts, levelW, hRatio, params.utcOffsetMin, params.feedback)
     : undefined
   if (lights?.kind === 'lights') return undefined
-  if (switchedOnBySchedule(params.lightingSchedule, n.onsetTs, levelW, params.utcOffsetMin)) return undefined
+  if (switchedOnAtLightsHour(params, n.onsetTs, levelW)) return undefined
   return newUnderAlert(alert, n) ? n : undefined
 }
 
@@ -164,7 +164,7 @@ function followWattsStep(
   if (!confirmed(n, obs, params)) return undefined
   alert.next = undefined
   if (knownLoad(s, obs, n.stepW, params)) return undefined
-  if (switchedOnBySchedule(params.lightingSchedule, n.onsetTs, n.stepW, params.utcOffsetMin)) return undefined
+  if (switchedOnAtLightsHour(params, n.onsetTs, n.stepW)) return undefined
   return newUnderAlert(alert, n) ? n : undefined
 }
 

@@ -1,7 +1,7 @@
 // Inputs, state and output of the stray-wire charging detector (domain.md alert `stray_wire_charging`).
 import type { CircuitNormal, LoadSignature } from './stray-wire-circuit-normal.ts'
 import type { StrayWireEvidence } from './stray-wire-explain.ts'
-import type { LightingWindow } from './stray-wire-schedule.ts'
+import type { DuskLights, LightingWindow } from './stray-wire-schedule.ts'
 import type { SecondStep } from './stray-wire-second-step.ts'
 
 /** One circuit-monitor reading; PF and THD are optional in protocol v1, so the detector copes without. */
@@ -68,6 +68,15 @@ export interface StrayWireParams {
   maxGapMin: number
   /** When the site's lights switch on by timer (its alert settings); none: learned from history only. */
   lightingSchedule?: LightingWindow[]
+  /** The site's lights switch on at dusk (a photocell or an astronomical timer; its alert settings). */
+  lightsAtDusk?: boolean
+  /** Minutes after sunset such a timer is set to switch (a photocell: 0, the default). */
+  duskOffsetMin?: number
+  /**
+   * Where dusk is computed: the site's location with `duskOffsetMin`, attached by the engine's device
+   * lookup (alerts/engine-devices.ts) where `lightsAtDusk` is set and the site has a location.
+   */
+  duskLights?: DuskLights
   /** What crews said (alerts/stray-wire-feedback.ts): loads that are not charging, learned ones undone. */
   feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] }
 }

@@ -71,6 +71,11 @@ export const CreateSite = Type.Object(
   { additionalProperties: false },
 )
 
+export const UpdateSite = Type.Object(
+  { name: Type.Optional(Name), location: Type.Optional(Location) },
+  { additionalProperties: false },
+)
+
 /** The latest stored telemetry point, with nested fields (`feeder.powerW`) and `ports` rebuilt. */
 export const LatestReading = Type.Record(Type.String(), Type.Unknown(), {
   description: 'latest reading as stored: ts, kind and the payload fields',

@@ -103,6 +103,12 @@ export interface Registry extends DeviceDirectory, CredentialDirectory {
   }): Site
   /** With `tenantId`, a site of another tenant is not found. */
   getSite(id: string, scope?: { tenantId?: string | null }): Site | undefined
+  /** Renames a site or gives it a (new) location; with `tenantId`, a site of another tenant is not found. */
+  updateSite(
+    id: string,
+    changes: { name?: string; location?: Location },
+    scope?: { tenantId?: string | null },
+  ): Site
   listSites(opts: Page & { tenantId?: string | null }): Site[]
 
   provisionDevice(input: {

@@ -39,7 +39,14 @@ const SITE_SELECT = `SELECT s.*, c.name AS community FROM sites s JOIN communiti
 
 type TenancyStore = Pick<
   Registry,
-  'createTenant' | 'getTenant' | 'listTenants' | 'ensureCommunity' | 'createSite' | 'getSite' | 'listSites'
+  | 'createTenant'
+  | 'getTenant'
+  | 'listTenants'
+  | 'ensureCommunity'
+  | 'createSite'
+  | 'getSite'
+  | 'updateSite'
+  | 'listSites'
 >
 
 export function createTenancyStore(db: Database.Database, now: () => number): TenancyStore {
@@ -56,6 +63,9 @@ export function createTenancyStore(db: Database.Database, now: () => number): Te
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     siteExists: db.prepare('SELECT 1 FROM sites WHERE id = ?'),
+    updateSite: db.prepare(
+      'UPDATE sites SET name = coalesce(?, name), lat = ?, lon = ?, address = ? WHERE id = ?',
+    ),
     getSite: db.prepare(`${SITE_SELECT} WHERE s.id = ?`),
     listSites: db.prepare(`${SITE_SELECT} WHERE s.id > ? ORDER BY s.id LIMIT ?`),
     listTenantSites: db.prepare(`${SITE_SELECT} WHERE s.tenant_id = ? AND s.id > ? ORDER BY s.id LIMIT ?`),
@@ -114,6 +124,19 @@ export function createTenancyStore(db: Database.Database, now: () => number): Te
             loc?.address ?? null,
             now(),
           )
+          return siteFrom(q.getSite.get(id) as SiteRow)
+        })
+        .immediate()
+    },
+    updateSite(id, changes, scope) {
+      return db
+        .transaction(() => {
+          const r = q.getSite.get(id) as SiteRow | undefined
+          if (!r || (scope?.tenantId && r.tenant_id !== scope.tenantId))
+            throw new CourtyardError('NOT_FOUND', `site ${id} does not exist`)
+          // a location is replaced whole (an address without coordinates means nothing to dusk)
+          const loc = changes.location === undefined ? siteFrom(r).location : changes.location
+          q.updateSite.run(changes.name ?? null, loc?.lat ?? null, loc?.lon ?? null, loc?.address ?? null, id)
           return siteFrom(q.getSite.get(id) as SiteRow)
         })
         .immediate()

@@ -53,6 +53,7 @@ const commandsAsked = new Map<number, { resolve: (r: CommandResult) => void; rej
 const engine = startAlertEngine({
   spool,
   directory: registry,
+  siteLocation: (siteId) => registry.getSite(siteId)?.location,
   db,
   bus,
   log,

@@ -284,6 +284,16 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       async (req) => {
         const p = principalOf(req)
         const siteId = scopeSite(p, scope, req.params.id)
+        const body = req.body as Record<string, unknown>
+        const site = scope === 'site' ? body : store.getSettings('site', siteId)
+        const device = scope === 'device' ? body : store.getSettings('device', req.params.id)
+        // dusk is computed from where the site is: a setting that cannot work is refused, not kept idle
+        const wanted = resolve(site, device) as { strayWire?: { lightsAtDusk?: boolean } }
+        if (wanted.strayWire?.lightsAtDusk && !ctx.registry.getSite(siteId)?.location)
+          throw new CourtyardError(
+            'BAD_REQUEST',
+            `strayWire.lightsAtDusk needs the site's location to know when dusk is: site ${siteId} has none; give it one with PATCH /api/v1/sites/${siteId} {"location": {"lat": …, "lon": …}}`,
+          )
         store.putSettings(scope, req.params.id, req.body as Record<string, unknown>, who(p), ctx.now())
         engine.settingsChanged(scope, req.params.id)
         req.log.info({ scope, id: req.params.id, by: who(p) }, 'alert settings changed')

@@ -4,7 +4,7 @@ import { CourtyardError } from '../../domain/errors.ts'
 import { principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
 import { pageById } from '../pagination.ts'
-import { CreateSite, errorResponses, IdParams, ListQuery, listOf, Site } from '../schemas.ts'
+import { CreateSite, errorResponses, IdParams, ListQuery, listOf, Site, UpdateSite } from '../schemas.ts'
 
 /** tenant of sites that an admin creates without naming one */
 export const DEFAULT_TENANT_ID = 'default'
@@ -77,6 +77,32 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = asyn
     async (req) => {
       const site = registry.getSite(req.params.id, { tenantId: principalOf(req).tenantId })
       if (!site) throw new CourtyardError('NOT_FOUND', `site ${req.params.id} does not exist`)
+      return site
+    },
+  )
+
+  app.patch(
+    '/sites/:id',
+    {
+      config: { permission: 'sites:write' },
+      schema: {
+        tags: ['sites'],
+        summary:
+          'rename a site or give it a location (dusk for lights that switch at dusk is computed from it)',
+        params: IdParams,
+        body: UpdateSite,
+        response: { 200: Site, ...errorResponses(400, 403, 404) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req)
+      if (req.body.name === undefined && req.body.location === undefined)
+        throw new CourtyardError(
+          'BAD_REQUEST',
+          'nothing to change: give the site a new name, a location or both',
+        )
+      const site = registry.updateSite(req.params.id, req.body, { tenantId: p.tenantId })
+      req.log.info({ siteId: site.id, changed: Object.keys(req.body) }, 'site changed')
       return site
     },
   )

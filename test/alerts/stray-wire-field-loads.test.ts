@@ -22,7 +22,7 @@ import {
   compressorWithLights,
   explainedByKnownLoads,
 } from '../../alerts/stray-wire-known-loads.ts'
-import { switchedOnBySchedule } from '../../alerts/stray-wire-schedule.ts'
+import { switchedOnAtDusk, switchedOnBySchedule } from '../../alerts/stray-wire-schedule.ts'
 import {
   DEFAULT_STRAY_WIRE_PARAMS,
   initialStrayWireState,
@@ -532,6 +532,62 @@ describe('a site whose lights run on a timer (its lighting schedule in the alert
     expect(switchedOnBySchedule([{ onMin: 1435, offMin: 300 }], local('2026-01-06T00:03:00'), 100, 480)).toBe(
       true,
     )
+  })
+})
+
+describe('a site whose lights switch at dusk (a photocell; lightsAtDusk and the site’s location)', () => {
+  // Beijing: on 2026-01-05 the sun sets at 17:03 local and civil dusk ends at 17:34
+  const BEIJING = { lat: 39.9, lon: 116.4, offsetMin: 0 }
+  // Kunming, in the same time zone 1,900 km to the south-west: sunset at 18:36 that day
+  const KUNMING = { lat: 25.04, lon: 102.71, offsetMin: 0 }
+  const photocellBanks = ledBanks({
+    banks: [
+      { powerW: 40, powerFactor: 0.55, thdPct: 130, delayS: 0 },
+      { powerW: 42, powerFactor: 0.56, thdPct: 125, delayS: 15 },
+      { powerW: 38, powerFactor: 0.55, thdPct: 128, delayS: 30 },
+    ],
+    utcOffsetMin: 480,
+    // 17:14:30, a little after sunset: the three come on within a minute
+    onMinuteOfDay: 17 * 60 + 14.5,
+    offMinuteOfDay: 7 * 60,
+    jitterMin: 0,
+    seed: 5,
+  })
+  const evening = local('2026-01-05T15:00:00')
+  const at = (duskLights: typeof BEIJING) => ({ ...DEFAULT_STRAY_WIRE_PARAMS, duskLights })
+
+  it('knows the banks switching on at Beijing’s dusk for the lights on the first night, not at Kunming’s', () => {
+    const series = [...circuitSeries([photocellBanks], { fromMs: evening, minutes: 8 * 60 })]
+    expect(raises(run(series))).toHaveLength(1)
+    expect(raises(run(series, at(BEIJING)))).toEqual([])
+    // at 17:15 Kunming's sun is still up: lights there would not be on yet
+    expect(raises(run(series, at(KUNMING)))).toHaveLength(1)
+  })
+
+  it('still raises on a charger plugged in later that evening', () => {
+    const onset = local('2026-01-05T20:40:00')
+    const c = chargerSession(charger(onset, { ccPowerW: 150 }))
+    const r = run(circuitSeries([photocellBanks, c], { fromMs: evening, minutes: 8 * 60 }), at(BEIJING))
+    raisedOnceWithin(r, onset, 10)
+  })
+
+  it('takes a load of a lights’ size from before sunset to after civil dusk, through the year', () => {
+    expect(switchedOnAtDusk(BEIJING, local('2026-01-05T17:10:00'), 120)).toBe(true)
+    // overcast: a photocell may switch half an hour before sunset
+    expect(switchedOnAtDusk(BEIJING, local('2026-01-05T16:40:00'), 120)).toBe(true)
+    expect(switchedOnAtDusk(BEIJING, local('2026-01-05T16:20:00'), 120)).toBe(false)
+    expect(switchedOnAtDusk(BEIJING, local('2026-01-05T17:55:00'), 120)).toBe(false)
+    expect(switchedOnAtDusk(BEIJING, local('2026-01-05T17:10:00'), 260)).toBe(false)
+    // midsummer: sunset at 19:46
+    expect(switchedOnAtDusk(BEIJING, local('2026-06-21T19:50:00'), 120)).toBe(true)
+    expect(switchedOnAtDusk(BEIJING, local('2026-06-21T17:10:00'), 120)).toBe(false)
+    // an astronomical timer set to an hour after sunset
+    expect(switchedOnAtDusk({ ...BEIJING, offsetMin: 60 }, local('2026-01-05T18:10:00'), 120)).toBe(true)
+    expect(switchedOnAtDusk({ ...BEIJING, offsetMin: 60 }, local('2026-01-05T17:10:00'), 120)).toBe(false)
+    // polar night in Longyearbyen: the sun does not rise, so there is no dusk to switch at
+    const polar = { lat: 78.22, lon: 15.65, offsetMin: 0 }
+    expect(switchedOnAtDusk(polar, Date.parse('2026-12-21T14:00:00Z'), 120)).toBe(false)
+    expect(switchedOnAtDusk(undefined, local('2026-01-05T17:10:00'), 120)).toBe(false)
   })
 })
 

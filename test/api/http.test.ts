@@ -204,6 +204,50 @@ describe('sites', () => {
     expect(cross.status).toBe(404)
   })
 
+  it('gives a site a location and a new name, for its own tenant only, and says what is wrong with a bad one', async () => {
+    const made = await h.call('POST', '/api/v1/sites', {
+      token: tokens.acmeManager,
+      body: { name: 'Block 3', community: 'Garden Court', kind: 'building' },
+    })
+    expect(made.body.location).toBeUndefined()
+    const path = `/api/v1/sites/${made.body.id}`
+    const moved = await h.call('PATCH', path, {
+      token: tokens.acmeManager,
+      body: { location: { lat: 39.9, lon: 116.4, address: '3 Garden Court' } },
+    })
+    expect(moved.status).toBe(200)
+    expect(moved.body).toMatchObject({
+      name: 'Block 3',
+      location: { lat: 39.9, lon: 116.4, address: '3 Garden Court' },
+    })
+    // a rename keeps the location; a new location replaces the old one whole
+    const renamed = await h.call('PATCH', path, { token: tokens.acmeManager, body: { name: 'Block 3 east' } })
+    expect(renamed.body).toMatchObject({ name: 'Block 3 east', location: { lat: 39.9, lon: 116.4 } })
+    const again = await h.call('PATCH', path, {
+      token: tokens.acmeManager,
+      body: { location: { lat: 40, lon: 116 } },
+    })
+    expect(again.body.location).toEqual({ lat: 40, lon: 116 })
+    expect((await h.call('GET', path, { token: tokens.acmeViewer })).body).toEqual(again.body)
+
+    const other = await h.call('PATCH', path, { token: tokens.bravoManager, body: { name: 'mine now' } })
+    expect(other.status).toBe(404)
+    expect(errorCode(other.body)).toBe('NOT_FOUND')
+    const empty = await h.call('PATCH', path, { token: tokens.acmeManager, body: {} })
+    expect(empty.status).toBe(400)
+    expect(empty.body.message).toContain('nothing to change')
+    const offEarth = await h.call('PATCH', path, {
+      token: tokens.acmeManager,
+      body: { location: { lat: 95, lon: 0 } },
+    })
+    expect(offEarth.status).toBe(400)
+    expect(offEarth.body.message).toMatch(/lat/)
+    expect((await h.call('GET', path, { token: tokens.acmeViewer })).body.location).toEqual({
+      lat: 40,
+      lon: 116,
+    })
+  })
+
   it('pages with limit and an opaque cursor', async () => {
     const first = await h.call('GET', '/api/v1/sites?limit=1')
     expect(first.body.items).toHaveLength(1)

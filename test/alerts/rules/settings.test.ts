@@ -85,6 +85,24 @@ describe('DEFAULT_ALERT_SETTINGS', () => {
     expect(strayWireParams(catalogueSettings(site)).lightingSchedule).toEqual(lights)
   })
 
+  it('computes dusk where the site says its lights follow it and the engine attached the site’s location', () => {
+    const at = { strayWireSite: { lat: 39.9, lon: 116.4 } }
+    const dusk = resolveSettings(DEFAULT_ALERT_SETTINGS, {
+      strayWire: { lightsAtDusk: true, duskOffsetMin: 15 },
+    })
+    expect(strayWireParams(catalogueSettings({ ...dusk, ...at })).duskLights).toEqual({
+      lat: 39.9,
+      lon: 116.4,
+      offsetMin: 15,
+    })
+    // the location alone (every site with one) says nothing about its lights
+    expect(
+      strayWireParams(catalogueSettings({ ...DEFAULT_ALERT_SETTINGS, ...at })).duskLights,
+    ).toBeUndefined()
+    // the setting without a location has nothing to compute dusk from
+    expect(strayWireParams(catalogueSettings(dusk)).duskLights).toBeUndefined()
+  })
+
   it('is a valid body for the alert-settings routes', () => {
     expect(Value.Check(AlertSettingsOverride, DEFAULT_ALERT_SETTINGS)).toBe(true)
   })
@@ -117,6 +135,12 @@ describe('AlertSettingsOverride', () => {
       body: { strayWire: { lightingSchedule: [{ onMin: 1500, offMin: 60 }] } },
       ok: false,
     },
+    {
+      name: 'lights that switch at dusk',
+      body: { strayWire: { lightsAtDusk: true, duskOffsetMin: -20 } },
+      ok: true,
+    },
+    { name: 'a dusk offset of more than two hours', body: { strayWire: { duskOffsetMin: 180 } }, ok: false },
     { name: 'an unknown field', body: { portOverheatMajorF: 150 }, ok: false },
     { name: 'a hold time as text', body: { airHoldS: '15m' }, ok: false },
     { name: 'a negative hold time', body: { airHoldS: -1 }, ok: false },

@@ -269,6 +269,10 @@ const MATRIX: Record<string, Row> = {
       body: { tenantId: 'acme', name: unique('Shed'), community: 'Garden', kind: 'charging-shed' },
     }),
   },
+  'PATCH /api/v1/sites/:id': {
+    expect: MANAGE(200),
+    prepare: () => ({ path: '/api/v1/sites/shed-a', body: { location: { lat: 31.2, lon: 121.5 } } }),
+  },
   'POST /api/v1/devices': {
     expect: MANAGE(201),
     prepare: () => ({
