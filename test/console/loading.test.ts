@@ -264,9 +264,23 @@ describe('web console before the data has arrived', () => {
     await page.waitForSelector(`${card()}[data-status="ready"]`)
     expect(await page.textContent(card())).toContain(zhCN['estate.allClear'])
 
+    // what the page said and asked for from here on, for a failure's message (once seen in CI: the header
+    // never said "disconnected" within 30 s, and nothing showed why)
+    const trail: string[] = []
+    page.on('console', (m) => trail.push(`console.${m.type()}: ${m.text()}`))
+    page.on('response', (r) => trail.push(`${r.status()} ${r.request().method()} ${r.url()}`))
+    page.on('requestfailed', (r) => trail.push(`failed ${r.method()} ${r.url()}: ${r.failure()?.errorText}`))
     await svc.kill('SIGTERM')
     // the header's "disconnected" and the cards are drawn from the same change
-    await page.waitForSelector('[data-live="offline"]')
+    await page.waitForSelector('[data-live="offline"]').catch(async (err: Error) => {
+      const live = await page.getAttribute('[data-live]', 'data-live', { timeout: 1000 }).catch(() => 'none')
+      const signIn = (await page.$('input[name=password]')) !== null
+      await screenshot(page, 'estate-disconnected-kiosk-zh-failed')
+      throw new Error(
+        `${err.message}\nheader data-live: ${live}; sign-in form shown: ${signIn}; url ${page.url()}\n` +
+          trail.slice(-40).join('\n'),
+      )
+    })
     const cut = (await page.textContent(card())) ?? ''
     expect(cut).not.toContain(zhCN['estate.allClear'])
     expect(cut).toContain(zhCN['estate.noAlertsBefore'])
