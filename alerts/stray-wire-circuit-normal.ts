@@ -154,13 +154,23 @@ export function learnBackground(
       w: Array(BINS).fill(null),
       h: Array(BINS).fill(null),
       day: Array(BINS).fill(-1),
+      spread: undefined,
+      hSpread: undefined,
       acc: { bin, day, w, h, n: 1 },
     }
     return
   }
   const a = p.acc
   if (a.bin === bin && a.day === day) {
-    n.profile = { ...p, acc: { bin, day, w: a.w + w, h: a.h + h, n: a.n + 1 } }
+    // every field in one order (as copyNormal): one hidden class for every circuit's profile
+    n.profile = {
+      w: p.w,
+      h: p.h,
+      day: p.day,
+      spread: p.spread,
+      hSpread: p.hSpread,
+      acc: { bin, day, w: a.w + w, h: a.h + h, n: a.n + 1 },
+    }
     return
   }
   // the bin is over: fold its mean into the profile (new arrays: the previous state stays intact)
@@ -932,19 +942,21 @@ export function noteMatch(n: CircuitNormal, s: LoadSignature, ts: number): void 
   )
 }
 
-/** The episode is edited in place reading by reading: a fresh copy per reading keeps the input intact. */
-export const copyNormal = (n: CircuitNormal | undefined): CircuitNormal =>
-  n
-    ? {
-        v: 1,
-        signatures: n.signatures,
-        episode: n.episode && { ...n.episode },
-        ...(n.profile ? { profile: n.profile } : {}),
-        ...(n.pending ? { pending: n.pending } : {}),
-        ...(n.stableW !== undefined ? { stableW: n.stableW, stableH: n.stableH ?? null } : {}),
-        ...(n.moving !== undefined ? { moving: n.moving } : {}),
-        ...(n.recentH ? { recentH: n.recentH } : {}),
-        ...(n.crewMatchTs ? { crewMatchTs: n.crewMatchTs } : {}),
-        ...(n.watches ? { watches: n.watches } : {}),
-      }
-    : initialCircuitNormal()
+/**
+ * The episode is edited in place reading by reading: a fresh copy per reading keeps the input intact. Every
+ * field in one order, set or not, so every circuit's normal has one hidden class (stray-wire-detector.ts's
+ * copyState).
+ */
+export const copyNormal = (n: CircuitNormal = initialCircuitNormal()): CircuitNormal => ({
+  v: 1,
+  signatures: n.signatures,
+  episode: n.episode && { ...n.episode },
+  profile: n.profile,
+  pending: n.pending,
+  crewMatchTs: n.crewMatchTs,
+  moving: n.moving,
+  stableW: n.stableW,
+  stableH: n.stableW !== undefined ? (n.stableH ?? null) : undefined,
+  recentH: n.recentH,
+  watches: n.watches,
+})

@@ -12,6 +12,7 @@ import {
 } from './stray-wire-baseline.ts'
 import {
   arrivesDailyAsHarmonics,
+  type CircuitNormal,
   copyNormal,
   endEpisode,
   followEpisode,
@@ -91,6 +92,43 @@ export interface StrayWireResult {
   verdict?: StrayWireVerdict
 }
 
+/**
+ * The state to work on, a copy (the input stays intact) with every field in one order, set or not: states
+ * read back from JSON (which drops what is undefined) and states that grew fields as loads came and went
+ * then share one hidden class, and the detector's property reads stay monomorphic. Measured over mixed
+ * field circuits, the copy by spread cost about a third of the detector's CPU per reading.
+ */
+function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNormal } {
+  return {
+    v: 1,
+    lastTs: state.lastTs,
+    baselineW: state.baselineW,
+    baselineH: state.baselineH,
+    baselineQ: state.baselineQ,
+    prevQ: state.prevQ,
+    prevW: state.prevW,
+    prevH: state.prevH,
+    prev2W: state.prev2W,
+    fallRun: state.fallRun,
+    prevBig: state.prevBig,
+    bigSinceTs: state.bigSinceTs,
+    bigMaxW: state.bigMaxW,
+    motorRiseTs: state.motorRiseTs,
+    preBigW: state.preBigW,
+    preBigH: state.preBigH,
+    preBigQ: state.preBigQ,
+    preBigSteady: state.preBigSteady,
+    bigStepW: state.bigStepW,
+    bigStepTs: state.bigStepTs,
+    beside: state.beside,
+    otherRun: state.otherRun,
+    orphanRun: state.orphanRun,
+    candidate: state.candidate && { ...state.candidate, recentW: [...state.candidate.recentW] },
+    alert: state.alert && { ...state.alert },
+    normal: copyNormal(state.normal),
+  }
+}
+
 export function detectStrayWire(
   state: StrayWireState,
   input: StrayWireInput,
@@ -102,12 +140,7 @@ export function detectStrayWire(
   const obs = observe(input, params)
   if (!Number.isFinite(obs.unexplainedW)) return { state }
 
-  const s: StrayWireState = {
-    ...state,
-    candidate: state.candidate && { ...state.candidate, recentW: [...state.candidate.recentW] },
-  }
-  s.alert = state.alert && { ...state.alert }
-  s.normal = copyNormal(state.normal)
+  const s = copyState(state)
   const gapMin = s.lastTs === null ? 0 : (obs.ts - s.lastTs) / MIN
   if (gapMin > params.maxGapMin) {
     s.candidate = null
