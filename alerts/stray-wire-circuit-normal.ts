@@ -97,6 +97,16 @@ export interface PendingStep {
   split?: boolean
 }
 
+/**
+ * Every field of T present, the optional ones possibly undefined: the type of a copy written out field by
+ * field in one order (one hidden class for every circuit's state), which then fails to compile when T
+ * gains a field the copy does not carry.
+ */
+export type EveryField<T> = {
+  // over Required<T>'s keys: a `-?` on T's own would also strip the optional fields' undefined
+  [K in keyof Required<T>]: Record<string, never> extends Pick<T, K> ? T[K] | undefined : T[K]
+}
+
 export interface CircuitNormal {
   v: 1
   signatures: LoadSignature[]
@@ -163,7 +173,7 @@ export function learnBackground(
   const a = p.acc
   if (a.bin === bin && a.day === day) {
     // every field in one order (as copyNormal): one hidden class for every circuit's profile
-    n.profile = {
+    const profile: EveryField<DayProfile> = {
       w: p.w,
       h: p.h,
       day: p.day,
@@ -171,6 +181,7 @@ export function learnBackground(
       hSpread: p.hSpread,
       acc: { bin, day, w: a.w + w, h: a.h + h, n: a.n + 1 },
     }
+    n.profile = profile
     return
   }
   // the bin is over: fold its mean into the profile (new arrays: the previous state stays intact)
@@ -947,16 +958,19 @@ export function noteMatch(n: CircuitNormal, s: LoadSignature, ts: number): void 
  * field in one order, set or not, so every circuit's normal has one hidden class (stray-wire-detector.ts's
  * copyState).
  */
-export const copyNormal = (n: CircuitNormal = initialCircuitNormal()): CircuitNormal => ({
-  v: 1,
-  signatures: n.signatures,
-  episode: n.episode && { ...n.episode },
-  profile: n.profile,
-  pending: n.pending,
-  crewMatchTs: n.crewMatchTs,
-  moving: n.moving,
-  stableW: n.stableW,
-  stableH: n.stableW !== undefined ? (n.stableH ?? null) : undefined,
-  recentH: n.recentH,
-  watches: n.watches,
-})
+export const copyNormal = (n: CircuitNormal = initialCircuitNormal()): CircuitNormal => {
+  const copy: EveryField<CircuitNormal> = {
+    v: 1,
+    signatures: n.signatures,
+    episode: n.episode && { ...n.episode },
+    profile: n.profile,
+    pending: n.pending,
+    crewMatchTs: n.crewMatchTs,
+    moving: n.moving,
+    stableW: n.stableW,
+    stableH: n.stableW !== undefined ? (n.stableH ?? null) : undefined,
+    recentH: n.recentH,
+    watches: n.watches,
+  }
+  return copy
+}

@@ -14,6 +14,7 @@ import {
   arrivesDailyAsHarmonics,
   type CircuitNormal,
   copyNormal,
+  type EveryField,
   endEpisode,
   followEpisode,
   type LoadSignature,
@@ -99,7 +100,7 @@ export interface StrayWireResult {
  * field circuits, the copy by spread cost about a third of the detector's CPU per reading.
  */
 function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNormal } {
-  return {
+  const copy: EveryField<StrayWireState> & { normal: CircuitNormal } = {
     v: 1,
     lastTs: state.lastTs,
     baselineW: state.baselineW,
@@ -127,6 +128,7 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     alert: state.alert && { ...state.alert },
     normal: copyNormal(state.normal),
   }
+  return copy
 }
 
 export function detectStrayWire(
