@@ -7,6 +7,7 @@
 import { getTimes } from 'suncalc'
 
 const MIN = 60_000
+const DAY = 1440 * MIN
 
 export interface LightingWindow {
   /** Local minutes from midnight the lights switch on and off (off < on wraps past midnight). */
@@ -63,13 +64,17 @@ const DUSK_LATE_MIN = 15
  */
 export function switchedOnAtDusk(dusk: DuskLights | undefined, onsetTs: number, levelW: number): boolean {
   if (!dusk || levelW > LIGHTS_MAX_W) return false
-  // the solar day the onset falls in: evening onsets are that day's sunset, a late onset after midnight
-  // (local solar time) is the next day's and cannot be near one
-  const t = getTimes(new Date(onsetTs), dusk.lat, dusk.lon)
-  if (!t.sunset || !t.dusk) return false
-  const from = t.sunset.getTime() + (dusk.offsetMin - DUSK_EARLY_MIN) * MIN
-  const to = t.dusk.getTime() + (dusk.offsetMin + DUSK_LATE_MIN) * MIN
-  return onsetTs >= from && onsetTs <= to
+  // suncalc gives the sun's times for the solar day the instant falls in (by longitude): an onset past
+  // local solar midnight (a summer evening far north, a timer set late) belongs to the day before's dusk
+  return [onsetTs, onsetTs - DAY].some((at) => {
+    const t = getTimes(new Date(at), dusk.lat, dusk.lon)
+    if (!t.sunset) return false
+    // where the sun sets but civil twilight lasts all night (above ~60° in summer), an hour after sunset
+    const duskTs = t.dusk?.getTime() ?? t.sunset.getTime() + 60 * MIN
+    const from = t.sunset.getTime() + (dusk.offsetMin - DUSK_EARLY_MIN) * MIN
+    const to = duskTs + (dusk.offsetMin + DUSK_LATE_MIN) * MIN
+    return onsetTs >= from && onsetTs <= to
+  })
 }
 
 /** The lights' hour from either source a site may give: its timer's windows, or dusk at its location. */

@@ -15,7 +15,7 @@ export const PERMISSIONS = [
   'commands:send',
   /** alert settings overrides of sites and devices */
   'settings:write',
-  /** create sites */
+  /** create sites, rename them, give them a location */
   'sites:write',
   /** provision, decommission, re-key devices */
   'devices:write',

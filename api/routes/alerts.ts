@@ -286,7 +286,8 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
         const siteId = scopeSite(p, scope, req.params.id)
         const body = req.body as Record<string, unknown>
         const site = scope === 'site' ? body : store.getSettings('site', siteId)
-        const device = scope === 'device' ? body : store.getSettings('device', req.params.id)
+        // a site's override is judged on its own (its devices' overrides are theirs to answer for)
+        const device = scope === 'device' ? body : undefined
         // dusk is computed from where the site is: a setting that cannot work is refused, not kept idle
         const wanted = resolve(site, device) as { strayWire?: { lightsAtDusk?: boolean } }
         if (wanted.strayWire?.lightsAtDusk && !ctx.registry.getSite(siteId)?.location)

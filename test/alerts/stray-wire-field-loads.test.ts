@@ -536,9 +536,9 @@ describe('a site whose lights run on a timer (its lighting schedule in the alert
 })
 
 describe('a site whose lights switch at dusk (a photocell; lightsAtDusk and the site’s location)', () => {
-  // Beijing: on 2026-01-05 the sun sets at 17:03 local and civil dusk ends at 17:34
+  // Beijing: on 2026-01-05 the sun sets at 17:03 local and civil dusk ends at 17:33
   const BEIJING = { lat: 39.9, lon: 116.4, offsetMin: 0 }
-  // Kunming, in the same time zone 1,900 km to the south-west: sunset at 18:36 that day
+  // Kunming, in the same time zone 1,900 km to the south-west: sunset at 18:33 that day
   const KUNMING = { lat: 25.04, lon: 102.71, offsetMin: 0 }
   const photocellBanks = ledBanks({
     banks: [
@@ -588,6 +588,19 @@ describe('a site whose lights switch at dusk (a photocell; lightsAtDusk and the 
     const polar = { lat: 78.22, lon: 15.65, offsetMin: 0 }
     expect(switchedOnAtDusk(polar, Date.parse('2026-12-21T14:00:00Z'), 120)).toBe(false)
     expect(switchedOnAtDusk(undefined, local('2026-01-05T17:10:00'), 120)).toBe(false)
+    // New York: sunset 16:43 EST (21:43 UTC) on 2026-01-05; a timer two hours after it switches on the next
+    // UTC day (00:10 UTC is 19:10 local): still that evening's dusk, not the next one's
+    const newYork = { lat: 40.71, lon: -74.01, offsetMin: 120 }
+    expect(switchedOnAtDusk(newYork, Date.parse('2026-01-06T00:10:00Z'), 120)).toBe(true)
+    expect(switchedOnAtDusk(newYork, Date.parse('2026-01-06T02:40:00Z'), 120)).toBe(false)
+    // Helsinki at midsummer, a timer two hours after sunset (22:50 local): 02:50 local is past local solar
+    // midnight, so the sun's times of that instant are the next day's; it is still that evening's dusk
+    const helsinki = { lat: 60.17, lon: 24.94, offsetMin: 120 }
+    expect(switchedOnAtDusk(helsinki, Date.parse('2026-06-21T23:50:00Z'), 120)).toBe(true)
+    expect(switchedOnAtDusk(helsinki, Date.parse('2026-06-21T17:00:00Z'), 120)).toBe(false)
+    // Anchorage at midsummer: the sun sets (07:42 UTC) but civil twilight lasts all night
+    const anchorage = { lat: 61.22, lon: -149.9, offsetMin: 0 }
+    expect(switchedOnAtDusk(anchorage, Date.parse('2026-06-20T07:52:00Z'), 120)).toBe(true)
   })
 })
 

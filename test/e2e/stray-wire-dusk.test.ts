@@ -40,7 +40,7 @@ describe('lights that switch at dusk, from the site’s location', () => {
   })
   const fromMs = Math.floor(sunset / MIN) * MIN - 2 * 60 * MIN
 
-  /** Three hours of the circuit's one-minute readings around that dusk, sent as its monitor sends them. */
+  /** Five hours of the circuit's one-minute readings around that dusk, sent as its monitor sends them. */
   const publishEvening = async (d: { id: string; secret: string }) => {
     const c = await connectDevice(svc.mqttUrl, d)
     devices.push(c)
@@ -115,6 +115,42 @@ describe('lights that switch at dusk, from the site’s location', () => {
       `/api/v1/sites/${site.id}/alert-settings`,
     )
     expect(now.override).toEqual({})
+
+    // a device of a site without a location may not ask for it either
+    const d = await api<{ id: string }>(svc, 'POST', '/api/v1/devices', {
+      id: 'circuit-dusk-nowhere',
+      kind: 'circuit-monitor',
+      siteId: site.id,
+    })
+    const onDevice = await fetch(`${svc.httpUrl}/api/v1/devices/${d.id}/alert-settings`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${svc.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ strayWire: { lightsAtDusk: true } }),
+    })
+    expect(onDevice.status).toBe(400)
+  })
+
+  it('judges a site’s override on its own, not on a device that shares its id', async () => {
+    const located = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
+      name: 'Block 10 corridor',
+      community: 'Dusk Gardens',
+      kind: 'building',
+      location: WHERE,
+    })
+    await api(svc, 'POST', '/api/v1/devices', { id: 'twin-id', kind: 'circuit-monitor', siteId: located.id })
+    await api(svc, 'PUT', '/api/v1/devices/twin-id/alert-settings', { strayWire: { lightsAtDusk: false } })
+    const nowhere = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
+      id: 'twin-id',
+      name: 'Block 11 corridor',
+      community: 'Dusk Gardens',
+      kind: 'building',
+    })
+    const res = await fetch(`${svc.httpUrl}/api/v1/sites/${nowhere.id}/alert-settings`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${svc.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ strayWire: { lightsAtDusk: true } }),
+    })
+    expect(res.status).toBe(400)
   })
 
   it('takes the banks coming on at that dusk for the lights on their first night, where the site said so', async () => {
