@@ -1,7 +1,7 @@
 // Registry lookups and resolved settings per device for the engine's hot path: reused for `ttlMs`, so a
 // flood of messages does not hit SQLite once per message; cleared at once when settings change.
 import { createLookupCache, type DeviceDirectory, type LookupCache } from '../registry/index.ts'
-import { catalogueSettings, type ResolveSettings, type StrayWireAttachments } from './settings.ts'
+import { followsDusk, type ResolveSettings, type StrayWireAttachments } from './settings.ts'
 import type { AlertStore } from './store.ts'
 import { createStrayWireFeedback } from './stray-wire-feedback.ts'
 import type { AlertSettings, RuleDevice } from './types.ts'
@@ -46,7 +46,7 @@ export function createDeviceLookup(opts: {
       const attached: StrayWireAttachments = {}
       const fb = feedback.forDevice(d.id)
       if (fb.taught.length > 0 || fb.forget.length > 0) attached.strayWireFeedback = fb
-      if (catalogueSettings(resolved).strayWire.lightsAtDusk) {
+      if (followsDusk(resolved)) {
         const at = opts.siteLocation?.(d.siteId)
         if (at) attached.strayWireSite = at
       }

@@ -19,6 +19,7 @@ export {
   AlertSettingsOverride,
   DEFAULT_ALERT_SETTINGS,
   defaultResolveSettings,
+  followsDusk,
   type ResolveSettings,
 } from './settings.ts'
 export { type AlertsPart, startAlerts } from './start-alerts.ts'

@@ -284,6 +284,10 @@ export function catalogueSettings(settings: AlertSettings): CatalogueSettings {
   return c
 }
 
+/** The settings say the site's lights switch at dusk: dusk needs the site's location (engine and API). */
+export const followsDusk = (settings: AlertSettings): boolean =>
+  catalogueSettings(settings).strayWire.lightsAtDusk === true
+
 /** What the engine's device lookup adds to a device's resolved settings for the stray-wire detector. */
 export interface StrayWireAttachments {
   /** what crews said about this circuit */

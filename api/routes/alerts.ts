@@ -9,6 +9,7 @@ import {
   type AlertStore,
   createStrayWireFeedback,
   defaultResolveSettings,
+  followsDusk,
   type ResolveSettings,
   type SettingsScope,
   SIGNATURE_KINDS,
@@ -289,8 +290,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
         // a site's override is judged on its own (its devices' overrides are theirs to answer for)
         const device = scope === 'device' ? body : undefined
         // dusk is computed from where the site is: a setting that cannot work is refused, not kept idle
-        const wanted = resolve(site, device) as { strayWire?: { lightsAtDusk?: boolean } }
-        if (wanted.strayWire?.lightsAtDusk && !ctx.registry.getSite(siteId)?.location)
+        if (followsDusk(resolve(site, device)) && !ctx.registry.getSite(siteId)?.location)
           throw new CourtyardError(
             'BAD_REQUEST',
             `strayWire.lightsAtDusk needs the site's location to know when dusk is: site ${siteId} has none; give it one with PATCH /api/v1/sites/${siteId} {"location": {"lat": …, "lon": …}}`,

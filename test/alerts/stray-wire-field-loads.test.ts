@@ -486,14 +486,17 @@ describe('classify: active PFC only at a charger’s size', () => {
   })
 })
 
+/** Three banks of cheap LED fittings (PF 0.55, THD 130 %) coming on within half a minute. */
+const THREE_BANKS = [
+  { powerW: 40, powerFactor: 0.55, thdPct: 130, delayS: 0 },
+  { powerW: 42, powerFactor: 0.56, thdPct: 125, delayS: 15 },
+  { powerW: 38, powerFactor: 0.55, thdPct: 128, delayS: 30 },
+]
+
 describe('a site whose lights run on a timer (its lighting schedule in the alert settings)', () => {
   // three banks of cheap LED fittings (PF 0.55, THD 130 %) on a contactor at 18:00, off at 06:00
   const timerBanks = ledBanks({
-    banks: [
-      { powerW: 40, powerFactor: 0.55, thdPct: 130, delayS: 0 },
-      { powerW: 42, powerFactor: 0.56, thdPct: 125, delayS: 15 },
-      { powerW: 38, powerFactor: 0.55, thdPct: 128, delayS: 30 },
-    ],
+    banks: THREE_BANKS,
     utcOffsetMin: 480,
     // 17:59:30: the three come on within the minute before the 18:00 reading
     onMinuteOfDay: 18 * 60 - 0.5,
@@ -541,11 +544,7 @@ describe('a site whose lights switch at dusk (a photocell; lightsAtDusk and the 
   // Kunming, in the same time zone 1,900 km to the south-west: sunset at 18:33 that day
   const KUNMING = { lat: 25.04, lon: 102.71, offsetMin: 0 }
   const photocellBanks = ledBanks({
-    banks: [
-      { powerW: 40, powerFactor: 0.55, thdPct: 130, delayS: 0 },
-      { powerW: 42, powerFactor: 0.56, thdPct: 125, delayS: 15 },
-      { powerW: 38, powerFactor: 0.55, thdPct: 128, delayS: 30 },
-    ],
+    banks: THREE_BANKS,
     utcOffsetMin: 480,
     // 17:14:30, a little after sunset: the three come on within a minute
     onMinuteOfDay: 17 * 60 + 14.5,

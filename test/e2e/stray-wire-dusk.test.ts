@@ -75,6 +75,14 @@ describe('lights that switch at dusk, from the site’s location', () => {
     }
   }
 
+  /** A PUT whose answer is checked by the test (api() throws on a 4xx). */
+  const putAsIs = (path: string, body: unknown) =>
+    fetch(`${svc.httpUrl}${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${svc.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+
   const strayAlerts = async (deviceId: string) =>
     (
       await api<{ items: Alert[] }>(
@@ -99,10 +107,8 @@ describe('lights that switch at dusk, from the site’s location', () => {
       community: 'Dusk Gardens',
       kind: 'building',
     })
-    const res = await fetch(`${svc.httpUrl}/api/v1/sites/${site.id}/alert-settings`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${svc.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ strayWire: { lightsAtDusk: true } }),
+    const res = await putAsIs(`/api/v1/sites/${site.id}/alert-settings`, {
+      strayWire: { lightsAtDusk: true },
     })
     expect(res.status).toBe(400)
     const body = (await res.json()) as { message: string }
@@ -122,10 +128,8 @@ describe('lights that switch at dusk, from the site’s location', () => {
       kind: 'circuit-monitor',
       siteId: site.id,
     })
-    const onDevice = await fetch(`${svc.httpUrl}/api/v1/devices/${d.id}/alert-settings`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${svc.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ strayWire: { lightsAtDusk: true } }),
+    const onDevice = await putAsIs(`/api/v1/devices/${d.id}/alert-settings`, {
+      strayWire: { lightsAtDusk: true },
     })
     expect(onDevice.status).toBe(400)
   })
@@ -145,10 +149,8 @@ describe('lights that switch at dusk, from the site’s location', () => {
       community: 'Dusk Gardens',
       kind: 'building',
     })
-    const res = await fetch(`${svc.httpUrl}/api/v1/sites/${nowhere.id}/alert-settings`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${svc.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ strayWire: { lightsAtDusk: true } }),
+    const res = await putAsIs(`/api/v1/sites/${nowhere.id}/alert-settings`, {
+      strayWire: { lightsAtDusk: true },
     })
     expect(res.status).toBe(400)
   })
