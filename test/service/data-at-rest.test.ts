@@ -22,7 +22,11 @@ function modes(dir: string): { path: string; dir: boolean; mode: number }[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, e.name)
     if (e.isDirectory()) out.push(...modes(path))
-    else out.push({ path, dir: false, mode: statSync(path).mode & 0o777 })
+    else {
+      // a running influxd renames its temporary files (meta.dbtmp → meta.db) between the listing and here
+      const st = statSync(path, { throwIfNoEntry: false })
+      if (st) out.push({ path, dir: false, mode: st.mode & 0o777 })
+    }
   }
   return out
 }
