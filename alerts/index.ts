@@ -19,8 +19,8 @@ export {
   AlertSettingsOverride,
   DEFAULT_ALERT_SETTINGS,
   defaultResolveSettings,
-  followsDusk,
   type ResolveSettings,
+  unworkableAtSite,
 } from './settings.ts'
 export { type AlertsPart, startAlerts } from './start-alerts.ts'
 export {

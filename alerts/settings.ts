@@ -288,6 +288,19 @@ export function catalogueSettings(settings: AlertSettings): CatalogueSettings {
 export const followsDusk = (settings: AlertSettings): boolean =>
   catalogueSettings(settings).strayWire.lightsAtDusk === true
 
+/**
+ * Why these effective settings cannot work at a site, or undefined: dusk is computed from where the site
+ * is, so lights that follow dusk need its location. A setting that cannot work is refused, not kept idle.
+ */
+export function unworkableAtSite(
+  settings: AlertSettings,
+  location: { lat: number; lon: number } | undefined,
+): string | undefined {
+  if (followsDusk(settings) && !location)
+    return "strayWire.lightsAtDusk needs the site's location to know when dusk is"
+  return undefined
+}
+
 /** What the engine's device lookup adds to a device's resolved settings for the stray-wire detector. */
 export interface StrayWireAttachments {
   /** what crews said about this circuit */

@@ -9,11 +9,11 @@ import {
   type AlertStore,
   createStrayWireFeedback,
   defaultResolveSettings,
-  followsDusk,
   type ResolveSettings,
   type SettingsScope,
   SIGNATURE_KINDS,
   type StoredAlert,
+  unworkableAtSite,
 } from '../../alerts/index.ts'
 import { ALERT_TYPES, Alert, AlertTransition, SEVERITIES } from '../../domain/alerts.ts'
 import { CourtyardError } from '../../domain/errors.ts'
@@ -289,11 +289,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
         const site = scope === 'site' ? body : store.getSettings('site', siteId)
         // a site's override is judged on its own (its devices' overrides are theirs to answer for)
         const device = scope === 'device' ? body : undefined
-        // dusk is computed from where the site is: a setting that cannot work is refused, not kept idle
-        if (followsDusk(resolve(site, device)) && !ctx.registry.getSite(siteId)?.location)
+        const unworkable = unworkableAtSite(resolve(site, device), ctx.registry.getSite(siteId)?.location)
+        if (unworkable)
           throw new CourtyardError(
             'BAD_REQUEST',
-            `strayWire.lightsAtDusk needs the site's location to know when dusk is: site ${siteId} has none; give it one with PATCH /api/v1/sites/${siteId} {"location": {"lat": …, "lon": …}}`,
+            `${unworkable}: site ${siteId} has none; give it one with PATCH /api/v1/sites/${siteId} {"location": {"lat": …, "lon": …}}`,
           )
         store.putSettings(scope, req.params.id, req.body as Record<string, unknown>, who(p), ctx.now())
         engine.settingsChanged(scope, req.params.id)

@@ -8,6 +8,7 @@ import {
   DEFAULT_ALERT_SETTINGS,
   resolveSettings,
   strayWireParams,
+  unworkableAtSite,
 } from '../../../alerts/settings.ts'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../../alerts/stray-wire-types.ts'
 
@@ -101,6 +102,26 @@ describe('DEFAULT_ALERT_SETTINGS', () => {
     ).toBeUndefined()
     // the setting without a location has nothing to compute dusk from
     expect(strayWireParams(catalogueSettings(dusk)).duskLights).toBeUndefined()
+  })
+
+  it('says lights that follow dusk cannot work at a site without a location, and nothing else', () => {
+    const dusk = resolveSettings(DEFAULT_ALERT_SETTINGS, { strayWire: { lightsAtDusk: true } })
+    expect(unworkableAtSite(dusk, undefined)).toMatch(/lightsAtDusk needs the site's location/)
+    expect(unworkableAtSite(dusk, { lat: 39.9, lon: 116.4 })).toBeUndefined()
+    // a timer needs no location; nor does the setting turned off again by a device's override
+    const timer = resolveSettings(DEFAULT_ALERT_SETTINGS, {
+      strayWire: { lightingSchedule: [{ onMin: 18 * 60, offMin: 6 * 60 }] },
+    })
+    expect(unworkableAtSite(timer, undefined)).toBeUndefined()
+    const off = resolveSettings(
+      DEFAULT_ALERT_SETTINGS,
+      { strayWire: { lightsAtDusk: true } },
+      {
+        strayWire: { lightsAtDusk: false },
+      },
+    )
+    expect(unworkableAtSite(off, undefined)).toBeUndefined()
+    expect(unworkableAtSite(DEFAULT_ALERT_SETTINGS, undefined)).toBeUndefined()
   })
 
   it('is a valid body for the alert-settings routes', () => {

@@ -129,6 +129,29 @@ describe('alert routes', () => {
     expect((await call('PUT', '/api/v1/devices/pile-1/alert-settings', tokens.viewer!, {})).status).toBe(403)
   })
 
+  it('refuses lights that follow dusk where the site has no location, says how to give it one, and stores nothing', async () => {
+    const dusk = { strayWire: { lightsAtDusk: true } }
+    const site = await call('PUT', '/api/v1/sites/shed-b/alert-settings', tokens.bravo!, dusk)
+    expect(site.status).toBe(400)
+    expect(site.body.message).toMatch(/lightsAtDusk needs the site's location/)
+    expect(site.body.message).toContain('PATCH /api/v1/sites/shed-b {"location"')
+    expect((await call('PUT', '/api/v1/devices/pile-b1/alert-settings', tokens.bravo!, dusk)).status).toBe(
+      400,
+    )
+    expect((await call('GET', '/api/v1/sites/shed-b/alert-settings', tokens.bravo!)).body.override).toEqual(
+      {},
+    )
+    expect(
+      (await call('GET', '/api/v1/devices/pile-b1/alert-settings', tokens.bravo!)).body.override,
+    ).toEqual({})
+    // located, the same bodies are stored
+    h.registry.updateSite('shed-b', { location: { lat: 31.2, lon: 121.5 } })
+    const ok = await call('PUT', '/api/v1/sites/shed-b/alert-settings', tokens.bravo!, dusk)
+    expect(ok.status).toBe(200)
+    expect(ok.body.effective.strayWire.lightsAtDusk).toBe(true)
+    await call('PUT', '/api/v1/sites/shed-b/alert-settings', tokens.bravo!, {})
+  })
+
   it('makes the engine use a changed override on the next reading', async () => {
     // pile-2 last arrived at T0 + 10 min (60 s interval): offline after 3 min by default, 5 min with the override
     await call('PUT', '/api/v1/devices/pile-2/alert-settings', tokens.manager!, { offlineIntervals: 5 })
