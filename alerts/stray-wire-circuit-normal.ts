@@ -4,6 +4,8 @@
 // circuit's normal, not a charger. A charger differs in shape: it tapers (CV) before it ends.
 // Plain JSON, persisted with the rule state, so a restart keeps what was learned.
 
+import type { EveryField } from './every-field.ts'
+
 const MIN = 60_000
 const DAY = 1440 * MIN
 
@@ -95,16 +97,6 @@ export interface PendingStep {
    * long at one level) are learned from it, since a run of a compressor's length may be any tangle.
    */
   split?: boolean
-}
-
-/**
- * Every field of T present, the optional ones possibly undefined: the type of a copy written out field by
- * field in one order (one hidden class for every circuit's state), which then fails to compile when T
- * gains a field the copy does not carry.
- */
-export type EveryField<T> = {
-  // over Required<T>'s keys: a `-?` on T's own would also strip the optional fields' undefined
-  [K in keyof Required<T>]: Record<string, never> extends Pick<T, K> ? T[K] | undefined : T[K]
 }
 
 export interface CircuitNormal {

@@ -2,6 +2,7 @@
 // A charger shows as a step of 120–350 W over the background that stays (CC for hours, then a slow CV
 // taper), distorted (THD 60–120 %) where the meter reports it. Lights are too small, cleaners and
 // heaters too big, legit charging is metered by the ports. See domain.md "Stray-wire detection".
+import type { EveryField } from './every-field.ts'
 import {
   backgroundHolds,
   followLightSteps,
@@ -14,7 +15,6 @@ import {
   arrivesDailyAsHarmonics,
   type CircuitNormal,
   copyNormal,
-  type EveryField,
   endEpisode,
   followEpisode,
   type LoadSignature,
