@@ -87,7 +87,7 @@ export function createLiveFeed(deps: {
   const { io, registry, source, log, metrics } = deps
   const rooms = io.sockets.adapter.rooms
 
-  const outbox = createLiveOutbox({ io, batchIntervalMs: deps.batchIntervalMs })
+  const outbox = createLiveOutbox({ io, log, batchIntervalMs: deps.batchIntervalMs })
   // device id → sockets' references and the pending/complete MQTT subscription
   const telemetryRefs = new Map<string, { count: number; subscribed: Promise<void> }>()
 

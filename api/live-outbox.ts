@@ -8,6 +8,7 @@
 // for batched readings sits in rooms of its own kind (`batched:site:x`) and gets each site's readings as one
 // `readings` array per tick (reading-batcher.ts): one packet per client per tick instead of one per reading.
 import type { Socket as NetSocket } from 'node:net'
+import type { Logger } from 'pino'
 import type { LiveReading, ServerToClientEvents } from '../domain/live-events.ts'
 import { liveRoom } from '../domain/live-events.ts'
 import type { LiveServer } from './live-feed.ts'
@@ -36,14 +37,26 @@ export interface LiveOutbox {
   close(): void
 }
 
-export function createLiveOutbox(deps: { io: LiveServer; batchIntervalMs?: number }): LiveOutbox {
-  const { io } = deps
+export function createLiveOutbox(deps: {
+  io: LiveServer
+  log: Pick<Logger, 'error'>
+  batchIntervalMs?: number
+}): LiveOutbox {
+  const { io, log } = deps
   const rooms = io.sockets.adapter.rooms
   const queue: (() => void)[] = []
   let scheduled = false
   const sendQueued = () => {
     scheduled = false
-    for (const emit of queue.splice(0)) emit()
+    for (const emit of queue.splice(0)) {
+      // sent from a timer: a throw here (an encoder's stack overflow on a payload nobody foresaw) would end
+      // the process; it costs this one message its watchers, and the rest of the queue goes out
+      try {
+        emit()
+      } catch (err) {
+        log.error({ err }, 'live message not sent')
+      }
+    }
   }
   const later = (emit: () => void) => {
     queue.push(emit)

@@ -1,6 +1,7 @@
 // Decodes one device publish (protocol v1) into a typed message or a stable rejection reason.
 // Pure: no I/O, no clock of its own; shared by ingest, the API's live feed and the alert engine.
 // The hot path is one JSON.parse and one compiled TypeBox check; errors are only collected on failure.
+import { isUtf8 } from 'node:buffer'
 import { Compile } from 'typebox/compile'
 import {
   CommandAck,
@@ -22,7 +23,9 @@ export const DECODE_REASONS = [
   'unknown_topic',
   'unknown_device',
   'payload_too_large',
+  'invalid_utf8',
   'invalid_json',
+  'too_deep',
   'schema',
   'kind_mismatch',
   'ts_future',
@@ -83,24 +86,76 @@ function byteLength(payload: Uint8Array | string): number {
   return payload.length * 3 <= MAX_PAYLOAD_BYTES ? payload.length : Buffer.byteLength(payload)
 }
 
-function toText(payload: Uint8Array | string): string {
+/** The payload as text, or undefined where its bytes are no UTF-8 (the protocol's encoding). */
+function toText(payload: Uint8Array | string): string | undefined {
   if (typeof payload === 'string') return payload
   // Buffer.from(buffer) would copy: view the same memory instead
   const buf = Buffer.isBuffer(payload)
     ? payload
     : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
-  return buf.toString('utf8')
+  // toString would turn bad bytes into U+FFFD and store them as if the device had sent that
+  return isUtf8(buf) ? buf.toString('utf8') : undefined
 }
 
-function parseJsonObject(payload: Uint8Array | string): Record<string, unknown> | string {
+/**
+ * Nesting deeper than this is refused. The protocol's deepest is 3 (a port's fields), but devices may send
+ * fields of their own, which events keep; what they may not send is nesting that overflows the stack of
+ * a recursive reader further on (JSON.stringify, socket.io's encoder and structuredClone overflow at a
+ * few thousand levels, fewer on a deeper stack).
+ */
+export const MAX_JSON_DEPTH = 1000
+
+/** Deeper than `max` outside strings. Only text longer than 2 × max can be (each level takes `[` and `]`). */
+function nestedDeeperThan(text: string, max: number): boolean {
+  if (text.length <= 2 * max) return false
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c)
+        i++ // a backslash escapes the next character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return false
+}
+
+/** Marks parseJsonObject's refusals: no key of a parsed payload is a symbol (an ack's own `ok` is a key). */
+const REFUSED = Symbol('refused')
+type Refused = { [REFUSED]: DecodeResult }
+
+function parseJsonObject(payload: Uint8Array | string, deviceId: string): Record<string, unknown> | Refused {
+  const refuse = (reason: DecodeReason, detail: string): Refused => ({
+    [REFUSED]: fail(reason, detail, deviceId),
+  })
+  const text = toText(payload)
+  if (text === undefined) return refuse('invalid_utf8', 'the payload is not valid UTF-8')
   let value: unknown
   try {
-    value = JSON.parse(toText(payload))
+    value = JSON.parse(text)
   } catch (err) {
-    return (err as Error).message
+    return refuse('invalid_json', (err as Error).message)
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object'
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return refuse('invalid_json', 'not a JSON object')
+  // checked once it parsed: a broken payload gets JSON's own message
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH))
+    return refuse('too_deep', `nested deeper than ${MAX_JSON_DEPTH} levels`)
   return value as Record<string, unknown>
+}
+
+/** A pile's ports each once: a port listed twice would be stored once and summed twice. */
+function repeatedPort(reading: Telemetry): string | undefined {
+  const ports = (reading as { ports?: readonly { port: number }[] }).ports
+  if (!ports || ports.length < 2) return undefined
+  for (let i = 1; i < ports.length; i++)
+    for (let j = 0; j < i; j++)
+      if (ports[j]!.port === ports[i]!.port) return `/ports/${i}/port: port ${ports[i]!.port} is listed twice`
+  return undefined
 }
 
 function checkTs(ts: number, nowMs: number, deviceId: string): DecodeResult | undefined {
@@ -147,14 +202,18 @@ export function decodeMessage(
     return fail('payload_too_large', `${size} bytes > ${MAX_PAYLOAD_BYTES}`, deviceId)
 
   if (source !== undefined) {
-    const text = toText(payload).trim()
+    const text = toText(payload)?.trim()
     if (text === 'online') return { ok: true, value: { type: 'status', deviceId, online: true, source } }
     if (text === 'offline') return { ok: true, value: { type: 'status', deviceId, online: false, source } }
-    return fail('invalid_status', JSON.stringify(text.slice(0, 40)), deviceId)
+    return fail(
+      'invalid_status',
+      text === undefined ? 'not UTF-8' : JSON.stringify(text.slice(0, 40)),
+      deviceId,
+    )
   }
 
-  const obj = parseJsonObject(payload)
-  if (typeof obj === 'string') return fail('invalid_json', obj, deviceId)
+  const obj = parseJsonObject(payload, deviceId)
+  if (REFUSED in obj) return obj[REFUSED]
 
   if (channel === 'commands/ack') {
     if (!ACK_VALIDATOR.Check(obj)) return fail('schema', firstError(ACK_VALIDATOR, obj), deviceId)
@@ -169,6 +228,8 @@ export function decodeMessage(
     const v = TELEMETRY_VALIDATORS[kind]
     if (!v.Check(obj)) return fail('schema', firstError(v, obj), deviceId)
     const reading = obj as Telemetry
+    const repeated = kind === 'charging-pile' ? repeatedPort(reading) : undefined
+    if (repeated) return fail('schema', repeated, deviceId)
     return (
       checkTs(reading.ts, nowMs, deviceId) ?? {
         ok: true,

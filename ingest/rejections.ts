@@ -6,16 +6,19 @@ import type { Logger } from 'pino'
 import type { DecodeReason } from '../domain/decode-message.ts'
 import type { IngestMetrics } from './metrics.ts'
 
+/** Why ingest set a message aside: the decoder's reasons, or one the line-protocol encoder could not take. */
+export type RejectionReason = DecodeReason | 'unencodable'
+
 export interface DeviceRejections {
   total: number
-  lastReason: DecodeReason
+  lastReason: RejectionReason
   lastDetail: string
   lastAt: number
 }
 
 export interface RejectionTracker {
-  record(deviceId: string | undefined, reason: DecodeReason, detail: string, payload: Buffer): void
-  byReason(): Partial<Record<DecodeReason, number>>
+  record(deviceId: string | undefined, reason: RejectionReason, detail: string, payload: Buffer): void
+  byReason(): Partial<Record<RejectionReason, number>>
   byDevice(): Record<string, DeviceRejections>
   total(): number
 }
@@ -30,7 +33,7 @@ export function createRejectionTracker(opts: {
   const { log, metrics, now } = opts
   const maxDevices = opts.maxDevices ?? 1000
   const logIntervalMs = opts.logIntervalMs ?? 10_000
-  const reasons: Partial<Record<DecodeReason, number>> = {}
+  const reasons: Partial<Record<RejectionReason, number>> = {}
   const devices = new Map<string, DeviceRejections>()
   const lastLog = new Map<string, { at: number; suppressed: number }>()
   let total = 0

@@ -4,7 +4,7 @@
 // outage grows the spool on disk, which the writer bounds).
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
-import { type DecodedMessage, type DecodeReason, decodeMessage } from '../domain/decode-message.ts'
+import { type DecodedMessage, decodeMessage } from '../domain/decode-message.ts'
 import type { PartHealth } from '../domain/part.ts'
 import type { Telemetry } from '../domain/protocol.ts'
 import { parseDeviceTopic } from '../domain/topics.ts'
@@ -15,7 +15,7 @@ import { createDeadLetterSink } from './dead-letter.ts'
 import { createDeviceCache } from './device-cache.ts'
 import { encodePoints } from './encode-points.ts'
 import { createIngestMetrics } from './metrics.ts'
-import { createRejectionTracker, type DeviceRejections } from './rejections.ts'
+import { createRejectionTracker, type DeviceRejections, type RejectionReason } from './rejections.ts'
 import { createWriteBatcher } from './write-batcher.ts'
 
 export interface IngestConfig {
@@ -67,7 +67,7 @@ export interface IngestStats {
   messages: number
   byType: Record<DecodedMessage['type'], number>
   rejected: number
-  rejectedByReason: Partial<Record<DecodeReason, number>>
+  rejectedByReason: Partial<Record<RejectionReason, number>>
   /** bounded (least recently rejected devices are dropped first) */
   rejectedByDevice: Record<string, DeviceRejections>
   pointsWritten: number
@@ -159,9 +159,18 @@ export function startIngest(deps: IngestDeps): IngestHandle {
       return
     }
     const msg = r.value
-    typesInRead[msg.type]++
     scratch.length = 0
-    encodePoints(msg, cached!.tagSet, e.arrivalMs, scratch)
+    try {
+      encodePoints(msg, cached!.tagSet, e.arrivalMs, scratch)
+    } catch (err) {
+      // whatever a payload holds, one message never stops the loop: the checkpoint would stay before it,
+      // and every restart would replay it into the same throw while the spool filled
+      rejectedInRead++
+      rejections.record(r.value.deviceId, 'unencodable', (err as Error).message, e.payload)
+      batcher.add(NO_LINES, e.pos)
+      return
+    }
+    typesInRead[msg.type]++
     batcher.add(scratch, e.pos)
     if (deps.keepLatest) keepLatest(msg, e.arrivalMs)
     if (deps.onMessage) {
@@ -243,8 +252,10 @@ export function startIngest(deps: IngestDeps): IngestHandle {
   }
   let stopped: Promise<void> | undefined
 
+  let crashed: string | undefined
   const running = run().catch((err) => {
     lastError = (err as Error).message
+    crashed = lastError
     log.error({ err }, 'ingest loop crashed')
   })
   log.info({ maxBatch: config.maxBatch, maxInflight: config.maxInflight }, 'ingest started')
@@ -269,6 +280,16 @@ export function startIngest(deps: IngestDeps): IngestHandle {
     },
     latest: (deviceId) => latestByDevice.get(deviceId),
     health() {
+      if (crashed !== undefined)
+        return {
+          ok: false,
+          problems: [
+            {
+              key: 'ingest.stopped',
+              summary: `ingest stopped reading the spool (${crashed}): nothing more is stored, readings wait in the spool until the service is restarted; see the log's "ingest loop crashed"`,
+            },
+          ],
+        }
       const refused = batcher.stats().refused
       if (!refused) return { ok: true }
       return {

@@ -3,7 +3,7 @@ import mqtt, { type MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { REVOKE_TOPIC } from '../../api/app.ts'
 import type { LiveAlert } from '../../domain/live-events.ts'
-import { pollUntil } from '../support/poll.ts'
+import { pollUntil, until } from '../support/poll.ts'
 import type { Harness } from './api-harness.ts'
 import {
   type LiveClient,
@@ -125,6 +125,22 @@ describe('subscriptions', () => {
     h.api.io.engine.off('flush', onFlush)
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => 100 + i))
     expect(flushes).toBeLessThan(20)
+    s.disconnect()
+  })
+
+  it('skips a reading nested thousands deep and delivers the readings around it (the encoder used to overflow and end the process)', async () => {
+    const s = await connected(tokens.acmeViewer)
+    expect(await subscribe(s, { deviceId: 'pile-02' })).toEqual({ ok: true })
+    const seqs: number[] = []
+    s.on('reading', (msg) => seqs.push(msg.reading.seq))
+    const deep = JSON.parse(pileReading(201)) as Record<string, unknown>
+    // ~14 KB, within the protocol's size limit; extension fields are allowed, nesting this deep is not
+    const nested = `${JSON.stringify(deep).slice(0, -1)},"x":${'['.repeat(7000)}0${']'.repeat(7000)}}`
+    device.publish('devices/pile-02/telemetry', pileReading(200), { qos: 0 })
+    device.publish('devices/pile-02/telemetry', nested, { qos: 0 })
+    device.publish('devices/pile-02/telemetry', pileReading(202), { qos: 0 })
+    await until(() => seqs.includes(202), { what: 'the reading after the deep one' })
+    expect(seqs.filter((q) => q >= 200)).toEqual([200, 202])
     s.disconnect()
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type DecodeResult, decodeMessage, EVENT_KINDS } from '../../domain/decode-message.ts'
+import { type DecodeResult, decodeMessage, EVENT_KINDS, MAX_JSON_DEPTH } from '../../domain/decode-message.ts'
 import { type DeviceKind, EVENT_NAMES } from '../../domain/protocol.ts'
 
 const NOW = 1_763_712_000_000
@@ -384,6 +384,52 @@ describe('decodeMessage rejects with a stable reason', () => {
   it('names the device in a rejection whenever the topic did', () => {
     const r = decode('devices/dev-9/telemetry', 'nope', circuit)
     expect(r).toMatchObject({ ok: false, reason: 'invalid_json', deviceId: 'dev-9' })
+  })
+
+  it('rejects nesting deeper than MAX_JSON_DEPTH wherever it is, and takes it at the limit', () => {
+    const nest = (n: number) => `${'['.repeat(n)}0${']'.repeat(n)}`
+    const reboot = (extra: string) =>
+      `{"ts":${NOW},"seq":2,"kind":"circuit-monitor","event":"reboot","reason":"watchdog","x":${extra}}`
+    // the field's own level counts: the payload's object is the first
+    const deep = decode('devices/dev-1/events', reboot(nest(MAX_JSON_DEPTH)), circuit)
+    expect(deep).toMatchObject({
+      ok: false,
+      reason: 'too_deep',
+      detail: `nested deeper than ${MAX_JSON_DEPTH} levels`,
+    })
+    expect(reasonOf(decode('devices/dev-1/events', reboot(nest(MAX_JSON_DEPTH - 1)), circuit))).toBe('ok')
+    // 5,000 levels (~10 KB, within the size limit) overflowed JSON.stringify further on
+    const telemetry = `{"ts":${NOW},"seq":3,"kind":"circuit-monitor","powerW":40,"x":${nest(5000)}}`
+    expect(reasonOf(decode('devices/dev-1/telemetry', telemetry, circuit))).toBe('too_deep')
+    // brackets inside strings are text, escaped quotes included
+    const inText = JSON.stringify({ ...c, note: `\\"${'['.repeat(3000)}` })
+    expect(reasonOf(decode('devices/dev-1/telemetry', inText, circuit))).toBe('ok')
+    // an ack and a status are judged by the same rule
+    expect(
+      reasonOf(decode('devices/dev-1/commands/ack', `{"id":"c-1","ok":true,"x":${nest(1200)}}`, pile)),
+    ).toBe('too_deep')
+  })
+
+  it('rejects bytes that are no UTF-8 instead of storing U+FFFD for them', () => {
+    const good = Buffer.from(JSON.stringify({ ...c, circuit: 'B3-楼梯' }))
+    expect(decodeMessage('devices/dev-1/telemetry', good, circuit, NOW).ok).toBe(true)
+    const bad = Buffer.from(JSON.stringify({ ...c, circuit: '__' }))
+    const at = bad.indexOf('__')
+    bad[at] = 0xff
+    bad[at + 1] = 0xfe
+    expect(decodeMessage('devices/dev-1/telemetry', bad, circuit, NOW)).toMatchObject({
+      ok: false,
+      reason: 'invalid_utf8',
+      deviceId: 'dev-1',
+    })
+    const status = Buffer.from([0x6f, 0x6e, 0xff])
+    expect(reasonOf(decodeMessage('devices/dev-1/status', status, circuit, NOW))).toBe('invalid_status')
+  })
+
+  it('rejects a pile reading that lists a port twice (stored once, summed twice)', () => {
+    const twice = { ...p, ports: [p.ports[0], p.ports[1], { ...p.ports[0], powerW: 7 }] }
+    const r = decode('devices/dev-1/telemetry', twice, pile)
+    expect(r).toMatchObject({ ok: false, reason: 'schema', detail: '/ports/2/port: port 1 is listed twice' })
   })
 
   it('checks the size in bytes, not characters', () => {

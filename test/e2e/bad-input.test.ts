@@ -40,7 +40,12 @@ describe('a stream of valid and malformed messages', () => {
     const valid = (seq: number, extra: Record<string, unknown> = {}) =>
       JSON.stringify({ ...circuitReading(seq, now - 60_000 * (20 - seq)), ...extra })
     const hostile = 'B3\nstairwell,evil=1 injected=1i 17000\n"quoted" \\ b=s'
-    const stream: [string, string][] = [
+    // an event keeps fields of its own, stored as JSON: nested 5,000 deep (~10 KB) that used to overflow
+    // the encoder and stop ingest for good, the spool's checkpoint held before it across restarts
+    const nest = (n: number) => `${'['.repeat(n)}0${']'.repeat(n)}`
+    const deepEvent = `{"ts":${now},"seq":10,"kind":"circuit-monitor","event":"reboot","reason":"watchdog","x":${nest(5000)}}`
+    const notUtf8 = Buffer.from(valid(11).replace('"powerW"', '"\u00ff"'), 'latin1')
+    const stream: [string, string | Buffer, ('telemetry' | 'events')?][] = [
       ['valid', valid(0)],
       ['invalid_json', '{"ts": 1, "seq": '],
       ['valid', valid(1)],
@@ -51,6 +56,8 @@ describe('a stream of valid and malformed messages', () => {
       ['ts_future', JSON.stringify(circuitReading(6, now + 3_600_000))],
       ['ts_too_old', JSON.stringify(circuitReading(7, now - 40 * 86_400_000))],
       ['payload_too_large', valid(8, { pad: 'x'.repeat(20_000) })],
+      ['too_deep', deepEvent, 'events'],
+      ['invalid_utf8', notUtf8],
       ['valid', valid(9)],
     ]
     const client = await mqtt.connectAsync(svc.mqttUrl, {
@@ -58,8 +65,8 @@ describe('a stream of valid and malformed messages', () => {
       username: dev.id,
       password: dev.secret,
     })
-    for (const [, payload] of stream) {
-      await client.publishAsync(`devices/${dev.id}/telemetry`, payload, { qos: 1 })
+    for (const [, payload, channel = 'telemetry'] of stream) {
+      await client.publishAsync(`devices/${dev.id}/${channel}`, payload, { qos: 1 })
     }
     // the connection survived every bad message
     expect(client.connected).toBe(true)
@@ -91,9 +98,7 @@ describe('a stream of valid and malformed messages', () => {
     const text = await pollUntil(
       async () => {
         const t = await (await fetch(`${svc.httpUrl}/metrics`)).text()
-        return metricValue(t, 'courtyard_ingest_rejected_total', 'reason="payload_too_large"') >= 1
-          ? t
-          : undefined
+        return metricValue(t, 'courtyard_ingest_rejected_total', 'reason="invalid_utf8"') >= 1 ? t : undefined
       },
       { what: 'rejection metrics' },
     )
