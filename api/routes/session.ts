@@ -41,22 +41,22 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext; peopl
       const refusal = crossOriginRefusal(requestOrigin(req.headers), people.allowedOrigins)
       if (refusal) throw new CourtyardError('FORBIDDEN', refusal)
       const username = normaliseUsername(req.body.username)
-      const verdict = limiter.check(username, req.ip)
-      if (!verdict.ok) {
-        req.log.warn({ username, address: req.ip, by: verdict.by }, 'sign-in refused: too many failures')
-        reply.header('retry-after', String(verdict.retryAfterS))
+      // counted as a failure until it succeeds, so guesses sent at once cannot all pass before any is counted
+      const attempt = limiter.attempt(username, req.ip)
+      if (!attempt.ok) {
+        req.log.warn({ username, address: req.ip, by: attempt.by }, 'sign-in refused: too many failures')
+        reply.header('retry-after', String(attempt.retryAfterS))
         throw new CourtyardError(
           'RATE_LIMITED',
-          `too many failed sign-ins: try again in ${Math.ceil(verdict.retryAfterS / 60)} min`,
+          `too many failed sign-ins: try again in ${Math.ceil(attempt.retryAfterS / 60)} min`,
         )
       }
       const user = await registry.verifyUserPassword(username, req.body.password)
       if (!user) {
-        limiter.failed(username, req.ip)
         req.log.info({ username, address: req.ip }, 'sign-in failed')
         throw new CourtyardError('UNAUTHORIZED', WRONG_CREDENTIALS)
       }
-      limiter.succeeded(username)
+      attempt.succeeded()
       const expiresAt = ctx.now() + auth.policy.absoluteTimeoutMs
       const { sessionId } = registry.createSession({ userId: user.id, expiresAt })
       reply.header(

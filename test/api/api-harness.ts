@@ -9,7 +9,7 @@ import { Registry as MetricsRegistry } from 'prom-client'
 import { type Api, type ApiConfig, buildApp } from '../../api/app.ts'
 import type { Readiness } from '../../api/routes/health.ts'
 import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
-import { openRegistry, type Registry } from '../../registry/index.ts'
+import { openRegistry, type Registry, type ScryptParams } from '../../registry/index.ts'
 
 export interface Harness {
   base: string
@@ -36,18 +36,20 @@ export async function startHarness(opts: {
   now?: () => number
   /** the registry's clock (token expiry, session times); default the real one */
   registryNow?: () => number
+  /** the cost of password hashes; default the cheapest, as tests sign in often */
+  passwordScrypt?: ScryptParams
   /** API settings beyond the host (sessions, sign-in limits, live re-check interval, rate limits, query bounds) */
   config?: Omit<ApiConfig, 'host'>
 }): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'courtyard-api-'))
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
-  // the cheapest scrypt for passwords too: tests sign in often, and the cost is not what they check
+  // the cheapest scrypt for passwords too unless asked: tests sign in often, and the cost is rarely what they check
   const registry = openRegistry({
     path: join(dir, 'registry.db'),
     log,
     now: opts.registryNow,
     scrypt: { N: 1024, r: 8, p: 1 },
-    passwordScrypt: { N: 1024, r: 8, p: 1 },
+    passwordScrypt: opts.passwordScrypt ?? { N: 1024, r: 8, p: 1 },
   })
   const db = `api_test_${randomBytes(6).toString('hex')}`
   const influx = createInfluxClient({ url: opts.influxUrl, db })
