@@ -67,6 +67,11 @@ export interface ApiDeps {
   now?: () => number
   /** defaults to the InfluxDB-backed source (api/device-state.ts) */
   deviceState?: DeviceStateSource
+  /**
+   * Whether a device is connected to this node's broker now: the devices' `online`. Unset (no broker in
+   * this process), `online` is the last status stored in InfluxDB within 30 days.
+   */
+  isConnected?: (deviceId: string) => boolean
   /** what the node's other parts offer the HTTP layer (alerts, notifications, commands) */
   parts?: PartRoutes
 }
@@ -168,7 +173,9 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   const ctx: RouteContext = {
     registry: deps.registry,
     influx: deps.influx,
-    state: deps.deviceState ?? createInfluxDeviceState({ influx: deps.influx, now }),
+    state:
+      deps.deviceState ??
+      createInfluxDeviceState({ influx: deps.influx, now, isConnected: deps.isConnected }),
     bounds: deps.config.queryBounds ?? DEFAULT_QUERY_BOUNDS,
     revoke,
     // The live feed is created after the routes; provisioning only happens once the app listens.

@@ -1,7 +1,10 @@
-// online / lastSeen / latest reading for a page of devices, from InfluxDB: the last `device_status`
-// point per device and the last telemetry point per device (and per port for piles), all bounded to the
-// last 30 days. One query per measurement involved, whatever the page size, the page's ids bound as one
-// regex (influx-queries.ts deviceFilter). What remains scales with the page: one LIMIT 1 per device's
+// online / lastSeen / latest reading for a page of devices. `online` is the broker's word where the node
+// has one (`isConnected`): a device reports `online` only when it connects, so a stored status says
+// nothing about a device connected for longer than the window. Without a broker, it is the last
+// `device_status` point per device in InfluxDB. lastSeen and the reading are the last telemetry point per
+// device (and per port for piles); what is read from InfluxDB is bounded to the last 30 days. One query
+// per measurement involved, whatever the page size, the page's ids bound as one regex
+// (influx-queries.ts deviceFilter). What remains scales with the page: one LIMIT 1 per device's
 // series (bench/device-state.ts). Swap this file for an in-memory source fed by ingest or the live feed
 // if the queries ever become the bottleneck.
 import type { DeviceKind } from '../domain/protocol.ts'
@@ -59,6 +62,8 @@ const portFields = new Set(FIELDS_BY_KIND['charging-pile'].filter((f) => f.port)
 export function createInfluxDeviceState(opts: {
   influx: InfluxClient
   now: () => number
+  /** whether the device is connected to this node's broker now; unset: `online` is the stored status */
+  isConnected?: (deviceId: string) => boolean
 }): DeviceStateSource {
   const { influx } = opts
 
@@ -77,7 +82,9 @@ export function createInfluxDeviceState(opts: {
       const byKind = new Map<DeviceKind, string[]>()
       for (const d of devices) byKind.set(d.kind, [...(byKind.get(d.kind) ?? []), d.id])
 
+      const { isConnected } = opts
       const statusQ = (() => {
+        if (isConnected) return Promise.resolve([])
         const params: Record<string, QueryParam> = { since: toRfc3339(opts.now() - STATE_WINDOW_MS) }
         return influx.query(
           `SELECT last("online") AS "online" FROM ${ident(MEASUREMENT.status)} WHERE ${deviceFilter(ids, params)} AND time >= $since GROUP BY "device"`,
@@ -97,6 +104,7 @@ export function createInfluxDeviceState(opts: {
         const online = s.values[0]?.[s.columns.indexOf('online')]
         if (st) st.online = online === true
       }
+      if (isConnected) for (const [id, st] of out) st.online = isConnected(id)
       for (const { kind, series } of kinds) {
         const fields = deviceFields(kind)
         for (const s of series) {

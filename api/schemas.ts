@@ -91,7 +91,10 @@ export const Device = Type.Object({
   reportIntervalS: Type.Integer(),
   createdAt: EpochMs,
   decommissionedAt: Type.Optional(EpochMs),
-  online: Type.Boolean({ description: 'last status the device (or its Will) reported in the last 30 days' }),
+  online: Type.Boolean({
+    description:
+      "connected to the node's broker now (without a broker in the API's process: the last status the device, or its Will, reported in the last 30 days)",
+  }),
   lastSeen: Type.Optional(Type.Integer({ description: 'epoch ms of the latest telemetry (last 30 days)' })),
   reading: Type.Optional(LatestReading),
 })

@@ -196,6 +196,8 @@ export async function startService(deps: {
       mqtt: serviceClient.client,
       // the broker is in this process: the live feed takes its messages from it, not over loopback MQTT
       liveSource: aedesLiveSource(broker.aedes, log.child({ component: 'live-source' })),
+      // a device's `online` is whether it is connected now, not the status it reported when it connected
+      isConnected: broker.isConnected,
       alertBus: alertsStore.bus,
       parts: { commands: commands.service, notify: notify.stores, alerts: alerts.engine },
     }),

@@ -38,6 +38,8 @@ export async function startHarness(opts: {
   registryNow?: () => number
   /** the cost of password hashes; default the cheapest, as tests sign in often */
   passwordScrypt?: ScryptParams
+  /** whether a device is connected to the broker now (ApiDeps.isConnected); unset: no broker to ask */
+  isConnected?: (deviceId: string) => boolean
   /** API settings beyond the host (sessions, sign-in limits, live re-check interval, rate limits, query bounds) */
   config?: Omit<ApiConfig, 'host'>
 }): Promise<Harness> {
@@ -65,6 +67,7 @@ export async function startHarness(opts: {
     readiness: async () => ready.value,
     mqtt: opts.mqtt,
     now: opts.now,
+    isConnected: opts.isConnected,
   })
   await api.app.listen({ host: '127.0.0.1', port: 0 })
   const addr = api.app.server.address()
