@@ -17,7 +17,11 @@ export interface Principal {
   /** null: every tenant (admin) */
   tenantId: string | null
   role: Role
-  /** who did it, for audit trails: `user:<username>` for people, `user:<token name>` for tokens */
+  /**
+   * who did it, for audit trails: `user:<username>` for people, `token:<token name>` for API tokens and
+   * `token:admin` for the configuration's ADMIN_TOKEN. The prefixes keep a token named like a colleague
+   * (or like the engine's `system`/`auto`) from passing for them.
+   */
   actor: string
   credential: Credential
 }
@@ -72,14 +76,14 @@ export function createAuthenticator(deps: {
     if (adminHash) {
       const h = Buffer.from(hashToken(token), 'hex')
       if (h.length === adminHash.length && timingSafeEqual(h, adminHash))
-        return { tenantId: null, role: 'admin', actor: 'user:admin', credential: { kind: 'config-admin' } }
+        return { tenantId: null, role: 'admin', actor: 'token:admin', credential: { kind: 'config-admin' } }
     }
     const t = deps.registry.findToken(token)
     return (
       t && {
         tenantId: t.tenantId,
         role: t.role,
-        actor: `user:${t.name}`,
+        actor: `token:${t.name}`,
         credential: { kind: 'token', tokenId: t.id },
       }
     )

@@ -15,7 +15,7 @@ export interface CommandAuditRow {
   tenantId: string
   name: string
   args: Record<string, unknown>
-  /** `user:<token name>` or `auto` */
+  /** `user:<username>`, `token:<token name>` or `auto` */
   by: string
   alertId?: string
   /** epoch ms, when the request was accepted (before the publish) */

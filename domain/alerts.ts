@@ -43,8 +43,10 @@ export const Alert = Type.Object({
   /** event time: the `ts` of the reading or event that raised it */
   raisedAt: Type.Integer(),
   acknowledgedAt: Type.Optional(Type.Integer()),
+  /** `user:<username>` or `token:<token name>`, as AlertTransition.by */
   acknowledgedBy: Type.Optional(Type.String()),
   clearedAt: Type.Optional(Type.Integer()),
+  /** `user:<username>`, `token:<token name>` or `system` (the rule saw it end) */
   clearedBy: Type.Optional(Type.String()),
   lastValue: Type.Optional(Type.Union([Type.Number(), Type.String(), Type.Boolean()])),
   /** why the rule raised it, in figures a crew can check (stray_wire_charging: step, level, PF/THD, …) */
@@ -71,7 +73,7 @@ export const AlertTransition = Type.Object({
   alertId: Type.String(),
   kind: Type.Enum(TRANSITION_KINDS),
   at: Type.Integer(),
-  /** `system` for rules, `user:<token name>` for people, `auto` for protective actions */
+  /** `system` for rules, `user:<username>` for people, `token:<token name>` for API tokens, `auto` for protective actions */
   by: Type.String(),
   note: Type.Optional(Type.String()),
   severity: Type.Optional(Type.Enum(SEVERITIES)),

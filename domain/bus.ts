@@ -33,7 +33,7 @@ export interface CommandRequest {
   deviceId: string
   name: string
   args: Record<string, unknown>
-  /** `user:<token name>` or `auto` */
+  /** `user:<username>`, `token:<token name>` or `auto` */
   by: string
   alertId?: string
   /** the caller's command id: a repeat of it is the same command, not sent twice (protocol: Commands) */

@@ -73,7 +73,7 @@ const SettingsAnswer = Type.Object({
   }),
 })
 
-/** `user:<username>` or `user:<token name>` in histories (domain/alerts.ts AlertTransition.by). */
+/** `user:<username>` or `token:<token name>` in histories (domain/alerts.ts AlertTransition.by). */
 const who = (p: Principal) => p.actor
 
 export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async (app, opts) => {

@@ -49,7 +49,8 @@ export const CommandRecord = Type.Object({
   name: Type.String(),
   args: Type.Record(Type.String(), Type.Unknown()),
   by: Type.String({
-    description: '`user:<username>`, `user:<token name>` or `auto` (a protective action of an alert)',
+    description:
+      '`user:<username>`, `token:<token name>` (an API token) or `auto` (a protective action of an alert)',
   }),
   alertId: Type.Optional(Type.String()),
   requestedAt: Type.Integer({ description: 'epoch ms' }),

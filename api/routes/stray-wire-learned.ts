@@ -39,7 +39,7 @@ const Signature = Type.Object({
 
 const Learned = Type.Object({ deviceId: Type.String(), items: Type.Array(Signature) })
 
-/** `user:<username>` or `user:<token name>`, as in alert histories */
+/** `user:<username>` or `token:<token name>`, as in alert histories */
 const who = (p: Principal) => p.actor
 
 export const strayWireLearnedRoutes: FastifyPluginAsyncTypebox<{

@@ -44,7 +44,7 @@ describe('command service', () => {
       deviceId: 'pile-1',
       name: 'stop_port',
       args: { port: 3, reason: 'operator' },
-      by: 'user:acme ops',
+      by: 'token:acme ops',
     })
     pile.onCommand = undefined
     expect(result).toEqual({ id: expect.stringMatching(/^cmd-/), ok: true, result: 'ok' })
@@ -64,7 +64,7 @@ describe('command service', () => {
       tenantId: 'acme',
       name: 'stop_port',
       args: { port: 3, reason: 'operator' },
-      by: 'user:acme ops',
+      by: 'token:acme ops',
       result: 'ok',
     })
     expect(row?.error).toBeUndefined()
@@ -92,7 +92,7 @@ describe('command service', () => {
 
   it('times out when the pile never answers, and records a late ack when it finally comes', async () => {
     pile.mode = 'silent'
-    const result = await h.commands.send({ deviceId: 'pile-1', name: 'ping', args: {}, by: 'user:acme ops' })
+    const result = await h.commands.send({ deviceId: 'pile-1', name: 'ping', args: {}, by: 'token:acme ops' })
     expect(result).toEqual({ id: result.id, ok: false, error: 'timeout', result: 'timeout' })
     expect(pile.received.at(-1)?.id).toBe(result.id)
     const row = h.commands.getCommand(result.id)
@@ -114,7 +114,7 @@ describe('command service', () => {
     const other = await h.pile('pile-2', 'silent')
     pile.mode = 'silent'
     const before = pile.received.length
-    const sending = h.commands.send({ deviceId: 'pile-1', name: 'ping', args: {}, by: 'user:acme ops' })
+    const sending = h.commands.send({ deviceId: 'pile-1', name: 'ping', args: {}, by: 'token:acme ops' })
     await until(() => pile.received.length > before)
     const id = pile.received.at(-1)!.id
     let delivered = false
@@ -155,7 +155,7 @@ describe('command service', () => {
     async (_what, deviceId, name, args, code, message) => {
       const before = pile.received.length
       const audited = h.db.prepare('SELECT count(*) AS n FROM device_commands').get() as { n: number }
-      const err = (await h.commands.send({ deviceId, name, args, by: 'user:acme ops' }).then(
+      const err = (await h.commands.send({ deviceId, name, args, by: 'token:acme ops' }).then(
         () => undefined,
         (e: unknown) => e,
       )) as CourtyardError

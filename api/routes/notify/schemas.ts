@@ -168,7 +168,7 @@ export const SilenceView = Type.Object({
   from: EpochMs,
   to: EpochMs,
   comment: Type.String(),
-  createdBy: Type.String(),
+  createdBy: Type.String({ description: '`user:<username>` or `token:<token name>`' }),
   createdAt: EpochMs,
   active: Type.Boolean(),
 })

@@ -32,6 +32,7 @@ export const en: Dict = {
   'alerts.ackedBy': 'acknowledged by {who}',
   'actor.system': 'system',
   'actor.auto': 'automatic protection',
+  'actor.token': '{name} (API token)',
   'alerts.notePlaceholder': "Note (e.g. I'm on my way)",
   'alerts.addNote': 'Note',
   'alerts.ack': 'Acknowledge',

@@ -30,6 +30,7 @@ export const zhCN = {
   'alerts.ackedBy': '{who} 已确认',
   'actor.system': '系统',
   'actor.auto': '自动保护',
+  'actor.token': '{name}（API 令牌）',
   'alerts.notePlaceholder': '备注（例如：我正在赶来）',
   'alerts.addNote': '备注',
   'alerts.ack': '确认',

@@ -1,9 +1,14 @@
-// Who did it, as a crew member reads it: the audit trail's `user:<name>` is the person's (or token's)
-// name, `system` and `auto` (the engine, a protective action) are words of the page's language.
-import type { Translate } from '../i18n/index.ts'
+// Who did it, as a crew member reads it: the audit trail's `user:<name>` is the person's name,
+// `token:<name>` the API token's name marked as a token (a token may be named like a person), and
+// `system` and `auto` (the engine, a protective action) are words of the page's language.
+// It asks only for the `actor.*` words (any Translate will do), so it needs no browser to be tested.
+import type { MessageKey } from '../i18n/zh-CN.ts'
 
-export function actorLabel(by: string, tr: Translate): string {
+type ActorWords = (key: Extract<MessageKey, `actor.${string}`>, vars?: Record<string, string>) => string
+
+export function actorLabel(by: string, tr: ActorWords): string {
   if (by === 'system') return tr('actor.system')
   if (by === 'auto') return tr('actor.auto')
+  if (by.startsWith('token:')) return tr('actor.token', { name: by.slice('token:'.length) })
   return by.startsWith('user:') ? by.slice('user:'.length) : by
 }

@@ -89,10 +89,10 @@ describe('alert engine over a real spool and alerts.db', () => {
     await h.publish('pile-1', 'telemetry', pileReading(T0 + MIN, 1, [70]))
     const [a] = open()
     h.clock.now = T0 + 10 * MIN
-    const acked = await h.engine.acknowledge(a!.id, 'user:acme manager', 'crew on the way')
+    const acked = await h.engine.acknowledge(a!.id, 'token:acme manager', 'crew on the way')
     expect(acked).toMatchObject({
       state: 'acknowledged',
-      acknowledgedBy: 'user:acme manager',
+      acknowledgedBy: 'token:acme manager',
       acknowledgedAt: T0 + 10 * MIN,
     })
     await h.publish('pile-1', 'telemetry', pileReading(T0 + 12 * MIN, 2, [50]))
@@ -107,8 +107,8 @@ describe('alert engine over a real spool and alerts.db', () => {
     await h.publish('pile-1', 'telemetry', pileReading(T0, 0, [70]))
     await h.publish('pile-1', 'telemetry', pileReading(T0 + MIN, 1, [70]))
     const [a] = open()
-    const cleared = await h.engine.clear(a!.id, 'user:acme manager', 'sensor checked')
-    expect(cleared).toMatchObject({ state: 'cleared', clearedBy: 'user:acme manager' })
+    const cleared = await h.engine.clear(a!.id, 'token:acme manager', 'sensor checked')
+    expect(cleared).toMatchObject({ state: 'cleared', clearedBy: 'token:acme manager' })
     expect(open()).toHaveLength(0)
     await h.publish('pile-1', 'telemetry', pileReading(T0 + 2 * MIN, 2, [71]))
     const [b] = open()

@@ -54,21 +54,25 @@ let channelId: string
 let seq = 0
 const unique = (prefix: string) => `${prefix}-${++seq}`
 
-async function call(
+async function send(
   method: string,
   path: string,
-  cookie: string,
+  headers: Record<string, string>,
   body?: unknown,
   // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers and assert on them
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(base + path, {
     method,
-    headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   const text = await res.text()
   return { status: res.status, body: text ? JSON.parse(text) : undefined }
 }
+const call = (method: string, path: string, cookie: string, body?: unknown) =>
+  send(method, path, { cookie }, body)
+const callWithToken = (method: string, path: string, token: string, body?: unknown) =>
+  send(method, path, { authorization: `Bearer ${token}` }, body)
 const asAdmin = (method: string, path: string, body?: unknown) => call(method, path, cookies.admin, body)
 
 beforeAll(async () => {
@@ -420,6 +424,67 @@ describe('who did it', () => {
     }
     const audit = await call('GET', '/api/v1/devices/pile-1/commands', cookies.viewer)
     expect(audit.body.items.map((c: { by: string }) => c.by)).toContain(`user:${USERNAMES.crew}`)
+  })
+
+  it('tells a person from an API token named like them: user:<username> and token:<name> in every trail', async () => {
+    // a manager could name a token after a colleague; what the token did must not read as theirs
+    const twin = h.registry.createToken({ tenantId: 'acme', role: 'crew', name: USERNAMES.crew }).token
+    for (const port of [4, 5])
+      await h.publish('pile-2', 'events', {
+        ts: T0 + port * MIN,
+        seq: port,
+        kind: 'charging-pile',
+        event: 'port_fault',
+        port,
+        code: 'leakage',
+      })
+    const open = (await asAdmin('GET', '/api/v1/alerts?deviceId=pile-2')).body.items as {
+      id: string
+      port: number
+    }[]
+    const byPerson = open.find((a) => a.port === 4)!.id
+    const byToken = open.find((a) => a.port === 5)!.id
+
+    const personAck = await call('POST', `/api/v1/alerts/${byPerson}/ack`, cookies.crew, {})
+    const tokenAck = await callWithToken('POST', `/api/v1/alerts/${byToken}/ack`, twin, {})
+    expect([personAck.status, tokenAck.status]).toEqual([200, 200])
+    expect(personAck.body.acknowledgedBy).toBe(`user:${USERNAMES.crew}`)
+    expect(tokenAck.body.acknowledgedBy).toBe(`token:${USERNAMES.crew}`)
+    // the person's acknowledgement cleared by the token, the token's by the person
+    const tokenClear = await callWithToken('POST', `/api/v1/alerts/${byPerson}/clear`, twin, {})
+    const personClear = await call('POST', `/api/v1/alerts/${byToken}/clear`, cookies.crew, {})
+    expect(tokenClear.body).toMatchObject({
+      acknowledgedBy: `user:${USERNAMES.crew}`,
+      clearedBy: `token:${USERNAMES.crew}`,
+    })
+    expect(personClear.body).toMatchObject({
+      acknowledgedBy: `token:${USERNAMES.crew}`,
+      clearedBy: `user:${USERNAMES.crew}`,
+    })
+    const history = (await call('GET', `/api/v1/alerts/${byPerson}`, cookies.viewer)).body.history as {
+      kind: string
+      by: string
+    }[]
+    expect(history.filter((t) => t.kind !== 'raised').map((t) => [t.kind, t.by])).toEqual([
+      ['acknowledged', `user:${USERNAMES.crew}`],
+      ['cleared', `token:${USERNAMES.crew}`],
+    ])
+
+    // the command audit, too: a connected pile that never acks, commanded by the token
+    const pile = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.ports.mqtt}`, {
+      clientId: 'pile-1',
+      username: 'pile-1',
+      password: await h.registry.rotateDeviceSecret('pile-1'),
+      reconnectPeriod: 0,
+    })
+    try {
+      const sent = await callWithToken('POST', '/api/v1/devices/pile-1/commands', twin, { name: 'ping' })
+      expect(sent.status).toBe(504)
+    } finally {
+      await pile.endAsync()
+    }
+    const audit = await call('GET', '/api/v1/devices/pile-1/commands', cookies.viewer)
+    expect(audit.body.items[0]).toMatchObject({ name: 'ping', by: `token:${USERNAMES.crew}` })
   })
 })
 

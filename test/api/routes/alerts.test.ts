@@ -74,7 +74,7 @@ describe('alert routes', () => {
     expect(bad.status).toBe(400)
   })
 
-  it('acknowledges and clears by hand with the token name in the history, and hides other tenants behind 404', async () => {
+  it('acknowledges and clears by hand with the token (token:<name>) in the history, and hides other tenants behind 404', async () => {
     const [, , overheat] = (await call('GET', '/api/v1/alerts', tokens.manager!)).body.items
     expect((await call('POST', `/api/v1/alerts/${overheat.id}/ack`, tokens.bravo!, {})).status).toBe(404)
     expect((await call('POST', `/api/v1/alerts/${overheat.id}/ack`, tokens.viewer!, {})).status).toBe(403)
@@ -84,21 +84,21 @@ describe('alert routes', () => {
     })
     expect(ack.body).toMatchObject({
       state: 'acknowledged',
-      acknowledgedBy: 'user:acme manager',
+      acknowledgedBy: 'token:acme manager',
       acknowledgedAt: T0 + 20 * MIN,
     })
     const cleared = await call('POST', `/api/v1/alerts/${overheat.id}/clear`, tokens.manager!, {
       note: 'replaced the cable',
     })
-    expect(cleared.body).toMatchObject({ state: 'cleared', clearedBy: 'user:acme manager' })
+    expect(cleared.body).toMatchObject({ state: 'cleared', clearedBy: 'token:acme manager' })
     expect((await call('POST', `/api/v1/alerts/${overheat.id}/ack`, tokens.manager!, {})).status).toBe(409)
     const one = await call('GET', `/api/v1/alerts/${overheat.id}`, tokens.manager!)
     expect(
       one.body.history.map((t: { kind: string; by: string; note?: string }) => [t.kind, t.by, t.note]),
     ).toEqual([
       ['raised', 'system', undefined],
-      ['acknowledged', 'user:acme manager', 'on my way'],
-      ['cleared', 'user:acme manager', 'replaced the cable'],
+      ['acknowledged', 'token:acme manager', 'on my way'],
+      ['cleared', 'token:acme manager', 'replaced the cable'],
     ])
     expect(one.body.commands).toEqual([])
     const history = await call('GET', '/api/v1/alerts?state=cleared', tokens.manager!)

@@ -183,7 +183,7 @@ describe('command routes', () => {
       name: 'stop_port',
       args: { port: 2, reason: 'checking the socket' },
       // the token's name, not its secret or id
-      by: 'user:acme ops',
+      by: 'token:acme ops',
       requestedAt: expect.any(Number),
       result: 'ok',
       ackAt: expect.any(Number),
