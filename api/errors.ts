@@ -43,10 +43,11 @@ export function installErrorHandlers(app: FastifyInstance, log: Logger): void {
     if (isCourtyardError(err)) {
       if (err.status < 500) return reply.status(err.status).send({ error: err.code, message: err.message })
       // server-side messages name hosts, ports and upstream errors: log them, answer in general terms
+      // unless the thrower wrote a public message for the caller (domain/errors.ts)
       log.error({ err, url: req.url, code: err.code }, 'request failed')
       return reply
         .status(err.status)
-        .send({ error: err.code, message: SAFE_MESSAGES[err.code] ?? GENERIC_5XX })
+        .send({ error: err.code, message: err.publicMessage ?? SAFE_MESSAGES[err.code] ?? GENERIC_5XX })
     }
     if (err.validation) {
       return reply.status(400).send({ error: 'BAD_REQUEST', message: validationMessage(err) })

@@ -37,6 +37,8 @@ export type SentCommand = CommandResult & { result: Exclude<CommandOutcome, 'pen
 
 export interface CommandService extends CommandSender {
   send(req: CommandRequest): Promise<SentCommand>
+  /** how long send() waits for the device's ack before it answers `timeout` */
+  readonly timeoutMs: number
   /** Resolves once the broker acknowledged the shared ack subscription. */
   ready: Promise<void>
   getCommand(id: string): CommandAuditRow | undefined
@@ -173,6 +175,7 @@ export function createCommandService(deps: {
 
   return {
     ready,
+    timeoutMs,
     async send(req: CommandRequest): Promise<SentCommand> {
       const device = deps.registry.findDevice(req.deviceId)
       if (!device) throw new CourtyardError('DEVICE_UNKNOWN', `device ${req.deviceId} does not exist`)
@@ -198,7 +201,14 @@ export function createCommandService(deps: {
         throw new CourtyardError('DEVICE_OFFLINE', `device ${device.id} is not connected; nothing was sent`)
       }
       if (!mqtt.connected)
-        throw new CourtyardError('NOT_READY', 'the service is not connected to its broker; nothing was sent')
+        throw new CourtyardError(
+          'NOT_READY',
+          'the service is not connected to its broker; nothing was sent',
+          {
+            publicMessage:
+              'the service is not connected to its MQTT broker right now; nothing was sent, try again shortly',
+          },
+        )
       const id = req.id ?? `cmd-${randomBytes(9).toString('base64url')}`
       const ts = now()
       // audited before the publish, so a command is on record even if the process dies right after

@@ -24,11 +24,18 @@ export type ErrorCode = keyof typeof ERROR_CODES
 export class CourtyardError extends Error {
   readonly code: ErrorCode
   readonly status: number
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  /**
+   * What a 5xx answer may tell the caller instead of the code's general sentence (api/errors.ts). The
+   * message of a 5xx is only logged, as it may name hosts, ports and upstream errors; a public message
+   * is built from what the caller already knows or owns (its device, its command id), never from those.
+   */
+  readonly publicMessage?: string
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; publicMessage?: string }) {
     super(message, options)
     this.name = 'CourtyardError'
     this.code = code
     this.status = ERROR_CODES[code]
+    if (options?.publicMessage !== undefined) this.publicMessage = options.publicMessage
   }
 }
 

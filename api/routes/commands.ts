@@ -4,7 +4,8 @@
 // api.md v1.1 "Commands": a device with no connection to the broker now answers 409 DEVICE_OFFLINE at
 // once and nothing is queued for it (a stop_port must not run hours late on reconnect). The connection
 // state is the broker's own, not the last-known status (which a Will can lag by 1.5 × keep alive). A
-// connected device that does not ack within 10 s answers 504 DEVICE_TIMEOUT, audited as `timeout`.
+// connected device that does not ack within 10 s answers 504 DEVICE_TIMEOUT, audited as `timeout`; the
+// answer names the command id and the audit route that shows whether the device acted later.
 // A request may name its command `id`: a retry with the same id is the same command (protocol:
 // Commands), not sent again, answered as the first was.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
@@ -89,7 +90,7 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['commands'],
         summary:
-          'send a command to a connected device and wait for its ack (≤ 10 s): 200 {ok:false, error} when the device refuses, 409 DEVICE_OFFLINE at once when it is not connected (nothing is queued), 504 DEVICE_TIMEOUT without an ack',
+          'send a command to a connected device and wait for its ack (≤ 10 s): 200 {ok:false, error} when the device refuses, 409 DEVICE_OFFLINE at once when it is not connected (nothing is queued), 504 DEVICE_TIMEOUT without an ack (its message names the command id to look up in the audit)',
         params: IdParams,
         body: SendCommand,
         response: { 200: CommandAnswer, ...errorResponses(400, 403, 404, 409, 503, 504) },
@@ -105,10 +106,23 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{
         by: p.actor,
         ...(req.body.id === undefined ? {} : { id: req.body.id }),
       })
-      if (result.result === 'timeout')
-        throw new CourtyardError('DEVICE_TIMEOUT', `device ${device.id} did not ack command ${result.id}`)
-      if (result.result === 'not_sent' || result.result === 'interrupted')
-        throw new CourtyardError('NOT_READY', `command ${result.id} to ${device.id}: ${result.error}`)
+      // The 5xx answers name the command id, so the caller can find it in the audit: those sentences
+      // are ours alone (the broker's own error is only logged, by the command service)
+      const audit = `GET /api/v1/devices/${device.id}/commands`
+      if (result.result === 'timeout') {
+        const within = `${commands.timeoutMs / 1000} s`
+        throw new CourtyardError('DEVICE_TIMEOUT', `device ${device.id} did not ack command ${result.id}`, {
+          publicMessage: `${device.id} did not ack command ${result.id} within ${within}; ${audit} shows whether it acted later`,
+        })
+      }
+      if (result.result === 'not_sent')
+        throw new CourtyardError('NOT_READY', `command ${result.id} to ${device.id}: ${result.error}`, {
+          publicMessage: `command ${result.id} was not sent to ${device.id}: the broker did not take it; try again (${audit} lists it as not_sent)`,
+        })
+      if (result.result === 'interrupted')
+        throw new CourtyardError('NOT_READY', `command ${result.id} to ${device.id}: ${result.error}`, {
+          publicMessage: `the service stopped while waiting for ${device.id} to ack command ${result.id}; it may have acted: check the device before sending it again (${audit} lists it as interrupted)`,
+        })
       // ok, or refused by the device (its reason in `error`)
       return { id: result.id, ok: result.ok, ...(result.error === undefined ? {} : { error: result.error }) }
     },

@@ -1,5 +1,5 @@
 // POST/GET /api/v1/devices/{id}/commands over real HTTP, with the real broker and a simulated pile.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   type CommandHarness,
   type SimulatedPile,
@@ -67,8 +67,13 @@ describe('command routes', () => {
     expect(res.status).toBe(504)
     expect(errorCode(res.body)).toBe('DEVICE_TIMEOUT')
     expect(pile.received.length).toBe(before + 1)
+    const id = pile.received.at(-1)!.id
+    // the answer names the command and where to see whether the pile acted later
+    expect(res.body.message).toBe(
+      `pile-1 did not ack command ${id} within 1.5 s; GET /api/v1/devices/pile-1/commands shows whether it acted later`,
+    )
     const audit = await h.call('GET', '/api/v1/devices/pile-1/commands?limit=1')
-    expect(audit.body.items[0]).toMatchObject({ id: pile.received.at(-1)!.id, result: 'timeout' })
+    expect(audit.body.items[0]).toMatchObject({ id, result: 'timeout' })
   })
 
   it('answers 409 DEVICE_OFFLINE at once to a device that is not connected, auditing and queuing nothing', async () => {
@@ -116,6 +121,7 @@ describe('command routes', () => {
     const body = { id: 'op-43', name: 'ping', args: {} }
     const first = await h.call('POST', '/api/v1/devices/pile-1/commands', { body })
     expect(first.status).toBe(504)
+    expect(first.body.message).toContain('command op-43 ')
     pile.mode = 'answer'
     const retry = await h.call('POST', '/api/v1/devices/pile-1/commands', { body })
     expect(retry).toEqual(first)
@@ -207,5 +213,48 @@ describe('command routes', () => {
     const res = await h.call('GET', '/api/v1/devices/pile-1/commands?cursor=bm9wZQ')
     expect(res.status).toBe(400)
     expect(errorCode(res.body)).toBe('BAD_CURSOR')
+  })
+})
+
+describe('command answers when the service could not send or stopped waiting', () => {
+  let h: CommandHarness
+  let pile: SimulatedPile
+  beforeAll(async () => {
+    h = await startCommandHarness({ timeoutMs: 5000 })
+    pile = await h.pile('pile-1', 'silent')
+  })
+  afterAll(async () => {
+    vi.restoreAllMocks()
+    await h?.close()
+  })
+
+  it('answers 503 NOT_READY naming the command the broker did not take, never the broker error', async () => {
+    vi.spyOn(h.service, 'publishAsync').mockRejectedValueOnce(new Error('connect ECONNREFUSED 10.9.8.7:1883'))
+    const res = await h.call('POST', '/api/v1/devices/pile-1/commands', {
+      body: { id: 'op-ns', name: 'ping' },
+    })
+    expect(res.status).toBe(503)
+    expect(errorCode(res.body)).toBe('NOT_READY')
+    expect(res.body.message).toContain('command op-ns was not sent to pile-1')
+    expect(res.body.message).toContain('GET /api/v1/devices/pile-1/commands')
+    expect(res.body.message).not.toMatch(/ECONNREFUSED|10\.9\.8\.7|1883/)
+    const audit = await h.call('GET', '/api/v1/devices/pile-1/commands?limit=1')
+    expect(audit.body.items[0]).toMatchObject({ id: 'op-ns', result: 'not_sent' })
+  })
+
+  it('answers 503 NOT_READY naming the command when the service stops while waiting for the ack', async () => {
+    const arrived = new Promise<void>((resolve) => {
+      pile.onCommand = () => resolve()
+    })
+    const answer = h.call('POST', '/api/v1/devices/pile-1/commands', { body: { id: 'op-int', name: 'ping' } })
+    await arrived
+    await h.commands.close()
+    const res = await answer
+    expect(res.status).toBe(503)
+    expect(errorCode(res.body)).toBe('NOT_READY')
+    expect(res.body.message).toContain('ack command op-int')
+    expect(res.body.message).toContain('GET /api/v1/devices/pile-1/commands')
+    const audit = await h.call('GET', '/api/v1/devices/pile-1/commands?limit=1')
+    expect(audit.body.items[0]).toMatchObject({ id: 'op-int', result: 'interrupted' })
   })
 })
