@@ -22,6 +22,7 @@ import type { RouteContext } from '../context.ts'
 import { decodeCursor, EPOCH_MS, encodeCursor } from '../pagination.ts'
 import { DEFAULT_LIMIT, errorResponses, Id, IdParams, ListQuery, listOf } from '../schemas.ts'
 import { parseInstant } from '../time-range.ts'
+import { visibleAlert as visibleAlertIn } from './visible-alert.ts'
 
 /** What the routes need of the engine: the engine itself (alerts/engine.ts), or a stand-in for one
  * that runs in another thread (answers come later). */
@@ -82,12 +83,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
   const resolve = opts.resolveSettings ?? defaultResolveSettings
   const feedback = createStrayWireFeedback(store.db)
 
-  const visibleAlert = (p: Principal, id: string): StoredAlert => {
-    const a = store.get(id)
-    if (!a || (p.tenantId !== null && a.tenantId !== p.tenantId))
-      throw new CourtyardError('NOT_FOUND', `alert ${id} does not exist`)
-    return a
-  }
+  const visibleAlert = (p: Principal, id: string): StoredAlert => visibleAlertIn(store, p, id)
 
   app.get(
     '/alerts',

@@ -42,7 +42,7 @@ export async function registerV1Routes(
   await v1.register(deviceDataRoutes, { ctx })
   const { alerts, commands, notify } = parts
   if (commands) await v1.register(commandRoutes, { ctx, commands })
-  if (notify) await v1.register(notifyRoutes, { ctx, notify })
+  if (notify) await v1.register(notifyRoutes, { ctx, notify, alerts: alerts?.store })
   if (alerts) {
     await v1.register(alertRoutes, {
       ctx,

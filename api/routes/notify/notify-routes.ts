@@ -2,10 +2,12 @@
 // tenant-scoped (other tenants' ids answer 404), managers and admins write, viewers read.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
+import type { AlertStore } from '../../../alerts/index.ts'
 import type { NotifyStores } from '../../../notify/index.ts'
 import { principalOf } from '../../auth.ts'
 import type { RouteContext } from '../../context.ts'
 import { errorResponses } from '../../schemas.ts'
+import { visibleAlert } from '../visible-alert.ts'
 import { channelRoutes } from './channel-routes.ts'
 import { createRouteHelpers, tags } from './route-helpers.ts'
 import { ruleRoutes } from './rule-routes.ts'
@@ -17,12 +19,18 @@ export { channelView, maskUrl } from './route-helpers.ts'
 export const notifyRoutes: FastifyPluginAsyncTypebox<{
   ctx: RouteContext
   notify: NotifyStores
-}> = async (app, { ctx, notify }) => {
+  /**
+   * the alerts (alerts.db): an alert's notifications are listed only for an alert the caller may see;
+   * a node without the alerts part has no alert to name, and no such route
+   */
+  alerts?: Pick<AlertStore, 'get'>
+}> = async (app, { ctx, notify, alerts }) => {
   const { config, deliveries, guard } = notify
   const deps = { ctx, config, helpers: createRouteHelpers(ctx, config, guard) }
   await app.register(channelRoutes, deps)
   await app.register(ruleRoutes, deps)
   await app.register(silenceRoutes, deps)
+  if (!alerts) return
 
   app.get(
     '/alerts/:id/notifications',
@@ -36,8 +44,11 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (req) => {
-      const scope = principalOf(req).tenantId
-      const log = deliveries.forAlert(req.params.id)
+      const p = principalOf(req)
+      // another tenant's alert or an unknown id: 404, as for the alert itself
+      const alert = visibleAlert(alerts, p, req.params.id)
+      const scope = p.tenantId
+      const log = deliveries.forAlert(alert.id)
       const mine = <T extends { tenantId?: string; tenant_id?: string }>(x: T) =>
         scope === null || (x.tenantId ?? x.tenant_id) === scope
       const items = [

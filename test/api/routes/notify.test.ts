@@ -50,6 +50,7 @@ async function startApp(webhookAllowNets: readonly string[]) {
       await v1.register(notifyRoutes, {
         ctx,
         notify: openNotifyStores({ db, now: () => clock.t, webhookAllowNets }),
+        alerts: createAlertStore(db),
       })
     },
     { prefix: '/api/v1' },
@@ -290,7 +291,7 @@ describe('notification API', () => {
     expect((await a.call('GET', '/api/v1/silences', tokens.bravoManager)).body.items).toHaveLength(0)
   })
 
-  it("configured through the API, the notifier signs with the answered secret and the alert's notifications are listed", async () => {
+  it("configured through the API, the notifier signs with the answered secret and the alert's notifications are listed (404 for another tenant's alert or an unknown id)", async () => {
     const bus: AlertBus = new EventEmitter<AlertBusEvents>()
     const notifier = createNotifier({
       db: a.db as AlertsDb,
@@ -347,8 +348,14 @@ describe('notification API', () => {
       expect(heldLog.body.items).toEqual([
         expect.objectContaining({ kind: 'suppressed', reason: 'raised', cause: 'silence' }),
       ])
+      // another tenant's alert and an unknown id answer 404, as the alert itself does
       const foreign = await a.call('GET', `/api/v1/alerts/${sent.id}/notifications`, tokens.bravoManager)
-      expect(foreign.body.items).toEqual([])
+      expect(foreign.status).toBe(404)
+      expect(errorCode(foreign.body)).toBe('NOT_FOUND')
+      const unknown = await a.call('GET', '/api/v1/alerts/alr-nope/notifications', tokens.acmeViewer)
+      expect(unknown.status).toBe(404)
+      expect(errorCode(unknown.body)).toBe('NOT_FOUND')
+      expect(unknown.body.message).toContain('alr-nope')
     } finally {
       await notifier.stop()
     }
