@@ -15,7 +15,14 @@ import { type createSignalApplier, emptyOutbox, type Outbox } from './engine-app
 import type { createDeviceLookup } from './engine-devices.ts'
 import type { EngineMetrics } from './engine-metrics.ts'
 import type { AlertStore } from './store.ts'
-import type { DeviceRuleState, EvaluateDevice, EvaluateOffline, RuleDevice, RuleSignal } from './types.ts'
+import type {
+  DeviceRuleState,
+  EvaluateDevice,
+  EvaluateOffline,
+  ForgetClearedAlert,
+  RuleDevice,
+  RuleSignal,
+} from './types.ts'
 
 const SNAPSHOT_EVERY_MS = 1000
 
@@ -41,6 +48,15 @@ export interface EngineBatches {
   noteRead(gotRecords: boolean): void
   /** Makes the snapshot current; false (logged) when the database refused it. */
   snapshotNow(): boolean
+  /**
+   * A person cleared `alert` by hand: its rule forgets the condition was open (ForgetClearedAlert), and
+   * the snapshot is written with it. Runs inside the clear's transaction; `done` once that committed,
+   * `undo` when it did not. Undefined when the rules keep nothing to forget.
+   */
+  forgetCleared(
+    deviceId: string,
+    alert: Parameters<ForgetClearedAlert>[1],
+  ): { done(): void; undo(): void } | undefined
   /** the last record applied in memory */
   position(): SpoolPosition | undefined
   /** the last snapshot's position: what a restart resumes after, and all the spool may drop */
@@ -54,6 +70,8 @@ export function createEngineBatches(deps: {
   store: AlertStore
   evaluateDevice: EvaluateDevice
   evaluateOffline: EvaluateOffline
+  /** default: nothing is forgotten (rules that raise on every reading need nothing) */
+  forgetClearedAlert?: ForgetClearedAlert
   lookup: ReturnType<typeof createDeviceLookup>['get']
   applySignal: ReturnType<typeof createSignalApplier>['apply']
   metrics: EngineMetrics
@@ -231,6 +249,30 @@ export function createEngineBatches(deps: {
         metrics.errors.inc({ stage: 'database' })
         log.error({ err }, 'rule-state snapshot not stored')
         return false
+      }
+    },
+    forgetCleared(deviceId, alert) {
+      const prev = states.get(deviceId)
+      const next = prev && deps.forgetClearedAlert?.(prev, alert)
+      if (!prev || !next || next === prev) return undefined
+      const wasDirty = dirty.has(deviceId)
+      states.set(deviceId, next)
+      dirty.add(deviceId)
+      // the whole snapshot, not this device's state alone: the state in memory may be past the stored
+      // position, and the stored states and position must agree for a replay after a crash
+      try {
+        writeSnapshot()
+      } catch (err) {
+        states.set(deviceId, prev)
+        if (!wasDirty) dirty.delete(deviceId)
+        throw err
+      }
+      return {
+        done: snapshotTaken,
+        undo: () => {
+          states.set(deviceId, prev)
+          if (!wasDirty) dirty.delete(deviceId)
+        },
       }
     },
     position: () => dbPos,

@@ -7,6 +7,7 @@
 // batch follows whose checkpoint would sync it, and a power cut would undo what the API had answered.
 import type { Alert, TransitionKind } from '../domain/alerts.ts'
 import { type createSignalApplier, emptyOutbox } from './engine-apply.ts'
+import type { EngineBatches } from './engine-batches.ts'
 import type { createDeviceLookup } from './engine-devices.ts'
 import type { Dispatch } from './engine-dispatch.ts'
 import { type Decision, decideAcknowledge, decideManualClear, publicAlert } from './lifecycle.ts'
@@ -26,10 +27,14 @@ export interface ManualActions {
   ): void
 }
 
+type ManualDeps = Parameters<typeof createManualActions>[0]
+
 export function createManualActions(deps: {
   store: AlertStore
   applier: Pick<ReturnType<typeof createSignalApplier>, 'persist' | 'releaseHeld'>
   lookup: ReturnType<typeof createDeviceLookup>['get']
+  /** the rules forget a condition cleared by hand, so one that persists raises again (engine-batches.ts) */
+  forgetCleared: EngineBatches['forgetCleared']
   dispatch: Dispatch
   now: () => number
   /** makes alerts.db's committed transactions durable (engine.ts: fsync of its WAL) */
@@ -39,19 +44,31 @@ export function createManualActions(deps: {
 
   const decide = async (id: string, decision: (a: StoredAlert) => Decision | undefined) => {
     const out = emptyOutbox()
-    const result = store.transaction(() => {
-      const a = store.get(id)
-      if (!a) return undefined
-      const d = decision(a)
-      if (!d) return a
-      applier.persist(d, out)
-      // a device cleared as offline by hand: the port alerts held back while it was away come out now
-      if (d.alert.type === 'device_offline' && d.alert.state === 'cleared') {
-        const cached = lookup(d.alert.deviceId)
-        if (cached) applier.releaseHeld(cached.device, out)
-      }
-      return d.alert
-    })
+    let forgotten: ReturnType<ManualDeps['forgetCleared']>
+    let result: StoredAlert | undefined
+    try {
+      result = store.transaction(() => {
+        const a = store.get(id)
+        if (!a) return undefined
+        const d = decision(a)
+        if (!d) return a
+        applier.persist(d, out)
+        // a device cleared as offline by hand: the port alerts held back while it was away come out now
+        if (d.alert.type === 'device_offline' && d.alert.state === 'cleared') {
+          const cached = lookup(d.alert.deviceId)
+          if (cached) applier.releaseHeld(cached.device, out)
+        }
+        if (d.alert.state === 'cleared') {
+          const { type, port } = d.alert
+          forgotten = deps.forgetCleared(d.alert.deviceId, port === undefined ? { type } : { type, port })
+        }
+        return d.alert
+      })
+    } catch (err) {
+      forgotten?.undo()
+      throw err
+    }
+    forgotten?.done()
     dispatch(out)
     // also when nothing changed: a retry or a double tap finds its own first request's change, which must
     // be on disk before this one says so too

@@ -22,10 +22,11 @@ import { createEngineMetrics } from './engine-metrics.ts'
 import {
   evaluateDevice as catalogueEvaluateDevice,
   evaluateOffline as catalogueEvaluateOffline,
+  forgetClearedAlert as catalogueForgetClearedAlert,
 } from './rules/index.ts'
 import { defaultResolveSettings, type ResolveSettings } from './settings.ts'
 import { type AlertStore, createAlertStore, type SettingsScope } from './store.ts'
-import type { EvaluateDevice, EvaluateOffline } from './types.ts'
+import type { EvaluateDevice, EvaluateOffline, ForgetClearedAlert } from './types.ts'
 
 export interface AlertEngineOptions {
   /** a reader opened with `consumer: 'alerts'` */
@@ -37,6 +38,8 @@ export interface AlertEngineOptions {
   /** default: the catalogue rules (rules/) */
   evaluateDevice?: EvaluateDevice
   evaluateOffline?: EvaluateOffline
+  /** default: the catalogue's when the rules are (rules/forget.ts); none with rules of one's own */
+  forgetClearedAlert?: ForgetClearedAlert
   /** default: catalogue defaults ← site ← device (settings.ts) */
   resolveSettings?: ResolveSettings
   bus: AlertBus
@@ -94,6 +97,8 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     store,
     evaluateDevice: opts.evaluateDevice ?? catalogueEvaluateDevice,
     evaluateOffline: opts.evaluateOffline ?? catalogueEvaluateOffline,
+    forgetClearedAlert:
+      opts.forgetClearedAlert ?? (opts.evaluateDevice ? undefined : catalogueForgetClearedAlert),
     lookup: devices.get,
     applySignal: applier.apply,
     metrics,
@@ -109,7 +114,15 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     recordCommand: (alertId, detail) => manual.record(alertId, 'command', 'auto', detail),
   })
   const syncDb = opts.syncDb ?? (() => syncWal(opts.db))
-  const manual = createManualActions({ store, applier, lookup: devices.get, dispatch, now, syncDb })
+  const manual = createManualActions({
+    store,
+    applier,
+    lookup: devices.get,
+    forgetCleared: batches.forgetCleared,
+    dispatch,
+    now,
+    syncDb,
+  })
   const checkpoint = createSpoolCheckpoint({
     spool,
     syncDb,

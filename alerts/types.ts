@@ -89,6 +89,15 @@ export type EvaluateDevice = (
 ) => { state: DeviceRuleState; signals: RuleSignal[] }
 
 /**
+ * A person cleared `alert` by hand: the rules' state without its condition open, so a condition that
+ * persists raises it anew (rules/forget.ts); the same object when the rules keep nothing for it.
+ */
+export type ForgetClearedAlert = (
+  state: DeviceRuleState,
+  alert: { type: AlertType; port?: number },
+) => DeviceRuleState
+
+/**
  * The one wall-clock rule: no message for 3 × the report interval, or Will `offline` held for 2 min.
  * `heardSinceMs`: since when the engine has been listening (its start). Silence before it is the
  * service's own downtime, not the device's: the rule counts from then at the earliest.

@@ -9,7 +9,7 @@ import { Registry as MetricsRegistry } from 'prom-client'
 import { type AlertsDb, openAlertsDb } from '../../../alerts/db.ts'
 import { type AlertEngine, startAlertEngine } from '../../../alerts/engine.ts'
 import type { ResolveSettings } from '../../../alerts/settings.ts'
-import type { EvaluateDevice, EvaluateOffline } from '../../../alerts/types.ts'
+import type { EvaluateDevice, EvaluateOffline, ForgetClearedAlert } from '../../../alerts/types.ts'
 import type { AlertBusEvents, AlertChange, CommandRequest } from '../../../domain/bus.ts'
 import { openRegistry, type Registry } from '../../../registry/index.ts'
 import { openSpoolReader, openSpoolWriter, type SpoolReader, type SpoolWriter } from '../../../spool/index.ts'
@@ -22,6 +22,7 @@ export interface Rules {
   evaluateDevice: EvaluateDevice
   evaluateOffline: EvaluateOffline
   resolveSettings: ResolveSettings
+  forgetClearedAlert?: ForgetClearedAlert
 }
 
 export const testRules: Rules = {
