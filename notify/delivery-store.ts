@@ -114,6 +114,7 @@ export function createDeliveryStore(db: AlertsDb) {
        WHERE alert_id = @alertId AND route_id = @routeId`,
     ),
     deleteTracking: db.prepare('DELETE FROM notify_tracking WHERE alert_id = ?'),
+    deleteRouteTracking: db.prepare('DELETE FROM notify_tracking WHERE alert_id = ? AND route_id = ?'),
     refreshSnapshot: db.prepare('UPDATE notify_tracking SET alert = ?, state = ? WHERE alert_id = ?'),
     dueTracking: db.prepare(
       `SELECT * FROM notify_tracking WHERE state = 'active'
@@ -204,6 +205,10 @@ export function createDeliveryStore(db: AlertsDb) {
     },
     deleteTracking(alertId: string): void {
       s.deleteTracking.run(alertId)
+    },
+    /** Stops one route following an alert (the route was deleted, switched off or narrowed). */
+    deleteRouteTracking(alertId: string, routeId: string): void {
+      s.deleteRouteTracking.run(alertId, routeId)
     },
     dueTracking(now: number): Tracking[] {
       return (s.dueTracking.all({ now }) as TrackingRow[]).map(toTracking)

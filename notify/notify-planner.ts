@@ -59,6 +59,22 @@ export function createNotifyPlanner(deps: PlannerDeps) {
   const targets = (route: NotificationRoute, t: Tracking) =>
     t.escalatedAt === undefined ? route.channelIds : [...route.channelIds, ...(route.escalateTo ?? [])]
 
+  /**
+   * The route of a tracking row while it still routes the alert: a manager may delete a route, switch it
+   * off or narrow it (sites, types, minimum severity) after it matched, and from then on it pages no one
+   * about the alert: no repeat, escalation or clear. Otherwise the row is dropped and undefined returned.
+   */
+  function liveRoute(t: Tracking, alert: Alert): NotificationRoute | undefined {
+    const route = config.getRoute(t.routeId)
+    if (route && routeMatches(route, alert, t.tenantId)) return route
+    deliveries.deleteRouteTracking(t.alertId, t.routeId)
+    log.debug(
+      { alertId: t.alertId, routeId: t.routeId },
+      'route no longer routes the alert: tracking dropped',
+    )
+    return undefined
+  }
+
   function startTracking(
     route: NotificationRoute,
     change: AlertChange,
@@ -123,7 +139,7 @@ export function createNotifyPlanner(deps: PlannerDeps) {
       }
       case 'cleared': {
         for (const t of tracked) {
-          const route = config.getRoute(t.routeId)
+          const route = liveRoute(t, alert)
           const next = { ...t, alert, state: alert.state }
           if (route?.notifyOnClear && t.notified && !suppressed(next, 'cleared', now, transition.at))
             enqueue(next, targets(route, next), { reason: 'cleared', alert, transition }, now + groupWindowMs)
@@ -155,14 +171,9 @@ export function createNotifyPlanner(deps: PlannerDeps) {
     for (const due of deliveries.dueTracking(now)) {
       const t = reconcile(due)
       if (!t) continue
-      const route = config.getRoute(t.routeId)
+      const route = liveRoute(t, t.alert)
+      if (!route) continue
       const next: Tracking = { ...t }
-      if (!route) {
-        next.nextRepeatAt = undefined
-        next.escalateAt = undefined
-        deliveries.updateTracking(next)
-        continue
-      }
       const transition: AlertTransition = { alertId: t.alertId, kind: 'notified', at: now, by: 'system' }
       const item = (reason: NotifyReason): NotifyItem => ({ reason, alert: t.alert, transition })
       if (t.escalateAt !== undefined && t.escalateAt <= now && t.escalatedAt === undefined) {

@@ -122,6 +122,41 @@ describe('repeats, escalation and clears', () => {
     expect(rx.received.map((r) => r.body.reason)).toEqual(['raised'])
   })
 
+  it('stops paging about an alert once its route is switched off: no repeat, escalation or clear', async () => {
+    const route = h.route({
+      channelIds: [h.webhook(rx.url)],
+      escalateAfterMin: 10,
+      escalateTo: [h.webhook(rx2.url)],
+    })
+    const alert = makeAlert({ severity: 'critical' })
+    h.emit(change(alert, 'raised', T0))
+    await h.tickAt(T0 + 30 * SEC)
+    expect(rx.received.map((r) => r.body.reason)).toEqual(['raised'])
+
+    h.config.updateRoute({ ...route, enabled: false })
+    await run(h, T0 + MIN, T0 + 31 * MIN)
+    h.emit(change({ ...alert, state: 'cleared', clearedAt: T0 + 32 * MIN }, 'cleared', T0 + 32 * MIN))
+    await run(h, T0 + 32 * MIN, T0 + 35 * MIN)
+    expect(rx.received.map((r) => r.body.reason)).toEqual(['raised'])
+    expect(rx2.received).toHaveLength(0)
+    expect(h.db.prepare('SELECT * FROM notify_tracking WHERE alert_id = ?').all(alert.id)).toEqual([])
+  })
+
+  it('stops paging about an alert once its route is narrowed away from it, while a route still matching goes on', async () => {
+    const narrowed = h.route({ channelIds: [h.webhook(rx.url)] })
+    h.route({ channelIds: [h.webhook(rx2.url)] })
+    const alert = makeAlert({ severity: 'critical', siteId: 'acme-shed' })
+    h.emit(change(alert, 'raised', T0))
+    await h.tickAt(T0 + 30 * SEC)
+
+    h.config.updateRoute({ ...narrowed, siteIds: ['acme-shed-2'] })
+    await run(h, T0 + MIN, T0 + 11 * MIN)
+    h.emit(change({ ...alert, state: 'cleared', clearedAt: T0 + 12 * MIN }, 'cleared', T0 + 12 * MIN))
+    await run(h, T0 + 12 * MIN, T0 + 14 * MIN)
+    expect(rx.received.map((r) => r.body.reason)).toEqual(['raised'])
+    expect(rx2.received.map((r) => r.body.reason)).toEqual(['raised', 'repeat', 'repeat', 'cleared'])
+  })
+
   it('matches routes by site, minimum severity and type', async () => {
     h.route({
       channelIds: [h.webhook(rx.url)],
