@@ -142,12 +142,18 @@ export function createDeliveryStore(db: AlertsDb) {
     insertOutboxAlert: db.prepare(
       'INSERT OR IGNORE INTO notify_outbox_alerts (outbox_id, alert_id, reason) VALUES (?, ?, ?)',
     ),
+    // a channel's head is its oldest pending entry, and the channel is due when its head is
+    // (notify_outbox_head: 5 ms for 45,000 pending entries on 180 channels, a window function took 57)
     dueChannels: db.prepare(
-      `SELECT channel_id, tenant_id, MIN(next_attempt_at) AS due FROM notify_outbox
-       WHERE state = 'pending' AND next_attempt_at <= ? GROUP BY channel_id ORDER BY due`,
+      `SELECT o.channel_id, o.tenant_id, o.next_attempt_at AS due
+       FROM (SELECT DISTINCT channel_id FROM notify_outbox WHERE state = 'pending') c
+       JOIN notify_outbox o ON o.rowid = (
+         SELECT h.rowid FROM notify_outbox h WHERE h.state = 'pending' AND h.channel_id = c.channel_id
+         ORDER BY h.created_at, h.rowid LIMIT 1)
+       WHERE o.next_attempt_at <= ? ORDER BY due`,
     ),
-    dueForChannel: db.prepare(
-      `SELECT * FROM notify_outbox WHERE state = 'pending' AND next_attempt_at <= ? AND channel_id = ?
+    pendingForChannel: db.prepare(
+      `SELECT * FROM notify_outbox WHERE state = 'pending' AND channel_id = ?
        ORDER BY created_at, rowid LIMIT ?`,
     ),
     getOutbox: db.prepare('SELECT * FROM notify_outbox WHERE id = ?'),
@@ -261,16 +267,24 @@ export function createDeliveryStore(db: AlertsDb) {
       for (const i of e.items) s.insertOutboxAlert.run(id, i.alert.id, i.reason)
       return id
     },
-    /** Channels with entries due, the longest-waiting first. */
+    /** Channels whose oldest pending entry is due, the longest-waiting first. */
     dueChannels(now: number): { channelId: string; tenantId: string }[] {
       return (s.dueChannels.all(now) as { channel_id: string; tenant_id: string }[]).map((r) => ({
         channelId: r.channel_id,
         tenantId: r.tenant_id,
       }))
     },
-    /** A channel's due entries in the order they were made: a crew reads raised before cleared. */
+    /**
+     * A channel's pending entries in the order they were made, from the oldest up to the first one not due:
+     * a crew reads raised before cleared, so an entry waiting for its retry holds back every later one.
+     */
     dueForChannel(channelId: string, now: number, limit: number): OutboxEntry[] {
-      return (s.dueForChannel.all(now, channelId, limit) as OutboxRow[]).map(toEntry)
+      const due: OutboxEntry[] = []
+      for (const r of s.pendingForChannel.all(channelId, limit) as OutboxRow[]) {
+        if (r.next_attempt_at > now) break
+        due.push(toEntry(r))
+      }
+      return due
     },
     getOutbox(id: string): OutboxEntry | undefined {
       const r = s.getOutbox.get(id) as OutboxRow | undefined

@@ -35,7 +35,7 @@ export function createNotifyMetrics(
     () =>
       new Gauge({
         name: 'courtyard_notification_outbox_depth',
-        help: 'notifications waiting in the outbox (first attempt or retry)',
+        help: 'notifications waiting in the outbox (first attempt, retry, or behind an earlier one of their channel)',
         registers: [registry],
         collect() {
           this.set(outboxDepth())

@@ -119,6 +119,13 @@ const MIGRATIONS: readonly PartMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: "notify_outbox_head: each channel's oldest pending entry, found without a scan",
+    sql: `
+      CREATE INDEX notify_outbox_head ON notify_outbox (state, channel_id, created_at);
+    `,
+  },
 ]
 
 export function migrateNotifyTables(db: AlertsDb): number {

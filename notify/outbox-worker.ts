@@ -1,9 +1,10 @@
-// Delivers due outbox entries. Each channel is its own queue (one attempt in flight, entries in order)
-// and each queue runs on its own: a dispatch starts the idle channels that have something due and never
-// waits for a busy one, so a tenant's black-holed receiver holds only its own channels (at most
-// `perTenant` of them at once) and never another tenant's page. A channel that fails with a retryable
-// error is left alone until its next dispatch, so a dead receiver costs one timeout per round, not one
-// per queued message.
+// Delivers due outbox entries. Each channel is its own queue (one attempt in flight, entries in order: the
+// oldest pending entry goes first, and while it waits for its retry the later ones wait behind it, so a
+// crew never reads a clear before its raise) and each queue runs on its own: a dispatch starts the idle
+// channels that have something due and never waits for a busy one, so a tenant's black-holed receiver
+// holds only its own channels (at most `perTenant` of them at once) and never another tenant's page. A
+// channel that fails with a retryable error is left alone until its next dispatch, so a dead receiver
+// costs one timeout per round, not one per queued message.
 // An outcome alerts.db refused to record (locked past its busy timeout) is kept here, and its channel sends
 // nothing until it is written: the entry is still `pending` and due in the database, and sending it again
 // would page a crew twice through robots and mail that cannot tell.

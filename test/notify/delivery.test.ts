@@ -92,6 +92,30 @@ describe('webhook delivery', () => {
     )
   })
 
+  it('delivers the pages of a channel in order: a clear waits for the raise still being retried', async () => {
+    rx.answer(503, 503, 503, 503)
+    const ch = h.webhook(`${rx.url}/hook`)
+    h.route({ channelIds: [ch], repeatEveryMin: { critical: null } })
+    const alert = makeAlert()
+    h.emit(change(alert, 'raised', T0))
+    // the raise fails at 30, 38, 53 and 83 s; its next retry is due at 143 s
+    for (let t = T0 + 30 * SEC; t <= T0 + 84 * SEC; t += SEC) await h.tickAt(t)
+    h.emit(change({ ...alert, state: 'cleared', clearedAt: T0 + 85 * SEC }, 'cleared', T0 + 85 * SEC))
+    // the clear's group flushes at 115 s, while the raise still waits for its retry
+    for (let t = T0 + 85 * SEC; t <= T0 + 200 * SEC; t += SEC) await h.tickAt(t)
+    expect(rx.received.map((r) => r.body.reason)).toEqual([
+      'raised',
+      'raised',
+      'raised',
+      'raised',
+      'raised',
+      'cleared',
+    ])
+    expect(rx.received.at(-2)!.body.sentAt).toBe(T0 + 143 * SEC)
+    expect(rx.received.at(-1)!.body.sentAt).toBe(T0 + 143 * SEC)
+    expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
+  })
+
   it('gives up after the last attempt, counts it dead and empties the outbox', async () => {
     h.restart({ retry: { maxAttempts: 3 } })
     rx.answer(500, 500, 500, 500)
