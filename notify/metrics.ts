@@ -49,7 +49,7 @@ export function createNotifyMetrics(
       () =>
         new Counter({
           name: 'courtyard_notifications_total',
-          help: 'notification attempts by outcome: delivered, failed (will retry) or dead (given up)',
+          help: 'notification attempts by outcome: delivered, failed (will retry) or dead (given up: not worth retrying, or still failing once 24 h old)',
           labelNames: ['channel_type', 'outcome'],
           registers: [registry],
         }),

@@ -138,7 +138,7 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
       d.log.debug({ id: e.id, channelId: e.channelId, attempts }, 'notification delivered')
       return !recorded
     }
-    if (shouldRetry({ attempts, createdAt: e.createdAt }, now, d.policy, outcome.retryable)) {
+    if (shouldRetry(e, now, d.policy, outcome.retryable)) {
       const nextAttemptAt = now + retryDelayMs(attempts, d.policy, d.random())
       record(e, { state: 'pending', at: now, nextAttemptAt, error: outcome.error })
       d.metrics.notifications.inc({ channel_type: e.channelType, outcome: 'failed' })
@@ -150,7 +150,12 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
     }
     const recorded = record(e, { state: 'dead', at: now, nextAttemptAt: now, error: outcome.error })
     d.metrics.notifications.inc({ channel_type: e.channelType, outcome: 'dead' })
-    d.log.error({ id: e.id, channelId: e.channelId, attempts, error: outcome.error }, 'notification given up')
+    d.log.error(
+      { id: e.id, channelId: e.channelId, attempts, ageMs: now - e.createdAt, error: outcome.error },
+      'notification given up',
+    )
+    // the next entry is the channel's head now: tried at once after a permanent failure, at the next
+    // dispatch after one that ran out of time (the receiver is likely still down)
     return outcome.retryable || !recorded
   }
 

@@ -43,20 +43,23 @@ export function silenceMatches(silence: Silence, alert: Alert, at: number): bool
 export const findSilence = (silences: readonly Silence[], alert: Alert, at: number): Silence | undefined =>
   silences.find((s) => silenceMatches(s, alert, at))
 
+/**
+ * A failed delivery is tried again until it is `maxAgeMs` old, however many attempts that takes: a
+ * receiver down for hours still gets the raise and then the clear. Attempts are not capped: at `capMs`
+ * they are 5–10 min apart (144–288 a day), one per channel at a time (outbox-worker.ts), so a cap would
+ * either end retries long before `maxAgeMs` or never apply.
+ */
 export interface RetryPolicy {
   /** delay before the 2nd attempt */
   baseMs: number
   capMs: number
-  /** attempts in all, the first included */
-  maxAttempts: number
-  /** an entry older than this is given up whatever its attempts */
+  /** an entry still failing at this age is given up (dead) */
   maxAgeMs: number
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseMs: 10_000,
   capMs: 10 * MIN_MS,
-  maxAttempts: 8,
   maxAgeMs: 24 * 60 * MIN_MS,
 }
 
@@ -72,10 +75,10 @@ export function retryDelayMs(attempts: number, policy: RetryPolicy, random: numb
 
 /** Whether a failed entry gets another attempt. */
 export function shouldRetry(
-  entry: { attempts: number; createdAt: number },
+  entry: { createdAt: number },
   now: number,
   policy: RetryPolicy,
   retryable: boolean,
 ): boolean {
-  return retryable && entry.attempts < policy.maxAttempts && now - entry.createdAt < policy.maxAgeMs
+  return retryable && now - entry.createdAt < policy.maxAgeMs
 }

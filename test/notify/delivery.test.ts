@@ -116,16 +116,57 @@ describe('webhook delivery', () => {
     expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
   })
 
-  it('gives up after the last attempt, counts it dead and empties the outbox', async () => {
-    h.restart({ retry: { maxAttempts: 3 } })
-    rx.answer(500, 500, 500, 500)
-    const ch = h.webhook(`${rx.url}/hook`)
+  it('keeps retrying a receiver down for 2 hours and delivers its pages in order once it is back', async () => {
+    const { port } = rx
+    await rx.close()
+    const ch = h.webhook(`http://127.0.0.1:${port}/hook`)
+    h.route({ channelIds: [ch] })
+    // a warning is paged once (no repeats): if its raise or clear is given up, the crew never hears of it
+    const alert = makeAlert({ type: 'display_hardware', severity: 'warning' })
+    h.emit(change(alert, 'raised', T0))
+    for (let t = T0 + 30 * SEC; t < T0 + 60 * MIN; t += MIN) await h.tickAt(t)
+    h.emit(change({ ...alert, state: 'cleared', clearedAt: T0 + 60 * MIN }, 'cleared', T0 + 60 * MIN))
+    for (let t = T0 + 60 * MIN; t < T0 + 120 * MIN; t += MIN) await h.tickAt(t)
+    // neither is given up; the raise was tried again and again (5–10 min apart once capped), the clear
+    // waits behind it
+    expect(await h.metric('courtyard_notifications_total', { outcome: 'dead' })).toBe(0)
+    expect(await h.metric('courtyard_notification_outbox_depth')).toBe(2)
+    expect(await h.metric('courtyard_notifications_total', { outcome: 'failed' })).toBeGreaterThan(15)
+
+    const back = await startReceiver(port)
+    try {
+      for (let t = T0 + 120 * MIN; t <= T0 + 135 * MIN; t += MIN) await h.tickAt(t)
+      expect(back.received.map((r) => r.body.reason)).toEqual(['raised', 'cleared'])
+      expect(await h.metric('courtyard_notifications_total', { outcome: 'delivered' })).toBe(2)
+      expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
+    } finally {
+      await back.close()
+    }
+  })
+
+  it('gives up a page still failing at maxAgeMs, counts it dead, and the channel goes on with the next', async () => {
+    h.restart({ retry: { maxAgeMs: 30 * MIN } })
+    const { port } = rx
+    await rx.close()
+    const ch = h.webhook(`http://127.0.0.1:${port}/hook`)
     h.route({ channelIds: [ch], repeatEveryMin: { critical: null } })
-    h.emit(change(makeAlert(), 'raised', T0))
-    for (let t = T0 + 30 * SEC; t <= T0 + 30 * MIN; t += 30 * SEC) await h.tickAt(t)
-    expect(rx.received).toHaveLength(3)
+    const first = makeAlert()
+    h.emit(change(first, 'raised', T0))
+    for (let t = T0 + 30 * SEC; t < T0 + 35 * MIN; t += 30 * SEC) await h.tickAt(t)
+    // the first raise, queued at 30 s, has failed past 30 min of age: given up, no longer in the way
     expect(await h.metric('courtyard_notifications_total', { outcome: 'dead' })).toBe(1)
-    expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
+    const second = makeAlert({ siteId: 'acme-shed-2' })
+    h.emit(change(second, 'raised', T0 + 35 * MIN))
+
+    const back = await startReceiver(port)
+    try {
+      for (let t = T0 + 35 * MIN; t <= T0 + 37 * MIN; t += 30 * SEC) await h.tickAt(t)
+      expect(back.received.map((r) => r.body.alert.id)).toEqual([second.id])
+      expect(await h.metric('courtyard_notifications_total', { outcome: 'dead' })).toBe(1)
+      expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
+    } finally {
+      await back.close()
+    }
   })
 
   it('does not retry a 404, which a later attempt cannot fix', async () => {

@@ -115,10 +115,10 @@ describe('retry backoff', () => {
   })
 
   it.each([
-    ['retries a retryable failure with attempts left', { attempts: 1, createdAt: 0 }, 1000, true, true],
-    ['stops after the last attempt', { attempts: 8, createdAt: 0 }, 1000, true, false],
-    ['stops when the entry is too old', { attempts: 1, createdAt: 0 }, 24 * 3_600_000, true, false],
-    ['never retries a permanent failure', { attempts: 1, createdAt: 0 }, 1000, false, false],
+    ['retries a retryable failure', { createdAt: 0 }, 1000, true, true],
+    ['retries one just short of a day old', { createdAt: 0 }, 24 * 3_600_000 - 1, true, true],
+    ['stops when the entry is a day old', { createdAt: 0 }, 24 * 3_600_000, true, false],
+    ['never retries a permanent failure', { createdAt: 0 }, 1000, false, false],
   ] as const)('%s', (_, entry, now, retryable, expected) => {
     expect(shouldRetry(entry, now, DEFAULT_RETRY_POLICY, retryable)).toBe(expected)
   })
