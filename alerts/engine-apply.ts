@@ -10,7 +10,12 @@ import type { RuleDevice, RuleSignal } from './types.ts'
 
 export interface Outbox {
   changes: AlertChange[]
-  commands: { alert: Alert; command: NonNullable<Extract<RuleSignal, { action: 'raise' }>['command']> }[]
+  /** `at`: the deciding reading's ts, judged against the clock when the command is handed out */
+  commands: {
+    alert: Alert
+    command: NonNullable<Extract<RuleSignal, { action: 'raise' }>['command']>
+    at: number
+  }[]
 }
 
 export const emptyOutbox = (): Outbox => ({ changes: [], commands: [] })
@@ -67,7 +72,7 @@ export function createSignalApplier(deps: {
     if (d.insert) metrics.raised.inc({ type: d.alert.type, severity: d.alert.severity })
     const k = d.transition?.kind
     if (s.action === 'raise' && s.command && (k === 'raised' || k === 'severity_changed'))
-      out.commands.push({ alert: publicAlert(d.alert), command: s.command })
+      out.commands.push({ alert: publicAlert(d.alert), command: s.command, at: s.at })
     if (s.type === 'device_offline' && d.alert.state === 'cleared') releaseHeld(device, out)
   }
 

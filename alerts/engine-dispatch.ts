@@ -2,19 +2,31 @@
 // command sender (their result is recorded on the alert). Runs after the commit, never inside it, so a
 // listener or a device that does not answer cannot hold the engine or roll an alert back.
 import type { Logger } from 'pino'
+import type { Alert } from '../domain/alerts.ts'
 import type { AlertBus, CommandSender } from '../domain/bus.ts'
 import type { Outbox } from './engine-apply.ts'
 import type { EngineMetrics } from './engine-metrics.ts'
+import { protectiveVerdict } from './protective-command.ts'
 
 export type Dispatch = (out: Outbox) => void
+
+/** A `command` step on an alert's history, by `auto`: `note` is what the crew reads. */
+export type RecordCommand = (
+  alertId: string,
+  note: string | undefined,
+  detail: Record<string, unknown>,
+) => void
 
 export function createDispatch(deps: {
   bus: AlertBus
   commands?: CommandSender
   metrics: EngineMetrics
   log: Logger
-  /** adds the command's result to the alert's history */
-  recordCommand(alertId: string, detail: Record<string, unknown>): void
+  /** the alert as stored now (after the commit): a later signal of the batch may have cleared it */
+  currentAlert(alertId: string): Pick<Alert, 'state'> | undefined
+  now: () => number
+  /** adds the command's result, or why it was not sent, to the alert's history */
+  recordCommand: RecordCommand
 }): Dispatch {
   const { bus, commands, metrics, log } = deps
   return (out) => {
@@ -27,7 +39,22 @@ export function createDispatch(deps: {
         log.error({ err, alertId: c.alert.id }, 'alert listener failed')
       }
     }
-    for (const { alert, command } of out.commands) {
+    for (const { alert, command, at } of out.commands) {
+      // decided on event time, sent on the wall clock: a stale reading or a closed alert sends nothing
+      const verdict = protectiveVerdict(deps.currentAlert(alert.id), at, deps.now())
+      if (!verdict.send) {
+        log.warn(
+          { alertId: alert.id, command: command.name, decidedAt: at, reason: verdict.reason },
+          'protective command not sent',
+        )
+        deps.recordCommand(alert.id, `${command.name} not sent: ${verdict.reason}`, {
+          name: command.name,
+          args: command.args,
+          outcome: 'skipped',
+          decidedAt: at,
+        })
+        continue
+      }
       if (!commands) {
         log.warn(
           { alertId: alert.id, command: command.name },
@@ -44,7 +71,8 @@ export function createDispatch(deps: {
           alertId: alert.id,
         })
         .then(
-          (result) => deps.recordCommand(alert.id, { name: command.name, args: command.args, result }),
+          (result) =>
+            deps.recordCommand(alert.id, undefined, { name: command.name, args: command.args, result }),
           (err: Error) => log.error({ alertId: alert.id, err: err.message }, 'protective command failed'),
         )
         .catch((err: Error) => log.error({ alertId: alert.id, err: err.message }, 'command audit failed'))

@@ -111,7 +111,17 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     commands: opts.commands,
     metrics,
     log,
-    recordCommand: (alertId, detail) => manual.record(alertId, 'command', 'auto', detail),
+    currentAlert: (id) => store.get(id),
+    now,
+    recordCommand: (alertId, note, detail) =>
+      store.addTransition({
+        alertId,
+        kind: 'command',
+        at: now(),
+        by: 'auto',
+        ...(note === undefined ? {} : { note }),
+        detail,
+      }),
   })
   const syncDb = opts.syncDb ?? (() => syncWal(opts.db))
   const manual = createManualActions({

@@ -117,10 +117,12 @@ describe('the alert engine thread', () => {
     await until(() => changes.some((c) => c.transition.kind === 'acknowledged'), { what: 'the ack change' })
     expect(await thread.acknowledge('al-nope', 'user:crew')).toBeUndefined()
 
-    // a critical overheat: the worker asks this thread to send stop_port, and audits the answer
+    // a critical overheat, live (a protective command goes out only from a recent reading): the worker
+    // asks this thread to send stop_port, and audits the answer
+    const hotFrom = Date.now() - 90_000
     const hot = (i: number) =>
       publish('pile-1', 'telemetry', {
-        ts: t0 + 60_000 + i * 20_000,
+        ts: hotFrom + i * 20_000,
         seq: seq++,
         kind: 'charging-pile',
         feeder: { voltageV: 229, currentA: 1, powerW: 220, powerFactor: 0.9, energyKWh: 10, leakageMA: 3 },
