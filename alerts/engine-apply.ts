@@ -10,11 +10,15 @@ import type { RuleDevice, RuleSignal } from './types.ts'
 
 export interface Outbox {
   changes: AlertChange[]
-  /** `at`: the deciding reading's ts, judged against the clock when the command is handed out */
+  /**
+   * `at`: the deciding reading's ts, judged against the clock when the command is handed out; `retry`:
+   * asked for by a `protect` signal, sent only if no attempt succeeded yet and the backoff has passed
+   */
   commands: {
     alert: Alert
     command: NonNullable<Extract<RuleSignal, { action: 'raise' }>['command']>
     at: number
+    retry?: true
   }[]
 }
 
@@ -58,6 +62,13 @@ export function createSignalApplier(deps: {
 
   const apply = (device: RuleDevice, s: RuleSignal, out: Outbox): void => {
     const key = signalKey(s)
+    if (s.action === 'protect') {
+      // only for an open critical alert: one held back or cleared has nothing to protect with
+      const open = store.findOpen(device.id, key, s.type)
+      if (open?.severity === 'critical')
+        out.commands.push({ alert: publicAlert(open), command: s.command, at: s.at, retry: true })
+      return
+    }
     // inhibition (README "Alerts"): port alerts of an offline pile are held back
     if (s.action === 'raise' && s.port !== undefined && s.type !== 'device_offline') {
       if (store.findOpen(device.id, '', 'device_offline')) {

@@ -1,21 +1,17 @@
 // Hands out what a committed transaction decided: alert changes to the bus, protective commands to the
-// command sender (their result is recorded on the alert). Runs after the commit, never inside it, so a
+// command sender (every outcome is recorded on the alert). Runs after the commit, never inside it, so a
 // listener or a device that does not answer cannot hold the engine or roll an alert back.
 import type { Logger } from 'pino'
-import type { Alert } from '../domain/alerts.ts'
+import type { Alert, AlertTransition } from '../domain/alerts.ts'
 import type { AlertBus, CommandSender } from '../domain/bus.ts'
 import type { Outbox } from './engine-apply.ts'
 import type { EngineMetrics } from './engine-metrics.ts'
-import { protectiveVerdict } from './protective-command.ts'
+import { attemptNote, attemptOutcome, type CommandStepDetail, planProtective } from './protective-command.ts'
 
 export type Dispatch = (out: Outbox) => void
 
 /** A `command` step on an alert's history, by `auto`: `note` is what the crew reads. */
-export type RecordCommand = (
-  alertId: string,
-  note: string | undefined,
-  detail: Record<string, unknown>,
-) => void
+export type RecordCommand = (alertId: string, note: string, detail: CommandStepDetail) => void
 
 export function createDispatch(deps: {
   bus: AlertBus
@@ -23,12 +19,88 @@ export function createDispatch(deps: {
   metrics: EngineMetrics
   log: Logger
   /** the alert as stored now (after the commit): a later signal of the batch may have cleared it */
-  currentAlert(alertId: string): Pick<Alert, 'state'> | undefined
+  currentAlert(alertId: string): Pick<Alert, 'id' | 'state' | 'severity'> | undefined
+  /** the alert's history: its command steps say which attempts were made and how they ended */
+  history(alertId: string): AlertTransition[]
   now: () => number
-  /** adds the command's result, or why it was not sent, to the alert's history */
+  /** adds the command's outcome, or why it was not sent, to the alert's history */
   recordCommand: RecordCommand
 }): Dispatch {
   const { bus, commands, metrics, log } = deps
+  /** alerts whose protective command is waiting for its answer: no second attempt meanwhile */
+  const inFlight = new Set<string>()
+
+  const record = (alertId: string, note: string, detail: CommandStepDetail) => {
+    try {
+      deps.recordCommand(alertId, note, detail)
+    } catch (err) {
+      metrics.errors.inc({ stage: 'database' })
+      log.error({ err, alertId, outcome: detail.outcome }, 'command step not recorded')
+    }
+  }
+
+  const protect = ({ alert, command, at, retry }: Outbox['commands'][number]) => {
+    const plan = planProtective({
+      alert: deps.currentAlert(alert.id),
+      name: command.name,
+      args: command.args,
+      decidedAt: at,
+      nowMs: deps.now(),
+      steps: deps.history(alert.id),
+      retry: retry === true,
+      inFlight: inFlight.has(alert.id),
+    })
+    const base = { name: command.name, args: command.args, decidedAt: at }
+    if (plan.kind === 'wait') return
+    if (plan.kind === 'not_sent') {
+      // decided on event time, sent on the wall clock: a stale reading or a closed alert sends nothing
+      log.warn(
+        { alertId: alert.id, command: command.name, decidedAt: at, reason: plan.reason },
+        'protective command not sent',
+      )
+      record(alert.id, `${command.name} not sent: ${plan.reason}`, { ...base, outcome: 'skipped' })
+      return
+    }
+    if (!commands) {
+      log.warn({ alertId: alert.id, command: command.name }, 'no command sender: protective command not sent')
+      return
+    }
+    const { attempt, id } = plan
+    inFlight.add(alert.id)
+    const settle = (answer: Parameters<typeof attemptOutcome>[0]) => {
+      inFlight.delete(alert.id)
+      const o = attemptOutcome(answer)
+      if (o.outcome !== 'ok')
+        log.warn({ alertId: alert.id, commandId: id, attempt, ...o }, 'protective command failed')
+      record(alert.id, attemptNote(command.name, attempt, o), {
+        ...base,
+        attempt,
+        id,
+        ...o,
+        ...('result' in answer ? { result: answer.result } : {}),
+      })
+    }
+    // a sender that throws at once (device unknown, offline) is an attempt that ended too
+    let sent: ReturnType<CommandSender['send']>
+    try {
+      sent = commands.send({
+        deviceId: alert.deviceId,
+        name: command.name,
+        args: command.args,
+        by: 'auto',
+        alertId: alert.id,
+        id,
+      })
+    } catch (err) {
+      settle({ error: err as Error })
+      return
+    }
+    sent.then(
+      (result) => settle({ result }),
+      (err: Error) => settle({ error: err }),
+    )
+  }
+
   return (out) => {
     for (const c of out.changes) {
       try {
@@ -39,43 +111,6 @@ export function createDispatch(deps: {
         log.error({ err, alertId: c.alert.id }, 'alert listener failed')
       }
     }
-    for (const { alert, command, at } of out.commands) {
-      // decided on event time, sent on the wall clock: a stale reading or a closed alert sends nothing
-      const verdict = protectiveVerdict(deps.currentAlert(alert.id), at, deps.now())
-      if (!verdict.send) {
-        log.warn(
-          { alertId: alert.id, command: command.name, decidedAt: at, reason: verdict.reason },
-          'protective command not sent',
-        )
-        deps.recordCommand(alert.id, `${command.name} not sent: ${verdict.reason}`, {
-          name: command.name,
-          args: command.args,
-          outcome: 'skipped',
-          decidedAt: at,
-        })
-        continue
-      }
-      if (!commands) {
-        log.warn(
-          { alertId: alert.id, command: command.name },
-          'no command sender: protective command not sent',
-        )
-        continue
-      }
-      commands
-        .send({
-          deviceId: alert.deviceId,
-          name: command.name,
-          args: command.args,
-          by: 'auto',
-          alertId: alert.id,
-        })
-        .then(
-          (result) =>
-            deps.recordCommand(alert.id, undefined, { name: command.name, args: command.args, result }),
-          (err: Error) => log.error({ alertId: alert.id, err: err.message }, 'protective command failed'),
-        )
-        .catch((err: Error) => log.error({ alertId: alert.id, err: err.message }, 'command audit failed'))
-    }
+    for (const c of out.commands) protect(c)
   }
 }

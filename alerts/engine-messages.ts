@@ -30,7 +30,8 @@ export type ToEngine =
   | { t: 'acknowledge' | 'clear'; rid: number; id: string; by: string; note?: string }
   | { t: 'settings-changed'; scope?: SettingsScope; id?: string }
   | { t: 'metrics'; rid: number }
-  | { t: 'command-result'; rid: number; result?: CommandResult; error?: string }
+  /** `code`: a thrown CourtyardError's (DEVICE_OFFLINE: nothing was sent, the device is not connected) */
+  | { t: 'command-result'; rid: number; result?: CommandResult; error?: string; code?: string }
   | { t: 'stop' }
 
 /** worker → main */

@@ -148,7 +148,12 @@ export async function startAlertEngineThread(opts: {
         opts.commands.send(m.req).then(
           (result) => w.postMessage({ t: 'command-result', rid: m.rid, result } satisfies ToEngine),
           (err: Error) =>
-            w.postMessage({ t: 'command-result', rid: m.rid, error: err.message } satisfies ToEngine),
+            w.postMessage({
+              t: 'command-result',
+              rid: m.rid,
+              error: err.message,
+              ...(err instanceof CourtyardError ? { code: err.code } : {}),
+            } satisfies ToEngine),
         )
         return
       case 'reply':

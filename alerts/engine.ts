@@ -112,16 +112,10 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     metrics,
     log,
     currentAlert: (id) => store.get(id),
+    history: (id) => store.history(id),
     now,
     recordCommand: (alertId, note, detail) =>
-      store.addTransition({
-        alertId,
-        kind: 'command',
-        at: now(),
-        by: 'auto',
-        ...(note === undefined ? {} : { note }),
-        detail,
-      }),
+      store.addTransition({ alertId, kind: 'command', at: now(), by: 'auto', note, detail: { ...detail } }),
   })
   const syncDb = opts.syncDb ?? (() => syncWal(opts.db))
   const manual = createManualActions({

@@ -37,6 +37,8 @@ export function decideSignal(
   device: RuleDevice,
   newId: () => string,
 ): Decision | undefined {
+  // asks for a protective command again (engine-apply.ts); no change to the alert
+  if (s.action === 'protect') return undefined
   if (s.action === 'clear') {
     if (!open || MANUAL_CLEAR_TYPES.includes(open.type)) return undefined
     const alert: StoredAlert = {

@@ -61,6 +61,23 @@ export type RuleSignal =
       command?: { name: 'stop_port'; args: { port: number; reason: string } }
     }
   | {
+      /**
+       * The condition a protective command was asked for still holds at `at` (stop_port: the port is still
+       * critical and still reported hot or charging). The engine sends the open alert's command again if
+       * no attempt has succeeded yet and its backoff has passed (alerts/protective-command.ts); it changes
+       * no alert.
+       */
+      action: 'protect'
+      type: AlertType
+      port?: number
+      key?: string
+      at: number
+      /** what the reading showed (stop_port: the port's °C) */
+      value?: number | string | boolean
+      message?: string
+      command: { name: 'stop_port'; args: { port: number; reason: string } }
+    }
+  | {
       action: 'clear'
       type: AlertType
       port?: number

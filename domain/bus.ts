@@ -27,6 +27,12 @@ export interface CommandResult {
   id: string
   ok: boolean
   error?: string
+  /**
+   * How it ended, when the sender says (the command service does): `error` the device refused it,
+   * `timeout` no ack in time, `not_sent` the broker did not take it, `interrupted` the service stopped
+   * waiting. Without it, `ok: false` is the device's refusal (`error: 'timeout'`: no ack).
+   */
+  result?: 'ok' | 'error' | 'timeout' | 'not_sent' | 'interrupted'
 }
 
 export interface CommandRequest {

@@ -118,7 +118,7 @@ port.on('message', (m: ToEngine) => {
       const asked = commandsAsked.get(m.rid)
       commandsAsked.delete(m.rid)
       if (m.result) asked?.resolve(m.result)
-      else asked?.reject(new Error(m.error ?? 'command not sent'))
+      else asked?.reject(Object.assign(new Error(m.error ?? 'command not sent'), { code: m.code }))
       return
     }
     case 'stop':

@@ -33,7 +33,21 @@ export function portOverheat(
       restart,
     )
     holds[key] = r.state
-    if (!r.change) continue
+    if (!r.change) {
+      // still critical and the port still hot or charging: the engine tries stop_port again until one succeeds
+      if (r.state.open === 'critical' && (temp >= c.portOverheatCriticalC || p.state === 'charging')) {
+        const args = { port: p.port, reason: `overheat ${fmt(temp)} °C` }
+        out.push({
+          action: 'protect',
+          type: 'port_overheat',
+          port: p.port,
+          at: t.ts,
+          value: temp,
+          command: { name: 'stop_port', args },
+        })
+      }
+      continue
+    }
     const stopKey = String(p.port)
     if (r.change.kind === 'clear') {
       if (s.stopSent[stopKey]) {

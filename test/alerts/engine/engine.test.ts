@@ -72,6 +72,8 @@ describe('alert engine over a real spool and alerts.db', () => {
         args: { port: 2, reason: 'overheat' },
         by: 'auto',
         alertId: alerts[0]!.id,
+        // the alert's first attempt: a replay of it is the same command, not sent twice
+        id: expect.stringMatching(new RegExp(`^${alerts[0]!.id}:stop_port:1:[0-9a-f]{8}$`)),
       },
     ])
     await until(() => h.engine.store.history(alerts[0]!.id).length === 4, 'command recorded')

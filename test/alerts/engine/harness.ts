@@ -10,7 +10,7 @@ import { type AlertsDb, openAlertsDb } from '../../../alerts/db.ts'
 import { type AlertEngine, startAlertEngine } from '../../../alerts/engine.ts'
 import type { ResolveSettings } from '../../../alerts/settings.ts'
 import type { EvaluateDevice, EvaluateOffline, ForgetClearedAlert } from '../../../alerts/types.ts'
-import type { AlertBusEvents, AlertChange, CommandRequest } from '../../../domain/bus.ts'
+import type { AlertBusEvents, AlertChange, CommandRequest, CommandResult } from '../../../domain/bus.ts'
 import { openRegistry, type Registry } from '../../../registry/index.ts'
 import { openSpoolReader, openSpoolWriter, type SpoolReader, type SpoolWriter } from '../../../spool/index.ts'
 import { until as untilHolds } from '../../support/poll.ts'
@@ -52,7 +52,14 @@ export async function openShedRegistry(path: string, log: Logger, piles: string[
 
 /** `busyTimeoutMs`: how long the engine's connection waits for another one's write lock (default 5 s). */
 export async function startEngineHarness(
-  opts: { rules?: Rules; busyTimeoutMs?: number; syncDb?: () => Promise<void>; batchSize?: number } = {},
+  opts: {
+    rules?: Rules
+    busyTimeoutMs?: number
+    syncDb?: () => Promise<void>
+    batchSize?: number
+    /** how the device answers the engine's commands (default: ok); `req` is already in `commands` */
+    answerCommand?: (req: CommandRequest) => Promise<CommandResult>
+  } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'courtyard-alert-engine-'))
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
@@ -97,6 +104,7 @@ export async function startEngineHarness(
       commands: {
         async send(req) {
           commands.push(req)
+          if (opts.answerCommand) return opts.answerCommand(req)
           return { id: `cmd-${commands.length}`, ok: true }
         },
       },

@@ -49,6 +49,8 @@ describe('evaluateDevice on event time', () => {
       { action: 'raise', type: 'smoke', severity: 'critical', at: T0 + 3 * MIN },
       { action: 'raise', type: 'leakage', severity: 'critical', at: T0 + 3 * MIN },
       { action: 'raise', type: 'port_overheat', severity: 'critical', port: 4, at: T0 + 4 * MIN },
+      // still at 77 °C: stop_port is wanted still (the engine sends it again if the first failed)
+      { action: 'protect', type: 'port_overheat', port: 4, at: T0 + 5 * MIN },
       { action: 'clear', type: 'smoke', at: T0 + 8 * MIN },
       { action: 'clear', type: 'port_overheat', port: 4, at: T0 + 11 * MIN },
       { action: 'clear', type: 'leakage', at: T0 + 11 * MIN },

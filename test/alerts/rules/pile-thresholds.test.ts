@@ -45,6 +45,9 @@ describe('port_overheat', () => {
       expected: [
         { action: 'raise', type: 'port_overheat', severity: 'major', port: 2, at: at(1) },
         { action: 'raise', type: 'port_overheat', severity: 'critical', port: 2, at: at(3) },
+        // the port still charging while critical: stop_port is still wanted
+        { action: 'protect', type: 'port_overheat', port: 2, at: at(4) },
+        { action: 'protect', type: 'port_overheat', port: 2, at: at(5) },
       ],
     },
     {
@@ -116,6 +119,45 @@ describe('port_overheat', () => {
       // cleared in between: the next critical episode stops the port again
       [at(12), { name: 'stop_port', args: { port: 2, reason: 'overheat 76 °C' } }],
     ])
+  })
+
+  it('keeps asking for stop_port while critical and the port is still hot or charging, whatever became of the first', () => {
+    // the reviewer's case: 85 °C and charging for an hour; the rule cannot know whether the first stop
+    // worked, so every later reading says the stop is still wanted (the engine decides whether to resend)
+    const hour = perMinute(T0, repeat(85, 61), (ts, tempC) =>
+      pile(ts, { ports: [{ port: 1, tempC, state: 'charging', powerW: 200 }] }),
+    )
+    const { signals } = run(PILE, hour)
+    const raised = signals.filter((s) => s.action === 'raise')
+    expect(raised.map((s) => [s.at, s.action === 'raise' && s.command?.name])).toEqual([[at(1), 'stop_port']])
+    const asked = signals.filter((s) => s.action === 'protect')
+    expect(asked.map((s) => s.at)).toEqual(Array.from({ length: 59 }, (_, i) => at(i + 2)))
+    expect(asked[0]).toMatchObject({
+      port: 1,
+      value: 85,
+      command: { name: 'stop_port', args: { port: 1, reason: 'overheat 85 °C' } },
+    })
+  })
+
+  it('stops asking once the port is off and below the critical line, and never for a major alert', () => {
+    const readings = [
+      [66, 'charging'],
+      [66, 'charging'],
+      [70, 'charging'],
+      [76, 'charging'],
+      [76, 'charging'],
+      [77, 'full'],
+      [70, 'full'],
+      [60, 'idle'],
+      [60, 'charging'],
+    ] as const
+    const steps = readings.map(([tempC, state], i) =>
+      pile(at(i), { ports: [{ port: 2, tempC, state, powerW: state === 'charging' ? 180 : 0 }] }),
+    )
+    const asked = run(PILE, steps).signals.filter((s) => s.action === 'protect')
+    // major at 66-70 °C charging: nothing; critical from at(4); at(5) still hot though full; at(6) and
+    // at(7) off and under 75 °C: nothing; at(8) charging again: asked
+    expect(asked.map((s) => s.at)).toEqual([at(5), at(8)])
   })
 
   it('keeps each port on its own timers', () => {
