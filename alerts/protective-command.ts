@@ -10,15 +10,17 @@ import { createHash } from 'node:crypto'
 import type { Alert, AlertTransition } from '../domain/alerts.ts'
 import type { CommandResult } from '../domain/bus.ts'
 import { unreachable } from '../domain/errors.ts'
+import { MAX_FUTURE_MS } from '../domain/protocol.ts'
 
 /**
- * How old the deciding reading may be for its command to go out. A live pile's reading reaches the
- * engine within seconds; two minutes leaves room for a short backlog (a restart catching up, a broker
- * reconnect) and for a device clock a little behind, while a port that was hot longer ago than that may
- * have finished, been unplugged, or be charging someone else's bike by now: switching it off then
- * protects nobody. Pile reports come every 30–60 s, so a port still hot is still reported within it.
+ * How old the deciding reading may be for its command to go out: the protocol's tolerance for a device
+ * clock (MAX_FUTURE_MS, 5 min). A live pile's reading reaches the engine within seconds, but a pile whose
+ * clock runs a few minutes behind must still be switched off, and a port left charging above 75 °C is the
+ * danger this command is for; stopping a port that has just finished costs a re-plug. Older than that, the
+ * reading was buffered while the pile was offline or the engine is catching up on a backlog: the port
+ * may have finished, been unplugged, or be charging someone else's bike by now.
  */
-export const PROTECTIVE_MAX_AGE_MS = 2 * 60_000
+export const PROTECTIVE_MAX_AGE_MS = MAX_FUTURE_MS
 
 export type ProtectiveVerdict = { send: true } | { send: false; reason: string }
 

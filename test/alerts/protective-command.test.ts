@@ -17,13 +17,13 @@ describe('protectiveVerdict', () => {
   it.each([
     ['an open alert, a reading seconds old', 'active', NOW - 5_000, { send: true }],
     [
-      'an acknowledged alert, a reading 2 min old',
+      'an acknowledged alert, a reading 5 min old',
       'acknowledged',
       NOW - PROTECTIVE_MAX_AGE_MS,
       { send: true },
     ],
     ['a reading from a device clock a little ahead', 'active', NOW + MIN, { send: true }],
-    ['a reading 3 min old', 'active', NOW - 3 * MIN, { send: false, reason: 'the reading was 3 min old' }],
+    ['a reading 6 min old', 'active', NOW - 6 * MIN, { send: false, reason: 'the reading was 6 min old' }],
     [
       'an alert a later reading of the batch cleared',
       'cleared',
@@ -113,13 +113,13 @@ describe('planProtective', () => {
     ['after an ok', { steps: [step(-10, 'timeout', 1), step(-9, 'ok', 2)] }, { kind: 'wait' }],
     ['another command’s ok does not count', { steps: [step(-10, 'ok', 1, 'disable_port')] }, send(1)],
     ['while an attempt waits for its answer', { inFlight: true }, { kind: 'wait' }],
-    ['a retry from a stale reading', { decidedAt: NOW - 3 * MIN }, { kind: 'wait' }],
+    ['a retry from a stale reading', { decidedAt: NOW - 6 * MIN }, { kind: 'wait' }],
     ['a retry for a cleared alert', { alert: { ...alert, state: 'cleared' } }, { kind: 'wait' }],
     ['a retry for a major alert', { alert: { ...alert, severity: 'major' } }, { kind: 'wait' }],
     [
       'the first ask from a stale reading',
-      { retry: false, decidedAt: NOW - 3 * MIN },
-      { kind: 'not_sent', reason: 'the reading was 3 min old' },
+      { retry: false, decidedAt: NOW - 6 * MIN },
+      { kind: 'not_sent', reason: 'the reading was 6 min old' },
     ],
   ] as const)('%s', (_, o, want) => {
     expect(plan(o as Partial<Parameters<typeof planProtective>[0]>)).toEqual(want)
