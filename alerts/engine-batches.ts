@@ -167,13 +167,16 @@ export function createEngineBatches(deps: {
         if (!dbPos || comparePositions(last.pos, dbPos) > 0) dbPos = last.pos
         readUpTo = Math.max(readUpTo ?? last.arrivalMs, last.arrivalMs)
         for (const id of before.keys()) dirty.add(id)
-        if (batch.signals.length > 0 || Date.now() - lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
+        // a `protect` signal (a protective command's retry, on every reading of a port still hot) changes no
+        // alert: alone, it opens no transaction and writes no snapshot before one is due
+        const changes = batch.signals.some((x) => x.signal.action !== 'protect')
+        if (changes || Date.now() - lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
           store.transaction(() => {
             for (const { device, signal } of batch.signals) applySignal(device, signal, out)
             writeSnapshot()
           })
           snapshot = true
-        }
+        } else for (const { device, signal } of batch.signals) applySignal(device, signal, out)
       } catch (err) {
         for (const [id, s] of before) {
           if (s !== undefined) {

@@ -6,7 +6,13 @@ import type { Alert, AlertTransition } from '../domain/alerts.ts'
 import type { AlertBus, CommandSender } from '../domain/bus.ts'
 import type { Outbox } from './engine-apply.ts'
 import type { EngineMetrics } from './engine-metrics.ts'
-import { attemptNote, attemptOutcome, type CommandStepDetail, planProtective } from './protective-command.ts'
+import {
+  acknowledgedStep,
+  attemptNote,
+  attemptOutcome,
+  type CommandStepDetail,
+  planProtective,
+} from './protective-command.ts'
 
 export type Dispatch = (out: Outbox) => void
 
@@ -29,6 +35,11 @@ export function createDispatch(deps: {
   const { bus, commands, metrics, log } = deps
   /** alerts whose protective command is waiting for its answer: no second attempt meanwhile */
   const inFlight = new Set<string>()
+  /**
+   * alerts whose protective command the device acknowledged: their retries (one per reading while the port
+   * cools) end here, without reading the alert's history each time; dropped when the alert clears
+   */
+  const acknowledged = new Set<string>()
 
   const record = (alertId: string, note: string, detail: CommandStepDetail) => {
     try {
@@ -40,13 +51,17 @@ export function createDispatch(deps: {
   }
 
   const protect = ({ alert, command, at, retry }: Outbox['commands'][number]) => {
+    if (retry && (inFlight.has(alert.id) || acknowledged.has(alert.id))) return
+    const steps = deps.history(alert.id)
+    if (steps.some((t) => t.kind === 'command' && acknowledgedStep(t, command.name)))
+      acknowledged.add(alert.id)
     const plan = planProtective({
       alert: deps.currentAlert(alert.id),
       name: command.name,
       args: command.args,
       decidedAt: at,
       nowMs: deps.now(),
-      steps: deps.history(alert.id),
+      steps,
       retry: retry === true,
       inFlight: inFlight.has(alert.id),
     })
@@ -70,6 +85,7 @@ export function createDispatch(deps: {
     const settle = (answer: Parameters<typeof attemptOutcome>[0]) => {
       inFlight.delete(alert.id)
       const o = attemptOutcome(answer)
+      if (o.outcome === 'ok') acknowledged.add(alert.id)
       if (o.outcome !== 'ok')
         log.warn({ alertId: alert.id, commandId: id, attempt, ...o }, 'protective command failed')
       record(alert.id, attemptNote(command.name, attempt, o), {
@@ -111,6 +127,7 @@ export function createDispatch(deps: {
         log.error({ err, alertId: c.alert.id }, 'alert listener failed')
       }
     }
+    for (const c of out.changes) if (c.alert.state === 'cleared') acknowledged.delete(c.alert.id)
     for (const c of out.commands) protect(c)
   }
 }

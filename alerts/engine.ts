@@ -38,7 +38,7 @@ export interface AlertEngineOptions {
   /** default: the catalogue rules (rules/) */
   evaluateDevice?: EvaluateDevice
   evaluateOffline?: EvaluateOffline
-  /** default: the catalogue's when the rules are (rules/forget.ts); none with rules of one's own */
+  /** default: the catalogue's with the catalogue's evaluateDevice (rules/forget.ts); none with rules of one's own */
   forgetClearedAlert?: ForgetClearedAlert
   /** default: catalogue defaults ← site ← device (settings.ts) */
   resolveSettings?: ResolveSettings
@@ -97,8 +97,12 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     store,
     evaluateDevice: opts.evaluateDevice ?? catalogueEvaluateDevice,
     evaluateOffline: opts.evaluateOffline ?? catalogueEvaluateOffline,
+    // the catalogue's rules keep a hold open until their clear condition: a hand clear must reset it
     forgetClearedAlert:
-      opts.forgetClearedAlert ?? (opts.evaluateDevice ? undefined : catalogueForgetClearedAlert),
+      opts.forgetClearedAlert ??
+      ((opts.evaluateDevice ?? catalogueEvaluateDevice) === catalogueEvaluateDevice
+        ? catalogueForgetClearedAlert
+        : undefined),
     lookup: devices.get,
     applySignal: applier.apply,
     metrics,

@@ -103,7 +103,7 @@ export function planProtective(o: {
   inFlight: boolean
 }): ProtectivePlan {
   const mine = o.steps.filter((t) => t.kind === 'command' && stepDetail(t)?.name === o.name)
-  if (mine.some((t) => stepDetail(t)?.outcome === 'ok')) return { kind: 'wait' }
+  if (mine.some((t) => acknowledgedStep(t, o.name))) return { kind: 'wait' }
   if (o.inFlight) return { kind: 'wait' }
   const verdict = protectiveVerdict(o.alert, o.decidedAt, o.nowMs)
   if (!verdict.send) return o.retry ? { kind: 'wait' } : { kind: 'not_sent', reason: verdict.reason }
@@ -129,6 +129,12 @@ export function protectiveCommandId(
 ): string {
   const digest = createHash('sha256').update(JSON.stringify(args)).digest('hex').slice(0, 8)
   return `${alertId}:${name}:${attempt}:${digest}`
+}
+
+/** A `command` step that says the device acknowledged command `name`. */
+export const acknowledgedStep = (t: AlertTransition, name: string): boolean => {
+  const d = stepDetail(t)
+  return d?.name === name && d.outcome === 'ok'
 }
 
 function stepDetail(t: AlertTransition): Partial<CommandStepDetail> | undefined {

@@ -4,6 +4,13 @@ import { fmt, type RuleContext, S, type Signals } from './context.ts'
 import type { RulesState } from './state.ts'
 import { stepHold } from './thresholds.ts'
 
+/**
+ * A stop_port's arguments: the same for every attempt of one alert (the line, not the reading's
+ * temperature, which the alert's message carries), so an attempt asked again after a restart is the same
+ * command id and the command service answers it from its audit instead of sending it twice.
+ */
+const stopArgs = (port: number, lineC: number) => ({ port, reason: `overheat ≥ ${fmt(lineC)} °C` })
+
 export function portOverheat(
   s: RulesState,
   ctx: RuleContext,
@@ -36,7 +43,7 @@ export function portOverheat(
     if (!r.change) {
       // still critical and the port still hot or charging: the engine tries stop_port again until one succeeds
       if (r.state.open === 'critical' && (temp >= c.portOverheatCriticalC || p.state === 'charging')) {
-        const args = { port: p.port, reason: `overheat ${fmt(temp)} °C` }
+        const args = stopArgs(p.port, c.portOverheatCriticalC)
         out.push({
           action: 'protect',
           type: 'port_overheat',
@@ -77,7 +84,7 @@ export function portOverheat(
         at: t.ts,
         message,
         value: temp,
-        command: { name: 'stop_port', args: { port: p.port, reason: `overheat ${fmt(temp)} °C` } },
+        command: { name: 'stop_port', args: stopArgs(p.port, c.portOverheatCriticalC) },
       })
       continue
     }

@@ -159,11 +159,12 @@ describe('a stop_port that failed', () => {
     await h.restart()
     answer = async (req) => ({ id: req.id!, ok: true, result: 'ok' })
     h.clock.now = T0 + 1.5 * MIN
-    await h.publish('pile-1', 'telemetry', pileReading(h.clock.now, seq.n++, [85]))
+    // hotter now: the attempt's arguments (and so its id) do not carry the reading's temperature
+    await h.publish('pile-1', 'telemetry', pileReading(h.clock.now, seq.n++, [86]))
     const [a] = h.engine.store.list({ limit: 10 })
     await until(() => commandSteps(a!.id).length === 1, 'the outcome recorded')
     // the same id: a command service that saw the first one answers from its audit, sending nothing
-    const first = protectiveCommandId(a!.id, 'stop_port', 1, { port: 1, reason: 'overheat 85 °C' })
+    const first = protectiveCommandId(a!.id, 'stop_port', 1, { port: 1, reason: 'overheat ≥ 75 °C' })
     expect(h.commands.map((c) => c.id)).toEqual([first, first])
     expect(commandSteps(a!.id)[0]!.detail).toMatchObject({ outcome: 'ok', attempt: 1 })
   })

@@ -115,9 +115,9 @@ describe('port_overheat', () => {
       (s): s is Extract<RuleSignal, { action: 'raise' }> => s.action === 'raise' && !!s.command,
     )
     expect(withCommand.map((s) => [s.at, s.command])).toEqual([
-      [at(3), { name: 'stop_port', args: { port: 2, reason: 'overheat 76 °C' } }],
+      [at(3), { name: 'stop_port', args: { port: 2, reason: 'overheat ≥ 75 °C' } }],
       // cleared in between: the next critical episode stops the port again
-      [at(12), { name: 'stop_port', args: { port: 2, reason: 'overheat 76 °C' } }],
+      [at(12), { name: 'stop_port', args: { port: 2, reason: 'overheat ≥ 75 °C' } }],
     ])
   })
 
@@ -135,7 +135,7 @@ describe('port_overheat', () => {
     expect(asked[0]).toMatchObject({
       port: 1,
       value: 85,
-      command: { name: 'stop_port', args: { port: 1, reason: 'overheat 85 °C' } },
+      command: { name: 'stop_port', args: { port: 1, reason: 'overheat ≥ 75 °C' } },
     })
   })
 
