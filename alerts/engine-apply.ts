@@ -19,6 +19,8 @@ export interface Outbox {
     command: NonNullable<Extract<RuleSignal, { action: 'raise' }>['command']>
     at: number
     retry?: true
+    /** a retry's reading showed the port still charging (stop_port acknowledged, yet it charges) */
+    charging?: boolean
   }[]
 }
 
@@ -66,7 +68,13 @@ export function createSignalApplier(deps: {
       // only for an open critical alert: one held back or cleared has nothing to protect with
       const open = store.findOpen(device.id, key, s.type)
       if (open?.severity === 'critical')
-        out.commands.push({ alert: publicAlert(open), command: s.command, at: s.at, retry: true })
+        out.commands.push({
+          alert: publicAlert(open),
+          command: s.command,
+          at: s.at,
+          retry: true,
+          ...(s.charging ? { charging: true } : {}),
+        })
       return
     }
     // inhibition (README "Alerts"): port alerts of an offline pile are held back

@@ -50,8 +50,8 @@ export function createDispatch(deps: {
     }
   }
 
-  const protect = ({ alert, command, at, retry }: Outbox['commands'][number]) => {
-    if (retry && (inFlight.has(alert.id) || acknowledged.has(alert.id))) return
+  const protect = ({ alert, command, at, retry, charging }: Outbox['commands'][number]) => {
+    if (retry && (inFlight.has(alert.id) || (acknowledged.has(alert.id) && !charging))) return
     const steps = deps.history(alert.id)
     if (steps.some((t) => t.kind === 'command' && acknowledgedStep(t, command.name)))
       acknowledged.add(alert.id)
@@ -64,6 +64,7 @@ export function createDispatch(deps: {
       steps,
       retry: retry === true,
       inFlight: inFlight.has(alert.id),
+      charging: charging === true,
     })
     const base = { name: command.name, args: command.args, decidedAt: at }
     if (plan.kind === 'wait') return
@@ -81,6 +82,17 @@ export function createDispatch(deps: {
       return
     }
     const { attempt, id } = plan
+    if (plan.stillCharging) {
+      log.warn(
+        { alertId: alert.id, command: command.name, attempt },
+        'port still charging after stop_port was acknowledged',
+      )
+      record(
+        alert.id,
+        `${command.name} was acknowledged, yet the port still reports charging: asking again (attempt ${attempt})`,
+        { ...base, outcome: 'still_charging' },
+      )
+    }
     inFlight.add(alert.id)
     const settle = (answer: Parameters<typeof attemptOutcome>[0]) => {
       inFlight.delete(alert.id)

@@ -67,8 +67,11 @@ export type AttemptOutcome = 'ok' | 'refused' | 'timeout' | 'offline' | 'not_sen
 export interface CommandStepDetail {
   name: string
   args: Record<string, unknown>
-  /** `skipped`: not tried (stale reading, alert over) */
-  outcome: AttemptOutcome | 'skipped'
+  /**
+   * `skipped`: not tried (stale reading, alert over); `still_charging`: acknowledged, yet the port still
+   * reported charging a while after (its relay did not open), so it is asked again
+   */
+  outcome: AttemptOutcome | 'skipped' | 'still_charging'
   /** 1, 2, …: the attempt this step ends (absent when skipped) */
   attempt?: number
   /** the command id sent (deterministic per alert and attempt) */
@@ -81,7 +84,8 @@ export interface CommandStepDetail {
 }
 
 export type ProtectivePlan =
-  | { kind: 'send'; attempt: number; id: string }
+  /** `stillCharging`: an earlier attempt was acknowledged, yet the port still charges */
+  | { kind: 'send'; attempt: number; id: string; stillCharging?: true }
   /** not sent, and the alert's history says why */
   | { kind: 'not_sent'; reason: string }
   /** nothing to do, nothing to record (a retry not due, already succeeded, one in flight) */
@@ -101,25 +105,39 @@ export function planProtective(o: {
   steps: readonly AlertTransition[]
   retry: boolean
   inFlight: boolean
+  /** the deciding reading showed the port charging */
+  charging?: boolean
 }): ProtectivePlan {
   const mine = o.steps.filter((t) => t.kind === 'command' && stepDetail(t)?.name === o.name)
-  if (mine.some((t) => acknowledgedStep(t, o.name))) return { kind: 'wait' }
+  const attempts = mine.filter((t) => stepDetail(t)?.attempt !== undefined)
+  const last = attempts.at(-1)
+  // acknowledged: done, unless the port still charges a while after the last answer (a stuck relay,
+  // firmware that answers before it acts): a port above the critical line must not go on charging
+  const stillCharging = last !== undefined && acknowledgedStep(last, o.name)
+  if (stillCharging && !(o.retry && o.charging)) return { kind: 'wait' }
+  if (!stillCharging && mine.some((t) => acknowledgedStep(t, o.name))) return { kind: 'wait' }
   if (o.inFlight) return { kind: 'wait' }
   const verdict = protectiveVerdict(o.alert, o.decidedAt, o.nowMs)
   if (!verdict.send) return o.retry ? { kind: 'wait' } : { kind: 'not_sent', reason: verdict.reason }
   if (o.retry && o.alert?.severity !== 'critical') return { kind: 'wait' }
-  const attempts = mine.filter((t) => stepDetail(t)?.attempt !== undefined)
-  const last = attempts.at(-1)
-  if (o.retry && last && o.nowMs < last.at + retryAfterMs(attempts.length)) return { kind: 'wait' }
+  const waitMs = stillCharging ? STILL_CHARGING_AFTER_MS : retryAfterMs(attempts.length)
+  if (o.retry && last && o.nowMs < last.at + waitMs) return { kind: 'wait' }
   const attempt = attempts.length + 1
-  return { kind: 'send', attempt, id: protectiveCommandId(o.alert!.id, o.name, attempt, o.args) }
+  const id = protectiveCommandId(o.alert!.id, o.name, attempt, o.args)
+  return stillCharging ? { kind: 'send', attempt, id, stillCharging: true } : { kind: 'send', attempt, id }
 }
+
+/**
+ * How long after an acknowledged stop_port a port may still report charging before it is asked again: a
+ * pile's next report or two (every 30–60 s), with the minute a reading may straddle.
+ */
+export const STILL_CHARGING_AFTER_MS = 2 * 60_000
 
 /**
  * The same attempt with the same arguments is the same command id: an engine restart that missed an
  * attempt's answer asks again under it, and the command service answers from its audit instead of
  * sending it twice. The arguments are in the id because the service refuses a known id with other
- * arguments (CONFLICT), and a retry's `reason` names the temperature of its own reading.
+ * arguments (CONFLICT); the rule keeps them the same for every attempt of an alert (rules/pile.ts).
  */
 export function protectiveCommandId(
   alertId: string,

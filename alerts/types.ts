@@ -76,6 +76,8 @@ export type RuleSignal =
       value?: number | string | boolean
       message?: string
       command: { name: 'stop_port'; args: { port: number; reason: string } }
+      /** the port still reported charging: after an acknowledged stop_port, its relay did not open */
+      charging?: boolean
     }
   | {
       action: 'clear'

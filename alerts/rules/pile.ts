@@ -51,6 +51,7 @@ export function portOverheat(
           at: t.ts,
           value: temp,
           command: { name: 'stop_port', args },
+          charging: p.state === 'charging',
         })
       }
       continue

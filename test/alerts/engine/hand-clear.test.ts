@@ -25,7 +25,10 @@ afterEach(async () => {
 async function hot(from: number, to: number, tempC: number, extra: Record<string, unknown> = {}) {
   for (let t = from; t <= to; t += 30_000) {
     h.clock.now = t
-    await h.publish('pile-1', 'telemetry', { ...pileReading(t, seq++, [tempC]), ...extra })
+    const r = { ...pileReading(t, seq++, [tempC]), ...extra }
+    // the pile obeys the stop_port it acknowledged: the port stops charging, and stays hot a while
+    if (h.commands.length > 0) r.ports[0]!.state = 'disabled'
+    await h.publish('pile-1', 'telemetry', r)
   }
 }
 const open = () => h.engine.store.list({ limit: 10, state: 'open' })

@@ -17,15 +17,25 @@ const rules = { evaluateDevice, evaluateOffline, resolveSettings: defaultResolve
 let answer: ((req: CommandRequest, n: number) => Promise<CommandResult>) | undefined
 /** the clock when each command was asked for */
 let askedAt: number[]
+/** the pile switched port 1 off (it acknowledged a stop_port and its relay opened) */
+let switchedOff: boolean
+/** the pile acknowledges stop_port but its relay does not open */
+let relayStuck: boolean
 let h: EngineHarness
 beforeEach(async () => {
   answer = undefined
   askedAt = []
+  switchedOff = false
+  relayStuck = false
   h = await startEngineHarness({
     rules,
-    answerCommand: (req) => {
+    answerCommand: async (req) => {
       askedAt.push(h.clock.now)
-      return answer ? answer(req, askedAt.length) : Promise.resolve({ id: req.id ?? 'x', ok: true })
+      const r = await (answer
+        ? answer(req, askedAt.length)
+        : Promise.resolve({ id: req.id ?? 'x', ok: true }))
+      if (r.ok && !relayStuck) switchedOff = true
+      return r
     },
   })
 })
@@ -85,7 +95,10 @@ describe('a stop_port that failed', () => {
   async function liveReadings(fromMin: number, toMin: number, tempC: number, seq: { n: number }) {
     for (let t = T0 + fromMin * MIN; t <= T0 + toMin * MIN; t += 30_000) {
       h.clock.now = t
-      await h.publish('pile-1', 'telemetry', pileReading(t, seq.n++, [tempC]))
+      const r = pileReading(t, seq.n++, [tempC])
+      // a port switched off stops charging; it cools more slowly
+      if (switchedOff) r.ports[0]!.state = 'disabled'
+      await h.publish('pile-1', 'telemetry', r)
       const [a] = h.engine.store.list({ limit: 1, state: 'all' })
       if (a) await until(() => commandSteps(a.id).length >= h.commands.length, 'command outcome recorded')
     }
@@ -145,6 +158,30 @@ describe('a stop_port that failed', () => {
     // at 14 min the port is still charging and the alert still open: tried again
     expect(sentAtMin()).toEqual([1, 2, 4, 9, 14])
     expect(commandSteps(a!.id).map((t) => t.detail?.outcome)).toEqual(Array(5).fill('timeout'))
+  })
+
+  it('is asked again when the pile acknowledged it but the port still charges 2 min later', async () => {
+    relayStuck = true
+    const seq = { n: 0 }
+    await liveReadings(0, 4, 85, seq)
+    const [a] = h.engine.store.list({ limit: 10 })
+    // acknowledged at 1 min, yet charging at 3: asked again, and the alert says why
+    expect(sentAtMin()).toEqual([1, 3])
+    expect(commandSteps(a!.id).map((t) => [(t.at - T0) / MIN, t.detail?.outcome, t.detail?.attempt])).toEqual(
+      [
+        [1, 'ok', 1],
+        [3, 'still_charging', undefined],
+        [3, 'ok', 2],
+      ],
+    )
+    expect(commandSteps(a!.id)[1]!.note).toBe(
+      'stop_port was acknowledged, yet the port still reports charging: asking again (attempt 2)',
+    )
+    // the relay opens: the port stops charging (still hot), and nothing more is asked
+    relayStuck = false
+    switchedOff = true
+    await liveReadings(4.5, 12, 85, seq)
+    expect(sentAtMin()).toEqual([1, 3])
   })
 
   it('asks again under the same command id when an engine restart lost the answer', async () => {
