@@ -147,3 +147,14 @@ export function errorCode(body: unknown): string {
   if (Object.keys(b).length !== 2) throw new Error(`error body has extra keys: ${JSON.stringify(body)}`)
   return b.error
 }
+
+/** The harness's real InfluxDB client, with every statement it sends recorded in `statements`. */
+export function recordingInflux(h: Harness, statements: string[]): Harness['influx'] {
+  return {
+    ...h.influx,
+    query: (text: string, params?: Parameters<Harness['influx']['query']>[1]) => {
+      statements.push(text)
+      return h.influx.query(text, params)
+    },
+  }
+}

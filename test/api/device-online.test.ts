@@ -13,7 +13,7 @@ import { type BrokerHandle, createBroker } from '../../broker/index.ts'
 import { pointTimestampNs } from '../../domain/storage.ts'
 import { openSpoolWriter, type SpoolWriter } from '../../spool/index.ts'
 import { until } from '../support/poll.ts'
-import { type Harness, seedTenants, startHarness } from './api-harness.ts'
+import { type Harness, recordingInflux, seedTenants, startHarness } from './api-harness.ts'
 
 const DAY = 86_400_000
 const NOW = Date.now()
@@ -92,13 +92,7 @@ describe('online from the broker', () => {
 
   it('asks InfluxDB for no stored status when the broker can say', async () => {
     const statements: string[] = []
-    const influx = {
-      ...h.influx,
-      query: (text: string, params?: Parameters<typeof h.influx.query>[1]) => {
-        statements.push(text)
-        return h.influx.query(text, params)
-      },
-    }
+    const influx = recordingInflux(h, statements)
     const state = createInfluxDeviceState({ influx, now: Date.now, isConnected: broker.isConnected })
     const out = await state.forDevices([{ id: 'pile-long', kind: 'charging-pile' }])
     expect(out.get('pile-long')).toMatchObject({ online: true, lastSeen: NOW - 60_000 })

@@ -4,7 +4,7 @@ import { createInfluxDeviceState } from '../../api/device-state.ts'
 import type { DeviceKind } from '../../domain/protocol.ts'
 import { pointTimestampNs } from '../../domain/storage.ts'
 import { influxQuery } from '../support/influx-query.ts'
-import { errorCode, type Harness, seedTenants, startHarness } from './api-harness.ts'
+import { errorCode, type Harness, recordingInflux, seedTenants, startHarness } from './api-harness.ts'
 
 let h: Harness
 let tokens: ReturnType<typeof seedTenants>
@@ -250,13 +250,7 @@ describe('device state in GET /devices', () => {
   it('answers a full page of 1000 devices of mixed kinds in one go', async () => {
     // the real client, its statements recorded on the way through
     const statements: string[] = []
-    const influx = {
-      ...h.influx,
-      query: (text: string, params?: Parameters<typeof h.influx.query>[1]) => {
-        statements.push(text)
-        return h.influx.query(text, params)
-      },
-    }
+    const influx = recordingInflux(h, statements)
     const state = createInfluxDeviceState({ influx, now: Date.now })
     const page: { id: string; kind: DeviceKind }[] = Array.from({ length: 998 }, (_, i) => ({
       id: `filler-${i}`,

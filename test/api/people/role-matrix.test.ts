@@ -75,6 +75,19 @@ const callWithToken = (method: string, path: string, token: string, body?: unkno
   send(method, path, { authorization: `Bearer ${token}` }, body)
 const asAdmin = (method: string, path: string, body?: unknown) => call(method, path, cookies.admin, body)
 
+/** A leakage fault on each of pile-2's `ports`, at T0 + port min: one alert each. */
+async function portFaults(ports: number[]) {
+  for (const port of ports)
+    await h.publish('pile-2', 'events', {
+      ts: T0 + port * MIN,
+      seq: port,
+      kind: 'charging-pile',
+      event: 'port_fault',
+      port,
+      code: 'leakage',
+    })
+}
+
 beforeAll(async () => {
   h = await startEngineHarness({
     rules: { evaluateDevice, evaluateOffline, resolveSettings: defaultResolveSettings },
@@ -96,15 +109,7 @@ beforeAll(async () => {
 
   // port faults on pile-2: one alert each for the ack row, the clear row and the audit test
   h.clock.now = T0 + 10 * MIN
-  for (let port = 1; port <= 3; port++)
-    await h.publish('pile-2', 'events', {
-      ts: T0 + port * MIN,
-      seq: port,
-      kind: 'charging-pile',
-      event: 'port_fault',
-      port,
-      code: 'leakage',
-    })
+  await portFaults([1, 2, 3])
 
   dir = mkdtempSync(join(tmpdir(), 'courtyard-role-matrix-'))
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
@@ -429,15 +434,7 @@ describe('who did it', () => {
   it('tells a person from an API token named like them: user:<username> and token:<name> in every trail', async () => {
     // a manager could name a token after a colleague; what the token did must not read as theirs
     const twin = h.registry.createToken({ tenantId: 'acme', role: 'crew', name: USERNAMES.crew }).token
-    for (const port of [4, 5])
-      await h.publish('pile-2', 'events', {
-        ts: T0 + port * MIN,
-        seq: port,
-        kind: 'charging-pile',
-        event: 'port_fault',
-        port,
-        code: 'leakage',
-      })
+    await portFaults([4, 5])
     const open = (await asAdmin('GET', '/api/v1/alerts?deviceId=pile-2')).body.items as {
       id: string
       port: number
