@@ -126,6 +126,17 @@ const MIGRATIONS: readonly PartMigration[] = [
       CREATE INDEX notify_outbox_head ON notify_outbox (state, channel_id, created_at);
     `,
   },
+  {
+    version: 4,
+    description:
+      'notify_outbox.first_failed_at: a page failing for long no longer holds back the later ones of its channel',
+    // entries already failing count from their last attempt: they hold their channel at most holdMs longer
+    sql: `
+      ALTER TABLE notify_outbox ADD COLUMN first_failed_at INTEGER;
+      UPDATE notify_outbox SET first_failed_at = last_attempt_at
+        WHERE state = 'pending' AND attempts > 0 AND last_attempt_at IS NOT NULL;
+    `,
+  },
 ]
 
 export function migrateNotifyTables(db: AlertsDb): number {

@@ -86,7 +86,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const log = deps.log.child({ component: 'notifier' })
   migrateNotifyTables(deps.db)
   const config = createNotifyConfigStore(deps.db, deps.now, deps.secrets)
-  const deliveries = createDeliveryStore(deps.db)
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry }
+  const deliveries = createDeliveryStore(deps.db, { holdMs: policy.holdMs })
   // the backlog is asked for at a scrape only, after `changes` exists
   const metrics = createNotifyMetrics(
     deps.metrics,
@@ -116,7 +117,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           return mail
         }
       : undefined,
-    policy: { ...DEFAULT_RETRY_POLICY, ...deps.retry },
+    policy,
     httpTimeoutMs,
     maxResponseBytes: deps.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     concurrency: deps.concurrency ?? 64,

@@ -4,7 +4,10 @@
 // channels that have something due and never waits for a busy one, so a tenant's black-holed receiver
 // holds only its own channels (at most `perTenant` of them at once) and never another tenant's page. A
 // channel that fails with a retryable error is left alone until its next dispatch, so a dead receiver
-// costs one timeout per round, not one per queued message.
+// costs one timeout per round, not one per queued message. Two exceptions keep a page from waiting long
+// behind another: a new page makes the entry it would wait behind due at once (delivery-store.ts
+// addOutbox), and an entry failing for `policy.holdMs` no longer holds back the later ones: when it fails
+// again the run goes on with them (it keeps its own retries until it is `maxAgeMs` old).
 // An outcome alerts.db refused to record (locked past its busy timeout) is kept here, and its channel sends
 // nothing until it is written: the entry is still `pending` and due in the database, and sending it again
 // would page a crew twice through robots and mail that cannot tell.
@@ -12,7 +15,7 @@ import type { Logger } from 'pino'
 import type { NotifyConfigStore } from './config-store.ts'
 import type { DeliveryStore, OutboxEntry } from './delivery-store.ts'
 import type { NotifyMetrics } from './metrics.ts'
-import { type RetryPolicy, retryDelayMs, shouldRetry } from './routing.ts'
+import { heldTooLong, type RetryPolicy, retryDelayMs, shouldRetry } from './routing.ts'
 import { type FetchLike, type MailTransport, type SendOutcome, sendEmail, sendWebhook } from './senders.ts'
 import type { OutgoingMessage, SiteInfo } from './types.ts'
 
@@ -140,13 +143,14 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
     }
     if (shouldRetry(e, now, d.policy, outcome.retryable)) {
       const nextAttemptAt = now + retryDelayMs(attempts, d.policy, d.random())
-      record(e, { state: 'pending', at: now, nextAttemptAt, error: outcome.error })
+      const recorded = record(e, { state: 'pending', at: now, nextAttemptAt, error: outcome.error })
       d.metrics.notifications.inc({ channel_type: e.channelType, outcome: 'failed' })
       d.log.warn(
         { id: e.id, channelId: e.channelId, attempts, error: outcome.error, retryInMs: nextAttemptAt - now },
         'notification failed, will retry',
       )
-      return true
+      // failing for holdMs: most likely the receiver refuses this page only; the later ones go on
+      return !recorded || !heldTooLong(e, now, d.policy)
     }
     const recorded = record(e, { state: 'dead', at: now, nextAttemptAt: now, error: outcome.error })
     d.metrics.notifications.inc({ channel_type: e.channelType, outcome: 'dead' })

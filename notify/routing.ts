@@ -55,12 +55,23 @@ export interface RetryPolicy {
   capMs: number
   /** an entry still failing at this age is given up (dead) */
   maxAgeMs: number
+  /** an entry failing for this long since its first failed attempt no longer holds back its channel */
+  holdMs: number
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseMs: 10_000,
   capMs: 10 * MIN_MS,
   maxAgeMs: 24 * 60 * MIN_MS,
+  // A channel's pages go in order (a crew reads raised before cleared), so a failing page holds back the
+  // later ones, but not for ever: one the receiver refuses for itself (a 500 to that payload only) would
+  // hold every later page, new critical raises included, for 24 h. 10 min is the retry cap: by then the
+  // page was tried 7 times (at 0, 5–10 s, … 4–8 min), a receiver restarting, redeploying or rate-limiting
+  // has long answered, and a later page is no later than the backoff alone could have made it. Past it the
+  // order is still kept whenever the receiver answers: a later page is only ever sent in the same run
+  // right after every older pending one was tried (delivery-store.ts dueForChannel), so it overtakes only
+  // a page the receiver just refused while accepting the next one.
+  holdMs: 10 * MIN_MS,
 }
 
 /**
@@ -81,4 +92,12 @@ export function shouldRetry(
   retryable: boolean,
 ): boolean {
   return retryable && now - entry.createdAt < policy.maxAgeMs
+}
+
+/**
+ * Whether a failing entry no longer holds back the later entries of its channel: it has been failing for
+ * `holdMs` since its first failed attempt (delivery-store.ts keeps the same test in SQL).
+ */
+export function heldTooLong(entry: { firstFailedAt?: number }, now: number, policy: RetryPolicy): boolean {
+  return entry.firstFailedAt !== undefined && now - entry.firstFailedAt >= policy.holdMs
 }

@@ -93,7 +93,7 @@ describe('webhook delivery', () => {
   })
 
   it('delivers the pages of a channel in order: a clear waits for the raise still being retried', async () => {
-    rx.answer(503, 503, 503, 503)
+    rx.answer(503, 503, 503, 503, 503)
     const ch = h.webhook(`${rx.url}/hook`)
     h.route({ channelIds: [ch], repeatEveryMin: { critical: null } })
     const alert = makeAlert()
@@ -101,9 +101,11 @@ describe('webhook delivery', () => {
     // the raise fails at 30, 38, 53 and 83 s; its next retry is due at 143 s
     for (let t = T0 + 30 * SEC; t <= T0 + 84 * SEC; t += SEC) await h.tickAt(t)
     h.emit(change({ ...alert, state: 'cleared', clearedAt: T0 + 85 * SEC }, 'cleared', T0 + 85 * SEC))
-    // the clear's group flushes at 115 s, while the raise still waits for its retry
-    for (let t = T0 + 85 * SEC; t <= T0 + 200 * SEC; t += SEC) await h.tickAt(t)
+    // the clear is queued at 114 s and the raise is tried again at once, before it: it fails a 5th time,
+    // and the clear waits for the raise's next retry, at 234 s
+    for (let t = T0 + 85 * SEC; t <= T0 + 300 * SEC; t += SEC) await h.tickAt(t)
     expect(rx.received.map((r) => r.body.reason)).toEqual([
+      'raised',
       'raised',
       'raised',
       'raised',
@@ -111,8 +113,9 @@ describe('webhook delivery', () => {
       'raised',
       'cleared',
     ])
-    expect(rx.received.at(-2)!.body.sentAt).toBe(T0 + 143 * SEC)
-    expect(rx.received.at(-1)!.body.sentAt).toBe(T0 + 143 * SEC)
+    expect(rx.received.at(-3)!.body.sentAt).toBe(T0 + 114 * SEC)
+    expect(rx.received.at(-2)!.body.sentAt).toBe(T0 + 234 * SEC)
+    expect(rx.received.at(-1)!.body.sentAt).toBe(T0 + 234 * SEC)
     expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
   })
 

@@ -42,9 +42,13 @@ export interface Received {
 
 /**
  * A real HTTP receiver on 127.0.0.1; `answer` queues the next answers (then 200 {"errcode":0}).
- * `beforeAnswer` runs once a request is read, before it is answered.
+ * `beforeAnswer` runs once a request is read, before it is answered; `statusFor` answers a request it
+ * returns a status for with that status (before the queued answers).
  */
-export async function startReceiver(port = 0, opts: { beforeAnswer?: (r: Received) => void } = {}) {
+export async function startReceiver(
+  port = 0,
+  opts: { beforeAnswer?: (r: Received) => void; statusFor?: (r: Received) => number | undefined } = {},
+) {
   const received: Received[] = []
   const answers: { status: number; body: string }[] = []
   let hang = false
@@ -57,7 +61,9 @@ export async function startReceiver(port = 0, opts: { beforeAnswer?: (r: Receive
       received.push(r)
       opts.beforeAnswer?.(r)
       if (hang) return
-      const a = answers.shift() ?? { status: 200, body: '{"errcode":0,"errmsg":"ok"}' }
+      const own = opts.statusFor?.(r)
+      const a = (own === undefined ? undefined : { status: own, body: '{}' }) ??
+        answers.shift() ?? { status: 200, body: '{"errcode":0,"errmsg":"ok"}' }
       res.writeHead(a.status, { 'content-type': 'application/json' })
       res.end(a.body)
     })

@@ -1,0 +1,94 @@
+// A channel's pages go in order, but one page never holds the later ones back for long: a new page makes
+// the channel try again at once, and a page failing for holdMs (10 min) lets the later ones go.
+import { describe, expect, it } from 'vitest'
+import {
+  change,
+  MIN,
+  makeAlert,
+  type NotifyHarness,
+  type Receiver,
+  SEC,
+  startNotifyHarness,
+  startReceiver,
+  T0,
+} from './notify-support.ts'
+
+describe('a channel held back by one page', () => {
+  let h: NotifyHarness | undefined
+  let rx: Receiver | undefined
+  const setUp = async (statusFor?: (body: { alert: { id: string } }) => number | undefined) => {
+    h = startNotifyHarness()
+    rx = await startReceiver(0, { statusFor: statusFor && ((r) => statusFor(r.body)) })
+    return { h, rx }
+  }
+  const tearDown = async () => {
+    await h?.close()
+    await rx?.close()
+    h = rx = undefined
+  }
+
+  it('sends the later pages once a page the receiver always refuses has failed for 10 min, and keeps retrying it', async () => {
+    const poison = makeAlert()
+    const { h, rx } = await setUp((b) => (b.alert.id === poison.id ? 500 : undefined))
+    try {
+      const ch = h.webhook(`${rx.url}/hook`)
+      h.route({ channelIds: [ch], repeatEveryMin: { critical: null } })
+      h.emit(change(poison, 'raised', T0))
+      // the poisoned raise first fails at 30 s; a new critical raise on another site is queued at 2 min 30 s
+      const later = makeAlert({ siteId: 'acme-shed-2', raisedAt: T0 + 2 * MIN })
+      for (let t = T0 + 30 * SEC; t < T0 + 2 * MIN; t += 10 * SEC) await h.tickAt(t)
+      h.emit(change(later, 'raised', T0 + 2 * MIN))
+      for (let t = T0 + 2 * MIN; t < T0 + 10 * MIN + 30 * SEC; t += 10 * SEC) await h.tickAt(t)
+      // within the hold the order holds: the later page waits (the poisoned one was tried again when it
+      // was queued, and failed)
+      expect(rx.received.filter((r) => r.body.alert.id === later.id)).toHaveLength(0)
+
+      for (let t = T0 + 10 * MIN + 30 * SEC; t <= T0 + 40 * MIN; t += 10 * SEC) await h.tickAt(t)
+      const laterReq = rx.received.filter((r) => r.body.alert.id === later.id)
+      expect(laterReq).toHaveLength(1)
+      // 10 min after the first failure, and right after one more try of the page it was waiting behind
+      expect(laterReq[0]!.body.sentAt).toBe(T0 + 10 * MIN + 30 * SEC)
+      const i = rx.received.indexOf(laterReq[0]!)
+      expect(rx.received[i - 1]!.body.alert.id).toBe(poison.id)
+
+      // the poisoned page is still retried, on its own (5–10 min apart), and not given up
+      const poisoned = rx.received.filter((r) => r.body.alert.id === poison.id)
+      expect(poisoned.filter((r) => r.body.sentAt > T0 + 11 * MIN).length).toBeGreaterThanOrEqual(3)
+      expect(new Set(poisoned.map((r) => r.headers['x-courtyard-delivery'])).size).toBe(1)
+      expect(await h.metric('courtyard_notifications_total', { outcome: 'dead' })).toBe(0)
+      expect(await h.metric('courtyard_notifications_total', { outcome: 'delivered' })).toBe(1)
+      expect(await h.metric('courtyard_notification_outbox_depth')).toBe(1)
+    } finally {
+      await tearDown()
+    }
+  })
+
+  it('sends a new page at once when the receiver is back, after the raise still waiting for its retry', async () => {
+    const { h, rx } = await setUp()
+    const { port } = rx
+    await rx.close()
+    const ch = h.webhook(`http://127.0.0.1:${port}/hook`)
+    h.route({ channelIds: [ch], repeatEveryMin: { critical: null } })
+    const raise = makeAlert()
+    h.emit(change(raise, 'raised', T0))
+    // refused at 30, 40, 60, 90 and 150 s, then at 270 s: its next retry is due at 510 s
+    for (let t = T0 + 30 * SEC; t < T0 + 5 * MIN; t += 10 * SEC) await h.tickAt(t)
+    expect(await h.metric('courtyard_notifications_total', { outcome: 'failed' })).toBe(6)
+
+    const back = await startReceiver(port)
+    try {
+      const next = makeAlert({ siteId: 'acme-shed-2', raisedAt: T0 + 5 * MIN })
+      h.emit(change(next, 'raised', T0 + 5 * MIN))
+      for (let t = T0 + 5 * MIN; t <= T0 + 5 * MIN + 30 * SEC; t += 10 * SEC) await h.tickAt(t)
+      expect(back.received.map((r) => r.body.alert.id)).toEqual([raise.id, next.id])
+      // both in the run that sent the new page as soon as its group flushed, long before the raise's 510 s
+      const [first, second] = back.received.map((r) => r.body.sentAt as number)
+      expect(second).toBe(first)
+      expect(first).toBeLessThanOrEqual(T0 + 330 * SEC)
+      expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
+    } finally {
+      await back.close()
+      await tearDown()
+    }
+  })
+})
