@@ -53,8 +53,7 @@ export function createDispatch(deps: {
   const protect = ({ alert, command, at, retry, charging }: Outbox['commands'][number]) => {
     if (retry && (inFlight.has(alert.id) || (acknowledged.has(alert.id) && !charging))) return
     const steps = deps.history(alert.id)
-    if (steps.some((t) => t.kind === 'command' && acknowledgedStep(t, command.name)))
-      acknowledged.add(alert.id)
+    if (steps.some((t) => acknowledgedStep(t, command.name))) acknowledged.add(alert.id)
     const plan = planProtective({
       alert: deps.currentAlert(alert.id),
       name: command.name,

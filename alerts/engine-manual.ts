@@ -18,12 +18,16 @@ export interface ManualActions {
   acknowledge(id: string, by: string, note?: string): Promise<Alert | undefined>
   /** Clears an open alert by hand; undefined when unknown. Resolves once durable. */
   clear(id: string, by: string, note?: string): Promise<Alert | undefined>
-  /** Adds a `command` or `notified` step to an alert's history (no bus event: not a change of state). */
+  /**
+   * Adds a `command` or `notified` step to an alert's history (no bus event: not a change of state);
+   * `note` is what the crew reads.
+   */
   record(
     alertId: string,
     kind: Extract<TransitionKind, 'command' | 'notified'>,
     by: string,
     detail?: Record<string, unknown>,
+    note?: string,
   ): void
 }
 
@@ -79,8 +83,15 @@ export function createManualActions(deps: {
   return {
     acknowledge: (id, by, note) => decide(id, (a) => decideAcknowledge(a, by, now(), note)),
     clear: (id, by, note) => decide(id, (a) => decideManualClear(a, by, now(), note)),
-    record(alertId, kind, by, detail) {
-      store.addTransition({ alertId, kind, at: now(), by, ...(detail ? { detail } : {}) })
+    record(alertId, kind, by, detail, note) {
+      store.addTransition({
+        alertId,
+        kind,
+        at: now(),
+        by,
+        ...(note === undefined ? {} : { note }),
+        ...(detail ? { detail } : {}),
+      })
     },
   }
 }

@@ -118,8 +118,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     currentAlert: (id) => store.get(id),
     history: (id) => store.history(id),
     now,
-    recordCommand: (alertId, note, detail) =>
-      store.addTransition({ alertId, kind: 'command', at: now(), by: 'auto', note, detail: { ...detail } }),
+    recordCommand: (alertId, note, detail) => manual.record(alertId, 'command', 'auto', { ...detail }, note),
   })
   const syncDb = opts.syncDb ?? (() => syncWal(opts.db))
   const manual = createManualActions({

@@ -151,7 +151,7 @@ export function protectiveCommandId(
 
 /** A `command` step that says the device acknowledged command `name`. */
 export const acknowledgedStep = (t: AlertTransition, name: string): boolean => {
-  const d = stepDetail(t)
+  const d = t.kind === 'command' ? stepDetail(t) : undefined
   return d?.name === name && d.outcome === 'ok'
 }
 

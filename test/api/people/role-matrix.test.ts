@@ -75,6 +75,16 @@ const callWithToken = (method: string, path: string, token: string, body?: unkno
   send(method, path, { authorization: `Bearer ${token}` }, body)
 const asAdmin = (method: string, path: string, body?: unknown) => call(method, path, cookies.admin, body)
 
+/** pile-1 connected to the broker as firmware would, a fresh secret; it never acks a command. */
+async function connectPile1() {
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${broker.ports.mqtt}`, {
+    clientId: 'pile-1',
+    username: 'pile-1',
+    password: await h.registry.rotateDeviceSecret('pile-1'),
+    reconnectPeriod: 0,
+  })
+}
+
 /** A leakage fault on each of pile-2's `ports`, at T0 + port min: one alert each. */
 async function portFaults(ports: number[]) {
   for (const port of ports)
@@ -415,12 +425,7 @@ describe('who did it', () => {
     const detail = await call('GET', `/api/v1/alerts/${alertIds[2]}`, cookies.viewer)
     expect(detail.body.history.at(-1)).toMatchObject({ by: `user:${USERNAMES.crew}` })
     // a connected pile that never acks: the command is sent, times out (504) and is audited
-    const pile = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.ports.mqtt}`, {
-      clientId: 'pile-1',
-      username: 'pile-1',
-      password: await h.registry.rotateDeviceSecret('pile-1'),
-      reconnectPeriod: 0,
-    })
+    const pile = await connectPile1()
     try {
       const sent = await call('POST', '/api/v1/devices/pile-1/commands', cookies.crew, { name: 'ping' })
       expect(sent.status).toBe(504)
@@ -468,12 +473,7 @@ describe('who did it', () => {
     ])
 
     // the command audit, too: a connected pile that never acks, commanded by the token
-    const pile = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.ports.mqtt}`, {
-      clientId: 'pile-1',
-      username: 'pile-1',
-      password: await h.registry.rotateDeviceSecret('pile-1'),
-      reconnectPeriod: 0,
-    })
+    const pile = await connectPile1()
     try {
       const sent = await callWithToken('POST', '/api/v1/devices/pile-1/commands', twin, { name: 'ping' })
       expect(sent.status).toBe(504)
