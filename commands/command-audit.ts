@@ -53,6 +53,40 @@ const MIGRATIONS: readonly PartMigration[] = [
       CREATE INDEX device_commands_pending ON device_commands (result) WHERE result = 'pending';
     `,
   },
+  {
+    version: 2,
+    // v1 keyed rows on the id alone, so a caller-chosen id one tenant had used was refused (409) to every
+    // other tenant: it told them the id existed, and let one tenant take ids another was about to use
+    description: 'device_commands: command ids are unique per tenant, not across tenants',
+    sql: `
+      CREATE TABLE device_commands_v2 (
+        id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        args TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        alert_id TEXT,
+        requested_at INTEGER NOT NULL,
+        result TEXT NOT NULL DEFAULT 'pending',
+        error TEXT,
+        ack_at INTEGER,
+        late_ack INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (tenant_id, id)
+      );
+      INSERT INTO device_commands_v2 (id, device_id, tenant_id, name, args, requested_by, alert_id,
+        requested_at, result, error, ack_at, late_ack)
+      SELECT id, device_id, tenant_id, name, args, requested_by, alert_id, requested_at, result, error,
+        ack_at, late_ack FROM device_commands;
+      DROP TABLE device_commands;
+      ALTER TABLE device_commands_v2 RENAME TO device_commands;
+      CREATE INDEX device_commands_by_device ON device_commands (device_id, requested_at DESC, id DESC);
+      CREATE INDEX device_commands_by_alert ON device_commands (alert_id, requested_at) WHERE alert_id IS NOT NULL;
+      CREATE INDEX device_commands_pending ON device_commands (result) WHERE result = 'pending';
+      -- an ack names the device (its topic) and the id, not the tenant
+      CREATE UNIQUE INDEX device_commands_by_device_id ON device_commands (device_id, id);
+    `,
+  },
 ]
 
 /** The `commands` part's tables in alerts.db (beside the engine's and the notifier's). Idempotent. */
@@ -98,6 +132,7 @@ export interface CommandAudit {
   insert(row: Omit<CommandAuditRow, 'result' | 'error' | 'ackAt' | 'lateAck'>): void
   /** Settles a pending row; false when it was not pending any more. */
   settle(
+    tenantId: string,
     id: string,
     s: { result: Exclude<CommandOutcome, 'pending'>; error?: string; ackAt?: number },
   ): boolean
@@ -105,7 +140,8 @@ export interface CommandAudit {
   recordLateAck(id: string, deviceId: string, ack: { ok: boolean; error?: string; at: number }): boolean
   /** Rows a previous process left pending (it stopped while waiting) become `interrupted`. */
   interruptPending(): number
-  get(id: string): CommandAuditRow | undefined
+  /** Command ids are the tenant's own: another tenant may use the same id for a command of its own. */
+  get(tenantId: string, id: string): CommandAuditRow | undefined
   /** Newest first; keyset paging on (requestedAt, id). */
   listForDevice(
     deviceId: string,
@@ -123,7 +159,7 @@ export function createCommandAudit(db: AlertsDb): CommandAudit {
   )
   const settle = db.prepare(
     `UPDATE device_commands SET result = @result, error = @error, ack_at = @ackAt
-     WHERE id = @id AND result = 'pending'`,
+     WHERE tenant_id = @tenantId AND id = @id AND result = 'pending'`,
   )
   const late = db.prepare(
     `UPDATE device_commands SET result = @result, error = @error, ack_at = @ackAt, late_ack = 1
@@ -133,7 +169,9 @@ export function createCommandAudit(db: AlertsDb): CommandAudit {
     `UPDATE device_commands SET result = 'interrupted', error = 'the service stopped while waiting for the ack'
      WHERE result = 'pending'`,
   )
-  const get = db.prepare<[string], Row>('SELECT * FROM device_commands WHERE id = ?')
+  const get = db.prepare<[string, string], Row>(
+    'SELECT * FROM device_commands WHERE tenant_id = ? AND id = ?',
+  )
   const firstPage = db.prepare<[string, number], Row>(
     `SELECT * FROM device_commands WHERE device_id = ?
      ORDER BY requested_at DESC, id DESC LIMIT ?`,
@@ -150,8 +188,9 @@ export function createCommandAudit(db: AlertsDb): CommandAudit {
     insert(r) {
       insert.run({ ...r, args: JSON.stringify(r.args), alertId: r.alertId ?? null })
     },
-    settle(id, s) {
-      return settle.run({ id, result: s.result, error: s.error ?? null, ackAt: s.ackAt ?? null }).changes > 0
+    settle(tenantId, id, s) {
+      const outcome = { result: s.result, error: s.error ?? null, ackAt: s.ackAt ?? null }
+      return settle.run({ tenantId, id, ...outcome }).changes > 0
     },
     recordLateAck(id, deviceId, ack) {
       const result = ack.ok ? 'ok' : 'error'
@@ -160,8 +199,8 @@ export function createCommandAudit(db: AlertsDb): CommandAudit {
     interruptPending() {
       return interrupt.run().changes
     },
-    get(id) {
-      const r = get.get(id)
+    get(tenantId, id) {
+      const r = get.get(tenantId, id)
       return r && toAudit(r)
     },
     listForDevice(deviceId, page) {

@@ -41,7 +41,8 @@ export interface CommandService extends CommandSender {
   readonly timeoutMs: number
   /** Resolves once the broker acknowledged the shared ack subscription. */
   ready: Promise<void>
-  getCommand(id: string): CommandAuditRow | undefined
+  /** A command of a tenant's (ids are per tenant: another tenant may use the same one). */
+  getCommand(tenantId: string, id: string): CommandAuditRow | undefined
   /** The device's audit, newest first; `before` is the last row of the previous page. */
   listCommandsForDevice(
     deviceId: string,
@@ -54,7 +55,9 @@ export interface CommandService extends CommandSender {
 }
 
 interface Pending {
+  id: string
   deviceId: string
+  tenantId: string
   name: string
   origin: 'user' | 'auto'
   publishedAt: bigint
@@ -63,6 +66,10 @@ interface Pending {
 }
 
 const ACK = Compile(CommandAck)
+
+// neither a device id nor a tenant id has a `/` in it (registry/ids.ts), so these keys cannot collide
+const pendingKey = (deviceId: string, id: string): string => `${deviceId}/${id}`
+const answerKey = (tenantId: string, id: string): string => `${tenantId}/${id}`
 
 export function createCommandService(deps: {
   /** connected, as service account `svc:api` (may publish `devices/{id}/commands`) */
@@ -86,8 +93,12 @@ export function createCommandService(deps: {
   const metrics = createCommandMetrics(deps.metrics)
   const audit: CommandAudit = createCommandAudit(deps.db)
   const expiresAfterMs = deps.expiresAfterMs ?? COMMAND_TIMEOUT_MS
+  /**
+   * commands waiting for their ack, by device and id (pendingKey): a command id is the tenant's own, and
+   * an ack names its device by its topic
+   */
   const pending = new Map<string, Pending>()
-  /** answers still being waited for, by command id: a repeated id shares the first request's wait */
+  /** answers still being waited for, by tenant and id: a repeated id shares the first request's wait */
   const answers = new Map<string, Promise<SentCommand>>()
 
   // one process owns alerts.db: a row still pending was left by a process that stopped mid-wait
@@ -95,17 +106,18 @@ export function createCommandService(deps: {
   if (interrupted > 0) log.warn({ count: interrupted }, 'commands interrupted by a restart')
 
   function finish(
-    id: string,
+    key: string,
     outcome: { result: Exclude<CommandOutcome, 'pending'>; error?: string; ackAt?: number },
   ): void {
-    const p = pending.get(id)
+    const p = pending.get(key)
     if (!p) return
-    pending.delete(id)
-    answers.delete(id)
+    const { id } = p
+    pending.delete(key)
+    answers.delete(answerKey(p.tenantId, id))
     clearTimeout(p.timer)
     metrics.pending.set(pending.size)
     try {
-      audit.settle(id, outcome)
+      audit.settle(p.tenantId, id, outcome)
     } catch (err) {
       // the caller still gets the device's answer; the row stays pending and is marked at the next start
       log.error({ commandId: id, err: (err as Error).message }, 'command audit update failed')
@@ -138,27 +150,29 @@ export function createCommandService(deps: {
       log.warn({ deviceId: t.deviceId }, 'command ack rejected')
       return
     }
-    const p = pending.get(ack.id)
+    // a device publishes only under its own subtree (broker policy): the key holds the topic's device,
+    // so an ack naming another device's command finds nothing to settle, here or in the audit
+    const key = pendingKey(t.deviceId, ack.id)
+    const p = pending.get(key)
     const at = now()
     if (!p) {
-      // after a timeout, or a duplicate QoS 1 delivery: only a timed-out row takes it, once
+      // after a timeout, or a duplicate QoS 1 delivery: only a timed-out row of this device takes it, once
       try {
         if (audit.recordLateAck(ack.id, t.deviceId, { ok: ack.ok, error: ack.error, at }))
           log.warn({ commandId: ack.id, deviceId: t.deviceId, ok: ack.ok }, 'command acknowledged late')
+        // a repeat of an ack already taken, or one naming another device's command: debug, since a device
+        // can send these as fast as it likes
+        else
+          log.debug(
+            { commandId: ack.id, deviceId: t.deviceId },
+            'command ack matches no command of its device',
+          )
       } catch (err) {
         log.error({ commandId: ack.id, err: (err as Error).message }, 'command audit update failed')
       }
       return
     }
-    // a device publishes only under its own subtree (broker policy): another device cannot answer for it
-    if (p.deviceId !== t.deviceId) {
-      log.warn(
-        { commandId: ack.id, deviceId: t.deviceId, expected: p.deviceId },
-        'command ack from wrong device',
-      )
-      return
-    }
-    finish(ack.id, {
+    finish(key, {
       result: ack.ok ? 'ok' : 'error',
       error: ack.ok ? undefined : (ack.error ?? 'the device refused the command'),
       ackAt: at,
@@ -184,8 +198,8 @@ export function createCommandService(deps: {
         if (!COMMAND_ID_RE.test(req.id))
           throw new CourtyardError('BAD_REQUEST', 'a command id is 1-64 of A-Z a-z 0-9 . _ : -')
         // the same id is the same command: join its wait, or get the answer it got
-        const known = answers.get(req.id)
-        const row = audit.get(req.id)
+        const known = answers.get(answerKey(device.tenantId, req.id))
+        const row = audit.get(device.tenantId, req.id)
         if (row !== undefined || known !== undefined) {
           if (row === undefined || !isSameCommand(row, { deviceId: device.id, ...cmd }))
             throw new CourtyardError('CONFLICT', `command id ${req.id} was already used for another command`)
@@ -226,17 +240,20 @@ export function createCommandService(deps: {
         { commandId: id, deviceId: device.id, name: cmd.name, by: req.by, alertId: req.alertId },
         'command sent',
       )
+      const key = pendingKey(device.id, id)
       const result = new Promise<SentCommand>((resolve) => {
-        pending.set(id, {
+        pending.set(key, {
+          id,
           deviceId: device.id,
+          tenantId: device.tenantId,
           name: cmd.name,
           origin: req.by === 'auto' ? 'auto' : 'user',
           publishedAt: process.hrtime.bigint(),
-          timer: setTimeout(() => finish(id, { result: 'timeout', error: 'timeout' }), timeoutMs),
+          timer: setTimeout(() => finish(key, { result: 'timeout', error: 'timeout' }), timeoutMs),
           resolve,
         })
       })
-      answers.set(id, result)
+      answers.set(answerKey(device.tenantId, id), result)
       metrics.pending.set(pending.size)
       const message: Command = { id, name: cmd.name, args: cmd.args, ts, expiresAt: ts + expiresAfterMs }
       mqtt
@@ -244,17 +261,17 @@ export function createCommandService(deps: {
         .catch((err: Error) => {
           // e.g. the broker refused the topic; the ack wait would only end in a timeout
           log.error({ commandId: id, err: err.message }, 'command publish failed')
-          finish(id, { result: 'not_sent', error: 'the broker did not take the command' })
+          finish(key, { result: 'not_sent', error: 'the broker did not take the command' })
         })
       return result
     },
-    getCommand: (id) => audit.get(id),
+    getCommand: (tenantId, id) => audit.get(tenantId, id),
     listCommandsForDevice: (deviceId, page) => audit.listForDevice(deviceId, page),
     listCommandsForAlert: (alertId) => audit.listForAlert(alertId),
     async close() {
       mqtt.off('message', onMessage)
-      for (const id of [...pending.keys()])
-        finish(id, { result: 'interrupted', error: 'the service stopped while waiting for the ack' })
+      for (const key of [...pending.keys()])
+        finish(key, { result: 'interrupted', error: 'the service stopped while waiting for the ack' })
     },
   }
 }

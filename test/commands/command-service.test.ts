@@ -29,7 +29,7 @@ describe('command service', () => {
     await h?.close()
   })
   const row0 = (id: string) => {
-    const row = h.commands.getCommand(id)
+    const row = h.commands.getCommand('acme', id)
     if (!row) throw new Error(`no audit row for ${id}`)
     return row
   }
@@ -38,7 +38,7 @@ describe('command service', () => {
     pile.mode = 'answer'
     let atArrival: unknown
     pile.onCommand = (cmd) => {
-      atArrival = h.commands.getCommand(cmd.id)
+      atArrival = h.commands.getCommand('acme', cmd.id)
     }
     const result = await h.commands.send({
       deviceId: 'pile-1',
@@ -58,7 +58,7 @@ describe('command service', () => {
     })
     // the audit row existed before the device saw the command
     expect(atArrival).toMatchObject({ id: result.id, result: 'pending' })
-    const row = h.commands.getCommand(result.id)
+    const row = h.commands.getCommand('acme', result.id)
     expect(row).toMatchObject({
       deviceId: 'pile-1',
       tenantId: 'acme',
@@ -82,7 +82,7 @@ describe('command service', () => {
       by: 'auto',
     })
     expect(result).toMatchObject({ ok: false, result: 'error', error: 'no port 12' })
-    expect(h.commands.getCommand(result.id)).toMatchObject({
+    expect(h.commands.getCommand('acme', result.id)).toMatchObject({
       result: 'error',
       error: 'no port 12',
       by: 'auto',
@@ -95,15 +95,15 @@ describe('command service', () => {
     const result = await h.commands.send({ deviceId: 'pile-1', name: 'ping', args: {}, by: 'token:acme ops' })
     expect(result).toEqual({ id: result.id, ok: false, error: 'timeout', result: 'timeout' })
     expect(pile.received.at(-1)?.id).toBe(result.id)
-    const row = h.commands.getCommand(result.id)
+    const row = h.commands.getCommand('acme', result.id)
     expect(row).toMatchObject({ result: 'timeout', error: 'timeout' })
     expect(row?.ackAt).toBeUndefined()
 
     await pile.client.publishAsync(topics.commandAck('pile-1'), JSON.stringify({ id: result.id, ok: true }), {
       qos: 1,
     })
-    await until(() => h.commands.getCommand(result.id)?.lateAck === true)
-    expect(h.commands.getCommand(result.id)).toMatchObject({
+    await until(() => h.commands.getCommand('acme', result.id)?.lateAck === true)
+    expect(h.commands.getCommand('acme', result.id)).toMatchObject({
       result: 'ok',
       lateAck: true,
       ackAt: expect.any(Number),
@@ -128,7 +128,7 @@ describe('command service', () => {
     h.service.off('message', seen)
     const result = await sending
     expect(result).toMatchObject({ id, ok: false, result: 'timeout' })
-    expect(h.commands.getCommand(id)?.lateAck).toBeUndefined()
+    expect(h.commands.getCommand('acme', id)?.lateAck).toBeUndefined()
   })
 
   it.each([
@@ -180,11 +180,11 @@ describe('command service', () => {
     })
     await first.ready
     const waiting = first.send({ deviceId: 'pile-1', name: 'ping', args: {}, by: 'auto' })
-    await until(() => pile.received.some((c) => first.getCommand(c.id)?.result === 'pending'))
+    await until(() => pile.received.some((c) => first.getCommand('acme', c.id)?.result === 'pending'))
     const id = pile.received.at(-1)!.id
     await first.close()
     expect(await waiting).toMatchObject({ id, ok: false, result: 'interrupted' })
-    expect(h.commands.getCommand(id)).toMatchObject({ result: 'interrupted' })
+    expect(h.commands.getCommand('acme', id)).toMatchObject({ result: 'interrupted' })
 
     // a row left pending by a process that died is settled by the next one to open alerts.db
     h.db.prepare("UPDATE device_commands SET result = 'pending', error = NULL WHERE id = ?").run(id)
@@ -196,7 +196,7 @@ describe('command service', () => {
       metrics: h.metrics,
       isConnected: h.broker.isConnected,
     })
-    expect(second.getCommand(id)).toMatchObject({ result: 'interrupted' })
+    expect(second.getCommand('acme', id)).toMatchObject({ result: 'interrupted' })
     await second.close()
   })
 

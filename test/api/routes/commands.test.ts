@@ -128,6 +128,55 @@ describe('command routes', () => {
     expect(pile.received.filter((c) => c.id === 'op-43')).toHaveLength(1)
   })
 
+  it('keeps command ids per tenant: another tenant’s id is neither refused, nor revealed, nor taken', async () => {
+    pile.mode = 'answer'
+    const { secret } = await h.registry.provisionDevice({
+      id: 'pile-b2',
+      kind: 'charging-pile',
+      siteId: 'bravo-shed',
+    })
+    h.secrets.set('pile-b2', secret)
+    const bravoPile = await h.pile('pile-b2', 'answer')
+    const ping = (id: string) => ({ id, name: 'ping', args: {} })
+    const bravo = { token: h.tokens.bravoManager }
+
+    // acme used `shared-7` first: bravo's own `shared-7` is a command of its own, sent and answered
+    const acme7 = await h.call('POST', '/api/v1/devices/pile-1/commands', { body: ping('shared-7') })
+    expect(acme7).toEqual({ status: 200, body: { id: 'shared-7', ok: true } })
+    const bravo7 = await h.call('POST', '/api/v1/devices/pile-b2/commands', {
+      ...bravo,
+      body: ping('shared-7'),
+    })
+    expect(bravo7).toEqual({ status: 200, body: { id: 'shared-7', ok: true } })
+    expect(bravoPile.received.map((c) => c.id)).toEqual(['shared-7'])
+
+    // bravo used `shared-8` first: it does not take the id from acme
+    const bravo8 = await h.call('POST', '/api/v1/devices/pile-b2/commands', {
+      ...bravo,
+      body: ping('shared-8'),
+    })
+    expect(bravo8.status).toBe(200)
+    const acme8 = await h.call('POST', '/api/v1/devices/pile-1/commands', { body: ping('shared-8') })
+    expect(acme8).toEqual({ status: 200, body: { id: 'shared-8', ok: true } })
+    expect(pile.received.filter((c) => c.id.startsWith('shared-')).map((c) => c.id)).toEqual([
+      'shared-7',
+      'shared-8',
+    ])
+
+    // each tenant's audit holds its own rows, by its own callers
+    const acmeAudit = await h.call('GET', '/api/v1/devices/pile-1/commands?limit=1000')
+    const bravoAudit = await h.call('GET', '/api/v1/devices/pile-b2/commands', bravo)
+    const shared = (items: { id: string; by: string }[]) =>
+      items.filter((r) => r.id.startsWith('shared-')).map((r) => `${r.id} ${r.by}`)
+    expect(shared(acmeAudit.body.items)).toEqual(['shared-8 token:acme ops', 'shared-7 token:acme ops'])
+    expect(shared(bravoAudit.body.items)).toEqual(['shared-8 token:bravo ops', 'shared-7 token:bravo ops'])
+
+    // within a tenant an id still names one command: another device of acme may not reuse it
+    const reused = await h.call('POST', '/api/v1/devices/pile-2/commands', { body: ping('shared-7') })
+    expect(reused.status).toBe(409)
+    expect(errorCode(reused.body)).toBe('CONFLICT')
+  })
+
   it.each([
     [
       'a command the kind does not take',
