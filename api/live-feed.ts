@@ -70,6 +70,16 @@ function targetOf(raw: unknown): SubscribeTarget | undefined {
   return undefined
 }
 
+/**
+ * A (un)subscribe's target and ack. socket.io passes the ack as the last argument, so one sent without a
+ * target arrives as the first: it gets its BAD_REQUEST instead of waiting for an answer that never came.
+ */
+function targetAndAck(args: unknown[]): [unknown, ((res: SubscribeAck) => void) | undefined] {
+  const last = args.at(-1)
+  const ack = typeof last === 'function' ? (last as (res: SubscribeAck) => void) : undefined
+  return [ack !== undefined && args.length === 1 ? undefined : args[0], ack]
+}
+
 export function createLiveFeed(deps: {
   io: LiveServer
   registry: Registry
@@ -196,20 +206,20 @@ export function createLiveFeed(deps: {
   io.on('connection', (socket) => {
     metrics.liveClients.inc()
     outbox.corkFlushes(socket.conn)
-    socket.on('subscribe', (target, ack) => {
+    socket.on('subscribe', (...args) => {
+      const [target, ack] = targetAndAck(args)
       // the ack comes after the broker's SUBACK, so a client that got `ok` misses no reading
       subscribe(socket, target).then(
-        (res) => typeof ack === 'function' && ack(res),
+        (res) => ack?.(res),
         (err) => {
           log.error({ err }, 'live subscribe failed')
-          if (typeof ack === 'function')
-            ack({ ok: false, error: 'INTERNAL', message: 'subscribing failed; try again' })
+          ack?.({ ok: false, error: 'INTERNAL', message: 'subscribing failed; try again' })
         },
       )
     })
-    socket.on('unsubscribe', (target, ack) => {
-      const res = unsubscribe(socket, target)
-      if (typeof ack === 'function') ack(res)
+    socket.on('unsubscribe', (...args) => {
+      const [target, ack] = targetAndAck(args)
+      ack?.(unsubscribe(socket, target))
     })
     socket.on('disconnect', () => {
       metrics.liveClients.dec()

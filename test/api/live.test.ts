@@ -212,6 +212,22 @@ describe('subscriptions', () => {
     expect(ack).toMatchObject({ ok: false, error: code })
   })
 
+  it.each(['subscribe', 'unsubscribe'] as const)(
+    'answers a %s that names no target with BAD_REQUEST, instead of leaving its ack unanswered',
+    async (event) => {
+      const s = await connected(tokens.acmeViewer)
+      // socket.io hands the ack over as the first argument when the client sends nothing else
+      const emit = s.timeout(10_000).emitWithAck as unknown as (ev: string) => Promise<unknown>
+      const ack = await emit.call(s.timeout(10_000), event)
+      expect(ack).toMatchObject({
+        ok: false,
+        error: 'BAD_REQUEST',
+        message: expect.stringContaining('siteId'),
+      })
+      expect(s.connected).toBe(true)
+    },
+  )
+
   it('sends alerts to the rooms of the alert’s device and site', async () => {
     const s = await connected(tokens.acmeViewer)
     await subscribe(s, { siteId: 'acme-shed' })
