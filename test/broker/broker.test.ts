@@ -51,6 +51,9 @@ describe('broker authentication', () => {
     ['a client id other than the username', { ...device('pile-001', 'secret-1'), clientId: 'pile-002' }, 2],
     ['an empty client id', { ...device('pile-001', 'secret-1'), clientId: '', clean: true }, 2],
     ['no credentials', { clientId: 'pile-001' }, 4],
+    // protocol (Connection limits): CONNACK 1 until the service speaks MQTT 5, whatever the secret
+    ['an MQTT 5 client', device('pile-001', 'secret-1', { protocolVersion: 5 }), 1],
+    ['a client id over 64 characters', { ...device('pile-001', 'secret-1'), clientId: 'p'.repeat(200) }, 2],
     ['a wrong service secret', { ...service(), password: 'x' }, 4],
     [
       'a Will on another device',
