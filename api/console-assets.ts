@@ -2,6 +2,11 @@
 // cached for a year (their names change with their content), index.html is revalidated on every load,
 // and the console's client routes answer index.html so a reload or a shared link opens the same page.
 // Without a build, those paths answer a page that says how to make one.
+//
+// The console's pages carry a Content-Security-Policy: scripts, styles and connections (the API and
+// socket.io) only from this origin, no plugins, no <base>, and no framing by any page (clickjacking: a
+// page of another site showing the console under its own buttons). Every console response says
+// nosniff, so an asset is never run as something other than its declared type.
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import fastifyStatic from '@fastify/static'
@@ -19,6 +24,30 @@ export const CLIENT_ROUTES = [
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 
+/**
+ * The console is one module script and one stylesheet from /assets/, talking to /api and /socket.io on
+ * the same origin ('self' covers ws: and wss: of it); the not-built page has an inline style only.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ')
+const NOT_BUILT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+const pageHeaders = (reply: FastifyReply, csp: string) =>
+  reply
+    .header('content-security-policy', csp)
+    .header('x-frame-options', 'DENY')
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'same-origin')
+
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Courtyard: console not built</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">
@@ -33,12 +62,12 @@ export async function consoleAssets(app: FastifyInstance, opts: { dir?: string }
   const built = dir !== undefined && existsSync(join(dir, 'index.html'))
   const sendIndex = (reply: FastifyReply) => {
     if (!built)
-      return reply
+      return pageHeaders(reply, NOT_BUILT_CSP)
         .status(503)
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
         .send(NOT_BUILT)
-    return reply.header('cache-control', 'no-cache').sendFile('index.html', dir)
+    return pageHeaders(reply, CONSOLE_CSP).header('cache-control', 'no-cache').sendFile('index.html', dir)
   }
   if (built) {
     await app.register(fastifyStatic, {
@@ -47,7 +76,10 @@ export async function consoleAssets(app: FastifyInstance, opts: { dir?: string }
       prefix: '/assets/',
       index: false,
       cacheControl: false,
-      setHeaders: (res) => res.setHeader('cache-control', IMMUTABLE),
+      setHeaders: (res) => {
+        res.setHeader('cache-control', IMMUTABLE)
+        res.setHeader('x-content-type-options', 'nosniff')
+      },
     })
   }
   for (const url of CLIENT_ROUTES) {
