@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import type { AlertsDb } from '../alerts/index.ts'
 import type { Alert } from '../domain/alerts.ts'
-import { DEFAULT_RETRY_POLICY } from './routing.ts'
+import { DEFAULT_RETRY_POLICY, type DropCause } from './routing.ts'
 import type { ChannelType, DeliveryState, NotifyItem, NotifyReason } from './types.ts'
 
 export interface Tracking {
@@ -103,6 +103,29 @@ export interface PendingItem {
   item: NotifyItem
 }
 
+/** An alert taken off a queued entry: acknowledged or silenced by the time the entry was due. */
+export type ItemDrop = { alertId: string; reason: NotifyReason } & DropCause
+
+/** One alert's line in the delivery log of its alert: the entry, and why it was dropped for this alert. */
+export type SentForAlert = OutboxEntry & {
+  reason: NotifyReason
+  dropped?: { at: number } & DropCause
+}
+
+interface DroppedColumns {
+  dropped_at: number | null
+  dropped_cause: DropCause['cause'] | null
+  dropped_by: string | null
+  dropped_silence_id: string | null
+}
+
+const toDropped = (r: DroppedColumns): SentForAlert['dropped'] => {
+  if (r.dropped_at === null || r.dropped_cause === null) return undefined
+  return r.dropped_cause === 'silence'
+    ? { at: r.dropped_at, cause: 'silence', silenceId: r.dropped_silence_id ?? '' }
+    : { at: r.dropped_at, cause: 'acknowledged', ...(r.dropped_by !== null && { by: r.dropped_by }) }
+}
+
 export const newOutboxId = () => `ntf-${randomBytes(9).toString('base64url')}`
 
 export function createDeliveryStore(db: AlertsDb, opts: { holdMs?: number } = {}) {
@@ -199,8 +222,18 @@ export function createDeliveryStore(db: AlertsDb, opts: { holdMs?: number } = {}
       `INSERT INTO notify_suppressed (alert_id, tenant_id, route_id, reason, cause, silence_id, at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
+    dropItem: db.prepare(
+      `UPDATE notify_outbox_alerts SET dropped_at = @at, dropped_cause = @cause, dropped_by = @by,
+         dropped_silence_id = @silenceId
+       WHERE outbox_id = @id AND alert_id = @alertId AND reason = @reason`,
+    ),
+    setItems: db.prepare(`UPDATE notify_outbox SET items = ? WHERE id = ? AND state = 'pending'`),
+    dropEntry: db.prepare(
+      `UPDATE notify_outbox SET state = 'dropped', next_attempt_at = @at WHERE id = @id AND state = 'pending'`,
+    ),
     forAlert: db.prepare(
-      `SELECT o.*, oa.reason AS reason FROM notify_outbox_alerts oa JOIN notify_outbox o ON o.id = oa.outbox_id
+      `SELECT o.*, oa.reason AS reason, oa.dropped_at, oa.dropped_cause, oa.dropped_by, oa.dropped_silence_id
+       FROM notify_outbox_alerts oa JOIN notify_outbox o ON o.id = oa.outbox_id
        WHERE oa.alert_id = ? ORDER BY o.created_at, o.id`,
     ),
     suppressedForAlert: db.prepare('SELECT * FROM notify_suppressed WHERE alert_id = ? ORDER BY seq'),
@@ -343,6 +376,27 @@ export function createDeliveryStore(db: AlertsDb, opts: { holdMs?: number } = {}
         error: r.error ?? null,
       })
     },
+    /**
+     * Takes alerts off a queued entry (acknowledged or silenced by the time it was due; routing.ts
+     * dropCause), in one transaction: each is marked dropped, with why, in the entry's alert log; the entry
+     * keeps the items left to send, or is `dropped` itself when none is left (never sent, out of the queue).
+     */
+    dropItems(id: string, drops: readonly ItemDrop[], keep: readonly NotifyItem[], at: number): void {
+      db.transaction(() => {
+        for (const x of drops)
+          s.dropItem.run({
+            id,
+            alertId: x.alertId,
+            reason: x.reason,
+            at,
+            cause: x.cause,
+            by: x.cause === 'acknowledged' ? (x.by ?? null) : null,
+            silenceId: x.cause === 'silence' ? x.silenceId : null,
+          })
+        if (keep.length === 0) s.dropEntry.run({ id, at })
+        else s.setItems.run(JSON.stringify(keep), id)
+      })()
+    },
     outboxDepth(): number {
       return (s.depth.get() as { n: number }).n
     },
@@ -365,12 +419,16 @@ export function createDeliveryStore(db: AlertsDb, opts: { holdMs?: number } = {}
         s.pruneSuppressed.run(before)
       })()
     },
-    /** The delivery log of one alert: outbox entries that carried it and suppressed notifications. */
+    /**
+     * The delivery log of one alert: outbox entries that carried it (with why it was taken off one that
+     * waited, if it was) and suppressed notifications.
+     */
     forAlert(alertId: string) {
-      const sent = (s.forAlert.all(alertId) as (OutboxRow & { reason: NotifyReason })[]).map((r) => ({
-        ...toEntry(r),
-        reason: r.reason,
-      }))
+      const rows = s.forAlert.all(alertId) as (OutboxRow & DroppedColumns & { reason: NotifyReason })[]
+      const sent = rows.map((r): SentForAlert => {
+        const dropped = toDropped(r)
+        return { ...toEntry(r), reason: r.reason, ...(dropped && { dropped }) }
+      })
       const suppressed = s.suppressedForAlert.all(alertId) as {
         tenant_id: string
         route_id: string

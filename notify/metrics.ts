@@ -49,7 +49,7 @@ export function createNotifyMetrics(
       () =>
         new Counter({
           name: 'courtyard_notifications_total',
-          help: 'notification attempts by outcome: delivered, failed (will retry) or dead (given up: not worth retrying, or still failing once 24 h old)',
+          help: 'notification attempts by outcome: delivered, failed (will retry) or dead (given up: not worth retrying, or still failing once 24 h old); dropped: a queued message not sent, every alert in it acknowledged or silenced by the time it was due',
           labelNames: ['channel_type', 'outcome'],
           registers: [registry],
         }),
@@ -71,7 +71,7 @@ export function createNotifyMetrics(
       () =>
         new Counter({
           name: 'courtyard_notifications_suppressed_total',
-          help: 'notifications not sent because of a silence or a maintenance window',
+          help: 'notifications of an alert not sent, by cause: silence or maintenance (when planned), or acknowledged or silence (taken off a queued message when it was due)',
           labelNames: ['cause'],
           registers: [registry],
         }),

@@ -137,6 +137,17 @@ const MIGRATIONS: readonly PartMigration[] = [
         WHERE state = 'pending' AND attempts > 0 AND last_attempt_at IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    description:
+      'notify_outbox_alerts.dropped_*: an alert taken off a queued page (acknowledged or silenced by the time it was due)',
+    sql: `
+      ALTER TABLE notify_outbox_alerts ADD COLUMN dropped_at INTEGER;
+      ALTER TABLE notify_outbox_alerts ADD COLUMN dropped_cause TEXT;
+      ALTER TABLE notify_outbox_alerts ADD COLUMN dropped_by TEXT;
+      ALTER TABLE notify_outbox_alerts ADD COLUMN dropped_silence_id TEXT;
+    `,
+  },
 ]
 
 export function migrateNotifyTables(db: AlertsDb): number {

@@ -8,7 +8,7 @@
 // (outbox-worker.ts), so a receiver that hangs delays its own channel only.
 import type { Logger } from 'pino'
 import type { Registry as MetricsRegistry } from 'prom-client'
-import { type AlertsDb, createTransitionFeed } from '../alerts/index.ts'
+import { type AlertsDb, createAlertStore, createTransitionFeed } from '../alerts/index.ts'
 import type { Alert, TransitionKind } from '../domain/alerts.ts'
 import type { AlertBus, AlertChange } from '../domain/bus.ts'
 import type { SecretBox } from '../domain/secret-box.ts'
@@ -33,7 +33,7 @@ export interface NotifierDeps {
   /**
    * The engine's current view of an alert. When given, repeats and escalations check it first, so a
    * change the notifier missed (it was not listening) never leaves an acknowledged or cleared alert
-   * repeating.
+   * repeating. A queued page is judged against it when due (alerts.db is read when it is not given).
    */
   currentAlert?(alertId: string): Alert | undefined
   /** the engine's maintenance windows: no notifications inside them (the alert still exists) */
@@ -82,6 +82,12 @@ export const DEFAULT_GROUP_WINDOW_MS = 30_000
 const DAY_MS = 86_400_000
 const QUIET_KINDS: ReadonlySet<TransitionKind> = new Set(['repeated', 'command', 'notified'])
 
+/** Reads an alert as alerts.db holds it now, for a notifier not given the engine's `currentAlert`. */
+function alertsAsStored(db: AlertsDb): (alertId: string) => Alert | undefined {
+  const store = createAlertStore(db)
+  return (alertId) => store.get(alertId)
+}
+
 export function createNotifier(deps: NotifierDeps): Notifier {
   const log = deps.log.child({ component: 'notifier' })
   migrateNotifyTables(deps.db)
@@ -110,6 +116,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     metrics,
     log,
     getSite: deps.getSite,
+    // a page is judged when due against the alert as stored now (acknowledged, silenced since)
+    alertNow: deps.currentAlert ?? alertsAsStored(deps.db),
     fetch: deps.fetch ?? guarded!.fetch,
     mail: deps.createMailTransport
       ? () => {

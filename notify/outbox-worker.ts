@@ -8,16 +8,21 @@
 // behind another: a new page makes the entry it would wait behind due at once (delivery-store.ts
 // addOutbox), and an entry failing for `policy.holdMs` no longer holds back the later ones: when it fails
 // again the run goes on with them (it keeps its own retries until it is `maxAgeMs` old).
+// Whether a page still goes is judged when it is due, against its alerts and the silences as they are now
+// (routing.ts dropCause): an alert acknowledged or silenced while its page waited (the group window, a
+// retry, a channel held back) is taken off the page, which goes with the others or, with none left, is
+// dropped; the alert's delivery log says so.
 // An outcome alerts.db refused to record (locked past its busy timeout) is kept here, and its channel sends
 // nothing until it is written: the entry is still `pending` and due in the database, and sending it again
 // would page a crew twice through robots and mail that cannot tell.
 import type { Logger } from 'pino'
+import type { Alert } from '../domain/alerts.ts'
 import type { NotifyConfigStore } from './config-store.ts'
-import type { DeliveryStore, OutboxEntry } from './delivery-store.ts'
+import type { DeliveryStore, ItemDrop, OutboxEntry } from './delivery-store.ts'
 import type { NotifyMetrics } from './metrics.ts'
-import { heldTooLong, type RetryPolicy, retryDelayMs, shouldRetry } from './routing.ts'
+import { dropCause, heldTooLong, type RetryPolicy, retryDelayMs, shouldRetry } from './routing.ts'
 import { type FetchLike, type MailTransport, type SendOutcome, sendEmail, sendWebhook } from './senders.ts'
-import type { OutgoingMessage, SiteInfo } from './types.ts'
+import type { NotifyItem, OutgoingMessage, SiteInfo } from './types.ts'
 
 export interface OutboxWorkerDeps {
   config: NotifyConfigStore
@@ -25,6 +30,8 @@ export interface OutboxWorkerDeps {
   metrics: NotifyMetrics
   log: Logger
   getSite(siteId: string): SiteInfo | undefined
+  /** the alert as stored now (alerts.db): a page about it is judged against it when due */
+  alertNow(alertId: string): Alert | undefined
   fetch: FetchLike
   mail?: () => { transport: MailTransport; from: string }
   policy: RetryPolicy
@@ -123,8 +130,52 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
     return sendEmail({ transport, from, config: channel.config, msg, timeoutMs: d.httpTimeoutMs })
   }
 
+  /** The entry's items judged now (routing.ts dropCause): those still to send, and those taken off it. */
+  function screen(e: OutboxEntry, now: number): { keep: NotifyItem[]; drops: ItemDrop[] } {
+    const silences = d.config.activeSilences(e.tenantId, now)
+    const keep: NotifyItem[] = []
+    const drops: ItemDrop[] = []
+    for (const item of e.items) {
+      const why = dropCause(item.reason, d.alertNow(item.alert.id) ?? item.alert, silences, now)
+      if (why) drops.push({ alertId: item.alert.id, reason: item.reason, ...why })
+      else keep.push(item)
+    }
+    return { keep, drops }
+  }
+
+  /**
+   * Takes the alerts acknowledged or silenced since the entry was made off it, recorded: the entry left to
+   * send, `dropped` when nothing of it goes, `refused` when alerts.db refused (it stays as it was, due).
+   */
+  function stillToSend(e: OutboxEntry, now: number): OutboxEntry | 'dropped' | 'refused' {
+    let judged: ReturnType<typeof screen>
+    try {
+      judged = screen(e, now)
+      if (judged.drops.length === 0) return e
+      d.deliveries.dropItems(e.id, judged.drops, judged.keep, now)
+    } catch (err) {
+      d.log.warn(
+        { id: e.id, channelId: e.channelId, err: (err as Error).message },
+        'notification not judged (alerts.db refused): the channel waits until it is',
+      )
+      return 'refused'
+    }
+    for (const x of judged.drops) d.metrics.suppressed.inc({ cause: x.cause })
+    const gone = judged.keep.length === 0
+    if (gone) d.metrics.notifications.inc({ channel_type: e.channelType, outcome: 'dropped' })
+    d.log.info(
+      { id: e.id, channelId: e.channelId, dropped: judged.drops, left: judged.keep.length },
+      gone ? 'queued notification dropped' : 'alerts taken off a queued notification',
+    )
+    return gone ? 'dropped' : { ...e, items: judged.keep }
+  }
+
   /** Attempts one entry and records the outcome; true when the channel should be left alone this tick. */
-  async function deliver(e: OutboxEntry, now: number): Promise<boolean> {
+  async function deliver(queued: OutboxEntry, now: number): Promise<boolean> {
+    const e = stillToSend(queued, now)
+    // dropped: the next entry is the channel's head now
+    if (e === 'dropped') return false
+    if (e === 'refused') return true
     if (e.attempts > 0) d.metrics.retries.inc({ channel_type: e.channelType })
     let outcome: SendOutcome
     try {

@@ -1,7 +1,7 @@
 // Pure decisions: which routes an alert matches, how often it repeats, which silence holds it, and when a
 // failed delivery is tried again.
 import { type Alert, type Severity, severityRank } from '../domain/alerts.ts'
-import { DEFAULT_REPEAT_EVERY_MIN, type NotificationRoute, type Silence } from './types.ts'
+import { DEFAULT_REPEAT_EVERY_MIN, type NotificationRoute, type NotifyReason, type Silence } from './types.ts'
 
 const MIN_MS = 60_000
 
@@ -42,6 +42,29 @@ export function silenceMatches(silence: Silence, alert: Alert, at: number): bool
 
 export const findSilence = (silences: readonly Silence[], alert: Alert, at: number): Silence | undefined =>
   silences.find((s) => silenceMatches(s, alert, at))
+
+/** Why a queued page about an alert is not sent after all; see dropCause. */
+export type DropCause = { cause: 'acknowledged'; by?: string } | { cause: 'silence'; silenceId: string }
+
+/**
+ * Whether a page that waited in the outbox (its group window, a retry, a channel held back) still goes,
+ * judged when it is due against the alert and the silences as they are now. Acknowledged: someone is on
+ * it, so its raise, repeats and escalation no longer go (its clear does, and a rise in severity, which the
+ * planner pages for an acknowledged alert too). Silenced now: nothing about it goes while the silence
+ * lasts, as the planner holds back what it plans then.
+ */
+export function dropCause(
+  reason: NotifyReason,
+  alert: Alert,
+  silences: readonly Silence[],
+  now: number,
+): DropCause | undefined {
+  const acknowledged = alert.state === 'acknowledged' || alert.acknowledgedAt !== undefined
+  if (acknowledged && reason !== 'cleared' && reason !== 'severity_changed')
+    return { cause: 'acknowledged', by: alert.acknowledgedBy }
+  const silence = findSilence(silences, alert, now)
+  return silence && { cause: 'silence', silenceId: silence.id }
+}
 
 /**
  * A failed delivery is tried again until it is `maxAgeMs` old, however many attempts that takes: a

@@ -109,5 +109,6 @@ export interface OutgoingMessage {
   items: NotifyItem[]
 }
 
-export const DELIVERY_STATES = ['pending', 'delivered', 'dead'] as const
+/** `dropped`: never sent, because every alert it was about was acknowledged or silenced by the time it was due */
+export const DELIVERY_STATES = ['pending', 'delivered', 'dead', 'dropped'] as const
 export type DeliveryState = (typeof DELIVERY_STATES)[number]

@@ -58,11 +58,19 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<{
           at: e.createdAt,
           channelId: e.channelId,
           channelType: e.channelType,
-          state: e.state,
+          // the message may have gone with its other alerts: this alert's own state is that it was dropped
+          state: e.dropped ? ('dropped' as const) : e.state,
           attempts: e.attempts,
-          deliveredAt: e.deliveredAt,
+          deliveredAt: e.dropped ? undefined : e.deliveredAt,
           lastError: e.lastError,
           deliveryId: e.id,
+          ...(e.dropped && {
+            droppedAt: e.dropped.at,
+            cause: e.dropped.cause,
+            ...(e.dropped.cause === 'acknowledged'
+              ? { acknowledgedBy: e.dropped.by }
+              : { silenceId: e.dropped.silenceId }),
+          }),
         })),
         ...log.suppressed.filter(mine).map((s) => ({
           kind: 'suppressed' as const,

@@ -183,12 +183,28 @@ export const AlertNotification = Type.Object({
   at: EpochMs,
   channelId: Type.Optional(Type.String()),
   channelType: Type.Optional(Type.Enum(CHANNEL_TYPES)),
-  state: Type.Optional(Type.Enum(DELIVERY_STATES)),
+  state: Type.Optional(
+    Type.Enum(DELIVERY_STATES, {
+      description:
+        'of this alert on the message: `dropped` when the alert was taken off it before it went (acknowledged or silenced by the time it was due; see `cause`), the message going with any other alerts it carried',
+    }),
+  ),
   attempts: Type.Optional(Type.Integer()),
   deliveredAt: Type.Optional(EpochMs),
+  droppedAt: Type.Optional(EpochMs),
   lastError: Type.Optional(Type.String()),
   deliveryId: Type.Optional(Type.String()),
   routeId: Type.Optional(Type.String()),
-  cause: Type.Optional(Type.Enum(['silence', 'maintenance'] as const)),
+  cause: Type.Optional(
+    Type.Enum(['silence', 'maintenance', 'acknowledged'] as const, {
+      description:
+        'why it was not sent: suppressed by a silence or a maintenance window when planned, or dropped from a waiting message because the alert was acknowledged or silenced',
+    }),
+  ),
+  acknowledgedBy: Type.Optional(
+    Type.String({
+      description: 'dropped because acknowledged: by whom (`user:<username>` or `token:<name>`)',
+    }),
+  ),
   silenceId: Type.Optional(Type.String()),
 })

@@ -23,6 +23,7 @@ import {
   commitChange,
   hmacHex,
   LOOPBACK,
+  MIN,
   makeAlert,
   type Receiver,
   SEC,
@@ -356,6 +357,70 @@ describe('notification API', () => {
       expect(unknown.status).toBe(404)
       expect(errorCode(unknown.body)).toBe('NOT_FOUND')
       expect(unknown.body.message).toContain('alr-nope')
+    } finally {
+      await notifier.stop()
+    }
+  })
+
+  it('lists a page dropped because its alert was acknowledged while it waited for the receiver, naming who acknowledged', async () => {
+    const bus: AlertBus = new EventEmitter<AlertBusEvents>()
+    const notifier = createNotifier({
+      db: a.db as AlertsDb,
+      bus,
+      getSite: (id) => SITES[id],
+      log: pino({ level: 'silent' }),
+      metrics: new MetricsRegistry(),
+      now: () => a.clock.t,
+      webhookAllowNets: LOOPBACK,
+    })
+    try {
+      // the receiver is down: its port refuses connections
+      await rx.close()
+      const ch = await a.call('POST', '/api/v1/notification-channels', tokens.acmeManager, {
+        type: 'webhook',
+        name: 'hook',
+        url: `${rx.url}/in`,
+      })
+      await a.call('POST', '/api/v1/notification-routes', tokens.acmeManager, {
+        name: 'all',
+        channelIds: [ch.body.id],
+        repeatEveryMin: { critical: null },
+      })
+      const alert = makeAlert({ type: 'smoke' })
+      const engine = createAlertStore(a.db as AlertsDb)
+      const emit = (c: ReturnType<typeof change>) => {
+        commitChange(engine, c)
+        bus.emit('change', c)
+      }
+      emit(change(alert, 'raised', T0))
+      a.clock.t = T0 + 30 * SEC
+      await notifier.tick(a.clock.t)
+      const acked = {
+        ...alert,
+        state: 'acknowledged' as const,
+        acknowledgedAt: T0 + MIN,
+        acknowledgedBy: 'user:ann',
+      }
+      emit(change(acked, 'acknowledged', T0 + MIN, { by: 'user:ann' }))
+      // the raise's next retry
+      a.clock.t = T0 + 2 * MIN
+      await notifier.tick(a.clock.t)
+
+      const log = await a.call('GET', `/api/v1/alerts/${alert.id}/notifications`, tokens.acmeViewer)
+      expect(log.status).toBe(200)
+      expect(log.body.items).toEqual([
+        expect.objectContaining({
+          kind: 'sent',
+          reason: 'raised',
+          channelId: ch.body.id,
+          state: 'dropped',
+          cause: 'acknowledged',
+          acknowledgedBy: 'user:ann',
+          droppedAt: T0 + 2 * MIN,
+          attempts: 1,
+        }),
+      ])
+      expect(log.body.items[0].deliveredAt).toBeUndefined()
     } finally {
       await notifier.stop()
     }
