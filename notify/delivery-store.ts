@@ -58,6 +58,8 @@ export interface OutboxEntry {
   lastAttemptAt?: number
   /** when its first attempt failed: it holds back its channel for `holdMs` from then (routing.ts) */
   firstFailedAt?: number
+  /** when the receiver refused it while accepting a later page (outbox-worker.ts runChannel) */
+  refusedAloneAt?: number
   deliveredAt?: number
   lastError?: string
 }
@@ -75,6 +77,7 @@ interface OutboxRow {
   next_attempt_at: number
   last_attempt_at: number | null
   first_failed_at: number | null
+  refused_alone_at: number | null
   delivered_at: number | null
   last_error: string | null
 }
@@ -92,6 +95,7 @@ const toEntry = (r: OutboxRow): OutboxEntry => ({
   nextAttemptAt: r.next_attempt_at,
   lastAttemptAt: r.last_attempt_at ?? undefined,
   firstFailedAt: r.first_failed_at ?? undefined,
+  refusedAloneAt: r.refused_alone_at ?? undefined,
   deliveredAt: r.delivered_at ?? undefined,
   lastError: r.last_error ?? undefined,
 })
@@ -204,6 +208,14 @@ export function createDeliveryStore(db: AlertsDb, opts: { holdMs?: number } = {}
     wakeChannel: db.prepare(
       `UPDATE notify_outbox SET next_attempt_at = @now
        WHERE state = 'pending' AND channel_id = @channelId AND ${holds('')}`,
+    ),
+    // the channel's pages past their hold wait for its next round: its receiver looks down
+    postponePastHold: db.prepare(
+      `UPDATE notify_outbox SET next_attempt_at = @until
+       WHERE state = 'pending' AND channel_id = @channelId AND first_failed_at <= @now - @holdMs`,
+    ),
+    markRefusedAlone: db.prepare(
+      'UPDATE notify_outbox SET refused_alone_at = @at WHERE id = @id AND refused_alone_at IS NULL',
     ),
     getOutbox: db.prepare('SELECT * FROM notify_outbox WHERE id = ?'),
     attempted: db.prepare(
@@ -345,7 +357,8 @@ export function createDeliveryStore(db: AlertsDb, opts: { holdMs?: number } = {}
      * on its own. Still, an entry goes out only right after every older pending one: those past holdMs
      * and not due yet are tried again with it, first. So the list is the channel's pending entries from
      * the oldest up to the first that holds, cut after its last due entry; at least `limit` long if that
-     * many are due, longer only by the older ones tried along.
+     * many are due, longer only by the older ones tried along. (The worker stops trying them along once
+     * two in a row failed: outbox-worker.ts runChannel, postponePastHold.)
      */
     dueForChannel(channelId: string, now: number, limit: number): OutboxEntry[] {
       const picked: OutboxRow[] = []
@@ -358,6 +371,20 @@ export function createDeliveryStore(db: AlertsDb, opts: { holdMs?: number } = {}
         if (upTo >= limit) break
       }
       return picked.slice(0, upTo).map(toEntry)
+    },
+    /**
+     * The channel's receiver looks down (outbox-worker.ts runChannel): its pages failing for `holdMs` or
+     * longer, which would each be retried on their own schedule and tried along before every later page,
+     * wait for one next round, `until`, all together. Returns how many.
+     */
+    postponePastHold(channelId: string, now: number, until: number): number {
+      return s.postponePastHold.run({ channelId, now, holdMs, until }).changes
+    },
+    /** The receiver refused these pages while accepting a later one: their failures are their own. */
+    markRefusedAlone(ids: readonly string[], at: number): void {
+      db.transaction(() => {
+        for (const id of ids) s.markRefusedAlone.run({ id, at })
+      })()
     },
     getOutbox(id: string): OutboxEntry | undefined {
       const r = s.getOutbox.get(id) as OutboxRow | undefined

@@ -148,6 +148,14 @@ const MIGRATIONS: readonly PartMigration[] = [
       ALTER TABLE notify_outbox_alerts ADD COLUMN dropped_silence_id TEXT;
     `,
   },
+  {
+    version: 6,
+    description:
+      'notify_outbox.refused_alone_at: a page the receiver refused while accepting a later one says nothing about it being down',
+    sql: `
+      ALTER TABLE notify_outbox ADD COLUMN refused_alone_at INTEGER;
+    `,
+  },
 ]
 
 export function migrateNotifyTables(db: AlertsDb): number {

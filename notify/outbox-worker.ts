@@ -7,7 +7,10 @@
 // costs one timeout per round, not one per queued message. Two exceptions keep a page from waiting long
 // behind another: a new page makes the entry it would wait behind due at once (delivery-store.ts
 // addOutbox), and an entry failing for `policy.holdMs` no longer holds back the later ones: when it fails
-// again the run goes on with them (it keeps its own retries until it is `maxAgeMs` old).
+// again the run goes on with them (it is retried until it is `maxAgeMs` old). Unless two such entries fail
+// in a row: then the receiver is taken as down, and the channel's entries failing that long wait for its
+// next round together instead of each being tried along with every later one (runChannel), so a receiver
+// down for hours still costs a few attempts per round and per new page, not one per queued message.
 // Whether a page still goes is judged when it is due, against its alerts and the silences as they are now
 // (routing.ts dropCause): an alert acknowledged or silenced while its page waited (the group window, a
 // retry, a channel held back) is taken off the page, which goes with the others or, with none left, is
@@ -63,6 +66,22 @@ export function interleaveByTenant<C extends { tenantId: string }>(channels: rea
 }
 
 type AttemptRecord = Parameters<OutboxWorkerDeps['deliveries']['recordAttempt']>[1]
+
+/**
+ * How an attempt leaves its channel's run: `delivered`; `refused`, a page past its hold failed again and
+ * will be retried (the run may go on, see runChannel); `gone`, the page left the queue (dropped, or given
+ * up for good) and the next one is the head; `stop`, leave the channel alone this tick (a page within its
+ * hold failed, one ran out of time, an outcome could not be recorded, the worker stops).
+ */
+type Attempted =
+  | { kind: 'delivered' }
+  | { kind: 'refused'; nextAttemptAt: number }
+  | { kind: 'gone' }
+  | { kind: 'stop' }
+const STOP: Attempted = { kind: 'stop' }
+
+/** Pages past their hold refused in a row, in one run, after which the receiver is taken as down. */
+const DOWN_AFTER = 2
 
 export function createOutboxWorker(d: OutboxWorkerDeps) {
   const stopping = new AbortController()
@@ -145,9 +164,9 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
 
   /**
    * Takes the alerts acknowledged or silenced since the entry was made off it, recorded: the entry left to
-   * send, `dropped` when nothing of it goes, `refused` when alerts.db refused (it stays as it was, due).
+   * send, `dropped` when nothing of it goes, `unjudged` when alerts.db refused (it stays as it was, due).
    */
-  function stillToSend(e: OutboxEntry, now: number): OutboxEntry | 'dropped' | 'refused' {
+  function stillToSend(e: OutboxEntry, now: number): OutboxEntry | 'dropped' | 'unjudged' {
     let judged: ReturnType<typeof screen>
     try {
       judged = screen(e, now)
@@ -158,7 +177,7 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
         { id: e.id, channelId: e.channelId, err: (err as Error).message },
         'notification not judged (alerts.db refused): the channel waits until it is',
       )
-      return 'refused'
+      return 'unjudged'
     }
     for (const x of judged.drops) d.metrics.suppressed.inc({ cause: x.cause })
     const gone = judged.keep.length === 0
@@ -170,12 +189,11 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
     return gone ? 'dropped' : { ...e, items: judged.keep }
   }
 
-  /** Attempts one entry and records the outcome; true when the channel should be left alone this tick. */
-  async function deliver(queued: OutboxEntry, now: number): Promise<boolean> {
+  /** Attempts one entry and records the outcome: how the run goes on (see Attempted). */
+  async function deliver(queued: OutboxEntry, now: number): Promise<Attempted> {
     const e = stillToSend(queued, now)
-    // dropped: the next entry is the channel's head now
-    if (e === 'dropped') return false
-    if (e === 'refused') return true
+    if (e === 'dropped') return { kind: 'gone' }
+    if (e === 'unjudged') return STOP
     if (e.attempts > 0) d.metrics.retries.inc({ channel_type: e.channelType })
     let outcome: SendOutcome
     try {
@@ -184,13 +202,13 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
       outcome = { ok: false, retryable: true, error: (err as Error).message }
     }
     // cut short by stop(): not the receiver's fault, the entry stays due as it was
-    if (stopping.signal.aborted && !outcome.ok) return true
+    if (stopping.signal.aborted && !outcome.ok) return STOP
     const attempts = e.attempts + 1
     if (outcome.ok) {
       const recorded = record(e, { state: 'delivered', at: now, nextAttemptAt: now })
       d.metrics.notifications.inc({ channel_type: e.channelType, outcome: 'delivered' })
       d.log.debug({ id: e.id, channelId: e.channelId, attempts }, 'notification delivered')
-      return !recorded
+      return recorded ? { kind: 'delivered' } : STOP
     }
     if (shouldRetry(e, now, d.policy, outcome.retryable)) {
       const nextAttemptAt = now + retryDelayMs(attempts, d.policy, d.random())
@@ -200,8 +218,8 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
         { id: e.id, channelId: e.channelId, attempts, error: outcome.error, retryInMs: nextAttemptAt - now },
         'notification failed, will retry',
       )
-      // failing for holdMs: most likely the receiver refuses this page only; the later ones go on
-      return !recorded || !heldTooLong(e, now, d.policy)
+      // failing for holdMs: the receiver may refuse this page only; the later ones may go on (runChannel)
+      return recorded && heldTooLong(e, now, d.policy) ? { kind: 'refused', nextAttemptAt } : STOP
     }
     const recorded = record(e, { state: 'dead', at: now, nextAttemptAt: now, error: outcome.error })
     d.metrics.notifications.inc({ channel_type: e.channelType, outcome: 'dead' })
@@ -211,13 +229,73 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
     )
     // the next entry is the channel's head now: tried at once after a permanent failure, at the next
     // dispatch after one that ran out of time (the receiver is likely still down)
-    return outcome.retryable || !recorded
+    return outcome.retryable || !recorded ? STOP : { kind: 'gone' }
   }
 
+  /** Marks entries the receiver refused while it accepted a later one: logged, never in the way. */
+  function markRefusedAlone(refused: readonly OutboxEntry[], now: number): void {
+    const ids = refused.filter((e) => e.refusedAloneAt === undefined).map((e) => e.id)
+    if (ids.length === 0) return
+    try {
+      d.deliveries.markRefusedAlone(ids, now)
+    } catch (err) {
+      d.log.warn({ ids, err: (err as Error).message }, 'pages refused alone not marked (alerts.db refused)')
+    }
+  }
+
+  /** The channel's pages past their hold wait for its next round; false when alerts.db refused. */
+  function postpone(channelId: string, now: number, until: number): boolean {
+    try {
+      const n = d.deliveries.postponePastHold(channelId, now, until)
+      d.log.info(
+        { channelId, pages: n, nextRoundInMs: until - now },
+        'receiver refused two pages in a row: taken as down, its older pages wait for the next round',
+      )
+      return true
+    } catch (err) {
+      d.log.warn({ channelId, err: (err as Error).message }, 'pages not postponed (alerts.db refused)')
+      return false
+    }
+  }
+
+  /**
+   * One run of a channel: its due entries in order, each older pending one past its hold tried along right
+   * before (delivery-store.ts dueForChannel). A page past its hold that fails does not stop the run: the
+   * receiver may refuse that page only. But when `DOWN_AFTER` of them in a row fail (not counting pages
+   * already known to be refused alone), the receiver is taken as down: the channel's pages past their
+   * hold wait for its next round (the last one's retry) and the rest of the run tries only pages still
+   * within their hold (a new page, a retry in its first minutes), which stop it at their first failure.
+   * So a channel whose receiver is down costs a few attempts per round and per new page, not one for each
+   * page it holds. Pages that failed before a later one was delivered in the same run are marked refused
+   * alone: the receiver answers, so their failures say nothing about it being down. Two pages in a row that
+   * the receiver refuses for themselves, not yet known as such, hold the pages past their hold behind them
+   * until a page within its hold is delivered after them (or they are given up at `maxAgeMs`); the price
+   * of not trying every page at every run of a channel that is down.
+   */
   async function runChannel(channelId: string, now: number): Promise<void> {
     if (!recordHeld(channelId)) return
+    // past their hold and refused in this run since its last delivery
+    const refused: OutboxEntry[] = []
+    let inARow = 0
+    let down = false
     for (const e of d.deliveries.dueForChannel(channelId, now, d.batch)) {
-      if (stopping.signal.aborted || (await deliver(e, now))) return
+      if (stopping.signal.aborted) return
+      if (down && heldTooLong(e, now, d.policy)) continue
+      const r = await deliver(e, now)
+      if (r.kind === 'stop') return
+      if (r.kind === 'delivered') {
+        markRefusedAlone(refused, now)
+        refused.length = 0
+        inARow = 0
+        down = false
+      } else if (r.kind === 'refused') {
+        refused.push(e)
+        if (e.refusedAloneAt !== undefined) continue
+        inARow += 1
+        if (inARow < DOWN_AFTER) continue
+        down = true
+        if (!postpone(channelId, now, r.nextAttemptAt)) return
+      }
     }
   }
 

@@ -92,3 +92,81 @@ describe('a channel held back by one page', () => {
     }
   })
 })
+
+describe('a channel whose receiver is down for hours', () => {
+  it('costs a few attempts per run and per round, not one for every page it holds, and delivers them all in order once back', async () => {
+    const h = startNotifyHarness()
+    let down = true
+    const rx = await startReceiver(0, { statusFor: () => (down ? 503 : undefined) })
+    try {
+      const ch = h.webhook(`${rx.url}/hook`)
+      h.route({ channelIds: [ch], repeatEveryMin: { critical: null } })
+      // a new raise every 15 min for 4 h, then a quiet hour, on a receiver answering 503 to everything
+      const alerts = Array.from({ length: 16 }, (_, i) =>
+        makeAlert({ siteId: i % 2 === 0 ? 'acme-shed' : 'acme-shed-2', raisedAt: T0 + i * 15 * MIN }),
+      )
+      for (let t = T0, i = 0; t < T0 + 300 * MIN; t += 30 * SEC) {
+        if (i < alerts.length && alerts[i]!.raisedAt === t) h.emit(change(alerts[i++]!, 'raised', t))
+        await h.tickAt(t)
+      }
+      const attempts = rx.received.length
+      // one channel: the attempts of one run share its sentAt
+      const perRun = new Map<number, number>()
+      for (const r of rx.received) perRun.set(r.body.sentAt, (perRun.get(r.body.sentAt) ?? 0) + 1)
+      // at most the two oldest pages (past their hold) and one within its hold; before, every run tried
+      // every older page: 16 by the end, one more with each page
+      expect(Math.max(...perRun.values())).toBeLessThanOrEqual(3)
+      // with no new page, 2 attempts a round: 8 rounds in the hour, 7.5 min apart at this jitter (before:
+      // 128, every page in each run)
+      const quiet = rx.received.filter((r) => r.body.sentAt >= T0 + 240 * MIN)
+      expect(quiet.length).toBeLessThanOrEqual(16)
+      expect(await h.metric('courtyard_notifications_total', { outcome: 'dead' })).toBe(0)
+
+      down = false
+      for (let t = T0 + 300 * MIN; t <= T0 + 310 * MIN; t += 30 * SEC) await h.tickAt(t)
+      const delivered = rx.received.slice(attempts)
+      expect(delivered.map((r) => r.body.alert.id)).toEqual(alerts.map((a) => a.id))
+      expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
+    } finally {
+      await h.close()
+      await rx.close()
+    }
+  })
+
+  it('after an outage, sends the pages behind one the receiver refuses for itself at its next round, in order, with no new page to wake it', async () => {
+    const h = startNotifyHarness()
+    let down = true
+    const poison = makeAlert()
+    const rx = await startReceiver(0, {
+      statusFor: (r) => (down ? 503 : r.body.alert.id === poison.id ? 500 : undefined),
+    })
+    try {
+      const ch = h.webhook(`${rx.url}/hook`)
+      h.route({ channelIds: [ch], repeatEveryMin: { critical: null } })
+      const later = [
+        makeAlert({ siteId: 'acme-shed-2', raisedAt: T0 + 15 * MIN }),
+        makeAlert({ raisedAt: T0 + 30 * MIN }),
+      ]
+      h.emit(change(poison, 'raised', T0))
+      for (let t = T0; t < T0 + 50 * MIN; t += 30 * SEC) {
+        for (const a of later) if (a.raisedAt === t) h.emit(change(a, 'raised', t))
+        await h.tickAt(t)
+      }
+      const duringOutage = rx.received.length
+      // the receiver is back, but refuses the poisoned raise whatever happens; nothing new is paged
+      down = false
+      for (let t = T0 + 50 * MIN; t <= T0 + 70 * MIN; t += 30 * SEC) await h.tickAt(t)
+      const after = rx.received.slice(duringOutage)
+      const delivered = after.filter((r) => r.body.alert.id !== poison.id)
+      expect(delivered.map((r) => r.body.alert.id)).toEqual(later.map((a) => a.id))
+      // right after one more try of the poisoned raise, in the same run
+      const i = after.indexOf(delivered[0]!)
+      expect(after[i - 1]!.body.alert.id).toBe(poison.id)
+      expect(after[i - 1]!.body.sentAt).toBe(delivered[0]!.body.sentAt)
+      expect(await h.metric('courtyard_notification_outbox_depth')).toBe(1)
+    } finally {
+      await h.close()
+      await rx.close()
+    }
+  })
+})
