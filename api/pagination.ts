@@ -20,11 +20,13 @@ const fieldOk = (v: unknown, f: CursorField): boolean =>
 /**
  * Decodes a cursor and checks that it carries `keys` of the expected types and ranges. A cursor is
  * client-held, so anything in it reaches a query only after this check: a forged one is a 400
- * BAD_CURSOR, never a malformed query (which InfluxDB answers with an error, a 502 here).
+ * BAD_CURSOR, never a malformed query (which InfluxDB answers with an error, a 502 here). `valid`
+ * checks what the fields must be together (e.g. a window's start not after its end).
  */
 export function decodeCursor<T extends Record<string, string | number>>(
   cursor: string,
   shape: { [K in keyof T]: CursorField },
+  valid: (value: T) => boolean = () => true,
 ): T {
   let value: unknown
   try {
@@ -35,7 +37,10 @@ export function decodeCursor<T extends Record<string, string | number>>(
   const ok =
     typeof value === 'object' &&
     value !== null &&
-    Object.entries(shape).every(([k, f]) => fieldOk((value as Record<string, unknown>)[k], f as CursorField))
+    Object.entries(shape).every(([k, f]) =>
+      fieldOk((value as Record<string, unknown>)[k], f as CursorField),
+    ) &&
+    valid(value as T)
   if (!ok)
     throw new CourtyardError(
       'BAD_CURSOR',

@@ -131,19 +131,24 @@ export const deviceDataRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> 
     async (req) => {
       const d = device(principalOf(req), req.params.id)
       const limit = req.query.limit ?? DEFAULT_LIMIT
-      // The cursor holds the stored time of the last event returned and how many events at exactly that
-      // millisecond were returned: the next page starts there, so a deep page costs InfluxDB no more than
-      // the first (no growing OFFSET), and events arriving meanwhile (newer) do not shift the pages.
+      // The cursor carries the window the first page was asked for (its start, `from`) and where the next
+      // page starts within it: the stored time of the last event returned (`to`) and how many events at
+      // exactly that millisecond were returned. So a deep page costs InfluxDB no more than the first (no
+      // growing OFFSET), events arriving meanwhile (newer) do not shift the pages, and a page asked for later
+      // lists the rest of that same window: a default window (the 24 h before the first page) is not
+      // computed again from a later clock or from the page's end. `from`/`to` beside a cursor are ignored.
       const cursor = req.query.cursor
-        ? decodeCursor<{ to: number; skip: number }>(req.query.cursor, {
-            to: INFLUX_MS,
-            skip: { int: [0, MAX_SAME_MS_SKIP] },
-          })
+        ? decodeCursor<{ from: number; to: number; skip: number }>(
+            req.query.cursor,
+            {
+              from: INFLUX_MS,
+              to: INFLUX_MS,
+              skip: { int: [0, MAX_SAME_MS_SKIP] },
+            },
+            (c) => c.from <= c.to,
+          )
         : undefined
-      const range = resolveRange(
-        { from: req.query.from, to: cursor ? String(cursor.to) : req.query.to },
-        ctx.now(),
-      )
+      const range = cursor ? { fromMs: cursor.from, toMs: cursor.to } : resolveRange(req.query, ctx.now())
       checkSpan(range, ctx.bounds)
       const skip = cursor?.skip ?? 0
       const { q, params } = eventsQuery({ deviceId: d.id, range, limit: limit + 1, offset: skip })
@@ -157,7 +162,7 @@ export const deviceDataRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> 
       // newest first: the events at `last` are the page's tail, and if `last` is the window's end the
       // ones skipped to get here were at `last` too
       const atLast = times.filter((t) => t === last).length + (last === range.toMs ? skip : 0)
-      return { items, next: encodeCursor({ to: last, skip: atLast }) }
+      return { items, next: encodeCursor({ from: range.fromMs, to: last, skip: atLast }) }
     },
   )
 }

@@ -216,6 +216,60 @@ describe('GET /devices/{id}/events', () => {
   })
 })
 
+describe('GET /devices/{id}/events pages through the window of its first page', () => {
+  const HOUR = 60 * MIN
+  // the API's clock, moved by the test between pages
+  let clock = NOW
+  let hc: Harness
+  beforeAll(async () => {
+    hc = await startHarness({ influxUrl: inject('influxUrl'), now: () => clock })
+    seedTenants(hc)
+    await hc.registry.provisionDevice({ id: 'pile-pages', kind: 'charging-pile', siteId: 'acme-shed' })
+    // seq n at n hours before the first page (the default window is the 24 h before it), and beyond it
+    const lines = [1, 2, 3, 23, 25, 27, 30].map((hoursAgo) => {
+      const ts = NOW - hoursAgo * HOUR
+      const payload = JSON.stringify({ ts, seq: hoursAgo, kind: 'charging-pile', event: 'session_started' })
+      return `device_event,${tags('pile-pages')},kind=charging-pile,event=session_started seq=${hoursAgo}i,payload=${JSON.stringify(payload)} ${pointTimestampNs(ts, hoursAgo)}`
+    })
+    await hc.influx.write(lines.join('\n'))
+  })
+  afterAll(() => hc?.close())
+
+  /** Follows `next` from `first` with only the cursor, the clock moved on by an hour before each page. */
+  const walk = async (first: string): Promise<number[]> => {
+    const seqs: number[] = []
+    let path: string | undefined = first
+    for (let page = 0; path && page < 10; page++) {
+      const res = await hc.call('GET', path)
+      expect(res.status, JSON.stringify(res.body)).toBe(200)
+      seqs.push(...res.body.items.map((e: { seq: number }) => e.seq))
+      path = res.body.next ? `/api/v1/devices/pile-pages/events?limit=2&cursor=${res.body.next}` : undefined
+      clock += HOUR
+    }
+    return seqs
+  }
+
+  it.each([
+    ['no from or to (the last 24 h)', '', [1, 2, 3, 23]],
+    ['only to (the 24 h before it)', `&to=${NOW - 2 * HOUR}`, [2, 3, 23, 25]],
+    ['only from', `&from=${NOW - 24 * HOUR}`, [1, 2, 3, 23]],
+  ])(
+    'with %s: every event of that window once, none from outside it, however late the next page',
+    async (_n, range, want) => {
+      clock = NOW
+      const all = await hc.call('GET', `/api/v1/devices/pile-pages/events?limit=1000${range}`)
+      expect(all.body.items.map((e: { seq: number }) => e.seq)).toEqual(want)
+      // an event arriving after the first page, newer than its window, is not slipped into a later page
+      const late = NOW + 30 * MIN
+      const payload = JSON.stringify({ ts: late, seq: 99, kind: 'charging-pile', event: 'session_ended' })
+      await hc.influx.write(
+        `device_event,${tags('pile-pages')},kind=charging-pile,event=session_ended seq=99i,payload=${JSON.stringify(payload)} ${pointTimestampNs(late, 99)}`,
+      )
+      expect(await walk(`/api/v1/devices/pile-pages/events?limit=2${range}`)).toEqual(want)
+    },
+  )
+})
+
 describe('device state in GET /devices', () => {
   it('reports online, lastSeen and the latest reading with ports, from the last 30 days only', async () => {
     const res = await q('/api/v1/devices?siteId=acme-shed')
