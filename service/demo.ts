@@ -29,7 +29,7 @@ export async function startDemo(deps: {
   log: Logger
   service: RunningService
   dataDir: string
-}): Promise<{ stop(): Promise<void> }> {
+}): Promise<{ stop(): Promise<void>; farewell: string }> {
   const { service } = deps
   const log = deps.log.child({ component: 'demo' })
   const devicesFile = join(deps.dataDir, 'demo-devices.json')
@@ -73,13 +73,21 @@ export async function startDemo(deps: {
   }, 15_000)
   report.unref()
   process.stdout.write(
-    demoBanner({ devices: devices.length, httpUrl: service.httpUrl, adminToken: token, people }),
+    demoBanner({
+      devices: devices.length,
+      httpUrl: service.httpUrl,
+      mqttUrl: service.mqttUrl,
+      dataDir: deps.dataDir,
+      adminToken: token,
+      people,
+    }),
   )
   return {
     async stop() {
       clearInterval(report)
       await fleet.stop(STOP_DRAIN_MS)
     },
+    farewell: demoFarewell(deps.dataDir),
   }
 }
 
@@ -87,6 +95,8 @@ export async function startDemo(deps: {
 export function demoBanner(d: {
   devices: number
   httpUrl: string
+  mqttUrl: string
+  dataDir: string
   adminToken: string
   people?: readonly DemoUser[]
 }): string {
@@ -98,8 +108,15 @@ export function demoBanner(d: {
     ...signIn,
     `  API:      curl -H 'Authorization: Bearer ${d.adminToken}' ${d.httpUrl}/api/v1/devices`,
     `  API docs: ${d.httpUrl}/docs`,
+    `  MQTT:     ${d.mqttUrl} (the simulated devices publish here)`,
+    `  data:     ${d.dataDir} (kept between runs)`,
     '  Ctrl-C stops everything.',
     '',
     '',
   ].join('\n')
+}
+
+/** What the demo prints once Ctrl-C has stopped everything: where its data stays. */
+export function demoFarewell(dataDir: string): string {
+  return `\nCourtyard demo stopped. Its data stays in ${dataDir}: the next \`npm run demo\` carries on with the same estate and history; delete that folder to start afresh.\n`
 }

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   // process group would outlive us; parts already started must stop cleanly, the auth cache saved)
   let influxdStarting: Promise<LocalInfluxd> | undefined
   let serviceStarting: Promise<RunningService> | undefined
-  let demo: { stop(): Promise<void> } | undefined
+  let demo: { stop(): Promise<void>; farewell: string } | undefined
   let stopping = false
   // in reverse order of start; from the first moment, since influxd, in a process group of its own, would
   // outlive a start-up interrupted by the default signal action
@@ -73,7 +73,8 @@ async function main(): Promise<void> {
     } catch (err) {
       log.error({ err }, 'error during shutdown')
     }
-    log.info('stopped')
+    log.info({ dataDir: config.dataDir }, 'stopped')
+    if (demo) process.stdout.write(demo.farewell)
     process.exit(0)
   }
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
