@@ -121,7 +121,8 @@ describe('alerts end to end', () => {
       note: 'crew on the way',
     })
     expect(acked.state).toBe('acknowledged')
-    expect(acked.acknowledgedBy).toBeTruthy()
+    // the service's ADMIN_TOKEN, recorded by its name (README "Roles")
+    expect(acked.acknowledgedBy).toBe('token:bootstrap admin (ADMIN_TOKEN)')
 
     await publish({
       ts: ts + 120_000,
