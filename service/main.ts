@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util'
 import { collectDefaultMetrics, Registry as MetricsRegistry } from 'prom-client'
 import { ensurePrivateDir } from '../domain/private-files.ts'
 import { findInfluxd, INSTALL_HINT, type LocalInfluxd, startLocalInfluxd } from '../influx/index.ts'
-import { loadConfig } from './config.ts'
+import { loadConfig, type ServiceConfig } from './config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import { chooseLogFormat, createLogger } from './logger.ts'
 import { type RunningService, startService } from './service.ts'
@@ -117,7 +117,13 @@ async function main(): Promise<void> {
     log,
     metrics,
   })
-  const started = await serviceStarting
+  let started: RunningService
+  try {
+    started = await serviceStarting
+  } catch (err) {
+    const taken = portTaken(err, config)
+    throw taken ? new Error(taken, { cause: err }) : err
+  }
   service = started
   if (stopping) return
   if (started.generatedAdminToken) {
@@ -132,6 +138,26 @@ async function main(): Promise<void> {
     const { startDemo } = await import('./demo.ts')
     demo = await startDemo({ log, service: started, dataDir: config.dataDir })
   }
+}
+
+/**
+ * A listener's port held by another process, said in the terms of the variable that chose it (a Debian
+ * machine with the mosquitto package runs a broker on 1883), or undefined for any other error.
+ */
+function portTaken(err: unknown, config: ServiceConfig): string | undefined {
+  const e = err as { code?: unknown; port?: unknown } | undefined
+  if (e?.code !== 'EADDRINUSE') return undefined
+  const broker = 'another MQTT broker, such as the mosquitto service'
+  const ports: [name: string, port: number | undefined, what: string][] = [
+    ['MQTT_PORT', config.mqttPort, broker],
+    ['MQTT_TLS_PORT', config.mqttTlsPort, broker],
+    ['MQTT_WS_PORT', config.mqttWsPort, 'another web server'],
+    ['HTTP_PORT', config.httpPort, 'another web server'],
+  ]
+  const found = ports.find(([, port]) => port === e.port)
+  if (!found) return undefined
+  const [name, port, what] = found
+  return `${name}=${port}: port ${port} on ${config.host} is taken by another process (${what}, or a Courtyard already running; \`ss -ltnp\` shows which). Stop it, or set ${name} to a free port`
 }
 
 main().catch((err) => {

@@ -83,20 +83,29 @@ export async function createServiceProcess(opts: {
       c.stderr?.on('data', (d: Buffer) => {
         out += d.toString()
       })
-      let exited = false
-      c.once('exit', () => {
-        exited = true
-      })
-      await pollUntil(
-        async () => {
-          if (exited) throw new Error(`service exited during start-up:\n${out.slice(-4000)}`)
-          const res = await fetch(`${httpUrl}/${probe}`)
-          return res.status === 200
-        },
-        { timeoutMs: 60_000, intervalMs: 150, what: `service /${probe}` },
-      ).catch((err) => {
-        throw new Error(`${String(err)}\n--- service output ---\n${out.slice(-4000)}`)
-      })
+      // a process that exits during start-up fails the start at once (pollUntil would take an error for
+      // one more failed probe and wait out its deadline), also while a probe hangs on a port that never answers
+      let gone = false
+      const exited = new Promise<void>((res) =>
+        c.once('exit', () => {
+          gone = true
+          res()
+        }),
+      )
+      await Promise.race([
+        pollUntil(
+          async () => {
+            if (gone) return true
+            const res = await fetch(`${httpUrl}/${probe}`)
+            return res.status === 200
+          },
+          { timeoutMs: 60_000, intervalMs: 150, what: `service /${probe}` },
+        ).catch((err) => {
+          throw new Error(`${String(err)}\n--- service output ---\n${out.slice(-4000)}`)
+        }),
+        exited,
+      ])
+      if (gone) throw new Error(`service exited during start-up:\n${out.slice(-4000)}`)
     },
     async kill(signal = 'SIGTERM') {
       const c = child
