@@ -33,7 +33,13 @@ export async function startDemo(deps: {
   const { service } = deps
   const log = deps.log.child({ component: 'demo' })
   const devicesFile = join(deps.dataDir, 'demo-devices.json')
-  const token = service.issueToken({ name: 'demo', tenantId: null, role: 'admin' })
+  const issued = service.issueToken({ name: DEMO_TOKEN_NAME, tenantId: null, role: 'admin' })
+  const token = issued.token
+  // each start prints a new admin token: the ones earlier runs printed on this DATA_DIR stop working
+  await revokeEarlierDemoTokens(service.httpUrl, token, issued.id).then(
+    (revoked) => revoked > 0 && log.info({ revoked }, 'admin tokens of earlier demo runs revoked'),
+    (err: unknown) => log.warn({ err }, 'admin tokens of earlier demo runs not revoked'),
+  )
 
   let devices: DeviceSpec[]
   if (existsSync(devicesFile)) {
@@ -89,6 +95,28 @@ export async function startDemo(deps: {
     },
     farewell: demoFarewell(deps.dataDir),
   }
+}
+
+const DEMO_TOKEN_NAME = 'demo'
+
+/** Revokes (through the API) the every-tenant tokens named as the demo's but `keepId`; how many. */
+async function revokeEarlierDemoTokens(httpUrl: string, token: string, keepId: string): Promise<number> {
+  const call = async (method: string, path: string) => {
+    const res = await fetch(`${httpUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}` },
+    })
+    if (!res.ok) throw new Error(`demo: ${method} ${path} answered ${res.status}: ${await res.text()}`)
+    return res.status === 204 ? undefined : ((await res.json()) as unknown)
+  }
+  const list = (await call('GET', '/tokens?limit=1000')) as {
+    items: { id: string; name: string; tenantId: string | null }[]
+  }
+  const earlier = list.items.filter(
+    (t) => t.name === DEMO_TOKEN_NAME && t.tenantId === null && t.id !== keepId,
+  )
+  for (const t of earlier) await call('DELETE', `/tokens/${t.id}`)
+  return earlier.length
 }
 
 /** What the demo prints once it runs: where the console is and how to sign in. */

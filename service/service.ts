@@ -36,12 +36,12 @@ export interface RunningService {
   generatedAdminToken?: string
   httpUrl: string
   mqttUrl: string
-  /** a new API token (only its hash is stored); the demo uses one to provision through the API */
+  /** a new API token (only its hash is stored) and its id; the demo uses one to provision through the API */
   issueToken(input: {
     name: string
     tenantId: string | null
     role: 'admin' | 'manager' | 'crew' | 'viewer'
-  }): string
+  }): { token: string; id: string }
   stop(): Promise<void>
 }
 
@@ -234,7 +234,10 @@ export async function startService(deps: {
     generatedAdminToken,
     httpUrl: `http://${localHost}:${api.port}`,
     mqttUrl,
-    issueToken: (input) => registry.createToken(input).token,
+    issueToken: (input) => {
+      const made = registry.createToken(input)
+      return { token: made.token, id: made.record.id }
+    },
     stop: () => parts.stop(),
   }
 }

@@ -24,6 +24,16 @@ describe('the demo at the terminal', () => {
   })
   afterAll(() => svc?.kill('SIGKILL'))
 
+  /** The ids of the every-tenant tokens named `demo`, as the admin lists them. */
+  const demoTokenIds = async (): Promise<string[]> => {
+    const res = await fetch(`${svc.httpUrl}/api/v1/tokens?limit=1000`, {
+      headers: { authorization: `Bearer ${svc.adminToken}` },
+    })
+    const body = (await res.json()) as { items: { id: string; name: string; tenantId: string | null }[] }
+    return body.items.filter((t) => t.name === 'demo' && t.tenantId === null).map((t) => t.id)
+  }
+  let firstRunTokens: string[] = []
+
   it("answers README's example requests with the demo's devices and a pile's history", async () => {
     const paths = readmeExamplePaths()
     expect(paths.length, 'example requests found in README').toBe(2)
@@ -45,6 +55,8 @@ describe('the demo at the terminal', () => {
   })
 
   it('names what runs and where its data is, and after Ctrl-C where the data stayed', async () => {
+    firstRunTokens = await demoTokenIds()
+    expect(firstRunTokens).toHaveLength(1)
     expect(svc.printed(`  console:  ${svc.httpUrl}/`)).toBe(true)
     expect(svc.printed(`  MQTT:     ${svc.mqttUrl} (the simulated devices publish here)`)).toBe(true)
     expect(svc.printed(`  data:     ${svc.dataDir} (kept between runs)`)).toBe(true)
@@ -54,5 +66,17 @@ describe('the demo at the terminal', () => {
     expect(svc.output()).toContain(
       `Courtyard demo stopped. Its data stays in ${svc.dataDir}: the next \`npm run demo\` carries on with the same estate and history; delete that folder to start afresh.`,
     )
+  })
+
+  it('revokes the admin token its earlier run printed when it starts again on the same data', async () => {
+    await svc.start()
+    const now = await pollUntil(
+      async () => {
+        const ids = await demoTokenIds()
+        return ids.length === 1 && !firstRunTokens.includes(ids[0] as string) && ids
+      },
+      { what: "this run's demo token, the earlier one revoked" },
+    )
+    expect(now).toHaveLength(1)
   })
 })
