@@ -144,7 +144,10 @@ export interface Registry extends DeviceDirectory, CredentialDirectory {
   listTokens(opts: Page & { tenantId?: string | null }): ApiToken[]
   /** Revokes a token (with `tenantId`, only one of that tenant); NOT_FOUND when there is none to revoke. */
   revokeToken(id: string, scope?: { tenantId?: string | null }): void
-  /** Makes `token` the bootstrap admin token (ADMIN_TOKEN), revoking a previous bootstrap token. Idempotent. */
+  /**
+   * Makes `token` the bootstrap admin token (ADMIN_TOKEN), revoking a previous bootstrap token. Idempotent.
+   * A token revoked before stays revoked: the answer then carries its `revokedAt`.
+   */
   ensureAdminToken(token: string): ApiToken
   /** True when some active admin token spanning every tenant exists. */
   hasAdminToken(): boolean

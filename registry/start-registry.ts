@@ -17,7 +17,13 @@ export function startRegistry(deps: { path: string; log: Logger; adminToken?: st
   const registry = openRegistry({ path: deps.path, log: deps.log })
   let generatedAdminToken: string | undefined
   if (deps.adminToken) {
-    registry.ensureAdminToken(deps.adminToken)
+    const bootstrap = registry.ensureAdminToken(deps.adminToken)
+    // the service still starts (its alarms matter more than an admin token); the token answers 401
+    if (bootstrap.revokedAt !== undefined)
+      deps.log.warn(
+        { tokenId: bootstrap.id, revokedAt: new Date(bootstrap.revokedAt).toISOString() },
+        'ADMIN_TOKEN was revoked and stays revoked: set ADMIN_TOKEN to a new value for a working bootstrap admin token',
+      )
   } else if (!registry.hasAdminToken()) {
     generatedAdminToken = `cy_${randomBytes(32).toString('base64url')}`
     registry.ensureAdminToken(generatedAdminToken)

@@ -58,6 +58,7 @@ export function createTokenStore(db: Database.Database, now: () => number, scryp
       'INSERT INTO api_tokens (id, tenant_id, role, name, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     byHash: db.prepare('SELECT * FROM api_tokens WHERE hash = ? AND revoked_at IS NULL'),
+    anyByHash: db.prepare('SELECT * FROM api_tokens WHERE hash = ?'),
     activeById: db.prepare(
       'SELECT * FROM api_tokens WHERE id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)',
     ),
@@ -133,7 +134,9 @@ export function createTokenStore(db: Database.Database, now: () => number, scryp
       return db
         .transaction(() => {
           q.revokeBootstrap.run(now(), BOOTSTRAP_NAME, hash)
-          const existing = q.byHash.get(hash) as TokenRow | undefined
+          // a revoked one (through the API, or retired by an earlier ADMIN_TOKEN) stays revoked: whoever
+          // revoked it meant it, and a second row with its hash cannot exist (the hash is unique)
+          const existing = q.anyByHash.get(hash) as TokenRow | undefined
           if (existing) return tokenFrom(existing)
           const record: ApiToken = {
             id: generateId('tok'),

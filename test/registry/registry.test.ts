@@ -12,6 +12,7 @@ import {
   openRegistry,
   type Registry,
   schemaVersion,
+  startRegistry,
   TOKEN_PREFIX,
 } from '../../registry/index.ts'
 
@@ -240,6 +241,32 @@ describe('api tokens', () => {
     reg.ensureAdminToken('cy_second')
     expect(reg.findToken('cy_first')).toBeUndefined()
     expect(reg.findToken('cy_second')).toMatchObject({ role: 'admin', tenantId: null })
+  })
+
+  it('starts again with a configured ADMIN_TOKEN that was revoked (through the API, or retired by a later one): it stays revoked and the log says so', () => {
+    const lines: string[] = []
+    const captured = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) })
+    const start = (adminToken: string) => {
+      const part = startRegistry({ path, log: captured, adminToken })
+      open.push(part.registry)
+      return part.registry
+    }
+    const first = start('cy_configured_admin_1')
+    first.revokeToken(first.findToken('cy_configured_admin_1')!.id)
+    first.close()
+    const again = start('cy_configured_admin_1')
+    expect(again.findToken('cy_configured_admin_1')).toBeUndefined()
+    expect(lines.map((l) => JSON.parse(l).msg)).toEqual([
+      expect.stringMatching(/^ADMIN_TOKEN was revoked and stays revoked: set ADMIN_TOKEN to a new value/),
+    ])
+    // a new value works; going back to the one it retired starts too, with that one still revoked
+    again.close()
+    expect(start('cy_configured_admin_2').findToken('cy_configured_admin_2')).toMatchObject({ role: 'admin' })
+    open.at(-1)!.close()
+    const back = start('cy_configured_admin_1')
+    expect(back.findToken('cy_configured_admin_1')).toBeUndefined()
+    expect(back.findToken('cy_configured_admin_2')).toBeUndefined()
+    expect(lines).toHaveLength(2)
   })
 
   it('refuses a token for a tenant that does not exist', () => {
