@@ -1,8 +1,9 @@
 // The console's HTTP client: same-origin fetch with the session cookie (or, for integrators' kiosks, an
-// API token kept in sessionStorage). A 401 anywhere means "signed out": the shell shows the sign-in page.
+// API token kept in sessionStorage). A 401 anywhere means "signed out": the shell asks for a sign-in.
 // A request that gets no whole answer in time fails (ApiTimeout) instead of leaving its page, or the
 // alarm's start-up, waiting without a word for as long as a half-open connection or a stuck proxy lasts.
 import { t } from './i18n/index.ts'
+import { errorText, type Failure } from './parts/error-text.ts'
 
 /** longer than any route takes when the service is well (a device command waits ≤ 10 s for its ack) */
 export const API_TIMEOUT_MS = 15_000
@@ -12,6 +13,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** the answer's Retry-After, in seconds (a 429) */
+    readonly retryAfterS?: number,
   ) {
     super(message)
   }
@@ -24,14 +27,29 @@ export class ApiTimeout extends Error {
   }
 }
 
+/** what a failed call tells: the API's answer, or that there was none */
+export function failureOf(err: unknown): Failure {
+  if (err instanceof ApiError)
+    return { status: err.status, message: err.message, retryAfterS: err.retryAfterS }
+  if (err instanceof ApiTimeout) return { message: err.message, timedOutS: err.afterS }
+  // fetch rejects with a TypeError when there was no answer at all
+  if (err instanceof TypeError) return { message: err.message, unreachable: true }
+  return { message: err instanceof Error ? err.message : String(err) }
+}
+
+/** why a call failed, in the page's language, for a person to act on */
+export const explain = (err: unknown): string => errorText(failureOf(err), t.value)
+
 export interface Api {
   get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T>
   post<T>(path: string, body?: unknown): Promise<T>
   del<T>(path: string): Promise<T>
-  token?: string
+  /** the kiosk's API token, while there is one */
+  readonly token: string | undefined
 }
 
-export function createApi(opts: { token?: string; onUnauthorized: () => void }): Api {
+/** `token`: read on every request, so a kiosk token found revoked can be dropped for a person's sign-in */
+export function createApi(opts: { token: () => string | undefined; onUnauthorized: () => void }): Api {
   /** the answer's status and body, or ApiTimeout once API_TIMEOUT_MS passed without them */
   const exchange = async (path: string, init: RequestInit) => {
     const abort = new AbortController()
@@ -49,7 +67,8 @@ export function createApi(opts: { token?: string; onUnauthorized: () => void }):
   }
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const headers: Record<string, string> = { accept: 'application/json' }
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`
+    const token = opts.token()
+    if (token) headers.authorization = `Bearer ${token}`
     if (body !== undefined) headers['content-type'] = 'application/json'
     const { res, text } = await exchange(path, {
       method,
@@ -67,12 +86,20 @@ export function createApi(opts: { token?: string; onUnauthorized: () => void }):
       const e = (parsed ?? {}) as { error?: string; message?: string }
       // the sign-in route answers 401 for a wrong password: that is not "the session ended"
       if (res.status === 401 && path !== '/session') opts.onUnauthorized()
-      throw new ApiError(res.status, e.error ?? `HTTP_${res.status}`, e.message ?? res.statusText)
+      const retryAfterS = Number(res.headers.get('retry-after') ?? Number.NaN)
+      throw new ApiError(
+        res.status,
+        e.error ?? `HTTP_${res.status}`,
+        e.message ?? res.statusText,
+        Number.isFinite(retryAfterS) ? retryAfterS : undefined,
+      )
     }
     return parsed as T
   }
   return {
-    token: opts.token,
+    get token() {
+      return opts.token()
+    },
     get: (path, query) => {
       const q = new URLSearchParams()
       for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') q.set(k, String(v))

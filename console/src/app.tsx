@@ -16,7 +16,7 @@ import { createAlertsStore } from './stores/alerts-store.ts'
 import { createDeviceStore } from './stores/device-store.ts'
 import { createEstateStore } from './stores/estate-store.ts'
 import { createReportsStore } from './stores/reports-store.ts'
-import type { User } from './types.ts'
+import { mayAct, type User } from './types.ts'
 import { AlertDetailView } from './views/alert-detail-view.tsx'
 import { AlertsView } from './views/alerts-view.tsx'
 import { DeviceView } from './views/device-view.tsx'
@@ -38,12 +38,12 @@ function EstatePage(props: { deps: AppDeps }) {
 function AlertsPage(props: { deps: AppDeps }) {
   const { api, live, alarm } = props.deps
   const store = usePageStore(() => createAlertsStore({ api, live }), 'alerts')
-  return <AlertsView store={store} sites={alarm.sites.value} />
+  return <AlertsView store={store} sites={alarm.sites.value} canAct={mayAct(props.deps.user)} />
 }
 function AlertPage(props: { deps: AppDeps; id: string }) {
   const { api, live, alarm } = props.deps
   const store = usePageStore(() => createAlertDetailStore({ api, live, id: props.id }), props.id)
-  return <AlertDetailView store={store} sites={alarm.sites.value} />
+  return <AlertDetailView store={store} sites={alarm.sites.value} canAct={mayAct(props.deps.user)} />
 }
 function SitePage(props: { deps: AppDeps; id: string }) {
   const { api, live, alarm } = props.deps
@@ -53,7 +53,7 @@ function SitePage(props: { deps: AppDeps; id: string }) {
 function DevicePage(props: { deps: AppDeps; id: string }) {
   const { api, live, alarm } = props.deps
   const store = usePageStore(() => createDeviceStore({ api, live, id: props.id }), props.id)
-  return <DeviceView store={store} sites={alarm.sites.value} />
+  return <DeviceView store={store} sites={alarm.sites.value} canCommand={mayAct(props.deps.user)} />
 }
 
 function ReportsPage(props: { deps: AppDeps }) {
@@ -81,14 +81,21 @@ function AlarmBanner(props: { deps: AppDeps }) {
             {a.port !== undefined && ` · ${tr('alerts.port', { n: a.port })}`}
           </span>
           <a {...linkTo(`/alerts/${encodeURIComponent(a.id)}`)}>{tr('alarm.open')}</a>
-          <button
-            type="button"
-            class="primary"
-            data-action="alarm-ack"
-            onClick={() => void props.deps.alarm.acknowledge(a.id).catch(() => undefined)}
-          >
-            {tr('alerts.ack')}
-          </button>
+          {mayAct(props.deps.user) ? (
+            <button
+              type="button"
+              class="primary"
+              data-action="alarm-ack"
+              onClick={() => void props.deps.alarm.acknowledge(a.id).catch(() => undefined)}
+            >
+              {tr('alerts.ack')}
+            </button>
+          ) : (
+            // a viewer cannot acknowledge: it silences this screen, the alert stays active for the crew
+            <button type="button" data-action="alarm-mute" onClick={() => props.deps.alarm.dismiss(a.id)}>
+              {tr('alarm.mute')}
+            </button>
+          )}
         </div>
       ))}
       {ringing.length > 3 && <div>{tr('estate.more', { n: ringing.length - 3 })}</div>}

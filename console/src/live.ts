@@ -24,6 +24,12 @@ export interface Live {
   connections: Signal<number>
   /** watch targets and receive their events until the returned function is called */
   attach(targets: SubscribeTarget[], handlers: Handlers, onConnect?: () => void): () => void
+  /**
+   * disconnect, keeping what the pages watch (the session ended: nothing is tried until `resume`, then
+   * each page's onConnect catches up on what it missed, as after any reconnect)
+   */
+  pause(): void
+  resume(): void
   close(): void
 }
 
@@ -46,6 +52,11 @@ export function createLive(opts: { token?: string; onUnauthorized: () => void })
   const wanted = new Map<string, { target: SubscribeTarget; refs: number }>()
   const onConnects = new Set<() => void>()
   const onReadings = new Set<(m: LiveReading) => void>()
+  let paused = false
+  const reconnectSoon = () =>
+    setTimeout(() => {
+      if (!paused) socket.connect()
+    }, RETRY_AFTER_SERVER_DISCONNECT_MS)
   socket.on('readings', (batch) => {
     for (const m of batch) for (const h of onReadings) h(m)
   })
@@ -68,15 +79,14 @@ export function createLive(opts: { token?: string; onUnauthorized: () => void })
   })
   socket.on('disconnect', (reason) => {
     state.value = 'offline'
-    if (reason === 'io server disconnect')
-      setTimeout(() => socket.connect(), RETRY_AFTER_SERVER_DISCONNECT_MS)
+    if (reason === 'io server disconnect') reconnectSoon()
   })
   socket.on('connect_error', (err) => {
     state.value = 'offline'
     const data = (err as Error & { data?: { error?: string } }).data
     if (data?.error === 'UNAUTHORIZED') opts.onUnauthorized()
     // refused handshakes are not retried by socket.io-client; anything else is
-    else if (!socket.active) setTimeout(() => socket.connect(), RETRY_AFTER_SERVER_DISCONNECT_MS)
+    else if (!socket.active) reconnectSoon()
   })
 
   return {
@@ -110,7 +120,16 @@ export function createLive(opts: { token?: string; onUnauthorized: () => void })
         }
       }
     },
+    pause() {
+      paused = true
+      socket.disconnect()
+    },
+    resume() {
+      paused = false
+      if (!socket.connected) socket.connect()
+    },
     close() {
+      paused = true
       socket.disconnect()
     },
   }

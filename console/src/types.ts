@@ -45,6 +45,12 @@ export interface User {
   displayName?: string
 }
 
+/**
+ * Whether the console offers acknowledging, clearing and commands (docs/api.md v1.1: a viewer reads
+ * only). A kiosk's API token has no known role (`token`): it is offered them, and the API decides.
+ */
+export const mayAct = (u: User): boolean => u.role !== 'viewer'
+
 export interface CommandRecord {
   id: string
   name: string

@@ -2,6 +2,7 @@
 // and a button to try again now. Nothing while the load is under way or done.
 import { t } from '../i18n/index.ts'
 import type { LoadState } from '../stores/load-state.ts'
+import { errorText } from './error-text.ts'
 
 export function LoadProblem(props: { load: LoadState }) {
   const tr = t.value
@@ -9,7 +10,7 @@ export function LoadProblem(props: { load: LoadState }) {
   if (l.status.value !== 'failed') return null
   const e = l.error.value
   const why = e?.reached
-    ? `${e.message} (HTTP ${e.status})`
+    ? errorText({ ...e, message: `${e.message} (HTTP ${e.status})` }, tr)
     : e?.timedOutS
       ? tr('load.timeout', { s: e.timedOutS })
       : tr('load.unreachable')

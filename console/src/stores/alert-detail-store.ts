@@ -1,7 +1,7 @@
 // One alert with its history (transitions, who, commands) and notifications; fetched again whenever the
 // alert changes live, since every change adds to its history.
 import { signal } from '@preact/signals'
-import { type Api, ApiError } from '../api.ts'
+import { type Api, ApiError, explain } from '../api.ts'
 import type { Live } from '../live.ts'
 import type { Alert, AlertDetail, AlertNotification } from '../types.ts'
 
@@ -28,7 +28,7 @@ export function createAlertDetailStore(deps: { api: Api; live: Live; id: string 
       notifications.value = n.items
       error.value = undefined
     } catch (err) {
-      error.value = (err as Error).message
+      error.value = explain(err)
     }
   }
 
@@ -37,26 +37,35 @@ export function createAlertDetailStore(deps: { api: Api; live: Live; id: string 
     notifications,
     error,
     busy,
-    async act(action: 'ack' | 'clear', note?: string) {
+    /** whether it was done: a refused or failed one leaves the page (and the note typed) as it was */
+    async act(action: 'ack' | 'clear', note?: string): Promise<boolean> {
       busy.value = true
       try {
         await deps.api.post<Alert>(`${path}/${action}`, note ? { note } : {})
-        await load()
+        error.value = undefined
       } catch (err) {
-        error.value = (err as Error).message
+        error.value = explain(err)
+        return false
       } finally {
         busy.value = false
       }
+      await load()
+      return true
     },
     async start() {
       await load()
       const d = detail.value
       if (!d) return
-      detach = deps.live.attach([{ deviceId: d.deviceId }], {
-        alert: (a) => {
-          if (a.id === deps.id) void load()
+      detach = deps.live.attach(
+        [{ deviceId: d.deviceId }],
+        {
+          alert: (a) => {
+            if (a.id === deps.id) void load()
+          },
         },
-      })
+        // after a reconnect (or signing back in): what happened to it meanwhile
+        () => void load(),
+      )
     },
     dispose() {
       detach()

@@ -1,7 +1,7 @@
 // The alerts page's store: the alerts matching the filter (fetched when the filter changes) kept current
 // by the live `alert` events of every site; acknowledge and clear go through the API.
 import { computed, signal } from '@preact/signals'
-import type { Api } from '../api.ts'
+import { type Api, explain } from '../api.ts'
 import { createFrameQueue } from '../frame-queue.ts'
 import type { Live } from '../live.ts'
 import { type Alert, type AlertType, compareAlerts, type ListAnswer, type Severity } from '../types.ts'
@@ -64,7 +64,7 @@ export function createAlertsStore(deps: { api: Api; live: Live }) {
       error.value = undefined
       return a
     } catch (err) {
-      error.value = (err as Error).message
+      error.value = explain(err)
       throw err
     } finally {
       busy.value = undefined

@@ -2,7 +2,7 @@
 // events, alerts and command audit, live readings, and the commands a crew may send with the answer.
 import { batch, computed, signal } from '@preact/signals'
 import type { CommandName } from '../../../domain/protocol.ts'
-import type { Api } from '../api.ts'
+import { type Api, explain } from '../api.ts'
 import { createFrameQueue } from '../frame-queue.ts'
 import type { Live } from '../live.ts'
 import type {
@@ -17,8 +17,29 @@ import type {
 import { compareAlerts } from '../types.ts'
 import { createLoadState } from './load-state.ts'
 
-/** Chart fields per kind (protocol field paths); `port:` fields take a port number. */
-export const FIELDS: Record<DeviceKind, readonly string[]> = {
+/** Chart fields (protocol field paths); `port:` fields take a port number. Each has a `field.*` label. */
+export type FieldPath =
+  | 'feeder.powerW'
+  | 'feeder.leakageMA'
+  | 'port:powerW'
+  | 'port:tempC'
+  | 'ambientC'
+  | 'powerW'
+  | 'powerFactor'
+  | 'currentThdPct'
+  | 'currentA'
+  | 'voltageV'
+  | 'co2Ppm'
+  | 'tempC'
+  | 'humidityPct'
+  | 'pm25Ugm3'
+  | 'occupancy'
+  | 'cabinetTempC'
+  | 'brightnessPct'
+  | 'supplyVoltageV'
+
+/** Chart fields per kind. */
+export const FIELDS: Record<DeviceKind, readonly FieldPath[]> = {
   'charging-pile': ['feeder.powerW', 'feeder.leakageMA', 'port:powerW', 'port:tempC', 'ambientC'],
   'circuit-monitor': ['powerW', 'powerFactor', 'currentThdPct', 'currentA', 'voltageV'],
   'daycare-sensor': ['co2Ppm', 'tempC', 'humidityPct', 'pm25Ugm3', 'occupancy'],
@@ -179,7 +200,7 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
         })
         answer.value = { name, ok: res.ok, error: res.error }
       } catch (err) {
-        answer.value = { name, ok: false, error: (err as Error).message }
+        answer.value = { name, ok: false, error: explain(err) }
       } finally {
         sending.value = false
         void loadCommands().catch(() => undefined)

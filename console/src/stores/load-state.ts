@@ -10,15 +10,18 @@ export type LoadStatus = 'loading' | 'ready' | 'failed'
  * refused or cut off, or none within `timedOutS` seconds
  */
 export type Failure =
-  | { reached: true; status: number; message: string }
+  | { reached: true; status: number; message: string; retryAfterS?: number }
   | { reached: false; timedOutS?: number }
 
 /** waits between automatic attempts after failures: a restarting service answers within seconds */
 const RETRY_MS: readonly number[] = [3_000, 6_000, 12_000, 30_000]
 
-/** a refusal that asking again will not change (a missing site, no access); 401 signs out elsewhere */
+/**
+ * a refusal that asking again will not change (a missing site, no access). Not a 401: the shell is
+ * paused under the sign-in form then, and once the person signs back in the next attempt goes through.
+ */
 const isPermanent = (err: unknown) =>
-  err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429
+  err instanceof ApiError && err.status >= 400 && err.status < 500 && ![401, 408, 429].includes(err.status)
 
 export interface LoadState {
   status: { readonly value: LoadStatus }
@@ -76,7 +79,7 @@ export function createLoadState(
         // fetch rejects (a TypeError) when there was no answer at all: no address, refused, cut off
         error.value =
           err instanceof ApiError
-            ? { reached: true, status: err.status, message: err.message }
+            ? { reached: true, status: err.status, message: err.message, retryAfterS: err.retryAfterS }
             : err instanceof ApiTimeout
               ? { reached: false, timedOutS: err.afterS }
               : { reached: false }

@@ -8,7 +8,8 @@ import { linkTo } from '../router.ts'
 import type { AlertDetailStore } from '../stores/alert-detail-store.ts'
 import type { Site } from '../types.ts'
 
-export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[] }) {
+/** `canAct`: acknowledging and clearing are offered (not to a viewer) */
+export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[]; canAct: boolean }) {
   const tr = t.value
   const f = fmt.value
   const s = props.store
@@ -22,8 +23,7 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[] 
     )
   const site = props.sites.find((x) => x.id === a.siteId)
   const act = async (action: 'ack' | 'clear') => {
-    await s.act(action, note.value.trim() || undefined)
-    note.value = ''
+    if (await s.act(action, note.value.trim() || undefined)) note.value = ''
   }
   return (
     <main class="alert-detail" data-alert-id={a.id} data-state={a.state}>
@@ -59,7 +59,7 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[] 
           </>
         )}
       </dl>
-      {a.state !== 'cleared' && (
+      {props.canAct && a.state !== 'cleared' && (
         <div class="alert-actions">
           <input
             class="note"

@@ -10,7 +10,8 @@ import { ALERT_TYPE_LIST, SEVERITY_ORDER, type Site } from '../types.ts'
 
 const STATES: StateFilter[] = ['open', 'active', 'acknowledged', 'cleared', 'all']
 
-export function AlertsView(props: { store: AlertsStore; sites: Site[] }) {
+/** `canAct`: acknowledging and clearing are offered (not to a viewer) */
+export function AlertsView(props: { store: AlertsStore; sites: Site[]; canAct: boolean }) {
   const tr = t.value
   const s = props.store
   const f = s.filter.value
@@ -109,7 +110,7 @@ export function AlertsView(props: { store: AlertsStore; sites: Site[] }) {
             site={siteById.get(a.siteId)}
             now={now.value}
             busy={s.busy.value === a.id}
-            onAct={(action, note) => s.act(a.id, action, note)}
+            onAct={props.canAct ? (action, note) => s.act(a.id, action, note) : undefined}
           />
         ))}
       </ul>

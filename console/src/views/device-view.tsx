@@ -10,7 +10,14 @@ import { Loading, LoadProblem } from '../parts/load-problem.tsx'
 import { now } from '../parts/now.ts'
 import { TimeChart } from '../parts/time-chart.tsx'
 import { linkTo } from '../router.ts'
-import { COMMANDS, type DeviceStore, FIELDS, RANGES, type RangeKey } from '../stores/device-store.ts'
+import {
+  COMMANDS,
+  type DeviceStore,
+  FIELDS,
+  type FieldPath,
+  RANGES,
+  type RangeKey,
+} from '../stores/device-store.ts'
 import type { Site } from '../types.ts'
 
 const PORT_COMMANDS: readonly CommandName[] = ['stop_port', 'enable_port', 'disable_port']
@@ -34,7 +41,8 @@ function argsFor(name: CommandName, port: number, pct: number, on: boolean): Rec
   }
 }
 
-export function DeviceView(props: { store: DeviceStore; sites: Site[] }) {
+/** `canCommand`: the command form is offered (not to a viewer); what was sent shows to everyone */
+export function DeviceView(props: { store: DeviceStore; sites: Site[]; canCommand: boolean }) {
   const tr = t.value
   const f = fmt.value
   const s = props.store
@@ -84,7 +92,7 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[] }) {
           >
             {FIELDS[d.kind].map((x) => (
               <option key={x} value={x}>
-                {x.replace('port:', '')}
+                {tr(`field.${x}`)}
               </option>
             ))}
           </select>
@@ -125,7 +133,7 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[] }) {
       </p>
       <TimeChart
         columns={s.columns.value}
-        series={[{ label: s.field.value.replace('port:', ''), color: '#4f8cff' }]}
+        series={[{ label: tr(`field.${s.field.value as FieldPath}`), color: '#4f8cff' }]}
         version={s.tick.value}
         locale={lang.value}
         timeLabel={tr('chart.time')}
@@ -135,61 +143,63 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[] }) {
       {commands.length > 0 && (
         <section>
           <h2 data-label="device.commands">{tr('device.commands')}</h2>
-          <form
-            class="command-form"
-            onSubmit={(e) => {
-              e.preventDefault()
-              void s.send(chosen, argsFor(chosen, cmdPort.value, pct.value, on.value))
-            }}
-          >
-            <select
-              name="command"
-              value={chosen}
-              onChange={(e) => (cmd.value = (e.target as HTMLSelectElement).value as CommandName)}
+          {props.canCommand && (
+            <form
+              class="command-form"
+              onSubmit={(e) => {
+                e.preventDefault()
+                void s.send(chosen, argsFor(chosen, cmdPort.value, pct.value, on.value))
+              }}
             >
-              {commands.map((c) => (
-                <option key={c} value={c}>
-                  {tr(`command.${c}`)}
-                </option>
-              ))}
-            </select>
-            {PORT_COMMANDS.includes(chosen) && (
               <select
-                name="command-port"
-                value={cmdPort.value}
-                onChange={(e) => (cmdPort.value = Number((e.target as HTMLSelectElement).value))}
+                name="command"
+                value={chosen}
+                onChange={(e) => (cmd.value = (e.target as HTMLSelectElement).value as CommandName)}
               >
-                {ports.map((p) => (
-                  <option key={p} value={p}>
-                    {tr('alerts.port', { n: p })}
+                {commands.map((c) => (
+                  <option key={c} value={c}>
+                    {tr(`command.${c}`)}
                   </option>
                 ))}
               </select>
-            )}
-            {chosen === 'set_brightness' && (
-              <input
-                name="pct"
-                type="number"
-                min={0}
-                max={100}
-                value={pct.value}
-                onInput={(e) => (pct.value = Number((e.target as HTMLInputElement).value))}
-              />
-            )}
-            {chosen === 'set_power' && (
-              <select
-                name="on"
-                value={String(on.value)}
-                onChange={(e) => (on.value = (e.target as HTMLSelectElement).value === 'true')}
-              >
-                <option value="true">{tr('command.on')}</option>
-                <option value="false">{tr('command.off')}</option>
-              </select>
-            )}
-            <button type="submit" class="primary" disabled={s.sending.value} data-action="send-command">
-              {tr('device.send')}
-            </button>
-          </form>
+              {PORT_COMMANDS.includes(chosen) && (
+                <select
+                  name="command-port"
+                  value={cmdPort.value}
+                  onChange={(e) => (cmdPort.value = Number((e.target as HTMLSelectElement).value))}
+                >
+                  {ports.map((p) => (
+                    <option key={p} value={p}>
+                      {tr('alerts.port', { n: p })}
+                    </option>
+                  ))}
+                </select>
+              )}
+              {chosen === 'set_brightness' && (
+                <input
+                  name="pct"
+                  type="number"
+                  min={0}
+                  max={100}
+                  value={pct.value}
+                  onInput={(e) => (pct.value = Number((e.target as HTMLInputElement).value))}
+                />
+              )}
+              {chosen === 'set_power' && (
+                <select
+                  name="on"
+                  value={String(on.value)}
+                  onChange={(e) => (on.value = (e.target as HTMLSelectElement).value === 'true')}
+                >
+                  <option value="true">{tr('command.on')}</option>
+                  <option value="false">{tr('command.off')}</option>
+                </select>
+              )}
+              <button type="submit" class="primary" disabled={s.sending.value} data-action="send-command">
+                {tr('device.send')}
+              </button>
+            </form>
+          )}
           {s.sending.value && <p class="muted">{tr('device.waiting')}</p>}
           {a && (
             <p class={a.ok ? 'ok-text' : 'error'} data-answer={a.ok ? 'ok' : 'refused'}>
@@ -198,6 +208,7 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[] }) {
                 : tr('device.answerError', { why: a.error ?? '' })}
             </p>
           )}
+          {!props.canCommand && s.commands.value.length === 0 && <p class="muted">{tr('common.none')}</p>}
           <ul class="history">
             {s.commands.value.map((c) => (
               <li key={c.id}>

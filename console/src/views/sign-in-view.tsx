@@ -1,12 +1,21 @@
-// Sign in with a username and password (POST /api/v1/session → a session cookie).
+// Sign in with a username and password (POST /api/v1/session → a session cookie). Also shown over a
+// paused shell whose session ended (`notice: 'ended'`, the name filled in), and after a kiosk's API
+// token stopped working (`notice: 'tokenEnded'`).
 import { useSignal } from '@preact/signals'
-import { type Api, ApiError } from '../api.ts'
+import { type Api, ApiError, explain } from '../api.ts'
 import { t } from '../i18n/index.ts'
 import type { User } from '../types.ts'
 
-export function SignInView(props: { api: Api; onSignedIn: (u: User) => void }) {
+export type SignInNotice = 'ended' | 'tokenEnded'
+
+export function SignInView(props: {
+  api: Api
+  onSignedIn: (u: User) => void
+  notice?: SignInNotice
+  username?: string
+}) {
   const tr = t.value
-  const username = useSignal('')
+  const username = useSignal(props.username ?? '')
   const password = useSignal('')
   const error = useSignal<string | undefined>(undefined)
   const busy = useSignal(false)
@@ -24,7 +33,7 @@ export function SignInView(props: { api: Api; onSignedIn: (u: User) => void }) {
       error.value =
         err instanceof ApiError && err.status === 401
           ? tr('signIn.wrong')
-          : tr('signIn.failed', { why: (err as Error).message })
+          : tr('signIn.failed', { why: explain(err) })
     } finally {
       busy.value = false
     }
@@ -33,6 +42,11 @@ export function SignInView(props: { api: Api; onSignedIn: (u: User) => void }) {
     <main class="sign-in">
       <form class="card" onSubmit={submit}>
         <h1 data-label="signIn.title">{tr('signIn.title')}</h1>
+        {props.notice && (
+          <p class="notice" role="status" data-notice={props.notice}>
+            {tr(props.notice === 'ended' ? 'signIn.ended' : 'signIn.tokenEnded')}
+          </p>
+        )}
         <label>
           <span data-label="signIn.username">{tr('signIn.username')}</span>
           <input
