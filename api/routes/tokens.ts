@@ -68,8 +68,13 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext; people:
       const p = principalOf(req)
       const { expiresAt: rawExpiry, ...rest } = req.body
       // an admin bound to a tenant makes tokens for it alone; another tenant is answered as unknown
+      if (p.tenantId !== null && rest.tenantId === null)
+        throw new CourtyardError(
+          'FORBIDDEN',
+          `an admin of tenant ${p.tenantId} makes tokens for tenant ${p.tenantId} only, not one spanning every tenant`,
+        )
       if (p.tenantId !== null && rest.tenantId !== p.tenantId)
-        throw new CourtyardError('NOT_FOUND', `tenant ${rest.tenantId ?? '(all)'} does not exist`)
+        throw new CourtyardError('NOT_FOUND', `tenant ${rest.tenantId} does not exist`)
       const expiresAt =
         rawExpiry === undefined
           ? undefined

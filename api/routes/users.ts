@@ -57,8 +57,13 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext; people: 
       requireRoleInReach(p, rest.role)
       let tenantId: string | null
       if (p.tenantId !== null) {
+        if (asked === null)
+          throw new CourtyardError(
+            'FORBIDDEN',
+            `a${/^[aeiou]/.test(p.role) ? 'n' : ''} ${p.role} of tenant ${p.tenantId} adds people to tenant ${p.tenantId} only: leave tenantId out`,
+          )
         if (asked !== undefined && asked !== p.tenantId)
-          throw new CourtyardError('NOT_FOUND', `tenant ${asked ?? '(all)'} does not exist`)
+          throw new CourtyardError('NOT_FOUND', `tenant ${asked} does not exist`)
         tenantId = p.tenantId
       } else {
         if (asked === undefined && rest.role !== 'admin')

@@ -183,6 +183,32 @@ describe('API tokens', () => {
     expect(expired.body.message).toMatch(/expired/)
   })
 
+  it("answers a tenant's admin or manager asking for a token or a person spanning every tenant with 403 saying what it may make; another tenant stays unknown", async () => {
+    const acmeAdmin = h.registry.createToken({ tenantId: 'acme', role: 'admin', name: 'acme admin' }).token
+    const everyTenant = await h.call('POST', '/api/v1/tokens', {
+      token: acmeAdmin,
+      body: { tenantId: null, role: 'viewer', name: 'everywhere' },
+    })
+    expect(everyTenant.status).toBe(403)
+    expect(errorCode(everyTenant.body)).toBe('FORBIDDEN')
+    expect(everyTenant.body.message).toBe(
+      'an admin of tenant acme makes tokens for tenant acme only, not one spanning every tenant',
+    )
+    const person = await h.call('POST', '/api/v1/users', {
+      token: tenants.acmeManager,
+      body: { username: 'roamer', password: PASSWORD, role: 'crew', tenantId: null },
+    })
+    expect(person.status).toBe(403)
+    expect(person.body.message).toBe(
+      'a manager of tenant acme adds people to tenant acme only: leave tenantId out',
+    )
+    const other = await h.call('POST', '/api/v1/tokens', {
+      token: acmeAdmin,
+      body: { tenantId: 'bravo', role: 'viewer', name: 'x' },
+    })
+    expect([other.status, other.body.message]).toEqual([404, 'tenant bravo does not exist'])
+  })
+
   it('revokes a token at once: the next call answers 401', async () => {
     const created = await h.call('POST', '/api/v1/tokens', {
       body: { tenantId: 'acme', role: 'viewer', name: 'x' },
