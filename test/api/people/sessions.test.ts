@@ -209,6 +209,20 @@ describe('API tokens', () => {
     expect([other.status, other.body.message]).toEqual([404, 'tenant bravo does not exist'])
   })
 
+  it('refuses an expiresAt no client could read back as a date, as a number or as text', async () => {
+    for (const expiresAt of [1e300, '1e300', 9_300_000_000_000_000]) {
+      const res = await h.call('POST', '/api/v1/tokens', {
+        body: { tenantId: 'acme', role: 'viewer', name: 'far future', expiresAt },
+      })
+      expect(res.status, String(expiresAt)).toBe(400)
+      expect(res.body.message).toMatch(/^expiresAt must be epoch milliseconds .* or ISO 8601/)
+    }
+    const fine = await h.call('POST', '/api/v1/tokens', {
+      body: { tenantId: 'acme', role: 'viewer', name: 'next year', expiresAt: clock.now + 365 * 86_400_000 },
+    })
+    expect(fine.body.expiresAt).toBe(clock.now + 365 * 86_400_000)
+  })
+
   it('revokes a token at once: the next call answers 401', async () => {
     const created = await h.call('POST', '/api/v1/tokens', {
       body: { tenantId: 'acme', role: 'viewer', name: 'x' },
