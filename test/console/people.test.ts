@@ -273,6 +273,23 @@ describe('web console: people, sessions and tokens', () => {
     )
   })
 
+  it('switches the sign-in page to English with one click, before anyone has signed in', async () => {
+    const page = await newPage(PHONE)
+    await page.goto(`${svc.httpUrl}/alerts`)
+    const title = await page.waitForSelector('[data-label="signIn.title"]')
+    expect(await title.textContent()).toBe(zhCN['signIn.title'])
+    await page.click('.sign-in [data-action="lang"]')
+    await pollUntil(async () => (await title.textContent()) === en['signIn.title'])
+    expect(await page.textContent('[data-label="signIn.username"]')).toBe(en['signIn.username'])
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en')
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'sign-in-english-phone')
+    // and it stays English once signed in
+    await signIn(page, 'wu.crew')
+    await page.waitForSelector('header.top [data-live="live"]')
+    expect(await page.textContent('[data-label="nav.alerts"]')).toBe(en['nav.alerts'])
+  })
+
   it('says why a sign-in is refused after too many failures in the page language, not the API’s English', async () => {
     const page = await newPage(PHONE)
     await page.goto(`${svc.httpUrl}/`)

@@ -1,9 +1,9 @@
-// Sign in with a username and password (POST /api/v1/session → a session cookie). Also shown over a
-// paused shell whose session ended (`notice: 'ended'`, the name filled in), and after a kiosk's API
-// token stopped working (`notice: 'tokenEnded'`).
+// Sign in with a username and password (POST /api/v1/session → a session cookie), in either language.
+// Also shown over a paused shell whose session ended (`notice: 'ended'`, the name filled in), and after
+// a kiosk's API token stopped working (`notice: 'tokenEnded'`).
 import { useSignal } from '@preact/signals'
 import { type Api, ApiError, explain } from '../api.ts'
-import { t } from '../i18n/index.ts'
+import { lang, setLang, t } from '../i18n/index.ts'
 import type { User } from '../types.ts'
 
 export type SignInNotice = 'ended' | 'tokenEnded'
@@ -41,7 +41,18 @@ export function SignInView(props: {
   return (
     <main class="sign-in">
       <form class="card" onSubmit={submit}>
-        <h1 data-label="signIn.title">{tr('signIn.title')}</h1>
+        <div class="sign-in-head">
+          <h1 data-label="signIn.title">{tr('signIn.title')}</h1>
+          {/* English one click away (docs/api.md v1.1), also before signing in */}
+          <button
+            type="button"
+            class="ghost lang-switch"
+            data-action="lang"
+            onClick={() => setLang(lang.value === 'zh-CN' ? 'en' : 'zh-CN')}
+          >
+            {lang.value === 'zh-CN' ? 'English' : '中文'}
+          </button>
+        </div>
         {props.notice && (
           <p class="notice" role="status" data-notice={props.notice}>
             {tr(props.notice === 'ended' ? 'signIn.ended' : 'signIn.tokenEnded')}
