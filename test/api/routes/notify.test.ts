@@ -103,6 +103,20 @@ describe('notification API', () => {
     await rx.close()
   })
 
+  /** The notifier on the API's alerts.db and clock, with its own bus, as the service wires it. */
+  const notifierOnApi = () => {
+    const bus: AlertBus = new EventEmitter<AlertBusEvents>()
+    const notifier = createNotifier({
+      db: a.db as AlertsDb,
+      bus,
+      getSite: (id) => SITES[id],
+      log: pino({ level: 'silent' }),
+      metrics: new MetricsRegistry(),
+      now: () => a.clock.t,
+      webhookAllowNets: LOOPBACK,
+    })
+    return { bus, notifier }
+  }
   it('answers a generated webhook secret once and never again; robot keys in the URL are masked', async () => {
     const created = await a.call('POST', '/api/v1/notification-channels', tokens.acmeManager, {
       type: 'webhook',
@@ -293,16 +307,7 @@ describe('notification API', () => {
   })
 
   it("configured through the API, the notifier signs with the answered secret and the alert's notifications are listed (404 for another tenant's alert or an unknown id)", async () => {
-    const bus: AlertBus = new EventEmitter<AlertBusEvents>()
-    const notifier = createNotifier({
-      db: a.db as AlertsDb,
-      bus,
-      getSite: (id) => SITES[id],
-      log: pino({ level: 'silent' }),
-      metrics: new MetricsRegistry(),
-      now: () => a.clock.t,
-      webhookAllowNets: LOOPBACK,
-    })
+    const { bus, notifier } = notifierOnApi()
     try {
       const ch = await a.call('POST', '/api/v1/notification-channels', tokens.acmeManager, {
         type: 'webhook',
@@ -363,16 +368,7 @@ describe('notification API', () => {
   })
 
   it('lists a page dropped because its alert was acknowledged while it waited for the receiver, naming who acknowledged', async () => {
-    const bus: AlertBus = new EventEmitter<AlertBusEvents>()
-    const notifier = createNotifier({
-      db: a.db as AlertsDb,
-      bus,
-      getSite: (id) => SITES[id],
-      log: pino({ level: 'silent' }),
-      metrics: new MetricsRegistry(),
-      now: () => a.clock.t,
-      webhookAllowNets: LOOPBACK,
-    })
+    const { bus, notifier } = notifierOnApi()
     try {
       // the receiver is down: its port refuses connections
       await rx.close()
