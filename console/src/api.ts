@@ -30,7 +30,7 @@ export class ApiTimeout extends Error {
 /** what a failed call tells: the API's answer, or that there was none */
 export function failureOf(err: unknown): Failure {
   if (err instanceof ApiError)
-    return { status: err.status, message: err.message, retryAfterS: err.retryAfterS }
+    return { status: err.status, code: err.code, message: err.message, retryAfterS: err.retryAfterS }
   if (err instanceof ApiTimeout) return { message: err.message, timedOutS: err.afterS }
   // fetch rejects with a TypeError when there was no answer at all
   if (err instanceof TypeError) return { message: err.message, unreachable: true }

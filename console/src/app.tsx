@@ -8,6 +8,7 @@ import { lang, setLang, t } from './i18n/index.ts'
 import type { Live } from './live.ts'
 import { usePageStore } from './page-store.ts'
 import { LoadProblem } from './parts/load-problem.tsx'
+import { SiteZonesContext } from './parts/site-zone.ts'
 import { linkTo, location$, parseRoute } from './router.ts'
 import { SitePages } from './site-pages.tsx'
 import type { AlarmStore } from './stores/alarm-store.ts'
@@ -16,6 +17,7 @@ import { createAlertsStore } from './stores/alerts-store.ts'
 import { createDeviceStore } from './stores/device-store.ts'
 import { createEstateStore } from './stores/estate-store.ts'
 import { createReportsStore } from './stores/reports-store.ts'
+import type { SiteZones } from './stores/site-zones.ts'
 import { mayAct, type User } from './types.ts'
 import { AlertDetailView } from './views/alert-detail-view.tsx'
 import { AlertsView } from './views/alerts-view.tsx'
@@ -27,6 +29,8 @@ export interface AppDeps {
   api: Api
   live: Live
   alarm: AlarmStore
+  /** each site's local time, which every time of a site is told in */
+  zones: SiteZones
   user: User
   onSignOut: () => void
 }
@@ -156,7 +160,7 @@ export function App(props: AppDeps) {
     }
   }
   return (
-    <>
+    <SiteZonesContext.Provider value={props.zones}>
       <header class="top" data-alarm={props.alarm.arm.status.value}>
         <a class="brand" {...linkTo('/')} data-label="app.title">
           {tr('app.title')}
@@ -194,6 +198,6 @@ export function App(props: AppDeps) {
       <AlarmBanner deps={props} />
       <AlarmOff deps={props} />
       {page}
-    </>
+    </SiteZonesContext.Provider>
   )
 }

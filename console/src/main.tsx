@@ -12,6 +12,7 @@ import { lang } from './i18n/index.ts'
 import { createLive, type Live } from './live.ts'
 import { createBeeper } from './parts/alarm.ts'
 import { type AlarmStore, createAlarmStore } from './stores/alarm-store.ts'
+import { createSiteZones, type SiteZones } from './stores/site-zones.ts'
 import type { User } from './types.ts'
 import { type SignInNotice, SignInView } from './views/sign-in-view.tsx'
 import './styles.css'
@@ -27,7 +28,7 @@ const ended = signal(false)
 const notice = signal<SignInNotice | undefined>(undefined)
 /** a new shell (not a resumed one) for each sign-in: its pages' stores belong to one live connection */
 const shellKey = signal(0)
-let running: { live: Live; alarm: AlarmStore } | undefined
+let running: { live: Live; alarm: AlarmStore; zones: SiteZones } | undefined
 
 const stop = () => {
   running?.alarm.dispose()
@@ -59,7 +60,7 @@ const api = createApi({ token: () => credentials.token, onUnauthorized })
 function start(u: User) {
   const live = createLive({ token: credentials.token, onUnauthorized })
   const alarm = createAlarmStore({ api, live, beeper: createBeeper() })
-  running = { live, alarm }
+  running = { live, alarm, zones: createSiteZones({ api }) }
   void alarm.start()
   shellKey.value++
   ended.value = false
@@ -110,6 +111,7 @@ function Root() {
           api={api}
           live={running.live}
           alarm={running.alarm}
+          zones={running.zones}
           user={u}
           onSignOut={() => {
             void api

@@ -60,6 +60,8 @@ export interface CommandRecord {
   result: string
   error?: string
   ackAt?: number
+  /** the ack came after the wait had ended in `timeout` */
+  lateAck?: boolean
 }
 
 export interface AlertDetail extends Alert {
@@ -67,13 +69,18 @@ export interface AlertDetail extends Alert {
   commands: CommandRecord[]
 }
 
+/** GET /alerts/{id}/notifications (api/routes/notify/schemas.ts): codes, worded by parts/notification-words.ts */
 export interface AlertNotification {
   kind: 'sent' | 'suppressed'
   reason?: string
   at: number
   channelType?: string
   state?: string
+  attempts?: number
+  lastError?: string
   cause?: string
+  acknowledgedBy?: string
+  silenceId?: string
 }
 
 export interface ListAnswer<T> {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { en } from '../../console/src/i18n/en.ts'
 import { type Dict, zhCN } from '../../console/src/i18n/zh-CN.ts'
-import { actorLabel } from '../../console/src/parts/actor.ts'
+import { actorLabel, isPerson } from '../../console/src/parts/actor.ts'
 
 const translate =
   (dict: Dict) =>
@@ -25,5 +25,14 @@ describe('actorLabel', () => {
   it('never shows a person and a token of the same name alike', () => {
     for (const dict of [zhCN, en])
       expect(actorLabel('token:alice', translate(dict))).not.toBe(actorLabel('user:alice', translate(dict)))
+  })
+
+  it("tells a person's or an integration's words from the engine's", () => {
+    expect(['user:alice', 'token:work-orders', 'system', 'auto'].map(isPerson)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ])
   })
 })

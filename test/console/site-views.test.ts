@@ -336,6 +336,20 @@ describe('site pages: day-care centre, building circuits, displays', () => {
     await page.click(marker)
     await page.waitForSelector(`.alert-detail`)
     expect(new URL(page.url()).pathname).toBe(`/alerts/${alert.id}`)
+    // what the alert is and why the detector took it for a charger, in Chinese from its evidence (the
+    // API's message stays English), and when the load began in the site's clock, as the message says it
+    const since = /since (\d\d:\d\d)/.exec(alert.message)?.[1]
+    expect(since).toBeDefined()
+    const summary = (await text(page, '.alert-detail dt[data-label="alert.message"] + dd')) ?? ''
+    expect(summary).toMatch(/^约 \d+ W 的充电器形负载，不在任何充电端口上，约 /)
+    expect(summary).toContain(`约 ${since}`)
+    const evidence = (await page.$$eval('.alert-detail [data-field="evidence"] li', (els) =>
+      els.map((e) => e.textContent ?? ''),
+    )) as string[]
+    expect(evidence.length).toBeGreaterThanOrEqual(3)
+    for (const line of evidence) expect(line).toMatch(/\p{Script=Han}/u)
+    expect(await text(page, 'main')).not.toMatch(/charger-shaped|step of|no taper/)
+    await screenshot(page, 'stray-wire-alert-detail-desk')
 
     const phone = await openSignedIn(`/sites/${sites.building}`, PHONE)
     await phone.waitForSelector(`${section} .chart-marker[data-alert-id="${alert.id}"]`)

@@ -2,12 +2,11 @@
 // it. One dictionary per language with the same keys (en.ts is typed by zh-CN.ts's keys).
 import { computed, signal } from '@preact/signals'
 import { en } from './en.ts'
+import { LANGS, type Lang, makeTranslate, type Translate } from './translate.ts'
 import { type Dict, type MessageKey, zhCN } from './zh-CN.ts'
 
-export const LANGS = ['zh-CN', 'en'] as const
-export type Lang = (typeof LANGS)[number]
-export type { MessageKey }
-export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string
+export type { Lang, MessageKey, Translate }
+export { LANGS }
 
 const DICTS: Record<Lang, Dict> = { 'zh-CN': zhCN, en }
 const STORAGE_KEY = 'courtyard.lang'
@@ -33,10 +32,4 @@ export function setLang(l: Lang): void {
 }
 
 /** Reading it subscribes a component to the language: switching re-renders every label. */
-export const t = computed<Translate>(() => {
-  const dict = DICTS[lang.value]
-  return (key, vars) => {
-    const s = dict[key]
-    return vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s
-  }
-})
+export const t = computed<Translate>(() => makeTranslate(DICTS[lang.value]))

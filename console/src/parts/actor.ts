@@ -12,3 +12,6 @@ export function actorLabel(by: string, tr: ActorWords): string {
   if (by.startsWith('token:')) return tr('actor.token', { name: by.slice('token:'.length) })
   return by.startsWith('user:') ? by.slice('user:'.length) : by
 }
+
+/** A person or an integration (`user:`, `token:`), whose notes are their own words, not the engine's. */
+export const isPerson = (by: string): boolean => by.startsWith('user:') || by.startsWith('token:')

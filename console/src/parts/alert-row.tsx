@@ -1,11 +1,13 @@
 // One alert as a row of the list (and of a shed's or the control room's alert strip): what, where,
-// since when, who acknowledged; acknowledge/clear with a note in two taps.
+// since when (the site's time), who acknowledged; acknowledge/clear with a note in two taps.
 import { useSignal } from '@preact/signals'
 import { fmt } from '../format.ts'
 import { t } from '../i18n/index.ts'
 import { linkTo } from '../router.ts'
 import type { Alert, Site } from '../types.ts'
 import { actorLabel } from './actor.ts'
+import { alertSummary, alertTypeName } from './alert-words.ts'
+import { useSiteOffset } from './site-zone.ts'
 
 export function AlertRow(props: {
   alert: Alert
@@ -19,6 +21,8 @@ export function AlertRow(props: {
   const f = fmt.value
   const note = useSignal('')
   const open = useSignal(false)
+  const zone = useSiteOffset(a.siteId)
+  const w = { tr, f }
   const act = (action: 'ack' | 'clear') =>
     props.onAct?.(action, note.value.trim() || undefined).then(
       () => {
@@ -34,18 +38,21 @@ export function AlertRow(props: {
           {tr(`severity.${a.severity}`)}
         </span>
         <a class="alert-type" {...linkTo(`/alerts/${encodeURIComponent(a.id)}`)} data-label="type">
-          {tr(`alertType.${a.type}`)}
+          {alertTypeName(a.type, w)}
         </a>
         <span class="alert-state" data-label="state">
           {tr(`state.${a.state}`)}
         </span>
+      </div>
+      <div class="alert-what" data-field="summary">
+        {alertSummary(a, w, zone)}
       </div>
       <div class="alert-where">
         {site ? `${site.community} · ${site.name}` : a.siteId} · {a.deviceId}
         {a.port !== undefined && ` · ${tr('alerts.port', { n: a.port })}`}
       </div>
       <div class="alert-when muted">
-        <time dateTime={new Date(a.raisedAt).toISOString()}>{f.dateTime(a.raisedAt)}</time> (
+        <time dateTime={new Date(a.raisedAt).toISOString()}>{f.dateTime(a.raisedAt, zone)}</time> (
         {f.ago(a.raisedAt, props.now)}){a.count > 1 && ` · ×${a.count}`}
         {a.acknowledgedBy && ` · ${tr('alerts.ackedBy', { who: actorLabel(a.acknowledgedBy, tr) })}`}
       </div>

@@ -13,6 +13,8 @@ type ErrorWords = (
 export interface Failure {
   /** the HTTP status of the API's answer */
   status?: number
+  /** the API's error code (`DEVICE_OFFLINE`) */
+  code?: string
   message: string
   /** the answer's Retry-After (a 429) */
   retryAfterS?: number

@@ -1,9 +1,12 @@
 // A uPlot line chart over columns [ts s, ...series]; redraws when `version` changes, resizes with its box.
 // Series may sit on a second y axis (right); markers (alerts) are drawn as links at the time they happened.
+// Times are the site's (`utcOffsetMin`), like every other time of the site on the page.
 import { useEffect, useRef } from 'preact/hooks'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
+import { browserOffsetMin, zoneName } from '../i18n/make-format.ts'
 import { linkTo } from '../router.ts'
+import { valueAxisWidth } from './axis-width.ts'
 
 export interface ChartSeries {
   label: string
@@ -49,6 +52,8 @@ export function TimeChart(props: {
   version: number
   height?: number
   locale: string
+  /** the site's local time, minutes east of UTC; the browser's when absent */
+  utcOffsetMin?: number
   timeLabel: string
   formatValue: (v: number) => string
   axis2?: { format: (v: number) => string; range?: [number, number] }
@@ -64,18 +69,24 @@ export function TimeChart(props: {
   useEffect(() => {
     const el = box.current
     if (!el) return
-    const timeFmt = new Intl.DateTimeFormat(props.locale, {
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-    const secFmt = new Intl.DateTimeFormat(props.locale, {
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-    const dayFmt = new Intl.DateTimeFormat(props.locale, { month: '2-digit', day: '2-digit' })
+    const offset = props.utcOffsetMin
+    // the site's wall clock: the instant moved by its offset, read in UTC
+    const timeZone = offset === undefined ? undefined : 'UTC'
+    const shift = (ms: number) => (offset === undefined ? ms : ms + offset * 60_000)
+    const clock = (o: Intl.DateTimeFormatOptions) => {
+      const f = new Intl.DateTimeFormat(props.locale, { ...o, timeZone })
+      return { format: (ms: number) => f.format(shift(ms)) }
+    }
+    const timeFmt = clock({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    const secFmt = clock({ hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    const dayFmt = clock({ month: '2-digit', day: '2-digit' })
+    // a viewer on another clock than the site's is told which one the axis is in
+    const zoneMark =
+      offset === undefined || offset === browserOffsetMin(Date.now())
+        ? ''
+        : props.locale === 'zh-CN'
+          ? `（${zoneName(offset)}）`
+          : ` (${zoneName(offset)})`
     const height = props.height ?? 220
     const layer = document.createElement('div')
     layer.className = 'chart-markers'
@@ -113,9 +124,37 @@ export function TimeChart(props: {
     }
     // a canvas has no CSS: 'currentColor' would draw the labels black on the dark page
     const axisStyle = { stroke: getComputedStyle(el).color, grid: { stroke: 'rgba(128,128,128,0.15)' } }
+    /** wide enough for the widest label ("1,000 W" was cut to ",000 W" in a fixed 60 px) */
+    const valueAxisSize: uPlot.Axis.Size = (u, values, axisIdx, cycleNum) => {
+      const axis = u.axes[axisIdx]!
+      // uPlot asks again while ticks and sizes settle; after two rounds it keeps what it has
+      const sized = (axis as { _size?: number })._size
+      if (cycleNum > 1 && sized !== undefined) return sized
+      // uPlot keeps the font scaled to device pixels as [font, size]
+      const font = (axis.font as unknown as [string] | undefined)?.[0]
+      if (font) u.ctx.font = font
+      const measure = (x: string) => u.ctx.measureText(x).width / devicePixelRatio
+      const size = valueAxisWidth(values ?? [], measure)
+      // for people and tests reading the page (labels are drawn, not text): the left axis's room, and
+      // what its widest label needs
+      if (axisIdx === 1) {
+        el.dataset.yAxisPx = String(size)
+        el.dataset.yLabelPx = String(Math.max(0, ...(values ?? []).map(measure)))
+      }
+      return size
+    }
     const opts: uPlot.Options = {
       width: el.clientWidth || 320,
       height,
+      ...(offset === undefined
+        ? {}
+        : {
+            // ticks at the site's whole hours and midnights: a Date whose local clock reads the site's
+            tzDate: (ts: number) => {
+              const d = new Date(ts * 1000)
+              return new Date(d.getTime() + (offset + d.getTimezoneOffset()) * 60_000)
+            },
+          }),
       scales: {
         x: {
           time: true,
@@ -124,7 +163,10 @@ export function TimeChart(props: {
         ...(props.axis2?.range ? { y2: { range: props.axis2.range } } : {}),
       },
       series: [
-        { label: props.timeLabel, value: (_u, v) => (v == null ? '' : secFmt.format(v * 1000)) },
+        {
+          label: props.timeLabel + zoneMark,
+          value: (_u, v) => (v == null ? '' : secFmt.format(v * 1000)),
+        },
         ...props.series.map(valueSeries),
       ],
       axes: [
@@ -141,7 +183,7 @@ export function TimeChart(props: {
         {
           ...axisStyle,
           scale: 'y',
-          size: 60,
+          size: valueAxisSize,
           values: (_u, splits) => splits.map((v) => props.formatValue(v)),
         },
         ...(props.axis2
@@ -150,7 +192,7 @@ export function TimeChart(props: {
                 ...axisStyle,
                 scale: 'y2',
                 side: 1,
-                size: 60,
+                size: valueAxisSize,
                 grid: { show: false },
                 values: (_u: uPlot, splits: number[]) => splits.map((v) => props.axis2!.format(v)),
               },
@@ -179,7 +221,7 @@ export function TimeChart(props: {
       u.destroy()
       plot.current = null
     }
-  }, [props.series.map((s) => s.label).join('|'), props.locale])
+  }, [props.series.map((s) => s.label).join('|'), props.locale, props.utcOffsetMin])
 
   useEffect(() => {
     plot.current?.setData(props.columns as uPlot.AlignedData)

@@ -2,9 +2,10 @@
 // events, alerts and command audit, live readings, and the commands a crew may send with the answer.
 import { batch, computed, signal } from '@preact/signals'
 import type { CommandName } from '../../../domain/protocol.ts'
-import { type Api, explain } from '../api.ts'
+import { type Api, failureOf } from '../api.ts'
 import { createFrameQueue } from '../frame-queue.ts'
 import type { Live } from '../live.ts'
+import type { Failure } from '../parts/error-text.ts'
 import type {
   Alert,
   CommandRecord,
@@ -94,7 +95,14 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
   const events = signal<StoredEvent[]>([])
   const alerts = signal<Map<string, Alert>>(new Map())
   const commands = signal<CommandRecord[]>([])
-  const answer = signal<{ name: string; ok: boolean; error?: string } | undefined>(undefined)
+  /**
+   * the device's answer to the last command sent here: `error` is the device's own reason for refusing;
+   * `failure` why there was no answer (offline, timed out, not sent), worded by the page in its language
+   */
+  const answer = signal<
+    | { name: string; args: Record<string, unknown>; ok: boolean; error?: string; failure?: Failure }
+    | undefined
+  >(undefined)
   const sending = signal(false)
   const error = signal<string | undefined>(undefined)
   let detach = () => {}
@@ -198,9 +206,9 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
           name,
           args,
         })
-        answer.value = { name, ok: res.ok, error: res.error }
+        answer.value = { name, args, ok: res.ok, error: res.error }
       } catch (err) {
-        answer.value = { name, ok: false, error: explain(err) }
+        answer.value = { name, args, ok: false, failure: failureOf(err) }
       } finally {
         sending.value = false
         void loadCommands().catch(() => undefined)

@@ -2,6 +2,9 @@
 // site pages draw: the season's air bands and the display limits, so a page marks exactly what the alert
 // engine judges (alerts/settings.ts holds the catalogue defaults and the full shape).
 
+/** The service's own default (alerts/settings.ts): China keeps UTC+8 all year. */
+export const DEFAULT_UTC_OFFSET_MIN = 480
+
 export interface SeasonBand {
   tempMinC: number
   tempMaxC: number

@@ -1,9 +1,15 @@
 // One alert: what, where, since when, its history (every transition with who and note), the commands
-// sent for it and the notifications; acknowledge and clear with a note.
+// sent for it and the notifications; acknowledge and clear with a note. What it says is worded from the
+// alert's fields in the page's language (parts/*-words.ts), and its times are the site's.
 import { useSignal } from '@preact/signals'
 import { fmt } from '../format.ts'
 import { t } from '../i18n/index.ts'
-import { actorLabel } from '../parts/actor.ts'
+import { actorLabel, isPerson } from '../parts/actor.ts'
+import { alertSummary, alertTypeName, alertValue } from '../parts/alert-words.ts'
+import { commandResult, commandStepText, commandText } from '../parts/command-words.ts'
+import { notificationText } from '../parts/notification-words.ts'
+import { useSiteZones } from '../parts/site-zone.ts'
+import { strayWireEvidence } from '../parts/stray-wire-words.ts'
 import { linkTo } from '../router.ts'
 import type { AlertDetailStore } from '../stores/alert-detail-store.ts'
 import type { Site } from '../types.ts'
@@ -14,6 +20,7 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
   const f = fmt.value
   const s = props.store
   const note = useSignal('')
+  const zones = useSiteZones()
   const a = s.detail.value
   if (!a)
     return (
@@ -22,6 +29,10 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
       </main>
     )
   const site = props.sites.find((x) => x.id === a.siteId)
+  const w = { tr, f }
+  const zone = zones.offsetOf(a.siteId)
+  const value = alertValue(a, w)
+  const evidence = a.type === 'stray_wire_charging' ? strayWireEvidence(a.evidence, w) : []
   const act = async (action: 'ack' | 'clear') => {
     if (await s.act(action, note.value.trim() || undefined)) note.value = ''
   }
@@ -34,7 +45,7 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
       </p>
       <h1>
         <span class={`badge sev-${a.severity}`}>{tr(`severity.${a.severity}`)}</span>{' '}
-        {tr(`alertType.${a.type}`)}
+        {alertTypeName(a.type, w)}
       </h1>
       <dl class="facts">
         <dt data-label="alert.state">{tr('alert.state')}</dt>
@@ -49,13 +60,25 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
           {a.port !== undefined && ` · ${tr('alerts.port', { n: a.port })}`}
         </dd>
         <dt data-label="alert.raised">{tr('alert.raised')}</dt>
-        <dd>{f.dateTime(a.raisedAt)}</dd>
+        <dd data-field="raisedAt">{f.dateTime(a.raisedAt, zone)}</dd>
         <dt data-label="alert.message">{tr('alert.message')}</dt>
-        <dd>{a.message}</dd>
-        {a.lastValue !== undefined && (
+        <dd data-field="summary">{alertSummary(a, w, zone)}</dd>
+        {value !== undefined && (
           <>
             <dt data-label="alert.lastValue">{tr('alert.lastValue')}</dt>
-            <dd>{typeof a.lastValue === 'number' ? f.num(a.lastValue, 1) : String(a.lastValue)}</dd>
+            <dd data-field="lastValue">{value}</dd>
+          </>
+        )}
+        {evidence.length > 0 && (
+          <>
+            <dt data-label="alert.evidence">{tr('alert.evidence')}</dt>
+            <dd>
+              <ul class="evidence" data-field="evidence">
+                {evidence.map((x) => (
+                  <li key={x}>{x}</li>
+                ))}
+              </ul>
+            </dd>
           </>
         )}
       </dl>
@@ -88,25 +111,30 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
       {s.error.value && <p class="error">{s.error.value}</p>}
       <h2 data-label="alert.history">{tr('alert.history')}</h2>
       <ol class="history">
-        {a.history.map((h, i) => (
-          <li key={i}>
-            <time>{f.dateTime(h.at)}</time> <strong>{tr(`transition.${h.kind}`)}</strong> ·{' '}
-            {actorLabel(h.by, tr)}
-            {h.severity && ` · ${tr(`severity.${h.severity}`)}`}
-            {h.note && <q>{h.note}</q>}
-          </li>
-        ))}
+        {a.history.map((h, i) => {
+          // the engine's own command: worded from its detail, not its English note
+          const step = h.kind === 'command' ? commandStepText(h.detail, w) : undefined
+          return (
+            <li key={i}>
+              <time>{f.dateTime(h.at, zone)}</time> <strong>{tr(`transition.${h.kind}`)}</strong> ·{' '}
+              {actorLabel(h.by, tr)}
+              {h.severity && ` · ${tr(`severity.${h.severity}`)}`}
+              {step && ` · ${step}`}
+              {/* a person's note in their words; the engine's notes are its English for the API */}
+              {h.note && isPerson(h.by) && <q>{h.note}</q>}
+            </li>
+          )
+        })}
       </ol>
       <h2 data-label="alert.commands">{tr('alert.commands')}</h2>
       {a.commands.length === 0 ? (
         <p class="muted">{tr('common.none')}</p>
       ) : (
-        <ul class="history">
+        <ul class="history commands">
           {a.commands.map((c) => (
-            <li key={c.id}>
-              <time>{f.dateTime(c.requestedAt)}</time> <code>{c.name}</code> {JSON.stringify(c.args)} ·{' '}
-              {actorLabel(c.by, tr)} · {c.result}
-              {c.error && ` (${c.error})`}
+            <li key={c.id} data-result={c.result}>
+              <time>{f.dateTime(c.requestedAt, zone)}</time> <strong>{commandText(c, w)}</strong> ·{' '}
+              {actorLabel(c.by, tr)} · {commandResult(c, w)}
             </li>
           ))}
         </ul>
@@ -115,12 +143,11 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
       {s.notifications.value.length === 0 ? (
         <p class="muted">{tr('common.none')}</p>
       ) : (
-        <ul class="history">
+        <ul class="history notifications">
           {s.notifications.value.map((n, i) => (
-            <li key={i}>
-              <time>{f.dateTime(n.at)}</time>{' '}
-              {n.kind === 'sent' ? tr('notify.sent') : tr('notify.suppressed')} ·{' '}
-              {n.channelType ?? n.cause ?? ''} {n.state ?? ''} {n.reason ?? ''}
+            // the receiver's own error (an HTTP status, a mail server's reply) for whoever looks into it
+            <li key={i} data-state={n.state ?? n.kind} title={n.lastError}>
+              <time>{f.dateTime(n.at, zone)}</time> {notificationText(n, w)}
             </li>
           ))}
         </ul>

@@ -3,7 +3,9 @@
 // charger's step shows as a jump in power with PF falling and THD rising, right where the mark is).
 import { fmt } from '../format.ts'
 import { lang, t } from '../i18n/index.ts'
+import { alertTypeName } from '../parts/alert-words.ts'
 import { CardAlerts, SiteHead, SiteLoading } from '../parts/site-head.tsx'
+import { useSiteOffset } from '../parts/site-zone.ts'
 import { type ChartMarker, TimeChart } from '../parts/time-chart.tsx'
 import { linkTo } from '../router.ts'
 import type { CircuitsStore, CircuitView } from '../stores/circuits-store.ts'
@@ -17,12 +19,13 @@ function Circuit(props: { c: CircuitView; version: number }) {
   const tr = t.value
   const f = fmt.value
   const { c } = props
+  const zone = useSiteOffset(c.device.siteId)
   const r = c.reading
   const cols = c.series.columns
   const markers: ChartMarker[] = c.strayWire.map((a) => ({
     id: a.id,
     ts: a.raisedAt,
-    label: `${tr(`alertType.${a.type}`)} · ${tr(`severity.${a.severity}`)} · ${tr(`state.${a.state}`)}`,
+    label: `${alertTypeName(a.type, { tr, f })} · ${tr(`severity.${a.severity}`)} · ${tr(`state.${a.state}`)}`,
     href: `/alerts/${encodeURIComponent(a.id)}`,
     tone: `sev-${a.severity}`,
   }))
@@ -71,7 +74,7 @@ function Circuit(props: { c: CircuitView; version: number }) {
               {tr('circuits.energy')}: <strong data-field="energyKWh">{f.kwh(r.energyKWh)}</strong>
             </span>
           )}
-          <span class="muted">{f.dateTime(r.ts)}</span>
+          <span class="muted">{f.dateTime(r.ts, zone)}</span>
         </div>
       ) : (
         <p class="muted">{tr('site.noReading')}</p>
@@ -85,6 +88,7 @@ function Circuit(props: { c: CircuitView; version: number }) {
             version={props.version}
             height={200}
             locale={lang.value}
+            utcOffsetMin={zone}
             timeLabel={tr('chart.time')}
             formatValue={(v) => f.watts(v)}
             markers={markers}
@@ -98,6 +102,7 @@ function Circuit(props: { c: CircuitView; version: number }) {
             version={props.version}
             height={160}
             locale={lang.value}
+            utcOffsetMin={zone}
             timeLabel={tr('chart.time')}
             formatValue={pct}
             axis2={{ format: pf, range: [0, 1] }}

@@ -6,6 +6,7 @@ import { t } from '../i18n/index.ts'
 import { BandGauge } from '../parts/band-gauge.tsx'
 import type { RoomBands, RoomMetric } from '../parts/room-bands.ts'
 import { CardAlerts, SiteHead, SiteLoading } from '../parts/site-head.tsx'
+import { useSiteOffset } from '../parts/site-zone.ts'
 import { linkTo } from '../router.ts'
 import type { DaycareStore, RoomView } from '../stores/daycare-store.ts'
 import './site-views.css'
@@ -69,6 +70,7 @@ function RoomCard(props: { room: RoomView }) {
   const tr = t.value
   const f = fmt.value
   const { room } = props
+  const zone = useSiteOffset(room.device.siteId)
   const r = room.reading
   const verdictText = { low: tr('band.low'), high: tr('band.high') }
   return (
@@ -120,7 +122,7 @@ function RoomCard(props: { room: RoomView }) {
               />
             ))}
           </div>
-          <div class="muted card-time">{f.dateTime(r.ts)}</div>
+          <div class="muted card-time">{f.dateTime(r.ts, zone)}</div>
         </>
       ) : (
         <p class="muted">{tr('site.noReading')}</p>

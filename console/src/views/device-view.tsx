@@ -1,13 +1,17 @@
 // One device: a field's history over a chosen range, its latest state, events, alerts, and the commands
-// a crew may send with the device's answer.
+// a crew may send with the device's answer. Events and commands are worded from their fields in the
+// page's language (parts/event-words.ts, command-words.ts); times are the site's.
 import { useSignal } from '@preact/signals'
 import type { CommandName } from '../../../domain/protocol.ts'
 import { fmt } from '../format.ts'
 import { lang, t } from '../i18n/index.ts'
 import { actorLabel } from '../parts/actor.ts'
 import { AlertRow } from '../parts/alert-row.tsx'
+import { commandFailure, commandResult, commandText } from '../parts/command-words.ts'
+import { eventText } from '../parts/event-words.ts'
 import { Loading, LoadProblem } from '../parts/load-problem.tsx'
 import { now } from '../parts/now.ts'
+import { useSiteZones } from '../parts/site-zone.ts'
 import { TimeChart } from '../parts/time-chart.tsx'
 import { linkTo } from '../router.ts'
 import {
@@ -50,6 +54,7 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[]; canComman
   const cmdPort = useSignal(1)
   const pct = useSignal(80)
   const on = useSignal(true)
+  const zones = useSiteZones()
   const d = s.device.value
   if (!d)
     return (
@@ -57,6 +62,8 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[]; canComman
         {s.error.value ? <p class="error">{s.error.value}</p> : <p class="muted">{tr('common.loading')}</p>}
       </main>
     )
+  const w = { tr, f }
+  const zone = zones.offsetOf(d.siteId)
   const ports = ((d.reading?.ports as { port: number }[] | undefined) ?? []).map((p) => p.port)
   const commands = COMMANDS[d.kind]
   const chosen = cmd.value || commands[0]!
@@ -78,7 +85,7 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[]; canComman
       </h1>
       <p class="muted">
         {tr(`deviceKind.${d.kind}`)} · {d.id}
-        {d.lastSeen && ` · ${tr('device.lastSeen')} ${f.dateTime(d.lastSeen)}`}
+        {d.lastSeen && ` · ${tr('device.lastSeen')} ${f.dateTime(d.lastSeen, zone)}`}
       </p>
 
       <h2 data-label="device.history">{tr('device.history')}</h2>
@@ -136,6 +143,7 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[]; canComman
         series={[{ label: tr(`field.${s.field.value as FieldPath}`), color: '#4f8cff' }]}
         version={s.tick.value}
         locale={lang.value}
+        utcOffsetMin={zone}
         timeLabel={tr('chart.time')}
         formatValue={(v) => f.num(v, 1)}
       />
@@ -204,17 +212,20 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[]; canComman
           {a && (
             <p class={a.ok ? 'ok-text' : 'error'} data-answer={a.ok ? 'ok' : 'refused'}>
               {a.ok
-                ? tr('device.answerOk', { name: tr(`command.${a.name as CommandName}`) })
-                : tr('device.answerError', { why: a.error ?? '' })}
+                ? tr('device.answerOk', { name: commandText(a, w) })
+                : tr('device.answerError', {
+                    why: a.failure
+                      ? commandFailure(a.failure, w)
+                      : commandResult({ result: 'error', error: a.error }, w),
+                  })}
             </p>
           )}
           {!props.canCommand && s.commands.value.length === 0 && <p class="muted">{tr('common.none')}</p>}
-          <ul class="history">
+          <ul class="history commands">
             {s.commands.value.map((c) => (
-              <li key={c.id}>
-                <time>{f.dateTime(c.requestedAt)}</time> <code>{c.name}</code> {JSON.stringify(c.args)} ·{' '}
-                {actorLabel(c.by, tr)} · {c.result}
-                {c.error && ` (${c.error})`}
+              <li key={c.id} data-result={c.result}>
+                <time>{f.dateTime(c.requestedAt, zone)}</time> <strong>{commandText(c, w)}</strong> ·{' '}
+                {actorLabel(c.by, tr)} · {commandResult(c, w)}
               </li>
             ))}
           </ul>
@@ -245,12 +256,10 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[]; canComman
       ) : listsStatus === 'failed' && s.events.value.length === 0 ? null : s.events.value.length === 0 ? (
         <p class="muted">{tr('common.none')}</p>
       ) : (
-        <ul class="history">
+        <ul class="history events">
           {s.events.value.map((e, i) => (
-            <li key={i}>
-              <time>{f.dateTime(e.ts)}</time> <code>{e.event}</code>
-              {e.port !== undefined && ` · ${tr('alerts.port', { n: String(e.port) })}`}
-              {typeof e.code === 'string' && ` · ${e.code}`}
+            <li key={i} data-event={e.event}>
+              <time>{f.dateTime(e.ts, zone)}</time> {eventText(e, w)}
             </li>
           ))}
         </ul>

@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact'
 import { fmt } from '../format.ts'
 import { t } from '../i18n/index.ts'
 import { CardAlerts, SiteHead, SiteLoading } from '../parts/site-head.tsx'
+import { useSiteOffset } from '../parts/site-zone.ts'
 import { linkTo } from '../router.ts'
 import type { DisplaysStore, DisplayView } from '../stores/displays-store.ts'
 import type { SiteSettings } from '../stores/site-settings.ts'
@@ -24,6 +25,7 @@ function DisplayCard(props: { d: DisplayView; settings?: SiteSettings }) {
   const tr = t.value
   const f = fmt.value
   const { d } = props
+  const zone = useSiteOffset(d.device.siteId)
   const r = d.reading
   // a screen switched off on purpose shows "off", not the last picture it had
   const screen = r?.powerOn === false ? 'off' : r?.screen
@@ -119,7 +121,7 @@ function DisplayCard(props: { d: DisplayView; settings?: SiteSettings }) {
               ))
             )}
           </div>
-          <div class="muted card-time">{f.dateTime(r.ts)}</div>
+          <div class="muted card-time">{f.dateTime(r.ts, zone)}</div>
         </>
       ) : (
         <p class="muted">{tr('site.noReading')}</p>

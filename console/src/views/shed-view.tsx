@@ -5,6 +5,7 @@ import { lang, t } from '../i18n/index.ts'
 import { AlertRow } from '../parts/alert-row.tsx'
 import { now } from '../parts/now.ts'
 import { PortTile } from '../parts/port-tile.tsx'
+import { useSiteZones } from '../parts/site-zone.ts'
 import { TimeChart } from '../parts/time-chart.tsx'
 import { linkTo } from '../router.ts'
 import type { ShedStore } from '../stores/shed-store.ts'
@@ -13,6 +14,7 @@ export function ShedView(props: { store: ShedStore }) {
   const tr = t.value
   const f = fmt.value
   const s = props.store
+  const zones = useSiteZones()
   const site = s.site.value
   const portAlerts = s.portAlerts.value
   if (!site)
@@ -21,6 +23,7 @@ export function ShedView(props: { store: ShedStore }) {
         {s.error.value ? <p class="error">{s.error.value}</p> : <p class="muted">{tr('common.loading')}</p>}
       </main>
     )
+  const zone = zones.offsetOf(site.id)
   const series = [
     { label: tr('shed.feeder'), color: '#4f8cff' },
     { label: tr('shed.portsSum'), color: '#35c28b' },
@@ -74,7 +77,7 @@ export function ShedView(props: { store: ShedStore }) {
                       {tr('shed.leakage')}: <strong>{f.num(r.feeder.leakageMA, 1)} mA</strong>
                     </span>
                   )}
-                  <span class="muted">{f.dateTime(r.ts)}</span>
+                  <span class="muted">{f.dateTime(r.ts, zone)}</span>
                 </div>
                 <ul class="port-grid">
                   {(r.ports ?? []).map((port) => (
@@ -90,6 +93,7 @@ export function ShedView(props: { store: ShedStore }) {
                   series={series}
                   version={s.tick.value}
                   locale={lang.value}
+                  utcOffsetMin={zone}
                   timeLabel={tr('chart.time')}
                   formatValue={(v) => f.watts(v)}
                 />

@@ -1,0 +1,79 @@
+// A stray-wire alert's evidence (alerts/stray-wire-explain.ts: the figures the detector weighed, stored on
+// the alert as `evidence`) as sentences a crew can check on site, in the page's language. The server's
+// `why` list is its English summary of the same figures and is not shown. A figure missing from the
+// evidence (an older alert, a later detector) leaves its sentence out.
+import type { Alert } from '../types.ts'
+import type { Words } from './words.ts'
+
+const MIN_MS = 60_000
+/** Half the plateau's spread, %, within which a charger in constant current counts as flat (the detector's). */
+const FLAT_HALF_SPREAD_PCT = 5
+
+const numberOf = (x: unknown): number | undefined =>
+  typeof x === 'number' && Number.isFinite(x) ? x : undefined
+
+type Facts = Pick<Alert, 'lastValue' | 'raisedAt' | 'evidence'>
+
+/**
+ * When the load began, at the site: the raise less the minutes it was seen before it. The detector
+ * rounds those minutes, so this is the start to within a minute, and the sentence says "about".
+ */
+export function strayWireOnset(a: Facts): number | undefined {
+  const held = numberOf(a.evidence?.heldMin)
+  return held === undefined ? undefined : a.raisedAt - held * MIN_MS
+}
+
+/** `约 180 W 的充电器形负载不在任何充电端口上，约 23:53 开始` */
+export function strayWireSummary(a: Facts, w: Words, utcOffsetMin?: number): string {
+  const levelW = numberOf(a.evidence?.levelW) ?? numberOf(a.lastValue)
+  if (levelW === undefined) return w.tr('alertText.stray_wire_charging')
+  const level = w.f.watts(Math.round(levelW))
+  const onset = strayWireOnset(a)
+  return onset === undefined
+    ? w.tr('stray.summary', { level })
+    : w.tr('stray.summarySince', { level, since: w.f.time(onset, utcOffsetMin) })
+}
+
+/** Why the detector took it for a charger, one sentence per figure. */
+export function strayWireEvidence(evidence: Alert['evidence'], w: Words): string[] {
+  if (!evidence) return []
+  const { tr, f } = w
+  const e = evidence
+  const out: string[] = []
+  const watts = (x: number) => f.watts(Math.round(x))
+  const levelW = numberOf(e.levelW)
+  const stepW = numberOf(e.stepW)
+  const held = numberOf(e.heldMin)
+  const spreadPct = numberOf(e.plateauSpreadPct)
+  if (e.startedUnderLoad === true && levelW !== undefined)
+    out.push(tr('stray.underLoad', { level: watts(levelW) }))
+  else if (stepW !== undefined) out.push(tr('stray.step', { step: watts(stepW) }))
+  if (levelW !== undefined && held !== undefined) {
+    const half = spreadPct === undefined ? undefined : spreadPct / 2
+    const vars = { level: watts(levelW), min: f.num(held), spread: f.num(half ?? 0, 1) }
+    out.push(
+      half === undefined
+        ? tr('stray.held', vars)
+        : half <= FLAT_HALF_SPREAD_PCT
+          ? tr('stray.flat', vars)
+          : tr('stray.moving', vars),
+    )
+  }
+  if (e.taper === 'not yet') out.push(tr('stray.noTaper'))
+  const pf = numberOf(e.powerFactor)
+  const thd = numberOf(e.currentThdPct)
+  const perW = numberOf(e.harmonicPerW)
+  if (e.activePfc === true)
+    out.push(
+      tr('stray.pfc', {
+        pf: pf === undefined ? tr('words.unknown') : f.num(pf, 2),
+        thd: thd === undefined ? tr('words.unknown') : f.percent(thd),
+      }),
+    )
+  else if (perW !== undefined) out.push(tr('stray.rectifier', { ratio: f.num(perW, 2) }))
+  const usualW = numberOf(e.usualW)
+  if (usualW !== undefined) out.push(tr('stray.usual', { usual: watts(usualW) }))
+  const knownLoads = numberOf(e.knownLoads)
+  if (knownLoads !== undefined && knownLoads > 0) out.push(tr('stray.knownLoads', { n: f.num(knownLoads) }))
+  return out
+}
