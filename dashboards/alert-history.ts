@@ -2,7 +2,7 @@
 // raised, by type, severity and site, and the change log itself. alerts.db stays the record; this is the
 // analysis copy a property manager slices by community and month.
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard'
-import { ALERT_TYPES, SEVERITIES } from '../domain/alerts.ts'
+import { ALERT_TYPES } from '../domain/alerts.ts'
 import { TAG } from '../domain/storage.ts'
 import { alertAnnotation } from './alert-annotations.ts'
 import { type DashboardConfig, dayOffset } from './config.ts'
@@ -10,14 +10,8 @@ import { dashboardFrame } from './dashboard-frame.ts'
 import { influxQuery } from './influx-target.ts'
 import { M } from './influxql.ts'
 import { barGaugePanel, limits, statPanel, tablePanel, timeSeriesPanel } from './panels.ts'
+import { severityCountOverrides, severityMappings } from './severity.ts'
 import { levelsTo, scopeVariables, scopeWhere } from './variables.ts'
-
-const SEVERITY_COLOR: Record<(typeof SEVERITIES)[number], string> = {
-  warning: 'yellow',
-  minor: 'orange',
-  major: 'dark-orange',
-  critical: 'red',
-}
 
 export function alertHistory(cfg: DashboardConfig): dashboard.DashboardBuilder {
   const levels = levelsTo('device')
@@ -65,23 +59,28 @@ export function alertHistory(cfg: DashboardConfig): dashboard.DashboardBuilder {
       }),
     )
     .withPanel(
-      statPanel(cfg, {
-        title: '新告警 Raised, by severity',
-        unit: 'short',
-        span: 8,
-        height: 6,
-        reduce: 'sum',
-        thresholds: limits([1, 'orange']),
-        queries: [
-          influxQuery(
-            a.select({ select: [a.agg('count', 'alertId')], where: raised, by: [TAG.severity] }),
-          ).alias('$tag_severity'),
-        ],
-      }),
+      severityCountOverrides(
+        statPanel(cfg, {
+          title: '新告警 Raised, by severity',
+          description:
+            'Alerts raised over the range, one number per severity, each in its colour (critical red).',
+          unit: 'short',
+          span: 8,
+          height: 6,
+          reduce: 'sum',
+          thresholds: limits([1, 'orange']),
+          queries: [
+            influxQuery(
+              a.select({ select: [a.agg('count', 'alertId')], where: raised, by: [TAG.severity] }),
+            ).alias('$tag_severity'),
+          ],
+        }),
+      ),
     )
     .withPanel(
       barGaugePanel(cfg, {
         title: '按类型 Raised, by type',
+        description: 'Alerts raised over the range, per alert type.',
         unit: 'short',
         span: 8,
         height: 6,
@@ -120,6 +119,7 @@ export function alertHistory(cfg: DashboardConfig): dashboard.DashboardBuilder {
     .withPanel(
       timeSeriesPanel(cfg, {
         title: '每日新告警 Raised per day, by type',
+        description: 'Alerts raised per local day (00:00–24:00 China time), stacked by type.',
         unit: 'short',
         bars: true,
         stacked: true,
@@ -168,15 +168,4 @@ export function alertHistory(cfg: DashboardConfig): dashboard.DashboardBuilder {
         ],
       }).overrideByName('severity', [{ id: 'mappings', value: severityMappings() }]),
     )
-}
-
-function severityMappings() {
-  return [
-    {
-      type: 'value',
-      options: Object.fromEntries(
-        SEVERITIES.map((s, i) => [s, { color: SEVERITY_COLOR[s], index: i, text: s }]),
-      ),
-    },
-  ]
 }

@@ -31,7 +31,7 @@ export function buildingCircuits(cfg: DashboardConfig): dashboard.DashboardBuild
             where: scopeWhere(c, levels),
             time: '$__interval',
             by: [TAG.site, TAG.device],
-            fill: 'none',
+            fill: 'null',
           }),
         ).alias('$tag_site $tag_device'),
       ],
@@ -54,6 +54,8 @@ export function buildingCircuits(cfg: DashboardConfig): dashboard.DashboardBuild
     .withPanel(
       tablePanel(cfg, {
         title: '回路 Circuits',
+        description:
+          "Each circuit's breaker label and latest power, power factor, current THD and voltage in the range.",
         height: 7,
         queries: [
           influxQuery(
@@ -72,7 +74,14 @@ export function buildingCircuits(cfg: DashboardConfig): dashboard.DashboardBuild
         ],
       }),
     )
-    .withPanel(perCircuit('powerW', { title: '功率 Power', unit: 'watt', span: 24 }))
+    .withPanel(
+      perCircuit('powerW', {
+        title: '功率 Power',
+        description: 'Mean power per circuit (W). A gap: the monitor sent nothing.',
+        unit: 'watt',
+        span: 24,
+      }),
+    )
     .withPanel(
       perCircuit('powerFactor', {
         title: '功率因数 Power factor',
@@ -90,11 +99,24 @@ export function buildingCircuits(cfg: DashboardConfig): dashboard.DashboardBuild
         unit: 'percent',
       }),
     )
-    .withPanel(perCircuit('currentA', { title: '电流 Current', unit: 'amp' }, 'max'))
-    .withPanel(perCircuit('voltageV', { title: '电压 Voltage', unit: 'volt' }))
+    .withPanel(
+      perCircuit(
+        'currentA',
+        { title: '电流 Current', description: 'Highest current per circuit (A).', unit: 'amp' },
+        'max',
+      ),
+    )
+    .withPanel(
+      perCircuit('voltageV', {
+        title: '电压 Voltage',
+        description: 'Mean supply voltage per circuit (V); 230 V nominal.',
+        unit: 'volt',
+      }),
+    )
     .withPanel(
       timeSeriesPanel(cfg, {
         title: '每日电量 Energy per day',
+        description: "Growth of each circuit's energy meter per local day (kWh, 00:00–24:00 China time).",
         unit: 'kwatth',
         bars: true,
         span: 24,

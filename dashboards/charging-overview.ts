@@ -58,7 +58,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
               where: scopeWhere(pile, levels),
               time: interval,
               by: [TAG.site, TAG.device],
-              fill: 'none',
+              fill: 'null',
             }),
           ).alias('$tag_site $tag_device $col'),
         ],
@@ -78,7 +78,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
               where: scopeWhere(pile, levels),
               time: interval,
               by: [TAG.site, TAG.device],
-              fill: 'none',
+              fill: 'null',
             }),
           ).alias('$tag_site $tag_device'),
         ],
@@ -87,6 +87,8 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
     .withPanel(
       timeSeriesPanel(cfg, {
         title: '端口功率 Port power',
+        description:
+          "Mean power per port (W), stacked: the top of a pile's stack is what its ports draw together.",
         unit: 'watt',
         stacked: true,
         queries: [
@@ -96,7 +98,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
               where: scopeWhere(port, levels),
               time: interval,
               by: [TAG.device, TAG.port],
-              fill: 'none',
+              fill: 'null',
             }),
           ).alias('$tag_device #$tag_port'),
         ],
@@ -105,6 +107,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
     .withPanel(
       statPanel(cfg, {
         title: '充电中端口 Ports charging',
+        description: 'Ports charging on each pile in its latest reading.',
         unit: 'short',
         span: 12,
         height: 8,
@@ -137,7 +140,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
               where: scopeWhere(port, levels),
               time: interval,
               by: [TAG.device, TAG.port],
-              fill: 'none',
+              fill: 'null',
             }),
           ).alias('$tag_device #$tag_port'),
         ],
@@ -157,7 +160,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
               where: scopeWhere(pile, levels),
               time: interval,
               by: [TAG.site, TAG.device],
-              fill: 'none',
+              fill: 'null',
             }),
           ).alias('$tag_site $tag_device'),
         ],
@@ -166,6 +169,8 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
     .withPanel(
       timeSeriesPanel(cfg, {
         title: '棚内温度 Shed ambient temperature',
+        description:
+          'Mean air temperature inside each shed, read by its pile: what the port temperatures rise from.',
         unit: 'celsius',
         queries: [
           influxQuery(
@@ -174,7 +179,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
               where: scopeWhere(pile, levels),
               time: interval,
               by: [TAG.site, TAG.device],
-              fill: 'none',
+              fill: 'null',
             }),
           ).alias('$tag_site $tag_device'),
         ],
@@ -184,7 +189,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
     .withPanel(
       timeSeriesPanel(cfg, {
         title: '每日充电次数 Sessions per day',
-        description: 'session_started events per shed, local days.',
+        description: 'Charging sessions started per shed, per local day (00:00–24:00 China time).',
         unit: 'short',
         bars: true,
         span: 8,
@@ -204,20 +209,22 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
     .withPanel(
       timeSeriesPanel(cfg, {
         title: '每日端口电量 Energy to ports per day',
-        description: 'Sum of the energy of the sessions that ended that day (session_ended.energyWh).',
+        description:
+          "Energy the pile's ports delivered in each local day: their summed power over time. A session charging past midnight counts in both days, as on the feeder, so this stays below the feeder's day.",
         unit: 'watth',
         bars: true,
         span: 8,
         queries: [
           influxQuery(
-            ev.select({
-              select: [ev.agg('sum', 'energyWh')],
-              where: [ev.tagIs(TAG.event, 'session_ended'), ...scopeWhere(ev, levels)],
+            pile.select({
+              // W over hours = Wh, per pile (an integral is only meaningful along one device's readings)
+              select: [pile.integral('portsPowerW', '1h')],
+              where: scopeWhere(pile, levels),
               time: perDay,
-              by: [TAG.site],
+              by: [TAG.site, TAG.device],
               fill: 'none',
             }),
-          ).alias('$tag_site'),
+          ).alias('$tag_site $tag_device'),
         ],
       }),
     )
@@ -225,7 +232,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
       timeSeriesPanel(cfg, {
         title: '每日馈线电量 Feeder energy per day',
         description:
-          'Growth of the feeder energy counter per pile: ports plus everything else on the feeder.',
+          "Growth of each pile's feeder energy meter per local day: the ports plus everything else on the shed's supply.",
         unit: 'kwatth',
         bars: true,
         span: 8,

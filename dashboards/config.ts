@@ -7,6 +7,12 @@ export interface DashboardConfig {
   datasource: common.DataSourceRef & { type: 'influxdb'; uid: string }
   /** minutes east of UTC where the estate is (Asia/Shanghai = 480): per-day bars start at local midnight */
   utcOffsetMin: number
+  /**
+   * seconds between a device's readings (the registry's default report interval): the shortest
+   * `$__interval` Grafana may pick, and, as in the device_offline rule, 3 × this without a reading is a gap
+   * the panels show rather than draw a line across
+   */
+  reportIntervalS: number
   /** prefix of every dashboard uid, so that several estates can share one Grafana */
   uidPrefix: string
   /** tags put on every dashboard (Grafana's dashboard search) */
@@ -16,6 +22,7 @@ export interface DashboardConfig {
 export const DEFAULT_DASHBOARD_CONFIG: DashboardConfig = {
   datasource: { type: 'influxdb', uid: 'courtyard-influxdb' },
   utcOffsetMin: 480,
+  reportIntervalS: 60,
   uidPrefix: 'courtyard',
   tags: ['courtyard'],
 }
@@ -26,3 +33,6 @@ export function dayOffset(cfg: Pick<DashboardConfig, 'utcOffsetMin'>): string {
   const min = ((-cfg.utcOffsetMin % 1440) + 1440) % 1440
   return `${min}m`
 }
+
+/** Milliseconds without a reading that the panels show as a gap: 3 report intervals (device_offline). */
+export const gapMs = (cfg: Pick<DashboardConfig, 'reportIntervalS'>): number => 3 * cfg.reportIntervalS * 1000

@@ -54,7 +54,7 @@ export function daycareAirQuality(cfg: DashboardConfig): dashboard.DashboardBuil
             where: scopeWhere(d, levels),
             time: '$__interval',
             by: [TAG.site, TAG.device],
-            fill: 'none',
+            fill: 'null',
           }),
         ).alias('$tag_site $tag_device'),
       ],
@@ -81,6 +81,7 @@ export function daycareAirQuality(cfg: DashboardConfig): dashboard.DashboardBuil
     .withPanel(
       tablePanel(cfg, {
         title: '房间 Rooms',
+        description: "Each room's latest CO2, PM2.5, temperature, humidity and headcount in the range.",
         height: 7,
         queries: [
           influxQuery(
@@ -134,11 +135,18 @@ export function daycareAirQuality(cfg: DashboardConfig): dashboard.DashboardBuil
         ],
       }),
     )
-    .withPanel(perRoom('occupancy', { title: '在室人数 Occupancy', unit: 'short' }))
+    .withPanel(
+      perRoom('occupancy', {
+        title: '在室人数 Occupancy',
+        description: 'People in each room (mean over each interval): crowded rooms are where CO2 climbs.',
+        unit: 'short',
+      }),
+    )
     .withRow(row('夏季 Summer (GB/T 18883)'))
     .withPanel(
       perRoom('tempC', {
         title: `温度 Temperature · 夏 ${summer.tempC[0]}–${summer.tempC[1]} °C`,
+        description: `Mean room temperature against the summer band: blue below ${summer.tempC[0]} °C, red above ${summer.tempC[1]} °C.`,
         unit: 'celsius',
         thresholds: band(...summer.tempC),
       }),
@@ -146,6 +154,7 @@ export function daycareAirQuality(cfg: DashboardConfig): dashboard.DashboardBuil
     .withPanel(
       perRoom('humidityPct', {
         title: `湿度 Humidity · 夏 ${summer.humidityPct[0]}–${summer.humidityPct[1]} %`,
+        description: `Mean relative humidity against the summer band: blue below ${summer.humidityPct[0]} %, red above ${summer.humidityPct[1]} %.`,
         unit: 'humidity',
         thresholds: band(...summer.humidityPct),
       }),
@@ -154,6 +163,7 @@ export function daycareAirQuality(cfg: DashboardConfig): dashboard.DashboardBuil
     .withPanel(
       perRoom('tempC', {
         title: `温度 Temperature · 冬 ${winter.tempC[0]}–${winter.tempC[1]} °C`,
+        description: `Mean room temperature against the winter band: blue below ${winter.tempC[0]} °C, red above ${winter.tempC[1]} °C.`,
         unit: 'celsius',
         thresholds: band(...winter.tempC),
       }),
@@ -161,6 +171,7 @@ export function daycareAirQuality(cfg: DashboardConfig): dashboard.DashboardBuil
     .withPanel(
       perRoom('humidityPct', {
         title: `湿度 Humidity · 冬 ${winter.humidityPct[0]}–${winter.humidityPct[1]} %`,
+        description: `Mean relative humidity against the winter band: blue below ${winter.humidityPct[0]} %, red above ${winter.humidityPct[1]} %.`,
         unit: 'humidity',
         thresholds: band(...winter.humidityPct),
       }),
@@ -169,6 +180,8 @@ export function daycareAirQuality(cfg: DashboardConfig): dashboard.DashboardBuil
     .withPanel(
       timeSeriesPanel(cfg, {
         title: '每日事件 Calls, falls and doors per day',
+        description:
+          'Emergency calls, falls the sensor reported (at any confidence; the alert needs 0.7) and doors opened after hours, per local day.',
         unit: 'short',
         bars: true,
         span: 24,

@@ -1,6 +1,7 @@
 // Outdoor LED displays: is the screen playing, is the cabinet too hot, are the fans, modules and supply
 // rails healthy, has someone opened the door.
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard'
+import type { SCREEN_STATES } from '../domain/protocol.ts'
 import { TAG } from '../domain/storage.ts'
 import { alertAnnotation } from './alert-annotations.ts'
 import type { DashboardConfig } from './config.ts'
@@ -9,6 +10,7 @@ import { influxQuery } from './influx-target.ts'
 import { type FieldsOf, M } from './influxql.ts'
 import {
   limits,
+  stateMappings,
   stateTimelinePanel,
   type TimeSeriesOptions,
   tablePanel,
@@ -19,6 +21,14 @@ import { levelsTo, scopeVariables, scopeWhere } from './variables.ts'
 
 /** display_hardware: a 5 V module supply outside 4.5–5.5 V */
 const SUPPLY_V = [4.5, 5.5] as const
+
+/** each screen state (domain/protocol.ts) in the colour a duty desk reads: black and frozen are display_blank */
+export const SCREEN_MAPPINGS = stateMappings({
+  playing: { text: '播放 playing', color: 'green' },
+  black: { text: '黑屏 black', color: 'red' },
+  frozen: { text: '卡屏 frozen', color: 'orange' },
+  off: { text: '关闭 off', color: 'text' },
+} satisfies Record<(typeof SCREEN_STATES)[number], { text: string; color: string }>)
 
 export function displaysHealth(cfg: DashboardConfig): dashboard.DashboardBuilder {
   const levels = levelsTo('device')
@@ -38,7 +48,7 @@ export function displaysHealth(cfg: DashboardConfig): dashboard.DashboardBuilder
             where: scopeWhere(d, levels),
             time: '$__interval',
             by: [TAG.site, TAG.device],
-            fill: 'none',
+            fill: 'null',
           }),
         ).alias('$tag_site $tag_device'),
       ],
@@ -61,6 +71,8 @@ export function displaysHealth(cfg: DashboardConfig): dashboard.DashboardBuilder
     .withPanel(
       tablePanel(cfg, {
         title: '屏幕 Displays',
+        description:
+          "Each display's latest screen state, power, cabinet temperature, supply, fans, modules, door and content.",
         height: 7,
         queries: [
           influxQuery(
@@ -85,8 +97,10 @@ export function displaysHealth(cfg: DashboardConfig): dashboard.DashboardBuilder
     .withPanel(
       stateTimelinePanel(cfg, {
         title: '画面 Screen',
-        description: 'playing / black / frozen: display_blank is raised on black or frozen while powered.',
+        description:
+          'What each screen showed: playing, black or frozen (display_blank is raised on these while powered), or off. Empty: the display sent nothing.',
         span: 24,
+        mappings: SCREEN_MAPPINGS,
         queries: [
           influxQuery(
             d.select({
@@ -94,7 +108,7 @@ export function displaysHealth(cfg: DashboardConfig): dashboard.DashboardBuilder
               where: scopeWhere(d, levels),
               time: '$__interval',
               by: [TAG.site, TAG.device],
-              fill: 'previous',
+              fill: 'null',
             }),
           ).alias('$tag_site $tag_device'),
         ],
@@ -119,12 +133,25 @@ export function displaysHealth(cfg: DashboardConfig): dashboard.DashboardBuilder
     .withPanel(
       perDisplay('failedModules', 'max', {
         title: '故障模组 Failed modules',
+        description: 'LED modules reported failed; any is a display_hardware warning.',
         unit: 'short',
         thresholds: limits([1, 'orange']),
       }),
     )
     .withPanel(
-      perDisplay('brightnessPct', 'mean', { title: '亮度 Brightness', unit: 'percent', min: 0, max: 100 }),
+      perDisplay('brightnessPct', 'mean', {
+        title: '亮度 Brightness',
+        description: 'Mean screen brightness (%).',
+        unit: 'percent',
+        min: 0,
+        max: 100,
+      }),
     )
-    .withPanel(perDisplay('humidityPct', 'mean', { title: '箱内湿度 Cabinet humidity', unit: 'humidity' }))
+    .withPanel(
+      perDisplay('humidityPct', 'mean', {
+        title: '箱内湿度 Cabinet humidity',
+        description: 'Mean relative humidity inside each cabinet: condensation risk for the electronics.',
+        unit: 'humidity',
+      }),
+    )
 }

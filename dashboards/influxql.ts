@@ -35,9 +35,34 @@ export const literal = (value: string): string => `'${value.replace(/\\/g, '\\\\
 /** A Grafana template variable as an anchored regex (Grafana expands multi-values and All into it). */
 export const variableRegex = (variable: string): string => `/^$${variable}$/`
 
+/** The dashboard range as Grafana substitutes it: `$timeFilter`, and its two ends in epoch ms. */
+export const RANGE = {
+  filter: '$timeFilter',
+  from: `\${__from}ms`,
+  to: `\${__to}ms`,
+} as const
+
+/**
+ * `SELECT … FROM (sub), (sub) …`: InfluxQL merges the subqueries' rows series by series (same tags), e.g.
+ * the last state before the range followed by the changes inside it.
+ */
+export function fromSubqueries(spec: {
+  select: readonly string[]
+  subqueries: readonly string[]
+  where?: readonly string[]
+  by?: readonly string[]
+}): string {
+  let q = `SELECT ${spec.select.join(', ')} FROM ${spec.subqueries.map((s) => `(${s})`).join(', ')}`
+  if (spec.where !== undefined && spec.where.length > 0) q += ` WHERE ${spec.where.join(' AND ')}`
+  if (spec.by !== undefined && spec.by.length > 0) q += ` GROUP BY ${spec.by.join(', ')}`
+  return q
+}
+
 export interface SelectSpec {
   select: readonly string[]
-  /** extra conditions, joined with AND; `$timeFilter` is always added */
+  /** the time condition: the dashboard range (`$timeFilter`) unless told otherwise, e.g. `time < ${__from}ms` */
+  timeWhere?: string
+  /** extra conditions, joined with AND, after the time condition */
   where?: readonly string[]
   /** GROUP BY time(…): `$__interval`, `1d`, `1d, 960m` */
   time?: string
@@ -55,6 +80,11 @@ export interface Measure<M extends Measurement> {
   field(path: FieldsOf[M]): string
   /** `fn("field")`, with ` AS "alias"` when given */
   agg(fn: Aggregate, path: FieldsOf[M], alias?: string): string
+  /**
+   * `integral("field", unit)`: the area under the readings (trapezoids between consecutive points), e.g.
+   * watts over `1h` is watt-hours. Over one series only: group by device.
+   */
+  integral(path: FieldsOf[M], unit: string): string
   /** a tag key of this measurement, quoted */
   tag(tag: Tag): string
   /** `"tag" = 'value'` */
@@ -84,12 +114,14 @@ export function measure<M extends Measurement>(name: M): Measure<M> {
     name,
     field,
     agg: (fn, path, alias) => `${fn}(${field(path)})${alias === undefined ? '' : ` AS ${ident(alias)}`}`,
+    integral: (path, unit) => `integral(${field(path)}, ${unit})`,
     tag,
     tagIs: (t, value) => `${tag(t)} = ${literal(value)}`,
     fieldIs: (path, value) => `${field(path)} = ${literal(value)}`,
     tagMatches: (t, variable) => `${tag(t)} =~ ${variableRegex(variable)}`,
     select(spec) {
-      let q = `SELECT ${spec.select.join(', ')} FROM ${from} WHERE ${['$timeFilter', ...(spec.where ?? [])].join(' AND ')}`
+      const where = [spec.timeWhere ?? RANGE.filter, ...(spec.where ?? [])]
+      let q = `SELECT ${spec.select.join(', ')} FROM ${from} WHERE ${where.join(' AND ')}`
       const by = [...(spec.time === undefined ? [] : [`time(${spec.time})`]), ...(spec.by ?? []).map(tag)]
       if (by.length > 0) q += ` GROUP BY ${by.join(', ')}`
       if (spec.fill !== undefined) q += ` fill(${spec.fill})`

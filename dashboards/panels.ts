@@ -8,7 +8,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat'
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline'
 import * as table from '@grafana/grafana-foundation-sdk/table'
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries'
-import type { DashboardConfig } from './config.ts'
+import { type DashboardConfig, gapMs } from './config.ts'
 import type { InfluxQueryBuilder } from './influx-target.ts'
 
 export interface PanelOptions {
@@ -24,6 +24,8 @@ export interface PanelOptions {
   min?: number
   max?: number
   decimals?: number
+  /** value → text and colour (states, booleans) */
+  mappings?: dashboard.ValueMapping[]
 }
 
 // the methods every SDK panel builder has
@@ -39,6 +41,7 @@ interface PanelLike<P> {
   min(min: number): P
   max(max: number): P
   decimals(decimals: number): P
+  mappings(mappings: dashboard.ValueMapping[]): P
 }
 
 function fill<P extends PanelLike<P>>(panel: P, cfg: DashboardConfig, o: PanelOptions): P {
@@ -53,6 +56,7 @@ function fill<P extends PanelLike<P>>(panel: P, cfg: DashboardConfig, o: PanelOp
   if (o.min !== undefined) p = p.min(o.min)
   if (o.max !== undefined) p = p.max(o.max)
   if (o.decimals !== undefined) p = p.decimals(o.decimals)
+  if (o.mappings !== undefined) p = p.mappings(o.mappings)
   o.queries.forEach((q, i) => {
     p = p.withTarget(q.refId(String.fromCharCode(65 + i)).datasource(cfg.datasource))
   })
@@ -73,6 +77,20 @@ export const band = (lo: number, hi: number): dashboard.ThresholdsConfigBuilder 
 /** An upper limit: green below, then each step. */
 export const limits = (...steps: [number, string][]): dashboard.ThresholdsConfigBuilder =>
   thresholds('green', ...steps)
+
+/** Each value (a state name, `true`, `false`) shown as its text in its colour. */
+export function stateMappings(
+  states: Record<string, { text: string; color: string }>,
+): dashboard.ValueMapping[] {
+  return [
+    {
+      type: dashboard.MappingType.ValueToText,
+      options: Object.fromEntries(
+        Object.entries(states).map(([value, r], index) => [value, { ...r, index }]),
+      ),
+    },
+  ]
+}
 
 export interface TimeSeriesOptions extends PanelOptions {
   /** draw bars (per-day counts and energies) instead of lines */
@@ -95,9 +113,10 @@ export function timeSeriesPanel(cfg: DashboardConfig, o: TimeSeriesOptions): tim
         .mode(common.TooltipDisplayMode.Multi)
         .sort(common.SortOrder.Descending),
     )
-    .spanNulls(false)
-  if (o.bars) p = p.drawStyle(common.GraphDrawStyle.Bars).fillOpacity(80)
-  else p = p.drawStyle(common.GraphDrawStyle.Line).fillOpacity(10)
+  // lines: the queries fill(null) the intervals without a reading; a run of them shorter than the
+  // device_offline rule (3 report intervals) is bridged, a longer one is drawn as the gap it is
+  if (o.bars) p = p.drawStyle(common.GraphDrawStyle.Bars).fillOpacity(80).spanNulls(false)
+  else p = p.drawStyle(common.GraphDrawStyle.Line).fillOpacity(10).spanNulls(gapMs(cfg))
   if (o.stacked) p = p.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
   if (o.showThresholds)
     p = p.thresholdsStyle(
@@ -139,7 +158,9 @@ export function tablePanel(cfg: DashboardConfig, o: TableOptions): table.PanelBu
 }
 
 export function stateTimelinePanel(cfg: DashboardConfig, o: PanelOptions): statetimeline.PanelBuilder {
-  return fill(new statetimeline.PanelBuilder(), cfg, o).fillOpacity(80)
+  // a state lasts until the next one; a null (no reading) ends it unless the gap is shorter than
+  // device_offline's 3 report intervals
+  return fill(new statetimeline.PanelBuilder(), cfg, o).fillOpacity(80).spanNulls(gapMs(cfg))
 }
 
 export const row = (title: string): dashboard.RowBuilder => new dashboard.RowBuilder(title)

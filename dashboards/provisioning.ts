@@ -34,6 +34,9 @@ datasources:
     jsonData:
       dbName: ${q(o.database)}
       httpMode: GET
+      # Min time interval: devices report every ${o.config.reportIntervalS} s, so a shorter GROUP BY time($__interval)
+      # would leave empty buckets between readings, which fill(null) draws as gaps
+      timeInterval: ${q(`${o.config.reportIntervalS}s`)}
     secureJsonData:
       password: ${env('INFLUX_PASSWORD')}
     editable: false

@@ -1,7 +1,8 @@
 // A small InfluxQL reader for the tests: which measurements, tags and fields a query names, in which role,
 // checked against domain/storage.ts. It covers the grammar the dashboards use (SELECT … FROM … WHERE …
-// GROUP BY … fill() ORDER BY … LIMIT, and SHOW TAG VALUES [FROM …] WITH KEY = … [WHERE …]) and rejects
-// what it does not understand, including unquoted identifiers, rather than letting them through.
+// GROUP BY … fill() ORDER BY … LIMIT, FROM (subquery), (subquery), and SHOW TAG VALUES [FROM …] WITH KEY =
+// … [WHERE …]) and rejects what it does not understand, including unquoted identifiers, rather than
+// letting them through.
 import {
   FIELDS_BY_MEASUREMENT,
   MEASUREMENT,
@@ -14,7 +15,8 @@ type Token =
   | { t: 'string' | 'regex' | 'number' | 'var' | 'word' | 'punct'; v: string }
 
 const PATTERNS: [Exclude<Token['t'], 'ident' | 'string' | 'regex'>, RegExp][] = [
-  ['var', /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/],
+  // `$site`, `$__interval`, or `${__from}ms` (Grafana's range end in ms, as an InfluxQL duration literal)
+  ['var', /^(\$\{[A-Za-z_][A-Za-z0-9_]*\}(ms)?|\$[A-Za-z_][A-Za-z0-9_]*)/],
   ['number', /^-?\d+(\.\d+)?[a-zµ]*/],
   ['word', /^[A-Za-z_][A-Za-z0-9_]*/],
   ['punct', /^(=~|!~|<>|!=|>=|<=|[=<>(),*+-])/],
@@ -80,6 +82,7 @@ const FUNCTIONS = new Set([
   'count',
   'spread',
   'distinct',
+  'integral',
 ])
 
 export interface NameUse {
@@ -89,7 +92,10 @@ export interface NameUse {
 
 /** The names a query uses, by role; throws on what it cannot place. */
 export function namesUsed(q: string): NameUse[] {
-  const tokens = tokenize(q)
+  return namesIn(tokenize(q), q)
+}
+
+function namesIn(tokens: Token[], q: string): NameUse[] {
   const uses: NameUse[] = []
   const word = (k: number) => (tokens[k]?.t === 'word' ? tokens[k].v.toLowerCase() : undefined)
   const first = word(0)
@@ -117,6 +123,13 @@ export function namesUsed(q: string): NameUse[] {
     else if (w === 'where' && depth === 0) clause = 'where'
     else if (w === 'group' && depth === 0) clause = 'group'
     else if ((w === 'fill' || w === 'order' || w === 'limit') && depth === 0) clause = 'tail'
+    if (clause === 'from' && tok.v === '(' && word(k + 1) === 'select') {
+      // a subquery: its own names; the outer query then names its output columns and tags
+      const end = closingParen(tokens, k, q)
+      uses.push(...namesIn(tokens.slice(k + 1, end), q))
+      k = end
+      continue
+    }
     if (tok.v === '(') {
       depth++
       if (tokens[k - 1]?.t === 'word' && FUNCTIONS.has(tokens[k - 1]!.v.toLowerCase())) fnDepth = depth
@@ -152,6 +165,15 @@ export function namesUsed(q: string): NameUse[] {
     }
   }
   return uses
+}
+
+function closingParen(tokens: Token[], open: number, q: string): number {
+  let depth = 0
+  for (let k = open; k < tokens.length; k++) {
+    if (tokens[k]!.v === '(' && tokens[k]!.t === 'punct') depth++
+    else if (tokens[k]!.v === ')' && tokens[k]!.t === 'punct' && --depth === 0) return k
+  }
+  throw new Error(`unclosed subquery: ${q}`)
 }
 
 function identAt(tokens: Token[], k: number, q: string): string {

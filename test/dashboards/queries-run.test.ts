@@ -1,19 +1,16 @@
 // Every dashboard query runs against the real InfluxDB holding a simulated estate and returns series:
 // with every template variable at All, and with a real chained selection (community → site → device …)
 // taken from the variables' own queries. Grafana's macros are substituted the way Grafana does for
-// InfluxQL ($timeFilter → a time range in ms, $__interval → a GROUP BY duration).
+// InfluxQL ($timeFilter → a time range in ms, $__interval → a GROUP BY duration; grafana-query.ts).
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
 import { influxQuery, type Series } from '../support/influx-query.ts'
 import { type DashboardQuery, type RenderedDashboard, renderedDashboards } from './dashboard-queries.ts'
-import { type SeedResult, seedEstate } from './seed-estate.ts'
+import { interpolate as grafanaInterpolate, type QueryRange, type Selection } from './grafana-query.ts'
+import { lastLocalDays, type SeedResult, seedEstate } from './seed-estate.ts'
 
-const DAY = 86_400_000
-const SHANGHAI_MS = 8 * 3_600_000
-// two whole local days ending at the last local midnight: recent, so inside any retention policy
-const TO = Math.floor((Date.now() + SHANGHAI_MS) / DAY) * DAY - SHANGHAI_MS
-const FROM = TO - 2 * DAY
+const { fromMs: FROM, toMs: TO } = lastLocalDays(2)
 
 const url = inject('influxUrl')
 const db = `dashboards_${randomBytes(5).toString('hex')}`
@@ -31,28 +28,11 @@ afterAll(async () => {
   await influx.close()
 })
 
-const ALL = Symbol('All')
-type Selection = Record<string, string | typeof ALL>
-
-const escapeRegex = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
+const RANGE: QueryRange = { fromMs: FROM, toMs: TO, interval: '10m' }
 
 /** The query as Grafana sends it for this selection. */
-function interpolate(q: string, d: RenderedDashboard, sel: Selection): string {
-  let out = q
-    .replaceAll('$__timeFilter', '$timeFilter')
-    .replaceAll('$timeFilter', `time >= ${FROM}ms AND time < ${TO}ms`)
-    .replaceAll('$__interval', '10m')
-    .replaceAll('$interval', '10m')
-  for (const v of d.variables) {
-    const value = sel[v.name] ?? ALL
-    // every variable sits inside an anchored regex: Grafana regex-escapes the value there
-    const text = value === ALL ? (v.allValue ?? '.*') : escapeRegex(value)
-    out = out.replace(new RegExp(`\\$\\{?${v.name}\\}?(?![A-Za-z0-9_])`, 'g'), () => text)
-  }
-  const left = out.match(/\$\{?\w+/g)
-  if (left) throw new Error(`not substituted: ${left.join(', ')} in ${out}`)
-  return out
-}
+const interpolate = (q: string, d: RenderedDashboard, sel: Selection): string =>
+  grafanaInterpolate(q, d.variables, sel, RANGE)
 
 const run = (q: string): Promise<Series[]> => influxQuery(url, db, q)
 

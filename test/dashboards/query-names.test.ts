@@ -47,6 +47,15 @@ describe('dashboard queries against domain/storage.ts', () => {
     expect(schemaViolations('SHOW TAG VALUES FROM "pile" WITH KEY = "port"')).toEqual([
       'tag port not in pile',
     ])
+    // subqueries: their names are read too, and the outer query may name only what they hold
+    const sub = `SELECT "online" FROM (SELECT last("online") AS "online" FROM "device_status" WHERE time < \${__from}ms GROUP BY "site"), (SELECT "online" FROM "device_status" WHERE $timeFilter GROUP BY "site") GROUP BY "site"`
+    expect(schemaViolations(sub)).toEqual([])
+    expect(schemaViolations(sub.replace('last("online")', 'last("onlin")'))).toContain(
+      'field onlin not in device_status, device_status',
+    )
+    expect(schemaViolations(sub.replace(/GROUP BY "site"$/, 'GROUP BY "port"'))).toContain(
+      'tag port not in device_status, device_status',
+    )
     // room is a string field of daycare: no measurement has it as a tag
     expect(schemaViolations('SHOW TAG VALUES WITH KEY = "room"')).toEqual([
       expect.stringMatching(/^tag room not in /),

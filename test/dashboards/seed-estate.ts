@@ -1,6 +1,7 @@
 // A small simulated estate written into InfluxDB through the project's own write path: the simulators'
-// device models (with every fault and stray-wire scenario) → decodeMessage (the ingest validator) →
-// encodePoints → the influx client, plus alert changes through the alert engine's annotation writer.
+// device models (with every fault, stray-wire and offline scenario) → decodeMessage (the ingest validator)
+// → encodePoints → the influx client, plus alert changes through the alert engine's annotation writer.
+// While a device is offline it publishes `offline`, misses its reports, then publishes `online`.
 import { EventEmitter } from 'node:events'
 import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
@@ -14,12 +15,15 @@ import { encodePoints, registryTagSet } from '../../ingest/index.ts'
 import type { DeviceIdentity } from '../../registry/index.ts'
 import {
   createDeviceModel,
+  type DevicePlan,
   type DeviceSpec,
   type InjectionType,
   planScenarios,
 } from '../../simulators/index.ts'
 
 const MIN = 60_000
+
+export type OfflinePeriod = DevicePlan['offline'][number]
 const TENANT = 'acme'
 
 /** Two communities; every kind of device in `garden`, a second shed in `lakeside` (to test chaining). */
@@ -41,9 +45,24 @@ function dev(
   return { id, kind, tenantId: TENANT, communityId, siteId, reportIntervalS: 60, spec }
 }
 
+const DAY = 86_400_000
+/** China time, where the estate is (the dashboards' per-day bars start at its midnight) */
+export const ESTATE_UTC_OFFSET_MS = 8 * 3_600_000
+
+/** The local day (0 = 1970-01-01 China time) a moment falls in. */
+export const localDay = (ms: number): number => Math.floor((ms + ESTATE_UTC_OFFSET_MS) / DAY)
+
+/** `days` whole local days ending at the last local midnight: recent, so inside any retention policy. */
+export function lastLocalDays(days: number, nowMs = Date.now()): { fromMs: number; toMs: number } {
+  const toMs = localDay(nowMs) * DAY - ESTATE_UTC_OFFSET_MS
+  return { fromMs: toMs - days * DAY, toMs }
+}
+
 export interface SeedResult {
   lines: number
   alertChanges: number
+  /** per device, when it was disconnected: it published `offline`, sent nothing, then `online` again */
+  offline: Map<string, OfflinePeriod[]>
 }
 
 /** Writes [fromMs, toMs) of every device's telemetry, events and status, then the alert changes. */
@@ -58,6 +77,7 @@ export async function seedEstate(influx: InfluxClient, fromMs: number, toMs: num
   }))
   const plan = planScenarios(specs, ['faults', 'stray-wire', 'offline'], 11, fromMs, toMs, { share: 1 })
   let lines = 0
+  const offline = new Map<string, OfflinePeriod[]>()
   for (const [i, d] of ESTATE.entries()) {
     const model = createDeviceModel(specs[i]!, 100 + i)
     const p = plan.get(d.id)
@@ -83,12 +103,17 @@ export async function seedEstate(influx: InfluxClient, fromMs: number, toMs: num
       encodePoints(r.value, tagSet, atMs, out)
     }
     put(topics.status(d.id), 'online', fromMs)
-    for (const off of p?.offline ?? []) {
+    const periods = p?.offline ?? []
+    offline.set(d.id, periods)
+    for (const off of periods) {
       put(topics.status(d.id), 'offline', off.startMs)
       put(topics.status(d.id), 'online', off.endMs)
     }
     for (let t = fromMs; t < toMs; t += MIN) {
-      for (const m of model.step(t)) {
+      const messages = model.step(t)
+      // a disconnected device misses its reports (the simulators' offline scenario: nothing buffered)
+      if (periods.some((off) => t >= off.startMs && t < off.endMs)) continue
+      for (const m of messages) {
         const topic = m.channel === 'telemetry' ? topics.telemetry(d.id) : topics.events(d.id)
         put(topic, JSON.stringify(m.body), m.body.ts)
       }
@@ -97,7 +122,7 @@ export async function seedEstate(influx: InfluxClient, fromMs: number, toMs: num
     lines += out.length
   }
   const alertChanges = await writeAlertChanges(influx, fromMs, toMs)
-  return { lines, alertChanges }
+  return { lines, alertChanges, offline }
 }
 
 /** Raised/cleared pairs of several types on the estate's devices, written by the annotation writer. */

@@ -1,0 +1,238 @@
+// What the panels say, number by number, on a simulated estate in the real InfluxDB: each panel's query as
+// Grafana sends it, checked against what is computed here independently from the seed (its plan of
+// outages, and the raw points it wrote).
+import { randomBytes } from 'node:crypto'
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
+import { influxQuery, type Series } from '../support/influx-query.ts'
+import { type RenderedDashboard, renderedDashboards } from './dashboard-queries.ts'
+import { interpolate, type QueryRange } from './grafana-query.ts'
+import {
+  ESTATE,
+  ESTATE_UTC_OFFSET_MS,
+  lastLocalDays,
+  localDay,
+  type OfflinePeriod,
+  type SeedResult,
+  seedEstate,
+} from './seed-estate.ts'
+
+const MIN = 60_000
+const DAY = 86_400_000
+const { fromMs: FROM, toMs: TO } = lastLocalDays(2)
+
+const url = inject('influxUrl')
+const db = `dashboards_values_${randomBytes(5).toString('hex')}`
+let influx: InfluxClient
+let seeded: SeedResult
+
+beforeAll(async () => {
+  influx = createInfluxClient({ url, db })
+  await influx.ensureDatabase()
+  seeded = await seedEstate(influx, FROM, TO)
+}, 180_000)
+
+afterAll(async () => {
+  await influx.query(`DROP DATABASE ${quoteIdent(db)}`).catch(() => undefined)
+  await influx.close()
+})
+
+const dashboards = renderedDashboards()
+const run = (q: string): Promise<Series[]> => influxQuery(url, db, q)
+
+function panel(name: string, title: RegExp): { d: RenderedDashboard; p: dashboard.Panel } {
+  const d = dashboards.find((x) => x.name === name)
+  const p = (d?.model.panels ?? []).find(
+    (x): x is dashboard.Panel => x.type !== 'row' && title.test(x.title ?? ''),
+  )
+  if (!d || !p) throw new Error(`no panel ${title} in ${name}`)
+  return { d, p }
+}
+
+function targetQuery(p: dashboard.Panel, i = 0): string {
+  const q = (p.targets?.[i] as unknown as { query?: string } | undefined)?.query
+  if (q === undefined) throw new Error(`panel ${p.title} has no query ${i}`)
+  return q
+}
+
+/** The panel's query for the whole estate (every variable at All) over `range`. */
+async function runPanel(name: string, title: RegExp, range: QueryRange, i = 0): Promise<Series[]> {
+  const { d, p } = panel(name, title)
+  return run(interpolate(targetQuery(p, i), d.variables, {}, range))
+}
+
+const col = (s: Series, name: string) => s.columns.indexOf(name)
+
+/** Whether the seed had `device` connected at `t` (it published offline at a period's start, online at its end). */
+const onlineAt = (periods: readonly OfflinePeriod[], t: number): boolean =>
+  !periods.some((w) => t >= w.startMs && t < w.endMs)
+
+/** Every connection change the seed wrote for a device after `from` and before `to`: [time, online]. */
+function changesBetween(periods: readonly OfflinePeriod[], from: number, to: number): [number, boolean][] {
+  return periods
+    .flatMap((w): [number, boolean][] => [
+      [w.startMs, false],
+      [w.endMs, true],
+    ])
+    .filter(([t]) => t >= from && t < to)
+    .sort((a, b) => a[0] - b[0])
+}
+
+describe('connectivity (estate overview)', () => {
+  it('the Online timeline shows every device, starting in the state it was in when the range began', async () => {
+    // begin the range inside the first outage of the estate: that device starts offline, the others online
+    const windows = [...seeded.offline].flatMap(([device, ws]) => ws.map((w) => ({ device, w })))
+    const first = windows.sort((a, b) => a.w.startMs - b.w.startMs)[0]!
+    const range = { fromMs: first.w.startMs + 30_000, toMs: TO, interval: '10m' }
+    const series = await runPanel('estate-overview', /^在线 Online/, range)
+
+    const byDevice = new Map(series.map((s) => [s.tags?.device, s]))
+    expect([...byDevice.keys()].sort()).toEqual(ESTATE.map((d) => d.id).sort())
+    for (const d of ESTATE) {
+      const periods = seeded.offline.get(d.id) ?? []
+      const s = byDevice.get(d.id)!
+      const rows = s.values.map((v) => [v[col(s, 'time')], v[col(s, 'online')]] as [number, boolean])
+      // the state carried in from before the range, then each change inside it
+      expect(rows[0]![0], d.id).toBeLessThan(range.fromMs)
+      expect(rows[0]![1], d.id).toBe(onlineAt(periods, range.fromMs))
+      expect(rows.slice(1), d.id).toEqual(changesBetween(periods, range.fromMs, range.toMs))
+    }
+    expect(byDevice.get(first.device)!.values[0]![col(byDevice.get(first.device)!, 'online')]).toBe(false)
+  })
+
+  it('the connection table lists every device with its state at the end of the range and since when', async () => {
+    // end the range inside the last outage of the estate: that device is offline since the outage began
+    const windows = [...seeded.offline].flatMap(([device, ws]) => ws.map((w) => ({ device, w })))
+    const last = windows.sort((a, b) => b.w.startMs - a.w.startMs)[0]!
+    const range = { fromMs: FROM + 6 * 3_600_000, toMs: last.w.startMs + 30_000, interval: '10m' }
+    const series = await runPanel('estate-overview', /^设备连接/, range)
+
+    const rows = series.map((s) => ({
+      device: s.tags?.device,
+      since: s.values[0]![col(s, 'time')],
+      online: s.values[0]![col(s, 'online')],
+    }))
+    const expected = ESTATE.map((d) => {
+      const periods = seeded.offline.get(d.id) ?? []
+      const changes: [number, boolean][] = [[FROM, true], ...changesBetween(periods, FROM, range.toMs)]
+      const [since, online] = changes.at(-1)!
+      return { device: d.id, since, online }
+    })
+    expect(rows.sort((a, b) => String(a.device).localeCompare(String(b.device)))).toEqual(
+      expected.sort((a, b) => a.device.localeCompare(b.device)),
+    )
+    expect(rows.find((r) => r.device === last.device)?.online).toBe(false)
+  })
+})
+
+describe('gaps', () => {
+  // every panel drawn as lines or states over GROUP BY time($__interval)
+  const intervalPanels = dashboards.flatMap((d) =>
+    (d.model.panels ?? [])
+      .filter((p): p is dashboard.Panel => p.type === 'timeseries' || p.type === 'state-timeline')
+      .filter(
+        (p) => (p.fieldConfig?.defaults?.custom as { drawStyle?: string } | undefined)?.drawStyle !== 'bars',
+      )
+      .flatMap((p) =>
+        (p.targets ?? [])
+          .map((t) => (t as unknown as { query: string }).query)
+          .filter((q) => q.includes('GROUP BY time($__interval)'))
+          .map((q) => [`${d.name}: ${p.title}`, d, q] as const),
+      ),
+  )
+
+  it('covers the line and state panels', () => {
+    expect(intervalPanels.length).toBeGreaterThanOrEqual(20)
+  })
+
+  it.each(intervalPanels)(
+    '%s: the minutes a device was disconnected come back as empty intervals, not as nothing',
+    async (_, d, q) => {
+      const series = await run(interpolate(q, d.variables, {}, { fromMs: FROM, toMs: TO, interval: '1m' }))
+      let checked = 0
+      for (const s of series) {
+        const periods = seeded.offline.get(s.tags?.device ?? '') ?? []
+        const rows = new Map(s.values.map((v) => [v[0] as number, v.slice(1)]))
+        for (const w of periods)
+          for (let t = Math.ceil(w.startMs / MIN) * MIN; t < w.endMs; t += MIN) {
+            // a row for the minute, every value in it null: Grafana draws the gap instead of a line across it
+            expect(rows.get(t), `${s.tags?.device} ${new Date(t).toISOString()}`).toEqual(
+              s.columns.slice(1).map(() => null),
+            )
+            checked++
+          }
+      }
+      expect(checked).toBeGreaterThan(0)
+    },
+  )
+})
+
+describe('energy per day (charging sheds)', () => {
+  /**
+   * Wh per pile and local day, integrated here from the raw readings: power taken as straight between
+   * two readings, and a stretch that spans midnight split there.
+   */
+  async function rawDailyWh(field: string): Promise<Map<string, number>> {
+    const series = await run(
+      `SELECT ${quoteIdent(field)} FROM "pile" WHERE time >= ${FROM}ms AND time < ${TO}ms GROUP BY "device"`,
+    )
+    const out = new Map<string, number>()
+    const add = (device: string, t0: number, p0: number, t1: number, p1: number) => {
+      const key = `${device} ${localDay(t0)}`
+      out.set(key, (out.get(key) ?? 0) + ((p0 + p1) / 2) * ((t1 - t0) / 3_600_000))
+    }
+    for (const s of series) {
+      const device = s.tags?.device ?? ''
+      const pts = s.values.map((v) => [v[0] as number, v[1] as number] as const)
+      for (let i = 1; i < pts.length; i++) {
+        const [t0, p0] = pts[i - 1]!
+        const [t1, p1] = pts[i]!
+        if (localDay(t0) === localDay(t1)) add(device, t0, p0, t1, p1)
+        else {
+          const midnight = localDay(t1) * DAY - ESTATE_UTC_OFFSET_MS
+          const pm = p0 + ((p1 - p0) * (midnight - t0)) / (t1 - t0)
+          add(device, t0, p0, midnight, pm)
+          add(device, midnight, pm, t1, p1)
+        }
+      }
+    }
+    return out
+  }
+
+  /** Wh per pile and local day from the feeder's own energy meter: its last reading minus its first. */
+  async function feederMeterWh(): Promise<Map<string, number>> {
+    const series = await run(
+      `SELECT "feeder.energyKWh" FROM "pile" WHERE time >= ${FROM}ms AND time < ${TO}ms GROUP BY "device"`,
+    )
+    const first = new Map<string, number>()
+    const out = new Map<string, number>()
+    for (const s of series)
+      for (const [t, kWh] of s.values as [number, number][]) {
+        const key = `${s.tags?.device} ${localDay(t)}`
+        if (!first.has(key)) first.set(key, kWh)
+        out.set(key, (kWh - first.get(key)!) * 1000)
+      }
+    return out
+  }
+
+  it('energy to ports per day is what the ports drew in that local day, and never more than the feeder', async () => {
+    const series = await runPanel('charging-overview', /^每日端口电量/, {
+      fromMs: FROM,
+      toMs: TO,
+      interval: '10m',
+    })
+    const panelWh = new Map<string, number>()
+    for (const s of series)
+      for (const v of s.values) panelWh.set(`${s.tags?.device} ${localDay(v[0] as number)}`, v[1] as number)
+    const ports = await rawDailyWh('portsPowerW')
+    const feeder = await feederMeterWh()
+    expect([...panelWh.keys()].sort()).toEqual([...ports.keys()].sort())
+    expect(panelWh.size).toBe(2 * ESTATE.filter((d) => d.kind === 'charging-pile').length)
+    for (const [key, wh] of ports) {
+      expect(panelWh.get(key)!, key).toBeGreaterThan(1000)
+      expect(Math.abs(panelWh.get(key)! - wh) / wh, key).toBeLessThan(0.001)
+      expect(panelWh.get(key)!, key).toBeLessThan(feeder.get(key)!)
+    }
+  })
+})
