@@ -42,7 +42,8 @@ export function alertHistory(cfg: DashboardConfig): dashboard.DashboardBuilder {
     slug: 'alerts',
     title: '告警历史 · Alert history',
     description: `Alerts raised and every later change (${ALERT_TYPES.length} types), from alert_event`,
-    from: 'now-30d',
+    // whole local days: the first per-day bar is not cut at the clock time the range began
+    from: 'now-30d/d',
     refresh: '5m',
   })
     .variables([
@@ -119,7 +120,8 @@ export function alertHistory(cfg: DashboardConfig): dashboard.DashboardBuilder {
     .withPanel(
       timeSeriesPanel(cfg, {
         title: '每日新告警 Raised per day, by type',
-        description: 'Alerts raised per local day (00:00–24:00 China time), stacked by type.',
+        description:
+          'Alerts raised per local day (00:00–24:00 China time), stacked by type. The default range starts at a midnight; a range chosen to start mid-day cuts its first bar short.',
         unit: 'short',
         bars: true,
         stacked: true,

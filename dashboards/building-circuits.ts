@@ -119,6 +119,7 @@ export function buildingCircuits(cfg: DashboardConfig): dashboard.DashboardBuild
         description: "Growth of each circuit's energy meter per local day (kWh, 00:00–24:00 China time).",
         unit: 'kwatth',
         bars: true,
+        wholeDays: true,
         span: 24,
         queries: [
           influxQuery(

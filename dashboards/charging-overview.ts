@@ -192,6 +192,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
         description: 'Charging sessions started per shed, per local day (00:00–24:00 China time).',
         unit: 'short',
         bars: true,
+        wholeDays: true,
         span: 8,
         queries: [
           influxQuery(
@@ -213,6 +214,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
           "Energy the pile's ports delivered in each local day: their summed power over time. A session charging past midnight counts in both days, as on the feeder, so this stays below the feeder's day.",
         unit: 'watth',
         bars: true,
+        wholeDays: true,
         span: 8,
         queries: [
           influxQuery(
@@ -235,6 +237,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
           "Growth of each pile's feeder energy meter per local day: the ports plus everything else on the shed's supply.",
         unit: 'kwatth',
         bars: true,
+        wholeDays: true,
         span: 8,
         queries: [
           influxQuery(

@@ -5,7 +5,12 @@ import type * as common from '@grafana/grafana-foundation-sdk/common'
 export interface DashboardConfig {
   /** the provisioned InfluxDB data source; its uid is fixed so that dashboards and data source meet */
   datasource: common.DataSourceRef & { type: 'influxdb'; uid: string }
-  /** minutes east of UTC where the estate is (Asia/Shanghai = 480): per-day bars start at local midnight */
+  /**
+   * the estate's time zone (IANA name): the dashboards show its clock to every viewer, and "today" and
+   * the per-day panels' whole days begin at its midnight
+   */
+  timezone: string
+  /** minutes east of UTC in `timezone` (Asia/Shanghai = 480, no DST): per-day bars start at local midnight */
   utcOffsetMin: number
   /**
    * seconds between a device's readings (the registry's default report interval): the shortest
@@ -21,6 +26,7 @@ export interface DashboardConfig {
 
 export const DEFAULT_DASHBOARD_CONFIG: DashboardConfig = {
   datasource: { type: 'influxdb', uid: 'courtyard-influxdb' },
+  timezone: 'Asia/Shanghai',
   utcOffsetMin: 480,
   reportIntervalS: 60,
   uidPrefix: 'courtyard',
@@ -33,6 +39,9 @@ export function dayOffset(cfg: Pick<DashboardConfig, 'utcOffsetMin'>): string {
   const min = ((-cfg.utcOffsetMin % 1440) + 1440) % 1440
   return `${min}m`
 }
+
+/** The local days a per-day panel shows, today so far included, whatever the dashboard's range. */
+export const PER_DAY_PANEL_DAYS = 8
 
 /** Milliseconds without a reading that the panels show as a gap: 3 report intervals (device_offline). */
 export const gapMs = (cfg: Pick<DashboardConfig, 'reportIntervalS'>): number => 3 * cfg.reportIntervalS * 1000

@@ -14,20 +14,23 @@ export interface FrameOptions {
 }
 
 export function dashboardFrame(cfg: DashboardConfig, o: FrameOptions): dashboard.DashboardBuilder {
-  return new dashboard.DashboardBuilder(o.title)
-    .uid(`${cfg.uidPrefix}-${o.slug}`)
-    .description(o.description)
-    .tags(cfg.tags)
-    .timezone('browser')
-    .time({ from: o.from ?? 'now-24h', to: 'now' })
-    .refresh(o.refresh ?? '1m')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .link(
-      new dashboard.DashboardLinkBuilder('Courtyard')
-        .type(dashboard.DashboardLinkType.Dashboards)
-        .tags(cfg.tags)
-        .asDropdown(true)
-        .includeVars(true)
-        .keepTime(true),
-    )
+  return (
+    new dashboard.DashboardBuilder(o.title)
+      .uid(`${cfg.uidPrefix}-${o.slug}`)
+      .description(o.description)
+      .tags(cfg.tags)
+      // the estate's clock for every viewer: a per-day bar is a local day wherever the browser is
+      .timezone(cfg.timezone)
+      .time({ from: o.from ?? 'now-24h', to: 'now' })
+      .refresh(o.refresh ?? '1m')
+      .tooltip(dashboard.DashboardCursorSync.Crosshair)
+      .link(
+        new dashboard.DashboardLinkBuilder('Courtyard')
+          .type(dashboard.DashboardLinkType.Dashboards)
+          .tags(cfg.tags)
+          .asDropdown(true)
+          .includeVars(true)
+          .keepTime(true),
+      )
+  )
 }

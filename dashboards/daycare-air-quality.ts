@@ -184,6 +184,7 @@ export function daycareAirQuality(cfg: DashboardConfig): dashboard.DashboardBuil
           'Emergency calls, falls the sensor reported (at any confidence; the alert needs 0.7) and doors opened after hours, per local day.',
         unit: 'short',
         bars: true,
+        wholeDays: true,
         span: 24,
         queries: [
           influxQuery(

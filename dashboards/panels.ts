@@ -8,7 +8,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat'
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline'
 import * as table from '@grafana/grafana-foundation-sdk/table'
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries'
-import { type DashboardConfig, gapMs } from './config.ts'
+import { type DashboardConfig, gapMs, PER_DAY_PANEL_DAYS } from './config.ts'
 import type { InfluxQueryBuilder } from './influx-target.ts'
 
 export interface PanelOptions {
@@ -95,6 +95,12 @@ export function stateMappings(
 export interface TimeSeriesOptions extends PanelOptions {
   /** draw bars (per-day counts and energies) instead of lines */
   bars?: boolean
+  /**
+   * one bar per local day (GROUP BY time(1d, offset)): the panel shows whole local days, the last
+   * PER_DAY_PANEL_DAYS − 1 and today so far, instead of the dashboard range, whose first day is cut at
+   * the clock time the range began
+   */
+  wholeDays?: boolean
   /** show the thresholds as lines and shaded bands */
   showThresholds?: boolean
   stacked?: boolean
@@ -117,6 +123,7 @@ export function timeSeriesPanel(cfg: DashboardConfig, o: TimeSeriesOptions): tim
   // device_offline rule (3 report intervals) is bridged, a longer one is drawn as the gap it is
   if (o.bars) p = p.drawStyle(common.GraphDrawStyle.Bars).fillOpacity(80).spanNulls(false)
   else p = p.drawStyle(common.GraphDrawStyle.Line).fillOpacity(10).spanNulls(gapMs(cfg))
+  if (o.wholeDays) p = p.timeFrom(`now-${PER_DAY_PANEL_DAYS - 1}d/d`)
   if (o.stacked) p = p.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
   if (o.showThresholds)
     p = p.thresholdsStyle(

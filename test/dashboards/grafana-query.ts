@@ -41,3 +41,29 @@ export function interpolate(
   if (left) throw new Error(`not substituted: ${left.join(', ')} in ${out}`)
   return out
 }
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/**
+ * A relative time as Grafana's date math reads it at `nowMs`: `now`, `now-6h`, `now-7d/d` (`/d`: back to
+ * the start of that day in the dashboard's time zone, `utcOffsetMs` east of UTC). Only these forms.
+ */
+export function relativeTime(expr: string, nowMs: number, utcOffsetMs: number): number {
+  const m = /^now(?:-(\d+)([mhd]))?(\/d)?$/.exec(expr)
+  if (!m) throw new Error(`relative time ${expr} not understood here`)
+  let t = nowMs - (m[1] === undefined ? 0 : Number(m[1]) * UNIT_MS[m[2]!]!)
+  if (m[3]) t = Math.floor((t + utcOffsetMs) / UNIT_MS.d!) * UNIT_MS.d! - utcOffsetMs
+  return t
+}
+
+/**
+ * The range Grafana queries a panel over at `nowMs`: the panel's own relative time (`timeFrom`) when it
+ * has one, else the dashboard's (a relative dashboard range, as the dashboards default to).
+ */
+export function panelRange(
+  o: { dashboardFrom: string; panelTimeFrom?: string | undefined; utcOffsetMs: number; interval: string },
+  nowMs: number,
+): QueryRange {
+  const from = o.panelTimeFrom ?? o.dashboardFrom
+  return { fromMs: relativeTime(from, nowMs, o.utcOffsetMs), toMs: nowMs, interval: o.interval }
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
 import { influxQuery, type Series } from '../support/influx-query.ts'
 import { type RenderedDashboard, renderedDashboards } from './dashboard-queries.ts'
-import { interpolate, type QueryRange } from './grafana-query.ts'
+import { interpolate, panelRange, type QueryRange } from './grafana-query.ts'
 import {
   ESTATE,
   ESTATE_UTC_OFFSET_MS,
@@ -173,9 +173,9 @@ describe('energy per day (charging sheds)', () => {
    * Wh per pile and local day, integrated here from the raw readings: power taken as straight between
    * two readings, and a stretch that spans midnight split there.
    */
-  async function rawDailyWh(field: string): Promise<Map<string, number>> {
+  async function rawDailyWh(field: string, toMs = TO): Promise<Map<string, number>> {
     const series = await run(
-      `SELECT ${quoteIdent(field)} FROM "pile" WHERE time >= ${FROM}ms AND time < ${TO}ms GROUP BY "device"`,
+      `SELECT ${quoteIdent(field)} FROM "pile" WHERE time >= ${FROM}ms AND time < ${toMs}ms GROUP BY "device"`,
     )
     const out = new Map<string, number>()
     const add = (device: string, t0: number, p0: number, t1: number, p1: number) => {
@@ -215,6 +215,65 @@ describe('energy per day (charging sheds)', () => {
       }
     return out
   }
+
+  /** The range Grafana gives a panel when its dashboard is opened at `nowMs` with its default range. */
+  const rangeOf = (d: RenderedDashboard, p: dashboard.Panel, nowMs: number): QueryRange =>
+    panelRange(
+      {
+        dashboardFrom: d.model.time?.from ?? 'now-6h',
+        panelTimeFrom: p.timeFrom,
+        utcOffsetMs: ESTATE_UTC_OFFSET_MS,
+        interval: '10m',
+      },
+      nowMs,
+    )
+  const runOpenedAt = (name: string, title: RegExp, nowMs: number): Promise<Series[]> => {
+    const { d, p } = panel(name, title)
+    return runPanel(name, title, rangeOf(d, p, nowMs))
+  }
+
+  // opened at 22:00 on the seed's second day: its first day is whole, its second runs until now
+  const NOW = TO - 2 * 3_600_000
+
+  it('every per-day panel, as its dashboard opens, starts at a local midnight: no bar is cut short', () => {
+    const perDay = dashboards.flatMap((d) =>
+      (d.model.panels ?? [])
+        .filter((p): p is dashboard.Panel => p.type !== 'row')
+        .filter((p) => (p.targets ?? []).some((_, i) => targetQuery(p, i).includes('GROUP BY time(1d')))
+        .map((p) => [d, p] as const),
+    )
+    expect(perDay.length).toBeGreaterThanOrEqual(6)
+    for (const [d, p] of perDay)
+      expect((rangeOf(d, p, NOW).fromMs + ESTATE_UTC_OFFSET_MS) % DAY, `${d.name}: ${p.title}`).toBe(0)
+  })
+
+  it('sessions and energy per day count whole local days (today: until now)', async () => {
+    const sessions = await runOpenedAt('charging-overview', /^每日充电次数/, NOW)
+    const panelSessions = new Map<string, number>()
+    for (const s of sessions)
+      for (const v of s.values)
+        panelSessions.set(`${s.tags?.site} ${localDay(v[0] as number)}`, v[1] as number)
+    // counted here from the raw session_started events of each local day until now
+    const raw = await run(
+      `SELECT "port" FROM "device_event" WHERE "event" = 'session_started' AND time >= ${FROM}ms AND time < ${NOW}ms GROUP BY "site"`,
+    )
+    const expected = new Map<string, number>()
+    for (const s of raw)
+      for (const v of s.values) {
+        const key = `${s.tags?.site} ${localDay(v[0] as number)}`
+        expected.set(key, (expected.get(key) ?? 0) + 1)
+      }
+    expect(expected.size).toBe(4)
+    expect(panelSessions).toEqual(expected)
+
+    const energy = await runOpenedAt('charging-overview', /^每日端口电量/, NOW)
+    const panelWh = new Map<string, number>()
+    for (const s of energy)
+      for (const v of s.values) panelWh.set(`${s.tags?.device} ${localDay(v[0] as number)}`, v[1] as number)
+    const ports = await rawDailyWh('portsPowerW', NOW)
+    expect([...panelWh.keys()].sort()).toEqual([...ports.keys()].sort())
+    for (const [key, wh] of ports) expect(Math.abs(panelWh.get(key)! - wh) / wh, key).toBeLessThan(0.001)
+  })
 
   it('energy to ports per day is what the ports drew in that local day, and never more than the feeder', async () => {
     const series = await runPanel('charging-overview', /^每日端口电量/, {

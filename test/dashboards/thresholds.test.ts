@@ -67,6 +67,15 @@ describe('dashboard thresholds', () => {
     ])
   })
 
+  it("every dashboard shows the estate's clock, whose offset the per-day buckets use", () => {
+    const { timezone, utcOffsetMin } = DEFAULT_BUILD_OPTIONS.config
+    const name = new Intl.DateTimeFormat('en', { timeZone: timezone, timeZoneName: 'longOffset' })
+      .formatToParts(new Date())
+      .find((x) => x.type === 'timeZoneName')?.value
+    expect(name).toBe(`GMT+${String(utcOffsetMin / 60).padStart(2, '0')}:00`)
+    for (const d of renderedDashboards()) expect(d.model.timezone, d.name).toBe(timezone)
+  })
+
   it.each([
     [480, '960m'],
     [0, '0m'],
