@@ -4,7 +4,7 @@
 import type { Socket } from 'node:net'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
-import { type Command, expiredCommandAck } from '../../domain/protocol.ts'
+import { type Command, type CommandAck, expiredCommandAck } from '../../domain/protocol.ts'
 import { topics } from '../../domain/topics.ts'
 import type { DeviceModel } from '../devices/types.ts'
 import { applyMalformed, type RawMessage, serialize } from '../malformed.ts'
@@ -49,6 +49,9 @@ export interface DeviceRunner {
   stop(drainMs: number): Promise<void>
 }
 
+/** answers remembered so that a repeated command id is answered again, not run again (protocol: Commands) */
+const REMEMBERED_COMMANDS = 256
+
 const jitter = (rng: Rng, ms: number) => Math.round(ms * (0.5 + rng()))
 
 export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
@@ -70,6 +73,7 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
   let readingTimer: NodeJS.Timeout | undefined
   let authWarned = false
   let drained: (() => void) | undefined
+  const answered = new Map<string, CommandAck>()
 
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -170,14 +174,23 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
     } catch {
       cmd = undefined
     }
-    // a command past its `expiresAt` is answered but not run: a stop_port must never run late (protocol v1.1)
-    const ack = d.checkCommand(cmd)
-      ? (expiredCommandAck(cmd, d.now()) ?? model.command(cmd))
-      : {
-          id: String((cmd as { id?: unknown } | undefined)?.id ?? 'unknown').slice(0, 64) || 'unknown',
-          ok: false,
-          error: 'malformed command',
-        }
+    let ack: CommandAck
+    if (d.checkCommand(cmd)) {
+      // protocol: a repeated id is the same command and must not be executed twice; it is answered again
+      const earlier = answered.get(cmd.id)
+      // a command past its `expiresAt` is answered but not run: a stop_port must never run late (protocol v1.1)
+      ack = earlier ?? expiredCommandAck(cmd, d.now()) ?? model.command(cmd)
+      if (!earlier) {
+        answered.set(cmd.id, ack)
+        if (answered.size > REMEMBERED_COMMANDS) answered.delete(answered.keys().next().value as string)
+      }
+    } else {
+      ack = {
+        id: String((cmd as { id?: unknown } | undefined)?.id ?? 'unknown').slice(0, 64) || 'unknown',
+        ok: false,
+        error: 'malformed command',
+      }
+    }
     counters.commands++
     client.publish(topics.commandAck(id), JSON.stringify(ack), { qos: 1 })
   }

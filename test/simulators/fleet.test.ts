@@ -191,6 +191,47 @@ describe('fleet runner against a real aedes broker', () => {
     }
   })
 
+  it('answers a repeated command id again without running it again (protocol: Commands)', async () => {
+    const devices = sizedEstate({ piles: 1, circuits: 0, sensors: 0, displays: 0 }, 5, {
+      prefix: 'dup',
+      reportIntervalS: 1,
+    }).devices
+    const id = devices[0]?.id as string
+    const fleet = startFleet({ url: broker.url, devices, seed: 5, log, connectSpreadMs: 0 })
+    const operator = await mqtt.connectAsync(broker.url, { clientId: 'operator-dup', reconnectPeriod: 0 })
+    const send = (cmd: object) =>
+      operator.publishAsync(`devices/${id}/commands`, JSON.stringify(cmd), { qos: 1 })
+    try {
+      await pollUntil(
+        () => recorder.of(id, 'status').some((m) => m.payload === 'online'),
+        10_000,
+        'the pile online',
+      )
+      await send({ id: 'd-1', name: 'disable_port', args: { port: 2 } })
+      await send({ id: 'd-2', name: 'enable_port', args: { port: 2 } })
+      // d-1 again (a redelivery, a retry): answered as before, port 2 stays enabled
+      await send({ id: 'd-1', name: 'disable_port', args: { port: 2 } })
+      await pollUntil(() => recorder.of(id, 'commands/ack').length >= 3, 10_000, 'three acks')
+      const acks = recorder.of(id, 'commands/ack').map((m) => JSON.parse(m.payload))
+      expect(acks).toEqual([
+        { id: 'd-1', ok: true },
+        { id: 'd-2', ok: true },
+        { id: 'd-1', ok: true },
+      ])
+      const ackedAt = Date.now()
+      await pollUntil(
+        () => recorder.of(id, 'telemetry').filter((m) => m.receivedAt > ackedAt).length >= 2,
+        10_000,
+        'readings after the acks',
+      )
+      const after = recorder.of(id, 'telemetry').filter((m) => m.receivedAt > ackedAt)
+      for (const m of after) expect(JSON.parse(m.payload).ports[1].state).not.toBe('disabled')
+    } finally {
+      await operator.endAsync()
+      await fleet.stop()
+    }
+  })
+
   it('never has more unacknowledged publishes on the wire than its per-device and fleet windows', async () => {
     const proxy = await startAckDelayProxy(broker.port, 15)
     const devices = sizedEstate({ piles: 0, circuits: 12, sensors: 0, displays: 0 }, 3, {
