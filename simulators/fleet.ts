@@ -107,6 +107,7 @@ export function startFleet(opts: FleetOptions): Fleet {
       endMs: opts.endMs,
       checkCommand,
       mqttOptions: opts.mqttOptions,
+      ...(backfillMs > 0 && { historyUntilMs: t0 }),
       onFinished: () => {
         unfinished--
         if (unfinished === 0) resolveDone()

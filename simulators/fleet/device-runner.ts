@@ -4,7 +4,7 @@
 import type { Socket } from 'node:net'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
-import { type Command, type CommandAck, expiredCommandAck } from '../../domain/protocol.ts'
+import { type Command, type CommandAck, expiredCommandAck, MAX_AGE_MS } from '../../domain/protocol.ts'
 import { topics } from '../../domain/topics.ts'
 import type { DeviceModel } from '../devices/types.ts'
 import { applyMalformed, type RawMessage, serialize } from '../malformed.ts'
@@ -32,9 +32,14 @@ export interface RunnerDeps {
   endMs?: number
   checkCommand: (v: unknown) => v is Command
   mqttOptions?: Partial<IClientOptions>
+  /** readings before this time are the backfill history asked for, not held in the device's memory */
+  historyUntilMs?: number
   /** called once when a finite run has sent and had acknowledged everything */
   onFinished: () => void
 }
+
+/** a reading this close to the protocol's 30-day limit when it is produced would be rejected on arrival */
+const AGE_MARGIN_MS = 60_000
 
 export interface DeviceRunner {
   readonly id: string
@@ -90,15 +95,26 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
     return nextT <= until ? Math.floor((until - nextT) / intervalMs) + 1 : 0
   }
 
+  /** Skips `n` due readings that will never be sent, counting them as dropped. */
+  const skip = (n: number) => {
+    counters.dropped += n
+    nextT += n * intervalMs
+  }
+
   /** Produces the next due reading into the queue; false when none is due. */
   function fill(): boolean {
-    let due = owed()
+    // protocol: readings older than 30 days are rejected; one that old by the time it could be sent is lost
+    const oldest = d.now() - MAX_AGE_MS + AGE_MARGIN_MS
+    if (nextT < oldest) skip(Math.min(owed(), Math.ceil((oldest - nextT) / intervalMs)))
+    const due = owed()
     if (due === 0) return false
-    if (due > d.maxBacklog) {
-      counters.dropped += due - d.maxBacklog
-      nextT += (due - d.maxBacklog) * intervalMs
-      due = d.maxBacklog
-    }
+    // the device's memory bounds what it keeps through an outage; the backfill history asked for is not
+    // held in memory, so it is all sent however long it is
+    const history =
+      d.historyUntilMs !== undefined && nextT < d.historyUntilMs
+        ? Math.ceil((d.historyUntilMs - nextT) / intervalMs)
+        : 0
+    if (due > d.maxBacklog + history) skip(due - d.maxBacklog - history)
     const t = nextT
     nextT += intervalMs
     const msgs = model.step(t)

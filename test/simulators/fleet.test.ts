@@ -1,6 +1,7 @@
 import mqtt from 'mqtt'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MAX_AGE_MS } from '../../domain/protocol.ts'
 import { sizedEstate } from '../../simulators/estate.ts'
 import { startFleet } from '../../simulators/fleet.ts'
 import { planScenarios } from '../../simulators/scenarios.ts'
@@ -228,6 +229,71 @@ describe('fleet runner against a real aedes broker', () => {
       for (const m of after) expect(JSON.parse(m.payload).ports[1].state).not.toBe('disabled')
     } finally {
       await operator.endAsync()
+      await fleet.stop()
+    }
+  })
+
+  it('sends the whole backfill asked for, beyond what a device keeps through an outage', async () => {
+    const devices = sizedEstate({ piles: 0, circuits: 1, sensors: 0, displays: 0 }, 6, {
+      prefix: 'hist',
+      reportIntervalS: 10,
+    }).devices
+    const t0 = Date.now()
+    const fleet = startFleet({
+      url: broker.url,
+      devices,
+      seed: 6,
+      log,
+      backfillMs: 60 * MIN,
+      endMs: t0,
+      now: () => t0,
+      // what the default (50,000 readings) is to a 30-day backfill at 10 s: less than the history
+      maxBacklog: 100,
+      connectSpreadMs: 0,
+    })
+    try {
+      await fleet.done
+      expect(fleet.stats()).toMatchObject({ published: 360, acked: 360, dropped: 0 })
+      const id = devices[0]?.id as string
+      await pollUntil(() => recorder.of(id, 'telemetry').length >= 360, 10_000, 'the hour at the subscriber')
+      const ts = recorder.of(id, 'telemetry').map((m) => JSON.parse(m.payload).ts as number)
+      expect(ts[0]).toBeLessThan(t0 - 59 * MIN)
+      expect(ts.slice(1).every((t, i) => t - (ts[i] as number) === 10_000)).toBe(true)
+    } finally {
+      await fleet.stop()
+    }
+  })
+
+  it('never sends a backfilled reading older than the protocol takes when it is sent (30 days)', async () => {
+    const devices = sizedEstate({ piles: 0, circuits: 1, sensors: 0, displays: 0 }, 7, {
+      prefix: 'aged',
+      reportIntervalS: 3600,
+    }).devices
+    const t0 = Date.now()
+    // the clock the readings are sent by: the backfill took 2 hours to get going (a large fleet)
+    let clock = t0
+    const fleet = startFleet({
+      url: broker.url,
+      devices,
+      seed: 7,
+      log,
+      backfillMs: MAX_AGE_MS,
+      endMs: t0,
+      now: () => clock,
+      connectSpreadMs: 0,
+    })
+    clock = t0 + 120 * MIN
+    try {
+      await fleet.done
+      const id = devices[0]?.id as string
+      const stats = fleet.stats()
+      await pollUntil(() => recorder.of(id, 'telemetry').length >= stats.acked, 10_000, 'every reading')
+      const ts = recorder.of(id, 'telemetry').map((m) => JSON.parse(m.payload).ts as number)
+      expect(Math.min(...ts)).toBeGreaterThanOrEqual(clock - MAX_AGE_MS)
+      // the two hours' worth that aged out were dropped and counted, the rest sent
+      expect(stats.dropped).toBe(2)
+      expect(stats.acked).toBe(720 - 2)
+    } finally {
       await fleet.stop()
     }
   })
