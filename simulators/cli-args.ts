@@ -10,9 +10,13 @@ Simulated Courtyard field devices speaking protocol v1 over MQTT.
 
 Broker and provisioning
   --url <url>              broker URL (default mqtt://127.0.0.1:1883)
+  --connect-timeout <duration>
+                           give up when no device has connected this long after the
+                           start (default 30s); a broker lost later is waited for
   --api <url>              provision sites and devices through the HTTP API first
   --token <token>          API bearer token (or ADMIN_TOKEN in the environment)
-  --tenant <id>            tenant to create sites under (needed with an admin token)
+  --tenant <id>            tenant to create sites under, created when missing (an admin
+                           token's default: the service's default tenant)
   --devices <file>         read devices with secrets from a JSON file instead
   --save-devices <file>    write the provisioned devices with their secrets here
 
@@ -22,8 +26,9 @@ Fleet
   --circuits <n>           corridor circuit monitors (default 20)
   --sensors <n>            day-care room sensors (default 6)
   --displays <n>           outdoor displays (default 4)
-  --prefix <text>          prefix of generated ids (default sim)
-  --seed <n>               seed; the same seed gives the same readings (default 42)
+  --prefix <text>          prefix of generated ids (default sim; the demo estate: none)
+  --seed <n>               seed of the estate, the device models and the scenarios
+                           (default 42); readings also depend on when the run starts
   --interval <seconds>     report interval (default 60; the demo estate uses 10)
   --scenario <list>        comma-separated: stray-wire,offline,faults,malformed
   --backfill <duration>    first send past readings over this period (e.g. 2d, at most 30d)
@@ -31,15 +36,24 @@ Fleet
   --duration <duration>    stop after this long (e.g. 10m); default: run until Ctrl-C
   --window <n>             unacknowledged publishes per device (default 8)
   --fleet-window <n>       unacknowledged publishes for the whole fleet (default 1000)
-  --stats-every <duration> log fleet stats this often (default 10s)
-  --log-level <level>      pino level (default info)
+  --stats-every <duration> log fleet stats this often (default 10s, at least 1s)
+  --log-level <level>      fatal, error, warn, info, debug, trace or silent (default info)
   -h, --help               this text
 
-Durations: a number and a unit, one of ms, s, m, h, d (e.g. 90s, 10m, 3d).`
+Durations: a number and a unit, one of ms, s, m, h, d (e.g. 90s, 10m, 3d).
+
+The log goes to stdout (JSON lines); the summary line and errors go to stderr. A device the broker
+refuses (bad credentials, not authorised) stops; a broker that is busy or goes away is retried with
+backoff, the readings kept meanwhile. Ctrl-C (SIGINT) or SIGTERM stops cleanly.
+
+Exit status: 0 the run ended as asked (--duration, --backfill-only, or a signal); 1 the broker could
+not be reached or refused devices, or readings were still undelivered 30 s after --duration;
+2 bad options, devices file or API answer.`
 
 export interface CliOptions {
   help: boolean
   url: string
+  connectTimeoutMs: number
   api?: string
   token?: string
   tenant?: string
@@ -50,7 +64,8 @@ export interface CliOptions {
   circuits: number
   sensors: number
   displays: number
-  prefix: string
+  /** undefined: `sim` for a sized estate, none for the demo estate */
+  prefix?: string
   seed: number
   intervalS?: number
   scenarios: ScenarioName[]
@@ -63,14 +78,25 @@ export interface CliOptions {
   logLevel: string
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
-/** `90s`, `10m`, `3d` → milliseconds. */
-export function parseDuration(text: string, flag: string): number {
+/** `90s`, `10m`, `3d` → milliseconds; `minMs` is the shortest that makes sense for the flag. */
+export function parseDuration(text: string, flag: string, minMs = 0): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim())
   if (!m)
     throw new CourtyardError('BAD_REQUEST', `${flag} must be a duration like 90s, 10m or 3d, got "${text}"`)
-  return Math.round(Number(m[1]) * (UNITS[m[2] as string] as number))
+  const ms = Math.round(Number(m[1]) * (UNITS[m[2] as string] as number))
+  if (ms < minMs) {
+    const least = minMs % 1000 === 0 ? `${minMs / 1000}s` : `${minMs}ms`
+    throw new CourtyardError('BAD_REQUEST', `${flag} must be at least ${least}, got "${text}"`)
+  }
+  return ms
+}
+
+function optionalDuration(text: string | undefined, flag: string, minMs: number): number | undefined {
+  return text === undefined ? undefined : parseDuration(text, flag, minMs)
 }
 
 function count(text: string | undefined, flag: string, fallback: number, min = 0, max = 1_000_000): number {
@@ -98,6 +124,7 @@ export function parseCliArgs(
       options: {
         help: { type: 'boolean', short: 'h' },
         url: { type: 'string' },
+        'connect-timeout': { type: 'string' },
         api: { type: 'string' },
         token: { type: 'string' },
         tenant: { type: 'string' },
@@ -156,12 +183,19 @@ export function parseCliArgs(
   } catch (e) {
     throw new CourtyardError('BAD_REQUEST', `--scenario: ${(e as Error).message}`)
   }
-  const prefix = str('prefix') ?? 'sim'
-  if (!/^[A-Za-z0-9_-]{1,40}$/.test(prefix))
+  const prefix = str('prefix')
+  if (prefix !== undefined && !/^[A-Za-z0-9_-]{1,40}$/.test(prefix))
     throw new CourtyardError('BAD_REQUEST', '--prefix must be 1–40 of [A-Za-z0-9_-]')
+  const logLevel = str('log-level') ?? 'info'
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new CourtyardError(
+      'BAD_REQUEST',
+      `--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`,
+    )
   return {
     help: values['help'] === true,
     url,
+    connectTimeoutMs: optionalDuration(str('connect-timeout'), '--connect-timeout', 1000) ?? 30_000,
     api,
     token,
     tenant: str('tenant'),
@@ -179,14 +213,10 @@ export function parseCliArgs(
     scenarios,
     backfillMs,
     backfillOnly: values['backfill-only'] === true,
-    durationMs:
-      str('duration') === undefined ? undefined : parseDuration(str('duration') as string, '--duration'),
+    durationMs: optionalDuration(str('duration'), '--duration', 1),
     window: count(str('window'), '--window', 8, 1, 65_535),
     fleetWindow: count(str('fleet-window'), '--fleet-window', 1000, 1),
-    statsEveryMs:
-      str('stats-every') === undefined
-        ? 10_000
-        : parseDuration(str('stats-every') as string, '--stats-every'),
-    logLevel: str('log-level') ?? 'info',
+    statsEveryMs: optionalDuration(str('stats-every'), '--stats-every', 1000) ?? 10_000,
+    logLevel,
   }
 }

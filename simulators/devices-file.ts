@@ -20,6 +20,21 @@ export function parseDevices(json: unknown, defaultIntervalS = 60): DeviceSpec[]
     if (typeof d['siteId'] !== 'string') problems.push(`${where}: siteId is missing`)
     if (d['secret'] !== undefined && typeof d['secret'] !== 'string')
       problems.push(`${where}: secret must be a string`)
+    // the optional fields the device models read (estate.ts writes them): a wrong type would crash a
+    // model or put an invalid value into every reading
+    const optional = (key: string, ok: (v: unknown) => boolean, what: string) => {
+      if (d[key] !== undefined && !ok(d[key])) problems.push(`${where}: ${key} must be ${what}`)
+    }
+    const intIn = (lo: number, hi: number) => (v: unknown) =>
+      typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi
+    const textUpTo = (max: number) => (v: unknown) => typeof v === 'string' && v.length <= max
+    optional('name', textUpTo(200), 'a string of at most 200 characters')
+    optional('ports', intIn(1, 64), 'a whole number from 1 to 64')
+    optional('circuit', textUpTo(64), 'a string of at most 64 characters')
+    optional('room', textUpTo(64), 'a string of at most 64 characters')
+    optional('capacity', intIn(0, 10_000), 'a whole number from 0 to 10000')
+    optional('lightsW', (v) => typeof v === 'number' && v >= 0 && v <= 100_000, 'a number from 0 to 100000')
+    optional('utcOffsetMin', intIn(-720, 840), 'a whole number of minutes from -720 to 840')
     const interval = d['reportIntervalS'] ?? defaultIntervalS
     if (typeof interval !== 'number' || !(interval >= 1 && interval <= 86_400))
       problems.push(`${where}: reportIntervalS must be 1–86400`)

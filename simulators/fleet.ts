@@ -8,7 +8,7 @@ import { Command, MAX_AGE_MS } from '../domain/protocol.ts'
 import { createDeviceModel } from './devices/create-device-model.ts'
 import type { DeviceSpec } from './devices/types.ts'
 import { type FleetCounters, newCounters } from './fleet/counters.ts'
-import { createDeviceRunner, type DeviceRunner } from './fleet/device-runner.ts'
+import { createDeviceRunner, type DeviceRunner, type RunnerEvents } from './fleet/device-runner.ts'
 import { createInFlightWindow } from './fleet/in-flight-window.ts'
 import { rngFor } from './physics/random.ts'
 import type { ScenarioPlan } from './scenarios.ts'
@@ -31,6 +31,11 @@ export interface FleetOptions {
   endMs?: number
   /** connects are spread over this long so thousands of devices do not CONNECT at once */
   connectSpreadMs?: number
+  /**
+   * When no device has connected this long after the start, `unusable` says why (the broker's address,
+   * TLS, a refusal…); devices go on trying until stopped. Default: never.
+   */
+  connectTimeoutMs?: number
   reconnectBaseMs?: number
   reconnectMaxMs?: number
   now?: () => number
@@ -40,10 +45,12 @@ export interface FleetOptions {
 export interface FleetStats extends FleetCounters {
   devices: number
   inFlight: number
+  /** published but not (yet) acknowledged by the broker: in flight, or lost with a connection at the end */
+  unacked: number
   /** the most unacknowledged publishes ever outstanding, fleet-wide and on any one device */
   inFlightHighWater: number
   inFlightPerDeviceHighWater: number
-  /** readings produced or due but not yet sent */
+  /** readings produced or due but not yet sent (after `stop`: readings that were never sent) */
   buffered: number
 }
 
@@ -51,8 +58,13 @@ export interface Fleet {
   stats(): FleetStats
   /** one device's runner, to force an outage by hand */
   device(id: string): DeviceRunner | undefined
-  /** resolves when a finite run (`endMs`) has everything acknowledged */
+  /** resolves when a finite run (`endMs`) has everything acknowledged (or a device was refused for good) */
   done: Promise<void>
+  /**
+   * Resolves with a one-line reason when the fleet cannot run at all: the broker refused every device, or
+   * none connected within `connectTimeoutMs`. Never resolves otherwise.
+   */
+  unusable: Promise<string>
   /** Stops producing, waits up to `drainMs` for in-flight acks, marks devices offline and disconnects. */
   stop(drainMs?: number): Promise<FleetStats>
 }
@@ -84,6 +96,60 @@ export function startFleet(opts: FleetOptions): Fleet {
   })
   let unfinished = opts.devices.length
   if (unfinished === 0) resolveDone()
+  let resolveUnusable: (why: string) => void = () => {}
+  const unusable = new Promise<string>((r) => {
+    resolveUnusable = r
+  })
+  // what the log says about the broker: the first failed attempt before any connection, an outage that
+  // took connections away, and its end; one line each, not one per device
+  let everConnected = false
+  let lastFailure: string | undefined
+  const lost = new Set<string>()
+  let refusedDevices = 0
+  const events: RunnerEvents = {
+    connected(id) {
+      if (!everConnected) {
+        everConnected = true
+        if (lastFailure !== undefined) log.info({ url: opts.url }, 'connected to the broker')
+      }
+      if (lost.delete(id) && lost.size === 0)
+        log.info(
+          { url: opts.url, reconnects: counters.reconnects },
+          'every device that lost the broker is back',
+        )
+    },
+    lost(id) {
+      if (lost.size === 0)
+        log.warn(
+          { url: opts.url, deviceId: id },
+          'lost the broker: devices reconnect with backoff and keep their readings until they can send',
+        )
+      lost.add(id)
+    },
+    attemptFailed(_id, message) {
+      if (!everConnected && lastFailure === undefined)
+        log.warn({ url: opts.url, reason: message }, 'cannot connect to the broker yet; retrying')
+      lastFailure = message
+    },
+    refused(id, reason) {
+      lost.delete(id)
+      lastFailure = reason
+      refusedDevices++
+      if (refusedDevices === opts.devices.length)
+        resolveUnusable(`the broker at ${opts.url} refused every device (${reason})`)
+    },
+  }
+  const giveUp =
+    opts.connectTimeoutMs === undefined || opts.devices.length === 0
+      ? undefined
+      : setTimeout(() => {
+          if (everConnected) return
+          const s = Math.round((opts.connectTimeoutMs as number) / 1000)
+          resolveUnusable(
+            `no device could connect to ${opts.url} within ${s} s${lastFailure ? ` (${lastFailure})` : ''}`,
+          )
+        }, opts.connectTimeoutMs)
+  giveUp?.unref()
 
   const runners = opts.devices.map((spec) => {
     const model = createDeviceModel(spec, opts.seed)
@@ -108,6 +174,7 @@ export function startFleet(opts: FleetOptions): Fleet {
       checkCommand,
       mqttOptions: opts.mqttOptions,
       ...(backfillMs > 0 && { historyUntilMs: t0 }),
+      events,
       onFinished: () => {
         unfinished--
         if (unfinished === 0) resolveDone()
@@ -134,6 +201,7 @@ export function startFleet(opts: FleetOptions): Fleet {
       ...counters,
       devices: runners.length,
       inFlight,
+      unacked: counters.published - counters.acked,
       inFlightHighWater: window.highWater,
       inFlightPerDeviceHighWater: perDevice,
       buffered,
@@ -144,7 +212,9 @@ export function startFleet(opts: FleetOptions): Fleet {
     stats,
     device: (id) => byId.get(id),
     done,
+    unusable,
     async stop(drainMs = 5000) {
+      if (giveUp) clearTimeout(giveUp)
       await Promise.all(runners.map((r) => r.stop(drainMs)))
       const s = stats()
       log.info(s, 'fleet stopped')

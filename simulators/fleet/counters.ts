@@ -11,6 +11,8 @@ export interface FleetCounters {
   dropped: number
   /** connection and publish errors */
   errors: number
+  /** devices the broker refused for good (credentials, client id, protocol version, not authorised) */
+  refused: number
   /** malformed messages sent on purpose */
   malformed: number
   /** deliberate offline periods started */
@@ -25,6 +27,7 @@ export const newCounters = (): FleetCounters => ({
   reconnects: 0,
   dropped: 0,
   errors: 0,
+  refused: 0,
   malformed: 0,
   offlinePeriods: 0,
   commands: 0,

@@ -34,28 +34,41 @@ export interface RunnerDeps {
   mqttOptions?: Partial<IClientOptions>
   /** readings before this time are the backfill history asked for, not held in the device's memory */
   historyUntilMs?: number
-  /** called once when a finite run has sent and had acknowledged everything */
+  /** called once when a finite run has sent and had acknowledged everything, or the broker refused the device */
   onFinished: () => void
+  /** what the fleet logs and decides on: connections made and lost, attempts that failed, refusals */
+  events?: RunnerEvents
 }
 
+export interface RunnerEvents {
+  connected(id: string): void
+  /** a connection closed that the device did not close on purpose (an outage it did not plan) */
+  lost(id: string): void
+  /** a connection attempt failed (refused CONNACK, unreachable broker, TLS, timeout…) */
+  attemptFailed(id: string, message: string): void
+  /** the broker refused the device for good (CONNACK 1, 2, 4 or 5): it stops */
+  refused(id: string, reason: string): void
+}
+
+/** CONNACK return codes that no retry changes: bad protocol version, client id, credentials, not authorised (3, server unavailable, is retried). */
+const PERMANENT_REFUSALS = new Set([1, 2, 4, 5])
 /** a reading this close to the protocol's 30-day limit when it is produced would be rejected on arrival */
 const AGE_MARGIN_MS = 60_000
+/** answers remembered so that a repeated command id is answered again, not run again (protocol: Commands) */
+const REMEMBERED_COMMANDS = 256
 
 export interface DeviceRunner {
   readonly id: string
   readonly connected: boolean
   readonly inFlight: number
   readonly inFlightHighWater: number
-  /** readings produced or due but not yet handed to MQTT */
+  /** readings produced or due but not yet handed to MQTT (once stopped: those left unsent) */
   backlog(): number
   start(firstReadingMs: number, connectDelayMs: number): void
   /** Drops the connection without DISCONNECT (so the Will fires) and stays away for `ms`. */
   goOffline(ms: number): void
   stop(drainMs: number): Promise<void>
 }
-
-/** answers remembered so that a repeated command id is answered again, not run again (protocol: Commands) */
-const REMEMBERED_COMMANDS = 256
 
 const jitter = (rng: Rng, ms: number) => Math.round(ms * (0.5 + rng()))
 
@@ -76,7 +89,9 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
   let finished = false
   let attempt = 0
   let readingTimer: NodeJS.Timeout | undefined
-  let authWarned = false
+  let refused = false
+  let offlineOnPurpose = false
+  let stoppedAt: number | undefined
   let drained: (() => void) | undefined
   const answered = new Map<string, CommandAck>()
 
@@ -91,7 +106,10 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
 
   const owed = () => {
     if (d.endMs !== undefined && nextT >= d.endMs) return 0
-    const until = Math.min(d.now(), d.endMs === undefined ? Number.POSITIVE_INFINITY : d.endMs - 1)
+    const until = Math.min(
+      stoppedAt ?? d.now(),
+      d.endMs === undefined ? Number.POSITIVE_INFINITY : d.endMs - 1,
+    )
     return nextT <= until ? Math.floor((until - nextT) / intervalMs) + 1 : 0
   }
 
@@ -171,8 +189,10 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
 
   function onConnect(): void {
     connected = true
+    offlineOnPurpose = false
     attempt = 0
     counters.connected++
+    d.events?.connected(id)
     const c = client as MqttClient
     // Nagle + delayed ACK add ~20 ms to every QoS 1 round trip at low rate (measurements.md)
     ;(c.stream as unknown as Partial<Socket>).setNoDelay?.(true)
@@ -222,6 +242,9 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
       keepalive: 60,
       connectTimeout: 15_000,
       reconnectPeriod: jitter(d.rng, d.reconnectBaseMs),
+      // a busy broker (CONNACK 3, server unavailable) is tried again like any outage; the refusals no
+      // retry changes end the device in the error handler
+      reconnectOnConnackError: true,
       // protocol: Will `offline`, QoS 1, retained
       will: { topic: topics.status(id), payload: Buffer.from('offline'), qos: 1, retain: true },
       ...d.mqttOptions,
@@ -230,7 +253,10 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
     client.on('connect', onConnect)
     client.on('message', onCommand)
     client.on('close', () => {
-      if (connected) counters.connected--
+      if (connected) {
+        counters.connected--
+        if (!offlineOnPurpose && !stopping) d.events?.lost(id)
+      }
       connected = false
       if (readingTimer) clearTimeout(readingTimer)
       readingTimer = undefined
@@ -245,11 +271,32 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
     client.on('error', (err) => {
       counters.errors++
       const code = (err as { code?: unknown }).code
-      if ((code === 4 || code === 5) && !authWarned) {
-        authWarned = true
-        log.warn({ deviceId: id, reason: err.message }, 'device refused by broker')
-      } else log.debug({ deviceId: id, err: err.message }, 'mqtt error')
+      if (typeof code === 'number' && PERMANENT_REFUSALS.has(code)) {
+        // retrying cannot help: the device stops and the run reports it
+        log.warn({ deviceId: id, reason: err.message }, 'device refused by broker; it stops')
+        refuse(err.message)
+        return
+      }
+      log.debug({ deviceId: id, err: err.message }, 'mqtt error')
+      if (!connected) d.events?.attemptFailed(id, err.message)
     })
+  }
+
+  function refuse(reason: string): void {
+    if (refused) return
+    refused = true
+    counters.refused++
+    stopping = true
+    for (const t of timers) clearTimeout(t)
+    timers.clear()
+    if (readingTimer) clearTimeout(readingTimer)
+    d.window.cancel(pumpLater)
+    client?.end(true)
+    d.events?.refused(id, reason)
+    if (!finished) {
+      finished = true
+      d.onFinished()
+    }
   }
 
   return {
@@ -275,6 +322,7 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
     goOffline(ms) {
       if (!client || !connected || stopping) return
       counters.offlinePeriods++
+      offlineOnPurpose = true
       log.info({ deviceId: id, offlineMs: ms }, 'device going offline')
       // the next attempt is the return; later attempts go back to the backoff
       client.options.reconnectPeriod = Math.max(1, ms)
@@ -282,6 +330,8 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
       ;(client.stream as unknown as { destroy(): void }).destroy()
     },
     async stop(drainMs) {
+      stoppedAt ??= d.now()
+      if (refused) return
       stopping = true
       for (const t of timers) clearTimeout(t)
       timers.clear()
@@ -295,13 +345,18 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
           later(drainMs, resolve)
         })
       }
-      if (connected) {
+      if (connected && inFlight > 0) {
+        // the broker did not acknowledge within drainMs: it would not take `offline` either, and a
+        // graceful end would wait for its acks for ever; the Will says offline if it ever comes back
+        await c.endAsync(true)
+      } else if (connected) {
         // a clean shutdown says so itself; the Will only covers crashes
-        await new Promise<void>((resolve) => {
-          c.publish(topics.status(id), 'offline', { qos: 1, retain: true }, () => resolve())
-          later(drainMs, resolve)
+        const said = await new Promise<boolean>((resolve) => {
+          c.publish(topics.status(id), 'offline', { qos: 1, retain: true }, (err) => resolve(!err))
+          later(drainMs, () => resolve(false))
         })
-        await c.endAsync()
+        // a broker that stopped answering would keep a graceful end waiting for its acks for ever
+        await c.endAsync(!said)
       } else {
         await c.endAsync(true)
       }

@@ -43,8 +43,18 @@ describe('simulate command line', () => {
     [['--api', 'http://x'], /--api needs --token/],
     [['--nope'], /Unknown option '--nope'/],
     [['--backfill-only'], /needs --backfill/],
+    [['--log-level', 'loud'], /--log-level must be one of fatal, error, warn, info, debug, trace, silent/],
+    [['--stats-every', '0s'], /--stats-every must be at least 1s/],
+    [['--connect-timeout', '10ms'], /--connect-timeout must be at least 1s/],
+    [['--duration', '0s'], /--duration must be at least 1ms/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(message)
+  })
+
+  it('leaves the prefix to the estate unless given: sim for a sized one, none for the demo', () => {
+    expect(parseCliArgs([]).prefix).toBeUndefined()
+    expect(parseCliArgs(['--demo', '--prefix', 'acme']).prefix).toBe('acme')
+    expect(demoEstate(1, { prefix: 'acme' }).devices.every((d) => d.id.startsWith('acme-'))).toBe(true)
   })
 
   it('takes the API token from ADMIN_TOKEN when --token is absent', () => {
@@ -82,6 +92,23 @@ describe('devices file', () => {
         { id: 'x', kind: 'toaster', secret: 3 },
       ]),
     ).toThrow(/device #1 \(x\): id must be.*kind must be one of.*siteId is missing.*secret must be a string/)
+  })
+
+  it('checks the optional fields the device models read', () => {
+    const base = { kind: 'charging-pile', siteId: 's' }
+    expect(() =>
+      parseDevices([
+        { ...base, id: 'p-1', ports: '12' },
+        { ...base, id: 'p-2', ports: 300 },
+        { ...base, id: 'c-1', kind: 'circuit-monitor', circuit: 5, lightsW: -1 },
+        { ...base, id: 'r-1', kind: 'daycare-sensor', room: 7, capacity: 2.5, utcOffsetMin: '+8' },
+      ]),
+    ).toThrow(
+      /p-1\): ports must be .*p-2\): ports must be .*c-1\): circuit must be .*c-1\): lightsW must be .*r-1\): room must be .*r-1\): capacity must be .*r-1\): utcOffsetMin must be/,
+    )
+    expect(
+      parseDevices([{ ...base, id: 'p-3', ports: 12, utcOffsetMin: -300, name: 'Shed 3' }]),
+    ).toHaveLength(1)
   })
 })
 

@@ -138,3 +138,61 @@ export async function startAckDelayProxy(port: number, delayMs: number): Promise
   }
   return result
 }
+
+export interface CutProxy {
+  url: string
+  /** stops forwarding either way, connections left open: a broker that hangs */
+  freeze(): void
+  /** drops every connection and refuses new ones until `restore`: a broker that went away */
+  cut(): void
+  restore(): void
+  close(): Promise<void>
+}
+
+/** Forwards to `port`; the broker behind it can be made to hang or go away and come back. */
+export async function startCutProxy(port: number): Promise<CutProxy> {
+  const sockets = new Set<net.Socket>()
+  let frozen = false
+  let down = false
+  const server = net.createServer((device) => {
+    if (down) {
+      device.destroy()
+      return
+    }
+    const broker = net.connect(port, '127.0.0.1')
+    sockets.add(device).add(broker)
+    device.on('data', (chunk) => {
+      if (!frozen) broker.write(chunk)
+    })
+    broker.on('data', (chunk) => {
+      if (!frozen) device.write(chunk)
+    })
+    const closeBoth = () => {
+      sockets.delete(device)
+      sockets.delete(broker)
+      device.destroy()
+      broker.destroy()
+    }
+    device.on('close', closeBoth).on('error', closeBoth)
+    broker.on('close', closeBoth).on('error', closeBoth)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return {
+    url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    freeze: () => {
+      frozen = true
+    },
+    cut: () => {
+      down = true
+      for (const s of sockets) s.destroy()
+    },
+    restore: () => {
+      down = false
+      frozen = false
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
