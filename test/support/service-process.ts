@@ -86,8 +86,9 @@ export async function createServiceProcess(opts: {
       // a process that exits during start-up fails the start at once (pollUntil would take an error for
       // one more failed probe and wait out its deadline), also while a probe hangs on a port that never answers
       let gone = false
+      // 'close', not 'exit': the process's last lines (why it stopped) may still be in its pipes at 'exit'
       const exited = new Promise<void>((res) =>
-        c.once('exit', () => {
+        c.once('close', () => {
           gone = true
           res()
         }),
