@@ -267,10 +267,11 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
    * within their hold (a new page, a retry in its first minutes), which stop it at their first failure.
    * So a channel whose receiver is down costs a few attempts per round and per new page, not one for each
    * page it holds. Pages that failed before a later one was delivered in the same run are marked refused
-   * alone: the receiver answers, so their failures say nothing about it being down. Two pages in a row that
-   * the receiver refuses for themselves, not yet known as such, hold the pages past their hold behind them
-   * until a page within its hold is delivered after them (or they are given up at `maxAgeMs`); the price
-   * of not trying every page at every run of a channel that is down.
+   * alone: the receiver answers, so their failures say nothing about it being down. Before the channel is
+   * taken as down, one more page past its hold is tried, the one attempted longest ago (probeBehind): two
+   * pages the receiver refuses for themselves, not yet known as such, would otherwise hold every page past
+   * its hold behind them until they are given up at `maxAgeMs`. A receiver that is down costs one attempt
+   * more per round for it.
    */
   async function runChannel(channelId: string, now: number): Promise<void> {
     if (!recordHeld(channelId)) return
@@ -278,9 +279,12 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
     const refused: OutboxEntry[] = []
     let inARow = 0
     let down = false
-    for (const e of d.deliveries.dueForChannel(channelId, now, d.batch)) {
+    const entries = d.deliveries.dueForChannel(channelId, now, d.batch)
+    const tried = new Set<string>()
+    for (const [i, e] of entries.entries()) {
       if (stopping.signal.aborted) return
-      if (down && heldTooLong(e, now, d.policy)) continue
+      if (tried.has(e.id) || (down && heldTooLong(e, now, d.policy))) continue
+      tried.add(e.id)
       const r = await deliver(e, now)
       if (r.kind === 'stop') return
       if (r.kind === 'delivered') {
@@ -293,10 +297,48 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
         if (e.refusedAloneAt !== undefined) continue
         inARow += 1
         if (inARow < DOWN_AFTER) continue
+        // before taking the receiver as down, one more page past its hold: the one tried longest ago. If it
+        // goes, the receiver answers and the failures were those pages' own; if not, the channel waits
+        const probe = await probeBehind(entries.slice(i + 1), tried, now)
+        if (probe.kind === 'stop') return
+        if (probe.kind === 'delivered') {
+          markRefusedAlone(refused, now)
+          refused.length = 0
+          inARow = 0
+          continue
+        }
+        if (probe.kind === 'refused') refused.push(probe.entry)
         down = true
-        if (!postpone(channelId, now, r.nextAttemptAt)) return
+        const until = probe.kind === 'refused' ? probe.nextAttemptAt : r.nextAttemptAt
+        if (!postpone(channelId, now, until)) return
       }
     }
+  }
+
+  type Probed =
+    | Exclude<Attempted, { kind: 'refused' } | { kind: 'gone' }>
+    | { kind: 'refused'; nextAttemptAt: number; entry: OutboxEntry }
+    | { kind: 'none' }
+
+  /**
+   * Tries the page past its hold, among `rest` and not yet tried in this run nor known to be refused
+   * alone, that was attempted longest ago (pages that left the queue meanwhile make way for the next).
+   * Round after round this walks through a channel's long-failing pages instead of asking the same two
+   * first ones each time: pages the receiver refuses for themselves cannot hold the others for a day.
+   */
+  async function probeBehind(rest: readonly OutboxEntry[], tried: Set<string>, now: number): Promise<Probed> {
+    const candidates = rest
+      .filter((x) => !tried.has(x.id) && x.refusedAloneAt === undefined && heldTooLong(x, now, d.policy))
+      .sort((x, y) => (x.lastAttemptAt ?? 0) - (y.lastAttemptAt ?? 0))
+    for (const x of candidates) {
+      if (stopping.signal.aborted) return { kind: 'stop' }
+      tried.add(x.id)
+      const r = await deliver(x, now)
+      if (r.kind === 'gone') continue
+      if (r.kind === 'refused') return { ...r, entry: x }
+      return r
+    }
+    return { kind: 'none' }
   }
 
   return {

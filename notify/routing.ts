@@ -93,9 +93,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   // has long answered, and a later page is no later than the backoff alone could have made it. Past it the
   // order is still kept whenever the receiver answers: a later page is only ever sent in the same run
   // right after every older pending one was tried (delivery-store.ts dueForChannel), so it overtakes only
-  // a page the receiver just refused while accepting the next one, or, once two older ones in a row were
-  // refused in that run and the receiver was taken as down, an older page past its hold that was left for
-  // the channel's next round (outbox-worker.ts runChannel).
+  // a page the receiver just refused while accepting the next one, an older page past its hold passed by
+  // when two in a row were refused and the one tried longest ago is tried next, or, once the receiver was
+  // taken as down, an older page past its hold that was left for the channel's next round
+  // (outbox-worker.ts runChannel, probeBehind).
   holdMs: 10 * MIN_MS,
 }
 
