@@ -229,14 +229,30 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       `SESSION_IDLE_TIMEOUT_S=${sessionIdleS} is longer than SESSION_ABSOLUTE_TIMEOUT_S=${sessionAbsoluteS}: the idle timeout must fit inside the absolute one`,
     )
 
+  // two of our own listeners on one port: the second would fail as if another program held it
+  const mqttPort = port('MQTT_PORT', 1883) ?? 1883
+  const mqttWsPort = port('MQTT_WS_PORT')
+  const mqttTlsPort = tlsOn ? (port('MQTT_TLS_PORT', 8883) ?? 8883) : undefined
+  const httpPort = port('HTTP_PORT', 8080) ?? 8080
+  const listeners = [
+    ['MQTT_PORT', mqttPort],
+    ['MQTT_WS_PORT', mqttWsPort],
+    ['MQTT_TLS_PORT', mqttTlsPort],
+    ['HTTP_PORT', httpPort],
+  ] as const
+  for (const [i, [name, p]] of listeners.entries()) {
+    const same = listeners.find(([, q], j) => j < i && p !== undefined && q === p)
+    if (same) errors.push(`${name}=${p} is also ${same[0]}: each listener needs a port of its own`)
+  }
+
   const config: ServiceConfig = {
     host,
-    mqttPort: port('MQTT_PORT', 1883) ?? 1883,
-    mqttWsPort: port('MQTT_WS_PORT'),
-    mqttTlsPort: tlsOn ? (port('MQTT_TLS_PORT', 8883) ?? 8883) : undefined,
+    mqttPort,
+    mqttWsPort,
+    mqttTlsPort,
     mqttTlsCert: tlsCert,
     mqttTlsKey: tlsKey,
-    httpPort: port('HTTP_PORT', 8080) ?? 8080,
+    httpPort,
     influx: {
       url: influxUrl?.replace(/\/+$/, ''),
       db,

@@ -25,6 +25,18 @@ describe('loadConfig', () => {
     expect(r.ok && r.config.mqttTlsPort).toBe(8883)
   })
 
+  it('refuses two listeners on one port, naming both variables', () => {
+    const r = loadConfig({ HTTP_PORT: '1883' })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.errors).toEqual(['HTTP_PORT=1883 is also MQTT_PORT: each listener needs a port of its own'])
+    const ws = loadConfig({ MQTT_WS_PORT: '9001', HTTP_PORT: '9001' })
+    expect(!ws.ok && ws.errors).toEqual([
+      'HTTP_PORT=9001 is also MQTT_WS_PORT: each listener needs a port of its own',
+    ])
+    expect(loadConfig({ MQTT_WS_PORT: '9001' }).ok).toBe(true)
+  })
+
   it('reports every invalid variable at once, each line naming it', () => {
     const r = loadConfig({
       MQTT_PORT: 'abc',
