@@ -1,8 +1,10 @@
 // Opaque list cursors: base64url JSON. Clients must treat them as opaque; we validate on the way in.
+import type { Static, TObject } from 'typebox'
+import { Compile } from 'typebox/compile'
 import { CourtyardError } from '../domain/errors.ts'
 import { DEFAULT_LIMIT } from './schemas.ts'
 
-export function encodeCursor(value: Record<string, string | number>): string {
+export function encodeCursor(value: Record<string, string | number | object>): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
 }
 
@@ -49,6 +51,55 @@ export function decodeCursor<T extends Record<string, string | number>>(
   return value as T
 }
 
+/**
+ * The cursor of a list that takes filters. Each `next` carries, beside where the next page starts, the
+ * filters the first page was asked with (defaults filled in): a page asked for with the cursor alone
+ * lists the same selection. The filters may be repeated beside the cursor; one that differs from the
+ * cursor's is a 400 BAD_CURSOR naming it, never a page of another selection.
+ */
+export interface ListCursor<P, Filters> {
+  /**
+   * The page to list: on a first page (no cursor) `first()`, the filters asked with their defaults; with
+   * a cursor, its position and filters, after checking that those `given` beside it are the same.
+   */
+  read(
+    cursor: string | undefined,
+    given: Partial<Filters>,
+    first: () => Filters,
+  ): { after?: P; filters: Filters }
+  /** The `next` of a page that ends at `after`, listed with `filters`. */
+  next(after: P, filters: Filters): string
+}
+
+export function listCursor<P extends Record<string, string | number>, F extends TObject>(def: {
+  /** where the next page starts, as decodeCursor checks it */
+  position: { [K in keyof P]: CursorField }
+  /** the filters, each a string, number or boolean (`additionalProperties: false`): a forged cursor's are checked against it */
+  filters: F
+}): ListCursor<P, Static<F>> {
+  const check = Compile(def.filters)
+  return {
+    read(cursor, given, first) {
+      if (cursor === undefined) return { filters: first() }
+      // a cursor of a version before the filters (no `f`) is refused too: its selection is unknown
+      const value = decodeCursor<P>(cursor, def.position, (v) => check.Check((v as { f?: unknown }).f))
+      const { f, ...after } = value as P & { f: Static<F> }
+      for (const [name, asked] of Object.entries(given)) {
+        const carried = (f as Record<string, unknown>)[name]
+        if (asked === undefined || asked === carried) continue
+        throw new CourtyardError(
+          'BAD_CURSOR',
+          `${name}=${String(asked)} differs from the cursor's ${name} (${carried === undefined ? 'none' : String(carried)}): a cursor lists what its first page was asked for, so repeat that page's filters unchanged or leave them out beside it, or leave cursor out to list with other filters`,
+        )
+      }
+      return { after: after as unknown as P, filters: f }
+    },
+    next(after, filters) {
+      return encodeCursor({ ...after, f: filters as object })
+    },
+  }
+}
+
 /** Keyset paging by id: fetch limit + 1 rows to learn whether there is a next page. */
 export function pageById<T extends { id: string }>(
   fetch: (p: { limit: number; afterId?: string }) => T[],
@@ -60,4 +111,23 @@ export function pageById<T extends { id: string }>(
   if (rows.length <= limit) return { items: rows }
   const items = rows.slice(0, limit)
   return { items, next: encodeCursor({ after: items[items.length - 1]!.id }) }
+}
+
+/**
+ * Keyset paging by id of a list that takes filters: the cursor carries them (listCursor). `fetch` lists
+ * with the filters this page goes by: the first page's, asked again or not.
+ */
+export function pageByIdFiltered<T extends { id: string }, Filters>(
+  cursor: ListCursor<{ after: string }, Filters>,
+  fetch: (p: { limit: number; afterId?: string }, filters: Filters) => T[],
+  q: { limit?: number; cursor?: string },
+  given: Partial<Filters>,
+  first: () => Filters,
+): { items: T[]; next?: string } {
+  const limit = q.limit ?? DEFAULT_LIMIT
+  const page = cursor.read(q.cursor, given, first)
+  const rows = fetch({ limit: limit + 1, afterId: page.after?.after }, page.filters)
+  if (rows.length <= limit) return { items: rows }
+  const items = rows.slice(0, limit)
+  return { items, next: cursor.next({ after: items[items.length - 1]!.id }, page.filters) }
 }

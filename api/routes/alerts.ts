@@ -19,7 +19,7 @@ import { ALERT_TYPES, Alert, AlertTransition, SEVERITIES } from '../../domain/al
 import { CourtyardError } from '../../domain/errors.ts'
 import { type Principal, principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
-import { decodeCursor, EPOCH_MS, encodeCursor } from '../pagination.ts'
+import { EPOCH_MS, listCursor } from '../pagination.ts'
 import { DEFAULT_LIMIT, errorResponses, Id, IdParams, ListQuery, listOf } from '../schemas.ts'
 import { parseInstant } from '../time-range.ts'
 import { visibleAlert as visibleAlertIn } from './visible-alert.ts'
@@ -74,6 +74,24 @@ const SettingsAnswer = Type.Object({
   }),
 })
 
+/** The list's filters as its cursor carries them (`from`/`to` in epoch ms, `state` with its default). */
+const AlertFilters = Type.Object(
+  {
+    state: Type.Enum(ALERT_STATE_FILTERS),
+    severity: Type.Optional(Type.Enum(SEVERITIES)),
+    type: Type.Optional(Type.Enum(ALERT_TYPES)),
+    siteId: Type.Optional(Id),
+    deviceId: Type.Optional(Id),
+    from: Type.Optional(Type.Integer()),
+    to: Type.Optional(Type.Integer()),
+  },
+  { additionalProperties: false },
+)
+const alertsCursor = listCursor<{ raisedAt: number; id: string }, typeof AlertFilters>({
+  position: { raisedAt: EPOCH_MS, id: 'string' },
+  filters: AlertFilters,
+})
+
 /** `user:<username>` or `token:<token name>` in histories (domain/alerts.ts AlertTransition.by). */
 const who = (p: Principal) => p.actor
 
@@ -111,11 +129,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       const { tenantId } = principalOf(req)
       const q = req.query
       const limit = q.limit ?? DEFAULT_LIMIT
-      const after = q.cursor
-        ? decodeCursor<{ raisedAt: number; id: string }>(q.cursor, { raisedAt: EPOCH_MS, id: 'string' })
-        : undefined
-      const rows = store.list({
-        tenantId,
+      const given = {
         state: q.state,
         severity: q.severity,
         type: q.type,
@@ -123,13 +137,17 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
         deviceId: q.deviceId,
         from: q.from === undefined ? undefined : parseInstant(q.from, 'from'),
         to: q.to === undefined ? undefined : parseInstant(q.to, 'to'),
-        limit: limit + 1,
-        after,
-      })
+      }
+      // a later page lists what the first was asked for, with the cursor alone or the same filters again
+      const { after, filters } = alertsCursor.read(q.cursor, given, () => ({
+        ...given,
+        state: given.state ?? 'open',
+      }))
+      const rows = store.list({ tenantId, ...filters, limit: limit + 1, after })
       const items = rows.slice(0, limit)
       const last = items[items.length - 1]
       return rows.length > limit && last
-        ? { items, next: encodeCursor({ raisedAt: last.raisedAt, id: last.id }) }
+        ? { items, next: alertsCursor.next({ raisedAt: last.raisedAt, id: last.id }, filters) }
         : { items }
     },
   )

@@ -5,7 +5,7 @@ import { CourtyardError } from '../../domain/errors.ts'
 import type { Device } from '../../registry/index.ts'
 import { type Principal, principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
-import { pageById } from '../pagination.ts'
+import { listCursor, pageByIdFiltered } from '../pagination.ts'
 import {
   CreateDevice,
   Device as DeviceSchema,
@@ -17,6 +17,16 @@ import {
   ProvisionedDevice,
   RotatedSecret,
 } from '../schemas.ts'
+
+/** The list's filters as its cursor carries them (`includeDecommissioned` with its default). */
+const DeviceFilters = Type.Object(
+  { siteId: Type.Optional(Id), includeDecommissioned: Type.Boolean() },
+  { additionalProperties: false },
+)
+const devicesCursor = listCursor<{ after: string }, typeof DeviceFilters>({
+  position: { after: 'string' },
+  filters: DeviceFilters,
+})
 
 export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = async (app, { ctx }) => {
   const { registry } = ctx
@@ -73,9 +83,13 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = as
     async (req) => {
       const { tenantId } = principalOf(req)
       const { siteId, includeDecommissioned } = req.query
-      const page = pageById(
-        (pg) => registry.listDevices({ ...pg, tenantId, siteId, includeDecommissioned }),
+      // a later page lists what the first was asked for, with the cursor alone or the same filters again
+      const page = pageByIdFiltered(
+        devicesCursor,
+        (pg, filters) => registry.listDevices({ ...pg, tenantId, ...filters }),
         req.query,
+        { siteId, includeDecommissioned },
+        () => ({ siteId, includeDecommissioned: includeDecommissioned ?? false }),
       )
       return { ...page, items: await withState(page.items) }
     },

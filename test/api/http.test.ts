@@ -399,6 +399,37 @@ describe('devices', () => {
     expect(withOld.body.items.map((d: { id: string }) => d.id)).toContain('acme-old-01')
   })
 
+  it('carries the filters in the cursor: a page asked for with the cursor alone lists the same selection', async () => {
+    for (const [id, siteId] of [
+      ['acme-zz-01', 'acme-shed'],
+      ['acme-zz-02', 'acme-shed'],
+    ])
+      await h.call('POST', '/api/v1/devices', { body: { id, kind: 'charging-pile', siteId } })
+    const ids = (b: { items: { id: string }[] }) => b.items.map((d) => d.id)
+    const asked = '/api/v1/devices?siteId=acme-shed&includeDecommissioned=true'
+    const whole = await h.call('GET', asked)
+    expect(ids(whole.body)).toContain('acme-old-01')
+    // walked one by one with the cursor alone: the same devices, the decommissioned one and no other site's
+    const walked: string[] = []
+    let page = await h.call('GET', `${asked}&limit=1`)
+    walked.push(...ids(page.body))
+    while (page.body.next) {
+      page = await h.call('GET', `/api/v1/devices?limit=1&cursor=${page.body.next}`)
+      expect(page.status).toBe(200)
+      walked.push(...ids(page.body))
+    }
+    expect(walked).toEqual(ids(whole.body))
+    const first = await h.call('GET', `${asked}&limit=1`)
+    const same = await h.call('GET', `${asked}&limit=1&cursor=${first.body.next}`)
+    expect(ids(same.body)).toEqual([walked[1]])
+    for (const beside of ['siteId=bravo-shed', 'includeDecommissioned=false']) {
+      const other = await h.call('GET', `/api/v1/devices?${beside}&cursor=${first.body.next}`)
+      expect(other.status, beside).toBe(400)
+      expect(errorCode(other.body)).toBe('BAD_CURSOR')
+      expect(other.body.message).toContain(`${beside} differs from the cursor's`)
+    }
+  })
+
   it.each([
     [
       'a viewer provisioning',

@@ -4,12 +4,22 @@ import Type from 'typebox'
 import { CourtyardError } from '../../../domain/errors.ts'
 import type { Silence } from '../../../notify/index.ts'
 import { principalOf } from '../../auth.ts'
-import { pageById } from '../../pagination.ts'
+import { listCursor, pageByIdFiltered } from '../../pagination.ts'
 import { errorResponses, IdParams, ListQuery, listOf } from '../../schemas.ts'
 import { type NotifyRouteDeps, tags } from './route-helpers.ts'
 import { CreateSilence, SilenceQuery, SilenceView } from './schemas.ts'
 
 const silenceView = (s: Silence, now: number) => ({ ...s, active: s.from <= now && now < s.to })
+
+/** The list's filters as its cursor carries them: with active=true, the first page's time (`at`). */
+const SilenceFilters = Type.Object(
+  { active: Type.Boolean(), at: Type.Optional(Type.Integer()) },
+  { additionalProperties: false },
+)
+const silencesCursor = listCursor<{ after: string }, typeof SilenceFilters>({
+  position: { after: 'string' },
+  filters: SilenceFilters,
+})
 
 export const silenceRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
   app,
@@ -61,8 +71,17 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
     async (req) => {
       const scope = principalOf(req).tenantId
       const now = ctx.now()
-      const activeAt = req.query.active ? now : undefined
-      const page = pageById((pg) => config.listSilences(scope, pg, { activeAt }), req.query)
+      const active = req.query.active
+      // a later page lists those in force when the first page was asked for, whether active=true is
+      // repeated beside its cursor or not
+      const page = pageByIdFiltered(
+        silencesCursor,
+        (pg, filters) =>
+          config.listSilences(scope, pg, { activeAt: filters.active ? filters.at : undefined }),
+        req.query,
+        { active },
+        () => (active ? { active, at: now } : { active: false }),
+      )
       return { ...page, items: page.items.map((s) => silenceView(s, now)) }
     },
   )

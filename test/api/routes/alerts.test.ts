@@ -74,6 +74,59 @@ describe('alert routes', () => {
     expect(bad.status).toBe(400)
   })
 
+  it('carries the filters in the cursor: a page asked for with the cursor alone lists the same selection', async () => {
+    const ids = (b: { items: { deviceId: string; port: number }[] }) =>
+      b.items.map((a) => `${a.deviceId}/${a.port}`)
+    const from = T0 + MIN
+    const page1 = await call('GET', `/api/v1/alerts?type=port_fault&from=${from}&limit=1`, tokens.manager!)
+    expect(ids(page1.body)).toEqual(['pile-2/2'])
+    // the cursor alone: the rest of the port faults, not the overheat on pile-1 (another type)
+    const alone = await call('GET', `/api/v1/alerts?limit=1&cursor=${page1.body.next}`, tokens.manager!)
+    expect(alone.status).toBe(200)
+    expect(ids(alone.body)).toEqual(['pile-2/1'])
+    expect(alone.body.next).toBeUndefined()
+    // the same filters again beside it, `from` written another way: the same page
+    const iso = new Date(from).toISOString()
+    const repeated = await call(
+      'GET',
+      `/api/v1/alerts?type=port_fault&from=${iso}&state=open&limit=1&cursor=${page1.body.next}`,
+      tokens.manager!,
+    )
+    expect(repeated.body).toEqual(alone.body)
+    // the default state (open) is carried too: a walk begun with state=all stays with all
+    const all1 = await call('GET', '/api/v1/alerts?state=all&deviceId=pile-2&limit=1', tokens.manager!)
+    const all2 = await call('GET', `/api/v1/alerts?limit=5&cursor=${all1.body.next}`, tokens.manager!)
+    expect(ids(all2.body)).toEqual(['pile-2/1'])
+    // another filter beside the cursor: 400 naming it, never a page of another selection
+    for (const [beside, name] of [
+      ['type=port_overheat', 'type'],
+      ['state=all', 'state'],
+      ['siteId=shed-a', 'siteId'],
+      [`from=${from + 1}`, 'from'],
+    ] as const) {
+      const other = await call(
+        'GET',
+        `/api/v1/alerts?${beside}&limit=1&cursor=${page1.body.next}`,
+        tokens.manager!,
+      )
+      expect(other.status, beside).toBe(400)
+      expect(other.body.error).toBe('BAD_CURSOR')
+      expect(other.body.message).toContain(`${beside} differs from the cursor's ${name}`)
+    }
+    // a cursor without filters (the version before) or with filters the list does not take
+    const last = page1.body.items[0]
+    for (const forged of [
+      { raisedAt: last.raisedAt, id: last.id },
+      { raisedAt: last.raisedAt, id: last.id, f: { state: 'open', colour: 'red' } },
+      { raisedAt: last.raisedAt, id: last.id, f: { state: 'everything' } },
+    ]) {
+      const cursor = Buffer.from(JSON.stringify(forged)).toString('base64url')
+      const res = await call('GET', `/api/v1/alerts?cursor=${cursor}`, tokens.manager!)
+      expect(res.status, JSON.stringify(forged)).toBe(400)
+      expect(res.body.error).toBe('BAD_CURSOR')
+    }
+  })
+
   it('acknowledges and clears by hand with the token (token:<name>) in the history, and hides other tenants behind 404', async () => {
     const [, , overheat] = (await call('GET', '/api/v1/alerts', tokens.manager!)).body.items
     expect((await call('POST', `/api/v1/alerts/${overheat.id}/ack`, tokens.bravo!, {})).status).toBe(404)

@@ -306,6 +306,44 @@ describe('notification API', () => {
     expect((await a.call('GET', '/api/v1/silences', tokens.bravoManager)).body.items).toHaveLength(0)
   })
 
+  it('carries active=true in the cursor: a later page lists the silences in force when the first was asked for', async () => {
+    // three silences in force now, the last two ending within the minute
+    for (const to of [T0 + 3_600_000, T0 + 30 * SEC, T0 + 40 * SEC])
+      await a.call('POST', '/api/v1/silences', tokens.acmeManager, {
+        matchers: { siteId: 'acme-shed' },
+        to,
+        comment: 'works',
+      })
+    const ended = await a.call('POST', '/api/v1/silences', tokens.acmeManager, {
+      matchers: { siteId: 'acme-shed' },
+      to: T0 + 3_600_000,
+      comment: 'ended at once',
+    })
+    await a.call('DELETE', `/api/v1/silences/${ended.body.id}`, tokens.acmeManager)
+    const page1 = await a.call('GET', '/api/v1/silences?active=true&limit=1', tokens.acmeViewer)
+    expect(page1.body.items).toHaveLength(1)
+    // a minute later, with the cursor alone: the other two in force at the first page, not every silence
+    a.clock.t = T0 + 60 * SEC
+    const rest = await a.call('GET', `/api/v1/silences?cursor=${page1.body.next}`, tokens.acmeViewer)
+    expect(rest.status).toBe(200)
+    expect(rest.body.items.map((s: { comment: string }) => s.comment)).toEqual(['works', 'works'])
+    expect(rest.body.next).toBeUndefined()
+    const again = await a.call(
+      'GET',
+      `/api/v1/silences?active=true&cursor=${page1.body.next}`,
+      tokens.acmeViewer,
+    )
+    expect(again.body).toEqual(rest.body)
+    const other = await a.call(
+      'GET',
+      `/api/v1/silences?active=false&cursor=${page1.body.next}`,
+      tokens.acmeViewer,
+    )
+    expect(other.status).toBe(400)
+    expect(errorCode(other.body)).toBe('BAD_CURSOR')
+    expect(other.body.message).toContain("active=false differs from the cursor's active (true)")
+  })
+
   it("configured through the API, the notifier signs with the answered secret and the alert's notifications are listed (404 for another tenant's alert or an unknown id)", async () => {
     const { bus, notifier } = notifierOnApi()
     try {
