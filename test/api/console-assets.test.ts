@@ -1,7 +1,7 @@
 // The console's assets as the service serves them: hashed files cached for a year, index.html
 // revalidated, client routes answered with index.html, other paths left to the API's 404, and a clear
 // page when the console was never built.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify from 'fastify'
@@ -23,6 +23,7 @@ describe('console assets', () => {
   const apps: Awaited<ReturnType<typeof appFor>>[] = []
   afterAll(async () => {
     for (const a of apps) await a.close()
+    rmSync(dist, { recursive: true, force: true })
   })
 
   it('serves hashed assets as immutable and index.html for every client route with no-cache', async () => {

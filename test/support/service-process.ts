@@ -1,16 +1,45 @@
 // Runs the real service (`node scripts/start.mjs`, what `npm start` runs) as a child process for end-to-end
-// tests: fixed free ports, a temp DATA_DIR, the test run's influxd; start, SIGKILL, restart.
+// tests: fixed free ports, a temp DATA_DIR, the test run's influxd; start, SIGKILL, restart. Once the test
+// file is done, a process still running is killed and the temp DATA_DIRs are removed (kept, and named, when
+// one of the file's tests failed).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import type { RunnerTask } from 'vitest'
+import { afterAll } from 'vitest'
 import { freePort } from '../../influx/index.ts'
 import { pollUntil } from './poll.ts'
 
 export { pollUntil }
 
 const ROOT = resolve(import.meta.dirname, '../..')
+
+/**
+ * This test file's service processes and the DATA_DIRs made for them. Vitest evaluates this module afresh
+ * for each test file (`isolate`, on in every config), so the list is the file's own; a process stopped and
+ * started again keeps its DATA_DIR until the file's last test is done.
+ */
+const made: { svc: ServiceProcess; tempDir?: string }[] = []
+
+const failed = (t: RunnerTask): boolean =>
+  t.result?.state === 'fail' || (t.type === 'suite' && t.tasks.some(failed))
+
+// registered when a test file imports this module: on the file, after the file's own afterAll hooks
+// biome-ignore lint/correctness/noEmptyPattern: vitest wants the context destructured; only the file is read
+afterAll(async ({}, file) => {
+  const dirs = made.flatMap((m) => (m.tempDir === undefined ? [] : [m.tempDir]))
+  for (const { svc } of made.splice(0)) await svc.kill('SIGKILL')
+  if (dirs.length === 0) return
+  if (failed(file)) {
+    process.stderr.write(
+      `service-process: a test failed; its service DATA_DIRs are kept: ${dirs.join(' ')}\n`,
+    )
+    return
+  }
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
 
 export interface ServiceProcess {
   env: Record<string, string>
@@ -35,7 +64,9 @@ export async function createServiceProcess(opts: {
   /** arguments of service/main.ts, e.g. ['--demo'] */
   args?: string[]
 }): Promise<ServiceProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'courtyard-e2e-'))
+  // a DATA_DIR the test names is the test's to remove
+  const tempDir = opts.extraEnv?.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'courtyard-e2e-'))
+  const dataDir = opts.extraEnv?.DATA_DIR ?? tempDir!
   const mqttPort = await freePort()
   const httpPort = await freePort()
   const adminToken = `cy_test_${randomBytes(18).toString('base64url')}`
@@ -117,6 +148,7 @@ export async function createServiceProcess(opts: {
       })
     },
   }
+  made.push({ svc, ...(tempDir === undefined ? {} : { tempDir }) })
   return svc
 }
 
