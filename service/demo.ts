@@ -11,6 +11,7 @@ import {
   planScenarios,
   provisionEstate,
   SCENARIOS,
+  type ScenarioPlan,
   saveDevicesFile,
   startFleet,
 } from '../simulators/index.ts'
@@ -23,6 +24,10 @@ const DAY_MS = 86_400_000
 
 /** How long a stopping demo waits for its devices' last acknowledgements: Ctrl-C stops all within 2 s. */
 const STOP_DRAIN_MS = 300
+/** Malformed messages planned closer together than this are one burst, followed by one reminder. */
+const BURST_GAP_MS = 120_000
+/** How long after a burst's last malformed message its reminder comes: the service has logged it by then. */
+const REMINDER_AFTER_MS = 5_000
 
 export async function startDemo(deps: {
   /** the root logger: the demo and the fleet each take their own `component` from it */
@@ -60,41 +65,74 @@ export async function startDemo(deps: {
 
   const now = Date.now()
   const plan = planScenarios(devices, SCENARIOS, SEED, now, now + DAY_MS, { firstWithinMs: 120_000 })
+  // The terminal a newcomer watches keeps the banner in view: the fleet's routine lines (a simulated
+  // device going offline, its counts every 15 s) are debug lines, shown with LOG_LEVEL=debug. The service's
+  // own lines are the service's.
   const fleet = startFleet({
     url: service.mqttUrl,
     devices,
     seed: SEED,
     // the root logger: startFleet adds its own component (a child of `log` would carry two)
     log: deps.log,
+    scenarioLogLevel: 'debug',
     plan,
     backfillMs: BACKFILL_MS,
     connectSpreadMs: 2000,
   })
   const report = setInterval(() => {
     const s = fleet.stats()
-    log.info(
+    log.debug(
       { devices: s.devices, published: s.published, acked: s.acked, inFlight: s.inFlight },
       'demo fleet',
     )
   }, 15_000)
   report.unref()
-  process.stdout.write(
-    demoBanner({
-      devices: devices.length,
-      httpUrl: service.httpUrl,
-      mqttUrl: service.mqttUrl,
-      dataDir: deps.dataDir,
-      adminToken: token,
-      people,
-    }),
-  )
+  const where = {
+    devices: devices.length,
+    httpUrl: service.httpUrl,
+    mqttUrl: service.mqttUrl,
+    dataDir: deps.dataDir,
+    adminToken: token,
+    people,
+  }
+  process.stdout.write(demoBanner(where))
+  // the only lines the scenarios put on the terminal are the service's warnings about the malformed
+  // messages: after each burst of them (the first within two minutes), the address and sign-in again
+  const reminders = demoReminderTimes(plan).filter((at) => at > Date.now())
+  let reminder: NodeJS.Timeout | undefined
+  const remindNext = () => {
+    const at = reminders.shift()
+    if (at === undefined) return
+    reminder = setTimeout(
+      () => {
+        process.stdout.write(demoReminder(where))
+        remindNext()
+      },
+      Math.max(0, at - Date.now()),
+    )
+    reminder.unref()
+  }
+  remindNext()
   return {
     async stop() {
       clearInterval(report)
+      clearTimeout(reminder)
       await fleet.stop(STOP_DRAIN_MS)
     },
     farewell: demoFarewell(deps.dataDir),
   }
+}
+
+/**
+ * When the demo reminds the terminal where it runs: a few seconds after the last malformed message of each
+ * burst the plan sends (messages less than BURST_GAP_MS apart), whose rejections the service logs as
+ * warnings. The plan's first round, all within its first two minutes, is one burst.
+ */
+function demoReminderTimes(plan: ScenarioPlan): number[] {
+  const times = [...plan.values()].flatMap((p) => p.malformed.map((m) => m.atMs)).sort((a, b) => a - b)
+  return times
+    .filter((t, i) => i === times.length - 1 || times[i + 1]! - t >= BURST_GAP_MS)
+    .map((t) => t + REMINDER_AFTER_MS)
 }
 
 const DEMO_TOKEN_NAME = 'demo'
@@ -119,15 +157,17 @@ async function revokeEarlierDemoTokens(httpUrl: string, token: string, keepId: s
   return earlier.length
 }
 
-/** What the demo prints once it runs: where the console is and how to sign in. */
-export function demoBanner(d: {
+interface DemoWhere {
   devices: number
   httpUrl: string
   mqttUrl: string
   dataDir: string
   adminToken: string
   people?: readonly DemoUser[]
-}): string {
+}
+
+/** What the demo prints once it runs: where the console is and how to sign in. */
+export function demoBanner(d: DemoWhere): string {
   const signIn = [`  admin API token (API and /docs): ${d.adminToken}`, ...demoUserLines(d.people ?? [])]
   return [
     '',
@@ -138,7 +178,24 @@ export function demoBanner(d: {
     `  API docs: ${d.httpUrl}/docs`,
     `  MQTT:     ${d.mqttUrl} (the simulated devices publish here)`,
     `  data:     ${d.dataDir} (kept between runs)`,
+    `  ${MALFORMED_NOTE}`,
     '  Ctrl-C stops everything.',
+    '',
+    '',
+  ].join('\n')
+}
+
+const MALFORMED_NOTE =
+  'the service\'s "payload rejected" warnings are the demo\'s own malformed messages, one of its simulated faults'
+
+/** The short form of the banner, printed after the warnings a burst of malformed messages brings. */
+export function demoReminder(d: DemoWhere): string {
+  const people = (d.people ?? []).map((u) => `${u.username} / ${u.password}`).join(', ')
+  return [
+    '',
+    `Courtyard demo still running (${MALFORMED_NOTE})`,
+    `  console:  ${d.httpUrl}/${people ? `  sign in: ${people}` : ''}`,
+    `  admin API token: ${d.adminToken}`,
     '',
     '',
   ].join('\n')

@@ -116,6 +116,8 @@ async function main(): Promise<void> {
     config: { ...config, influx: { ...config.influx, url: influxUrl } },
     log,
     metrics,
+    // the demo's banner prints the admin token it issues: a first run shows one admin token, not two
+    generateAdminToken: !flags.demo,
   })
   let started: RunningService
   try {

@@ -32,7 +32,7 @@ import { loadSecretsKey } from './secrets-key.ts'
 
 export interface RunningService {
   ports: { mqtt: number; http: number; ws?: number; tls?: number }
-  /** set only when no ADMIN_TOKEN was configured and none existed yet: print it once */
+  /** set only when no ADMIN_TOKEN was configured, none existed yet and one was to be generated: print it once */
   generatedAdminToken?: string
   httpUrl: string
   mqttUrl: string
@@ -49,6 +49,11 @@ export async function startService(deps: {
   config: ServiceConfig
   log: Logger
   metrics: MetricsRegistry
+  /**
+   * default true: with no ADMIN_TOKEN and no admin token yet, generate one (`generatedAdminToken`). The demo
+   * says false: it issues its own and prints it in its banner, the one admin token a first run shows.
+   */
+  generateAdminToken?: boolean
 }): Promise<RunningService> {
   const { config, log, metrics } = deps
   const parts = createPartList(log)
@@ -64,7 +69,12 @@ export async function startService(deps: {
   )
 
   const { registry, generatedAdminToken } = await parts.start('registry', () =>
-    startRegistry({ path: registryPath, log, adminToken: config.adminToken }),
+    startRegistry({
+      path: registryPath,
+      log,
+      adminToken: config.adminToken,
+      generateAdminToken: deps.generateAdminToken,
+    }),
   )
   const influx = await parts.start('influx', () =>
     startInflux({ config: { ...config.influx, url: config.influx.url! }, log, metrics }),

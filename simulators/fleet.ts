@@ -20,6 +20,8 @@ export interface FleetOptions {
   seed: number
   log: Logger
   plan?: ScenarioPlan
+  /** the level of the lines on the faults it acts out (a device going offline): default info */
+  scenarioLogLevel?: 'info' | 'debug'
   /** unacknowledged QoS 1 publishes per device (default 8) and for the whole fleet (default 1000) */
   maxInFlightPerDevice?: number
   maxInFlight?: number
@@ -167,6 +169,7 @@ export function startFleet(opts: FleetOptions): Fleet {
       counters,
       rng,
       log,
+      scenarioLogLevel: opts.scenarioLogLevel ?? 'info',
       now,
       reconnectBaseMs: opts.reconnectBaseMs ?? 1000,
       reconnectMaxMs: opts.reconnectMaxMs ?? 30_000,

@@ -25,6 +25,8 @@ export interface RunnerDeps {
   counters: FleetCounters
   rng: Rng
   log: Logger
+  /** the level of the lines on the faults it acts out */
+  scenarioLogLevel: 'info' | 'debug'
   now: () => number
   reconnectBaseMs: number
   reconnectMaxMs: number
@@ -323,7 +325,7 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
       if (!client || !connected || stopping) return
       counters.offlinePeriods++
       offlineOnPurpose = true
-      log.info({ deviceId: id, offlineMs: ms }, 'device going offline')
+      log[d.scenarioLogLevel]({ deviceId: id, offlineMs: ms }, 'device going offline')
       // the next attempt is the return; later attempts go back to the backoff
       client.options.reconnectPeriod = Math.max(1, ms)
       attempt = 0

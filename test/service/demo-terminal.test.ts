@@ -1,7 +1,9 @@
 // What `npm run demo` tells a newcomer at the terminal and what README's first requests give them: where
-// the console, the API, the broker and its data are while it runs, the README's example requests answered
-// by the running demo, and, once Ctrl-C has stopped it, where its data stayed. The real service with the
-// demo (`scripts/start.mjs --demo`) as a child process.
+// the console, the API, the broker and its data are while it runs (one admin token on a first run, with no
+// ADMIN_TOKEN set), the README's example requests answered by the running demo, a terminal that keeps that
+// in view (no routine lines; after the first simulated malformed messages' warnings, the address and
+// sign-in again), and, once Ctrl-C has stopped it, where its data stayed. The real service with the demo
+// (`scripts/start.mjs --demo`) as a child process.
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -15,24 +17,44 @@ function readmeExamplePaths(): string[] {
   return [...block.matchAll(/http:\/\/127\.0\.0\.1:8080(\/api\/v1\/[^\s"']+)/g)].map((m) => m[1] as string)
 }
 
+/** Every API token a run printed, in the order printed. */
+const tokensIn = (text: string): string[] => [...text.matchAll(/\bcy_[A-Za-z0-9_-]{20,}/g)].map((m) => m[0])
+
 describe('the demo at the terminal', () => {
   let svc: ServiceProcess
+  /** the admin token the banner printed (the run's only one) */
+  let token: string
   beforeAll(async () => {
-    svc = await createServiceProcess({ influxUrl: inject('influxUrl'), args: ['--demo'] })
+    // as a newcomer runs it: no ADMIN_TOKEN
+    svc = await createServiceProcess({
+      influxUrl: inject('influxUrl'),
+      args: ['--demo'],
+      extraEnv: { ADMIN_TOKEN: '' },
+    })
     await svc.start()
     await pollUntil(() => svc.printed('Ctrl-C stops everything.'), { what: 'the demo banner' })
+    token = /admin API token \(API and \/docs\): (\S+)/.exec(svc.output())?.[1] ?? ''
   })
   afterAll(() => svc?.kill('SIGKILL'))
 
   /** The ids of the every-tenant tokens named `demo`, as the admin lists them. */
-  const demoTokenIds = async (): Promise<string[]> => {
+  const demoTokenIds = async (admin = token): Promise<string[]> => {
     const res = await fetch(`${svc.httpUrl}/api/v1/tokens?limit=1000`, {
-      headers: { authorization: `Bearer ${svc.adminToken}` },
+      headers: { authorization: `Bearer ${admin}` },
     })
     const body = (await res.json()) as { items: { id: string; name: string; tenantId: string | null }[] }
     return body.items.filter((t) => t.name === 'demo' && t.tenantId === null).map((t) => t.id)
   }
   let firstRunTokens: string[] = []
+
+  it('prints one admin token on a first run, the one in its banner', async () => {
+    expect(token).toMatch(/^cy_/)
+    expect(svc.printed('shown once')).toBe(false)
+    expect([...new Set(tokensIn(svc.output()))]).toEqual([token])
+    expect(
+      svc.printed(`  API:      curl -H 'Authorization: Bearer ${token}' ${svc.httpUrl}/api/v1/devices`),
+    ).toBe(true)
+  })
 
   it("answers README's example requests with the demo's devices and a pile's history", async () => {
     const paths = readmeExamplePaths()
@@ -42,7 +64,7 @@ describe('the demo at the terminal', () => {
       const body = await pollUntil(
         async () => {
           const res = await fetch(`${svc.httpUrl}${path}`, {
-            headers: { authorization: `Bearer ${svc.adminToken}` },
+            headers: { authorization: `Bearer ${token}` },
           })
           expect(res.status, path).toBe(200)
           const b = (await res.json()) as { items?: unknown[]; points?: unknown[] }
@@ -53,6 +75,28 @@ describe('the demo at the terminal', () => {
       expect(body).toBeTruthy()
     }
   })
+
+  it('keeps routine lines off the terminal, and after the first malformed messages prints the address and sign-in again', async () => {
+    // the first round of simulated faults comes within two minutes of the start
+    const reminder = `Courtyard demo still running (the service's "payload rejected" warnings are the demo's own malformed messages`
+    await pollUntil(() => svc.printed(reminder), {
+      what: 'the reminder',
+      timeoutMs: 170_000,
+      intervalMs: 500,
+    })
+    const out = svc.output()
+    const at = out.indexOf(reminder)
+    // after the service's warnings about them
+    expect(out.lastIndexOf('"msg":"payload rejected"')).toBeGreaterThan(-1)
+    expect(out.lastIndexOf('"msg":"payload rejected"')).toBeLessThan(at)
+    const lines = out.slice(at).split('\n')
+    expect(lines[1]?.startsWith(`  console:  ${svc.httpUrl}/  sign in: `)).toBe(true)
+    expect(lines[1]).toMatch(/sign in: manager \/ \S+, crew \/ \S+$/)
+    expect(lines[2]).toBe(`  admin API token: ${token}`)
+    // two minutes of fleet counts every 15 s and of simulated devices going offline, none on the terminal
+    expect(svc.printed('"msg":"demo fleet"')).toBe(false)
+    expect(svc.printed('device going offline')).toBe(false)
+  }, 180_000)
 
   it('names what runs and where its data is, and after Ctrl-C where the data stayed', async () => {
     firstRunTokens = await demoTokenIds()
@@ -70,13 +114,22 @@ describe('the demo at the terminal', () => {
 
   it('revokes the admin token its earlier run printed when it starts again on the same data', async () => {
     await svc.start()
+    const bannerToken = () =>
+      [...svc.output().matchAll(/admin API token \(API and \/docs\): (\S+)/g)].at(-1)?.[1] ?? token
+    const second = await pollUntil(() => bannerToken() !== token && bannerToken(), {
+      what: "the second run's banner",
+    })
     const now = await pollUntil(
       async () => {
-        const ids = await demoTokenIds()
+        const ids = await demoTokenIds(second)
         return ids.length === 1 && !firstRunTokens.includes(ids[0] as string) && ids
       },
       { what: "this run's demo token, the earlier one revoked" },
     )
     expect(now).toHaveLength(1)
+    const res = await fetch(`${svc.httpUrl}/api/v1/devices`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(res.status).toBe(401)
   })
 })
