@@ -1,6 +1,7 @@
 // `npm run demo`: provisions the demo estate through the service's own HTTP API (as an integrator would)
 // and runs it live with scenarios — faults, stray-wire charging, outages, malformed messages — starting
-// within two minutes, after a few hours of backfilled history so charts are not empty.
+// within two minutes, after a few hours of backfilled history so charts are not empty. A second run on the
+// same DATA_DIR carries on the simulated day the first began (demo-plan.ts).
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
@@ -8,19 +9,14 @@ import {
   type DeviceSpec,
   demoEstate,
   loadDevicesFile,
-  planScenarios,
   provisionEstate,
-  SCENARIOS,
   type ScenarioPlan,
   saveDevicesFile,
   startFleet,
 } from '../simulators/index.ts'
+import { DEMO_BACKFILL_MS, DEMO_SEED, demoScenarioPlan } from './demo-plan.ts'
 import { type DemoUser, demoUserLines, ensureDemoUsers } from './demo-users.ts'
 import type { RunningService } from './service.ts'
-
-const SEED = 2026
-const BACKFILL_MS = 3 * 3600_000
-const DAY_MS = 86_400_000
 
 /** How long a stopping demo waits for its devices' last acknowledgements: Ctrl-C stops all within 2 s. */
 const STOP_DRAIN_MS = 300
@@ -52,7 +48,7 @@ export async function startDemo(deps: {
     devices = await loadDevicesFile(devicesFile)
     log.info({ devices: devices.length, file: devicesFile }, 'demo estate reused')
   } else {
-    const estate = demoEstate(SEED)
+    const estate = demoEstate(DEMO_SEED)
     devices = await provisionEstate(service.httpUrl, token, estate, {
       tenantId: 'demo',
       tenantName: 'Demo Property Co.',
@@ -63,20 +59,20 @@ export async function startDemo(deps: {
 
   const people = await ensureDemoUsers(service.httpUrl, token, 'demo')
 
-  const now = Date.now()
-  const plan = planScenarios(devices, SCENARIOS, SEED, now, now + DAY_MS, { firstWithinMs: 120_000 })
+  // a second run on this DATA_DIR carries on the simulated day the first began (demo-plan.ts)
+  const plan = await demoScenarioPlan(deps.dataDir, devices, Date.now())
   // The terminal a newcomer watches keeps the banner in view: the fleet's routine lines (a simulated
   // device going offline, its counts every 15 s) are debug lines, shown with LOG_LEVEL=debug. The service's
   // own lines are the service's.
   const fleet = startFleet({
     url: service.mqttUrl,
     devices,
-    seed: SEED,
+    seed: DEMO_SEED,
     // the root logger: startFleet adds its own component (a child of `log` would carry two)
     log: deps.log,
     scenarioLogLevel: 'debug',
     plan,
-    backfillMs: BACKFILL_MS,
+    backfillMs: DEMO_BACKFILL_MS,
     connectSpreadMs: 2000,
   })
   const report = setInterval(() => {
