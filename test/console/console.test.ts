@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { ensureConsoleBuilt } from '../../console/index.ts'
 import type { Alert } from '../../domain/alerts.ts'
-import { horizontalOverflow, launchChromium, screenshot } from '../support/browser.ts'
+import { horizontalOverflow, launchChromium, screenshot, signInOnPage, textOf } from '../support/browser.ts'
 import { connectDevice } from '../support/device-publisher.ts'
 import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../support/service-process.ts'
 
@@ -45,18 +45,9 @@ describe('web console', () => {
   const openSignedIn = async (path: string, viewport = DESK): Promise<Page> => {
     const ctx = await browser.newContext({ viewport, locale: 'zh-CN' })
     contexts.push(ctx)
-    const page = await ctx.newPage()
-    await page.goto(`${svc.httpUrl}${path}`)
-    await page.fill('input[name=username]', CREW.username)
-    await page.fill('input[name=password]', CREW.password)
-    await page.click('button[type=submit]')
-    await page.waitForSelector('header.top [data-live="live"]')
-    return page
+    return signInOnPage(await ctx.newPage(), `${svc.httpUrl}${path}`, CREW)
   }
-  const text = (page: Page, selector: string) =>
-    page.evaluate(`document.querySelector(${JSON.stringify(selector)})?.textContent ?? null`) as Promise<
-      string | null
-    >
+  const text = textOf
 
   beforeAll(async () => {
     ensureConsoleBuilt()

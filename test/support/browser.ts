@@ -31,3 +31,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** No horizontal scrolling: the page is no wider than the viewport. */
 export const horizontalOverflow = (page: Page): Promise<number> =>
   page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as Promise<number>
+
+/** The sign-in form filled and sent; resolves once the shell's live indicator says it is connected. */
+export async function signInOnPage(
+  page: Page,
+  url: string,
+  who: { username: string; password: string },
+): Promise<Page> {
+  await page.goto(url)
+  await page.fill('input[name=username]', who.username)
+  await page.fill('input[name=password]', who.password)
+  await page.click('button[type=submit]')
+  await page.waitForSelector('header.top [data-live="live"]')
+  return page
+}
+
+/** The text of the first element matching `selector`, or null. */
+export const textOf = (page: Page, selector: string): Promise<string | null> =>
+  page.evaluate(`document.querySelector(${JSON.stringify(selector)})?.textContent ?? null`) as Promise<
+    string | null
+  >
