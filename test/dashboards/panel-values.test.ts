@@ -1,45 +1,29 @@
 // What the panels say, number by number, on a simulated estate in the real InfluxDB: each panel's query as
 // Grafana sends it, checked against what is computed here independently from the seed (its plan of
 // outages, and the raw points it wrote).
-import { randomBytes } from 'node:crypto'
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
-import { influxQuery, type Series } from '../support/influx-query.ts'
+import { describe, expect, inject, it } from 'vitest'
+import { quoteIdent } from '../../influx/index.ts'
+import type { Series } from '../support/influx-query.ts'
 import { type RenderedDashboard, renderedDashboards } from './dashboard-queries.ts'
 import { interpolate, panelRange, type QueryRange } from './grafana-query.ts'
 import {
   ESTATE,
   ESTATE_UTC_OFFSET_MS,
+  estateDatabase,
   lastLocalDays,
   localDay,
   type OfflinePeriod,
-  type SeedResult,
-  seedEstate,
 } from './seed-estate.ts'
 
 const MIN = 60_000
 const DAY = 86_400_000
 const { fromMs: FROM, toMs: TO } = lastLocalDays(2)
 
-const url = inject('influxUrl')
-const db = `dashboards_values_${randomBytes(5).toString('hex')}`
-let influx: InfluxClient
-let seeded: SeedResult
-
-beforeAll(async () => {
-  influx = createInfluxClient({ url, db })
-  await influx.ensureDatabase()
-  seeded = await seedEstate(influx, FROM, TO)
-}, 180_000)
-
-afterAll(async () => {
-  await influx.query(`DROP DATABASE ${quoteIdent(db)}`).catch(() => undefined)
-  await influx.close()
-})
+const estate = estateDatabase(inject('influxUrl'), 'dashboards_values', FROM, TO)
 
 const dashboards = renderedDashboards()
-const run = (q: string): Promise<Series[]> => influxQuery(url, db, q)
+const run = estate.run
 
 function panel(name: string, title: RegExp): { d: RenderedDashboard; p: dashboard.Panel } {
   const d = dashboards.find((x) => x.name === name)
@@ -82,7 +66,7 @@ function changesBetween(periods: readonly OfflinePeriod[], from: number, to: num
 describe('connectivity (estate overview)', () => {
   it('the Online timeline shows every device, starting in the state it was in when the range began', async () => {
     // begin the range inside the first outage of the estate: that device starts offline, the others online
-    const windows = [...seeded.offline].flatMap(([device, ws]) => ws.map((w) => ({ device, w })))
+    const windows = [...estate.seeded().offline].flatMap(([device, ws]) => ws.map((w) => ({ device, w })))
     const first = windows.sort((a, b) => a.w.startMs - b.w.startMs)[0]!
     const range = { fromMs: first.w.startMs + 30_000, toMs: TO, interval: '10m' }
     const series = await runPanel('estate-overview', /^在线 Online/, range)
@@ -90,7 +74,7 @@ describe('connectivity (estate overview)', () => {
     const byDevice = new Map(series.map((s) => [s.tags?.device, s]))
     expect([...byDevice.keys()].sort()).toEqual(ESTATE.map((d) => d.id).sort())
     for (const d of ESTATE) {
-      const periods = seeded.offline.get(d.id) ?? []
+      const periods = estate.seeded().offline.get(d.id) ?? []
       const s = byDevice.get(d.id)!
       const rows = s.values.map((v) => [v[col(s, 'time')], v[col(s, 'online')]] as [number, boolean])
       // the state carried in from before the range, then each change inside it
@@ -103,7 +87,7 @@ describe('connectivity (estate overview)', () => {
 
   it('the connection table lists every device with its state at the end of the range and since when', async () => {
     // end the range inside the last outage of the estate: that device is offline since the outage began
-    const windows = [...seeded.offline].flatMap(([device, ws]) => ws.map((w) => ({ device, w })))
+    const windows = [...estate.seeded().offline].flatMap(([device, ws]) => ws.map((w) => ({ device, w })))
     const last = windows.sort((a, b) => b.w.startMs - a.w.startMs)[0]!
     const range = { fromMs: FROM + 6 * 3_600_000, toMs: last.w.startMs + 30_000, interval: '10m' }
     const series = await runPanel('estate-overview', /^设备连接/, range)
@@ -114,7 +98,7 @@ describe('connectivity (estate overview)', () => {
       online: s.values[0]![col(s, 'online')],
     }))
     const expected = ESTATE.map((d) => {
-      const periods = seeded.offline.get(d.id) ?? []
+      const periods = estate.seeded().offline.get(d.id) ?? []
       const changes: [number, boolean][] = [[FROM, true], ...changesBetween(periods, FROM, range.toMs)]
       const [since, online] = changes.at(-1)!
       return { device: d.id, since, online }
@@ -152,7 +136,7 @@ describe('gaps', () => {
       const series = await run(interpolate(q, d.variables, {}, { fromMs: FROM, toMs: TO, interval: '1m' }))
       let checked = 0
       for (const s of series) {
-        const periods = seeded.offline.get(s.tags?.device ?? '') ?? []
+        const periods = estate.seeded().offline.get(s.tags?.device ?? '') ?? []
         const rows = new Map(s.values.map((v) => [v[0] as number, v.slice(1)]))
         for (const w of periods)
           for (let t = Math.ceil(w.startMs / MIN) * MIN; t < w.endMs; t += MIN) {

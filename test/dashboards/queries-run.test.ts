@@ -2,31 +2,14 @@
 // with every template variable at All, and with a real chained selection (community → site → device …)
 // taken from the variables' own queries. Grafana's macros are substituted the way Grafana does for
 // InfluxQL ($timeFilter → a time range in ms, $__interval → a GROUP BY duration; grafana-query.ts).
-import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
-import { influxQuery, type Series } from '../support/influx-query.ts'
+import { describe, expect, inject, it } from 'vitest'
 import { type DashboardQuery, type RenderedDashboard, renderedDashboards } from './dashboard-queries.ts'
 import { interpolate as grafanaInterpolate, type QueryRange, type Selection } from './grafana-query.ts'
-import { lastLocalDays, type SeedResult, seedEstate } from './seed-estate.ts'
+import { estateDatabase, lastLocalDays } from './seed-estate.ts'
 
 const { fromMs: FROM, toMs: TO } = lastLocalDays(2)
 
-const url = inject('influxUrl')
-const db = `dashboards_${randomBytes(5).toString('hex')}`
-let influx: InfluxClient
-let seeded: SeedResult
-
-beforeAll(async () => {
-  influx = createInfluxClient({ url, db })
-  await influx.ensureDatabase()
-  seeded = await seedEstate(influx, FROM, TO)
-}, 180_000)
-
-afterAll(async () => {
-  await influx.query(`DROP DATABASE ${quoteIdent(db)}`).catch(() => undefined)
-  await influx.close()
-})
+const estate = estateDatabase(inject('influxUrl'), 'dashboards', FROM, TO)
 
 const RANGE: QueryRange = { fromMs: FROM, toMs: TO, interval: '10m' }
 
@@ -34,7 +17,7 @@ const RANGE: QueryRange = { fromMs: FROM, toMs: TO, interval: '10m' }
 const interpolate = (q: string, d: RenderedDashboard, sel: Selection): string =>
   grafanaInterpolate(q, d.variables, sel, RANGE)
 
-const run = (q: string): Promise<Series[]> => influxQuery(url, db, q)
+const run = estate.run
 
 /** Values a variable offers once the variables before it are chosen (the `value` column of SHOW TAG VALUES). */
 async function optionsOf(d: RenderedDashboard, index: number, sel: Selection): Promise<string[]> {
@@ -61,8 +44,8 @@ const cases = dashboards.flatMap((d) => d.queries.map((q) => [`${q.dashboard}: $
 
 describe('dashboard queries on a simulated estate', () => {
   it('the estate was written through decodeMessage, encodePoints and the annotation writer', () => {
-    expect(seeded.lines).toBeGreaterThan(10_000)
-    expect(seeded.alertChanges).toBeGreaterThan(0)
+    expect(estate.seeded().lines).toBeGreaterThan(10_000)
+    expect(estate.seeded().alertChanges).toBeGreaterThan(0)
   })
 
   it.each(cases)('%s returns series with every variable at All', async (_, d, q) => {

@@ -2,15 +2,17 @@
 // device models (with every fault, stray-wire and offline scenario) → decodeMessage (the ingest validator)
 // → encodePoints → the influx client, plus alert changes through the alert engine's annotation writer.
 // While a device is offline it publishes `offline`, misses its reports, then publishes `online`.
+import { randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import pino from 'pino'
 import { Registry as MetricsRegistry } from 'prom-client'
+import { afterAll, beforeAll } from 'vitest'
 import { startAlertAnnotations } from '../../alerts/index.ts'
 import type { Alert, AlertType, Severity, TransitionKind } from '../../domain/alerts.ts'
 import type { AlertBusEvents, AlertChange } from '../../domain/bus.ts'
 import { decodeMessage } from '../../domain/decode-message.ts'
 import { topics } from '../../domain/topics.ts'
-import type { InfluxClient } from '../../influx/index.ts'
+import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
 import { encodePoints, registryTagSet } from '../../ingest/index.ts'
 import type { DeviceIdentity } from '../../registry/index.ts'
 import {
@@ -20,6 +22,7 @@ import {
   type InjectionType,
   planScenarios,
 } from '../../simulators/index.ts'
+import { influxQuery, type Series } from '../support/influx-query.ts'
 
 const MIN = 60_000
 
@@ -184,4 +187,30 @@ async function writeAlertChanges(influx: InfluxClient, fromMs: number, toMs: num
   })
   await writer.close()
   return n
+}
+
+/**
+ * The test file's own database holding the simulated estate from `fromMs` to `toMs`: seeded before the
+ * file's tests, dropped after them. `run` sends InfluxQL to it; `seeded()` says what was written.
+ */
+export function estateDatabase(url: string, prefix: string, fromMs: number, toMs: number) {
+  const db = `${prefix}_${randomBytes(5).toString('hex')}`
+  let influx: InfluxClient | undefined
+  let seeded: SeedResult | undefined
+  beforeAll(async () => {
+    influx = createInfluxClient({ url, db })
+    await influx.ensureDatabase()
+    seeded = await seedEstate(influx, fromMs, toMs)
+  }, 180_000)
+  afterAll(async () => {
+    await influx?.query(`DROP DATABASE ${quoteIdent(db)}`).catch(() => undefined)
+    await influx?.close()
+  })
+  return {
+    run: (q: string): Promise<Series[]> => influxQuery(url, db, q),
+    seeded: (): SeedResult => {
+      if (!seeded) throw new Error('the estate is seeded in beforeAll')
+      return seeded
+    },
+  }
 }
