@@ -100,17 +100,32 @@ export function listCursor<P extends Record<string, string | number>, F extends 
   }
 }
 
-/** Keyset paging by id: fetch limit + 1 rows to learn whether there is a next page. */
+/**
+ * Keyset paging by id: fetch limit + 1 rows to learn whether there is a next page; `nextOf` makes the
+ * cursor from the page's last id.
+ */
+function keysetById<T extends { id: string }>(
+  rows: (limit: number) => T[],
+  limit: number,
+  nextOf: (lastId: string) => string,
+): { items: T[]; next?: string } {
+  const all = rows(limit + 1)
+  if (all.length <= limit) return { items: all }
+  const items = all.slice(0, limit)
+  return { items, next: nextOf(items[items.length - 1]!.id) }
+}
+
+/** Keyset paging by id of a list without filters. */
 export function pageById<T extends { id: string }>(
   fetch: (p: { limit: number; afterId?: string }) => T[],
   q: { limit?: number; cursor?: string },
 ): { items: T[]; next?: string } {
-  const limit = q.limit ?? DEFAULT_LIMIT
   const afterId = q.cursor ? decodeCursor<{ after: string }>(q.cursor, { after: 'string' }).after : undefined
-  const rows = fetch({ limit: limit + 1, afterId })
-  if (rows.length <= limit) return { items: rows }
-  const items = rows.slice(0, limit)
-  return { items, next: encodeCursor({ after: items[items.length - 1]!.id }) }
+  return keysetById(
+    (limit) => fetch({ limit, afterId }),
+    q.limit ?? DEFAULT_LIMIT,
+    (after) => encodeCursor({ after }),
+  )
 }
 
 /**
@@ -124,10 +139,11 @@ export function pageByIdFiltered<T extends { id: string }, Filters>(
   given: Partial<Filters>,
   first: () => Filters,
 ): { items: T[]; next?: string } {
-  const limit = q.limit ?? DEFAULT_LIMIT
   const page = cursor.read(q.cursor, given, first)
-  const rows = fetch({ limit: limit + 1, afterId: page.after?.after }, page.filters)
-  if (rows.length <= limit) return { items: rows }
-  const items = rows.slice(0, limit)
-  return { items, next: cursor.next({ after: items[items.length - 1]!.id }, page.filters) }
+  const afterId = page.after?.after
+  return keysetById(
+    (limit) => fetch({ limit, afterId }, page.filters),
+    q.limit ?? DEFAULT_LIMIT,
+    (after) => cursor.next({ after }, page.filters),
+  )
 }
