@@ -3,7 +3,6 @@
 // site without an override keeps) until it answers. One store per shell, handed to pages by context
 // (parts/site-zone.ts), so the alert list, an alert's page and a device's page all tell one clock.
 import { signal } from '@preact/signals'
-import type { Api } from '../api.ts'
 import { DEFAULT_UTC_OFFSET_MIN } from './site-settings.ts'
 
 export interface SiteZones {
@@ -11,12 +10,22 @@ export interface SiteZones {
   offsetOf(siteId: string | undefined): number
 }
 
-export function createSiteZones(deps: { api: Pick<Api, 'get'> }): SiteZones {
+/** A site whose settings could not be read (a blip, a restart, a paused session) is asked again after this. */
+const RETRY_MS = 60_000
+
+export function createSiteZones(deps: {
+  api: { get<T>(path: string): Promise<T> }
+  now?: () => number
+}): SiteZones {
+  const now = deps.now ?? Date.now
   const known = signal<ReadonlyMap<string, number>>(new Map())
-  /** asked once: a site whose settings could not be read keeps the default rather than asking at every render */
-  const asked = new Set<string>()
+  /**
+   * When each site may be asked (again): once it answered, never; after a failure, RETRY_MS later, so a
+   * page does not ask at every render nor keep a wrong clock until it is reloaded
+   */
+  const askAt = new Map<string, number>()
   const ask = (siteId: string) => {
-    asked.add(siteId)
+    askAt.set(siteId, Number.POSITIVE_INFINITY)
     deps.api
       .get<{ effective: { utcOffsetMin?: unknown } }>(`/sites/${encodeURIComponent(siteId)}/alert-settings`)
       .then(
@@ -25,14 +34,16 @@ export function createSiteZones(deps: { api: Pick<Api, 'get'> }): SiteZones {
           if (typeof o === 'number' && o !== DEFAULT_UTC_OFFSET_MIN)
             known.value = new Map(known.value).set(siteId, o)
         },
-        () => undefined,
+        () => {
+          askAt.set(siteId, now() + RETRY_MS)
+        },
       )
   }
   return {
     offsetOf(siteId) {
       const o = siteId === undefined ? undefined : known.value.get(siteId)
       if (o !== undefined) return o
-      if (siteId !== undefined && !asked.has(siteId)) ask(siteId)
+      if (siteId !== undefined && (askAt.get(siteId) ?? 0) <= now()) ask(siteId)
       return DEFAULT_UTC_OFFSET_MIN
     },
   }
