@@ -428,9 +428,10 @@ describe('plain words for codes: alert, device, commands, events and notificatio
     const chart = `.pile[data-device-id="${pile.id}"] .chart`
     await page.waitForSelector(`${chart} canvas`)
     const px = async (name: string) => Number(await page.getAttribute(chart, name))
-    await pollUntil(async () => (await px('data-y-axis-px')) > 0, {
-      timeoutMs: 5_000,
-      what: 'the axis drawn',
+    // the axis and its labels are measured in separate draws: wait for both (under load they come apart)
+    await pollUntil(async () => (await px('data-y-axis-px')) > 0 && (await px('data-y-label-px')) > 0, {
+      timeoutMs: 15_000,
+      what: 'the axis and its labels drawn',
     })
     // the feeder's 1,180 W: the axis is ticked up to at least "1,000 W"
     const fit = await page.evaluate(`(() => {
