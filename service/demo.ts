@@ -3,6 +3,7 @@
 // within two minutes, after a few hours of backfilled history so charts are not empty. A second run on the
 // same DATA_DIR carries on the simulated day the first began (demo-plan.ts).
 import { existsSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import {
@@ -37,9 +38,9 @@ export async function startDemo(deps: {
   const issued = service.issueToken({ name: DEMO_TOKEN_NAME, tenantId: null, role: 'admin' })
   const token = issued.token
   // each start prints a new admin token: the ones earlier runs printed on this DATA_DIR stop working
-  await revokeEarlierDemoTokens(service.httpUrl, token, issued.id).then(
-    (revoked) => revoked > 0 && log.info({ revoked }, 'admin tokens of earlier demo runs revoked'),
-    (err: unknown) => log.warn({ err }, 'admin tokens of earlier demo runs not revoked'),
+  await revokeEarlierDemoToken(service.httpUrl, token, join(deps.dataDir, DEMO_TOKEN_FILE), issued.id).then(
+    (revoked) => revoked && log.info('admin token of the earlier demo run revoked'),
+    (err: unknown) => log.warn({ err }, 'admin token of the earlier demo run not revoked'),
   )
 
   let devices: DeviceSpec[]
@@ -133,24 +134,46 @@ function demoReminderTimes(plan: ScenarioPlan): number[] {
 
 const DEMO_TOKEN_NAME = 'demo'
 
-/** Revokes (through the API) the every-tenant tokens named as the demo's but `keepId`; how many. */
-async function revokeEarlierDemoTokens(httpUrl: string, token: string, keepId: string): Promise<number> {
-  const call = async (method: string, path: string) => {
+/** Where a run keeps the id (not the secret) of the token it printed, for the next run to revoke. */
+const DEMO_TOKEN_FILE = 'demo-token.json'
+
+/**
+ * Revokes (through the API) the token the earlier run on this data printed, by the id it kept, and keeps
+ * `keepId` for the next run; whether one was revoked. By id, not by name: an operator's own token that
+ * happens to be named `demo` is not the demo's to revoke.
+ */
+async function revokeEarlierDemoToken(
+  httpUrl: string,
+  token: string,
+  file: string,
+  keepId: string,
+): Promise<boolean> {
+  const call = async (method: string, path: string): Promise<Response> => {
     const res = await fetch(`${httpUrl}/api/v1${path}`, {
       method,
       headers: { authorization: `Bearer ${token}` },
     })
-    if (!res.ok) throw new Error(`demo: ${method} ${path} answered ${res.status}: ${await res.text()}`)
-    return res.status === 204 ? undefined : ((await res.json()) as unknown)
+    // already revoked by hand, or a data folder whose registry was replaced: nothing left to do
+    if (!res.ok && res.status !== 404)
+      throw new Error(`demo: ${method} ${path} answered ${res.status}: ${await res.text()}`)
+    return res
   }
-  const list = (await call('GET', '/tokens?limit=1000')) as {
-    items: { id: string; name: string; tenantId: string | null }[]
+  let earlier: string[]
+  try {
+    const { tokenId } = JSON.parse(await readFile(file, 'utf8')) as { tokenId?: unknown }
+    earlier = typeof tokenId === 'string' ? [tokenId] : []
+  } catch {
+    // a data folder of a demo from before the id was kept: its tokens are the every-tenant ones so named
+    const list = (await (await call('GET', '/tokens?limit=1000')).json()) as {
+      items: { id: string; name: string; tenantId: string | null }[]
+    }
+    earlier = list.items.filter((t) => t.name === DEMO_TOKEN_NAME && t.tenantId === null).map((t) => t.id)
   }
-  const earlier = list.items.filter(
-    (t) => t.name === DEMO_TOKEN_NAME && t.tenantId === null && t.id !== keepId,
-  )
-  for (const t of earlier) await call('DELETE', `/tokens/${t.id}`)
-  return earlier.length
+  await writeFile(file, `${JSON.stringify({ tokenId: keepId })}\n`)
+  let revoked = false
+  for (const id of earlier.filter((e) => e !== keepId))
+    if ((await call('DELETE', `/tokens/${encodeURIComponent(id)}`)).ok) revoked = true
+  return revoked
 }
 
 interface DemoWhere {

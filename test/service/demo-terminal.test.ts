@@ -46,6 +46,7 @@ describe('the demo at the terminal', () => {
     return body.items.filter((t) => t.name === 'demo' && t.tenantId === null).map((t) => t.id)
   }
   let firstRunTokens: string[] = []
+  let operatorToken: { id: string; token: string } | undefined
 
   it('prints one admin token on a first run, the one in its banner', async () => {
     expect(token).toMatch(/^cy_/)
@@ -104,6 +105,14 @@ describe('the demo at the terminal', () => {
   it('names what runs and where its data is, and after Ctrl-C where the data stayed', async () => {
     firstRunTokens = await demoTokenIds()
     expect(firstRunTokens).toHaveLength(1)
+    // an operator's own every-tenant token that happens to share the demo's token name
+    const made = await fetch(`${svc.httpUrl}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'demo', role: 'admin', tenantId: null }),
+    })
+    expect(made.status).toBe(201)
+    operatorToken = (await made.json()) as { id: string; token: string }
     expect(svc.printed(`  console:  ${svc.httpUrl}/`)).toBe(true)
     expect(svc.printed(`  MQTT:     ${svc.mqttUrl} (the simulated devices publish here)`)).toBe(true)
     expect(svc.printed(`  data:     ${svc.dataDir} (kept between runs)`)).toBe(true)
@@ -124,7 +133,7 @@ describe('the demo at the terminal', () => {
     })
     const now = await pollUntil(
       async () => {
-        const ids = await demoTokenIds(second)
+        const ids = (await demoTokenIds(second)).filter((id) => id !== operatorToken?.id)
         return ids.length === 1 && !firstRunTokens.includes(ids[0] as string) && ids
       },
       { what: "this run's demo token, the earlier one revoked" },
@@ -134,5 +143,10 @@ describe('the demo at the terminal', () => {
       headers: { authorization: `Bearer ${token}` },
     })
     expect(res.status).toBe(401)
+    // the demo revokes the token its earlier run printed, by its id: not every token of that name
+    const operators = await fetch(`${svc.httpUrl}/api/v1/devices`, {
+      headers: { authorization: `Bearer ${operatorToken?.token}` },
+    })
+    expect(operators.status).toBe(200)
   })
 })
