@@ -1,4 +1,5 @@
-// The notifier's working tables: per-(alert, route) tracking, the group buffer and the outbox.
+// The notifier's working tables: per-(alert, route) tracking, the group buffer, the outbox, and which
+// channels paged about which alert (a clear goes only there).
 import { randomBytes } from 'node:crypto'
 import type { AlertsDb } from '../alerts/index.ts'
 import type { Alert } from '../domain/alerts.ts'
@@ -125,9 +126,18 @@ interface DroppedColumns {
 
 const toDropped = (r: DroppedColumns): SentForAlert['dropped'] => {
   if (r.dropped_at === null || r.dropped_cause === null) return undefined
-  return r.dropped_cause === 'silence'
-    ? { at: r.dropped_at, cause: 'silence', silenceId: r.dropped_silence_id ?? '' }
-    : { at: r.dropped_at, cause: 'acknowledged', ...(r.dropped_by !== null && { by: r.dropped_by }) }
+  switch (r.dropped_cause) {
+    case 'silence':
+      return { at: r.dropped_at, cause: 'silence', silenceId: r.dropped_silence_id ?? '' }
+    case 'never_paged':
+      return { at: r.dropped_at, cause: 'never_paged' }
+    case 'acknowledged':
+      return { at: r.dropped_at, cause: 'acknowledged', ...(r.dropped_by !== null && { by: r.dropped_by }) }
+    default: {
+      const never: never = r.dropped_cause
+      throw new Error(`unknown drop cause ${String(never)}`)
+    }
+  }
 }
 
 export const newOutboxId = () => `ntf-${randomBytes(9).toString('base64url')}`
@@ -224,12 +234,33 @@ export function createDeliveryStore(db: AlertsDb, opts: { holdMs?: number } = {}
          first_failed_at = COALESCE(first_failed_at, CASE WHEN @state != 'delivered' THEN @at END)
        WHERE id = @id`,
     ),
+    // the channel paged the crew about these alerts: a page delivered with them on it, clears aside
+    heardOn: db.prepare(
+      `INSERT INTO notify_heard (alert_id, channel_id, at)
+         SELECT oa.alert_id, o.channel_id, @at FROM notify_outbox_alerts oa JOIN notify_outbox o ON o.id = oa.outbox_id
+         WHERE oa.outbox_id = @id AND oa.dropped_at IS NULL AND oa.reason != 'cleared'
+       ON CONFLICT (alert_id, channel_id) DO UPDATE SET at = MAX(at, excluded.at)`,
+    ),
+    heard: db.prepare('SELECT 1 FROM notify_heard WHERE alert_id = ? AND channel_id = ?'),
+    queuedAbout: db.prepare(
+      `SELECT oa.reason FROM notify_outbox_alerts oa JOIN notify_outbox o ON o.id = oa.outbox_id
+       WHERE oa.alert_id = @alertId AND o.channel_id = @channelId AND o.state = 'pending' AND o.id != @except
+         AND oa.dropped_at IS NULL AND oa.reason != 'cleared'`,
+    ),
     depth: db.prepare(`SELECT COUNT(*) AS n FROM notify_outbox WHERE state = 'pending'`),
     pruneOutbox: db.prepare(`DELETE FROM notify_outbox WHERE state != 'pending' AND created_at < ?`),
     pruneOutboxAlerts: db.prepare(
       'DELETE FROM notify_outbox_alerts WHERE outbox_id NOT IN (SELECT id FROM notify_outbox)',
     ),
     pruneSuppressed: db.prepare('DELETE FROM notify_suppressed WHERE at < ?'),
+    // kept while anything about the alert may still be paged: it is followed, or a page about it waits
+    pruneHeard: db.prepare(
+      `DELETE FROM notify_heard WHERE at < ?
+         AND alert_id NOT IN (SELECT alert_id FROM notify_tracking)
+         AND alert_id NOT IN (SELECT alert_id FROM notify_pending)
+         AND alert_id NOT IN (SELECT oa.alert_id FROM notify_outbox_alerts oa
+           JOIN notify_outbox o ON o.id = oa.outbox_id WHERE o.state = 'pending')`,
+    ),
     insertSuppressed: db.prepare(
       `INSERT INTO notify_suppressed (alert_id, tenant_id, route_id, reason, cause, silence_id, at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -390,18 +421,39 @@ export function createDeliveryStore(db: AlertsDb, opts: { holdMs?: number } = {}
       const r = s.getOutbox.get(id) as OutboxRow | undefined
       return r && toEntry(r)
     },
+    /** The attempt's outcome; a delivery also records its channel as having paged about its alerts. */
     recordAttempt(
       id: string,
       r: { state: DeliveryState; at: number; nextAttemptAt: number; error?: string },
     ): void {
-      s.attempted.run({
-        id,
-        state: r.state,
-        at: r.at,
-        nextAttemptAt: r.nextAttemptAt,
-        deliveredAt: r.state === 'delivered' ? r.at : null,
-        error: r.error ?? null,
-      })
+      db.transaction(() => {
+        s.attempted.run({
+          id,
+          state: r.state,
+          at: r.at,
+          nextAttemptAt: r.nextAttemptAt,
+          deliveredAt: r.state === 'delivered' ? r.at : null,
+          error: r.error ?? null,
+        })
+        if (r.state === 'delivered') s.heardOn.run({ id, at: r.at })
+      })()
+    },
+    /**
+     * Whether the channel paged its crew about the alert, or may still (for a clear due on it, entry
+     * `except`): a page delivered with the alert on it (clears aside), and the reasons of the channel's
+     * other queued pages about it, which the caller judges.
+     */
+    pagedAbout(
+      alertId: string,
+      channelId: string,
+      except: string,
+    ): { delivered: boolean; queued: NotifyReason[] } {
+      const delivered = s.heard.get(alertId, channelId) !== undefined
+      if (delivered) return { delivered, queued: [] }
+      const queued = (s.queuedAbout.all({ alertId, channelId, except }) as { reason: NotifyReason }[]).map(
+        (r) => r.reason,
+      )
+      return { delivered, queued }
     },
     /**
      * Takes alerts off a queued entry (acknowledged or silenced by the time it was due; routing.ts
@@ -444,6 +496,7 @@ export function createDeliveryStore(db: AlertsDb, opts: { holdMs?: number } = {}
         s.pruneOutbox.run(before)
         s.pruneOutboxAlerts.run()
         s.pruneSuppressed.run(before)
+        s.pruneHeard.run(before)
       })()
     },
     /**

@@ -71,7 +71,7 @@ export function createNotifyMetrics(
       () =>
         new Counter({
           name: 'courtyard_notifications_suppressed_total',
-          help: 'notifications of an alert not sent, by cause: silence or maintenance (when planned), or acknowledged or silence (taken off a queued message when it was due)',
+          help: 'notifications of an alert not sent, by cause: silence or maintenance (when planned), or acknowledged, silence or never_paged (a clear for a channel that never paged about the alert) taken off a queued message when it was due',
           labelNames: ['cause'],
           registers: [registry],
         }),

@@ -156,6 +156,42 @@ const MIGRATIONS: readonly PartMigration[] = [
       ALTER TABLE notify_outbox ADD COLUMN refused_alone_at INTEGER;
     `,
   },
+  {
+    version: 7,
+    description:
+      'notify_heard: the channels that delivered a page about an alert, so its clear goes only where the crew was paged',
+    // Known from the outbox: pages delivered with the alert still on them, clears aside. An alert still
+    // followed whose first page is no longer on record (pruned after the retention) was paged as far as
+    // anyone can tell: its route's channels count as paged, so a clear that went before this version
+    // still goes after it.
+    sql: `
+      CREATE TABLE notify_heard (
+        alert_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (alert_id, channel_id)
+      );
+      INSERT OR IGNORE INTO notify_heard (alert_id, channel_id, at)
+        SELECT oa.alert_id, o.channel_id, MAX(COALESCE(o.delivered_at, o.created_at))
+        FROM notify_outbox_alerts oa JOIN notify_outbox o ON o.id = oa.outbox_id
+        WHERE o.state = 'delivered' AND oa.dropped_at IS NULL AND oa.reason != 'cleared'
+        GROUP BY oa.alert_id, o.channel_id;
+      INSERT OR IGNORE INTO notify_heard (alert_id, channel_id, at)
+        SELECT t.alert_id, c.value, unixepoch() * 1000
+        FROM notify_tracking t JOIN notify_routes r ON r.id = t.route_id,
+          json_each(r.body, '$.channelIds') c
+        WHERE t.notified = 1 AND NOT EXISTS (
+          SELECT 1 FROM notify_outbox_alerts oa
+          WHERE oa.alert_id = t.alert_id AND oa.reason IN ('raised', 'severity_changed'))
+        UNION ALL
+        SELECT t.alert_id, c.value, unixepoch() * 1000
+        FROM notify_tracking t JOIN notify_routes r ON r.id = t.route_id,
+          json_each(r.body, '$.escalateTo') c
+        WHERE t.notified = 1 AND t.escalated_at IS NOT NULL AND NOT EXISTS (
+          SELECT 1 FROM notify_outbox_alerts oa
+          WHERE oa.alert_id = t.alert_id AND oa.reason IN ('raised', 'severity_changed'));
+    `,
+  },
 ]
 
 export function migrateNotifyTables(db: AlertsDb): number {

@@ -14,7 +14,8 @@
 // Whether a page still goes is judged when it is due, against its alerts and the silences as they are now
 // (routing.ts dropCause): an alert acknowledged or silenced while its page waited (the group window, a
 // retry, a channel held back) is taken off the page, which goes with the others or, with none left, is
-// dropped; the alert's delivery log says so.
+// dropped; the alert's delivery log says so. So is the clear of an alert its channel never paged about
+// (screen): its crew was never told of what it would say is over.
 // An outcome alerts.db refused to record (locked past its busy timeout) is kept here, and its channel sends
 // nothing until it is written: the entry is still `pending` and due in the database, and sending it again
 // would page a crew twice through robots and mail that cannot tell.
@@ -23,7 +24,14 @@ import type { Alert } from '../domain/alerts.ts'
 import type { NotifyConfigStore } from './config-store.ts'
 import type { DeliveryStore, ItemDrop, OutboxEntry } from './delivery-store.ts'
 import type { NotifyMetrics } from './metrics.ts'
-import { dropCause, heldTooLong, type RetryPolicy, retryDelayMs, shouldRetry } from './routing.ts'
+import {
+  type DropCause,
+  dropCause,
+  heldTooLong,
+  type RetryPolicy,
+  retryDelayMs,
+  shouldRetry,
+} from './routing.ts'
 import { type FetchLike, type MailTransport, type SendOutcome, sendEmail, sendWebhook } from './senders.ts'
 import type { NotifyItem, OutgoingMessage, SiteInfo } from './types.ts'
 
@@ -149,22 +157,54 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
     return sendEmail({ transport, from, config: channel.config, msg, timeoutMs: d.httpTimeoutMs })
   }
 
-  /** The entry's items judged now (routing.ts dropCause): those still to send, and those taken off it. */
+  /**
+   * The entry's items judged now (routing.ts dropCause): those still to send, and those taken off it. A
+   * clear goes only where the crew was paged about its alert: by this channel before (delivered), by this
+   * very message (its raise or rise in severity going with it: a group), or by a page of this channel
+   * still queued that would go now (it may overtake one failing for long). A raise dropped while the
+   * receiver was down, and nothing else about the alert delivered, leaves the crew nothing to clear.
+   */
   function screen(e: OutboxEntry, now: number): { keep: NotifyItem[]; drops: ItemDrop[] } {
     const silences = d.config.activeSilences(e.tenantId, now)
+    const alerts = new Map<string, Alert>()
+    const alertNow = (a: Alert) => {
+      const known = alerts.get(a.id)
+      if (known) return known
+      const stored = d.alertNow(a.id) ?? a
+      alerts.set(a.id, stored)
+      return stored
+    }
+    const why = new Map<NotifyItem, DropCause | undefined>()
+    // clears last: one goes along when the same message still carries a page about its alert
+    for (const item of e.items)
+      if (item.reason !== 'cleared')
+        why.set(item, dropCause(item.reason, alertNow(item.alert), silences, now))
+    const goesHere = (alert: Alert) =>
+      e.items.some((i) => i.alert.id === alert.id && i.reason !== 'cleared' && why.get(i) === undefined)
+    const pagedHere = (alert: Alert) => () => {
+      if (goesHere(alert)) return true
+      const { delivered, queued } = d.deliveries.pagedAbout(alert.id, e.channelId, e.id)
+      return (
+        delivered || queued.some((reason) => dropCause(reason, alertNow(alert), silences, now) === undefined)
+      )
+    }
+    for (const item of e.items)
+      if (item.reason === 'cleared')
+        why.set(item, dropCause('cleared', alertNow(item.alert), silences, now, pagedHere(item.alert)))
     const keep: NotifyItem[] = []
     const drops: ItemDrop[] = []
     for (const item of e.items) {
-      const why = dropCause(item.reason, d.alertNow(item.alert.id) ?? item.alert, silences, now)
-      if (why) drops.push({ alertId: item.alert.id, reason: item.reason, ...why })
+      const cause = why.get(item)
+      if (cause) drops.push({ alertId: item.alert.id, reason: item.reason, ...cause })
       else keep.push(item)
     }
     return { keep, drops }
   }
 
   /**
-   * Takes the alerts acknowledged or silenced since the entry was made off it, recorded: the entry left to
-   * send, `dropped` when nothing of it goes, `unjudged` when alerts.db refused (it stays as it was, due).
+   * Takes the alerts acknowledged or silenced since the entry was made off it (and clears of alerts the
+   * channel never paged about), recorded: the entry left to send, `dropped` when nothing of it goes,
+   * `unjudged` when alerts.db refused (it stays as it was, due).
    */
   function stillToSend(e: OutboxEntry, now: number): OutboxEntry | 'dropped' | 'unjudged' {
     let judged: ReturnType<typeof screen>

@@ -44,26 +44,35 @@ export const findSilence = (silences: readonly Silence[], alert: Alert, at: numb
   silences.find((s) => silenceMatches(s, alert, at))
 
 /** Why a queued page about an alert is not sent after all; see dropCause. */
-export type DropCause = { cause: 'acknowledged'; by?: string } | { cause: 'silence'; silenceId: string }
+export type DropCause =
+  | { cause: 'acknowledged'; by?: string }
+  | { cause: 'silence'; silenceId: string }
+  | { cause: 'never_paged' }
 
 /**
  * Whether a page that waited in the outbox (its group window, a retry, a channel held back) still goes,
  * judged when it is due against the alert and the silences as they are now. Acknowledged: someone is on
  * it, so its raise, repeats and escalation no longer go (its clear does, and a rise in severity, which the
  * planner pages for an acknowledged alert too). Silenced now: nothing about it goes while the silence
- * lasts, as the planner holds back what it plans then.
+ * lasts, as the planner holds back what it plans then. A clear goes only to a channel that paged the crew
+ * about the alert (`pagedHere`, asked for clears only: delivered, going in the same message, or still
+ * queued and going): "cleared" about something a crew was never told of (its raise dropped while the
+ * receiver was down, say) sends them looking for what they missed.
  */
 export function dropCause(
   reason: NotifyReason,
   alert: Alert,
   silences: readonly Silence[],
   now: number,
+  pagedHere: () => boolean = () => true,
 ): DropCause | undefined {
   const acknowledged = alert.state === 'acknowledged' || alert.acknowledgedAt !== undefined
   if (acknowledged && reason !== 'cleared' && reason !== 'severity_changed')
     return { cause: 'acknowledged', by: alert.acknowledgedBy }
   const silence = findSilence(silences, alert, now)
-  return silence && { cause: 'silence', silenceId: silence.id }
+  if (silence) return { cause: 'silence', silenceId: silence.id }
+  if (reason === 'cleared' && !pagedHere()) return { cause: 'never_paged' }
+  return undefined
 }
 
 /**

@@ -495,6 +495,12 @@ describe('a notification in words', () => {
       'Raised · not sent: silenced',
     ],
     [
+      'a clear dropped because its channel was never paged about the alert',
+      { kind: 'sent', reason: 'cleared', channelType: 'webhook', state: 'dropped', cause: 'never_paged' },
+      '告警解除 · 未发送：此渠道未曾收到该告警的通知',
+      'Cleared · not sent: this channel was never paged about the alert',
+    ],
+    [
       'a page held back by a maintenance window',
       { kind: 'suppressed', reason: 'raised', cause: 'maintenance' },
       '告警产生 · 未发送：维护时段内',

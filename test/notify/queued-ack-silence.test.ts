@@ -92,7 +92,7 @@ describe('pages queued before an acknowledgement or a silence', () => {
     expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
   })
 
-  it('still sends the clear of an alert acknowledged while its raise waited, and only the clear', async () => {
+  it('sends no clear of an alert whose raise was dropped while it waited: the crew was never paged about it', async () => {
     h.route({ channelIds: [h.webhook(url(ports[0]))], repeatEveryMin: { critical: null } })
     const alert = makeAlert({ severity: 'critical' })
     h.emit(change(alert, 'raised', T0))
@@ -105,11 +105,81 @@ describe('pages queued before an acknowledgement or a silence', () => {
     const [crew] = await receiversBack()
     await run(h, T0 + 4 * MIN + 30 * SEC, T0 + 20 * MIN)
 
-    expect(crew.received.map((r) => r.body.reason)).toEqual(['cleared'])
+    expect(crew.received).toEqual([])
+    const sent = log(alert.id).sent
+    expect(sent.map((e) => `${e.reason}:${e.state}`)).toEqual(['raised:dropped', 'cleared:dropped'])
+    expect(sent[0]!.dropped).toMatchObject({ cause: 'acknowledged', by: 'user:crew' })
+    expect(sent[1]!.dropped).toEqual({ at: expect.any(Number), cause: 'never_paged' })
+    expect(await h.metric('courtyard_notifications_suppressed_total', { cause: 'never_paged' })).toBe(1)
+    expect(await h.metric('courtyard_notifications_total', { outcome: 'dropped' })).toBe(2)
+    expect(await h.metric('courtyard_notification_outbox_depth')).toBe(0)
+  })
+
+  it('sends the clear of an alert whose raise was dropped when a rise in its severity reached the crew', async () => {
+    h.route({ channelIds: [h.webhook(url(ports[0]))], repeatEveryMin: { major: null, critical: null } })
+    const alert = makeAlert({ severity: 'major' })
+    h.emit(change(alert, 'raised', T0))
+    await run(h, T0, T0 + 2 * MIN)
+    const acked = acknowledged(alert, T0 + 2 * MIN)
+    h.emit(change(acked, 'acknowledged', T0 + 2 * MIN))
+    const [crew] = await receiversBack()
+    // the raise is dropped; the rise in severity is paged (for an acknowledged alert too) and goes
+    const worse = { ...acked, severity: 'critical' as const }
+    h.emit(change(worse, 'severity_changed', T0 + 3 * MIN))
+    await run(h, T0 + 3 * MIN, T0 + 10 * MIN)
+    h.emit(change({ ...worse, state: 'cleared', clearedAt: T0 + 11 * MIN }, 'cleared', T0 + 11 * MIN))
+    await run(h, T0 + 11 * MIN, T0 + 13 * MIN)
+
+    expect(crew.received.map((r) => r.body.reason)).toEqual(['severity_changed', 'cleared'])
     expect(log(alert.id).sent.map((e) => `${e.reason}:${e.state}`)).toEqual([
       'raised:dropped',
+      'severity_changed:delivered',
       'cleared:delivered',
     ])
+  })
+
+  it('sends the clear of an alert raised and cleared within one group window, in the one page with its raise', async () => {
+    h.route({ channelIds: [h.webhook(url(ports[0]))], repeatEveryMin: { critical: null } })
+    const [crew] = await receiversBack()
+    const alert = makeAlert({ severity: 'critical' })
+    h.emit(change(alert, 'raised', T0))
+    h.emit(change({ ...alert, state: 'cleared', clearedAt: T0 + 10 * SEC }, 'cleared', T0 + 10 * SEC))
+    await run(h, T0, T0 + 2 * MIN)
+
+    expect(crew.received).toHaveLength(1)
+    const items = crew.received[0]!.body.items as { reason: string }[]
+    expect(items.map((i) => i.reason)).toEqual(['raised', 'cleared'])
+  })
+
+  it('clears on a grouped page only the alerts whose raise reached the crew', async () => {
+    h.route({ channelIds: [h.webhook(url(ports[0]))], repeatEveryMin: { critical: null } })
+    const acked = makeAlert({ type: 'smoke' })
+    const other = makeAlert({ type: 'port_overheat', port: 2, raisedAt: T0 + 5 * SEC })
+    h.emit(change(acked, 'raised', T0))
+    h.emit(change(other, 'raised', T0 + 5 * SEC))
+    await run(h, T0, T0 + MIN)
+    const ackedNow = acknowledged(acked, T0 + 2 * MIN)
+    h.emit(change(ackedNow, 'acknowledged', T0 + 2 * MIN))
+    const [crew] = await receiversBack()
+    // one page goes, with the other alert only
+    await run(h, T0 + 2 * MIN, T0 + 10 * MIN)
+    expect(crew.received).toHaveLength(1)
+
+    const at = T0 + 11 * MIN
+    h.emit(change({ ...ackedNow, state: 'cleared', clearedAt: at }, 'cleared', at))
+    h.emit(change({ ...other, state: 'cleared', clearedAt: at }, 'cleared', at))
+    await run(h, at, at + 2 * MIN)
+
+    expect(crew.received).toHaveLength(2)
+    const clears = crew.received[1]!.body.items as { reason: string; alert: { id: string } }[]
+    expect(clears.map((i) => `${i.reason}:${i.alert.id}`)).toEqual([`cleared:${other.id}`])
+    const [, clearOfAcked] = log(acked.id).sent
+    expect(clearOfAcked).toMatchObject({
+      reason: 'cleared',
+      state: 'delivered',
+      id: crew.received[1]!.body.id,
+      dropped: { cause: 'never_paged' },
+    })
   })
 
   it('sends nothing about an alert silenced while its pages wait, logs them dropped by the silence, and pages again once it ends', async () => {

@@ -67,9 +67,8 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<{
           ...(e.dropped && {
             droppedAt: e.dropped.at,
             cause: e.dropped.cause,
-            ...(e.dropped.cause === 'acknowledged'
-              ? { acknowledgedBy: e.dropped.by }
-              : { silenceId: e.dropped.silenceId }),
+            ...(e.dropped.cause === 'acknowledged' && { acknowledgedBy: e.dropped.by }),
+            ...(e.dropped.cause === 'silence' && { silenceId: e.dropped.silenceId }),
           }),
         })),
         ...log.suppressed.filter(mine).map((s) => ({

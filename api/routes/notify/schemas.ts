@@ -186,7 +186,7 @@ export const AlertNotification = Type.Object({
   state: Type.Optional(
     Type.Enum(DELIVERY_STATES, {
       description:
-        'of this alert on the message: `dropped` when the alert was taken off it before it went (acknowledged or silenced by the time it was due; see `cause`), the message going with any other alerts it carried',
+        'of this alert on the message: `dropped` when the alert was taken off it before it went (acknowledged or silenced by the time it was due, or a clear for a channel that never paged about the alert; see `cause`), the message going with any other alerts it carried',
     }),
   ),
   attempts: Type.Optional(Type.Integer()),
@@ -196,9 +196,9 @@ export const AlertNotification = Type.Object({
   deliveryId: Type.Optional(Type.String()),
   routeId: Type.Optional(Type.String()),
   cause: Type.Optional(
-    Type.Enum(['silence', 'maintenance', 'acknowledged'] as const, {
+    Type.Enum(['silence', 'maintenance', 'acknowledged', 'never_paged'] as const, {
       description:
-        'why it was not sent: suppressed by a silence or a maintenance window when planned, or dropped from a waiting message because the alert was acknowledged or silenced',
+        'why it was not sent: suppressed by a silence or a maintenance window when planned, or dropped from a waiting message because the alert was acknowledged or silenced, or (`never_paged`, a clear) because no page about the alert reached that channel: its crew was never told it was raised',
     }),
   ),
   acknowledgedBy: Type.Optional(

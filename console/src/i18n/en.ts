@@ -381,6 +381,7 @@ export const en: Dict = {
   'notifyOutcome.ackedBy': 'not sent: acknowledged by {who}',
   'notifyOutcome.silence': 'not sent: silenced',
   'notifyOutcome.maintenance': 'not sent: inside a maintenance window',
+  'notifyOutcome.neverPaged': 'not sent: this channel was never paged about the alert',
   'notifyOutcome.notSent': 'not sent',
   'notifyOutcome.unknown': '{state} ({channel})',
 }

@@ -367,6 +367,7 @@ export const zhCN = {
   'notifyOutcome.ackedBy': '未发送：{who} 已确认',
   'notifyOutcome.silence': '未发送：静默中',
   'notifyOutcome.maintenance': '未发送：维护时段内',
+  'notifyOutcome.neverPaged': '未发送：此渠道未曾收到该告警的通知',
   'notifyOutcome.notSent': '未发送',
   'notifyOutcome.unknown': '{state}（{channel}）',
 } as const satisfies Record<string, string>

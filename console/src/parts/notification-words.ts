@@ -45,6 +45,8 @@ export function notificationOutcome(n: NotificationFacts, w: Words): string {
         return tr('notifyOutcome.silence')
       case 'maintenance':
         return tr('notifyOutcome.maintenance')
+      case 'never_paged':
+        return tr('notifyOutcome.neverPaged')
       default:
         return tr('notifyOutcome.notSent')
     }

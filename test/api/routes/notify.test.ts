@@ -459,6 +459,58 @@ describe('notification API', () => {
       await notifier.stop()
     }
   })
+
+  it('lists the clear of an alert whose raise never reached the channel as dropped, never paged', async () => {
+    const { bus, notifier } = notifierOnApi()
+    try {
+      await rx.close()
+      const ch = await a.call('POST', '/api/v1/notification-channels', tokens.acmeManager, {
+        type: 'webhook',
+        name: 'hook',
+        url: `${rx.url}/in`,
+      })
+      await a.call('POST', '/api/v1/notification-routes', tokens.acmeManager, {
+        name: 'all',
+        channelIds: [ch.body.id],
+        repeatEveryMin: { critical: null },
+      })
+      const alert = makeAlert({ type: 'smoke' })
+      const engine = createAlertStore(a.db as AlertsDb)
+      const emit = (c: ReturnType<typeof change>) => {
+        commitChange(engine, c)
+        bus.emit('change', c)
+      }
+      emit(change(alert, 'raised', T0))
+      a.clock.t = T0 + 30 * SEC
+      await notifier.tick(a.clock.t)
+      const acked = {
+        ...alert,
+        state: 'acknowledged' as const,
+        acknowledgedAt: T0 + MIN,
+        acknowledgedBy: 'user:ann',
+      }
+      emit(change(acked, 'acknowledged', T0 + MIN, { by: 'user:ann' }))
+      emit(change({ ...acked, state: 'cleared', clearedAt: T0 + MIN }, 'cleared', T0 + MIN))
+      for (const t of [T0 + 2 * MIN, T0 + 3 * MIN]) {
+        a.clock.t = t
+        await notifier.tick(t)
+      }
+
+      const log = await a.call('GET', `/api/v1/alerts/${alert.id}/notifications`, tokens.acmeViewer)
+      expect(log.status).toBe(200)
+      expect(log.body.items.map((n: { reason: string; cause: string }) => `${n.reason}:${n.cause}`)).toEqual([
+        'raised:acknowledged',
+        'cleared:never_paged',
+      ])
+      const clear = log.body.items[1]
+      expect(clear).toMatchObject({ kind: 'sent', state: 'dropped', channelId: ch.body.id, attempts: 0 })
+      expect(clear.droppedAt).toBe(T0 + 2 * MIN)
+      expect(clear.acknowledgedBy).toBeUndefined()
+      expect(clear.silenceId).toBeUndefined()
+    } finally {
+      await notifier.stop()
+    }
+  })
 })
 
 describe('webhook URLs naming non-public addresses (SSRF)', () => {
