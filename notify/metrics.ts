@@ -5,6 +5,7 @@ export interface NotifyMetrics {
   notifications: Counter<'channel_type' | 'outcome'>
   retries: Counter<'channel_type'>
   suppressed: Counter<'cause'>
+  unjudged: Counter<'channel_type'>
 }
 
 function metric<T>(registry: Registry, name: string, make: () => T): T {
@@ -73,6 +74,17 @@ export function createNotifyMetrics(
           name: 'courtyard_notifications_suppressed_total',
           help: 'notifications of an alert not sent, by cause: silence or maintenance (when planned), or acknowledged, silence or never_paged (a clear for a channel that never paged about the alert) taken off a queued message when it was due',
           labelNames: ['cause'],
+          registers: [registry],
+        }),
+    ),
+    unjudged: metric(
+      registry,
+      'courtyard_notifications_unjudged_total',
+      () =>
+        new Counter({
+          name: 'courtyard_notifications_unjudged_total',
+          help: 'queued notifications sent as they were queued, not judged against their alerts and the silences, because alerts.db refused to judge them for a while (1 min by default)',
+          labelNames: ['channel_type'],
           registers: [registry],
         }),
     ),

@@ -15,7 +15,8 @@
 // (routing.ts dropCause): an alert acknowledged or silenced while its page waited (the group window, a
 // retry, a channel held back) is taken off the page, which goes with the others or, with none left, is
 // dropped; the alert's delivery log says so. So is the clear of an alert its channel never paged about
-// (screen): its crew was never told of what it would say is over.
+// (screen): its crew was never told of what it would say is over. A page alerts.db refuses to judge holds
+// its channel for `policy.judgeForMs` at most, then goes as it was queued (sendUnjudged).
 // An outcome alerts.db refused to record (locked past its busy timeout) is kept here, and its channel sends
 // nothing until it is written: the entry is still `pending` and due in the database, and sending it again
 // would page a crew twice through robots and mail that cannot tell.
@@ -97,6 +98,11 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
   const perTenant = new Map<string, number>()
   /** by channel: at most one, since a channel stops at its first outcome that could not be written */
   const unrecorded = new Map<string, { id: string; record: AttemptRecord }>()
+  /**
+   * by channel: since when alerts.db has refused to judge its pages, and when it last did (sendUnjudged);
+   * gone at a judgment
+   */
+  const unjudged = new Map<string, { since: number; last: number }>()
 
   /** Writes an attempt's outcome; false (kept to write later) when alerts.db refuses. */
   function record(e: OutboxEntry, r: AttemptRecord): boolean {
@@ -204,20 +210,21 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
   /**
    * Takes the alerts acknowledged or silenced since the entry was made off it (and clears of alerts the
    * channel never paged about), recorded: the entry left to send, `dropped` when nothing of it goes,
-   * `unjudged` when alerts.db refused (it stays as it was, due).
+   * `unjudged` when alerts.db refused (it stays as it was, due: the channel waits). Not for ever: a page
+   * that could not be judged for `policy.judgeForMs` goes as it was queued (sendUnjudged).
    */
-  function stillToSend(e: OutboxEntry, now: number): OutboxEntry | 'dropped' | 'unjudged' {
-    let judged: ReturnType<typeof screen>
+  function stillToSend(e: OutboxEntry, now: number): OutboxEntry | 'dropped' | 'unjudged' | 'passed' {
+    let judged: ReturnType<typeof screen> | undefined
     try {
       judged = screen(e, now)
-      if (judged.drops.length === 0) return e
+      if (judged.drops.length === 0) {
+        unjudged.delete(e.channelId)
+        return e
+      }
       d.deliveries.dropItems(e.id, judged.drops, judged.keep, now)
+      unjudged.delete(e.channelId)
     } catch (err) {
-      d.log.warn(
-        { id: e.id, channelId: e.channelId, err: (err as Error).message },
-        'notification not judged (alerts.db refused): the channel waits until it is',
-      )
-      return 'unjudged'
+      return sendUnjudged(e, judged, err as Error, now)
     }
     for (const x of judged.drops) d.metrics.suppressed.inc({ cause: x.cause })
     const gone = judged.keep.length === 0
@@ -229,10 +236,63 @@ export function createOutboxWorker(d: OutboxWorkerDeps) {
     return gone ? 'dropped' : { ...e, items: judged.keep }
   }
 
+  /**
+   * A page alerts.db refused to judge (reading its alerts or the silences) or to record the judgment of:
+   * it waits, its channel behind it, until `policy.judgeForMs` after the channel's first refusal since its
+   * last judgment (refusals that far apart are not one spell: a page sent unjudged that failed is tried
+   * again minutes later, say). Past that its pages go as they were queued, counted and logged as sent
+   * unjudged, until one can be judged again: a page about a fire must not be lost, nor hold every later
+   * page of its channel, because a local read fails; the worst it does is page a crew about an alert
+   * acknowledged or silenced meanwhile (or clear one they were not paged about). When only the record of
+   * the judgment failed, what is known goes: the alerts still to send, or, with none, nothing (the page is
+   * passed over in this run, judged again at the next, and its drop written once alerts.db takes it).
+   */
+  function sendUnjudged(
+    e: OutboxEntry,
+    judged: ReturnType<typeof screen> | undefined,
+    err: Error,
+    now: number,
+  ): OutboxEntry | 'unjudged' | 'passed' {
+    const spell = unjudged.get(e.channelId)
+    const since = spell && now - spell.last < d.policy.judgeForMs ? spell.since : now
+    unjudged.set(e.channelId, { since, last: now })
+    const refusedFor = now - since
+    if (refusedFor < d.policy.judgeForMs) {
+      d.log.warn(
+        { id: e.id, channelId: e.channelId, refusedForMs: refusedFor, err: err.message },
+        judged
+          ? 'notification judged, the judgment not recorded (alerts.db refused): the channel waits'
+          : 'notification not judged (alerts.db refused): the channel waits',
+      )
+      return 'unjudged'
+    }
+    if (judged) {
+      d.log.warn(
+        {
+          id: e.id,
+          channelId: e.channelId,
+          refusedForMs: refusedFor,
+          left: judged.keep.length,
+          err: err.message,
+        },
+        judged.keep.length > 0
+          ? 'notification judgment not recorded (alerts.db refused): the alerts still to send go'
+          : 'notification judgment not recorded (alerts.db refused): nothing to send, passed over',
+      )
+      return judged.keep.length > 0 ? { ...e, items: judged.keep } : 'passed'
+    }
+    d.metrics.unjudged.inc({ channel_type: e.channelType })
+    d.log.error(
+      { id: e.id, channelId: e.channelId, refusedForMs: refusedFor, err: err.message },
+      'notification sent unjudged: alerts.db refused to judge it, it goes as it was queued',
+    )
+    return e
+  }
+
   /** Attempts one entry and records the outcome: how the run goes on (see Attempted). */
   async function deliver(queued: OutboxEntry, now: number): Promise<Attempted> {
     const e = stillToSend(queued, now)
-    if (e === 'dropped') return { kind: 'gone' }
+    if (e === 'dropped' || e === 'passed') return { kind: 'gone' }
     if (e === 'unjudged') return STOP
     if (e.attempts > 0) d.metrics.retries.inc({ channel_type: e.channelType })
     let outcome: SendOutcome

@@ -89,6 +89,8 @@ export interface RetryPolicy {
   maxAgeMs: number
   /** an entry failing for this long since its first failed attempt no longer holds back its channel */
   holdMs: number
+  /** an entry alerts.db refused to judge for this long (since the first refusal) goes as it was queued */
+  judgeForMs: number
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -107,6 +109,14 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   // taken as down, an older page past its hold that was left for the channel's next round
   // (outbox-worker.ts runChannel, probeBehind).
   holdMs: 10 * MIN_MS,
+  // A page is judged (acknowledged? silenced? its clear wanted?) against alerts.db when due; while alerts.db
+  // refuses, the page and the rest of its channel wait, but for 1 min at most: the crew would rather get a
+  // page that could not be checked (at worst about an alert someone acknowledged meanwhile) than none, or
+  // a fire's raise minutes late. 1 min rides out what makes alerts.db refuse for a while and then answer
+  // (a long engine transaction, a checkpoint: each read waits up to the 5 s busy timeout, tried every
+  // tick), and keeps the page within a group window (30 s) or two of when it was due, well inside the
+  // 5 min a critical alert repeats at.
+  judgeForMs: MIN_MS,
 }
 
 /**
