@@ -163,7 +163,10 @@ export interface Registry extends DeviceDirectory, CredentialDirectory {
   /** With `tenantId`, a user of another tenant is not found. */
   getUser(id: string, scope?: { tenantId?: string | null }): User | undefined
   listUsers(opts: Page & { tenantId?: string | null }): User[]
-  /** Removes the user and its sessions (the caller disconnects its sockets). */
+  /**
+   * Removes the user and its sessions (the caller disconnects its sockets). CONFLICT for the last admin
+   * spanning every tenant: nobody would be left to manage people across tenants.
+   */
   deleteUser(id: string): void
   /** Sets a new password and ends every session of the user but `keepSessionHash`. */
   setUserPassword(id: string, password: string, keepSessionHash?: string): Promise<void>

@@ -87,6 +87,9 @@ export function createUserStore(db: Database.Database, now: () => number, scrypt
     listAll: db.prepare('SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?'),
     listTenant: db.prepare('SELECT * FROM users WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?'),
     remove: db.prepare('DELETE FROM users WHERE id = ?'),
+    everyTenantAdmins: db.prepare(
+      "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND tenant_id IS NULL",
+    ),
     setPassword: db.prepare('UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?'),
     tenant: db.prepare('SELECT 1 FROM tenants WHERE id = ?'),
     insertSession: db.prepare(
@@ -158,8 +161,22 @@ export function createUserStore(db: Database.Database, now: () => number, scrypt
       return rows.map(userFrom)
     },
     deleteUser(id) {
-      // sessions go with it (ON DELETE CASCADE)
-      if (q.remove.run(id).changes === 0) throw new CourtyardError('NOT_FOUND', `user ${id} does not exist`)
+      // immediate: the count and the removal under one write lock, so two removals of the last two
+      // admins (from two processes on this file, too) cannot both see the other one still there
+      db.transaction(() => {
+        const r = q.byId.get(id) as UserRow | undefined
+        if (!r) throw new CourtyardError('NOT_FOUND', `user ${id} does not exist`)
+        if (r.role === 'admin' && r.tenant_id === null) {
+          const { n } = q.everyTenantAdmins.get() as { n: number }
+          if (n <= 1)
+            throw new CourtyardError(
+              'CONFLICT',
+              `${r.username} is the last admin spanning every tenant: add another admin without a tenantId first (POST /api/v1/users), then remove this one`,
+            )
+        }
+        // sessions go with it (ON DELETE CASCADE)
+        q.remove.run(id)
+      }).immediate()
     },
     async setUserPassword(id, password, keepSessionHash) {
       checkPassword(password)

@@ -1,6 +1,8 @@
 // People (docs/api.md v1.1 "People and sessions"): an admin manages users in its scope; a manager those
 // of its own tenant, below admin. Removing a user or setting its password ends its sessions and
-// disconnects its live sockets at once. Passwords are never returned.
+// disconnects its live sockets at once. Passwords are never returned. Nobody removes themselves, and
+// the last admin spanning every tenant stays (the registry refuses it); a tenant's last manager may go,
+// as an admin spanning every tenant still manages that tenant's people.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { CourtyardError } from '../../domain/errors.ts'
@@ -100,14 +102,21 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext; people: 
       config: { permission: 'users:manage' },
       schema: {
         tags: ['people'],
-        summary: 'remove a user: its sessions end and its live sockets are disconnected at once',
+        summary:
+          'remove a user: its sessions end and its live sockets are disconnected at once (not oneself, not the last admin spanning every tenant)',
         params: IdParams,
-        response: { 200: UserInfo, ...errorResponses(403, 404) },
+        response: { 200: UserInfo, ...errorResponses(403, 404, 409) },
       },
     },
     async (req) => {
       const p = principalOf(req)
       const u = manageable(p, req.params.id)
+      // a slip of the finger would lock the person out mid-task; someone else decides it
+      if (p.credential.kind === 'session' && p.credential.userId === u.id)
+        throw new CourtyardError(
+          'CONFLICT',
+          `you cannot remove your own account: ask ${p.role === 'admin' ? 'another admin' : `an admin or another manager of tenant ${p.tenantId}`} to remove it`,
+        )
       registry.deleteUser(u.id)
       req.log.info({ userId: u.id, by: p.actor }, 'user removed')
       people.events.emit('revoked', { kind: 'user', userId: u.id })

@@ -382,3 +382,60 @@ describe('users', () => {
     expect((await signIn(h.base, 'eve.night', 'a whole new passphrase')).status).toBe(200)
   })
 })
+
+describe('removing people: never oneself, never the last admin spanning every tenant', () => {
+  it('refuses to remove the last admin spanning every tenant with 409 saying what to do first', async () => {
+    clock.now += 20 * MIN
+    const root = await h.registry.createUser({
+      username: 'root',
+      password: PASSWORD,
+      role: 'admin',
+      tenantId: null,
+    })
+    const refused = await h.call('DELETE', `/api/v1/users/${root.id}`)
+    expect(refused.status).toBe(409)
+    expect(refused.body).toEqual({
+      error: 'CONFLICT',
+      message:
+        'root is the last admin spanning every tenant: add another admin without a tenantId first (POST /api/v1/users), then remove this one',
+    })
+    expect((await signIn(h.base, 'root', PASSWORD)).status).toBe(200)
+
+    // with a second one, either may go; then the one left is the last again
+    const other = await h.call('POST', '/api/v1/users', {
+      body: { username: 'root2', password: PASSWORD, role: 'admin', tenantId: null },
+    })
+    expect(other.status).toBe(201)
+    const { cookie } = await signIn(h.base, 'root2', PASSWORD)
+    expect((await asCookie(h, cookie!)('DELETE', `/api/v1/users/${root.id}`)).status).toBe(200)
+    expect((await h.call('DELETE', `/api/v1/users/${other.body.id}`)).status).toBe(409)
+  })
+
+  it('refuses to remove oneself with 409 saying whom to ask', async () => {
+    const ana = await signIn(h.base, 'ana', PASSWORD)
+    const self = await asCookie(h, ana.cookie!)('DELETE', `/api/v1/users/${ana.body.user.id}`)
+    expect(self.status).toBe(409)
+    expect(self.body.message).toBe(
+      'you cannot remove your own account: ask an admin or another manager of tenant acme to remove it',
+    )
+    expect((await asCookie(h, ana.cookie!)('GET', '/api/v1/session')).status).toBe(200)
+    const root2 = await signIn(h.base, 'root2', PASSWORD)
+    const admin = await asCookie(h, root2.cookie!)('DELETE', `/api/v1/users/${root2.body.user.id}`)
+    expect([admin.status, admin.body.message]).toEqual([
+      409,
+      'you cannot remove your own account: ask another admin to remove it',
+    ])
+  })
+
+  it("lets a tenant's last manager be removed: an admin spanning every tenant still manages that tenant", async () => {
+    h.registry.createTenant({ id: 'carol', name: 'Carol Co' })
+    const only = await h.call('POST', '/api/v1/users', {
+      body: { username: 'carol-manager', password: PASSWORD, role: 'manager', tenantId: 'carol' },
+    })
+    expect((await h.call('DELETE', `/api/v1/users/${only.body.id}`)).status).toBe(200)
+    const next = await h.call('POST', '/api/v1/users', {
+      body: { username: 'carol-manager-2', password: PASSWORD, role: 'manager', tenantId: 'carol' },
+    })
+    expect(next.status).toBe(201)
+  })
+})
