@@ -7,7 +7,7 @@ import type { Role } from '../registry/index.ts'
 export const PERMISSIONS = [
   /** every GET: sites, devices, telemetry, events, alerts, settings, notification config, command audit */
   'read',
-  /** one's own sign-in: GET and DELETE /session */
+  /** one's own sign-in: GET and DELETE /session, POST /session/password */
   'session',
   /** acknowledge and clear alerts */
   'alerts:act',

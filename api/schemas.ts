@@ -213,6 +213,10 @@ export const CreateUser = Type.Object(
   { additionalProperties: false },
 )
 export const SetPassword = Type.Object({ password: Password }, { additionalProperties: false })
+export const ChangeOwnPassword = Type.Object(
+  { currentPassword: Type.String({ maxLength: 256 }), password: Password },
+  { additionalProperties: false },
+)
 export const SignIn = Type.Object(
   { username: Type.String({ maxLength: 200 }), password: Type.String({ maxLength: 256 }) },
   { additionalProperties: false },

@@ -19,4 +19,10 @@ export {
 } from './secrets.ts'
 export { type RegistryPart, startRegistry } from './start-registry.ts'
 export type { CredentialDirectory, DeviceDirectory, DeviceIdentity } from './types.ts'
-export { normaliseUsername, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_RE } from './user-store.ts'
+export {
+  checkPassword,
+  normaliseUsername,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  USERNAME_RE,
+} from './user-store.ts'

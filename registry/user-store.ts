@@ -53,7 +53,8 @@ export const PASSWORD_MAX_LENGTH = 256
 /** Sign-in names are case-insensitive: `Manager` and `manager` are one person. */
 export const normaliseUsername = (name: string) => name.trim().toLowerCase()
 
-function checkPassword(password: string): void {
+/** BAD_REQUEST unless the password is of an allowed length (the one rule for every way of setting one). */
+export function checkPassword(password: string): void {
   if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH)
     throw new CourtyardError(
       'BAD_REQUEST',

@@ -1,20 +1,32 @@
 // Signing people in and out (docs/api.md v1.1 "People and sessions"). A wrong name and a wrong password
 // get the same answer, in the same time (the registry checks an unknown name against a dummy hash);
-// repeated failures are refused for a while per name and per address (api/sign-in-limiter.ts).
+// repeated failures are refused for a while per name and per address (api/sign-in-limiter.ts). A person
+// changes their own password here too, proving the current one: a wrong one counts against the same
+// limits, so a session left open on a shared screen cannot be used to guess the password.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import { CourtyardError } from '../../domain/errors.ts'
-import { normaliseUsername } from '../../registry/index.ts'
+import { checkPassword, normaliseUsername } from '../../registry/index.ts'
 import { principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
 import { crossOriginRefusal, requestOrigin } from '../cross-origin.ts'
-import { errorResponses, SessionInfo, SignIn } from '../schemas.ts'
+import { ChangeOwnPassword, errorResponses, SessionInfo, SignIn } from '../schemas.ts'
 import { clearedSessionCookie, sessionCookie } from '../session-cookie.ts'
 import type { PeopleDeps } from './people-deps.ts'
 import { userInfo } from './users.ts'
 
 export const WRONG_CREDENTIALS = 'the username or password is not right'
+export const WRONG_CURRENT_PASSWORD = 'the current password is not right: the password was not changed'
+
+/** Retry-After, and a 429 saying when to try again. */
+function tooMany(reply: FastifyReply, retryAfterS: number, what: string): CourtyardError {
+  reply.header('retry-after', String(retryAfterS))
+  return new CourtyardError(
+    'RATE_LIMITED',
+    `too many ${what}: try again in ${Math.ceil(retryAfterS / 60)} min`,
+  )
+}
 
 const overTls = (req: FastifyRequest) => req.protocol === 'https'
 
@@ -45,11 +57,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext; peopl
       const attempt = limiter.attempt(username, req.ip)
       if (!attempt.ok) {
         req.log.warn({ username, address: req.ip, by: attempt.by }, 'sign-in refused: too many failures')
-        reply.header('retry-after', String(attempt.retryAfterS))
-        throw new CourtyardError(
-          'RATE_LIMITED',
-          `too many failed sign-ins: try again in ${Math.ceil(attempt.retryAfterS / 60)} min`,
-        )
+        throw tooMany(reply, attempt.retryAfterS, 'failed sign-ins')
       }
       const user = await registry.verifyUserPassword(username, req.body.password)
       if (!user) {
@@ -104,6 +112,54 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext; peopl
         req.log.info({ userId: c.userId }, 'signed out')
       }
       reply.header('set-cookie', clearedSessionCookie(overTls(req)))
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.post(
+    '/session/password',
+    {
+      config: { permission: 'session' },
+      schema: {
+        tags: ['people'],
+        summary:
+          "change one's own password, giving the current one: the person's other sessions end, this one goes on",
+        body: ChangeOwnPassword,
+        response: { 204: Type.Null(), ...errorResponses(400, 403, 429) },
+      },
+    },
+    async (req, reply) => {
+      const c = principalOf(req).credential
+      if (c.kind !== 'session')
+        throw new CourtyardError(
+          'FORBIDDEN',
+          'an API token has no password: a person signs in (POST /api/v1/session) to change theirs, or an admin sets one (POST /api/v1/users/{id}/password)',
+        )
+      const { currentPassword, password } = req.body
+      // the new password's faults first: they tell nothing about the current one, so they cost no attempt
+      checkPassword(password)
+      if (password === currentPassword)
+        throw new CourtyardError(
+          'BAD_REQUEST',
+          'the new password is the same as the current one: choose another',
+        )
+      const attempt = limiter.attempt(c.username, req.ip)
+      if (!attempt.ok) {
+        req.log.warn(
+          { userId: c.userId, address: req.ip, by: attempt.by },
+          'password change refused: too many failures',
+        )
+        throw tooMany(reply, attempt.retryAfterS, 'wrong passwords')
+      }
+      const user = await registry.verifyUserPassword(c.username, currentPassword)
+      if (user?.id !== c.userId) {
+        req.log.info({ userId: c.userId, address: req.ip }, 'password change failed: wrong current password')
+        throw new CourtyardError('FORBIDDEN', WRONG_CURRENT_PASSWORD)
+      }
+      attempt.succeeded()
+      await registry.setUserPassword(c.userId, password, c.idHash)
+      req.log.info({ userId: c.userId }, 'own password changed')
+      people.events.emit('revoked', { kind: 'user', userId: c.userId, keepSessionHash: c.idHash })
       return reply.status(204).send(null)
     },
   )

@@ -39,6 +39,15 @@ const USERNAMES: Record<Who, string> = {
   otherManager: 'bravo-manager',
 }
 
+/** each role's person: its role and tenant */
+const PEOPLE: Record<Who, { role: 'admin' | 'manager' | 'crew' | 'viewer'; tenantId: string | null }> = {
+  admin: { role: 'admin', tenantId: null },
+  manager: { role: 'manager', tenantId: 'acme' },
+  crew: { role: 'crew', tenantId: 'acme' },
+  viewer: { role: 'viewer', tenantId: 'acme' },
+  otherManager: { role: 'manager', tenantId: 'bravo' },
+}
+
 let h: EngineHarness
 let api: Api
 let base: string
@@ -106,16 +115,8 @@ beforeAll(async () => {
   r.createTenant({ id: 'bravo', name: 'Bravo' })
   r.createSite({ id: 'shed-b', tenantId: 'bravo', name: 'Shed B', community: 'River', kind: 'charging-shed' })
   await r.provisionDevice({ id: 'pile-b1', kind: 'charging-pile', siteId: 'shed-b' })
-  await r.createUser({ username: USERNAMES.admin, password: PASSWORD, role: 'admin', tenantId: null })
-  await r.createUser({ username: USERNAMES.manager, password: PASSWORD, role: 'manager', tenantId: 'acme' })
-  await r.createUser({ username: USERNAMES.crew, password: PASSWORD, role: 'crew', tenantId: 'acme' })
-  await r.createUser({ username: USERNAMES.viewer, password: PASSWORD, role: 'viewer', tenantId: 'acme' })
-  await r.createUser({
-    username: USERNAMES.otherManager,
-    password: PASSWORD,
-    role: 'manager',
-    tenantId: 'bravo',
-  })
+  for (const who of ROLES)
+    await r.createUser({ username: USERNAMES[who], password: PASSWORD, ...PEOPLE[who] })
 
   // port faults on pile-2: one alert each for the ack row, the clear row and the audit test
   h.clock.now = T0 + 10 * MIN
@@ -249,6 +250,19 @@ const MATRIX: Record<string, Row> = {
       path: '/api/v1/session',
       cookie: (await signIn(base, USERNAMES[who], PASSWORD)).cookie,
     }),
+  },
+  'POST /api/v1/session/password': {
+    // everyone changes their own: a fresh person of the role, so the matrix's own sessions go on
+    expect: E(204, 204, 204, 204, 204),
+    prepare: async (who) => {
+      const username = unique('self')
+      await h.registry.createUser({ username, password: PASSWORD, ...PEOPLE[who] })
+      return {
+        path: '/api/v1/session/password',
+        cookie: (await signIn(base, username, PASSWORD)).cookie,
+        body: { currentPassword: PASSWORD, password: 'my own new passphrase' },
+      }
+    },
   },
   'POST /api/v1/users': {
     expect: MANAGE(201),

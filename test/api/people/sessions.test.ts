@@ -2,7 +2,7 @@
 // expiry, the same answer for a wrong name and a wrong password, the sign-in rate limit, the origin check
 // of cookie-authenticated changes, and live sockets losing their place when their credential goes.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { WRONG_CREDENTIALS } from '../../../api/routes/session.ts'
+import { WRONG_CREDENTIALS, WRONG_CURRENT_PASSWORD } from '../../../api/routes/session.ts'
 import { errorCode, type Harness, seedTenants, startHarness } from '../api-harness.ts'
 import { asCookie, connectLive, disconnected, signIn } from './people-support.ts'
 
@@ -30,6 +30,8 @@ beforeAll(async () => {
     ['bob', 'crew'],
     ['cyd', 'viewer'],
     ['dee', 'crew'],
+    ['fay', 'crew'],
+    ['gus', 'viewer'],
   ] as const)
     await h.registry.createUser({ username, password: PASSWORD, role, tenantId: 'acme' })
 })
@@ -380,6 +382,99 @@ describe('users', () => {
     expect((await asCookie(h, first.cookie!)('GET', '/api/v1/session')).status).toBe(401)
     expect((await signIn(h.base, 'eve.night', PASSWORD)).status).toBe(401)
     expect((await signIn(h.base, 'eve.night', 'a whole new passphrase')).status).toBe(200)
+  })
+})
+
+describe("changing one's own password", () => {
+  const NEW = 'my very own new passphrase'
+  const change = (cookie: string, body: unknown, headers: Record<string, string> = {}) =>
+    asCookie(h, cookie)('POST', '/api/v1/session/password', body, headers)
+
+  it('changes it with the current one: this session and its socket go on, the other sessions end and their sockets are dropped', async () => {
+    clock.now += 20 * MIN
+    const here = await signIn(h.base, 'fay', PASSWORD)
+    const elsewhere = await signIn(h.base, 'fay', PASSWORD)
+    const hereSocket = await connectLive(h.base, { cookie: here.cookie })
+    const elsewhereSocket = await connectLive(h.base, { cookie: elsewhere.cookie })
+    const dropped = disconnected(elsewhereSocket)
+    const res = await change(here.cookie!, { currentPassword: PASSWORD, password: NEW }, { origin: h.base })
+    expect(res.status).toBe(204)
+    expect(await dropped).toBe('io server disconnect')
+    expect((await asCookie(h, elsewhere.cookie!)('GET', '/api/v1/session')).status).toBe(401)
+    expect((await asCookie(h, here.cookie!)('GET', '/api/v1/session')).body.user.username).toBe('fay')
+    expect(hereSocket.connected).toBe(true)
+    expect(await hereSocket.emitWithAck('subscribe', { siteId: 'acme-shed' })).toEqual({ ok: true })
+    hereSocket.close()
+    expect((await signIn(h.base, 'fay', PASSWORD)).status).toBe(401)
+    expect((await signIn(h.base, 'fay', NEW)).status).toBe(200)
+  })
+
+  it('refuses a wrong current password with 403 saying so, and changes nothing', async () => {
+    clock.now += 20 * MIN
+    const { cookie } = await signIn(h.base, 'gus', PASSWORD)
+    const res = await change(cookie!, { currentPassword: 'not my password', password: NEW })
+    expect(res.status).toBe(403)
+    expect(res.body).toEqual({ error: 'FORBIDDEN', message: WRONG_CURRENT_PASSWORD })
+    // the session is not ended by it
+    expect((await asCookie(h, cookie!)('GET', '/api/v1/session')).status).toBe(200)
+    expect((await signIn(h.base, 'gus', PASSWORD)).status).toBe(200)
+    expect((await signIn(h.base, 'gus', NEW)).status).toBe(401)
+  })
+
+  it('counts wrong current passwords against the sign-in limit of the name: past it, 429 for the change and for signing in', async () => {
+    clock.now += 20 * MIN
+    const { cookie } = await signIn(h.base, 'gus', PASSWORD)
+    for (let i = 0; i < 3; i++)
+      expect((await change(cookie!, { currentPassword: `guess ${i} of many`, password: NEW })).status).toBe(
+        403,
+      )
+    const limited = await change(cookie!, { currentPassword: PASSWORD, password: NEW })
+    expect(limited.status).toBe(429)
+    expect(errorCode(limited.body)).toBe('RATE_LIMITED')
+    expect(limited.body.message).toBe('too many wrong passwords: try again in 15 min')
+    expect(Number(limited.headers.get('retry-after'))).toBe(15 * 60)
+    expect((await signIn(h.base, 'gus', PASSWORD)).status).toBe(429)
+    // and failed sign-ins count against a change the same way
+    clock.now += 16 * MIN
+    const fresh = (await signIn(h.base, 'gus', PASSWORD)).cookie!
+    for (let i = 0; i < 3; i++) expect((await signIn(h.base, 'gus', `guess ${i} again`)).status).toBe(401)
+    expect((await change(fresh, { currentPassword: PASSWORD, password: NEW })).status).toBe(429)
+  })
+
+  it('holds the new password to the same rules, before the current one is checked (no attempt is counted)', async () => {
+    clock.now += 20 * MIN
+    const { cookie } = await signIn(h.base, 'dee', PASSWORD)
+    for (let i = 0; i < 4; i++) {
+      const short = await change(cookie!, { currentPassword: 'a wrong one, even', password: 'short' })
+      expect(short.status).toBe(400)
+      expect(short.body.message).toBe('a password is 10–256 characters long')
+    }
+    const same = await change(cookie!, { currentPassword: PASSWORD, password: PASSWORD })
+    expect(same.status).toBe(400)
+    expect(same.body.message).toBe('the new password is the same as the current one: choose another')
+    const missing = await change(cookie!, { password: NEW })
+    expect(missing.status).toBe(400)
+    expect(missing.body.message).toMatch(/currentPassword/)
+    // none of those counted: the name may still sign in
+    expect((await signIn(h.base, 'dee', PASSWORD)).status).toBe(200)
+  })
+
+  it('answers an API token with 403 saying a token has no password, and refuses a change from another origin', async () => {
+    const byToken = await h.call('POST', '/api/v1/session/password', {
+      token: tenants.acmeViewer,
+      body: { currentPassword: PASSWORD, password: NEW },
+    })
+    expect(byToken.status).toBe(403)
+    expect(byToken.body.message).toMatch(/^an API token has no password: a person signs in/)
+    const { cookie } = await signIn(h.base, 'dee', PASSWORD)
+    const evil = await change(
+      cookie!,
+      { currentPassword: PASSWORD, password: NEW },
+      { origin: 'http://evil.example' },
+    )
+    expect(evil.status).toBe(403)
+    expect(evil.body.message).toMatch(/own pages/)
+    expect((await signIn(h.base, 'dee', PASSWORD)).status).toBe(200)
   })
 })
 
