@@ -1,5 +1,8 @@
 // The console's HTTP client: same-origin fetch with the session cookie (or, for integrators' kiosks, an
 // API token kept in sessionStorage). A 401 anywhere means "signed out": the shell asks for a sign-in.
+// Except for a request sent before the latest sign-in: its 401 speaks of the session that had ended, not
+// of the new one, so it is sent once more (a 401 means the service did not act on it, so this is safe
+// for changes too) and only a 401 to that says the new session is over.
 // A request that gets no whole answer in time fails (ApiTimeout) instead of leaving its page, or the
 // alarm's start-up, waiting without a word for as long as a half-open connection or a stuck proxy lasts.
 import { t } from './i18n/index.ts'
@@ -65,7 +68,10 @@ export function createApi(opts: { token: () => string | undefined; onUnauthorize
       clearTimeout(timer)
     }
   }
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  /** successful sign-ins through this client: which session a request went out with */
+  let signIns = 0
+  const call = async <T>(method: string, path: string, body?: unknown, again = false): Promise<T> => {
+    const sentAfter = signIns
     const headers: Record<string, string> = { accept: 'application/json' }
     const token = opts.token()
     if (token) headers.authorization = `Bearer ${token}`
@@ -85,7 +91,10 @@ export function createApi(opts: { token: () => string | undefined; onUnauthorize
     if (!res.ok) {
       const e = (parsed ?? {}) as { error?: string; message?: string }
       // the sign-in route answers 401 for a wrong password: that is not "the session ended"
-      if (res.status === 401 && path !== '/session') opts.onUnauthorized()
+      if (res.status === 401 && path !== '/session') {
+        if (sentAfter === signIns) opts.onUnauthorized()
+        else if (!again) return call<T>(method, path, body, true)
+      }
       const retryAfterS = Number(res.headers.get('retry-after') ?? Number.NaN)
       throw new ApiError(
         res.status,
@@ -94,6 +103,7 @@ export function createApi(opts: { token: () => string | undefined; onUnauthorize
         Number.isFinite(retryAfterS) ? retryAfterS : undefined,
       )
     }
+    if (method === 'POST' && path === '/session') signIns++
     return parsed as T
   }
   return {

@@ -1,7 +1,8 @@
 // The console and the people behind it (docs/api.md v1.1), in Debian's Chromium against the real service
 // (child process, real InfluxDB) with a charging pile over real MQTT: a session that ends mid-use (here:
 // an admin sets the crew member's password) pauses the page under the sign-in form and signing back in
-// resumes it with what was typed, ringing what was raised meanwhile; a kiosk whose API token is revoked
+// resumes it with what was typed, ringing what was raised meanwhile, and a 401 that answers a request
+// sent before signing back in does not pause it again; a kiosk whose API token is revoked
 // lets a person sign in; a viewer is not offered what it may not do; refusals are in the page's language;
 // a wall screen's sign-in form fits its card.
 import type { MqttClient } from 'mqtt'
@@ -26,6 +27,7 @@ describe('web console: people, sessions and tokens', () => {
   let pile: { id: string; secret: string }
   let device: MqttClient
   let crewId: string
+  let liId: string
   let seq = 0
   const contexts: BrowserContext[] = []
 
@@ -102,6 +104,14 @@ describe('web console: people, sessions and tokens', () => {
       role: 'crew',
       tenantId: 'default',
     })
+    liId = (
+      await api<{ id: string }>(svc, 'POST', '/api/v1/users', {
+        username: 'li.crew',
+        password: PASSWORD,
+        role: 'crew',
+        tenantId: 'default',
+      })
+    ).id
     await api(svc, 'POST', '/api/v1/users', {
       username: 'qian.viewer',
       password: PASSWORD,
@@ -311,5 +321,61 @@ describe('web console: people, sessions and tokens', () => {
     expect(said).not.toMatch(/[A-Za-z]/)
     expect(said).toBe(zhCN['signIn.failed'].replace('{why}', zhCN['error.tooManyMin'].replace('{min}', '15')))
     await screenshot(page, 'sign-in-too-many-phone')
+  })
+
+  it('does not pause the page again for a 401 to a request sent before the person signed back in: it asks again with the new session', async () => {
+    const fault = await portFault(6)
+    const page = await newPage(PHONE)
+    await page.goto(`${svc.httpUrl}/alerts`)
+    await signIn(page, 'li.crew')
+    await page.waitForSelector(`.alert-row[data-alert-id="${fault.id}"]`)
+
+    // the alert's page asks for it; that request reaches the service only once the session has ended,
+    // and its 401 reaches the page only after the person has signed back in
+    let mayGo!: () => void
+    const go = new Promise<void>((r) => {
+      mayGo = r
+    })
+    let mayAnswer!: () => void
+    const answer = new Promise<void>((r) => {
+      mayAnswer = r
+    })
+    let reached!: (status: number) => void
+    const reachedService = new Promise<number>((r) => {
+      reached = r
+    })
+    let first = true
+    await page.route(
+      (url) => url.pathname === `/api/v1/alerts/${fault.id}`,
+      async (route) => {
+        if (!first) return route.continue()
+        first = false
+        await go
+        const res = await route.fetch()
+        reached(res.status())
+        await answer
+        await route.fulfill({ response: res })
+      },
+    )
+    await page.click(`.alert-row[data-alert-id="${fault.id}"] .alert-type`)
+
+    await api(svc, 'POST', `/api/v1/users/${liId}/password`, { password: NEW_PASSWORD })
+    await page.waitForSelector('.session-ended [data-notice="ended"]', { timeout: 15_000 })
+    mayGo()
+    expect(await reachedService).toBe(401)
+    await page.fill('.session-ended input[name=password]', NEW_PASSWORD)
+    await page.click('.session-ended button[type=submit]')
+    await page.waitForSelector('.session-ended', { state: 'detached' })
+    await page.waitForSelector('header.top [data-live="live"]')
+
+    mayAnswer()
+    // either the page pauses again (the old 401 taken for the new session's end) or the alert shows
+    const shown = await page.waitForSelector(`.session-ended, .alert-detail[data-alert-id="${fault.id}"]`, {
+      timeout: 15_000,
+    })
+    await screenshot(page, 'late-401-after-sign-in-phone')
+    expect(await shown.getAttribute('class')).toBe('alert-detail')
+    expect(await page.$('.session-ended')).toBeNull()
+    expect(await page.evaluate('document.querySelector(".shell").inert')).toBe(false)
   })
 })
