@@ -1,6 +1,7 @@
 // The shell: the signed-in person, navigation, language switch, live status, the alarm banner, and the
 // page for the current route. Each page creates its one live store when it opens and drops it on leave.
-import { computed } from '@preact/signals'
+// The person's name opens their account (changing their own password) above the page, which stays.
+import { computed, useSignal } from '@preact/signals'
 import type { JSX } from 'preact'
 import { useEffect } from 'preact/hooks'
 import type { Api } from './api.ts'
@@ -18,7 +19,8 @@ import { createDeviceStore } from './stores/device-store.ts'
 import { createEstateStore } from './stores/estate-store.ts'
 import { createReportsStore } from './stores/reports-store.ts'
 import type { SiteZones } from './stores/site-zones.ts'
-import { mayAct, type User } from './types.ts'
+import { mayAct, personName, type User } from './types.ts'
+import { AccountView } from './views/account-view.tsx'
 import { AlertDetailView } from './views/alert-detail-view.tsx'
 import { AlertsView } from './views/alerts-view.tsx'
 import { DeviceView } from './views/device-view.tsx'
@@ -127,6 +129,9 @@ export function App(props: AppDeps) {
     document.documentElement.classList.toggle('kiosk', k)
   }, [k])
   const liveState = props.live.state.value
+  const accountOpen = useSignal(false)
+  // a kiosk's API token is no person: it has no password to change
+  const person = !k && props.user.id !== undefined
   let page: JSX.Element
   switch (r.name) {
     case 'estate':
@@ -189,12 +194,27 @@ export function App(props: AppDeps) {
         >
           {lang.value === 'zh-CN' ? 'English' : '中文'}
         </button>
+        {person && (
+          <button
+            type="button"
+            class="ghost account-name"
+            data-action="account"
+            aria-expanded={accountOpen.value}
+            title={tr('account.title')}
+            onClick={() => (accountOpen.value = !accountOpen.value)}
+          >
+            {personName(props.user)}
+          </button>
+        )}
         {!k && (
           <button type="button" class="ghost" onClick={props.onSignOut} data-label="nav.signOut">
             {tr('nav.signOut')}
           </button>
         )}
       </header>
+      {person && accountOpen.value && (
+        <AccountView api={props.api} user={props.user} onClose={() => (accountOpen.value = false)} />
+      )}
       <AlarmBanner deps={props} />
       <AlarmOff deps={props} />
       {page}

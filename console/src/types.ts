@@ -42,7 +42,8 @@ export interface User {
   username: string
   role: string
   tenantId?: string | null
-  displayName?: string
+  /** null from the API when none was given */
+  displayName?: string | null
 }
 
 /**
@@ -50,6 +51,9 @@ export interface User {
  * only). A kiosk's API token has no known role (`token`): it is offered them, and the API decides.
  */
 export const mayAct = (u: User): boolean => u.role !== 'viewer'
+
+/** What the console calls a person: the display name the API gives, else the username. */
+export const personName = (u: User): string => u.displayName || u.username
 
 export interface CommandRecord {
   id: string

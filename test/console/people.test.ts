@@ -2,7 +2,8 @@
 // (child process, real InfluxDB) with a charging pile over real MQTT: a session that ends mid-use (here:
 // an admin sets the crew member's password) pauses the page under the sign-in form and signing back in
 // resumes it with what was typed, ringing what was raised meanwhile, and a 401 that answers a request
-// sent before signing back in does not pause it again; a kiosk whose API token is revoked
+// sent before signing back in does not pause it again; a person changes their own password from their
+// name at the top of the page (other sign-ins end, this one goes on); a kiosk whose API token is revoked
 // lets a person sign in; a viewer is not offered what it may not do; refusals are in the page's language;
 // a wall screen's sign-in form fits its card.
 import type { MqttClient } from 'mqtt'
@@ -103,6 +104,13 @@ describe('web console: people, sessions and tokens', () => {
       password: PASSWORD,
       role: 'crew',
       tenantId: 'default',
+    })
+    await api(svc, 'POST', '/api/v1/users', {
+      username: 'zhou.crew',
+      password: PASSWORD,
+      role: 'crew',
+      tenantId: 'default',
+      displayName: '周师傅',
     })
     liId = (
       await api<{ id: string }>(svc, 'POST', '/api/v1/users', {
@@ -321,6 +329,68 @@ describe('web console: people, sessions and tokens', () => {
     expect(said).not.toMatch(/[A-Za-z]/)
     expect(said).toBe(zhCN['signIn.failed'].replace('{why}', zhCN['error.tooManyMin'].replace('{min}', '15')))
     await screenshot(page, 'sign-in-too-many-phone')
+  })
+
+  it('lets a crew member change their own password from their name at the top: wrong words are said in the page language, the other sign-ins end, this one goes on', async () => {
+    const page = await newPage(PHONE)
+    await page.goto(`${svc.httpUrl}/alerts`)
+    await signIn(page, 'zhou.crew')
+    const elsewhere = await newPage(PHONE)
+    await elsewhere.goto(`${svc.httpUrl}/alerts`)
+    await signIn(elsewhere, 'zhou.crew')
+    await elsewhere.waitForSelector('header.top [data-live="live"]')
+    // the display name, not the username
+    const name = await page.waitForSelector('header.top [data-action="account"]')
+    expect(await name.textContent()).toBe('周师傅')
+    await name.click()
+    const form = page.locator('.account form')
+    expect(await form.locator('[data-label="account.signedInAs"]').textContent()).toBe(
+      zhCN['account.signedInAs'].replace('{name}', '周师傅 (zhou.crew)'),
+    )
+    const fill = async (current: string, next: string, repeat = next) => {
+      await form.locator('input[name=current-password]').fill(current)
+      await form.locator('input[name=new-password]').fill(next)
+      await form.locator('input[name=repeat-password]').fill(repeat)
+      await form.locator('button[type=submit]').click()
+    }
+    const said = () => form.locator('[data-said]').textContent()
+
+    await fill(PASSWORD, 'too short')
+    expect(await said()).toBe(zhCN['account.tooShort'])
+    await fill(PASSWORD, NEW_PASSWORD, 'not what was typed first')
+    expect(await said()).toBe(zhCN['account.mismatch'])
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/session/password'))
+    await fill('not my password at all', NEW_PASSWORD)
+    expect((await answered).status()).toBe(403)
+    await pollUntil(async () => (await said()) === zhCN['account.wrongCurrent'], {
+      what: 'the wrong current password said',
+    })
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'account-wrong-current-phone')
+
+    await fill(PASSWORD, NEW_PASSWORD)
+    await form.locator('[data-said="done"]').waitFor()
+    expect(await said()).toBe(zhCN['account.done'])
+    expect(await form.locator('input[name=current-password]').inputValue()).toBe('')
+    await screenshot(page, 'account-password-changed-phone')
+    // the other sign-in ends (its page pauses under the sign-in form); this one goes on
+    await elsewhere.waitForSelector('.session-ended [data-notice="ended"]', { timeout: 15_000 })
+    await page.click('[data-label="nav.estate"]')
+    await page.waitForSelector('.site-card')
+    expect(await page.$('.session-ended')).toBeNull()
+    expect(await page.getAttribute('header.top .live-dot', 'data-live')).toBe('live')
+    // the same form in English, what it said included
+    await page.click('header.top [data-action="lang"]')
+    await pollUntil(async () => (await said()) === en['account.done'], { what: 'the English words' })
+    expect(await form.locator('[data-label="account.title"]').textContent()).toBe(en['account.title'])
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'account-password-changed-phone-en')
+    await form.locator('[data-action="account-close"]').click()
+    await page.waitForSelector('.account', { state: 'detached' })
+    // the new password is the one that signs in
+    await elsewhere.fill('.session-ended input[name=password]', NEW_PASSWORD)
+    await elsewhere.click('.session-ended button[type=submit]')
+    await elsewhere.waitForSelector('.session-ended', { state: 'detached' })
   })
 
   it('does not pause the page again for a 401 to a request sent before the person signed back in: it asks again with the new session', async () => {
