@@ -207,13 +207,23 @@ export function App(props: AppDeps) {
           </button>
         )}
         {!k && (
-          <button type="button" class="ghost" onClick={props.onSignOut} data-label="nav.signOut">
+          <button
+            type="button"
+            class={`ghost sign-out${person ? ' beside-account' : ''}`}
+            onClick={props.onSignOut}
+            data-label="nav.signOut"
+          >
             {tr('nav.signOut')}
           </button>
         )}
       </header>
       {person && accountOpen.value && (
-        <AccountView api={props.api} user={props.user} onClose={() => (accountOpen.value = false)} />
+        <AccountView
+          api={props.api}
+          user={props.user}
+          onClose={() => (accountOpen.value = false)}
+          onSignOut={props.onSignOut}
+        />
       )}
       <AlarmBanner deps={props} />
       <AlarmOff deps={props} />

@@ -391,6 +391,19 @@ describe('web console: people, sessions and tokens', () => {
     await elsewhere.fill('.session-ended input[name=password]', NEW_PASSWORD)
     await elsewhere.click('.session-ended button[type=submit]')
     await elsewhere.waitForSelector('.session-ended', { state: 'detached' })
+    // on a phone the name and the brand share the header's first line: signing out is in the name's card
+    expect(await elsewhere.isVisible('header.top [data-label="nav.signOut"]')).toBe(false)
+    const top = (sel: string) => elsewhere.$eval(sel, (e) => Math.round(e.getBoundingClientRect().top))
+    expect(await top('header.top [data-action="account"]')).toBe(await top('header.top [data-action="lang"]'))
+    const brand = await elsewhere.$eval('header.top .brand', (e) => e.getBoundingClientRect())
+    const nameBox = await elsewhere.$eval('header.top [data-action="account"]', (e) =>
+      e.getBoundingClientRect(),
+    )
+    expect(nameBox.top).toBeLessThan(brand.bottom)
+    await elsewhere.click('header.top [data-action="account"]')
+    await screenshot(elsewhere, 'account-card-phone')
+    await elsewhere.click('.account [data-action="account-sign-out"]')
+    await elsewhere.waitForSelector('.sign-in input[name=password]')
   })
 
   it('does not pause the page again for a 401 to a request sent before the person signed back in: it asks again with the new session', async () => {

@@ -14,7 +14,7 @@ const MAX_LENGTH = 256
 /** what the form says, worded when shown: a language switched meanwhile applies to it too */
 type Said = { kind: 'error' | 'done'; words: () => string }
 
-export function AccountView(props: { api: Api; user: User; onClose: () => void }) {
+export function AccountView(props: { api: Api; user: User; onClose: () => void; onSignOut: () => void }) {
   const tr = t.value
   const current = useSignal('')
   const next = useSignal('')
@@ -111,6 +111,10 @@ export function AccountView(props: { api: Api; user: User; onClose: () => void }
         )}
         <button type="submit" class="primary" disabled={busy.value} data-label="account.submit">
           {tr('account.submit')}
+        </button>
+        {/* on a phone the header has no room for signing out beside the name: it is here */}
+        <button type="button" class="ghost" data-action="account-sign-out" onClick={props.onSignOut}>
+          {tr('nav.signOut')}
         </button>
       </form>
     </section>
