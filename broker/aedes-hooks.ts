@@ -5,6 +5,11 @@
 // device with one misconfigured topic keeps its other data flowing, and its QoS 1 client does not
 // resend the refused message forever, as it would after every reconnect if we disconnected it.
 // It is logged and counted (courtyard_broker_refused_publishes_total).
+// A topic that is not well-formed UTF-8 or holds U+0000 is refused the same way (reasons
+// `malformed-utf8`, `nul`; policy.ts), although MQTT-1.5.3-1/2 would have the connection closed: closed,
+// a device whose firmware builds one bad topic would resend it after every reconnect, be closed again and
+// have its Will say offline each time, its valid readings stuck behind it (protocol: bad input is
+// rejected with a reason, never losing the valid messages around it).
 import type { AuthenticateError, Client, ConnectPacket, PublishPacket, Subscription } from 'aedes'
 import type { Logger } from 'pino'
 import { DEVICE_ID_RE } from '../domain/protocol.ts'

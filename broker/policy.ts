@@ -12,6 +12,7 @@ export { REVOKE_TOPIC }
 
 export type PublishRefusal =
   | 'empty'
+  | 'malformed-utf8'
   | 'nul'
   | 'wildcard'
   | 'reserved'
@@ -29,9 +30,22 @@ export type CommandRefusal = 'device-offline' | 'command-qos' | 'command-retaine
 
 const COMMANDS_RE = /^devices\/([A-Za-z0-9_-]{3,64})\/commands$/
 
+/**
+ * U+FFFD, the replacement character: mqtt-packet decodes every string of a packet with Buffer's UTF-8
+ * decoder, which turns ill-formed bytes (a stray continuation byte, an overlong form, an encoded
+ * surrogate) into U+FFFD instead of failing. The decoded topic is all the hooks see, so this is how a
+ * topic that was not well-formed UTF-8 (MQTT-1.5.3-1) shows. A well-formed topic may spell U+FFFD
+ * itself, but none of the protocol's topics (nor a device id) contains it: refusing it too loses nothing.
+ */
+const REPLACEMENT_CHAR = '\uFFFD'
+
+/** Whether `s`, as mqtt-packet decoded it, was ill-formed UTF-8 on the wire (see REPLACEMENT_CHAR). */
+const wasMalformedUtf8 = (s: string): boolean => s.includes(REPLACEMENT_CHAR)
+
 /** Why `identity` may not publish to `topic`, or undefined when it may. */
 export function publishRefusal(identity: Identity, topic: string): PublishRefusal | undefined {
   if (topic.length === 0) return 'empty'
+  if (wasMalformedUtf8(topic)) return 'malformed-utf8'
   if (topic.includes('\u0000')) return 'nul'
   if (topic.includes('+') || topic.includes('#')) return 'wildcard'
   // a custom authorizePublish replaces aedes' own $SYS guard, so it lives here
@@ -109,7 +123,7 @@ export function canPublish(identity: Identity, topic: string): boolean {
  * out of the subtree). Services: anything under `devices/`. Nobody: `$SYS`, `$courtyard`, NUL.
  */
 export function canSubscribe(identity: Identity, filter: string): boolean {
-  if (filter.length === 0 || filter.includes('\u0000')) return false
+  if (filter.length === 0 || filter.includes('\u0000') || wasMalformedUtf8(filter)) return false
   if (identity.type === 'service') return filter.startsWith('devices/')
   const own = `devices/${identity.deviceId}/`
   return filter.startsWith(own) && filter.length > own.length

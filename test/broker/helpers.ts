@@ -205,7 +205,12 @@ export function mqttPacket(typeAndFlags: number, body: Buffer): Buffer {
  */
 export async function rawDevice(
   port: number,
-  o: { clientId: string; password: string; keepaliveS: number; will?: { topic: string; payload: string } },
+  o: {
+    clientId: string
+    password: string
+    keepaliveS: number
+    will?: { topic: string | Buffer; payload: string }
+  },
 ): Promise<{ socket: Socket; returnCode: number; closed: Promise<void>; received: Buffer[] }> {
   const socket = netConnect(port, '127.0.0.1')
   socket.on('error', () => {})
@@ -234,6 +239,22 @@ export async function rawDevice(
   })
   socket.write(mqttPacket(0x10, body))
   return { socket, returnCode: await connack, closed, received }
+}
+
+/** A QoS 1 PUBLISH (DUP 0, retain 0) with message id `id`; the topic as given, bytes and all. */
+export function qos1Publish(topic: string | Buffer, payload: string, id: number): Buffer {
+  return mqttPacket(
+    0x32,
+    Buffer.concat([mqttString(topic), Buffer.from([id >> 8, id & 0xff]), Buffer.from(payload)]),
+  )
+}
+
+/** A SUBSCRIBE of one filter at QoS 1 with message id `id`. */
+export function subscribePacket(filter: string | Buffer, id: number): Buffer {
+  return mqttPacket(
+    0x82,
+    Buffer.concat([Buffer.from([id >> 8, id & 0xff]), mqttString(filter), Buffer.from([1])]),
+  )
 }
 
 /** A QoS 2 PUBLISH (DUP 0, retain 0) with message id `id`. */

@@ -22,6 +22,7 @@ describe('canPublish', () => {
     [dev, 'xdevices/pile-001/telemetry', false],
     [dev, 'devices/pile-002/telemetry', false],
     [dev, 'devices/pile-001/tele\u0000metry', false],
+    [dev, 'devices/pile-001/telemetry\uFFFD', false],
     [dev, '$SYS/broker/x', false],
     [dev, '$courtyard/revoke', false],
     [dev, 'other/topic', false],
@@ -40,6 +41,9 @@ describe('canPublish', () => {
     expect(publishRefusal(dev, 'devices/pile-002/telemetry')).toBe('outside-own-subtree')
     expect(publishRefusal(dev, '$SYS/x')).toBe('reserved')
     expect(publishRefusal(dev, 'devices/pile-001/a\u0000')).toBe('nul')
+    // ill-formed UTF-8 as mqtt-packet decodes it, inside the device's own subtree or not
+    expect(publishRefusal(dev, 'devices/pile-001/tele\uFFFDmetry')).toBe('malformed-utf8')
+    expect(publishRefusal(dev, 'devices/pile-\uFFFD01/telemetry')).toBe('malformed-utf8')
   })
 })
 
@@ -55,6 +59,7 @@ describe('canSubscribe', () => {
     [dev, '$SYS/#', false],
     [dev, 'devices/pile-001/', false],
     [dev, 'devices/pile-001/\u0000', false],
+    [dev, 'devices/pile-001/\uFFFD', false],
     [svc, 'devices/#', true],
     [svc, 'devices/+/telemetry', true],
     [svc, '#', false],
