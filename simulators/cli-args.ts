@@ -4,6 +4,9 @@ import { CourtyardError } from '../domain/errors.ts'
 import { MAX_AGE_MS } from '../domain/protocol.ts'
 import { parseScenarios, type ScenarioName } from './scenarios.ts'
 
+/** Where the simulated clock starts unless --sim-start says otherwise: a Monday 09:00 in Shanghai, in spring. */
+export const DEFAULT_SIM_START = '2026-04-27T09:00:00+08:00'
+
 export const USAGE = `Usage: npm run simulate -- [options]
 
 Simulated Courtyard field devices speaking protocol v1 over MQTT.
@@ -28,7 +31,14 @@ Fleet
   --displays <n>           outdoor displays (default 4)
   --prefix <text>          prefix of generated ids (default sim; the demo estate: none)
   --seed <n>               seed of the estate, the device models and the scenarios
-                           (default 42); readings also depend on when the run starts
+                           (default 42): the same seed and options give the same devices,
+                           readings and scenarios relative to the start, run after run
+  --sim-start <time>       the simulated time the run starts at (ISO 8601 with its offset):
+                           the devices' time of day, weekday and season and the scenarios
+                           follow it, while readings carry real timestamps, which the
+                           service judges them by (default ${DEFAULT_SIM_START},
+                           a Monday morning in spring); \`now\`: the wall clock, and
+                           readings then depend on when the run starts
   --interval <seconds>     report interval (default 60; the demo estate uses 10)
   --scenario <list>        comma-separated: stray-wire,offline,faults,malformed
   --backfill <duration>    first send past readings over this period (e.g. 2d, at most 30d)
@@ -67,6 +77,8 @@ export interface CliOptions {
   /** undefined: `sim` for a sized estate, none for the demo estate */
   prefix?: string
   seed: number
+  /** the simulated time of the run's start; undefined: the wall clock (`--sim-start now`) */
+  simStartMs?: number
   intervalS?: number
   scenarios: ScenarioName[]
   backfillMs: number
@@ -111,6 +123,21 @@ function count(text: string | undefined, flag: string, fallback: number, min = 0
   return n
 }
 
+/** `--sim-start`: an ISO 8601 time with its offset (the machine's zone would make runs differ), or `now`. */
+function simStart(text: string): number | undefined {
+  if (text === 'now') return undefined
+  const m = /^(\d{4})-(\d\d)-(\d\d)T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.exec(text)
+  const ms = m ? Date.parse(text) : Number.NaN
+  // Date.parse takes 30 February for 2 March
+  const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).getUTCDate() : 0
+  if (!Number.isFinite(ms) || day !== Number(m?.[3]))
+    throw new CourtyardError(
+      'BAD_REQUEST',
+      `--sim-start must be now or a time like ${DEFAULT_SIM_START} (with its offset or Z), got "${text}"`,
+    )
+  return ms
+}
+
 export function parseCliArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
@@ -137,6 +164,7 @@ export function parseCliArgs(
         displays: { type: 'string' },
         prefix: { type: 'string' },
         seed: { type: 'string' },
+        'sim-start': { type: 'string' },
         interval: { type: 'string' },
         scenario: { type: 'string' },
         backfill: { type: 'string' },
@@ -177,6 +205,7 @@ export function parseCliArgs(
   if (values['backfill-only'] && backfillMs === 0)
     throw new CourtyardError('BAD_REQUEST', '--backfill-only needs --backfill')
   const seed = count(str('seed'), '--seed', 42, 0, 2 ** 32 - 1)
+  const simStartMs = simStart(str('sim-start') ?? DEFAULT_SIM_START)
   let scenarios: ScenarioName[] = []
   try {
     scenarios = parseScenarios(str('scenario') ?? '')
@@ -208,6 +237,7 @@ export function parseCliArgs(
     displays: count(str('displays'), '--displays', 4),
     prefix,
     seed,
+    simStartMs,
     intervalS:
       str('interval') === undefined ? undefined : count(str('interval'), '--interval', 60, 1, 86_400),
     scenarios,

@@ -11,7 +11,7 @@ import { type FleetCounters, newCounters } from './fleet/counters.ts'
 import { createDeviceRunner, type DeviceRunner, type RunnerEvents } from './fleet/device-runner.ts'
 import { createInFlightWindow } from './fleet/in-flight-window.ts'
 import { rngFor } from './physics/random.ts'
-import type { ScenarioPlan } from './scenarios.ts'
+import type { DevicePlan, ScenarioPlan } from './scenarios.ts'
 
 export interface FleetOptions {
   /** broker URL: mqtt://, mqtts://, ws:// */
@@ -31,6 +31,15 @@ export interface FleetOptions {
   backfillMs?: number
   /** stop producing readings at this time; `done` resolves once all are acknowledged */
   endMs?: number
+  /** the run's start (default: `now()` when the fleet starts) */
+  startMs?: number
+  /**
+   * The simulated instant the run's start is to the device models: their time of day, weekday, season
+   * and random streams follow it, and the plan's times are on its clock. Readings still carry real
+   * timestamps (the simulated time moved to the run's start). Default: the run's real start, so the
+   * devices live on the wall clock and their readings depend on when the run starts.
+   */
+  simStartMs?: number
   /** connects are spread over this long so thousands of devices do not CONNECT at once */
   connectSpreadMs?: number
   /**
@@ -90,7 +99,9 @@ export function startFleet(opts: FleetOptions): Fleet {
   const counters = newCounters()
   const window = createInFlightWindow(opts.maxInFlight ?? 1000)
   const log = opts.log.child({ component: 'fleet' })
-  const t0 = now()
+  const t0 = opts.startMs ?? now()
+  // real time − simulated time: what moves a model's timestamps (and the plan's) onto the wall clock
+  const shiftMs = opts.simStartMs === undefined ? 0 : t0 - opts.simStartMs
   const spread = opts.connectSpreadMs ?? Math.min(10_000, opts.devices.length * 2)
   let resolveDone: () => void = () => {}
   const done = new Promise<void>((r) => {
@@ -155,8 +166,10 @@ export function startFleet(opts: FleetOptions): Fleet {
 
   const runners = opts.devices.map((spec) => {
     const model = createDeviceModel(spec, opts.seed)
-    const plan = opts.plan?.get(spec.id)
-    for (const i of plan?.injections ?? []) model.inject(i)
+    const planned = opts.plan?.get(spec.id)
+    // the model takes its injections on its own clock; outages and malformed messages happen in real time
+    for (const i of planned?.injections ?? []) model.inject(i)
+    const plan = planned && shiftMs !== 0 ? shiftPlan(planned, shiftMs) : planned
     const rng = rngFor(opts.seed, spec.id, 'fleet')
     const intervalMs = spec.reportIntervalS * 1000
     const runner = createDeviceRunner({
@@ -176,6 +189,7 @@ export function startFleet(opts: FleetOptions): Fleet {
       endMs: opts.endMs,
       checkCommand,
       mqttOptions: opts.mqttOptions,
+      modelShiftMs: shiftMs,
       ...(backfillMs > 0 && { historyUntilMs: t0 }),
       events,
       onFinished: () => {
@@ -223,5 +237,14 @@ export function startFleet(opts: FleetOptions): Fleet {
       log.info(s, 'fleet stopped')
       return s
     },
+  }
+}
+
+/** A plan's outages and malformed messages moved by `ms` (from the simulated clock to the real one). */
+function shiftPlan(p: DevicePlan, ms: number): DevicePlan {
+  return {
+    injections: p.injections,
+    offline: p.offline.map((o) => ({ startMs: o.startMs + ms, endMs: o.endMs + ms })),
+    malformed: p.malformed.map((m) => ({ ...m, atMs: m.atMs + ms })),
   }
 }

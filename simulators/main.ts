@@ -56,19 +56,14 @@ async function main(): Promise<number> {
   if (opts.saveDevices) await saveDevicesFile(opts.saveDevices, devices)
   const now = Date.now()
   const endMs = opts.backfillOnly ? now : opts.durationMs !== undefined ? now + opts.durationMs : undefined
+  const runMs = (endMs ?? now + DAY_MS) - now
   // live runs: the first fault, outage and stray-wire session within minutes, not hours
-  const firstWithinMs =
-    opts.backfillMs > 0 ? undefined : Math.min(5 * 60_000, 0.3 * ((endMs ?? now + DAY_MS) - now))
-  const plan = planScenarios(
-    devices,
-    opts.scenarios,
-    opts.seed,
-    now - opts.backfillMs,
-    endMs ?? now + DAY_MS,
-    {
-      firstWithinMs,
-    },
-  )
+  const firstWithinMs = opts.backfillMs > 0 ? undefined : Math.min(5 * 60_000, 0.3 * runMs)
+  // planned on the simulated clock, as the devices live (the fleet moves it to the real one)
+  const simNow = opts.simStartMs ?? now
+  const plan = planScenarios(devices, opts.scenarios, opts.seed, simNow - opts.backfillMs, simNow + runMs, {
+    firstWithinMs,
+  })
   const fleet = startFleet({
     url: opts.url,
     devices,
@@ -76,6 +71,8 @@ async function main(): Promise<number> {
     log,
     plan,
     backfillMs: opts.backfillMs,
+    startMs: now,
+    simStartMs: opts.simStartMs,
     endMs,
     maxInFlightPerDevice: opts.window,
     maxInFlight: opts.fleetWindow,

@@ -6,7 +6,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import { type Command, type CommandAck, expiredCommandAck, MAX_AGE_MS } from '../../domain/protocol.ts'
 import { topics } from '../../domain/topics.ts'
-import type { DeviceModel } from '../devices/types.ts'
+import type { DeviceModel, OutMessage } from '../devices/types.ts'
 import { applyMalformed, type RawMessage, serialize } from '../malformed.ts'
 import type { Rng } from '../physics/random.ts'
 import type { DevicePlan } from '../scenarios.ts'
@@ -34,6 +34,11 @@ export interface RunnerDeps {
   endMs?: number
   checkCommand: (v: unknown) => v is Command
   mqttOptions?: Partial<IClientOptions>
+  /**
+   * real time − the model's time: the model is stepped at `t − modelShiftMs` and its messages' `ts` moved
+   * back by as much (a simulated clock, fleet.ts `simStartMs`); 0 when the model lives on the wall clock
+   */
+  modelShiftMs?: number
   /** readings before this time are the backfill history asked for, not held in the device's memory */
   historyUntilMs?: number
   /** called once when a finite run has sent and had acknowledged everything, or the broker refused the device */
@@ -137,7 +142,7 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
     if (due > d.maxBacklog + history) skip(due - d.maxBacklog - history)
     const t = nextT
     nextT += intervalMs
-    const msgs = model.step(t)
+    const msgs = stepModel(t)
     const bad = malformed[0]
     if (bad && bad.atMs <= t) {
       malformed.shift()
@@ -148,6 +153,15 @@ export function createDeviceRunner(d: RunnerDeps): DeviceRunner {
       for (const m of msgs) queue.push(serialize(m))
     }
     return true
+  }
+
+  /** The model's messages for the reading due at real time `t`, with real timestamps. */
+  function stepModel(t: number): OutMessage[] {
+    const shift = d.modelShiftMs ?? 0
+    if (shift === 0) return model.step(t)
+    const msgs = model.step(t - shift)
+    for (const m of msgs) m.body.ts += shift
+    return msgs
   }
 
   const pumpLater = () => pump()

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseCliArgs, parseDuration } from '../../simulators/cli-args.ts'
+import { DEFAULT_SIM_START, parseCliArgs, parseDuration } from '../../simulators/cli-args.ts'
 import { loadDevicesFile, parseDevices, saveDevicesFile } from '../../simulators/devices-file.ts'
 import { demoEstate } from '../../simulators/estate.ts'
 import { provisionEstate } from '../../simulators/provision.ts'
@@ -47,6 +47,13 @@ describe('simulate command line', () => {
     [['--stats-every', '0s'], /--stats-every must be at least 1s/],
     [['--connect-timeout', '10ms'], /--connect-timeout must be at least 1s/],
     [['--duration', '0s'], /--duration must be at least 1ms/],
+    // without its offset a time would be read in the machine's zone: runs on two machines would differ
+    [
+      ['--sim-start', '2026-04-27T09:00'],
+      /--sim-start must be now or a time like 2026-04-27T09:00:00\+08:00/,
+    ],
+    [['--sim-start', 'yesterday'], /--sim-start must be now or a time like/],
+    [['--sim-start', '2026-02-30T09:00:00Z'], /--sim-start must be now or a time like/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(message)
   })
@@ -55,6 +62,14 @@ describe('simulate command line', () => {
     expect(parseCliArgs([]).prefix).toBeUndefined()
     expect(parseCliArgs(['--demo', '--prefix', 'acme']).prefix).toBe('acme')
     expect(demoEstate(1, { prefix: 'acme' }).devices.every((d) => d.id.startsWith('acme-'))).toBe(true)
+  })
+
+  it('starts the simulated clock at a fixed time unless --sim-start says otherwise; now is the wall clock', () => {
+    expect(parseCliArgs([]).simStartMs).toBe(Date.parse(DEFAULT_SIM_START))
+    expect(parseCliArgs(['--sim-start', '2026-07-15T22:30:00Z']).simStartMs).toBe(
+      Date.UTC(2026, 6, 15, 22, 30),
+    )
+    expect(parseCliArgs(['--sim-start', 'now']).simStartMs).toBeUndefined()
   })
 
   it('takes the API token from ADMIN_TOKEN when --token is absent', () => {

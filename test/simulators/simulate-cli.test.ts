@@ -94,6 +94,69 @@ describe('npm run simulate', () => {
     }
   })
 
+  describe('--seed', () => {
+    /**
+     * One run of a small estate with its scenarios (two hours of backfill, then it ends): per device, its
+     * kind and what it published in order, `ts` blanked, with each `ts` relative to the device's first.
+     */
+    async function runOnce(seed: string) {
+      const from = recorder.messages.length
+      const run = await sim.run([
+        ...['--url', broker.url, '--prefix', 'seeded', '--seed', seed, '--interval', '60'],
+        ...['--piles', '1', '--circuits', '1', '--sensors', '1', '--displays', '1'],
+        ...['--backfill', '2h', '--backfill-only', '--scenario', 'faults,stray-wire,malformed'],
+        ...['--log-level', 'warn'],
+      ])
+      expect(run.code, run.stderr).toBe(0)
+      const sent = summaryOf(run.stderr).sent
+      const mine = () =>
+        recorder.messages
+          .slice(from)
+          .filter((m) => m.deviceId.startsWith('seeded-') && m.channel !== 'status')
+      await pollUntil(() => mine().length === sent, 10_000, 'every reading at the recorder')
+      const devices: Record<string, { kind?: string; payloads: string[]; relativeTs: number[] }> = {}
+      const firstTs = new Map<string, number>()
+      for (const m of mine()) {
+        const d = devices[m.deviceId] ?? { payloads: [], relativeTs: [] }
+        devices[m.deviceId] = d
+        // every payload carries ts, even a malformed one (a string, or cut off after it)
+        const ts = Number(/"ts":"?(\d+)/.exec(m.payload)?.[1])
+        if (!firstTs.has(m.deviceId)) firstTs.set(m.deviceId, ts)
+        d.relativeTs.push(ts - (firstTs.get(m.deviceId) as number))
+        d.payloads.push(`${m.channel} ${m.payload.replace(/"ts":"?\d+"?/, '"ts":_')}`)
+        if (m.channel === 'telemetry') d.kind ??= (JSON.parse(m.payload) as { kind?: string }).kind
+      }
+      return devices
+    }
+
+    it('gives the same devices and the same readings, relative to the start, run after run', async () => {
+      const first = await runOnce('7')
+      const second = await runOnce('7')
+      expect(Object.keys(first).sort()).toEqual([
+        'seeded-circuit-0001',
+        'seeded-pile-0001',
+        'seeded-room-0001',
+        'seeded-screen-0001',
+      ])
+      expect(
+        Object.values(first)
+          .map((d) => d.kind)
+          .sort(),
+      ).toEqual(['charging-pile', 'circuit-monitor', 'daycare-sensor', 'outdoor-display'])
+      // two hours of readings, and what seed 7 plans in them: among others smoke in the shed, a reading
+      // with 1e999 in it and one over 16 KiB
+      for (const d of Object.values(first)) expect(d.payloads.length).toBeGreaterThanOrEqual(120)
+      const all = Object.values(first).flatMap((d) => d.payloads)
+      expect(all.filter((p) => p.includes('"event":"smoke_detected"'))).toHaveLength(1)
+      expect(all.filter((p) => p.includes(':1e999'))).toHaveLength(1)
+      expect(all.filter((p) => p.includes('"padding":"xxx'))).toHaveLength(1)
+      expect(second).toEqual(first)
+      const other = await runOnce('8')
+      expect(Object.keys(other).sort()).toEqual(Object.keys(first).sort())
+      for (const [id, d] of Object.entries(other)) expect(d.payloads, id).not.toEqual(first[id]?.payloads)
+    })
+  })
+
   it.each(['SIGINT', 'SIGTERM'] as const)(
     'stops on %s with exit 0, the summary and the devices marked offline',
     async (signal) => {
