@@ -17,6 +17,7 @@ export interface ServiceConfig {
   mqttPort: number
   mqttWsPort?: number
   mqttTlsPort?: number
+  /** paths of the TLS listener's PEM certificate and key (read at start: service/tls-files.ts) */
   mqttTlsCert?: string
   mqttTlsKey?: string
   httpPort: number

@@ -29,6 +29,7 @@ import type { ServiceConfig } from './config.ts'
 import { startOperatorWatch } from './operator-watch.ts'
 import { createPartList } from './part-list.ts'
 import { loadSecretsKey } from './secrets-key.ts'
+import { readMqttTlsFiles } from './tls-files.ts'
 
 export interface RunningService {
   ports: { mqtt: number; http: number; ws?: number; tls?: number }
@@ -56,6 +57,7 @@ export async function startService(deps: {
   generateAdminToken?: boolean
 }): Promise<RunningService> {
   const { config, log, metrics } = deps
+  const tls = readMqttTlsFiles(config)
   const parts = createPartList(log)
   const registryPath = join(config.dataDir, 'registry.db')
   const alertsDbPath = join(config.dataDir, 'alerts.db')
@@ -121,8 +123,8 @@ export async function startService(deps: {
         mqttPort: config.mqttPort,
         wsPort: config.mqttWsPort,
         tlsPort: config.mqttTlsPort,
-        tlsCert: config.mqttTlsCert,
-        tlsKey: config.mqttTlsKey,
+        tlsCert: tls.cert,
+        tlsKey: tls.key,
         maxPacketBytes: 64 * 1024,
         authCacheFile: join(config.dataDir, 'auth-cache.json'),
         ...config.broker,

@@ -1,10 +1,9 @@
 // MQTT over TLS (protocol: port 8883 when certificates are configured), with a certificate made for the
-// test by openssl: the device connects with the CA pinned, publishes, and the record reaches the spool.
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+// test by openssl (support/tls-cert.ts): the device connects with the CA pinned, publishes, and the record
+// reaches the spool.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../spool/helpers.ts'
+import { makeTestCertificate } from '../support/tls-cert.ts'
 import { type Harness, refusedConnect, startHarness } from './helpers.ts'
 
 describe('broker over TLS', () => {
@@ -12,33 +11,9 @@ describe('broker over TLS', () => {
   let cert: Buffer
   const tmp = tempDir('tls')
   beforeAll(async () => {
-    const certPath = join(tmp.dir, 'cert.pem')
-    const keyPath = join(tmp.dir, 'key.pem')
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        keyPath,
-        '-out',
-        certPath,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    )
-    cert = readFileSync(certPath)
-    h = await startHarness({ config: { tlsPort: 0, tlsCert: cert, tlsKey: readFileSync(keyPath) } })
+    const made = makeTestCertificate(tmp.dir)
+    cert = made.cert
+    h = await startHarness({ config: { tlsPort: 0, tlsCert: cert, tlsKey: made.key } })
     h.directory.addDevice('tls-dev-1', 'tls-secret')
   })
   afterAll(async () => {
