@@ -16,6 +16,11 @@ Broker and provisioning
   --connect-timeout <duration>
                            give up when no device has connected this long after the
                            start (default 30s); a broker lost later is waited for
+  --ca <file>              CA certificate(s), PEM, that the broker's TLS certificate must
+                           chain to (mqtts://, wss://): a private CA; default: the system's.
+                           For --api over https with a private CA: NODE_EXTRA_CA_CERTS=<file>
+  --insecure               FOR TESTS ONLY: the broker's TLS certificate is not checked at all,
+                           so anyone in between can pass for it and read the devices' secrets
   --api <url>              provision sites and devices through the HTTP API first
   --token <token>          API bearer token (or ADMIN_TOKEN in the environment)
   --tenant <id>            tenant to create sites under, created when missing (an admin
@@ -64,6 +69,10 @@ export interface CliOptions {
   help: boolean
   url: string
   connectTimeoutMs: number
+  /** PEM file of the CA(s) the broker's certificate must chain to */
+  caFile?: string
+  /** the broker's certificate is not checked (tests only) */
+  insecure: boolean
   api?: string
   token?: string
   tenant?: string
@@ -152,6 +161,8 @@ export function parseCliArgs(
         help: { type: 'boolean', short: 'h' },
         url: { type: 'string' },
         'connect-timeout': { type: 'string' },
+        ca: { type: 'string' },
+        insecure: { type: 'boolean' },
         api: { type: 'string' },
         token: { type: 'string' },
         tenant: { type: 'string' },
@@ -187,6 +198,15 @@ export function parseCliArgs(
       `--url must be an mqtt://, mqtts://, ws:// or wss:// URL, got "${url}"`,
     )
   }
+  const caFile = str('ca')
+  const insecure = values['insecure'] === true
+  if (caFile !== undefined && insecure)
+    throw new CourtyardError('BAD_REQUEST', 'use either --ca or --insecure, not both')
+  if ((caFile !== undefined || insecure) && !/^(mqtts|wss|tls):\/\//.test(url))
+    throw new CourtyardError(
+      'BAD_REQUEST',
+      `${insecure ? '--insecure' : '--ca'} is for a TLS broker URL (mqtts:// or wss://), got "${url}"`,
+    )
   const api = str('api')
   if (api !== undefined && !/^https?:\/\//.test(api)) {
     throw new CourtyardError('BAD_REQUEST', `--api must be an http:// or https:// URL, got "${api}"`)
@@ -225,6 +245,8 @@ export function parseCliArgs(
     help: values['help'] === true,
     url,
     connectTimeoutMs: optionalDuration(str('connect-timeout'), '--connect-timeout', 1000) ?? 30_000,
+    caFile,
+    insecure,
     api,
     token,
     tenant: str('tenant'),

@@ -2,6 +2,7 @@
 // argv and the environment.
 import { pino } from 'pino'
 import { CourtyardError, isCourtyardError } from '../domain/errors.ts'
+import { brokerTlsOptions } from './broker-tls.ts'
 import { parseCliArgs, USAGE } from './cli-args.ts'
 import type { DeviceSpec } from './devices/types.ts'
 import { loadDevicesFile, saveDevicesFile } from './devices-file.ts'
@@ -31,6 +32,10 @@ async function main(): Promise<number> {
     return 0
   }
   const log = pino({ level: opts.logLevel, redact: ['secret', '*.secret', 'token'] })
+  // read and checked before anything is provisioned: a bad file is a bad option
+  const tlsOptions = await brokerTlsOptions(opts)
+  if (opts.insecure)
+    log.warn({ url: opts.url }, "--insecure: the broker's TLS certificate is not checked (for tests only)")
   let devices: DeviceSpec[]
   if (opts.devicesFile) {
     devices = await loadDevicesFile(opts.devicesFile, opts.intervalS ?? 60)
@@ -77,6 +82,7 @@ async function main(): Promise<number> {
     maxInFlightPerDevice: opts.window,
     maxInFlight: opts.fleetWindow,
     connectTimeoutMs: opts.connectTimeoutMs,
+    mqttOptions: tlsOptions,
   })
   const ticker = setInterval(() => log.info(fleet.stats(), 'fleet stats'), opts.statsEveryMs)
   ticker.unref()

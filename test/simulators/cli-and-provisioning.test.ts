@@ -53,6 +53,12 @@ describe('simulate command line', () => {
       /--sim-start must be now or a time like 2026-04-27T09:00:00\+08:00/,
     ],
     [['--sim-start', 'yesterday'], /--sim-start must be now or a time like/],
+    [
+      ['--ca', 'ca.pem'],
+      /--ca is for a TLS broker URL \(mqtts:\/\/ or wss:\/\/\), got "mqtt:\/\/127\.0\.0\.1:1883"/,
+    ],
+    [['--url', 'ws://x/mqtt', '--insecure'], /--insecure is for a TLS broker URL/],
+    [['--url', 'mqtts://x', '--ca', 'ca.pem', '--insecure'], /use either --ca or --insecure, not both/],
     [['--sim-start', '2026-02-30T09:00:00Z'], /--sim-start must be now or a time like/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(message)

@@ -187,11 +187,27 @@ describe('npm run simulate', () => {
     ],
     [['--devices', join(dir, 'empty.json')], /^simulate: devices file .*empty\.json lists no devices/],
     [
+      ['--url', 'mqtts://127.0.0.1:8883', '--ca', '/nonexistent/ca.pem'],
+      /^simulate: cannot read CA file \/nonexistent\/ca\.pem: ENOENT/,
+    ],
+    [
+      ['--url', 'mqtts://127.0.0.1:8883', '--ca', join(dir, 'odd.json')],
+      /^simulate: CA file .*odd\.json holds no PEM certificate/,
+    ],
+    [
+      ['--url', 'mqtts://127.0.0.1:8883', '--ca', join(dir, 'broken.pem')],
+      /^simulate: CA file .*broken\.pem: certificate #1 does not parse/,
+    ],
+    [
       ['--devices', join(dir, 'odd.json')],
       /^simulate: devices file: device #0 \(odd-pile\): ports must be a whole number from 1 to 64; device #1 \(odd-circuit\): circuit must be a string/,
     ],
   ])('refuses %j with one line and exit 2, before connecting', async (args, message) => {
     writeFileSync(join(dir, 'empty.json'), '[]')
+    writeFileSync(
+      join(dir, 'broken.pem'),
+      '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n',
+    )
     writeFileSync(
       join(dir, 'odd.json'),
       JSON.stringify([
