@@ -6,6 +6,20 @@ import { parseScenarios, type ScenarioName } from './scenarios.ts'
 
 /** Where the simulated clock starts unless --sim-start says otherwise: a Monday 09:00 in Shanghai, in spring. */
 export const DEFAULT_SIM_START = '2026-04-27T09:00:00+08:00'
+/** The same in summer, for runs made while the service's rules judge readings by summer bands. */
+export const DEFAULT_SUMMER_SIM_START = '2026-07-06T09:00:00+08:00'
+/** The months (in UTC+8) the service's day-care rules apply their summer bands by default (alerts settings). */
+const SUMMER_MONTHS = [5, 6, 7, 8, 9]
+
+/**
+ * The default simulated start for a run made at `nowMs`: the service judges readings by their real
+ * timestamps, so the simulated season follows the real one (a spring Monday's nights, 19–20 °C, are cold
+ * by the summer band's 22 °C), and within a season every run is the same.
+ */
+export function defaultSimStart(nowMs: number): string {
+  const month = new Date(nowMs + 8 * 3_600_000).getUTCMonth() + 1
+  return SUMMER_MONTHS.includes(month) ? DEFAULT_SUMMER_SIM_START : DEFAULT_SIM_START
+}
 
 export const USAGE = `Usage: npm run simulate -- [options]
 
@@ -41,9 +55,11 @@ Fleet
   --sim-start <time>       the simulated time the run starts at (ISO 8601 with its offset):
                            the devices' time of day, weekday and season and the scenarios
                            follow it, while readings carry real timestamps, which the
-                           service judges them by (default ${DEFAULT_SIM_START},
-                           a Monday morning in spring); \`now\`: the wall clock, and
-                           readings then depend on when the run starts
+                           service judges them by (default: a Monday 09:00 in Shanghai of
+                           the season the real date is in, ${DEFAULT_SIM_START}, or
+                           ${DEFAULT_SUMMER_SIM_START} in May–September, when the service's
+                           summer bands apply); \`now\`: the wall clock, and readings then
+                           depend on when the run starts
   --interval <seconds>     report interval (default 60; the demo estate uses 10)
   --scenario <list>        comma-separated: stray-wire,offline,faults,malformed
   --backfill <duration>    first send past readings over this period (e.g. 2d, at most 30d)
@@ -225,7 +241,7 @@ export function parseCliArgs(
   if (values['backfill-only'] && backfillMs === 0)
     throw new CourtyardError('BAD_REQUEST', '--backfill-only needs --backfill')
   const seed = count(str('seed'), '--seed', 42, 0, 2 ** 32 - 1)
-  const simStartMs = simStart(str('sim-start') ?? DEFAULT_SIM_START)
+  const simStartMs = simStart(str('sim-start') ?? defaultSimStart(Date.now()))
   let scenarios: ScenarioName[] = []
   try {
     scenarios = parseScenarios(str('scenario') ?? '')

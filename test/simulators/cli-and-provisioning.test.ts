@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEFAULT_SIM_START, parseCliArgs, parseDuration } from '../../simulators/cli-args.ts'
+import {
+  DEFAULT_SIM_START,
+  DEFAULT_SUMMER_SIM_START,
+  defaultSimStart,
+  parseCliArgs,
+  parseDuration,
+} from '../../simulators/cli-args.ts'
 import { loadDevicesFile, parseDevices, saveDevicesFile } from '../../simulators/devices-file.ts'
 import { demoEstate } from '../../simulators/estate.ts'
 import { provisionEstate } from '../../simulators/provision.ts'
@@ -71,11 +77,20 @@ describe('simulate command line', () => {
   })
 
   it('starts the simulated clock at a fixed time unless --sim-start says otherwise; now is the wall clock', () => {
-    expect(parseCliArgs([]).simStartMs).toBe(Date.parse(DEFAULT_SIM_START))
+    expect(parseCliArgs([]).simStartMs).toBe(Date.parse(defaultSimStart(Date.now())))
     expect(parseCliArgs(['--sim-start', '2026-07-15T22:30:00Z']).simStartMs).toBe(
       Date.UTC(2026, 6, 15, 22, 30),
     )
     expect(parseCliArgs(['--sim-start', 'now']).simStartMs).toBeUndefined()
+  })
+
+  it("defaults the simulated season to the real one the service's day-care bands judge by (UTC+8 months)", () => {
+    expect(defaultSimStart(Date.parse('2026-12-04T12:00:00Z'))).toBe(DEFAULT_SIM_START)
+    expect(defaultSimStart(Date.parse('2027-04-30T15:59:00Z'))).toBe(DEFAULT_SIM_START)
+    // 1 May 00:00 in Shanghai is still 30 April in UTC
+    expect(defaultSimStart(Date.parse('2027-04-30T16:00:00Z'))).toBe(DEFAULT_SUMMER_SIM_START)
+    expect(defaultSimStart(Date.parse('2027-09-30T15:59:00Z'))).toBe(DEFAULT_SUMMER_SIM_START)
+    expect(defaultSimStart(Date.parse('2027-09-30T16:00:00Z'))).toBe(DEFAULT_SIM_START)
   })
 
   it('takes the API token from ADMIN_TOKEN when --token is absent', () => {
