@@ -116,15 +116,15 @@ export function buildingCircuits(cfg: DashboardConfig): dashboard.DashboardBuild
     .withPanel(
       timeSeriesPanel(cfg, {
         title: '每日电量 Energy per day',
-        description: "Growth of each circuit's energy meter per local day (kWh, 00:00–24:00 China time).",
+        description:
+          "Growth of each circuit's energy meter per local day (kWh, 00:00–24:00 China time). Each rise between two readings counts in the day of the later one; a meter reset or swapped (counting again from 0) adds nothing for that step.",
         unit: 'kwatth',
         bars: true,
         wholeDays: true,
         span: 24,
         queries: [
           influxQuery(
-            c.select({
-              select: [c.agg('spread', 'energyKWh')],
+            c.meterRise('energyKWh', {
               where: scopeWhere(c, levels),
               time: `1d, ${dayOffset(cfg)}`,
               by: [TAG.site, TAG.device],

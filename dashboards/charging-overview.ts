@@ -234,15 +234,14 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
       timeSeriesPanel(cfg, {
         title: '每日馈线电量 Feeder energy per day',
         description:
-          "Growth of each pile's feeder energy meter per local day: the ports plus everything else on the shed's supply.",
+          "Growth of each pile's feeder energy meter per local day: the ports plus everything else on the shed's supply. Each rise between two readings counts in the day of the later one; a meter reset or swapped (counting again from 0) adds nothing for that step.",
         unit: 'kwatth',
         bars: true,
         wholeDays: true,
         span: 8,
         queries: [
           influxQuery(
-            pile.select({
-              select: [pile.agg('spread', 'feeder.energyKWh')],
+            pile.meterRise('feeder.energyKWh', {
               where: scopeWhere(pile, levels),
               time: perDay,
               by: [TAG.site, TAG.device],

@@ -9,6 +9,7 @@ import {
   MEASUREMENT,
   type Measurement,
   type StatusFieldPath,
+  TAG,
   TAGS_BY_MEASUREMENT,
   type Tag,
 } from '../domain/storage.ts'
@@ -50,11 +51,16 @@ export function fromSubqueries(spec: {
   select: readonly string[]
   subqueries: readonly string[]
   where?: readonly string[]
+  /** GROUP BY time(…), before the `by` columns */
+  time?: string
   by?: readonly string[]
+  fill?: Fill
 }): string {
   let q = `SELECT ${spec.select.join(', ')} FROM ${spec.subqueries.map((s) => `(${s})`).join(', ')}`
   if (spec.where !== undefined && spec.where.length > 0) q += ` WHERE ${spec.where.join(' AND ')}`
-  if (spec.by !== undefined && spec.by.length > 0) q += ` GROUP BY ${spec.by.join(', ')}`
+  const by = [...(spec.time === undefined ? [] : [`time(${spec.time})`]), ...(spec.by ?? [])]
+  if (by.length > 0) q += ` GROUP BY ${by.join(', ')}`
+  if (spec.fill !== undefined) q += ` fill(${spec.fill})`
   return q
 }
 
@@ -73,6 +79,18 @@ export interface SelectSpec {
   desc?: boolean
   limit?: number
 }
+
+export interface MeterRiseSpec {
+  /** conditions on tags, joined with AND after the dashboard range */
+  where?: readonly string[]
+  /** GROUP BY time(…): `1d, 960m` */
+  time: string
+  by: readonly Tag[]
+  fill?: Fill
+}
+
+/** the column a meter's rises are carried in, from the inner query of `meterRise` to the outer */
+const RISE = 'rise'
 
 export interface Measure<M extends Measurement> {
   readonly name: M
@@ -94,6 +112,14 @@ export interface Measure<M extends Measurement> {
   /** `"tag" =~ /^$variable$/` */
   tagMatches(tag: Tag, variable: string): string
   select(spec: SelectSpec): string
+  /**
+   * How much a cumulative meter (an `energyKWh`) rose per `time` bucket: the sum of its rises between
+   * one device's consecutive readings, each counted in the bucket of the later reading. A meter that
+   * goes back (reset by a firmware update, or swapped for a new one that starts from 0) adds nothing
+   * for that step and counts on from its new reading; max − min of the bucket (`spread`) made that
+   * bucket the old meter's whole reading. `by` must hold the device tag: rises are along one meter.
+   */
+  meterRise(path: FieldsOf[M], spec: MeterRiseSpec): string
   /** `SHOW TAG VALUES FROM … WITH KEY = … [WHERE …]` for a template variable */
   showTagValues(key: Tag, where?: string[]): string
 }
@@ -128,6 +154,22 @@ export function measure<M extends Measurement>(name: M): Measure<M> {
       if (spec.desc) q += ' ORDER BY time DESC'
       if (spec.limit !== undefined) q += ` LIMIT ${spec.limit}`
       return q
+    },
+    meterRise(path, spec) {
+      if (!spec.by.includes(TAG.device)) throw new Error(`meterRise(${path}) must group by ${TAG.device}`)
+      const rises = this.select({
+        select: [`non_negative_difference(${field(path)}) AS ${ident(RISE)}`],
+        where: spec.where,
+        by: spec.by,
+      })
+      return fromSubqueries({
+        select: [`sum(${ident(RISE)})`],
+        subqueries: [rises],
+        where: [RANGE.filter],
+        time: spec.time,
+        by: spec.by.map(tag),
+        fill: spec.fill,
+      })
     },
     showTagValues(key, where = []) {
       const w = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''

@@ -83,6 +83,7 @@ const FUNCTIONS = new Set([
   'spread',
   'distinct',
   'integral',
+  'non_negative_difference',
 ])
 
 export interface NameUse {
@@ -113,6 +114,8 @@ function namesIn(tokens: Token[], q: string): NameUse[] {
     return uses
   }
   if (first !== 'select') throw new Error(`not a SELECT or SHOW TAG VALUES: ${q}`)
+  // the columns the subqueries name with AS: the outer query may read them (they are not stored names)
+  const subqueryColumns = subqueryAliases(tokens, q)
   let clause: 'select' | 'from' | 'where' | 'group' | 'tail' = 'select'
   let depth = 0
   let fnDepth = 0
@@ -143,6 +146,7 @@ function namesIn(tokens: Token[], q: string): NameUse[] {
     }
     // an alias names an output column, not stored data
     if (word(k - 1) === 'as') continue
+    if ((clause === 'select' || clause === 'where') && subqueryColumns.has(tok.v)) continue
     switch (clause) {
       case 'from':
         uses.push({ role: 'measurement', name: tok.v })
@@ -165,6 +169,35 @@ function namesIn(tokens: Token[], q: string): NameUse[] {
     }
   }
   return uses
+}
+
+/** The names given with AS inside the subqueries of a query's own FROM. */
+function subqueryAliases(tokens: Token[], q: string): Set<string> {
+  const out = new Set<string>()
+  let depth = 0
+  let inFrom = false
+  for (let k = 0; k < tokens.length; k++) {
+    const tok = tokens[k]!
+    const w = tok.t === 'word' ? tok.v.toLowerCase() : undefined
+    if (depth === 0 && w !== undefined && ['from', 'where', 'group'].includes(w)) inFrom = w === 'from'
+    if (tok.v === '(' && tok.t === 'punct') {
+      const next = tokens[k + 1]
+      if (inFrom && depth === 0 && next?.t === 'word' && next.v.toLowerCase() === 'select') {
+        const end = closingParen(tokens, k, q)
+        for (let j = k + 1; j < end; j++)
+          if (
+            tokens[j]!.t === 'ident' &&
+            tokens[j - 1]?.t === 'word' &&
+            tokens[j - 1]!.v.toLowerCase() === 'as'
+          )
+            out.add(tokens[j]!.v)
+        k = end
+        continue
+      }
+      depth++
+    } else if (tok.v === ')' && tok.t === 'punct') depth--
+  }
+  return out
 }
 
 function closingParen(tokens: Token[], open: number, q: string): number {

@@ -13,6 +13,7 @@ import {
   estateDatabase,
   lastLocalDays,
   localDay,
+  METER_RESETS,
   type OfflinePeriod,
 } from './seed-estate.ts'
 
@@ -152,6 +153,82 @@ describe('gaps', () => {
   )
 })
 
+/** A device's raw readings of a field in the seed's range, oldest first. */
+async function rawReadings(
+  measurement: 'pile' | 'circuit',
+  field: string,
+): Promise<Map<string, [number, number][]>> {
+  const series = await run(
+    `SELECT ${quoteIdent(field)} FROM ${quoteIdent(measurement)} WHERE time >= ${FROM}ms AND time < ${TO}ms GROUP BY "device"`,
+  )
+  return new Map(series.map((s) => [s.tags?.device ?? '', s.values as [number, number][]]))
+}
+
+/**
+ * kWh per device and local day that an energy meter counted, from its raw readings: each rise from one
+ * reading to the next, in the local day of the later one. A reading below the one before is a meter that
+ * was reset or swapped and counts again from 0: that step adds nothing.
+ */
+async function meterDailyKWh(measurement: 'pile' | 'circuit', field: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  for (const [device, pts] of await rawReadings(measurement, field))
+    for (let i = 1; i < pts.length; i++) {
+      const key = `${device} ${localDay(pts[i]![0])}`
+      const rise = pts[i]![1] - pts[i - 1]![1]
+      out.set(key, (out.get(key) ?? 0) + Math.max(0, rise))
+    }
+  return out
+}
+
+describe("energy per day from the meters (sheds' feeders, building circuits)", () => {
+  const meterPanels = [
+    ['charging-overview', /^每日馈线电量/, 'pile', 'feeder.energyKWh'],
+    ['building-circuits', /^每日电量/, 'circuit', 'energyKWh'],
+  ] as const
+
+  it('the seed resets a pile feeder meter and a circuit meter to 0 on its second day', async () => {
+    const resets = estate.seeded().meterResets
+    expect(resets.map((r) => r.deviceId).sort()).toEqual(METER_RESETS.map((r) => r.deviceId).sort())
+    for (const r of resets) {
+      const d = ESTATE.find((x) => x.id === r.deviceId)!
+      const field = d.kind === 'charging-pile' ? 'feeder.energyKWh' : 'energyKWh'
+      const pts = (await rawReadings(d.kind === 'charging-pile' ? 'pile' : 'circuit', field)).get(r.deviceId)!
+      const i = pts.findIndex(([t]) => t === r.atMs)
+      expect(localDay(r.atMs), r.deviceId).toBe(localDay(FROM) + 1)
+      expect(pts[i]![1], r.deviceId).toBe(0)
+      expect(pts[i - 1]![1], r.deviceId).toBeGreaterThan(10)
+    }
+  })
+
+  it.each(meterPanels)(
+    '%s %s: each day is what the meter counted in that local day, a reset adding nothing',
+    async (name, title, measurement, field) => {
+      const series = await runPanel(name, title, { fromMs: FROM, toMs: TO, interval: '10m' })
+      const panelKWh = new Map<string, number>()
+      for (const s of series)
+        for (const v of s.values)
+          panelKWh.set(`${s.tags?.device} ${localDay(v[0] as number)}`, v[1] as number)
+      const expected = await meterDailyKWh(measurement, field)
+      const kind = measurement === 'pile' ? 'charging-pile' : 'circuit-monitor'
+      expect(expected.size).toBe(2 * ESTATE.filter((d) => d.kind === kind).length)
+      expect([...panelKWh.keys()].sort()).toEqual([...expected.keys()].sort())
+      for (const [key, kWh] of expected) expect(panelKWh.get(key)!, key).toBeCloseTo(kWh, 6)
+
+      // on the reset's day: what the old meter counted until its last reading, plus what the new one
+      // counted from 0 until the day's end (not max − min: nearly the old meter's whole reading)
+      for (const r of estate.seeded().meterResets) {
+        const pts = (await rawReadings(measurement, field)).get(r.deviceId)
+        if (pts === undefined) continue
+        const day = localDay(r.atMs)
+        const lastOf = (d: number) => pts.filter(([t]) => localDay(t) === d).at(-1)![1]
+        const before = pts.filter(([t]) => t < r.atMs).at(-1)![1]
+        const counted = before - lastOf(day - 1) + lastOf(day)
+        expect(panelKWh.get(`${r.deviceId} ${day}`)!, r.deviceId).toBeCloseTo(counted, 6)
+      }
+    },
+  )
+})
+
 describe('energy per day (charging sheds)', () => {
   /**
    * Wh per pile and local day, integrated here from the raw readings: power taken as straight between
@@ -184,20 +261,10 @@ describe('energy per day (charging sheds)', () => {
     return out
   }
 
-  /** Wh per pile and local day from the feeder's own energy meter: its last reading minus its first. */
+  /** Wh per pile and local day from the feeder's own energy meter (a reset included, see meterDailyKWh). */
   async function feederMeterWh(): Promise<Map<string, number>> {
-    const series = await run(
-      `SELECT "feeder.energyKWh" FROM "pile" WHERE time >= ${FROM}ms AND time < ${TO}ms GROUP BY "device"`,
-    )
-    const first = new Map<string, number>()
-    const out = new Map<string, number>()
-    for (const s of series)
-      for (const [t, kWh] of s.values as [number, number][]) {
-        const key = `${s.tags?.device} ${localDay(t)}`
-        if (!first.has(key)) first.set(key, kWh)
-        out.set(key, (kWh - first.get(key)!) * 1000)
-      }
-    return out
+    const kWh = await meterDailyKWh('pile', 'feeder.energyKWh')
+    return new Map([...kWh].map(([key, v]) => [key, v * 1000]))
   }
 
   /** The range Grafana gives a panel when its dashboard is opened at `nowMs` with its default range. */

@@ -56,6 +56,13 @@ describe('dashboard queries against domain/storage.ts', () => {
     expect(schemaViolations(sub.replace(/GROUP BY "site"$/, 'GROUP BY "port"'))).toContain(
       'tag port not in device_status, device_status',
     )
+    // a subquery's AS names a column the outer query reads; a misspelled one is still caught
+    const rise =
+      'SELECT sum("rise") FROM (SELECT non_negative_difference("energyKWh") AS "rise" FROM "circuit" WHERE $timeFilter GROUP BY "site", "device") WHERE $timeFilter GROUP BY time(1d, 960m), "site", "device" fill(none)'
+    expect(schemaViolations(rise)).toEqual([])
+    expect(schemaViolations(rise.replace('sum("rise")', 'sum("rises")'))).toEqual([
+      'field rises not in circuit',
+    ])
     // room is a string field of daycare: no measurement has it as a tag
     expect(schemaViolations('SHOW TAG VALUES WITH KEY = "room"')).toEqual([
       expect.stringMatching(/^tag room not in /),

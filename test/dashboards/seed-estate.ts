@@ -1,7 +1,8 @@
 // A small simulated estate written into InfluxDB through the project's own write path: the simulators'
 // device models (with every fault, stray-wire and offline scenario) → decodeMessage (the ingest validator)
 // → encodePoints → the influx client, plus alert changes through the alert engine's annotation writer.
-// While a device is offline it publishes `offline`, misses its reports, then publishes `online`.
+// While a device is offline it publishes `offline`, misses its reports, then publishes `online`. Two
+// energy meters are reset during the seed (METER_RESETS): from then on they count again from 0.
 import { randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import pino from 'pino'
@@ -11,6 +12,7 @@ import { startAlertAnnotations } from '../../alerts/index.ts'
 import type { Alert, AlertType, Severity, TransitionKind } from '../../domain/alerts.ts'
 import type { AlertBusEvents, AlertChange } from '../../domain/bus.ts'
 import { decodeMessage } from '../../domain/decode-message.ts'
+import type { Telemetry } from '../../domain/protocol.ts'
 import { topics } from '../../domain/topics.ts'
 import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
 import { encodePoints, registryTagSet } from '../../ingest/index.ts'
@@ -48,6 +50,23 @@ function dev(
   return { id, kind, tenantId: TENANT, communityId, siteId, reportIntervalS: 60, spec }
 }
 
+/**
+ * Energy meters reset on the seed's second day (a firmware update, a swapped meter): the device's first
+ * reading at or after `afterMs` past the seed's start reads 0, and the meter counts on from there.
+ */
+export const METER_RESETS: readonly { deviceId: string; afterMs: number }[] = [
+  { deviceId: 'pile-l1', afterMs: 37 * 3_600_000 },
+  { deviceId: 'circ-g1', afterMs: 33 * 3_600_000 },
+]
+
+/** A reset as written: the reading that reads 0, and what the meter had counted until then. */
+export interface MeterReset {
+  deviceId: string
+  atMs: number
+  /** what the reading at `atMs` would have said without the reset */
+  wouldHaveReadKWh: number
+}
+
 const DAY = 86_400_000
 /** China time, where the estate is (the dashboards' per-day bars start at its midnight) */
 export const ESTATE_UTC_OFFSET_MS = 8 * 3_600_000
@@ -66,6 +85,19 @@ export interface SeedResult {
   alertChanges: number
   /** per device, when it was disconnected: it published `offline`, sent nothing, then `online` again */
   offline: Map<string, OfflinePeriod[]>
+  meterResets: MeterReset[]
+}
+
+/** The cumulative energy reading of a telemetry body, if its kind has one, and a way to change it. */
+function energyMeter(body: Telemetry): { kWh: number; set(kWh: number): void } | undefined {
+  if (body.kind === 'charging-pile') {
+    const feeder = body.feeder
+    if (feeder?.energyKWh === undefined) return undefined
+    return { kWh: feeder.energyKWh, set: (kWh) => (feeder.energyKWh = kWh) }
+  }
+  if (body.kind === 'circuit-monitor' && body.energyKWh !== undefined)
+    return { kWh: body.energyKWh, set: (kWh) => (body.energyKWh = kWh) }
+  return undefined
 }
 
 /** Writes [fromMs, toMs) of every device's telemetry, events and status, then the alert changes. */
@@ -81,6 +113,7 @@ export async function seedEstate(influx: InfluxClient, fromMs: number, toMs: num
   const plan = planScenarios(specs, ['faults', 'stray-wire', 'offline'], 11, fromMs, toMs, { share: 1 })
   let lines = 0
   const offline = new Map<string, OfflinePeriod[]>()
+  const meterResets: MeterReset[] = []
   for (const [i, d] of ESTATE.entries()) {
     const model = createDeviceModel(specs[i]!, 100 + i)
     const p = plan.get(d.id)
@@ -112,11 +145,21 @@ export async function seedEstate(influx: InfluxClient, fromMs: number, toMs: num
       put(topics.status(d.id), 'offline', off.startMs)
       put(topics.status(d.id), 'online', off.endMs)
     }
+    const resetAfter = METER_RESETS.find((r) => r.deviceId === d.id)?.afterMs
+    let reset: MeterReset | undefined
     for (let t = fromMs; t < toMs; t += MIN) {
       const messages = model.step(t)
       // a disconnected device misses its reports (the simulators' offline scenario: nothing buffered)
       if (periods.some((off) => t >= off.startMs && t < off.endMs)) continue
       for (const m of messages) {
+        const meter = m.channel === 'telemetry' ? energyMeter(m.body) : undefined
+        if (meter && resetAfter !== undefined && t >= fromMs + resetAfter) {
+          if (!reset) {
+            reset = { deviceId: d.id, atMs: m.body.ts, wouldHaveReadKWh: meter.kWh }
+            meterResets.push(reset)
+          }
+          meter.set(Math.round((meter.kWh - reset.wouldHaveReadKWh) * 100) / 100)
+        }
         const topic = m.channel === 'telemetry' ? topics.telemetry(d.id) : topics.events(d.id)
         put(topic, JSON.stringify(m.body), m.body.ts)
       }
@@ -125,7 +168,7 @@ export async function seedEstate(influx: InfluxClient, fromMs: number, toMs: num
     lines += out.length
   }
   const alertChanges = await writeAlertChanges(influx, fromMs, toMs)
-  return { lines, alertChanges, offline }
+  return { lines, alertChanges, offline, meterResets }
 }
 
 /** Raised/cleared pairs of several types on the estate's devices, written by the annotation writer. */
