@@ -8,7 +8,7 @@ import { type DashboardConfig, dayOffset } from './config.ts'
 import { dashboardFrame } from './dashboard-frame.ts'
 import { influxQuery } from './influx-target.ts'
 import { M } from './influxql.ts'
-import { limits, row, statPanel, timeSeriesPanel } from './panels.ts'
+import { above, limits, row, statPanel, timeSeriesPanel } from './panels.ts'
 import { levelsTo, scopeVariables, scopeWhere } from './variables.ts'
 
 /** W a shed's own electronics and lights may draw beyond its ports (docs/domain.md: unmetered shed load) */
@@ -69,7 +69,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
         title: '未计量负载 Unmetered shed load',
         description: `Feeder − Σ ports. Above ${SHED_OWN_LOAD_W} W (the shed's own electronics and lights) something draws power off the ports: the stray-wire detector watches this.`,
         unit: 'watt',
-        thresholds: limits([SHED_OWN_LOAD_W, 'orange']),
+        thresholds: limits([above(SHED_OWN_LOAD_W), 'orange']),
         showThresholds: true,
         queries: [
           influxQuery(

@@ -11,6 +11,7 @@ import { dashboardFrame } from './dashboard-frame.ts'
 import { influxQuery } from './influx-target.ts'
 import { type FieldsOf, literal, M } from './influxql.ts'
 import {
+  above,
   band,
   limits,
   row,
@@ -106,7 +107,8 @@ export function daycareAirQuality(cfg: DashboardConfig): dashboard.DashboardBuil
         title: '二氧化碳 CO2',
         description: `GB/T 18883: ≤ ${GBT18883.co2Ppm} ppm; the air_quality alert turns major from ${CO2_MAJOR_PPM} ppm.`,
         unit: 'ppm',
-        thresholds: limits([GBT18883.co2Ppm, 'orange'], [CO2_MAJOR_PPM, 'red']),
+        // ≤ 1000 ppm meets GB/T 18883 (and the alert is raised above it); major from 1500 itself
+        thresholds: limits([above(GBT18883.co2Ppm), 'orange'], [CO2_MAJOR_PPM, 'red']),
       }),
     )
     .withPanel(
@@ -114,7 +116,7 @@ export function daycareAirQuality(cfg: DashboardConfig): dashboard.DashboardBuil
         title: 'PM2.5',
         description: `GB/T 18883: 24 h mean ≤ ${GBT18883.pm25Ugm3Mean24h} µg/m³; the alert is raised above ${PM25_ALERT_UGM3}.`,
         unit: 'conμgm3',
-        thresholds: limits([GBT18883.pm25Ugm3Mean24h, 'orange'], [PM25_ALERT_UGM3, 'red']),
+        thresholds: limits([above(GBT18883.pm25Ugm3Mean24h), 'orange'], [above(PM25_ALERT_UGM3), 'red']),
       }),
     )
     .withPanel(
@@ -123,7 +125,7 @@ export function daycareAirQuality(cfg: DashboardConfig): dashboard.DashboardBuil
         description: `Compare with the 24 h limit (${GBT18883.pm25Ugm3Mean24h} µg/m³) over a 24 h range.`,
         unit: 'conμgm3',
         span: 12,
-        thresholds: limits([GBT18883.pm25Ugm3Mean24h, 'red']),
+        thresholds: limits([above(GBT18883.pm25Ugm3Mean24h), 'red']),
         queries: [
           influxQuery(
             d.select({

@@ -9,6 +9,7 @@ import { dashboardFrame } from './dashboard-frame.ts'
 import { influxQuery } from './influx-target.ts'
 import { type FieldsOf, M } from './influxql.ts'
 import {
+  above,
   limits,
   stateMappings,
   stateTimelinePanel,
@@ -127,7 +128,7 @@ export function displaysHealth(cfg: DashboardConfig): dashboard.DashboardBuilder
         title: '供电电压 Supply voltage',
         description: `Lowest module supply; display_hardware outside ${SUPPLY_V[0]}–${SUPPLY_V[1]} V.`,
         unit: 'volt',
-        thresholds: thresholds('red', [SUPPLY_V[0], 'green'], [SUPPLY_V[1], 'red']),
+        thresholds: thresholds('red', [SUPPLY_V[0], 'green'], [above(SUPPLY_V[1]), 'red']),
       }),
     )
     .withPanel(

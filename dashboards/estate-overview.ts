@@ -10,6 +10,7 @@ import { GBT18883 } from './daycare-air-quality.ts'
 import { influxQuery } from './influx-target.ts'
 import { fromSubqueries, ident, M, RANGE } from './influxql.ts'
 import {
+  above,
   limits,
   row,
   stateMappings,
@@ -149,7 +150,7 @@ export function estateOverview(cfg: DashboardConfig): dashboard.DashboardBuilder
         span: 6,
         height: 8,
         reduce: 'max',
-        thresholds: limits([GBT18883.co2Ppm, 'orange'], [1500, 'red']),
+        thresholds: limits([above(GBT18883.co2Ppm), 'orange'], [1500, 'red']),
         queries: [
           influxQuery(
             daycare.select({

@@ -63,16 +63,30 @@ function fill<P extends PanelLike<P>>(panel: P, cfg: DashboardConfig, o: PanelOp
   return p
 }
 
-/** Absolute thresholds: `base` below the first step, then each `[from, color]`. */
+/**
+ * The smallest number above `v`. Grafana colours a value with the last step it reaches (value ≥ step,
+ * getActiveThreshold in @grafana/data), so a step at `v` colours `v` itself: where a limit still allows
+ * `v` ("CO2 ≤ 1000 ppm", "inside 4.5–5.5 V"), the next colour starts at `above(v)`.
+ */
+export function above(v: number): number {
+  if (!Number.isFinite(v)) throw new Error(`above(${v}): a threshold is a finite number`)
+  if (v === 0) return Number.MIN_VALUE
+  const bits = new BigInt64Array(new Float64Array([v]).buffer)
+  // the next double away from zero for a positive number, towards zero for a negative one
+  bits[0] = (bits[0] ?? 0n) + (v > 0 ? 1n : -1n)
+  return new Float64Array(bits.buffer)[0] ?? v
+}
+
+/** Absolute thresholds: `base` below the first step, then each `[from, color]` (from that value on). */
 export function thresholds(base: string, ...steps: [number, string][]): dashboard.ThresholdsConfigBuilder {
   return new dashboard.ThresholdsConfigBuilder()
     .mode(dashboard.ThresholdsMode.Absolute)
     .steps([{ value: null, color: base }, ...steps.map(([value, color]) => ({ value, color }))])
 }
 
-/** A comfort band [lo, hi]: blue below, green inside, red above (Grafana steps start at their value). */
+/** A comfort band [lo, hi], both ends inside: blue below, green inside, red above. */
 export const band = (lo: number, hi: number): dashboard.ThresholdsConfigBuilder =>
-  thresholds('blue', [lo, 'green'], [hi, 'red'])
+  thresholds('blue', [lo, 'green'], [above(hi), 'red'])
 
 /** An upper limit: green below, then each step. */
 export const limits = (...steps: [number, string][]): dashboard.ThresholdsConfigBuilder =>

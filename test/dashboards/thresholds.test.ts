@@ -5,6 +5,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard'
 import { describe, expect, it } from 'vitest'
 import { dayOffset } from '../../dashboards/config.ts'
 import { DEFAULT_BUILD_OPTIONS } from '../../dashboards/index.ts'
+import { above } from '../../dashboards/panels.ts'
 import { datasourceYaml } from '../../dashboards/provisioning.ts'
 import { SEVERITIES } from '../../domain/alerts.ts'
 import { SCREEN_STATES } from '../../domain/protocol.ts'
@@ -17,54 +18,193 @@ const panels = (name: string) =>
 const steps = (name: string, title: RegExp) => {
   const p = panels(name).find((x) => title.test(x.title ?? ''))
   if (!p) throw new Error(`no panel ${title} in ${name}`)
-  return p.fieldConfig?.defaults?.thresholds?.steps?.map((s) => [s.value, s.color])
+  return p.fieldConfig?.defaults?.thresholds?.steps ?? []
 }
 
-describe('dashboard thresholds', () => {
-  it('day-care panels carry the GB/T 18883 bands', () => {
-    expect(steps('daycare-air-quality', /^温度.*夏/)).toEqual([
-      [null, 'blue'],
-      [22, 'green'],
-      [28, 'red'],
-    ])
-    expect(steps('daycare-air-quality', /^温度.*冬/)).toEqual([
-      [null, 'blue'],
-      [16, 'green'],
-      [24, 'red'],
-    ])
-    expect(steps('daycare-air-quality', /^湿度.*夏/)).toEqual([
-      [null, 'blue'],
-      [40, 'green'],
-      [80, 'red'],
-    ])
-    expect(steps('daycare-air-quality', /^湿度.*冬/)).toEqual([
-      [null, 'blue'],
-      [30, 'green'],
-      [60, 'red'],
-    ])
-    expect(steps('daycare-air-quality', /^二氧化碳/)).toEqual([
-      [null, 'green'],
-      [1000, 'orange'],
+/**
+ * The colour Grafana gives `value` (getActiveThreshold in @grafana/data): the last step, in ascending
+ * order, whose value the value reaches (value ≥ step; the base step, null, is minus infinity).
+ */
+function colourAt(st: readonly dashboard.Threshold[], value: number): string | undefined {
+  const sorted = [...st].sort((a, b) => (a.value ?? -Infinity) - (b.value ?? -Infinity))
+  let active = sorted[0]
+  for (const x of sorted) {
+    if (value >= (x.value ?? -Infinity)) active = x
+    else break
+  }
+  return active?.color
+}
+
+// value → colour on each thresholded panel, from docs/domain.md: GB/T 18883 (CO2 ≤ 1000 ppm, PM2.5 ≤ 50
+// as a 24 h mean, 22–28 °C and RH 40–80 % in summer, 16–24 °C and RH 30–60 % in winter) and the alert
+// catalogue (air_quality on CO2 > 1000, major at CO2 ≥ 1500, PM2.5 > 75; port_overheat major ≥ 65,
+// critical ≥ 75; leakage ≥ 30, cleared < 15; display_overheat major ≥ 60, critical ≥ 70;
+// display_hardware: supply outside 4.5–5.5 V, failedModules > 0; the shed's own load ≤ 60 W)
+const EDGES: [string, RegExp, [number, string][]][] = [
+  [
+    'daycare-air-quality',
+    /^二氧化碳/,
+    [
+      [800, 'green'],
+      [1000, 'green'],
+      [1000.5, 'orange'],
+      [1499, 'orange'],
       [1500, 'red'],
-    ])
-    expect(steps('daycare-air-quality', /^PM2\.5$/)).toEqual([
-      [null, 'green'],
-      [50, 'orange'],
+    ],
+  ],
+  [
+    'estate-overview',
+    /^日间照料最高 CO2/,
+    [
+      [1000, 'green'],
+      [1001, 'orange'],
+      [1500, 'red'],
+    ],
+  ],
+  [
+    'daycare-air-quality',
+    /^PM2\.5$/,
+    [
+      [50, 'green'],
+      [50.1, 'orange'],
+      [75, 'orange'],
+      [75.1, 'red'],
+    ],
+  ],
+  [
+    'daycare-air-quality',
+    /^PM2\.5 时段均值/,
+    [
+      [50, 'green'],
+      [50.1, 'red'],
+    ],
+  ],
+  ...(
+    [
+      [/^温度.*夏/, 22, 28],
+      [/^湿度.*夏/, 40, 80],
+      [/^温度.*冬/, 16, 24],
+      [/^湿度.*冬/, 30, 60],
+    ] as const
+  ).map(([title, lo, hi]): [string, RegExp, [number, string][]] => [
+    'daycare-air-quality',
+    title,
+    [
+      [lo - 0.1, 'blue'],
+      [lo, 'green'],
+      [hi, 'green'],
+      [hi + 0.1, 'red'],
+    ],
+  ]),
+  [
+    'charging-overview',
+    /^端口温度/,
+    [
+      [64.9, 'green'],
+      [65, 'orange'],
+      [74.9, 'orange'],
       [75, 'red'],
-    ])
+    ],
+  ],
+  [
+    'charging-overview',
+    /^漏电流/,
+    [
+      [14.9, 'green'],
+      [15, 'orange'],
+      [29.9, 'orange'],
+      [30, 'red'],
+    ],
+  ],
+  [
+    'charging-overview',
+    /^未计量负载/,
+    [
+      [60, 'green'],
+      [60.1, 'orange'],
+    ],
+  ],
+  ...[/^箱体温度/, /^户外屏最高箱温/].map((title): [string, RegExp, [number, string][]] => [
+    title.source.includes('户外屏') ? 'estate-overview' : 'displays-health',
+    title,
+    [
+      [59.9, 'green'],
+      [60, 'orange'],
+      [69.9, 'orange'],
+      [70, 'red'],
+    ],
+  ]),
+  [
+    'displays-health',
+    /^供电电压/,
+    [
+      [4.49, 'red'],
+      [4.5, 'green'],
+      [5.5, 'green'],
+      [5.51, 'red'],
+    ],
+  ],
+  [
+    'displays-health',
+    /^故障模组/,
+    [
+      [0, 'green'],
+      [1, 'orange'],
+    ],
+  ],
+  // counts of alerts: any is coloured
+  ...(
+    [
+      ['estate-overview', /^新告警/, 'orange'],
+      ['alert-history', /^新告警/, 'orange'],
+      ['alert-history', /^飞线充电/, 'red'],
+    ] as const
+  ).map(([name, title, colour]): [string, RegExp, [number, string][]] => [
+    name,
+    title,
+    [
+      [0, 'green'],
+      [1, colour],
+    ],
+  ]),
+]
+
+describe('dashboard thresholds', () => {
+  it.each(EDGES)(
+    '%s %s: each value in the colour docs/domain.md gives it, edges included',
+    (name, title, table) => {
+      const st = steps(name, title)
+      expect(table.map(([v]) => [v, colourAt(st, v)])).toEqual(table)
+    },
+  )
+
+  it('every panel with thresholds is checked against docs/domain.md above', () => {
+    const thresholded = renderedDashboards().flatMap((d) =>
+      (d.model.panels ?? [])
+        .filter((p): p is dashboard.Panel => p.type !== 'row')
+        .filter((p) => (p.fieldConfig?.defaults?.thresholds?.steps?.length ?? 0) > 1)
+        .map((p) => `${d.name}: ${p.title}`),
+    )
+    const checked = EDGES.map(
+      ([name, title]) => `${name}: ${panels(name).find((p) => title.test(p.title ?? ''))?.title}`,
+    )
+    expect(thresholded.sort()).toEqual(checked.sort())
   })
 
-  it('port temperature and leakage panels carry the alert limits', () => {
-    expect(steps('charging-overview', /^端口温度/)).toEqual([
-      [null, 'green'],
-      [65, 'orange'],
-      [75, 'red'],
-    ])
-    expect(steps('charging-overview', /^漏电流/)).toEqual([
-      [null, 'green'],
-      [15, 'orange'],
-      [30, 'red'],
-    ])
+  it.each([1000, 28, 5.5, 0.1, 0, -5])('above(%d) is the next double up', (v) => {
+    const up = above(v)
+    expect(up).toBeGreaterThan(v)
+    // nothing between: the midpoint rounds to one of the two
+    expect([v, up]).toContain(v + (up - v) / 2)
+  })
+
+  it('a limit that still allows its value is coloured from the next number up, which reads back the same', () => {
+    // the CO2 step: above 1000 by the least a double can be, and still so once the JSON is read back
+    const co2 = steps('daycare-air-quality', /^二氧化碳/).find((x) => x.color === 'orange')!.value!
+    expect(co2).toBeGreaterThan(1000)
+    expect(co2 - 1000).toBeLessThan(1e-9)
+    expect(JSON.parse(JSON.stringify(co2))).toBe(co2)
+    expect(colourAt(steps('daycare-air-quality', /^二氧化碳/), co2)).toBe('orange')
   })
 
   it("every dashboard shows the estate's clock, whose offset the per-day buckets use", () => {
