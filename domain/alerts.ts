@@ -81,3 +81,41 @@ export const AlertTransition = Type.Object({
   detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 })
 export type AlertTransition = Static<typeof AlertTransition>
+
+// ---- evidence: why a rule raised, in figures (the alert's optional `evidence`, an addition to v1) -----
+// The console says these in the page's language; the English `message` stays as it was for integrators.
+// Each a type alias (not an interface) so that it is a plain JSON record, as `evidence` is typed.
+
+/** air_quality: a limit one reading broke. CO2 and PM2.5 are over a `max`; temperature and humidity
+ * are outside the season's band [min, max]. The CO2 breach also names the level it turns major from. */
+export type AirBreach =
+  | { measure: 'co2Ppm'; value: number; max: number; majorFrom: number }
+  | { measure: 'pm25Ugm3'; value: number; max: number }
+  | { measure: 'tempC' | 'humidityPct'; value: number; min: number; max: number; season: 'summer' | 'winter' }
+
+export type AirQualityEvidence = {
+  /** every limit the raising reading broke, in the order of the message (the first is `lastValue`) */
+  breaches: AirBreach[]
+  /** event time since which the air had been outside the limits without a break */
+  since: number
+  /** the room the sensor reports, as it reports it (a device's text, cleaned) */
+  room?: string
+}
+
+/** display_hardware: what a reading (or a `module_failure` event) showed wrong. */
+export type DisplayFault =
+  | { fault: 'fan' }
+  /** `count` from the reading's `failedModules` or the event's `modules`; absent when the event had none */
+  | { fault: 'modules'; count?: number }
+  | { fault: 'supply'; voltageV: number; minV: number; maxV: number }
+
+export type DisplayHardwareEvidence = { faults: DisplayFault[] }
+
+/**
+ * device_offline: `silent`, no message for `intervals` × `reportIntervalS` since `lastMessageAt`; or
+ * `will`, disconnected (its Will said offline) at `disconnectedAt` and not back within `holdS`.
+ * Times are arrival times, epoch ms.
+ */
+export type DeviceOfflineEvidence =
+  | { reason: 'silent'; lastMessageAt: number; reportIntervalS: number; intervals: number }
+  | { reason: 'will'; disconnectedAt: number; holdS: number; lastMessageAt?: number }

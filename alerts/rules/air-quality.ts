@@ -2,6 +2,7 @@
 // (GB/T 18883: 22–28 °C and 40–80 % in summer, 16–24 °C and 30–60 % in winter), held 15 min to raise,
 // back inside for 10 min to clear. The season is the reading's local month.
 
+import type { AirBreach, AirQualityEvidence } from '../../domain/alerts.ts'
 import { deviceText, NAME_MAX } from '../../domain/device-text.ts'
 import type { DaycareSensorTelemetry } from '../../domain/protocol.ts'
 import type { CatalogueSettings, SeasonBand } from '../settings.ts'
@@ -14,6 +15,8 @@ export interface AirVerdict {
   /** at least one of the reading's fields said anything */
   known: boolean
   breaches: string[]
+  /** the same breaches in figures, for the alert's evidence */
+  figures: AirBreach[]
   major: boolean
   /** the first breaching value, for lastValue */
   value?: number
@@ -31,20 +34,31 @@ export function seasonOf(
 
 /** Pure: which limits this reading breaks. Fields a sensor does not have are simply not judged. */
 export function judgeAir(t: DaycareSensorTelemetry, cfg: CatalogueSettings): AirVerdict {
-  const v: AirVerdict = { known: false, breaches: [], major: false }
-  const breach = (text: string, value: number) => {
+  const v: AirVerdict = { known: false, breaches: [], figures: [], major: false }
+  const breach = (text: string, figure: AirBreach) => {
     v.breaches.push(text)
-    v.value ??= value
+    v.figures.push(figure)
+    v.value ??= figure.value
   }
   if (t.co2Ppm !== undefined) {
     v.known = true
-    if (t.co2Ppm > cfg.airCo2Ppm) breach(`CO2 ${fmt(t.co2Ppm)} ppm > ${fmt(cfg.airCo2Ppm)}`, t.co2Ppm)
+    if (t.co2Ppm > cfg.airCo2Ppm)
+      breach(`CO2 ${fmt(t.co2Ppm)} ppm > ${fmt(cfg.airCo2Ppm)}`, {
+        measure: 'co2Ppm',
+        value: t.co2Ppm,
+        max: cfg.airCo2Ppm,
+        majorFrom: cfg.airCo2MajorPpm,
+      })
     v.major = t.co2Ppm >= cfg.airCo2MajorPpm
   }
   if (t.pm25Ugm3 !== undefined) {
     v.known = true
     if (t.pm25Ugm3 > cfg.airPm25Ugm3)
-      breach(`PM2.5 ${fmt(t.pm25Ugm3)} µg/m³ > ${fmt(cfg.airPm25Ugm3)}`, t.pm25Ugm3)
+      breach(`PM2.5 ${fmt(t.pm25Ugm3)} µg/m³ > ${fmt(cfg.airPm25Ugm3)}`, {
+        measure: 'pm25Ugm3',
+        value: t.pm25Ugm3,
+        max: cfg.airPm25Ugm3,
+      })
   }
   if (t.tempC === undefined && t.humidityPct === undefined) return v
   const season = seasonOf(t.ts, cfg)
@@ -52,14 +66,26 @@ export function judgeAir(t: DaycareSensorTelemetry, cfg: CatalogueSettings): Air
   if (t.tempC !== undefined) {
     v.known = true
     if (t.tempC < b.tempMinC || t.tempC > b.tempMaxC)
-      breach(`${fmt(t.tempC)} °C outside ${fmt(b.tempMinC)}–${fmt(b.tempMaxC)} (${season.name})`, t.tempC)
+      breach(`${fmt(t.tempC)} °C outside ${fmt(b.tempMinC)}–${fmt(b.tempMaxC)} (${season.name})`, {
+        measure: 'tempC',
+        value: t.tempC,
+        min: b.tempMinC,
+        max: b.tempMaxC,
+        season: season.name,
+      })
   }
   if (t.humidityPct !== undefined) {
     v.known = true
     if (t.humidityPct < b.humidityMinPct || t.humidityPct > b.humidityMaxPct)
       breach(
         `humidity ${fmt(t.humidityPct)} % outside ${fmt(b.humidityMinPct)}–${fmt(b.humidityMaxPct)} (${season.name})`,
-        t.humidityPct,
+        {
+          measure: 'humidityPct',
+          value: t.humidityPct,
+          min: b.humidityMinPct,
+          max: b.humidityMaxPct,
+          season: season.name,
+        },
       )
   }
   return v
@@ -94,6 +120,13 @@ export function airQuality(
     out.push({ action: 'clear', type: 'air_quality', at: t.ts, message: `${room}air back inside the limits` })
     return
   }
+  // the air has been bad since the warning level's condition began (a major one began inside it)
+  const since = r.state.since.warning ?? r.state.since[r.change.severity] ?? t.ts
+  const evidence: AirQualityEvidence = {
+    breaches: v.figures,
+    since,
+    ...(roomName ? { room: roomName } : {}),
+  }
   out.push({
     action: 'raise',
     type: 'air_quality',
@@ -101,5 +134,6 @@ export function airQuality(
     at: t.ts,
     message: room + v.breaches.join('; '),
     ...(v.value !== undefined ? { value: v.value } : {}),
+    evidence,
   })
 }

@@ -1,6 +1,8 @@
 // Outdoor-display rules: display_blank (black or frozen while powered, inside operating hours),
 // display_overheat (cabinet temperature), display_hardware (fan, modules, supply rail).
 // Tamper and smoke share the event rules (events.ts).
+import type { DisplayFault, DisplayHardwareEvidence } from '../../domain/alerts.ts'
+import { unreachable } from '../../domain/errors.ts'
 import type { OutdoorDisplayTelemetry } from '../../domain/protocol.ts'
 import { fmt, type RuleContext, S, type Signals } from './context.ts'
 import { inOperatingHours } from './local-time.ts'
@@ -96,15 +98,34 @@ export function displayOverheat(
 }
 
 /** Pure: the hardware faults a reading shows; undefined when it reports none of the three signals. */
-export function hardwareFaults(t: OutdoorDisplayTelemetry, minV: number, maxV: number): string[] | undefined {
+export function hardwareFaults(
+  t: OutdoorDisplayTelemetry,
+  minV: number,
+  maxV: number,
+): DisplayFault[] | undefined {
   if (t.fanOk === undefined && t.failedModules === undefined && t.supplyVoltageV === undefined)
     return undefined
-  const faults: string[] = []
-  if (t.fanOk === false) faults.push('fan failed')
-  if (t.failedModules !== undefined && t.failedModules > 0) faults.push(`${t.failedModules} failed modules`)
+  const faults: DisplayFault[] = []
+  if (t.fanOk === false) faults.push({ fault: 'fan' })
+  if (t.failedModules !== undefined && t.failedModules > 0)
+    faults.push({ fault: 'modules', count: t.failedModules })
   if (t.supplyVoltageV !== undefined && (t.supplyVoltageV < minV || t.supplyVoltageV > maxV))
-    faults.push(`supply ${fmt(t.supplyVoltageV)} V outside ${fmt(minV)}–${fmt(maxV)} V`)
+    faults.push({ fault: 'supply', voltageV: t.supplyVoltageV, minV, maxV })
   return faults
+}
+
+/** A fault in the alert's English message. */
+function faultText(f: DisplayFault): string {
+  switch (f.fault) {
+    case 'fan':
+      return 'fan failed'
+    case 'modules':
+      return f.count === undefined ? 'module failure' : `${f.count} failed modules`
+    case 'supply':
+      return `supply ${fmt(f.voltageV)} V outside ${fmt(f.minV)}–${fmt(f.maxV)} V`
+    default:
+      return unreachable(f, 'display fault')
+  }
 }
 
 /** A reading (or a `module_failure` event: faults given) at `ts`. */
@@ -112,7 +133,7 @@ export function displayHardware(
   s: RulesState,
   ctx: RuleContext,
   ts: number,
-  faults: string[],
+  faults: DisplayFault[],
   restart: boolean,
   out: Signals,
 ): void {
@@ -132,11 +153,13 @@ export function displayHardware(
     out.push({ action: 'clear', type: 'display_hardware', at: ts, message: 'hardware back to normal' })
     return
   }
+  const evidence: DisplayHardwareEvidence = { faults }
   out.push({
     action: 'raise',
     type: 'display_hardware',
     severity: r.change.severity,
     at: ts,
-    message: faults.join('; '),
+    message: faults.map(faultText).join('; '),
+    evidence,
   })
 }

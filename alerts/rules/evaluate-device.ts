@@ -48,7 +48,14 @@ function applyDeviceEvent(s: RulesState, ctx: RuleContext, e: DeviceEvent, out: 
     // the hold timers run on telemetry time: an event older than the newest reading cannot join them
     if (s.lastTs !== null && e.ts < s.lastTs) return
     const n = e.modules
-    displayHardware(s, ctx, e.ts, [n === undefined ? 'module failure' : `${n} failed modules`], false, out)
+    displayHardware(
+      s,
+      ctx,
+      e.ts,
+      [n === undefined ? { fault: 'modules' } : { fault: 'modules', count: n }],
+      false,
+      out,
+    )
     return
   }
   applyEvent(s, ctx, e, out)

@@ -1,6 +1,7 @@
 // device_offline: the one wall-clock rule. No message for offlineIntervals × reportIntervalS, or a Will
 // `offline` that nothing followed for offlineWillHoldS, raises (warning; major for charging piles, a shed
 // without supervision is the fire risk); any message from the device clears.
+import type { DeviceOfflineEvidence } from '../../domain/alerts.ts'
 import type { DecodedMessage } from '../../domain/decode-message.ts'
 import { catalogueSettings } from '../settings.ts'
 import type { EvaluateOffline, RuleDevice, RuleSignal } from '../types.ts'
@@ -32,29 +33,43 @@ export const evaluateOffline: EvaluateOffline = (state, device, nowMs, settings,
   // after a restart every device gets its full timeout (and a Will its hold) from when the engine began
   // listening: the fleet was silent because the service was down, and comes back within seconds
   const since = heardSinceMs ?? Number.NEGATIVE_INFINITY
-  const lastMessageAt = s.lastMessageAt === null ? null : Math.max(s.lastMessageAt, since)
-  const willOfflineAt = s.willOfflineAt === null ? null : Math.max(s.willOfflineAt, since)
-  let at: number | null = null
-  let message = ''
-  if (lastMessageAt !== null && nowMs - lastMessageAt >= timeoutMs) {
-    at = lastMessageAt + timeoutMs
-    message = `no message for ${Math.round(timeoutMs / S)} s (${cfg.offlineIntervals} × report interval)`
+  let raise: { at: number; message: string; evidence: DeviceOfflineEvidence } | undefined
+  if (s.lastMessageAt !== null) {
+    const at = Math.max(s.lastMessageAt, since) + timeoutMs
+    if (nowMs >= at)
+      raise = {
+        at,
+        message: `no message for ${Math.round(timeoutMs / S)} s (${cfg.offlineIntervals} × report interval)`,
+        // the device's own last message, though the timeout may have run from the engine's restart
+        evidence: {
+          reason: 'silent',
+          lastMessageAt: s.lastMessageAt,
+          reportIntervalS: device.reportIntervalS,
+          intervals: cfg.offlineIntervals,
+        },
+      }
   }
-  if (willOfflineAt !== null && nowMs - willOfflineAt >= willHoldMs) {
-    const willAt = willOfflineAt + willHoldMs
-    if (at === null || willAt < at) {
-      at = willAt
-      message = `disconnected (Will offline) for ${Math.round(willHoldMs / S)} s`
-    }
+  if (s.willOfflineAt !== null) {
+    const at = Math.max(s.willOfflineAt, since) + willHoldMs
+    if (nowMs >= at && (raise === undefined || at < raise.at))
+      raise = {
+        at,
+        message: `disconnected (Will offline) for ${Math.round(willHoldMs / S)} s`,
+        evidence: {
+          reason: 'will',
+          disconnectedAt: s.willOfflineAt,
+          holdS: cfg.offlineWillHoldS,
+          ...(s.lastMessageAt === null ? {} : { lastMessageAt: s.lastMessageAt }),
+        },
+      }
   }
-  if (at === null) return { state, signals: [] }
+  if (raise === undefined) return { state, signals: [] }
   s.offline = true
   const signal: RuleSignal = {
     action: 'raise',
     type: 'device_offline',
     severity: offlineSeverity(device),
-    at,
-    message,
+    ...raise,
   }
   return { state: s, signals: [signal] }
 }

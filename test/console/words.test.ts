@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { CommandStepDetail } from '../../alerts/protective-command.ts'
 import { DEFAULT_ALERT_SETTINGS } from '../../alerts/settings.ts'
 import type { StrayWireEvidence } from '../../alerts/stray-wire-explain.ts'
+import type { RuleDevice } from '../../alerts/types.ts'
 import { en } from '../../console/src/i18n/en.ts'
 import { makeFormat } from '../../console/src/i18n/make-format.ts'
 import { makeTranslate } from '../../console/src/i18n/translate.ts'
@@ -24,8 +25,25 @@ import { notificationText } from '../../console/src/parts/notification-words.ts'
 import { strayWireEvidence } from '../../console/src/parts/stray-wire-words.ts'
 import type { Words } from '../../console/src/parts/words.ts'
 import { DEFAULT_UTC_OFFSET_MIN } from '../../console/src/stores/site-settings.ts'
-import { ALERT_TYPES, type Alert, type AlertType } from '../../domain/alerts.ts'
+import {
+  type AirQualityEvidence,
+  ALERT_TYPES,
+  type Alert,
+  type AlertType,
+  type DeviceOfflineEvidence,
+  type DisplayHardwareEvidence,
+} from '../../domain/alerts.ts'
 import { COMMAND_NAMES, EVENT_NAMES, PORT_FAULT_CODES } from '../../domain/protocol.ts'
+import {
+  device,
+  display,
+  perMinute,
+  repeat,
+  room,
+  run,
+  type Step,
+  tick,
+} from '../alerts/rules/rules-support.ts'
 
 const BEIJING = 480
 /** the viewer's phone at the site: its clock is the site's */
@@ -88,6 +106,31 @@ const EVIDENCE: StrayWireEvidence = {
   why: ['step of +176 W', 'flat at 182 W (±1.6 %) for 15 min, no taper yet'],
 }
 
+/** What alerts/rules/air-quality.ts stores: CO2 and the summer band broken since 23:53. */
+const AIR: AirQualityEvidence = {
+  breaches: [
+    { measure: 'co2Ppm', value: 1240, max: 1000, majorFrom: 1500 },
+    { measure: 'tempC', value: 29.5, min: 22, max: 28, season: 'summer' },
+  ],
+  since: LOCAL_2353,
+  room: 'activity',
+}
+/** What alerts/rules/display.ts stores: the fan, three modules and a sagging supply. */
+const HARDWARE: DisplayHardwareEvidence = {
+  faults: [
+    { fault: 'fan' },
+    { fault: 'modules', count: 3 },
+    { fault: 'supply', voltageV: 4.2, minV: 4.5, maxV: 5.5 },
+  ],
+}
+/** What alerts/rules/offline.ts stores: last heard at 23:53, three 60 s reports missed. */
+const OFFLINE: DeviceOfflineEvidence = {
+  reason: 'silent',
+  lastMessageAt: LOCAL_2353,
+  reportIntervalS: 60,
+  intervals: 3,
+}
+
 /** Each type as the rules raise it (alerts/rules/*.ts: which fields they fill), and what a crew reads. */
 const CATALOGUE: Record<
   AlertType,
@@ -124,9 +167,9 @@ const CATALOGUE: Record<
     value: ['182 W', '182 W'],
   },
   device_offline: {
-    alert: { severity: 'warning' },
-    zh: '设备没有按时上报，或已断开连接',
-    en: 'The device has stopped reporting, or has disconnected',
+    alert: { severity: 'warning', evidence: { ...OFFLINE } },
+    zh: '设备自 23:53起没有任何消息，已错过 3 次上报（每 1 分钟一次）',
+    en: 'No message since 23:53: 3 reports missed (one every 1 min)',
   },
   emergency_call: {
     alert: { severity: 'critical', lastValue: 'activity-room' },
@@ -146,9 +189,9 @@ const CATALOGUE: Record<
     en: 'A door opened after hours: east-gate',
   },
   air_quality: {
-    alert: { severity: 'warning', lastValue: 1240 },
-    zh: '室内空气超出标准（二氧化碳、PM2.5、温度或湿度），详见中心页面',
-    en: "Indoor air outside the limits (CO₂, PM2.5, temperature or humidity): see the centre's page",
+    alert: { severity: 'warning', lastValue: 1240, evidence: { ...AIR } },
+    zh: 'activity 的空气自 23:53起超出标准：二氧化碳 1,240 ppm，超过 1,000 ppm；温度 29.5°C，超出夏季范围 22–28°C',
+    en: 'Air in activity outside the limits since 23:53: CO₂ 1,240 ppm, over 1,000 ppm; temperature 29.5°C, outside the summer band 22–28°C',
     value: ['1,240.0', '1,240.0'],
   },
   display_blank: {
@@ -163,9 +206,9 @@ const CATALOGUE: Record<
     en: 'Display cabinet overheating: 63°C',
   },
   display_hardware: {
-    alert: { severity: 'warning' },
-    zh: '屏幕硬件故障（风扇、显示模组或供电电压），详见屏幕页面',
-    en: "Display hardware fault (fan, modules or supply voltage): see the display's page",
+    alert: { severity: 'warning', evidence: { ...HARDWARE } },
+    zh: '屏幕硬件故障：风扇故障；故障显示模组 3 块；供电电压 4.2 V，超出 4.5–5.5 V',
+    en: 'Display hardware fault: fan failed; failed LED modules: 3; supply 4.2 V, outside 4.5–5.5 V',
   },
   display_tamper: {
     alert: { lastValue: true },
@@ -269,6 +312,144 @@ describe('an alert in words', () => {
     // evidence of another detector version, or none: what it has, nothing made up, no crash
     expect(strayWireEvidence({ levelW: 'lots', why: ['x'] }, zh)).toEqual([])
     expect(strayWireEvidence(undefined, english)).toEqual([])
+  })
+
+  it('says an air_quality alert’s every breach from its figures: CO₂ at major, PM2.5, humidity out of the winter band', () => {
+    const a = (evidence: AirQualityEvidence) =>
+      alert('air_quality', { evidence, raisedAt: LOCAL_2353 + 15 * MIN })
+    const major = a({ ...AIR, breaches: [{ measure: 'co2Ppm', value: 1620, max: 1000, majorFrom: 1500 }] })
+    expect(alertSummary(major, zh, BEIJING)).toBe(
+      'activity 的空气自 23:53起超出标准：二氧化碳 1,620 ppm，超过 1,000 ppm（达到 1,500 ppm 为严重）',
+    )
+    expect(alertSummary(major, english, BEIJING)).toBe(
+      'Air in activity outside the limits since 23:53: CO₂ 1,620 ppm, over 1,000 ppm (major from 1,500 ppm)',
+    )
+    const winter = a({
+      breaches: [
+        { measure: 'pm25Ugm3', value: 82.4, max: 75 },
+        { measure: 'humidityPct', value: 25, min: 30, max: 60, season: 'winter' },
+      ],
+      since: LOCAL_2353,
+    })
+    expect(alertSummary(winter, zh, BEIJING)).toBe(
+      '室内空气自 23:53起超出标准：PM2.5 82.4 µg/m³，超过 75 µg/m³；湿度 25%，超出冬季范围 30–60%',
+    )
+    expect(alertSummary(winter, english, BEIJING)).toBe(
+      'Indoor air outside the limits since 23:53: PM2.5 82.4 µg/m³, over 75 µg/m³; humidity 25%, outside the winter band 30–60%',
+    )
+    // a viewer on another clock sees the site's time, marked
+    expect(alertSummary(winter, enAbroad, BEIJING)).toContain('since 23:53 (UTC+8)')
+  })
+
+  it('says a display_hardware alert’s faults, a module_failure event without a count too', () => {
+    const bare = alert('display_hardware', { evidence: { faults: [{ fault: 'modules' }] } })
+    expect(alertSummary(bare, zh)).toBe('屏幕硬件故障：显示模组故障')
+    expect(alertSummary(bare, english)).toBe('Display hardware fault: LED modules failed')
+  })
+
+  it('says when an offline device was last heard, or when it disconnected, and how long was waited', () => {
+    const will = (e: DeviceOfflineEvidence) =>
+      alert('device_offline', { evidence: e, raisedAt: LOCAL_2353 + 2 * MIN })
+    const w1 = will({
+      reason: 'will',
+      disconnectedAt: LOCAL_2353,
+      holdS: 120,
+      lastMessageAt: LOCAL_2353 - MIN,
+    })
+    expect(alertSummary(w1, zh, BEIJING)).toBe(
+      '设备在 23:53断开连接，2 分钟内没有重新连上（最后一条消息在 23:52）',
+    )
+    expect(alertSummary(w1, english, BEIJING)).toBe(
+      'Disconnected at 23:53, not back within 2 min (last message at 23:52)',
+    )
+    const w2 = will({ reason: 'will', disconnectedAt: LOCAL_2353, holdS: 90 })
+    expect(alertSummary(w2, zh, BEIJING)).toBe('设备在 23:53断开连接，90 秒内没有重新连上')
+    expect(alertSummary(w2, english, BEIJING)).toBe('Disconnected at 23:53, not back within 90 s')
+    // heard last a day before the raise (a long report interval, a restart): the date is said too
+    const old = alert('device_offline', {
+      evidence: { ...OFFLINE, reportIntervalS: 3600, intervals: 3 },
+      raisedAt: LOCAL_2353 + 26 * 60 * MIN,
+    })
+    expect(alertSummary(old, zh, BEIJING)).toBe(
+      '设备自 2026-11-21 23:53:00起没有任何消息，已错过 3 次上报（每 60 分钟一次）',
+    )
+    expect(alertSummary(old, english, BEIJING)).toBe(
+      'No message since 11/21/2026, 23:53:00: 3 reports missed (one every 60 min)',
+    )
+  })
+
+  it('says the general sentence for these three when the evidence is missing or of a shape it does not know, and leaves out a figure it does not know', () => {
+    const general = {
+      air_quality: [
+        '室内空气超出标准（二氧化碳、PM2.5、温度或湿度），详见中心页面',
+        'Indoor air outside the limits',
+      ],
+      display_hardware: [
+        '屏幕硬件故障（风扇、显示模组或供电电压），详见屏幕页面',
+        'Display hardware fault (fan',
+      ],
+      device_offline: [
+        '设备没有按时上报，或已断开连接',
+        'The device has stopped reporting, or has disconnected',
+      ],
+    } as const
+    const shapes: unknown[] = [
+      undefined,
+      {},
+      { reason: 'asleep' },
+      { reason: 'silent', lastMessageAt: 'yesterday' },
+      { breaches: 'lots', since: 1 },
+      { faults: [null, 3] },
+      [1, 2],
+    ]
+    for (const [type, [zhText, enStart]] of Object.entries(general))
+      for (const evidence of shapes) {
+        const a = alert(type as AlertType, { severity: 'warning', evidence: evidence as Alert['evidence'] })
+        expect(alertSummary(a, zh, BEIJING), `${type} ${JSON.stringify(evidence)}`).toBe(zhText)
+        expect(alertSummary(a, english, BEIJING).startsWith(enStart), type).toBe(true)
+      }
+    expect(alertSummary(alert('air_quality', { severity: 'warning', evidence: { since: 1 } }), english)).toBe(
+      "Indoor air outside the limits (CO₂, PM2.5, temperature or humidity): see the centre's page",
+    )
+    expect(alertSummary(alert('display_hardware', { evidence: { faults: [{ fault: 'hdmi' }] } }), zh)).toBe(
+      '屏幕硬件故障（风扇、显示模组或供电电压），详见屏幕页面',
+    )
+    // a measure a later rule adds is left out; what is known is still said
+    const later = alert('air_quality', {
+      evidence: { ...AIR, breaches: [{ measure: 'tvocPpb', value: 900, max: 600 }, AIR.breaches[0]] },
+    })
+    expect(alertSummary(later, english, BEIJING)).toBe(
+      'Air in activity outside the limits since 23:53: CO₂ 1,240 ppm, over 1,000 ppm',
+    )
+  })
+
+  it('says what the rules store when they raise, in both languages', () => {
+    const T = LOCAL_2353
+    const said = (dev: RuleDevice, steps: Step[]) => {
+      const raise = run(dev, steps).signals.find((x) => x.action === 'raise')
+      if (raise?.action !== 'raise') throw new Error('the rule did not raise')
+      const a = alert(raise.type, {
+        severity: raise.severity,
+        raisedAt: raise.at,
+        ...(raise.evidence === undefined ? {} : { evidence: raise.evidence }),
+      })
+      return [alertSummary(a, zh, BEIJING), alertSummary(a, english, BEIJING)]
+    }
+    const air = perMinute(T, repeat({ co2Ppm: 1620 }, 16), (ts, v) => room(ts, v))
+    expect(said(device('daycare-sensor'), air)).toEqual([
+      'activity 的空气自 23:53起超出标准：二氧化碳 1,620 ppm，超过 1,000 ppm（达到 1,500 ppm 为严重）',
+      'Air in activity outside the limits since 23:53: CO₂ 1,620 ppm, over 1,000 ppm (major from 1,500 ppm)',
+    ])
+    const screen = perMinute(T, repeat({ fanOk: false, supplyVoltageV: 5.62 }, 3), (ts, v) => display(ts, v))
+    expect(said(device('outdoor-display'), screen)).toEqual([
+      '屏幕硬件故障：风扇故障；供电电压 5.62 V，超出 4.5–5.5 V',
+      'Display hardware fault: fan failed; supply 5.62 V, outside 4.5–5.5 V',
+    ])
+    const silent = [{ ...room(T, { co2Ppm: 600 }), arrivalMs: T }, tick(T + 4 * MIN)]
+    expect(said(device('daycare-sensor'), silent)).toEqual([
+      '设备自 23:53起没有任何消息，已错过 3 次上报（每 1 分钟一次）',
+      'No message since 23:53: 3 reports missed (one every 1 min)',
+    ])
   })
 
   it('tells when a stray-wire load began in the site’s time, as the server’s message does, and marks the zone for a viewer on another clock', () => {

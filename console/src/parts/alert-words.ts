@@ -1,8 +1,9 @@
 // An alert in the page's language, from its structured fields (type, port, lastValue, severity,
-// evidence), never from the server's `message`: that is an English sentence for integrators, and stays
+// evidence: stray-wire-words.ts and evidence-words.ts), never from the server's `message`: that is an English sentence for integrators, and stays
 // in the API as it is. A type or code this console does not know yet still reads as a sentence.
 import type { PORT_FAULT_CODES } from '../../../domain/protocol.ts'
 import type { Alert } from '../types.ts'
+import { airQualitySummary, deviceOfflineSummary, displayHardwareSummary } from './evidence-words.ts'
 import { strayWireSummary } from './stray-wire-words.ts'
 import { known, portName, type Words, withValue } from './words.ts'
 
@@ -36,7 +37,8 @@ type AlertFacts = Pick<Alert, 'type' | 'port' | 'lastValue' | 'raisedAt' | 'evid
 
 /**
  * What is wrong, as one sentence: `3 号端口故障：短路` / `Port 3 fault: short circuit`.
- * `utcOffsetMin`: the site's local time, for a time the sentence names (a stray-wire load's start).
+ * `utcOffsetMin`: the site's local time, for a time the sentence names (a stray-wire load's start, when
+ * the air went bad, when a device was last heard).
  */
 export function alertSummary(a: AlertFacts, w: Words, utcOffsetMin?: number): string {
   const { tr, f } = w
@@ -64,7 +66,7 @@ export function alertSummary(a: AlertFacts, w: Words, utcOffsetMin?: number): st
     case 'stray_wire_charging':
       return strayWireSummary(a, w, utcOffsetMin)
     case 'device_offline':
-      return tr('alertText.device_offline')
+      return deviceOfflineSummary(a, w, utcOffsetMin) ?? tr('alertText.device_offline')
     case 'emergency_call':
       return withValue(w, tr('alertText.emergency_call'), str)
     case 'fall_detected':
@@ -76,13 +78,16 @@ export function alertSummary(a: AlertFacts, w: Words, utcOffsetMin?: number): st
     case 'wandering':
       return withValue(w, tr('alertText.wandering'), str)
     case 'air_quality':
-      return tr(a.severity === 'major' ? 'alertText.air_quality.co2' : 'alertText.air_quality')
+      return (
+        airQualitySummary(a, w, utcOffsetMin) ??
+        tr(a.severity === 'major' ? 'alertText.air_quality.co2' : 'alertText.air_quality')
+      )
     case 'display_blank':
       return withValue(w, tr('alertText.display_blank'), known(SCREENS, v) ? tr(`screen.${v}`) : str)
     case 'display_overheat':
       return withValue(w, tr('alertText.display_overheat'), num === undefined ? undefined : f.celsius(num))
     case 'display_hardware':
-      return tr('alertText.display_hardware')
+      return displayHardwareSummary(a, w) ?? tr('alertText.display_hardware')
     case 'display_tamper':
       return tr('alertText.display_tamper')
     default: {

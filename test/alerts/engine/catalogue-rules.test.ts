@@ -60,6 +60,8 @@ describe('alert engine with the catalogue rules', () => {
     expect(open()).toHaveLength(0)
     await h.tickUntil(T0 + 2 * MIN + 1000, () => open().length > 0, 'the Will held 2 minutes')
     expect(open()).toMatchObject([{ type: 'device_offline', severity: 'major', raisedAt: T0 + 2 * MIN }])
+    // why, in figures the console says in its language: stored with the alert and read back
+    expect(open()[0]!.evidence).toEqual({ reason: 'will', disconnectedAt: T0, holdS: 120, lastMessageAt: T0 })
     h.clock.now = T0 + 5 * MIN
     await h.publish('pile-2', 'telemetry', pileReading(T0 + 5 * MIN, 1, [20]))
     expect(open()).toHaveLength(0)

@@ -132,6 +132,50 @@ describe('air_quality', () => {
     expect(signals[0]!.value).toBe(1234)
   })
 
+  it('carries what was out of bounds in figures, and since when, for the console to say in its language', () => {
+    const { signals } = run(ROOM, series(SUMMER, repeat({ co2Ppm: 1240, tempC: 29.5, pm25Ugm3: 80 }, 16)))
+    expect(signals[0]!.action === 'raise' && signals[0]!.evidence).toEqual({
+      breaches: [
+        { measure: 'co2Ppm', value: 1240, max: 1000, majorFrom: 1500 },
+        { measure: 'pm25Ugm3', value: 80, max: 75 },
+        { measure: 'tempC', value: 29.5, min: 22, max: 28, season: 'summer' },
+      ],
+      since: SUMMER,
+      room: 'activity',
+    })
+    const winter = run(ROOM, series(WINTER, [...repeat({}, 3), ...repeat({ humidityPct: 25 }, 16)])).signals
+    expect(winter[0]!.action === 'raise' && winter[0]!.evidence).toEqual({
+      breaches: [{ measure: 'humidityPct', value: 25, min: 30, max: 60, season: 'winter' }],
+      since: at(WINTER, 3),
+      room: 'activity',
+    })
+  })
+
+  it('on rising to major, the evidence is the new reading and still says since when the air was bad', () => {
+    const { signals } = run(
+      ROOM,
+      series(SUMMER, [...repeat({ co2Ppm: 1200 }, 16), ...repeat({ co2Ppm: 1600 }, 16)]),
+    )
+    expect(signals.map((x) => x.action === 'raise' && [x.severity, x.evidence])).toEqual([
+      [
+        'warning',
+        {
+          breaches: [{ measure: 'co2Ppm', value: 1200, max: 1000, majorFrom: 1500 }],
+          since: SUMMER,
+          room: 'activity',
+        },
+      ],
+      [
+        'major',
+        {
+          breaches: [{ measure: 'co2Ppm', value: 1600, max: 1000, majorFrom: 1500 }],
+          since: SUMMER,
+          room: 'activity',
+        },
+      ],
+    ])
+  })
+
   it('follows overridden season months and bands', () => {
     const cfg = settings({ airSummerMonths: [6, 7, 8], airSummerBand: { tempMaxC: 26 } })
     const steps = series(SUMMER, repeat({ tempC: 27 }, 16))

@@ -200,5 +200,31 @@ describe('display_hardware', () => {
       { action: 'clear', type: 'display_hardware', at: at(DAY, 6) },
     ])
     expect(signals[0]!.message).toBe('3 failed modules')
+    expect(signals[0]!.action === 'raise' && signals[0]!.evidence).toEqual({
+      faults: [{ fault: 'modules', count: 3 }],
+    })
+    const bare = run(SCREEN, [
+      display(at(DAY, 0), OK),
+      event('outdoor-display', at(DAY, 0) + 1, 'module_failure'),
+    ])
+    expect(bare.signals[0]!.action === 'raise' && bare.signals[0]!.evidence).toEqual({
+      faults: [{ fault: 'modules' }],
+    })
+    expect(bare.signals[0]!.message).toBe('module failure')
+  })
+
+  it('carries each fault in figures (fan, modules, the supply against its band) beside the message', () => {
+    const { signals } = run(
+      SCREEN,
+      series(DAY, repeat({ fanOk: false, failedModules: 2, supplyVoltageV: 4.2 }, 3)),
+    )
+    expect(signals[0]!.message).toBe('fan failed; 2 failed modules; supply 4.2 V outside 4.5–5.5 V')
+    expect(signals[0]!.action === 'raise' && signals[0]!.evidence).toEqual({
+      faults: [
+        { fault: 'fan' },
+        { fault: 'modules', count: 2 },
+        { fault: 'supply', voltageV: 4.2, minV: 4.5, maxV: 5.5 },
+      ],
+    })
   })
 })

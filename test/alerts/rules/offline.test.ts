@@ -120,6 +120,34 @@ describe('device_offline', () => {
     ])
   })
 
+  it('carries when the device was last heard and the interval it missed, or when it disconnected', () => {
+    const silent = run(ROOM, [reading(T0), tick(T0 + 185 * SEC)]).signals[0]!
+    expect(silent.action === 'raise' && silent.evidence).toEqual({
+      reason: 'silent',
+      lastMessageAt: T0,
+      reportIntervalS: 60,
+      intervals: 3,
+    })
+    const will = run(ROOM, [
+      reading(T0),
+      status('daycare-sensor', false, T0 + 10 * SEC),
+      tick(T0 + 131 * SEC),
+    ]).signals[0]!
+    expect(will.action === 'raise' && will.evidence).toEqual({
+      reason: 'will',
+      disconnectedAt: T0 + 10 * SEC,
+      holdS: 120,
+      lastMessageAt: T0,
+    })
+    // a Will from a device not heard from since the engine started: no last message to name
+    const never = run(ROOM, [status('daycare-sensor', false, T0), tick(T0 + 121 * SEC)]).signals[0]!
+    expect(never.action === 'raise' && never.evidence).toEqual({
+      reason: 'will',
+      disconnectedAt: T0,
+      holdS: 120,
+    })
+  })
+
   it('keeps the timeout on arrival time: a backfill of old readings counts as the device speaking now', () => {
     const steps = [live(room(T0 - 86_400_000, { co2Ppm: 600 }), T0), tick(T0 + 170 * SEC)]
     expect(run(ROOM, steps).signals).toEqual([])
