@@ -15,11 +15,6 @@ import {
   T0,
 } from './notify-support.ts'
 
-/** Ticks every 30 s from `from` to `to` inclusive. */
-async function run(h: NotifyHarness, from: number, to: number) {
-  for (let t = from; t <= to; t += 30 * SEC) await h.tickAt(t)
-}
-
 /** Every alert change the receiver was told of, as `alertId:reason`. */
 const told = (rx: Receiver) =>
   rx.received.flatMap((r) =>
@@ -51,7 +46,7 @@ describe('the hand-off from the alert engine to the notifier', () => {
     other.exec('COMMIT')
     other.close()
     h.restart({}, 'crash')
-    await run(h, T0 + 2 * SEC, T0 + 2 * MIN)
+    await h.tickEvery(T0 + 2 * SEC, T0 + 2 * MIN)
     expect(told(rx)).toEqual([`${alert.id}:raised`])
   })
 
@@ -62,7 +57,7 @@ describe('the hand-off from the alert engine to the notifier', () => {
     // committed and announced to a notifier that is gone
     h.commit(change(alert, 'raised', T0))
     h.restart()
-    await run(h, T0, T0 + 2 * MIN)
+    await h.tickEvery(T0, T0 + 2 * MIN)
     expect(told(rx)).toEqual([`${alert.id}:raised`])
   })
 
@@ -70,12 +65,12 @@ describe('the hand-off from the alert engine to the notifier', () => {
     h.route({ channelIds: [h.webhook(rx.url)], repeatEveryMin: { critical: null } })
     const alert = makeAlert({ severity: 'critical' })
     h.emit(change(alert, 'raised', T0))
-    await run(h, T0, T0 + MIN)
+    await h.tickEvery(T0, T0 + MIN)
     expect(told(rx)).toEqual([`${alert.id}:raised`])
     h.restart()
-    await run(h, T0 + 90 * SEC, T0 + 3 * MIN)
+    await h.tickEvery(T0 + 90 * SEC, T0 + 3 * MIN)
     h.restart({}, 'crash')
-    await run(h, T0 + 3 * MIN + 30 * SEC, T0 + 5 * MIN)
+    await h.tickEvery(T0 + 3 * MIN + 30 * SEC, T0 + 5 * MIN)
     expect(told(rx)).toEqual([`${alert.id}:raised`])
   })
 
@@ -85,7 +80,7 @@ describe('the hand-off from the alert engine to the notifier', () => {
     const cleared = makeAlert({ severity: 'critical', siteId: 'acme-shed-2' })
     h.emit(change(acked, 'raised', T0))
     h.emit(change(cleared, 'raised', T0))
-    await run(h, T0, T0 + MIN)
+    await h.tickEvery(T0, T0 + MIN)
     expect(told(rx).sort()).toEqual([`${acked.id}:raised`, `${cleared.id}:raised`].sort())
     h.restart({}, 'crash')
     const at = T0 + 2 * MIN
@@ -102,7 +97,7 @@ describe('the hand-off from the alert engine to the notifier', () => {
     })
     h.restart()
     // critical alerts repeat every 5 min while active: neither may repeat now
-    await run(h, T0 + 2 * MIN + 30 * SEC, T0 + 30 * MIN)
+    await h.tickEvery(T0 + 2 * MIN + 30 * SEC, T0 + 30 * MIN)
     expect(told(rx).sort()).toEqual(
       [`${acked.id}:raised`, `${cleared.id}:raised`, `${cleared.id}:cleared`].sort(),
     )
@@ -116,11 +111,11 @@ describe('the hand-off from the alert engine to the notifier', () => {
     // a database from before the notifier kept its place in the history
     h.db.exec('DELETE FROM notify_cursor')
     h.restart()
-    await run(h, T0, T0 + MIN)
+    await h.tickEvery(T0, T0 + MIN)
     expect(rx.received).toHaveLength(0)
     const fresh = makeAlert({ severity: 'critical', siteId: 'acme-shed-2' })
     h.emit(change(fresh, 'raised', T0 + MIN))
-    await run(h, T0 + 90 * SEC, T0 + 3 * MIN)
+    await h.tickEvery(T0 + 90 * SEC, T0 + 3 * MIN)
     expect(told(rx)).toEqual([`${fresh.id}:raised`])
   })
 
@@ -134,7 +129,7 @@ describe('the hand-off from the alert engine to the notifier', () => {
     // a value that is not JSON: whatever wrote it, it must not hold every later page back
     h.engine.db.prepare("UPDATE alert_transitions SET value = 'not json' WHERE alert_id = ?").run(bad.id)
     h.emit(change(after, 'raised', T0))
-    await run(h, T0, T0 + MIN)
+    await h.tickEvery(T0, T0 + MIN)
     expect(told(rx).sort()).toEqual([`${before.id}:raised`, `${after.id}:raised`].sort())
   })
 
@@ -150,9 +145,9 @@ describe('the hand-off from the alert engine to the notifier', () => {
     })
     h.restart()
     expect(await h.metric('courtyard_notification_changes_unplanned')).toBe(1200)
-    await run(h, T0 + 2 * SEC, T0 + 2 * MIN)
+    await h.tickEvery(T0 + 2 * SEC, T0 + 2 * MIN)
     h.restart({}, 'crash')
-    await run(h, T0 + 2 * MIN + 30 * SEC, T0 + 4 * MIN)
+    await h.tickEvery(T0 + 2 * MIN + 30 * SEC, T0 + 4 * MIN)
     const got = told(rx)
     expect(got).toHaveLength(1200)
     expect(new Set(got)).toEqual(new Set(alerts.map((a) => `${a.id}:raised`)))

@@ -11,11 +11,6 @@ import {
   T0,
 } from './notify-support.ts'
 
-/** Ticks every 30 s from `from` to `to` inclusive. */
-async function run(h: NotifyHarness, from: number, to: number) {
-  for (let t = from; t <= to; t += 30 * SEC) await h.tickAt(t)
-}
-
 describe('repeats, escalation and clears', () => {
   let h: NotifyHarness
   let rx: Receiver
@@ -35,7 +30,7 @@ describe('repeats, escalation and clears', () => {
     h.route({ channelIds: [h.webhook(rx.url)] })
     const alert = makeAlert({ severity: 'critical' })
     h.emit(change(alert, 'raised', T0))
-    await run(h, T0, T0 + 11 * MIN)
+    await h.tickEvery(T0, T0 + 11 * MIN)
     expect(rx.received.map((r) => r.body.reason)).toEqual(['raised', 'repeat', 'repeat'])
     // repeats are 5 min apart on the notifier's clock
     expect(rx.received.map((r) => r.body.sentAt - T0)).toEqual([30 * SEC, 5 * MIN, 10 * MIN])
@@ -47,7 +42,7 @@ describe('repeats, escalation and clears', () => {
       acknowledgedBy: 'crew',
     }
     h.emit(change(acked, 'acknowledged', T0 + 11 * MIN))
-    await run(h, T0 + 11 * MIN, T0 + 40 * MIN)
+    await h.tickEvery(T0 + 11 * MIN, T0 + 40 * MIN)
     expect(rx.received).toHaveLength(3)
   })
 
@@ -61,7 +56,7 @@ describe('repeats, escalation and clears', () => {
         T0,
       ),
     )
-    await run(h, T0, T0 + 61 * MIN)
+    await h.tickEvery(T0, T0 + 61 * MIN)
     const reasons = rx.received.map((r) => `${r.body.alert.type}:${r.body.reason}`).sort()
     expect(reasons).toEqual([
       'display_hardware:raised',
@@ -75,14 +70,14 @@ describe('repeats, escalation and clears', () => {
     h.route({ channelIds: [h.webhook(rx.url)], escalateAfterMin: 15, escalateTo: [h.webhook(rx2.url)] })
     const alert = makeAlert({ severity: 'critical' })
     h.emit(change(alert, 'raised', T0))
-    await run(h, T0, T0 + 14 * MIN + 30 * SEC)
+    await h.tickEvery(T0, T0 + 14 * MIN + 30 * SEC)
     expect(rx2.received).toHaveLength(0)
     await h.tickAt(T0 + 15 * MIN)
     expect(rx2.received).toHaveLength(1)
     expect(rx2.received[0]!.body).toMatchObject({ reason: 'escalation', alert: { id: alert.id } })
     expect(rx2.received[0]!.body.title).toMatch(/ESCALATED/)
     // from then on repeats go to both
-    await run(h, T0 + 15 * MIN + 30 * SEC, T0 + 20 * MIN)
+    await h.tickEvery(T0 + 15 * MIN + 30 * SEC, T0 + 20 * MIN)
     expect(rx2.received.map((r) => r.body.reason)).toEqual(['escalation', 'repeat'])
     expect(rx.received.map((r) => r.body.reason)).toEqual(['raised', 'repeat', 'repeat', 'repeat', 'repeat'])
   })
@@ -91,9 +86,9 @@ describe('repeats, escalation and clears', () => {
     h.route({ channelIds: [h.webhook(rx.url)], escalateAfterMin: 15, escalateTo: [h.webhook(rx2.url)] })
     const alert = makeAlert({ severity: 'major' })
     h.emit(change(alert, 'raised', T0))
-    await run(h, T0, T0 + 10 * MIN)
+    await h.tickEvery(T0, T0 + 10 * MIN)
     h.emit(change({ ...alert, state: 'acknowledged' }, 'acknowledged', T0 + 10 * MIN))
-    await run(h, T0 + 10 * MIN, T0 + 60 * MIN)
+    await h.tickEvery(T0 + 10 * MIN, T0 + 60 * MIN)
     expect(rx2.received).toHaveLength(0)
     expect(rx.received).toHaveLength(1)
   })
@@ -102,10 +97,10 @@ describe('repeats, escalation and clears', () => {
     h.route({ channelIds: [h.webhook(rx.url)], escalateAfterMin: 5, escalateTo: [h.webhook(rx2.url)] })
     const alert = makeAlert({ severity: 'critical' })
     h.emit(change(alert, 'raised', T0))
-    await run(h, T0, T0 + 6 * MIN)
+    await h.tickEvery(T0, T0 + 6 * MIN)
     const cleared = { ...alert, state: 'cleared' as const, clearedAt: T0 + 6 * MIN }
     h.emit(change(cleared, 'cleared', T0 + 6 * MIN))
-    await run(h, T0 + 6 * MIN + 30 * SEC, T0 + 30 * MIN)
+    await h.tickEvery(T0 + 6 * MIN + 30 * SEC, T0 + 30 * MIN)
     expect(rx.received.at(-1)!.body).toMatchObject({ reason: 'cleared', alert: { state: 'cleared' } })
     expect(rx.received.at(-1)!.body.title).toMatch(/^\[CLEARED\] smoke at Shed A/)
     expect(rx2.received.at(-1)!.body.reason).toBe('cleared')
@@ -118,7 +113,7 @@ describe('repeats, escalation and clears', () => {
     h.emit(change(alert, 'raised', T0))
     await h.tickAt(T0 + 30 * SEC)
     h.emit(change({ ...alert, state: 'cleared' }, 'cleared', T0 + MIN))
-    await run(h, T0 + MIN, T0 + 5 * MIN)
+    await h.tickEvery(T0 + MIN, T0 + 5 * MIN)
     expect(rx.received.map((r) => r.body.reason)).toEqual(['raised'])
   })
 
@@ -134,9 +129,9 @@ describe('repeats, escalation and clears', () => {
     expect(rx.received.map((r) => r.body.reason)).toEqual(['raised'])
 
     h.config.updateRoute({ ...route, enabled: false })
-    await run(h, T0 + MIN, T0 + 31 * MIN)
+    await h.tickEvery(T0 + MIN, T0 + 31 * MIN)
     h.emit(change({ ...alert, state: 'cleared', clearedAt: T0 + 32 * MIN }, 'cleared', T0 + 32 * MIN))
-    await run(h, T0 + 32 * MIN, T0 + 35 * MIN)
+    await h.tickEvery(T0 + 32 * MIN, T0 + 35 * MIN)
     expect(rx.received.map((r) => r.body.reason)).toEqual(['raised'])
     expect(rx2.received).toHaveLength(0)
     expect(h.db.prepare('SELECT * FROM notify_tracking WHERE alert_id = ?').all(alert.id)).toEqual([])
@@ -150,9 +145,9 @@ describe('repeats, escalation and clears', () => {
     await h.tickAt(T0 + 30 * SEC)
 
     h.config.updateRoute({ ...narrowed, siteIds: ['acme-shed-2'] })
-    await run(h, T0 + MIN, T0 + 11 * MIN)
+    await h.tickEvery(T0 + MIN, T0 + 11 * MIN)
     h.emit(change({ ...alert, state: 'cleared', clearedAt: T0 + 12 * MIN }, 'cleared', T0 + 12 * MIN))
-    await run(h, T0 + 12 * MIN, T0 + 14 * MIN)
+    await h.tickEvery(T0 + 12 * MIN, T0 + 14 * MIN)
     expect(rx.received.map((r) => r.body.reason)).toEqual(['raised'])
     expect(rx2.received.map((r) => r.body.reason)).toEqual(['raised', 'repeat', 'repeat', 'cleared'])
   })
@@ -191,7 +186,7 @@ describe('repeats, escalation and clears', () => {
       'severity_changed:critical',
     ])
     // critical repeats every 5 min from the rise (T0 + 3 min)
-    await run(h, T0 + 4 * MIN + 30 * SEC, T0 + 8 * MIN + 30 * SEC)
+    await h.tickEvery(T0 + 4 * MIN + 30 * SEC, T0 + 8 * MIN + 30 * SEC)
     expect(rx.received.at(-1)!.body.reason).toBe('repeat')
     expect(rx.received).toHaveLength(3)
   })
@@ -202,7 +197,7 @@ describe('repeats, escalation and clears', () => {
     h.emit(change(alert, 'raised', T0))
     h.emit(change(alert, 'raised', T0))
     h.emit(change({ ...alert, count: 2, lastValue: true }, 'repeated', T0 + 10 * SEC))
-    await run(h, T0, T0 + 5 * MIN)
+    await h.tickEvery(T0, T0 + 5 * MIN)
     expect(rx.received).toHaveLength(1)
     expect(rx.received[0]!.body.items).toHaveLength(1)
   })
@@ -210,9 +205,9 @@ describe('repeats, escalation and clears', () => {
   it('keeps repeat and escalation timers across a restart of the notifier', async () => {
     h.route({ channelIds: [h.webhook(rx.url)], escalateAfterMin: 10, escalateTo: [h.webhook(rx2.url)] })
     h.emit(change(makeAlert(), 'raised', T0))
-    await run(h, T0, T0 + 2 * MIN)
+    await h.tickEvery(T0, T0 + 2 * MIN)
     h.restart()
-    await run(h, T0 + 2 * MIN, T0 + 10 * MIN)
+    await h.tickEvery(T0 + 2 * MIN, T0 + 10 * MIN)
     expect(rx.received.map((r) => r.body.reason)).toEqual(['raised', 'repeat', 'repeat'])
     expect(rx2.received.map((r) => r.body.reason)).toEqual(['escalation'])
   })
@@ -224,11 +219,11 @@ describe('repeats, escalation and clears', () => {
     const alert = makeAlert({ severity: 'critical' })
     engine.set(alert.id, alert)
     h.emit(change(alert, 'raised', T0))
-    await run(h, T0, T0 + 5 * MIN)
+    await h.tickEvery(T0, T0 + 5 * MIN)
     expect(rx.received.map((r) => r.body.reason)).toEqual(['raised', 'repeat'])
     // acknowledged while the notifier was not listening: no bus event, only the engine knows
     engine.set(alert.id, { ...alert, state: 'acknowledged' })
-    await run(h, T0 + 5 * MIN + 30 * SEC, T0 + 30 * MIN)
+    await h.tickEvery(T0 + 5 * MIN + 30 * SEC, T0 + 30 * MIN)
     expect(rx.received).toHaveLength(2)
     const rows = h.db.prepare('SELECT state FROM notify_tracking WHERE alert_id = ?').all(alert.id)
     expect(rows).toEqual([{ state: 'acknowledged' }])
@@ -240,7 +235,7 @@ describe('repeats, escalation and clears', () => {
     h.emit(change(alert, 'raised', T0))
     await h.tickAt(T0 + 30 * SEC)
     h.emit(change({ ...alert, count: 7, lastValue: 81.5 }, 'repeated', T0 + 2 * MIN))
-    await run(h, T0 + MIN, T0 + 5 * MIN)
+    await h.tickEvery(T0 + MIN, T0 + 5 * MIN)
     expect(rx.received.map((r) => [r.body.reason, r.body.alert.count, r.body.alert.lastValue])).toEqual([
       ['raised', 1, 76],
       ['repeat', 7, 81.5],

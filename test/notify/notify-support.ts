@@ -204,6 +204,8 @@ export interface NotifyHarness {
   commit(c: AlertChange): void
   /** sets the clock and runs a tick */
   tickAt(t: number): Promise<void>
+  /** ticks every `stepMs` (30 s unless given) from `from` to `to` inclusive */
+  tickEvery(from: number, to: number, stepMs?: number): Promise<void>
   route(over: Partial<NotificationRoute> & { channelIds: string[] }): NotificationRoute
   webhook(
     url: string,
@@ -272,6 +274,12 @@ export function startNotifyHarness(over: Partial<NotifierDeps> = {}): NotifyHarn
     async tickAt(t) {
       clock.t = t
       await notifier.tick(t)
+    },
+    async tickEvery(from, to, stepMs = 30 * SEC) {
+      for (let t = from; t <= to; t += stepMs) {
+        clock.t = t
+        await notifier.tick(t)
+      }
     },
     route: (o) =>
       config.createRoute({

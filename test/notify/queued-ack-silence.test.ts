@@ -17,11 +17,6 @@ import {
   T0,
 } from './notify-support.ts'
 
-/** Ticks every 30 s from `from` to `to` inclusive. */
-async function run(h: NotifyHarness, from: number, to: number) {
-  for (let t = from; t <= to; t += 30 * SEC) await h.tickAt(t)
-}
-
 const acknowledged = (alert: Alert, at: number): Alert => ({
   ...alert,
   state: 'acknowledged',
@@ -61,7 +56,7 @@ describe('pages queued before an acknowledgement or a silence', () => {
     const alert = makeAlert({ severity: 'critical' })
     h.emit(change(alert, 'raised', T0))
     // the raise fails from 30 s on; at 5 min a repeat and the escalation are queued and fail too
-    await run(h, T0, T0 + 6 * MIN)
+    await h.tickEvery(T0, T0 + 6 * MIN)
     expect(await h.metric('courtyard_notifications_total', { outcome: 'failed' })).toBeGreaterThanOrEqual(3)
     // (the escalation and the repeat are made in the same tick: in no particular order)
     const states = () => log(alert.id).sent.map((e) => `${e.reason}:${e.state}`)
@@ -69,7 +64,7 @@ describe('pages queued before an acknowledgement or a silence', () => {
 
     h.emit(change(acknowledged(alert, T0 + 7 * MIN), 'acknowledged', T0 + 7 * MIN))
     const [crew, escalation] = await receiversBack()
-    await run(h, T0 + 8 * MIN, T0 + 40 * MIN)
+    await h.tickEvery(T0 + 8 * MIN, T0 + 40 * MIN)
 
     expect(crew.received).toEqual([])
     expect(escalation.received).toEqual([])
@@ -96,14 +91,14 @@ describe('pages queued before an acknowledgement or a silence', () => {
     h.route({ channelIds: [h.webhook(url(ports[0]))], repeatEveryMin: { critical: null } })
     const alert = makeAlert({ severity: 'critical' })
     h.emit(change(alert, 'raised', T0))
-    await run(h, T0, T0 + 2 * MIN)
+    await h.tickEvery(T0, T0 + 2 * MIN)
     const acked = acknowledged(alert, T0 + 2 * MIN)
     h.emit(change(acked, 'acknowledged', T0 + 2 * MIN))
     h.emit(change({ ...acked, state: 'cleared', clearedAt: T0 + 3 * MIN }, 'cleared', T0 + 3 * MIN))
     // the clear is queued at 3 min 30 s, behind the raise, and fails too
-    await run(h, T0 + 2 * MIN + 30 * SEC, T0 + 4 * MIN)
+    await h.tickEvery(T0 + 2 * MIN + 30 * SEC, T0 + 4 * MIN)
     const [crew] = await receiversBack()
-    await run(h, T0 + 4 * MIN + 30 * SEC, T0 + 20 * MIN)
+    await h.tickEvery(T0 + 4 * MIN + 30 * SEC, T0 + 20 * MIN)
 
     expect(crew.received).toEqual([])
     const sent = log(alert.id).sent
@@ -119,16 +114,16 @@ describe('pages queued before an acknowledgement or a silence', () => {
     h.route({ channelIds: [h.webhook(url(ports[0]))], repeatEveryMin: { major: null, critical: null } })
     const alert = makeAlert({ severity: 'major' })
     h.emit(change(alert, 'raised', T0))
-    await run(h, T0, T0 + 2 * MIN)
+    await h.tickEvery(T0, T0 + 2 * MIN)
     const acked = acknowledged(alert, T0 + 2 * MIN)
     h.emit(change(acked, 'acknowledged', T0 + 2 * MIN))
     const [crew] = await receiversBack()
     // the raise is dropped; the rise in severity is paged (for an acknowledged alert too) and goes
     const worse = { ...acked, severity: 'critical' as const }
     h.emit(change(worse, 'severity_changed', T0 + 3 * MIN))
-    await run(h, T0 + 3 * MIN, T0 + 10 * MIN)
+    await h.tickEvery(T0 + 3 * MIN, T0 + 10 * MIN)
     h.emit(change({ ...worse, state: 'cleared', clearedAt: T0 + 11 * MIN }, 'cleared', T0 + 11 * MIN))
-    await run(h, T0 + 11 * MIN, T0 + 13 * MIN)
+    await h.tickEvery(T0 + 11 * MIN, T0 + 13 * MIN)
 
     expect(crew.received.map((r) => r.body.reason)).toEqual(['severity_changed', 'cleared'])
     expect(log(alert.id).sent.map((e) => `${e.reason}:${e.state}`)).toEqual([
@@ -144,7 +139,7 @@ describe('pages queued before an acknowledgement or a silence', () => {
     const alert = makeAlert({ severity: 'critical' })
     h.emit(change(alert, 'raised', T0))
     h.emit(change({ ...alert, state: 'cleared', clearedAt: T0 + 10 * SEC }, 'cleared', T0 + 10 * SEC))
-    await run(h, T0, T0 + 2 * MIN)
+    await h.tickEvery(T0, T0 + 2 * MIN)
 
     expect(crew.received).toHaveLength(1)
     const items = crew.received[0]!.body.items as { reason: string }[]
@@ -157,18 +152,18 @@ describe('pages queued before an acknowledgement or a silence', () => {
     const other = makeAlert({ type: 'port_overheat', port: 2, raisedAt: T0 + 5 * SEC })
     h.emit(change(acked, 'raised', T0))
     h.emit(change(other, 'raised', T0 + 5 * SEC))
-    await run(h, T0, T0 + MIN)
+    await h.tickEvery(T0, T0 + MIN)
     const ackedNow = acknowledged(acked, T0 + 2 * MIN)
     h.emit(change(ackedNow, 'acknowledged', T0 + 2 * MIN))
     const [crew] = await receiversBack()
     // one page goes, with the other alert only
-    await run(h, T0 + 2 * MIN, T0 + 10 * MIN)
+    await h.tickEvery(T0 + 2 * MIN, T0 + 10 * MIN)
     expect(crew.received).toHaveLength(1)
 
     const at = T0 + 11 * MIN
     h.emit(change({ ...ackedNow, state: 'cleared', clearedAt: at }, 'cleared', at))
     h.emit(change({ ...other, state: 'cleared', clearedAt: at }, 'cleared', at))
-    await run(h, at, at + 2 * MIN)
+    await h.tickEvery(at, at + 2 * MIN)
 
     expect(crew.received).toHaveLength(2)
     const clears = crew.received[1]!.body.items as { reason: string; alert: { id: string } }[]
@@ -186,7 +181,7 @@ describe('pages queued before an acknowledgement or a silence', () => {
     h.route({ channelIds: [h.webhook(url(ports[0]))] })
     const alert = makeAlert({ severity: 'critical' })
     h.emit(change(alert, 'raised', T0))
-    await run(h, T0, T0 + 6 * MIN)
+    await h.tickEvery(T0, T0 + 6 * MIN)
     const silence = h.config.createSilence({
       tenantId: 'acme',
       matchers: { deviceId: alert.deviceId },
@@ -196,7 +191,7 @@ describe('pages queued before an acknowledgement or a silence', () => {
       createdBy: 'user:crew',
     })
     const [crew] = await receiversBack()
-    await run(h, T0 + 7 * MIN, T0 + 29 * MIN + 30 * SEC)
+    await h.tickEvery(T0 + 7 * MIN, T0 + 29 * MIN + 30 * SEC)
 
     expect(crew.received).toEqual([])
     const during = log(alert.id)
@@ -209,7 +204,7 @@ describe('pages queued before an acknowledgement or a silence', () => {
     )
 
     // still active and unacknowledged when the silence ends: its next repeat goes
-    await run(h, T0 + 30 * MIN, T0 + 31 * MIN)
+    await h.tickEvery(T0 + 30 * MIN, T0 + 31 * MIN)
     expect(crew.received.map((r) => r.body.reason)).toEqual(['repeat'])
   })
 
@@ -219,10 +214,10 @@ describe('pages queued before an acknowledgement or a silence', () => {
     const other = makeAlert({ type: 'port_overheat', port: 2, raisedAt: T0 + 5 * SEC })
     h.emit(change(acked, 'raised', T0))
     h.emit(change(other, 'raised', T0 + 5 * SEC))
-    await run(h, T0, T0 + MIN)
+    await h.tickEvery(T0, T0 + MIN)
     h.emit(change(acknowledged(acked, T0 + 2 * MIN), 'acknowledged', T0 + 2 * MIN))
     const [crew] = await receiversBack()
-    await run(h, T0 + 2 * MIN, T0 + 10 * MIN)
+    await h.tickEvery(T0 + 2 * MIN, T0 + 10 * MIN)
 
     expect(crew.received).toHaveLength(1)
     const page = crew.received[0]!.body

@@ -18,11 +18,6 @@ import {
   T0,
 } from './notify-support.ts'
 
-/** Ticks every 10 s from `from` to `to` inclusive. */
-async function run(h: NotifyHarness, from: number, to: number) {
-  for (let t = from; t <= to; t += 10 * SEC) await h.tickAt(t)
-}
-
 describe('a queued page alerts.db refuses to judge', () => {
   let h: NotifyHarness
   let rx: Receiver
@@ -43,7 +38,7 @@ describe('a queued page alerts.db refuses to judge', () => {
     h.db.prepare(`UPDATE alerts SET last_value = '{"celsius":' WHERE id = ?`).run(unreadable.id)
 
     // both pages are made at 30 s, the unreadable alert's first; for a minute neither goes
-    await run(h, T0 + 30 * SEC, T0 + 80 * SEC)
+    await h.tickEvery(T0 + 30 * SEC, T0 + 80 * SEC, 10 * SEC)
     expect(rx.received).toEqual([])
     expect(createDeliveryStore(h.db).forAlert(behind.id).sent).toMatchObject([{ state: 'pending' }])
 
@@ -62,13 +57,13 @@ describe('a queued page alerts.db refuses to judge', () => {
     const first = makeAlert()
     h.emit(change(first, 'raised', T0))
     unreadable(first)
-    await run(h, T0 + 30 * SEC, T0 + 90 * SEC)
+    await h.tickEvery(T0 + 30 * SEC, T0 + 90 * SEC, 10 * SEC)
     expect(ids()).toEqual([[first.id]])
 
     const later = makeAlert({ type: 'port_overheat', port: 3, raisedAt: T0 + 10 * MIN })
     h.emit(change(later, 'raised', T0 + 10 * MIN))
     unreadable(later)
-    await run(h, T0 + 10 * MIN + 30 * SEC, T0 + 11 * MIN + 20 * SEC)
+    await h.tickEvery(T0 + 10 * MIN + 30 * SEC, T0 + 11 * MIN + 20 * SEC, 10 * SEC)
     expect(ids()).toEqual([[first.id]])
     await h.tickAt(T0 + 11 * MIN + 30 * SEC)
     expect(ids()).toEqual([[first.id], [later.id]])
@@ -92,7 +87,7 @@ describe('a queued page alerts.db refuses to judge', () => {
     h.db.exec(`CREATE TRIGGER refuse_drops BEFORE UPDATE OF dropped_at ON notify_outbox_alerts
                BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`)
 
-    await run(h, T0 + 30 * SEC, T0 + 80 * SEC)
+    await h.tickEvery(T0 + 30 * SEC, T0 + 80 * SEC, 10 * SEC)
     expect(rx.received).toEqual([])
     await h.tickAt(T0 + 90 * SEC)
     // the first page without the acknowledged alert; the second had nothing left to send

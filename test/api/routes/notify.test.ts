@@ -405,37 +405,45 @@ describe('notification API', () => {
     }
   })
 
-  it('lists a page dropped because its alert was acknowledged while it waited for the receiver, naming who acknowledged', async () => {
+  /**
+   * A smoke alert raised while the channel's receiver is down (its port refuses connections), its raise
+   * tried once, then acknowledged by ann at T0 + 1 min. The caller stops the notifier.
+   */
+  const acknowledgedWhileReceiverDown = async () => {
     const { bus, notifier } = notifierOnApi()
+    await rx.close()
+    const ch = await a.call('POST', '/api/v1/notification-channels', tokens.acmeManager, {
+      type: 'webhook',
+      name: 'hook',
+      url: `${rx.url}/in`,
+    })
+    await a.call('POST', '/api/v1/notification-routes', tokens.acmeManager, {
+      name: 'all',
+      channelIds: [ch.body.id],
+      repeatEveryMin: { critical: null },
+    })
+    const alert = makeAlert({ type: 'smoke' })
+    const engine = createAlertStore(a.db as AlertsDb)
+    const emit = (c: ReturnType<typeof change>) => {
+      commitChange(engine, c)
+      bus.emit('change', c)
+    }
+    emit(change(alert, 'raised', T0))
+    a.clock.t = T0 + 30 * SEC
+    await notifier.tick(a.clock.t)
+    const acked = {
+      ...alert,
+      state: 'acknowledged' as const,
+      acknowledgedAt: T0 + MIN,
+      acknowledgedBy: 'user:ann',
+    }
+    emit(change(acked, 'acknowledged', T0 + MIN, { by: 'user:ann' }))
+    return { notifier, ch, alert, acked, emit }
+  }
+
+  it('lists a page dropped because its alert was acknowledged while it waited for the receiver, naming who acknowledged', async () => {
+    const { notifier, ch, alert } = await acknowledgedWhileReceiverDown()
     try {
-      // the receiver is down: its port refuses connections
-      await rx.close()
-      const ch = await a.call('POST', '/api/v1/notification-channels', tokens.acmeManager, {
-        type: 'webhook',
-        name: 'hook',
-        url: `${rx.url}/in`,
-      })
-      await a.call('POST', '/api/v1/notification-routes', tokens.acmeManager, {
-        name: 'all',
-        channelIds: [ch.body.id],
-        repeatEveryMin: { critical: null },
-      })
-      const alert = makeAlert({ type: 'smoke' })
-      const engine = createAlertStore(a.db as AlertsDb)
-      const emit = (c: ReturnType<typeof change>) => {
-        commitChange(engine, c)
-        bus.emit('change', c)
-      }
-      emit(change(alert, 'raised', T0))
-      a.clock.t = T0 + 30 * SEC
-      await notifier.tick(a.clock.t)
-      const acked = {
-        ...alert,
-        state: 'acknowledged' as const,
-        acknowledgedAt: T0 + MIN,
-        acknowledgedBy: 'user:ann',
-      }
-      emit(change(acked, 'acknowledged', T0 + MIN, { by: 'user:ann' }))
       // the raise's next retry
       a.clock.t = T0 + 2 * MIN
       await notifier.tick(a.clock.t)
@@ -461,35 +469,8 @@ describe('notification API', () => {
   })
 
   it('lists the clear of an alert whose raise never reached the channel as dropped, never paged', async () => {
-    const { bus, notifier } = notifierOnApi()
+    const { notifier, ch, alert, acked, emit } = await acknowledgedWhileReceiverDown()
     try {
-      await rx.close()
-      const ch = await a.call('POST', '/api/v1/notification-channels', tokens.acmeManager, {
-        type: 'webhook',
-        name: 'hook',
-        url: `${rx.url}/in`,
-      })
-      await a.call('POST', '/api/v1/notification-routes', tokens.acmeManager, {
-        name: 'all',
-        channelIds: [ch.body.id],
-        repeatEveryMin: { critical: null },
-      })
-      const alert = makeAlert({ type: 'smoke' })
-      const engine = createAlertStore(a.db as AlertsDb)
-      const emit = (c: ReturnType<typeof change>) => {
-        commitChange(engine, c)
-        bus.emit('change', c)
-      }
-      emit(change(alert, 'raised', T0))
-      a.clock.t = T0 + 30 * SEC
-      await notifier.tick(a.clock.t)
-      const acked = {
-        ...alert,
-        state: 'acknowledged' as const,
-        acknowledgedAt: T0 + MIN,
-        acknowledgedBy: 'user:ann',
-      }
-      emit(change(acked, 'acknowledged', T0 + MIN, { by: 'user:ann' }))
       emit(change({ ...acked, state: 'cleared', clearedAt: T0 + MIN }, 'cleared', T0 + MIN))
       for (const t of [T0 + 2 * MIN, T0 + 3 * MIN]) {
         a.clock.t = t
