@@ -10,6 +10,7 @@ import { type Api, type ApiConfig, buildApp } from '../../api/app.ts'
 import type { Readiness } from '../../api/routes/health.ts'
 import { createInfluxClient, type InfluxClient, quoteIdent } from '../../influx/index.ts'
 import { openRegistry, type Registry, type ScryptParams } from '../../registry/index.ts'
+import { openApiConformance } from '../support/openapi-conformance.ts'
 
 export interface Harness {
   base: string
@@ -21,6 +22,10 @@ export interface Harness {
   api: Api
   adminToken: string
   ready: { value: Readiness }
+  /**
+   * Every /api/v1 answer `call` gets is checked against the served OpenAPI document (status listed, JSON
+   * body matching its schema); a mismatch fails the call with what an integrator would trip over.
+   */
   call(
     method: string,
     path: string,
@@ -73,6 +78,7 @@ export async function startHarness(opts: {
   const addr = api.app.server.address()
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
   const adminToken = registry.createToken({ tenantId: null, role: 'admin', name: 'test admin' }).token
+  const conformance = openApiConformance(await (await fetch(`${base}/api/v1/openapi.json`)).json())
 
   return {
     base,
@@ -100,6 +106,10 @@ export async function startHarness(opts: {
         body = JSON.parse(text)
       } catch {
         // text answers (/metrics)
+      }
+      if (path.startsWith('/api/v1/') && !path.startsWith('/api/v1/openapi.json')) {
+        const problems = conformance(method, path, res.status, body, res.headers.get('content-type'))
+        if (problems.length > 0) throw new Error(`not as the OpenAPI document says:\n${problems.join('\n')}`)
       }
       return { status: res.status, body, headers: res.headers }
     },

@@ -297,6 +297,7 @@ describe('sites', () => {
     ['limit above 1000', 'GET', '/api/v1/sites?limit=1001', undefined, null, 400, 'BAD_REQUEST'],
     ['a forged cursor', 'GET', '/api/v1/sites?cursor=bm9wZQ', undefined, null, 400, 'BAD_CURSOR'],
     ['an unknown site', 'GET', '/api/v1/sites/no-such-site', undefined, null, 404, 'NOT_FOUND'],
+    ['a site id too short to be one', 'GET', '/api/v1/sites/x', undefined, null, 400, 'BAD_REQUEST'],
     ['an unknown route', 'GET', '/api/v1/nowhere', undefined, null, 404, 'NOT_FOUND'],
   ] as const)('refuses %s', async (_n, method, path, body, who, status, code) => {
     const res = await h.call(method, path, { body, token: who ? tokens[who] : undefined })
@@ -574,6 +575,25 @@ describe('operations', () => {
     const docs = await fetch(`${h.base}/docs`)
     expect(docs.status).toBe(200)
     expect(await docs.text()).toMatch(/swagger/i)
+  })
+
+  it('says in the OpenAPI document which credential each route needs, and the errors every route shares', async () => {
+    const doc = (await h.call('GET', '/api/v1/openapi.json', { token: null })).body
+    const schemes = Object.keys(doc.components.securitySchemes)
+    type Operation = { security?: object[]; parameters?: unknown[]; requestBody?: unknown; responses: object }
+    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
+      if (!path.startsWith('/api/v1/')) continue
+      for (const [method, op] of Object.entries(methods)) {
+        const what = `${method} ${path}`
+        if (what === 'post /api/v1/session') expect(op.security, what).toBeUndefined()
+        else expect(op.security?.flatMap(Object.keys), what).toEqual(schemes)
+        expect(Object.keys(op.responses), what).toContain('429')
+        if (op.parameters?.length || op.requestBody) expect(Object.keys(op.responses), what).toContain('400')
+        if (op.requestBody) expect(Object.keys(op.responses), what).toContain('413')
+      }
+    }
+    for (const path of ['/healthz', '/readyz', '/metrics'])
+      expect(doc.paths[path].get.security).toBeUndefined()
   })
 
   it('answers an oversized body with 413 and the error shape', async () => {

@@ -1,0 +1,33 @@
+// What every /api/v1 route can answer besides its own outcomes, added to each route's schema as it is
+// registered, so the OpenAPI document (GET /api/v1/openapi.json) tells a client generated from it the
+// truth without each route repeating it:
+// - the credential it needs (bearer token or the session cookie), every route but signing in;
+// - 429 RATE_LIMITED: every request counts against its caller's bucket (api/rate-limit.ts);
+// - 400 BAD_REQUEST when a path or query parameter is checked against a schema;
+// - for methods that may carry a body: 400 (not JSON, not the schema), 413 (over the body limit) and
+//   415 (not `application/json`).
+import type { FastifyInstance, RouteOptions } from 'fastify'
+import { ErrorBody } from './schemas.ts'
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+/** The security schemes of the document (api/app.ts): either one will do. */
+export const V1_SECURITY: { [scheme: string]: string[] }[] = [{ bearer: [] }, { session: [] }]
+
+/** The statuses a route can answer by way of the shared machinery, whatever its handler does. */
+export function sharedStatuses(route: Pick<RouteOptions, 'method' | 'schema'>): number[] {
+  const statuses = [429]
+  const schema = route.schema ?? {}
+  if (schema.params !== undefined || schema.querystring !== undefined) statuses.push(400)
+  if ([route.method].flat().some((m) => BODY_METHODS.has(m))) statuses.push(400, 413, 415)
+  return [...new Set(statuses)]
+}
+
+export function installOpenApiDefaults(v1: FastifyInstance): void {
+  v1.addHook('onRoute', (route) => {
+    if (route.schema === undefined || route.schema.hide) return
+    const response = (route.schema.response ?? {}) as Record<string, unknown>
+    for (const status of sharedStatuses(route)) response[status] ??= ErrorBody
+    route.schema.response = response
+    if (route.config?.permission !== 'public') route.schema.security ??= V1_SECURITY
+  })
+}
