@@ -15,7 +15,7 @@ import { createAuthEvents } from './auth-events.ts'
 import { consoleAssets } from './console-assets.ts'
 import type { RouteContext } from './context.ts'
 import { createInfluxDeviceState, type DeviceStateSource } from './device-state.ts'
-import { installErrorHandlers } from './errors.ts'
+import { frameworkError, installErrorHandlers } from './errors.ts'
 import { watchLiveAuth } from './live-auth.ts'
 import { createLiveFeed, type LiveFeed, type LiveServer } from './live-feed.ts'
 import { type LiveSource, mqttLiveSource } from './live-source.ts'
@@ -116,6 +116,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.bodyLimitBytes ?? 1024 * 1024,
     return503OnClosing: true,
+    frameworkErrors: frameworkError,
   })
     .withTypeProvider<TypeBoxTypeProvider>()
     .setValidatorCompiler(TypeBoxValidatorCompiler)

@@ -1,6 +1,6 @@
 // Every error answer is `{error, message}`: ours (CourtyardError), Fastify's own (validation, bad JSON,
 // too large, unknown route) and unexpected ones, which are logged and answered without internals.
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import { type ErrorCode, isCourtyardError } from '../domain/errors.ts'
 
@@ -23,19 +23,52 @@ const SAFE_MESSAGES: Partial<Record<ErrorCode, string>> = {
 
 const codeForStatus = (status: number): ErrorCode => CODE_BY_STATUS[status] ?? 'BAD_REQUEST'
 
+interface SchemaError {
+  keyword?: string
+  instancePath?: string
+  message?: string
+  params?: Record<string, unknown>
+}
+
 function validationMessage(err: FastifyError): string {
-  const first = err.validation?.[0] as {
-    instancePath?: string
-    message?: string
-    params?: Record<string, unknown>
-  }
+  const errors = (err.validation ?? []) as SchemaError[]
+  // typebox reports an unknown property twice, first as the `false` schema it met ("/x schema is false"),
+  // then as the object's additionalProperties, which can name it
+  const first = errors.find((e) => e.keyword !== 'boolean') ?? errors[0]
   if (!first) return err.message
   const where = `${err.validationContext ?? 'request'}${first.instancePath ?? ''}`
   const required = first.params?.requiredProperties ?? first.params?.missingProperty
   if (required) return `${where} is missing ${[required].flat().join(', ')}`
   const extra = first.params?.additionalProperties ?? first.params?.additionalProperty
   if (extra) return `${where} has unknown property ${[extra].flat().join(', ')}`
+  const allowed = first.params?.allowedValues
+  if (Array.isArray(allowed)) return `${where} must be one of ${allowed.join(', ')}`
   return `${where} ${first.message ?? 'is invalid'}`
+}
+
+/**
+ * The router's own refusals, before any route is found (Fastify's `frameworkErrors`): a path that is not
+ * valid percent-encoding, or a path segment over the router's 100 characters. Fastify's default body for
+ * them is not our error shape.
+ */
+export function frameworkError(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const path = JSON.stringify(
+    String(err.message)
+      .match(/^'(.*)' is /)?.[1]
+      ?.slice(0, 120) ?? '',
+  )
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return void reply.status(400).send({
+      error: 'BAD_REQUEST',
+      message: `a segment of the path ${path} is over 100 characters: ids are at most 64`,
+    })
+  if (err.code === 'FST_ERR_BAD_URL')
+    return void reply.status(400).send({
+      error: 'BAD_REQUEST',
+      message: `the path ${path} is not valid: encode characters outside A-Z a-z 0-9 - . _ ~ as %XX (UTF-8)`,
+    })
+  reply.log.error({ err }, 'request failed before routing')
+  reply.status(500).send({ error: 'INTERNAL', message: GENERIC_5XX })
 }
 
 export function installErrorHandlers(app: FastifyInstance, log: Logger): void {
@@ -54,8 +87,13 @@ export function installErrorHandlers(app: FastifyInstance, log: Logger): void {
     }
     const status = err.statusCode ?? 500
     if (status < 500) {
-      // Fastify's client errors (bad JSON, body too large, unsupported media type) carry safe messages
-      return reply.status(status).send({ error: codeForStatus(status), message: err.message })
+      // Fastify's client errors (bad JSON, body too large, unsupported media type) carry safe messages;
+      // the media type's says only "Unsupported Media Type"
+      const message =
+        err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? `a body of Content-Type ${JSON.stringify(String(req.headers['content-type'] ?? '').slice(0, 100))} is not accepted: send JSON with Content-Type: application/json`
+          : err.message
+      return reply.status(status).send({ error: codeForStatus(status), message })
     }
     log.error({ err, url: req.url }, 'request failed')
     return reply.status(500).send({

@@ -306,6 +306,65 @@ describe('sites', () => {
   })
 })
 
+describe('what a refusal says', () => {
+  it.each([
+    [
+      'a misspelt property',
+      'PATCH',
+      '/api/v1/sites/acme-shed',
+      { nmae: 'Shed A2' },
+      400,
+      /^body has unknown property nmae$/,
+    ],
+    [
+      'a value outside an enumeration',
+      'POST',
+      '/api/v1/sites',
+      { tenantId: 'acme', name: 'S', community: 'C', kind: 'castle' },
+      400,
+      /^body\/kind must be one of charging-shed, daycare-centre, display, building$/,
+    ],
+    [
+      'a path that is not valid percent-encoding',
+      'GET',
+      '/api/v1/sites/100%',
+      undefined,
+      400,
+      /path "\/api\/v1\/sites\/100%" is not valid: encode .* as %XX/,
+    ],
+    [
+      'a path segment longer than the router takes',
+      'GET',
+      `/api/v1/devices/${'d'.repeat(150)}/telemetry?field=powerW`,
+      undefined,
+      400,
+      /over 100 characters: ids are at most 64/,
+    ],
+  ] as const)('names what to fix in %s', async (_n, method, path, body, status, message) => {
+    const res = await h.call(method, path, { body })
+    expect(res.status).toBe(status)
+    expect(errorCode(res.body)).toBe('BAD_REQUEST')
+    expect(res.body.message).toMatch(message)
+  })
+
+  it('asks for JSON when a body comes as a form', async () => {
+    const res = await fetch(`${h.base}/api/v1/tenants`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${h.adminToken}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'name=Delta',
+    })
+    expect(res.status).toBe(415)
+    const body = (await res.json()) as { message: string }
+    expect(errorCode(body)).toBe('BAD_REQUEST')
+    expect(body.message).toMatch(
+      /"application\/x-www-form-urlencoded" is not accepted: send JSON with Content-Type: application\/json/,
+    )
+  })
+})
+
 describe('devices', () => {
   it('provisions a device and shows its secret once', async () => {
     const res = await h.call('POST', '/api/v1/devices', {
