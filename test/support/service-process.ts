@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path'
 import type { RunnerTask } from 'vitest'
 import { afterAll } from 'vitest'
 import { freePort } from '../../influx/index.ts'
+import { openApiConformance } from './openapi-conformance.ts'
 import { pollUntil } from './poll.ts'
 
 export { pollUntil }
@@ -55,6 +56,8 @@ export interface ServiceProcess {
   start(opts?: { until?: 'ready' | 'live' }): Promise<void>
   kill(signal?: NodeJS.Signals): Promise<void>
   pid(): number | undefined
+  /** the service's OpenAPI document as a checker of answers (openapi-conformance.ts), fetched once */
+  openApi(): Promise<ReturnType<typeof openApiConformance>>
 }
 
 export async function createServiceProcess(opts: {
@@ -89,6 +92,7 @@ export async function createServiceProcess(opts: {
   let child: ChildProcess | undefined
   let out = ''
   const httpUrl = `http://127.0.0.1:${httpPort}`
+  let conformance: Promise<ReturnType<typeof openApiConformance>> | undefined
   const svc: ServiceProcess = {
     env,
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
@@ -98,6 +102,12 @@ export async function createServiceProcess(opts: {
     output: () => out.slice(-20_000),
     printed: (text) => out.includes(text),
     pid: () => child?.pid,
+    openApi() {
+      conformance ??= fetch(`${httpUrl}/api/v1/openapi.json`)
+        .then((res) => res.json())
+        .then(openApiConformance)
+      return conformance
+    },
     async start(startOpts) {
       const probe = startOpts?.until === 'live' ? 'healthz' : 'readyz'
       // as `npm start` runs it: the compiled service in this one process (a SIGKILL reaches the service
@@ -152,7 +162,10 @@ export async function createServiceProcess(opts: {
   return svc
 }
 
-/** Calls the service's HTTP API with the admin token; throws with the body on a non-2xx answer. */
+/**
+ * Calls the service's HTTP API with the admin token; throws with the body on a non-2xx answer, and on an
+ * answer that is not as the served OpenAPI document says.
+ */
 export async function api<T = unknown>(
   svc: ServiceProcess,
   method: string,
@@ -169,5 +182,8 @@ export async function api<T = unknown>(
   })
   const text = await res.text()
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`)
-  return (text ? JSON.parse(text) : undefined) as T
+  const answer = text ? JSON.parse(text) : undefined
+  const problems = (await svc.openApi())(method, path, res.status, answer, res.headers.get('content-type'))
+  if (problems.length > 0) throw new Error(`not as the OpenAPI document says:\n${problems.join('\n')}`)
+  return answer as T
 }
