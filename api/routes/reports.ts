@@ -116,12 +116,25 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = asyn
             'from/to are calendar dates in each site’s local time (its alert settings’ utcOffsetMin, UTC+8 by default). format=csv answers text/csv (UTF-8 with BOM) as a download.',
           querystring: ReportQuery,
           response: {
-            200: Type.Object({
-              report: Type.Literal(name),
-              from: Type.String(),
-              to: Type.String(),
-              rows: Type.Array(ROW_SCHEMAS[name]),
-            }),
+            // the answer of format=json, or (format=csv) the same rows as a CSV download
+            200: {
+              content: {
+                'application/json': {
+                  schema: Type.Object({
+                    report: Type.Literal(name),
+                    from: Type.String(),
+                    to: Type.String(),
+                    rows: Type.Array(ROW_SCHEMAS[name]),
+                  }),
+                },
+                'text/csv': {
+                  schema: Type.String({
+                    description:
+                      'format=csv: UTF-8 with a BOM, a header row (lang), CRLF line ends, RFC 4180',
+                  }),
+                },
+              },
+            },
             ...errorResponses(400, 404, 429, 502, 503),
           },
         },

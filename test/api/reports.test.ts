@@ -34,6 +34,8 @@ async function get(
   } catch {
     // CSV
   }
+  const problems = (await svc.openApi())('GET', path, res.status, body, res.headers.get('content-type'))
+  if (problems.length > 0) throw new Error(`not as the OpenAPI document says:\n${problems.join('\n')}`)
   return { status: res.status, body, text, headers: res.headers }
 }
 

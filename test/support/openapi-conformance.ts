@@ -1,7 +1,7 @@
 // Checks real answers against the OpenAPI document the service serves (GET /api/v1/openapi.json), the way
-// an integrator's generated client reads them: the status must be one the operation lists, and a JSON body
-// must match that status's schema. OpenAPI 3.0's `nullable` is turned into JSON Schema's null type, and
-// typebox's JSON Schema validator does the checking.
+// an integrator's generated client reads them: the status must be one the operation lists, in a media type
+// it lists for that status, and a JSON body must match its schema. OpenAPI 3.0's `nullable` is turned into
+// JSON Schema's null type, and typebox's JSON Schema validator does the checking.
 import Schema from 'typebox/schema'
 
 interface Operation {
@@ -64,8 +64,15 @@ export function openApiConformance(doc: unknown) {
     const response = op.responses[String(status)]
     if (!response)
       return [`${answer}: ${method} ${op.path} lists only ${Object.keys(op.responses).join(', ')}`]
-    if (status === 204 || !contentType?.startsWith('application/json')) return []
-    const schema = response.content?.['application/json']?.schema
+    if (status === 204) return []
+    const mediaType = contentType?.split(';')[0]?.trim().toLowerCase() ?? ''
+    const content = response.content ?? {}
+    if (!(mediaType in content))
+      return [
+        `${answer}: ${op.path} ${status} lists ${Object.keys(content).join(', ') || 'no body'}, not ${mediaType}`,
+      ]
+    if (mediaType !== 'application/json') return []
+    const schema = content[mediaType]?.schema
     if (schema === undefined) return [`${answer}: ${op.path} ${status} has no JSON schema`]
     if (!compiled.has(schema)) compiled.set(schema, jsonSchemaOf(schema))
     const [ok, errors] = Schema.Errors(compiled.get(schema) as never, body)
