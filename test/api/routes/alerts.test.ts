@@ -216,4 +216,15 @@ describe('alert routes', () => {
       'pile-2 offline with the override',
     )
   })
+
+  it('acknowledges and clears with no body at all: the note is optional', async () => {
+    const open = (await call('GET', '/api/v1/alerts?deviceId=pile-2&type=port_fault', tokens.manager!)).body
+    const fault = open.items.find((a: { port: number }) => a.port === 1)
+    const ack = await call('POST', `/api/v1/alerts/${fault.id}/ack`, tokens.manager!)
+    expect(ack.status, JSON.stringify(ack.body)).toBe(200)
+    expect(ack.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'token:acme manager' })
+    const cleared = await call('POST', `/api/v1/alerts/${fault.id}/clear`, tokens.manager!)
+    expect(cleared.status, JSON.stringify(cleared.body)).toBe(200)
+    expect(cleared.body).toMatchObject({ state: 'cleared', clearedBy: 'token:acme manager' })
+  })
 })
