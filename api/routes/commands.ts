@@ -143,14 +143,20 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{
     async (req) => {
       const device = visibleDevice(principalOf(req), req.params.id, true)
       const limit = req.query.limit ?? DEFAULT_LIMIT
-      const before = req.query.cursor
-        ? decodeCursor<{ at: number; id: string }>(req.query.cursor, { at: EPOCH_MS, id: 'string' })
+      // the cursor names its device: another device's `next` is a 400, not a page of this one's audit
+      const at = req.query.cursor
+        ? decodeCursor<{ at: number; id: string; d: string }>(
+            req.query.cursor,
+            { at: EPOCH_MS, id: 'string', d: 'string' },
+            (c) => c.d === device.id,
+          )
         : undefined
+      const before = at && { at: at.at, id: at.id }
       const rows = commands.listCommandsForDevice(device.id, { limit: limit + 1, before })
       const items = rows.slice(0, limit).map(commandRecord)
       const last = items[items.length - 1]
       return rows.length > limit && last
-        ? { items, next: encodeCursor({ at: last.requestedAt, id: last.id }) }
+        ? { items, next: encodeCursor({ at: last.requestedAt, id: last.id, d: device.id }) }
         : { items }
     },
   )

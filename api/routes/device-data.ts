@@ -137,15 +137,17 @@ export const deviceDataRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> 
       // growing OFFSET), events arriving meanwhile (newer) do not shift the pages, and a page asked for later
       // lists the rest of that same window: a default window (the 24 h before the first page) is not
       // computed again from a later clock or from the page's end. `from`/`to` beside a cursor are ignored.
+      // It names its device (`d`): another device's `next` is a 400, not a page of this one's events.
       const cursor = req.query.cursor
-        ? decodeCursor<{ from: number; to: number; skip: number }>(
+        ? decodeCursor<{ from: number; to: number; skip: number; d: string }>(
             req.query.cursor,
             {
               from: INFLUX_MS,
               to: INFLUX_MS,
               skip: { int: [0, MAX_SAME_MS_SKIP] },
+              d: 'string',
             },
-            (c) => c.from <= c.to,
+            (c) => c.from <= c.to && c.d === d.id,
           )
         : undefined
       const range = cursor ? { fromMs: cursor.from, toMs: cursor.to } : resolveRange(req.query, ctx.now())
@@ -162,7 +164,7 @@ export const deviceDataRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> 
       // newest first: the events at `last` are the page's tail, and if `last` is the window's end the
       // ones skipped to get here were at `last` too
       const atLast = times.filter((t) => t === last).length + (last === range.toMs ? skip : 0)
-      return { items, next: encodeCursor({ from: range.fromMs, to: last, skip: atLast }) }
+      return { items, next: encodeCursor({ from: range.fromMs, to: last, skip: atLast, d: d.id }) }
     },
   )
 }

@@ -109,12 +109,18 @@ describe('history requests are bounded', () => {
   })
 
   it.each([
-    ['a negative offset', encodeCursor({ offset: -5, skip: -5, from: NOW - DAY, to: NOW })],
-    ['an offset beyond integers', encodeCursor({ offset: 1e21, skip: 1e21, from: NOW - DAY, to: NOW })],
-    ['a huge skip', encodeCursor({ offset: 5_000_000, skip: 5_000_000, from: NOW - DAY, to: NOW })],
-    ['a fractional end', encodeCursor({ offset: 0, skip: 0, from: NOW - DAY, to: NOW + 0.5 })],
-    ['a window that starts after it ends', encodeCursor({ skip: 0, from: NOW, to: NOW - DAY })],
-    ['no window start (a cursor of the version before)', encodeCursor({ skip: 0, to: NOW })],
+    ['a negative offset', encodeCursor({ d: 'pile-01', offset: -5, skip: -5, from: NOW - DAY, to: NOW })],
+    [
+      'an offset beyond integers',
+      encodeCursor({ d: 'pile-01', offset: 1e21, skip: 1e21, from: NOW - DAY, to: NOW }),
+    ],
+    [
+      'a huge skip',
+      encodeCursor({ d: 'pile-01', offset: 5_000_000, skip: 5_000_000, from: NOW - DAY, to: NOW }),
+    ],
+    ['a fractional end', encodeCursor({ d: 'pile-01', offset: 0, skip: 0, from: NOW - DAY, to: NOW + 0.5 })],
+    ['a window that starts after it ends', encodeCursor({ d: 'pile-01', skip: 0, from: NOW, to: NOW - DAY })],
+    ['no window start (a cursor of the version before)', encodeCursor({ d: 'pile-01', skip: 0, to: NOW })],
     ['garbage', 'bm9wZQ'],
   ])('answers %s in an events cursor with 400 BAD_CURSOR, not a failed query', async (_n, cursor) => {
     const res = await get(`/api/v1/devices/pile-01/events?cursor=${cursor}`)

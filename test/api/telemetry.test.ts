@@ -210,6 +210,13 @@ describe('GET /devices/{id}/events', () => {
     expect(seqs).toEqual([100, 101, 102])
   })
 
+  it("refuses another device's cursor with 400 BAD_CURSOR instead of listing a page of this one", async () => {
+    const first = await q(`/api/v1/devices/pile-01/events?from=${T0}&limit=2`)
+    const other = await q(`/api/v1/devices/room-01/events?limit=2&cursor=${first.body.next}`)
+    expect(other.status).toBe(400)
+    expect(errorCode(other.body)).toBe('BAD_CURSOR')
+  })
+
   it('honours the time range', async () => {
     const res = await q(`/api/v1/devices/pile-01/events?from=${T0 + 15 * MIN}&to=${T0 + 25 * MIN}`)
     expect(res.body.items.map((e: { event: string }) => e.event)).toEqual(['port_fault'])

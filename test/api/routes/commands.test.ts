@@ -258,6 +258,14 @@ describe('command routes', () => {
     expect(seen).toEqual(ids)
   })
 
+  it("answers 400 for another device's cursor instead of a page of this one's audit", async () => {
+    const first = await h.call('GET', '/api/v1/devices/pile-1/commands?limit=1')
+    expect(first.body.next).toBeDefined()
+    const res = await h.call('GET', `/api/v1/devices/pile-2/commands?cursor=${first.body.next}`)
+    expect(res.status).toBe(400)
+    expect(errorCode(res.body)).toBe('BAD_CURSOR')
+  })
+
   it('answers 400 for a cursor that is not one of ours', async () => {
     const res = await h.call('GET', '/api/v1/devices/pile-1/commands?cursor=bm9wZQ')
     expect(res.status).toBe(400)
