@@ -52,7 +52,8 @@ export function sessionAlive(s: Session, now: number, policy: SessionPolicy): bo
   return now < s.expiresAt && now - s.lastSeenAt < policy.idleTimeoutMs
 }
 
-const BEARER_RE = /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/
+// RFC 9110 §11.1: the scheme is case-insensitive ("bearer" is Bearer), then one or more spaces
+const BEARER_RE = /^Bearer +([A-Za-z0-9._~+/=-]{1,512})$/i
 
 export const sessionPrincipal = (user: User, idHash: string): Principal => ({
   tenantId: user.tenantId,
@@ -106,8 +107,13 @@ export function createAuthenticator(deps: {
   const fromRequest = (headers: { authorization?: string; cookie?: string }): Principal => {
     const header = headers.authorization
     if (header) {
-      const m = BEARER_RE.exec(header)
-      const p = m ? fromToken(m[1]!) : undefined
+      const m = BEARER_RE.exec(header.trim())
+      if (!m)
+        throw new CourtyardError(
+          'UNAUTHORIZED',
+          'the Authorization header must be "Bearer " and an API token (cy_…); without one, sign in (POST /api/v1/session)',
+        )
+      const p = fromToken(m[1]!)
       if (!p)
         throw new CourtyardError(
           'UNAUTHORIZED',

@@ -24,6 +24,26 @@ describe('authentication', () => {
     expect(errorCode(res.body)).toBe('UNAUTHORIZED')
   })
 
+  it('takes the Bearer scheme in any case, as HTTP does, and says so when the header is another scheme', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'Bearer  '])
+      expect(
+        (
+          await h.call('GET', '/api/v1/sites', {
+            token: null,
+            headers: { authorization: `${scheme} ${h.adminToken}` },
+          })
+        ).status,
+        scheme,
+      ).toBe(200)
+    const basic = await h.call('GET', '/api/v1/sites', {
+      token: null,
+      headers: { authorization: 'Basic YWRtaW46YWRtaW4=' },
+    })
+    expect(basic.status).toBe(401)
+    expect(errorCode(basic.body)).toBe('UNAUTHORIZED')
+    expect(basic.body.message).toMatch(/must be "Bearer " and an API token/)
+  })
+
   it('stops accepting a revoked token', async () => {
     const { token, record } = h.registry.createToken({ tenantId: 'acme', role: 'viewer', name: 'temp' })
     expect((await h.call('GET', '/api/v1/sites', { token })).status).toBe(200)
