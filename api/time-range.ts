@@ -10,12 +10,20 @@ const EPOCH_RE = /^-?\d{1,16}$/
 const EVERY_RE = /^([1-9]\d{0,5})(s|m|h|d)$/
 const UNIT_MS = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 } as const
 
+/** Whether `YYYY-MM-DD` at the start of an ISO string is a day of the calendar (not 2026-02-30). */
+function realDay(iso: string): boolean {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number) as [number, number, number]
+  const day = new Date(Date.UTC(y, m - 1, d))
+  return day.getUTCMonth() === m - 1 && day.getUTCDate() === d
+}
+
 /** Parses `from`/`to`; `name` is used in the error message. */
 export function parseInstant(value: string, name: string): number {
   const v = value.trim()
   let ms = Number.NaN
   if (EPOCH_RE.test(v)) ms = Number(v)
-  else if (ISO_RE.test(v)) ms = Date.parse(v)
+  // Date.parse rolls a day past the month's end over into the next month (2026-11-31 is 1 December)
+  else if (ISO_RE.test(v) && realDay(v)) ms = Date.parse(v)
   // InfluxDB's time range: years 1677–2262
   if (!Number.isFinite(ms) || ms < -9_223_372_036_854 || ms > 9_223_372_036_854)
     throw new CourtyardError(
