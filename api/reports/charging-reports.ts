@@ -5,7 +5,7 @@ import type { InfluxClient, SeriesResult } from '../../influx/index.ts'
 import type { Registry } from '../../registry/index.ts'
 import { describeSpan, type QueryBounds } from '../query-bounds.ts'
 import { type DayRange, daysOf, formatDay, instantRange, localDay } from './local-days.ts'
-import { MAX_REPORT_EVENTS, meterDaysQuery, sessionEventsQuery } from './report-queries.ts'
+import { MAX_REPORT_EVENTS, meterRisesQuery, sessionEventsQuery } from './report-queries.ts'
 import { byOffset, type ReportSite } from './report-scope.ts'
 
 export interface EnergyRow {
@@ -13,8 +13,14 @@ export interface EnergyRow {
   siteId: string
   siteName: string
   community: string
-  /** what the shed's feeder meters counted that day (every port and socket in the shed); null: no readings */
+  /**
+   * what the shed's feeder meters counted that day (every port and socket in the shed): the sum of each
+   * meter's rises between consecutive readings, each in the day of the later one, as the dashboards count
+   * it; a step down adds nothing. null: no readings
+   */
   meteredKWh: number | null
+  /** the piles whose feeder meter went backwards that day (reset or swapped), by id; empty on most days */
+  meterResets: string[]
   /** Σ energy of the sessions that ended that day, as the piles reported it */
   chargedKWh: number
   /** sessions that ended that day */
@@ -138,11 +144,11 @@ export async function energyReport(
   const shedSites = sheds(sites)
   if (!shedSites.length) return []
   checkMeterCost(deps, shedSites, range)
-  // per site and local day: Σ over the site's piles of the meter's advance that day
-  const metered = new Map<string, number>()
+  // per site and local day: Σ over the site's piles of what each meter counted that day, and which went back
+  const metered = new Map<string, { kWh: number; resets: string[] }>()
   for (const [offset, group] of byOffset(shedSites)) {
-    // from the day before: a day's energy runs from the previous day's last reading to its own last
-    const { q, params } = meterDaysQuery({
+    // from the day before: a day's first rise is from the previous day's last reading
+    const { q, params } = meterRisesQuery({
       tenantId: deps.tenantId,
       siteIds: group.map((s) => s.id),
       range: instantRange({ fromDay: range.fromDay - 1, toDay: range.toDay }, offset),
@@ -152,22 +158,19 @@ export async function energyReport(
       const siteId = s.tags?.site
       if (!siteId) continue
       const { at, values } = rowsOf(s)
-      const [time, first, last] = [at('time'), at('first'), at('last')]
-      const days = new Map<number, { first: number; last: number }>()
-      for (const row of values)
-        if (typeof row[first] === 'number' && typeof row[last] === 'number')
-          days.set(localDay(row[time] as number, offset), {
-            first: row[first] as number,
-            last: row[last] as number,
-          })
-      for (const [day, v] of days) {
+      const [time, rise, lowest, readings] = [at('time'), at('rise'), at('lowest'), at('readings')]
+      for (const row of values) {
+        // a day without readings has no energy figure (null), not 0
+        if (typeof row[readings] !== 'number' || row[readings] === 0) continue
+        const day = localDay(row[time] as number, offset)
         if (day < range.fromDay) continue
-        const base = days.get(day - 1)?.last ?? v.first
-        const advance = v.last - base
-        // a meter that went backwards was replaced or reset: that day's energy is not known
-        if (advance < 0) continue
         const key = `${siteId}|${day}`
-        metered.set(key, (metered.get(key) ?? 0) + advance)
+        const m = metered.get(key) ?? { kWh: 0, resets: [] }
+        // no rise: the day's only reading (nothing before it to rise from), or only steps down
+        if (typeof row[rise] === 'number') m.kWh += row[rise] as number
+        const device = s.tags?.device
+        if (device && typeof row[lowest] === 'number' && (row[lowest] as number) < 0) m.resets.push(device)
+        metered.set(key, m)
       }
     }
   }
@@ -192,7 +195,8 @@ export async function energyReport(
         siteId: site.id,
         siteName: site.name,
         community: site.community,
-        meteredKWh: m === undefined ? null : round3(m),
+        meteredKWh: m === undefined ? null : round3(m.kWh),
+        meterResets: m === undefined ? [] : [...m.resets].sort(),
         chargedKWh: kwh(c?.wh ?? 0),
         sessions: c?.n ?? 0,
       })

@@ -23,6 +23,8 @@ const ENERGY: Columns<EnergyRow> = [
   col({ en: 'metered kWh', 'zh-CN': '电表用电 (kWh)' }, (r) => r.meteredKWh),
   col({ en: 'charged kWh', 'zh-CN': '充电电量 (kWh)' }, (r) => r.chargedKWh),
   col({ en: 'sessions ended', 'zh-CN': '完成充电次数' }, (r) => r.sessions),
+  // last, so the columns a sheet already reads stay where they were
+  col({ en: 'meter reset', 'zh-CN': '电表复位' }, (r) => r.meterResets.join(' ')),
 ]
 
 const SESSIONS: Columns<SessionsRow> = [

@@ -30,10 +30,18 @@ function scopeWhere(
 }
 
 /**
- * The feeder meter's first and last reading per pile per local day. GROUP BY time(1d, offset) starts
- * each bucket at local midnight: for UTC+8 that is 16:00 UTC, an offset of 960 minutes from the epoch.
+ * What each pile's feeder meter counted per local day, counted as the dashboards count a meter
+ * (dashboards/influxql.ts `meterRise`): the sum of its rises between consecutive readings
+ * (`non_negative_difference`), each in the day of the later reading. A step down (the meter reset by a
+ * firmware update, or swapped for one that starts again from 0) adds nothing and the count goes on from
+ * the new reading. Per pile and day: `rise` (null when no step that day rose), `lowest` (the smallest
+ * step: below 0 when the meter went back that day) and `readings`, for every day of `range`: give it
+ * the day before the days wanted, so that the first one's first step starts at the last reading before
+ * it (InfluxDB narrows the subqueries to the outer query's time range, so the outer one must reach back
+ * too; the day before comes back as a row of its own). GROUP BY time(1d, offset) starts each bucket at
+ * local midnight: for UTC+8 that is 16:00 UTC, an offset of 960 minutes from the epoch.
  */
-export function meterDaysQuery(spec: {
+export function meterRisesQuery(spec: {
   tenantId: string | null
   siteIds: readonly string[]
   range: TimeRange
@@ -43,8 +51,11 @@ export function meterDaysQuery(spec: {
   const where = scopeWhere(spec, params)
   const offsetMin = ((-spec.utcOffsetMin % 1440) + 1440) % 1440
   const f = ident(FEEDER_ENERGY)
+  const by = `${ident(TAG.site)}, ${ident(TAG.device)}`
+  const steps = `SELECT non_negative_difference(${f}) AS "rise", difference(${f}) AS "step" FROM ${ident(MEASUREMENT.pile)} WHERE ${where} GROUP BY ${by}`
+  const readings = `SELECT ${f} AS "reading" FROM ${ident(MEASUREMENT.pile)} WHERE ${where} GROUP BY ${by}`
   return {
-    q: `SELECT first(${f}) AS "first", last(${f}) AS "last" FROM ${ident(MEASUREMENT.pile)} WHERE ${where} GROUP BY time(1d, ${offsetMin}m), ${ident(TAG.site)}, ${ident(TAG.device)} fill(none)`,
+    q: `SELECT sum("rise") AS "rise", min("step") AS "lowest", count("reading") AS "readings" FROM (${steps}), (${readings}) WHERE time >= $from AND time < $until GROUP BY time(1d, ${offsetMin}m), ${by} fill(none)`,
     params,
   }
 }

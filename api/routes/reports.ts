@@ -49,6 +49,7 @@ const ROW_SCHEMAS: Record<ReportName, TSchema> = {
     date: Type.String(),
     ...SiteFields,
     meteredKWh: Type.Union([Num, Type.Null()]),
+    meterResets: Type.Array(Type.String()),
     chargedKWh: Num,
     sessions: Int,
   }),

@@ -45,6 +45,7 @@ const energyRow = (date: string, meteredKWh: number | null, chargedKWh: number, 
   siteName: SHED_NAME,
   community: COMMUNITY,
   meteredKWh,
+  meterResets: [],
   chargedKWh,
   sessions,
 })
@@ -239,10 +240,10 @@ describe('GET /api/v1/reports/*', () => {
     // the shed's name starts with + and holds a comma and quotes: apostrophe first, quoted, quotes doubled
     const name = `"'+1号 ""东""棚, 北门"`
     expect(text.slice(1).split('\r\n')).toEqual([
-      'date,community,site id,site,metered kWh,charged kWh,sessions ended',
-      `${isoDay(d0)},${COMMUNITY},${estate.shedId},${name},0,0,0`,
-      `${isoDay(d1)},${COMMUNITY},${estate.shedId},${name},5.5,1.2,1`,
-      `${isoDay(d2)},${COMMUNITY},${estate.shedId},${name},5.75,0.8,1`,
+      'date,community,site id,site,metered kWh,charged kWh,sessions ended,meter reset',
+      `${isoDay(d0)},${COMMUNITY},${estate.shedId},${name},0,0,0,`,
+      `${isoDay(d1)},${COMMUNITY},${estate.shedId},${name},5.5,1.2,1,`,
+      `${isoDay(d2)},${COMMUNITY},${estate.shedId},${name},5.75,0.8,1,`,
       '',
     ])
     const zh = await get(`/api/v1/reports/sessions?${range}&format=csv&lang=zh-CN`, estate.tokens.viewer)

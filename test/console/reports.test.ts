@@ -84,8 +84,8 @@ describe('reports page', () => {
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const lines = csv.subarray(3).toString('utf8').split('\r\n')
     // the page is in Chinese: so is the header row
-    expect(lines[0]).toBe('日期,小区,站点编号,站点,电表用电 (kWh),充电电量 (kWh),完成充电次数')
-    expect(lines).toContain(`${d1},河畔花园,${estate.shedId},"'+1号 ""东""棚, 北门",5.5,1.2,1`)
+    expect(lines[0]).toBe('日期,小区,站点编号,站点,电表用电 (kWh),充电电量 (kWh),完成充电次数,电表复位')
+    expect(lines).toContain(`${d1},河畔花园,${estate.shedId},"'+1号 ""东""棚, 北门",5.5,1.2,1,`)
   })
 
   it('narrows the range with the date fields', async () => {

@@ -62,3 +62,24 @@ export function renderedDashboards(): RenderedDashboard[] {
     return { name, model, variables, queries }
   })
 }
+
+/** A panel of one of the rendered dashboards, by the start of its title. */
+export function findPanel(
+  dashboards: readonly RenderedDashboard[],
+  name: string,
+  title: RegExp,
+): { d: RenderedDashboard; p: dashboard.Panel } {
+  const d = dashboards.find((x) => x.name === name)
+  const p = (d?.model.panels ?? []).find(
+    (x): x is dashboard.Panel => x.type !== 'row' && title.test(x.title ?? ''),
+  )
+  if (!d || !p) throw new Error(`no panel ${title} in ${name}`)
+  return { d, p }
+}
+
+/** The InfluxQL of a panel's `i`th target, before Grafana substitutes anything. */
+export function targetQuery(p: dashboard.Panel, i = 0): string {
+  const q = queryOf(p.targets?.[i])
+  if (q === undefined) throw new Error(`panel ${p.title} has no query ${i}`)
+  return q
+}

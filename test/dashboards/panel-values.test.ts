@@ -5,7 +5,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard'
 import { describe, expect, inject, it } from 'vitest'
 import { quoteIdent } from '../../influx/index.ts'
 import type { Series } from '../support/influx-query.ts'
-import { type RenderedDashboard, renderedDashboards } from './dashboard-queries.ts'
+import { findPanel, type RenderedDashboard, renderedDashboards, targetQuery } from './dashboard-queries.ts'
 import { interpolate, panelRange, type QueryRange } from './grafana-query.ts'
 import {
   ESTATE,
@@ -26,20 +26,7 @@ const estate = estateDatabase(inject('influxUrl'), 'dashboards_values', FROM, TO
 const dashboards = renderedDashboards()
 const run = estate.run
 
-function panel(name: string, title: RegExp): { d: RenderedDashboard; p: dashboard.Panel } {
-  const d = dashboards.find((x) => x.name === name)
-  const p = (d?.model.panels ?? []).find(
-    (x): x is dashboard.Panel => x.type !== 'row' && title.test(x.title ?? ''),
-  )
-  if (!d || !p) throw new Error(`no panel ${title} in ${name}`)
-  return { d, p }
-}
-
-function targetQuery(p: dashboard.Panel, i = 0): string {
-  const q = (p.targets?.[i] as unknown as { query?: string } | undefined)?.query
-  if (q === undefined) throw new Error(`panel ${p.title} has no query ${i}`)
-  return q
-}
+const panel = (name: string, title: RegExp) => findPanel(dashboards, name, title)
 
 /** The panel's query for the whole estate (every variable at All) over `range`. */
 async function runPanel(name: string, title: RegExp, range: QueryRange, i = 0): Promise<Series[]> {

@@ -17,6 +17,8 @@ export interface ReportRows {
   energy: (SiteCols & {
     date: string
     meteredKWh: number | null
+    /** piles whose feeder meter went backwards that day */
+    meterResets: string[]
     chargedKWh: number
     sessions: number
   })[]
