@@ -242,7 +242,7 @@ export const en: Dict = {
   'reports.empty': 'Nothing in this range',
   'reports.energy': 'Energy per shed per day',
   'reports.energyNote':
-    "Metered: the shed feeder meter's advance that day (including load not on a port). Charged: the energy of the sessions that ended that day.",
+    "Metered: what the shed's feeder meters counted that day, the sum of their rises between readings (including load not on a port; a meter that was reset or swapped adds nothing for its step back). Charged: the energy of the sessions that ended that day.",
   'reports.sessions': 'Sessions per port',
   'reports.sessionsNote':
     'Charging sessions started and ended in the range, and the energy of those that ended.',

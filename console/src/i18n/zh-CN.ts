@@ -235,7 +235,7 @@ export const zhCN = {
   'reports.empty': '此期间没有数据',
   'reports.energy': '充电棚每日用电',
   'reports.energyNote':
-    '电表用电：充电棚总表当日读数之差（含非端口用电）；充电电量：当日结束的充电会话电量之和。',
+    '电表用电：充电棚总表当日各次读数的增量之和（含非端口用电；电表复位或更换时，读数回落的那一步不计）；充电电量：当日结束的充电会话电量之和。',
   'reports.sessions': '各端口充电次数',
   'reports.sessionsNote': '期间内开始和结束的充电会话，以及结束会话的电量。',
   'reports.alerts': '各小区告警（按类型）',
