@@ -198,6 +198,18 @@ export const UserInfo = Type.Object({
   displayName: Type.Union([Type.String(), Type.Null()]),
   createdAt: EpochMs,
 })
+export const PeopleNames = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      username: Type.String(),
+      displayName: Type.String(),
+      createdAt: Type.Integer({
+        description:
+          'epoch ms: an act recorded as `user:<username>` before it was another (removed) account of that name',
+      }),
+    }),
+  ),
+})
 export const CreateUser = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 64, description: 'case-insensitive, unique' }),

@@ -57,6 +57,14 @@ export interface ApiToken {
 }
 
 /** A person who signs in with a username and password (never returned: the hash stays in the registry). */
+/** What a page needs to call a person by name (GET /api/v1/people/names). */
+export interface PersonName {
+  username: string
+  displayName: string
+  /** the account's creation: an act recorded before it was another account's of the same name */
+  createdAt: number
+}
+
 export interface User {
   id: string
   /** lowercase; unique across every tenant, since sign-in names no tenant */
@@ -163,6 +171,11 @@ export interface Registry extends DeviceDirectory, CredentialDirectory {
   /** With `tenantId`, a user of another tenant is not found. */
   getUser(id: string, scope?: { tenantId?: string | null }): User | undefined
   listUsers(opts: Page & { tenantId?: string | null }): User[]
+  /**
+   * Every person with a display name, by username: a tenant's people (its own admins included, not the
+   * admins spanning every tenant), or with `tenantId` null everyone's.
+   */
+  listDisplayNames(scope: { tenantId: string | null }): PersonName[]
   /**
    * Removes the user and its sessions (the caller disconnects its sockets). CONFLICT for the last admin
    * spanning every tenant: nobody would be left to manage people across tenants.

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { CourtyardError } from '../domain/errors.ts'
 import { generateId } from './ids.ts'
-import { type Registry, ROLES, type Role, type Session, type User } from './model.ts'
+import { type PersonName, type Registry, ROLES, type Role, type Session, type User } from './model.ts'
 import { hashSecret, hashToken, type ScryptParams, verifySecret } from './secrets.ts'
 
 interface UserRow {
@@ -67,6 +67,7 @@ type UserStore = Pick<
   | 'createUser'
   | 'getUser'
   | 'listUsers'
+  | 'listDisplayNames'
   | 'deleteUser'
   | 'setUserPassword'
   | 'verifyUserPassword'
@@ -87,6 +88,14 @@ export function createUserStore(db: Database.Database, now: () => number, scrypt
     byName: db.prepare('SELECT * FROM users WHERE username = ?'),
     listAll: db.prepare('SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?'),
     listTenant: db.prepare('SELECT * FROM users WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?'),
+    namesAll: db.prepare(
+      `SELECT username, display_name AS displayName, created_at AS createdAt FROM users
+       WHERE display_name IS NOT NULL ORDER BY username`,
+    ),
+    namesTenant: db.prepare(
+      `SELECT username, display_name AS displayName, created_at AS createdAt FROM users
+       WHERE tenant_id = ? AND display_name IS NOT NULL ORDER BY username`,
+    ),
     remove: db.prepare('DELETE FROM users WHERE id = ?'),
     everyTenantAdmins: db.prepare(
       "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND tenant_id IS NULL",
@@ -160,6 +169,9 @@ export function createUserStore(db: Database.Database, now: () => number, scrypt
           : q.listTenant.all(tenantId, afterId, limit)
       ) as UserRow[]
       return rows.map(userFrom)
+    },
+    listDisplayNames({ tenantId }) {
+      return (tenantId === null ? q.namesAll.all() : q.namesTenant.all(tenantId)) as PersonName[]
     },
     deleteUser(id) {
       // immediate: the count and the removal under one write lock, so two removals of the last two

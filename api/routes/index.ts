@@ -12,6 +12,7 @@ import { deviceDataRoutes } from './device-data.ts'
 import { deviceRoutes } from './devices.ts'
 import { notifyRoutes } from './notify/notify-routes.ts'
 import type { PeopleDeps } from './people-deps.ts'
+import { peopleNameRoutes } from './people-names.ts'
 import { reportRoutes } from './reports.ts'
 import { sessionRoutes } from './session.ts'
 import { siteRoutes } from './sites.ts'
@@ -36,6 +37,7 @@ export async function registerV1Routes(
   await v1.register(adminRoutes, { ctx })
   await v1.register(sessionRoutes, { ctx, people })
   await v1.register(userRoutes, { ctx, people })
+  await v1.register(peopleNameRoutes, { ctx })
   await v1.register(tokenRoutes, { ctx, people })
   await v1.register(siteRoutes, { ctx })
   await v1.register(deviceRoutes, { ctx })
