@@ -8,7 +8,9 @@ import type { Api } from './api.ts'
 import { lang, setLang, t } from './i18n/index.ts'
 import type { Live } from './live.ts'
 import { usePageStore } from './page-store.ts'
+import type { PeopleNames } from './parts/actor.ts'
 import { LoadProblem } from './parts/load-problem.tsx'
+import { PeopleNamesContext } from './parts/people-names.ts'
 import { SiteZonesContext } from './parts/site-zone.ts'
 import { linkTo, location$, parseRoute } from './router.ts'
 import { SitePages } from './site-pages.tsx'
@@ -33,6 +35,8 @@ export interface AppDeps {
   alarm: AlarmStore
   /** each site's local time, which every time of a site is told in */
   zones: SiteZones
+  /** the display names of the people who acted, for every page that says who */
+  names: PeopleNames
   user: User
   onSignOut: () => void
 }
@@ -227,7 +231,7 @@ export function App(props: AppDeps) {
       )}
       <AlarmBanner deps={props} />
       <AlarmOff deps={props} />
-      {page}
+      <PeopleNamesContext.Provider value={props.names}>{page}</PeopleNamesContext.Provider>
     </SiteZonesContext.Provider>
   )
 }

@@ -10,8 +10,10 @@ import { createApi } from './api.ts'
 import { App } from './app.tsx'
 import { lang } from './i18n/index.ts'
 import { createLive, type Live } from './live.ts'
+import type { PeopleNames } from './parts/actor.ts'
 import { createBeeper } from './parts/alarm.ts'
 import { type AlarmStore, createAlarmStore } from './stores/alarm-store.ts'
+import { createPeopleNames } from './stores/people-names.ts'
 import { createSiteZones, type SiteZones } from './stores/site-zones.ts'
 import type { User } from './types.ts'
 import { type SignInNotice, SignInView } from './views/sign-in-view.tsx'
@@ -28,7 +30,7 @@ const ended = signal(false)
 const notice = signal<SignInNotice | undefined>(undefined)
 /** a new shell (not a resumed one) for each sign-in: its pages' stores belong to one live connection */
 const shellKey = signal(0)
-let running: { live: Live; alarm: AlarmStore; zones: SiteZones } | undefined
+let running: { live: Live; alarm: AlarmStore; zones: SiteZones; names: PeopleNames } | undefined
 
 const stop = () => {
   running?.alarm.dispose()
@@ -60,7 +62,8 @@ const api = createApi({ token: () => credentials.token, onUnauthorized })
 function start(u: User) {
   const live = createLive({ token: credentials.token, onUnauthorized })
   const alarm = createAlarmStore({ api, live, beeper: createBeeper() })
-  running = { live, alarm, zones: createSiteZones({ api }) }
+  // a new shell for each sign-in: another person may be of another tenant, with other people
+  running = { live, alarm, zones: createSiteZones({ api }), names: createPeopleNames({ api }) }
   void alarm.start()
   shellKey.value++
   ended.value = false
@@ -112,6 +115,7 @@ function Root() {
           live={running.live}
           alarm={running.alarm}
           zones={running.zones}
+          names={running.names}
           user={u}
           onSignOut={() => {
             void api

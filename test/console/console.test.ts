@@ -167,6 +167,12 @@ describe('web console', () => {
     await item.locator('input.note').fill('我在路上')
     await item.locator('[data-action="ack"]').click()
     await page.waitForSelector(`.alert-row[data-alert-id="${id}"][data-state="acknowledged"]`)
+    // the crew member by display name, as at the top of the page, not the username the API records
+    await pollUntil(
+      async () =>
+        (await text(page, `.alert-row[data-alert-id="${id}"] .alert-when`))?.includes('王师傅 已确认'),
+      { what: 'the alert row saying 王师傅 acknowledged it' },
+    )
     const a = await api<Alert>(svc, 'GET', `/api/v1/alerts/${id}`)
     expect(a).toMatchObject({ state: 'acknowledged', acknowledgedBy: `user:${CREW.username}` })
     const detail = await api<{ history: { kind: string; by: string; note?: string }[] }>(
@@ -180,9 +186,10 @@ describe('web console', () => {
     // the alert's page shows the history, also on the phone
     await page.click(`.alert-row[data-alert-id="${id}"] .alert-type`)
     await page.waitForSelector('.alert-detail .history li')
-    // the crew member by name, the engine in words: not the audit trail's `user:` and `system`
+    // the crew member by display name, the engine in words: not the audit trail's `user:` and `system`
     const history = (await page.textContent('.alert-detail .history')) ?? ''
-    expect(history).toContain(`确认 · ${CREW.username}`)
+    expect(history).toContain('确认 · 王师傅')
+    expect(history).not.toContain(CREW.username)
     expect(history).toContain('系统')
     expect(history).not.toContain('user:')
     expect(history).not.toContain('system')
@@ -275,6 +282,10 @@ describe('web console', () => {
     await page.selectOption('select[name=command-port]', '2')
     await page.click('[data-action="send-command"]')
     await page.waitForSelector('[data-answer="ok"]', { timeout: 15_000 })
+    // who sent it, by display name
+    await pollUntil(async () => (await text(page, '.commands li'))?.includes('王师傅'), {
+      what: 'the command listed as sent by 王师傅',
+    })
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
     await screenshot(page, 'device-phone')
     const audit = await api<{
@@ -290,6 +301,92 @@ describe('web console', () => {
     await pollUntil(async () => (await points()) >= 1 && (await points()) < before + 1, {
       what: '7-day series',
     })
+  })
+
+  it("says who acted by display name to a viewer too, in both languages; a removed person's acts keep their username", async () => {
+    const viewer = { username: 'qian.viewer', password: 'correct horse battery 8' }
+    const zhao = { username: 'zhao.crew', password: 'correct horse battery 9' }
+    await api(svc, 'POST', '/api/v1/users', { ...viewer, role: 'viewer', tenantId: 'default' })
+    const zhaoId = (
+      await api<{ id: string }>(svc, 'POST', '/api/v1/users', {
+        ...zhao,
+        role: 'crew',
+        tenantId: 'default',
+        displayName: '赵师傅',
+      })
+    ).id
+    /** what a person does through the API with their own session, as another device of theirs would */
+    const as = async (who: { username: string; password: string }, path: string, body: object) => {
+      const signedIn = await fetch(`${svc.httpUrl}/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(who),
+      })
+      const cookie = signedIn.headers.getSetCookie()[0]!.split(';')[0]!
+      const res = await fetch(`${svc.httpUrl}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      expect(res.status, await res.text()).toBe(200)
+    }
+    await publish('events', {
+      ts: Date.now(),
+      seq: seq++,
+      kind: 'charging-pile',
+      event: 'port_fault',
+      port: 1,
+      code: 'short_circuit',
+    })
+    const alert = await pollUntil(
+      async () =>
+        (
+          await api<{ items: Alert[] }>(svc, 'GET', `/api/v1/alerts?deviceId=${pile.id}&type=port_fault`)
+        ).items.find((a) => a.port === 1),
+      { what: 'the port 1 fault alert' },
+    )
+    await as(zhao, `/api/v1/alerts/${alert.id}/ack`, { note: '断路器已断开' })
+    await as(CREW, `/api/v1/alerts/${alert.id}/clear`, { note: '已更换插座' })
+
+    const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' })
+    contexts.push(ctx)
+    const page = await signInOnPage(await ctx.newPage(), `${svc.httpUrl}/alerts/${alert.id}`, viewer)
+    await pollUntil(async () => (await text(page, '.alert-detail .history'))?.includes('确认 · 赵师傅'), {
+      what: 'the history naming 赵师傅',
+    })
+    const history = (await text(page, '.alert-detail .history')) ?? ''
+    expect(history).toContain('解除 · 王师傅')
+    expect(history).toContain('断路器已断开')
+    expect(history).not.toMatch(/zhao\.crew|wang\.crew/)
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'alert-detail-names-viewer-phone')
+    // the list of every alert says who acknowledged and who cleared it
+    await page.goto(`${svc.httpUrl}/alerts`)
+    await page.selectOption('select[name=state]', 'all')
+    const when = `.alert-row[data-alert-id="${alert.id}"] .alert-when`
+    await pollUntil(async () => (await text(page, when))?.includes('王师傅 已解除'), {
+      what: 'the alert row saying 王师傅 cleared it',
+    })
+    expect(await text(page, when)).toContain('赵师傅 已确认')
+    await page.click('[data-action="lang"]')
+    await pollUntil(
+      async () => (await text(page, when))?.includes('acknowledged by 赵师傅 · cleared by 王师傅'),
+      {
+        what: 'the same in English',
+      },
+    )
+    await screenshot(page, 'alerts-names-viewer-phone-en')
+
+    // 赵师傅 leaves: a page opened afterwards says what the audit trail recorded, the username
+    await api(svc, 'DELETE', `/api/v1/users/${zhaoId}`)
+    const afterwards = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' })
+    contexts.push(afterwards)
+    const later = await signInOnPage(await afterwards.newPage(), `${svc.httpUrl}/alerts/${alert.id}`, viewer)
+    await pollUntil(async () => (await text(later, '.alert-detail .history'))?.includes('解除 · 王师傅'), {
+      what: 'the history naming 王师傅 after 赵师傅 left',
+    })
+    expect(await text(later, '.alert-detail .history')).toContain('确认 · zhao.crew')
+    await screenshot(later, 'alert-detail-removed-person-phone')
   })
 
   it('keeps a kiosk estate screen live across a service restart, without a reload', async () => {

@@ -51,6 +51,7 @@ export const en: Dict = {
   'alerts.none': 'No alerts match',
   'alerts.port': 'Port {n}',
   'alerts.ackedBy': 'acknowledged by {who}',
+  'alerts.clearedBy': 'cleared by {who}',
   'actor.system': 'system',
   'actor.auto': 'automatic protection',
   'actor.token': '{name} (API token)',

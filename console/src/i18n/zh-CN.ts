@@ -47,6 +47,7 @@ export const zhCN = {
   'alerts.none': '没有符合条件的告警',
   'alerts.port': '{n} 号端口',
   'alerts.ackedBy': '{who} 已确认',
+  'alerts.clearedBy': '{who} 已解除',
   'actor.system': '系统',
   'actor.auto': '自动保护',
   'actor.token': '{name}（API 令牌）',

@@ -1,5 +1,6 @@
 // One alert as a row of the list (and of a shed's or the control room's alert strip): what, where,
-// since when (the site's time), who acknowledged; acknowledge/clear with a note in two taps.
+// since when (the site's time), who acknowledged and cleared (by display name, parts/actor.ts);
+// acknowledge/clear with a note in two taps.
 import { useSignal } from '@preact/signals'
 import { fmt } from '../format.ts'
 import { t } from '../i18n/index.ts'
@@ -7,6 +8,7 @@ import { linkTo } from '../router.ts'
 import type { Alert, Site } from '../types.ts'
 import { actorLabel } from './actor.ts'
 import { alertSummary, alertTypeName } from './alert-words.ts'
+import { usePeopleNames } from './people-names.ts'
 import { useSiteOffset } from './site-zone.ts'
 
 export function AlertRow(props: {
@@ -22,6 +24,7 @@ export function AlertRow(props: {
   const note = useSignal('')
   const open = useSignal(false)
   const zone = useSiteOffset(a.siteId)
+  const names = usePeopleNames()
   const w = { tr, f }
   const act = (action: 'ack' | 'clear') =>
     props.onAct?.(action, note.value.trim() || undefined).then(
@@ -54,7 +57,11 @@ export function AlertRow(props: {
       <div class="alert-when muted">
         <time dateTime={new Date(a.raisedAt).toISOString()}>{f.dateTime(a.raisedAt, zone)}</time> (
         {f.ago(a.raisedAt, props.now)}){a.count > 1 && ` · ×${a.count}`}
-        {a.acknowledgedBy && ` · ${tr('alerts.ackedBy', { who: actorLabel(a.acknowledgedBy, tr) })}`}
+        {a.acknowledgedBy &&
+          ` · ${tr('alerts.ackedBy', { who: actorLabel(a.acknowledgedBy, tr, names, a.acknowledgedAt) })}`}
+        {a.state === 'cleared' &&
+          a.clearedBy &&
+          ` · ${tr('alerts.clearedBy', { who: actorLabel(a.clearedBy, tr, names, a.clearedAt) })}`}
       </div>
       {props.onAct && a.state !== 'cleared' && (
         <div class="alert-actions">

@@ -2,7 +2,7 @@
 // fields: why it went (reason), by what (channel type), how it went (state), and why one did not go
 // (cause, with who acknowledged): `告警产生 · 未发送：wang.crew 已确认` / `raised · not sent: acknowledged
 // by wang.crew`, not `webhook dropped raised`.
-import { actorLabel } from './actor.ts'
+import { actorLabel, type PeopleNames } from './actor.ts'
 import { known, type Words } from './words.ts'
 
 export interface NotificationFacts {
@@ -13,6 +13,8 @@ export interface NotificationFacts {
   attempts?: number
   cause?: string
   acknowledgedBy?: string
+  /** when it went, or was held back: after the acknowledgement it names */
+  at?: number
   /** not shown: an id means nothing to a crew, and a silence is named by its matchers and comment */
   silenceId?: string
 }
@@ -28,7 +30,7 @@ export function notificationReason(n: NotificationFacts, w: Words): string {
 }
 
 /** `已送达（Webhook）`, `未发送：维护时段内` …: what became of it */
-export function notificationOutcome(n: NotificationFacts, w: Words): string {
+export function notificationOutcome(n: NotificationFacts, w: Words, names?: PeopleNames): string {
   const { tr } = w
   const channel = known(CHANNELS, n.channelType)
     ? tr(`channel.${n.channelType}`)
@@ -39,7 +41,7 @@ export function notificationOutcome(n: NotificationFacts, w: Words): string {
     switch (n.cause) {
       case 'acknowledged':
         return n.acknowledgedBy
-          ? tr('notifyOutcome.ackedBy', { who: actorLabel(n.acknowledgedBy, tr) })
+          ? tr('notifyOutcome.ackedBy', { who: actorLabel(n.acknowledgedBy, tr, names, n.at) })
           : tr('notifyOutcome.acked')
       case 'silence':
         return tr('notifyOutcome.silence')
@@ -69,5 +71,5 @@ export function notificationOutcome(n: NotificationFacts, w: Words): string {
 }
 
 /** The whole line after its time: `告警产生 · 已送达（Webhook）` */
-export const notificationText = (n: NotificationFacts, w: Words): string =>
-  `${notificationReason(n, w)} · ${notificationOutcome(n, w)}`
+export const notificationText = (n: NotificationFacts, w: Words, names?: PeopleNames): string =>
+  `${notificationReason(n, w)} · ${notificationOutcome(n, w, names)}`

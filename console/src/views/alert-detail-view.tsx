@@ -8,6 +8,7 @@ import { actorLabel, isPerson } from '../parts/actor.ts'
 import { alertSummary, alertTypeName, alertValue } from '../parts/alert-words.ts'
 import { commandResult, commandStepText, commandText } from '../parts/command-words.ts'
 import { notificationText } from '../parts/notification-words.ts'
+import { usePeopleNames } from '../parts/people-names.ts'
 import { useSiteZones } from '../parts/site-zone.ts'
 import { strayWireEvidence } from '../parts/stray-wire-words.ts'
 import { linkTo } from '../router.ts'
@@ -21,6 +22,7 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
   const s = props.store
   const note = useSignal('')
   const zones = useSiteZones()
+  const names = usePeopleNames()
   const a = s.detail.value
   if (!a)
     return (
@@ -117,7 +119,7 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
           return (
             <li key={i}>
               <time>{f.dateTime(h.at, zone)}</time> <strong>{tr(`transition.${h.kind}`)}</strong> ·{' '}
-              {actorLabel(h.by, tr)}
+              {actorLabel(h.by, tr, names, h.at)}
               {h.severity && ` · ${tr(`severity.${h.severity}`)}`}
               {step && ` · ${step}`}
               {/* a person's note in their words; the engine's notes are its English for the API */}
@@ -134,7 +136,7 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
           {a.commands.map((c) => (
             <li key={c.id} data-result={c.result}>
               <time>{f.dateTime(c.requestedAt, zone)}</time> <strong>{commandText(c, w)}</strong> ·{' '}
-              {actorLabel(c.by, tr)} · {commandResult(c, w)}
+              {actorLabel(c.by, tr, names, c.requestedAt)} · {commandResult(c, w)}
             </li>
           ))}
         </ul>
@@ -147,7 +149,7 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
           {s.notifications.value.map((n, i) => (
             // the receiver's own error (an HTTP status, a mail server's reply) for whoever looks into it
             <li key={i} data-state={n.state ?? n.kind} title={n.lastError}>
-              <time>{f.dateTime(n.at, zone)}</time> {notificationText(n, w)}
+              <time>{f.dateTime(n.at, zone)}</time> {notificationText(n, w, names)}
             </li>
           ))}
         </ul>

@@ -11,6 +11,7 @@ import { commandFailure, commandResult, commandText } from '../parts/command-wor
 import { eventText } from '../parts/event-words.ts'
 import { Loading, LoadProblem } from '../parts/load-problem.tsx'
 import { now } from '../parts/now.ts'
+import { usePeopleNames } from '../parts/people-names.ts'
 import { useSiteZones } from '../parts/site-zone.ts'
 import { TimeChart } from '../parts/time-chart.tsx'
 import { linkTo } from '../router.ts'
@@ -55,6 +56,7 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[]; canComman
   const pct = useSignal(80)
   const on = useSignal(true)
   const zones = useSiteZones()
+  const names = usePeopleNames()
   const d = s.device.value
   if (!d)
     return (
@@ -225,7 +227,7 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[]; canComman
             {s.commands.value.map((c) => (
               <li key={c.id} data-result={c.result}>
                 <time>{f.dateTime(c.requestedAt, zone)}</time> <strong>{commandText(c, w)}</strong> ·{' '}
-                {actorLabel(c.by, tr)} · {commandResult(c, w)}
+                {actorLabel(c.by, tr, names, c.requestedAt)} · {commandResult(c, w)}
               </li>
             ))}
           </ul>
