@@ -77,6 +77,7 @@ describe('plain words for codes: alert, device, commands, events and notificatio
   let pileClient: MqttClient
   let offlinePile: { id: string }
   let screen: { id: string; secret: string }
+  let screenClient: MqttClient
   const alerts: Record<'fault' | 'acked' | 'overheat', Alert | undefined> = {
     fault: undefined,
     acked: undefined,
@@ -217,7 +218,7 @@ describe('plain words for codes: alert, device, commands, events and notificatio
       void pileClient.publishAsync(`devices/${pile.id}/commands/ack`, JSON.stringify(ack), { qos: 1 })
     })
     // the display's controller hangs: it takes commands and never answers
-    const screenClient = await connectDevice(svc.mqttUrl, screen)
+    screenClient = await connectDevice(svc.mqttUrl, screen)
     clients.push(screenClient)
     await screenClient.subscribeAsync(`devices/${screen.id}/commands`, { qos: 1 })
 
@@ -415,6 +416,42 @@ describe('plain words for codes: alert, device, commands, events and notificatio
     await expectChinesePage(hung, 'main [data-answer], main .history li')
     await screenshot(hung, 'words-command-timeout-phone-zh')
   }, 60_000)
+
+  it('lists a display_hardware alert’s evidence on its page line by line, in Chinese and in English', async () => {
+    // the controller reports a failed fan, two dead LED modules and a sagging 5 V rail
+    await publish(screenClient, screen.id, 'telemetry', {
+      ts: Date.now(),
+      kind: 'outdoor-display',
+      powerOn: true,
+      screen: 'playing',
+      fanOk: false,
+      failedModules: 2,
+      supplyVoltageV: 4.2,
+    })
+    const raised = await pollUntil(
+      async () =>
+        (
+          await api<{ items: Alert[] }>(
+            svc,
+            'GET',
+            `/api/v1/alerts?deviceId=${screen.id}&type=display_hardware`,
+          )
+        ).items[0],
+      { what: 'the display_hardware alert' },
+    )
+    const page = await openSignedIn(`/alerts/${raised.id}`)
+    const lines = () => texts(page, '.alert-detail [data-field="evidence"] li')
+    await page.waitForSelector('.alert-detail [data-field="evidence"] li')
+    expect(await lines()).toEqual(['风扇故障', '故障显示模组 2 块', '供电电压 4.2 V，超出 4.5–5.5 V'])
+    expect(await text(page, '.alert-detail [data-label="alert.evidence"]')).toBe('判断依据')
+    await expectChinesePage(page, 'main .facts dd, main .history li')
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'words-display-hardware-evidence-phone-zh')
+    await switchLanguage(page, 'en')
+    expect(await lines()).toEqual(['fan failed', 'failed LED modules: 2', 'supply 4.2 V, outside 4.5–5.5 V'])
+    await screenshot(page, 'words-display-hardware-evidence-phone-en')
+    await switchLanguage(page, 'zh-CN')
+  })
 
   it('tells times in the site’s clock, with its zone, on a browser set to another', async () => {
     const fault = alerts.fault!

@@ -12,7 +12,13 @@ import { en } from '../../console/src/i18n/en.ts'
 import { makeFormat } from '../../console/src/i18n/make-format.ts'
 import { makeTranslate } from '../../console/src/i18n/translate.ts'
 import { type Dict, zhCN } from '../../console/src/i18n/zh-CN.ts'
-import { alertSummary, alertTypeName, alertValue, faultName } from '../../console/src/parts/alert-words.ts'
+import {
+  alertEvidence,
+  alertSummary,
+  alertTypeName,
+  alertValue,
+  faultName,
+} from '../../console/src/parts/alert-words.ts'
 import { valueAxisWidth } from '../../console/src/parts/axis-width.ts'
 import {
   commandFailure,
@@ -421,6 +427,89 @@ describe('an alert in words', () => {
     expect(alertSummary(later, english, BEIJING)).toBe(
       'Air in activity outside the limits since 23:53: CO₂ 1,240 ppm, over 1,000 ppm',
     )
+  })
+
+  it('lists an air_quality, display_hardware or device_offline alert’s evidence on its page line by line, as a stray-wire one’s, in both languages', () => {
+    const air = alert('air_quality', { evidence: { ...AIR } })
+    expect(alertEvidence(air, zh, BEIJING)).toEqual([
+      '二氧化碳 1,240 ppm，超过 1,000 ppm',
+      '温度 29.5°C，超出夏季范围 22–28°C',
+      '自 23:53起超出标准',
+      '测量位置：activity',
+    ])
+    expect(alertEvidence(air, english, BEIJING)).toEqual([
+      'CO₂ 1,240 ppm, over 1,000 ppm',
+      'temperature 29.5°C, outside the summer band 22–28°C',
+      'outside the limits since 23:53',
+      'measured in activity',
+    ])
+    const screen = alert('display_hardware', { evidence: { ...HARDWARE } })
+    expect(alertEvidence(screen, zh)).toEqual([
+      '风扇故障',
+      '故障显示模组 3 块',
+      '供电电压 4.2 V，超出 4.5–5.5 V',
+    ])
+    expect(alertEvidence(screen, english)).toEqual([
+      'fan failed',
+      'failed LED modules: 3',
+      'supply 4.2 V, outside 4.5–5.5 V',
+    ])
+    const silent = alert('device_offline', { evidence: { ...OFFLINE } })
+    expect(alertEvidence(silent, zh, BEIJING)).toEqual([
+      '最后一条消息在 23:53',
+      '每 1 分钟上报一次',
+      '已错过 3 次上报',
+    ])
+    expect(alertEvidence(silent, english, BEIJING)).toEqual([
+      'last message at 23:53',
+      'reports every 1 min',
+      '3 reports missed',
+    ])
+    const will = alert('device_offline', {
+      evidence: { reason: 'will', disconnectedAt: LOCAL_2353, holdS: 90, lastMessageAt: LOCAL_2353 - MIN },
+      raisedAt: LOCAL_2353 + 2 * MIN,
+    })
+    expect(alertEvidence(will, zh, BEIJING)).toEqual([
+      '在 23:53断开连接',
+      '90 秒内没有重新连上',
+      '最后一条消息在 23:52',
+    ])
+    expect(alertEvidence(will, english, BEIJING)).toEqual([
+      'disconnected at 23:53',
+      'not back within 90 s',
+      'last message at 23:52',
+    ])
+    // the site's time, marked for a viewer on another clock
+    expect(alertEvidence(silent, enAbroad, BEIJING)[0]).toBe('last message at 23:53 (UTC+8)')
+    // the stray-wire lines are the same as before
+    const stray = alert('stray_wire_charging', { evidence: { ...EVIDENCE } })
+    expect(alertEvidence(stray, zh)).toEqual(strayWireEvidence({ ...EVIDENCE }, zh))
+    for (const a of [air, screen, silent, will, stray]) {
+      for (const line of alertEvidence(a, zh, BEIJING)) expectChinese(line)
+      for (const line of alertEvidence(a, english, BEIJING)) expectEnglish(line)
+    }
+  })
+
+  it('lists no evidence for a type without it, and only the figures it knows of evidence of another shape', () => {
+    expect(alertEvidence(alert('port_fault', { lastValue: 'short_circuit', port: 3 }), zh)).toEqual([])
+    for (const type of ['air_quality', 'display_hardware', 'device_offline'] as const)
+      for (const evidence of [
+        undefined,
+        {},
+        { reason: 'asleep' },
+        { breaches: 'lots' },
+        { faults: [null, 3] },
+        [1, 2],
+      ])
+        expect(
+          alertEvidence(alert(type, { evidence: evidence as Alert['evidence'] }), english, BEIJING),
+        ).toEqual([])
+    const later = alert('air_quality', {
+      evidence: { breaches: [{ measure: 'tvocPpb', value: 900, max: 600 }, AIR.breaches[0]], since: 'soon' },
+    })
+    expect(alertEvidence(later, english, BEIJING)).toEqual(['CO₂ 1,240 ppm, over 1,000 ppm'])
+    const partial = alert('device_offline', { evidence: { reason: 'silent', lastMessageAt: LOCAL_2353 } })
+    expect(alertEvidence(partial, zh, BEIJING)).toEqual(['最后一条消息在 23:53'])
   })
 
   it('says what the rules store when they raise, in both languages', () => {

@@ -3,8 +3,15 @@
 // in the API as it is. A type or code this console does not know yet still reads as a sentence.
 import type { PORT_FAULT_CODES } from '../../../domain/protocol.ts'
 import type { Alert } from '../types.ts'
-import { airQualitySummary, deviceOfflineSummary, displayHardwareSummary } from './evidence-words.ts'
-import { strayWireSummary } from './stray-wire-words.ts'
+import {
+  airQualityEvidence,
+  airQualitySummary,
+  deviceOfflineEvidence,
+  deviceOfflineSummary,
+  displayHardwareEvidence,
+  displayHardwareSummary,
+} from './evidence-words.ts'
+import { strayWireEvidence, strayWireSummary } from './stray-wire-words.ts'
 import { known, portName, type Words, withValue } from './words.ts'
 
 type FaultCode = (typeof PORT_FAULT_CODES)[number]
@@ -95,6 +102,25 @@ export function alertSummary(a: AlertFacts, w: Words, utcOffsetMin?: number): st
       const type: string = a.type
       return withValue(w, tr('alertText.unknown', { type: alertTypeName(type, w) }), plainValue(v, w))
     }
+  }
+}
+
+/**
+ * Why the rule raised it, one figure a crew can check per line, from the alert's `evidence`; empty for a
+ * type without evidence, or evidence this console cannot read (its summary then says what it can).
+ */
+export function alertEvidence(a: AlertFacts, w: Words, utcOffsetMin?: number): string[] {
+  switch (a.type) {
+    case 'stray_wire_charging':
+      return strayWireEvidence(a.evidence, w)
+    case 'air_quality':
+      return airQualityEvidence(a, w, utcOffsetMin)
+    case 'display_hardware':
+      return displayHardwareEvidence(a, w)
+    case 'device_offline':
+      return deviceOfflineEvidence(a, w, utcOffsetMin)
+    default:
+      return []
   }
 }
 

@@ -138,3 +138,47 @@ export function deviceOfflineSummary(a: Facts, w: Words, utcOffsetMin?: number):
   }
   return undefined
 }
+
+// ---- line by line, for an alert's page (as strayWireEvidence): one figure a crew can check per line ----
+
+/** Each broken limit, then since when, then where: `二氧化碳 1,240 ppm，超过 1,000 ppm` … `自 09:40起超出标准` */
+export function airQualityEvidence(a: Facts, w: Words, utcOffsetMin?: number): string[] {
+  const e = recordOf(a.evidence)
+  const out = listOf(e?.breaches).flatMap((b) => breachText(b, w) ?? [])
+  const since = numberOf(e?.since)
+  if (since !== undefined) out.push(w.tr('airText.since', { since: when(since, a, w, utcOffsetMin) }))
+  const room = typeof e?.room === 'string' && e.room.trim() !== '' ? e.room.trim() : undefined
+  if (room !== undefined) out.push(w.tr('airText.room', { room }))
+  return out
+}
+
+/** Each fault the screen reported: `风扇故障`, `故障显示模组 3 块`, `供电电压 19.6 V，超出 21.6–26.4 V` */
+export function displayHardwareEvidence(a: Facts, w: Words): string[] {
+  return listOf(recordOf(a.evidence)?.faults).flatMap((x) => faultText(x, w) ?? [])
+}
+
+/**
+ * How it went quiet. Silent: when it was last heard, how often it reports, how many reports are missing.
+ * Its Will: when it disconnected, how long it was given to come back, and when it was last heard.
+ */
+export function deviceOfflineEvidence(a: Facts, w: Words, utcOffsetMin?: number): string[] {
+  const { tr, f } = w
+  const e = recordOf(a.evidence)
+  const out: string[] = []
+  const at = (ms: number) => when(ms, a, w, utcOffsetMin)
+  const last = numberOf(e?.lastMessageAt)
+  if (e?.reason === 'silent') {
+    if (last !== undefined) out.push(tr('offlineText.lastMessage', { at: at(last) }))
+    const interval = numberOf(e.reportIntervalS)
+    if (interval !== undefined) out.push(tr('offlineText.every', { interval: duration(interval, w) }))
+    const n = numberOf(e.intervals)
+    if (n !== undefined) out.push(tr('offlineText.missed', { n: f.num(n) }))
+  } else if (e?.reason === 'will') {
+    const gone = numberOf(e.disconnectedAt)
+    if (gone !== undefined) out.push(tr('offlineText.disconnected', { at: at(gone) }))
+    const hold = numberOf(e.holdS)
+    if (hold !== undefined) out.push(tr('offlineText.notBack', { hold: duration(hold, w) }))
+    if (last !== undefined) out.push(tr('offlineText.lastMessage', { at: at(last) }))
+  }
+  return out
+}

@@ -5,12 +5,11 @@ import { useSignal } from '@preact/signals'
 import { fmt } from '../format.ts'
 import { t } from '../i18n/index.ts'
 import { actorLabel, isPerson } from '../parts/actor.ts'
-import { alertSummary, alertTypeName, alertValue } from '../parts/alert-words.ts'
+import { alertEvidence, alertSummary, alertTypeName, alertValue } from '../parts/alert-words.ts'
 import { commandResult, commandStepText, commandText } from '../parts/command-words.ts'
 import { notificationText } from '../parts/notification-words.ts'
 import { usePeopleNames } from '../parts/people-names.ts'
 import { useSiteZones } from '../parts/site-zone.ts'
-import { strayWireEvidence } from '../parts/stray-wire-words.ts'
 import { linkTo } from '../router.ts'
 import type { AlertDetailStore } from '../stores/alert-detail-store.ts'
 import type { Site } from '../types.ts'
@@ -34,7 +33,7 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
   const w = { tr, f }
   const zone = zones.offsetOf(a.siteId)
   const value = alertValue(a, w)
-  const evidence = a.type === 'stray_wire_charging' ? strayWireEvidence(a.evidence, w) : []
+  const evidence = alertEvidence(a, w, zone)
   const act = async (action: 'ack' | 'clear') => {
     if (await s.act(action, note.value.trim() || undefined)) note.value = ''
   }
