@@ -359,6 +359,9 @@ describe('web console', () => {
     expect(history).toContain('断路器已断开')
     expect(history).not.toMatch(/zhao\.crew|wang\.crew/)
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    // a username without a display name (qian.viewer) stays on the header's first line, cut short if need be
+    const top = (sel: string) => page.$eval(sel, (e) => Math.round(e.getBoundingClientRect().top))
+    expect(await top('header.top [data-action="account"]')).toBe(await top('header.top [data-action="lang"]'))
     await screenshot(page, 'alert-detail-names-viewer-phone')
     // the list of every alert says who acknowledged and who cleared it
     await page.goto(`${svc.httpUrl}/alerts`)
