@@ -22,6 +22,7 @@ import { type LiveSource, mqttLiveSource } from './live-source.ts'
 import { createApiMetrics } from './metrics.ts'
 import { installOpenApiDefaults } from './openapi-defaults.ts'
 import { DEFAULT_QUERY_BOUNDS, type QueryBounds } from './query-bounds.ts'
+import { installQueryCheck } from './query-params.ts'
 import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.ts'
 import { healthRoutes, type Readiness } from './routes/health.ts'
 import { type PartRoutes, registerV1Routes } from './routes/index.ts'
@@ -213,6 +214,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
       v1.addHook('onResponse', limiter.onResponse)
       routes = installV1Auth(v1 as unknown as FastifyInstance, { auth, allowedOrigins })
       installOpenApiDefaults(v1 as unknown as FastifyInstance)
+      installQueryCheck(v1 as unknown as FastifyInstance)
       v1.addHook('onRequest', limiter.afterAuth)
       await registerV1Routes(v1 as unknown as FastifyInstance, ctx, people, deps.parts ?? {})
     },

@@ -3,7 +3,8 @@
 // truth without each route repeating it:
 // - the credential it needs (bearer token or the session cookie), every route but signing in;
 // - 429 RATE_LIMITED: every request counts against its caller's bucket (api/rate-limit.ts);
-// - 400 BAD_REQUEST when a path or query parameter is checked against a schema;
+// - 400 BAD_REQUEST: every route refuses a query parameter it does not take (api/query-params.ts), and
+//   checks its path and query parameters against its schema;
 // - for methods that may carry a body: 400 (not JSON, not the schema), 413 (over the body limit) and
 //   415 (not `application/json`).
 import type { FastifyInstance, RouteOptions } from 'fastify'
@@ -15,9 +16,7 @@ export const V1_SECURITY: { [scheme: string]: string[] }[] = [{ bearer: [] }, { 
 
 /** The statuses a route can answer by way of the shared machinery, whatever its handler does. */
 export function sharedStatuses(route: Pick<RouteOptions, 'method' | 'schema'>): number[] {
-  const statuses = [429]
-  const schema = route.schema ?? {}
-  if (schema.params !== undefined || schema.querystring !== undefined) statuses.push(400)
+  const statuses = [429, 400]
   if ([route.method].flat().some((m) => BODY_METHODS.has(m))) statuses.push(400, 413, 415)
   return [...new Set(statuses)]
 }
