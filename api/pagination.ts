@@ -115,16 +115,26 @@ function keysetById<T extends { id: string }>(
   return { items, next: nextOf(items[items.length - 1]!.id) }
 }
 
-/** Keyset paging by id of a list without filters. */
+/**
+ * Keyset paging by id of a list without filters. The cursor names its list (`list`, e.g. `sites`), so
+ * another list's `next` is a 400 BAD_CURSOR, not a page of this one starting at an id it never had.
+ */
 export function pageById<T extends { id: string }>(
+  list: string,
   fetch: (p: { limit: number; afterId?: string }) => T[],
   q: { limit?: number; cursor?: string },
 ): { items: T[]; next?: string } {
-  const afterId = q.cursor ? decodeCursor<{ after: string }>(q.cursor, { after: 'string' }).after : undefined
+  const afterId = q.cursor
+    ? decodeCursor<{ l: string; after: string }>(
+        q.cursor,
+        { l: 'string', after: 'string' },
+        (c) => c.l === list,
+      ).after
+    : undefined
   return keysetById(
     (limit) => fetch({ limit, afterId }),
     q.limit ?? DEFAULT_LIMIT,
-    (after) => encodeCursor({ after }),
+    (after) => encodeCursor({ l: list, after }),
   )
 }
 

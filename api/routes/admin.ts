@@ -40,7 +40,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = asy
         const own = registry.getTenant(tenantId)
         return { items: own ? [own] : [] }
       }
-      return pageById((page) => registry.listTenants(page), req.query)
+      return pageById('tenants', (page) => registry.listTenants(page), req.query)
     },
   )
 }

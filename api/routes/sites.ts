@@ -59,7 +59,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext }> = asyn
     },
     async (req) => {
       const { tenantId } = principalOf(req)
-      return pageById((page) => registry.listSites({ ...page, tenantId }), req.query)
+      return pageById('sites', (page) => registry.listSites({ ...page, tenantId }), req.query)
     },
   )
 

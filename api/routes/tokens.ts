@@ -48,7 +48,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext; people:
     },
     async (req) => {
       const { tenantId } = principalOf(req)
-      const page = pageById((pg) => registry.listTokens({ ...pg, tenantId }), req.query)
+      const page = pageById('tokens', (pg) => registry.listTokens({ ...pg, tenantId }), req.query)
       return { ...page, items: page.items.map(tokenInfo) }
     },
   )

@@ -91,7 +91,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: RouteContext; people: 
     },
     async (req) => {
       const { tenantId } = principalOf(req)
-      const page = pageById((pg) => registry.listUsers({ ...pg, tenantId }), req.query)
+      const page = pageById('users', (pg) => registry.listUsers({ ...pg, tenantId }), req.query)
       return { ...page, items: page.items.map(userInfo) }
     },
   )

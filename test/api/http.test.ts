@@ -274,6 +274,10 @@ describe('sites', () => {
     expect(typeof first.body.next).toBe('string')
     const second = await h.call('GET', `/api/v1/sites?limit=1&cursor=${first.body.next}`)
     expect(second.body.items[0].id > first.body.items[0].id).toBe(true)
+    // the sites list's cursor is no page of another list
+    const elsewhere = await h.call('GET', `/api/v1/tokens?limit=1&cursor=${first.body.next}`)
+    expect(elsewhere.status).toBe(400)
+    expect(elsewhere.body.error).toBe('BAD_CURSOR')
   })
 
   it.each([

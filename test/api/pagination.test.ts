@@ -10,7 +10,7 @@ describe('pageById', () => {
     const seen: string[] = []
     let cursor: string | undefined
     for (let i = 0; i < 10; i++) {
-      const page = pageById(fetch, { limit: 2, cursor })
+      const page = pageById('rows', fetch, { limit: 2, cursor })
       seen.push(...page.items.map((r) => r.id))
       cursor = page.next
       if (!cursor) break
@@ -19,7 +19,16 @@ describe('pageById', () => {
   })
 
   it('has no next on an exactly full last page', () => {
-    expect(pageById(fetch, { limit: 5 }).next).toBeUndefined()
+    expect(pageById('rows', fetch, { limit: 5 }).next).toBeUndefined()
+  })
+
+  it("refuses another list's cursor, and one from before cursors named their list", () => {
+    const next = pageById('rows', fetch, { limit: 2 }).next
+    expect(next).toBeDefined()
+    expect(() => pageById('others', fetch, { limit: 2, cursor: next })).toThrow(/cursor is not valid/)
+    expect(() => pageById('rows', fetch, { limit: 2, cursor: encodeCursor({ after: 'id-1' }) })).toThrow(
+      /cursor is not valid/,
+    )
   })
 
   it.each([['garbage'], [encodeCursor({ offset: 3 })], ['']])('refuses the cursor %j', (cursor) => {

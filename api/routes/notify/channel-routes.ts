@@ -57,7 +57,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (
     },
     async (req) => {
       const scope = principalOf(req).tenantId
-      const page = pageById((pg) => config.listChannels(scope, pg), req.query)
+      const page = pageById('notification-channels', (pg) => config.listChannels(scope, pg), req.query)
       return { ...page, items: page.items.map(channelView) }
     },
   )

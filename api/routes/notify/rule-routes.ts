@@ -62,7 +62,7 @@ export const ruleRoutes: FastifyPluginAsyncTypebox<NotifyRouteDeps> = async (app
     },
     async (req) => {
       const scope = principalOf(req).tenantId
-      return pageById((pg) => config.listRoutes(scope, pg), req.query)
+      return pageById('notification-routes', (pg) => config.listRoutes(scope, pg), req.query)
     },
   )
 
