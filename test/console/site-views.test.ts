@@ -11,7 +11,7 @@ import { en } from '../../console/src/i18n/en.ts'
 import { zhCN } from '../../console/src/i18n/zh-CN.ts'
 import { type SiteSettings, seasonAt } from '../../console/src/stores/site-settings.ts'
 import type { Alert } from '../../domain/alerts.ts'
-import { horizontalOverflow, launchChromium, screenshot } from '../support/browser.ts'
+import { horizontalOverflow, launchChromium, screenshot, screenshotOnFailure } from '../support/browser.ts'
 import { connectDevice } from '../support/device-publisher.ts'
 import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../support/service-process.ts'
 
@@ -94,6 +94,7 @@ describe('site pages: day-care centre, building circuits, displays', () => {
     const ctx = await browser.newContext({ viewport, locale: 'zh-CN' })
     contexts.push(ctx)
     const page = await ctx.newPage()
+    screenshotOnFailure(page)
     await page.goto(`${svc.httpUrl}${path}`)
     await page.fill('input[name=username]', CREW.username)
     await page.fill('input[name=password]', CREW.password)

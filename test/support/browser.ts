@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
+import { onTestFailed } from 'vitest'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 export const SCREENSHOTS = join(ROOT, 'test-output/screenshots')
@@ -26,6 +27,24 @@ export function launchChromium(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true })
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+}
+
+/**
+ * Called within a test: should the test fail, the page is saved as it then stood (`failed-<test name>`,
+ * with its URL in the log), so a failure seen once on a loaded run shows where the page was.
+ */
+export function screenshotOnFailure(page: Page): void {
+  onTestFailed(async ({ task }) => {
+    const name = `failed-${task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 80)}`
+    try {
+      await screenshot(page, name)
+      console.error(
+        `${task.name}: the page (${page.url()}) as the test failed: test-output/screenshots/${name}.png`,
+      )
+    } catch (err) {
+      console.error(`${task.name}: no screenshot of the page (${String(err)})`)
+    }
+  })
 }
 
 /** No horizontal scrolling: the page is no wider than the viewport. */
