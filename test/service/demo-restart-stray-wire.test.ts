@@ -7,52 +7,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { defaultResolveSettings, evaluateDevice } from '../../alerts/index.ts'
-import type { DeviceRuleState, RuleDevice, RuleSignal } from '../../alerts/types.ts'
-import { decodeMessage } from '../../domain/decode-message.ts'
-import { topics } from '../../domain/topics.ts'
 import { DEMO_BACKFILL_MS, DEMO_SEED, demoScenarioPlan } from '../../service/demo-plan.ts'
-import { createDeviceModel } from '../../simulators/devices/create-device-model.ts'
-import type { DeviceSpec } from '../../simulators/index.ts'
 import { demoEstate, type ScenarioPlan } from '../../simulators/index.ts'
-import { LOCAL_MIDNIGHT, MIN } from '../simulators/support.ts'
+import { LOCAL_MIDNIGHT, MIN, strayWireSignals } from '../simulators/support.ts'
 
 const STRAY = new Set(['circuit_stray_wire', 'shed_stray_wire'])
 /** the detector clears after ten minutes without the load: a few readings more at most */
 const CLEARED_WITHIN_MS = 15 * MIN
-
-/** One run of a device from its backfilled history to `untilMs`: its stray-wire signals, the state after. */
-function run(
-  spec: DeviceSpec,
-  plan: ScenarioPlan,
-  state: DeviceRuleState,
-  startMs: number,
-  untilMs: number,
-): { state: DeviceRuleState; signals: RuleSignal[] } {
-  const model = createDeviceModel(spec, DEMO_SEED)
-  for (const i of plan.get(spec.id)?.injections ?? []) model.inject(i)
-  const device: RuleDevice = {
-    id: spec.id,
-    kind: spec.kind,
-    siteId: spec.siteId,
-    tenantId: 'demo',
-    reportIntervalS: spec.reportIntervalS,
-  }
-  const settings = defaultResolveSettings(undefined, undefined)
-  const signals: RuleSignal[] = []
-  let s = state
-  for (let t = startMs - DEMO_BACKFILL_MS; t < untilMs; t += spec.reportIntervalS * 1000) {
-    for (const m of model.step(t)) {
-      const topic = m.channel === 'telemetry' ? topics.telemetry(spec.id) : topics.events(spec.id)
-      const decoded = decodeMessage(topic, JSON.stringify(m.body), device, t)
-      if (!decoded.ok) continue
-      const r = evaluateDevice(s, { device, msg: decoded.value, arrivalMs: t, settings })
-      s = r.state
-      signals.push(...r.signals.filter((x) => x.type === 'stray_wire_charging'))
-    }
-  }
-  return { state: s, signals }
-}
 
 describe('a second demo run on the same data', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'courtyard-demo-restart-'))
@@ -70,7 +31,7 @@ describe('a second demo run on the same data', () => {
     const late: string[] = []
     let carried = 0
     for (const spec of devices) {
-      const one = run(spec, plan1, {}, first, firstEnd)
+      const one = strayWireSignals(spec, plan1, DEMO_SEED, first - DEMO_BACKFILL_MS, firstEnd)
       const last = one.signals.at(-1)
       if (last?.action !== 'raise') continue
       // the charger the open alert stands for, and when it leaves in the second run's world: when its
@@ -83,7 +44,14 @@ describe('a second demo run on the same data', () => {
         ?.injections.find((i) => i.type === charger.type && i.startMs === charger.startMs)
       const leftMs = still ? still.endMs : firstEnd
       carried++
-      const two = run(spec, plan2, one.state, second, leftMs + CLEARED_WITHIN_MS + MIN)
+      const two = strayWireSignals(
+        spec,
+        plan2,
+        DEMO_SEED,
+        second - DEMO_BACKFILL_MS,
+        leftMs + CLEARED_WITHIN_MS + MIN,
+        one.state,
+      )
       const cleared = two.signals.find((x) => x.action === 'clear')
       if (!cleared || cleared.at > leftMs + CLEARED_WITHIN_MS)
         late.push(

@@ -4,13 +4,8 @@
 // its report interval and every message decoded and judged by the catalogue rules as the alert engine
 // does: every stray-wire session the plan starts in the first minutes is alerted on soon after.
 import { describe, expect, it } from 'vitest'
-import { defaultResolveSettings, evaluateDevice } from '../../alerts/index.ts'
-import type { DeviceRuleState, RuleDevice } from '../../alerts/types.ts'
-import { decodeMessage } from '../../domain/decode-message.ts'
-import { topics } from '../../domain/topics.ts'
-import { createDeviceModel } from '../../simulators/devices/create-device-model.ts'
 import { demoEstate, planScenarios, SCENARIOS } from '../../simulators/index.ts'
-import { LOCAL_MIDNIGHT, MIN } from './support.ts'
+import { LOCAL_MIDNIGHT, MIN, strayWireSignals } from './support.ts'
 
 const SEED = 2026
 const BACKFILL_MS = 3 * 3600_000
@@ -19,37 +14,15 @@ const DAY_MS = 86_400_000
 const SHOWN_WITHIN_MS = 15 * MIN
 
 /** Runs one device of the demo from the start of its history to `untilMs`; the stray-wire raises' times. */
-function strayAlerts(
+const strayAlerts = (
   spec: ReturnType<typeof demoEstate>['devices'][number],
   plan: ReturnType<typeof planScenarios>,
   fromMs: number,
   untilMs: number,
-): number[] {
-  const model = createDeviceModel(spec, SEED)
-  for (const i of plan.get(spec.id)?.injections ?? []) model.inject(i)
-  const device: RuleDevice = {
-    id: spec.id,
-    kind: spec.kind,
-    siteId: spec.siteId,
-    tenantId: 'demo',
-    reportIntervalS: spec.reportIntervalS,
-  }
-  const settings = defaultResolveSettings(undefined, undefined)
-  let state: DeviceRuleState = {}
-  const raised: number[] = []
-  for (let t = fromMs; t < untilMs; t += spec.reportIntervalS * 1000) {
-    for (const m of model.step(t)) {
-      const topic = m.channel === 'telemetry' ? topics.telemetry(spec.id) : topics.events(spec.id)
-      const decoded = decodeMessage(topic, JSON.stringify(m.body), device, t)
-      if (!decoded.ok) continue
-      const r = evaluateDevice(state, { device, msg: decoded.value, arrivalMs: t, settings })
-      state = r.state
-      for (const s of r.signals)
-        if (s.action === 'raise' && s.type === 'stray_wire_charging') raised.push(s.at)
-    }
-  }
-  return raised
-}
+): number[] =>
+  strayWireSignals(spec, plan, SEED, fromMs, untilMs)
+    .signals.filter((s) => s.action === 'raise')
+    .map((s) => s.at)
 
 describe('the demo’s stray-wire charging', () => {
   // an evening and an afternoon start: corridor lights on, and off
