@@ -123,10 +123,13 @@ export async function startDemo(deps: {
 /**
  * When the demo reminds the terminal where it runs: a few seconds after the last malformed message of each
  * burst the plan sends (messages less than BURST_GAP_MS apart), whose rejections the service logs as
- * warnings. The plan's first round, all within its first two minutes, is one burst.
+ * warnings. The plan's first round, all within its first two minutes, is one burst. `hostile_strings` is
+ * valid (stored, never rejected): a burst of only those gives the terminal no warning to remind about.
  */
-function demoReminderTimes(plan: ScenarioPlan): number[] {
-  const times = [...plan.values()].flatMap((p) => p.malformed.map((m) => m.atMs)).sort((a, b) => a - b)
+export function demoReminderTimes(plan: ScenarioPlan): number[] {
+  const times = [...plan.values()]
+    .flatMap((p) => p.malformed.filter((m) => m.variant !== 'hostile_strings').map((m) => m.atMs))
+    .sort((a, b) => a - b)
   return times
     .filter((t, i) => i === times.length - 1 || times[i + 1]! - t >= BURST_GAP_MS)
     .map((t) => t + REMINDER_AFTER_MS)
