@@ -1,6 +1,7 @@
 // The reports page in Debian's Chromium against the real service (child process, real InfluxDB, real
 // alert engine) fed over real MQTT (test/support/report-seed.ts): a viewer opens Reports from the
-// navigation, reads the day's energy, downloads the CSV, reads it on a 390 px phone and in English.
+// navigation, reads the day's energy, downloads the CSV, reads it on a 390 px phone and in English. The
+// pile's feeder meter went back on D0: that day's figure says so, in words, on a desk and on a phone.
 import { readFileSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -42,11 +43,31 @@ describe('reports page', () => {
         .find((tr) => tr.cells[0].textContent === ${JSON.stringify(date)})?.cells[${column}].textContent ?? null`,
     ) as Promise<string | null>
 
+  /** The meter-reset mark in the energy row of `date`: its text, its tooltip, and where it sits. */
+  const resetMarkOf = async (page: Page, date: string) =>
+    page.evaluate(
+      `(() => {
+        const tr = [...document.querySelectorAll('[data-report="energy"] tbody tr')]
+          .find((tr) => tr.cells[0].textContent === ${JSON.stringify(date)})
+        const mark = tr?.cells[2].querySelector('[data-meter-reset]')
+        if (!mark) return null
+        const r = mark.getBoundingClientRect()
+        return { piles: mark.dataset.meterReset, text: mark.textContent, title: mark.title, left: r.left, right: r.right, height: r.height }
+      })()`,
+    ) as Promise<{
+      piles: string
+      text: string
+      title: string
+      left: number
+      right: number
+      height: number
+    } | null>
+
   beforeAll(async () => {
     ensureConsoleBuilt()
     svc = await createServiceProcess({ influxUrl: inject('influxUrl') })
     await svc.start()
-    estate = await seedReportEstate(svc)
+    estate = await seedReportEstate(svc, { meterBackOnD0: true })
     await api(svc, 'POST', '/api/v1/users', { ...VIEWER, role: 'viewer', tenantId: 'default' })
     await untilReportsHold(svc, estate)
     browser = await launchChromium()
@@ -70,6 +91,19 @@ describe('reports page', () => {
     expect(await cellOf(page, 'energy', d1, 4)).toBe('1')
     await page.waitForSelector('[data-report="stray-wire"] tbody tr')
     expect(await page.textContent('[data-report="alerts"] tbody')).toContain('端口故障')
+    // D0: the meter went back from 120 to 99 kWh; the figure beside the mark counts nothing for that step
+    const d0 = isoDay(estate.days.d0)
+    await page.waitForSelector('[data-report="energy"] [data-meter-reset]')
+    const mark = await resetMarkOf(page, d0)
+    expect(mark).toMatchObject({ piles: 'pile-r1', text: '↺ 电表复位：pile-r1' })
+    expect(mark!.title).toContain('pile-r1 的总表当日读数回落')
+    expect(mark!.height).toBeGreaterThan(0)
+    expect((await cellOf(page, 'energy', d0, 2))?.startsWith('0.00')).toBe(true)
+    expect(await resetMarkOf(page, d1)).toBeNull()
+    expect(await resetMarkOf(page, isoDay(estate.days.d2))).toBeNull()
+    expect(await page.textContent('[data-report="energy"] [data-label="reports.energyNote"]')).toContain(
+      '↺ 电表复位',
+    )
     await screenshot(page, 'reports-desk')
 
     const [download] = await Promise.all([
@@ -107,10 +141,21 @@ describe('reports page', () => {
     await page.goto(`${svc.httpUrl}/reports`)
     await page.waitForSelector('[data-report="sessions"] tbody tr')
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    // on the phone's card of D0 the mark is there, in words, inside the screen
+    const d0 = isoDay(estate.days.d0)
+    await page.waitForSelector('[data-report="energy"] [data-meter-reset]')
+    const mark = await resetMarkOf(page, d0)
+    expect(mark?.text).toBe('↺ 电表复位：pile-r1')
+    expect(mark!.left).toBeGreaterThanOrEqual(0)
+    expect(mark!.right).toBeLessThanOrEqual(PHONE.width)
     await screenshot(page, 'reports-phone')
     await page.click('[data-action="lang"]')
     await page.waitForSelector('[data-report="energy"] h2:text("Energy per shed per day")')
     expect(await page.textContent('[data-report="alerts"] tbody')).toContain('Port fault')
+    const english = await resetMarkOf(page, d0)
+    expect(english?.text).toBe('↺ Meter reset: pile-r1')
+    expect(english!.title).toContain('The feeder meter of pile-r1 went back this day')
+    expect(english!.right).toBeLessThanOrEqual(PHONE.width)
     expect(await page.getAttribute('[data-action="csv-alerts"]', 'href')).toContain('lang=en')
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
     await screenshot(page, 'reports-english-phone')

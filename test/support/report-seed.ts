@@ -36,7 +36,13 @@ export interface ReportEstate {
 
 type Body = { ts: number; seq: number } & Record<string, unknown>
 
-export async function seedReportEstate(svc: ServiceProcess): Promise<ReportEstate> {
+export async function seedReportEstate(
+  svc: ServiceProcess,
+  opts: {
+    /** the pile's feeder meter goes back on D0 (120 kWh at 22:00, then its 99 at 23:00): D0 names it */
+    meterBackOnD0?: boolean
+  } = {},
+): Promise<ReportEstate> {
   const today = localToday()
   const days = { d0: today - 4, d1: today - 3, d2: today - 2 }
   const { d0, d1, d2 } = days
@@ -103,6 +109,7 @@ export async function seedReportEstate(svc: ServiceProcess): Promise<ReportEstat
   await send(pile, [
     // the meter: D1 runs 99.0 → 104.5 (5.5 kWh), D2 104.5 → 110.25 (5.75 kWh); 104.8 at 00:30 on D2
     // is 16:30 UTC on D1's date
+    ...(opts.meterBackOnD0 ? [meter(at(d0, 22), 120)] : []),
     meter(at(d0, 23), 99),
     meter(at(d1, 8), 100),
     meter(at(d1, 23, 30), 104.5),

@@ -243,7 +243,7 @@ export const en: Dict = {
   'reports.empty': 'Nothing in this range',
   'reports.energy': 'Energy per shed per day',
   'reports.energyNote':
-    "Metered: what the shed's feeder meters counted that day, the sum of their rises between readings (including load not on a port; a meter that was reset or swapped adds nothing for its step back). Charged: the energy of the sessions that ended that day.",
+    "Metered: what the shed's feeder meters counted that day, the sum of their rises between readings (including load not on a port; a meter that was reset or swapped adds nothing for its step back). Charged: the energy of the sessions that ended that day. ↺ Meter reset: a pile's meter went back that day (reset or replaced); the day counts the old meter up to its last reading and the new one from its first.",
   'reports.sessions': 'Sessions per port',
   'reports.sessionsNote':
     'Charging sessions started and ended in the range, and the energy of those that ended.',
@@ -259,6 +259,9 @@ export const en: Dict = {
   'reports.device': 'Device',
   'reports.port': 'Port',
   'reports.meteredKWh': 'Metered (kWh)',
+  'reports.meterReset': 'Meter reset: {piles}',
+  'reports.meterResetHelp':
+    "The feeder meter of {piles} went back this day (reset, or replaced by a new one counting from 0). That step counts nothing: the day's figure is what the old meter counted up to its last reading plus what the new one counted from its first.",
   'reports.chargedKWh': 'Charged (kWh)',
   'reports.sessionsEnded': 'Sessions ended',
   'reports.started': 'Sessions started',

@@ -236,7 +236,7 @@ export const zhCN = {
   'reports.empty': '此期间没有数据',
   'reports.energy': '充电棚每日用电',
   'reports.energyNote':
-    '电表用电：充电棚总表当日各次读数的增量之和（含非端口用电；电表复位或更换时，读数回落的那一步不计）；充电电量：当日结束的充电会话电量之和。',
+    '电表用电：充电棚总表当日各次读数的增量之和（含非端口用电；电表复位或更换时，读数回落的那一步不计）；充电电量：当日结束的充电会话电量之和。↺ 电表复位：该桩电表当日读数回落（复位或更换），当日电量为旧表到最后一次读数的增量加新表自第一次读数起的增量。',
   'reports.sessions': '各端口充电次数',
   'reports.sessionsNote': '期间内开始和结束的充电会话，以及结束会话的电量。',
   'reports.alerts': '各小区告警（按类型）',
@@ -250,6 +250,9 @@ export const zhCN = {
   'reports.device': '设备',
   'reports.port': '端口',
   'reports.meteredKWh': '电表用电 (kWh)',
+  'reports.meterReset': '电表复位：{piles}',
+  'reports.meterResetHelp':
+    '{piles} 的总表当日读数回落（电表复位，或换成从 0 计起的新表）。回落那一步不计：当日电量为旧表到最后一次读数的增量，加上新表自第一次读数起的增量。',
   'reports.chargedKWh': '充电电量 (kWh)',
   'reports.sessionsEnded': '完成充电次数',
   'reports.started': '开始充电次数',

@@ -90,6 +90,25 @@ export function ReportsView(props: { store: ReportsStore }) {
   const s = props.store
   const range = s.range.value
   const kwh = (v: number | null) => (v === null ? '—' : f.num(v, 2))
+  // a day whose figure spans a meter that went back says so beside the figure, in words (a phone has no
+  // hover), with the longer explanation as its tooltip and in the report's note
+  const metered = (r: { meteredKWh: number | null; meterResets: string[] }) => {
+    const piles = r.meterResets.join(', ')
+    return (
+      <span class="metered">
+        <span>{kwh(r.meteredKWh)}</span>
+        {r.meterResets.length > 0 && (
+          <span
+            class="meter-reset warn-text"
+            data-meter-reset={r.meterResets.join(' ')}
+            title={tr('reports.meterResetHelp', { piles })}
+          >
+            ↺ {tr('reports.meterReset', { piles })}
+          </span>
+        )}
+      </span>
+    )
+  }
   // one element: on a phone the cell is a flex row of its column's label and this
   const site = (r: { community: string; siteName: string }) => (
     <span>
@@ -146,7 +165,7 @@ export function ReportsView(props: { store: ReportsStore }) {
         columns={[
           { label: 'reports.date', cell: (r) => r.date },
           { label: 'reports.site', cell: site },
-          { label: 'reports.meteredKWh', num: true, cell: (r) => kwh(r.meteredKWh) },
+          { label: 'reports.meteredKWh', num: true, cell: metered },
           { label: 'reports.chargedKWh', num: true, cell: (r) => kwh(r.chargedKWh) },
           { label: 'reports.sessionsEnded', num: true, cell: (r) => f.num(r.sessions) },
         ]}
