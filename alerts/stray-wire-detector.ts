@@ -62,6 +62,7 @@ import { explainRaise } from './stray-wire-explain.ts'
 import {
   arrivedAsKnownRun,
   chargerBesideRun,
+  compressorAfterLampLeft,
   compressorByWatts,
   compressorWithLights,
   explainedByKnownLoads,
@@ -437,6 +438,12 @@ function trackCandidate(
           undefined,
           cand.onsetTs,
         )
+  // watts only, the step held, is none of the circuit's loads, and then fell by one lamp's watts: a lamp
+  // that came on with the load went off again, and what stands since may be one of its compressors' runs
+  const lampLeft =
+    known || byStep || hRatio !== null
+      ? undefined
+      : compressorAfterLampLeft(s.normal!, obs.ts, cand, params.utcOffsetMin, params.feedback)
   const usual =
     matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin) ||
     arrivesDailyAsHarmonics(
@@ -495,13 +502,16 @@ function trackCandidate(
   // size too (tried on the watts-only mixed circuits: it cost more sessions than it saved false alerts)
   const run = moved && hRatio !== null && arrivedAsKnownRun(s.normal!, cand.stepW!, hRatio, params.feedback)
   const scheduled = switchedOnAtLightsHour(params, cand.onsetTs, nowW)
-  if (known || byStep || swap || usual || pair || scheduled || run) {
+  if (known || byStep || lampLeft || swap || usual || pair || scheduled || run) {
     if (known) {
       noteMatch(s.normal!, known, obs.ts)
       watchRun(s, known, cand, nowW)
     } else if (byStep) {
       noteMatch(s.normal!, byStep, obs.ts)
       watchRun(s, byStep, cand, cand.stepW!)
+    } else if (lampLeft) {
+      noteMatch(s.normal!, lampLeft.run, obs.ts)
+      watchRun(s, lampLeft.run, cand, lampLeft.levelW)
     } else if (swap) {
       // the one that stopped left the background; the one that started is followed to its end
       s.baselineW = Math.max(0, s.baselineW! - swap.leftW)

@@ -13,7 +13,7 @@ import {
   type RunWatch,
 } from './stray-wire-circuit-normal.ts'
 import { MOTOR_MIN_VAR_PER_W } from './stray-wire-classify.ts'
-import { LAMP_MOVE_MAX_W, LAMP_MOVE_MIN_W, median, RECENT_READINGS } from './stray-wire-evidence.ts'
+import { LAMP_MOVE_MAX_W, LAMP_MOVE_MIN_W, median, near, RECENT_READINGS } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireParams } from './stray-wire-types.ts'
 
 /**
@@ -258,6 +258,57 @@ export function compressorByWatts(
     STEADY_LEVEL_SHARE,
   )
   return run?.kind === 'compressor' && run.source === 'learned' ? run : undefined
+}
+
+/**
+ * Watts only: the candidate held its step for its first three readings, then fell by one lamp's watts and
+ * held: a lamp that switched on in the minute the load did went off again (a motion lamp beside a fridge
+ * starting). The load's own level is what stands since the fall; where that is one of the circuit's
+ * learned compressors within 8 % (as a steady plateau is matched), this is its run.
+ * (Lamps of the background going off beside a load leave the load's own level at its step: that is
+ * matched first, by the step.) The cost, as for a lamp blinking beside a run: a charger whose step was
+ * followed within minutes by a background lamp going off, leaving exactly a compressor's level, is
+ * followed as that run, raised only if it outlasts the compressor's runs.
+ */
+export function compressorAfterLampLeft(
+  n: CircuitNormal,
+  ts: number,
+  cand: Candidate,
+  utcOffsetMin: number,
+  feedback: { taught: readonly LoadSignature[]; forget: readonly string[] } | undefined,
+): { run: LoadSignature; levelW: number } | undefined {
+  const { recentW: ws, stepW } = cand
+  // every reading since the step is still there to look at
+  if (stepW === undefined || cand.readings !== ws.length || ws.length < 4) return undefined
+  if (!ws.slice(0, 3).every((w) => near(w, stepW))) return undefined
+  // one lamp leaving: one fall of a lamp's watts after those three, or two in a row (an averaging meter's
+  // partial minute); every other minute flat within meter noise (the step's own minute may be partial). A
+  // charger tapering from its first minute falls minute after minute instead
+  let first = -1
+  let last = -1
+  let fell = 0
+  for (let i = 2; i < ws.length; i++) {
+    const d = ws[i - 1]! - ws[i]!
+    if (d >= LAMP_MOVE_MIN_W && d <= LAMP_MOVE_MAX_W) {
+      if (first < 0) first = i
+      last = i
+      fell += d
+    } else if (Math.abs(d) > Math.max(6, 0.03 * ws[i]!)) return undefined
+  }
+  if (first < 3 || last - first > 1 || fell > LAMP_MOVE_MAX_W) return undefined
+  const levelW = median(ws.slice(last))
+  const run = matchSignature(
+    n,
+    ts,
+    levelW,
+    null,
+    utcOffsetMin,
+    feedback,
+    undefined,
+    cand.onsetTs,
+    STEADY_LEVEL_SHARE,
+  )
+  return run?.kind === 'compressor' ? { run, levelW } : undefined
 }
 
 /** The candidate's recent readings without its step's minute while they still hold it (it may be partial). */

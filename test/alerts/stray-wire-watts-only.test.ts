@@ -197,6 +197,22 @@ describe('detectStrayWire on a watts-only circuit: a lamp beside one of its comp
     expect(raises(r).filter((v) => v.ts >= evening)).toEqual([])
   })
 
+  it('takes the run for the fridge when a lamp came on in the same minute and went off 3 min later', () => {
+    // the step is the two (135 W, no load of this circuit); after the lamp went, the fridge's 105 W stand
+    const withLamp = scheduled('lights-motion', t0, 30, [[24 * 60 + 0.5, 24 * 60 + 3.5]])
+    const r = run(wattsOnly([fridge, withLamp], t0, 26 * 60))
+    expect(raises(r).filter((v) => v.ts >= evening)).toEqual([])
+  })
+
+  it('still raises a charger a little above the fridge’s size that the same lamp came on with, within 30 min', () => {
+    const plugged = evening + 30_000
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 125, ccRise: 0.02 }))
+    const withLamp = scheduled('lights-motion', t0, 30, [[24 * 60 + 0.5, 24 * 60 + 3.5]])
+    const late = runs.filter(([a]) => a < 24 * 60)
+    const r = run(wattsOnly([scheduled('fridge', t0, 105, late), withLamp, bike], t0, 26 * 60))
+    raisedOnceWithin({ ...r, verdicts: r.verdicts.filter((v) => v.ts >= evening) }, plugged, 30)
+  })
+
   it('still raises a charger of another size with the same lamp beside it', () => {
     const bike = chargerSession(
       charger(evening + 30_000, { chemistry: 'lithium', ccPowerW: 160, ccRise: 0.02 }),
