@@ -20,7 +20,7 @@ import { watchLiveAuth } from './live-auth.ts'
 import { createLiveFeed, type LiveFeed, type LiveServer } from './live-feed.ts'
 import { type LiveSource, mqttLiveSource } from './live-source.ts'
 import { createApiMetrics } from './metrics.ts'
-import { installOpenApiDefaults } from './openapi-defaults.ts'
+import { installOpenApiDefaults, optionalBodies } from './openapi-defaults.ts'
 import { DEFAULT_QUERY_BOUNDS, type QueryBounds } from './query-bounds.ts'
 import { installQueryCheck } from './query-params.ts'
 import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.ts'
@@ -145,6 +145,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
         },
       },
     },
+    transformObject: (doc) => optionalBodies('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 

@@ -2,7 +2,6 @@
 // clear by hand, and the alert-settings overrides of sites and devices. Tenant-scoped like the other
 // routes: another tenant's alert, site or device answers 404, never 403.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import {
   ALERT_STATE_FILTERS,
@@ -20,6 +19,7 @@ import { ALERT_TYPES, Alert, AlertTransition, SEVERITIES } from '../../domain/al
 import { CourtyardError } from '../../domain/errors.ts'
 import { type Principal, principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
+import { absentBodyIsEmpty } from '../openapi-defaults.ts'
 import { EPOCH_MS, listCursor } from '../pagination.ts'
 import { DEFAULT_LIMIT, errorResponses, Id, IdParams, ListQuery, listOf } from '../schemas.ts'
 import { parseInstant } from '../time-range.ts'
@@ -92,14 +92,6 @@ const alertsCursor = listCursor<{ raisedAt: number; id: string }, typeof AlertFi
   position: { raisedAt: EPOCH_MS, id: 'string' },
   filters: AlertFilters,
 })
-
-/**
- * `{note?}`: a request with no body at all is one without a note. Fastify validates a body schema against
- * an absent body too ("body must be object"), and Type.Optional does not reach the top level.
- */
-const noBodyIsEmpty = async (req: FastifyRequest) => {
-  req.body ??= {}
-}
 
 /** `user:<username>` or `token:<token name>` in histories (domain/alerts.ts AlertTransition.by). */
 const who = (p: Principal) => p.actor
@@ -189,7 +181,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
         body: Type.Optional(Note),
         response: { 200: Alert, ...errorResponses(403, 404, 409) },
       },
-      preValidation: noBodyIsEmpty,
+      preValidation: absentBodyIsEmpty,
     },
     async (req) => {
       const p = principalOf(req)
@@ -217,7 +209,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
         body: Type.Optional(ClearBody),
         response: { 200: Alert, ...errorResponses(400, 403, 404) },
       },
-      preValidation: noBodyIsEmpty,
+      preValidation: absentBodyIsEmpty,
     },
     async (req) => {
       const p = principalOf(req)
