@@ -35,5 +35,11 @@ export {
 export { SIGNATURE_KINDS } from './stray-wire-circuit-normal.ts'
 export * from './stray-wire-detector.ts'
 export { createStrayWireFeedback } from './stray-wire-feedback.ts'
+export {
+  initialSettleState,
+  type SettleResult,
+  type StrayWireSettleState,
+  settleReading,
+} from './stray-wire-settle.ts'
 export { createTransitionFeed, type FedChange, type TransitionFeed } from './transition-feed.ts'
 export type { AlertSettings, DailyWindow, RuleDevice, TimeWindow } from './types.ts'

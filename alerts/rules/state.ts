@@ -1,5 +1,6 @@
 // The rules' per-device state: plain JSON, persisted by the engine with the open alerts and its spool
 // position, so hold timers and detector windows survive a restart.
+import type { StrayWireSettleState } from '../stray-wire-settle.ts'
 import type { StrayWireState } from '../stray-wire-types.ts'
 import type { DeviceRuleState } from '../types.ts'
 import type { HoldState } from './thresholds.ts'
@@ -26,6 +27,11 @@ export type RulesState = {
   smoke: { open: boolean; clearSince: number | null }
   tamper: { open: boolean }
   strayWire: StrayWireState | null
+  /**
+   * The circuit reading held back before the detector (alerts/stray-wire-settle.ts); null in states
+   * persisted before it, which then start holding back from their next reading.
+   */
+  strayWireSettle: StrayWireSettleState | null
 }
 
 // The initial values of the nested fields, one frozen copy shared by every device: the engine keeps a
@@ -59,6 +65,7 @@ export function readRulesState(state: DeviceRuleState): RulesState {
     smoke: s.smoke ?? SMOKE_CLEAR,
     tamper: s.tamper ?? TAMPER_CLEAR,
     strayWire: s.strayWire ?? null,
+    strayWireSettle: s.strayWireSettle ?? null,
   }
 }
 

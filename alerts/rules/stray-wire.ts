@@ -6,7 +6,8 @@ import type { ChargingPileTelemetry, CircuitMonitorTelemetry } from '../../domai
 import { strayWireParams } from '../settings.ts'
 import { detectStrayWire } from '../stray-wire-detector.ts'
 import { circuitInput, shedInput } from '../stray-wire-input.ts'
-import { initialStrayWireState } from '../stray-wire-types.ts'
+import { initialSettleState, settleReading } from '../stray-wire-settle.ts'
+import { initialStrayWireState, type StrayWireInput } from '../stray-wire-types.ts'
 import type { RuleContext, Signals } from './context.ts'
 import { localTime } from './local-time.ts'
 import type { RulesState } from './state.ts'
@@ -28,11 +29,30 @@ export function strayWire(
   t: CircuitMonitorTelemetry | ChargingPileTelemetry,
   out: Signals,
 ): void {
-  const lastTs = s.strayWire?.lastTs
+  // the last reading taken: the one held back before the detector, if any, is newer than its own
+  const lastTs = s.strayWireSettle?.held?.ts ?? s.strayWire?.lastTs
   if (lastTs !== undefined && lastTs !== null && t.ts - lastTs < DETECTOR_INTERVAL_MS) return
-  const input = t.kind === 'circuit-monitor' ? circuitInput(t) : shedInput(t)
+  const reading = t.kind === 'circuit-monitor' ? circuitInput(t) : shedInput(t)
   // a reading without the watts the detector needs (the protocol lets a device omit them) is skipped
-  if (input === undefined) return
+  if (reading === undefined) return
+  // a shed's residual goes straight on (and its state keeps no settle stage of its own)
+  if (reading.source === 'shed' && !s.strayWireSettle?.held) {
+    detect(s, ctx, t, reading, out)
+    return
+  }
+  // an averaging meter's partial minute is dropped: the detector gets each reading one reading later
+  const settled = settleReading(s.strayWireSettle ?? initialSettleState(), reading)
+  s.strayWireSettle = settled.state
+  for (const input of settled.inputs) detect(s, ctx, t, input, out)
+}
+
+function detect(
+  s: RulesState,
+  ctx: RuleContext,
+  t: CircuitMonitorTelemetry | ChargingPileTelemetry,
+  input: StrayWireInput,
+  out: Signals,
+): void {
   const r = detectStrayWire(s.strayWire ?? initialStrayWireState(), input, strayWireParams(ctx.cfg))
   s.strayWire = r.state
   const v = r.verdict

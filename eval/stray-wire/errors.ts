@@ -7,7 +7,13 @@
 // its charger had active PFC and whether an alert was open then. Circuits only (sheds have no loads
 // list). For looking into a family, not a score: `npm run eval:stray-wire` judges the goals.
 import { parseArgs } from 'node:util'
-import { DEFAULT_STRAY_WIRE_PARAMS, detectStrayWire, initialStrayWireState } from '../../alerts/index.ts'
+import {
+  DEFAULT_STRAY_WIRE_PARAMS,
+  detectStrayWire,
+  initialSettleState,
+  initialStrayWireState,
+  settleReading,
+} from '../../alerts/index.ts'
 import type { LoadModel } from '../../simulators/index.ts'
 import { parseOrUsage, usageError } from './cli.ts'
 import { buildScenario, FAMILIES } from './families.ts'
@@ -68,38 +74,44 @@ function explain(sc: Scenario, falseAlerts: Tally, misses: Tally): void {
   let state = initialStrayWireState()
   const detected = sc.sessions.map(() => false)
   const openAtStart = sc.sessions.map(() => false)
+  // as the alert engine runs it (and evaluate.ts scores it): partial minutes dropped, one reading late
+  let settle = initialSettleState()
   for (let t = sc.startMs - DAY; t < sc.startMs + sc.days * DAY; t += MIN) {
-    const input = sc.inputAt(t)
-    if (!input) continue
-    const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
-    state = r.state
-    // sessions begin within a minute, not on it: the first reading after the start tells
-    for (const [i, s] of sc.sessions.entries())
-      if (t >= s.startTs && t < s.startTs + MIN) openAtStart[i] = state.alert !== null
-    if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
-    // as the eval scores it: a raise belongs to a session until 12 min after its load is gone
-    const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + 12 * MIN)
-    if (i >= 0) {
-      detected[i] = true
-      continue
+    const reading = sc.inputAt(t)
+    if (!reading) continue
+    const settled = settleReading(settle, reading)
+    settle = settled.state
+    for (const input of settled.inputs) {
+      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
+      state = r.state
+      // sessions begin within a minute, not on it: the first reading after the start tells
+      for (const [i, s] of sc.sessions.entries())
+        if (t >= s.startTs && t < s.startTs + MIN) openAtStart[i] = state.alert !== null
+      if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
+      // as the eval scores it: a raise belongs to a session until 12 min after its load is gone
+      const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + 12 * MIN)
+      if (i >= 0) {
+        detected[i] = true
+        continue
+      }
+      const onset = r.verdict.onsetTs
+      const stepped = loads
+        .filter((l) => Math.abs(l.at(onset + MIN).powerW - l.at(onset - 3 * MIN).powerW) > ON_W)
+        .map((l) => `${l.name}${l.at(onset + MIN).powerW > l.at(onset - 3 * MIN).powerW ? '+' : '-'}`)
+      const running = loads.filter((l) => l.at(t).powerW > ON_W)
+      const v = r.verdict
+      const path = v.evidence.why.some((w) => w.includes('longer than any'))
+        ? 'outlasted'
+        : v.replacesOnsetTs !== undefined
+          ? 'second-step'
+          : v.evidence.startedUnderLoad
+            ? 'under-load'
+            : 'step'
+      falseAlerts.add(
+        `${path} stepped [${stepped.sort().join(' ')}] running [${names(running)}]`,
+        `${sc.id}@${at(t)}`,
+      )
     }
-    const onset = r.verdict.onsetTs
-    const stepped = loads
-      .filter((l) => Math.abs(l.at(onset + MIN).powerW - l.at(onset - 3 * MIN).powerW) > ON_W)
-      .map((l) => `${l.name}${l.at(onset + MIN).powerW > l.at(onset - 3 * MIN).powerW ? '+' : '-'}`)
-    const running = loads.filter((l) => l.at(t).powerW > ON_W)
-    const v = r.verdict
-    const path = v.evidence.why.some((w) => w.includes('longer than any'))
-      ? 'outlasted'
-      : v.replacesOnsetTs !== undefined
-        ? 'second-step'
-        : v.evidence.startedUnderLoad
-          ? 'under-load'
-          : 'step'
-    falseAlerts.add(
-      `${path} stepped [${stepped.sort().join(' ')}] running [${names(running)}]`,
-      `${sc.id}@${at(t)}`,
-    )
   }
   sc.sessions.forEach((s, i) => {
     if (detected[i]) return

@@ -2,9 +2,11 @@
 // alerts per 1,000 circuit-days, time to detect (median and worst).
 import {
   detectStrayWire,
+  initialSettleState,
   initialStrayWireState,
   type StrayWireInput,
   type StrayWireParams,
+  settleReading,
 } from '../../alerts/index.ts'
 import { buildScenario } from './families.ts'
 import { DAY, type EvalRanges, MIN, type Scenario, type SessionLabel } from './scenario.ts'
@@ -56,24 +58,31 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
   let open: number | null = null
   let earlyClears = 0
   let leftOpen = 0
+  // as the alert engine runs it: each reading held back one reading, and dropped if a partial minute
+  let settle = initialSettleState()
   for (let t = sc.startMs - warmupDays * DAY; t < end; t += MIN) {
-    const input = sc.inputAt(t)
-    if (!input) continue
-    const r = detectStrayWire(state, input, params)
-    state = r.state
-    if (r.verdict?.kind === 'clear' && open !== null) {
-      if (stillCharging(sc, sc.sessions[open]!, t)) earlyClears += 1
-      open = null
+    const reading = sc.inputAt(t)
+    if (!reading) continue
+    const settled = settleReading(settle, reading)
+    settle = settled.state
+    // the verdicts count from the minute they are reached in, `t`, not from the reading they are about
+    for (const input of settled.inputs) {
+      const r = detectStrayWire(state, input, params)
+      state = r.state
+      if (r.verdict?.kind === 'clear' && open !== null) {
+        if (stillCharging(sc, sc.sessions[open]!, t)) earlyClears += 1
+        open = null
+      }
+      if (open !== null && state.alert && t >= sc.sessions[open]!.endTs + LEFT_OPEN_MS) {
+        leftOpen += 1
+        open = null
+      }
+      if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
+      const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
+      open = i < 0 ? null : i
+      if (i < 0) falseAt.push(t)
+      else if (detectedTs[i] === null) detectedTs[i] = t
     }
-    if (open !== null && state.alert && t >= sc.sessions[open]!.endTs + LEFT_OPEN_MS) {
-      leftOpen += 1
-      open = null
-    }
-    if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
-    const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
-    open = i < 0 ? null : i
-    if (i < 0) falseAt.push(t)
-    else if (detectedTs[i] === null) detectedTs[i] = t
   }
   const detectMin: number[] = []
   const detectMinUnmasked: number[] = []

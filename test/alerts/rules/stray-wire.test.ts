@@ -6,8 +6,11 @@ import {
   initialStrayWireState,
   type StrayWireInput,
 } from '../../../alerts/stray-wire-types.ts'
+import type { RuleSignal } from '../../../alerts/types.ts'
 import type { ChargingPileTelemetry } from '../../../domain/protocol.ts'
+import { compressorCycling } from '../../../simulators/physics/appliances.ts'
 import { chargerSession } from '../../../simulators/physics/charger.ts'
+import type { LoadModel } from '../../../simulators/physics/load-model.ts'
 import { ledLighting } from '../../../simulators/physics/loads.ts'
 import { charger, circuitSeries } from '../stray-wire-support.ts'
 import { brief, circuit, device, local, MIN, pile, run, type Step, settings } from './rules-support.ts'
@@ -115,6 +118,59 @@ describe('stray_wire_charging on a circuit monitor', () => {
       }),
     ]
     expect(run(CIRCUIT, asSteps(inputs), settings({ strayWire: { minStepW: 400 } })).signals).toEqual([])
+  })
+
+  describe('on a meter that reports the average over each minute (watts only)', () => {
+    // a dehumidifier and a fridge cycling for three days: each start and stop mid-minute shows as one
+    // partial reading between the levels, which made a learned compressor's start look like a new step
+    const from = local('2026-01-05T00:00:00')
+    const days = 3
+    const compressors = [
+      compressorCycling({
+        name: 'dehumidifier',
+        fromMs: from,
+        toMs: from + days * 1440 * MIN,
+        powerW: 240,
+        powerFactor: 0.8,
+        thdPct: 15,
+        onMin: [60, 180],
+        offMin: [30, 120],
+        creep: 0.04,
+        creepOverMin: 120,
+        seed: 4,
+      }),
+      compressorCycling({
+        name: 'fridge',
+        fromMs: from,
+        toMs: from + days * 1440 * MIN,
+        powerW: 110,
+        powerFactor: 0.7,
+        thdPct: 15,
+        onMin: [12, 45],
+        offMin: [20, 60],
+        creep: 0.03,
+        creepOverMin: 30,
+        seed: 104,
+      }),
+    ]
+    const averaged = (loads: LoadModel[]) =>
+      asSteps([...circuitSeries(loads, { fromMs: from, minutes: days * 1440, waveform: false, samples: 4 })])
+    const afterFirstDay = (signals: RuleSignal[]) =>
+      brief(signals).filter((s) => s.action === 'raise' && s.at >= from + 1440 * MIN)
+
+    it('raises nothing for compressors it has seen for a day: their partial minutes are dropped', () => {
+      expect(afterFirstDay(run(CIRCUIT, averaged(compressors)).signals)).toEqual([])
+    })
+
+    it('still raises a charger of the dehumidifier’s size beside them, a reading later at most', () => {
+      const plugged = local('2026-01-07T20:00:30')
+      const raised = afterFirstDay(
+        run(CIRCUIT, averaged([...compressors, chargerSession(charger(plugged, { ccPowerW: 200 }))])).signals,
+      )
+      expect(raised.length).toBeGreaterThan(0)
+      expect(raised[0]!.at).toBeGreaterThanOrEqual(plugged)
+      expect(raised[0]!.at - plugged).toBeLessThanOrEqual(20 * MIN)
+    })
   })
 })
 

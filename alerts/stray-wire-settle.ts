@@ -1,0 +1,107 @@
+// In front of the stray-wire detector: a meter that reports the average power over its interval shows a
+// load switching mid-minute as one partial reading between the old level and the new. The detector's step
+// logic compares single readings, so a compressor's start reads as two steps (a part, then the rest) and
+// its stop as two falls of about half its level. This stage holds each circuit reading back one reading
+// and drops it when it was such a partial minute, so that the detector sees the step whole, one reading
+// later; a dropped reading is a missing one to the detector, which it already copes with.
+import type { CircuitInput, StrayWireInput } from './stray-wire-types.ts'
+
+/** Plain JSON, persisted with the rule state. */
+export interface StrayWireSettleState {
+  /** The reading held back: fed to the detector (or dropped) when the next one arrives. */
+  held: CircuitInput | null
+  /**
+   * The two readings before it as they arrived (dropped or not), W, and when the nearer one came; the
+   * further one is null when a reading went missing between them.
+   */
+  prevW: number | null
+  prevTs: number | null
+  prev2W: number | null
+  /**
+   * Of the steps from a standing level seen so far, the share that showed a partial minute (a moving
+   * average): an averaging meter splits most steps (a meter averaging n instants splits (n − 1)/n of them),
+   * one that reports the instant none, and there two loads switching a minute apart are two real levels.
+   * Optional so that a state persisted before it loads (taken as SPLIT_SHARE_START).
+   */
+  splitShare?: number
+}
+
+export const initialSettleState = (): StrayWireSettleState => ({
+  held: null,
+  prevW: null,
+  prevTs: null,
+  prev2W: null,
+  splitShare: SPLIT_SHARE_START,
+})
+
+/** Readings further apart than this have a gap between them (1-minute telemetry, with jitter). */
+const NEXT_READING_MS = 90_000
+/** A step smaller than this is noise or a small lamp's, and not worth a reading (W). */
+const MIN_STEP_W = 25
+/**
+ * A partial minute lies at least this share of the step from either level: a meter averaging a few
+ * instants a minute reads a quarter, a half or three quarters of it; nearer a level it is that level.
+ */
+const PARTIAL_SHARE = 0.12
+/**
+ * The level before the step held within this much of the step (or MIN_FLAT_W) over the reading before:
+ * a step from a standing level. On a slope (a charger's taper, a compressor's creep) every reading lies
+ * between its neighbours, and none of them is a partial minute.
+ */
+const FLAT_SHARE = 0.1
+const MIN_FLAT_W = 3
+/**
+ * Partial minutes are dropped while at least this share of steps shows one: halfway between a meter
+ * reporting the instant (none, but for two loads switching a minute apart) and one averaging two instants
+ * a minute (half). A meter not yet seen is taken to average (dropping a reading costs little); the share
+ * follows about the last SPLIT_SHARE_STEPS steps.
+ */
+const AVERAGING_SPLIT_SHARE = 0.25
+const SPLIT_SHARE_START = 0.5
+const SPLIT_SHARE_STEPS = 32
+
+export interface SettleResult {
+  state: StrayWireSettleState
+  /** Readings to feed the detector now, oldest first: none, the one held back, or that and a shed's. */
+  inputs: StrayWireInput[]
+}
+
+/** The next reading of a device; the state is not changed in place. */
+export function settleReading(state: StrayWireSettleState, input: StrayWireInput): SettleResult {
+  // a shed's residual is the feeder's and the ports' difference: only circuits are held back
+  if (input.source !== 'circuit') return { state: initialSettleState(), inputs: [...held(state), input] }
+  const h = state.held
+  // a late or repeated reading changes nothing
+  if (h !== null && input.ts <= h.ts) return { state, inputs: [] }
+  const seen = h === null ? null : stepSeen(state, h, input)
+  const share = state.splitShare ?? SPLIT_SHARE_START
+  const next: StrayWireSettleState = {
+    held: input,
+    prevW: h?.powerW ?? null,
+    prevTs: h?.ts ?? null,
+    // the level before the held reading counts only if no reading went missing between them
+    prev2W: h && state.prevTs !== null && h.ts - state.prevTs <= NEXT_READING_MS ? state.prevW : null,
+    splitShare: seen === null ? share : share + ((seen === 'split' ? 1 : 0) - share) / SPLIT_SHARE_STEPS,
+  }
+  if (h === null) return { state: next, inputs: [] }
+  const drop = seen === 'split' && share >= AVERAGING_SPLIT_SHARE
+  return { state: next, inputs: drop ? [] : [h] }
+}
+
+const held = (s: StrayWireSettleState): StrayWireInput[] => (s.held ? [s.held] : [])
+/**
+ * A step from a standing level, with no reading missing among the four, that the held reading took
+ * part of ('split': it lies between the one before and the one after, far from both) or whole ('whole':
+ * it is already at the new level); null when there is no such step or the held reading has not yet moved.
+ */
+function stepSeen(s: StrayWireSettleState, h: CircuitInput, after: CircuitInput): 'split' | 'whole' | null {
+  if (s.prevW === null || s.prev2W === null || s.prevTs === null) return null
+  if (h.ts - s.prevTs > NEXT_READING_MS || after.ts - h.ts > NEXT_READING_MS) return null
+  const step = after.powerW - s.prevW
+  if (Math.abs(step) < MIN_STEP_W) return null
+  if (Math.abs(s.prevW - s.prev2W) > Math.max(MIN_FLAT_W, FLAT_SHARE * Math.abs(step))) return null
+  const fromBefore = (h.powerW - s.prevW) / step
+  const toAfter = (after.powerW - h.powerW) / step
+  if (fromBefore < PARTIAL_SHARE) return null
+  return toAfter < PARTIAL_SHARE ? 'whole' : 'split'
+}

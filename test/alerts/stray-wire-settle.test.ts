@@ -1,0 +1,106 @@
+// The stage in front of the detector that drops an averaging meter's partial minutes (a load switching
+// mid-minute read as one reading between the old level and the new).
+import { describe, expect, it } from 'vitest'
+import {
+  initialSettleState,
+  type StrayWireSettleState,
+  settleReading,
+} from '../../alerts/stray-wire-settle.ts'
+import type { CircuitInput, StrayWireInput } from '../../alerts/stray-wire-types.ts'
+import { chargerSession } from '../../simulators/physics/charger.ts'
+import { charger, circuitSeries, local, MIN, spans } from './stray-wire-support.ts'
+
+const t0 = local('2026-01-05T20:00:00')
+
+/** What the detector is fed, reading by reading; `from` is a state persisted before. */
+function settle(inputs: Iterable<StrayWireInput>, from: StrayWireSettleState = initialSettleState()) {
+  let state = from
+  const fed: StrayWireInput[] = []
+  for (const input of inputs) {
+    const r = settleReading(state, input)
+    state = JSON.parse(JSON.stringify(r.state)) as StrayWireSettleState
+    fed.push(...r.inputs)
+  }
+  return { fed, state }
+}
+
+const watts = (minute: number, powerW: number): CircuitInput => ({
+  source: 'circuit',
+  ts: t0 + minute * MIN,
+  powerW,
+})
+const minutesOf = (fed: StrayWireInput[]) => fed.map((i) => (i.ts - t0) / MIN)
+
+describe('dropping partial minutes before the detector', () => {
+  it('drops the reading an averaging meter took in part of a compressor’s start and stop, and no other', () => {
+    // a 250 W compressor on 40 s into minute 10 and off 20 s into minute 50, beside 60 W of lights
+    const compressor = spans('compressor', t0, 250, 0.8, 15, [[9 + 40 / 60, 49 + 20 / 60]])
+    const lights = spans('lights', t0, 60, 0.95, 20, [[-1, 200]])
+    const inputs = [...circuitSeries([lights, compressor], { fromMs: t0, minutes: 90, samples: 4 })]
+    // as the meter reads it: one reading between the levels at each switch
+    const between = inputs.filter((i) => i.source === 'circuit' && i.powerW > 90 && i.powerW < 280)
+    expect(minutesOf(between)).toEqual([10, 50])
+    const { fed, state } = settle(inputs)
+    // every other reading goes on, in order, the last one held back until the next arrives
+    expect(minutesOf(fed)).toEqual(minutesOf(inputs.slice(0, -1)).filter((m) => m !== 10 && m !== 50))
+    expect(fed.every((i) => i.source !== 'circuit' || i.powerW < 90 || i.powerW > 280)).toBe(true)
+    expect(state.held?.ts).toBe(t0 + 89 * MIN)
+  })
+
+  it('drops the whole reading, PF and THD with the watts', () => {
+    const inputs = [watts(0, 100), watts(1, 100), watts(2, 220), watts(3, 340), watts(4, 340)].map((i) => ({
+      ...i,
+      powerFactor: 0.9,
+      currentThdPct: 20,
+    }))
+    expect(minutesOf(settle(inputs).fed)).toEqual([0, 1, 3])
+  })
+
+  it('thins no slope: a charger’s taper loses no reading, and a charger’s step still reaches the detector', () => {
+    const inputs = [
+      ...circuitSeries([chargerSession(charger(t0 + 30 * MIN + 20_000, { ccMin: 30, taperMin: 60 }))], {
+        fromMs: t0,
+        minutes: 150,
+        samples: 4,
+      }),
+    ]
+    const { fed } = settle(inputs)
+    // only the minute it was plugged in, in part
+    expect(minutesOf(inputs.slice(0, -1)).filter((m) => !minutesOf(fed).includes(m))).toEqual([31])
+    expect(fed.some((i) => i.source === 'circuit' && i.powerW > 150)).toBe(true)
+    // a falling ramp of 15 W a minute: every reading lies between its neighbours
+    const ramp = Array.from({ length: 20 }, (_, m) => watts(m, 400 - 15 * m))
+    expect(settle(ramp).fed).toHaveLength(19)
+  })
+
+  it('drops nothing beside a missing reading', () => {
+    const before = [watts(0, 100), watts(1, 100), watts(2, 100)]
+    expect(minutesOf(settle([...before, watts(3, 220), watts(5, 340), watts(6, 340)]).fed)).toEqual([
+      0, 1, 2, 3, 5,
+    ])
+    expect(minutesOf(settle([watts(0, 100), watts(2, 100), watts(3, 220), watts(4, 340)]).fed)).toEqual([
+      0, 2, 3,
+    ])
+  })
+
+  it('keeps the level between two loads a minute apart on a meter that reports the instant', () => {
+    // a meter that reports the instant shows every step whole: forty compressor starts and stops
+    const whole = Array.from({ length: 200 }, (_, m) => watts(m, m % 10 < 5 ? 100 : 300))
+    const learned = settle(whole).state
+    expect(learned.splitShare).toBeLessThan(0.25)
+    // then a lamp and a charger switching on a minute apart: 150 W is a real level, not a partial minute
+    const stairs = [200, 201, 202, 203, 204].map((m, k) => watts(m, [100, 100, 150, 350, 350][k]!))
+    expect(minutesOf(settle(stairs, learned).fed)).toEqual([199, 200, 201, 202, 203])
+    // a meter not seen yet is taken to average
+    expect(minutesOf(settle(stairs).fed)).toEqual([200, 201, 203])
+  })
+
+  it('loads a state persisted before it learned what the meter does, and passes a shed’s residual on', () => {
+    const { splitShare: _, ...old } = initialSettleState()
+    expect(minutesOf(settle([watts(0, 100), watts(1, 100), watts(2, 220), watts(3, 340)], old).fed)).toEqual([
+      0, 1,
+    ])
+    const shed: StrayWireInput = { source: 'shed', ts: t0 + 4 * MIN, feederPowerW: 500, portsPowerW: 300 }
+    expect(settle([watts(0, 100), shed]).fed).toEqual([watts(0, 100), shed])
+  })
+})
