@@ -1,9 +1,10 @@
 // In front of the stray-wire detector: a meter that reports the average power over its interval shows a
 // load switching mid-minute as one partial reading between the old level and the new. The detector's step
 // logic compares single readings, so a compressor's start reads as two steps (a part, then the rest) and
-// its stop as two falls of about half its level. This stage holds each circuit reading back one reading
-// and drops it when it was such a partial minute, so that the detector sees the step whole, one reading
-// later; a dropped reading is a missing one to the detector, which it already copes with.
+// its stop as two falls of about half its level. This stage holds a circuit reading that moved back until
+// the next arrives, and drops it when it was such a partial minute, so that the detector sees the step
+// whole, one reading later (a reading that did not move goes on at once); a dropped reading is a missing
+// one to the detector, which it already copes with.
 import type { CircuitInput, StrayWireInput } from './stray-wire-types.ts'
 
 /** Plain JSON, persisted with the rule state. */
@@ -66,26 +67,53 @@ export interface SettleResult {
   inputs: StrayWireInput[]
 }
 
+/**
+ * A reading that moved less than this from the one before (W, or this share of it) is no part of a step
+ * worth holding back: it goes on at once, so that the detector is a reading late only at a step.
+ */
+const MIN_PART_W = 10
+const MIN_PART_SHARE = 0.02
+
 /** The next reading of a device; the state is not changed in place. */
 export function settleReading(state: StrayWireSettleState, input: StrayWireInput): SettleResult {
   // a shed's residual is the feeder's and the ports' difference: only circuits are held back
   if (input.source !== 'circuit') return { state: initialSettleState(), inputs: [...held(state), input] }
   const h = state.held
+  const lastTs = h?.ts ?? state.prevTs
   // a late or repeated reading changes nothing
-  if (h !== null && input.ts <= h.ts) return { state, inputs: [] }
-  const seen = h === null ? null : stepSeen(state, h, input)
-  const share = state.splitShare ?? SPLIT_SHARE_START
-  const next: StrayWireSettleState = {
-    held: input,
-    prevW: h?.powerW ?? null,
-    prevTs: h?.ts ?? null,
-    // the level before the held reading counts only if no reading went missing between them
-    prev2W: h && state.prevTs !== null && h.ts - state.prevTs <= NEXT_READING_MS ? state.prevW : null,
-    splitShare: seen === null ? share : share + ((seen === 'split' ? 1 : 0) - share) / SPLIT_SHARE_STEPS,
+  if (lastTs !== null && input.ts <= lastTs) return { state, inputs: [] }
+  const inputs: StrayWireInput[] = []
+  let share = state.splitShare ?? SPLIT_SHARE_START
+  let s = state
+  if (h !== null) {
+    const seen = stepSeen(state, h, input)
+    if (!(seen === 'split' && share >= AVERAGING_SPLIT_SHARE)) inputs.push(h)
+    if (seen !== null) share += ((seen === 'split' ? 1 : 0) - share) / SPLIT_SHARE_STEPS
+    s = after(state, h)
   }
-  if (h === null) return { state: next, inputs: [] }
-  const drop = seen === 'split' && share >= AVERAGING_SPLIT_SHARE
-  return { state: next, inputs: drop ? [] : [h] }
+  // held back only while it may be the part of a step the next reading completes
+  const moved =
+    s.prevW !== null &&
+    s.prevTs !== null &&
+    input.ts - s.prevTs <= NEXT_READING_MS &&
+    Math.abs(input.powerW - s.prevW) >= Math.max(MIN_PART_W, MIN_PART_SHARE * s.prevW)
+  if (moved) return { state: { ...s, held: input, splitShare: share }, inputs }
+  inputs.push(input)
+  return { state: { ...after(s, input), splitShare: share }, inputs }
+}
+
+/**
+ * The state once `r` went on (or was dropped): the reading before the next is `r`, and the one before it
+ * counts only if no reading went missing between them.
+ */
+function after(s: StrayWireSettleState, r: CircuitInput): StrayWireSettleState {
+  return {
+    held: null,
+    prevW: r.powerW,
+    prevTs: r.ts,
+    prev2W: s.prevTs !== null && r.ts - s.prevTs <= NEXT_READING_MS ? s.prevW : null,
+    splitShare: s.splitShare,
+  }
 }
 
 const held = (s: StrayWireSettleState): StrayWireInput[] => (s.held ? [s.held] : [])
@@ -102,6 +130,6 @@ function stepSeen(s: StrayWireSettleState, h: CircuitInput, after: CircuitInput)
   if (Math.abs(s.prevW - s.prev2W) > Math.max(MIN_FLAT_W, FLAT_SHARE * Math.abs(step))) return null
   const fromBefore = (h.powerW - s.prevW) / step
   const toAfter = (after.powerW - h.powerW) / step
-  if (fromBefore < PARTIAL_SHARE) return null
+  if (fromBefore < PARTIAL_SHARE || Math.abs(h.powerW - s.prevW) < MIN_PART_W) return null
   return toAfter < PARTIAL_SHARE ? 'whole' : 'split'
 }

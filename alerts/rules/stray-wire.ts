@@ -40,7 +40,7 @@ export function strayWire(
     detect(s, ctx, t, reading, out)
     return
   }
-  // an averaging meter's partial minute is dropped: the detector gets each reading one reading later
+  // an averaging meter's partial minute is dropped: a reading that moved reaches the detector with the next
   const settled = settleReading(s.strayWireSettle ?? initialSettleState(), reading)
   s.strayWireSettle = settled.state
   for (const input of settled.inputs) detect(s, ctx, t, input, out)

@@ -58,7 +58,7 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
   let open: number | null = null
   let earlyClears = 0
   let leftOpen = 0
-  // as the alert engine runs it: each reading held back one reading, and dropped if a partial minute
+  // as the alert engine runs it: a reading that moved held back until the next, dropped if a partial minute
   let settle = initialSettleState()
   for (let t = sc.startMs - warmupDays * DAY; t < end; t += MIN) {
     const reading = sc.inputAt(t)
