@@ -123,6 +123,7 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     bigStepW: state.bigStepW,
     bigStepTs: state.bigStepTs,
     beside: state.beside,
+    lampRise: state.lampRise,
     otherRun: state.otherRun,
     orphanRun: state.orphanRun,
     candidate: state.candidate && { ...state.candidate, recentW: [...state.candidate.recentW] },
@@ -178,6 +179,7 @@ export function detectStrayWire(
     noteSteps(s.normal, obs.ts, obs.unexplainedW, obs.harmonicVA, s.prevW, params.utcOffsetMin)
   s.lastTs = obs.ts
   if (c.cls === 'big') noteBigRun(s, obs, params, tracked || s.candidate !== null || s.alert !== null)
+  noteLampRise(s, obs, c)
   s.fallRun = s.prevW !== null && obs.unexplainedW < s.prevW - SLIDE_MIN_W ? (s.fallRun ?? 0) + 1 : 0
   s.prev2W = s.prevW
   if (c.cls === 'big' && !s.prevBig) s.bigSinceTs = obs.ts
@@ -187,6 +189,22 @@ export function detectStrayWire(
   s.prevH = obs.harmonicVA
   s.prevQ = obs.reactiveVA
   return verdict ? { state: s, verdict } : { state: s }
+}
+
+/**
+ * Watts only, with nothing followed: the circuit rose by a lamp's watts (two rises in a row on an
+ * averaging meter's partial minute), or that lamp went off again. A load stepping on minutes after it is
+ * measured over a background that holds the lamp (stray-wire-evidence.ts keeps it with the candidate).
+ */
+function noteLampRise(s: StrayWireState, obs: Observation, c: Classified): void {
+  if (obs.source !== 'circuit' || obs.harmonicVA !== null || s.candidate || s.alert) return
+  if (s.prevW === null || s.prevBig || c.cls === 'big') return
+  const d = obs.unexplainedW - s.prevW
+  const last = s.lampRise
+  if (d >= LAMP_MOVE_MIN_W && d <= LAMP_MOVE_MAX_W) {
+    const partial = last !== undefined && obs.ts - last.ts === MIN && last.w + d <= LAMP_MOVE_MAX_W
+    s.lampRise = { w: Math.round((partial ? last.w + d : d) * 10) / 10, ts: obs.ts }
+  } else if (last && Math.abs(d + last.w) <= Math.max(LAMP_MOVE_MIN_W, 0.3 * last.w)) s.lampRise = undefined
 }
 
 function trackCandidate(

@@ -178,6 +178,11 @@ export function hiddenChargerShows(cand: Candidate, c: Classified): boolean {
  */
 export function startCandidate(s: StrayWireState, obs: Observation, c: Classified): void {
   const afterBig = s.prevBig && s.bigSinceTs !== null && s.bigSinceTs !== undefined
+  // the circuit stood at the reading before the step (it held the one before it), or had fallen below the
+  // background there (a lamp gone the background had not dropped yet): not a rise that may be a partial
+  // minute of the step itself on an averaging meter, which would take part of the load for background
+  const stood = !afterBig && steadyBefore(s)
+  const fellBefore = !afterBig && s.prevW !== null && s.prevW < s.baselineW!
   s.candidate = {
     onsetTs: afterBig ? s.bigSinceTs! : obs.ts,
     firstTs: obs.ts,
@@ -195,8 +200,13 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
     stepW: Math.round(c.excessW * 10) / 10,
     ...(c.pfc ? { pfc: true } : {}),
     ...(!afterBig && s.prevW !== null ? { beforeW: Math.round(s.prevW * 10) / 10 } : {}),
+    ...(stood || fellBefore ? { baseW: Math.round(s.baselineW! * 10) / 10 } : {}),
+    ...(stood && s.lampRise && obs.ts - s.lampRise.ts <= LAMP_BURN_MS ? { lampBeforeW: s.lampRise.w } : {}),
   }
 }
+
+/** A motion lamp burns a few minutes (1–4) per trigger: one that came on longer ago is not followed. */
+const LAMP_BURN_MS = 5 * 60_000
 
 /**
  * In its first minutes the circuit fell back to the reading before the candidate's step: what arrived

@@ -214,6 +214,8 @@ const RUN_MIN_MS = 10 * MIN
  * charger's taper or another load leaving, not a lamp. (A lamp of the background blinking off beside a
  * charger of the compressor's size and the lamp's looks the same by watts; the charger is then raised only
  * if it outlasts the compressor's runs.) Lights and what crews taught match as anywhere else (12 %).
+ * A steady plateau is also matched (8 %) as measured over what the circuit drew as the load stepped on,
+ * where a lamp switched in the minutes before (`overStepBackground`).
  */
 export function compressorByWatts(
   n: CircuitNormal,
@@ -240,7 +242,24 @@ export function compressorByWatts(
     cand.onsetTs,
     share,
   )
-  if (known || ws.length < 3) return known
+  if (known) return known
+  if (steady) {
+    for (const w of overStepBackground(cand, plateauW)) {
+      const run = matchSignature(
+        n,
+        ts,
+        w,
+        null,
+        utcOffsetMin,
+        feedback,
+        undefined,
+        cand.onsetTs,
+        STEADY_LEVEL_SHARE,
+      )
+      if (run?.kind === 'compressor' && run.source === 'learned') return run
+    }
+  }
+  if (ws.length < 3) return undefined
   const low = Math.min(...ws)
   const dip = levelW - low
   if (dip < LAMP_MOVE_MIN_W || dip > LAMP_MOVE_MAX_W) return undefined
@@ -268,7 +287,8 @@ export function compressorByWatts(
  * (Lamps of the background going off beside a load leave the load's own level at its step: that is
  * matched first, by the step.) The cost, as for a lamp blinking beside a run: a charger whose step was
  * followed within minutes by a background lamp going off, leaving exactly a compressor's level, is
- * followed as that run, raised only if it outlasts the compressor's runs.
+ * followed as that run, raised only if it outlasts the compressor's runs. The level since the fall is
+ * also matched as measured over what the circuit drew as the load stepped on (`overStepBackground`).
  */
 export function compressorAfterLampLeft(
   n: CircuitNormal,
@@ -308,7 +328,40 @@ export function compressorAfterLampLeft(
     cand.onsetTs,
     STEADY_LEVEL_SHARE,
   )
-  return run?.kind === 'compressor' ? { run, levelW } : undefined
+  if (run?.kind === 'compressor') return { run, levelW }
+  for (const w of overStepBackground(cand, levelW)) {
+    const again = matchSignature(
+      n,
+      ts,
+      w,
+      null,
+      utcOffsetMin,
+      feedback,
+      undefined,
+      cand.onsetTs,
+      STEADY_LEVEL_SHARE,
+    )
+    if (again?.kind === 'compressor') return { run: again, levelW }
+  }
+  return undefined
+}
+
+/**
+ * Watts only: a level over the background as the circuit stood when the load stepped on, where that
+ * differs from the background it was measured over by a lamp. The background follows a lamp switched in
+ * the minutes before the step a fraction a minute (and drops only at its second low reading): the load
+ * stepped from the reading before it. A lamp that came on in the minutes before and was never seen to go
+ * off went off as the load came on (a motion lamp burns a few minutes; a compressor starting in that
+ * minute took the lamp's watts out of its step): the load is the level and the lamp. The cost: a charger
+ * of a compressor's size less such a lamp, plugged in while the lamp stays on, is followed as that
+ * compressor's run (raised if it outlasts its runs); one plugged in as the lamp goes off is measured
+ * right, as is one beside a motion lamp, which goes off under it (its plateau is then not steady).
+ */
+function overStepBackground(cand: Candidate, levelW: number): number[] {
+  const ws: number[] = []
+  if (cand.beforeW !== undefined && cand.baseW !== undefined) ws.push(levelW + cand.baseW - cand.beforeW)
+  if (cand.lampBeforeW !== undefined) ws.push(levelW + cand.lampBeforeW)
+  return ws
 }
 
 /** The candidate's recent readings without its step's minute while they still hold it (it may be partial). */

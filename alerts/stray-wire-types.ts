@@ -139,6 +139,18 @@ export interface Candidate {
   smallRun?: number
   /** The circuit's reading before its step, W (not after a big load); optional so older states load. */
   beforeW?: number
+  /**
+   * The background the step was measured over, W, where the reading before the step stood (held the one
+   * before it) or fell below it: it follows a lamp switched in the minutes before a fraction a minute, so
+   * the two may differ by the lamp. (A rise into that reading may be the step's own partial minute on an
+   * averaging meter.) Optional so older states load.
+   */
+  baseW?: number
+  /**
+   * Watts only: a lamp's watts the circuit rose by in the minutes before the step, not seen to go off
+   * before it, where the reading before the step stood. Optional so older states load.
+   */
+  lampBeforeW?: number
 }
 
 export interface ActiveAlert {
@@ -223,6 +235,11 @@ export interface StrayWireState {
    * again when a fall of its size comes. Optional so states persisted before it load.
    */
   beside?: { w: number; h: number | null; q: number | null }[]
+  /**
+   * Watts only: the last lamp-sized rise while nothing was followed, W and when, not seen to go off
+   * again (stray-wire-detector.ts). Optional so states persisted before it load.
+   */
+  lampRise?: { w: number; ts: number }
   /** Consecutive readings just above quiet but below a charger: lights switched on, to be absorbed. */
   otherRun: number
   /**

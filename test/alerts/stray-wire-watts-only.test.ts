@@ -689,3 +689,41 @@ describe('detectStrayWire on a watts-only circuit: its regular fridge stops as i
     raisedOnceWithin(run(wattsOnly([lamp, fridge, bike], t0, 240), undefined, true, from), plugged, 15)
   })
 })
+
+describe('detectStrayWire on a watts-only circuit: a lamp switched in the minutes before one of its compressors starts', () => {
+  // development scenarios of circuit-mixed-basic: a dehumidifier learned at 234 W (its runs creep up from
+  // 225 W) starts minutes after a motion lamp switched beside 60 W of lights. The background follows the
+  // lamp a fraction a minute, so the run measured over it was a charger's size, 8 % and more off its own
+  const t0 = local('2026-01-14T04:00:00')
+  const from = (): StrayWireState => knowing(regular(t0, 'dehumidifier', 234, 14, 178))
+  const lights = scheduled('lights-always', t0, 60, [[0, 300]])
+  const dehumidifier = scheduled('dehumidifier', t0, 225, [[41.5, 200]])
+  // a lamp on for 20 min, off the minute before the run starts: the background had not dropped yet
+  const lampWent = scheduled('lights-motion', t0, 40, [[20.5, 40.5]])
+  // a lamp on for 4 min, off in the minute the run starts: its watts left the step
+  const lampBurnt = scheduled('lights-motion', t0, 36, [[37.5, 41.5]])
+
+  for (const [what, lamp] of [
+    ['went off the minute before', lampWent],
+    ['came on 4 min before and went off as it started', lampBurnt],
+  ] as const) {
+    it(`takes the run for the dehumidifier when a lamp ${what}`, () => {
+      const r = run(wattsOnly([lights, lamp, dehumidifier], t0, 120), undefined, false, from())
+      expect(raises(r)).toEqual([])
+    })
+
+    it(`still raises a charger of the dehumidifier’s size plugged in as a lamp ${what}, within 30 min`, () => {
+      const plugged = t0 + 41.5 * MIN
+      const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 200, ccRise: 0.02 }))
+      raisedOnceWithin(run(wattsOnly([lights, lamp, bike], t0, 120), undefined, false, from()), plugged, 30)
+    })
+  }
+
+  it('still raises a charger on an averaging meter whose first minute showed a quarter of it, too little for a step', () => {
+    // plugged in 48 s into a minute: that reading holds 75 W of its 300 W, which is no background the
+    // charger stepped from (300 W over it would be 225 W, the dehumidifier's run)
+    const plugged = t0 + 41.8 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 300, ccRise: 0.01 }))
+    raisedOnceWithin(run(wattsOnly([lights, bike], t0, 120, 4), undefined, false, from()), plugged, 30)
+  })
+})
