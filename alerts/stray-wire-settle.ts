@@ -76,8 +76,12 @@ const MIN_PART_SHARE = 0.02
 
 /** The next reading of a device; the state is not changed in place. */
 export function settleReading(state: StrayWireSettleState, input: StrayWireInput): SettleResult {
-  // a shed's residual is the feeder's and the ports' difference: only circuits are held back
-  if (input.source !== 'circuit') return { state: initialSettleState(), inputs: [...held(state), input] }
+  // a shed's residual is the feeder's and the ports' difference: only circuits are held back,
+  // and only watts: where the meter reports PF and THD, a partial minute carries the whole load's waveform,
+  // and the detector tells loads by their harmonic current there (dropping those minutes cost sessions on
+  // averaging meters: held-out mixed PF+THD circuits 0.825 -> 0.811)
+  if (input.source !== 'circuit' || input.currentThdPct !== undefined)
+    return { state: initialSettleState(), inputs: [...held(state), input] }
   const h = state.held
   const lastTs = h?.ts ?? state.prevTs
   // a late or repeated reading changes nothing

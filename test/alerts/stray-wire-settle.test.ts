@@ -36,7 +36,9 @@ describe('dropping partial minutes before the detector', () => {
     // a 250 W compressor on 40 s into minute 10 and off 20 s into minute 50, beside 60 W of lights
     const compressor = spans('compressor', t0, 250, 0.8, 15, [[9 + 40 / 60, 49 + 20 / 60]])
     const lights = spans('lights', t0, 60, 0.95, 20, [[-1, 200]])
-    const inputs = [...circuitSeries([lights, compressor], { fromMs: t0, minutes: 90, samples: 4 })]
+    const inputs = [
+      ...circuitSeries([lights, compressor], { fromMs: t0, minutes: 90, samples: 4, waveform: false }),
+    ]
     // as the meter reads it: one reading between the levels at each switch
     const between = inputs.filter((i) => i.source === 'circuit' && i.powerW > 90 && i.powerW < 280)
     expect(minutesOf(between)).toEqual([10, 50])
@@ -47,17 +49,16 @@ describe('dropping partial minutes before the detector', () => {
     expect(state.held).toBeNull()
   })
 
-  it('drops the whole reading, PF and THD with the watts', () => {
-    const inputs = [watts(0, 100), watts(1, 100), watts(2, 220), watts(3, 340), watts(4, 340)].map((i) => ({
-      ...i,
-      powerFactor: 0.9,
-      currentThdPct: 20,
-    }))
+  it('holds back a reading that moved until the next, and passes a meter that reports PF and THD straight on', () => {
+    const inputs = [watts(0, 100), watts(1, 100), watts(2, 220), watts(3, 340), watts(4, 340)]
     const { fed, state } = settle(inputs)
     expect(minutesOf(fed)).toEqual([0, 1, 3, 4])
     expect(state.held).toBeNull()
     // a reading that moved waits for the next: it may be the part of a step the next completes
     expect(minutesOf(settle(inputs.slice(0, 4)).fed)).toEqual([0, 1])
+    // with PF and THD, the partial minute carries the whole load's waveform, which the detector reads
+    const waveform = inputs.map((i) => ({ ...i, powerFactor: 0.9, currentThdPct: 20 }))
+    expect(minutesOf(settle(waveform).fed)).toEqual([0, 1, 2, 3, 4])
   })
 
   it('thins no slope: a charger’s taper loses no reading, and a charger’s step still reaches the detector', () => {
@@ -66,6 +67,7 @@ describe('dropping partial minutes before the detector', () => {
         fromMs: t0,
         minutes: 150,
         samples: 4,
+        waveform: false,
       }),
     ]
     const { fed } = settle(inputs)
