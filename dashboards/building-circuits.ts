@@ -117,7 +117,7 @@ export function buildingCircuits(cfg: DashboardConfig): dashboard.DashboardBuild
       timeSeriesPanel(cfg, {
         title: '每日电量 Energy per day',
         description:
-          "Growth of each circuit's energy meter per local day (kWh, 00:00–24:00 China time). Each rise between two readings counts in the day of the later one (the first day's first rise is from the last reading of the day before); a meter reset or swapped (counting again from 0) adds nothing for that step.",
+          "Growth of each circuit's energy meter per local day (kWh, 00:00–24:00 China time). Each rise between two readings counts in the day of the later one; a meter reset or swapped (counting again from 0) adds nothing for that step.",
         unit: 'kwatth',
         bars: true,
         wholeDays: true,

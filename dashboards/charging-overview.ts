@@ -234,7 +234,7 @@ export function chargingOverview(cfg: DashboardConfig): dashboard.DashboardBuild
       timeSeriesPanel(cfg, {
         title: '每日馈线电量 Feeder energy per day',
         description:
-          "Growth of each pile's feeder energy meter per local day: the ports plus everything else on the shed's supply. Each rise between two readings counts in the day of the later one (the first day's first rise is from the last reading of the day before); a meter reset or swapped (counting again from 0) adds nothing for that step.",
+          "Growth of each pile's feeder energy meter per local day: the ports plus everything else on the shed's supply. Each rise between two readings counts in the day of the later one; a meter reset or swapped (counting again from 0) adds nothing for that step.",
         unit: 'kwatth',
         bars: true,
         wholeDays: true,

@@ -91,15 +91,6 @@ export interface MeterRiseSpec {
 
 /** the column a meter's rises are carried in, from the inner query of `meterRise` to the outer */
 const RISE = 'rise'
-/** the column a meter's readings are carried in, from the innermost queries of `meterRise` */
-const READING = 'reading'
-/**
- * How far before the range `meterRise` looks for the meter's last reading: a day, so that a per-day
- * panel (its range starting at local midnight) counts its first day from the day before's last reading,
- * as the energy report does (api/reports/report-queries.ts), and a meter silent all that day counts
- * from its first reading in the range, as there too.
- */
-const METER_LOOKBACK = '1d'
 
 export interface Measure<M extends Measurement> {
   readonly name: M
@@ -127,10 +118,6 @@ export interface Measure<M extends Measurement> {
    * goes back (reset by a firmware update, or swapped for a new one that starts from 0) adds nothing
    * for that step and counts on from its new reading; max − min of the bucket (`spread`) made that
    * bucket the old meter's whole reading. `by` must hold the device tag: rises are along one meter.
-   * The range's first rise is from the meter's last reading in the day before the range (as the energy
-   * report counts it): that reading is carried in by a subquery of its own, and the outer query reaches
-   * back as far, since InfluxDB narrows subqueries to the outer query's time range. The carried-in
-   * reading has no reading before it, so the day before gets no bucket.
    */
   meterRise(path: FieldsOf[M], spec: MeterRiseSpec): string
   /** `SHOW TAG VALUES FROM … WITH KEY = … [WHERE …]` for a template variable */
@@ -170,25 +157,15 @@ export function measure<M extends Measurement>(name: M): Measure<M> {
     },
     meterRise(path, spec) {
       if (!spec.by.includes(TAG.device)) throw new Error(`meterRise(${path}) must group by ${TAG.device}`)
-      const before = `time >= ${RANGE.from} - ${METER_LOOKBACK} AND time < ${RANGE.from}`
-      const readings = [
-        this.select({
-          select: [`last(${field(path)}) AS ${ident(READING)}`],
-          timeWhere: before,
-          where: spec.where,
-          by: spec.by,
-        }),
-        this.select({ select: [`${field(path)} AS ${ident(READING)}`], where: spec.where, by: spec.by }),
-      ]
-      const rises = fromSubqueries({
-        select: [`non_negative_difference(${ident(READING)}) AS ${ident(RISE)}`],
-        subqueries: readings,
-        by: spec.by.map(tag),
+      const rises = this.select({
+        select: [`non_negative_difference(${field(path)}) AS ${ident(RISE)}`],
+        where: spec.where,
+        by: spec.by,
       })
       return fromSubqueries({
         select: [`sum(${ident(RISE)})`],
         subqueries: [rises],
-        where: [`time >= ${RANGE.from} - ${METER_LOOKBACK} AND time <= ${RANGE.to}`],
+        where: [RANGE.filter],
         time: spec.time,
         by: spec.by.map(tag),
         fill: spec.fill,
