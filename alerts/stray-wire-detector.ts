@@ -86,6 +86,9 @@ export * from './stray-wire-types.ts'
 
 const MIN = 60_000
 
+/** Readings this far apart at most are one after the other (1-minute telemetry with jitter). */
+const NEXT_READING_MS = 1.5 * MIN
+
 /** A fall from one reading to the next of at least this much is part of a slide, if others came before. */
 const SLIDE_MIN_W = 2
 
@@ -202,7 +205,8 @@ function noteLampRise(s: StrayWireState, obs: Observation, c: Classified): void 
   const d = obs.unexplainedW - s.prevW
   const last = s.lampRise
   if (d >= LAMP_MOVE_MIN_W && d <= LAMP_MOVE_MAX_W) {
-    const partial = last !== undefined && obs.ts - last.ts === MIN && last.w + d <= LAMP_MOVE_MAX_W
+    // the rise in the reading before (device clocks stamp readings a few ms off the minute)
+    const partial = last !== undefined && obs.ts - last.ts <= NEXT_READING_MS && last.w + d <= LAMP_MOVE_MAX_W
     s.lampRise = { w: Math.round((partial ? last.w + d : d) * 10) / 10, ts: obs.ts }
   } else if (last && Math.abs(d + last.w) <= Math.max(LAMP_MOVE_MIN_W, 0.3 * last.w)) s.lampRise = undefined
 }

@@ -719,6 +719,16 @@ describe('detectStrayWire on a watts-only circuit: a lamp switched in the minute
     })
   }
 
+  it('adds up a lamp an averaging meter split over two readings that are not exactly 60 s apart', () => {
+    // device clocks stamp their own readings (60,012 ms apart here): the lamp's 36 W rose 18 + 18
+    const levels = [...Array<number>(10).fill(60), 78, 96, 96, 96]
+    const readings = levels.map(
+      (powerW, i): StrayWireInput => ({ source: 'circuit', ts: t0 + i * (MIN + 12), powerW }),
+    )
+    const r = run(readings, undefined, false, from())
+    expect(r.state.lampRise?.w).toBeCloseTo(36, 0)
+  })
+
   it('still raises a charger on an averaging meter whose first minute showed a quarter of it, too little for a step', () => {
     // plugged in 48 s into a minute: that reading holds 75 W of its 300 W, which is no background the
     // charger stepped from (300 W over it would be 225 W, the dehumidifier's run)
