@@ -245,17 +245,7 @@ export function compressorByWatts(
   if (known) return known
   if (steady) {
     for (const w of overStepBackground(cand, plateauW)) {
-      const run = matchSignature(
-        n,
-        ts,
-        w,
-        null,
-        utcOffsetMin,
-        feedback,
-        undefined,
-        cand.onsetTs,
-        STEADY_LEVEL_SHARE,
-      )
+      const run = steadyRunAt(n, ts, w, cand, utcOffsetMin, feedback)
       if (run?.kind === 'compressor' && run.source === 'learned') return run
     }
   }
@@ -265,17 +255,7 @@ export function compressorByWatts(
   if (dip < LAMP_MOVE_MIN_W || dip > LAMP_MOVE_MAX_W) return undefined
   const after = ws.slice(ws.lastIndexOf(low) + 1)
   if (!after.some((w) => w >= low + LAMP_MOVE_MIN_W)) return undefined
-  const run = matchSignature(
-    n,
-    ts,
-    low,
-    null,
-    utcOffsetMin,
-    feedback,
-    undefined,
-    cand.onsetTs,
-    STEADY_LEVEL_SHARE,
-  )
+  const run = steadyRunAt(n, ts, low, cand, utcOffsetMin, feedback)
   return run?.kind === 'compressor' && run.source === 'learned' ? run : undefined
 }
 
@@ -317,33 +297,25 @@ export function compressorAfterLampLeft(
   }
   if (first < 3 || last - first > 1 || fell > LAMP_MOVE_MAX_W) return undefined
   const levelW = median(ws.slice(last))
-  const run = matchSignature(
-    n,
-    ts,
-    levelW,
-    null,
-    utcOffsetMin,
-    feedback,
-    undefined,
-    cand.onsetTs,
-    STEADY_LEVEL_SHARE,
-  )
+  const run = steadyRunAt(n, ts, levelW, cand, utcOffsetMin, feedback)
   if (run?.kind === 'compressor') return { run, levelW }
   for (const w of overStepBackground(cand, levelW)) {
-    const again = matchSignature(
-      n,
-      ts,
-      w,
-      null,
-      utcOffsetMin,
-      feedback,
-      undefined,
-      cand.onsetTs,
-      STEADY_LEVEL_SHARE,
-    )
+    const again = steadyRunAt(n, ts, w, cand, utcOffsetMin, feedback)
     if (again?.kind === 'compressor') return { run: again, levelW }
   }
   return undefined
+}
+
+/** The circuit's signature a steady level `w` of the candidate matches, compressors within 8 % (watts only). */
+function steadyRunAt(
+  n: CircuitNormal,
+  ts: number,
+  w: number,
+  cand: Candidate,
+  utcOffsetMin: number,
+  feedback: { taught: readonly LoadSignature[]; forget: readonly string[] } | undefined,
+): LoadSignature | undefined {
+  return matchSignature(n, ts, w, null, utcOffsetMin, feedback, undefined, cand.onsetTs, STEADY_LEVEL_SHARE)
 }
 
 /**
