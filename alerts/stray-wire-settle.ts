@@ -19,6 +19,14 @@ export interface StrayWireSettleState {
   prevTs: number | null
   prev2W: number | null
   /**
+   * The reading at prevTs came right after a partial minute that was dropped (prev2W is that partial): it
+   * is the level a step ended at, measured over a whole minute, and a standing level however far the
+   * partial lay from it. Optional so that a state persisted before it loads (taken as false).
+   */
+  prevAfterPartial?: boolean
+  /** The reading at prevTs was dropped as a partial minute; optional as above. */
+  prevDropped?: boolean
+  /**
    * Of the steps from a standing level seen so far, the share that showed a partial minute (a moving
    * average): an averaging meter splits most steps (a meter averaging n instants splits (n − 1)/n of them),
    * one that reports the instant none, and there two loads switching a minute apart are two real levels.
@@ -32,6 +40,8 @@ export const initialSettleState = (): StrayWireSettleState => ({
   prevW: null,
   prevTs: null,
   prev2W: null,
+  prevAfterPartial: false,
+  prevDropped: false,
   splitShare: SPLIT_SHARE_START,
 })
 
@@ -91,9 +101,10 @@ export function settleReading(state: StrayWireSettleState, input: StrayWireInput
   let s = state
   if (h !== null) {
     const seen = stepSeen(state, h, input)
-    if (!(seen === 'split' && share >= AVERAGING_SPLIT_SHARE)) inputs.push(h)
+    const dropped = seen === 'split' && share >= AVERAGING_SPLIT_SHARE
+    if (!dropped) inputs.push(h)
     if (seen !== null) share += ((seen === 'split' ? 1 : 0) - share) / SPLIT_SHARE_STEPS
-    s = after(state, h)
+    s = after(state, h, dropped)
   }
   // held back only while it may be the part of a step the next reading completes
   const moved =
@@ -110,12 +121,15 @@ export function settleReading(state: StrayWireSettleState, input: StrayWireInput
  * The state once `r` went on (or was dropped): the reading before the next is `r`, and the one before it
  * counts only if no reading went missing between them.
  */
-function after(s: StrayWireSettleState, r: CircuitInput): StrayWireSettleState {
+function after(s: StrayWireSettleState, r: CircuitInput, dropped = false): StrayWireSettleState {
+  const next = s.prevTs !== null && r.ts - s.prevTs <= NEXT_READING_MS
   return {
     held: null,
     prevW: r.powerW,
     prevTs: r.ts,
-    prev2W: s.prevTs !== null && r.ts - s.prevTs <= NEXT_READING_MS ? s.prevW : null,
+    prev2W: next ? s.prevW : null,
+    prevAfterPartial: next && s.prevDropped === true,
+    prevDropped: dropped,
     splitShare: s.splitShare,
   }
 }
@@ -131,7 +145,12 @@ function stepSeen(s: StrayWireSettleState, h: CircuitInput, after: CircuitInput)
   if (h.ts - s.prevTs > NEXT_READING_MS || after.ts - h.ts > NEXT_READING_MS) return null
   const step = after.powerW - s.prevW
   if (Math.abs(step) < MIN_STEP_W) return null
-  if (Math.abs(s.prevW - s.prev2W) > Math.max(MIN_FLAT_W, FLAT_SHARE * Math.abs(step))) return null
+  // the level before stood over the reading before it, or a step ended at it (its partial minute dropped):
+  // a lamp that went off the minute before a compressor started leaves a level as standing as any
+  const standing =
+    s.prevAfterPartial === true ||
+    Math.abs(s.prevW - s.prev2W) <= Math.max(MIN_FLAT_W, FLAT_SHARE * Math.abs(step))
+  if (!standing) return null
   const fromBefore = (h.powerW - s.prevW) / step
   const toAfter = (after.powerW - h.powerW) / step
   if (fromBefore < PARTIAL_SHARE || Math.abs(h.powerW - s.prevW) < MIN_PART_W) return null

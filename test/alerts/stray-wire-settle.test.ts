@@ -79,6 +79,22 @@ describe('dropping partial minutes before the detector', () => {
     expect(settle(ramp).fed).toHaveLength(19)
   })
 
+  it('drops a compressor’s partial start right after a lamp went off, the level between them standing', () => {
+    // 60 W lights off 36 s into minute 11 (a partial minute, dropped), a 200 W compressor on 45 s into minute
+    // 13: the 0 W of minute 12 is a level measured over a whole minute, though minute 11 lay far from it
+    const lights = spans('lights', t0, 60, 0.95, 20, [[-1, 10.6]])
+    const compressor = spans('compressor', t0, 200, 0.8, 15, [[12.75, 200]])
+    const inputs = [
+      ...circuitSeries([lights, compressor], { fromMs: t0, minutes: 20, samples: 4, waveform: false }),
+    ]
+    const partial = (i: StrayWireInput) =>
+      i.source === 'circuit' && ((i.powerW > 15 && i.powerW < 50) || (i.powerW > 70 && i.powerW < 180))
+    expect(minutesOf(inputs.filter(partial))).toEqual([11, 13])
+    const { fed } = settle(inputs)
+    // the detector sees 60 W, 0 W, then the compressor's whole 200 W: its step, not a part of it
+    expect(minutesOf(fed)).toEqual(minutesOf(inputs).filter((m) => m !== 11 && m !== 13))
+  })
+
   it('drops nothing beside a missing reading', () => {
     const before = [watts(0, 100), watts(1, 100), watts(2, 100)]
     expect(minutesOf(settle([...before, watts(3, 220), watts(5, 340), watts(6, 340)]).fed)).toEqual([
