@@ -91,7 +91,11 @@ export function settleReading(state: StrayWireSettleState, input: StrayWireInput
   // and the detector tells loads by their harmonic current there (dropping those minutes cost sessions on
   // averaging meters: held-out mixed PF+THD circuits 0.825 -> 0.811)
   if (input.source !== 'circuit' || input.currentThdPct !== undefined)
-    return { state: initialSettleState(), inputs: [...held(state), input] }
+    // what the meter was seen to do with its steps stays learned (a meter sending THD now and then)
+    return {
+      state: { ...initialSettleState(), splitShare: state.splitShare ?? SPLIT_SHARE_START },
+      inputs: [...held(state), input],
+    }
   const h = state.held
   const lastTs = h?.ts ?? state.prevTs
   // a late or repeated reading changes nothing

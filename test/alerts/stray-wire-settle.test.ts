@@ -113,6 +113,9 @@ describe('dropping partial minutes before the detector', () => {
     // then a lamp and a charger switching on a minute apart: 150 W is a real level, not a partial minute
     const stairs = [200, 201, 202, 203, 204].map((m, k) => watts(m, [100, 100, 150, 350, 350][k]!))
     expect(minutesOf(settle(stairs, learned).fed)).toEqual([200, 201, 202, 203, 204])
+    // a reading with PF and THD now and then does not make it forget what it learned of the meter
+    const thd = { ...watts(199.5, 300), powerFactor: 0.9, currentThdPct: 20 }
+    expect(settle([thd], learned).state.splitShare).toBe(learned.splitShare)
     // a meter not seen yet is taken to average
     expect(minutesOf(settle(stairs).fed)).toEqual([200, 201, 203, 204])
   })
