@@ -36,6 +36,7 @@ export { SIGNATURE_KINDS } from './stray-wire-circuit-normal.ts'
 export * from './stray-wire-detector.ts'
 export { createStrayWireFeedback } from './stray-wire-feedback.ts'
 export {
+  detectSettled,
   initialSettleState,
   type SettleResult,
   type StrayWireSettleState,

@@ -5,7 +5,8 @@
 // the next arrives, and drops it when it was such a partial minute, so that the detector sees the step
 // whole, one reading later (a reading that did not move goes on at once); a dropped reading is a missing
 // one to the detector, which it already copes with.
-import type { CircuitInput, StrayWireInput } from './stray-wire-types.ts'
+import { detectStrayWire, type StrayWireResult } from './stray-wire-detector.ts'
+import type { CircuitInput, StrayWireInput, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Plain JSON, persisted with the rule state. */
 export interface StrayWireSettleState {
@@ -119,6 +120,28 @@ export function settleReading(state: StrayWireSettleState, input: StrayWireInput
   if (moved) return { state: { ...s, held: input, splitShare: share }, inputs }
   inputs.push(input)
   return { state: { ...after(s, input), splitShare: share }, inputs }
+}
+
+/**
+ * One reading through the stage and then the detector, as the alert engine runs it (and the evaluation and
+ * the bench measure it): the detector's result for each reading fed to it now, oldest first (none when the
+ * reading is held back, two when a held one goes on with it).
+ */
+export function detectSettled(
+  settle: StrayWireSettleState,
+  state: StrayWireState,
+  reading: StrayWireInput,
+  params: StrayWireParams,
+): { settle: StrayWireSettleState; results: StrayWireResult[] } {
+  const settled = settleReading(settle, reading)
+  const results: StrayWireResult[] = []
+  let s = state
+  for (const input of settled.inputs) {
+    const r = detectStrayWire(s, input, params)
+    results.push(r)
+    s = r.state
+  }
+  return { settle: settled.state, results }
 }
 
 /**

@@ -4,11 +4,10 @@
 // alerts/stray-wire-settle.ts) is timed.
 import {
   DEFAULT_STRAY_WIRE_PARAMS,
-  detectStrayWire,
+  detectSettled,
   initialSettleState,
   initialStrayWireState,
   type StrayWireInput,
-  settleReading,
 } from '../alerts/index.ts'
 import { buildScenario, DAY, DEV_RANGES, MIN } from '../eval/index.ts'
 
@@ -39,9 +38,9 @@ export function measureStrayWireCpu(scenarios = 6, days = 3): StrayWireCpu {
     // as the alert engine runs it: through the stage that drops an averaging meter's partial minutes
     let settle = initialSettleState()
     for (const reading of inputs) {
-      const settled = settleReading(settle, reading)
-      settle = settled.state
-      for (const x of settled.inputs) state = detectStrayWire(state, x, DEFAULT_STRAY_WIRE_PARAMS).state
+      const step = detectSettled(settle, state, reading, DEFAULT_STRAY_WIRE_PARAMS)
+      settle = step.settle
+      for (const r of step.results) state = r.state
     }
     readings += inputs.length
     stateBytes = Math.max(stateBytes, JSON.stringify(state).length)

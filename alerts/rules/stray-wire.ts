@@ -4,10 +4,10 @@
 import { deviceText, NAME_MAX } from '../../domain/device-text.ts'
 import type { ChargingPileTelemetry, CircuitMonitorTelemetry } from '../../domain/protocol.ts'
 import { strayWireParams } from '../settings.ts'
-import { detectStrayWire } from '../stray-wire-detector.ts'
+import { detectStrayWire, type StrayWireResult } from '../stray-wire-detector.ts'
 import { circuitInput, shedInput } from '../stray-wire-input.ts'
-import { initialSettleState, settleReading } from '../stray-wire-settle.ts'
-import { initialStrayWireState, type StrayWireInput } from '../stray-wire-types.ts'
+import { detectSettled, initialSettleState } from '../stray-wire-settle.ts'
+import { initialStrayWireState, type StrayWireVerdict } from '../stray-wire-types.ts'
 import type { RuleContext, Signals } from './context.ts'
 import { localTime } from './local-time.ts'
 import type { RulesState } from './state.ts'
@@ -35,28 +35,30 @@ export function strayWire(
   const reading = t.kind === 'circuit-monitor' ? circuitInput(t) : shedInput(t)
   // a reading without the watts the detector needs (the protocol lets a device omit them) is skipped
   if (reading === undefined) return
+  const params = strayWireParams(ctx.cfg)
+  const state = s.strayWire ?? initialStrayWireState()
+  let results: StrayWireResult[]
   // a shed's residual goes straight on (and its state keeps no settle stage of its own)
-  if (reading.source === 'shed' && !s.strayWireSettle?.held) {
-    detect(s, ctx, t, reading, out)
-    return
+  if (reading.source === 'shed' && !s.strayWireSettle?.held)
+    results = [detectStrayWire(state, reading, params)]
+  else {
+    // an averaging meter's partial minute is dropped: a reading that moved reaches the detector with the next
+    const step = detectSettled(s.strayWireSettle ?? initialSettleState(), state, reading, params)
+    s.strayWireSettle = step.settle
+    results = step.results
   }
-  // an averaging meter's partial minute is dropped: a reading that moved reaches the detector with the next
-  const settled = settleReading(s.strayWireSettle ?? initialSettleState(), reading)
-  s.strayWireSettle = settled.state
-  for (const input of settled.inputs) detect(s, ctx, t, input, out)
+  for (const r of results) {
+    s.strayWire = r.state
+    if (r.verdict) signal(ctx, t, r.verdict, out)
+  }
 }
 
-function detect(
-  s: RulesState,
+function signal(
   ctx: RuleContext,
   t: CircuitMonitorTelemetry | ChargingPileTelemetry,
-  input: StrayWireInput,
+  v: StrayWireVerdict,
   out: Signals,
 ): void {
-  const r = detectStrayWire(s.strayWire ?? initialStrayWireState(), input, strayWireParams(ctx.cfg))
-  s.strayWire = r.state
-  const v = r.verdict
-  if (!v) return
   const where =
     t.kind === 'circuit-monitor'
       ? `on circuit ${(t.circuit && deviceText(t.circuit, NAME_MAX)) || ctx.device.id}`

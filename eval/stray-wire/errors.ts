@@ -9,10 +9,9 @@
 import { parseArgs } from 'node:util'
 import {
   DEFAULT_STRAY_WIRE_PARAMS,
-  detectStrayWire,
+  detectSettled,
   initialSettleState,
   initialStrayWireState,
-  settleReading,
 } from '../../alerts/index.ts'
 import type { LoadModel } from '../../simulators/index.ts'
 import { parseOrUsage, usageError } from './cli.ts'
@@ -74,15 +73,14 @@ function explain(sc: Scenario, falseAlerts: Tally, misses: Tally): void {
   let state = initialStrayWireState()
   const detected = sc.sessions.map(() => false)
   const openAtStart = sc.sessions.map(() => false)
-  // as the alert engine runs it (and evaluate.ts scores it): partial minutes dropped, one reading late
+  // as the alert engine runs it (and evaluate.ts scores it): through the stage that drops partial minutes
   let settle = initialSettleState()
   for (let t = sc.startMs - DAY; t < sc.startMs + sc.days * DAY; t += MIN) {
     const reading = sc.inputAt(t)
     if (!reading) continue
-    const settled = settleReading(settle, reading)
-    settle = settled.state
-    for (const input of settled.inputs) {
-      const r = detectStrayWire(state, input, DEFAULT_STRAY_WIRE_PARAMS)
+    const step = detectSettled(settle, state, reading, DEFAULT_STRAY_WIRE_PARAMS)
+    settle = step.settle
+    for (const r of step.results) {
       state = r.state
       // sessions begin within a minute, not on it: the first reading after the start tells
       for (const [i, s] of sc.sessions.entries())

@@ -1,12 +1,11 @@
 // Runs the detector over labelled scenarios and scores it the way domain.md judges it: recall, false
 // alerts per 1,000 circuit-days, time to detect (median and worst).
 import {
-  detectStrayWire,
+  detectSettled,
   initialSettleState,
   initialStrayWireState,
   type StrayWireInput,
   type StrayWireParams,
-  settleReading,
 } from '../../alerts/index.ts'
 import { buildScenario } from './families.ts'
 import { DAY, type EvalRanges, MIN, type Scenario, type SessionLabel } from './scenario.ts'
@@ -63,11 +62,10 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
   for (let t = sc.startMs - warmupDays * DAY; t < end; t += MIN) {
     const reading = sc.inputAt(t)
     if (!reading) continue
-    const settled = settleReading(settle, reading)
-    settle = settled.state
+    const step = detectSettled(settle, state, reading, params)
+    settle = step.settle
     // the verdicts count from the minute they are reached in, `t`, not from the reading they are about
-    for (const input of settled.inputs) {
-      const r = detectStrayWire(state, input, params)
+    for (const r of step.results) {
       state = r.state
       if (r.verdict?.kind === 'clear' && open !== null) {
         if (stillCharging(sc, sc.sessions[open]!, t)) earlyClears += 1

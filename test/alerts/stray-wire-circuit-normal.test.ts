@@ -2,10 +2,10 @@
 // dehumidifier stop alerting after a day, a charger on the same circuit still alerts, an active-PFC
 // charger is found by its step and plateau, and what was learned survives a restart (plain JSON state).
 import { describe, expect, it } from 'vitest'
-import { compressorCycling, ledBanks } from '../../simulators/physics/appliances.ts'
+import { ledBanks } from '../../simulators/physics/appliances.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
-import { charger, circuitSeries, local, MIN, raises, run } from './stray-wire-support.ts'
+import { charger, circuitSeries, cyclingCompressor, local, MIN, raises, run } from './stray-wire-support.ts'
 
 const DAY = 1440 * MIN
 const FROM = local('2026-01-05T12:00:00')
@@ -23,18 +23,11 @@ const banks = ledBanks({
   seed: 3,
 })
 
-const dehumidifier = compressorCycling({
-  name: 'dehumidifier',
-  fromMs: FROM - DAY,
-  toMs: FROM + 4 * DAY,
-  powerW: 240,
-  powerFactor: 0.8,
+const dehumidifier = cyclingCompressor('dehumidifier', FROM - DAY, FROM + 4 * DAY, 240, 9, {
   thdPct: 18,
   onMin: [60, 150],
   offMin: [30, 90],
-  creep: 0.04,
   creepOverMin: 60,
-  seed: 9,
 })
 
 const days = (loads: LoadModel[], n: number) => [...circuitSeries(loads, { fromMs: FROM, minutes: n * 1440 })]

@@ -10,6 +10,7 @@ import {
   type StrayWireState,
   type StrayWireVerdict,
 } from '../../alerts/stray-wire-types.ts'
+import { type CompressorParams, compressorCycling } from '../../simulators/physics/appliances.ts'
 import type { ChargerParams } from '../../simulators/physics/charger.ts'
 import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
 import { circuitReading } from '../../simulators/physics/meter.ts'
@@ -155,4 +156,32 @@ export function spans(
       return on.some(([a, b]) => m >= a && m < b) ? { powerW, powerFactor, thdPct } : OFF
     },
   }
+}
+
+/**
+ * A basement dehumidifier (1–3 h on, 0.5–2 h off) or a fridge (12–45 min on, 20–60 off) cycling between
+ * `fromMs` and `toMs`, each run creeping up a few % (domain.md "More of the real world"); `o` overrides.
+ */
+export function cyclingCompressor(
+  name: 'dehumidifier' | 'fridge',
+  fromMs: number,
+  toMs: number,
+  powerW: number,
+  seed: number,
+  o: Partial<CompressorParams> = {},
+): LoadModel {
+  const kind =
+    name === 'dehumidifier'
+      ? { powerFactor: 0.8, onMin: [60, 180], offMin: [30, 120], creep: 0.04, creepOverMin: 120 }
+      : { powerFactor: 0.7, onMin: [12, 45], offMin: [20, 60], creep: 0.03, creepOverMin: 30 }
+  return compressorCycling({
+    name,
+    fromMs,
+    toMs,
+    powerW,
+    thdPct: 15,
+    seed,
+    ...kind,
+    ...o,
+  } as CompressorParams)
 }

@@ -8,11 +8,10 @@ import {
 } from '../../../alerts/stray-wire-types.ts'
 import type { RuleSignal } from '../../../alerts/types.ts'
 import type { ChargingPileTelemetry } from '../../../domain/protocol.ts'
-import { compressorCycling } from '../../../simulators/physics/appliances.ts'
 import { chargerSession } from '../../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../../simulators/physics/load-model.ts'
 import { ledLighting } from '../../../simulators/physics/loads.ts'
-import { charger, circuitSeries } from '../stray-wire-support.ts'
+import { charger, circuitSeries, cyclingCompressor } from '../stray-wire-support.ts'
 import { brief, circuit, device, local, MIN, pile, run, type Step, settings } from './rules-support.ts'
 
 const CIRCUIT = device('circuit-monitor')
@@ -125,33 +124,10 @@ describe('stray_wire_charging on a circuit monitor', () => {
     // partial reading between the levels, which made a learned compressor's start look like a new step
     const from = local('2026-01-05T00:00:00')
     const days = 3
+    const to = from + days * 1440 * MIN
     const compressors = [
-      compressorCycling({
-        name: 'dehumidifier',
-        fromMs: from,
-        toMs: from + days * 1440 * MIN,
-        powerW: 240,
-        powerFactor: 0.8,
-        thdPct: 15,
-        onMin: [60, 180],
-        offMin: [30, 120],
-        creep: 0.04,
-        creepOverMin: 120,
-        seed: 4,
-      }),
-      compressorCycling({
-        name: 'fridge',
-        fromMs: from,
-        toMs: from + days * 1440 * MIN,
-        powerW: 110,
-        powerFactor: 0.7,
-        thdPct: 15,
-        onMin: [12, 45],
-        offMin: [20, 60],
-        creep: 0.03,
-        creepOverMin: 30,
-        seed: 104,
-      }),
+      cyclingCompressor('dehumidifier', from, to, 240, 4),
+      cyclingCompressor('fridge', from, to, 110, 104),
     ]
     const averaged = (loads: LoadModel[]) =>
       asSteps([...circuitSeries(loads, { fromMs: from, minutes: days * 1440, waveform: false, samples: 4 })])
