@@ -17,7 +17,7 @@ import {
   uniform,
 } from '../../simulators/index.ts'
 import { compressors, duskLedBanks, loadsRunningAtStart } from './field-loads.ts'
-import { EVAL_EPOCH_MS, type EvalRanges, isGap, MIN, type Scenario } from './scenario.ts'
+import { EVAL_EPOCH_MS, type EvalRanges, isGap, MIN, type Scenario, samplesFor } from './scenario.ts'
 import { cleaningRounds, gapModel, heaterEpisodes, strayChargers } from './schedules.ts'
 
 const DAY = 1440 * MIN
@@ -158,6 +158,7 @@ export function circuitScenario(family: string, seed: number, days: number, rang
     noiseFloorW: 0.3,
   }
   const gaps = gapModel(rng, startMs, days, ranges)
+  const samples = samplesFor(ranges, seed)
   return {
     id: `${family}#${seed}`,
     family,
@@ -168,7 +169,7 @@ export function circuitScenario(family: string, seed: number, days: number, rang
     loads,
     inputAt(tMs) {
       if (isGap(gaps, tMs)) return null
-      const r = circuitReading(loads, tMs, supply, meter, ranges.samplesPerInterval)
+      const r = circuitReading(loads, tMs, supply, meter, samples)
       if (!mix.waveform) return { source: 'circuit', ts: tMs, powerW: r.powerW }
       return {
         source: 'circuit',
@@ -243,7 +244,7 @@ export function shedScenario(family: string, seed: number, days: number, ranges:
     },
     feederSkewMs: Math.floor(uniform(rng, -20_000, 20_000)),
     voltageV: (tMs) => supplyVoltageV(tMs, supply),
-    samplesPerInterval: ranges.samplesPerInterval,
+    samplesPerInterval: samplesFor(ranges, seed),
   })
   const gaps = gapModel(rng, startMs, days, ranges)
   return {

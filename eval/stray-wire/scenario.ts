@@ -44,8 +44,11 @@ export interface EvalRanges {
   maxOutagesPerDay: number
   maxOutageMin: number
   eveningShare: number
-  /** 1: meters report the instant; n > 1: the mean of n instants over the minute (partial steps). */
-  samplesPerInterval: number
+  /**
+   * 1: meters report the instant; n > 1: the mean of n instants over the minute (partial steps). A pair:
+   * scenarios of odd seeds take the first, of even seeds the second (both kinds of meter in one set).
+   */
+  samplesPerInterval: number | readonly [odd: number, even: number]
   /** Low-PF LED banks (domain.md "More of the real world"): W per bank, PF, THD, dusk time. */
   ledBankW: readonly [number, number]
   ledBankPowerFactor: readonly [number, number]
@@ -70,7 +73,7 @@ export const DEV_RANGES: EvalRanges = {
   maxOutagesPerDay: 2,
   maxOutageMin: 15,
   eveningShare: 0.8,
-  samplesPerInterval: 1,
+  samplesPerInterval: [1, 3],
   ledBankW: [15, 45],
   ledBankPowerFactor: [0.5, 0.65],
   ledBankThdPct: [90, 150],
@@ -78,6 +81,12 @@ export const DEV_RANGES: EvalRanges = {
   duskMinuteOfDay: [17 * 60, 18 * 60 + 30],
   dehumidifierW: [180, 300],
   fridgeW: [70, 150],
+}
+
+/** How many instants the meters of scenario `seed` average over each reading. */
+export function samplesFor(ranges: EvalRanges, seed: number): number {
+  const s = ranges.samplesPerInterval
+  return typeof s === 'number' ? s : s[Math.abs(seed) % 2 === 1 ? 0 : 1]
 }
 
 /** Never tuned against: wider charger and appliance ranges, worse meters, more gaps, other seeds. */

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
 import { GOALS, runEvalSet, score } from '../../eval/stray-wire/evaluate.ts'
-import { FAMILIES, FAMILY_GROUPS } from '../../eval/stray-wire/families.ts'
-import { DEV_RANGES, HELD_OUT_RANGES } from '../../eval/stray-wire/scenario.ts'
+import { buildScenario, FAMILIES, FAMILY_GROUPS } from '../../eval/stray-wire/families.ts'
+import { DEV_RANGES, HELD_OUT_RANGES, MIN } from '../../eval/stray-wire/scenario.ts'
 
 // A small slice of `npm run eval:stray-wire`: every family × 5 scenarios × 2 days per set (after a day
 // of warm-up). On the families the detector was first built around it meets the goal (at this size one
@@ -53,6 +53,34 @@ describe.each([
     expect(field.recall).toBeGreaterThanOrEqual(0.9)
     expect(field.falsePer1000Days).toBeLessThanOrEqual(150)
     expect(field.medianDetectMin!).toBeLessThanOrEqual(GOALS.medianDetectMin + 2)
+  })
+})
+
+describe('the meters of the evaluation sets', () => {
+  /** Charger steps whose first reading lies well between the level before and the level after it. */
+  const splitSteps = (seed: number, ranges = DEV_RANGES): number => {
+    const sc = buildScenario('circuit-stray', seed, 3, ranges)
+    let split = 0
+    for (const { startTs } of sc.sessions) {
+      const t = Math.ceil(startTs / MIN) * MIN
+      const [before, at, after] = [t - MIN, t, t + MIN].map((m) => {
+        const r = sc.inputAt(m)
+        return r?.source === 'circuit' ? r.powerW : undefined
+      })
+      if (before === undefined || at === undefined || after === undefined) continue
+      const share = (at - before) / (after - before)
+      if (share > 0.2 && share < 0.8) split += 1
+    }
+    return split
+  }
+
+  it('development: instant meters on odd seeds, meters that average the minute on even seeds', () => {
+    expect(splitSteps(1) + splitSteps(3)).toBe(0)
+    expect(splitSteps(2) + splitSteps(4)).toBeGreaterThanOrEqual(2)
+  })
+
+  it('held-out: every meter averages', () => {
+    expect(splitSteps(100_001, HELD_OUT_RANGES)).toBeGreaterThanOrEqual(1)
   })
 })
 
