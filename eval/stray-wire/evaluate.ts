@@ -33,6 +33,11 @@ export interface ScenarioResult {
   earlyClears: number
   /** Alerts for a session still open 30 min after its charger stopped drawing (circuits and sheds). */
   leftOpen: number
+  /**
+   * Raises in the unscored warm-up day, when the detector has learned nothing of the circuit yet. No stray
+   * charger runs then: each is a false alert a newly installed meter would page a crew for.
+   */
+  warmupRaises: number
   /** ms of false raises and missed session starts, for debugging. */
   falseAt: number[]
   missedAt: number[]
@@ -57,6 +62,7 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
   let open: number | null = null
   let earlyClears = 0
   let leftOpen = 0
+  let warmupRaises = 0
   // as the alert engine runs it: a reading that moved held back until the next, dropped if a partial minute
   let settle = initialSettleState()
   for (let t = sc.startMs - warmupDays * DAY; t < end; t += MIN) {
@@ -75,6 +81,7 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
         leftOpen += 1
         open = null
       }
+      if (r.verdict?.kind === 'raise' && t < sc.startMs) warmupRaises += 1
       if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
       const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
       open = i < 0 ? null : i
@@ -109,6 +116,7 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
     falseAlerts: falseAt.length,
     earlyClears,
     leftOpen,
+    warmupRaises,
     falseAt,
     missedAt,
   }
@@ -195,6 +203,8 @@ export interface Score {
   earlyClears: number
   /** Alerts for a session left open 30 min after its charger stopped drawing. */
   leftOpen: number
+  /** Raises in the unscored warm-up days (see ScenarioResult). */
+  warmupRaises: number
 }
 
 export function score(results: readonly ScenarioResult[]): Score {
@@ -217,6 +227,7 @@ export function score(results: readonly ScenarioResult[]): Score {
     worstUnmaskedDetectMin: unmasked.length === 0 ? null : Math.max(...unmasked),
     earlyClears: results.reduce((n, r) => n + r.earlyClears, 0),
     leftOpen: results.reduce((n, r) => n + r.leftOpen, 0),
+    warmupRaises: results.reduce((n, r) => n + r.warmupRaises, 0),
   }
 }
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
-import { GOALS, runEvalSet, score } from '../../eval/stray-wire/evaluate.ts'
+import { GOALS, runEvalSet, runScenario, score } from '../../eval/stray-wire/evaluate.ts'
 import { buildScenario, FAMILIES, FAMILY_GROUPS } from '../../eval/stray-wire/families.ts'
 import { DEV_RANGES, HELD_OUT_RANGES, MIN } from '../../eval/stray-wire/scenario.ts'
 
@@ -53,6 +53,15 @@ describe.each([
     expect(field.recall).toBeGreaterThanOrEqual(0.9)
     expect(field.falsePer1000Days).toBeLessThanOrEqual(150)
     expect(field.medianDetectMin!).toBeLessThanOrEqual(GOALS.medianDetectMin + 2)
+  })
+})
+
+describe('the unscored first day', () => {
+  it('counts its raises apart: a fridge the watts-only detector has not learned yet, raised at 00:23', () => {
+    const sc = buildScenario('circuit-mixed-basic', 1, 3, DEV_RANGES)
+    const r = runScenario(sc, DEFAULT_STRAY_WIRE_PARAMS)
+    expect(r.warmupRaises).toBeGreaterThanOrEqual(1)
+    expect(r.falseAt.every((t) => t >= sc.startMs)).toBe(true)
   })
 })
 
