@@ -27,9 +27,16 @@ const ABSORB_AFTER_READINGS = 3
 /** Power-only meters: a charger-sized level seen this long without its step becomes background. */
 const ORPHAN_LEVEL_READINGS = 30
 
-/** Start from this reading if it can be background; else from nothing, so a charger already on shows. */
+/**
+ * Start from this reading if it can be background; else from nothing, so a charger already on shows. On a
+ * circuit it always can: what stands at the first reading came with no step to judge it by, and banks of
+ * low-PF LED fittings on since dusk have a rectifier charger's size and waveform (started at night, the
+ * detector raised on them in its first minutes and learned them with the lamps beside them as one load).
+ * A charger already drawing then is found on its next session. A shed's residual is known: the piles'
+ * electronics, so more than they draw is a charger already on.
+ */
 export function initBaseline(s: StrayWireState, obs: Observation): void {
-  const plausible = obs.unexplainedW <= obs.backgroundCapW
+  const plausible = obs.source === 'circuit' || obs.unexplainedW <= obs.backgroundCapW
   s.baselineW = plausible ? obs.unexplainedW : 0
   s.baselineH = plausible && obs.harmonicVA !== null ? obs.harmonicVA : 0
   s.baselineQ = plausible && obs.reactiveVA !== null ? obs.reactiveVA : 0

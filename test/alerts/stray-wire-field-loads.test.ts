@@ -538,6 +538,40 @@ describe('a site whose lights run on a timer (its lighting schedule in the alert
   })
 })
 
+describe('a circuit monitor that starts reporting at night, its LED banks already on', () => {
+  // three banks (120 W, PF 0.55, THD 130 %: a rectifier charger's size and waveform) on since 18:00; the
+  // detector's first reading is at 21:00, with no step to judge them by
+  const banks = ledBanks({
+    banks: THREE_BANKS,
+    utcOffsetMin: 480,
+    onMinuteOfDay: 18 * 60,
+    offMinuteOfDay: 6 * 60,
+    jitterMin: 0,
+    seed: 5,
+  })
+  const first = local('2026-01-05T21:00:00')
+
+  it('takes what stands at its first reading for the circuit’s background: nothing is raised all night', () => {
+    expect(raises(run(circuitSeries([banks], { fromMs: first, minutes: 12 * 60 })))).toEqual([])
+  })
+
+  it('raises a charger plugged in beside them later that night', () => {
+    const onset = local('2026-01-05T23:10:00')
+    const bike = chargerSession(charger(onset, { ccPowerW: 180 }))
+    raisedOnceWithin(run(circuitSeries([banks, bike], { fromMs: first, minutes: 8 * 60 })), onset, 10)
+  })
+
+  it('a charger already drawing at the first reading is found on its next session, not this one', () => {
+    const before = chargerSession(charger(first - 2 * 60 * MIN, { ccPowerW: 200, totalMin: 300 }))
+    // (the next dusk is the banks' first step it sees: a step out of nowhere, as on any first night)
+    const next = local('2026-01-06T10:30:00')
+    const again = chargerSession(charger(next, { ccPowerW: 200, seed: 9 }))
+    const r = run(circuitSeries([banks, before, again], { fromMs: first, minutes: 15 * 60 }))
+    expect(raises(r).every((v) => v.onsetTs >= next)).toBe(true)
+    raisedOnceWithin(r, next, 10)
+  })
+})
+
 describe('a site whose lights switch at dusk (a photocell; lightsAtDusk and the site’s location)', () => {
   // Beijing: on 2026-01-05 the sun sets at 17:03 local and civil dusk ends at 17:33
   const BEIJING = { lat: 39.9, lon: 116.4, offsetMin: 0 }
