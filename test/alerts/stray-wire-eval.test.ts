@@ -117,4 +117,12 @@ describe('the evaluation scripts’ command lines', () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('--all')
   })
+
+  it('errors.ts --day1 groups the first day’s raises (a fridge not learned yet), not the scored ones', () => {
+    const r = runScript('errors.ts', ['--families', 'circuit-mixed-basic', '--scenarios', '1', '--day1'])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/raises in the first day, .*: [1-9]/)
+    expect(r.stdout).toContain('circuit-mixed-basic#1@01-11T00:23')
+    expect(r.stdout).not.toContain('missed sessions')
+  })
 })
