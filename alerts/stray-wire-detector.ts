@@ -612,7 +612,10 @@ function chargerStillThere(
   // quarter of the peak is the least the watts alone can vouch for: the alert clears late in the taper
   if (c.excessVA === null || alert.pfc)
     return c.excessW >= Math.max(params.presentW + obs.toleranceW / 8, 0.25 * alert.peakW)
-  if (c.excessW < 5 || c.excessVA < 10) return false
+  if (c.excessVA < 10) return false
+  // the watts back at the background with the alert's own harmonic current all there: a load the
+  // background held left unseen (a compressor stopping under a heater), not the charger
+  if (c.excessW < 5) return ownHarmonicsThere(c.excessVA, alert)
   // a tenth of the harmonic current it had at its peak at least: a lithium charger keeps that to its
   // cut-off; less may be the background's own harmonics, misjudged over hours of loads switching beside it
   if (alert.harmonicPerW !== undefined && c.excessVA < PRESENT_MIN_SHARE * alert.harmonicPerW * alert.peakW)
@@ -621,6 +624,14 @@ function chargerStillThere(
   // another load beside it (a compressor, lamps the background missed) dilute the excess, not that
   return (
     c.excessVA >= 0.5 * c.excessW || (alert.harmonicVA !== undefined && c.excessVA >= 0.6 * alert.harmonicVA)
+  )
+}
+
+/** Most of the harmonic current the alert's load had when last seen, and a tenth of its peak's. */
+function ownHarmonicsThere(excessVA: number, alert: ActiveAlert): boolean {
+  if (alert.harmonicVA === undefined || alert.harmonicPerW === undefined) return false
+  return (
+    excessVA >= 0.6 * alert.harmonicVA && excessVA >= PRESENT_MIN_SHARE * alert.harmonicPerW * alert.peakW
   )
 }
 
@@ -640,6 +651,15 @@ function trackAlert(
   }
   if (!s.prevBig) alert.beforeBig = undefined
   const present = chargerStillThere(c, obs, alert, params)
+  if (present && c.excessW < 5 && c.excessVA !== null && alert.harmonicPerW) {
+    // what left is the background's: it stands without it now, under the charger's watts as its own
+    // harmonic current tells them
+    const chargerW = Math.min(alert.peakW, c.excessVA / alert.harmonicPerW)
+    s.baselineW = Math.max(0, obs.unexplainedW - chargerW)
+    alert.lastPresentTs = obs.ts
+    alert.absentSinceTs = null
+    return undefined
+  }
   if (present) {
     followEpisode(s.normal!, c.excessW)
     // its harmonic current follows the charger's current down the taper, slowly: a sudden fall is its end.
