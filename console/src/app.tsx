@@ -21,7 +21,7 @@ import { createDeviceStore } from './stores/device-store.ts'
 import { createEstateStore } from './stores/estate-store.ts'
 import { createReportsStore } from './stores/reports-store.ts'
 import type { SiteZones } from './stores/site-zones.ts'
-import { mayAct, personName, type User } from './types.ts'
+import { mayAct, mayChangeSettings, personName, type User } from './types.ts'
 import { AccountView } from './views/account-view.tsx'
 import { AlertDetailView } from './views/alert-detail-view.tsx'
 import { AlertsView } from './views/alerts-view.tsx'
@@ -63,7 +63,14 @@ function SitePage(props: { deps: AppDeps; id: string }) {
 function DevicePage(props: { deps: AppDeps; id: string }) {
   const { api, live, alarm } = props.deps
   const store = usePageStore(() => createDeviceStore({ api, live, id: props.id }), props.id)
-  return <DeviceView store={store} sites={alarm.sites.value} canCommand={mayAct(props.deps.user)} />
+  return (
+    <DeviceView
+      store={store}
+      sites={alarm.sites.value}
+      canCommand={mayAct(props.deps.user)}
+      canUnlearn={mayChangeSettings(props.deps.user)}
+    />
+  )
 }
 
 function ReportsPage(props: { deps: AppDeps }) {

@@ -52,6 +52,12 @@ export interface User {
  */
 export const mayAct = (u: User): boolean => u.role !== 'viewer'
 
+/**
+ * Whether the console offers changing what the alert rules take for normal (the API's `settings:write`:
+ * an admin or a manager, not a crew). A kiosk's token is offered it, and the API decides.
+ */
+export const mayChangeSettings = (u: User): boolean => ['admin', 'manager', 'token'].includes(u.role)
+
 /** What the console calls a person: the display name the API gives, else the username. */
 export const personName = (u: User): string => u.displayName || u.username
 
@@ -126,3 +132,27 @@ export function compareAlerts(a: Alert, b: Alert): number {
 }
 
 export const isOpen = (a: Alert) => a.state !== 'cleared'
+
+/**
+ * What a stray-wire alert's load may be said to be instead of a charger (alerts/ SIGNATURE_KINDS; the
+ * API's `notCharging`): clearing it so teaches the circuit that load.
+ */
+export const SIGNATURE_KIND_LIST = ['lights', 'compressor', 'equipment', 'other'] as const
+export type SignatureKind = (typeof SIGNATURE_KIND_LIST)[number]
+
+/** GET /devices/{id}/stray-wire/learned: a load the stray-wire check takes for the circuit's normal */
+export interface LearnedLoad {
+  id: string
+  kind: SignatureKind
+  /** learned: from the circuit's own history; crew: an alert cleared as not charging */
+  source: 'learned' | 'crew'
+  /** over the circuit's background, W */
+  levelW: number
+  /** local minutes of the day it is on (lights); null: any time */
+  window: { fromMin: number; toMin: number } | null
+  count: number
+  firstTs: number
+  lastTs: number
+  alertId?: string
+  note?: string
+}

@@ -2,8 +2,8 @@
 // the alert as `evidence`) as sentences a crew can check on site, in the page's language. The server's
 // `why` list is its English summary of the same figures and is not shown. A figure missing from the
 // evidence (an older alert, a later detector) leaves its sentence out.
-import type { Alert } from '../types.ts'
-import type { Words } from './words.ts'
+import { type Alert, type LearnedLoad, SIGNATURE_KIND_LIST, type SignatureKind } from '../types.ts'
+import { known, type Words } from './words.ts'
 
 const MIN_MS = 60_000
 /** Half the plateau's spread, %, within which a charger in constant current counts as flat (the detector's). */
@@ -76,4 +76,37 @@ export function strayWireEvidence(evidence: Alert['evidence'], w: Words): string
   const knownLoads = numberOf(e.knownLoads)
   if (knownLoads !== undefined && knownLoads > 0) out.push(tr('stray.knownLoads', { n: f.num(knownLoads) }))
   return out
+}
+
+const KINDS: readonly SignatureKind[] = SIGNATURE_KIND_LIST
+
+/** `18:30` from local minutes of the day */
+const clock = (min: number): string =>
+  `${String(Math.floor(min / 60) % 24).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`
+
+/**
+ * A load the stray-wire check takes for the circuit's normal, as one line: what it is, how big, when it
+ * is on, and whether the circuit learned it or a crew said so.
+ */
+export function learnedLoadText(l: LearnedLoad, w: Words): string {
+  const what = known(KINDS, l.kind) ? w.tr(`signature.${l.kind}`) : w.tr('signature.other')
+  const when = l.window
+    ? w.tr('learned.window', { from: clock(l.window.fromMin), to: clock(l.window.toMin) })
+    : w.tr('learned.anyTime')
+  return w.tr(l.source === 'crew' ? 'learned.byCrew' : 'learned.byCircuit', {
+    what,
+    level: w.f.watts(Math.round(l.levelW)),
+    when,
+  })
+}
+
+/**
+ * The API records a clear as not charging with the note `not charging: <kind>` (and the person's own
+ * note in brackets): said in the page's language, the person's note kept as they wrote it.
+ */
+export function notChargingNote(note: string, w: Words): string | undefined {
+  const m = /^not charging: (\w+)(?: \(([\s\S]*)\))?$/.exec(note)
+  if (!m || !known(KINDS, m[1])) return undefined
+  const said = w.tr('alert.clearedNotCharging', { what: w.tr(`signature.${m[1]}`) })
+  return m[2] === undefined ? said : w.tr('words.withValue', { what: said, value: m[2] })
 }

@@ -3,7 +3,7 @@
 import { signal } from '@preact/signals'
 import { type Api, ApiError, explain } from '../api.ts'
 import type { Live } from '../live.ts'
-import type { Alert, AlertDetail, AlertNotification } from '../types.ts'
+import type { Alert, AlertDetail, AlertNotification, SignatureKind } from '../types.ts'
 
 export function createAlertDetailStore(deps: { api: Api; live: Live; id: string }) {
   const detail = signal<AlertDetail | undefined>(undefined)
@@ -37,11 +37,17 @@ export function createAlertDetailStore(deps: { api: Api; live: Live; id: string 
     notifications,
     error,
     busy,
-    /** whether it was done: a refused or failed one leaves the page (and the note typed) as it was */
-    async act(action: 'ack' | 'clear', note?: string): Promise<boolean> {
+    /**
+     * whether it was done: a refused or failed one leaves the page (and the note typed) as it was.
+     * `notCharging`: a stray-wire alert cleared as not charging but this load, which its circuit learns
+     */
+    async act(action: 'ack' | 'clear', note?: string, notCharging?: SignatureKind): Promise<boolean> {
       busy.value = true
       try {
-        await deps.api.post<Alert>(`${path}/${action}`, note ? { note } : {})
+        await deps.api.post<Alert>(`${path}/${action}`, {
+          ...(note ? { note } : {}),
+          ...(notCharging ? { notCharging } : {}),
+        })
         error.value = undefined
       } catch (err) {
         error.value = explain(err)

@@ -12,6 +12,7 @@ import type {
   Device,
   DeviceEvent,
   DeviceKind,
+  LearnedLoad,
   ListAnswer,
   Telemetry,
 } from '../types.ts'
@@ -54,6 +55,9 @@ export const COMMANDS: Record<DeviceKind, readonly CommandName[]> = {
   'daycare-sensor': ['ping'],
   'outdoor-display': ['set_power', 'set_brightness', 'ping'],
 }
+
+/** the kinds whose power the stray-wire check watches: a circuit monitor's, a shed's unmetered load */
+export const STRAY_WIRE_KINDS: readonly DeviceKind[] = ['circuit-monitor', 'charging-pile']
 
 export const RANGES = {
   '1h': { ms: 3600_000 },
@@ -105,6 +109,11 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
   >(undefined)
   const sending = signal(false)
   const error = signal<string | undefined>(undefined)
+  /** what the stray-wire check takes for this circuit's normal (learned, or told when clearing an alert) */
+  const learned = signal<LearnedLoad[]>([])
+  /** why undoing one failed, worded by the page */
+  const learnedFailure = signal<Failure | undefined>(undefined)
+  const learnedPath = `${path}/stray-wire/learned`
   let detach = () => {}
 
   const loadSeries = async () => {
@@ -178,8 +187,16 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
     })
   })
 
+  const learnedLoad = createLoadState(async (isCurrent) => {
+    const res = await deps.api.get<{ items: LearnedLoad[] }>(learnedPath)
+    if (isCurrent()) learned.value = res.items
+  })
+
   return {
     device,
+    learned,
+    learnedLoad,
+    learnedFailure,
     field,
     port,
     range,
@@ -214,6 +231,17 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
         void loadCommands().catch(() => undefined)
       }
     },
+    /** forget one: such a load is taken for a charger again */
+    async forget(sig: string) {
+      learnedFailure.value = undefined
+      try {
+        learned.value = (
+          await deps.api.del<{ items: LearnedLoad[] }>(`${learnedPath}/${encodeURIComponent(sig)}`)
+        ).items
+      } catch (err) {
+        learnedFailure.value = failureOf(err)
+      }
+    },
     async start() {
       try {
         const d = await deps.api.get<Device>(path)
@@ -225,16 +253,26 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
       }
       const series = loadSeries().catch((err) => (error.value = (err as Error).message))
       void loadCommands().catch(() => undefined)
-      await Promise.all([lists.load(), series])
+      await Promise.all([
+        lists.load(),
+        series,
+        STRAY_WIRE_KINDS.includes(device.value.kind) ? learnedLoad.load() : undefined,
+      ])
       detach = deps.live.attach([{ deviceId: deps.id }], {
         reading: (m) => m.deviceId === deps.id && queue.put(`r${n++}`, { t: 'reading', r: m.reading }),
         event: (m) => m.deviceId === deps.id && queue.put(`e${n++}`, { t: 'event', e: m.event }),
-        alert: (a) => a.deviceId === deps.id && queue.put(`a:${a.id}`, { t: 'alert', a }),
+        alert: (a) => {
+          if (a.deviceId !== deps.id) return
+          queue.put(`a:${a.id}`, { t: 'alert', a })
+          // a stray-wire alert cleared as not charging (here or elsewhere) taught the circuit a load
+          if (a.type === 'stray_wire_charging' && a.state === 'cleared') void learnedLoad.load()
+        },
         'device-status': (m) => m.deviceId === deps.id && queue.put('s', { t: 'status', online: m.online }),
       })
     },
     dispose() {
       lists.dispose()
+      learnedLoad.dispose()
       detach()
       queue.dispose()
     },

@@ -10,9 +10,10 @@ import { commandResult, commandStepText, commandText } from '../parts/command-wo
 import { notificationText } from '../parts/notification-words.ts'
 import { usePeopleNames } from '../parts/people-names.ts'
 import { useSiteZones } from '../parts/site-zone.ts'
+import { notChargingNote } from '../parts/stray-wire-words.ts'
 import { linkTo } from '../router.ts'
 import type { AlertDetailStore } from '../stores/alert-detail-store.ts'
-import type { Site } from '../types.ts'
+import { SIGNATURE_KIND_LIST, type SignatureKind, type Site } from '../types.ts'
 
 /** `canAct`: acknowledging and clearing are offered (not to a viewer) */
 export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[]; canAct: boolean }) {
@@ -34,9 +35,10 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
   const zone = zones.offsetOf(a.siteId)
   const value = alertValue(a, w)
   const evidence = alertEvidence(a, w, zone)
-  const act = async (action: 'ack' | 'clear') => {
-    if (await s.act(action, note.value.trim() || undefined)) note.value = ''
+  const act = async (action: 'ack' | 'clear', notCharging?: SignatureKind) => {
+    if (await s.act(action, note.value.trim() || undefined, notCharging)) note.value = ''
   }
+  const strayWire = a.type === 'stray_wire_charging'
   return (
     <main class="alert-detail" data-alert-id={a.id} data-state={a.state}>
       <p>
@@ -109,6 +111,36 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
           </button>
         </div>
       )}
+      {props.canAct && strayWire && a.state !== 'cleared' && (
+        <fieldset class="not-charging">
+          <legend data-label="alert.notCharging">{tr('alert.notCharging')}</legend>
+          <div class="not-charging-kinds">
+            {SIGNATURE_KIND_LIST.map((k) => (
+              <button
+                key={k}
+                type="button"
+                class="not-charging-kind"
+                disabled={s.busy.value}
+                onClick={() => act('clear', k)}
+                data-action="clear-not-charging"
+                data-kind={k}
+              >
+                {tr(`signature.${k}`)}
+              </button>
+            ))}
+          </div>
+          <p class="muted" data-label="alert.notChargingHint">
+            {tr('alert.notChargingHint')}
+          </p>
+        </fieldset>
+      )}
+      {strayWire && (
+        <p>
+          <a {...linkTo(`/devices/${encodeURIComponent(a.deviceId)}`)} data-label="alert.learnedLink">
+            {tr('alert.learnedLink')} →
+          </a>
+        </p>
+      )}
       {s.error.value && <p class="error">{s.error.value}</p>}
       <h2 data-label="alert.history">{tr('alert.history')}</h2>
       <ol class="history">
@@ -122,7 +154,7 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
               {h.severity && ` · ${tr(`severity.${h.severity}`)}`}
               {step && ` · ${step}`}
               {/* a person's note in their words; the engine's notes are its English for the API */}
-              {h.note && isPerson(h.by) && <q>{h.note}</q>}
+              {h.note && isPerson(h.by) && <q>{(strayWire && notChargingNote(h.note, w)) || h.note}</q>}
             </li>
           )
         })}

@@ -8,11 +8,13 @@ import { lang, t } from '../i18n/index.ts'
 import { actorLabel } from '../parts/actor.ts'
 import { AlertRow } from '../parts/alert-row.tsx'
 import { commandFailure, commandResult, commandText } from '../parts/command-words.ts'
+import { errorText } from '../parts/error-text.ts'
 import { eventText } from '../parts/event-words.ts'
 import { Loading, LoadProblem } from '../parts/load-problem.tsx'
 import { now } from '../parts/now.ts'
 import { usePeopleNames } from '../parts/people-names.ts'
 import { useSiteZones } from '../parts/site-zone.ts'
+import { learnedLoadText } from '../parts/stray-wire-words.ts'
 import { TimeChart } from '../parts/time-chart.tsx'
 import { linkTo } from '../router.ts'
 import {
@@ -22,6 +24,7 @@ import {
   type FieldPath,
   RANGES,
   type RangeKey,
+  STRAY_WIRE_KINDS,
 } from '../stores/device-store.ts'
 import type { Site } from '../types.ts'
 
@@ -46,8 +49,16 @@ function argsFor(name: CommandName, port: number, pct: number, on: boolean): Rec
   }
 }
 
-/** `canCommand`: the command form is offered (not to a viewer); what was sent shows to everyone */
-export function DeviceView(props: { store: DeviceStore; sites: Site[]; canCommand: boolean }) {
+/**
+ * `canCommand`: the command form is offered (not to a viewer); what was sent shows to everyone.
+ * `canUnlearn`: what the stray-wire check learned may be undone (a manager's), shown to everyone
+ */
+export function DeviceView(props: {
+  store: DeviceStore
+  sites: Site[]
+  canCommand: boolean
+  canUnlearn: boolean
+}) {
   const tr = t.value
   const f = fmt.value
   const s = props.store
@@ -149,6 +160,52 @@ export function DeviceView(props: { store: DeviceStore; sites: Site[]; canComman
         timeLabel={tr('chart.time')}
         formatValue={(v) => f.num(v, 1)}
       />
+
+      {STRAY_WIRE_KINDS.includes(d.kind) && (
+        <section class="learned" data-section="learned">
+          <h2 data-label="learned.title">{tr('learned.title')}</h2>
+          <p class="muted" data-label="learned.note">
+            {tr('learned.note')}
+          </p>
+          <LoadProblem load={s.learnedLoad} />
+          {s.learnedLoad.status.value === 'loading' ? (
+            <Loading />
+          ) : s.learnedLoad.status.value === 'failed' ? null : s.learned.value.length === 0 ? (
+            <p class="muted" data-label="learned.none">
+              {tr('learned.none')}
+            </p>
+          ) : (
+            <ul class="history learned-loads">
+              {s.learned.value.map((l) => (
+                <li key={l.id} data-sig={l.id} data-kind={l.kind} data-source={l.source}>
+                  <span>{learnedLoadText(l, w)}</span>{' '}
+                  {l.alertId && (
+                    <a {...linkTo(`/alerts/${encodeURIComponent(l.alertId)}`)}>
+                      {f.dateTime(l.firstTs, zone)}
+                    </a>
+                  )}
+                  {l.note && <q>{l.note}</q>}{' '}
+                  {props.canUnlearn && (
+                    <button
+                      type="button"
+                      class="unlearn"
+                      data-action="unlearn"
+                      onClick={() => void s.forget(l.id)}
+                    >
+                      {tr('learned.undo')}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+          {s.learnedFailure.value && (
+            <p class="error" role="alert">
+              {tr('learned.undoFailed', { why: errorText(s.learnedFailure.value, tr) })}
+            </p>
+          )}
+        </section>
+      )}
 
       {commands.length > 0 && (
         <section>

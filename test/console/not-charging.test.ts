@@ -1,0 +1,185 @@
+// A stray-wire alert as the crew and the manager meet it in Debian's Chromium against the real service
+// (child process, real InfluxDB), a circuit monitor publishing over real MQTT: the crew, on a phone in
+// Chinese, opens the alert, acknowledges it and clears it as "not charging: lights"; the alert's history
+// says so in Chinese, the circuit's page lists the load it now takes for normal (the crew may not undo
+// it), and the manager, at a desk in English, undoes it there: the circuit alerts on such a load again.
+import type { MqttClient } from 'mqtt'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { ensureConsoleBuilt } from '../../console/index.ts'
+import { en } from '../../console/src/i18n/en.ts'
+import { zhCN } from '../../console/src/i18n/zh-CN.ts'
+import type { Alert } from '../../domain/alerts.ts'
+import {
+  horizontalOverflow,
+  launchChromium,
+  screenshot,
+  screenshotOnFailure,
+  signInOnPage,
+  textOf,
+} from '../support/browser.ts'
+import { connectDevice } from '../support/device-publisher.ts'
+import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../support/service-process.ts'
+
+const PHONE = { width: 390, height: 844 }
+const DESK = { width: 1280, height: 900 }
+const CREW = { username: 'wang.crew', password: 'correct horse battery 7' }
+const MANAGER = { username: 'zhao.manager', password: 'correct horse battery 8' }
+const MIN = 60_000
+
+interface Learned {
+  items: { id: string; kind: string; source: string; alertId?: string }[]
+}
+
+describe('a stray-wire alert cleared as not charging, and undone', () => {
+  let svc: ServiceProcess
+  let browser: Browser
+  let mqtt: MqttClient
+  const contexts: BrowserContext[] = []
+  const circuit = 'circuit-b3'
+  let seq = 0
+  let alert: Alert
+
+  /** a corridor's LED lights (PF > 0.9), with an e-bike charger without PFC plugged in on top when `charger` */
+  const publish = (ts: number, charger: boolean) => {
+    const powerW = (30 + (charger ? 160 : 0)) * (1 + 0.01 * Math.sin(ts / MIN))
+    return mqtt.publishAsync(
+      `devices/${circuit}/telemetry`,
+      JSON.stringify({
+        seq: seq++,
+        ts,
+        kind: 'circuit-monitor',
+        circuit: 'B3-stairwell',
+        voltageV: 228,
+        currentA: powerW / 228 / (charger ? 0.65 : 0.95),
+        powerW,
+        powerFactor: charger ? 0.65 : 0.95,
+        currentThdPct: charger ? 95 : 8,
+        energyKWh: 12 + ts / 3.6e12,
+      }),
+      { qos: 1 },
+    )
+  }
+  const open = async (
+    path: string,
+    who: { username: string; password: string },
+    viewport: { width: number; height: number },
+    locale: string,
+  ): Promise<Page> => {
+    const ctx = await browser.newContext({ viewport, locale })
+    contexts.push(ctx)
+    const page = await ctx.newPage()
+    screenshotOnFailure(page)
+    return signInOnPage(page, `${svc.httpUrl}${path}`, who)
+  }
+  const learned = () => api<Learned>(svc, 'GET', `/api/v1/devices/${circuit}/stray-wire/learned`)
+
+  beforeAll(async () => {
+    ensureConsoleBuilt()
+    svc = await createServiceProcess({ influxUrl: inject('influxUrl') })
+    await svc.start()
+    const site = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
+      name: '6号楼',
+      community: '河畔花园',
+      kind: 'building',
+    })
+    await api(svc, 'POST', '/api/v1/users', {
+      ...CREW,
+      role: 'crew',
+      tenantId: 'default',
+      displayName: '王师傅',
+    })
+    await api(svc, 'POST', '/api/v1/users', {
+      ...MANAGER,
+      role: 'manager',
+      tenantId: 'default',
+      displayName: '赵经理',
+    })
+    const d = await api<{ id: string; secret: string }>(svc, 'POST', '/api/v1/devices', {
+      id: circuit,
+      kind: 'circuit-monitor',
+      siteId: site.id,
+      name: '6号楼楼梯间',
+      reportIntervalS: 60,
+    })
+    mqtt = await connectDevice(svc.mqttUrl, d)
+    // an evening's stairwell: lights for 15 minutes, then a charger plugged in by an extension cord
+    const start = Date.now() - 45 * MIN
+    for (let k = 0; k < 45; k++) await publish(start + k * MIN, k >= 15)
+    alert = await pollUntil(
+      async () =>
+        (
+          await api<{ items: Alert[] }>(
+            svc,
+            'GET',
+            `/api/v1/alerts?type=stray_wire_charging&deviceId=${circuit}&state=all`,
+          )
+        ).items[0],
+      { timeoutMs: 60_000, what: 'the stray-wire alert in the API' },
+    )
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined)
+    await browser?.close()
+    await mqtt?.endAsync(true).catch(() => undefined)
+    await svc?.kill('SIGTERM')
+  })
+
+  it('the crew on a phone clears it as lights: the history says so in Chinese, the circuit lists the load', async () => {
+    const page = await open(`/alerts/${alert.id}`, CREW, PHONE, 'zh-CN')
+    await page.waitForSelector('main.alert-detail[data-state="active"] [data-field="evidence"] li')
+    await page.click('[data-action="ack"]')
+    await page.waitForSelector('main.alert-detail[data-state="acknowledged"]')
+    expect(await textOf(page, '[data-label="alert.notCharging"]')).toBe(zhCN['alert.notCharging'])
+    const kinds = await page.$$eval('[data-action="clear-not-charging"]', (bs) =>
+      bs.map((b) => `${b.getAttribute('data-kind')}=${b.textContent}`),
+    )
+    expect(kinds).toEqual([
+      `lights=${zhCN['signature.lights']}`,
+      `compressor=${zhCN['signature.compressor']}`,
+      `equipment=${zhCN['signature.equipment']}`,
+      `other=${zhCN['signature.other']}`,
+    ])
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'not-charging-choice-phone')
+
+    await page.fill('input.note', '楼道灯')
+    await page.click('[data-action="clear-not-charging"][data-kind="lights"]')
+    await page.waitForSelector('main.alert-detail[data-state="cleared"]')
+    // no way to clear it again
+    expect(await page.$('[data-action="clear-not-charging"]')).toBeNull()
+    // the history in the page's words, the person's note as written; not the API's English
+    const history = (await textOf(page, 'ol.history')) ?? ''
+    expect(history).toContain('不是充电：灯具：楼道灯')
+    expect(history).not.toContain('not charging')
+    await screenshot(page, 'not-charging-cleared-phone')
+    expect((await learned()).items).toEqual([
+      expect.objectContaining({ kind: 'lights', source: 'crew', alertId: alert.id }),
+    ])
+
+    // what the circuit learned, from the alert: listed in Chinese, and a crew may not undo it
+    await page.click('[data-label="alert.learnedLink"]')
+    const item = '.learned-loads li[data-kind="lights"][data-source="crew"]'
+    await page.waitForSelector(item)
+    expect(await textOf(page, item)).toContain('灯具 · 约 ')
+    expect(await textOf(page, item)).toContain('人工标记')
+    expect(await page.$(`${item} [data-action="unlearn"]`)).toBeNull()
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+    await screenshot(page, 'not-charging-learned-phone')
+  })
+
+  it('the manager at a desk in English undoes it on the circuit’s page', async () => {
+    const page = await open(`/devices/${circuit}?lang=en`, MANAGER, DESK, 'en')
+    const item = '.learned-loads li[data-kind="lights"][data-source="crew"]'
+    await page.waitForSelector(item)
+    expect(await textOf(page, '[data-label="learned.title"]')).toBe(en['learned.title'])
+    expect(await textOf(page, item)).toContain('lights · about ')
+    await screenshot(page, 'not-charging-learned-desk')
+    await page.click(`${item} [data-action="unlearn"]`)
+    await page.waitForSelector('[data-label="learned.none"]')
+    expect(await textOf(page, '[data-label="learned.none"]')).toBe(en['learned.none'])
+    expect((await learned()).items.filter((s) => s.source === 'crew')).toEqual([])
+    await screenshot(page, 'not-charging-undone-desk')
+  })
+})
