@@ -9,6 +9,7 @@ import { lang, setLang, t } from './i18n/index.ts'
 import type { Live } from './live.ts'
 import { usePageStore } from './page-store.ts'
 import type { PeopleNames } from './parts/actor.ts'
+import { type DeviceNames, DeviceNamesContext } from './parts/device-names.ts'
 import { LoadProblem } from './parts/load-problem.tsx'
 import { PeopleNamesContext } from './parts/people-names.ts'
 import { SiteZonesContext } from './parts/site-zone.ts'
@@ -37,6 +38,8 @@ export interface AppDeps {
   zones: SiteZones
   /** the display names of the people who acted, for every page that says who */
   names: PeopleNames
+  /** the names of the devices alerts are on, for every page that says where */
+  devices: DeviceNames
   user: User
   onSignOut: () => void
 }
@@ -238,7 +241,9 @@ export function App(props: AppDeps) {
       )}
       <AlarmBanner deps={props} />
       <AlarmOff deps={props} />
-      <PeopleNamesContext.Provider value={props.names}>{page}</PeopleNamesContext.Provider>
+      <PeopleNamesContext.Provider value={props.names}>
+        <DeviceNamesContext.Provider value={props.devices}>{page}</DeviceNamesContext.Provider>
+      </PeopleNamesContext.Provider>
     </SiteZonesContext.Provider>
   )
 }

@@ -12,7 +12,9 @@ import { lang } from './i18n/index.ts'
 import { createLive, type Live } from './live.ts'
 import type { PeopleNames } from './parts/actor.ts'
 import { createBeeper } from './parts/alarm.ts'
+import type { DeviceNames } from './parts/device-names.ts'
 import { type AlarmStore, createAlarmStore } from './stores/alarm-store.ts'
+import { createDeviceNames } from './stores/device-names.ts'
 import { createPeopleNames } from './stores/people-names.ts'
 import { createSiteZones, type SiteZones } from './stores/site-zones.ts'
 import type { User } from './types.ts'
@@ -30,7 +32,9 @@ const ended = signal(false)
 const notice = signal<SignInNotice | undefined>(undefined)
 /** a new shell (not a resumed one) for each sign-in: its pages' stores belong to one live connection */
 const shellKey = signal(0)
-let running: { live: Live; alarm: AlarmStore; zones: SiteZones; names: PeopleNames } | undefined
+let running:
+  | { live: Live; alarm: AlarmStore; zones: SiteZones; names: PeopleNames; devices: DeviceNames }
+  | undefined
 
 const stop = () => {
   running?.alarm.dispose()
@@ -63,7 +67,13 @@ function start(u: User) {
   const live = createLive({ token: credentials.token, onUnauthorized })
   const alarm = createAlarmStore({ api, live, beeper: createBeeper() })
   // a new shell for each sign-in: another person may be of another tenant, with other people
-  running = { live, alarm, zones: createSiteZones({ api }), names: createPeopleNames({ api }) }
+  running = {
+    live,
+    alarm,
+    zones: createSiteZones({ api }),
+    names: createPeopleNames({ api }),
+    devices: createDeviceNames({ api }),
+  }
   void alarm.start()
   shellKey.value++
   ended.value = false
@@ -116,6 +126,7 @@ function Root() {
           alarm={running.alarm}
           zones={running.zones}
           names={running.names}
+          devices={running.devices}
           user={u}
           onSignOut={() => {
             void api

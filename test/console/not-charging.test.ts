@@ -3,6 +3,7 @@
 // Chinese, opens the alert, acknowledges it and clears it as "not charging: lights"; the alert's history
 // says so in Chinese, the circuit's page lists the load it now takes for normal (the crew may not undo
 // it), and the manager, at a desk in English, undoes it there: the circuit alerts on such a load again.
+// Wherever the alert is listed or shown, it names the circuit by its name, not its id.
 import type { MqttClient } from 'mqtt'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -124,6 +125,20 @@ describe('a stray-wire alert cleared as not charging, and undone', () => {
     await browser?.close()
     await mqtt?.endAsync(true).catch(() => undefined)
     await svc?.kill('SIGTERM')
+  })
+
+  it('says where by the circuit’s name, not its id: in the list and on the alert’s page', async () => {
+    const page = await open('/alerts', CREW, PHONE, 'zh-CN')
+    const where = `.alert-row[data-alert-id="${alert.id}"] .alert-where`
+    await pollUntil(async () => (await textOf(page, where))?.includes('6号楼楼梯间'), {
+      what: 'the circuit’s name in the alert list',
+    })
+    expect(await textOf(page, where)).toBe('河畔花园 · 6号楼 · 6号楼楼梯间')
+    await screenshot(page, 'alert-device-name-list-phone')
+    await page.click(`.alert-row[data-alert-id="${alert.id}"] a.alert-type`)
+    await page.waitForSelector(`main.alert-detail[data-alert-id="${alert.id}"]`)
+    expect(await textOf(page, 'main.alert-detail [data-field="device"]')).toBe('6号楼楼梯间')
+    await screenshot(page, 'alert-device-name-phone')
   })
 
   it('the crew on a phone clears it as lights: the history says so in Chinese, the circuit lists the load', async () => {

@@ -8,6 +8,7 @@ import { linkTo } from '../router.ts'
 import type { Alert, Site } from '../types.ts'
 import { actorLabel } from './actor.ts'
 import { alertSummary, alertTypeName } from './alert-words.ts'
+import { useDeviceNames } from './device-names.ts'
 import { usePeopleNames } from './people-names.ts'
 import { useSiteOffset } from './site-zone.ts'
 
@@ -25,6 +26,7 @@ export function AlertRow(props: {
   const open = useSignal(false)
   const zone = useSiteOffset(a.siteId)
   const names = usePeopleNames()
+  const devices = useDeviceNames()
   const w = { tr, f }
   const act = (action: 'ack' | 'clear') =>
     props.onAct?.(action, note.value.trim() || undefined).then(
@@ -51,7 +53,7 @@ export function AlertRow(props: {
         {alertSummary(a, w, zone)}
       </div>
       <div class="alert-where">
-        {site ? `${site.community} · ${site.name}` : a.siteId} · {a.deviceId}
+        {site ? `${site.community} · ${site.name}` : a.siteId} · {devices.nameOf(a.deviceId) ?? a.deviceId}
         {a.port !== undefined && ` · ${tr('alerts.port', { n: a.port })}`}
       </div>
       <div class="alert-when muted">

@@ -7,6 +7,7 @@ import { t } from '../i18n/index.ts'
 import { actorLabel, isPerson } from '../parts/actor.ts'
 import { alertEvidence, alertSummary, alertTypeName, alertValue } from '../parts/alert-words.ts'
 import { commandResult, commandStepText, commandText } from '../parts/command-words.ts'
+import { useDeviceNames } from '../parts/device-names.ts'
 import { notificationText } from '../parts/notification-words.ts'
 import { usePeopleNames } from '../parts/people-names.ts'
 import { useSiteZones } from '../parts/site-zone.ts'
@@ -23,6 +24,7 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
   const note = useSignal('')
   const zones = useSiteZones()
   const names = usePeopleNames()
+  const devices = useDeviceNames()
   const a = s.detail.value
   if (!a)
     return (
@@ -59,7 +61,9 @@ export function AlertDetailView(props: { store: AlertDetailStore; sites: Site[];
             <a {...linkTo(`/sites/${encodeURIComponent(site.id)}`)}>{`${site.community} · ${site.name}`}</a>
           )}
           {' · '}
-          <a {...linkTo(`/devices/${encodeURIComponent(a.deviceId)}`)}>{a.deviceId}</a>
+          <a {...linkTo(`/devices/${encodeURIComponent(a.deviceId)}`)} data-field="device">
+            {devices.nameOf(a.deviceId) ?? a.deviceId}
+          </a>
           {a.port !== undefined && ` · ${tr('alerts.port', { n: a.port })}`}
         </dd>
         <dt data-label="alert.raised">{tr('alert.raised')}</dt>
