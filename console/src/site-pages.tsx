@@ -2,7 +2,7 @@
 // kind comes from the shell's list of sites, or (a site added after sign-in) from the API once.
 import { useSignal } from '@preact/signals'
 import { useEffect } from 'preact/hooks'
-import type { Api } from './api.ts'
+import { type Api, explain } from './api.ts'
 import { t } from './i18n/index.ts'
 import type { Live } from './live.ts'
 import { usePageStore } from './page-store.ts'
@@ -51,8 +51,8 @@ export function SitePages(props: PageDeps & { sites: Site[] }) {
       (s) => {
         if (current) fetched.value = s.kind
       },
-      (err: Error) => {
-        if (current) error.value = err.message
+      (err: unknown) => {
+        if (current) error.value = explain(err)
       },
     )
     return () => {

@@ -1,4 +1,4 @@
-// Why something failed, as the console says it: the refusals a person meets (session ended, not allowed,
+// Why something failed, as the console says it: the refusals a person meets (session ended, not allowed, not found,
 // too many tries, no answer) in the page's language, with the wait in minutes or seconds; any other API
 // answer keeps the API's own sentence, which names what to fix.
 import { describe, expect, it } from 'vitest'
@@ -21,6 +21,12 @@ describe('errorText', () => {
   it.each<[string, Failure, string, string]>([
     ['an ended session', api(401), '登录已失效，请重新登录', 'Your sign-in has ended: sign in again'],
     ['a role that may not', api(403), '您的账号无权执行此操作', 'Your account may not do this'],
+    [
+      'a thing that is not there',
+      api(404),
+      '找不到：它不存在（可能已删除），或不在您的账号可以查看的范围内',
+      'Not found: it does not exist (it may have been removed), or your account may not see it',
+    ],
     [
       'the sign-in limit',
       api(429, 900),

@@ -44,6 +44,7 @@ export const en: Dict = {
   'account.failed': 'The password was not changed: {why}',
   'error.sessionEnded': 'Your sign-in has ended: sign in again',
   'error.forbidden': 'Your account may not do this',
+  'error.notFound': 'Not found: it does not exist (it may have been removed), or your account may not see it',
   'error.tooManyMin': 'Too many attempts: try again in {min} min',
   'error.tooManyS': 'Too many requests: try again in {s} s',
   'alerts.title': 'Alerts',

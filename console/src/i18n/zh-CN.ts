@@ -40,6 +40,7 @@ export const zhCN = {
   'account.failed': '密码没有修改：{why}',
   'error.sessionEnded': '登录已失效，请重新登录',
   'error.forbidden': '您的账号无权执行此操作',
+  'error.notFound': '找不到：它不存在（可能已删除），或不在您的账号可以查看的范围内',
   'error.tooManyMin': '尝试次数过多，请 {min} 分钟后再试',
   'error.tooManyS': '操作过于频繁，请 {s} 秒后再试',
   'alerts.title': '告警',

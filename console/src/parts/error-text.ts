@@ -1,5 +1,5 @@
 // Why something failed, in the page's language: the API's messages are English sentences for integrators,
-// so the answers a person meets at the console (session ended, not allowed, too many tries, no answer)
+// so the answers a person meets at the console (session ended, not allowed, not found, too many tries, no answer)
 // are said in its own words; anything else keeps the API's sentence, which names what to fix.
 // It asks only for the `error.*` and `load.*` words (any Translate will do), so it needs no browser to be tested.
 import type { MessageKey } from '../i18n/zh-CN.ts'
@@ -32,6 +32,9 @@ export function errorText(e: Failure, tr: ErrorWords): string {
       return tr('error.sessionEnded')
     case 403:
       return tr('error.forbidden')
+    // a page opened for a thing that is gone (a device decommissioned) or not the person's to see
+    case 404:
+      return tr('error.notFound')
     case 429: {
       const s = Math.max(1, Math.ceil(e.retryAfterS ?? 1))
       return s < 60 ? tr('error.tooManyS', { s }) : tr('error.tooManyMin', { min: Math.ceil(s / 60) })

@@ -2,7 +2,7 @@
 // events, alerts and command audit, live readings, and the commands a crew may send with the answer.
 import { batch, computed, signal } from '@preact/signals'
 import type { CommandName } from '../../../domain/protocol.ts'
-import { type Api, failureOf } from '../api.ts'
+import { type Api, explain, failureOf } from '../api.ts'
 import { createFrameQueue } from '../frame-queue.ts'
 import type { Live } from '../live.ts'
 import type { Failure } from '../parts/error-text.ts'
@@ -213,7 +213,7 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
       if (next.field !== undefined) field.value = next.field
       if (next.port !== undefined) port.value = next.port
       if (next.range !== undefined) range.value = next.range
-      void loadSeries().catch((err) => (error.value = (err as Error).message))
+      void loadSeries().catch((err) => (error.value = explain(err)))
     },
     async send(name: CommandName, args: Record<string, unknown>) {
       sending.value = true
@@ -248,10 +248,10 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
         device.value = d
         field.value = FIELDS[d.kind][0]!
       } catch (err) {
-        error.value = (err as Error).message
+        error.value = explain(err)
         return
       }
-      const series = loadSeries().catch((err) => (error.value = (err as Error).message))
+      const series = loadSeries().catch((err) => (error.value = explain(err)))
       void loadCommands().catch(() => undefined)
       await Promise.all([
         lists.load(),

@@ -2,7 +2,7 @@
 // with its rows, loading and error state and the address of its CSV download. Reports are history, not
 // live: they load when the page opens and when the range changes.
 import { signal } from '@preact/signals'
-import type { Api } from '../api.ts'
+import { type Api, explain } from '../api.ts'
 import type { AlertType, SiteKind } from '../types.ts'
 
 export const REPORTS = ['energy', 'sessions', 'alerts', 'stray-wire'] as const
@@ -78,8 +78,7 @@ export function createReportsStore(deps: { api: Api; lang: () => string; initial
       const res = await deps.api.get<{ rows: ReportRows[N] }>(`/reports/${name}`, query(r))
       if (gen === generation) s.value = { rows: res.rows, loading: false }
     } catch (err) {
-      if (gen === generation)
-        s.value = { rows: [] as ReportRows[N], loading: false, error: (err as Error).message }
+      if (gen === generation) s.value = { rows: [] as ReportRows[N], loading: false, error: explain(err) }
     }
   }
 

@@ -2,7 +2,7 @@
 // power against the sum of its ports (the unmetered residual is what stray-wire charging shows up in).
 import { batch, computed, signal } from '@preact/signals'
 import type { LiveReading } from '../../../domain/live-events.ts'
-import type { Api } from '../api.ts'
+import { type Api, explain } from '../api.ts'
 import { createFrameQueue } from '../frame-queue.ts'
 import type { Live } from '../live.ts'
 import type { Alert, ChargingPileTelemetry, Device, ListAnswer, PilePort, Site } from '../types.ts'
@@ -133,7 +133,7 @@ export function createShedStore(deps: { api: Api; live: Live; siteId: string; no
       try {
         await snapshot()
       } catch (err) {
-        error.value = (err as Error).message
+        error.value = explain(err)
         return
       }
       detach = deps.live.attach(

@@ -3,7 +3,7 @@
 // and limits the alert engine judges by), live over socket.io; a fresh snapshot after every reconnect.
 import { batch, computed, signal } from '@preact/signals'
 import type { LiveReading } from '../../../domain/live-events.ts'
-import type { Api } from '../api.ts'
+import { type Api, explain } from '../api.ts'
 import { createFrameQueue } from '../frame-queue.ts'
 import type { Live } from '../live.ts'
 import type { Alert, Device, DeviceKind, ListAnswer, Site, Telemetry } from '../types.ts'
@@ -112,7 +112,7 @@ export function createSiteLive<K extends DeviceKind>(deps: {
       try {
         await snapshot()
       } catch (err) {
-        error.value = (err as Error).message
+        error.value = explain(err)
         return
       }
       connectedAt = deps.live.connections.value
