@@ -89,6 +89,13 @@ const MIN = 60_000
 /** Readings this far apart at most are one after the other (1-minute telemetry with jitter). */
 const NEXT_READING_MS = 1.5 * MIN
 
+/**
+ * The least a charger in constant current draws over the circuit's background, W, where only watts tell:
+ * lead-acid chargers start at ~120 W AC input (domain.md), less a sixth for the background's and the
+ * meter's error.
+ */
+const MIN_CHARGER_PLATEAU_W = 100
+
 /** A fall from one reading to the next of at least this much is part of a slide, if others came before. */
 const SLIDE_MIN_W = 2
 
@@ -561,6 +568,28 @@ function trackCandidate(
     return undefined
   }
 
+  // watts only, on a circuit, a step seen in plain view: where neither the step (over the reading before
+  // it) nor the plateau reached the smallest charger's constant current, a load that is none of the
+  // circuit's is no charger either (a compressor whose runs were not learned yet, starting in the minute a
+  // lamp of the background went off, shows as the difference). It is not raised; undecided for three
+  // confirmation periods, it is taken into the background as any undecided step. One of the two alone may
+  // fall short for a charger: its plateau measured over a background that still holds a lamp gone since,
+  // its step split by an averaging meter. A load found when a heater or cleaner stopped is measured over
+  // the background from before it, which lamps that went off under it left too high: there a small
+  // plateau and step may still be a charger.
+  if (
+    obs.source === 'circuit' &&
+    cand.harmonicVA === null &&
+    cand.onsetTs === cand.firstTs &&
+    plateauW < MIN_CHARGER_PLATEAU_W &&
+    (cand.stepW ?? plateauW) < MIN_CHARGER_PLATEAU_W
+  ) {
+    if (cand.readings - cand.hiddenReadings > 3 * confirmMin) {
+      s.candidate = null
+      s.baselineW = obs.unexplainedW
+    }
+    return undefined
+  }
   const severity: StrayWireSeverity = isCriticalHour(hour) ? 'critical' : 'major'
   s.alert = {
     onsetTs: cand.onsetTs,

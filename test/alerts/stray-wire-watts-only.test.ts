@@ -737,3 +737,42 @@ describe('detectStrayWire on a watts-only circuit: a lamp switched in the minute
     raisedOnceWithin(run(wattsOnly([lights, bike], t0, 120, 4), undefined, false, from()), plugged, 30)
   })
 })
+
+describe('detectStrayWire on a watts-only circuit: a lamp on all evening goes off as a compressor starts', () => {
+  // development scenarios of circuit-mixed-basic (6, 52, 65, 105 ...): a lamp (40 W) on since dusk goes
+  // off in the minute a fridge (135 W) no run of which was learned yet starts: the step and the plateau
+  // are the difference, 95 W, under any charger's constant current (lead-acid from ~120 W)
+  const t0 = local('2026-01-07T19:00:00')
+  const start = 60.5
+  const lamp = scheduled('lights-always', t0, 40, [[0, start]])
+  const fridge = scheduled('fridge', t0, 135, [[start, start + 25]])
+
+  it('raises nothing: a step and a plateau of 95 W are no charger’s', () => {
+    const r = run(wattsOnly([lamp, fridge], t0, 120))
+    expect(raises(r)).toEqual([])
+  })
+
+  it('still raises a charger of the fridge’s size plugged in while the lamp stays on', () => {
+    const plugged = t0 + start * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lead-acid', ccPowerW: 135, ccRise: 0.02 }))
+    const r = run(wattsOnly([scheduled('lights-always', t0, 40, [[0, 120]]), bike], t0, 120))
+    raisedOnceWithin(r, plugged, 10)
+  })
+
+  it('still raises the smallest lead-acid charger (120 W) plugged in while the lamp stays on', () => {
+    const plugged = t0 + start * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lead-acid', ccPowerW: 120, ccRise: 0.02 }))
+    const r = run(wattsOnly([scheduled('lights-always', t0, 40, [[0, 120]]), bike], t0, 120))
+    raisedOnceWithin(r, plugged, 10)
+  })
+
+  it('still raises a charger found as a heater stops, a lamp having gone off under it: 97 W over the background from before', () => {
+    // development scenario 5 of circuit-stray-basic: a motion lamp (57 W) on as a heater (1.9 kW) comes on,
+    // a 154 W charger plugged in and the lamp gone off under it
+    const heater = scheduled('electric-heater', t0, 1900, [[start - 2, start + 3]])
+    const plugged = t0 + start * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lead-acid', ccPowerW: 154, ccRise: 0.02 }))
+    const r = run(wattsOnly([scheduled('lights-motion', t0, 57, [[0, start]]), heater, bike], t0, 120))
+    raisedOnceWithin(r, plugged, 15)
+  })
+})
