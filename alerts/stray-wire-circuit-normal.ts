@@ -536,6 +536,8 @@ export function noteSteps(
   // brought is told by its harmonic current, and only lights are learned from it (a night long)
   const pieces = moving > 2 && moving <= PIECES_MAX_READINGS && ledStep && d > 0 && d <= LIGHTS_MAX_W
   if ((moving > 2 && !pieces) || (Math.abs(d) < STEP_MIN_W && !ledStep) || Math.abs(d) > STEP_MAX_W) {
+    if (moving > 2 && moving <= TANGLE_MAX_READINGS && h === null && d < 0)
+      twoSteppedOff(n, ts, -d, utcOffsetMin)
     // a load that faded away never steps off: it was no run, whatever steps later
     const gone = (p: PendingStep): boolean => faded(p, w, h, n.signatures)
     if (n.pending?.some(gone)) n.pending = n.pending.filter((p) => !gone(p))
@@ -580,6 +582,29 @@ export function noteSteps(
     } else if (d > 0) arrive(d, dH, pieces)
   }
   n.pending = pending
+}
+
+/** Readings a fall of two loads leaving minutes apart may take before it settles (a lamp beside them). */
+const TANGLE_MAX_READINGS = 6
+
+/**
+ * Watts only: the circuit fell within a few minutes, never settling between, by what two pending loads
+ * brought together (lights going off at dawn as a dehumidifier stops): both left. Only their lights are
+ * learned (`split`, as for any run told apart from a tangle); without this both looked faded and the
+ * banks were never learned, so every dusk they were raised again.
+ */
+function twoSteppedOff(n: CircuitNormal, ts: number, fallW: number, utcOffsetMin: number): void {
+  const pending = (n.pending ?? []).filter((p) => ts - p.ts < PENDING_MAX_MS && p.h === null)
+  for (let i = 0; i < pending.length; i++)
+    for (let j = i + 1; j < pending.length; j++) {
+      const a = pending[i]!
+      const b = pending[j]!
+      if (!nearLevel(fallW, a.w + b.w)) continue
+      n.pending = (n.pending ?? []).filter((p) => p !== a && p !== b)
+      learnRun(n, a.ts, ts, a.w, null, utcOffsetMin, true)
+      learnRun(n, b.ts, ts, b.w, null, utcOffsetMin, true)
+      return
+    }
 }
 
 /**

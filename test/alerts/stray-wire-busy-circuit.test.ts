@@ -1032,3 +1032,45 @@ describe('a compressor and a charger that came on together under a heater', () =
     expect(raisedAt(inputs, knowing(fridge, big))).toEqual([])
   })
 })
+
+describe('noteSteps: LED banks going off at dawn minutes before the dehumidifier stops (watts only)', () => {
+  // development scenario 40 of circuit-mixed-basic: the banks (97 W) on at dusk, the dehumidifier (272 W)
+  // over them since 05:20; at 06:24 the banks go off, at 06:26 the dehumidifier stops, a motion lamp
+  // (13 W) flickering between: the level never settles until it is at nothing
+  const dawn = (fall: [number, number, null][]): [number, number, null][] => [
+    [30, 0, null],
+    [11 * 60 + 36, 97, null], // the banks, 17:30 to 05:06
+    [14, 97, null],
+    [64, 369, null], // the dehumidifier over them from 05:20
+    [1, 310, null],
+    ...fall,
+    [30, 0, null],
+  ]
+
+  it('learns the banks as lights: the fall was the two of them leaving', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(
+      n,
+      '2026-01-05T17:00:00',
+      dawn([
+        [1, 278, null],
+        [1, 106, null],
+        [1, 14, null],
+        [1, 9, null],
+      ]),
+    )
+    learnedLightsOf(n, 97)
+    // a run told apart from a tangle teaches lights only
+    expect(n.signatures.filter((s) => s.kind === 'compressor')).toHaveLength(0)
+  })
+
+  it('learns nothing when the level slid away over many minutes (a taper, not two loads leaving)', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(
+      n,
+      '2026-01-05T17:00:00',
+      dawn(Array.from({ length: 10 }, (_, i): [number, number, null] => [1, 280 - 28 * i, null])),
+    )
+    expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(0)
+  })
+})
