@@ -205,8 +205,11 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
   }
 }
 
-/** A motion lamp burns a few minutes (1–4) per trigger: one that came on longer ago is not followed. */
-const LAMP_BURN_MS = 5 * 60_000
+/**
+ * A motion lamp burns a few minutes (1–4) per trigger, and on as long as people keep passing (triggers
+ * overlapping): one that came on longer ago than this is not followed.
+ */
+const LAMP_BURN_MS = 30 * 60_000
 
 /**
  * In its first minutes the circuit fell back to the reading before the candidate's step: what arrived

@@ -702,10 +702,13 @@ describe('detectStrayWire on a watts-only circuit: a lamp switched in the minute
   const lampWent = scheduled('lights-motion', t0, 40, [[20.5, 40.5]])
   // a lamp on for 4 min, off in the minute the run starts: its watts left the step
   const lampBurnt = scheduled('lights-motion', t0, 36, [[37.5, 41.5]])
+  // a motion lamp kept on by people passing (triggers overlapping), 16 min, off in the minute the run starts
+  const lampKeptOn = scheduled('lights-motion', t0, 36, [[25.5, 41.5]])
 
   for (const [what, lamp] of [
     ['went off the minute before', lampWent],
     ['came on 4 min before and went off as it started', lampBurnt],
+    ['came on 16 min before and went off as it started', lampKeptOn],
   ] as const) {
     it(`takes the run for the dehumidifier when a lamp ${what}`, () => {
       const r = run(wattsOnly([lights, lamp, dehumidifier], t0, 120), undefined, false, from())
