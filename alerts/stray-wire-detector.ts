@@ -218,6 +218,44 @@ function noteLampRise(s: StrayWireState, obs: Observation, c: Classified): void 
   } else if (last && Math.abs(d + last.w) <= Math.max(LAMP_MOVE_MIN_W, 0.3 * last.w)) s.lampRise = undefined
 }
 
+/**
+ * Watts only: a load found as a heater or cleaner stopped is measured over the background from before it.
+ * Where the circuit now draws what one of its learned compressors draws alone, the background went under
+ * it (lights off at dawn) as the compressor started: the level over the stale background is that
+ * difference, a charger's size (development circuit-mixed-basic 17@01-14: LED banks 55 W off and the
+ * dehumidifier, 210 W, on under a heater; 152 W raised). A run just started draws at most a little over
+ * its learned level (the mean of its steps on and off: it creeps up over the run), and as much as 8 %
+ * under it. The cost: a charger of the compressor's size less the background, plugged in under the heater
+ * while the background stays, is followed as that compressor's run, raised once it outlasts its runs.
+ */
+function aloneAfterBigLoad(
+  s: StrayWireState,
+  obs: Observation,
+  cand: Candidate,
+  levelW: number,
+  params: StrayWireParams,
+): LoadSignature | undefined {
+  if (!(s.baselineW! > 0)) return undefined
+  const totalW = levelW + s.baselineW!
+  const run = matchSignature(
+    s.normal!,
+    obs.ts,
+    totalW,
+    null,
+    params.utcOffsetMin,
+    params.feedback,
+    undefined,
+    cand.onsetTs,
+    ALONE_BELOW_SHARE,
+  )
+  if (run?.kind !== 'compressor' || run.source !== 'learned') return undefined
+  return totalW <= (1 + ALONE_ABOVE_SHARE) * run.levelW ? run : undefined
+}
+
+/** A compressor run just started, alone: within 8 % under its learned level, 3 % over it. */
+const ALONE_BELOW_SHARE = 0.08
+const ALONE_ABOVE_SHARE = 0.03
+
 function trackCandidate(
   s: StrayWireState,
   obs: Observation,
@@ -443,6 +481,8 @@ function trackCandidate(
         )
   // the level now (the plateau's first minutes may hold a compressor that stopped since)
   const nowW = median(cand.recentW.slice(-3))
+  if (!known && hRatio === null && obs.source === 'circuit' && cand.onsetTs !== cand.firstTs)
+    known = aloneAfterBigLoad(s, obs, cand, nowW, params)
   // watts only, a plateau moved by a lamp's steps and back at the load's own step, risen by a lamp's
   // watts in the minute after it and flat since, or held at its step for three minutes and then fallen
   // by lamps' steps only: a lamp switched beside it in its first minutes (a rise in the minute after a

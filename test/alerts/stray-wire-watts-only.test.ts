@@ -779,3 +779,35 @@ describe('detectStrayWire on a watts-only circuit: a lamp on all evening goes of
     raisedOnceWithin(r, plugged, 15)
   })
 })
+
+describe('detectStrayWire on a watts-only circuit: its lights go off at dawn under a heater as its dehumidifier starts', () => {
+  // development scenario 17 of circuit-mixed-basic: LED banks (55 W) on all night, a heater (1.4 kW) on
+  // at 06:52; under it the dehumidifier (learned at 210 W) starts and the banks go off. After the heater
+  // the level over the background from before it is 152 W, a charger's size
+  const t0 = local('2026-01-14T06:00:00')
+  const from = (): StrayWireState => knowing(regular(t0, 'dehumidifier', 210, 41, 120))
+  const heater = scheduled('electric-heater', t0, 1400, [[52.5, 72.5]])
+  const banks = scheduled('led-banks', t0, 55, [[0, 60.5]])
+
+  it('raises nothing: the circuit draws the dehumidifier’s watts alone', () => {
+    const dehumidifier = scheduled('dehumidifier', t0, 207, [[59.5, 200]])
+    expect(raises(run(wattsOnly([banks, heater, dehumidifier], t0, 240), undefined, false, from()))).toEqual(
+      [],
+    )
+  })
+
+  it('still raises a charger of another size plugged in under the heater as the banks go off', () => {
+    const plugged = t0 + 59.5 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 300, ccRise: 0.02 }))
+    const r = run(wattsOnly([banks, heater, bike], t0, 240), undefined, false, from())
+    raisedOnceWithin(r, plugged, 30)
+  })
+
+  it('raises a charger of the dehumidifier’s size plugged in as the banks go off once it outlasts its runs', () => {
+    // followed as the dehumidifier's run, raised as it holds 30 min past its longest (120 min)
+    const plugged = t0 + 59.5 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 210, ccRise: 0.02 }))
+    const r = run(wattsOnly([banks, heater, bike], t0, 300), undefined, false, from())
+    raisedOnceWithin(r, plugged, 165)
+  })
+})
