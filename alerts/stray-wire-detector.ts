@@ -23,6 +23,8 @@ import {
   matchSignature,
   noteMatch,
   noteSteps,
+  type PendingStep,
+  type RunWatch,
   recurringCompressor,
   startEpisode,
 } from './stray-wire-circuit-normal.ts'
@@ -68,7 +70,7 @@ import {
   explainedByKnownLoads,
   swappedWithRun,
 } from './stray-wire-known-loads.ts'
-import { followWatches, type Outlasted, watchRun } from './stray-wire-outlasted.ts'
+import { endWatchedRun, followWatches, type Outlasted, watchRun } from './stray-wire-outlasted.ts'
 import { switchedOnAtLightsHour } from './stray-wire-schedule.ts'
 import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
 import {
@@ -255,6 +257,16 @@ function aloneAfterBigLoad(
 /** A compressor run just started, alone: within 8 % under its learned level, 3 % over it. */
 const ALONE_BELOW_SHARE = 0.08
 const ALONE_ABOVE_SHARE = 0.03
+
+/**
+ * A followed run is the one a pending step-up stands for: of its size, and stepped on in the minutes
+ * around when it was taken for the compressor (the step settles a reading or two after the candidate's
+ * onset; an averaging meter's partial minute is one more).
+ */
+const sameRun = (w: RunWatch, p: PendingStep): boolean =>
+  w.harmonicVA === null && near(p.w, w.levelW) && Math.abs(p.ts - w.onsetTs) <= SAME_RUN_MS
+
+const SAME_RUN_MS = 4 * MIN
 
 function trackCandidate(
   s: StrayWireState,
@@ -585,6 +597,9 @@ function trackCandidate(
       // the one that stopped left the background; the one that started is followed to its end
       s.baselineW = Math.max(0, s.baselineW! - swap.leftW)
       if (swap.pending) s.normal!.pending = s.normal!.pending?.filter((p) => p !== swap.pending)
+      // the run that stopped, where it was followed from the step it is pending by: it ended here
+      const stopped = swap.pending && s.normal!.watches?.find((w) => sameRun(w, swap.pending!))
+      if (stopped) endWatchedRun(s.normal!, stopped, cand.onsetTs)
       if (swap.watch) {
         const rest = s.normal!.watches?.filter((w) => w !== swap.watch)
         s.normal!.watches = rest && rest.length > 0 ? rest : undefined

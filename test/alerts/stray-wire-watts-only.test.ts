@@ -811,3 +811,39 @@ describe('detectStrayWire on a watts-only circuit: its lights go off at dawn und
     raisedOnceWithin(r, plugged, 165)
   })
 })
+
+describe('detectStrayWire on a watts-only circuit: its fridge, followed as its run, stops as its dehumidifier starts', () => {
+  // development scenario 62 of circuit-mixed-basic: the fridge (125 W) taken for its run at 06:17 and
+  // followed; at 06:33 it stops in the minute the dehumidifier (287 W) starts, taken for the swap. The
+  // fridge's run was still followed: with the banks off at dawn nothing explained the level, and at 08:05
+  // it was raised as a charger that outlasted the fridge's runs
+  const t0 = local('2026-01-20T06:00:00')
+  const from = (): StrayWireState =>
+    knowing(regular(t0, 'fridge', 124, 33, 78), regular(t0, 'dehumidifier', 287, 11, 170))
+  const lamp = scheduled('lights-always', t0, 53, [[0, 300]])
+  const banks = scheduled('led-banks', t0, 68, [[0, 52.5]])
+  const fridge = scheduled('fridge', t0, 125, [[16.5, 33.5]])
+
+  it('raises nothing: the fridge’s run ended as the dehumidifier’s began', () => {
+    const dehumidifier = scheduled('dehumidifier', t0, 287, [[33.5, 230]])
+    const r = run(wattsOnly([lamp, banks, fridge, dehumidifier], t0, 240), undefined, false, from())
+    expect(raises(r)).toEqual([])
+  })
+
+  it('still raises a charger of another size plugged in as the fridge stops', () => {
+    const plugged = t0 + 33.5 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 330, ccRise: 0.02 }))
+    raisedOnceWithin(
+      run(wattsOnly([lamp, banks, fridge, bike], t0, 240), undefined, false, from()),
+      plugged,
+      30,
+    )
+  })
+  it('raises a charger of the dehumidifier’s size plugged in as the fridge stops once it outlasts its runs', () => {
+    // taken for the swap and followed as the dehumidifier's run: raised 30 % past its longest (170 min)
+    const plugged = t0 + 33.5 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 287, ccRise: 0.02 }))
+    const r = run(wattsOnly([lamp, banks, fridge, bike], t0, 300), undefined, false, from())
+    raisedOnceWithin(r, plugged, 235)
+  })
+})
