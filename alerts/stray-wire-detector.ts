@@ -21,6 +21,7 @@ import {
   learnBackground,
   matchesDayProfile,
   matchSignature,
+  nearLevel,
   noteMatch,
   noteSteps,
   type PendingStep,
@@ -221,16 +222,21 @@ function noteLampRise(s: StrayWireState, obs: Observation, c: Classified): void 
 }
 
 /**
- * Watts only: a load found as a heater or cleaner stopped is measured over the background from before it.
- * Where the circuit now draws what one of its learned compressors draws alone, the background went under
- * it (lights off at dawn) as the compressor started: the level over the stale background is that
- * difference, a charger's size (development circuit-mixed-basic 17@01-14: LED banks 55 W off and the
- * dehumidifier, 210 W, on under a heater; 152 W raised). A run just started draws at most a little over
- * its learned level (the mean of its steps on and off: it creeps up over the run), and as much as 8 %
- * under it. The cost: a charger of the compressor's size less the background, plugged in under the heater
- * while the background stays, is followed as that compressor's run, raised once it outlasts its runs.
+ * Watts only: the circuit's whole draw now is what one of its learned compressors draws alone: the
+ * background went (lights off at dawn) as the compressor started, and the level over it is the
+ * difference, a charger's size. A run just started draws at most a little over its learned level (the
+ * mean of its steps on and off: it creeps up over the run), and as much as 8 % under it. Taken so
+ *  - where the load was found as a heater or cleaner stopped: measured over the background from before it
+ *    (development circuit-mixed-basic 17@01-14: LED banks 55 W off and the dehumidifier, 210 W, on under a
+ *    heater; 152 W raised);
+ *  - in plain view, where its step was that compressor's too (within 8 %) and the background went in the
+ *    minutes after it (138@01-20: the dehumidifier's 201 W step, LED banks of 76 W off two minutes later,
+ *    more than a lamp's watts and before the step had held three readings; 125 W raised). A charger of
+ *    the compressor's size whose step was seen is followed as its run in any case (by its step).
+ * The cost: a charger of the compressor's size less the background, plugged in under a heater while the
+ * background stays, is followed as that compressor's run, raised once it outlasts its runs.
  */
-function aloneAfterBigLoad(
+function compressorAlone(
   s: StrayWireState,
   obs: Observation,
   cand: Candidate,
@@ -238,6 +244,8 @@ function aloneAfterBigLoad(
   params: StrayWireParams,
 ): LoadSignature | undefined {
   if (!(s.baselineW! > 0)) return undefined
+  const hidden = cand.onsetTs !== cand.firstTs
+  if (!hidden && cand.stepW === undefined) return undefined
   const totalW = levelW + s.baselineW!
   const run = matchSignature(
     s.normal!,
@@ -251,7 +259,8 @@ function aloneAfterBigLoad(
     ALONE_BELOW_SHARE,
   )
   if (run?.kind !== 'compressor' || run.source !== 'learned') return undefined
-  return totalW <= (1 + ALONE_ABOVE_SHARE) * run.levelW ? run : undefined
+  if (totalW > (1 + ALONE_ABOVE_SHARE) * run.levelW) return undefined
+  return hidden || nearLevel(cand.stepW!, run.levelW, ALONE_BELOW_SHARE) ? run : undefined
 }
 
 /** A compressor run just started, alone: within 8 % under its learned level, 3 % over it. */
@@ -493,8 +502,8 @@ function trackCandidate(
         )
   // the level now (the plateau's first minutes may hold a compressor that stopped since)
   const nowW = median(cand.recentW.slice(-3))
-  if (!known && hRatio === null && obs.source === 'circuit' && cand.onsetTs !== cand.firstTs)
-    known = aloneAfterBigLoad(s, obs, cand, nowW, params)
+  if (!known && hRatio === null && obs.source === 'circuit')
+    known = compressorAlone(s, obs, cand, nowW, params)
   // watts only, a plateau moved by a lamp's steps and back at the load's own step, risen by a lamp's
   // watts in the minute after it and flat since, or held at its step for three minutes and then fallen
   // by lamps' steps only: a lamp switched beside it in its first minutes (a rise in the minute after a

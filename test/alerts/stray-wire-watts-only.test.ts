@@ -847,3 +847,29 @@ describe('detectStrayWire on a watts-only circuit: its fridge, followed as its r
     raisedOnceWithin(r, plugged, 235)
   })
 })
+
+describe('detectStrayWire on a watts-only circuit: its dehumidifier starts at dawn and its LED banks go off two minutes later', () => {
+  // development scenario 138 of circuit-mixed-basic: the dehumidifier (learned at 204 W) steps on by its
+  // own watts at 06:38; the banks (76 W, more than a lamp) go off at 06:41, before the step held three
+  // readings: the level over the background with the banks is 125 W, a charger's size
+  const t0 = local('2026-01-20T06:00:00')
+  const from = (): StrayWireState => knowing(regular(t0, 'dehumidifier', 204, 39, 150))
+  const banks = scheduled('led-banks', t0, 76, [[0, 41.5]])
+
+  it('raises nothing: the circuit draws the dehumidifier’s watts alone, as its step was', () => {
+    const dehumidifier = scheduled('dehumidifier', t0, 202, [[38.5, 200]])
+    expect(raises(run(wattsOnly([banks, dehumidifier], t0, 240), undefined, false, from()))).toEqual([])
+  })
+
+  it('still raises a charger of another size plugged in as the banks go off', () => {
+    const plugged = t0 + 38.5 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 340, ccRise: 0.02 }))
+    raisedOnceWithin(run(wattsOnly([banks, bike], t0, 240), undefined, false, from()), plugged, 30)
+  })
+
+  it('raises a charger of the dehumidifier’s size plugged in as the banks go off once it outlasts its runs', () => {
+    const plugged = t0 + 38.5 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 204, ccRise: 0.02 }))
+    raisedOnceWithin(run(wattsOnly([banks, bike], t0, 300), undefined, false, from()), plugged, 200)
+  })
+})
