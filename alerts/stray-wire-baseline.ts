@@ -59,6 +59,18 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   // a load's step may straddle two meter intervals: the rise in the minute after a candidate's first is
   // the rest of its step (a compressor reaching its level), not lights switching beside it
   if (s.candidate && s.candidate.readings < 2 && dW > 0) return
+  // a lamp that came with the candidate's step and went off again fell from the step, not from the
+  // background, which never held it (cameWithStep). An averaging meter splits its fall over two minutes:
+  // the first, not yet telling, was taken for the background's; with the rest the two are judged together
+  const piece = s.candidate?.fell
+  if (dW < 0 && piece && piece.ts === s.lastTs && cameWithStep(s, piece.w - dW, piece.h - dH)) {
+    s.baselineW = s.baselineW! + piece.w
+    s.baselineH += piece.h
+    if (piece.q !== null) s.baselineQ = (s.baselineQ ?? 0) + piece.q
+    shedFromStep(s, piece.w - dW)
+    s.candidate!.fell = undefined
+    return
+  }
   if (dW < 0 && cameWithStep(s, -dW, -dH)) {
     shedFromStep(s, -dW)
     return
@@ -92,7 +104,15 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   // minute and the rest of its step)
   const pfc = s.alert ? s.alert.pfc === true : s.candidate?.pfc === true
   if (dW < 0 && pfc && (s.fallRun ?? 0) >= 2) return
+  const before = { w: s.baselineW!, h: s.baselineH, q: s.baselineQ ?? 0 }
   follow(s, dW, dH, dQ)
+  if (dW < 0 && s.candidate && !s.alert)
+    s.candidate.fell = {
+      w: round1(before.w - s.baselineW!),
+      h: round1(before.h - s.baselineH),
+      q: dQ === null ? null : round1(before.q - (s.baselineQ ?? 0)),
+      ts: obs.ts,
+    }
 }
 
 /** Another load's step taken into the background; a rise is remembered, to be taken back at its size. */

@@ -249,10 +249,15 @@ export function cameWithStep(s: StrayWireState, fallW: number, fallH: number | n
   const cand = s.candidate
   if (!cand || cand.readings >= CAME_WITH_READINGS || cand.stepW === undefined) return false
   if (fallH !== null && fallH >= DISTORTED_FALL_SHARE * fallW) return false
-  const rest = cand.stepW - fallW
+  // the level it stood at before the fall: the step's, or above it by at most what falls now, where an
+  // averaging meter showed a lamp that came with the load only in part in the step's minute
+  const tol = Math.max(15, 0.1 * cand.stepW)
+  const top = Math.max(cand.stepW, cand.recentW[cand.recentW.length - 1] ?? cand.stepW)
+  if (top - cand.stepW > fallW + tol) return false
+  // it stood there in every reading since the step
+  if (cand.recentW.some((w) => w < cand.stepW! - tol || w > top + tol)) return false
+  const rest = top - fallW
   if (rest <= 0) return false
-  // it stood in every reading since the step: the level had not moved from the step's
-  if (cand.recentW.some((w) => Math.abs(w - cand.stepW!) > Math.max(15, 0.1 * cand.stepW!))) return false
   const ratio =
     cand.harmonicVA === null ? null : Math.max(0, cand.harmonicVA - Math.max(0, fallH ?? 0)) / rest
   return compressorOf(s.normal, rest, ratio)

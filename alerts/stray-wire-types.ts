@@ -151,6 +151,12 @@ export interface Candidate {
    * before it, where the reading before the step stood. Optional so older states load.
    */
   lampBeforeW?: number
+  /**
+   * A fall beside it in its first minutes that the background took (W, harmonic and reactive VA, and
+   * when): on an averaging meter the first part of a lamp's, whose rest may show it came with the step.
+   * Optional so older states load.
+   */
+  fell?: { w: number; h: number; q: number | null; ts: number }
 }
 
 export interface ActiveAlert {

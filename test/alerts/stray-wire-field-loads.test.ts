@@ -1083,6 +1083,40 @@ describe('the circuit’s dehumidifier starting in the minute a motion lamp swit
   })
 })
 
+describe('a motion lamp that came on with the circuit’s compressor, on a meter that averages the minute', () => {
+  // development scenarios 2 of circuit-mixed-quiet and 120 of circuit-mixed-stray: beside LED banks and a
+  // lamp, the learned fridge starts as a motion lamp switches on, and the lamp goes off a few minutes later.
+  // A meter averaging three instants a minute shows the lamp's fall in two readings: the first was taken out
+  // of the background (which never held the lamp), the rest no longer left the fridge's level, and the
+  // fridge stood a lamp's part larger than it is (an active-PFC charger's size and waveform)
+  const t0 = local('2026-01-26T21:00:00')
+  const known = knowing(learnedCompressor('fridge', 134, 0.16, 27, 45))
+  const evening = lampsAndBanks(t0, 23, 66, 90)
+  const onset = t0 + 11.2 * MIN
+  const lamp = spans('lights-motion', t0, 66, 0.95, 10, [[11.2, 15.7]])
+  const averaged = (loads: LoadModel[], minutes = 50) =>
+    runKnowing(known, [...evening, ...loads], t0, minutes, { samples: 3 })
+
+  it('raises nothing when the lamp’s fall is split over two readings, and the background keeps the banks', () => {
+    const r = averaged([lamp, spans('fridge', t0, 131, 0.76, 15, [[11.2, 60]])])
+    expect(raises(r)).toEqual([])
+    // the banks and the lamp, and the fridge taken in as the circuit's own
+    expect(r.state.baselineW).toBeGreaterThan(200)
+  })
+
+  it('raises nothing when the lamp reached its watts only in the minute after the step’s', () => {
+    // the fridge's start in the last third of a minute, the lamp's a minute later
+    const fridge = spans('fridge', t0, 131, 0.76, 15, [[11.7, 60]])
+    const late = spans('lights-motion', t0, 60, 0.95, 10, [[12.5, 15.5]])
+    expect(raises(averaged([late, fridge]))).toEqual([])
+  })
+
+  it('still raises a charger of the fridge’s size plugged in with the lamp, active-PFC or rectifier', () => {
+    raisedOnceWithin(averaged([lamp, chargerSession(pfcCharger(onset, 135))]), onset, 15)
+    raisedOnceWithin(averaged([lamp, chargerSession(charger(onset, { ccPowerW: 135 }))]), onset, 15)
+  })
+})
+
 describe('a dehumidifier that never looked like a charger after its first minute, beside LED banks', () => {
   // development scenario 87 of circuit-mixed-stray, whole (three days): at 20:40 on its last evening a
   // dehumidifier (232 W) starts beside LED banks and a lamp. Its first minute looked like an active-PFC
