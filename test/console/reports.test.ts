@@ -160,4 +160,32 @@ describe('reports page', () => {
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
     await screenshot(page, 'reports-english-phone')
   })
+
+  it('on a phone, a card’s labels keep to one line beside a long value (站点, not 站/点)', async () => {
+    const page = await openSignedIn(PHONE)
+    await page.goto(`${svc.httpUrl}/reports`)
+    // each cell's label is its ::before: broken when its box is narrower than its text on one line
+    const broken = () =>
+      page.evaluate(
+        `[...document.querySelectorAll('.report-table td')].filter((td) => {
+          const b = getComputedStyle(td, '::before')
+          const probe = document.createElement('span')
+          probe.style.font = b.font
+          probe.style.whiteSpace = 'nowrap'
+          probe.textContent = td.dataset.col
+          document.body.append(probe)
+          const oneLine = probe.getBoundingClientRect().width
+          probe.remove()
+          return parseFloat(b.width) < oneLine - 0.5
+        }).map((td) => td.dataset.col)`,
+      ) as Promise<string[]>
+    // the building's long name beside its label
+    await page.waitForSelector('[data-report="stray-wire"] td[data-col="站点"]')
+    expect(await broken()).toEqual([])
+    await screenshot(page, 'reports-labels-phone')
+    await page.click('[data-action="lang"]')
+    await page.waitForSelector('[data-report="sessions"] h2:text("Sessions per port")')
+    expect(await broken()).toEqual([])
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+  })
 })

@@ -21,7 +21,8 @@ export const at = (day: number, hh: number, mm = 0) => day * DAY_MS - OFFSET_MS 
 /** Starts with `+` (a formula to a spreadsheet) and holds a comma and quotes: CSV must escape all three. */
 export const SHED_NAME = '+1号 "东"棚, 北门'
 export const COMMUNITY = '河畔花园'
-export const BUILDING_NAME = '3号楼'
+/** long, as real names are: on a phone's card it takes two lines beside its label */
+export const BUILDING_NAME = '东区3号楼（北门菜市场旁，单元门朝南）'
 
 export interface ReportEstate {
   shedId: string
