@@ -1,13 +1,20 @@
 // The reports page in Debian's Chromium against the real service (child process, real InfluxDB, real
 // alert engine) fed over real MQTT (test/support/report-seed.ts): a viewer opens Reports from the
 // navigation, reads the day's energy, downloads the CSV, reads it on a 390 px phone and in English. The
-// pile's feeder meter went back on D0: that day's figure says so, in words, on a desk and on a phone.
+// pile's feeder meter went back on D0: that day's figure says so, in words, on a desk and on a phone. A
+// pile is named by its name, as the alerts name it.
 import { readFileSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { ensureConsoleBuilt } from '../../console/index.ts'
 import { horizontalOverflow, launchChromium, screenshot } from '../support/browser.ts'
-import { isoDay, type ReportEstate, seedReportEstate, untilReportsHold } from '../support/report-seed.ts'
+import {
+  isoDay,
+  PILE_NAME,
+  type ReportEstate,
+  seedReportEstate,
+  untilReportsHold,
+} from '../support/report-seed.ts'
 import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../support/service-process.ts'
 
 const PHONE = { width: 390, height: 844 }
@@ -94,10 +101,16 @@ describe('reports page', () => {
     // D0: the meter went back from 120 to 99 kWh; the figure beside the mark counts nothing for that step
     const d0 = isoDay(estate.days.d0)
     await page.waitForSelector('[data-report="energy"] [data-meter-reset]')
-    const mark = await resetMarkOf(page, d0)
-    expect(mark).toMatchObject({ piles: 'pile-r1', text: '↺ 电表复位：pile-r1' })
-    expect(mark!.title).toContain('pile-r1 的总表当日读数回落')
-    expect(mark!.height).toBeGreaterThan(0)
+    const mark = await pollUntil(
+      async () => {
+        const m = await resetMarkOf(page, d0)
+        return m?.text.includes(PILE_NAME) && m
+      },
+      { what: 'the pile’s name in the meter-reset mark' },
+    )
+    expect(mark).toMatchObject({ piles: 'pile-r1', text: `↺ 电表复位：${PILE_NAME}` })
+    expect(mark.title).toContain(`${PILE_NAME} 的总表当日读数回落`)
+    expect(mark.height).toBeGreaterThan(0)
     expect((await cellOf(page, 'energy', d0, 2))?.startsWith('0.00')).toBe(true)
     expect(await resetMarkOf(page, d1)).toBeNull()
     expect(await resetMarkOf(page, isoDay(estate.days.d2))).toBeNull()
@@ -144,17 +157,23 @@ describe('reports page', () => {
     // on the phone's card of D0 the mark is there, in words, inside the screen
     const d0 = isoDay(estate.days.d0)
     await page.waitForSelector('[data-report="energy"] [data-meter-reset]')
-    const mark = await resetMarkOf(page, d0)
-    expect(mark?.text).toBe('↺ 电表复位：pile-r1')
-    expect(mark!.left).toBeGreaterThanOrEqual(0)
-    expect(mark!.right).toBeLessThanOrEqual(PHONE.width)
+    const mark = await pollUntil(
+      async () => {
+        const m = await resetMarkOf(page, d0)
+        return m?.text.includes(PILE_NAME) && m
+      },
+      { what: 'the pile’s name in the meter-reset mark' },
+    )
+    expect(mark.text).toBe(`↺ 电表复位：${PILE_NAME}`)
+    expect(mark.left).toBeGreaterThanOrEqual(0)
+    expect(mark.right).toBeLessThanOrEqual(PHONE.width)
     await screenshot(page, 'reports-phone')
     await page.click('[data-action="lang"]')
     await page.waitForSelector('[data-report="energy"] h2:text("Energy per shed per day")')
     expect(await page.textContent('[data-report="alerts"] tbody')).toContain('Port fault')
     const english = await resetMarkOf(page, d0)
-    expect(english?.text).toBe('↺ Meter reset: pile-r1')
-    expect(english!.title).toContain('The feeder meter of pile-r1 went back this day')
+    expect(english?.text).toBe(`↺ Meter reset: ${PILE_NAME}`)
+    expect(english!.title).toContain(`The feeder meter of ${PILE_NAME} went back this day`)
     expect(english!.right).toBeLessThanOrEqual(PHONE.width)
     expect(await page.getAttribute('[data-action="csv-alerts"]', 'href')).toContain('lang=en')
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
@@ -187,5 +206,23 @@ describe('reports page', () => {
     await page.waitForSelector('[data-report="sessions"] h2:text("Sessions per port")')
     expect(await broken()).toEqual([])
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+  })
+
+  it('names the pile of each port by its name, not its id, in both languages', async () => {
+    const page = await openSignedIn(PHONE)
+    await page.goto(`${svc.httpUrl}/reports`)
+    await page.waitForSelector('[data-report="sessions"] tbody tr')
+    const devices = () =>
+      page.evaluate(
+        `[...document.querySelectorAll('[data-report="sessions"] tbody tr')].map((tr) => tr.cells[1].textContent)`,
+      ) as Promise<string[]>
+    await pollUntil(async () => (await devices()).every((d) => d === PILE_NAME), {
+      what: 'the pile’s name in the sessions report',
+    })
+    expect((await devices()).length).toBeGreaterThan(0)
+    await screenshot(page, 'reports-pile-name-phone')
+    await page.click('[data-action="lang"]')
+    await page.waitForSelector('[data-report="sessions"] h2:text("Sessions per port")')
+    expect(new Set(await devices())).toEqual(new Set([PILE_NAME]))
   })
 })

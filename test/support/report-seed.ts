@@ -1,5 +1,5 @@
 // A small estate for the report tests, set up through the service's HTTP API and fed over real MQTT: in
-// the `default` tenant a charging shed (its name made to test CSV escaping) with one pile, and a building
+// the `default` tenant a charging shed (its name made to test CSV escaping) with one named pile, and a building
 // with a stray-wire circuit; tenant `bravo` with its own shed, pile and sessions. The days are local days
 // at UTC+8 (Asia/Shanghai, the default of the alert settings) a few days back, and some messages sit just
 // after local midnight, which is before midnight UTC: a report counted in UTC days would differ.
@@ -23,6 +23,8 @@ export const SHED_NAME = '+1号 "东"棚, 北门'
 export const COMMUNITY = '河畔花园'
 /** long, as real names are: on a phone's card it takes two lines beside its label */
 export const BUILDING_NAME = '东区3号楼（北门菜市场旁，单元门朝南）'
+/** the shed's pile has a name: the console names it so, the reports' CSV and API keep its id */
+export const PILE_NAME = '东棚1号桩'
 
 export interface ReportEstate {
   shedId: string
@@ -65,14 +67,15 @@ export async function seedReportEstate(
     community: 'River Row',
     kind: 'charging-shed',
   })
-  const provision = (id: string, kind: string, siteId: string) =>
+  const provision = (id: string, kind: string, siteId: string, name?: string) =>
     api<{ id: string; secret: string }>(svc, 'POST', '/api/v1/devices', {
       id,
       kind,
       siteId,
+      name,
       reportIntervalS: 60,
     })
-  const pile = await provision('pile-r1', 'charging-pile', shed.id)
+  const pile = await provision('pile-r1', 'charging-pile', shed.id, PILE_NAME)
   const circuit = await provision('circuit-r1', 'circuit-monitor', building.id)
   const bravoPile = await provision('pile-b1', 'charging-pile', bravoShed.id)
   const token = (tenantId: string, role: string) =>

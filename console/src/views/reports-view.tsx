@@ -1,9 +1,11 @@
 // Reports for property managers: energy per shed per day, sessions per port, alerts by type per
 // community, stray-wire incidents per building per month, over a range of dates, each downloadable as
-// CSV. Tables turn into one card per row on a phone (reports-view.css).
+// CSV. Tables turn into one card per row on a phone (reports-view.css). A pile is named by its name
+// (stores/device-names.ts), its id where it has none; the CSV keeps ids.
 import type { ComponentChildren } from 'preact'
 import { fmt } from '../format.ts'
 import { type MessageKey, t } from '../i18n/index.ts'
+import { useDeviceNames } from '../parts/device-names.ts'
 import { lastDays, type ReportName, type ReportState, type ReportsStore } from '../stores/reports-store.ts'
 import './reports-view.css'
 
@@ -89,11 +91,12 @@ export function ReportsView(props: { store: ReportsStore }) {
   const f = fmt.value
   const s = props.store
   const range = s.range.value
+  const devices = useDeviceNames()
   const kwh = (v: number | null) => (v === null ? '—' : f.num(v, 2))
   // a day whose figure spans a meter that went back says so beside the figure, in words (a phone has no
   // hover), with the longer explanation as its tooltip and in the report's note
   const metered = (r: { meteredKWh: number | null; meterResets: string[] }) => {
-    const piles = r.meterResets.join(', ')
+    const piles = r.meterResets.map((id) => devices.nameOf(id) ?? id).join(', ')
     return (
       <span class="metered">
         <span>{kwh(r.meteredKWh)}</span>
@@ -177,7 +180,7 @@ export function ReportsView(props: { store: ReportsStore }) {
         note="reports.sessionsNote"
         columns={[
           { label: 'reports.site', cell: site },
-          { label: 'reports.device', cell: (r) => r.deviceId },
+          { label: 'reports.device', cell: (r) => devices.nameOf(r.deviceId) ?? r.deviceId },
           { label: 'reports.port', num: true, cell: (r) => r.port },
           { label: 'reports.started', num: true, cell: (r) => f.num(r.started) },
           { label: 'reports.sessionsEnded', num: true, cell: (r) => f.num(r.ended) },
