@@ -96,8 +96,9 @@ function AlarmBanner(props: { deps: AppDeps }) {
       {ringing.slice(0, 3).map((a) => (
         <div key={a.id} class="alarm-item" data-alert-id={a.id}>
           <strong>{tr(`alertType.${a.type}`)}</strong>
-          <span>
+          <span data-field="where">
             {props.deps.alarm.sites.value.find((s) => s.id === a.siteId)?.name ?? a.siteId}
+            {` · ${props.deps.devices.nameOf(a.deviceId) ?? a.deviceId}`}
             {a.port !== undefined && ` · ${tr('alerts.port', { n: a.port })}`}
           </span>
           <a {...linkTo(`/alerts/${encodeURIComponent(a.id)}`)}>{tr('alarm.open')}</a>

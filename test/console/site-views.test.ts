@@ -1,8 +1,9 @@
 // The day-care, building-circuit and display pages in Debian's Chromium against the real service (child
 // process, real InfluxDB), with room sensors, a circuit monitor and a display publishing over real MQTT:
 // each page is reached from its estate card, shows readings live, marks what is out of band or in
-// trouble (and not what is fine), marks stray-wire alerts on the circuit charts where they were raised,
-// reflows to a 390 px phone and switches language.
+// trouble (and not what is fine), rings a fall in the banner by the site's and the sensor's names, marks
+// stray-wire alerts on the circuit charts where they were raised, reflows to a 390 px phone and switches
+// language.
 import type { MqttClient } from 'mqtt'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -133,11 +134,12 @@ describe('site pages: day-care centre, building circuits, displays', () => {
     }
   }
 
-  const provision = async (id: string, kind: string, siteId: string): Promise<Provisioned> => {
+  const provision = async (id: string, kind: string, siteId: string, name?: string): Promise<Provisioned> => {
     const d = await api<Provisioned>(svc, 'POST', '/api/v1/devices', {
       id,
       kind,
       siteId,
+      name,
       reportIntervalS: 60,
     })
     const c = await connectDevice(svc.mqttUrl, d, { will: true })
@@ -165,7 +167,7 @@ describe('site pages: day-care centre, building circuits, displays', () => {
       displayName: '李师傅',
     })
     warmRoom = await provision('room-warm', 'daycare-sensor', sites.daycare)
-    stuffyRoom = await provision('room-stuffy', 'daycare-sensor', sites.daycare)
+    stuffyRoom = await provision('room-stuffy', 'daycare-sensor', sites.daycare, '午休室传感器')
     circuit = await provision('circuit-b2', 'circuit-monitor', sites.building)
     screen = await provision('screen-south', 'outdoor-display', sites.display)
 
@@ -255,6 +257,12 @@ describe('site pages: day-care centre, building circuits, displays', () => {
     })
     const item = await page.waitForSelector('.alarm-banner .alarm-item', { timeout: 30_000 })
     expect(await item.textContent()).toContain('跌倒')
+    // which building, and which of its sensors: the site's name and the device's (not its id)
+    const where = '.alarm-banner .alarm-item [data-field="where"]'
+    await pollUntil(async () => (await text(page, where))?.includes('午休室传感器'), {
+      what: 'the sensor’s name in the alarm banner',
+    })
+    expect(await text(page, where)).toBe('长者日间照料中心 · 午休室传感器')
     await page.waitForSelector(`${stuffy}.sev-critical .card-alerts .badge`)
     expect(await page.evaluate('window.__courtyardAlarm.beeps')).toBeGreaterThan(0)
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
