@@ -279,6 +279,37 @@ describe('site pages: day-care centre, building circuits, displays', () => {
     await screenshot(page, 'daycare-phone')
   })
 
+  it('day-care centre: a door opened after hours reads as a sentence naming the door, in both languages', async () => {
+    await publish(warmRoom, 'events', {
+      ts: Date.now(),
+      kind: 'daycare-sensor',
+      event: 'door_open_after_hours',
+      door: 'main-entrance',
+    })
+    const a = await pollUntil(
+      async () =>
+        (
+          await api<{ items: Alert[] }>(
+            svc,
+            'GET',
+            `/api/v1/alerts?type=wandering&deviceId=${warmRoom.id}&state=active`,
+          )
+        ).items[0],
+      { what: 'the wandering alert in the API' },
+    )
+    const page = await openSignedIn(`/alerts/${a.id}`, PHONE)
+    const summary = 'main.alert-detail [data-field="summary"]'
+    await page.waitForSelector(summary)
+    expect(await text(page, summary)).toBe('非开放时间门“main-entrance”被打开')
+    expect(await text(page, 'main.alert-detail [data-field="lastValue"]')).toBe('门“main-entrance”')
+    await screenshot(page, 'wandering-phone')
+    await page.click('[data-action="lang"]')
+    await pollUntil(async () => (await text(page, summary)) === 'Door “main-entrance” opened after hours', {
+      what: 'the sentence in English',
+    })
+    await screenshot(page, 'wandering-english-phone')
+  })
+
   it('building circuits: power, PF and THD live, and the stray-wire alert marked on the charts where it was raised', async () => {
     // an evening's stairwell: lights for 15 minutes, then a charger plugged in by an extension cord
     const start = Date.now() - 45 * MIN

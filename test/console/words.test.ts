@@ -189,10 +189,12 @@ const CATALOGUE: Record<
     en: 'Fall detected: confidence 92%',
     value: ['置信度 92%', 'confidence 92%'],
   },
+  // the door as the sensor names it, inside the sentence as a name (the service has no other name for it)
   wandering: {
     alert: { lastValue: 'east-gate' },
-    zh: '非开放时间有门被打开：east-gate',
-    en: 'A door opened after hours: east-gate',
+    zh: '非开放时间门“east-gate”被打开',
+    en: 'Door “east-gate” opened after hours',
+    value: ['门“east-gate”', 'door “east-gate”'],
   },
   air_quality: {
     alert: { severity: 'warning', lastValue: 1240, evidence: { ...AIR } },
@@ -710,6 +712,11 @@ describe('a device event in words', () => {
     expect(eventText({ event: 'session_ended', port: 2, energyWh: 1240, reason: 'full' }, zh)).toBe(
       '2 号端口充电结束：已充满，1.24 kWh',
     )
+    // as the wandering alert says it
+    const door = { event: 'door_open_after_hours', door: 'main-entrance' }
+    expect(eventText(door, zh)).toBe('非开放时间门“main-entrance”被打开')
+    expect(eventText(door, english)).toBe('Door “main-entrance” opened after hours')
+    expect(eventText({ event: 'door_open_after_hours' }, zh)).toBe('非开放时间有门被打开')
   })
 
   it('reads an event of a later protocol as one', () => {

@@ -313,6 +313,8 @@ export const en: Dict = {
   'alertText.fall_detected': 'Fall detected',
   'alertText.confidence': 'confidence {pct}',
   'alertText.wandering': 'A door opened after hours',
+  'alertText.wandering.door': 'Door “{door}” opened after hours',
+  'alertText.door': 'door “{door}”',
   'alertText.air_quality':
     "Indoor air outside the limits (CO₂, PM2.5, temperature or humidity): see the centre's page",
   'alertText.air_quality.co2': 'Indoor air outside the limits, CO₂ far over',

@@ -304,6 +304,8 @@ export const zhCN = {
   'alertText.fall_detected': '检测到有人跌倒',
   'alertText.confidence': '置信度 {pct}',
   'alertText.wandering': '非开放时间有门被打开',
+  'alertText.wandering.door': '非开放时间门“{door}”被打开',
+  'alertText.door': '门“{door}”',
   'alertText.air_quality': '室内空气超出标准（二氧化碳、PM2.5、温度或湿度），详见中心页面',
   'alertText.air_quality.co2': '室内空气超出标准，二氧化碳严重超标',
   'alertText.display_blank': '屏幕开着却没有正常画面',

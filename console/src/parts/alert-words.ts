@@ -83,7 +83,7 @@ export function alertSummary(a: AlertFacts, w: Words, utcOffsetMin?: number): st
         num === undefined ? undefined : tr('alertText.confidence', { pct: f.percent(num * 100) }),
       )
     case 'wandering':
-      return withValue(w, tr('alertText.wandering'), str)
+      return wanderingText(str, w)
     case 'air_quality':
       return (
         airQualitySummary(a, w, utcOffsetMin) ??
@@ -124,6 +124,15 @@ export function alertEvidence(a: AlertFacts, w: Words, utcOffsetMin?: number): s
   }
 }
 
+/**
+ * `非开放时间门“main-entrance”被打开` / `Door “main-entrance” opened after hours`. The door is named as the
+ * sensor reports it (protocol.md: `door`, set up on the device; the service keeps no other name for it),
+ * in quotes as a name, inside the sentence: not a code tacked on after a colon.
+ */
+export function wanderingText(door: string | undefined, w: Words): string {
+  return door ? w.tr('alertText.wandering.door', { door }) : w.tr('alertText.wandering')
+}
+
 /** A value of no known meaning, as it is: a number in the page's digits, yes or no. */
 function plainValue(v: Alert['lastValue'], w: Words): string | undefined {
   if (v === undefined) return undefined
@@ -157,6 +166,8 @@ export function alertValue(a: Pick<Alert, 'type' | 'lastValue'>, w: Words): stri
       return typeof v === 'boolean' ? tr(v ? 'displays.open' : 'displays.closed') : plainValue(v, w)
     case 'display_blank':
       return known(SCREENS, v) ? tr(`screen.${v}`) : plainValue(v, w)
+    case 'wandering':
+      return typeof v === 'string' && v !== '' ? tr('alertText.door', { door: v }) : plainValue(v, w)
     default:
       return plainValue(v, w)
   }

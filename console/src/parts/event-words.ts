@@ -3,7 +3,7 @@
 // reboot's reason) is shown as it wrote it; an event unknown here reads as one.
 import type { EventName, SESSION_END_REASONS } from '../../../domain/protocol.ts'
 import { readableCode } from '../i18n/translate.ts'
-import { faultName } from './alert-words.ts'
+import { faultName, wanderingText } from './alert-words.ts'
 import { known, portName, type Words, withValue } from './words.ts'
 
 type EndReason = (typeof SESSION_END_REASONS)[number]
@@ -62,7 +62,7 @@ export function eventText(e: StoredEvent, w: Words): string {
       return withValue(w, tr('alertText.fall_detected'), parts.join(tr('words.listSep')) || undefined)
     }
     case 'door_open_after_hours':
-      return withValue(w, tr('alertText.wandering'), text(e.door))
+      return wanderingText(text(e.door), w)
     case 'door_opened':
       return tr('eventText.door_opened')
     case 'door_closed':
