@@ -191,8 +191,23 @@ describe('a stray-wire alert cleared as not charging, and undone', () => {
     expect(await textOf(page, '[data-label="learned.title"]')).toBe(en['learned.title'])
     expect(await textOf(page, item)).toContain('lights · about ')
     await screenshot(page, 'not-charging-learned-desk')
+    // a second tap while the first is on its way sends nothing more (it would answer 404: "not undone")
+    let deletes = 0
+    let release = () => {}
+    const held = new Promise<void>((r) => (release = r))
+    await page.route('**/stray-wire/learned/**', async (route) => {
+      if (route.request().method() === 'DELETE') {
+        deletes++
+        await held
+      }
+      await route.continue()
+    })
     await page.click(`${item} [data-action="unlearn"]`)
+    await page.click(`${item} [data-action="unlearn"]`, { force: true })
+    release()
     await page.waitForSelector('[data-label="learned.none"]')
+    expect(deletes).toBe(1)
+    expect(await page.$('.learned-loads ~ p.error, p.error[role="alert"]')).toBeNull()
     expect(await textOf(page, '[data-label="learned.none"]')).toBe(en['learned.none'])
     expect((await learned()).items.filter((s) => s.source === 'crew')).toEqual([])
     await screenshot(page, 'not-charging-undone-desk')

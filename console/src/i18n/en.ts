@@ -356,7 +356,7 @@ export const en: Dict = {
   'alert.evidence': 'Evidence',
   'alert.notCharging': 'Not charging, but:',
   'alert.notChargingHint':
-    'Choosing one clears the alert and teaches this circuit the load, so it no longer alerts on it (undo on the device page).',
+    'Choosing one clears the alert and teaches this circuit the load, so it no longer alerts on it (a manager or an administrator can undo it on the device page).',
   'alert.clearedNotCharging': 'not charging: {what}',
   'alert.learnedLink': 'What this circuit takes for normal',
   'signature.lights': 'lights',

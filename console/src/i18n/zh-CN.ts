@@ -344,7 +344,8 @@ export const zhCN = {
   'value.noSmoke': '无烟雾',
   'alert.evidence': '判断依据',
   'alert.notCharging': '不是充电，而是：',
-  'alert.notChargingHint': '选一项即解除告警，并让这条线路记住这种负载，以后不再因它告警（可在设备页撤销）。',
+  'alert.notChargingHint':
+    '选一项即解除告警，并让这条线路记住这种负载，以后不再因它告警（经理或管理员可在设备页撤销）。',
   'alert.clearedNotCharging': '不是充电：{what}',
   'alert.learnedLink': '这条线路视为正常的负载',
   'signature.lights': '灯具',

@@ -113,6 +113,8 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
   const learned = signal<LearnedLoad[]>([])
   /** why undoing one failed, worded by the page */
   const learnedFailure = signal<Failure | undefined>(undefined)
+  /** the load being undone now: a second tap on it sends nothing more */
+  const forgetting = signal<string | null>(null)
   const learnedPath = `${path}/stray-wire/learned`
   let detach = () => {}
 
@@ -197,6 +199,7 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
     learned,
     learnedLoad,
     learnedFailure,
+    forgetting,
     field,
     port,
     range,
@@ -233,6 +236,8 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
     },
     /** forget one: such a load is taken for a charger again */
     async forget(sig: string) {
+      if (forgetting.value !== null) return
+      forgetting.value = sig
       learnedFailure.value = undefined
       try {
         learned.value = (
@@ -240,6 +245,8 @@ export function createDeviceStore(deps: { api: Api; live: Live; id: string; now?
         ).items
       } catch (err) {
         learnedFailure.value = failureOf(err)
+      } finally {
+        forgetting.value = null
       }
     },
     async start() {

@@ -190,6 +190,7 @@ export function DeviceView(props: {
                       type="button"
                       class="unlearn"
                       data-action="unlearn"
+                      disabled={s.forgetting.value !== null}
                       onClick={() => void s.forget(l.id)}
                     >
                       {tr('learned.undo')}
