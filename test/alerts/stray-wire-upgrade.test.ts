@@ -44,8 +44,9 @@ function asPreviousVersion(s: StrayWireState): StrayWireState {
     delete old.alert.harmonicVA
     delete old.alert.beforeBig
   }
-  // nor the loads followed beside a candidate or alert
+  // nor the loads followed beside a candidate or alert, nor a fall taken beside a young candidate
   delete old.beside
+  if (old.candidate) delete old.candidate.fell
   // nor loads taken for a compressor followed to their end, nor its runs' lengths
   if (old.normal) {
     delete old.normal.watches
