@@ -97,6 +97,11 @@ export interface PendingStep {
    * long at one level) are learned from it, since a run of a compressor's length may be any tangle.
    */
   split?: boolean
+  /**
+   * What was left of a step once a load leaving in the same minutes was taken out of it: it may be a
+   * tangle inside lights already on, not a load switching on then. Optional, as `split`.
+   */
+  swapped?: boolean
 }
 
 export interface CircuitNormal {
@@ -418,6 +423,8 @@ function learnRun(
   hRatio: number | null,
   utcOffsetMin: number,
   split = false,
+  /** It came on as what was left of a swap (PendingStep.swapped): its onset may be no switching on. */
+  swappedOn = false,
 ): void {
   const durMin = (offTs - onTs) / MIN
   if (durMin < RUN_MIN_MIN) return
@@ -448,8 +455,17 @@ function learnRun(
     // matched by harmonic current alone, its watts were blurred (a lamp in the same minutes): the level
     // and harmonic share the signature stands for stay as they were
     if (levelMatches(same, levelW, hRatio)) same.levelW = Math.round(0.7 * same.levelW + 0.3 * levelW)
+    else if (learnedShort(same, levelW, hRatio)) {
+      same.levelW = Math.round(levelW)
+      same.harmonicRatio = Math.round(hRatio! * 100) / 100
+    }
     if (kind === 'compressor') timeRun(same, durMin, offTs)
-    if (window && same.window) same.window = widened(same.window, window)
+    if (window && same.window) {
+      // what was left of a swap inside the lights' hours (the banks taken to leave and come back as a
+      // heater swung beside them) did not switch on then: their hour stays
+      const onInside = swappedOn && within(window.fromMin, same.window.fromMin, same.window.toMin)
+      same.window = widened(same.window, onInside ? { ...window, fromMin: same.window.fromMin } : window)
+    }
     return
   }
   addSignature(n, {
@@ -466,6 +482,23 @@ function learnRun(
     ...(kind === 'compressor' ? { longestMin: Math.round(durMin), timedRuns: 1, timedTs: offTs } : {}),
   })
 }
+
+/**
+ * LED banks switch on one after another over a minute or two: a night whose step was measured from a
+ * reading one bank had already lifted learned them at part of their level, in watts and in harmonic VA
+ * alike. A later night that brought more of both (matched by its harmonic current, its watts beyond the
+ * level) is the whole arrival: the banks are learned at it. A lamp beside them adds watts, hardly
+ * harmonic VA, and leaves the signature as it was.
+ */
+function learnedShort(s: LoadSignature, levelW: number, hRatio: number | null): boolean {
+  if (s.kind !== 'lights' || s.harmonicRatio === null || hRatio === null || levelW <= s.levelW) return false
+  const sH = s.harmonicRatio * s.levelW
+  return hRatio * levelW >= sH + Math.max(SHORT_MIN_VA, SHORT_SHARE * sH)
+}
+
+/** How much more harmonic VA than learned shows the banks were learned short (a lamp adds a few VA). */
+const SHORT_MIN_VA = 8
+const SHORT_SHARE = 0.08
 
 /** Two ends of runs this close are one run's, seen twice. */
 const SAME_END_MS = 3 * MIN
@@ -545,7 +578,7 @@ export function noteSteps(
   }
   const dH = h === null || fromH === null ? null : h - fromH
   let pending = (n.pending ?? []).filter((p) => ts - p.ts < PENDING_MAX_MS)
-  const arrive = (stepW: number, stepH: number | null, split: boolean): void => {
+  const arrive = (stepW: number, stepH: number | null, split: boolean, swap = false): void => {
     pending.push({
       ts,
       w: round1(stepW),
@@ -553,6 +586,7 @@ export function noteSteps(
       fromW: round1(w - stepW),
       fromH: h === null || stepH === null ? null : round1(h - stepH),
       ...(split ? { split } : {}),
+      ...(swap ? { swapped: swap } : {}),
     })
     if (pending.length > MAX_PENDING) pending.shift()
   }
@@ -562,7 +596,16 @@ export function noteSteps(
     // what stepped on after it stood on its watts: that level is lower now
     pending = pending.map((p) => (p.ts > on.ts ? withoutLoad(p, on) : p))
     const hRatio = on.h === null ? null : on.h / on.w
-    learnRun(n, on.ts, ts, (on.w + offW) / 2, hRatio, utcOffsetMin, split || on.split === true)
+    learnRun(
+      n,
+      on.ts,
+      ts,
+      (on.w + offW) / 2,
+      hRatio,
+      utcOffsetMin,
+      split || on.split === true,
+      on.swapped === true,
+    )
   }
   const i = d < 0 ? pending.findIndex((p) => stepsOff(p, -d, dH === null ? null : -dH)) : -1
   if (i >= 0) leave(i, -d, false)
@@ -578,7 +621,7 @@ export function noteSteps(
     if (k >= 0) {
       const left = pending[k]!
       leave(k, left.w, true)
-      arrive(d + left.w, dH === null || left.h === null ? null : Math.max(0, dH + left.h), true)
+      arrive(d + left.w, dH === null || left.h === null ? null : Math.max(0, dH + left.h), true, true)
     } else if (d > 0) arrive(d, dH, pieces)
   }
   n.pending = pending
@@ -661,7 +704,7 @@ function harmonicStepOff(n: CircuitNormal, ts: number, h: number, utcOffsetMin: 
   const on = pending[i]!
   n.pending = pending.filter((_, k) => k !== i)
   n.recentH = [h]
-  learnRun(n, on.ts, ts, on.w, on.h! / on.w, utcOffsetMin, true)
+  learnRun(n, on.ts, ts, on.w, on.h! / on.w, utcOffsetMin, true, on.swapped === true)
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type CircuitNormal,
   initialCircuitNormal,
   type LoadSignature,
+  matchSignature,
   noteSteps,
 } from '../../alerts/stray-wire-circuit-normal.ts'
 import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
@@ -1072,5 +1073,100 @@ describe('noteSteps: LED banks going off at dawn minutes before the dehumidifier
       dawn(Array.from({ length: 10 }, (_, i): [number, number, null] => [1, 280 - 28 * i, null])),
     )
     expect(n.signatures.filter((s) => s.kind === 'lights')).toHaveLength(0)
+  })
+})
+
+describe('noteSteps: LED banks learned at part of their level', () => {
+  // development scenario 44 of circuit-mixed-stray: on the first night the banks' step was measured from
+  // a reading the first bank had already lifted (78 W, 112 VA); the second brought them whole beside the
+  // dehumidifier (+102 W, +127 VA), matched by its harmonic current alone; on the third they came on alone
+  // at 98 W and 136 VA, outside both the learned level and the harmonic VA it allows (a fifth)
+  const short = (): CircuitNormal => ({
+    ...initialCircuitNormal(),
+    signatures: [
+      learnedSignature({
+        id: 'banks',
+        kind: 'lights',
+        levelW: 78,
+        harmonicRatio: 1.44,
+        window: { fromMin: 18 * 60 + 11, toMin: 3 },
+        count: 1,
+        firstTs: local('2026-01-05T18:11:00'),
+        lastTs: local('2026-01-06T00:03:00'),
+      }),
+    ],
+  })
+  const wholeNight: [number, number, number][] = [
+    [60, 284, 80],
+    [6 * 60, 386, 207],
+    [60, 284, 80],
+  ]
+  const thirdDusk = local('2026-01-07T18:10:00')
+
+  it('learns them at the level a later night brought them whole, and matches them at it', () => {
+    const n = short()
+    feedMinutes(n, '2026-01-06T17:11:00', wholeNight)
+    const banks = learnedLightsOf(n, 102)
+    expect(banks.harmonicRatio! * banks.levelW).toBeGreaterThan(120)
+    expect(matchSignature(n, thirdDusk, 98, 136 / 98, 480)?.id).toBe('banks')
+    expect(matchSignature(short(), thirdDusk, 98, 136 / 98, 480)).toBeUndefined()
+  })
+
+  it('keeps the level where a lamp beside them added watts and hardly any harmonic VA', () => {
+    const n = short()
+    feedMinutes(n, '2026-01-06T17:11:00', [
+      [60, 284, 80],
+      [6 * 60, 386, 194], // +102 W, +114 VA: the banks' 78 W and a lamp's 24 W
+      [60, 284, 80],
+    ])
+    learnedLightsOf(n, 78)
+  })
+
+  it('still raises a charger of their size plugged in later that evening', () => {
+    // the detector fed both nights from a state that learned the banks short, so that the whole night
+    // moved the signature up to them: a rectifier charger of their watts at 21:00 is still raised, within
+    // 10 minutes, and the banks themselves on the third dusk are not
+    // [from, minutes, [W, harmonic VA, reactive VA]]
+    const base: [number, number, number] = [0, 0, 0]
+    const banks: [number, number, number] = [98, 136, 40]
+    const withCharger: [number, number, number] = [198, 233, 100]
+    const plan: [string, number, [number, number, number]][] = [
+      ['2026-01-06T17:11:00', 60, [284, 80, 210]],
+      ['2026-01-06T18:11:00', 6 * 60, [386, 207, 250]],
+      ['2026-01-07T00:11:00', 18 * 60 - 1, base],
+      ['2026-01-07T18:10:00', 170, banks],
+      ['2026-01-07T21:00:00', 60, withCharger],
+    ]
+    const inputs: CircuitInput[] = []
+    for (const [from, minutes, [w, h, q]] of plan)
+      for (let k = 0; k < minutes; k++) inputs.push(reading(local(from) + k * MIN, w, h, q))
+    const state: StrayWireState = { ...initialStrayWireState(), normal: short() }
+    const raised = raisedAt(inputs, state).filter((ts) => ts >= local('2026-01-07T12:00:00'))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]! - local('2026-01-07T21:00:00')).toBeLessThanOrEqual(10 * MIN)
+    expect(raised[0]!).toBeGreaterThanOrEqual(local('2026-01-07T21:00:00'))
+  })
+})
+
+describe('noteSteps: a tangle inside the lights’ hours taken for the banks leaving and coming back', () => {
+  // development scenario 94 of circuit-led-stray: a heater's swing at 23:23 was taken for the banks
+  // (106 W, 136 VA) leaving and the rest of them arriving; that rest left at dawn and matched the banks,
+  // which moved their hour to 23:23, so the next dusk's banks were raised
+  it('keeps the hour they switch on at', () => {
+    const n = initialCircuitNormal()
+    feedMinutes(n, '2026-01-05T16:17:00', [
+      [60, 0, 0],
+      [13 * 60, 106, 136],
+      [60, 0, 0],
+    ])
+    expect(learnedLightsOf(n, 106).window?.fromMin).toBe(17 * 60 + 18)
+    feedMinutes(n, '2026-01-06T16:17:00', [
+      [60, 0, 0],
+      [6 * 60 + 6, 106, 136],
+      [7 * 60, 76, 109], // −30 W, −27 VA: taken for the banks leaving as 76 W of them arrived
+      [60, 0, 0],
+    ])
+    expect(learnedLightsOf(n, 106).window?.fromMin).toBe(17 * 60 + 18)
+    expect(matchSignature(n, local('2026-01-07T17:20:00'), 106, 136 / 106, 480)).toBeDefined()
   })
 })
