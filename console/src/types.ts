@@ -1,5 +1,7 @@
 // The API shapes the console reads (docs/api.md). Alerts and payloads come from domain/ (types only:
 // nothing of the server's schema library reaches the bundle).
+
+import type { SignatureKind } from '../../alerts/stray-wire-circuit-normal.ts'
 import type { Alert, AlertTransition, AlertType, Severity } from '../../domain/alerts.ts'
 import type { DeviceKind } from '../../domain/protocol.ts'
 
@@ -137,8 +139,8 @@ export const isOpen = (a: Alert) => a.state !== 'cleared'
  * What a stray-wire alert's load may be said to be instead of a charger (alerts/ SIGNATURE_KINDS; the
  * API's `notCharging`): clearing it so teaches the circuit that load.
  */
-export const SIGNATURE_KIND_LIST = ['lights', 'compressor', 'equipment', 'other'] as const
-export type SignatureKind = (typeof SIGNATURE_KIND_LIST)[number]
+export const SIGNATURE_KIND_LIST: readonly SignatureKind[] = ['lights', 'compressor', 'equipment', 'other']
+export type { SignatureKind }
 
 /** GET /devices/{id}/stray-wire/learned: a load the stray-wire check takes for the circuit's normal */
 export interface LearnedLoad {

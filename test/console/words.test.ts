@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CommandStepDetail } from '../../alerts/protective-command.ts'
 import { DEFAULT_ALERT_SETTINGS } from '../../alerts/settings.ts'
+import { SIGNATURE_KINDS } from '../../alerts/stray-wire-circuit-normal.ts'
 import type { StrayWireEvidence } from '../../alerts/stray-wire-explain.ts'
 import type { RuleDevice } from '../../alerts/types.ts'
 import { en } from '../../console/src/i18n/en.ts'
@@ -31,6 +32,7 @@ import { notificationText } from '../../console/src/parts/notification-words.ts'
 import { strayWireEvidence } from '../../console/src/parts/stray-wire-words.ts'
 import type { Words } from '../../console/src/parts/words.ts'
 import { DEFAULT_UTC_OFFSET_MIN } from '../../console/src/stores/site-settings.ts'
+import { SIGNATURE_KIND_LIST } from '../../console/src/types.ts'
 import {
   type AirQualityEvidence,
   ALERT_TYPES,
@@ -819,5 +821,12 @@ describe('the dictionaries', () => {
   it('hold the same keys with words in each', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(zhCN).sort())
     for (const [k, v] of Object.entries(zhCN as Dict)) expect(v.trim(), k).not.toBe('')
+  })
+
+  it('offer every load the API takes for "not charging", each worded in both languages', () => {
+    expect([...SIGNATURE_KIND_LIST]).toEqual([...SIGNATURE_KINDS])
+    for (const k of SIGNATURE_KIND_LIST) {
+      expect(Object.keys(en)).toContain(`signature.${k}`)
+    }
   })
 })

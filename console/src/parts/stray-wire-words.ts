@@ -2,7 +2,7 @@
 // the alert as `evidence`) as sentences a crew can check on site, in the page's language. The server's
 // `why` list is its English summary of the same figures and is not shown. A figure missing from the
 // evidence (an older alert, a later detector) leaves its sentence out.
-import { type Alert, type LearnedLoad, SIGNATURE_KIND_LIST, type SignatureKind } from '../types.ts'
+import { type Alert, type LearnedLoad, SIGNATURE_KIND_LIST } from '../types.ts'
 import { known, type Words } from './words.ts'
 
 const MIN_MS = 60_000
@@ -78,8 +78,6 @@ export function strayWireEvidence(evidence: Alert['evidence'], w: Words): string
   return out
 }
 
-const KINDS: readonly SignatureKind[] = SIGNATURE_KIND_LIST
-
 /** `18:30` from local minutes of the day */
 const clock = (min: number): string =>
   `${String(Math.floor(min / 60) % 24).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`
@@ -89,7 +87,7 @@ const clock = (min: number): string =>
  * is on, and whether the circuit learned it or a crew said so.
  */
 export function learnedLoadText(l: LearnedLoad, w: Words): string {
-  const what = known(KINDS, l.kind) ? w.tr(`signature.${l.kind}`) : w.tr('signature.other')
+  const what = known(SIGNATURE_KIND_LIST, l.kind) ? w.tr(`signature.${l.kind}`) : w.tr('signature.other')
   const when = l.window
     ? w.tr('learned.window', { from: clock(l.window.fromMin), to: clock(l.window.toMin) })
     : w.tr('learned.anyTime')
@@ -106,7 +104,7 @@ export function learnedLoadText(l: LearnedLoad, w: Words): string {
  */
 export function notChargingNote(note: string, w: Words): string | undefined {
   const m = /^not charging: (\w+)(?: \(([\s\S]*)\))?$/.exec(note)
-  if (!m || !known(KINDS, m[1])) return undefined
+  if (!m || !known(SIGNATURE_KIND_LIST, m[1])) return undefined
   const said = w.tr('alert.clearedNotCharging', { what: w.tr(`signature.${m[1]}`) })
   return m[2] === undefined ? said : w.tr('words.withValue', { what: said, value: m[2] })
 }
