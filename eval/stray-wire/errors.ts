@@ -7,16 +7,12 @@
 // its charger had active PFC and whether an alert was open then. Circuits only (sheds have no loads
 // list). For looking into a family, not a score: `npm run eval:stray-wire` judges the goals.
 import { parseArgs } from 'node:util'
-import {
-  DEFAULT_STRAY_WIRE_PARAMS,
-  detectSettled,
-  initialSettleState,
-  initialStrayWireState,
-} from '../../alerts/index.ts'
+import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/index.ts'
 import type { LoadModel } from '../../simulators/index.ts'
 import { parseOrUsage, usageError } from './cli.ts'
+import { replay, SESSION_GRACE_MS } from './evaluate.ts'
 import { buildScenario, FAMILIES } from './families.ts'
-import { DAY, DEV_RANGES, MIN, type Scenario } from './scenario.ts'
+import { DEV_RANGES, MIN, type Scenario } from './scenario.ts'
 
 const USAGE = `Usage: npm run eval:stray-wire:errors -- [options]   (development set only)
   --families A,B         circuit families to look into (default: all circuit families): ${FAMILIES.join(', ')}
@@ -72,47 +68,38 @@ class Tally {
 
 function explain(sc: Scenario, falseAlerts: Tally, misses: Tally): void {
   const loads = sc.loads ?? []
-  let state = initialStrayWireState()
   const detected = sc.sessions.map(() => false)
   const openAtStart = sc.sessions.map(() => false)
-  // as the alert engine runs it (and evaluate.ts scores it): through the stage that drops partial minutes
-  let settle = initialSettleState()
-  for (let t = sc.startMs - DAY; t < sc.startMs + sc.days * DAY; t += MIN) {
-    const reading = sc.inputAt(t)
-    if (!reading) continue
-    const step = detectSettled(settle, state, reading, DEFAULT_STRAY_WIRE_PARAMS)
-    settle = step.settle
-    for (const r of step.results) {
-      state = r.state
-      // sessions begin within a minute, not on it: the first reading after the start tells
-      for (const [i, s] of sc.sessions.entries())
-        if (t >= s.startTs && t < s.startTs + MIN) openAtStart[i] = state.alert !== null
-      // the first day is unscored: --day1 looks into it alone (no stray charger runs then)
-      if (r.verdict?.kind !== 'raise' || t < sc.startMs !== values.day1) continue
-      // as the eval scores it: a raise belongs to a session until 12 min after its load is gone
-      const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + 12 * MIN)
-      if (i >= 0) {
-        detected[i] = true
-        continue
-      }
-      const onset = r.verdict.onsetTs
-      const stepped = loads
-        .filter((l) => Math.abs(l.at(onset + MIN).powerW - l.at(onset - 3 * MIN).powerW) > ON_W)
-        .map((l) => `${l.name}${l.at(onset + MIN).powerW > l.at(onset - 3 * MIN).powerW ? '+' : '-'}`)
-      const running = loads.filter((l) => l.at(t).powerW > ON_W)
-      const v = r.verdict
-      const path = v.evidence.why.some((w) => w.includes('longer than any'))
-        ? 'outlasted'
-        : v.replacesOnsetTs !== undefined
-          ? 'second-step'
-          : v.evidence.startedUnderLoad
-            ? 'under-load'
-            : 'step'
-      falseAlerts.add(
-        `${path} stepped [${stepped.sort().join(' ')}] running [${names(running)}]`,
-        `${sc.id}@${at(t)}`,
-      )
+  // as the alert engine runs it, and evaluate.ts scores it
+  for (const { t, result: r } of replay(sc, DEFAULT_STRAY_WIRE_PARAMS)) {
+    // sessions begin within a minute, not on it: the first reading after the start tells
+    for (const [i, s] of sc.sessions.entries())
+      if (t >= s.startTs && t < s.startTs + MIN) openAtStart[i] = r.state.alert !== null
+    // the first day is unscored: --day1 looks into it alone (no stray charger runs then)
+    if (r.verdict?.kind !== 'raise' || t < sc.startMs !== values.day1) continue
+    // as the eval scores it: a raise belongs to a session until 12 min after its load is gone
+    const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
+    if (i >= 0) {
+      detected[i] = true
+      continue
     }
+    const onset = r.verdict.onsetTs
+    const stepped = loads
+      .filter((l) => Math.abs(l.at(onset + MIN).powerW - l.at(onset - 3 * MIN).powerW) > ON_W)
+      .map((l) => `${l.name}${l.at(onset + MIN).powerW > l.at(onset - 3 * MIN).powerW ? '+' : '-'}`)
+    const running = loads.filter((l) => l.at(t).powerW > ON_W)
+    const v = r.verdict
+    const path = v.evidence.why.some((w) => w.includes('longer than any'))
+      ? 'outlasted'
+      : v.replacesOnsetTs !== undefined
+        ? 'second-step'
+        : v.evidence.startedUnderLoad
+          ? 'under-load'
+          : 'step'
+    falseAlerts.add(
+      `${path} stepped [${stepped.sort().join(' ')}] running [${names(running)}]`,
+      `${sc.id}@${at(t)}`,
+    )
   }
   sc.sessions.forEach((s, i) => {
     if (detected[i] || values.day1) return

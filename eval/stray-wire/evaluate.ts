@@ -6,6 +6,7 @@ import {
   initialStrayWireState,
   type StrayWireInput,
   type StrayWireParams,
+  type StrayWireResult,
 } from '../../alerts/index.ts'
 import { buildScenario } from './families.ts'
 import { DAY, type EvalRanges, MIN, type Scenario, type SessionLabel } from './scenario.ts'
@@ -44,7 +45,7 @@ export interface ScenarioResult {
 }
 
 /** A raise belongs to a session if it comes after the start and before the load is gone for 10 min. */
-const SESSION_GRACE_MS = 12 * MIN
+export const SESSION_GRACE_MS = 12 * MIN
 
 /**
  * Days the detector watches a circuit before it is scored: a detector installed on a circuit learns its
@@ -53,41 +54,53 @@ const SESSION_GRACE_MS = 12 * MIN
  */
 export const WARMUP_DAYS = 1
 
-export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = WARMUP_DAYS): ScenarioResult {
+/**
+ * The scenario's readings from the start of its warm-up through its last day, run as the alert engine runs
+ * them (stray-wire-settle.ts: a reading that moved held back until the next, dropped if a partial minute),
+ * each of the detector's results with the minute it is reached in, `t` (not the reading it is about).
+ */
+export function* replay(
+  sc: Scenario,
+  params: StrayWireParams,
+  warmupDays = WARMUP_DAYS,
+): Generator<{ t: number; result: StrayWireResult }> {
   let state = initialStrayWireState()
+  let settle = initialSettleState()
+  for (let t = sc.startMs - warmupDays * DAY; t < sc.startMs + sc.days * DAY; t += MIN) {
+    const reading = sc.inputAt(t)
+    if (!reading) continue
+    const step = detectSettled(settle, state, reading, params)
+    settle = step.settle
+    for (const result of step.results) {
+      state = result.state
+      yield { t, result }
+    }
+  }
+}
+
+export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = WARMUP_DAYS): ScenarioResult {
   const detectedTs: (number | null)[] = sc.sessions.map(() => null)
   const falseAt: number[] = []
-  const end = sc.startMs + sc.days * DAY
   // the session the open alert stands for, if any
   let open: number | null = null
   let earlyClears = 0
   let leftOpen = 0
   let warmupRaises = 0
-  // as the alert engine runs it: a reading that moved held back until the next, dropped if a partial minute
-  let settle = initialSettleState()
-  for (let t = sc.startMs - warmupDays * DAY; t < end; t += MIN) {
-    const reading = sc.inputAt(t)
-    if (!reading) continue
-    const step = detectSettled(settle, state, reading, params)
-    settle = step.settle
-    // the verdicts count from the minute they are reached in, `t`, not from the reading they are about
-    for (const r of step.results) {
-      state = r.state
-      if (r.verdict?.kind === 'clear' && open !== null) {
-        if (stillCharging(sc, sc.sessions[open]!, t)) earlyClears += 1
-        open = null
-      }
-      if (open !== null && state.alert && t >= sc.sessions[open]!.endTs + LEFT_OPEN_MS) {
-        leftOpen += 1
-        open = null
-      }
-      if (r.verdict?.kind === 'raise' && t < sc.startMs) warmupRaises += 1
-      if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
-      const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
-      open = i < 0 ? null : i
-      if (i < 0) falseAt.push(t)
-      else if (detectedTs[i] === null) detectedTs[i] = t
+  for (const { t, result: r } of replay(sc, params, warmupDays)) {
+    if (r.verdict?.kind === 'clear' && open !== null) {
+      if (stillCharging(sc, sc.sessions[open]!, t)) earlyClears += 1
+      open = null
     }
+    if (open !== null && r.state.alert && t >= sc.sessions[open]!.endTs + LEFT_OPEN_MS) {
+      leftOpen += 1
+      open = null
+    }
+    if (r.verdict?.kind === 'raise' && t < sc.startMs) warmupRaises += 1
+    if (r.verdict?.kind !== 'raise' || t < sc.startMs) continue
+    const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
+    open = i < 0 ? null : i
+    if (i < 0) falseAt.push(t)
+    else if (detectedTs[i] === null) detectedTs[i] = t
   }
   const detectMin: number[] = []
   const detectMinUnmasked: number[] = []
