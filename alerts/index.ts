@@ -32,7 +32,7 @@ export {
   type SettingsScope,
   type StoredAlert,
 } from './store.ts'
-export { SIGNATURE_KINDS } from './stray-wire-circuit-normal.ts'
+export { SIGNATURE_KINDS, type SignatureKind } from './stray-wire-circuit-normal.ts'
 export * from './stray-wire-detector.ts'
 export { createStrayWireFeedback } from './stray-wire-feedback.ts'
 export {

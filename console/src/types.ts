@@ -1,7 +1,7 @@
 // The API shapes the console reads (docs/api.md). Alerts and payloads come from domain/ (types only:
 // nothing of the server's schema library reaches the bundle).
 
-import type { SignatureKind } from '../../alerts/stray-wire-circuit-normal.ts'
+import type { SignatureKind } from '../../alerts/index.ts'
 import type { Alert, AlertTransition, AlertType, Severity } from '../../domain/alerts.ts'
 import type { DeviceKind } from '../../domain/protocol.ts'
 

@@ -4,9 +4,9 @@
 // does not know yet still reads as a sentence; times are the site's, marked with its zone when the
 // viewer's clock is another; a chart's value axis fits its widest label.
 import { describe, expect, it } from 'vitest'
+import { SIGNATURE_KINDS } from '../../alerts/index.ts'
 import type { CommandStepDetail } from '../../alerts/protective-command.ts'
 import { DEFAULT_ALERT_SETTINGS } from '../../alerts/settings.ts'
-import { SIGNATURE_KINDS } from '../../alerts/stray-wire-circuit-normal.ts'
 import type { StrayWireEvidence } from '../../alerts/stray-wire-explain.ts'
 import type { RuleDevice } from '../../alerts/types.ts'
 import { en } from '../../console/src/i18n/en.ts'
