@@ -79,10 +79,14 @@ describe('operator alerts', () => {
       got().every((r) => r.signatureOk),
       'every delivery signed',
     ).toBe(true)
-    // each key fired once and resolved once, firing first
+    // each key fired once, then resolved, firing first (what came after its resolve may be a new burst:
+    // the poll above and this read are not one instant)
     for (const key of ['influx', 'spool.full', 'spool.consumer.ingest'])
       expect(
-        told.filter((r) => r.key === key).map((r) => r.state),
+        told
+          .filter((r) => r.key === key)
+          .map((r) => r.state)
+          .slice(0, 2),
         key,
       ).toEqual(['firing', 'resolved'])
     expect(svc.printed('operator alert firing'), 'the operator alert is logged too').toBe(true)
