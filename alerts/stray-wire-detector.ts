@@ -575,12 +575,22 @@ function trackCandidate(
         params.feedback,
       )
   const pair = twoRuns || withLights !== undefined
+  // the level the load stands at: its step where it held, else the level now where it fell since (the
+  // one that stopped still ran in the step's minute)
+  const swapW =
+    cand.stepW === undefined
+      ? undefined
+      : near(nowW, cand.stepW)
+        ? cand.stepW
+        : fellToLevel(cand, nowW)
+          ? nowW
+          : undefined
   const swap =
-    known || byStep || pair || hRatio !== null || obs.source !== 'circuit' || !near(nowW, cand.stepW!)
+    known || byStep || pair || hRatio !== null || obs.source !== 'circuit' || swapW === undefined
       ? undefined
       : swappedWithRun(
           s.normal!,
-          cand.stepW!,
+          swapW,
           cand.onsetTs,
           s.baselineW!,
           params.feedback,
@@ -1051,6 +1061,30 @@ function chargerUnderBigLoad(
 
 /** A plateau whose readings spread by more than this share of its median is not one load's CC level. */
 const FLAT_SPREAD_SHARE = 0.1
+
+/**
+ * Watts only, every reading since the step still there to look at: the level fell from the step within
+ * its first readings and has stood at `nowW` since (a compressor that ran in the step's minute stopped as
+ * the new load started), not slid there (a charger's taper under it).
+ */
+function fellToLevel(cand: Candidate, nowW: number): boolean {
+  const ws = cand.recentW
+  if (cand.stepW === undefined || nowW >= cand.stepW || cand.readings !== ws.length) return false
+  const from = ws.findIndex((w) => Math.abs(w - nowW) <= LEVEL_STOOD_W)
+  if (from < 1 || from > FALL_WITHIN_READINGS || ws.length - from < 3) return false
+  // it fell into the level as a step, and stood there since
+  return (
+    ws[from - 1]! - nowW >= FALL_MIN_W && ws.slice(from).every((w) => Math.abs(w - nowW) <= LEVEL_STOOD_W)
+  )
+}
+
+/** The last fall into the level was a step of at least this (W): a taper slides a few W a minute. */
+const FALL_MIN_W = 15
+
+/** A level that stands moves by no more than this (W): meter noise and a compressor's creep over minutes. */
+const LEVEL_STOOD_W = 6
+/** The one that stopped was gone by the step's third reading (an averaging meter's partial minute). */
+const FALL_WITHIN_READINGS = 3
 
 /** Readings that spread by no more than FLAT_SPREAD_SHARE of their median (none: not flat). */
 function flat(ws: readonly number[]): boolean {

@@ -310,6 +310,36 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors stops 
     return raises(run(wattsOnly([...loads, bike], t0, 48 * 60))).filter((v) => v.ts >= day2)
   }
 
+  // a lamp (50 W) that stays on: the circuit's draw is never one compressor's alone
+  const lamp = scheduled('lamp', t0, 50, [[0, 48 * 60]])
+
+  it('takes a dehumidifier run for the dehumidifier when it starts the minute before the fridge stops', () => {
+    // one reading shows both (the step is the dehumidifier's, 228 W), the next the dehumidifier alone over
+    // a background that still holds the fridge: 153 W, a charger's size, standing since (development
+    // circuit-mixed-basic 109@02-01, 110@01-21)
+    const r = run(wattsOnly([lamp, fridge, dehumidifierWith(24 * 60 + 19.5)], t0, 48 * 60))
+    expect(raises(r).filter((v) => v.ts >= day2)).toEqual([])
+  })
+
+  it('still raises a charger of another size plugged in the minute before the fridge stops', () => {
+    const plugged = day2 + (8 * 60 + 19.5) * MIN
+    // 350 W: 275 W once the fridge is gone, neither compressor's level nor their difference
+    const raised = raisedWith([lamp, fridge, dehumidifierWith(20 * 60)], plugged, 350)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
+  })
+
+  it('raises a charger of the dehumidifier’s size plugged in the minute before the fridge stops once it outlasts its runs', () => {
+    // by watts alone the dehumidifier starting as the fridge stopped: followed as its run (90 min), raised
+    // once it outlasts the longest of them by 30 min (stray-wire-outlasted.ts). A fridge of a 50 min cycle:
+    // one running then would stand for the dehumidifier and the fridge, not for the run outlasting its own
+    const fridge50 = scheduled('fridge', t0, 75, every(50, 0.5, 20))
+    const plugged = t0 + (38 * 50 + 19.5) * MIN
+    const raised = raisedWith([lamp, fridge50, dehumidifierWith(20 * 60)], plugged, 228)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(125 * MIN)
+  })
+
   // a larger fridge (105 W): a candidate of its own as it starts, until taken for the fridge
   const bigFridge = scheduled('fridge', t0, 105, every(60, 0.5, 20))
 
