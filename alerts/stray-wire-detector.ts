@@ -68,6 +68,7 @@ import {
   compressorAfterLampLeft,
   compressorByWatts,
   compressorWithLights,
+  compressorWithLightsByWatts,
   explainedByKnownLoads,
   swappedWithRun,
 } from './stray-wire-known-loads.ts'
@@ -574,7 +575,18 @@ function trackCandidate(
         cand.onsetTs,
         params.feedback,
       )
-  const pair = twoRuns || withLights !== undefined
+  const lightsBy =
+    twoRuns || withLights || hRatio !== null || obs.source !== 'circuit'
+      ? undefined
+      : compressorWithLightsByWatts(
+          s.normal!,
+          obs.ts,
+          nowW,
+          params.utcOffsetMin,
+          cand.onsetTs,
+          params.feedback,
+        )
+  const pair = twoRuns || withLights !== undefined || lightsBy !== undefined
   // the level the load stands at: its step where it held, else the level now where it fell since (the
   // one that stopped still ran in the step's minute)
   const swapW =
@@ -628,6 +640,14 @@ function trackCandidate(
     } else if (withLights) {
       // the lights stand for one arrival a night, as when matched alone
       noteMatch(s.normal!, withLights, obs.ts)
+    } else if (lightsBy) {
+      noteMatch(s.normal!, lightsBy.lights, obs.ts)
+      noteMatch(s.normal!, lightsBy.compressor, obs.ts)
+      // the run is followed over a background that holds the lights
+      const backgroundW = s.baselineW!
+      s.baselineW = backgroundW + nowW - lightsBy.compressor.levelW
+      watchRun(s, lightsBy.compressor, cand, lightsBy.compressor.levelW)
+      s.baselineW = backgroundW
     }
     s.candidate = null
     s.normal!.episode = null

@@ -92,6 +92,34 @@ export function compressorWithLights(
   return undefined
 }
 
+/**
+ * Watts only: one of the circuit's regular compressors and its lights at their hour, arrived together
+ * (the fridge starting in the minute the banks came on at dusk): what is left once the compressor, as
+ * learned, is taken out matches the lights, in their window and not already on, and the compressor is
+ * not followed as a run that started before (one run at a time). Returns both: the compressor is
+ * followed as its run, so a charger of the sum is raised once it outlasts it.
+ */
+export function compressorWithLightsByWatts(
+  n: CircuitNormal,
+  ts: number,
+  levelW: number,
+  utcOffsetMin: number,
+  arrivedTs: number,
+  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+): { compressor: LoadSignature; lights: LoadSignature } | undefined {
+  for (const a of n.signatures) {
+    if (a.kind !== 'compressor' || a.source !== 'learned' || a.count < RECURRING_RUNS) continue
+    if (a.harmonicRatio !== null || feedback?.forget.includes(a.id)) continue
+    // one run at a time: a compressor followed as its run since before the arrival runs already
+    if ((n.watches ?? []).some((w) => w.signatureId === a.id && w.onsetTs < arrivedTs)) continue
+    const restW = levelW - a.levelW
+    if (restW <= 0) continue
+    const lights = matchSignature(n, ts, restW, null, utcOffsetMin, feedback, undefined, arrivedTs)
+    if (lights?.kind === 'lights') return { compressor: a, lights }
+  }
+  return undefined
+}
+
 /** Creep of both compressors' levels (a few % each) and meter error; harmonic VA is noisier. */
 const COMBO_SHARE = 0.06
 const COMBO_H_SHARE = 0.08

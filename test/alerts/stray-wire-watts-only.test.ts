@@ -223,6 +223,60 @@ describe('detectStrayWire on a watts-only circuit: a lamp beside one of its comp
   })
 })
 
+describe('detectStrayWire on a watts-only circuit: one of its compressors starts as its lights come on at dusk', () => {
+  // a fridge (105 W) runs 20 min of every 50, learned as this circuit's compressor; lights (70 W) are on
+  // 17:30–06:30, learned as its lights on the first nights; a lamp (30 W) stays on. On the third evening
+  // a fridge run starts in the minute the lights come on: one step of 175 W, matching neither alone
+  // (development circuit-mixed-basic 96@01-28T18:25, 41@01-20T18:04: the fridge with the LED banks)
+  const t0 = local('2026-01-05T12:00:00')
+  const dusk = 5.5 * 60 + 0.5
+  const evening = t0 + (2 * 1440 + dusk) * MIN
+  const lights = scheduled(
+    'lights',
+    t0,
+    70,
+    [0, 1, 2].map((d): [number, number] => [d * 1440 + dusk, d * 1440 + 18.5 * 60]),
+  )
+  const lamp = scheduled('lamp', t0, 30, [[0, 3 * 1440]])
+  // none of the first evenings' runs near the lights' step, so that they are learned apart
+  const runs: [number, number][] = []
+  for (let m = 0.5; m < 3 * 1440; m += 50)
+    if (![0, 1, 2].some((d) => m > d * 1440 + dusk - 25 && m < d * 1440 + dusk + 25)) runs.push([m, m + 20])
+  const minutes = 3 * 1440 - 200
+  const raisedWith = (loads: LoadModel[], ccPowerW: number) => {
+    const bike = chargerSession(charger(evening, { chemistry: 'lithium', ccPowerW, ccRise: 0.02 }))
+    return raises(run(wattsOnly([lamp, lights, ...loads, bike], t0, minutes))).filter((v) => v.ts >= evening)
+  }
+
+  it('takes the step for the fridge’s run and the lights', () => {
+    const fridge = scheduled('fridge', t0, 105, [...runs, [2 * 1440 + dusk, 2 * 1440 + dusk + 20]])
+    const r = run(wattsOnly([lamp, lights, fridge], t0, minutes))
+    expect(raises(r).filter((v) => v.ts >= evening)).toEqual([])
+  })
+
+  it('raises a charger of the fridge’s size plugged in as the lights come on once it outlasts its runs', () => {
+    // followed as the fridge's run: raised once it holds 30 min past its longest (20 min)
+    const raised = raisedWith([scheduled('fridge', t0, 105, runs)], 105)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - evening).toBeLessThanOrEqual(55 * MIN)
+  })
+
+  it('raises a charger of the fridge’s size plugged in as the lights come on at once while the fridge runs', () => {
+    // the fridge started 5 min before (followed as its run since): one run at a time, the step is not its
+    // start (development circuit-mixed-basic 14@01-22T18:00, the dehumidifier running)
+    const fridge = scheduled('fridge', t0, 105, [...runs, [2 * 1440 + dusk - 5, 2 * 1440 + dusk + 15]])
+    const raised = raisedWith([fridge], 105)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - evening).toBeLessThanOrEqual(15 * MIN)
+  })
+
+  it('still raises a charger of another size plugged in as the lights come on', () => {
+    const raised = raisedWith([scheduled('fridge', t0, 105, runs)], 150)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - evening).toBeLessThanOrEqual(15 * MIN)
+  })
+})
+
 describe('detectStrayWire on a watts-only circuit: its lights go off at dawn as one of its compressors starts', () => {
   // a dehumidifier (200 W) runs 70 min of every 192 since two days before, learned as this circuit's
   // compressor; two banks of lights (36 W each) are on from 17:30 and go off at 06:06 and 06:08. On the
