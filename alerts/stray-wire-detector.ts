@@ -127,6 +127,7 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     prev2W: state.prev2W,
     fallRun: state.fallRun,
     prevBig: state.prevBig,
+    prev2Big: state.prev2Big,
     bigSinceTs: state.bigSinceTs,
     bigMaxW: state.bigMaxW,
     motorRiseTs: state.motorRiseTs,
@@ -198,6 +199,7 @@ export function detectStrayWire(
   s.prev2W = s.prevW
   if (c.cls === 'big' && !s.prevBig) s.bigSinceTs = obs.ts
   if (c.cls === 'big') s.bigMaxW = s.prevBig ? Math.max(s.bigMaxW ?? 0, c.excessW) : c.excessW
+  s.prev2Big = s.prevBig
   s.prevBig = c.cls === 'big'
   s.prevW = obs.unexplainedW
   s.prevH = obs.harmonicVA

@@ -54,6 +54,10 @@ export function sawStep(s: StrayWireState, obs: Observation, params: StrayWirePa
   // an undistorted level found when a heater or cleaner stops arrived under it if it was not there
   // before it came on, and is of a charger's size (domain.md: its step shows in real power)
   if (s.prevBig) return !pfc || stepUnderBigLoad(s, obs) || newSinceBigLoad(s, obs, params)
+  // an undistorted step may have begun in the minute after a big load went off (on an averaging meter
+  // the big load's last minute and the charger's first are both partial): the rest of it rose into this
+  // reading, and the step is what is new since before the big load came on
+  if (pfc && afterBigEdge(s, obs) && newSinceBigLoad(s, obs, params)) return true
   if (cameInPieces(s, obs)) return false
   const before = s.prev2W === null || loadOfItsOwn(s, obs, params) ? s.prevW : Math.min(s.prevW, s.prev2W)
   const stepW = obs.unexplainedW - before
@@ -100,6 +104,10 @@ function cameInPieces(s: StrayWireState, obs: Observation): boolean {
     h[n - 2]! - h[n - 3]! >= PIECE_MIN_VA
   )
 }
+
+/** The reading before this one was the first after a big load and below this one: partial, or a lamp. */
+const afterBigEdge = (s: StrayWireState, obs: Observation): boolean =>
+  s.prev2Big === true && s.prevW !== null && s.prevW < obs.unexplainedW
 
 /** A level of an active-PFC charger's size that was not there before the big load came on. */
 function newSinceBigLoad(s: StrayWireState, obs: Observation, params: StrayWireParams): boolean {

@@ -209,6 +209,11 @@ export interface StrayWireState {
   fallRun?: number
   /** The previous reading was masked by a big load, under which a step cannot be seen. */
   prevBig: boolean
+  /**
+   * The reading before the previous one was: the previous one may be the first after the big load
+   * went off, partial on an averaging meter. Optional so states persisted before it load.
+   */
+  prev2Big?: boolean
   /** When the current or last run of big-load readings began: a charger found after it may predate it. */
   bigSinceTs?: number | null
   /** The largest excess over the background in that run, W. */

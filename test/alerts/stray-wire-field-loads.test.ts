@@ -1198,3 +1198,29 @@ describe('LED banks going off in the first minutes of a charger, on a circuit wi
     raisedOnceWithin(runKnowing(known, [banks, bike], t0, 120), onset, 15)
   })
 })
+
+describe('an active-PFC charger plugged in the minute after a heater went off, on a meter that averages the minute', () => {
+  // development scenarios 28 and 140 of circuit-mixed-stray: beside LED banks and a lamp, a heater goes off
+  // late in a minute and a charger (134 W, 158 W) plugs in within the next. Averaged over three instants,
+  // the heater's last minute and the charger's first are both partial: the step over the reading before it
+  // is only the rest of the charger's, less than most of its excess, and it was never followed
+  const t0 = local('2026-01-14T17:30:00')
+  const evening = lampsAndBanks(t0, 24, 74, 120)
+  const heater = spans('electric-heater', t0, 1000, 0.99, 3, [[20, 52.9]])
+  const onset = t0 + 53.6 * MIN
+  const averaged = (loads: LoadModel[]) =>
+    run(circuitSeries([...evening, heater, ...loads], { fromMs: t0, minutes: 120, samples: 3 }))
+
+  it('raises it, measured over what stood before the heater came on', () => {
+    raisedOnceWithin(averaged([chargerSession(pfcCharger(onset, 140))]), onset, 15)
+  })
+
+  it('still raises a charger of a fridge’s or a dehumidifier’s size there', () => {
+    raisedOnceWithin(averaged([chargerSession(pfcCharger(onset, 120))]), onset, 15)
+    raisedOnceWithin(averaged([chargerSession(pfcCharger(onset, 260))]), onset, 15)
+  })
+
+  it('raises nothing for the heater beside the lamp and banks alone', () => {
+    expect(raises(averaged([]))).toEqual([])
+  })
+})
