@@ -85,6 +85,7 @@ import {
   type StrayWireState,
   type StrayWireVerdict,
 } from './stray-wire-types.ts'
+import { chargerArrivedUnderBig, followBigLevel } from './stray-wire-under-heater.ts'
 
 export * from './stray-wire-types.ts'
 
@@ -137,6 +138,15 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     preBigSteady: state.preBigSteady,
     bigStepW: state.bigStepW,
     bigStepTs: state.bigStepTs,
+    bigLevel: state.bigLevel && {
+      ...state.bigLevel,
+      pending: state.bigLevel.pending && { ...state.bigLevel.pending },
+    },
+    arrivedUnderBig: state.arrivedUnderBig && {
+      ...state.arrivedUnderBig,
+      from: { ...state.arrivedUnderBig.from },
+      to: { ...state.arrivedUnderBig.to },
+    },
     beside: state.beside,
     lampRise: state.lampRise,
     otherRun: state.otherRun,
@@ -183,9 +193,17 @@ export function detectStrayWire(
   // a candidate this reading drops still stood in the reading before it: that reading held it
   const tracked = s.candidate !== null || s.alert !== null
   const outlasted = followWatches(s, obs, c.cls === 'big', !s.alert)
+  const under = s.alert || outlasted ? undefined : arrivedUnderHeater(s, obs, params)
   if (s.alert) verdict = trackAlert(s, obs, c, params, input)
   else if (outlasted) verdict = raiseOutlasted(s, outlasted, obs, input, params)
-  else verdict = trackCandidate(s, obs, c, params, input)
+  else if (under) {
+    // a charger plugged in under a heater that went off since: the step seen on top of it, over what the
+    // circuit holds now without it (what else came or went under the heater stays background)
+    rebase(s, under.w, under.h, under.q)
+    s.normal.episode = null
+    begin(s, obs, under.step)
+    s.candidate!.onsetTs = under.ts
+  } else verdict = trackCandidate(s, obs, c, params, input)
 
   // a candidate dropped for any other reason than its load leaving teaches nothing
   if (!s.candidate && !s.alert) s.normal.episode = null
@@ -194,6 +212,7 @@ export function detectStrayWire(
     noteSteps(s.normal, obs.ts, obs.unexplainedW, obs.harmonicVA, s.prevW, params.utcOffsetMin)
   s.lastTs = obs.ts
   if (c.cls === 'big') noteBigRun(s, obs, params, tracked || s.candidate !== null || s.alert !== null)
+  followBigLevel(s, obs, c.cls === 'big', params)
   noteLampRise(s, obs, c)
   s.fallRun = s.prevW !== null && obs.unexplainedW < s.prevW - SLIDE_MIN_W ? (s.fallRun ?? 0) + 1 : 0
   s.prev2W = s.prevW
@@ -1212,6 +1231,14 @@ function smallSteadyLevel(
 }
 
 const SMALL_STEADY_READINGS = 5
+
+/**
+ * The step a charger made under a heater that went off in the last readings (stray-wire-under-heater.ts),
+ * where nothing is followed.
+ */
+function arrivedUnderHeater(s: StrayWireState, obs: Observation, params: StrayWireParams) {
+  return s.candidate ? undefined : chargerArrivedUnderBig(s, obs, params)
+}
 
 /** A candidate for the load `c` stands for, and the episode the circuit's normal learns it from. */
 function begin(s: StrayWireState, obs: Observation, c: Classified): void {

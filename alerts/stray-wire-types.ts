@@ -241,6 +241,33 @@ export interface StrayWireState {
   bigStepW?: number | null
   bigStepTs?: number | null
   /**
+   * Where the meter reports PF and THD, the level a big load's run holds (mean of its last readings: W,
+   * harmonic and reactive VA), a new level's first reading, and readings that held neither
+   * (stray-wire-under-heater.ts). Optional so states persisted before it load.
+   */
+  bigLevel?: {
+    w: number
+    h: number
+    q: number
+    n: number
+    swings: number
+    /** The run's first reading over the one before it was a resistive load's (a heater's). */
+    resistive: boolean
+    pending?: { w: number; h: number; q: number; ts: number }
+  }
+  /**
+   * A charger-sized step to a new level that held inside a steady big load (W, harmonic and reactive VA,
+   * when it came), and when the big load went off. Optional so states persisted before it load.
+   */
+  arrivedUnderBig?: {
+    from: { w: number; h: number; q: number }
+    to: { w: number; h: number; q: number; n: number }
+    ts: number
+    /** The level it stepped to is still the run's. */
+    current: boolean
+    endTs?: number
+  }
+  /**
    * Rises taken into the background while a candidate or alert is followed (lights, a compressor beside
    * it), the last few: W, and harmonic and reactive VA where the meter reports them. Each is taken out
    * again when a fall of its size comes. Optional so states persisted before it load.

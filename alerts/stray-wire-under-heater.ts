@@ -1,0 +1,128 @@
+// A charger plugged in under a heater, where the meter reports PF and THD. A heater's element holds its
+// watts within ~2 % from minute to minute, so a step of a charger's size to a level that holds on top of it
+// is a load arriving (real, reactive and harmonic current each add across loads). When the heater goes off
+// and the circuit stands that step over the reading before the heater came on, the step is measured there,
+// outside the heater's noise, and where it is an active-PFC charger's, it is a candidate from then on.
+import { type Classified, classify, type Observation } from './stray-wire-classify.ts'
+import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
+
+const MIN = 60_000
+
+/** A heater's minute-to-minute spread (±2 %) with meter margin; a cleaner's motor swings by ±12 %. */
+const HOLD_SHARE = 0.035
+const HOLD_MIN_W = 10
+/** Readings that neither held the level nor a new one: more than this in a run is no heater's. */
+const MAX_SWINGS = 2
+/** Readings a level's mean is taken over at most (it follows a heater's slow drift). */
+const LEVEL_READINGS = 8
+/**
+ * How long after the big load went off the level left is looked at: an averaging meter's partial minute
+ * of its edge, then the first whole minute, and the one after it that holds its level.
+ */
+const AFTER_BIG_MS = 2.5 * MIN
+
+/** A heater's harmonic (supply distortion, ~4 %) and reactive current (PF ~0.99) per W, with margin. */
+const RESISTIVE_MAX_H_PER_W = 0.1
+const RESISTIVE_MAX_Q_PER_W = 0.25
+/**
+ * Inside a big load's run: the level it holds, and the last charger-sized step up to a new level that held
+ * for two readings (an averaging meter splits a step over two at most), measured between the two levels'
+ * means (W, harmonic and reactive VA). A step down of its size (within 15 %) takes it back. Only under a
+ * resistive load that holds its watts (a heater): under a cleaner, two readings in a row may agree by
+ * chance. Once the big load goes off, the step waits a few readings for `chargerArrivedUnderBig`.
+ */
+export function followBigLevel(
+  s: StrayWireState,
+  obs: Observation,
+  big: boolean,
+  params: StrayWireParams,
+): void {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || obs.reactiveVA === null) {
+    s.bigLevel = undefined
+    s.arrivedUnderBig = undefined
+    return
+  }
+  const now = { w: obs.unexplainedW, h: obs.harmonicVA, q: obs.reactiveVA }
+  if (!big) {
+    s.bigLevel = undefined
+    const a = s.arrivedUnderBig
+    if (a && a.endTs === undefined) a.endTs = obs.ts
+    else if (a && obs.ts - a.endTs! > AFTER_BIG_MS) s.arrivedUnderBig = undefined
+    return
+  }
+  const level = s.bigLevel
+  if (!s.prevBig || !level) {
+    const dW = s.prevW === null ? 0 : now.w - s.prevW
+    const resistive =
+      dW > 0 &&
+      s.prevH !== null &&
+      s.prevQ !== null &&
+      s.prevQ !== undefined &&
+      now.h - s.prevH <= RESISTIVE_MAX_H_PER_W * dW &&
+      Math.abs(now.q - s.prevQ) <= RESISTIVE_MAX_Q_PER_W * dW
+    s.bigLevel = { ...now, n: 1, swings: 0, resistive }
+    s.arrivedUnderBig = undefined
+    return
+  }
+  const a = s.arrivedUnderBig
+  const holds = (w: number, l: number): boolean => Math.abs(w - l) <= Math.max(HOLD_MIN_W, HOLD_SHARE * l)
+  if (holds(now.w, level.w)) {
+    const n = Math.min(level.n + 1, LEVEL_READINGS)
+    level.w += (now.w - level.w) / n
+    level.h += (now.h - level.h) / n
+    level.q += (now.q - level.q) / n
+    level.n = n
+    level.pending = undefined
+    if (a?.current) a.to = { w: level.w, h: level.h, q: level.q, n: level.n }
+    return
+  }
+  const p = level.pending
+  if (!p || !holds(now.w, p.w)) {
+    if (p) level.swings += 1
+    level.pending = { ...now, ts: obs.ts }
+    return
+  }
+  // a new level held: the step is between the two levels
+  const to = { w: (p.w + now.w) / 2, h: (p.h + now.h) / 2, q: (p.q + now.q) / 2, n: 2 }
+  const stepW = to.w - level.w
+  const steadyRun = level.resistive && level.n >= 2 && level.swings <= MAX_SWINGS
+  s.bigLevel = { ...to, swings: level.swings, resistive: level.resistive }
+  if (a) a.current = false
+  if (stepW < 0 && a && Math.abs(-stepW - (a.to.w - a.from.w)) <= Math.max(15, 0.15 * (a.to.w - a.from.w)))
+    s.arrivedUnderBig = undefined
+  else if (steadyRun && stepW >= params.minStepW && stepW <= params.maxChargerW)
+    s.arrivedUnderBig = { from: { w: level.w, h: level.h, q: level.q }, to, ts: p.ts, current: true }
+  else if (!steadyRun) s.arrivedUnderBig = undefined
+}
+
+/**
+ * The big load went off, the circuit holds its level from the reading before (past the partial minute of
+ * the big load's edge), and it stands that step over the reading just before the big load came on: nothing
+ * else came or went under it. Where that step, measured over that reading (outside the heater's noise: a
+ * meter's PF in two decimals moves a heater's reactive VA by tens of var from one reading to the next), is
+ * an active-PFC charger's (its watts and no harmonic or reactive current to speak of), that reading is the
+ * background and the step the charger; rectifiers show through a heater by their harmonic current and are
+ * found so (stray-wire-detector.ts). Returns the background and the step over it, with when it came.
+ */
+export function chargerArrivedUnderBig(
+  s: StrayWireState,
+  obs: Observation,
+  params: StrayWireParams,
+): { w: number; h: number; q: number; step: Classified; ts: number } | undefined {
+  const a = s.arrivedUnderBig
+  if (!a || a.endTs === undefined || s.prevBig || obs.harmonicVA === null || obs.reactiveVA === null) return
+  if (s.prevW === null || Math.abs(obs.unexplainedW - s.prevW) > Math.max(8, 0.04 * obs.unexplainedW)) return
+  s.arrivedUnderBig = undefined
+  const stepW = a.to.w - a.from.w
+  const { preBigW, preBigH, preBigQ } = s
+  const before =
+    preBigW !== null && preBigW !== undefined && preBigH !== null && preBigH !== undefined
+      ? { w: preBigW, h: preBigH, q: preBigQ ?? null }
+      : undefined
+  if (before === undefined || before.q === null) return
+  if (Math.abs(obs.unexplainedW - before.w - stepW) > Math.max(15, 0.1 * stepW)) return
+  const { w, h, q } = before
+  const step = classify(obs, w, h, params, q)
+  if (step.cls !== 'charger' || !step.pfc || step.excessW > params.maxChargerW) return
+  return { w, h, q, step, ts: a.ts }
+}
