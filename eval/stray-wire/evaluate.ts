@@ -39,6 +39,10 @@ export interface ScenarioResult {
    * charger runs then: each is a false alert a newly installed meter would page a crew for.
    */
   warmupRaises: number
+  /** Sessions that began in the first scored day, those missed, and false alerts that day (`firstDay`). */
+  firstDaySessions: number
+  firstDayMissed: number
+  firstDayFalseAlerts: number
   /** ms of false raises and missed session starts, for debugging. */
   falseAt: number[]
   missedAt: number[]
@@ -130,6 +134,9 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
     earlyClears,
     leftOpen,
     warmupRaises,
+    firstDaySessions: sc.sessions.filter((x) => x.startTs < sc.startMs + DAY).length,
+    firstDayMissed: missedAt.filter((t) => t < sc.startMs + DAY).length,
+    firstDayFalseAlerts: falseAt.filter((t) => t < sc.startMs + DAY).length,
     falseAt,
     missedAt,
   }
@@ -189,13 +196,15 @@ export interface EvalSet {
   seeds: readonly number[]
   days: number
   ranges: EvalRanges
+  /** Days the detector watches each circuit before it is scored (WARMUP_DAYS; 0: a newly installed meter). */
+  warmupDays?: number
 }
 
 export function runEvalSet(set: EvalSet, params: StrayWireParams): ScenarioResult[] {
   const results: ScenarioResult[] = []
   for (const family of set.families) {
     for (const seed of set.seeds)
-      results.push(runScenario(buildScenario(family, seed, set.days, set.ranges), params))
+      results.push(runScenario(buildScenario(family, seed, set.days, set.ranges), params, set.warmupDays))
   }
   return results
 }
@@ -241,6 +250,30 @@ export function score(results: readonly ScenarioResult[]): Score {
     earlyClears: results.reduce((n, r) => n + r.earlyClears, 0),
     leftOpen: results.reduce((n, r) => n + r.leftOpen, 0),
     warmupRaises: results.reduce((n, r) => n + r.warmupRaises, 0),
+  }
+}
+
+/**
+ * The first scored day apart from the days after it: with no warm-up (`EvalSet.warmupDays` 0) that is a
+ * newly installed meter's first day, chargers, heaters and cleaners included, before the detector has
+ * learned anything of its circuit.
+ */
+export function firstDay(results: readonly ScenarioResult[]): {
+  sessions: number
+  recall: number | null
+  falseAlerts: number
+  laterRecall: number | null
+  laterFalseAlerts: number
+} {
+  const sum = (f: (r: ScenarioResult) => number) => results.reduce((n, r) => n + f(r), 0)
+  const sessions = sum((r) => r.firstDaySessions)
+  const later = sum((r) => r.sessions - r.firstDaySessions)
+  return {
+    sessions,
+    recall: sessions === 0 ? null : 1 - sum((r) => r.firstDayMissed) / sessions,
+    falseAlerts: sum((r) => r.firstDayFalseAlerts),
+    laterRecall: later === 0 ? null : 1 - sum((r) => r.missedAt.length - r.firstDayMissed) / later,
+    laterFalseAlerts: sum((r) => r.falseAlerts - r.firstDayFalseAlerts),
   }
 }
 

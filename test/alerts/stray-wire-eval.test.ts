@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
-import { GOALS, runEvalSet, runScenario, score } from '../../eval/stray-wire/evaluate.ts'
+import { firstDay, GOALS, runEvalSet, runScenario, score } from '../../eval/stray-wire/evaluate.ts'
 import { buildScenario, FAMILIES, FAMILY_GROUPS } from '../../eval/stray-wire/families.ts'
 import { DEV_RANGES, HELD_OUT_RANGES, MIN } from '../../eval/stray-wire/scenario.ts'
 
@@ -63,6 +63,17 @@ describe('the unscored first day', () => {
     expect(r.warmupRaises).toBeGreaterThanOrEqual(1)
     expect(r.falseAt.every((t) => t >= sc.startMs)).toBe(true)
   })
+
+  it('is scored for a newly installed meter (no warm-up): that raise is its first day’s false alert', () => {
+    const sc = buildScenario('circuit-mixed-basic', 1, 3, DEV_RANGES)
+    const r = runScenario(sc, DEFAULT_STRAY_WIRE_PARAMS, 0)
+    expect(r.warmupRaises).toBe(0)
+    expect(r.firstDayFalseAlerts).toBeGreaterThanOrEqual(1)
+    const d = firstDay([r])
+    expect(d.falseAlerts).toBe(r.firstDayFalseAlerts)
+    expect(d.falseAlerts + d.laterFalseAlerts).toBe(r.falseAlerts)
+    expect(d.sessions).toBe(r.firstDaySessions)
+  })
 })
 
 describe('the meters of the evaluation sets', () => {
@@ -110,6 +121,20 @@ describe('the evaluation scripts’ command lines', () => {
     expect(r.stderr).toContain(message)
     expect(r.stderr).toContain('Usage: npm run eval:stray-wire')
     expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('main.ts --new-meter scores no warm-up day and prints the first day apart', () => {
+    const r = runScript('main.ts', [
+      '--set',
+      'dev',
+      '--families',
+      'circuit-mixed-basic',
+      '--scenarios',
+      '1',
+      '--new-meter',
+    ])
+    expect(r.stdout).toContain('a newly installed meter: its first day, then the days after it')
+    expect(r.stdout).toMatch(/circuit-mixed-basic +first day .*, +[1-9]\d* FA; after it/)
   })
 
   it('prints the usage for --help, exit 0', () => {
