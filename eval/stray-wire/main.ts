@@ -133,7 +133,7 @@ function report(title: string, set: EvalSet): boolean {
       ' early: alerts cleared while their charger still drew half its early draw (circuits);' +
       ' left: alerts still open 30 min after their charger stopped drawing;' +
       ' day1: raises in the unscored first day, before anything of the circuit is learned (no charger runs' +
-      ' then: each is a false alert on a newly installed meter)',
+      ' then: each is a false alert on a newly installed meter; 0 with --new-meter, which scores that day)',
   )
   const ok = meetsGoalsInView(total)
   console.log(

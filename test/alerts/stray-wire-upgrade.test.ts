@@ -47,6 +47,10 @@ function asPreviousVersion(s: StrayWireState): StrayWireState {
   // nor the loads followed beside a candidate or alert, nor a fall taken beside a young candidate
   delete old.beside
   if (old.candidate) delete old.candidate.fell
+  // nor the level a heater's run holds and a step seen on top of it, nor a big load two readings back
+  delete old.bigLevel
+  delete old.arrivedUnderBig
+  delete old.prev2Big
   // nor loads taken for a compressor followed to their end, nor its runs' lengths
   if (old.normal) {
     delete old.normal.watches
