@@ -89,7 +89,8 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
   // step is followed only as this circuit's own low-PF LED banks switching at their hour, and off again
   if (Math.abs(dH) >= 0.5 * Math.abs(dW)) {
     if (dW < 0) takeBackOff(s, dW, dH)
-    else if (knownBanksOn(s, obs, dW, dH, params)) follow(s, dW, dH, dQ)
+    else if (knownBanksOn(s, obs, dW, dH, params) || banksUnderAlert(s, obs, dW, params))
+      follow(s, dW, dH, dQ)
     else {
       // or the second of two banks a minute apart: the two readings' rise together is the banks
       const two = twoMinuteRise(s, obs)
@@ -157,6 +158,22 @@ function knownBanksOn(
   // their own watts and harmonic share: not any load with their harmonic current (a second charger)
   return sig?.kind === 'lights' && sig.window !== null && levelMatches(sig, dW, dH / dW)
 }
+
+/**
+ * A distorted rise under an open alert smaller than any charger's step: LED banks switching on beside the
+ * charger, whatever the circuit has learned of them yet (a new meter's first evening). Left in the
+ * excess, their harmonic current passes for the charger's after it leaves and holds the alert open all
+ * night. A charger plugged in beside it steps by more (minStepW) and is watched as a second step.
+ */
+function banksUnderAlert(s: StrayWireState, obs: Observation, dW: number, params: StrayWireParams): boolean {
+  const a = s.alert
+  if (a === null || a.pfc || dW < BANKS_MIN_W || dW >= params.minStepW) return false
+  // over all the charger ever drew: not its own current coming back after a dip
+  return obs.unexplainedW - s.baselineW! > a.peakW + 0.5 * dW
+}
+
+/** The least distorted rise taken for LED banks under an open alert (smaller: a charger's noise). */
+const BANKS_MIN_W = 15
 
 const round1 = (x: number): number => Math.round(x * 10) / 10
 

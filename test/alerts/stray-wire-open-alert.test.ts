@@ -330,3 +330,41 @@ describe('an alert beside the circuit’s low-PF LED banks that switch on at dus
     clearsSoon([spans('led-banks', t0, 40, 0.55, 130, nights), spans('led-banks', t0, 40, 0.55, 130, later)])
   })
 })
+
+describe('an alert on a new meter when LED banks it has not learned yet switch on beside the charger', () => {
+  // the meter's first evening: a lithium charger (210 W, PF 0.66) plugged in at 18:00, low-PF LED banks
+  // (64 W, PF 0.57, THD 105 %) switching on at 18:14 beside it, nothing of the circuit learned yet. Left in
+  // the alert's excess, the banks' harmonic current passed for the charger's after it left and held the
+  // alert open all night (development scenario 16 of circuit-led-stray)
+  const t0 = local('2026-01-05T17:00:00')
+  const banks = spans('led-banks', t0, 64, 0.57, 105, [[74, 14 * 60]])
+  const at = t0 + 60.5 * MIN
+  const p = charger(at, {
+    chemistry: 'lithium',
+    ccPowerW: 210,
+    powerFactor: 0.66,
+    ccMin: 240,
+    taperMin: 60,
+    totalMin: 330,
+  })
+
+  it('takes the banks into the background and clears within 30 min of the charger stopping', () => {
+    const r = run(circuitSeries([banks, chargerSession(p)], { fromMs: t0, minutes: 14 * 60 }))
+    expect(raises(r)).toHaveLength(1)
+    expect(clears(r)).toHaveLength(1)
+    expect(clears(r)[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(30 * MIN)
+    // not while it charged on in constant current
+    expect(clears(r)[0]!.ts).toBeGreaterThan(at + 240 * MIN)
+  })
+
+  it('still raises a charger of a fridge’s size plugged in beside the open alert', () => {
+    const secondAt = t0 + 150.5 * MIN
+    const second = charger(secondAt, { chemistry: 'lithium', ccPowerW: 120, ccMin: 240, seed: 9 })
+    const r = run(
+      circuitSeries([banks, chargerSession(p), chargerSession(second)], { fromMs: t0, minutes: 8 * 60 }),
+    )
+    const again = raises(r).find((v) => v.onsetTs >= secondAt - MIN)
+    if (again?.kind !== 'raise') throw new Error('the second charger was not raised')
+    expect(again.ts - secondAt).toBeLessThanOrEqual(15 * MIN)
+  })
+})
