@@ -39,6 +39,7 @@ import {
   charger,
   circuitSeries,
   clears,
+  heaterEvening,
   knowing,
   learnedSignature,
   local,
@@ -698,17 +699,11 @@ describe('an active-PFC charger plugged in under a cycling heater, after LED ban
   // and 18:20, while the heater is off, so the background never takes them in before it comes on again;
   // an active-PFC lithium charger (200 W) plugged in at 18:47 under the heater
   const t0 = local('2026-01-05T16:30:00')
-  const dehumidifier = spans('dehumidifier', t0, 300, 0.78, 10, [[0, 300]])
-  const heater = spans('electric-heater', t0, 1140, 1, 3, [
-    [86, 109],
-    [119, 143],
-    [153, 176],
-  ])
   const bank1 = spans('led-banks', t0, 50, 0.55, 130, [[109, 300]])
   const bank2 = spans('led-banks', t0, 50, 0.55, 130, [[110, 300]])
   const onset = local('2026-01-05T18:47:30')
   const pfc = chargerSession(pfcCharger(onset, 200))
-  const loads = [dehumidifier, heater, bank1, bank2]
+  const loads = [...heaterEvening(t0), bank1, bank2]
 
   it('is raised in the heater’s next pause, by its step over the reading before the heater came on', () => {
     const r = run(circuitSeries([...loads, pfc], { fromMs: t0, minutes: 300 }))

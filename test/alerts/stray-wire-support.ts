@@ -159,6 +159,21 @@ export function spans(
 }
 
 /**
+ * An evening from `t0` (16:30) on a circuit with a dehumidifier (300 W, PF 0.78, THD 10 %) running all
+ * along and a 1.14 kW heater cycling 17:56–18:19, 18:29–18:53 and 19:03–19:26 (minutes 86–176).
+ */
+export function heaterEvening(t0: number): LoadModel[] {
+  return [
+    spans('dehumidifier', t0, 300, 0.78, 10, [[0, 300]]),
+    spans('electric-heater', t0, 1140, 1, 3, [
+      [86, 109],
+      [119, 143],
+      [153, 176],
+    ]),
+  ]
+}
+
+/**
  * A basement dehumidifier (1–3 h on, 0.5–2 h off) or a fridge (12–45 min on, 20–60 off) cycling between
  * `fromMs` and `toMs`, each run creeping up a few % (domain.md "More of the real world"); `o` overrides.
  */

@@ -3,7 +3,7 @@
 // standing level (a lamp went off in the minute before it).
 import { describe, expect, it } from 'vitest'
 import { chargerSession } from '../../simulators/physics/charger.ts'
-import { circuitSeries, local, pfcCharger, raises, run, spans } from './stray-wire-support.ts'
+import { circuitSeries, heaterEvening, local, pfcCharger, raises, run, spans } from './stray-wire-support.ts'
 
 describe('an active-PFC charger plugged in under a heater, after LED banks and a lamp came on between its runs', () => {
   // development scenario 6 of circuit-mixed-stray, 01-12: a dehumidifier (300 W, PF 0.78) all evening; a
@@ -12,15 +12,9 @@ describe('an active-PFC charger plugged in under a heater, after LED banks and a
   // motion lamp (18 W) 18:20–18:27:30, gone in the minute before the heater; an active-PFC lithium charger
   // (200 W) plugged in at 18:47:30 under the heater. Readings average 3 instants a minute.
   const t0 = local('2026-01-05T16:30:00')
-  const dehumidifier = spans('dehumidifier', t0, 300, 0.78, 10, [[0, 300]])
-  const heater = spans('electric-heater', t0, 1140, 1, 3, [
-    [86, 109],
-    [119, 143],
-    [153, 176],
-  ])
   const bank = spans('led-banks', t0, 84, 0.57, 130, [[109.5, 300]])
   const lamp = spans('lights-motion', t0, 18, 0.93, 15, [[110, 117.5]])
-  const loads = [dehumidifier, heater, bank, lamp]
+  const loads = [...heaterEvening(t0), bank, lamp]
   const series = (extra: typeof loads) =>
     circuitSeries([...loads, ...extra], { fromMs: t0, minutes: 300, samples: 3 })
 
