@@ -46,7 +46,7 @@ export interface TaughtFrom {
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null)
 const MIN = 60_000
 
-/** Lights a crew named stay on for the evening after the alert's hour. */
+/** Lights a crew named stay on for the evening after they came on. */
 const TAUGHT_LIGHTS_HOURS = 12
 
 export function createStrayWireFeedback(db: AlertsDb) {
@@ -84,7 +84,12 @@ export function createStrayWireFeedback(db: AlertsDb) {
       const levelW = num(e.levelW) ?? num(from.lastValue)
       if (levelW === null || levelW <= 0)
         throw new RangeError(`alert ${from.alertId} carries no load level to learn from`)
-      const local = Math.floor(from.raisedAt / MIN) + utcOffsetMin
+      // the load came on heldMin before the raise (explainRaise): a crew's lights are on from then, so a
+      // window from the raise (or from the clear) would miss the minutes before it the next evening
+      const heldMin = num(e.heldMin)
+      const onsetTs =
+        heldMin !== null && heldMin > 0 ? from.raisedAt - Math.round(heldMin) * MIN : from.raisedAt
+      const local = Math.floor(onsetTs / MIN) + utcOffsetMin
       const minute = ((local % 1440) + 1440) % 1440
       const sig: LoadSignature = {
         id: `c-${from.alertId}`,
@@ -95,7 +100,7 @@ export function createStrayWireFeedback(db: AlertsDb) {
         window:
           kind === 'lights' ? { fromMin: minute, toMin: (minute + TAUGHT_LIGHTS_HOURS * 60) % 1440 } : null,
         count: 1,
-        firstTs: from.raisedAt,
+        firstTs: onsetTs,
         lastTs: at,
         alertId: from.alertId,
         ...(note === undefined ? {} : { note }),
