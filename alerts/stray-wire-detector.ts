@@ -204,6 +204,10 @@ export function detectStrayWire(
     begin(s, obs, under.step)
     s.candidate!.onsetTs = under.ts
   } else verdict = trackCandidate(s, obs, c, params, input)
+  // the candidate a load stepped on top of was taken into the background: the new one is measured over it,
+  // and this reading was no heater's or cleaner's
+  if (c.cls === 'big' && obs.harmonicVA === null && s.candidate?.onsetTs === obs.ts)
+    c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
 
   // a candidate dropped for any other reason than its load leaving teaches nothing
   if (!s.candidate && !s.alert) s.normal.episode = null
@@ -318,7 +322,12 @@ function trackCandidate(
       s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + obs.reactiveVA - s.prevQ)
     c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
   }
-  const before = cand && c.cls === 'charger' ? knownBeforeStepUp(s, cand, obs, params) : undefined
+  // a charger-sized step on top of a candidate takes the excess past a charger's largest: one more load
+  // beside it, not a heater or cleaner (their step alone is bigger)
+  const onTop =
+    c.cls === 'charger' ||
+    (c.cls === 'big' && s.prevW !== null && obs.unexplainedW - s.prevW <= params.maxChargerW)
+  const before = cand && onTop ? knownBeforeStepUp(s, cand, obs, params) : undefined
   if (cand && before) {
     // watts only: a load of a compressor's size stepped up on top of the candidate, which is one of the
     // circuit's known loads by its own step. That one is background now (followed to its end); the new
@@ -583,7 +592,16 @@ function trackCandidate(
       undefined,
       cand.onsetTs,
     )
-  const twoRuns = explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, params.feedback)
+  // watts only, a compressor whose run is followed stands in the background: it is not one of two arriving
+  const running = hRatio === null ? (s.normal!.watches ?? []).map((w) => w.signatureId) : []
+  const twoRuns = explainedByKnownLoads(
+    s.normal!,
+    nowW,
+    cand.harmonicVA,
+    s.baselineW!,
+    params.feedback,
+    running,
+  )
   const withLights = twoRuns
     ? undefined
     : compressorWithLights(
@@ -1135,7 +1153,9 @@ function flat(ws: readonly number[]): boolean {
 
 /**
  * Watts only: a step of at least a charger's smallest up from a steady minute, on top of a candidate that
- * stood at its own step and matches one of the circuit's known loads at it. Returns that load.
+ * stood at its own step and matches one of the circuit's known loads at it. Returns that load. (The two
+ * together may be past a charger's largest over the background, a dehumidifier and a charger: the caller
+ * asks only where the step itself is no bigger than a charger, which no heater or cleaner is.)
  */
 function knownBeforeStepUp(
   s: StrayWireState,

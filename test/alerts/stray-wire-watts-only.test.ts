@@ -957,3 +957,64 @@ describe('detectStrayWire on a watts-only circuit: its dehumidifier starts at da
     raisedOnceWithin(run(wattsOnly([banks, bike], t0, 300), undefined, false, from()), plugged, 200)
   })
 })
+
+describe('detectStrayWire on a watts-only circuit: a charger plugged in on top of a compressor run just started', () => {
+  // development scenarios 117, 22, 44 of circuit-mixed-basic: the dehumidifier (learned at 250 W) steps on,
+  // and two minutes later, before its run is confirmed, a charger of 300 W: the two together are past a
+  // charger's largest over the background (the lamp), so the reading looked like a heater's. No heater
+  // draws that little: the dehumidifier's step is its run, the charger's step is a candidate of its own
+  const t0 = local('2026-01-16T20:00:00')
+  const from = (): StrayWireState =>
+    knowing(regular(t0, 'dehumidifier', 250, 30, 170), regular(t0, 'fridge', 160, 60, 40))
+  const lamp = scheduled('lights', t0, 60, [[0, 600]])
+  const dehumidifier = scheduled('dehumidifier', t0, 250, [[10.5, 130.5]])
+  const plugged = t0 + 12.5 * MIN
+
+  it('raises the charger within 15 min of its step', () => {
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 300, ccRise: 0.02 }))
+    raisedOnceWithin(
+      run(wattsOnly([lamp, dehumidifier, bike], t0, 240), undefined, false, from()),
+      plugged,
+      15,
+    )
+  })
+
+  it('raises nothing when it is the fridge that starts on top of the dehumidifier', () => {
+    const fridge = scheduled('fridge', t0, 160, [[12.5, 42.5]])
+    expect(raises(run(wattsOnly([lamp, dehumidifier, fridge], t0, 240), undefined, false, from()))).toEqual(
+      [],
+    )
+  })
+
+  it('raises a charger of the fridge’s size plugged in on top of the dehumidifier once it outlasts its runs', () => {
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 160, ccRise: 0.02 }))
+    raisedOnceWithin(
+      run(wattsOnly([lamp, dehumidifier, bike], t0, 240), undefined, false, from()),
+      plugged,
+      80,
+    )
+  })
+})
+
+describe('detectStrayWire on a watts-only circuit: a charger of its two compressors together while one of them runs', () => {
+  // development scenarios 47, 73 of circuit-mixed-basic: the fridge (learned at 120 W) runs, followed as
+  // its run; a 350 W charger is plugged in: the fridge and the dehumidifier (230 W) together by watts, but
+  // the fridge already stands in the background, it cannot start again
+  const t0 = local('2026-01-13T21:00:00')
+  const from = (): StrayWireState =>
+    knowing(regular(t0, 'fridge', 120, 60, 40), regular(t0, 'dehumidifier', 230, 30, 170))
+  const lamp = scheduled('lights', t0, 60, [[0, 600]])
+  const fridge = scheduled('fridge', t0, 120, [[5.5, 35.5]])
+
+  it('raises the charger within 15 min of its step', () => {
+    const plugged = t0 + 15.5 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 350, ccRise: 0.02 }))
+    raisedOnceWithin(run(wattsOnly([lamp, fridge, bike], t0, 240), undefined, false, from()), plugged, 15)
+  })
+
+  it('raises nothing when the two start together with nothing followed', () => {
+    const both = scheduled('dehumidifier', t0, 230, [[65.5, 165.5]])
+    const fridge2 = scheduled('fridge', t0, 120, [[65.5, 95.5]])
+    expect(raises(run(wattsOnly([lamp, both, fridge2], t0, 240), undefined, false, from()))).toEqual([])
+  })
+})
