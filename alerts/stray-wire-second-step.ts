@@ -148,7 +148,10 @@ function followWattsStep(
 ): SecondStep | undefined {
   const next = alert.next
   if (!next) {
-    if (s.prevW === null || s.prev2W === null || s.prevBig || onBigLoad(s, obs, params)) return undefined
+    if (s.prevW === null || s.prev2W === null || s.prevBig) return undefined
+    // the level it stepped from was no heater's or cleaner's (a charger-sized step on top of the open
+    // alert's load and a compressor may take the circuit past a charger's largest)
+    if (s.prevW - (s.baselineW ?? 0) > params.maxChargerW + params.minStepW) return undefined
     const dW = obs.unexplainedW - s.prevW
     if (dW < params.minStepW || dW > params.maxChargerW) return undefined
     if (Math.abs(s.prevW - s.prev2W) > WATTS_STEADY_SHARE * s.prevW + 6) return undefined

@@ -246,6 +246,40 @@ describe('an open alert on a watts-only meter while the circuit’s dehumidifier
     expect(again.ts - secondAt).toBeLessThanOrEqual(12 * MIN)
     expect(again.evidence.why[0]).toMatch(/^arrived while an alert was open: a step of \+1[56]\d W$/)
   })
+
+  it('raises a second charger whose step takes the circuit past a charger’s largest over the background', () => {
+    // development circuit-mixed-basic 74@01-23, 102@01-28: the open alert's load and the second charger
+    // together are more than 450 + 85 W over the background, as a heater or cleaner would be; but the
+    // level it stepped from was no heater's, and its step is a charger's
+    const first = chargerSession(charger(plugged18, { chemistry: 'lithium', ccPowerW: 200, ccMin: 240 }))
+    const secondAt = local('2026-01-05T18:40:30')
+    const second = chargerSession(
+      charger(secondAt, { chemistry: 'lithium', ccPowerW: 350, ccMin: 240, seed: 9 }),
+    )
+    const r = run(
+      circuitSeries([dehumidifier, first, second], { fromMs: from, minutes: 16 * 60, waveform: false }),
+    )
+    const again = raises(r).find((v) => v.onsetTs >= secondAt - MIN)
+    if (again?.kind !== 'raise') throw new Error('the second charger was not raised')
+    expect(again.replacesOnsetTs).toBeDefined()
+    expect(again.ts - secondAt).toBeLessThanOrEqual(12 * MIN)
+  })
+
+  it('raises nothing new for a floor cleaner whose motor swings by a charger’s watts beside the alert', () => {
+    const first = chargerSession(charger(plugged18, { chemistry: 'lithium', ccPowerW: 200, ccMin: 240 }))
+    const cleaner = cleaningMachine({
+      startMs: local('2026-01-05T19:00:30'),
+      durationMin: 40,
+      powerW: 1400,
+      powerFactor: 0.9,
+      thdPct: 15,
+      seed: 3,
+    })
+    const r = run(
+      circuitSeries([dehumidifier, first, cleaner], { fromMs: from, minutes: 16 * 60, waveform: false }),
+    )
+    expect(raises(r).filter((v) => v.onsetTs >= plugged18 + 10 * MIN)).toEqual([])
+  })
 })
 
 describe('an alert on a circuit whose compressors cycle all night beside the charger (evaluation scenario)', () => {
