@@ -111,12 +111,30 @@ const afterBigEdge = (s: StrayWireState, obs: Observation): boolean =>
 
 /** A level of an active-PFC charger's size that was not there before the big load came on. */
 function newSinceBigLoad(s: StrayWireState, obs: Observation, params: StrayWireParams): boolean {
-  const before = s.preBigW ?? s.baselineW!
+  const before = levelBeforeBig(s, obs)
   const stepW = obs.unexplainedW - before
   return (
     stepW >= (params.minPfcStepW ?? params.minStepW) &&
     stepW >= STEP_SHARE * (obs.unexplainedW - s.baselineW!)
   )
+}
+
+/**
+ * The level the circuit stood at before the big load came on, that what is new since is measured from:
+ * the reading before it, where that reading held the one before it. One that moved, above the background,
+ * held part of something switching in that minute (on an averaging meter: a cleaner pausing between its
+ * bursts, a heater's edge, a compressor starting) and is no level: the one that stood is the background.
+ * Unless the circuit came back to that reading once the big load went (now, or in the reading before), as
+ * to a level it stood at (a fridge seen in a cleaner's whole-minute pause: development circuit-mixed-quiet
+ * 133@01-18). Development circuit-pfc-stray 66@02-03: a cleaner's partial pause of 444 W before its last
+ * burst; the 262 W charger plugged in under it, measured over that reading, was never raised.
+ */
+function levelBeforeBig(s: StrayWireState, obs: Observation): number {
+  const w = s.preBigW
+  if (w === null || w === undefined) return s.baselineW!
+  if (s.preBigSteady !== false || w <= s.baselineW!) return w
+  const back = (x: number | null): boolean => x !== null && Math.abs(x - w) <= Math.max(8, 0.05 * x)
+  return back(obs.unexplainedW) || (!s.prevBig && back(s.prevW)) ? w : s.baselineW!
 }
 
 /** The level left when a big load went off is the step seen on top of it while it held steady. */

@@ -821,6 +821,69 @@ describe('the reading before a big load, as the level a charger under it is meas
   })
 })
 
+describe('an active-PFC charger plugged in under a cleaner that paused for part of a minute before its last burst', () => {
+  // development scenario 66 of circuit-pfc-stray: on an averaging meter (4 instants a minute) the minute
+  // of the pause shows a quarter of the cleaner (317 W) and is no level the circuit stood at; measured
+  // over it, the charger's 242 W left when the cleaner stopped was no step and never raised
+  const t0 = local('2026-01-08T21:00:00')
+  const lamps = spans('lights', t0, 42, 0.91, 10, [[0, 200]])
+  const cleaner = spans('cleaning-machine', t0, 1100, 0.83, 23, [
+    [40, 59.3],
+    [60.1, 75.5],
+  ])
+  const onset = t0 + 65.5 * MIN
+  const series = (loads: LoadModel[]) => circuitSeries(loads, { fromMs: t0, minutes: 200, samples: 4 })
+
+  it('is raised once the cleaner has gone, measured over the background', () => {
+    const raised = raisedOnceWithin(
+      run(series([lamps, cleaner, chargerSession(pfcCharger(onset, 200))])),
+      onset,
+      30,
+    )
+    // the charger's own watts, not the background's with it
+    expect(raised).toMatchObject({ kind: 'raise', powerW: expect.closeTo(200, -1.5) })
+  })
+
+  it('raises nothing for the cleaner alone, nor for a fridge that came on under it', () => {
+    expect(raises(run(series([lamps, cleaner])))).toEqual([])
+    const fridge = spans('fridge', t0, 120, 0.7, 15, [[65.5, 100]])
+    expect(raises(run(series([lamps, cleaner, fridge])))).toEqual([])
+  })
+
+  it('measures over that reading where the circuit came back to it: a fridge seen in a whole minute’s pause', () => {
+    // development scenario 133 of circuit-mixed-quiet, 20:22–20:25: a fridge (146 W) came on under a
+    // cleaner and showed in the minute it paused (290 W, after the cleaner's minute); the cleaner's last
+    // burst went and the circuit stood there again (293 W); a motion lamp (39 W) came on. Beside LED banks
+    // the fridge passes for active PFC: over the background it would be a step of 146 W
+    const state: StrayWireState = {
+      ...initialStrayWireState(),
+      baselineW: 185,
+      baselineH: 148,
+      baselineQ: 69,
+      prevW: 293,
+      prevH: 161,
+      prevQ: 62,
+      prev2W: 1633,
+      prevBig: false,
+      prev2Big: true,
+      preBigW: 289.5,
+      preBigH: 161,
+      preBigQ: 60,
+      preBigSteady: false,
+    }
+    const now = { ...obs(331, 177, 85), ts: 1 }
+    expect(classify(now, 185, 148, DEFAULT_STRAY_WIRE_PARAMS, 69)).toMatchObject({
+      cls: 'charger',
+      pfc: true,
+    })
+    expect(sawStep(state, now, DEFAULT_STRAY_WIRE_PARAMS, true)).toBe(false)
+    // where it did not come back there (the cleaner's last minute was partial too), that reading was no
+    // level: the step is over the background
+    const partial = { ...state, prevW: 315, prevH: 170, prevQ: 80 }
+    expect(sawStep(partial, now, DEFAULT_STRAY_WIRE_PARAMS, true)).toBe(true)
+  })
+})
+
 describe('an active-PFC charger that held its level for minutes before a heater and a compressor came on', () => {
   // 17:30 on: two banks of low-PF LED lights (37 W each, PF 0.55, THD 130 %); an active-PFC lithium
   // charger (140 W) plugged in at 18:23; at 18:30 a 1 kW heater (till 18:45) and a dehumidifier (208 W,
