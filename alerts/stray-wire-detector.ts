@@ -42,6 +42,7 @@ import {
   PFC_MAX_HARMONIC_RATIO,
 } from './stray-wire-classify.ts'
 import {
+  backFromBigLoadEdge,
   clearOfMotor,
   hiddenChargerShows,
   LAMP_MOVE_MAX_W,
@@ -312,6 +313,14 @@ function trackCandidate(
 ): StrayWireVerdict | undefined {
   const cand = s.candidate
   let c = c0
+  if (cand && backFromBigLoadEdge(s, cand, obs)) {
+    // the candidate was the big load's last minute: what stands now is what stood before it
+    s.candidate = null
+    s.normal!.episode = null
+    s.baselineW = obs.unexplainedW
+    setBackgroundWaveform(s, obs)
+    return undefined
+  }
   const leftH = cand ? leftUnderCharger(s, cand, c, obs) : null
   if (cand && leftH !== null) {
     // another load left under the charger (a compressor stopping): its watts went, the charger's

@@ -161,6 +161,29 @@ export function levelOutlastedBigLoad(s: StrayWireState, obs: Observation): bool
 }
 
 /**
+ * A candidate begun on the first reading after a big load went off, and the circuit back at the reading
+ * before that load came on, in watts, harmonic and reactive current alike: that first reading was the big
+ * load's own last minute, in part (an averaging meter's, a cleaner's motor running down), and nothing
+ * arrived under it. A charger that did would stand on top of that level, its harmonic current (a
+ * rectifier's) or its watts with none (active PFC) there to see.
+ */
+export function backFromBigLoadEdge(s: StrayWireState, cand: Candidate, obs: Observation): boolean {
+  if (cand.readings !== 1 || cand.onsetTs === cand.firstTs || s.prevBig || obs.harmonicVA === null)
+    return false
+  const { preBigW, preBigH, preBigQ } = s
+  if (preBigW === null || preBigW === undefined || preBigH === null || preBigH === undefined) return false
+  const w = obs.unexplainedW
+  if (Math.abs(w - preBigW) > Math.max(8, 0.05 * w)) return false
+  if (Math.abs(obs.harmonicVA - preBigH) > Math.max(10, 0.15 * obs.harmonicVA)) return false
+  // a compressor that stopped under it took its reactive current (an active-PFC charger's swap)
+  if (obs.reactiveVA === null || preBigQ === null || preBigQ === undefined) return true
+  return Math.abs(obs.reactiveVA - preBigQ) <= Math.max(EDGE_Q_VAR, 0.15 * preBigQ)
+}
+
+/** Reactive VA a reading's PF in two decimals moves by at a few hundred W. */
+const EDGE_Q_VAR = 30
+
+/**
  * A cleaner's motor, as opposed to a heater: harmonic current that is not the candidate's (brushes,
  * triac), or without THD, a load that swings by more than a thermostat-switched element does.
  */

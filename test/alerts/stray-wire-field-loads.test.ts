@@ -1282,3 +1282,32 @@ describe('an active-PFC charger plugged in the minute after a heater went off, o
     expect(raises(averaged([]))).toEqual([])
   })
 })
+
+describe('a cleaner’s last minute, in part, on a meter that averages the minute', () => {
+  // development scenarios 144, 90 and 74 of circuit-mixed-stray: the cleaner (1.2 kW, PF 0.84, THD 30 %)
+  // stops early in a minute beside the circuit's dehumidifier; the minute after it is back where the
+  // circuit stood before the cleaner came on. The partial minute was taken for the dehumidifier and a
+  // rectifier beside it; the fall after it, for the dehumidifier stopping under the charger, whose
+  // harmonic current was taken to be still there, and the cleaner's last minute was raised
+  const t0 = local('2026-01-21T10:45:00')
+  const known = knowing(learnedCompressor('dehumidifier', 231, 0.13, 12, 170))
+  const loads = [
+    spans('dehumidifier', t0, 231, 0.85, 11, [[0, 90]]),
+    // on at three instants of minute 11 (whole), at two of minute 14's (in part)
+    spans('cleaning-machine', t0, 1200, 0.84, 30, [[10.3, 13.5]]),
+  ]
+  const onset = t0 + 12 * MIN
+
+  it('raises nothing', () => {
+    expect(raises(runKnowing(known, loads, t0, 90, { samples: 3 }))).toEqual([])
+  })
+
+  it('still raises a charger of a fridge’s or a dehumidifier’s size plugged in under the cleaner', () => {
+    for (const ccPowerW of [130, 280])
+      raisedOnceWithin(
+        runKnowing(known, [...loads, chargerSession(charger(onset, { ccPowerW }))], t0, 90, { samples: 3 }),
+        onset,
+        30,
+      )
+  })
+})
