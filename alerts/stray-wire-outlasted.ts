@@ -9,6 +9,7 @@ import {
   type CircuitNormal,
   type LoadSignature,
   levelMatches,
+  nearLevel,
   type PendingStep,
   type RunWatch,
   timeRun,
@@ -19,6 +20,7 @@ import { explainedByKnownLoads } from './stray-wire-known-loads.ts'
 import type { Candidate, StrayWireState } from './stray-wire-types.ts'
 
 const MIN = 60_000
+const round1 = (x: number): number => Math.round(x * 10) / 10
 
 /** A compressor run is at least this long, min (as learned runs: stray-wire-circuit-normal.ts). */
 const RUN_MIN_MIN = 10
@@ -74,7 +76,8 @@ export interface Outlasted {
  * One reading of the followed loads. Returns one that outlasted its compressor's runs (no longer
  * followed); ends the watch of each that left, teaching its compressor the run's length. A step down
  * ends the watch of the load its size fits best (a fridge stopping while a dehumidifier of a like size
- * runs on), and a load is gone too when the circuit falls below what stood without it.
+ * runs on), and a load is gone too when the circuit falls below what stood without it. A step down of
+ * another compressor's size that a load's background held lowers that background instead.
  */
 export function followWatches(
   s: StrayWireState,
@@ -91,12 +94,34 @@ export function followWatches(
   // a heater or cleaner on top hides them: wait for it to go
   if (big || s.prevBig) return undefined
   const stepOffW = (s.prevW ?? obs.unexplainedW) - obs.unexplainedW
+  // a step down the size of another of the circuit's compressors (not of this one's), which the
+  // background it was followed over held, with what stands over the rest of that background still its
+  // level: that compressor's run ended, this load holds on, over a background that much lower
+  const otherLeft = (w: RunWatch): boolean => {
+    const sig = n.signatures.find((x) => x.id === w.signatureId)
+    if (!sig || stepOffW <= 0 || Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW) return false
+    const restW = w.baseW - stepOffW
+    return (
+      restW >= -STEP_FIT_SHARE * stepOffW &&
+      nearLevel(obs.unexplainedW - Math.max(0, restW), w.levelW) &&
+      n.signatures.some(
+        (x) =>
+          x.id !== sig.id &&
+          x.source === 'learned' &&
+          x.kind === 'compressor' &&
+          levelMatches(x, stepOffW, null),
+      )
+    )
+  }
+  const rebased = n.watches.filter(otherLeft)
+  const below = n.watches.filter(
+    (w) => !rebased.includes(w) && obs.unexplainedW < w.baseW + GONE_SHARE * w.levelW,
+  )
   // a step of its size, unless what stands over its background is still its level (a load of the same
   // size that nobody followed left: a compressor that came on beside it, or was in its background)
   const fits = (w: RunWatch) =>
     Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW &&
     Math.abs(obs.unexplainedW - w.baseW - w.levelW) > STEP_FIT_SHARE * w.levelW
-  const below = n.watches.filter((w) => obs.unexplainedW < w.baseW + GONE_SHARE * w.levelW)
   // the step down is the load's that fell below its background, if one did and its size fits
   let stepped: RunWatch | undefined = below.find(fits)
   if (!stepped)
@@ -105,11 +130,12 @@ export function followWatches(
         stepped = w
   const kept: RunWatch[] = []
   let out: Outlasted | undefined
-  for (const w of n.watches) {
+  for (const seen of n.watches) {
+    const w = rebased.includes(seen) ? { ...seen, baseW: Math.max(0, round1(seen.baseW - stepOffW)) } : seen
     const sig = n.signatures.find((x) => x.id === w.signatureId)
     if (!sig) continue
     const heldMin = (obs.ts - w.onsetTs) / MIN
-    if (w === stepped || below.includes(w)) {
+    if (seen === stepped || below.includes(seen)) {
       timeWatchedRun(n, w, sig, obs.ts)
       continue
     }

@@ -137,6 +137,38 @@ describe('detectStrayWire: a load that outlasts every run of the compressor it w
     expect(late[0]!.evidence?.why.join('; ')).not.toMatch(/rectifier|matches none/)
   })
 
+  it("keeps following a charger of the dehumidifier's size when the fridge under it stops", () => {
+    // a 200 W dehumidifier on 35–45 min of every 180, a 115 W fridge on 25 min of every hour, a 200 W
+    // charger plugged in while the fridge runs and the dehumidifier is off: taken for a dehumidifier run
+    // over a background that holds the fridge. The fridge stopping 10 min later fell the circuit below
+    // that background and half the charger: that ended the follow, and the charger was never raised.
+    const dehumidifierOn = (m: number) => m % 180 < 35 + (Math.floor(m / 180) % 3) * 5
+    const fridgeOn = (m: number) => m % 60 >= 10 && m % 60 < 35
+    const plug = 2 * 1440 + 10 * 60 + 25
+    function* series(charging: boolean): Generator<StrayWireInput> {
+      for (let m = 0; m < 3 * 1440; m++) {
+        const w =
+          20 +
+          (dehumidifierOn(m) ? 200 : 0) +
+          (fridgeOn(m) ? 115 : 0) +
+          (charging && m >= plug && m < plug + 150 ? 200 : 0)
+        yield { source: 'circuit', ts: T0 + m * MIN, powerW: w * (1 + 0.004 * Math.sin(m)) }
+      }
+    }
+    expect(fridgeOn(plug) && !fridgeOn(plug + 10) && !dehumidifierOn(plug)).toBe(true)
+    // the dehumidifier's own runs, the fridge stopping under many of them, raise nothing once learned
+    expect(raises(run(series(false), undefined, true)).filter((v) => v.ts >= JUDGED_FROM)).toEqual([])
+    const r = run(series(true), undefined, true)
+    const late = raises(r).filter((v) => v.ts >= T0 + plug * MIN)
+    expect(late).toHaveLength(1)
+    expect(Math.abs(late[0]!.onsetTs - (T0 + plug * MIN))).toBeLessThanOrEqual(2 * MIN)
+    expect(late[0]!.powerW).toBeGreaterThan(170)
+    expect(late[0]!.powerW).toBeLessThan(230)
+    // raised as having outlasted the dehumidifier's runs, before the dehumidifier came on again
+    expect(late[0]!.evidence?.why.join('; ')).toMatch(/longer than any of its \d+ runs seen whole/)
+    expect(late[0]!.ts).toBeLessThan(T0 + (plug + 95) * MIN)
+  })
+
   it('judges no run length from fewer than eight runs seen whole', () => {
     const sig = learnedSignature({ id: 'l1', levelW: 130, count: 20, firstTs: T0, lastTs: T0 })
     // signatures stored before run lengths were learned: never judged by one
