@@ -332,7 +332,8 @@ function trackCandidate(
     c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
   }
   // a charger-sized step on top of a candidate takes the excess past a charger's largest: one more load
-  // beside it, not a heater or cleaner (their step alone is bigger)
+  // beside it, not a heater or cleaner (their whole step alone is bigger; a partial first minute of one
+  // is followed by its whole step, which is no charger's)
   const onTop =
     c.cls === 'charger' ||
     (c.cls === 'big' && s.prevW !== null && obs.unexplainedW - s.prevW <= params.maxChargerW)
@@ -1164,7 +1165,7 @@ function flat(ws: readonly number[]): boolean {
  * Watts only: a step of at least a charger's smallest up from a steady minute, on top of a candidate that
  * stood at its own step and matches one of the circuit's known loads at it. Returns that load. (The two
  * together may be past a charger's largest over the background, a dehumidifier and a charger: the caller
- * asks only where the step itself is no bigger than a charger, which no heater or cleaner is.)
+ * asks only where the step itself is no bigger than a charger, which no heater's or cleaner's whole step is.)
  */
 function knownBeforeStepUp(
   s: StrayWireState,

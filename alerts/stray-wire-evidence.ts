@@ -172,9 +172,12 @@ export function backFromBigLoadEdge(s: StrayWireState, cand: Candidate, obs: Obs
     return false
   const { preBigW, preBigH, preBigQ } = s
   if (preBigW === null || preBigW === undefined || preBigH === null || preBigH === undefined) return false
+  // within a share of what stands over the background, not of the whole draw: on a circuit drawing
+  // kilowatts a small charger is less than 5 % of it
   const w = obs.unexplainedW
-  if (Math.abs(w - preBigW) > Math.max(8, 0.05 * w)) return false
-  if (Math.abs(obs.harmonicVA - preBigH) > Math.max(10, 0.15 * obs.harmonicVA)) return false
+  if (Math.abs(w - preBigW) > Math.max(8, 0.05 * Math.max(0, w - (s.baselineW ?? 0)))) return false
+  const h = obs.harmonicVA
+  if (Math.abs(h - preBigH) > Math.max(10, 0.15 * Math.max(0, h - (s.baselineH ?? 0)))) return false
   // a compressor that stopped under it took its reactive current (an active-PFC charger's swap)
   if (obs.reactiveVA === null || preBigQ === null || preBigQ === undefined) return true
   return Math.abs(obs.reactiveVA - preBigQ) <= Math.max(EDGE_Q_VAR, 0.15 * preBigQ)

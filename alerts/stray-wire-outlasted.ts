@@ -98,8 +98,9 @@ export function followWatches(
   // background it was followed over held, with what stands over the rest of that background still its
   // level: that compressor's run ended, this load holds on, over a background that much lower
   const otherLeft = (w: RunWatch): boolean => {
+    if (stepOffW <= 0 || Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW) return false
     const sig = n.signatures.find((x) => x.id === w.signatureId)
-    if (!sig || stepOffW <= 0 || Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW) return false
+    if (!sig) return false
     const restW = w.baseW - stepOffW
     return (
       restW >= -STEP_FIT_SHARE * stepOffW &&

@@ -148,10 +148,10 @@ function followWattsStep(
 ): SecondStep | undefined {
   const next = alert.next
   if (!next) {
+    // the level it stepped from was no heater's or cleaner's (prevBig); what the circuit stands at now is
+    // not asked: the open alert's load, a compressor and a charger-sized step on top may pass a charger's
+    // largest over the background together
     if (s.prevW === null || s.prev2W === null || s.prevBig) return undefined
-    // the level it stepped from was no heater's or cleaner's (a charger-sized step on top of the open
-    // alert's load and a compressor may take the circuit past a charger's largest)
-    if (s.prevW - (s.baselineW ?? 0) > params.maxChargerW + params.minStepW) return undefined
     const dW = obs.unexplainedW - s.prevW
     if (dW < params.minStepW || dW > params.maxChargerW) return undefined
     if (Math.abs(s.prevW - s.prev2W) > WATTS_STEADY_SHARE * s.prevW + 6) return undefined

@@ -1310,4 +1310,14 @@ describe('a cleaner’s last minute, in part, on a meter that averages the minut
         30,
       )
   })
+  it('still raises a small active-PFC charger plugged in under the cleaner on a circuit drawing kilowatts', () => {
+    // back where it stood is judged on what stands over the background: 5 % of 2.4 kW is a small charger
+    const plugged = t0 + 20 * MIN
+    const standing = spans('lights', t0, 2400, 0.98, 5, [[-30, 200]])
+    const cleaner = spans('cleaning-machine', t0, 1200, 0.84, 30, [[10.3, 30.5]])
+    const bike = chargerSession(pfcCharger(plugged, 115))
+    const series = (ls: LoadModel[]) => circuitSeries(ls, { fromMs: t0, minutes: 120, samples: 3 })
+    expect(raises(run(series([standing, cleaner])))).toEqual([])
+    expect(raises(run(series([standing, cleaner, bike])))).toHaveLength(1)
+  })
 })
