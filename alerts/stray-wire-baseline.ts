@@ -245,6 +245,35 @@ function motorBesidePfc(
   )
 }
 
+/**
+ * Watts only, the first reading after a heater or cleaner on top of an open alert went off: the circuit
+ * stands lower (or higher) than in the reading before it came on by one of the circuit's learned
+ * compressors, nearer its size than the alert's own level and told apart from it. That compressor stopped
+ * (started) under the heater: it leaves (joins) the background. Else the charger, still there, stands
+ * over a background that holds a dehumidifier gone since, and the alert is cleared while the bike charges
+ * on; or the dehumidifier back on stands in the excess and holds the alert open after the charger left.
+ */
+export function compressorMovedUnderBig(s: StrayWireState, obs: Observation): boolean {
+  const alert = s.alert
+  const from = alert?.beforeBigW
+  if (!alert || from === undefined || obs.harmonicVA !== null || obs.source !== 'circuit') return false
+  const own = ownLevel(s)
+  const dW = obs.unexplainedW - from
+  const w = Math.abs(dW)
+  if (own === undefined || Math.abs(w - own) <= OWN_SIZE_SHARE * own) return false
+  const moved = (s.normal?.signatures ?? []).some(
+    (x) =>
+      recurringCompressor(x) &&
+      levelMatches(x, w, null) &&
+      Math.abs(w - x.levelW) < Math.abs(w - own) &&
+      Math.abs(x.levelW - own) > OWN_SIZE_SHARE * own &&
+      (dW > 0 || backgroundHolds(s, x.levelW)),
+  )
+  if (!moved) return false
+  s.baselineW = Math.max(0, s.baselineW! + dW)
+  return true
+}
+
 /** The background holds a load of `w` W (to a compressor's creep and the meter's error). */
 export const backgroundHolds = (s: StrayWireState, w: number): boolean =>
   s.baselineW! >= w - Math.max(20, 0.1 * w)

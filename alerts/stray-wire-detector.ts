@@ -5,6 +5,7 @@
 import type { EveryField } from './every-field.ts'
 import {
   backgroundHolds,
+  compressorMovedUnderBig,
   followLightSteps,
   initBaseline,
   setBackgroundWaveform,
@@ -810,18 +811,25 @@ function ownHarmonicsThere(excessVA: number, alert: ActiveAlert): boolean {
 function trackAlert(
   s: StrayWireState,
   obs: Observation,
-  c: Classified,
+  seen: Classified,
   params: StrayWireParams,
   input: StrayWireInput,
 ): StrayWireVerdict | undefined {
   const alert = s.alert!
   const second = followSecondStep(s, alert, obs, params)
   if (second) return raiseSecond(s, alert, second, obs, input, params)
-  if (c.cls === 'big') {
+  if (seen.cls === 'big') {
     if (!s.prevBig && s.prevW !== null && s.prevH !== null) alert.beforeBig = { w: s.prevW, h: s.prevH }
+    if (!s.prevBig && s.prevW !== null && s.prevH === null) alert.beforeBigW = s.prevW
     return undefined
   }
   if (!s.prevBig) alert.beforeBig = undefined
+  if (!s.prevBig) alert.beforeBigW = undefined
+  // the heater or cleaner on top went off: a compressor that stopped or started under it moved the background
+  const c =
+    s.prevBig && compressorMovedUnderBig(s, obs)
+      ? classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
+      : seen
   const present = chargerStillThere(c, obs, alert, params)
   if (present && c.excessW < 5 && c.excessVA !== null && alert.harmonicPerW) {
     // what left is the background's: it stands without it now, under the charger's watts as its own

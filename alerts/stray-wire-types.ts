@@ -185,6 +185,8 @@ export interface ActiveAlert {
    * is there when it goes off, and was not before, arrived under it. Optional: older states.
    */
   beforeBig?: { w: number; h: number }
+  /** The same on a meter without PF and THD: the circuit's watts alone. Optional: older states. */
+  beforeBigW?: number
 }
 
 /** Plain JSON: persisted across restarts as is. */

@@ -212,6 +212,47 @@ describe('an open alert on a watts-only meter while the circuit’s dehumidifier
     expect(alertOf(350).every((v) => v.ts > local('2026-01-05T21:30:00'))).toBe(true)
   })
 
+  // a 1.2 kW heater 18:40–19:00 (minutes 640–660), while the dehumidifier runs, and 19:20–19:40 (minutes
+  // 680–700), when its run ends under the heater at 19:30
+  const heater = spans('electric-heater', from, 1200, 1, 3, [
+    [640, 660],
+    [680, 700],
+  ])
+  /** The clears after the bike's alert (exactly one), for a lithium charger of `ccPowerW` unplugged after `totalMin`. */
+  const clearsUnderHeater = (ccPowerW: number, totalMin = 480) => {
+    const b = chargerSession(charger(plugged18, { chemistry: 'lithium', ccPowerW, ccMin: 240, totalMin }))
+    const r = run(
+      circuitSeries([dehumidifier, heater, b], { fromMs: from, minutes: 16 * 60, waveform: false }),
+    )
+    const raised = raises(r).filter((v) => v.onsetTs >= plugged18 - MIN)
+    expect(raised).toHaveLength(1)
+    return clears(r).filter((v) => v.ts > raised[0]!.ts)
+  }
+
+  it('stays open when the dehumidifier stops under a heater on top of the alert, while the charger charges on', () => {
+    // development circuit-mixed-basic 32@01-10, 131@01-06: after the heater the circuit stood the
+    // dehumidifier's 300 W lower than before it, and the 150 W charger under a background that still held
+    // the dehumidifier was cleared at 19:50 while it charged on in CC to 22:20
+    const cleared = clearsUnderHeater(150)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts).toBeGreaterThan(local('2026-01-05T22:20:00'))
+  })
+
+  it('clears a charger unplugged under the heater while the dehumidifier runs on', () => {
+    // unplugged at 18:50 under the heater's first run, the dehumidifier (learned, 300 W) running: the
+    // circuit stands lower after the heater by the charger's own level, not the dehumidifier's
+    const cleared = clearsUnderHeater(150, 30)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts).toBeLessThanOrEqual(local('2026-01-05T19:15:00'))
+  })
+
+  it('clears a charger of nearly the dehumidifier’s size unplugged under the heater as the dehumidifier stops', () => {
+    // a 350 W charger and the 300 W dehumidifier both gone under the heater: the fall is no compressor's
+    const cleared = clearsUnderHeater(350, 70)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts).toBeLessThanOrEqual(local('2026-01-05T19:55:00'))
+  })
+
   it('clears when the charger is unplugged late in its taper at the size of a fridge running beside it', () => {
     // a 110 W fridge, 35 min on in every 70, learned by evening; a 60 W standing load; a lead-acid charger
     // unplugged 270 min after 18:00, at about 100 W in its taper: its fall is the fridge's size
