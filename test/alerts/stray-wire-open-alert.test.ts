@@ -272,12 +272,10 @@ describe('an open alert on a watts-only meter while the circuit’s dehumidifier
     expect(cleared[0]!.ts).toBeLessThanOrEqual(at18 + (270 + 30) * MIN)
   })
 
-  it('raises a second charger plugged in while the alert is open, by its step alone', () => {
+  /** A 200 W charger raised at 18:00, a second of `ccPowerW` plugged in at `secondAt`: its own raise. */
+  function secondChargerRaised(secondAt: number, ccPowerW: number) {
     const first = chargerSession(charger(plugged18, { chemistry: 'lithium', ccPowerW: 200, ccMin: 240 }))
-    const secondAt = local('2026-01-05T20:05:30')
-    const second = chargerSession(
-      charger(secondAt, { chemistry: 'lithium', ccPowerW: 160, ccMin: 240, seed: 9 }),
-    )
+    const second = chargerSession(charger(secondAt, { chemistry: 'lithium', ccPowerW, ccMin: 240, seed: 9 }))
     const r = run(
       circuitSeries([dehumidifier, first, second], { fromMs: from, minutes: 16 * 60, waveform: false }),
     )
@@ -285,6 +283,11 @@ describe('an open alert on a watts-only meter while the circuit’s dehumidifier
     if (again?.kind !== 'raise') throw new Error('the second charger was not raised')
     expect(again.replacesOnsetTs).toBeDefined()
     expect(again.ts - secondAt).toBeLessThanOrEqual(12 * MIN)
+    return again
+  }
+
+  it('raises a second charger plugged in while the alert is open, by its step alone', () => {
+    const again = secondChargerRaised(local('2026-01-05T20:05:30'), 160)
     expect(again.evidence.why[0]).toMatch(/^arrived while an alert was open: a step of \+1[56]\d W$/)
   })
 
@@ -292,18 +295,7 @@ describe('an open alert on a watts-only meter while the circuit’s dehumidifier
     // development circuit-mixed-basic 74@01-23, 102@01-28: the open alert's load and the second charger
     // together are more than 450 + 85 W over the background, as a heater or cleaner would be; but the
     // level it stepped from was no heater's, and its step is a charger's
-    const first = chargerSession(charger(plugged18, { chemistry: 'lithium', ccPowerW: 200, ccMin: 240 }))
-    const secondAt = local('2026-01-05T18:40:30')
-    const second = chargerSession(
-      charger(secondAt, { chemistry: 'lithium', ccPowerW: 350, ccMin: 240, seed: 9 }),
-    )
-    const r = run(
-      circuitSeries([dehumidifier, first, second], { fromMs: from, minutes: 16 * 60, waveform: false }),
-    )
-    const again = raises(r).find((v) => v.onsetTs >= secondAt - MIN)
-    if (again?.kind !== 'raise') throw new Error('the second charger was not raised')
-    expect(again.replacesOnsetTs).toBeDefined()
-    expect(again.ts - secondAt).toBeLessThanOrEqual(12 * MIN)
+    secondChargerRaised(local('2026-01-05T18:40:30'), 350)
   })
 
   it('raises nothing new for a floor cleaner whose motor swings by a charger’s watts beside the alert', () => {
