@@ -6,6 +6,7 @@ import {
   levelMatches,
   matchSignature,
   recurringCompressor,
+  round1,
 } from './stray-wire-circuit-normal.ts'
 import { type Classified, MOTOR_MIN_VAR_PER_W, type Observation } from './stray-wire-classify.ts'
 import {
@@ -175,8 +176,6 @@ function banksUnderAlert(s: StrayWireState, obs: Observation, dW: number, params
 /** The least distorted rise taken for LED banks under an open alert (smaller: a charger's noise). */
 const BANKS_MIN_W = 15
 
-const round1 = (x: number): number => Math.round(x * 10) / 10
-
 /** Rises followed beside a candidate or alert, the last few: each may go off again. */
 const BESIDE_KEPT = 4
 
@@ -255,8 +254,10 @@ function motorBesidePfc(
  */
 export function compressorMovedUnderBig(s: StrayWireState, obs: Observation): boolean {
   const alert = s.alert
-  const from = alert?.beforeBigW
-  if (!alert || from === undefined || obs.harmonicVA !== null || obs.source !== 'circuit') return false
+  const before = alert?.beforeBig
+  if (!alert || !before || before.h !== null || obs.harmonicVA !== null || obs.source !== 'circuit')
+    return false
+  const from = before.w
   const own = ownLevel(s)
   const dW = obs.unexplainedW - from
   const w = Math.abs(dW)

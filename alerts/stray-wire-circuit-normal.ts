@@ -137,7 +137,8 @@ export interface RunWatch {
 
 export const initialCircuitNormal = (): CircuitNormal => ({ v: 1, signatures: [], episode: null })
 
-const round1 = (x: number): number => Math.round(x * 10) / 10
+/** Watts and VA as the detector keeps them: to 0.1. */
+export const round1 = (x: number): number => Math.round(x * 10) / 10
 
 const BINS = 48
 const BIN_MIN = 1440 / BINS

@@ -604,14 +604,13 @@ function trackCandidate(
       cand.onsetTs,
     )
   // watts only, a compressor whose run is followed stands in the background: it is not one of two arriving
-  const running = hRatio === null ? (s.normal!.watches ?? []).map((w) => w.signatureId) : []
   const twoRuns = explainedByKnownLoads(
     s.normal!,
     nowW,
     cand.harmonicVA,
     s.baselineW!,
     params.feedback,
-    running,
+    hRatio === null ? s.normal!.watches : undefined,
   )
   const withLights = twoRuns
     ? undefined
@@ -819,12 +818,10 @@ function trackAlert(
   const second = followSecondStep(s, alert, obs, params)
   if (second) return raiseSecond(s, alert, second, obs, input, params)
   if (seen.cls === 'big') {
-    if (!s.prevBig && s.prevW !== null && s.prevH !== null) alert.beforeBig = { w: s.prevW, h: s.prevH }
-    if (!s.prevBig && s.prevW !== null && s.prevH === null) alert.beforeBigW = s.prevW
+    if (!s.prevBig && s.prevW !== null) alert.beforeBig = { w: s.prevW, h: s.prevH }
     return undefined
   }
   if (!s.prevBig) alert.beforeBig = undefined
-  if (!s.prevBig) alert.beforeBigW = undefined
   // the heater or cleaner on top went off: a compressor that stopped or started under it moved the background
   const c =
     s.prevBig && compressorMovedUnderBig(s, obs)

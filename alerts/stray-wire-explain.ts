@@ -2,7 +2,7 @@
 // they can check). Carried by the `raise` verdict, stored on the alert as `evidence`, summed up in its
 // message.
 
-import type { CircuitNormal } from './stray-wire-circuit-normal.ts'
+import { type CircuitNormal, round1 } from './stray-wire-circuit-normal.ts'
 import type { Observation } from './stray-wire-classify.ts'
 import { median } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireInput, StrayWireState } from './stray-wire-types.ts'
@@ -38,8 +38,6 @@ export interface StrayWireEvidence {
   /** The reasons in words, for the message. */
   why: string[]
 }
-
-const round1 = (x: number): number => Math.round(x * 10) / 10
 
 /** The usual standing load at this time of day, from the learned profile (nearest filled bin). */
 function usualAt(n: CircuitNormal | undefined, ts: number, utcOffsetMin: number): number | null {

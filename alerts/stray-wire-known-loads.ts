@@ -20,8 +20,8 @@ import type { Candidate, StrayWireParams } from './stray-wire-types.ts'
  * Two of the circuit's own compressors at once: both running (a dehumidifier and a fridge), or, where
  * the meter reports harmonic current, one stopping in the minute the other starts (the step is their
  * difference). Each is matched in watts and harmonic VA, which add across loads; a difference only if
- * the one that stopped can have been part of the standing load. Not `running` ones (signature ids): a
- * compressor whose run is followed stands in the background already, it does not arrive again.
+ * the one that stopped can have been part of the standing load. Not one whose run is in `followed`: it
+ * stands in the background already, it does not arrive again.
  */
 export function explainedByKnownLoads(
   n: CircuitNormal,
@@ -29,12 +29,13 @@ export function explainedByKnownLoads(
   levelH: number | null,
   standingW: number,
   feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
-  running: readonly string[] = [],
+  followed?: readonly RunWatch[],
 ): boolean {
   const runs: LoadSignature[] = []
   const all = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
   for (const s of all) {
-    if (s.kind === 'lights' || feedback?.forget.includes(s.id) || running.includes(s.id)) continue
+    if (s.kind === 'lights' || feedback?.forget.includes(s.id)) continue
+    if (followed?.some((w) => w.signatureId === s.id)) continue
     if (s.source === 'learned' && s.count < RECURRING_RUNS) continue
     runs.push(s)
   }

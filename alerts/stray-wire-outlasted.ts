@@ -12,6 +12,7 @@ import {
   nearLevel,
   type PendingStep,
   type RunWatch,
+  round1,
   timeRun,
 } from './stray-wire-circuit-normal.ts'
 import type { Observation } from './stray-wire-classify.ts'
@@ -20,7 +21,6 @@ import { explainedByKnownLoads } from './stray-wire-known-loads.ts'
 import type { Candidate, StrayWireState } from './stray-wire-types.ts'
 
 const MIN = 60_000
-const round1 = (x: number): number => Math.round(x * 10) / 10
 
 /** A compressor run is at least this long, min (as learned runs: stray-wire-circuit-normal.ts). */
 const RUN_MIN_MIN = 10

@@ -91,9 +91,9 @@ export function followSecondStep(
   if (alert.next && (alert.next.fromW !== undefined) !== (obs.harmonicVA === null)) alert.next = undefined
   if (obs.harmonicVA === null) return followWattsStep(s, alert, obs, params)
   const next = alert.next
-  if (!next && s.prevBig && alert.beforeBig && !onBigLoad(s, obs, params)) {
+  const from = alert.beforeBig
+  if (!next && s.prevBig && from && from.h !== null && !onBigLoad(s, obs, params)) {
     // the heater or cleaner went off: a rectifier that was not there before it came on arrived under it
-    const from = alert.beforeBig
     if (!arrived(obs.unexplainedW - from.w, obs.harmonicVA - from.h, params)) return undefined
     alert.next = {
       ...watchFrom(s.bigSinceTs ?? obs.ts, obs.unexplainedW - from.w, obs.harmonicVA - from.h, from.h),

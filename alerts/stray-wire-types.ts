@@ -181,12 +181,11 @@ export interface ActiveAlert {
   /** Its harmonic VA when last seen (it falls with the charger's current through the taper). */
   harmonicVA?: number
   /**
-   * The circuit's reading (W, harmonic VA) just before a heater or cleaner came on under the alert: what
-   * is there when it goes off, and was not before, arrived under it. Optional: older states.
+   * The circuit's reading (W, harmonic VA; null on a meter without PF and THD) just before a heater or
+   * cleaner came on under the alert: what is there when it goes off, and was not before, arrived under
+   * it. Optional: older states.
    */
-  beforeBig?: { w: number; h: number }
-  /** The same on a meter without PF and THD: the circuit's watts alone. Optional: older states. */
-  beforeBigW?: number
+  beforeBig?: { w: number; h: number | null }
 }
 
 /** Plain JSON: persisted across restarts as is. */

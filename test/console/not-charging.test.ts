@@ -29,7 +29,7 @@ const MANAGER = { username: 'zhao.manager', password: 'correct horse battery 8' 
 const MIN = 60_000
 
 interface Learned {
-  items: { id: string; kind: string; source: string; alertId?: string }[]
+  items: { id: string; kind: string; source: string; alertId?: string; firstTs: number }[]
 }
 
 describe('a stray-wire alert cleared as not charging, and undone', () => {
@@ -40,6 +40,8 @@ describe('a stray-wire alert cleared as not charging, and undone', () => {
   const circuit = 'circuit-b3'
   let seq = 0
   let alert: Alert
+  /** when the charger came on, minutes before the alert was raised */
+  let chargerOnTs = 0
 
   /** a corridor's LED lights (PF > 0.9), with an e-bike charger without PFC plugged in on top when `charger` */
   const publish = (ts: number, charger: boolean) => {
@@ -106,6 +108,7 @@ describe('a stray-wire alert cleared as not charging, and undone', () => {
     mqtt = await connectDevice(svc.mqttUrl, d)
     // an evening's stairwell: lights for 15 minutes, then a charger plugged in by an extension cord
     const start = Date.now() - 45 * MIN
+    chargerOnTs = start + 15 * MIN
     for (let k = 0; k < 45; k++) await publish(start + k * MIN, k >= 15)
     alert = await pollUntil(
       async () =>
@@ -169,9 +172,11 @@ describe('a stray-wire alert cleared as not charging, and undone', () => {
     expect(history).toContain('不是充电：灯具：楼道灯')
     expect(history).not.toContain('not charging')
     await screenshot(page, 'not-charging-cleared-phone')
-    expect((await learned()).items).toEqual([
-      expect.objectContaining({ kind: 'lights', source: 'crew', alertId: alert.id }),
-    ])
+    const taught = (await learned()).items
+    expect(taught).toEqual([expect.objectContaining({ kind: 'lights', source: 'crew', alertId: alert.id })])
+    // the lights are learned from when the load came on, not from the raise some minutes later
+    expect(taught[0]!.firstTs).toBeLessThan(alert.raisedAt)
+    expect(Math.abs(taught[0]!.firstTs - chargerOnTs)).toBeLessThanOrEqual(2 * MIN)
 
     // what the circuit learned, from the alert: listed in Chinese, and a crew may not undo it
     await page.click('[data-label="alert.learnedLink"]')
