@@ -363,7 +363,15 @@ function steadyRunAt(
 function overStepBackground(cand: Candidate, levelW: number): number[] {
   const ws: number[] = []
   if (cand.beforeW !== undefined && cand.baseW !== undefined) ws.push(levelW + cand.baseW - cand.beforeW)
-  if (cand.lampBeforeW !== undefined) ws.push(levelW + cand.lampBeforeW)
+  if (cand.lampBeforeW !== undefined) {
+    ws.push(levelW + cand.lampBeforeW)
+    // where the background had taken only part of a small lamp yet (it follows one a fraction a minute),
+    // the load is the level over the circuit as it stood before the lamp: the reading before the step less
+    // the lamp (119@01-12: a 104 W fridge's 92 W over a background holding 13 W of a 27 W lamp). The
+    // level and the lamp's rise stays a candidate too: a rise split by an averaging meter is measured short
+    const notHeldW = cand.beforeW !== undefined && cand.baseW !== undefined ? cand.beforeW - cand.baseW : 0
+    if (notHeldW > 0) ws.push(levelW + cand.lampBeforeW - notHeldW)
+  }
   return ws
 }
 
