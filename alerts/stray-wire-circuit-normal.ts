@@ -22,6 +22,14 @@ export interface LoadSignature {
   /** Harmonic VA per W of the load, where the meter reports PF and THD. */
   harmonicRatio: number | null
   /**
+   * Compressors: reactive VA per W of the fundamental their motor draws, as the meter shows it (PF
+   * 0.6–0.85, its own run to run), learned from the steps of their runs where the meter reports PF and
+   * THD. Optional: signatures stored before it (and those never seen so) load without it.
+   */
+  reactiveRatio?: number
+  /** How many runs' steps it was learned from. */
+  reactiveRuns?: number
+  /**
    * Local minutes of day the load is on (lights: dusk to dawn or a timer); null: any time of day
    * (compressors, equipment).
    */
@@ -92,6 +100,8 @@ export interface PendingStep {
    * beside it does to the watts.
    */
   fromH?: number | null
+  /** Its reactive VA, where the meter reports PF and THD; optional so pending steps persisted before it load. */
+  q?: number | null
   /**
    * Told apart from another load's step in the same minutes, not seen alone: only its lights (a night
    * long at one level) are learned from it, since a run of a compressor's length may be any tangle.
@@ -118,6 +128,8 @@ export interface CircuitNormal {
   /** The last settled level and its harmonic VA: steps are measured from it. */
   stableW?: number
   stableH?: number | null
+  /** Its reactive VA, where the meter reports PF and THD (a compressor's step is learned with it). */
+  stableQ?: number | null
   /** The last few readings' harmonic VA, oldest first: LED banks leave as a step in it. */
   recentH?: number[]
   /** Loads taken for the circuit's compressors, followed until they leave (stray-wire-outlasted.ts). */
@@ -426,6 +438,8 @@ function learnRun(
   split = false,
   /** It came on as what was left of a swap (PendingStep.swapped): its onset may be no switching on. */
   swappedOn = false,
+  /** Reactive VA per W its steps on and off moved, where the meter reports PF and THD. */
+  qRatio: number | null = null,
 ): void {
   const durMin = (offTs - onTs) / MIN
   if (durMin < RUN_MIN_MIN) return
@@ -460,7 +474,10 @@ function learnRun(
       same.levelW = Math.round(levelW)
       same.harmonicRatio = Math.round(hRatio! * 100) / 100
     }
-    if (kind === 'compressor') timeRun(same, durMin, offTs)
+    if (kind === 'compressor') {
+      timeRun(same, durMin, offTs)
+      learnReactive(same, qRatio)
+    }
     if (window && same.window) {
       // what was left of a swap inside the lights' hours (the banks taken to leave and come back as a
       // heater swung beside them) did not switch on then: their hour stays
@@ -481,8 +498,30 @@ function learnRun(
     firstTs: onTs,
     lastTs: offTs,
     ...(kind === 'compressor' ? { longestMin: Math.round(durMin), timedRuns: 1, timedTs: offTs } : {}),
+    ...(kind === 'compressor' && motorQ(qRatio) ? { reactiveRatio: round2(qRatio), reactiveRuns: 1 } : {}),
   })
 }
+
+const round2 = (x: number): number => Math.round(x * 100) / 100
+
+/**
+ * A run's reactive VA per W a motor may draw (PF 0.45–0.98 as the meter shows it beside other loads): a
+ * step whose reactive current another load's moved in the same minutes teaches nothing.
+ */
+const motorQ = (q: number | null): q is number => q !== null && q >= MOTOR_Q_MIN && q <= MOTOR_Q_MAX
+const MOTOR_Q_MIN = 0.2
+const MOTOR_Q_MAX = 2
+
+/** A run's reactive VA per W joins what the compressor was learned at (a copy): most from earlier runs. */
+function learnReactive(s: LoadSignature, qRatio: number | null): void {
+  if (!motorQ(qRatio)) return
+  s.reactiveRatio =
+    s.reactiveRatio === undefined
+      ? round2(qRatio)
+      : round2(s.reactiveRatio + REACTIVE_GAIN * (qRatio - s.reactiveRatio))
+  s.reactiveRuns = (s.reactiveRuns ?? 0) + 1
+}
+const REACTIVE_GAIN = 0.25
 
 /**
  * LED banks switch on one after another over a minute or two: a night whose step was measured from a
@@ -542,6 +581,8 @@ export function noteSteps(
   h: number | null,
   prevW: number | null,
   utcOffsetMin: number,
+  /** The reading's reactive VA, where the meter reports PF and THD. */
+  q: number | null = null,
 ): void {
   if (prevW === null) return
   if (h !== null) harmonicStepOff(n, ts, h, utcOffsetMin)
@@ -555,8 +596,10 @@ export function noteSteps(
   n.moving = 0
   const fromW = n.stableW ?? w
   const fromH = n.stableH ?? h
+  const fromQ = n.stableQ ?? q
   n.stableW = w
   n.stableH = h
+  n.stableQ = q
   const d = w - fromW
   // banks of LED fittings are 15–45 W each: smaller than any step we trust by watts, but their harmonic
   // current (VA per W of drivers without PFC) is a step of its own no lamp or meter drift makes
@@ -578,12 +621,20 @@ export function noteSteps(
     return
   }
   const dH = h === null || fromH === null ? null : h - fromH
+  const dQ = q === null || fromQ === null ? null : q - fromQ
   let pending = (n.pending ?? []).filter((p) => ts - p.ts < PENDING_MAX_MS)
-  const arrive = (stepW: number, stepH: number | null, split: boolean, swap = false): void => {
+  const arrive = (
+    stepW: number,
+    stepH: number | null,
+    split: boolean,
+    swap = false,
+    stepQ: number | null = null,
+  ): void => {
     pending.push({
       ts,
       w: round1(stepW),
       h: stepH === null ? null : round1(stepH),
+      q: stepQ === null ? null : round1(stepQ),
       fromW: round1(w - stepW),
       fromH: h === null || stepH === null ? null : round1(h - stepH),
       ...(split ? { split } : {}),
@@ -591,25 +642,29 @@ export function noteSteps(
     })
     if (pending.length > MAX_PENDING) pending.shift()
   }
-  const leave = (i: number, offW: number, split: boolean): void => {
+  const leave = (i: number, offW: number, split: boolean, offQ: number | null = null): void => {
     const on = pending[i]!
     pending = pending.filter((_, k) => k !== i)
     // what stepped on after it stood on its watts: that level is lower now
     pending = pending.map((p) => (p.ts > on.ts ? withoutLoad(p, on) : p))
     const hRatio = on.h === null ? null : on.h / on.w
+    const levelW = (on.w + offW) / 2
+    // its reactive VA as it came on and as it went, each a step between two settled readings
+    const qRatio = on.q === null || on.q === undefined || offQ === null ? null : (on.q + offQ) / 2 / levelW
     learnRun(
       n,
       on.ts,
       ts,
-      (on.w + offW) / 2,
+      levelW,
       hRatio,
       utcOffsetMin,
       split || on.split === true,
       on.swapped === true,
+      qRatio,
     )
   }
   const i = d < 0 ? pending.findIndex((p) => stepsOff(p, -d, dH === null ? null : -dH)) : -1
-  if (i >= 0) leave(i, -d, false)
+  if (i >= 0) leave(i, -d, false, dQ === null ? null : -dQ)
   else {
     // one load leaving and another arriving in the same minutes (lights coming on as a compressor
     // stops): the step is their sum, and what is left of it once the leaving one is taken out is the
@@ -623,7 +678,7 @@ export function noteSteps(
       const left = pending[k]!
       leave(k, left.w, true)
       arrive(d + left.w, dH === null || left.h === null ? null : Math.max(0, dH + left.h), true, true)
-    } else if (d > 0) arrive(d, dH, pieces)
+    } else if (d > 0) arrive(d, dH, pieces, false, dQ)
   }
   n.pending = pending
 }
@@ -1030,6 +1085,7 @@ export const copyNormal = (n: CircuitNormal = initialCircuitNormal()): CircuitNo
     moving: n.moving,
     stableW: n.stableW,
     stableH: n.stableW !== undefined ? (n.stableH ?? null) : undefined,
+    stableQ: n.stableW !== undefined ? (n.stableQ ?? null) : undefined,
     recentH: n.recentH,
     watches: n.watches,
   }

@@ -215,7 +215,15 @@ export function detectStrayWire(
   if (!s.candidate && !s.alert) s.normal.episode = null
   if (!s.candidate && !s.alert) s.beside = undefined
   if (obs.source === 'circuit')
-    noteSteps(s.normal, obs.ts, obs.unexplainedW, obs.harmonicVA, s.prevW, params.utcOffsetMin)
+    noteSteps(
+      s.normal,
+      obs.ts,
+      obs.unexplainedW,
+      obs.harmonicVA,
+      s.prevW,
+      params.utcOffsetMin,
+      obs.reactiveVA,
+    )
   s.lastTs = obs.ts
   if (c.cls === 'big') noteBigRun(s, obs, params, tracked || s.candidate !== null || s.alert !== null)
   followBigLevel(s, obs, c.cls === 'big', params)
@@ -397,7 +405,7 @@ function trackCandidate(
     // stood before it and the compressor are the background, the charger is the step over them
     const beside =
       c.cls === 'other' && s.prevBig
-        ? chargerBesideRun(s.normal!, arrivedUnderBigLoad(s, obs), params)
+        ? chargerBesideRun(s.normal!, arrivedUnderBigLoad(s, obs), params, s.bigSinceTs)
         : undefined
     if (beside) {
       rebase(s, s.preBigW! + beside.w, s.preBigH! + beside.h, s.preBigQ! + beside.q)
@@ -1292,10 +1300,17 @@ const ratioOf = (c: Classified): number | null =>
   c.excessVA === null || c.excessW <= 0 ? null : c.excessVA / c.excessW
 
 /** What the circuit draws now over the reading before a big load came on: what arrived under it. */
-function arrivedUnderBigLoad(s: StrayWireState, obs: Observation): { w: number; h: number } | undefined {
+function arrivedUnderBigLoad(
+  s: StrayWireState,
+  obs: Observation,
+): { w: number; h: number; q: number | null } | undefined {
   const { preBigW: w, preBigH: h, preBigQ: q } = s
   // all three were kept before it (none while a candidate stood): the background is rebased on them
   if (obs.harmonicVA === null || w === null || w === undefined || h === null || h === undefined) return
   if (q === null || q === undefined) return
-  return { w: obs.unexplainedW - w, h: obs.harmonicVA - h }
+  return {
+    w: obs.unexplainedW - w,
+    h: obs.harmonicVA - h,
+    q: obs.reactiveVA === null ? null : obs.reactiveVA - q,
+  }
 }

@@ -8,11 +8,12 @@ import {
   levelMatches,
   matchSignature,
   motorWithHarmonics,
+  nearLevel,
   type PendingStep,
   RECURRING_RUNS,
   type RunWatch,
 } from './stray-wire-circuit-normal.ts'
-import { MOTOR_MIN_VAR_PER_W } from './stray-wire-classify.ts'
+import { MOTOR_MIN_VAR_PER_W, PFC_MAX_HARMONIC_RATIO } from './stray-wire-classify.ts'
 import { LAMP_MOVE_MAX_W, LAMP_MOVE_MIN_W, median, near, RECENT_READINGS } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireParams } from './stray-wire-types.ts'
 
@@ -393,23 +394,24 @@ const STEADY_LEVEL_SHARE = 0.08
  * its watts). No charger need be there where the circuit's own runs and less than that explain it: one
  * or two that started, or one that started as another stopped. Returns what the largest such compressor
  * adds to the background: its watts, its harmonic current, and the least reactive power a motor of its
- * watts draws. (An active-PFC charger beside a compressor is not looked for: its reactive power cannot
- * be told from the compressor's, anything from 0.55 to 0.9 var per W, less what LED drivers cancel.)
+ * watts draws. An active-PFC charger beside a compressor is told by the compressor's own reactive VA per
+ * W, learned from its runs (pfcBesideRun): a motor's share is anything from 0.55 to 1.3 var per W as the
+ * meter shows it, but one compressor's stays within about a tenth run to run.
  */
 export function chargerBesideRun(
   n: CircuitNormal,
-  arrived: { w: number; h: number } | undefined,
+  arrived: { w: number; h: number; q: number | null } | undefined,
   params: StrayWireParams,
+  /** When the heater or cleaner came on: a compressor that stepped on before it and is still on cannot arrive. */
+  bigSinceTs?: number | null,
 ): { w: number; h: number; q: number } | undefined {
   if (!arrived) return undefined
   const runs = n.signatures.filter((a) => motorWithHarmonics(a, params.feedback?.forget))
-  const levels = [
-    ...runs.map((a) => a.levelW),
-    ...runs.flatMap((a, i) => runs.slice(i + 1).map((b) => a.levelW + b.levelW)),
-    ...runs.flatMap((a) => runs.filter((b) => b.levelW < a.levelW).map((b) => a.levelW - b.levelW)),
-  ]
   const minW = params.minPfcStepW ?? params.minStepW
-  if (levels.some((w) => arrived.w - w > -Math.max(10, 0.06 * w) && arrived.w - w < minW)) return undefined
+  if (runsExplain(runs, arrived.w, minW)) {
+    const idle = runs.filter((a) => !runningBefore(n, a, bigSinceTs))
+    return idle.length < runs.length ? pfcBesideRun(idle, arrived, minW, params) : undefined
+  }
   let found: { w: number; h: number; q: number } | undefined
   for (const a of runs) {
     const restW = arrived.w - a.levelW
@@ -418,5 +420,78 @@ export function chargerBesideRun(
     if (arrived.h - h < params.minHarmonicRatio * restW) continue
     if (!found || a.levelW > found.w) found = { w: a.levelW, h, q: MOTOR_MIN_VAR_PER_W * a.levelW }
   }
+  return found ?? pfcBesideRun(runs, arrived, minW, params)
+}
+
+/**
+ * One or two of these runs that started, or one that started as another stopped, and less than a
+ * charger's watts beside them (a compressor's creep, a lamp) are what arrived: no charger need be there.
+ */
+function runsExplain(runs: readonly LoadSignature[], arrivedW: number, minW: number): boolean {
+  const levels = [
+    ...runs.map((a) => a.levelW),
+    ...runs.flatMap((a, i) => runs.slice(i + 1).map((b) => a.levelW + b.levelW)),
+    ...runs.flatMap((a) => runs.filter((b) => b.levelW < a.levelW).map((b) => a.levelW - b.levelW)),
+  ]
+  return levels.some((w) => arrivedW - w > -Math.max(10, 0.06 * w) && arrivedW - w < minW)
+}
+
+/**
+ * The compressor stepped on before the heater or cleaner came on and has not stepped off since (a pending
+ * step of its level, its reactive VA too where known): it is in the background already, it cannot be what
+ * arrived under the big load.
+ */
+function runningBefore(n: CircuitNormal, a: LoadSignature, bigSinceTs: number | null | undefined): boolean {
+  if (bigSinceTs === null || bigSinceTs === undefined || a.reactiveRatio === undefined) return false
+  const q = a.reactiveRatio * a.levelW
+  return (n.pending ?? []).some(
+    (p) =>
+      p.ts < bigSinceTs &&
+      nearLevel(p.w, a.levelW) &&
+      p.q !== null &&
+      p.q !== undefined &&
+      Math.abs(p.q - q) <= Math.max(REACTIVE_SLACK_VAR, 2 * REACTIVE_SLACK_SHARE * q),
+  )
+}
+
+/**
+ * An active-PFC charger beside one of the circuit's compressors that came on under the heater or cleaner:
+ * less the compressor's learned watts, harmonic and reactive current (its motor's reactive VA per W is its
+ * own, run to run), what is left is of a charger's size, undistorted, and carries about none of the
+ * reactive current a motor its size would draw. Only compressors whose reactive share was learned from
+ * a few runs. Returns what the compressor adds to the background.
+ */
+function pfcBesideRun(
+  runs: readonly (LoadSignature & { harmonicRatio: number })[],
+  arrived: { w: number; h: number; q: number | null },
+  minW: number,
+  params: StrayWireParams,
+): { w: number; h: number; q: number } | undefined {
+  if (arrived.q === null || runsExplain(runs, arrived.w, minW)) return undefined
+  let found: { w: number; h: number; q: number } | undefined
+  for (const a of runs) {
+    if (a.reactiveRatio === undefined || (a.reactiveRuns ?? 0) < REACTIVE_RUNS_MIN) continue
+    const restW = arrived.w - a.levelW
+    if (restW < minW || restW > params.maxChargerW) continue
+    const h = a.harmonicRatio * a.levelW
+    if (arrived.h - h > PFC_MAX_HARMONIC_RATIO * restW) continue
+    const q = a.reactiveRatio * a.levelW
+    // the compressor's own reactive current is all there, and hardly more: what is left is no motor
+    const slack = Math.max(REACTIVE_SLACK_VAR, REACTIVE_SLACK_SHARE * q)
+    const restQ = arrived.q - q
+    if (restQ < -slack || restQ > PFC_REST_VAR_PER_W * restW + slack) continue
+    if (!found || a.levelW > found.w) found = { w: a.levelW, h, q }
+  }
   return found
 }
+
+/** Runs a compressor's reactive share must have been learned from before a residual is judged by it. */
+const REACTIVE_RUNS_MIN = 2
+/**
+ * How far a residual's reactive VA may be from the compressor's learned own: the meter's PF in two
+ * decimals at a few hundred W, and the share wandering by about a tenth run to run (development set).
+ */
+const REACTIVE_SLACK_VAR = 20
+const REACTIVE_SLACK_SHARE = 0.15
+/** Reactive VA per W an active-PFC charger draws at most (PF ≥ 0.95), less than any motor's 0.55. */
+const PFC_REST_VAR_PER_W = 0.33

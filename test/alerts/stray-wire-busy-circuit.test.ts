@@ -1170,3 +1170,84 @@ describe('noteSteps: a tangle inside the lights’ hours taken for the banks lea
     expect(matchSignature(n, local('2026-01-07T17:20:00'), 106, 136 / 106, 480)).toBeDefined()
   })
 })
+
+describe('an active-PFC charger plugged in under a heater as the fridge starts, the dehumidifier on before', () => {
+  // LED banks (94 W), then the dehumidifier (272 W, reactive VA 188), then a 1.1 kW heater with a 205 W
+  // active-PFC charger (harmonic VA 20, reactive 51) plugged in with it; the fridge (118 W, reactive VA 118)
+  // starts under the heater. When the heater goes, 323 W stand over the background: the dehumidifier and a
+  // lamp by watts (it cannot start again), the fridge and an active-PFC charger by their reactive current.
+  const from = local('2026-01-08T19:00:00')
+  const fridge = signature({
+    id: 'fridge',
+    levelW: 118,
+    harmonicRatio: 0.22,
+    reactiveRatio: 1,
+    reactiveRuns: 10,
+  })
+  const dehumidifier = signature({
+    id: 'dehumidifier',
+    levelW: 272,
+    harmonicRatio: 0.13,
+    reactiveRatio: 0.69,
+    reactiveRuns: 10,
+  })
+  /** The evening with what arrived beside the fridge under the heater: [W, harmonic VA, reactive VA]. */
+  function evening(beside: [number, number, number]): CircuitInput[] {
+    const [w, h, q] = beside
+    const inputs: CircuitInput[] = []
+    for (let k = -90; k < 90; k++) {
+      const ts = from + k * MIN
+      if (k < -60) inputs.push(reading(ts, 94, 110, 0))
+      else if (k < 0) inputs.push(reading(ts, 366, 145, 188))
+      else if (k < 12) inputs.push(reading(ts, 1466 + w, 150 + h, 200 + q))
+      else if (k < 30) inputs.push(reading(ts, 1584 + w, 176 + h, 318 + q))
+      else inputs.push(reading(ts, 484 + w, 171 + h, 306 + q))
+    }
+    return inputs
+  }
+
+  it('is raised once the heater goes: the fridge’s own reactive current leaves none for a motor beside it', () => {
+    const raised = raisedAt(evening([205, 20, 51]), knowing(fridge, dehumidifier))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]! - (from + 30 * MIN)).toBeLessThanOrEqual(12 * MIN)
+  })
+
+  it('is not looked for beside compressors whose reactive share was never learned (states stored before it)', () => {
+    const old = (s: LoadSignature): LoadSignature => ({
+      ...s,
+      reactiveRatio: undefined,
+      reactiveRuns: undefined,
+    })
+    expect(raisedAt(evening([205, 20, 51]), knowing(old(fridge), old(dehumidifier)))).toEqual([])
+  })
+
+  it('stays quiet when what came beside the fridge draws a motor’s reactive current', () => {
+    expect(raisedAt(evening([205, 20, 140]), knowing(fridge, dehumidifier))).toEqual([])
+  })
+})
+
+describe('noteSteps: a compressor’s reactive VA per W', () => {
+  it('is learned from the steps of its runs, where the meter reports it', () => {
+    const n = initialCircuitNormal()
+    let prev: number | null = null
+    let ts = local('2026-01-08T08:00:00')
+    // two runs of a 120 W fridge drawing 110 and 130 var over 100 W of lights (reactive VA 10)
+    for (const [minutes, w, q] of [
+      [30, 100, 10],
+      [30, 220, 120],
+      [30, 100, 10],
+      [30, 220, 140],
+      [30, 100, 10],
+    ] as const)
+      for (let k = 0; k < minutes; k++) {
+        noteSteps(n, ts, w, 20, prev, 480, q)
+        prev = w
+        ts += MIN
+      }
+    const learned = n.signatures.filter((s) => s.kind === 'compressor')
+    expect(learned).toHaveLength(1)
+    expect(learned[0]!.reactiveRuns).toBe(2)
+    // the first run's 0.92, then a quarter of the way to the second's 1.08
+    expect(learned[0]!.reactiveRatio).toBeCloseTo(0.96, 2)
+  })
+})
