@@ -410,6 +410,7 @@ function trackCandidate(
     if (beside) {
       rebase(s, s.preBigW! + beside.w, s.preBigH! + beside.h, s.preBigQ! + beside.q)
       begin(s, obs, classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0))
+      if (beside.pfc) s.candidate!.besideRun = true
       return undefined
     }
     const step = chargerStepFromLast(s, obs, c, params)
@@ -643,7 +644,10 @@ function trackCandidate(
           cand.onsetTs,
           params.feedback,
         )
-  const pair = twoRuns || withLights !== undefined || lightsBy !== undefined
+  // an active-PFC charger told from the compressor beside it by that one's reactive current: what is left
+  // is no run of the circuit's compressors, alone or with lights (by watts it may be any)
+  if (cand.besideRun && known?.kind === 'compressor') known = undefined
+  const pair = !cand.besideRun && (twoRuns || withLights !== undefined || lightsBy !== undefined)
   // the level the load stands at: its step where it held, else the level now where it fell since (the
   // one that stopped still ran in the step's minute)
   const swapW =

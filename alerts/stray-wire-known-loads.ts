@@ -404,7 +404,7 @@ export function chargerBesideRun(
   params: StrayWireParams,
   /** When the heater or cleaner came on: a compressor that stepped on before it and is still on cannot arrive. */
   bigSinceTs?: number | null,
-): { w: number; h: number; q: number } | undefined {
+): { w: number; h: number; q: number; pfc?: true } | undefined {
   if (!arrived) return undefined
   const runs = n.signatures.filter((a) => motorWithHarmonics(a, params.feedback?.forget))
   const minW = params.minPfcStepW ?? params.minStepW
@@ -466,9 +466,9 @@ function pfcBesideRun(
   arrived: { w: number; h: number; q: number | null },
   minW: number,
   params: StrayWireParams,
-): { w: number; h: number; q: number } | undefined {
+): { w: number; h: number; q: number; pfc: true } | undefined {
   if (arrived.q === null || runsExplain(runs, arrived.w, minW)) return undefined
-  let found: { w: number; h: number; q: number } | undefined
+  let found: { w: number; h: number; q: number; pfc: true } | undefined
   for (const a of runs) {
     if (a.reactiveRatio === undefined || (a.reactiveRuns ?? 0) < REACTIVE_RUNS_MIN) continue
     const restW = arrived.w - a.levelW
@@ -480,7 +480,7 @@ function pfcBesideRun(
     const slack = Math.max(REACTIVE_SLACK_VAR, REACTIVE_SLACK_SHARE * q)
     const restQ = arrived.q - q
     if (restQ < -slack || restQ > PFC_REST_VAR_PER_W * restW + slack) continue
-    if (!found || a.levelW > found.w) found = { w: a.levelW, h, q }
+    if (!found || a.levelW > found.w) found = { w: a.levelW, h, q, pfc: true }
   }
   return found
 }

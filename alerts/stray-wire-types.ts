@@ -130,6 +130,11 @@ export interface Candidate {
   bridges?: number
   /** Arrived undistorted and with little reactive power: an active-PFC charger, watched longer. */
   pfc?: boolean
+  /**
+   * What was left under a heater or cleaner once one of the circuit's compressors, by its own reactive
+   * current, was taken out (stray-wire-known-loads.ts, pfcBesideRun): that compressor is in the background.
+   */
+  besideRun?: boolean
   /** The excess of its first reading, W: the step it arrived with. */
   stepW?: number
   /**

@@ -1212,6 +1212,14 @@ describe('an active-PFC charger plugged in under a heater as the fridge starts, 
     expect(raised[0]! - (from + 30 * MIN)).toBeLessThanOrEqual(12 * MIN)
   })
 
+  it('is raised though a "compressor" of its size was learned once (a charger run taken for one): it is no run', () => {
+    // a flat run of the charger's size and distortion seen once is a learned compressor that matches its
+    // plateau; the compressor beside it, by its own reactive current, is in the background already
+    const once = signature({ id: 'once', levelW: 205, harmonicRatio: 0.1, count: 1, reactiveRatio: 0.9 })
+    const raised = raisedAt(evening([205, 20, 51]), knowing(fridge, dehumidifier, once))
+    expect(raised).toHaveLength(1)
+  })
+
   it('is not looked for beside compressors whose reactive share was never learned (states stored before it)', () => {
     const old = (s: LoadSignature): LoadSignature => ({
       ...s,
