@@ -83,6 +83,7 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
     if (dW > 0) s.motorRiseTs = obs.ts
     return
   }
+  if (compressorBesidePfc(s, obs, dW, dQ)) return
   // under a cleaner or heater a small change says nothing about the lights
   const top = s.baselineW! + params.maxChargerW
   if (s.prevW > top || obs.unexplainedW > top) return
@@ -274,6 +275,75 @@ export function compressorMovedUnderBig(s: StrayWireState, obs: Observation): bo
   s.baselineW = Math.max(0, s.baselineW! + dW)
   return true
 }
+
+/**
+ * PF and THD, an open alert for an active-PFC charger: the circuit fell (rose) by one of its learned
+ * compressors (compressorBesideAlert), in one reading from a steady one, or over two where an averaging
+ * meter split the step (the first part, if a lamp's size, was followed as a lamp's then). The compressor
+ * stopped (started): it leaves (joins) the background, its harmonic and reactive current with it. Left
+ * in, the charger still there stands over a background that holds a compressor gone since and the alert
+ * clears while the bike charges on; or the compressor back on stands in the excess and holds the alert
+ * open after the charger stopped. (The motor's reactive current is no test here: low-PF LED drivers'
+ * leading current beside it hides most of it in the Q a meter's PF and THD give.)
+ */
+function compressorBesidePfc(s: StrayWireState, obs: Observation, dW: number, dQ: number | null): boolean {
+  if (!s.alert?.pfc || s.prevW === null || s.prevH === null || obs.harmonicVA === null) return false
+  const sign = Math.sign(dW)
+  let fromW = s.prevW
+  let fromH = s.prevH
+  // the part of the step the background already followed (a first partial minute of a lamp's size)
+  let taken = 0
+  if (!steadyBefore(s)) {
+    const recent = s.normal?.recentH
+    if (s.prev2W === null || !recent || recent.length < 2) return false
+    const first = sign * (s.prevW - s.prev2W)
+    if (first < LAMP_MOVE_MIN_W) return false
+    fromW = s.prev2W
+    fromH = recent[recent.length - 2]!
+    if (first <= LAMP_MOVE_MAX_W) taken = first
+  }
+  const w = sign * (obs.unexplainedW - fromW)
+  const h = sign * (obs.harmonicVA - fromH)
+  const beforeW = fromW - (s.baselineW! - sign * taken)
+  if (!compressorBesideAlert(s, w, h, beforeW, sign < 0)) return false
+  const rest = w - taken
+  s.baselineW = Math.max(0, s.baselineW! + sign * rest)
+  s.baselineH = Math.max(0, s.baselineH + sign * Math.max(0, h) * (rest / w))
+  // the reactive current of the part not yet followed, as this reading's share of the step carried it
+  if (dQ !== null) s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + dQ * (rest / Math.abs(dW)))
+  return true
+}
+
+/**
+ * Under an open alert, a fall (`fell`) or a rise of `w` W, of harmonic VA `h`, that is one of the
+ * circuit's learned compressors by level and harmonic share (no rectifier's), while the alert's own load
+ * is of another size and stood at its own level over the background before the step (`beforeW`): the
+ * circuit still holds the alert's level over the background less (plus) the compressor. A fall only of
+ * what the background holds. A charger unplugged falls by its own size, or leaves less than its level.
+ */
+function compressorBesideAlert(
+  s: StrayWireState,
+  w: number,
+  h: number,
+  beforeW: number,
+  fell: boolean,
+): boolean {
+  const own = ownLevel(s)
+  if (!s.alert || own === undefined || w <= 0 || Math.abs(w - own) <= OWN_SIZE_SHARE * own) return false
+  if (Math.abs(beforeW - own) > OWN_LEVEL_SHARE * own) return false
+  return (s.normal?.signatures ?? []).some(
+    (x) =>
+      recurringCompressor(x) &&
+      x.harmonicRatio !== null &&
+      levelMatches(x, w, h / w) &&
+      Math.abs(x.levelW - own) > OWN_SIZE_SHARE * own &&
+      h <= (x.harmonicRatio + MOTOR_SHARE_SLACK) * w &&
+      (!fell || backgroundHolds(s, x.levelW)),
+  )
+}
+
+/** The excess before a compressor's step stood within this share of the alert's own level. */
+const OWN_LEVEL_SHARE = 0.25
 
 /** The background holds a load of `w` W (to a compressor's creep and the meter's error). */
 export const backgroundHolds = (s: StrayWireState, w: number): boolean =>
