@@ -895,7 +895,13 @@ export function matchSignature(
       hRatio === null && s.kind === 'compressor' && s.source === 'learned' ? compressorShare : LEVEL_SHARE
     if (!levelMatches(s, levelW, hRatio, share) && !harmonicsMatchLights(s, levelW, hRatio)) continue
     // without PF/THD one flat run might have been a charger unplugged early: a compressor runs again
-    if (s.source === 'learned' && s.kind === 'compressor' && s.harmonicRatio === null && s.count < 2) continue
+    if (
+      s.source === 'learned' &&
+      s.kind === 'compressor' &&
+      s.harmonicRatio === null &&
+      !ranAgain(s, arrivedTs)
+    )
+      continue
     // a motor's harmonic VA per W is its own (THD 10–25 %): a load carrying less than half of it is no
     // run of that compressor, whatever its watts (an active-PFC charger of its size, found under a heater)
     if (
@@ -914,6 +920,23 @@ export function matchSignature(
     ? undefined
     : lightsTogether(n, candidates, ts, levelW, hRatio, utcOffsetMin, feedback, backgroundH, arrivedTs)
 }
+
+/**
+ * Watts only: a learned run is one of the circuit's compressors once it ran twice, or from its second run
+ * where that came back at its size within a compressor's off time of the first run's end (a new meter's
+ * first hours): the first stepped off by its own size, where a charger's end is a taper, and a charger
+ * unplugged does not come back at the same level minutes later. (A charger unplugged early and another of
+ * its size plugged in within the off time is then followed as a run: raised once it holds past any
+ * compressor's run, stray-wire-outlasted.ts.)
+ */
+function ranAgain(s: LoadSignature, arrivedTs: number): boolean {
+  if (s.count >= 2) return true
+  const endTs = s.timedTs ?? s.lastTs
+  return arrivedTs > endTs && arrivedTs - endTs <= COME_BACK_MS
+}
+
+/** A dehumidifier rests 0.5–2 h between runs, a fridge 20–60 min: a compressor comes back within this. */
+const COME_BACK_MS = 150 * MIN
 
 /**
  * Lights may be what arrived now: not on already, inside their window, arrived near their hour, and not

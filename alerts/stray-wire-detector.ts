@@ -74,7 +74,7 @@ import {
   explainedByKnownLoads,
   swappedWithRun,
 } from './stray-wire-known-loads.ts'
-import { endWatchedRun, followWatches, type Outlasted, watchRun } from './stray-wire-outlasted.ts'
+import { endWatchedRun, followWatches, type Outlasted, TIMED_RUNS, watchRun } from './stray-wire-outlasted.ts'
 import { switchedOnAtLightsHour } from './stray-wire-schedule.ts'
 import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
 import {
@@ -929,7 +929,9 @@ function raiseOutlasted(
   evidence.why = [
     evidence.why[0]!,
     `the size of this circuit's compressor of ${signature.levelW} W, but on for ${Math.round(out.heldMin)} min: ` +
-      `longer than any of its ${signature.timedRuns} runs seen whole (longest ${signature.longestMin} min)`,
+      ((signature.timedRuns ?? 0) >= TIMED_RUNS
+        ? `longer than any of its ${signature.timedRuns} runs seen whole (longest ${signature.longestMin} min)`
+        : `longer than a compressor's run lasts`),
     ...evidence.why.filter((w) => w.startsWith('this circuit usually draws')),
   ]
   return { kind: 'raise', ts: obs.ts, onsetTs: watch.onsetTs, severity, powerW: Math.round(levelW), evidence }

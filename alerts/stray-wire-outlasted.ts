@@ -27,7 +27,7 @@ const RUN_MIN_MIN = 10
 /** A flat load on this long is lights, not a compressor run (as learned runs). */
 const MAX_RUN_MIN = 240
 /** Runs seen whole before their length is trusted. */
-const TIMED_RUNS = 8
+export const TIMED_RUNS = 8
 /** How much longer than the longest run seen a load must hold: a share of it, and at least this. */
 const OUTLAST_SHARE = 1.3
 const OUTLAST_MIN = 30
@@ -60,9 +60,13 @@ export function watchRun(s: StrayWireState, sig: LoadSignature, cand: Candidate,
   s.normal!.watches = [...(s.normal!.watches ?? []), watch].slice(-MAX_WATCHES)
 }
 
-/** How long a load must hold before it is no run of `sig`, min; undefined while its runs are not known. */
-export function outlastAfterMin(sig: LoadSignature): number | undefined {
-  if ((sig.timedRuns ?? 0) < TIMED_RUNS || sig.longestMin === undefined) return undefined
+/**
+ * How long a load must hold before it is no run of `sig`, min. While its runs are not known (a new meter
+ * has seen one or two), past what any compressor's run lasts: a charger taken for its second run is raised
+ * late, not never.
+ */
+export function outlastAfterMin(sig: LoadSignature): number {
+  if ((sig.timedRuns ?? 0) < TIMED_RUNS || sig.longestMin === undefined) return MAX_RUN_MIN + OUTLAST_MIN
   return Math.max(OUTLAST_SHARE * sig.longestMin, sig.longestMin + OUTLAST_MIN)
 }
 
@@ -141,7 +145,7 @@ export function followWatches(
       continue
     }
     const afterMin = outlastAfterMin(sig)
-    if (!canRaise || afterMin === undefined || heldMin < afterMin) {
+    if (!canRaise || heldMin < afterMin) {
       kept.push({ ...w, seenTs: obs.ts })
       continue
     }

@@ -169,11 +169,12 @@ describe('detectStrayWire: a load that outlasts every run of the compressor it w
     expect(late[0]!.ts).toBeLessThan(T0 + (plug + 95) * MIN)
   })
 
-  it('judges no run length from fewer than eight runs seen whole', () => {
+  it('judges no run length from fewer than eight runs seen whole: only past any compressor’s run', () => {
     const sig = learnedSignature({ id: 'l1', levelW: 130, count: 20, firstTs: T0, lastTs: T0 })
-    // signatures stored before run lengths were learned: never judged by one
-    expect(outlastAfterMin(sig)).toBeUndefined()
-    expect(outlastAfterMin({ ...sig, longestMin: 40, timedRuns: 7 })).toBeUndefined()
+    // signatures stored before run lengths were learned, or whose runs are not known yet: held past the
+    // longest a compressor runs (4 h) and 30 min more
+    expect(outlastAfterMin(sig)).toBe(270)
+    expect(outlastAfterMin({ ...sig, longestMin: 40, timedRuns: 7 })).toBe(270)
     expect(outlastAfterMin({ ...sig, longestMin: 40, timedRuns: 8 })).toBe(70)
     expect(outlastAfterMin({ ...sig, longestMin: 150, timedRuns: 8 })).toBe(195)
   })

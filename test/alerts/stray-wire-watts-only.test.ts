@@ -1052,3 +1052,59 @@ describe('detectStrayWire on a watts-only circuit: a lamp on for minutes goes of
     })
   }
 })
+
+describe('detectStrayWire on a new watts-only meter: one of its compressors’ second run', () => {
+  // a meter installed this morning on a circuit with a lamp (30 W) on; it has seen one run of a dehumidifier
+  // (240 W) whole, 06:00–07:30, stepping on and off by its own size (no charger's taper), and learned it
+  // once (a lamp beside that run, or a minute its meter missed, and only its steps taught it). After 70 min
+  // off it runs again from 08:40, creeping up 4 % over an hour as a compressor does: it came back at its
+  // size within a compressor's off time (development circuit-mixed-basic --new-meter: 124 of 490 first-day
+  // false alerts were such runs of a compressor learned once, e.g. 8@01-26T09:15)
+  const t0 = local('2026-01-05T08:00:00')
+  const firstEnd = local('2026-01-05T07:30:00')
+  const seenOnce = () =>
+    knowing(
+      learnedSignature({
+        levelW: 245,
+        count: 1,
+        firstTs: local('2026-01-05T06:00:00'),
+        lastTs: firstEnd,
+        longestMin: 90,
+        timedRuns: 1,
+        timedTs: firstEnd,
+      }),
+    )
+  const lamp = scheduled('lamp', t0, 30, [[0, 1440]])
+  const onset = t0 + 40.5 * MIN
+  const dehumidifier: LoadModel = {
+    name: 'dehumidifier',
+    at(tMs) {
+      const m = (tMs - onset) / MIN
+      if (m < 0 || m >= 120) return OFF
+      return { powerW: 240 * (1 + 0.04 * Math.min(1, m / 60)), powerFactor: 0.8, thdPct: 15 }
+    },
+  }
+
+  it('takes its second run for the dehumidifier', () => {
+    const r = run(wattsOnly([lamp, dehumidifier], t0, 180), undefined, false, seenOnce())
+    expect(raises(r)).toEqual([])
+  })
+
+  it('still raises a charger of the dehumidifier’s size plugged in where its second run would start', () => {
+    const bike = chargerSession(charger(onset, { chemistry: 'lithium', ccPowerW: 245, ccRise: 0.02 }))
+    const r = run(wattsOnly([lamp, bike], t0, 360), undefined, false, seenOnce())
+    // followed as its run, then raised once it holds past any compressor's run (4 h, and 30 min more):
+    // late, not never, while the dehumidifier's run lengths are not known
+    const raised = raises(r)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - onset).toBeLessThanOrEqual(275 * MIN)
+    expect(raised[0]!.evidence?.why.join('; ')).toMatch(/longer than a compressor's run lasts/)
+  })
+
+  it('still raises a charger of the dehumidifier’s size plugged in hours after its one run', () => {
+    const late = onset + 3 * 60 * MIN
+    const bike = chargerSession(charger(late, { chemistry: 'lithium', ccPowerW: 245, ccRise: 0.02 }))
+    const r = run(wattsOnly([lamp, bike], t0, 260), undefined, false, seenOnce())
+    raisedOnceWithin(r, late, 10)
+  })
+})
