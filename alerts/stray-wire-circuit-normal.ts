@@ -23,8 +23,10 @@ export interface LoadSignature {
   harmonicRatio: number | null
   /**
    * Compressors: reactive VA per W of the fundamental their motor draws, as the meter shows it (PF
-   * 0.6–0.85, its own run to run), learned from the steps of their runs where the meter reports PF and
-   * THD. Optional: signatures stored before it (and those never seen so) load without it.
+   * 0.6–0.85), learned from the steps of their runs where the meter reports PF and THD and no leading
+   * current stood beside them (reactiveAdds: over LED drivers the meter's |Q| is short of the motor's by
+   * up to twice theirs, so a step there teaches nothing). Optional: signatures stored before it (and those
+   * never seen so) load without it.
    */
   reactiveRatio?: number
   /** How many runs' steps it was learned from. */
@@ -509,8 +511,30 @@ const round2 = (x: number): number => Math.round(x * 100) / 100
  * step whose reactive current another load's moved in the same minutes teaches nothing.
  */
 const motorQ = (q: number | null): q is number => q !== null && q >= MOTOR_Q_MIN && q <= MOTOR_Q_MAX
-const MOTOR_Q_MIN = 0.2
+/**
+ * A compressor's motor runs at PF 0.6–0.85 (0.62–1.33 var/W; the meter shows about a tenth less): a run
+ * that read less had part of its reactive current cancelled by a leading load's beside it.
+ */
+const MOTOR_Q_MIN = 0.45
 const MOTOR_Q_MAX = 2
+
+/**
+ * The meter gives reactive VA without its sign: a capacitor-input rectifier (LED drivers without PFC)
+ * draws a leading fundamental that cancels a motor's lagging one. Such loads carry harmonic current well
+ * over an undistorted load's share of their watts, and lead by less than it (LED banks at PF 0.5–0.65, THD
+ * 90–150 %: 0.8 var per harmonic VA at most). A lagging load's reactive VA adds in full to a level's only
+ * where that level's own lags: it holds no rectifier's harmonic current, or more reactive VA than its
+ * rectifiers could lead by. Elsewhere (LED banks alone, or beside a small motor) a motor's step reads short
+ * of its own by up to twice the leading current, and one of a motor and a charger reads as one of a motor.
+ */
+export const reactiveAdds = (w: number, h: number | null, q: number | null): boolean =>
+  h !== null && q !== null && (h - UNDISTORTED_H_PER_W * w <= LEADING_H_MIN_VA || q > LEADING_Q_PER_H * h)
+/** Harmonic VA per W a motor, heater or active-PFC load carries at most (classify's PFC_MAX_HARMONIC_RATIO). */
+const UNDISTORTED_H_PER_W = 0.25
+/** Harmonic VA over that share a level may carry (meter noise, a lamp's driver) before rectifiers are in it. */
+const LEADING_H_MIN_VA = 20
+/** Leading VA a rectifier load draws per VA of its harmonic current, at most (with a margin). */
+const LEADING_Q_PER_H = 1
 
 /** A run's reactive VA per W joins what the compressor was learned at (a copy): most from earlier runs. */
 function learnReactive(s: LoadSignature, qRatio: number | null): void {
@@ -567,7 +591,7 @@ const STEP_MAX_W = 600
 const PIECES_MAX_READINGS = 4
 const MAX_PENDING = 6
 /** A step-up with no step-down for this long is no run: forgotten. */
-const PENDING_MAX_MS = 18 * 60 * MIN
+export const PENDING_MAX_MS = 18 * 60 * MIN
 
 /**
  * Every reading: a settled step up is remembered; a settled step down that matches one is a complete
@@ -596,7 +620,8 @@ export function noteSteps(
   n.moving = 0
   const fromW = n.stableW ?? w
   const fromH = n.stableH ?? h
-  const fromQ = n.stableQ ?? q
+  // no reactive VA kept with the last level (a reading without PF, a state stored before it): no step in it
+  const fromQ = n.stableQ ?? null
   n.stableW = w
   n.stableH = h
   n.stableQ = q
@@ -621,7 +646,10 @@ export function noteSteps(
     return
   }
   const dH = h === null || fromH === null ? null : h - fromH
-  const dQ = q === null || fromQ === null ? null : q - fromQ
+  // a step's reactive VA is the load's own only where the levels it rose from and fell to lagged: no
+  // leading current beside it cancelled part of it
+  const dQ =
+    fromQ === null || !reactiveAdds(fromW, fromH, fromQ) || !reactiveAdds(w, h, q) ? null : q! - fromQ
   let pending = (n.pending ?? []).filter((p) => ts - p.ts < PENDING_MAX_MS)
   const arrive = (
     stepW: number,

@@ -1309,7 +1309,7 @@ const ratioOf = (c: Classified): number | null =>
 function arrivedUnderBigLoad(
   s: StrayWireState,
   obs: Observation,
-): { w: number; h: number; q: number | null } | undefined {
+): { w: number; h: number; q: number | null; before: { w: number; h: number; q: number } } | undefined {
   const { preBigW: w, preBigH: h, preBigQ: q } = s
   // all three were kept before it (none while a candidate stood): the background is rebased on them
   if (obs.harmonicVA === null || w === null || w === undefined || h === null || h === undefined) return
@@ -1318,5 +1318,6 @@ function arrivedUnderBigLoad(
     w: obs.unexplainedW - w,
     h: obs.harmonicVA - h,
     q: obs.reactiveVA === null ? null : obs.reactiveVA - q,
+    before: { w, h, q },
   }
 }

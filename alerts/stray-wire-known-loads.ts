@@ -9,9 +9,11 @@ import {
   matchSignature,
   motorWithHarmonics,
   nearLevel,
+  PENDING_MAX_MS,
   type PendingStep,
   RECURRING_RUNS,
   type RunWatch,
+  reactiveAdds,
 } from './stray-wire-circuit-normal.ts'
 import { MOTOR_MIN_VAR_PER_W, PFC_MAX_HARMONIC_RATIO } from './stray-wire-classify.ts'
 import { LAMP_MOVE_MAX_W, LAMP_MOVE_MIN_W, median, near, RECENT_READINGS } from './stray-wire-evidence.ts'
@@ -396,11 +398,16 @@ const STEADY_LEVEL_SHARE = 0.08
  * adds to the background: its watts, its harmonic current, and the least reactive power a motor of its
  * watts draws. An active-PFC charger beside a compressor is told by the compressor's own reactive VA per
  * W, learned from its runs (pfcBesideRun): a motor's share is anything from 0.55 to 1.3 var per W as the
- * meter shows it, but one compressor's stays within about a tenth run to run.
+ * meter shows it, but one compressor's, learned where no leading current stood beside it, stays within
+ * about a tenth run to run. Not where the circuit before the big load may have led (LED drivers: the
+ * meter's |Q| has no sign, theirs cancels a motor's): there the reactive VA cannot tell a motor from an
+ * active-PFC charger.
  */
 export function chargerBesideRun(
   n: CircuitNormal,
-  arrived: { w: number; h: number; q: number | null } | undefined,
+  arrived:
+    | { w: number; h: number; q: number | null; before?: { w: number; h: number; q: number } }
+    | undefined,
   params: StrayWireParams,
   /** When the heater or cleaner came on: a compressor that stepped on before it and is still on cannot arrive. */
   bigSinceTs?: number | null,
@@ -409,7 +416,7 @@ export function chargerBesideRun(
   const runs = n.signatures.filter((a) => motorWithHarmonics(a, params.feedback?.forget))
   const minW = params.minPfcStepW ?? params.minStepW
   if (runsExplain(runs, arrived.w, minW)) {
-    const idle = runs.filter((a) => !runningBefore(n, a, bigSinceTs))
+    const idle = runs.filter((a) => !runningBefore(n, a, bigSinceTs, arrived.before))
     return idle.length < runs.length ? pfcBesideRun(idle, arrived, minW, params) : undefined
   }
   let found: { w: number; h: number; q: number } | undefined
@@ -437,37 +444,55 @@ function runsExplain(runs: readonly LoadSignature[], arrivedW: number, minW: num
 }
 
 /**
- * The compressor stepped on before the heater or cleaner came on and has not stepped off since (a pending
- * step of its level, its reactive VA too where known): it is in the background already, it cannot be what
- * arrived under the big load.
+ * The compressor stepped on before the heater or cleaner came on (a pending step of its level, and of its
+ * reactive VA where the step's was measured over a lagging level, at most a pending step's age old) and
+ * the circuit still stood on it then (the level before the big load at least the one the step rose to): it
+ * is in the background already, it cannot be what arrived under the big load. A pending step alone only
+ * says no step off was seen: the compressor may have stopped in minutes the reading never settled.
  */
-function runningBefore(n: CircuitNormal, a: LoadSignature, bigSinceTs: number | null | undefined): boolean {
-  if (bigSinceTs === null || bigSinceTs === undefined || a.reactiveRatio === undefined) return false
+function runningBefore(
+  n: CircuitNormal,
+  a: LoadSignature,
+  bigSinceTs: number | null | undefined,
+  before: { w: number } | undefined,
+): boolean {
+  if (bigSinceTs === null || bigSinceTs === undefined || a.reactiveRatio === undefined || !before)
+    return false
   const q = a.reactiveRatio * a.levelW
   return (n.pending ?? []).some(
     (p) =>
       p.ts < bigSinceTs &&
+      bigSinceTs - p.ts < PENDING_MAX_MS &&
+      before.w >= p.fromW + p.w - Math.max(STANDING_SLACK_W, LEVEL_SHARE * p.w) &&
       nearLevel(p.w, a.levelW) &&
-      p.q !== null &&
-      p.q !== undefined &&
-      Math.abs(p.q - q) <= Math.max(REACTIVE_SLACK_VAR, 2 * REACTIVE_SLACK_SHARE * q),
+      (p.q === null ||
+        p.q === undefined ||
+        Math.abs(p.q - q) <= Math.max(REACTIVE_SLACK_VAR, 2 * REACTIVE_SLACK_SHARE * q)),
   )
 }
 
+/** A level may fall short of where a step rose to by this much (or LEVEL_SHARE of the step) and still hold it. */
+const STANDING_SLACK_W = 10
+
 /**
  * An active-PFC charger beside one of the circuit's compressors that came on under the heater or cleaner:
- * less the compressor's learned watts, harmonic and reactive current (its motor's reactive VA per W is its
- * own, run to run), what is left is of a charger's size, undistorted, and carries about none of the
- * reactive current a motor its size would draw. Only compressors whose reactive share was learned from
- * a few runs. Returns what the compressor adds to the background.
+ * less the compressor's learned watts, harmonic and reactive current (its motor's reactive VA per W as
+ * learned where no leading current stood beside it), what is left is of a charger's size, undistorted,
+ * and carries about none of the reactive current a motor its size would draw. Only compressors whose
+ * reactive share was learned from a few runs, and only where the circuit before the big load lagged
+ * (reactiveAdds): where LED drivers' leading current stood net, it cancels part of the motor's in the
+ * meter's unsigned |Q|, and a compressor with a motor beside it would read as one with a PFC charger. Returns what the
+ * compressor adds to the background.
  */
 function pfcBesideRun(
   runs: readonly (LoadSignature & { harmonicRatio: number })[],
-  arrived: { w: number; h: number; q: number | null },
+  arrived: { w: number; h: number; q: number | null; before?: { w: number; h: number; q: number } },
   minW: number,
   params: StrayWireParams,
 ): { w: number; h: number; q: number; pfc: true } | undefined {
-  if (arrived.q === null || runsExplain(runs, arrived.w, minW)) return undefined
+  const before = arrived.before
+  if (arrived.q === null || !before || !reactiveAdds(before.w, before.h, before.q)) return undefined
+  if (runsExplain(runs, arrived.w, minW)) return undefined
   let found: { w: number; h: number; q: number; pfc: true } | undefined
   for (const a of runs) {
     if (a.reactiveRatio === undefined || (a.reactiveRuns ?? 0) < REACTIVE_RUNS_MIN) continue
@@ -493,5 +518,8 @@ const REACTIVE_RUNS_MIN = 2
  */
 const REACTIVE_SLACK_VAR = 20
 const REACTIVE_SLACK_SHARE = 0.15
-/** Reactive VA per W an active-PFC charger draws at most (PF ≥ 0.95), less than any motor's 0.55. */
+/**
+ * Reactive VA per W an active-PFC charger draws at most (PF ≥ 0.95), less than any motor's 0.55 (as the
+ * meter shows a motor alone; beside LED drivers it may show less, where pfcBesideRun does not look).
+ */
 const PFC_REST_VAR_PER_W = 0.33

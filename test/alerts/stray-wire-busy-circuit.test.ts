@@ -10,8 +10,10 @@ import {
   type LoadSignature,
   matchSignature,
   noteSteps,
+  type PendingStep,
 } from '../../alerts/stray-wire-circuit-normal.ts'
 import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
+import { chargerBesideRun } from '../../alerts/stray-wire-known-loads.ts'
 import {
   type CircuitInput,
   DEFAULT_STRAY_WIRE_PARAMS,
@@ -1234,28 +1236,235 @@ describe('an active-PFC charger plugged in under a heater as the fridge starts, 
   })
 })
 
+/** Levels fed to noteSteps one reading a minute, each [minutes, W, harmonic VA, reactive VA] held until the next. */
+function feedReactive(
+  n: CircuitNormal,
+  from: string,
+  levels: [number, number, number, number | null][],
+): void {
+  let prev: number | null = null
+  let ts = local(from)
+  for (const [minutes, w, h, q] of levels)
+    for (let k = 0; k < minutes; k++) {
+      noteSteps(n, ts, w, h, prev, 480, q)
+      prev = w
+      ts += MIN
+    }
+}
+const compressorsOf = (n: CircuitNormal): LoadSignature[] =>
+  n.signatures.filter((s) => s.kind === 'compressor')
+
 describe('noteSteps: a compressor’s reactive VA per W', () => {
   it('is learned from the steps of its runs, where the meter reports it', () => {
     const n = initialCircuitNormal()
-    let prev: number | null = null
-    let ts = local('2026-01-08T08:00:00')
     // two runs of a 120 W fridge drawing 110 and 130 var over 100 W of lights (reactive VA 10)
-    for (const [minutes, w, q] of [
-      [30, 100, 10],
-      [30, 220, 120],
-      [30, 100, 10],
-      [30, 220, 140],
-      [30, 100, 10],
-    ] as const)
-      for (let k = 0; k < minutes; k++) {
-        noteSteps(n, ts, w, 20, prev, 480, q)
-        prev = w
-        ts += MIN
-      }
-    const learned = n.signatures.filter((s) => s.kind === 'compressor')
+    feedReactive(n, '2026-01-08T08:00:00', [
+      [30, 100, 20, 10],
+      [30, 220, 20, 120],
+      [30, 100, 20, 10],
+      [30, 220, 20, 140],
+      [30, 100, 20, 10],
+    ])
+    const learned = compressorsOf(n)
     expect(learned).toHaveLength(1)
     expect(learned[0]!.reactiveRuns).toBe(2)
     // the first run's 0.92, then a quarter of the way to the second's 1.08
     expect(learned[0]!.reactiveRatio).toBeCloseTo(0.96, 2)
   })
+
+  for (const ledQ of [20, 40])
+    it(`learns nothing from runs over LED banks leading by ${ledQ} var: the meter’s |Q| hides part of the motor’s`, () => {
+      // 94 W of LED banks (harmonic VA 110) lead by ledQ; a 118 W fridge lags by 118 var: the circuit reads
+      // |118 − ledQ|, a step of 118 − 2·ledQ (0.32 var/W at 40 var, a motor's share no more)
+      const n = initialCircuitNormal()
+      const run: [number, number, number, number | null][] = [
+        [30, 94, 110, ledQ],
+        [30, 212, 136, 118 - ledQ],
+      ]
+      feedReactive(n, '2026-01-08T18:00:00', [...run, ...run, ...run, [30, 94, 110, ledQ]])
+      const learned = compressorsOf(n)
+      expect(learned).toHaveLength(1)
+      expect(learned[0]!.reactiveRatio).toBeUndefined()
+    })
+
+  it('learns from runs over LED banks where a running compressor’s lagging current outweighs theirs', () => {
+    // the banks (leading 40 var) beside a dehumidifier (lagging 228): the circuit lags by 188, more than
+    // the banks could lead by; the fridge's 118 var add in full
+    const n = initialCircuitNormal()
+    const run: [number, number, number, number | null][] = [
+      [30, 366, 145, 188],
+      [30, 484, 171, 306],
+    ]
+    feedReactive(n, '2026-01-08T18:00:00', [[30, 272, 35, 228], ...run, ...run, [30, 366, 145, 188]])
+    const fridge = compressorsOf(n).find((s) => Math.abs(s.levelW - 118) < 5)
+    expect(fridge?.reactiveRatio).toBeCloseTo(1, 2)
+    expect(fridge?.reactiveRuns).toBe(2)
+  })
+
+  it('learns nothing from runs whose steps read less than a motor’s share (no compressor’s motor draws so little)', () => {
+    const n = initialCircuitNormal()
+    const run: [number, number, number, number | null][] = [
+      [30, 100, 20, 10],
+      [30, 220, 20, 50],
+    ]
+    feedReactive(n, '2026-01-08T08:00:00', [...run, ...run, [30, 100, 20, 10]])
+    expect(compressorsOf(n)[0]?.reactiveRatio).toBeUndefined()
+  })
+
+  it('learns nothing from a step off a level whose reactive VA was not kept (a reading without PF, an older state)', () => {
+    const n = initialCircuitNormal()
+    // the first level read without PF: its step up has no reactive VA, the second run's both steps have
+    feedReactive(n, '2026-01-08T08:00:00', [
+      [30, 100, 20, null],
+      [30, 220, 20, 120],
+      [30, 100, 20, 10],
+      [30, 220, 20, 120],
+      [30, 100, 20, 10],
+    ])
+    const learned = compressorsOf(n)
+    expect(learned).toHaveLength(1)
+    expect(learned[0]!.reactiveRuns).toBe(1)
+    expect(learned[0]!.reactiveRatio).toBeCloseTo(0.92, 2)
+  })
+})
+
+describe('chargerBesideRun: an active-PFC charger beside a compressor that started under a heater', () => {
+  // a 118 W fridge (harmonic VA 26, 118 var, learned from 10 runs) and, beside it, a 205 W active-PFC
+  // charger (harmonic 20 VA, 51 var) arrived under the heater; [W, harmonic VA, reactive VA] of the rest
+  const fridge = signature({
+    id: 'fridge',
+    levelW: 118,
+    harmonicRatio: 0.22,
+    reactiveRatio: 1,
+    reactiveRuns: 10,
+  })
+  const dehumidifier = signature({
+    id: 'dehumidifier',
+    levelW: 272,
+    harmonicRatio: 0.13,
+    reactiveRatio: 0.69,
+    reactiveRuns: 10,
+  })
+  const bigSinceTs = local('2026-01-08T14:00:00')
+  /** Lights and the fridge's standby (lagging), before the heater. */
+  const lagging = { w: 200, h: 20, q: 10 }
+  const beside = (
+    rest: [number, number, number],
+    signatures: LoadSignature[] = [fridge],
+    before: { w: number; h: number; q: number } = lagging,
+    pending: PendingStep[] = [],
+  ) => {
+    const n: CircuitNormal = { ...initialCircuitNormal(), signatures, pending }
+    const [w, h, q] = rest
+    const arrived = { w: 118 + w, h: 26 + h, q: 118 + q, before }
+    return chargerBesideRun(n, arrived, DEFAULT_STRAY_WIRE_PARAMS, bigSinceTs)
+  }
+
+  it('takes the fridge out by its own watts, harmonic and reactive current', () => {
+    expect(beside([205, 20, 51])).toMatchObject({ w: 118, pfc: true })
+  })
+
+  it('leaves it where the rest draws a motor’s reactive current', () => {
+    expect(beside([205, 20, 140])).toBeUndefined()
+  })
+
+  it('leaves it where the fridge’s own reactive current is not all there', () => {
+    expect(beside([205, 20, -60])).toBeUndefined()
+  })
+
+  it('leaves it where the rest is distorted (no active-PFC charger; less than a rectifier’s share)', () => {
+    expect(beside([205, 80, 51])).toBeUndefined()
+  })
+
+  it('leaves it where the fridge’s reactive share was learned from one run only', () => {
+    expect(beside([205, 20, 51], [{ ...fridge, reactiveRuns: 1 }])).toBeUndefined()
+  })
+
+  it('does not look where LED banks may have led before the heater, unless a motor’s lag outweighed them', () => {
+    expect(beside([205, 20, 51], [fridge], { w: 144, h: 115, q: 40 })).toBeUndefined()
+    expect(beside([205, 20, 51], [fridge], { w: 366, h: 145, q: 188 })).toMatchObject({ pfc: true })
+  })
+
+  describe('a charger of the dehumidifier’s size beside the fridge (the two compressors by watts)', () => {
+    const charger: [number, number, number] = [272, 20, 60]
+    const dehumidifierOn = (ago: number, fromW = 50): PendingStep => ({
+      ts: bigSinceTs - ago,
+      w: 272,
+      h: 35,
+      q: 188,
+      fromW,
+      fromH: 10,
+    })
+    const standing = { w: 322, h: 45, q: 188 }
+
+    it('is found where the dehumidifier stepped on before the heater and the circuit stood on it', () => {
+      expect(beside(charger, [fridge, dehumidifier], standing, [dehumidifierOn(60 * MIN)])).toMatchObject({
+        w: 118,
+        pfc: true,
+      })
+    })
+
+    it('is not where the level before the heater no longer held the dehumidifier (it stopped unseen)', () => {
+      const stopped = { w: 60, h: 12, q: 5 }
+      expect(beside(charger, [fridge, dehumidifier], stopped, [dehumidifierOn(60 * MIN)])).toBeUndefined()
+    })
+
+    it('is not where its step on is older than a pending step is kept', () => {
+      expect(
+        beside(charger, [fridge, dehumidifier], standing, [dehumidifierOn(19 * 60 * MIN)]),
+      ).toBeUndefined()
+    })
+  })
+})
+
+describe('two compressors or a compressor and a motor starting under a heater at dusk', () => {
+  // LED banks (94 W, harmonic VA 110) lead by 40 var: the meter's |Q| has no sign, and they cancel part
+  // of what the motors draw; no charger anywhere (review of the active-PFC rule, findings 1 and 2)
+  const from = local('2026-01-08T19:00:00')
+  const fridge = signature({
+    id: 'fridge',
+    levelW: 118,
+    harmonicRatio: 0.22,
+    reactiveRatio: 1,
+    reactiveRuns: 10,
+  })
+  const dehumidifier = signature({
+    id: 'dehumidifier',
+    levelW: 272,
+    harmonicRatio: 0.13,
+    reactiveRatio: 0.69,
+    reactiveRuns: 10,
+  })
+
+  it('stays quiet though the fridge stopped unseen as the banks came on (its step on still pending)', () => {
+    // 17:40 the fridge starts; 18:00 it stops over the minutes the banks come on bank by bank; 19:00 a
+    // heater; 19:12 the fridge and the dehumidifier start under it (|−40 + 118 + 188| = 266); 19:30 off
+    const inputs: CircuitInput[] = []
+    for (let k = -120; k < 90; k++) {
+      const ts = from + k * MIN
+      if (k < -80) inputs.push(reading(ts, 50, 5, 0))
+      else if (k < -60) inputs.push(reading(ts, 168, 31, 118))
+      else if (k < -56) inputs.push(reading(ts, [130, 95, 120, 137][k + 60]!, 5 + (k + 61) * 25, 30))
+      else if (k < 0) inputs.push(reading(ts, 144, 115, 40))
+      else if (k < 12) inputs.push(reading(ts, 1244, 118, 40))
+      else if (k < 30) inputs.push(reading(ts, 1634, 179, 266))
+      else inputs.push(reading(ts, 534, 176, 266))
+    }
+    expect(raisedAt(inputs, knowing(fridge, dehumidifier))).toEqual([])
+  })
+
+  for (const ledQ of [20, 40])
+    it(`stays quiet when an unlearned motor starts beside the fridge (banks leading by ${ledQ} var)`, () => {
+      // a 150 W motor (105 var) beside the fridge: |−ledQ + 118 + 105|
+      const q = Math.abs(-ledQ + 223)
+      const inputs: CircuitInput[] = []
+      for (let k = -90; k < 90; k++) {
+        const ts = from + k * MIN
+        if (k < 0) inputs.push(reading(ts, 144, 115, ledQ))
+        else if (k < 12) inputs.push(reading(ts, 1244, 118, ledQ))
+        else if (k < 30) inputs.push(reading(ts, 1512, 164, q))
+        else inputs.push(reading(ts, 412, 161, q))
+      }
+      expect(raisedAt(inputs, knowing(fridge))).toEqual([])
+    })
 })
