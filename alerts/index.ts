@@ -32,9 +32,9 @@ export {
   type SettingsScope,
   type StoredAlert,
 } from './store.ts'
-export { SIGNATURE_KINDS, type SignatureKind } from './stray-wire-circuit-normal.ts'
+export { type LoadSignature, SIGNATURE_KINDS, type SignatureKind } from './stray-wire-circuit-normal.ts'
 export * from './stray-wire-detector.ts'
-export { createStrayWireFeedback } from './stray-wire-feedback.ts'
+export { createStrayWireFeedback, type TaughtFrom, taughtSignature } from './stray-wire-feedback.ts'
 export {
   detectSettled,
   initialSettleState,

@@ -49,6 +49,43 @@ const MIN = 60_000
 /** Lights a crew named stay on for the evening after they came on. */
 const TAUGHT_LIGHTS_HOURS = 12
 
+/**
+ * The signature a crew's "not charging: <kind>" answer teaches, from the alert's evidence alone: its load's
+ * level and harmonic current per W, and for lights the evening from the load's onset on. Pure: the API's
+ * clear (`teach` below) and the evaluation's simulated crews (eval/stray-wire) both build it here.
+ */
+export function taughtSignature(
+  from: TaughtFrom,
+  kind: SignatureKind,
+  at: number,
+  utcOffsetMin: number,
+  note?: string,
+): LoadSignature {
+  const e = from.evidence ?? {}
+  const levelW = num(e.levelW) ?? num(from.lastValue)
+  if (levelW === null || levelW <= 0)
+    throw new RangeError(`alert ${from.alertId} carries no load level to learn from`)
+  // the load came on heldMin before the raise (explainRaise): a crew's lights are on from then, so a
+  // window from the raise (or from the clear) would miss the minutes before it the next evening
+  const heldMin = num(e.heldMin)
+  const onsetTs = heldMin !== null && heldMin > 0 ? from.raisedAt - Math.round(heldMin) * MIN : from.raisedAt
+  const local = Math.floor(onsetTs / MIN) + utcOffsetMin
+  const minute = ((local % 1440) + 1440) % 1440
+  return {
+    id: `c-${from.alertId}`,
+    kind,
+    source: 'crew',
+    levelW: Math.round(levelW),
+    harmonicRatio: num(e.harmonicPerW),
+    window: kind === 'lights' ? { fromMin: minute, toMin: (minute + TAUGHT_LIGHTS_HOURS * 60) % 1440 } : null,
+    count: 1,
+    firstTs: onsetTs,
+    lastTs: at,
+    alertId: from.alertId,
+    ...(note === undefined ? {} : { note }),
+  }
+}
+
 export function createStrayWireFeedback(db: AlertsDb) {
   migratePart(db, 'stray-wire-feedback', MIGRATIONS)
   const q = {
@@ -80,31 +117,7 @@ export function createStrayWireFeedback(db: AlertsDb) {
       utcOffsetMin: number,
       note?: string,
     ): LoadSignature {
-      const e = from.evidence ?? {}
-      const levelW = num(e.levelW) ?? num(from.lastValue)
-      if (levelW === null || levelW <= 0)
-        throw new RangeError(`alert ${from.alertId} carries no load level to learn from`)
-      // the load came on heldMin before the raise (explainRaise): a crew's lights are on from then, so a
-      // window from the raise (or from the clear) would miss the minutes before it the next evening
-      const heldMin = num(e.heldMin)
-      const onsetTs =
-        heldMin !== null && heldMin > 0 ? from.raisedAt - Math.round(heldMin) * MIN : from.raisedAt
-      const local = Math.floor(onsetTs / MIN) + utcOffsetMin
-      const minute = ((local % 1440) + 1440) % 1440
-      const sig: LoadSignature = {
-        id: `c-${from.alertId}`,
-        kind,
-        source: 'crew',
-        levelW: Math.round(levelW),
-        harmonicRatio: num(e.harmonicPerW),
-        window:
-          kind === 'lights' ? { fromMin: minute, toMin: (minute + TAUGHT_LIGHTS_HOURS * 60) % 1440 } : null,
-        count: 1,
-        firstTs: onsetTs,
-        lastTs: at,
-        alertId: from.alertId,
-        ...(note === undefined ? {} : { note }),
-      }
+      const sig = taughtSignature(from, kind, at, utcOffsetMin, note)
       // a second answer to the same alert replaces the first. It was an undo and then an insert of the
       // same id: the insert failed on the key, so a retried clear undid what the crew had taught
       q.answer.run(sig.id, from.deviceId, 'taught', JSON.stringify(sig), by, at)

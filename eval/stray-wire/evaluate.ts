@@ -4,9 +4,13 @@ import {
   detectSettled,
   initialSettleState,
   initialStrayWireState,
+  type LoadSignature,
+  type SignatureKind,
   type StrayWireInput,
   type StrayWireParams,
   type StrayWireResult,
+  type StrayWireVerdict,
+  taughtSignature,
 } from '../../alerts/index.ts'
 import { buildScenario } from './families.ts'
 import { DAY, type EvalRanges, MIN, type Scenario, type SessionLabel } from './scenario.ts'
@@ -46,6 +50,13 @@ export interface ScenarioResult {
   /** ms of false raises and missed session starts, for debugging. */
   falseAt: number[]
   missedAt: number[]
+  /** The scenario's first scored minute, and when each session was first raised (null: missed). */
+  startMs: number
+  sessionStarts: number[]
+  detectedTs: (number | null)[]
+  /** With a crew (`CrewOptions`): the false alerts it answered, and the signatures that taught, in order. */
+  answered: number
+  taught: LoadSignature[]
 }
 
 /** A raise belongs to a session if it comes after the start and before the load is gone for 10 min. */
@@ -65,7 +76,7 @@ export const WARMUP_DAYS = 1
  */
 export function* replay(
   sc: Scenario,
-  params: StrayWireParams,
+  params: StrayWireParams | (() => StrayWireParams),
   warmupDays = WARMUP_DAYS,
 ): Generator<{ t: number; result: StrayWireResult }> {
   let state = initialStrayWireState()
@@ -73,7 +84,8 @@ export function* replay(
   for (let t = sc.startMs - warmupDays * DAY; t < sc.startMs + sc.days * DAY; t += MIN) {
     const reading = sc.inputAt(t)
     if (!reading) continue
-    const step = detectSettled(settle, state, reading, params)
+    // with a crew the parameters change as it answers (its taught signatures come with them)
+    const step = detectSettled(settle, state, reading, typeof params === 'function' ? params() : params)
     settle = step.settle
     for (const result of step.results) {
       state = result.state
@@ -82,7 +94,61 @@ export function* replay(
   }
 }
 
-export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = WARMUP_DAYS): ScenarioResult {
+/**
+ * A simulated crew (`npm run eval:stray-wire -- --crew`): it answers each alert `answerAfterMin` after it
+ * was raised, or when it clears if sooner. A false alert is cleared as "not charging" with the kind of the
+ * load that caused it (the scenario's truth, `crewKind`), which teaches the detector that load's signature
+ * as the API's clear does (alerts/stray-wire-feedback.ts `taughtSignature`), handed to it with the device's
+ * parameters as the engine hands it (`StrayWireParams.feedback`); a true alert is left alone.
+ */
+export interface CrewOptions {
+  answerAfterMin: number
+}
+
+export const DEFAULT_CREW: CrewOptions = { answerAfterMin: 30 }
+
+/** Loads drawing more than this are on (lamps' noise is below it). */
+const CREW_ON_W = 25
+
+/** What a crew on site says a load is, by the simulator's name for it; undefined: a charger (left alone). */
+export function kindOfLoad(name: string): SignatureKind | undefined {
+  if (name.startsWith('charger')) return undefined
+  if (name.startsWith('lights') || name === 'led-banks') return 'lights'
+  if (name === 'fridge' || name === 'dehumidifier') return 'compressor'
+  if (name === 'electric-heater' || name === 'cleaning-machine') return 'equipment'
+  return 'other'
+}
+
+/**
+ * The kind of the load that caused a false raise, from the scenario's loads: the one that rose most
+ * around the alert's onset, else the largest one running when it was raised. Undefined when that is a
+ * charger (a session raised outside its window: it is charging, the crew leaves it alone) or when the
+ * scenario lists no loads (sheds: the crew cannot tell which load of the residual it was).
+ */
+export function crewKind(
+  sc: Scenario,
+  v: Extract<StrayWireVerdict, { kind: 'raise' }>,
+): SignatureKind | undefined {
+  const loads = sc.loads ?? []
+  let cause: { name: string; w: number } | undefined
+  for (const l of loads) {
+    const rise = l.at(v.onsetTs + MIN).powerW - l.at(v.onsetTs - 3 * MIN).powerW
+    if (rise > CREW_ON_W && (!cause || rise > cause.w)) cause = { name: l.name, w: rise }
+  }
+  if (!cause)
+    for (const l of loads) {
+      const w = l.at(v.ts).powerW
+      if (w > CREW_ON_W && (!cause || w > cause.w)) cause = { name: l.name, w }
+    }
+  return cause && kindOfLoad(cause.name)
+}
+
+export function runScenario(
+  sc: Scenario,
+  params: StrayWireParams,
+  warmupDays = WARMUP_DAYS,
+  crew?: CrewOptions,
+): ScenarioResult {
   const detectedTs: (number | null)[] = sc.sessions.map(() => null)
   const falseAt: number[] = []
   // the session the open alert stands for, if any
@@ -90,7 +156,35 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
   let earlyClears = 0
   let leftOpen = 0
   let warmupRaises = 0
-  for (const { t, result: r } of replay(sc, params, warmupDays)) {
+  // the crew: what it taught so far, the parameters that carry it, the false alert it is yet to answer
+  const taught: LoadSignature[] = []
+  let answered = 0
+  let current = params
+  let waiting: {
+    v: Extract<StrayWireVerdict, { kind: 'raise' }>
+    kind: SignatureKind
+    dueTs: number
+  } | null = null
+  const answer = (at: number) => {
+    if (!waiting) return
+    const { v, kind } = waiting
+    const from = { alertId: `${sc.id}@${v.ts}`, deviceId: sc.id, raisedAt: v.ts, evidence: { ...v.evidence } }
+    taught.push(taughtSignature({ ...from, lastValue: v.powerW }, kind, at, params.utcOffsetMin))
+    current = { ...params, feedback: { taught: [...taught], forget: [] } }
+    answered += 1
+    waiting = null
+  }
+  for (const { t, result: r } of replay(sc, () => current, warmupDays)) {
+    // the crew's answer reaches the detector with the next reading after it
+    if (waiting && t >= waiting.dueTs) answer(waiting.dueTs)
+    // an alert that cleared (or that a second load's alert replaced) is answered then, if not yet
+    if (waiting && (r.verdict?.kind === 'clear' || r.verdict?.kind === 'raise')) answer(t)
+    if (r.verdict?.kind === 'raise' && crew) {
+      const v = r.verdict
+      const inSession = sc.sessions.some((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
+      const kind = inSession ? undefined : crewKind(sc, v)
+      if (kind) waiting = { v, kind, dueTs: v.ts + crew.answerAfterMin * MIN }
+    }
     if (r.verdict?.kind === 'clear' && open !== null) {
       if (stillCharging(sc, sc.sessions[open]!, t)) earlyClears += 1
       open = null
@@ -139,6 +233,11 @@ export function runScenario(sc: Scenario, params: StrayWireParams, warmupDays = 
     firstDayFalseAlerts: falseAt.filter((t) => t < sc.startMs + DAY).length,
     falseAt,
     missedAt,
+    startMs: sc.startMs,
+    sessionStarts: sc.sessions.map((x) => x.startTs),
+    detectedTs,
+    answered,
+    taught,
   }
 }
 
@@ -200,13 +299,79 @@ export interface EvalSet {
   warmupDays?: number
 }
 
-export function runEvalSet(set: EvalSet, params: StrayWireParams): ScenarioResult[] {
+export function runEvalSet(set: EvalSet, params: StrayWireParams, crew?: CrewOptions): ScenarioResult[] {
   const results: ScenarioResult[] = []
   for (const family of set.families) {
     for (const seed of set.seeds)
-      results.push(runScenario(buildScenario(family, seed, set.days, set.ranges), params, set.warmupDays))
+      results.push(
+        runScenario(buildScenario(family, seed, set.days, set.ranges), params, set.warmupDays, crew),
+      )
   }
   return results
+}
+
+export interface DayScore {
+  /** 1: the first scored day */
+  day: number
+  sessions: number
+  /** null: no session began that day */
+  recall: number | null
+  falseAlerts: number
+}
+
+/** Recall (of the sessions begun that day) and false alerts, scored day by day. */
+export function byDay(results: readonly ScenarioResult[]): DayScore[] {
+  const days = Math.max(0, ...results.map((r) => r.days))
+  const out: DayScore[] = Array.from({ length: days }, (_, i) => ({
+    day: i + 1,
+    sessions: 0,
+    recall: null,
+    falseAlerts: 0,
+  }))
+  const detected = out.map(() => 0)
+  const dayOf = (r: ScenarioResult, t: number) => Math.min(days - 1, Math.floor((t - r.startMs) / DAY))
+  for (const r of results) {
+    r.sessionStarts.forEach((t, i) => {
+      const d = dayOf(r, t)
+      out[d]!.sessions += 1
+      if (r.detectedTs[i] !== null) detected[d]! += 1
+    })
+    for (const t of r.falseAt) out[dayOf(r, t)]!.falseAlerts += 1
+  }
+  for (const [i, d] of out.entries()) d.recall = d.sessions === 0 ? null : detected[i]! / d.sessions
+  return out
+}
+
+/**
+ * What the crews' taught signatures cost and gave, scenario by scenario against the same scenario run
+ * without a crew (nothing else differs): sessions raised without it and never with it (`lost`), raised
+ * later with it (`late`, by `lateMin` in all), and the reverse (`gained`, `earlier`).
+ */
+export interface CrewCost {
+  lost: number
+  late: number
+  lateMin: number
+  gained: number
+  earlier: number
+}
+
+export function crewCost(without: readonly ScenarioResult[], withCrew: readonly ScenarioResult[]): CrewCost {
+  const base = new Map(without.map((r) => [r.id, r]))
+  const cost: CrewCost = { lost: 0, late: 0, lateMin: 0, gained: 0, earlier: 0 }
+  for (const r of withCrew) {
+    const b = base.get(r.id)
+    if (!b) throw new RangeError(`scenario ${r.id} was not run without a crew`)
+    r.detectedTs.forEach((t, i) => {
+      const t0 = b.detectedTs[i] ?? null
+      if (t0 !== null && t === null) cost.lost += 1
+      else if (t0 === null && t !== null) cost.gained += 1
+      else if (t0 !== null && t !== null && t > t0) {
+        cost.late += 1
+        cost.lateMin += (t - t0) / MIN
+      } else if (t0 !== null && t !== null && t < t0) cost.earlier += 1
+    })
+  }
+  return cost
 }
 
 export interface Score {

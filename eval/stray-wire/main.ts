@@ -7,6 +7,10 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/index.ts'
 import { parseOrUsage, usageError } from './cli.ts'
 import {
+  byDay,
+  type CrewOptions,
+  crewCost,
+  DEFAULT_CREW,
   type EvalSet,
   firstDay,
   GOALS,
@@ -27,6 +31,11 @@ const USAGE = `Usage: npm run eval:stray-wire -- [options]
   --days N               days per scenario (default 3)
   --new-meter            no warm-up day: each meter is installed at its scenario's start (chargers, heaters
                          and cleaners from its first hour); prints its first day apart from the days after
+  --crew                 also with crews that answer every alert: a false one as "not charging" with the
+                         kind of the load that caused it (the detector learns it), a true one left alone;
+                         prints both day by day and the sessions the taught signatures cost
+  --crew-after N         minutes after the raise the crew answers, or at the alert's clear if sooner
+                         (default ${DEFAULT_CREW.answerAfterMin})
   --verbose              every scenario's result
   --help                 this text`
 
@@ -37,6 +46,9 @@ const { values } = parseOrUsage(
         scenarios: { type: 'string', default: '150' },
         days: { type: 'string', default: '3' },
         verbose: { type: 'boolean', default: false },
+        // crews answering each alert (eval/stray-wire/evaluate.ts CrewOptions), and how soon
+        crew: { type: 'boolean', default: false },
+        'crew-after': { type: 'string', default: String(DEFAULT_CREW.answerAfterMin) },
         // score a newly installed meter: no warm-up day before the scored ones
         'new-meter': { type: 'boolean', default: false },
         // a comma-separated subset of the families, to look into one quickly (the goals are judged on all)
@@ -55,6 +67,10 @@ const only = values.families?.split(',').map((f) => f.trim())
 const unknown = only?.filter((f) => !FAMILIES.includes(f)) ?? []
 if (unknown.length > 0) usageError(`unknown families: ${unknown.join(', ')}`, USAGE)
 const families = only ?? FAMILIES
+const crewAfter = Number(values['crew-after'])
+if (!Number.isFinite(crewAfter) || crewAfter < 0)
+  usageError(`--crew-after wants minutes ≥ 0, not ${values['crew-after']}`, USAGE)
+const crew: CrewOptions | undefined = values.crew ? { answerAfterMin: crewAfter } : undefined
 
 const verdict = (s: Score): string =>
   ` goals ${meetsGoals(s) ? 'met' : 'missed'}, in view ${meetsGoalsInView(s) ? 'met' : 'missed'}`
@@ -141,6 +157,7 @@ function report(title: string, set: EvalSet): boolean {
       `median ≤ ${GOALS.medianDetectMin} min, worst ≤ ${GOALS.worstDetectMin} min → ` +
       `all sessions: ${meetsGoals(total) ? 'MET' : 'MISSED'}; sessions in view: ${ok ? 'MET' : 'MISSED'}`,
   )
+  if (crew) crewReport(set, results, crew)
   if (values.verbose) {
     for (const r of results) {
       for (const t of r.falseAt)
@@ -153,6 +170,48 @@ function report(title: string, set: EvalSet): boolean {
     }
   }
   return ok
+}
+
+/** The same set with crews: both day by day, per family, and what the crews' taught signatures cost. */
+function crewReport(set: EvalSet, without: readonly ScenarioResult[], crew: CrewOptions): void {
+  const withCrew = runEvalSet(set, DEFAULT_STRAY_WIRE_PARAMS, crew)
+  console.log(
+    `\nwith crews answering each alert ${crew.answerAfterMin} min after its raise (or at its clear): a false` +
+      ' one as "not charging" with its load\'s kind, a true one left alone. Per scored day: recall / false' +
+      ' alerts, without → with crews',
+  )
+  const days = byDay(without).map((d) => `day ${d.day}`.padEnd(22))
+  console.log(
+    `${'family'.padEnd(26)} ${days.join(' ')} taught (lights/compr/equip/other); sessions they cost`,
+  )
+  const groups: [string, readonly string[]][] = [
+    ...set.families.map((f): [string, readonly string[]] => [f, [f]]),
+    ['ALL', set.families],
+  ]
+  for (const [name, members] of groups) {
+    const a = without.filter((r) => members.includes(r.family))
+    const b = withCrew.filter((r) => members.includes(r.family))
+    const da = byDay(a)
+    const db = byDay(b)
+    const cells = da.map((d, i) =>
+      `${fmt(d.recall, 3)}/${d.falseAlerts} → ${fmt(db[i]!.recall, 3)}/${db[i]!.falseAlerts}`.padEnd(22),
+    )
+    const taught = b.flatMap((r) => r.taught)
+    const n = (k: string) => taught.filter((t) => t.kind === k).length
+    const c = crewCost(a, b)
+    const sa = score(a)
+    const sb = score(b)
+    console.log(
+      `${name.padEnd(26)} ${cells.join(' ')} ${taught.length} (${n('lights')}/${n('compressor')}/${n('equipment')}/${n('other')});` +
+        ` lost ${c.lost}, late ${c.late} (+${Math.round(c.lateMin)} min), gained ${c.gained}, earlier ${c.earlier}` +
+        `; all days ${fmt(sa.recall, 3)}/${sa.falseAlerts} → ${fmt(sb.recall, 3)}/${sb.falseAlerts}`,
+    )
+  }
+  console.log(
+    'taught: signatures the crews taught (one per false alert answered; sheds list no loads, so none there);' +
+      ' lost: sessions raised without crews and never with them; late: raised later with them (minutes in all);' +
+      ' gained/earlier: the reverse',
+  )
 }
 
 const seeds = (from: number) => Array.from({ length: n }, (_, i) => from + i)
