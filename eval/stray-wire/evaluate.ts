@@ -57,6 +57,11 @@ export interface ScenarioResult {
   /** With a crew (`CrewOptions`): the false alerts it answered, and the signatures that taught, in order. */
   answered: number
   taught: LoadSignature[]
+  /**
+   * Answers the API would refuse (400): the alert's evidence carries no load level to learn from. The
+   * crew's answer teaches nothing then.
+   */
+  refused: number
 }
 
 /** A raise belongs to a session if it comes after the start and before the load is gone for 10 min. */
@@ -159,6 +164,7 @@ export function runScenario(
   // the crew: what it taught so far, the parameters that carry it, the false alert it is yet to answer
   const taught: LoadSignature[] = []
   let answered = 0
+  let refused = 0
   let current = params
   let waiting: {
     v: Extract<StrayWireVerdict, { kind: 'raise' }>
@@ -169,10 +175,16 @@ export function runScenario(
     if (!waiting) return
     const { v, kind } = waiting
     const from = { alertId: `${sc.id}@${v.ts}`, deviceId: sc.id, raisedAt: v.ts, evidence: { ...v.evidence } }
-    taught.push(taughtSignature({ ...from, lastValue: v.powerW }, kind, at, params.utcOffsetMin))
-    current = { ...params, feedback: { taught: [...taught], forget: [] } }
-    answered += 1
     waiting = null
+    answered += 1
+    try {
+      taught.push(taughtSignature({ ...from, lastValue: v.powerW }, kind, at, params.utcOffsetMin))
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e
+      refused += 1
+      return
+    }
+    current = { ...params, feedback: { taught: [...taught], forget: [] } }
   }
   for (const { t, result: r } of replay(sc, () => current, warmupDays)) {
     // the crew's answer reaches the detector with the next reading after it
@@ -238,6 +250,7 @@ export function runScenario(
     detectedTs,
     answered,
     taught,
+    refused,
   }
 }
 

@@ -201,14 +201,17 @@ function crewReport(set: EvalSet, without: readonly ScenarioResult[], crew: Crew
     const c = crewCost(a, b)
     const sa = score(a)
     const sb = score(b)
+    const refused = b.reduce((k, r) => k + r.refused, 0)
     console.log(
-      `${name.padEnd(26)} ${cells.join(' ')} ${taught.length} (${n('lights')}/${n('compressor')}/${n('equipment')}/${n('other')});` +
+      `${name.padEnd(26)} ${cells.join(' ')} ${taught.length} (${n('lights')}/${n('compressor')}/${n('equipment')}/${n('other')})` +
+        `${refused > 0 ? ` +${refused} refused` : ''};` +
         ` lost ${c.lost}, late ${c.late} (+${Math.round(c.lateMin)} min), gained ${c.gained}, earlier ${c.earlier}` +
         `; all days ${fmt(sa.recall, 3)}/${sa.falseAlerts} → ${fmt(sb.recall, 3)}/${sb.falseAlerts}`,
     )
   }
   console.log(
-    'taught: signatures the crews taught (one per false alert answered; sheds list no loads, so none there);' +
+    'taught: signatures the crews taught (one per false alert answered; sheds list no loads, so none there;' +
+      ' refused: answers the API refuses, the alert carrying no load level to learn from);' +
       ' lost: sessions raised without crews and never with them; late: raised later with them (minutes in all);' +
       ' gained/earlier: the reverse',
   )

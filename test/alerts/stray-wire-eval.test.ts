@@ -99,8 +99,9 @@ describe('crews teaching the detector (--crew)', () => {
     expect(without.answered).toBe(0)
     expect(without.taught).toEqual([])
     expect(withCrew.answered).toBeGreaterThanOrEqual(2)
-    expect(withCrew.taught).toHaveLength(withCrew.answered)
-    expect(withCrew.taught.every((t) => t.source === 'crew' && t.kind === 'compressor')).toBe(true)
+    expect(withCrew.taught.length + withCrew.refused).toBe(withCrew.answered)
+    expect(withCrew.taught.every((t) => t.source === 'crew')).toBe(true)
+    expect(withCrew.taught.filter((t) => t.kind === 'compressor').length).toBeGreaterThanOrEqual(2)
     expect(withCrew.falseAlerts + withCrew.warmupRaises).toBeLessThan(
       without.falseAlerts + without.warmupRaises,
     )
