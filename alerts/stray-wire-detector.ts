@@ -194,7 +194,7 @@ export function detectStrayWire(
   let verdict: StrayWireVerdict | undefined
   // a candidate this reading drops still stood in the reading before it: that reading held it
   const tracked = s.candidate !== null || s.alert !== null
-  const outlasted = followWatches(s, obs, c.cls === 'big', !s.alert)
+  const outlasted = followWatches(s, obs, c.cls === 'big', !s.alert, params.feedback?.taught)
   const under = s.alert || outlasted ? undefined : arrivedUnderHeater(s, obs, params)
   if (s.alert) verdict = trackAlert(s, obs, c, params, input)
   else if (outlasted) verdict = raiseOutlasted(s, outlasted, obs, input, params)
@@ -928,10 +928,13 @@ function raiseOutlasted(
   // its shape matched the compressor's: only its time tells (no rectifier or PFC line, no "matches none")
   evidence.why = [
     evidence.why[0]!,
-    `the size of this circuit's compressor of ${signature.levelW} W, but on for ${Math.round(out.heldMin)} min: ` +
-      ((signature.timedRuns ?? 0) >= TIMED_RUNS
-        ? `longer than any of its ${signature.timedRuns} runs seen whole (longest ${signature.longestMin} min)`
-        : `longer than a compressor's run lasts`),
+    signature.source === 'crew'
+      ? `the size of the compressor of ${signature.levelW} W a crew named, but on for ${Math.round(out.heldMin)} min: ` +
+        'longer than a compressor runs'
+      : `the size of this circuit's compressor of ${signature.levelW} W, but on for ${Math.round(out.heldMin)} min: ` +
+        ((signature.timedRuns ?? 0) >= TIMED_RUNS
+          ? `longer than any of its ${signature.timedRuns} runs seen whole (longest ${signature.longestMin} min)`
+          : `longer than a compressor's run lasts`),
     ...evidence.why.filter((w) => w.startsWith('this circuit usually draws')),
   ]
   return { kind: 'raise', ts: obs.ts, onsetTs: watch.onsetTs, severity, powerW: Math.round(levelW), evidence }

@@ -40,6 +40,9 @@ export function explainedByKnownLoads(
     if (s.kind === 'lights' || feedback?.forget.includes(s.id)) continue
     if (followed?.some((w) => w.signatureId === s.id)) continue
     if (s.source === 'learned' && s.count < RECURRING_RUNS) continue
+    // a crew's answer names one alert's load at the level it was seen at, once (a fridge answered twice
+    // over different backgrounds is two levels of one load): not one of two loads arriving together
+    if (s.source === 'crew') continue
     runs.push(s)
   }
   const hOf = (s: LoadSignature): number | null =>

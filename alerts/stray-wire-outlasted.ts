@@ -42,14 +42,19 @@ const MAX_WATCHES = 3
 export function watchRun(s: StrayWireState, sig: LoadSignature, cand: Candidate, levelW: number): void {
   if (sig.kind !== 'compressor') return
   // a crew's "not charging: compressor" has no run lengths of its own: the circuit's learned compressor
-  // of that size has (else a crew's answer to one long run would hide chargers of that size for good)
+  // of that size may have. Without one whose runs were timed the crew's is followed all the same, to the
+  // longest a compressor runs (outlastAfterMin): a crew's answer to one run would otherwise hide chargers
+  // of that size for good (followed as a learned one not timed yet, it was never raised either)
   const timed =
     sig.source === 'learned'
       ? sig
-      : s.normal!.signatures.find(
-          (x) => x.source === 'learned' && x.kind === 'compressor' && levelMatches(x, levelW, null),
-        )
-  if (!timed) return
+      : (s.normal!.signatures.find(
+          (x) =>
+            x.source === 'learned' &&
+            x.kind === 'compressor' &&
+            levelMatches(x, levelW, null) &&
+            runsTimed(x),
+        ) ?? sig)
   const watch: RunWatch = {
     signatureId: timed.id,
     onsetTs: cand.onsetTs,
@@ -61,13 +66,20 @@ export function watchRun(s: StrayWireState, sig: LoadSignature, cand: Candidate,
 }
 
 /**
- * How long a load must hold before it is no run of `sig`, min. While its runs are not known (a new meter
- * has seen one or two), past what any compressor's run lasts: a charger taken for its second run is raised
- * late, not never.
+ * How long a load must hold before it is no run of `sig`, min. A compressor a crew named has no runs timed:
+ * a load taken for it is no run once it holds longer than any compressor runs (a dehumidifier's 1–3 h). While
+ * a learned one's runs are not known (a new meter has seen one or two), past what any compressor's run lasts:
+ * a charger taken for its second run is raised late, not never.
  */
 export function outlastAfterMin(sig: LoadSignature): number {
-  if ((sig.timedRuns ?? 0) < TIMED_RUNS || sig.longestMin === undefined) return MAX_RUN_MIN + OUTLAST_MIN
+  if (sig.source === 'crew') return MAX_RUN_MIN
+  if (!runsTimed(sig)) return MAX_RUN_MIN + OUTLAST_MIN
   return Math.max(OUTLAST_SHARE * sig.longestMin, sig.longestMin + OUTLAST_MIN)
+}
+
+/** Whether enough of a compressor's runs were seen whole to know how long it runs. */
+function runsTimed(sig: LoadSignature): sig is LoadSignature & { longestMin: number } {
+  return (sig.timedRuns ?? 0) >= TIMED_RUNS && sig.longestMin !== undefined
 }
 
 export interface Outlasted {
@@ -88,9 +100,13 @@ export function followWatches(
   obs: Observation,
   big: boolean,
   canRaise: boolean,
+  /** what crews taught (StrayWireParams.feedback): a load taken for a crew's compressor is followed too */
+  taught: readonly LoadSignature[] = [],
 ): Outlasted | undefined {
   const n = s.normal!
   if (!n.watches || n.watches.length === 0) return undefined
+  const signatureOf = (w: RunWatch): LoadSignature | undefined =>
+    n.signatures.find((x) => x.id === w.signatureId) ?? taught.find((x) => x.id === w.signatureId)
   if (obs.source !== 'circuit') {
     n.watches = undefined
     return undefined
@@ -103,7 +119,7 @@ export function followWatches(
   // level: that compressor's run ended, this load holds on, over a background that much lower
   const otherLeft = (w: RunWatch): boolean => {
     if (stepOffW <= 0 || Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW) return false
-    const sig = n.signatures.find((x) => x.id === w.signatureId)
+    const sig = signatureOf(w)
     if (!sig) return false
     const restW = w.baseW - stepOffW
     return (
@@ -137,7 +153,7 @@ export function followWatches(
   let out: Outlasted | undefined
   for (const seen of n.watches) {
     const w = rebased.includes(seen) ? { ...seen, baseW: Math.max(0, round1(seen.baseW - stepOffW)) } : seen
-    const sig = n.signatures.find((x) => x.id === w.signatureId)
+    const sig = signatureOf(w)
     if (!sig) continue
     const heldMin = (obs.ts - w.onsetTs) / MIN
     if (seen === stepped || below.includes(seen)) {
@@ -167,6 +183,8 @@ export function followWatches(
  * when it left under a heater or cleaner), and not past what a compressor's run may last.
  */
 function timeWatchedRun(n: CircuitNormal, w: RunWatch, sig: LoadSignature, ts: number): void {
+  // a crew's signature lives in the settings: it is not timed
+  if (sig.source !== 'learned') return
   const heldMin = (ts - w.onsetTs) / MIN
   const seen = ts - (w.seenTs ?? ts - MIN) <= MIN
   if (!seen || heldMin < RUN_MIN_MIN || heldMin >= MAX_RUN_MIN) return

@@ -1,0 +1,85 @@
+// What a crew's "not charging: compressor" teaches, on a watts-only meter, where a charger of the same
+// size looks the same. The evaluation's simulated crews (`npm run eval:stray-wire -- --crew`) found the
+// signatures they taught swallowing chargers: a load taken for a crew's compressor was never followed when
+// the circuit had learned no compressor of its size with timed runs, so a charger of that size was never
+// raised; and two crew-taught levels (one fridge, taught twice at levels its neighbours blurred) together
+// explained a charger of their sum. A crew's compressor is now followed to the longest a compressor runs,
+// and a crew's answers are not paired into two loads arriving together.
+import { describe, expect, it } from 'vitest'
+import type { LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
+import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
+import { chargerSession } from '../../simulators/physics/charger.ts'
+import { charger, circuitSeries, local, MIN, raises, run, spans } from './stray-wire-support.ts'
+
+const T0 = local('2026-01-05T12:00:00')
+const HOURS = 8
+const lights = spans('lights-always', T0, 30, 0.95, 20, [[0, HOURS * 60]])
+
+const crewCompressor = (id: string, levelW: number): LoadSignature => ({
+  id,
+  kind: 'compressor',
+  source: 'crew',
+  levelW,
+  harmonicRatio: null,
+  window: null,
+  count: 1,
+  firstTs: T0 - 1440 * MIN,
+  lastTs: T0 - 1440 * MIN,
+})
+
+const taught = (...sigs: LoadSignature[]) => ({
+  ...DEFAULT_STRAY_WIRE_PARAMS,
+  feedback: { taught: sigs, forget: [] },
+})
+
+describe('detectStrayWire: what a crew named a compressor, by watts alone', () => {
+  const plugged = T0 + 60 * MIN
+  const bike = (ccPowerW: number) =>
+    chargerSession(
+      charger(plugged, { chemistry: 'lithium', ccPowerW, ccRise: 0.02, ccMin: 330, taperMin: 60 }),
+    )
+
+  it('follows a load taken for it and raises a charger of its size once it holds longer than a compressor runs', () => {
+    const params = taught(crewCompressor('c-a1', 205))
+    const r = run(
+      circuitSeries([lights, bike(205)], { fromMs: T0, minutes: HOURS * 60, waveform: false }),
+      params,
+      true,
+    )
+    const raised = raises(r)
+    expect(raised).toHaveLength(1)
+    const v = raised[0]!
+    expect(Math.abs(v.onsetTs - plugged)).toBeLessThanOrEqual(2 * MIN)
+    const heldMin = (v.ts - plugged) / MIN
+    // a dehumidifier's run is 1–3 h: past four hours a flat load of its size is no run of it
+    expect(heldMin).toBeGreaterThanOrEqual(239)
+    expect(heldMin).toBeLessThan(260)
+    expect(v.kind === 'raise' && v.evidence.why.join('; ')).toMatch(
+      /the size of the compressor of 205 W a crew named, but on for \d+ min: longer than a compressor runs/,
+    )
+  })
+
+  it('raises nothing for the compressor itself on its longest run', () => {
+    const params = taught(crewCompressor('c-a1', 205))
+    const dehumidifier = spans('dehumidifier', T0, 205, 0.8, 15, [[60, 240]])
+    const r = run(
+      circuitSeries([lights, dehumidifier], { fromMs: T0, minutes: HOURS * 60, waveform: false }),
+      params,
+      true,
+    )
+    expect(raises(r)).toEqual([])
+  })
+
+  it('does not take two of its answers together for a charger of their sum', () => {
+    // one fridge of ~125 W, answered twice: taught at 120 W and at 128 W
+    const params = taught(crewCompressor('c-a1', 120), crewCompressor('c-a2', 128))
+    const r = run(
+      circuitSeries([lights, bike(250)], { fromMs: T0, minutes: HOURS * 60, waveform: false }),
+      params,
+      true,
+    )
+    const raised = raises(r)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
+  })
+})
