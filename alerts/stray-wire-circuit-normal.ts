@@ -983,13 +983,12 @@ function mayArriveNow(
   if (alreadyOn(n, s, backgroundH, minute)) return false
   if (!s.window) return true
   if (!inWindow(minute, s.window)) return false
-  // learned lights switch on at their hour (dusk moves by minutes a day, a photocell with the weather),
-  // not late in the night: a load of their size and harmonic share arriving then is something else
+  // lights switch on at their hour (dusk moves by minutes a day, a photocell with the weather), not late
+  // in the night: a load of their size and harmonic share arriving then is something else. Those a crew
+  // named too (their window opens when the load it answered came on): on a night another signature stood
+  // for them at their hour, a charger of their harmonic current hours later took their one match
   const arrived = localMinute(arrivedTs, utcOffsetMin)
-  if (
-    s.source === 'learned' &&
-    !within(arrived, s.window.fromMin - WINDOW_SLACK_MIN - 1, s.window.fromMin + LIGHTS_ON_LATE_MIN)
-  )
+  if (!within(arrived, s.window.fromMin - WINDOW_SLACK_MIN - 1, s.window.fromMin + LIGHTS_ON_LATE_MIN))
     return false
   const last = s.source === 'crew' ? n.crewMatchTs?.[s.id] : s.lastMatchTs
   return last === undefined || ts - last >= 12 * 60 * MIN

@@ -6,7 +6,11 @@
 // explained a charger of their sum. A crew's compressor is now followed to the longest a compressor runs,
 // and a crew's answers are not paired into two loads arriving together.
 import { describe, expect, it } from 'vitest'
-import type { LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
+import {
+  initialCircuitNormal,
+  type LoadSignature,
+  matchSignature,
+} from '../../alerts/stray-wire-circuit-normal.ts'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import { charger, circuitSeries, local, MIN, raises, run, spans } from './stray-wire-support.ts'
@@ -81,5 +85,32 @@ describe('detectStrayWire: what a crew named a compressor, by watts alone', () =
     const raised = raises(r)
     expect(raised).toHaveLength(1)
     expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
+  })
+})
+
+describe('matchSignature: lights a crew named', () => {
+  // LED banks of 86 W (harmonic VA 1.1 per W) answered as "not charging: lights" when they came on at 17:40
+  const lights: LoadSignature = {
+    id: 'c-banks',
+    kind: 'lights',
+    source: 'crew',
+    levelW: 86,
+    harmonicRatio: 1.1,
+    window: { fromMin: 17 * 60 + 40, toMin: 5 * 60 + 40 },
+    count: 1,
+    firstTs: local('2026-01-06T17:40:00'),
+    lastTs: local('2026-01-06T18:10:00'),
+  }
+  const feedback = { taught: [lights], forget: [] }
+  const n = initialCircuitNormal()
+
+  it('stand for a load of their harmonic current arriving at their hour', () => {
+    expect(matchSignature(n, local('2026-01-07T17:46:00'), 88, 1.08, 480, feedback)?.id).toBe('c-banks')
+  })
+
+  it('not for a rectifier charger of that harmonic current arriving hours later', () => {
+    // 135 W at PF 0.72 / THD 69 %: 93 VA of harmonic current, the banks' own. On a night a learned
+    // signature stood for the banks at their hour, the crew's lights still had their one match to give
+    expect(matchSignature(n, local('2026-01-07T21:22:00'), 135, 93 / 135, 480, feedback)).toBeUndefined()
   })
 })
