@@ -3,6 +3,7 @@
 // and is frozen while a charger is being tracked.
 import {
   compressorOf,
+  type LoadSignature,
   levelMatches,
   matchSignature,
   recurringCompressor,
@@ -305,7 +306,13 @@ function compressorBesidePfc(s: StrayWireState, obs: Observation, dW: number, dQ
   const w = sign * (obs.unexplainedW - fromW)
   const h = sign * (obs.harmonicVA - fromH)
   const beforeW = fromW - (s.baselineW! - sign * taken)
-  if (!compressorBesideAlert(s, w, h, beforeW, sign < 0)) return false
+  const x = compressorBesideAlert(s, w, h, beforeW, sign < 0)
+  if (!x) return false
+  const alert = s.alert
+  // remembered stopping, so that its start again is known; a start takes it off
+  const off = alert.compressorsOff ?? []
+  const i = off.indexOf(x.id)
+  alert.compressorsOff = sign < 0 ? [...off, x.id].slice(-BESIDE_KEPT) : off.filter((_, k) => k !== i)
   const rest = w - taken
   s.baselineW = Math.max(0, s.baselineW! + sign * rest)
   s.baselineH = Math.max(0, s.baselineH + sign * Math.max(0, h) * (rest / w))
@@ -319,7 +326,10 @@ function compressorBesidePfc(s: StrayWireState, obs: Observation, dW: number, dQ
  * circuit's learned compressors by level and harmonic share (no rectifier's), while the alert's own load
  * is of another size and stood at its own level over the background before the step (`beforeW`): the
  * circuit still holds the alert's level over the background less (plus) the compressor. A fall only of
- * what the background holds. A charger unplugged falls by its own size, or leaves less than its level.
+ * what the background holds, and not of about all the excess (a charger unplugged in its taper, below
+ * the level it was raised at, falls by that); a rise only of a compressor followed stopping under this
+ * alert (else a second active-PFC charger of a compressor's size plugged in under it is taken for one
+ * starting: its harmonic share may be a motor's). Returns the compressor.
  */
 function compressorBesideAlert(
   s: StrayWireState,
@@ -327,18 +337,20 @@ function compressorBesideAlert(
   h: number,
   beforeW: number,
   fell: boolean,
-): boolean {
+): LoadSignature | undefined {
   const own = ownLevel(s)
-  if (!s.alert || own === undefined || w <= 0 || Math.abs(w - own) <= OWN_SIZE_SHARE * own) return false
-  if (Math.abs(beforeW - own) > OWN_LEVEL_SHARE * own) return false
-  return (s.normal?.signatures ?? []).some(
+  const alert = s.alert
+  if (!alert || own === undefined || w <= 0 || Math.abs(w - own) <= OWN_SIZE_SHARE * own) return undefined
+  if (Math.abs(beforeW - own) > OWN_LEVEL_SHARE * own) return undefined
+  if (fell && Math.abs(w - beforeW) <= OWN_SIZE_SHARE * beforeW) return undefined
+  return (s.normal?.signatures ?? []).find(
     (x) =>
       recurringCompressor(x) &&
       x.harmonicRatio !== null &&
       levelMatches(x, w, h / w) &&
       Math.abs(x.levelW - own) > OWN_SIZE_SHARE * own &&
       h <= (x.harmonicRatio + MOTOR_SHARE_SLACK) * w &&
-      (!fell || backgroundHolds(s, x.levelW)),
+      (fell ? backgroundHolds(s, x.levelW) : (alert.compressorsOff ?? []).includes(x.id)),
   )
 }
 

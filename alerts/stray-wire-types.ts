@@ -191,6 +191,12 @@ export interface ActiveAlert {
    * it. Optional: older states.
    */
   beforeBig?: { w: number; h: number | null }
+  /**
+   * Ids of the circuit's learned compressors followed stopping beside an active-PFC charger's
+   * alert (stray-wire-baseline.ts): only such a compressor starting again is followed by its watts and
+   * harmonic share alone. Optional: older states.
+   */
+  compressorsOff?: string[]
 }
 
 /** Plain JSON: persisted across restarts as is. */

@@ -386,6 +386,54 @@ describe('an active-PFC charger’s alert while a dehumidifier of the background
   })
 })
 
+describe('an active-PFC charger’s alert: steps of a learned compressor’s size that are no compressor', () => {
+  // LED banks (80 W, PF 0.55, THD 130 %) hide a motor's reactive current; the circuit has learned a 280 W
+  // dehumidifier (THD 20 %). Meters reporting the instant, and averaging 3 instants a minute
+  const t0 = local('2026-01-05T19:00:00')
+  const banks = spans('led-banks', t0, 80, 0.55, 130, [[-60, 10 * 60]])
+  const at = t0 + 20.5 * MIN
+  const state = () => knowing(learnedSignature({ levelW: 280, harmonicRatio: 0.2 }))
+  const runWith = (loads: LoadModel[], samples: number) =>
+    run(circuitSeries(loads, { fromMs: t0, minutes: 10 * 60, samples }), undefined, false, state())
+
+  it.each([1, 3])(
+    'a second charger of the dehumidifier’s size plugged in under the alert is raised or keeps it open (samples %i)',
+    (samples) => {
+      // the dehumidifier is off all evening: the second charger's rise was taken for it starting, the alert
+      // cleared when the first charger stopped and the second was never raised
+      const first = pfcCharger(at, 150, { ccMin: 120, taperMin: 0, floatW: 0, totalMin: 120 })
+      const secondAt = t0 + 60.5 * MIN
+      const second = pfcCharger(secondAt, 280, { ccMin: 240, taperMin: 0, floatW: 0, totalMin: 240, seed: 9 })
+      const r = runWith([banks, chargerSession(first), chargerSession(second)], samples)
+      const again = raises(r).find((v) => v.onsetTs >= secondAt - MIN)
+      const lastClear = clears(r).at(-1)
+      expect(again !== undefined || (lastClear?.ts ?? 0) >= chargerLoadEndMs(second) - MIN).toBe(true)
+    },
+  )
+
+  it.each([
+    [1, 133],
+    [1, 136],
+    [3, 133],
+    [3, 136],
+  ])(
+    'a 360 W charger unplugged in its taper (~280 W) beside the running dehumidifier clears within 30 min (samples %i, %i min)',
+    (samples, total) => {
+      // its fall, the dehumidifier's size, was taken for the dehumidifier stopping: the alert stayed open
+      // until the dehumidifier really stopped (1¾ h)
+      const dehumidifier = spans('dehumidifier', t0, 280, 0.8, 20, [
+        [-60, 250],
+        [300, 600],
+      ])
+      const p = pfcCharger(at, 360, { ccMin: 120, taperMin: 90, floatW: 0, totalMin: total })
+      const r = runWith([banks, dehumidifier, chargerSession(p)], samples)
+      const c = clears(r)
+      expect(c.length).toBeGreaterThan(0)
+      expect(c.at(-1)!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(30 * MIN)
+    },
+  )
+})
+
 describe('an active-PFC charger’s alert while a dehumidifier under it stops (evaluation scenario)', () => {
   // development scenario 112 of circuit-mixed-stray: an averaging meter (PF and THD) on a circuit with
   // low-PF LED banks and a 288 W dehumidifier; a 135 W active-PFC lithium charger in CC. The dehumidifier
