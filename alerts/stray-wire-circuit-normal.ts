@@ -147,6 +147,13 @@ export interface RunWatch {
   harmonicVA: number | null
   /** The last reading it was seen at, unmasked: a load that left under a heater is not timed. */
   seenTs?: number
+  /**
+   * Taken for a watts-only compressor seen run once (its second run, matchSignature's ranAgain): only a
+   * step off of its size makes it a run; a fade is a charger's taper (stray-wire-outlasted.ts).
+   */
+  trial?: true
+  /** Trial watches: how many readings in a row it fell a little (a taper slides down). */
+  falling?: number
 }
 
 export const initialCircuitNormal = (): CircuitNormal => ({ v: 1, signatures: [], episode: null })

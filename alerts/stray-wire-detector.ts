@@ -893,7 +893,8 @@ function raiseOutlasted(
   s.normal!.episode = null
   // what stands without it now: other loads came and went since it was taken for the compressor
   const levelW = watch.levelW
-  s.baselineW = Math.max(0, obs.unexplainedW - levelW)
+  // (a faded one stands at part of its level now: the background it was taken over)
+  s.baselineW = out.faded ? watch.baseW : Math.max(0, obs.unexplainedW - levelW)
   if (obs.harmonicVA !== null && watch.harmonicVA !== null)
     s.baselineH = Math.max(0, obs.harmonicVA - watch.harmonicVA)
   const severity: StrayWireSeverity = isCriticalHour(localHour(obs.ts, params.utcOffsetMin))
@@ -928,13 +929,16 @@ function raiseOutlasted(
   // its shape matched the compressor's: only its time tells (no rectifier or PFC line, no "matches none")
   evidence.why = [
     evidence.why[0]!,
-    signature.source === 'crew'
-      ? `the size of the compressor of ${signature.levelW} W a crew named, but on for ${Math.round(out.heldMin)} min: ` +
-        'longer than a compressor runs'
-      : `the size of this circuit's compressor of ${signature.levelW} W, but on for ${Math.round(out.heldMin)} min: ` +
-        ((signature.timedRuns ?? 0) >= TIMED_RUNS
-          ? `longer than any of its ${signature.timedRuns} runs seen whole (longest ${signature.longestMin} min)`
-          : `longer than a compressor's run lasts`),
+    out.faded
+      ? `the size of this circuit's compressor of ${signature.levelW} W, seen run once, but after ` +
+        `${Math.round(out.heldMin)} min it faded as a charger's charge tapers: a compressor's run stops at once`
+      : signature.source === 'crew'
+        ? `the size of the compressor of ${signature.levelW} W a crew named, but on for ${Math.round(out.heldMin)} min: ` +
+          'longer than a compressor runs'
+        : `the size of this circuit's compressor of ${signature.levelW} W, but on for ${Math.round(out.heldMin)} min: ` +
+          ((signature.timedRuns ?? 0) >= TIMED_RUNS
+            ? `longer than any of its ${signature.timedRuns} runs seen whole (longest ${signature.longestMin} min)`
+            : `longer than a compressor's run lasts`),
     ...evidence.why.filter((w) => w.startsWith('this circuit usually draws')),
   ]
   return { kind: 'raise', ts: obs.ts, onsetTs: watch.onsetTs, severity, powerW: Math.round(levelW), evidence }

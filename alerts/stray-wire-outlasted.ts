@@ -61,6 +61,9 @@ export function watchRun(s: StrayWireState, sig: LoadSignature, cand: Candidate,
     levelW: Math.round(levelW * 10) / 10,
     baseW: Math.round(s.baselineW! * 10) / 10,
     harmonicVA: cand.harmonicVA,
+    ...(sig.source === 'learned' && sig.harmonicRatio === null && sig.count < 2
+      ? { trial: true as const }
+      : {}),
   }
   s.normal!.watches = [...(s.normal!.watches ?? []), watch].slice(-MAX_WATCHES)
 }
@@ -86,7 +89,20 @@ export interface Outlasted {
   watch: RunWatch
   signature: LoadSignature
   heldMin: number
+  /** It faded (a charger's taper) where a run of the compressor seen once would have stepped off. */
+  faded?: true
 }
+
+/**
+ * A load taken for a compressor's second run fades when what stands over its background slides below
+ * this share of its level (a charger's taper loses 3–16 % of it a minute; a compressor stops at once, a
+ * dehumidifier's run creeps up)...
+ */
+const FADE_SHARE = 0.8
+/** ...from a reading already below this share of it (sliding, not a load beside it leaving)... */
+const FADING_SHARE = 0.95
+/** ...down by less than this share of its level (a step down this big is something leaving). */
+const FADE_STEP_SHARE = 0.2
 
 /**
  * One reading of the followed loads. Returns one that outlasted its compressor's runs (no longer
@@ -156,13 +172,23 @@ export function followWatches(
     const sig = signatureOf(w)
     if (!sig) continue
     const heldMin = (obs.ts - w.onsetTs) / MIN
+    // taken for the second run of a compressor seen once: a run ends by a step of its size, a charger
+    // by a taper. Faded, it was a charger: raised now (when nothing else is), and no run is timed
+    if (w.trial && seen !== stepped && fadedNow(w, obs.unexplainedW, stepOffW, below.includes(seen))) {
+      if (canRaise && !out) out = { watch: w, signature: sig, heldMin, faded: true }
+      // nor was it seen: taken for the compressor, it counted as seen again (matchSignature)
+      const untaught = { ...sig, count: Math.max(1, sig.count - 1) }
+      n.signatures = n.signatures.map((x) => (x === sig ? untaught : x))
+      continue
+    }
     if (seen === stepped || below.includes(seen)) {
       timeWatchedRun(n, w, sig, obs.ts)
       continue
     }
     const afterMin = outlastAfterMin(sig)
     if (!canRaise || heldMin < afterMin) {
-      kept.push({ ...w, seenTs: obs.ts })
+      const falling = stepOffW > 0 && stepOffW < FADE_STEP_SHARE * w.levelW ? (w.falling ?? 0) + 1 : 0
+      kept.push({ ...w, seenTs: obs.ts, ...(w.trial ? { falling } : {}) })
       continue
     }
     // what stands over its background now may be another of the circuit's compressors, arrived in the
@@ -176,6 +202,21 @@ export function followWatches(
   }
   n.watches = kept.length > 0 ? kept : undefined
   return out
+}
+
+/**
+ * A load slid down this reading as a charger's taper does, where a compressor's run stops at once: it
+ * fell a little this reading and the one before, and crossed below FADE_SHARE of its level from a reading already below FADING_SHARE, or fell below half
+ * of it (the load gone) from one between, by less than a step's worth either way.
+ */
+function fadedNow(w: RunWatch, nowW: number, stepOffW: number, gone: boolean): boolean {
+  const excessW = nowW - w.baseW
+  const beforeW = excessW + stepOffW
+  // it fell the reading before too: a slide, not a lamp beside it going off
+  if (!(w.falling && w.falling >= 1) || stepOffW <= 0) return false
+  if (stepOffW >= FADE_STEP_SHARE * w.levelW || beforeW >= FADING_SHARE * w.levelW) return false
+  if (gone) return beforeW >= GONE_SHARE * w.levelW
+  return excessW < FADE_SHARE * w.levelW && beforeW >= FADE_SHARE * w.levelW
 }
 
 /**

@@ -1090,15 +1090,76 @@ describe('detectStrayWire on a new watts-only meter: one of its compressors’ s
     expect(raises(r)).toEqual([])
   })
 
-  it('still raises a charger of the dehumidifier’s size plugged in where its second run would start', () => {
-    const bike = chargerSession(charger(onset, { chemistry: 'lithium', ccPowerW: 245, ccRise: 0.02 }))
+  // a lithium charger of its size: 150 min at its level (a dehumidifier's run is 1–3 h), then its charge
+  // tapers over an hour, and it never stepped off by its size
+  const lithium = (at: number, seed = 5) =>
+    chargerSession(
+      charger(at, {
+        chemistry: 'lithium',
+        ccPowerW: 245,
+        ccRise: 0.02,
+        ccMin: 150,
+        taperMin: 60,
+        totalMin: 240,
+        seed,
+      }),
+    )
+
+  it('still raises a charger of the dehumidifier’s size plugged in where its second run would start, as it tapers', () => {
+    const r = run(wattsOnly([lamp, lithium(onset)], t0, 400), undefined, false, seenOnce())
+    // followed as its run; its level sliding down where a run stops at once shows it: raised within
+    // minutes of its taper starting, well before it would outlast any compressor's run (4½ h)
+    const raised = raises(r)
+    expect(raised).toHaveLength(1)
+    expect(Math.abs(raised[0]!.onsetTs - onset)).toBeLessThanOrEqual(MIN)
+    expect(raised[0]!.ts - onset).toBeGreaterThan(150 * MIN)
+    expect(raised[0]!.ts - onset).toBeLessThanOrEqual(165 * MIN)
+    expect(raised[0]!.evidence?.why.join('; ')).toMatch(/faded as a charger's charge tapers/)
+    // and it taught no run of the dehumidifier: it is still seen run once
+    const sig = r.state.normal?.signatures.find((x) => x.id === 'sig')
+    expect(sig?.timedRuns).toBe(1)
+  })
+
+  it('then raises another charger of that size plugged in six hours later at once', () => {
+    const later = onset + 6 * 60 * MIN
+    const r = run(
+      wattsOnly([lamp, lithium(onset, 5), lithium(later, 6)], t0, 12 * 60),
+      undefined,
+      false,
+      seenOnce(),
+    )
+    const second = raises(r).filter((v) => v.onsetTs >= later - MIN)
+    expect(second).toHaveLength(1)
+    expect(second[0]!.ts - later).toBeLessThanOrEqual(10 * MIN)
+  })
+
+  it('still raises a charger whose level holds past any compressor’s run, where its second run would start', () => {
+    const bike = chargerSession(
+      charger(onset, { chemistry: 'lithium', ccPowerW: 245, ccRise: 0.02, ccMin: 300 }),
+    )
     const r = run(wattsOnly([lamp, bike], t0, 360), undefined, false, seenOnce())
-    // followed as its run, then raised once it holds past any compressor's run (4 h, and 30 min more):
-    // late, not never, while the dehumidifier's run lengths are not known
+    // no taper before 4½ h: raised once it holds past any compressor's run, late, not never
     const raised = raises(r)
     expect(raised).toHaveLength(1)
     expect(raised[0]!.ts - onset).toBeLessThanOrEqual(275 * MIN)
     expect(raised[0]!.evidence?.why.join('; ')).toMatch(/longer than a compressor's run lasts/)
+  })
+
+  it('times a second run that steps off by its size, and takes a third run within its off time for it too', () => {
+    const again: LoadModel = {
+      name: 'dehumidifier',
+      at(tMs) {
+        const m = (tMs - onset) / MIN
+        const on = (m >= 0 && m < 120) || (m >= 200 && m < 300)
+        return on
+          ? { powerW: 240 * (1 + 0.04 * Math.min(1, (m % 200) / 60)), powerFactor: 0.8, thdPct: 15 }
+          : OFF
+      },
+    }
+    const r = run(wattsOnly([lamp, again], t0, 360), undefined, false, seenOnce())
+    expect(raises(r)).toEqual([])
+    const sig = r.state.normal?.signatures.find((x) => x.id === 'sig')
+    expect(sig?.timedRuns).toBeGreaterThanOrEqual(2)
   })
 
   it('still raises a charger of the dehumidifier’s size plugged in hours after its one run', () => {
