@@ -1173,26 +1173,27 @@ describe('noteSteps: a tangle inside the lights’ hours taken for the banks lea
   })
 })
 
+/** A fridge and a dehumidifier learned with their reactive VA per W, for the active-PFC-beside-a-run cases. */
+function motorsWithReactive() {
+  return {
+    fridge: signature({ id: 'fridge', levelW: 118, harmonicRatio: 0.22, reactiveRatio: 1, reactiveRuns: 10 }),
+    dehumidifier: signature({
+      id: 'dehumidifier',
+      levelW: 272,
+      harmonicRatio: 0.13,
+      reactiveRatio: 0.69,
+      reactiveRuns: 10,
+    }),
+  }
+}
+
 describe('an active-PFC charger plugged in under a heater as the fridge starts, the dehumidifier on before', () => {
   // LED banks (94 W), then the dehumidifier (272 W, reactive VA 188), then a 1.1 kW heater with a 205 W
   // active-PFC charger (harmonic VA 20, reactive 51) plugged in with it; the fridge (118 W, reactive VA 118)
   // starts under the heater. When the heater goes, 323 W stand over the background: the dehumidifier and a
   // lamp by watts (it cannot start again), the fridge and an active-PFC charger by their reactive current.
   const from = local('2026-01-08T19:00:00')
-  const fridge = signature({
-    id: 'fridge',
-    levelW: 118,
-    harmonicRatio: 0.22,
-    reactiveRatio: 1,
-    reactiveRuns: 10,
-  })
-  const dehumidifier = signature({
-    id: 'dehumidifier',
-    levelW: 272,
-    harmonicRatio: 0.13,
-    reactiveRatio: 0.69,
-    reactiveRuns: 10,
-  })
+  const { fridge, dehumidifier } = motorsWithReactive()
   /** The evening with what arrived beside the fridge under the heater: [W, harmonic VA, reactive VA]. */
   function evening(beside: [number, number, number]): CircuitInput[] {
     const [w, h, q] = beside
@@ -1331,20 +1332,7 @@ describe('noteSteps: a compressor’s reactive VA per W', () => {
 describe('chargerBesideRun: an active-PFC charger beside a compressor that started under a heater', () => {
   // a 118 W fridge (harmonic VA 26, 118 var, learned from 10 runs) and, beside it, a 205 W active-PFC
   // charger (harmonic 20 VA, 51 var) arrived under the heater; [W, harmonic VA, reactive VA] of the rest
-  const fridge = signature({
-    id: 'fridge',
-    levelW: 118,
-    harmonicRatio: 0.22,
-    reactiveRatio: 1,
-    reactiveRuns: 10,
-  })
-  const dehumidifier = signature({
-    id: 'dehumidifier',
-    levelW: 272,
-    harmonicRatio: 0.13,
-    reactiveRatio: 0.69,
-    reactiveRuns: 10,
-  })
+  const { fridge, dehumidifier } = motorsWithReactive()
   const bigSinceTs = local('2026-01-08T14:00:00')
   /** Lights and the fridge's standby (lagging), before the heater. */
   const lagging = { w: 200, h: 20, q: 10 }
@@ -1421,20 +1409,7 @@ describe('two compressors or a compressor and a motor starting under a heater at
   // LED banks (94 W, harmonic VA 110) lead by 40 var: the meter's |Q| has no sign, and they cancel part
   // of what the motors draw; no charger anywhere (review of the active-PFC rule, findings 1 and 2)
   const from = local('2026-01-08T19:00:00')
-  const fridge = signature({
-    id: 'fridge',
-    levelW: 118,
-    harmonicRatio: 0.22,
-    reactiveRatio: 1,
-    reactiveRuns: 10,
-  })
-  const dehumidifier = signature({
-    id: 'dehumidifier',
-    levelW: 272,
-    harmonicRatio: 0.13,
-    reactiveRatio: 0.69,
-    reactiveRuns: 10,
-  })
+  const { fridge, dehumidifier } = motorsWithReactive()
 
   it('stays quiet though the fridge stopped unseen as the banks came on (its step on still pending)', () => {
     // 17:40 the fridge starts; 18:00 it stops over the minutes the banks come on bank by bank; 19:00 a
