@@ -128,6 +128,7 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     prevW: state.prevW,
     prevH: state.prevH,
     prev2W: state.prev2W,
+    prev2H: state.prev2H,
     fallRun: state.fallRun,
     prevBig: state.prevBig,
     prev2Big: state.prev2Big,
@@ -230,6 +231,7 @@ export function detectStrayWire(
   noteLampRise(s, obs, c)
   s.fallRun = s.prevW !== null && obs.unexplainedW < s.prevW - SLIDE_MIN_W ? (s.fallRun ?? 0) + 1 : 0
   s.prev2W = s.prevW
+  s.prev2H = s.prevH
   if (c.cls === 'big' && !s.prevBig) s.bigSinceTs = obs.ts
   if (c.cls === 'big') s.bigMaxW = s.prevBig ? Math.max(s.bigMaxW ?? 0, c.excessW) : c.excessW
   s.prev2Big = s.prevBig
@@ -830,7 +832,14 @@ function trackAlert(
   const second = followSecondStep(s, alert, obs, params)
   if (second) return raiseSecond(s, alert, second, obs, input, params)
   if (seen.cls === 'big') {
-    if (!s.prevBig && s.prevW !== null) alert.beforeBig = { w: s.prevW, h: s.prevH }
+    if (!s.prevBig && s.prevW !== null) {
+      // on an averaging meter the reading before may be the big load's partial minute, up from the one
+      // before it by part of the big load (the settle stage drops those of watts-only readings, not those
+      // with PF and THD): the circuit before it came on is that one's
+      const partial =
+        obs.harmonicVA !== null && s.prev2W !== null && !s.prev2Big && s.prevW - s.prev2W >= params.minStepW
+      alert.beforeBig = partial ? { w: s.prev2W!, h: s.prev2H ?? null } : { w: s.prevW, h: s.prevH }
+    }
     return undefined
   }
   if (!s.prevBig) alert.beforeBig = undefined

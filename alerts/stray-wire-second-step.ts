@@ -123,6 +123,12 @@ export function followSecondStep(
   if (!tally(alert, n, obs.harmonicVA - n.fromH >= HOLD_SHARE * n.stepH)) return undefined
   if (!confirmed(n, obs, params)) return undefined
   alert.next = undefined
+  // found when a heater or cleaner went off, its watts over the reading before that came on are not
+  // positive: a load of its size or more left under it (a fridge stopping), and nothing measured its
+  // level. Harmonic current alone is what LED banks switched on at dusk carry, or the charger already
+  // raised on the heater; without a level it could be checked against neither the circuit's lights nor
+  // what crews taught, nor taught itself
+  if (n.seenTs !== undefined && !(n.stepW > 0)) return undefined
   // LED banks switched on at their hour carry a rectifier's harmonic current too
   const levelW = Math.max(n.stepW, 0)
   const hRatio = levelW > 0 ? n.stepH / levelW : null

@@ -214,6 +214,8 @@ export interface StrayWireState {
   prevH: number | null
   /** The reading before prevW, W: a charger's step may straddle two meter intervals. */
   prev2W: number | null
+  /** Its harmonic VA (null without THD). Optional so states persisted before it load. */
+  prev2H?: number | null
   /**
    * Readings in a row, up to the last one, that fell by a few W or more from the one before: a charger's
    * taper slides, a lamp steps. Optional so states persisted before it load.
