@@ -214,7 +214,11 @@ export interface StrayWireState {
   prevH: number | null
   /** The reading before prevW, W: a charger's step may straddle two meter intervals. */
   prev2W: number | null
-  /** Its harmonic VA (null without THD). Optional so states persisted before it load. */
+  /**
+   * Its harmonic VA (null without THD). Optional so states persisted before it load. Not `normal.recentH`'s
+   * second last: that window starts again from one reading when a harmonic step off is learned, and this is
+   * the reading before prevW whatever was learned.
+   */
   prev2H?: number | null
   /**
    * Readings in a row, up to the last one, that fell by a few W or more from the one before: a charger's
