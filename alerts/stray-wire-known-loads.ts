@@ -288,13 +288,21 @@ export function compressorByWatts(
   }
   if (ws.length < 3) return undefined
   const low = Math.min(...ws)
-  const dip = levelW - low
+  // from the level with the lamp on: the median may be the lamp-off level, where it was off most minutes
+  const dip = Math.max(...ws) - low
   if (dip < LAMP_MOVE_MIN_W || dip > LAMP_MOVE_MAX_W) return undefined
-  const after = ws.slice(ws.lastIndexOf(low) + 1)
+  // the lamp came back after the first minute it was off (it may be off again now: a motion lamp
+  // blinks), the minutes it was off at one level within meter noise and creep
+  const firstOff = ws.findIndex((w) => w - low <= Math.max(LOW_SLACK_W, LOW_SLACK_SHARE * low))
+  const after = ws.slice(firstOff + 1)
   if (!after.some((w) => w >= low + LAMP_MOVE_MIN_W)) return undefined
   const run = steadyRunAt(n, ts, low, cand, utcOffsetMin, feedback)
   return run?.kind === 'compressor' && run.source === 'learned' ? run : undefined
 }
+
+/** Readings this near the lowest (W, or share of it) are the load alone: meter noise, a compressor's creep. */
+const LOW_SLACK_W = 6
+const LOW_SLACK_SHARE = 0.03
 
 /**
  * Watts only: the candidate held its step for its first three readings, then fell by one lamp's watts and

@@ -155,10 +155,12 @@ export function followWatches(
     (w) => !rebased.includes(w) && obs.unexplainedW < w.baseW + GONE_SHARE * w.levelW,
   )
   // a step of its size, unless what stands over its background is still its level (a load of the same
-  // size that nobody followed left: a compressor that came on beside it, or was in its background)
+  // size that nobody followed left: a compressor that came on beside it, or was in its background). A
+  // load that stays stands at its level, give or take creep and meter error as any level is matched: a
+  // third off it is another load (lights that came on at dusk while a fridge ran, 70 W over a 100 W run)
   const fits = (w: RunWatch) =>
     Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW &&
-    Math.abs(obs.unexplainedW - w.baseW - w.levelW) > STEP_FIT_SHARE * w.levelW
+    !nearLevel(obs.unexplainedW - w.baseW, w.levelW)
   // the step down is the load's that fell below its background, if one did and its size fits
   let stepped: RunWatch | undefined = below.find(fits)
   if (!stepped)

@@ -137,6 +137,27 @@ describe('detectStrayWire: a load that outlasts every run of the compressor it w
     expect(late[0]!.evidence?.why.join('; ')).not.toMatch(/rectifier|matches none/)
   })
 
+  it('ends the fridge run a bank of lights came on beside: what stands over its background then is the lights', () => {
+    // a 100 W fridge on 25–35 min of every 65, from minute 10 of each; 70 W of lights come on at dusk
+    // 10 min into a fridge run and stay. When the fridge stops, the 70 W left over the run's background
+    // are the lights' step, not the fridge still there (a load that stays stands at its level): within
+    // a third of the fridge's size, they were taken for it, and the run was raised when it "outlasted"
+    const fridgeOn = (m: number) => {
+      const c = m % 65
+      return c >= 10 && c < 35 + (Math.floor(m / 65) % 3) * 5
+    }
+    const dusk = 2 * 1440 + 9 * 60 + 35 + 10
+    function* series(): Generator<StrayWireInput> {
+      for (let m = 0; m < 3 * 1440; m++) {
+        const w = 20 + (fridgeOn(m) ? 100 : 0) + (m >= dusk ? 70 : 0)
+        yield { source: 'circuit', ts: T0 + m * MIN, powerW: w * (1 + 0.004 * Math.sin(m)) }
+      }
+    }
+    expect(fridgeOn(dusk - 10) && !fridgeOn(dusk - 11) && fridgeOn(dusk + 10)).toBe(true)
+    const r = run(series(), undefined, true)
+    expect(raises(r).filter((v) => v.ts >= JUDGED_FROM)).toEqual([])
+  })
+
   it("keeps following a charger of the dehumidifier's size when the fridge under it stops", () => {
     // a 200 W dehumidifier on 35–45 min of every 180, a 115 W fridge on 25 min of every hour, a 200 W
     // charger plugged in while the fridge runs and the dehumidifier is off: taken for a dehumidifier run

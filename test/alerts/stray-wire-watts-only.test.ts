@@ -204,6 +204,21 @@ describe('detectStrayWire on a watts-only circuit: a lamp beside one of its comp
     expect(raises(r).filter((v) => v.ts >= evening)).toEqual([])
   })
 
+  it('takes the run for the fridge when a lamp that came on with it blinks off and on beside it', () => {
+    // by day (10 min to confirm): the step is the two (150 W), then the lamp is off and on again, off
+    // for most minutes since; the plateau's median is the lamp's level, that of the minutes after the
+    // step the fridge's own 105 W. The lamp is told by the level it rises back to, not by that median
+    const day = local('2026-01-07T10:00:00')
+    const dayFridge = scheduled('fridge', day, 105, runs)
+    const blinking = scheduled('lights-motion', day, 45, [
+      [24 * 60 + 0.5, 24 * 60 + 2.5],
+      [24 * 60 + 3.5, 24 * 60 + 5.5],
+      [24 * 60 + 6.5, 24 * 60 + 7.5],
+    ])
+    const r = run(wattsOnly([dayFridge, blinking], day, 26 * 60))
+    expect(raises(r).filter((v) => v.ts >= day + 24 * 60 * MIN)).toEqual([])
+  })
+
   it('still raises a charger a little above the fridge’s size that the same lamp came on with, within 30 min', () => {
     const plugged = evening + 30_000
     const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 125, ccRise: 0.02 }))
