@@ -152,8 +152,12 @@ export interface RunWatch {
    * step off of its size makes it a run; a fade is a charger's taper (stray-wire-outlasted.ts).
    */
   trial?: true
-  /** Trial watches: how many readings in a row it fell a little (a taper slides down). */
+  /** How many readings in a row it fell a little (a taper slides down), by how much, W, and most at once. */
   falling?: number
+  fellW?: number
+  fellMostW?: number
+  /** What stood over its background as it slid below most of its level, W: it fades if it slides on. */
+  crossedW?: number
 }
 
 export const initialCircuitNormal = (): CircuitNormal => ({ v: 1, signatures: [], episode: null })

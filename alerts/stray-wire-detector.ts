@@ -939,8 +939,9 @@ function raiseOutlasted(
   evidence.why = [
     evidence.why[0]!,
     out.faded
-      ? `the size of this circuit's compressor of ${signature.levelW} W, seen run once, but after ` +
-        `${Math.round(out.heldMin)} min it faded as a charger's charge tapers: a compressor's run stops at once`
+      ? `the size of ${signature.source === 'crew' ? 'the compressor' : "this circuit's compressor"} of ` +
+        `${signature.levelW} W${signature.source === 'crew' ? ' a crew named' : watch.trial ? ', seen run once' : ''}, ` +
+        `but after ${Math.round(out.heldMin)} min it faded as a charger's charge tapers: a compressor's run stops at once`
       : signature.source === 'crew'
         ? `the size of the compressor of ${signature.levelW} W a crew named, but on for ${Math.round(out.heldMin)} min: ` +
           'longer than a compressor runs'

@@ -151,8 +151,14 @@ export function followWatches(
     )
   }
   const rebased = n.watches.filter(otherLeft)
+  // a load followed since after another came on does not end on a slide of that one (sliding already):
+  // that is the older one's taper
+  const slidUnder = (w: RunWatch): boolean =>
+    stepOffW > 0 &&
+    stepOffW < FADE_STEP_SHARE * w.levelW &&
+    n.watches!.some((o) => o !== w && o.onsetTs < w.onsetTs && (o.falling ?? 0) >= SLIDE_READINGS - 1)
   const below = n.watches.filter(
-    (w) => !rebased.includes(w) && obs.unexplainedW < w.baseW + GONE_SHARE * w.levelW,
+    (w) => !rebased.includes(w) && !slidUnder(w) && obs.unexplainedW < w.baseW + GONE_SHARE * w.levelW,
   )
   // a step of its size, unless what stands over its background is still its level (a load of the same
   // size that nobody followed left: a compressor that came on beside it, or was in its background). A
@@ -167,20 +173,43 @@ export function followWatches(
     for (const w of n.watches)
       if (fits(w) && (!stepped || Math.abs(stepOffW - w.levelW) < Math.abs(stepOffW - stepped.levelW)))
         stepped = w
+  // a load followed since before another came on stands in that one's background: a slide there is the
+  // older one's (a charger tapering under a compressor's run that came on beside it), seen over the
+  // younger ones' levels stacked on it
+  const standing = n.watches.filter((w) => w !== stepped && !below.includes(w))
+  const underOlder = (w: RunWatch): boolean => standing.some((o) => o.onsetTs < w.onsetTs)
+  const stackedW = (w: RunWatch): number =>
+    standing.reduce((sum, o) => (o.onsetTs > w.onsetTs ? sum + o.levelW : sum), 0)
   const kept: RunWatch[] = []
+  const faded: RunWatch[] = []
   let out: Outlasted | undefined
   for (const seen of n.watches) {
     const w = rebased.includes(seen) ? { ...seen, baseW: Math.max(0, round1(seen.baseW - stepOffW)) } : seen
     const sig = signatureOf(w)
     if (!sig) continue
     const heldMin = (obs.ts - w.onsetTs) / MIN
-    // taken for the second run of a compressor seen once: a run ends by a step of its size, a charger
-    // by a taper. Faded, it was a charger: raised now (when nothing else is), and no run is timed
-    if (w.trial && seen !== stepped && fadedNow(w, obs.unexplainedW, stepOffW, below.includes(seen))) {
+    // a compressor's run ends by a step of its size (its motor stops at once; a dehumidifier's creeps up
+    // while it runs), a charger's by a taper. Faded, whatever it was taken for (a compressor seen once, one
+    // whose runs are timed, one a crew named), it was a charger: raised now (when nothing else is), and no
+    // run is timed. Not faded, a charger shorter than the compressor's longest run was never raised, and
+    // its length taught the compressor a longer run still. A slide below half its level (below most of it
+    // for a compressor seen run once) fades it once it slides on: lights in its background going off one
+    // bank a minute slide as far, then hold
+    const own = seen !== stepped && !underOlder(seen)
+    const ownExcessW = obs.unexplainedW - stackedW(seen) - w.baseW
+    const fell = slide(w, stepOffW)
+    if (own && slidOn(w, ownExcessW, stepOffW)) {
+      faded.push(w)
       if (canRaise && !out) out = { watch: w, signature: sig, heldMin, faded: true }
-      // nor was it seen: taken for the compressor, it counted as seen again (matchSignature)
+      // nor was it seen: taken for the compressor, it counted as seen again (matchSignature); a crew's
+      // signature lives in the settings and is not counted
       const untaught = { ...sig, count: Math.max(1, sig.count - 1) }
       n.signatures = n.signatures.map((x) => (x === sig ? untaught : x))
+      continue
+    }
+    const crossed = own && slidBelow(w, ownExcessW, stepOffW, w.trial ? FADE_SHARE : GONE_SHARE)
+    if (crossed || (w.crossedW !== undefined && fell.falling)) {
+      kept.push({ ...w, seenTs: obs.ts, ...fell, crossedW: crossed ? round1(ownExcessW) : w.crossedW! })
       continue
     }
     if (seen === stepped || below.includes(seen)) {
@@ -189,8 +218,8 @@ export function followWatches(
     }
     const afterMin = outlastAfterMin(sig)
     if (!canRaise || heldMin < afterMin) {
-      const falling = stepOffW > 0 && stepOffW < FADE_STEP_SHARE * w.levelW ? (w.falling ?? 0) + 1 : 0
-      kept.push({ ...w, seenTs: obs.ts, ...(w.trial ? { falling } : {}) })
+      const { crossedW: _, ...rest } = w
+      kept.push({ ...rest, seenTs: obs.ts, ...fell })
       continue
     }
     // what stands over its background now may be another of the circuit's compressors, arrived in the
@@ -202,23 +231,56 @@ export function followWatches(
       ) || explainedByKnownLoads(n, excessW, null, w.baseW)
     if (!out && !other) out = { watch: w, signature: sig, heldMin }
   }
-  n.watches = kept.length > 0 ? kept : undefined
+  // what came on over a load that faded stood on it: its background is that much lower
+  const rest = kept.map((w) => {
+    const under = faded.filter((f) => f.onsetTs < w.onsetTs).reduce((sum, f) => sum + f.levelW, 0)
+    return under > 0 ? { ...w, baseW: Math.max(0, round1(w.baseW - under)) } : w
+  })
+  n.watches = rest.length > 0 ? rest : undefined
   return out
 }
 
+/** The falls in a row a load made by this reading, each small (under a step's worth), or none. */
+function slide(w: RunWatch, stepOffW: number): Pick<RunWatch, 'falling' | 'fellW' | 'fellMostW'> {
+  if (!(stepOffW > 0 && stepOffW < FADE_STEP_SHARE * w.levelW)) return { falling: 0 }
+  return {
+    falling: (w.falling ?? 0) + 1,
+    fellW: round1((w.falling ? (w.fellW ?? 0) : 0) + stepOffW),
+    fellMostW: round1(Math.max(w.falling ? (w.fellMostW ?? 0) : 0, stepOffW)),
+  }
+}
+
+/**
+ * Crossed below its line (slidBelow), a load fades once it has slid on by this share of its level more,
+ * falling reading after reading (a taper's fall a minute is 1–8 % of its level, the meter's noise a few
+ * tenths of a %): lights in its background that went off over the minutes before leave its level flat.
+ */
+const SLID_ON_SHARE = 0.03
+
+function slidOn(w: RunWatch, excessW: number, stepOffW: number): boolean {
+  if (w.crossedW === undefined || !(stepOffW > 0 && stepOffW < FADE_STEP_SHARE * w.levelW)) return false
+  return w.crossedW - excessW >= SLID_ON_SHARE * w.levelW
+}
+
+/** A slide is three falls in a row at least, none of them this share of the whole or more. */
+const SLIDE_READINGS = 3
+const SLIDE_MOST_SHARE = 0.45
+
 /**
  * A load slid down this reading as a charger's taper does, where a compressor's run stops at once: it
- * fell a little this reading and the one before, and crossed below FADE_SHARE of its level from a reading already below FADING_SHARE, or fell below half
- * of it (the load gone) from one between, by less than a step's worth either way.
+ * fell a little this reading and the ones before (three at least, none of them most of the slide), and
+ * crossed below `share` of its level from a reading already below FADING_SHARE of it and above `share`,
+ * by less than a step's worth. A taper falls minute after minute by a few % of its level each; a load in
+ * its background leaving (LED banks at midnight, seen over two minutes on a meter that averages each)
+ * makes one or two falls that carry all of it.
  */
-function fadedNow(w: RunWatch, nowW: number, stepOffW: number, gone: boolean): boolean {
-  const excessW = nowW - w.baseW
+function slidBelow(w: RunWatch, excessW: number, stepOffW: number, share: number): boolean {
   const beforeW = excessW + stepOffW
-  // it fell the reading before too: a slide, not a lamp beside it going off
-  if (!(w.falling && w.falling >= 1) || stepOffW <= 0) return false
-  if (stepOffW >= FADE_STEP_SHARE * w.levelW || beforeW >= FADING_SHARE * w.levelW) return false
-  if (gone) return beforeW >= GONE_SHARE * w.levelW
-  return excessW < FADE_SHARE * w.levelW && beforeW >= FADE_SHARE * w.levelW
+  if (stepOffW <= 0 || stepOffW >= FADE_STEP_SHARE * w.levelW || beforeW >= FADING_SHARE * w.levelW)
+    return false
+  const { falling = 0, fellW = 0, fellMostW = 0 } = slide(w, stepOffW)
+  if (falling < SLIDE_READINGS || fellMostW >= SLIDE_MOST_SHARE * fellW) return false
+  return excessW < share * w.levelW && beforeW >= share * w.levelW
 }
 
 /**

@@ -9,7 +9,18 @@ import { DEFAULT_STRAY_WIRE_PARAMS, type StrayWireInput } from '../../alerts/str
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
 import { circuitReading } from '../../simulators/physics/meter.ts'
-import { charger, learnedSignature, local, METER, MIN, raises, run, SUPPLY } from './stray-wire-support.ts'
+import {
+  charger,
+  circuitSeries,
+  cyclingCompressor,
+  learnedSignature,
+  local,
+  METER,
+  MIN,
+  raises,
+  run,
+  SUPPLY,
+} from './stray-wire-support.ts'
 
 function* wattsOnly(loads: readonly LoadModel[], fromMs: number, minutes: number) {
   for (let m = 0; m < minutes; m++) {
@@ -198,5 +209,37 @@ describe('detectStrayWire: a load that outlasts every run of the compressor it w
     expect(outlastAfterMin({ ...sig, longestMin: 40, timedRuns: 7 })).toBe(270)
     expect(outlastAfterMin({ ...sig, longestMin: 40, timedRuns: 8 })).toBe(70)
     expect(outlastAfterMin({ ...sig, longestMin: 150, timedRuns: 8 })).toBe(195)
+  })
+})
+
+describe('detectStrayWire: a load taken for a compressor that fades as a charge tapers', () => {
+  // a basement dehumidifier of 250 W running 1–3 h at a time on a watts-only meter, learned and timed over
+  // two days; a charger of its size plugged in while it is off, charging 90 min flat then tapering. It is
+  // taken for one of the dehumidifier's runs, and ends before outlasting the longest of them: it was never
+  // raised, and its 2½ h taught the dehumidifier a longer run still
+  const from = local('2026-01-05T08:00:00')
+  const dehumidifier = cyclingCompressor('dehumidifier', from - 60 * MIN, from + 80 * 60 * MIN, 250, 21)
+  const plugged = local('2026-01-07T23:00:00')
+  const session = { chemistry: 'lithium' as const, ccPowerW: 252, ccRise: 0.02, ccMin: 90, taperMin: 50 }
+  const bike = chargerSession(charger(plugged, { ...session, totalMin: 200 }))
+
+  it('raises it as its charge tapers, with the step it arrived with, and times no run of it', () => {
+    expect(dehumidifier.at(plugged).powerW, 'the dehumidifier is off as the bike arrives').toBe(0)
+    const series = circuitSeries([dehumidifier, bike], { fromMs: from, minutes: 72 * 60, waveform: false })
+    const r = run(series, undefined, true)
+    const late = raises(r).filter((v) => v.ts >= local('2026-01-06T08:00:00'))
+    expect(late).toHaveLength(1)
+    const raised = late[0]!
+    expect(Math.abs(raised.onsetTs - plugged)).toBeLessThanOrEqual(2 * MIN)
+    // after its plateau (90 min), as it tapers, and long before the dehumidifier's longest run is outlasted
+    expect((raised.ts - plugged) / MIN).toBeGreaterThan(90)
+    expect((raised.ts - plugged) / MIN).toBeLessThan(130)
+    const why = raised.evidence?.why.join('; ') ?? ''
+    expect(why).toMatch(/compressor of 2\d\d W, but after \d+ min it faded as a charger's charge tapers/)
+    expect(why).not.toMatch(/seen run once/)
+    const learned = r.state.normal!.signatures.find(
+      (s) => s.kind === 'compressor' && Math.abs(s.levelW - 255) < 20,
+    )
+    expect(learned?.longestMin, 'the dehumidifier runs 3 h at most').toBeLessThanOrEqual(180)
   })
 })
