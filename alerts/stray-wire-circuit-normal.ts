@@ -149,15 +149,17 @@ export interface RunWatch {
   seenTs?: number
   /**
    * Taken for a watts-only compressor seen run once (its second run, matchSignature's ranAgain): only a
-   * step off of its size makes it a run; a fade is a charger's taper (stray-wire-outlasted.ts).
+   * step off of its size makes it a run; it fades (a charger's taper) from higher up than a load taken for
+   * a compressor known better (stray-wire-outlasted.ts).
    */
   trial?: true
   /** How many readings in a row it fell a little (a taper slides down), by how much, W, and most at once. */
   falling?: number
   fellW?: number
   fellMostW?: number
-  /** What stood over its background as it slid below most of its level, W: it fades if it slides on. */
+  /** What stood over its background as it slid below its line, W, and when: it fades if it slides on. */
   crossedW?: number
+  crossedTs?: number
 }
 
 export const initialCircuitNormal = (): CircuitNormal => ({ v: 1, signatures: [], episode: null })

@@ -89,14 +89,15 @@ export interface Outlasted {
   watch: RunWatch
   signature: LoadSignature
   heldMin: number
-  /** It faded (a charger's taper) where a run of the compressor seen once would have stepped off. */
+  /** It faded (a charger's taper) where a run of the compressor it was taken for would have stepped off. */
   faded?: true
 }
 
 /**
- * A load taken for a compressor's second run fades when what stands over its background slides below
- * this share of its level (a charger's taper loses 3–16 % of it a minute; a compressor stops at once, a
- * dehumidifier's run creeps up)...
+ * A load taken for a compressor's second run (seen run once) fades when what stands over its background
+ * slides below this share of its level, one taken for a compressor known better below GONE_SHARE (a
+ * charger's taper loses 3–16 % of it a minute; a compressor stops at once, a dehumidifier's run creeps
+ * up)...
  */
 const FADE_SHARE = 0.8
 /** ...from a reading already below this share of it (sliding, not a load beside it leaving)... */
@@ -155,8 +156,13 @@ export function followWatches(
   // that is the older one's taper
   const slidUnder = (w: RunWatch): boolean =>
     stepOffW > 0 &&
-    stepOffW < FADE_STEP_SHARE * w.levelW &&
-    n.watches!.some((o) => o !== w && o.onsetTs < w.onsetTs && (o.falling ?? 0) >= SLIDE_READINGS - 1)
+    n.watches!.some(
+      (o) =>
+        o !== w &&
+        o.onsetTs < w.onsetTs &&
+        (o.falling ?? 0) >= SLIDE_READINGS - 1 &&
+        stepOffW < FADE_STEP_SHARE * o.levelW,
+    )
   const below = n.watches.filter(
     (w) => !rebased.includes(w) && !slidUnder(w) && obs.unexplainedW < w.baseW + GONE_SHARE * w.levelW,
   )
@@ -208,8 +214,12 @@ export function followWatches(
       continue
     }
     const crossed = own && slidBelow(w, ownExcessW, stepOffW, w.trial ? FADE_SHARE : GONE_SHARE)
-    if (crossed || (w.crossedW !== undefined && fell.falling)) {
-      kept.push({ ...w, seenTs: obs.ts, ...fell, crossedW: crossed ? round1(ownExcessW) : w.crossedW! })
+    // crossed, it is kept a few minutes for its slide on, whatever steps beside it meanwhile (a fridge's
+    // run ending): only its own step off of its size ends it
+    const since = crossed ? obs.ts : w.crossedTs
+    if (seen !== stepped && since !== undefined && obs.ts - since <= CROSSED_KEEP_MIN * MIN) {
+      const crossedW = crossed ? round1(ownExcessW) : w.crossedW!
+      kept.push({ ...w, seenTs: obs.ts, ...fell, crossedW, crossedTs: since })
       continue
     }
     if (seen === stepped || below.includes(seen)) {
@@ -218,7 +228,7 @@ export function followWatches(
     }
     const afterMin = outlastAfterMin(sig)
     if (!canRaise || heldMin < afterMin) {
-      const { crossedW: _, ...rest } = w
+      const { crossedW: _, crossedTs: __, ...rest } = w
       kept.push({ ...rest, seenTs: obs.ts, ...fell })
       continue
     }
@@ -242,6 +252,10 @@ export function followWatches(
 
 /** The falls in a row a load made by this reading, each small (under a step's worth), or none. */
 function slide(w: RunWatch, stepOffW: number): Pick<RunWatch, 'falling' | 'fellW' | 'fellMostW'> {
+  // the meter's noise may lift one reading of a slow taper a little: the slide goes on, that reading
+  // not counted
+  if (w.falling && stepOffW <= 0 && -stepOffW < SLIDE_NOISE_SHARE * w.levelW)
+    return { falling: w.falling, fellW: w.fellW ?? 0, fellMostW: w.fellMostW ?? 0 }
   if (!(stepOffW > 0 && stepOffW < FADE_STEP_SHARE * w.levelW)) return { falling: 0 }
   return {
     falling: (w.falling ?? 0) + 1,
@@ -261,6 +275,11 @@ function slidOn(w: RunWatch, excessW: number, stepOffW: number): boolean {
   if (w.crossedW === undefined || !(stepOffW > 0 && stepOffW < FADE_STEP_SHARE * w.levelW)) return false
   return w.crossedW - excessW >= SLID_ON_SHARE * w.levelW
 }
+
+/** A rise this share of a load's level at most is the meter's noise on a slide, not its end. */
+const SLIDE_NOISE_SHARE = 0.01
+/** How long a load that crossed below its line is kept for its slide on, min. */
+const CROSSED_KEEP_MIN = 10
 
 /** A slide is three falls in a row at least, none of them this share of the whole or more. */
 const SLIDE_READINGS = 3

@@ -243,3 +243,46 @@ describe('detectStrayWire: a load taken for a compressor that fades as a charge 
     expect(learned?.longestMin, 'the dehumidifier runs 3 h at most').toBeLessThanOrEqual(180)
   })
 })
+
+describe('detectStrayWire: a charger taken for a compressor, tapering under a fridge run that came on beside it', () => {
+  // the dehumidifier (250 W) is off all along; a 252 W lithium charger, taken for it, plugged in at 05:02
+  // charges 40 min flat and tapers over 20; a fridge runs 05:32–05:48, over it
+  const from = local('2026-01-05T08:00:00')
+  const dehumidifier = cyclingCompressor('dehumidifier', from - 60 * MIN, from + 80 * 60 * MIN, 250, 21)
+  const plugged = local('2026-01-08T05:02:00')
+  const session = { chemistry: 'lithium' as const, ccPowerW: 252, ccRise: 0.02, ccMin: 40, taperMin: 20 }
+  const bike = chargerSession(charger(plugged, { ...session, totalMin: 200 }))
+  const fridgeOf = (powerW: number) =>
+    cyclingCompressor('fridge', from - 60 * MIN, from + 80 * 60 * MIN, powerW, 33)
+
+  it('raises the charger though the fridge stops in the minute after its slide crossed below half', () => {
+    const fridge = fridgeOf(135)
+    for (let t = plugged; t < plugged + 65 * MIN; t += MIN) expect(dehumidifier.at(t).powerW).toBe(0)
+    expect(fridge.at(local('2026-01-08T05:45:00')).powerW).toBeGreaterThan(100)
+    expect(fridge.at(local('2026-01-08T05:49:00')).powerW).toBe(0)
+    expect(bike.at(local('2026-01-08T05:49:00')).powerW).toBeGreaterThan(100)
+    const minutes = (plugged - from) / MIN + 150
+    const r = run(
+      circuitSeries([dehumidifier, fridge, bike], { fromMs: from, minutes, waveform: false }),
+      undefined,
+      true,
+    )
+    expect(raises(r).filter((v) => v.ts >= plugged)).toHaveLength(1)
+  })
+
+  it('keeps following a small fridge run over the charger while the charger slides fast beneath it', () => {
+    // the charger falls 25–28 W a minute: more than a fifth of a 90 W fridge, never of its own level
+    const fridge = fridgeOf(90)
+    const at = local('2026-01-08T05:46:00')
+    expect(fridge.at(at).powerW).toBeGreaterThan(80)
+    const minutes = (at - from) / MIN + 1
+    const r = run(
+      circuitSeries([dehumidifier, fridge, bike], { fromMs: from, minutes, waveform: false }),
+      undefined,
+      true,
+    )
+    const onsets = (r.state.normal!.watches ?? []).map((w) => w.onsetTs)
+    expect(onsets).toContain(plugged)
+    expect(onsets).toContain(local('2026-01-08T05:32:00'))
+  })
+})
