@@ -52,6 +52,7 @@ import {
   levelHolds,
   levelOutlastedBigLoad,
   looksLikeMotor,
+  MIN_MASKING_LOAD_W,
   median,
   near,
   noteBigRun,
@@ -192,6 +193,9 @@ export function detectStrayWire(
     c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
   }
 
+  // the big load still running, which a background that lost loads under it makes pass for two chargers
+  if (!s.candidate && !s.alert && stillTheBigLoad(s, obs, c, params)) c = { ...c, cls: 'big' }
+
   let verdict: StrayWireVerdict | undefined
   // a candidate this reading drops still stood in the reading before it: that reading held it
   const tracked = s.candidate !== null || s.alert !== null
@@ -241,6 +245,31 @@ export function detectStrayWire(
   s.prevQ = obs.reactiveVA
   return verdict ? { state: s, verdict } : { state: s }
 }
+
+/**
+ * An excess past one charger's largest that passes for two chargers by its harmonic share, in the reading
+ * after one that held a heater's or cleaner's watts over the background, and within a cleaner motor's
+ * swing of it: that big load still running, not two chargers left as it went off (a heater or cleaner
+ * going off takes its whole watts, 800 W and up). Its harmonic share over the background rises where
+ * loads of the background stopped under it (a compressor takes its watts and little harmonic current):
+ * development circuit-mixed-stray 110@01-29, a 1,100 W cleaner over a background left 400 W too high by a
+ * dehumidifier and a fridge that stopped under it, raised as 735 W of chargers.
+ */
+function stillTheBigLoad(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): boolean {
+  if (c.cls !== 'charger' || c.excessW <= params.maxChargerW || !s.prevBig || s.prevW === null) return false
+  // the reading before held a heater's or cleaner's watts: not a charger and a compressor together,
+  // which pass for a big load and for two chargers by turns as their harmonic share moves
+  if (s.prevW - s.baselineW! < MIN_MASKING_LOAD_W) return false
+  return Math.abs(obs.unexplainedW - s.prevW) <= BIG_SWING_SHARE * s.prevW
+}
+
+/** A cleaner's motor swings by ±12 % from minute to minute; with the meter's margin. */
+const BIG_SWING_SHARE = 0.15
 
 /**
  * Watts only, with nothing followed: the circuit rose by a lamp's watts (two rises in a row on an

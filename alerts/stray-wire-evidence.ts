@@ -39,7 +39,7 @@ const INTERIOR_SHARE = 0.85
  * top is itself a cleaner or heater (domain.md: 800 W and up, less its ±12 % and meter margin). Less,
  * and the level is a fraction of that load: a partial minute of a pausing cleaner on an averaging meter.
  */
-const MIN_MASKING_LOAD_W = 600
+export const MIN_MASKING_LOAD_W = 600
 
 /**
  * A charger plugs in as a step within a minute or two; a background that creeps (port meter error as
