@@ -212,16 +212,25 @@ describe('detectStrayWire: a load that outlasts every run of the compressor it w
   })
 })
 
+/** A basement dehumidifier of 250 W cycling 1–3 h on from `from` for three days and more, watts only. */
+const dehumidifierFrom = (from: number): LoadModel =>
+  cyclingCompressor('dehumidifier', from - 60 * MIN, from + 80 * 60 * MIN, 250, 21)
+
+/** A 252 W lithium charger, `ccMin` flat, then tapering over `taperMin`. */
+const lithiumBike = (plugged: number, ccMin: number, taperMin: number): LoadModel =>
+  chargerSession(
+    charger(plugged, { chemistry: 'lithium', ccPowerW: 252, ccRise: 0.02, ccMin, taperMin, totalMin: 200 }),
+  )
+
 describe('detectStrayWire: a load taken for a compressor that fades as a charge tapers', () => {
   // a basement dehumidifier of 250 W running 1–3 h at a time on a watts-only meter, learned and timed over
   // two days; a charger of its size plugged in while it is off, charging 90 min flat then tapering. It is
   // taken for one of the dehumidifier's runs, and ends before outlasting the longest of them: it was never
   // raised, and its 2½ h taught the dehumidifier a longer run still
   const from = local('2026-01-05T08:00:00')
-  const dehumidifier = cyclingCompressor('dehumidifier', from - 60 * MIN, from + 80 * 60 * MIN, 250, 21)
+  const dehumidifier = dehumidifierFrom(from)
   const plugged = local('2026-01-07T23:00:00')
-  const session = { chemistry: 'lithium' as const, ccPowerW: 252, ccRise: 0.02, ccMin: 90, taperMin: 50 }
-  const bike = chargerSession(charger(plugged, { ...session, totalMin: 200 }))
+  const bike = lithiumBike(plugged, 90, 50)
 
   it('raises it as its charge tapers, with the step it arrived with, and times no run of it', () => {
     expect(dehumidifier.at(plugged).powerW, 'the dehumidifier is off as the bike arrives').toBe(0)
@@ -248,10 +257,9 @@ describe('detectStrayWire: a charger taken for a compressor, tapering under a fr
   // the dehumidifier (250 W) is off all along; a 252 W lithium charger, taken for it, plugged in at 05:02
   // charges 40 min flat and tapers over 20; a fridge runs 05:32–05:48, over it
   const from = local('2026-01-05T08:00:00')
-  const dehumidifier = cyclingCompressor('dehumidifier', from - 60 * MIN, from + 80 * 60 * MIN, 250, 21)
+  const dehumidifier = dehumidifierFrom(from)
   const plugged = local('2026-01-08T05:02:00')
-  const session = { chemistry: 'lithium' as const, ccPowerW: 252, ccRise: 0.02, ccMin: 40, taperMin: 20 }
-  const bike = chargerSession(charger(plugged, { ...session, totalMin: 200 }))
+  const bike = lithiumBike(plugged, 40, 20)
   const fridgeOf = (powerW: number) =>
     cyclingCompressor('fridge', from - 60 * MIN, from + 80 * 60 * MIN, powerW, 33)
 
