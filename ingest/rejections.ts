@@ -29,6 +29,8 @@ export function createRejectionTracker(opts: {
   now: () => number
   maxDevices?: number
   logIntervalMs?: number
+  /** Called after each message set aside is counted (and warned of, unless that warning was suppressed). */
+  onRecord?: () => void
 }): RejectionTracker {
   const { log, metrics, now } = opts
   const maxDevices = opts.maxDevices ?? 1000
@@ -74,6 +76,7 @@ export function createRejectionTracker(opts: {
           { deviceId, reason, payload: payload.subarray(0, 2048).toString('utf8') },
           'rejected payload',
         )
+      opts.onRecord?.()
     },
     byReason: () => ({ ...reasons }),
     byDevice: () => Object.fromEntries(devices),

@@ -48,6 +48,8 @@ export interface IngestDeps {
   recreateDatabase?: () => Promise<void>
   /** Called for every valid message as it is decoded (before it is stored): live feeds, alerting. */
   onMessage?: (msg: DecodedMessage, arrivalMs: number) => void
+  /** Called after each message set aside is counted and its "payload rejected" warning logged. */
+  onRejected?: () => void
   /**
    * Keep each device's latest state for `latest()` (default false). Nothing in the service reads it, and
    * at a city's scale it was an object per device, holding that device's last reading.
@@ -98,7 +100,7 @@ export function startIngest(deps: IngestDeps): IngestHandle {
   const metrics = createIngestMetrics(deps.metrics, () => spool.backlogBytes())
   const deadLetters = createDeadLetterSink(config.deadLetterPath)
   const cache = createDeviceCache({ directory, ttlMs: config.deviceCacheTtlMs ?? 2000, now })
-  const rejections = createRejectionTracker({ log, metrics, now })
+  const rejections = createRejectionTracker({ log, metrics, now, onRecord: deps.onRejected })
   const latestByDevice = new Map<string, LatestDeviceState>()
   const byType: IngestStats['byType'] = { telemetry: 0, event: 0, status: 0, command_ack: 0 }
   let committed: SpoolPosition | undefined

@@ -23,7 +23,7 @@ import type { RunningService } from './service.ts'
 const STOP_DRAIN_MS = 300
 /** Malformed messages planned closer together than this are one burst, followed by one reminder. */
 const BURST_GAP_MS = 120_000
-/** How long after a burst's last malformed message its reminder comes: the service has logged it by then. */
+/** How long after a burst's last malformed message its reminder comes at the soonest, and how long the service's rejections must have been quiet. */
 const REMINDER_AFTER_MS = 5_000
 
 export async function startDemo(deps: {
@@ -94,30 +94,72 @@ export async function startDemo(deps: {
   }
   process.stdout.write(demoBanner(where))
   // the only lines the scenarios put on the terminal are the service's warnings about the malformed
-  // messages: after each burst of them (the first within two minutes), the address and sign-in again
+  // messages: after each burst of them (the first within two minutes), the address and sign-in again,
+  // once the service has set the burst's messages aside and gone quiet (ingest may lag the devices)
   const reminders = demoReminderTimes(plan).filter((at) => at > Date.now())
   let reminder: NodeJS.Timeout | undefined
+  let armed: { lastPlannedAt: number; capAt: number } | undefined
+  let lastRejectedAt = 0
+  const settle = () => {
+    if (!armed) return
+    const wait = reminderWaitMs(Date.now(), armed.lastPlannedAt, lastRejectedAt, armed.capAt)
+    if (wait > 0) {
+      reminder = setTimeout(settle, wait)
+      reminder.unref()
+      return
+    }
+    armed = undefined
+    process.stdout.write(demoReminder(where))
+    remindNext()
+  }
   const remindNext = () => {
     const at = reminders.shift()
     if (at === undefined) return
     reminder = setTimeout(
       () => {
-        process.stdout.write(demoReminder(where))
-        remindNext()
+        armed = { lastPlannedAt: at - REMINDER_AFTER_MS, capAt: at + REMINDER_CAP_MS }
+        settle()
       },
       Math.max(0, at - Date.now()),
     )
     reminder.unref()
   }
+  const stopListening = service.onRejected(() => {
+    lastRejectedAt = Date.now()
+    if (!armed) return
+    clearTimeout(reminder)
+    settle()
+  })
   remindNext()
   return {
     async stop() {
       clearInterval(report)
       clearTimeout(reminder)
+      stopListening()
       await fleet.stop(STOP_DRAIN_MS)
     },
     farewell: demoFarewell(deps.dataDir),
   }
+}
+
+/** The longest the reminder waits past its planned time for the service to set the burst aside. */
+const REMINDER_CAP_MS = 60_000
+
+/**
+ * How long the reminder of a burst whose last malformed message was planned at `lastPlannedAt` still waits
+ * at `now` (0: print it): until the service has set a message aside since then and been quiet for
+ * REMINDER_AFTER_MS (its warnings are on the terminal by then), or until `capAt` (the broker refused the
+ * last ones, or they were suppressed as repeats).
+ */
+export function reminderWaitMs(
+  now: number,
+  lastPlannedAt: number,
+  lastRejectedAt: number,
+  capAt: number,
+): number {
+  if (now >= capAt) return 0
+  if (lastRejectedAt < lastPlannedAt) return capAt - now
+  return Math.max(0, Math.min(REMINDER_AFTER_MS - (now - lastRejectedAt), capAt - now))
 }
 
 /**

@@ -43,6 +43,11 @@ export interface RunningService {
     tenantId: string | null
     role: 'admin' | 'manager' | 'crew' | 'viewer'
   }): { token: string; id: string }
+  /**
+   * Calls `listener` after ingest sets a message aside (its "payload rejected" warning logged, where not
+   * suppressed); returns a function that stops it. The demo's terminal reminder follows these.
+   */
+  onRejected(listener: () => void): () => void
   stop(): Promise<void>
 }
 
@@ -97,6 +102,7 @@ export async function startService(deps: {
       onCommit: engineCommits.bump,
     }),
   )
+  const rejectedListeners = new Set<() => void>()
   await parts.start('ingest', () =>
     startIngest({
       spool: spool.reader,
@@ -106,6 +112,9 @@ export async function startService(deps: {
       log,
       metrics,
       config: { ...config.ingest, deadLetterPath: join(config.dataDir, 'dead-letter.jsonl') },
+      onRejected: () => {
+        for (const listener of rejectedListeners) listener()
+      },
       recreateDatabase: async () => {
         log.warn({ db: config.influx.db }, 'InfluxDB database missing, creating it again')
         await influx.ensureDatabase()
@@ -249,6 +258,10 @@ export async function startService(deps: {
     issueToken: (input) => {
       const made = registry.createToken(input)
       return { token: made.token, id: made.record.id }
+    },
+    onRejected: (listener) => {
+      rejectedListeners.add(listener)
+      return () => rejectedListeners.delete(listener)
     },
     stop: () => parts.stop(),
   }
