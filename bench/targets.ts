@@ -3,7 +3,7 @@
 import { createWriteStream, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort } from '../influx/index.ts'
+import { freePort, freePorts } from '../influx/index.ts'
 import { forkBenchChild, request, spawnTracked, waitExit } from './children.ts'
 import { withNofile } from './fd-limit.ts'
 import type { BareReply, BareStats } from './ipc.ts'
@@ -93,7 +93,7 @@ export async function startOurs(opts: {
 }): Promise<OursTarget> {
   const [mqttPort, httpPort] = opts.again
     ? [Number(new URL(opts.again.mqttUrl).port), Number(new URL(opts.again.httpUrl).port)]
-    : [await freePort(), await freePort()]
+    : ((await freePorts(2)) as [number, number])
   const inspectPort = opts.inspect ? await freePort() : undefined
   const adminToken = opts.again?.adminToken ?? `bench-admin-${process.pid}-${Date.now()}`
   const logFile = join(opts.dataDir, 'service.log')

@@ -13,7 +13,14 @@ export {
   seriesKey,
   stringField,
 } from './line-protocol.ts'
-export { findInfluxd, freePort, INSTALL_HINT, type LocalInfluxd, startLocalInfluxd } from './local-influxd.ts'
+export {
+  findInfluxd,
+  freePort,
+  freePorts,
+  INSTALL_HINT,
+  type LocalInfluxd,
+  startLocalInfluxd,
+} from './local-influxd.ts'
 export { createPackageClient, type PackageClient } from './package-client.ts'
 export { quoteIdent } from './quote-ident.ts'
 export { durationMs, RETENTION_POLICY } from './retention.ts'

@@ -42,6 +42,33 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   })
 }
 
+/**
+ * `count` distinct free ports: each is held until all are bound, so two asked for together never come back
+ * the same (the kernel may hand a port just closed out again, and a service given one port twice stops).
+ */
+export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer())
+  try {
+    return await Promise.all(
+      servers.map(
+        (srv) =>
+          new Promise<number>((resolve, reject) => {
+            srv.unref()
+            srv.on('error', reject)
+            srv.listen(0, host, () => {
+              const addr = srv.address()
+              resolve(typeof addr === 'object' && addr ? addr.port : 0)
+            })
+          }),
+      ),
+    )
+  } finally {
+    await Promise.all(
+      servers.map((srv) => new Promise<void>((done) => (srv.listening ? srv.close(() => done()) : done()))),
+    )
+  }
+}
+
 function configText(dir: string, httpPort: number, rpcPort: number, host: string, auth: boolean): string {
   return `reporting-disabled = true
 bind-address = "${host}:${rpcPort}"

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { freePort } from '../../influx/local-influxd.ts'
+import { freePorts } from '../../influx/local-influxd.ts'
 import { influxQuery } from '../support/influx-query.ts'
 import { pollUntil } from '../support/poll.ts'
 import { alive, type ProcInfo, processTree } from '../support/process-tree.ts'
@@ -45,8 +45,7 @@ describe('npm run demo in a fresh clone', () => {
     async () => {
       execFileSync('git', ['clone', '--quiet', '--no-hardlinks', ROOT, clone])
       expect(existsSync(join(clone, 'node_modules'))).toBe(false)
-      const httpPort = await freePort()
-      const mqttPort = await freePort()
+      const [httpPort, mqttPort] = (await freePorts(2)) as [number, number]
       // its own process group, as a terminal runs a command: the SIGINT below goes to all of it
       const c = spawn('npm', ['run', 'demo'], {
         cwd: clone,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { RunnerTask } from 'vitest'
 import { afterAll } from 'vitest'
-import { freePort } from '../../influx/index.ts'
+import { freePorts } from '../../influx/index.ts'
 import { openApiConformance } from './openapi-conformance.ts'
 import { pollUntil } from './poll.ts'
 
@@ -70,8 +70,7 @@ export async function createServiceProcess(opts: {
   // a DATA_DIR the test names is the test's to remove
   const tempDir = opts.extraEnv?.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'courtyard-e2e-'))
   const dataDir = opts.extraEnv?.DATA_DIR ?? tempDir!
-  const mqttPort = await freePort()
-  const httpPort = await freePort()
+  const [mqttPort, httpPort] = (await freePorts(2)) as [number, number]
   const adminToken = `cy_test_${randomBytes(18).toString('base64url')}`
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
