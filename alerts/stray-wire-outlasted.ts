@@ -155,13 +155,12 @@ export function followWatches(
   // a load followed since after another came on does not end on a slide of that one (sliding already):
   // that is the older one's taper
   const slidUnder = (w: RunWatch): boolean =>
-    stepOffW > 0 &&
     n.watches!.some(
       (o) =>
         o !== w &&
         o.onsetTs < w.onsetTs &&
         (o.falling ?? 0) >= SLIDE_READINGS - 1 &&
-        stepOffW < FADE_STEP_SHARE * o.levelW,
+        smallFall(stepOffW, o.levelW),
     )
   const below = n.watches.filter(
     (w) => !rebased.includes(w) && !slidUnder(w) && obs.unexplainedW < w.baseW + GONE_SHARE * w.levelW,
@@ -213,7 +212,7 @@ export function followWatches(
       n.signatures = n.signatures.map((x) => (x === sig ? untaught : x))
       continue
     }
-    const crossed = own && slidBelow(w, ownExcessW, stepOffW, w.trial ? FADE_SHARE : GONE_SHARE)
+    const crossed = own && slidBelow(w, fell, ownExcessW, stepOffW, w.trial ? FADE_SHARE : GONE_SHARE)
     // crossed, it is kept a few minutes for its slide on, whatever steps beside it meanwhile (a fridge's
     // run ending): only its own step off of its size ends it
     const since = crossed ? obs.ts : w.crossedTs
@@ -242,13 +241,20 @@ export function followWatches(
     if (!out && !other) out = { watch: w, signature: sig, heldMin }
   }
   // what came on over a load that faded stood on it: its background is that much lower
-  const rest = kept.map((w) => {
-    const under = faded.filter((f) => f.onsetTs < w.onsetTs).reduce((sum, f) => sum + f.levelW, 0)
-    return under > 0 ? { ...w, baseW: Math.max(0, round1(w.baseW - under)) } : w
-  })
+  const rest =
+    faded.length === 0
+      ? kept
+      : kept.map((w) => {
+          const under = faded.filter((f) => f.onsetTs < w.onsetTs).reduce((sum, f) => sum + f.levelW, 0)
+          return under > 0 ? { ...w, baseW: Math.max(0, round1(w.baseW - under)) } : w
+        })
   n.watches = rest.length > 0 ? rest : undefined
   return out
 }
+
+/** A fall of a slide: down, by less than a step's worth of the load's level. */
+const smallFall = (stepOffW: number, levelW: number): boolean =>
+  stepOffW > 0 && stepOffW < FADE_STEP_SHARE * levelW
 
 /** The falls in a row a load made by this reading, each small (under a step's worth), or none. */
 function slide(w: RunWatch, stepOffW: number): Pick<RunWatch, 'falling' | 'fellW' | 'fellMostW'> {
@@ -256,7 +262,7 @@ function slide(w: RunWatch, stepOffW: number): Pick<RunWatch, 'falling' | 'fellW
   // not counted
   if (w.falling && stepOffW <= 0 && -stepOffW < SLIDE_NOISE_SHARE * w.levelW)
     return { falling: w.falling, fellW: w.fellW ?? 0, fellMostW: w.fellMostW ?? 0 }
-  if (!(stepOffW > 0 && stepOffW < FADE_STEP_SHARE * w.levelW)) return { falling: 0 }
+  if (!smallFall(stepOffW, w.levelW)) return { falling: 0 }
   return {
     falling: (w.falling ?? 0) + 1,
     fellW: round1((w.falling ? (w.fellW ?? 0) : 0) + stepOffW),
@@ -272,7 +278,7 @@ function slide(w: RunWatch, stepOffW: number): Pick<RunWatch, 'falling' | 'fellW
 const SLID_ON_SHARE = 0.03
 
 function slidOn(w: RunWatch, excessW: number, stepOffW: number): boolean {
-  if (w.crossedW === undefined || !(stepOffW > 0 && stepOffW < FADE_STEP_SHARE * w.levelW)) return false
+  if (w.crossedW === undefined || !smallFall(stepOffW, w.levelW)) return false
   return w.crossedW - excessW >= SLID_ON_SHARE * w.levelW
 }
 
@@ -293,11 +299,16 @@ const SLIDE_MOST_SHARE = 0.45
  * its background leaving (LED banks at midnight, seen over two minutes on a meter that averages each)
  * makes one or two falls that carry all of it.
  */
-function slidBelow(w: RunWatch, excessW: number, stepOffW: number, share: number): boolean {
+function slidBelow(
+  w: RunWatch,
+  fell: ReturnType<typeof slide>,
+  excessW: number,
+  stepOffW: number,
+  share: number,
+): boolean {
   const beforeW = excessW + stepOffW
-  if (stepOffW <= 0 || stepOffW >= FADE_STEP_SHARE * w.levelW || beforeW >= FADING_SHARE * w.levelW)
-    return false
-  const { falling = 0, fellW = 0, fellMostW = 0 } = slide(w, stepOffW)
+  if (!smallFall(stepOffW, w.levelW) || beforeW >= FADING_SHARE * w.levelW) return false
+  const { falling = 0, fellW = 0, fellMostW = 0 } = fell
   if (falling < SLIDE_READINGS || fellMostW >= SLIDE_MOST_SHARE * fellW) return false
   return excessW < share * w.levelW && beforeW >= share * w.levelW
 }

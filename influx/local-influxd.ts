@@ -29,17 +29,10 @@ export function findInfluxd(env: { INFLUXD_BIN?: string; PATH?: string }): strin
   return undefined
 }
 
+/** A free port on `host` (bound and closed again: see freePorts for several at once). */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, host, () => {
-      const addr = srv.address()
-      const port = typeof addr === 'object' && addr ? addr.port : 0
-      srv.close(() => resolve(port))
-    })
-  })
+  const [port] = await freePorts(1, host)
+  return port!
 }
 
 /**

@@ -113,7 +113,13 @@ export async function startService(deps: {
       metrics,
       config: { ...config.ingest, deadLetterPath: join(config.dataDir, 'dead-letter.jsonl') },
       onRejected: () => {
-        for (const listener of rejectedListeners) listener()
+        // a listener's failure is its own: ingest goes on with the next message
+        for (const listener of rejectedListeners)
+          try {
+            listener()
+          } catch (err) {
+            log.error({ err }, 'rejected-message listener failed')
+          }
       },
       recreateDatabase: async () => {
         log.warn({ db: config.influx.db }, 'InfluxDB database missing, creating it again')
