@@ -64,7 +64,7 @@ import {
   steadyBefore,
   stepLeftAgain,
 } from './stray-wire-evidence.ts'
-import { explainRaise } from './stray-wire-explain.ts'
+import { explainRaise, type LikeCompressor, likeCompressorWhy } from './stray-wire-explain.ts'
 import {
   arrivedAsKnownRun,
   chargerBesideRun,
@@ -964,20 +964,26 @@ function raiseOutlasted(
     stepW: watch.levelW,
   }
   const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
+  const like: LikeCompressor = {
+    levelW: signature.levelW,
+    by: signature.source === 'crew' ? 'crew' : 'circuit',
+    seenOnce: watch.trial === true,
+    told: out.faded ? 'faded' : 'outlasted',
+    heldMin: Math.round(out.heldMin),
+    timedRuns: signature.timedRuns ?? 0,
+    // what the decision went by (outlastAfterMin): a crew's compressor and one with too few runs timed
+    // have no longest run, only what any compressor's run lasts
+    longestMin:
+      signature.source !== 'crew' && (signature.timedRuns ?? 0) >= TIMED_RUNS
+        ? (signature.longestMin ?? null)
+        : null,
+  }
+  evidence.likeCompressor = like
+  if (out.faded) evidence.taper = 'tapering'
   // its shape matched the compressor's: only its time tells (no rectifier or PFC line, no "matches none")
   evidence.why = [
     evidence.why[0]!,
-    out.faded
-      ? `the size of ${signature.source === 'crew' ? 'the compressor' : "this circuit's compressor"} of ` +
-        `${signature.levelW} W${signature.source === 'crew' ? ' a crew named' : watch.trial ? ', seen run once' : ''}, ` +
-        `but after ${Math.round(out.heldMin)} min it faded as a charger's charge tapers: a compressor's run stops at once`
-      : signature.source === 'crew'
-        ? `the size of the compressor of ${signature.levelW} W a crew named, but on for ${Math.round(out.heldMin)} min: ` +
-          'longer than a compressor runs'
-        : `the size of this circuit's compressor of ${signature.levelW} W, but on for ${Math.round(out.heldMin)} min: ` +
-          ((signature.timedRuns ?? 0) >= TIMED_RUNS
-            ? `longer than any of its ${signature.timedRuns} runs seen whole (longest ${signature.longestMin} min)`
-            : `longer than a compressor's run lasts`),
+    likeCompressorWhy(like),
     ...evidence.why.filter((w) => w.startsWith('this circuit usually draws')),
   ]
   return { kind: 'raise', ts: obs.ts, onsetTs: watch.onsetTs, severity, powerW: Math.round(levelW), evidence }

@@ -29,14 +29,38 @@ export interface StrayWireEvidence {
   activePfc: boolean
   /** Its step was hidden by a heater or cleaner; onset is when that load came on. */
   startedUnderLoad: boolean
-  /** Still at constant current (no CV taper yet): a charger tapers over the next hours. */
-  taper: 'not yet'
+  /**
+   * Still at constant current (no CV taper yet: a charger tapers over the next hours), or tapering: it
+   * was told by its taper (`likeCompressor.told`).
+   */
+  taper: 'not yet' | 'tapering'
   /** What this circuit usually draws at this hour, W (learned from earlier days); null if not known. */
   usualW: number | null
   /** Learned loads of this circuit (lights, compressors, crews' answers) the load did not match. */
   knownLoads: number
+  /**
+   * It had the size of one of the circuit's compressors and was followed as that compressor's run
+   * (stray-wire-outlasted.ts): what told it from one. Present on those raises only; its shape and
+   * waveform matched the compressor's, so only this and the step say why.
+   */
+  likeCompressor?: LikeCompressor
   /** The reasons in words, for the message. */
   why: string[]
+}
+
+export interface LikeCompressor {
+  /** The compressor's level, W, and who knows it: the circuit learned it, or a crew named it. */
+  levelW: number
+  by: 'circuit' | 'crew'
+  /** The circuit had seen it run only once. */
+  seenOnce: boolean
+  /** It faded as a charge tapers (a compressor's run stops at once), or held longer than one runs. */
+  told: 'faded' | 'outlasted'
+  /** Minutes it was followed as the compressor's run before that. */
+  heldMin: number
+  /** How many of the compressor's runs were seen whole, and the longest, min (null before any). */
+  timedRuns: number
+  longestMin: number | null
 }
 
 /** The usual standing load at this time of day, from the learned profile (nearest filled bin). */
@@ -105,4 +129,17 @@ export function explainRaise(
     knownLoads: known,
     why,
   }
+}
+
+/** What told a load of a compressor's size from its run, in words (the console says it from the figures). */
+export function likeCompressorWhy(c: LikeCompressor): string {
+  const whose =
+    c.by === 'crew'
+      ? `the compressor of ${c.levelW} W a crew named`
+      : `this circuit's compressor of ${c.levelW} W${c.seenOnce ? ', seen run once' : ''}`
+  if (c.told === 'faded')
+    return `the size of ${whose}, but after ${c.heldMin} min it faded as a charger's charge tapers: a compressor's run stops at once`
+  return c.longestMin === null
+    ? `the size of ${whose}, but on for ${c.heldMin} min: longer than a compressor runs`
+    : `the size of ${whose}, but on for ${c.heldMin} min: longer than any of its ${c.timedRuns} runs seen whole (longest ${c.longestMin} min)`
 }

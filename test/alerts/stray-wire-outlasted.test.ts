@@ -246,6 +246,10 @@ describe('detectStrayWire: a load taken for a compressor that fades as a charge 
     const why = raised.evidence?.why.join('; ') ?? ''
     expect(why).toMatch(/compressor of 2\d\d W, but after \d+ min it faded as a charger's charge tapers/)
     expect(why).not.toMatch(/seen run once/)
+    // the console says it from the figures: what it was taken for and what told it apart
+    expect(raised.evidence?.likeCompressor).toMatchObject({ by: 'circuit', seenOnce: false, told: 'faded' })
+    expect(raised.evidence?.likeCompressor?.levelW).toBeGreaterThan(200)
+    expect(raised.evidence?.taper).toBe('tapering')
     const learned = r.state.normal!.signatures.find(
       (s) => s.kind === 'compressor' && Math.abs(s.levelW - 255) < 20,
     )

@@ -1157,7 +1157,13 @@ describe('detectStrayWire on a new watts-only meter: one of its compressors’ s
     const raised = raises(r)
     expect(raised).toHaveLength(1)
     expect(raised[0]!.ts - onset).toBeLessThanOrEqual(275 * MIN)
-    expect(raised[0]!.evidence?.why.join('; ')).toMatch(/longer than a compressor's run lasts/)
+    expect(raised[0]!.evidence?.why.join('; ')).toMatch(/longer than a compressor runs/)
+    expect(raised[0]!.evidence?.likeCompressor).toMatchObject({
+      told: 'outlasted',
+      seenOnce: true,
+      longestMin: null,
+    })
+    expect(raised[0]!.evidence?.taper).toBe('not yet')
   })
 
   it('times a second run that steps off by its size, and takes a third run within its off time for it too', () => {

@@ -321,6 +321,66 @@ describe('an alert in words', () => {
       expectEnglish(line)
     // evidence of another detector version, or none: what it has, nothing made up, no crash
     expect(strayWireEvidence({ levelW: 'lots', why: ['x'] }, zh)).toEqual([])
+    expect(strayWireEvidence({ ...EVIDENCE, likeCompressor: { levelW: 250 } }, english)).toHaveLength(6)
+  })
+
+  it('says why a load of a compressor’s size was a charger: it faded, or it outlasted the runs', () => {
+    // watts only: taken for the dehumidifier's run and followed, then told apart by its time alone (no
+    // waveform, no "matches none of its known loads": it matched one by size)
+    const followed: StrayWireEvidence = {
+      ...EVIDENCE,
+      heldMin: 104,
+      powerFactor: null,
+      currentThdPct: null,
+      harmonicVA: null,
+      harmonicPerW: null,
+      taper: 'tapering',
+      likeCompressor: {
+        levelW: 255,
+        by: 'circuit',
+        seenOnce: false,
+        told: 'faded',
+        heldMin: 104,
+        timedRuns: 9,
+        longestMin: 175,
+      },
+    }
+    expect(strayWireEvidence({ ...followed }, english)).toEqual([
+      'a step of +176 W',
+      "the size of this circuit's compressor of 255 W, but after 104 min it faded as a charge tapers: a compressor's run stops at once",
+      'this circuit usually draws about 30 W at this hour',
+    ])
+    expect(strayWireEvidence({ ...followed }, zh)).toEqual([
+      '功率突然增加 176 W',
+      '大小与这条电路上约 255 W 的压缩机相同，但 104 分钟后像充电末期那样逐渐回落，而压缩机停机是一下子停的',
+      '这条电路在这个时段通常只有约 30 W',
+    ])
+    const outlasted = (like: Partial<NonNullable<StrayWireEvidence['likeCompressor']>>) =>
+      strayWireEvidence(
+        {
+          ...followed,
+          taper: 'not yet',
+          likeCompressor: { ...followed.likeCompressor!, told: 'outlasted', ...like },
+        },
+        english,
+      )[1]
+    expect(outlasted({ heldMin: 230 })).toBe(
+      "the size of this circuit's compressor of 255 W, but on for 230 min: longer than any of its 9 runs seen whole (the longest 175 min)",
+    )
+    expect(outlasted({ heldMin: 250, seenOnce: true, timedRuns: 0, longestMin: null })).toBe(
+      "the size of this circuit's compressor of 255 W (seen run only once), but on for 250 min: longer than a compressor runs",
+    )
+    expect(outlasted({ heldMin: 245, by: 'crew', longestMin: null })).toBe(
+      'the size of the compressor of 255 W a crew named, but on for 245 min: longer than a compressor runs',
+    )
+    for (const like of [{ heldMin: 230 }, { by: 'crew' as const, longestMin: null }]) {
+      const zhLine = strayWireEvidence(
+        { ...followed, likeCompressor: { ...followed.likeCompressor!, told: 'outlasted', ...like } },
+        zh,
+      )[1]!
+      expect(zhLine).toMatch(HAN)
+      expect(zhLine).not.toMatch(RAW)
+    }
     expect(strayWireEvidence(undefined, english)).toEqual([])
   })
 

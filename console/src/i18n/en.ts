@@ -385,6 +385,14 @@ export const en: Dict = {
   'stray.rectifier': 'harmonic current {ratio} VA per W: a rectifier charger without PFC',
   'stray.usual': 'this circuit usually draws about {usual} at this hour',
   'stray.knownLoads': 'matches none of its {n} known loads',
+  'stray.compressorOfCircuit': "this circuit's compressor of {level}",
+  'stray.compressorSeenOnce': "this circuit's compressor of {level} (seen run only once)",
+  'stray.compressorOfCrew': 'the compressor of {level} a crew named',
+  'stray.faded':
+    "the size of {compressor}, but after {min} min it faded as a charge tapers: a compressor's run stops at once",
+  'stray.outlasted': 'the size of {compressor}, but on for {min} min: longer than a compressor runs',
+  'stray.outlastedRuns':
+    'the size of {compressor}, but on for {min} min: longer than any of its {n} runs seen whole (the longest {longest} min)',
   'cmdText.stop_port': 'Stop charging on port {port}',
   'cmdText.enable_port': 'Enable port {port}',
   'cmdText.disable_port': 'Disable port {port}',

@@ -373,6 +373,13 @@ export const zhCN = {
   'stray.rectifier': '谐波电流每瓦 {ratio} VA：没有功率因数校正的整流式充电器',
   'stray.usual': '这条电路在这个时段通常只有约 {usual}',
   'stray.knownLoads': '与这条电路已知的 {n} 种负载都对不上',
+  'stray.compressorOfCircuit': '这条电路上约 {level} 的压缩机',
+  'stray.compressorSeenOnce': '这条电路上约 {level} 的压缩机（只见它运行过一次）',
+  'stray.compressorOfCrew': '维修人员指认的约 {level} 的压缩机',
+  'stray.faded': '大小与{compressor}相同，但 {min} 分钟后像充电末期那样逐渐回落，而压缩机停机是一下子停的',
+  'stray.outlasted': '大小与{compressor}相同，但已持续 {min} 分钟，比压缩机一次运行的时间长',
+  'stray.outlastedRuns':
+    '大小与{compressor}相同，但已持续 {min} 分钟，比它完整运行过的 {n} 次都长（最长 {longest} 分钟）',
   'cmdText.stop_port': '停止 {port} 号端口充电',
   'cmdText.enable_port': '启用 {port} 号端口',
   'cmdText.disable_port': '停用 {port} 号端口',

@@ -48,6 +48,14 @@ export function strayWireEvidence(evidence: Alert['evidence'], w: Words): string
   if (e.startedUnderLoad === true && levelW !== undefined)
     out.push(tr('stray.underLoad', { level: watts(levelW) }))
   else if (stepW !== undefined) out.push(tr('stray.step', { step: watts(stepW) }))
+  const like = likeCompressorOf(e.likeCompressor)
+  if (like) {
+    // its shape and waveform matched the compressor's: only what told it apart says why (as the server's)
+    out.push(likeCompressorText(like, w))
+    const usualW = numberOf(e.usualW)
+    if (usualW !== undefined) out.push(tr('stray.usual', { usual: watts(usualW) }))
+    return out
+  }
   if (levelW !== undefined && held !== undefined) {
     const half = spreadPct === undefined ? undefined : spreadPct / 2
     const vars = { level: watts(levelW), min: f.num(held), spread: f.num(half ?? 0, 1) }
@@ -76,6 +84,61 @@ export function strayWireEvidence(evidence: Alert['evidence'], w: Words): string
   const knownLoads = numberOf(e.knownLoads)
   if (knownLoads !== undefined && knownLoads > 0) out.push(tr('stray.knownLoads', { n: f.num(knownLoads) }))
   return out
+}
+
+/**
+ * A load of one of the circuit's compressors' size, followed as its run and told from one by its taper or
+ * its length (alerts/stray-wire-explain.ts `LikeCompressor`); undefined where the figures are not all there.
+ */
+interface LikeCompressor {
+  levelW: number
+  by: 'circuit' | 'crew'
+  seenOnce: boolean
+  told: 'faded' | 'outlasted'
+  heldMin: number
+  timedRuns: number
+  longestMin: number | null
+}
+
+function likeCompressorOf(x: unknown): LikeCompressor | undefined {
+  if (typeof x !== 'object' || x === null) return undefined
+  const o = x as Record<string, unknown>
+  const levelW = numberOf(o.levelW)
+  const heldMin = numberOf(o.heldMin)
+  if (levelW === undefined || heldMin === undefined) return undefined
+  if ((o.by !== 'circuit' && o.by !== 'crew') || (o.told !== 'faded' && o.told !== 'outlasted'))
+    return undefined
+  return {
+    levelW,
+    by: o.by,
+    seenOnce: o.seenOnce === true,
+    told: o.told,
+    heldMin,
+    timedRuns: numberOf(o.timedRuns) ?? 0,
+    longestMin: numberOf(o.longestMin) ?? null,
+  }
+}
+
+function likeCompressorText(c: LikeCompressor, w: Words): string {
+  const level = w.f.watts(Math.round(c.levelW))
+  const compressor = w.tr(
+    c.by === 'crew'
+      ? 'stray.compressorOfCrew'
+      : c.seenOnce
+        ? 'stray.compressorSeenOnce'
+        : 'stray.compressorOfCircuit',
+    { level },
+  )
+  const min = w.f.num(c.heldMin)
+  if (c.told === 'faded') return w.tr('stray.faded', { compressor, min })
+  return c.longestMin === null
+    ? w.tr('stray.outlasted', { compressor, min })
+    : w.tr('stray.outlastedRuns', {
+        compressor,
+        min,
+        n: w.f.num(c.timedRuns),
+        longest: w.f.num(c.longestMin),
+      })
 }
 
 /** `18:30` from local minutes of the day */
