@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import mqtt from 'mqtt'
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { freePort } from '../../influx/index.ts'
 import { provisionCircuits } from '../support/provision.ts'
 import { createServiceProcess } from '../support/service-process.ts'
 import { makeTestCertificate } from '../support/tls-cert.ts'
@@ -17,15 +16,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('the service over MQTT TLS', () => {
   it('listens with the certificate and key read from their paths', async () => {
     const tls = makeTestCertificate(dir)
-    const tlsPort = await freePort()
-    const svc = await createServiceProcess({
-      influxUrl: inject('influxUrl'),
-      extraEnv: { MQTT_TLS_PORT: String(tlsPort), MQTT_TLS_CERT: tls.certPath, MQTT_TLS_KEY: tls.keyPath },
-    })
+    const svc = await createServiceProcess({ influxUrl: inject('influxUrl'), tls })
     await svc.start()
     try {
       const [device] = await provisionCircuits(svc, 'tls-circuit', 1)
-      const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${tlsPort}`, {
+      const c = await mqtt.connectAsync(svc.mqttsUrl!, {
         clientId: device?.id,
         username: device?.id,
         password: device?.secret,
@@ -44,11 +39,7 @@ describe('the service over MQTT TLS', () => {
     const tls = makeTestCertificate(dir)
     const svc = await createServiceProcess({
       influxUrl: inject('influxUrl'),
-      extraEnv: {
-        MQTT_TLS_PORT: String(await freePort()),
-        MQTT_TLS_CERT: tls.certPath,
-        MQTT_TLS_KEY: join(dir, 'missing-key.pem'),
-      },
+      tls: { certPath: tls.certPath, keyPath: join(dir, 'missing-key.pem') },
     })
     const failed = await svc.start().then(
       () => '',

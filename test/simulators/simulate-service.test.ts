@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { freePort } from '../../influx/index.ts'
 import { createServiceProcess, type ServiceProcess } from '../support/service-process.ts'
 import { makeTestCertificate, type TestCertificate } from '../support/tls-cert.ts'
 import { createSimulateRunner } from './simulate-process.ts'
@@ -19,19 +18,13 @@ let tlsUrl: string
 beforeAll(async () => {
   // the service's TLS listener with a certificate of a private CA (self-signed: its own CA)
   tls = makeTestCertificate(certDir)
-  const tlsPort = await freePort()
-  tlsUrl = `mqtts://127.0.0.1:${tlsPort}`
   svc = await createServiceProcess({
     influxUrl: inject('influxUrl'),
-    extraEnv: {
-      // one secret check at a time and none waiting: devices connecting together are answered 3
-      MQTT_AUTH_VERIFY_CONCURRENCY: '1',
-      MQTT_AUTH_VERIFY_QUEUE: '0',
-      MQTT_TLS_PORT: String(tlsPort),
-      MQTT_TLS_CERT: tls.certPath,
-      MQTT_TLS_KEY: tls.keyPath,
-    },
+    tls,
+    // one secret check at a time and none waiting: devices connecting together are answered 3
+    extraEnv: { MQTT_AUTH_VERIFY_CONCURRENCY: '1', MQTT_AUTH_VERIFY_QUEUE: '0' },
   })
+  tlsUrl = svc.mqttsUrl!
   await svc.start()
 })
 afterEach(() => sim.killAll())

@@ -45,6 +45,8 @@ afterAll(async ({}, file) => {
 export interface ServiceProcess {
   env: Record<string, string>
   mqttUrl: string
+  /** the MQTT TLS listener's address, where the test asked for one (`tls`) */
+  mqttsUrl?: string
   httpUrl: string
   adminToken: string
   dataDir: string
@@ -66,11 +68,14 @@ export async function createServiceProcess(opts: {
   extraEnv?: Record<string, string>
   /** arguments of service/main.ts, e.g. ['--demo'] */
   args?: string[]
+  /** an MQTT TLS listener too, with the certificate and key at these paths (README: MQTT_TLS_*) */
+  tls?: { certPath: string; keyPath: string }
 }): Promise<ServiceProcess> {
   // a DATA_DIR the test names is the test's to remove
   const tempDir = opts.extraEnv?.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'courtyard-e2e-'))
   const dataDir = opts.extraEnv?.DATA_DIR ?? tempDir!
-  const [mqttPort, httpPort] = (await freePorts(2)) as [number, number]
+  // every port the service binds taken in one call: ports taken one by one may come back the same
+  const [mqttPort, httpPort, tlsPort] = (await freePorts(opts.tls ? 3 : 2)) as [number, number, number?]
   const adminToken = `cy_test_${randomBytes(18).toString('base64url')}`
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -86,6 +91,9 @@ export async function createServiceProcess(opts: {
     // end-to-end tests read hundreds of alerts with one token; the per-token budget has its own tests
     API_RATE_PER_S: '100000',
     API_BURST: '1000000',
+    ...(opts.tls
+      ? { MQTT_TLS_PORT: String(tlsPort), MQTT_TLS_CERT: opts.tls.certPath, MQTT_TLS_KEY: opts.tls.keyPath }
+      : {}),
     ...opts.extraEnv,
   }
   let child: ChildProcess | undefined
@@ -95,6 +103,7 @@ export async function createServiceProcess(opts: {
   const svc: ServiceProcess = {
     env,
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    ...(tlsPort === undefined ? {} : { mqttsUrl: `mqtts://127.0.0.1:${tlsPort}` }),
     httpUrl,
     adminToken,
     dataDir,
