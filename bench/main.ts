@@ -65,22 +65,44 @@ const PHASES = [
 ] as const
 type Phase = (typeof PHASES)[number]
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    client: { type: 'string', default: 'raw' },
-    'soak-devices': { type: 'string', default: '5000' },
-    'soak-min': { type: 'string' },
-    'soak-report-s': { type: 'string', default: '10' },
-    // phase fanout: how the 200 clients take readings (the console asks for batches)
-    'fanout-readings': { type: 'string', default: 'batched' },
-    // phase fanout: the service's LIVE_BATCH_MS (default its own, 100)
-    'live-batch-ms': { type: 'string' },
-    'city-devices': { type: 'string' },
-    'city-heap-snapshots': { type: 'string' },
-  },
-})
+const USAGE = `usage: npm run bench [-- options]
+  --quick                 shorter phases, fewer devices (200)
+  --only PHASE            one of ${PHASES.join(', ')} (soak runs only when asked for)
+  --client raw|mqttjs     the load generator's MQTT client (default raw)
+  --fanout-readings batched|each, --live-batch-ms N      phase fanout
+  --city-devices N, --city-heap-snapshots DIR            phase city (default 100,000; --quick 10,000)
+  --soak-devices N, --soak-min N, --soak-report-s N      phase soak
+  BENCH_CPU_PROF=DIR      write the service's V8 CPU profile there (bench/profile-summary.ts sums it up)
+Prints its figures; asserts nothing (bench/README.md says what each measures).`
+
+const options = {
+  help: { type: 'boolean', short: 'h', default: false },
+  quick: { type: 'boolean', default: false },
+  only: { type: 'string' },
+  client: { type: 'string', default: 'raw' },
+  'soak-devices': { type: 'string', default: '5000' },
+  'soak-min': { type: 'string' },
+  'soak-report-s': { type: 'string', default: '10' },
+  // phase fanout: how the 200 clients take readings (the console asks for batches)
+  'fanout-readings': { type: 'string', default: 'batched' },
+  // phase fanout: the service's LIVE_BATCH_MS (default its own, 100)
+  'live-batch-ms': { type: 'string' },
+  'city-devices': { type: 'string' },
+  'city-heap-snapshots': { type: 'string' },
+} as const
+const { values } = (() => {
+  try {
+    return parseArgs({ options })
+  } catch (err) {
+    // an unknown or malformed option: say which, and what there is, not a stack trace
+    console.error(`${(err as Error).message}\n${USAGE}`)
+    process.exit(2)
+  }
+})()
+if (values.help) {
+  console.log(USAGE)
+  process.exit(0)
+}
 const fanoutReadings = READING_DELIVERIES.find((d) => d === values['fanout-readings'])
 if (!fanoutReadings) {
   console.error(`--fanout-readings must be one of ${READING_DELIVERIES.join(', ')}`)

@@ -7,7 +7,20 @@ import { buildDashboards, DEFAULT_BUILD_OPTIONS } from './render.ts'
 import { writeBuild } from './write-build.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const { values } = parseArgs({ options: { out: { type: 'string' } } })
+const USAGE = 'usage: npm run dashboards:build [-- --out DIR]   (default dashboards/build)'
+const { values } = (() => {
+  try {
+    return parseArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+  } catch (err) {
+    // a mistyped option: which one, and the usage, not a stack trace
+    console.error(`${(err as Error).message}\n${USAGE}`)
+    process.exit(2)
+  }
+})()
+if (values.help) {
+  console.log(USAGE)
+  process.exit(0)
+}
 const out = resolve(values.out ?? join(here, 'build'))
 const files = buildDashboards(DEFAULT_BUILD_OPTIONS)
 await writeBuild(out, files)

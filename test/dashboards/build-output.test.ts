@@ -1,6 +1,6 @@
 // The committed dashboards/build is exactly what `npm run dashboards:build` produces now: a change to a
 // dashboard, a query helper or domain/storage.ts that was not rebuilt and committed fails here (and so in CI).
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
@@ -41,5 +41,16 @@ describe('dashboards:build output', () => {
     })
     for (const f of listFiles(again))
       expect(readFileSync(join(again, f), 'utf8')).toBe(readFileSync(join(tmp, f), 'utf8'))
+  })
+
+  it('names a mistyped option and prints its usage, writing nothing (no stack trace)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'dashboards/main.ts', '--output', tmp], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/^Unknown option '--output'/)
+    expect(r.stderr).toContain('usage: npm run dashboards:build [-- --out DIR]')
+    expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 })
