@@ -3,9 +3,10 @@
 // and a detector tuned by looking into its errors would no longer be judged on scenarios it has not seen.
 // Each false alert is grouped by the loads that stepped around its onset and the loads running when it
 // was raised, and by how it was raised (a step, under a heater or cleaner, a second step under an open
-// alert, or outlasting a compressor's runs); each missed session by the loads running as it began, whether
-// its charger had active PFC and whether an alert was open then. Circuits only (sheds have no loads
-// list). For looking into a family, not a score: `npm run eval:stray-wire` judges the goals.
+// alert, or a load of a compressor's size that faded or outlasted its runs); each missed session (and,
+// with --slow, each found late) by the loads running as it began, whether its charger had active PFC and
+// whether an alert was open then. Circuits only (sheds have no loads list). For looking into a family,
+// not a score: `npm run eval:stray-wire` judges the goals.
 import { parseArgs } from 'node:util'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/index.ts'
 import type { LoadModel } from '../../simulators/index.ts'
@@ -20,6 +21,7 @@ const USAGE = `Usage: npm run eval:stray-wire:errors -- [options]   (development
   --days N               days per scenario (default 3)
   --all                  every error's example, not the first three of each group
   --day1                 the raises of the unscored first day instead (no charger runs then)
+  --slow N               also the sessions found, but more than N minutes after they began (goal: 30)
   --help                 this text`
 
 const { values } = parseOrUsage(
@@ -32,6 +34,7 @@ const { values } = parseOrUsage(
         // every error's example rather than the first three of each group: for comparing two builds
         all: { type: 'boolean', default: false },
         day1: { type: 'boolean', default: false },
+        slow: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }),
@@ -43,6 +46,8 @@ const families =
 const unknown = families.filter((f) => !FAMILIES.includes(f))
 if (unknown.length > 0) usageError(`unknown families: ${unknown.join(', ')}`, USAGE)
 const days = Number(values.days)
+const slowMin = values.slow === undefined ? undefined : Number(values.slow)
+if (slowMin !== undefined && !(slowMin >= 0)) usageError(`--slow must be minutes, got ${values.slow}`, USAGE)
 const seeds = Array.from({ length: Number(values.scenarios) }, (_, i) => 1 + i)
 
 /** Loads drawing more than lamps' noise. */
@@ -66,7 +71,16 @@ class Tally {
   }
 }
 
-function explain(sc: Scenario, falseAlerts: Tally, misses: Tally): void {
+/** What was running as a session began, and what its charger was. */
+function sessionKey(loads: readonly LoadModel[], startTs: number): { key: string; watts: string } {
+  const charger = loads.find((l) => isCharger(l) && l.at(startTs + 5 * MIN).powerW > ON_W)
+  const sample = charger?.at(startTs + 5 * MIN)
+  const kind = sample && sample.powerFactor > 0.9 ? 'active-PFC charger' : 'rectifier charger'
+  const running = loads.filter((l) => !isCharger(l) && l.at(startTs + 2 * MIN).powerW > ON_W)
+  return { key: `${kind}, running [${names(running)}]`, watts: `${sample?.powerW.toFixed(0)}W` }
+}
+
+function explain(sc: Scenario, falseAlerts: Tally, misses: Tally, slow: Tally): void {
   const loads = sc.loads ?? []
   const detected = sc.sessions.map(() => false)
   const openAtStart = sc.sessions.map(() => false)
@@ -80,6 +94,15 @@ function explain(sc: Scenario, falseAlerts: Tally, misses: Tally): void {
     // as the eval scores it: a raise belongs to a session until 12 min after its load is gone
     const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
     if (i >= 0) {
+      const s = sc.sessions[i]!
+      const late = (t - s.startTs) / MIN
+      if (!detected[i] && slowMin !== undefined && late > slowMin) {
+        const { key, watts } = sessionKey(loads, s.startTs)
+        slow.add(
+          `${openAtStart[i] ? 'under an open alert, ' : ''}${key}`,
+          `${sc.id}@${at(s.startTs)}/${watts}/${late.toFixed(0)}min`,
+        )
+      }
       detected[i] = true
       continue
     }
@@ -89,13 +112,9 @@ function explain(sc: Scenario, falseAlerts: Tally, misses: Tally): void {
       .map((l) => `${l.name}${l.at(onset + MIN).powerW > l.at(onset - 3 * MIN).powerW ? '+' : '-'}`)
     const running = loads.filter((l) => l.at(t).powerW > ON_W)
     const v = r.verdict
-    const path = v.evidence.why.some((w) => w.includes('longer than any'))
-      ? 'outlasted'
-      : v.replacesOnsetTs !== undefined
-        ? 'second-step'
-        : v.evidence.startedUnderLoad
-          ? 'under-load'
-          : 'step'
+    const path =
+      v.evidence.likeCompressor?.told ??
+      (v.replacesOnsetTs !== undefined ? 'second-step' : v.evidence.startedUnderLoad ? 'under-load' : 'step')
     falseAlerts.add(
       `${path} stepped [${stepped.sort().join(' ')}] running [${names(running)}]`,
       `${sc.id}@${at(t)}`,
@@ -103,23 +122,22 @@ function explain(sc: Scenario, falseAlerts: Tally, misses: Tally): void {
   }
   sc.sessions.forEach((s, i) => {
     if (detected[i] || values.day1) return
-    const charger = loads.find((l) => isCharger(l) && l.at(s.startTs + 5 * MIN).powerW > ON_W)
-    const sample = charger?.at(s.startTs + 5 * MIN)
-    const kind = sample && sample.powerFactor > 0.9 ? 'active-PFC charger' : 'rectifier charger'
-    const running = loads.filter((l) => !isCharger(l) && l.at(s.startTs + 2 * MIN).powerW > ON_W)
-    misses.add(
-      `${openAtStart[i] ? 'under an open alert, ' : ''}${kind}, running [${names(running)}]`,
-      `${sc.id}@${at(s.startTs)}/${sample?.powerW.toFixed(0)}W`,
-    )
+    const { key, watts } = sessionKey(loads, s.startTs)
+    misses.add(`${openAtStart[i] ? 'under an open alert, ' : ''}${key}`, `${sc.id}@${at(s.startTs)}/${watts}`)
   })
 }
 
 const falseAlerts = new Tally()
 const misses = new Tally()
+const slow = new Tally()
 for (const family of families)
-  for (const seed of seeds) explain(buildScenario(family, seed, days, DEV_RANGES), falseAlerts, misses)
+  for (const seed of seeds) explain(buildScenario(family, seed, days, DEV_RANGES), falseAlerts, misses, slow)
 console.log(`development set, ${seeds.length} scenarios × ${days} days of ${families.join(', ')}`)
 falseAlerts.print(
   `${values.day1 ? 'raises in the first day' : 'false alerts'}, by the loads that stepped at their onset and were running when raised`,
 )
 if (!values.day1) misses.print('missed sessions, by charger and the loads running as they began')
+if (!values.day1 && slowMin !== undefined)
+  slow.print(
+    `sessions found more than ${slowMin} min after they began (example/charger/minutes to its raise)`,
+  )
