@@ -45,6 +45,7 @@ import {
 import {
   backFromBigLoadEdge,
   clearOfMotor,
+  ELEMENT_HOLD_SHARE,
   hiddenChargerShows,
   LAMP_MOVE_MAX_W,
   LAMP_MOVE_MIN_W,
@@ -444,6 +445,21 @@ function trackCandidate(
       if (beside.pfc) s.candidate!.besideRun = true
       return undefined
     }
+    const onHeater = chargerStepOnHeater(s, obs, c, params)
+    if (onHeater) {
+      // a rectifier plugged in under a running heater: its step shows on top of the element's steady
+      // watts, its harmonic current beside the element's little. The heater stays what it was (a big load
+      // over the background); the charger is followed under it by its harmonic current
+      startCandidate(s, obs, onHeater)
+      const cand = s.candidate!
+      cand.onsetTs = obs.ts
+      cand.underHeater = {
+        w: Math.round((s.prevW! - s.baselineW!) * 10) / 10,
+        h: Math.round(Math.max(0, s.prevH! - s.baselineH) * 10) / 10,
+      }
+      startEpisode(s.normal!, cand.onsetTs, onHeater.excessW, ratioOf(onHeater))
+      return undefined
+    }
     const step = chargerStepFromLast(s, obs, c, params)
     if (step) {
       // the background had not caught up with a load that came on just before (a fridge as a heater
@@ -747,6 +763,13 @@ function trackCandidate(
       // a heater or cleaner is on top now: the background is what stood before it, with this load
       s.baselineW = s.baselineW! + nowW
       if (cand.harmonicVA !== null) s.baselineH += cand.harmonicVA
+      // seen arriving on top of a heater, and known: what is new since the heater came on, when it goes
+      // off, is measured over a level that holds it (lights at dusk stand for one arrival a night)
+      if (cand.underHeater && s.preBigW !== null && s.preBigW !== undefined) {
+        s.preBigW += nowW
+        if (cand.harmonicVA !== null && s.preBigH !== null && s.preBigH !== undefined)
+          s.preBigH += cand.harmonicVA
+      }
     } else {
       s.baselineW = obs.unexplainedW
       setBackgroundWaveform(s, obs)
@@ -1175,6 +1198,47 @@ function chargerStepFromLast(
   const step = classify(obs, s.prevW, s.prevH, params, s.prevQ ?? 0)
   return step.cls === 'charger' && !step.pfc && step.excessW <= params.maxChargerW ? step : undefined
 }
+
+/** Harmonic VA per W an element carries at most: the supply's voltage distortion (a motor's brushes: far more). */
+const ELEMENT_H_PER_W = 0.06
+
+/**
+ * A rectifier charger's step on top of a heater that has run steady for two readings: the element holds
+ * its watts within a few %, and carries only the supply's distortion, so the rise by a charger's watts
+ * and harmonic current at once is a load of its own plugged in under it (domain.md: its step shows in
+ * real power, its harmonic current adds). A cleaner's motor swings by ±12 % and carries harmonic current
+ * of its own: no step on it is trusted. Undistorted steps are left to the heater's going off
+ * (stray-wire-under-heater.ts): an element's swing is undistorted too.
+ */
+function chargerStepOnHeater(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): Classified | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || c.cls !== 'big') return
+  if (!s.prevBig || !s.prev2Big || s.prevW === null || s.prev2W === null || s.prevH === null) return
+  if (s.prev2H === null || s.prev2H === undefined) return
+  // the reading before stood (watts and harmonic current): no part of a load that an averaging meter split
+  // over two readings (LED banks switching on at dusk), whose rest this step would be
+  if (Math.abs(s.prevW - s.prev2W) > ELEMENT_HOLD_SHARE * s.prevW) return
+  if (Math.abs(s.prevH - s.prev2H) > ELEMENT_H_NOISE_VA) return
+  const bigW = s.prevW - s.baselineW!
+  if (bigW < MIN_MASKING_LOAD_W || s.prevH - s.baselineH > ELEMENT_H_PER_W * bigW) return
+  // over the lower of the two: a charger's step split by an averaging meter may have begun, within the
+  // element's noise, in the reading before
+  const lower = s.prev2W < s.prevW
+  const step = lower
+    ? classify(obs, s.prev2W, s.prev2H, params, s.prevQ ?? 0)
+    : classify(obs, s.prevW, s.prevH, params, s.prevQ ?? 0)
+  if (step.cls !== 'charger' || step.pfc || step.excessW > params.maxChargerW) return
+  // a rectifier's harmonic share beyond what the element's own moves by (a motor starting under it, a
+  // fridge's, carries less): the step's share is measured over the element's noise
+  return step.excessVA! >= params.minHarmonicRatio * step.excessW + ELEMENT_H_NOISE_VA ? step : undefined
+}
+
+/** Harmonic VA an element's reading moves by from minute to minute (the supply's distortion varies). */
+const ELEMENT_H_NOISE_VA = 25
 
 /**
  * A big load just went off and the step over the reading just before it came on is a charger, where the

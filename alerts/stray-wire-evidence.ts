@@ -216,10 +216,17 @@ export function levelHolds(cand: Candidate, heldMin: number, confirmMin: number)
   return clean && steady >= 2 && steady === w.length - 1 && heldMin >= confirmMin
 }
 
+/** A heater's element holds its watts from minute to minute within this share (domain.md: ±2 %, and the meter's). */
+export const ELEMENT_HOLD_SHARE = 0.04
+
 /** Resistive loads carry the supply's few % of voltage distortion, hence the 4 % of their watts. */
 export function hiddenChargerShows(cand: Candidate, c: Classified): boolean {
   if (cand.harmonicVA === null || c.excessVA === null) return false
-  const rest = c.excessVA - 0.04 * (c.excessW - cand.maxW)
+  const heater = cand.underHeater
+  // the heater it plugged in under was measured before it: the same element still running beside it holds
+  // its watts (another load in its place, a cleaner's motor, carries harmonic current of its own)
+  if (heater && Math.abs(c.excessW - cand.maxW - heater.w) > 2 * ELEMENT_HOLD_SHARE * heater.w) return false
+  const rest = c.excessVA - (heater ? heater.h : 0.04 * (c.excessW - cand.maxW))
   return Math.abs(rest - cand.harmonicVA) <= 0.3 * cand.harmonicVA
 }
 

@@ -138,6 +138,12 @@ export interface Candidate {
   /** The excess of its first reading, W: the step it arrived with. */
   stepW?: number
   /**
+   * Plugged in under a running heater, seen by its step on top of it: the heater's own watts and harmonic
+   * VA over the background then (its element carries the supply's voltage distortion), which the readings
+   * while that heater runs hold besides the charger's. Optional so older states load.
+   */
+  underHeater?: { w: number; h: number }
+  /**
    * Readings in a row (PF and THD) whose excess held one level below a charger's smallest, distorted no
    * more than LED drivers are; optional so states persisted before it load.
    */
