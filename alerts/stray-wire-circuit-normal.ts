@@ -85,8 +85,17 @@ export interface DayProfile {
   spread?: (number | null)[]
   /** The same for each bin's harmonic VA (smoothed); optional so profiles persisted before it load. */
   hSpread?: (number | null)[]
-  /** the bin being summed now: written into w/h once it is over, so the arrays change twice an hour */
-  acc: { bin: number; day: number; w: number; h: number; n: number }
+  /**
+   * Each bin's reactive VA, where the meter reports PF and THD: a compressor's motor that ran in it left
+   * its lagging current there, which an active-PFC charger of its watts does not draw. Optional so
+   * profiles persisted before it load (and null on meters without PF).
+   */
+  q?: (number | null)[]
+  /**
+   * the bin being summed now: written into w/h/q once it is over, so the arrays change twice an hour (q:
+   * null once a reading came without reactive VA; optional so profiles persisted before it load)
+   */
+  acc: { bin: number; day: number; w: number; h: number; q?: number | null; n: number }
 }
 
 /** A load that stepped on and has not stepped off yet. */
@@ -179,6 +188,8 @@ export function learnBackground(
   w: number,
   h: number,
   utcOffsetMin: number,
+  /** Its reactive VA, where the meter reports PF and THD. */
+  q: number | null = null,
 ): void {
   const local = Math.floor(ts / MIN) + utcOffsetMin
   const day = Math.floor(local / 1440)
@@ -191,7 +202,8 @@ export function learnBackground(
       day: Array(BINS).fill(-1),
       spread: undefined,
       hSpread: undefined,
-      acc: { bin, day, w, h, n: 1 },
+      q: undefined,
+      acc: { bin, day, w, h, q, n: 1 },
     }
     return
   }
@@ -204,7 +216,8 @@ export function learnBackground(
       day: p.day,
       spread: p.spread,
       hSpread: p.hSpread,
-      acc: { bin, day, w: a.w + w, h: a.h + h, n: a.n + 1 },
+      q: p.q,
+      acc: { bin, day, w: a.w + w, h: a.h + h, q: sumQ(a.q, q), n: a.n + 1 },
     }
     n.profile = profile
     return
@@ -233,8 +246,26 @@ export function learnBackground(
   pw[a.bin] = round1(ow === null || ow === undefined ? mw : ow + PROFILE_GAIN * (mw - ow))
   ph[a.bin] = round1(oh === null || oh === undefined ? mh : oh + PROFILE_GAIN * (mh - oh))
   pd[a.bin] = a.day
-  n.profile = { w: pw, h: ph, day: pd, spread: ps, hSpread: phs, acc: { bin, day, w, h, n: 1 } }
+  // as the watts; a bin learned before reactive VA was (a profile persisted before it) starts afresh
+  const pq = p.q ? [...p.q] : Array(BINS).fill(null)
+  const oq = pq[a.bin]
+  const mq = a.q === null || a.q === undefined ? null : a.q / a.n
+  pq[a.bin] =
+    mq === null ? null : round1(oq === null || oq === undefined ? mq : oq + PROFILE_GAIN * (mq - oq))
+  n.profile = {
+    w: pw,
+    h: ph,
+    day: pd,
+    spread: ps,
+    hSpread: phs,
+    q: pq,
+    acc: { bin, day, w, h, q, n: 1 },
+  }
 }
+
+/** A bin's sum of reactive VA: null once a reading came without it (a meter without PF). */
+const sumQ = (sum: number | null | undefined, q: number | null): number | null =>
+  sum === null || sum === undefined || q === null ? null : sum + q
 
 /**
  * The whole reading (background and candidate together) is what this circuit draws at this time of day
@@ -247,6 +278,8 @@ export function matchesDayProfile(
   totalW: number,
   totalH: number | null,
   utcOffsetMin: number,
+  /** The reading's reactive VA, where the meter reports PF and THD. */
+  totalQ: number | null = null,
 ): boolean {
   const p = n.profile
   if (!p) return false
@@ -265,6 +298,17 @@ export function matchesDayProfile(
     if (spread !== null && spread !== undefined && spread > Math.max(8, PROFILE_SPREAD_SHARE * w)) continue
     if (Math.abs(totalW - w) > Math.max(10, 0.1 * w)) continue
     if (totalH !== null && h !== null && h !== undefined && Math.abs(totalH - h) > Math.max(15, 0.25 * h))
+      continue
+    // a compressor's motor draws lagging current (PF 0.6–0.85), an active-PFC charger or a heater almost
+    // none: a bin that learned a run of one (its mean a blur of whatever ran) is no level that a charger
+    // of the motor's watts on top of the standing load makes
+    const q = p.q?.[b]
+    if (
+      totalQ !== null &&
+      q !== null &&
+      q !== undefined &&
+      Math.abs(totalQ - q) > Math.max(Q_SLACK_VA, Q_SLACK_PER_W * totalW)
+    )
       continue
     return true
   }
@@ -344,6 +388,14 @@ const DAILY_MIN_SHARE = 0.6
 const DAILY_MAX_SHARE = 1.25
 /** How much a bin's harmonic VA may move from day to day (compressors beside the banks) and still recur. */
 const DAILY_SPREAD_SHARE = 0.4
+
+/**
+ * Reactive VA a bin's level may be off by and still match. The meter's reactive VA comes from its PF and
+ * THD: where LED drivers' THD wanders with the supply, the displacement they imply moves by a few %, which
+ * near unity is a tenth of the watts in var and more. A motor draws 0.6–1.3 var per W of its own.
+ */
+const Q_SLACK_VA = 25
+const Q_SLACK_PER_W = 0.15
 
 /** A bin whose level moves more than this share from day to day is no standing load. */
 const PROFILE_SPREAD_SHARE = 0.08

@@ -412,7 +412,7 @@ function trackCandidate(
   if (!cand) {
     updateBaseline(s, obs, c, params)
     if (c.cls !== 'big' && c.cls !== 'charger')
-      learnBackground(s.normal!, obs.ts, s.baselineW!, s.baselineH, params.utcOffsetMin)
+      learnBackground(s.normal!, obs.ts, s.baselineW!, s.baselineH, params.utcOffsetMin, obs.reactiveVA)
     const unseen = partOfBigLoad(s, obs, c)
     if (c.cls === 'charger' && levelOutlastedBigLoad(s, obs)) {
       // the same level before and after a heater or cleaner is what stood there all along (lights that
@@ -633,7 +633,14 @@ function trackCandidate(
       ? undefined
       : compressorAfterLampLeft(s.normal!, obs.ts, cand, params.utcOffsetMin, params.feedback)
   const usual =
-    matchesDayProfile(s.normal!, obs.ts, obs.unexplainedW, obs.harmonicVA, params.utcOffsetMin) ||
+    matchesDayProfile(
+      s.normal!,
+      obs.ts,
+      obs.unexplainedW,
+      obs.harmonicVA,
+      params.utcOffsetMin,
+      obs.reactiveVA,
+    ) ||
     arrivesDailyAsHarmonics(
       s.normal!,
       cand.onsetTs,
