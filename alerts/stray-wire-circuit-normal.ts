@@ -984,8 +984,9 @@ export function matchSignature(
   const candidates = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
   for (const s of candidates) {
     if (feedback?.forget.includes(s.id)) continue
-    const share =
-      hRatio === null && s.kind === 'compressor' && s.source === 'learned' ? compressorShare : LEVEL_SHARE
+    // watts only, a compressor's level is matched as closely as its runs repeat it, whoever named it: a
+    // crew's answer measured it once, as one of its runs' steps would
+    const share = hRatio === null && s.kind === 'compressor' ? compressorShare : LEVEL_SHARE
     if (!levelMatches(s, levelW, hRatio, share) && !harmonicsMatchLights(s, levelW, hRatio)) continue
     // without PF/THD one flat run might have been a charger unplugged early: a compressor runs again
     if (
@@ -1143,6 +1144,24 @@ export const RECURRING_RUNS = 2
 /** One of the circuit's own compressors, learned from its runs and seen run more than once. */
 export const recurringCompressor = (x: LoadSignature): boolean =>
   x.kind === 'compressor' && x.source === 'learned' && x.count >= RECURRING_RUNS
+
+/**
+ * The circuit's own compressors, learned from their runs, account for a compressor a crew named: one of
+ * them is of its level, or two of them together are (a crew answers one alert, whose level may be a
+ * fridge's run and a dehumidifier's together). Not one a crew undid (`forget`).
+ */
+export function learnedCompressorsAccount(
+  n: CircuitNormal,
+  taught: LoadSignature,
+  forget: readonly string[] = [],
+): boolean {
+  const runs = n.signatures.filter((x) => recurringCompressor(x) && !forget.includes(x.id))
+  if (runs.some((x) => nearLevel(taught.levelW, x.levelW))) return true
+  for (let i = 0; i < runs.length; i++)
+    for (let j = i + 1; j < runs.length; j++)
+      if (nearLevel(taught.levelW, runs[i]!.levelW + runs[j]!.levelW)) return true
+  return false
+}
 
 /**
  * One of the circuit's own compressors whose harmonic share was learned (the meter reports PF and THD),

@@ -20,6 +20,7 @@ import {
   followEpisode,
   type LoadSignature,
   learnBackground,
+  learnedCompressorsAccount,
   matchesDayProfile,
   matchSignature,
   nearLevel,
@@ -201,9 +202,10 @@ export function detectStrayWire(
   // a candidate this reading drops still stood in the reading before it: that reading held it
   const tracked = s.candidate !== null || s.alert !== null
   const outlasted = followWatches(s, obs, c.cls === 'big', !s.alert, params.feedback?.taught)
-  const under = s.alert || outlasted ? undefined : arrivedUnderHeater(s, obs, params)
-  if (s.alert) verdict = trackAlert(s, obs, c, params, input)
-  else if (outlasted) verdict = raiseOutlasted(s, outlasted, obs, input, params)
+  const p = taughtInForce(params, s.normal, obs)
+  const under = s.alert || outlasted ? undefined : arrivedUnderHeater(s, obs, p)
+  if (s.alert) verdict = trackAlert(s, obs, c, p, input)
+  else if (outlasted) verdict = raiseOutlasted(s, outlasted, obs, input, p)
   else if (under) {
     // a charger plugged in under a heater that went off since: the step seen on top of it, over what the
     // circuit holds now without it (what else came or went under the heater stays background)
@@ -211,7 +213,7 @@ export function detectStrayWire(
     s.normal.episode = null
     begin(s, obs, under.step)
     s.candidate!.onsetTs = under.ts
-  } else verdict = trackCandidate(s, obs, c, params, input)
+  } else verdict = trackCandidate(s, obs, c, p, input)
   // the candidate a load stepped on top of was taken into the background: the new one is measured over it,
   // and this reading was no heater's or cleaner's
   if (c.cls === 'big' && obs.harmonicVA === null && s.candidate?.onsetTs === obs.ts)
@@ -245,6 +247,27 @@ export function detectStrayWire(
   s.prevH = obs.harmonicVA
   s.prevQ = obs.reactiveVA
   return verdict ? { state: s, verdict } : { state: s }
+}
+
+/**
+ * What crews taught, as it stands for this reading. By watts alone, a compressor a crew named is left to the
+ * circuit's own compressors once they account for it (learnedCompressorsAccount): the crew's answer gave
+ * its level once, over whatever ran beside it then; the circuit's own give theirs from many runs, matched
+ * as closely as a run repeats, their run lengths timed, and two of them together not taken for a load
+ * that arrived while one of them ran. Kept, a crew's dehumidifier took a charger of its size for a run and
+ * it was raised four hours late or, unplugged before then, never (development circuit-mixed-basic
+ * 18@01-17: a 350 W charger taken for the 360 W a crew answered, a dehumidifier's run and a fridge's
+ * together, while the fridge ran). Where the meter reports PF and THD, their harmonic share tells the
+ * loads apart. The signature stays the crew's (listed, undone as before); loads already taken for it are
+ * followed as its runs.
+ */
+function taughtInForce(params: StrayWireParams, n: CircuitNormal, obs: Observation): StrayWireParams {
+  const fb = params.feedback
+  if (!fb || obs.harmonicVA !== null) return params
+  const taught = fb.taught.filter(
+    (x) => x.kind !== 'compressor' || !learnedCompressorsAccount(n, x, fb.forget),
+  )
+  return taught.length === fb.taught.length ? params : { ...params, feedback: { ...fb, taught } }
 }
 
 /**

@@ -250,7 +250,8 @@ const RUN_MIN_MS = 10 * MIN
  * as it went off for a minute. The lamp must have come back: a level that fell and stayed down is a
  * charger's taper or another load leaving, not a lamp. (A lamp of the background blinking off beside a
  * charger of the compressor's size and the lamp's looks the same by watts; the charger is then raised only
- * if it outlasts the compressor's runs.) Lights and what crews taught match as anywhere else (12 %).
+ * if it outlasts the compressor's runs.) Lights and other loads crews named match as anywhere else (12 %); a
+ * compressor a crew named, as the circuit's own do (8 %).
  * A steady plateau is also matched (8 %) as measured over what the circuit drew as the load stepped on,
  * where a lamp switched in the minutes before (`overStepBackground`).
  */
