@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { parseOrUsage } from '../domain/command-line.ts'
 import { READING_DELIVERIES } from '../domain/live-events.ts'
 import { findInfluxd, INSTALL_HINT, startLocalInfluxd } from '../influx/index.ts'
 import { authStormLines, runAuthStorm } from './auth-storm.ts'
@@ -90,19 +91,7 @@ const options = {
   'city-devices': { type: 'string' },
   'city-heap-snapshots': { type: 'string' },
 } as const
-const { values } = (() => {
-  try {
-    return parseArgs({ options })
-  } catch (err) {
-    // an unknown or malformed option: say which, and what there is, not a stack trace
-    console.error(`${(err as Error).message}\n${USAGE}`)
-    process.exit(2)
-  }
-})()
-if (values.help) {
-  console.log(USAGE)
-  process.exit(0)
-}
+const { values } = parseOrUsage(() => parseArgs({ options }), USAGE)
 const fanoutReadings = READING_DELIVERIES.find((d) => d === values['fanout-readings'])
 if (!fanoutReadings) {
   console.error(`--fanout-readings must be one of ${READING_DELIVERIES.join(', ')}`)

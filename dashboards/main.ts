@@ -3,24 +3,16 @@
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { parseOrUsage } from '../domain/command-line.ts'
 import { buildDashboards, DEFAULT_BUILD_OPTIONS } from './render.ts'
 import { writeBuild } from './write-build.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const USAGE = 'usage: npm run dashboards:build [-- --out DIR]   (default dashboards/build)'
-const { values } = (() => {
-  try {
-    return parseArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
-  } catch (err) {
-    // a mistyped option: which one, and the usage, not a stack trace
-    console.error(`${(err as Error).message}\n${USAGE}`)
-    process.exit(2)
-  }
-})()
-if (values.help) {
-  console.log(USAGE)
-  process.exit(0)
-}
+const { values } = parseOrUsage(
+  () => parseArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }),
+  USAGE,
+)
 const out = resolve(values.out ?? join(here, 'build'))
 const files = buildDashboards(DEFAULT_BUILD_OPTIONS)
 await writeBuild(out, files)

@@ -9,8 +9,8 @@
 // not a score: `npm run eval:stray-wire` judges the goals.
 import { parseArgs } from 'node:util'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/index.ts'
+import { parseOrUsage, usageError } from '../../domain/command-line.ts'
 import type { LoadModel } from '../../simulators/index.ts'
-import { parseOrUsage, usageError } from './cli.ts'
 import { replay, SESSION_GRACE_MS } from './evaluate.ts'
 import { buildScenario, FAMILIES } from './families.ts'
 import { DEV_RANGES, MIN, type Scenario } from './scenario.ts'

@@ -5,7 +5,7 @@
 // non-zero if either set misses a goal over the sessions in view.
 import { parseArgs } from 'node:util'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/index.ts'
-import { parseOrUsage, usageError } from './cli.ts'
+import { parseOrUsage, usageError } from '../../domain/command-line.ts'
 import {
   byDay,
   type CrewOptions,

@@ -2,6 +2,7 @@
 // the alert as `evidence`) as sentences a crew can check on site, in the page's language. The server's
 // `why` list is its English summary of the same figures and is not shown. A figure missing from the
 // evidence (an older alert, a later detector) leaves its sentence out.
+import type { LikeCompressor } from '../../../alerts/index.ts'
 import { type Alert, type LearnedLoad, SIGNATURE_KIND_LIST } from '../types.ts'
 import { known, type Words } from './words.ts'
 
@@ -90,16 +91,6 @@ export function strayWireEvidence(evidence: Alert['evidence'], w: Words): string
  * A load of one of the circuit's compressors' size, followed as its run and told from one by its taper or
  * its length (alerts/stray-wire-explain.ts `LikeCompressor`); undefined where the figures are not all there.
  */
-interface LikeCompressor {
-  levelW: number
-  by: 'circuit' | 'crew'
-  seenOnce: boolean
-  told: 'faded' | 'outlasted'
-  heldMin: number
-  timedRuns: number
-  longestMin: number | null
-}
-
 function likeCompressorOf(x: unknown): LikeCompressor | undefined {
   if (typeof x !== 'object' || x === null) return undefined
   const o = x as Record<string, unknown>

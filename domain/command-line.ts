@@ -1,5 +1,5 @@
-// The evaluation scripts' command lines: a mistyped option or family gets what is wrong and the usage on
-// one screen, not a stack trace; `--help` prints the usage.
+// Our command lines (npm run bench, eval:stray-wire, dashboards:build): a mistyped option gets what is
+// wrong and the usage on one screen, not a stack trace; `--help` prints the usage.
 
 /** Prints `message` and the usage, and exits 2 (a usage error). */
 export function usageError(message: string, usage: string): never {
