@@ -492,6 +492,9 @@ function trackCandidate(
     }
     return undefined
   }
+  // seen with no big load over it, the heater it plugged in under went off: one that comes on later is
+  // judged as any big load (its watts are not that heater's)
+  if (c.cls !== 'big' && cand.underHeater) delete cand.underHeater
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
   // almost none, so the candidate's own harmonic VA still showing through counts for it
   const hidden = c.cls === 'big' && hiddenChargerShows(cand, c)
@@ -1263,8 +1266,12 @@ function chargerStepOnHeater(
     : classify(obs, s.prevW, s.prevH, params, s.prevQ ?? 0)
   if (step.cls !== 'charger' || step.pfc || step.excessW > params.maxChargerW) return
   // a rectifier's harmonic share beyond what the element's own moves by (a motor starting under it, a
-  // fridge's, carries less): the step's share is measured over the element's noise
-  return step.excessVA! >= params.minHarmonicRatio * step.excessW + ELEMENT_H_NOISE_VA ? step : undefined
+  // fridge's, carries less): the step's share is measured over the element's noise. Far more than any
+  // charger carries per W is no load stepping on: the heater went off as a cleaner's motor came on in
+  // the same minute, their watts nearly even (development circuit-mixed-quiet 87@01-16)
+  const h = step.excessVA!
+  const ownShare = h >= params.minHarmonicRatio * step.excessW + ELEMENT_H_NOISE_VA
+  return ownShare && h <= MAX_HARMONIC_RATIO * step.excessW + ELEMENT_H_NOISE_VA ? step : undefined
 }
 
 /** Harmonic VA an element's reading moves by from minute to minute (the supply's distortion varies). */

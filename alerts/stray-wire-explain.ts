@@ -30,6 +30,12 @@ export interface StrayWireEvidence {
   /** Its step was hidden by a heater or cleaner; onset is when that load came on. */
   startedUnderLoad: boolean
   /**
+   * Seen stepping on top of a heater that still runs, W of that heater: its watts were measured once, at
+   * its step, and its harmonic current since (no plateau of its own to see; the PF and THD are the whole
+   * circuit's, heater and all). Absent otherwise.
+   */
+  onHeaterW?: number
+  /**
    * Still at constant current (no CV taper yet: a charger tapers over the next hours), or tapering: it
    * was told by its taper (`likeCompressor.told`).
    */
@@ -106,6 +112,12 @@ export function explainRaise(
       ? `flat at ${Math.round(levelW)} W (±${round1(spread / 2)} %) for ${heldMin} min, no taper yet`
       : `about ${Math.round(levelW)} W for ${heldMin} min, moving by ±${round1(spread / 2)} % as other loads switched beside it, no taper yet`,
   )
+  const heater = cand.underHeater
+  if (heater) {
+    // under the heater only its step and its harmonic current showed: no plateau was measured
+    why[0] = `a step of +${Math.round(stepW)} W on top of a heater of ${Math.round(heater.w)} W that still runs`
+    why[1] = `its harmonic current held under the heater for ${heldMin} min, no taper yet`
+  }
   if (cand.pfc) why.push(`PF ${pf ?? '?'} / THD ${thd ?? '?'} %: an active-PFC charger's input`)
   else if (harmonicPerW !== null)
     why.push(`harmonic current ${round1(harmonicPerW)} VA per W: a rectifier without PFC`)
@@ -124,6 +136,7 @@ export function explainRaise(
     harmonicPerW: harmonicPerW === null ? null : Math.round(harmonicPerW * 100) / 100,
     activePfc: cand.pfc === true,
     startedUnderLoad,
+    ...(heater ? { onHeaterW: Math.round(heater.w) } : {}),
     taper: 'not yet',
     usualW,
     knownLoads: known,

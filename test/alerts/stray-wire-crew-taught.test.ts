@@ -155,6 +155,13 @@ describe("detectStrayWire: a compressor a crew named, once the circuit's own com
     raisedOnceWithin(r, plugged, 15)
   })
 
+  it('matches a crew’s compressor as closely as a run repeats its level, where the circuit learned none', () => {
+    // no compressor of the circuit's own to hand the answer to: the 207 W charger is 10 % under the crew's
+    // 230 W, outside the 8 % a compressor's runs repeat their level to
+    const r = run(wattsOnly(bike(207)), taught(crewCompressor('c-d', 230)), true)
+    raisedOnceWithin(r, plugged, 15)
+  })
+
   it('raises a charger of the level a crew answered where that was two of them together, while one runs', () => {
     // the crew's 360 W was the dehumidifier's run and the fridge's together; the fridge runs as the
     // 350 W charger is plugged in: what arrived is neither nor both

@@ -324,6 +324,19 @@ describe('an alert in words', () => {
     expect(strayWireEvidence({ ...EVIDENCE, likeCompressor: { levelW: 250 } }, english)).toHaveLength(6)
   })
 
+  it('says a charger seen stepping on a heater that still runs by its step and its harmonic current, no plateau', () => {
+    const onHeater = { ...EVIDENCE, onHeaterW: 2000, heldMin: 5 }
+    expect(strayWireEvidence(onHeater, english).slice(0, 3)).toEqual([
+      'a step of +176 W on top of a heater of 2,000 W that still runs',
+      'its harmonic current held under the heater for 5 min',
+      'no taper yet (a charger tapers off over the next hours)',
+    ])
+    expect(strayWireEvidence(onHeater, zh).slice(0, 2)).toEqual([
+      '在仍在运行的 2,000 W 电暖器之上，功率突然增加 176 W',
+      '电暖器运行期间，它的谐波电流已持续 5 分钟',
+    ])
+  })
+
   it('says why a load of a compressor’s size was a charger: it faded, or it outlasted the runs', () => {
     // watts only: taken for the dehumidifier's run and followed, then told apart by its time alone (no
     // waveform, no "matches none of its known loads": it matched one by size)

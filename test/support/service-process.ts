@@ -91,10 +91,11 @@ export async function createServiceProcess(opts: {
     // end-to-end tests read hundreds of alerts with one token; the per-token budget has its own tests
     API_RATE_PER_S: '100000',
     API_BURST: '1000000',
+    ...opts.extraEnv,
+    // last: `mqttsUrl` names this port
     ...(opts.tls
       ? { MQTT_TLS_PORT: String(tlsPort), MQTT_TLS_CERT: opts.tls.certPath, MQTT_TLS_KEY: opts.tls.keyPath }
       : {}),
-    ...opts.extraEnv,
   }
   let child: ChildProcess | undefined
   let out = ''

@@ -376,6 +376,8 @@ export const en: Dict = {
   'stray.summarySince':
     'A charger-shaped load of about {level}, not on any charging port, since about {since}',
   'stray.underLoad': 'appeared under a heater or cleaner: {level} left when it went off',
+  'stray.stepOnHeater': 'a step of +{step} on top of a heater of {heater} that still runs',
+  'stray.heldUnderHeater': 'its harmonic current held under the heater for {min} min',
   'stray.step': 'a step of +{step}',
   'stray.held': 'about {level} for {min} min',
   'stray.flat': 'flat at {level} (±{spread} %) for {min} min',

@@ -364,6 +364,8 @@ export const zhCN = {
   'stray.summary': '约 {level} 的充电器形负载，不在任何充电端口上',
   'stray.summarySince': '约 {level} 的充电器形负载，不在任何充电端口上，约 {since}起',
   'stray.underLoad': '在电暖器或清洁设备运行时出现，它们停下后仍有 {level}',
+  'stray.stepOnHeater': '在仍在运行的 {heater} 电暖器之上，功率突然增加 {step}',
+  'stray.heldUnderHeater': '电暖器运行期间，它的谐波电流已持续 {min} 分钟',
   'stray.step': '功率突然增加 {step}',
   'stray.held': '约 {level}，已持续 {min} 分钟',
   'stray.flat': '稳定在 {level}（±{spread}%），已持续 {min} 分钟',

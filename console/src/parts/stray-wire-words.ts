@@ -46,8 +46,11 @@ export function strayWireEvidence(evidence: Alert['evidence'], w: Words): string
   const stepW = numberOf(e.stepW)
   const held = numberOf(e.heldMin)
   const spreadPct = numberOf(e.plateauSpreadPct)
+  const onHeaterW = numberOf(e.onHeaterW)
   if (e.startedUnderLoad === true && levelW !== undefined)
     out.push(tr('stray.underLoad', { level: watts(levelW) }))
+  else if (stepW !== undefined && onHeaterW !== undefined)
+    out.push(tr('stray.stepOnHeater', { step: watts(stepW), heater: watts(onHeaterW) }))
   else if (stepW !== undefined) out.push(tr('stray.step', { step: watts(stepW) }))
   const like = likeCompressorOf(e.likeCompressor)
   if (like) {
@@ -57,7 +60,10 @@ export function strayWireEvidence(evidence: Alert['evidence'], w: Words): string
     if (usualW !== undefined) out.push(tr('stray.usual', { usual: watts(usualW) }))
     return out
   }
-  if (levelW !== undefined && held !== undefined) {
+  if (onHeaterW !== undefined && held !== undefined)
+    // under the heater no plateau of its own was measured: its harmonic current is what held
+    out.push(tr('stray.heldUnderHeater', { min: f.num(held) }))
+  else if (levelW !== undefined && held !== undefined) {
     const half = spreadPct === undefined ? undefined : spreadPct / 2
     const vars = { level: watts(levelW), min: f.num(held), spread: f.num(half ?? 0, 1) }
     out.push(
