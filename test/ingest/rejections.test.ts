@@ -43,6 +43,21 @@ describe('createRejectionTracker', () => {
     expect(tracker.byDevice()['dev-1']).toMatchObject({ total: 1002, lastReason: 'invalid_json' })
   })
 
+  it('tells its listener after each message set aside is counted, suppressed warnings too', () => {
+    const { log } = capture('silent')
+    let tracker: ReturnType<typeof createRejectionTracker> | undefined
+    const seen: number[] = []
+    tracker = createRejectionTracker({
+      log,
+      metrics: createIngestMetrics(new Registry()),
+      now: () => 0,
+      // the demo's terminal reminder follows these: the count is already there when it is told
+      onRecord: () => seen.push(tracker!.byReason().invalid_json ?? 0),
+    })
+    for (let i = 0; i < 3; i++) tracker.record('dev-1', 'invalid_json', 'x', Buffer.from('{'))
+    expect(seen).toEqual([1, 2, 3])
+  })
+
   it('logs the payload at debug level', async () => {
     const { log, lines } = capture('debug')
     const tracker = createRejectionTracker({
