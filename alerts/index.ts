@@ -35,7 +35,12 @@ export {
 export { type LoadSignature, SIGNATURE_KINDS, type SignatureKind } from './stray-wire-circuit-normal.ts'
 export * from './stray-wire-detector.ts'
 export type { LikeCompressor, StrayWireEvidence } from './stray-wire-explain.ts'
-export { createStrayWireFeedback, type TaughtFrom, taughtSignature } from './stray-wire-feedback.ts'
+export {
+  createStrayWireFeedback,
+  handedOverTo,
+  type TaughtFrom,
+  taughtSignature,
+} from './stray-wire-feedback.ts'
 export {
   detectSettled,
   initialSettleState,

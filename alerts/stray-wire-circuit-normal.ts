@@ -1150,17 +1150,29 @@ export const recurringCompressor = (x: LoadSignature): boolean =>
  * them is of its level, or two of them together are (a crew answers one alert, whose level may be a
  * fridge's run and a dehumidifier's together). Not one a crew undid (`forget`).
  */
-export function learnedCompressorsAccount(
+export const learnedCompressorsAccount = (
   n: CircuitNormal,
   taught: LoadSignature,
   forget: readonly string[] = [],
-): boolean {
-  const runs = n.signatures.filter((x) => recurringCompressor(x) && !forget.includes(x.id))
-  if (runs.some((x) => nearLevel(taught.levelW, x.levelW))) return true
+): boolean => compressorsAccountingFor(n.signatures, taught, forget).length > 0
+
+/**
+ * Which of the circuit's own compressors (`signatures`, learned) account for a compressor a crew named, as
+ * in learnedCompressorsAccount: the ids of the one of its level, else of the first two whose levels add up
+ * to it; none if they do not. The API lists them beside the crew's answer ("handed over to").
+ */
+export function compressorsAccountingFor(
+  signatures: readonly LoadSignature[],
+  taught: LoadSignature,
+  forget: readonly string[] = [],
+): string[] {
+  const runs = signatures.filter((x) => recurringCompressor(x) && !forget.includes(x.id))
+  const one = runs.find((x) => nearLevel(taught.levelW, x.levelW))
+  if (one) return [one.id]
   for (let i = 0; i < runs.length; i++)
     for (let j = i + 1; j < runs.length; j++)
-      if (nearLevel(taught.levelW, runs[i]!.levelW + runs[j]!.levelW)) return true
-  return false
+      if (nearLevel(taught.levelW, runs[i]!.levelW + runs[j]!.levelW)) return [runs[i]!.id, runs[j]!.id]
+  return []
 }
 
 /**

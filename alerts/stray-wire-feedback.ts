@@ -5,7 +5,11 @@
 // with the device's settings and by the API.
 import type { AlertsDb, PartMigration } from './db.ts'
 import { migratePart } from './db.ts'
-import type { LoadSignature, SignatureKind } from './stray-wire-circuit-normal.ts'
+import {
+  compressorsAccountingFor,
+  type LoadSignature,
+  type SignatureKind,
+} from './stray-wire-circuit-normal.ts'
 
 const MIGRATIONS: readonly PartMigration[] = [
   {
@@ -84,6 +88,21 @@ export function taughtSignature(
     alertId: from.alertId,
     ...(note === undefined ? {} : { note }),
   }
+}
+
+/**
+ * A compressor a crew named from an alert on a meter without PF and THD (its signature has no harmonic
+ * share) is, by watts alone, left to the circuit's own compressors once they account for it (the
+ * detector's taughtInForce): the ids of the learned ones it is handed over to, so that the API and the
+ * console can say so; none while the crew's answer is what holds such loads back.
+ */
+export function handedOverTo(
+  taught: LoadSignature,
+  learned: readonly LoadSignature[],
+  forget: readonly string[] = [],
+): string[] {
+  if (taught.source !== 'crew' || taught.kind !== 'compressor' || taught.harmonicRatio !== null) return []
+  return compressorsAccountingFor(learned, taught, forget)
 }
 
 export function createStrayWireFeedback(db: AlertsDb) {

@@ -3,7 +3,7 @@
 // per device; any of them can be undone, after which such a load alerts again.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { createStrayWireFeedback, SIGNATURE_KINDS } from '../../alerts/index.ts'
+import { createStrayWireFeedback, handedOverTo, SIGNATURE_KINDS } from '../../alerts/index.ts'
 import { CourtyardError } from '../../domain/errors.ts'
 import { type Principal, principalOf } from '../auth.ts'
 import type { RouteContext } from '../context.ts'
@@ -35,6 +35,14 @@ const Signature = Type.Object({
   lastTs: Type.Integer(),
   alertId: Type.Optional(Type.String()),
   note: Type.Optional(Type.String()),
+  handedTo: Type.Optional(
+    Type.Array(Type.String(), {
+      description:
+        "crew compressors on a meter without PF and THD: the ids of the circuit's own compressors (learned, " +
+        'listed here too) that now account for it by watts; loads of its level are judged by those, and ' +
+        "undoing them gives it back. Absent while the crew's answer is in force",
+    }),
+  ),
 })
 
 const Learned = Type.Object({ deviceId: Type.String(), items: Type.Array(Signature) })
@@ -56,9 +64,13 @@ export const strayWireLearnedRoutes: FastifyPluginAsyncTypebox<{
   }
   const items = (id: string) => {
     const keep = ({ lastMatchTs: _m, ...s }: Record<string, unknown>) => s
-    return [...feedback.forDevice(id).taught, ...feedback.learned(id)].map((s) =>
-      keep(s as unknown as Record<string, unknown>),
-    )
+    const { taught, forget } = feedback.forDevice(id)
+    const learned = feedback.learned(id)
+    const crew = taught.map((t) => {
+      const handedTo = handedOverTo(t, learned, forget)
+      return handedTo.length > 0 ? { ...t, handedTo } : t
+    })
+    return [...crew, ...learned].map((s) => keep(s as unknown as Record<string, unknown>))
   }
 
   app.get(

@@ -157,4 +157,9 @@ export interface LearnedLoad {
   lastTs: number
   alertId?: string
   note?: string
+  /**
+   * a crew's compressor on a watts-only meter: the ids of the circuit's own compressors (in the same list)
+   * that now account for it
+   */
+  handedTo?: string[]
 }

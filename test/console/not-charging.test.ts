@@ -217,4 +217,68 @@ describe('a stray-wire alert cleared as not charging, and undone', () => {
     expect((await learned()).items.filter((s) => s.source === 'crew')).toEqual([])
     await screenshot(page, 'not-charging-undone-desk')
   })
+
+  it('says which of the circuit’s own compressors took over a crew’s answer, in both languages', async () => {
+    // the service's handedTo is tested end to end in test/alerts/engine/stray-wire-handed-over.test.ts;
+    // here the page's words and layout for it: a crew's 360 W answer now held by two learned runs
+    const DAY = 86_400_000
+    const items = [
+      {
+        id: 'c-al-1',
+        kind: 'compressor',
+        source: 'crew',
+        levelW: 360,
+        harmonicRatio: null,
+        window: null,
+        count: 1,
+        firstTs: Date.now() - 9 * DAY,
+        lastTs: Date.now() - 9 * DAY,
+        alertId: 'al-1',
+        note: '地下室除湿机',
+        handedTo: ['l1', 'l2'],
+      },
+      {
+        id: 'l1',
+        kind: 'compressor',
+        source: 'learned',
+        levelW: 128,
+        harmonicRatio: null,
+        window: null,
+        count: 40,
+        firstTs: Date.now() - 9 * DAY,
+        lastTs: Date.now(),
+        longestMin: 34,
+        timedRuns: 38,
+      },
+      {
+        id: 'l2',
+        kind: 'compressor',
+        source: 'learned',
+        levelW: 231,
+        harmonicRatio: null,
+        window: null,
+        count: 12,
+        firstTs: Date.now() - 8 * DAY,
+        lastTs: Date.now(),
+        longestMin: 52,
+        timedRuns: 11,
+      },
+    ]
+    for (const [who, size, locale, words, name] of [
+      [CREW, PHONE, 'zh-CN', zhCN, 'learned-handed-over-phone'],
+      [MANAGER, DESK, 'en', en, 'learned-handed-over-desk'],
+    ] as const) {
+      const page = await open(`/devices/${circuit}${locale === 'en' ? '?lang=en' : ''}`, who, size, locale)
+      await page.route('**/stray-wire/learned', (route) =>
+        route.fulfill({ json: { deviceId: circuit, items } }),
+      )
+      await page.reload()
+      const item = '.learned-loads li[data-source="crew"]'
+      await page.waitForSelector(item)
+      expect(await textOf(page, item)).toContain(words['learned.handedOver'].split('{levels}')[0])
+      expect(await textOf(page, item)).toMatch(/128\s?W \+ 231\s?W/)
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+      await screenshot(page, name)
+    }
+  })
 })

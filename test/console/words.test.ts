@@ -29,10 +29,10 @@ import {
 } from '../../console/src/parts/command-words.ts'
 import { eventText } from '../../console/src/parts/event-words.ts'
 import { notificationText } from '../../console/src/parts/notification-words.ts'
-import { strayWireEvidence } from '../../console/src/parts/stray-wire-words.ts'
+import { learnedLoadText, strayWireEvidence } from '../../console/src/parts/stray-wire-words.ts'
 import type { Words } from '../../console/src/parts/words.ts'
 import { DEFAULT_UTC_OFFSET_MIN } from '../../console/src/stores/site-settings.ts'
-import { SIGNATURE_KIND_LIST } from '../../console/src/types.ts'
+import { type LearnedLoad, SIGNATURE_KIND_LIST } from '../../console/src/types.ts'
 import {
   type AirQualityEvidence,
   ALERT_TYPES,
@@ -887,6 +887,38 @@ describe('a chart’s value axis', () => {
   it('keeps a floor for short labels, so charts line up', () => {
     expect(valueAxisWidth(['0', '1'], measure)).toBe(50)
     expect(valueAxisWidth([], measure)).toBe(50)
+  })
+})
+
+describe('a learned load in words', () => {
+  const fridge: LearnedLoad = {
+    id: 'l1',
+    kind: 'compressor',
+    source: 'learned',
+    levelW: 128.4,
+    window: null,
+    count: 30,
+    firstTs: LOCAL_2353,
+    lastTs: LOCAL_2353,
+  }
+  const dehumidifier: LearnedLoad = { ...fridge, id: 'l2', levelW: 231 }
+  const crew: LearnedLoad = { ...fridge, id: 'c-al-1', source: 'crew', levelW: 360, alertId: 'al-1' }
+
+  it("says a crew's compressor is judged by the circuit's own runs once they took it over", () => {
+    const handed = { ...crew, handedTo: ['l1', 'l2'] }
+    const all = [handed, fridge, dehumidifier]
+    expect(learnedLoadText(handed, english, all)).toBe(
+      "a compressor (dehumidifier, fridge) · about 360 W · any time · told by a crew (alert cleared) · now judged by this circuit's own compressor runs (128 W + 231 W)",
+    )
+    const zhText = learnedLoadText(handed, zh, all)
+    expectChinese(zhText)
+    expect(zhText).toContain('现按线路自己学到的压缩机运行判断（128 W + 231 W）')
+  })
+
+  it('says nothing of a hand-over while the crew’s answer is in force, or of runs no longer listed', () => {
+    expect(learnedLoadText(crew, english, [crew, fridge])).not.toContain('now judged')
+    // the learned run was undone since (the list is the page's, fetched with it)
+    expect(learnedLoadText({ ...crew, handedTo: ['gone'] }, english, [crew])).not.toContain('now judged')
   })
 })
 

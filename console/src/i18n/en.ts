@@ -368,6 +368,7 @@ export const en: Dict = {
   'learned.none': 'None yet: every load on this circuit is checked',
   'learned.byCircuit': '{what} · about {level} · {when} · learned by the circuit',
   'learned.byCrew': '{what} · about {level} · {when} · told by a crew (alert cleared)',
+  'learned.handedOver': "now judged by this circuit's own compressor runs ({levels})",
   'learned.window': '{from}–{to}',
   'learned.anyTime': 'any time',
   'learned.undo': 'Undo',

@@ -357,6 +357,7 @@ export const zhCN = {
   'learned.none': '还没有：这条线路的负载都会被检查',
   'learned.byCircuit': '{what} · 约 {level} · {when} · 线路自动学习',
   'learned.byCrew': '{what} · 约 {level} · {when} · 人工标记（解除告警时）',
+  'learned.handedOver': '现按线路自己学到的压缩机运行判断（{levels}）',
   'learned.window': '{from}–{to}',
   'learned.anyTime': '任何时间',
   'learned.undo': '撤销',

@@ -144,18 +144,24 @@ const clock = (min: number): string =>
 
 /**
  * A load the stray-wire check takes for the circuit's normal, as one line: what it is, how big, when it
- * is on, and whether the circuit learned it or a crew said so.
+ * is on, and whether the circuit learned it or a crew said so. A crew's compressor that the circuit's own
+ * (learned from their runs, in `all`) now account for says so, with their levels: loads of its size are
+ * judged by those runs' lengths, and undoing them gives the crew's answer back.
  */
-export function learnedLoadText(l: LearnedLoad, w: Words): string {
+export function learnedLoadText(l: LearnedLoad, w: Words, all: readonly LearnedLoad[] = []): string {
   const what = known(SIGNATURE_KIND_LIST, l.kind) ? w.tr(`signature.${l.kind}`) : w.tr('signature.other')
   const when = l.window
     ? w.tr('learned.window', { from: clock(l.window.fromMin), to: clock(l.window.toMin) })
     : w.tr('learned.anyTime')
-  return w.tr(l.source === 'crew' ? 'learned.byCrew' : 'learned.byCircuit', {
+  const line = w.tr(l.source === 'crew' ? 'learned.byCrew' : 'learned.byCircuit', {
     what,
     level: w.f.watts(Math.round(l.levelW)),
     when,
   })
+  const by = (l.handedTo ?? []).flatMap((id) => all.filter((x) => x.id === id))
+  if (by.length === 0) return line
+  const levels = by.map((x) => w.f.watts(Math.round(x.levelW))).join(' + ')
+  return `${line} · ${w.tr('learned.handedOver', { levels })}`
 }
 
 /**

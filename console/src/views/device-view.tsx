@@ -178,7 +178,7 @@ export function DeviceView(props: {
             <ul class="history learned-loads">
               {s.learned.value.map((l) => (
                 <li key={l.id} data-sig={l.id} data-kind={l.kind} data-source={l.source}>
-                  <span>{learnedLoadText(l, w)}</span>{' '}
+                  <span>{learnedLoadText(l, w, s.learned.value)}</span>{' '}
                   {l.alertId && (
                     <a {...linkTo(`/alerts/${encodeURIComponent(l.alertId)}`)}>
                       {f.dateTime(l.firstTs, zone)}
