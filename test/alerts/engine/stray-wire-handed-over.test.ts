@@ -3,19 +3,13 @@
 // the crew's answer is handed over to it (loads of that size are judged by the fridge's timed runs), and
 // the circuit's learned loads say so; undoing the learned fridge gives the crew's answer back.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
-import { defaultResolveSettings } from '../../../alerts/settings.ts'
-import { type AlertRoutesApp, startAlertRoutesApp } from '../../api/routes/alert-routes-app.ts'
-import { type EngineHarness, startEngineHarness } from './harness.ts'
+import { startWattsOnlyCircuit, type WattsOnlyCircuit } from './watts-only-circuit.ts'
 
 const MIN = 60_000
 /** 2026-01-05 08:00 at UTC+8. */
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0)
 const DEVICE = 'circuit-7'
-let h: EngineHarness
-let app: AlertRoutesApp | undefined
-let manager = ''
-let seq = 0
+let c: WattsOnlyCircuit
 
 interface Learned {
   id: string
@@ -25,45 +19,15 @@ interface Learned {
   handedTo?: string[]
 }
 
-/** A basic breaker meter (no PF or THD): `powerW` for `minutes` readings from `fromMs`. */
-async function readings(fromMs: number, minutes: number, powerW: number) {
-  for (let k = 0; k < minutes; k++) {
-    h.clock.now = fromMs + k * MIN + 1000
-    await h.append(DEVICE, 'telemetry', {
-      ts: fromMs + k * MIN,
-      seq: seq++,
-      kind: 'circuit-monitor',
-      circuit: 'B2-basement',
-      voltageV: 228,
-      currentA: powerW / 228,
-      powerW: powerW > 0 ? powerW * (1 + 0.005 * Math.sin(k)) : 0,
-    })
-  }
-  await h.drained()
-}
-
-const openAlerts = async () =>
-  (await app!.call('GET', `/api/v1/alerts?type=stray_wire_charging&deviceId=${DEVICE}`, manager)).body
-    .items as { id: string }[]
+const readings = (fromMs: number, minutes: number, powerW: number) => c.readings(fromMs, minutes, powerW)
 const learned = async () =>
-  (await app!.call('GET', `/api/v1/devices/${DEVICE}/stray-wire/learned`, manager)).body.items as Learned[]
+  (await c.app.call('GET', `/api/v1/devices/${DEVICE}/stray-wire/learned`, c.manager)).body.items as Learned[]
 
 beforeAll(async () => {
-  h = await startEngineHarness({
-    rules: { evaluateDevice, evaluateOffline, resolveSettings: defaultResolveSettings },
-  })
-  await h.registry.provisionDevice({
-    id: DEVICE,
-    kind: 'circuit-monitor',
-    siteId: 'shed-a',
-    reportIntervalS: 60,
-  })
-  manager = h.registry.createToken({ tenantId: 'acme', role: 'manager', name: 'acme manager' }).token
-  app = await startAlertRoutesApp(h, inject('influxUrl'))
+  c = await startWattsOnlyCircuit(DEVICE, 'B2-basement', inject('influxUrl'))
 })
 afterAll(async () => {
-  await app?.close()
-  await h?.close()
+  await c?.close()
 })
 
 describe("stray-wire: a crew's compressor handed over to the one the circuit learned", () => {
@@ -73,9 +37,9 @@ describe("stray-wire: a crew's compressor handed over to the one the circuit lea
     t += 10 * MIN
     // the fridge's first run: nothing knows it yet, so it is raised; the crew answers it
     await readings(t, 30, 130)
-    const first = await openAlerts()
+    const first = await c.openStray()
     expect(first).toHaveLength(1)
-    const answered = await app!.call('POST', `/api/v1/alerts/${first[0]!.id}/clear`, manager, {
+    const answered = await c.app.call('POST', `/api/v1/alerts/${first[0]!.id}/clear`, c.manager, {
       notCharging: 'compressor',
       note: 'the basement fridge',
     })
@@ -103,10 +67,10 @@ describe("stray-wire: a crew's compressor handed over to the one the circuit lea
     expect(crew.handedTo).toEqual([fridge!.id])
 
     // undo the learned fridge: the crew's answer is what holds such loads back again
-    const undone = await app!.call(
+    const undone = await c.app.call(
       'DELETE',
       `/api/v1/devices/${DEVICE}/stray-wire/learned/${fridge!.id}`,
-      manager,
+      c.manager,
     )
     expect(undone.status).toBe(200)
     const back = (undone.body.items as Learned[]).find((s) => s.source === 'crew')!

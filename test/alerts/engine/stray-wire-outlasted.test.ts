@@ -2,56 +2,20 @@
 // meter, is taken for one of the fridge's runs at first, then raised once it has held far longer than
 // any of them, with the reason in its message; the circuit's learned loads show how long the fridge runs.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { evaluateDevice, evaluateOffline } from '../../../alerts/rules/index.ts'
-import { defaultResolveSettings } from '../../../alerts/settings.ts'
-import { type AlertRoutesApp, startAlertRoutesApp } from '../../api/routes/alert-routes-app.ts'
-import { type EngineHarness, startEngineHarness } from './harness.ts'
+import { startWattsOnlyCircuit, type WattsOnlyCircuit } from './watts-only-circuit.ts'
 
 const MIN = 60_000
 /** 2026-01-05 08:00 at UTC+8. */
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0)
-let h: EngineHarness
-let app: AlertRoutesApp | undefined
-let manager = ''
-let seq = 0
-
-/** A basic breaker meter (no PF or THD): `powerW` for `minutes` readings from `fromMs`. */
-async function readings(fromMs: number, minutes: number, powerW: number) {
-  for (let k = 0; k < minutes; k++) {
-    h.clock.now = fromMs + k * MIN + 1000
-    await h.append('circuit-9', 'telemetry', {
-      ts: fromMs + k * MIN,
-      seq: seq++,
-      kind: 'circuit-monitor',
-      circuit: 'B1-basement',
-      voltageV: 228,
-      currentA: powerW / 228,
-      powerW: powerW > 0 ? powerW * (1 + 0.005 * Math.sin(k)) : 0,
-    })
-  }
-  await h.drained()
-}
-
-const open = async () =>
-  (await app!.call('GET', '/api/v1/alerts?type=stray_wire_charging&deviceId=circuit-9', manager)).body
-    .items as { message: string }[]
+let c: WattsOnlyCircuit
+const readings = (fromMs: number, minutes: number, powerW: number) => c.readings(fromMs, minutes, powerW)
+const open = () => c.openStray()
 
 beforeAll(async () => {
-  h = await startEngineHarness({
-    rules: { evaluateDevice, evaluateOffline, resolveSettings: defaultResolveSettings },
-  })
-  await h.registry.provisionDevice({
-    id: 'circuit-9',
-    kind: 'circuit-monitor',
-    siteId: 'shed-a',
-    reportIntervalS: 60,
-  })
-  manager = h.registry.createToken({ tenantId: 'acme', role: 'manager', name: 'acme manager' }).token
-  app = await startAlertRoutesApp(h, inject('influxUrl'))
+  c = await startWattsOnlyCircuit('circuit-9', 'B1-basement', inject('influxUrl'))
 })
 afterAll(async () => {
-  await app?.close()
-  await h?.close()
+  await c?.close()
 })
 
 describe('stray-wire: a load that outlasts every run of the compressor it was taken for', () => {
@@ -69,7 +33,7 @@ describe('stray-wire: a load that outlasts every run of the compressor it was ta
     }
     // its first runs were raised (nothing knew it yet) and cleared; none is open now
     expect(await open()).toEqual([])
-    const learned = (await app!.call('GET', '/api/v1/devices/circuit-9/stray-wire/learned', manager)).body
+    const learned = (await c.app.call('GET', '/api/v1/devices/circuit-9/stray-wire/learned', c.manager)).body
       .items as { kind: string; levelW: number; longestMin?: number; timedRuns?: number }[]
     const fridge = learned.find((s) => s.kind === 'compressor')
     expect(fridge?.levelW).toBeGreaterThan(120)
