@@ -381,7 +381,7 @@ describe('site pages: day-care centre, building circuits, displays', () => {
     const since = /since (\d\d:\d\d)/.exec(alert.message)?.[1]
     expect(since).toBeDefined()
     const summary = (await text(page, '.alert-detail dt[data-label="alert.message"] + dd')) ?? ''
-    expect(summary).toMatch(/^约 \d+ W 的充电器形负载，不在任何充电端口上，约 /)
+    expect(summary).toMatch(/^约 \d+\u00a0W 的充电器形负载，不在任何充电端口上，约 /)
     expect(summary).toContain(`约 ${since}`)
     const evidence = (await page.$$eval('.alert-detail [data-field="evidence"] li', (els) =>
       els.map((e) => e.textContent ?? ''),

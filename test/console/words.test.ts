@@ -170,9 +170,9 @@ const CATALOGUE: Record<
   },
   stray_wire_charging: {
     alert: { lastValue: 182, evidence: { ...EVIDENCE } },
-    zh: '约 182 W 的充电器形负载，不在任何充电端口上，约 23:53起',
-    en: 'A charger-shaped load of about 182 W, not on any charging port, since about 23:53',
-    value: ['182 W', '182 W'],
+    zh: '约 182\u00a0W 的充电器形负载，不在任何充电端口上，约 23:53起',
+    en: 'A charger-shaped load of about 182\u00a0W, not on any charging port, since about 23:53',
+    value: ['182\u00a0W', '182\u00a0W'],
   },
   device_offline: {
     alert: { severity: 'warning', evidence: { ...OFFLINE } },
@@ -285,19 +285,19 @@ describe('an alert in words', () => {
 
   it('says a stray-wire alert’s evidence as sentences a crew can check, from its figures', () => {
     expect(strayWireEvidence({ ...EVIDENCE }, zh)).toEqual([
-      '功率突然增加 176 W',
-      '稳定在 182 W（±1.6%），已持续 15 分钟',
+      '功率突然增加 176\u00a0W',
+      '稳定在 182\u00a0W（±1.6%），已持续 15 分钟',
       '还没有出现充电末期的功率回落（充电器会在之后几小时内逐渐减小功率）',
-      '谐波电流每瓦 0.88 VA：没有功率因数校正的整流式充电器',
-      '这条电路在这个时段通常只有约 30 W',
+      '谐波电流每瓦 0.88\u00a0VA：没有功率因数校正的整流式充电器',
+      '这条电路在这个时段通常只有约 30\u00a0W',
       '与这条电路已知的 2 种负载都对不上',
     ])
     expect(strayWireEvidence({ ...EVIDENCE }, english)).toEqual([
-      'a step of +176 W',
-      'flat at 182 W (±1.6 %) for 15 min',
+      'a step of +176\u00a0W',
+      'flat at 182\u00a0W (±1.6 %) for 15 min',
       'no taper yet (a charger tapers off over the next hours)',
-      'harmonic current 0.88 VA per W: a rectifier charger without PFC',
-      'this circuit usually draws about 30 W at this hour',
+      'harmonic current 0.88\u00a0VA\u00a0per\u00a0W: a rectifier charger without PFC',
+      'this circuit usually draws about 30\u00a0W at this hour',
       'matches none of its 2 known loads',
     ])
     // an active-PFC charger found when a heater went off, its plateau moving as other loads switched
@@ -312,8 +312,8 @@ describe('an alert in words', () => {
       knownLoads: 0,
     }
     expect(strayWireEvidence(pfc, zh)).toEqual([
-      '在电暖器或清洁设备运行时出现，它们停下后仍有 182 W',
-      '约 182 W，已持续 15 分钟；旁边有其他负载开关，读数波动 ±7.0%',
+      '在电暖器或清洁设备运行时出现，它们停下后仍有 182\u00a0W',
+      '约 182\u00a0W，已持续 15 分钟；旁边有其他负载开关，读数波动 ±7.0%',
       '还没有出现充电末期的功率回落（充电器会在之后几小时内逐渐减小功率）',
       '功率因数 未知，电流谐波畸变率 8%：带有源功率因数校正（PFC）的充电器',
     ])
@@ -327,12 +327,12 @@ describe('an alert in words', () => {
   it('says a charger seen stepping on a heater that still runs by its step and its harmonic current, no plateau', () => {
     const onHeater = { ...EVIDENCE, onHeaterW: 2000, heldMin: 5 }
     expect(strayWireEvidence(onHeater, english).slice(0, 3)).toEqual([
-      'a step of +176 W on top of a heater of 2,000 W that still runs',
+      'a step of +176\u00a0W on top of a heater of 2,000\u00a0W that still runs',
       'its harmonic current held under the heater for 5 min',
       'no taper yet (a charger tapers off over the next hours)',
     ])
     expect(strayWireEvidence(onHeater, zh).slice(0, 2)).toEqual([
-      '在仍在运行的 2,000 W 电暖器之上，功率突然增加 176 W',
+      '在仍在运行的 2,000\u00a0W 电暖器之上，功率突然增加 176\u00a0W',
       '电暖器运行期间，它的谐波电流已持续 5 分钟',
     ])
   })
@@ -359,14 +359,14 @@ describe('an alert in words', () => {
       },
     }
     expect(strayWireEvidence({ ...followed }, english)).toEqual([
-      'a step of +176 W',
-      "the size of this circuit's compressor of 255 W, but after 104 min it faded as a charge tapers: a compressor's run stops at once",
-      'this circuit usually draws about 30 W at this hour',
+      'a step of +176\u00a0W',
+      "the size of this circuit's compressor of 255\u00a0W, but after 104 min it faded as a charge tapers: a compressor's run stops at once",
+      'this circuit usually draws about 30\u00a0W at this hour',
     ])
     expect(strayWireEvidence({ ...followed }, zh)).toEqual([
-      '功率突然增加 176 W',
-      '大小与这条电路上约 255 W 的压缩机相同，但 104 分钟后像充电末期那样逐渐回落，而压缩机停机是一下子停的',
-      '这条电路在这个时段通常只有约 30 W',
+      '功率突然增加 176\u00a0W',
+      '大小与这条电路上约 255\u00a0W 的压缩机相同，但 104 分钟后像充电末期那样逐渐回落，而压缩机停机是一下子停的',
+      '这条电路在这个时段通常只有约 30\u00a0W',
     ])
     const outlasted = (like: Partial<NonNullable<StrayWireEvidence['likeCompressor']>>) =>
       strayWireEvidence(
@@ -378,13 +378,13 @@ describe('an alert in words', () => {
         english,
       )[1]
     expect(outlasted({ heldMin: 230 })).toBe(
-      "the size of this circuit's compressor of 255 W, but on for 230 min: longer than any of its 9 runs seen whole (the longest 175 min)",
+      "the size of this circuit's compressor of 255\u00a0W, but on for 230 min: longer than any of its 9 runs seen whole (the longest 175 min)",
     )
     expect(outlasted({ heldMin: 250, seenOnce: true, timedRuns: 0, longestMin: null })).toBe(
-      "the size of this circuit's compressor of 255 W (seen run only once), but on for 250 min: longer than a compressor runs",
+      "the size of this circuit's compressor of 255\u00a0W (seen run only once), but on for 250 min: longer than a compressor runs",
     )
     expect(outlasted({ heldMin: 245, by: 'crew', longestMin: null })).toBe(
-      'the size of the compressor of 255 W a crew named, but on for 245 min: longer than a compressor runs',
+      'the size of the compressor of 255\u00a0W a crew named, but on for 245 min: longer than a compressor runs',
     )
     for (const like of [{ heldMin: 230 }, { by: 'crew' as const, longestMin: null }]) {
       const zhLine = strayWireEvidence(
@@ -785,7 +785,7 @@ describe('a device event in words', () => {
     expect(eventText(e, zh)).toBe('3 号端口故障：短路')
     expect(eventText(e, english)).toBe('Port 3 fault: short circuit')
     expect(eventText({ event: 'session_ended', port: 2, energyWh: 1240, reason: 'full' }, zh)).toBe(
-      '2 号端口充电结束：已充满，1.24 kWh',
+      '2 号端口充电结束：已充满，1.24\u00a0kWh',
     )
     // as the wandering alert says it
     const door = { event: 'door_open_after_hours', door: 'main-entrance' }

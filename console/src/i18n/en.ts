@@ -385,7 +385,7 @@ export const en: Dict = {
   'stray.moving': 'about {level} for {min} min, moving by ±{spread} % as other loads switched beside it',
   'stray.noTaper': 'no taper yet (a charger tapers off over the next hours)',
   'stray.pfc': "PF {pf}, current THD {thd}: an active-PFC charger's input",
-  'stray.rectifier': 'harmonic current {ratio} VA per W: a rectifier charger without PFC',
+  'stray.rectifier': 'harmonic current {ratio}\u00a0VA\u00a0per\u00a0W: a rectifier charger without PFC',
   'stray.usual': 'this circuit usually draws about {usual} at this hour',
   'stray.knownLoads': 'matches none of its {n} known loads',
   'stray.compressorOfCircuit': "this circuit's compressor of {level}",

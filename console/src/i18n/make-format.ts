@@ -8,6 +8,12 @@
 // time that reads like the viewer's own but is not.
 import type { Lang } from './translate.ts'
 
+/**
+ * A figure and its unit joined by a no-break space: a sentence that wraps on a phone never ends a line on
+ * "89" and starts the next with "W" (a Chinese line breaks at any character, and at this space too).
+ */
+export const withUnit = (figure: string, unit: string): string => `${figure}\u00a0${unit}`
+
 export interface Format {
   /** `utcOffsetMin`: the site's local time; without it, the browser's */
   dateTime(ms: number, utcOffsetMin?: number): string
@@ -89,8 +95,11 @@ export function makeFormat(l: Lang, opts: { localOffsetMin?: (ms: number) => num
       return z.f.time.format(z.at) + z.mark
     },
     num,
-    watts: (w) => (w === undefined ? '—' : Math.abs(w) >= 10_000 ? `${num(w / 1000, 1)} kW` : `${num(w)} W`),
-    kwh: (v) => `${num(v, 2)} kWh`,
+    watts(w) {
+      if (w === undefined) return '—'
+      return Math.abs(w) >= 10_000 ? withUnit(num(w / 1000, 1), 'kW') : withUnit(num(w), 'W')
+    },
+    kwh: (v) => withUnit(num(v, 2), 'kWh'),
     celsius: (v) => celsius.format(v),
     percent: (v) => percent.format(v),
     ago(ms, now) {

@@ -373,7 +373,7 @@ export const zhCN = {
   'stray.moving': '约 {level}，已持续 {min} 分钟；旁边有其他负载开关，读数波动 ±{spread}%',
   'stray.noTaper': '还没有出现充电末期的功率回落（充电器会在之后几小时内逐渐减小功率）',
   'stray.pfc': '功率因数 {pf}，电流谐波畸变率 {thd}：带有源功率因数校正（PFC）的充电器',
-  'stray.rectifier': '谐波电流每瓦 {ratio} VA：没有功率因数校正的整流式充电器',
+  'stray.rectifier': '谐波电流每瓦 {ratio}\u00a0VA：没有功率因数校正的整流式充电器',
   'stray.usual': '这条电路在这个时段通常只有约 {usual}',
   'stray.knownLoads': '与这条电路已知的 {n} 种负载都对不上',
   'stray.compressorOfCircuit': '这条电路上约 {level} 的压缩机',
