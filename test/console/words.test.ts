@@ -908,11 +908,11 @@ describe('a learned load in words', () => {
     const handed = { ...crew, handedTo: ['l1', 'l2'] }
     const all = [handed, fridge, dehumidifier]
     expect(learnedLoadText(handed, english, all)).toBe(
-      "a compressor (dehumidifier, fridge) · about 360 W · any time · told by a crew (alert cleared) · now judged by this circuit's own compressor runs (128 W + 231 W)",
+      "a compressor (dehumidifier, fridge) · about 360\u00a0W · any time · told by a crew (alert cleared) · now judged by this circuit's own compressor runs (128\u00a0W + 231\u00a0W)",
     )
     const zhText = learnedLoadText(handed, zh, all)
     expectChinese(zhText)
-    expect(zhText).toContain('现按线路自己学到的压缩机运行判断（128 W + 231 W）')
+    expect(zhText).toContain('现按线路自己学到的压缩机运行判断（128\u00a0W + 231\u00a0W）')
   })
 
   it('says nothing of a hand-over while the crew’s answer is in force, or of runs no longer listed', () => {
