@@ -457,7 +457,7 @@ describe('an alert in words', () => {
       '设备自 2026-11-21 23:53:00起没有任何消息，已错过 3 次上报（每 60 分钟一次）',
     )
     expect(alertSummary(old, english, BEIJING)).toBe(
-      'No message since 11/21/2026, 23:53:00: 3 reports missed (one every 60 min)',
+      'No message since 21 Nov 2026, 23:53:00: 3 reports missed (one every 60 min)',
     )
   })
 
@@ -635,7 +635,7 @@ describe('times of a site', () => {
 
   it('carry the site’s zone where the viewer’s clock is another, never the viewer’s hour unmarked', () => {
     expect(zhAbroad.f.dateTime(LOCAL_2353, BEIJING)).toBe('2026-11-21 23:53:00（UTC+8）')
-    expect(enAbroad.f.dateTime(LOCAL_2353, BEIJING)).toBe('11/21/2026, 23:53:00 (UTC+8)')
+    expect(enAbroad.f.dateTime(LOCAL_2353, BEIJING)).toBe('21 Nov 2026, 23:53:00 (UTC+8)')
     expect(zhAbroad.f.time(LOCAL_2353, 330)).toBe('21:23（UTC+5:30）')
     expect(zhAbroad.f.time(LOCAL_2353, -180)).toBe('12:53（UTC-3）')
   })

@@ -41,12 +41,13 @@ export const browserOffsetMin = (ms: number): number => -new Date(ms).getTimezon
 
 export function makeFormat(l: Lang, opts: { localOffsetMin?: (ms: number) => number } = {}): Format {
   const localOffset = opts.localOffsetMin ?? browserOffsetMin
-  // a site's wall clock: the instant moved by its offset, read in UTC
+  // a site's wall clock: the instant moved by its offset, read in UTC. English names the month ("5 Dec
+  // 2026"): 12/05/2026 is 5 December to one reader and 12 May to another
   const dateParts = (timeZone?: string) =>
     new Intl.DateTimeFormat(l, {
       year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
+      month: l === 'zh-CN' ? '2-digit' : 'short',
+      day: l === 'zh-CN' ? '2-digit' : 'numeric',
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
@@ -85,9 +86,9 @@ export function makeFormat(l: Lang, opts: { localOffsetMin?: (ms: number) => num
   return {
     dateTime(ms, utcOffsetMin) {
       const z = zoned(ms, utcOffsetMin)
-      if (l !== 'zh-CN') return z.f.parts.format(z.at) + z.mark
-      // the domain brief asks for YYYY-MM-DD HH:mm:ss in Chinese, not the locale's YYYY/MM/DD
       const p = Object.fromEntries(z.f.parts.formatToParts(z.at).map((x) => [x.type, x.value]))
+      if (l !== 'zh-CN') return `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}:${p.second}${z.mark}`
+      // the domain brief asks for YYYY-MM-DD HH:mm:ss in Chinese, not the locale's YYYY/MM/DD
       return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}${z.mark}`
     },
     time(ms, utcOffsetMin) {
