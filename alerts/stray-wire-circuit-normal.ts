@@ -67,6 +67,12 @@ export interface Episode {
   readings: number
   /** Readings below FLAT_SHARE of the level: a CV taper gives tens of them, banks switching off a few. */
   lowReadings?: number
+  /**
+   * Its harmonic VA where the meter reports PF and THD, taken as the level is, and the readings below
+   * FLAT_SHARE of it. Optional so episodes persisted before them load (they then judge by watts alone).
+   */
+  levelH?: number
+  lowHReadings?: number
 }
 
 /**
@@ -432,7 +438,7 @@ export function startEpisode(n: CircuitNormal, onsetTs: number, levelW: number, 
   }
 }
 
-export function followEpisode(n: CircuitNormal, excessW: number): void {
+export function followEpisode(n: CircuitNormal, excessW: number, excessH: number | null = null): void {
   const e = n.episode
   if (!e) return
   e.readings += 1
@@ -441,11 +447,15 @@ export function followEpisode(n: CircuitNormal, excessW: number): void {
     e.levelW = excessW
     e.minW = excessW
     e.maxW = excessW
+    if (excessH !== null && e.harmonicRatio !== null) e.levelH = excessH
   }
   if (e.readings >= 3) {
     e.minW = Math.min(e.minW, excessW)
     e.maxW = Math.max(e.maxW, excessW)
     if (excessW < FLAT_SHARE * e.levelW) e.lowReadings = (e.lowReadings ?? 0) + 1
+    // a reading without harmonic VA says nothing of it: the watts judge then
+    if (e.levelH !== undefined && (excessH === null || excessH < FLAT_SHARE * e.levelH))
+      e.lowHReadings = (e.lowHReadings ?? 0) + 1
   }
   e.lastW = excessW
 }
@@ -465,8 +475,23 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
   const durMin = (endTs - e.onsetTs) / MIN
   // it left as a step (banks of lights one after the other at most), not at the end of a taper
   const flat = (e.lowReadings ?? 0) <= MAX_LOW_READINGS && e.maxW <= FLAT_RISE * e.levelW
-  if (!flat || durMin < RUN_MIN_MIN) return
+  if ((!flat && !harmonicsHeld(e)) || durMin < RUN_MIN_MIN) return
   learnRun(n, e.onsetTs, endTs, e.levelW, e.harmonicRatio, utcOffsetMin)
+}
+
+/**
+ * A distorted load's harmonic current held its level from its first minutes to its end: a CV taper's
+ * harmonic current falls with its current, while LED banks' holds all night whatever the watts beside them
+ * do. Their watts over the background are blurred by loads switching beside them (a motion lamp lit in the
+ * minute the level was taken, a compressor's runs the background follows late), which a lamp's or a
+ * compressor's little harmonic current is not (development circuit-mixed-stray 1@01-27: banks of 107 W
+ * raised at dusk, their level taken with a 39 W lamp beside them; below it most of the night, they were
+ * never learned, and the next dusk raised again).
+ */
+function harmonicsHeld(e: Episode): boolean {
+  if (e.levelH === undefined || e.harmonicRatio === null || e.harmonicRatio < RECTIFIER_MIN_RATIO)
+    return false
+  return (e.lowHReadings ?? 0) <= MAX_LOW_READINGS
 }
 
 /**

@@ -568,7 +568,7 @@ function trackCandidate(
   if (cand.recentW.length > RECENT_READINGS) cand.recentW.shift()
   if (hidden) cand.hiddenReadings += 1
   else {
-    followEpisode(s.normal!, c.excessW)
+    followEpisode(s.normal!, c.excessW, c.excessVA)
     cand.minW = Math.min(cand.minW, c.excessW)
     cand.maxW = Math.max(cand.maxW, c.excessW)
     if (c.excessVA !== null && cand.harmonicVA !== null)
@@ -944,7 +944,7 @@ function trackAlert(
     return undefined
   }
   if (present) {
-    followEpisode(s.normal!, c.excessW)
+    followEpisode(s.normal!, c.excessW, c.excessVA)
     // its harmonic current follows the charger's current down the taper, slowly: a sudden fall is its end.
     // Only while the excess is itself distorted: else it would come to follow a compressor's harmonic
     // current that was never taken into the background, and hold the alert open for it

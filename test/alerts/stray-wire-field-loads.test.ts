@@ -456,6 +456,42 @@ describe('what the circuit’s normal learns', () => {
     expect(flatFor(300, 6)).toEqual([])
   })
 
+  it('learns LED banks by their harmonic current where a lamp blurred the level their watts were taken at', () => {
+    // banks of 107 W (1.3 VA of harmonic current per W) raised at dusk; a 39 W motion lamp burned beside
+    // them as their level was taken, and the background followed a dehumidifier's runs late all night
+    const night = (taper: boolean) => {
+      const n = initialCircuitNormal()
+      const from = local('2026-01-27T17:28:00')
+      startEpisode(n, from, 146, 1)
+      followEpisode(n, 146, 148)
+      followEpisode(n, 146, 148)
+      const minutes = 13 * 60
+      for (let m = 3; m < minutes; m++) {
+        // a charger's taper takes its harmonic current down with its current; the banks' holds
+        const share = taper && m > 4 * 60 ? Math.max(0.15, 1 - (m - 4 * 60) / 180) : 1
+        const lamp = m % 40 < 3 ? 39 : 0
+        followEpisode(n, share * 107 + lamp + (m % 90 < 20 ? 30 : 0), share * 142 + (m % 7) - 3)
+      }
+      endEpisode(n, from + minutes * MIN, 480)
+      return n
+    }
+    const banks = night(false)
+    expect(banks.signatures.map((s) => s.kind)).toEqual(['lights'])
+    // the next dusk, found as a heater went off (dated back to its start): the banks by their harmonic VA
+    const found = matchSignature(
+      banks,
+      local('2026-01-28T17:34:00'),
+      108,
+      140 / 108,
+      480,
+      undefined,
+      55,
+      local('2026-01-28T17:16:00'),
+    )
+    expect(found?.kind).toBe('lights')
+    expect(night(true).signatures).toEqual([])
+  })
+
   it('trusts the day profile only where the circuit keeps its level from day to day', () => {
     const steady = initialCircuitNormal()
     const blurred = initialCircuitNormal()
