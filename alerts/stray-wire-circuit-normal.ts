@@ -92,16 +92,19 @@ export interface DayProfile {
   /** The same for each bin's harmonic VA (smoothed); optional so profiles persisted before it load. */
   hSpread?: (number | null)[]
   /**
-   * Each bin's reactive VA, where the meter reports PF and THD: a compressor's motor that ran in it left
-   * its lagging current there, which an active-PFC charger of its watts does not draw. Optional so
-   * profiles persisted before it load (and null on meters without PF).
+   * Each bin's reactive VA, where the meter reports PF and THD: the standing load's, as w is its watts
+   * (matchesDayProfile holds the whole reading's watts and var against both). A compressor's motor that
+   * stood in the background then left its lagging current there, which an active-PFC charger of its
+   * watts does not draw. Optional so profiles persisted before it load (and null on meters without PF).
    */
   q?: (number | null)[]
   /**
-   * the bin being summed now: written into w/h/q once it is over, so the arrays change twice an hour (q:
-   * null once a reading came without reactive VA; optional so profiles persisted before it load)
+   * the bin being summed now: written into w/h/q once it is over, so the arrays change twice an hour. q
+   * sums the reactive VA of the qn readings that had it (a dropout's reading has none, and a reading with
+   * a load on top of the background tells not the background's): a bin's q is their mean, null if none
+   * had it. Both optional so profiles persisted before them load.
    */
-  acc: { bin: number; day: number; w: number; h: number; q?: number | null; n: number }
+  acc: { bin: number; day: number; w: number; h: number; q?: number | null; qn?: number; n: number }
 }
 
 /** A load that stepped on and has not stepped off yet. */
@@ -194,7 +197,10 @@ export function learnBackground(
   w: number,
   h: number,
   utcOffsetMin: number,
-  /** Its reactive VA, where the meter reports PF and THD. */
+  /**
+   * The background's reactive VA, where the meter reports PF and THD and the reading is the background
+   * (null otherwise: a dropout, or a load on top that the watts leave out).
+   */
   q: number | null = null,
 ): void {
   const local = Math.floor(ts / MIN) + utcOffsetMin
@@ -209,7 +215,7 @@ export function learnBackground(
       spread: undefined,
       hSpread: undefined,
       q: undefined,
-      acc: { bin, day, w, h, q, n: 1 },
+      acc: { bin, day, w, h, q, qn: q === null ? 0 : 1, n: 1 },
     }
     return
   }
@@ -223,7 +229,15 @@ export function learnBackground(
       spread: p.spread,
       hSpread: p.hSpread,
       q: p.q,
-      acc: { bin, day, w: a.w + w, h: a.h + h, q: sumQ(a.q, q), n: a.n + 1 },
+      acc: {
+        bin,
+        day,
+        w: a.w + w,
+        h: a.h + h,
+        q: sumQ(a.q, q),
+        qn: qCount(a) + (q === null ? 0 : 1),
+        n: a.n + 1,
+      },
     }
     n.profile = profile
     return
@@ -255,7 +269,8 @@ export function learnBackground(
   // as the watts; a bin learned before reactive VA was (a profile persisted before it) starts afresh
   const pq = p.q ? [...p.q] : Array(BINS).fill(null)
   const oq = pq[a.bin]
-  const mq = a.q === null || a.q === undefined ? null : a.q / a.n
+  const qn = qCount(a)
+  const mq = a.q === null || a.q === undefined || qn === 0 ? null : a.q / qn
   pq[a.bin] =
     mq === null ? null : round1(oq === null || oq === undefined ? mq : oq + PROFILE_GAIN * (mq - oq))
   n.profile = {
@@ -265,13 +280,22 @@ export function learnBackground(
     spread: ps,
     hSpread: phs,
     q: pq,
-    acc: { bin, day, w, h, q, n: 1 },
+    acc: { bin, day, w, h, q, qn: q === null ? 0 : 1, n: 1 },
   }
 }
 
-/** A bin's sum of reactive VA: null once a reading came without it (a meter without PF). */
+/**
+ * A bin's sum of reactive VA over the readings that had it: a dropout (a reading without PF) leaves the
+ * others' sum as it was, not the half hour's reactive VA unknown.
+ */
 const sumQ = (sum: number | null | undefined, q: number | null): number | null =>
-  sum === null || sum === undefined || q === null ? null : sum + q
+  q === null ? (sum ?? null) : (sum ?? 0) + q
+
+/**
+ * How many of the bin's readings had reactive VA; an accumulator persisted before the count had a sum
+ * only while every reading did.
+ */
+const qCount = (a: DayProfile['acc']): number => a.qn ?? (a.q === null || a.q === undefined ? 0 : a.n)
 
 /**
  * The whole reading (background and candidate together) is what this circuit draws at this time of day

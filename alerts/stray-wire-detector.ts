@@ -434,8 +434,22 @@ function trackCandidate(
   }
   if (!cand) {
     updateBaseline(s, obs, c, params)
+    // the day profile's reactive VA must be the background's, as its watts are. A reading that is the
+    // background as it now stands (within the quiet margin of its watts: quiet, or a level just taken
+    // into it) has the background's reactive VA, measured. One with a load on top that the background
+    // leaves out (a compressor's first minutes, before it is taken in) holds that motor's lagging
+    // current, which the watts learned do not: it teaches the bin no var. (Not the background's tracked
+    // var: where a followed compressor is taken into the background, its watts move at once and its var
+    // only as quiet readings pull it, so that would trail the watts.)
     if (c.cls !== 'big' && c.cls !== 'charger')
-      learnBackground(s.normal!, obs.ts, s.baselineW!, s.baselineH, params.utcOffsetMin, obs.reactiveVA)
+      learnBackground(
+        s.normal!,
+        obs.ts,
+        s.baselineW!,
+        s.baselineH,
+        params.utcOffsetMin,
+        Math.abs(obs.unexplainedW - s.baselineW!) < params.quietW ? obs.reactiveVA : null,
+      )
     const unseen = partOfBigLoad(s, obs, c)
     if (c.cls === 'charger' && levelOutlastedBigLoad(s, obs)) {
       // the same level before and after a heater or cleaner is what stood there all along (lights that
