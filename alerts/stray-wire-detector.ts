@@ -160,6 +160,7 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     candidate: state.candidate && { ...state.candidate, recentW: [...state.candidate.recentW] },
     alert: state.alert && { ...state.alert },
     normal: copyNormal(state.normal),
+    taughtInForce: state.taughtInForce,
   }
   return copy
 }
@@ -202,7 +203,7 @@ export function detectStrayWire(
   // a candidate this reading drops still stood in the reading before it: that reading held it
   const tracked = s.candidate !== null || s.alert !== null
   const outlasted = followWatches(s, obs, c.cls === 'big', !s.alert, params.feedback?.taught)
-  const p = taughtInForce(params, s.normal, obs)
+  const p = taughtInForce(params, s, obs)
   const under = s.alert || outlasted ? undefined : arrivedUnderHeater(s, obs, p)
   if (s.alert) verdict = trackAlert(s, obs, c, p, input)
   else if (outlasted) verdict = raiseOutlasted(s, outlasted, obs, input, p)
@@ -261,14 +262,28 @@ export function detectStrayWire(
  * loads apart. The signature stays the crew's (listed, undone as before); loads already taken for it are
  * followed as its runs.
  */
-function taughtInForce(params: StrayWireParams, n: CircuitNormal, obs: Observation): StrayWireParams {
+function taughtInForce(
+  params: StrayWireParams,
+  s: StrayWireState & { normal: CircuitNormal },
+  obs: Observation,
+): StrayWireParams {
   const fb = params.feedback
   if (!fb || obs.harmonicVA !== null) return params
+  // it depends on nothing else: worked out again only when a crew's answer (new parameters) or the circuit's
+  // signatures changed, not at every reading
+  const { signatures } = s.normal
+  const last = s.taughtInForce
+  if (last && last.params === params && last.signatures === signatures) return last.inForce
   const taught = fb.taught.filter(
-    (x) => x.kind !== 'compressor' || !learnedCompressorsAccount(n, x, fb.forget),
+    (x) => x.kind !== 'compressor' || !learnedCompressorsAccount(s.normal, x, fb.forget),
   )
-  return taught.length === fb.taught.length ? params : { ...params, feedback: { ...fb, taught } }
+  const inForce = taught.length === fb.taught.length ? params : { ...params, feedback: { ...fb, taught } }
+  s.taughtInForce = { params, signatures, inForce, toJSON: inMemoryOnly }
+  return inForce
 }
+
+/** JSON.stringify leaves out a field whose toJSON gives undefined. */
+const inMemoryOnly = (): undefined => undefined
 
 /**
  * An excess past one charger's largest that passes for two chargers by its harmonic share, in the reading

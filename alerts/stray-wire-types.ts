@@ -205,7 +205,23 @@ export interface ActiveAlert {
   compressorsOff?: string[]
 }
 
-/** Plain JSON: persisted across restarts as is. */
+/**
+ * What crews taught that is in force for readings without PF and THD (stray-wire-detector.ts
+ * taughtInForce), worked out from `params` and the circuit's `signatures`, and good while both are the same
+ * objects: a device is handed the same parameters until its settings or its crews' answers change (the
+ * engine builds them anew then, and the evaluation's crews too), and the circuit's normal replaces its
+ * signatures array whenever it learns, matches, times or forgets one, never edits it in place. In memory
+ * only: `toJSON` leaves it out of the persisted state, which would otherwise carry a copy of the parameters
+ * and signatures; a restart works it out again on its first reading.
+ */
+export interface TaughtInForce {
+  readonly params: StrayWireParams
+  readonly signatures: readonly LoadSignature[]
+  readonly inForce: StrayWireParams
+  toJSON(): undefined
+}
+
+/** Plain JSON: persisted across restarts as is (but `taughtInForce`, which is left out). */
 export interface StrayWireState {
   v: 1
   lastTs: number | null
@@ -313,6 +329,8 @@ export interface StrayWireState {
   alert: ActiveAlert | null
   /** What this circuit does every day (stray-wire-circuit-normal.ts); optional so older states load. */
   normal?: CircuitNormal
+  /** What crews taught that is in force, as last worked out; in memory only (see its type). */
+  taughtInForce?: TaughtInForce
 }
 
 export type StrayWireVerdict =

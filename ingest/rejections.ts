@@ -29,7 +29,10 @@ export function createRejectionTracker(opts: {
   now: () => number
   maxDevices?: number
   logIntervalMs?: number
-  /** Called after each message set aside is counted (and warned of, unless that warning was suppressed). */
+  /**
+   * Called after each message set aside is counted (and warned of, unless that warning was suppressed). A
+   * throw from it is caught and logged once: what was counted stays counted and ingest goes on.
+   */
   onRecord?: () => void
 }): RejectionTracker {
   const { log, metrics, now } = opts
@@ -39,6 +42,20 @@ export function createRejectionTracker(opts: {
   const devices = new Map<string, DeviceRejections>()
   const lastLog = new Map<string, { at: number; suppressed: number }>()
   let total = 0
+  let onRecordFailed = false
+
+  // the listener's failure is its own (the demo's terminal reminder): thrown on into ingest, it stopped
+  // ingest's loop ("ingest loop crashed"), and nothing after that message was stored or committed. Logged
+  // the first time only: a listener failing on every message of a flood would log what the warnings are
+  // kept from logging
+  const tell = (listener: () => void): void => {
+    try {
+      listener()
+    } catch (err) {
+      if (!onRecordFailed) log.error({ err }, 'rejected-message listener failed (logged once)')
+      onRecordFailed = true
+    }
+  }
 
   return {
     record(deviceId, reason, detail, payload) {
@@ -76,7 +93,7 @@ export function createRejectionTracker(opts: {
           { deviceId, reason, payload: payload.subarray(0, 2048).toString('utf8') },
           'rejected payload',
         )
-      opts.onRecord?.()
+      if (opts.onRecord) tell(opts.onRecord)
     },
     byReason: () => ({ ...reasons }),
     byDevice: () => Object.fromEntries(devices),

@@ -48,7 +48,10 @@ export interface IngestDeps {
   recreateDatabase?: () => Promise<void>
   /** Called for every valid message as it is decoded (before it is stored): live feeds, alerting. */
   onMessage?: (msg: DecodedMessage, arrivalMs: number) => void
-  /** Called after each message set aside is counted and its "payload rejected" warning logged. */
+  /**
+   * Called after each message set aside is counted and its "payload rejected" warning logged; a throw from
+   * it is caught and logged once (ingest/rejections.ts), and ingest goes on.
+   */
   onRejected?: () => void
   /**
    * Keep each device's latest state for `latest()` (default false). Nothing in the service reads it, and

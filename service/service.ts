@@ -103,6 +103,7 @@ export async function startService(deps: {
     }),
   )
   const rejectedListeners = new Set<() => void>()
+  const failedListeners = new WeakSet<() => void>()
   await parts.start('ingest', () =>
     startIngest({
       spool: spool.reader,
@@ -113,12 +114,16 @@ export async function startService(deps: {
       metrics,
       config: { ...config.ingest, deadLetterPath: join(config.dataDir, 'dead-letter.jsonl') },
       onRejected: () => {
-        // a listener's failure is its own: ingest goes on with the next message
+        // a listener's failure is its own: the others are still told, and ingest goes on with the next
+        // message (the tracker catches too). Logged the first time: one failing on every message of a flood
+        // would log what ingest's warnings are kept from logging
         for (const listener of rejectedListeners)
           try {
             listener()
           } catch (err) {
-            log.error({ err }, 'rejected-message listener failed')
+            if (!failedListeners.has(listener))
+              log.error({ err }, 'rejected-message listener failed (logged once)')
+            failedListeners.add(listener)
           }
       },
       recreateDatabase: async () => {

@@ -11,7 +11,11 @@ import {
   type LoadSignature,
   matchSignature,
 } from '../../alerts/stray-wire-circuit-normal.ts'
-import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
+import {
+  DEFAULT_STRAY_WIRE_PARAMS,
+  type StrayWireInput,
+  type StrayWireParams,
+} from '../../alerts/stray-wire-types.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
 import {
@@ -193,5 +197,66 @@ describe("detectStrayWire: a compressor a crew named, once the circuit's own com
       knowing(dehumidifier, fridge),
     )
     expect(raises(r)).toEqual([])
+  })
+})
+
+// What crews taught that is in force is worked out once and kept with the state in memory
+// (stray-wire-detector.ts taughtInForce), again only when the parameters a crew's answer comes with, or the
+// circuit's signatures, are other objects. The state is handed from reading to reading in memory here, as
+// the engine does: a JSON round trip would drop what was kept.
+describe('detectStrayWire: what crews taught, worked out again when it changes', () => {
+  const plugged = T0 + 60 * MIN
+  const bike = (ccPowerW: number, at = plugged) =>
+    chargerSession(charger(at, { chemistry: 'lithium', ccPowerW, ccRise: 0.02, ccMin: 330, taperMin: 60 }))
+  const wattsOnly = (...loads: LoadModel[]) => [
+    ...circuitSeries([lights, ...loads], { fromMs: T0, minutes: HOURS * 60, waveform: false }),
+  ]
+  // readings before minute m from T0 with `before`, the rest with `after` (a crew answered in between)
+  const answeredAt = (m: number, inputs: StrayWireInput[], before: StrayWireParams, after: StrayWireParams) =>
+    run(inputs.slice(m), after, false, run(inputs.slice(0, m), before).state)
+  const fridgeOnly = taught(crewCompressor('c-f', 120))
+  const withDehumidifier = taught(crewCompressor('c-f', 120), crewCompressor('c-a1', 205))
+
+  it('takes a charger of a compressor’s size a crew named half an hour before for that compressor', () => {
+    // from 12:30 the crew's dehumidifier of 205 W is in force: the charger of its size plugged in at 13:00
+    // is followed as its run, raised once it holds longer than a compressor runs (not within minutes)
+    const raised = raises(answeredAt(30, wattsOnly(bike(205)), fridgeOnly, withDehumidifier))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeGreaterThanOrEqual(239 * MIN)
+  })
+
+  it('raises a charger of that size within minutes once the crew’s answer is undone', () => {
+    const r = answeredAt(30, wattsOnly(bike(205)), withDehumidifier, fridgeOnly)
+    raisedOnceWithin(r, plugged, 15)
+  })
+
+  it('keeps what it worked out in memory from reading to reading, and out of the persisted state', () => {
+    const inputs = wattsOnly()
+    const r = run(inputs.slice(0, -1), withDehumidifier)
+    const kept = r.state.taughtInForce
+    expect(kept?.params).toBe(withDehumidifier)
+    // nothing changed: the next reading uses it as it is
+    expect(run(inputs.slice(-1), withDehumidifier, false, r.state).state.taughtInForce).toBe(kept)
+    expect(JSON.parse(JSON.stringify(r.state))).not.toHaveProperty('taughtInForce')
+  })
+
+  it('hands a crew’s answer over to the circuit’s own compressors once it learns the second of them', () => {
+    // the crew's 360 W was a dehumidifier's run and a fridge's together; the circuit had seen the
+    // dehumidifier run once (no compressor of its own yet, an unplugged charger's step may look so), and
+    // learns it at 13:40 from its second run (its signatures change). The fridge runs from 14:00, the
+    // 350 W charger is plugged in at 14:15: what arrived is neither of them nor both, and is raised
+    const both = taught(crewCompressor('c-both', 360))
+    const fridge = learnedSignature({ id: 'fridge', levelW: 130 })
+    const onceSeen = learnedSignature({ id: 'dehumidifier', levelW: 230, count: 1 })
+    const fridgeRun = spans('fridge', T0, 130, 0.7, 15, [[120, 160]])
+    const at = T0 + 135 * MIN
+    const inputs = wattsOnly(fridgeRun, bike(350, at))
+    const before = run(inputs.slice(0, 100), both, false, knowing(onceSeen, fridge)).state
+    const learned = before.normal!.signatures.map((x) => (x.id === 'dehumidifier' ? { ...x, count: 2 } : x))
+    const r = run(inputs.slice(100), both, false, {
+      ...before,
+      normal: { ...before.normal!, signatures: learned },
+    })
+    raisedOnceWithin(r, at, 15)
   })
 })

@@ -4,8 +4,21 @@
 // circuit-under-load 4@01-19: a 186 W lithium charger under a 2 kW heater was raised after 66 min, at the
 // heater's third pause.
 import { describe, expect, it } from 'vitest'
+import { observe } from '../../alerts/stray-wire-classify.ts'
+import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
-import { charger, circuitSeries, local, MIN, raises, run, spans } from './stray-wire-support.ts'
+import { cleaningMachine } from '../../simulators/physics/loads.ts'
+import {
+  charger,
+  circuitSeries,
+  knowing,
+  learnedSignature,
+  local,
+  MIN,
+  raises,
+  run,
+  spans,
+} from './stray-wire-support.ts'
 
 describe('a rectifier charger plugged in under a heater that runs on', () => {
   // a 2 kW heater on from 20:10 for two hours without a pause; readings average 3 instants a minute
@@ -63,6 +76,70 @@ describe('a rectifier charger plugged in under a heater that runs on', () => {
     const dehumidifier = spans('dehumidifier', t0, 234, 0.79, 18, [[0, 150]])
     const r = run(circuitSeries([dehumidifier, shortHeater, cleaner], { fromMs: t0, minutes: 150 }))
     expect(raises(r)).toEqual([])
+  })
+
+  it('raises nothing for a charger unplugged minutes after its step, the heater then switched off for a floor cleaner', () => {
+    // the charger's step is seen on the heater and followed by its harmonic current; three minutes on it is
+    // unplugged (no charging session: not confirmed), and the heater is switched off as a floor cleaner
+    // starts. The cleaner's motor carries harmonic current of its own, about the charger's beside the
+    // element's: only its watts, not the heater's, tell that the heater the charger stood under is gone
+    // (alerts/stray-wire-evidence.ts hiddenChargerShows: the same heater within 8 % of its watts)
+    const brief = spans('charger', t0, 250, 0.6, 90, [[30.3, 33.3]])
+    const heaterTill34 = spans('electric-heater', t0, 2000, 1, 2, [[10, 34]])
+    const cleaner = cleaningMachine({
+      startMs: t0 + 34 * MIN,
+      durationMin: 40,
+      powerW: 1100,
+      powerFactor: 0.85,
+      thdPct: 25,
+      seed: 3,
+    })
+    const inputs = [
+      ...circuitSeries([heaterTill34, brief, cleaner], { fromMs: t0, minutes: 120, samples: 3 }),
+    ]
+    // its step was seen on the heater, which it is followed under
+    expect(run(inputs.slice(0, 33)).state.candidate?.underHeater?.w).toBeGreaterThan(1900)
+    expect(raises(run(inputs))).toEqual([])
+  })
+
+  it('raises nothing when LED banks lit at dusk under it, and taken for the lights, are left when it goes off', () => {
+    // the circuit knows its banks (lit from about 20:25 every night): a step of theirs on the heater is
+    // followed as a candidate, matched to them and taken into the background. The level from before the
+    // heater must hold them too, or when the heater goes off at 21:30 they are new since it came on, and
+    // raised as a charger plugged in at 20:10 (development circuit-led-stray 207)
+    const heaterTill90 = spans('electric-heater', t0, 2000, 1, 2, [[10, 90]])
+    const banks = spans('led-banks', t0, 120, 0.55, 120, [[29.2, 150]])
+    const lights = learnedSignature({
+      id: 'banks',
+      kind: 'lights',
+      levelW: 111,
+      harmonicRatio: 1.35,
+      window: { fromMin: 20 * 60 + 25, toMin: 23 * 60 },
+      lastTs: t0 - 24 * 60 * MIN,
+    })
+    const inputs = circuitSeries([heaterTill90, banks], { fromMs: t0, minutes: 150, samples: 3 })
+    const r = run(inputs, undefined, false, knowing(lights))
+    expect(raises(r)).toEqual([])
+    // taken for the banks while the heater ran, not only left alone when it went off
+    const matched = r.state.normal!.signatures.find((x) => x.id === 'banks')!.lastMatchTs!
+    expect(matched).toBeLessThan(t0 + 90 * MIN)
+  })
+
+  it('raises nothing for LED banks at dusk whose switching on an averaging meter split over two readings', () => {
+    // banks of 120 W switched on at 20:29:54 on a meter averaging four instants a minute: the 20:30 reading
+    // holds a quarter of them, 20:31 the rest. Measured from before the split, the step is a rectifier's
+    // of a charger's size; the reading before it did not stand (its harmonic current had risen past the
+    // element's noise), so it is no step on a steady heater. Kept on, they would be followed by their
+    // harmonic current as a charger under the heater and raised within minutes
+    const banks = spans('led-banks', t0, 120, 0.55, 120, [[29.9, 150]])
+    // the series ends before the heater goes off at 22:10 (what the banks leave then is another matter)
+    const inputs = [...circuitSeries([heater, banks], { fromMs: t0, minutes: 120, samples: 4 })]
+    // the split reading: its watts within the element's 4 % of the one before, its harmonic current not
+    // within the element's 25 VA (what the guard tells apart; the watts alone would let it through)
+    const [before, split] = [inputs[29]!, inputs[30]!].map((x) => observe(x, DEFAULT_STRAY_WIRE_PARAMS))
+    expect(split!.unexplainedW - before!.unexplainedW).toBeLessThan(0.04 * before!.unexplainedW)
+    expect(split!.harmonicVA! - before!.harmonicVA!).toBeGreaterThan(25)
+    expect(raises(run(inputs))).toEqual([])
   })
 
   it('raises nothing for the same heater without the charger', () => {

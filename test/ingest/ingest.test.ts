@@ -176,6 +176,36 @@ describe('startIngest with the real spool and a real InfluxDB', () => {
     ])
   })
 
+  it('stores and commits what follows a message set aside when the rejected-message listener throws', async () => {
+    // the service tells the demo's terminal reminder of each message set aside: should that listener
+    // throw, ingest counts the message and goes on with the next one
+    const influx = await newDb('listener')
+    const { dir, writer, reader } = await newSpool()
+    const ingest = start({
+      spool: reader,
+      directory: memoryDirectory([device('circ-8', 'circuit-monitor')]),
+      influx,
+      log: silentLog,
+      metrics: new Registry(),
+      config: config(dir),
+      onRejected: () => {
+        throw new Error('terminal gone')
+      },
+    })
+    const t0 = Date.now() - 1000
+    await append(writer, 'devices/circ-8/telemetry', '{"broken')
+    for (let i = 0; i < 3; i++) await append(writer, 'devices/circ-8/telemetry', circuitReading(t0 + i, i, i))
+    await append(writer, 'devices/circ-8/telemetry', '{"broken again')
+    await until(
+      () =>
+        reader.backlogBytes() === 0 &&
+        JSON.stringify(ingest.stats().committed) === JSON.stringify(reader.checkpoint()),
+    )
+    expect(ingest.stats()).toMatchObject({ rejected: 2, byType: { telemetry: 3 } })
+    expect(ingest.health().ok).toBe(true)
+    expect(await count(influx, 'SELECT COUNT("powerW") FROM circuit')).toBe(3)
+  })
+
   it('picks up a newly provisioned device within the cache TTL without a lookup per message', async () => {
     const influx = await newDb('provision')
     const { dir, writer, reader } = await newSpool()

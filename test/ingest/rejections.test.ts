@@ -58,6 +58,25 @@ describe('createRejectionTracker', () => {
     expect(seen).toEqual([1, 2, 3])
   })
 
+  it('goes on counting when its listener throws, and logs that once', async () => {
+    const { log, lines } = capture()
+    const tracker = createRejectionTracker({
+      log,
+      metrics: createIngestMetrics(new Registry()),
+      now: () => 0,
+      onRecord: () => {
+        throw new Error('terminal gone')
+      },
+    })
+    for (let i = 0; i < 3; i++) tracker.record('dev-1', 'invalid_json', 'x', Buffer.from('{'))
+    expect(tracker.total()).toBe(3)
+    expect(tracker.byDevice()['dev-1']).toMatchObject({ total: 3 })
+    await flushLogs()
+    const failed = lines.filter((l) => String(l.msg).startsWith('rejected-message listener failed'))
+    expect(failed).toHaveLength(1)
+    expect(failed[0]).toMatchObject({ level: 50, err: { message: 'terminal gone' } })
+  })
+
   it('logs the payload at debug level', async () => {
     const { log, lines } = capture('debug')
     const tracker = createRejectionTracker({
