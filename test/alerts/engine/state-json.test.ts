@@ -1,13 +1,14 @@
-// The snapshots' rule-state JSON (alerts/state-json.ts): the text JSON.stringify writes, with a nested value
-// that is the same object as at the last snapshot not serialised again.
+// The snapshots' rule-state JSON (alerts/state-json.ts): the text JSON.stringify writes, with a large nested
+// value (a detector state) that is the same object as at the last snapshot not serialised again.
 import { describe, expect, it } from 'vitest'
 import { evaluateDevice } from '../../../alerts/rules/index.ts'
 import { createStateJson } from '../../../alerts/state-json.ts'
 import type { DeviceRuleState } from '../../../alerts/types.ts'
 import { circuit, device, MIN, settings } from '../rules/rules-support.ts'
 
-/** A nested value that counts how often it is serialised (JSON.stringify calls toJSON each time). */
+/** A detector-sized nested value (~1 KB of JSON) that counts how often it is serialised (JSON.stringify calls toJSON each time). */
 function counted(value: Record<string, unknown>) {
+  value.readings = Array.from({ length: 200 }, (_, i) => 180 + i)
   const c = {
     calls: 0,
     value: {
