@@ -14,6 +14,7 @@ import { comparePositions, type SpoolEntry, type SpoolPosition } from '../spool/
 import { type createSignalApplier, emptyOutbox, type Outbox } from './engine-apply.ts'
 import type { createDeviceLookup } from './engine-devices.ts'
 import type { EngineMetrics } from './engine-metrics.ts'
+import { createStateJson } from './state-json.ts'
 import type { AlertStore } from './store.ts'
 import type {
   DeviceRuleState,
@@ -96,9 +97,11 @@ export function createEngineBatches(deps: {
   const dirty = new Set<string>()
   let lastSnapshotAt = Date.now()
 
+  const stateJson = createStateJson()
   const writeSnapshot = () => {
-    for (const id of dirty) store.putRuleState(id, states.get(id)!)
+    for (const id of dirty) store.putRuleState(id, stateJson.json(states.get(id)!))
     if (dbPos) store.putPosition(dbPos)
+    stateJson.snapshotWritten()
   }
   const snapshotTaken = () => {
     dirty.clear()

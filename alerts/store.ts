@@ -308,8 +308,9 @@ export function createAlertStore(db: AlertsDb) {
       const rows = q.ruleStates.all() as { device_id: string; state: string }[]
       return new Map(rows.map((r) => [r.device_id, JSON.parse(r.state) as DeviceRuleState]))
     },
-    putRuleState(deviceId: string, state: DeviceRuleState): void {
-      q.putRuleState.run(deviceId, JSON.stringify(state))
+    /** `json`: the state as JSON (the engine's snapshots write it through alerts/state-json.ts) */
+    putRuleState(deviceId: string, json: string): void {
+      q.putRuleState.run(deviceId, json)
     },
     held(deviceId: string): RuleSignal[] {
       return (q.held.all(deviceId) as { signal: string }[]).map((r) => JSON.parse(r.signal) as RuleSignal)
