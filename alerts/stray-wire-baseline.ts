@@ -19,7 +19,7 @@ import {
   steadyBefore,
   YOUNG_READINGS,
 } from './stray-wire-evidence.ts'
-import { endWatchedRun } from './stray-wire-outlasted.ts'
+import { endWatchedRun, runEndedUnderAlert } from './stray-wire-outlasted.ts'
 import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Background tracking: a quiet reading pulls the baseline 20 % of the way (≈ 5 min time constant). */
@@ -253,8 +253,14 @@ function motorBesidePfc(
  * (started) under the heater: it leaves (joins) the background. Else the charger, still there, stands
  * over a background that holds a dehumidifier gone since, and the alert is cleared while the bike charges
  * on; or the dehumidifier back on stands in the excess and holds the alert open after the charger left.
+ * A run followed since before the raise is known to be in the background: its fall is its own even where
+ * it is of the alert's size.
  */
-export function compressorMovedUnderBig(s: StrayWireState, obs: Observation): boolean {
+export function compressorMovedUnderBig(
+  s: StrayWireState,
+  obs: Observation,
+  taught: readonly LoadSignature[] = [],
+): boolean {
   const alert = s.alert
   const before = alert?.beforeBig
   if (!alert || !before || before.h !== null || obs.harmonicVA !== null || obs.source !== 'circuit')
@@ -263,6 +269,12 @@ export function compressorMovedUnderBig(s: StrayWireState, obs: Observation): bo
   const own = ownLevel(s)
   const dW = obs.unexplainedW - from
   const w = Math.abs(dW)
+  // a run followed since before the raise ended under it, whatever the alert's own size: as when its step
+  // off is seen (runEndedUnderAlert), it takes its own watts out of the background (not timed: unseen)
+  if (dW < 0 && runEndedUnderAlert(s, w, obs.ts, taught)) {
+    s.baselineW = Math.max(0, s.baselineW! + dW)
+    return true
+  }
   if (own === undefined || Math.abs(w - own) <= OWN_SIZE_SHARE * own) return false
   const moved = (s.normal?.signatures ?? []).some(
     (x) =>
@@ -415,6 +427,12 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
       s.baselineW = Math.max(0, s.baselineW! - fall)
       return
     }
+    // a run of the circuit's compressors followed since before the alert was raised stopped: its own
+    // level leaves the background, the alert's load stays (stray-wire-outlasted.ts)
+    if (steady && s.alert && runEndedUnderAlert(s, fall, obs.ts, params.feedback?.taught)) {
+      s.baselineW = Math.max(0, s.baselineW! - fall)
+      return
+    }
     // all that stood over the background left: the followed load (a charger unplugged in its taper may
     // be a lamp's or a fridge's size), never another load's
     if (Math.abs(fall - excess) <= Math.max(15, 0.15 * fall)) return
@@ -491,11 +509,11 @@ const OWN_SIZE_SHARE = 0.2
 const OWN_EXCESS_SHARE = 1.2
 
 /**
- * The followed load's own level: an alert's as its episode measured it after the first minutes, else its
- * peak; a candidate's, its step.
+ * The followed load's own level: an alert's as its episode measured it after the first minutes, else the
+ * level of the run it was followed as (raised when it outlasted it), else its peak; a candidate's, its step.
  */
 const ownLevel = (s: StrayWireState): number | undefined =>
-  s.alert ? (s.normal?.episode?.levelW ?? s.alert.peakW) : (s.candidate?.stepW ?? undefined)
+  s.alert ? (s.normal?.episode?.levelW ?? s.alert.levelW ?? s.alert.peakW) : (s.candidate?.stepW ?? undefined)
 
 export function updateBaseline(
   s: StrayWireState,

@@ -959,7 +959,7 @@ function trackAlert(
   if (!s.prevBig) alert.beforeBig = undefined
   // the heater or cleaner on top went off: a compressor that stopped or started under it moved the background
   const c =
-    s.prevBig && compressorMovedUnderBig(s, obs)
+    s.prevBig && compressorMovedUnderBig(s, obs, params.feedback?.taught)
       ? classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
       : seen
   const present = chargerStillThere(c, obs, alert, params)
@@ -1032,6 +1032,7 @@ function raiseOutlasted(
     lastPresentTs: obs.ts,
     absentSinceTs: null,
     pfc: true,
+    levelW,
   }
   const cand: Candidate = {
     onsetTs: watch.onsetTs,
@@ -1095,6 +1096,8 @@ function raiseSecond(
   const replacesOnsetTs = alert.onsetTs
   alert.onsetTs = second.onsetTs
   alert.raisedTs = obs.ts
+  // it stands for more than the load it was raised for at first
+  delete alert.levelW
   alert.severity = severity
   alert.lastPresentTs = obs.ts
   alert.absentSinceTs = null

@@ -344,5 +344,40 @@ export function endWatchedRun(n: CircuitNormal, w: RunWatch, ts: number): void {
   if (n.pending?.some(start)) n.pending = n.pending.filter((p) => !start(p))
 }
 
+/**
+ * Watts only, under an open alert: the circuit fell by the level of a run followed since before the alert
+ * was raised (the background holds it), within what that compressor's runs last. Its run ended: its motor
+ * stops at once, where a charger in constant current holds, so the fall is the compressor's even where the
+ * alert's load is of its size (a 133 W charger raised over a 130 W fridge's run that stood on it: taken for
+ * all that stood over the background, the charger's watts went with it and the alert was cleared while it
+ * drew on). The run is timed (where its step off was seen) and no longer followed; the caller takes the
+ * fall out of the background. Past its compressor's longest run a followed load may have ended unseen
+ * (under a heater): then the fall is not taken for it.
+ */
+export function runEndedUnderAlert(
+  s: StrayWireState,
+  fallW: number,
+  ts: number,
+  taught: readonly LoadSignature[] = [],
+): boolean {
+  const n = s.normal
+  if (!s.alert || !n?.watches) return false
+  const watch = n.watches.find((w) => {
+    const sig = n.signatures.find((x) => x.id === w.signatureId) ?? taught.find((x) => x.id === w.signatureId)
+    return (
+      sig !== undefined &&
+      near(fallW, w.levelW) &&
+      s.baselineW! >= w.levelW - HELD_MARGIN_W &&
+      (ts - w.onsetTs) / MIN <= outlastAfterMin(sig)
+    )
+  })
+  if (!watch) return false
+  endWatchedRun(n, watch, ts)
+  return true
+}
+
+/** The background holds a load's level give or take this, W (meter error, a compressor's creep). */
+const HELD_MARGIN_W = 20
+
 /** A run's start step was noted within this long of its onset (a step straddling two meter minutes). */
 const START_SLACK_MS = 2 * MIN

@@ -203,6 +203,12 @@ export interface ActiveAlert {
    * harmonic share alone. Optional: older states.
    */
   compressorsOff?: string[]
+  /**
+   * Raised as a load followed as a compressor's run that outlasted or faded (stray-wire-outlasted.ts): the
+   * level it was followed at, W, its own where no episode measured it (its peak rises with a compressor's
+   * run stepping on top of it). Optional: older states.
+   */
+  levelW?: number
 }
 
 /**

@@ -250,6 +250,18 @@ describe('an open alert on a watts-only meter while the circuit’s dehumidifier
     expect(cleared[0]!.ts).toBeGreaterThan(local('2026-01-05T22:20:00'))
   })
 
+  it('stays open when the dehumidifier stops under a heater beside a charger of its size, which charges on', () => {
+    // a 350 W charger unplugged at 22:40, early in its taper, while the dehumidifier is off: after the
+    // heater the circuit stands lower by the dehumidifier's 300 W, within a fifth of the alert's own level
+    // too, but the dehumidifier's run was followed since 18:00 and is within how long its runs last: its
+    // run ended under the heater (development circuit-mixed-basic 81@01-31: a 245 W charger cleared at
+    // 12:32 while it charged on to 17:50, a 208 W dehumidifier followed since 09:31 gone under a heater)
+    const cleared = clearsUnderHeater(350, 260)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts).toBeGreaterThan(local('2026-01-05T22:20:00'))
+    expect(cleared[0]!.ts).toBeLessThanOrEqual(local('2026-01-05T22:55:00'))
+  })
+
   it('clears a charger unplugged under the heater while the dehumidifier runs on', () => {
     // unplugged at 18:50 under the heater's first run, the dehumidifier (learned, 300 W) running: the
     // circuit stands lower after the heater by the charger's own level, not the dehumidifier's

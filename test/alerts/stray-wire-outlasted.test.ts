@@ -12,6 +12,7 @@ import { circuitReading } from '../../simulators/physics/meter.ts'
 import {
   charger,
   circuitSeries,
+  clears,
   cyclingCompressor,
   learnedSignature,
   local,
@@ -199,6 +200,48 @@ describe('detectStrayWire: a load that outlasts every run of the compressor it w
     // raised as having outlasted the dehumidifier's runs, before the dehumidifier came on again
     expect(late[0]!.evidence?.why.join('; ')).toMatch(/longer than any of its \d+ runs seen whole/)
     expect(late[0]!.ts).toBeLessThan(T0 + (plug + 95) * MIN)
+  })
+
+  it("keeps its alert open while the bike charges on, when the fridge's run that stood on it at the raise stops", () => {
+    // the bike of the first case, this time unplugged as its taper ends. A run of the fridge stands on it
+    // when it is raised: that run, followed since it came on, is in the background then. When it stops,
+    // its own watts leave the background, the bike's stay (it was cleared 10 min later while the bike drew
+    // 133 W, and not raised again: a crew stands down). The fridge's later runs step on top of the open
+    // alert at the bike's size: the bike's own level stays the run's it was followed as (not its peak with
+    // a fridge on it), so none is taken into the background and its stop for the bike's going.
+    // The days on which the browser test saw it (its readings' noise follows the clock):
+    const from = local('2025-12-03T08:00:00')
+    const plugged = local('2025-12-04T19:25:00')
+    const bike = chargerSession(
+      charger(plugged, {
+        chemistry: 'lithium',
+        ccPowerW: 133,
+        ccRise: 0.02,
+        ccMin: 300,
+        taperMin: 60,
+        totalMin: 360,
+      }),
+    )
+    // the fridge of the console's browser test (test/console/stray-wire-evidence.test.ts)
+    const fridgeOf = cyclingCompressor('fridge', from - 60 * MIN, from + 80 * 60 * MIN, 130, 33)
+    const minutes = (plugged - from) / MIN + 420
+    const r = run(
+      circuitSeries([fridgeOf, bike], { fromMs: from, minutes, waveform: false }),
+      undefined,
+      true,
+    )
+    const raised = raises(r).filter((v) => v.ts >= plugged)
+    expect(raised).toHaveLength(1)
+    const at = raised[0]!.ts
+    expect(fridgeOf.at(at).powerW, 'a fridge run stands on the bike at the raise').toBeGreaterThan(100)
+    // the fridge stops while the bike still draws its plateau
+    const stops = Array.from({ length: 60 }, (_, m) => at + m * MIN).find((t) => fridgeOf.at(t).powerW === 0)!
+    expect(bike.at(stops).powerW).toBeGreaterThan(120)
+    const cleared = clears(r).filter((v) => v.ts > at)
+    expect(cleared.length).toBeGreaterThan(0)
+    // open through its plateau (300 min) and into its taper, cleared by the time it is unplugged
+    expect(cleared[0]!.ts).toBeGreaterThan(plugged + 310 * MIN)
+    expect(cleared[0]!.ts).toBeLessThanOrEqual(plugged + 375 * MIN)
   })
 
   it('judges no run length from fewer than eight runs seen whole: only past any compressor’s run', () => {
