@@ -1,0 +1,215 @@
+// Chargers that arrived while another load moved: in the minute another load left (its harmonic current
+// came without its watts; its reactive current told an active-PFC charger from the motor that left), as a
+// step from the last reading where the background went stale, on top of a heater's element that still
+// runs, or under a heater or cleaner that just went off (the step over the reading before it came on).
+import { backgroundHolds } from './stray-wire-baseline.ts'
+import { recurringCompressor } from './stray-wire-circuit-normal.ts'
+import {
+  type Classified,
+  classify,
+  MAX_HARMONIC_RATIO,
+  MOTOR_MIN_VAR_PER_W,
+  type Observation,
+  PFC_MAX_HARMONIC_RATIO,
+} from './stray-wire-classify.ts'
+import { ELEMENT_HOLD_SHARE, MIN_MASKING_LOAD_W } from './stray-wire-evidence.ts'
+import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
+
+/** Harmonic VA a rectifier charger adds at least (≥ 120 W at ≥ 0.6 VA per W), less meter margin. */
+const SWAP_MIN_VA = 60
+
+/**
+ * A charger's harmonic current arrived without its watts: another load of about its size left in the
+ * same minutes (a dehumidifier stopping as it was plugged in, or both under a cleaner that just went).
+ * The load that left is one whose step up was seen and whose step down was not; with it taken out of
+ * the background, what is left is charger-sized and charger-shaped. Only where the meter reports THD:
+ * by watts alone nothing arrived.
+ */
+export function chargerSwappedIn(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): boolean {
+  if (obs.source !== 'circuit' || c.excessVA === null || c.excessVA < SWAP_MIN_VA) return false
+  // one load arriving alone explains harmonic VA up to what the most distorted one (LED drivers
+  // without PFC) carries per W of its own: more than that, and watts went somewhere else
+  if (c.excessVA <= MAX_HARMONIC_RATIO * Math.max(0, c.excessW) + SWAP_MIN_VA / 2) return false
+  // and it arrived now: since the last reading, or since before the cleaner or heater that just went (its
+  // background's, when a candidate at the time kept that level from being noted)
+  const beforeH = s.prevBig ? (s.preBigH ?? s.baselineH) : s.prevH
+  if (beforeH === null || beforeH === undefined || obs.harmonicVA! - beforeH < SWAP_MIN_VA) return false
+  const pending = s.normal?.pending ?? []
+  for (let i = pending.length - 1; i >= 0; i--) {
+    const p = pending[i]!
+    const newW = c.excessW + p.w
+    const newH = c.excessVA + Math.max(0, p.h ?? 0)
+    if (newW < params.minStepW || newW > params.maxChargerW) continue
+    if (newH < params.minHarmonicRatio * newW) continue
+    if (s.baselineW! - p.w < -(obs.toleranceW + 10)) continue
+    s.baselineW = Math.max(0, s.baselineW! - p.w)
+    s.baselineH = Math.max(0, s.baselineH - Math.max(0, p.h ?? 0))
+    s.normal!.pending = pending.filter((_, k) => k !== i)
+    return true
+  }
+  return false
+}
+
+/** An active-PFC charger's input, at PF 0.98 */
+const PFC_VAR_PER_W = 0.2
+/** Reactive VA a compressor's motor takes with it when it stops, at least, less meter margin. */
+const SWAP_MIN_VAR = 60
+/** and at most this much (a small fridge's motor, PF ~0.6) */
+const MOTOR_VAR_PER_W_MAX = 1.5
+
+/**
+ * An active-PFC charger plugged in as one of the circuit's compressors stopped (in the same minute, or
+ * under a heater or cleaner that just went): the watts barely moved, so the excess is no step, but the
+ * motor's reactive current left (a charger with PFC draws almost none, domain.md) and so did the
+ * compressor's harmonic share. With the compressor, as learned, taken out of the background, what is
+ * left over it is an active-PFC charger's size and waveform. Only where the meter reports PF and THD.
+ * Returns the background without the compressor.
+ */
+export function pfcSwappedIn(
+  s: StrayWireState,
+  obs: Observation,
+  params: StrayWireParams,
+): { w: number; h: number; q: number } | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || obs.reactiveVA === null) return
+  const beforeQ = s.prevBig ? (s.preBigQ ?? s.baselineQ) : s.prevQ
+  if (beforeQ === null || beforeQ === undefined) return
+  const fallQ = beforeQ - obs.reactiveVA
+  // more than a reactive meter's noise at a few hundred W; and the background stood where it was
+  if (fallQ < SWAP_MIN_VAR || (!s.prevBig && (s.otherRun ?? 0) > 0)) return
+  // a reading whose reactive current the meter's PF rounds to nothing (beside distorted loads) says nothing
+  if (obs.reactiveVA <= 0) return
+  const minW = params.minPfcStepW ?? params.minStepW
+  const learned = (s.normal?.signatures ?? []).filter(recurringCompressor)
+  // one of them stopping, with no more than a lamp arriving, says it as well: a motor that could draw the
+  // reactive current that went, and whose watts leave no charger's over the background without it
+  const stoppedAlone = learned.some(
+    (x) =>
+      fallQ <= MOTOR_VAR_PER_W_MAX * x.levelW &&
+      fallQ >= MOTOR_MIN_VAR_PER_W * x.levelW - SWAP_MIN_VAR &&
+      obs.unexplainedW - (s.baselineW! - x.levelW) < minW,
+  )
+  if (stoppedAlone) return
+  // nor does a load seen arriving and not yet leaving (a fridge not learned yet) of the fall's watts
+  const beforeW = s.prevBig ? (s.preBigW ?? s.baselineW!) : s.prevW
+  const fallW = beforeW === null ? 0 : beforeW - obs.unexplainedW
+  if (
+    fallW >= minW / 2 &&
+    (s.normal?.pending ?? []).some((p) => Math.abs(p.w - fallW) <= Math.max(15, 0.15 * p.w))
+  )
+    return
+  // the largest compressor that leaves a charger explains the most of the reactive current that went
+  let best: { w: number; h: number; q: number } | undefined
+  let bestW = 0
+  for (const x of learned) {
+    // a motor's own harmonic share (a lamp taken for a compressor carries almost none)
+    if (x.harmonicRatio === null || x.harmonicRatio < 0.1) continue
+    // the background held the motor's watts
+    if (!backgroundHolds(s, x.levelW)) continue
+    const w = Math.max(0, s.baselineW! - x.levelW)
+    const h = Math.max(0, s.baselineH - x.harmonicRatio * x.levelW)
+    const excessW = obs.unexplainedW - w
+    if (excessW < minW || excessW > params.maxChargerW) continue
+    // the motor's reactive current went, less the little an active-PFC input brings
+    if (fallQ < MOTOR_MIN_VAR_PER_W * x.levelW - PFC_VAR_PER_W * excessW) continue
+    // no more harmonic current than an active-PFC input carries
+    if (obs.harmonicVA - h > PFC_MAX_HARMONIC_RATIO * excessW) continue
+    if (x.levelW <= bestW) continue
+    best = { w, h, q: Math.max(0, (s.baselineQ ?? 0) - fallQ) }
+    bestW = x.levelW
+  }
+  return best
+}
+
+/**
+ * A rectifier's step over the reading just before it, where the excess over the background says
+ * otherwise: the background missed a load that arrived under a heater or a minute earlier (its watts
+ * dilute the excess's harmonic share, or the step no longer carries most of the excess). Harmonic
+ * current adds across loads, so the step's own harmonic VA per W is the charger's. Only outside a big
+ * load, where the meter reports THD; not for an undistorted step (an active-PFC charger is told by its
+ * step over a background it must fit, nothing else vouches for it). A step an averaging meter split over
+ * two readings is measured from the partial one: smaller, never a different load's.
+ */
+export function chargerStepFromLast(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): Classified | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || c.cls === 'big' || c.cls === 'quiet') return
+  if (s.prevBig || s.prevW === null || s.prevH === null) return
+  const step = classify(obs, s.prevW, s.prevH, params, s.prevQ ?? 0)
+  return step.cls === 'charger' && !step.pfc && step.excessW <= params.maxChargerW ? step : undefined
+}
+
+/** Harmonic VA per W an element carries at most: the supply's voltage distortion (a motor's brushes: far more). */
+const ELEMENT_H_PER_W = 0.06
+
+/**
+ * A rectifier charger's step on top of a heater that has run steady for two readings: the element holds
+ * its watts within a few %, and carries only the supply's distortion, so the rise by a charger's watts
+ * and harmonic current at once is a load of its own plugged in under it (domain.md: its step shows in
+ * real power, its harmonic current adds). A cleaner's motor swings by ±12 % and carries harmonic current
+ * of its own: no step on it is trusted. Undistorted steps are left to the heater's going off
+ * (stray-wire-under-heater.ts): an element's swing is undistorted too.
+ */
+export function chargerStepOnHeater(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): Classified | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || c.cls !== 'big') return
+  if (!s.prevBig || !s.prev2Big || s.prevW === null || s.prev2W === null || s.prevH === null) return
+  if (s.prev2H === null || s.prev2H === undefined) return
+  // the reading before stood (watts and harmonic current): no part of a load that an averaging meter split
+  // over two readings (LED banks switching on at dusk), whose rest this step would be
+  if (Math.abs(s.prevW - s.prev2W) > ELEMENT_HOLD_SHARE * s.prevW) return
+  if (Math.abs(s.prevH - s.prev2H) > ELEMENT_H_NOISE_VA) return
+  const bigW = s.prevW - s.baselineW!
+  if (bigW < MIN_MASKING_LOAD_W || s.prevH - s.baselineH > ELEMENT_H_PER_W * bigW) return
+  // over the lower of the two: a charger's step split by an averaging meter may have begun, within the
+  // element's noise, in the reading before
+  const lower = s.prev2W < s.prevW
+  const step = lower
+    ? classify(obs, s.prev2W, s.prev2H, params, s.prevQ ?? 0)
+    : classify(obs, s.prevW, s.prevH, params, s.prevQ ?? 0)
+  if (step.cls !== 'charger' || step.pfc || step.excessW > params.maxChargerW) return
+  // a rectifier's harmonic share beyond what the element's own moves by (a motor starting under it, a
+  // fridge's, carries less): the step's share is measured over the element's noise. Far more than any
+  // charger carries per W is no load stepping on: the heater went off as a cleaner's motor came on in
+  // the same minute, their watts nearly even (development circuit-mixed-quiet 87@01-16)
+  const h = step.excessVA!
+  const ownShare = h >= params.minHarmonicRatio * step.excessW + ELEMENT_H_NOISE_VA
+  return ownShare && h <= MAX_HARMONIC_RATIO * step.excessW + ELEMENT_H_NOISE_VA ? step : undefined
+}
+
+/** Harmonic VA an element's reading moves by from minute to minute (the supply's distortion varies). */
+const ELEMENT_H_NOISE_VA = 25
+
+/**
+ * A big load just went off and the step over the reading just before it came on is a charger, where the
+ * excess over the background is no charger, or the background missed what stood then: lights switched
+ * on between its runs without being taken in, and their watts and harmonic current blur what arrived
+ * under it (banks of low-PF LEDs and an active-PFC charger together pass for neither).
+ */
+export function chargerUnderBigLoad(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): Classified | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || !s.prevBig) return
+  if (s.preBigW === null || s.preBigW === undefined || s.preBigH === null || s.preBigH === undefined) return
+  // a standing level, not a minute a pausing cleaner left partly in
+  if (!s.preBigSteady) return
+  // where the background held what stood before, the excess over it tells as well
+  const missed = s.preBigW - s.baselineW! >= params.quietW
+  if (c.cls !== 'other' && c.cls !== 'quiet' && !(c.cls === 'charger' && missed)) return
+  const step = classify(obs, s.preBigW, s.preBigH, params, s.preBigQ ?? s.baselineQ ?? 0)
+  return step.cls === 'charger' && step.excessW <= params.maxChargerW ? step : undefined
+}
