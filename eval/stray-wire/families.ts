@@ -18,7 +18,7 @@ import {
 } from '../../simulators/index.ts'
 import { compressors, duskLedBanks, loadsRunningAtStart } from './field-loads.ts'
 import { EVAL_EPOCH_MS, type EvalRanges, isGap, MIN, type Scenario, samplesFor } from './scenario.ts'
-import { cleaningRounds, gapModel, heaterEpisodes, strayChargers } from './schedules.ts'
+import { cleaningRounds, gapModel, heaterEpisodes, ownCharger, strayChargers } from './schedules.ts'
 
 const DAY = 1440 * MIN
 const UTC8 = 480
@@ -37,6 +37,8 @@ interface CircuitMix {
   compressor?: boolean
   /** Every stray session begins while a heater or cleaner runs. */
   underLoad?: boolean
+  /** One resident's own charger, its sessions often unplugged in CC (schedules.ts `ownCharger`). */
+  ownCharger?: boolean
 }
 
 interface ShedMix {
@@ -95,6 +97,27 @@ export const CIRCUIT_FAMILIES: Record<string, CircuitMix> = {
     ledBanks: true,
     compressor: true,
   },
+  // a charger unplugged before its taper, then back at its own level on later days
+  'circuit-unplugged-early': {
+    stray: 0.85,
+    cleaning: true,
+    heater: true,
+    waveform: true,
+    pfc: 0.3,
+    ledBanks: true,
+    compressor: true,
+    ownCharger: true,
+  },
+  'circuit-unplugged-early-basic': {
+    stray: 0.85,
+    cleaning: true,
+    heater: true,
+    waveform: false,
+    pfc: 0.3,
+    ledBanks: true,
+    compressor: true,
+    ownCharger: true,
+  },
 }
 
 export const SHED_FAMILIES: Record<string, ShedMix> = {
@@ -106,7 +129,8 @@ export const SHED_FAMILIES: Record<string, ShedMix> = {
 export const FAMILIES = [...Object.keys(CIRCUIT_FAMILIES), ...Object.keys(SHED_FAMILIES)]
 
 /** Families by what the detector gets to see: watts with PF/THD, watts only, or a shed residual. */
-const isField = (m: CircuitMix): boolean => !!(m.pfc || m.ledBanks || m.compressor || m.underLoad)
+const isField = (m: CircuitMix): boolean =>
+  !!(m.pfc || m.ledBanks || m.compressor || m.underLoad || m.ownCharger)
 
 export const FAMILY_GROUPS: Record<string, string[]> = {
   'circuits, PF+THD': Object.keys(CIRCUIT_FAMILIES).filter(
@@ -141,7 +165,9 @@ export function circuitScenario(family: string, seed: number, days: number, rang
   if (!mix) throw new RangeError(`unknown circuit family ${family}`)
   const rng = rngFor('circuit', family, seed)
   const startMs = EVAL_EPOCH_MS + intBetween(rng, 0, 30) * DAY
-  const stray = strayChargers(rng, startMs, days, mix.stray, ranges.charger, ranges.eveningShare, mix.pfc)
+  const stray = mix.ownCharger
+    ? ownCharger(rng, startMs, days, mix.stray, ranges, mix.pfc)
+    : strayChargers(rng, startMs, days, mix.stray, ranges.charger, ranges.eveningShare, mix.pfc)
   const loads: LoadModel[] = [lighting(rng, ranges), ...stray.loads]
   if (chance(rng, 0.3)) loads.push(lighting(rng, ranges))
   if (mix.cleaning) loads.push(...cleaningRounds(rng, startMs, days, ranges))

@@ -59,6 +59,14 @@ export interface EvalRanges {
   /** Compressors: a basement dehumidifier's and a fridge's running power, W. */
   dehumidifierW: readonly [number, number]
   fridgeW: readonly [number, number]
+  /**
+   * A resident's own charger, night after night (circuit-unplugged-early): the share of its sessions
+   * unplugged in constant current, minutes from plug-in to that unplug, and how far its CC level moves
+   * from one session to the next (fraction either way).
+   */
+  unpluggedShare: number
+  unpluggedAfterMin: readonly [number, number]
+  ownChargerSpread: number
 }
 
 export const DEV_RANGES: EvalRanges = {
@@ -81,6 +89,9 @@ export const DEV_RANGES: EvalRanges = {
   duskMinuteOfDay: [17 * 60, 18 * 60 + 30],
   dehumidifierW: [180, 300],
   fridgeW: [70, 150],
+  unpluggedShare: 0.5,
+  unpluggedAfterMin: [20, 90],
+  ownChargerSpread: 0.03,
 }
 
 /** How many instants the meters of scenario `seed` average over each reading. */
@@ -118,6 +129,9 @@ export const HELD_OUT_RANGES: EvalRanges = {
   duskMinuteOfDay: [16 * 60 + 30, 19 * 60],
   dehumidifierW: [160, 340],
   fridgeW: [60, 170],
+  unpluggedShare: 0.6,
+  unpluggedAfterMin: [15, 120],
+  ownChargerSpread: 0.04,
 }
 
 /** Local midnight (UTC+8) of a winter Monday, so heaters are in season. */

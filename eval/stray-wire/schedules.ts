@@ -1,6 +1,6 @@
 // Day-by-day schedules shared by circuit and shed scenarios: stray chargers, cleaners, heaters, gaps.
 
-import type { LoadModel } from '../../simulators/index.ts'
+import type { ChargerParams, LoadModel } from '../../simulators/index.ts'
 import {
   type ChargerRanges,
   chance,
@@ -51,6 +51,57 @@ export function strayChargers(
     const endTs = chargerLoadEndMs(params)
     labels.push({ startTs: start, endTs })
     freeFrom = params.startMs + params.totalMin * MIN + 30 * MIN
+  }
+  return { loads, labels }
+}
+
+/**
+ * One resident's own charger on most days, often unplugged before its taper: plugged in on getting up
+ * and unplugged on leaving for work, or topped up in the evening until the bike is "full enough". Such a
+ * session is a flat step on and a step off some 20–90 min later (`unpluggedAfterMin`), no taper: by its
+ * shape a compressor's run. The same charger comes back on later days at its own level: its CC current is fixed, so its input
+ * power moves only with the pack's voltage at plug-in (a fuller pack starts higher, P = U·I) and the
+ * mains, a few % (`ownChargerSpread`). A fuller pack also spends less time in CC before its taper.
+ */
+export function ownCharger(
+  rng: Rng,
+  startMs: number,
+  days: number,
+  perDay: number,
+  ranges: EvalRanges,
+  pfcShare = 0,
+): StraySchedule {
+  const own = randomChargerParams(rng, startMs, ranges.charger, pfcShare > 0 && chance(rng, pfcShare))
+  const loads: LoadModel[] = []
+  const labels: SessionLabel[] = []
+  let freeFrom = startMs
+  for (let d = 0; d < days; d++) {
+    if (!chance(rng, perDay)) continue
+    const cut = chance(rng, ranges.unpluggedShare)
+    const morning = cut && chance(rng, 0.4)
+    const minute = morning
+      ? Math.floor(uniform(rng, 6 * 60, 8.5 * 60))
+      : sampleChargerStartMinuteOfDay(rng, ranges.eveningShare)
+    // an evening start after midnight belongs to the same night
+    const dayOffset = minute < 6 * 60 && chance(rng, 0.5) ? DAY : 0
+    const start = startMs + d * DAY + dayOffset + minute * MIN + Math.floor(uniform(rng, 0, 59)) * 1000
+    const ccMin = own.ccMin * uniform(rng, 0.5, 1)
+    const params: ChargerParams = {
+      ...own,
+      startMs: start,
+      ccPowerW: own.ccPowerW * (1 + uniform(rng, -ranges.ownChargerSpread, ranges.ownChargerSpread)),
+      ccMin,
+      // unplugged in CC, or left to taper and float (or cut off) as its full sessions are
+      totalMin: cut
+        ? Math.min(ccMin, uniform(rng, ...ranges.unpluggedAfterMin))
+        : own.totalMin - own.ccMin + ccMin,
+      seed: Math.floor(rng() * 2 ** 32),
+    }
+    // the detector clears 10 min after the load goes; the bike comes back later than that
+    if (start < freeFrom || start > startMs + days * DAY - 45 * MIN) continue
+    loads.push(chargerSession(params))
+    labels.push({ startTs: start, endTs: chargerLoadEndMs(params) })
+    freeFrom = start + params.totalMin * MIN + 30 * MIN
   }
   return { loads, labels }
 }
