@@ -1048,7 +1048,7 @@ export function matchSignature(
  * its size plugged in within the off time is then followed as a run: raised once it holds past any
  * compressor's run, stray-wire-outlasted.ts.)
  */
-function ranAgain(s: LoadSignature, arrivedTs: number): boolean {
+export function ranAgain(s: LoadSignature, arrivedTs: number): boolean {
   if (s.count >= 2) return true
   const endTs = s.timedTs ?? s.lastTs
   return arrivedTs > endTs && arrivedTs - endTs <= COME_BACK_MS
@@ -1169,6 +1169,14 @@ export const RECURRING_RUNS = 2
 /** One of the circuit's own compressors, learned from its runs and seen run more than once. */
 export const recurringCompressor = (x: LoadSignature): boolean =>
   x.kind === 'compressor' && x.source === 'learned' && x.count >= RECURRING_RUNS
+
+/**
+ * A learned run stands for one of the circuit's own compressors in a load that arrived at `arrivedTs`:
+ * seen run twice, or seen once and back within a compressor's off time of that run's end (ranAgain: a
+ * charger unplugged does not come back at its level minutes later), as a single match takes it.
+ */
+export const knownRunAt = (x: LoadSignature, arrivedTs: number | undefined): boolean =>
+  x.count >= RECURRING_RUNS || (arrivedTs !== undefined && ranAgain(x, arrivedTs))
 
 /**
  * The circuit's own compressors, learned from their runs, account for a compressor a crew named: one of

@@ -700,6 +700,7 @@ function trackCandidate(
     s.baselineW!,
     params.feedback,
     hRatio === null ? s.normal!.watches : undefined,
+    cand.onsetTs,
   )
   const withLights = twoRuns
     ? undefined

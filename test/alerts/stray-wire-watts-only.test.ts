@@ -1230,3 +1230,47 @@ describe('detectStrayWire on a watts-only circuit: a flat load seen run once', (
     expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(10 * MIN)
   })
 })
+
+describe('detectStrayWire on a new watts-only meter: two compressors seen run once start together', () => {
+  // a fridge (110 W) and a dehumidifier (225 W), each seen run once whole this morning (its first run
+  // raised, as any flat step is by watts alone), start in the same minute 40 and 50 min after those runs
+  // ended: each came back at its size within a compressor's off time, as a single one is taken for its
+  // run then (development circuit-mixed-basic --new-meter #28@01-10T11:01, raised once each run counted once)
+  const t0 = local('2026-01-10T10:30:00')
+  const seenOnce = (id: string, levelW: number, endTs: number) =>
+    learnedSignature({
+      id,
+      levelW,
+      count: 1,
+      firstTs: endTs - 40 * MIN,
+      lastTs: endTs,
+      longestMin: 40,
+      timedRuns: 1,
+      timedTs: endTs,
+    })
+  const state = () =>
+    knowing(seenOnce('fridge', 110, t0 - 10 * MIN), seenOnce('dehumidifier', 225, t0 - 20 * MIN))
+  const lamp = scheduled('lamp', t0, 30, [[0, 600]])
+  const both: [number, number][] = [[30.5, 120]]
+
+  it('takes them for the two of them', () => {
+    const r = run(
+      wattsOnly(
+        [lamp, scheduled('fridge', t0, 110, both), scheduled('dehumidifier', t0, 225, both)],
+        t0,
+        180,
+      ),
+      undefined,
+      false,
+      state(),
+    )
+    expect(raises(r)).toEqual([])
+  })
+
+  it('still raises a charger of their sum plugged in hours after those runs, within 10 min', () => {
+    const plugged = t0 + 300.5 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 335, ccRise: 0.02 }))
+    const r = run(wattsOnly([lamp, bike], t0, 360), undefined, false, state())
+    raisedOnceWithin(r, plugged, 10)
+  })
+})
