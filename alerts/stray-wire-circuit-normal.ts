@@ -36,12 +36,21 @@ export interface LoadSignature {
    * (compressors, equipment).
    */
   window: { fromMin: number; toMin: number } | null
-  /** How often it was seen (learned) or matched since, and when last. */
+  /**
+   * How many of its runs were seen (learned, or matched as they arrived), each once, and when last. Lights
+   * run once a night.
+   */
   count: number
   firstTs: number
   lastTs: number
   /** When it last stood for a candidate: lights do so once a night. */
   lastMatchTs?: number
+  /**
+   * When the last run counted came on. One run is seen by up to three paths (taken for it as it arrives,
+   * followed to its end, paired from its step on and off): it counts once. Optional: signatures stored
+   * before it load (their next run counts).
+   */
+  runTs?: number
   /** The crew's alert this came from. */
   alertId?: string
   note?: string
@@ -581,7 +590,10 @@ function learnRun(
       (levelMatches(s, levelW, hRatio) || harmonicsMatchLights(s, levelW, hRatio)),
   )
   if (same) {
-    same.count += 1
+    if (!countedAlready(same, onTs, offTs)) {
+      same.count += 1
+      same.runTs = onTs
+    }
     same.lastTs = offTs
     // matched by harmonic current alone, its watts were blurred (a lamp in the same minutes): the level
     // and harmonic share the signature stands for stay as they were
@@ -613,6 +625,7 @@ function learnRun(
     count: 1,
     firstTs: onTs,
     lastTs: offTs,
+    runTs: onTs,
     ...(kind === 'compressor' ? { longestMin: Math.round(durMin), timedRuns: 1, timedTs: offTs } : {}),
     ...(kind === 'compressor' && motorQ(qRatio) ? { reactiveRatio: round2(qRatio), reactiveRuns: 1 } : {}),
   })
@@ -680,6 +693,18 @@ const SHORT_SHARE = 0.08
 
 /** Two ends of runs this close are one run's, seen twice. */
 const SAME_END_MS = 3 * MIN
+
+/**
+ * The run from `onTs` to `offTs` is the one `s` counted last: that one came on within it (or minutes
+ * before it, the step's settled reading being later than a candidate's first). One load does not come on
+ * again while it runs, and a compressor's next run comes on its run and rest later (10 min at least):
+ * it is the same run, seen by another path.
+ */
+const countedAlready = (s: LoadSignature, onTs: number, offTs: number): boolean =>
+  s.runTs !== undefined && s.runTs >= onTs - SAME_ONSET_MS && s.runTs < offTs
+
+/** A run's onset as two paths see it: a candidate's first reading, the step's settled one (meter minutes). */
+const SAME_ONSET_MS = 5 * MIN
 
 /** A run of this compressor seen whole, from its step on to its step off (the signature is a copy). */
 export function timeRun(s: LoadSignature, durMin: number, endTs: number): void {
@@ -1072,7 +1097,7 @@ export function matchSignature(
  * its size plugged in within the off time is then followed as a run: raised once it holds past any
  * compressor's run, stray-wire-outlasted.ts.)
  */
-function ranAgain(s: LoadSignature, arrivedTs: number): boolean {
+export function ranAgain(s: LoadSignature, arrivedTs: number): boolean {
   if (s.count >= 2) return true
   const endTs = s.timedTs ?? s.lastTs
   return arrivedTs > endTs && arrivedTs - endTs <= COME_BACK_MS
@@ -1195,6 +1220,14 @@ export const recurringCompressor = (x: LoadSignature): boolean =>
   x.kind === 'compressor' && x.source === 'learned' && x.count >= RECURRING_RUNS
 
 /**
+ * A learned run stands for one of the circuit's own compressors in a load that arrived at `arrivedTs`:
+ * seen run twice, or seen once and back within a compressor's off time of that run's end (ranAgain: a
+ * charger unplugged does not come back at its level minutes later), as a single match takes it.
+ */
+export const knownRunAt = (x: LoadSignature, arrivedTs: number | undefined): boolean =>
+  x.count >= RECURRING_RUNS || (arrivedTs !== undefined && ranAgain(x, arrivedTs))
+
+/**
  * The circuit's own compressors, learned from their runs, account for a compressor a crew named: one of
  * them is of its level, or two of them together are (a crew answers one alert, whose level may be a
  * fridge's run and a dehumidifier's together). Not one a crew undid (`forget`).
@@ -1252,15 +1285,23 @@ const PRE_WINDOW_MIN = 90
 const within = (m: number, from: number, to: number): boolean =>
   from <= to ? m > from && m <= to : m > from || m <= to
 
-/** The state is plain JSON handed from reading to reading: the matched signature is replaced, not edited. */
-export function noteMatch(n: CircuitNormal, s: LoadSignature, ts: number): void {
+/**
+ * `s` stood for a load that came on at `onsetTs`: one run of it, counted here as it arrives (its end,
+ * followed or paired from its steps, does not count it again: learnRun). The state is plain JSON handed
+ * from reading to reading: the matched signature is replaced, not edited.
+ */
+export function noteMatch(n: CircuitNormal, s: LoadSignature, ts: number, onsetTs: number): void {
   // crews' signatures live in the settings, not here: only when they last matched is kept
   if (s.source === 'crew') {
     n.crewMatchTs = { ...(n.crewMatchTs ?? {}), [s.id]: ts }
     return
   }
   n.signatures = n.signatures.map((x) =>
-    x === s ? { ...x, count: x.count + 1, lastTs: ts, lastMatchTs: ts } : x,
+    x !== s
+      ? x
+      : countedAlready(x, onsetTs, ts)
+        ? { ...x, lastTs: ts, lastMatchTs: ts }
+        : { ...x, count: x.count + 1, lastTs: ts, lastMatchTs: ts, runTs: onsetTs },
   )
 }
 

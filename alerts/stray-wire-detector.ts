@@ -430,7 +430,7 @@ function trackCandidate(
     // watts only: a load of a compressor's size stepped up on top of the candidate, which is one of the
     // circuit's known loads by its own step. That one is background now (followed to its end); the new
     // step is a candidate of its own, over the reading before it
-    noteMatch(s.normal!, before, obs.ts)
+    noteMatch(s.normal!, before, obs.ts, cand.onsetTs)
     watchRun(s, before, cand, cand.stepW!)
     s.baselineW = s.prevW!
     s.normal!.episode = null
@@ -738,6 +738,7 @@ function trackCandidate(
     s.baselineW!,
     params.feedback,
     hRatio === null ? s.normal!.watches : undefined,
+    cand.onsetTs,
   )
   const withLights = twoRuns
     ? undefined
@@ -795,13 +796,13 @@ function trackCandidate(
   const scheduled = switchedOnAtLightsHour(params, cand.onsetTs, nowW)
   if (known || byStep || lampLeft || swap || usual || pair || scheduled || run) {
     if (known) {
-      noteMatch(s.normal!, known, obs.ts)
+      noteMatch(s.normal!, known, obs.ts, cand.onsetTs)
       watchRun(s, known, cand, nowW)
     } else if (byStep) {
-      noteMatch(s.normal!, byStep, obs.ts)
+      noteMatch(s.normal!, byStep, obs.ts, cand.onsetTs)
       watchRun(s, byStep, cand, cand.stepW!)
     } else if (lampLeft) {
-      noteMatch(s.normal!, lampLeft.run, obs.ts)
+      noteMatch(s.normal!, lampLeft.run, obs.ts, cand.onsetTs)
       watchRun(s, lampLeft.run, cand, lampLeft.levelW)
     } else if (swap) {
       // the one that stopped left the background; the one that started is followed to its end
@@ -814,14 +815,14 @@ function trackCandidate(
         const rest = s.normal!.watches?.filter((w) => w !== swap.watch)
         s.normal!.watches = rest && rest.length > 0 ? rest : undefined
       }
-      noteMatch(s.normal!, swap.started, obs.ts)
+      noteMatch(s.normal!, swap.started, obs.ts, cand.onsetTs)
       watchRun(s, swap.started, cand, swap.started.levelW)
     } else if (withLights) {
       // the lights stand for one arrival a night, as when matched alone
-      noteMatch(s.normal!, withLights, obs.ts)
+      noteMatch(s.normal!, withLights, obs.ts, cand.onsetTs)
     } else if (lightsBy) {
-      noteMatch(s.normal!, lightsBy.lights, obs.ts)
-      noteMatch(s.normal!, lightsBy.compressor, obs.ts)
+      noteMatch(s.normal!, lightsBy.lights, obs.ts, cand.onsetTs)
+      noteMatch(s.normal!, lightsBy.compressor, obs.ts, cand.onsetTs)
       // the run is followed over a background that holds the lights
       const backgroundW = s.baselineW!
       s.baselineW = backgroundW + nowW - lightsBy.compressor.levelW

@@ -3,6 +3,7 @@
 // candidate that arrived as one of its runs. Matched before a charger-shaped load is raised.
 import {
   type CircuitNormal,
+  knownRunAt,
   LEVEL_SHARE,
   type LoadSignature,
   levelMatches,
@@ -33,13 +34,15 @@ export function explainedByKnownLoads(
   standingW: number,
   feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
   followed?: readonly RunWatch[],
+  /** When the load arrived: a compressor seen run once counts if it came back within its off time. */
+  arrivedTs?: number,
 ): boolean {
   const runs: LoadSignature[] = []
   const all = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
   for (const s of all) {
     if (s.kind === 'lights' || feedback?.forget.includes(s.id)) continue
     if (followed?.some((w) => w.signatureId === s.id)) continue
-    if (s.source === 'learned' && s.count < RECURRING_RUNS) continue
+    if (s.source === 'learned' && !knownRunAt(s, arrivedTs)) continue
     // a crew's answer names one alert's load at the level it was seen at, once (a fridge answered twice
     // over different backgrounds is two levels of one load): not one of two loads arriving together
     if (s.source === 'crew') continue
@@ -117,7 +120,7 @@ export function compressorWithLightsByWatts(
   feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
 ): { compressor: LoadSignature; lights: LoadSignature } | undefined {
   for (const a of n.signatures) {
-    if (a.kind !== 'compressor' || a.source !== 'learned' || a.count < RECURRING_RUNS) continue
+    if (a.kind !== 'compressor' || a.source !== 'learned' || !knownRunAt(a, arrivedTs)) continue
     if (a.harmonicRatio !== null || feedback?.forget.includes(a.id)) continue
     // one run at a time: a compressor followed as its run since before the arrival runs already
     if ((n.watches ?? []).some((w) => w.signatureId === a.id && w.onsetTs < arrivedTs)) continue

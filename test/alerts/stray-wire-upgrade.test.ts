@@ -51,13 +51,15 @@ function asPreviousVersion(s: StrayWireState): StrayWireState {
   delete old.bigLevel
   delete old.arrivedUnderBig
   delete old.prev2Big
-  // nor loads taken for a compressor followed to their end, nor its runs' lengths
+  // nor loads taken for a compressor followed to their end, nor its runs' lengths, nor when its last run
+  // counted came on
   if (old.normal) {
     delete old.normal.watches
     for (const sig of old.normal.signatures) {
       delete sig.longestMin
       delete sig.timedRuns
       delete sig.timedTs
+      delete sig.runTs
     }
   }
   return old

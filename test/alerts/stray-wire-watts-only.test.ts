@@ -2,7 +2,7 @@
 // meters whose minute readings show part of a load that switched mid-minute, and on chargers that
 // plugged in while a cleaner or heater hid the step.
 import { describe, expect, it } from 'vitest'
-import type { LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
+import { type LoadSignature, recurringCompressor } from '../../alerts/stray-wire-circuit-normal.ts'
 import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import {
   initialStrayWireState,
@@ -1188,5 +1188,89 @@ describe('detectStrayWire on a new watts-only meter: one of its compressors’ s
     const bike = chargerSession(charger(late, { chemistry: 'lithium', ccPowerW: 245, ccRise: 0.02 }))
     const r = run(wattsOnly([lamp, bike], t0, 260), undefined, false, seenOnce())
     raisedOnceWithin(r, late, 10)
+  })
+})
+
+describe('detectStrayWire on a watts-only circuit: a flat load seen run once', () => {
+  // 130 W, flat for 30 min from 11:00, off as a step: a fridge's run, or a charger unplugged before its
+  // taper. Raised (by watts alone a flat step is any charger's) and followed to its end as the alert, and
+  // paired from its step on and off: two paths saw the one run, and it counted twice, passing for one of
+  // the circuit's own compressors (seen run twice) with one run seen
+  const t0 = local('2026-01-05T10:00:00')
+  const first: [number, number] = [60, 90]
+  const sigOf = (r: ReturnType<typeof run>) =>
+    r.state.normal!.signatures.filter((x) => x.kind === 'compressor')
+
+  it('learns it as seen run once, not as one of the circuit’s compressors', () => {
+    const r = run(wattsOnly([scheduled('fridge', t0, 130, [first])], t0, 180))
+    const sigs = sigOf(r)
+    expect(sigs).toHaveLength(1)
+    expect(sigs[0]!.count).toBe(1)
+    expect(recurringCompressor(sigs[0]!)).toBe(false)
+  })
+
+  it('counts its second run once more, taken for it within a compressor’s off time', () => {
+    const r = run(wattsOnly([scheduled('fridge', t0, 130, [first, [140, 170]])], t0, 240))
+    const sigs = sigOf(r)
+    expect(sigs).toHaveLength(1)
+    expect(sigs[0]!.count).toBe(2)
+    expect(sigs[0]!.timedRuns).toBe(2)
+    expect(recurringCompressor(sigs[0]!)).toBe(true)
+    expect(raises(r).filter((v) => v.ts >= t0 + 140 * MIN)).toEqual([])
+  })
+
+  it('still raises a charger of its size plugged in four hours later, within 10 min', () => {
+    const plugged = t0 + 330 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 130, ccRise: 0.02 }))
+    const r = run(wattsOnly([scheduled('fridge', t0, 130, [first]), bike], t0, 420))
+    // seen run once, hours ago: no compressor of this circuit comes back so late (taken for one, it was
+    // followed as its run, raised at most once it outlasted any compressor's run)
+    const raised = raises(r).filter((v) => v.ts >= plugged)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(10 * MIN)
+  })
+})
+
+describe('detectStrayWire on a new watts-only meter: two compressors seen run once start together', () => {
+  // a fridge (110 W) and a dehumidifier (225 W), each seen run once whole this morning (its first run
+  // raised, as any flat step is by watts alone), start in the same minute 40 and 50 min after those runs
+  // ended: each came back at its size within a compressor's off time, as a single one is taken for its
+  // run then (development circuit-mixed-basic --new-meter #28@01-10T11:01, raised once each run counted once)
+  const t0 = local('2026-01-10T10:30:00')
+  const seenOnce = (id: string, levelW: number, endTs: number) =>
+    learnedSignature({
+      id,
+      levelW,
+      count: 1,
+      firstTs: endTs - 40 * MIN,
+      lastTs: endTs,
+      longestMin: 40,
+      timedRuns: 1,
+      timedTs: endTs,
+    })
+  const state = () =>
+    knowing(seenOnce('fridge', 110, t0 - 10 * MIN), seenOnce('dehumidifier', 225, t0 - 20 * MIN))
+  const lamp = scheduled('lamp', t0, 30, [[0, 600]])
+  const both: [number, number][] = [[30.5, 120]]
+
+  it('takes them for the two of them', () => {
+    const r = run(
+      wattsOnly(
+        [lamp, scheduled('fridge', t0, 110, both), scheduled('dehumidifier', t0, 225, both)],
+        t0,
+        180,
+      ),
+      undefined,
+      false,
+      state(),
+    )
+    expect(raises(r)).toEqual([])
+  })
+
+  it('still raises a charger of their sum plugged in hours after those runs, within 10 min', () => {
+    const plugged = t0 + 300.5 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 335, ccRise: 0.02 }))
+    const r = run(wattsOnly([lamp, bike], t0, 360), undefined, false, state())
+    raisedOnceWithin(r, plugged, 10)
   })
 })
