@@ -141,6 +141,11 @@ export interface PendingStep {
    * tangle inside lights already on, not a load switching on then. Optional, as `split`.
    */
   swapped?: boolean
+  /**
+   * Settled a reading later than a step takes (a motion lamp switching in the same minutes): only a
+   * compressor's run is learned from it. Optional, as `split`.
+   */
+  late?: boolean
 }
 
 export interface CircuitNormal {
@@ -154,6 +159,8 @@ export interface CircuitNormal {
   crewMatchTs?: Record<string, number>
   /** Readings in a row that moved since the last settled one. */
   moving?: number
+  /** The highest of those readings: a lamp lit for a minute inside a step shows above where it settled. */
+  movingMaxW?: number
   /** The last settled level and its harmonic VA: steps are measured from it. */
   stableW?: number
   stableH?: number | null
@@ -726,6 +733,10 @@ const STEP_MIN_W = 60
 /** The smallest step of LED banks learned by their harmonic current (one bank of the smallest fittings). */
 const LED_STEP_MIN_W = 25
 const STEP_MAX_W = 600
+/** Readings a step between two settled levels takes: one partial minute of an averaging meter, and the full. */
+const STEP_MAX_MOVING = 2
+/** Watts a lamp lit for part of a minute shows at least, over meter noise (lamps are 10–60 W). */
+const LAMP_MINUTE_MIN_W = 10
 /** Readings a bank-by-bank arrival of LED lights may take before it is settled (three banks, a lamp). */
 const PIECES_MAX_READINGS = 4
 const MAX_PENDING = 6
@@ -752,10 +763,12 @@ export function noteSteps(
   // a step is measured between two settled levels (an averaging meter's partial minute in between); a
   // change that took more minutes than that is a fade (a charger's taper) or a tangle, not one load
   if (Math.abs(w - prevW) > 0.04 * w + 4) {
+    n.movingMaxW = n.moving ? Math.max(n.movingMaxW ?? w, w) : w
     n.moving = (n.moving ?? 0) + 1
     return
   }
   const moving = n.moving ?? 0
+  const movingMaxW = n.movingMaxW ?? w
   n.moving = 0
   const fromW = n.stableW ?? w
   const fromH = n.stableH ?? h
@@ -776,7 +789,16 @@ export function noteSteps(
   // LED banks switch on one after another within a few minutes (a lamp switching beside them): what they
   // brought is told by its harmonic current, and only lights are learned from it (a night long)
   const pieces = moving > 2 && moving <= PIECES_MAX_READINGS && ledStep && d > 0 && d <= LIGHTS_MAX_W
-  if ((moving > 2 && !pieces) || (Math.abs(d) < STEP_MIN_W && !ledStep) || Math.abs(d) > STEP_MAX_W) {
+  // a load stepping on while a motion lamp lit and went off in the same minutes takes one reading more to
+  // settle (the lamp's minute on top of the load's, above where it settled): measured between two settled
+  // levels, the lamp is not in the step. Watts that only climbed over those minutes may be a lamp that
+  // stayed on with the load (a fridge and a lamp, leaving together as well): no one load's step
+  const late = moving === STEP_MAX_MOVING + 1 && d > 0 && !ledStep && movingMaxW >= w + LAMP_MINUTE_MIN_W
+  if (
+    (moving > STEP_MAX_MOVING && !pieces && !late) ||
+    (Math.abs(d) < STEP_MIN_W && !ledStep) ||
+    Math.abs(d) > STEP_MAX_W
+  ) {
     if (moving > 2 && moving <= TANGLE_MAX_READINGS && h === null && d < 0)
       twoSteppedOff(n, ts, -d, utcOffsetMin)
     // a load that faded away never steps off: it was no run, whatever steps later
@@ -796,6 +818,7 @@ export function noteSteps(
     split: boolean,
     swap = false,
     stepQ: number | null = null,
+    late = false,
   ): void => {
     pending.push({
       ts,
@@ -806,6 +829,7 @@ export function noteSteps(
       fromH: h === null || stepH === null ? null : round1(h - stepH),
       ...(split ? { split } : {}),
       ...(swap ? { swapped: swap } : {}),
+      ...(late ? { late } : {}),
     })
     if (pending.length > MAX_PENDING) pending.shift()
   }
@@ -818,6 +842,10 @@ export function noteSteps(
     const levelW = (on.w + offW) / 2
     // its reactive VA as it came on and as it went, each a step between two settled readings
     const qRatio = on.q === null || on.q === undefined || offQ === null ? null : (on.q + offQ) / 2 / levelW
+    // a compressor's run is told by its step off within hours, of its step on's size; a night-long level
+    // that arrived over minutes may be any tangle of loads by watts alone (lights are told by their
+    // harmonic current, as `pieces`)
+    if (on.late === true && ts - on.ts >= LIGHTS_MIN_MIN * MIN) return
     learnRun(
       n,
       on.ts,
@@ -845,7 +873,7 @@ export function noteSteps(
       const left = pending[k]!
       leave(k, left.w, true)
       arrive(d + left.w, dH === null || left.h === null ? null : Math.max(0, dH + left.h), true, true)
-    } else if (d > 0) arrive(d, dH, pieces, false, dQ)
+    } else if (d > 0) arrive(d, dH, pieces, false, dQ, late)
   }
   n.pending = pending
 }
@@ -1319,6 +1347,7 @@ export const copyNormal = (n: CircuitNormal = initialCircuitNormal()): CircuitNo
     pending: n.pending,
     crewMatchTs: n.crewMatchTs,
     moving: n.moving,
+    movingMaxW: n.movingMaxW,
     stableW: n.stableW,
     stableH: n.stableW !== undefined ? (n.stableH ?? null) : undefined,
     stableQ: n.stableW !== undefined ? (n.stableQ ?? null) : undefined,
