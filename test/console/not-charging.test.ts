@@ -19,6 +19,7 @@ import {
   signInOnPage,
   textOf,
 } from '../support/browser.ts'
+import { seedBuilding } from '../support/console-building.ts'
 import { connectDevice } from '../support/device-publisher.ts'
 import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../support/service-process.ts'
 
@@ -81,27 +82,14 @@ describe('a stray-wire alert cleared as not charging, and undone', () => {
     ensureConsoleBuilt()
     svc = await createServiceProcess({ influxUrl: inject('influxUrl') })
     await svc.start()
-    const site = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
-      name: '6号楼',
-      community: '河畔花园',
-      kind: 'building',
-    })
-    await api(svc, 'POST', '/api/v1/users', {
-      ...CREW,
-      role: 'crew',
-      tenantId: 'default',
-      displayName: '王师傅',
-    })
-    await api(svc, 'POST', '/api/v1/users', {
-      ...MANAGER,
-      role: 'manager',
-      tenantId: 'default',
-      displayName: '赵经理',
+    const siteId = await seedBuilding(svc, '6号楼', {
+      crew: { ...CREW, displayName: '王师傅' },
+      manager: { ...MANAGER, displayName: '赵经理' },
     })
     const d = await api<{ id: string; secret: string }>(svc, 'POST', '/api/v1/devices', {
       id: circuit,
       kind: 'circuit-monitor',
-      siteId: site.id,
+      siteId,
       name: '6号楼楼梯间',
       reportIntervalS: 60,
     })

@@ -34,6 +34,7 @@ import {
   screenshotOnFailure,
   signInOnPage,
 } from '../support/browser.ts'
+import { seedBuilding } from '../support/console-building.ts'
 import { connectDevice } from '../support/device-publisher.ts'
 import { at, localToday } from '../support/report-seed.ts'
 import { api, createServiceProcess, pollUntil, type ServiceProcess } from '../support/service-process.ts'
@@ -140,12 +141,15 @@ function heaterCircuit(): Scenario {
 }
 
 function storeRoomCircuit(): Scenario {
-  // 30 W of lights all day; a dehumidifier of 205 W runs once, 13:00–15:30, and is raised (nothing on
-  // this circuit knew it): the crew answers it "not charging: compressor". The next day at 13:00 a bike
-  // charger of its size, 330 min at constant current
+  // 30 W of lights all day; a dehumidifier of 205 W runs 13:00–15:30, and is raised (nothing on this
+  // circuit knew it): the crew answers it "not charging: compressor"; it runs again 17:00–19:00. The next
+  // day at 13:00 a bike charger of its size, 330 min at constant current
   const fromMs = at(DAY0, 12)
   const lights = spans('lights-always', fromMs, 30, 0.95, 20, [[0, 3 * 1440]])
-  const dehumidifier = spans('dehumidifier', fromMs, 205, 0.8, 15, [[60, 210]])
+  const dehumidifier = spans('dehumidifier', fromMs, 205, 0.8, 15, [
+    [60, 210],
+    [300, 420],
+  ])
   const pluggedMs = at(DAY0 + 1, 13)
   const bike = chargerSession(
     charger(pluggedMs, { chemistry: 'lithium', ccPowerW: 205, ccRise: 0.02, ccMin: 330, taperMin: 60 }),
@@ -156,7 +160,7 @@ function storeRoomCircuit(): Scenario {
     waveform: false,
     loads: [lights, dehumidifier, bike],
     fromMs,
-    minutes: (pluggedMs - fromMs) / MIN + 280,
+    minutes: (pluggedMs - fromMs) / MIN + 320,
     pluggedMs,
     isIt: (e) => e.likeCompressor !== undefined,
     answered: { atMs: at(DAY0, 13, 40), kind: 'compressor', note: '仓库除湿机' },
@@ -263,29 +267,16 @@ describe('a stray-wire alert’s evidence on its page: a load of a compressor’
     ensureConsoleBuilt()
     svc = await createServiceProcess({ influxUrl: inject('influxUrl') })
     await svc.start()
-    const site = await api<{ id: string }>(svc, 'POST', '/api/v1/sites', {
-      name: '3号楼',
-      community: '河畔花园',
-      kind: 'building',
-    })
-    await api(svc, 'POST', '/api/v1/users', {
-      ...CREW,
-      role: 'crew',
-      tenantId: 'default',
-      displayName: '李师傅',
-    })
-    await api(svc, 'POST', '/api/v1/users', {
-      ...MANAGER,
-      role: 'manager',
-      tenantId: 'default',
-      displayName: '孙经理',
+    const siteId = await seedBuilding(svc, '3号楼', {
+      crew: { ...CREW, displayName: '李师傅' },
+      manager: { ...MANAGER, displayName: '孙经理' },
     })
     await Promise.all(
       scenarios.map(async (s) => {
         const d = await api<{ id: string; secret: string }>(svc, 'POST', '/api/v1/devices', {
           id: s.id,
           kind: 'circuit-monitor',
-          siteId: site.id,
+          siteId,
           name: s.name,
           reportIntervalS: 60,
         })
