@@ -232,11 +232,17 @@ export function followWatches(
       continue
     }
     // what stands over its background now may be another of the circuit's compressors, arrived in the
-    // minute this one left (its step off unseen): then nothing says it is still there
+    // minute this one left (its step off unseen): then nothing says it is still there. Not the very load
+    // a crew named: the circuit's own record of the dehumidifier the crew answered, at its level, is that
+    // load, not another (a charger of its size held 4 h was dropped unraised)
     const excessW = obs.unexplainedW - w.baseW
     const other =
       n.signatures.some(
-        (x) => x.id !== sig.id && x.kind === 'compressor' && levelMatches(x, excessW, null),
+        (x) =>
+          x.id !== sig.id &&
+          x.kind === 'compressor' &&
+          !(sig.source === 'crew' && levelMatches(x, sig.levelW, null)) &&
+          levelMatches(x, excessW, null),
       ) || explainedByKnownLoads(n, excessW, null, w.baseW)
     if (!out && !other) out = { watch: w, signature: sig, heldMin }
   }

@@ -11,10 +11,13 @@ import {
   type LoadSignature,
   matchSignature,
 } from '../../alerts/stray-wire-circuit-normal.ts'
+import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import {
   DEFAULT_STRAY_WIRE_PARAMS,
+  initialStrayWireState,
   type StrayWireInput,
   type StrayWireParams,
+  type StrayWireVerdict,
 } from '../../alerts/stray-wire-types.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
@@ -258,5 +261,41 @@ describe('detectStrayWire: what crews taught, worked out again when it changes',
       normal: { ...before.normal!, signatures: learned },
     })
     raisedOnceWithin(r, at, 15)
+  })
+})
+
+describe('detectStrayWire: a charger the size of the one compressor run a crew answered', () => {
+  it('is raised once it holds longer than a compressor runs, though the circuit saw that compressor run once', () => {
+    // 30 W of lights; a 205 W dehumidifier runs once, 13:00–15:30, raised and answered "not charging:
+    // compressor"; the next day at 13:00 a bike charger of its size, 330 min in constant current
+    const fromMs = local('2026-01-05T12:00:00')
+    const lights = spans('lights-always', fromMs, 30, 0.95, 20, [[0, 3 * 1440]])
+    const dehumidifier = spans('dehumidifier', fromMs, 205, 0.8, 15, [[60, 210]])
+    const pluggedMs = fromMs + 25 * 60 * MIN
+    const bike = chargerSession(
+      charger(pluggedMs, { chemistry: 'lithium', ccPowerW: 205, ccRise: 0.02, ccMin: 330, taperMin: 60 }),
+    )
+    const answer = crewCompressor('c-store', 206)
+    let state = initialStrayWireState()
+    const verdicts: StrayWireVerdict[] = []
+    for (const input of circuitSeries([lights, dehumidifier, bike], {
+      fromMs,
+      minutes: 25 * 60 + 400,
+      waveform: false,
+    })) {
+      const params = input.ts >= fromMs + 100 * MIN ? taught(answer) : DEFAULT_STRAY_WIRE_PARAMS
+      const r = detectStrayWire(state, input, params)
+      state = r.state
+      if (r.verdict) verdicts.push(r.verdict)
+    }
+    // the circuit learned the dehumidifier from its one run, not yet one of its own compressors
+    expect(state.normal?.signatures.map((s) => [s.kind, s.count])).toEqual([['compressor', 1]])
+    const late = verdicts.filter((v) => v.kind === 'raise' && v.ts >= pluggedMs)
+    expect(late).toHaveLength(1)
+    const raised = late[0]!
+    if (raised.kind !== 'raise') throw new Error('not a raise')
+    expect(raised.evidence.likeCompressor).toMatchObject({ by: 'crew', told: 'outlasted' })
+    expect((late[0]!.ts - pluggedMs) / MIN).toBeGreaterThanOrEqual(240)
+    expect((late[0]!.ts - pluggedMs) / MIN).toBeLessThan(260)
   })
 })
