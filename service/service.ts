@@ -26,6 +26,7 @@ import { startSpool } from '../spool/index.ts'
 import { aedesLiveSource } from './aedes-live-source.ts'
 import { ALERT_ENGINE_WORKER } from './alert-engine-entry.ts'
 import type { ServiceConfig } from './config.ts'
+import { createListeners } from './listeners.ts'
 import { startOperatorWatch } from './operator-watch.ts'
 import { createPartList } from './part-list.ts'
 import { loadSecretsKey } from './secrets-key.ts'
@@ -102,8 +103,7 @@ export async function startService(deps: {
       onCommit: engineCommits.bump,
     }),
   )
-  const rejectedListeners = new Set<() => void>()
-  const failedListeners = new WeakSet<() => void>()
+  const rejectedListeners = createListeners(log, 'rejected-message')
   await parts.start('ingest', () =>
     startIngest({
       spool: spool.reader,
@@ -113,19 +113,8 @@ export async function startService(deps: {
       log,
       metrics,
       config: { ...config.ingest, deadLetterPath: join(config.dataDir, 'dead-letter.jsonl') },
-      onRejected: () => {
-        // a listener's failure is its own: the others are still told, and ingest goes on with the next
-        // message (the tracker catches too). Logged the first time: one failing on every message of a flood
-        // would log what ingest's warnings are kept from logging
-        for (const listener of rejectedListeners)
-          try {
-            listener()
-          } catch (err) {
-            if (!failedListeners.has(listener))
-              log.error({ err }, 'rejected-message listener failed (logged once)')
-            failedListeners.add(listener)
-          }
-      },
+      // the tracker catches a throw too; the service's own set keeps every listener told
+      onRejected: rejectedListeners.tell,
       recreateDatabase: async () => {
         log.warn({ db: config.influx.db }, 'InfluxDB database missing, creating it again')
         await influx.ensureDatabase()
@@ -270,10 +259,7 @@ export async function startService(deps: {
       const made = registry.createToken(input)
       return { token: made.token, id: made.record.id }
     },
-    onRejected: (listener) => {
-      rejectedListeners.add(listener)
-      return () => rejectedListeners.delete(listener)
-    },
+    onRejected: rejectedListeners.add,
     stop: () => parts.stop(),
   }
 }
