@@ -40,6 +40,7 @@ import {
 } from './stray-wire-classify.ts'
 import {
   backFromBigLoadEdge,
+  bigWaveformAt,
   clearOfMotor,
   hiddenChargerShows,
   LAMP_MOVE_MAX_W,
@@ -52,6 +53,7 @@ import {
   median,
   near,
   noteBigRun,
+  noteBigWaveform,
   noteBridge,
   partOfBigLoad,
   RECENT_READINGS,
@@ -146,6 +148,7 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     prev2Big: state.prev2Big,
     bigSinceTs: state.bigSinceTs,
     bigMaxW: state.bigMaxW,
+    bigWaveform: state.bigWaveform && { ...state.bigWaveform },
     motorRiseTs: state.motorRiseTs,
     preBigW: state.preBigW,
     preBigH: state.preBigH,
@@ -251,6 +254,7 @@ export function detectStrayWire(
   s.prev2H = s.prevH
   if (c.cls === 'big' && !s.prevBig) s.bigSinceTs = obs.ts
   if (c.cls === 'big') s.bigMaxW = s.prevBig ? Math.max(s.bigMaxW ?? 0, c.excessW) : c.excessW
+  if (c.cls === 'big') noteBigWaveform(s, obs, c)
   s.prev2Big = s.prevBig
   s.prevBig = c.cls === 'big'
   s.prevW = obs.unexplainedW
@@ -535,7 +539,9 @@ function trackCandidate(
   if (c.cls !== 'big' && cand.underHeater) delete cand.underHeater
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
   // almost none, so the candidate's own harmonic VA still showing through counts for it
-  const hidden = c.cls === 'big' && hiddenChargerShows(cand, c)
+  const hidden =
+    c.cls === 'big' &&
+    hiddenChargerShows(cand, c, bigWaveformAt(s, obs.ts), { w: s.baselineW!, h: s.baselineH })
   if (c.cls === 'big') cand.bigReadings += 1
   if (c.cls === 'big' && !hidden) {
     // the minute next to a big load's edge may be partial: the level is the one before it

@@ -220,13 +220,103 @@ export function levelHolds(cand: Candidate, heldMin: number, confirmMin: number)
 export const ELEMENT_HOLD_SHARE = 0.04
 
 /** Resistive loads carry the supply's few % of voltage distortion, hence the 4 % of their watts. */
-export function hiddenChargerShows(cand: Candidate, c: Classified): boolean {
+const RESISTIVE_H_PER_W = 0.04
+/**
+ * A rectifier's harmonic VA per W (THD 50 %+ at PF 0.8 or below) is at least this, and this far above a
+ * motor's (brushes and a triac: THD 15–45 %, so 0.5 VA per W at most): told apart under a cleaner.
+ */
+const RECTIFIER_MIN_H_PER_W = 0.55
+const OVER_MOTOR_H_PER_W = 0.2
+/** A heater's harmonic VA per W with margin (supply distortion, PF ~0.99): above it, a motor's. */
+const HEATER_MAX_H_PER_W = 0.1
+/** A motor's reactive VA per W (PF 0.8–0.95: 0.33–0.75) with margin; a heater's and a rectifier's are less. */
+const MOTOR_MIN_Q_PER_W = 0.25
+/** What a cleaner's motor draws at least (800 W, less its swing): less on top of a candidate is no cleaner. */
+const CLEANER_MIN_W = 600
+/** A pause of the big load this long keeps its waveform (a cleaner stops to move the cord). */
+const BIG_PAUSE_MS = 3 * 60_000
+/**
+ * Readings the big load's waveform is averaged over: its first ones, then it is kept. A charger plugged
+ * in under it later only adds its own harmonic current to the readings after.
+ */
+const BIG_WAVEFORM_READINGS = 4
+
+/**
+ * A big load's reading with nothing tracked: its harmonic and reactive VA per W (over the background),
+ * averaged over its first readings and kept over a short pause. Tracked readings hold a candidate's load
+ * as well: they keep the waveform current, not its value.
+ */
+export function noteBigWaveform(s: StrayWireState, obs: Observation, c: Classified): void {
+  const prev = bigWaveformAt(s, obs.ts)
+  if (s.candidate || s.alert || c.excessVA === null || obs.reactiveVA === null || c.excessW <= 0) {
+    if (prev) s.bigWaveform = { ...prev, lastTs: obs.ts }
+    return
+  }
+  if (prev && prev.n >= BIG_WAVEFORM_READINGS) {
+    s.bigWaveform = { ...prev, lastTs: obs.ts }
+    return
+  }
+  const h = Math.max(0, c.excessVA) / c.excessW
+  const q = Math.max(0, obs.reactiveVA - (s.baselineQ ?? 0)) / c.excessW
+  const n = prev ? prev.n + 1 : 1
+  s.bigWaveform = prev
+    ? {
+        hPerW: prev.hPerW + (h - prev.hPerW) / n,
+        qPerW: prev.qPerW + (q - prev.qPerW) / n,
+        n,
+        lastTs: obs.ts,
+      }
+    : { hPerW: h, qPerW: q, n, lastTs: obs.ts }
+}
+
+/** The waveform of the big load running now or paused a minute or two ago, seen alone twice at least. */
+export function bigWaveformAt(s: StrayWireState, ts: number): StrayWireState['bigWaveform'] {
+  const w = s.bigWaveform
+  return w && ts - w.lastTs <= BIG_PAUSE_MS ? w : undefined
+}
+
+/**
+ * A big load on top hides a candidate's watts, not its harmonic current, which adds: what the big load
+ * carries of its own is taken off and the rest must be the candidate's. A heater's element carries a few
+ * % of its watts (measured before it where the charger plugged in under it). A cleaner's motor carries
+ * up to half its watts, by a share its brushes and triac hold while its watts swing: measured on it
+ * alone before the candidate, and only a rectifier, far more distorted than the motor, shows through
+ * (a partial minute of the motor itself has the motor's waveform, and an active-PFC charger's few VA are
+ * within the motor's error).
+ */
+export function hiddenChargerShows(
+  cand: Candidate,
+  c: Classified,
+  big?: StrayWireState['bigWaveform'],
+  background?: { w: number; h: number },
+): boolean {
   if (cand.harmonicVA === null || c.excessVA === null) return false
   const heater = cand.underHeater
   // the heater it plugged in under was measured before it: the same element still running beside it holds
   // its watts (another load in its place, a cleaner's motor, carries harmonic current of its own)
   if (heater && Math.abs(c.excessW - cand.maxW - heater.w) > 2 * ELEMENT_HOLD_SHARE * heater.w) return false
-  const rest = c.excessVA - (heater ? heater.h : 0.04 * (c.excessW - cand.maxW))
+  // a motor by its lagging current as well: a heater with a rectifier hidden under it (never seen alone)
+  // carries the rectifier's harmonic current, not a motor's reactive current
+  const over = c.excessW - cand.maxW
+  const motor =
+    !heater &&
+    big !== undefined &&
+    big.n >= 2 &&
+    over >= CLEANER_MIN_W &&
+    big.hPerW > HEATER_MAX_H_PER_W &&
+    big.qPerW >= MOTOR_MIN_Q_PER_W
+      ? big.hPerW
+      : undefined
+  if (motor !== undefined) {
+    // the candidate over its background, and the whole circuit with it: a background wrong by a load
+    // gone under the motor (a compressor's run ended) makes a partial minute of the motor look distorted
+    // over it, not the whole reading
+    const own = cand.harmonicVA / Math.max(1, cand.maxW)
+    const whole = background ? (cand.harmonicVA + background.h) / Math.max(1, cand.maxW + background.w) : own
+    if (Math.min(own, whole) < Math.max(RECTIFIER_MIN_H_PER_W, motor + OVER_MOTOR_H_PER_W)) return false
+  }
+  const bigH = heater ? heater.h : (motor ?? RESISTIVE_H_PER_W) * over
+  const rest = c.excessVA - bigH
   return Math.abs(rest - cand.harmonicVA) <= 0.3 * cand.harmonicVA
 }
 
