@@ -168,6 +168,11 @@ export interface CircuitNormal {
   stableQ?: number | null
   /** The last few readings' harmonic VA, oldest first: LED banks leave as a step in it. */
   recentH?: number[]
+  /**
+   * The settled level a lamp's rise (undistorted, a lamp's watts) stepped up from, and when it settled: a
+   * lamp that goes off within its burst leaves the circuit back there (noteSteps).
+   */
+  lampFrom?: { w: number; h: number; q: number | null; ts: number }
   /** Loads taken for the circuit's compressors, followed until they leave (stray-wire-outlasted.ts). */
   watches?: RunWatch[]
 }
@@ -763,6 +768,20 @@ export function noteSteps(
   // a step is measured between two settled levels (an averaging meter's partial minute in between); a
   // change that took more minutes than that is a fade (a charger's taper) or a tangle, not one load
   if (Math.abs(w - prevW) > 0.04 * w + 4) {
+    const back = lampWentBack(n, ts, w, h)
+    if (back) {
+      // a lamp lit for a minute or two and went off again (a motion sensor): the circuit is back at the
+      // level it had settled at before it, in watts and harmonic current, and what steps next is measured
+      // from there. Counted on, its minutes made LED banks switching on just after it a tangle, or a step
+      // from the lamp's level, and they were never learned (development circuit-mixed-stray 94@02-03: a
+      // 52 W lamp at 17:07, two banks of 85 W at 17:10, raised on the next dusk)
+      n.stableW = back.w
+      n.stableH = back.h
+      n.stableQ = back.q
+      n.moving = 0
+      n.lampFrom = undefined
+      return
+    }
     n.movingMaxW = n.moving ? Math.max(n.movingMaxW ?? w, w) : w
     n.moving = (n.moving ?? 0) + 1
     return
@@ -778,6 +797,11 @@ export function noteSteps(
   n.stableH = h
   n.stableQ = q
   const d = w - fromW
+  // a lamp's rise settled (as a meter reporting the instant shows a lamp lit for two minutes or more)
+  n.lampFrom =
+    h !== null && fromH !== null && lampSized(d, w) && h - fromH < LED_BANK_MIN_RATIO * d
+      ? { w: fromW, h: fromH, q: fromQ, ts }
+      : undefined
   // banks of LED fittings are 15–45 W each: smaller than any step we trust by watts, but their harmonic
   // current (VA per W of drivers without PFC) is a step of its own no lamp or meter drift makes
   const ledStep =
@@ -880,6 +904,55 @@ export function noteSteps(
 
 /** Readings a fall of two loads leaving minutes apart may take before it settles (a lamp beside them). */
 const TANGLE_MAX_READINGS = 6
+
+/**
+ * Within a lamp's burst, the circuit is back at the level it stood at before: the one it last settled at,
+ * after a run of moving readings (an averaging meter's minutes of the lamp), or the one a lamp's rise that
+ * settled stepped up from. Back in watts within the meter's margin, and in harmonic VA too (a lamp
+ * carries little of it). Only where the meter reports THD: by watts alone, a level back where it stood may
+ * as well be one load leaving as another of its watts arrived (tried on the watts-only circuits: 3 false
+ * alerts more), which the harmonic current of the two tells apart. Returns that level.
+ */
+function lampWentBack(
+  n: CircuitNormal,
+  ts: number,
+  w: number,
+  h: number | null,
+): { w: number; h: number; q: number | null } | undefined {
+  if (h === null) return undefined
+  const near = (l: { w: number; h: number | null }): boolean =>
+    Math.abs(w - l.w) <= 0.04 * w + 4 &&
+    l.h !== null &&
+    Math.abs(h - l.h) <= Math.max(LAMP_H_SLACK_VA, 0.1 * h)
+  const moving = n.moving ?? 0
+  const top = n.movingMaxW ?? w
+  if (
+    moving > 0 &&
+    moving <= LAMP_BURST_READINGS &&
+    n.stableW !== undefined &&
+    lampSized(top - n.stableW, n.stableW)
+  ) {
+    const stable = { w: n.stableW, h: n.stableH ?? null, q: n.stableQ ?? null }
+    if (near(stable)) return { w: stable.w, h: stable.h!, q: stable.q }
+  }
+  const lamp = n.lampFrom
+  if (lamp && ts - lamp.ts <= LAMP_BURST_READINGS * MIN && near(lamp)) return lamp
+  return undefined
+}
+
+/**
+ * A rise of a lamp's watts (10–60 W) that stands out of the meter's margin at the level it rose from: on a
+ * cleaner's or heater's kilowatts its swings and the meter's margin are a lamp's size, and a reading back
+ * near a level says nothing of a lamp (tried without: a cleaner's swings were learned as a compressor's
+ * run, and a charger of its size found under the next cleaner was taken for it).
+ */
+const lampSized = (riseW: number, levelW: number): boolean =>
+  riseW >= LAMP_MINUTE_MIN_W && riseW < STEP_MIN_W && riseW > 0.04 * levelW + 4
+
+/** A motion sensor keeps its lamp lit 1–4 min; averaging meters show its edges as a minute each. */
+const LAMP_BURST_READINGS = 4
+/** Harmonic VA a reading of the same loads moves by (the supply's distortion, the meter's THD digits). */
+const LAMP_H_SLACK_VA = 10
 
 /**
  * Watts only: the circuit fell within a few minutes, never settling between, by what two pending loads
@@ -1352,6 +1425,7 @@ export const copyNormal = (n: CircuitNormal = initialCircuitNormal()): CircuitNo
     stableH: n.stableW !== undefined ? (n.stableH ?? null) : undefined,
     stableQ: n.stableW !== undefined ? (n.stableQ ?? null) : undefined,
     recentH: n.recentH,
+    lampFrom: n.lampFrom,
     watches: n.watches,
   }
   return copy

@@ -2,10 +2,23 @@
 // dehumidifier stop alerting after a day, a charger on the same circuit still alerts, an active-PFC
 // charger is found by its step and plateau, and what was learned survives a restart (plain JSON state).
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
+import { runScenario } from '../../eval/stray-wire/evaluate.ts'
+import { buildScenario } from '../../eval/stray-wire/families.ts'
+import { DEV_RANGES } from '../../eval/stray-wire/scenario.ts'
 import { ledBanks } from '../../simulators/physics/appliances.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
-import { charger, circuitSeries, cyclingCompressor, local, MIN, raises, run } from './stray-wire-support.ts'
+import {
+  charger,
+  circuitSeries,
+  cyclingCompressor,
+  local,
+  MIN,
+  raises,
+  run,
+  spans,
+} from './stray-wire-support.ts'
 
 const DAY = 1440 * MIN
 const FROM = local('2026-01-05T12:00:00')
@@ -59,6 +72,39 @@ describe('a circuit whose lights are cheap LED banks', () => {
     const restarted = run(inputs, undefined, true)
     expect(restarted.verdicts).toEqual(straight.verdicts)
     expect(restarted.state.normal).toEqual(straight.state.normal)
+  })
+})
+
+describe('LED banks switching on at dusk just after a motion lamp went off', () => {
+  // a dehumidifier (220 W) runs all evening; a corridor lamp (52 W) lights 17:07–17:09, then two banks of
+  // cheap LED fittings (40 W and 41 W, 1.3 VA of harmonic current per W) come on at 17:10 and 17:11 and stay
+  // till 06:35. Their step is smaller than a charger's: taken into the background, they are learned only
+  // from their step on at dusk and off at dawn. The lamp's minutes once made that step a tangle, and the
+  // banks were never learned (development circuit-mixed-stray 94, raised on its next dusk)
+  const t0 = local('2026-01-05T16:30:00')
+  const loads = [
+    spans('dehumidifier', t0, 220, 0.81, 11, [[0, 1000]]),
+    spans('lights-motion', t0, 52, 0.95, 12, [[37, 39]]),
+    spans('led-banks', t0, 40, 0.58, 130, [[40, 845]]),
+    spans('led-banks', t0, 41, 0.58, 130, [[41, 845]]),
+  ]
+
+  it('learns the banks as the circuit’s lights by the morning', () => {
+    const r = run(circuitSeries(loads, { fromMs: t0, minutes: 900 }))
+    const lights = r.state.normal!.signatures.filter((s) => s.kind === 'lights')
+    expect(lights).toHaveLength(1)
+    expect(Math.abs(lights[0]!.levelW - 81)).toBeLessThan(8)
+    expect(lights[0]!.harmonicRatio).toBeGreaterThan(0.9)
+    expect(lights[0]!.window?.fromMin).toBeGreaterThanOrEqual(17 * 60 + 10)
+    expect(lights[0]!.window?.fromMin).toBeLessThanOrEqual(17 * 60 + 15)
+  })
+
+  it('raises nothing on the next dusk of that scenario, whose banks come on as a charger’s smallest step', () => {
+    const r = runScenario(buildScenario('circuit-mixed-stray', 94, 3, DEV_RANGES), DEFAULT_STRAY_WIRE_PARAMS)
+    const dusk = r.falseAt.filter(
+      (t) => t >= local('2026-02-04T16:30:00') && t < local('2026-02-04T19:00:00'),
+    )
+    expect(dusk).toEqual([])
   })
 })
 
