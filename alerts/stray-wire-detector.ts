@@ -42,6 +42,7 @@ import {
   backFromBigLoadEdge,
   bigWaveformAt,
   clearOfMotor,
+  followLagging,
   hiddenChargerShows,
   LAMP_MOVE_MAX_W,
   LAMP_MOVE_MIN_W,
@@ -70,6 +71,7 @@ import {
   compressorWithLights,
   compressorWithLightsByWatts,
   explainedByKnownLoads,
+  showedNoMotor,
   swappedWithRun,
 } from './stray-wire-known-loads.ts'
 import { endWatchedRun, followWatches, type Outlasted, TIMED_RUNS, watchRun } from './stray-wire-outlasted.ts'
@@ -617,6 +619,7 @@ function trackCandidate(
     cand.maxW = Math.max(cand.maxW, c.excessW)
     if (c.excessVA !== null && cand.harmonicVA !== null)
       cand.harmonicVA += 0.3 * (c.excessVA - cand.harmonicVA)
+    followLagging(s, cand, obs, c.excessW)
   }
   if (!hidden && cand.sinceBig === 3) noteBridge(cand, c)
 
@@ -772,6 +775,12 @@ function trackCandidate(
   // an active-PFC charger told from the compressor beside it by that one's reactive current: what is left
   // is no run of the circuit's compressors, alone or with lights (by watts it may be any)
   if (cand.besideRun && known?.kind === 'compressor') known = undefined
+  // nor is a load that drew no motor's reactive current where the meter shows it one of its compressors
+  // run alone (an active-PFC charger of a compressor's size, or one learned as a compressor from an earlier
+  // session unplugged in CC); a crew's answer stands. Two compressors are still judged by watts and
+  // harmonic VA: one stopping as the other starts leaves the difference of two motors' reactive currents
+  const noMotor = hRatio !== null && showedNoMotor(cand, plateauW)
+  if (noMotor && known?.kind === 'compressor' && known.source === 'learned') known = undefined
   const pair = !cand.besideRun && (twoRuns || withLights !== undefined || lightsBy !== undefined)
   // the level the load stands at: its step where it held, else the level now where it fell since (the
   // one that stopped still ran in the step's minute)
@@ -798,7 +807,8 @@ function trackCandidate(
   const moved = Math.abs(nowW - (cand.stepW ?? nowW)) > Math.max(15, 0.15 * nowW)
   // only where harmonic current vouches for it: by watts alone a charger's step may be a compressor's
   // size too (tried on the watts-only mixed circuits: it cost more sessions than it saved false alerts)
-  const run = moved && hRatio !== null && arrivedAsKnownRun(s.normal!, cand.stepW!, hRatio, params.feedback)
+  const run =
+    moved && hRatio !== null && !noMotor && arrivedAsKnownRun(s.normal!, cand.stepW!, hRatio, params.feedback)
   const scheduled = switchedOnAtLightsHour(params, cand.onsetTs, nowW)
   if (known || byStep || lampLeft || swap || usual || pair || scheduled || run) {
     if (known) {

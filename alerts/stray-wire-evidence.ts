@@ -7,6 +7,7 @@ import {
   chargerWaveform,
   MAX_HARMONIC_RATIO,
   type Observation,
+  PFC_MAX_HARMONIC_RATIO,
 } from './stray-wire-classify.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
@@ -353,6 +354,39 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
     ...(stood && s.lampRise && obs.ts - s.lampRise.ts <= LAMP_BURN_MS ? { lampBeforeW: s.lampRise.w } : {}),
   }
 }
+
+/**
+ * An unmasked reading of the candidate, where the meter reports PF and THD: over a background with no
+ * rectifier in it its reactive VA is its own (nothing there leads, lagging currents add), and joins its
+ * sums. Not over a background that carries a rectifier's harmonic current (LED drivers' leading current
+ * may hide most of a motor's in the meter's |Q|, whatever the background's own |Q| reads). Nor, where the
+ * background holds more reactive VA than lamps draw (a motor's), once a heater or cleaner hid the
+ * candidate (from its step on, or since): the background is then what stood before the big load, and a
+ * motor in it may have stopped or started unseen, leaving the excess's reactive VA off by its own. A
+ * motor running steadily beside a step seen in plain view stays in the background with its reactive VA.
+ */
+export function followLagging(s: StrayWireState, cand: Candidate, obs: Observation, excessW: number): void {
+  const q = s.baselineQ
+  if (obs.reactiveVA === null || q === undefined) return
+  if (s.baselineH > PFC_MAX_HARMONIC_RATIO * s.baselineW! + METER_SLACK_VA) return
+  // more than any load of its watts draws (a motor at PF 0.6): left from a load taken out of it since
+  if (q > MOTOR_MAX_VAR_PER_W * s.baselineW! + METER_SLACK_VA) return
+  const inView = cand.onsetTs === cand.firstTs && cand.bigReadings === 0
+  if (!inView && q > LAMP_MAX_VAR_PER_W * s.baselineW! + METER_SLACK_VA) return
+  const sum = cand.lagging ?? { w: 0, q: 0, n: 0 }
+  cand.lagging = {
+    w: Math.round((sum.w + excessW) * 10) / 10,
+    q: Math.round((sum.q + obs.reactiveVA - q) * 10) / 10,
+    n: sum.n + 1,
+  }
+}
+
+/** Harmonic or reactive VA over its loads' share a level may carry (meter noise, a lamp's driver). */
+const METER_SLACK_VA = 20
+/** Lamps' drivers run at PF > 0.9 (domain.md): at most ~0.48 var per W. */
+const LAMP_MAX_VAR_PER_W = 0.5
+/** A fridge's motor at PF 0.6, the lowest a compressor runs at (domain.md: 0.6–0.85). */
+const MOTOR_MAX_VAR_PER_W = 1.33
 
 /**
  * A motion lamp burns a few minutes (1–4) per trigger, and on as long as people keep passing (triggers

@@ -538,3 +538,28 @@ const REACTIVE_SLACK_SHARE = 0.15
  * meter shows a motor alone; beside LED drivers it may show less, where pfcBesideRun does not look).
  */
 const PFC_REST_VAR_PER_W = 0.33
+
+/**
+ * Where the meter reports PF and THD: the candidate is undistorted (no rectifier in it to lead) and, over a
+ * background that lagged, drew no more reactive current than an active-PFC input does (PF >= 0.95: at most
+ * PFC_REST_VAR_PER_W), in three readings at least. An induction motor draws its reactive current with its
+ * watts (PF 0.6-0.85, MOTOR_MIN_VAR_PER_W and more): this load is none of the circuit's compressors, alone
+ * or two together, whatever its watts and harmonic share (an active-PFC charger's THD 5-15 % is a
+ * motor's too). An excess whose reactive VA fell well below none says the background lost a motor's
+ * reactive current unseen: it tells nothing then.
+ */
+export function showedNoMotor(cand: Candidate, levelW: number): boolean {
+  const sum = cand.lagging
+  if (!sum || sum.n < LAGGING_READINGS_MIN || !(sum.w > 0) || cand.harmonicVA === null) return false
+  if (cand.harmonicVA > PFC_MAX_HARMONIC_RATIO * levelW) return false
+  const perW = sum.q / sum.w
+  return perW <= PFC_REST_VAR_PER_W && perW >= -BACKGROUND_Q_SLACK_PER_W
+}
+
+/** Readings of its own reactive current the candidate needs: the meter's PF in two decimals is noisy. */
+const LAGGING_READINGS_MIN = 3
+/**
+ * How far below none a load's reactive VA per W may read from the meter's PF in two decimals near unity
+ * (about a tenth of the watts in var) before the background's reactive VA must have been wrong.
+ */
+const BACKGROUND_Q_SLACK_PER_W = 0.15

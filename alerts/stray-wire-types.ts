@@ -111,6 +111,12 @@ export interface Candidate {
   maxW: number
   /** The charger's harmonic VA as seen unmasked; null without PF/THD. */
   harmonicVA: number | null
+  /**
+   * Where the meter reports PF and THD: its watts and reactive VA over the background, summed over its
+   * unmasked readings whose background lagged (reactiveAdds: no LED drivers' leading current in it to
+   * cancel part of a motor's in the meter's unsigned |Q|), and how many. Optional so older states load.
+   */
+  lagging?: { w: number; q: number; n: number }
   /** Masked readings that look like a cleaner's motor rather than a heater over the charger. */
   motorReadings: number
   /** Readings masked by a big load, hidden charger or not. */

@@ -1357,3 +1357,48 @@ describe('a cleaner’s last minute, in part, on a meter that averages the minut
     expect(raises(run(series([standing, cleaner, bike])))).toHaveLength(1)
   })
 })
+
+describe('an active-PFC charger of one of the circuit’s compressors’ size, over lamps alone', () => {
+  // development circuit-unplugged-early 128@01-17T08:16: a 146 W active-PFC charger alone beside a 17 W
+  // lamp, taken for the 150 W "compressor" the circuit learned from the same charger unplugged in CC the
+  // evening before, and 122@02-04T12:14: a 263 W one on an empty circuit, taken for its 249 W
+  // dehumidifier (same harmonic share). Neither drew a motor's reactive current; both were followed as runs
+  // and never raised
+  const t0 = local('2026-01-17T07:30:00')
+  const lamp = spans('lights', t0, 17, 0.95, 15, [[-30, 300]])
+  const ownCharger = learnedSignature({
+    id: 'own',
+    levelW: 150,
+    harmonicRatio: 0.14,
+    count: 2,
+    longestMin: 20,
+  })
+  const dehumidifier = learnedSignature({
+    id: 'dehumidifier',
+    levelW: 249,
+    harmonicRatio: 0.18,
+    reactiveRatio: 0.62,
+    reactiveRuns: 12,
+    count: 21,
+    longestMin: 170,
+    timedRuns: 12,
+  })
+  const onset = t0 + 46.5 * MIN
+  // THD as those chargers drew: within a motor's harmonic share
+  const unplugged = { ccMin: 200, taperMin: 40, totalMin: 82, thdPct: 12 }
+
+  it('raises one learned from its own earlier session in its confirmation time', () => {
+    const bike = chargerSession(pfcCharger(onset, 146, unplugged))
+    raisedOnceWithin(runKnowing(knowing(ownCharger), [lamp, bike], t0, 180), onset, 16)
+  })
+
+  it('raises one of the dehumidifier’s watts and harmonic share in its confirmation time', () => {
+    const bike = chargerSession(pfcCharger(onset, 263, unplugged))
+    raisedOnceWithin(runKnowing(knowing(dehumidifier), [lamp, bike], t0, 180), onset, 16)
+  })
+
+  it('still takes the dehumidifier’s own run for it: its motor draws its reactive current', () => {
+    const run = spans('dehumidifier', t0, 252, 0.8, 15, [[46.5, 150]])
+    expect(raises(runKnowing(knowing(dehumidifier, ownCharger), [lamp, run], t0, 180))).toEqual([])
+  })
+})
