@@ -131,11 +131,24 @@ export function followWatches(
   // a heater or cleaner on top hides them: wait for it to go
   if (big || s.prevBig) return undefined
   const stepOffW = (s.prevW ?? obs.unexplainedW) - obs.unexplainedW
-  // a step down the size of another of the circuit's compressors (not of this one's), which the
-  // background it was followed over held, with what stands over the rest of that background still its
-  // level: that compressor's run ended, this load holds on, over a background that much lower
+  // a step that fits this load's size too is still the other's when a load followed since before this one
+  // came on (standing in its background) fits it better: a 173 W charger followed over a 230 W dehumidifier
+  // whose run ended (233 W off) still stood at 170 W over the rest, and was taken for the step off and lost
+  const olderFitsBetter = (w: RunWatch): boolean =>
+    n.watches!.some(
+      (o) =>
+        o !== w &&
+        o.onsetTs < w.onsetTs &&
+        Math.abs(stepOffW - o.levelW) <= STEP_FIT_SHARE * o.levelW &&
+        Math.abs(stepOffW - o.levelW) < Math.abs(stepOffW - w.levelW),
+    )
+  // a step down the size of another of the circuit's compressors (not of this one's, unless an older one's
+  // fits it better), which the background it was followed over held, with what stands over the rest of
+  // that background still its level: that compressor's run ended, this load holds on, over a background
+  // that much lower
   const otherLeft = (w: RunWatch): boolean => {
-    if (stepOffW <= 0 || Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW) return false
+    if (stepOffW <= 0) return false
+    if (Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW && !olderFitsBetter(w)) return false
     const sig = signatureOf(w)
     if (!sig) return false
     const restW = w.baseW - stepOffW
@@ -234,16 +247,23 @@ export function followWatches(
     // what stands over its background now may be another of the circuit's compressors, arrived in the
     // minute this one left (its step off unseen): then nothing says it is still there. Not the very load
     // a crew named: the circuit's own record of the dehumidifier the crew answered, at its level, is that
-    // load, not another (a charger of its size held 4 h was dropped unraised)
+    // load, not another (a charger of its size held 4 h was dropped unraised). Nor, for a crew's compressor,
+    // while what stands over its background is still the level the load was taken at: that load held on
+    // past any compressor's run, where another arrived the minute it left would have had to be of its very
+    // size (a 225 W charger taken for the crew's 224 W, its CC creeping up to 253 W, was taken for the
+    // circuit's own 276 W dehumidifier at 4 h and dropped unraised)
     const excessW = obs.unexplainedW - w.baseW
+    const stillItself = sig.source === 'crew' && nearLevel(excessW, w.levelW)
     const other =
-      n.signatures.some(
+      !stillItself &&
+      (n.signatures.some(
         (x) =>
           x.id !== sig.id &&
           x.kind === 'compressor' &&
           !(sig.source === 'crew' && levelMatches(x, sig.levelW, null)) &&
           levelMatches(x, excessW, null),
-      ) || explainedByKnownLoads(n, excessW, null, w.baseW)
+      ) ||
+        explainedByKnownLoads(n, excessW, null, w.baseW))
     if (!out && !other) out = { watch: w, signature: sig, heldMin }
   }
   // what came on over a load that faded stood on it: its background is that much lower

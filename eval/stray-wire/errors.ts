@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/index.ts'
 import { parseOrUsage, usageError } from '../../domain/command-line.ts'
 import type { LoadModel } from '../../simulators/index.ts'
-import { replay, SESSION_GRACE_MS } from './evaluate.ts'
+import { type CrewOptions, DEFAULT_CREW, replayWithCrew, SESSION_GRACE_MS } from './evaluate.ts'
 import { buildScenario, FAMILIES } from './families.ts'
 import { DEV_RANGES, MIN, type Scenario } from './scenario.ts'
 
@@ -22,6 +22,8 @@ const USAGE = `Usage: npm run eval:stray-wire:errors -- [options]   (development
   --all                  every error's example, not the first three of each group
   --day1                 the raises of the unscored first day instead (no charger runs then)
   --slow N               also the sessions found, but more than N minutes after they began (goal: 30)
+  --crew                 with crews answering each false alert as the evaluation's do (its --crew)
+  --crew-after N         minutes after the raise the crew answers (default ${DEFAULT_CREW.answerAfterMin})
   --help                 this text`
 
 const { values } = parseOrUsage(
@@ -35,6 +37,9 @@ const { values } = parseOrUsage(
         all: { type: 'boolean', default: false },
         day1: { type: 'boolean', default: false },
         slow: { type: 'string' },
+        // with crews answering false alerts, as `npm run eval:stray-wire -- --crew`: diff the two lists
+        crew: { type: 'boolean', default: false },
+        'crew-after': { type: 'string', default: String(DEFAULT_CREW.answerAfterMin) },
         help: { type: 'boolean', default: false },
       },
     }),
@@ -48,6 +53,10 @@ if (unknown.length > 0) usageError(`unknown families: ${unknown.join(', ')}`, US
 const days = Number(values.days)
 const slowMin = values.slow === undefined ? undefined : Number(values.slow)
 if (slowMin !== undefined && !(slowMin >= 0)) usageError(`--slow must be minutes, got ${values.slow}`, USAGE)
+const crewAfter = Number(values['crew-after'])
+if (!Number.isFinite(crewAfter) || crewAfter < 0)
+  usageError(`--crew-after wants minutes ≥ 0, not ${values['crew-after']}`, USAGE)
+const crew: CrewOptions | undefined = values.crew ? { answerAfterMin: crewAfter } : undefined
 const seeds = Array.from({ length: Number(values.scenarios) }, (_, i) => 1 + i)
 
 /** Loads drawing more than lamps' noise. */
@@ -85,7 +94,7 @@ function explain(sc: Scenario, falseAlerts: Tally, misses: Tally, slow: Tally): 
   const detected = sc.sessions.map(() => false)
   const openAtStart = sc.sessions.map(() => false)
   // as the alert engine runs it, and evaluate.ts scores it
-  for (const { t, result: r } of replay(sc, DEFAULT_STRAY_WIRE_PARAMS)) {
+  for (const { t, result: r } of replayWithCrew(sc, DEFAULT_STRAY_WIRE_PARAMS, undefined, crew)) {
     // sessions begin within a minute, not on it: the first reading after the start tells
     for (const [i, s] of sc.sessions.entries())
       if (t >= s.startTs && t < s.startTs + MIN) openAtStart[i] = r.state.alert !== null
@@ -132,7 +141,10 @@ const misses = new Tally()
 const slow = new Tally()
 for (const family of families)
   for (const seed of seeds) explain(buildScenario(family, seed, days, DEV_RANGES), falseAlerts, misses, slow)
-console.log(`development set, ${seeds.length} scenarios × ${days} days of ${families.join(', ')}`)
+console.log(
+  `development set, ${seeds.length} scenarios × ${days} days of ${families.join(', ')}` +
+    (crew ? `, crews answering ${crew.answerAfterMin} min after each raise` : ''),
+)
 falseAlerts.print(
   `${values.day1 ? 'raises in the first day' : 'false alerts'}, by the loads that stepped at their onset and were running when raised`,
 )

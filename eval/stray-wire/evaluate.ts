@@ -126,9 +126,13 @@ export function kindOfLoad(name: string): SignatureKind | undefined {
 
 /**
  * The kind of the load that caused a false raise, from the scenario's loads: the one that rose most
- * around the alert's onset, else the largest one running when it was raised. Undefined when that is a
- * charger (a session raised outside its window: it is charging, the crew leaves it alone) or when the
- * scenario lists no loads (sheds: the crew cannot tell which load of the residual it was).
+ * around the alert's onset and still drew when it was raised, else the largest one running then. Undefined
+ * when that is a charger (a session raised outside its window: it is charging, the crew leaves it alone) or
+ * when the scenario lists no loads (sheds: the crew cannot tell which load of the residual it was). A load
+ * that had gone by the raise is not what the alert shows: a heater whose run began the minute a
+ * dehumidifier came on under it, off again when the dehumidifier's 250 W were raised, was answered
+ * "equipment" at 250 W (every such answer on the development set was at under 500 W, no heater's or
+ * cleaner's draw), where a crew on site finds the dehumidifier running.
  */
 export function crewKind(
   sc: Scenario,
@@ -138,6 +142,7 @@ export function crewKind(
   let cause: { name: string; w: number } | undefined
   for (const l of loads) {
     const rise = l.at(v.onsetTs + MIN).powerW - l.at(v.onsetTs - 3 * MIN).powerW
+    if (l.at(v.ts).powerW <= CREW_ON_W) continue
     if (rise > CREW_ON_W && (!cause || rise > cause.w)) cause = { name: l.name, w: rise }
   }
   if (!cause)
@@ -146,6 +151,64 @@ export function crewKind(
       if (w > CREW_ON_W && (!cause || w > cause.w)) cause = { name: l.name, w }
     }
   return cause && kindOfLoad(cause.name)
+}
+
+/** What a crew did over one replay (`replayWithCrew`): answers given, signatures taught, answers refused. */
+export interface CrewTally {
+  answered: number
+  taught: LoadSignature[]
+  refused: number
+}
+
+/**
+ * `replay` with a crew answering the false alerts (`CrewOptions`; none: `replay` as it is): what it taught
+ * so far goes in the parameters from the reading after its answer on. Shared by the evaluation and the
+ * errors script (`--crew`), so that both see the same crews.
+ */
+export function* replayWithCrew(
+  sc: Scenario,
+  params: StrayWireParams,
+  warmupDays = WARMUP_DAYS,
+  crew?: CrewOptions,
+  tally: CrewTally = { answered: 0, taught: [], refused: 0 },
+): Generator<{ t: number; result: StrayWireResult }> {
+  // the crew: the parameters that carry what it taught, the false alert it is yet to answer
+  const taught = tally.taught
+  let current = params
+  let waiting: {
+    v: Extract<StrayWireVerdict, { kind: 'raise' }>
+    kind: SignatureKind
+    dueTs: number
+  } | null = null
+  const answer = (at: number) => {
+    if (!waiting) return
+    const { v, kind } = waiting
+    const from = { alertId: `${sc.id}@${v.ts}`, deviceId: sc.id, raisedAt: v.ts, evidence: { ...v.evidence } }
+    waiting = null
+    tally.answered += 1
+    try {
+      taught.push(taughtSignature({ ...from, lastValue: v.powerW }, kind, at, params.utcOffsetMin))
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e
+      tally.refused += 1
+      return
+    }
+    current = { ...params, feedback: { taught: [...taught], forget: [] } }
+  }
+  for (const step of replay(sc, () => current, warmupDays)) {
+    const { t, result: r } = step
+    // the crew's answer reaches the detector with the next reading after it
+    if (waiting && t >= waiting.dueTs) answer(waiting.dueTs)
+    // an alert that cleared (or that a second load's alert replaced) is answered then, if not yet
+    if (waiting && (r.verdict?.kind === 'clear' || r.verdict?.kind === 'raise')) answer(t)
+    if (r.verdict?.kind === 'raise' && crew) {
+      const v = r.verdict
+      const inSession = sc.sessions.some((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
+      const kind = inSession ? undefined : crewKind(sc, v)
+      if (kind) waiting = { v, kind, dueTs: v.ts + crew.answerAfterMin * MIN }
+    }
+    yield step
+  }
 }
 
 export function runScenario(
@@ -161,42 +224,8 @@ export function runScenario(
   let earlyClears = 0
   let leftOpen = 0
   let warmupRaises = 0
-  // the crew: what it taught so far, the parameters that carry it, the false alert it is yet to answer
-  const taught: LoadSignature[] = []
-  let answered = 0
-  let refused = 0
-  let current = params
-  let waiting: {
-    v: Extract<StrayWireVerdict, { kind: 'raise' }>
-    kind: SignatureKind
-    dueTs: number
-  } | null = null
-  const answer = (at: number) => {
-    if (!waiting) return
-    const { v, kind } = waiting
-    const from = { alertId: `${sc.id}@${v.ts}`, deviceId: sc.id, raisedAt: v.ts, evidence: { ...v.evidence } }
-    waiting = null
-    answered += 1
-    try {
-      taught.push(taughtSignature({ ...from, lastValue: v.powerW }, kind, at, params.utcOffsetMin))
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e
-      refused += 1
-      return
-    }
-    current = { ...params, feedback: { taught: [...taught], forget: [] } }
-  }
-  for (const { t, result: r } of replay(sc, () => current, warmupDays)) {
-    // the crew's answer reaches the detector with the next reading after it
-    if (waiting && t >= waiting.dueTs) answer(waiting.dueTs)
-    // an alert that cleared (or that a second load's alert replaced) is answered then, if not yet
-    if (waiting && (r.verdict?.kind === 'clear' || r.verdict?.kind === 'raise')) answer(t)
-    if (r.verdict?.kind === 'raise' && crew) {
-      const v = r.verdict
-      const inSession = sc.sessions.some((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
-      const kind = inSession ? undefined : crewKind(sc, v)
-      if (kind) waiting = { v, kind, dueTs: v.ts + crew.answerAfterMin * MIN }
-    }
+  const tally: CrewTally = { answered: 0, taught: [], refused: 0 }
+  for (const { t, result: r } of replayWithCrew(sc, params, warmupDays, crew, tally)) {
     if (r.verdict?.kind === 'clear' && open !== null) {
       if (stillCharging(sc, sc.sessions[open]!, t)) earlyClears += 1
       open = null
@@ -248,9 +277,9 @@ export function runScenario(
     startMs: sc.startMs,
     sessionStarts: sc.sessions.map((x) => x.startTs),
     detectedTs,
-    answered,
-    taught,
-    refused,
+    answered: tally.answered,
+    taught: tally.taught,
+    refused: tally.refused,
   }
 }
 

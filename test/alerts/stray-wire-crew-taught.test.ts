@@ -299,3 +299,87 @@ describe('detectStrayWire: a charger the size of the one compressor run a crew a
     expect((late[0]!.ts - pluggedMs) / MIN).toBeLessThan(260)
   })
 })
+
+describe('detectStrayWire: a charger followed for a compressor a crew named, its CC creeping up', () => {
+  it('is raised once it holds longer than a compressor runs, though it crept into the range of another of the circuit’s compressors', () => {
+    // 30 W of lights; a 230 W dehumidifier runs four times the first day (the circuit's own compressor);
+    // a crew named a 195 W load a compressor before. The next day at 13:00 a bike charger of the crew's
+    // size, its constant-current draw creeping from 196 W to 210 W by four hours in: still the level it was
+    // taken at, not the dehumidifier arrived the minute it left
+    const fromMs = local('2026-01-05T12:00:00')
+    const lights = spans('lights-always', fromMs, 30, 0.95, 20, [[0, 2 * 1440]])
+    const dehumidifier = spans('dehumidifier', fromMs, 230, 0.8, 15, [
+      [60, 150],
+      [300, 400],
+      [600, 690],
+      [900, 1000],
+    ])
+    const pluggedMs = fromMs + 25 * 60 * MIN
+    const bike = chargerSession(
+      charger(pluggedMs, { chemistry: 'lithium', ccPowerW: 196, ccRise: 0.1, ccMin: 330, taperMin: 60 }),
+    )
+    const params = taught(crewCompressor('c-store', 195))
+    let state = initialStrayWireState()
+    const verdicts: StrayWireVerdict[] = []
+    for (const input of circuitSeries([lights, dehumidifier, bike], {
+      fromMs,
+      minutes: 25 * 60 + 400,
+      waveform: false,
+    })) {
+      const r = detectStrayWire(state, input, params)
+      state = r.state
+      if (r.verdict) verdicts.push(r.verdict)
+    }
+    const dehumidifierLearned = state.normal?.signatures.find((s) => s.kind === 'compressor')
+    expect(dehumidifierLearned?.levelW).toBeGreaterThan(220)
+    const late = verdicts.filter((v) => v.kind === 'raise' && v.ts >= pluggedMs)
+    expect(late).toHaveLength(1)
+    const raised = late[0]!
+    if (raised.kind !== 'raise') throw new Error('not a raise')
+    expect(raised.evidence.likeCompressor).toMatchObject({ by: 'crew', told: 'outlasted' })
+    expect((raised.ts - pluggedMs) / MIN).toBeGreaterThanOrEqual(239)
+    expect((raised.ts - pluggedMs) / MIN).toBeLessThan(260)
+  })
+})
+
+describe('detectStrayWire: a charger followed over a compressor’s run, when that run ends', () => {
+  it('is still followed, and raised once it holds longer than a compressor runs', () => {
+    // 30 W of lights; a 230 W dehumidifier runs four times the first day (the circuit's own compressor); a
+    // crew named a 180 W load a compressor. The next day the dehumidifier runs from 12:30 to 14:00 and a
+    // bike charger of the crew's size is plugged in at 13:00, over its run: the dehumidifier's 230 W step
+    // off fits the charger's size too, but fits the dehumidifier's better, and the charger stands at its
+    // level over the rest
+    const fromMs = local('2026-01-05T12:00:00')
+    const lights = spans('lights-always', fromMs, 30, 0.95, 20, [[0, 2 * 1440]])
+    const dehumidifier = spans('dehumidifier', fromMs, 230, 0.8, 15, [
+      [60, 150],
+      [300, 400],
+      [600, 690],
+      [900, 1000],
+      [24 * 60 + 30, 26 * 60],
+    ])
+    const pluggedMs = fromMs + 25 * 60 * MIN
+    const bike = chargerSession(
+      charger(pluggedMs, { chemistry: 'lithium', ccPowerW: 180, ccRise: 0.02, ccMin: 330, taperMin: 60 }),
+    )
+    const params = taught(crewCompressor('c-store', 180))
+    let state = initialStrayWireState()
+    const verdicts: StrayWireVerdict[] = []
+    for (const input of circuitSeries([lights, dehumidifier, bike], {
+      fromMs,
+      minutes: 25 * 60 + 400,
+      waveform: false,
+    })) {
+      const r = detectStrayWire(state, input, params)
+      state = r.state
+      if (r.verdict) verdicts.push(r.verdict)
+    }
+    const late = verdicts.filter((v) => v.kind === 'raise' && v.ts >= pluggedMs)
+    expect(late).toHaveLength(1)
+    const raised = late[0]!
+    if (raised.kind !== 'raise') throw new Error('not a raise')
+    expect(raised.evidence.likeCompressor).toMatchObject({ by: 'crew', told: 'outlasted' })
+    expect((raised.ts - pluggedMs) / MIN).toBeGreaterThanOrEqual(239)
+    expect((raised.ts - pluggedMs) / MIN).toBeLessThan(260)
+  })
+})

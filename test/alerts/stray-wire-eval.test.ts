@@ -191,7 +191,7 @@ describe('crews teaching the detector (--crew)', () => {
     expect(crewCost([without], [without])).toEqual({ lost: 0, late: 0, lateMin: 0, gained: 0, earlier: 0 })
   })
 
-  it('names the load that rose at the alert’s onset; a charger is left alone; sheds list no loads', () => {
+  it('names the load that rose at the alert’s onset and still draws at the raise; a charger is left alone; sheds list no loads', () => {
     const onset = Date.UTC(2026, 0, 10, 12)
     const step = (name: string, w: number, fromTs: number): LoadModel => ({
       name,
@@ -205,6 +205,20 @@ describe('crews teaching the detector (--crew)', () => {
     expect(crewKind(fake([step('electric-heater', 1500, onset - 60 * MIN)]), v)).toBe('equipment')
     expect(crewKind(fake([step('charger-lithium', 200, onset), step('fridge', 120, 0)]), v)).toBeUndefined()
     expect(crewKind(fake([]), v)).toBeUndefined()
+    // a heater whose run began the minute a dehumidifier came on under it, off by the raise: the crew on
+    // site finds the dehumidifier drawing the alert's watts
+    const span = (name: string, w: number, fromTs: number, toTs: number): LoadModel => ({
+      name,
+      at: (t) =>
+        ({ powerW: t >= fromTs && t < toTs ? w : 0, powerFactor: 0.9, thdPct: 10 }) as ReturnType<
+          LoadModel['at']
+        >,
+    })
+    const heaterGone = [
+      span('electric-heater', 1500, onset, onset + 5 * MIN),
+      step('dehumidifier', 250, onset),
+    ]
+    expect(crewKind(fake(heaterGone), v)).toBe('compressor')
     expect(kindOfLoad('cleaning-machine')).toBe('equipment')
   })
 
