@@ -60,8 +60,11 @@ export interface LikeCompressor {
   by: 'circuit' | 'crew'
   /** The circuit had seen it run only once. */
   seenOnce: boolean
-  /** It faded as a charge tapers (a compressor's run stops at once), or held longer than one runs. */
-  told: 'faded' | 'outlasted'
+  /**
+   * It faded as a charge tapers (a compressor's run stops at once), held longer than one runs, or the
+   * compressor started its own run beside it (one motor runs once).
+   */
+  told: 'faded' | 'outlasted' | 'ranAgain'
   /** Minutes it was followed as the compressor's run before that. */
   heldMin: number
   /** How many of the compressor's runs were seen whole, and the longest, min (null before any). */
@@ -152,6 +155,8 @@ export function likeCompressorWhy(c: LikeCompressor): string {
       : `this circuit's compressor of ${c.levelW} W${c.seenOnce ? ', seen run once' : ''}`
   if (c.told === 'faded')
     return `the size of ${whose}, but after ${c.heldMin} min it faded as a charger's charge tapers: a compressor's run stops at once`
+  if (c.told === 'ranAgain')
+    return `the size of ${whose}, but after ${c.heldMin} min that compressor started beside it: one motor runs once`
   return c.longestMin === null
     ? `the size of ${whose}, but on for ${c.heldMin} min: longer than a compressor runs`
     : `the size of ${whose}, but on for ${c.heldMin} min: longer than any of its ${c.timedRuns} runs seen whole (longest ${c.longestMin} min)`

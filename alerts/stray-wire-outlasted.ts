@@ -91,6 +91,8 @@ export interface Outlasted {
   heldMin: number
   /** It faded (a charger's taper) where a run of the compressor it was taken for would have stepped off. */
   faded?: true
+  /** The compressor it was taken for started its own run beside it (one motor runs once). */
+  ranAgain?: true
 }
 
 /**

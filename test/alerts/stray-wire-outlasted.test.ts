@@ -244,6 +244,67 @@ describe('detectStrayWire: a load that outlasts every run of the compressor it w
     expect(cleared[0]!.ts).toBeLessThanOrEqual(plugged + 375 * MIN)
   })
 
+  it("raises a charger of the dehumidifier's size plugged in while the dehumidifier runs, by its step", () => {
+    // a 205 W dehumidifier on 80–100 min of every 180 and 20 W of lamps, watts only; a 190 W charger
+    // plugged in 40 min into one of its runs (development circuit-mixed-basic#53@01-24T22:21: a 199 W
+    // charger beside a 215 W dehumidifier running). Its step is the dehumidifier's size, so it was taken
+    // for that compressor starting, followed as its run, and ended when the dehumidifier stopped: never
+    // raised. One motor runs once: the dehumidifier running since before the step is not what stepped on,
+    // and the run followed stands at the dehumidifier's level where the newcomer stands off it. (Of two as
+    // near its level, either may be the charger: that one waits for its taper, or to outlast the runs.)
+    const dehumidifierOn = (m: number) => m % 180 < 80 + (Math.floor(m / 180) % 3) * 10
+    const plug = 2 * 1440 + 3 * 180 + 40
+    function* series(charging: boolean): Generator<StrayWireInput> {
+      for (let m = 0; m < 3 * 1440; m++) {
+        const into = m % 180
+        const w =
+          20 +
+          (dehumidifierOn(m) ? 205 * (1 + (0.04 * Math.min(into, 60)) / 60) : 0) +
+          (charging && m >= plug && m < plug + 240 ? 190 * (1 + (0.05 * (m - plug)) / 240) : 0)
+        yield { source: 'circuit', ts: T0 + m * MIN, powerW: w * (1 + 0.004 * Math.sin(m)) }
+      }
+    }
+    expect(dehumidifierOn(plug) && dehumidifierOn(plug - 40) && !dehumidifierOn(plug - 41)).toBe(true)
+    // the dehumidifier's own runs raise nothing once learned
+    expect(raises(run(series(false), undefined, true)).filter((v) => v.ts >= JUDGED_FROM)).toEqual([])
+    const r = run(series(true), undefined, true)
+    const late = raises(r).filter((v) => v.ts >= T0 + plug * MIN)
+    expect(late).toHaveLength(1)
+    expect(Math.abs(late[0]!.onsetTs - (T0 + plug * MIN))).toBeLessThanOrEqual(2 * MIN)
+    // raised as it confirms, not once it outlasts the dehumidifier's runs
+    expect(late[0]!.ts).toBeLessThan(T0 + (plug + 15) * MIN)
+    expect(late[0]!.powerW).toBeGreaterThan(170)
+    expect(late[0]!.powerW).toBeLessThan(230)
+  })
+
+  it('raises a charger the dehumidifier starts on top of, the two past a charger’s largest', () => {
+    // the same circuit; a 280 W charger plugged in 2 min before a dehumidifier run starts (development
+    // circuit-mixed-basic#21@01-30T21:47, #75@01-07T20:36): together 485 W over the lamps, past any
+    // charger's, so the reading was taken for a heater's or cleaner's and the charger was never seen
+    // again. The step on top is the dehumidifier's size, which no heater's or cleaner's whole step is:
+    // it is that compressor starting (followed as its run), and the charger stands on under it.
+    const dehumidifierOn = (m: number) => m % 180 < 80 + (Math.floor(m / 180) % 3) * 10
+    const plug = 2 * 1440 + 3 * 180 - 2
+    function* series(): Generator<StrayWireInput> {
+      for (let m = 0; m < 3 * 1440; m++) {
+        const into = m % 180
+        const w =
+          20 +
+          (dehumidifierOn(m) ? 205 * (1 + (0.04 * Math.min(into, 60)) / 60) : 0) +
+          (m >= plug && m < plug + 240 ? 280 * (1 + (0.05 * (m - plug)) / 240) : 0)
+        yield { source: 'circuit', ts: T0 + m * MIN, powerW: w * (1 + 0.004 * Math.sin(m)) }
+      }
+    }
+    expect(dehumidifierOn(plug + 2) && !dehumidifierOn(plug + 1)).toBe(true)
+    const r = run(series(), undefined, true)
+    const late = raises(r).filter((v) => v.ts >= T0 + plug * MIN)
+    expect(late).toHaveLength(1)
+    expect(Math.abs(late[0]!.onsetTs - (T0 + plug * MIN))).toBeLessThanOrEqual(2 * MIN)
+    expect(late[0]!.ts).toBeLessThan(T0 + (plug + 15) * MIN)
+    expect(late[0]!.powerW).toBeGreaterThan(250)
+    expect(late[0]!.powerW).toBeLessThan(310)
+  })
+
   it('judges no run length from fewer than eight runs seen whole: only past any compressor’s run', () => {
     const sig = learnedSignature({ id: 'l1', levelW: 130, count: 20, firstTs: T0, lastTs: T0 })
     // signatures stored before run lengths were learned, or whose runs are not known yet: held past the
@@ -339,5 +400,39 @@ describe('detectStrayWire: a charger taken for a compressor, tapering under a fr
     const onsets = (r.state.normal!.watches ?? []).map((w) => w.onsetTs)
     expect(onsets).toContain(plugged)
     expect(onsets).toContain(local('2026-01-08T05:32:00'))
+  })
+})
+
+describe('detectStrayWire: a load taken for a compressor whose own run then starts beside it', () => {
+  // the basement dehumidifier above (250 W, runs of 1–3 h), learned and timed over two days; a resident's
+  // 238 W charger plugged in while it rests, and unplugged an hour later in constant current (development
+  // circuit-unplugged-early-basic#13@01-30T07:26: 273 W taken for a 296 W dehumidifier). Taken for one of
+  // the dehumidifier's runs, it ended before any of them would: never raised. 32 min after it was plugged
+  // in, the dehumidifier starts, at its own level: one motor runs once, so the load taken for it was not it
+  const from = local('2026-01-05T08:00:00')
+  const dehumidifier = dehumidifierFrom(from)
+  const plugged = local('2026-01-07T17:10:00')
+  const cut = chargerSession(
+    charger(plugged, { chemistry: 'lead-acid', ccPowerW: 238, ccRise: 0.02, ccMin: 200, totalMin: 60 }),
+  )
+
+  it('raises it as the compressor starts, with the step it arrived with', () => {
+    expect(dehumidifier.at(plugged).powerW, 'the dehumidifier rests as the charger arrives').toBe(0)
+    const starts = local('2026-01-07T17:42:00')
+    expect(dehumidifier.at(starts - MIN).powerW).toBe(0)
+    expect(dehumidifier.at(starts + MIN).powerW, 'and starts 32 min later').toBeGreaterThan(240)
+    const series = circuitSeries([dehumidifier, cut], { fromMs: from, minutes: 62 * 60, waveform: false })
+    const r = run(series, undefined, true)
+    const late = raises(r).filter((v) => v.ts >= local('2026-01-06T08:00:00'))
+    expect(late).toHaveLength(1)
+    const raised = late[0]!
+    expect(Math.abs(raised.onsetTs - plugged)).toBeLessThanOrEqual(2 * MIN)
+    // once the dehumidifier's run is taken for what it is, before the charger is unplugged
+    expect(raised.ts).toBeGreaterThan(starts)
+    expect(raised.ts).toBeLessThan(plugged + 60 * MIN)
+    expect(raised.powerW).toBeGreaterThan(225)
+    expect(raised.powerW).toBeLessThan(250)
+    expect(raised.evidence?.likeCompressor).toMatchObject({ by: 'circuit', told: 'ranAgain' })
+    expect(raised.evidence?.why.join('; ')).toMatch(/that compressor started beside it: one motor runs once/)
   })
 })

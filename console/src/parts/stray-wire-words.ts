@@ -103,7 +103,10 @@ function likeCompressorOf(x: unknown): LikeCompressor | undefined {
   const levelW = numberOf(o.levelW)
   const heldMin = numberOf(o.heldMin)
   if (levelW === undefined || heldMin === undefined) return undefined
-  if ((o.by !== 'circuit' && o.by !== 'crew') || (o.told !== 'faded' && o.told !== 'outlasted'))
+  if (
+    (o.by !== 'circuit' && o.by !== 'crew') ||
+    (o.told !== 'faded' && o.told !== 'outlasted' && o.told !== 'ranAgain')
+  )
     return undefined
   return {
     levelW,
@@ -128,6 +131,7 @@ function likeCompressorText(c: LikeCompressor, w: Words): string {
   )
   const min = w.f.num(c.heldMin)
   if (c.told === 'faded') return w.tr('stray.faded', { compressor, min })
+  if (c.told === 'ranAgain') return w.tr('stray.ranAgain', { compressor, min })
   return c.longestMin === null
     ? w.tr('stray.outlasted', { compressor, min })
     : w.tr('stray.outlastedRuns', {
