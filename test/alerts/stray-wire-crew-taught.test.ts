@@ -17,6 +17,7 @@ import {
   initialStrayWireState,
   type StrayWireInput,
   type StrayWireParams,
+  type StrayWireState,
   type StrayWireVerdict,
 } from '../../alerts/stray-wire-types.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
@@ -264,39 +265,72 @@ describe('detectStrayWire: what crews taught, worked out again when it changes',
   })
 })
 
+/**
+ * 30 W of lights and a dehumidifier's runs (minutes from 12:00 the first day), watts only; the next day at
+ * 13:00 a lithium bike charger, 330 min in constant current. `params` by the reading's minute from the start
+ * (a crew's answer is in force from when it was given).
+ */
+function crewDay(o: {
+  dehumidifierW: number
+  runs: [number, number][]
+  ccPowerW: number
+  ccRise: number
+  params: (minute: number) => StrayWireParams
+}): { verdicts: StrayWireVerdict[]; state: StrayWireState; pluggedMs: number } {
+  const fromMs = local('2026-01-05T12:00:00')
+  const lights = spans('lights-always', fromMs, 30, 0.95, 20, [[0, 3 * 1440]])
+  const dehumidifier = spans('dehumidifier', fromMs, o.dehumidifierW, 0.8, 15, o.runs)
+  const pluggedMs = fromMs + 25 * 60 * MIN
+  const bike = chargerSession(
+    charger(pluggedMs, {
+      chemistry: 'lithium',
+      ccPowerW: o.ccPowerW,
+      ccRise: o.ccRise,
+      ccMin: 330,
+      taperMin: 60,
+    }),
+  )
+  let state = initialStrayWireState()
+  const verdicts: StrayWireVerdict[] = []
+  for (const input of circuitSeries([lights, dehumidifier, bike], {
+    fromMs,
+    minutes: 25 * 60 + 400,
+    waveform: false,
+  })) {
+    const r = detectStrayWire(state, input, o.params((input.ts - fromMs) / MIN))
+    state = r.state
+    if (r.verdict) verdicts.push(r.verdict)
+  }
+  return { verdicts, state, pluggedMs }
+}
+
+/** The one raise after the bike was plugged in: the crew's compressor outlasted, at four hours. */
+function expectRaisedAsCrewCompressorOutlasted(verdicts: StrayWireVerdict[], pluggedMs: number): void {
+  const late = verdicts.filter((v) => v.kind === 'raise' && v.ts >= pluggedMs)
+  expect(late).toHaveLength(1)
+  const raised = late[0]!
+  if (raised.kind !== 'raise') throw new Error('not a raise')
+  expect(raised.evidence.likeCompressor).toMatchObject({ by: 'crew', told: 'outlasted' })
+  expect((raised.ts - pluggedMs) / MIN).toBeGreaterThanOrEqual(239)
+  expect((raised.ts - pluggedMs) / MIN).toBeLessThan(260)
+}
+
 describe('detectStrayWire: a charger the size of the one compressor run a crew answered', () => {
   it('is raised once it holds longer than a compressor runs, though the circuit saw that compressor run once', () => {
     // 30 W of lights; a 205 W dehumidifier runs once, 13:00–15:30, raised and answered "not charging:
     // compressor"; the next day at 13:00 a bike charger of its size, 330 min in constant current
-    const fromMs = local('2026-01-05T12:00:00')
-    const lights = spans('lights-always', fromMs, 30, 0.95, 20, [[0, 3 * 1440]])
-    const dehumidifier = spans('dehumidifier', fromMs, 205, 0.8, 15, [[60, 210]])
-    const pluggedMs = fromMs + 25 * 60 * MIN
-    const bike = chargerSession(
-      charger(pluggedMs, { chemistry: 'lithium', ccPowerW: 205, ccRise: 0.02, ccMin: 330, taperMin: 60 }),
-    )
     const answer = crewCompressor('c-store', 206)
-    let state = initialStrayWireState()
-    const verdicts: StrayWireVerdict[] = []
-    for (const input of circuitSeries([lights, dehumidifier, bike], {
-      fromMs,
-      minutes: 25 * 60 + 400,
-      waveform: false,
-    })) {
-      const params = input.ts >= fromMs + 100 * MIN ? taught(answer) : DEFAULT_STRAY_WIRE_PARAMS
-      const r = detectStrayWire(state, input, params)
-      state = r.state
-      if (r.verdict) verdicts.push(r.verdict)
-    }
+    const { verdicts, state, pluggedMs } = crewDay({
+      dehumidifierW: 205,
+      runs: [[60, 210]],
+      ccPowerW: 205,
+      ccRise: 0.02,
+      // answered at 13:40, while it ran
+      params: (minute) => (minute >= 100 ? taught(answer) : DEFAULT_STRAY_WIRE_PARAMS),
+    })
     // the circuit learned the dehumidifier from its one run, not yet one of its own compressors
     expect(state.normal?.signatures.map((s) => [s.kind, s.count])).toEqual([['compressor', 1]])
-    const late = verdicts.filter((v) => v.kind === 'raise' && v.ts >= pluggedMs)
-    expect(late).toHaveLength(1)
-    const raised = late[0]!
-    if (raised.kind !== 'raise') throw new Error('not a raise')
-    expect(raised.evidence.likeCompressor).toMatchObject({ by: 'crew', told: 'outlasted' })
-    expect((late[0]!.ts - pluggedMs) / MIN).toBeGreaterThanOrEqual(240)
-    expect((late[0]!.ts - pluggedMs) / MIN).toBeLessThan(260)
+    expectRaisedAsCrewCompressorOutlasted(verdicts, pluggedMs)
   })
 })
 
@@ -306,39 +340,21 @@ describe('detectStrayWire: a charger followed for a compressor a crew named, its
     // a crew named a 195 W load a compressor before. The next day at 13:00 a bike charger of the crew's
     // size, its constant-current draw creeping from 196 W to 210 W by four hours in: still the level it was
     // taken at, not the dehumidifier arrived the minute it left
-    const fromMs = local('2026-01-05T12:00:00')
-    const lights = spans('lights-always', fromMs, 30, 0.95, 20, [[0, 2 * 1440]])
-    const dehumidifier = spans('dehumidifier', fromMs, 230, 0.8, 15, [
-      [60, 150],
-      [300, 400],
-      [600, 690],
-      [900, 1000],
-    ])
-    const pluggedMs = fromMs + 25 * 60 * MIN
-    const bike = chargerSession(
-      charger(pluggedMs, { chemistry: 'lithium', ccPowerW: 196, ccRise: 0.1, ccMin: 330, taperMin: 60 }),
-    )
-    const params = taught(crewCompressor('c-store', 195))
-    let state = initialStrayWireState()
-    const verdicts: StrayWireVerdict[] = []
-    for (const input of circuitSeries([lights, dehumidifier, bike], {
-      fromMs,
-      minutes: 25 * 60 + 400,
-      waveform: false,
-    })) {
-      const r = detectStrayWire(state, input, params)
-      state = r.state
-      if (r.verdict) verdicts.push(r.verdict)
-    }
+    const { verdicts, state, pluggedMs } = crewDay({
+      dehumidifierW: 230,
+      runs: [
+        [60, 150],
+        [300, 400],
+        [600, 690],
+        [900, 1000],
+      ],
+      ccPowerW: 196,
+      ccRise: 0.1,
+      params: () => taught(crewCompressor('c-store', 195)),
+    })
     const dehumidifierLearned = state.normal?.signatures.find((s) => s.kind === 'compressor')
     expect(dehumidifierLearned?.levelW).toBeGreaterThan(220)
-    const late = verdicts.filter((v) => v.kind === 'raise' && v.ts >= pluggedMs)
-    expect(late).toHaveLength(1)
-    const raised = late[0]!
-    if (raised.kind !== 'raise') throw new Error('not a raise')
-    expect(raised.evidence.likeCompressor).toMatchObject({ by: 'crew', told: 'outlasted' })
-    expect((raised.ts - pluggedMs) / MIN).toBeGreaterThanOrEqual(239)
-    expect((raised.ts - pluggedMs) / MIN).toBeLessThan(260)
+    expectRaisedAsCrewCompressorOutlasted(verdicts, pluggedMs)
   })
 })
 
@@ -349,37 +365,19 @@ describe('detectStrayWire: a charger followed over a compressor’s run, when th
     // bike charger of the crew's size is plugged in at 13:00, over its run: the dehumidifier's 230 W step
     // off fits the charger's size too, but fits the dehumidifier's better, and the charger stands at its
     // level over the rest
-    const fromMs = local('2026-01-05T12:00:00')
-    const lights = spans('lights-always', fromMs, 30, 0.95, 20, [[0, 2 * 1440]])
-    const dehumidifier = spans('dehumidifier', fromMs, 230, 0.8, 15, [
-      [60, 150],
-      [300, 400],
-      [600, 690],
-      [900, 1000],
-      [24 * 60 + 30, 26 * 60],
-    ])
-    const pluggedMs = fromMs + 25 * 60 * MIN
-    const bike = chargerSession(
-      charger(pluggedMs, { chemistry: 'lithium', ccPowerW: 180, ccRise: 0.02, ccMin: 330, taperMin: 60 }),
-    )
-    const params = taught(crewCompressor('c-store', 180))
-    let state = initialStrayWireState()
-    const verdicts: StrayWireVerdict[] = []
-    for (const input of circuitSeries([lights, dehumidifier, bike], {
-      fromMs,
-      minutes: 25 * 60 + 400,
-      waveform: false,
-    })) {
-      const r = detectStrayWire(state, input, params)
-      state = r.state
-      if (r.verdict) verdicts.push(r.verdict)
-    }
-    const late = verdicts.filter((v) => v.kind === 'raise' && v.ts >= pluggedMs)
-    expect(late).toHaveLength(1)
-    const raised = late[0]!
-    if (raised.kind !== 'raise') throw new Error('not a raise')
-    expect(raised.evidence.likeCompressor).toMatchObject({ by: 'crew', told: 'outlasted' })
-    expect((raised.ts - pluggedMs) / MIN).toBeGreaterThanOrEqual(239)
-    expect((raised.ts - pluggedMs) / MIN).toBeLessThan(260)
+    const { verdicts, pluggedMs } = crewDay({
+      dehumidifierW: 230,
+      runs: [
+        [60, 150],
+        [300, 400],
+        [600, 690],
+        [900, 1000],
+        [24 * 60 + 30, 26 * 60],
+      ],
+      ccPowerW: 180,
+      ccRise: 0.02,
+      params: () => taught(crewCompressor('c-store', 180)),
+    })
+    expectRaisedAsCrewCompressorOutlasted(verdicts, pluggedMs)
   })
 })
