@@ -411,9 +411,8 @@ const DISTORTED_PER_W = 0.5
  */
 function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: StrayWireParams): void {
   if (s.prevW === null || s.prev2W === null) return
-  const top = s.baselineW! + params.maxChargerW
-  if (s.prevW > top || obs.unexplainedW > top) return
   const dW = obs.unexplainedW - s.prevW
+  if (overCharger(s, obs, dW, params)) return
   // the minute before it was steady: not the second half of a step an averaging meter split
   const steady = steadyBefore(s)
   if (dW < 0) {
@@ -425,14 +424,18 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
     // late in its taper at a fridge's size): it left, not the alert's load
     if (steady && s.alert && compressorNearer(s, fall, excess)) {
       s.baselineW = Math.max(0, s.baselineW! - fall)
+      forgetRise(s, fall)
       return
     }
     // a run of the circuit's compressors followed since before the alert was raised stopped: its own
     // level leaves the background, the alert's load stays (stray-wire-outlasted.ts)
     if (steady && s.alert && runEndedUnderAlert(s, fall, obs.ts, params.feedback?.taught)) {
       s.baselineW = Math.max(0, s.baselineW! - fall)
+      forgetRise(s, fall)
       return
     }
+    // back at the reading before loads rose beside the alert: they left, whatever the meter split them in
+    if (s.alert && backToLevel(s, obs.unexplainedW)) return
     // all that stood over the background left: the followed load (a charger unplugged in its taper may
     // be a lamp's or a fridge's size), never another load's
     if (Math.abs(fall - excess) <= Math.max(15, 0.15 * fall)) return
@@ -455,8 +458,72 @@ function followLightStepsByWatts(s: StrayWireState, obs: Observation, params: St
     // starting and a charger plugged in look alike: the candidate's confirmation sorts that out)
     if (!s.alert || !compressorBeside(s, dW, ownLevel(s)!)) return
   } else if (dW < LAMP_MOVE_MIN_W) return
+  const rise = { w: round1(dW), h: null, q: null, fromW: round1(s.prevW), baseW: round1(s.baselineW!) }
   s.baselineW = s.baselineW! + dW
-  s.beside = [...(s.beside ?? []), { w: round1(dW), h: null, q: null }].slice(-BESIDE_KEPT)
+  s.beside = [...(s.beside ?? []), rise].slice(-BESIDE_KEPT)
+}
+
+/**
+ * Watts only: the circuit fell back to the reading it stood at before a rise followed beside the charger:
+ * what rose since went off again (a motion lamp lit and went off), and the background is again what it
+ * was then, whatever pieces the meter showed it in. An averaging meter reads a lamp lit for part of a
+ * minute as a partial rise, and its going off as a fall split over two minutes; neither piece is the
+ * lamp's size, so taken back piece by piece (takeBackOff) the rises stayed in the background and it walked
+ * up by a lamp at each blink, until the charger's excess was gone and the alert cleared while it charged
+ * (development circuit-mixed-basic 46@01-06T22:03: 367 -> 450 W over a 54 W motion lamp's blinks; 6@01-30
+ * T01:12: a lamp's off-step split 15 + 36 W, left in the background, later taken for the alert's load).
+ * A charger in constant current holds its watts, so the reading back at that level is the lamp gone,
+ * not the charger; the charger leaving falls by its own level (a charger's, not a lamp's) below it.
+ */
+function backToLevel(s: StrayWireState, readingW: number): boolean {
+  const beside = s.beside ?? []
+  // the fall (over this reading, or the two an averaging meter split it over) took back at least half of
+  // what rose since: not a charger's taper sliding down through that level minutes later
+  const fromTop = Math.max(s.prevW ?? readingW, s.prev2W ?? readingW)
+  if (fromTop - readingW < LAMP_MOVE_MIN_W) return false
+  let best = -1
+  for (const [i, b] of beside.entries()) {
+    if (b.fromW === undefined || b.baseW === undefined) continue
+    const off = Math.abs(readingW - b.fromW)
+    if (off > Math.max(LEVEL_BACK_W, 0.15 * b.w)) continue
+    const rose = beside.slice(i).reduce((w, x) => w + x.w, 0)
+    if (fromTop - b.fromW < 0.5 * rose) continue
+    if (best < 0 || off < Math.abs(readingW - beside[best]!.fromW!)) best = i
+  }
+  if (best < 0) return false
+  s.baselineW = beside[best]!.baseW!
+  s.beside = beside.slice(0, best)
+  return true
+}
+
+/**
+ * A compressor's fall taken out of the background by its own watts: its rise, if followed beside the
+ * alert, is no longer there to take back (else the circuit passing that rise's level again later would
+ * take it out twice).
+ */
+function forgetRise(s: StrayWireState, fall: number): void {
+  const beside = s.beside ?? []
+  const i = beside.findIndex((b) => Math.abs(b.w - fall) <= Math.max(8, 0.15 * b.w))
+  if (i >= 0) s.beside = beside.filter((_, k) => k !== i)
+}
+
+/** A reading this close to the one before a rise is back at that level (meter noise, a CC charger's ripple). */
+const LEVEL_BACK_W = 8
+
+/**
+ * Watts only: this reading or the one before stands over the background by more than a charger draws: a
+ * heater or cleaner is on, and a small change says nothing of the lights. Under an open alert the charger
+ * and one of the circuit's compressors beside it may pass that together, so a step of that compressor's
+ * watts between a level a charger alone may draw and one over it is the compressor starting or stopping,
+ * not a big load's edge (a heater's or cleaner's whole step is bigger than any compressor's). Left out,
+ * a dehumidifier starting over a 210 W charger stayed in the alert's excess and held it open long after
+ * the charger stopped (development circuit-mixed-basic 80@01-10T00:38).
+ */
+function overCharger(s: StrayWireState, obs: Observation, dW: number, params: StrayWireParams): boolean {
+  const top = s.baselineW! + params.maxChargerW
+  if (s.prevW! <= top && obs.unexplainedW <= top) return false
+  if (!s.alert || Math.min(s.prevW!, obs.unexplainedW) > top) return true
+  return !compressorOf(s.normal, Math.abs(dW), null)
 }
 
 /**

@@ -328,9 +328,11 @@ export interface StrayWireState {
   /**
    * Rises taken into the background while a candidate or alert is followed (lights, a compressor beside
    * it), the last few: W, and harmonic and reactive VA where the meter reports them. Each is taken out
-   * again when a fall of its size comes. Optional so states persisted before it load.
+   * again when a fall of its size comes. Watts only, also the circuit's reading before the rise and the
+   * background then (`fromW`, `baseW`): a fall back to that reading takes back all that rose since.
+   * Optional so states persisted before it load.
    */
-  beside?: { w: number; h: number | null; q: number | null }[]
+  beside?: { w: number; h: number | null; q: number | null; fromW?: number; baseW?: number }[]
   /**
    * Watts only: the last lamp-sized rise while nothing was followed, W and when, not seen to go off
    * again (stray-wire-detector.ts). Optional so states persisted before it load.

@@ -296,6 +296,21 @@ describe('an open alert on a watts-only meter while the circuit’s dehumidifier
     expect(cleared[0]!.ts).toBeLessThanOrEqual(at18 + (270 + 30) * MIN)
   })
 
+  it('clears once the charger stops when the dehumidifier started beside it past a charger’s largest', () => {
+    // plugged in at 19:40 while the dehumidifier is off; its run from 20:30 takes the circuit 500 W over
+    // the background, more than any charger draws, but from the charger's level and by the dehumidifier's
+    // learned watts: it joins the background, and the alert clears when the charger cuts off at 21:00
+    // while it runs on to 22:00 (development circuit-mixed-basic 80@01-10T00:38: left open all night)
+    const at = local('2026-01-05T19:40:30')
+    const b = chargerSession(charger(at, { chemistry: 'lithium', ccPowerW: 200, ccMin: 60, taperMin: 20 }))
+    const r = run(circuitSeries([dehumidifier, b], { fromMs: from, minutes: 16 * 60, waveform: false }))
+    const raised = raises(r).filter((v) => v.onsetTs >= at - MIN)
+    expect(raised).toHaveLength(1)
+    const cleared = clears(r).filter((v) => v.ts > raised[0]!.ts)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts).toBeLessThanOrEqual(local('2026-01-05T21:20:00'))
+  })
+
   /** A 200 W charger raised at 18:00, a second of `ccPowerW` plugged in at `secondAt`: its own raise. */
   function secondChargerRaised(secondAt: number, ccPowerW: number) {
     const first = chargerSession(charger(plugged18, { chemistry: 'lithium', ccPowerW: 200, ccMin: 240 }))

@@ -1274,3 +1274,34 @@ describe('detectStrayWire on a new watts-only meter: two compressors seen run on
     raisedOnceWithin(r, plugged, 10)
   })
 })
+
+describe('detectStrayWire on a watts-only circuit: a motion lamp blinking beside an open alert', () => {
+  // a lamp that lit and went off leaves the background where it was, whatever pieces an averaging meter
+  // shows it in: a blink of part of a minute is a partial rise, its end a fall of another size (or split
+  // over two minutes). Taken in piece by piece and not out again, each blink walked the background up
+  // until the charger's excess was gone (development circuit-mixed-basic 46@01-06, 6@01-30)
+  const t0 = local('2026-01-06T21:00:00')
+  const plugged = t0 + 10 * MIN + 20_000
+  // lights and a fridge's worth of standing load, so that the circuit's readings are large enough for a
+  // lamp's partial minute to pass for a steady one
+  const standing = scheduled('lights-always', t0, 330, [[-100, 600]])
+  // a 54 W motion lamp on for a minute in every 4-7 from 21:40 to 23:40, across a minute's end
+  const blinks: [number, number][] = []
+  for (let m = 40, k = 0; m < 160; m += 4 + (k % 4), k++)
+    blinks.push([m + 0.4 + 0.1 * (k % 3), m + 1.4 + 0.1 * (k % 3)])
+  const lamp = scheduled('lights-motion', t0, 54, blinks)
+  const bike = chargerSession(
+    charger(plugged, { chemistry: 'lithium', ccPowerW: 160, ccRise: 0.02, ccMin: 300 }),
+  )
+
+  it('keeps the alert open while the charger charges on, the background back where it was after each blink', () => {
+    const r = run(wattsOnly([standing, bike, lamp], t0, 200, 3))
+    const raised = raises(r)
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.onsetTs).toBeLessThanOrEqual(plugged + MIN)
+    // the charger is in constant current to 02:10: nothing clears it
+    expect(r.verdicts.filter((v) => v.kind === 'clear')).toEqual([])
+    // at 00:20, lamp off, the background is the standing load's, not that and the lamp's blinks
+    expect(r.state.baselineW!).toBeLessThan(330 + 20)
+  })
+})
