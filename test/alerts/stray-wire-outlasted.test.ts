@@ -433,6 +433,8 @@ describe('detectStrayWire: a load taken for a compressor whose own run then star
     expect(raised.powerW).toBeGreaterThan(225)
     expect(raised.powerW).toBeLessThan(250)
     expect(raised.evidence?.likeCompressor).toMatchObject({ by: 'circuit', told: 'ranAgain' })
-    expect(raised.evidence?.why.join('; ')).toMatch(/that compressor started beside it: one motor runs once/)
+    expect(raised.evidence?.why.join('; ')).toMatch(
+      /that compressor started its own run beside it, and one compressor cannot run twice at once/,
+    )
   })
 })
