@@ -895,6 +895,10 @@ function trackCandidate(
       undefined,
       cand.onsetTs,
     )
+  // where the meter shows it, a load that drew no motor's reactive current (showedNoMotor, below) is no two
+  // of the circuit's compressors starting, and one starting as the other stopped only where the difference
+  // of their reactive VA is as little as its own
+  const noMotor = hRatio !== null && showedNoMotor(cand, plateauW)
   // watts only, a compressor whose run is followed stands in the background: it is not one of two arriving
   const twoRuns = explainedByKnownLoads(
     s.normal!,
@@ -904,6 +908,7 @@ function trackCandidate(
     params.feedback,
     hRatio === null ? s.normal!.watches : undefined,
     cand.onsetTs,
+    noMotor ? (cand.lagging!.q / cand.lagging!.w) * nowW : undefined,
   )
   const withLights = twoRuns
     ? undefined
@@ -933,9 +938,7 @@ function trackCandidate(
   if (cand.besideRun && known?.kind === 'compressor') known = undefined
   // nor is a load that drew no motor's reactive current where the meter shows it one of its compressors
   // run alone (an active-PFC charger of a compressor's size, or one learned as a compressor from an earlier
-  // session unplugged in CC); a crew's answer stands. Two compressors are still judged by watts and
-  // harmonic VA: one stopping as the other starts leaves the difference of two motors' reactive currents
-  const noMotor = hRatio !== null && showedNoMotor(cand, plateauW)
+  // session unplugged in CC); a crew's answer stands
   if (noMotor && known?.kind === 'compressor' && known.source === 'learned') known = undefined
   const pair = !cand.besideRun && (twoRuns || withLights !== undefined || lightsBy !== undefined)
   // the level the load stands at: its step where it held, else the level now where it fell since (the

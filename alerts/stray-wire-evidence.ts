@@ -386,7 +386,7 @@ const METER_SLACK_VA = 20
 /** Lamps' drivers run at PF > 0.9 (domain.md): at most ~0.48 var per W. */
 const LAMP_MAX_VAR_PER_W = 0.5
 /** A fridge's motor at PF 0.6, the lowest a compressor runs at (domain.md: 0.6–0.85). */
-const MOTOR_MAX_VAR_PER_W = 1.33
+export const MOTOR_MAX_VAR_PER_W = 1.33
 
 /**
  * A motion lamp burns a few minutes (1–4) per trigger, and on as long as people keep passing (triggers

@@ -17,7 +17,14 @@ import {
   reactiveAdds,
 } from './stray-wire-circuit-normal.ts'
 import { MOTOR_MIN_VAR_PER_W, PFC_MAX_HARMONIC_RATIO } from './stray-wire-classify.ts'
-import { LAMP_MOVE_MAX_W, LAMP_MOVE_MIN_W, median, near, RECENT_READINGS } from './stray-wire-evidence.ts'
+import {
+  LAMP_MOVE_MAX_W,
+  LAMP_MOVE_MIN_W,
+  MOTOR_MAX_VAR_PER_W,
+  median,
+  near,
+  RECENT_READINGS,
+} from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireParams } from './stray-wire-types.ts'
 
 /**
@@ -36,6 +43,12 @@ export function explainedByKnownLoads(
   followed?: readonly RunWatch[],
   /** When the load arrived: a compressor seen run once counts if it came back within its off time. */
   arrivedTs?: number,
+  /**
+   * Where the load drew no motor's reactive current as the meter shows it (showedNoMotor): its reactive VA
+   * at levelW. Two motors running add their lagging currents, so no pair of them both starting; one
+   * stopping as the other starts leaves the difference of their reactive VA, which must fit.
+   */
+  noMotorQ?: number,
 ): boolean {
   const runs: LoadSignature[] = []
   const all = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
@@ -63,10 +76,13 @@ export function explainedByKnownLoads(
       const b = runs[j]!
       const hb = hOf(b)
       const scale = a.levelW + b.levelW
-      if (j > i && fits(a.levelW + b.levelW, ha === null || hb === null ? null : ha + hb, scale)) return true
+      const both = noMotorQ === undefined
+      if (both && j > i && fits(a.levelW + b.levelW, ha === null || hb === null ? null : ha + hb, scale))
+        return true
       // watts alone cannot tell a swap from a charger of that size: only with harmonic current
       if (levelH === null || ha === null || hb === null) continue
       if (standingW < b.levelW - Math.max(10, LEVEL_SHARE * b.levelW)) continue
+      if (noMotorQ !== undefined && !swapReactiveFits(a, b, noMotorQ)) continue
       if (fits(a.levelW - b.levelW, ha - hb, scale)) return true
     }
   }
@@ -130,6 +146,26 @@ export function compressorWithLightsByWatts(
     if (lights?.kind === 'lights') return { compressor: a, lights }
   }
   return undefined
+}
+
+/**
+ * Motor `a` starting as motor `b` stops leaves a's reactive VA less b's over the background. Each motor's
+ * is its learned share of its watts where learned from runs enough (it stays within about a tenth run to
+ * run), else anything a motor draws (PF 0.6-0.85 as the meter shows it, MOTOR_MIN_VAR_PER_W to
+ * MOTOR_MAX_VAR_PER_W): the load's own reactive VA must lie between the least and the most the
+ * difference can be. An active-PFC charger's (next to none) fits only two motors of near equal reactive VA.
+ */
+function swapReactiveFits(a: LoadSignature, b: LoadSignature, q: number): boolean {
+  const range = (s: LoadSignature): [number, number] => {
+    if (s.reactiveRatio === undefined || (s.reactiveRuns ?? 0) < REACTIVE_RUNS_MIN)
+      return [MOTOR_MIN_VAR_PER_W * s.levelW, MOTOR_MAX_VAR_PER_W * s.levelW]
+    const own = s.reactiveRatio * s.levelW
+    const slack = Math.max(REACTIVE_SLACK_VAR, REACTIVE_SLACK_SHARE * own)
+    return [own - slack, own + slack]
+  }
+  const [aLo, aHi] = range(a)
+  const [bLo, bHi] = range(b)
+  return q >= aLo - bHi && q <= aHi - bLo
 }
 
 /** Creep of both compressors' levels (a few % each) and meter error; harmonic VA is noisier. */

@@ -79,6 +79,19 @@ describe('explainedByKnownLoads: two of the circuit’s own compressors at once'
     expect(explainedByKnownLoads(n, 118, 0.7 * 118, 150, undefined)).toBe(false)
   })
 
+  it('takes a load that drew next to no reactive current for neither both nor one swapped for the other', () => {
+    // an active-PFC charger's 0.2 var per W: two motors' lagging currents add, so not both starting
+    expect(explainedByKnownLoads(n, 362, 66, 20, undefined, undefined, undefined, 0.2 * 362)).toBe(false)
+    // their reactive VA as learned (PF 0.8 both: 180 and 90 var): the dehumidifier starting as the fridge
+    // stops leaves about 90 var, not 24
+    const q = (s: LoadSignature): LoadSignature => ({ ...s, reactiveRatio: 0.75, reactiveRuns: 5 })
+    const lagging = { ...initialCircuitNormal(), signatures: n.signatures.map(q) }
+    expect(explainedByKnownLoads(lagging, 118, 6, 150, undefined, undefined, undefined, 24)).toBe(false)
+    expect(explainedByKnownLoads(lagging, 118, 6, 150, undefined, undefined, undefined, 85)).toBe(true)
+    // unlearned, anything two motors may draw (PF 0.6-0.85): a difference of near none can be theirs
+    expect(explainedByKnownLoads(n, 118, 6, 150, undefined, undefined, undefined, 24)).toBe(true)
+  })
+
   it('uses only runs seen more than once, and none a crew undid', () => {
     const once = { ...initialCircuitNormal(), signatures: [run_('d', 240, 0.15), run_('f', 120, 0.25, 1)] }
     expect(explainedByKnownLoads(once, 362, 66, 20, undefined)).toBe(false)
@@ -1400,5 +1413,42 @@ describe('an active-PFC charger of one of the circuit’s compressors’ size, o
   it('still takes the dehumidifier’s own run for it: its motor draws its reactive current', () => {
     const run = spans('dehumidifier', t0, 252, 0.8, 15, [[46.5, 150]])
     expect(raises(runKnowing(knowing(dehumidifier, ownCharger), [lamp, run], t0, 180))).toEqual([])
+  })
+})
+
+describe('an active-PFC charger of two of the circuit’s compressors’ difference, beside one of them', () => {
+  // development circuit-unplugged-early 73@01-10T10:51 (a 292 W active-PFC charger taken for one
+  // compressor starting as another stopped) and 7@02-04T20:45 (244 W): the difference of two motors' watts
+  // and harmonic share, but next to none of their reactive current. Both motors lag: two starting add
+  // theirs, one starting as the other stops leaves the difference of their reactive VA as learned
+  const t0 = local('2026-01-10T09:30:00')
+  const lamp = spans('lights', t0, 17, 0.95, 15, [[-30, 300]])
+  const compressor = (id: string, levelW: number, reactiveRatio: number, longestMin: number) =>
+    learnedSignature({
+      id,
+      levelW,
+      harmonicRatio: 0.2,
+      reactiveRatio,
+      reactiveRuns: 12,
+      count: 21,
+      longestMin,
+      timedRuns: 12,
+    })
+  // both motors at PF 0.8 (0.75 var per W): the dehumidifier starting as the fridge stops leaves ~128 var
+  const known = knowing(compressor('dehumidifier', 300, 0.75, 170), compressor('fridge', 130, 0.75, 240))
+  // the fridge runs throughout: its stop is what a swap would take out of the background
+  const fridge = spans('fridge', t0, 130, 0.8, 15, [[-30, 300]])
+  const onset = t0 + 46.5 * MIN
+  const unplugged = { ccMin: 200, taperMin: 40, totalMin: 82, thdPct: 12 }
+
+  it('raises a charger of their difference in its confirmation time', () => {
+    const bike = chargerSession(pfcCharger(onset, 170, unplugged))
+    raisedOnceWithin(runKnowing(known, [lamp, fridge, bike], t0, 180), onset, 16)
+  })
+
+  it('still takes the dehumidifier starting as the fridge stops for the two of them', () => {
+    const stopped = spans('fridge', t0, 130, 0.8, 15, [[-30, 46.5]])
+    const dehumidifier = spans('dehumidifier', t0, 300, 0.8, 20, [[46.5, 150]])
+    expect(raises(runKnowing(known, [lamp, stopped, dehumidifier], t0, 180))).toEqual([])
   })
 })
