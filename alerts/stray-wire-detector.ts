@@ -68,6 +68,7 @@ import {
   chargerBesideRun,
   compressorAfterLampLeft,
   compressorByWatts,
+  compressorWithLampOverLeading,
   compressorWithLights,
   compressorWithLightsByWatts,
   explainedByKnownLoads,
@@ -170,6 +171,7 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     },
     beside: state.beside,
     lampRise: state.lampRise,
+    lampMoveTs: state.lampMoveTs,
     otherRun: state.otherRun,
     orphanRun: state.orphanRun,
     candidate: state.candidate && { ...state.candidate, recentW: [...state.candidate.recentW] },
@@ -258,6 +260,7 @@ export function detectStrayWire(
   if (c.cls === 'big') noteBigRun(s, obs, params, tracked || s.candidate !== null || s.alert !== null)
   followBigLevel(s, obs, c.cls === 'big', params)
   noteLampRise(s, obs, c)
+  if (lampSwitched(s, obs, c)) s.lampMoveTs = obs.ts
   s.fallRun = s.prevW !== null && obs.unexplainedW < s.prevW - SLIDE_MIN_W ? (s.fallRun ?? 0) + 1 : 0
   s.prev2W = s.prevW
   s.prev2H = s.prevH
@@ -331,6 +334,31 @@ function stillTheBigLoad(
 
 /** A cleaner's motor swings by ±12 % from minute to minute; with the meter's margin. */
 const BIG_SWING_SHARE = 0.15
+
+/**
+ * Where the meter reports PF and THD, the circuit moved by a lamp's watts from one minute to the next, with
+ * no heater or cleaner in either minute: a lamp switched.
+ */
+function lampSwitched(s: StrayWireState, obs: Observation, c: Classified): boolean {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null) return false
+  if (c.cls === 'big' || s.prevBig || s.prevW === null) return false
+  const d = Math.abs(obs.unexplainedW - s.prevW)
+  return d >= LAMP_MOVE_MIN_W && d <= LAMP_MOVE_MAX_W
+}
+
+/**
+ * A lamp switched in the minutes a motion lamp burns for before the candidate's step (it may have gone
+ * off, or another come on, in the step's minute) or since (its level may hold one), but for the minute
+ * after the step, which may be the rest of its own on an averaging meter.
+ */
+function lampSwitchedNear(s: StrayWireState, cand: Candidate): boolean {
+  const ts = s.lampMoveTs
+  if (ts === undefined || ts < cand.onsetTs - LAMP_TRIGGER_MS) return false
+  return ts <= cand.onsetTs || ts > cand.onsetTs + NEXT_READING_MS
+}
+
+/** A motion lamp burns 1–4 min per trigger (domain.md): one switched longer ago than this is off again. */
+const LAMP_TRIGGER_MS = 5 * MIN
 
 /**
  * Watts only, with nothing followed: the circuit rose by a lamp's watts (two rises in a row on an
@@ -806,6 +834,17 @@ function trackCandidate(
   // run alone (an active-PFC charger of a compressor's size, or one learned as a compressor from an earlier
   // session unplugged in CC); a crew's answer stands
   if (noMotor && known?.kind === 'compressor' && known.source === 'learned') known = undefined
+  // over LED drivers' leading current an undistorted step that read as an active-PFC input may be one of
+  // its compressors with a lamp switched beside it: its unsigned |Q| tells nothing there
+  if (!known && cand.pfc && !cand.besideRun && hRatio !== null && lampSwitchedNear(s, cand))
+    known = compressorWithLampOverLeading(
+      s.normal!,
+      plateauW,
+      cand.harmonicVA,
+      obs.reactiveVA,
+      { w: s.baselineW!, h: s.baselineH, q: s.baselineQ },
+      feedback,
+    )
   const pair = !cand.besideRun && (twoRuns || withLights !== undefined || lightsBy !== undefined)
   // the level the load stands at: its step where it held, else the level now where it fell since (the
   // one that stopped still ran in the step's minute)

@@ -384,7 +384,7 @@ export function followLagging(s: StrayWireState, cand: Candidate, obs: Observati
 /** Harmonic or reactive VA over its loads' share a level may carry (meter noise, a lamp's driver). */
 const METER_SLACK_VA = 20
 /** Lamps' drivers run at PF > 0.9 (domain.md): at most ~0.48 var per W. */
-const LAMP_MAX_VAR_PER_W = 0.5
+export const LAMP_MAX_VAR_PER_W = 0.5
 /** A fridge's motor at PF 0.6, the lowest a compressor runs at (domain.md: 0.6–0.85). */
 export const MOTOR_MAX_VAR_PER_W = 1.33
 

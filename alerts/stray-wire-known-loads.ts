@@ -18,6 +18,7 @@ import {
 } from './stray-wire-circuit-normal.ts'
 import { MOTOR_MIN_VAR_PER_W, PFC_MAX_HARMONIC_RATIO } from './stray-wire-classify.ts'
 import {
+  LAMP_MAX_VAR_PER_W,
   LAMP_MOVE_MAX_W,
   LAMP_MOVE_MIN_W,
   MOTOR_MAX_VAR_PER_W,
@@ -599,3 +600,48 @@ const LAGGING_READINGS_MIN = 3
  * (about a tenth of the watts in var) before the background's reactive VA must have been wrong.
  */
 const BACKGROUND_Q_SLACK_PER_W = 0.15
+
+/**
+ * Where the meter reports PF and THD but the background's reactive VA cannot be trusted (it carries LED
+ * drivers' harmonic current: not reactiveAdds), an undistorted step that read as an active-PFC input (its
+ * unsigned |Q| barely rose, or fell) may be one of the circuit's compressors: the drivers' leading current
+ * cancels part of the motor's lagging one. A motion lamp switching in the same minutes moves the level by
+ * a lamp's watts off the compressor's learned one. Taken for that compressor (with a lamp) where its level
+ * is within a lamp's watts of the compressor's, it carries the motor's harmonic current (a lamp adds its
+ * driver's, or none), and the excess's own reactive VA, read with either sign the
+ * background's |Q| may have (|Q| now plus the background's where it led, less where it lagged, or the
+ * background's less |Q| now where the total leads still), can be the motor's: at least its learned share
+ * (else any motor's at PF 0.85) and no more than any motor draws (PF 0.6), give or take a lamp's. An
+ * active-PFC charger beside a motor running in the background reads neither: |Q| now plus the background's
+ * holds two motors' reactive current, the difference hardly any. Its run
+ * is then followed as that compressor's, raised should it outlast it.
+ */
+export function compressorWithLampOverLeading(
+  n: CircuitNormal,
+  levelW: number,
+  levelH: number | null,
+  q: number | null,
+  background: { w: number; h: number; q: number | undefined },
+  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+): LoadSignature | undefined {
+  if (levelH === null || q === null || background.q === undefined) return undefined
+  if (reactiveAdds(background.w, background.h, background.q)) return undefined
+  for (const a of n.signatures) {
+    if (!motorWithHarmonics(a, feedback?.forget)) continue
+    const lampW = Math.abs(levelW - a.levelW)
+    if (lampW > LAMP_MOVE_MAX_W) continue
+    if (levelH < OWN_H_SHARE * a.harmonicRatio * a.levelW) continue
+    const lo = (a.reactiveRatio ?? MOTOR_MIN_VAR_PER_W) * a.levelW
+    const hi = MOTOR_MAX_VAR_PER_W * a.levelW
+    const slack = Math.max(REACTIVE_SLACK_VAR, REACTIVE_SLACK_SHARE * lo) + LAMP_MAX_VAR_PER_W * lampW
+    const motorQ = (x: number): boolean => x >= lo - slack && x <= hi + slack
+    // the background led, the total lags or leads; or it lagged as the total does (a motor in it)
+    const excess = [q + background.q, background.q - q, q - background.q]
+    if (!excess.some(motorQ)) continue
+    return a
+  }
+  return undefined
+}
+
+/** A run of a compressor carries at least half its learned harmonic VA (matchSignature's own share). */
+const OWN_H_SHARE = 0.5

@@ -338,6 +338,11 @@ export interface StrayWireState {
    * again (stray-wire-detector.ts). Optional so states persisted before it load.
    */
   lampRise?: { w: number; ts: number }
+  /**
+   * Where the meter reports PF and THD: the last minute the circuit moved by a lamp's watts, with no heater
+   * or cleaner in it or the minute before (stray-wire-detector.ts). Optional so older states load.
+   */
+  lampMoveTs?: number
   /** Consecutive readings just above quiet but below a charger: lights switched on, to be absorbed. */
   otherRun: number
   /**

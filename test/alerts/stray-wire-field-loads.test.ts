@@ -1452,3 +1452,28 @@ describe('an active-PFC charger of two of the circuit’s compressors’ differe
     expect(raises(runKnowing(known, [lamp, stopped, dehumidifier], t0, 180))).toEqual([])
   })
 })
+
+describe('the dehumidifier starting over LED banks as a motion lamp switches on (development circuit-mixed-quiet 73)', () => {
+  // the banks' leading current cancels part of the motor's lagging one: the meter's unsigned |Q| barely
+  // rises, so the step reads as an active-PFC input, and the lamp in the same minute puts it 45 W over the
+  // dehumidifier's learned level. The lamp had switched minutes before: it is the dehumidifier with a lamp
+  const t0 = local('2026-01-16T23:00:00')
+  const known = knowing(learnedCompressor('dehumidifier', 205, 0.2, 12, 150))
+  const night = lampsAndBanks(t0, 20, 90, 240)
+  const motion = spans('lights-motion', t0, 45, 0.93, 25, [
+    [13, 17],
+    [19, 45],
+  ])
+
+  it('raises nothing', () => {
+    const dehumidifier = spans('dehumidifier', t0, 205, 0.8, 20, [[19, 150]])
+    for (const persist of [false, true])
+      expect(raises(runKnowing(known, [...night, motion, dehumidifier], t0, 240, { persist }))).toEqual([])
+  })
+
+  it('still raises an active-PFC charger of that level plugged in as the lamp switched', () => {
+    const onset = local('2026-01-16T23:19:00')
+    const pfc = chargerSession(pfcCharger(onset, 250, { ccMin: 120, taperMin: 30, totalMin: 160 }))
+    raisedOnceWithin(runKnowing(known, [...night, motion, pfc], t0, 240), onset, 12)
+  })
+})
