@@ -179,7 +179,9 @@ function banksUnderAlert(s: StrayWireState, obs: Observation, dW: number, params
 const BANKS_MIN_W = 15
 
 /** Rises followed beside a candidate or alert, the last few: each may go off again. */
-const BESIDE_KEPT = 4
+export const BESIDE_KEPT = 4
+
+type Beside = NonNullable<StrayWireState['beside']>
 
 /**
  * A fall the size of a rise followed earlier is that load going off: the background loses exactly what
@@ -198,8 +200,16 @@ function takeBackOff(s: StrayWireState, dW: number, dH?: number): boolean {
   s.baselineW = Math.max(0, s.baselineW! - b.w)
   if (b.h !== null) s.baselineH = Math.max(0, s.baselineH - b.h)
   if (b.q !== null) s.baselineQ = Math.max(0, (s.baselineQ ?? 0) - b.q)
-  s.beside = beside.filter((_, k) => k !== i)
+  s.beside = withoutRise(beside, i)
   return true
+}
+
+/**
+ * The rises followed beside, less the i-th: those after it recorded the level and background with it on,
+ * which no longer hold, so they are no longer levels to come back to (backToLevel).
+ */
+function withoutRise(beside: Beside, i: number): Beside {
+  return beside.flatMap((b, k) => (k < i ? [b] : k === i ? [] : [{ w: b.w, h: b.h, q: b.q }]))
 }
 
 /**
@@ -504,7 +514,7 @@ function backToLevel(s: StrayWireState, readingW: number): boolean {
 function forgetRise(s: StrayWireState, fall: number): void {
   const beside = s.beside ?? []
   const i = beside.findIndex((b) => Math.abs(b.w - fall) <= Math.max(8, 0.15 * b.w))
-  if (i >= 0) s.beside = beside.filter((_, k) => k !== i)
+  if (i >= 0) s.beside = withoutRise(beside, i)
 }
 
 /** A reading this close to the one before a rise is back at that level (meter noise, a CC charger's ripple). */

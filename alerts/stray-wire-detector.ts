@@ -4,6 +4,7 @@
 // heaters too big, legit charging is metered by the ports. See domain.md "Stray-wire detection".
 import type { EveryField } from './every-field.ts'
 import {
+  BESIDE_KEPT,
   compressorMovedUnderBig,
   followLightSteps,
   initBaseline,
@@ -152,7 +153,8 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     prev2Big: state.prev2Big,
     bigSinceTs: state.bigSinceTs,
     bigMaxW: state.bigMaxW,
-    bigWaveform: state.bigWaveform && { ...state.bigWaveform },
+    // replaced whole when it changes, never written into
+    bigWaveform: state.bigWaveform,
     motorRiseTs: state.motorRiseTs,
     preBigW: state.preBigW,
     preBigH: state.preBigH,
@@ -260,7 +262,13 @@ export function detectStrayWire(
   if (c.cls === 'big') noteBigRun(s, obs, params, tracked || s.candidate !== null || s.alert !== null)
   followBigLevel(s, obs, c.cls === 'big', params)
   noteLampRise(s, obs, c)
-  if (lampSwitched(s, obs, c)) s.lampMoveTs = obs.ts
+  // the minute after a candidate's step may be the rest of its own (lampSwitchedNear): it does not stand for
+  // a lamp switched, nor hide one switched before
+  if (
+    lampSwitched(s, obs, c) &&
+    !(s.candidate && obs.ts > s.candidate.onsetTs && obs.ts - s.candidate.onsetTs <= NEXT_READING_MS)
+  )
+    s.lampMoveTs = obs.ts
   s.fallRun = s.prevW !== null && obs.unexplainedW < s.prevW - SLIDE_MIN_W ? (s.fallRun ?? 0) + 1 : 0
   s.prev2W = s.prevW
   s.prev2H = s.prevH
@@ -492,7 +500,7 @@ function trackCandidate(
     s.baselineW = s.prevW!
     watchRun(s, started.sig, { ...cand, onsetTs: obs.ts, harmonicVA: null }, started.stepW)
     s.baselineW = backgroundW + started.stepW
-    s.beside = [...(s.beside ?? []), { w: started.stepW, h: null, q: null }].slice(-4)
+    s.beside = [...(s.beside ?? []), { w: started.stepW, h: null, q: null }].slice(-BESIDE_KEPT)
     c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
   }
   if (!cand && (c.cls === 'quiet' || c.cls === 'other') && chargerSwappedIn(s, obs, c, params)) {
@@ -836,7 +844,7 @@ function trackCandidate(
   if (noMotor && known?.kind === 'compressor' && known.source === 'learned') known = undefined
   // over LED drivers' leading current an undistorted step that read as an active-PFC input may be one of
   // its compressors with a lamp switched beside it: its unsigned |Q| tells nothing there
-  if (!known && cand.pfc && !cand.besideRun && hRatio !== null && lampSwitchedNear(s, cand))
+  if (!known && !noMotor && cand.pfc && !cand.besideRun && hRatio !== null && lampSwitchedNear(s, cand))
     known = compressorWithLampOverLeading(
       s.normal!,
       plateauW,

@@ -270,7 +270,7 @@ export function noteBigWaveform(s: StrayWireState, obs: Observation, c: Classifi
     : { hPerW: h, qPerW: q, n, lastTs: obs.ts }
 }
 
-/** The waveform of the big load running now or paused a minute or two ago, seen alone twice at least. */
+/** The waveform of the big load running now or paused a minute or two ago (hiddenChargerShows wants it seen alone twice). */
 export function bigWaveformAt(s: StrayWireState, ts: number): StrayWireState['bigWaveform'] {
   const w = s.bigWaveform
   return w && ts - w.lastTs <= BIG_PAUSE_MS ? w : undefined
