@@ -304,6 +304,14 @@ function crewDay(o: {
   return { verdicts, state, pluggedMs }
 }
 
+/** The dehumidifier's four runs the first day: the circuit's own compressor, learned with its run lengths. */
+const FOUR_RUNS: [number, number][] = [
+  [60, 150],
+  [300, 400],
+  [600, 690],
+  [900, 1000],
+]
+
 /** The one raise after the bike was plugged in: the crew's compressor outlasted, at four hours. */
 function expectRaisedAsCrewCompressorOutlasted(
   verdicts: StrayWireVerdict[],
@@ -346,12 +354,7 @@ describe('detectStrayWire: a charger followed for a compressor a crew named, its
     // taken at, not the dehumidifier arrived the minute it left
     const { verdicts, state, pluggedMs } = crewDay({
       dehumidifierW: 230,
-      runs: [
-        [60, 150],
-        [300, 400],
-        [600, 690],
-        [900, 1000],
-      ],
+      runs: FOUR_RUNS,
       ccPowerW: 196,
       ccRise: 0.1,
       params: () => taught(crewCompressor('c-store', 195)),
@@ -371,13 +374,7 @@ describe('detectStrayWire: a charger followed over a compressor’s run, when th
     // level over the rest
     const { verdicts, pluggedMs } = crewDay({
       dehumidifierW: 230,
-      runs: [
-        [60, 150],
-        [300, 400],
-        [600, 690],
-        [900, 1000],
-        [24 * 60 + 30, 26 * 60],
-      ],
+      runs: [...FOUR_RUNS, [24 * 60 + 30, 26 * 60]],
       ccPowerW: 180,
       ccRise: 0.02,
       params: () => taught(crewCompressor('c-store', 180)),
