@@ -156,7 +156,7 @@ export function likeCompressorWhy(c: LikeCompressor): string {
   if (c.told === 'faded')
     return `the size of ${whose}, but after ${c.heldMin} min it faded as a charger's charge tapers: a compressor's run stops at once`
   if (c.told === 'ranAgain')
-    return `the size of ${whose}, but after ${c.heldMin} min that compressor started its own run beside it, and one compressor cannot run twice at once`
+    return `the size of ${whose}, but on for ${c.heldMin} min, and that compressor has started its own run beside it: one compressor cannot run twice at once`
   return c.longestMin === null
     ? `the size of ${whose}, but on for ${c.heldMin} min: longer than a compressor runs`
     : `the size of ${whose}, but on for ${c.heldMin} min: longer than any of its ${c.timedRuns} runs seen whole (longest ${c.longestMin} min)`

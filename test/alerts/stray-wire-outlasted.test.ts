@@ -434,7 +434,7 @@ describe('detectStrayWire: a load taken for a compressor whose own run then star
     expect(raised.powerW).toBeLessThan(250)
     expect(raised.evidence?.likeCompressor).toMatchObject({ by: 'circuit', told: 'ranAgain' })
     expect(raised.evidence?.why.join('; ')).toMatch(
-      /that compressor started its own run beside it, and one compressor cannot run twice at once/,
+      /on for \d+ min, and that compressor has started its own run beside it: one compressor cannot run twice at once/,
     )
   })
 })

@@ -10,7 +10,9 @@
 // - a 2 kW heater runs for two hours (PF and THD metered); a rectifier charger plugged in under it is found
 //   by its step on top of the element and its harmonic current, while the heater still runs;
 // - a dehumidifier (205 W, watts-only) runs once and is raised, and the crew answers it "not charging:
-//   compressor"; a charger of its size the next day is raised once it holds longer than a compressor runs.
+//   compressor"; a charger of its size the next day is raised once it holds longer than a compressor runs;
+// - the basement's dehumidifier again: a resident's charger of its size, plugged in while it rests, is taken
+//   for its run, and raised when the dehumidifier starts its own run beside it (one motor runs once).
 // The crew reads each on a phone in Chinese and in English, the manager at a desk in English: the sentences
 // that say what the load was taken for and what told it apart are on the page, in the page's language,
 // with no key or placeholder left, no figure parted from its unit where a line wraps, and nothing says
@@ -167,12 +169,40 @@ function storeRoomCircuit(): Scenario {
   }
 }
 
+function ranAgainCircuit(): Scenario {
+  // the dehumidifier of the basement above; a 238 W lead-acid charger plugged in at 17:10 while it rests
+  // (taken for one of its runs), unplugged an hour later in constant current; at 17:42 the dehumidifier
+  // starts its own run beside it
+  const fromMs = at(DAY0, 8)
+  const pluggedMs = at(DAY0 + 2, 17, 10)
+  const dehumidifier = cyclingCompressor('dehumidifier', fromMs - 60 * MIN, fromMs + 80 * 60 * MIN, 250, 21)
+  const bike = chargerSession(
+    charger(pluggedMs, { chemistry: 'lead-acid', ccPowerW: 238, ccRise: 0.02, ccMin: 200, totalMin: 60 }),
+  )
+  return {
+    id: 'circuit-bike-shed',
+    name: '5号楼车棚',
+    waveform: false,
+    loads: [dehumidifier, bike],
+    fromMs,
+    minutes: (pluggedMs - fromMs) / MIN + 70,
+    pluggedMs,
+    isIt: (e) => e.likeCompressor?.told === 'ranAgain',
+  }
+}
+
 describe('a stray-wire alert’s evidence on its page: a load of a compressor’s size, a charger on a heater', () => {
   let svc: ServiceProcess
   let browser: Browser
   const clients: MqttClient[] = []
   const contexts: BrowserContext[] = []
-  const scenarios = [dehumidifierCircuit(), fridgeCircuit(), heaterCircuit(), storeRoomCircuit()]
+  const scenarios = [
+    dehumidifierCircuit(),
+    fridgeCircuit(),
+    heaterCircuit(),
+    storeRoomCircuit(),
+    ranAgainCircuit(),
+  ]
   const alerts = new Map<string, Alert>()
 
   /** the circuit's readings, a minute apart, as its monitor sends them */
@@ -416,6 +446,27 @@ describe('a stray-wire alert’s evidence on its page: a load of a compressor’
       const lines = await evidenceOn(page, a)
       const compressor = fill(d, whose, { level: watts(like.levelW) })
       expect(lines).toContain(fill(d, 'stray.outlasted', { compressor, min: like.heldMin }))
+      expect(lines.join('\n')).not.toContain(fill(d, 'stray.knownLoads', { n: e.knownLoads }))
+      await plainWords(page)
+      expect(await partedFromUnits(page), 'a figure parted from its unit at a line’s end').toEqual([])
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+      await screenshot(page, shot)
+    }
+  })
+
+  it('a charger taken for the dehumidifier’s run, raised when the dehumidifier started its own run beside it', async () => {
+    const a = alerts.get('circuit-bike-shed')!
+    const e = evidenceOf('circuit-bike-shed')
+    const like = e.likeCompressor!
+    expect(like).toMatchObject({ by: 'circuit', told: 'ranAgain' })
+    // raised while the charger still drew, between the dehumidifier's start (32 min) and the unplugging
+    expect(like.heldMin).toBeGreaterThanOrEqual(30)
+    expect(like.heldMin).toBeLessThan(60)
+    for (const [d, page, shot] of await views(a, 'stray-ran-again')) {
+      const lines = await evidenceOn(page, a)
+      const compressor = fill(d, 'stray.compressorOfCircuit', { level: watts(like.levelW) })
+      expect(lines).toContain(fill(d, 'stray.ranAgain', { compressor, min: like.heldMin }))
+      expect(lines).toContain(fill(d, 'stray.step', { step: watts(e.stepW) }))
       expect(lines.join('\n')).not.toContain(fill(d, 'stray.knownLoads', { n: e.knownLoads }))
       await plainWords(page)
       expect(await partedFromUnits(page), 'a figure parted from its unit at a line’s end').toEqual([])

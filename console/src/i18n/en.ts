@@ -395,7 +395,7 @@ export const en: Dict = {
     "the size of {compressor}, but after {min} min it faded as a charge tapers: a compressor's run stops at once",
   'stray.outlasted': 'the size of {compressor}, but on for {min} min: longer than a compressor runs',
   'stray.ranAgain':
-    'the size of {compressor}, but after {min} min that compressor started its own run beside it, and one compressor cannot run twice at once',
+    'the size of {compressor}, but on for {min} min, and that compressor has started its own run beside it: one compressor cannot run twice at once',
   'stray.outlastedRuns':
     'the size of {compressor}, but on for {min} min: longer than any of its {n} runs seen whole (the longest {longest} min)',
   'cmdText.stop_port': 'Stop charging on port {port}',

@@ -382,7 +382,7 @@ export const zhCN = {
   'stray.faded': '大小与{compressor}相同，但 {min} 分钟后像充电末期那样逐渐回落，而压缩机停机是一下子停的',
   'stray.outlasted': '大小与{compressor}相同，但已持续 {min} 分钟，比压缩机一次运行的时间长',
   'stray.ranAgain':
-    '大小与{compressor}相同，但 {min} 分钟后那台压缩机另外启动了一次，而同一台压缩机不可能同时运行两次',
+    '大小与{compressor}相同，但已持续 {min} 分钟，期间那台压缩机另外启动了一次，而同一台压缩机不可能同时运行两次',
   'stray.outlastedRuns':
     '大小与{compressor}相同，但已持续 {min} 分钟，比它完整运行过的 {n} 次都长（最长 {longest} 分钟）',
   'cmdText.stop_port': '停止 {port} 号端口充电',
