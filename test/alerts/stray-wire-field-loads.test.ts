@@ -1236,6 +1236,22 @@ describe('a dehumidifier that never looked like a charger after its first minute
   })
 })
 
+describe('an active-PFC charger whose first minute was partial, beside the running dehumidifier', () => {
+  // development scenario 130 of circuit-unplugged-early, whole: at 07:31 on its second morning a 188 W
+  // active-PFC charger is plugged in mid-minute beside the dehumidifier (190 W) and lights. Its partial
+  // first minute rose 125 W (the fridge's size), then it stood 190 W over the background (the
+  // dehumidifier's): a level that moved from its step, by watts a compressor's run arriving. It drew no
+  // motor's reactive current in any minute, so it is no compressor's run (a motor's lagging current comes
+  // with its watts from the first minute)
+  it('finds that session, the charger not taken for a compressor’s run arriving', () => {
+    const sc = buildScenario('circuit-unplugged-early', 130, 3, DEV_RANGES)
+    const session = sc.sessions.find((x) => Math.abs(x.startTs - local('2026-01-27T07:31:00')) < MIN)
+    expect(session, 'the morning session of the scenario').toBeDefined()
+    const r = runScenario(sc, DEFAULT_STRAY_WIRE_PARAMS)
+    expect(r.missedAt).not.toContain(session!.startTs)
+  })
+})
+
 describe('the circuit’s dehumidifier and LED banks come on together under a heater at dusk', () => {
   // development scenario 113 of circuit-mixed-stray: the dehumidifier (189 W, 0.29 VA per W) and the
   // banks (75 W, 1.41 VA per W, 17:30–23:02) both learned; the heater (1.5 kW) runs 17:40–17:55 and
