@@ -77,10 +77,14 @@ interface Scenario {
 // four days back at UTC+8, the site's zone: the readings are within the protocol's 30 days
 const DAY0 = localToday() - 4
 
+/** The basement's dehumidifier: 250 W, runs of 1–3 h, for the days of a scenario from `fromMs`. */
+const basementDehumidifier = (fromMs: number): LoadModel =>
+  cyclingCompressor('dehumidifier', fromMs - 60 * MIN, fromMs + 80 * 60 * MIN, 250, 21)
+
 function dehumidifierCircuit(): Scenario {
   const fromMs = at(DAY0, 8)
   const pluggedMs = at(DAY0 + 2, 23)
-  const dehumidifier = cyclingCompressor('dehumidifier', fromMs - 60 * MIN, fromMs + 80 * 60 * MIN, 250, 21)
+  const dehumidifier = basementDehumidifier(fromMs)
   // 252 W lithium: 90 min at constant current, then tapering over 50 min
   const bike = chargerSession(
     charger(pluggedMs, {
@@ -175,7 +179,7 @@ function ranAgainCircuit(): Scenario {
   // starts its own run beside it
   const fromMs = at(DAY0, 8)
   const pluggedMs = at(DAY0 + 2, 17, 10)
-  const dehumidifier = cyclingCompressor('dehumidifier', fromMs - 60 * MIN, fromMs + 80 * 60 * MIN, 250, 21)
+  const dehumidifier = basementDehumidifier(fromMs)
   const bike = chargerSession(
     charger(pluggedMs, { chemistry: 'lead-acid', ccPowerW: 238, ccRise: 0.02, ccMin: 200, totalMin: 60 }),
   )
