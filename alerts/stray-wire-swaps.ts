@@ -195,7 +195,8 @@ const ELEMENT_H_NOISE_VA = 25
  * A big load just went off and the step over the reading just before it came on is a charger, where the
  * excess over the background is no charger, or the background missed what stood then: lights switched
  * on between its runs without being taken in, and their watts and harmonic current blur what arrived
- * under it (banks of low-PF LEDs and an active-PFC charger together pass for neither).
+ * under it (banks of low-PF LEDs and an active-PFC charger together pass for neither). Also where the
+ * level it left is past a charger's largest over the background (bigLoadLeft).
  */
 export function chargerUnderBigLoad(
   s: StrayWireState,
@@ -205,11 +206,41 @@ export function chargerUnderBigLoad(
 ): Classified | undefined {
   if (obs.source !== 'circuit' || obs.harmonicVA === null || !s.prevBig) return
   if (s.preBigW === null || s.preBigW === undefined || s.preBigH === null || s.preBigH === undefined) return
-  // a standing level, not a minute a pausing cleaner left partly in
-  if (!s.preBigSteady) return
+  const left = bigLoadLeft(s, obs, c)
+  // a standing level, not a minute a pausing cleaner left partly in; where the big load left a level the
+  // background is past a charger's largest short of, that reading is all there is to measure from (a
+  // compressor's first minute as a cleaner came on: development circuit-mixed-stray 56@01-30)
+  if (!s.preBigSteady && !left) return
   // where the background held what stood before, the excess over it tells as well
   const missed = s.preBigW - s.baselineW! >= params.quietW
-  if (c.cls !== 'other' && c.cls !== 'quiet' && !(c.cls === 'charger' && missed)) return
+  if (c.cls !== 'other' && c.cls !== 'quiet' && !(c.cls === 'charger' && missed) && !left) return
   const step = classify(obs, s.preBigW, s.preBigH, params, s.preBigQ ?? s.baselineQ ?? 0)
   return step.cls === 'charger' && step.excessW <= params.maxChargerW ? step : undefined
 }
+
+/**
+ * The heater or cleaner went off, though the excess over the background is still past a charger's
+ * largest: a compressor (or two) that started under it runs on beside what else arrived there, and with a
+ * charger among them they pass 450 W. That level is no heater's or cleaner's: it is short of the least
+ * of them (MIN_MASKING_LOAD_W), the circuit fell from the run's largest by at least that much (a heater
+ * or cleaner going off takes its whole watts; a cleaner's motor swings by a few tens of %), and it held
+ * from the reading before (not an averaging meter's partial minute of the edge: the charger and the
+ * motor hold their watts). Read as the big load still running, it stayed masked for hours
+ * (development circuit-mixed-stray 56@01-30: a 296 W dehumidifier and a 162 W charger after a cleaner,
+ * 2½ h; 8@01-09, 85@01-19, 103@01-20). Only where the meter reports THD (the step over the reading
+ * before the big load is judged by its harmonic or reactive current).
+ */
+function bigLoadLeft(s: StrayWireState, obs: Observation, c: Classified): boolean {
+  if (c.cls !== 'big' || obs.harmonicVA === null || s.prevW === null || c.excessW >= MIN_MASKING_LOAD_W)
+    return false
+  if (Math.abs(obs.unexplainedW - s.prevW) > Math.max(LEFT_HOLD_W, LEFT_HOLD_SHARE * obs.unexplainedW))
+    return false
+  return (s.bigMaxW ?? 0) - c.excessW >= MIN_MASKING_LOAD_W
+}
+
+/**
+ * A level the big load left holds from one reading to the next within this: a running motor and a charger
+ * in constant current hold their watts, give or take the meter's noise.
+ */
+const LEFT_HOLD_W = 10
+const LEFT_HOLD_SHARE = 0.04
