@@ -799,7 +799,8 @@ function trackCandidate(
     )
   // where the meter shows it, a load that drew no motor's reactive current (showedNoMotor, below) is no two
   // of the circuit's compressors starting, and one starting as the other stopped only where the difference
-  // of their reactive VA is as little as its own
+  // of their reactive VA is as little as its own (where its own was read: over LED banks that may lead only
+  // the most it can be is known, and a pair is judged by watts and harmonic VA as before)
   const noMotor = hRatio !== null && showedNoMotor(cand, plateauW)
   // watts only, a compressor whose run is followed stands in the background: it is not one of two arriving
   const twoRuns = explainedByKnownLoads(
@@ -810,7 +811,7 @@ function trackCandidate(
     params.feedback,
     hRatio === null ? s.normal!.watches : undefined,
     cand.onsetTs,
-    noMotor ? (cand.lagging!.q / cand.lagging!.w) * nowW : undefined,
+    noMotor && cand.lagging && cand.lagging.n >= 3 ? (cand.lagging.q / cand.lagging.w) * nowW : undefined,
   )
   const withLights = twoRuns
     ? undefined

@@ -1,7 +1,7 @@
 // The evidence the stray-wire detector weighs for and against a candidate charger: whether a step was
 // seen, whether the level holds, whether a big load on top is a motor or a heater, and whether a level
 // seen around a big load is what was under it or only a partial minute of it.
-import { compressorOf } from './stray-wire-circuit-normal.ts'
+import { compressorOf, reactiveAdds } from './stray-wire-circuit-normal.ts'
 import {
   type Classified,
   chargerWaveform,
@@ -358,27 +358,52 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
 /**
  * An unmasked reading of the candidate, where the meter reports PF and THD: over a background with no
  * rectifier in it its reactive VA is its own (nothing there leads, lagging currents add), and joins its
- * sums. Not over a background that carries a rectifier's harmonic current (LED drivers' leading current
- * may hide most of a motor's in the meter's |Q|, whatever the background's own |Q| reads). Nor, where the
- * background holds more reactive VA than lamps draw (a motor's), once a heater or cleaner hid the
- * candidate (from its step on, or since): the background is then what stood before the big load, and a
- * motor in it may have stopped or started unseen, leaving the excess's reactive VA off by its own. A
- * motor running steadily beside a step seen in plain view stays in the background with its reactive VA.
+ * sums. Over one that carries a rectifier's harmonic current (LED drivers' leading current may hide most
+ * of a motor's in the meter's |Q|), followOverLeading. Nor, where the background holds more reactive VA
+ * than its watts can carry (left from a load taken out of it since), nor, where it holds more than lamps
+ * draw (a motor's), once a heater or cleaner hid the candidate (from its step on, or since): the
+ * background is then what stood before the big load, and a motor in it may have stopped or started
+ * unseen, leaving the excess's reactive VA off by its own. A motor running steadily beside a step seen in
+ * plain view stays in the background with its reactive VA.
  */
 export function followLagging(s: StrayWireState, cand: Candidate, obs: Observation, excessW: number): void {
   const q = s.baselineQ
   if (obs.reactiveVA === null || q === undefined) return
-  if (s.baselineH > PFC_MAX_HARMONIC_RATIO * s.baselineW! + METER_SLACK_VA) return
   // more than any load of its watts draws (a motor at PF 0.6): left from a load taken out of it since
   if (q > MOTOR_MAX_VAR_PER_W * s.baselineW! + METER_SLACK_VA) return
   const inView = cand.onsetTs === cand.firstTs && cand.bigReadings === 0
   if (!inView && q > LAMP_MAX_VAR_PER_W * s.baselineW! + METER_SLACK_VA) return
-  const sum = cand.lagging ?? { w: 0, q: 0, n: 0 }
-  cand.lagging = {
-    w: Math.round((sum.w + excessW) * 10) / 10,
-    q: Math.round((sum.q + obs.reactiveVA - q) * 10) / 10,
-    n: sum.n + 1,
+  if (s.baselineH > PFC_MAX_HARMONIC_RATIO * s.baselineW! + METER_SLACK_VA) {
+    followOverLeading(s, cand, obs.reactiveVA, excessW)
+    return
   }
+  cand.lagging = addTo(cand.lagging, excessW, obs.reactiveVA - q)
+}
+
+/**
+ * Over a background that carries LED drivers' leading current the meter's unsigned |Q| hides the sign of
+ * the background's reactive VA. Where it reads more than its rectifiers could lead by (reactiveAdds: a
+ * motor beside the banks), it lags, and the candidate's own lagging current adds to it: its reactive VA is
+ * the rise in |Q|, and joins the sums of one over a background without rectifiers. Elsewhere (the banks
+ * lead, or may), however the background's signed reactive VA stands (|Q0| either way), the candidate's own
+ * is at most |Q| now plus |Q0|: the most the background can lead by is all it reads, and a motor's lagging
+ * current shows at least its excess over that. A compressor's motor (>= 0.55 var per W) can read no less;
+ * an active-PFC charger over banks reads its own or twice the banks' lead less it, the larger
+ * (overLeading). Both only over the background the candidate's first such reading stood on: one moved
+ * since (a load taken into it under the candidate) had its |Q| made of a difference of unsigned readings
+ * over the banks, not read, and may lag by less or lead.
+ */
+function followOverLeading(s: StrayWireState, cand: Candidate, reactiveVA: number, excessW: number): void {
+  const q = s.baselineQ!
+  cand.overLeadingOnW ??= s.baselineW!
+  if (Math.abs(s.baselineW! - cand.overLeadingOnW) > METER_SLACK_VA) return
+  if (reactiveAdds(s.baselineW!, s.baselineH, q)) cand.lagging = addTo(cand.lagging, excessW, reactiveVA - q)
+  else cand.overLeading = addTo(cand.overLeading, excessW, reactiveVA + q)
+}
+
+function addTo(sum: Candidate['lagging'], w: number, q: number): { w: number; q: number; n: number } {
+  const from = sum ?? { w: 0, q: 0, n: 0 }
+  return { w: Math.round((from.w + w) * 10) / 10, q: Math.round((from.q + q) * 10) / 10, n: from.n + 1 }
 }
 
 /** Harmonic or reactive VA over its loads' share a level may carry (meter noise, a lamp's driver). */

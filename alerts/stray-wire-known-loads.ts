@@ -579,18 +579,25 @@ const PFC_REST_VAR_PER_W = 0.33
 /**
  * Where the meter reports PF and THD: the candidate is undistorted (no rectifier in it to lead) and, over a
  * background that lagged, drew no more reactive current than an active-PFC input does (PF >= 0.95: at most
- * PFC_REST_VAR_PER_W), in three readings at least. An induction motor draws its reactive current with its
- * watts (PF 0.6-0.85, MOTOR_MIN_VAR_PER_W and more): this load is none of the circuit's compressors, alone
- * or two together, whatever its watts and harmonic share (an active-PFC charger's THD 5-15 % is a
- * motor's too). An excess whose reactive VA fell well below none says the background lost a motor's
+ * PFC_REST_VAR_PER_W), in three readings at least; where none lagged for certain (LED banks' leading
+ * current in it), the most its reactive VA can be was no more (followLagging). An induction motor draws
+ * its reactive current with its watts (PF 0.6-0.85, MOTOR_MIN_VAR_PER_W and more): this load is none of
+ * the circuit's compressors, alone or two together, whatever its watts and harmonic share (an active-PFC
+ * charger's THD 5-15 % is a motor's too). An excess whose reactive VA fell well below none says the background lost a motor's
  * reactive current unseen: it tells nothing then.
  */
 export function showedNoMotor(cand: Candidate, levelW: number): boolean {
+  if (cand.harmonicVA === null || cand.harmonicVA > PFC_MAX_HARMONIC_RATIO * levelW) return false
   const sum = cand.lagging
-  if (!sum || sum.n < LAGGING_READINGS_MIN || !(sum.w > 0) || cand.harmonicVA === null) return false
-  if (cand.harmonicVA > PFC_MAX_HARMONIC_RATIO * levelW) return false
-  const perW = sum.q / sum.w
-  return perW <= PFC_REST_VAR_PER_W && perW >= -BACKGROUND_Q_SLACK_PER_W
+  if (sum && sum.n >= LAGGING_READINGS_MIN && sum.w > 0) {
+    const perW = sum.q / sum.w
+    return perW <= PFC_REST_VAR_PER_W && perW >= -BACKGROUND_Q_SLACK_PER_W
+  }
+  // over LED banks' leading current: the most its own reactive VA can be (followLagging) is an active-PFC
+  // input's at most, which no motor's lagging current, cancelled by the banks' lead or not, can show
+  const most = cand.overLeading
+  if (!most || most.n < LAGGING_READINGS_MIN || !(most.w > 0)) return false
+  return most.q / most.w <= PFC_REST_VAR_PER_W
 }
 
 /** Readings of its own reactive current the candidate needs: the meter's PF in two decimals is noisy. */

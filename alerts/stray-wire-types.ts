@@ -114,9 +114,18 @@ export interface Candidate {
   /**
    * Where the meter reports PF and THD: its watts and reactive VA over the background, summed over its
    * unmasked readings whose background lagged (reactiveAdds: no LED drivers' leading current in it to
-   * cancel part of a motor's in the meter's unsigned |Q|), and how many. Optional so older states load.
+   * cancel part of a motor's in the meter's unsigned |Q|, or more reactive VA than they could lead by), and
+   * how many. Optional so older states load.
    */
   lagging?: { w: number; q: number; n: number }
+  /**
+   * The same sums over unmasked readings whose background carries a rectifier's harmonic current (LED
+   * drivers' leading current in it), with the most reactive VA its own can be: the meter's |Q| now plus the
+   * background's (followLagging). Optional so older states load.
+   */
+  overLeading?: { w: number; q: number; n: number }
+  /** The background's watts when the first of those readings was taken: they join only while it stands. */
+  overLeadingOnW?: number
   /** Masked readings that look like a cleaner's motor rather than a heater over the charger. */
   motorReadings: number
   /** Readings masked by a big load, hidden charger or not. */

@@ -1493,3 +1493,65 @@ describe('the dehumidifier starting over LED banks as a motion lamp switches on 
     raisedOnceWithin(runKnowing(known, [...night, motion, pfc], t0, 240), onset, 12)
   })
 })
+
+describe('an active-PFC charger of one of the circuit’s compressors’ size, over LED banks', () => {
+  // development circuit-unplugged-early 138@01-24T20:09: a 308 W active-PFC charger over 42 W of banks
+  // (PF 0.54, THD 119 %) and a 22 W lamp, taken for the 311 W "compressor" learned from the same charger
+  // unplugged in CC the night before, and 1@01-16T21:34: a 182 W one beside the running 291 W dehumidifier
+  // and 57 W of banks, taken for a 173 W one learned so. Over the banks' leading current the meter's
+  // unsigned |Q| hides the background's sign, and neither was judged by its reactive current
+  const t0 = local('2026-01-24T19:30:00')
+  const onset = t0 + 39.5 * MIN
+  const banks = (w: number, pf: number, thd: number) => spans('led-banks', t0, w, pf, thd, [[-60, 300]])
+  const lamp = (w: number) => spans('lights', t0, w, 0.96, 25, [[-60, 300]])
+  const unplugged = { ccMin: 200, taperMin: 40, totalMin: 82 }
+  const ownCharger = (levelW: number) =>
+    learnedSignature({ id: 'own', levelW, harmonicRatio: 0.12, count: 2, longestMin: 60 })
+  const dehumidifier = learnedSignature({
+    id: 'dehumidifier',
+    levelW: 252,
+    harmonicRatio: 0.18,
+    reactiveRatio: 0.75,
+    reactiveRuns: 12,
+    count: 21,
+    longestMin: 170,
+    timedRuns: 12,
+  })
+
+  it('raises one over the banks alone (they may lead): the most its reactive VA can be is no motor’s', () => {
+    const bike = chargerSession(pfcCharger(onset, 308, { ...unplugged, powerFactor: 0.95, thdPct: 14 }))
+    const loads = [banks(42, 0.54, 119), lamp(22), bike]
+    raisedOnceWithin(runKnowing(knowing(ownCharger(311)), loads, t0, 180), onset, 16)
+  })
+
+  it('raises one beside a running motor that the banks cannot outweigh (the background lags)', () => {
+    const running = spans('dehumidifier', t0, 291, 0.81, 23, [[-60, 300]])
+    const bike = chargerSession(pfcCharger(onset, 182, { ...unplugged, powerFactor: 0.99, thdPct: 13 }))
+    const loads = [banks(57, 0.58, 128), lamp(51), running, bike]
+    raisedOnceWithin(runKnowing(knowing(ownCharger(173), dehumidifier), loads, t0, 180), onset, 16)
+  })
+
+  it('still takes the dehumidifier’s own run over the banks for it: its motor draws its reactive current', () => {
+    const run = spans('dehumidifier', t0, 252, 0.8, 15, [[39.5, 150]])
+    const loads = [banks(42, 0.54, 119), lamp(22), run]
+    expect(raises(runKnowing(knowing(dehumidifier, ownCharger(311)), loads, t0, 180))).toEqual([])
+  })
+
+  it('and one with the fridge starting beside it minutes later, taken into the background under it', () => {
+    // development circuit-unplugged-early 137@01-21T21:40: the fridge's |Q| over the banks, a difference of
+    // unsigned readings, made the background lag by more than it did, and the dehumidifier's rise in |Q|
+    // read as an active-PFC input's
+    const fridge = learnedSignature({
+      id: 'fridge',
+      levelW: 149,
+      harmonicRatio: 0.1,
+      count: 30,
+      longestMin: 45,
+    })
+    const run = spans('dehumidifier', t0, 250, 0.85, 23, [[39.5, 150]])
+    const fridgeRun = spans('fridge', t0, 149, 0.77, 9, [[43.5, 80]])
+    const loads = [banks(68, 0.56, 106), lamp(14), run, fridgeRun]
+    const dehumidifier250 = { ...dehumidifier, levelW: 250, reactiveRatio: 0.62 }
+    expect(raises(runKnowing(knowing(dehumidifier250, fridge), loads, t0, 180))).toEqual([])
+  })
+})
