@@ -69,6 +69,7 @@ import {
   chargerBesideRun,
   compressorAfterLampLeft,
   compressorByWatts,
+  compressorOverStandingBeforeBig,
   compressorWithLampOverLeading,
   compressorWithLights,
   compressorWithLightsByWatts,
@@ -763,6 +764,12 @@ function trackCandidate(
     known || byStep || hRatio !== null
       ? undefined
       : compressorAfterLampLeft(s.normal!, obs.ts, cand, params.utcOffsetMin, feedback)
+  // watts only, found as a heater or cleaner went off: one of its compressors started under it, over lights
+  // that stood before it came on
+  const overStanding =
+    known || byStep || lampLeft || hRatio !== null
+      ? undefined
+      : compressorOverStandingBeforeBig(s.normal!, obs.ts, cand, plateauW, params.utcOffsetMin, feedback)
   const usual =
     matchesDayProfile(
       s.normal!,
@@ -885,7 +892,7 @@ function trackCandidate(
   const scheduled = switchedOnAtLightsHour(params, cand.onsetTs, nowW)
   const ranBefore =
     known && hRatio === null && obs.source === 'circuit' ? ranBeforeIt(s, cand, known, plateauW) : undefined
-  if (known || byStep || lampLeft || swap || usual || pair || scheduled || run) {
+  if (known || byStep || lampLeft || overStanding || swap || usual || pair || scheduled || run) {
     if (known) {
       noteMatch(s.normal!, known, obs.ts, cand.onsetTs)
       watchRun(s, known, cand, nowW)
@@ -895,6 +902,13 @@ function trackCandidate(
     } else if (lampLeft) {
       noteMatch(s.normal!, lampLeft.run, obs.ts, cand.onsetTs)
       watchRun(s, lampLeft.run, cand, lampLeft.levelW)
+    } else if (overStanding) {
+      // the run is followed over a background that holds what stood before the big load
+      noteMatch(s.normal!, overStanding.run, obs.ts, cand.onsetTs)
+      const backgroundW = s.baselineW!
+      s.baselineW = backgroundW + overStanding.standingW
+      watchRun(s, overStanding.run, cand, overStanding.levelW)
+      s.baselineW = backgroundW
     } else if (swap) {
       // the one that stopped left the background; the one that started is followed to its end
       s.baselineW = Math.max(0, s.baselineW! - swap.leftW)

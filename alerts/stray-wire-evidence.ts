@@ -352,8 +352,30 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
     ...(!afterBig && s.prevW !== null ? { beforeW: Math.round(s.prevW * 10) / 10 } : {}),
     ...(stood || fellBefore ? { baseW: Math.round(s.baselineW! * 10) / 10 } : {}),
     ...(stood && s.lampRise && obs.ts - s.lampRise.ts <= LAMP_BURN_MS ? { lampBeforeW: s.lampRise.w } : {}),
+    ...standingBeforeBig(s, obs, afterBig),
   }
 }
+
+/**
+ * Watts only: the level the circuit stood at over the background in the reading before the heater or
+ * cleaner came on, where that reading held the one before it and nothing was followed then (lights just
+ * switched on, which the background takes over minutes). It was there before the big load: what arrived
+ * under it is what stands over it.
+ */
+function standingBeforeBig(
+  s: StrayWireState,
+  obs: Observation,
+  afterBig: boolean,
+): { standingBeforeBigW: number } | undefined {
+  if (!afterBig || obs.harmonicVA !== null || obs.source !== 'circuit' || s.preBigSteady !== true) return
+  if (s.preBigW === null || s.preBigW === undefined) return
+  const overW = s.preBigW - s.baselineW!
+  if (overW < LAMP_MOVE_MIN_W || overW > STANDING_MAX_W) return
+  return { standingBeforeBigW: Math.round(overW * 10) / 10 }
+}
+
+/** Lights a circuit switches on at dusk at most (three banks of the largest cheap fittings). */
+const STANDING_MAX_W = 160
 
 /**
  * An unmasked reading of the candidate, where the meter reports PF and THD: over a background with no

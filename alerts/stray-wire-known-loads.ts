@@ -392,6 +392,34 @@ export function compressorAfterLampLeft(
   return undefined
 }
 
+/**
+ * Watts only: a steady level found as a heater or cleaner went off, standing on what the circuit held over
+ * the background just before that load came on (lights switched on at dusk minutes before, not yet taken
+ * into the background). That level was there before the big load and is no new load: what arrived under
+ * it is the rest, and where the rest is one of the circuit's learned compressors within 8 % (a steady
+ * plateau's match) it is that compressor's run, started under the heater. Returns it with the level it
+ * stands at over the background holding the rest. The cost, as for a lamp in the minutes before a step in
+ * plain view: a charger of a compressor's size plugged in under a heater on top of lights just lit is
+ * followed as that compressor's run, raised should it outlast its runs.
+ */
+export function compressorOverStandingBeforeBig(
+  n: CircuitNormal,
+  ts: number,
+  cand: Candidate,
+  plateauW: number,
+  utcOffsetMin: number,
+  feedback: { taught: readonly LoadSignature[]; forget: readonly string[] } | undefined,
+): { run: LoadSignature; levelW: number; standingW: number } | undefined {
+  const standingW = cand.standingBeforeBigW
+  if (standingW === undefined || cand.onsetTs === cand.firstTs) return undefined
+  const ws = afterStep(cand)
+  const steady = ws.length >= 2 && Math.max(...ws) - Math.min(...ws) <= Math.max(12, STEADY_SHARE * plateauW)
+  if (!steady) return undefined
+  const levelW = plateauW - standingW
+  const run = steadyRunAt(n, ts, levelW, cand, utcOffsetMin, feedback)
+  return run?.kind === 'compressor' && run.source === 'learned' ? { run, levelW, standingW } : undefined
+}
+
 /** The circuit's signature a steady level `w` of the candidate matches, compressors within 8 % (watts only). */
 function steadyRunAt(
   n: CircuitNormal,

@@ -178,6 +178,12 @@ export interface Candidate {
    */
   lampBeforeW?: number
   /**
+   * Watts only, found as a heater or cleaner went off: what the circuit stood at over the background in the
+   * reading before that load came on (a level that held, lights switched on the background had not taken
+   * yet), W. Optional so older states load.
+   */
+  standingBeforeBigW?: number
+  /**
    * A fall beside it in its first minutes that the background took (W, harmonic and reactive VA, and
    * when): on an averaging meter the first part of a lamp's, whose rest may show it came with the step.
    * Optional so older states load.

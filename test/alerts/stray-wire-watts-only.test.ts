@@ -947,6 +947,39 @@ describe('detectStrayWire on a watts-only circuit: its fridge, followed as its r
   })
 })
 
+describe('detectStrayWire on a watts-only circuit: LED banks lit at dusk, then a heater under which its dehumidifier starts', () => {
+  // development scenario 142 of circuit-unplugged-early-basic: LED banks (85 W) switch on at 18:05 beside
+  // 43 W of lights, below any charger's step, and the background has not taken them in when a heater
+  // (1.15 kW) comes on at 18:11; under it the dehumidifier (learned at 248 W) starts. After the heater the
+  // level over the background is the banks and the dehumidifier, 331 W: raised as a charger
+  const t0 = local('2026-01-30T18:00:00')
+  const from = (): StrayWireState => knowing(regular(t0, 'dehumidifier', 248, 13, 180))
+  const lights = scheduled('lights-dusk-to-dawn', t0, 43, [[0, 300]])
+  const banks = scheduled('led-banks', t0, 85, [[5.5, 300]])
+  const heater = scheduled('electric-heater', t0, 1150, [[11.5, 17.5]])
+
+  it('raises nothing: the banks stood before the heater came on, the dehumidifier is what arrived under it', () => {
+    const dehumidifier = scheduled('dehumidifier', t0, 245, [[14.5, 200]])
+    const r = run(wattsOnly([lights, banks, heater, dehumidifier], t0, 240), undefined, false, from())
+    expect(raises(r)).toEqual([])
+  })
+
+  it('still raises a charger of another size plugged in under the heater', () => {
+    const plugged = t0 + 14.5 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 130, ccRise: 0.02 }))
+    const r = run(wattsOnly([lights, banks, heater, bike], t0, 240), undefined, false, from())
+    raisedOnceWithin(r, plugged, 30)
+  })
+
+  it('raises a charger of the dehumidifier’s size plugged in under the heater once it outlasts its runs', () => {
+    // followed as the dehumidifier's run over the banks, raised as it holds 30 % past its longest (180 min)
+    const plugged = t0 + 14.5 * MIN
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 248, ccRise: 0.02 }))
+    const r = run(wattsOnly([lights, banks, heater, bike], t0, 330), undefined, false, from())
+    raisedOnceWithin(r, plugged, 250)
+  })
+})
+
 describe('detectStrayWire on a watts-only circuit: its dehumidifier starts at dawn and its LED banks go off two minutes later', () => {
   // development scenario 138 of circuit-mixed-basic: the dehumidifier (learned at 204 W) steps on by its
   // own watts at 06:38; the banks (76 W, more than a lamp) go off at 06:41, before the step held three
