@@ -12,6 +12,7 @@ import {
   undoMotorRise,
   updateBaseline,
 } from './stray-wire-baseline.ts'
+import { bridgeBursts, rectifierInPauses } from './stray-wire-bursts.ts'
 import {
   arrivesDailyAsHarmonics,
   type CircuitNormal,
@@ -107,7 +108,12 @@ import {
   type StrayWireState,
   type StrayWireVerdict,
 } from './stray-wire-types.ts'
-import { chargerArrivedUnderBig, followBigLevel } from './stray-wire-under-heater.ts'
+import {
+  carriedByHeaterRun,
+  chargerArrivedUnderBig,
+  followBigLevel,
+  restOfStepOnHeater,
+} from './stray-wire-under-heater.ts'
 
 export * from './stray-wire-types.ts'
 
@@ -555,7 +561,12 @@ function trackCandidate(
     }
     if (c.cls === 'charger' && sawStep(s, obs, params, c.pfc === true) && !unseen) {
       begin(s, obs, c)
-      return undefined
+      // it came on with the heater that just went off, its harmonic current there all along: followed from
+      // its onset as under that heater, and this reading one more of its own
+      const carried = carriedByHeaterRun(s, s.candidate!, obs, params)
+      if (carried === 0) return undefined
+      followedUnder(s.candidate!, carried)
+      return trackCandidate(s, obs, c, params, input)
     }
     // one of the circuit's compressors and a rectifier charger came on under a heater or cleaner: what
     // stood before it and the compressor are the background, the charger is the step over them
@@ -596,6 +607,14 @@ function trackCandidate(
   // seen with no big load over it, the heater it plugged in under went off: one that comes on later is
   // judged as any big load (its watts are not that heater's)
   if (c.cls !== 'big' && cand.underHeater) delete cand.underHeater
+  // the rest of its step, split by an averaging meter, arrived on top of the heater: its level is the whole
+  const rest = restOfStepOnHeater(cand, obs, c, params)
+  if (rest) {
+    const w = Math.round(rest.w * 10) / 10
+    cand.minW = cand.maxW = cand.stepW = w
+    cand.recentW = [w]
+    cand.harmonicVA = rest.h
+  }
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
   // almost none, so the candidate's own harmonic VA still showing through counts for it
   const hidden =
@@ -610,10 +629,15 @@ function trackCandidate(
   }
   if (c.cls === 'big' && !hidden) {
     if (looksLikeMotor(s, obs, c)) cand.motorReadings += 1
-    // a charger-sized reading next to a working cleaner is a partial minute or a pause of the cleaner
-    if (cand.motorReadings >= 2 && !settledBeforeBig(cand, obs)) s.candidate = null
+    cand.burstReadings = (cand.burstReadings ?? 0) + 1
+    // a charger-sized reading next to a working cleaner is a partial minute or a pause of the cleaner,
+    // unless it carried a rectifier's harmonic current, which neither does
+    if (cand.motorReadings >= 2 && !settledBeforeBig(cand, obs) && !rectifierInPauses(s, cand, obs))
+      s.candidate = null
     return undefined
   }
+  // seen again at its level after the bursts it was kept under: it ran through them
+  if (c.cls !== 'big') bridgeBursts(s, cand, obs, c)
   // watts only, on a circuit (no port meters to skew against), a charger in CC never falls out of its
   // range; lights flickering (two motion-sensor banks together pass for a small charger) and a
   // heater's partial minutes at its thermostat edges do. What is left is background again.
@@ -1274,6 +1298,12 @@ function arrivedUnderHeater(s: StrayWireState, obs: Observation, params: StrayWi
 function begin(s: StrayWireState, obs: Observation, c: Classified): void {
   startCandidate(s, obs, c)
   startEpisode(s.normal!, s.candidate!.onsetTs, c.excessW, ratioOf(c))
+}
+
+/** A candidate as though followed under a big load for `readings` before this one, at the level seen now. */
+function followedUnder(cand: Candidate, readings: number): void {
+  cand.readings = cand.chargerReadings = cand.hiddenReadings = cand.bigReadings = readings
+  cand.recentW = new Array<number>(Math.min(readings, RECENT_READINGS - 1)).fill(cand.recentW[0]!)
 }
 
 /** The background becomes what the circuit drew at one reading (W, harmonic and reactive VA). */

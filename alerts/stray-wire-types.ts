@@ -159,6 +159,11 @@ export interface Candidate {
    */
   underHeater?: { w: number; h: number }
   /**
+   * Readings of a cleaner's bursts since the candidate was last seen, where it was kept under them
+   * (stray-wire-bursts.ts); optional so older states load.
+   */
+  burstReadings?: number
+  /**
    * Readings in a row (PF and THD) whose excess held one level below a charger's smallest, distorted no
    * more than LED drivers are; optional so states persisted before it load.
    */

@@ -3,8 +3,9 @@
 // is a load arriving (real, reactive and harmonic current each add across loads). When the heater goes off
 // and the circuit stands that step over the reading before the heater came on, the step is measured there,
 // outside the heater's noise, and where it is an active-PFC charger's, it is a candidate from then on.
-import { type Classified, classify, type Observation } from './stray-wire-classify.ts'
-import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
+import { type Classified, classify, MAX_HARMONIC_RATIO, type Observation } from './stray-wire-classify.ts'
+import { bigWaveformAt, MIN_MASKING_LOAD_W } from './stray-wire-evidence.ts'
+import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 const MIN = 60_000
 
@@ -125,4 +126,89 @@ export function chargerArrivedUnderBig(
   const step = classify(obs, w, h, params, q)
   if (step.cls !== 'charger' || !step.pfc || step.excessW > params.maxChargerW) return
   return { w, h, q, step, ts: a.ts }
+}
+
+/** Readings this far apart at most are one after the other (1-minute telemetry with jitter). */
+const NEXT_READING_MS = 1.5 * MIN
+/** Harmonic VA an element's reading moves by from minute to minute (the supply's distortion varies). */
+const ELEMENT_H_NOISE_VA = 25
+/** A heater's element holds its watts from minute to minute within ±2 % (domain.md). */
+const ELEMENT_SWING_SHARE = 0.02
+
+/**
+ * The reading after a rectifier's step on a running heater, where an averaging meter split that step over
+ * two readings: the step's own reading averaged part of the minute without the charger, this one holds it
+ * whole. The element holds its watts and carries only the supply's distortion, so what stands over it now
+ * (over the heater as measured before the step) is the charger's whole level: more harmonic current than
+ * the partial minute's, by more than the element's noise, and a rectifier's share of its watts. Measured
+ * by the partial minute alone, the charger's harmonic current under the heater read as more than its own
+ * in the readings after, was taken for a motor's and the candidate dropped: found only when the heater
+ * went off (development circuit-led-stray 100@01-16: 181 W of a 209 W charger's step, raised after 30 min).
+ * Returns the level to measure the candidate by from now on.
+ */
+export function restOfStepOnHeater(
+  cand: Candidate,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): { w: number; h: number } | undefined {
+  const heater = cand.underHeater
+  if (!heater || c.cls !== 'big' || c.excessVA === null || cand.harmonicVA === null) return
+  // only in the reading right after the step's
+  if (cand.readings !== 1 || obs.ts - cand.firstTs > NEXT_READING_MS) return
+  const w = c.excessW - heater.w
+  const h = c.excessVA - heater.h
+  // more watts and more harmonic current than the partial minute, each by more than the element's own swing
+  // from one minute to the next moves it by: not the element's noise (LED banks at dusk, their harmonic
+  // share a rectifier's, read as one more minute of theirs over the heater's swing)
+  if (w > params.maxChargerW || h < cand.harmonicVA + ELEMENT_H_NOISE_VA) return
+  if (w - cand.maxW < ELEMENT_SWING_SHARE * heater.w) return
+  if (h < params.minHarmonicRatio * w || h > MAX_HARMONIC_RATIO * w) return
+  return { w, h }
+}
+
+/** The least a charger in constant current draws, ~120 W (lead-acid, domain.md), less the meter's margin. */
+const MIN_CHARGER_W = 100
+/** An element's harmonic VA per W (the supply's few % of voltage distortion), with margin. */
+const ELEMENT_MAX_H_PER_W = 0.04
+/** A motor's reactive VA per W (PF 0.8–0.95) with margin; an element's and a rectifier's are less. */
+const MOTOR_MIN_Q_PER_W = 0.25
+/** How far the harmonic VA a run carried beyond its element's may stand from the rectifier's own. */
+const CARRIED_SHARE = 0.3
+
+/**
+ * A rectifier seen as a heater went off, that came on with it (in the same minute: no step of its own on
+ * top of the element to see): the run held its watts as an element does, drew no motor's reactive current,
+ * and carried, from its first readings (the waveform measured then, before anything was followed) to its
+ * last, harmonic current beyond an element's by what this rectifier carries alone. Harmonic current adds
+ * across loads and an element carries almost none: the charger ran under the heater all along. Returns the
+ * readings of the run it stood there for (0: not shown so), which count as its hidden readings. Without
+ * them it was confirmed only by readings after the heater, and a cleaner that came on next hid it for half
+ * an hour more (development circuit-stray-heater 41@01-31: a 296 W charger plugged in with a 1,400 W
+ * heater, raised after 43 min).
+ */
+export function carriedByHeaterRun(
+  s: StrayWireState,
+  cand: Candidate,
+  obs: Observation,
+  params: StrayWireParams,
+): number {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || !s.prevBig) return 0
+  if (cand.onsetTs === cand.firstTs || cand.readings !== 1 || cand.pfc || cand.harmonicVA === null) return 0
+  // a rectifier's harmonic share of a charger's watts, seen in plain view
+  if (cand.maxW < MIN_CHARGER_W || cand.harmonicVA < params.minHarmonicRatio * cand.maxW) return 0
+  // the run held its watts (a cleaner's motor swings by ±12 %) and drew no motor's reactive current
+  const level = s.bigLevel
+  if (!level || level.n < 2 || level.swings > MAX_SWINGS) return 0
+  const big = bigWaveformAt(s, obs.ts)
+  if (!big || big.n < 2 || big.qPerW >= MOTOR_MIN_Q_PER_W) return 0
+  if (s.prevW === null || s.prevH === null || s.lastTs === null) return 0
+  const runW = s.prevW - s.baselineW!
+  const elementW = runW - cand.maxW
+  if (elementW < MIN_MASKING_LOAD_W) return 0
+  const element = ELEMENT_MAX_H_PER_W * elementW
+  const carried = (h: number): boolean =>
+    Math.abs(h - element - cand.harmonicVA!) <= CARRIED_SHARE * cand.harmonicVA!
+  if (!carried(big.hPerW * runW) || !carried(s.prevH - s.baselineH)) return 0
+  return Math.round((s.lastTs - cand.onsetTs) / MIN) + 1
 }

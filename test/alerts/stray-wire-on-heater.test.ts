@@ -146,3 +146,50 @@ describe('a rectifier charger plugged in under a heater that runs on', () => {
     expect(raises(run(series([])))).toEqual([])
   })
 })
+
+describe('a rectifier charger whose step on a running heater an averaging meter split over two readings', () => {
+  // development circuit-led-stray 100@01-16: a 209 W lithium charger stepped on a 1.96 kW heater; the
+  // step's reading held 181 W of it, the next the whole. Measured by the partial minute, its harmonic
+  // current under the heater read as more than its own, was taken for a motor's, and the charger was
+  // dropped: raised 30 min later, when the heater went off
+  const t0 = local('2026-01-16T22:00:00')
+  const heater = spans('electric-heater', t0, 1960, 1, 2, [[10, 130]])
+  // plugged at 22:30:30 on a meter averaging three instants a minute: the 22:31 reading holds two of them
+  const plugged = t0 + 30 * MIN + 30_000
+  const bike = chargerSession(
+    charger(plugged, { chemistry: 'lithium', ccPowerW: 209, ccRise: 0.02, powerFactor: 0.59, thdPct: 101 }),
+  )
+  const series = (extra: Parameters<typeof circuitSeries>[0]) =>
+    circuitSeries([heater, ...extra], { fromMs: t0, minutes: 150, samples: 3 })
+
+  it('is measured by the whole step from the reading after, and raised under the heater', () => {
+    const raised = raises(run(series([bike])))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(12 * MIN)
+  })
+})
+
+describe('a rectifier charger plugged in as a heater switches on, found as the heater goes off', () => {
+  // development circuit-stray-heater 41@01-31: a 296 W charger plugged in the minute a 1.4 kW heater came
+  // on (no step of its own on top of the element), seen alone when the heater went off 10 min later, and a
+  // cleaner on from the minute after for half an hour: raised 43 min after its plug-in
+  const t0 = local('2026-01-31T19:00:00')
+  const plugged = t0 + 12 * MIN + 20_000
+  const heater = spans('electric-heater', t0, 1400, 0.99, 2, [[12.3, 22.5]])
+  const cleaner = spans('cleaning-machine', t0, 1250, 0.88, 23, [[23.5, 53]])
+  const lights = spans('lights-dusk-to-dawn', t0, 56, 0.92, 39, [[0, 150]])
+  const bike = chargerSession(
+    charger(plugged, { ccPowerW: 296, ccRise: 0.02, powerFactor: 0.67, thdPct: 60 }),
+  )
+
+  it('is raised at its first reading after the heater: the heater’s run carried its harmonic current', () => {
+    const raised = raises(run(circuitSeries([lights, heater, cleaner, bike], { fromMs: t0, minutes: 150 })))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(12 * MIN)
+    expect(raised[0]!.onsetTs).toBeLessThanOrEqual(plugged + MIN)
+  })
+
+  it('raises nothing for the heater and the cleaner alone', () => {
+    expect(raises(run(circuitSeries([lights, heater, cleaner], { fromMs: t0, minutes: 150 })))).toEqual([])
+  })
+})

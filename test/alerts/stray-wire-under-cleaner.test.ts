@@ -38,3 +38,41 @@ describe('a charger plugged in under a running cleaner', () => {
     expect(raises(run(circuitSeries(loads(false), { fromMs: t0, minutes: 120, samples: 6 })))).toEqual([])
   })
 })
+
+describe('a charger plugged in as a cleaner starts, seen only in the cleaner’s pauses', () => {
+  // development circuit-under-load 12@01-10: a 147 W charger plugged in a minute after a 1.2 kW cleaner
+  // started (its waveform never measured alone), seen in five one-minute pauses of the cleaner's half-hour;
+  // dropped as the cleaner ran again each time and found anew, it was raised 33 min after its plug-in
+  const t0 = local('2026-01-10T21:40:00')
+  const cleaner = { powerW: 1230, powerFactor: 0.89, thdPct: 48, seed: 3 }
+  const start = t0 + 12 * MIN
+  const plugged = start + 50_000
+  // bursts from 21:52, each stopped for a minute (moving the cord): 21:57, 22:01, 22:10, 22:19
+  const bursts: [number, number][] = [
+    [0, 5],
+    [6, 9],
+    [10, 18],
+    [19, 27],
+    [28, 36],
+  ]
+  const loads = (bike: boolean) => [
+    spans('lights-dusk-to-dawn', t0, 17, 0.93, 11, [[0, 120]]),
+    ...bursts.map(([a, b]) => cleaningMachine({ ...cleaner, startMs: start + a * MIN, durationMin: b - a })),
+    ...(bike
+      ? [chargerSession(charger(plugged, { ccPowerW: 150, ccRise: 0.02, powerFactor: 0.74, thdPct: 90 }))]
+      : []),
+  ]
+
+  it('is kept under the bursts by its rectifier’s harmonic share in the pauses, and raised at the second', () => {
+    const raised = raises(run(circuitSeries(loads(true), { fromMs: t0, minutes: 120 })))
+    expect(raised).toHaveLength(1)
+    // seen alone at 21:57 and again, at its level, at 22:01: not only after the cleaner's last burst
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(12 * MIN)
+    expect(raised[0]!.onsetTs).toBeLessThanOrEqual(plugged)
+  })
+
+  it('raises nothing for the cleaner’s pauses alone, on any meter', () => {
+    for (const samples of [1, 3, 6])
+      expect(raises(run(circuitSeries(loads(false), { fromMs: t0, minutes: 120, samples })))).toEqual([])
+  })
+})
