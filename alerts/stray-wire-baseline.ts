@@ -85,6 +85,7 @@ export function followLightSteps(s: StrayWireState, obs: Observation, params: St
     return
   }
   if (compressorBesidePfc(s, obs, dW, dQ)) return
+  if (compressorSplitBesideCandidate(s, obs, dW)) return
   // under a cleaner or heater a small change says nothing about the lights
   const top = s.baselineW! + params.maxChargerW
   if (s.prevW > top || obs.unexplainedW > top) return
@@ -254,6 +255,57 @@ function motorBesidePfc(
       Math.abs(dH) <= (x.harmonicRatio! + MOTOR_SHARE_SLACK) * w &&
       (dW > 0 || backgroundHolds(s, x.levelW)),
   )
+}
+
+/**
+ * PF and THD, a candidate: one of the circuit's learned compressors started beside it, its step split by
+ * an averaging meter over two readings. The candidate, charger-shaped in every reading, had settled at its
+ * level before the two; the first rose by part of the motor's watts (taken for the candidate's, its level
+ * then past its own), this one by the rest, with a motor's reactive current for its watts (an induction
+ * motor draws it from its first second; an active-PFC or rectifier charger's constant current does not
+ * step up by a compressor's size in a minute), and the two together are that compressor in watts and
+ * harmonic share. The motor
+ * joins the background, as one seen starting in one reading does (motorBesidePfc), and the candidate's
+ * reading of the first part stands at the candidate's level. Left as it was, the two together passed for
+ * a cleaner over the candidate, which was dropped, and the charger under the motor was never seen.
+ */
+function compressorSplitBesideCandidate(s: StrayWireState, obs: Observation, dW: number): boolean {
+  const cand = s.candidate
+  if (!cand || s.alert || s.prevW === null || s.prev2W === null || s.prevBig || s.prev2Big) return false
+  const { prev2H, prev2Q } = s
+  if (prev2H === null || prev2H === undefined || prev2Q === null || prev2Q === undefined) return false
+  if (obs.harmonicVA === null || obs.reactiveVA === null) return false
+  const first = s.prevW - s.prev2W
+  const w = obs.unexplainedW - s.prev2W
+  const levels = cand.recentW
+  if (dW <= 0 || first <= 0 || levels.length < 3) return false
+  // a charger's every reading so far (a load that mostly looked like none, a fridge over LED banks, is
+  // not kept over the motor: it may be the other compressor)
+  if (cand.chargerReadings !== cand.readings) return false
+  // the first part went into the candidate's last reading, over a level it had settled at in the two
+  // readings before (its own step may straddle two readings too: a rise just after it may be its rest)
+  const last = levels[levels.length - 1]!
+  const level = levels[levels.length - 2]!
+  if (Math.abs(last - (s.prevW - s.baselineW!)) > 1 || !near(s.prev2W - s.baselineW!, level)) return false
+  if (!near(levels[levels.length - 3]!, level)) return false
+  // the two drew a motor's reactive current with their watts
+  const q = obs.reactiveVA - prev2Q
+  if (q < MOTOR_VAR_PER_W * w) return false
+  const h = obs.harmonicVA - prev2H
+  const x = (s.normal?.signatures ?? []).find(
+    (x) =>
+      recurringCompressor(x) &&
+      x.harmonicRatio !== null &&
+      Math.abs(w - x.levelW) <= Math.max(15, 0.15 * x.levelW) &&
+      first < x.levelW &&
+      h <= (x.harmonicRatio! + MOTOR_SHARE_SLACK) * w,
+  )
+  if (!x) return false
+  levels[levels.length - 1] = round1(last - first)
+  if (cand.maxW < last + 0.1) cand.maxW = Math.max(...levels)
+  follow(s, w, Math.max(0, h), q)
+  s.motorRiseTs = obs.ts
+  return true
 }
 
 /**

@@ -32,6 +32,12 @@ export interface LoadSignature {
   /** How many runs' steps it was learned from. */
   reactiveRuns?: number
   /**
+   * Compressors: how often a run showed no motor's reactive current where the meter's could be trusted:
+   * its steps (reactiveAdds: no more than an active-PFC input draws), or, raised as a charger, its own
+   * (Episode.noMotor). One run may tell it by both. Optional: signatures stored before it load without it.
+   */
+  noMotorRuns?: number
+  /**
    * Local minutes of day the load is on (lights: dusk to dawn or a timer); null: any time of day
    * (compressors, equipment).
    */
@@ -82,6 +88,11 @@ export interface Episode {
    */
   levelH?: number
   lowHReadings?: number
+  /**
+   * Raised as a charger that drew no motor's reactive current where the meter showed it (showedNoMotor):
+   * learned as a run, it is no motor's (LoadSignature.noMotorRuns). Optional, as levelH.
+   */
+  noMotor?: boolean
 }
 
 /**
@@ -521,7 +532,18 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
   // it left as a step (banks of lights one after the other at most), not at the end of a taper
   const flat = (e.lowReadings ?? 0) <= MAX_LOW_READINGS && e.maxW <= FLAT_RISE * e.levelW
   if ((!flat && !harmonicsHeld(e)) || durMin < RUN_MIN_MIN) return
-  learnRun(n, e.onsetTs, endTs, e.levelW, e.harmonicRatio, utcOffsetMin)
+  learnRun(
+    n,
+    e.onsetTs,
+    endTs,
+    e.levelW,
+    e.harmonicRatio,
+    utcOffsetMin,
+    false,
+    false,
+    null,
+    e.noMotor === true,
+  )
 }
 
 /**
@@ -577,6 +599,8 @@ function learnRun(
   swappedOn = false,
   /** Reactive VA per W its steps on and off moved, where the meter reports PF and THD. */
   qRatio: number | null = null,
+  /** Each of its steps whose reactive VA could be trusted moved no motor's (noMotorQ), one at least. */
+  noMotor = false,
 ): void {
   const durMin = (offTs - onTs) / MIN
   if (durMin < RUN_MIN_MIN) return
@@ -602,7 +626,8 @@ function learnRun(
       (levelMatches(s, levelW, hRatio) || harmonicsMatchLights(s, levelW, hRatio)),
   )
   if (same) {
-    if (!countedAlready(same, onTs, offTs)) {
+    const counted = countedAlready(same, onTs, offTs)
+    if (!counted) {
       same.count += 1
       same.runTs = onTs
     }
@@ -617,6 +642,8 @@ function learnRun(
     if (kind === 'compressor') {
       timeRun(same, durMin, offTs)
       learnReactive(same, qRatio)
+      // one run learned by both its steps and its alert's episode is one run
+      if (noMotor && !(counted && (same.noMotorRuns ?? 0) > 0)) same.noMotorRuns = (same.noMotorRuns ?? 0) + 1
     }
     if (window && same.window) {
       // what was left of a swap inside the lights' hours (the banks taken to leave and come back as a
@@ -640,6 +667,7 @@ function learnRun(
     runTs: onTs,
     ...(kind === 'compressor' ? { longestMin: Math.round(durMin), timedRuns: 1, timedTs: offTs } : {}),
     ...(kind === 'compressor' && motorQ(qRatio) ? { reactiveRatio: round2(qRatio), reactiveRuns: 1 } : {}),
+    ...(kind === 'compressor' && noMotor ? { noMotorRuns: 1 } : {}),
   })
 }
 
@@ -656,6 +684,18 @@ const motorQ = (q: number | null): q is number => q !== null && q >= MOTOR_Q_MIN
  */
 const MOTOR_Q_MIN = 0.45
 const MOTOR_Q_MAX = 2
+
+/**
+ * A step that moved no more reactive VA per W than an active-PFC input draws (PF >= 0.95: at most 0.33
+ * var/W, a little below none from the meter's PF in two decimals), where it could be trusted: no motor
+ * came or went in it. An induction motor's reactive current comes with its watts (PF 0.6-0.85: the meter
+ * shows 0.55 var/W and more); reading that low, a motor's step would need another lagging load moving the
+ * other way in the same minute, which moves the watts too. One such step tells, where the meter's two
+ * decimals of PF keep a run's reactive share to a tenth of its watts.
+ */
+const noMotorQ = (q: number): boolean => q <= NO_MOTOR_Q_MAX && q >= NO_MOTOR_Q_MIN
+const NO_MOTOR_Q_MAX = 0.33
+const NO_MOTOR_Q_MIN = -0.15
 
 /**
  * The meter gives reactive VA without its sign: a capacitor-input rectifier (LED drivers without PFC)
@@ -866,6 +906,8 @@ export function noteSteps(
     const levelW = (on.w + offW) / 2
     // its reactive VA as it came on and as it went, each a step between two settled readings
     const qRatio = on.q === null || on.q === undefined || offQ === null ? null : (on.q + offQ) / 2 / levelW
+    const trusted = [on.q ?? null, offQ].filter((q): q is number => q !== null)
+    const noMotor = trusted.length > 0 && trusted.every((q) => noMotorQ(q / levelW))
     // a compressor's run is told by its step off within hours, of its step on's size; a night-long level
     // that arrived over minutes may be any tangle of loads by watts alone (lights are told by their
     // harmonic current, as `pieces`)
@@ -880,6 +922,7 @@ export function noteSteps(
       split || on.split === true,
       on.swapped === true,
       qRatio,
+      noMotor,
     )
   }
   const i = d < 0 ? pending.findIndex((p) => stepsOff(p, -d, dH === null ? null : -dH)) : -1
@@ -1158,7 +1201,7 @@ export function matchSignature(
 ): LoadSignature | undefined {
   const candidates = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
   for (const s of candidates) {
-    if (feedback?.forget.includes(s.id)) continue
+    if (feedback?.forget.includes(s.id) || motorUnproven(s)) continue
     // watts only, a compressor's level is matched as closely as its runs repeat it, whoever named it: a
     // crew's answer measured it once, as one of its runs' steps would
     const share = hRatio === null && s.kind === 'compressor' ? compressorShare : LEVEL_SHARE
@@ -1318,7 +1361,27 @@ export const RECURRING_RUNS = 2
 
 /** One of the circuit's own compressors, learned from its runs and seen run more than once. */
 export const recurringCompressor = (x: LoadSignature): boolean =>
-  x.kind === 'compressor' && x.source === 'learned' && x.count >= RECURRING_RUNS
+  x.kind === 'compressor' && x.source === 'learned' && x.count >= RECURRING_RUNS && !motorUnproven(x)
+
+/**
+ * A learned "compressor" one of whose runs, where the meter's reactive VA could be trusted, drew no
+ * motor's reactive current (noMotorRuns), none of whose runs ever showed a motor's (no reactiveRatio), of
+ * an active-PFC charger's size and undistorted as its input is (no rectifier's harmonic share): flat, on
+ * and off as steps, it was most likely an active-PFC charger unplugged in constant current (a resident's
+ * own, session after session), and it stands for none of the circuit's compressors until a run shows a
+ * motor. (Smaller, it is no charger: lamps switching together, left as they were.)
+ */
+export const motorUnproven = (x: LoadSignature): boolean =>
+  x.kind === 'compressor' &&
+  x.source === 'learned' &&
+  (x.noMotorRuns ?? 0) > 0 &&
+  x.reactiveRatio === undefined &&
+  x.harmonicRatio !== null &&
+  x.harmonicRatio <= UNDISTORTED_H_PER_W &&
+  x.levelW >= PFC_CHARGER_MIN_W
+
+/** Active-PFC chargers draw ~130 W and up in constant current (minPfcStepW's 110), less the meter's error. */
+const PFC_CHARGER_MIN_W = 100
 
 /**
  * A learned run stands for one of the circuit's own compressors in a load that arrived at `arrivedTs`:
@@ -1326,7 +1389,7 @@ export const recurringCompressor = (x: LoadSignature): boolean =>
  * charger unplugged does not come back at its level minutes later), as a single match takes it.
  */
 export const knownRunAt = (x: LoadSignature, arrivedTs: number | undefined): boolean =>
-  x.count >= RECURRING_RUNS || (arrivedTs !== undefined && ranAgain(x, arrivedTs))
+  !motorUnproven(x) && (x.count >= RECURRING_RUNS || (arrivedTs !== undefined && ranAgain(x, arrivedTs)))
 
 /**
  * The circuit's own compressors, learned from their runs, account for a compressor a crew named: one of

@@ -155,6 +155,7 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     prevH: state.prevH,
     prev2W: state.prev2W,
     prev2H: state.prev2H,
+    prev2Q: state.prev2Q,
     fallRun: state.fallRun,
     prevBig: state.prevBig,
     prev2Big: state.prev2Big,
@@ -279,6 +280,7 @@ export function detectStrayWire(
   s.fallRun = s.prevW !== null && obs.unexplainedW < s.prevW - SLIDE_MIN_W ? (s.fallRun ?? 0) + 1 : 0
   s.prev2W = s.prevW
   s.prev2H = s.prevH
+  s.prev2Q = s.prevQ
   if (c.cls === 'big' && !s.prevBig) s.bigSinceTs = obs.ts
   if (c.cls === 'big') s.bigMaxW = s.prevBig ? Math.max(s.bigMaxW ?? 0, c.excessW) : c.excessW
   if (c.cls === 'big') noteBigWaveform(s, obs, c)
@@ -1015,6 +1017,9 @@ function trackCandidate(
     return undefined
   }
   const severity: StrayWireSeverity = isCriticalHour(hour) ? 'critical' : 'major'
+  // what it drew of reactive current goes with it to what is learned of it when it ends (a charger cut in
+  // constant current leaves as a step, as a compressor's run does)
+  if (noMotor && s.normal!.episode) s.normal!.episode.noMotor = true
   s.alert = {
     onsetTs: cand.onsetTs,
     raisedTs: obs.ts,

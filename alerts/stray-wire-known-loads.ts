@@ -8,6 +8,7 @@ import {
   type LoadSignature,
   levelMatches,
   matchSignature,
+  motorUnproven,
   motorWithHarmonics,
   nearLevel,
   PENDING_MAX_MS,
@@ -187,7 +188,7 @@ export function arrivedAsKnownRun(
   const all = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
   for (const s of all) {
     if (s.kind === 'lights' || feedback?.forget.includes(s.id)) continue
-    if (s.source === 'learned' && s.count < RECURRING_RUNS) continue
+    if (s.source === 'learned' && (s.count < RECURRING_RUNS || motorUnproven(s))) continue
     if (levelMatches(s, stepW, hRatio)) return true
   }
   return false

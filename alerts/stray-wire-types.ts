@@ -274,6 +274,8 @@ export interface StrayWireState {
    * the reading before prevW whatever was learned.
    */
   prev2H?: number | null
+  /** Its reactive VA (null without PF): a motor's step split over two readings. Optional, as prev2H. */
+  prev2Q?: number | null
   /**
    * Readings in a row, up to the last one, that fell by a few W or more from the one before: a charger's
    * taper slides, a lamp steps. Optional so states persisted before it load.
