@@ -380,7 +380,7 @@ function compressorBesidePfc(s: StrayWireState, obs: Observation, dW: number, dQ
   const w = sign * (obs.unexplainedW - fromW)
   const h = sign * (obs.harmonicVA - fromH)
   const beforeW = fromW - (s.baselineW! - sign * taken)
-  const x = compressorBesideAlert(s, w, h, beforeW, sign < 0)
+  const x = compressorBesideAlert(s, w, h, beforeW, sign < 0, motorMoved(obs, dW, dQ))
   if (!x) return false
   const alert = s.alert
   // remembered stopping, so that its start again is known; a start takes it off
@@ -396,6 +396,18 @@ function compressorBesidePfc(s: StrayWireState, obs: Observation, dW: number, dQ
 }
 
 /**
+ * This reading's step moved a motor's reactive current with its watts, in the same direction: at least
+ * the least a compressor's motor draws per W (PF 0.85 or less: 0.62 var per W and more, less a margin).
+ * An active-PFC input draws at most ~0.4 (PF ≥ 0.93): whatever leading current LED drivers beside it
+ * draw, its leaving moves the circuit's reactive VA by no more than its own. On an averaging meter the
+ * step's partial minute carries its share of both, so the ratio holds for the part this reading shows.
+ */
+function motorMoved(obs: Observation, dW: number, dQ: number | null): boolean {
+  if (dQ === null || obs.reactiveVA === null || dW === 0) return false
+  return Math.sign(dQ) === Math.sign(dW) && Math.abs(dQ) >= MOTOR_MIN_VAR_PER_W * Math.abs(dW)
+}
+
+/**
  * Under an open alert, a fall (`fell`) or a rise of `w` W, of harmonic VA `h`, that is one of the
  * circuit's learned compressors by level and harmonic share (no rectifier's), while the alert's own load
  * is of another size and stood at its own level over the background before the step (`beforeW`): the
@@ -404,6 +416,10 @@ function compressorBesidePfc(s: StrayWireState, obs: Observation, dW: number, dQ
  * the level it was raised at, falls by that); a rise only of a compressor followed stopping under this
  * alert (else a second active-PFC charger of a compressor's size plugged in under it is taken for one
  * starting: its harmonic share may be a motor's). Returns the compressor.
+ * Where the step moved a motor's reactive current (`motor`), the alert's active-PFC charger, which draws
+ * almost none, cannot have made it, whatever its watts: a compressor of the charger's own size (a
+ * dehumidifier beside a 250 W charger) is then told apart by its var, not its size. The charger leaving
+ * takes its watts alone; a compressor stopping, its watts and its motor's reactive current at once.
  */
 function compressorBesideAlert(
   s: StrayWireState,
@@ -411,18 +427,22 @@ function compressorBesideAlert(
   h: number,
   beforeW: number,
   fell: boolean,
+  motor: boolean,
 ): LoadSignature | undefined {
   const own = ownLevel(s)
   const alert = s.alert
-  if (!alert || own === undefined || w <= 0 || Math.abs(w - own) <= OWN_SIZE_SHARE * own) return undefined
+  if (!alert || own === undefined || w <= 0) return undefined
+  // of the alert's own size, only the motor's var tells the compressor from the charger
+  const ownSized = (v: number, of: number) => !motor && Math.abs(v - of) <= OWN_SIZE_SHARE * of
+  if (ownSized(w, own)) return undefined
   if (Math.abs(beforeW - own) > OWN_LEVEL_SHARE * own) return undefined
-  if (fell && Math.abs(w - beforeW) <= OWN_SIZE_SHARE * beforeW) return undefined
+  if (fell && ownSized(w, beforeW)) return undefined
   return (s.normal?.signatures ?? []).find(
     (x) =>
       recurringCompressor(x) &&
       x.harmonicRatio !== null &&
       levelMatches(x, w, h / w) &&
-      Math.abs(x.levelW - own) > OWN_SIZE_SHARE * own &&
+      !ownSized(x.levelW, own) &&
       h <= (x.harmonicRatio + MOTOR_SHARE_SLACK) * w &&
       (fell ? backgroundHolds(s, x.levelW) : (alert.compressorsOff ?? []).includes(x.id)),
   )

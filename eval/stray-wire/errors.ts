@@ -5,13 +5,20 @@
 // was raised, and by how it was raised (a step, under a heater or cleaner, a second step under an open
 // alert, or a load of a compressor's size that faded or outlasted its runs); each missed session (and,
 // with --slow, each found late) by the loads running as it began, whether its charger had active PFC and
-// whether an alert was open then. Circuits only (sheds have no loads list). For looking into a family,
-// not a score: `npm run eval:stray-wire` judges the goals.
+// whether an alert was open then; each alert cleared while its charger still charged (the evaluation's
+// early clears) by the loads that stepped as the detector stopped seeing it. Circuits only (sheds have no
+// loads list). For looking into a family, not a score: `npm run eval:stray-wire` judges the goals.
 import { parseArgs } from 'node:util'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/index.ts'
 import { parseOrUsage, usageError } from '../../domain/command-line.ts'
 import type { LoadModel } from '../../simulators/index.ts'
-import { type CrewOptions, DEFAULT_CREW, replayWithCrew, SESSION_GRACE_MS } from './evaluate.ts'
+import {
+  type CrewOptions,
+  DEFAULT_CREW,
+  replayWithCrew,
+  SESSION_GRACE_MS,
+  stillCharging,
+} from './evaluate.ts'
 import { buildScenario, FAMILIES } from './families.ts'
 import { DEV_RANGES, MIN, type Scenario } from './scenario.ts'
 
@@ -89,12 +96,43 @@ function sessionKey(loads: readonly LoadModel[], startTs: number): { key: string
   return { key: `${kind}, running [${names(running)}]`, watts: `${sample?.powerW.toFixed(0)}W` }
 }
 
-function explain(sc: Scenario, falseAlerts: Tally, misses: Tally, slow: Tally): void {
+/** The loads that stepped by more than lamps' noise around ts, each with + or -. */
+const steppedAt = (loads: readonly LoadModel[], ts: number): string =>
+  loads
+    .filter((l) => Math.abs(l.at(ts + MIN).powerW - l.at(ts - 3 * MIN).powerW) > ON_W)
+    .map((l) => `${l.name}${l.at(ts + MIN).powerW > l.at(ts - 3 * MIN).powerW ? '+' : '-'}`)
+    .sort()
+    .join(' ')
+
+function explain(sc: Scenario, falseAlerts: Tally, misses: Tally, slow: Tally, early: Tally): void {
   const loads = sc.loads ?? []
   const detected = sc.sessions.map(() => false)
   const openAtStart = sc.sessions.map(() => false)
+  // the session the open alert stands for, as evaluate.ts follows it
+  let open: number | null = null
+  // when the open alert's load was first not seen (the clear comes 10 min on, or after a big load's run)
+  let absentSince: number | null = null
   // as the alert engine runs it, and evaluate.ts scores it
   for (const { t, result: r } of replayWithCrew(sc, DEFAULT_STRAY_WIRE_PARAMS, undefined, crew)) {
+    // an alert cleared while its charger still charges (evaluate.ts's early clears): by the loads that
+    // stepped when the detector first missed it
+    if (r.verdict?.kind === 'clear' && open !== null) {
+      const s = sc.sessions[open]!
+      if (!values.day1 && stillCharging(sc, s, t)) {
+        const gone = absentSince ?? t - DEFAULT_STRAY_WIRE_PARAMS.clearAfterMin * MIN
+        const running = loads.filter((l) => !isCharger(l) && l.at(gone - 2 * MIN).powerW > ON_W)
+        early.add(
+          `stepped [${steppedAt(loads, gone)}] running [${names(running)}]`,
+          `${sc.id}@${at(gone)}(on ${at(s.startTs)}-${at(s.endTs).slice(6)})`,
+        )
+      }
+      open = null
+    }
+    if (r.verdict?.kind === 'raise' && t >= sc.startMs) {
+      const i = sc.sessions.findIndex((s) => t >= s.startTs && t <= s.endTs + SESSION_GRACE_MS)
+      open = i < 0 ? null : i
+    }
+    absentSince = r.state.alert?.absentSinceTs ?? null
     // sessions begin within a minute, not on it: the first reading after the start tells
     for (const [i, s] of sc.sessions.entries())
       if (t >= s.startTs && t < s.startTs + MIN) openAtStart[i] = r.state.alert !== null
@@ -116,18 +154,13 @@ function explain(sc: Scenario, falseAlerts: Tally, misses: Tally, slow: Tally): 
       continue
     }
     const onset = r.verdict.onsetTs
-    const stepped = loads
-      .filter((l) => Math.abs(l.at(onset + MIN).powerW - l.at(onset - 3 * MIN).powerW) > ON_W)
-      .map((l) => `${l.name}${l.at(onset + MIN).powerW > l.at(onset - 3 * MIN).powerW ? '+' : '-'}`)
+    const stepped = steppedAt(loads, onset)
     const running = loads.filter((l) => l.at(t).powerW > ON_W)
     const v = r.verdict
     const path =
       v.evidence.likeCompressor?.told ??
       (v.replacesOnsetTs !== undefined ? 'second-step' : v.evidence.startedUnderLoad ? 'under-load' : 'step')
-    falseAlerts.add(
-      `${path} stepped [${stepped.sort().join(' ')}] running [${names(running)}]`,
-      `${sc.id}@${at(t)}`,
-    )
+    falseAlerts.add(`${path} stepped [${stepped}] running [${names(running)}]`, `${sc.id}@${at(t)}`)
   }
   sc.sessions.forEach((s, i) => {
     if (detected[i] || values.day1) return
@@ -139,8 +172,10 @@ function explain(sc: Scenario, falseAlerts: Tally, misses: Tally, slow: Tally): 
 const falseAlerts = new Tally()
 const misses = new Tally()
 const slow = new Tally()
+const early = new Tally()
 for (const family of families)
-  for (const seed of seeds) explain(buildScenario(family, seed, days, DEV_RANGES), falseAlerts, misses, slow)
+  for (const seed of seeds)
+    explain(buildScenario(family, seed, days, DEV_RANGES), falseAlerts, misses, slow, early)
 console.log(
   `development set, ${seeds.length} scenarios × ${days} days of ${families.join(', ')}` +
     (crew ? `, crews answering ${crew.answerAfterMin} min after each raise` : ''),
@@ -149,6 +184,10 @@ falseAlerts.print(
   `${values.day1 ? 'raises in the first day' : 'false alerts'}, by the loads that stepped at their onset and were running when raised`,
 )
 if (!values.day1) misses.print('missed sessions, by charger and the loads running as they began')
+if (!values.day1)
+  early.print(
+    'alerts cleared while their charger still charged, by the loads that stepped as the alert went unseen (there/session)',
+  )
 if (!values.day1 && slowMin !== undefined)
   slow.print(
     `sessions found more than ${slowMin} min after they began (example/charger/minutes to its raise)`,

@@ -290,7 +290,7 @@ const LEFT_OPEN_MS = 30 * MIN
  * The session's own charger (off just before it began, on five minutes in) still draws half what it
  * drew then: still in CC, or early in its taper.
  */
-function stillCharging(sc: Scenario, session: SessionLabel, t: number): boolean {
+export function stillCharging(sc: Scenario, session: SessionLabel, t: number): boolean {
   if (t >= session.endTs) return false
   const own = (sc.loads ?? []).filter(
     (l) =>

@@ -413,6 +413,52 @@ describe('an active-PFC charger’s alert while a dehumidifier of the background
   })
 })
 
+describe('an active-PFC charger’s alert while a dehumidifier of its own size stops beside it', () => {
+  // development circuit-unplugged-early 122@02-05, circuit-mixed-stray 118@01-05: a 260 W dehumidifier
+  // (PF 0.8, THD 20 %) this circuit has learned runs when a 260 W active-PFC charger is plugged in at
+  // 19:20, and stops mid-minute at 21:00 (an averaging meter splits the step over two readings) while the
+  // bike charges on till 23:20. Its fall was the alert's own size, so it was taken for the charger
+  // leaving and the alert cleared at 21:10; the motor's reactive current that fell with it says it was
+  // no active-PFC input's
+  const t0 = local('2026-01-05T19:00:00')
+  const lamp = spans('lights-always', t0, 30, 0.92, 18, [[-60, 10 * 60]])
+  const dehumidifier = spans('dehumidifier', t0, 260, 0.8, 20, [[-60, 120.4]])
+  const at = t0 + 20.5 * MIN
+  const state = () => knowing(learnedSignature({ levelW: 260, harmonicRatio: 0.2 }))
+  const runWith = (p: ReturnType<typeof pfcCharger>) =>
+    run(
+      circuitSeries([lamp, dehumidifier, chargerSession(p)], { fromMs: t0, minutes: 10 * 60, samples: 3 }),
+      undefined,
+      false,
+      state(),
+    )
+
+  it('stays open while the charger charges, and clears within 30 min of it stopping', () => {
+    const p = pfcCharger(at, 260, { ccMin: 220, taperMin: 20, floatW: 0, totalMin: 240 })
+    const r = runWith(p)
+    expect(raises(r)).toHaveLength(1)
+    const cleared = clears(r)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts).toBeGreaterThan(at + 200 * MIN)
+    expect(cleared[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(30 * MIN)
+  })
+
+  it('still clears the charger unplugged while the dehumidifier runs on: its fall took no var', () => {
+    const on = spans('dehumidifier', t0, 260, 0.8, 20, [[-60, 10 * 60]])
+    const p = pfcCharger(at, 260, { ccMin: 90, taperMin: 0, floatW: 0, totalMin: 90 })
+    const r = run(
+      circuitSeries([lamp, on, chargerSession(p)], { fromMs: t0, minutes: 10 * 60, samples: 3 }),
+      undefined,
+      false,
+      state(),
+    )
+    expect(raises(r)).toHaveLength(1)
+    const cleared = clears(r)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(30 * MIN)
+  })
+})
+
 describe('an active-PFC charger’s alert: steps of a learned compressor’s size that are no compressor', () => {
   // LED banks (80 W, PF 0.55, THD 130 %) hide a motor's reactive current; the circuit has learned a 280 W
   // dehumidifier (THD 20 %). Meters reporting the instant, and averaging 3 instants a minute
