@@ -75,6 +75,7 @@ import {
   compressorWithLights,
   compressorWithLightsByWatts,
   explainedByKnownLoads,
+  ownVarPerW,
   showedNoMotor,
   swappedWithRun,
 } from './stray-wire-known-loads.ts'
@@ -835,6 +836,7 @@ function trackCandidate(
   // of their reactive VA is as little as its own (where its own was read: over LED banks that may lead only
   // the most it can be is known, and a pair is judged by watts and harmonic VA as before)
   const noMotor = hRatio !== null && showedNoMotor(cand, plateauW)
+  const ownQPerW = noMotor ? ownVarPerW(cand) : undefined
   // watts only, a compressor whose run is followed stands in the background: it is not one of two arriving
   const twoRuns = explainedByKnownLoads(
     s.normal!,
@@ -844,7 +846,7 @@ function trackCandidate(
     params.feedback,
     hRatio === null ? s.normal!.watches : undefined,
     cand.onsetTs,
-    noMotor && cand.lagging && cand.lagging.n >= 3 ? (cand.lagging.q / cand.lagging.w) * nowW : undefined,
+    ownQPerW === undefined ? undefined : ownQPerW * nowW,
   )
   const withLights = twoRuns
     ? undefined

@@ -617,16 +617,22 @@ const PFC_REST_VAR_PER_W = 0.33
  */
 export function showedNoMotor(cand: Candidate, levelW: number): boolean {
   if (cand.harmonicVA === null || cand.harmonicVA > PFC_MAX_HARMONIC_RATIO * levelW) return false
-  const sum = cand.lagging
-  if (sum && sum.n >= LAGGING_READINGS_MIN && sum.w > 0) {
-    const perW = sum.q / sum.w
-    return perW <= PFC_REST_VAR_PER_W && perW >= -BACKGROUND_Q_SLACK_PER_W
-  }
+  const perW = ownVarPerW(cand)
+  if (perW !== undefined) return perW <= PFC_REST_VAR_PER_W && perW >= -BACKGROUND_Q_SLACK_PER_W
   // over LED banks' leading current: the most its own reactive VA can be (followLagging) is an active-PFC
   // input's at most, which no motor's lagging current, cancelled by the banks' lead or not, can show
   const most = cand.overLeading
   if (!most || most.n < LAGGING_READINGS_MIN || !(most.w > 0)) return false
   return most.q / most.w <= PFC_REST_VAR_PER_W
+}
+
+/**
+ * The candidate's own reactive VA per W, read over a background that lagged in enough readings (not the
+ * bound over LED banks' leading current): undefined where it was not read so.
+ */
+export function ownVarPerW(cand: Candidate): number | undefined {
+  const sum = cand.lagging
+  return sum && sum.n >= LAGGING_READINGS_MIN && sum.w > 0 ? sum.q / sum.w : undefined
 }
 
 /** Readings of its own reactive current the candidate needs: the meter's PF in two decimals is noisy. */

@@ -132,8 +132,6 @@ export function chargerArrivedUnderBig(
 const NEXT_READING_MS = 1.5 * MIN
 /** Harmonic VA an element's reading moves by from minute to minute (the supply's distortion varies). */
 const ELEMENT_H_NOISE_VA = 25
-/** A heater's element holds its watts from minute to minute within ±2 % (domain.md). */
-const ELEMENT_SWING_SHARE = 0.02
 
 /**
  * The reading after a rectifier's step on a running heater, where an averaging meter split that step over
@@ -158,11 +156,12 @@ export function restOfStepOnHeater(
   if (cand.readings !== 1 || obs.ts - cand.firstTs > NEXT_READING_MS) return
   const w = c.excessW - heater.w
   const h = c.excessVA - heater.h
-  // more watts and more harmonic current than the partial minute, each by more than the element's own swing
-  // from one minute to the next moves it by: not the element's noise (LED banks at dusk, their harmonic
-  // share a rectifier's, read as one more minute of theirs over the heater's swing)
+  // more harmonic current than the partial minute, by more than the element's own noise from one minute to
+  // the next (LED banks at dusk, their harmonic share a rectifier's, read as one more minute of theirs over
+  // the heater's swing), and more watts: the rest of the step may be small, where the partial minute held
+  // most of it, so the watts need only have risen past the meter's margin, not past the element's swing
   if (w > params.maxChargerW || h < cand.harmonicVA + ELEMENT_H_NOISE_VA) return
-  if (w - cand.maxW < ELEMENT_SWING_SHARE * heater.w) return
+  if (w - cand.maxW < HOLD_MIN_W) return
   if (h < params.minHarmonicRatio * w || h > MAX_HARMONIC_RATIO * w) return
   return { w, h }
 }
@@ -202,13 +201,15 @@ export function carriedByHeaterRun(
   if (!level || level.n < 2 || level.swings > MAX_SWINGS) return 0
   const big = bigWaveformAt(s, obs.ts)
   if (!big || big.n < 2 || big.qPerW >= MOTOR_MIN_Q_PER_W) return 0
-  if (s.prevW === null || s.prevH === null || s.lastTs === null) return 0
-  const runW = s.prevW - s.baselineW!
+  if (s.lastTs === null) return 0
+  // the run by the level the heater held, not its last reading: on an averaging meter that is the partial
+  // minute of its going off
+  const runW = level.w - s.baselineW!
   const elementW = runW - cand.maxW
   if (elementW < MIN_MASKING_LOAD_W) return 0
   const element = ELEMENT_MAX_H_PER_W * elementW
   const carried = (h: number): boolean =>
     Math.abs(h - element - cand.harmonicVA!) <= CARRIED_SHARE * cand.harmonicVA!
-  if (!carried(big.hPerW * runW) || !carried(s.prevH - s.baselineH)) return 0
+  if (!carried(big.hPerW * runW) || !carried(level.h - s.baselineH)) return 0
   return Math.round((s.lastTs - cand.onsetTs) / MIN) + 1
 }

@@ -166,6 +166,25 @@ describe('a rectifier charger whose step on a running heater an averaging meter 
     const raised = raises(run(series([bike])))
     expect(raised).toHaveLength(1)
     expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(12 * MIN)
+    expect(raised[0]!.evidence?.stepW).toBeGreaterThan(190)
+  })
+
+  // the partial minute may hold most of the step (plugged in early in the minute): what is left to see in
+  // the next reading is then less than the element's own swing in watts, though its harmonic current shows
+  it.each([
+    [3, 10_000],
+    [4, 10_000],
+    [4, 20_000],
+    [4, 30_000],
+  ])('on a meter averaging %i instants a minute, plugged in %i ms into the minute', (samples, intoMs) => {
+    const at = t0 + 30 * MIN + intoMs
+    const early = chargerSession(
+      charger(at, { chemistry: 'lithium', ccPowerW: 209, ccRise: 0.02, powerFactor: 0.59, thdPct: 101 }),
+    )
+    const raised = raises(run(circuitSeries([heater, early], { fromMs: t0, minutes: 150, samples })))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]!.ts - at).toBeLessThanOrEqual(12 * MIN)
+    expect(raised[0]!.evidence?.stepW).toBeGreaterThan(190)
   })
 })
 
@@ -192,4 +211,28 @@ describe('a rectifier charger plugged in as a heater switches on, found as the h
   it('raises nothing for the heater and the cleaner alone', () => {
     expect(raises(run(circuitSeries([lights, heater, cleaner], { fromMs: t0, minutes: 150 })))).toEqual([])
   })
+
+  // on a meter averaging the minute the heater's last reading is a partial one: the run is measured by the
+  // level it held (the cleaner on two minutes after it, so that a reading of the charger alone is seen)
+  const later = spans('cleaning-machine', t0, 1250, 0.88, 23, [[25.5, 55]])
+  it.each([1, 3, 4])(
+    'on a meter averaging %i instants a minute, raised within 12 min of its plug-in',
+    (samples) => {
+      const raised = raises(
+        run(circuitSeries([lights, heater, later, bike], { fromMs: t0, minutes: 150, samples })),
+      )
+      expect(raised).toHaveLength(1)
+      expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(12 * MIN)
+      expect(raised[0]!.onsetTs).toBeLessThanOrEqual(plugged + MIN)
+    },
+  )
+
+  it.each([1, 3, 4])(
+    'on a meter averaging %i instants a minute, raises nothing for the heater and cleaner alone',
+    (samples) => {
+      expect(
+        raises(run(circuitSeries([lights, heater, later], { fromMs: t0, minutes: 150, samples }))),
+      ).toEqual([])
+    },
+  )
 })
