@@ -93,6 +93,14 @@ export interface Episode {
    * learned as a run, it is no motor's (LoadSignature.noMotorRuns). Optional, as levelH.
    */
   noMotor?: boolean
+  /**
+   * The highest reading while no other load stood on top of it (a compressor's run or a lamp the background
+   * did not follow, under an open alert): how far the load itself crept. A reading that jumped from the one
+   * before put something on top, standing until the level is back down where it jumped from (topFromW).
+   * Both optional so episodes persisted before them load.
+   */
+  ownMaxW?: number
+  topFromW?: number
 }
 
 /**
@@ -508,12 +516,27 @@ export function followEpisode(n: CircuitNormal, excessW: number, excessH: number
   if (e.readings >= 3) {
     e.minW = Math.min(e.minW, excessW)
     e.maxW = Math.max(e.maxW, excessW)
+    followOwnLevel(e, excessW)
     if (excessW < FLAT_SHARE * e.levelW) e.lowReadings = (e.lowReadings ?? 0) + 1
     // a reading without harmonic VA says nothing of it: the watts judge then
     if (e.levelH !== undefined && (excessH === null || excessH < FLAT_SHARE * e.levelH))
       e.lowHReadings = (e.lowHReadings ?? 0) + 1
   }
   e.lastW = excessW
+}
+
+/**
+ * A load's own level creeps (a compressor's few %, a charger's CC plateau as its battery's voltage rises)
+ * by a watt or so a minute at most; another load switched beside it jumps it by a lamp's watts or more in
+ * a reading (or two, an averaging meter's partial minute). Readings from such a jump until the level is
+ * back down to where it jumped from (within the meter's margin) are the other load's, not this one's.
+ */
+function followOwnLevel(e: Episode, excessW: number): void {
+  if (e.topFromW !== undefined && excessW <= e.topFromW + 0.04 * e.topFromW + 4) e.topFromW = undefined
+  // from no higher than the level: the reading before the jump may be the other load's partial minute
+  if (e.topFromW === undefined && excessW > e.lastW + LAMP_MINUTE_MIN_W)
+    e.topFromW = Math.min(e.lastW, e.levelW)
+  if (e.topFromW === undefined) e.ownMaxW = Math.max(e.ownMaxW ?? excessW, excessW)
 }
 
 const localMinute = (ts: number, utcOffsetMin: number): number =>
@@ -530,7 +553,8 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
   if (!e || e.readings < 5) return
   const durMin = (endTs - e.onsetTs) / MIN
   // it left as a step (banks of lights one after the other at most), not at the end of a taper
-  const flat = (e.lowReadings ?? 0) <= MAX_LOW_READINGS && e.maxW <= FLAT_RISE * e.levelW
+  const flat =
+    (e.lowReadings ?? 0) <= MAX_LOW_READINGS && (e.maxW <= FLAT_RISE * e.levelW || ownFlatEvening(e, durMin))
   if ((!flat && !harmonicsHeld(e)) || durMin < RUN_MIN_MIN) return
   learnRun(
     n,
@@ -543,6 +567,29 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
     false,
     null,
     e.noMotor === true,
+  )
+}
+
+/**
+ * Lights switched at dusk hold their level all evening while the circuit's compressors cycle beside them:
+ * under an open alert the background does not follow those runs, and each shows as a step of a motor's
+ * watts on top of the lights, which says nothing of the lights' own level (development
+ * circuit-unplugged-early-basic 23@01-26: 70 W of LED banks and 57 W dusk-to-dawn lights from 18:28,
+ * raised, a dehumidifier's runs of 245 W on top; the banks went off at 23:02 and the alert cleared, but
+ * the runs made the level look like it had risen, so it was never learned and every dusk raised again).
+ * A load followed for a lights' evening that, apart from such loads on top (a motion lamp's minutes too),
+ * never rose past a compressor's creep and never sagged (no CV taper) is flat. Shorter runs keep the
+ * whole check: a compressor's run with another's on top is a tangle.
+ */
+function ownFlatEvening(e: Episode, durMin: number): boolean {
+  // its end seen on its own: a charger's taper under a compressor's run on top never shows below its level
+  // (development circuit-compressor-stray 139@01-31: a lithium charger's plateau of 5 h, tapered under a
+  // dehumidifier's run)
+  return (
+    durMin >= LIGHTS_MIN_MIN &&
+    e.topFromW === undefined &&
+    e.ownMaxW !== undefined &&
+    e.ownMaxW <= FLAT_RISE * e.levelW
   )
 }
 

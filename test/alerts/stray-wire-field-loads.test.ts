@@ -505,6 +505,38 @@ describe('what the circuit’s normal learns', () => {
     expect(night(true).signatures).toEqual([])
   })
 
+  it('learns dusk lights raised on a watts-only meter though a compressor’s runs showed on top of them', () => {
+    // 70 W of LED banks and 57 W of dusk-to-dawn lights from 18:28, raised; under the open alert the
+    // background did not follow a 245 W dehumidifier's runs (20 min an hour) nor a motion lamp's minutes;
+    // the banks went off at 23:02 and the alert cleared
+    const evening = (taper: boolean, creep = 0, tapersUnderRun = false) => {
+      const n = initialCircuitNormal()
+      const from = local('2026-01-26T18:28:00')
+      startEpisode(n, from, 126, null)
+      const minutes = 274
+      for (let m = 1; m < minutes; m++) {
+        // a charger's CV taper slides under its plateau; the lights hold theirs
+        // (a lead-acid charger's CC plateau creeps up as its battery's voltage rises)
+        const share = taper && m > 150 ? Math.max(0.3, 1 - (m - 150) / 100) : 1 + (creep * m) / minutes
+        const run = (m % 60 >= 5 && m % 60 < 25) || (tapersUnderRun && m > 140)
+        const dehumidifier = run ? 245 : 0
+        // a 24 W motion lamp for three minutes, its edges half minutes on an averaging meter
+        const lamp = [0, 12, 24, 24, 12][Math.max(0, (m % 45) - 9)] ?? 0
+        followEpisode(n, share * 126 + dehumidifier + lamp + (m % 5) - 2)
+      }
+      endEpisode(n, from + minutes * MIN, 480)
+      return n
+    }
+    const lights = evening(false)
+    expect(lights.signatures.map((s) => s.kind)).toEqual(['lights'])
+    // the next dusk, the same lights arriving over two averaging minutes, by watts alone
+    expect(matchSignature(lights, local('2026-01-27T18:33:00'), 123, null, 480)?.kind).toBe('lights')
+    expect(evening(true).signatures).toEqual([])
+    expect(evening(false, 0.2).signatures).toEqual([])
+    // a charger whose taper went by under a compressor's run never showed it: nothing learned
+    expect(evening(true, 0, true).signatures).toEqual([])
+  })
+
   it('trusts the day profile only where the circuit keeps its level from day to day', () => {
     const steady = initialCircuitNormal()
     const blurred = initialCircuitNormal()
