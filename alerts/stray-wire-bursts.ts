@@ -1,11 +1,9 @@
 // A rectifier charger under a cleaner that pauses, where the meter reports PF and THD: seen alone in the
 // pauses, hidden by the bursts between them.
 import type { Classified, Observation } from './stray-wire-classify.ts'
-import { bigWaveformAt, median, RECENT_READINGS } from './stray-wire-evidence.ts'
+import { bigWaveformAt, MIN_CHARGER_W, median, RECENT_READINGS } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireState } from './stray-wire-types.ts'
 
-/** The least a charger in constant current draws, ~120 W (lead-acid, domain.md), less the meter's margin. */
-const MIN_CHARGER_W = 100
 /**
  * A cleaner's motor carries at most 0.5 harmonic VA per W (brushes and a triac, THD 15–45 %), a rectifier
  * charger 0.7 and more (THD 60–120 % at PF 0.75 and below): a reading must stand this far above a motor's.

@@ -4,7 +4,13 @@
 // and the circuit stands that step over the reading before the heater came on, the step is measured there,
 // outside the heater's noise, and where it is an active-PFC charger's, it is a candidate from then on.
 import { type Classified, classify, MAX_HARMONIC_RATIO, type Observation } from './stray-wire-classify.ts'
-import { bigWaveformAt, MIN_MASKING_LOAD_W } from './stray-wire-evidence.ts'
+import {
+  bigWaveformAt,
+  MIN_CHARGER_W,
+  MIN_MASKING_LOAD_W,
+  MOTOR_MIN_Q_PER_W,
+  RESISTIVE_H_PER_W,
+} from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 const MIN = 60_000
@@ -166,12 +172,6 @@ export function restOfStepOnHeater(
   return { w, h }
 }
 
-/** The least a charger in constant current draws, ~120 W (lead-acid, domain.md), less the meter's margin. */
-const MIN_CHARGER_W = 100
-/** An element's harmonic VA per W (the supply's few % of voltage distortion), with margin. */
-const ELEMENT_MAX_H_PER_W = 0.04
-/** A motor's reactive VA per W (PF 0.8–0.95) with margin; an element's and a rectifier's are less. */
-const MOTOR_MIN_Q_PER_W = 0.25
 /** How far the harmonic VA a run carried beyond its element's may stand from the rectifier's own. */
 const CARRIED_SHARE = 0.3
 
@@ -207,7 +207,7 @@ export function carriedByHeaterRun(
   const runW = level.w - s.baselineW!
   const elementW = runW - cand.maxW
   if (elementW < MIN_MASKING_LOAD_W) return 0
-  const element = ELEMENT_MAX_H_PER_W * elementW
+  const element = RESISTIVE_H_PER_W * elementW
   const carried = (h: number): boolean =>
     Math.abs(h - element - cand.harmonicVA!) <= CARRIED_SHARE * cand.harmonicVA!
   if (!carried(big.hPerW * runW) || !carried(level.h - s.baselineH)) return 0
