@@ -1588,14 +1588,9 @@ describe('an active-PFC charger of one of the circuit’s compressors’ size, o
   })
 })
 
-describe('the dehumidifier starting beside a young active-PFC charger, its start split over two readings', () => {
-  // development circuit-unplugged-early 6@01-24T19:32: a 267 W active-PFC charger over LED banks, and two
-  // minutes after it settled the 230 W dehumidifier started, an averaging meter showing a third of it in
-  // one reading and the rest in the next. Together past a charger's largest, the two passed for a cleaner
-  // over the candidate, which was dropped; the charger ran on under the motor for an hour, never raised
-  const t0 = local('2026-01-24T19:00:00')
-  const banks = spans('led-banks', t0, 80, 0.66, 108, [[-30, 300]])
-  const dehumidifier = learnedSignature({
+/** A 230 W dehumidifier the circuit learned over a dozen runs, with its motor's reactive share. */
+const dehumidifier230 = () =>
+  learnedSignature({
     id: 'dehumidifier',
     levelW: 230,
     harmonicRatio: 0.12,
@@ -1605,6 +1600,15 @@ describe('the dehumidifier starting beside a young active-PFC charger, its start
     longestMin: 170,
     timedRuns: 9,
   })
+
+describe('the dehumidifier starting beside a young active-PFC charger, its start split over two readings', () => {
+  // development circuit-unplugged-early 6@01-24T19:32: a 267 W active-PFC charger over LED banks, and two
+  // minutes after it settled the 230 W dehumidifier started, an averaging meter showing a third of it in
+  // one reading and the rest in the next. Together past a charger's largest, the two passed for a cleaner
+  // over the candidate, which was dropped; the charger ran on under the motor for an hour, never raised
+  const t0 = local('2026-01-24T19:00:00')
+  const banks = spans('led-banks', t0, 80, 0.66, 108, [[-30, 300]])
+  const dehumidifier = dehumidifier230()
   const onset = t0 + 33 * MIN
   const unplugged = { ccMin: 200, taperMin: 40, totalMin: 69, thdPct: 12 }
   // on 40 s into the minute four readings after the charger's: the averaging meter shows a third of it
@@ -1630,16 +1634,7 @@ describe('an active-PFC charger unplugged in constant current, learned as a "com
   // to that "compressor" and followed as its run, never raised
   const t0 = local('2026-01-24T17:00:00')
   const banks = spans('led-banks', t0, 80, 0.66, 108, [[-30, 3000]])
-  const dehumidifier = learnedSignature({
-    id: 'dehumidifier',
-    levelW: 230,
-    harmonicRatio: 0.12,
-    reactiveRatio: 0.71,
-    reactiveRuns: 9,
-    count: 12,
-    longestMin: 170,
-    timedRuns: 9,
-  })
+  const dehumidifier = dehumidifier230()
   // it runs through the first evening's session, and is off the next evening
   const motor = spans('dehumidifier', t0, 228, 0.8, 15, [[0, 240]])
   const unplugged = { ccMin: 200, taperMin: 40, totalMin: 40, thdPct: 12 }

@@ -46,6 +46,15 @@ function halfDrawnAt(load: LoadModel): number {
   return t
 }
 
+/** Raised once, open while the charger charged (200 min at least), cleared within 30 min of it stopping. */
+function openThroughCharge(r: ReturnType<typeof run>, p: ReturnType<typeof pfcCharger>, at: number): void {
+  expect(raises(r)).toHaveLength(1)
+  const cleared = clears(r)
+  expect(cleared).toHaveLength(1)
+  expect(cleared[0]!.ts).toBeGreaterThan(at + 200 * MIN)
+  expect(cleared[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(30 * MIN)
+}
+
 describe('an open alert while a dehumidifier cycles beside the charger (PF and THD reported)', () => {
   // a dehumidifier's motor (280 W, PF 0.8, THD 20 %): on when the bike is plugged in, then cycling
   const dehumidifier = spans('dehumidifier', T0, 280, 0.8, 20, [
@@ -393,12 +402,7 @@ describe('an active-PFC charger’s alert while a dehumidifier of the background
 
   it('stays open while the charger charges, and clears within 30 min of it stopping', () => {
     const p = pfcCharger(at, 150, { ccMin: 200, taperMin: 30, floatW: 0, totalMin: 240 })
-    const r = runWith(p)
-    expect(raises(r)).toHaveLength(1)
-    const cleared = clears(r)
-    expect(cleared).toHaveLength(1)
-    expect(cleared[0]!.ts).toBeGreaterThan(at + 200 * MIN)
-    expect(cleared[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(30 * MIN)
+    openThroughCharge(runWith(p), p, at)
   })
 
   it('clears a charger of the dehumidifier’s own size once it is unplugged', () => {
@@ -435,12 +439,7 @@ describe('an active-PFC charger’s alert while a dehumidifier of its own size s
 
   it('stays open while the charger charges, and clears within 30 min of it stopping', () => {
     const p = pfcCharger(at, 260, { ccMin: 220, taperMin: 20, floatW: 0, totalMin: 240 })
-    const r = runWith(p)
-    expect(raises(r)).toHaveLength(1)
-    const cleared = clears(r)
-    expect(cleared).toHaveLength(1)
-    expect(cleared[0]!.ts).toBeGreaterThan(at + 200 * MIN)
-    expect(cleared[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(30 * MIN)
+    openThroughCharge(runWith(p), p, at)
   })
 
   it('still clears the charger unplugged while the dehumidifier runs on: its fall took no var', () => {
