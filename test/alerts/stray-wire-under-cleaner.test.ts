@@ -76,3 +76,33 @@ describe('a charger plugged in as a cleaner starts, seen only in the cleaner’s
       expect(raises(run(circuitSeries(loads(false), { fromMs: t0, minutes: 120, samples })))).toEqual([])
   })
 })
+
+describe('a charger plugged in under a cleaner that never pauses', () => {
+  // development circuit-stray 52@01-25: a 330 W charger plugged in four minutes into a 1.3 kW cleaner's
+  // half-hour run with no pause; its watts lost in the motor's swing, it was raised only after 31 min, as
+  // the cleaner stopped. Its harmonic current over the motor's own share of its watts shows at once.
+  const t0 = local('2026-01-25T19:20:00')
+  const cleaner = { powerW: 1300, powerFactor: 0.86, thdPct: 21, seed: 4 }
+  const start = t0 + 18 * MIN
+  const plugged = start + 4 * MIN + 20_000
+  const loads = (bike: boolean) => [
+    spans('lights-always', t0, 45, 0.94, 12, [[0, 120]]),
+    cleaningMachine({ ...cleaner, startMs: start, durationMin: 29 }),
+    ...(bike
+      ? [chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 330, ccRise: 0.02 }))]
+      : []),
+  ]
+
+  it('is raised while the cleaner still runs, by the step in harmonic current over the motor’s share', () => {
+    const raised = raises(run(circuitSeries(loads(true), { fromMs: t0, minutes: 120 })))
+    expect(raised).toHaveLength(1)
+    // not when the cleaner stopped (20:07)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(12 * MIN)
+    expect(raised[0]!.onsetTs).toBeGreaterThanOrEqual(start)
+  })
+
+  it('raises nothing for the cleaner alone, on any meter', () => {
+    for (const samples of [1, 3, 6])
+      expect(raises(run(circuitSeries(loads(false), { fromMs: t0, minutes: 120, samples })))).toEqual([])
+  })
+})
