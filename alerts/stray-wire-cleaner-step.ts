@@ -75,6 +75,12 @@ export function chargerStepUnderCleaner(
     w - bw >= (1 - MOTOR_SWING_SHARE) * motorW &&
     w - bw <= (1 + MOTOR_SWING_SHARE) * motorW + params.maxChargerW
   if (!fits(obs.unexplainedW) || !fits(s.prevW)) return
+  // and the reading before the step the motor alone through the whole minute: under its swing below its
+  // mean, it stopped or started within that minute, or another cleaner took over from it, and a nought
+  // residual there says nothing of the motor's share after (development circuit-heater 132@01-25: one
+  // cleaner handing over to one of THD 30 % in a minute of 930 W; 4@01-28: a 1.1 kW cleaner, read against a
+  // mean of 1.6 kW, then a second cleaner on top)
+  if (s.prev2W - bw < (1 - MOTOR_SWING_SHARE) * motorW) return
   const overW = (obs.unexplainedW + s.prevW) / 2 - bw - big.w
   // a load carries at most MAX_HARMONIC_RATIO harmonic VA per W: the residual bounds its watts below, and
   // the readings must have risen by that much over the motor's mean (within what two readings of its swing

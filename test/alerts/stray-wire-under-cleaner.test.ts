@@ -106,3 +106,35 @@ describe('a charger plugged in under a cleaner that never pauses', () => {
       expect(raises(run(circuitSeries(loads(false), { fromMs: t0, minutes: 120, samples })))).toEqual([])
   })
 })
+
+describe('one cleaner handing over to another of a different waveform, with no charger', () => {
+  // development circuit-heater 132@01-25: a 1.45 kW cleaner (THD 20 %) stopped and another (THD 31 %)
+  // started within the same minute; its harmonic current over the first one's share was taken for a
+  // charger under it. The minute between read under the first motor's swing: it did not run through it.
+  const t0 = local('2026-01-25T16:00:00')
+  const loads = (gapS: number) => [
+    spans('lights-always', t0, 9, 0.94, 12, [[0, 120]]),
+    cleaningMachine({
+      powerW: 1450,
+      powerFactor: 0.93,
+      thdPct: 20,
+      seed: 11,
+      startMs: t0 + 10 * MIN,
+      durationMin: 32.5,
+    }),
+    cleaningMachine({
+      powerW: 1480,
+      powerFactor: 0.92,
+      thdPct: 31,
+      seed: 12,
+      startMs: t0 + 42.5 * MIN + gapS * 1000,
+      durationMin: 25,
+    }),
+  ]
+
+  it('raises nothing, on any meter and handover', () => {
+    for (const gapS of [5, 10, 20])
+      for (const samples of [1, 3, 6])
+        expect(raises(run(circuitSeries(loads(gapS), { fromMs: t0, minutes: 120, samples })))).toEqual([])
+  })
+})
