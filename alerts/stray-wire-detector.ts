@@ -40,6 +40,7 @@ import {
   type Observation,
   observe,
 } from './stray-wire-classify.ts'
+import { chargerStepUnderCleaner } from './stray-wire-cleaner-step.ts'
 import {
   backFromBigLoadEdge,
   bigWaveformAt,
@@ -596,6 +597,17 @@ function trackCandidate(
         h: Math.round(Math.max(0, s.prevH! - s.baselineH) * 10) / 10,
       }
       startEpisode(s.normal!, cand.onsetTs, onHeater.excessW, ratioOf(onHeater))
+      return undefined
+    }
+    const underCleaner = chargerStepUnderCleaner(s, obs, c, params)
+    if (underCleaner) {
+      // a rectifier plugged in under a cleaner's motor: its harmonic current over the motor's own share,
+      // its watts read against the motor's mean. The cleaner stays what it was (a big load over the
+      // background); the charger is followed under it by its harmonic current, from the step's first reading
+      const { w, h, onsetTs } = underCleaner
+      startCandidate(s, obs, { cls: 'charger', excessW: w, excessVA: h })
+      s.candidate!.onsetTs = onsetTs
+      startEpisode(s.normal!, onsetTs, w, h / w)
       return undefined
     }
     const step = chargerStepFromLast(s, obs, c, params)

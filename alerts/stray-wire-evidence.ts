@@ -242,7 +242,7 @@ const BIG_PAUSE_MS = 3 * 60_000
  * Readings the big load's waveform is averaged over: its first ones, then it is kept. A charger plugged
  * in under it later only adds its own harmonic current to the readings after.
  */
-const BIG_WAVEFORM_READINGS = 4
+export const BIG_WAVEFORM_READINGS = 4
 
 /**
  * A big load's reading with nothing tracked: its harmonic and reactive VA per W (over the background),
@@ -262,14 +262,16 @@ export function noteBigWaveform(s: StrayWireState, obs: Observation, c: Classifi
   const h = Math.max(0, c.excessVA) / c.excessW
   const q = Math.max(0, obs.reactiveVA - (s.baselineQ ?? 0)) / c.excessW
   const n = prev ? prev.n + 1 : 1
+  // its watts over the background as well: what a load arriving under it adds is read against their mean
   s.bigWaveform = prev
     ? {
         hPerW: prev.hPerW + (h - prev.hPerW) / n,
         qPerW: prev.qPerW + (q - prev.qPerW) / n,
         n,
         lastTs: obs.ts,
+        w: (prev.w ?? c.excessW) + (c.excessW - (prev.w ?? c.excessW)) / n,
       }
-    : { hPerW: h, qPerW: q, n, lastTs: obs.ts }
+    : { hPerW: h, qPerW: q, n, lastTs: obs.ts, w: c.excessW }
 }
 
 /** The waveform of the big load running now or paused a minute or two ago (hiddenChargerShows wants it seen alone twice). */

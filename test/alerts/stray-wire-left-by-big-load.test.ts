@@ -33,10 +33,12 @@ describe('a charger that came on under a cleaner beside a compressor that starte
         : []),
   ]
 
-  it('is raised once the cleaner went off, by its step over the reading before the cleaner came on', () => {
+  it('is raised, under the cleaner by its harmonic step over the motor’s share, or once the cleaner went off', () => {
     const raised = raises(run(circuitSeries(loads('charger'), { fromMs: t0, minutes: 240 })))
     expect(raised).toHaveLength(1)
-    expect(raised[0]!.ts).toBeGreaterThan(t0 + 87 * MIN)
+    // the cleaner ran without a pause: its step in harmonic current over the motor's own share
+    // (stray-wire-cleaner-step.ts) finds it before the cleaner went off at 21:27
+    expect(raised[0]!.ts).toBeGreaterThan(plugged)
     expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(30 * MIN)
   })
 

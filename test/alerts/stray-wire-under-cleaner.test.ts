@@ -76,3 +76,65 @@ describe('a charger plugged in as a cleaner starts, seen only in the cleaner’s
       expect(raises(run(circuitSeries(loads(false), { fromMs: t0, minutes: 120, samples })))).toEqual([])
   })
 })
+
+describe('a charger plugged in under a cleaner that never pauses', () => {
+  // development circuit-stray 52@01-25: a 330 W charger plugged in four minutes into a 1.3 kW cleaner's
+  // half-hour run with no pause; its watts lost in the motor's swing, it was raised only after 31 min, as
+  // the cleaner stopped. Its harmonic current over the motor's own share of its watts shows at once.
+  const t0 = local('2026-01-25T19:20:00')
+  const cleaner = { powerW: 1300, powerFactor: 0.86, thdPct: 21, seed: 4 }
+  const start = t0 + 18 * MIN
+  const plugged = start + 4 * MIN + 20_000
+  const loads = (bike: boolean) => [
+    spans('lights-always', t0, 45, 0.94, 12, [[0, 120]]),
+    cleaningMachine({ ...cleaner, startMs: start, durationMin: 29 }),
+    ...(bike
+      ? [chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 330, ccRise: 0.02 }))]
+      : []),
+  ]
+
+  it('is raised while the cleaner still runs, by the step in harmonic current over the motor’s share', () => {
+    const raised = raises(run(circuitSeries(loads(true), { fromMs: t0, minutes: 120 })))
+    expect(raised).toHaveLength(1)
+    // not when the cleaner stopped (20:07)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(12 * MIN)
+    expect(raised[0]!.onsetTs).toBeGreaterThanOrEqual(start)
+  })
+
+  it('raises nothing for the cleaner alone, on any meter', () => {
+    for (const samples of [1, 3, 6])
+      expect(raises(run(circuitSeries(loads(false), { fromMs: t0, minutes: 120, samples })))).toEqual([])
+  })
+})
+
+describe('one cleaner handing over to another of a different waveform, with no charger', () => {
+  // development circuit-heater 132@01-25: a 1.45 kW cleaner (THD 20 %) stopped and another (THD 31 %)
+  // started within the same minute; its harmonic current over the first one's share was taken for a
+  // charger under it. The minute between read under the first motor's swing: it did not run through it.
+  const t0 = local('2026-01-25T16:00:00')
+  const loads = (gapS: number) => [
+    spans('lights-always', t0, 9, 0.94, 12, [[0, 120]]),
+    cleaningMachine({
+      powerW: 1450,
+      powerFactor: 0.93,
+      thdPct: 20,
+      seed: 11,
+      startMs: t0 + 10 * MIN,
+      durationMin: 32.5,
+    }),
+    cleaningMachine({
+      powerW: 1480,
+      powerFactor: 0.92,
+      thdPct: 31,
+      seed: 12,
+      startMs: t0 + 42.5 * MIN + gapS * 1000,
+      durationMin: 25,
+    }),
+  ]
+
+  it('raises nothing, on any meter and handover', () => {
+    for (const gapS of [5, 10, 20])
+      for (const samples of [1, 3, 6])
+        expect(raises(run(circuitSeries(loads(gapS), { fromMs: t0, minutes: 120, samples })))).toEqual([])
+  })
+})
