@@ -1,7 +1,14 @@
 // A rectifier charger under a cleaner that pauses, where the meter reports PF and THD: seen alone in the
 // pauses, hidden by the bursts between them.
 import type { Classified, Observation } from './stray-wire-classify.ts'
-import { bigWaveformAt, MIN_CHARGER_W, median, RECENT_READINGS } from './stray-wire-evidence.ts'
+import {
+  bigWaveformAt,
+  leastHarmonicShare,
+  MIN_CHARGER_W,
+  median,
+  OVER_MOTOR_H_PER_W,
+  RECENT_READINGS,
+} from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireState } from './stray-wire-types.ts'
 
 /**
@@ -9,7 +16,6 @@ import type { Candidate, StrayWireState } from './stray-wire-types.ts'
  * charger 0.7 and more (THD 60–120 % at PF 0.75 and below): a reading must stand this far above a motor's.
  */
 const MOTOR_MAX_H_PER_W = 0.5
-const OVER_MOTOR_H_PER_W = 0.2
 /** A charger in constant current holds its level within this (as levelHolds), its harmonic VA within 30 %. */
 const LEVEL_SHARE = 0.06
 const HARMONIC_SHARE = 0.3
@@ -37,11 +43,10 @@ export function rectifierInPauses(s: StrayWireState, cand: Candidate, obs: Obser
   // carried more (what ran alone then may have been a heater, a cleaner starting under it unmeasured)
   const big = bigWaveformAt(s, obs.ts)
   const motorShare = Math.max(MOTOR_MAX_H_PER_W, big && big.n >= 2 ? big.hPerW : 0)
-  // over its background, and the whole circuit with it: a background wrong by a load gone under the motor
-  // (a compressor's run ended) makes a partial minute of the motor look distorted over it, not the whole
-  const own = cand.harmonicVA / levelW
-  const whole = (cand.harmonicVA + s.baselineH) / (levelW + s.baselineW!)
-  return Math.min(own, whole) >= motorShare + OVER_MOTOR_H_PER_W
+  // over its background, and the whole circuit with it
+  return (
+    leastHarmonicShare(cand.harmonicVA, levelW, s.baselineW!, s.baselineH) >= motorShare + OVER_MOTOR_H_PER_W
+  )
 }
 
 /**

@@ -633,8 +633,7 @@ function trackCandidate(
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
   // almost none, so the candidate's own harmonic VA still showing through counts for it
   const hidden =
-    c.cls === 'big' &&
-    hiddenChargerShows(cand, c, bigWaveformAt(s, obs.ts), { w: s.baselineW!, h: s.baselineH })
+    c.cls === 'big' && hiddenChargerShows(cand, c, bigWaveformAt(s, obs.ts), s.baselineW!, s.baselineH)
   if (c.cls === 'big') cand.bigReadings += 1
   if (c.cls === 'big' && !hidden) {
     // the minute next to a big load's edge may be partial: the level is the one before it

@@ -229,7 +229,7 @@ export const RESISTIVE_H_PER_W = 0.04
  * motor's (brushes and a triac: THD 15–45 %, so 0.5 VA per W at most): told apart under a cleaner.
  */
 const RECTIFIER_MIN_H_PER_W = 0.55
-const OVER_MOTOR_H_PER_W = 0.2
+export const OVER_MOTOR_H_PER_W = 0.2
 /** A heater's harmonic VA per W with margin (supply distortion, PF ~0.99): above it, a motor's. */
 const HEATER_MAX_H_PER_W = 0.1
 /** A motor's reactive VA per W (PF 0.8–0.95: 0.33–0.75) with margin; a heater's and a rectifier's are less. */
@@ -293,7 +293,8 @@ export function hiddenChargerShows(
   cand: Candidate,
   c: Classified,
   big?: StrayWireState['bigWaveform'],
-  background?: { w: number; h: number },
+  backgroundW?: number,
+  backgroundH?: number,
 ): boolean {
   if (cand.harmonicVA === null || c.excessVA === null) return false
   const heater = cand.underHeater
@@ -313,16 +314,24 @@ export function hiddenChargerShows(
       ? big.hPerW
       : undefined
   if (motor !== undefined) {
-    // the candidate over its background, and the whole circuit with it: a background wrong by a load
-    // gone under the motor (a compressor's run ended) makes a partial minute of the motor look distorted
-    // over it, not the whole reading
-    const own = cand.harmonicVA / Math.max(1, cand.maxW)
-    const whole = background ? (cand.harmonicVA + background.h) / Math.max(1, cand.maxW + background.w) : own
-    if (Math.min(own, whole) < Math.max(RECTIFIER_MIN_H_PER_W, motor + OVER_MOTOR_H_PER_W)) return false
+    // a rectifier far beyond the motor, over its background and over the whole circuit alike
+    const share = leastHarmonicShare(cand.harmonicVA, cand.maxW, backgroundW, backgroundH)
+    if (share < Math.max(RECTIFIER_MIN_H_PER_W, motor + OVER_MOTOR_H_PER_W)) return false
   }
   const bigH = heater ? heater.h : (motor ?? RESISTIVE_H_PER_W) * over
   const rest = c.excessVA - bigH
   return Math.abs(rest - cand.harmonicVA) <= 0.3 * cand.harmonicVA
+}
+
+/**
+ * A load's harmonic VA per W over its background, or over the whole circuit with it where that is less: a
+ * background wrong by a load gone unseen (a compressor's run ended under a motor) makes a partial minute of
+ * the motor look distorted over it, not the whole reading. A rectifier shows as one by both.
+ */
+export function leastHarmonicShare(h: number, w: number, backgroundW?: number, backgroundH?: number): number {
+  const own = h / Math.max(1, w)
+  if (backgroundW === undefined || backgroundH === undefined) return own
+  return Math.min(own, (h + backgroundH) / Math.max(1, w + backgroundW))
 }
 
 /**

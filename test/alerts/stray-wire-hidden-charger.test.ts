@@ -41,22 +41,23 @@ describe('hiddenChargerShows: a big load taken for a motor only where it drew a 
   // 1,250 W (0.16 VA per W, a motor's share by harmonic current alone) and next to no reactive current
   const charger = candidate(250, 200)
   const heaterWithCharger = { hPerW: 200 / 1250, qPerW: 0.02, n: 4, lastTs: T - MIN }
-  const background = { w: 50, h: 5 }
+  // 50 W of lights under both, 5 VA of harmonic current
+  const [bgW, bgH] = [50, 5]
   // the heater on again over the charger: 1,250 W, the charger's 200 VA and the element's 4 % of 1 kW
   const now = reading(1250, 200 + 0.04 * 1000)
 
   it('keeps the charger: the heater’s share of harmonic current is an element’s, not the share measured with the charger in it', () => {
-    expect(hiddenChargerShows(charger, now, heaterWithCharger, background)).toBe(true)
+    expect(hiddenChargerShows(charger, now, heaterWithCharger, bgW, bgH)).toBe(true)
   })
 
   it('takes a motor’s share off where the big load drew a motor’s lagging current, and the charger still shows beside it', () => {
     // a cleaner's motor: 0.3 VA per W of its own harmonic current and 0.7 var per W, 1 kW of it
     const motor = { hPerW: 0.3, qPerW: 0.7, n: 4, lastTs: T - MIN }
     const rectifier = candidate(250, 200)
-    expect(hiddenChargerShows(rectifier, reading(1250, 200 + 0.3 * 1000), motor, background)).toBe(true)
+    expect(hiddenChargerShows(rectifier, reading(1250, 200 + 0.3 * 1000), motor, bgW, bgH)).toBe(true)
     // with the motor's share not taken off, the same reading would be read as 500 VA for the candidate's
     // 200: the motor's own current, not the charger, and the charger would not show
-    expect(hiddenChargerShows(rectifier, reading(1250, 200 + 0.3 * 1000), undefined, background)).toBe(false)
+    expect(hiddenChargerShows(rectifier, reading(1250, 200 + 0.3 * 1000), undefined, bgW, bgH)).toBe(false)
   })
 })
 
@@ -68,12 +69,12 @@ describe('hiddenChargerShows: a rectifier over the whole reading, not only over 
   const now = reading(1200, 150 + 0.3 * 1000)
 
   it('keeps it where the background under it is small and undistorted: a charger beside the motor', () => {
-    expect(hiddenChargerShows(cand, now, motor, { w: 50, h: 5 })).toBe(true)
+    expect(hiddenChargerShows(cand, now, motor, 50, 5)).toBe(true)
   })
 
   it('drops it where the whole reading is no rectifier’s: a background a stopped compressor left too low', () => {
     // 400 W of background with 20 VA: over the whole reading the candidate is (150 + 20) / (200 + 400),
     // 0.28 VA per W, a motor's own partial minute over a background the compressor's run should have left
-    expect(hiddenChargerShows(cand, now, motor, { w: 400, h: 20 })).toBe(false)
+    expect(hiddenChargerShows(cand, now, motor, 400, 20)).toBe(false)
   })
 })
