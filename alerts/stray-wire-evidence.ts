@@ -431,7 +431,7 @@ export function followLagging(s: StrayWireState, cand: Candidate, obs: Observati
 function followOverLeading(s: StrayWireState, cand: Candidate, reactiveVA: number, excessW: number): void {
   const q = s.baselineQ!
   cand.overLeadingOnW ??= s.baselineW!
-  if (Math.abs(s.baselineW! - cand.overLeadingOnW) > METER_SLACK_VA) return
+  if (Math.abs(s.baselineW! - cand.overLeadingOnW) > BACKGROUND_STILL_W) return
   if (reactiveAdds(s.baselineW!, s.baselineH, q)) cand.lagging = addTo(cand.lagging, excessW, reactiveVA - q)
   else cand.overLeading = addTo(cand.overLeading, excessW, reactiveVA + q)
 }
@@ -443,6 +443,11 @@ function addTo(sum: Candidate['lagging'], w: number, q: number): { w: number; q:
 
 /** Harmonic or reactive VA over its loads' share a level may carry (meter noise, a lamp's driver). */
 const METER_SLACK_VA = 20
+/**
+ * The background's watts still the ones a candidate's first reading over LED banks stood on: within a
+ * meter's noise and a lamp driver's drift, short of the smallest load that could have been taken into it.
+ */
+const BACKGROUND_STILL_W = 20
 /** Lamps' drivers run at PF > 0.9 (domain.md): at most ~0.48 var per W. */
 export const LAMP_MAX_VAR_PER_W = 0.5
 /** A fridge's motor at PF 0.6, the lowest a compressor runs at (domain.md: 0.6–0.85). */
