@@ -325,8 +325,10 @@ export function compressorMovedUnderBig(
 ): boolean {
   const alert = s.alert
   const before = alert?.beforeBig
-  if (!alert || !before || before.h !== null || obs.harmonicVA !== null || obs.source !== 'circuit')
-    return false
+  if (!alert || !before || obs.source !== 'circuit') return false
+  if (before.h !== null && obs.harmonicVA !== null)
+    return compressorBesideAcrossBig(s, obs, before.w, before.h, before.q)
+  if (before.h !== null || obs.harmonicVA !== null) return false
   const from = before.w
   const own = ownLevel(s)
   const dW = obs.unexplainedW - from
@@ -348,6 +350,39 @@ export function compressorMovedUnderBig(
   )
   if (!moved) return false
   s.baselineW = Math.max(0, s.baselineW! + dW)
+  return true
+}
+
+/**
+ * PF and THD, the first reading after a heater or cleaner on top of an open alert went off: the circuit
+ * stands lower (higher) than in the reading before it came on by one of its learned compressors, judged
+ * as a step beside the alert in plain view is (compressorBesideAlert: its watts and harmonic share, told
+ * from the alert's own load by size or by the motor's reactive current that moved with it). That
+ * compressor stopped (started) under the big load, where no step could be seen: it leaves (joins) the
+ * background, its harmonic and reactive current with it. Left in, the charger still there stands over a
+ * background that holds a dehumidifier gone since, its watts and (rectifier) harmonic current short of
+ * the alert's by the motor's, and the alert clears while the bike charges on.
+ */
+function compressorBesideAcrossBig(
+  s: StrayWireState,
+  obs: Observation,
+  fromW: number,
+  fromH: number,
+  fromQ: number | null | undefined,
+): boolean {
+  const alert = s.alert!
+  const dW = obs.unexplainedW - fromW
+  const sign = Math.sign(dW)
+  const w = Math.abs(dW)
+  const h = sign * (obs.harmonicVA! - fromH)
+  const dQ = fromQ === null || fromQ === undefined || obs.reactiveVA === null ? null : obs.reactiveVA - fromQ
+  const x = compressorBesideAlert(s, w, h, fromW - s.baselineW!, sign < 0, motorMoved(obs, dW, dQ))
+  if (!x) return false
+  const off = alert.compressorsOff ?? []
+  alert.compressorsOff = sign < 0 ? [...off, x.id].slice(-BESIDE_KEPT) : off.filter((id) => id !== x.id)
+  s.baselineW = Math.max(0, s.baselineW! + dW)
+  s.baselineH = Math.max(0, s.baselineH + sign * Math.max(0, h))
+  if (dQ !== null) s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + dQ)
   return true
 }
 

@@ -1123,14 +1123,20 @@ function trackAlert(
       // with PF and THD): the circuit before it came on is that one's
       const partial =
         obs.harmonicVA !== null && s.prev2W !== null && !s.prev2Big && s.prevW - s.prev2W >= params.minStepW
-      alert.beforeBig = partial ? { w: s.prev2W!, h: s.prev2H ?? null } : { w: s.prevW, h: s.prevH }
+      alert.beforeBig = partial
+        ? { w: s.prev2W!, h: s.prev2H ?? null, q: s.prev2Q ?? null }
+        : { w: s.prevW, h: s.prevH, q: s.prevQ ?? null }
     }
     return undefined
   }
   if (!s.prevBig) alert.beforeBig = undefined
-  // the heater or cleaner on top went off: a compressor that stopped or started under it moved the background
+  // the heater or cleaner on top went off: a compressor that stopped or started under it moved the
+  // background. With PF and THD only where the alert's load is not seen as it stood: where its harmonic
+  // current is all there, that measures the charger's watts (below) whatever left the background, before
+  // the big load came on too, unseen; the step across the big load's run holds only what left under it
+  const lost = obs.harmonicVA === null || !chargerStillThere(seen, obs, alert, params)
   const c =
-    s.prevBig && compressorMovedUnderBig(s, obs, params.feedback?.taught)
+    s.prevBig && lost && compressorMovedUnderBig(s, obs, params.feedback?.taught)
       ? classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
       : seen
   const present = chargerStillThere(c, obs, alert, params)

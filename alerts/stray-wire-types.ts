@@ -218,11 +218,11 @@ export interface ActiveAlert {
   /** Its harmonic VA when last seen (it falls with the charger's current through the taper). */
   harmonicVA?: number
   /**
-   * The circuit's reading (W, harmonic VA; null on a meter without PF and THD) just before a heater or
-   * cleaner came on under the alert: what is there when it goes off, and was not before, arrived under
-   * it. Optional: older states.
+   * The circuit's reading (W, harmonic VA, reactive VA; null on a meter without PF and THD) just before a
+   * heater or cleaner came on under the alert: what is there when it goes off, and was not before, arrived
+   * under it. Optional: older states (and their reactive VA).
    */
-  beforeBig?: { w: number; h: number | null }
+  beforeBig?: { w: number; h: number | null; q?: number | null }
   /**
    * Ids of the circuit's learned compressors followed stopping beside an active-PFC charger's
    * alert (stray-wire-baseline.ts): only such a compressor starting again is followed by its watts and

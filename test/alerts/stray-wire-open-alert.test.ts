@@ -458,6 +458,43 @@ describe('an active-PFC charger’s alert while a dehumidifier of its own size s
   })
 })
 
+describe('an active-PFC charger’s alert while a dehumidifier of the background stops under a heater', () => {
+  // development circuit-mixed-stray 63@01-14, 118@01-06: low-PF LED banks (100 W, PF 0.55, THD 130 %) and a
+  // 280 W dehumidifier (PF 0.78, THD 20 %) this circuit has learned, running when the bike is plugged in at
+  // 19:20; a 1.8 kW heater 20:00–20:30, under which the dehumidifier stops at 20:15. After the heater the
+  // circuit stood the dehumidifier's watts lower than before it: the charger, which has no harmonic current
+  // to vouch for it, stood over a background still holding the dehumidifier, and the alert cleared at 20:40
+  // while the bike charged on
+  const t0 = local('2026-01-05T19:00:00')
+  const banks = spans('led-banks', t0, 100, 0.55, 130, [[-60, 10 * 60]])
+  const dehumidifier = spans('dehumidifier', t0, 280, 0.78, 20, [[-60, 75]])
+  const heater = spans('electric-heater', t0, 1800, 1, 2, [[60, 90]])
+  const at = t0 + 20.5 * MIN
+  const state = () => knowing(learnedSignature({ levelW: 280, harmonicRatio: 0.2 }))
+  const runWith = (p: ReturnType<typeof pfcCharger>) =>
+    run(
+      circuitSeries([banks, dehumidifier, heater, chargerSession(p)], { fromMs: t0, minutes: 10 * 60 }),
+      undefined,
+      false,
+      state(),
+    )
+
+  it('stays open while the charger charges, and clears within 30 min of it stopping', () => {
+    const p = pfcCharger(at, 160, { ccMin: 220, taperMin: 20, floatW: 0, totalMin: 240 })
+    openThroughCharge(runWith(p), p, at)
+  })
+
+  it('still clears a charger unplugged under the heater while the dehumidifier runs on', () => {
+    // unplugged at 20:10, before the dehumidifier stops: the circuit stands lower after the heater by both
+    const p = pfcCharger(at, 160, { ccMin: 50, taperMin: 0, floatW: 0, totalMin: 50 })
+    const r = runWith(p)
+    expect(raises(r)).toHaveLength(1)
+    const cleared = clears(r)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(30 * MIN)
+  })
+})
+
 describe('an active-PFC charger’s alert: steps of a learned compressor’s size that are no compressor', () => {
   // LED banks (80 W, PF 0.55, THD 130 %) hide a motor's reactive current; the circuit has learned a 280 W
   // dehumidifier (THD 20 %). Meters reporting the instant, and averaging 3 instants a minute
