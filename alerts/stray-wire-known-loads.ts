@@ -480,9 +480,8 @@ const STEADY_LEVEL_SHARE = 0.08
  * watts draws. An active-PFC charger beside a compressor is told by the compressor's own reactive VA per
  * W, learned from its runs (pfcBesideRun): a motor's share is anything from 0.55 to 1.3 var per W as the
  * meter shows it, but one compressor's, learned where no leading current stood beside it, stays within
- * about a tenth run to run. Not where the circuit before the big load may have led (LED drivers: the
- * meter's |Q| has no sign, theirs cancels a motor's): there the reactive VA cannot tell a motor from an
- * active-PFC charger.
+ * about a tenth run to run. Where the circuit before the big load may have led (LED drivers: the
+ * meter's |Q| has no sign, theirs cancels a motor's), only by as much as its own |Q| could hide.
  */
 export function chargerBesideRun(
   n: CircuitNormal,
@@ -496,7 +495,7 @@ export function chargerBesideRun(
   if (!arrived) return undefined
   const runs = n.signatures.filter((a) => motorWithHarmonics(a, params.feedback?.forget))
   const minW = params.minPfcStepW ?? params.minStepW
-  if (runsExplain(runs, arrived.w, minW)) {
+  if (runsExplain(runs, arrived, minW)) {
     const idle = runs.filter((a) => !runningBefore(n, a, bigSinceTs, arrived.before))
     return idle.length < runs.length ? pfcBesideRun(idle, arrived, minW, params) : undefined
   }
@@ -514,15 +513,42 @@ export function chargerBesideRun(
 /**
  * One or two of these runs that started, or one that started as another stopped, and less than a
  * charger's watts beside them (a compressor's creep, a lamp) are what arrived: no charger need be there.
+ * A motor's harmonic current comes with its watts and adds across loads: runs that started carry their
+ * learned share of it, and where far less than that arrived they did not start (what arrived is another
+ * load of about their watts: a smaller compressor and an active-PFC charger; development
+ * circuit-mixed-stray 48@01-09, a 104 W fridge and a 167 W charger read as the 265 W dehumidifier,
+ * which ran before the heater and carries 66 harmonic VA to their 25).
  */
-function runsExplain(runs: readonly LoadSignature[], arrivedW: number, minW: number): boolean {
+function runsExplain(runs: readonly MotorRun[], arrived: { w: number; h: number }, minW: number): boolean {
   const levels = [
-    ...runs.map((a) => a.levelW),
-    ...runs.flatMap((a, i) => runs.slice(i + 1).map((b) => a.levelW + b.levelW)),
-    ...runs.flatMap((a) => runs.filter((b) => b.levelW < a.levelW).map((b) => a.levelW - b.levelW)),
+    ...runs.map(runLevel),
+    ...runs.flatMap((a, i) =>
+      runs.slice(i + 1).map((b) => ({ w: a.levelW + b.levelW, h: runLevel(a).h + runLevel(b).h })),
+    ),
+    // one stopping as the other started: their harmonic current's difference says nothing sure
+    ...runs.flatMap((a) =>
+      runs.filter((b) => b.levelW < a.levelW).map((b) => ({ w: a.levelW - b.levelW, h: 0 })),
+    ),
   ]
-  return levels.some((w) => arrivedW - w > -Math.max(10, 0.06 * w) && arrivedW - w < minW)
+  return levels.some(
+    (x) =>
+      arrived.w - x.w > -Math.max(10, 0.06 * x.w) &&
+      arrived.w - x.w < minW &&
+      arrived.h >= x.h - Math.max(RUN_H_SLACK_VA, RUN_H_SLACK_SHARE * x.h),
+  )
 }
+
+type MotorRun = LoadSignature & { harmonicRatio: number }
+/** A run's watts and the harmonic VA that comes with them. */
+const runLevel = (a: MotorRun): { w: number; h: number } => ({ w: a.levelW, h: a.harmonicRatio * a.levelW })
+
+/**
+ * How far short of the runs' own harmonic VA what arrived may read: the meter's THD from minute to minute
+ * at several hundred W (about ±10 VA), a small lamp going off in the same minutes, and a run's share
+ * wandering a little from the one learned.
+ */
+const RUN_H_SLACK_VA = 25
+const RUN_H_SLACK_SHARE = 0.3
 
 /**
  * The compressor stepped on before the heater or cleaner came on (a pending step of its level, and of its
@@ -560,20 +586,28 @@ const STANDING_SLACK_W = 10
  * less the compressor's learned watts, harmonic and reactive current (its motor's reactive VA per W as
  * learned where no leading current stood beside it), what is left is of a charger's size, undistorted,
  * and carries about none of the reactive current a motor its size would draw. Only compressors whose
- * reactive share was learned from a few runs, and only where the circuit before the big load lagged
- * (reactiveAdds): where LED drivers' leading current stood net, it cancels part of the motor's in the
- * meter's unsigned |Q|, and a compressor with a motor beside it would read as one with a PFC charger. Returns what the
- * compressor adds to the background.
+ * reactive share was learned from a few runs. Where the circuit before the big load may have led (not
+ * reactiveAdds: LED drivers' leading current stood net), the meter's unsigned |Q| of it may be a lead that
+ * cancels part of what arrived: a compressor with a motor beside it reads as one with a PFC charger, the
+ * rest short of its own reactive VA by twice that |Q|. There the rest must be an active-PFC input's with
+ * that added too: where the banks' lead and the lag beside them nearly cancel, the |Q| before is small
+ * and hides no motor (development circuit-mixed-stray 81@01-08: a 168 W charger beside a 275 W
+ * dehumidifier over banks reading 16 var, missed for its whole session). Returns what the compressor adds
+ * to the background.
  */
 function pfcBesideRun(
-  runs: readonly (LoadSignature & { harmonicRatio: number })[],
+  runs: readonly MotorRun[],
   arrived: { w: number; h: number; q: number | null; before?: { w: number; h: number; q: number } },
   minW: number,
   params: StrayWireParams,
 ): { w: number; h: number; q: number; pfc: true } | undefined {
   const before = arrived.before
-  if (arrived.q === null || !before || !reactiveAdds(before.w, before.h, before.q)) return undefined
-  if (runsExplain(runs, arrived.w, minW)) return undefined
+  if (arrived.q === null || !before) return undefined
+  if (runsExplain(runs, arrived, minW)) return undefined
+  // where the circuit before may have led, the meter's |Q| for it may hide twice its own of what arrived
+  const leadVar = reactiveAdds(before.w, before.h, before.q) ? 0 : 2 * before.q
+  const arrivedQ = arrived.q
+  if (runs.some((b) => runAlone(b, arrived.w, arrived.h, arrivedQ, leadVar))) return undefined
   let found: { w: number; h: number; q: number; pfc: true } | undefined
   for (const a of runs) {
     if (a.reactiveRatio === undefined || (a.reactiveRuns ?? 0) < REACTIVE_RUNS_MIN) continue
@@ -586,9 +620,28 @@ function pfcBesideRun(
     const slack = Math.max(REACTIVE_SLACK_VAR, REACTIVE_SLACK_SHARE * q)
     const restQ = arrived.q - q
     if (restQ < -slack || restQ > PFC_REST_VAR_PER_W * restW + slack) continue
+    // had the circuit before led, the rest drew twice its |Q| more (after it the circuit lags: a motor's
+    // current outweighs the lead; were it to lead still, the rest would draw less than none)
+    if (restQ + leadVar > PFC_REST_VAR_PER_W * restW + slack) continue
     if (!found || a.levelW > found.w) found = { w: a.levelW, h, q, pfc: true }
   }
   return found
+}
+
+/**
+ * One run whose watts, harmonic and reactive current are each what arrived is that run starting alone: its
+ * level as matched (a run starts below the level it creeps to), its harmonic VA within the runs' slack,
+ * and its reactive VA within the residual's (and what a lead before could hide, `leadVar`). Not a smaller
+ * compressor and an active-PFC charger beside it (development circuit-mixed-quiet 155@01-13: a 286 W
+ * dehumidifier learned at 303 W, read as a 146 W fridge and a 138 W charger over banks reading 0 var).
+ */
+function runAlone(b: MotorRun, w: number, h: number, q: number, leadVar: number): boolean {
+  const own = runLevel(b)
+  if (!nearLevel(w, own.w)) return false
+  if (Math.abs(h - own.h) > Math.max(RUN_H_SLACK_VA, RUN_H_SLACK_SHARE * own.h)) return false
+  if (b.reactiveRatio === undefined) return true
+  const ownQ = b.reactiveRatio * b.levelW
+  return Math.abs(q - ownQ) <= Math.max(REACTIVE_SLACK_VAR, REACTIVE_SLACK_SHARE * ownQ) + leadVar
 }
 
 /** Runs a compressor's reactive share must have been learned from before a residual is judged by it. */
