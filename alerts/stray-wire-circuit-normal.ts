@@ -913,8 +913,8 @@ export function noteSteps(
     if (moving > 2 && moving <= TANGLE_MAX_READINGS && h === null && d < 0)
       twoSteppedOff(n, ts, -d, utcOffsetMin)
     // a load that faded away never steps off: it was no run, whatever steps later
-    const gone = (p: PendingStep): boolean => faded(p, w, h, n.signatures)
-    if (n.pending?.some(gone)) n.pending = n.pending.filter((p) => !gone(p))
+    const kept = withoutFaded(n.pending, w, h, n.signatures)
+    if (kept !== n.pending) n.pending = kept
     return
   }
   const dH = h === null || fromH === null ? null : h - fromH
@@ -1010,10 +1010,6 @@ function lampWentBack(
   h: number | null,
 ): { w: number; h: number; q: number | null } | undefined {
   if (h === null) return undefined
-  const near = (l: { w: number; h: number | null }): boolean =>
-    Math.abs(w - l.w) <= 0.04 * w + 4 &&
-    l.h !== null &&
-    Math.abs(h - l.h) <= Math.max(LAMP_H_SLACK_VA, 0.1 * h)
   const moving = n.moving ?? 0
   const top = n.movingMaxW ?? w
   if (
@@ -1022,13 +1018,19 @@ function lampWentBack(
     n.stableW !== undefined &&
     lampSized(top - n.stableW, n.stableW)
   ) {
-    const stable = { w: n.stableW, h: n.stableH ?? null, q: n.stableQ ?? null }
-    if (near(stable)) return { w: stable.w, h: stable.h!, q: stable.q }
+    const stableH = n.stableH ?? null
+    if (backAt(w, h, n.stableW, stableH)) return { w: n.stableW, h: stableH!, q: n.stableQ ?? null }
   }
   const lamp = n.lampFrom
-  if (lamp && ts - lamp.ts <= LAMP_BURST_READINGS * MIN && near(lamp)) return lamp
+  if (lamp && ts - lamp.ts <= LAMP_BURST_READINGS * MIN && backAt(w, h, lamp.w, lamp.h)) return lamp
   return undefined
 }
+
+/** A reading of `w` W and `h` harmonic VA is back at a level of `levelW` and `levelH`, within the meter's margin. */
+const backAt = (w: number, h: number, levelW: number, levelH: number | null): boolean =>
+  Math.abs(w - levelW) <= 0.04 * w + 4 &&
+  levelH !== null &&
+  Math.abs(h - levelH) <= Math.max(LAMP_H_SLACK_VA, 0.1 * h)
 
 /**
  * A rise of a lamp's watts (10–60 W) that stands out of the meter's margin at the level it rose from: on a
@@ -1094,31 +1096,47 @@ function harmonicStepOff(n: CircuitNormal, ts: number, h: number, utcOffsetMin: 
   const recent = last.length < RECENT_H ? [...last, h] : [last[1]!, last[2]!, last[3]!, h]
   n.recentH = recent
   if (recent.length < RECENT_H || !n.pending?.some(distorted)) return
-  const pending = n.pending.filter((p) => ts - p.ts < PENDING_MAX_MS)
   const settled = Math.abs(h - recent[2]!) <= Math.max(8, 0.05 * h)
   const fell = recent[0]! - h
   const before = Math.max(recent[0]!, recent[1]!, recent[2]!)
-  const i = pending.findIndex((p) => {
-    if (!distorted(p) || p.h === null) return false
-    const fromH = p.fromH ?? null
-    // back at the level it stood on, from at least its own harmonic VA above it: a heater going off in
-    // the same minute moves the watts and a little of the harmonics
-    const back =
-      fromH !== null && Math.abs(h - fromH) <= Math.max(12, 0.15 * p.h) && before >= fromH + 0.8 * p.h
-    // or, settled, fell by its own harmonic VA to about that level (a fridge starting beside it). The
-    // harmonic currents of loads running beside it do not add in full (their phases differ), so the fall
-    // may come up to a quarter short of what the step brought
-    const fellBy =
-      settled &&
-      Math.abs(fell - p.h) <= Math.max(12, 0.25 * p.h) &&
-      (fromH === null || Math.abs(h - fromH) <= Math.max(40, 0.5 * p.h))
-    return back || fellBy
-  })
-  if (i < 0) return
-  const on = pending[i]!
+  // the first pending load (of those not yet too old to be followed) that stepped off now; the pending
+  // list is rebuilt only when one did (while LED banks are pending, this runs at every reading)
+  const on = n.pending.find(
+    (p) => ts - p.ts < PENDING_MAX_MS && harmonicsSteppedOff(p, h, settled, fell, before),
+  )
+  if (!on) return
+  const pending = n.pending.filter((p) => ts - p.ts < PENDING_MAX_MS)
+  const i = pending.indexOf(on)
   n.pending = pending.filter((_, k) => k !== i)
   n.recentH = [h]
   learnRun(n, on.ts, ts, on.w, on.h! / on.w, utcOffsetMin, true, on.swapped === true)
+}
+
+/**
+ * A distorted pending load left, by the circuit's harmonic VA now (`h`), whether the last readings
+ * `settled`, how far they `fell` over them, and the most they stood at `before` it.
+ */
+function harmonicsSteppedOff(
+  p: PendingStep,
+  h: number,
+  settled: boolean,
+  fell: number,
+  before: number,
+): boolean {
+  if (!distorted(p) || p.h === null) return false
+  const fromH = p.fromH ?? null
+  // back at the level it stood on, from at least its own harmonic VA above it: a heater going off in
+  // the same minute moves the watts and a little of the harmonics
+  const back =
+    fromH !== null && Math.abs(h - fromH) <= Math.max(12, 0.15 * p.h) && before >= fromH + 0.8 * p.h
+  // or, settled, fell by its own harmonic VA to about that level (a fridge starting beside it). The
+  // harmonic currents of loads running beside it do not add in full (their phases differ), so the fall
+  // may come up to a quarter short of what the step brought
+  const fellBy =
+    settled &&
+    Math.abs(fell - p.h) <= Math.max(12, 0.25 * p.h) &&
+    (fromH === null || Math.abs(h - fromH) <= Math.max(40, 0.5 * p.h))
+  return back || fellBy
 }
 
 /**
@@ -1154,6 +1172,22 @@ function stepsOff(p: PendingStep, off: number, hOff: number | null): boolean {
  * VA per W an LED bank's) is judged by its harmonic current instead, which adds across loads: a
  * compressor that was running under it and stopped takes its watts below, not its harmonics.
  */
+/**
+ * The pending loads but those that faded away at this reading: the same array when none did (most
+ * readings: noteSteps asks at every reading that took no step), so that nothing is built for them.
+ */
+function withoutFaded(
+  pending: PendingStep[] | undefined,
+  w: number,
+  h: number | null,
+  signatures: LoadSignature[],
+): PendingStep[] | undefined {
+  if (!pending) return pending
+  for (const p of pending)
+    if (faded(p, w, h, signatures)) return pending.filter((x) => !faded(x, w, h, signatures))
+  return pending
+}
+
 function faded(p: PendingStep, w: number, h: number | null, signatures: LoadSignature[]): boolean {
   if (w >= p.fromW + 0.5 * p.w - 10) return false
   if (p.h === null || h === null || p.fromH === null || p.fromH === undefined) return true
@@ -1168,14 +1202,13 @@ function faded(p: PendingStep, w: number, h: number | null, signatures: LoadSign
 /** The harmonic VA of one or two of the circuit's compressors whose watts together are `leftW`; else 0. */
 function stoppedMotorsH(signatures: LoadSignature[], leftW: number): number {
   const motors = signatures.filter((x) => motorWithHarmonics(x))
-  const near = (w: number): boolean => nearLevel(leftW, w)
   for (let i = 0; i < motors.length; i++) {
     const a = motors[i]!
     const aH = a.harmonicRatio * a.levelW
-    if (near(a.levelW)) return aH
+    if (nearLevel(leftW, a.levelW)) return aH
     for (let j = i + 1; j < motors.length; j++) {
       const b = motors[j]!
-      if (near(a.levelW + b.levelW)) return aH + b.harmonicRatio * b.levelW
+      if (nearLevel(leftW, a.levelW + b.levelW)) return aH + b.harmonicRatio * b.levelW
     }
   }
   return 0

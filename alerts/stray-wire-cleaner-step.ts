@@ -58,10 +58,10 @@ export function chargerStepUnderCleaner(
   if (big.hPerW <= HEATER_MAX_H_PER_W || big.qPerW < MOTOR_MIN_Q_PER_W) return
   const bw = s.baselineW!
   const bh = s.baselineH
-  const residual = (w: number, h: number): number => h - bh - big.hPerW * (w - bw)
-  const before = residual(s.prev2W, s.prev2H)
-  const first = residual(s.prevW, s.prevH)
-  const now = residual(obs.unexplainedW, obs.harmonicVA)
+  // the harmonic VA of a reading past the background's and the motor's share of its watts over it
+  const before = s.prev2H - bh - big.hPerW * (s.prev2W - bw)
+  const first = s.prevH - bh - big.hPerW * (s.prevW - bw)
+  const now = obs.harmonicVA - bh - big.hPerW * (obs.unexplainedW - bw)
   // the motor alone two readings ago; a rectifier's share of the least charger since, held
   const noise = RESIDUAL_NOISE_SHARE * big.w
   const least = (RECTIFIER_MIN_H_PER_W - big.hPerW) * MIN_CHARGER_W + noise
@@ -71,10 +71,11 @@ export function chargerStepUnderCleaner(
   // heater or a second cleaner on top, whose watts come and go (development circuit-pfc-stray 68@01-31:
   // two cleaners of different waveforms, 1.8 kW then 1.0 kW)
   const motorW = big.w
-  const fits = (w: number): boolean =>
-    w - bw >= (1 - MOTOR_SWING_SHARE) * motorW &&
-    w - bw <= (1 + MOTOR_SWING_SHARE) * motorW + params.maxChargerW
-  if (!fits(obs.unexplainedW) || !fits(s.prevW)) return
+  if (
+    !withMotor(obs.unexplainedW - bw, motorW, params.maxChargerW) ||
+    !withMotor(s.prevW - bw, motorW, params.maxChargerW)
+  )
+    return
   // and the reading before the step the motor alone through the whole minute: under its swing below its
   // mean, it stopped or started within that minute, or another cleaner took over from it, and a nought
   // residual there says nothing of the motor's share after (development circuit-heater 132@01-25: one
@@ -93,3 +94,7 @@ export function chargerStepUnderCleaner(
   const w = Math.min(params.maxChargerW, Math.max(leastW, overW))
   return { w: Math.round(w * 10) / 10, h: Math.round((r + big.hPerW * w) * 10) / 10, onsetTs: s.lastTs }
 }
+
+/** `overW` over the background is the motor of `motorW` within its swing, and at most a charger's largest. */
+const withMotor = (overW: number, motorW: number, maxChargerW: number): boolean =>
+  overW >= (1 - MOTOR_SWING_SHARE) * motorW && overW <= (1 + MOTOR_SWING_SHARE) * motorW + maxChargerW

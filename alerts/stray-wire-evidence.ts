@@ -24,7 +24,18 @@ export const LAMP_MOVE_MAX_W = 70
 
 /** The middle of the readings (the upper of the two middle ones), 0 for none. */
 export function median(xs: readonly number[]): number {
-  const a = [...xs].sort((x, y) => x - y)
+  // sorted by insertion into a copy: the few readings a candidate keeps, at every reading it is judged; the
+  // same order a stable sort by value gives, without a comparator called per pair
+  const a = xs.slice()
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!
+    let j = i - 1
+    while (j >= 0 && a[j]! - x > 0) {
+      a[j + 1] = a[j]!
+      j--
+    }
+    a[j + 1] = x
+  }
   return a[Math.floor(a.length / 2)] ?? 0
 }
 

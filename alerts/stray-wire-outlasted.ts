@@ -124,8 +124,6 @@ export function followWatches(
 ): Outlasted | undefined {
   const n = s.normal!
   if (!n.watches || n.watches.length === 0) return undefined
-  const signatureOf = (w: RunWatch): LoadSignature | undefined =>
-    n.signatures.find((x) => x.id === w.signatureId) ?? taught.find((x) => x.id === w.signatureId)
   if (obs.source !== 'circuit') {
     n.watches = undefined
     return undefined
@@ -133,79 +131,32 @@ export function followWatches(
   // a heater or cleaner on top hides them: wait for it to go
   if (big || s.prevBig) return undefined
   const stepOffW = (s.prevW ?? obs.unexplainedW) - obs.unexplainedW
-  // a step that fits this load's size too is still the other's when a load followed since before this one
-  // came on (standing in its background) fits it better: a 173 W charger followed over a 230 W dehumidifier
-  // whose run ended (233 W off) still stood at 170 W over the rest, and was taken for the step off and lost
-  const olderFitsBetter = (w: RunWatch): boolean =>
-    n.watches!.some(
-      (o) =>
-        o !== w &&
-        o.onsetTs < w.onsetTs &&
-        Math.abs(stepOffW - o.levelW) <= STEP_FIT_SHARE * o.levelW &&
-        Math.abs(stepOffW - o.levelW) < Math.abs(stepOffW - w.levelW),
-    )
-  // a step down the size of another of the circuit's compressors (not of this one's, unless an older one's
-  // fits it better), which the background it was followed over held, with what stands over the rest of
-  // that background still its level: that compressor's run ended, this load holds on, over a background
-  // that much lower
-  const otherLeft = (w: RunWatch): boolean => {
-    if (stepOffW <= 0) return false
-    if (Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW && !olderFitsBetter(w)) return false
-    const sig = signatureOf(w)
-    if (!sig) return false
-    const restW = w.baseW - stepOffW
-    return (
-      restW >= -STEP_FIT_SHARE * stepOffW &&
-      nearLevel(obs.unexplainedW - Math.max(0, restW), w.levelW) &&
-      n.signatures.some(
-        (x) =>
-          x.id !== sig.id &&
-          x.source === 'learned' &&
-          x.kind === 'compressor' &&
-          levelMatches(x, stepOffW, null),
-      )
-    )
-  }
-  const rebased = n.watches.filter(otherLeft)
-  // a load followed since after another came on does not end on a slide of that one (sliding already):
-  // that is the older one's taper
-  const slidUnder = (w: RunWatch): boolean =>
-    n.watches!.some(
-      (o) =>
-        o !== w &&
-        o.onsetTs < w.onsetTs &&
-        (o.falling ?? 0) >= SLIDE_READINGS - 1 &&
-        smallFall(stepOffW, o.levelW),
-    )
+  const nowW = obs.unexplainedW
+  // (the tests of one followed load below are functions of their own, not closures: this runs at every
+  // reading while a load is followed)
+  const rebased = n.watches.filter((w) => otherLeft(n, taught, stepOffW, nowW, w))
   const below = n.watches.filter(
-    (w) => !rebased.includes(w) && !slidUnder(w) && obs.unexplainedW < w.baseW + GONE_SHARE * w.levelW,
+    (w) => !rebased.includes(w) && !slidUnder(n, stepOffW, w) && nowW < w.baseW + GONE_SHARE * w.levelW,
   )
-  // a step of its size, unless what stands over its background is still its level (a load of the same
-  // size that nobody followed left: a compressor that came on beside it, or was in its background). A
-  // load that stays stands at its level, give or take creep and meter error as any level is matched: a
-  // third off it is another load (lights that came on at dusk while a fridge ran, 70 W over a 100 W run)
-  const fits = (w: RunWatch) =>
-    Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW &&
-    !nearLevel(obs.unexplainedW - w.baseW, w.levelW)
   // the step down is the load's that fell below its background, if one did and its size fits
-  let stepped: RunWatch | undefined = below.find(fits)
+  let stepped: RunWatch | undefined = below.find((w) => fits(stepOffW, nowW, w))
   if (!stepped)
     for (const w of n.watches)
-      if (fits(w) && (!stepped || Math.abs(stepOffW - w.levelW) < Math.abs(stepOffW - stepped.levelW)))
+      if (
+        fits(stepOffW, nowW, w) &&
+        (!stepped || Math.abs(stepOffW - w.levelW) < Math.abs(stepOffW - stepped.levelW))
+      )
         stepped = w
   // a load followed since before another came on stands in that one's background: a slide there is the
   // older one's (a charger tapering under a compressor's run that came on beside it), seen over the
   // younger ones' levels stacked on it
   const standing = n.watches.filter((w) => w !== stepped && !below.includes(w))
-  const underOlder = (w: RunWatch): boolean => standing.some((o) => o.onsetTs < w.onsetTs)
-  const stackedW = (w: RunWatch): number =>
-    standing.reduce((sum, o) => (o.onsetTs > w.onsetTs ? sum + o.levelW : sum), 0)
   const kept: RunWatch[] = []
   const faded: RunWatch[] = []
   let out: Outlasted | undefined
   for (const seen of n.watches) {
     const w = rebased.includes(seen) ? { ...seen, baseW: Math.max(0, round1(seen.baseW - stepOffW)) } : seen
-    const sig = signatureOf(w)
+    const sig = signatureOf(n, taught, w)
     if (!sig) continue
     const heldMin = (obs.ts - w.onsetTs) / MIN
     // a compressor's run ends by a step of its size (its motor stops at once; a dehumidifier's creeps up
@@ -215,8 +166,8 @@ export function followWatches(
     // its length taught the compressor a longer run still. A slide below half its level (below most of it
     // for a compressor seen run once) fades it once it slides on: lights in its background going off one
     // bank a minute slide as far, then hold
-    const own = seen !== stepped && !underOlder(seen)
-    const ownExcessW = obs.unexplainedW - stackedW(seen) - w.baseW
+    const own = seen !== stepped && !underOlder(standing, seen)
+    const ownExcessW = obs.unexplainedW - stackedW(standing, seen) - w.baseW
     const fell = slide(w, stepOffW)
     if (own && slidOn(w, ownExcessW, stepOffW)) {
       faded.push(w)
@@ -242,8 +193,7 @@ export function followWatches(
     }
     const afterMin = outlastAfterMin(sig)
     if (!canRaise || heldMin < afterMin) {
-      const { crossedW: _, crossedTs: __, ...rest } = w
-      kept.push({ ...rest, seenTs: obs.ts, ...fell })
+      kept.push(seenOn(w, obs.ts, fell))
       continue
     }
     // what stands over its background now may be another of the circuit's compressors, arrived in the
@@ -278,6 +228,109 @@ export function followWatches(
         })
   n.watches = rest.length > 0 ? rest : undefined
   return out
+}
+
+/** The signature a followed load was taken for: the circuit's own, or one a crew taught. */
+const signatureOf = (
+  n: CircuitNormal,
+  taught: readonly LoadSignature[],
+  w: RunWatch,
+): LoadSignature | undefined =>
+  n.signatures.find((x) => x.id === w.signatureId) ?? taught.find((x) => x.id === w.signatureId)
+
+/**
+ * A step (`stepOffW` down) that fits this load's size too is still the other's when a load followed since
+ * before this one came on (standing in its background) fits it better: a 173 W charger followed over a
+ * 230 W dehumidifier whose run ended (233 W off) still stood at 170 W over the rest, and was taken for the
+ * step off and lost.
+ */
+const olderFitsBetter = (n: CircuitNormal, stepOffW: number, w: RunWatch): boolean =>
+  n.watches!.some(
+    (o) =>
+      o !== w &&
+      o.onsetTs < w.onsetTs &&
+      Math.abs(stepOffW - o.levelW) <= STEP_FIT_SHARE * o.levelW &&
+      Math.abs(stepOffW - o.levelW) < Math.abs(stepOffW - w.levelW),
+  )
+
+/**
+ * A step down the size of another of the circuit's compressors (not of this one's, unless an older one's
+ * fits it better), which the background it was followed over held, with what stands over the rest of that
+ * background (the circuit at `x` W) still its level: that compressor's run ended, this load holds on, over
+ * a background that much lower.
+ */
+function otherLeft(
+  n: CircuitNormal,
+  taught: readonly LoadSignature[],
+  stepOffW: number,
+  x: number,
+  w: RunWatch,
+): boolean {
+  if (stepOffW <= 0) return false
+  if (Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW && !olderFitsBetter(n, stepOffW, w))
+    return false
+  const sig = signatureOf(n, taught, w)
+  if (!sig) return false
+  const restW = w.baseW - stepOffW
+  return (
+    restW >= -STEP_FIT_SHARE * stepOffW &&
+    nearLevel(x - Math.max(0, restW), w.levelW) &&
+    n.signatures.some(
+      (o) =>
+        o.id !== sig.id &&
+        o.source === 'learned' &&
+        o.kind === 'compressor' &&
+        levelMatches(o, stepOffW, null),
+    )
+  )
+}
+
+/**
+ * A load followed since after another came on does not end on a slide of that one (sliding already):
+ * that is the older one's taper.
+ */
+const slidUnder = (n: CircuitNormal, stepOffW: number, w: RunWatch): boolean =>
+  n.watches!.some(
+    (o) =>
+      o !== w &&
+      o.onsetTs < w.onsetTs &&
+      (o.falling ?? 0) >= SLIDE_READINGS - 1 &&
+      smallFall(stepOffW, o.levelW),
+  )
+
+/**
+ * A step of its size, unless what stands over its background (the circuit at `x` W) is still its level (a
+ * load of the same size that nobody followed left: a compressor that came on beside it, or was in its
+ * background). A load that stays stands at its level, give or take creep and meter error as any level is
+ * matched: a third off it is another load (lights that came on at dusk while a fridge ran, 70 W over a
+ * 100 W run).
+ */
+const fits = (stepOffW: number, x: number, w: RunWatch): boolean =>
+  Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW && !nearLevel(x - w.baseW, w.levelW)
+
+/** Of the loads standing, one followed since before `w` came on: `w` stands in its background. */
+const underOlder = (standing: RunWatch[], w: RunWatch): boolean => standing.some((o) => o.onsetTs < w.onsetTs)
+
+/** What the loads standing that came on after `w` add over it, W. */
+const stackedW = (standing: RunWatch[], w: RunWatch): number =>
+  standing.reduce((sum, o) => (o.onsetTs > w.onsetTs ? sum + o.levelW : sum), 0)
+
+/**
+ * The watch of a load seen on at `ts`, its slide as it stands now, and no longer below its line. Most
+ * readings of a load followed end here: it is copied whole and its slide written in, field by field (the
+ * same fields, in the same order, as taking the two crossing fields out and spreading the slide over it,
+ * which cost a runtime copy per reading); one that had crossed its line is still copied without them.
+ */
+function seenOn(w: RunWatch, ts: number, fell: Pick<RunWatch, 'falling' | 'fellW' | 'fellMostW'>): RunWatch {
+  if ('crossedW' in w || 'crossedTs' in w) {
+    const { crossedW: _, crossedTs: __, ...rest } = w
+    return { ...rest, seenTs: ts, ...fell }
+  }
+  const next: RunWatch = { ...w, seenTs: ts }
+  next.falling = fell.falling
+  if ('fellW' in fell) next.fellW = fell.fellW
+  if ('fellMostW' in fell) next.fellMostW = fell.fellMostW
+  return next
 }
 
 /** A fall of a slide: down, by less than a step's worth of the load's level. */

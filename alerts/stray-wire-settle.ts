@@ -93,10 +93,7 @@ export function settleReading(state: StrayWireSettleState, input: StrayWireInput
   // averaging meters: held-out mixed PF+THD circuits 0.825 -> 0.811)
   if (input.source !== 'circuit' || input.currentThdPct !== undefined)
     // what the meter was seen to do with its steps stays learned (a meter sending THD now and then)
-    return {
-      state: { ...initialSettleState(), splitShare: state.splitShare ?? SPLIT_SHARE_START },
-      inputs: [...held(state), input],
-    }
+    return { state: passedOn(state), inputs: state.held ? [state.held, input] : [input] }
   const h = state.held
   const lastTs = h?.ts ?? state.prevTs
   // a late or repeated reading changes nothing
@@ -119,7 +116,7 @@ export function settleReading(state: StrayWireSettleState, input: StrayWireInput
     Math.abs(input.powerW - s.prevW) >= Math.max(MIN_PART_W, MIN_PART_SHARE * s.prevW)
   if (moved) return { state: { ...s, held: input, splitShare: share }, inputs }
   inputs.push(input)
-  return { state: { ...after(s, input), splitShare: share }, inputs }
+  return { state: after(s, input, false, share), inputs }
 }
 
 /**
@@ -148,7 +145,12 @@ export function detectSettled(
  * The state once `r` went on (or was dropped): the reading before the next is `r`, and the one before it
  * counts only if no reading went missing between them.
  */
-function after(s: StrayWireSettleState, r: CircuitInput, dropped = false): StrayWireSettleState {
+function after(
+  s: StrayWireSettleState,
+  r: CircuitInput,
+  dropped = false,
+  splitShare = s.splitShare,
+): StrayWireSettleState {
   const next = s.prevTs !== null && r.ts - s.prevTs <= NEXT_READING_MS
   return {
     held: null,
@@ -157,11 +159,28 @@ function after(s: StrayWireSettleState, r: CircuitInput, dropped = false): Stray
     prev2W: next ? s.prevW : null,
     prevAfterPartial: next && s.prevDropped === true,
     prevDropped: dropped,
-    splitShare: s.splitShare,
+    splitShare,
   }
 }
 
-const held = (s: StrayWireSettleState): StrayWireInput[] => (s.held ? [s.held] : [])
+/**
+ * The state once a reading went on unheld (a shed's, or one with PF and THD): nothing held or remembered,
+ * the split share kept. Such a meter sends every reading so: the state it already stands in is handed on
+ * as it is, not built anew per reading (the stage runs for every circuit reading).
+ */
+function passedOn(s: StrayWireSettleState): StrayWireSettleState {
+  if (
+    s.held === null &&
+    s.prevW === null &&
+    s.prevTs === null &&
+    s.prev2W === null &&
+    s.prevAfterPartial === false &&
+    s.prevDropped === false &&
+    s.splitShare !== undefined
+  )
+    return s
+  return { ...initialSettleState(), splitShare: s.splitShare ?? SPLIT_SHARE_START }
+}
 /**
  * A step from a standing level, with no reading missing among the four, that the held reading took
  * part of ('split': it lies between the one before and the one after, far from both) or whole ('whole':

@@ -49,7 +49,6 @@ export function followBigLevel(
     s.arrivedUnderBig = undefined
     return
   }
-  const now = { w: obs.unexplainedW, h: obs.harmonicVA, q: obs.reactiveVA }
   if (!big) {
     s.bigLevel = undefined
     const a = s.arrivedUnderBig
@@ -57,40 +56,43 @@ export function followBigLevel(
     else if (a && obs.ts - a.endTs! > AFTER_BIG_MS) s.arrivedUnderBig = undefined
     return
   }
+  // this reading's level (plain numbers: followed at every reading with PF and THD)
+  const w = obs.unexplainedW
+  const h = obs.harmonicVA
+  const q = obs.reactiveVA
   const level = s.bigLevel
   if (!s.prevBig || !level) {
-    const dW = s.prevW === null ? 0 : now.w - s.prevW
+    const dW = s.prevW === null ? 0 : w - s.prevW
     const resistive =
       dW > 0 &&
       s.prevH !== null &&
       s.prevQ !== null &&
       s.prevQ !== undefined &&
-      now.h - s.prevH <= RESISTIVE_MAX_H_PER_W * dW &&
-      Math.abs(now.q - s.prevQ) <= RESISTIVE_MAX_Q_PER_W * dW
-    s.bigLevel = { ...now, n: 1, swings: 0, resistive }
+      h - s.prevH <= RESISTIVE_MAX_H_PER_W * dW &&
+      Math.abs(q - s.prevQ) <= RESISTIVE_MAX_Q_PER_W * dW
+    s.bigLevel = { w, h, q, n: 1, swings: 0, resistive }
     s.arrivedUnderBig = undefined
     return
   }
   const a = s.arrivedUnderBig
-  const holds = (w: number, l: number): boolean => Math.abs(w - l) <= Math.max(HOLD_MIN_W, HOLD_SHARE * l)
-  if (holds(now.w, level.w)) {
+  if (holds(w, level.w)) {
     const n = Math.min(level.n + 1, LEVEL_READINGS)
-    level.w += (now.w - level.w) / n
-    level.h += (now.h - level.h) / n
-    level.q += (now.q - level.q) / n
+    level.w += (w - level.w) / n
+    level.h += (h - level.h) / n
+    level.q += (q - level.q) / n
     level.n = n
     level.pending = undefined
     if (a?.current) a.to = { w: level.w, h: level.h, q: level.q, n: level.n }
     return
   }
   const p = level.pending
-  if (!p || !holds(now.w, p.w)) {
+  if (!p || !holds(w, p.w)) {
     if (p) level.swings += 1
-    level.pending = { ...now, ts: obs.ts }
+    level.pending = { w, h, q, ts: obs.ts }
     return
   }
   // a new level held: the step is between the two levels
-  const to = { w: (p.w + now.w) / 2, h: (p.h + now.h) / 2, q: (p.q + now.q) / 2, n: 2 }
+  const to = { w: (p.w + w) / 2, h: (p.h + h) / 2, q: (p.q + q) / 2, n: 2 }
   const stepW = to.w - level.w
   const steadyRun = level.resistive && level.n >= 2 && level.swings <= MAX_SWINGS
   s.bigLevel = { ...to, swings: level.swings, resistive: level.resistive }
@@ -101,6 +103,9 @@ export function followBigLevel(
     s.arrivedUnderBig = { from: { w: level.w, h: level.h, q: level.q }, to, ts: p.ts, current: true }
   else if (!steadyRun) s.arrivedUnderBig = undefined
 }
+
+/** A reading of `w` holds a big load's level `l`: within a heater's or cleaner's swing of it. */
+const holds = (w: number, l: number): boolean => Math.abs(w - l) <= Math.max(HOLD_MIN_W, HOLD_SHARE * l)
 
 /**
  * The big load went off, the circuit holds its level from the reading before (past the partial minute of

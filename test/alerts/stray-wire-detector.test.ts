@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
+import { median } from '../../alerts/stray-wire-evidence.ts'
 import { circuitInput, shedInput } from '../../alerts/stray-wire-input.ts'
 import {
   DEFAULT_STRAY_WIRE_PARAMS,
@@ -382,5 +383,25 @@ describe('the state the detector hands back', () => {
     expect(live.normal!.profile).toBeDefined()
     expect(Object.keys(restored.normal!.profile!)).toEqual(Object.keys(live.normal!.profile!))
     expect(Object.keys(live)).toContain('motorRiseTs')
+  })
+})
+
+describe('the median of a candidate’s readings', () => {
+  // sorted by insertion (it runs at every reading a candidate is judged): the value a sort by value gives
+  it('is the value at the middle of the readings sorted, whatever their order and repeats', () => {
+    let seed = 7
+    const rnd = (): number => {
+      seed = (seed * 16807) % 2147483647
+      return seed / 2147483647
+    }
+    for (let k = 0; k < 500; k++) {
+      const xs = Array.from({ length: Math.floor(rnd() * 12) }, () => Math.round(rnd() * 40) / 2 - 5)
+      const sorted = [...xs].sort((x, y) => x - y)
+      expect(median(xs)).toBe(sorted[Math.floor(xs.length / 2)] ?? 0)
+    }
+    const xs = [3, 1, 2]
+    median(xs)
+    expect(xs).toEqual([3, 1, 2])
+    expect(median([])).toBe(0)
   })
 })

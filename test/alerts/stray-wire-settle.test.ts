@@ -120,6 +120,28 @@ describe('dropping partial minutes before the detector', () => {
     expect(minutesOf(settle(stairs).fed)).toEqual([200, 201, 203, 204])
   })
 
+  it('hands a PF and THD meter’s state on as it stands, reading after reading, and changes none in place', () => {
+    // the stage runs for every circuit reading: for a meter it never holds back, nothing is built anew
+    const thd = (minute: number): StrayWireInput => ({
+      ...watts(minute, 300),
+      powerFactor: 0.9,
+      currentThdPct: 20,
+    })
+    const first = settleReading(initialSettleState(), thd(0)).state
+    const kept = JSON.stringify(first)
+    const next = settleReading(first, thd(1))
+    expect(next.state).toBe(first)
+    expect(next.inputs).toEqual([thd(1)])
+    expect(JSON.stringify(first)).toBe(kept)
+    // a reading held back before the meter sent PF and THD goes on with it, and the state is built anew
+    const held = settleReading(settleReading(first, watts(2, 300)).state, watts(3, 420)).state
+    expect(held.held).not.toBeNull()
+    const on = settleReading(held, thd(4))
+    expect(on.inputs).toEqual([watts(3, 420), thd(4)])
+    expect(on.state).toEqual({ ...initialSettleState(), splitShare: held.splitShare })
+    expect(Object.keys(on.state)).toEqual(Object.keys(initialSettleState()))
+  })
+
   it('loads a state persisted before it learned what the meter does, and passes a shed’s residual on', () => {
     const { splitShare: _, ...old } = initialSettleState()
     expect(minutesOf(settle([watts(0, 100), watts(1, 100), watts(2, 220), watts(3, 340)], old).fed)).toEqual([
