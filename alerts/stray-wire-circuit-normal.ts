@@ -760,7 +760,7 @@ const UNDISTORTED_H_PER_W = 0.25
 /** Harmonic VA over that share a level may carry (meter noise, a lamp's driver) before rectifiers are in it. */
 const LEADING_H_MIN_VA = 20
 /** Leading VA a rectifier load draws per VA of its harmonic current, at most (with a margin). */
-const LEADING_Q_PER_H = 1
+export const LEADING_Q_PER_H = 1
 
 /** A run's reactive VA per W joins what the compressor was learned at (a copy): most from earlier runs. */
 function learnReactive(s: LoadSignature, qRatio: number | null): void {

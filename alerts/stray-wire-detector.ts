@@ -73,6 +73,7 @@ import {
   compressorByWatts,
   compressorOverStandingBeforeBig,
   compressorWithLampOverLeading,
+  compressorWithLamps,
   compressorWithLights,
   compressorWithLightsByWatts,
   explainedByKnownLoads,
@@ -900,7 +901,23 @@ function trackCandidate(
       { w: s.baselineW!, h: s.baselineH, q: s.baselineQ },
       feedback,
     )
-  const pair = !cand.besideRun && (twoRuns || withLights !== undefined || lightsBy !== undefined)
+  // where the meter shows it, a level read as a rectifier's that is one of its compressors with lamps
+  // beside it too small for a charger (LED banks it has not learned yet, their harmonic current a
+  // rectifier's share of the two's watts), the motor's lagging current read over a background that lagged
+  const withLamps =
+    twoRuns || withLights || lightsBy || hidden || hRatio === null || hRatio < params.minHarmonicRatio
+      ? undefined
+      : compressorWithLamps(
+          s.normal!,
+          nowW,
+          cand.harmonicVA,
+          obs.reactiveVA,
+          { w: s.baselineW!, h: s.baselineH, q: s.baselineQ },
+          params,
+        )
+  const pair =
+    !cand.besideRun &&
+    (twoRuns || withLights !== undefined || lightsBy !== undefined || withLamps !== undefined)
   // the level the load stands at: its step where it held, else the level now where it fell since (the
   // one that stopped still ran in the step's minute)
   const swapW =

@@ -4,6 +4,7 @@
 import {
   type CircuitNormal,
   knownRunAt,
+  LEADING_Q_PER_H,
   LEVEL_SHARE,
   type LoadSignature,
   levelMatches,
@@ -17,7 +18,7 @@ import {
   type RunWatch,
   reactiveAdds,
 } from './stray-wire-circuit-normal.ts'
-import { MOTOR_MIN_VAR_PER_W, PFC_MAX_HARMONIC_RATIO } from './stray-wire-classify.ts'
+import { MAX_HARMONIC_RATIO, MOTOR_MIN_VAR_PER_W, PFC_MAX_HARMONIC_RATIO } from './stray-wire-classify.ts'
 import {
   LAMP_MAX_VAR_PER_W,
   LAMP_MOVE_MAX_W,
@@ -121,6 +122,44 @@ export function compressorWithLights(
   }
   return undefined
 }
+
+/**
+ * One of the circuit's compressors and lamps or LED banks beside it, smaller than any charger, found
+ * together (they came on under a heater or cleaner, or in the same minutes, the banks' harmonic current
+ * a rectifier's share of the two's watts): the load's reactive current lags, which no charger's does (a
+ * rectifier's fundamental leads, an active-PFC input draws next to none), so a motor is in it, and what
+ * is left once that compressor, as learned, is taken out is short of a charger's least watts (and carries
+ * no more harmonic current than fittings of its watts can). The meter's
+ * |Q| has no sign: the lag is read only over a background that lagged itself (no rectifiers in it:
+ * reactiveAdds), where |Q| rose, and by more than the load could have led by to turn the total round:
+ * with margin, a motor's var at PF 0.6 for its watts and a rectifier's most for its harmonic VA, together.
+ */
+export function compressorWithLamps(
+  n: CircuitNormal,
+  levelW: number,
+  levelH: number | null,
+  reactiveVA: number | null,
+  background: { w: number; h: number; q: number | undefined },
+  params: StrayWireParams,
+): LoadSignature | undefined {
+  const q0 = background.q
+  if (levelH === null || reactiveVA === null || q0 === undefined) return undefined
+  if (!reactiveAdds(background.w, background.h, q0)) return undefined
+  const mostLead = MOTOR_MAX_VAR_PER_W * levelW + LEADING_Q_PER_H * levelH
+  if (reactiveVA - q0 < LAG_SHOWN_VAR || q0 + reactiveVA <= mostLead) return undefined
+  return n.signatures.find((a) => {
+    if (!motorWithHarmonics(a, params.feedback?.forget)) return false
+    const restW = levelW - a.levelW
+    // the rest carries no more harmonic current than the most distorted fittings of its watts: a level
+    // measured over a background that lost a load since (a dehumidifier stopping under a charger) is short
+    // of what stands, and its harmonic VA tells it
+    const restH = levelH - a.harmonicRatio * a.levelW
+    return restW > 0 && restW < params.minStepW && restH <= MAX_HARMONIC_RATIO * restW
+  })
+}
+
+/** Reactive VA a level's must rise by to show a lag: more than the meter's PF in two decimals moves it. */
+const LAG_SHOWN_VAR = 30
 
 /**
  * Watts only: one of the circuit's regular compressors and its lights at their hour, arrived together
