@@ -99,6 +99,7 @@ import {
   chargerStepOnHeater,
   chargerSwappedIn,
   chargerUnderBigLoad,
+  pfcStepOverUntaken,
   pfcSwappedIn,
 } from './stray-wire-swaps.ts'
 import {
@@ -531,6 +532,8 @@ function trackCandidate(
     }
   }
   if (!cand) {
+    // judged before the background takes this reading in: the level the step stood on may be taken with it
+    const overUntaken = pfcStepOverUntaken(s, obs, c, params)
     updateBaseline(s, obs, c, params)
     // the day profile's reactive VA must be the background's, as its watts are. A reading that is the
     // background as it now stands (within the quiet margin of its watts: quiet, or a level just taken
@@ -617,6 +620,10 @@ function trackCandidate(
       // went off): the charger is the step, over what the circuit drew the minute before it
       rebase(s, s.prevW!, s.prevH!, s.prevQ)
       begin(s, obs, step)
+    } else if (overUntaken) {
+      // an active-PFC charger plugged in on top of a compressor's first minutes: the compressor is background
+      rebase(s, overUntaken.w, overUntaken.h, overUntaken.q)
+      begin(s, obs, overUntaken.step)
     }
     return undefined
   }

@@ -1,7 +1,8 @@
 // Chargers that arrived while another load moved: in the minute another load left (its harmonic current
 // came without its watts; its reactive current told an active-PFC charger from the motor that left), as a
-// step from the last reading where the background went stale, on top of a heater's element that still
-// runs, or under a heater or cleaner that just went off (the step over the reading before it came on).
+// step from the last reading where the background went stale (an active-PFC one on a compressor's first
+// minutes), on top of a heater's element that still runs, or under a heater or cleaner that just went off
+// (the step over the reading before it came on).
 import { backgroundHolds } from './stray-wire-baseline.ts'
 import { recurringCompressor } from './stray-wire-circuit-normal.ts'
 import {
@@ -144,6 +145,51 @@ export function chargerStepFromLast(
   if (s.prevBig || s.prevW === null || s.prevH === null) return
   const step = classify(obs, s.prevW, s.prevH, params, s.prevQ ?? 0)
   return step.cls === 'charger' && !step.pfc && step.excessW <= params.maxChargerW ? step : undefined
+}
+
+/**
+ * An active-PFC charger's step over the reading before it, where that reading stood above the background
+ * with a load the background had not taken in yet (a compressor's first minutes: its motor's reactive
+ * current keeps the excess from reading as a charger's, and the two together are taken in as one level,
+ * charger and all). The step is measured over what stood then: an undistorted rise of a charger's size
+ * that drew no motor's reactive current is a load of its own (a compressor's second step, a lamp, reads
+ * otherwise). Where an averaging meter split it over two readings, the reading before held part of it
+ * and it is measured over the one before that, which stood above the background too.
+ */
+export function pfcStepOverUntaken(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+): { step: Classified; w: number; h: number; q: number } | undefined {
+  if (obs.source !== 'circuit' || obs.reactiveVA === null || c.cls !== 'other' || s.prevBig || s.prev2Big)
+    return
+  const { prevW, prevH, prevQ, prev2W, prev2H, prev2Q } = s
+  if (
+    prevW === null ||
+    prevH === null ||
+    prevQ == null ||
+    prev2W === null ||
+    prev2H == null ||
+    prev2Q == null
+  )
+    return
+  const run = s.otherRun ?? 0
+  const over = (w: number, h: number, q: number) => {
+    const step = classify(obs, w, h, params, q)
+    return step.cls === 'charger' && step.pfc && step.excessW <= params.maxChargerW
+      ? { step, w, h, q }
+      : undefined
+  }
+  // the level it stepped onto stood above the background, not taken in, for a whole minute before it: no
+  // partial first minute of a compressor, whose rest (over LED drivers' leading current, which hides part
+  // of the motor's in the meter's unsigned |Q|) may read as an undistorted step of its own
+  const stoodOver = prev2W - s.baselineW! >= params.quietW
+  if (run >= 2 && stoodOver && Math.abs(prevW - prev2W) < params.quietW) return over(prevW, prevH, prevQ)
+  // split by an averaging meter: the reading before rose part of the way from a level that stood above the
+  // background (the one before it was not the first over it)
+  if (run >= 3 && stoodOver && prevW - prev2W >= params.quietW) return over(prev2W, prev2H, prev2Q)
+  return undefined
 }
 
 /** Harmonic VA per W an element carries at most: the supply's voltage distortion (a motor's brushes: far more). */

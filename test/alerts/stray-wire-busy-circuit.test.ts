@@ -2,7 +2,8 @@
 // learned although a compressor stopped under them, a compressor's step that straddles two meter
 // intervals measured whole, a load recognised while a cleaner is on top of it, and a background that
 // drops with the lights at once where no port meter can skew it; LED banks told from a compressor stopping
-// in the same minutes, and a charger whose harmonic current arrived as another load's watts left.
+// in the same minutes, and a charger whose harmonic current arrived as another load's watts left; an
+// active-PFC charger plugged in on a compressor's first minutes.
 import { describe, expect, it } from 'vitest'
 import {
   type CircuitNormal,
@@ -1575,5 +1576,45 @@ describe('noteSteps: a step that settles a reading late (watts only)', () => {
       [30, 66, null],
     ])
     expect(n.signatures).toHaveLength(0)
+  })
+})
+
+describe('an active-PFC charger plugged in on top of a dehumidifier’s first minutes, before its run is taken in', () => {
+  // lamps as the background (40 W, harmonic VA 5, 10 var); a dehumidifier starts at minute 0 (220 W, a
+  // motor's 170 var and a little harmonic current) and the charger (150 W, PF 0.97) plugs in at minute 2,
+  // while the dehumidifier's level stands over the background, not yet taken in
+  const from = local('2026-01-26T19:26:00')
+  function series(stepW: number, stepH: number, stepQ: number): CircuitInput[] {
+    const inputs: CircuitInput[] = []
+    for (let k = -30; k < 60; k++) {
+      const dehumidifier = k >= 0
+      const charger = k >= 2
+      inputs.push(
+        reading(
+          from + k * MIN,
+          40 + (dehumidifier ? 220 : 0) + (charger ? stepW : 0),
+          5 + (dehumidifier ? 35 : 0) + (charger ? stepH : 0),
+          10 + (dehumidifier ? 170 : 0) + (charger ? stepQ : 0),
+        ),
+      )
+    }
+    return inputs
+  }
+  const state = (): StrayWireState => ({
+    ...initialStrayWireState(),
+    baselineW: 40,
+    baselineH: 5,
+    baselineQ: 10,
+    normal: initialCircuitNormal(),
+  })
+
+  it('is raised: its step over the level that stood is an active-PFC input’s, though the excess is a motor’s', () => {
+    const raised = raisedAt(series(150, 12, 30), state())
+    expect(raised).toHaveLength(1)
+    expect(raised[0]! - (from + 2 * MIN)).toBeLessThanOrEqual(12 * MIN)
+  })
+
+  it('stays quiet when the step is a second compressor’s (its motor’s reactive current with it)', () => {
+    expect(raisedAt(series(150, 20, 120), state())).toEqual([])
   })
 })
