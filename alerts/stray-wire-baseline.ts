@@ -370,7 +370,6 @@ function compressorBesideAcrossBig(
   fromH: number,
   fromQ: number | null | undefined,
 ): boolean {
-  const alert = s.alert!
   const dW = obs.unexplainedW - fromW
   const sign = Math.sign(dW)
   const w = Math.abs(dW)
@@ -378,12 +377,39 @@ function compressorBesideAcrossBig(
   const dQ = fromQ === null || fromQ === undefined || obs.reactiveVA === null ? null : obs.reactiveVA - fromQ
   const x = compressorBesideAlert(s, w, h, fromW - s.baselineW!, sign < 0, motorMoved(obs, dW, dQ))
   if (!x) return false
-  const off = alert.compressorsOff ?? []
-  alert.compressorsOff = sign < 0 ? [...off, x.id].slice(-BESIDE_KEPT) : off.filter((id) => id !== x.id)
-  s.baselineW = Math.max(0, s.baselineW! + dW)
-  s.baselineH = Math.max(0, s.baselineH + sign * Math.max(0, h))
-  if (dQ !== null) s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + dQ)
+  moveCompressorBesideAlert(s, x, sign, w, Math.max(0, h), dQ)
   return true
+}
+
+/**
+ * A learned compressor beside an open alert stopped (sign -1) or started (+1): remembered stopping, so
+ * that its start again is known (a start takes it off), and the background loses (gains) `w` watts, `h`
+ * harmonic VA and its reactive VA. The meter's |Q| has no sign and PF comes in two decimals: the change
+ * in |Q| across the step is the motor's own only where it moved with the watts. Otherwise (the circuit's
+ * LED banks leading, or the reading's rounding) it is the compressor's as learned over a lagging circuit,
+ * or, where no run showed it, the background keeps its reactive VA.
+ */
+function moveCompressorBesideAlert(
+  s: StrayWireState,
+  x: LoadSignature,
+  sign: number,
+  w: number,
+  h: number,
+  dQ: number | null,
+): void {
+  const alert = s.alert!
+  const off = alert.compressorsOff ?? []
+  const i = off.indexOf(x.id)
+  alert.compressorsOff = sign < 0 ? [...off, x.id].slice(-BESIDE_KEPT) : off.filter((_, k) => k !== i)
+  s.baselineW = Math.max(0, s.baselineW! + sign * w)
+  s.baselineH = Math.max(0, s.baselineH + sign * h)
+  const q =
+    dQ !== null && Math.sign(dQ) === sign
+      ? Math.abs(dQ)
+      : x.reactiveRatio === undefined
+        ? null
+        : x.reactiveRatio * w
+  if (q !== null) s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + sign * q)
 }
 
 /**
@@ -417,16 +443,17 @@ function compressorBesidePfc(s: StrayWireState, obs: Observation, dW: number, dQ
   const beforeW = fromW - (s.baselineW! - sign * taken)
   const x = compressorBesideAlert(s, w, h, beforeW, sign < 0, motorMoved(obs, dW, dQ))
   if (!x) return false
-  const alert = s.alert
-  // remembered stopping, so that its start again is known; a start takes it off
-  const off = alert.compressorsOff ?? []
-  const i = off.indexOf(x.id)
-  alert.compressorsOff = sign < 0 ? [...off, x.id].slice(-BESIDE_KEPT) : off.filter((_, k) => k !== i)
+  // the part not yet followed, its harmonic and reactive current as this reading's share of the step
+  // carried them
   const rest = w - taken
-  s.baselineW = Math.max(0, s.baselineW! + sign * rest)
-  s.baselineH = Math.max(0, s.baselineH + sign * Math.max(0, h) * (rest / w))
-  // the reactive current of the part not yet followed, as this reading's share of the step carried it
-  if (dQ !== null) s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + dQ * (rest / Math.abs(dW)))
+  moveCompressorBesideAlert(
+    s,
+    x,
+    sign,
+    rest,
+    Math.max(0, h) * (rest / w),
+    dQ === null ? null : dQ * (rest / Math.abs(dW)),
+  )
   return true
 }
 

@@ -1155,12 +1155,20 @@ function trackAlert(
   }
   if (!s.prevBig) alert.beforeBig = undefined
   // the heater or cleaner on top went off: a compressor that stopped or started under it moved the
-  // background. With PF and THD only where the alert's load is not seen as it stood: where its harmonic
-  // current is all there, that measures the charger's watts (below) whatever left the background, before
-  // the big load came on too, unseen; the step across the big load's run holds only what left under it
-  const lost = obs.harmonicVA === null || !chargerStillThere(seen, obs, alert, params)
+  // background. A rectifier's alert whose harmonic current is all there measures the charger's watts by it
+  // (below), whatever left the background, before the big load came on too, unseen (the step across the
+  // big load's run holds only what left under it); so that one is judged only once its load is not seen as
+  // it stood. Not so an active-PFC alert (its presence is its watts alone, which a compressor of less than
+  // its size stopping leaves "present"), nor a circuit standing higher than before the big load (a
+  // compressor that started under it adds to what the charger seems to draw)
+  const lost =
+    s.prevBig &&
+    (obs.harmonicVA === null ||
+      alert.pfc === true ||
+      (alert.beforeBig !== undefined && obs.unexplainedW > alert.beforeBig.w) ||
+      !chargerStillThere(seen, obs, alert, params))
   const c =
-    s.prevBig && lost && compressorMovedUnderBig(s, obs, params.feedback?.taught)
+    lost && compressorMovedUnderBig(s, obs, params.feedback?.taught)
       ? classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
       : seen
   const present = chargerStillThere(c, obs, alert, params)

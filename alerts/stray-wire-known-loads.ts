@@ -693,7 +693,8 @@ const REACTIVE_SLACK_VAR = 20
 const REACTIVE_SLACK_SHARE = 0.15
 /**
  * Reactive VA per W an active-PFC charger draws at most (PF ≥ 0.95), less than any motor's 0.55 (as the
- * meter shows a motor alone; beside LED drivers it may show less, where pfcBesideRun does not look).
+ * meter shows a motor alone; beside LED drivers that may lead it shows less, so there pfcBesideRun asks
+ * it of the rest however the banks stood: with and without twice the |Q| read before).
  */
 const PFC_REST_VAR_PER_W = 0.33
 

@@ -495,6 +495,63 @@ describe('an active-PFC charger’s alert while a dehumidifier of the background
   })
 })
 
+describe('an active-PFC charger’s alert while a compressor moves under a heater: its size, its motor', () => {
+  // An active-PFC alert is "present" by its watts alone. A learned compressor that stopped under the heater
+  // leaves the charger still reading present where it is the smaller, and one that started under it adds
+  // to what the charger seems to draw: both are judged across the heater's run all the same
+  const t0 = local('2026-01-05T19:00:00')
+  const heater = spans('electric-heater', t0, 1800, 1, 2, [[60, 90]])
+  const at = t0 + 20.5 * MIN
+  const runWith = (loads: LoadModel[], levelW: number, samples?: number) =>
+    run(
+      circuitSeries(loads, { fromMs: t0, minutes: 10 * 60, ...(samples ? { samples } : {}) }),
+      undefined,
+      false,
+      knowing(learnedSignature({ levelW, harmonicRatio: levelW > 200 ? 0.2 : 0.15 })),
+    )
+
+  it('a fridge of half the charger’s size stopping under it: open through the taper, cleared after', () => {
+    // 250 W charger, 110 W fridge (PF 0.7) stopping at 20:15 over LED banks: with the fridge left in the
+    // background the alert cleared at 21:55, 55 min before the charge ended
+    const banks = spans('led-banks', t0, 100, 0.55, 130, [[-60, 10 * 60]])
+    const fridge = spans('fridge', t0, 110, 0.7, 15, [[-60, 75]])
+    const p = pfcCharger(at, 250, { ccMin: 120, taperMin: 90, floatW: 0, totalMin: 240 })
+    const r = runWith([banks, fridge, heater, chargerSession(p)], 110)
+    expect(raises(r)).toHaveLength(1)
+    const cleared = clears(r)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts).toBeGreaterThanOrEqual(chargerLoadEndMs(p) - 10 * MIN)
+    expect(cleared[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(30 * MIN)
+  })
+
+  it('one of the charger’s own size stopping under it, told by its motor’s reactive current', () => {
+    // 260 W charger, 260 W dehumidifier (PF 0.8) over a lamp, on a meter averaging 3 instants a minute:
+    // only the reactive current that fell with the watts says the compressor left, not the charger
+    const lamp = spans('lights-always', t0, 30, 0.92, 18, [[-60, 10 * 60]])
+    const dehumidifier = spans('dehumidifier', t0, 260, 0.8, 20, [[-60, 75]])
+    const p = pfcCharger(at, 260, { ccMin: 220, taperMin: 20, floatW: 0, totalMin: 240 })
+    openThroughCharge(runWith([lamp, dehumidifier, heater, chargerSession(p)], 260, 3), p, at)
+  })
+
+  it('a dehumidifier that started again under it does not hold the alert open after the charge', () => {
+    // stopped beside the alert at 21:00, started under a heater 21:20–21:50, running on; the charger is
+    // unplugged at 22:20. Left out of the background, the dehumidifier stood in the alert's excess and
+    // held it open all night
+    const banks = spans('led-banks', t0, 80, 0.55, 130, [[-60, 10 * 60]])
+    const dehumidifier = spans('dehumidifier', t0, 280, 0.8, 20, [
+      [-60, 120.4],
+      [155, 10 * 60],
+    ])
+    const late = spans('electric-heater', t0, 1800, 1, 2, [[140, 170]])
+    const p = pfcCharger(at, 150, { ccMin: 180, taperMin: 0, floatW: 0, totalMin: 180 })
+    const r = runWith([banks, dehumidifier, late, chargerSession(p)], 280, 3)
+    expect(raises(r)).toHaveLength(1)
+    const cleared = clears(r)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts - chargerLoadEndMs(p)).toBeLessThanOrEqual(30 * MIN)
+  })
+})
+
 describe('an active-PFC charger’s alert: steps of a learned compressor’s size that are no compressor', () => {
   // LED banks (80 W, PF 0.55, THD 130 %) hide a motor's reactive current; the circuit has learned a 280 W
   // dehumidifier (THD 20 %). Meters reporting the instant, and averaging 3 instants a minute
