@@ -1228,6 +1228,16 @@ export function addSignature(n: CircuitNormal, sig: LoadSignature): void {
 export const nearLevel = (w: number, levelW: number, share: number = LEVEL_SHARE): boolean =>
   Math.abs(w - levelW) <= Math.max(10, share * levelW)
 
+/**
+ * A compressor run just started, alone: within 8 % under its learned level (a motor starts below the level
+ * it creeps to as its condenser warms), 3 % over it (the meter's noise).
+ */
+export const ALONE_BELOW_SHARE = 0.08
+export const ALONE_ABOVE_SHARE = 0.03
+/** `w` is a compressor's run of learned level `levelW` just started, alone, by its watts. */
+export const startedAtLevel = (w: number, levelW: number): boolean =>
+  w <= (1 + ALONE_ABOVE_SHARE) * levelW && nearLevel(w, levelW, ALONE_BELOW_SHARE)
+
 /** Harmonic VA within a fifth of LED banks' own (and 12 VA): their drivers' THD wanders with the supply. */
 const nearBanksH = (h: number, banksH: number): boolean => Math.abs(h - banksH) <= Math.max(12, 0.2 * banksH)
 

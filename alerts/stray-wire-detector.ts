@@ -14,6 +14,8 @@ import {
 } from './stray-wire-baseline.ts'
 import { bridgeBursts, rectifierInPauses } from './stray-wire-bursts.ts'
 import {
+  ALONE_ABOVE_SHARE,
+  ALONE_BELOW_SHARE,
   arrivesDailyAsHarmonics,
   type CircuitNormal,
   copyNormal,
@@ -439,10 +441,6 @@ function compressorAlone(
   if (totalW > (1 + ALONE_ABOVE_SHARE) * run.levelW) return undefined
   return hidden || nearLevel(cand.stepW!, run.levelW, ALONE_BELOW_SHARE) ? run : undefined
 }
-
-/** A compressor run just started, alone: within 8 % under its learned level, 3 % over it. */
-const ALONE_BELOW_SHARE = 0.08
-const ALONE_ABOVE_SHARE = 0.03
 
 /**
  * A followed run is the one a pending step-up stands for: of its size, and stepped on in the minutes

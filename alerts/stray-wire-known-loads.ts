@@ -17,6 +17,7 @@ import {
   RECURRING_RUNS,
   type RunWatch,
   reactiveAdds,
+  startedAtLevel,
 } from './stray-wire-circuit-normal.ts'
 import { MAX_HARMONIC_RATIO, MOTOR_MIN_VAR_PER_W, PFC_MAX_HARMONIC_RATIO } from './stray-wire-classify.ts'
 import {
@@ -669,14 +670,14 @@ function pfcBesideRun(
 
 /**
  * One run whose watts, harmonic and reactive current are each what arrived is that run starting alone: its
- * level as matched (a run starts below the level it creeps to), its harmonic VA within the runs' slack,
+ * level as a run just started alone stands (startedAtLevel), its harmonic VA within the runs' slack,
  * and its reactive VA within the residual's (and what a lead before could hide, `leadVar`). Not a smaller
  * compressor and an active-PFC charger beside it (development circuit-mixed-quiet 155@01-13: a 286 W
  * dehumidifier learned at 303 W, read as a 146 W fridge and a 138 W charger over banks reading 0 var).
  */
 function runAlone(b: MotorRun, w: number, h: number, q: number, leadVar: number): boolean {
   const own = runLevel(b)
-  if (!nearLevel(w, own.w)) return false
+  if (!startedAtLevel(w, own.w)) return false
   if (Math.abs(h - own.h) > Math.max(RUN_H_SLACK_VA, RUN_H_SLACK_SHARE * own.h)) return false
   if (b.reactiveRatio === undefined) return true
   const ownQ = b.reactiveRatio * b.levelW
