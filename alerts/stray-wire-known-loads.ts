@@ -671,7 +671,8 @@ function pfcBesideRun(
 /**
  * One run whose watts, harmonic and reactive current are each what arrived is that run starting alone: its
  * level as a run just started alone stands (startedAtLevel), its harmonic VA within the runs' slack,
- * and its reactive VA within the residual's (and what a lead before could hide, `leadVar`). Not a smaller
+ * and its reactive VA within the residual's (and what a lead before could hide, `leadVar`), or, never
+ * learned, at least a motor's. Not a smaller
  * compressor and an active-PFC charger beside it (development circuit-mixed-quiet 155@01-13: a 286 W
  * dehumidifier learned at 303 W, read as a 146 W fridge and a 138 W charger over banks reading 0 var).
  */
@@ -679,7 +680,9 @@ function runAlone(b: MotorRun, w: number, h: number, q: number, leadVar: number)
   const own = runLevel(b)
   if (!startedAtLevel(w, own.w)) return false
   if (Math.abs(h - own.h) > Math.max(RUN_H_SLACK_VA, RUN_H_SLACK_SHARE * own.h)) return false
-  if (b.reactiveRatio === undefined) return true
+  // its own never learned where it could be read (over LED banks only): any motor's least, which what
+  // arrived, had the circuit before led by all its |Q|, must reach
+  if (b.reactiveRatio === undefined) return q + leadVar >= MOTOR_MIN_VAR_PER_W * own.w - REACTIVE_SLACK_VAR
   const ownQ = b.reactiveRatio * b.levelW
   return Math.abs(q - ownQ) <= Math.max(REACTIVE_SLACK_VAR, REACTIVE_SLACK_SHARE * ownQ) + leadVar
 }

@@ -1405,6 +1405,28 @@ describe('chargerBesideRun: an active-PFC charger beside a compressor that start
     expect(chargerBesideRun(n, arrived, DEFAULT_STRAY_WIRE_PARAMS, bigSinceTs)).toMatchObject({ w: 146 })
   })
 
+  it('judges a run whose reactive current was never learned by the least any motor of its watts draws', () => {
+    // the same dehumidifier learned over LED banks only (no reactive share): 174 var could be its motor's
+    // alone (0.55 var per W of 303 W, less the meter's slack, is 147); 135 var could not, and is the
+    // fridge's 146 with an active-PFC input beside it
+    const fridge146 = signature({
+      id: 'f',
+      levelW: 146,
+      harmonicRatio: 0.13,
+      reactiveRatio: 1,
+      reactiveRuns: 9,
+    })
+    const dehumidifier303 = signature({ id: 'd', levelW: 303, harmonicRatio: 0.17 })
+    const n: CircuitNormal = { ...initialCircuitNormal(), signatures: [fridge146, dehumidifier303] }
+    const before = { w: 115, h: 100, q: 0 }
+    expect(
+      chargerBesideRun(n, { w: 284, h: 45, q: 174, before }, DEFAULT_STRAY_WIRE_PARAMS, bigSinceTs),
+    ).toBeUndefined()
+    expect(
+      chargerBesideRun(n, { w: 284, h: 45, q: 135, before }, DEFAULT_STRAY_WIRE_PARAMS, bigSinceTs),
+    ).toMatchObject({ w: 146, pfc: true })
+  })
+
   describe('a charger and the fridge of a larger compressor’s watts, without its harmonic current', () => {
     // a 323 W compressor carrying 81 harmonic VA, in the background already though no step of it is pending
     // (development circuit-mixed-stray 48@01-09: a fridge and a 167 W charger under a heater, 277 W, read
