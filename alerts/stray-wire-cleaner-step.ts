@@ -1,20 +1,16 @@
 // A rectifier charger plugged in under a floor cleaner that never pauses, where the meter reports PF and
 // THD: its watts are lost in the motor's swing, its harmonic current is not.
 import { type Classified, MAX_HARMONIC_RATIO, type Observation } from './stray-wire-classify.ts'
-import { BIG_WAVEFORM_READINGS, bigWaveformAt } from './stray-wire-evidence.ts'
+import {
+  BIG_WAVEFORM_READINGS,
+  bigWaveformAt,
+  HEATER_MAX_H_PER_W,
+  MIN_CHARGER_W,
+  MOTOR_MIN_Q_PER_W,
+  RECTIFIER_MIN_H_PER_W,
+} from './stray-wire-evidence.ts'
 import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
-/** A heater's harmonic VA per W with margin (supply distortion): above it, a motor's brushes and triac. */
-const HEATER_MAX_H_PER_W = 0.1
-/** A motor's reactive VA per W (PF 0.8–0.95) with margin: a heater carries none. */
-const MOTOR_MIN_Q_PER_W = 0.25
-/** The least a charger in constant current draws, ~120 W (lead-acid, domain.md), less the meter's margin. */
-const MIN_CHARGER_W = 100
-/**
- * A rectifier carries 0.55 harmonic VA per W and more (THD 60 %+ at PF 0.75 and below): over the motor's
- * share of its own watts, the least charger leaves this much that is not the motor's.
- */
-const RECTIFIER_MIN_H_PER_W = 0.55
 /**
  * What the motor's residual moves by from minute to minute while it runs alone, per W of the motor: its
  * THD reads a few points up or down as its watts swing ±12 % with the floor (development

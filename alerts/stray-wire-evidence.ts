@@ -231,18 +231,18 @@ export function levelHolds(cand: Candidate, heldMin: number, confirmMin: number)
 /** A heater's element holds its watts from minute to minute within this share (domain.md: ±2 %, and the meter's). */
 export const ELEMENT_HOLD_SHARE = 0.04
 
-/** Resistive loads carry the supply's few % of voltage distortion, hence the 4 % of their watts. */
 /** The least a charger in constant current draws, ~120 W (lead-acid, domain.md), less the meter's margin. */
 export const MIN_CHARGER_W = 100
+/** Resistive loads carry the supply's few % of voltage distortion, hence the 4 % of their watts. */
 export const RESISTIVE_H_PER_W = 0.04
 /**
  * A rectifier's harmonic VA per W (THD 50 %+ at PF 0.8 or below) is at least this, and this far above a
  * motor's (brushes and a triac: THD 15–45 %, so 0.5 VA per W at most): told apart under a cleaner.
  */
-const RECTIFIER_MIN_H_PER_W = 0.55
+export const RECTIFIER_MIN_H_PER_W = 0.55
 export const OVER_MOTOR_H_PER_W = 0.2
 /** A heater's harmonic VA per W with margin (supply distortion, PF ~0.99): above it, a motor's. */
-const HEATER_MAX_H_PER_W = 0.1
+export const HEATER_MAX_H_PER_W = 0.1
 /** A motor's reactive VA per W (PF 0.8–0.95: 0.33–0.75) with margin; a heater's and a rectifier's are less. */
 export const MOTOR_MIN_Q_PER_W = 0.25
 /** What a cleaner's motor draws at least (800 W, less its swing): less on top of a candidate is no cleaner. */
