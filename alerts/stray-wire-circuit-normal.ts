@@ -39,9 +39,11 @@ export interface LoadSignature {
   noMotorRuns?: number
   /**
    * Local minutes of day the load is on (lights: dusk to dawn or a timer); null: any time of day
-   * (compressors, equipment).
+   * (compressors, equipment). `onBy`: learned from what was left of a swap (PendingStep.swapped), so
+   * `fromMin` is only when the lights were on by, not when they switched on (optional: windows persisted
+   * before it load as hours seen switching on).
    */
-  window: { fromMin: number; toMin: number } | null
+  window: LightsWindow | null
   /**
    * How many of its runs were seen (learned, or matched as they arrived), each once, and when last. Lights
    * run once a night.
@@ -490,6 +492,24 @@ const LIGHTS_ON_LATE_MIN = 90
 /** A learned signature not seen for this long is forgotten (a dehumidifier unplugged, lights replaced). */
 const FORGET_AFTER_MS = 14 * DAY
 
+/** Local minutes the lights are on; `onBy`: the start is a bound, not their hour (LoadSignature.window). */
+export interface LightsWindow {
+  fromMin: number
+  toMin: number
+  onBy?: true
+}
+
+/**
+ * Where a window opens for lights arriving: its start, or where that start is only when they were on by
+ * (learned from a swap's leftover: a compressor stopping in the lights' evening, the banks on since
+ * dusk), an evening's length before it. Lights switch on at dusk and a swap may come any time after; a
+ * window opened at the swap kept the banks from matching their own dusk step the next evenings, raised
+ * every night (development circuit-unplugged-early 21@01-13T17:23: banks learned from 18:22, a swap an
+ * hour after they came on, then seen arriving at 17:14).
+ */
+const opensMin = (w: LightsWindow): number =>
+  w.onBy ? (((w.fromMin - LIGHTS_MIN_MIN) % 1440) + 1440) % 1440 : w.fromMin
+
 export function startEpisode(n: CircuitNormal, onsetTs: number, levelW: number, hRatio: number | null): void {
   n.episode = {
     onsetTs,
@@ -612,17 +632,17 @@ function harmonicsHeld(e: Episode): boolean {
  * The lights' window over the nights seen: a photocell switches them on earlier on a dark evening, later
  * on a bright one; the earliest on and the latest off of nights within an hour of each other.
  */
-function widened(
-  old: { fromMin: number; toMin: number },
-  seen: { fromMin: number; toMin: number },
-): { fromMin: number; toMin: number } {
+function widened(old: LightsWindow, seen: LightsWindow): LightsWindow {
   // how many minutes `a` is after `b` on the clock, within ±12 h
   const after = (a: number, b: number): number => ((a - b + 2160) % 1440) - 720
   const onLater = after(seen.fromMin, old.fromMin)
   const offEarlier = after(old.toMin, seen.toMin)
+  // the start kept says whether it is an hour seen switching on or only a bound (a swap's leftover)
+  const from = onLater > 0 && onLater <= WIDEN_MAX_MIN ? old : seen
   return {
-    fromMin: onLater > 0 && onLater <= WIDEN_MAX_MIN ? old.fromMin : seen.fromMin,
+    fromMin: from.fromMin,
     toMin: offEarlier > 0 && offEarlier <= WIDEN_MAX_MIN ? old.toMin : seen.toMin,
+    ...(from.onBy ? { onBy: true as const } : {}),
   }
 }
 
@@ -659,9 +679,13 @@ function learnRun(
   // a compressor is a motor: a rectifier's harmonic current (a charger unplugged early, a tool's
   // charger) is no compressor run, only a crew may say what it was
   if (kind === 'compressor' && hRatio !== null && hRatio >= MOTOR_MAX_HARMONIC_RATIO) return
-  const window =
+  const window: LightsWindow | null =
     kind === 'lights'
-      ? { fromMin: localMinute(onTs, utcOffsetMin), toMin: localMinute(offTs, utcOffsetMin) }
+      ? {
+          fromMin: localMinute(onTs, utcOffsetMin),
+          toMin: localMinute(offTs, utcOffsetMin),
+          ...(swappedOn ? { onBy: true as const } : {}),
+        }
       : null
   n.signatures = n.signatures.map((x) => ({ ...x }))
   // LED banks are the same banks by their harmonic current, which their watts blur more (a lamp or a
@@ -696,7 +720,7 @@ function learnRun(
       // what was left of a swap inside the lights' hours (the banks taken to leave and come back as a
       // heater swung beside them) did not switch on then: their hour stays
       const onInside = swappedOn && within(window.fromMin, same.window.fromMin, same.window.toMin)
-      same.window = widened(same.window, onInside ? { ...window, fromMin: same.window.fromMin } : window)
+      same.window = widened(same.window, onInside ? { ...same.window, toMin: window.toMin } : window)
     }
     return
   }
@@ -1356,14 +1380,14 @@ function mayArriveNow(
   // LED banks whose harmonic current the background already carries are on: they cannot arrive again
   if (alreadyOn(n, s, backgroundH, minute)) return false
   if (!s.window) return true
-  if (!inWindow(minute, s.window)) return false
+  const opens = opensMin(s.window)
+  if (!inWindow(minute, { fromMin: opens, toMin: s.window.toMin })) return false
   // lights switch on at their hour (dusk moves by minutes a day, a photocell with the weather), not late
   // in the night: a load of their size and harmonic share arriving then is something else. Those a crew
   // named too (their window opens when the load it answered came on): on a night another signature stood
   // for them at their hour, a charger of their harmonic current hours later took their one match
   const arrived = localMinute(arrivedTs, utcOffsetMin)
-  if (!within(arrived, s.window.fromMin - WINDOW_SLACK_MIN - 1, s.window.fromMin + LIGHTS_ON_LATE_MIN))
-    return false
+  if (!within(arrived, opens - WINDOW_SLACK_MIN - 1, s.window.fromMin + LIGHTS_ON_LATE_MIN)) return false
   const last = s.source === 'crew' ? n.crewMatchTs?.[s.id] : s.lastMatchTs
   return last === undefined || ts - last >= 12 * 60 * MIN
 }
@@ -1433,7 +1457,7 @@ function alreadyOn(
 ): boolean {
   if (backgroundH === undefined || s.source !== 'learned' || !s.window) return false
   if (s.harmonicRatio === null || s.harmonicRatio < LED_BANK_MIN_RATIO) return false
-  const preMin = (((s.window.fromMin - PRE_WINDOW_MIN) % 1440) + 1440) % 1440
+  const preMin = (((opensMin(s.window) - PRE_WINDOW_MIN) % 1440) + 1440) % 1440
   const before = n.profile?.h[Math.floor(preMin / BIN_MIN)]
   const known = before !== null && before !== undefined
   // other banks of this circuit on by now that the level before did not hold (all of them, without one)

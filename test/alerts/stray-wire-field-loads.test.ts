@@ -218,6 +218,69 @@ describe('two banks of LED lights learned apart, switching on together at dusk',
   })
 })
 
+describe('LED banks learned from what was left of a swap, on since dusk', () => {
+  // the circuit learned its banks (101 W, 1.44 VA of harmonic current per W) from a night they were taken
+  // in only at 18:22, what was left when its dehumidifier stopped beside them: they had been on since
+  // dusk, an hour before. Tonight they switch on at 17:14 (development circuit-unplugged-early 21)
+  const t0 = local('2026-01-06T16:00:00')
+  const at = (hhmm: string) => local(`2026-01-06T${hhmm}:00`)
+  const banksLearned = (onBy: boolean) =>
+    knowing(
+      learnedSignature({
+        id: 'banks',
+        kind: 'lights',
+        levelW: 101,
+        harmonicRatio: 1.44,
+        window: { fromMin: 18 * 60 + 22, toMin: 6 * 60 + 23, ...(onBy ? { onBy: true as const } : {}) },
+        count: 1,
+        firstTs: t0 - DAY,
+        lastTs: t0 - 10 * 60 * MIN,
+      }),
+    )
+  const banks = [spans('led-bank', t0, 101, 0.58, 120, [[74, 600]])]
+
+  it('raises nothing when they switch on at dusk, before the swap’s minute', () => {
+    const r = run(circuitSeries(banks, { fromMs: t0, minutes: 240 }), undefined, false, banksLearned(true))
+    expect(raises(r)).toEqual([])
+  })
+
+  it('takes a load of theirs for them from an evening before that minute, not in the afternoon', () => {
+    const n = banksLearned(true).normal!
+    expect(matchSignature(n, at('17:20'), 101, 1.44, 480, undefined, undefined, at('17:14'))?.id).toBe(
+      'banks',
+    )
+    expect(matchSignature(n, at('13:20'), 101, 1.44, 480, undefined, undefined, at('13:14'))).toBeUndefined()
+    // an hour seen switching on is kept: the same load 68 min before it is something else
+    const seen = banksLearned(false).normal!
+    expect(
+      matchSignature(seen, at('17:20'), 101, 1.44, 480, undefined, undefined, at('17:14')),
+    ).toBeUndefined()
+  })
+
+  it('still raises a charger plugged in once they are on', () => {
+    const onset = t0 + 120 * MIN
+    const bike = chargerSession(charger(onset, { ccPowerW: 200 }))
+    const r = run(
+      circuitSeries([...banks, bike], { fromMs: t0, minutes: 300 }),
+      undefined,
+      false,
+      banksLearned(true),
+    )
+    raisedOnceWithin(r, onset, 15)
+  })
+
+  it('raises nothing on the dusk of that scenario two days after the swap', () => {
+    const r = runScenario(
+      buildScenario('circuit-unplugged-early', 21, 3, DEV_RANGES),
+      DEFAULT_STRAY_WIRE_PARAMS,
+    )
+    const dusk = r.falseAt.filter(
+      (t) => t >= local('2026-01-13T16:30:00') && t < local('2026-01-13T18:00:00'),
+    )
+    expect(dusk).toEqual([])
+  })
+})
+
 describe('an active-PFC charger plugged in under a heater on a circuit that knows its dehumidifier', () => {
   // the circuit learned its dehumidifier (235 W, 0.22 VA per W) on earlier days; a heater holds steady
   // 20:00–21:00 and a 220 W active-PFC charger plugs in under it at 20:20
