@@ -80,6 +80,7 @@ import {
   compressorWithLightsByWatts,
   explainedByKnownLoads,
   ownVarPerW,
+  shortOfMotor,
   showedNoMotor,
   swappedWithRun,
 } from './stray-wire-known-loads.ts'
@@ -895,6 +896,8 @@ function trackCandidate(
   // run alone (an active-PFC charger of a compressor's size, or one learned as a compressor from an earlier
   // session unplugged in CC); a crew's answer stands
   if (noMotor && known?.kind === 'compressor' && known.source === 'learned') known = undefined
+  // nor one whose own reactive current, where the meter shows it, fell short of that compressor's motor's
+  if (hRatio !== null && known && shortOfMotor(cand, known)) known = undefined
   // over LED drivers' leading current an undistorted step that read as an active-PFC input may be one of
   // its compressors with a lamp switched beside it: its unsigned |Q| tells nothing there
   if (!known && !noMotor && cand.pfc && !cand.besideRun && hRatio !== null && lampSwitchedNear(s, cand))

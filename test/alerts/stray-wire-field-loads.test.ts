@@ -1743,3 +1743,37 @@ describe('an active-PFC charger raised and unplugged in constant current on an e
     ])
   })
 })
+
+describe('an active-PFC charger plugged in under a heater beside the dehumidifier’s run, of its size', () => {
+  // development circuit-unplugged-early 134@01-05T19:32: a 241 W active-PFC charger plugged in under a
+  // heater while the 235 W dehumidifier ran (the background lagged: its motor's reactive current outweighs
+  // the lamps'). Seen a reading or two after the heater went off, it read 0.18 var per W of its own, where
+  // that dehumidifier's motor draws 0.71, too few readings for any motor's least (showedNoMotor): taken for
+  // the dehumidifier's run and never raised. Here a dehumidifier at PF 0.85 beside 60 W of lamps
+  const t0 = local('2026-01-05T19:00:00')
+  const dehumidifierSig = learnedSignature({
+    id: 'dehumidifier',
+    levelW: 235,
+    harmonicRatio: 0.11,
+    reactiveRatio: 0.62,
+    reactiveRuns: 6,
+    count: 21,
+    longestMin: 170,
+    timedRuns: 12,
+  })
+  const lamp = spans('lights', t0, 60, 0.95, 15, [[-60, 300]])
+  const heater = spans('electric-heater', t0, 1600, 1, 3, [[32, 40]])
+  const onset = t0 + 33.5 * MIN
+  const unplugged = { ccMin: 200, taperMin: 40, totalMin: 160 }
+
+  it('raises it once the heater goes off: it drew none of that motor’s reactive current', () => {
+    const running = spans('dehumidifier', t0, 235, 0.85, 25, [[-60, 300]])
+    const bike = chargerSession(pfcCharger(onset, 241, unplugged))
+    raisedOnceWithin(runKnowing(knowing(dehumidifierSig), [lamp, running, heater, bike], t0, 240), onset, 16)
+  })
+
+  it('still takes the dehumidifier starting under the heater for its run', () => {
+    const started = spans('dehumidifier', t0, 235, 0.85, 25, [[33.5, 150]])
+    expect(raises(runKnowing(knowing(dehumidifierSig), [lamp, started, heater], t0, 240))).toEqual([])
+  })
+})
