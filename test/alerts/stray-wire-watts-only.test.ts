@@ -332,6 +332,27 @@ describe('detectStrayWire on a watts-only circuit: its lights go off at dawn as 
     const r = run(wattsOnly([scheduled('dehumidifier', t0, 200, earlier), ...banks, bike], t0, minutes))
     expect(raises(r).filter((v) => v.ts >= dawn)).toHaveLength(1)
   })
+
+  // the banks go off at 06:04 and 06:06, two readings (06:02, 06:03: a whole minute of the run) after it
+  // started, beside a 60 W lamp that stays on (the whole background did not go: the circuit's draw is
+  // not the dehumidifier's alone)
+  const soon = [
+    scheduled('led-bank', t0, 36, nights(2)),
+    scheduled('led-bank', t0, 36, nights(4)),
+    scheduled('porch-lamp', t0, 60, [[-60, 3 * 1440]]),
+  ]
+
+  it('takes the run for the dehumidifier by its step where the banks go off two minutes after it', () => {
+    const r = run(wattsOnly([scheduled('dehumidifier', t0, 200, runs), ...soon], t0, minutes))
+    expect(raises(r).filter((v) => v.ts >= dawn)).toEqual([])
+  })
+
+  it('still raises a charger of another size plugged in two minutes before the banks go off', () => {
+    const bike = chargerSession(charger(dawn + 30_000, { chemistry: 'lithium', ccPowerW: 300, ccRise: 0.02 }))
+    const earlier = runs.filter(([a]) => a < 2 * 1440)
+    const r = run(wattsOnly([scheduled('dehumidifier', t0, 200, earlier), ...soon, bike], t0, minutes))
+    expect(raises(r).filter((v) => v.ts >= dawn)).toHaveLength(1)
+  })
 })
 
 describe('detectStrayWire on a watts-only circuit: one of its compressors stops beside another as it starts', () => {
