@@ -780,7 +780,7 @@ function trackCandidate(
   if (!known && hRatio === null && obs.source === 'circuit')
     known = compressorAlone(s, obs, cand, nowW, { ...params, feedback })
   // watts only, a plateau moved by a lamp's steps and back at the load's own step, risen by a lamp's
-  // watts in the minute after it and flat since, or held at its step for three minutes and then fallen
+  // watts in the minute after it and flat since, or held at its step for two minutes and then fallen
   // by lamps' steps only: a lamp switched beside it in its first minutes (a rise in the minute after a
   // step may be the rest of it, so it is not followed), or lamps of the background going off (at dawn).
   // Its own level is its step. (Matching the step wherever the level stayed away from it cost 8 sessions

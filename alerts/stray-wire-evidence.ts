@@ -22,6 +22,14 @@ export const STEADY_PAIRS = 4
 export const LAMP_MOVE_MIN_W = 12
 export const LAMP_MOVE_MAX_W = 70
 
+/**
+ * Watts only: readings a candidate must hold at its step before a fall by lamps' watts may be taken for
+ * lamps switching beside it (stray-wire-plateau.ts lampsOffAfterStep, stray-wire-known-loads.ts
+ * compressorAfterLampLeft). Two show the load's size (an averaging meter's partial first minute reads
+ * under it, and is not taken); lamps switch when they will, not three minutes after a compressor started.
+ */
+export const STEP_HELD_READINGS = 2
+
 /** The middle of the readings (the upper of the two middle ones), 0 for none. */
 export function median(xs: readonly number[]): number {
   // sorted by insertion into a copy: the few readings a candidate keeps, at every reading it is judged; the

@@ -28,6 +28,7 @@ import {
   median,
   near,
   RECENT_READINGS,
+  STEP_HELD_READINGS,
 } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireParams } from './stray-wire-types.ts'
 
@@ -387,10 +388,10 @@ const LOW_SLACK_W = 6
 const LOW_SLACK_SHARE = 0.03
 
 /**
- * Watts only: the candidate held its step for its first three readings, then fell by one lamp's watts and
- * held: a lamp that switched on in the minute the load did went off again (a motion lamp beside a fridge
- * starting). The load's own level is what stands since the fall; where that is one of the circuit's
- * learned compressors within 8 % (as a steady plateau is matched), this is its run.
+ * Watts only: the candidate held its step for its first readings (STEP_HELD_READINGS), then fell by one
+ * lamp's watts and held: a lamp that switched on in the minute the load did went off again (a motion lamp
+ * beside a fridge starting). The load's own level is what stands since the fall; where that is one of the
+ * circuit's learned compressors within 8 % (as a steady plateau is matched), this is its run.
  * (Lamps of the background going off beside a load leave the load's own level at its step: that is
  * matched first, by the step.) The cost, as for a lamp blinking beside a run: a charger whose step was
  * followed within minutes by a background lamp going off, leaving exactly a compressor's level, is
@@ -407,22 +408,25 @@ export function compressorAfterLampLeft(
   const { recentW: ws, stepW } = cand
   // every reading since the step is still there to look at
   if (stepW === undefined || cand.readings !== ws.length || ws.length < 4) return undefined
-  if (!ws.slice(0, 3).every((w) => near(w, stepW))) return undefined
-  // one lamp leaving: one fall of a lamp's watts after those three, or two in a row (an averaging meter's
-  // partial minute); every other minute flat within meter noise (the step's own minute may be partial). A
-  // charger tapering from its first minute falls minute after minute instead
+  if (!ws.slice(0, STEP_HELD_READINGS).every((w) => near(w, stepW))) return undefined
+  // one lamp leaving: one fall of a lamp's watts after those readings, or two falls in a row that make it
+  // up (an averaging meter's partial minute: a lamp off a few seconds into a minute shows only a few W of
+  // its watts in it, the rest in the next); every other minute flat within meter noise (the step's own
+  // minute may be partial). A charger tapering from its first minute falls minute after minute instead
   let first = -1
   let last = -1
   let fell = 0
   for (let i = 2; i < ws.length; i++) {
     const d = ws[i - 1]! - ws[i]!
-    if (d >= LAMP_MOVE_MIN_W && d <= LAMP_MOVE_MAX_W) {
+    const noise = Math.max(6, 0.03 * ws[i]!)
+    if ((d >= LAMP_MOVE_MIN_W || d > noise) && d <= LAMP_MOVE_MAX_W) {
       if (first < 0) first = i
       last = i
       fell += d
-    } else if (Math.abs(d) > Math.max(6, 0.03 * ws[i]!)) return undefined
+    } else if (Math.abs(d) > noise) return undefined
   }
-  if (first < 3 || last - first > 1 || fell > LAMP_MOVE_MAX_W) return undefined
+  if (first < STEP_HELD_READINGS || last - first > 1 || fell < LAMP_MOVE_MIN_W || fell > LAMP_MOVE_MAX_W)
+    return undefined
   const levelW = median(ws.slice(last))
   const run = steadyRunAt(n, ts, levelW, cand, utcOffsetMin, feedback)
   if (run?.kind === 'compressor') return { run, levelW }

@@ -204,6 +204,25 @@ describe('detectStrayWire on a watts-only circuit: a lamp beside one of its comp
     expect(raises(r).filter((v) => v.ts >= evening)).toEqual([])
   })
 
+  it('takes the run for the fridge when the lamp that came with it went off 45 s into a minute', () => {
+    // a meter averaging the minute: the fridge and the lamp on together, the lamp off 45 s into the third
+    // minute, which shows 9 W of its fall and the next minute the other 21 W. Two falls in a row that make
+    // up one lamp's watts are the lamp leaving, however they split
+    const early = runs.map(([a, b]): [number, number] => [a - 0.45, b - 0.45])
+    const withLamp = scheduled('lights-motion', t0, 30, [[24 * 60 + 0.05, 24 * 60 + 2.75]])
+    const r = run(wattsOnly([scheduled('fridge', t0, 105, early), withLamp], t0, 26 * 60, 10))
+    expect(raises(r).filter((v) => v.ts >= evening)).toEqual([])
+  })
+
+  it('still raises a charger a little above the fridge’s size that the lamp came on with, on that meter', () => {
+    const plugged = evening + 3_000
+    const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW: 125, ccRise: 0.02 }))
+    const withLamp = scheduled('lights-motion', t0, 30, [[24 * 60 + 0.05, 24 * 60 + 2.75]])
+    const early = runs.filter(([a]) => a < 24 * 60).map(([a, b]): [number, number] => [a - 0.45, b - 0.45])
+    const r = run(wattsOnly([scheduled('fridge', t0, 105, early), withLamp, bike], t0, 26 * 60, 10))
+    raisedOnceWithin({ ...r, verdicts: r.verdicts.filter((v) => v.ts >= evening) }, plugged, 30)
+  })
+
   it('takes the run for the fridge when a lamp that came on with it blinks off and on beside it', () => {
     // by day (10 min to confirm): the step is the two (150 W), then the lamp is off and on again, off
     // for most minutes since; the plateau's median is the lamp's level, that of the minutes after the
@@ -330,6 +349,27 @@ describe('detectStrayWire on a watts-only circuit: its lights go off at dawn as 
     const bike = chargerSession(charger(dawn + 30_000, { chemistry: 'lithium', ccPowerW: 300, ccRise: 0.02 }))
     const earlier = runs.filter(([a]) => a < 2 * 1440)
     const r = run(wattsOnly([scheduled('dehumidifier', t0, 200, earlier), ...banks, bike], t0, minutes))
+    expect(raises(r).filter((v) => v.ts >= dawn)).toHaveLength(1)
+  })
+
+  // the banks go off at 06:04 and 06:06, two readings (06:02, 06:03: a whole minute of the run) after it
+  // started, beside a 60 W lamp that stays on (the whole background did not go: the circuit's draw is
+  // not the dehumidifier's alone)
+  const soon = [
+    scheduled('led-bank', t0, 36, nights(2)),
+    scheduled('led-bank', t0, 36, nights(4)),
+    scheduled('porch-lamp', t0, 60, [[-60, 3 * 1440]]),
+  ]
+
+  it('takes the run for the dehumidifier by its step where the banks go off two minutes after it', () => {
+    const r = run(wattsOnly([scheduled('dehumidifier', t0, 200, runs), ...soon], t0, minutes))
+    expect(raises(r).filter((v) => v.ts >= dawn)).toEqual([])
+  })
+
+  it('still raises a charger of another size plugged in two minutes before the banks go off', () => {
+    const bike = chargerSession(charger(dawn + 30_000, { chemistry: 'lithium', ccPowerW: 300, ccRise: 0.02 }))
+    const earlier = runs.filter(([a]) => a < 2 * 1440)
+    const r = run(wattsOnly([scheduled('dehumidifier', t0, 200, earlier), ...soon, bike], t0, minutes))
     expect(raises(r).filter((v) => v.ts >= dawn)).toHaveLength(1)
   })
 })
