@@ -3,14 +3,7 @@
 // off under it, whether it settled before a big load came on, a small steady level of its own.
 import { type LoadSignature, matchSignature } from './stray-wire-circuit-normal.ts'
 import { type Classified, MAX_HARMONIC_RATIO, type Observation } from './stray-wire-classify.ts'
-import {
-  LAMP_MOVE_MAX_W,
-  LAMP_MOVE_MIN_W,
-  median,
-  near,
-  STEP_HELD_READINGS,
-  steadyBefore,
-} from './stray-wire-evidence.ts'
+import { LAMP_MOVE_MAX_W, LAMP_MOVE_MIN_W, median, near, steadyBefore } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** A plateau whose readings spread by more than this share of its median is not one load's CC level. */
@@ -74,19 +67,21 @@ export function lampAfterStep(ws: readonly number[]): boolean {
 }
 
 /**
- * The first readings held the step (STEP_HELD_READINGS); after them the level only fell, by lamps' steps
- * (with no more than meter noise between them), in all by no more than the circuit drew before the step:
- * the background's lights going off beside the load, which a charger's constant-current plateau never
- * does in its first minutes. Not after a big load (no reading before the step to hold the lights).
- * (Development watts-only circuits: dehumidifiers starting two minutes before LED banks went off, at dawn
- * or at night, were raised at the level left while three readings were asked.)
+ * The step's first reading held it; after it the level only fell, by lamps' steps (with no more than meter
+ * noise between them), in all by no more than the circuit drew before the step: the background's lights
+ * going off beside the load, which a charger's constant-current plateau never does in its first minutes.
+ * Not after a big load (no reading before the step to hold the lights). Lights go off at their hour
+ * whatever else starts: LED banks switch off a bank a minute, as often from the minute after a compressor
+ * started as from its fourth (development watts-only circuits: dehumidifiers starting one or two minutes
+ * before LED banks went off, at dawn or at night, were raised at the level left while three readings were
+ * asked). A partial first minute reads short and rises after it: no fall.
  */
 export function lampsOffAfterStep(cand: Candidate): boolean {
   const { recentW: ws, stepW, beforeW } = cand
   // every reading since the step is still there to look at
   if (stepW === undefined || beforeW === undefined || cand.readings !== ws.length || ws.length < 4)
     return false
-  if (!ws.slice(0, STEP_HELD_READINGS).every((w) => near(w, stepW))) return false
+  if (!near(ws[0]!, stepW)) return false
   let fell = 0
   for (let i = 1; i < ws.length; i++) {
     const d = ws[i - 1]! - ws[i]!

@@ -374,6 +374,45 @@ describe('detectStrayWire on a watts-only circuit: its lights go off at dawn as 
   })
 })
 
+describe('detectStrayWire on a watts-only circuit: its banks go off a bank a minute as its compressor starts', () => {
+  // development circuit-unplugged-early-basic 11@02-02: a lamp (27 W) and two LED banks (40 W, 43 W) on all
+  // evening, never learned (they come on in pieces); the circuit's dehumidifier (learned at 245 W) starts at
+  // 23:00 on an averaging meter, and the banks go off at 23:01 and 23:02. Its step reads the dehumidifier's
+  // size, then the level falls by the banks to a charger's (~158 W), which was raised
+  const t0 = local('2026-02-02T22:30:00')
+  const background = [
+    scheduled('lamp', t0, 27, [[0, 200]]),
+    scheduled('led-bank', t0, 40, [[0, 31]]),
+    scheduled('led-bank', t0, 43, [[0, 32]]),
+  ]
+  const dehumidifier = scheduled('dehumidifier', t0, 240, [[30, 130]])
+  const known = (): StrayWireState => ({
+    ...knowing(
+      learnedSignature({
+        id: 'dehumidifier',
+        levelW: 245,
+        count: 24,
+        longestMin: 145,
+        timedRuns: 10,
+        firstTs: t0 - 3 * 1440 * MIN,
+        lastTs: t0 - 200 * MIN,
+      }),
+    ),
+    baselineW: 110,
+  })
+
+  it('takes the run for the dehumidifier by its step', () => {
+    const r = run(wattsOnly([...background, dehumidifier], t0, 150, 3), undefined, false, known())
+    expect(raises(r)).toEqual([])
+  })
+
+  it('still raises a charger of another size plugged in as the banks go off', () => {
+    const onset = t0 + 30 * MIN + 20_000
+    const bike = chargerSession(charger(onset, { chemistry: 'lithium', ccPowerW: 400, ccRise: 0.02 }))
+    raisedOnceWithin(run(wattsOnly([...background, bike], t0, 150, 3), undefined, false, known()), onset, 15)
+  })
+})
+
 describe('detectStrayWire on a watts-only circuit: one of its compressors stops beside another as it starts', () => {
   // a fridge (75 W) 20 min of every hour and a dehumidifier (228 W) 90 min of every 150, both learned as
   // this circuit's compressors on the first day; every other dehumidifier run starts 3 min before the
