@@ -230,16 +230,16 @@ export function carriedByHeaterRun(
 /**
  * Watts only, found as a heater went off: the step the heater's run last held a new level with is one of
  * the circuit's learned compressors starting (its watts, measured between the element's steady levels),
- * and what stands now beside it, over the background from before the heater, is less than the least
- * charger draws (a lamp switched under the heater, a compressor that stopped under it). Taken by the level
- * left alone, that sum is no load of the circuit's, and was raised a few minutes after the heater went off
- * (development circuit-mixed-basic 116@01-23: a dehumidifier's 233 W step on a 1,600 W heater, a 52 W dusk
- * lamp on as it went off, 301 W left; 128@01-05: a 215 W step, the fridge's 78 W gone under the heater,
- * 128 W left). The run is followed from its step, raised should it outlast the compressor's longest
- * (stray-wire-outlasted.ts); a charger plugged in under the heater shows as a step no compressor of the
- * circuit's makes, or leaves a charger's watts beside it. A step within the element's own swing (a fridge's
- * on a 2 kW heater) is not seen: that level is judged as before. Returns the compressor, its level, what
- * stands beside it and when it started.
+ * and what stands now beside it, over the background from before the heater, adds less than the least
+ * charger draws (a lamp switched under the heater) or takes away (a load that stopped under it: no charger
+ * arriving, whatever its watts). Taken by the level left alone, that sum is no load of the circuit's, and
+ * was raised a few minutes after the heater went off (development circuit-mixed-basic 116@01-23: a
+ * dehumidifier's 233 W step on a 1,600 W heater, a 52 W dusk lamp on as it went off, 301 W left; 128@01-05:
+ * a 215 W step, the fridge's 78 W gone under the heater, 128 W left). The run is followed from its step,
+ * raised should it outlast the compressor's longest (stray-wire-outlasted.ts); a charger plugged in under
+ * the heater shows as a step no compressor of the circuit's makes, or leaves a charger's watts beside it.
+ * A step within the element's own swing (a fridge's on a 2 kW heater) is not seen: that level is judged as
+ * before. Returns the compressor, its level, what stands beside it and when it started.
  */
 export function compressorStepUnderHeater(
   n: CircuitNormal,
@@ -253,7 +253,7 @@ export function compressorStepUnderHeater(
   const onsetTs = cand.stepUnderHeaterTs
   if (levelW === undefined || onsetTs === undefined || cand.onsetTs === cand.firstTs) return
   const besideW = plateauW - levelW
-  if (Math.abs(besideW) >= MIN_CHARGER_W) return
+  if (besideW >= MIN_CHARGER_W) return
   const run = matchSignature(n, ts, levelW, null, utcOffsetMin, feedback, undefined, onsetTs)
   return run?.kind === 'compressor' && run.source === 'learned'
     ? { run, levelW, besideW, onsetTs }

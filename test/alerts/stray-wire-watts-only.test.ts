@@ -1366,4 +1366,26 @@ describe('detectStrayWire on a watts-only circuit: one of its compressors starts
     )
     expect(raises(r)).toEqual([])
   })
+
+  it('takes the level left for the dehumidifier’s run when a fridge stopped under the heater', () => {
+    // a 130 W fridge, running before the first reading, stops under the heater at 17:09: 120 W left
+    // (250 − 130), a charger's size, but a fall under the heater is a load gone, no charger arriving
+    const r = run(
+      wattsOnly(
+        [
+          scheduled('lamp', t0, 50, [[-60, 300]]),
+          scheduled('fridge', t0, 130, [[-60, 39.5]]),
+          scheduled('electric-heater', t0, 1600, [[36.5, 53.5]]),
+          scheduled('dehumidifier', t0, 250, [[43.5, 131.5]]),
+        ],
+        t0,
+        120,
+        4,
+      ),
+      undefined,
+      false,
+      knowing(dehumidifier),
+    )
+    expect(raises(r)).toEqual([])
+  })
 })
