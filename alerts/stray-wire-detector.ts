@@ -118,6 +118,7 @@ import {
 import {
   carriedByHeaterRun,
   chargerArrivedUnderBig,
+  compressorStepUnderHeater,
   followBigLevel,
   restOfStepOnHeater,
 } from './stray-wire-under-heater.ts'
@@ -815,6 +816,11 @@ function trackCandidate(
     known || byStep || lampLeft || hRatio !== null
       ? undefined
       : compressorOverStandingBeforeBig(s.normal!, obs.ts, cand, plateauW, params.utcOffsetMin, feedback)
+  // watts only, found as a heater went off: one of its compressors started under it, seen as its step
+  const stepUnder =
+    known || byStep || lampLeft || overStanding || hRatio !== null || obs.source !== 'circuit'
+      ? undefined
+      : compressorStepUnderHeater(s.normal!, obs.ts, cand, plateauW, params.utcOffsetMin, feedback)
   const usual =
     matchesDayProfile(
       s.normal!,
@@ -956,7 +962,7 @@ function trackCandidate(
   const scheduled = switchedOnAtLightsHour(params, cand.onsetTs, nowW)
   const ranBefore =
     known && hRatio === null && obs.source === 'circuit' ? ranBeforeIt(s, cand, known, plateauW) : undefined
-  if (known || byStep || lampLeft || overStanding || swap || usual || pair || scheduled || run) {
+  if (known || byStep || lampLeft || overStanding || stepUnder || swap || usual || pair || scheduled || run) {
     if (known) {
       noteMatch(s.normal!, known, obs.ts, cand.onsetTs)
       watchRun(s, known, cand, nowW)
@@ -972,6 +978,13 @@ function trackCandidate(
       const backgroundW = s.baselineW!
       s.baselineW = backgroundW + overStanding.standingW
       watchRun(s, overStanding.run, cand, overStanding.levelW)
+      s.baselineW = backgroundW
+    } else if (stepUnder) {
+      // the run is followed from its step, over a background that holds what stands beside it
+      noteMatch(s.normal!, stepUnder.run, obs.ts, stepUnder.onsetTs)
+      const backgroundW = s.baselineW!
+      s.baselineW = backgroundW + stepUnder.besideW
+      watchRun(s, stepUnder.run, { ...cand, onsetTs: stepUnder.onsetTs }, stepUnder.levelW)
       s.baselineW = backgroundW
     } else if (swap) {
       // the one that stopped left the background; the one that started is followed to its end

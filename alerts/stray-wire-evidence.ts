@@ -385,7 +385,23 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
     ...(stood || fellBefore ? { baseW: Math.round(s.baselineW! * 10) / 10 } : {}),
     ...(stood && s.lampRise && obs.ts - s.lampRise.ts <= LAMP_BURN_MS ? { lampBeforeW: s.lampRise.w } : {}),
     ...standingBeforeBig(s, obs, afterBig),
+    ...stepUnderHeater(s, obs, afterBig),
   }
+}
+
+/**
+ * Watts only: the last step up the heater's run held to a new level with (stray-wire-under-heater.ts), where
+ * that was still its level when it went off. An element holds its watts, so a load that arrived under it
+ * after its first minute shows there, its own watts measured between two steady levels.
+ */
+function stepUnderHeater(
+  s: StrayWireState,
+  obs: Observation,
+  afterBig: boolean,
+): { stepUnderHeaterW: number; stepUnderHeaterTs: number } | undefined {
+  const a = s.arrivedUnderBig
+  if (!afterBig || obs.harmonicVA !== null || obs.source !== 'circuit' || !a?.current) return
+  return { stepUnderHeaterW: Math.round((a.to.w - a.from.w) * 10) / 10, stepUnderHeaterTs: a.ts }
 }
 
 /**

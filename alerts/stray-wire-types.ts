@@ -189,6 +189,13 @@ export interface Candidate {
    */
   standingBeforeBigW?: number
   /**
+   * Watts only, found as a heater went off: the last step up the heater's run held to a new level with,
+   * still its level when it went off (W, between the two levels' means, and when). Optional so older
+   * states load.
+   */
+  stepUnderHeaterW?: number
+  stepUnderHeaterTs?: number
+  /**
    * A fall beside it in its first minutes that the background took (W, harmonic and reactive VA, and
    * when): on an averaging meter the first part of a lamp's, whose rest may show it came with the step.
    * Optional so older states load.

@@ -3,6 +3,9 @@
 // is a load arriving (real, reactive and harmonic current each add across loads). When the heater goes off
 // and the circuit stands that step over the reading before the heater came on, the step is measured there,
 // outside the heater's noise, and where it is an active-PFC charger's, it is a candidate from then on.
+// Watts only, the heater's level is followed by its watts alone: a step on it tells one of the circuit's
+// compressors starting under it from a charger (compressorStepUnderHeater).
+import { type CircuitNormal, type LoadSignature, matchSignature } from './stray-wire-circuit-normal.ts'
 import { type Classified, classify, MAX_HARMONIC_RATIO, type Observation } from './stray-wire-classify.ts'
 import {
   bigWaveformAt,
@@ -44,7 +47,9 @@ export function followBigLevel(
   big: boolean,
   params: StrayWireParams,
 ): void {
-  if (obs.source !== 'circuit' || obs.harmonicVA === null || obs.reactiveVA === null) {
+  // watts only, a level is followed by its watts alone (stepUnderHeaterW)
+  const wattsOnly = obs.harmonicVA === null && obs.reactiveVA === null
+  if (obs.source !== 'circuit' || (!wattsOnly && (obs.harmonicVA === null || obs.reactiveVA === null))) {
     s.bigLevel = undefined
     s.arrivedUnderBig = undefined
     return
@@ -58,18 +63,21 @@ export function followBigLevel(
   }
   // this reading's level (plain numbers: followed at every reading with PF and THD)
   const w = obs.unexplainedW
-  const h = obs.harmonicVA
-  const q = obs.reactiveVA
+  const h = obs.harmonicVA ?? 0
+  const q = obs.reactiveVA ?? 0
   const level = s.bigLevel
   if (!s.prevBig || !level) {
     const dW = s.prevW === null ? 0 : w - s.prevW
+    // watts only, what kind of load it is does not show: a run is a heater's by holding its watts alone
+    // (a cleaner's motor swings by ±12 %, more than MAX_SWINGS times in a run)
     const resistive =
-      dW > 0 &&
-      s.prevH !== null &&
-      s.prevQ !== null &&
-      s.prevQ !== undefined &&
-      h - s.prevH <= RESISTIVE_MAX_H_PER_W * dW &&
-      Math.abs(q - s.prevQ) <= RESISTIVE_MAX_Q_PER_W * dW
+      (wattsOnly && dW > 0) ||
+      (dW > 0 &&
+        s.prevH !== null &&
+        s.prevQ !== null &&
+        s.prevQ !== undefined &&
+        h - s.prevH <= RESISTIVE_MAX_H_PER_W * dW &&
+        Math.abs(q - s.prevQ) <= RESISTIVE_MAX_Q_PER_W * dW)
     s.bigLevel = { w, h, q, n: 1, swings: 0, resistive }
     s.arrivedUnderBig = undefined
     return
@@ -217,4 +225,37 @@ export function carriedByHeaterRun(
     Math.abs(h - element - cand.harmonicVA!) <= CARRIED_SHARE * cand.harmonicVA!
   if (!carried(big.hPerW * runW) || !carried(level.h - s.baselineH)) return 0
   return Math.round((s.lastTs - cand.onsetTs) / MIN) + 1
+}
+
+/**
+ * Watts only, found as a heater went off: the step the heater's run last held a new level with is one of
+ * the circuit's learned compressors starting (its watts, measured between the element's steady levels),
+ * and what stands now beside it, over the background from before the heater, adds less than the least
+ * charger draws (a lamp switched under the heater) or takes away (a load that stopped under it: no charger
+ * arriving, whatever its watts). Taken by the level left alone, that sum is no load of the circuit's, and
+ * was raised a few minutes after the heater went off (development circuit-mixed-basic 116@01-23: a
+ * dehumidifier's 233 W step on a 1,600 W heater, a 52 W dusk lamp on as it went off, 301 W left; 128@01-05:
+ * a 215 W step, the fridge's 78 W gone under the heater, 128 W left). The run is followed from its step,
+ * raised should it outlast the compressor's longest (stray-wire-outlasted.ts); a charger plugged in under
+ * the heater shows as a step no compressor of the circuit's makes, or leaves a charger's watts beside it.
+ * A step within the element's own swing (a fridge's on a 2 kW heater) is not seen: that level is judged as
+ * before. Returns the compressor, its level, what stands beside it and when it started.
+ */
+export function compressorStepUnderHeater(
+  n: CircuitNormal,
+  ts: number,
+  cand: Candidate,
+  plateauW: number,
+  utcOffsetMin: number,
+  feedback: { taught: readonly LoadSignature[]; forget: readonly string[] } | undefined,
+): { run: LoadSignature; levelW: number; besideW: number; onsetTs: number } | undefined {
+  const levelW = cand.stepUnderHeaterW
+  const onsetTs = cand.stepUnderHeaterTs
+  if (levelW === undefined || onsetTs === undefined || cand.onsetTs === cand.firstTs) return
+  const besideW = plateauW - levelW
+  if (besideW >= MIN_CHARGER_W) return
+  const run = matchSignature(n, ts, levelW, null, utcOffsetMin, feedback, undefined, onsetTs)
+  return run?.kind === 'compressor' && run.source === 'learned'
+    ? { run, levelW, besideW, onsetTs }
+    : undefined
 }

@@ -1421,3 +1421,50 @@ describe('detectStrayWire on a watts-only circuit: a motion lamp blinking beside
     expect(r.state.baselineW!).toBeLessThan(330 + 20)
   })
 })
+
+describe('detectStrayWire on a watts-only circuit: one of its compressors starts under a heater', () => {
+  // a 1.6 kW heater runs 17:06–17:23 over a 50 W lamp; the dehumidifier (250 W, learned) starts under it
+  // at 17:11 and a 52 W dusk lamp comes on as the heater goes off: 302 W left over the reading before the
+  // heater, no load of the circuit's, but the step on the element's steady watts was the dehumidifier's
+  // (development circuit-mixed-basic 116@01-23)
+  const t0 = local('2026-01-23T16:30:00')
+  const dehumidifier = learnedSignature({ id: 'dehumidifier', levelW: 250 })
+  const loads = (extra: LoadModel[]): LoadModel[] => [
+    scheduled('lamp', t0, 50, [[0, 300]]),
+    scheduled('electric-heater', t0, 1600, [[36.5, 53.5]]),
+    scheduled('dusk-lamp', t0, 52, [[53.5, 300]]),
+    ...extra,
+  ]
+
+  it('takes the level left for the dehumidifier’s run and the lamp', () => {
+    const r = run(
+      wattsOnly(loads([scheduled('dehumidifier', t0, 250, [[41.5, 131.5]])]), t0, 120, 4),
+      undefined,
+      false,
+      knowing(dehumidifier),
+    )
+    expect(raises(r)).toEqual([])
+  })
+
+  it('takes the level left for the dehumidifier’s run when a fridge stopped under the heater', () => {
+    // a 130 W fridge, running before the first reading, stops under the heater at 17:09: 120 W left
+    // (250 − 130), a charger's size, but a fall under the heater is a load gone, no charger arriving
+    const r = run(
+      wattsOnly(
+        [
+          scheduled('lamp', t0, 50, [[-60, 300]]),
+          scheduled('fridge', t0, 130, [[-60, 39.5]]),
+          scheduled('electric-heater', t0, 1600, [[36.5, 53.5]]),
+          scheduled('dehumidifier', t0, 250, [[43.5, 131.5]]),
+        ],
+        t0,
+        120,
+        4,
+      ),
+      undefined,
+      false,
+      knowing(dehumidifier),
+    )
+    expect(raises(r)).toEqual([])
+  })
+})
