@@ -637,12 +637,14 @@ function widened(old: LightsWindow, seen: LightsWindow): LightsWindow {
   const after = (a: number, b: number): number => ((a - b + 2160) % 1440) - 720
   const onLater = after(seen.fromMin, old.fromMin)
   const offEarlier = after(old.toMin, seen.toMin)
-  // the start kept says whether it is an hour seen switching on or only a bound (a swap's leftover)
+  // the start kept says whether it is an hour seen switching on or only a bound (a swap's leftover); a
+  // night seen switching on within the hour after that bound showed their hour: the earlier start stays,
+  // no longer only a bound
   const from = onLater > 0 && onLater <= WIDEN_MAX_MIN ? old : seen
   return {
     fromMin: from.fromMin,
     toMin: offEarlier > 0 && offEarlier <= WIDEN_MAX_MIN ? old.toMin : seen.toMin,
-    ...(from.onBy ? { onBy: true as const } : {}),
+    ...(from.onBy && seen.onBy ? { onBy: true as const } : {}),
   }
 }
 

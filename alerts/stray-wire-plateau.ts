@@ -88,6 +88,10 @@ export function lampsOffAfterStep(cand: Candidate): boolean {
     if (d > LAMP_MOVE_MAX_W || d < -Math.max(6, 0.03 * ws[i]!)) return false
     if (d >= LAMP_MOVE_MIN_W) fell += d
   }
+  // lamps go off as steps and the level holds after them; a charger plugged in near full starts in its
+  // constant-voltage taper and falls every minute, by a lamp's watts at first: not lamps, while it falls
+  const endW = ws[ws.length - 1]!
+  if (Math.abs(ws[ws.length - 2]! - endW) > Math.max(6, 0.03 * endW)) return false
   return fell >= LAMP_MOVE_MIN_W && fell <= beforeW + LAMP_MOVE_MIN_W
 }
 

@@ -279,6 +279,30 @@ describe('LED banks learned from what was left of a swap, on since dusk', () => 
     )
     expect(dusk).toEqual([])
   })
+
+  it('opens at their hour once a night shows them switching on after that minute', () => {
+    // the swap came on a dark evening at 16:50; tonight they switch on at 17:14, within the hour a window
+    // widens by: that is their hour seen, no more only when they were on by
+    const early = knowing(
+      learnedSignature({
+        id: 'banks',
+        kind: 'lights',
+        levelW: 101,
+        harmonicRatio: 1.44,
+        window: { fromMin: 16 * 60 + 50, toMin: 6 * 60 + 23, onBy: true },
+        count: 1,
+        firstTs: t0 - DAY,
+        lastTs: t0 - 10 * 60 * MIN,
+      }),
+    )
+    const n = run(circuitSeries(banks, { fromMs: t0, minutes: 700 }), undefined, false, early).state.normal!
+    expect(n.signatures.find((s) => s.id === 'banks')?.window?.onBy).toBeUndefined()
+    // a load of theirs arriving in the next afternoon is something else
+    const next = (hhmm: string) => local(`2026-01-07T${hhmm}:00`)
+    expect(
+      matchSignature(n, next('13:20'), 101, 1.44, 480, undefined, undefined, next('13:14')),
+    ).toBeUndefined()
+  })
 })
 
 describe('an active-PFC charger plugged in under a heater on a circuit that knows its dehumidifier', () => {

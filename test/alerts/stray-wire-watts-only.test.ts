@@ -411,6 +411,14 @@ describe('detectStrayWire on a watts-only circuit: its banks go off a bank a min
     const bike = chargerSession(charger(onset, { chemistry: 'lithium', ccPowerW: 400, ccRise: 0.02 }))
     raisedOnceWithin(run(wattsOnly([...background, bike], t0, 150, 3), undefined, false, known()), onset, 15)
   })
+
+  it('still raises a charger of its size plugged in near full, falling in its taper, as the banks go off', () => {
+    // a pack nearly charged: the charger starts in its constant-voltage taper, 250 W falling every minute
+    // by a lamp's watts at first and never holding a level, which lamps going off do between their steps
+    const onset = t0 + 30 * MIN + 20_000
+    const bike = chargerSession(charger(onset, { ccPowerW: 250, ccMin: 0.01, taperMin: 90, totalMin: 400 }))
+    raisedOnceWithin(run(wattsOnly([...background, bike], t0, 150, 3), undefined, false, known()), onset, 15)
+  })
 })
 
 describe('detectStrayWire on a watts-only circuit: one of its compressors stops beside another as it starts', () => {
