@@ -93,7 +93,7 @@ export const MAX_HARMONIC_RATIO = 1.7
  * watts. A compressor's motor draws ≥ 0.55 var per W; a heater is far bigger than a charger.
  */
 export const PFC_MAX_HARMONIC_RATIO = 0.25
-const PFC_MAX_REACTIVE_RATIO = 0.45
+export const PFC_MAX_REACTIVE_RATIO = 0.45
 /** Reactive VA per W a compressor's motor draws at least (domain.md: PF 0.6–0.85). */
 export const MOTOR_MIN_VAR_PER_W = 0.55
 

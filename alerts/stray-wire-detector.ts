@@ -57,6 +57,7 @@ import {
   looksLikeMotor,
   MIN_MASKING_LOAD_W,
   median,
+  motorPastLead,
   near,
   noteBigRun,
   noteBigWaveform,
@@ -1064,6 +1065,17 @@ function trackCandidate(
     if (cand.readings - cand.hiddenReadings > 3 * confirmMin) {
       s.candidate = null
       s.baselineW = obs.unexplainedW
+    }
+    return undefined
+  }
+  // where the meter shows it, a step over LED banks that read as an active-PFC input whose own reactive
+  // current, read past the banks' lead, is a motor's: a compressor none of whose runs was learned yet. Not
+  // raised; undecided for three confirmation periods, it is taken into the background as any such step
+  if (hRatio !== null && motorPastLead(cand)) {
+    if (cand.readings - cand.hiddenReadings > 3 * confirmMin) {
+      s.candidate = null
+      s.baselineW = obs.unexplainedW
+      setBackgroundWaveform(s, obs)
     }
     return undefined
   }

@@ -8,6 +8,7 @@ import {
   MAX_HARMONIC_RATIO,
   type Observation,
   PFC_MAX_HARMONIC_RATIO,
+  PFC_MAX_REACTIVE_RATIO,
 } from './stray-wire-classify.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
@@ -465,11 +466,47 @@ export function followLagging(s: StrayWireState, cand: Candidate, obs: Observati
  */
 function followOverLeading(s: StrayWireState, cand: Candidate, reactiveVA: number, excessW: number): void {
   const q = s.baselineQ!
+  // a background that holds no more than lamps besides its rectifiers leads however lamps moved in it
+  if (reactiveVA > q + Q_ROUNDING_VA && backgroundLeads(s.baselineW!, s.baselineH, q))
+    cand.pastLead = addTo(cand.pastLead, excessW, reactiveVA + q)
   cand.overLeadingOnW ??= s.baselineW!
   if (Math.abs(s.baselineW! - cand.overLeadingOnW) > BACKGROUND_STILL_W) return
   if (reactiveAdds(s.baselineW!, s.baselineH, q)) cand.lagging = addTo(cand.lagging, excessW, reactiveVA - q)
   else cand.overLeading = addTo(cand.overLeading, excessW, reactiveVA + q)
 }
+
+/**
+ * The background leads for certain: its watts beyond the least its rectifiers draw for their harmonic
+ * current (MAX_HARMONIC_RATIO per W at most) are no more than lights draw (10-60 W: no compressor's motor
+ * in them) and, at a lamp driver's lag, could lag by less than the |Q| it reads: the rest is the LED
+ * drivers' leading current. A lagging load on top first cancels that lead (|Q| falls), and |Q| rises past
+ * the background's only once its own passes twice the lead: |Q| now is then its own less the lead, and its
+ * own is the two added, exactly (not the bound overLeading keeps, which holds for either sign).
+ */
+export function backgroundLeads(w: number, h: number, q: number): boolean {
+  const notRectifierW = Math.max(0, w - h / MAX_HARMONIC_RATIO)
+  return h > 0 && notRectifierW <= LIGHTS_MAX_W && q > LAMP_MAX_VAR_PER_W * notRectifierW + Q_ROUNDING_VA
+}
+/** Lights on a corridor circuit draw 10-60 W (domain.md); a compressor's motor more. */
+const LIGHTS_MAX_W = 60
+/** How far the meter's |Q| moves between readings of the same loads (PF in two decimals). */
+const Q_ROUNDING_VA = 10
+
+/**
+ * An undistorted step seen in plain view over a background that led for certain, whose own reactive VA,
+ * read past the banks' lead (three readings at least), is more than an active-PFC input draws (PF >= 0.93:
+ * at most 0.4 var per W, PFC_MAX_REACTIVE_RATIO with the meter's margin), which reads so exactly too: a
+ * compressor starting (0.6-0.9 var per W, less a lamp switched with it), its lag read short by twice the
+ * banks' lead in the meter's unsigned |Q|, so that the step passed for an active-PFC charger's.
+ */
+export function motorPastLead(cand: Candidate): boolean {
+  const sum = cand.pastLead
+  if (!cand.pfc || cand.onsetTs !== cand.firstTs || cand.bigReadings > 0) return false
+  if (!sum || sum.n < PAST_LEAD_READINGS_MIN || !(sum.w > 0)) return false
+  return sum.q / sum.w > PFC_MAX_REACTIVE_RATIO
+}
+/** Readings of its own reactive current a candidate needs: the meter's PF in two decimals is noisy. */
+const PAST_LEAD_READINGS_MIN = 3
 
 function addTo(sum: Candidate['lagging'], w: number, q: number): { w: number; q: number; n: number } {
   const from = sum ?? { w: 0, q: 0, n: 0 }

@@ -124,6 +124,12 @@ export interface Candidate {
    * background's (followLagging). Optional so older states load.
    */
   overLeading?: { w: number; q: number; n: number }
+  /**
+   * The same sums over unmasked readings whose background led for certain (backgroundLeads) and whose |Q|
+   * rose past the background's: the load's own lagging reactive VA read exactly, |Q| now plus the
+   * background's (followOverLeading). Optional so older states load.
+   */
+  pastLead?: { w: number; q: number; n: number }
   /** The background's watts when the first of those readings was taken: they join only while it stands. */
   overLeadingOnW?: number
   /** Masked readings that look like a cleaner's motor rather than a heater over the charger. */

@@ -1801,3 +1801,30 @@ describe('an active-PFC charger plugged in under a heater beside the dehumidifie
     expect(raises(runKnowing(knowing(dehumidifierSig), [lamp, started, heater], t0, 240))).toEqual([])
   })
 })
+
+describe('a dehumidifier the circuit has not learned starts over LED banks at night (PF+THD)', () => {
+  // development scenario 90 of circuit-unplugged-early, 01-15 04:02: LED banks (42 W, PF 0.54, THD 100 %)
+  // lead by ~34 var; a 196 W dehumidifier (PF 0.82: ~137 var lagging) starts. The meter's unsigned |Q|
+  // rose to ~100 var, 0.30 var per W of the step over the banks' 34: an active-PFC input's share, and it
+  // was raised. Over banks that lead for certain, |Q| past theirs is the motor's own less their lead
+  const t0 = local('2026-01-15T03:30:00')
+  const banks = spans('led-banks', t0, 42, 0.54, 100, [[0, 120]])
+
+  it('raises nothing', () => {
+    const dehumidifier = spans('dehumidifier', t0, 196, 0.82, 22, [[31, 120]])
+    const r = run(circuitSeries([banks, dehumidifier], { fromMs: t0, minutes: 90 }))
+    expect(raises(r)).toEqual([])
+  })
+
+  it('still raises an active-PFC charger of its size plugged in over the banks', () => {
+    const onset = t0 + 31 * MIN
+    const r = run(circuitSeries([banks, chargerSession(pfcCharger(onset, 200))], { fromMs: t0, minutes: 90 }))
+    raisedOnceWithin(r, onset, 20)
+  })
+
+  it('still raises one at the lowest PF an active-PFC input runs at', () => {
+    const onset = t0 + 31 * MIN
+    const low = chargerSession(pfcCharger(onset, 200, { powerFactor: 0.93, thdPct: 12 }))
+    raisedOnceWithin(run(circuitSeries([banks, low], { fromMs: t0, minutes: 90 })), onset, 20)
+  })
+})
