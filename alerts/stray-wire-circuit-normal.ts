@@ -129,12 +129,34 @@ export interface DayProfile {
    */
   q?: (number | null)[]
   /**
+   * Each bin's lowest background level, W (smoothed over days as w): the floor the circuit stands on
+   * with every compressor off, which is where lights that come on at dusk show as a rise in whatever
+   * pieces they came (a bin's mean blurs them with the compressors' cycles). Optional so profiles
+   * persisted before it load.
+   */
+  floor?: (number | null)[]
+  /**
+   * How much each bin's floor moved from one day to the next, W (smoothed, as spread); null until seen on
+   * two days. Optional so profiles persisted before it load.
+   */
+  floorSpread?: (number | null)[]
+  /**
    * the bin being summed now: written into w/h/q once it is over, so the arrays change twice an hour. q
    * sums the reactive VA of the qn readings that had it (a dropout's reading has none, and a reading with
    * a load on top of the background tells not the background's): a bin's q is their mean, null if none
    * had it. Both optional so profiles persisted before them load.
    */
-  acc: { bin: number; day: number; w: number; h: number; q?: number | null; qn?: number; n: number }
+  acc: {
+    bin: number
+    day: number
+    w: number
+    h: number
+    q?: number | null
+    qn?: number
+    n: number
+    /** the bin's lowest reading so far (floor); optional so accumulators persisted before it load */
+    min?: number
+  }
 }
 
 /** A load that stepped on and has not stepped off yet. */
@@ -249,6 +271,7 @@ export function learnBackground(
   const day = Math.floor(local / 1440)
   const bin = Math.floor((((local % 1440) + 1440) % 1440) / BIN_MIN)
   const p = n.profile
+  const floorW = standingFloor(n, w)
   if (!p) {
     n.profile = {
       w: Array(BINS).fill(null),
@@ -257,7 +280,9 @@ export function learnBackground(
       spread: undefined,
       hSpread: undefined,
       q: undefined,
-      acc: { bin, day, w, h, q, qn: q === null ? 0 : 1, n: 1 },
+      floor: undefined,
+      floorSpread: undefined,
+      acc: { bin, day, w, h, q, qn: q === null ? 0 : 1, n: 1, min: floorW },
     }
     return
   }
@@ -271,6 +296,8 @@ export function learnBackground(
       spread: p.spread,
       hSpread: p.hSpread,
       q: p.q,
+      floor: p.floor,
+      floorSpread: p.floorSpread,
       acc: {
         bin,
         day,
@@ -279,6 +306,7 @@ export function learnBackground(
         q: sumQ(a.q, q),
         qn: qCount(a) + (q === null ? 0 : 1),
         n: a.n + 1,
+        min: Math.min(a.min ?? floorW, floorW),
       },
     }
     n.profile = profile
@@ -315,6 +343,18 @@ export function learnBackground(
   const mq = a.q === null || a.q === undefined || qn === 0 ? null : a.q / qn
   pq[a.bin] =
     mq === null ? null : round1(oq === null || oq === undefined ? mq : oq + PROFILE_GAIN * (mq - oq))
+  // the floor as the watts; an accumulator persisted before it had no minimum and teaches none
+  const pf = p.floor ? [...p.floor] : Array(BINS).fill(null)
+  const of = pf[a.bin]
+  const pfs = p.floorSpread ? [...p.floorSpread] : Array(BINS).fill(null)
+  if (a.min !== undefined) {
+    if (of !== null && of !== undefined && p.day[a.bin] !== a.day) {
+      const os = pfs[a.bin]
+      const moved = Math.abs(a.min - of)
+      pfs[a.bin] = round1(os === null || os === undefined ? moved : os + PROFILE_GAIN * (moved - os))
+    }
+    pf[a.bin] = round1(of === null || of === undefined ? a.min : of + PROFILE_GAIN * (a.min - of))
+  }
   n.profile = {
     w: pw,
     h: ph,
@@ -322,8 +362,26 @@ export function learnBackground(
     spread: ps,
     hSpread: phs,
     q: pq,
-    acc: { bin, day, w, h, q, qn: q === null ? 0 : 1, n: 1 },
+    floor: pf,
+    floorSpread: pfs,
+    acc: { bin, day, w, h, q, qn: q === null ? 0 : 1, n: 1, min: floorW },
   }
+}
+
+/**
+ * The background less the compressors followed as their runs in it (stray-wire-outlasted.ts): the floor
+ * the circuit stands on with them off, W. A dehumidifier's run lasts hours and a fridge's most of a
+ * half-hour, so a bin's lowest background alone would hold them; `before`: only runs followed since
+ * before then (a load arriving now is not one of them).
+ */
+export function standingFloor(
+  n: CircuitNormal,
+  backgroundW: number,
+  before = Number.POSITIVE_INFINITY,
+): number {
+  let w = backgroundW
+  for (const r of n.watches ?? []) if (r.onsetTs < before) w -= r.levelW
+  return Math.max(0, w)
 }
 
 /**
@@ -439,6 +497,61 @@ export function arrivesDailyAsHarmonics(
   }
   return false
 }
+
+/**
+ * Watts only: this circuit's floor (its lowest level, every compressor off) rises at this hour every
+ * evening, as lights on a photocell or timer come on, in whatever pieces: the floor of the half-hour
+ * before the onset's (today's if written: the standing load then, without them) and the lowest of the
+ * two hours from the half-hour after next on earlier days (the lights on by then whole: they came on at
+ * about this hour, moving with dusk by minutes a day; the next half-hour may hold their arrival, and a
+ * lowest level of it is from before). Returns both, W, where the rise is a lamp's at least; undefined
+ * where nothing rises at this hour.
+ */
+export function floorRiseAt(
+  n: CircuitNormal,
+  onsetTs: number,
+  utcOffsetMin: number,
+): { beforeW: number; afterW: number } | undefined {
+  const p = n.profile
+  if (!p?.floor) return undefined
+  const day = Math.floor((Math.floor(onsetTs / MIN) + utcOffsetMin) / 1440)
+  const bin = binOf(onsetTs, utcOffsetMin)
+  const pre = (bin - 1 + BINS) % BINS
+  const beforeW = p.floor[pre]
+  if (beforeW === null || beforeW === undefined || p.day[pre]! < day - 3) return undefined
+  let afterW: number | undefined
+  for (let k = 2; k <= AFTER_BINS + 1; k++) {
+    const b = (bin + k) % BINS
+    const f = p.floor[b]
+    const d = p.day[b]!
+    // a half-hour with no background reading (a load followed all through it) tells nothing
+    if (f === null || f === undefined || d === day || d < day - 3) continue
+    // where seen on two days, much the same: a charger that stood in the background one evening (taken
+    // in unraised, or found only after it had stood there) is no floor the circuit keeps. (Seen on one
+    // day only, the floor is given the benefit of the doubt, as matchesDayProfile gives a bin.)
+    const moved = p.floorSpread?.[b]
+    if (moved !== null && moved !== undefined && moved > Math.max(FLOOR_SPREAD_W, FLOOR_SPREAD_SHARE * f))
+      return undefined
+    // the lowest: a heater or a compressor's run (a dehumidifier's for hours) may hold a half-hour's
+    // floor up, where lights stay on all evening
+    afterW = Math.min(afterW ?? f, f)
+  }
+  if (afterW === undefined || afterW - beforeW < MIN_LAMP_RISE_W) return undefined
+  return { beforeW, afterW }
+}
+
+/**
+ * Half-hours whose floors are the evening's (from the one after next): lights stay on for hours (till a
+ * timer's hour, or dawn); a charger or a heater taken into the background does not stand under all of them.
+ */
+const AFTER_BINS = 4
+
+/** How far a floor may move from day to day and still be the circuit's every evening, W and share. */
+const FLOOR_SPREAD_W = 15
+const FLOOR_SPREAD_SHARE = 0.2
+
+/** The least a floor rises by to be lights coming on (one small fitting, domain.md: 10 W). */
+const MIN_LAMP_RISE_W = 10
 
 const binOf = (ts: number, utcOffsetMin: number): number =>
   Math.floor(((((Math.floor(ts / MIN) + utcOffsetMin) % 1440) + 1440) % 1440) / BIN_MIN)

@@ -73,6 +73,7 @@ import {
   arrivedAsKnownRun,
   chargerBesideRun,
   compressorAfterLampLeft,
+  compressorAtFloorRise,
   compressorByWatts,
   compressorOverStandingBeforeBig,
   compressorWithLampOverLeading,
@@ -896,6 +897,19 @@ function trackCandidate(
           cand.onsetTs,
           params.feedback,
         )
+  // watts only, one of its compressors starting as its evening lights come on, lights it never learned
+  // as a load: its floor rises by about as much at this hour every evening (compressorAtFloorRise)
+  const atRise =
+    twoRuns || withLights || lightsBy || hRatio !== null || obs.source !== 'circuit'
+      ? undefined
+      : compressorAtFloorRise(
+          s.normal!,
+          nowW,
+          s.baselineW!,
+          params.utcOffsetMin,
+          cand.onsetTs,
+          params.feedback,
+        )
   // an active-PFC charger told from the compressor beside it by that one's reactive current: what is left
   // is no run of the circuit's compressors, alone or with lights (by watts it may be any)
   if (cand.besideRun && known?.kind === 'compressor') known = undefined
@@ -920,7 +934,13 @@ function trackCandidate(
   // beside it too small for a charger (LED banks it has not learned yet, their harmonic current a
   // rectifier's share of the two's watts), the motor's lagging current read over a background that lagged
   const withLamps =
-    twoRuns || withLights || lightsBy || hidden || hRatio === null || hRatio < params.minHarmonicRatio
+    twoRuns ||
+    withLights ||
+    lightsBy ||
+    atRise ||
+    hidden ||
+    hRatio === null ||
+    hRatio < params.minHarmonicRatio
       ? undefined
       : compressorWithLamps(
           s.normal!,
@@ -932,7 +952,11 @@ function trackCandidate(
         )
   const pair =
     !cand.besideRun &&
-    (twoRuns || withLights !== undefined || lightsBy !== undefined || withLamps !== undefined)
+    (twoRuns ||
+      withLights !== undefined ||
+      lightsBy !== undefined ||
+      atRise !== undefined ||
+      withLamps !== undefined)
   // the level the load stands at: its step where it held, else the level now where it fell since (the
   // one that stopped still ran in the step's minute)
   const swapW =
@@ -1010,6 +1034,13 @@ function trackCandidate(
       const backgroundW = s.baselineW!
       s.baselineW = backgroundW + nowW - lightsBy.compressor.levelW
       watchRun(s, lightsBy.compressor, cand, lightsBy.compressor.levelW)
+      s.baselineW = backgroundW
+    } else if (atRise) {
+      // as lightsBy: the run is followed over a background that holds the lights
+      noteMatch(s.normal!, atRise, obs.ts, cand.onsetTs)
+      const backgroundW = s.baselineW!
+      s.baselineW = backgroundW + nowW - atRise.levelW
+      watchRun(s, atRise, cand, atRise.levelW)
       s.baselineW = backgroundW
     }
     s.candidate = null

@@ -3,6 +3,7 @@
 // candidate that arrived as one of its runs. Matched before a charger-shaped load is raised.
 import {
   type CircuitNormal,
+  floorRiseAt,
   knownRunAt,
   LEADING_Q_PER_H,
   LEVEL_SHARE,
@@ -17,6 +18,7 @@ import {
   RECURRING_RUNS,
   type RunWatch,
   reactiveAdds,
+  standingFloor,
   startedAtLevel,
 } from './stray-wire-circuit-normal.ts'
 import { MAX_HARMONIC_RATIO, MOTOR_MIN_VAR_PER_W, PFC_MAX_HARMONIC_RATIO } from './stray-wire-classify.ts'
@@ -190,6 +192,53 @@ export function compressorWithLightsByWatts(
   }
   return undefined
 }
+
+/**
+ * Watts only: one of the circuit's regular compressors starting in the minutes its evening lights come on,
+ * lights it has not learned as a load (they come on bank by bank, or beside compressors, so
+ * compressorWithLightsByWatts has no signature to match). What tells them is the circuit's own floor
+ * (floorRiseAt): it rises at this hour every evening by about the lights' watts. What is left once the
+ * compressor, as learned, is taken out is within that rise, and the level now stands no higher than the
+ * usual evening floor with the compressor on top: the lights (or the first of their pieces), not a
+ * charger, which would stand above it. The compressor is followed as its run (one run at a time, as
+ * compressorWithLightsByWatts), so a charger of the sum is still raised once it outlasts it.
+ */
+export function compressorAtFloorRise(
+  n: CircuitNormal,
+  levelW: number,
+  backgroundW: number,
+  utcOffsetMin: number,
+  arrivedTs: number,
+  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+): LoadSignature | undefined {
+  const rise = floorRiseAt(n, arrivedTs, utcOffsetMin)
+  if (!rise) return undefined
+  const riseW = rise.afterW - rise.beforeW
+  // the floors are learned without the compressors followed in the background: so is the level now
+  const floorW = standingFloor(n, backgroundW, arrivedTs)
+  return n.signatures.find((a) => {
+    if (a.kind !== 'compressor' || a.source !== 'learned' || !knownRunAt(a, arrivedTs)) return false
+    if (a.harmonicRatio !== null || feedback?.forget.includes(a.id)) return false
+    if ((n.watches ?? []).some((w) => w.signatureId === a.id && w.onsetTs < arrivedTs)) return false
+    // the compressor's level creeps a few % run to run; the floors are smoothed means of minutes
+    const slack = FLOOR_SLACK_W + COMBO_SHARE * a.levelW
+    const restW = levelW - a.levelW
+    // the background stands no lower than the floor before the lights' hour on earlier days: where it
+    // does, what stood then (a charger left in the background) is gone, and the rise learned over it is
+    // no evening of this circuit's as it stands
+    return (
+      floorW >= rise.beforeW - slack &&
+      restW >= MIN_LAMP_W &&
+      restW <= riseW + slack &&
+      floorW + levelW <= rise.afterW + a.levelW + slack
+    )
+  })
+}
+
+/** A floor's day-to-day wander (a photocell's minutes inside a half-hour) and meter error, W. */
+const FLOOR_SLACK_W = 10
+/** The least a lamp draws (domain.md: 10 W): a smaller rest is the compressor's own creep. */
+const MIN_LAMP_W = 10
 
 /**
  * Motor `a` starting as motor `b` stops leaves a's reactive VA less b's over the background. Each motor's

@@ -1,8 +1,11 @@
 // One of the circuit's compressors and LED banks it has not learned yet, found together as a heater goes off
 // (alerts/stray-wire-known-loads.ts compressorWithLamps): the banks' harmonic current is a rectifier's share
 // of the two's watts, the fridge's lagging current shows over the dehumidifier's, and what is left beside the
-// fridge is smaller than any charger.
+// fridge is smaller than any charger. By watts alone (compressorAtFloorRise): a fridge starting as the
+// evening's lights come on, where the circuit's floor rises by about their watts at that hour every evening.
 import { describe, expect, it } from 'vitest'
+import { initialCircuitNormal } from '../../alerts/stray-wire-circuit-normal.ts'
+import { initialStrayWireState, type StrayWireState } from '../../alerts/stray-wire-types.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import {
   charger,
@@ -54,5 +57,75 @@ describe('a fridge starting under a heater at dusk, as two banks of LED lights c
     )
     expect(raised).toHaveLength(1)
     expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(30 * MIN)
+  })
+})
+
+describe('watts only: a fridge starting in the minute the dusk lights come on', () => {
+  // development scenario 147 of circuit-mixed-basic, 01-30: the fridge (88 W, runs of up to 73 min) starts
+  // at 17:57 as a 26 W dusk-to-dawn lamp comes on, a 17 W one follows at 18:03, two LED banks (28 W, 31 W)
+  // at 18:10 and 18:12; the fridge stops at 18:17. The lights came on in pieces beside the fridge, so the
+  // circuit never learned them as a load; its floor (every compressor off) stood at 0 W before 17:30 and
+  // at 102 W from 18:30 on the evening before.
+  const t0 = local('2026-01-30T17:00:00')
+  const today = Math.floor((t0 / MIN + 480) / 1440)
+  const loads = [
+    spans('lights-dusk-to-dawn', t0, 26, 0.95, 10, [[57, 240]]),
+    spans('lights-dusk-to-dawn', t0, 17, 0.95, 10, [[63, 240]]),
+    spans('led-bank', t0, 28, 0.55, 120, [[70, 240]]),
+    spans('led-bank', t0, 31, 0.55, 120, [[72, 240]]),
+    spans('fridge', t0, 88, 0.7, 15, [[57, 77]]),
+  ]
+  const fridge = learnedSignature({ id: 'fridge', levelW: 88, count: 27, longestMin: 73, timedRuns: 26 })
+  function known(eveningFloorW: number): StrayWireState {
+    const floor: (number | null)[] = Array(48).fill(null)
+    const day: number[] = Array(48).fill(-1)
+    for (let b = 30; b < 48; b++) {
+      floor[b] = b >= 36 ? eveningFloorW : 0
+      // the afternoon's written today, the evening's yesterday
+      day[b] = b < 34 ? today : today - 1
+    }
+    return {
+      ...initialStrayWireState(),
+      normal: {
+        ...initialCircuitNormal(),
+        signatures: [fridge],
+        profile: {
+          w: [...floor],
+          h: Array(48).fill(0),
+          day,
+          floor,
+          acc: { bin: 34, day: today, w: 0, h: 0, n: 1, min: 0 },
+        },
+      },
+    }
+  }
+  const series = (extra: typeof loads = []) =>
+    circuitSeries([...loads, ...extra], { fromMs: t0, minutes: 240, waveform: false })
+
+  it('raises nothing where the floor rises by the lights at that hour every evening', () => {
+    expect(raises(run(series(), undefined, false, known(102)))).toEqual([])
+  })
+
+  it('raises the same where the floor does not rise then: the lamp beside the fridge may be a charger', () => {
+    expect(raises(run(series(), undefined, false, known(0)))).toHaveLength(1)
+  })
+
+  it('still raises a charger of the lamp and fridge together once it outlasts the fridge', () => {
+    const plugged = local('2026-01-30T17:57:00')
+    const withCharger = [
+      ...loads.filter((l) => l.name !== 'fridge'),
+      spans('charger', t0, 114, 0.99, 5, [[57, 240]]),
+    ]
+    const raised = raises(
+      run(
+        circuitSeries(withCharger, { fromMs: t0, minutes: 240, waveform: false }),
+        undefined,
+        false,
+        known(102),
+      ),
+    )
+    expect(raised).toHaveLength(1)
+    // the fridge's longest run (73 min) and the outlasted rule's margin
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(120 * MIN)
   })
 })
