@@ -783,9 +783,9 @@ function trackCandidate(
   if (!known && hRatio === null && obs.source === 'circuit')
     known = compressorAlone(s, obs, cand, nowW, { ...params, feedback })
   // watts only, a plateau moved by a lamp's steps and back at the load's own step, risen by a lamp's
-  // watts in the minute after it and flat since, or held at its step for two minutes and then fallen
-  // by lamps' steps only: a lamp switched beside it in its first minutes (a rise in the minute after a
-  // step may be the rest of it, so it is not followed), or lamps of the background going off (at dawn).
+  // watts in the minute after it and flat since, or only fallen since its step, by lamps' steps, to a
+  // level that held: a lamp switched beside it in its first minutes (a rise in the minute after a step
+  // may be the rest of it, so it is not followed), or lamps of the background going off (at dawn).
   // Its own level is its step. (Matching the step wherever the level stayed away from it cost 8 sessions
   // for 27 false alerts on the development set: a fall in the minutes after the step may be the rest of
   // what came with it.)

@@ -24,10 +24,10 @@ export const LAMP_MOVE_MIN_W = 12
 export const LAMP_MOVE_MAX_W = 70
 
 /**
- * Watts only: readings a candidate must hold at its step before a fall by lamps' watts may be taken for
- * lamps switching beside it (stray-wire-plateau.ts lampsOffAfterStep, stray-wire-known-loads.ts
- * compressorAfterLampLeft). Two show the load's size (an averaging meter's partial first minute reads
- * under it, and is not taken); lamps switch when they will, not three minutes after a compressor started.
+ * Watts only: readings a candidate must hold at its step before a fall by one lamp's watts may be taken
+ * for a lamp that came on with it going off again (stray-wire-known-loads.ts compressorAfterLampLeft). Two
+ * show the load's size (an averaging meter's partial first minute reads under it, and is not taken); lamps
+ * switch when they will, not three minutes after a compressor started.
  */
 export const STEP_HELD_READINGS = 2
 

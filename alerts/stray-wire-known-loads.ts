@@ -465,7 +465,7 @@ export function compressorAfterLampLeft(
   let first = -1
   let last = -1
   let fell = 0
-  for (let i = 2; i < ws.length; i++) {
+  for (let i = STEP_HELD_READINGS; i < ws.length; i++) {
     const d = ws[i - 1]! - ws[i]!
     const noise = Math.max(6, 0.03 * ws[i]!)
     if ((d >= LAMP_MOVE_MIN_W || d > noise) && d <= LAMP_MOVE_MAX_W) {
@@ -474,8 +474,7 @@ export function compressorAfterLampLeft(
       fell += d
     } else if (Math.abs(d) > noise) return undefined
   }
-  if (first < STEP_HELD_READINGS || last - first > 1 || fell < LAMP_MOVE_MIN_W || fell > LAMP_MOVE_MAX_W)
-    return undefined
+  if (first < 0 || last - first > 1 || fell < LAMP_MOVE_MIN_W || fell > LAMP_MOVE_MAX_W) return undefined
   const levelW = median(ws.slice(last))
   const run = steadyRunAt(n, ts, levelW, cand, utcOffsetMin, feedback)
   if (run?.kind === 'compressor') return { run, levelW }

@@ -67,21 +67,22 @@ export function lampAfterStep(ws: readonly number[]): boolean {
 }
 
 /**
- * The step's first reading held it; after it the level only fell, by lamps' steps (with no more than meter
- * noise between them), in all by no more than the circuit drew before the step: the background's lights
- * going off beside the load, which a charger's constant-current plateau never does in its first minutes.
- * Not after a big load (no reading before the step to hold the lights). Lights go off at their hour
- * whatever else starts: LED banks switch off a bank a minute, as often from the minute after a compressor
- * started as from its fourth (development watts-only circuits: dehumidifiers starting one or two minutes
- * before LED banks went off, at dawn or at night, were raised at the level left while three readings were
- * asked). A partial first minute reads short and rises after it: no fall.
+ * Since its step (its first reading) the level only fell, by lamps' steps (with no more than meter noise
+ * between them), in all by no more than the circuit drew before the step, and held after the last: the
+ * background's lights going off beside the load, which a charger's constant-current plateau never does in
+ * its first minutes. Not after a big load (no reading before the step to hold the lights). Lights go off
+ * at their hour whatever else starts: LED banks switch off a bank a minute, as often from the minute after
+ * a compressor started as from its fourth (development watts-only circuits: dehumidifiers starting one or
+ * two minutes before LED banks went off, at dawn or at night, were raised at the level left while three
+ * readings were asked). A partial first minute reads short and rises after it: no fall. The cost: a
+ * charger of a learned compressor's size plugged in a minute or two before the background's lamps go off
+ * is followed as that compressor's run, raised only once it outlasts the compressor's runs.
  */
 export function lampsOffAfterStep(cand: Candidate): boolean {
   const { recentW: ws, stepW, beforeW } = cand
   // every reading since the step is still there to look at
   if (stepW === undefined || beforeW === undefined || cand.readings !== ws.length || ws.length < 4)
     return false
-  if (!near(ws[0]!, stepW)) return false
   let fell = 0
   for (let i = 1; i < ws.length; i++) {
     const d = ws[i - 1]! - ws[i]!
