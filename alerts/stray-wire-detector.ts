@@ -24,6 +24,7 @@ import {
   type LoadSignature,
   learnBackground,
   learnedCompressorsAccount,
+  levelMatches,
   matchesDayProfile,
   matchSignature,
   nearLevel,
@@ -84,6 +85,7 @@ import {
   ownVarPerW,
   shortOfMotor,
   showedNoMotor,
+  swappedOverPartialStop,
   swappedWithRun,
 } from './stray-wire-known-loads.ts'
 import { besideRunning, compressorStartedOver, ranBeforeIt } from './stray-wire-one-motor.ts'
@@ -978,6 +980,18 @@ function trackCandidate(
           params.feedback,
           cand.onsetTs !== cand.firstTs,
         )
+  // watts only, the reading before the step a partial minute of one of its compressors stopping
+  const partialSwap =
+    known ||
+    byStep ||
+    stepUnder ||
+    pair ||
+    swap ||
+    hRatio !== null ||
+    obs.source !== 'circuit' ||
+    swapW === undefined
+      ? undefined
+      : swappedOverPartialStop(s.normal!, cand, swapW, s.baselineW!, params.feedback)
   // the level moved since it arrived (a CC plateau does not): what arrived may be a compressor's run
   const moved = Math.abs(nowW - (cand.stepW ?? nowW)) > Math.max(15, 0.15 * nowW)
   // only where harmonic current vouches for it: by watts alone a charger's step may be a compressor's
@@ -987,7 +1001,19 @@ function trackCandidate(
   const scheduled = switchedOnAtLightsHour(params, cand.onsetTs, nowW)
   const ranBefore =
     known && hRatio === null && obs.source === 'circuit' ? ranBeforeIt(s, cand, known, plateauW) : undefined
-  if (known || byStep || lampLeft || overStanding || stepUnder || swap || usual || pair || scheduled || run) {
+  if (
+    known ||
+    byStep ||
+    lampLeft ||
+    overStanding ||
+    stepUnder ||
+    swap ||
+    partialSwap ||
+    usual ||
+    pair ||
+    scheduled ||
+    run
+  ) {
     if (known) {
       noteMatch(s.normal!, known, obs.ts, cand.onsetTs)
       watchRun(s, known, cand, nowW)
@@ -1024,6 +1050,17 @@ function trackCandidate(
       }
       noteMatch(s.normal!, swap.started, obs.ts, cand.onsetTs)
       watchRun(s, swap.started, cand, swap.started.levelW)
+    } else if (partialSwap) {
+      // the one that stopped left the background whole; its pending step and followed run ended there
+      s.baselineW = partialSwap.backgroundW
+      const { left } = partialSwap
+      s.normal!.pending = s.normal!.pending?.filter(
+        (p) => !(p.h === null && p.ts < cand.onsetTs && levelMatches(left, p.w, null)),
+      )
+      const stopped = s.normal!.watches?.find((w) => w.signatureId === left.id && w.onsetTs < cand.onsetTs)
+      if (stopped) endWatchedRun(s.normal!, stopped, cand.onsetTs)
+      noteMatch(s.normal!, partialSwap.started, obs.ts, cand.onsetTs)
+      watchRun(s, partialSwap.started, cand, partialSwap.started.levelW)
     } else if (withLights) {
       // the lights stand for one arrival a night, as when matched alone
       noteMatch(s.normal!, withLights, obs.ts, cand.onsetTs)

@@ -383,6 +383,9 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
     stepW: Math.round(c.excessW * 10) / 10,
     ...(c.pfc ? { pfc: true } : {}),
     ...(!afterBig && s.prevW !== null ? { beforeW: Math.round(s.prevW * 10) / 10 } : {}),
+    ...(!afterBig && s.prevW !== null && s.prev2W !== null && s.prev2W - s.prevW >= LAMP_MOVE_MIN_W
+      ? { fellFromW: Math.round(s.prev2W * 10) / 10 }
+      : {}),
     ...(stood || fellBefore ? { baseW: Math.round(s.baselineW! * 10) / 10 } : {}),
     ...(stood && s.lampRise && obs.ts - s.lampRise.ts <= LAMP_BURN_MS ? { lampBeforeW: s.lampRise.w } : {}),
     ...standingBeforeBig(s, obs, afterBig),

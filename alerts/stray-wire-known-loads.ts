@@ -356,6 +356,63 @@ export function swappedWithRun(
   return undefined
 }
 
+/**
+ * Watts only: one of the circuit's compressors stopped partway through the minute before the step, and
+ * another started (a fridge off a few seconds into a minute, a dehumidifier on in the next). An averaging
+ * meter shows that minute as part of the fridge's watts: the circuit fell from the level it stood at by
+ * less than the fridge draws, and the next reading rose instead of showing the rest of the fall, so no
+ * stage drops it as a partial minute and the step is measured over it, short of the one that started by
+ * what was left of the one that stopped (development circuit-mixed-basic 62@01-20: a 124 W fridge's
+ * 39 W fall, a 287 W dehumidifier's run read as a 195 W step). A compressor stops all at once: the level
+ * under the step is the one before the fall less the whole compressor, which the background held, and
+ * the load that started is matched over it as a steady plateau is (8 %). A charger plugged in then is
+ * measured there by its own watts: taken for that compressor's run only at its size, and raised should it
+ * outlast its runs, as any load of a compressor's size is. Returns the compressor that started and the
+ * background without the one that stopped.
+ */
+export function swappedOverPartialStop(
+  n: CircuitNormal,
+  cand: Candidate,
+  levelW: number,
+  standingW: number,
+  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+): { started: LoadSignature; left: LoadSignature; backgroundW: number } | undefined {
+  const { fellFromW, beforeW } = cand
+  if (fellFromW === undefined || beforeW === undefined) return undefined
+  const fall = fellFromW - beforeW
+  const runs = n.signatures.filter(
+    (s) =>
+      s.kind === 'compressor' &&
+      s.source === 'learned' &&
+      s.count >= RECURRING_RUNS &&
+      !motorUnproven(s) &&
+      !feedback?.forget.includes(s.id),
+  )
+  // the circuit as it drew with the load: what it stood at, less what stands under the step
+  const drawnW = standingW + levelW
+  for (const left of runs) {
+    const slack = Math.max(10, LEVEL_SHARE * left.levelW)
+    // part of its watts, not more (more is another load leaving too), from a level that held it; and more
+    // than its creep (a fall within PARTIAL_STOP_SHARE of a level is that level: meter noise, a lamp)
+    if (fall > left.levelW + slack || fall < PARTIAL_STOP_SHARE * left.levelW) continue
+    if (fellFromW < left.levelW - slack) continue
+    const backgroundW = Math.max(0, fellFromW - left.levelW)
+    const ownW = drawnW - backgroundW
+    const started = runs.find(
+      (a) =>
+        a.id !== left.id &&
+        knownRunAt(a, cand.onsetTs) &&
+        !(n.watches ?? []).some((w) => w.signatureId === a.id && w.onsetTs < cand.onsetTs) &&
+        Math.abs(ownW - a.levelW) <= Math.max(10, STEADY_LEVEL_SHARE * a.levelW),
+    )
+    if (started) return { started, left, backgroundW }
+  }
+  return undefined
+}
+
+/** A partial minute lies at least this share of a load's watts from either level (stray-wire-settle.ts). */
+const PARTIAL_STOP_SHARE = 0.12
+
 /** Runs seen this often make a compressor one of the circuit's regulars (a fridge cycles ~20 times a day). */
 const REGULAR_RUNS = 10
 

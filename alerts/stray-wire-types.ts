@@ -177,6 +177,11 @@ export interface Candidate {
   /** The circuit's reading before its step, W (not after a big load); optional so older states load. */
   beforeW?: number
   /**
+   * The reading before that one, W, where the reading before the step fell from it (not after a big load):
+   * the level a compressor may have stopped from partway through that minute; optional so older states load.
+   */
+  fellFromW?: number
+  /**
    * The background the step was measured over, W, where the reading before the step stood (held the one
    * before it) or fell below it: it follows a lamp switched in the minutes before a fraction a minute, so
    * the two may differ by the lamp. (A rise into that reading may be the step's own partial minute on an

@@ -1034,6 +1034,37 @@ describe('detectStrayWire on a watts-only circuit: its fridge, followed as its r
   })
 })
 
+describe('detectStrayWire on a watts-only circuit: its fridge stops partway through a minute, its dehumidifier starts in the next', () => {
+  // development scenario 62 of circuit-mixed-basic at 09:44: the fridge (124 W) stopped partway through a
+  // minute, which an averaging meter showed as a fall of part of its watts; the dehumidifier (287 W)
+  // started in the next. Measured over that partial minute its step was neither it nor its difference
+  // with the fridge: raised as a charger
+  const t0 = local('2026-01-20T09:00:00')
+  const from = (): StrayWireState =>
+    knowing(regular(t0, 'fridge', 124, 23, 78), regular(t0, 'dehumidifier', 287, 11, 170))
+  const lamp = scheduled('lights-always', t0, 53, [[0, 300]])
+  // a third of its last minute (the meter averages three instants a minute)
+  const fridge = scheduled('fridge', t0, 125, [[9.5, 43.5]])
+
+  it('raises nothing: the fridge left whole, the dehumidifier is what started', () => {
+    const dehumidifier = scheduled('dehumidifier', t0, 285, [[44.2, 200]])
+    const r = run(wattsOnly([lamp, fridge, dehumidifier], t0, 240, 3), undefined, false, from())
+    expect(raises(r)).toEqual([])
+  })
+
+  it('still raises a charger of another size plugged in the minute after the fridge stopped', () => {
+    const plugged = t0 + 44.2 * MIN
+    for (const ccPowerW of [180, 400]) {
+      const bike = chargerSession(charger(plugged, { chemistry: 'lithium', ccPowerW, ccRise: 0.02 }))
+      raisedOnceWithin(
+        run(wattsOnly([lamp, fridge, bike], t0, 240, 3), undefined, false, from()),
+        plugged,
+        30,
+      )
+    }
+  })
+})
+
 describe('detectStrayWire on a watts-only circuit: LED banks lit at dusk, then a heater under which its dehumidifier starts', () => {
   // development scenario 142 of circuit-unplugged-early-basic: LED banks (85 W) switch on at 18:05 beside
   // 43 W of lights, below any charger's step, and the background has not taken them in when a heater
