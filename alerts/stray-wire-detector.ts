@@ -73,6 +73,7 @@ import { explainRaise, type LikeCompressor, likeCompressorWhy } from './stray-wi
 import {
   arrivedAsKnownRun,
   chargerBesideRun,
+  chargerBesideStartInView,
   compressorAfterLampLeft,
   compressorAtFloorRise,
   compressorByWatts,
@@ -538,6 +539,13 @@ function trackCandidate(
   if (!cand) {
     // judged before the background takes this reading in: the level the step stood on may be taken with it
     const overUntaken = pfcStepOverUntaken(s, obs, c, params)
+    // one of the circuit's compressors started and an active-PFC charger arrived with it, in plain view (no
+    // charger's step as a whole: a motor's reactive current in it, or the two past a charger's largest,
+    // short of any heater's or cleaner's)
+    const inView =
+      c.cls === 'other' || (c.cls === 'big' && c.excessW < MIN_MASKING_LOAD_W)
+        ? startBesideChargerInView(s, obs, params)
+        : undefined
     updateBaseline(s, obs, c, params)
     // the day profile's reactive VA must be the background's, as its watts are. A reading that is the
     // background as it now stands (within the quiet margin of its watts: quiet, or a level just taken
@@ -590,6 +598,13 @@ function trackCandidate(
       rebase(s, s.preBigW! + beside.w, s.preBigH! + beside.h, s.preBigQ! + beside.q)
       begin(s, obs, classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0))
       if (beside.pfc) s.candidate!.besideRun = true
+      return undefined
+    }
+    if (inView) {
+      // the compressor is background (its run followed as any), the charger the step over it
+      rebase(s, inView.w, inView.h, inView.q)
+      begin(s, obs, classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0))
+      s.candidate!.besideRun = true
       return undefined
     }
     const onHeater = chargerStepOnHeater(s, obs, c, params)
@@ -1465,6 +1480,40 @@ function rebase(s: StrayWireState, w: number, h: number, q: number | null | unde
 
 const ratioOf = (c: Classified): number | null =>
   c.excessVA === null || c.excessW <= 0 ? null : c.excessVA / c.excessW
+
+/**
+ * A step in plain view that held from the reading before (the partial minute an averaging meter shows of
+ * its edge is past; a charger's plateau and a compressor's run hold their watts, a cleaner's first
+ * minute goes on to its whole), judged before the background takes it in: one of the circuit's
+ * compressors that started beside an active-PFC charger (chargerBesideStartInView). Returns the
+ * background with that compressor in it.
+ */
+function startBesideChargerInView(
+  s: StrayWireState,
+  obs: Observation,
+  params: StrayWireParams,
+): { w: number; h: number; q: number } | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || obs.reactiveVA === null || s.prevW === null)
+    return
+  if (s.baselineQ === null || s.baselineQ === undefined) return
+  if (Math.abs(obs.unexplainedW - s.prevW) > Math.max(HELD_W, HELD_SHARE * obs.unexplainedW)) return
+  const before = { w: s.baselineW!, h: s.baselineH, q: s.baselineQ }
+  // right after a run that reached a heater's or cleaner's watts, only where that load went off whole (the
+  // circuit fell from the run's largest by at least the least of them): a cleaner's motor swinging over a
+  // background that took in part of it holds a level for two readings as well
+  const runMaxW = s.prevBig ? (s.bigMaxW ?? 0) : 0
+  if (runMaxW >= MIN_MASKING_LOAD_W && runMaxW - (obs.unexplainedW - before.w) < MIN_MASKING_LOAD_W) return
+  const arrived = {
+    w: obs.unexplainedW - before.w,
+    h: obs.harmonicVA - before.h,
+    q: obs.reactiveVA - before.q,
+  }
+  const run = chargerBesideStartInView(s.normal!, { ...arrived, before }, params, obs.ts)
+  return run && { w: before.w + run.w, h: before.h + run.h, q: before.q + run.q }
+}
+/** A level held from one reading to the next: a motor's and a charger's watts, give or take the meter's. */
+const HELD_W = 10
+const HELD_SHARE = 0.04
 
 /** What the circuit draws now over the reading before a big load came on: what arrived under it. */
 function arrivedUnderBigLoad(

@@ -660,6 +660,53 @@ export function chargerBesideRun(
 }
 
 /**
+ * Where the meter reports PF and THD, a step in plain view (no heater or cleaner over it) that is no
+ * charger's as a whole (a motor's reactive current in it, or past a charger's largest) may be one of the
+ * circuit's compressors starting and an active-PFC charger plugged in with it, in the same minute or as a
+ * heater went off: less the compressor's learned watts, harmonic and reactive current, what is left is a
+ * charger's size, undistorted, and draws no motor's reactive current (pfcBesideRun). Reactive current
+ * adds across loads, so one or two of the compressors alone would have brought theirs: where less
+ * arrived, they did not come alone. The meter's |Q| has no sign: over a level that may lead (LED
+ * drivers), a motor's lag may read short by twice that level's |Q|, and each test allows it. Where
+ * several compressors leave such a rest, the largest is taken (as under a heater): the candidate over it
+ * outlives the other's run ending (leftUnderCharger). Returns what the compressor adds to the background.
+ */
+export function chargerBesideStartInView(
+  n: CircuitNormal,
+  arrived: { w: number; h: number; q: number; before: { w: number; h: number; q: number } },
+  params: StrayWireParams,
+  ts: number,
+): { w: number; h: number; q: number } | undefined {
+  const { before } = arrived
+  // motors alone, learned or not, draw a motor's reactive share of the whole step's watts: less (had the
+  // level before led, by as much as its |Q| could hide) says a load with little reactive current is in it
+  // (a compressor not yet learned read as a learned smaller one and a rest of a charger's size:
+  // development circuit-mixed-stray 51@01-16, a 274 W dehumidifier at 0.7 var per W, read as a 101 W
+  // fridge and 173 W)
+  if (arrived.q + leadHidden(before) >= MOTOR_MIN_VAR_PER_W * arrived.w) return undefined
+  const minW = params.minPfcStepW ?? params.minStepW
+  // one compressor the circuit has run, however seldom yet, is what arrived by its watts alone: it started
+  if (n.signatures.some((x) => x.kind === 'compressor' && fitsAlone(arrived.w, x.levelW, minW)))
+    return undefined
+  // one whose step the background still stands on is running: it cannot start again
+  const runs = n.signatures
+    .filter((a) => motorWithHarmonics(a, params.feedback?.forget))
+    .filter((a) => !runningBefore(n, a, ts, before))
+  return pfcBesideRun(runs, arrived, minW, params, true)
+}
+
+/**
+ * Reactive VA a level's LED drivers may hide of a lagging load that arrives over it: none where the level
+ * lags for certain (reactiveAdds), else twice the |Q| read (a lead that large, netted to a lag).
+ */
+const leadHidden = (before: { w: number; h: number; q: number }): number =>
+  reactiveAdds(before.w, before.h, before.q) ? 0 : 2 * before.q
+
+/** A step of `w` is a load of `levelW` with less than a charger's least beside it. */
+const fitsAlone = (w: number, levelW: number, minW: number): boolean =>
+  w - levelW > -Math.max(10, 0.06 * levelW) && w - levelW < minW
+
+/**
  * One or two of these runs that started, or one that started as another stopped, and less than a
  * charger's watts beside them (a compressor's creep, a lamp) are what arrived: no charger need be there.
  * A motor's harmonic current comes with its watts and adds across loads: runs that started carry their
@@ -668,24 +715,51 @@ export function chargerBesideRun(
  * circuit-mixed-stray 48@01-09, a 104 W fridge and a 167 W charger read as the 265 W dehumidifier,
  * which ran before the heater and carries 66 harmonic VA to their 25).
  */
-function runsExplain(runs: readonly MotorRun[], arrived: { w: number; h: number }, minW: number): boolean {
-  const levels = [
-    ...runs.map(runLevel),
+function runsExplain(
+  runs: readonly MotorRun[],
+  arrived: { w: number; h: number; q?: number | null },
+  minW: number,
+  /** Where given, runs must show their learned reactive current, less what a lead before could hide. */
+  leadVar?: number,
+): boolean {
+  const levels: { w: number; h: number; q?: number }[] = [
+    ...runs.map((a) => ({ ...runLevel(a), q: runQ(a) })),
     ...runs.flatMap((a, i) =>
-      runs.slice(i + 1).map((b) => ({ w: a.levelW + b.levelW, h: runLevel(a).h + runLevel(b).h })),
+      runs.slice(i + 1).map((b) => ({
+        w: a.levelW + b.levelW,
+        h: runLevel(a).h + runLevel(b).h,
+        q: runQ(a) === undefined || runQ(b) === undefined ? undefined : runQ(a)! + runQ(b)!,
+      })),
     ),
     // one stopping as the other started: their harmonic current's difference says nothing sure
     ...runs.flatMap((a) =>
       runs.filter((b) => b.levelW < a.levelW).map((b) => ({ w: a.levelW - b.levelW, h: 0 })),
     ),
   ]
+  // runs that started add their learned reactive current (in full over a level that lagged; less at most
+  // what a lead before could hide): where far less arrived, they did not start (a fridge and an
+  // active-PFC charger read as a fridge and a dehumidifier by watts and harmonic share; development
+  // circuit-mixed-stray 34@01-07)
+  const qShort = (x: { q?: number }): boolean =>
+    leadVar !== undefined &&
+    x.q !== undefined &&
+    arrived.q !== null &&
+    arrived.q !== undefined &&
+    arrived.q + leadVar < x.q - Math.max(REACTIVE_SLACK_VAR, REACTIVE_SLACK_SHARE * x.q)
   return levels.some(
     (x) =>
       arrived.w - x.w > -Math.max(10, 0.06 * x.w) &&
       arrived.w - x.w < minW &&
-      arrived.h >= x.h - Math.max(RUN_H_SLACK_VA, RUN_H_SLACK_SHARE * x.h),
+      arrived.h >= x.h - Math.max(RUN_H_SLACK_VA, RUN_H_SLACK_SHARE * x.h) &&
+      !qShort(x),
   )
 }
+
+/** A run's learned reactive VA, where learned from a few runs. */
+const runQ = (a: MotorRun): number | undefined =>
+  a.reactiveRatio === undefined || (a.reactiveRuns ?? 0) < REACTIVE_RUNS_MIN
+    ? undefined
+    : a.reactiveRatio * a.levelW
 
 type MotorRun = LoadSignature & { harmonicRatio: number }
 /** A run's watts and the harmonic VA that comes with them. */
@@ -749,12 +823,14 @@ function pfcBesideRun(
   arrived: { w: number; h: number; q: number | null; before?: { w: number; h: number; q: number } },
   minW: number,
   params: StrayWireParams,
+  /** Runs are told by their reactive current too (runsExplain) */
+  byReactive = false,
 ): { w: number; h: number; q: number; pfc: true } | undefined {
   const before = arrived.before
   if (arrived.q === null || !before) return undefined
-  if (runsExplain(runs, arrived, minW)) return undefined
   // where the circuit before may have led, the meter's |Q| for it may hide twice its own of what arrived
-  const leadVar = reactiveAdds(before.w, before.h, before.q) ? 0 : 2 * before.q
+  const leadVar = leadHidden(before)
+  if (runsExplain(runs, arrived, minW, byReactive ? leadVar : undefined)) return undefined
   const arrivedQ = arrived.q
   if (runs.some((b) => runAlone(b, arrived.w, arrived.h, arrivedQ, leadVar))) return undefined
   let found: { w: number; h: number; q: number; pfc: true } | undefined

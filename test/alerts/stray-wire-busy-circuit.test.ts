@@ -1640,3 +1640,34 @@ describe('an active-PFC charger plugged in on top of a dehumidifier’s first mi
     expect(raisedAt(series(150, 20, 120), state())).toEqual([])
   })
 })
+
+describe('an active-PFC charger plugged in as the fridge starts, in plain view, the dehumidifier on before', () => {
+  // LED banks (94 W), then the dehumidifier (272 W, reactive VA 188: the circuit lags for certain); in one
+  // minute the fridge (118 W, harmonic VA 26, reactive 118) starts and a charger of `w` W plugs in beside
+  // it. 408 W arrive: the dehumidifier and the fridge together by watts and harmonic current, past a
+  // charger's largest as one load, but less reactive current than two motors' (or any motor's share).
+  const from = local('2026-01-08T19:00:00')
+  const { fridge, dehumidifier } = motorsWithReactive()
+  /** The evening with what arrived beside the fridge: [W, harmonic VA, reactive VA]. */
+  function evening(beside: [number, number, number]): CircuitInput[] {
+    const [w, h, q] = beside
+    const inputs: CircuitInput[] = []
+    for (let k = -90; k < 60; k++) {
+      const ts = from + k * MIN
+      if (k < -60) inputs.push(reading(ts, 94, 110, 0))
+      else if (k < 0) inputs.push(reading(ts, 366, 145, 188))
+      else inputs.push(reading(ts, 484 + w, 171 + h, 306 + q))
+    }
+    return inputs
+  }
+
+  it('is raised: less the fridge’s own, what arrived is an active-PFC charger’s', () => {
+    const raised = raisedAt(evening([290, 22, 73]), knowing(fridge, dehumidifier))
+    expect(raised).toHaveLength(1)
+    expect(raised[0]! - from).toBeLessThanOrEqual(15 * MIN)
+  })
+
+  it('stays quiet when what came beside the fridge draws a motor’s reactive current', () => {
+    expect(raisedAt(evening([290, 22, 200]), knowing(fridge, dehumidifier))).toEqual([])
+  })
+})
