@@ -925,6 +925,8 @@ function trackCandidate(
           s.baselineW!,
           params.utcOffsetMin,
           cand.onsetTs,
+          params.minStepW,
+          cand.onsetTs === cand.firstTs,
           params.feedback,
         )
   // an active-PFC charger told from the compressor beside it by that one's reactive current: what is left

@@ -209,6 +209,10 @@ export function compressorAtFloorRise(
   backgroundW: number,
   utcOffsetMin: number,
   arrivedTs: number,
+  /** The least step a charger draws (params.minStepW) */
+  minChargerW: number,
+  /** The step was seen as it came, not under a heater or cleaner */
+  inView: boolean,
   feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
 ): LoadSignature | undefined {
   const rise = floorRiseAt(n, arrivedTs, utcOffsetMin)
@@ -225,10 +229,17 @@ export function compressorAtFloorRise(
     const restW = levelW - a.levelW
     // the background stands no lower than the floor before the lights' hour on earlier days: where it
     // does, what stood then (a charger left in the background) is gone, and the rise learned over it is
-    // no evening of this circuit's as it stands
+    // no evening of this circuit's as it stands. Seen as it came, what is left is smaller than any charger's step: the lights come on in pieces (a
+    // lamp, a bank: 10-60 W), none of which alone would be a candidate. A rest of a charger's size there
+    // may be a charger plugged in beside the compressor's start: taken for the lights, it would stand in
+    // the background once the compressor stopped, never raised (the evening's rise is all the lights
+    // together, a charger's watts where they are many). Under a heater or cleaner the pieces that came on
+    // meanwhile show at once, and a rest up to the whole rise is theirs (a charger there is not told by
+    // watts)
     return (
       floorW >= rise.beforeW - slack &&
       restW >= MIN_LAMP_W &&
+      (!inView || restW < minChargerW) &&
       restW <= riseW + slack &&
       floorW + levelW <= rise.afterW + a.levelW + slack
     )

@@ -14,6 +14,7 @@ import {
   learnedSignature,
   local,
   MIN,
+  raisedOnceWithin,
   raises,
   run,
   spans,
@@ -108,6 +109,15 @@ describe('watts only: a fridge starting in the minute the dusk lights come on', 
 
   it('raises the same where the floor does not rise then: the lamp beside the fridge may be a charger', () => {
     expect(raises(run(series(), undefined, false, known(0)))).toHaveLength(1)
+  })
+
+  it('raises a charger plugged in beside the fridge as it starts, where the evening rise holds its watts', () => {
+    // the evening's lights together (150 W here) hold a 130 W charger's step: in plain view no piece of
+    // them comes on at a charger's size, so the rest beside the fridge is no lamp (taken for the lights it
+    // stood in the background after the fridge stopped, never raised)
+    const plugged = local('2026-01-30T17:57:00')
+    const bike = chargerSession(charger(plugged, { ccPowerW: 130 }))
+    raisedOnceWithin(run(series([bike]), undefined, false, known(150)), plugged, 30)
   })
 
   it('still raises a charger of the lamp and fridge together once it outlasts the fridge', () => {
