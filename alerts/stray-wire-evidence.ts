@@ -470,8 +470,10 @@ export function followLagging(s: StrayWireState, cand: Candidate, obs: Observati
 function followOverLeading(s: StrayWireState, cand: Candidate, reactiveVA: number, excessW: number): void {
   const q = s.baselineQ!
   // a background that holds no more than lamps besides its rectifiers leads however lamps moved in it
-  if (reactiveVA > q + Q_ROUNDING_VA && backgroundLeads(s.baselineW!, s.baselineH, q))
+  if (reactiveVA > q + Q_ROUNDING_VA && backgroundLeads(s.baselineW!, s.baselineH, q)) {
     cand.pastLead = addTo(cand.pastLead, excessW, reactiveVA + q)
+    cand.pastLeadBackgroundQ = Math.round(((cand.pastLeadBackgroundQ ?? 0) + q) * 10) / 10
+  }
   cand.overLeadingOnW ??= s.baselineW!
   if (Math.abs(s.baselineW! - cand.overLeadingOnW) > BACKGROUND_STILL_W) return
   if (reactiveAdds(s.baselineW!, s.baselineH, q)) cand.lagging = addTo(cand.lagging, excessW, reactiveVA - q)
@@ -501,15 +503,23 @@ const Q_ROUNDING_VA = 10
  * at most 0.4 var per W, PFC_MAX_REACTIVE_RATIO with the meter's margin), which reads so exactly too: a
  * compressor starting (0.6-0.9 var per W, less a lamp switched with it), its lag read short by twice the
  * banks' lead in the meter's unsigned |Q|, so that the step passed for an active-PFC charger's.
+ * An active-PFC input may itself lead a little (its EMI filter's capacitors, at light load), and then
+ * |Q| rises by its own over the banks' and reads as the banks' lead twice more: so the step is held back
+ * only where, read as a leading load (|Q| now less the background's), it also leads by more than any
+ * active-PFC input does (PF >= 0.95 at THD <= 15 %, domain.md: a displacement factor of 0.96 and more,
+ * 0.29 var per W at most).
  */
 export function motorPastLead(cand: Candidate): boolean {
   const sum = cand.pastLead
   if (!cand.pfc || cand.onsetTs !== cand.firstTs || cand.bigReadings > 0) return false
   if (!sum || sum.n < PAST_LEAD_READINGS_MIN || !(sum.w > 0)) return false
-  return sum.q / sum.w > PFC_MAX_REACTIVE_RATIO
+  const asLeading = sum.q - 2 * (cand.pastLeadBackgroundQ ?? 0)
+  return sum.q / sum.w > PFC_MAX_REACTIVE_RATIO && asLeading / sum.w > PFC_MAX_LEAD_VAR_PER_W
 }
 /** Readings of its own reactive current a candidate needs: the meter's PF in two decimals is noisy. */
 const PAST_LEAD_READINGS_MIN = 3
+/** The most reactive VA per W an active-PFC input leads by (PF 0.95 at 15 % THD), with the meter's PF rounding. */
+const PFC_MAX_LEAD_VAR_PER_W = 0.3
 
 function addTo(sum: Candidate['lagging'], w: number, q: number): { w: number; q: number; n: number } {
   const from = sum ?? { w: 0, q: 0, n: 0 }

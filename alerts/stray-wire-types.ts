@@ -130,6 +130,8 @@ export interface Candidate {
    * background's (followOverLeading). Optional so older states load.
    */
   pastLead?: { w: number; q: number; n: number }
+  /** The background's |Q| summed over the same readings (a leading load's own is |Q| now less it). */
+  pastLeadBackgroundQ?: number
   /** The background's watts when the first of those readings was taken: they join only while it stands. */
   overLeadingOnW?: number
   /** Masked readings that look like a cleaner's motor rather than a heater over the charger. */

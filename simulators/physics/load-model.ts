@@ -6,6 +6,11 @@ export interface LoadSample {
   powerFactor: number
   /** Current total harmonic distortion, % of the fundamental. */
   thdPct: number
+  /**
+   * The fundamental leads (capacitive). Unset: a capacitor-input rectifier (THD over 40 %) leads, all else
+   * lags. An active-PFC input may lead through its EMI filter's capacitors at light load.
+   */
+  leading?: boolean
 }
 
 /** A load whose draw is a pure function of time: evaluating the same tMs twice gives the same sample. */

@@ -31,7 +31,7 @@ export function combineLoads(samples: readonly LoadSample[], voltageV: number): 
     const s1 = s.powerW / dpf
     const reactive = s1 * Math.sqrt(Math.max(0, 1 - dpf * dpf))
     // a capacitor-input rectifier (high THD) draws a slightly leading fundamental; motors lag
-    q += thd > 0.4 ? -reactive : reactive
+    q += (s.leading ?? thd > 0.4) ? -reactive : reactive
     const h = thd * s1
     hSum += h
     hSq += h * h
