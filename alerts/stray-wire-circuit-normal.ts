@@ -12,6 +12,12 @@ const DAY = 1440 * MIN
 export type SignatureKind = 'lights' | 'compressor' | 'equipment' | 'other'
 export const SIGNATURE_KINDS: readonly SignatureKind[] = ['lights', 'compressor', 'equipment', 'other']
 
+/** What crews taught on this circuit: loads to take for normal, and learned ones to forget. */
+export interface TaughtLoads {
+  taught: readonly LoadSignature[]
+  forget: readonly string[]
+}
+
 export interface LoadSignature {
   id: string
   kind: SignatureKind
@@ -1421,7 +1427,7 @@ export function matchSignature(
   levelW: number,
   hRatio: number | null,
   utcOffsetMin: number,
-  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+  feedback?: TaughtLoads,
   backgroundH?: number,
   /** When the load arrived, if not at `ts` (a candidate confirmed minutes later, or after a heater) */
   arrivedTs: number = ts,
@@ -1529,7 +1535,7 @@ function lightsTogether(
   levelW: number,
   hRatio: number,
   utcOffsetMin: number,
-  feedback: { taught: readonly LoadSignature[]; forget: readonly string[] } | undefined,
+  feedback: TaughtLoads | undefined,
   backgroundH: number | undefined,
   arrivedTs: number,
 ): LoadSignature | undefined {

@@ -20,6 +20,7 @@ import {
   reactiveAdds,
   standingFloor,
   startedAtLevel,
+  type TaughtLoads,
 } from './stray-wire-circuit-normal.ts'
 import { MAX_HARMONIC_RATIO, MOTOR_MIN_VAR_PER_W, PFC_MAX_HARMONIC_RATIO } from './stray-wire-classify.ts'
 import {
@@ -46,7 +47,7 @@ export function explainedByKnownLoads(
   levelW: number,
   levelH: number | null,
   standingW: number,
-  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+  feedback?: TaughtLoads,
   followed?: readonly RunWatch[],
   /** When the load arrived: a compressor seen run once counts if it came back within its off time. */
   arrivedTs?: number,
@@ -110,7 +111,7 @@ export function compressorWithLights(
   backgroundH: number,
   utcOffsetMin: number,
   arrivedTs: number,
-  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+  feedback?: TaughtLoads,
 ): LoadSignature | undefined {
   if (levelH === null) return undefined
   for (const a of n.signatures) {
@@ -178,7 +179,7 @@ export function compressorWithLightsByWatts(
   levelW: number,
   utcOffsetMin: number,
   arrivedTs: number,
-  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+  feedback?: TaughtLoads,
 ): { compressor: LoadSignature; lights: LoadSignature } | undefined {
   for (const a of n.signatures) {
     if (a.kind !== 'compressor' || a.source !== 'learned' || !knownRunAt(a, arrivedTs)) continue
@@ -213,7 +214,7 @@ export function compressorAtFloorRise(
   minChargerW: number,
   /** The step was seen as it came, not under a heater or cleaner */
   inView: boolean,
-  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+  feedback?: TaughtLoads,
 ): LoadSignature | undefined {
   const rise = floorRiseAt(n, arrivedTs, utcOffsetMin)
   if (!rise) return undefined
@@ -284,7 +285,7 @@ export function arrivedAsKnownRun(
   n: CircuitNormal,
   stepW: number,
   hRatio: number | null,
-  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+  feedback?: TaughtLoads,
 ): boolean {
   const all = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
   for (const s of all) {
@@ -315,7 +316,7 @@ export function swappedWithRun(
   stepW: number,
   onsetTs: number,
   standingW: number,
-  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+  feedback?: TaughtLoads,
   stopHidden = false,
 ): { started: LoadSignature; leftW: number; pending?: PendingStep; watch?: RunWatch } | undefined {
   const runs = (feedback ? [...feedback.taught, ...n.signatures] : n.signatures).filter(
@@ -386,7 +387,7 @@ export function swappedOverPartialStop(
   cand: Candidate,
   levelW: number,
   standingW: number,
-  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+  feedback?: TaughtLoads,
 ): { started: LoadSignature; left: LoadSignature; backgroundW: number } | undefined {
   const { fellFromW, beforeW } = cand
   if (fellFromW === undefined || beforeW === undefined) return undefined
@@ -460,7 +461,7 @@ export function compressorByWatts(
   cand: Candidate,
   plateauW: number,
   utcOffsetMin: number,
-  feedback: { taught: readonly LoadSignature[]; forget: readonly string[] } | undefined,
+  feedback: TaughtLoads | undefined,
   backgroundH: number | undefined,
 ): LoadSignature | undefined {
   const ws = afterStep(cand)
@@ -520,7 +521,7 @@ export function compressorAfterLampLeft(
   ts: number,
   cand: Candidate,
   utcOffsetMin: number,
-  feedback: { taught: readonly LoadSignature[]; forget: readonly string[] } | undefined,
+  feedback: TaughtLoads | undefined,
 ): { run: LoadSignature; levelW: number } | undefined {
   const { recentW: ws, stepW } = cand
   // every reading since the step is still there to look at
@@ -569,7 +570,7 @@ export function compressorOverStandingBeforeBig(
   cand: Candidate,
   plateauW: number,
   utcOffsetMin: number,
-  feedback: { taught: readonly LoadSignature[]; forget: readonly string[] } | undefined,
+  feedback: TaughtLoads | undefined,
 ): { run: LoadSignature; levelW: number; standingW: number } | undefined {
   const standingW = cand.standingBeforeBigW
   if (standingW === undefined || cand.onsetTs === cand.firstTs) return undefined
@@ -588,7 +589,7 @@ function steadyRunAt(
   w: number,
   cand: Candidate,
   utcOffsetMin: number,
-  feedback: { taught: readonly LoadSignature[]; forget: readonly string[] } | undefined,
+  feedback: TaughtLoads | undefined,
 ): LoadSignature | undefined {
   return matchSignature(n, ts, w, null, utcOffsetMin, feedback, undefined, cand.onsetTs, STEADY_LEVEL_SHARE)
 }
@@ -982,7 +983,7 @@ export function compressorWithLampOverLeading(
   levelH: number | null,
   q: number | null,
   background: { w: number; h: number; q: number | undefined },
-  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] },
+  feedback?: TaughtLoads,
 ): LoadSignature | undefined {
   if (levelH === null || q === null || background.q === undefined) return undefined
   if (reactiveAdds(background.w, background.h, background.q)) return undefined

@@ -1,5 +1,5 @@
 // Inputs, state and output of the stray-wire charging detector (domain.md alert `stray_wire_charging`).
-import type { CircuitNormal, LoadSignature } from './stray-wire-circuit-normal.ts'
+import type { CircuitNormal, LoadSignature, TaughtLoads } from './stray-wire-circuit-normal.ts'
 import type { StrayWireEvidence } from './stray-wire-explain.ts'
 import type { DuskLights, LightingWindow } from './stray-wire-schedule.ts'
 import type { SecondStep } from './stray-wire-second-step.ts'
@@ -78,7 +78,7 @@ export interface StrayWireParams {
    */
   duskLights?: DuskLights
   /** What crews said (alerts/stray-wire-feedback.ts): loads that are not charging, learned ones undone. */
-  feedback?: { taught: readonly LoadSignature[]; forget: readonly string[] }
+  feedback?: TaughtLoads
 }
 
 export const DEFAULT_STRAY_WIRE_PARAMS: StrayWireParams = Object.freeze({

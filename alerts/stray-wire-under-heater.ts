@@ -5,7 +5,12 @@
 // outside the heater's noise, and where it is an active-PFC charger's, it is a candidate from then on.
 // Watts only, the heater's level is followed by its watts alone: a step on it tells one of the circuit's
 // compressors starting under it from a charger (compressorStepUnderHeater).
-import { type CircuitNormal, type LoadSignature, matchSignature } from './stray-wire-circuit-normal.ts'
+import {
+  type CircuitNormal,
+  type LoadSignature,
+  matchSignature,
+  type TaughtLoads,
+} from './stray-wire-circuit-normal.ts'
 import { type Classified, classify, MAX_HARMONIC_RATIO, type Observation } from './stray-wire-classify.ts'
 import {
   bigWaveformAt,
@@ -247,7 +252,7 @@ export function compressorStepUnderHeater(
   cand: Candidate,
   plateauW: number,
   utcOffsetMin: number,
-  feedback: { taught: readonly LoadSignature[]; forget: readonly string[] } | undefined,
+  feedback: TaughtLoads | undefined,
 ): { run: LoadSignature; levelW: number; besideW: number; onsetTs: number } | undefined {
   const levelW = cand.stepUnderHeaterW
   const onsetTs = cand.stepUnderHeaterTs
