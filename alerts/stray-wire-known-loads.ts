@@ -185,7 +185,7 @@ export function compressorWithLightsByWatts(
     if (a.kind !== 'compressor' || a.source !== 'learned' || !knownRunAt(a, arrivedTs)) continue
     if (a.harmonicRatio !== null || feedback?.forget.includes(a.id)) continue
     // one run at a time: a compressor followed as its run since before the arrival runs already
-    if ((n.watches ?? []).some((w) => w.signatureId === a.id && w.onsetTs < arrivedTs)) continue
+    if (followedSince(n, a.id, arrivedTs)) continue
     const restW = levelW - a.levelW
     if (restW <= 0) continue
     const lights = matchSignature(n, ts, restW, null, utcOffsetMin, feedback, undefined, arrivedTs)
@@ -224,19 +224,19 @@ export function compressorAtFloorRise(
   return n.signatures.find((a) => {
     if (a.kind !== 'compressor' || a.source !== 'learned' || !knownRunAt(a, arrivedTs)) return false
     if (a.harmonicRatio !== null || feedback?.forget.includes(a.id)) return false
-    if ((n.watches ?? []).some((w) => w.signatureId === a.id && w.onsetTs < arrivedTs)) return false
+    if (followedSince(n, a.id, arrivedTs)) return false
     // the compressor's level creeps a few % run to run; the floors are smoothed means of minutes
     const slack = FLOOR_SLACK_W + COMBO_SHARE * a.levelW
     const restW = levelW - a.levelW
     // the background stands no lower than the floor before the lights' hour on earlier days: where it
     // does, what stood then (a charger left in the background) is gone, and the rise learned over it is
-    // no evening of this circuit's as it stands. Seen as it came, what is left is smaller than any charger's step: the lights come on in pieces (a
-    // lamp, a bank: 10-60 W), none of which alone would be a candidate. A rest of a charger's size there
-    // may be a charger plugged in beside the compressor's start: taken for the lights, it would stand in
-    // the background once the compressor stopped, never raised (the evening's rise is all the lights
-    // together, a charger's watts where they are many). Under a heater or cleaner the pieces that came on
-    // meanwhile show at once, and a rest up to the whole rise is theirs (a charger there is not told by
-    // watts)
+    // no evening of this circuit's as it stands. Seen as it came, what is left is smaller than any
+    // charger's step: the lights come on in pieces (a lamp, a bank: 10-60 W), none of which alone would be
+    // a candidate. A rest of a charger's size there may be a charger plugged in beside the compressor's
+    // start: taken for the lights, it would stand in the background once the compressor stopped, never
+    // raised (the evening's rise is all the lights together, a charger's watts where they are many).
+    // Under a heater or cleaner the pieces that came on meanwhile show at once, and a rest up to the
+    // whole rise is theirs (a charger there is not told by watts)
     return (
       floorW >= rise.beforeW - slack &&
       restW >= MIN_LAMP_W &&
@@ -334,7 +334,7 @@ export function swappedWithRun(
   // a compressor followed as its run since before the step runs already, if the background holds it
   // beside the one that stopped (else its watch outlived it: its stop went unseen under a heater)
   const running = (a: LoadSignature, leftW: number): boolean =>
-    standing(a.levelW + leftW) && (n.watches ?? []).some((w) => w.signatureId === a.id && w.onsetTs < onsetTs)
+    standing(a.levelW + leftW) && followedSince(n, a.id, onsetTs)
   const startedBeside = (left: LoadSignature, leftW: number): LoadSignature | undefined =>
     runs.find(
       (a) =>
@@ -414,7 +414,7 @@ export function swappedOverPartialStop(
       (a) =>
         a.id !== left.id &&
         knownRunAt(a, cand.onsetTs) &&
-        !(n.watches ?? []).some((w) => w.signatureId === a.id && w.onsetTs < cand.onsetTs) &&
+        !followedSince(n, a.id, cand.onsetTs) &&
         Math.abs(ownW - a.levelW) <= Math.max(10, STEADY_LEVEL_SHARE * a.levelW),
     )
     if (started) return { started, left, backgroundW }
@@ -424,6 +424,10 @@ export function swappedOverPartialStop(
 
 /** A partial minute lies at least this share of a load's watts from either level (stray-wire-settle.ts). */
 const PARTIAL_STOP_SHARE = 0.12
+
+/** A run of compressor `id` followed since before `ts` (one run at a time: it runs already). */
+const followedSince = (n: CircuitNormal, id: string, ts: number): boolean =>
+  (n.watches ?? []).some((w) => w.signatureId === id && w.onsetTs < ts)
 
 /** Runs seen this often make a compressor one of the circuit's regulars (a fridge cycles ~20 times a day). */
 const REGULAR_RUNS = 10
