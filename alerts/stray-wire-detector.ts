@@ -1043,17 +1043,12 @@ function trackCandidate(
     } else if (overStanding) {
       // the run is followed over a background that holds what stood before the big load
       noteMatch(s.normal!, overStanding.run, obs.ts, cand.onsetTs)
-      const backgroundW = s.baselineW!
-      s.baselineW = backgroundW + overStanding.standingW
-      watchRun(s, overStanding.run, cand, overStanding.levelW)
-      s.baselineW = backgroundW
+      watchRunBeside(s, overStanding.run, cand, overStanding.levelW, overStanding.standingW)
     } else if (stepUnder) {
       // the run is followed from its step, over a background that holds what stands beside it
       noteMatch(s.normal!, stepUnder.run, obs.ts, stepUnder.onsetTs)
-      const backgroundW = s.baselineW!
-      s.baselineW = backgroundW + stepUnder.besideW
-      watchRun(s, stepUnder.run, { ...cand, onsetTs: stepUnder.onsetTs }, stepUnder.levelW)
-      s.baselineW = backgroundW
+      const from = { ...cand, onsetTs: stepUnder.onsetTs }
+      watchRunBeside(s, stepUnder.run, from, stepUnder.levelW, stepUnder.besideW)
     } else if (swap) {
       // the one that stopped left the background; the one that started is followed to its end
       s.baselineW = Math.max(0, s.baselineW! - swap.leftW)
@@ -1085,17 +1080,12 @@ function trackCandidate(
       noteMatch(s.normal!, lightsBy.lights, obs.ts, cand.onsetTs)
       noteMatch(s.normal!, lightsBy.compressor, obs.ts, cand.onsetTs)
       // the run is followed over a background that holds the lights
-      const backgroundW = s.baselineW!
-      s.baselineW = backgroundW + nowW - lightsBy.compressor.levelW
-      watchRun(s, lightsBy.compressor, cand, lightsBy.compressor.levelW)
-      s.baselineW = backgroundW
+      const { compressor } = lightsBy
+      watchRunBeside(s, compressor, cand, compressor.levelW, nowW - compressor.levelW)
     } else if (atRise) {
       // as lightsBy: the run is followed over a background that holds the lights
       noteMatch(s.normal!, atRise, obs.ts, cand.onsetTs)
-      const backgroundW = s.baselineW!
-      s.baselineW = backgroundW + nowW - atRise.levelW
-      watchRun(s, atRise, cand, atRise.levelW)
-      s.baselineW = backgroundW
+      watchRunBeside(s, atRise, cand, atRise.levelW, nowW - atRise.levelW)
     }
     s.candidate = null
     s.normal!.episode = null
@@ -1482,6 +1472,24 @@ function rebase(s: StrayWireState, w: number, h: number, q: number | null | unde
 
 const ratioOf = (c: Classified): number | null =>
   c.excessVA === null || c.excessW <= 0 ? null : c.excessVA / c.excessW
+
+/**
+ * Follows a run of `sig` at `levelW` where `besideW` watts stand beside it that are not the run's (lights
+ * that came with it, what stood before a big load): the run's background, as watchRun records it, holds
+ * them; the circuit's background is left as it was.
+ */
+function watchRunBeside(
+  s: StrayWireState,
+  sig: LoadSignature,
+  cand: Candidate,
+  levelW: number,
+  besideW: number,
+): void {
+  const backgroundW = s.baselineW!
+  s.baselineW = backgroundW + besideW
+  watchRun(s, sig, cand, levelW)
+  s.baselineW = backgroundW
+}
 
 /**
  * A step in plain view that held from the reading before (the partial minute an averaging meter shows of
