@@ -69,8 +69,17 @@ export interface EvalRanges {
   ownChargerSpread: number
 }
 
+/**
+ * Beyond domain.md's ranges, what real chargers also do: a nearly full pack topped up starts in its taper
+ * at 50–95 % of its CC draw (a pack plugged in later still, at tens of watts, is out of this set: by size
+ * it is a lamp until its taper shows), and an active-PFC input's filter capacitors lead by a few var.
+ */
 export const DEV_RANGES: EvalRanges = {
-  charger: DOMAIN_CHARGER_RANGES,
+  charger: {
+    ...DOMAIN_CHARGER_RANGES,
+    pfcXCapVar: [3, 15],
+    topUp: { share: 0.2, startDraw: [0.5, 0.95], floatMin: [30, 240] },
+  },
   lightsW: [10, 60],
   cleaningW: [800, 1500],
   cleaningMin: [5, 40],
@@ -110,6 +119,8 @@ export const HELD_OUT_RANGES: EvalRanges = {
     lithiumShare: 0.5,
     pfcPowerFactor: [0.93, 0.995],
     pfcThdPct: [3, 18],
+    pfcXCapVar: [2, 20],
+    topUp: { share: 0.3, startDraw: [0.4, 0.95], floatMin: [20, 300] },
   },
   lightsW: [8, 70],
   cleaningW: [700, 1800],

@@ -9,10 +9,12 @@ import {
   cleaningMachine,
   electricHeater,
   intBetween,
+  maybeTopUp,
   type Rng,
   randomChargerParams,
   sampleChargerStartMinuteOfDay,
   uniform,
+  withFilterCaps,
 } from '../../simulators/index.ts'
 import { type EvalRanges, type GapModel, MIN, type SessionLabel } from './scenario.ts'
 
@@ -46,7 +48,8 @@ export function strayChargers(
     // the detector clears 10 min after the load goes; the next bike comes later than that
     if (start < freeFrom || start > startMs + days * DAY - 45 * MIN) continue
     const pfc = pfcShare > 0 && chance(rng, pfcShare)
-    const params = randomChargerParams(rng, start, ranges, pfc)
+    const drawn = randomChargerParams(rng, start, ranges, pfc)
+    const params = withFilterCaps(maybeTopUp(drawn, ranges.topUp), ranges.pfcXCapVar)
     loads.push(chargerSession(params))
     const endTs = chargerLoadEndMs(params)
     labels.push({ startTs: start, endTs })
@@ -71,7 +74,10 @@ export function ownCharger(
   ranges: EvalRanges,
   pfcShare = 0,
 ): StraySchedule {
-  const own = randomChargerParams(rng, startMs, ranges.charger, pfcShare > 0 && chance(rng, pfcShare))
+  const own = withFilterCaps(
+    randomChargerParams(rng, startMs, ranges.charger, pfcShare > 0 && chance(rng, pfcShare)),
+    ranges.charger.pfcXCapVar,
+  )
   const loads: LoadModel[] = []
   const labels: SessionLabel[] = []
   let freeFrom = startMs
@@ -86,7 +92,7 @@ export function ownCharger(
     const dayOffset = minute < 6 * 60 && chance(rng, 0.5) ? DAY : 0
     const start = startMs + d * DAY + dayOffset + minute * MIN + Math.floor(uniform(rng, 0, 59)) * 1000
     const ccMin = own.ccMin * uniform(rng, 0.5, 1)
-    const params: ChargerParams = {
+    const session: ChargerParams = {
       ...own,
       startMs: start,
       ccPowerW: own.ccPowerW * (1 + uniform(rng, -ranges.ownChargerSpread, ranges.ownChargerSpread)),
@@ -97,6 +103,8 @@ export function ownCharger(
         : own.totalMin - own.ccMin + ccMin,
       seed: Math.floor(rng() * 2 ** 32),
     }
+    // left to charge, the pack may have been nearly full already
+    const params = cut ? session : maybeTopUp(session, ranges.charger.topUp)
     // the detector clears 10 min after the load goes; the bike comes back later than that
     if (start < freeFrom || start > startMs + days * DAY - 45 * MIN) continue
     loads.push(chargerSession(params))

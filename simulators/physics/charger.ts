@@ -29,6 +29,17 @@ export interface ChargerParams {
    * stage shapes the input current, PF ≥ 0.95 and THD 5–15 % at load, a little worse at light load.
    */
   pfc?: boolean
+  /**
+   * Minutes of charge the pack already had at plug-in: a nearly full pack is plugged in part-way into its
+   * constant-voltage taper (a top-up), so the session starts falling instead of on a flat plateau.
+   * `totalMin` still counts from plug-in.
+   */
+  startPhaseMin?: number
+  /**
+   * An active-PFC input's EMI filter capacitors draw a fixed leading reactive power (a few var) whatever
+   * the load: at light load, late in the taper, it outweighs the boost stage's own small lag.
+   */
+  xCapVar?: number
 }
 
 const MIN = 60_000
@@ -56,14 +67,16 @@ export function chargerSession(p: ChargerParams): LoadModel {
     at(tMs: number): LoadSample {
       const minutes = (tMs - p.startMs) / MIN
       if (minutes < 0 || minutes >= p.totalMin) return OFF
-      const base = chargerPower(p, minutes)
+      const base = chargerPower(p, minutes + (p.startPhaseMin ?? 0))
       // ±1.5 % input ripple from mains and pack chemistry, independent per minute
       const powerW = base * (1 + 0.015 * (2 * noiseAt(p.seed, Math.floor(minutes)) - 1))
       const load = Math.min(1, powerW / p.ccPowerW)
       if (p.pfc) {
-        // the boost stage regulates less tightly at light load: PF sags, THD grows, both modestly
-        const powerFactor = Math.max(0.8, p.powerFactor - 0.08 * (1 - load))
-        return { powerW, powerFactor, thdPct: p.thdPct * (1 + 0.8 * (1 - load)) }
+        // the boost stage regulates less tightly at light load: THD grows; PF sags, modestly, or where the
+        // filter capacitors are modelled, through their fixed leading var against a lag that shrinks with load
+        const thdPct = p.thdPct * (1 + 0.8 * (1 - load))
+        if (p.xCapVar) return withXCap(powerW, p.powerFactor, thdPct, p.xCapVar)
+        return { powerW, powerFactor: Math.max(0.8, p.powerFactor - 0.08 * (1 - load)), thdPct }
       }
       // no PFC: at light load the capacitor-input rectifier conducts in shorter, peakier pulses
       const powerFactor = Math.max(0.3, p.powerFactor * (0.7 + 0.3 * load))
@@ -73,10 +86,63 @@ export function chargerSession(p: ChargerParams): LoadModel {
   }
 }
 
+/**
+ * The boost stage's sample with the filter capacitors' leading var taken off its lagging fundamental:
+ * the distortion part of the PF stays, the displacement part is recomputed, and the sign follows.
+ */
+function withXCap(powerW: number, powerFactor: number, thdPct: number, xCapVar: number): LoadSample {
+  const distortion = 1 / Math.sqrt(1 + (thdPct / 100) ** 2)
+  const dpf = Math.min(1, powerFactor / distortion)
+  const lag = (powerW / dpf) * Math.sqrt(Math.max(0, 1 - dpf * dpf))
+  const q = lag - xCapVar
+  return {
+    powerW,
+    powerFactor: (powerW / Math.hypot(powerW, q)) * distortion,
+    thdPct,
+    leading: q < 0,
+  }
+}
+
 /** When the charger stops drawing real power: lithium cut-off, or unplug for lead-acid on float. */
 export function chargerLoadEndMs(p: ChargerParams): number {
-  const end = p.chemistry === 'lithium' ? Math.min(p.totalMin, p.ccMin + p.taperMin) : p.totalMin
+  const cutOff = p.ccMin + p.taperMin - (p.startPhaseMin ?? 0)
+  const end = p.chemistry === 'lithium' ? Math.min(p.totalMin, cutOff) : p.totalMin
   return p.startMs + end * MIN
+}
+
+/** How a set draws top-ups: the share of sessions, and their draw at plug-in as a fraction of CC's end. */
+export interface TopUpRanges {
+  share: number
+  startDraw: readonly [number, number]
+  /** Minutes a top-up stays plugged in after its taper (lead-acid on float, lithium cut off). */
+  floatMin: readonly [number, number]
+}
+
+/**
+ * The same charger plugged into a nearly full pack, or unchanged: drawn from the session's own seed, so
+ * a set's other sessions keep their sequences. The pack is as far into its taper as gives a draw of
+ * `startDraw` × the CC level; a lithium pack cuts off where its taper ends, a lead-acid one floats a while.
+ */
+export function maybeTopUp(p: ChargerParams, r: TopUpRanges | undefined): ChargerParams {
+  if (!r || noiseAt(p.seed, -1) >= r.share) return p
+  const draw = r.startDraw[0] + (r.startDraw[1] - r.startDraw[0]) * noiseAt(p.seed, -2)
+  const ccEnd = p.ccPowerW * (1 + p.ccRise)
+  const intoTaper =
+    p.chemistry === 'lithium'
+      ? (Math.log(draw) / Math.log(0.1)) * p.taperMin
+      : (-Math.log(Math.max(1e-3, (draw * ccEnd - p.floatW) / (ccEnd - p.floatW))) * p.taperMin) / 3.5
+  const left = p.taperMin - intoTaper
+  const after = r.floatMin[0] + (r.floatMin[1] - r.floatMin[0]) * noiseAt(p.seed, -3)
+  return { ...p, startPhaseMin: p.ccMin + intoTaper, totalMin: Math.max(left + after, 15) }
+}
+
+/** An active-PFC charger's filter capacitors, drawn from its seed (var at mains, range given). */
+export function withFilterCaps(
+  p: ChargerParams,
+  xCapVar: readonly [number, number] | undefined,
+): ChargerParams {
+  if (!p.pfc || !xCapVar) return p
+  return { ...p, xCapVar: xCapVar[0] + (xCapVar[1] - xCapVar[0]) * noiseAt(p.seed, -4) }
 }
 
 export interface ChargerRanges {
@@ -88,6 +154,10 @@ export interface ChargerRanges {
   /** PFC chargers' PF and THD at load (domain.md: PF ≥ 0.95, THD 5–15 %); only used when asked for. */
   pfcPowerFactor?: readonly [number, number]
   pfcThdPct?: readonly [number, number]
+  /** PFC chargers' EMI filter capacitors, leading var; unset: none modelled. */
+  pfcXCapVar?: readonly [number, number]
+  /** Sessions plugged into a nearly full pack; unset: every session starts in constant current. */
+  topUp?: TopUpRanges
 }
 
 const DOMAIN_PFC_POWER_FACTOR = [0.95, 0.99] as const

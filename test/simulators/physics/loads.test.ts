@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  type ChargerParams,
   chargerLoadEndMs,
   chargerSession,
   cleaningMachine,
@@ -7,10 +8,12 @@ import {
   electricHeater,
   ledLighting,
   localMinuteOfDay,
+  maybeTopUp,
   meterReading,
   pileElectronics,
   randomChargerParams,
   sampleChargerStartMinuteOfDay,
+  withFilterCaps,
 } from '../../../simulators/physics/loads.ts'
 import { mulberry32, noiseAt, normal, rngFor } from '../../../simulators/physics/random.ts'
 
@@ -89,6 +92,46 @@ describe('e-bike charger sessions', () => {
       expect(chargerSession(p).at(end + MIN).powerW).toBeLessThan(2)
       expect(chargerSession(p).at(end - 30 * MIN).powerW).toBeGreaterThan(10)
     }
+  })
+
+  it('tops up a nearly full pack: the session starts in its taper at the asked share of CC and only falls', () => {
+    const topUp = { share: 1, startDraw: [0.5, 0.95], floatMin: [30, 240] } as const
+    for (const drawn of sessions) {
+      const p = maybeTopUp(drawn, topUp)
+      const model = chargerSession(p)
+      const ccEnd = p.ccPowerW * (1 + p.ccRise)
+      const first = model.at(T0 + 30_000).powerW
+      expect(first).toBeGreaterThan(0.5 * ccEnd * 0.97)
+      expect(first).toBeLessThan(0.95 * ccEnd * 1.03)
+      // no plateau: half an hour in it draws clearly less than it started at (beyond the 1.5 % ripple)
+      const later = model.at(T0 + 30 * MIN + 30_000).powerW
+      if (chargerLoadEndMs(p) > T0 + 31 * MIN) expect(later).toBeLessThan(first * 0.95)
+      // a lithium pack cuts off where its taper ends; the label follows
+      if (p.chemistry === 'lithium') expect(model.at(chargerLoadEndMs(p) + MIN).powerW).toBeLessThan(2)
+      else expect(model.at(T0 + (p.totalMin - 1) * MIN).powerW).toBeLessThan(20)
+    }
+    // none at share 0, and the draw is the session's own: the same params give the same top-up
+    expect(maybeTopUp(sessions[0] as ChargerParams, { ...topUp, share: 0 })).toBe(sessions[0])
+    expect(maybeTopUp(sessions[1] as ChargerParams, topUp)).toEqual(
+      maybeTopUp(sessions[1] as ChargerParams, topUp),
+    )
+  })
+
+  it('lets an active-PFC charger’s filter capacitors lead at light load, not at full load', () => {
+    const pfc = withFilterCaps({ ...randomChargerParams(rngFor('pfc-xcap'), T0, undefined, true) }, [12, 12])
+    expect(pfc.xCapVar).toBe(12)
+    const model = chargerSession(pfc)
+    const full = model.at(T0 + 30_000)
+    expect(full.leading).toBe(false)
+    expect(full.powerFactor).toBeGreaterThan(0.9)
+    // deep in the taper the boost stage's lag is a few var and the capacitors' 12 var win
+    const end = chargerLoadEndMs(pfc)
+    const light = model.at(end - 2 * MIN)
+    expect(light.powerW).toBeLessThan(0.2 * pfc.ccPowerW)
+    expect(light.leading).toBe(true)
+    // a charger without PFC has no such capacitors modelled
+    const plain = randomChargerParams(rngFor('plain'), T0)
+    expect(withFilterCaps(plain, [12, 12])).toBe(plain)
   })
 
   it('starts most sessions between 18:00 and 01:00', () => {
