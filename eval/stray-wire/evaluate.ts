@@ -21,6 +21,9 @@ export interface ScenarioResult {
   days: number
   sessions: number
   detected: number
+  /** Sessions that topped up a nearly full pack (begun part-way down the taper), and those found. */
+  topUps: number
+  topUpsDetected: number
   /** Minutes from each detected session's start to the raise. */
   detectMin: number[]
   /**
@@ -262,6 +265,8 @@ export function runScenario(
     days: sc.days,
     sessions: sc.sessions.length,
     detected: detectMin.length,
+    topUps: sc.sessions.filter((x) => x.topUp).length,
+    topUpsDetected: sc.sessions.filter((x, i) => x.topUp && detectedTs[i] !== null).length,
     detectMin,
     detectMinUnmasked,
     masked,
@@ -434,6 +439,10 @@ export interface Score {
   leftOpen: number
   /** Raises in the unscored warm-up days (see ScenarioResult). */
   warmupRaises: number
+  /** Sessions that topped up a nearly full pack, the share found; and the share of the others found. */
+  topUps: number
+  topUpRecall: number | null
+  recallInCc: number
 }
 
 export function score(results: readonly ScenarioResult[]): Score {
@@ -443,6 +452,8 @@ export function score(results: readonly ScenarioResult[]): Score {
   const falseAlerts = results.reduce((n, r) => n + r.falseAlerts, 0)
   const times = results.flatMap((r) => r.detectMin).sort((a, b) => a - b)
   const unmasked = results.flatMap((r) => r.detectMinUnmasked)
+  const topUps = results.reduce((n, r) => n + r.topUps, 0)
+  const topUpsDetected = results.reduce((n, r) => n + r.topUpsDetected, 0)
   return {
     scenarios: results.length,
     circuitDays,
@@ -457,6 +468,9 @@ export function score(results: readonly ScenarioResult[]): Score {
     earlyClears: results.reduce((n, r) => n + r.earlyClears, 0),
     leftOpen: results.reduce((n, r) => n + r.leftOpen, 0),
     warmupRaises: results.reduce((n, r) => n + r.warmupRaises, 0),
+    topUps,
+    topUpRecall: topUps === 0 ? null : topUpsDetected / topUps,
+    recallInCc: sessions === topUps ? 1 : (detected - topUpsDetected) / (sessions - topUps),
   }
 }
 

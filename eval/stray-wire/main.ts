@@ -129,6 +129,11 @@ function report(title: string, set: EvalSet): boolean {
   }
   const total = score(results)
   console.log(row('ALL', total), verdict(total))
+  if (total.topUps > 0)
+    console.log(
+      `top-ups (a nearly full pack, plugged in part-way down its taper): ${total.topUps} sessions, recall` +
+        ` ${fmt(total.topUpRecall, 3)}; the sessions begun in constant current ${fmt(total.recallInCc, 3)}`,
+    )
   if (set.warmupDays === 0) {
     console.log('a newly installed meter: its first day, then the days after it (recall, false alerts)')
     const groups: [string, readonly string[]][] = [

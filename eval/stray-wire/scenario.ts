@@ -12,6 +12,8 @@ export interface SessionLabel {
   startTs: number
   /** When the charger stops drawing: lithium cut-off or lead-acid unplug. */
   endTs: number
+  /** The charger topped up a nearly full pack: it began part-way down its taper, with no plateau. */
+  topUp?: boolean
 }
 
 export interface Scenario {

@@ -52,7 +52,7 @@ export function strayChargers(
     const params = withFilterCaps(maybeTopUp(drawn, ranges.topUp), ranges.pfcXCapVar)
     loads.push(chargerSession(params))
     const endTs = chargerLoadEndMs(params)
-    labels.push({ startTs: start, endTs })
+    labels.push({ startTs: start, endTs, ...(params.startPhaseMin === undefined ? {} : { topUp: true }) })
     freeFrom = params.startMs + params.totalMin * MIN + 30 * MIN
   }
   return { loads, labels }
@@ -92,7 +92,7 @@ export function ownCharger(
     const dayOffset = minute < 6 * 60 && chance(rng, 0.5) ? DAY : 0
     const start = startMs + d * DAY + dayOffset + minute * MIN + Math.floor(uniform(rng, 0, 59)) * 1000
     const ccMin = own.ccMin * uniform(rng, 0.5, 1)
-    const session: ChargerParams = {
+    const params: ChargerParams = {
       ...own,
       startMs: start,
       ccPowerW: own.ccPowerW * (1 + uniform(rng, -ranges.ownChargerSpread, ranges.ownChargerSpread)),
@@ -103,8 +103,6 @@ export function ownCharger(
         : own.totalMin - own.ccMin + ccMin,
       seed: Math.floor(rng() * 2 ** 32),
     }
-    // left to charge, the pack may have been nearly full already
-    const params = cut ? session : maybeTopUp(session, ranges.charger.topUp)
     // the detector clears 10 min after the load goes; the bike comes back later than that
     if (start < freeFrom || start > startMs + days * DAY - 45 * MIN) continue
     loads.push(chargerSession(params))
