@@ -105,6 +105,17 @@ export const DEV_RANGES: EvalRanges = {
   ownChargerSpread: 0.03,
 }
 
+/**
+ * A set's ranges with every charger starting in constant current and no filter capacitors modelled, as
+ * the sets were before top-ups: the scenarios tests name by family and seed were picked from those.
+ */
+export function inConstantCurrent(ranges: EvalRanges): EvalRanges {
+  const { topUp: _topUp, pfcXCapVar: _xCap, ...charger } = ranges.charger
+  return { ...ranges, charger }
+}
+
+export const DEV_CC_RANGES: EvalRanges = inConstantCurrent(DEV_RANGES)
+
 /** How many instants the meters of scenario `seed` average over each reading. */
 export function samplesFor(ranges: EvalRanges, seed: number): number {
   const s = ranges.samplesPerInterval

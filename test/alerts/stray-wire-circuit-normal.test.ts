@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
 import { runScenario } from '../../eval/stray-wire/evaluate.ts'
 import { buildScenario } from '../../eval/stray-wire/families.ts'
-import { DEV_RANGES } from '../../eval/stray-wire/scenario.ts'
+import { DEV_CC_RANGES } from '../../eval/stray-wire/scenario.ts'
 import { ledBanks } from '../../simulators/physics/appliances.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
@@ -100,7 +100,10 @@ describe('LED banks switching on at dusk just after a motion lamp went off', () 
   })
 
   it('raises nothing on the next dusk of that scenario, whose banks come on as a charger’s smallest step', () => {
-    const r = runScenario(buildScenario('circuit-mixed-stray', 94, 3, DEV_RANGES), DEFAULT_STRAY_WIRE_PARAMS)
+    const r = runScenario(
+      buildScenario('circuit-mixed-stray', 94, 3, DEV_CC_RANGES),
+      DEFAULT_STRAY_WIRE_PARAMS,
+    )
     const dusk = r.falseAt.filter(
       (t) => t >= local('2026-02-04T16:30:00') && t < local('2026-02-04T19:00:00'),
     )

@@ -30,7 +30,7 @@ import {
 } from '../../alerts/stray-wire-types.ts'
 import { runScenario } from '../../eval/stray-wire/evaluate.ts'
 import { buildScenario } from '../../eval/stray-wire/families.ts'
-import { DEV_RANGES } from '../../eval/stray-wire/scenario.ts'
+import { DEV_CC_RANGES } from '../../eval/stray-wire/scenario.ts'
 import { ledBanks } from '../../simulators/physics/appliances.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
@@ -271,7 +271,7 @@ describe('LED banks learned from what was left of a swap, on since dusk', () => 
 
   it('raises nothing on the dusk of that scenario two days after the swap', () => {
     const r = runScenario(
-      buildScenario('circuit-unplugged-early', 21, 3, DEV_RANGES),
+      buildScenario('circuit-unplugged-early', 21, 3, DEV_CC_RANGES),
       DEFAULT_STRAY_WIRE_PARAMS,
     )
     const dusk = r.falseAt.filter(
@@ -1350,7 +1350,10 @@ describe('a dehumidifier that never looked like a charger after its first minute
   // carried a motor's reactive current, no charger's. Tracked as a candidate that never confirmed, it
   // kept the background without it, so a charger plugged in under a cleaner at 21:23 was never found
   it('finds every charging session, the dehumidifier taken into the background', () => {
-    const r = runScenario(buildScenario('circuit-mixed-stray', 87, 3, DEV_RANGES), DEFAULT_STRAY_WIRE_PARAMS)
+    const r = runScenario(
+      buildScenario('circuit-mixed-stray', 87, 3, DEV_CC_RANGES),
+      DEFAULT_STRAY_WIRE_PARAMS,
+    )
     expect(r.detected).toBe(r.sessions)
   })
 })
@@ -1363,7 +1366,7 @@ describe('an active-PFC charger whose first minute was partial, beside the runni
   // motor's reactive current in any minute, so it is no compressor's run (a motor's lagging current comes
   // with its watts from the first minute)
   it('finds that session, the charger not taken for a compressor’s run arriving', () => {
-    const sc = buildScenario('circuit-unplugged-early', 130, 3, DEV_RANGES)
+    const sc = buildScenario('circuit-unplugged-early', 130, 3, DEV_CC_RANGES)
     const session = sc.sessions.find((x) => Math.abs(x.startTs - local('2026-01-27T07:31:00')) < MIN)
     expect(session, 'the morning session of the scenario').toBeDefined()
     const r = runScenario(sc, DEFAULT_STRAY_WIRE_PARAMS)

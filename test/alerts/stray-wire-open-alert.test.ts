@@ -16,7 +16,7 @@ import {
 } from '../../alerts/stray-wire-types.ts'
 import { runScenario } from '../../eval/stray-wire/evaluate.ts'
 import { buildScenario } from '../../eval/stray-wire/families.ts'
-import { DEV_RANGES } from '../../eval/stray-wire/scenario.ts'
+import { DEV_CC_RANGES } from '../../eval/stray-wire/scenario.ts'
 import { chargerLoadEndMs, chargerSession } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
 import { cleaningMachine, electricHeater } from '../../simulators/physics/loads.ts'
@@ -369,7 +369,7 @@ describe('an alert on a circuit whose compressors cycle all night beside the cha
   // a few tens of VA, enough for the alert to stay open for the dehumidifier once the charger stopped.
   it('clears within 30 min of the charger stopping, not earlier while it still charges', () => {
     const r = runScenario(
-      buildScenario('circuit-compressor-stray', 2, 3, DEV_RANGES),
+      buildScenario('circuit-compressor-stray', 2, 3, DEV_CC_RANGES),
       DEFAULT_STRAY_WIRE_PARAMS,
     )
     expect(r.detected).toBe(r.sessions)
@@ -606,7 +606,10 @@ describe('an active-PFC charger’s alert while a dehumidifier under it stops (e
   // stopped over two readings under the alert: no single reading matched it, and the banks' leading current
   // hid its reactive current, so it stayed in the background and the alert cleared while the bike charged
   it('stays open while the charger charges, and clears within 30 min of it stopping', () => {
-    const r = runScenario(buildScenario('circuit-mixed-stray', 112, 3, DEV_RANGES), DEFAULT_STRAY_WIRE_PARAMS)
+    const r = runScenario(
+      buildScenario('circuit-mixed-stray', 112, 3, DEV_CC_RANGES),
+      DEFAULT_STRAY_WIRE_PARAMS,
+    )
     expect(r.detected).toBe(r.sessions)
     expect(r.earlyClears).toBe(0)
     expect(r.leftOpen).toBe(0)

@@ -10,7 +10,7 @@ import { taughtSignature } from '../../alerts/stray-wire-feedback.ts'
 import { DEFAULT_STRAY_WIRE_PARAMS, type StrayWireVerdict } from '../../alerts/stray-wire-types.ts'
 import { replay, runScenario } from '../../eval/stray-wire/evaluate.ts'
 import { buildScenario } from '../../eval/stray-wire/families.ts'
-import { DEV_RANGES } from '../../eval/stray-wire/scenario.ts'
+import { DEV_CC_RANGES } from '../../eval/stray-wire/scenario.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import { electricHeater } from '../../simulators/physics/loads.ts'
 import { charger, circuitSeries, local, MIN, raises, run, spans } from './stray-wire-support.ts'
@@ -72,7 +72,7 @@ describe('a load that arrives under a heater beside an open alert', () => {
 describe('raises under an open alert on development-range circuits with PF and THD (evaluation scenarios)', () => {
   it('each carry the level of their load', () => {
     for (const seed of [3027, 3142, 3240]) {
-      const sc = buildScenario('circuit-mixed-stray', seed, 3, DEV_RANGES)
+      const sc = buildScenario('circuit-mixed-stray', seed, 3, DEV_CC_RANGES)
       for (const { result } of replay(sc, DEFAULT_STRAY_WIRE_PARAMS))
         if (result.verdict) expectLevel(result.verdict)
     }
@@ -82,7 +82,7 @@ describe('raises under an open alert on development-range circuits with PF and T
     // circuit-mixed-stray 3240 (averaging meter): a 225 W lead-acid charger plugged in under a cleaner
     // beside an alert open since dusk, while the fridge and the LED banks went off under it
     const r = runScenario(
-      buildScenario('circuit-mixed-stray', 3240, 3, DEV_RANGES),
+      buildScenario('circuit-mixed-stray', 3240, 3, DEV_CC_RANGES),
       DEFAULT_STRAY_WIRE_PARAMS,
     )
     expect(r.detected).toBe(r.sessions)

@@ -17,7 +17,7 @@ import {
   type StrayWireVerdict,
 } from '../../alerts/stray-wire-types.ts'
 import { buildScenario } from '../../eval/stray-wire/families.ts'
-import { DAY, DEV_RANGES, MIN } from '../../eval/stray-wire/scenario.ts'
+import { DAY, DEV_CC_RANGES, MIN } from '../../eval/stray-wire/scenario.ts'
 
 /** The first non-finite number in a plain JSON value, by its path. */
 function nonFinite(x: unknown, path = ''): string | undefined {
@@ -68,7 +68,7 @@ function asPreviousVersion(s: StrayWireState): StrayWireState {
 /** The raises' onsets after `upgradeAt`, and any non-finite number met; `upgrade` rewrites the state then. */
 function runAcross(upgradeAt: number, upgrade: (s: StrayWireState) => StrayWireState) {
   // LED banks at dusk, compressors, a heater, chargers (some under a load): every path the new fields meet
-  const sc = buildScenario('circuit-mixed-stray', 3, 6, DEV_RANGES)
+  const sc = buildScenario('circuit-mixed-stray', 3, 6, DEV_CC_RANGES)
   let state = initialStrayWireState()
   const onsets: number[] = []
   const bad: string[] = []
@@ -88,7 +88,7 @@ function runAcross(upgradeAt: number, upgrade: (s: StrayWireState) => StrayWireS
 
 describe('state persisted by the previous version', () => {
   it('loads, runs without NaN and raises every charger the new version raised when it ran all along', () => {
-    const start = buildScenario('circuit-mixed-stray', 3, 6, DEV_RANGES).startMs
+    const start = buildScenario('circuit-mixed-stray', 3, 6, DEV_CC_RANGES).startMs
     const upgradeAt = start + 2 * DAY
     const upgraded = runAcross(upgradeAt, asPreviousVersion)
     const allAlong = runAcross(upgradeAt, (s) => s)
