@@ -48,6 +48,7 @@ import {
   backFromBigLoadEdge,
   bigWaveformAt,
   clearOfMotor,
+  continuesTaper,
   followLagging,
   hiddenChargerShows,
   LAMP_MOVE_MAX_W,
@@ -66,6 +67,7 @@ import {
   partOfBigLoad,
   RECENT_READINGS,
   sawStep,
+  slidesAsTaper,
   startCandidate,
   stepLeftAgain,
 } from './stray-wire-evidence.ts'
@@ -486,6 +488,10 @@ function trackCandidate(
       s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + obs.reactiveVA - s.prevQ)
     c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
   }
+  // a charger plugged into a nearly full pack slides down its taper from its first minute, below the least
+  // step a charger makes: the taper going on is still the charger
+  if (cand && c.cls === 'other' && continuesTaper(cand, c, params))
+    c = { ...c, cls: 'charger', ...(cand.pfc ? { pfc: true } : {}) }
   // a charger-sized step on top of a candidate takes the excess past a charger's largest: one more load
   // beside it, not a heater or cleaner (their whole step alone is bigger; a partial first minute of one
   // is followed by its whole step, which is no charger's)
@@ -753,7 +759,10 @@ function trackCandidate(
   // most of the unmasked readings must be charger-shaped, not a flicker that crossed the step once
   const enough = cand.chargerReadings >= Math.max(3, Math.ceil(0.6 * cand.readings))
   const held = heldMin >= confirmMin - 1
-  const normal = held && enough && levelHolds(cand, heldMin, confirmMin) && clearOfMotor(cand, obs)
+  // started in its taper (a top-up), it slides where a plateau holds
+  const tapering = slidesAsTaper(cand.recentW)
+  const normal =
+    held && enough && (levelHolds(cand, heldMin, confirmMin) || tapering) && clearOfMotor(cand, obs)
   // a level that came back unchanged after a heater's on-phase was there all along; a motor's partial
   // minutes repeat their fraction too, so not after a cleaner. One swing is no motor: it is the
   // charger's own step when it plugged in under the heater.
@@ -1018,18 +1027,22 @@ function trackCandidate(
   const scheduled = switchedOnAtLightsHour(params, cand.onsetTs, nowW)
   const ranBefore =
     known && hRatio === null && obs.source === 'circuit' ? ranBeforeIt(s, cand, known, plateauW) : undefined
+  // nothing this circuit runs slides down minute after minute (a compressor's run creeps up, lamps step):
+  // what a crew named stands
+  if (tapering && known?.source !== 'crew') known = undefined
   if (
     known ||
-    byStep ||
-    lampLeft ||
-    overStanding ||
-    stepUnder ||
-    swap ||
-    partialSwap ||
-    usual ||
-    pair ||
-    scheduled ||
-    run
+    (!tapering &&
+      (byStep ||
+        lampLeft ||
+        overStanding ||
+        stepUnder ||
+        swap ||
+        partialSwap ||
+        usual ||
+        pair ||
+        scheduled ||
+        run))
   ) {
     if (known) {
       noteMatch(s.normal!, known, obs.ts, cand.onsetTs)

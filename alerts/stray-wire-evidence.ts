@@ -237,6 +237,45 @@ export function levelHolds(cand: Candidate, heldMin: number, confirmMin: number)
   return clean && steady >= 2 && steady === w.length - 1 && heldMin >= confirmMin
 }
 
+/**
+ * A charger plugged into a nearly full pack starts in its constant-voltage taper: no plateau, its draw
+ * falls reading after reading, by 1–12 % of itself a minute (lithium faster, lead-acid slower), smoothly.
+ * Nothing else a circuit runs does that: lamps and banks go off as steps and the level holds after each,
+ * a compressor's run creeps up, a heater's element holds. The last TAPER_READINGS readings each fell from
+ * the one before, none by more than TAPER_MAX_FALL of it, by TAPER_MIN_FALL of the first a reading on
+ * average (the meter's ±1.5 % ripple cannot fake that over four falls). (A slow
+ * lead-acid taper under the meter's ripple does not fall every minute; it holds as levelHolds asks.)
+ */
+export const TAPER_READINGS = 5
+const TAPER_MAX_FALL = 0.2
+const TAPER_MIN_FALL = 0.025
+
+export function slidesAsTaper(w: readonly number[], readings = TAPER_READINGS): boolean {
+  if (w.length < readings) return false
+  const from = w.length - readings
+  for (let i = from + 1; i < w.length; i++) {
+    const fall = w[i - 1]! - w[i]!
+    if (!(fall > 0) || fall > TAPER_MAX_FALL * w[i - 1]!) return false
+  }
+  return w[from]! - w[w.length - 1]! >= TAPER_MIN_FALL * (readings - 1) * w[from]!
+}
+
+/**
+ * A reading too small for a charger's step that goes on with its candidate's slide (the last readings fell
+ * as a taper does, this one by a taper's share below the last, at the candidate's kind of waveform where
+ * the meter shows it): the taper going on, not the load leaving.
+ */
+export function continuesTaper(cand: Candidate, c: Classified, params: StrayWireParams): boolean {
+  const w = cand.recentW
+  const last = w[w.length - 1]
+  if (last === undefined || !slidesAsTaper(w, TAPER_READINGS - 1)) return false
+  const fall = last - c.excessW
+  if (!(fall > 0) || fall > TAPER_MAX_FALL * last || c.excessW < params.quietW) return false
+  if (c.excessVA === null) return true
+  const ratio = c.excessVA / c.excessW
+  return cand.pfc ? ratio <= PFC_MAX_HARMONIC_RATIO : ratio >= params.minHarmonicRatio
+}
+
 /** A heater's element holds its watts from minute to minute within this share (domain.md: ±2 %, and the meter's). */
 export const ELEMENT_HOLD_SHARE = 0.04
 

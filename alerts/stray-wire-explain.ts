@@ -4,7 +4,7 @@
 
 import { type CircuitNormal, round1 } from './stray-wire-circuit-normal.ts'
 import type { Observation } from './stray-wire-classify.ts'
-import { median } from './stray-wire-evidence.ts'
+import { median, slidesAsTaper } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireInput, StrayWireState } from './stray-wire-types.ts'
 
 const MIN = 60_000
@@ -115,6 +115,10 @@ export function explainRaise(
       ? `flat at ${Math.round(levelW)} W (±${round1(spread / 2)} %) for ${heldMin} min, no taper yet`
       : `about ${Math.round(levelW)} W for ${heldMin} min, moving by ±${round1(spread / 2)} % as other loads switched beside it, no taper yet`,
   )
+  // a nearly full pack: no plateau, it slid down its taper from the first minutes
+  const tapering = slidesAsTaper(cand.recentW)
+  if (tapering)
+    why[1] = `falling minute after minute from ${Math.round(hi)} to ${Math.round(cand.recentW[cand.recentW.length - 1]!)} W in ${heldMin} min, as a charger's charge tapers (a nearly full pack)`
   const heater = cand.underHeater
   if (heater) {
     // under the heater only its step and its harmonic current showed: no plateau was measured
@@ -140,7 +144,7 @@ export function explainRaise(
     activePfc: cand.pfc === true,
     startedUnderLoad,
     ...(heater ? { onHeaterW: Math.round(heater.w) } : {}),
-    taper: 'not yet',
+    taper: tapering ? 'tapering' : 'not yet',
     usualW,
     knownLoads: known,
     why,

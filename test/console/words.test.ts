@@ -337,6 +337,18 @@ describe('an alert in words', () => {
     ])
   })
 
+  it('says a charger topping up a nearly full pack fell minute after minute from its step, no plateau', () => {
+    const topUp = { ...EVIDENCE, taper: 'tapering', heldMin: 9, plateauSpreadPct: 48 }
+    expect(strayWireEvidence(topUp, english).slice(0, 3)).toEqual([
+      'a step of +176\u00a0W',
+      'falling minute after minute for 9 min since its step, as a charger tapers when its pack is nearly full',
+      'harmonic current 0.88\u00a0VA\u00a0per\u00a0W: a rectifier charger without PFC',
+    ])
+    expect(strayWireEvidence(topUp, zh)[1]).toBe(
+      '接入后 9 分钟内功率逐分钟回落，与电池将满时充电器的回落一致',
+    )
+  })
+
   it('says why a load of a compressor’s size was a charger: it faded, or it outlasted the runs', () => {
     // watts only: taken for the dehumidifier's run and followed, then told apart by its time alone (no
     // waveform, no "matches none of its known loads": it matched one by size)

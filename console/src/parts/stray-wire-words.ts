@@ -67,11 +67,13 @@ export function strayWireEvidence(evidence: Alert['evidence'], w: Words): string
     const half = spreadPct === undefined ? undefined : spreadPct / 2
     const vars = { level: watts(levelW), min: f.num(held), spread: f.num(half ?? 0, 1) }
     out.push(
-      half === undefined
-        ? tr('stray.held', vars)
-        : half <= FLAT_HALF_SPREAD_PCT
-          ? tr('stray.flat', vars)
-          : tr('stray.moving', vars),
+      e.taper === 'tapering'
+        ? tr('stray.tapering', vars)
+        : half === undefined
+          ? tr('stray.held', vars)
+          : half <= FLAT_HALF_SPREAD_PCT
+            ? tr('stray.flat', vars)
+            : tr('stray.moving', vars),
     )
   }
   if (e.taper === 'not yet') out.push(tr('stray.noTaper'))
