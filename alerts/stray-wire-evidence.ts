@@ -245,19 +245,30 @@ export function levelHolds(cand: Candidate, heldMin: number, confirmMin: number)
  * the one before, none by more than TAPER_MAX_FALL of it, by TAPER_MIN_FALL of the first a reading on
  * average (the meter's ±1.5 % ripple cannot fake that over four falls). (A slow
  * lead-acid taper under the meter's ripple does not fall every minute; it holds as levelHolds asks.)
+ * A taper's falls are also all of a size, a lamp's are not: an exponential decay's falls shrink only by its
+ * rate each minute, so over five readings each carries about a quarter of the slide and the last two
+ * nearly half (still a third at a fast lithium 20 %), while a lamp or a bank going off (or a motion light,
+ * or the one of two banks a schedule puts out first) is one fall, the level holding after it and the falls
+ * beside it the meter's ripple. So no fall carries over TAPER_MAX_SHARE of the slide (the ripple, ±3 % of
+ * the level across two readings, puts at most about half of the slowest taper's slide in one fall) and the
+ * last two carry at least TAPER_LATE_SHARE of it (the slide goes on to the last reading).
  */
 export const TAPER_READINGS = 5
 const TAPER_MAX_FALL = 0.2
 const TAPER_MIN_FALL = 0.025
+const TAPER_MAX_SHARE = 0.6
+const TAPER_LATE_SHARE = 0.25
 
 export function slidesAsTaper(w: readonly number[], readings = TAPER_READINGS): boolean {
   if (w.length < readings) return false
   const from = w.length - readings
+  const slide = w[from]! - w[w.length - 1]!
   for (let i = from + 1; i < w.length; i++) {
     const fall = w[i - 1]! - w[i]!
-    if (!(fall > 0) || fall > TAPER_MAX_FALL * w[i - 1]!) return false
+    if (!(fall > 0) || fall > TAPER_MAX_FALL * w[i - 1]! || fall > TAPER_MAX_SHARE * slide) return false
   }
-  return w[from]! - w[w.length - 1]! >= TAPER_MIN_FALL * (readings - 1) * w[from]!
+  const late = w[w.length - 3]! - w[w.length - 1]!
+  return slide >= TAPER_MIN_FALL * (readings - 1) * w[from]! && late >= TAPER_LATE_SHARE * slide
 }
 
 /**
