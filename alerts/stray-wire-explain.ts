@@ -118,7 +118,7 @@ export function explainRaise(
   // a nearly full pack: no plateau, it slid down its taper from the first minutes
   const tapering = slidesAsTaper(cand.recentW)
   if (tapering)
-    why[1] = `falling minute after minute from ${Math.round(hi)} to ${Math.round(cand.recentW[cand.recentW.length - 1]!)} W in ${heldMin} min, as a charger's charge tapers (a nearly full pack)`
+    why[1] = `falling minute after minute from ${Math.round(cand.maxW)} to ${Math.round(cand.recentW[cand.recentW.length - 1]!)} W in ${heldMin} min, as a charger's charge tapers (a nearly full pack)`
   const heater = cand.underHeater
   if (heater) {
     // under the heater only its step and its harmonic current showed: no plateau was measured

@@ -125,7 +125,10 @@ export interface TopUpRanges {
  */
 export function maybeTopUp(p: ChargerParams, r: TopUpRanges | undefined): ChargerParams {
   if (!r || noiseAt(p.seed, -1) >= r.share) return p
-  const draw = r.startDraw[0] + (r.startDraw[1] - r.startDraw[0]) * noiseAt(p.seed, -2)
+  // a lithium charger cuts off at a tenth of its CC current, a lead-acid one floats: a draw at or under
+  // those is no charge left to top up
+  const asked = r.startDraw[0] + (r.startDraw[1] - r.startDraw[0]) * noiseAt(p.seed, -2)
+  const draw = Math.min(1, Math.max(asked, 0.15, (p.floatW + 5) / (p.ccPowerW * (1 + p.ccRise))))
   const ccEnd = p.ccPowerW * (1 + p.ccRise)
   const intoTaper =
     p.chemistry === 'lithium'
