@@ -49,6 +49,7 @@ import {
   bigWaveformAt,
   clearOfMotor,
   continuesTaper,
+  fallsEveryMinute,
   followLagging,
   hiddenChargerShows,
   LAMP_MOVE_MAX_W,
@@ -1142,9 +1143,13 @@ function trackCandidate(
   // fall short for a charger: its plateau measured over a background that still holds a lamp gone since,
   // its step split by an averaging meter. A load found when a heater or cleaner stopped is measured over
   // the background from before it, which lamps that went off under it left too high: there a small
-  // plateau and step may still be a charger.
+  // plateau and step may still be a charger. Not a load that slides as a taper, every minute of it: a
+  // charger topping up a nearly full pack starts part-way down its taper, at a share of its constant
+  // current (half of it and more), so under 100 W from a charger whose CC draw was over it; nothing else a
+  // circuit runs slides so (lamps going off fall in a reading or two and hold)
   if (
     obs.source === 'circuit' &&
+    !(tapering && fallsEveryMinute(cand.recentW)) &&
     cand.harmonicVA === null &&
     cand.onsetTs === cand.firstTs &&
     plateauW < MIN_CHARGER_PLATEAU_W &&

@@ -272,14 +272,41 @@ export function slidesAsTaper(w: readonly number[], readings = TAPER_READINGS): 
 }
 
 /**
+ * A taper's fall is spread over every minute of it (the charge current eases off continuously), none of its
+ * falls under FALL_SPREAD of their mean. A lamp going off beside a flat load falls in one reading, or two
+ * where an averaging meter splits it, and the level holds (the meter's ripple only) on either side: the
+ * slide's average can reach a taper's share while most of its minutes hardly fall.
+ */
+const FALL_SPREAD = 1 / 3
+
+export function fallsEveryMinute(w: readonly number[], readings = TAPER_READINGS): boolean {
+  if (w.length < readings || readings < 2) return false
+  const from = w.length - readings
+  const least = (FALL_SPREAD * (w[from]! - w[w.length - 1]!)) / (readings - 1)
+  for (let i = from + 1; i < w.length; i++) if (w[i - 1]! - w[i]! < least) return false
+  return true
+}
+
+/**
  * A reading too small for a charger's step that goes on with its candidate's slide (the last readings fell
  * as a taper does, this one by a taper's share below the last, at the candidate's kind of waveform where
  * the meter shows it): the taper going on, not the load leaving.
+ *
+ * A top-up that starts a little over the least step (a lithium pack near full: ~90–110 W, 5–10 % less each
+ * minute) is under it by its third or fourth reading, before it has the readings a slide is judged by. A
+ * young candidate every one of whose readings since its step fell so (two at least, with this one three:
+ * two falls, as far on average as the slide asks, every minute of it) is that taper too; what else a circuit runs holds its
+ * level after a step (lamps, a compressor's run that creeps up) or swings about it (a cleaner).
  */
 export function continuesTaper(cand: Candidate, c: Classified, params: StrayWireParams): boolean {
   const w = cand.recentW
   const last = w[w.length - 1]
-  if (last === undefined || !slidesAsTaper(w, TAPER_READINGS - 1)) return false
+  if (last === undefined) return false
+  const young = w.length < TAPER_READINGS - 1 && w.length >= 2 && cand.readings === w.length
+  if (young) {
+    const slide = [...w, c.excessW]
+    if (!slidesAsTaper(slide, slide.length) || !fallsEveryMinute(slide, slide.length)) return false
+  } else if (!slidesAsTaper(w, TAPER_READINGS - 1)) return false
   const fall = last - c.excessW
   if (!(fall > 0) || fall > TAPER_MAX_FALL * last || c.excessW < params.quietW) return false
   if (c.excessVA === null) return true
