@@ -105,6 +105,7 @@ import {
 } from './stray-wire-plateau.ts'
 import { switchedOnAtLightsHour } from './stray-wire-schedule.ts'
 import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
+import { followSmallStep, type SmallTaper } from './stray-wire-small-taper.ts'
 import {
   chargerStepFromLast,
   chargerStepOnHeater,
@@ -202,6 +203,12 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     orphanRun: state.orphanRun,
     candidate: state.candidate && { ...state.candidate, recentW: [...state.candidate.recentW] },
     alert: state.alert && { ...state.alert },
+    alertClearedTs: state.alertClearedTs,
+    smallStep: state.smallStep && {
+      ...state.smallStep,
+      t: [...state.smallStep.t],
+      w: [...state.smallStep.w],
+    },
     normal: copyNormal(state.normal),
     taughtInForce: state.taughtInForce,
   }
@@ -269,6 +276,11 @@ export function detectStrayWire(
   )
     c = classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
 
+  // a step too small for a candidate that slid as a charger's taper (a top-up started low in its taper)
+  const small = verdict
+    ? undefined
+    : followSmallStep(s, obs, p, confirmMinFor(s.smallStep?.pfc === true, obs.ts, p), gapMin)
+  if (small) verdict = raiseSmallTaper(s, small, obs, input, p)
   // a candidate dropped for any other reason than its load leaving teaches nothing
   if (!s.candidate && !s.alert) s.normal.episode = null
   if (!s.candidate && !s.alert) s.beside = undefined
@@ -753,9 +765,7 @@ function trackCandidate(
   if (!hidden && cand.sinceBig === 3) noteBridge(cand, c)
 
   const hour = localHour(obs.ts, params.utcOffsetMin)
-  const confirmMin =
-    (isEveningOrNight(hour) ? params.confirmNightMin : params.confirmDayMin) +
-    (cand.pfc ? (params.confirmPfcExtraMin ?? 0) : 0)
+  const confirmMin = confirmMinFor(cand.pfc === true, obs.ts, params)
   const heldMin = (obs.ts - cand.onsetTs) / MIN
   // most of the unmasked readings must be charger-shaped, not a flicker that crossed the step once
   const enough = cand.chargerReadings >= Math.max(3, Math.ceil(0.6 * cand.readings))
@@ -1320,12 +1330,87 @@ function trackAlert(
   if (alert.absentSinceTs === null) alert.absentSinceTs = obs.ts
   if (obs.ts - alert.absentSinceTs < params.clearAfterMin * MIN) return undefined
   s.alert = null
+  s.alertClearedTs = obs.ts
   s.otherRun = 0
   endEpisode(s.normal!, alert.absentSinceTs, params.utcOffsetMin)
   // what is left now is background again
   s.baselineW = obs.unexplainedW
   setBackgroundWaveform(s, obs)
   return { kind: 'clear', ts: obs.ts, onsetTs: alert.onsetTs }
+}
+
+/** Minutes a charger-shaped load must hold before it is raised: longer by day, and for an undistorted one. */
+function confirmMinFor(pfc: boolean, ts: number, params: StrayWireParams): number {
+  const hour = localHour(ts, params.utcOffsetMin)
+  return (
+    (isEveningOrNight(hour) ? params.confirmNightMin : params.confirmDayMin) +
+    (pfc ? (params.confirmPfcExtraMin ?? 0) : 0)
+  )
+}
+
+/**
+ * A step too small for a candidate slid as a charger's taper: raised with the onset of its step, over the
+ * circuit as it stood before it. Whatever was made of it meanwhile (a candidate, a run of a compressor
+ * followed from its step) was this load.
+ */
+function raiseSmallTaper(
+  s: StrayWireState,
+  small: SmallTaper,
+  obs: Observation,
+  input: StrayWireInput,
+  params: StrayWireParams,
+): StrayWireVerdict {
+  const { step } = small
+  s.smallStep = undefined
+  s.candidate = null
+  const watches = s.normal!.watches?.filter((w) => w.onsetTs < step.onsetTs - 2 * MIN)
+  s.normal!.watches = watches && watches.length > 0 ? watches : undefined
+  s.baselineW = step.baseW
+  if (step.baseH !== null) s.baselineH = step.baseH
+  if (step.baseQ !== null) s.baselineQ = step.baseQ
+  const severity: StrayWireSeverity = isCriticalHour(localHour(obs.ts, params.utcOffsetMin))
+    ? 'critical'
+    : 'major'
+  const peakW = Math.max(...step.w)
+  const cand: Candidate = {
+    onsetTs: step.onsetTs,
+    firstTs: step.onsetTs,
+    chargerReadings: step.w.length,
+    readings: step.w.length,
+    quietRun: 0,
+    minW: Math.min(...step.w),
+    maxW: peakW,
+    harmonicVA: step.harmonicVA,
+    motorReadings: 0,
+    bigReadings: 0,
+    hiddenReadings: 0,
+    recentW: step.w.slice(-RECENT_READINGS),
+    stepW: step.w[0]!,
+    ...(step.pfc ? { pfc: true } : {}),
+  }
+  s.alert = {
+    onsetTs: step.onsetTs,
+    raisedTs: obs.ts,
+    severity,
+    peakW,
+    lastPresentTs: obs.ts,
+    absentSinceTs: null,
+    ...(step.pfc ? { pfc: true } : {}),
+    ...ownHarmonics(cand),
+  }
+  startEpisode(
+    s.normal!,
+    step.onsetTs,
+    small.nowW,
+    ratioOf({ cls: 'charger', excessW: small.nowW, excessVA: step.harmonicVA }),
+  )
+  const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
+  evidence.taper = 'tapering'
+  evidence.why[1] =
+    `falling minute after minute from ${Math.round(small.fromW)} to ${Math.round(small.nowW)} W in ` +
+    `${evidence.heldMin} min, as a charger's charge tapers (a nearly full pack, too small a step for a ` +
+    `charger's constant current)`
+  return { kind: 'raise', ts: obs.ts, onsetTs: step.onsetTs, severity, powerW: Math.round(peakW), evidence }
 }
 
 /**

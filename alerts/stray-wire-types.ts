@@ -3,6 +3,7 @@ import type { CircuitNormal, LoadSignature, TaughtLoads } from './stray-wire-cir
 import type { StrayWireEvidence } from './stray-wire-explain.ts'
 import type { DuskLights, LightingWindow } from './stray-wire-schedule.ts'
 import type { SecondStep } from './stray-wire-second-step.ts'
+import type { SmallStep } from './stray-wire-small-taper.ts'
 
 /** One circuit-monitor reading; PF and THD are optional in protocol v1, so the detector copes without. */
 export interface CircuitInput {
@@ -394,6 +395,16 @@ export interface StrayWireState {
   orphanRun?: number
   candidate: Candidate | null
   alert: ActiveAlert | null
+  /**
+   * A step too small for a candidate, followed to see whether it slides as a charger's taper does
+   * (stray-wire-small-taper.ts). Optional so states persisted before it load.
+   */
+  smallStep?: SmallStep
+  /**
+   * When the last alert cleared: a charger's alert clears late in its taper while the charger still draws
+   * (a quarter of its peak by watts), and the rest of that taper is no new load. Optional so older states load.
+   */
+  alertClearedTs?: number
   /** What this circuit does every day (stray-wire-circuit-normal.ts); optional so older states load. */
   normal?: CircuitNormal
   /** What crews taught that is in force, as last worked out; in memory only (see its type). */

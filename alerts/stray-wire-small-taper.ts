@@ -1,0 +1,263 @@
+// A charger topping up a nearly full pack may start under the least step a charger makes: part-way down its
+// constant-voltage taper it draws 50–95 % of its CC level (domain.md: CC 120–350 W, so 60–330 W), and its
+// draw falls from the first minute. Too small to be a candidate (a lamp or two LED banks make such steps),
+// such a step is followed here only to see whether it slides as a taper does; lamps and banks hold flat,
+// a compressor's run creeps up, a heater's element holds. See domain.md "E-bike charger physics".
+import { chargerWaveform, type Observation } from './stray-wire-classify.ts'
+import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
+
+const MIN = 60_000
+
+/**
+ * The least step followed: the smallest top-up (half of a 120 W lead-acid CC level) less the meter's and
+ * the background's margin. Smaller steps are lamps, or a pack plugged in so late that by its size it is
+ * one until much later in its taper.
+ */
+export const SMALL_STEP_MIN_W = 50
+
+/**
+ * A taper falls by 1.3–12 % of its draw a minute: lithium chargers decay by a tenth over a 20–60 min CV
+ * phase (4–11 %), lead-acid ones towards float over 1–3 h (1.3 % at the slowest, near float). The slope
+ * asked of the readings, fitted over all of them, per minute and of their mean: the charger's ±1.5 %
+ * ripple moves a fit over six readings by 0.2 % a minute, and lamps, banks and heaters hold flat.
+ */
+const MIN_SLIDE_PER_MIN = 0.01
+/** Each half of the readings must fall on its own too: a lamp going off beside a flat load is one step. */
+const HALF_SLIDE_PER_MIN = 0.003
+/**
+ * A taper's fall is spread over its minutes: of five falls or more, a smooth decay's largest is about a
+ * fifth of the whole, the ripple makes it up to a third. A lamp or a compressor leaving beside a flat load
+ * makes all of it at once, two lamps going off one after the other (each split over two readings by an
+ * averaging meter) half. And the ±1.5 % ripple lifts at most this share of the readings over the one
+ * before (a sixth of them at the slowest lead-acid taper; a flat load, half).
+ */
+const MAX_ONE_FALL_SHARE = 1 / 3
+/**
+ * The least fall a slide must have made, W: more than a small lamp's (a motion lamp of 10–15 W) going off
+ * beside a flat load, which an averaging meter splits over two readings and a compressor's ±1 % beside it
+ * blurs into what looks like a slide. A bigger lamp falls by more than MAX_ONE_FALL_SHARE in one reading.
+ */
+const MIN_FALL_W = 15
+const MAX_RISES_SHARE = 0.25
+/** Readings fitted at least (after a partial first minute), so that each half has three. */
+const MIN_READINGS = 6
+/** A taper's fall from one minute to the next is a few %: a fall by more is a load leaving, not a slide. */
+const MAX_FALL_SHARE = 0.2
+/**
+ * A rise past the charger's ripple (±1.5 % a reading) and the background's (a compressor's ±1 % of up to
+ * 300 W beside it) is another load arriving.
+ */
+const MAX_RISE_SHARE = 0.04
+const MAX_RISE_W = 5
+/** Left undecided this long, the step is given up: a taper shows in far less. */
+const FOLLOW_MAX_MIN = 40
+/** A slide that has come down to this is too small to tell from lamps: it must show before. */
+const LEAST_LEFT_W = 20
+/**
+ * How long after an alert cleared its charger may still slide on: a session lasts 4–10 h (domain.md), and
+ * a watts-only alert clears at a quarter of its peak, or early where a compressor stopping beside it hid
+ * it; past 6 h a lead-acid charger floats under the least step followed, a lithium one is cut off.
+ */
+const RAISED_TAIL_MIN = 360
+/** Readings kept (a minute each): the longest a step is followed. */
+const KEPT = FOLLOW_MAX_MIN + 2
+
+/** A small step being followed: the circuit before it, and its readings over that. */
+export interface SmallStep {
+  onsetTs: number
+  /** The reading before the step (the one before that where the step straddled two), W, VA, var. */
+  baseW: number
+  baseH: number | null
+  baseQ: number | null
+  /** Its readings since, over the base: minutes since onset and W. */
+  t: number[]
+  w: number[]
+  /** Its harmonic VA last seen, where the meter reports THD. */
+  harmonicVA: number | null
+  /** Undistorted and without a motor's reactive current: an active-PFC input. Fixed at the first reading. */
+  pfc?: boolean
+  /** Its first reading is known to be a whole minute of it: the step came over two readings. */
+  whole?: boolean
+}
+
+/** What a small step that slid as a taper says when it is raised. */
+export interface SmallTaper {
+  step: SmallStep
+  /** Its draw at the first full minute and now, W. */
+  fromW: number
+  nowW: number
+}
+
+/**
+ * Follows small steps on a circuit (not a shed: its residual is the feeder less the ports, and follows
+ * the ports' own tapers by their meters' error) while no alert is open. Returns the step once it slid as
+ * a taper for long enough to be confirmed (`confirmMin`, as any candidate).
+ */
+export function followSmallStep(
+  s: StrayWireState,
+  obs: Observation,
+  params: StrayWireParams,
+  confirmMin: number,
+  gapMin: number,
+): SmallTaper | undefined {
+  // the rest of the charge of a charger whose alert cleared is that charger, raised already: its slide is
+  // not followed
+  const tail = s.alertClearedTs !== undefined && obs.ts - s.alertClearedTs < RAISED_TAIL_MIN * MIN
+  if (obs.source !== 'circuit' || s.alert || tail || gapMin > params.maxGapMin) {
+    s.smallStep = undefined
+    return undefined
+  }
+  const started = startedHere(s, obs, params, s.smallStep !== undefined)
+  if (started) {
+    s.smallStep = started
+    return undefined
+  }
+  const step = s.smallStep
+  if (!step) return undefined
+  const w = obs.unexplainedW - step.baseW
+  const last = step.w[step.w.length - 1]!
+  const t = (obs.ts - step.onsetTs) / MIN
+  // past a charger's largest: a heater or cleaner came on (the step may have been its partial minute)
+  if (
+    w > params.maxChargerW ||
+    !ownWaveform(step, obs, w, params) ||
+    !stillSliding(step, w, last) ||
+    t > FOLLOW_MAX_MIN
+  ) {
+    s.smallStep = undefined
+    return undefined
+  }
+  step.t.push(Math.round(t * 100) / 100)
+  step.w.push(Math.round(w * 10) / 10)
+  if (step.w.length > KEPT) {
+    step.t.shift()
+    step.w.shift()
+  }
+  if (t < confirmMin - 1) return undefined
+  return slidesAsTaper(step)
+}
+
+/**
+ * A step of at least SMALL_STEP_MIN_W over the reading before (or the one before that, an averaging meter
+ * splitting it over two), none of them a heater's or cleaner's, of a charger's waveform where the meter
+ * shows it.
+ */
+function startedHere(
+  s: StrayWireState,
+  obs: Observation,
+  params: StrayWireParams,
+  following: boolean,
+): SmallStep | undefined {
+  // a step on a circuit that was falling already (a charger's taper) may take that slide for its own
+  if (s.prevW === null || s.prevBig || (s.fallRun ?? 0) > 0) return undefined
+  // the reading before was the first of the step followed: this one is its second, not a step of its own
+  const split = !following && s.prev2W !== null && !s.prev2Big && s.prev2W < s.prevW
+  const baseW = split ? s.prev2W! : s.prevW
+  const w = obs.unexplainedW - baseW
+  if (w < SMALL_STEP_MIN_W || w > params.maxChargerW) return undefined
+  const baseH = split ? (s.prev2H ?? null) : s.prevH
+  const baseQ = split ? (s.prev2Q ?? null) : (s.prevQ ?? null)
+  const step: SmallStep = {
+    onsetTs: obs.ts,
+    baseW,
+    baseH,
+    baseQ,
+    t: [0],
+    w: [Math.round(w * 10) / 10],
+    harmonicVA: null,
+    // measured over the reading before the split step's first part, this reading is the step's whole
+    ...(split ? { whole: true } : {}),
+  }
+  return ownWaveform(step, obs, w, params) ? step : undefined
+}
+
+/**
+ * Where the meter reports PF and THD, what stands over the base has a charger's waveform, and the same kind
+ * all along (a rectifier's harmonic current, or an active-PFC input's lack of harmonic and reactive
+ * current): a compressor's motor has neither, and another kind of load taking over is not the slide.
+ */
+function ownWaveform(step: SmallStep, obs: Observation, w: number, params: StrayWireParams): boolean {
+  if (obs.harmonicVA === null || step.baseH === null) return true
+  if (!(w > 0)) return false
+  const h = obs.harmonicVA - step.baseH
+  const q =
+    obs.reactiveVA === null || step.baseQ === null ? Number.POSITIVE_INFINITY : obs.reactiveVA - step.baseQ
+  if (!chargerWaveform(w, h, q, params)) return false
+  const pfc = h / w < params.minHarmonicRatio
+  if (step.harmonicVA !== null && pfc !== (step.pfc === true)) return false
+  step.harmonicVA = h
+  if (pfc) step.pfc = true
+  return true
+}
+
+/** No fall past a taper's, no rise past the ripple: the same load, going on as it did. */
+function stillSliding(step: SmallStep, w: number, last: number): boolean {
+  if (w > last * (1 + MAX_RISE_SHARE) + MAX_RISE_W) {
+    // the first reading may have been a partial minute of the step (an averaging meter): the slide is
+    // measured from the first whole one
+    if (step.w.length !== 1 || step.whole) return false
+    step.whole = true
+    step.t.shift()
+    step.w.shift()
+    return true
+  }
+  return w >= last * (1 - MAX_FALL_SHARE)
+}
+
+/** Least-squares slope of w over t, W a minute. */
+function slope(t: readonly number[], w: readonly number[], from: number, to: number): number {
+  const n = to - from
+  let mt = 0
+  let mw = 0
+  for (let i = from; i < to; i++) {
+    mt += t[i]!
+    mw += w[i]!
+  }
+  mt /= n
+  mw /= n
+  let num = 0
+  let den = 0
+  for (let i = from; i < to; i++) {
+    num += (t[i]! - mt) * (w[i]! - mw)
+    den += (t[i]! - mt) ** 2
+  }
+  return den > 0 ? num / den : 0
+}
+
+const mean = (w: readonly number[], from: number, to: number): number => {
+  let sum = 0
+  for (let i = from; i < to; i++) sum += w[i]!
+  return sum / (to - from)
+}
+
+/**
+ * Its readings fall as a taper does: fitted over all of them by at least MIN_SLIDE_PER_MIN of their mean a
+ * minute, and each half on its own (one step down between two flat stretches is a load leaving, not a
+ * slide), still above what lamps could make of noise, the fall spread over its minutes.
+ */
+function slidesAsTaper(step: SmallStep): SmallTaper | undefined {
+  const { t, w } = step
+  const n = w.length
+  if (n < MIN_READINGS) return undefined
+  const nowW = w[n - 1]!
+  if (nowW < LEAST_LEFT_W) return undefined
+  if (-slope(t, w, 0, n) < MIN_SLIDE_PER_MIN * mean(w, 0, n)) return undefined
+  // a top-up slides from its first minute: a level that held first was a plateau (or another load), for
+  // the candidate's own tests
+  const first = Math.min(n, MIN_READINGS)
+  if (-slope(t, w, 0, first) < HALF_SLIDE_PER_MIN * mean(w, 0, first)) return undefined
+  const half = Math.floor(n / 2)
+  if (-slope(t, w, 0, half) < HALF_SLIDE_PER_MIN * mean(w, 0, half)) return undefined
+  if (-slope(t, w, n - half, n) < HALF_SLIDE_PER_MIN * mean(w, n - half, n)) return undefined
+  // spread over its minutes: no one fall makes most of it, and the ripple lifts few of them
+  let rises = 0
+  let largestFall = 0
+  for (let i = 1; i < n; i++) {
+    if (w[i]! > w[i - 1]!) rises += 1
+    else largestFall = Math.max(largestFall, w[i - 1]! - w[i]!)
+  }
+  const fallW = w[0]! - nowW
+  if (fallW < MIN_FALL_W || rises > (n - 1) * MAX_RISES_SHARE || largestFall > MAX_ONE_FALL_SHARE * fallW)
+    return undefined
+  return { step, fromW: w[0]!, nowW }
+}
