@@ -200,3 +200,10 @@ export function cyclingCompressor(
     ...o,
   } as CompressorParams)
 }
+
+/** Top-up ranges that make every session a top-up, starting at `draw` × its CC level's end. */
+export const everyTopUp = (draw: number) =>
+  ({ share: 1, startDraw: [draw, draw], floatMin: [60, 60] }) as const
+
+/** Corridor lights on all evening from `t0` (24 W, PF 0.93, THD 18 %). */
+export const eveningLights = (t0: number): LoadModel => spans('lights', t0, 24, 0.93, 18, [[0, 24 * 60]])
