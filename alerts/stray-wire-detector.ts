@@ -203,7 +203,7 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     orphanRun: state.orphanRun,
     candidate: state.candidate && { ...state.candidate, recentW: [...state.candidate.recentW] },
     alert: state.alert && { ...state.alert },
-    alertClearedTs: state.alertClearedTs,
+    smallBefore: state.smallBefore && [...state.smallBefore],
     smallStep: state.smallStep && {
       ...state.smallStep,
       t: [...state.smallStep.t],
@@ -1330,7 +1330,6 @@ function trackAlert(
   if (alert.absentSinceTs === null) alert.absentSinceTs = obs.ts
   if (obs.ts - alert.absentSinceTs < params.clearAfterMin * MIN) return undefined
   s.alert = null
-  s.alertClearedTs = obs.ts
   s.otherRun = 0
   endEpisode(s.normal!, alert.absentSinceTs, params.utcOffsetMin)
   // what is left now is background again

@@ -54,11 +54,20 @@ const FOLLOW_MAX_MIN = 40
 /** A slide that has come down to this is too small to tell from lamps: it must show before. */
 const LEAST_LEFT_W = 20
 /**
- * How long after an alert cleared its charger may still slide on: a session lasts 4–10 h (domain.md), and
- * a watts-only alert clears at a quarter of its peak, or early where a compressor stopping beside it hid
- * it; past 6 h a lead-acid charger floats under the least step followed, a lithium one is cut off.
+ * Readings of the circuit kept before a step, a minute each, and the least looked at: a step is
+ * measured over the reading before it, so whatever the rest of the circuit does meanwhile is taken for the
+ * step's own. A charger already tapering there (one whose alert cleared at a quarter of its peak, one on
+ * before the state began) makes any flat load stepping on beside it slide.
  */
-const RAISED_TAIL_MIN = 360
+const BEFORE_KEPT = 8
+const BEFORE_FITTED = 5
+/**
+ * The background's fall before the step, as a share of the slide asked of the step (MIN_SLIDE_PER_MIN of
+ * its size a minute), past which that slide could be half the background's own.
+ */
+const BACKGROUND_SLIDE_SHARE = 0.5
+/** A charger's taper falls in most minutes despite its ±1.5 % ripple; a flat background in about half. */
+const BACKGROUND_FALLING_SHARE = 0.75
 /** Readings kept (a minute each): the longest a step is followed. */
 const KEPT = FOLLOW_MAX_MIN + 2
 
@@ -100,10 +109,25 @@ export function followSmallStep(
   confirmMin: number,
   gapMin: number,
 ): SmallTaper | undefined {
-  // the rest of the charge of a charger whose alert cleared is that charger, raised already: its slide is
-  // not followed
-  const tail = s.alertClearedTs !== undefined && obs.ts - s.alertClearedTs < RAISED_TAIL_MIN * MIN
-  if (obs.source !== 'circuit' || s.alert || tail || gapMin > params.maxGapMin) {
+  const found = followStep(s, obs, params, confirmMin, gapMin)
+  if (obs.source === 'circuit') {
+    const before = gapMin > params.maxGapMin ? [] : (s.smallBefore ?? [])
+    before.push(obs.unexplainedW)
+    if (before.length > BEFORE_KEPT) before.shift()
+    s.smallBefore = before
+  }
+  return found
+}
+
+/** The step followed, and raised once it slid as a taper (followSmallStep). */
+function followStep(
+  s: StrayWireState,
+  obs: Observation,
+  params: StrayWireParams,
+  confirmMin: number,
+  gapMin: number,
+): SmallTaper | undefined {
+  if (obs.source !== 'circuit' || s.alert || gapMin > params.maxGapMin) {
     s.smallStep = undefined
     return undefined
   }
@@ -154,6 +178,8 @@ function startedHere(
   const split = !following && s.prev2W !== null && !s.prev2Big && s.prev2W < s.prevW
   const baseW = split ? s.prev2W! : s.prevW
   const w = obs.unexplainedW - baseW
+  if (backgroundSliding(s.smallBefore ?? [], split, BACKGROUND_SLIDE_SHARE * MIN_SLIDE_PER_MIN * w))
+    return undefined
   if (w < SMALL_STEP_MIN_W || w > params.maxChargerW) return undefined
   const baseH = split ? (s.prev2H ?? null) : s.prevH
   const baseQ = split ? (s.prev2Q ?? null) : (s.prevQ ?? null)
@@ -202,6 +228,26 @@ function stillSliding(step: SmallStep, w: number, last: number): boolean {
     return true
   }
   return w >= last * (1 - MAX_FALL_SHARE)
+}
+
+/**
+ * The circuit was sliding over the readings before the step (the one before, too, where the step straddled
+ * two): a slide measured over them afterwards may be the background's. Sliding is most of its minutes
+ * falling (BACKGROUND_FALLING_SHARE), by the median minute more than `slideW`: a load leaving before is
+ * one fall and no slide, a flat background's ripple falls in half its minutes. A gap past maxGapMin
+ * empties them.
+ */
+function backgroundSliding(before: readonly number[], split: boolean, slideW: number): boolean {
+  const w = split ? before.slice(0, -1) : before
+  if (w.length < BEFORE_FITTED) return false
+  const falls = w
+    .slice(1)
+    .map((x, i) => w[i]! - x)
+    .sort((a, b) => a - b)
+  const fell = falls.filter((f) => f > 0).length
+  return (
+    fell >= BACKGROUND_FALLING_SHARE * falls.length && falls[Math.floor((falls.length - 1) / 2)]! > slideW
+  )
 }
 
 /** Least-squares slope of w over t, W a minute. */

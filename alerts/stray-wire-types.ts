@@ -400,11 +400,8 @@ export interface StrayWireState {
    * (stray-wire-small-taper.ts). Optional so states persisted before it load.
    */
   smallStep?: SmallStep
-  /**
-   * When the last alert cleared: a charger's alert clears late in its taper while the charger still draws
-   * (a quarter of its peak by watts), and the rest of that taper is no new load. Optional so older states load.
-   */
-  alertClearedTs?: number
+  /** The circuit's last readings, W, a minute apart: whether it was sliding before a small step. */
+  smallBefore?: number[]
   /** What this circuit does every day (stray-wire-circuit-normal.ts); optional so older states load. */
   normal?: CircuitNormal
   /** What crews taught that is in force, as last worked out; in memory only (see its type). */
