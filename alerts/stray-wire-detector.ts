@@ -32,6 +32,7 @@ import {
   noteSteps,
   type PendingStep,
   type RunWatch,
+  round1,
   startEpisode,
 } from './stray-wire-circuit-normal.ts'
 import {
@@ -1405,6 +1406,8 @@ function raiseSmallTaper(
   )
   const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
   evidence.taper = 'tapering'
+  evidence.taperFromW = round1(small.fromW)
+  evidence.taperToW = round1(small.nowW)
   evidence.why[1] =
     `falling minute after minute from ${Math.round(small.fromW)} to ${Math.round(small.nowW)} W in ` +
     `${evidence.heldMin} min, as a charger's charge tapers (a nearly full pack, too small a step for a ` +

@@ -40,6 +40,12 @@ export interface StrayWireEvidence {
    * was told by its taper (`likeCompressor.told`).
    */
   taper: 'not yet' | 'tapering'
+  /**
+   * Raised by its taper with no plateau (a nearly full pack): its draw at its highest reading and at the
+   * raise, W, so a crew can check the fall against the meter. Absent otherwise.
+   */
+  taperFromW?: number
+  taperToW?: number
   /** What this circuit usually draws at this hour, W (learned from earlier days); null if not known. */
   usualW: number | null
   /** Learned loads of this circuit (lights, compressors, crews' answers) the load did not match. */
@@ -117,8 +123,9 @@ export function explainRaise(
   )
   // a nearly full pack: no plateau, it slid down its taper from the first minutes
   const tapering = slidesAsTaper(cand.recentW)
+  const fall = tapering ? { taperFromW: round1(cand.maxW), taperToW: round1(cand.recentW.at(-1)!) } : {}
   if (tapering)
-    why[1] = `falling minute after minute from ${Math.round(cand.maxW)} to ${Math.round(cand.recentW[cand.recentW.length - 1]!)} W in ${heldMin} min, as a charger's charge tapers (a nearly full pack)`
+    why[1] = `falling minute after minute from ${Math.round(cand.maxW)} to ${Math.round(cand.recentW.at(-1)!)} W in ${heldMin} min, as a charger's charge tapers (a nearly full pack)`
   const heater = cand.underHeater
   if (heater) {
     // under the heater only its step and its harmonic current showed: no plateau was measured
@@ -145,6 +152,7 @@ export function explainRaise(
     startedUnderLoad,
     ...(heater ? { onHeaterW: Math.round(heater.w) } : {}),
     taper: tapering ? 'tapering' : 'not yet',
+    ...fall,
     usualW,
     knownLoads: known,
     why,

@@ -66,6 +66,8 @@ describe('a charger topping up a nearly full pack', () => {
     // the alert says why: it fell as a taper does, with no plateau
     if (raise.kind !== 'raise') throw new Error('a raise')
     expect(raise.evidence?.taper).toBe('tapering')
+    // the fall's ends, for a crew to check against the meter: from its highest reading down to the raise's
+    expect(raise.evidence!.taperFromW!).toBeGreaterThan(raise.evidence!.taperToW! * 1.2)
     expect(raise.evidence?.why[1]).toMatch(/falling minute after minute from \d+ to \d+ W in \d+ min/)
   })
 
@@ -171,6 +173,8 @@ describe('a charger topping up a nearly full pack with a step under the least a 
     const raise = raisedOnceWithin(r, plugged, 25)
     if (raise.kind !== 'raise') throw new Error('a raise')
     expect(raise.evidence?.taper).toBe('tapering')
+    // the fall's ends, for a crew to check against the meter: from its highest reading down to the raise's
+    expect(raise.evidence!.taperFromW!).toBeGreaterThan(raise.evidence!.taperToW! * 1.2)
     expect(raise.evidence?.why[1]).toMatch(/falling minute after minute from \d+ to \d+ W/)
   })
 

@@ -347,6 +347,14 @@ describe('an alert in words', () => {
     expect(strayWireEvidence(topUp, zh)[1]).toBe(
       '接入后 9 分钟内功率逐分钟回落，与电池将满时充电器的回落一致',
     )
+    // with the fall's ends (what the detector stores since): said in watts
+    const withFall = { ...topUp, taperFromW: 241.6, taperToW: 150.2 }
+    expect(strayWireEvidence(withFall, english)[1]).toBe(
+      'falling minute after minute from 242\u00a0W to 150\u00a0W in 9 min since its step, as a charger tapers when its pack is nearly full',
+    )
+    expect(strayWireEvidence(withFall, zh)[1]).toBe(
+      '接入后 9 分钟内功率从 242\u00a0W 逐分钟回落到 150\u00a0W，与电池将满时充电器的回落一致',
+    )
   })
 
   it('says why a load of a compressor’s size was a charger: it faded, or it outlasted the runs', () => {

@@ -383,6 +383,8 @@ export const en: Dict = {
   'stray.held': 'about {level} for {min} min',
   'stray.flat': 'flat at {level} (±{spread} %) for {min} min',
   'stray.moving': 'about {level} for {min} min, moving by ±{spread} % as other loads switched beside it',
+  'stray.taperingFrom':
+    'falling minute after minute from {from} to {to} in {min} min since its step, as a charger tapers when its pack is nearly full',
   'stray.tapering':
     'falling minute after minute for {min} min since its step, as a charger tapers when its pack is nearly full',
   'stray.noTaper': 'no taper yet (a charger tapers off over the next hours)',

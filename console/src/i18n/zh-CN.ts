@@ -371,6 +371,7 @@ export const zhCN = {
   'stray.held': '约 {level}，已持续 {min} 分钟',
   'stray.flat': '稳定在 {level}（±{spread}%），已持续 {min} 分钟',
   'stray.moving': '约 {level}，已持续 {min} 分钟；旁边有其他负载开关，读数波动 ±{spread}%',
+  'stray.taperingFrom': '接入后 {min} 分钟内功率从 {from} 逐分钟回落到 {to}，与电池将满时充电器的回落一致',
   'stray.tapering': '接入后 {min} 分钟内功率逐分钟回落，与电池将满时充电器的回落一致',
   'stray.noTaper': '还没有出现充电末期的功率回落（充电器会在之后几小时内逐渐减小功率）',
   'stray.pfc': '功率因数 {pf}，电流谐波畸变率 {thd}：带有源功率因数校正（PFC）的充电器',

@@ -47,6 +47,8 @@ export function strayWireEvidence(evidence: Alert['evidence'], w: Words): string
   const held = numberOf(e.heldMin)
   const spreadPct = numberOf(e.plateauSpreadPct)
   const onHeaterW = numberOf(e.onHeaterW)
+  const taperFrom = numberOf(e.taperFromW)
+  const taperTo = numberOf(e.taperToW)
   if (e.startedUnderLoad === true && levelW !== undefined)
     out.push(tr('stray.underLoad', { level: watts(levelW) }))
   else if (stepW !== undefined && onHeaterW !== undefined)
@@ -68,7 +70,9 @@ export function strayWireEvidence(evidence: Alert['evidence'], w: Words): string
     const vars = { level: watts(levelW), min: f.num(held), spread: f.num(half ?? 0, 1) }
     out.push(
       e.taper === 'tapering'
-        ? tr('stray.tapering', vars)
+        ? taperFrom !== undefined && taperTo !== undefined
+          ? tr('stray.taperingFrom', { ...vars, from: watts(taperFrom), to: watts(taperTo) })
+          : tr('stray.tapering', vars)
         : half === undefined
           ? tr('stray.held', vars)
           : half <= FLAT_HALF_SPREAD_PCT
