@@ -1204,7 +1204,8 @@ function trackCandidate(
     ts: obs.ts,
     onsetTs: cand.onsetTs,
     severity,
-    powerW: Math.round(cand.maxW),
+    // a tapering load is worth what it draws now, as the meter shows it; a plateau's highest reading is its level
+    powerW: Math.round(evidence.taperToW ?? cand.maxW),
     evidence,
   }
 }
@@ -1412,7 +1413,14 @@ function raiseSmallTaper(
     `falling minute after minute from ${Math.round(small.fromW)} to ${Math.round(small.nowW)} W in ` +
     `${evidence.heldMin} min, as a charger's charge tapers (a nearly full pack, too small a step for a ` +
     `charger's constant current)`
-  return { kind: 'raise', ts: obs.ts, onsetTs: step.onsetTs, severity, powerW: Math.round(peakW), evidence }
+  return {
+    kind: 'raise',
+    ts: obs.ts,
+    onsetTs: step.onsetTs,
+    severity,
+    powerW: Math.round(small.nowW),
+    evidence,
+  }
 }
 
 /**

@@ -69,6 +69,8 @@ describe('a charger topping up a nearly full pack', () => {
     // the fall's ends, for a crew to check against the meter: from its highest reading down to the raise's
     expect(raise.evidence!.taperFromW!).toBeGreaterThan(raise.evidence!.taperToW! * 1.2)
     expect(raise.evidence?.why[1]).toMatch(/falling minute after minute from \d+ to \d+ W in \d+ min/)
+    // the alert's value is what the load draws as it is raised, not the top of its fall
+    expect(raise.powerW).toBe(Math.round(raise.evidence!.taperToW!))
   })
 
   it('is raised where the meter shows PF and THD: a rectifier lithium charger down from 180 W', () => {

@@ -12,7 +12,9 @@
 // - a dehumidifier (205 W, watts-only) runs once and is raised, and the crew answers it "not charging:
 //   compressor"; a charger of its size the next day is raised once it holds longer than a compressor runs;
 // - the basement's dehumidifier again: a resident's charger of its size, plugged in while it rests, is taken
-//   for its run, and raised when the dehumidifier starts its own run beside it (one motor runs once).
+//   for its run, and raised when the dehumidifier starts its own run beside it (one motor runs once);
+// - corridor lights (watts-only): a lithium charger plugged into a nearly full pack starts part-way down its
+//   taper, with no plateau, and is raised as its draw falls minute after minute.
 // The crew reads each on a phone in Chinese and in English, the manager at a desk in English: the sentences
 // that say what the load was taken for and what told it apart are on the page, in the page's language,
 // with no key or placeholder left, no figure parted from its unit where a line wraps, and nothing says
@@ -26,9 +28,16 @@ import { en } from '../../console/src/i18n/en.ts'
 import { withUnit } from '../../console/src/i18n/make-format.ts'
 import { zhCN } from '../../console/src/i18n/zh-CN.ts'
 import type { Alert } from '../../domain/alerts.ts'
-import { chargerSession } from '../../simulators/physics/charger.ts'
+import { chargerSession, maybeTopUp } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
-import { charger, circuitSeries, cyclingCompressor, spans } from '../alerts/stray-wire-support.ts'
+import {
+  charger,
+  circuitSeries,
+  cyclingCompressor,
+  eveningLights,
+  everyTopUp,
+  spans,
+} from '../alerts/stray-wire-support.ts'
 import {
   horizontalOverflow,
   launchChromium,
@@ -195,6 +204,36 @@ function ranAgainCircuit(): Scenario {
   }
 }
 
+function topUpCircuit(): Scenario {
+  // corridor lights all evening; at 20:00 a 240 W lithium charger plugged into a nearly full pack: it starts
+  // down its constant-voltage taper at 85 % of its constant-current draw and falls from its first minute
+  const fromMs = at(DAY0 + 3, 19)
+  const pluggedMs = fromMs + 60 * MIN + 30_000
+  const bike = chargerSession(
+    maybeTopUp(
+      charger(pluggedMs, {
+        chemistry: 'lithium',
+        ccPowerW: 240,
+        ccRise: 0.03,
+        ccMin: 200,
+        taperMin: 20,
+        floatW: 0,
+      }),
+      everyTopUp(0.85),
+    ),
+  )
+  return {
+    id: 'circuit-stairwell',
+    name: '2单元楼梯间',
+    waveform: false,
+    loads: [eveningLights(fromMs), bike],
+    fromMs,
+    minutes: 100,
+    pluggedMs,
+    isIt: (e) => e.taper === 'tapering',
+  }
+}
+
 describe('a stray-wire alert’s evidence on its page: a load of a compressor’s size, a charger on a heater', () => {
   let svc: ServiceProcess
   let browser: Browser
@@ -206,6 +245,7 @@ describe('a stray-wire alert’s evidence on its page: a load of a compressor’
     heaterCircuit(),
     storeRoomCircuit(),
     ranAgainCircuit(),
+    topUpCircuit(),
   ]
   const alerts = new Map<string, Alert>()
 
@@ -472,6 +512,36 @@ describe('a stray-wire alert’s evidence on its page: a load of a compressor’
       expect(lines).toContain(fill(d, 'stray.ranAgain', { compressor, min: like.heldMin }))
       expect(lines).toContain(fill(d, 'stray.step', { step: watts(e.stepW) }))
       expect(lines.join('\n')).not.toContain(fill(d, 'stray.knownLoads', { n: e.knownLoads }))
+      await plainWords(page)
+      expect(await partedFromUnits(page), 'a figure parted from its unit at a line’s end').toEqual([])
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)
+      await screenshot(page, shot)
+    }
+  })
+
+  it('a charger topping up a nearly full pack, raised as its draw fell minute after minute, with the watts of its fall', async () => {
+    const a = alerts.get('circuit-stairwell')!
+    const e = evidenceOf('circuit-stairwell')
+    expect(e.taper).toBe('tapering')
+    // from its highest reading down to the raise's: a fall a crew can check against the meter
+    expect(e.taperFromW!).toBeGreaterThan(e.taperToW! * 1.15)
+    for (const [d, page, shot] of await views(a, 'stray-top-up')) {
+      const lines = await evidenceOn(page, a)
+      expect(lines[0]).toBe(fill(d, 'stray.step', { step: watts(e.stepW) }))
+      expect(lines).toContain(
+        fill(d, 'stray.taperingFrom', {
+          min: e.heldMin,
+          from: watts(e.taperFromW!),
+          to: watts(e.taperToW!),
+        }),
+      )
+      // the load is said at what it drew when raised, the end of its fall, as the meter showed it then
+      const summary = await page.textContent('[data-field="summary"]')
+      expect(summary).toContain(fill(d, 'stray.summary', { level: watts(e.taperToW!) }))
+      expect(a.lastValue).toBe(Math.round(e.taperToW!))
+      // it tapered from its first minute: nothing says it holds a level or has no taper yet
+      expect(lines).not.toContain(d['stray.noTaper'])
+      expect(lines.join('\n')).not.toMatch(/flat at|稳定在/)
       await plainWords(page)
       expect(await partedFromUnits(page), 'a figure parted from its unit at a line’s end').toEqual([])
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0)

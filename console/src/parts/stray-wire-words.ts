@@ -26,7 +26,11 @@ export function strayWireOnset(a: Facts): number | undefined {
 
 /** `约 180 W 的充电器形负载不在任何充电端口上，约 23:53 开始` */
 export function strayWireSummary(a: Facts, w: Words, utcOffsetMin?: number): string {
-  const levelW = numberOf(a.evidence?.levelW) ?? numberOf(a.lastValue)
+  // a load falling down its taper is said at what it drew when raised, the end of its fall
+  const levelW =
+    (a.evidence?.taper === 'tapering' ? numberOf(a.evidence.taperToW) : undefined) ??
+    numberOf(a.evidence?.levelW) ??
+    numberOf(a.lastValue)
   if (levelW === undefined) return w.tr('alertText.stray_wire_charging')
   const level = w.f.watts(Math.round(levelW))
   const onset = strayWireOnset(a)
