@@ -32,7 +32,6 @@ import {
   noteSteps,
   type PendingStep,
   type RunWatch,
-  round1,
   startEpisode,
 } from './stray-wire-circuit-normal.ts'
 import {
@@ -1405,14 +1404,11 @@ function raiseSmallTaper(
     small.nowW,
     ratioOf({ cls: 'charger', excessW: small.nowW, excessVA: step.harmonicVA }),
   )
-  const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin)
-  evidence.taper = 'tapering'
-  evidence.taperFromW = round1(small.fromW)
-  evidence.taperToW = round1(small.nowW)
-  evidence.why[1] =
-    `falling minute after minute from ${Math.round(small.fromW)} to ${Math.round(small.nowW)} W in ` +
-    `${evidence.heldMin} min, as a charger's charge tapers (a nearly full pack, too small a step for a ` +
-    `charger's constant current)`
+  const evidence = explainRaise(s, cand, obs, input, params.utcOffsetMin, {
+    fromW: small.fromW,
+    toW: small.nowW,
+    underLeastStep: true,
+  })
   return {
     kind: 'raise',
     ts: obs.ts,

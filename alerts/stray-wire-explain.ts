@@ -91,12 +91,23 @@ function usualAt(n: CircuitNormal | undefined, ts: number, utcOffsetMin: number)
 /** Half the spread of a plateau's readings, %, that a charger in constant current stays within. */
 const FLAT_HALF_SPREAD_PCT = 5
 
+/**
+ * A fall measured by whoever followed the load: a small step (stray-wire-small-taper.ts) is followed
+ * against the level before it, from its first full minute, and was too small a step for constant current.
+ */
+export interface MeasuredFall {
+  fromW: number
+  toW: number
+  underLeastStep: boolean
+}
+
 export function explainRaise(
   s: StrayWireState,
   cand: Candidate,
   obs: Observation,
   input: StrayWireInput,
   utcOffsetMin: number,
+  measured?: MeasuredFall,
 ): StrayWireEvidence {
   const levelW = median(cand.recentW)
   const lo = Math.min(...cand.recentW)
@@ -121,11 +132,17 @@ export function explainRaise(
       ? `flat at ${Math.round(levelW)} W (±${round1(spread / 2)} %) for ${heldMin} min, no taper yet`
       : `about ${Math.round(levelW)} W for ${heldMin} min, moving by ±${round1(spread / 2)} % as other loads switched beside it, no taper yet`,
   )
-  // a nearly full pack: no plateau, it slid down its taper from the first minutes
-  const tapering = slidesAsTaper(cand.recentW)
-  const fall = tapering ? { taperFromW: round1(cand.maxW), taperToW: round1(cand.recentW.at(-1)!) } : {}
-  if (tapering)
-    why[1] = `falling minute after minute from ${Math.round(cand.maxW)} to ${Math.round(cand.recentW.at(-1)!)} W in ${heldMin} min, as a charger's charge tapers (a nearly full pack)`
+  // a nearly full pack: no plateau, it slid down its taper from the first minutes (from its highest reading)
+  const fall =
+    measured ??
+    (slidesAsTaper(cand.recentW)
+      ? { fromW: cand.maxW, toW: cand.recentW.at(-1)!, underLeastStep: false }
+      : undefined)
+  const tapering = fall !== undefined
+  if (fall)
+    why[1] =
+      `falling minute after minute from ${Math.round(fall.fromW)} to ${Math.round(fall.toW)} W in ${heldMin} min, ` +
+      `as a charger's charge tapers (a nearly full pack${fall.underLeastStep ? ", too small a step for a charger's constant current" : ''})`
   const heater = cand.underHeater
   if (heater) {
     // under the heater only its step and its harmonic current showed: no plateau was measured
@@ -152,7 +169,7 @@ export function explainRaise(
     startedUnderLoad,
     ...(heater ? { onHeaterW: Math.round(heater.w) } : {}),
     taper: tapering ? 'tapering' : 'not yet',
-    ...fall,
+    ...(fall ? { taperFromW: round1(fall.fromW), taperToW: round1(fall.toW) } : {}),
     usualW,
     knownLoads: known,
     why,
