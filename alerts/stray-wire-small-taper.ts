@@ -87,6 +87,8 @@ export interface SmallStep {
   pfc?: boolean
   /** Its first reading is known to be a whole minute of it: the step came over two readings. */
   whole?: boolean
+  /** How far a reading may move by the meters alone (a shed's residual; 0 on a circuit's meter), W. */
+  noiseW?: number
 }
 
 /** What a small step that slid as a taper says when it is raised. */
@@ -98,9 +100,11 @@ export interface SmallTaper {
 }
 
 /**
- * Follows small steps on a circuit (not a shed: its residual is the feeder less the ports, and follows
- * the ports' own tapers by their meters' error) while no alert is open. Returns the step once it slid as
- * a taper for long enough to be confirmed (`confirmMin`, as any candidate).
+ * Follows small steps on a circuit or a shed's residual while no alert is open. Returns the step once it
+ * slid as a taper for long enough to be confirmed (`confirmMin`, as any candidate). A shed's residual is
+ * the feeder less the ports' meters: it moves from one reading to the next by the meters' timing (noiseOf),
+ * which a slide's tests allow for; the ports' own tapers show in it by the meters' gain error, a slow drift
+ * of a few % of their watts with no step before it.
  */
 export function followSmallStep(
   s: StrayWireState,
@@ -110,12 +114,10 @@ export function followSmallStep(
   gapMin: number,
 ): SmallTaper | undefined {
   const found = followStep(s, obs, params, confirmMin, gapMin)
-  if (obs.source === 'circuit') {
-    const before = gapMin > params.maxGapMin ? [] : (s.smallBefore ?? [])
-    before.push(obs.unexplainedW)
-    if (before.length > BEFORE_KEPT) before.shift()
-    s.smallBefore = before
-  }
+  const before = gapMin > params.maxGapMin ? [] : (s.smallBefore ?? [])
+  before.push(obs.unexplainedW)
+  if (before.length > BEFORE_KEPT) before.shift()
+  s.smallBefore = before
   return found
 }
 
@@ -127,7 +129,7 @@ function followStep(
   confirmMin: number,
   gapMin: number,
 ): SmallTaper | undefined {
-  if (obs.source !== 'circuit' || s.alert || gapMin > params.maxGapMin) {
+  if (s.alert || gapMin > params.maxGapMin) {
     s.smallStep = undefined
     return undefined
   }
@@ -145,7 +147,7 @@ function followStep(
   if (
     w > params.maxChargerW ||
     !ownWaveform(step, obs, w, params) ||
-    !stillSliding(step, w, last) ||
+    !stillSliding(step, w, last, obs) ||
     t > FOLLOW_MAX_MIN
   ) {
     s.smallStep = undefined
@@ -153,6 +155,7 @@ function followStep(
   }
   step.t.push(Math.round(t * 100) / 100)
   step.w.push(Math.round(w * 10) / 10)
+  step.noiseW = Math.max(step.noiseW ?? 0, noiseOf(obs))
   if (step.w.length > KEPT) {
     step.t.shift()
     step.w.shift()
@@ -160,6 +163,18 @@ function followStep(
   if (t < confirmMin - 1) return undefined
   return slidesAsTaper(step)
 }
+
+/**
+ * How far a reading of the shed's residual may move by the meters' timing alone, W: the feeder and each
+ * port average their own minute, so a port's charger rippling or stepping shows in the residual for a
+ * reading by a share of its move, up to the meters' tolerance band (a circuit's own meter: none).
+ */
+const noiseOf = (obs: Observation): number => (obs.source === 'shed' ? SHED_NOISE_SHARE * obs.toleranceW : 0)
+/**
+ * The share of the residual's tolerance band (the meters' rated error over the ports' and feeder's watts)
+ * one reading may move by the meters' timing: over 0.8–1 kW of ports, ±10 W a reading in a band of 25–30 W.
+ */
+const SHED_NOISE_SHARE = 0.5
 
 /**
  * A step of at least SMALL_STEP_MIN_W over the reading before (or the one before that, an averaging meter
@@ -217,8 +232,9 @@ function ownWaveform(step: SmallStep, obs: Observation, w: number, params: Stray
 }
 
 /** No fall past a taper's, no rise past the ripple: the same load, going on as it did. */
-function stillSliding(step: SmallStep, w: number, last: number): boolean {
-  if (w > last * (1 + MAX_RISE_SHARE) + MAX_RISE_W) {
+function stillSliding(step: SmallStep, w: number, last: number, obs: Observation): boolean {
+  const noise = noiseOf(obs)
+  if (w > last * (1 + MAX_RISE_SHARE) + MAX_RISE_W + noise) {
     // the first reading may have been a partial minute of the step (an averaging meter): the slide is
     // measured from the first whole one
     if (step.w.length !== 1 || step.whole) return false
@@ -227,7 +243,7 @@ function stillSliding(step: SmallStep, w: number, last: number): boolean {
     step.w.shift()
     return true
   }
-  return w >= last * (1 - MAX_FALL_SHARE)
+  return w >= last * (1 - MAX_FALL_SHARE) - noise
 }
 
 /**
@@ -296,14 +312,20 @@ function slidesAsTaper(step: SmallStep): SmallTaper | undefined {
   if (-slope(t, w, 0, half) < HALF_SLIDE_PER_MIN * mean(w, 0, half)) return undefined
   if (-slope(t, w, n - half, n) < HALF_SLIDE_PER_MIN * mean(w, n - half, n)) return undefined
   // spread over its minutes: no one fall makes most of it, and the ripple lifts few of them
+  // (on a shed's residual, a move within the meters' noise is neither a rise nor a fall of the load's)
+  const noise = step.noiseW ?? 0
   let rises = 0
   let largestFall = 0
   for (let i = 1; i < n; i++) {
-    if (w[i]! > w[i - 1]!) rises += 1
-    else largestFall = Math.max(largestFall, w[i - 1]! - w[i]!)
+    if (w[i]! > w[i - 1]! + noise) rises += 1
+    else largestFall = Math.max(largestFall, w[i - 1]! - w[i]! - noise)
   }
   const fallW = w[0]! - nowW
-  if (fallW < MIN_FALL_W || rises > (n - 1) * MAX_RISES_SHARE || largestFall > MAX_ONE_FALL_SHARE * fallW)
+  if (
+    fallW < MIN_FALL_W + 2 * noise ||
+    rises > (n - 1) * MAX_RISES_SHARE ||
+    largestFall > MAX_ONE_FALL_SHARE * fallW
+  )
     return undefined
   return { step, fromW: w[0]!, nowW }
 }
