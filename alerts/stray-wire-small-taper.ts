@@ -192,6 +192,14 @@ function startedHere(
   // the reading before was the first of the step followed: this one is its second, not a step of its own
   const split = !following && s.prev2W !== null && !s.prev2Big && s.prev2W < s.prevW
   const baseW = split ? s.prev2W! : s.prevW
+  // a shed's residual (feeder less ports) under zero, or dipped under the reading before it, by more than
+  // the meters' rated error is no level to measure a step from: a port's step landed in the ports' minute
+  // before the feeder's
+  if (
+    obs.source === 'shed' &&
+    (baseW < -obs.toleranceW || (s.prev2W !== null && s.prevW < s.prev2W - obs.toleranceW))
+  )
+    return undefined
   const w = obs.unexplainedW - baseW
   if (backgroundSliding(s.smallBefore ?? [], split, BACKGROUND_SLIDE_SHARE * MIN_SLIDE_PER_MIN * w))
     return undefined
