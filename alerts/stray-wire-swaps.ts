@@ -120,7 +120,11 @@ export function pfcSwappedIn(
     // no more harmonic current than an active-PFC input carries
     if (obs.harmonicVA - h > PFC_MAX_HARMONIC_RATIO * excessW) continue
     if (x.levelW <= bestW) continue
-    best = { w, h, q: Math.max(0, (s.baselineQ ?? 0) - fallQ) }
+    // what stays of the background draws no more reactive current than a motor of its watts could (PF
+    // 0.55): the fall of |Q| is the motor's var less the charger's own (an active-PFC input still draws
+    // 0.1-0.3 var per W), and that own var left in the background would make the charger read none, and a
+    // background past what its watts can draw stops its var being read at all (followLagging)
+    best = { w, h, q: Math.min(Math.max(0, (s.baselineQ ?? 0) - fallQ), MOTOR_VAR_PER_W_MAX * w) }
     bestW = x.levelW
   }
   return best
