@@ -106,6 +106,7 @@ import {
 import { switchedOnAtLightsHour } from './stray-wire-schedule.ts'
 import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
 import { followSmallStep, type SmallTaper } from './stray-wire-small-taper.ts'
+import { compressorStepBesideTaper } from './stray-wire-step-beside-taper.ts'
 import {
   chargerStepFromLast,
   chargerStepOnHeater,
@@ -499,6 +500,13 @@ function trackCandidate(
     s.baselineH = Math.max(0, s.baselineH - leftH)
     if (obs.reactiveVA !== null && s.prevQ !== null && s.prevQ !== undefined)
       s.baselineQ = Math.max(0, (s.baselineQ ?? 0) + obs.reactiveVA - s.prevQ)
+    c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
+  }
+  // watts only, one of the circuit's compressors started or stopped beside a charger sliding down its taper:
+  // the background moved by the motor's watts, the charger slides on beneath it
+  const besideW = cand && leftH === null ? compressorStepBesideTaper(s, cand, obs, params) : undefined
+  if (besideW !== undefined) {
+    s.baselineW = s.baselineW! + besideW
     c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
   }
   // a charger plugged into a nearly full pack slides down its taper from its first minute, below the least

@@ -254,8 +254,8 @@ export function levelHolds(cand: Candidate, heldMin: number, confirmMin: number)
  * last two carry at least TAPER_LATE_SHARE of it (the slide goes on to the last reading).
  */
 export const TAPER_READINGS = 5
-const TAPER_MAX_FALL = 0.2
-const TAPER_MIN_FALL = 0.025
+export const TAPER_MAX_FALL = 0.2
+export const TAPER_MIN_FALL = 0.025
 const TAPER_MAX_SHARE = 0.6
 const TAPER_LATE_SHARE = 0.25
 

@@ -1,0 +1,73 @@
+import { matchSignature } from './stray-wire-circuit-normal.ts'
+import type { Observation } from './stray-wire-classify.ts'
+import { TAPER_MAX_FALL, TAPER_MIN_FALL } from './stray-wire-evidence.ts'
+import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
+
+const MIN = 60_000
+
+/**
+ * Watts only: one of the circuit's compressors started or stopped beside a candidate sliding down its taper.
+ * The PF+THD path tells a load leaving under a charger by the harmonic current the charger keeps
+ * (leftUnderCharger); a watts-only meter has the watts alone, and a fridge stopping beside a top-up took the
+ * excess under the least step (the candidate dropped as lights flickering), one starting beside it broke
+ * its slide and the plateau with the motor's watts was taken for that compressor.
+ *
+ * A taper eases off smoothly (an exponential's falls shrink only by its rate), so over the minutes since the
+ * last reading it went on falling as it fell a minute on average before, at most TAPER_MAX_FALL a minute. A
+ * motor starts or stops at once, by its own watts run after run (a learned compressor's level, matched as
+ * closely as its runs repeat it). Where the circuit moved from the reading before by such a step on top of
+ * the taper going on, the compressor moved the background and the charger slides on beneath it.
+ *
+ * Only over a slide: at least SLIDE_READINGS readings in a row with nothing masking them, every one a fall
+ * from the one before by no more than a taper's largest, as far as a taper's least on average. Lights
+ * going off a bank a minute, or lamps switching beside a flat load, do not fall every minute.
+ *
+ * Returns the watts the background moved by (negative for a stop), or undefined.
+ */
+export function compressorStepBesideTaper(
+  s: StrayWireState,
+  cand: Candidate,
+  obs: Observation,
+  params: StrayWireParams,
+): number | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA !== null) return undefined
+  if (s.prevBig || s.prevW === null || s.lastTs === null || s.baselineW === null) return undefined
+  const slide = slideBeside(cand)
+  if (slide === undefined) return undefined
+  const last = cand.recentW[cand.recentW.length - 1]!
+  // the charger's level now: its slide going on over the minutes since the reading before
+  const minutes = Math.max(1, Math.round((obs.ts - s.lastTs) / MIN))
+  const rate = Math.min(TAPER_MAX_FALL, slide.fallPerReading / last)
+  const expectedW = last * (1 - rate) ** minutes
+  const movedW = obs.unexplainedW - s.prevW - (expectedW - last)
+  // a step far past what the charger's slide could make: another load switched (the meter's ripple and a
+  // taper's own fall are a few % of the circuit's watts)
+  if (Math.abs(movedW) < params.minStepW * MOTOR_STEP_SHARE) return undefined
+  const run = matchSignature(s.normal!, obs.ts, Math.abs(movedW), null, params.utcOffsetMin, params.feedback)
+  if (run?.kind !== 'compressor') return undefined
+  // it stopped: it must have been in the background the slide stood on
+  if (movedW < 0 && s.baselineW + movedW < 0) return undefined
+  return movedW
+}
+
+/** Readings in a row a candidate's slide is judged by (two falls at least). */
+const SLIDE_READINGS = 3
+/** A compressor's step is at least this share of the least step a charger makes (fridges ~70 W). */
+const MOTOR_STEP_SHARE = 0.6
+
+/** The candidate's last readings slide as a taper does; returns its mean fall a reading. */
+function slideBeside(cand: Candidate): { fallPerReading: number } | undefined {
+  const w = cand.recentW
+  // readings since the last one masked by a big load only, every one still there to look at
+  const since = Math.min(w.length, cand.sinceBig ?? w.length, cand.readings === w.length ? w.length : 4)
+  const n = Math.min(since, 4)
+  if (n < SLIDE_READINGS) return undefined
+  const from = w.length - n
+  for (let i = from + 1; i < w.length; i++) {
+    const fall = w[i - 1]! - w[i]!
+    if (!(fall > 0) || fall > TAPER_MAX_FALL * w[i - 1]!) return undefined
+  }
+  const slideW = w[from]! - w[w.length - 1]!
+  if (slideW < TAPER_MIN_FALL * (n - 1) * w[from]!) return undefined
+  return { fallPerReading: slideW / (n - 1) }
+}

@@ -1,0 +1,57 @@
+// A charger topping up a nearly full pack slides down its taper from its first minute. On a watts-only
+// meter, one of the circuit's compressors stopping beside it in its first minutes took the excess under the
+// least step a charger makes (the candidate was dropped as lights flickering), and one starting beside it
+// broke the slide, the plateau with the motor's watts then taken for that compressor's run: such sessions
+// went unraised (development circuit-mixed-basic#14@01-24T21:33, a fridge stopping three minutes into a
+// lithium top-up; #88@01-30T18:00, a fridge stopping beside a lead-acid one; #34@01-30T13:43, the
+// dehumidifier starting eight minutes into one). The motor's step is its learned watts, at once; the taper
+// goes on beneath it.
+import { describe, it } from 'vitest'
+import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-detector.ts'
+import { chargerSession, maybeTopUp } from '../../simulators/physics/charger.ts'
+import {
+  charger,
+  circuitSeries,
+  eveningLights,
+  everyTopUp,
+  knowing,
+  learnedSignature,
+  local,
+  MIN,
+  raisedOnceWithin,
+  run,
+  spans,
+} from './stray-wire-support.ts'
+
+const T0 = local('2026-01-05T18:00:00')
+const plugged = T0 + 60 * MIN + 30_000
+const fridgeW = 105
+const circuitKnows = () => knowing(learnedSignature({ id: 'fridge', levelW: fridgeW, count: 20 }))
+
+describe('a top-up beside one of the circuit’s compressors switching (watts only)', () => {
+  it('is raised where the fridge stops four minutes after a lithium top-up from 190 W was plugged in', () => {
+    const p = maybeTopUp(
+      charger(plugged, {
+        chemistry: 'lithium',
+        ccPowerW: 230,
+        ccRise: 0.03,
+        ccMin: 200,
+        taperMin: 25,
+        floatW: 0,
+      }),
+      everyTopUp(0.85),
+    )
+    const fridge = spans('fridge', T0, fridgeW, 0.7, 15, [[0, 65]])
+    const r = run(
+      circuitSeries([eveningLights(T0), fridge, chargerSession(p)], {
+        fromMs: T0,
+        minutes: 180,
+        waveform: false,
+      }),
+      DEFAULT_STRAY_WIRE_PARAMS,
+      false,
+      circuitKnows(),
+    )
+    raisedOnceWithin(r, plugged, 12)
+  })
+})
