@@ -547,6 +547,44 @@ export function floorRiseAt(
 }
 
 /**
+ * Watts only: this circuit's floor falls at this hour every morning, as lights on a photocell or timer go
+ * off at dawn (or their timer's hour): the floor of the half-hour before the onset's (today's if written:
+ * the lights still on) and the lowest of the two hours from the half-hour after next on earlier days (the
+ * lights off by then: the hour moves with dawn by minutes a day). Returns both, W, where the fall is a
+ * lamp's at least and no more than lights draw; undefined where nothing falls at this hour.
+ */
+export function floorFallAt(
+  n: CircuitNormal,
+  onsetTs: number,
+  utcOffsetMin: number,
+): { beforeW: number; afterW: number } | undefined {
+  const p = n.profile
+  if (!p?.floor) return undefined
+  const day = Math.floor((Math.floor(onsetTs / MIN) + utcOffsetMin) / 1440)
+  const bin = binOf(onsetTs, utcOffsetMin)
+  const pre = (bin - 1 + BINS) % BINS
+  const beforeW = p.floor[pre]
+  if (beforeW === null || beforeW === undefined || p.day[pre]! < day - 3) return undefined
+  let afterW: number | undefined
+  for (let k = 2; k <= AFTER_BINS + 1; k++) {
+    const b = (bin + k) % BINS
+    const f = p.floor[b]
+    const d = p.day[b]!
+    if (f === null || f === undefined || d === day || d < day - 3) continue
+    // where seen on two days, much the same: the floor the circuit keeps after its lights went off
+    const moved = p.floorSpread?.[b]
+    if (moved !== null && moved !== undefined && moved > Math.max(FLOOR_SPREAD_W, FLOOR_SPREAD_SHARE * f))
+      return undefined
+    // the highest: the lights are off by then all through those hours, whatever ran beside them
+    afterW = Math.max(afterW ?? f, f)
+  }
+  if (afterW === undefined) return undefined
+  const fallW = beforeW - afterW
+  if (fallW < MIN_LAMP_RISE_W || fallW > LIGHTS_MAX_W) return undefined
+  return { beforeW, afterW }
+}
+
+/**
  * Half-hours whose floors are the evening's (from the one after next): lights stay on for hours (till a
  * timer's hour, or dawn); a charger or a heater taken into the background does not stand under all of them.
  */

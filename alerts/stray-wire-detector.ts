@@ -90,6 +90,7 @@ import {
   shortOfMotor,
   showedNoMotor,
   swappedOverPartialStop,
+  swappedWithLightsOff,
   swappedWithRun,
 } from './stray-wire-known-loads.ts'
 import { besideRunning, compressorStartedOver, ranBeforeIt } from './stray-wire-one-motor.ts'
@@ -1037,6 +1038,29 @@ function trackCandidate(
     swapW === undefined
       ? undefined
       : swappedOverPartialStop(s.normal!, cand, swapW, s.baselineW!, params.feedback)
+  // watts only, the circuit's lights going off at their hour as one of its compressors started
+  const lightsOffSwap =
+    known ||
+    byStep ||
+    stepUnder ||
+    pair ||
+    swap ||
+    partialSwap ||
+    hRatio !== null ||
+    obs.source !== 'circuit' ||
+    swapW === undefined ||
+    // seen as it came: under a heater or cleaner a load may have left unseen, and the step is no swap's
+    cand.onsetTs !== cand.firstTs ||
+    cand.bigReadings > 0
+      ? undefined
+      : swappedWithLightsOff(
+          s.normal!,
+          swapW,
+          cand.onsetTs,
+          s.baselineW!,
+          params.utcOffsetMin,
+          params.feedback,
+        )
   // the level moved since it arrived (a CC plateau does not): what arrived may be a compressor's run
   const moved = Math.abs(nowW - (cand.stepW ?? nowW)) > Math.max(15, 0.15 * nowW)
   // only where harmonic current vouches for it: by watts alone a charger's step may be a compressor's
@@ -1058,6 +1082,7 @@ function trackCandidate(
         stepUnder ||
         swap ||
         partialSwap ||
+        lightsOffSwap ||
         usual ||
         pair ||
         scheduled ||
@@ -1105,6 +1130,11 @@ function trackCandidate(
       if (stopped) endWatchedRun(s.normal!, stopped, cand.onsetTs)
       noteMatch(s.normal!, partialSwap.started, obs.ts, cand.onsetTs)
       watchRun(s, partialSwap.started, cand, partialSwap.started.levelW)
+    } else if (lightsOffSwap) {
+      // the lights left the background at their hour; the compressor that started is followed to its end
+      s.baselineW = Math.max(0, s.baselineW! - lightsOffSwap.leftW)
+      noteMatch(s.normal!, lightsOffSwap.started, obs.ts, cand.onsetTs)
+      watchRun(s, lightsOffSwap.started, cand, lightsOffSwap.started.levelW)
     } else if (withLights) {
       // the lights stand for one arrival a night, as when matched alone
       noteMatch(s.normal!, withLights, obs.ts, cand.onsetTs)

@@ -3,6 +3,7 @@
 // candidate that arrived as one of its runs. Matched before a charger-shaped load is raised.
 import {
   type CircuitNormal,
+  floorFallAt,
   floorRiseAt,
   knownRunAt,
   LEADING_Q_PER_H,
@@ -18,6 +19,7 @@ import {
   RECURRING_RUNS,
   type RunWatch,
   reactiveAdds,
+  recurringCompressor,
   standingFloor,
   startedAtLevel,
   type TaughtLoads,
@@ -1010,3 +1012,43 @@ export function compressorWithLampOverLeading(
 
 /** A run of a compressor carries at least half its learned harmonic VA (matchSignature's own share). */
 const OWN_H_SHARE = 0.5
+
+/**
+ * Watts only: the circuit's lights went off at their hour (dawn, or a timer's) in the minutes one of its
+ * compressors started: both steps fall in one reading, or in a gap of readings, and the step seen is the
+ * compressor's watts less the lights'. The circuit's floor falls at this hour every morning by the lights'
+ * watts (floorFallAt); where the background still stands above the floor the circuit keeps after that
+ * hour, what stands above it is the lights that left, and the step with it added back is one of the
+ * circuit's recurring compressors as a steady plateau matches (8 %): the lights left the background and
+ * the compressor's run is followed. A charger plugged in then at exactly that difference is raised should
+ * it outlast the compressor's runs, as any load of a compressor's size is. Returns the compressor that
+ * started and the watts the lights took with them.
+ */
+export function swappedWithLightsOff(
+  n: CircuitNormal,
+  stepW: number,
+  onsetTs: number,
+  backgroundW: number,
+  utcOffsetMin: number,
+  feedback?: TaughtLoads,
+): { started: LoadSignature; leftW: number } | undefined {
+  const fall = floorFallAt(n, onsetTs, utcOffsetMin)
+  if (!fall) return undefined
+  // the background stood at the floor of the lights' hours, nothing else running on it (what else ran
+  // might have been what stopped): all it held over the morning's floor is the lights
+  const standingW = standingFloor(n, backgroundW, onsetTs)
+  if (Math.abs(standingW - fall.beforeW) > Math.max(FLOOR_SLACK_W, FLOOR_SLACK_SHARE * fall.beforeW))
+    return undefined
+  const leftW = standingW - fall.afterW
+  const started = n.signatures.find(
+    (s) =>
+      recurringCompressor(s) &&
+      !feedback?.forget.includes(s.id) &&
+      !followedSince(n, s.id, onsetTs) &&
+      Math.abs(stepW + leftW - s.levelW) <= Math.max(10, STEADY_LEVEL_SHARE * s.levelW),
+  )
+  return started ? { started, leftW } : undefined
+}
+
+/** How far a background may stand from the floor learned at that hour and be it, beyond FLOOR_SLACK_W. */
+const FLOOR_SLACK_SHARE = 0.2
