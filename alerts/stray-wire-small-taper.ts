@@ -89,6 +89,13 @@ export interface SmallStep {
   whole?: boolean
   /** How far a reading may move by the meters alone (a shed's residual; 0 on a circuit's meter), W. */
   noiseW?: number
+  /** Lamps taken into the base since the step (lampSwitchedBeside). */
+  lampSwitches?: number
+  /**
+   * A switch seen beside the slide, not yet held: its readings so far, the last of them (W), and the
+   * circuit's harmonic and reactive VA at the reading before it. Replaced, never changed in place.
+   */
+  switching?: { minutes: number; lastW: number; h0: number | null; q0: number | null }
 }
 
 /** What a small step that slid as a taper says when it is raised. */
@@ -140,9 +147,11 @@ function followStep(
   }
   const step = s.smallStep
   if (!step) return undefined
-  const w = obs.unexplainedW - step.baseW
   const last = step.w[step.w.length - 1]!
   const t = (obs.ts - step.onsetTs) / MIN
+  // a lamp switched beside the slide: the base takes it, and this minute tells nothing of the slide
+  if (lampSwitchedBeside(s, step, obs, obs.unexplainedW - step.baseW, last)) return undefined
+  const w = obs.unexplainedW - step.baseW
   // past a charger's largest: a heater or cleaner came on (the step may have been its partial minute)
   if (
     w > params.maxChargerW ||
@@ -189,8 +198,11 @@ function startedHere(
 ): SmallStep | undefined {
   // a step on a circuit that was falling already (a charger's taper) may take that slide for its own
   if (s.prevW === null || s.prevBig || (s.fallRun ?? 0) > 0) return undefined
-  // the reading before was the first of the step followed: this one is its second, not a step of its own
-  const split = !following && s.prev2W !== null && !s.prev2Big && s.prev2W < s.prevW
+  // the reading before was the first of the step followed: this one is its second, not a step of its own.
+  // Only where that reading rose past the ripple: lamps' and a meter's watt or two of flicker before a
+  // step is no partial minute of it, and taking it for one made the step's first reading its whole, so its
+  // true second part ended the follow as another load (development circuit-pfc-stray#136@01-09T19:21)
+  const split = !following && s.prev2W !== null && !s.prev2Big && s.prevW - s.prev2W > MAX_RISE_W
   const baseW = split ? s.prev2W! : s.prevW
   // a shed's residual (feeder less ports) under zero, or dipped under the reading before it, by more than
   // the meters' rated error is no level to measure a step from: a port's step landed in the ports' minute
@@ -237,6 +249,80 @@ function ownWaveform(step: SmallStep, obs: Observation, w: number, params: Stray
   step.harmonicVA = h
   if (pfc) step.pfc = true
   return true
+}
+
+/**
+ * A lamp's watts (domain.md: LED corridor lights 10–60 W; the motion lamps of a stairwell switch every few
+ * minutes). A change past the ripple or a taper's minute that is no bigger is taken for one switching
+ * beside the load followed; a bigger one is another load (a compressor, a second charger) or this one
+ * leaving, and ends the follow as before.
+ */
+const LAMP_MAX_W = 60
+/**
+ * Switches taken in per step: one lamp on and off again, the one a stairwell's motion sensor lights as a
+ * resident walks by with the bike. More is lamps flickering, whose partial minutes the base cannot follow:
+ * each taken in a little off, a flat circuit's level would drift.
+ */
+const MAX_LAMP_SWITCHES = 2
+
+/**
+ * A lamp switched on or off beside the slide: a rise past the ripple, or a fall past a taper's minute, that
+ * then held (a lamp holds its watts; an averaging meter's partial minute of it is followed by the whole, so
+ * two readings may move), no bigger than a lamp's watts. The base
+ * takes the change (watts, harmonic and reactive current alike), and the slide goes on over it; the
+ * readings that moved are left out. Without this a top-up sliding under stairwell lamps was dropped at the
+ * first lamp and never had the minutes a slide is judged by (development circuit-pfc-stray#101@01-07T22:30).
+ * Readings that go on moving are lamps
+ * flickering, or another load: the follow ends as before. Returns whether this reading is left out.
+ */
+function lampSwitchedBeside(
+  s: StrayWireState,
+  step: SmallStep,
+  obs: Observation,
+  w: number,
+  last: number,
+): boolean {
+  const n = step.w.length
+  // the first reading may be a partial minute of the step itself (stillSliding)
+  if (n === 1 && !step.whole) return false
+  // watts only, nothing tells the load under the lamp is the one that stepped: a flat load's readings over
+  // lamps taken in make a slide of their own (development watts-only circuits: 24 false alerts more). With
+  // PF and THD its waveform is checked before and after
+  if (s.prevW === null || s.prevBig || obs.harmonicVA === null || step.baseH === null) return false
+  const fallPerMin =
+    n >= 3 ? Math.max(0, -slope(step.t, step.w, 0, n)) : n === 2 ? Math.max(0, step.w[0]! - step.w[1]!) : 0
+  const ripple = MAX_RISE_SHARE * last + MAX_RISE_W
+  const pending = step.switching
+  if (!pending) {
+    const rose = w > last + ripple
+    const fell = w < last * (1 - MAX_FALL_SHARE)
+    if (!rose && !fell) return false
+    if ((step.lampSwitches ?? 0) >= MAX_LAMP_SWITCHES) return false
+    if (Math.abs(w - last) > LAMP_MAX_W + fallPerMin) return false
+    step.switching = { minutes: 1, lastW: w, h0: s.prevH, q0: s.prevQ ?? null }
+    return true
+  }
+  step.switching = undefined
+  const held = Math.abs(w - pending.lastW) <= ripple + fallPerMin
+  if (!held) {
+    // a partial minute, then the whole: one more reading may move
+    if (pending.minutes >= 2) return false
+    step.switching = { ...pending, minutes: pending.minutes + 1, lastW: w }
+    return true
+  }
+  // measured as if the slide held over the switch's minutes: what it fell meanwhile is left out (one
+  // flat pair in a slide fitted over all its minutes), never made up. Made up at the slide's fitted fall,
+  // a lamp's on and off beside a flat load of LED banks (±2 W) made a slide of the banks' ripple
+  // (development circuit-mixed-quiet#11@01-12T18:16, #142@01-19T18:25, circuit-led-banks#144@01-07T22:40)
+  const switchedW = w - last
+  // a circuit draws nothing less than nothing: a lamp going off takes at most what stood under the step
+  if (Math.abs(switchedW) > LAMP_MAX_W || step.baseW + switchedW < -MAX_RISE_W) return false
+  step.lampSwitches = (step.lampSwitches ?? 0) + 1
+  step.baseW += switchedW
+  if (pending.h0 !== null) step.baseH = Math.max(0, step.baseH + obs.harmonicVA - pending.h0)
+  if (step.baseQ !== null && obs.reactiveVA !== null && pending.q0 !== null)
+    step.baseQ = Math.max(0, step.baseQ + obs.reactiveVA - pending.q0)
+  return false
 }
 
 /** No fall past a taper's, no rise past the ripple: the same load, going on as it did. */

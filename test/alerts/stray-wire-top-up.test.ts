@@ -213,3 +213,40 @@ describe('a charger topping up a nearly full pack with a step under the least a 
     }
   })
 })
+
+// A stairwell's motion lamp switching beside a small top-up's slide (a resident walking by with the bike)
+// ended the follow at its first switch: the top-up never had the minutes a slide is judged by
+// (development circuit-pfc-stray#101@01-07T22:30, #75@02-02T19:50). A lamp holds its watts: where the
+// meter shows PF and THD, the base takes it and the slide goes on.
+describe('a small top-up with a lamp switching beside it', () => {
+  const night = local('2026-01-07T22:00:00')
+  const pluggedAtNight = night + 30 * MIN + 30_000
+  const lamp = (on: [number, number][]) => spans('lights-motion', pluggedAtNight - 30_000, 44, 0.95, 15, on)
+
+  it('is raised: an active-PFC lithium top-up from ~105 W, a 44 W lamp on for two minutes in its ninth', () => {
+    const p = maybeTopUp(
+      pfcCharger(pluggedAtNight, 130, { ccMin: 200, taperMin: 20, totalMin: 400 }),
+      topUp(0.8),
+    )
+    const r = run(circuitSeries([chargerSession(p), lamp([[8, 10]])], { fromMs: night, minutes: 90 }))
+    raisedOnceWithin(r, pluggedAtNight, 15)
+  })
+
+  it('is not made of LED banks with a lamp switching on and off beside them', () => {
+    const banks = spans('led-banks', pluggedAtNight - 30_000, 62, 0.6, 110, [[0, 200]])
+    const r = run(
+      circuitSeries(
+        [
+          banks,
+          lamp([
+            [6, 9],
+            [14, 16],
+            [22, 25],
+          ]),
+        ],
+        { fromMs: night, minutes: 90 },
+      ),
+    )
+    expect(raises(r)).toHaveLength(0)
+  })
+})
