@@ -505,18 +505,19 @@ export function arrivesDailyAsHarmonics(
 }
 
 /**
- * Watts only: this circuit's floor (its lowest level, every compressor off) rises at this hour every
- * evening, as lights on a photocell or timer come on, in whatever pieces: the floor of the half-hour
- * before the onset's (today's if written: the standing load then, without them) and the lowest of the
- * two hours from the half-hour after next on earlier days (the lights on by then whole: they came on at
- * about this hour, moving with dusk by minutes a day; the next half-hour may hold their arrival, and a
- * lowest level of it is from before). Returns both, W, where the rise is a lamp's at least; undefined
- * where nothing rises at this hour.
+ * The floor of the half-hour before the onset's (today's if written) and, of the two hours from the
+ * half-hour after next on earlier days, the lowest floor (`Math.min`) or the highest (`Math.max`): what
+ * lights coming on or going off at about this hour leave, the hour moving with dusk or dawn by minutes a
+ * day (the next half-hour may hold the change itself). Undefined where either is unknown, or where a
+ * half-hour after, seen on two days, was not much the same: a charger that stood in the background one
+ * evening (taken in unraised, or found only after it had stood there) is no floor the circuit keeps. (Seen
+ * on one day only, the floor is given the benefit of the doubt, as matchesDayProfile gives a bin.)
  */
-export function floorRiseAt(
+function floorsAround(
   n: CircuitNormal,
   onsetTs: number,
   utcOffsetMin: number,
+  pick: (a: number, b: number) => number,
 ): { beforeW: number; afterW: number } | undefined {
   const p = n.profile
   if (!p?.floor) return undefined
@@ -532,56 +533,45 @@ export function floorRiseAt(
     const d = p.day[b]!
     // a half-hour with no background reading (a load followed all through it) tells nothing
     if (f === null || f === undefined || d === day || d < day - 3) continue
-    // where seen on two days, much the same: a charger that stood in the background one evening (taken
-    // in unraised, or found only after it had stood there) is no floor the circuit keeps. (Seen on one
-    // day only, the floor is given the benefit of the doubt, as matchesDayProfile gives a bin.)
     const moved = p.floorSpread?.[b]
     if (moved !== null && moved !== undefined && moved > Math.max(FLOOR_SPREAD_W, FLOOR_SPREAD_SHARE * f))
       return undefined
-    // the lowest: a heater or a compressor's run (a dehumidifier's for hours) may hold a half-hour's
-    // floor up, where lights stay on all evening
-    afterW = Math.min(afterW ?? f, f)
+    afterW = afterW === undefined ? f : pick(afterW, f)
   }
-  if (afterW === undefined || afterW - beforeW < MIN_LAMP_RISE_W) return undefined
-  return { beforeW, afterW }
+  return afterW === undefined ? undefined : { beforeW, afterW }
+}
+
+/**
+ * Watts only: this circuit's floor (its lowest level, every compressor off) rises at this hour every
+ * evening, as lights on a photocell or timer come on, in whatever pieces. Returns the floor before and
+ * after, W, where the rise is a lamp's at least; undefined where nothing rises at this hour. After, the
+ * lowest: a heater or a compressor's run (a dehumidifier's for hours) may hold a half-hour's floor up,
+ * where lights stay on all evening.
+ */
+export function floorRiseAt(
+  n: CircuitNormal,
+  onsetTs: number,
+  utcOffsetMin: number,
+): { beforeW: number; afterW: number } | undefined {
+  const f = floorsAround(n, onsetTs, utcOffsetMin, Math.min)
+  return f && f.afterW - f.beforeW >= MIN_LAMP_RISE_W ? f : undefined
 }
 
 /**
  * Watts only: this circuit's floor falls at this hour every morning, as lights on a photocell or timer go
- * off at dawn (or their timer's hour): the floor of the half-hour before the onset's (today's if written:
- * the lights still on) and the lowest of the two hours from the half-hour after next on earlier days (the
- * lights off by then: the hour moves with dawn by minutes a day). Returns both, W, where the fall is a
- * lamp's at least and no more than lights draw; undefined where nothing falls at this hour.
+ * off at dawn (or their timer's hour). Returns the floor before and after, W, where the fall is a lamp's
+ * at least and no more than lights draw; undefined where nothing falls at this hour. After, the highest:
+ * the lights are off by then all through those hours, whatever ran beside them.
  */
 export function floorFallAt(
   n: CircuitNormal,
   onsetTs: number,
   utcOffsetMin: number,
 ): { beforeW: number; afterW: number } | undefined {
-  const p = n.profile
-  if (!p?.floor) return undefined
-  const day = Math.floor((Math.floor(onsetTs / MIN) + utcOffsetMin) / 1440)
-  const bin = binOf(onsetTs, utcOffsetMin)
-  const pre = (bin - 1 + BINS) % BINS
-  const beforeW = p.floor[pre]
-  if (beforeW === null || beforeW === undefined || p.day[pre]! < day - 3) return undefined
-  let afterW: number | undefined
-  for (let k = 2; k <= AFTER_BINS + 1; k++) {
-    const b = (bin + k) % BINS
-    const f = p.floor[b]
-    const d = p.day[b]!
-    if (f === null || f === undefined || d === day || d < day - 3) continue
-    // where seen on two days, much the same: the floor the circuit keeps after its lights went off
-    const moved = p.floorSpread?.[b]
-    if (moved !== null && moved !== undefined && moved > Math.max(FLOOR_SPREAD_W, FLOOR_SPREAD_SHARE * f))
-      return undefined
-    // the highest: the lights are off by then all through those hours, whatever ran beside them
-    afterW = Math.max(afterW ?? f, f)
-  }
-  if (afterW === undefined) return undefined
-  const fallW = beforeW - afterW
-  if (fallW < MIN_LAMP_RISE_W || fallW > LIGHTS_MAX_W) return undefined
-  return { beforeW, afterW }
+  const f = floorsAround(n, onsetTs, utcOffsetMin, Math.max)
+  if (!f) return undefined
+  const fallW = f.beforeW - f.afterW
+  return fallW >= MIN_LAMP_RISE_W && fallW <= LIGHTS_MAX_W ? f : undefined
 }
 
 /**
