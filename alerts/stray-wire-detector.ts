@@ -505,9 +505,18 @@ function trackCandidate(
   }
   // watts only, one of the circuit's compressors started or stopped beside a charger sliding down its taper:
   // the background moved by the motor's watts, the charger slides on beneath it
-  const besideW = cand && leftH === null ? compressorStepBesideTaper(s, cand, obs, params) : undefined
-  if (besideW !== undefined) {
-    s.baselineW = s.baselineW! + besideW
+  const beside = cand && leftH === null ? compressorStepBesideTaper(s, cand, obs, params) : undefined
+  if (cand && beside) {
+    if (beside.movedW > 0) {
+      // a start is followed as that compressor's run, as one started over a candidate is: a charger of the
+      // compressor's watts plugged in beside the slide holds past its runs and is raised then, where taken
+      // into the background unwatched it stayed there for its whole charge (measured over the background
+      // without the slide, which goes on falling under it)
+      noteMatch(s.normal!, beside.run, obs.ts, obs.ts)
+      watchRun(s, beside.run, { ...cand, onsetTs: obs.ts, harmonicVA: null }, beside.movedW)
+      s.beside = [...(s.beside ?? []), { w: beside.movedW, h: null, q: null }].slice(-BESIDE_KEPT)
+    }
+    s.baselineW = s.baselineW! + beside.movedW
     c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
   }
   // a charger plugged into a nearly full pack slides down its taper from its first minute, below the least

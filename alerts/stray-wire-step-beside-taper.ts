@@ -1,4 +1,4 @@
-import { matchSignature } from './stray-wire-circuit-normal.ts'
+import { type LoadSignature, matchSignature } from './stray-wire-circuit-normal.ts'
 import type { Observation } from './stray-wire-classify.ts'
 import { TAPER_MAX_FALL, TAPER_MIN_FALL } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
@@ -22,14 +22,14 @@ const MIN = 60_000
  * from the one before by no more than a taper's largest, as far as a taper's least on average. Lights
  * going off a bank a minute, or lamps switching beside a flat load, do not fall every minute.
  *
- * Returns the watts the background moved by (negative for a stop), or undefined.
+ * Returns the compressor and the watts the background moved by (negative for a stop), or undefined.
  */
 export function compressorStepBesideTaper(
   s: StrayWireState,
   cand: Candidate,
   obs: Observation,
   params: StrayWireParams,
-): number | undefined {
+): { run: LoadSignature; movedW: number } | undefined {
   if (obs.source !== 'circuit' || obs.harmonicVA !== null) return undefined
   if (s.prevBig || s.prevW === null || s.lastTs === null || s.baselineW === null) return undefined
   const slide = slideBeside(cand)
@@ -47,7 +47,7 @@ export function compressorStepBesideTaper(
   if (run?.kind !== 'compressor') return undefined
   // it stopped: it must have been in the background the slide stood on
   if (movedW < 0 && s.baselineW + movedW < 0) return undefined
-  return movedW
+  return { run, movedW }
 }
 
 /** Readings in a row a candidate's slide is judged by (two falls at least). */

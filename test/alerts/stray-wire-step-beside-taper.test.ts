@@ -6,7 +6,7 @@
 // lithium top-up; #88@01-30T18:00, a fridge stopping beside a lead-acid one; #34@01-30T13:43, the
 // dehumidifier starting eight minutes into one). The motor's step is its learned watts, at once; the taper
 // goes on beneath it.
-import { describe, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-detector.ts'
 import { chargerSession, maybeTopUp } from '../../simulators/physics/charger.ts'
 import {
@@ -19,6 +19,7 @@ import {
   local,
   MIN,
   raisedOnceWithin,
+  raises,
   run,
   spans,
 } from './stray-wire-support.ts'
@@ -53,5 +54,40 @@ describe('a top-up beside one of the circuit’s compressors switching (watts on
       circuitKnows(),
     )
     raisedOnceWithin(r, plugged, 12)
+  })
+})
+
+describe('a charger of a compressor’s watts plugged in beside a sliding top-up (watts only)', () => {
+  it('is followed as that compressor’s run and raised once it outlasts it, not left in the background', () => {
+    // the circuit knows a 142 W compressor; a lead-acid charger drawing 140 W in constant current for 4 h
+    // is plugged in four minutes into a lithium top-up's slide. Its step is the compressor's, so the
+    // background takes it; unwatched, it stayed there: the top-up's alert cleared when that charger's
+    // pack was full and the second charger went unraised for its whole charge
+    const p = maybeTopUp(
+      charger(plugged, {
+        chemistry: 'lithium',
+        ccPowerW: 230,
+        ccRise: 0.03,
+        ccMin: 200,
+        taperMin: 25,
+        floatW: 0,
+      }),
+      everyTopUp(0.85),
+    )
+    const second = charger(plugged + 4 * MIN, { ccPowerW: 140, ccRise: 0.03, ccMin: 240, seed: 9 })
+    const r = run(
+      circuitSeries([eveningLights(T0), chargerSession(p), chargerSession(second)], {
+        fromMs: T0,
+        minutes: 420,
+        waveform: false,
+      }),
+      DEFAULT_STRAY_WIRE_PARAMS,
+      false,
+      knowing(learnedSignature({ id: 'fridge', levelW: 142, count: 20 })),
+    )
+    const raised = raises(r)
+    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(12 * MIN)
+    // the top-up's alert clears as its pack fills; the second charger is raised later, late but not never
+    expect(raised.filter((v) => v.ts > plugged + 60 * MIN)).toHaveLength(1)
   })
 })
