@@ -585,7 +585,7 @@ const FLOOR_SPREAD_W = 15
 const FLOOR_SPREAD_SHARE = 0.2
 
 /** The least a floor rises by to be lights coming on (one small fitting, domain.md: 10 W). */
-const MIN_LAMP_RISE_W = 10
+export const MIN_LAMP_RISE_W = 10
 
 const binOf = (ts: number, utcOffsetMin: number): number =>
   Math.floor(((((Math.floor(ts / MIN) + utcOffsetMin) % 1440) + 1440) % 1440) / BIN_MIN)

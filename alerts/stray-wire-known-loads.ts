@@ -10,6 +10,7 @@ import {
   LEVEL_SHARE,
   type LoadSignature,
   levelMatches,
+  MIN_LAMP_RISE_W,
   matchSignature,
   motorUnproven,
   motorWithHarmonics,
@@ -1039,7 +1040,11 @@ export function swappedWithLightsOff(
   const standingW = standingFloor(n, backgroundW, onsetTs)
   if (Math.abs(standingW - fall.beforeW) > Math.max(FLOOR_SLACK_W, FLOOR_SLACK_SHARE * fall.beforeW))
     return undefined
+  // the lights that left drew a lamp's watts at least: a background within the slack of the lights' floor
+  // but at or under the morning's (a floor that falls by less than the slack) had no lights left to take
+  // out, and taking "less than nothing" out raised the background
   const leftW = standingW - fall.afterW
+  if (leftW < MIN_LAMP_RISE_W) return undefined
   const started = n.signatures.find(
     (s) =>
       recurringCompressor(s) &&
