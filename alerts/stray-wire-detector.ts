@@ -507,11 +507,13 @@ function trackCandidate(
   // the background moved by the motor's watts, the charger slides on beneath it
   const beside = cand && leftH === null ? compressorStepBesideTaper(s, cand, obs, params) : undefined
   if (cand && beside) {
-    if (beside.movedW > 0) {
-      // a start is followed as that compressor's run, as one started over a candidate is: a charger of the
-      // compressor's watts plugged in beside the slide holds past its runs and is raised then, where taken
-      // into the background unwatched it stayed there for its whole charge (measured over the background
-      // without the slide, which goes on falling under it)
+    if (beside.movedW >= params.minStepW) {
+      // a start of a charger's size is followed as that compressor's run, as one started over a candidate
+      // is: a charger of the compressor's watts plugged in beside the slide holds past its runs and is
+      // raised then, where taken into the background unwatched it stayed there for its whole charge
+      // (measured over the background without the slide, which goes on falling under it). A smaller step
+      // is no charger's constant current: lights of a small fridge's watts (10-60 W) coming on beside the
+      // slide would outlast its runs and be raised
       noteMatch(s.normal!, beside.run, obs.ts, obs.ts)
       watchRun(s, beside.run, { ...cand, onsetTs: obs.ts, harmonicVA: null }, beside.movedW)
       s.beside = [...(s.beside ?? []), { w: beside.movedW, h: null, q: null }].slice(-BESIDE_KEPT)

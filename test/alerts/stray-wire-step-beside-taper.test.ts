@@ -90,4 +90,32 @@ describe('a charger of a compressor’s watts plugged in beside a sliding top-up
     // the top-up's alert clears as its pack fills; the second charger is raised later, late but not never
     expect(raised.filter((v) => v.ts > plugged + 60 * MIN)).toHaveLength(1)
   })
+
+  it('leaves lights of a small compressor’s watts in the background: they are never raised as it', () => {
+    // 56 W of corridor lights come on four minutes into the slide, beside a learned 57 W compressor: a
+    // step under the least a charger makes is followed as no run, or the lights would outlast it
+    const p = maybeTopUp(
+      charger(plugged, {
+        chemistry: 'lithium',
+        ccPowerW: 230,
+        ccRise: 0.03,
+        ccMin: 200,
+        taperMin: 25,
+        floatW: 0,
+      }),
+      everyTopUp(0.85),
+    )
+    const lights = spans('lights', T0, 56, 0.93, 18, [[64, 600]])
+    const r = run(
+      circuitSeries([eveningLights(T0), chargerSession(p), lights], {
+        fromMs: T0,
+        minutes: 600,
+        waveform: false,
+      }),
+      DEFAULT_STRAY_WIRE_PARAMS,
+      false,
+      knowing(learnedSignature({ id: 'fridge', levelW: 57, count: 20 })),
+    )
+    raisedOnceWithin(r, plugged, 12)
+  })
 })
