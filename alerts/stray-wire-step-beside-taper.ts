@@ -50,17 +50,17 @@ export function compressorStepBesideTaper(
   return { run, movedW }
 }
 
-/** Readings in a row a candidate's slide is judged by (two falls at least). */
+/** Readings in a row a candidate's slide is judged by (two falls at least), and the most looked at. */
 const SLIDE_READINGS = 3
+const SLIDE_READINGS_MAX = 4
 /** A compressor's step is at least this share of the least step a charger makes (fridges ~70 W). */
 const MOTOR_STEP_SHARE = 0.6
 
 /** The candidate's last readings slide as a taper does; returns its mean fall a reading. */
 function slideBeside(cand: Candidate): { fallPerReading: number } | undefined {
   const w = cand.recentW
-  // readings since the last one masked by a big load only, every one still there to look at
-  const since = Math.min(w.length, cand.sinceBig ?? w.length, cand.readings === w.length ? w.length : 4)
-  const n = Math.min(since, 4)
+  // the last few readings, none of them masked by a big load
+  const n = Math.min(w.length, cand.sinceBig ?? w.length, SLIDE_READINGS_MAX)
   if (n < SLIDE_READINGS) return undefined
   const from = w.length - n
   for (let i = from + 1; i < w.length; i++) {
