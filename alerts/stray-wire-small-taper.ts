@@ -170,7 +170,7 @@ function followStep(
     step.w.shift()
   }
   if (t < confirmMin - 1) return undefined
-  return slidesAsTaper(step)
+  return slidFromStep(step)
 }
 
 /**
@@ -389,9 +389,11 @@ const mean = (w: readonly number[], from: number, to: number): number => {
 /**
  * Its readings fall as a taper does: fitted over all of them by at least MIN_SLIDE_PER_MIN of their mean a
  * minute, and each half on its own (one step down between two flat stretches is a load leaving, not a
- * slide), still above what lamps could make of noise, the fall spread over its minutes.
+ * slide), still above what lamps could make of noise, the fall spread over its minutes. (A candidate's
+ * own test, stray-wire-evidence.ts slidesAsTaper, asks every one of its last five readings to fall: these
+ * readings are fitted, for steps small enough that the ripple moves them.)
  */
-function slidesAsTaper(step: SmallStep): SmallTaper | undefined {
+function slidFromStep(step: SmallStep): SmallTaper | undefined {
   const { t, w } = step
   const n = w.length
   if (n < MIN_READINGS) return undefined
