@@ -28,20 +28,23 @@ const T0 = local('2026-01-05T18:00:00')
 const plugged = T0 + 60 * MIN + 30_000
 const fridgeW = 105
 const circuitKnows = () => knowing(learnedSignature({ id: 'fridge', levelW: fridgeW, count: 20 }))
+/** A 230 W lithium charger plugged into a nearly full pack: from about 190 W, falling minute after minute. */
+const lithiumTopUp = () =>
+  maybeTopUp(
+    charger(plugged, {
+      chemistry: 'lithium',
+      ccPowerW: 230,
+      ccRise: 0.03,
+      ccMin: 200,
+      taperMin: 25,
+      floatW: 0,
+    }),
+    everyTopUp(0.85),
+  )
 
 describe('a top-up beside one of the circuit’s compressors switching (watts only)', () => {
   it('is raised where the fridge stops four minutes after a lithium top-up from 190 W was plugged in', () => {
-    const p = maybeTopUp(
-      charger(plugged, {
-        chemistry: 'lithium',
-        ccPowerW: 230,
-        ccRise: 0.03,
-        ccMin: 200,
-        taperMin: 25,
-        floatW: 0,
-      }),
-      everyTopUp(0.85),
-    )
+    const p = lithiumTopUp()
     const fridge = spans('fridge', T0, fridgeW, 0.7, 15, [[0, 65]])
     const r = run(
       circuitSeries([eveningLights(T0), fridge, chargerSession(p)], {
@@ -63,17 +66,7 @@ describe('a charger of a compressor’s watts plugged in beside a sliding top-up
     // is plugged in four minutes into a lithium top-up's slide. Its step is the compressor's, so the
     // background takes it; unwatched, it stayed there: the top-up's alert cleared when that charger's
     // pack was full and the second charger went unraised for its whole charge
-    const p = maybeTopUp(
-      charger(plugged, {
-        chemistry: 'lithium',
-        ccPowerW: 230,
-        ccRise: 0.03,
-        ccMin: 200,
-        taperMin: 25,
-        floatW: 0,
-      }),
-      everyTopUp(0.85),
-    )
+    const p = lithiumTopUp()
     const second = charger(plugged + 4 * MIN, { ccPowerW: 140, ccRise: 0.03, ccMin: 240, seed: 9 })
     const r = run(
       circuitSeries([eveningLights(T0), chargerSession(p), chargerSession(second)], {
@@ -94,17 +87,7 @@ describe('a charger of a compressor’s watts plugged in beside a sliding top-up
   it('leaves lights of a small compressor’s watts in the background: they are never raised as it', () => {
     // 56 W of corridor lights come on four minutes into the slide, beside a learned 57 W compressor: a
     // step under the least a charger makes is followed as no run, or the lights would outlast it
-    const p = maybeTopUp(
-      charger(plugged, {
-        chemistry: 'lithium',
-        ccPowerW: 230,
-        ccRise: 0.03,
-        ccMin: 200,
-        taperMin: 25,
-        floatW: 0,
-      }),
-      everyTopUp(0.85),
-    )
+    const p = lithiumTopUp()
     const lights = spans('lights', T0, 56, 0.93, 18, [[64, 600]])
     const r = run(
       circuitSeries([eveningLights(T0), chargerSession(p), lights], {
