@@ -87,6 +87,8 @@ export interface SmallStep {
   pfc?: boolean
   /** Its first reading is known to be a whole minute of it: the step came over two readings. */
   whole?: boolean
+  /** Seen as a heater or cleaner went off, over the circuit as it stood before that load (startedAfterBig). */
+  afterBig?: boolean
   /** How far a reading may move by the meters alone (a shed's residual; 0 on a circuit's meter), W. */
   noiseW?: number
   /** Lamps taken into the base since the step (lampSwitchedBeside). */
@@ -140,7 +142,8 @@ function followStep(
     s.smallStep = undefined
     return undefined
   }
-  const started = startedHere(s, obs, params, s.smallStep !== undefined)
+  const started =
+    startedHere(s, obs, params, s.smallStep !== undefined) ?? startedAfterBig(s, obs, params, s.smallStep)
   if (started) {
     s.smallStep = started
     return undefined
@@ -230,6 +233,69 @@ function startedHere(
     ...(split ? { whole: true } : {}),
   }
   return ownWaveform(step, obs, w, params) ? step : undefined
+}
+
+/**
+ * A top-up plugged in under a heater or cleaner slides on beneath it: when that load goes off, what the
+ * circuit holds over the reading before the load came on is the charger, part-way down its taper, with no
+ * step of its own in view (a lithium top-up from 150-200 W is under 100 W by the time a 20 min heater
+ * run ends). Harmonic current adds across loads and an element carries almost none, so a rectifier's share
+ * of that level (an active-PFC input's lack of one is a heater's too: not here) is a load that came or stayed
+ * under the big one; lamps and LED banks that came on meanwhile hold flat, a compressor's motor lags, and
+ * only a slide is raised (slidFromStep). Where PF and THD are read, and the level before the big load was a
+ * standing one (not its partial first minute, nor a candidate's). The reading right after the big load may
+ * be its partial last minute: a follow begun there is begun again at the next if that one falls past a
+ * taper's minute from it. Without this the background followed the slide down as lights settling, and
+ * the charger, gone within half an hour, was never raised (development circuit-under-load#128@02-03T22:03,
+ * #3@01-10T05:46).
+ */
+function startedAfterBig(
+  s: StrayWireState,
+  obs: Observation,
+  params: StrayWireParams,
+  following: SmallStep | undefined,
+): SmallStep | undefined {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null) return undefined
+  if (!s.prevBig && !s.prev2Big) return undefined
+  const before = circuitBeforeBig(s)
+  if (!before) return undefined
+  const w = obs.unexplainedW - before.w
+  // begun at the reading before, the big load's last: this one goes on from it, or that was its partial minute
+  if (!s.prevBig && following?.afterBig && w >= following.w[following.w.length - 1]! * (1 - MAX_FALL_SHARE))
+    return undefined
+  if (w < SMALL_STEP_MIN_W || w > params.maxChargerW) return undefined
+  const h = obs.harmonicVA - before.h
+  if (h < params.minHarmonicRatio * w) return undefined
+  const step: SmallStep = {
+    onsetTs: obs.ts,
+    baseW: before.w,
+    baseH: before.h,
+    baseQ: before.q,
+    t: [0],
+    w: [Math.round(w * 10) / 10],
+    harmonicVA: null,
+    afterBig: true,
+  }
+  return ownWaveform(step, obs, w, params) ? step : undefined
+}
+
+/**
+ * The circuit as it stood before the big load: the reading before its run where that was a standing level,
+ * else the background the detector held (a big load's partial first minute, taken for a candidate or read
+ * apart from the minute before it, is no level of the circuit's own).
+ */
+function circuitBeforeBig(s: StrayWireState): { w: number; h: number; q: number | null } | undefined {
+  const { preBigW, preBigH, preBigQ } = s
+  if (
+    s.preBigSteady === true &&
+    preBigW !== null &&
+    preBigW !== undefined &&
+    preBigH !== null &&
+    preBigH !== undefined
+  )
+    return { w: preBigW, h: preBigH, q: preBigQ ?? null }
+  if (s.baselineW === null) return undefined
+  return { w: s.baselineW, h: s.baselineH, q: s.baselineQ ?? null }
 }
 
 /**
