@@ -10,6 +10,7 @@ import {
   classify,
   MAX_HARMONIC_RATIO,
   MOTOR_MIN_VAR_PER_W,
+  mostRectifierLead,
   type Observation,
   PFC_MAX_HARMONIC_RATIO,
 } from './stray-wire-classify.ts'
@@ -63,9 +64,8 @@ export function chargerSwappedIn(
 /**
  * The load that left took its lagging current with it (its step's reactive VA, measured where the circuit
  * lagged on both sides of it), and a rectifier charger arriving can only lead: its capacitor input draws
- * its fundamental ahead of the voltage, by at most what its harmonic share allows. Harmonic VA per W is
- * THD over the displacement PF, so at a charger's least THD (RECTIFIER_MIN_THD) its displacement PF is at
- * least that THD over its share, and its lead per W at most √(1/dpf² − 1). The circuit's |Q| after the
+ * its fundamental ahead of the voltage, by at most what its harmonic share allows (mostRectifierLead).
+ * The circuit's |Q| after the
  * swap is then at most the lag left, or the lead past it. One well over both still carries a motor's
  * lagging current: not that motor leaving as a charger came (another compressor stopped, LED banks came
  * on beside it: the harmonic current that arrived was theirs). Only where the level before lagged
@@ -84,13 +84,9 @@ function reactiveAllowsSwap(
   const lagLeft = q - leftQ
   // the level before did not hold what the step measured: nothing to judge by
   if (lagLeft < 0) return true
-  const dpf = Math.min(1, (RECTIFIER_MIN_THD * newW) / newH)
-  const leadMax = newW * Math.sqrt(1 / (dpf * dpf) - 1)
+  const leadMax = mostRectifierLead(newW, newH)
   return nowQ <= Math.max(lagLeft, leadMax - lagLeft) + SWAP_Q_SLACK_VAR
 }
-
-/** A charger without PFC draws 60–120 % THD (domain.md); the least, with a margin for other ranges. */
-const RECTIFIER_MIN_THD = 0.5
 /** Reactive VA the meter's PF in two decimals and a minute's noise move |Q| by, at most. */
 const SWAP_Q_SLACK_VAR = 30
 
