@@ -748,9 +748,20 @@ export function updateBaseline(
     // on a circuit there is no skew to fake a drop: the first of the two low readings may be the partial
     // minute the lights went off in, so the level is the latest one
     const droppedTo = obs.source === 'circuit' ? Math.max(x, floor) : Math.max(x, s.prevW!, floor)
-    s.baselineW = dropped ? droppedTo : Math.max(floor, b + BASELINE_GAIN * (x - b))
+    // nor to fake a rise: a lamp's watts that held over two readings (an averaging meter's partial minute
+    // of it is one) with a rectifier's harmonic share (an LED bank's drivers, where the meter shows it) is
+    // a bank switched on, and the background takes it whole. Pulled a fifth of the way a
+    // minute, it stood short of the lamp when the next bank of LED lights came on a minute or two later,
+    // and that bank's step carried the rest of the first as its own (a charger's size from two banks)
+    const rose =
+      obs.source === 'circuit' &&
+      s.prevW !== null &&
+      heldRise(s.prevW - b, x - b) &&
+      obs.harmonicVA !== null &&
+      obs.harmonicVA - s.baselineH >= params.minHarmonicRatio * (x - b)
+    s.baselineW = dropped ? droppedTo : rose ? x : Math.max(floor, b + BASELINE_GAIN * (x - b))
     // what left took its harmonic and reactive current with it (a compressor's var, a rectifier's harmonics)
-    const gain = dropped ? 1 : BASELINE_GAIN
+    const gain = dropped || rose ? 1 : BASELINE_GAIN
     if (obs.harmonicVA !== null) s.baselineH += gain * (obs.harmonicVA - s.baselineH)
     if (obs.reactiveVA !== null)
       s.baselineQ = (s.baselineQ ?? 0) + gain * (obs.reactiveVA - (s.baselineQ ?? 0))
@@ -792,6 +803,13 @@ export function updateBaseline(
     s.otherRun = 0
   }
 }
+
+/**
+ * Two readings over the background by a lamp's watts at least (LAMP_MOVE_MIN_W: past a circuit meter's
+ * noise) that stand within a quarter of that rise of each other: a level that held, not a partial minute.
+ */
+const heldRise = (beforeW: number, nowW: number): boolean =>
+  beforeW >= LAMP_MOVE_MIN_W && nowW >= LAMP_MOVE_MIN_W && Math.abs(nowW - beforeW) <= 0.25 * nowW
 
 /** The background's harmonic and reactive VA become what the meter shows now (a new background). */
 export function setBackgroundWaveform(s: StrayWireState, obs: Observation): void {

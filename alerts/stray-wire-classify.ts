@@ -97,6 +97,21 @@ export const PFC_MAX_REACTIVE_RATIO = 0.45
 /** Reactive VA per W a compressor's motor draws at least (domain.md: PF 0.6–0.85). */
 export const MOTOR_MIN_VAR_PER_W = 0.55
 
+/** A charger without PFC draws 60–120 % THD (domain.md); the least, with a margin for other ranges. */
+const RECTIFIER_MIN_THD = 0.5
+
+/**
+ * The most reactive VA a rectifier charger of these watts and harmonic VA can lead by: its capacitor input
+ * draws its fundamental ahead of the voltage, and its harmonic VA per W is its THD over its displacement
+ * PF, so at a charger's least THD the displacement PF is at least that THD over its share, and the lead
+ * per W at most √(1/dpf² − 1).
+ */
+export function mostRectifierLead(w: number, h: number): number {
+  if (w <= 0 || h <= 0) return 0
+  const dpf = Math.min(1, (RECTIFIER_MIN_THD * w) / h)
+  return w * Math.sqrt(1 / (dpf * dpf) - 1)
+}
+
 /** An active-PFC charger's waveform: harmonic and reactive VA per W of its excess within its bounds. */
 const pfcShaped = (ratio: number, q: number | null): boolean =>
   ratio <= PFC_MAX_HARMONIC_RATIO && q !== null && Math.abs(q) <= PFC_MAX_REACTIVE_RATIO

@@ -6,7 +6,6 @@ import {
   floorFallAt,
   floorRiseAt,
   knownRunAt,
-  LEADING_Q_PER_H,
   LEVEL_SHARE,
   type LoadSignature,
   levelMatches,
@@ -25,7 +24,12 @@ import {
   startedAtLevel,
   type TaughtLoads,
 } from './stray-wire-circuit-normal.ts'
-import { MAX_HARMONIC_RATIO, MOTOR_MIN_VAR_PER_W, PFC_MAX_HARMONIC_RATIO } from './stray-wire-classify.ts'
+import {
+  MAX_HARMONIC_RATIO,
+  MOTOR_MIN_VAR_PER_W,
+  mostRectifierLead,
+  PFC_MAX_HARMONIC_RATIO,
+} from './stray-wire-classify.ts'
 import {
   LAMP_MAX_VAR_PER_W,
   LAMP_MOVE_MAX_W,
@@ -139,8 +143,8 @@ export function compressorWithLights(
  * is left once that compressor, as learned, is taken out is short of a charger's least watts (and carries
  * no more harmonic current than fittings of its watts can). The meter's
  * |Q| has no sign: the lag is read only over a background that lagged itself (no rectifiers in it:
- * reactiveAdds), where |Q| rose, and by more than the load could have led by to turn the total round:
- * with margin, a motor's var at PF 0.6 for its watts and a rectifier's most for its harmonic VA, together.
+ * reactiveAdds), where |Q| rose, and by more than the load could have led by to turn the total round: the
+ * most a rectifier charger of its watts and harmonic VA leads by (mostRectifierLead).
  */
 export function compressorWithLamps(
   n: CircuitNormal,
@@ -153,7 +157,7 @@ export function compressorWithLamps(
   const q0 = background.q
   if (levelH === null || reactiveVA === null || q0 === undefined) return undefined
   if (!reactiveAdds(background.w, background.h, q0)) return undefined
-  const mostLead = MOTOR_MAX_VAR_PER_W * levelW + LEADING_Q_PER_H * levelH
+  const mostLead = mostRectifierLead(levelW, levelH)
   if (reactiveVA - q0 < LAG_SHOWN_VAR || q0 + reactiveVA <= mostLead) return undefined
   return n.signatures.find((a) => {
     if (!motorWithHarmonics(a, params.feedback?.forget)) return false

@@ -4,12 +4,13 @@
 // minutes), on top of a heater's element that still runs, or under a heater or cleaner that just went off
 // (the step over the reading before it came on).
 import { backgroundHolds } from './stray-wire-baseline.ts'
-import { recurringCompressor } from './stray-wire-circuit-normal.ts'
+import { reactiveAdds, recurringCompressor } from './stray-wire-circuit-normal.ts'
 import {
   type Classified,
   classify,
   MAX_HARMONIC_RATIO,
   MOTOR_MIN_VAR_PER_W,
+  mostRectifierLead,
   type Observation,
   PFC_MAX_HARMONIC_RATIO,
 } from './stray-wire-classify.ts'
@@ -40,6 +41,9 @@ export function chargerSwappedIn(
   // background's, when a candidate at the time kept that level from being noted)
   const beforeH = s.prevBig ? (s.preBigH ?? s.baselineH) : s.prevH
   if (beforeH === null || beforeH === undefined || obs.harmonicVA! - beforeH < SWAP_MIN_VA) return false
+  const before = s.prevBig
+    ? { w: s.preBigW, h: beforeH, q: s.preBigQ ?? s.baselineQ }
+    : { w: s.prevW, h: beforeH, q: s.prevQ }
   const pending = s.normal?.pending ?? []
   for (let i = pending.length - 1; i >= 0; i--) {
     const p = pending[i]!
@@ -47,6 +51,7 @@ export function chargerSwappedIn(
     const newH = c.excessVA + Math.max(0, p.h ?? 0)
     if (newW < params.minStepW || newW > params.maxChargerW) continue
     if (newH < params.minHarmonicRatio * newW) continue
+    if (!reactiveAllowsSwap(before, p.q, newW, newH, obs.reactiveVA)) continue
     if (s.baselineW! - p.w < -(obs.toleranceW + 10)) continue
     s.baselineW = Math.max(0, s.baselineW! - p.w)
     s.baselineH = Math.max(0, s.baselineH - Math.max(0, p.h ?? 0))
@@ -55,6 +60,35 @@ export function chargerSwappedIn(
   }
   return false
 }
+
+/**
+ * The load that left took its lagging current with it (its step's reactive VA, measured where the circuit
+ * lagged on both sides of it), and a rectifier charger arriving can only lead: its capacitor input draws
+ * its fundamental ahead of the voltage, by at most what its harmonic share allows (mostRectifierLead).
+ * The circuit's |Q| after the
+ * swap is then at most the lag left, or the lead past it. One well over both still carries a motor's
+ * lagging current: not that motor leaving as a charger came (another compressor stopped, LED banks came
+ * on beside it: the harmonic current that arrived was theirs). Only where the level before lagged
+ * (reactiveAdds: no LED drivers' lead in it to hide part of the lag) and the step's own var is known.
+ */
+function reactiveAllowsSwap(
+  before: { w: number | null | undefined; h: number; q: number | null | undefined },
+  leftQ: number | null | undefined,
+  newW: number,
+  newH: number,
+  nowQ: number | null,
+): boolean {
+  const { w, h, q } = before
+  if (leftQ === null || leftQ === undefined || nowQ === null || q === null || q === undefined) return true
+  if (w === null || w === undefined || !reactiveAdds(w, h, q)) return true
+  const lagLeft = q - leftQ
+  // the level before did not hold what the step measured: nothing to judge by
+  if (lagLeft < 0) return true
+  const leadMax = mostRectifierLead(newW, newH)
+  return nowQ <= Math.max(lagLeft, leadMax - lagLeft) + SWAP_Q_SLACK_VAR
+}
+/** Reactive VA the meter's PF in two decimals and a minute's noise move |Q| by, at most. */
+const SWAP_Q_SLACK_VAR = 30
 
 /** An active-PFC charger's input, at PF 0.98 */
 const PFC_VAR_PER_W = 0.2

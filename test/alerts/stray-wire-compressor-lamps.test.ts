@@ -139,3 +139,34 @@ describe('watts only: a fridge starting in the minute the dusk lights come on', 
     expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(120 * MIN)
   })
 })
+
+describe('in plain view: a fridge and a bank of LED lights coming on in the same minute', () => {
+  // development circuit-unplugged-early#74@01-13T17:40, simplified: lamps always on (53 W, PF 0.9); the
+  // circuit's fridge (85 W, PF 0.65) starts in the minute a 40 W bank of cheap LED fittings (PF 0.55, THD
+  // 130 %) comes on. Together 125 W at about 0.6 VA per W: a rectifier's share. Their |Q| rose by the
+  // motor's lag, more than a rectifier of those watts and harmonic VA can lead by at a charger's least THD
+  // (its lead per W is at most √(1/dpf² − 1), dpf at least THD over its share: 92 var here)
+  const t0 = local('2026-01-13T17:00:00')
+  const loads = [
+    spans('lights-always', t0, 53, 0.9, 30, [[0, 120]]),
+    spans('led-bank', t0, 40, 0.55, 130, [[40, 120]]),
+    spans('fridge', t0, 85, 0.65, 15, [[40, 120]]),
+  ]
+  const known = () =>
+    knowing(
+      learnedSignature({ id: 'fridge', levelW: 85, harmonicRatio: 0.23, reactiveRatio: 1.14, count: 30 }),
+    )
+  const series = (extra: typeof loads = []) =>
+    circuitSeries([...loads, ...extra], { fromMs: t0, minutes: 120 })
+
+  it('takes them for the fridge with its lamps, and raises nothing', () => {
+    expect(raises(run(series(), undefined, false, known()))).toEqual([])
+  })
+
+  it('still raises a rectifier charger of their watts plugged in then', () => {
+    const bike = spans('charger', t0, 125, 0.6, 80, [[40, 120]])
+    const only = loads.filter((l) => l.name === 'lights-always')
+    const r = run(circuitSeries([...only, bike], { fromMs: t0, minutes: 120 }), undefined, false, known())
+    raisedOnceWithin(r, t0 + 40 * MIN, 15)
+  })
+})
