@@ -109,6 +109,13 @@ export interface Episode {
    */
   ownMaxW?: number
   topFromW?: number
+  /**
+   * Readings of its own (nothing on top, as for ownMaxW) past a compressor's creep over its level: a level
+   * that itself rose stays up, while another load's partial minutes under the jump that would mark it, or
+   * the background's lag behind a compressor's run under an open alert, lift a few scattered ones.
+   * Optional so episodes persisted before it load.
+   */
+  ownHighReadings?: number
 }
 
 /**
@@ -703,7 +710,9 @@ function followOwnLevel(e: Episode, excessW: number): void {
   // from no higher than the level: the reading before the jump may be the other load's partial minute
   if (e.topFromW === undefined && excessW > e.lastW + LAMP_MINUTE_MIN_W)
     e.topFromW = Math.min(e.lastW, e.levelW)
-  if (e.topFromW === undefined) e.ownMaxW = Math.max(e.ownMaxW ?? excessW, excessW)
+  if (e.topFromW !== undefined) return
+  e.ownMaxW = Math.max(e.ownMaxW ?? excessW, excessW)
+  if (excessW > FLAT_RISE * e.levelW) e.ownHighReadings = (e.ownHighReadings ?? 0) + 1
 }
 
 const localMinute = (ts: number, utcOffsetMin: number): number =>
@@ -745,8 +754,14 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
  * raised, a dehumidifier's runs of 245 W on top; the banks went off at 23:02 and the alert cleared, but
  * the runs made the level look like it had risen, so it was never learned and every dusk raised again).
  * A load followed for a lights' evening that, apart from such loads on top (a motion lamp's minutes too),
- * never rose past a compressor's creep and never sagged (no CV taper) is flat. Shorter runs keep the
- * whole check: a compressor's run with another's on top is a tangle.
+ * never rose past a compressor's creep and never sagged (no CV taper) is flat. Never rose: a level that
+ * rose (a lead-acid plateau climbing with its cells' voltage) stays up for hours, so a few scattered
+ * readings of its own past the creep (at most OWN_HIGH_SHARE of them) are something else's: a motion
+ * lamp's partial minutes, split by an averaging meter into rises under the jump that marks a load on top,
+ * or the background lagging a compressor's run it follows (development circuit-unplugged-early-basic
+ * 50@01-15: 107 W banks from 18:20, seven readings of their own of 393 up to 124 W, the banks raised again
+ * on the next two evenings). Shorter runs keep the whole check: a compressor's run with another's on top
+ * is a tangle.
  */
 function ownFlatEvening(e: Episode, durMin: number): boolean {
   // its end seen on its own: a charger's taper under a compressor's run on top never shows below its level
@@ -756,9 +771,15 @@ function ownFlatEvening(e: Episode, durMin: number): boolean {
     durMin >= LIGHTS_MIN_MIN &&
     e.topFromW === undefined &&
     e.ownMaxW !== undefined &&
-    e.ownMaxW <= FLAT_RISE * e.levelW
+    (e.ownHighReadings ?? 0) <= OWN_HIGH_SHARE * e.readings
   )
 }
+
+/**
+ * Share of an evening's readings of its own that may stand past a compressor's creep over its level: a
+ * twentieth (half an hour of ten hours), where a plateau that climbed stands there for hours.
+ */
+const OWN_HIGH_SHARE = 0.05
 
 /**
  * A distorted load's harmonic current held its level from its first minutes to its end: a CV taper's

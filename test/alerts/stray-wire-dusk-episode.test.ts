@@ -1,0 +1,56 @@
+// Watts only: LED banks raised at dusk are followed as an episode to the end of their evening, and learned
+// as the circuit's lights if they held their own level and left as a step. A few scattered readings lifted
+// by something else (a motion lamp's partial minutes, the background lagging a compressor's run) say
+// nothing of the banks; a charger's plateau that climbs and stays up, or a taper, is never lights.
+import { describe, expect, it } from 'vitest'
+import {
+  type CircuitNormal,
+  endEpisode,
+  followEpisode,
+  initialCircuitNormal,
+  startEpisode,
+} from '../../alerts/stray-wire-circuit-normal.ts'
+import { local, MIN } from './stray-wire-support.ts'
+
+const OFFSET_MIN = 480
+
+/** Follows `excess` (W over the background, one a minute from `onsetTs`) and ends the episode after it. */
+function follow(onsetTs: number, excess: number[]): CircuitNormal {
+  const n = initialCircuitNormal()
+  startEpisode(n, onsetTs, excess[0]!, null)
+  for (let k = 1; k < excess.length; k++) followEpisode(n, excess[k]!, null)
+  endEpisode(n, onsetTs + excess.length * MIN, OFFSET_MIN)
+  return n
+}
+
+const lights = (n: CircuitNormal) => n.signatures.filter((s) => s.kind === 'lights')
+
+describe('LED banks followed through their evening (watts only)', () => {
+  const dusk = local('2026-01-15T18:20:00')
+
+  it('learns banks whose own readings a motion lamp lifted in split partial minutes now and then', () => {
+    // 107 W for 10.5 h; every 90 min a lamp's averaged minutes lift the reading by under the 10 W that
+    // marks a load on top, twice in a row (development circuit-unplugged-early-basic 50@01-15)
+    const excess: number[] = []
+    for (let k = 0; k < 630; k++) excess.push(k % 90 === 40 ? 116 : k % 90 === 41 ? 124 : 107 + (k % 3) * 0.5)
+    const n = follow(dusk, excess)
+    expect(lights(n)).toHaveLength(1)
+    expect(lights(n)[0]!.levelW).toBeCloseTo(107, -1)
+  })
+
+  it('learns nothing of a lead-acid plateau that climbed with its cells’ voltage and stayed up, then left as a step', () => {
+    // 120 W rising to 140 W over 5 h, then gone as a step: its own level rose and stayed up
+    const excess: number[] = []
+    for (let k = 0; k < 300; k++) excess.push(120 + (20 * k) / 300)
+    excess.push(30, 30, 30)
+    expect(lights(follow(dusk, excess))).toHaveLength(0)
+  })
+
+  it('learns nothing of a charger that tapered at the end of its plateau', () => {
+    // 150 W for 4.5 h, then its CV taper at 2 %/min to 40 W: no step, tens of readings under its level
+    const excess: number[] = []
+    for (let k = 0; k < 270; k++) excess.push(150)
+    for (let w = 147; w > 40; w *= 0.98) excess.push(w)
+    expect(lights(follow(dusk, excess))).toHaveLength(0)
+  })
+})
