@@ -203,7 +203,11 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     lampMoveTs: state.lampMoveTs,
     otherRun: state.otherRun,
     orphanRun: state.orphanRun,
-    candidate: state.candidate && { ...state.candidate, recentW: [...state.candidate.recentW] },
+    candidate: state.candidate && {
+      ...state.candidate,
+      recentW: [...state.candidate.recentW],
+      ...(state.candidate.recentTs ? { recentTs: [...state.candidate.recentTs] } : {}),
+    },
     alert: state.alert && { ...state.alert },
     smallBefore: state.smallBefore && [...state.smallBefore],
     smallStep: state.smallStep && {
@@ -694,6 +698,7 @@ function trackCandidate(
     const w = Math.round(rest.w * 10) / 10
     cand.minW = cand.maxW = cand.stepW = w
     cand.recentW = [w]
+    cand.recentTs = undefined
     cand.harmonicVA = rest.h
   }
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
@@ -773,6 +778,9 @@ function trackCandidate(
   const levelW = hidden ? (cand.recentW[cand.recentW.length - 1] ?? c.excessW) : c.excessW
   cand.recentW.push(Math.round(levelW * 10) / 10)
   if (cand.recentW.length > RECENT_READINGS) cand.recentW.shift()
+  cand.recentTs ??= []
+  cand.recentTs.push(obs.ts)
+  if (cand.recentTs.length > cand.recentW.length) cand.recentTs.shift()
   if (hidden) cand.hiddenReadings += 1
   else {
     followEpisode(s.normal!, c.excessW, c.excessVA)
@@ -1619,6 +1627,7 @@ function begin(s: StrayWireState, obs: Observation, c: Classified): void {
 function followedUnder(cand: Candidate, readings: number): void {
   cand.readings = cand.chargerReadings = cand.hiddenReadings = cand.bigReadings = readings
   cand.recentW = new Array<number>(Math.min(readings, RECENT_READINGS - 1)).fill(cand.recentW[0]!)
+  cand.recentTs = undefined
 }
 
 /** The background becomes what the circuit drew at one reading (W, harmonic and reactive VA). */

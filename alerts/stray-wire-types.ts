@@ -144,6 +144,12 @@ export interface Candidate {
   /** The last few unmasked charger-class excesses, W (bounded: at most 10 kept). */
   recentW: number[]
   /**
+   * When the last of recentW were read (epoch ms), pushed with them: a meter missing a reading puts two
+   * minutes or more between two of them. Dropped (undefined) wherever recentW is rebuilt otherwise, then
+   * pushed anew; the readings before the first of these count a minute each. Optional so older states load.
+   */
+  recentTs?: number[]
+  /**
    * Charger readings since the last reading masked by a big load; optional so a state persisted
    * before it existed still loads.
    */

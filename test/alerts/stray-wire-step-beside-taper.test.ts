@@ -58,6 +58,38 @@ describe('a top-up beside one of the circuit’s compressors switching (watts on
     )
     raisedOnceWithin(r, plugged, 12)
   })
+
+  it.each([[62], [64]])(
+    'is raised where the meter missed the reading of minute %i, the fridge stopping four minutes into a 300 W charger’s top-up',
+    (missed) => {
+      // its slide is measured a minute at a time, by when its readings came: a fall over two minutes taken
+      // for one minute's, carried over two, overstated the taper's and hid the fridge's 105 W under it
+      const p = maybeTopUp(
+        charger(plugged, {
+          chemistry: 'lithium',
+          ccPowerW: 300,
+          ccRise: 0.03,
+          ccMin: 200,
+          taperMin: 25,
+          floatW: 0,
+        }),
+        everyTopUp(0.85),
+      )
+      const fridge = spans('fridge', T0, fridgeW, 0.7, 15, [[0, 65]])
+      const r = run(
+        circuitSeries([eveningLights(T0), fridge, chargerSession(p)], {
+          fromMs: T0,
+          minutes: 180,
+          waveform: false,
+          gaps: (m) => m === missed,
+        }),
+        DEFAULT_STRAY_WIRE_PARAMS,
+        false,
+        circuitKnows(),
+      )
+      raisedOnceWithin(r, plugged, 12)
+    },
+  )
 })
 
 describe('a charger of a compressor’s watts plugged in beside a sliding top-up (watts only)', () => {
