@@ -95,7 +95,7 @@ export interface SmallStep {
    * A switch seen beside the slide, not yet held: its readings so far, the last of them (W), and the
    * circuit's harmonic and reactive VA at the reading before it. Replaced, never changed in place.
    */
-  switching?: { minutes: number; lastW: number; h0: number | null; q0: number | null }
+  switching?: { minutes: number; lastW: number; h0: number | null; q0: number | null; ts?: number }
 }
 
 /** What a small step that slid as a taper says when it is raised. */
@@ -291,8 +291,12 @@ function lampSwitchedBeside(
   if (n === 1 && !step.whole) return false
   // watts only, nothing tells the load under the lamp is the one that stepped: a flat load's readings over
   // lamps taken in make a slide of their own (development watts-only circuits: 24 false alerts more). With
-  // PF and THD its waveform is checked before and after
-  if (s.prevW === null || s.prevBig || obs.harmonicVA === null || step.baseH === null) return false
+  // PF and THD its waveform is checked before and after. A switch seen before such a reading is not held
+  // over it: it is judged from the readings that follow as any reading is, never against a stale one
+  if (s.prevW === null || s.prevBig || obs.harmonicVA === null || step.baseH === null) {
+    step.switching = undefined
+    return false
+  }
   const fallPerMin =
     n >= 3 ? Math.max(0, -slope(step.t, step.w, 0, n)) : n === 2 ? Math.max(0, step.w[0]! - step.w[1]!) : 0
   const ripple = MAX_RISE_SHARE * last + MAX_RISE_W
@@ -303,15 +307,18 @@ function lampSwitchedBeside(
     if (!rose && !fell) return false
     if ((step.lampSwitches ?? 0) >= MAX_LAMP_SWITCHES) return false
     if (Math.abs(w - last) > LAMP_MAX_W + fallPerMin) return false
-    step.switching = { minutes: 1, lastW: w, h0: s.prevH, q0: s.prevQ ?? null }
+    step.switching = { minutes: 1, lastW: w, h0: s.prevH, q0: s.prevQ ?? null, ts: obs.ts }
     return true
   }
   step.switching = undefined
-  const held = Math.abs(w - pending.lastW) <= ripple + fallPerMin
+  // held: no move past the ripple and the slide's own fall over the minutes since that reading (a meter
+  // that missed a reading or two let the slide fall two minutes or more)
+  const sinceMin = pending.ts === undefined ? 1 : Math.max(1, Math.round((obs.ts - pending.ts) / MIN))
+  const held = Math.abs(w - pending.lastW) <= ripple + fallPerMin * sinceMin
   if (!held) {
     // a partial minute, then the whole: one more reading may move
     if (pending.minutes >= 2) return false
-    step.switching = { ...pending, minutes: pending.minutes + 1, lastW: w }
+    step.switching = { ...pending, minutes: pending.minutes + 1, lastW: w, ts: obs.ts }
     return true
   }
   // measured as if the slide held over the switch's minutes: what it fell meanwhile is left out (one

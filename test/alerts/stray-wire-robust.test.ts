@@ -3,7 +3,8 @@
 // minute. Each is a fact of the meters, not of the loads: the slide beneath is the same.
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_STRAY_WIRE_PARAMS, type StrayWireInput } from '../../alerts/stray-wire-types.ts'
-import { local, MIN, raises, run } from './stray-wire-support.ts'
+import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
+import { circuitSeries, local, MIN, raisedOnceWithin, raises, run, spans } from './stray-wire-support.ts'
 
 const T0 = local('2026-01-05T22:00:00')
 
@@ -46,5 +47,48 @@ describe('a small top-up in a shed whose step lands right after the residual dip
     }
     const r = run(inputs, DEFAULT_STRAY_WIRE_PARAMS)
     expect(raises(r)).toHaveLength(1)
+  })
+})
+
+/** A charger topping up a nearly full pack from `fromW`, falling `share` a minute (a rectifier: PF 0.6). */
+const topUp = (t0: number, fromW: number, share: number): LoadModel => ({
+  name: 'top-up',
+  at(tMs) {
+    const m = (tMs - t0) / MIN
+    return m < 0 ? OFF : { powerW: fromW * (1 - share) ** m, powerFactor: 0.6, thdPct: 90 }
+  },
+})
+
+describe('a small top-up sliding beside a stairwell lamp switched on (PF and THD), readings missed after it', () => {
+  // an afternoon: the lights' 40 W stand, a top-up from 80 W (or 60 W) slides 5 % a minute from 14:30:30,
+  // the lamp comes on at 14:33, and the meter misses the readings after it
+  const day = local('2026-01-05T14:00:00')
+  const plugged = day + 30 * MIN + 30_000
+  const series = (fromW: number, lampW: number, missed: number[], wattsOnlyAt?: number) =>
+    [
+      ...circuitSeries(
+        [
+          spans('lights', day, 40, 0.93, 18, [[0, 600]]),
+          topUp(plugged, fromW, 0.05),
+          spans('motion-lamp', day, lampW, 0.93, 18, [[33, 600]]),
+        ],
+        { fromMs: day, minutes: 120, gaps: (m) => missed.includes(m) },
+      ),
+    ].map((r) =>
+      r.source === 'circuit' && r.ts === day + (wattsOnlyAt ?? -1) * MIN
+        ? { source: 'circuit' as const, ts: r.ts, powerW: r.powerW }
+        : r,
+    )
+
+  it('takes the lamp in once a reading holds at it less the slide’s fall over the minutes between them', () => {
+    // three readings missed: one minute's fall asked of four minutes' put off the lamp's taking in by a
+    // reading and the raise by three minutes (13.5 -> 10.5 min)
+    raisedOnceWithin(run(series(80, 30, [34, 35, 36])), plugged, 11)
+  })
+
+  it('judges the first reading after the lamp that lacks PF and THD as any other, not against a stale switch', () => {
+    // the switch pending from the lamp's reading stayed over a reading without PF and THD, and the next
+    // reading with them was judged against the lamp's, minutes old: the follow ended and it went unraised
+    expect(raises(run(series(60, 15, [34, 35], 36)))).toHaveLength(1)
   })
 })
