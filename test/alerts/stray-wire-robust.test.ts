@@ -4,7 +4,18 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_STRAY_WIRE_PARAMS, type StrayWireInput } from '../../alerts/stray-wire-types.ts'
 import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
-import { circuitSeries, local, MIN, raisedOnceWithin, raises, run, spans } from './stray-wire-support.ts'
+import { circuitReading } from '../../simulators/physics/meter.ts'
+import {
+  circuitSeries,
+  local,
+  METER,
+  MIN,
+  raisedOnceWithin,
+  raises,
+  run,
+  SUPPLY,
+  spans,
+} from './stray-wire-support.ts'
 
 const T0 = local('2026-01-05T22:00:00')
 
@@ -90,5 +101,45 @@ describe('a small top-up sliding beside a stairwell lamp switched on (PF and THD
     // the switch pending from the lamp's reading stayed over a reading without PF and THD, and the next
     // reading with them was judged against the lamp's, minutes old: the follow ended and it went unraised
     expect(raises(run(series(60, 15, [34, 35], 36)))).toHaveLength(1)
+  })
+})
+
+describe('a small top-up on a meter that reports every 20 s', () => {
+  // a top-up from 80 W (a lead-acid charger near float) sliding 2 % a minute, rippling ±1.5 % with its
+  // switching: per 20-s reading it falls 0.7 %, under the ripple. Judged reading by reading, the ripple
+  // lifted a third of them and the step was never raised; judged a minute at a time, as on a meter
+  // reporting each minute
+  const day = local('2026-01-05T14:00:00')
+  const plugged = day + 30 * MIN + 30_000
+  const rippling: LoadModel = {
+    name: 'top-up',
+    at(tMs) {
+      const m = (tMs - plugged) / MIN
+      if (m < 0) return OFF
+      return { powerW: 80 * 0.98 ** m * (1 + 0.015 * Math.sin(tMs / 7919)), powerFactor: 0.6, thdPct: 90 }
+    },
+  }
+  const readings = (waveform: boolean): StrayWireInput[] => {
+    const loads = [spans('lights', day, 40, 0.93, 18, [[0, 600]]), rippling]
+    const out: StrayWireInput[] = []
+    for (let ts = day; ts < day + 150 * MIN; ts += 20_000) {
+      const r = circuitReading(loads, ts, SUPPLY, METER)
+      out.push(
+        waveform
+          ? {
+              source: 'circuit',
+              ts,
+              powerW: r.powerW,
+              powerFactor: r.powerFactor,
+              currentThdPct: r.currentThdPct,
+            }
+          : { source: 'circuit', ts, powerW: r.powerW },
+      )
+    }
+    return out
+  }
+
+  it.each([true, false])('is raised as on a meter reporting each minute (PF and THD: %s)', (waveform) => {
+    raisedOnceWithin(run(readings(waveform)), plugged, 15)
   })
 })
