@@ -93,3 +93,28 @@ function minutesBetween(cand: Candidate, i: number, j: number): number {
   if (i < offset || ts.length === 0) return j - i
   return Math.max(1, Math.round((ts[j - offset]! - ts[i - offset]!) / MIN))
 }
+
+/**
+ * Watts only, the minutes after one of the circuit's compressors was taken for stopping beside a sliding
+ * top-up: a charger unplugged at that compressor's watts falls by them too, at once, and nothing in the
+ * watts tells the two apart then. What follows does: a compressor stopping leaves the charger sliding on
+ * beneath it (a taper's least, TAPER_MIN_FALL a minute, which its slide had), while the charger gone
+ * leaves the compressor over the lowered background, flat or creeping up by its run's few %.
+ *
+ * Judged STOP_JUDGED_MIN after the stop (on the first reading not masked by a big load): the slide went on
+ * where the level left fell by half a taper's least fall over those minutes at least (past the ±1.5 %
+ * ripple of either). Returns true where it did not (the charger left: the background takes the compressor
+ * back), false where it did, undefined before that is known.
+ */
+export function chargerLeftAsStop(
+  stop: { ts: number; w: number; levelW: number },
+  ts: number,
+  levelW: number,
+): boolean | undefined {
+  const minutes = (ts - stop.ts) / MIN
+  if (minutes < STOP_JUDGED_MIN) return undefined
+  return levelW > stop.levelW * (1 - (TAPER_MIN_FALL / 2) * minutes)
+}
+
+/** Minutes after a stop beside a slide that tell a taper going on from a level that holds. */
+const STOP_JUDGED_MIN = 4

@@ -150,6 +150,12 @@ export interface Candidate {
    */
   recentTs?: number[]
   /**
+   * Watts only: one of the circuit's compressors taken for stopping beside the slide (its watts, when, and
+   * the charger's level left over the lowered background), until the slide is seen going on beneath it
+   * (stray-wire-step-beside-taper.ts, chargerLeftAsStop). Optional so older states load.
+   */
+  stopBeside?: { ts: number; w: number; levelW: number }
+  /**
    * Charger readings since the last reading masked by a big load; optional so a state persisted
    * before it existed still loads.
    */
@@ -233,6 +239,8 @@ export interface ActiveAlert {
   absentSinceTs: number | null
   /** An active-PFC charger: its presence is told by watts, it carries no harmonic current. */
   pfc?: boolean
+  /** Watts only: a compressor taken for stopping beside its slide, not yet told from it leaving (Candidate). */
+  stopBeside?: { ts: number; w: number; levelW: number }
   /** A charger-shaped step that arrived under the alert, being watched (stray-wire-second-step.ts). */
   next?: SecondStep
   /** Steps already raised under the alert, W and harmonic VA (the last few): one that returns is not new. */
