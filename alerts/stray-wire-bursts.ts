@@ -67,5 +67,6 @@ export function bridgeBursts(s: StrayWireState, cand: Candidate, obs: Observatio
   cand.hiddenReadings += n
   for (let i = 0; i < n; i++) cand.recentW.push(last)
   if (cand.recentW.length > RECENT_READINGS) cand.recentW.splice(0, cand.recentW.length - RECENT_READINGS)
+  cand.recentTs = undefined
   return n
 }

@@ -107,7 +107,7 @@ import {
 import { switchedOnAtLightsHour } from './stray-wire-schedule.ts'
 import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
 import { followSmallStep, type SmallTaper } from './stray-wire-small-taper.ts'
-import { compressorStepBesideTaper } from './stray-wire-step-beside-taper.ts'
+import { chargerLeftAsStop, compressorStepBesideTaper } from './stray-wire-step-beside-taper.ts'
 import {
   chargerStepFromLast,
   chargerStepOnHeater,
@@ -203,7 +203,11 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     lampMoveTs: state.lampMoveTs,
     otherRun: state.otherRun,
     orphanRun: state.orphanRun,
-    candidate: state.candidate && { ...state.candidate, recentW: [...state.candidate.recentW] },
+    candidate: state.candidate && {
+      ...state.candidate,
+      recentW: [...state.candidate.recentW],
+      ...(state.candidate.recentTs ? { recentTs: [...state.candidate.recentTs] } : {}),
+    },
     alert: state.alert && { ...state.alert },
     smallBefore: state.smallBefore && [...state.smallBefore],
     smallStep: state.smallStep && {
@@ -520,6 +524,17 @@ function trackCandidate(
     }
     s.baselineW = s.baselineW! + beside.movedW
     c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
+    if (beside.movedW < 0) cand.stopBeside = { ts: obs.ts, w: -beside.movedW, levelW: c.excessW }
+  } else if (cand?.stopBeside && c.cls !== 'big') {
+    // the charger, unplugged at the compressor's watts, fell as the compressor stopping would: the slide
+    // not going on beneath says which it was, and the compressor is in the background again
+    const stop = cand.stopBeside
+    const left = chargerLeftAsStop(stop, obs.ts, c.excessW)
+    if (left !== undefined) cand.stopBeside = undefined
+    if (left) {
+      s.baselineW = s.baselineW! + stop.w
+      c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
+    }
   }
   // a charger plugged into a nearly full pack slides down its taper from its first minute, below the least
   // step a charger makes: the taper going on is still the charger
@@ -694,6 +709,7 @@ function trackCandidate(
     const w = Math.round(rest.w * 10) / 10
     cand.minW = cand.maxW = cand.stepW = w
     cand.recentW = [w]
+    cand.recentTs = undefined
     cand.harmonicVA = rest.h
   }
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
@@ -773,6 +789,9 @@ function trackCandidate(
   const levelW = hidden ? (cand.recentW[cand.recentW.length - 1] ?? c.excessW) : c.excessW
   cand.recentW.push(Math.round(levelW * 10) / 10)
   if (cand.recentW.length > RECENT_READINGS) cand.recentW.shift()
+  cand.recentTs ??= []
+  cand.recentTs.push(obs.ts)
+  if (cand.recentTs.length > cand.recentW.length) cand.recentTs.shift()
   if (hidden) cand.hiddenReadings += 1
   else {
     followEpisode(s.normal!, c.excessW, c.excessVA)
@@ -1243,6 +1262,7 @@ function trackCandidate(
     lastPresentTs: obs.ts,
     absentSinceTs: null,
     ...(cand.pfc ? { pfc: true } : {}),
+    ...(cand.stopBeside ? { stopBeside: cand.stopBeside } : {}),
     ...ownHarmonics(cand),
   }
   s.candidate = null
@@ -1333,6 +1353,17 @@ function trackAlert(
     return undefined
   }
   if (!s.prevBig) alert.beforeBig = undefined
+  // watts only: a compressor taken for stopping beside the slide as it was raised was the charger leaving,
+  // where the slide did not go on beneath it (chargerLeftAsStop): the compressor is in the background again,
+  // and the charger was gone from the reading it fell at
+  const stop = alert.stopBeside
+  const left = stop ? chargerLeftAsStop(stop, obs.ts, seen.excessW) : undefined
+  if (left !== undefined) alert.stopBeside = undefined
+  if (left) {
+    s.baselineW = s.baselineW! + stop!.w
+    alert.absentSinceTs ??= stop!.ts
+  }
+  const judged = left ? classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0) : seen
   // the heater or cleaner on top went off: a compressor that stopped or started under it moved the
   // background. A rectifier's alert whose harmonic current is all there measures the charger's watts by it
   // (below), whatever left the background, before the big load came on too, unseen (the step across the
@@ -1345,11 +1376,11 @@ function trackAlert(
     (obs.harmonicVA === null ||
       alert.pfc === true ||
       (alert.beforeBig !== undefined && obs.unexplainedW > alert.beforeBig.w) ||
-      !chargerStillThere(seen, obs, alert, params))
+      !chargerStillThere(judged, obs, alert, params))
   const c =
     lost && compressorMovedUnderBig(s, obs, params.feedback?.taught)
       ? classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
-      : seen
+      : judged
   const present = chargerStillThere(c, obs, alert, params)
   if (present && c.excessW < 5 && c.excessVA !== null && alert.harmonicPerW) {
     // what left is the background's: it stands without it now, under the charger's watts as its own
@@ -1619,6 +1650,7 @@ function begin(s: StrayWireState, obs: Observation, c: Classified): void {
 function followedUnder(cand: Candidate, readings: number): void {
   cand.readings = cand.chargerReadings = cand.hiddenReadings = cand.bigReadings = readings
   cand.recentW = new Array<number>(Math.min(readings, RECENT_READINGS - 1)).fill(cand.recentW[0]!)
+  cand.recentTs = undefined
 }
 
 /** The background becomes what the circuit drew at one reading (W, harmonic and reactive VA). */

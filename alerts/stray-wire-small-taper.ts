@@ -70,6 +70,8 @@ const BACKGROUND_SLIDE_SHARE = 0.5
 const BACKGROUND_FALLING_SHARE = 0.75
 /** Readings kept (a minute each): the longest a step is followed. */
 const KEPT = FOLLOW_MAX_MIN + 2
+/** Readings kept are this far apart at least, min: a minute, less a meter's jitter in reporting. */
+const MINUTE_APART = 0.9
 
 /** A small step being followed: the circuit before it, and its readings over that. */
 export interface SmallStep {
@@ -97,7 +99,7 @@ export interface SmallStep {
    * A switch seen beside the slide, not yet held: its readings so far, the last of them (W), and the
    * circuit's harmonic and reactive VA at the reading before it. Replaced, never changed in place.
    */
-  switching?: { minutes: number; lastW: number; h0: number | null; q0: number | null }
+  switching?: { minutes: number; lastW: number; h0: number | null; q0: number | null; ts?: number }
 }
 
 /** What a small step that slid as a taper says when it is raised. */
@@ -165,6 +167,12 @@ function followStep(
     s.smallStep = undefined
     return undefined
   }
+  // its tests are a minute's: the ripple against a taper's fall a minute, the fall spread over minutes,
+  // KEPT readings a minute each. A meter reporting more often (every 20 s) is still checked at each
+  // reading, but only readings a minute apart are kept: per reading, a slow taper's fall (1.3 % a minute,
+  // 0.4 % in 20 s) drowned in the ±1.5 % ripple, and 42 readings kept 14 minutes of it
+  const lastT = step.t[step.t.length - 1]
+  if (lastT !== undefined && t - lastT < MINUTE_APART) return undefined
   step.t.push(Math.round(t * 100) / 100)
   step.w.push(Math.round(w * 10) / 10)
   step.noiseW = Math.max(step.noiseW ?? 0, noiseOf(obs))
@@ -199,24 +207,28 @@ function startedHere(
   params: StrayWireParams,
   following: boolean,
 ): SmallStep | undefined {
-  // a step on a circuit that was falling already (a charger's taper) may take that slide for its own
-  if (s.prevW === null || s.prevBig || (s.fallRun ?? 0) > 0) return undefined
+  if (s.prevW === null || s.prevBig) return undefined
   // the reading before was the first of the step followed: this one is its second, not a step of its own.
   // Only where that reading rose past the ripple: lamps' and a meter's watt or two of flicker before a
   // step is no partial minute of it, and taking it for one made the step's first reading its whole, so its
   // true second part ended the follow as another load (development circuit-pfc-stray#136@01-09T19:21)
-  const split = !following && s.prev2W !== null && !s.prev2Big && s.prevW - s.prev2W > MAX_RISE_W
-  const baseW = split ? s.prev2W! : s.prevW
-  // a shed's residual (feeder less ports) under zero, or dipped under the reading before it, by more than
-  // the meters' rated error is no level to measure a step from: a port's step landed in the ports' minute
-  // before the feeder's
-  if (
-    obs.source === 'shed' &&
-    (baseW < -obs.toleranceW || (s.prev2W !== null && s.prevW < s.prev2W - obs.toleranceW))
-  )
-    return undefined
+  // a shed's residual (feeder less ports) dipped under the reading before it by more than the meters'
+  // rated error: a port's step landed in the ports' minute before the feeder's, and the residual came back
+  // from it this minute. The dip is no level to measure a step from; the reading before it is, and a step
+  // landing in the minute the residual came back is measured from there (measured from the dip it was
+  // overstated by the port's step, and never followed: the step after it was lost). A load that truly
+  // left in the dip only makes the step measured smaller
+  const dipped =
+    obs.source === 'shed' && s.prev2W !== null && !s.prev2Big && s.prevW < s.prev2W - obs.toleranceW
+  // a step on a circuit that was falling already (a charger's taper) may take that slide for its own (the
+  // dip is the meters' timing, no fall of the residual's loads)
+  if ((s.fallRun ?? 0) > (dipped ? 1 : 0)) return undefined
+  const split = !following && !dipped && s.prev2W !== null && !s.prev2Big && s.prevW - s.prev2W > MAX_RISE_W
+  const baseW = split || dipped ? s.prev2W! : s.prevW
+  // a shed's residual under zero by more than the meters' rated error is no level either
+  if (obs.source === 'shed' && baseW < -obs.toleranceW) return undefined
   const w = obs.unexplainedW - baseW
-  if (backgroundSliding(s.smallBefore ?? [], split, BACKGROUND_SLIDE_SHARE * MIN_SLIDE_PER_MIN * w))
+  if (backgroundSliding(s.smallBefore ?? [], split || dipped, BACKGROUND_SLIDE_SHARE * MIN_SLIDE_PER_MIN * w))
     return undefined
   if (w < SMALL_STEP_MIN_W || w > params.maxChargerW) return undefined
   const baseH = split ? (s.prev2H ?? null) : s.prevH
@@ -353,8 +365,12 @@ function lampSwitchedBeside(
   if (n === 1 && !step.whole) return false
   // watts only, nothing tells the load under the lamp is the one that stepped: a flat load's readings over
   // lamps taken in make a slide of their own (development watts-only circuits: 24 false alerts more). With
-  // PF and THD its waveform is checked before and after
-  if (s.prevW === null || s.prevBig || obs.harmonicVA === null || step.baseH === null) return false
+  // PF and THD its waveform is checked before and after. A switch seen before such a reading is not held
+  // over it: it is judged from the readings that follow as any reading is, never against a stale one
+  if (s.prevW === null || s.prevBig || obs.harmonicVA === null || step.baseH === null) {
+    step.switching = undefined
+    return false
+  }
   const fallPerMin =
     n >= 3 ? Math.max(0, -slope(step.t, step.w, 0, n)) : n === 2 ? Math.max(0, step.w[0]! - step.w[1]!) : 0
   const ripple = MAX_RISE_SHARE * last + MAX_RISE_W
@@ -365,15 +381,18 @@ function lampSwitchedBeside(
     if (!rose && !fell) return false
     if ((step.lampSwitches ?? 0) >= MAX_LAMP_SWITCHES) return false
     if (Math.abs(w - last) > LAMP_MAX_W + fallPerMin) return false
-    step.switching = { minutes: 1, lastW: w, h0: s.prevH, q0: s.prevQ ?? null }
+    step.switching = { minutes: 1, lastW: w, h0: s.prevH, q0: s.prevQ ?? null, ts: obs.ts }
     return true
   }
   step.switching = undefined
-  const held = Math.abs(w - pending.lastW) <= ripple + fallPerMin
+  // held: no move past the ripple and the slide's own fall over the minutes since that reading (a meter
+  // that missed a reading or two let the slide fall two minutes or more)
+  const sinceMin = pending.ts === undefined ? 1 : Math.max(1, Math.round((obs.ts - pending.ts) / MIN))
+  const held = Math.abs(w - pending.lastW) <= ripple + fallPerMin * sinceMin
   if (!held) {
     // a partial minute, then the whole: one more reading may move
     if (pending.minutes >= 2) return false
-    step.switching = { ...pending, minutes: pending.minutes + 1, lastW: w }
+    step.switching = { ...pending, minutes: pending.minutes + 1, lastW: w, ts: obs.ts }
     return true
   }
   // measured as if the slide held over the switch's minutes: what it fell meanwhile is left out (one

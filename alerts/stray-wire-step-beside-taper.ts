@@ -13,13 +13,16 @@ const MIN = 60_000
  * its slide and the plateau with the motor's watts was taken for that compressor.
  *
  * A taper eases off smoothly (an exponential's falls shrink only by its rate), so over the minutes since the
- * last reading it went on falling as it fell a minute on average before, at most TAPER_MAX_FALL a minute. A
+ * last reading it went on falling as it fell a minute on average before, at most TAPER_MAX_FALL a minute. Its
+ * fall is a minute's, not a reading's: a meter that missed a reading or two put two minutes or more between
+ * two of the slide's, whose fall taken for one minute's overstated the taper's and hid the motor's step. A
  * motor starts or stops at once, by its own watts run after run (a learned compressor's level, matched as
  * closely as its runs repeat it). Where the circuit moved from the reading before by such a step on top of
  * the taper going on, the compressor moved the background and the charger slides on beneath it.
  *
  * Only over a slide: at least SLIDE_READINGS readings in a row with nothing masking them, every one a fall
- * from the one before by no more than a taper's largest, as far as a taper's least on average. Lights
+ * from the one before by no more than a taper's largest over the minutes between them, as far as a taper's
+ * least a minute on average. Lights
  * going off a bank a minute, or lamps switching beside a flat load, do not fall every minute.
  *
  * Returns the compressor and the watts the background moved by (negative for a stop), or undefined.
@@ -37,7 +40,7 @@ export function compressorStepBesideTaper(
   const last = cand.recentW[cand.recentW.length - 1]!
   // the charger's level now: its slide going on over the minutes since the reading before
   const minutes = Math.max(1, Math.round((obs.ts - s.lastTs) / MIN))
-  const rate = Math.min(TAPER_MAX_FALL, slide.fallPerReading / last)
+  const rate = Math.min(TAPER_MAX_FALL, slide.ratePerMin)
   const expectedW = last * (1 - rate) ** minutes
   const movedW = obs.unexplainedW - s.prevW - (expectedW - last)
   // a step far past what the charger's slide could make: another load switched (the meter's ripple and a
@@ -56,18 +59,62 @@ const SLIDE_READINGS_MAX = 4
 /** A compressor's step is at least this share of the least step a charger makes (fridges ~70 W). */
 const MOTOR_STEP_SHARE = 0.6
 
-/** The candidate's last readings slide as a taper does; returns its mean fall a reading. */
-function slideBeside(cand: Candidate): { fallPerReading: number } | undefined {
+/**
+ * The candidate's last readings slide as a taper does; returns the share it fell by a minute, as an
+ * exponential falls (compounded over the slide's minutes: its mean fall in watts, taken as a share of its
+ * last and smallest reading, overstated it, the more so the more minutes it was carried over).
+ */
+function slideBeside(cand: Candidate): { ratePerMin: number } | undefined {
   const w = cand.recentW
   // the last few readings, none of them masked by a big load
   const n = Math.min(w.length, cand.sinceBig ?? w.length, SLIDE_READINGS_MAX)
   if (n < SLIDE_READINGS) return undefined
   const from = w.length - n
+  let minutes = 0
   for (let i = from + 1; i < w.length; i++) {
+    const dt = minutesBetween(cand, i - 1, i)
     const fall = w[i - 1]! - w[i]!
-    if (!(fall > 0) || fall > TAPER_MAX_FALL * w[i - 1]!) return undefined
+    // at most a taper's largest fall a minute, compounded over the minutes between the two readings
+    if (!(fall > 0) || fall > (1 - (1 - TAPER_MAX_FALL) ** dt) * w[i - 1]!) return undefined
+    minutes += dt
   }
   const slideW = w[from]! - w[w.length - 1]!
-  if (slideW < TAPER_MIN_FALL * (n - 1) * w[from]!) return undefined
-  return { fallPerReading: slideW / (n - 1) }
+  if (slideW < TAPER_MIN_FALL * minutes * w[from]!) return undefined
+  return { ratePerMin: 1 - (w[w.length - 1]! / w[from]!) ** (1 / minutes) }
 }
+
+/**
+ * Whole minutes between two of the candidate's recent readings (at least one), by when they were read; a
+ * minute where that was not kept (recentTs covers the last readings only).
+ */
+function minutesBetween(cand: Candidate, i: number, j: number): number {
+  const ts = cand.recentTs ?? []
+  const offset = cand.recentW.length - ts.length
+  if (i < offset || ts.length === 0) return j - i
+  return Math.max(1, Math.round((ts[j - offset]! - ts[i - offset]!) / MIN))
+}
+
+/**
+ * Watts only, the minutes after one of the circuit's compressors was taken for stopping beside a sliding
+ * top-up: a charger unplugged at that compressor's watts falls by them too, at once, and nothing in the
+ * watts tells the two apart then. What follows does: a compressor stopping leaves the charger sliding on
+ * beneath it (a taper's least, TAPER_MIN_FALL a minute, which its slide had), while the charger gone
+ * leaves the compressor over the lowered background, flat or creeping up by its run's few %.
+ *
+ * Judged STOP_JUDGED_MIN after the stop (on the first reading not masked by a big load): the slide went on
+ * where the level left fell by half a taper's least fall over those minutes at least (past the ±1.5 %
+ * ripple of either). Returns true where it did not (the charger left: the background takes the compressor
+ * back), false where it did, undefined before that is known.
+ */
+export function chargerLeftAsStop(
+  stop: { ts: number; w: number; levelW: number },
+  ts: number,
+  levelW: number,
+): boolean | undefined {
+  const minutes = (ts - stop.ts) / MIN
+  if (minutes < STOP_JUDGED_MIN) return undefined
+  return levelW > stop.levelW * (1 - (TAPER_MIN_FALL / 2) * minutes)
+}
+
+/** Minutes after a stop beside a slide that tell a taper going on from a level that holds. */
+const STOP_JUDGED_MIN = 4

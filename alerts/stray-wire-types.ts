@@ -144,6 +144,18 @@ export interface Candidate {
   /** The last few unmasked charger-class excesses, W (bounded: at most 10 kept). */
   recentW: number[]
   /**
+   * When the last of recentW were read (epoch ms), pushed with them: a meter missing a reading puts two
+   * minutes or more between two of them. Dropped (undefined) wherever recentW is rebuilt otherwise, then
+   * pushed anew; the readings before the first of these count a minute each. Optional so older states load.
+   */
+  recentTs?: number[]
+  /**
+   * Watts only: one of the circuit's compressors taken for stopping beside the slide (its watts, when, and
+   * the charger's level left over the lowered background), until the slide is seen going on beneath it
+   * (stray-wire-step-beside-taper.ts, chargerLeftAsStop). Optional so older states load.
+   */
+  stopBeside?: { ts: number; w: number; levelW: number }
+  /**
    * Charger readings since the last reading masked by a big load; optional so a state persisted
    * before it existed still loads.
    */
@@ -227,6 +239,8 @@ export interface ActiveAlert {
   absentSinceTs: number | null
   /** An active-PFC charger: its presence is told by watts, it carries no harmonic current. */
   pfc?: boolean
+  /** Watts only: a compressor taken for stopping beside its slide, not yet told from it leaving (Candidate). */
+  stopBeside?: { ts: number; w: number; levelW: number }
   /** A charger-shaped step that arrived under the alert, being watched (stray-wire-second-step.ts). */
   next?: SecondStep
   /** Steps already raised under the alert, W and harmonic VA (the last few): one that returns is not new. */

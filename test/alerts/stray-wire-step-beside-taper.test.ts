@@ -12,6 +12,7 @@ import { chargerSession, maybeTopUp } from '../../simulators/physics/charger.ts'
 import {
   charger,
   circuitSeries,
+  clears,
   eveningLights,
   everyTopUp,
   knowing,
@@ -57,6 +58,63 @@ describe('a top-up beside one of the circuit’s compressors switching (watts on
       circuitKnows(),
     )
     raisedOnceWithin(r, plugged, 12)
+  })
+
+  it.each([[62], [64]])(
+    'is raised where the meter missed the reading of minute %i, the fridge stopping four minutes into a 300 W charger’s top-up',
+    (missed) => {
+      // its slide is measured a minute at a time, by when its readings came: a fall over two minutes taken
+      // for one minute's, carried over two, overstated the taper's and hid the fridge's 105 W under it
+      const p = maybeTopUp(
+        charger(plugged, {
+          chemistry: 'lithium',
+          ccPowerW: 300,
+          ccRise: 0.03,
+          ccMin: 200,
+          taperMin: 25,
+          floatW: 0,
+        }),
+        everyTopUp(0.85),
+      )
+      const fridge = spans('fridge', T0, fridgeW, 0.7, 15, [[0, 65]])
+      const r = run(
+        circuitSeries([eveningLights(T0), fridge, chargerSession(p)], {
+          fromMs: T0,
+          minutes: 180,
+          waveform: false,
+          gaps: (m) => m === missed,
+        }),
+        DEFAULT_STRAY_WIRE_PARAMS,
+        false,
+        circuitKnows(),
+      )
+      raisedOnceWithin(r, plugged, 12)
+    },
+  )
+})
+
+describe('a top-up unplugged at one of the circuit’s compressors’ watts while it runs (watts only)', () => {
+  it('clears once the slide is seen not to go on: the fall was the charger leaving, not the compressor', () => {
+    // a 140 W fridge runs all evening; the top-up from 190 W is raised, then unplugged five minutes in,
+    // drawing 134 W: the circuit falls by the fridge's watts at once, as the fridge stopping would. Taken
+    // for the fridge, the background dropped by it, the fridge still running held the alert "present"
+    // for 2.4 h after the unplug. The slide not going on beneath says it was the charger
+    const p = { ...lithiumTopUp(), totalMin: 5 }
+    const fridge = spans('fridge', T0, 140, 0.7, 15, [[0, 200]])
+    const r = run(
+      circuitSeries([eveningLights(T0), fridge, chargerSession(p)], {
+        fromMs: T0,
+        minutes: 300,
+        waveform: false,
+      }),
+      DEFAULT_STRAY_WIRE_PARAMS,
+      false,
+      knowing(learnedSignature({ id: 'fridge', levelW: 140, count: 20 })),
+    )
+    raisedOnceWithin(r, plugged, 12)
+    const cleared = clears(r)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts - (plugged + 5 * MIN)).toBeLessThanOrEqual(12 * MIN)
   })
 })
 
