@@ -116,6 +116,11 @@ export interface Episode {
    * Optional so episodes persisted before it load.
    */
   ownHighReadings?: number
+  /**
+   * Those readings in a row since its own last stood back at its level (readings under it, a fall as it
+   * left, do not end the row): a level that rose stays up to its end. Optional so older episodes load.
+   */
+  ownHighRun?: number
 }
 
 /**
@@ -712,7 +717,10 @@ function followOwnLevel(e: Episode, excessW: number): void {
     e.topFromW = Math.min(e.lastW, e.levelW)
   if (e.topFromW !== undefined) return
   e.ownMaxW = Math.max(e.ownMaxW ?? excessW, excessW)
-  if (excessW > FLAT_RISE * e.levelW) e.ownHighReadings = (e.ownHighReadings ?? 0) + 1
+  if (excessW > FLAT_RISE * e.levelW) {
+    e.ownHighReadings = (e.ownHighReadings ?? 0) + 1
+    e.ownHighRun = (e.ownHighRun ?? 0) + 1
+  } else if (excessW >= FLAT_SHARE * e.levelW) e.ownHighRun = 0
 }
 
 const localMinute = (ts: number, utcOffsetMin: number): number =>
@@ -771,9 +779,19 @@ function ownFlatEvening(e: Episode, durMin: number): boolean {
     durMin >= LIGHTS_MIN_MIN &&
     e.topFromW === undefined &&
     e.ownMaxW !== undefined &&
-    (e.ownHighReadings ?? 0) <= OWN_HIGH_SHARE * e.readings
+    (e.ownHighReadings ?? 0) <= OWN_HIGH_SHARE * e.readings &&
+    (e.ownHighRun ?? 0) < OWN_HIGH_END_RUN
   )
 }
+
+/**
+ * Readings in a row past the creep at its end that say its level rose and stayed: more than a motion
+ * lamp's two split partial minutes. A lead-acid plateau climbs 15 % or so over its constant current, past
+ * a compressor's creep only at the gassing knee of its last half hour, and a two-stage charger drops to
+ * float as a step: its high readings are a few % of a long evening, all at its end (120 W climbing to
+ * 140 W over 8 h, the last 20-40 min past 135 W: learned as 121 W lights without this).
+ */
+const OWN_HIGH_END_RUN = 3
 
 /**
  * Share of an evening's readings of its own that may stand past a compressor's creep over its level: a

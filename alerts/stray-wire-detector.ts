@@ -107,7 +107,7 @@ import {
 import { switchedOnAtLightsHour } from './stray-wire-schedule.ts'
 import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
 import { followSmallStep, type SmallTaper } from './stray-wire-small-taper.ts'
-import { chargerLeftAsStop, compressorStepBesideTaper } from './stray-wire-step-beside-taper.ts'
+import { chargerLeftAsStop, compressorStepBesideTaper, stopSeen } from './stray-wire-step-beside-taper.ts'
 import {
   chargerStepFromLast,
   chargerStepOnHeater,
@@ -530,7 +530,7 @@ function trackCandidate(
     // not going on beneath says which it was, and the compressor is in the background again
     const stop = cand.stopBeside
     const left = chargerLeftAsStop(stop, obs.ts, c.excessW)
-    if (left !== undefined) cand.stopBeside = undefined
+    cand.stopBeside = left === undefined ? stopSeen(stop, c.excessW) : undefined
     if (left) {
       s.baselineW = s.baselineW! + stop.w
       c = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
@@ -1358,7 +1358,7 @@ function trackAlert(
   // and the charger was gone from the reading it fell at
   const stop = alert.stopBeside
   const left = stop ? chargerLeftAsStop(stop, obs.ts, seen.excessW) : undefined
-  if (left !== undefined) alert.stopBeside = undefined
+  if (stop) alert.stopBeside = left === undefined ? stopSeen(stop, seen.excessW) : undefined
   if (left) {
     s.baselineW = s.baselineW! + stop!.w
     alert.absentSinceTs ??= stop!.ts

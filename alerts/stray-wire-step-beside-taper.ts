@@ -1,7 +1,7 @@
 import { type LoadSignature, matchSignature } from './stray-wire-circuit-normal.ts'
 import type { Observation } from './stray-wire-classify.ts'
 import { TAPER_MAX_FALL, TAPER_MIN_FALL } from './stray-wire-evidence.ts'
-import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
+import type { Candidate, StopBeside, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 const MIN = 60_000
 
@@ -102,19 +102,40 @@ function minutesBetween(cand: Candidate, i: number, j: number): number {
  * leaves the compressor over the lowered background, flat or creeping up by its run's few %.
  *
  * Judged STOP_JUDGED_MIN after the stop (on the first reading not masked by a big load): the slide went on
- * where the level left fell by half a taper's least fall over those minutes at least (past the ±1.5 %
- * ripple of either). Returns true where it did not (the charger left: the background takes the compressor
- * back), false where it did, undefined before that is known.
+ * where the level left fell by half a taper's least fall a minute at least, compounded over those minutes
+ * as a taper's exponential falls (past the ±1.5 % ripple of either; a fall taken linearly in the minutes
+ * went under zero past 80 min, and under a taper's least slide past 66, so a long heater run or a meter
+ * gap made any slide "left"). A reading since the stop that rose from the one before past the ripple says
+ * nothing of either: another load came on beside it, and its watts hide the slide's fall (a 40 W lamp two
+ * minutes after a fridge truly stopped beside a 190 W top-up sliding 7 %/min: the level 4 min on stood over
+ * the slide's, the fridge's watts were put back and the charger, still charging, went under them: cleared
+ * 19 min early, or never raised). There the stop stands, as it did before this rule. Returns true where
+ * the level held (the charger left: the background takes the compressor back), false where it slid on or
+ * something came on beside it, undefined before that is known (stopSeen keeps the readings meanwhile).
  */
-export function chargerLeftAsStop(
-  stop: { ts: number; w: number; levelW: number },
-  ts: number,
-  levelW: number,
-): boolean | undefined {
+export function chargerLeftAsStop(stop: StopBeside, ts: number, levelW: number): boolean | undefined {
   const minutes = (ts - stop.ts) / MIN
   if (minutes < STOP_JUDGED_MIN) return undefined
-  return levelW > stop.levelW * (1 - (TAPER_MIN_FALL / 2) * minutes)
+  if (rosePastRipple(stop, levelW)) return false
+  return levelW > stop.levelW * (1 - TAPER_MIN_FALL / 2) ** minutes
 }
+
+/** The stop beside the slide with one more reading of the level left seen (before it is judged). */
+export const stopSeen = (stop: StopBeside, levelW: number): StopBeside => ({
+  ...stop,
+  lastW: levelW,
+  rose: rosePastRipple(stop, levelW),
+})
+
+/**
+ * A reading since the stop rose from the one before it past the ripple (a charger's ±1.5 %, a compressor's
+ * run creeping, the meter's watt or two): another load came on beside it.
+ */
+const rosePastRipple = (stop: StopBeside, levelW: number): boolean =>
+  stop.rose === true || levelW > (1 + STOP_RISE_SHARE) * (stop.lastW ?? stop.levelW) + STOP_RISE_W
+
+const STOP_RISE_SHARE = 0.04
+const STOP_RISE_W = 5
 
 /** Minutes after a stop beside a slide that tell a taper going on from a level that holds. */
 const STOP_JUDGED_MIN = 4

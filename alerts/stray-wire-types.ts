@@ -101,6 +101,21 @@ export const DEFAULT_STRAY_WIRE_PARAMS: StrayWireParams = Object.freeze({
   maxGapMin: 30,
 })
 
+/**
+ * A compressor taken for stopping beside a sliding top-up (watts only): when, its watts, the charger's
+ * level left over the lowered background, and the level at the last reading since with whether any reading
+ * rose past the ripple from the one before it (another load came on: nothing then tells the compressor
+ * stopping from the charger leaving). Replaced, never changed in place; the last two optional so states
+ * persisted without them load.
+ */
+export interface StopBeside {
+  ts: number
+  w: number
+  levelW: number
+  lastW?: number
+  rose?: boolean
+}
+
 export interface Candidate {
   onsetTs: number
   firstTs: number
@@ -154,7 +169,7 @@ export interface Candidate {
    * the charger's level left over the lowered background), until the slide is seen going on beneath it
    * (stray-wire-step-beside-taper.ts, chargerLeftAsStop). Optional so older states load.
    */
-  stopBeside?: { ts: number; w: number; levelW: number }
+  stopBeside?: StopBeside
   /**
    * Charger readings since the last reading masked by a big load; optional so a state persisted
    * before it existed still loads.
@@ -240,7 +255,7 @@ export interface ActiveAlert {
   /** An active-PFC charger: its presence is told by watts, it carries no harmonic current. */
   pfc?: boolean
   /** Watts only: a compressor taken for stopping beside its slide, not yet told from it leaving (Candidate). */
-  stopBeside?: { ts: number; w: number; levelW: number }
+  stopBeside?: StopBeside
   /** A charger-shaped step that arrived under the alert, being watched (stray-wire-second-step.ts). */
   next?: SecondStep
   /** Steps already raised under the alert, W and harmonic VA (the last few): one that returns is not new. */

@@ -46,6 +46,16 @@ describe('LED banks followed through their evening (watts only)', () => {
     expect(lights(follow(dusk, excess))).toHaveLength(0)
   })
 
+  it('learns nothing of a lead-acid plateau past the creep only at its gassing knee, then dropped to float as a step', () => {
+    // 120 W climbing 10 % with its cells' voltage over 7 h 20 min, then 132 W to 140 W over its last 40 min
+    // (22 of 480 readings past 135 W, under a twentieth, all at its end): a level that rose and stayed up
+    const excess: number[] = []
+    for (let k = 0; k < 440; k++) excess.push(120 + (12 * k) / 440 + (k % 3) * 0.5)
+    for (let k = 1; k <= 40; k++) excess.push(132 + (8 * k) / 40)
+    excess.push(8, 8, 8)
+    expect(lights(follow(dusk, excess))).toHaveLength(0)
+  })
+
   it('learns nothing of a charger that tapered at the end of its plateau', () => {
     // 150 W for 4.5 h, then its CV taper at 2 %/min to 40 W: no step, tens of readings under its level
     const excess: number[] = []

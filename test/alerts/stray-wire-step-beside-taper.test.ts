@@ -8,6 +8,7 @@
 // goes on beneath it.
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-detector.ts'
+import { chargerLeftAsStop, stopSeen } from '../../alerts/stray-wire-step-beside-taper.ts'
 import { chargerSession, maybeTopUp } from '../../simulators/physics/charger.ts'
 import {
   charger,
@@ -115,6 +116,57 @@ describe('a top-up unplugged at one of the circuit’s compressors’ watts whil
     const cleared = clears(r)
     expect(cleared).toHaveLength(1)
     expect(cleared[0]!.ts - (plugged + 5 * MIN)).toBeLessThanOrEqual(12 * MIN)
+  })
+})
+
+describe('a lamp coming on beside the slide after one of the circuit’s compressors truly stopped (watts only)', () => {
+  // the fridge stops four or five minutes into the top-up and a 40 W lamp comes on a minute or two later:
+  // the level four minutes after the stop stood over what the slide would leave, and was taken for the
+  // fridge still running with the charger gone. Its watts were put back in the background, the charger
+  // (still charging) went under them: cleared 19 min early, or never raised. A reading that rose past the
+  // ripple since the stop is another load: the stop stands
+  const evening = (lampAt: number) =>
+    run(
+      circuitSeries(
+        [
+          eveningLights(T0),
+          spans('fridge', T0, fridgeW, 0.7, 15, [[0, 65]]),
+          spans('lamp', T0, 40, 1, 3, [[lampAt, 200]]),
+          chargerSession(lithiumTopUp()),
+        ],
+        { fromMs: T0, minutes: 180, waveform: false },
+      ),
+      DEFAULT_STRAY_WIRE_PARAMS,
+      false,
+      circuitKnows(),
+    )
+
+  it('is raised where the lamp came on the minute after the stop', () => {
+    raisedOnceWithin(evening(66), plugged, 12)
+  })
+
+  it.each([[67], [69]])('is not cleared while it charges, the lamp on at minute %i', (lampAt) => {
+    const r = evening(lampAt)
+    raisedOnceWithin(r, plugged, 12)
+    const cleared = clears(r)
+    expect(cleared).toHaveLength(1)
+    // the top-up charges some 23 min: its absence counts from then
+    expect(cleared[0]!.ts - plugged).toBeGreaterThanOrEqual(30 * MIN)
+  })
+})
+
+describe('chargerLeftAsStop', () => {
+  const stop = { ts: T0, w: 105, levelW: 100 }
+  it('takes a slide going on at a taper’s least for the slide, however long since the stop', () => {
+    // first seen again 70 min on (a heater's long run, a meter gap): the slide at 2.5 %/min left 17 %
+    const levelW = 100 * (1 - 0.025) ** 70
+    expect(chargerLeftAsStop(stop, T0 + 70 * MIN, levelW)).toBe(false)
+    expect(chargerLeftAsStop(stop, T0 + 70 * MIN, 99)).toBe(true)
+  })
+  it('holds back where a reading since the stop rose past the ripple', () => {
+    const seen = stopSeen(stopSeen(stop, 90), 130)
+    expect(chargerLeftAsStop(seen, T0 + 4 * MIN, 99)).toBe(false)
+    expect(chargerLeftAsStop(stopSeen(stopSeen(stop, 99), 100), T0 + 4 * MIN, 99)).toBe(true)
   })
 })
 
