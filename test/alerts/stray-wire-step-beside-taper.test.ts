@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-detector.ts'
 import { chargerLeftAsStop, stopSeen } from '../../alerts/stray-wire-step-beside-taper.ts'
 import { chargerSession, maybeTopUp } from '../../simulators/physics/charger.ts'
+import type { LoadModel } from '../../simulators/physics/load-model.ts'
 import {
   charger,
   circuitSeries,
@@ -30,6 +31,17 @@ const T0 = local('2026-01-05T18:00:00')
 const plugged = T0 + 60 * MIN + 30_000
 const fridgeW = 105
 const circuitKnows = () => knowing(learnedSignature({ id: 'fridge', levelW: fridgeW, count: 20 }))
+/**
+ * The evening on a watts-only meter: its lights and `loads` from T0 for `minutes`, judged by a detector that
+ * has learned one compressor of `compressorW` (the fridge, unless a test says otherwise).
+ */
+const wattsOnlyEvening = (loads: readonly LoadModel[], minutes: number, compressorW = fridgeW) =>
+  run(
+    circuitSeries([eveningLights(T0), ...loads], { fromMs: T0, minutes, waveform: false }),
+    DEFAULT_STRAY_WIRE_PARAMS,
+    false,
+    knowing(learnedSignature({ id: 'fridge', levelW: compressorW, count: 20 })),
+  )
 /** A 230 W lithium charger plugged into a nearly full pack: from about 190 W, falling minute after minute. */
 const lithiumTopUp = () =>
   maybeTopUp(
@@ -48,16 +60,7 @@ describe('a top-up beside one of the circuit’s compressors switching (watts on
   it('is raised where the fridge stops four minutes after a lithium top-up from 190 W was plugged in', () => {
     const p = lithiumTopUp()
     const fridge = spans('fridge', T0, fridgeW, 0.7, 15, [[0, 65]])
-    const r = run(
-      circuitSeries([eveningLights(T0), fridge, chargerSession(p)], {
-        fromMs: T0,
-        minutes: 180,
-        waveform: false,
-      }),
-      DEFAULT_STRAY_WIRE_PARAMS,
-      false,
-      circuitKnows(),
-    )
+    const r = wattsOnlyEvening([fridge, chargerSession(p)], 180)
     raisedOnceWithin(r, plugged, 12)
   })
 
@@ -102,16 +105,7 @@ describe('a top-up unplugged at one of the circuit’s compressors’ watts whil
     // for 2.4 h after the unplug. The slide not going on beneath says it was the charger
     const p = { ...lithiumTopUp(), totalMin: 5 }
     const fridge = spans('fridge', T0, 140, 0.7, 15, [[0, 200]])
-    const r = run(
-      circuitSeries([eveningLights(T0), fridge, chargerSession(p)], {
-        fromMs: T0,
-        minutes: 300,
-        waveform: false,
-      }),
-      DEFAULT_STRAY_WIRE_PARAMS,
-      false,
-      knowing(learnedSignature({ id: 'fridge', levelW: 140, count: 20 })),
-    )
+    const r = wattsOnlyEvening([fridge, chargerSession(p)], 300, 140)
     raisedOnceWithin(r, plugged, 12)
     const cleared = clears(r)
     expect(cleared).toHaveLength(1)
@@ -126,19 +120,13 @@ describe('a lamp coming on beside the slide after one of the circuit’s compres
   // (still charging) went under them: cleared 19 min early, or never raised. A reading that rose past the
   // ripple since the stop is another load: the stop stands
   const evening = (lampAt: number) =>
-    run(
-      circuitSeries(
-        [
-          eveningLights(T0),
-          spans('fridge', T0, fridgeW, 0.7, 15, [[0, 65]]),
-          spans('lamp', T0, 40, 1, 3, [[lampAt, 200]]),
-          chargerSession(lithiumTopUp()),
-        ],
-        { fromMs: T0, minutes: 180, waveform: false },
-      ),
-      DEFAULT_STRAY_WIRE_PARAMS,
-      false,
-      circuitKnows(),
+    wattsOnlyEvening(
+      [
+        spans('fridge', T0, fridgeW, 0.7, 15, [[0, 65]]),
+        spans('lamp', T0, 40, 1, 3, [[lampAt, 200]]),
+        chargerSession(lithiumTopUp()),
+      ],
+      180,
     )
 
   it('is raised where the lamp came on the minute after the stop', () => {
@@ -178,16 +166,7 @@ describe('a charger of a compressor’s watts plugged in beside a sliding top-up
     // pack was full and the second charger went unraised for its whole charge
     const p = lithiumTopUp()
     const second = charger(plugged + 4 * MIN, { ccPowerW: 140, ccRise: 0.03, ccMin: 240, seed: 9 })
-    const r = run(
-      circuitSeries([eveningLights(T0), chargerSession(p), chargerSession(second)], {
-        fromMs: T0,
-        minutes: 420,
-        waveform: false,
-      }),
-      DEFAULT_STRAY_WIRE_PARAMS,
-      false,
-      knowing(learnedSignature({ id: 'fridge', levelW: 142, count: 20 })),
-    )
+    const r = wattsOnlyEvening([chargerSession(p), chargerSession(second)], 420, 142)
     const raised = raises(r)
     expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(12 * MIN)
     // the top-up's alert clears as its pack fills; the second charger is raised later, late but not never
@@ -199,16 +178,7 @@ describe('a charger of a compressor’s watts plugged in beside a sliding top-up
     // step under the least a charger makes is followed as no run, or the lights would outlast it
     const p = lithiumTopUp()
     const lights = spans('lights', T0, 56, 0.93, 18, [[64, 600]])
-    const r = run(
-      circuitSeries([eveningLights(T0), chargerSession(p), lights], {
-        fromMs: T0,
-        minutes: 600,
-        waveform: false,
-      }),
-      DEFAULT_STRAY_WIRE_PARAMS,
-      false,
-      knowing(learnedSignature({ id: 'fridge', levelW: 57, count: 20 })),
-    )
+    const r = wattsOnlyEvening([chargerSession(p), lights], 600, 57)
     raisedOnceWithin(r, plugged, 12)
   })
 })
