@@ -44,6 +44,7 @@ import {
   observe,
 } from './stray-wire-classify.ts'
 import { chargerStepUnderCleaner } from './stray-wire-cleaner-step.ts'
+import { elementOverCandidate, keepBackgroundUnderElement } from './stray-wire-element-over.ts'
 import {
   backFromBigLoadEdge,
   bigWaveformAt,
@@ -717,6 +718,8 @@ function trackCandidate(
   const hidden =
     c.cls === 'big' && hiddenChargerShows(cand, c, bigWaveformAt(s, obs.ts), s.baselineW!, s.baselineH)
   if (c.cls === 'big') cand.bigReadings += 1
+  // a heater's element over a candidate seen in view (what the big load added carries no motor's current)
+  const element = elementOverCandidate(s, cand, obs, c)
   if (c.cls === 'big' && !hidden) {
     // the minute next to a big load's edge may be partial: the level is the one before it
     const since = cand.sinceBig ?? 0
@@ -728,8 +731,10 @@ function trackCandidate(
     cand.burstReadings = (cand.burstReadings ?? 0) + 1
     // a charger-sized reading next to a working cleaner is a partial minute or a pause of the cleaner,
     // unless it carried a rectifier's harmonic current, which neither does
-    if (cand.motorReadings >= 2 && !settledBeforeBig(cand, obs) && !rectifierInPauses(s, cand, obs))
+    if (cand.motorReadings >= 2 && !settledBeforeBig(cand, obs) && !rectifierInPauses(s, cand, obs)) {
       s.candidate = null
+      if (element) keepBackgroundUnderElement(s)
+    }
     return undefined
   }
   // seen again at its level after the bursts it was kept under: it ran through them

@@ -195,6 +195,12 @@ export interface Candidate {
    */
   underHeater?: { w: number; h: number }
   /**
+   * PF and THD, a candidate seen in view before the big load over it now: the reading just before that load
+   * came on (W, harmonic and reactive VA), which what the load added is read against
+   * (stray-wire-element-over.ts). Optional so older states load.
+   */
+  beforeBig?: { w: number; h: number; q: number }
+  /**
    * Readings of a cleaner's bursts since the candidate was last seen, where it was kept under them
    * (stray-wire-bursts.ts); optional so older states load.
    */
