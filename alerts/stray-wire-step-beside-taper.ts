@@ -29,7 +29,7 @@ const MIN = 60_000
  */
 export function compressorStepBesideTaper(
   s: StrayWireState,
-  cand: Candidate,
+  cand: SlideReadings,
   obs: Observation,
   params: StrayWireParams,
 ): { run: LoadSignature; movedW: number } | undefined {
@@ -54,6 +54,9 @@ export function compressorStepBesideTaper(
   return { run, movedW }
 }
 
+/** The readings a slide is judged by: a candidate's, or an open alert's (ActiveAlert.recentW). */
+export type SlideReadings = Pick<Candidate, 'recentW' | 'recentTs' | 'sinceBig'>
+
 /** Readings in a row a candidate's slide is judged by (two falls at least), and the most looked at. */
 const SLIDE_READINGS = 3
 const SLIDE_READINGS_MAX = 4
@@ -71,7 +74,7 @@ const MOTOR_STEP_SHARE = 0.6
  * ±1.5 % ripple lifts a slow one's readings over the one before: taken a minute each, the rule never
  * applied there.
  */
-function slideBeside(cand: Candidate): { ratePerMin: number } | undefined {
+function slideBeside(cand: SlideReadings): { ratePerMin: number } | undefined {
   const w = cand.recentW
   // the last few readings, none of them masked by a big load
   const unmasked = Math.min(w.length, cand.sinceBig ?? w.length)
@@ -105,7 +108,7 @@ const MINUTE_APART = 0.9
  * Minutes between two of the candidate's recent readings, by when they were read; a minute a reading
  * where that was not kept (recentTs covers the last readings only).
  */
-function minutesApart(cand: Candidate, i: number, j: number): number {
+function minutesApart(cand: SlideReadings, i: number, j: number): number {
   const ts = cand.recentTs ?? []
   const offset = cand.recentW.length - ts.length
   if (i < offset || ts.length === 0) return j - i

@@ -123,6 +123,29 @@ describe('a top-up beside one of the circuit’s compressors stopping, on a mete
   )
 })
 
+describe('one of the circuit’s compressors stopping beside a top-up after its alert was raised (watts only)', () => {
+  // the fridge ends its run 1-4 min after the raise: the circuit falls by its watts and the taper's minute
+  // together, about all the alert's excess. Taken for the charger leaving, the alert cleared 16-21 min
+  // after the plug while the charger drew on to 23 min; the slide going on beneath says it charges
+  it.each([[67], [70]])(
+    'stays open until the charger stops drawing, the fridge stopping at minute %i',
+    (stop) => {
+      const p = lithiumTopUp()
+      const session = chargerSession(p)
+      const fridge = spans('fridge', T0, fridgeW, 0.7, 15, [[0, stop]])
+      const r = wattsOnlyEvening([fridge, session], 180)
+      raisedOnceWithin(r, plugged, 12)
+      let lastDrawTs = plugged
+      // its last minute of a lamp's draw or more (past it, a cut-off charger's standby watt or two)
+      for (let ts = plugged; ts < T0 + 180 * MIN; ts += MIN) if (session.at(ts).powerW > 10) lastDrawTs = ts
+      const cleared = clears(r)
+      expect(cleared).toHaveLength(1)
+      expect(cleared[0]!.ts).toBeGreaterThan(lastDrawTs)
+      expect(cleared[0]!.ts - lastDrawTs).toBeLessThanOrEqual(12 * MIN)
+    },
+  )
+})
+
 describe('a top-up unplugged at one of the circuit’s compressors’ watts while it runs (watts only)', () => {
   it('clears once the slide is seen not to go on: the fall was the charger leaving, not the compressor', () => {
     // a 140 W fridge runs all evening; the top-up from 190 W is raised, then unplugged five minutes in,
