@@ -113,7 +113,9 @@ export interface Episode {
    * Readings of its own (nothing on top, as for ownMaxW) past a compressor's creep over its level: a level
    * that itself rose stays up, while another load's partial minutes under the jump that would mark it, or
    * the background's lag behind a compressor's run under an open alert, lift a few scattered ones.
-   * Optional so episodes persisted before it load.
+   * Optional so episodes persisted before it load: set to 0 as an episode starts, it stays unset on one
+   * in progress when the upgrade landed, whose readings past the creep before then were never counted
+   * (that one is judged by its highest reading of its own, ownMaxW, as before the count).
    */
   ownHighReadings?: number
   /**
@@ -678,6 +680,8 @@ export function startEpisode(n: CircuitNormal, onsetTs: number, levelW: number, 
     maxW: levelW,
     lastW: levelW,
     readings: 1,
+    ownHighReadings: 0,
+    ownHighRun: 0,
   }
 }
 
@@ -717,8 +721,10 @@ function followOwnLevel(e: Episode, excessW: number): void {
     e.topFromW = Math.min(e.lastW, e.levelW)
   if (e.topFromW !== undefined) return
   e.ownMaxW = Math.max(e.ownMaxW ?? excessW, excessW)
+  // an episode persisted before the count: counting from now would miss those before
+  if (e.ownHighReadings === undefined) return
   if (excessW > FLAT_RISE * e.levelW) {
-    e.ownHighReadings = (e.ownHighReadings ?? 0) + 1
+    e.ownHighReadings += 1
     e.ownHighRun = (e.ownHighRun ?? 0) + 1
   } else if (excessW >= FLAT_SHARE * e.levelW) e.ownHighRun = 0
 }
@@ -779,8 +785,9 @@ function ownFlatEvening(e: Episode, durMin: number): boolean {
     durMin >= LIGHTS_MIN_MIN &&
     e.topFromW === undefined &&
     e.ownMaxW !== undefined &&
-    (e.ownHighReadings ?? 0) <= OWN_HIGH_SHARE * e.readings &&
-    (e.ownHighRun ?? 0) < OWN_HIGH_END_RUN
+    (e.ownHighReadings === undefined
+      ? e.ownMaxW <= FLAT_RISE * e.levelW
+      : e.ownHighReadings <= OWN_HIGH_SHARE * e.readings && (e.ownHighRun ?? 0) < OWN_HIGH_END_RUN)
   )
 }
 

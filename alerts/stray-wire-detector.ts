@@ -1268,6 +1268,7 @@ function trackCandidate(
     absentSinceTs: null,
     ...(cand.pfc ? { pfc: true } : {}),
     ...(cand.stopBeside ? { stopBeside: cand.stopBeside } : {}),
+    ...(obs.source === 'circuit' && obs.harmonicVA === null ? slideSoFar(cand) : {}),
     ...ownHarmonics(cand),
   }
   s.candidate = null
@@ -1295,6 +1296,16 @@ function ownHarmonics(cand: Candidate): Pick<ActiveAlert, 'harmonicPerW' | 'harm
   return {
     harmonicPerW: Math.round((cand.harmonicVA / levelW) * 100) / 100,
     harmonicVA: Math.round(cand.harmonicVA * 10) / 10,
+  }
+}
+
+/** A candidate's readings none of a big load masked, carried to its alert (ActiveAlert.recentW). */
+function slideSoFar(cand: Candidate): Pick<ActiveAlert, 'recentW' | 'recentTs'> {
+  const n = Math.min(cand.recentW.length, cand.sinceBig ?? cand.recentW.length)
+  if (n < 1) return {}
+  return {
+    recentW: cand.recentW.slice(-n),
+    ...(cand.recentTs?.length ? { recentTs: cand.recentTs.slice(-n) } : {}),
   }
 }
 
@@ -1355,6 +1366,9 @@ function trackAlert(
         ? { w: s.prev2W!, h: s.prev2H ?? null, q: s.prev2Q ?? null }
         : { w: s.prevW, h: s.prevH, q: s.prevQ ?? null }
     }
+    // its slide is not seen under the big load: judged afresh from the readings after it
+    alert.recentW = undefined
+    alert.recentTs = undefined
     return undefined
   }
   if (!s.prevBig) alert.beforeBig = undefined
@@ -1368,7 +1382,24 @@ function trackAlert(
     s.baselineW = s.baselineW! + stop!.w
     alert.absentSinceTs ??= stop!.ts
   }
-  const judged = left ? classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0) : seen
+  let judged = left ? classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0) : seen
+  // watts only: the circuit fell by one of its compressors' watts and the charger's slide going on over
+  // the minute, together, as the alert's excess went: the compressor stopped beside the charger, which
+  // slides on beneath it (a fridge ending its run a minute after a top-up was raised; taken for the charger
+  // leaving, the alert cleared 10 min later while it charged on). The charger unplugged at those watts falls
+  // alike: the stop is judged as one beside a candidate's slide is (chargerLeftAsStop, above), and where the
+  // slide does not go on beneath, the compressor is put back and the charger was gone from this reading.
+  // Only from a reading the charger was seen at: its slide's last reading is the one before
+  const seenBefore = alert.absentSinceTs === null && alert.recentTs?.at(-1) === s.lastTs
+  if (!stop && !s.prevBig && seenBefore && alert.recentW && !chargerStillThere(judged, obs, alert, params)) {
+    const slide = { recentW: alert.recentW, ...(alert.recentTs ? { recentTs: alert.recentTs } : {}) }
+    const beside = compressorStepBesideTaper(s, slide, obs, params)
+    if (beside && beside.movedW < 0) {
+      s.baselineW = s.baselineW! + beside.movedW
+      judged = classify(obs, s.baselineW, s.baselineH, params, s.baselineQ ?? 0)
+      alert.stopBeside = { ts: obs.ts, w: -beside.movedW, levelW: judged.excessW }
+    }
+  }
   // the heater or cleaner on top went off: a compressor that stopped or started under it moved the
   // background. A rectifier's alert whose harmonic current is all there measures the charger's watts by it
   // (below), whatever left the background, before the big load came on too, unseen (the step across the
@@ -1398,6 +1429,10 @@ function trackAlert(
   }
   if (present) {
     followEpisode(s.normal!, c.excessW, c.excessVA)
+    if (obs.source === 'circuit' && obs.harmonicVA === null) {
+      alert.recentW = [...(alert.recentW ?? []), Math.round(c.excessW * 10) / 10].slice(-RECENT_READINGS)
+      alert.recentTs = [...(alert.recentTs ?? []), obs.ts].slice(-RECENT_READINGS)
+    }
     // its harmonic current follows the charger's current down the taper, slowly: a sudden fall is its end.
     // Only while the excess is itself distorted: else it would come to follow a compressor's harmonic
     // current that was never taken into the background, and hold the alert open for it

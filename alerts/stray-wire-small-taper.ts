@@ -208,10 +208,6 @@ function startedHere(
   following: boolean,
 ): SmallStep | undefined {
   if (s.prevW === null || s.prevBig) return undefined
-  // the reading before was the first of the step followed: this one is its second, not a step of its own.
-  // Only where that reading rose past the ripple: lamps' and a meter's watt or two of flicker before a
-  // step is no partial minute of it, and taking it for one made the step's first reading its whole, so its
-  // true second part ended the follow as another load (development circuit-pfc-stray#136@01-09T19:21)
   // a shed's residual (feeder less ports) dipped under the reading before it by more than the meters'
   // rated error: a port's step landed in the ports' minute before the feeder's, and the residual came back
   // from it this minute. The dip is no level to measure a step from; the reading before it is, and a step
@@ -223,16 +219,24 @@ function startedHere(
   // a step on a circuit that was falling already (a charger's taper) may take that slide for its own (the
   // dip is the meters' timing, no fall of the residual's loads)
   if ((s.fallRun ?? 0) > (dipped ? 1 : 0)) return undefined
+  // the reading before was the first of the step followed: this one is its second, not a step of its own.
+  // Only where that reading rose past the ripple: lamps' and a meter's watt or two of flicker before a
+  // step is no partial minute of it, and taking it for one made the step's first reading its whole, so its
+  // true second part ended the follow as another load (development circuit-pfc-stray#136@01-09T19:21)
   const split = !following && !dipped && s.prev2W !== null && !s.prev2Big && s.prevW - s.prev2W > MAX_RISE_W
-  const baseW = split || dipped ? s.prev2W! : s.prevW
+  // the base's watts, harmonic and reactive VA are one reading's: the step's waveform is reckoned over the
+  // same loads as its watts (a dip's would be short by the port's step as its watts are; a shed's meters
+  // report watts alone today, so only a split step's base carries them now)
+  const fromEarlier = split || dipped
+  const baseW = fromEarlier ? s.prev2W! : s.prevW
   // a shed's residual under zero by more than the meters' rated error is no level either
   if (obs.source === 'shed' && baseW < -obs.toleranceW) return undefined
   const w = obs.unexplainedW - baseW
-  if (backgroundSliding(s.smallBefore ?? [], split || dipped, BACKGROUND_SLIDE_SHARE * MIN_SLIDE_PER_MIN * w))
+  if (backgroundSliding(s.smallBefore ?? [], fromEarlier, BACKGROUND_SLIDE_SHARE * MIN_SLIDE_PER_MIN * w))
     return undefined
   if (w < SMALL_STEP_MIN_W || w > params.maxChargerW) return undefined
-  const baseH = split ? (s.prev2H ?? null) : s.prevH
-  const baseQ = split ? (s.prev2Q ?? null) : (s.prevQ ?? null)
+  const baseH = fromEarlier ? (s.prev2H ?? null) : s.prevH
+  const baseQ = fromEarlier ? (s.prev2Q ?? null) : (s.prevQ ?? null)
   const step: SmallStep = {
     onsetTs: obs.ts,
     baseW,

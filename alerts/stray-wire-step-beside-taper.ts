@@ -20,16 +20,16 @@ const MIN = 60_000
  * closely as its runs repeat it). Where the circuit moved from the reading before by such a step on top of
  * the taper going on, the compressor moved the background and the charger slides on beneath it.
  *
- * Only over a slide: at least SLIDE_READINGS readings in a row with nothing masking them, every one a fall
- * from the one before by no more than a taper's largest over the minutes between them, as far as a taper's
- * least a minute on average. Lights
- * going off a bank a minute, or lamps switching beside a flat load, do not fall every minute.
+ * Only over a slide: at least SLIDE_READINGS readings a minute apart with nothing masking them, every one a
+ * fall from the one before by no more than a taper's largest over the minutes between them, as far as a
+ * taper's least a minute on average. Lights going off a bank a minute, or lamps switching beside a flat
+ * load, do not fall every minute.
  *
  * Returns the compressor and the watts the background moved by (negative for a stop), or undefined.
  */
 export function compressorStepBesideTaper(
   s: StrayWireState,
-  cand: Candidate,
+  cand: SlideReadings,
   obs: Observation,
   params: StrayWireParams,
 ): { run: LoadSignature; movedW: number } | undefined {
@@ -38,8 +38,9 @@ export function compressorStepBesideTaper(
   const slide = slideBeside(cand)
   if (slide === undefined) return undefined
   const last = cand.recentW[cand.recentW.length - 1]!
-  // the charger's level now: its slide going on over the minutes since the reading before
-  const minutes = Math.max(1, Math.round((obs.ts - s.lastTs) / MIN))
+  // the charger's level now: its slide going on over the minutes since the reading before (a meter
+  // reporting every 20 s: a third of a minute's fall, not a minute's)
+  const minutes = elapsedMin(s.lastTs, obs.ts)
   const rate = Math.min(TAPER_MAX_FALL, slide.ratePerMin)
   const expectedW = last * (1 - rate) ** minutes
   const movedW = obs.unexplainedW - s.prevW - (expectedW - last)
@@ -53,6 +54,9 @@ export function compressorStepBesideTaper(
   return { run, movedW }
 }
 
+/** The readings a slide is judged by: a candidate's, or an open alert's (ActiveAlert.recentW). */
+export type SlideReadings = Pick<Candidate, 'recentW' | 'recentTs' | 'sinceBig'>
+
 /** Readings in a row a candidate's slide is judged by (two falls at least), and the most looked at. */
 const SLIDE_READINGS = 3
 const SLIDE_READINGS_MAX = 4
@@ -63,35 +67,61 @@ const MOTOR_STEP_SHARE = 0.6
  * The candidate's last readings slide as a taper does; returns the share it fell by a minute, as an
  * exponential falls (compounded over the slide's minutes: its mean fall in watts, taken as a share of its
  * last and smallest reading, overstated it, the more so the more minutes it was carried over).
+ *
+ * Judged over readings a minute apart (MINUTE_APART), whatever the meter's rate: its tests are a minute's
+ * (a fall every minute, by a taper's least a minute at least). On a meter reporting every 20 s a reading
+ * falls a third of a taper's minute, under its least wherever the taper slides under 7.5 %/min, and the
+ * ±1.5 % ripple lifts a slow one's readings over the one before: taken a minute each, the rule never
+ * applied there.
  */
-function slideBeside(cand: Candidate): { ratePerMin: number } | undefined {
+function slideBeside(cand: SlideReadings): { ratePerMin: number } | undefined {
   const w = cand.recentW
   // the last few readings, none of them masked by a big load
-  const n = Math.min(w.length, cand.sinceBig ?? w.length, SLIDE_READINGS_MAX)
-  if (n < SLIDE_READINGS) return undefined
-  const from = w.length - n
+  const unmasked = Math.min(w.length, cand.sinceBig ?? w.length)
+  if (unmasked < SLIDE_READINGS) return undefined
+  // back from the last reading, each one kept a minute at least before the one kept after it
+  const kept = [w.length - 1]
+  for (let i = w.length - 2; i >= w.length - unmasked && kept.length < SLIDE_READINGS_MAX; i--)
+    if (minutesApart(cand, i, kept[kept.length - 1]!) >= MINUTE_APART) kept.push(i)
+  if (kept.length < SLIDE_READINGS) return undefined
+  kept.reverse()
   let minutes = 0
-  for (let i = from + 1; i < w.length; i++) {
-    const dt = minutesBetween(cand, i - 1, i)
-    const fall = w[i - 1]! - w[i]!
+  for (let k = 1; k < kept.length; k++) {
+    const i = kept[k - 1]!
+    const j = kept[k]!
+    const dt = Math.max(1, Math.round(minutesApart(cand, i, j)))
+    const fall = w[i]! - w[j]!
     // at most a taper's largest fall a minute, compounded over the minutes between the two readings
-    if (!(fall > 0) || fall > (1 - (1 - TAPER_MAX_FALL) ** dt) * w[i - 1]!) return undefined
+    if (!(fall > 0) || fall > (1 - (1 - TAPER_MAX_FALL) ** dt) * w[i]!) return undefined
     minutes += dt
   }
-  const slideW = w[from]! - w[w.length - 1]!
-  if (slideW < TAPER_MIN_FALL * minutes * w[from]!) return undefined
-  return { ratePerMin: 1 - (w[w.length - 1]! / w[from]!) ** (1 / minutes) }
+  const first = w[kept[0]!]!
+  const slideW = first - w[w.length - 1]!
+  if (slideW < TAPER_MIN_FALL * minutes * first) return undefined
+  return { ratePerMin: 1 - (w[w.length - 1]! / first) ** (1 / minutes) }
 }
 
+/** Readings a minute apart at least, min: a minute less a meter's jitter in reporting (as small tapers'). */
+const MINUTE_APART = 0.9
+
 /**
- * Whole minutes between two of the candidate's recent readings (at least one), by when they were read; a
- * minute where that was not kept (recentTs covers the last readings only).
+ * Minutes between two of the candidate's recent readings, by when they were read; a minute a reading
+ * where that was not kept (recentTs covers the last readings only).
  */
-function minutesBetween(cand: Candidate, i: number, j: number): number {
+function minutesApart(cand: SlideReadings, i: number, j: number): number {
   const ts = cand.recentTs ?? []
   const offset = cand.recentW.length - ts.length
   if (i < offset || ts.length === 0) return j - i
-  return Math.max(1, Math.round((ts[j - offset]! - ts[i - offset]!) / MIN))
+  return (ts[j - offset]! - ts[i - offset]!) / MIN
+}
+
+/**
+ * Minutes from one reading to the next: whole minutes on a meter reporting each minute (a missed reading
+ * puts two between them; its jitter, none), the true share of one on a meter reporting more often.
+ */
+const elapsedMin = (fromTs: number, toTs: number): number => {
+  const minutes = (toTs - fromTs) / MIN
+  return minutes < MINUTE_APART ? minutes : Math.max(1, Math.round(minutes))
 }
 
 /**

@@ -262,6 +262,14 @@ export interface ActiveAlert {
   pfc?: boolean
   /** Watts only: a compressor taken for stopping beside its slide, not yet told from it leaving (Candidate). */
   stopBeside?: StopBeside
+  /**
+   * Watts only: its excess over the background at its last readings while there, and when each was read
+   * (as a candidate's recentW and recentTs), begun from its candidate's unmasked ones as it was raised and
+   * dropped while a heater or cleaner masks it: the slide a compressor's stop beside it is judged against.
+   * Optional: older states (their alerts begin them at their next readings).
+   */
+  recentW?: number[]
+  recentTs?: number[]
   /** A charger-shaped step that arrived under the alert, being watched (stray-wire-second-step.ts). */
   next?: SecondStep
   /** Steps already raised under the alert, W and harmonic VA (the last few): one that returns is not new. */

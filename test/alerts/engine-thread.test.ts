@@ -24,7 +24,22 @@ import { openShedRegistry } from './engine/harness.ts'
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 
-describe('the alert engine thread', () => {
+/**
+ * How long a wait on the worker may take, ms: as long as its first start may (beforeEach awaits that with
+ * no poll, under vitest's hookTimeout of 120 s). Each wait here is the worker's own CPU: starting it (tsx
+ * and the engine's modules, alerts.db, the catalogue rules: a few CPU-seconds) or it reading the spool and
+ * answering. It runs at nice 7, as the service runs it so that ingest comes first, and on a machine loaded
+ * by processes at nice 0 the scheduler gives it about a fifth of their share (CFS weights 215 and 1024):
+ * under a load of 12 on 2 cores two of these tests timed out at the poll's 10 s default (d16ccb3, 7443293;
+ * they passed alone), a bound for a thread that gets its share. A worker that truly never starts or answers
+ * still fails, saying what it waited for.
+ */
+const WORKER_WAIT_MS = 120_000
+const untilWorker = (check: () => boolean | Promise<boolean>, opts: { what?: string } = {}) =>
+  until(check, { ...opts, timeoutMs: WORKER_WAIT_MS })
+
+// a test waits on the worker several times: room for a few of the slowest
+describe('the alert engine thread', { timeout: 3 * WORKER_WAIT_MS }, () => {
   let dir: string
   let registry: Registry
   let db: AlertsDb
@@ -106,7 +121,9 @@ describe('the alert engine thread', () => {
 
   it('raises from the spool in the worker; changes, acknowledgements, commands and metrics reach this thread', async () => {
     await portFault(3, t0)
-    await until(() => changes.some((c) => c.alert.type === 'port_fault'), { what: 'the port_fault change' })
+    await untilWorker(() => changes.some((c) => c.alert.type === 'port_fault'), {
+      what: 'the port_fault change',
+    })
     const raised = changes.find((c) => c.alert.type === 'port_fault')!.alert
     expect(raised).toMatchObject({ deviceId: 'pile-1', port: 3, state: 'active', raisedAt: t0 })
     // stored by the worker, read through this thread's own connection
@@ -114,7 +131,9 @@ describe('the alert engine thread', () => {
 
     const acked = await thread.acknowledge(raised.id, 'user:crew', 'on the way')
     expect(acked).toMatchObject({ id: raised.id, state: 'acknowledged', acknowledgedBy: 'user:crew' })
-    await until(() => changes.some((c) => c.transition.kind === 'acknowledged'), { what: 'the ack change' })
+    await untilWorker(() => changes.some((c) => c.transition.kind === 'acknowledged'), {
+      what: 'the ack change',
+    })
     expect(await thread.acknowledge('al-nope', 'user:crew')).toBeUndefined()
 
     // a critical overheat, live (a protective command goes out only from a recent reading): the worker
@@ -131,7 +150,7 @@ describe('the alert engine thread', () => {
         ports: [{ port: 5, state: 'charging', powerW: 180, tempC: 80 }],
       })
     for (let i = 0; i <= 5; i++) await hot(i)
-    await until(() => commands.some((c) => c.name === 'stop_port'), { what: 'stop_port sent here' })
+    await untilWorker(() => commands.some((c) => c.name === 'stop_port'), { what: 'stop_port sent here' })
     const overheat = changes.find((c) => c.alert.type === 'port_overheat')!.alert
     expect(commands[0]).toMatchObject({
       deviceId: 'pile-1',
@@ -139,13 +158,13 @@ describe('the alert engine thread', () => {
       by: 'auto',
       alertId: overheat.id,
     })
-    await until(() => thread.store.history(overheat.id).some((t) => t.kind === 'command'), {
+    await untilWorker(() => thread.store.history(overheat.id).some((t) => t.kind === 'command'), {
       what: 'the command in the alert history',
     })
 
     // all 7 records evaluated (the last hot readings may come in a batch after the raise)
     let text = ''
-    await until(
+    await untilWorker(
       async () => {
         text = await metrics.metrics()
         return /courtyard_alert_engine_messages_total\{outcome="evaluated"\} 7\b/.test(text)
@@ -182,14 +201,11 @@ describe('the alert engine thread', () => {
     const background = await startAlertEngineThread(o)
     try {
       expect(background.started()).toBe(false)
-      await until(async () =>
+      await untilWorker(async () =>
         (await o.metrics.metrics()).includes('courtyard_alert_engine_start_failures_total 1'),
       )
       mkdirSync(later)
-      await until(() => background.running(), {
-        timeoutMs: 15_000,
-        what: 'the worker started on a later try',
-      })
+      await untilWorker(() => background.running(), { what: 'the worker started on a later try' })
       expect(background.started()).toBe(true)
     } finally {
       await background.stop()
@@ -208,16 +224,16 @@ describe('the alert engine thread', () => {
 
   it('starts a worker that died again: nothing raised twice, nothing missed, requests meanwhile refused', async () => {
     await portFault(1, t0)
-    await until(() => changes.length === 1, { what: 'the first alert' })
+    await untilWorker(() => changes.length === 1, { what: 'the first alert' })
 
     const down = thread.terminateWorker()
     await expect(thread.acknowledge(changes[0]!.alert.id, 'user:crew')).rejects.toThrow(/restarting|stopped/)
     await down
-    await until(() => thread.running(), { what: 'the worker started again' })
+    await untilWorker(() => thread.running(), { what: 'the worker started again' })
 
     // the spool's records are read again from the last snapshot; the stored alert is not raised again
     await portFault(2, t0 + 60_000)
-    await until(() => changes.length === 2, { what: 'the alert after the restart' })
+    await untilWorker(() => changes.length === 2, { what: 'the alert after the restart' })
     expect(changes.map((c) => [c.alert.port, c.transition.kind])).toEqual([
       [1, 'raised'],
       [2, 'raised'],
@@ -233,13 +249,13 @@ describe('the alert engine thread', () => {
 
   it('stops with a snapshot: a new thread resumes after what the old one saw', async () => {
     await portFault(4, t0)
-    await until(() => changes.length === 1, { what: 'the alert' })
+    await untilWorker(() => changes.length === 1, { what: 'the alert' })
     await thread.stop()
     thread = await start()
     await portFault(4, t0 + 60_000)
     // the same fault again: a repeat of the open alert (count 2), not a second alert
     const id = changes[0]!.alert.id
-    await until(() => thread.store.get(id)?.count === 2, { what: 'the repeat counted' })
+    await untilWorker(() => thread.store.get(id)?.count === 2, { what: 'the repeat counted' })
     expect(changes).toHaveLength(1)
     // the new worker read only the new record: the stop's snapshot and checkpoint cover the first
     const text = await metrics.metrics()

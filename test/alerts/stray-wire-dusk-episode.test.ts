@@ -56,6 +56,23 @@ describe('LED banks followed through their evening (watts only)', () => {
     expect(lights(follow(dusk, excess))).toHaveLength(0)
   })
 
+  it('judges an evening in progress when the upgrade landed by its highest reading of its own', () => {
+    // a lead-acid plateau climbed from 120 W to 140 W and came back to 130 W under the older code, which
+    // counted none of its readings past the creep; after the upgrade it holds 128 W, then drops to float
+    const n = initialCircuitNormal()
+    startEpisode(n, dusk, 120, null)
+    for (let k = 1; k < 240; k++) followEpisode(n, 120 + (20 * k) / 240, null)
+    for (let k = 1; k <= 10; k++) followEpisode(n, 140 - k, null)
+    // persisted by the older code: no count of its own readings past the creep
+    const persisted = JSON.parse(JSON.stringify(n)) as CircuitNormal
+    delete persisted.episode!.ownHighReadings
+    delete persisted.episode!.ownHighRun
+    for (let k = 0; k < 30; k++) followEpisode(persisted, 128, null)
+    for (let k = 0; k < 3; k++) followEpisode(persisted, 8, null)
+    endEpisode(persisted, dusk + 283 * MIN, OFFSET_MIN)
+    expect(lights(persisted)).toHaveLength(0)
+  })
+
   it('learns nothing of a charger that tapered at the end of its plateau', () => {
     // 150 W for 4.5 h, then its CV taper at 2 %/min to 40 W: no step, tens of readings under its level
     const excess: number[] = []
