@@ -720,14 +720,11 @@ const OWN_SIZE_SHARE = 0.2
 const OWN_EXCESS_SHARE = 1.2
 
 /**
- * The followed load's own level: an alert's as its episode measured it after the first minutes (as first
- * taken, where a step down re-took it for learning: Episode.takenW), else the
+ * The followed load's own level: an alert's as its episode measured it after the first minutes, else the
  * level of the run it was followed as (raised when it outlasted it), else its peak; a candidate's, its step.
  */
 const ownLevel = (s: StrayWireState): number | undefined =>
-  s.alert
-    ? (s.normal?.episode?.takenW ?? s.normal?.episode?.levelW ?? s.alert.levelW ?? s.alert.peakW)
-    : (s.candidate?.stepW ?? undefined)
+  s.alert ? (s.normal?.episode?.levelW ?? s.alert.levelW ?? s.alert.peakW) : (s.candidate?.stepW ?? undefined)
 
 export function updateBaseline(
   s: StrayWireState,

@@ -123,23 +123,6 @@ export interface Episode {
    * left, do not end the row): a level that rose stays up to its end. Optional so older episodes load.
    */
   ownHighRun?: number
-  /**
-   * A step down from its level past FLAT_SHARE that has held since (W, and readings at it): what stood on
-   * top of the load as its level was taken went off (relevelAfterStepDown). Optional so older episodes load.
-   */
-  stepDown?: { w: number; n: number }
-  /**
-   * The most another load stood on top of it while one did (from topFromW): what a step down of that size
-   * may be leaving. Optional so older episodes load.
-   */
-  topW?: number
-  /** Its level was re-taken so (relevelAfterStepDown); optional so older episodes load. */
-  releveled?: boolean
-  /**
-   * The level as first taken, where it was re-taken: the open alert's load as the background judges steps
-   * beside it (stray-wire-baseline.ts ownLevel), which a re-taken level changes nothing of.
-   */
-  takenW?: number
 }
 
 /**
@@ -718,8 +701,6 @@ export function followEpisode(n: CircuitNormal, excessW: number, excessH: number
     e.maxW = Math.max(e.maxW, excessW)
     followOwnLevel(e, excessW)
     if (excessW < FLAT_SHARE * e.levelW) e.lowReadings = (e.lowReadings ?? 0) + 1
-    // with PF and THD the banks' harmonic current tells their level (harmonicsHeld)
-    if (e.harmonicRatio === null) relevelAfterStepDown(e, excessW)
     // a reading without harmonic VA says nothing of it: the watts judge then
     if (e.levelH !== undefined && (excessH === null || excessH < FLAT_SHARE * e.levelH))
       e.lowHReadings = (e.lowHReadings ?? 0) + 1
@@ -738,10 +719,7 @@ function followOwnLevel(e: Episode, excessW: number): void {
   // from no higher than the level: the reading before the jump may be the other load's partial minute
   if (e.topFromW === undefined && excessW > e.lastW + LAMP_MINUTE_MIN_W)
     e.topFromW = Math.min(e.lastW, e.levelW)
-  if (e.topFromW !== undefined) {
-    e.topW = Math.max(e.topW ?? 0, excessW - e.topFromW)
-    return
-  }
+  if (e.topFromW !== undefined) return
   e.ownMaxW = Math.max(e.ownMaxW ?? excessW, excessW)
   // an episode persisted before the count: counting from now would miss those before
   if (e.ownHighReadings === undefined) return
@@ -751,85 +729,6 @@ function followOwnLevel(e: Episode, excessW: number): void {
   } else if (excessW >= FLAT_SHARE * e.levelW) e.ownHighRun = 0
 }
 
-/**
- * The level is taken at the third reading, whatever stood on top of the load then: a motion lamp lit, a
- * compressor's run the background did not follow (development circuit-mixed-basic 12@02-03: 88 W banks
- * taken at 325 W with a dehumidifier's run on them; circuit-unplugged-early-basic 50@01-17: 107 W banks
- * taken at 130 W with a 24 W motion lamp). What stood on top leaves as a step down (a lamp's watts or more
- * from one reading to the next), and the load's own level holds flat under it; each reading after counts
- * as low, and a lights' evening was never learned. A step down past FLAT_SHARE of the level that holds
- * within the meter's margin for RELEVEL_READINGS readings re-takes the level there, and what was judged
- * against the old one (lows, highs, what stood on top) starts again. A charger's CV taper falls a few %
- * a minute and drifts out of that margin in minutes: it never holds flat under a step, and its taper
- * still counts low against the level re-taken. Readings above the step's level are another load on top
- * (followOwnLevel), neither counted nor ending it; one below its margin ends it.
- */
-function relevelAfterStepDown(e: Episode, excessW: number): void {
-  const step = e.stepDown
-  if (step === undefined) {
-    if (excessW < FLAT_SHARE * e.levelW && e.lastW - excessW >= LAMP_MINUTE_MIN_W)
-      e.stepDown = { w: excessW, n: 1 }
-    return
-  }
-  const marginW = 0.04 * step.w + 4
-  // an averaging meter splits the step over two readings: the first is part of it
-  if (step.n === 1 && excessW < step.w - marginW && e.lastW - excessW >= LAMP_MINUTE_MIN_W) {
-    step.w = excessW
-    return
-  }
-  if (excessW < step.w - marginW) {
-    e.stepDown = undefined
-    return
-  }
-  if (excessW > step.w + marginW) return
-  step.n += 1
-  if (step.n < RELEVEL_READINGS) return
-  e.takenW ??= e.levelW
-  e.levelW = step.w
-  e.minW = step.w
-  e.maxW = step.w
-  e.ownMaxW = step.w
-  e.lowReadings = 0
-  e.ownHighReadings = 0
-  e.ownHighRun = 0
-  e.topFromW = undefined
-  e.stepDown = undefined
-  e.releveled = true
-}
-
-/**
- * Watts only: a lights' evening followed under an open alert stepped off by its own level (a fall from one
- * reading to the next, or over two an averaging meter split it across), whatever stayed on top of it. LED
- * banks' drivers hold their watts all evening and switch off at once; a compressor's run that the
- * background did not follow (or dusk-to-dawn lamps that came with the banks' step) may stand on them, and
- * the alert then went on with that load and ended at its stop, a tangle that learned nothing, so the banks
- * were raised again the next dusk (development circuit-mixed-basic 123@01-22: 107 W banks from 17:36, a
- * dehumidifier's runs on top, the banks off under one at 00:24). Not where what stood on top was itself of
- * the level's size (its stop is the same fall), and only after a lights' evening: a charger ends in a taper
- * or unplugged, and one unplugged flat after hours is judged by endEpisode as without this.
- */
-export function endedAsOwnStep(n: CircuitNormal, fallW: number, ts: number): boolean {
-  const e = n.episode
-  if (!e || e.readings < 5 || e.harmonicRatio !== null) return false
-  const durMin = (ts - e.onsetTs) / MIN
-  if (durMin < LIGHTS_MIN_MIN) return false
-  const near = (w: number): boolean =>
-    Math.abs(w - e.levelW) <= OWN_STEP_OFF_SHARE * e.levelW + OWN_STEP_OFF_W
-  if (!near(fallW) || (e.topW !== undefined && near(e.topW))) return false
-  // one of the circuit's compressors of that size stopping falls the same, beside a charger as well
-  if (n.signatures.some((g) => g.kind === 'compressor' && nearLevel(fallW, g.levelW))) return false
-  // and it was a lights' evening by its own readings to here: a charger's evening (a lead-acid plateau
-  // climbing, a taper) ends as before
-  return (e.lowReadings ?? 0) <= MAX_LOW_READINGS && ownFlatEvening(e, durMin, true)
-}
-
-/** How near a fall comes to the level to be its own step off: drivers hold their watts, meter margin. */
-const OWN_STEP_OFF_SHARE = 0.06
-const OWN_STEP_OFF_W = 3
-
-/** Readings a level under a step down must hold to be the load's own: half an hour, no CV taper holds so. */
-const RELEVEL_READINGS = 30
-
 const localMinute = (ts: number, utcOffsetMin: number): number =>
   (((Math.floor(ts / MIN) + utcOffsetMin) % 1440) + 1440) % 1440
 
@@ -838,19 +737,15 @@ const localMinute = (ts: number, utcOffsetMin: number): number =>
  * circuit's lights; after ten minutes to a few hours, a compressor run. A load that sagged first (a
  * charger's taper) teaches nothing.
  */
-export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number, ownStepOff = false): void {
+export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number): void {
   const e = n.episode
   n.episode = null
   if (!e || e.readings < 5) return
   const durMin = (endTs - e.onsetTs) / MIN
   // it left as a step (banks of lights one after the other at most), not at the end of a taper
   const flat =
-    (e.lowReadings ?? 0) <= MAX_LOW_READINGS &&
-    (e.maxW <= FLAT_RISE * e.levelW || ownFlatEvening(e, durMin, ownStepOff))
+    (e.lowReadings ?? 0) <= MAX_LOW_READINGS && (e.maxW <= FLAT_RISE * e.levelW || ownFlatEvening(e, durMin))
   if ((!flat && !harmonicsHeld(e)) || durMin < RUN_MIN_MIN) return
-  // a level re-taken under a step down is a lights' evening's: a run of a compressor's length with another
-  // load leaving off its top as a step is a tangle, learned as nothing (as before its level was re-taken)
-  if (e.releveled && durMin < LIGHTS_MIN_MIN) return
   learnRun(
     n,
     e.onsetTs,
@@ -882,13 +777,13 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
  * on the next two evenings). Shorter runs keep the whole check: a compressor's run with another's on top
  * is a tangle.
  */
-function ownFlatEvening(e: Episode, durMin: number, ownStepOff: boolean): boolean {
+function ownFlatEvening(e: Episode, durMin: number): boolean {
   // its end seen on its own: a charger's taper under a compressor's run on top never shows below its level
   // (development circuit-compressor-stray 139@01-31: a lithium charger's plateau of 5 h, tapered under a
   // dehumidifier's run)
   return (
     durMin >= LIGHTS_MIN_MIN &&
-    (e.topFromW === undefined || ownStepOff) &&
+    e.topFromW === undefined &&
     e.ownMaxW !== undefined &&
     (e.ownHighReadings === undefined
       ? e.ownMaxW <= FLAT_RISE * e.levelW

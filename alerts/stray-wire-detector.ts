@@ -20,7 +20,6 @@ import {
   type CircuitNormal,
   copyNormal,
   endEpisode,
-  endedAsOwnStep,
   followEpisode,
   type LoadSignature,
   learnBackground,
@@ -1419,20 +1418,6 @@ function trackAlert(
       ? classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0)
       : judged
   const present = chargerStillThere(c, obs, alert, params)
-  if (obs.harmonicVA === null && alert.absentSinceTs === null && stepsOffAsLights(s, obs)) {
-    // the lights' evening stepped off by its own level: the banks are learned from their own dusk to their
-    // own end, whatever stood on top of them
-    endEpisode(s.normal!, obs.ts, params.utcOffsetMin, true)
-    // what stays under a charger's size is lamps (dusk-to-dawn, motion) the background takes; a charger's
-    // size of anything (a compressor's run, or a charger plugged in under the open alert) goes on as the
-    // alert's load, as it did before
-    if (obs.unexplainedW - s.baselineW! < params.minStepW) {
-      s.baselineW = obs.unexplainedW
-      setBackgroundWaveform(s, obs)
-      alert.absentSinceTs = obs.ts
-      return undefined
-    }
-  }
   if (present && c.excessW < 5 && c.excessVA !== null && alert.harmonicPerW) {
     // what left is the background's: it stands without it now, under the charger's watts as its own
     // harmonic current tells them
@@ -1472,21 +1457,6 @@ function trackAlert(
   s.baselineW = obs.unexplainedW
   setBackgroundWaveform(s, obs)
   return { kind: 'clear', ts: obs.ts, onsetTs: alert.onsetTs }
-}
-
-/**
- * Watts only: the alert's episode, a lights' evening, stepped off by its own level from the reading before,
- * or over the two before where an averaging meter split the step (the middle reading between them).
- */
-function stepsOffAsLights(s: StrayWireState, obs: Observation): boolean {
-  if (!s.normal?.episode || s.prevW === null) return false
-  if (endedAsOwnStep(s.normal, s.prevW - obs.unexplainedW, obs.ts)) return true
-  return (
-    s.prev2W !== null &&
-    s.prevW < s.prev2W &&
-    s.prevW > obs.unexplainedW &&
-    endedAsOwnStep(s.normal, s.prev2W - obs.unexplainedW, obs.ts)
-  )
 }
 
 /** Minutes a charger-shaped load must hold before it is raised: longer by day, and for an undistorted one. */

@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest'
 import {
   type CircuitNormal,
   endEpisode,
-  endedAsOwnStep,
   followEpisode,
   initialCircuitNormal,
   startEpisode,
@@ -80,75 +79,5 @@ describe('LED banks followed through their evening (watts only)', () => {
     for (let k = 0; k < 270; k++) excess.push(150)
     for (let w = 147; w > 40; w *= 0.98) excess.push(w)
     expect(lights(follow(dusk, excess))).toHaveLength(0)
-  })
-})
-
-describe('LED banks whose level or end another load stood on (watts only)', () => {
-  const dusk = local('2026-02-03T18:49:00')
-
-  it('re-takes the level of banks taken with a compressor’s run on them, once it stepped off and they held', () => {
-    // 88 W banks, a 240 W dehumidifier's run on them from before the level was taken to 20:10, then the
-    // banks alone till dawn, gone as a step (development circuit-mixed-basic 12@02-03)
-    const excess: number[] = []
-    for (let k = 0; k < 80; k++) excess.push(328 + (k % 4))
-    for (let k = 0; k < 600; k++) excess.push(88 + (k % 3) * 0.5)
-    const n = follow(dusk, excess)
-    expect(lights(n)).toHaveLength(1)
-    expect(lights(n)[0]!.levelW).toBeCloseTo(88, -1)
-  })
-
-  it('learns nothing of a charger taken with a compressor on it that held its plateau under the step, then tapered', () => {
-    // 150 W plateau under a 240 W run for its first hour, 4 h alone, then its CV taper at 2 %/min
-    const excess: number[] = []
-    for (let k = 0; k < 60; k++) excess.push(390)
-    for (let k = 0; k < 240; k++) excess.push(150)
-    for (let w = 147; w > 40; w *= 0.98) excess.push(w)
-    expect(lights(follow(dusk, excess))).toHaveLength(0)
-  })
-
-  /** Banks of 107 W from dusk, a 240 W run stepping on top of them at 23:00, still on at the end. */
-  function banksUnderRun(): { n: CircuitNormal; endTs: number } {
-    const n = initialCircuitNormal()
-    const excess: number[] = []
-    for (let k = 0; k < 280; k++) excess.push(107 + (k % 3) * 0.5)
-    for (let k = 0; k < 60; k++) excess.push(347 + (k % 2))
-    startEpisode(n, dusk, excess[0]!, null)
-    for (let k = 1; k < excess.length; k++) followEpisode(n, excess[k]!, null)
-    return { n, endTs: dusk + excess.length * MIN }
-  }
-
-  it('learns banks that stepped off by their own level under a compressor’s run on top of them', () => {
-    const { n, endTs } = banksUnderRun()
-    expect(endedAsOwnStep(n, 106, endTs)).toBe(true)
-    endEpisode(n, endTs, OFFSET_MIN, true)
-    expect(lights(n)).toHaveLength(1)
-    expect(lights(n)[0]!.levelW).toBeCloseTo(107, -1)
-  })
-
-  it('takes no fall short of the level, nor one of a learned compressor’s size, for the banks stepping off', () => {
-    const { n, endTs } = banksUnderRun()
-    expect(endedAsOwnStep(n, 240, endTs)).toBe(false)
-    expect(endedAsOwnStep(n, 80, endTs)).toBe(false)
-    n.signatures = [
-      {
-        id: 'c1',
-        kind: 'compressor',
-        source: 'learned',
-        levelW: 110,
-        harmonicRatio: null,
-        window: null,
-        count: 5,
-        firstTs: dusk,
-        lastTs: dusk,
-      },
-    ]
-    expect(endedAsOwnStep(n, 106, endTs)).toBe(false)
-  })
-
-  it('ends no charger’s evening as banks stepping off before a lights’ evening is over', () => {
-    const n = initialCircuitNormal()
-    startEpisode(n, dusk, 107, null)
-    for (let k = 1; k < 120; k++) followEpisode(n, 107, null)
-    expect(endedAsOwnStep(n, 107, dusk + 120 * MIN)).toBe(false)
   })
 })
