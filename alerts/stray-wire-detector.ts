@@ -108,7 +108,12 @@ import {
 import { switchedOnAtLightsHour } from './stray-wire-schedule.ts'
 import { asCandidate, followSecondStep, type SecondStep } from './stray-wire-second-step.ts'
 import { followSmallStep, type SmallTaper } from './stray-wire-small-taper.ts'
-import { chargerLeftAsStop, compressorStepBesideTaper, stopSeen } from './stray-wire-step-beside-taper.ts'
+import {
+  chargerLeftAsStop,
+  compressorStepBesideTaper,
+  judgedAgainAfterRise,
+  stopSeen,
+} from './stray-wire-step-beside-taper.ts'
 import {
   chargerStepFromLast,
   chargerStepOnHeater,
@@ -1376,11 +1381,14 @@ function trackAlert(
   // where the slide did not go on beneath it (chargerLeftAsStop): the compressor is in the background again,
   // and the charger was gone from the reading it fell at
   const stop = alert.stopBeside
-  const left = stop ? chargerLeftAsStop(stop, obs.ts, seen.excessW) : undefined
-  if (stop) alert.stopBeside = left === undefined ? stopSeen(stop, seen.excessW) : undefined
+  // another load came on before the stop was judged: judged again from it (an alert left on a compressor's
+  // watts until its run ends, were the stop left standing)
+  const again = stop ? judgedAgainAfterRise(stop, obs.ts, seen.excessW) : undefined
+  const left = stop && !again ? chargerLeftAsStop(stop, obs.ts, seen.excessW) : undefined
+  if (stop) alert.stopBeside = again ?? (left === undefined ? stopSeen(stop, seen.excessW) : undefined)
   if (left) {
     s.baselineW = s.baselineW! + stop!.w
-    alert.absentSinceTs ??= stop!.ts
+    alert.absentSinceTs ??= stop!.fellTs ?? stop!.ts
   }
   let judged = left ? classify(obs, s.baselineW!, s.baselineH, params, s.baselineQ ?? 0) : seen
   // watts only: the circuit fell by one of its compressors' watts and the charger's slide going on over

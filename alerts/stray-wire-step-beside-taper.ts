@@ -150,6 +150,23 @@ export function chargerLeftAsStop(stop: StopBeside, ts: number, levelW: number):
   return levelW > stop.levelW * (1 - TAPER_MIN_FALL / 2) ** minutes
 }
 
+/**
+ * An open alert's stop, where this reading rose past the ripple before the stop was judged: judged again
+ * from this reading, as if the compressor had stopped now, the level it rose to the new mark. Another load
+ * coming on (a lamp, a motion light) stands flat or creeps up; a charger still there slides on beneath it
+ * by its taper's watts, a smaller share of the higher level but over the same minutes, while a charger
+ * gone leaves the compressor and that load holding. Left standing on the rise (as a candidate's is), a
+ * charger unplugged at a compressor's watts with a lamp coming on the minute after held its alert open on
+ * the compressor's watts until its run ended (a fridge's 105 W run on 90 min: cleared at minute 102 after
+ * the unplug, not 10). Undefined where no reading since the last judged rose; where the charger proves gone,
+ * its absence counts from the fall (fellTs).
+ */
+export function judgedAgainAfterRise(stop: StopBeside, ts: number, levelW: number): StopBeside | undefined {
+  // a candidate's stop that rose before its alert was raised is judged again from the alert's first reading
+  if (!rosePastRipple(stop, levelW)) return undefined
+  return { ts, w: stop.w, levelW, fellTs: stop.fellTs ?? stop.ts }
+}
+
 /** The stop beside the slide with one more reading of the level left seen (before it is judged). */
 export const stopSeen = (stop: StopBeside, levelW: number): StopBeside => ({
   ...stop,

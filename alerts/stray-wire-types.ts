@@ -114,6 +114,12 @@ export interface StopBeside {
   levelW: number
   lastW?: number
   rose?: boolean
+  /**
+   * An open alert's stop judged again from a reading that rose (stray-wire-step-beside-taper.ts
+   * judgedAgainAfterRise): when the circuit fell, where the charger's absence counts from if it left.
+   * Optional so states persisted without it load (their stop fell at ts).
+   */
+  fellTs?: number
 }
 
 export interface Candidate {
