@@ -123,6 +123,12 @@ export interface Episode {
    * left, do not end the row): a level that rose stays up to its end. Optional so older episodes load.
    */
   ownHighRun?: number
+  /**
+   * The reading before `lastW`, and whether the last three it followed fell as a CV taper's tail does
+   * (fadingOut). Optional so older episodes load (they judge their end as before).
+   */
+  beforeLastW?: number
+  fadingOut?: boolean
 }
 
 /**
@@ -704,9 +710,42 @@ export function followEpisode(n: CircuitNormal, excessW: number, excessH: number
     // a reading without harmonic VA says nothing of it: the watts judge then
     if (e.levelH !== undefined && (excessH === null || excessH < FLAT_SHARE * e.levelH))
       e.lowHReadings = (e.lowHReadings ?? 0) + 1
+    if (e.beforeLastW !== undefined) e.fadingOut = fadingOut(e.beforeLastW, e.lastW, excessW, e.levelW)
   }
+  if (e.readings >= 3) e.beforeLastW = e.lastW
   e.lastW = excessW
 }
+
+/**
+ * Three readings that fell as a constant-voltage taper's tail does: a charger's current decays as an
+ * exponential under constant voltage, so each minute keeps the same share of the last, and each fall is
+ * that share of the fall before (a minute's average of an exponential is one too). A short CV phase (a
+ * lithium charger's 5-10 min before its cut-off) passes the few readings under the level that lights banks
+ * switching off a minute apart give; banks fall by their own watts, not by a share of what is left (three
+ * of 40 W: 120, 80, 40 W, each fall the same while the level halves).
+ */
+function fadingOut(r0: number, r1: number, r2: number, levelW: number): boolean {
+  const ripple = Math.max(FADE_RIPPLE_W, FADE_RIPPLE_SHARE * levelW)
+  const f1 = r0 - r1
+  const f2 = r1 - r2
+  // the load's own tail: from no higher than its level (not a load on top going off) to under it
+  if (r0 > FLAT_RISE * levelW || r2 >= FLAT_SHARE * levelW) return false
+  if (f1 <= ripple || f2 <= ripple || r2 <= 0) return false
+  const kept = r2 / r1
+  return kept >= FADE_KEPT_MIN && kept <= FADE_KEPT_MAX && Math.abs(f2 / f1 - kept) <= FADE_SHARE_MATCH
+}
+
+/** A fall past a flat load's ripple (the meter's margin at a charger's watts). */
+const FADE_RIPPLE_W = 3
+const FADE_RIPPLE_SHARE = 0.02
+/**
+ * The share a taper keeps a minute: a 5-min CV phase down to a tenth keeps 0.63, a 60-min one 0.96; a
+ * load that lost most of its watts in a minute went as a step.
+ */
+const FADE_KEPT_MIN = 0.4
+const FADE_KEPT_MAX = 0.97
+/** How closely each fall must be that share of the one before (meter noise on falls of a few W). */
+const FADE_SHARE_MATCH = 0.15
 
 /**
  * A load's own level creeps (a compressor's few %, a charger's CC plateau as its battery's voltage rises)
@@ -746,6 +785,8 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
   const flat =
     (e.lowReadings ?? 0) <= MAX_LOW_READINGS && (e.maxW <= FLAT_RISE * e.levelW || ownFlatEvening(e, durMin))
   if ((!flat && !harmonicsHeld(e)) || durMin < RUN_MIN_MIN) return
+  // its last readings fell as a CV taper's tail: a charger that cut off, however short its taper
+  if (e.fadingOut === true) return
   learnRun(
     n,
     e.onsetTs,

@@ -81,3 +81,23 @@ describe('LED banks followed through their evening (watts only)', () => {
     expect(lights(follow(dusk, excess))).toHaveLength(0)
   })
 })
+
+describe('the end of an evening: banks switching off, or a short CV taper before a cut-off (watts only)', () => {
+  const dusk = local('2026-01-15T18:20:00')
+  // five hours flat at 120 W, then the last readings followed before the load was gone
+  const evening = (end: number[]) => [...Array.from({ length: 300 }, (_, k) => 120 + (k % 3) - 1), ...end]
+
+  it('learns three 40 W banks switching off a minute apart, each split by an averaging meter', () => {
+    // each fall the same watts while the level halves: banks, not an exponential
+    expect(lights(follow(dusk, evening([100, 80, 60, 40])))).toHaveLength(1)
+  })
+
+  it('learns banks of falling sizes going off a minute apart', () => {
+    expect(lights(follow(dusk, evening([70, 30])))).toHaveLength(1)
+  })
+
+  it('learns nothing of a plateau whose last minutes fell as a 5-min CV phase (a lithium charger’s cut-off)', () => {
+    // 120 W keeping 0.63 of itself a minute: 76, 48, 30 W before it was gone
+    expect(lights(follow(dusk, evening([103, 76, 48, 30])))).toHaveLength(0)
+  })
+})
