@@ -129,6 +129,8 @@ export interface Episode {
    */
   beforeLastW?: number
   fadingOut?: boolean
+  /** Three-reading windows in a row that fell so (FADE_WINDOWS of them make a tail). Optional, as above. */
+  fadeRun?: number
 }
 
 /**
@@ -710,9 +712,13 @@ export function followEpisode(n: CircuitNormal, excessW: number, excessH: number
     // a reading without harmonic VA says nothing of it: the watts judge then
     if (e.levelH !== undefined && (excessH === null || excessH < FLAT_SHARE * e.levelH))
       e.lowHReadings = (e.lowHReadings ?? 0) + 1
-    if (e.beforeLastW !== undefined) e.fadingOut = fadingOut(e.beforeLastW, e.lastW, excessW, e.levelW)
+    // two windows in a row (four readings): one three-reading window is met by chance by banks of shrinking
+    // sizes switching off a minute apart, or by a bank split over a partial minute
+    const fell = e.beforeLastW !== undefined && fadingOut(e.beforeLastW, e.lastW, excessW, e.levelW)
+    e.fadeRun = fell ? (e.fadeRun ?? 0) + 1 : 0
+    e.fadingOut = e.fadeRun >= FADE_WINDOWS
+    e.beforeLastW = e.lastW
   }
-  if (e.readings >= 3) e.beforeLastW = e.lastW
   e.lastW = excessW
 }
 
@@ -720,9 +726,11 @@ export function followEpisode(n: CircuitNormal, excessW: number, excessH: number
  * Three readings that fell as a constant-voltage taper's tail does: a charger's current decays as an
  * exponential under constant voltage, so each minute keeps the same share of the last, and each fall is
  * that share of the fall before (a minute's average of an exponential is one too). A short CV phase (a
- * lithium charger's 5-10 min before its cut-off) passes the few readings under the level that lights banks
- * switching off a minute apart give; banks fall by their own watts, not by a share of what is left (three
- * of 40 W: 120, 80, 40 W, each fall the same while the level halves).
+ * lithium charger's 5-12 min before its cut-off) passes the few readings under the level that lights banks
+ * switching off a minute apart give. Banks fall by their own watts, mostly not by a share of what is left
+ * (three of 40 W: 120, 80, 40 W, each fall the same while the level halves); but banks of shrinking sizes,
+ * or a bank split over a partial minute, can match one such window by chance (60, 30 and 30 W: 120, 60,
+ * 30), which is why a tail asks for FADE_WINDOWS of them in a row.
  */
 function fadingOut(r0: number, r1: number, r2: number, levelW: number): boolean {
   const ripple = Math.max(FADE_RIPPLE_W, FADE_RIPPLE_SHARE * levelW)
@@ -735,6 +743,8 @@ function fadingOut(r0: number, r1: number, r2: number, levelW: number): boolean 
   return kept >= FADE_KEPT_MIN && kept <= FADE_KEPT_MAX && Math.abs(f2 / f1 - kept) <= FADE_SHARE_MATCH
 }
 
+/** Windows in a row that make a CV tail (four readings, each keeping the same share of the last). */
+const FADE_WINDOWS = 2
 /** A fall past a flat load's ripple (the meter's margin at a charger's watts). */
 const FADE_RIPPLE_W = 3
 const FADE_RIPPLE_SHARE = 0.02

@@ -110,8 +110,8 @@ describe('the fridge truly stopping beside the alert’s slide, a lamp coming on
   )
 })
 
-describe('a 140 W lithium charger with a short CV phase, a full charge each evening (watts only)', () => {
-  // 270 min of CC rising 2 %, a 5-min CV taper, cut-off (domain.md: lithium ~130-350 W, 4-6 h, a shorter
+describe('a 140 W lithium charger with an 8-min CV phase, a full charge each evening (watts only)', () => {
+  // 270 min of CC rising 2 %, an 8-min CV taper, cut-off (domain.md: lithium ~130-350 W, 4-6 h, a shorter
   // taper then cut-off): no more than MAX_LOW_READINGS readings under the level, then a step off. Without
   // the tail's test (fadingOut: each minute keeps the same share, each fall that share of the one before)
   // endEpisode learned 140 W lights from the first evening, and the same charger plugged in three minutes
@@ -124,7 +124,7 @@ describe('a 140 W lithium charger with a short CV phase, a full charge each even
         ccPowerW: 140,
         ccRise: 0.02,
         ccMin: 270,
-        taperMin: 5,
+        taperMin: 8,
         floatW: 0,
         totalMin: 335,
         seed,
