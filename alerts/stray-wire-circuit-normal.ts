@@ -124,12 +124,11 @@ export interface Episode {
    */
   ownHighRun?: number
   /**
-   * The reading before `lastW`, and whether the last three it followed fell as a CV taper's tail does
-   * (fadingOut). Optional so older episodes load (they judge their end as before).
+   * The reading before `lastW`, and how many three-reading windows in a row ending at `lastW` fell as a CV
+   * taper's tail does (fadingOut; FADE_WINDOWS of them make a tail). Optional so older episodes load (they
+   * judge their end as before until the windows are seen).
    */
   beforeLastW?: number
-  fadingOut?: boolean
-  /** Three-reading windows in a row that fell so (FADE_WINDOWS of them make a tail). Optional, as above. */
   fadeRun?: number
 }
 
@@ -716,7 +715,6 @@ export function followEpisode(n: CircuitNormal, excessW: number, excessH: number
     // sizes switching off a minute apart, or by a bank split over a partial minute
     const fell = e.beforeLastW !== undefined && fadingOut(e.beforeLastW, e.lastW, excessW, e.levelW)
     e.fadeRun = fell ? (e.fadeRun ?? 0) + 1 : 0
-    e.fadingOut = e.fadeRun >= FADE_WINDOWS
     e.beforeLastW = e.lastW
   }
   e.lastW = excessW
@@ -796,7 +794,7 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
     (e.lowReadings ?? 0) <= MAX_LOW_READINGS && (e.maxW <= FLAT_RISE * e.levelW || ownFlatEvening(e, durMin))
   if ((!flat && !harmonicsHeld(e)) || durMin < RUN_MIN_MIN) return
   // its last readings fell as a CV taper's tail: a charger that cut off, however short its taper
-  if (e.fadingOut === true) return
+  if ((e.fadeRun ?? 0) >= FADE_WINDOWS) return
   learnRun(
     n,
     e.onsetTs,

@@ -10,7 +10,9 @@ import {
   initialCircuitNormal,
   startEpisode,
 } from '../../alerts/stray-wire-circuit-normal.ts'
-import { local, MIN } from './stray-wire-support.ts'
+import { chargerSession } from '../../simulators/physics/charger.ts'
+import type { LoadModel } from '../../simulators/physics/load-model.ts'
+import { charger, circuitSeries, eveningLights, local, MIN, raises, run } from './stray-wire-support.ts'
 
 const OFFSET_MIN = 480
 
@@ -105,5 +107,41 @@ describe('the end of an evening: banks switching off, or a short CV taper before
   it('learns nothing of a plateau whose last minutes fell as a CV phase (a lithium charger’s cut-off)', () => {
     // 120 W keeping 0.63 of itself a minute: 76, 48, 30, 19 W before it was gone
     expect(lights(follow(dusk, evening([76, 48, 30, 19])))).toHaveLength(0)
+  })
+})
+
+describe('a 140 W lithium charger with an 8-min CV phase, a full charge each evening (watts only)', () => {
+  // 270 min of CC rising 2 %, an 8-min CV taper, cut-off (domain.md: lithium ~130-350 W, 4-6 h, a shorter
+  // taper then cut-off): no more than MAX_LOW_READINGS readings under the level, then a step off. Without
+  // the tail's test (fadingOut: each minute keeps the same share, each fall that share of the one before)
+  // endEpisode learned 140 W lights from the first evening, and the same charger plugged in three minutes
+  // later the next evening was matched as those lights and never raised. The simulators' CV phases are
+  // 20-60 min, so the evaluation never meets it
+  const mk = (plug: number, seed: number) =>
+    chargerSession(
+      charger(plug, {
+        chemistry: 'lithium',
+        ccPowerW: 140,
+        ccRise: 0.02,
+        ccMin: 270,
+        taperMin: 8,
+        floatW: 0,
+        totalMin: 335,
+        seed,
+      }),
+    )
+  it('is raised on its second evening', () => {
+    const from = local('2026-01-05T17:00:00')
+    const first = mk(local('2026-01-05T19:00:00'), 5)
+    const second = local('2026-01-06T19:03:00')
+    const next = mk(second, 9)
+    const both: LoadModel = {
+      name: 'charger',
+      at: (ts) => (first.at(ts).powerW > 0 ? first.at(ts) : next.at(ts)),
+    }
+    const r = run(
+      circuitSeries([eveningLights(from), both], { fromMs: from, minutes: 1800, waveform: false }),
+    )
+    expect(raises(r).filter((v) => v.ts >= second)).toHaveLength(1)
   })
 })

@@ -231,3 +231,43 @@ describe('a charger of a compressor’s watts plugged in beside a sliding top-up
     raisedOnceWithin(r, plugged, 12)
   })
 })
+
+describe('an open alert: a top-up unplugged at a running fridge’s watts, a lamp on the minute after (watts only)', () => {
+  // a lithium top-up from 194 W, raised at minute 66 beside a 105 W fridge running to minute 160; unplugged
+  // at minute 67 or 68 (its level 111 / 101 W: the fall is the fridge's watts and the taper's minute), a
+  // 40 W lamp on from the next minute. The lamp's rise made the stop unjudgeable and it stood: the alert
+  // followed the fridge and the lamp to the fridge's stop and cleared at minute 170
+  it.each([[67], [68]])('clears within 12 min of the unplug at minute %i', (unplug) => {
+    const session = chargerSession(lithiumTopUp())
+    const unplugged: LoadModel = {
+      name: 'charger',
+      at: (ts) => (ts < T0 + unplug * MIN ? session.at(ts) : { powerW: 0, powerFactor: 1, thdPct: 0 }),
+    }
+    const fridge = spans('fridge', T0, fridgeW, 0.7, 15, [[0, 160]])
+    const lamp = spans('lamp', T0, 40, 0.9, 20, [[unplug + 1, 300]])
+    const r = wattsOnlyEvening([fridge, unplugged, lamp], 240)
+    raisedOnceWithin(r, plugged, 12)
+    const cleared = clears(r)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]!.ts - (T0 + unplug * MIN)).toBeLessThanOrEqual(12 * MIN)
+  })
+
+  // the charger left plugged in and the fridge ending its run at minute 67 or 68 instead: judged again from
+  // the lamp's rise, the taper slides on beneath it, and the alert stays open while it draws
+  it.each([[67], [68]])(
+    'stays open until the charger stops drawing, the fridge stopping at minute %i',
+    (stop) => {
+      const session = chargerSession(lithiumTopUp())
+      const fridge = spans('fridge', T0, fridgeW, 0.7, 15, [[0, stop]])
+      const lamp = spans('lamp', T0, 40, 0.9, 20, [[stop + 1, 300]])
+      const r = wattsOnlyEvening([fridge, session, lamp], 240)
+      raisedOnceWithin(r, plugged, 12)
+      let lastDrawTs = plugged
+      for (let ts = plugged; ts < T0 + 240 * MIN; ts += MIN) if (session.at(ts).powerW > 10) lastDrawTs = ts
+      const cleared = clears(r)
+      expect(cleared).toHaveLength(1)
+      expect(cleared[0]!.ts).toBeGreaterThan(lastDrawTs)
+      expect(cleared[0]!.ts - lastDrawTs).toBeLessThanOrEqual(12 * MIN)
+    },
+  )
+})
