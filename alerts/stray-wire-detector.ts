@@ -209,22 +209,33 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     lampMoveTs: state.lampMoveTs,
     otherRun: state.otherRun,
     orphanRun: state.orphanRun,
-    candidate: state.candidate && {
-      ...state.candidate,
-      recentW: [...state.candidate.recentW],
-      ...(state.candidate.recentTs ? { recentTs: [...state.candidate.recentTs] } : {}),
-    },
+    candidate: state.candidate && copyCandidate(state.candidate),
     alert: state.alert && { ...state.alert },
-    smallBefore: state.smallBefore && [...state.smallBefore],
+    // replaced whole at every reading, never written into (followSmallStep)
+    smallBefore: state.smallBefore,
     smallStep: state.smallStep && {
       ...state.smallStep,
-      t: [...state.smallStep.t],
-      w: [...state.smallStep.w],
+      t: state.smallStep.t.slice(),
+      w: state.smallStep.w.slice(),
     },
     normal: copyNormal(state.normal),
     taughtInForce: state.taughtInForce,
   }
   return copy
+}
+
+/** The candidate with its own readings (pushed into as it is followed); no spread of a temporary object. */
+function copyCandidate(cand: Candidate): Candidate {
+  const copy = { ...cand, recentW: cand.recentW.slice() }
+  if (cand.recentTs) copy.recentTs = cand.recentTs.slice()
+  return copy
+}
+
+/** The last `n` of `xs` with `x` after them, as one new array (`xs` is another state's, left intact). */
+function keptWith(xs: readonly number[] | undefined, x: number, n: number): number[] {
+  const next = xs === undefined ? [] : xs.slice(Math.max(0, xs.length - n + 1))
+  next.push(x)
+  return next
 }
 
 export function detectStrayWire(
@@ -1438,8 +1449,8 @@ function trackAlert(
   if (present) {
     followEpisode(s.normal!, c.excessW, c.excessVA)
     if (obs.source === 'circuit' && obs.harmonicVA === null) {
-      alert.recentW = [...(alert.recentW ?? []), Math.round(c.excessW * 10) / 10].slice(-RECENT_READINGS)
-      alert.recentTs = [...(alert.recentTs ?? []), obs.ts].slice(-RECENT_READINGS)
+      alert.recentW = keptWith(alert.recentW, Math.round(c.excessW * 10) / 10, RECENT_READINGS)
+      alert.recentTs = keptWith(alert.recentTs, obs.ts, RECENT_READINGS)
     }
     // its harmonic current follows the charger's current down the taper, slowly: a sudden fall is its end.
     // Only while the excess is itself distorted: else it would come to follow a compressor's harmonic

@@ -125,10 +125,11 @@ export function followSmallStep(
   gapMin: number,
 ): SmallTaper | undefined {
   const found = followStep(s, obs, params, confirmMin, gapMin)
+  // a new array, the last BEFORE_KEPT with this reading (the state copied for this reading shares the old)
   const before = gapMin > params.maxGapMin ? [] : (s.smallBefore ?? [])
-  before.push(obs.unexplainedW)
-  if (before.length > BEFORE_KEPT) before.shift()
-  s.smallBefore = before
+  const next = before.slice(Math.max(0, before.length - BEFORE_KEPT + 1))
+  next.push(obs.unexplainedW)
+  s.smallBefore = next
   return found
 }
 
@@ -232,9 +233,10 @@ function startedHere(
   // a shed's residual under zero by more than the meters' rated error is no level either
   if (obs.source === 'shed' && baseW < -obs.toleranceW) return undefined
   const w = obs.unexplainedW - baseW
+  // the cheap test first: most readings are no step at all
+  if (w < SMALL_STEP_MIN_W || w > params.maxChargerW) return undefined
   if (backgroundSliding(s.smallBefore ?? [], fromEarlier, BACKGROUND_SLIDE_SHARE * MIN_SLIDE_PER_MIN * w))
     return undefined
-  if (w < SMALL_STEP_MIN_W || w > params.maxChargerW) return undefined
   const baseH = fromEarlier ? (s.prev2H ?? null) : s.prevH
   const baseQ = fromEarlier ? (s.prev2Q ?? null) : (s.prevQ ?? null)
   const step: SmallStep = {
@@ -437,13 +439,16 @@ function stillSliding(step: SmallStep, w: number, last: number, obs: Observation
  * empties them.
  */
 function backgroundSliding(before: readonly number[], split: boolean, slideW: number): boolean {
-  const w = split ? before.slice(0, -1) : before
-  if (w.length < BEFORE_FITTED) return false
-  const falls = w
-    .slice(1)
-    .map((x, i) => w[i]! - x)
-    .sort((a, b) => a - b)
-  const fell = falls.filter((f) => f > 0).length
+  const n = split ? before.length - 1 : before.length
+  if (n < BEFORE_FITTED) return false
+  const falls: number[] = []
+  let fell = 0
+  for (let i = 1; i < n; i++) {
+    const f = before[i - 1]! - before[i]!
+    falls.push(f)
+    if (f > 0) fell += 1
+  }
+  falls.sort((a, b) => a - b)
   return (
     fell >= BACKGROUND_FALLING_SHARE * falls.length && falls[Math.floor((falls.length - 1) / 2)]! > slideW
   )
