@@ -253,6 +253,12 @@ export function detectStrayWire(
   const gapMin = s.lastTs === null ? 0 : (obs.ts - s.lastTs) / MIN
   if (gapMin > params.maxGapMin) {
     s.candidate = null
+    // nor is an open alert's slide followed across it (as a candidate's): a stop beside it is judged from
+    // readings a minute apart, and the readings after a silence start a slide of their own
+    if (s.alert && (s.alert.recentW || s.alert.recentTs)) {
+      s.alert.recentW = undefined
+      s.alert.recentTs = undefined
+    }
     // harmonic steps are measured between readings in a row, not across a silence
     s.normal.recentH = undefined
     // nor is how long a load held
@@ -1320,7 +1326,8 @@ function slideSoFar(cand: Candidate): Pick<ActiveAlert, 'recentW' | 'recentTs'> 
   const n = Math.min(cand.recentW.length, cand.sinceBig ?? cand.recentW.length)
   if (n < 1) return {}
   return {
-    recentW: cand.recentW.slice(-n),
+    // to a tenth of a watt, as every reading the alert adds (the candidate's first is kept unrounded)
+    recentW: cand.recentW.slice(-n).map((w) => Math.round(w * 10) / 10),
     ...(cand.recentTs?.length ? { recentTs: cand.recentTs.slice(-n) } : {}),
   }
 }

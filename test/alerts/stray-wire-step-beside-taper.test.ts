@@ -7,7 +7,11 @@
 // dehumidifier starting eight minutes into one). The motor's step is its learned watts, at once; the taper
 // goes on beneath it.
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_STRAY_WIRE_PARAMS, type StrayWireInput } from '../../alerts/stray-wire-detector.ts'
+import {
+  DEFAULT_STRAY_WIRE_PARAMS,
+  detectStrayWire,
+  type StrayWireInput,
+} from '../../alerts/stray-wire-detector.ts'
 import { chargerLeftAsStop, stopSeen } from '../../alerts/stray-wire-step-beside-taper.ts'
 import { chargerSession, maybeTopUp } from '../../simulators/physics/charger.ts'
 import type { LoadModel } from '../../simulators/physics/load-model.ts'
@@ -270,4 +274,58 @@ describe('an open alert: a top-up unplugged at a running fridge’s watts, a lam
       expect(cleared[0]!.ts - lastDrawTs).toBeLessThanOrEqual(12 * MIN)
     },
   )
+})
+
+describe('an open alert’s slide (watts only): carried from its candidate, and across a silence longer than maxGapMin', () => {
+  // the top-up raised beside the 105 W fridge, the meter silent from minute 70 for 35 min, the circuit then
+  // lower by the fridge's watts and the slide carried on at its last minute's share. A stop beside the slide
+  // is told from the minutes before it; a rate from three or four readings, compounded over 35 min, is no
+  // level to measure a motor's step against (a lithium taper's CV phase ends within them, a lead-acid one
+  // slows): the alert's slide starts again after the silence, as a candidate's does
+  const stop = 70
+  const lastBefore = () => {
+    const fridge = spans('fridge', T0, fridgeW, 0.7, 15, [[0, stop]])
+    const loads = [eveningLights(T0), fridge, chargerSession(lithiumTopUp())]
+    const inputs = [...circuitSeries(loads, { fromMs: T0, minutes: stop, waveform: false })]
+    const r = run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, circuitKnows())
+    return { r, last: inputs.at(-1)! as StrayWireInput & { powerW: number } }
+  }
+  const after = (gapMin: number) => {
+    const { r, last } = lastBefore()
+    raisedOnceWithin(r, plugged, 12)
+    const kept = JSON.stringify(r.state)
+    const w = r.state.alert!.recentW!
+    const lastW = w[w.length - 1]!
+    const chargerNowW = lastW * (lastW / w[w.length - 2]!) ** gapMin
+    const next = {
+      ...last,
+      ts: last.ts + gapMin * MIN,
+      powerW: last.powerW - fridgeW - (lastW - chargerNowW),
+    }
+    const x = detectStrayWire(r.state, next, DEFAULT_STRAY_WIRE_PARAMS)
+    expect(JSON.stringify(r.state)).toBe(kept)
+    return { before: r.state, after: x.state }
+  }
+
+  it('carries the candidate’s readings to the alert to a tenth of a watt, its first one too', () => {
+    const { r } = lastBefore()
+    const slide = r.state.alert?.recentW ?? []
+    expect(slide.length).toBeGreaterThan(5)
+    for (const w of slide) expect(w).toBe(Math.round(w * 10) / 10)
+  })
+
+  it('judges the fall a minute after the slide’s last reading as the fridge stopping beside it', () => {
+    const { before, after: s } = after(1)
+    expect(s.alert?.stopBeside).toBeDefined()
+    expect(s.alert?.recentW).toHaveLength(before.alert!.recentW!.length + 1)
+  })
+
+  it('does not judge it across the silence: no stop beside, the background kept, the slide begun again', () => {
+    const { before, after: s } = after(35)
+    expect(s.alert).not.toBeNull()
+    expect(s.alert?.stopBeside).toBeUndefined()
+    expect(s.baselineW).toBe(before.baselineW)
+    expect(s.alert?.recentW ?? []).toHaveLength(0)
+    expect(s.alert?.recentTs ?? []).toHaveLength(0)
+  })
 })
