@@ -72,6 +72,7 @@ import {
   slidesAsTaper,
   startCandidate,
   stepLeftAgain,
+  TAPER_READINGS,
 } from './stray-wire-evidence.ts'
 import { explainRaise, type LikeCompressor, likeCompressorWhy } from './stray-wire-explain.ts'
 import {
@@ -503,6 +504,23 @@ const sameRun = (w: RunWatch, p: PendingStep): boolean =>
 
 const SAME_RUN_MS = 4 * MIN
 
+/**
+ * A step's level that held flat through its last readings and stands there still: lamps and LED banks
+ * hold their watts, where a charger's taper falls 3-16 % a minute (at least a few W a minute at the
+ * least step's size) and a charger unplugged falls by its whole level.
+ */
+function heldFlat(recentW: readonly number[], nowW: number): boolean {
+  const last = recentW.slice(-TAPER_READINGS)
+  if (last.length < TAPER_READINGS) return false
+  const top = Math.max(...last, nowW)
+  const bottom = Math.min(...last, nowW)
+  return top - bottom <= Math.max(FLAT_BAND_W, FLAT_BAND_SHARE * top)
+}
+
+/** How far a held level's readings spread (a circuit meter's noise at a lamp's watts). */
+const FLAT_BAND_W = 5
+const FLAT_BAND_SHARE = 0.05
+
 function trackCandidate(
   s: StrayWireState,
   obs: Observation,
@@ -766,6 +784,16 @@ function trackCandidate(
   // heater's partial minutes at its thermostat edges do. What is left is background again.
   if (obs.source === 'circuit' && obs.harmonicVA === null && (c.cls === 'quiet' || c.cls === 'other')) {
     s.candidate = null
+    // the level the step brought held, flat, and only crossed the least charger step by meter noise: lights
+    // of that size, and the background holds them now. Left to updateBaseline, a level straddling that
+    // border stood over the background for good: its readings as 'other' take it only three in a row, as
+    // 'charger' only after half an hour, and each resets the other's count
+    if (c.cls === 'other' && heldFlat(cand.recentW, c.excessW)) {
+      s.baselineW = obs.unexplainedW
+      s.otherRun = 0
+      s.orphanRun = 0
+      return undefined
+    }
     updateBaseline(s, obs, c, params)
     return undefined
   }
