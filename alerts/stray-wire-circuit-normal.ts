@@ -1616,7 +1616,23 @@ export function ranAgain(s: LoadSignature, arrivedTs: number): boolean {
  * PF and THD, LED banks are told by their drivers' harmonic current, which an active-PFC charger lacks.
  */
 const lightsAgreed = (s: LoadSignature): boolean =>
-  s.kind !== 'lights' || s.source !== 'learned' || s.harmonicRatio !== null || s.count >= LIGHTS_EVENINGS
+  s.kind !== 'lights' ||
+  s.source !== 'learned' ||
+  s.harmonicRatio !== null ||
+  s.count >= LIGHTS_EVENINGS ||
+  longerThanACharge(s.window)
+
+/**
+ * Lights on for longer than any charger's whole charge (domain.md: lithium 4-6 h, lead-acid 6-10 h with
+ * its 1-3 h taper in them, which shows): one evening flat that long, held and gone as a step, is no
+ * charger's (dusk-to-dawn lights in winter, 10-14 h). The window's span is the evening's length while one
+ * evening made it (a swap's leftover's start is only when they were on by: its span is shorter, if any).
+ */
+function longerThanACharge(w: LightsWindow | null): boolean {
+  if (!w) return false
+  return (w.toMin - w.fromMin + 1440) % 1440 >= LONGEST_CHARGE_MIN
+}
+const LONGEST_CHARGE_MIN = 600
 
 /** Evenings watts-only lights were seen on before they stand for a candidate. */
 const LIGHTS_EVENINGS = 2

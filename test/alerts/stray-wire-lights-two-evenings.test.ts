@@ -2,7 +2,8 @@
 // and a cut-off (or unplugged flat, no tail at all), is as flat as lights for the evening and steps off as
 // lights do. Learned as the circuit's lights from that one evening, the same charger plugged in at that
 // hour the next evening was never raised. Lights come back every dusk at their level; a charger only after
-// its pack was used: watts-only lights stand for a candidate once two evenings agree.
+// its pack was used: watts-only lights stand for a candidate once two evenings agree, or after one evening
+// flat for longer than any charger's whole charge.
 import { describe, expect, it } from 'vitest'
 import {
   type CircuitNormal,
@@ -73,11 +74,11 @@ describe('lithium chargers of a full charge each evening, the second evening (wa
 })
 
 describe('watts-only lights learned from their evenings', () => {
-  /** An evening of 90 W banks from `onTs` for 10 h, flat, gone as a step, followed into `n`. */
-  const evening = (n: CircuitNormal, onTs: number) => {
+  /** An evening of 90 W banks from `onTs`, flat for `minutes` (a timer's 5 h), gone as a step, into `n`. */
+  const evening = (n: CircuitNormal, onTs: number, minutes = 300) => {
     startEpisode(n, onTs, 90, null)
-    for (let k = 1; k < 600; k++) followEpisode(n, 90 + (k % 3) - 1, null)
-    endEpisode(n, onTs + 600 * MIN, 480)
+    for (let k = 1; k < minutes; k++) followEpisode(n, 90 + (k % 3) - 1, null)
+    endEpisode(n, onTs + minutes * MIN, 480)
   }
 
   it('stand for a candidate at their hour once two evenings agreed, not after one', () => {
@@ -94,5 +95,15 @@ describe('watts-only lights learned from their evenings', () => {
     evening(n, local('2026-01-06T21:30:00'))
     expect(n.signatures.map((s) => s.count)).toEqual([1])
     expect(matchSignature(n, local('2026-01-07T21:32:00'), 90, null, 480)).toBeUndefined()
+  })
+
+  it('stand from one evening flat for longer than any charger’s whole charge (dusk to dawn)', () => {
+    // 12 h: a lithium charge is 4-6 h, a lead-acid one 6-10 h with its taper in it
+    const n = initialCircuitNormal()
+    evening(n, local('2026-01-05T17:50:00'), 720)
+    expect(matchSignature(n, local('2026-01-06T17:54:00'), 90, null, 480)?.kind).toBe('lights')
+    const short = initialCircuitNormal()
+    evening(short, local('2026-01-05T17:50:00'), 540)
+    expect(matchSignature(short, local('2026-01-06T17:54:00'), 90, null, 480)).toBeUndefined()
   })
 })
