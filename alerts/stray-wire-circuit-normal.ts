@@ -943,7 +943,8 @@ function learnRun(
   if (same) {
     const counted = countedAlready(same, onTs, offTs)
     if (!counted) {
-      same.count += 1
+      // watts-only lights not yet agreed on (lightsAgreed): an evening at another hour starts them afresh
+      same.count = awaitsHour(same, window) ? 1 : same.count + 1
       same.runTs = onTs
     }
     same.lastTs = offTs
@@ -1584,6 +1585,7 @@ export function matchSignature(
     )
       continue
     if (s.kind === 'lights' && !mayArriveNow(n, s, ts, arrivedTs, utcOffsetMin, backgroundH)) continue
+    if (!lightsAgreed(s)) continue
     return s
   }
   return hRatio === null
@@ -1603,6 +1605,46 @@ export function ranAgain(s: LoadSignature, arrivedTs: number): boolean {
   if (s.count >= 2) return true
   const endTs = s.timedTs ?? s.lastTs
   return arrivedTs > endTs && arrivedTs - endTs <= COME_BACK_MS
+}
+
+/**
+ * Watts only, learned lights stand for a candidate once two evenings agreed (their level, and their hour
+ * within what a photocell moves in a day: awaitsHour): lights come back every dusk at their level, while a lithium charger's
+ * full charge (a CC plateau of four hours and more, a CV phase of a few minutes or none, a cut-off or an
+ * unplug: flat, then a step off) is as flat as lights for one evening, and comes back only once its pack
+ * was used. Learned from one evening, the same charger at that hour the next evening went unraised. With
+ * PF and THD, LED banks are told by their drivers' harmonic current, which an active-PFC charger lacks.
+ */
+const lightsAgreed = (s: LoadSignature): boolean =>
+  s.kind !== 'lights' ||
+  s.source !== 'learned' ||
+  s.harmonicRatio !== null ||
+  s.count >= LIGHTS_EVENINGS ||
+  longerThanACharge(s.window)
+
+/**
+ * Lights on for longer than any charger's whole charge (domain.md: lithium 4-6 h, lead-acid 6-10 h with
+ * its 1-3 h taper in them, which shows): one evening flat that long, held and gone as a step, is no
+ * charger's (dusk-to-dawn lights in winter, 10-14 h). The window's span is the evening's length while one
+ * evening made it (a swap's leftover's start is only when they were on by: its span is shorter, if any).
+ */
+function longerThanACharge(w: LightsWindow | null): boolean {
+  if (!w) return false
+  return (w.toMin - w.fromMin + 1440) % 1440 >= LONGEST_CHARGE_MIN
+}
+const LONGEST_CHARGE_MIN = 600
+
+/** Evenings watts-only lights were seen on before they stand for a candidate. */
+const LIGHTS_EVENINGS = 2
+
+/**
+ * Watts-only lights not yet agreed on, seen again switching on further from their hour than a photocell
+ * moves in a day (WIDEN_MAX_MIN): the two evenings do not agree, and the latest one counts alone.
+ */
+function awaitsHour(s: LoadSignature, seen: LightsWindow | null): boolean {
+  if (lightsAgreed(s) || !s.window || !seen || s.window.onBy || seen.onBy) return false
+  const apart = Math.abs(((seen.fromMin - s.window.fromMin + 2160) % 1440) - 720)
+  return apart > WIDEN_MAX_MIN
 }
 
 /** A dehumidifier rests 0.5–2 h between runs, a fridge 20–60 min: a compressor comes back within this. */

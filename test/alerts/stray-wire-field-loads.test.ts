@@ -596,9 +596,13 @@ describe('what the circuit’s normal learns', () => {
     // 70 W of LED banks and 57 W of dusk-to-dawn lights from 18:28, raised; under the open alert the
     // background did not follow a 245 W dehumidifier's runs (20 min an hour) nor a motion lamp's minutes;
     // the banks went off at 23:02 and the alert cleared
-    const evening = (taper: boolean, creep = 0, tapersUnderRun = false) => {
-      const n = initialCircuitNormal()
-      const from = local('2026-01-26T18:28:00')
+    const evening = (
+      taper: boolean,
+      creep = 0,
+      tapersUnderRun = false,
+      n = initialCircuitNormal(),
+      from = local('2026-01-26T18:28:00'),
+    ) => {
       startEpisode(n, from, 126, null)
       const minutes = 274
       for (let m = 1; m < minutes; m++) {
@@ -616,8 +620,12 @@ describe('what the circuit’s normal learns', () => {
     }
     const lights = evening(false)
     expect(lights.signatures.map((s) => s.kind)).toEqual(['lights'])
-    // the next dusk, the same lights arriving over two averaging minutes, by watts alone
-    expect(matchSignature(lights, local('2026-01-27T18:33:00'), 123, null, 480)?.kind).toBe('lights')
+    // the next dusk, the same lights arriving over two averaging minutes, by watts alone: one evening is
+    // not enough (a lithium charger's full charge looks the same); a second that agrees is
+    expect(matchSignature(lights, local('2026-01-27T18:33:00'), 123, null, 480)).toBeUndefined()
+    evening(false, 0, false, lights, local('2026-01-27T18:31:00'))
+    expect(lights.signatures.map((s) => [s.kind, s.count])).toEqual([['lights', 2]])
+    expect(matchSignature(lights, local('2026-01-28T18:33:00'), 123, null, 480)?.kind).toBe('lights')
     expect(evening(true).signatures).toEqual([])
     expect(evening(false, 0.2).signatures).toEqual([])
     // a charger whose taper went by under a compressor's run never showed it: nothing learned
