@@ -122,6 +122,7 @@ import {
   pfcStepOverUntaken,
   pfcSwappedIn,
 } from './stray-wire-swaps.ts'
+import { followChargerUnderHeater } from './stray-wire-taper-under-heater.ts'
 import {
   type ActiveAlert,
   type Candidate,
@@ -721,7 +722,11 @@ function trackCandidate(
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
   // almost none, so the candidate's own harmonic VA still showing through counts for it
   const hidden =
-    c.cls === 'big' && hiddenChargerShows(cand, c, bigWaveformAt(s, obs.ts), s.baselineW!, s.baselineH)
+    c.cls === 'big' &&
+    hiddenChargerShows(cand, c, bigWaveformAt(s, obs.ts), s.baselineW!, s.baselineH, obs.ts)
+  // a charger under the heater it plugged in under is followed down its taper by its harmonic current
+  if (hidden && cand.underHeater && c.excessVA !== null)
+    followChargerUnderHeater(cand, c.excessVA - cand.underHeater.h, obs.ts)
   if (c.cls === 'big') cand.bigReadings += 1
   // a heater's element over a candidate seen in view (what the big load added carries no motor's current)
   const element = elementOverCandidate(s, cand, obs, c)

@@ -10,6 +10,7 @@ import {
   PFC_MAX_HARMONIC_RATIO,
   PFC_MAX_REACTIVE_RATIO,
 } from './stray-wire-classify.ts'
+import { chargerUnderHeaterShows, HIDDEN_HARMONIC_BAND } from './stray-wire-taper-under-heater.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
@@ -392,6 +393,7 @@ export function hiddenChargerShows(
   big?: StrayWireState['bigWaveform'],
   backgroundW?: number,
   backgroundH?: number,
+  ts?: number,
 ): boolean {
   if (cand.harmonicVA === null || c.excessVA === null) return false
   const heater = cand.underHeater
@@ -417,7 +419,9 @@ export function hiddenChargerShows(
   }
   const bigH = heater ? heater.h : (motor ?? RESISTIVE_H_PER_W) * over
   const rest = c.excessVA - bigH
-  return Math.abs(rest - cand.harmonicVA) <= 0.3 * cand.harmonicVA
+  // plugged in under the heater, it may be a top-up sliding down its taper (stray-wire-taper-under-heater.ts)
+  if (heater) return chargerUnderHeaterShows(cand, rest, ts)
+  return Math.abs(rest - cand.harmonicVA) <= HIDDEN_HARMONIC_BAND * cand.harmonicVA
 }
 
 /**
