@@ -5,7 +5,7 @@
 // stays near 1 VA per W, an active-PFC stage's a tenth of that). Judged against the harmonic VA of its step
 // alone, a lithium top-up (90–110 W, 5–10 % less a minute) leaves a ±30 % band in five minutes and is dropped
 // under the heater before it is confirmed (development circuit-under-load#63@01-31T20:34).
-import { TAPER_MAX_FALL } from './stray-wire-evidence.ts'
+import { ELEMENT_HOLD_SHARE, MOTOR_MIN_Q_PER_W, TAPER_MAX_FALL } from './stray-wire-evidence.ts'
 import type { Candidate } from './stray-wire-types.ts'
 
 const MIN = 60_000
@@ -51,4 +51,42 @@ export function followChargerUnderHeater(cand: Candidate, restVA: number, ts: nu
   const next = Math.min(cand.harmonicVA, ref + FOLLOW_GAIN * (restVA - ref))
   heater.chargerH = Math.round(next * 10) / 10
   heater.shownTs = ts
+}
+
+/**
+ * A meter reports PF to two decimals: a reading of 0.99 stands for 0.985–0.995, reactive VA of 0.10–0.18 of
+ * the watts (1.00 for 0–0.10), so two readings of a 1–3 kW heater differ by up to about 0.08 of its watts
+ * with nothing switched. A move smaller than that is judged by harmonic VA alone.
+ */
+const PF_ROUNDING_Q_PER_W = 0.08
+
+/**
+ * The watts of the heating elements running now over the charger, where the heater it plugged in under was
+ * measured (undefined where what runs is not elements). The same element holds its watts within its ripple.
+ * Another switched on or off beside it (a second heater, a two-stage heater's other element) moves them by
+ * a resistive load's: the circuit's reactive VA, measured against the reading of the charger's step,
+ * moves by a tenth of those watts at most, where a cleaner's motor (PF 0.8–0.95) moves it by a third and
+ * more (beside the meter's rounding of PF); its harmonic current is then judged in the charger's band, where
+ * a motor's own (0.15 VA per W and more) overshoots it. Without reactive VA only the element measured is known.
+ */
+export function elementsNow(
+  heater: NonNullable<Candidate['underHeater']>,
+  overW: number,
+  reactiveOverQ?: number | null,
+): number | undefined {
+  const movedW = overW - heater.w
+  if (Math.abs(movedW) <= 2 * ELEMENT_HOLD_SHARE * heater.w) return heater.w
+  if (heater.q === undefined || reactiveOverQ === undefined || reactiveOverQ === null) return undefined
+  const ripple = PF_ROUNDING_Q_PER_W * Math.max(overW, heater.w)
+  if (Math.abs(reactiveOverQ - heater.q) >= MOTOR_MIN_Q_PER_W * Math.abs(movedW) + ripple) return undefined
+  return overW > 0 ? overW : undefined
+}
+
+/**
+ * The harmonic VA elements of these watts carry: the share of the one measured, since an element's
+ * harmonic current is the supply's voltage distortion over its resistance, the same share for every element
+ * on the circuit.
+ */
+export function elementHarmonicVA(heater: NonNullable<Candidate['underHeater']>, elementW: number): number {
+  return heater.w > 0 ? (heater.h * elementW) / heater.w : heater.h
 }

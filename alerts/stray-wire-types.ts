@@ -205,6 +205,8 @@ export interface Candidate {
     /** The charger's harmonic VA as followed down its taper under the heater, and when last shown (ms). */
     chargerH?: number
     shownTs?: number
+    /** The reactive VA over the background at the charger's step (the heater's and the charger's). */
+    q?: number
   }
   /**
    * PF and THD, a candidate seen in view before the big load over it now: the reading just before that load
