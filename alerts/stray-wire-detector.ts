@@ -123,6 +123,7 @@ import {
   pfcStepOverUntaken,
   pfcSwappedIn,
 } from './stray-wire-swaps.ts'
+import { elementHarmonicVA, elementsNow, followChargerUnderHeater } from './stray-wire-taper-under-heater.ts'
 import {
   type ActiveAlert,
   type Candidate,
@@ -713,6 +714,9 @@ function trackCandidate(
       cand.underHeater = {
         w: Math.round((s.prevW! - s.baselineW!) * 10) / 10,
         h: Math.round(Math.max(0, s.prevH! - s.baselineH) * 10) / 10,
+        ...(obs.reactiveVA === null
+          ? {}
+          : { q: Math.round((obs.reactiveVA - (s.baselineQ ?? 0)) * 10) / 10 }),
       }
       startEpisode(s.normal!, cand.onsetTs, onHeater.excessW, ratioOf(onHeater))
       return undefined
@@ -755,8 +759,16 @@ function trackCandidate(
   }
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
   // almost none, so the candidate's own harmonic VA still showing through counts for it
+  const reactiveOverQ = obs.reactiveVA === null ? null : obs.reactiveVA - (s.baselineQ ?? 0)
   const hidden =
-    c.cls === 'big' && hiddenChargerShows(cand, c, bigWaveformAt(s, obs.ts), s.baselineW!, s.baselineH)
+    c.cls === 'big' &&
+    hiddenChargerShows(cand, c, bigWaveformAt(s, obs.ts), s.baselineW!, s.baselineH, obs.ts, reactiveOverQ)
+  // a charger under the heater it plugged in under is followed down its taper by its harmonic current
+  const heater = cand.underHeater
+  if (hidden && heater && c.excessVA !== null) {
+    const elementW = elementsNow(heater, c.excessW - cand.maxW, reactiveOverQ) ?? heater.w
+    followChargerUnderHeater(cand, c.excessVA - elementHarmonicVA(heater, elementW), obs.ts)
+  }
   if (c.cls === 'big') cand.bigReadings += 1
   // a heater's element over a candidate seen in view (what the big load added carries no motor's current)
   const element = elementOverCandidate(s, cand, obs, c)

@@ -10,6 +10,12 @@ import {
   PFC_MAX_HARMONIC_RATIO,
   PFC_MAX_REACTIVE_RATIO,
 } from './stray-wire-classify.ts'
+import {
+  chargerUnderHeaterShows,
+  elementHarmonicVA,
+  elementsNow,
+  HIDDEN_HARMONIC_BAND,
+} from './stray-wire-taper-under-heater.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
@@ -392,17 +398,24 @@ export function hiddenChargerShows(
   big?: StrayWireState['bigWaveform'],
   backgroundW?: number,
   backgroundH?: number,
+  ts?: number,
+  reactiveOverQ?: number | null,
 ): boolean {
   if (cand.harmonicVA === null || c.excessVA === null) return false
   const heater = cand.underHeater
-  // the heater it plugged in under was measured before it: the same element still running beside it holds
-  // its watts (another load in its place, a cleaner's motor, carries harmonic current of its own)
-  if (heater && Math.abs(c.excessW - cand.maxW - heater.w) > 2 * ELEMENT_HOLD_SHARE * heater.w) return false
+  const over = c.excessW - cand.maxW
+  if (heater) {
+    // the heater it plugged in under was measured before it: the same element still running beside it
+    // holds its watts, another element switched on or off beside it moves them by a resistive load's
+    // (stray-wire-taper-under-heater.ts); a cleaner's motor in its place carries harmonic current of its own
+    const elementW = elementsNow(heater, over, reactiveOverQ)
+    if (elementW === undefined) return false
+    // it may be a top-up sliding down its taper (stray-wire-taper-under-heater.ts)
+    return chargerUnderHeaterShows(cand, c.excessVA - elementHarmonicVA(heater, elementW), ts)
+  }
   // a motor by its lagging current as well: a heater with a rectifier hidden under it (never seen alone)
   // carries the rectifier's harmonic current, not a motor's reactive current
-  const over = c.excessW - cand.maxW
   const motor =
-    !heater &&
     big !== undefined &&
     big.n >= 2 &&
     over >= CLEANER_MIN_W &&
@@ -415,9 +428,8 @@ export function hiddenChargerShows(
     const share = leastHarmonicShare(cand.harmonicVA, cand.maxW, backgroundW, backgroundH)
     if (share < Math.max(RECTIFIER_MIN_H_PER_W, motor + OVER_MOTOR_H_PER_W)) return false
   }
-  const bigH = heater ? heater.h : (motor ?? RESISTIVE_H_PER_W) * over
-  const rest = c.excessVA - bigH
-  return Math.abs(rest - cand.harmonicVA) <= 0.3 * cand.harmonicVA
+  const rest = c.excessVA - (motor ?? RESISTIVE_H_PER_W) * over
+  return Math.abs(rest - cand.harmonicVA) <= HIDDEN_HARMONIC_BAND * cand.harmonicVA
 }
 
 /**

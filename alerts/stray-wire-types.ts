@@ -199,7 +199,15 @@ export interface Candidate {
    * VA over the background then (its element carries the supply's voltage distortion), which the readings
    * while that heater runs hold besides the charger's. Optional so older states load.
    */
-  underHeater?: { w: number; h: number }
+  underHeater?: {
+    w: number
+    h: number
+    /** The charger's harmonic VA as followed down its taper under the heater, and when last shown (ms). */
+    chargerH?: number
+    shownTs?: number
+    /** The reactive VA over the background at the charger's step (the heater's and the charger's). */
+    q?: number
+  }
   /**
    * PF and THD, a candidate seen in view before the big load over it now: the reading just before that load
    * came on (W, harmonic and reactive VA), which what the load added is read against
