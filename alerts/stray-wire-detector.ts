@@ -93,6 +93,7 @@ import {
   swappedOverPartialStop,
   swappedWithLightsOff,
   swappedWithRun,
+  swapVarPerW,
 } from './stray-wire-known-loads.ts'
 import { besideRunning, compressorStartedOver, ranBeforeIt } from './stray-wire-one-motor.ts'
 import { endWatchedRun, followWatches, type Outlasted, TIMED_RUNS, watchRun } from './stray-wire-outlasted.ts'
@@ -119,6 +120,8 @@ import {
   chargerStepOnHeater,
   chargerSwappedIn,
   chargerUnderBigLoad,
+  harmonicNoiseVA,
+  noteHarmonicNoise,
   pfcStepOverUntaken,
   pfcSwappedIn,
 } from './stray-wire-swaps.ts'
@@ -176,6 +179,8 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     baselineH: state.baselineH,
     baselineQ: state.baselineQ,
     prevQ: state.prevQ,
+    // replaced whole when it changes, never written into
+    harmonicNoise: state.harmonicNoise,
     prevW: state.prevW,
     prevH: state.prevH,
     prev2W: state.prev2W,
@@ -318,6 +323,7 @@ export function detectStrayWire(
   )
     s.lampMoveTs = obs.ts
   s.fallRun = s.prevW !== null && obs.unexplainedW < s.prevW - SLIDE_MIN_W ? (s.fallRun ?? 0) + 1 : 0
+  noteHarmonicNoise(s, obs, c.cls === 'big')
   s.prev2W = s.prevW
   s.prev2H = s.prevH
   s.prev2Q = s.prevQ
@@ -949,6 +955,7 @@ function trackCandidate(
   // the most it can be is known, and a pair is judged by watts and harmonic VA as before)
   const noMotor = hRatio !== null && showedNoMotor(cand, plateauW)
   const ownQPerW = noMotor ? ownVarPerW(cand) : undefined
+  const swapQPerW = hRatio === null ? undefined : swapVarPerW(cand)
   // watts only, a compressor whose run is followed stands in the background: it is not one of two arriving
   const twoRuns = explainedByKnownLoads(
     s.normal!,
@@ -959,6 +966,8 @@ function trackCandidate(
     hRatio === null ? s.normal!.watches : undefined,
     cand.onsetTs,
     ownQPerW === undefined ? undefined : ownQPerW * nowW,
+    swapQPerW === undefined ? undefined : swapQPerW * nowW,
+    harmonicNoiseVA(s),
   )
   const withLights = twoRuns
     ? undefined
