@@ -1,12 +1,13 @@
-// A charger taken for two of the circuit's compressors swapping (one starting as the other stopped), where
-// the meter reports PF and THD (alerts/stray-wire-known-loads.ts explainedByKnownLoads). A swap moves the circuit's
+// A charger taken for two of the circuit's compressors swapping (one starting as the other stopped), or for
+// a compressor learned from one run, where the meter reports PF and THD (alerts/stray-wire-known-loads.ts
+// explainedByKnownLoads, alerts/stray-wire-circuit-normal.ts matchSignature). A swap moves the circuit's
 // harmonic current by at least 0.8 of the started motor's less the stopped one's, and its reactive current
 // by the difference of the two motors' own; an active-PFC charger of the difference's watts carries less
-// of both.
+// of both. A one-run "compressor" that showed no motor may have been an active-PFC charger unplugged early.
 import { describe, expect, it } from 'vitest'
-import { initialCircuitNormal } from '../../alerts/stray-wire-circuit-normal.ts'
+import { initialCircuitNormal, matchSignature } from '../../alerts/stray-wire-circuit-normal.ts'
 import { explainedByKnownLoads } from '../../alerts/stray-wire-known-loads.ts'
-import { learnedSignature } from './stray-wire-support.ts'
+import { learnedSignature, MIN } from './stray-wire-support.ts'
 
 const knowingOnly = (...signatures: ReturnType<typeof learnedSignature>[]) => ({
   ...initialCircuitNormal(),
@@ -55,5 +56,21 @@ describe('a swap of two learned compressors', () => {
   it('is none where the reactive current did not move by the two motors’ difference', () => {
     expect(explainedByKnownLoads(m, 166.4, 18.2, 289, undefined, undefined, 0, undefined, -4)).toBe(false)
     expect(explainedByKnownLoads(m, 166.4, 18.2, 289, undefined, undefined, 0, undefined, 133)).toBe(true)
+  })
+})
+
+describe('a compressor learned from one run, with PF and THD', () => {
+  // development circuit-unplugged-early#24@01-31T06:06: a 137 W "compressor" learned from one run at 0.08 VA
+  // of harmonic current per W, no motor's reactive current read: the resident's active-PFC charger
+  const once = learnedSignature({ id: 'once', levelW: 137, harmonicRatio: 0.08, count: 1, lastTs: 0 })
+  it('stands for an active-PFC-shaped load only once it ran again', () => {
+    const later = 8 * 60 * MIN
+    expect(matchSignature(knowingOnly(once), later, 139.6, 0.068, 480)).toBeUndefined()
+    // back within a compressor's off time: its second run
+    expect(matchSignature(knowingOnly(once), 60 * MIN, 139.6, 0.068, 480)?.id).toBe('once')
+  })
+  it('stands at once where its run showed a motor', () => {
+    const motor = { ...once, reactiveRatio: 0.7, reactiveRuns: 1 }
+    expect(matchSignature(knowingOnly(motor), 8 * 60 * MIN, 139.6, 0.068, 480)?.id).toBe('once')
   })
 })
