@@ -5,6 +5,7 @@
 // Plain JSON, persisted with the rule state, so a restart keeps what was learned.
 
 import type { EveryField } from './every-field.ts'
+import { MOTOR_MIN_VAR_PER_W } from './stray-wire-classify.ts'
 
 const MIN = 60_000
 const DAY = 1440 * MIN
@@ -1565,11 +1566,14 @@ export function matchSignature(
     // crew's answer measured it once, as one of its runs' steps would
     const share = hRatio === null && s.kind === 'compressor' ? compressorShare : LEVEL_SHARE
     if (!levelMatches(s, levelW, hRatio, share) && !harmonicsMatchLights(s, levelW, hRatio)) continue
-    // without PF/THD one flat run might have been a charger unplugged early: a compressor runs again
+    // without PF/THD one flat run might have been a charger unplugged early: a compressor runs again. With
+    // them, so might one whose run showed no motor (oneRunShowedMotor), where the load now carries no more
+    // harmonic current than an active-PFC input either: that charger plugged in again
     if (
       s.source === 'learned' &&
       s.kind === 'compressor' &&
-      s.harmonicRatio === null &&
+      (s.harmonicRatio === null ||
+        (!oneRunShowedMotor(s) && hRatio !== null && hRatio <= PFC_AT_LOAD_MAX_H_PER_W)) &&
       !ranAgain(s, arrivedTs)
     )
       continue
@@ -1646,6 +1650,21 @@ function awaitsHour(s: LoadSignature, seen: LightsWindow | null): boolean {
   const apart = Math.abs(((seen.fromMin - s.window.fromMin + 2160) % 1440) - 720)
   return apart > WIDEN_MAX_MIN
 }
+
+/**
+ * Where the meter reports PF and THD, one run learned as a compressor showed a motor: its step drew a
+ * motor's lagging current (PF 0.6-0.85: MOTOR_MIN_VAR_PER_W and more), or carried more harmonic current
+ * than an active-PFC input does at load (THD 15 % at most of a fundamental at PF 0.95 and up). Otherwise
+ * it may have been an active-PFC charger unplugged in constant current (flat, on and off as steps, THD
+ * 5-15 % as a motor's): a thermostat's or humidistat's motor runs many times a day, and one run counts
+ * for it once it ran again (ranAgain), as by watts alone.
+ */
+function oneRunShowedMotor(s: LoadSignature): boolean {
+  if (s.reactiveRatio !== undefined && s.reactiveRatio >= MOTOR_MIN_VAR_PER_W) return true
+  return s.harmonicRatio !== null && s.harmonicRatio > PFC_AT_LOAD_MAX_H_PER_W
+}
+/** An active-PFC input's harmonic VA per W at load: THD 15 % of its fundamental at PF 0.95 (0.96 DPF). */
+const PFC_AT_LOAD_MAX_H_PER_W = 0.16
 
 /** A dehumidifier rests 0.5–2 h between runs, a fridge 20–60 min: a compressor comes back within this. */
 const COME_BACK_MS = 150 * MIN

@@ -94,6 +94,7 @@ import {
   swappedOverPartialStop,
   swappedWithLightsOff,
   swappedWithRun,
+  swapVarPerW,
 } from './stray-wire-known-loads.ts'
 import { besideRunning, compressorStartedOver, ranBeforeIt } from './stray-wire-one-motor.ts'
 import { endWatchedRun, followWatches, type Outlasted, TIMED_RUNS, watchRun } from './stray-wire-outlasted.ts'
@@ -120,6 +121,8 @@ import {
   chargerStepOnHeater,
   chargerSwappedIn,
   chargerUnderBigLoad,
+  harmonicNoiseVA,
+  noteHarmonicNoise,
   pfcStepOverUntaken,
   pfcSwappedIn,
 } from './stray-wire-swaps.ts'
@@ -178,6 +181,8 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     baselineH: state.baselineH,
     baselineQ: state.baselineQ,
     prevQ: state.prevQ,
+    // replaced whole when it changes, never written into
+    harmonicNoise: state.harmonicNoise,
     prevW: state.prevW,
     prevH: state.prevH,
     prev2W: state.prev2W,
@@ -337,6 +342,7 @@ export function detectStrayWire(
   )
     s.lampMoveTs = obs.ts
   s.fallRun = s.prevW !== null && obs.unexplainedW < s.prevW - SLIDE_MIN_W ? (s.fallRun ?? 0) + 1 : 0
+  noteHarmonicNoise(s, obs, c.cls === 'big')
   s.prev2W = s.prevW
   s.prev2H = s.prevH
   s.prev2Q = s.prevQ
@@ -1006,6 +1012,7 @@ function trackCandidate(
   // the most it can be is known, and a pair is judged by watts and harmonic VA as before)
   const noMotor = hRatio !== null && showedNoMotor(cand, plateauW)
   const ownQPerW = noMotor ? ownVarPerW(cand) : undefined
+  const swapQPerW = hRatio === null ? undefined : swapVarPerW(cand)
   // watts only, a compressor whose run is followed stands in the background: it is not one of two arriving
   const twoRuns = explainedByKnownLoads(
     s.normal!,
@@ -1016,6 +1023,8 @@ function trackCandidate(
     hRatio === null ? s.normal!.watches : undefined,
     cand.onsetTs,
     ownQPerW === undefined ? undefined : ownQPerW * nowW,
+    swapQPerW === undefined ? undefined : swapQPerW * nowW,
+    harmonicNoiseVA(s),
   )
   const withLights = twoRuns
     ? undefined

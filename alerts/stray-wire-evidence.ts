@@ -534,9 +534,12 @@ export function followLagging(s: StrayWireState, cand: Candidate, obs: Observati
   if (obs.reactiveVA === null || q === undefined) return
   // more than any load of its watts draws (a motor at PF 0.6): left from a load taken out of it since
   if (q > MOTOR_MAX_VAR_PER_W * s.baselineW! + METER_SLACK_VA) return
+  const overRectifiers = s.baselineH > PFC_MAX_HARMONIC_RATIO * s.baselineW! + METER_SLACK_VA
+  // nothing in the background leads: |Q| now less its |Q| is the excess's own, with any motor that moved
+  if (!overRectifiers) cand.netLagging = addTo(cand.netLagging, excessW, obs.reactiveVA - q)
   const inView = cand.onsetTs === cand.firstTs && cand.bigReadings === 0
   if (!inView && q > LAMP_MAX_VAR_PER_W * s.baselineW! + METER_SLACK_VA) return
-  if (s.baselineH > PFC_MAX_HARMONIC_RATIO * s.baselineW! + METER_SLACK_VA) {
+  if (overRectifiers) {
     followOverLeading(s, cand, obs.reactiveVA, excessW)
     return
   }

@@ -64,6 +64,14 @@ export function explainedByKnownLoads(
    * stopping as the other starts leaves the difference of their reactive VA, which must fit.
    */
   noMotorQ?: number,
+  /**
+   * The excess's reactive VA at levelW as read over a background that lagged (netLagging), with any motor
+   * that moved under it: one compressor starting as another stopped moves it by the difference of their
+   * reactive VA, which must fit it (their magnetising currents go with their watts, run after run).
+   */
+  swapQ?: number,
+  /** How far the meter's harmonic VA moves between readings where nothing switched (harmonicNoiseVA). */
+  noiseH?: number,
 ): boolean {
   const runs: LoadSignature[] = []
   const all = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
@@ -97,7 +105,18 @@ export function explainedByKnownLoads(
       // watts alone cannot tell a swap from a charger of that size: only with harmonic current
       if (levelH === null || ha === null || hb === null) continue
       if (standingW < b.levelW - Math.max(10, LEVEL_SHARE * b.levelW)) continue
-      if (noMotorQ !== undefined && !swapReactiveFits(a, b, noMotorQ)) continue
+      // the one that started adds its harmonic current at 0.8 of its own at least (harmonic currents of
+      // unlike loads add mostly in phase: as learned, each read between 0.8 and all of its own), and the
+      // one that stopped took no more than all of its own, crept since by a few % with its watts: a step
+      // that carries less, by more than the meter's harmonic VA moves between readings, is no such swap
+      // (an active-PFC charger of the difference's watts, THD 5-15 %)
+      if (
+        noiseH !== undefined &&
+        levelH < SWAP_H_LEAST_SHARE * ha - (1 + COMBO_SHARE) * hb - SWAP_NOISE_MOVES * noiseH
+      )
+        continue
+      const q = noMotorQ ?? swapQ
+      if (q !== undefined && !swapReactiveFits(a, b, q)) continue
       if (fits(a.levelW - b.levelW, ha - hb, scale)) return true
     }
   }
@@ -278,6 +297,11 @@ function swapReactiveFits(a: LoadSignature, b: LoadSignature, q: number): boolea
   const [bLo, bHi] = range(b)
   return q >= aLo - bHi && q <= aHi - bLo
 }
+
+/** The least share of its own harmonic current a load adds to a level's (unlike loads' add mostly in phase). */
+const SWAP_H_LEAST_SHARE = 0.8
+/** A level read short of a swap's least by this many of the meter's reading-to-reading moves is not noise. */
+const SWAP_NOISE_MOVES = 3
 
 /** Creep of both compressors' levels (a few % each) and meter error; harmonic VA is noisier. */
 const COMBO_SHARE = 0.06
@@ -963,6 +987,17 @@ const SHORT_READINGS_MIN = 2
 export function ownVarPerW(cand: Candidate): number | undefined {
   const sum = cand.lagging
   return sum && sum.n >= LAGGING_READINGS_MIN && sum.w > 0 ? sum.q / sum.w : undefined
+}
+
+/**
+ * The candidate's reactive VA per W as read over a background with no rectifier in it, in two readings at
+ * least, also where a motor of the background may have moved unseen under a heater or cleaner
+ * (netLagging): what two of the circuit's compressors swapping must fit. Two are enough, as for
+ * shortOfMotor: the swap's reactive VA is known from both motors' learned shares.
+ */
+export function swapVarPerW(cand: Candidate): number | undefined {
+  const sum = cand.netLagging
+  return sum && sum.n >= SHORT_READINGS_MIN && sum.w > 0 ? sum.q / sum.w : undefined
 }
 
 /** Readings of its own reactive current the candidate needs: the meter's PF in two decimals is noisy. */

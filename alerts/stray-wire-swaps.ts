@@ -328,3 +328,32 @@ function bigLoadLeft(s: StrayWireState, obs: Observation, c: Classified): boolea
  */
 const LEFT_HOLD_W = 10
 const LEFT_HOLD_SHARE = 0.04
+
+/**
+ * The meter's harmonic VA moves from reading to reading where no load switched (its THD channel's noise
+ * grows with the current and with the THD it reads, and differs meter to meter): a running mean of those
+ * moves, over pairs of readings on a circuit whose watts held within a running motor's and the meter's
+ * noise, neither under a heater or cleaner. A lamp switching in such a pair (a few W) moves it more, and
+ * only widens what is taken for noise.
+ */
+export function noteHarmonicNoise(s: StrayWireState, obs: Observation, big: boolean): void {
+  if (obs.source !== 'circuit' || obs.harmonicVA === null || s.prevH === null || s.prevW === null) return
+  if (big || s.prevBig) return
+  const heldW = Math.max(NOISE_HOLD_W, NOISE_HOLD_SHARE * obs.unexplainedW)
+  if (Math.abs(obs.unexplainedW - s.prevW) > heldW) return
+  const move = Math.abs(obs.harmonicVA - s.prevH)
+  const prior = s.harmonicNoise ?? { va: move, n: 0 }
+  const va = prior.va + Math.max(NOISE_RATE, 1 / (prior.n + 1)) * (move - prior.va)
+  s.harmonicNoise = { va: Math.round(va * 100) / 100, n: Math.min(prior.n + 1, NOISE_READINGS_MIN) }
+}
+
+/** The mean move, once enough pairs went into it to be the meter's (else undefined). */
+export const harmonicNoiseVA = (s: StrayWireState): number | undefined =>
+  s.harmonicNoise && s.harmonicNoise.n >= NOISE_READINGS_MIN ? s.harmonicNoise.va : undefined
+
+/** Watts held: a running motor's minute-to-minute wander (±1 %) and the meter's noise, no lamp's step. */
+const NOISE_HOLD_W = 6
+const NOISE_HOLD_SHARE = 0.02
+/** Pairs of readings a mean move needs, and the weight of each new one after them (a day's drift). */
+const NOISE_READINGS_MIN = 30
+const NOISE_RATE = 0.02

@@ -141,6 +141,14 @@ export interface Candidate {
    */
   lagging?: { w: number; q: number; n: number }
   /**
+   * The same sums over every unmasked reading whose background carries no rectifier, also where a heater
+   * or cleaner hid the candidate and a motor of the background may have stopped or started unseen: the
+   * excess's reactive VA with whatever motor moved under it. Two of the circuit's compressors swapping
+   * (one starting as the other stopped) claim that very move, and must fit it (followLagging).
+   * Optional so older states load.
+   */
+  netLagging?: { w: number; q: number; n: number }
+  /**
    * The same sums over unmasked readings whose background carries a rectifier's harmonic current (LED
    * drivers' leading current in it), with the most reactive VA its own can be: the meter's |Q| now plus the
    * background's (followLagging). Optional so older states load.
@@ -342,6 +350,12 @@ export interface StrayWireState {
   /** Background reactive VA of the fundamental; optional so states persisted before it load. */
   baselineQ?: number
   prevQ?: number | null
+  /**
+   * How far the meter's harmonic VA moves from one reading to the next where the watts held (nothing
+   * switched): a running mean of the moves, and how many went into it (noteHarmonicNoise). Optional so
+   * states persisted before it load.
+   */
+  harmonicNoise?: { va: number; n: number }
   prevW: number | null
   prevH: number | null
   /** The reading before prevW, W: a charger's step may straddle two meter intervals. */
