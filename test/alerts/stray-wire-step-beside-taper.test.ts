@@ -290,7 +290,7 @@ describe('an open alert’s slide (watts only): carried from its candidate, and 
     const r = run(inputs, DEFAULT_STRAY_WIRE_PARAMS, false, circuitKnows())
     return { r, last: inputs.at(-1)! as StrayWireInput & { powerW: number } }
   }
-  const after = (gapMin: number) => {
+  const fallAfterGap = (gapMin: number) => {
     const { r, last } = lastBefore()
     raisedOnceWithin(r, plugged, 12)
     const kept = JSON.stringify(r.state)
@@ -315,13 +315,13 @@ describe('an open alert’s slide (watts only): carried from its candidate, and 
   })
 
   it('judges the fall a minute after the slide’s last reading as the fridge stopping beside it', () => {
-    const { before, after: s } = after(1)
+    const { before, after: s } = fallAfterGap(1)
     expect(s.alert?.stopBeside).toBeDefined()
     expect(s.alert?.recentW).toHaveLength(before.alert!.recentW!.length + 1)
   })
 
   it('does not judge it across the silence: no stop beside, the background kept, the slide begun again', () => {
-    const { before, after: s } = after(35)
+    const { before, after: s } = fallAfterGap(35)
     expect(s.alert).not.toBeNull()
     expect(s.alert?.stopBeside).toBeUndefined()
     expect(s.baselineW).toBe(before.baselineW)
