@@ -294,6 +294,22 @@ export function fallsEveryMinute(w: readonly number[], readings = TAPER_READINGS
 }
 
 /**
+ * Every reading of a young slide below the one before by no more than a taper's fastest share, and the
+ * whole slide by at least its slowest share a minute on average (domain.md: 2.5–20 % a minute). Where the
+ * meter shows the waveform the rectifier's harmonic current already says the load is a charger's kind, so
+ * the slide's shape only has to be a taper's pace, not the spread of falls asked of watts alone: over two
+ * or three minutes the meter's ripple (±3 %) is as big as a slow taper's fall, so one fall may well carry
+ * most of the slide.
+ */
+function fallsAsTaperEachMinute(w: readonly number[]): boolean {
+  for (let i = 1; i < w.length; i++) {
+    const fall = w[i - 1]! - w[i]!
+    if (!(fall > 0) || fall > TAPER_MAX_FALL * w[i - 1]!) return false
+  }
+  return w[0]! - w[w.length - 1]! >= TAPER_MIN_FALL * (w.length - 1) * w[0]!
+}
+
+/**
  * A reading too small for a charger's step that goes on with its candidate's slide (the last readings fell
  * as a taper does, this one by a taper's share below the last, at the candidate's kind of waveform where
  * the meter shows it): the taper going on, not the load leaving.
@@ -303,15 +319,23 @@ export function fallsEveryMinute(w: readonly number[], readings = TAPER_READINGS
  * young candidate every one of whose readings since its step fell so (two at least, with this one three:
  * two falls, as far on average as the slide asks, every minute of it) is that taper too; what else a circuit runs holds its
  * level after a step (lamps, a compressor's run that creeps up) or swings about it (a cleaner).
+ *
+ * Where the meter shows the waveform, one reading is enough to start from: the rectifier's harmonic current
+ * says the step was a charger's kind, and a top-up seen first as a heater went off (86 W, then 83, 78, 77,
+ * 72) is under the least step from its second reading on. Left uncounted, it never had the readings a
+ * charger is confirmed by, and the heater coming back dropped it (development circuit-under-load
+ * 134@01-07T18:44, missed). Watts alone say nothing of the load's kind, so there the slide is asked for.
  */
 export function continuesTaper(cand: Candidate, c: Classified, params: StrayWireParams): boolean {
   const w = cand.recentW
   const last = w[w.length - 1]
   if (last === undefined) return false
-  const young = w.length < TAPER_READINGS - 1 && w.length >= 2 && cand.readings === w.length
-  if (young) {
+  const allCharger = w.length < TAPER_READINGS - 1 && cand.readings === w.length
+  const shows = c.excessVA !== null
+  if (allCharger && (w.length >= 2 || shows)) {
     const slide = [...w, c.excessW]
-    if (!slidesAsTaper(slide, slide.length) || !fallsEveryMinute(slide, slide.length)) return false
+    if (shows ? !fallsAsTaperEachMinute(slide) : !slidesAsTaper(slide, slide.length)) return false
+    if (!fallsEveryMinute(slide, slide.length)) return false
   } else if (!slidesAsTaper(w, TAPER_READINGS - 1)) return false
   const fall = last - c.excessW
   if (!(fall > 0) || fall > TAPER_MAX_FALL * last || c.excessW < params.quietW) return false
