@@ -49,8 +49,8 @@ export function followChargerUnderHeater(cand: Candidate, restVA: number, ts: nu
   const ref = followedH(cand)
   if (!heater || ref === null || cand.harmonicVA === null) return
   const next = Math.min(cand.harmonicVA, ref + FOLLOW_GAIN * (restVA - ref))
-  heater.chargerH = Math.round(next * 10) / 10
-  heater.shownTs = ts
+  // replaced whole, not written into: the candidate's copy (copyState) shares it with the state it was given
+  cand.underHeater = { ...heater, chargerH: Math.round(next * 10) / 10, shownTs: ts }
 }
 
 /**
