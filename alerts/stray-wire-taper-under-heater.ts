@@ -25,19 +25,23 @@ function followedH(cand: Candidate): number | null {
 
 /**
  * Whether what the heater's reading carries over the element's own harmonic VA is the charger's: no more than
- * it carried when last shown (a charger's draw never rises after its step), and no less than a taper falling
- * at its fastest share a minute can have left of it since (the band's ripple beside it).
+ * its step carried (a charger's draw never rises after its step), and no less than a taper falling at its
+ * fastest share a minute can have left of what was last followed (the band's ripple beside both). The upper
+ * edge stands on the step's, not on the value followed: that is held under the step's (followChargerUnderHeater),
+ * so the element's ripple only ever pulls it down, and a charger in constant current, its harmonic current
+ * where it stepped, read over the band about it and was taken for a motor's reading under the heater.
  */
 export function chargerUnderHeaterShows(cand: Candidate, restVA: number, ts?: number): boolean {
   const ref = followedH(cand)
   if (ref === null || !(ref > 0)) return false
+  const stepH = cand.harmonicVA ?? ref
   const heater = cand.underHeater
   const minutes =
     heater?.shownTs === undefined || ts === undefined
       ? 1
       : Math.max(1, Math.round((ts - heater.shownTs) / MIN))
   const least = (1 - HIDDEN_HARMONIC_BAND) * ref * (1 - TAPER_MAX_FALL) ** minutes
-  return restVA >= least && restVA <= (1 + HIDDEN_HARMONIC_BAND) * ref
+  return restVA >= least && restVA <= (1 + HIDDEN_HARMONIC_BAND) * Math.max(ref, stepH)
 }
 
 /**
