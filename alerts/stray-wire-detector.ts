@@ -126,7 +126,11 @@ import {
   pfcStepOverUntaken,
   pfcSwappedIn,
 } from './stray-wire-swaps.ts'
-import { elementHarmonicVA, elementsNow, followChargerUnderHeater } from './stray-wire-taper-under-heater.ts'
+import {
+  chargerRestUnderHeater,
+  chargerUnderHeaterShows,
+  followChargerUnderHeater,
+} from './stray-wire-taper-under-heater.ts'
 import {
   type ActiveAlert,
   type Candidate,
@@ -765,16 +769,16 @@ function trackCandidate(
   }
   // a cleaner or heater on top hides the charger's watts, not its harmonic current: a heater adds
   // almost none, so the candidate's own harmonic VA still showing through counts for it
+  // (under the heater it plugged in under, measured before it: followed down its taper by its harmonic current)
   const reactiveOverQ = obs.reactiveVA === null ? null : obs.reactiveVA - (s.baselineQ ?? 0)
+  const heaterRest =
+    c.cls === 'big' && cand.underHeater ? chargerRestUnderHeater(cand, c, reactiveOverQ) : undefined
   const hidden =
     c.cls === 'big' &&
-    hiddenChargerShows(cand, c, bigWaveformAt(s, obs.ts), s.baselineW!, s.baselineH, obs.ts, reactiveOverQ)
-  // a charger under the heater it plugged in under is followed down its taper by its harmonic current
-  const heater = cand.underHeater
-  if (hidden && heater && c.excessVA !== null) {
-    const elementW = elementsNow(heater, c.excessW - cand.maxW, reactiveOverQ) ?? heater.w
-    followChargerUnderHeater(cand, c.excessVA - elementHarmonicVA(heater, elementW), obs.ts)
-  }
+    (cand.underHeater
+      ? heaterRest !== undefined && chargerUnderHeaterShows(cand, heaterRest, obs.ts)
+      : hiddenChargerShows(cand, c, bigWaveformAt(s, obs.ts), s.baselineW!, s.baselineH))
+  if (hidden && heaterRest !== undefined) followChargerUnderHeater(cand, heaterRest, obs.ts)
   if (c.cls === 'big') cand.bigReadings += 1
   // a heater's element over a candidate seen in view (what the big load added carries no motor's current)
   const element = elementOverCandidate(s, cand, obs, c)

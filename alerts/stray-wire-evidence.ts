@@ -10,12 +10,6 @@ import {
   PFC_MAX_HARMONIC_RATIO,
   PFC_MAX_REACTIVE_RATIO,
 } from './stray-wire-classify.ts'
-import {
-  chargerUnderHeaterShows,
-  elementHarmonicVA,
-  elementsNow,
-  HIDDEN_HARMONIC_BAND,
-} from './stray-wire-taper-under-heater.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
@@ -414,7 +408,8 @@ export function bigWaveformAt(s: StrayWireState, ts: number): StrayWireState['bi
  * up to half its watts, by a share its brushes and triac hold while its watts swing: measured on it
  * alone before the candidate, and only a rectifier, far more distorted than the motor, shows through
  * (a partial minute of the motor itself has the motor's waveform, and an active-PFC charger's few VA are
- * within the motor's error).
+ * within the motor's error). A candidate that plugged in under a running heater is judged against that
+ * heater as measured, down its taper (stray-wire-taper-under-heater.ts, chargerUnderHeaterShows), not here.
  */
 export function hiddenChargerShows(
   cand: Candidate,
@@ -422,21 +417,9 @@ export function hiddenChargerShows(
   big?: StrayWireState['bigWaveform'],
   backgroundW?: number,
   backgroundH?: number,
-  ts?: number,
-  reactiveOverQ?: number | null,
 ): boolean {
   if (cand.harmonicVA === null || c.excessVA === null) return false
-  const heater = cand.underHeater
   const over = c.excessW - cand.maxW
-  if (heater) {
-    // the heater it plugged in under was measured before it: the same element still running beside it
-    // holds its watts, another element switched on or off beside it moves them by a resistive load's
-    // (stray-wire-taper-under-heater.ts); a cleaner's motor in its place carries harmonic current of its own
-    const elementW = elementsNow(heater, over, reactiveOverQ)
-    if (elementW === undefined) return false
-    // it may be a top-up sliding down its taper (stray-wire-taper-under-heater.ts)
-    return chargerUnderHeaterShows(cand, c.excessVA - elementHarmonicVA(heater, elementW), ts)
-  }
   // a motor by its lagging current as well: a heater with a rectifier hidden under it (never seen alone)
   // carries the rectifier's harmonic current, not a motor's reactive current
   const motor =
@@ -455,6 +438,9 @@ export function hiddenChargerShows(
   const rest = c.excessVA - (motor ?? RESISTIVE_H_PER_W) * over
   return Math.abs(rest - cand.harmonicVA) <= HIDDEN_HARMONIC_BAND * cand.harmonicVA
 }
+
+/** The meter's ripple and the element's own distortion (THD 1–3 %) about a charger's harmonic VA. */
+export const HIDDEN_HARMONIC_BAND = 0.3
 
 /**
  * A load's harmonic VA per W over its background, or over the whole circuit with it where that is less: a

@@ -1,16 +1,21 @@
 // A charger plugged in under a running heater is followed by its harmonic current, which adds across loads
-// while its watts are lost in the element's ripple (stray-wire-evidence.ts, hiddenChargerShows). A charger
+// while its watts are lost in the element's ripple (as under any big load: stray-wire-evidence.ts,
+// hiddenChargerShows, where the heater was not measured). A charger
 // plugged into a nearly full pack starts in its taper: its draw falls a few % a minute from its step, and
 // its harmonic current with it, since the share of harmonic VA per W is its rectifier's own (a rectifier's
 // stays near 1 VA per W, an active-PFC stage's a tenth of that). Judged against the harmonic VA of its step
 // alone, a lithium top-up (90–110 W, 5–10 % less a minute) leaves a ±30 % band in five minutes and is dropped
 // under the heater before it is confirmed (development circuit-under-load#63@01-31T20:34).
-import { ELEMENT_HOLD_SHARE, MOTOR_MIN_Q_PER_W, TAPER_MAX_FALL } from './stray-wire-evidence.ts'
+import type { Classified } from './stray-wire-classify.ts'
+import {
+  ELEMENT_HOLD_SHARE,
+  HIDDEN_HARMONIC_BAND,
+  MOTOR_MIN_Q_PER_W,
+  TAPER_MAX_FALL,
+} from './stray-wire-evidence.ts'
 import type { Candidate } from './stray-wire-types.ts'
 
 const MIN = 60_000
-/** The meter's ripple and the element's own distortion (THD 1–3 %) about a charger's harmonic VA. */
-export const HIDDEN_HARMONIC_BAND = 0.3
 /**
  * How fast the followed harmonic VA moves towards a reading that showed the charger: the readings' ripple
  * (THD read in whole % of a heater's 1–2 kW: ±10–20 VA) averages out over a few, while a taper's 5–10 % a
@@ -25,19 +30,23 @@ function followedH(cand: Candidate): number | null {
 
 /**
  * Whether what the heater's reading carries over the element's own harmonic VA is the charger's: no more than
- * it carried when last shown (a charger's draw never rises after its step), and no less than a taper falling
- * at its fastest share a minute can have left of it since (the band's ripple beside it).
+ * its step carried (a charger's draw never rises after its step), and no less than a taper falling at its
+ * fastest share a minute can have left of what was last followed (the band's ripple beside both). The upper
+ * edge stands on the step's, not on the value followed: that is held under the step's (followChargerUnderHeater),
+ * so the element's ripple only ever pulls it down, and a charger in constant current, its harmonic current
+ * where it stepped, read over the band about it and was taken for a motor's reading under the heater.
  */
 export function chargerUnderHeaterShows(cand: Candidate, restVA: number, ts?: number): boolean {
   const ref = followedH(cand)
   if (ref === null || !(ref > 0)) return false
+  const stepH = cand.harmonicVA ?? ref
   const heater = cand.underHeater
   const minutes =
     heater?.shownTs === undefined || ts === undefined
       ? 1
       : Math.max(1, Math.round((ts - heater.shownTs) / MIN))
   const least = (1 - HIDDEN_HARMONIC_BAND) * ref * (1 - TAPER_MAX_FALL) ** minutes
-  return restVA >= least && restVA <= (1 + HIDDEN_HARMONIC_BAND) * ref
+  return restVA >= least && restVA <= (1 + HIDDEN_HARMONIC_BAND) * Math.max(ref, stepH)
 }
 
 /**
@@ -49,8 +58,8 @@ export function followChargerUnderHeater(cand: Candidate, restVA: number, ts: nu
   const ref = followedH(cand)
   if (!heater || ref === null || cand.harmonicVA === null) return
   const next = Math.min(cand.harmonicVA, ref + FOLLOW_GAIN * (restVA - ref))
-  heater.chargerH = Math.round(next * 10) / 10
-  heater.shownTs = ts
+  // replaced whole, not written into: the candidate's copy (copyState) shares it with the state it was given
+  cand.underHeater = { ...heater, chargerH: Math.round(next * 10) / 10, shownTs: ts }
 }
 
 /**
@@ -89,4 +98,22 @@ export function elementsNow(
  */
 export function elementHarmonicVA(heater: NonNullable<Candidate['underHeater']>, elementW: number): number {
   return heater.w > 0 ? (heater.h * elementW) / heater.w : heater.h
+}
+
+/**
+ * What a reading under the heater the charger plugged in under carries of harmonic VA over the elements
+ * running now, which must be the charger's (chargerUnderHeaterShows): the same element still running beside
+ * it holds its watts, another element switched on or off beside it moves them by a resistive load's
+ * (elementsNow). Undefined where what runs over it is no element's (a cleaner's motor in its place carries
+ * harmonic current of its own) or where the charger's harmonic current is unknown.
+ */
+export function chargerRestUnderHeater(
+  cand: Candidate,
+  c: Classified,
+  reactiveOverQ: number | null,
+): number | undefined {
+  const heater = cand.underHeater
+  if (!heater || cand.harmonicVA === null || c.excessVA === null) return undefined
+  const elementW = elementsNow(heater, c.excessW - cand.maxW, reactiveOverQ)
+  return elementW === undefined ? undefined : c.excessVA - elementHarmonicVA(heater, elementW)
 }
