@@ -346,7 +346,7 @@ export function detectStrayWire(
   )
     s.lampMoveTs = obs.ts
   s.fallRun = s.prevW !== null && obs.unexplainedW < s.prevW - SLIDE_MIN_W ? (s.fallRun ?? 0) + 1 : 0
-  noteHarmonicNoise(s, obs, c.cls === 'big')
+  noteHarmonicNoise(s, obs, c.cls === 'big', gapMin <= params.maxGapMin)
   s.prev2W = s.prevW
   s.prev2H = s.prevH
   s.prev2Q = s.prevQ

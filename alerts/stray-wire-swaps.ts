@@ -336,14 +336,16 @@ const LEFT_HOLD_SHARE = 0.04
  * noise, neither under a heater or cleaner. A lamp switching in such a pair (a few W) moves it more, and
  * only widens what is taken for noise.
  */
-export function noteHarmonicNoise(s: StrayWireState, obs: Observation, big: boolean): void {
-  if (obs.source !== 'circuit' || obs.harmonicVA === null || s.prevH === null || s.prevW === null) return
+export function noteHarmonicNoise(s: StrayWireState, obs: Observation, big: boolean, inRow: boolean): void {
+  // across a silence of the meter the move is a drift's, not the noise between two readings
+  if (!inRow || obs.source !== 'circuit' || obs.harmonicVA === null || s.prevH === null || s.prevW === null)
+    return
   if (big || s.prevBig) return
   const heldW = Math.max(NOISE_HOLD_W, NOISE_HOLD_SHARE * obs.unexplainedW)
   if (Math.abs(obs.unexplainedW - s.prevW) > heldW) return
   const move = Math.abs(obs.harmonicVA - s.prevH)
   const prior = s.harmonicNoise ?? { va: move, n: 0 }
-  const va = prior.va + Math.max(NOISE_RATE, 1 / (prior.n + 1)) * (move - prior.va)
+  const va = prior.va + (move - prior.va) / (prior.n + 1)
   s.harmonicNoise = { va: Math.round(va * 100) / 100, n: Math.min(prior.n + 1, NOISE_READINGS_MIN) }
 }
 
@@ -354,6 +356,8 @@ export const harmonicNoiseVA = (s: StrayWireState): number | undefined =>
 /** Watts held: a running motor's minute-to-minute wander (±1 %) and the meter's noise, no lamp's step. */
 const NOISE_HOLD_W = 6
 const NOISE_HOLD_SHARE = 0.02
-/** Pairs of readings a mean move needs, and the weight of each new one after them (a day's drift). */
+/**
+ * Pairs of readings a mean move needs; after them each new pair weighs 1/31 (an exponential mean over the
+ * last thirty-odd quiet pairs, following the meter's drift).
+ */
 const NOISE_READINGS_MIN = 30
-const NOISE_RATE = 0.02

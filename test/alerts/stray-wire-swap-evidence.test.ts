@@ -6,7 +6,14 @@
 // of both. A one-run "compressor" that showed no motor may have been an active-PFC charger unplugged early.
 import { describe, expect, it } from 'vitest'
 import { initialCircuitNormal, matchSignature } from '../../alerts/stray-wire-circuit-normal.ts'
+import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import { explainedByKnownLoads } from '../../alerts/stray-wire-known-loads.ts'
+import {
+  DEFAULT_STRAY_WIRE_PARAMS,
+  initialStrayWireState,
+  type StrayWireInput,
+  type StrayWireState,
+} from '../../alerts/stray-wire-types.ts'
 import { learnedSignature, MIN } from './stray-wire-support.ts'
 
 const knowingOnly = (...signatures: ReturnType<typeof learnedSignature>[]) => ({
@@ -72,5 +79,32 @@ describe('a compressor learned from one run, with PF and THD', () => {
   it('stands at once where its run showed a motor', () => {
     const motor = { ...once, reactiveRatio: 0.7, reactiveRuns: 1 }
     expect(matchSignature(knowingOnly(motor), 8 * 60 * MIN, 139.6, 0.068, 480)?.id).toBe('once')
+  })
+})
+
+describe('the meter’s harmonic noise a swap is judged against', () => {
+  // a 300 W load held all along, its THD reading 10 or 11 % minute to minute (about 3 VA of harmonic current)
+  const t0 = Date.UTC(2026, 0, 20, 12)
+  const reading = (min: number, thdPct: number): StrayWireInput => ({
+    source: 'circuit',
+    ts: t0 + min * MIN,
+    powerW: 300,
+    powerFactor: 0.95,
+    currentThdPct: thdPct,
+  })
+  let quiet: StrayWireState = initialStrayWireState()
+  for (let m = 0; m < 40; m++) quiet = detectStrayWire(quiet, reading(m, m % 2 ? 11 : 10)).state
+  const learned = quiet.harmonicNoise!
+  it('is learned from readings in a row where the watts held', () => {
+    expect(learned.n).toBe(30)
+    expect(learned.va).toBeGreaterThan(1)
+    expect(learned.va).toBeLessThan(6)
+  })
+  it('moves with the next reading in a row', () => {
+    expect(detectStrayWire(quiet, reading(40, 30)).state.harmonicNoise!.va).toBeGreaterThan(learned.va)
+  })
+  it('takes no move across a silence of the meter longer than a gap it bridges', () => {
+    const gap = DEFAULT_STRAY_WIRE_PARAMS.maxGapMin + 10
+    expect(detectStrayWire(quiet, reading(39 + gap, 30)).state.harmonicNoise).toEqual(learned)
   })
 })
