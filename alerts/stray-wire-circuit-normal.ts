@@ -1669,10 +1669,13 @@ function offAgrees(s: LoadSignature, seen: LightsWindow | null): boolean {
 }
 
 /**
- * How far apart a timer's lights go off on two nights, as the meter's minutes show it: the same minute,
- * banks switched a minute or two apart by their own contactors (domain.md) at the same delays each night.
+ * How far apart a timer's lights go off on two nights, as the meter's minutes show it: a timer switches
+ * at its minute and each bank's contactor at the same delay every night (banks a minute or two apart,
+ * domain.md), so the last bank goes in the same reading, or the next where the switch falls on the
+ * boundary between two readings. A resident plugging in at a habit's hour is seldom within that of
+ * yesterday's minute and a charge of yesterday's length (3 min let 3 of 32 such chargers through, 1 none).
  */
-const TIMER_OFF_MIN = 3
+const TIMER_OFF_MIN = 1
 
 /**
  * A run learned from its steps while the alert raised for it is still open (its step off is paired before

@@ -56,6 +56,34 @@ describe('a charger plugged in every evening at one hour, unplugged flat (watts 
   }, 300_000)
 })
 
+describe('a charger of one charge length plugged in two minutes from the evening before (watts only)', () => {
+  // a habit's hour and yesterday's riding: 150 W unplugged flat after 250 min, at 19:00, 19:02, 19:06
+  it('raises its third evening', () => {
+    const plugs = ['05T19:00', '06T19:02', '07T19:06'].map((t) => local(`2026-01-${t}:00`))
+    const sessions = plugs.map((p, d) =>
+      chargerSession(
+        charger(p, {
+          chemistry: 'lithium',
+          ccPowerW: 150,
+          ccRise: 0.04,
+          ccMin: 330,
+          taperMin: 10,
+          floatW: 0,
+          totalMin: 250,
+          seed: 7 + d,
+        }),
+      ),
+    )
+    const all: LoadModel = {
+      name: 'charger',
+      at: (ts) => sessions.map((s) => s.at(ts)).find((x) => x.powerW > 0) ?? sessions[0]!.at(ts),
+    }
+    const from = local('2026-01-05T17:00:00')
+    const r = run(circuitSeries([eveningLights(from), all], { fromMs: from, minutes: 3300, waveform: false }))
+    expect(raises(r).filter((v) => v.ts >= plugs[2]!).length).toBe(1)
+  }, 60_000)
+})
+
 describe('watts-only lights from evenings raised as a charger', () => {
   /** An evening of 90 W from `onTs`, flat for `minutes`, gone as a step, its alert raised if `raised`. */
   const evening = (n: CircuitNormal, onTs: number, minutes: number, raised: boolean) => {
