@@ -88,6 +88,7 @@ import {
   compressorWithLights,
   compressorWithLightsByWatts,
   explainedByKnownLoads,
+  mostVarPerW,
   ownVarPerW,
   shortOfMotor,
   showedNoMotor,
@@ -1013,6 +1014,7 @@ function trackCandidate(
   const noMotor = hRatio !== null && showedNoMotor(cand, plateauW)
   const ownQPerW = noMotor ? ownVarPerW(cand) : undefined
   const swapQPerW = hRatio === null ? undefined : swapVarPerW(cand)
+  const mostQPerW = hRatio === null ? undefined : mostVarPerW(cand)
   // watts only, a compressor whose run is followed stands in the background: it is not one of two arriving
   const twoRuns = explainedByKnownLoads(
     s.normal!,
@@ -1025,6 +1027,7 @@ function trackCandidate(
     ownQPerW === undefined ? undefined : ownQPerW * nowW,
     swapQPerW === undefined ? undefined : swapQPerW * nowW,
     harmonicNoiseVA(s),
+    mostQPerW === undefined ? undefined : mostQPerW * nowW,
   )
   const withLights = twoRuns
     ? undefined
