@@ -1826,7 +1826,9 @@ function startBesideChargerInView(
     h: obs.harmonicVA - before.h,
     q: obs.reactiveVA - before.q,
   }
-  const run = chargerBesideStartInView(s.normal!, { ...arrived, before }, params, obs.ts)
+  // seen from a quiet level: the reading before the step stood at the background, no heater or cleaner off
+  const plain = !s.prevBig && s.prev2W !== null && Math.abs(s.prev2W - before.w) < params.quietW
+  const run = chargerBesideStartInView(s.normal!, { ...arrived, before }, params, obs.ts, plain)
   return run && { w: before.w + run.w, h: before.h + run.h, q: before.q + run.q }
 }
 /** A level held from one reading to the next: a motor's and a charger's watts, give or take the meter's. */

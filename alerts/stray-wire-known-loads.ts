@@ -771,6 +771,8 @@ export function chargerBesideStartInView(
   arrived: { w: number; h: number; q: number; before: { w: number; h: number; q: number } },
   params: StrayWireParams,
   ts: number,
+  /** Seen from a quiet level, no heater or cleaner just off: a rectifier charger beside it is judged too. */
+  plainView = false,
 ): { w: number; h: number; q: number } | undefined {
   const { before } = arrived
   // motors alone, learned or not, draw a motor's reactive share of the whole step's watts: less (had the
@@ -780,6 +782,8 @@ export function chargerBesideStartInView(
   // fridge and 173 W)
   if (arrived.q + leadHidden(before) >= MOTOR_MIN_VAR_PER_W * arrived.w) return undefined
   const minW = params.minPfcStepW ?? params.minStepW
+  const withRectifier = plainView ? rectifierBesideStart(n, arrived, params, ts) : undefined
+  if (withRectifier) return withRectifier
   // one compressor the circuit has run, however seldom yet, is what arrived by its watts alone: it started
   if (n.signatures.some((x) => x.kind === 'compressor' && fitsAlone(arrived.w, x.levelW, minW)))
     return undefined
@@ -788,6 +792,40 @@ export function chargerBesideStartInView(
     .filter((a) => motorWithHarmonics(a, params.feedback?.forget))
     .filter((a) => !runningBefore(n, a, ts, before))
   return pfcBesideRun(runs, arrived, minW, params, true)
+}
+
+/**
+ * One of the circuit's compressors starting with a rectifier charger plugged in the same minute, seen from
+ * a quiet level in plain view (no heater or cleaner just off, whose motor or lamps may have moved): less
+ * the compressor's learned watts and harmonic current, what is left is a charger's watts carrying a
+ * rectifier's harmonic share (more than any of the circuit's motors draws), and the step's reactive VA is
+ * at least that compressor's own magnetising current (learned from runs enough; not allowed short by what
+ * LED drivers could lead: lamps switched over it read short) and no more than it plus an active-PFC's
+ * little beside it. Returns what the compressor adds to the background; the rest is followed as a
+ * candidate. Development circuit-compressor-stray#115@02-04T22:41: a 135 W lead-acid charger and the
+ * 296 W dehumidifier, one 435 W step of 185 harmonic VA and 195 var, the dehumidifier learned at 303 W,
+ * 49 VA and 194 var: 132 W and 136 VA left. (Also after a heater or cleaner, and allowing LED drivers'
+ * lead, it took 11 false alerts more on the PF+THD mixed and compressor families.)
+ */
+function rectifierBesideStart(
+  n: CircuitNormal,
+  arrived: { w: number; h: number; q: number; before: { w: number; h: number; q: number } },
+  params: StrayWireParams,
+  ts: number,
+): { w: number; h: number; q: number } | undefined {
+  let found: { w: number; h: number; q: number } | undefined
+  for (const a of n.signatures) {
+    if (!motorWithHarmonics(a, params.feedback?.forget) || runningBefore(n, a, ts, arrived.before)) continue
+    if (a.reactiveRatio === undefined || (a.reactiveRuns ?? 0) < REACTIVE_RUNS_MIN) continue
+    const restW = arrived.w - a.levelW
+    if (restW < params.minStepW || restW > params.maxChargerW) continue
+    const h = a.harmonicRatio * a.levelW
+    if (arrived.h - h < params.minHarmonicRatio * restW) continue
+    const [lo, hi] = motorQRange(a)
+    if (arrived.q < lo || arrived.q > hi + PFC_REST_VAR_PER_W * restW) continue
+    if (!found || a.levelW > found.w) found = { w: a.levelW, h, q: a.reactiveRatio * a.levelW }
+  }
+  return found
 }
 
 /**
