@@ -88,6 +88,7 @@ import {
   compressorWithLights,
   compressorWithLightsByWatts,
   explainedByKnownLoads,
+  mostVarPerW,
   ownVarPerW,
   shortOfMotor,
   showedNoMotor,
@@ -1020,6 +1021,7 @@ function trackCandidate(
   const noMotor = hRatio !== null && showedNoMotor(cand, plateauW)
   const ownQPerW = noMotor ? ownVarPerW(cand) : undefined
   const swapQPerW = hRatio === null ? undefined : swapVarPerW(cand)
+  const mostQPerW = hRatio === null ? undefined : mostVarPerW(cand)
   // watts only, a compressor whose run is followed stands in the background: it is not one of two arriving
   const twoRuns = explainedByKnownLoads(
     s.normal!,
@@ -1032,6 +1034,7 @@ function trackCandidate(
     ownQPerW === undefined ? undefined : ownQPerW * nowW,
     swapQPerW === undefined ? undefined : swapQPerW * nowW,
     harmonicNoiseVA(s),
+    mostQPerW === undefined ? undefined : mostQPerW * nowW,
   )
   const withLights = twoRuns
     ? undefined
@@ -1830,7 +1833,9 @@ function startBesideChargerInView(
     h: obs.harmonicVA - before.h,
     q: obs.reactiveVA - before.q,
   }
-  const run = chargerBesideStartInView(s.normal!, { ...arrived, before }, params, obs.ts)
+  // seen from a quiet level: the reading before the step stood at the background, no heater or cleaner off
+  const plain = !s.prevBig && s.prev2W !== null && Math.abs(s.prev2W - before.w) < params.quietW
+  const run = chargerBesideStartInView(s.normal!, { ...arrived, before }, params, obs.ts, plain)
   return run && { w: before.w + run.w, h: before.h + run.h, q: before.q + run.q }
 }
 /** A level held from one reading to the next: a motor's and a charger's watts, give or take the meter's. */

@@ -72,6 +72,11 @@ export function explainedByKnownLoads(
   swapQ?: number,
   /** How far the meter's harmonic VA moves between readings where nothing switched (harmonicNoiseVA). */
   noiseH?: number,
+  /**
+   * The most the excess's own reactive VA at levelW can be, as the meter showed it (mostVarPerW): two
+   * motors starting together draw the sum of their lagging magnetising currents, which must fit under it.
+   */
+  mostQ?: number,
 ): boolean {
   const runs: LoadSignature[] = []
   const all = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
@@ -100,7 +105,12 @@ export function explainedByKnownLoads(
       const hb = hOf(b)
       const scale = a.levelW + b.levelW
       const both = noMotorQ === undefined
-      if (both && j > i && fits(a.levelW + b.levelW, ha === null || hb === null ? null : ha + hb, scale))
+      if (
+        both &&
+        j > i &&
+        fits(a.levelW + b.levelW, ha === null || hb === null ? null : ha + hb, scale) &&
+        pairCarriesBoth(a, b, levelH, ha, hb, mostQ, noiseH)
+      )
         return true
       // watts alone cannot tell a swap from a charger of that size: only with harmonic current
       if (levelH === null || ha === null || hb === null) continue
@@ -286,16 +296,54 @@ const MIN_LAMP_W = 10
  * difference can be. An active-PFC charger's (next to none) fits only two motors of near equal reactive VA.
  */
 function swapReactiveFits(a: LoadSignature, b: LoadSignature, q: number): boolean {
-  const range = (s: LoadSignature): [number, number] => {
-    if (s.reactiveRatio === undefined || (s.reactiveRuns ?? 0) < REACTIVE_RUNS_MIN)
-      return [MOTOR_MIN_VAR_PER_W * s.levelW, MOTOR_MAX_VAR_PER_W * s.levelW]
-    const own = s.reactiveRatio * s.levelW
-    const slack = Math.max(REACTIVE_SLACK_VAR, REACTIVE_SLACK_SHARE * own)
-    return [own - slack, own + slack]
-  }
-  const [aLo, aHi] = range(a)
-  const [bLo, bHi] = range(b)
+  const [aLo, aHi] = motorQRange(a)
+  const [bLo, bHi] = motorQRange(b)
   return q >= aLo - bHi && q <= aHi - bLo
+}
+
+/**
+ * Motors `a` and `b` starting together: their lagging magnetising currents add (both lag the voltage by
+ * near the same angle), and so, mostly in phase, do their harmonic currents. A step that carries less than
+ * the least of their reactive VA summed (each its learned share less its run-to-run wander, or any motor's
+ * least where not learned), or less than 0.8 of their harmonic VA summed by more than the meter's
+ * harmonic noise, lacks most of one of them: a compressor and an active-PFC charger of the other's watts
+ * (next to no reactive VA, THD 5-15 %), not those two. Development circuit-mixed-stray#17@01-22T21:08: a
+ * 140 W charger with a 265 W dehumidifier, 405 W and at most 166 var over LED banks, was taken for the
+ * circuit's 126 W fridge and 272 W dehumidifier, which draw 286 var at least.
+ */
+function pairCarriesBoth(
+  a: LoadSignature,
+  b: LoadSignature,
+  levelH: number | null,
+  ha: number | null,
+  hb: number | null,
+  mostQ: number | undefined,
+  noiseH: number | undefined,
+): boolean {
+  if (mostQ !== undefined && mostQ < learnedLeastQ(a) + learnedLeastQ(b)) return false
+  if (levelH === null || ha === null || hb === null || noiseH === undefined) return true
+  return levelH >= SWAP_H_LEAST_SHARE * (ha + hb) - SWAP_NOISE_MOVES * noiseH
+}
+
+/**
+ * The least reactive VA a learned compressor draws, where runs enough showed its motor's share; one whose
+ * runs never did may be no motor at all (lamps switched together, learned by their watts), and counts none.
+ */
+function learnedLeastQ(s: LoadSignature): number {
+  if (s.reactiveRatio === undefined || (s.reactiveRuns ?? 0) < REACTIVE_RUNS_MIN) return 0
+  return motorQRange(s)[0]
+}
+
+/**
+ * A motor's reactive VA: its learned share of its watts where learned from runs enough (it stays within
+ * about a tenth run to run), else anything a motor draws (PF 0.6-0.85 as the meter shows it).
+ */
+function motorQRange(s: LoadSignature): [number, number] {
+  if (s.reactiveRatio === undefined || (s.reactiveRuns ?? 0) < REACTIVE_RUNS_MIN)
+    return [MOTOR_MIN_VAR_PER_W * s.levelW, MOTOR_MAX_VAR_PER_W * s.levelW]
+  const own = s.reactiveRatio * s.levelW
+  const slack = Math.max(REACTIVE_SLACK_VAR, REACTIVE_SLACK_SHARE * own)
+  return [own - slack, own + slack]
 }
 
 /** The least share of its own harmonic current a load adds to a level's (unlike loads' add mostly in phase). */
@@ -723,6 +771,8 @@ export function chargerBesideStartInView(
   arrived: { w: number; h: number; q: number; before: { w: number; h: number; q: number } },
   params: StrayWireParams,
   ts: number,
+  /** Seen from a quiet level, no heater or cleaner just off: a rectifier charger beside it is judged too. */
+  plainView = false,
 ): { w: number; h: number; q: number } | undefined {
   const { before } = arrived
   // motors alone, learned or not, draw a motor's reactive share of the whole step's watts: less (had the
@@ -732,6 +782,8 @@ export function chargerBesideStartInView(
   // fridge and 173 W)
   if (arrived.q + leadHidden(before) >= MOTOR_MIN_VAR_PER_W * arrived.w) return undefined
   const minW = params.minPfcStepW ?? params.minStepW
+  const withRectifier = plainView ? rectifierBesideStart(n, arrived, params, ts) : undefined
+  if (withRectifier) return withRectifier
   // one compressor the circuit has run, however seldom yet, is what arrived by its watts alone: it started
   if (n.signatures.some((x) => x.kind === 'compressor' && fitsAlone(arrived.w, x.levelW, minW)))
     return undefined
@@ -740,6 +792,40 @@ export function chargerBesideStartInView(
     .filter((a) => motorWithHarmonics(a, params.feedback?.forget))
     .filter((a) => !runningBefore(n, a, ts, before))
   return pfcBesideRun(runs, arrived, minW, params, true)
+}
+
+/**
+ * One of the circuit's compressors starting with a rectifier charger plugged in the same minute, seen from
+ * a quiet level in plain view (no heater or cleaner just off, whose motor or lamps may have moved): less
+ * the compressor's learned watts and harmonic current, what is left is a charger's watts carrying a
+ * rectifier's harmonic share (more than any of the circuit's motors draws), and the step's reactive VA is
+ * at least that compressor's own magnetising current (learned from runs enough; not allowed short by what
+ * LED drivers could lead: lamps switched over it read short) and no more than it plus an active-PFC's
+ * little beside it. Returns what the compressor adds to the background; the rest is followed as a
+ * candidate. Development circuit-compressor-stray#115@02-04T22:41: a 135 W lead-acid charger and the
+ * 296 W dehumidifier, one 435 W step of 185 harmonic VA and 195 var, the dehumidifier learned at 303 W,
+ * 49 VA and 194 var: 132 W and 136 VA left. (Also after a heater or cleaner, and allowing LED drivers'
+ * lead, it took 11 false alerts more on the PF+THD mixed and compressor families.)
+ */
+function rectifierBesideStart(
+  n: CircuitNormal,
+  arrived: { w: number; h: number; q: number; before: { w: number; h: number; q: number } },
+  params: StrayWireParams,
+  ts: number,
+): { w: number; h: number; q: number } | undefined {
+  let found: { w: number; h: number; q: number } | undefined
+  for (const a of n.signatures) {
+    if (!motorWithHarmonics(a, params.feedback?.forget) || runningBefore(n, a, ts, arrived.before)) continue
+    if (a.reactiveRatio === undefined || (a.reactiveRuns ?? 0) < REACTIVE_RUNS_MIN) continue
+    const restW = arrived.w - a.levelW
+    if (restW < params.minStepW || restW > params.maxChargerW) continue
+    const h = a.harmonicRatio * a.levelW
+    if (arrived.h - h < params.minHarmonicRatio * restW) continue
+    const [lo, hi] = motorQRange(a)
+    if (arrived.q < lo || arrived.q > hi + PFC_REST_VAR_PER_W * restW) continue
+    if (!found || a.levelW > found.w) found = { w: a.levelW, h, q: a.reactiveRatio * a.levelW }
+  }
+  return found
 }
 
 /**
@@ -998,6 +1084,20 @@ export function ownVarPerW(cand: Candidate): number | undefined {
 export function swapVarPerW(cand: Candidate): number | undefined {
   const sum = cand.netLagging
   return sum && sum.n >= SHORT_READINGS_MIN && sum.w > 0 ? sum.q / sum.w : undefined
+}
+
+/**
+ * The most the candidate's own reactive VA per W can be as the meter showed it: read over a background
+ * with no rectifier in it (netLagging, in two readings at least, as for a swap), or bounded over LED
+ * banks' leading current (overLeading: |Q| now plus all the background's, in three). Where it has both
+ * (its background changed), the larger: it is a bound, and two motors must fit under either.
+ */
+export function mostVarPerW(cand: Candidate): number | undefined {
+  const net = swapVarPerW(cand)
+  const over = cand.overLeading
+  const banks = over && over.n >= LAGGING_READINGS_MIN && over.w > 0 ? over.q / over.w : undefined
+  if (net === undefined) return banks
+  return banks === undefined ? net : Math.max(net, banks)
 }
 
 /** Readings of its own reactive current the candidate needs: the meter's PF in two decimals is noisy. */
