@@ -131,12 +131,6 @@ export interface Episode {
    */
   beforeLastW?: number
   fadeRun?: number
-  /**
-   * An alert was raised for it: its evening, flat, agrees with watts-only lights only where it went off at
-   * their minute (offAgrees). A crew that answered "not charging: lights" taught a signature of its own,
-   * which stands for the next evening whatever is learned here. Optional so older episodes load.
-   */
-  raised?: boolean
 }
 
 /**
@@ -813,7 +807,6 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
     false,
     null,
     e.noMotor === true,
-    e.raised === true,
   )
 }
 
@@ -920,8 +913,6 @@ function learnRun(
   qRatio: number | null = null,
   /** Each of its steps whose reactive VA could be trusted moved no motor's (noMotorQ), one at least. */
   noMotor = false,
-  /** An alert was raised for it (Episode.raised). */
-  raised = false,
 ): void {
   const durMin = (offTs - onTs) / MIN
   if (durMin < RUN_MIN_MIN) return
@@ -952,11 +943,9 @@ function learnRun(
   )
   if (same) {
     const counted = countedAlready(same, onTs, offTs)
-    // a raised evening that went off at another minute than the lights' last: the latest counts alone
-    const offAtOtherMinute = !counted && (raised || raisedOpen(n, onTs)) && !offAgrees(same, window)
     if (!counted) {
       // watts-only lights not yet agreed on (lightsAgreed): an evening at another hour starts them afresh
-      same.count = awaitsHour(same, window) || offAtOtherMinute ? 1 : same.count + 1
+      same.count = awaitsHour(same, window) ? 1 : same.count + 1
       same.runTs = onTs
     }
     same.lastTs = offTs
@@ -973,8 +962,7 @@ function learnRun(
       // one run learned by both its steps and its alert's episode is one run
       if (noMotor && !(counted && (same.noMotorRuns ?? 0) > 0)) same.noMotorRuns = (same.noMotorRuns ?? 0) + 1
     }
-    if (window && offAtOtherMinute) same.window = window
-    else if (window && same.window) {
+    if (window && same.window) {
       // what was left of a swap inside the lights' hours (the banks taken to leave and come back as a
       // heater swung beside them) did not switch on then: their hour stays
       const onInside = swappedOn && within(window.fromMin, same.window.fromMin, same.window.toMin)
@@ -1652,37 +1640,6 @@ const LONGEST_CHARGE_MIN = 600
 
 /** Evenings watts-only lights were seen on before they stand for a candidate. */
 const LIGHTS_EVENINGS = 2
-
-/**
- * Whether an evening raised as a charger may agree with watts-only lights not yet agreed on: only where
- * it went off at their minute. Lights shorter than any charge are switched off by a timer, at the same
- * minute every night (a photocell at dawn keeps them on for longer than any charge: longerThanACharge,
- * standing from one evening), while a charger's end is its plug time plus a charge as long as its pack was
- * run down, neither of which a resident keeps to the minute. Two evenings of one resident's charger, each raised and flat (a cut-off after a CV phase too
- * short to show, or an unplug in constant current), otherwise agreed as lights, and the third went
- * unraised. Evenings not raised (the load was taken for another) and agreed lights are not asked.
- */
-function offAgrees(s: LoadSignature, seen: LightsWindow | null): boolean {
-  if (lightsAgreed(s) || !s.window || !seen) return true
-  const apart = Math.abs(((seen.toMin - s.window.toMin + 2160) % 1440) - 720)
-  return apart <= TIMER_OFF_MIN
-}
-
-/**
- * How far apart a timer's lights go off on two nights, as the meter's minutes show it: a timer switches
- * at its minute and each bank's contactor at the same delay every night (banks a minute or two apart,
- * domain.md), so the last bank goes in the same reading, or the next where the switch falls on the
- * boundary between two readings. A resident plugging in at a habit's hour is seldom within that of
- * yesterday's minute and a charge of yesterday's length (3 min let 3 of 32 such chargers through, 1 none).
- */
-const TIMER_OFF_MIN = 1
-
-/**
- * A run learned from its steps while the alert raised for it is still open (its step off is paired before
- * the alert clears, ten minutes later): that evening was raised. The same onset as two paths see it.
- */
-const raisedOpen = (n: CircuitNormal, onTs: number): boolean =>
-  n.episode?.raised === true && Math.abs(n.episode.onsetTs - onTs) <= SAME_ONSET_MS
 
 /**
  * Watts-only lights not yet agreed on, seen again switching on further from their hour than a photocell

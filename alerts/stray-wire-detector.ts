@@ -322,9 +322,6 @@ export function detectStrayWire(
     ? undefined
     : followSmallStep(s, obs, p, confirmMinFor(s.smallStep?.pfc === true, obs.ts, p), gapMin)
   if (small) verdict = raiseSmallTaper(s, small, obs, input, p)
-  // the evening of a load raised as a charger is no agreeing evening of lights unless it went off at
-  // their minute (stray-wire-circuit-normal.ts offAgrees)
-  if (verdict?.kind === 'raise' && s.normal.episode) s.normal.episode.raised = true
   // a candidate dropped for any other reason than its load leaving teaches nothing
   if (!s.candidate && !s.alert) s.normal.episode = null
   if (!s.candidate && !s.alert) s.beside = undefined
