@@ -3,6 +3,7 @@ import { expect } from 'vitest'
 import { initialCircuitNormal, type LoadSignature } from '../../alerts/stray-wire-circuit-normal.ts'
 import { detectStrayWire } from '../../alerts/stray-wire-detector.ts'
 import {
+  type Candidate,
   DEFAULT_STRAY_WIRE_PARAMS,
   initialStrayWireState,
   type StrayWireInput,
@@ -207,3 +208,20 @@ export const everyTopUp = (draw: number) =>
 
 /** Corridor lights on all evening from `t0` (24 W, PF 0.93, THD 18 %). */
 export const eveningLights = (t0: number): LoadModel => spans('lights', t0, 24, 0.93, 18, [[0, 24 * 60]])
+
+/** A rectifier's candidate of one reading at `w` (100 VA of harmonic current), as a step just followed. */
+export const rectifierCandidate = (w: number, over: Partial<Candidate> = {}): Candidate => ({
+  onsetTs: 0,
+  firstTs: 0,
+  chargerReadings: 1,
+  readings: 1,
+  quietRun: 0,
+  minW: w,
+  maxW: w,
+  harmonicVA: 100,
+  motorReadings: 0,
+  bigReadings: 0,
+  hiddenReadings: 0,
+  recentW: [w],
+  ...over,
+})

@@ -13,26 +13,19 @@ import { DEV_RANGES } from '../../eval/stray-wire/scenario.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import { electricHeater } from '../../simulators/physics/loads.ts'
 import { noiseAt } from '../../simulators/physics/random.ts'
-import { charger, circuitSeries, local, MIN, raisedOnceWithin, run, spans } from './stray-wire-support.ts'
+import {
+  charger,
+  circuitSeries,
+  local,
+  MIN,
+  raisedOnceWithin,
+  rectifierCandidate,
+  run,
+  spans,
+} from './stray-wire-support.ts'
 
 /** A rectifier's step of 100 W (100 VA of harmonic current) on a 2 kW heater carrying 50 VA of its own. */
-function underHeater(): Candidate {
-  return {
-    onsetTs: 0,
-    firstTs: 0,
-    chargerReadings: 1,
-    readings: 1,
-    quietRun: 0,
-    minW: 100,
-    maxW: 100,
-    harmonicVA: 100,
-    motorReadings: 0,
-    bigReadings: 0,
-    hiddenReadings: 0,
-    recentW: [100],
-    underHeater: { w: 2000, h: 50 },
-  }
-}
+const underHeater = (): Candidate => rectifierCandidate(100, { underHeater: { w: 2000, h: 50 } })
 
 describe('a charger followed under a heater by its harmonic current', () => {
   it('follows a lithium top-up falling 8 % a minute for fifteen minutes', () => {

@@ -7,25 +7,10 @@ import { type Candidate, DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wi
 import { runScenario } from '../../eval/stray-wire/evaluate.ts'
 import { buildScenario } from '../../eval/stray-wire/families.ts'
 import { DEV_RANGES } from '../../eval/stray-wire/scenario.ts'
-import { local, MIN } from './stray-wire-support.ts'
+import { local, MIN, rectifierCandidate } from './stray-wire-support.ts'
 
 /** A rectifier's candidate of one reading, 86 W (a lithium top-up just over the 85 W least step). */
-function oneReading(): Candidate {
-  return {
-    onsetTs: 0,
-    firstTs: 0,
-    chargerReadings: 1,
-    readings: 1,
-    quietRun: 0,
-    minW: 86,
-    maxW: 86,
-    harmonicVA: 100,
-    motorReadings: 0,
-    bigReadings: 0,
-    hiddenReadings: 0,
-    recentW: [86],
-  }
-}
+const oneReading = (): Candidate => rectifierCandidate(86)
 
 const params = DEFAULT_STRAY_WIRE_PARAMS
 
