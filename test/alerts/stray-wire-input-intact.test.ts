@@ -50,6 +50,11 @@ describe('the state handed to the detector stays intact', () => {
     ['circuit-unplugged-early-basic', 5],
     ['circuit-mixed-stray', 7],
     ['circuit-compressor-stray', 3],
+    // this round's second wave: a young slide under the least step (981dbeb), a pair of compressors asked
+    // to carry both motors (c4bde02), a compressor and a rectifier charger in one minute (34fd125)
+    ['circuit-under-load', 134],
+    ['circuit-mixed-stray', 17],
+    ['circuit-compressor-stray', 115],
   ]
   for (const [family, seed] of ids) {
     it(`over development scenario ${family}#${seed}`, () => {
