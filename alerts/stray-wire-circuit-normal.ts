@@ -5,7 +5,7 @@
 // Plain JSON, persisted with the rule state, so a restart keeps what was learned.
 
 import type { EveryField } from './every-field.ts'
-import { MOTOR_MIN_VAR_PER_W } from './stray-wire-classify.ts'
+import { MOTOR_MIN_VAR_PER_W, PFC_AT_LOAD_MAX_H_PER_W } from './stray-wire-classify.ts'
 
 const MIN = 60_000
 const DAY = 1440 * MIN
@@ -1613,11 +1613,12 @@ export function ranAgain(s: LoadSignature, arrivedTs: number): boolean {
 
 /**
  * Watts only, learned lights stand for a candidate once two evenings agreed (their level, and their hour
- * within what a photocell moves in a day: awaitsHour): lights come back every dusk at their level, while a lithium charger's
- * full charge (a CC plateau of four hours and more, a CV phase of a few minutes or none, a cut-off or an
- * unplug: flat, then a step off) is as flat as lights for one evening, and comes back only once its pack
- * was used. Learned from one evening, the same charger at that hour the next evening went unraised. With
- * PF and THD, LED banks are told by their drivers' harmonic current, which an active-PFC charger lacks.
+ * within what a photocell moves in a day: awaitsHour): lights come back every dusk at their level, while
+ * a lithium charger's full charge (a CC plateau of four hours and more, a CV phase of a few minutes or
+ * none, a cut-off or an unplug: flat, then a step off) is as flat as lights for one evening, and comes
+ * back only once its pack was used. Learned from one evening, the same charger at that hour the next
+ * evening went unraised. With PF and THD, LED banks are told by their drivers' harmonic current, which an
+ * active-PFC charger lacks.
  */
 const lightsAgreed = (s: LoadSignature): boolean =>
   s.kind !== 'lights' ||
@@ -1663,8 +1664,6 @@ function oneRunShowedMotor(s: LoadSignature): boolean {
   if (s.reactiveRatio !== undefined && s.reactiveRatio >= MOTOR_MIN_VAR_PER_W) return true
   return s.harmonicRatio !== null && s.harmonicRatio > PFC_AT_LOAD_MAX_H_PER_W
 }
-/** An active-PFC input's harmonic VA per W at load: THD 15 % of its fundamental at PF 0.95 (0.96 DPF). */
-const PFC_AT_LOAD_MAX_H_PER_W = 0.16
 
 /** A dehumidifier rests 0.5–2 h between runs, a fridge 20–60 min: a compressor comes back within this. */
 const COME_BACK_MS = 150 * MIN

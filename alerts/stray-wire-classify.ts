@@ -94,6 +94,12 @@ export const MAX_HARMONIC_RATIO = 1.7
  */
 export const PFC_MAX_HARMONIC_RATIO = 0.25
 export const PFC_MAX_REACTIVE_RATIO = 0.45
+/**
+ * An active-PFC input at load, at its worst (THD 15 % at PF 0.95): 0.16 VA of harmonic current per W. The
+ * classifier's 0.25 above has margin for one off its load; what a charger's settled plateau or a learned
+ * run must carry at most to pass for one.
+ */
+export const PFC_AT_LOAD_MAX_H_PER_W = 0.16
 /** Reactive VA per W a compressor's motor draws at least (domain.md: PF 0.6–0.85). */
 export const MOTOR_MIN_VAR_PER_W = 0.55
 

@@ -1020,19 +1020,15 @@ function trackCandidate(
   const swapQPerW = hRatio === null ? undefined : swapVarPerW(cand)
   const mostQPerW = hRatio === null ? undefined : mostVarPerW(cand)
   // watts only, a compressor whose run is followed stands in the background: it is not one of two arriving
-  const twoRuns = explainedByKnownLoads(
-    s.normal!,
-    nowW,
-    cand.harmonicVA,
-    s.baselineW!,
-    params.feedback,
-    hRatio === null ? s.normal!.watches : undefined,
-    cand.onsetTs,
-    ownQPerW === undefined ? undefined : ownQPerW * nowW,
-    swapQPerW === undefined ? undefined : swapQPerW * nowW,
-    harmonicNoiseVA(s),
-    mostQPerW === undefined ? undefined : mostQPerW * nowW,
-  )
+  const twoRuns = explainedByKnownLoads(s.normal!, nowW, cand.harmonicVA, s.baselineW!, {
+    feedback: params.feedback,
+    followed: hRatio === null ? s.normal!.watches : undefined,
+    arrivedTs: cand.onsetTs,
+    noMotorQ: ownQPerW === undefined ? undefined : ownQPerW * nowW,
+    swapQ: swapQPerW === undefined ? undefined : swapQPerW * nowW,
+    noiseH: harmonicNoiseVA(s),
+    mostQ: mostQPerW === undefined ? undefined : mostQPerW * nowW,
+  })
   const withLights = twoRuns
     ? undefined
     : compressorWithLights(

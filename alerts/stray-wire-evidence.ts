@@ -290,7 +290,7 @@ export function fallsEveryMinute(w: readonly number[], readings = TAPER_READINGS
 /**
  * Every reading of a young slide below the one before by no more than a taper's fastest share, and the
  * whole slide by at least its slowest share a minute on average (domain.md: 2.5–20 % a minute). Where the
- * meter shows the waveform the rectifier's harmonic current already says the load is a charger's kind, so
+ * meter shows the waveform the harmonic share already says the load is a charger's kind, so
  * the slide's shape only has to be a taper's pace, not the spread of falls asked of watts alone: over two
  * or three minutes the meter's ripple (±3 %) is as big as a slow taper's fall, so one fall may well carry
  * most of the slide.
@@ -314,8 +314,9 @@ function fallsAsTaperEachMinute(w: readonly number[]): boolean {
  * two falls, as far on average as the slide asks, every minute of it) is that taper too; what else a circuit runs holds its
  * level after a step (lamps, a compressor's run that creeps up) or swings about it (a cleaner).
  *
- * Where the meter shows the waveform, one reading is enough to start from: the rectifier's harmonic current
- * says the step was a charger's kind, and a top-up seen first as a heater went off (86 W, then 83, 78, 77,
+ * Where the meter shows the waveform, one reading is enough to start from: the candidate's harmonic share
+ * was a charger's when it was taken up (a rectifier's or an active-PFC input's; the share asked below holds
+ * this reading to it too), and a top-up seen first as a heater went off (86 W, then 83, 78, 77,
  * 72) is under the least step from its second reading on. Left uncounted, it never had the readings a
  * charger is confirmed by, and the heater coming back dropped it (development circuit-under-load
  * 134@01-07T18:44, missed). Watts alone say nothing of the load's kind, so there the slide is asked for.

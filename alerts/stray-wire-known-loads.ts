@@ -42,6 +42,35 @@ import {
 } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireParams } from './stray-wire-types.ts'
 
+/** What else is known of the load the circuit's compressors are asked to explain (explainedByKnownLoads). */
+export interface HowItArrived {
+  /** What crews taught: their loads, and the learned ones they undid. */
+  feedback?: TaughtLoads
+  /** Compressor runs followed now: each stands in the background already, it does not arrive again. */
+  followed?: readonly RunWatch[]
+  /** When the load arrived: a compressor seen run once counts if it came back within its off time. */
+  arrivedTs?: number
+  /**
+   * Where the load drew no motor's reactive current as the meter shows it (showedNoMotor): its reactive VA
+   * at levelW. Two motors running add their lagging currents, so no pair of them both starting; one
+   * stopping as the other starts leaves the difference of their reactive VA, which must fit.
+   */
+  noMotorQ?: number
+  /**
+   * The excess's reactive VA at levelW as read over a background that lagged (netLagging), with any motor
+   * that moved under it: one compressor starting as another stopped moves it by the difference of their
+   * reactive VA, which must fit it (their magnetising currents go with their watts, run after run).
+   */
+  swapQ?: number
+  /** How far the meter's harmonic VA moves between readings where nothing switched (harmonicNoiseVA). */
+  noiseH?: number
+  /**
+   * The most the excess's own reactive VA at levelW can be, as the meter showed it (mostVarPerW): two
+   * motors starting together draw the sum of their lagging magnetising currents, which must fit under it.
+   */
+  mostQ?: number
+}
+
 /**
  * Two of the circuit's own compressors at once: both running (a dehumidifier and a fridge), or, where
  * the meter reports harmonic current, one stopping in the minute the other starts (the step is their
@@ -54,30 +83,9 @@ export function explainedByKnownLoads(
   levelW: number,
   levelH: number | null,
   standingW: number,
-  feedback?: TaughtLoads,
-  followed?: readonly RunWatch[],
-  /** When the load arrived: a compressor seen run once counts if it came back within its off time. */
-  arrivedTs?: number,
-  /**
-   * Where the load drew no motor's reactive current as the meter shows it (showedNoMotor): its reactive VA
-   * at levelW. Two motors running add their lagging currents, so no pair of them both starting; one
-   * stopping as the other starts leaves the difference of their reactive VA, which must fit.
-   */
-  noMotorQ?: number,
-  /**
-   * The excess's reactive VA at levelW as read over a background that lagged (netLagging), with any motor
-   * that moved under it: one compressor starting as another stopped moves it by the difference of their
-   * reactive VA, which must fit it (their magnetising currents go with their watts, run after run).
-   */
-  swapQ?: number,
-  /** How far the meter's harmonic VA moves between readings where nothing switched (harmonicNoiseVA). */
-  noiseH?: number,
-  /**
-   * The most the excess's own reactive VA at levelW can be, as the meter showed it (mostVarPerW): two
-   * motors starting together draw the sum of their lagging magnetising currents, which must fit under it.
-   */
-  mostQ?: number,
+  arrived: HowItArrived = {},
 ): boolean {
+  const { feedback, followed, arrivedTs, noMotorQ, swapQ, noiseH, mostQ } = arrived
   const runs: LoadSignature[] = []
   const all = feedback ? [...feedback.taught, ...n.signatures] : n.signatures
   for (const s of all) {

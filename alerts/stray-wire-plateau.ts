@@ -2,7 +2,12 @@
 // and stood at, whether its plateau is flat, a lamp switching in the minute after the step, lights going
 // off under it, whether it settled before a big load came on, a small steady level of its own.
 import { type LoadSignature, matchSignature } from './stray-wire-circuit-normal.ts'
-import { type Classified, MAX_HARMONIC_RATIO, type Observation } from './stray-wire-classify.ts'
+import {
+  type Classified,
+  MAX_HARMONIC_RATIO,
+  type Observation,
+  PFC_AT_LOAD_MAX_H_PER_W,
+} from './stray-wire-classify.ts'
 import { LAMP_MOVE_MAX_W, LAMP_MOVE_MIN_W, median, near, steadyBefore } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
@@ -115,10 +120,8 @@ export function settledBeforeBig(cand: Candidate, obs: Observation): boolean {
   // banks, whose capacitive current hides its reactive, passes for one at 0.18–0.24 (development
   // scenarios). An active-PFC charger with more (THD 18 % at PF 0.93: 0.19) is not kept, as none was
   // before this: the classifier's looser 0.25 takes it for a charger, this does not vouch for it
-  return !cand.pfc || (cand.harmonicVA !== null && cand.harmonicVA <= PFC_SETTLED_MAX_RATIO * m)
+  return !cand.pfc || (cand.harmonicVA !== null && cand.harmonicVA <= PFC_AT_LOAD_MAX_H_PER_W * m)
 }
-
-const PFC_SETTLED_MAX_RATIO = 0.16
 
 const SETTLED_READINGS = 5
 

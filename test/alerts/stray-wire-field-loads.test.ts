@@ -60,42 +60,42 @@ describe('explainedByKnownLoads: two of the circuit’s own compressors at once'
   const n = { ...initialCircuitNormal(), signatures: [run_('d', 240, 0.15), run_('f', 120, 0.25)] }
 
   it('explains a step of both running together, in watts and harmonic VA', () => {
-    expect(explainedByKnownLoads(n, 362, 0.15 * 240 + 0.25 * 120, 20, undefined)).toBe(true)
+    expect(explainedByKnownLoads(n, 362, 0.15 * 240 + 0.25 * 120, 20)).toBe(true)
     // watts only: the sum alone
-    expect(explainedByKnownLoads(n, 355, null, 20, undefined)).toBe(true)
+    expect(explainedByKnownLoads(n, 355, null, 20)).toBe(true)
   })
 
   it('explains one stopping in the minute the other starts, only where harmonic VA can vouch for it', () => {
     // the fridge (120 W) was part of the standing load and stopped as the dehumidifier (240 W) started
-    expect(explainedByKnownLoads(n, 118, 36 - 30, 150, undefined)).toBe(true)
+    expect(explainedByKnownLoads(n, 118, 36 - 30, 150)).toBe(true)
     // the fridge cannot have stopped if the standing load never held it
-    expect(explainedByKnownLoads(n, 118, 6, 40, undefined)).toBe(false)
+    expect(explainedByKnownLoads(n, 118, 6, 40)).toBe(false)
     // watts alone cannot tell that difference from a charger of its size
-    expect(explainedByKnownLoads(n, 118, null, 150, undefined)).toBe(false)
+    expect(explainedByKnownLoads(n, 118, null, 150)).toBe(false)
   })
 
   it('does not explain a rectifier charger of the same watts: its harmonic current is far larger', () => {
-    expect(explainedByKnownLoads(n, 362, 0.8 * 362, 20, undefined)).toBe(false)
-    expect(explainedByKnownLoads(n, 118, 0.7 * 118, 150, undefined)).toBe(false)
+    expect(explainedByKnownLoads(n, 362, 0.8 * 362, 20)).toBe(false)
+    expect(explainedByKnownLoads(n, 118, 0.7 * 118, 150)).toBe(false)
   })
 
   it('takes a load that drew next to no reactive current for neither both nor one swapped for the other', () => {
     // an active-PFC charger's 0.2 var per W: two motors' lagging currents add, so not both starting
-    expect(explainedByKnownLoads(n, 362, 66, 20, undefined, undefined, undefined, 0.2 * 362)).toBe(false)
+    expect(explainedByKnownLoads(n, 362, 66, 20, { noMotorQ: 0.2 * 362 })).toBe(false)
     // their reactive VA as learned (PF 0.8 both: 180 and 90 var): the dehumidifier starting as the fridge
     // stops leaves about 90 var, not 24
     const q = (s: LoadSignature): LoadSignature => ({ ...s, reactiveRatio: 0.75, reactiveRuns: 5 })
     const lagging = { ...initialCircuitNormal(), signatures: n.signatures.map(q) }
-    expect(explainedByKnownLoads(lagging, 118, 6, 150, undefined, undefined, undefined, 24)).toBe(false)
-    expect(explainedByKnownLoads(lagging, 118, 6, 150, undefined, undefined, undefined, 85)).toBe(true)
+    expect(explainedByKnownLoads(lagging, 118, 6, 150, { noMotorQ: 24 })).toBe(false)
+    expect(explainedByKnownLoads(lagging, 118, 6, 150, { noMotorQ: 85 })).toBe(true)
     // unlearned, anything two motors may draw (PF 0.6-0.85): a difference of near none can be theirs
-    expect(explainedByKnownLoads(n, 118, 6, 150, undefined, undefined, undefined, 24)).toBe(true)
+    expect(explainedByKnownLoads(n, 118, 6, 150, { noMotorQ: 24 })).toBe(true)
   })
 
   it('uses only runs seen more than once, and none a crew undid', () => {
     const once = { ...initialCircuitNormal(), signatures: [run_('d', 240, 0.15), run_('f', 120, 0.25, 1)] }
-    expect(explainedByKnownLoads(once, 362, 66, 20, undefined)).toBe(false)
-    expect(explainedByKnownLoads(n, 362, 66, 20, { taught: [], forget: ['f'] })).toBe(false)
+    expect(explainedByKnownLoads(once, 362, 66, 20)).toBe(false)
+    expect(explainedByKnownLoads(n, 362, 66, 20, { feedback: { taught: [], forget: ['f'] } })).toBe(false)
   })
 })
 

@@ -35,7 +35,7 @@ describe('two learned compressors starting together', () => {
   })
   const n = knowingOnly(fridge, dehumidifier)
   const pair = (levelH: number, mostQ?: number, noiseH?: number) =>
-    explainedByKnownLoads(n, 405.1, levelH, 95, undefined, undefined, 0, undefined, undefined, noiseH, mostQ)
+    explainedByKnownLoads(n, 405.1, levelH, 95, { arrivedTs: 0, noiseH, mostQ })
 
   it('is none where the step carries less reactive VA than the two motors draw', () => {
     expect(pair(47.7, 166, 4.6)).toBe(false)
@@ -65,9 +65,7 @@ describe('two learned compressors starting together', () => {
     })
     const lamps = learnedSignature({ id: 'l', levelW: 77, harmonicRatio: 0.04, count: 5 })
     const m = knowingOnly(dehum, lamps)
-    expect(
-      explainedByKnownLoads(m, 335, 72.4, 80, undefined, undefined, 0, undefined, undefined, 2.8, 206),
-    ).toBe(true)
+    expect(explainedByKnownLoads(m, 335, 72.4, 80, { arrivedTs: 0, noiseH: 2.8, mostQ: 206 })).toBe(true)
   })
 })
 

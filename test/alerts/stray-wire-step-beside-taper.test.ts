@@ -27,6 +27,7 @@ import {
   local,
   METER,
   MIN,
+  type Run,
   raisedOnceWithin,
   raises,
   run,
@@ -127,6 +128,19 @@ describe('a top-up beside one of the circuit’s compressors stopping, on a mete
   )
 })
 
+/**
+ * The alert cleared once, after the charger's last minute of a lamp's draw or more (past it, a cut-off
+ * charger's standby watt or two), and within the 10-min absence that clears it (and a reading or two).
+ */
+function clearedOnceAfterItsDraw(r: Run, session: LoadModel, minutes: number): void {
+  let lastDrawTs = plugged
+  for (let ts = plugged; ts < T0 + minutes * MIN; ts += MIN) if (session.at(ts).powerW > 10) lastDrawTs = ts
+  const cleared = clears(r)
+  expect(cleared).toHaveLength(1)
+  expect(cleared[0]!.ts).toBeGreaterThan(lastDrawTs)
+  expect(cleared[0]!.ts - lastDrawTs).toBeLessThanOrEqual(12 * MIN)
+}
+
 describe('one of the circuit’s compressors stopping beside a top-up after its alert was raised (watts only)', () => {
   // the fridge ends its run 1-4 min after the raise: the circuit falls by its watts and the taper's minute
   // together, about all the alert's excess. Taken for the charger leaving, the alert cleared 16-21 min
@@ -139,13 +153,7 @@ describe('one of the circuit’s compressors stopping beside a top-up after its 
       const fridge = spans('fridge', T0, fridgeW, 0.7, 15, [[0, stop]])
       const r = wattsOnlyEvening([fridge, session], 180)
       raisedOnceWithin(r, plugged, 12)
-      let lastDrawTs = plugged
-      // its last minute of a lamp's draw or more (past it, a cut-off charger's standby watt or two)
-      for (let ts = plugged; ts < T0 + 180 * MIN; ts += MIN) if (session.at(ts).powerW > 10) lastDrawTs = ts
-      const cleared = clears(r)
-      expect(cleared).toHaveLength(1)
-      expect(cleared[0]!.ts).toBeGreaterThan(lastDrawTs)
-      expect(cleared[0]!.ts - lastDrawTs).toBeLessThanOrEqual(12 * MIN)
+      clearedOnceAfterItsDraw(r, session, 180)
     },
   )
 })
@@ -266,12 +274,7 @@ describe('an open alert: a top-up unplugged at a running fridge’s watts, a lam
       const lamp = spans('lamp', T0, 40, 0.9, 20, [[stop + 1, 300]])
       const r = wattsOnlyEvening([fridge, session, lamp], 240)
       raisedOnceWithin(r, plugged, 12)
-      let lastDrawTs = plugged
-      for (let ts = plugged; ts < T0 + 240 * MIN; ts += MIN) if (session.at(ts).powerW > 10) lastDrawTs = ts
-      const cleared = clears(r)
-      expect(cleared).toHaveLength(1)
-      expect(cleared[0]!.ts).toBeGreaterThan(lastDrawTs)
-      expect(cleared[0]!.ts - lastDrawTs).toBeLessThanOrEqual(12 * MIN)
+      clearedOnceAfterItsDraw(r, session, 240)
     },
   )
 })

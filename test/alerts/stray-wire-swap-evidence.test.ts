@@ -28,17 +28,11 @@ describe('a swap of two learned compressors', () => {
   const fridge = learnedSignature({ id: 'f', levelW: 146, harmonicRatio: 0.14, count: 33 })
   const n = knowingOnly(dehumidifier, fridge)
   it('is none where the step carries less harmonic current than the started motor adds, past the meter’s noise', () => {
-    expect(explainedByKnownLoads(n, 139.4, 6.5, 244, undefined, undefined, 0, undefined, undefined, 4)).toBe(
-      false,
-    )
+    expect(explainedByKnownLoads(n, 139.4, 6.5, 244, { arrivedTs: 0, noiseH: 4 })).toBe(false)
     // a real swap: 0.8 to all of the dehumidifier's 55.6 VA, less the fridge's 20.4
-    expect(explainedByKnownLoads(n, 134, 30, 244, undefined, undefined, 0, undefined, undefined, 4)).toBe(
-      true,
-    )
+    expect(explainedByKnownLoads(n, 134, 30, 244, { arrivedTs: 0, noiseH: 4 })).toBe(true)
     // on a noisy meter the same shortfall is noise
-    expect(explainedByKnownLoads(n, 139.4, 6.5, 244, undefined, undefined, 0, undefined, undefined, 8)).toBe(
-      true,
-    )
+    expect(explainedByKnownLoads(n, 139.4, 6.5, 244, { arrivedTs: 0, noiseH: 8 })).toBe(true)
   })
 
   // development circuit-unplugged-early#147@01-26T16:20: a 166 W active-PFC charger found as a heater went
@@ -61,8 +55,8 @@ describe('a swap of two learned compressors', () => {
   })
   const m = knowingOnly(dehum, small)
   it('is none where the reactive current did not move by the two motors’ difference', () => {
-    expect(explainedByKnownLoads(m, 166.4, 18.2, 289, undefined, undefined, 0, undefined, -4)).toBe(false)
-    expect(explainedByKnownLoads(m, 166.4, 18.2, 289, undefined, undefined, 0, undefined, 133)).toBe(true)
+    expect(explainedByKnownLoads(m, 166.4, 18.2, 289, { arrivedTs: 0, swapQ: -4 })).toBe(false)
+    expect(explainedByKnownLoads(m, 166.4, 18.2, 289, { arrivedTs: 0, swapQ: 133 })).toBe(true)
   })
 })
 
