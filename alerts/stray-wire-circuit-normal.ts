@@ -131,6 +131,12 @@ export interface Episode {
    */
   beforeLastW?: number
   fadeRun?: number
+  /**
+   * An alert was raised for this load (the detector marks the episode whose onset the raise stood for):
+   * its evening, flat, agrees with watts-only lights not yet agreed on only where it ended as lights do
+   * (endedAsLights). Optional so episodes persisted before it load (they agree as before).
+   */
+  raised?: boolean
 }
 
 /**
@@ -807,6 +813,7 @@ export function endEpisode(n: CircuitNormal, endTs: number, utcOffsetMin: number
     false,
     null,
     e.noMotor === true,
+    e.raised === true,
   )
 }
 
@@ -913,6 +920,8 @@ function learnRun(
   qRatio: number | null = null,
   /** Each of its steps whose reactive VA could be trusted moved no motor's (noMotorQ), one at least. */
   noMotor = false,
+  /** An alert was raised for it (Episode.raised). */
+  raised = false,
 ): void {
   const durMin = (offTs - onTs) / MIN
   if (durMin < RUN_MIN_MIN) return
@@ -943,9 +952,11 @@ function learnRun(
   )
   if (same) {
     const counted = countedAlready(same, onTs, offTs)
+    // a raised evening that ended as no lights do (not at their minute, not at dawn): it counts alone
+    const endedAsCharger = !counted && (raised || raisedOpen(n, onTs)) && !endedAsLights(same, window, durMin)
     if (!counted) {
       // watts-only lights not yet agreed on (lightsAgreed): an evening at another hour starts them afresh
-      same.count = awaitsHour(same, window) ? 1 : same.count + 1
+      same.count = awaitsHour(same, window) || endedAsCharger ? 1 : same.count + 1
       same.runTs = onTs
     }
     same.lastTs = offTs
@@ -962,7 +973,8 @@ function learnRun(
       // one run learned by both its steps and its alert's episode is one run
       if (noMotor && !(counted && (same.noMotorRuns ?? 0) > 0)) same.noMotorRuns = (same.noMotorRuns ?? 0) + 1
     }
-    if (window && same.window) {
+    if (window && endedAsCharger) same.window = window
+    else if (window && same.window) {
       // what was left of a swap inside the lights' hours (the banks taken to leave and come back as a
       // heater swung beside them) did not switch on then: their hour stays
       const onInside = swappedOn && within(window.fromMin, same.window.fromMin, same.window.toMin)
@@ -1641,6 +1653,55 @@ const LONGEST_CHARGE_MIN = 600
 
 /** Evenings watts-only lights were seen on before they stand for a candidate. */
 const LIGHTS_EVENINGS = 2
+
+/**
+ * Whether an evening raised as a charger may agree with watts-only lights not yet agreed on: only where it
+ * ended as lights end. A timer switches them off at the same minute every night, whatever their length; a
+ * photocell (or an astronomical timer) at dawn, a minute or two from the night before through the year and
+ * 3-15 min with the weather, after a night longer than any lithium charge. A charger's end is its plug time
+ * plus a charge as long as the day's riding asked, neither of which a resident keeps to the minute, and a
+ * lithium charge plugged in at dusk is over hours before dawn (4-6 h, domain.md; one plugged in late that
+ * ends towards dawn is as short). A resident's charger plugged in at one hour every evening, raised and
+ * ending flat (a CV phase too short to show, or unplugged in constant current), otherwise agreed as lights
+ * on its second evening and went unraised from its third. The night's length alone does not tell a
+ * photocell's short summer night (8-10 h, under LONGEST_CHARGE_MIN) from a charge, nor its off minute,
+ * which wanders with the weather as a charger's does (h-evening, reverted): the dawn does. Evenings not
+ * raised (taken for another load as they came) and agreed lights are not asked.
+ */
+function endedAsLights(s: LoadSignature, seen: LightsWindow | null, durMin: number): boolean {
+  if (lightsAgreed(s) || !s.window || !seen) return true
+  const apart = Math.abs(((seen.toMin - s.window.toMin + 2160) % 1440) - 720)
+  if (apart <= TIMER_OFF_MIN) return true
+  return durMin >= LONGEST_LITHIUM_MIN && within(seen.toMin, DAWN_FROM_MIN, DAWN_TO_MIN)
+}
+
+/**
+ * How far apart a timer's lights go off on two nights, as the meter's minutes show it: a timer switches at
+ * its minute and each bank's contactor at the same delay every night, so the last bank goes in the same
+ * reading, or the next where the switch falls on the boundary between two readings.
+ */
+const TIMER_OFF_MIN = 1
+
+/**
+ * Longer than a lithium charger's whole charge (domain.md: 4-6 h), with an hour's margin for a bigger pack
+ * on a slower charger: a summer night's photocell lights (8-10 h, less the weather's minutes) are longer.
+ */
+const LONGEST_LITHIUM_MIN = 420
+
+/**
+ * Local clock minutes a photocell switches lights off at dawn, any time of year: the sun rises from about
+ * 03:00 (China's one time zone in its north-east at midsummer) to about 09:45 (its far west in midwinter),
+ * and the sky is bright enough for a photocell up to half an hour before.
+ */
+const DAWN_FROM_MIN = 2 * 60
+const DAWN_TO_MIN = 10 * 60
+
+/**
+ * A run learned from its steps while the alert raised for it is still open (its step off is paired before
+ * the alert clears, ten minutes later): that evening was raised. The same onset as two paths see it.
+ */
+const raisedOpen = (n: CircuitNormal, onTs: number): boolean =>
+  n.episode?.raised === true && Math.abs(n.episode.onsetTs - onTs) <= SAME_ONSET_MS
 
 /**
  * Watts-only lights not yet agreed on, seen again switching on further from their hour than a photocell

@@ -322,6 +322,11 @@ export function detectStrayWire(
     ? undefined
     : followSmallStep(s, obs, p, confirmMinFor(s.smallStep?.pfc === true, obs.ts, p), gapMin)
   if (small) verdict = raiseSmallTaper(s, small, obs, input, p)
+  // the evening of a load raised as a charger agrees with lights only where it ends as lights do
+  // (stray-wire-circuit-normal.ts endedAsLights): the episode following that load is marked, not another
+  const ep = s.normal.episode
+  if (verdict?.kind === 'raise' && ep && Math.abs(ep.onsetTs - verdict.onsetTs) <= RAISED_ONSET_MS)
+    s.normal.episode = { ...ep, raised: true }
   // a candidate dropped for any other reason than its load leaving teaches nothing
   if (!s.candidate && !s.alert) s.normal.episode = null
   if (!s.candidate && !s.alert) s.beside = undefined
@@ -515,6 +520,12 @@ const sameRun = (w: RunWatch, p: PendingStep): boolean =>
   w.harmonicVA === null && near(p.w, w.levelW) && Math.abs(p.ts - w.onsetTs) <= SAME_RUN_MS
 
 const SAME_RUN_MS = 4 * MIN
+
+/**
+ * A raise stands for the load the episode follows where their onsets are this close: the episode starts at
+ * the candidate's step, the raise may name its settled reading (meter minutes), as two paths see one run.
+ */
+const RAISED_ONSET_MS = 5 * MIN
 
 /**
  * A step's level that held flat through its last readings and stands there still: lamps and LED banks
