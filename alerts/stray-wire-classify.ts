@@ -22,6 +22,8 @@ export interface Observation {
   toleranceW: number
   /** Largest background that is still lights or pile electronics, W. */
   backgroundCapW: number
+  /** The circuit's reactive VA lags for certain at this reading (stray-wire-lag-sign.ts). */
+  lags?: true
 }
 
 /** Lights on a corridor circuit draw 10–60 W (domain.md); a little margin for meter error. */

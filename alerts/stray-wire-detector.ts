@@ -97,6 +97,7 @@ import {
   swappedWithRun,
   swapVarPerW,
 } from './stray-wire-known-loads.ts'
+import { lagSignNow, lagsForCertain } from './stray-wire-lag-sign.ts'
 import { besideRunning, compressorStartedOver, ranBeforeIt } from './stray-wire-one-motor.ts'
 import { endWatchedRun, followWatches, type Outlasted, TIMED_RUNS, watchRun } from './stray-wire-outlasted.ts'
 import {
@@ -186,6 +187,8 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     baselineH: state.baselineH,
     baselineQ: state.baselineQ,
     prevQ: state.prevQ,
+    // replaced whole at every reading, never written into
+    lagSign: state.lagSign,
     // replaced whole when it changes, never written into
     harmonicNoise: state.harmonicNoise,
     prevW: state.prevW,
@@ -258,10 +261,12 @@ export function detectStrayWire(
   // late or duplicate readings (QoS 1 redelivery, buffered uploads) cannot move a per-minute detector back
   if (state.lastTs !== null && input.ts <= state.lastTs) return { state }
   if (!Number.isFinite(input.ts)) return { state }
-  const obs = observe(input, params)
-  if (!Number.isFinite(obs.unexplainedW)) return { state }
+  const seen = observe(input, params)
+  if (!Number.isFinite(seen.unexplainedW)) return { state }
 
   const s = copyState(state)
+  const lagSign = lagSignNow(s.lagSign, seen.ts, seen.unexplainedW, seen.harmonicVA, seen.reactiveVA)
+  const obs: Observation = lagsForCertain(lagSign) ? { ...seen, lags: true } : seen
   const gapMin = s.lastTs === null ? 0 : (obs.ts - s.lastTs) / MIN
   if (gapMin > params.maxGapMin) {
     s.candidate = null
@@ -364,6 +369,7 @@ export function detectStrayWire(
   s.prevW = obs.unexplainedW
   s.prevH = obs.harmonicVA
   s.prevQ = obs.reactiveVA
+  s.lagSign = lagSign
   return verdict ? { state: s, verdict } : { state: s }
 }
 

@@ -10,6 +10,7 @@ import {
   PFC_MAX_HARMONIC_RATIO,
   PFC_MAX_REACTIVE_RATIO,
 } from './stray-wire-classify.ts'
+import { lagsForCertain } from './stray-wire-lag-sign.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Charger-shaped readings kept per candidate, and how many minute-to-minute steps must be steady. */
@@ -487,10 +488,21 @@ export function startCandidate(s: StrayWireState, obs: Observation, c: Classifie
       ? { fellFromW: Math.round(s.prev2W * 10) / 10 }
       : {}),
     ...(stood || fellBefore ? { baseW: Math.round(s.baselineW! * 10) / 10 } : {}),
+    ...(stood && backgroundLagged(s) ? { overLagging: true } : {}),
     ...(stood && s.lampRise && obs.ts - s.lampRise.ts <= LAMP_BURN_MS ? { lampBeforeW: s.lampRise.w } : {}),
     ...standingBeforeBig(s, obs, afterBig),
     ...stepUnderHeater(s, obs, afterBig),
   }
+}
+
+/**
+ * The reading before the step, which the background stands for (its |Q| the background's, within the
+ * meter's rounding), lagged for certain (lagsForCertain).
+ */
+function backgroundLagged(s: StrayWireState): boolean {
+  const q = s.prevQ
+  if (q === null || q === undefined || s.baselineQ === undefined) return false
+  return lagsForCertain(s.lagSign) && Math.abs(q - s.baselineQ) <= Q_ROUNDING_VA
 }
 
 /**
@@ -551,7 +563,7 @@ export function followLagging(s: StrayWireState, cand: Candidate, obs: Observati
   const inView = cand.onsetTs === cand.firstTs && cand.bigReadings === 0
   if (!inView && q > LAMP_MAX_VAR_PER_W * s.baselineW! + METER_SLACK_VA) return
   if (overRectifiers) {
-    followOverLeading(s, cand, obs.reactiveVA, excessW)
+    followOverLeading(s, cand, obs.reactiveVA, excessW, obs.lags === true)
     return
   }
   cand.lagging = addTo(cand.lagging, excessW, obs.reactiveVA - q)
@@ -570,7 +582,13 @@ export function followLagging(s: StrayWireState, cand: Candidate, obs: Observati
  * since (a load taken into it under the candidate) had its |Q| made of a difference of unsigned readings
  * over the banks, not read, and may lag by less or lead.
  */
-function followOverLeading(s: StrayWireState, cand: Candidate, reactiveVA: number, excessW: number): void {
+function followOverLeading(
+  s: StrayWireState,
+  cand: Candidate,
+  reactiveVA: number,
+  excessW: number,
+  lags: boolean,
+): void {
   const q = s.baselineQ!
   // a background that holds no more than lamps besides its rectifiers leads however lamps moved in it
   if (reactiveVA > q + Q_ROUNDING_VA && backgroundLeads(s.baselineW!, s.baselineH, q)) {
@@ -579,7 +597,10 @@ function followOverLeading(s: StrayWireState, cand: Candidate, reactiveVA: numbe
   }
   cand.overLeadingOnW ??= s.baselineW!
   if (Math.abs(s.baselineW! - cand.overLeadingOnW) > BACKGROUND_STILL_W) return
-  if (reactiveAdds(s.baselineW!, s.baselineH, q)) cand.lagging = addTo(cand.lagging, excessW, reactiveVA - q)
+  // known to lag before the step and now (a motor's lag outweighing the banks' lead), both |Q| are signed
+  // alike: the rise is the candidate's own
+  if (reactiveAdds(s.baselineW!, s.baselineH, q) || (cand.overLagging && lags))
+    cand.lagging = addTo(cand.lagging, excessW, reactiveVA - q)
   else cand.overLeading = addTo(cand.overLeading, excessW, reactiveVA + q)
 }
 

@@ -1,6 +1,7 @@
 // Inputs, state and output of the stray-wire charging detector (domain.md alert `stray_wire_charging`).
 import type { CircuitNormal, LoadSignature, TaughtLoads } from './stray-wire-circuit-normal.ts'
 import type { StrayWireEvidence } from './stray-wire-explain.ts'
+import type { LagSign } from './stray-wire-lag-sign.ts'
 import type { DuskLights, LightingWindow } from './stray-wire-schedule.ts'
 import type { SecondStep } from './stray-wire-second-step.ts'
 import type { SmallStep } from './stray-wire-small-taper.ts'
@@ -164,6 +165,13 @@ export interface Candidate {
   pastLeadBackgroundQ?: number
   /** The background's watts when the first of those readings was taken: they join only while it stands. */
   overLeadingOnW?: number
+  /**
+   * The reading before its step, which its background is, lagged for certain though it carried LED
+   * drivers' harmonic current (lagsForCertain: a motor's lag outweighed their lead): where the circuit
+   * lags for certain still, the rise in |Q| is the candidate's own (followOverLeading). Optional so older
+   * states load.
+   */
+  overLagging?: true
   /** Masked readings that look like a cleaner's motor rather than a heater over the charger. */
   motorReadings: number
   /** Readings masked by a big load, hidden charger or not. */
@@ -350,6 +358,11 @@ export interface StrayWireState {
   /** Background reactive VA of the fundamental; optional so states persisted before it load. */
   baselineQ?: number
   prevQ?: number | null
+  /**
+   * What the last reading told of the sign of the circuit's reactive VA (stray-wire-lag-sign.ts). Optional
+   * so states persisted before it load.
+   */
+  lagSign?: LagSign
   /**
    * How far the meter's harmonic VA moves from one reading to the next where the watts held (nothing
    * switched): a running mean of the moves, and how many went into it (noteHarmonicNoise). Optional so
