@@ -608,7 +608,7 @@ function trackCandidate(
   }
   // a charger plugged into a nearly full pack slides down its taper from its first minute, below the least
   // step a charger makes: the taper going on is still the charger
-  if (cand && c.cls === 'other' && continuesTaper(cand, c, params))
+  if (cand && c.cls === 'other' && continuesTaper(cand, c, params, obs.ts))
     c = { ...c, cls: 'charger', ...(cand.pfc ? { pfc: true } : {}) }
   // a charger-sized step on top of a candidate takes the excess past a charger's largest: one more load
   // beside it, not a heater or cleaner (their whole step alone is bigger; a partial first minute of one
@@ -887,8 +887,10 @@ function trackCandidate(
   cand.recentTs ??= []
   cand.recentTs.push(obs.ts)
   if (cand.recentTs.length > cand.recentW.length) cand.recentTs.shift()
-  if (hidden) cand.hiddenReadings += 1
-  else {
+  if (hidden) {
+    cand.hiddenReadings += 1
+    cand.hiddenTs = keptWith(cand.hiddenTs, obs.ts, RECENT_READINGS)
+  } else {
     followEpisode(s.normal!, c.excessW, c.excessVA)
     cand.minW = Math.min(cand.minW, c.excessW)
     cand.maxW = Math.max(cand.maxW, c.excessW)

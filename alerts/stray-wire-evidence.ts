@@ -304,6 +304,54 @@ function fallsAsTaperEachMinute(w: readonly number[]): boolean {
   return w[0]! - w[w.length - 1]! >= TAPER_MIN_FALL * (w.length - 1) * w[0]!
 }
 
+const MIN_MS = 60_000
+
+/**
+ * A charger hidden under a heater (only its harmonic current showed it) goes on down its taper there, but
+ * the level kept for those readings is the one last seen, held: no reading of its watts. Its slide is the
+ * readings seen in view, before the heater and since, by when they were read (the minutes the heater hid
+ * between them). Undefined where no held reading is among the recent ones (or when they were read is not
+ * kept): the readings are the slide as they stand.
+ */
+function readingsInView(cand: Candidate): { w: number[]; ts: number[] } | undefined {
+  const hidden = cand.hiddenTs
+  const ts = cand.recentTs
+  if (!hidden?.length || !ts?.length) return undefined
+  const offset = cand.recentW.length - ts.length
+  const w: number[] = []
+  const seenTs: number[] = []
+  for (let i = 0; i < cand.recentW.length; i++) {
+    // the readings before the first kept time count a minute each (Candidate.recentTs)
+    const at = i < offset ? ts[0]! - (offset - i) * MIN_MS : ts[i - offset]!
+    if (hidden.includes(at)) continue
+    w.push(cand.recentW[i]!)
+    seenTs.push(at)
+  }
+  if (w.length === 0 || w.length === cand.recentW.length) return undefined
+  return { w, ts: seenTs }
+}
+
+/**
+ * A slide of readings some minutes apart (a heater hid the ones between) read as a taper's pace: a taper
+ * eases off as an exponential does, so each fall is compounded over the minutes it took. Every minute's
+ * share falls, by no more than the fastest taper's (20 %), the whole slide at least the slowest's (2.5 % a
+ * minute), and no fall's share a minute under a third of the whole's (spread over every minute, as
+ * fallsEveryMinute asks): a lamp going off under the heater falls once and holds.
+ */
+function slidesEachMinute(w: readonly number[], ts: readonly number[]): boolean {
+  if (w.length < 2) return false
+  const shares: number[] = []
+  for (let i = 1; i < w.length; i++) {
+    const minutes = (ts[i]! - ts[i - 1]!) / MIN_MS
+    if (!(minutes > 0) || !(w[i]! > 0) || !(w[i]! < w[i - 1]!)) return false
+    const share = 1 - (w[i]! / w[i - 1]!) ** (1 / minutes)
+    if (share > TAPER_MAX_FALL) return false
+    shares.push(share)
+  }
+  const whole = 1 - (w[w.length - 1]! / w[0]!) ** (MIN_MS / (ts[ts.length - 1]! - ts[0]!))
+  return whole >= TAPER_MIN_FALL && shares.every((share) => share >= FALL_SPREAD * whole)
+}
+
 /**
  * A reading too small for a charger's step that goes on with its candidate's slide (the last readings fell
  * as a taper does, this one by a taper's share below the last, at the candidate's kind of waveform where
@@ -322,10 +370,23 @@ function fallsAsTaperEachMinute(w: readonly number[]): boolean {
  * charger is confirmed by, and the heater coming back dropped it (development circuit-under-load
  * 134@01-07T18:44, missed). Watts alone say nothing of the load's kind, so there the slide is asked for.
  */
-export function continuesTaper(cand: Candidate, c: Classified, params: StrayWireParams): boolean {
+export function continuesTaper(
+  cand: Candidate,
+  c: Classified,
+  params: StrayWireParams,
+  ts?: number,
+): boolean {
   const w = cand.recentW
   const last = w[w.length - 1]
   if (last === undefined) return false
+  const seen = ts === undefined || c.excessVA === null ? undefined : readingsInView(cand)
+  if (seen) {
+    const from = Math.max(0, seen.w.length - (TAPER_READINGS - 1))
+    const slide = { w: [...seen.w.slice(from), c.excessW], ts: [...seen.ts.slice(from), ts!] }
+    if (!slidesEachMinute(slide.w, slide.ts) || c.excessW < params.quietW) return false
+    const ratio = c.excessVA! / c.excessW
+    return cand.pfc ? ratio <= PFC_MAX_HARMONIC_RATIO : ratio >= params.minHarmonicRatio
+  }
   const allCharger = w.length < TAPER_READINGS - 1 && cand.readings === w.length
   const shows = c.excessVA !== null
   if (allCharger && (w.length >= 2 || shows)) {

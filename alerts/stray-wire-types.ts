@@ -187,6 +187,12 @@ export interface Candidate {
    */
   recentTs?: number[]
   /**
+   * When readings that only the harmonic current showed under a heater were taken (a subset of recentTs):
+   * their recentW is the level last seen, held, not a reading of the charger's watts. Optional so older
+   * states load.
+   */
+  hiddenTs?: number[]
+  /**
    * Watts only: one of the circuit's compressors taken for stopping beside the slide (its watts, when, and
    * the charger's level left over the lowered background), until the slide is seen going on beneath it
    * (stray-wire-step-beside-taper.ts, chargerLeftAsStop). Optional so older states load.
