@@ -8,12 +8,19 @@
 // records (the spool checkpoint never passes the snapshot) and the pure rules reach the same state again.
 // Writing every device's state per batch cost more than the rules themselves at full load.
 import type { Logger } from 'pino'
-import { decodeMessage } from '../domain/decode-message.ts'
-import { parseDeviceTopic } from '../domain/topics.ts'
+import { type DecodedMessage, type DecodeResult, decodeMessage } from '../domain/decode-message.ts'
+import {
+  type CircuitMonitorTelemetry,
+  type DeviceKind,
+  MAX_AGE_MS,
+  MAX_FUTURE_MS,
+} from '../domain/protocol.ts'
+import { type DeviceTopic, parseDeviceTopic } from '../domain/topics.ts'
 import { comparePositions, type SpoolEntry, type SpoolPosition } from '../spool/index.ts'
 import { type createSignalApplier, emptyOutbox, type Outbox } from './engine-apply.ts'
 import type { createDeviceLookup } from './engine-devices.ts'
 import type { EngineMetrics } from './engine-metrics.ts'
+import { SKIM_UNSURE, skimCircuitReading } from './engine-skim.ts'
 import { createStateJson } from './state-json.ts'
 import type { AlertStore } from './store.ts'
 import type {
@@ -26,6 +33,9 @@ import type {
 } from './types.ts'
 
 const SNAPSHOT_EVERY_MS = 1000
+/** topics whose parse is kept (deviceTopic), and the longest kept */
+const TOPICS_KEPT = 100_000
+const TOPIC_KEPT_CHARS = 128
 
 /** A rule signal and the device it is about, to apply once the batch is evaluated. */
 interface DeviceSignal {
@@ -71,6 +81,12 @@ export function createEngineBatches(deps: {
   store: AlertStore
   evaluateDevice: EvaluateDevice
   evaluateOffline: EvaluateOffline
+  /**
+   * Whether `evaluateDevice` reads any field but `ts` of a telemetry reading (rules/evaluate-device.ts);
+   * where it does not, the engine skims the reading instead of decoding it. Default: every reading is
+   * decoded in full.
+   */
+  readsTelemetryFields?: (state: DeviceRuleState, kind: DeviceKind, ts: number) => boolean
   /** default: nothing is forgotten (rules that raise on every reading need nothing) */
   forgetClearedAlert?: ForgetClearedAlert
   lookup: ReturnType<typeof createDeviceLookup>['get']
@@ -82,6 +98,7 @@ export function createEngineBatches(deps: {
   listeningSince?: number
 }): EngineBatches {
   const { store, evaluateDevice, evaluateOffline, lookup, applySignal, metrics, log, now } = deps
+  const { readsTelemetryFields } = deps
   const states: Map<string, DeviceRuleState> = store.ruleStates()
   /** position of the last record applied to `states` (in memory) */
   let dbPos = store.position()
@@ -110,6 +127,47 @@ export function createEngineBatches(deps: {
   }
 
   /**
+   * Topics parsed once: a device publishes on the same few topics again and again, and a lookup by the
+   * topic's text cost less than parsing it (a slice, the id pattern, a slice). Emptied when it holds as
+   * many topics as a very large estate has devices, so that topics of devices long gone do not pile up.
+   */
+  const topics = new Map<string, DeviceTopic | null>()
+  const deviceTopic = (topic: string): DeviceTopic | undefined => {
+    const known = topics.get(topic)
+    if (known !== undefined) return known ?? undefined
+    const t = parseDeviceTopic(topic)
+    // a device's own topics are short (an id of at most 64 characters and a channel): a long one, likely
+    // garbage, is parsed each time rather than kept
+    if (topic.length > TOPIC_KEPT_CHARS) return t
+    if (topics.size >= TOPICS_KEPT) topics.clear()
+    topics.set(topic, t ?? null)
+    return t
+  }
+
+  /**
+   * A circuit monitor's telemetry whose fields but `ts` the rules will not read (readsTelemetryFields),
+   * from its bytes without decoding it (engine-skim.ts), where they show decodeMessage would accept it;
+   * undefined when it must be decoded in full. The reading handed on carries `ts` and `kind` only.
+   */
+  const skimmed = (
+    deviceId: string,
+    channel: string,
+    device: RuleDevice,
+    prev: DeviceRuleState | undefined,
+    e: SpoolEntry,
+  ): DecodedMessage | undefined => {
+    if (!readsTelemetryFields || channel !== 'telemetry' || device.kind !== 'circuit-monitor')
+      return undefined
+    const ts = skimCircuitReading(e.payload)
+    // decodeMessage's window on `ts` (checkTs): outside it the reading is rejected, decoded in full
+    if (ts === SKIM_UNSURE || ts > e.arrivalMs + MAX_FUTURE_MS || ts < e.arrivalMs - MAX_AGE_MS)
+      return undefined
+    if (prev === undefined || readsTelemetryFields(prev, device.kind, ts)) return undefined
+    const reading = { ts, kind: device.kind } as CircuitMonitorTelemetry
+    return { type: 'telemetry', deviceId, kind: device.kind, reading }
+  }
+
+  /**
    * Runs a batch through the rules, in memory: new states go to `states` (their previous values to
    * `before`), the signals to apply come back in order. The rules never read the database, so applying
    * the signals after the whole batch gives the same alerts as applying each as it comes.
@@ -128,18 +186,24 @@ export function createEngineBatches(deps: {
         skipped++
         continue
       }
-      const t = parseDeviceTopic(e.topic)
+      const t = deviceTopic(e.topic)
       const cached = t && lookup(t.deviceId, nowMs)
-      const r = decodeMessage(e.topic, e.payload, cached?.device, e.arrivalMs)
-      if (!cached || !r.ok || r.value.type === 'command_ack') {
+      const prev = cached ? states.get(cached.device.id) : undefined
+      const msg = cached && skimmed(t.deviceId, t.channel, cached.device, prev, e)
+      const r = msg ? undefined : decodeMessage(e.topic, e.payload, cached?.device, e.arrivalMs)
+      if (!cached || (r && (!r.ok || r.value.type === 'command_ack'))) {
         rejected++
         continue
       }
       const { device, settings } = cached
-      const prev = states.get(device.id)
       let res: ReturnType<EvaluateDevice>
       try {
-        res = evaluateDevice(prev ?? {}, { device, msg: r.value, arrivalMs: e.arrivalMs, settings })
+        res = evaluateDevice(prev ?? {}, {
+          device,
+          msg: msg ?? (r as Extract<DecodeResult, { ok: true }>).value,
+          arrivalMs: e.arrivalMs,
+          settings,
+        })
       } catch (err) {
         metrics.errors.inc({ stage: 'rule' })
         log.error({ err, deviceId: device.id }, 'rule evaluation failed')

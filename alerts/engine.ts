@@ -23,6 +23,7 @@ import {
   evaluateDevice as catalogueEvaluateDevice,
   evaluateOffline as catalogueEvaluateOffline,
   forgetClearedAlert as catalogueForgetClearedAlert,
+  readsTelemetryFields as catalogueReadsTelemetryFields,
 } from './rules/index.ts'
 import { defaultResolveSettings, type ResolveSettings } from './settings.ts'
 import { type AlertStore, createAlertStore, type SettingsScope } from './store.ts'
@@ -97,6 +98,11 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     store,
     evaluateDevice: opts.evaluateDevice ?? catalogueEvaluateDevice,
     evaluateOffline: opts.evaluateOffline ?? catalogueEvaluateOffline,
+    // the catalogue's rules say which readings they read no further than `ts` into: those are skimmed
+    readsTelemetryFields:
+      (opts.evaluateDevice ?? catalogueEvaluateDevice) === catalogueEvaluateDevice
+        ? catalogueReadsTelemetryFields
+        : undefined,
     // the catalogue's rules keep a hold open until their clear condition: a hand clear must reset it
     forgetClearedAlert:
       opts.forgetClearedAlert ??

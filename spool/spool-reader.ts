@@ -48,6 +48,9 @@ export interface SpoolReaderOptions {
 const PRUNE_EVERY_MS = 5000
 /** how often laterSegment lists the directory rather than looking for the next segment number only */
 const FULL_LISTING_MS = 1000
+/** topics kept by topicAt, and the longest kept (a device's own: an id of at most 64 characters and a channel) */
+const TOPICS_KEPT = 100_000
+const TOPIC_KEPT_BYTES = 128
 /** retry interval of a checkpoint refused by a full disk */
 const CHECKPOINT_RETRY_MS = 100
 
@@ -114,6 +117,8 @@ class FileSpoolReader implements SpoolReader {
   /** bytes at the start of `buf` that entries returned by next() reference: later reads go after them */
   private bufLent = 0
   private readonly view = new RecordView()
+  /** topics met, by a hash of their bytes (topicAt) */
+  private readonly topics = new Map<number, string>()
   private wake: (() => void) | undefined
   /** calls of notify() so far */
   private notifications = 0
@@ -270,7 +275,7 @@ class FileSpoolReader implements SpoolReader {
       const frame = decodeRecord(this.buf, off, start + n, view)
       if (frame === Frame.Ok) {
         entries.push({
-          topic: this.buf.toString('utf8', view.topicStart, view.topicEnd),
+          topic: this.topicAt(view.topicStart, view.topicEnd),
           payload: this.buf.subarray(view.payloadStart, view.end),
           arrivalMs: view.arrivalMs,
           pos: { segment, offset: this.cursor.offset + (view.end - start) },
@@ -303,6 +308,34 @@ class FileSpoolReader implements SpoolReader {
     const metEnd = n < this.buf.length - start && entries.length < max
     this.endReadAt = metEnd ? notifiedBefore : undefined
     return { entries, leftover: start + n - off }
+  }
+
+  /**
+   * The topic in `buf[start, end)`: the string of an earlier record when its bytes are the same. Devices
+   * publish on a few topics each, again and again; decoding each record's topic anew cost the engine more
+   * than its look-up in the topics it already holds, and the same string each time is also cheaper for a
+   * consumer's own maps keyed by topic. Only a topic of ASCII characters is kept (its characters are its
+   * bytes, which is what the comparison relies on), and only a short one.
+   */
+  private topicAt(start: number, end: number): string {
+    const buf = this.buf
+    const len = end - start
+    if (len > TOPIC_KEPT_BYTES) return buf.toString('utf8', start, end)
+    let h = len
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + buf[i]!) | 0
+    const known = this.topics.get(h)
+    if (known !== undefined && known.length === len) {
+      let i = 0
+      while (i < len && known.charCodeAt(i) === buf[start + i]) i++
+      if (i === len) return known
+    }
+    const topic = buf.toString('utf8', start, end)
+    // as many characters as bytes: ASCII (or bytes that are no UTF-8, whose U+FFFD never compares equal)
+    if (topic.length === len) {
+      if (this.topics.size >= TOPICS_KEPT) this.topics.clear()
+      this.topics.set(h, topic)
+    }
+    return topic
   }
 
   /** Reads from the cursor into `buf[start…]`, `durable` bytes at most. */

@@ -1,9 +1,9 @@
 // The whole catalogue for one decoded message of one device, on event time. Pure: the input state is
 // never mutated (the engine keeps it until its transaction commits); the returned state is plain JSON.
 import { unreachable } from '../../domain/errors.ts'
-import type { DeviceEvent, Telemetry } from '../../domain/protocol.ts'
+import type { DeviceEvent, DeviceKind, Telemetry } from '../../domain/protocol.ts'
 import { catalogueSettings } from '../settings.ts'
-import type { EvaluateDevice, RuleSignal } from '../types.ts'
+import type { DeviceRuleState, EvaluateDevice, RuleSignal } from '../types.ts'
 import { airQuality } from './air-quality.ts'
 import { type RuleContext, S, type Signals } from './context.ts'
 import { displayBlank, displayHardware, displayOverheat, hardwareFaults } from './display.ts'
@@ -11,7 +11,7 @@ import { applyEvent, doorReading, smokeReading } from './events.ts'
 import { noteArrival } from './offline.ts'
 import { leakage, portOverheat } from './pile.ts'
 import { type RulesState, readRulesState } from './state.ts'
-import { strayWire } from './stray-wire.ts'
+import { detectorTakes, strayWire } from './stray-wire.ts'
 
 export const evaluateDevice: EvaluateDevice = (state, input) => {
   const s = readRulesState(state)
@@ -26,6 +26,22 @@ export const evaluateDevice: EvaluateDevice = (state, input) => {
   if (msg.type === 'telemetry') applyTelemetry(s, ctx, msg.reading, out)
   else if (msg.type === 'event') applyDeviceEvent(s, ctx, msg.event, out)
   return { state: s, signals: out }
+}
+
+/**
+ * Whether the catalogue reads any field but `ts` of a valid telemetry reading of `kind` at `ts`, given
+ * the device's state. False for a circuit monitor's reading that is late (older than its newest: it moves
+ * no timer) or comes too soon for the stray-wire detector (it takes one in 50 s): such a reading only
+ * notes the device spoke and moves its reading clock, and the engine need not decode the rest of it
+ * (alerts/engine-skim.ts). Must follow applyTelemetry below.
+ */
+export function readsTelemetryFields(state: DeviceRuleState, kind: DeviceKind, ts: number): boolean {
+  if (kind !== 'circuit-monitor') return true
+  const s = state as Partial<RulesState>
+  // a state the rules have not written yet starts from the initial one
+  if (s.v !== 1) return true
+  if (s.lastTs !== undefined && s.lastTs !== null && ts <= s.lastTs) return false
+  return detectorTakes(s as RulesState, ts)
 }
 
 /** Events remembered per device to know a redelivery: more than a device resends after a reconnect. */

@@ -23,15 +23,23 @@ const hhmm = (ts: number, utcOffsetMin: number): string => {
  */
 const DETECTOR_INTERVAL_MS = 50_000
 
+/**
+ * Whether the detector takes a reading at `ts`, or it is too soon after the last one it took. Nothing
+ * else of the reading is read when it does not: the engine skims such readings (alerts/engine-skim.ts).
+ */
+export function detectorTakes(s: Pick<RulesState, 'strayWire' | 'strayWireSettle'>, ts: number): boolean {
+  // the last reading taken: the one held back before the detector, if any, is newer than its own
+  const lastTs = s.strayWireSettle?.held?.ts ?? s.strayWire?.lastTs
+  return lastTs === undefined || lastTs === null || ts - lastTs >= DETECTOR_INTERVAL_MS
+}
+
 export function strayWire(
   s: RulesState,
   ctx: RuleContext,
   t: CircuitMonitorTelemetry | ChargingPileTelemetry,
   out: Signals,
 ): void {
-  // the last reading taken: the one held back before the detector, if any, is newer than its own
-  const lastTs = s.strayWireSettle?.held?.ts ?? s.strayWire?.lastTs
-  if (lastTs !== undefined && lastTs !== null && t.ts - lastTs < DETECTOR_INTERVAL_MS) return
+  if (!detectorTakes(s, t.ts)) return
   const reading = t.kind === 'circuit-monitor' ? circuitInput(t) : shedInput(t)
   // a reading without the watts the detector needs (the protocol lets a device omit them) is skipped
   if (reading === undefined) return

@@ -275,3 +275,28 @@ describe('spool consumers', () => {
     await again.close()
   })
 })
+
+describe('spool reader topics', () => {
+  it('gives each record its own topic when topics repeat, differ by a byte, share a hash, or are not ASCII', async () => {
+    const dir = setup('spool-topics')
+    const w = await writer({ dir, maxBytes: 1 << 30, log: silentLog })
+    const r = await reader(dir)
+    const topics = [
+      'devices/circ-1/telemetry',
+      'devices/circ-2/telemetry',
+      'devices/circ-1/telemetrx',
+      // the same hash of their bytes (31 × 'A' + 'a' = 31 × 'B' + 'B'): kept one after the other
+      'devices/Aa-1/telemetry',
+      'devices/BB-1/telemetry',
+      'devices/走廊-1/telemetry',
+      'devices/circ-1/telemetry',
+      `devices/${'x'.repeat(200)}/telemetry`,
+      'devices/circ-2/telemetry',
+      'devices/走廊-1/telemetry',
+    ]
+    const sent = Array.from({ length: 400 }, (_, i) => topics[(i * 7) % topics.length]!)
+    for (const t of sent) await appendAsync(w, t, Buffer.from('{}'))
+    const got = await readN(r, sent.length)
+    expect(got.map((e) => e.topic)).toEqual(sent)
+  })
+})
