@@ -43,17 +43,14 @@ export function chargerStepUnderCleaner(
   obs: Observation,
   c: Classified,
   params: StrayWireParams,
-): { w: number; h: number; onsetTs: number; motor?: MotorWaveform & { lastTs: number } } | undefined {
+): { w: number; h: number; onsetTs: number } | undefined {
   if (obs.source !== 'circuit' || obs.harmonicVA === null || c.cls !== 'big' || c.excessVA === null) return
   if (!s.prevBig || !s.prev2Big || s.lastTs === null) return
   if (s.prevW === null || s.prev2W === null || s.prev2W === undefined) return
   if (s.prevH === null || s.prevH === undefined || s.prev2H === null || s.prev2H === undefined) return
-  // a motor's waveform, measured whole on it alone (before the reading the charger may have come in): not a
-  // heater's element (chargerStepOnHeater's)
-  const whole = bigWaveformAt(s, obs.ts)
-  if (!whole || whole.lastTs !== s.lastTs) return
-  const big = motorAloneBefore(whole)
-  if (!big) return
+  // a motor's waveform, measured whole on it alone: not a heater's element (chargerStepOnHeater's)
+  const big = bigWaveformAt(s, obs.ts)
+  if (!big || big.w === undefined || big.n < BIG_WAVEFORM_READINGS || big.lastTs !== s.lastTs) return
   if (big.hPerW <= HEATER_MAX_H_PER_W || big.qPerW < MOTOR_MIN_Q_PER_W) return
   const bw = s.baselineW!
   const bh = s.baselineH
@@ -61,8 +58,7 @@ export function chargerStepUnderCleaner(
   const before = s.prev2H - bh - big.hPerW * (s.prev2W - bw)
   const first = s.prevH - bh - big.hPerW * (s.prevW - bw)
   const now = obs.harmonicVA - bh - big.hPerW * (obs.unexplainedW - bw)
-  // the motor alone two readings ago (nought by itself where that one reading is all the waveform holds); a
-  // rectifier's share of the least charger since, held
+  // the motor alone two readings ago; a rectifier's share of the least charger since, held
   const noise = RESIDUAL_NOISE_SHARE * big.w
   const least = (RECTIFIER_MIN_H_PER_W - big.hPerW) * MIN_CHARGER_W + noise
   if (Math.abs(before) > noise || first < least || now < least) return
@@ -92,44 +88,7 @@ export function chargerStepUnderCleaner(
   const leastW = Math.max(MIN_CHARGER_W, r / (MAX_HARMONIC_RATIO - big.hPerW))
   if (overW + MOTOR_MEAN_SHARE * big.w < r / (MAX_HARMONIC_RATIO - big.hPerW)) return
   const w = Math.min(params.maxChargerW, Math.max(leastW, overW))
-  return {
-    w: Math.round(w * 10) / 10,
-    h: Math.round((r + big.hPerW * w) * 10) / 10,
-    onsetTs: s.lastTs,
-    ...(big.asItStands
-      ? {}
-      : { motor: { hPerW: big.hPerW, qPerW: big.qPerW, n: big.n, w: big.w, lastTs: whole.lastTs } }),
-  }
-}
-
-/** A motor's harmonic and reactive VA per W and its mean watts over the background, from `n` readings alone. */
-interface MotorWaveform {
-  hPerW: number
-  qPerW: number
-  n: number
-  w: number
-}
-
-/**
- * The motor's waveform as measured alone before the reading a charger may have arrived in (`asItStands`:
- * the figures as they stand, that reading not among them). Its figures are averaged over its first four
- * readings as they come, while nothing is tracked, so a charger plugged in within those minutes was folded
- * in with its first reading, its harmonic current taken for the motor's. The figures from before that
- * reading are the motor's own: its brushes and triac distort its current by a share that holds while its
- * watts swing, so one whole minute of it alone gives that share as the average does, within the
- * residual's margin (RESIDUAL_NOISE_SHARE). Before, a charger plugged in within a cleaner's first four
- * minutes was found only as the cleaner stopped (development circuit-under-load 43@01-22 and 138@01-29:
- * rectifiers of 180 W a minute after a 1.1 kW and a 0.9 kW cleaner started, raised after 31 and 39 min).
- */
-function motorAloneBefore(
-  whole: NonNullable<StrayWireState['bigWaveform']>,
-): (MotorWaveform & { asItStands: boolean }) | undefined {
-  if (whole.w === undefined) return
-  if (whole.foldTs === undefined || whole.foldTs !== whole.lastTs)
-    return whole.n >= BIG_WAVEFORM_READINGS
-      ? { hPerW: whole.hPerW, qPerW: whole.qPerW, n: whole.n, w: whole.w, asItStands: true }
-      : undefined
-  return whole.before ? { ...whole.before, asItStands: false } : undefined
+  return { w: Math.round(w * 10) / 10, h: Math.round((r + big.hPerW * w) * 10) / 10, onsetTs: s.lastTs }
 }
 
 /** `overW` over the background is the motor of `motorW` within its swing, and at most a charger's largest. */

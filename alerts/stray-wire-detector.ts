@@ -754,9 +754,7 @@ function trackCandidate(
       // a rectifier plugged in under a cleaner's motor: its harmonic current over the motor's own share,
       // its watts read against the motor's mean. The cleaner stays what it was (a big load over the
       // background); the charger is followed under it by its harmonic current, from the step's first reading
-      const { w, h, onsetTs, motor } = underCleaner
-      // the motor's waveform is the one measured before the charger's first reading, not with it
-      if (motor) s.bigWaveform = motor
+      const { w, h, onsetTs } = underCleaner
       startCandidate(s, obs, { cls: 'charger', excessW: w, excessVA: h })
       s.candidate!.onsetTs = onsetTs
       startEpisode(s.normal!, onsetTs, w, h / w)

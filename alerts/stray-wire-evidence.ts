@@ -446,9 +446,7 @@ export function noteBigWaveform(s: StrayWireState, obs: Observation, c: Classifi
   const h = Math.max(0, c.excessVA) / c.excessW
   const q = Math.max(0, obs.reactiveVA - (s.baselineQ ?? 0)) / c.excessW
   const n = prev ? prev.n + 1 : 1
-  // its watts over the background as well: what a load arriving under it adds is read against their mean;
-  // and the figures before this reading, which may hold a rectifier plugged in under the motor's first
-  // minutes (chargerStepUnderCleaner reads that one against the motor alone)
+  // its watts over the background as well: what a load arriving under it adds is read against their mean
   s.bigWaveform = prev
     ? {
         hPerW: prev.hPerW + (h - prev.hPerW) / n,
@@ -456,13 +454,11 @@ export function noteBigWaveform(s: StrayWireState, obs: Observation, c: Classifi
         n,
         lastTs: obs.ts,
         w: (prev.w ?? c.excessW) + (c.excessW - (prev.w ?? c.excessW)) / n,
-        foldTs: obs.ts,
-        before: { hPerW: prev.hPerW, qPerW: prev.qPerW, n: prev.n, w: prev.w ?? c.excessW },
       }
-    : { hPerW: h, qPerW: q, n, lastTs: obs.ts, w: c.excessW, foldTs: obs.ts }
+    : { hPerW: h, qPerW: q, n, lastTs: obs.ts, w: c.excessW }
 }
 
-/** The waveform of the big load running now or paused a minute or two ago (seen alone a whole minute at least). */
+/** The waveform of the big load running now or paused a minute or two ago (hiddenChargerShows wants it seen alone twice). */
 export function bigWaveformAt(s: StrayWireState, ts: number): StrayWireState['bigWaveform'] {
   const w = s.bigWaveform
   return w && ts - w.lastTs <= BIG_PAUSE_MS ? w : undefined
@@ -488,12 +484,10 @@ export function hiddenChargerShows(
   if (cand.harmonicVA === null || c.excessVA === null) return false
   const over = c.excessW - cand.maxW
   // a motor by its lagging current as well: a heater with a rectifier hidden under it (never seen alone)
-  // carries the rectifier's harmonic current, not a motor's reactive current. One whole minute of the
-  // motor alone gives its share: it holds while its watts swing (a charger plugged in a minute after the
-  // cleaner started is read against that minute: chargerStepUnderCleaner)
+  // carries the rectifier's harmonic current, not a motor's reactive current
   const motor =
     big !== undefined &&
-    big.n >= 1 &&
+    big.n >= 2 &&
     over >= CLEANER_MIN_W &&
     big.hPerW > HEATER_MAX_H_PER_W &&
     big.qPerW >= MOTOR_MIN_Q_PER_W

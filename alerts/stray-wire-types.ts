@@ -408,17 +408,7 @@ export interface StrayWireState {
    * meter reports PF and THD: a motor's brushes and triac distort its current by a share that holds while its watts
    * swing with the floor. Kept across a pause of a minute or two. Optional so states persisted before it load.
    */
-  bigWaveform?: {
-    hPerW: number
-    qPerW: number
-    n: number
-    lastTs: number
-    w?: number
-    /** When the last reading was folded into the figures above (noteBigWaveform), ms. Optional, as w. */
-    foldTs?: number
-    /** The figures before that reading was folded in (none where it was the first). Optional, as w. */
-    before?: { hPerW: number; qPerW: number; n: number; w: number }
-  }
+  bigWaveform?: { hPerW: number; qPerW: number; n: number; lastTs: number; w?: number }
   /**
    * When a compressor's start was last followed beside an active-PFC charger (stray-wire-baseline.ts): a
    * heater or cleaner in the next reading makes it that load's partial minute. Optional so states persisted

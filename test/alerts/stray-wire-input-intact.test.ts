@@ -56,8 +56,9 @@ describe('the state handed to the detector stays intact', () => {
     ['circuit-mixed-stray', 17],
     ['circuit-compressor-stray', 115],
     // stop 48: a young slide judged on the readings in view after a heater hid it (6c64d20, hiddenTs), the
-    // circuit's lag carried from reading to reading (1413b32, lagSign and overLagging), a charger under a
-    // cleaner read against the motor's waveform from before its first reading (43df011, bigWaveform.before)
+    // circuit's lag carried from reading to reading (1413b32, lagSign and overLagging), a charger plugged
+    // in within a cleaner's first minutes (43df011 read it against the motor's waveform from before its
+    // first reading; reverted, review48)
     ['circuit-under-load', 144],
     ['circuit-unplugged-early', 7],
     ['circuit-under-load', 43],

@@ -107,36 +107,6 @@ describe('a charger plugged in under a cleaner that never pauses', () => {
   })
 })
 
-describe('a charger plugged in within a cleaner’s first minutes', () => {
-  // development circuit-under-load 43@01-22 and 138@01-29: a rectifier charger plugged in a minute after a
-  // cleaner started, before the motor's waveform was averaged over its first four readings alone; that
-  // reading folded the charger's harmonic current in as the motor's own, and the charger was raised only
-  // as the cleaner stopped, 31 and 39 min on. Read against the motor's first whole minute alone, its
-  // harmonic current shows at once.
-  const t0 = local('2026-01-22T20:30:00')
-  const cleaner = { powerW: 1300, powerFactor: 0.86, thdPct: 21, seed: 4 }
-  const start = t0 + 18 * MIN
-  const plugged = start + MIN + 20_000
-  const loads = (bike: boolean) => [
-    spans('lights-always', t0, 22, 0.94, 12, [[0, 120]]),
-    cleaningMachine({ ...cleaner, startMs: start, durationMin: 29 }),
-    ...(bike ? [chargerSession(charger(plugged, { ccPowerW: 180, ccRise: 0.02 }))] : []),
-  ]
-
-  it('is raised while the cleaner still runs, by its harmonic current over the motor’s first minute alone', () => {
-    const raised = raises(run(circuitSeries(loads(true), { fromMs: t0, minutes: 120 })))
-    expect(raised).toHaveLength(1)
-    // not when the cleaner stopped (29 min after it started)
-    expect(raised[0]!.ts - plugged).toBeLessThanOrEqual(15 * MIN)
-    expect(raised[0]!.onsetTs).toBeGreaterThanOrEqual(start)
-  })
-
-  it('raises nothing for the cleaner alone, on any meter', () => {
-    for (const samples of [1, 3, 6])
-      expect(raises(run(circuitSeries(loads(false), { fromMs: t0, minutes: 120, samples })))).toEqual([])
-  })
-})
-
 describe('one cleaner handing over to another of a different waveform, with no charger', () => {
   // development circuit-heater 132@01-25: a 1.45 kW cleaner (THD 20 %) stopped and another (THD 31 %)
   // started within the same minute; its harmonic current over the first one's share was taken for a
@@ -167,4 +137,38 @@ describe('one cleaner handing over to another of a different waveform, with no c
       for (const samples of [1, 3, 6])
         expect(raises(run(circuitSeries(loads(gapS), { fromMs: t0, minutes: 120, samples })))).toEqual([])
   })
+})
+
+// A floor machine of two motors switched on a minute or two apart (its brush motor, then its suction motor
+// fed through a rectifier: THD 80 %). The second motor's harmonic current over the first's share is a
+// rectifier's by PF and THD alone; read against one minute of the first motor alone (43df011, reverted)
+// it was taken for a charger plugged in under the cleaner and raised at every run (a sweep of 36 such
+// machines at constant watts, 900 W + 350 W, THD 60-100 %, PF 0.7-0.9, second motor 1-3 min later: 28
+// raised, 8 without it, all with the second motor 3 min later, where the cleaner's waveform was read over
+// its first four minutes as before: that case stays open).
+describe('a floor machine whose second, rectifier-fed motor starts a minute or two after its first', () => {
+  const t0 = local('2026-01-22T10:00:00')
+  for (const lagMin of [1, 2])
+    it(`raises nothing when the second motor starts ${lagMin} min after the first`, () => {
+      const loads = [
+        spans('lights-dusk-to-dawn', t0, 17, 0.9, 20, [[0, 120]]),
+        cleaningMachine({
+          powerW: 900,
+          powerFactor: 0.85,
+          thdPct: 25,
+          seed: 3,
+          startMs: t0 + 10 * MIN,
+          durationMin: 30,
+        }),
+        cleaningMachine({
+          powerW: 350,
+          powerFactor: 0.8,
+          thdPct: 80,
+          seed: 4,
+          startMs: t0 + (10 + lagMin) * MIN,
+          durationMin: 30 - lagMin,
+        }),
+      ]
+      expect(raises(run(circuitSeries(loads, { fromMs: t0, minutes: 90 })))).toEqual([])
+    })
 })
