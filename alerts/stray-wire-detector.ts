@@ -69,6 +69,7 @@ import {
   partOfBigLoad,
   RECENT_READINGS,
   sawStep,
+  seenAgainTooFew,
   slidesAsTaper,
   startCandidate,
   stepLeftAgain,
@@ -608,8 +609,11 @@ function trackCandidate(
   }
   // a charger plugged into a nearly full pack slides down its taper from its first minute, below the least
   // step a charger makes: the taper going on is still the charger
-  if (cand && c.cls === 'other' && continuesTaper(cand, c, params, obs.ts))
+  let judgedLater = false
+  if (cand && c.cls === 'other' && continuesTaper(cand, c, params, obs.ts)) {
+    judgedLater = seenAgainTooFew(cand)
     c = { ...c, cls: 'charger', ...(cand.pfc ? { pfc: true } : {}) }
+  }
   // a charger-sized step on top of a candidate takes the excess past a charger's largest: one more load
   // beside it, not a heater or cleaner (their whole step alone is bigger; a partial first minute of one
   // is followed by its whole step, which is no charger's)
@@ -899,6 +903,10 @@ function trackCandidate(
     followLagging(s, cand, obs, c.excessW)
   }
   if (!hidden && cand.sinceBig === 3) noteBridge(cand, c)
+  // a slide seen again past a heater's hidden minutes is counted, not judged, until readings in view after
+  // it fell too: the readings the heater hid hold the level last seen, steady as a plateau's, and a bank
+  // switched off under the heater falls once across them and holds (stray-wire-evidence.ts seenAgainTooFew)
+  if (judgedLater) return undefined
 
   const hour = localHour(obs.ts, params.utcOffsetMin)
   const confirmMin = confirmMinFor(cand.pfc === true, obs.ts, params)

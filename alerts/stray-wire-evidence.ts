@@ -332,6 +332,24 @@ function readingsInView(cand: Candidate): { w: number[]; ts: number[] } | undefi
 }
 
 /**
+ * A candidate a heater hid, seen again in fewer than SEEN_AGAIN_TO_JUDGE readings since (the readings it
+ * hid hold the last level seen): a reading that goes on with its slide now is one fall across the hidden
+ * minutes and a minute or two after it, which a lamp or a bank of LED drivers switched off under the heater
+ * makes as well, the supply's voltage moving the watts a few % after it (review48: 130 W seen a minute, 78
+ * W after 12 min under a heater, then 77 W). A taper goes on falling every minute: the readings after tell.
+ */
+export function seenAgainTooFew(cand: Candidate): boolean {
+  const hidden = cand.hiddenTs
+  const ts = cand.recentTs
+  if (!hidden?.length || !ts?.length) return false
+  const lastHidden = Math.max(...hidden)
+  return ts.filter((t) => t > lastHidden).length < SEEN_AGAIN_TO_JUDGE
+}
+
+/** Readings in view after a heater hid a young slide before one more is judged with them. */
+const SEEN_AGAIN_TO_JUDGE = 2
+
+/**
  * A slide of readings some minutes apart (a heater hid the ones between) read as a taper's pace: a taper
  * eases off as an exponential does, so each fall is compounded over the minutes it took. Every minute's
  * share falls, by no more than the fastest taper's (20 %), the whole slide at least the slowest's (2.5 % a

@@ -8,7 +8,16 @@ import { type Candidate, DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wi
 import { runScenario } from '../../eval/stray-wire/evaluate.ts'
 import { buildScenario } from '../../eval/stray-wire/families.ts'
 import { DEV_RANGES } from '../../eval/stray-wire/scenario.ts'
-import { local, MIN, rectifierCandidate } from './stray-wire-support.ts'
+import {
+  circuitSeries,
+  eveningLights,
+  local,
+  MIN,
+  raises,
+  rectifierCandidate,
+  run,
+  spans,
+} from './stray-wire-support.ts'
 
 const params = DEFAULT_STRAY_WIRE_PARAMS
 const t0 = local('2026-01-08T20:37:00')
@@ -59,6 +68,20 @@ describe('a slide seen again after a heater hid it', () => {
   it('does not go on at a motor’s waveform (little harmonic current)', () => {
     const c = { cls: 'other', excessW: 72, excessVA: 8 } as const
     expect(continuesTaper(hiddenAfterOne(), c, params, t0 + 13 * MIN)).toBe(false)
+  })
+
+  // one fall across the heater's minutes is also a bank of LED drivers (or a display dimmed) switched down
+  // under it, the level held since: the held readings under the heater are steady as a plateau's, and
+  // judged at that first reading it was raised (review48)
+  it('raises nothing for a rectifier load seen a minute, stepped down to 78 W under a heater, then held', () => {
+    const t = local('2026-01-08T14:00:00')
+    const loads = [
+      eveningLights(t),
+      spans('led-display', t, 130, 0.6, 110, [[10, 18]]),
+      spans('led-display', t, 78, 0.6, 110, [[18, 240]]),
+      spans('electric-heater', t, 1500, 1, 2, [[11, 23]]),
+    ]
+    expect(raises(run(circuitSeries(loads, { fromMs: t, minutes: 240 })))).toEqual([])
   })
 
   // development scenario 144 of circuit-under-load: a lead-acid top-up plugged in at 20:35 (128 W), seen
