@@ -23,6 +23,9 @@ export interface LagSign {
  * minus |Q| now, by more than the meter's |Q| moves from reading to reading, the total cannot lead: it lags.
  * A circuit whose compressor ran when its LED banks came on (their lead cancels part of the motor's lag,
  * |Q| falls, and their harmonic current alone says they could lead by all it reads) stays known to lag.
+ * A motor that stops in the minute a load of its watts arrives (a heater, an active-PFC charger) takes its
+ * lag without a fall in watts to allow for it: where |Q| falls by more than the allowances, the sign is
+ * given up rather than carried on a circuit that may now lead.
  * Carried only from a reading that lagged for certain, and only between readings in a row: across a
  * silence anything may have come and gone, and from a reading of either sign the meter's noise alone
  * would pass for a sign.
@@ -38,13 +41,15 @@ export function lagSignNow(
   const sign = (lags: boolean): LagSign => ({ lags, q: round1(q), w: round1(w), h: round1(h), ts })
   if (reactiveAdds(w, h, q)) return sign(true)
   if (!prev?.lags || ts - prev.ts > IN_ROW_MS) return sign(false)
-  const least =
-    prev.q -
-    LEADING_Q_PER_H * Math.max(0, h - prev.h) -
-    PFC_LEAD_VAR_PER_W * Math.max(0, w - prev.w) -
+  const allowed =
+    LEADING_Q_PER_H * Math.max(0, h - prev.h) +
+    PFC_LEAD_VAR_PER_W * Math.max(0, w - prev.w) +
     MOTOR_VAR_PER_W * Math.max(0, prev.w - w)
+  // still lagging, |Q| fell by more than what came and went can take from it: a motor left unseen (a load
+  // of its watts arrived in the same minute, so the watts did not fall), and the sign is no longer known
+  if (prev.q - q > allowed + Q_NOISE_VA) return sign(false)
   // led by |Q| now, the total would stand below the least it can
-  return sign(q + least > Q_NOISE_VA)
+  return sign(q + prev.q - allowed > Q_NOISE_VA)
 }
 
 /** The circuit's reactive VA lagged for certain at the reading `sign` was taken at. */

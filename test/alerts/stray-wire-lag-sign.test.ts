@@ -36,6 +36,14 @@ describe('the sign of the circuit’s reactive VA', () => {
     expect(lagsForCertain(lagSignNow(banks, T0 + 2 * MIN, 93, 100, 30))).toBe(false)
   })
 
+  it('is not known once the fridge stops in the minute a heater of its watts comes on (its lag left unseen)', () => {
+    // the fridge beside the banks, 240 W and |Q| 99 lagging; it stops as a resistive load of its watts arrives:
+    // the watts hold, the fridge's harmonic current goes, |Q| falls 99 -> 54 with nothing seen to take it
+    const banks = lagSignNow(fridge(), T0 + MIN, 240, 117, 99)
+    expect(lagsForCertain(banks)).toBe(true)
+    expect(lagsForCertain(lagSignNow(banks, T0 + 2 * MIN, 240, 100, 54))).toBe(false)
+  })
+
   it('is not taken from a reading of either sign whose |Q| the meter’s noise moved', () => {
     const banks = lagSignNow(undefined, T0, 160, 150, 44)
     expect(lagsForCertain(lagSignNow(banks, T0 + MIN, 160, 149, 65))).toBe(false)
