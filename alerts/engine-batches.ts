@@ -15,12 +15,12 @@ import {
   MAX_AGE_MS,
   MAX_FUTURE_MS,
 } from '../domain/protocol.ts'
-import { type DeviceTopic, parseDeviceTopic } from '../domain/topics.ts'
 import { comparePositions, type SpoolEntry, type SpoolPosition } from '../spool/index.ts'
 import { type createSignalApplier, emptyOutbox, type Outbox } from './engine-apply.ts'
 import type { createDeviceLookup } from './engine-devices.ts'
 import type { EngineMetrics } from './engine-metrics.ts'
 import { SKIM_UNSURE, skimCircuitReading } from './engine-skim.ts'
+import { createTopicParser } from './engine-topics.ts'
 import { createStateJson } from './state-json.ts'
 import type { AlertStore } from './store.ts'
 import type {
@@ -33,9 +33,6 @@ import type {
 } from './types.ts'
 
 const SNAPSHOT_EVERY_MS = 1000
-/** topics whose parse is kept (deviceTopic), and the longest kept */
-const TOPICS_KEPT = 100_000
-const TOPIC_KEPT_CHARS = 128
 
 /** A rule signal and the device it is about, to apply once the batch is evaluated. */
 interface DeviceSignal {
@@ -126,23 +123,8 @@ export function createEngineBatches(deps: {
     lastSnapshotAt = Date.now()
   }
 
-  /**
-   * Topics parsed once: a device publishes on the same few topics again and again, and a lookup by the
-   * topic's text cost less than parsing it (a slice, the id pattern, a slice). Emptied when it holds as
-   * many topics as a very large estate has devices, so that topics of devices long gone do not pile up.
-   */
-  const topics = new Map<string, DeviceTopic | null>()
-  const deviceTopic = (topic: string): DeviceTopic | undefined => {
-    const known = topics.get(topic)
-    if (known !== undefined) return known ?? undefined
-    const t = parseDeviceTopic(topic)
-    // a device's own topics are short (an id of at most 64 characters and a channel): a long one, likely
-    // garbage, is parsed each time rather than kept
-    if (topic.length > TOPIC_KEPT_CHARS) return t
-    if (topics.size >= TOPICS_KEPT) topics.clear()
-    topics.set(topic, t ?? null)
-    return t
-  }
+  /** topics parsed once: a device publishes on the same few again and again (engine-topics.ts) */
+  const deviceTopic = createTopicParser()
 
   /**
    * A circuit monitor's telemetry whose fields but `ts` the rules will not read (readsTelemetryFields),
