@@ -84,6 +84,12 @@ export function createEngineBatches(deps: {
    * decoded in full.
    */
   readsTelemetryFields?: (state: DeviceRuleState, kind: DeviceKind, ts: number) => boolean
+  /**
+   * Whether a device's next reading is likely one `evaluateDevice` reads no field but `ts` of, asked
+   * before skimming it (rules/evaluate-device.ts): a reading that is then decoded in full anyway paid
+   * for the skim in vain. Default: a skim is tried wherever readsTelemetryFields is given.
+   */
+  skimLikely?: (state: DeviceRuleState, kind: DeviceKind) => boolean
   /** default: nothing is forgotten (rules that raise on every reading need nothing) */
   forgetClearedAlert?: ForgetClearedAlert
   lookup: ReturnType<typeof createDeviceLookup>['get']
@@ -95,7 +101,7 @@ export function createEngineBatches(deps: {
   listeningSince?: number
 }): EngineBatches {
   const { store, evaluateDevice, evaluateOffline, lookup, applySignal, metrics, log, now } = deps
-  const { readsTelemetryFields } = deps
+  const { readsTelemetryFields, skimLikely } = deps
   const states: Map<string, DeviceRuleState> = store.ruleStates()
   /** position of the last record applied to `states` (in memory) */
   let dbPos = store.position()
@@ -140,11 +146,12 @@ export function createEngineBatches(deps: {
   ): DecodedMessage | undefined => {
     if (!readsTelemetryFields || channel !== 'telemetry' || device.kind !== 'circuit-monitor')
       return undefined
+    if (prev === undefined || (skimLikely && !skimLikely(prev, device.kind))) return undefined
     const ts = skimCircuitReading(e.payload)
     // decodeMessage's window on `ts` (checkTs): outside it the reading is rejected, decoded in full
     if (ts === SKIM_UNSURE || ts > e.arrivalMs + MAX_FUTURE_MS || ts < e.arrivalMs - MAX_AGE_MS)
       return undefined
-    if (prev === undefined || readsTelemetryFields(prev, device.kind, ts)) return undefined
+    if (readsTelemetryFields(prev, device.kind, ts)) return undefined
     const reading = { ts, kind: device.kind } as CircuitMonitorTelemetry
     return { type: 'telemetry', deviceId, kind: device.kind, reading }
   }
