@@ -15,12 +15,12 @@ import {
   MAX_AGE_MS,
   MAX_FUTURE_MS,
 } from '../domain/protocol.ts'
-import { type DeviceTopic, parseDeviceTopic } from '../domain/topics.ts'
 import { comparePositions, type SpoolEntry, type SpoolPosition } from '../spool/index.ts'
 import { type createSignalApplier, emptyOutbox, type Outbox } from './engine-apply.ts'
 import type { createDeviceLookup } from './engine-devices.ts'
 import type { EngineMetrics } from './engine-metrics.ts'
 import { SKIM_UNSURE, skimCircuitReading } from './engine-skim.ts'
+import { createTopicParser } from './engine-topics.ts'
 import { createStateJson } from './state-json.ts'
 import type { AlertStore } from './store.ts'
 import type {
@@ -33,9 +33,6 @@ import type {
 } from './types.ts'
 
 const SNAPSHOT_EVERY_MS = 1000
-/** topics whose parse is kept (deviceTopic), and the longest kept */
-const TOPICS_KEPT = 100_000
-const TOPIC_KEPT_CHARS = 128
 
 /** A rule signal and the device it is about, to apply once the batch is evaluated. */
 interface DeviceSignal {
@@ -87,6 +84,12 @@ export function createEngineBatches(deps: {
    * decoded in full.
    */
   readsTelemetryFields?: (state: DeviceRuleState, kind: DeviceKind, ts: number) => boolean
+  /**
+   * Whether a device's next reading is likely one `evaluateDevice` reads no field but `ts` of, asked
+   * before skimming it (rules/evaluate-device.ts): a reading that is then decoded in full anyway paid
+   * for the skim in vain. Default: a skim is tried wherever readsTelemetryFields is given.
+   */
+  skimLikely?: (state: DeviceRuleState, kind: DeviceKind) => boolean
   /** default: nothing is forgotten (rules that raise on every reading need nothing) */
   forgetClearedAlert?: ForgetClearedAlert
   lookup: ReturnType<typeof createDeviceLookup>['get']
@@ -98,7 +101,7 @@ export function createEngineBatches(deps: {
   listeningSince?: number
 }): EngineBatches {
   const { store, evaluateDevice, evaluateOffline, lookup, applySignal, metrics, log, now } = deps
-  const { readsTelemetryFields } = deps
+  const { readsTelemetryFields, skimLikely } = deps
   const states: Map<string, DeviceRuleState> = store.ruleStates()
   /** position of the last record applied to `states` (in memory) */
   let dbPos = store.position()
@@ -126,23 +129,8 @@ export function createEngineBatches(deps: {
     lastSnapshotAt = Date.now()
   }
 
-  /**
-   * Topics parsed once: a device publishes on the same few topics again and again, and a lookup by the
-   * topic's text cost less than parsing it (a slice, the id pattern, a slice). Emptied when it holds as
-   * many topics as a very large estate has devices, so that topics of devices long gone do not pile up.
-   */
-  const topics = new Map<string, DeviceTopic | null>()
-  const deviceTopic = (topic: string): DeviceTopic | undefined => {
-    const known = topics.get(topic)
-    if (known !== undefined) return known ?? undefined
-    const t = parseDeviceTopic(topic)
-    // a device's own topics are short (an id of at most 64 characters and a channel): a long one, likely
-    // garbage, is parsed each time rather than kept
-    if (topic.length > TOPIC_KEPT_CHARS) return t
-    if (topics.size >= TOPICS_KEPT) topics.clear()
-    topics.set(topic, t ?? null)
-    return t
-  }
+  /** topics parsed once: a device publishes on the same few again and again (engine-topics.ts) */
+  const deviceTopic = createTopicParser()
 
   /**
    * A circuit monitor's telemetry whose fields but `ts` the rules will not read (readsTelemetryFields),
@@ -158,11 +146,12 @@ export function createEngineBatches(deps: {
   ): DecodedMessage | undefined => {
     if (!readsTelemetryFields || channel !== 'telemetry' || device.kind !== 'circuit-monitor')
       return undefined
+    if (prev === undefined || (skimLikely && !skimLikely(prev, device.kind))) return undefined
     const ts = skimCircuitReading(e.payload)
     // decodeMessage's window on `ts` (checkTs): outside it the reading is rejected, decoded in full
     if (ts === SKIM_UNSURE || ts > e.arrivalMs + MAX_FUTURE_MS || ts < e.arrivalMs - MAX_AGE_MS)
       return undefined
-    if (prev === undefined || readsTelemetryFields(prev, device.kind, ts)) return undefined
+    if (readsTelemetryFields(prev, device.kind, ts)) return undefined
     const reading = { ts, kind: device.kind } as CircuitMonitorTelemetry
     return { type: 'telemetry', deviceId, kind: device.kind, reading }
   }

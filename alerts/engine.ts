@@ -24,6 +24,7 @@ import {
   evaluateOffline as catalogueEvaluateOffline,
   forgetClearedAlert as catalogueForgetClearedAlert,
   readsTelemetryFields as catalogueReadsTelemetryFields,
+  skimLikely as catalogueSkimLikely,
 } from './rules/index.ts'
 import { defaultResolveSettings, type ResolveSettings } from './settings.ts'
 import { type AlertStore, createAlertStore, type SettingsScope } from './store.ts'
@@ -99,10 +100,9 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     evaluateDevice: opts.evaluateDevice ?? catalogueEvaluateDevice,
     evaluateOffline: opts.evaluateOffline ?? catalogueEvaluateOffline,
     // the catalogue's rules say which readings they read no further than `ts` into: those are skimmed
-    readsTelemetryFields:
-      (opts.evaluateDevice ?? catalogueEvaluateDevice) === catalogueEvaluateDevice
-        ? catalogueReadsTelemetryFields
-        : undefined,
+    ...((opts.evaluateDevice ?? catalogueEvaluateDevice) === catalogueEvaluateDevice
+      ? { readsTelemetryFields: catalogueReadsTelemetryFields, skimLikely: catalogueSkimLikely }
+      : {}),
     // the catalogue's rules keep a hold open until their clear condition: a hand clear must reset it
     forgetClearedAlert:
       opts.forgetClearedAlert ??

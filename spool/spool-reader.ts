@@ -43,13 +43,18 @@ export interface SpoolReaderOptions {
    * power cut then takes back.
    */
   durableEnd?: () => SpoolPosition | undefined
+  /** topics kept in each of topicAt's two generations (default 100,000) */
+  topicsPerGeneration?: number
 }
 
 const PRUNE_EVERY_MS = 5000
 /** how often laterSegment lists the directory rather than looking for the next segment number only */
 const FULL_LISTING_MS = 1000
-/** topics kept by topicAt, and the longest kept (a device's own: an id of at most 64 characters and a channel) */
-const TOPICS_KEPT = 100_000
+/**
+ * topics kept by topicAt in each of its two generations (two hold a status and a telemetry topic each of
+ * 100,000 devices), and the longest kept (a device's own: an id of at most 64 characters and a channel)
+ */
+const TOPICS_PER_GENERATION = 100_000
 const TOPIC_KEPT_BYTES = 128
 /** retry interval of a checkpoint refused by a full disk */
 const CHECKPOINT_RETRY_MS = 100
@@ -117,8 +122,12 @@ class FileSpoolReader implements SpoolReader {
   /** bytes at the start of `buf` that entries returned by next() reference: later reads go after them */
   private bufLent = 0
   private readonly view = new RecordView()
-  /** topics met, by a hash of their bytes (topicAt) */
-  private readonly topics = new Map<number, string>()
+  /**
+   * topics met, by a hash of their bytes (topicAt), in two generations: one met again moves to the
+   * newer, and the older is dropped when the newer is full, so topics in use stay however many go by
+   */
+  private topics = new Map<number, string>()
+  private olderTopics = new Map<number, string>()
   private wake: (() => void) | undefined
   /** calls of notify() so far */
   private notifications = 0
@@ -324,18 +333,32 @@ class FileSpoolReader implements SpoolReader {
     let h = len
     for (let i = start; i < end; i++) h = (Math.imul(h, 31) + buf[i]!) | 0
     const known = this.topics.get(h)
-    if (known !== undefined && known.length === len) {
-      let i = 0
-      while (i < len && known.charCodeAt(i) === buf[start + i]) i++
-      if (i === len) return known
+    if (known !== undefined && this.sameBytes(known, start, len)) return known
+    const before = this.olderTopics.get(h)
+    if (before !== undefined && this.sameBytes(before, start, len)) {
+      this.keepTopic(h, before)
+      return before
     }
     const topic = buf.toString('utf8', start, end)
     // as many characters as bytes: ASCII (or bytes that are no UTF-8, whose U+FFFD never compares equal)
-    if (topic.length === len) {
-      if (this.topics.size >= TOPICS_KEPT) this.topics.clear()
-      this.topics.set(h, topic)
-    }
+    if (topic.length === len) this.keepTopic(h, topic)
     return topic
+  }
+
+  /** Whether the kept `topic` is the `len` bytes at `buf[start]` (a kept topic is ASCII: a byte a character). */
+  private sameBytes(topic: string, start: number, len: number): boolean {
+    if (topic.length !== len) return false
+    let i = 0
+    while (i < len && topic.charCodeAt(i) === this.buf[start + i]) i++
+    return i === len
+  }
+
+  private keepTopic(h: number, topic: string): void {
+    if (this.topics.size >= (this.opts.topicsPerGeneration ?? TOPICS_PER_GENERATION)) {
+      this.olderTopics = this.topics
+      this.topics = new Map()
+    }
+    this.topics.set(h, topic)
   }
 
   /** Reads from the cursor into `buf[start…]`, `durable` bytes at most. */

@@ -44,6 +44,22 @@ export function readsTelemetryFields(state: DeviceRuleState, kind: DeviceKind, t
   return detectorTakes(s as RulesState, ts)
 }
 
+/**
+ * Whether a circuit monitor's next reading is likely one the catalogue reads no field but `ts` of: its
+ * newest reading went past the stray-wire detector unread (it came too soon after the one the detector
+ * took), as most readings of a meter reporting faster than every 50 s do. Only a hint for the engine,
+ * asked before it has the reading's `ts`: it skims only where readsTelemetryFields then says so. A meter
+ * reporting once a minute (domain.md) has every reading taken, and reading its bytes first would only
+ * add to their full decode.
+ */
+export function skimLikely(state: DeviceRuleState, kind: DeviceKind): boolean {
+  if (kind !== 'circuit-monitor') return false
+  const s = state as Partial<RulesState>
+  if (s.v !== 1 || s.lastTs === undefined || s.lastTs === null) return false
+  const taken = s.strayWireSettle?.held?.ts ?? s.strayWire?.lastTs
+  return taken !== undefined && taken !== null && s.lastTs > taken
+}
+
 /** Events remembered per device to know a redelivery: more than a device resends after a reconnect. */
 const RECENT_EVENTS = 32
 

@@ -24,8 +24,8 @@ async function writer(opts: Parameters<typeof openSpoolWriter>[0]): Promise<Spoo
   cleanups.push(() => w.close())
   return w
 }
-async function reader(dir: string): Promise<SpoolReader> {
-  const r = await openSpoolReader({ dir, log: silentLog, pollMs: 5 })
+async function reader(dir: string, topicsPerGeneration?: number): Promise<SpoolReader> {
+  const r = await openSpoolReader({ dir, log: silentLog, pollMs: 5, topicsPerGeneration })
   cleanups.push(() => r.close())
   return r
 }
@@ -295,6 +295,22 @@ describe('spool reader topics', () => {
       'devices/走廊-1/telemetry',
     ]
     const sent = Array.from({ length: 400 }, (_, i) => topics[(i * 7) % topics.length]!)
+    for (const t of sent) await appendAsync(w, t, Buffer.from('{}'))
+    const got = await readN(r, sent.length)
+    expect(got.map((e) => e.topic)).toEqual(sent)
+  })
+
+  it('gives each record its own topic across generations of kept topics smaller than the topics met', async () => {
+    // review48e: generations of 3 over 10 topics, two of one hash: each topic moves between them often
+    const dir = setup('spool-topic-generations')
+    const w = await writer({ dir, maxBytes: 1 << 30, log: silentLog })
+    const r = await reader(dir, 3)
+    const topics = [
+      ...Array.from({ length: 8 }, (_, d) => `devices/circ-${d}/telemetry`),
+      'devices/Aa-1/telemetry',
+      'devices/BB-1/telemetry',
+    ]
+    const sent = Array.from({ length: 600 }, (_, i) => topics[(i * i + (i >> 3)) % topics.length]!)
     for (const t of sent) await appendAsync(w, t, Buffer.from('{}'))
     const got = await readN(r, sent.length)
     expect(got.map((e) => e.topic)).toEqual(sent)
