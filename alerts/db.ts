@@ -60,3 +60,16 @@ export function migratePart(db: AlertsDb, part: string, migrations: readonly Par
   })
   return run.immediate()
 }
+
+/**
+ * Writes through `db`'s own connection to what the engine reads with a device's settings (alert_settings,
+ * stray_wire_feedback), counted: SQLite's data_version counts other connections' commits only, so a
+ * writer on the engine's own connection (one thread: the tests, the bench) is seen by this count.
+ */
+const settingsWrites = new WeakMap<AlertsDb, number>()
+export function noteSettingsWrite(db: AlertsDb): void {
+  settingsWrites.set(db, (settingsWrites.get(db) ?? 0) + 1)
+}
+export function settingsWritesOf(db: AlertsDb): number {
+  return settingsWrites.get(db) ?? 0
+}

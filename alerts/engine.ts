@@ -36,6 +36,11 @@ export interface AlertEngineOptions {
   directory: Pick<DeviceDirectory, 'findDevice'>
   /** where a site is (the registry's sites), for `strayWire.lightsAtDusk` */
   siteLocation?: SiteLocations
+  /**
+   * Changes whenever anything `directory` and `siteLocation` read changes (the registry's changeStamp):
+   * device look-ups are then kept past their TTL while nothing they read changed (engine-devices.ts)
+   */
+  registryStamp?: () => string
   db: AlertsDb
   /** default: the catalogue rules (rules/) */
   evaluateDevice?: EvaluateDevice
@@ -93,6 +98,7 @@ export function startAlertEngine(opts: AlertEngineOptions): AlertEngine {
     resolveSettings: opts.resolveSettings ?? defaultResolveSettings,
     now,
     ttlMs: opts.deviceCacheTtlMs ?? 5000,
+    registryStamp: opts.registryStamp,
   })
   const applier = createSignalApplier({ store, metrics, newId: () => generateId('al') })
   const batches = createEngineBatches({

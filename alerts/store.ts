@@ -10,7 +10,7 @@ import type {
   TransitionKind,
 } from '../domain/alerts.ts'
 import type { SpoolPosition } from '../spool/index.ts'
-import { type AlertsDb, migratePart } from './db.ts'
+import { type AlertsDb, migratePart, noteSettingsWrite } from './db.ts'
 import { ALERT_STORE_MIGRATIONS } from './store-schema.ts'
 import type { DeviceRuleState, RuleSignal } from './types.ts'
 
@@ -330,6 +330,7 @@ export function createAlertStore(db: AlertsDb) {
     },
     putSettings(scope: SettingsScope, id: string, settings: Record<string, unknown>, by: string, at: number) {
       q.putSettings.run(scope, id, JSON.stringify(settings), at, by)
+      noteSettingsWrite(db)
     },
     position(): SpoolPosition | undefined {
       return q.position.get() as SpoolPosition | undefined

@@ -4,7 +4,7 @@
 // own can be forgotten the same way. Kept in alerts.db (part `stray-wire-feedback`), read by the engine
 // with the device's settings and by the API.
 import type { AlertsDb, PartMigration } from './db.ts'
-import { migratePart } from './db.ts'
+import { migratePart, noteSettingsWrite } from './db.ts'
 import {
   compressorsAccountingFor,
   type LoadSignature,
@@ -140,15 +140,19 @@ export function createStrayWireFeedback(db: AlertsDb) {
       // a second answer to the same alert replaces the first. It was an undo and then an insert of the
       // same id: the insert failed on the key, so a retried clear undid what the crew had taught
       q.answer.run(sig.id, from.deviceId, 'taught', JSON.stringify(sig), by, at)
+      noteSettingsWrite(db)
       return sig
     },
     /** Stops a learned signature from counting as the circuit's normal. */
     forgetLearned(deviceId: string, sig: LoadSignature, by: string, at: number): void {
       q.insert.run(`f-${sig.id}-${at}`, deviceId, 'forget', JSON.stringify(sig), by, at)
+      noteSettingsWrite(db)
     },
     /** Undoes a crew's answer; false when there is none by that id. */
     undoTaught(deviceId: string, id: string, by: string, at: number): boolean {
-      return q.undo.run(at, by, id, deviceId).changes > 0
+      const undone = q.undo.run(at, by, id, deviceId).changes > 0
+      noteSettingsWrite(db)
+      return undone
     },
     /**
      * What the detector learned on its own for this circuit, as of the engine's last snapshot (at most a

@@ -115,6 +115,7 @@ async function runEngine(live: boolean) {
   const engine = startAlertEngine({
     spool,
     directory: registry,
+    registryStamp: registry.changeStamp,
     db,
     bus: new EventEmitter<AlertBusEvents>(),
     log,

@@ -94,6 +94,12 @@ export interface Page {
 }
 
 export interface Registry extends DeviceDirectory, CredentialDirectory {
+  /**
+   * Changes whenever anything was committed to the registry since the last call that returned the same
+   * value, by any connection (SQLite's data_version for the others, total_changes() for this one): a
+   * look-up made when it had a value is still the registry's answer while it keeps that value.
+   */
+  changeStamp?(): string
   createTenant(input: { id?: string; name: string }): Tenant
   getTenant(id: string): Tenant | undefined
   listTenants(page: Page): Tenant[]

@@ -38,7 +38,10 @@ export function openRegistry(opts: RegistryOptions): Registry {
     db.close()
     throw err
   }
+  const dataVersion = db.prepare('PRAGMA data_version').pluck()
+  const ownChanges = db.prepare('SELECT total_changes()').pluck()
   return {
+    changeStamp: () => `${dataVersion.get()}:${ownChanges.get()}`,
     ...createTenancyStore(db, now),
     ...createDeviceStore(db, now, scrypt),
     ...createTokenStore(db, now, scrypt),

@@ -54,6 +54,7 @@ const engine = startAlertEngine({
   spool,
   directory: registry,
   siteLocation: (siteId) => registry.getSite(siteId)?.location,
+  registryStamp: registry.changeStamp,
   db,
   bus,
   log,
