@@ -44,7 +44,11 @@ import {
   observe,
 } from './stray-wire-classify.ts'
 import { chargerStepUnderCleaner } from './stray-wire-cleaner-step.ts'
-import { elementOverCandidate, keepBackgroundUnderElement } from './stray-wire-element-over.ts'
+import {
+  elementOverCandidate,
+  keepBackgroundUnderElement,
+  rectifierStaysUnderElement,
+} from './stray-wire-element-over.ts'
 import {
   backFromBigLoadEdge,
   bigWaveformAt,
@@ -811,6 +815,8 @@ function trackCandidate(
     cand.sinceBig = 0
   }
   if (c.cls === 'big' && !hidden) {
+    // a heater's element over a rectifier whose harmonic current stays: kept across the run
+    if (rectifierStaysUnderElement(cand, obs, element, params)) return undefined
     if (looksLikeMotor(s, obs, c)) cand.motorReadings += 1
     cand.burstReadings = (cand.burstReadings ?? 0) + 1
     // a charger-sized reading next to a working cleaner is a partial minute or a pause of the cleaner,

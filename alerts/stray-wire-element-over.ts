@@ -8,8 +8,13 @@
 // least 0.15 VA per W, adding nearly in phase with a rectifier's) and, where its THD is low, lagging
 // current (PF 0.8–0.95).
 import type { Classified, Observation } from './stray-wire-classify.ts'
-import { HEATER_MAX_H_PER_W, MOTOR_MIN_Q_PER_W } from './stray-wire-evidence.ts'
-import type { Candidate, StrayWireState } from './stray-wire-types.ts'
+import {
+  HEATER_MAX_H_PER_W,
+  HIDDEN_HARMONIC_BAND,
+  MIN_CHARGER_W,
+  MOTOR_MIN_Q_PER_W,
+} from './stray-wire-evidence.ts'
+import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /**
  * Unmasked readings a candidate had before the big load came on, the last of them over the quiet margin:
@@ -60,4 +65,34 @@ export function keepBackgroundUnderElement(s: StrayWireState): void {
   s.preBigW = s.baselineW
   s.preBigH = s.baselineH
   s.preBigQ = s.baselineQ ?? null
+}
+
+/**
+ * A rectifier charger followed in a heater's off gap, its heater back on over it: the element adds its
+ * watts and only the supply's few % of harmonic current, while the rectifier's harmonic current (about its
+ * watts in VA) goes on through the run, since harmonic VA adds across loads. The circuit's harmonic VA
+ * under the element then stands no lower than over the reading before it came on, less the band of the
+ * charger's own (the meter's THD in whole %, the element's supply distortion): a charger unplugged under
+ * the run takes its harmonic VA with it, several times that band. Such a reading is the element's, not a
+ * motor's (elementOverCandidate measured it), and the candidate is kept across the run, so the readings of
+ * each gap add up as one plateau. Dropped at each run, a 124 W lead-acid charger under a 1.9 kW heater
+ * cycling 16 min on and 2 min off was found afresh in each gap and raised only after 49 min (development
+ * circuit-mixed-stray 28@01-13T22:40). An active-PFC charger's harmonic current is the element's ripple in
+ * size: it is not kept so.
+ */
+export function rectifierStaysUnderElement(
+  cand: Candidate,
+  obs: Observation,
+  element: boolean,
+  params: StrayWireParams,
+): boolean {
+  const before = cand.beforeBig
+  if (!element || !before || obs.harmonicVA === null || cand.pfc || cand.harmonicVA === null) return false
+  // a rectifier's harmonic share of a charger's watts, seen in the gaps, and every reading in view charger-
+  // shaped: a load that came on beside it in view (a dehumidifier's compressor) made the level no charger's,
+  // and kept so across the run it stood stale, where dropped it is found again over the new level as the
+  // heater goes off (development circuit-mixed-stray 74@01-30T18:16: 22 min dropped, 50 min kept)
+  if (cand.maxW < MIN_CHARGER_W || cand.harmonicVA < params.minHarmonicRatio * cand.maxW) return false
+  if (cand.readings !== cand.chargerReadings) return false
+  return obs.harmonicVA - before.h >= -HIDDEN_HARMONIC_BAND * cand.harmonicVA
 }
