@@ -883,10 +883,8 @@ function harmonicsHeld(e: Episode): boolean {
  * on a bright one; the earliest on and the latest off of nights within an hour of each other.
  */
 function widened(old: LightsWindow, seen: LightsWindow): LightsWindow {
-  // how many minutes `a` is after `b` on the clock, within ±12 h
-  const after = (a: number, b: number): number => ((a - b + 2160) % 1440) - 720
-  const onLater = after(seen.fromMin, old.fromMin)
-  const offEarlier = after(old.toMin, seen.toMin)
+  const onLater = minutesAfter(seen.fromMin, old.fromMin)
+  const offEarlier = minutesAfter(old.toMin, seen.toMin)
   // the start kept says whether it is an hour seen switching on or only a bound (a swap's leftover); a
   // night seen switching on within the hour after that bound showed their hour: the earlier start stays,
   // no longer only a bound
@@ -1085,7 +1083,7 @@ const countedAlready = (s: LoadSignature, onTs: number, offTs: number): boolean 
   s.runTs !== undefined && s.runTs >= onTs - SAME_ONSET_MS && s.runTs < offTs
 
 /** A run's onset as two paths see it: a candidate's first reading, the step's settled one (meter minutes). */
-const SAME_ONSET_MS = 5 * MIN
+export const SAME_ONSET_MS = 5 * MIN
 
 /** A run of this compressor seen whole, from its step on to its step off (the signature is a copy). */
 export function timeRun(s: LoadSignature, durMin: number, endTs: number): void {
@@ -1670,7 +1668,7 @@ const LIGHTS_EVENINGS = 2
  */
 function endedAsLights(s: LoadSignature, seen: LightsWindow | null, durMin: number): boolean {
   if (lightsAgreed(s) || !s.window || !seen) return true
-  const apart = Math.abs(((seen.toMin - s.window.toMin + 2160) % 1440) - 720)
+  const apart = Math.abs(minutesAfter(seen.toMin, s.window.toMin))
   if (apart <= TIMER_OFF_MIN) return true
   return durMin >= LONGEST_LITHIUM_MIN && within(seen.toMin, DAWN_FROM_MIN, DAWN_TO_MIN)
 }
@@ -1709,7 +1707,7 @@ const raisedOpen = (n: CircuitNormal, onTs: number): boolean =>
  */
 function awaitsHour(s: LoadSignature, seen: LightsWindow | null): boolean {
   if (lightsAgreed(s) || !s.window || !seen || s.window.onBy || seen.onBy) return false
-  const apart = Math.abs(((seen.fromMin - s.window.fromMin + 2160) % 1440) - 720)
+  const apart = Math.abs(minutesAfter(seen.fromMin, s.window.fromMin))
   return apart > WIDEN_MAX_MIN
 }
 
@@ -1925,6 +1923,9 @@ const OWN_SHARE_FROM = 0.08
 const PRE_WINDOW_MIN = 90
 
 /** Whether minute m of the day lies in (from, to], going round midnight. */
+/** How many minutes clock minute `a` is after clock minute `b`, within ±12 h (nights cross midnight). */
+const minutesAfter = (a: number, b: number): number => ((a - b + 2160) % 1440) - 720
+
 const within = (m: number, from: number, to: number): boolean =>
   from <= to ? m > from && m <= to : m > from || m <= to
 

@@ -32,6 +32,7 @@ import {
   noteSteps,
   type PendingStep,
   type RunWatch,
+  SAME_ONSET_MS,
   startEpisode,
 } from './stray-wire-circuit-normal.ts'
 import {
@@ -335,7 +336,7 @@ export function detectStrayWire(
   // the evening of a load raised as a charger agrees with lights only where it ends as lights do
   // (stray-wire-circuit-normal.ts endedAsLights): the episode following that load is marked, not another
   const ep = s.normal.episode
-  if (verdict?.kind === 'raise' && ep && Math.abs(ep.onsetTs - verdict.onsetTs) <= RAISED_ONSET_MS)
+  if (verdict?.kind === 'raise' && ep && Math.abs(ep.onsetTs - verdict.onsetTs) <= SAME_ONSET_MS)
     s.normal.episode = { ...ep, raised: true }
   // a candidate dropped for any other reason than its load leaving teaches nothing
   if (!s.candidate && !s.alert) s.normal.episode = null
@@ -531,12 +532,6 @@ const sameRun = (w: RunWatch, p: PendingStep): boolean =>
   w.harmonicVA === null && near(p.w, w.levelW) && Math.abs(p.ts - w.onsetTs) <= SAME_RUN_MS
 
 const SAME_RUN_MS = 4 * MIN
-
-/**
- * A raise stands for the load the episode follows where their onsets are this close: the episode starts at
- * the candidate's step, the raise may name its settled reading (meter minutes), as two paths see one run.
- */
-const RAISED_ONSET_MS = 5 * MIN
 
 /**
  * A step's level that held flat through its last readings and stands there still: lamps and LED banks

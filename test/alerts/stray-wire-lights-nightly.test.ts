@@ -132,13 +132,11 @@ const count = (evenings: boolean[][], from: number): number =>
 describe('a week of evenings on a watts-only circuit', () => {
   it('(a) timer lights, 4-11 h: raised on their first two evenings at most', () => {
     const e = Array.from({ length: 10 }, (_, k) => raisedEvenings([timerLights(k, 7).load], 7))
-    console.log('timer raised', count(e, 0), 'of', 70, 'from evening 3:', count(e, 2))
     expect(count(e, 2)).toBe(0)
   }, 300_000)
 
   it('(b) photocell lights on a summer night of 8-10 h: raised on their first two dusks at most', () => {
     const e = Array.from({ length: 10 }, (_, k) => raisedEvenings([photocellLights(k, 7)], 7))
-    console.log('photocell raised', count(e, 0), 'of', 70, 'from evening 3:', count(e, 2))
     expect(count(e, 2)).toBe(0)
   }, 300_000)
 
@@ -152,7 +150,6 @@ describe('a week of evenings on a watts-only circuit', () => {
       ])
       return raisedEvenings([nightly(w, on)], 7)
     })
-    console.log('dusk-to-23:00 raised', count(e, 0), 'of', 70, 'from evening 3:', count(e, 2))
     expect(count(e, 2)).toBe(0)
   }, 300_000)
 
@@ -164,7 +161,6 @@ describe('a week of evenings on a watts-only circuit', () => {
         lightingSchedule: [{ onMin: t.onMin, offMin: (t.onMin + 300) % 1440 }],
       })
     })
-    console.log('schedule raised', count(e, 0), 'of', 42)
     expect(count(e, 0)).toBe(0)
   }, 300_000)
 
@@ -173,7 +169,6 @@ describe('a week of evenings on a watts-only circuit', () => {
       const r = resident(k, 6, 19 * 60)
       return raisedEvenings([r.load], 6)
     })
-    console.log('resident 19:00 raised', count(e, 0), 'of', 90, 'evenings 3-6:', count(e, 2), 'of 60')
     expect(count(e, 2)).toBe(60)
   }, 300_000)
 
@@ -206,7 +201,6 @@ describe('a week of evenings on a watts-only circuit', () => {
       const r = resident(200 + k, 6, 23 * 60 + 10 + Math.round(100 * noiseAt(k, 99)))
       return raisedEvenings([r.load], 6)
     })
-    console.log('resident late raised', count(e, 0), 'of', 60, 'nights 3-6:', count(e, 2), 'of 40')
     expect(count(e, 2)).toBe(40)
   }, 300_000)
 })
