@@ -8,13 +8,13 @@
 // records (the spool checkpoint never passes the snapshot) and the pure rules reach the same state again.
 // Writing every device's state per batch cost more than the rules themselves at full load.
 import type { Logger } from 'pino'
-import { type DecodedMessage, type DecodeResult, decodeMessage } from '../domain/decode-message.ts'
 import {
-  type CircuitMonitorTelemetry,
-  type DeviceKind,
-  MAX_AGE_MS,
-  MAX_FUTURE_MS,
-} from '../domain/protocol.ts'
+  type DecodedMessage,
+  type DecodeResult,
+  decodeMessage,
+  tsAccepted,
+} from '../domain/decode-message.ts'
+import type { CircuitMonitorTelemetry, DeviceKind } from '../domain/protocol.ts'
 import { comparePositions, type SpoolEntry, type SpoolPosition } from '../spool/index.ts'
 import { type createSignalApplier, emptyOutbox, type Outbox } from './engine-apply.ts'
 import type { createDeviceLookup } from './engine-devices.ts'
@@ -148,9 +148,8 @@ export function createEngineBatches(deps: {
       return undefined
     if (prev === undefined || (skimLikely && !skimLikely(prev, device.kind))) return undefined
     const ts = skimCircuitReading(e.payload)
-    // decodeMessage's window on `ts` (checkTs): outside it the reading is rejected, decoded in full
-    if (ts === SKIM_UNSURE || ts > e.arrivalMs + MAX_FUTURE_MS || ts < e.arrivalMs - MAX_AGE_MS)
-      return undefined
+    // outside decodeMessage's window on `ts` the reading is rejected: decoded in full, to be counted so
+    if (ts === SKIM_UNSURE || !tsAccepted(ts, e.arrivalMs)) return undefined
     if (readsTelemetryFields(prev, device.kind, ts)) return undefined
     const reading = { ts, kind: device.kind } as CircuitMonitorTelemetry
     return { type: 'telemetry', deviceId, kind: device.kind, reading }

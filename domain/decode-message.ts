@@ -158,6 +158,12 @@ function repeatedPort(reading: Telemetry): string | undefined {
   return undefined
 }
 
+/**
+ * Whether decodeMessage accepts a reading stamped `ts` that arrived at `nowMs` (not too far ahead of the
+ * clock, not too old): for a reader that takes `ts` from a payload without decoding it (alerts/engine-skim.ts).
+ */
+export const tsAccepted = (ts: number, nowMs: number): boolean => checkTs(ts, nowMs, '') === undefined
+
 function checkTs(ts: number, nowMs: number, deviceId: string): DecodeResult | undefined {
   if (ts > nowMs + MAX_FUTURE_MS) return fail('ts_future', `ts ${ts} is ${ts - nowMs} ms ahead`, deviceId)
   if (ts < nowMs - MAX_AGE_MS) return fail('ts_too_old', `ts ${ts} is ${nowMs - ts} ms old`, deviceId)

@@ -5,6 +5,7 @@
 import { existsSync, close as fsClose, open as fsOpen, read as fsRead, readSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import type { Logger } from 'pino'
+import { Generations } from '../domain/generations.ts'
 import { PRIVATE_DIR_MODE } from '../domain/private-files.ts'
 import {
   comparePositions,
@@ -122,12 +123,8 @@ class FileSpoolReader implements SpoolReader {
   /** bytes at the start of `buf` that entries returned by next() reference: later reads go after them */
   private bufLent = 0
   private readonly view = new RecordView()
-  /**
-   * topics met, by a hash of their bytes (topicAt), in two generations: one met again moves to the
-   * newer, and the older is dropped when the newer is full, so topics in use stay however many go by
-   */
-  private topics = new Map<number, string>()
-  private olderTopics = new Map<number, string>()
+  /** topics met, by a hash of their bytes (topicAt), in two generations (domain/generations.ts) */
+  private readonly topics: Generations<number, string>
   private wake: (() => void) | undefined
   /** calls of notify() so far */
   private notifications = 0
@@ -147,6 +144,7 @@ class FileSpoolReader implements SpoolReader {
     this.committed = { ...start }
     this.pollMs = opts.pollMs ?? 25
     this.buf = Buffer.allocUnsafe(opts.readBytes ?? 1024 * 1024)
+    this.topics = new Generations(opts.topicsPerGeneration ?? TOPICS_PER_GENERATION)
   }
 
   next(max: number, waitMs: number): Promise<SpoolEntry[]> {
@@ -332,16 +330,11 @@ class FileSpoolReader implements SpoolReader {
     if (len > TOPIC_KEPT_BYTES) return buf.toString('utf8', start, end)
     let h = len
     for (let i = start; i < end; i++) h = (Math.imul(h, 31) + buf[i]!) | 0
-    const known = this.topics.get(h)
-    if (known !== undefined && this.sameBytes(known, start, len)) return known
-    const before = this.olderTopics.get(h)
-    if (before !== undefined && this.sameBytes(before, start, len)) {
-      this.keepTopic(h, before)
-      return before
-    }
+    const known = this.topics.find(h, (t) => this.sameBytes(t, start, len))
+    if (known !== undefined) return known
     const topic = buf.toString('utf8', start, end)
     // as many characters as bytes: ASCII (or bytes that are no UTF-8, whose U+FFFD never compares equal)
-    if (topic.length === len) this.keepTopic(h, topic)
+    if (topic.length === len) this.topics.keep(h, topic)
     return topic
   }
 
@@ -351,14 +344,6 @@ class FileSpoolReader implements SpoolReader {
     let i = 0
     while (i < len && topic.charCodeAt(i) === this.buf[start + i]) i++
     return i === len
-  }
-
-  private keepTopic(h: number, topic: string): void {
-    if (this.topics.size >= (this.opts.topicsPerGeneration ?? TOPICS_PER_GENERATION)) {
-      this.olderTopics = this.topics
-      this.topics = new Map()
-    }
-    this.topics.set(h, topic)
   }
 
   /** Reads from the cursor into `buf[start…]`, `durable` bytes at most. */

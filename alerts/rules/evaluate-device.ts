@@ -11,7 +11,7 @@ import { applyEvent, doorReading, smokeReading } from './events.ts'
 import { noteArrival } from './offline.ts'
 import { leakage, portOverheat } from './pile.ts'
 import { type RulesState, readRulesState } from './state.ts'
-import { detectorTakes, strayWire } from './stray-wire.ts'
+import { detectorTakes, lastTakenTs, strayWire } from './stray-wire.ts'
 
 export const evaluateDevice: EvaluateDevice = (state, input) => {
   const s = readRulesState(state)
@@ -56,8 +56,8 @@ export function skimLikely(state: DeviceRuleState, kind: DeviceKind): boolean {
   if (kind !== 'circuit-monitor') return false
   const s = state as Partial<RulesState>
   if (s.v !== 1 || s.lastTs === undefined || s.lastTs === null) return false
-  const taken = s.strayWireSettle?.held?.ts ?? s.strayWire?.lastTs
-  return taken !== undefined && taken !== null && s.lastTs > taken
+  const taken = lastTakenTs(s)
+  return taken !== undefined && s.lastTs > taken
 }
 
 /** Events remembered per device to know a redelivery: more than a device resends after a reconnect. */

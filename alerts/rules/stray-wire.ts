@@ -28,9 +28,15 @@ const DETECTOR_INTERVAL_MS = 50_000
  * else of the reading is read when it does not: the engine skims such readings (alerts/engine-skim.ts).
  */
 export function detectorTakes(s: Pick<RulesState, 'strayWire' | 'strayWireSettle'>, ts: number): boolean {
-  // the last reading taken: the one held back before the detector, if any, is newer than its own
-  const lastTs = s.strayWireSettle?.held?.ts ?? s.strayWire?.lastTs
-  return lastTs === undefined || lastTs === null || ts - lastTs >= DETECTOR_INTERVAL_MS
+  const lastTs = lastTakenTs(s)
+  return lastTs === undefined || ts - lastTs >= DETECTOR_INTERVAL_MS
+}
+
+/** The last reading the detector took: the one held back before it, if any, is newer than its own. */
+export function lastTakenTs(
+  s: Partial<Pick<RulesState, 'strayWire' | 'strayWireSettle'>>,
+): number | undefined {
+  return s.strayWireSettle?.held?.ts ?? s.strayWire?.lastTs ?? undefined
 }
 
 export function strayWire(
