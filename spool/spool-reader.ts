@@ -125,6 +125,11 @@ class FileSpoolReader implements SpoolReader {
   private readonly view = new RecordView()
   /** topics met, by a hash of their bytes (topicAt), in two generations (domain/generations.ts) */
   private readonly topics: Generations<number, string>
+  /** the bytes topicAt looks for, and the check that a kept topic is them (made once: no closure per record) */
+  private soughtStart = 0
+  private soughtLen = 0
+  private readonly isSought = (topic: string): boolean =>
+    this.sameBytes(topic, this.soughtStart, this.soughtLen)
   private wake: (() => void) | undefined
   /** calls of notify() so far */
   private notifications = 0
@@ -330,7 +335,9 @@ class FileSpoolReader implements SpoolReader {
     if (len > TOPIC_KEPT_BYTES) return buf.toString('utf8', start, end)
     let h = len
     for (let i = start; i < end; i++) h = (Math.imul(h, 31) + buf[i]!) | 0
-    const known = this.topics.find(h, (t) => this.sameBytes(t, start, len))
+    this.soughtStart = start
+    this.soughtLen = len
+    const known = this.topics.find(h, this.isSought)
     if (known !== undefined) return known
     const topic = buf.toString('utf8', start, end)
     // as many characters as bytes: ASCII (or bytes that are no UTF-8, whose U+FFFD never compares equal)
