@@ -4,7 +4,15 @@
 import Database from 'better-sqlite3'
 import { CourtyardError } from '../domain/errors.ts'
 
-export type AlertsDb = Database.Database
+/**
+ * Writes through this connection to what the engine reads with a device's settings (alert_settings,
+ * stray_wire_feedback), counted on the connection itself: SQLite's data_version counts other connections'
+ * commits only, so a writer on the engine's own connection (one thread: the tests, the bench) is seen by
+ * this count. Kept on the connection, not in a module table, so engines in one process share nothing.
+ */
+const settingsWrites: unique symbol = Symbol('courtyard.settingsWrites')
+
+export type AlertsDb = Database.Database & { [settingsWrites]?: number }
 
 export interface PartMigration {
   version: number
@@ -61,15 +69,10 @@ export function migratePart(db: AlertsDb, part: string, migrations: readonly Par
   return run.immediate()
 }
 
-/**
- * Writes through `db`'s own connection to what the engine reads with a device's settings (alert_settings,
- * stray_wire_feedback), counted: SQLite's data_version counts other connections' commits only, so a
- * writer on the engine's own connection (one thread: the tests, the bench) is seen by this count.
- */
-const settingsWrites = new WeakMap<AlertsDb, number>()
+/** Counts a write through `db` to alert_settings or stray_wire_feedback (see `settingsWrites`). */
 export function noteSettingsWrite(db: AlertsDb): void {
-  settingsWrites.set(db, (settingsWrites.get(db) ?? 0) + 1)
+  db[settingsWrites] = (db[settingsWrites] ?? 0) + 1
 }
 export function settingsWritesOf(db: AlertsDb): number {
-  return settingsWrites.get(db) ?? 0
+  return db[settingsWrites] ?? 0
 }
