@@ -6,15 +6,14 @@ import { SKIM_UNSURE, skimCircuitReading } from '../../alerts/engine-skim.ts'
 import { circuitPayload } from '../../bench/circuit-payload.ts'
 import { decodeMessage } from '../../domain/decode-message.ts'
 import { CircuitMonitorTelemetry, MAX_PAYLOAD_BYTES } from '../../domain/protocol.ts'
+import { CIRCUIT_KIND, CIRCUIT_TOPIC } from './circuit-reading-support.ts'
 
-const TOPIC = 'devices/circ-1/telemetry'
-const CIRCUIT = { kind: 'circuit-monitor' as const }
 const TS = Date.UTC(2026, 0, 5, 0, 0, 0)
 
 /** The skim's answer, and whether decodeMessage agrees with it (at the reading's own time). */
 function verdict(payload: Buffer): { skim: number; agrees: boolean; decoded: number | string } {
   const skim = skimCircuitReading(payload)
-  const r = decodeMessage(TOPIC, payload, CIRCUIT, skim === SKIM_UNSURE ? TS : skim)
+  const r = decodeMessage(CIRCUIT_TOPIC, payload, CIRCUIT_KIND, skim === SKIM_UNSURE ? TS : skim)
   const decoded = !r.ok ? r.reason : r.value.type === 'telemetry' ? r.value.reading.ts : r.value.type
   return { skim, agrees: skim === SKIM_UNSURE || decoded === skim, decoded }
 }

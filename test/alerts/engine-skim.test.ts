@@ -5,19 +5,17 @@
 import { describe, expect, it } from 'vitest'
 import { SKIM_UNSURE, skimCircuitReading } from '../../alerts/engine-skim.ts'
 import { evaluateDevice, readsTelemetryFields } from '../../alerts/rules/index.ts'
-import { defaultResolveSettings } from '../../alerts/settings.ts'
-import type { DeviceRuleState, RuleDevice, RuleSignal } from '../../alerts/types.ts'
+import type { DeviceRuleState, RuleSignal } from '../../alerts/types.ts'
 import { circuitPayload } from '../../bench/circuit-payload.ts'
-import { type DecodedMessage, decodeMessage } from '../../domain/decode-message.ts'
+import { decodeMessage } from '../../domain/decode-message.ts'
 import type { CircuitMonitorTelemetry } from '../../domain/protocol.ts'
+import { CIRCUIT_KIND, CIRCUIT_TOPIC, circuitFixture } from './circuit-reading-support.ts'
 
-const TOPIC = 'devices/circ-1/telemetry'
-const CIRCUIT = { kind: 'circuit-monitor' as const }
 const TS = Date.UTC(2026, 0, 5, 0, 0, 0)
 
 /** decodeMessage's verdict at the reading's own time (the engine checks the ts window itself) */
 function decodedTs(payload: Buffer, ts: number): number | string {
-  const r = decodeMessage(TOPIC, payload, CIRCUIT, ts)
+  const r = decodeMessage(CIRCUIT_TOPIC, payload, CIRCUIT_KIND, ts)
   if (!r.ok) return r.reason
   return r.value.type === 'telemetry' ? r.value.reading.ts : r.value.type
 }
@@ -190,20 +188,7 @@ describe('skimCircuitReading', () => {
 })
 
 describe('readsTelemetryFields', () => {
-  const device: RuleDevice = {
-    id: 'circ-1',
-    kind: 'circuit-monitor',
-    siteId: 'blk',
-    tenantId: 'acme',
-    reportIntervalS: 5,
-  }
-  const settings = defaultResolveSettings(undefined, undefined)
-  const message = (reading: CircuitMonitorTelemetry): DecodedMessage => ({
-    type: 'telemetry',
-    deviceId: device.id,
-    kind: 'circuit-monitor',
-    reading,
-  })
+  const { device, settings, message } = circuitFixture()
 
   it('skimmed readings leave the rules where decoded ones do', () => {
     // a meter reporting every 5 s (some late), a charger plugged in for an hour at the 20th minute

@@ -6,10 +6,9 @@
 // once, whatever the values.
 import { describe, expect, it } from 'vitest'
 import { evaluateDevice, readsTelemetryFields, skimLikely } from '../../alerts/rules/index.ts'
-import { defaultResolveSettings } from '../../alerts/settings.ts'
-import type { DeviceRuleState, RuleDevice } from '../../alerts/types.ts'
-import type { DecodedMessage } from '../../domain/decode-message.ts'
+import type { DeviceRuleState } from '../../alerts/types.ts'
 import type { CircuitMonitorTelemetry } from '../../domain/protocol.ts'
+import { circuitFixture } from './circuit-reading-support.ts'
 
 const TS = Date.UTC(2026, 0, 5, 18, 0, 0)
 const SKIMMED_FIELDS = new Set<string | symbol>(['ts', 'kind'])
@@ -68,20 +67,7 @@ function readings(everyS: number, seed: number): CircuitMonitorTelemetry[] {
 }
 
 describe('readsTelemetryFields (review48e)', () => {
-  const device: RuleDevice = {
-    id: 'circ-1',
-    kind: 'circuit-monitor',
-    siteId: 'blk',
-    tenantId: 'acme',
-    reportIntervalS: 5,
-  }
-  const settings = defaultResolveSettings(undefined, undefined)
-  const message = (reading: CircuitMonitorTelemetry): DecodedMessage => ({
-    type: 'telemetry',
-    deviceId: device.id,
-    kind: 'circuit-monitor',
-    reading,
-  })
+  const { device, settings, message } = circuitFixture()
 
   it.each([
     [1, 1],
