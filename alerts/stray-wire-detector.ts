@@ -97,6 +97,7 @@ import {
   mostVarPerW,
   ownVarPerW,
   shortOfMotor,
+  shortOfMotorOverBanks,
   showedNoMotor,
   swappedOverPartialStop,
   swappedWithLightsOff,
@@ -1103,7 +1104,8 @@ function trackCandidate(
   // session unplugged in CC); a crew's answer stands
   if (noMotor && known?.kind === 'compressor' && known.source === 'learned') known = undefined
   // nor one whose own reactive current, where the meter shows it, fell short of that compressor's motor's
-  if (hRatio !== null && known && shortOfMotor(cand, known)) known = undefined
+  if (hRatio !== null && known && (shortOfMotor(cand, known) || shortOfMotorOverBanks(cand, known)))
+    known = undefined
   // over LED drivers' leading current an undistorted step that read as an active-PFC input may be one of
   // its compressors with a lamp switched beside it: its unsigned |Q| tells nothing there
   if (!known && !noMotor && cand.pfc && !cand.besideRun && hRatio !== null && lampSwitchedNear(s, cand))
@@ -1203,7 +1205,12 @@ function trackCandidate(
   // only where harmonic current vouches for it: by watts alone a charger's step may be a compressor's
   // size too (tried on the watts-only mixed circuits: it cost more sessions than it saved false alerts)
   const run =
-    moved && hRatio !== null && !noMotor && arrivedAsKnownRun(s.normal!, cand.stepW!, hRatio, params.feedback)
+    moved &&
+    hRatio !== null &&
+    !noMotor &&
+    arrivedAsKnownRun(s.normal!, cand.stepW!, hRatio, params.feedback, (sig) =>
+      shortOfMotorOverBanks(cand, sig),
+    )
   const scheduled = switchedOnAtLightsHour(params, cand.onsetTs, nowW)
   const ranBefore =
     known && hRatio === null && obs.source === 'circuit' ? ranBeforeIt(s, cand, known, plateauW) : undefined
