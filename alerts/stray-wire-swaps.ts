@@ -15,6 +15,7 @@ import {
   PFC_MAX_HARMONIC_RATIO,
 } from './stray-wire-classify.ts'
 import { ELEMENT_HOLD_SHARE, MIN_MASKING_LOAD_W } from './stray-wire-evidence.ts'
+import { lagsForCertain } from './stray-wire-lag-sign.ts'
 import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 /** Harmonic VA a rectifier charger adds at least (≥ 120 W at ≥ 0.6 VA per W), less meter margin. */
@@ -118,6 +119,14 @@ export function pfcSwappedIn(
   if (fallQ < SWAP_MIN_VAR || (!s.prevBig && (s.otherRun ?? 0) > 0)) return
   // a reading whose reactive current the meter's PF rounds to nothing (beside distorted loads) says nothing
   if (obs.reactiveVA <= 0) return
+  // the meter's |Q| has no sign (signed reactive VA adds across loads): its fall is a motor's lag leaving
+  // only where the circuit lagged for certain in the reading before (lagSign). Over LED drivers' leading
+  // current a running motor's lag cancels most of theirs, the two net to a few tens of var, and the
+  // meter's PF in two decimals swings that |Q| between ~80 and 0 from one minute to the next while the
+  // motor runs on (review49: a 190 W dehumidifier over three 45 W banks at PF 0.5 taken for stopped as an
+  // active-PFC charger of its watts came, and raised). Across a heater or cleaner the reading before was
+  // the big load's, which tells no sign of the background's: left as it was
+  if (!s.prevBig && !lagsForCertain(s.lagSign)) return
   const minW = params.minPfcStepW ?? params.minStepW
   const learned = (s.normal?.signatures ?? []).filter(recurringCompressor)
   // one of them stopping, with no more than a lamp arriving, says it as well: a motor that could draw the
