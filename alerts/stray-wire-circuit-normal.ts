@@ -1922,10 +1922,10 @@ const OWN_SHARE_FROM = 0.08
 /** The background before a bank's hour is read this long before its window opens. */
 const PRE_WINDOW_MIN = 90
 
-/** Whether minute m of the day lies in (from, to], going round midnight. */
 /** How many minutes clock minute `a` is after clock minute `b`, within ±12 h (nights cross midnight). */
 const minutesAfter = (a: number, b: number): number => ((a - b + 2160) % 1440) - 720
 
+/** Whether minute m of the day lies in (from, to], going round midnight. */
 const within = (m: number, from: number, to: number): boolean =>
   from <= to ? m > from && m <= to : m > from || m <= to
 
