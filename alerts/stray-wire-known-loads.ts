@@ -1088,8 +1088,10 @@ const SHORT_READINGS_MIN = 2
  * minutes). Half, not shortOfMotor's 15 %: over the banks, at that slack, the compressors' own runs read
  * short of their learned share more often than chargers did (shortOfMotor); at half, none of the
  * development PF+THD families' runs did (no false alert added). One reading is enough: the bound is the
- * meter's own |Q|, and half a motor's share (50 var and more at a compressor's 180 W and up) is more than
- * the meter's PF in two decimals moves it. Only steps seen arriving in plain view.
+ * meter's own |Q|, and half a motor's share is 50 var and more at a compressor's 180 W and up. Not allowed
+ * for: where a motor's lag nearly cancels the banks' lead, PF in two decimals and THD's noise swing that
+ * |Q| by tens of var minute to minute (review49: 0-81 var for the same loads); no compressor's run came
+ * under the bound in review49's probe (nearest 0.80 of its share). Only steps seen arriving in plain view.
  * Development circuit-unplugged-early#11@01-28T18:08: a 188 W active-PFC charger and a 41 W motion lamp
  * arrived in one step after a gap in the readings, over 83 W of banks, and read 0.19 var per W at most; it
  * was taken for the 224 W dehumidifier that draws 0.81, and raised 246 min later.
