@@ -11,7 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { Registry as MetricsRegistry } from 'prom-client'
 import type { EngineMetricJson, EngineWorkerData, FromEngine, ToEngine } from '../alerts/index.ts'
 import { commitSignalDurableEnd, openAlertsDb, startAlertEngine } from '../alerts/index.ts'
-import type { AlertBusEvents, CommandResult } from '../domain/bus.ts'
+import type { AlertBusEvents, CommandRequest, CommandResult } from '../domain/bus.ts'
 import { openRegistry } from '../registry/index.ts'
 import { NOTIFIED_POLL_MS, openSpoolReader } from '../spool/index.ts'
 import { createLogger } from './logger.ts'
@@ -48,8 +48,7 @@ const bus = new EventEmitter<AlertBusEvents>()
 bus.on('change', (change) => send({ t: 'change', change }))
 
 // protective commands go out through the main thread's MQTT client; the engine audits the result
-let nextRid = 0
-const commandsAsked = new Map<number, { resolve: (r: CommandResult) => void; reject: (e: Error) => void }>()
+const relay = commandRelay(send)
 const engine = startAlertEngine({
   spool,
   directory: registry,
@@ -62,28 +61,10 @@ const engine = startAlertEngine({
   now: Date.now,
   offlineCheckIntervalMs: data.offlineCheckIntervalMs,
   listeningSince: data.listeningSince,
-  commands: {
-    send: (req) =>
-      new Promise((resolve, reject) => {
-        const rid = ++nextRid
-        commandsAsked.set(rid, { resolve, reject })
-        send({ t: 'command', rid, req })
-      }),
-  },
+  commands: relay,
 })
 
-// The main thread counts the spool writer's commits in shared memory: wake the reader on each, as
-// `notify()` does in one thread, without a message per commit.
-let following = true
-void (async () => {
-  let seen = Atomics.load(data.commits, 0)
-  while (following) {
-    const w = Atomics.waitAsync(data.commits, 0, seen)
-    if (w.async) await w.value
-    seen = Atomics.load(data.commits, 0)
-    spool.notify()
-  }
-})()
+const following = followCommits(data.commits, spool)
 
 port.on('message', (m: ToEngine) => {
   switch (m.t) {
@@ -115,13 +96,9 @@ port.on('message', (m: ToEngine) => {
         },
       )
       return
-    case 'command-result': {
-      const asked = commandsAsked.get(m.rid)
-      commandsAsked.delete(m.rid)
-      if (m.result) asked?.resolve(m.result)
-      else asked?.reject(Object.assign(new Error(m.error ?? 'command not sent'), { code: m.code }))
+    case 'command-result':
+      relay.answer(m)
       return
-    }
     case 'stop':
       void stop()
       return
@@ -129,7 +106,7 @@ port.on('message', (m: ToEngine) => {
 })
 
 async function stop(): Promise<void> {
-  following = false
+  following.stop()
   try {
     await engine.stop()
     await spool.close()
@@ -137,6 +114,48 @@ async function stop(): Promise<void> {
     db.close()
     registry.close()
     send({ t: 'stopped' })
+  }
+}
+
+/** Commands sent through the main thread, each promise settled by the main thread's `command-result`. */
+function commandRelay(send: (m: FromEngine) => void) {
+  let nextRid = 0
+  const asked = new Map<number, { resolve: (r: CommandResult) => void; reject: (e: Error) => void }>()
+  return {
+    send: (req: CommandRequest) =>
+      new Promise<CommandResult>((resolve, reject) => {
+        const rid = ++nextRid
+        asked.set(rid, { resolve, reject })
+        send({ t: 'command', rid, req })
+      }),
+    answer(m: Extract<ToEngine, { t: 'command-result' }>): void {
+      const a = asked.get(m.rid)
+      asked.delete(m.rid)
+      if (m.result) a?.resolve(m.result)
+      else a?.reject(Object.assign(new Error(m.error ?? 'command not sent'), { code: m.code }))
+    },
+  }
+}
+
+/**
+ * The main thread counts the spool writer's commits in shared memory: wake the reader on each, as
+ * `notify()` does in one thread, without a message per commit.
+ */
+function followCommits(commits: Int32Array, spool: { notify(): void }) {
+  let following = true
+  void (async () => {
+    let seen = Atomics.load(commits, 0)
+    while (following) {
+      const w = Atomics.waitAsync(commits, 0, seen)
+      if (w.async) await w.value
+      seen = Atomics.load(commits, 0)
+      spool.notify()
+    }
+  })()
+  return {
+    stop: () => {
+      following = false
+    },
   }
 }
 
