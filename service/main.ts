@@ -9,7 +9,8 @@ import { findInfluxd, INSTALL_HINT, type LocalInfluxd, startLocalInfluxd } from 
 import { loadConfig, type ServiceConfig } from './config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import { chooseLogFormat, createLogger } from './logger.ts'
-import { type RunningService, startService } from './service.ts'
+import { installMqttFastPaths } from './mqtt-fast-paths.ts'
+import type { RunningService } from './service.ts'
 
 async function main(): Promise<void> {
   const { values: flags } = parseArgs({
@@ -27,6 +28,11 @@ async function main(): Promise<void> {
   } catch {
     // no .env file: the environment alone
   }
+  // before the broker's modules load (service.ts imports them): mqtt-packet takes its debug functions then
+  const fastPaths = installMqttFastPaths(process.env)
+  // loaded while influxd starts; awaited where the service starts (a failure surfaces there)
+  const serviceModule = import('./service.ts')
+  serviceModule.catch(() => {})
   const loaded = loadConfig(process.env)
   if (!loaded.ok) {
     for (const line of loaded.errors) process.stderr.write(`configuration error: ${line}\n`)
@@ -112,6 +118,8 @@ async function main(): Promise<void> {
   const metrics = new MetricsRegistry()
   collectDefaultMetrics({ register: metrics, prefix: 'courtyard_process_' })
 
+  const { startService } = await serviceModule
+  log.debug({ fastPaths }, 'mqtt-packet fast paths')
   serviceStarting = startService({
     config: { ...config, influx: { ...config.influx, url: influxUrl } },
     log,

@@ -1,0 +1,119 @@
+// Two costs mqtt-packet (aedes' packet codec) puts on every message, taken off in this process before the
+// broker is imported (service/main.ts). Both are about the broker's main thread at full load (issue 12 §3,
+// bench/README.md "Issue 12 §3"):
+// - its debug() calls, about fifteen per publish parsed: each gathers its arguments into an array before
+//   it finds DEBUG unset (13 % of the main thread's allocation, the GC's work with it). Where DEBUG is
+//   unset when the service starts, the `debug` module hands out functions that do nothing; with DEBUG set,
+//   it is left as it is and logs as ever.
+// - a PUBACK written as three chunks (type, length, packet id) into a corked socket, flushed as a writev
+//   of three buffers on the next tick: written here as one 4-byte buffer, the same bytes, corked the same
+//   way (the PUBACKs a device gets in one tick still leave together).
+// Nothing else changes: every other packet goes through mqtt-packet's own writer, and each path checks
+// the package still looks as it did when this was written, or leaves it alone.
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+
+export interface MqttFastPaths {
+  /** mqtt-packet's debug() calls are no-ops (DEBUG was unset, and mqtt-packet not loaded yet) */
+  quietDebug: boolean
+  /** PUBACKs go out as one buffer */
+  onePuback: boolean
+}
+
+type DebugFactory = ((namespace: string) => unknown) & Record<string, unknown>
+interface PacketStream {
+  write(chunk: Buffer): boolean
+  cork?(): void
+  uncork?(): void
+}
+interface MqttPacket {
+  writeToStream(packet: { cmd: string; messageId?: number }, stream: PacketStream, opts?: unknown): boolean
+  generate(packet: { cmd: string; messageId?: number }): Buffer
+}
+
+const PUBACK = 0x40
+
+/** A PUBACK of MQTT 3.1.1 (no reason code, no properties): type, remaining length 2, the packet id. */
+function pubackBytes(messageId: number): Buffer {
+  const b = Buffer.allocUnsafe(4)
+  b[0] = PUBACK
+  b[1] = 2
+  b[2] = messageId >> 8
+  b[3] = messageId & 0xff
+  return b
+}
+
+const uncork = (stream: PacketStream) => stream.uncork?.()
+
+/** A debug() that was never enabled: what `debug` hands out for a namespace DEBUG does not name. */
+function off(namespace: string, log: unknown): unknown {
+  const fn = Object.assign(() => {}, {
+    namespace,
+    enabled: false,
+    log,
+    destroy: () => {},
+    extend: (sub: string, delimiter = ':') => off(`${namespace}${delimiter}${sub}`, log),
+  })
+  return fn
+}
+
+/**
+ * Installs both paths where they apply; what it did comes back (for the log). `env` is the service's
+ * environment: DEBUG set there keeps mqtt-packet's debug output.
+ */
+export function installMqttFastPaths(env: NodeJS.ProcessEnv): MqttFastPaths {
+  // the mqtt-packet aedes itself loads, and the `debug` that one requires
+  let fromAedes: NodeJS.Require
+  let packetPath: string
+  try {
+    fromAedes = createRequire(fileURLToPath(import.meta.resolve('aedes')))
+    packetPath = fromAedes.resolve('mqtt-packet')
+  } catch {
+    return { quietDebug: false, onePuback: false }
+  }
+  const fromPacket = createRequire(packetPath)
+  // mqtt-packet reads its debug functions once, as it loads: too late once it has
+  const packetLoaded = fromPacket.cache[packetPath] !== undefined
+  const quietDebug = !env.DEBUG && !packetLoaded && quietenDebug(fromPacket)
+  const onePuback = sendPubackAsOne(fromPacket(packetPath) as MqttPacket)
+  return { quietDebug, onePuback }
+}
+
+function quietenDebug(fromPacket: NodeJS.Require): boolean {
+  let path: string
+  try {
+    path = fromPacket.resolve('debug')
+  } catch {
+    return false
+  }
+  const real = fromPacket(path) as DebugFactory
+  const entry = fromPacket.cache[path]
+  if (typeof real !== 'function' || typeof real.enable !== 'function' || !entry) return false
+  const quiet = Object.assign((namespace: string) => off(namespace, real.log), real)
+  quiet.default = quiet
+  entry.exports = quiet
+  return true
+}
+
+function sendPubackAsOne(mqtt: MqttPacket): boolean {
+  const own = mqtt.writeToStream
+  if (typeof own !== 'function' || typeof mqtt.generate !== 'function') return false
+  // the bytes mqtt-packet makes of a PUBACK, or this path stays off
+  for (const id of [1, 0x1234, 0xffff])
+    if (!mqtt.generate({ cmd: 'puback', messageId: id }).equals(pubackBytes(id))) return false
+  mqtt.writeToStream = (packet, stream, opts) => {
+    const id = packet.messageId
+    // aedes writes with no options (MQTT 3.1.1 and 3.1); MQTT 5's may carry a reason code and properties
+    if (packet.cmd === 'puback' && opts === undefined && Number.isInteger(id) && id! >= 0 && id! <= 0xffff) {
+      // corked until the next tick, as mqtt-packet does: a device's PUBACKs released together (one commit
+      // of the spool) still leave in one write
+      if (stream.cork && stream.uncork) {
+        stream.cork()
+        process.nextTick(uncork, stream)
+      }
+      return stream.write(pubackBytes(id!))
+    }
+    return own(packet, stream, opts)
+  }
+  return true
+}

@@ -1,0 +1,55 @@
+// service/mqtt-fast-paths.ts, in a child process of its own (it changes what the process's modules get):
+// a real aedes broker still answers every QoS 1 publish with the PUBACK mqtt-packet would write, in one
+// write instead of three; mqtt-packet's debug output is gone with DEBUG unset and still there with it set.
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { describe, expect, inject, it } from 'vitest'
+import { createServiceProcess } from '../support/service-process.ts'
+
+const PROBE = join(import.meta.dirname, 'fixtures/mqtt-fast-paths-probe.ts')
+
+async function probe(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const { DEBUG: _unset, ...base } = process.env
+  const { stdout, stderr } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', PROBE, ...args],
+    { env: { ...base, ...env }, timeout: 60_000 },
+  )
+  return { result: JSON.parse(stdout.trim().split('\n').at(-1)!), stderr }
+}
+
+describe('mqtt-packet fast paths', () => {
+  it('answers QoS 1 publishes with the same PUBACK bytes, one write each', async () => {
+    const { result, stderr } = await probe({})
+    expect(result.fastPaths).toEqual({ quietDebug: true, onePuback: true })
+    expect(result.connackOk).toBe(true)
+    expect(result.pubacksOk).toBe(true)
+    expect(result.writesPerPuback).toBe(1)
+    expect(stderr).not.toContain('mqtt-packet:')
+  }, 90_000)
+
+  it('took three writes per PUBACK without them (what the first test tells apart)', async () => {
+    const { result } = await probe({}, '--off')
+    expect(result.fastPaths).toBeNull()
+    expect(result.pubacksOk).toBe(true)
+    expect(result.writesPerPuback).toBe(3)
+  }, 90_000)
+
+  it("keeps mqtt-packet's debug output where DEBUG asks for it", async () => {
+    const { result, stderr } = await probe({ DEBUG: 'mqtt-packet:parser' })
+    expect(result.fastPaths).toEqual({ quietDebug: false, onePuback: true })
+    expect(result.pubacksOk).toBe(true)
+    expect(stderr).toContain('mqtt-packet:parser')
+  }, 90_000)
+
+  it('are on in the service as `npm start` runs it', async () => {
+    const svc = await createServiceProcess({
+      influxUrl: inject('influxUrl'),
+      extraEnv: { LOG_LEVEL: 'debug' },
+    })
+    await svc.start()
+    await svc.kill('SIGTERM')
+    expect(svc.printed('"fastPaths":{"quietDebug":true,"onePuback":true}')).toBe(true)
+  }, 90_000)
+})
