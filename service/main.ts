@@ -119,7 +119,11 @@ async function main(): Promise<void> {
   collectDefaultMetrics({ register: metrics, prefix: 'courtyard_process_' })
 
   const { startService } = await serviceModule
-  log.debug({ fastPaths }, 'mqtt-packet fast paths')
+  // a signal while the module loaded: shutdown has begun without a service to stop
+  if (stopping) return
+  if (!fastPaths.onePuback || (!fastPaths.quietDebug && !process.env.DEBUG))
+    log.warn({ fastPaths }, 'mqtt-packet fast paths not all installed (more CPU per message)')
+  else log.debug({ fastPaths }, 'mqtt-packet fast paths')
   serviceStarting = startService({
     config: { ...config, influx: { ...config.influx, url: influxUrl } },
     log,

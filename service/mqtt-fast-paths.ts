@@ -62,30 +62,33 @@ function off(namespace: string, log: unknown): unknown {
  * environment: DEBUG set there keeps mqtt-packet's debug output.
  */
 export function installMqttFastPaths(env: NodeJS.ProcessEnv): MqttFastPaths {
-  // the mqtt-packet aedes itself loads, and the `debug` that one requires
-  let fromAedes: NodeJS.Require
+  // the mqtt-packet aedes itself loads, and the `debug` that one requires; whatever fails here (a package
+  // that moved or changed) leaves that path off, never the service down
+  let fromPacket: NodeJS.Require
   let packetPath: string
   try {
-    fromAedes = createRequire(fileURLToPath(import.meta.resolve('aedes')))
-    packetPath = fromAedes.resolve('mqtt-packet')
+    packetPath = createRequire(fileURLToPath(import.meta.resolve('aedes'))).resolve('mqtt-packet')
+    fromPacket = createRequire(packetPath)
   } catch {
     return { quietDebug: false, onePuback: false }
   }
-  const fromPacket = createRequire(packetPath)
   // mqtt-packet reads its debug functions once, as it loads: too late once it has
   const packetLoaded = fromPacket.cache[packetPath] !== undefined
-  const quietDebug = !env.DEBUG && !packetLoaded && quietenDebug(fromPacket)
-  const onePuback = sendPubackAsOne(fromPacket(packetPath) as MqttPacket)
+  const quietDebug = !env.DEBUG && !packetLoaded && attempt(() => quietenDebug(fromPacket))
+  const onePuback = attempt(() => sendPubackAsOne(fromPacket(packetPath) as MqttPacket))
   return { quietDebug, onePuback }
 }
 
-function quietenDebug(fromPacket: NodeJS.Require): boolean {
-  let path: string
+function attempt(install: () => boolean): boolean {
   try {
-    path = fromPacket.resolve('debug')
+    return install()
   } catch {
     return false
   }
+}
+
+function quietenDebug(fromPacket: NodeJS.Require): boolean {
+  const path = fromPacket.resolve('debug')
   const real = fromPacket(path) as DebugFactory
   const entry = fromPacket.cache[path]
   if (typeof real !== 'function' || typeof real.enable !== 'function' || !entry) return false
@@ -101,7 +104,7 @@ function sendPubackAsOne(mqtt: MqttPacket): boolean {
   // the bytes mqtt-packet makes of a PUBACK, or this path stays off
   for (const id of [1, 0x1234, 0xffff])
     if (!mqtt.generate({ cmd: 'puback', messageId: id }).equals(pubackBytes(id))) return false
-  mqtt.writeToStream = (packet, stream, opts) => {
+  const one: MqttPacket['writeToStream'] = (packet, stream, opts) => {
     const id = packet.messageId
     // aedes writes with no options (MQTT 3.1.1 and 3.1); MQTT 5's may carry a reason code and properties
     if (packet.cmd === 'puback' && opts === undefined && Number.isInteger(id) && id! >= 0 && id! <= 0xffff) {
@@ -111,9 +114,16 @@ function sendPubackAsOne(mqtt: MqttPacket): boolean {
         stream.cork()
         process.nextTick(uncork, stream)
       }
-      return stream.write(pubackBytes(id!))
+      stream.write(pubackBytes(id!))
+      // as mqtt-packet answers for a PUBACK: a socket over its high-water mark does not hold back aedes'
+      // publish of the message (it waits for a drain where this is false)
+      return true
     }
     return own(packet, stream, opts)
   }
+  // its `cacheNumbers` switch (mqtt.js sets it) still reaches mqtt-packet's writer
+  const cacheNumbers = Object.getOwnPropertyDescriptor(own, 'cacheNumbers')
+  if (cacheNumbers) Object.defineProperty(one, 'cacheNumbers', cacheNumbers)
+  mqtt.writeToStream = one
   return true
 }

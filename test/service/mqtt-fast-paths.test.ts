@@ -21,19 +21,24 @@ async function probe(env: NodeJS.ProcessEnv, ...args: string[]) {
 
 describe('mqtt-packet fast paths', () => {
   it('answers QoS 1 publishes with the same PUBACK bytes, one write each', async () => {
-    const { result, stderr } = await probe({})
+    const { result, stderr } = await probe({}, '--enable-debug')
     expect(result.fastPaths).toEqual({ quietDebug: true, onePuback: true })
     expect(result.connackOk).toBe(true)
     expect(result.pubacksOk).toBe(true)
     expect(result.writesPerPuback).toBe(1)
+    expect(result.pubackWhenFull).toBe(true)
+    // debug enabled at run time: the no-ops mqtt-packet holds print nothing
     expect(stderr).not.toContain('mqtt-packet:')
   }, 90_000)
 
-  it('took three writes per PUBACK without them (what the first test tells apart)', async () => {
-    const { result } = await probe({}, '--off')
+  it('took three writes per PUBACK, and printed debug lines enabled at run time, without them (what the first test tells apart)', async () => {
+    const { result, stderr } = await probe({}, '--off', '--enable-debug')
     expect(result.fastPaths).toBeNull()
     expect(result.pubacksOk).toBe(true)
     expect(result.writesPerPuback).toBe(3)
+    expect(result.pubackWhenFull).toBe(true)
+    // the real debug functions, enabled at run time, print
+    expect(stderr).toContain('mqtt-packet:parser')
   }, 90_000)
 
   it("keeps mqtt-packet's debug output where DEBUG asks for it", async () => {
