@@ -3,7 +3,12 @@
 // draw falls from the first minute. Too small to be a candidate (a lamp or two LED banks make such steps),
 // such a step is followed here only to see whether it slides as a taper does; lamps and banks hold flat,
 // a compressor's run creeps up, a heater's element holds. See domain.md "E-bike charger physics".
-import { chargerWaveform, type Observation } from './stray-wire-classify.ts'
+import {
+  chargerWaveform,
+  type Observation,
+  PFC_MAX_HARMONIC_RATIO,
+  PFC_MAX_REACTIVE_RATIO,
+} from './stray-wire-classify.ts'
 import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
 
 const MIN = 60_000
@@ -258,9 +263,10 @@ function startedHere(
  * circuit holds over the reading before the load came on is the charger, part-way down its taper, with no
  * step of its own in view (a lithium top-up from 150-200 W is under 100 W by the time a 20 min heater
  * run ends). Harmonic current adds across loads and an element carries almost none, so a rectifier's share
- * of that level (an active-PFC input's lack of one is a heater's too: not here) is a load that came or stayed
- * under the big one; lamps and LED banks that came on meanwhile hold flat, a compressor's motor lags, and
- * only a slide is raised (slidFromStep). Where PF and THD are read, and the level before the big load was a
+ * of that level is a load that came or stayed under the big one; an active-PFC top-up carries neither a
+ * rectifier's harmonic current nor a motor's reactive current (pfcTopUpAfterBig), and is followed too.
+ * Lamps and LED banks that came on meanwhile hold flat, a compressor's motor lags, and only a slide is
+ * raised (slidFromStep). Where PF and THD are read, and the level before the big load was a
  * standing one (not its partial first minute, nor a candidate's). The reading right after the big load may
  * be its partial last minute: a follow begun there is begun again at the next if that one falls past a
  * taper's minute from it. Without this the background followed the slide down as lights settling, and
@@ -283,7 +289,7 @@ function startedAfterBig(
     return undefined
   if (w < SMALL_STEP_MIN_W || w > params.maxChargerW) return undefined
   const h = obs.harmonicVA - before.h
-  if (h < params.minHarmonicRatio * w) return undefined
+  if (h < params.minHarmonicRatio * w && !pfcTopUpAfterBig(obs, before, w, h)) return undefined
   const step: SmallStep = {
     onsetTs: obs.ts,
     baseW: before.w,
@@ -295,6 +301,17 @@ function startedAfterBig(
     afterBig: true,
   }
   return ownWaveform(step, obs, w, params) ? step : undefined
+}
+
+/**
+ * An active-PFC top-up under the big load: what stands over the circuit from before it carries neither a
+ * rectifier's harmonic current nor a motor's reactive current (its |Q| moved by no more than an active-PFC
+ * input's share of its watts). Only its slide then tells it from lamps, banks and a compressor's run, as it
+ * does for a rectifier's (slidFromStep).
+ */
+function pfcTopUpAfterBig(obs: Observation, before: { q: number | null }, w: number, h: number): boolean {
+  if (obs.reactiveVA === null || before.q === null) return false
+  return h <= PFC_MAX_HARMONIC_RATIO * w && Math.abs(obs.reactiveVA - before.q) <= PFC_MAX_REACTIVE_RATIO * w
 }
 
 /**
@@ -327,13 +344,42 @@ function ownWaveform(step: SmallStep, obs: Observation, w: number, params: Stray
   const h = obs.harmonicVA - step.baseH
   const q =
     obs.reactiveVA === null || step.baseQ === null ? Number.POSITIVE_INFINITY : obs.reactiveVA - step.baseQ
-  if (!chargerWaveform(w, h, q, params)) return false
+  if (!chargerWaveform(w, h, q, params) && !(step.pfc === true && pfcWithinReading(obs, w, h, q, params)))
+    return false
   const pfc = h / w < params.minHarmonicRatio
   if (step.harmonicVA !== null && pfc !== (step.pfc === true)) return false
   step.harmonicVA = h
   if (pfc) step.pfc = true
   return true
 }
+
+/**
+ * The meter reads THD to a whole % and PF to two decimals, and its |Q| has no sign: over a few hundred W of
+ * background the harmonic VA of a small step moves by up to ~2 % of the circuit's watts from one reading to
+ * the next, and over LED drivers' leading current (where distortion takes most of the non-active power)
+ * |Q| swings by 5 % and more, each a good share of a 50-100 W step's own bounds. A step read as an
+ * active-PFC input at its first reading (strictly: chargerWaveform) stays one while it shows no rectifier's
+ * harmonic current and |Q| rose by no more than that input's share, each with the reading's margin; a fall
+ * of |Q| says nothing of a motor over banks that lead, and the slide is what is judged (slidFromStep).
+ * Development circuit-mixed-stray#123@01-18T07:08: 98 W left after a cleaner, sliding, dropped at its
+ * eleventh minute on a harmonic share of 0.31 per W, the background's THD read a % higher.
+ */
+function pfcWithinReading(
+  obs: Observation,
+  w: number,
+  h: number,
+  q: number,
+  params: StrayWireParams,
+): boolean {
+  const circuitW = Math.max(obs.unexplainedW, w)
+  return (
+    h < params.minHarmonicRatio * w &&
+    h <= PFC_MAX_HARMONIC_RATIO * w + THD_READ_SHARE * circuitW &&
+    q <= PFC_MAX_REACTIVE_RATIO * w + PF_READ_SHARE * circuitW
+  )
+}
+const THD_READ_SHARE = 0.02
+const PF_READ_SHARE = 0.05
 
 /**
  * A lamp's watts (domain.md: LED corridor lights 10–60 W; the motion lamps of a stairwell switch every few

@@ -55,7 +55,11 @@ for (const { t, result } of replay(sc, DEFAULT_STRAY_WIRE_PARAMS)) {
   const cand = c
     ? `cand@${local(c.onsetTs).slice(6)} ${c.chargerReadings}/${c.readings} [${c.recentW.slice(-4).join(',')}]${c.pfc ? ' pfc' : ''}`
     : '-'
+  const sm = st.smallStep
+  const small = sm
+    ? ` small@${local(sm.onsetTs).slice(6)}${sm.pfc ? ' pfc' : ''} [${sm.w.slice(-3).join(',')}]`
+    : ''
   console.log(
-    `${local(t)} ${fmt(input)} | base ${Math.round(st.baselineW ?? 0)} | ${cand} | ${result.verdict?.kind ?? ''} ${st.alert ? 'ALERT' : ''} | ${loads}`,
+    `${local(t)} ${fmt(input)} | base ${Math.round(st.baselineW ?? 0)} | ${cand}${small} | ${result.verdict?.kind ?? ''} ${st.alert ? 'ALERT' : ''} | ${loads}`,
   )
 }
