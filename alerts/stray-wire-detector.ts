@@ -87,6 +87,7 @@ import {
   chargerBesideStartInView,
   compressorAfterLampLeft,
   compressorAtFloorRise,
+  compressorBesideLamp,
   compressorByWatts,
   compressorOverStandingBeforeBig,
   compressorWithLampOverLeading,
@@ -105,6 +106,7 @@ import {
   swapVarPerW,
 } from './stray-wire-known-loads.ts'
 import { lagSignNow, lagsForCertain } from './stray-wire-lag-sign.ts'
+import { knownLamps, LAMP_BURST_MS, withLampSize } from './stray-wire-lamp-sizes.ts'
 import { besideRunning, compressorStartedOver, ranBeforeIt } from './stray-wire-one-motor.ts'
 import { endWatchedRun, followWatches, type Outlasted, TIMED_RUNS, watchRun } from './stray-wire-outlasted.ts'
 import {
@@ -228,6 +230,8 @@ function copyState(state: StrayWireState): StrayWireState & { normal: CircuitNor
     },
     beside: state.beside,
     lampRise: state.lampRise,
+    // replaced whole when it changes, never written into
+    lampSizes: state.lampSizes,
     lampMoveTs: state.lampMoveTs,
     otherRun: state.otherRun,
     orphanRun: state.orphanRun,
@@ -462,6 +466,12 @@ function lampSwitchedNear(s: StrayWireState, cand: Candidate): boolean {
   return ts <= cand.onsetTs || ts > cand.onsetTs + NEXT_READING_MS
 }
 
+/**
+ * How long after its step a level of a compressor and one of the circuit's lamps is held back before it is
+ * raised: a motion lamp's burst (1–4 min a trigger, retriggered a few times) and the minute its fall takes.
+ */
+const LAMP_HOLD_MS = 9 * MIN
+
 /** A motion lamp burns 1–4 min per trigger (domain.md): one switched longer ago than this is off again. */
 const LAMP_TRIGGER_MS = 5 * MIN
 
@@ -479,7 +489,11 @@ function noteLampRise(s: StrayWireState, obs: Observation, c: Classified): void 
     // the rise in the reading before (device clocks stamp readings a few ms off the minute)
     const partial = last !== undefined && obs.ts - last.ts <= NEXT_READING_MS && last.w + d <= LAMP_MOVE_MAX_W
     s.lampRise = { w: Math.round((partial ? last.w + d : d) * 10) / 10, ts: obs.ts }
-  } else if (last && Math.abs(d + last.w) <= Math.max(LAMP_MOVE_MIN_W, 0.3 * last.w)) s.lampRise = undefined
+  } else if (last && Math.abs(d + last.w) <= Math.max(LAMP_MOVE_MIN_W, 0.3 * last.w)) {
+    // lit and off again within a motion lamp's burst: one of the circuit's lamps, by its size
+    if (obs.ts - last.ts <= LAMP_BURST_MS) s.lampSizes = withLampSize(s.lampSizes, (last.w - d) / 2)
+    s.lampRise = undefined
+  }
 }
 
 /**
@@ -1096,6 +1110,33 @@ function trackCandidate(
           cand.onsetTs === cand.firstTs,
           params.feedback,
         )
+  // watts only, one of its compressors starting as one of its own motion lamps lit in the same minute: the
+  // step is the two together (compressorBesideLamp), told from a charger of their size only once the lamp
+  // goes off (below)
+  const besideLamp =
+    known ||
+    byStep ||
+    lampLeft ||
+    overStanding ||
+    stepUnder ||
+    twoRuns ||
+    withLights ||
+    lightsBy ||
+    atRise ||
+    hidden ||
+    hRatio !== null ||
+    obs.source !== 'circuit'
+      ? undefined
+      : compressorBesideLamp(
+          s.normal!,
+          obs.ts,
+          cand,
+          nowW,
+          knownLamps(s.lampSizes),
+          s.baselineW!,
+          params.utcOffsetMin,
+          feedback,
+        )
   // an active-PFC charger told from the compressor beside it by that one's reactive current: what is left
   // is no run of the circuit's compressors, alone or with lights (by watts it may be any)
   if (cand.besideRun && known?.kind === 'compressor') known = undefined
@@ -1364,6 +1405,11 @@ function trackCandidate(
     }
     return undefined
   }
+  // watts only, one of its compressors and one of its own motion lamps lit in the same minute: held back
+  // while the lamp's burst may still end (1–4 min a trigger), so that what stands once it went off is
+  // matched as that compressor's run (compressorAfterLampLeft). A charger of the two's size is raised once
+  // that time is past, its onset unchanged; one taken for the run stays followed as any run is
+  if (besideLamp && obs.ts - cand.onsetTs < LAMP_HOLD_MS && cand.readings < RECENT_READINGS) return undefined
   const severity: StrayWireSeverity = isCriticalHour(hour) ? 'critical' : 'major'
   // what it drew of reactive current goes with it to what is learned of it when it ends (a charger cut in
   // constant current leaves as a step, as a compressor's run does)

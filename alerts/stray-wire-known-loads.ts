@@ -595,6 +595,44 @@ export function compressorByWatts(
   return run?.kind === 'compressor' && run.source === 'learned' ? run : undefined
 }
 
+/**
+ * Watts only: a steady level that is one of the circuit's learned compressors (within 8 %) with one of its
+ * own lamps lit in the step's minute (a motion lamp triggered as the fridge started: the step is the two
+ * together). `lampsW` are the lamp sizes the circuit was seen to light and switch off again many times
+ * (stray-wire-lamp-sizes.ts). Only where the shape is a motor's start: seen as it came (no heater or
+ * cleaner over it), one reading's step to the level it holds since (a charger's soft start or a tangle of
+ * loads climbs over minutes), flat since, over the background it stepped from. By watts alone a charger
+ * of the two's size looks the same: this only holds the raise back while the lamp's burst may still end
+ * (the detector), so that a lamp going off leaves the compressor's level to be matched
+ * (compressorAfterLampLeft). Returns the run and the lamp.
+ */
+export function compressorBesideLamp(
+  n: CircuitNormal,
+  ts: number,
+  cand: Candidate,
+  levelW: number,
+  lampsW: readonly number[],
+  backgroundW: number,
+  utcOffsetMin: number,
+  feedback: TaughtLoads | undefined,
+): { run: LoadSignature; lampW: number } | undefined {
+  if (lampsW.length === 0 || cand.stepW === undefined || cand.baseW === undefined) return undefined
+  if (cand.onsetTs !== cand.firstTs || cand.bigReadings > 0) return undefined
+  // nothing taken into the background beside it since its step: a lamp lit beside a charger and gone off
+  // again would show as the charger's level falling by a lamp's watts (compressorAfterLampLeft)
+  if (Math.abs(backgroundW - cand.baseW) > Math.max(6, 0.03 * backgroundW)) return undefined
+  // every reading since the step is there to look at, the first already at the level (one reading's step)
+  const ws = cand.recentW
+  if (cand.readings !== ws.length || ws.length < 3) return undefined
+  const flat = Math.max(12, STEADY_SHARE * levelW)
+  if (Math.max(...ws) - Math.min(...ws) > flat || !near(cand.stepW, levelW)) return undefined
+  for (const lampW of lampsW) {
+    const run = steadyRunAt(n, ts, levelW - lampW, cand, utcOffsetMin, feedback)
+    if (run?.kind === 'compressor' && run.source === 'learned') return { run, lampW }
+  }
+  return undefined
+}
+
 /** Readings this near the lowest (W, or share of it) are the load alone: meter noise, a compressor's creep. */
 const LOW_SLACK_W = 6
 const LOW_SLACK_SHARE = 0.03
