@@ -4,6 +4,12 @@
 
 const MIN = 60_000
 
+/** One lamp size the circuit switches, W, and how many of its bursts were seen. */
+export interface LampSize {
+  w: number
+  n: number
+}
+
 /** A lamp lit longer than this before it went off is no motion lamp's burst (1–4 min per trigger). */
 export const LAMP_BURST_MS = 6 * MIN
 /** Lamps are 10–60 W (domain.md); a rise and fall measured over meter noise within a few W of that. */
@@ -20,12 +26,15 @@ export const LAMP_SEEN_LEAST = 3
 const sameLamp = (a: number, b: number): boolean =>
   Math.abs(a - b) <= Math.max(SAME_LAMP_W, SAME_LAMP_SHARE * b)
 
-/** The circuit's lamp sizes with one more burst of `w` W seen (a new list; the old one is not written into). */
+/**
+ * The circuit's lamp sizes with one more burst of `w` W seen: a new list where it counts, the same one
+ * where `w` is no lamp's size (a list is never written into, so states may share it).
+ */
 export function withLampSize(
-  sizes: readonly { w: number; n: number }[] | undefined,
+  sizes: readonly LampSize[] | undefined,
   w: number,
-): { w: number; n: number }[] | undefined {
-  if (w < LAMP_LEAST_W || w > LAMP_MOST_W) return sizes === undefined ? undefined : [...sizes]
+): readonly LampSize[] | undefined {
+  if (w < LAMP_LEAST_W || w > LAMP_MOST_W) return sizes
   const list = (sizes ?? []).map((x) => ({ ...x }))
   const same = list.find((x) => sameLamp(w, x.w))
   if (same) {
@@ -38,6 +47,6 @@ export function withLampSize(
 }
 
 /** The lamp sizes seen often enough to stand for the circuit's own lamps, W. */
-export function knownLamps(sizes: readonly { w: number; n: number }[] | undefined): number[] {
+export function knownLamps(sizes: readonly LampSize[] | undefined): number[] {
   return (sizes ?? []).filter((x) => x.n >= LAMP_SEEN_LEAST).map((x) => x.w)
 }

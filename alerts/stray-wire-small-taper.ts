@@ -353,6 +353,10 @@ function ownWaveform(step: SmallStep, obs: Observation, w: number, params: Stray
   return true
 }
 
+/** How far the meter's rounding (THD in whole %, PF in two decimals) moves a step's harmonic and reactive VA, as a share of the circuit's watts. */
+const THD_READ_SHARE = 0.02
+const PF_READ_SHARE = 0.05
+
 /**
  * The meter reads THD to a whole % and PF to two decimals, and its |Q| has no sign: over a few hundred W of
  * background the harmonic VA of a small step moves by up to ~2 % of the circuit's watts from one reading to
@@ -378,8 +382,6 @@ function pfcWithinReading(
     q <= PFC_MAX_REACTIVE_RATIO * w + PF_READ_SHARE * circuitW
   )
 }
-const THD_READ_SHARE = 0.02
-const PF_READ_SHARE = 0.05
 
 /**
  * A lamp's watts (domain.md: LED corridor lights 10–60 W; the motion lamps of a stairwell switch every few

@@ -476,7 +476,7 @@ export interface StrayWireState {
    * a lamp's watts, then a fall of about as much), W, each with how often it was seen
    * (stray-wire-lamp-sizes.ts). Optional so states persisted before it load.
    */
-  lampSizes?: { w: number; n: number }[]
+  lampSizes?: readonly { readonly w: number; readonly n: number }[]
   /**
    * Where the meter reports PF and THD: the last minute the circuit moved by a lamp's watts, with no heater
    * or cleaner in it or the minute before (stray-wire-detector.ts). Optional so older states load.

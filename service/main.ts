@@ -28,11 +28,9 @@ async function main(): Promise<void> {
   } catch {
     // no .env file: the environment alone
   }
-  // before the broker's modules load (service.ts imports them): mqtt-packet takes its debug functions then
+  // before the broker's modules load (service.ts, imported below, imports them): mqtt-packet takes its
+  // debug functions as it loads
   const fastPaths = installMqttFastPaths(process.env)
-  // loaded while influxd starts; awaited where the service starts (a failure surfaces there)
-  const serviceModule = import('./service.ts')
-  serviceModule.catch(() => {})
   const loaded = loadConfig(process.env)
   if (!loaded.ok) {
     for (const line of loaded.errors) process.stderr.write(`configuration error: ${line}\n`)
@@ -118,7 +116,7 @@ async function main(): Promise<void> {
   const metrics = new MetricsRegistry()
   collectDefaultMetrics({ register: metrics, prefix: 'courtyard_process_' })
 
-  const { startService } = await serviceModule
+  const { startService } = await import('./service.ts')
   // a signal while the module loaded: shutdown has begun without a service to stop
   if (stopping) return
   if (!fastPaths.onePuback || (!fastPaths.quietDebug && !process.env.DEBUG))

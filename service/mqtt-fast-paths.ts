@@ -47,14 +47,13 @@ const uncork = (stream: PacketStream) => stream.uncork?.()
 
 /** A debug() that was never enabled: what `debug` hands out for a namespace DEBUG does not name. */
 function off(namespace: string, log: unknown): unknown {
-  const fn = Object.assign(() => {}, {
+  return Object.assign(() => {}, {
     namespace,
     enabled: false,
     log,
     destroy: () => {},
     extend: (sub: string, delimiter = ':') => off(`${namespace}${delimiter}${sub}`, log),
   })
-  return fn
 }
 
 /**

@@ -4,7 +4,7 @@
 // lamp's burst may end: once the lamp went off, what stands is matched as the compressor's run. A charger
 // of the two's size is raised once that time is past.
 import { describe, expect, it } from 'vitest'
-import { knownLamps, withLampSize } from '../../alerts/stray-wire-lamp-sizes.ts'
+import { knownLamps, type LampSize, withLampSize } from '../../alerts/stray-wire-lamp-sizes.ts'
 import type { StrayWireState } from '../../alerts/stray-wire-types.ts'
 import { chargerSession } from '../../simulators/physics/charger.ts'
 import {
@@ -22,7 +22,7 @@ import {
 
 describe('the lamp sizes a circuit learns', () => {
   it('counts bursts of about one size as one lamp, its size their mean', () => {
-    let sizes: { w: number; n: number }[] | undefined
+    let sizes: readonly LampSize[] | undefined
     for (const w of [33, 35, 31, 59]) sizes = withLampSize(sizes, w)
     expect(sizes).toEqual([
       { w: 33, n: 3 },
@@ -35,6 +35,9 @@ describe('the lamp sizes a circuit learns', () => {
   it("keeps nothing outside a lamp's watts", () => {
     expect(withLampSize(undefined, 5)).toBeUndefined()
     expect(withLampSize(undefined, 90)).toBeUndefined()
+    // the same list back, not a copy: states share it, and a reading that teaches nothing allocates nothing
+    const sizes = withLampSize(undefined, 33)
+    expect(withLampSize(sizes, 90)).toBe(sizes)
   })
 })
 

@@ -1,30 +1,20 @@
 // The layout is the architecture: each top-level folder is a part, its index.ts is its only way in, and
 // domain/ holds the contracts every part may import. Tests may reach into the part they test.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { sourceFiles } from './source-files.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const SKIP = new Set(['node_modules', 'test', 'data', 'dist', '.git'])
 const IMPORT = /(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g
-
-function sources(dir: string): string[] {
-  const out: string[] = []
-  for (const name of readdirSync(dir)) {
-    if (name.startsWith('.') || SKIP.has(name)) continue
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) out.push(...sources(path))
-    else if (/\.(ts|tsx|mts|mjs)$/.test(name) && !name.endsWith('.d.ts')) out.push(path)
-  }
-  return out
-}
 
 const partOf = (path: string) => relative(ROOT, path).split('/')[0]!
 
 /** Every import that crosses from one part into another, as `from -> to` (paths from the root). */
 function crossings(): { from: string; to: string }[] {
   const out: { from: string; to: string }[] = []
-  for (const file of sources(ROOT)) {
+  for (const file of sourceFiles(ROOT, SKIP)) {
     if (dirname(file) === ROOT) continue
     for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
       const target = resolve(dirname(file), m[1]!)

@@ -3,10 +3,11 @@
 // file of the parts with the TypeScript compiler (names are resolved, so comments, strings and shadowing
 // locals do not fool it) and lists each top-level `let`/`var`, and each top-level `const` holding a Map,
 // Set, array, object literal or `new` instance that the same module mutates anywhere.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { dirname, relative, resolve } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
+import { sourceFiles } from './source-files.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 // bench/, eval/ and scripts/ are one-shot tools and harnesses run as a single process on a developer's
@@ -24,17 +25,6 @@ const ALLOWED = new Map<string, string>([
   ['console/src/main.tsx credentials', "the browser tab's kiosk token"],
   ['console/src/main.tsx running', "the browser tab's signed-in shell"],
 ])
-
-function sources(dir: string): string[] {
-  const out: string[] = []
-  for (const name of readdirSync(dir)) {
-    if (name.startsWith('.') || SKIP.has(name)) continue
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) out.push(...sources(path))
-    else if (/\.(ts|tsx|mts|mjs)$/.test(name) && !name.endsWith('.d.ts') && dir !== ROOT) out.push(path)
-  }
-  return out
-}
 
 const MUTATORS = new Set([
   'set',
@@ -234,7 +224,11 @@ function boundNames(name: ts.BindingName): ts.Identifier[] {
 const key = (f: StateFinding) => `${f.file} ${f.name}`
 
 describe('no module state', () => {
-  const files = new Map(sources(ROOT).map((path) => [relative(ROOT, path), readFileSync(path, 'utf8')]))
+  const files = new Map(
+    sourceFiles(ROOT, SKIP)
+      .filter((path) => dirname(path) !== ROOT)
+      .map((path) => [relative(ROOT, path), readFileSync(path, 'utf8')]),
+  )
   const found = findModuleState(files)
 
   it('keeps no mutable state at the top level of any part', () => {
