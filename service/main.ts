@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   const { startService } = await import('./service.ts')
   // a signal while the module loaded: shutdown has begun without a service to stop
   if (stopping) return
-  if (!fastPaths.onePuback || (!fastPaths.quietDebug && !process.env.DEBUG))
+  if (!fastPaths.onePuback || !fastPaths.inPlaceReads || (!fastPaths.quietDebug && !process.env.DEBUG))
     log.warn({ fastPaths }, 'mqtt-packet fast paths not all installed (more CPU per message)')
   else log.debug({ fastPaths }, 'mqtt-packet fast paths')
   serviceStarting = startService({

@@ -1,5 +1,5 @@
-// Two costs mqtt-packet (aedes' packet codec) puts on every message, taken off in this process before the
-// broker is imported (service/main.ts). Both are about the broker's main thread at full load (issue 12 §3,
+// Three costs mqtt-packet (aedes' packet codec) puts on every message, taken off in this process before the
+// broker is imported (service/main.ts). All are about the broker's main thread at full load (issue 12 §3,
 // bench/README.md "Issue 12 §3"):
 // - its debug() calls, about fifteen per publish parsed: each gathers its arguments into an array before
 //   it finds DEBUG unset (13 % of the main thread's allocation, the GC's work with it). Where DEBUG is
@@ -8,16 +8,21 @@
 // - a PUBACK written as three chunks (type, length, packet id) into a corked socket, flushed as a writev
 //   of three buffers on the next tick: written here as one 4-byte buffer, the same bytes, corked the same
 //   way (the PUBACKs a device gets in one tick still leave together).
+// - its parser reading each header byte, length, packet id and topic through a new Buffer view of the
+//   bytes: read in place instead (service/mqtt-parser-reads.ts).
 // Nothing else changes: every other packet goes through mqtt-packet's own writer, and each path checks
 // the package still looks as it did when this was written, or leaves it alone.
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import { readBufferListsInPlace } from './mqtt-parser-reads.ts'
 
 export interface MqttFastPaths {
   /** mqtt-packet's debug() calls are no-ops (DEBUG was unset, and mqtt-packet not loaded yet) */
   quietDebug: boolean
   /** PUBACKs go out as one buffer */
   onePuback: boolean
+  /** the parser reads numbers and topics in place, not from new slices (service/mqtt-parser-reads.ts) */
+  inPlaceReads: boolean
 }
 
 type DebugFactory = ((namespace: string) => unknown) & Record<string, unknown>
@@ -69,13 +74,14 @@ export function installMqttFastPaths(env: NodeJS.ProcessEnv): MqttFastPaths {
     packetPath = createRequire(fileURLToPath(import.meta.resolve('aedes'))).resolve('mqtt-packet')
     fromPacket = createRequire(packetPath)
   } catch {
-    return { quietDebug: false, onePuback: false }
+    return { quietDebug: false, onePuback: false, inPlaceReads: false }
   }
   // mqtt-packet reads its debug functions once, as it loads: too late once it has
   const packetLoaded = fromPacket.cache[packetPath] !== undefined
   const quietDebug = !env.DEBUG && !packetLoaded && attempt(() => quietenDebug(fromPacket))
   const onePuback = attempt(() => sendPubackAsOne(fromPacket(packetPath) as MqttPacket))
-  return { quietDebug, onePuback }
+  const inPlaceReads = attempt(() => readBufferListsInPlace(fromPacket))
+  return { quietDebug, onePuback, inPlaceReads }
 }
 
 function attempt(install: () => boolean): boolean {

@@ -1,6 +1,7 @@
 // service/mqtt-fast-paths.ts, in a child process of its own (it changes what the process's modules get):
 // a real aedes broker still answers every QoS 1 publish with the PUBACK mqtt-packet would write, in one
-// write instead of three; mqtt-packet's debug output is gone with DEBUG unset and still there with it set.
+// write instead of three; mqtt-packet's debug output is gone with DEBUG unset and still there with it set;
+// its parser makes the same packets of publishes however the socket reads cut them, with fewer Buffer views.
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -22,7 +23,7 @@ async function probe(env: NodeJS.ProcessEnv, ...args: string[]) {
 describe('mqtt-packet fast paths', () => {
   it('answers QoS 1 publishes with the same PUBACK bytes, one write each', async () => {
     const { result, stderr } = await probe({}, '--enable-debug')
-    expect(result.fastPaths).toEqual({ quietDebug: true, onePuback: true })
+    expect(result.fastPaths).toEqual({ quietDebug: true, onePuback: true, inPlaceReads: true })
     expect(result.connackOk).toBe(true)
     expect(result.pubacksOk).toBe(true)
     expect(result.writesPerPuback).toBe(1)
@@ -31,19 +32,30 @@ describe('mqtt-packet fast paths', () => {
     expect(stderr).not.toContain('mqtt-packet:')
   }, 90_000)
 
-  it('took three writes per PUBACK, and printed debug lines enabled at run time, without them (what the first test tells apart)', async () => {
+  it('parse publishes into the same packets however the reads cut them, with half the Buffer views or fewer', async () => {
+    const { result } = await probe({})
+    expect(result.fastPaths.inPlaceReads).toBe(true)
+    expect(result.parsedSame).toBe(true)
+    // header, length, topic length, topic, packet id and payload: now only the payload and the list's own
+    // trimming of what it parsed cut a view (9 views per publish without, below)
+    expect(result.viewsPerPublish).toBeLessThanOrEqual(4.5)
+  }, 90_000)
+
+  it('took three writes per PUBACK, nine Buffer views per publish parsed, and printed debug lines enabled at run time, without them (what the first tests tell apart)', async () => {
     const { result, stderr } = await probe({}, '--off', '--enable-debug')
     expect(result.fastPaths).toBeNull()
     expect(result.pubacksOk).toBe(true)
     expect(result.writesPerPuback).toBe(3)
     expect(result.pubackWhenFull).toBe(true)
+    expect(result.parsedSame).toBe(true)
+    expect(result.viewsPerPublish).toBeGreaterThanOrEqual(8.5)
     // the real debug functions, enabled at run time, print
     expect(stderr).toContain('mqtt-packet:parser')
   }, 90_000)
 
   it("keeps mqtt-packet's debug output where DEBUG asks for it", async () => {
     const { result, stderr } = await probe({ DEBUG: 'mqtt-packet:parser' })
-    expect(result.fastPaths).toEqual({ quietDebug: false, onePuback: true })
+    expect(result.fastPaths).toEqual({ quietDebug: false, onePuback: true, inPlaceReads: true })
     expect(result.pubacksOk).toBe(true)
     expect(stderr).toContain('mqtt-packet:parser')
   }, 90_000)
@@ -55,6 +67,6 @@ describe('mqtt-packet fast paths', () => {
     })
     await svc.start()
     await svc.kill('SIGTERM')
-    expect(svc.printed('"fastPaths":{"quietDebug":true,"onePuback":true}')).toBe(true)
+    expect(svc.printed('"fastPaths":{"quietDebug":true,"onePuback":true,"inPlaceReads":true}')).toBe(true)
   }, 90_000)
 })
