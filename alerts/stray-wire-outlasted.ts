@@ -157,9 +157,11 @@ export function followWatches(
   n.watchesBeforeBigW = undefined
   // (the tests of one followed load below are functions of their own, not closures: this runs at every
   // reading while a load is followed)
-  const rebased = n.watches.filter((w) => otherLeft(n, taught, offW, nowW, w))
+  // (another compressor's run that ended under the big load is not judged so: what else switched under it
+  // is in the fall too, and a background lowered by it kept a run that had ended followed)
+  const rebased = n.watches.filter((w) => otherLeft(n, taught, stepOffW, nowW, w))
   const below = n.watches.filter(
-    (w) => !rebased.includes(w) && !slidUnder(n, offW, w) && nowW < w.baseW + GONE_SHARE * w.levelW,
+    (w) => !rebased.includes(w) && !slidUnder(n, stepOffW, w) && nowW < w.baseW + GONE_SHARE * w.levelW,
   )
   // the step down is the load's that fell below its background, if one did and its size fits
   let stepped: RunWatch | undefined = below.find((w) => fits(offW, nowW, w, fitShare))
@@ -178,7 +180,7 @@ export function followWatches(
   const faded: RunWatch[] = []
   let out: Outlasted | undefined
   for (const seen of n.watches) {
-    const w = rebased.includes(seen) ? { ...seen, baseW: Math.max(0, round1(seen.baseW - offW)) } : seen
+    const w = rebased.includes(seen) ? { ...seen, baseW: Math.max(0, round1(seen.baseW - stepOffW)) } : seen
     const sig = signatureOf(n, taught, w)
     if (!sig) continue
     const heldMin = (obs.ts - w.onsetTs) / MIN
