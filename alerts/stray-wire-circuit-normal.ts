@@ -252,6 +252,11 @@ export interface CircuitNormal {
   lampFrom?: { w: number; h: number; q: number | null; ts: number }
   /** Loads taken for the circuit's compressors, followed until they leave (stray-wire-outlasted.ts). */
   watches?: RunWatch[]
+  /**
+   * What the circuit stood at, W, just before the heater or cleaner now on (or just gone off) came on,
+   * while loads were followed: a run that ended under it is seen as the fall across it.
+   */
+  watchesBeforeBigW?: number
 }
 
 export interface RunWatch {
@@ -1970,6 +1975,7 @@ export const copyNormal = (n: CircuitNormal = initialCircuitNormal()): CircuitNo
     recentH: n.recentH,
     lampFrom: n.lampFrom,
     watches: n.watches,
+    watchesBeforeBigW: n.watchesBeforeBigW,
   }
   return copy
 }

@@ -291,6 +291,7 @@ export function detectStrayWire(
     s.normal.recentH = undefined
     // nor is how long a load held
     s.normal.watches = undefined
+    s.normal.watchesBeforeBigW = undefined
   }
 
   if (s.baselineW === null) initBaseline(s, obs)

@@ -31,6 +31,13 @@ export const TIMED_RUNS = 8
 /** How much longer than the longest run seen a load must hold: a share of it, and at least this. */
 const OUTLAST_SHARE = 1.3
 const OUTLAST_MIN = 30
+/**
+ * Across a heater or cleaner a fall ends a followed load only this near its level: readings minutes apart,
+ * what else switched under the big load is in the fall too (LED banks of 88 W going off under a heater
+ * beside a 129 W charger taken for the fridge's run ended its follow by STEP_FIT_SHARE). A run's creep
+ * and the meter's noise are within it.
+ */
+const ACROSS_BIG_FIT_SHARE = 0.12
 /** A load is gone when the circuit falls below its background and this share of its level... */
 const GONE_SHARE = 0.5
 /** ...or steps down from the reading before by its level, give or take this share of it. */
@@ -123,28 +130,46 @@ export function followWatches(
   taught: readonly LoadSignature[] = [],
 ): Outlasted | undefined {
   const n = s.normal!
-  if (!n.watches || n.watches.length === 0) return undefined
-  if (obs.source !== 'circuit') {
-    n.watches = undefined
+  if (!n.watches || n.watches.length === 0) {
+    if (n.watchesBeforeBigW !== undefined) n.watchesBeforeBigW = undefined
     return undefined
   }
-  // a heater or cleaner on top hides them: wait for it to go
-  if (big || s.prevBig) return undefined
+  if (obs.source !== 'circuit') {
+    n.watches = undefined
+    n.watchesBeforeBigW = undefined
+    return undefined
+  }
+  // a heater or cleaner on top hides them: wait for it to go, keeping what the circuit stood at before it
+  if (big || s.prevBig) {
+    if (big && n.watchesBeforeBigW === undefined && s.prevW !== null) n.watchesBeforeBigW = levelBeforeBig(s)
+    return undefined
+  }
   const stepOffW = (s.prevW ?? obs.unexplainedW) - obs.unexplainedW
   const nowW = obs.unexplainedW
+  // a run that ended under the big load stepped off there unseen: it shows as the fall across the big
+  // load, from what stood before it came on to what stands once it went (its partial last minute past).
+  // A compressor's motor stops at once, and its fall is its whole level (lights that came on under the
+  // heater lessen it: they are under a run's size); a slide (a charger's taper) is still judged reading
+  // by reading
+  const acrossBig = n.watchesBeforeBigW !== undefined
+  const offW = acrossBig ? n.watchesBeforeBigW! - nowW : stepOffW
+  const fitShare = acrossBig ? ACROSS_BIG_FIT_SHARE : STEP_FIT_SHARE
+  n.watchesBeforeBigW = undefined
   // (the tests of one followed load below are functions of their own, not closures: this runs at every
   // reading while a load is followed)
+  // (another compressor's run that ended under the big load is not judged so: what else switched under it
+  // is in the fall too, and a background lowered by it kept a run that had ended followed)
   const rebased = n.watches.filter((w) => otherLeft(n, taught, stepOffW, nowW, w))
   const below = n.watches.filter(
     (w) => !rebased.includes(w) && !slidUnder(n, stepOffW, w) && nowW < w.baseW + GONE_SHARE * w.levelW,
   )
   // the step down is the load's that fell below its background, if one did and its size fits
-  let stepped: RunWatch | undefined = below.find((w) => fits(stepOffW, nowW, w))
+  let stepped: RunWatch | undefined = below.find((w) => fits(offW, nowW, w, fitShare))
   if (!stepped)
     for (const w of n.watches)
       if (
-        fits(stepOffW, nowW, w) &&
-        (!stepped || Math.abs(stepOffW - w.levelW) < Math.abs(stepOffW - stepped.levelW))
+        fits(offW, nowW, w, fitShare) &&
+        (!stepped || Math.abs(offW - w.levelW) < Math.abs(offW - stepped.levelW))
       )
         stepped = w
   // a load followed since before another came on stands in that one's background: a slide there is the
@@ -230,6 +255,19 @@ export function followWatches(
   return out
 }
 
+/**
+ * The reading before a big load's first, W: unless it rose from the one before it by more than a run's
+ * creep (then it was the big load's partial first minute on an averaging meter, and the one before it
+ * stood).
+ */
+function levelBeforeBig(s: StrayWireState): number {
+  const w = s.prevW!
+  return s.prev2W !== null && w - s.prev2W > BEFORE_BIG_RISE_SHARE * s.prev2W ? s.prev2W : w
+}
+
+/** A rise past this share of the level before it is a load's partial minute, not a reading that stood. */
+const BEFORE_BIG_RISE_SHARE = 0.1
+
 /** The signature a followed load was taken for: the circuit's own, or one a crew taught. */
 const signatureOf = (
   n: CircuitNormal,
@@ -305,8 +343,8 @@ const slidUnder = (n: CircuitNormal, stepOffW: number, w: RunWatch): boolean =>
  * matched: a third off it is another load (lights that came on at dusk while a fridge ran, 70 W over a
  * 100 W run).
  */
-const fits = (stepOffW: number, x: number, w: RunWatch): boolean =>
-  Math.abs(stepOffW - w.levelW) <= STEP_FIT_SHARE * w.levelW && !nearLevel(x - w.baseW, w.levelW)
+const fits = (stepOffW: number, x: number, w: RunWatch, share: number = STEP_FIT_SHARE): boolean =>
+  Math.abs(stepOffW - w.levelW) <= share * w.levelW && !nearLevel(x - w.baseW, w.levelW)
 
 /** Of the loads standing, one followed since before `w` came on: `w` stands in its background. */
 const underOlder = (standing: RunWatch[], w: RunWatch): boolean => standing.some((o) => o.onsetTs < w.onsetTs)

@@ -170,6 +170,52 @@ describe('detectStrayWire: a load that outlasts every run of the compressor it w
     expect(raises(r).filter((v) => v.ts >= JUDGED_FROM)).toEqual([])
   })
 
+  describe('a run that ends under a heater', () => {
+    // a 130 W fridge on 25–35 min of every 65, from minute 10 of each, over 20 W; on the third day 75 W
+    // of lights come on 12 min into one of its runs and a 1.8 kW heater 18 min into it, for 24 min: the
+    // fridge stops under the heater. What stands once the heater went (95 W) is above half the run over
+    // the background it was taken at (20 W + 65 W), and no step off was seen: followed on as the fridge,
+    // its next run on top of the lights was raised as the run that "outlasted" the fridge's runs
+    const fridgeOn = (m: number) => {
+      const c = m % 65
+      return c >= 10 && c < 35 + (Math.floor(m / 65) % 3) * 5
+    }
+    const runStart = (from: number) => {
+      let m = from
+      while (m % 65 !== 10) m++
+      return m
+    }
+    const r0 = runStart(2 * 1440 + 9 * 60)
+    const heaterOn = (m: number) => m >= r0 + 18 && m < r0 + 42
+    function* series(chargerW: number): Generator<StrayWireInput> {
+      for (let m = 0; m < 3 * 1440; m++) {
+        const w =
+          20 +
+          (fridgeOn(m) && chargerW === 0 ? 130 : 0) +
+          (m >= r0 + 12 ? 75 : 0) +
+          (heaterOn(m) ? 1800 : 0) +
+          (chargerW > 0 && m >= r0 && m < r0 + 240 ? chargerW : 0)
+        yield { source: 'circuit', ts: T0 + m * MIN, powerW: w * (1 + 0.004 * Math.sin(m)) }
+      }
+    }
+
+    it('ends its follow by the fall across the heater, and raises nothing', () => {
+      expect(fridgeOn(r0) && fridgeOn(r0 + 24) && !fridgeOn(r0 + 36)).toBe(true)
+      expect(heaterOn(r0 + 24) && heaterOn(r0 + 35)).toBe(true)
+      const r = run(series(0), undefined, true)
+      expect(raises(r).filter((v) => v.ts >= JUDGED_FROM)).toEqual([])
+    })
+
+    it("still raises a charger of the fridge's size taken for its run, the heater over it", () => {
+      // the fridge stands still (none of its runs that day): the charger is taken for one, the heater
+      // comes on over it and goes; it stands on at its level, and outlasts the fridge's runs
+      const r = run(series(132), undefined, true)
+      const late = raises(r).filter((v) => v.ts >= T0 + r0 * MIN)
+      expect(late).toHaveLength(1)
+      expect(Math.abs(late[0]!.onsetTs - (T0 + r0 * MIN))).toBeLessThanOrEqual(2 * MIN)
+    })
+  })
+
   it("keeps following a charger of the dehumidifier's size when the fridge under it stops", () => {
     // a 200 W dehumidifier on 35–45 min of every 180, a 115 W fridge on 25 min of every hour, a 200 W
     // charger plugged in while the fridge runs and the dehumidifier is off: taken for a dehumidifier run
