@@ -4,7 +4,7 @@
 // minutes), on top of a heater's element that still runs, or under a heater or cleaner that just went off
 // (the step over the reading before it came on).
 import { backgroundHolds } from './stray-wire-baseline.ts'
-import { reactiveAdds, recurringCompressor } from './stray-wire-circuit-normal.ts'
+import { type LoadSignature, reactiveAdds, recurringCompressor } from './stray-wire-circuit-normal.ts'
 import {
   type Classified,
   classify,
@@ -59,7 +59,58 @@ export function chargerSwappedIn(
     s.normal!.pending = pending.filter((_, k) => k !== i)
     return true
   }
-  return false
+  return s.prevBig === true && compressorLeftUnder(s, obs, c, params, before)
+}
+
+/**
+ * Under a heater or cleaner a compressor's motor stopping is not seen: its step down is inside the big
+ * load's swing, and the background keeps its watts. When the big load goes off the circuit stands under
+ * that background, and a rectifier charger plugged in meanwhile (its harmonic current there, its watts
+ * hidden by the stale background) is taken into it as the fall. Where the harmonic current arrived without
+ * its watts, one of the circuit's learned compressors (or two) that the background still holds may be
+ * what left: with it taken out, what is left over the background is charger-sized and charger-shaped
+ * (the motor carries a small harmonic share, harmonic current adds across loads), and the circuit's
+ * reactive current allows the swap as for a pending load. Development circuit-mixed-stray 104@01-31T01:43,
+ * 94@02-06T22:56: a dehumidifier (and a fridge) stopped under a heater, a 155 W lead-acid charger plugged in
+ * under it, taken into the background when the heater went off and never raised.
+ */
+function compressorLeftUnder(
+  s: StrayWireState,
+  obs: Observation,
+  c: Classified,
+  params: StrayWireParams,
+  before: { w: number | null | undefined; h: number; q: number | null | undefined },
+): boolean {
+  const runs = (s.normal?.signatures ?? []).filter((x) => recurringCompressor(x) && x.harmonicRatio !== null)
+  const sets: LoadSignature[][] = runs.map((x) => [x])
+  for (let i = 0; i < runs.length; i++)
+    for (let j = i + 1; j < runs.length; j++) sets.push([runs[i]!, runs[j]!])
+  let found: { w: number; h: number; q: number | undefined } | undefined
+  for (const set of sets) {
+    const leftW = set.reduce((a, x) => a + x.levelW, 0)
+    // the background held them: it stands at least at their watts
+    if (s.baselineW! - leftW < -(obs.toleranceW + 10)) continue
+    const leftH = set.reduce((a, x) => a + x.harmonicRatio! * x.levelW, 0)
+    const leftQ = set.every((x) => x.reactiveRatio !== undefined)
+      ? set.reduce((a, x) => a + x.reactiveRatio! * x.levelW, 0)
+      : undefined
+    const newW = c.excessW + leftW
+    const newH = c.excessVA! + leftH
+    // another of them leaving beside lamps or LED banks switched on (under the least step, their harmonic
+    // current no more than LED drivers carry per W) explains it as well: nothing says a charger came
+    if (newW < params.minStepW && newH <= MAX_HARMONIC_RATIO * Math.max(0, newW) + SWAP_MIN_VA / 2)
+      return false
+    if (found || newW < params.minStepW || newW > params.maxChargerW) continue
+    if (newH < params.minHarmonicRatio * newW || newH > MAX_HARMONIC_RATIO * newW + SWAP_MIN_VA / 2) continue
+    if (!reactiveAllowsSwap(before, leftQ, newW, newH, obs.reactiveVA)) continue
+    found = { w: leftW, h: leftH, q: leftQ }
+  }
+  if (!found) return false
+  s.baselineW = Math.max(0, s.baselineW! - found.w)
+  s.baselineH = Math.max(0, s.baselineH - found.h)
+  if (found.q !== undefined && s.baselineQ !== null && s.baselineQ !== undefined)
+    s.baselineQ = Math.max(0, s.baselineQ - found.q)
+  return true
 }
 
 /**
