@@ -836,11 +836,30 @@ export function chargerBesideStartInView(
   // one compressor the circuit has run, however seldom yet, is what arrived by its watts alone: it started
   if (n.signatures.some((x) => x.kind === 'compressor' && fitsAlone(arrived.w, x.levelW, minW)))
     return undefined
-  // one whose step the background still stands on is running: it cannot start again
+  // one whose step the background still stands on is running: it cannot start again; nor can one whose
+  // run is followed now where the level before the step still holds that run over the background it
+  // stood on (one motor runs once)
   const runs = n.signatures
     .filter((a) => motorWithHarmonics(a, params.feedback?.forget))
-    .filter((a) => !runningBefore(n, a, ts, before))
+    .filter((a) => !runningBefore(n, a, ts, before) && !followedStanding(n, a, before))
   return pfcBesideRun(runs, arrived, minW, params, true)
+}
+
+/**
+ * One of the circuit's compressors whose run is followed now (a watch stands for it) and whose level the
+ * circuit still stands on: the background it was followed over plus its level, give or take a run's
+ * creep. Such a motor runs; it is not what arrived in a step beside a charger (development
+ * circuit-mixed-stray 34@01-07T21:26: the dehumidifier, followed at 228 W and still standing as a heater
+ * went off, was taken for the motor in a fridge's and an active-PFC charger's step, so the background held
+ * it twice and the charger's taper fell out of view). A run that ended unseen under a heater or cleaner
+ * leaves the level short of it and is not excluded so.
+ */
+function followedStanding(n: CircuitNormal, a: LoadSignature, before: { w: number }): boolean {
+  return (n.watches ?? []).some(
+    (w) =>
+      w.signatureId === a.id &&
+      before.w >= w.baseW + w.levelW - Math.max(STANDING_SLACK_W, LEVEL_SHARE * w.levelW),
+  )
 }
 
 /**
