@@ -107,6 +107,7 @@ import {
 } from './stray-wire-known-loads.ts'
 import { lagSignNow, lagsForCertain } from './stray-wire-lag-sign.ts'
 import { knownLamps, LAMP_BURST_MS, withLampSize } from './stray-wire-lamp-sizes.ts'
+import { lightsAtFloorRise } from './stray-wire-lights-under-big.ts'
 import { besideRunning, compressorStartedOver, ranBeforeIt } from './stray-wire-one-motor.ts'
 import { endWatchedRun, followWatches, type Outlasted, TIMED_RUNS, watchRun } from './stray-wire-outlasted.ts'
 import {
@@ -1254,6 +1255,14 @@ function trackCandidate(
       shortOfMotorOverBanks(cand, sig),
     )
   const scheduled = switchedOnAtLightsHour(params, cand.onsetTs, nowW)
+  // watts only, found as a heater or cleaner went off: the evening's lights, come on under it at the hour
+  // the circuit's floor rises by their watts every evening (stray-wire-lights-under-big.ts)
+  const lightsUnderBig =
+    hRatio === null &&
+    obs.source === 'circuit' &&
+    cand.onsetTs !== cand.firstTs &&
+    !tapering &&
+    lightsAtFloorRise(s.normal!, nowW, s.baselineW!, params.utcOffsetMin, cand.onsetTs)
   const ranBefore =
     known && hRatio === null && obs.source === 'circuit' ? ranBeforeIt(s, cand, known, plateauW) : undefined
   // nothing this circuit runs slides down minute after minute (a compressor's run creeps up, lamps step):
@@ -1272,6 +1281,7 @@ function trackCandidate(
         usual ||
         pair ||
         scheduled ||
+        lightsUnderBig ||
         run))
   ) {
     if (known) {
