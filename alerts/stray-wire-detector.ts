@@ -1262,7 +1262,7 @@ function trackCandidate(
     obs.source === 'circuit' &&
     cand.onsetTs !== cand.firstTs &&
     !tapering &&
-    lightsAtFloorRise(s.normal!, nowW, s.baselineW!, params.utcOffsetMin, cand.onsetTs)
+    lightsAtFloorRise(s.normal!, nowW, s.baselineW!, params.utcOffsetMin, cand.onsetTs, cand.firstTs)
   const ranBefore =
     known && hRatio === null && obs.source === 'circuit' ? ranBeforeIt(s, cand, known, plateauW) : undefined
   // nothing this circuit runs slides down minute after minute (a compressor's run creeps up, lamps step):

@@ -6,6 +6,8 @@
 // circuit keeps, and it stands on top of the evening's floor where lights come on in view beside it.
 import { type CircuitNormal, floorRiseAt, standingFloor } from './stray-wire-circuit-normal.ts'
 
+const MIN = 60_000
+
 /** Three banks of the largest cheap LED fittings, with margin (domain.md: 15–45 W each, 2–3 banks). */
 const LIGHTS_MAX_W = 160
 /** A floor's day-to-day wander (a photocell's minutes inside a half-hour) and meter error, W. */
@@ -27,6 +29,7 @@ export function lightsAtFloorRise(
   backgroundW: number,
   utcOffsetMin: number,
   arrivedTs: number,
+  wentOffTs: number,
 ): boolean {
   if (levelW > LIGHTS_MAX_W) return false
   const rise = floorRiseAt(n, arrivedTs, utcOffsetMin)
@@ -35,5 +38,14 @@ export function lightsAtFloorRise(
   const slack = FLOOR_SLACK_W + FLOOR_SLACK_SHARE * riseW
   // the floors are learned without the compressors followed in the background: so is the level now
   const floorW = standingFloor(n, backgroundW, arrivedTs)
-  return Math.abs(floorW - rise.beforeW) <= slack && Math.abs(levelW - riseW) <= slack
+  if (Math.abs(floorW - rise.beforeW) > slack || Math.abs(levelW - riseW) > slack) return false
+  // the lights stood all through the half-hour the big load went off in, on an earlier day (or nothing is
+  // known of it yet): a charger plugged in under a heater that went off before their hour is not them
+  const m = Math.floor(wentOffTs / MIN) + utcOffsetMin
+  const bin = Math.floor((((m % 1440) + 1440) % 1440) / 30)
+  const floorThen = n.profile?.floor?.[bin]
+  const seenOnDay = n.profile?.day[bin]
+  if (floorThen === null || floorThen === undefined || seenOnDay === undefined) return true
+  if (seenOnDay >= Math.floor(m / 1440)) return true
+  return floorThen >= rise.afterW - slack
 }

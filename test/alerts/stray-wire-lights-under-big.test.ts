@@ -48,4 +48,23 @@ describe('LED banks that came on under a heater at the hour the floor rises ever
     )
     expect(secondEvening(r)).toHaveLength(1)
   })
+  it('a charger of their size under a heater that went off before their half-hour is no lights: raised', () => {
+    // the heater runs 17:30-18:20 and the charger from 17:32: the floor of the half-hour it went off in
+    // stood unlit on every earlier evening, so the level is not taken for the banks that come on at 18:26
+    const early = electricHeater({
+      startMs: t0 + (DAY + 17 * 60 + 30) * MIN,
+      durationMin: 50,
+      powerW: 1430,
+      onMin: 5,
+      offMin: 4,
+      phaseMin: 0,
+      seed: 7,
+    })
+    const pack = charger(t0 + (DAY + 17 * 60 + 32) * MIN, { ccPowerW: 100, powerFactor: 0.6, thdPct: 90 })
+    const r = run(
+      circuitSeries([...evening, early, chargerSession(pack)], { fromMs: t0, minutes: 2 * DAY, waveform: false }),
+    )
+    const banksOnTs = t0 + (DAY + 18 * 60 + 26) * MIN
+    expect(secondEvening(r).filter((v) => v.ts < banksOnTs)).toHaveLength(1)
+  })
 })
