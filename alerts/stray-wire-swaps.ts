@@ -311,14 +311,19 @@ export function chargerStepOnHeater(
   if (!s.prevBig || !s.prev2Big || s.prevW === null || s.prev2W === null || s.prevH === null) return
   if (s.prev2H === null || s.prev2H === undefined) return
   // the reading before stood (watts and harmonic current): no part of a load that an averaging meter split
-  // over two readings (LED banks switching on at dusk), whose rest this step would be
+  // over two readings (LED banks switching on at dusk), whose rest this step would be. An element's
+  // harmonic current is the supply's distortion (a few % of its watts, wandering from minute to minute) and
+  // the meter's THD noise is a share of the whole circuit's: it moves with the element's watts
   if (Math.abs(s.prevW - s.prev2W) > ELEMENT_HOLD_SHARE * s.prevW) return
-  if (Math.abs(s.prevH - s.prev2H) > ELEMENT_H_NOISE_VA) return
   const bigW = s.prevW - s.baselineW!
+  if (!elementWandered(s.prevH - s.prev2H, s.prevW - s.prev2W, bigW)) return
   if (bigW < MIN_MASKING_LOAD_W || s.prevH - s.baselineH > ELEMENT_H_PER_W * bigW) return
   // over the lower of the two: a charger's step split by an averaging meter may have begun, within the
-  // element's noise, in the reading before
-  const lower = s.prev2W < s.prevW
+  // element's noise, in the reading before. Not where that reading's harmonic current moved past the
+  // element's least noise (let through above as the element's wander): it may be the first part of LED banks switching
+  // on in pieces, and the step must be a charger's over it alone (development circuit-unplugged-early
+  // 44@01-13T18:21: 45 W of banks, then 56 W more, read as an 89 W rectifier over the reading before both)
+  const lower = s.prev2W < s.prevW && Math.abs(s.prevH - s.prev2H) <= ELEMENT_H_NOISE_VA
   const step = lower
     ? classify(obs, s.prev2W, s.prev2H, params, s.prevQ ?? 0)
     : classify(obs, s.prevW, s.prevH, params, s.prevQ ?? 0)
@@ -334,6 +339,28 @@ export function chargerStepOnHeater(
 
 /** Harmonic VA an element's reading moves by from minute to minute (the supply's distortion varies). */
 const ELEMENT_H_NOISE_VA = 25
+/**
+ * The same per W of the element: its current's distortion wanders over ~2 points of THD (the supply's,
+ * 1-3 %), and the meter reads THD within ~1 point more, so two readings of a 1.8 kW heater differ by up to
+ * ~50 VA of harmonic current with nothing switched (development circuit-mixed-stray#81@01-09T20:20, 40 VA
+ * between two readings of a 1.7 kW heater: the 217 W charger stepped on it next was refused).
+ */
+const ELEMENT_H_SWING_PER_W = 0.03
+
+/**
+ * The reading before a step on a heater moved in harmonic current from the one before it by `dH` (and in
+ * watts by `dW`) as the element's own distortion wanders, not as the first part of a load an averaging
+ * meter split (LED banks lit at dusk): within the element's least noise, or within its swing per W where it
+ * fell (a load arriving adds harmonic current) or rose with less watts than any load carrying that much
+ * harmonic current draws (at most MAX_HARMONIC_RATIO VA per W: LED drivers'). The element's distortion
+ * moves without its watts; development circuit-mixed-stray 89@02-04T20:51: +39 VA and +5 W on a 1.84 kW
+ * heater, the 202 W charger stepped on it next refused.
+ */
+function elementWandered(dH: number, dW: number, bigW: number): boolean {
+  if (Math.abs(dH) <= ELEMENT_H_NOISE_VA) return true
+  if (Math.abs(dH) > ELEMENT_H_SWING_PER_W * bigW) return false
+  return dH < 0 || dW < dH / MAX_HARMONIC_RATIO
+}
 
 /**
  * A big load just went off and the step over the reading just before it came on is a charger, where the
