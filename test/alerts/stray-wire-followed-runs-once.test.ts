@@ -3,21 +3,7 @@
 // (chargerBesideStartInView). A compressor whose run is followed and still stands under the level before
 // the step runs already: it is not the motor in the step (one motor runs once).
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_STRAY_WIRE_PARAMS } from '../../alerts/stray-wire-types.ts'
-import { replay } from '../../eval/stray-wire/evaluate.ts'
-import { buildScenario } from '../../eval/stray-wire/families.ts'
-import { DEV_RANGES } from '../../eval/stray-wire/scenario.ts'
-import { local, MIN } from './stray-wire-support.ts'
-
-function raisesBetween(family: string, seed: number, fromLocal: string, minutes: number): number[] {
-  const sc = buildScenario(family, seed, 3, DEV_RANGES)
-  const from = local(fromLocal)
-  const until = from + minutes * MIN
-  const raised: number[] = []
-  for (const { t, result } of replay(sc, DEFAULT_STRAY_WIRE_PARAMS))
-    if (t >= from && t < until && result.verdict?.kind === 'raise') raised.push(t)
-  return raised
-}
+import { local, MIN, scenarioRaisesBetween } from './stray-wire-support.ts'
 
 describe('a fridge and an active-PFC charger stepping on beside a followed dehumidifier (evaluation scenario)', () => {
   it('takes the fridge, not the running dehumidifier, out of the step and raises the charger', () => {
@@ -25,7 +11,7 @@ describe('a fridge and an active-PFC charger stepping on beside a followed dehum
     // a 130 W fridge and a 289 W lithium charger (active PFC, in its taper) step on at 21:24-21:25. The
     // dehumidifier was taken out of the step instead, the background held it twice, and once it stopped
     // at 21:30 the charger's taper sank below a charger's step and was taken in: never raised
-    const raised = raisesBetween('circuit-mixed-stray', 34, '2026-01-07T21:20:00', 40)
+    const raised = scenarioRaisesBetween('circuit-mixed-stray', 34, '2026-01-07T21:20:00', 40)
     expect(raised).toHaveLength(1)
     expect(raised[0]!).toBeLessThan(local('2026-01-07T21:23:00') + 30 * MIN)
   })

@@ -19,15 +19,18 @@ const evening = [
   spans('led-banks', t0, 91, 0.92, 95, [0, 1, 2].flatMap(banksOn)),
   spans('dehumidifier', t0, 310, 0.8, 12, [[18 * 60, 19 * 60 + 42]]),
 ]
-const heater = electricHeater({
-  startMs: t0 + (DAY + 18 * 60 + 24) * MIN,
-  durationMin: 60,
-  powerW: 1430,
-  onMin: 5,
-  offMin: 4,
-  phaseMin: 0,
-  seed: 7,
-})
+/** A 1.4 kW heater cycling 5 min on, 4 off, on the second evening from `startMin` after midnight. */
+const secondEveningHeater = (startMin: number, durationMin: number) =>
+  electricHeater({
+    startMs: t0 + (DAY + startMin) * MIN,
+    durationMin,
+    powerW: 1430,
+    onMin: 5,
+    offMin: 4,
+    phaseMin: 0,
+    seed: 7,
+  })
+const heater = secondEveningHeater(18 * 60 + 24, 60)
 const secondEvening = (r: ReturnType<typeof run>) =>
   raises(r).filter((v) => v.ts >= t0 + DAY * MIN && v.ts < t0 + 2 * DAY * MIN)
 
@@ -51,18 +54,14 @@ describe('LED banks that came on under a heater at the hour the floor rises ever
   it('a charger of their size under a heater that went off before their half-hour is no lights: raised', () => {
     // the heater runs 17:30-18:20 and the charger from 17:32: the floor of the half-hour it went off in
     // stood unlit on every earlier evening, so the level is not taken for the banks that come on at 18:26
-    const early = electricHeater({
-      startMs: t0 + (DAY + 17 * 60 + 30) * MIN,
-      durationMin: 50,
-      powerW: 1430,
-      onMin: 5,
-      offMin: 4,
-      phaseMin: 0,
-      seed: 7,
-    })
+    const early = secondEveningHeater(17 * 60 + 30, 50)
     const pack = charger(t0 + (DAY + 17 * 60 + 32) * MIN, { ccPowerW: 100, powerFactor: 0.6, thdPct: 90 })
     const r = run(
-      circuitSeries([...evening, early, chargerSession(pack)], { fromMs: t0, minutes: 2 * DAY, waveform: false }),
+      circuitSeries([...evening, early, chargerSession(pack)], {
+        fromMs: t0,
+        minutes: 2 * DAY,
+        waveform: false,
+      }),
     )
     const banksOnTs = t0 + (DAY + 18 * 60 + 26) * MIN
     expect(secondEvening(r).filter((v) => v.ts < banksOnTs)).toHaveLength(1)

@@ -11,6 +11,9 @@ import {
   type StrayWireState,
   type StrayWireVerdict,
 } from '../../alerts/stray-wire-types.ts'
+import { replay } from '../../eval/stray-wire/evaluate.ts'
+import { buildScenario } from '../../eval/stray-wire/families.ts'
+import { DEV_RANGES } from '../../eval/stray-wire/scenario.ts'
 import { type CompressorParams, compressorCycling } from '../../simulators/physics/appliances.ts'
 import type { ChargerParams } from '../../simulators/physics/charger.ts'
 import { type LoadModel, OFF } from '../../simulators/physics/load-model.ts'
@@ -225,3 +228,19 @@ export const rectifierCandidate = (w: number, over: Partial<Candidate> = {}): Ca
   recentW: [w],
   ...over,
 })
+
+/** When the detector raised on a development scenario (3 days) between a local time and `minutes` after. */
+export function scenarioRaisesBetween(
+  family: string,
+  seed: number,
+  fromLocal: string,
+  minutes: number,
+): number[] {
+  const sc = buildScenario(family, seed, 3, DEV_RANGES)
+  const from = local(fromLocal)
+  const until = from + minutes * MIN
+  const raised: number[] = []
+  for (const { t, result } of replay(sc, DEFAULT_STRAY_WIRE_PARAMS))
+    if (t >= from && t < until && result.verdict?.kind === 'raise') raised.push(t)
+  return raised
+}
