@@ -5,9 +5,9 @@
 // Plain JSON, persisted with the rule state, so a restart keeps what was learned.
 
 import type { EveryField } from './every-field.ts'
+import { MIN } from './minute.ts'
 import { MOTOR_MIN_VAR_PER_W, PFC_AT_LOAD_MAX_H_PER_W } from './stray-wire-classify.ts'
 
-const MIN = 60_000
 const DAY = 1440 * MIN
 
 export type SignatureKind = 'lights' | 'compressor' | 'equipment' | 'other'

@@ -3,6 +3,7 @@
 // taper), distorted (THD 60–120 %) where the meter reports it. Lights are too small, cleaners and
 // heaters too big, legit charging is metered by the ports. See domain.md "Stray-wire detection".
 import type { EveryField } from './every-field.ts'
+import { MIN } from './minute.ts'
 import {
   BESIDE_KEPT,
   compressorMovedUnderBig,
@@ -162,8 +163,6 @@ import {
 } from './stray-wire-under-heater.ts'
 
 export * from './stray-wire-types.ts'
-
-const MIN = 60_000
 
 /** Readings this far apart at most are one after the other (1-minute telemetry with jitter). */
 const NEXT_READING_MS = 1.5 * MIN

@@ -2,12 +2,11 @@
 // they can check). Carried by the `raise` verdict, stored on the alert as `evidence`, summed up in its
 // message.
 
+import { MIN } from './minute.ts'
 import { type CircuitNormal, round1 } from './stray-wire-circuit-normal.ts'
 import type { Observation } from './stray-wire-classify.ts'
 import { median, slidesAsTaper } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireInput, StrayWireState } from './stray-wire-types.ts'
-
-const MIN = 60_000
 
 export interface StrayWireEvidence {
   /** The load's arrival over the background, W (the first reading of it). */

@@ -5,6 +5,7 @@
 // with the device's settings and by the API.
 import type { AlertsDb, PartMigration } from './db.ts'
 import { migratePart, noteSettingsWrite } from './db.ts'
+import { MIN } from './minute.ts'
 import {
   compressorsAccountingFor,
   type LoadSignature,
@@ -48,7 +49,6 @@ export interface TaughtFrom {
 }
 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null)
-const MIN = 60_000
 
 /** Lights a crew named stay on for the evening after they came on. */
 const TAUGHT_LIGHTS_HOURS = 12

@@ -1,6 +1,8 @@
 // Loads of a circuit's own normal seen in combination or in passing: two of its compressors at once, or
 // one stopping as the other starts (stray-wire-circuit-normal.ts learns each run on its own), and a
 // candidate that arrived as one of its runs. Matched before a charger-shaped load is raised.
+
+import { MIN } from './minute.ts'
 import {
   type CircuitNormal,
   floorFallAt,
@@ -522,7 +524,6 @@ const followedSince = (n: CircuitNormal, id: string, ts: number): boolean =>
 /** Runs seen this often make a compressor one of the circuit's regulars (a fridge cycles ~20 times a day). */
 const REGULAR_RUNS = 10
 
-const MIN = 60_000
 /**
  * The one that stopped had run at least this share of its longest run: a fridge 8 min into its 20 min
  * runs is not due to stop, and a charger of the difference's size plugged in then is no swap.

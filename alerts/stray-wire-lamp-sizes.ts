@@ -2,7 +2,7 @@
 // size from the bursts they light for. A motion lamp lights for 1–4 min per trigger and goes off again by
 // its own watts, many times a day; a charger or a compressor holds for ten minutes and more.
 
-const MIN = 60_000
+import { MIN } from './minute.ts'
 
 /** One lamp size the circuit switches, W, and how many of its bursts were seen. */
 export interface LampSize {

@@ -4,9 +4,9 @@
 // (each half-hour's lowest background, less the compressors followed in it) rises then by their watts on
 // earlier days, whatever stood in view that evening; a charger plugged in under the heater is no rise the
 // circuit keeps, and it stands on top of the evening's floor where lights come on in view beside it.
-import { type CircuitNormal, floorRiseAt, standingFloor } from './stray-wire-circuit-normal.ts'
 
-const MIN = 60_000
+import { MIN } from './minute.ts'
+import { type CircuitNormal, floorRiseAt, standingFloor } from './stray-wire-circuit-normal.ts'
 
 /** Three banks of the largest cheap LED fittings, with margin (domain.md: 15–45 W each, 2–3 banks). */
 const LIGHTS_MAX_W = 160

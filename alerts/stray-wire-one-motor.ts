@@ -3,13 +3,13 @@
 // stepping on beside what was taken for its run shows which of the two the motor is. A charger of a
 // dehumidifier's size, plugged in while it rested and unplugged in constant current before any of its runs
 // would end, is told by nothing else.
+
+import { MIN } from './minute.ts'
 import { type LoadSignature, matchSignature, nearLevel, type RunWatch } from './stray-wire-circuit-normal.ts'
 import type { Observation } from './stray-wire-classify.ts'
 import { median, near } from './stray-wire-evidence.ts'
 import { outlastAfterMin, TIMED_RUNS } from './stray-wire-outlasted.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
-
-const MIN = 60_000
 
 /**
  * What crews said, with the circuit's compressors running since before the candidate arrived set aside:

@@ -5,6 +5,7 @@
 // to its step off teaches the compressor's length (by watts alone a charger of a fridge's size was
 // otherwise never raised at all).
 
+import { MIN } from './minute.ts'
 import {
   type CircuitNormal,
   type LoadSignature,
@@ -19,8 +20,6 @@ import type { Observation } from './stray-wire-classify.ts'
 import { near } from './stray-wire-evidence.ts'
 import { explainedByKnownLoads } from './stray-wire-known-loads.ts'
 import type { Candidate, StrayWireState } from './stray-wire-types.ts'
-
-const MIN = 60_000
 
 /** A compressor run is at least this long, min (as learned runs: stray-wire-circuit-normal.ts). */
 const RUN_MIN_MIN = 10

@@ -5,8 +5,8 @@
 // Lights on a photocell or an astronomical timer switch at dusk instead, a time that moves through the
 // year: from the site's location (its `location`, with `strayWire.lightsAtDusk`), by suncalc.
 import { getTimes } from 'suncalc'
+import { MIN } from './minute.ts'
 
-const MIN = 60_000
 const DAY = 1440 * MIN
 
 export interface LightingWindow {

@@ -3,12 +3,12 @@
 // unseen, and so would a real session under an alert raised in error (LED banks at dusk, on for the
 // night). Where the meter reports THD, the newcomer is its own step in harmonic current, which adds
 // across loads whatever else runs (domain.md): that step is followed, and raised once it has held.
+
+import { MIN } from './minute.ts'
 import { matchSignature } from './stray-wire-circuit-normal.ts'
 import { isEveningOrNight, localHour, MAX_HARMONIC_RATIO, type Observation } from './stray-wire-classify.ts'
 import { switchedOnAtLightsHour } from './stray-wire-schedule.ts'
 import type { ActiveAlert, Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
-
-const MIN = 60_000
 
 /** Harmonic VA a rectifier charger adds at least (≥ 120 W at ≥ 0.6 VA per W), less meter margin. */
 const STEP_MIN_VA = 60

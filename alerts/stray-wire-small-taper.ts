@@ -3,6 +3,8 @@
 // draw falls from the first minute. Too small to be a candidate (a lamp or two LED banks make such steps),
 // such a step is followed here only to see whether it slides as a taper does; lamps and banks hold flat,
 // a compressor's run creeps up, a heater's element holds. See domain.md "E-bike charger physics".
+
+import { MIN } from './minute.ts'
 import {
   chargerWaveform,
   type Observation,
@@ -10,8 +12,6 @@ import {
   PFC_MAX_REACTIVE_RATIO,
 } from './stray-wire-classify.ts'
 import type { StrayWireParams, StrayWireState } from './stray-wire-types.ts'
-
-const MIN = 60_000
 
 /**
  * The least step followed: the smallest top-up (half of a 120 W lead-acid CC level) less the meter's and

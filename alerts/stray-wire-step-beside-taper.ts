@@ -1,9 +1,8 @@
+import { MIN } from './minute.ts'
 import { type LoadSignature, matchSignature } from './stray-wire-circuit-normal.ts'
 import type { Observation } from './stray-wire-classify.ts'
 import { TAPER_MAX_FALL, TAPER_MIN_FALL } from './stray-wire-evidence.ts'
 import type { Candidate, StopBeside, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
-
-const MIN = 60_000
 
 /**
  * Watts only: one of the circuit's compressors started or stopped beside a candidate sliding down its taper.

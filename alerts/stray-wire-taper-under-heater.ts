@@ -6,6 +6,8 @@
 // stays near 1 VA per W, an active-PFC stage's a tenth of that). Judged against the harmonic VA of its step
 // alone, a lithium top-up (90–110 W, 5–10 % less a minute) leaves a ±30 % band in five minutes and is dropped
 // under the heater before it is confirmed (development circuit-under-load#63@01-31T20:34).
+
+import { MIN } from './minute.ts'
 import type { Classified } from './stray-wire-classify.ts'
 import {
   ELEMENT_HOLD_SHARE,
@@ -15,7 +17,6 @@ import {
 } from './stray-wire-evidence.ts'
 import type { Candidate } from './stray-wire-types.ts'
 
-const MIN = 60_000
 /**
  * How fast the followed harmonic VA moves towards a reading that showed the charger: the readings' ripple
  * (THD read in whole % of a heater's 1–2 kW: ±10–20 VA) averages out over a few, while a taper's 5–10 % a

@@ -5,6 +5,8 @@
 // outside the heater's noise, and where it is an active-PFC charger's, it is a candidate from then on.
 // Watts only, the heater's level is followed by its watts alone: a step on it tells one of the circuit's
 // compressors starting under it from a charger (compressorStepUnderHeater).
+
+import { MIN } from './minute.ts'
 import {
   type CircuitNormal,
   type LoadSignature,
@@ -20,8 +22,6 @@ import {
   RESISTIVE_H_PER_W,
 } from './stray-wire-evidence.ts'
 import type { Candidate, StrayWireParams, StrayWireState } from './stray-wire-types.ts'
-
-const MIN = 60_000
 
 /** A heater's minute-to-minute spread (±2 %) with meter margin; a cleaner's motor swings by ±12 %. */
 const HOLD_SHARE = 0.035
