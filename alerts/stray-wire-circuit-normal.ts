@@ -591,6 +591,19 @@ export function floorRiseAt(
 }
 
 /**
+ * Watts only: the floor of the half-hour `ts` falls in stood at `w` at least all through it, on the last
+ * earlier day it was seen; true where nothing of that half-hour is known from an earlier day.
+ */
+export function floorStoodAt(n: CircuitNormal, ts: number, utcOffsetMin: number, w: number): boolean {
+  const bin = binOf(ts, utcOffsetMin)
+  const floorW = n.profile?.floor?.[bin]
+  const seenOnDay = n.profile?.day[bin]
+  const today = Math.floor((Math.floor(ts / MIN) + utcOffsetMin) / 1440)
+  if (floorW === null || floorW === undefined || seenOnDay === undefined || seenOnDay >= today) return true
+  return floorW >= w
+}
+
+/**
  * Watts only: this circuit's floor falls at this hour every morning, as lights on a photocell or timer go
  * off at dawn (or their timer's hour). Returns the floor before and after, W, where the fall is a lamp's
  * at least and no more than lights draw; undefined where nothing falls at this hour. After, the highest:
@@ -1100,7 +1113,7 @@ export function timeRun(s: LoadSignature, durMin: number, endTs: number): void {
 }
 
 /** Three banks of the largest cheap LED fittings, with margin. */
-const LIGHTS_MAX_W = 160
+export const LIGHTS_MAX_W = 160
 
 /** Harmonic VA per W a motor stays under (compressors: THD 10–25 % at PF 0.75–0.85 give ≤ ~0.35). */
 const MOTOR_MAX_HARMONIC_RATIO = 0.5

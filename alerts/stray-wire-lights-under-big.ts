@@ -1,15 +1,18 @@
 // Watts only: LED banks that switched on while a heater or cleaner ran are found, as it goes off, as a
 // level over the background from before it, and by watts alone that is a charger's size. What tells them is
-// the hour (issue 11, i11-ledlearn): lights come on at the same time every evening and the circuit's floor
+// the hour (issue 11): lights come on at the same time every evening and the circuit's floor
 // (each half-hour's lowest background, less the compressors followed in it) rises then by their watts on
 // earlier days, whatever stood in view that evening; a charger plugged in under the heater is no rise the
 // circuit keeps, and it stands on top of the evening's floor where lights come on in view beside it.
 
-import { MIN } from './minute.ts'
-import { type CircuitNormal, floorRiseAt, standingFloor } from './stray-wire-circuit-normal.ts'
+import {
+  type CircuitNormal,
+  floorRiseAt,
+  floorStoodAt,
+  LIGHTS_MAX_W,
+  standingFloor,
+} from './stray-wire-circuit-normal.ts'
 
-/** Three banks of the largest cheap LED fittings, with margin (domain.md: 15–45 W each, 2–3 banks). */
-const LIGHTS_MAX_W = 160
 /** A floor's day-to-day wander (a photocell's minutes inside a half-hour) and meter error, W. */
 const FLOOR_SLACK_W = 10
 /** And a share of the rise: banks' drivers draw a few % more or less with the supply's voltage. */
@@ -41,11 +44,5 @@ export function lightsAtFloorRise(
   if (Math.abs(floorW - rise.beforeW) > slack || Math.abs(levelW - riseW) > slack) return false
   // the lights stood all through the half-hour the big load went off in, on an earlier day (or nothing is
   // known of it yet): a charger plugged in under a heater that went off before their hour is not them
-  const m = Math.floor(wentOffTs / MIN) + utcOffsetMin
-  const bin = Math.floor((((m % 1440) + 1440) % 1440) / 30)
-  const floorThen = n.profile?.floor?.[bin]
-  const seenOnDay = n.profile?.day[bin]
-  if (floorThen === null || floorThen === undefined || seenOnDay === undefined) return true
-  if (seenOnDay >= Math.floor(m / 1440)) return true
-  return floorThen >= rise.afterW - slack
+  return floorStoodAt(n, wentOffTs, utcOffsetMin, rise.afterW - slack)
 }

@@ -320,8 +320,8 @@ export function chargerStepOnHeater(
   if (bigW < MIN_MASKING_LOAD_W || s.prevH - s.baselineH > ELEMENT_H_PER_W * bigW) return
   // over the lower of the two: a charger's step split by an averaging meter may have begun, within the
   // element's noise, in the reading before. Not where that reading's harmonic current moved past the
-  // element's least noise (let through above as the element's wander): it may be the first part of LED banks switching
-  // on in pieces, and the step must be a charger's over it alone (development circuit-unplugged-early
+  // element's least noise (let through above as the element's wander): it may be the first part of LED
+  // banks switching on in pieces, and the step must be a charger's over it alone (development circuit-unplugged-early
   // 44@01-13T18:21: 45 W of banks, then 56 W more, read as an 89 W rectifier over the reading before both)
   const lower = s.prev2W < s.prevW && Math.abs(s.prevH - s.prev2H) <= ELEMENT_H_NOISE_VA
   const step = lower
